@@ -1,0 +1,70 @@
+"""The ``harness`` command line: ``main(argv)`` for the console script, ``run`` for tests.
+
+Each subcommand lives in its own module under ``harness.commands`` and exposes
+``register(subparsers)``; the parser it adds sets ``func=run_<name>(args, stdout, stderr)``
+returning an exit code. Bad input (``HarnessUsageError``) becomes a one-paragraph message on
+stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import harness
+import harness.commands
+from harness.errors import HarnessUsageError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every subcommand found in ``harness.commands``."""
+    parser = argparse.ArgumentParser(
+        prog="harness",
+        description=(
+            "Offline record/replay, JSON Schemas and contract checks for AWS APIs called "
+            "through botocore."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {harness.__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(harness.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"harness.commands.{info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run the command line with explicit streams; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:  # argparse already printed usage or --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if getattr(args, "func", None) is None:
+        parser.print_help(stdout)
+        return EXIT_USAGE
+    try:
+        return int(args.func(args, stdout, stderr))
+    except HarnessUsageError as exc:
+        stderr.write(f"harness {args.command}: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        stderr.write(f"harness {args.command}: interrupted\n")
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    sys.exit(run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,39 @@
+"""The exception hierarchy: one root, and failures of the system under test are assertions.
+
+``HarnessError`` is the root. ``HarnessUsageError`` means the user gave us bad input (an
+unknown service, a missing directory, a corrupt file): the CLI turns it into a one-paragraph
+message and exit code 2. Errors that mean "the code or service under test broke something"
+also subclass ``AssertionError`` so pytest reports them as test failures, not errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class HarnessError(Exception):
+    """Root of every exception raised by botocore-harness."""
+
+
+class HarnessUsageError(HarnessError, ValueError):
+    """Bad input from the user: a name, path or file we cannot use. The message says what to do."""
+
+
+class UnsupportedProtocolError(HarnessUsageError):
+    """The service speaks a protocol we do not support yet (only json and rest-json are)."""
+
+
+class HarnessAssertionError(HarnessError, AssertionError):
+    """The code or the service under test broke an expectation (pytest shows a failure)."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
+    pool = list(candidates)
+    matches = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in pool}
+        matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+        matches = [lowered[m] for m in matches]
+    return f" Did you mean {matches[0]!r}?" if matches else ""

@@ -1,0 +1,80 @@
+"""One HTTP exchange with an AWS API, the unit that cassettes, checks and backends share.
+
+The recorder and replayer produce ``Exchange`` objects, the synthetic backend produces them,
+and the contract checker consumes them. ``wire.decode_request``/``decode_response`` turn the
+HTTP parts into wire-form member dicts (the shape our JSON Schemas describe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Source = Literal["recorded", "replayed", "synthetic", "cassette"]
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """An HTTP request as sent (headers with their original case; body as bytes)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """Case-insensitive header lookup."""
+        return _lookup(self.headers, name, default)
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """An HTTP response as received (body decoded from gzip/chunked transfer)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """Case-insensitive header lookup."""
+        return _lookup(self.headers, name, default)
+
+
+@dataclass
+class Exchange:
+    """A request/response pair of one AWS operation, with where it came from.
+
+    ``params`` holds the request members in wire form (see ``harness.wire``); ``cassette`` and
+    ``index`` say where the exchange is stored, when it is (``index`` counts from 0).
+    """
+
+    service: str
+    operation: str
+    request: HttpRequest
+    response: HttpResponse
+    source: Source
+    params: dict[str, Any] = field(default_factory=dict)
+    cassette: str | None = None
+    index: int | None = None
+
+    @property
+    def label(self) -> str:
+        """``service:Operation``, as every message names an operation."""
+        return f"{self.service}:{self.operation}"
+
+    @property
+    def location(self) -> str:
+        """Where the exchange lives, for messages: ``path/to.yaml #3`` or the source."""
+        if self.cassette is None:
+            return f"({self.source})"
+        return f"{self.cassette} #{self.index}" if self.index is not None else self.cassette
+
+
+def _lookup(headers: dict[str, str], name: str, default: str | None) -> str | None:
+    if name in headers:
+        return headers[name]
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return default

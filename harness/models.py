@@ -1,0 +1,117 @@
+"""The only module that loads botocore data: service and operation models, by name.
+
+Everything model-driven in the harness (schemas, wire decoding, matching, strategies,
+the synthetic backend) asks this module for botocore's ``ServiceModel`` and
+``OperationModel`` objects, so there is one cache and one place that turns a mistyped
+name into a helpful error.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import botocore
+import botocore.session
+
+from harness.errors import HarnessUsageError, UnsupportedProtocolError, did_you_mean
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
+
+#: The first-class operations of the harness: rule-aware schemas, checks and strategies.
+SEED_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "xray": ("GetInsight", "GetInsightEvents"),
+    "cloudtrail": ("ListInsightsData", "ListInsightsMetricData"),
+    "internetmonitor": ("GetInternetEvent",),
+}
+
+#: Protocols whose wire format the harness understands.
+SUPPORTED_PROTOCOLS = ("json", "rest-json")
+
+
+def botocore_version() -> str:
+    """The version of the installed botocore, recorded in every generated schema."""
+    return str(botocore.__version__)
+
+
+@functools.lru_cache(maxsize=1)
+def _session() -> botocore.session.Session:
+    # A private session: loading models never reads the user's AWS config or credentials.
+    return botocore.session.Session()
+
+
+@functools.lru_cache(maxsize=1)
+def available_services() -> tuple[str, ...]:
+    """Names of every service model the installed botocore ships."""
+    return tuple(sorted(_session().get_available_services()))
+
+
+@functools.lru_cache(maxsize=None)
+def service_model(service: str) -> ServiceModel:
+    """Return botocore's model of ``service``; unknown names raise with a close match."""
+    if service not in available_services():
+        raise HarnessUsageError(
+            f"Unknown service {service!r}: botocore {botocore_version()} has no model of "
+            f"that name.{did_you_mean(service, available_services())} Use the service name "
+            "as boto3.client() takes it, for example 'xray' or 'cloudtrail'."
+        )
+    return _session().get_service_model(service)
+
+
+def protocol(service: str) -> str:
+    """The wire protocol botocore uses for ``service`` (``json``, ``rest-json``, ...)."""
+    return str(service_model(service).protocol)
+
+
+def require_supported(service: str) -> ServiceModel:
+    """Return the model of ``service``, or raise if its protocol is not supported yet."""
+    model = service_model(service)
+    if model.protocol not in SUPPORTED_PROTOCOLS:
+        raise UnsupportedProtocolError(
+            f"Service {service!r} speaks the {model.protocol!r} protocol, which botocore-harness "
+            f"does not support yet (supported: {', '.join(SUPPORTED_PROTOCOLS)}). Pick a json "
+            "or rest-json service, or open an issue asking for this protocol."
+        )
+    return model
+
+
+def supported_services() -> tuple[str, ...]:
+    """Every installed service whose protocol the harness supports."""
+    return tuple(
+        name for name in available_services() if service_model(name).protocol in SUPPORTED_PROTOCOLS
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def operation_model(service: str, operation: str) -> OperationModel:
+    """Return botocore's model of ``service:operation``; unknown names raise with a close match."""
+    model = service_model(service)
+    names = model.operation_names
+    if operation not in names:
+        raise HarnessUsageError(
+            f"Unknown operation {operation!r} of service {service!r} (botocore "
+            f"{botocore_version()}).{did_you_mean(operation, names)} Operation names are "
+            "CamelCase as in the API reference, for example 'GetInsight'."
+        )
+    return model.operation_model(operation)
+
+
+def parse_target(target: str) -> tuple[str, str | None]:
+    """Split ``"service"`` or ``"service:Operation"``, checking both names exist."""
+    service, sep, operation = target.partition(":")
+    if not service or (sep and not operation):
+        raise HarnessUsageError(
+            f"Cannot read target {target!r}: write 'service' or 'service:Operation', for "
+            "example 'xray' or 'cloudtrail:ListInsightsData'."
+        )
+    service_model(service)
+    if operation:
+        operation_model(service, operation)
+        return service, operation
+    return service, None
+
+
+def operation_label(service: str, operation: str) -> str:
+    """The label used in every message: ``cloudtrail:ListInsightsMetricData``."""
+    return f"{service}:{operation}"
