@@ -47,7 +47,7 @@ def available_services() -> tuple[str, ...]:
     return tuple(sorted(_session().get_available_services()))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def service_model(service: str) -> ServiceModel:
     """Return botocore's model of ``service``; unknown names raise with a close match."""
     if service not in available_services():
@@ -83,7 +83,7 @@ def supported_services() -> tuple[str, ...]:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def operation_model(service: str, operation: str) -> OperationModel:
     """Return botocore's model of ``service:operation``; unknown names raise with a close match."""
     model = service_model(service)

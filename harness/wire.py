@@ -1,0 +1,566 @@
+"""The json and rest-json wire protocols, both directions, driven by botocore's models.
+
+botocore serializes requests and parses responses on the client side. The harness also needs
+the other side: to read a request off the wire (to match, check or serve it) and to write a
+response onto it (to serve it). This module does both, from the operation model, so no AWS
+fact is typed in by hand.
+
+*Wire form* is the shape our JSON Schemas describe: one JSON object holding every member of
+an input or output shape, whatever its HTTP location. Body members are keyed by their JSON
+key on the wire; members bound to the URI, query string, headers or status code are keyed by
+member name and converted from text to their JSON type (an integer query parameter becomes an
+integer). Timestamps and blobs stay in their wire encoding (epoch number, ISO 8601 string,
+base64 text), because checking that encoding is part of the contract.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime as dt
+import email.utils
+import functools
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+from harness.errors import HarnessUsageError
+from harness.exchange import HttpRequest, HttpResponse
+from harness.models import SEED_OPERATIONS, operation_model, require_supported, service_model
+
+if TYPE_CHECKING:
+    from botocore.model import Shape, StructureShape
+
+JSON_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
+_NON_BODY_LOCATIONS = ("uri", "querystring", "header", "headers", "statusCode")
+
+
+class WireError(HarnessUsageError):
+    """A request or response that cannot be read as the operation's wire protocol."""
+
+
+# --------------------------------------------------------------------------- identify
+
+
+@dataclass(frozen=True)
+class _Route:
+    service: str
+    operation: str
+    method: str
+    pattern: re.Pattern[str]
+    literal_length: int  # more literal characters = more specific route
+    static_query: tuple[str, ...]
+
+
+@functools.cache
+def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
+    routes = []
+    for service in services:
+        model = require_supported(service)
+        if model.protocol != "rest-json":
+            continue
+        for name in model.operation_names:
+            http = model.operation_model(name).http
+            path, _, query = http.get("requestUri", "/").partition("?")
+            regex, literal = _uri_template_regex(path)
+            routes.append(
+                _Route(
+                    service,
+                    name,
+                    http.get("method", "POST").upper(),
+                    regex,
+                    literal,
+                    tuple(q.split("=", 1)[0] for q in query.split("&") if q),
+                )
+            )
+    routes.sort(key=lambda r: -r.literal_length)
+    return tuple(routes)
+
+
+def _uri_template_regex(template: str) -> tuple[re.Pattern[str], int]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    regex, literal = "", 0
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            greedy = name.endswith("+")
+            name = name.rstrip("+")
+            group = re.sub(r"\W", "_", name)
+            regex += f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)"
+        else:
+            regex += re.escape(part)
+            literal += len(part)
+    return re.compile(f"^{regex}/?$"), literal
+
+
+@functools.cache
+def _json_targets(services: tuple[str, ...]) -> dict[str, str]:
+    # CloudTrail's target prefix is long in botocore's model
+    # ("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101"); other SDKs send only the
+    # last segment ("CloudTrail_20131101"). Both must resolve.
+    targets: dict[str, str] = {}
+    for service in services:
+        model = service_model(service)
+        prefix = model.metadata.get("targetPrefix")
+        if model.protocol == "json" and prefix:
+            targets[prefix] = service
+            targets[prefix.rsplit(".", 1)[-1]] = service
+    return targets
+
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tuple[str, str]:
+    """Return ``(service, operation)`` of an HTTP request, reading it the way AWS routes it.
+
+    ``services`` limits the candidates (default: the three seed services). The signal used,
+    in order: ``X-Amz-Target`` (json protocol), the SigV4 credential scope, the host name,
+    then the method and path against the rest-json request URIs.
+    """
+    candidates = tuple(sorted(services)) if services is not None else tuple(SEED_OPERATIONS)
+    target = request.header("X-Amz-Target")
+    if target:
+        prefix, _, op = target.rpartition(".")
+        service = _json_targets(candidates).get(prefix)
+        if service and op in service_model(service).operation_names:
+            return service, op
+        raise WireError(
+            f"Cannot route X-Amz-Target {target!r}: no json service among "
+            f"{', '.join(candidates)} has that operation."
+        )
+    narrowed = _narrow_by_signature_or_host(request, candidates)
+    split = urlsplit(request.url)
+    path = split.path or "/"
+    query = parse_qs(split.query, keep_blank_values=True)
+    for route in _routes(narrowed or candidates):
+        if (
+            route.method == request.method.upper()
+            and route.pattern.match(path)
+            and all(q in query for q in route.static_query)
+        ):
+            return route.service, route.operation
+    raise WireError(
+        f"Cannot tell which operation {request.method} {split.path or '/'} is: it matches no "
+        f"request URI of {', '.join(narrowed or candidates)}. Pass the service explicitly, or "
+        "check the endpoint the client was pointed at."
+    )
+
+
+def _narrow_by_signature_or_host(
+    request: HttpRequest, candidates: tuple[str, ...]
+) -> tuple[str, ...]:
+    auth = request.header("Authorization") or ""
+    match = _CREDENTIAL_SCOPE.search(auth)
+    if match:
+        signing = match.group(2)
+        found = tuple(s for s in candidates if service_model(s).signing_name == signing)
+        if found:
+            return found
+    host = (urlsplit(request.url).hostname or request.header("Host") or "").lower()
+    first = host.split(".", 1)[0]
+    return tuple(s for s in candidates if service_model(s).endpoint_prefix == first)
+
+
+# --------------------------------------------------------------------------- decode
+
+
+def _is_error(status: int) -> bool:
+    return status >= 300
+
+
+def decode_request(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
+    """Read a request into wire form (see the module docstring) through the input shape."""
+    op = operation_model(service, operation)
+    shape = op.input_shape
+    if shape is None:
+        return {}
+    protocol = op.service_model.protocol
+    if protocol == "json":
+        return _json_object(request.body, f"the body of a {service}:{operation} request")
+    split = urlsplit(request.url)
+    wire: dict[str, Any] = {}
+    body_members = {}
+    # Match the raw path and unquote each captured value: an id may contain an encoded "/".
+    path_match = _uri_template_regex(op.http.get("requestUri", "/").partition("?")[0])[0].match(
+        split.path or "/"
+    )
+    query = parse_qs(split.query, keep_blank_values=True)
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "uri":
+            group = re.sub(r"\W", "_", wire_name)
+            if path_match and path_match.groupdict().get(group) is not None:
+                wire[name] = _from_text(member, unquote(path_match.group(group)), "uri")
+        elif location == "querystring":
+            if member.type_name == "map":
+                rest = {k: v[-1] for k, v in query.items() if not _claimed_query(shape, k)}
+                if rest:
+                    wire[name] = rest
+            elif wire_name in query:
+                values = query[wire_name]
+                wire[name] = (
+                    [_from_text(member.member, v, "querystring") for v in values]
+                    if member.type_name == "list"
+                    else _from_text(member, values[-1], "querystring")
+                )
+        elif location == "header":
+            value = request.header(wire_name)
+            if value is not None:
+                wire[name] = _from_text(member, value, "header")
+        elif location == "headers":
+            prefix = wire_name.lower()
+            found = {
+                k[len(prefix) :]: v
+                for k, v in request.headers.items()
+                if k.lower().startswith(prefix)
+            }
+            if found:
+                wire[name] = found
+        else:
+            body_members[name] = member
+    payload = shape.serialization.get("payload")
+    if payload:
+        wire.update(_decode_payload(shape.members[payload], payload, request.body))
+    elif body_members and request.body:
+        wire.update(_json_object(request.body, f"the body of a {service}:{operation} request"))
+    return wire
+
+
+def _claimed_query(shape: StructureShape, key: str) -> bool:
+    return any(
+        m.serialization.get("location") == "querystring" and m.serialization.get("name") == key
+        for m in shape.members.values()
+    )
+
+
+def decode_response(service: str, operation: str, response: HttpResponse) -> dict[str, Any]:
+    """Read a successful response into wire form through the output shape."""
+    op = operation_model(service, operation)
+    shape = op.output_shape
+    if shape is None:
+        return {}
+    protocol = op.service_model.protocol
+    if protocol == "json":
+        return _json_object(response.body, f"the body of a {service}:{operation} response")
+    wire: dict[str, Any] = {}
+    has_body = False
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "header":
+            value = response.header(wire_name)
+            if value is not None:
+                wire[name] = _from_text(member, value, "header")
+        elif location == "headers":
+            prefix = wire_name.lower()
+            found = {
+                k[len(prefix) :]: v
+                for k, v in response.headers.items()
+                if k.lower().startswith(prefix)
+            }
+            if found:
+                wire[name] = found
+        elif location == "statusCode":
+            wire[name] = response.status
+        else:
+            has_body = True
+    payload = shape.serialization.get("payload")
+    if payload:
+        wire.update(_decode_payload(shape.members[payload], payload, response.body))
+    elif has_body and response.body.strip():
+        wire.update(_json_object(response.body, f"the body of a {service}:{operation} response"))
+    return wire
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An error response as a client reads it: code, message, and the body in wire form."""
+
+    code: str
+    message: str
+    status: int
+    body: dict[str, Any]
+
+
+def decode_error(service: str, response: HttpResponse) -> ErrorInfo:
+    """Read an error response the way botocore does (``x-amzn-ErrorType`` first for rest-json).
+
+    The code loses any ``ns#`` prefix and ``:http://...`` suffix, as every AWS SDK strips them.
+    """
+    body: dict[str, Any]
+    try:
+        loaded = json.loads(response.body or b"{}")
+        body = loaded if isinstance(loaded, dict) else {}
+    except ValueError:
+        body = {}
+    code: str | None = None
+    if service_model(service).protocol == "rest-json":
+        code = response.header("x-amzn-ErrorType") or body.get("code") or body.get("Code")
+    if not code:
+        code = body.get("__type") or str(response.status)
+    code = str(code).split(":", 1)[0].rsplit("#", 1)[-1]
+    message = body.get("message", body.get("Message", ""))
+    return ErrorInfo(code, str(message), response.status, body)
+
+
+def is_error(response: HttpResponse) -> bool:
+    """True for a response botocore would parse as an error (status 300 or above)."""
+    return _is_error(response.status)
+
+
+def _json_object(body: bytes, what: str) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        value = json.loads(body)
+    except ValueError as exc:
+        raise WireError(f"Cannot read {what} as JSON: {exc}.") from None
+    if not isinstance(value, dict):
+        raise WireError(f"Expected a JSON object in {what}, got {type(value).__name__}.")
+    return value
+
+
+def _decode_payload(member: Shape, name: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if member.type_name == "structure" or member.type_name == "union":
+        return {name: _json_object(body, f"payload member {name}")}
+    if member.type_name == "blob":
+        return {name: base64.b64encode(body).decode("ascii")}
+    return {name: body.decode("utf-8", "replace")}
+
+
+def _from_text(shape: Shape, text: str, location: str) -> Any:
+    """Convert a member carried as text (URI, query, header) to its JSON type."""
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long"):
+            return int(text)
+        if kind in ("float", "double"):
+            return float(text)
+        if kind == "boolean":
+            return {"true": True, "false": False}[text.lower()]
+        if kind == "timestamp":
+            fmt = shape.serialization.get("timestampFormat")
+            if fmt == "unixTimestamp":
+                number = float(text)
+                return int(number) if number.is_integer() else number
+            return text
+        if kind == "list" and location == "header":
+            return [_from_text(shape.member, part.strip(), location) for part in text.split(",")]
+    except (ValueError, KeyError):
+        return text  # leave it as text: the schema reports the wrong type
+    return text
+
+
+# --------------------------------------------------------------------------- encode
+
+
+def timestamp_format(shape: Shape, protocol: str, location: str | None = None) -> str:
+    """The wire format of a timestamp member: ``unixTimestamp``, ``iso8601`` or ``rfc822``."""
+    fmt = shape.serialization.get("timestampFormat")
+    if fmt:
+        return str(fmt)
+    if location == "header":
+        return "rfc822"
+    if location in ("querystring", "uri"):
+        return "iso8601"
+    return "unixTimestamp" if protocol in ("json", "rest-json") else "iso8601"
+
+
+def encode_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
+    """Write a datetime in a wire format (whole seconds as integers, as botocore does)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    value = value.astimezone(dt.timezone.utc)
+    if fmt == "unixTimestamp":
+        seconds = calendar.timegm(value.timetuple())
+        return seconds + value.microsecond / 1e6 if value.microsecond else seconds
+    if fmt == "rfc822":
+        return email.utils.formatdate(calendar.timegm(value.timetuple()), usegmt=True)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def parse_timestamp(value: Any) -> dt.datetime:
+    """Read a wire timestamp (epoch number, ISO 8601 or RFC 822 text) as an aware datetime."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    text = str(value)
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+
+
+def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None) -> Any:
+    """Convert a Python value (as boto3 takes or returns it) to its wire form under ``shape``."""
+    kind = shape.type_name
+    if value is None:
+        return None
+    if kind == "structure":
+        out = {}
+        for name, member in shape.members.items():
+            if name in value:
+                loc = member.serialization.get("location")
+                key = name if loc in _NON_BODY_LOCATIONS else member.serialization.get("name", name)
+                out[key] = to_wire(member, value[name], protocol, loc)
+        return out
+    if kind == "list":
+        return [to_wire(shape.member, v, protocol, location) for v in value]
+    if kind == "map":
+        return {k: to_wire(shape.value, v, protocol, location) for k, v in value.items()}
+    if kind == "timestamp":
+        if isinstance(value, dt.datetime):
+            return encode_timestamp(value, timestamp_format(shape, protocol, location))
+        return value
+    if kind == "blob":
+        raw = value.encode() if isinstance(value, str) else bytes(value)
+        return base64.b64encode(raw).decode("ascii")
+    return value
+
+
+def encode_request(
+    service: str, operation: str, wire: dict[str, Any], endpoint: str = "http://127.0.0.1"
+) -> HttpRequest:
+    """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``."""
+    op = operation_model(service, operation)
+    protocol = op.service_model.protocol
+    headers = {"Content-Type": JSON_CONTENT_TYPES[protocol]}
+    if protocol == "json":
+        headers["X-Amz-Target"] = f"{op.service_model.metadata['targetPrefix']}.{operation}"
+        return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, _dump(wire))
+    shape = op.input_shape
+    path, _, static_query = op.http.get("requestUri", "/").partition("?")
+    query: list[tuple[str, str]] = [(q, "") for q in static_query.split("&") if q]
+    body: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    members = shape.members if shape is not None else {}
+    for name, value in wire.items():
+        member = members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        wire_name = member.serialization.get("name", name) if member is not None else name
+        if location == "uri":
+            greedy = "{" + wire_name + "+}" in path
+            path = path.replace(
+                "{" + wire_name + ("+}" if greedy else "}"),
+                quote(str(value), safe="/" if greedy else ""),
+            )
+        elif location == "querystring":
+            if isinstance(value, dict):
+                query.extend((k, str(v)) for k, v in value.items())
+            else:
+                query.extend(
+                    (wire_name, _text(v)) for v in (value if isinstance(value, list) else [value])
+                )
+        elif location == "header":
+            headers[wire_name] = (
+                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
+            )
+        elif location == "headers":
+            headers.update({wire_name + k: str(v) for k, v in value.items()})
+        elif shape is not None and shape.serialization.get("payload") == name:
+            raw_body = _dump(value) if isinstance(value, dict) else str(value).encode()
+        else:
+            body[name] = value
+    qs = "&".join(
+        f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe="") for k, v in query
+    )
+    url = endpoint.rstrip("/") + path + (f"?{qs}" if qs else "")
+    if raw_body is None:
+        raw_body = _dump(body) if body or op.http.get("method", "POST") in ("POST", "PUT") else b""
+    return HttpRequest(op.http.get("method", "POST"), url, headers, raw_body)
+
+
+def encode_response(
+    service: str, operation: str, wire: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """Write a wire-form output as the HTTP response the service would send."""
+    op = operation_model(service, operation)
+    protocol = op.service_model.protocol
+    headers = _base_headers(protocol)
+    code = status or int(op.http.get("responseCode", 200))
+    shape = op.output_shape
+    if protocol == "json" or shape is None:
+        return HttpResponse(code, headers, _dump(wire))
+    body: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    for name, value in wire.items():
+        member = shape.members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        wire_name = member.serialization.get("name", name) if member is not None else name
+        if location == "header":
+            headers[wire_name] = (
+                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
+            )
+        elif location == "headers":
+            headers.update({wire_name + k: str(v) for k, v in value.items()})
+        elif location == "statusCode":
+            code = int(value)
+        elif shape.serialization.get("payload") == name:
+            raw_body = _dump(value) if isinstance(value, dict) else str(value).encode()
+        else:
+            body[name] = value
+    return HttpResponse(code, headers, raw_body if raw_body is not None else _dump(body))
+
+
+def error_status(service: str, code: str, default: int = 400) -> int:
+    """The HTTP status the model gives error ``code`` (its ``error.httpStatusCode``)."""
+    model = service_model(service)
+    for shape in model.error_shapes:
+        error = shape.metadata.get("error", {})
+        if shape.name == code or error.get("code") == code:
+            return int(error.get("httpStatusCode", default))
+    return default
+
+
+def encode_error(
+    service: str,
+    code: str,
+    message: str,
+    status: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Write an error response the way the service does.
+
+    json 1.1 (CloudTrail): ``{"__type": code, "Message": ...}``. rest-json: the code in the
+    ``x-amzn-ErrorType`` header and the message under the member name the error shape uses
+    (``message`` for Internet Monitor, ``Message`` for X-Ray).
+    """
+    model = service_model(service)
+    headers = _base_headers(model.protocol)
+    key = "Message"
+    for shape in model.error_shapes:
+        if shape.name == code and "message" in shape.members:
+            key = "message"
+    body: dict[str, Any] = {key: message, **(extra or {})}
+    if model.protocol == "json":
+        body["__type"] = code
+    else:
+        headers["x-amzn-ErrorType"] = code
+    return HttpResponse(status or error_status(service, code), headers, _dump(body))
+
+
+def _base_headers(protocol: str) -> dict[str, str]:
+    return {"Content-Type": JSON_CONTENT_TYPES[protocol], "x-amzn-RequestId": str(uuid.uuid4())}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
