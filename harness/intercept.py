@@ -1,0 +1,185 @@
+"""Route the HTTP traffic of every botocore client in the process through Python handlers.
+
+Recording, replay and the in-process synthetic backend all need the same thing: to see, and
+possibly answer, each HTTP request botocore is about to send — for clients the code under
+test creates anywhere (``boto3.client("xray")`` deep in application code, sessions,
+resources, paginators, waiters), including clients created before the test started.
+
+botocore sends every request through ``Endpoint._send`` inside its retry loop, after
+serializing and signing it. Wrapping that one method (and ``_do_get_response``, to learn which
+operation the request belongs to) means retries, error parsing, paginators and waiters behave
+exactly as against a real service. The wrap is installed only while an ``intercept()`` context
+is active and is removed when the last one exits.
+
+A handler is a middleware: ``handler(call, send)`` returns the ``HttpResponse`` botocore should
+see. It may answer by itself (replay, synthetic) or call ``send()`` to pass the request on —
+to the next handler, or to the network — and look at the real answer (recording).
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.endpoint import Endpoint
+from botocore.signers import RequestSigner
+
+from harness.exchange import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request botocore is about to send, with the operation it belongs to."""
+
+    service: str  # botocore's service name, as boto3.client() takes it
+    operation: str
+    request: HttpRequest
+    region: str | None
+    operation_model: Any  # botocore.model.OperationModel
+
+
+Send = Callable[[], HttpResponse]
+Handler = Callable[[Call, Send], HttpResponse]
+
+
+@dataclass
+class _Layer:
+    handler: Handler
+    sign: bool
+
+
+_lock = threading.RLock()
+_layers: list[_Layer] = []  # outermost first; the patch is process-wide by nature
+_originals: dict[str, Any] = {}
+_current = threading.local()  # (operation_model, context) of the call on this thread
+
+
+@contextmanager
+def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
+    """Send every botocore request in the process to ``handler`` while the block runs.
+
+    With ``sign=False`` requests are not signed while this layer is active: replay and the
+    synthetic backend need no credentials, and skipping SigV4 makes each call cheaper.
+    Contexts nest; the innermost handler sees a request first.
+    """
+    layer = _Layer(handler, sign)
+    with _lock:
+        if not _layers:
+            _install()
+        _layers.append(layer)
+    try:
+        yield
+    finally:
+        with _lock:
+            _layers.remove(layer)
+            if not _layers:
+                _uninstall()
+
+
+def _install() -> None:
+    _originals["_do_get_response"] = Endpoint._do_get_response
+    _originals["_send"] = Endpoint._send
+    _originals["sign"] = RequestSigner.sign
+    Endpoint._do_get_response = _do_get_response
+    Endpoint._send = _send
+    RequestSigner.sign = _sign
+
+
+def _uninstall() -> None:
+    Endpoint._do_get_response = _originals.pop("_do_get_response")
+    Endpoint._send = _originals.pop("_send")
+    RequestSigner.sign = _originals.pop("sign")
+
+
+def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
+    _current.call = (operation_model, context)
+    try:
+        return _originals["_do_get_response"](self, request, operation_model, context)
+    finally:
+        _current.call = None
+
+
+def _sign(self: RequestSigner, *args: Any, **kwargs: Any) -> Any:
+    with _lock:
+        unsigned = bool(_layers) and not all(layer.sign for layer in _layers)
+    if unsigned:
+        return None
+    return _originals["sign"](self, *args, **kwargs)
+
+
+def _send(self: Endpoint, request: Any) -> AWSResponse:
+    original_send = _originals["_send"]
+    found = getattr(_current, "call", None)
+    with _lock:
+        layers = list(_layers)
+    if found is None or not layers:  # not a botocore operation call: leave it alone
+        return original_send(self, request)
+    operation_model, context = found
+    body = request.body
+    if hasattr(body, "read"):  # streaming bodies are not used by the operations we serve
+        body = body.read()
+    call = Call(
+        service=operation_model.service_model.service_name,
+        operation=operation_model.name,
+        request=HttpRequest(
+            method=request.method,
+            url=request.url,
+            headers={k: _text(v) for k, v in request.headers.items()},
+            body=body if isinstance(body, bytes) else (body or "").encode(),
+        ),
+        region=(context or {}).get("client_region"),
+        operation_model=operation_model,
+    )
+
+    def network() -> HttpResponse:
+        return from_botocore_response(original_send(self, request))
+
+    send: Send = network
+    for layer in layers:  # outermost first, so the innermost ends up called first
+        send = _bind(layer.handler, call, send)
+    return to_botocore_response(send(), request.url)
+
+
+def _bind(handler: Handler, call: Call, send: Send) -> Send:
+    return lambda: handler(call, send)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def from_botocore_response(response: Any) -> HttpResponse:
+    """Read a botocore/urllib3 response fully, decoding gzip or deflate bodies."""
+    headers = {k: _text(v) for k, v in response.headers.items()}
+    body = response.content or b""
+    encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
+    if encoding.lower() in ("gzip", "deflate"):
+        body = gzip.decompress(body) if encoding.lower() == "gzip" else zlib.decompress(body)
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+    return HttpResponse(int(response.status_code), headers, body)
+
+
+class _RawBody:
+    """The part of a urllib3 response botocore reads: ``stream()`` and ``read()``."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[bytes]:
+        yield self._body
+
+    def read(self, *args: Any, **kwargs: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:
+    """Make an ``HttpResponse`` look like what botocore's HTTP session returns."""
+    return AWSResponse(url, response.status, dict(response.headers), _RawBody(response.body))

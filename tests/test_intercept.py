@@ -1,0 +1,91 @@
+"""intercept(): every botocore client in the process, inside botocore's retry loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+
+from harness import wire
+from harness.exchange import HttpResponse
+from harness.httpserver import LoopbackServer
+from harness.intercept import Call, Send, intercept
+
+INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+
+
+def _client(service: str, **kwargs: Any) -> Any:
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+        **kwargs,
+    )
+
+
+def test_answers_clients_created_before_and_inside_without_network() -> None:
+    before = _client("xray")  # created before the intercept began
+    calls: list[Call] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        calls.append(call)
+        return wire.encode_response(
+            call.service, call.operation, {"Insight": {"InsightId": INSIGHT_ID}}
+        )
+
+    with intercept(answer, sign=False):
+        inside = botocore.session.get_session().create_client(
+            "xray", region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+        for client in (before, inside):
+            assert client.get_insight(InsightId=INSIGHT_ID)["Insight"]["InsightId"] == INSIGHT_ID
+    assert [(c.service, c.operation, c.region) for c in calls] == [
+        ("xray", "GetInsight", "us-east-1"),
+        ("xray", "GetInsight", "eu-west-1"),
+    ]
+    assert all(c.request.header("Authorization") is None for c in calls)
+
+
+def test_retries_run_through_the_handler_and_send_reaches_the_network() -> None:
+    statuses = iter([429, 200])
+
+    def server(request: Any) -> HttpResponse:
+        status = next(statuses)
+        if status == 429:
+            return wire.encode_error("xray", "ThrottledException", "slow down")
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+
+    seen: list[int] = []
+
+    def observe(call: Call, send: Send) -> HttpResponse:
+        response = send()
+        seen.append(response.status)
+        return response
+
+    with LoopbackServer(server) as srv, intercept(observe):
+        client = _client("xray", endpoint_url=srv.endpoint_url)
+        assert client.get_insight(InsightId=INSIGHT_ID)["Insight"]["InsightId"] == INSIGHT_ID
+    assert seen == [429, 200]
+
+
+def test_patch_is_removed_after_the_block() -> None:
+    from botocore.endpoint import Endpoint
+
+    original = Endpoint._send
+    with intercept(lambda call, send: send()):
+        assert Endpoint._send is not original
+    assert Endpoint._send is original
+
+
+def test_error_answers_raise_client_error() -> None:
+    def answer(call: Call, send: Send) -> HttpResponse:
+        return wire.encode_error("xray", "InvalidRequestException", "bad id")
+
+    with intercept(answer, sign=False), pytest.raises(ClientError) as raised:
+        _client("xray").get_insight(InsightId=INSIGHT_ID)
+    assert raised.value.response["Error"]["Code"] == "InvalidRequestException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
