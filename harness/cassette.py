@@ -1,0 +1,265 @@
+"""Cassette files: vcrpy's YAML layout, read into ``Exchange`` objects and written atomically.
+
+A cassette written here is a plain vcrpy cassette (``version: 1``, ``interactions`` of
+``request``/``response``), so vcrpy and pytest-recording load it. We add only what vcrpy
+ignores: a top-level ``metadata`` mapping and, per interaction, a ``harness`` mapping naming
+the service and operation. JSON bodies are stored as pretty, sorted-key text in YAML literal
+blocks so a cassette reads well in code review and diffs line by line.
+
+Cassettes from plain vcrpy or pytest-recording load too: the operation is then recovered from
+the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.models import supported_services
+from harness.wire import WireError, decode_request, identify
+
+try:  # libyaml is much faster on large cassettes; fall back to pure Python
+    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+FORMAT_VERSION = 1  # vcrpy's CASSETTE_FORMAT_VERSION
+
+
+class CassetteError(HarnessUsageError):
+    """A file that cannot be read as a cassette: the message names the file (and line)."""
+
+
+@dataclass
+class Cassette:
+    """A cassette file's content: its exchanges, in recorded order, and its metadata."""
+
+    path: Path
+    exchanges: list[Exchange]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read_cassette(path: str | os.PathLike[str]) -> Cassette:
+    """Load a cassette; a corrupt, truncated or foreign file raises ``CassetteError``."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise CassetteError(
+            f"Cannot read cassette {path}: {exc.strerror or exc}. Check the path and its "
+            "permissions."
+        ) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise CassetteError(
+            f"Cassette {path} is not valid YAML{where}: {problem}. The file may be truncated or "
+            "hand-edited; restore it from version control or re-record it."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(
+            f"{path} is not a cassette: expected a YAML mapping with an 'interactions' list "
+            "(vcrpy's layout). Point the harness at cassette files only."
+        )
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    exchanges = [_exchange(path, index, item) for index, item in enumerate(data["interactions"])]
+    return Cassette(path, exchanges, dict(metadata or {}))
+
+
+def _exchange(path: Path, index: int, item: Any) -> Exchange:
+    try:
+        req, resp = item["request"], item["response"]
+        request = HttpRequest(
+            method=str(req["method"]).upper(),
+            url=str(req["uri"]),
+            headers=_headers(req.get("headers")),
+            body=_bytes(req.get("body")),
+        )
+        body = resp.get("body")
+        response = HttpResponse(
+            status=int(resp["status"]["code"]),
+            headers=_headers(resp.get("headers")),
+            body=_bytes(body.get("string") if isinstance(body, dict) else body),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CassetteError(
+            f"Interaction #{index} of cassette {path} lacks a readable request or response "
+            f"({type(exc).__name__}: {exc}). Each interaction needs request.method, request.uri "
+            "and response.status.code, as vcrpy writes them."
+        ) from None
+    response = _decoded(response)
+    tag = item.get("harness") if isinstance(item.get("harness"), dict) else {}
+    try:
+        if tag.get("service") and tag.get("operation"):
+            service, operation = str(tag["service"]), str(tag["operation"])
+        else:
+            service, operation = _identify(request)
+        params = decode_request(service, operation, request)
+    except (WireError, HarnessUsageError) as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+    return Exchange(
+        service=service,
+        operation=operation,
+        request=request,
+        response=response,
+        source="cassette",
+        params=params,
+        cassette=str(path),
+        index=index,
+    )
+
+
+def _identify(request: HttpRequest) -> tuple[str, str]:
+    try:
+        return identify(request)
+    except WireError:
+        return identify(request, supported_services())
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for key, value in raw.items():
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        out[str(key)] = str(value)
+    return out
+
+
+def _bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
+
+
+def _decoded(response: HttpResponse) -> HttpResponse:
+    # Plain vcrpy stores gzip bodies as !!binary; decode so checks and humans see JSON.
+    encoding = (response.header("Content-Encoding") or "").lower()
+    if encoding not in ("gzip", "deflate"):
+        return response
+    try:
+        body = (
+            gzip.decompress(response.body) if encoding == "gzip" else zlib.decompress(response.body)
+        )
+    except (OSError, zlib.error):
+        return response
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-encoding", "content-length")
+    }
+    return HttpResponse(response.status, headers, body)
+
+
+# --------------------------------------------------------------------------- write
+
+
+class _LiteralDumper(_Dumper):
+    """Multi-line strings (pretty JSON bodies) as YAML literal blocks."""
+
+
+def _represent_str(dumper: _LiteralDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_LiteralDumper.add_representer(str, _represent_str)
+
+
+def pretty_body(body: bytes) -> str:
+    """A body as cassette text: JSON pretty-printed with sorted keys, other text as is."""
+    if not body:
+        return ""
+    try:
+        return json.dumps(json.loads(body), indent=2, sort_keys=True, ensure_ascii=False)
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+def interaction(exchange: Exchange) -> dict[str, Any]:
+    """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag)."""
+    request, response = exchange.request, exchange.response
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    return {
+        "harness": {"service": exchange.service, "operation": exchange.operation},
+        "request": {
+            "method": request.method,
+            "uri": request.url,
+            "body": pretty_body(request.body) or None,
+            "headers": {k: [v] for k, v in sorted(request.headers.items())},
+        },
+        "response": {
+            "status": {"code": response.status, "message": reason},
+            "headers": {k: [v] for k, v in sorted(response.headers.items())},
+            "body": {"string": pretty_body(response.body)},
+        },
+    }
+
+
+def dump_cassette(exchanges: Iterable[Exchange], metadata: dict[str, Any] | None = None) -> str:
+    """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies."""
+    data: dict[str, Any] = {
+        "interactions": [interaction(e) for e in exchanges],
+        "version": FORMAT_VERSION,
+    }
+    if metadata:
+        data["metadata"] = metadata
+    return str(
+        yaml.dump(data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
+    )
+
+
+def write_cassette(
+    path: str | os.PathLike[str],
+    exchanges: Iterable[Exchange],
+    metadata: dict[str, Any] | None = None,
+) -> Path:
+    """Write a cassette atomically: a temporary file in the same folder, then a rename.
+
+    Readers (and other pytest-xdist workers) see the old file or the new one, never a half
+    of either; a crash leaves the old cassette untouched.
+    """
+    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata))
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary sibling file and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

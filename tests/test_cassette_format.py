@@ -1,0 +1,107 @@
+"""Cassette files: vcrpy layout, readable JSON bodies, atomic writes, clear errors."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from vcr.serialize import deserialize
+from vcr.serializers import yamlserializer
+
+from harness import wire
+from harness.cassette import CassetteError, read_cassette, write_cassette
+from harness.exchange import Exchange
+
+INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+
+
+def _exchange() -> Exchange:
+    request = wire.encode_request(
+        "xray", "GetInsight", {"InsightId": INSIGHT_ID}, "https://xray.us-east-1.amazonaws.com"
+    )
+    response = wire.encode_response(
+        "xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID, "State": "ACTIVE"}}
+    )
+    return Exchange("xray", "GetInsight", request, response, "recorded", {"InsightId": INSIGHT_ID})
+
+
+def test_round_trip_is_vcrpy_loadable_and_readable(tmp_path: Path) -> None:
+    path = write_cassette(tmp_path / "c.yaml", [_exchange(), _exchange()], {"note": "test"})
+    text = path.read_text()
+    assert "!!binary" not in text
+    assert '"InsightId": "3c1d6f2a' in text  # pretty JSON in a literal block
+    requests, responses, metadata = deserialize(text, yamlserializer)
+    assert len(requests) == 2 and metadata == {"note": "test"}
+    assert json.loads(responses[0]["body"]["string"])["Insight"]["State"] == "ACTIVE"
+    cassette = read_cassette(path)
+    assert [(e.service, e.operation, e.index) for e in cassette.exchanges] == [
+        ("xray", "GetInsight", 0),
+        ("xray", "GetInsight", 1),
+    ]
+    assert cassette.exchanges[0].params == {"InsightId": INSIGHT_ID}
+    assert (
+        write_cassette(tmp_path / "d.yaml", cassette.exchanges, {"note": "test"}).read_text()
+        == text
+    )
+
+
+def test_plain_vcrpy_cassette_with_gzip_body_loads(tmp_path: Path) -> None:
+    body = gzip.compress(json.dumps({"Insight": {"InsightId": INSIGHT_ID}}).encode())
+    data = {
+        "version": 1,
+        "interactions": [
+            {
+                "request": {
+                    "method": "POST",
+                    "uri": "https://xray.us-east-1.amazonaws.com/Insight",
+                    "body": json.dumps({"InsightId": INSIGHT_ID}),
+                    "headers": {"Content-Type": ["application/json"]},
+                },
+                "response": {
+                    "status": {"code": 200, "message": "OK"},
+                    "headers": {"Content-Encoding": ["gzip"]},
+                    "body": {"string": body},
+                },
+            }
+        ],
+    }
+    path = tmp_path / "plain.yaml"
+    path.write_text(yaml.dump(data))
+    [exchange] = read_cassette(path).exchanges
+    assert (exchange.service, exchange.operation) == ("xray", "GetInsight")
+    assert json.loads(exchange.response.body)["Insight"]["InsightId"] == INSIGHT_ID
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("interactions: [\n  {request: ", r"not valid YAML at line \d+"),
+        ("just: a mapping\n", "is not a cassette"),
+        ("interactions:\n- request: {uri: x}\n", "Interaction #0"),
+    ],
+)
+def test_bad_files_raise_clear_errors(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    with pytest.raises(CassetteError, match=message) as raised:
+        read_cassette(path)
+    assert str(path) in str(raised.value)
+
+
+def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_cassette(tmp_path / "c.yaml", [_exchange()])
+    before = path.read_bytes()
+    with pytest.raises(yaml.YAMLError):
+        write_cassette(path, [_exchange()], {"bad": object()})
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("harness.cassette.os.replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        write_cassette(path, [_exchange(), _exchange()])
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
