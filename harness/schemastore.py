@@ -1,0 +1,294 @@
+"""Schemas on disk: byte-stable atomic writes, cached loads, and drift between two trees.
+
+Layout of a schema directory (``schemas/`` at the top of the repo, shipped inside the
+package as ``harness/_schemas``)::
+
+    <service>/<Operation>.input.json
+    <service>/<Operation>.output.json
+    <service>/errors/<ErrorShape>.json
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessUsageError
+
+__all__ = [
+    "FileDrift",
+    "WriteReport",
+    "compare",
+    "default_schema_dir",
+    "dumps",
+    "load_error_schema",
+    "load_schema",
+    "read_tree",
+    "write_atomic",
+    "write_schemas",
+]
+
+JSON = dict[str, Any]
+
+_PACKAGED = Path(__file__).resolve().parent / "_schemas"
+
+
+def default_schema_dir() -> Path:
+    """``./schemas`` when the current directory has one, else the tree shipped in the package."""
+    local = Path.cwd() / "schemas"
+    return local if local.is_dir() else _PACKAGED
+
+
+def dumps(schema: Mapping[str, Any]) -> str:
+    """The one canonical text of a schema: sorted keys, 2-space indent, trailing newline."""
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so readers see the old or the new file, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class WriteReport:
+    """What :func:`write_schemas` did, by relative path."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def write_schemas(
+    schemas: Mapping[str, Mapping[str, Any]],
+    out_dir: Path,
+    *,
+    prune_services: tuple[str, ...] = (),
+) -> WriteReport:
+    """Write every schema under ``out_dir``; files whose bytes would not change are left alone.
+
+    For each service in ``prune_services`` (fully regenerated), schema files that are no
+    longer generated are removed, so an operation dropped from the model leaves no stale file.
+    """
+    report = WriteReport()
+    for rel, schema in sorted(schemas.items()):
+        path = out_dir / rel
+        text = dumps(schema)
+        try:
+            same = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if same:
+            report.unchanged.append(rel)
+        else:
+            write_atomic(path, text)
+            report.written.append(rel)
+    for service in prune_services:
+        for rel in _tree_files(out_dir, out_dir / service):
+            if rel not in schemas:
+                (out_dir / rel).unlink()
+                report.removed.append(rel)
+    return report
+
+
+def _tree_files(root: Path, start: Path) -> Iterator[str]:
+    if not start.is_dir():
+        return
+    for path in sorted(start.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+            yield rel.as_posix()
+
+
+def read_file(path: Path, rel: str) -> JSON:
+    """Parse one schema file; unreadable or invalid JSON raises naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HarnessUsageError(
+            f"Cannot read schema file {rel} in {path.parent}: {exc}. Fix or delete it, then run "
+            "'harness schemas generate' to rewrite it."
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HarnessUsageError(
+            f"Schema file {rel} is not valid JSON: {exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno} ({path}). Fix it by hand or run 'harness schemas generate' to "
+            "rewrite it."
+        ) from None
+    if not isinstance(data, dict):
+        raise HarnessUsageError(
+            f"Schema file {rel} holds a JSON {type(data).__name__}, not an object ({path}). "
+            "Run 'harness schemas generate' to rewrite it."
+        )
+    return data
+
+
+def read_tree(schema_dir: Path) -> dict[str, JSON]:
+    """Every file under ``schema_dir`` (dot-files aside), parsed, by relative path."""
+    if not schema_dir.is_dir():
+        raise HarnessUsageError(
+            f"Schema directory {schema_dir} does not exist. Run 'harness schemas generate "
+            f"--out {schema_dir}' to create it, or pass --dir with the right path."
+        )
+    return {rel: read_file(schema_dir / rel, rel) for rel in _tree_files(schema_dir, schema_dir)}
+
+
+# -- cached loads for hot paths -----------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _load_cached(path: str, mtime_ns: int, size: int) -> JSON:
+    # Keyed on mtime and size as well, so a regenerated file is picked up without a restart.
+    return read_file(Path(path), Path(path).name)
+
+
+def _load(schema_dir: Path | str, rel: str) -> JSON:
+    path = Path(schema_dir) / rel
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise HarnessUsageError(
+            f"No schema file {rel} in {schema_dir}. Run 'harness schemas generate' (or "
+            f"'harness schemas generate {rel.split('/')[0]} --out {schema_dir}') to create it."
+        ) from None
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def load_schema(schema_dir: Path | str, service: str, operation: str, kind: str) -> JSON:
+    """The ``kind`` ("input" or "output") schema of ``service:operation`` from ``schema_dir``.
+
+    Loads are cached; treat the returned dict as read-only.
+    """
+    if kind not in ("input", "output"):
+        raise HarnessUsageError(f"Schema kind must be 'input' or 'output' (got {kind!r}).")
+    return _load(schema_dir, f"{service}/{operation}.{kind}.json")
+
+
+def load_error_schema(schema_dir: Path | str, service: str, error_name: str) -> JSON:
+    """The schema of error shape ``error_name`` of ``service`` from ``schema_dir`` (cached)."""
+    return _load(schema_dir, f"{service}/errors/{error_name}.json")
+
+
+# -- drift ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FileDrift:
+    """How one file differs: ``missing`` on disk, ``extra`` on disk, or ``changed``."""
+
+    path: str
+    status: str
+    details: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        """A readable block: the file and status, then one indented line per difference."""
+        head = {
+            "missing": "missing on disk (the model has it)",
+            "extra": "on disk but no longer generated",
+            "changed": "changed",
+        }[self.status]
+        lines = [f"{self.path}: {head}"]
+        lines.extend(f"  {line}" for line in self.details)
+        return "\n".join(lines)
+
+
+def compare(
+    expected: Mapping[str, Mapping[str, Any]], actual: Mapping[str, Mapping[str, Any]]
+) -> list[FileDrift]:
+    """Differences between regenerated schemas (``expected``) and files on disk (``actual``)."""
+    drifts: list[FileDrift] = []
+    for rel in sorted(set(expected) | set(actual)):
+        if rel not in actual:
+            drifts.append(FileDrift(rel, "missing"))
+        elif rel not in expected:
+            drifts.append(FileDrift(rel, "extra"))
+        elif dumps(expected[rel]) != dumps(actual[rel]):
+            details = list(_diff(actual[rel], expected[rel], []))
+            drifts.append(FileDrift(rel, "changed", details or ["formatting differs"]))
+    return drifts
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _where(path: list[str]) -> str:
+    """A JSON-pointer-ish path made readable: ``Insight.State`` or ``$defs/Event.Resources``."""
+    out = ""
+    i = 0
+    while i < len(path):
+        token = path[i]
+        nxt = path[i + 1] if i + 1 < len(path) else None
+        if token in ("properties", "$defs") and nxt is not None:
+            out += ("." if out and token == "properties" else "") + (
+                nxt if token == "properties" else f"{nxt}"
+            )
+            i += 2
+            continue
+        if token == "items":
+            out += "[]"
+        elif token == "additionalProperties":
+            out += "{}"
+        elif token.isdigit():
+            out += f"[{token}]"
+        else:
+            out += ("." if out else "") + token
+        i += 1
+    return out or "(root)"
+
+
+def _diff(old: Any, new: Any, path: list[str]) -> Iterator[str]:
+    """Readable differences from ``old`` (disk) to ``new`` (model), members first."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if key in ("properties", "$defs") and isinstance(old.get(key), dict):
+                kind = "member" if key == "properties" else "definition"
+                o, n = old.get(key, {}), new.get(key, {})
+                if not isinstance(n, dict):
+                    yield f"~ {_where([*path, key])}: {_show(o)} -> {_show(n)}"
+                    continue
+                for name in sorted(set(o) | set(n)):
+                    where = _where([*path, key, name])
+                    if name not in o:
+                        yield f"+ {kind} added: {where}"
+                    elif name not in n:
+                        yield f"- {kind} removed: {where}"
+                    else:
+                        yield from _diff(o[name], n[name], [*path, key, name])
+            elif key == "required" and isinstance(old.get(key, []), list):
+                o_req, n_req = set(old.get(key, [])), set(new.get(key, []))
+                where = _where(path)
+                for name in sorted(n_req - o_req):
+                    yield f"~ member now required: {where}.{name}".replace("(root).", "")
+                for name in sorted(o_req - n_req):
+                    yield f"~ member no longer required: {where}.{name}".replace("(root).", "")
+            elif key not in old:
+                yield f"~ constraint added: {_where(path)} {key}={_show(new[key])}"
+            elif key not in new:
+                yield f"~ constraint removed: {_where(path)} {key}={_show(old[key])}"
+            else:
+                yield from _diff(old[key], new[key], [*path, key])
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        if any(isinstance(v, (dict, list)) for v in old + new):
+            for index, (o, n) in enumerate(zip(old, new, strict=True)):
+                yield from _diff(o, n, [*path, str(index)])
+        elif old != new:
+            yield f"~ constraint changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+    elif old != new:
+        yield f"~ constraint changed: {_where(path)}: {_show(old)} -> {_show(new)}"
