@@ -53,7 +53,10 @@ def register(subparsers: Any) -> None:
         ),
     )
     check.add_argument(
-        "--dir", type=Path, default=Path("schemas"), help="schema directory (default: schemas)"
+        "--dir",
+        type=Path,
+        default=None,
+        help="schema directory (default: ./schemas, else the schemas bundled with the package)",
     )
     check.set_defaults(func=run_check)
 
@@ -93,7 +96,7 @@ def _services_on_disk(schema_dir: Path, files: dict[str, Any]) -> list[str]:
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Compare the schema files on disk with a fresh in-memory generation."""
-    schema_dir: Path = args.dir
+    schema_dir: Path = args.dir if args.dir is not None else schemastore.default_schema_dir()
     on_disk = schemastore.read_tree(schema_dir)
     services = _services_on_disk(schema_dir, on_disk)
     # The services present on disk are regenerated whole; an empty directory is compared
