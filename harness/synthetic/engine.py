@@ -1,0 +1,439 @@
+"""The synthetic backend: one engine answering HTTP requests as the three services would.
+
+``SyntheticBackend.handle(HttpRequest) -> HttpResponse`` reads a request off the wire
+(``harness.wire.identify``/``decode_request``), checks it against the input schema and the
+documented rules (``harness.synthetic.rules``), answers from the deterministic world of its
+seed (``harness.synthetic.world``) and writes the response with the model's encoders. The
+same engine sits behind the in-process pytest fixture and ``harness serve``.
+
+Pagination tokens are opaque, signed with the seed, and bound to the request's parameters
+(every member except ``NextToken`` and ``MaxResults``); a token sent with other parameters,
+or altered, is rejected with the operation's documented validation error. A token also pins
+the clock of the first page, so a default window does not slide between pages.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from harness import wire
+from harness.errors import HarnessUsageError, did_you_mean
+from harness.exchange import HttpRequest, HttpResponse
+from harness.models import SEED_OPERATIONS, operation_model
+from harness.synthetic import rules
+from harness.synthetic.world import MetricKey, World, floor_time, rng
+
+T = TypeVar("T")
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Faults the engine injects; all off by default. Counters are per engine, from 1.
+
+    ``rate_limits``: enforce documented request rates (ListInsightsData: two per second),
+    answering the service's throttling error beyond them. ``throttle_every=N``: every Nth
+    request is throttled. ``server_error_every=N``: every Nth request fails with a 5xx.
+    ``empty_page_every=N``: every Nth paginated answer is an empty page with a NextToken.
+    ``latency``: seconds to wait before each answer.
+    """
+
+    rate_limits: bool = False
+    throttle_every: int = 0
+    server_error_every: int = 0
+    empty_page_every: int = 0
+    latency: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("throttle_every", "server_error_every", "empty_page_every"):
+            value = getattr(self, name)
+            # 1 would fail every request, retries included: nothing could ever succeed.
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value == 1:
+                raise HarnessUsageError(
+                    f"Cannot use faults {name}={value!r}: it must be 0 (off) or a whole number "
+                    "of requests of at least 2."
+                )
+        if not isinstance(self.latency, int | float) or self.latency < 0:
+            raise HarnessUsageError(
+                f"Cannot use faults latency={self.latency!r}: it must be a number of seconds >= 0."
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> Faults:
+        """Read ``"rate_limits,throttle_every=3,latency=0.05"`` (comma-separated; empty = none)."""
+        names = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            name, sep, raw = item.partition("=")
+            name = name.strip()
+            if name not in names:
+                raise HarnessUsageError(
+                    f"Unknown fault {name!r} in {text!r}.{did_you_mean(name, names)} Known "
+                    f"faults: {', '.join(names)}."
+                )
+            kind = names[name].type
+            try:
+                if kind == "bool":
+                    values[name] = raw.strip().lower() in ("", "1", "true", "yes", "on")
+                elif kind == "float":
+                    values[name] = float(raw)
+                else:
+                    values[name] = int(raw)
+            except ValueError:
+                raise HarnessUsageError(
+                    f"Cannot read fault {item!r}: {name} takes a {kind} value, for example "
+                    f"{name}=3."
+                ) from None
+            if not sep and kind != "bool":
+                raise HarnessUsageError(f"Fault {name!r} needs a value, for example {name}=3.")
+        return cls(**values)
+
+    @classmethod
+    def coerce(cls, value: Faults | dict[str, Any] | str | None) -> Faults:
+        """Accept a ``Faults``, a dict of its fields, the text form, or None."""
+        if value is None:
+            return cls()
+        if isinstance(value, Faults):
+            return value
+        if isinstance(value, str):
+            return cls.parse(value)
+        if isinstance(value, dict):
+            names = [f.name for f in fields(cls)]
+            unknown = [k for k in value if k not in names]
+            if unknown:
+                raise HarnessUsageError(
+                    f"Unknown fault {unknown[0]!r}.{did_you_mean(unknown[0], names)} Known "
+                    f"faults: {', '.join(names)}."
+                )
+            return cls(**value)
+        raise HarnessUsageError(
+            f"Cannot use faults={value!r}: pass a harness.synthetic.Faults, a dict or a string "
+            "like 'throttle_every=3'."
+        )
+
+
+class _Reject(Exception):
+    """Answer with the service's error ``code``."""
+
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine made of one request: the operation (when known), its params, the reply."""
+
+    service: str | None
+    operation: str | None
+    params: dict[str, Any]
+    response: HttpResponse
+
+
+class SyntheticBackend:
+    """Serve the five seed operations from the deterministic world of ``seed``.
+
+    ``now`` is the engine's clock: a fixed aware datetime (fully reproducible answers), a
+    callable returning one, or None for the real UTC clock.
+    """
+
+    def __init__(
+        self,
+        seed: int | str = 0,
+        faults: Faults | dict[str, Any] | str | None = None,
+        now: dt.datetime | Clock | None = None,
+        region: str = "us-east-1",
+    ) -> None:
+        self.seed = seed
+        self.faults = Faults.coerce(faults)
+        self.region = region
+        if now is None:
+            self._clock: Clock = lambda: dt.datetime.now(dt.timezone.utc)
+        elif isinstance(now, dt.datetime):
+            fixed = now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
+            self._clock = lambda: fixed
+        else:
+            self._clock = now
+        self._lock = threading.Lock()
+        self._requests = 0
+        self._pages = 0
+        self._recent: dict[tuple[str, str], deque[float]] = {}
+        self._worlds: dict[dt.datetime, World] = {}
+
+    # ------------------------------------------------------------------ entry points
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one HTTP request as the service would (errors included); never raises."""
+        return self.answer(request).response
+
+    def answer(self, request: HttpRequest) -> Answer:
+        """Like ``handle``, also saying which operation the request was and its wire params."""
+        with self._lock:
+            self._requests += 1
+            number = self._requests
+        if self.faults.latency:
+            time.sleep(self.faults.latency)
+        try:
+            service, operation = wire.identify(request)
+        except wire.WireError as exc:
+            return Answer(None, None, {}, self._unroutable(str(exc), number))
+        params: dict[str, Any] = {}
+        try:
+            if operation not in SEED_OPERATIONS.get(service, ()):
+                raise _Reject(
+                    "NotImplemented",
+                    f"The harness synthetic backend does not implement {service}:{operation}; "
+                    f"it serves {_served()}.",
+                    501,
+                )
+            self._inject_faults(service, operation, number)
+            try:
+                params = wire.decode_request(service, operation, request)
+            except wire.WireError as exc:
+                raise _Reject("SerializationException", str(exc), 400) from None
+            problems = rules.request_problems(service, operation, params)
+            if problems:
+                raise _Reject(rules.VALIDATION_ERROR[service], " ".join(problems))
+            output = getattr(self, f"_{operation}")(params)
+            response = self._encode_output(service, operation, output)
+        except _Reject as reject:
+            response = wire.encode_error(service, reject.code, reject.message, reject.status)
+        return Answer(service, operation, params, self._stamp(response, number))
+
+    # ------------------------------------------------------------------ plumbing
+
+    def now(self) -> dt.datetime:
+        """The engine's current time (aware, UTC, whole seconds)."""
+        value = self._clock()
+        value = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).replace(microsecond=0)
+
+    def world(self, now: dt.datetime | None = None) -> World:
+        """The world as of ``now`` (default: the engine's clock); one per UTC day."""
+        epoch = floor_time(now or self.now(), dt.timedelta(days=1))
+        with self._lock:
+            if epoch not in self._worlds:
+                self._worlds = {epoch: World(self.seed, epoch, self.region)}  # keep one day
+            return self._worlds[epoch]
+
+    def _inject_faults(self, service: str, operation: str, number: int) -> None:
+        faults = self.faults
+        if faults.server_error_every and number % faults.server_error_every == 0:
+            code = rules.SERVER_ERROR.get(service, rules.COMMON_SERVER_ERROR)
+            raise _Reject(code, "Injected server error (harness faults: server_error_every).", 500)
+        throttled = bool(faults.throttle_every and number % faults.throttle_every == 0)
+        limit = rules.RATE_LIMITS.get((service, operation))
+        if faults.rate_limits and limit and not throttled:
+            moment = time.monotonic()
+            with self._lock:
+                recent = self._recent.setdefault((service, operation), deque())
+                while recent and moment - recent[0] >= 1.0:
+                    recent.popleft()
+                throttled = len(recent) >= limit
+                if not throttled:
+                    recent.append(moment)
+        if throttled:
+            raise _Reject(
+                rules.THROTTLING_ERROR[service],
+                f"Rate exceeded for {service}:{operation}"
+                + (f" (documented limit: {limit:g} per second)." if limit else "."),
+            )
+
+    def _encode_output(self, service: str, operation: str, output: dict[str, Any]) -> HttpResponse:
+        model = operation_model(service, operation)
+        protocol = model.service_model.protocol
+        return wire.encode_response(
+            service, operation, wire.to_wire(model.output_shape, output, protocol)
+        )
+
+    def _stamp(self, response: HttpResponse, number: int) -> HttpResponse:
+        # A request id and Date derived from seed and clock keep synthetic cassettes byte-stable.
+        request_id = str(uuid.UUID(int=rng(self.seed, "request", str(number)).getrandbits(128)))
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "x-amzn-requestid"}
+        headers["x-amzn-RequestId"] = request_id
+        headers["Date"] = email.utils.format_datetime(self.now(), usegmt=True)
+        return HttpResponse(response.status, headers, response.body)
+
+    def _unroutable(self, message: str, number: int) -> HttpResponse:
+        body = {"__type": "UnknownOperationException", "message": message}
+        headers = {"Content-Type": "application/json", "x-amzn-ErrorType": body["__type"]}
+        return self._stamp(HttpResponse(400, headers, json.dumps(body).encode()), number)
+
+    # ------------------------------------------------------------------ pagination
+
+    def _binding(self, operation: str, params: dict[str, Any]) -> str:
+        bound = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults")}
+        text = json.dumps([operation, bound], sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _mac(self, text: str) -> str:
+        return hashlib.sha256(f"{self.seed}:token:{text}".encode()).hexdigest()[:16]
+
+    def _token(self, operation: str, params: dict[str, Any], state: dict[str, Any]) -> str:
+        payload = {"b": self._binding(operation, params), **state}
+        text = base64.urlsafe_b64encode(
+            json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+        ).decode()
+        return f"{text.rstrip('=')}.{self._mac(text.rstrip('='))}"
+
+    def _read_token(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The state carried by ``params["NextToken"]``, or a fresh one pinning the clock."""
+        token = params.get("NextToken")
+        if token is None:
+            return {"n": int(self.now().timestamp()), "o": 0}
+        invalid = rules.VALIDATION_ERROR[service]
+        text, _, mac = str(token).rpartition(".")
+        try:
+            if not text or mac != self._mac(text):
+                raise ValueError
+            state = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            if not isinstance(state, dict) or not isinstance(state.get("o"), int):
+                raise ValueError
+        except (ValueError, binascii.Error):
+            raise _Reject(
+                invalid,
+                f"NextToken {_short(token)} is not a token this service issued "
+                "(altered, truncated, or from another seed).",
+            ) from None
+        if state.get("b") != self._binding(operation, params):
+            raise _Reject(
+                invalid,
+                "NextToken was issued for a call with different parameters. A NextToken must "
+                "be passed in with the same parameters that were specified in the original "
+                "call.",
+            )
+        return state
+
+    def _page(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        state: dict[str, Any],
+        items: Sequence[T],
+        default_size: int,
+    ) -> tuple[Sequence[T], str | None]:
+        size = params.get("MaxResults") or default_size
+        offset = state["o"]
+        with self._lock:
+            self._pages += 1
+            empty = bool(self.faults.empty_page_every) and (
+                self._pages % self.faults.empty_page_every == 0
+            )
+        if empty and offset < len(items):
+            return [], self._token(operation, params, state)
+        page = items[offset : offset + size]
+        if offset + size >= len(items):
+            return page, None
+        return page, self._token(operation, params, {**state, "o": offset + size})
+
+    # ------------------------------------------------------------------ operations
+
+    def _GetInsight(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"Insight": self.world().insight(params["InsightId"])}
+
+    def _GetInsightEvents(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._read_token("xray", "GetInsightEvents", params)
+        world = self.world(_from_epoch(state["n"]))
+        events = world.insight_events(params["InsightId"])
+        page, token = self._page(
+            "GetInsightEvents",
+            params,
+            state,
+            events,
+            rules.INSIGHT_EVENTS_DEFAULT_MAX_RESULTS,
+        )
+        return {"InsightEvents": list(page), **({"NextToken": token} if token else {})}
+
+    def _ListInsightsData(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._read_token("cloudtrail", "ListInsightsData", params)
+        now = _from_epoch(state["n"])
+        start = _param_time(params, "StartTime") or now - rules.INSIGHTS_DEFAULT_WINDOW
+        end = _param_time(params, "EndTime") or now
+        dimensions = params.get("Dimensions") or {}
+        events = [
+            event
+            for event in self.world(now).trail_events(params["InsightSource"])
+            # StartTime: "after or at"; EndTime: "before or at" — both inclusive.
+            if start <= event["EventTime"] <= end
+            and all(event.get(key) == value for key, value in dimensions.items())
+        ]
+        page, token = self._page(
+            "ListInsightsData", params, state, events, rules.INSIGHTS_DEFAULT_MAX_RESULTS
+        )
+        return {"Events": list(page), **({"NextToken": token} if token else {})}
+
+    def _ListInsightsMetricData(self, params: dict[str, Any]) -> dict[str, Any]:
+        state = self._read_token("cloudtrail", "ListInsightsMetricData", params)
+        now = _from_epoch(state["n"])
+        period = params.get("Period") or rules.METRIC_DEFAULT_PERIOD
+        data_type = params.get("DataType") or rules.METRIC_DEFAULT_DATA_TYPE
+        insight_type = params["InsightType"]
+        error_code = params.get("ErrorCode", "") if insight_type == "ApiErrorRateInsight" else ""
+        key = MetricKey(
+            params["EventSource"],
+            params["EventName"],
+            insight_type,
+            error_code,
+            params.get("TrailName", ""),
+        )
+        start = _param_time(params, "StartTime") or now - rules.METRIC_DEFAULT_WINDOW
+        end = _param_time(params, "EndTime") or now
+        # Older data points of this period are no longer kept.
+        start = max(start, now - rules.METRIC_RETENTION[period])
+        points = self.world(now).metric_series(
+            key,
+            start=start,
+            end=end,
+            period=period,
+            now=now,
+            fill_with_zeros=data_type == "FillWithZeros",
+        )
+        page, token = self._page(
+            "ListInsightsMetricData", params, state, points, rules.METRIC_DEFAULT_MAX_RESULTS
+        )
+        output: dict[str, Any] = {
+            "EventSource": key.event_source,
+            "EventName": key.event_name,
+            "InsightType": insight_type,
+        }
+        if "TrailName" in params:
+            output["TrailARN"] = self.world(now).trail_arn(params["TrailName"])
+        if error_code:  # "Only returned if InsightType parameter was set to ApiErrorRateInsight."
+            output["ErrorCode"] = error_code
+        output["Timestamps"] = [when for when, _ in page]
+        output["Values"] = [value for _, value in page]
+        if token:
+            output["NextToken"] = token
+        return output
+
+    def _GetInternetEvent(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.world().internet_event(params["EventId"])
+
+
+def _served() -> str:
+    return ", ".join(f"{s}:{o}" for s, ops in SEED_OPERATIONS.items() for o in ops)
+
+
+def _from_epoch(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+
+
+def _param_time(params: dict[str, Any], name: str) -> dt.datetime | None:
+    return wire.parse_timestamp(params[name]) if name in params else None
+
+
+def _short(token: Any) -> str:
+    text = str(token)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
