@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -51,6 +51,8 @@ class Cassette:
     path: Path
     exchanges: list[Exchange]
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: Per interaction, the ``harness`` mapping as stored (``{}`` for plain vcrpy ones).
+    tags: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- read
@@ -83,7 +85,11 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
         )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     exchanges = [_exchange(path, index, item) for index, item in enumerate(data["interactions"])]
-    return Cassette(path, exchanges, dict(metadata or {}))
+    tags = [
+        dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
+        for item in data["interactions"]
+    ]
+    return Cassette(path, exchanges, dict(metadata or {}), tags)
 
 
 def _exchange(path: Path, index: int, item: Any) -> Exchange:
@@ -200,15 +206,18 @@ def pretty_body(body: bytes) -> str:
         return body.decode("utf-8", "replace")
 
 
-def interaction(exchange: Exchange) -> dict[str, Any]:
-    """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag)."""
+def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag).
+
+    ``tag`` adds entries to the ``harness`` mapping (the recorder stores the client region).
+    """
     request, response = exchange.request, exchange.response
     try:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
     return {
-        "harness": {"service": exchange.service, "operation": exchange.operation},
+        "harness": {**(tag or {}), "service": exchange.service, "operation": exchange.operation},
         "request": {
             "method": request.method,
             "uri": request.url,
@@ -223,10 +232,19 @@ def interaction(exchange: Exchange) -> dict[str, Any]:
     }
 
 
-def dump_cassette(exchanges: Iterable[Exchange], metadata: dict[str, Any] | None = None) -> str:
-    """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies."""
+def dump_cassette(
+    exchanges: Iterable[Exchange],
+    metadata: dict[str, Any] | None = None,
+    tags: Sequence[dict[str, Any]] | None = None,
+) -> str:
+    """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies.
+
+    ``tags`` (one mapping per exchange, optional) go into each interaction's ``harness`` tag.
+    """
+    items = list(exchanges)
+    extra: Sequence[dict[str, Any] | None] = tags if tags is not None else [None] * len(items)
     data: dict[str, Any] = {
-        "interactions": [interaction(e) for e in exchanges],
+        "interactions": [interaction(e, t) for e, t in zip(items, extra, strict=True)],
         "version": FORMAT_VERSION,
     }
     if metadata:
@@ -240,13 +258,14 @@ def write_cassette(
     path: str | os.PathLike[str],
     exchanges: Iterable[Exchange],
     metadata: dict[str, Any] | None = None,
+    tags: Sequence[dict[str, Any]] | None = None,
 ) -> Path:
     """Write a cassette atomically: a temporary file in the same folder, then a rename.
 
     Readers (and other pytest-xdist workers) see the old file or the new one, never a half
     of either; a crash leaves the old cassette untouched.
     """
-    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata))
+    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags))
 
 
 def atomic_write_text(path: Path, text: str) -> Path:

@@ -1,1 +1,224 @@
-"""Placeholder: filled by its issue."""
+"""The record/replay part of the pytest plugin: marker, options, fixtures, miss reporting.
+
+Use ``@pytest.mark.aws_cassette`` (or the ``aws_cassette`` fixture) and every botocore client
+the test creates — anywhere — records into, or replays from, the test's cassette. The engine
+is ``harness.recorder``; this module only talks to pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.errors import HarnessUsageError, did_you_mean
+from harness.exchange import Exchange
+from harness.recorder import RECORD_MODES, CassetteMiss, CassetteRecorder, check_record_mode
+from harness.redaction import Redaction
+
+MARKER = "aws_cassette"
+_MARKER_KWARGS = ("record_mode", "match_region")
+_FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
+_RECORDER = pytest.StashKey[CassetteRecorder]()
+
+# Dummy credentials for replay: botocore finds them first, so it never reads a real profile.
+_REPLAY_ENV = {
+    "AWS_ACCESS_KEY_ID": "AKIAREPLAYDUMMY00000",
+    "AWS_SECRET_ACCESS_KEY": "replay-dummy-secret-not-a-real-key",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+_REPLAY_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+_DEFAULT_REGION = "us-east-1"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options and ini settings of record/replay, in one group."""
+    group = parser.getgroup("aws-cassette", "botocore-harness record/replay")
+    group.addoption(
+        "--aws-record-mode",
+        choices=RECORD_MODES,
+        default=None,
+        help="record mode of AWS cassettes: none (replay only, default), once, new_episodes, "
+        "all. Overrides the aws_record_mode ini setting; a marker's record_mode wins over both.",
+    )
+    group.addoption(
+        "--aws-match-region",
+        action="store_true",
+        default=None,
+        help="match the client region too when replaying (default: any region matches).",
+    )
+    parser.addini("aws_record_mode", "default record mode of AWS cassettes", default="none")
+    parser.addini(
+        "aws_cassette_dir", "folder of AWS cassettes, relative to the rootdir", default="cassettes"
+    )
+    parser.addini(
+        "aws_match_region", "match the client region when replaying", type="bool", default=False
+    )
+    parser.addini(
+        "aws_pseudonyms",
+        "replace access key ids and account ids in cassettes with pseudonyms",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker and check the ini record mode early, with a clear message."""
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(name=None, *, record_mode=None, match_region=None): record or replay the "
+        "test's AWS traffic in a cassette (see the README, 'Record and replay').",
+    )
+    try:
+        check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
+    except HarnessUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a test whose unmatched request was swallowed by the code under test."""
+    result = yield
+    recorder = item.stash.get(_RECORDER, None)
+    if recorder is not None and recorder.misses:
+        raise recorder.misses[0]
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _aws_cassette_marker(request: pytest.FixtureRequest) -> None:
+    """Activate the cassette of tests marked ``aws_cassette``."""
+    if request.node.get_closest_marker(MARKER) is not None:
+        request.getfixturevalue("aws_cassette")
+
+
+@pytest.fixture
+def aws_redaction(pytestconfig: pytest.Config) -> Redaction:
+    """What is redacted from cassettes; override it to add rules or switch pseudonyms off."""
+    return Redaction(pseudonyms=bool(pytestconfig.getini("aws_pseudonyms")))
+
+
+@pytest.fixture
+def aws_cassette(
+    request: pytest.FixtureRequest,
+    aws_redaction: Redaction,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[CassetteRecorder]:
+    """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
+    item = request.node
+    options = _marker_options(item)
+    recorder = CassetteRecorder(
+        cassette_path(item, options.get("name")),
+        _record_mode(item.config, options),
+        redaction=aws_redaction,
+        match_region=_match_region(item.config, options),
+        on_exchange=lambda exchange: _report(item, exchange),
+        rerecord_command=lambda mode: _rerecord_command(item, mode),
+    )
+    if recorder.replay_only:
+        _replay_environment(monkeypatch, tmp_path_factory)
+    item.stash[_RECORDER] = recorder
+    with recorder.activate():
+        yield recorder
+    recorder.save()
+
+
+def _report(item: pytest.Item, exchange: Exchange) -> None:
+    item.config.hook.pytest_aws_exchange(item=item, exchange=exchange)
+
+
+def _marker_options(item: pytest.Item) -> dict[str, Any]:
+    marker = item.get_closest_marker(MARKER)
+    if marker is None:
+        return {}
+    if len(marker.args) > 1:
+        raise HarnessUsageError(
+            f"@pytest.mark.{MARKER} on {item.nodeid} takes at most one positional argument "
+            f"(the cassette name), got {len(marker.args)}. Pass record_mode= by keyword."
+        )
+    options = dict(marker.kwargs)
+    if marker.args:
+        options["name"] = marker.args[0]
+    for key in list(options):
+        if key in _FOREIGN_MARKER_KWARGS:
+            del options[key]
+        elif key not in (*_MARKER_KWARGS, "name"):
+            raise HarnessUsageError(
+                f"@pytest.mark.{MARKER} on {item.nodeid} got an unknown argument {key!r}."
+                f"{did_you_mean(key, _MARKER_KWARGS)} It takes name, record_mode and "
+                "match_region."
+            )
+    return options
+
+
+def _record_mode(config: pytest.Config, options: dict[str, Any]) -> str:
+    # Precedence: the marker's record_mode, then --aws-record-mode, then the ini setting.
+    if options.get("record_mode") is not None:
+        return check_record_mode(str(options["record_mode"]), f"@pytest.mark.{MARKER}")
+    option = config.getoption("aws_record_mode", None)
+    if option is not None:
+        return str(option)
+    return str(config.getini("aws_record_mode"))
+
+
+def _match_region(config: pytest.Config, options: dict[str, Any]) -> bool:
+    # Same precedence as the record mode: marker, command line, ini.
+    if options.get("match_region") is not None:
+        return bool(options["match_region"])
+    option = config.getoption("aws_match_region", None)
+    if option is not None:
+        return bool(option)
+    return bool(config.getini("aws_match_region"))
+
+
+def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
+    """``<aws_cassette_dir>/<module path without .py>/<test name>.yaml`` (or ``name``)."""
+    config = item.config
+    base = Path(str(config.getini("aws_cassette_dir")))
+    if not base.is_absolute():
+        base = config.rootpath / base
+    module = Path(str(item.path))
+    try:
+        module = module.relative_to(config.rootpath)
+    except ValueError:
+        module = Path(module.name)
+    folder = base / module.with_suffix("")
+    if name:
+        chosen = Path(name)
+        if chosen.is_absolute():
+            return chosen
+        return folder / (name if chosen.suffix in (".yaml", ".yml") else f"{name}.yaml")
+    return folder / f"{_file_safe(item.name)}.yaml"
+
+
+def _file_safe(name: str) -> str:
+    """Parametrized ids like ``test_x[a/b-1]`` as file names: ``test_x-a_b-1``."""
+    name = name.replace("[", "-").replace("]", "")
+    return re.sub(r"[^\w.\-]+", "_", name).strip("._") or "test"
+
+
+def _rerecord_command(item: pytest.Item, mode: str) -> str:
+    return f"pytest {shlex.quote(item.nodeid)} --aws-record-mode={mode}"
+
+
+def _replay_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Dummy credentials and a default region; point AWS config files at nothing."""
+    empty = tmp_path_factory.mktemp("aws-replay-config")
+    for name in _REPLAY_UNSET:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in _REPLAY_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+    monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", _DEFAULT_REGION))
+
+
+__all__ = ["MARKER", "CassetteMiss", "aws_cassette", "aws_redaction", "cassette_path"]

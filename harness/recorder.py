@@ -1,0 +1,318 @@
+"""Record botocore traffic into a cassette and replay it offline: the engine under the plugin.
+
+A ``CassetteRecorder`` is an ``intercept`` handler for one cassette. Depending on the record
+mode it answers a request from the cassette (replay: ``send()`` is never called, so no
+socket is opened and no request is signed), or passes it to the network and keeps the
+redacted exchange (record). ``save()`` writes the cassette atomically.
+
+Record modes have pytest-recording's meanings:
+
+- ``none``: replay only; a request without a recorded match fails (``CassetteMiss``);
+- ``once``: record when the cassette file does not exist, otherwise replay only;
+- ``new_episodes``: replay what matches, record what does not, and append it;
+- ``all``: record everything, replacing the cassette.
+
+This engine works on our own cassette layer (``harness.cassette``), which writes vcrpy's
+layout; it never imports vcrpy, so no vcrpy patching is ever active.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import __version__
+from harness.cassette import read_cassette, write_cassette
+from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.intercept import Call, Send, intercept
+from harness.matching import (
+    MatchIndex,
+    Near,
+    canonical,
+    region_of,
+    request_params,
+    supports,
+)
+from harness.models import botocore_version
+from harness.redaction import Redaction, Redactor, is_credential_traffic
+from harness.wire import decode_error
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+
+# Headers that change on every call and mean nothing to a replay: left out of cassettes so
+# that re-recording the same traffic gives the same file.
+_VOLATILE_REQUEST_HEADERS = frozenset(
+    {
+        "x-amz-date",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "user-agent",
+        "x-amz-user-agent",
+        "content-length",
+        "expect",
+    }
+)
+# Lengths and framing no longer hold once a body is stored as pretty JSON text.
+_FRAMING_RESPONSE_HEADERS = frozenset(
+    {"content-length", "transfer-encoding", "connection", "keep-alive"}
+)
+
+
+class CassetteMiss(HarnessAssertionError):
+    """A request had no recorded match during replay (the test fails, naming the request)."""
+
+
+def check_record_mode(mode: str, where: str) -> str:
+    """Return ``mode`` if it is a record mode, else raise a usage error naming ``where``."""
+    if mode not in RECORD_MODES:
+        raise HarnessUsageError(
+            f"Unknown record mode {mode!r} in {where}.{did_you_mean(mode, RECORD_MODES)} "
+            f"Use one of: {', '.join(RECORD_MODES)}."
+        )
+    return mode
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """One exchange of a test, as a test wants to assert on it."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+    status: int
+    error_code: str | None
+    source: str
+
+
+class CassetteRecorder:
+    """Records into or replays from one cassette file; use ``activate()`` around the code.
+
+    ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
+    cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        record_mode: str = "none",
+        *,
+        redaction: Redaction | None = None,
+        match_region: bool = False,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        rerecord_command: Callable[[str], str] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.record_mode = check_record_mode(record_mode, "the recorder")
+        self.existed = self.path.exists()
+        self.redactor = Redactor(redaction or Redaction())
+        self.index = MatchIndex(match_region=match_region)
+        self.exchanges: list[Exchange] = []  # this run's, in call order
+        self.misses: list[CassetteMiss] = []
+        self._on_exchange = on_exchange
+        self._rerecord_command = rerecord_command
+        self._stored: list[Exchange] = []
+        self._tags: list[dict[str, Any]] = []
+        self._recorded = 0
+        self._lock = threading.Lock()
+        self._label = str(self.path)
+        if self.existed and self.record_mode != "all":
+            cassette = read_cassette(self.path)
+            self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def replay_only(self) -> bool:
+        """True when the network is never used: mode ``none``, or ``once`` with a cassette."""
+        return self.record_mode == "none" or (self.record_mode == "once" and self.existed)
+
+    @property
+    def calls(self) -> list[CallSummary]:
+        """This run's exchanges, summarised: operation, parameters, status, error code."""
+        return [
+            CallSummary(
+                e.service,
+                e.operation,
+                e.params,
+                e.response.status,
+                decode_error(e.service, e.response).code if e.response.status >= 300 else None,
+                e.source,
+            )
+            for e in self.exchanges
+        ]
+
+    def add_recorded(
+        self,
+        exchanges: Iterable[Exchange],
+        tags: Sequence[dict[str, Any]] = (),
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """Add recorded exchanges to replay from (what ``__init__`` does with the file).
+
+        Exchanges not written by us (plain vcrpy, pytest-recording, pseudonyms off) are
+        redacted now, so they match live requests redacted the same way.
+        """
+        info = (metadata or {}).get("harness")
+        info = info if isinstance(info, dict) else {}
+        redacted = bool(info.get("pseudonyms_applied")) and self.redactor.redaction.pseudonyms
+        self.redactor.known.update(str(p) for p in info.get("pseudonyms") or [])
+        tags = list(tags)
+        for exchange in exchanges:
+            position = len(self._stored)
+            tag = tags[position] if position < len(tags) else {}
+            if not redacted:
+                exchange = self._redacted(exchange, exchange.request, exchange.response)
+            region = tag.get("region") or region_of(exchange.request.url)
+            self._stored.append(exchange)
+            self._tags.append({"region": region} if region else {})
+            self.index.add(position, exchange, region)
+
+    # ------------------------------------------------------------------ intercept
+
+    @contextmanager
+    def activate(self) -> Iterator[CassetteRecorder]:
+        """Route every botocore client's requests through this cassette while the block runs.
+
+        Replay-only modes skip signing, so no credentials are needed or read.
+        """
+        with intercept(self.handler, sign=not self.replay_only):
+            yield self
+
+    def handler(self, call: Call, send: Send) -> HttpResponse:
+        """The ``intercept`` handler: replay from the index, or record from the network."""
+        if not supports(call.service):
+            return self._pass_through(call, send, "its protocol cannot be matched")
+        if is_credential_traffic(call.service, call.operation):
+            return self._pass_through(call, send, "credential traffic is never recorded")
+        params = self.redactor.data(request_params(call.service, call.operation, call.request))
+        if self.record_mode != "all":
+            with self._lock:
+                found = self.index.take(call.service, call.operation, params, call.region)
+            if found is not None:
+                index, recorded = found
+                self._emit(
+                    Exchange(
+                        recorded.service,
+                        recorded.operation,
+                        recorded.request,
+                        recorded.response,
+                        "replayed",
+                        recorded.params,
+                        self._label,
+                        index,
+                    )
+                )
+                return recorded.response
+            if self.replay_only:
+                raise self._miss(call, params)
+        response = send()
+        exchange = self._redacted(
+            Exchange(call.service, call.operation, call.request, response, "recorded"),
+            _without(call.request, _VOLATILE_REQUEST_HEADERS),
+            response,
+        )
+        with self._lock:
+            index = len(self._stored)
+            exchange.cassette, exchange.index = self._label, index
+            self._stored.append(exchange)
+            self._tags.append({"region": call.region} if call.region else {})
+            self._recorded += 1
+        self._emit(exchange)
+        return response
+
+    def _pass_through(self, call: Call, send: Send, why: str) -> HttpResponse:
+        if self.replay_only:
+            raise self._miss(
+                call, {}, why=f"{call.service}:{call.operation} is not replayed: {why}."
+            )
+        return send()
+
+    def _redacted(self, exchange: Exchange, request: HttpRequest, response: Any) -> Exchange:
+        request = self.redactor.request(request)
+        clean = self.redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS))
+        return Exchange(
+            exchange.service,
+            exchange.operation,
+            request,
+            clean,
+            exchange.source,
+            request_params(exchange.service, exchange.operation, request),
+            exchange.cassette,
+            exchange.index,
+        )
+
+    def _emit(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+        if self._on_exchange is not None:
+            self._on_exchange(exchange)
+
+    # ------------------------------------------------------------------ save
+
+    def save(self) -> Path | None:
+        """Write the cassette if this run recorded anything; returns the path written."""
+        if not self._recorded:
+            return None
+        pseudonyms = self.redactor.redaction.pseudonyms
+        metadata = {
+            "harness": {
+                "botocore": botocore_version(),
+                "pseudonyms": sorted(self.redactor.known) if pseudonyms else [],
+                "pseudonyms_applied": pseudonyms,
+                "recorded_with": f"botocore-harness {__version__}",
+            }
+        }
+        return write_cassette(self.path, self._stored, metadata, self._tags)
+
+    # ------------------------------------------------------------------ misses
+
+    def _miss(self, call: Call, params: dict[str, Any], why: str | None = None) -> CassetteMiss:
+        label = f"{call.service}:{call.operation}"
+        lines = [
+            f"No recorded response for {label} in cassette {self.path} "
+            f"(record mode {self.record_mode!r})."
+        ]
+        if why:
+            lines.append(why)
+        else:
+            lines += ["Sent parameters:", f"  {canonical(params)}"]
+            if not self.existed:
+                lines.append("The cassette file does not exist.")
+            else:
+                near = self.index.closest(call.service, call.operation, params, call.region)
+                lines += _describe_near(near, label)
+        mode = "once" if not self.existed else "new_episodes"
+        if self._rerecord_command is not None:
+            lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
+        miss = CassetteMiss("\n".join(lines))
+        self.misses.append(miss)
+        return miss
+
+
+def _describe_near(near: list[Near], label: str) -> list[str]:
+    if not near:
+        return ["The cassette holds no interactions."]
+    lines = ["Closest recorded requests:"]
+    for item in near:
+        used = " (already replayed in this test)" if item.used else ""
+        lines.append(f"  #{item.index} {item.exchange.label}{used}")
+        if item.exchange.label != label:
+            lines.append("      a different operation")
+        elif not item.differences:
+            lines.append(
+                "      same parameters: every recorded response for this request was already "
+                "used (the code sent it more often than when it was recorded)"
+            )
+        lines += [f"      {d}" for d in item.differences[:10]]
+    return lines
+
+
+def _without(message: Any, names: frozenset[str]) -> Any:
+    headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
+    if isinstance(message, HttpRequest):
+        return HttpRequest(message.method, message.url, headers, message.body)
+    return HttpResponse(message.status, headers, message.body)
