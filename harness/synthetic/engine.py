@@ -84,6 +84,8 @@ class Faults:
                     f"faults: {', '.join(names)}."
                 )
             kind = names[name].type
+            if not sep and kind != "bool":
+                raise HarnessUsageError(f"Fault {name!r} needs a value, for example {name}=3.")
             try:
                 if kind == "bool":
                     values[name] = raw.strip().lower() in ("", "1", "true", "yes", "on")
@@ -96,8 +98,6 @@ class Faults:
                     f"Cannot read fault {item!r}: {name} takes a {kind} value, for example "
                     f"{name}=3."
                 ) from None
-            if not sep and kind != "bool":
-                raise HarnessUsageError(f"Fault {name!r} needs a value, for example {name}=3.")
         return cls(**values)
 
     @classmethod

@@ -123,7 +123,7 @@ class World:
 
     def insight(self, insight_id: str) -> dict[str, Any]:
         """The GetInsight ``Insight`` of ``insight_id`` (state, times, statistics, services)."""
-        return self._insight(insight_id)[0]
+        return {**self._insight(insight_id)[0], "InsightId": insight_id}
 
     def insight_events(self, insight_id: str) -> list[dict[str, Any]]:
         """Every re-evaluation X-Ray recorded for the insight, most recent first."""

@@ -1,0 +1,54 @@
+"""``harness serve``: run the synthetic backend on loopback for any AWS client."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from harness.errors import HarnessUsageError
+from harness.synthetic.engine import Faults, SyntheticBackend
+from harness.synthetic.server import serve
+
+DESCRIPTION = (
+    "Serve the synthetic X-Ray, CloudTrail and Internet Monitor backend over HTTP. The endpoint "
+    "URL is the first line of stdout; point boto3 (endpoint_url=...), the AWS CLI "
+    "(--endpoint-url) or another SDK at it. Stops cleanly on Ctrl-C or SIGTERM."
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` subcommand."""
+    parser = subparsers.add_parser("serve", help="serve the synthetic backend over HTTP",
+                                   description=DESCRIPTION)  # fmt: skip
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    parser.add_argument("--seed", default="0", help="world seed: same seed, same answers")
+    parser.add_argument(
+        "--faults",
+        default="",
+        help="comma-separated faults, e.g. 'rate_limits,throttle_every=5,server_error_every=7,"
+        "empty_page_every=3,latency=0.2'",
+    )
+    parser.set_defaults(func=run_serve)
+
+
+def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Serve until interrupted; exit 0 on SIGINT/SIGTERM, 2 on bad options."""
+    if not 0 <= args.port <= 65535:
+        raise HarnessUsageError(f"Cannot listen on port {args.port}: use 0..65535 (0: any).")
+    backend = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
+    try:
+        return serve(backend, stdout, host=args.host, port=args.port)
+    except OSError as exc:
+        raise HarnessUsageError(
+            f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Pick another "
+            "--port (0 picks a free one) or --host."
+        ) from None
+
+
+def seed_value(text: str) -> int | str:
+    """A seed from the command line: an integer when it reads as one, else the text itself."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
