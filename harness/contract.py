@@ -1,0 +1,667 @@
+"""Contract checks: every exchange against its JSON Schemas and the documented rules.
+
+The public API for users who build their own flows:
+
+* :func:`check_exchange` — one exchange: the request parameters against the input schema,
+  the response against the output schema (or the error body against the error schema), and
+  the rules of :mod:`harness.rules` that apply to one call.
+* :func:`check_exchanges` — many exchanges of one test or cassette: the above for each, plus
+  the rules that span calls (``NextToken`` chains).
+* :func:`check_cassette` — one cassette file, as a :class:`CassetteReport`.
+
+What counts as a violation follows the documented behaviour of AWS APIs: a request that
+breaks its input schema or a documented rule and is answered with a modeled 4xx error is
+what the docs promise, so it is not reported; the same request answered with 2xx is (the
+service accepted what the docs say it rejects). Something the schema does not know in a
+*response* (an unknown member, a new enum value, an unmodeled error code) is ``drift``:
+typically AWS moved ahead of the installed botocore.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from harness import rules as _rules
+from harness.cassette import read_cassette
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange
+from harness.models import operation_model, require_supported
+from harness.schemastore import default_schema_dir, load_error_schema, load_schema
+from harness.wire import ErrorInfo, WireError, decode_error, decode_response
+
+__all__ = [
+    "SEVERITIES",
+    "CassetteReport",
+    "Page",
+    "RuleContext",
+    "Severity",
+    "Violation",
+    "check_cassette",
+    "check_exchange",
+    "check_exchanges",
+    "is_failure",
+]
+
+Severity = Literal["error", "drift", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("error", "drift", "warning")
+
+#: At most this many violations of one rule per exchange; the rest are counted in one more.
+MAX_PER_RULE = 10
+_VALUE_WIDTH = 80
+
+
+def _short(value: Any, width: int = _VALUE_WIDTH) -> str:
+    """A value as JSON text (repr when not JSON), cut to ``width`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _escape(token: Any) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(*tokens: Any) -> str:
+    """A JSON pointer (RFC 6901) from path tokens: ``pointer("response", "Values", 3)``."""
+    return "".join("/" + _escape(t) for t in tokens)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken contract: which rule, where, what was found and what was expected.
+
+    ``pointer`` points into the exchange seen as ``{"request": <params in wire form>,
+    "response": <decoded body in wire form>}`` (for errors, ``response`` is the error body).
+    ``value`` is the offending value as JSON text, truncated.
+    """
+
+    rule: str
+    severity: Severity
+    operation: str
+    cassette: str | None
+    index: int | None
+    pointer: str
+    value: str
+    expected: str
+    doc: str
+    message: str
+
+    @property
+    def location(self) -> str:
+        """``cassettes/x.yaml #3``, or ``(no cassette)``."""
+        if self.cassette is None:
+            return "(no cassette)" if self.index is None else f"exchange #{self.index}"
+        return f"{self.cassette} #{self.index}" if self.index is not None else self.cassette
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.rule} [{self.severity}]: {self.message}",
+            f"  operation: {self.operation}, interaction: {self.location}",
+            f"  at {self.pointer or '/'}: got {self.value}",
+            f"  expected: {self.expected}",
+        ]
+        if self.doc:
+            lines.append(f'  docs: "{self.doc}"')
+        lines.append(f"  next: {_NEXT_STEP[self.severity]}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of every field."""
+        return asdict(self)
+
+
+_NEXT_STEP: dict[str, str] = {
+    "error": "fix the code or fake under test, or re-record the cassette if AWS changed.",
+    "drift": (
+        "AWS may be ahead of botocore: upgrade botocore and regenerate the schemas "
+        "('harness schemas generate'), or allow drift (--allow-drift / --aws-allow-drift)."
+    ),
+    "warning": "review it; warnings never fail a run.",
+}
+
+
+def is_failure(violation: Violation, *, allow_drift: bool = False) -> bool:
+    """True when ``violation`` should fail a run: errors always, drift unless allowed."""
+    if violation.severity == "error":
+        return True
+    return violation.severity == "drift" and not allow_drift
+
+
+# --------------------------------------------------------------------------- rule context
+
+
+@dataclass(frozen=True)
+class Page:
+    """One exchange with its decoded parts, as cross-exchange rules see it."""
+
+    exchange: Exchange
+    request: dict[str, Any]
+    response: dict[str, Any]  # decoded output (empty for errors)
+    ok: bool  # 2xx
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule's check function sees, and how it reports (``ctx.fail``).
+
+    ``request`` and ``response`` are wire-form dicts (see ``harness.wire``); ``error`` is set
+    for error responses; ``request_time`` comes from the recorded ``X-Amz-Date`` or ``Date``
+    header; ``pages`` holds one pagination chain for chain rules.
+    """
+
+    exchange: Exchange
+    request: dict[str, Any]
+    response: dict[str, Any] = field(default_factory=dict)
+    error: ErrorInfo | None = None
+    request_time: dt.datetime | None = None
+    pages: tuple[Page, ...] = ()
+    rule: _rules.Rule | None = None
+
+    def fail(
+        self,
+        where: str,
+        value: Any,
+        expected: str,
+        message: str,
+        *,
+        exchange: Exchange | None = None,
+    ) -> Violation:
+        """A violation of the current rule at JSON pointer ``where``."""
+        assert self.rule is not None, "fail() is only valid inside a rule's check"
+        ex = exchange or self.exchange
+        return Violation(
+            rule=self.rule.id,
+            severity=self.rule.severity,
+            operation=ex.label,
+            cassette=ex.cassette,
+            index=ex.index,
+            pointer=where,
+            value=_short(value),
+            expected=expected,
+            doc=self.rule.doc,
+            message=message,
+        )
+
+
+def request_time(exchange: Exchange) -> dt.datetime | None:
+    """When the request was sent, from ``X-Amz-Date`` (SigV4) or ``Date``; None if unknown."""
+    amz = exchange.request.header("X-Amz-Date")
+    if amz:
+        try:
+            return dt.datetime.strptime(amz, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            pass
+    for header in (exchange.request.header("Date"), exchange.response.header("Date")):
+        if header:
+            try:
+                parsed = email.utils.parsedate_to_datetime(header)
+            except (TypeError, ValueError):
+                continue
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def _run_rule(rule: _rules.Rule, ctx: RuleContext) -> list[Violation]:
+    found: list[Violation] = []
+    for violation in rule.check(replace(ctx, rule=rule)):
+        found.append(violation)
+        if len(found) > MAX_PER_RULE:
+            break
+    if len(found) > MAX_PER_RULE:
+        rest = sum(1 for _ in rule.check(replace(ctx, rule=rule))) - MAX_PER_RULE
+        found = found[:MAX_PER_RULE]
+        last = found[-1]
+        found.append(replace(last, message=f"... and {rest} more violation(s) of this rule"))
+    return found
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+@dataclass(frozen=True)
+class _Bulk:
+    """A root member that is a long array of scalars, checked without jsonschema's per-item cost.
+
+    A ListInsightsMetricData response carries up to 21,600 timestamps and values; jsonschema
+    spends several microseconds per item on them, as much as botocore's whole parse. Items
+    are checked here with plain type tests; jsonschema still sees the first item.
+    """
+
+    name: str
+    types: tuple[type, ...]
+    integer: bool
+    type_name: str
+    minimum: float | None
+    maximum: float | None
+    max_items: int | None
+
+
+_BULK_THRESHOLD = 32
+_SCALAR_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),
+    "integer": (int, float),
+    "string": (str,),
+    "boolean": (bool,),
+}
+_ITEM_KEYS = {"type", "minimum", "maximum", "description", "title"}
+_ARRAY_KEYS = {"type", "items", "minItems", "maxItems", "description", "title"}
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+        target = schema.get("$defs", {}).get(ref[len("#/$defs/") :])
+        if isinstance(target, dict):
+            return target
+    return node
+
+
+def _plain(node: dict[str, Any], allowed: set[str]) -> bool:
+    return all(k in allowed or k.startswith("x-") for k in node)
+
+
+def _bulk_members(schema: dict[str, Any]) -> dict[str, _Bulk]:
+    """Root members eligible for the fast path (no other keyword refers to them)."""
+    others = json.dumps(
+        {k: v for k, v in schema.items() if k not in ("properties", "$defs", "required")}
+    )
+    out: dict[str, _Bulk] = {}
+    for name, node in (schema.get("properties") or {}).items():
+        array = _resolve(schema, node)
+        items = array.get("items")
+        if (
+            array.get("type") != "array"
+            or not isinstance(items, dict)
+            or not _plain(array, _ARRAY_KEYS)
+            or int(array.get("minItems", 0)) > 1
+            or f'"{name}"' in others
+        ):
+            continue
+        items = _resolve(schema, items)
+        kind = items.get("type")
+        if not isinstance(kind, str) or kind not in _SCALAR_TYPES or not _plain(items, _ITEM_KEYS):
+            continue
+        out[name] = _Bulk(
+            name=name,
+            types=_SCALAR_TYPES[kind],
+            integer=kind == "integer",
+            type_name=kind,
+            minimum=items.get("minimum"),
+            maximum=items.get("maximum"),
+            max_items=array.get("maxItems"),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    schema: dict[str, Any]
+    validator: Draft202012Validator
+    bulk: dict[str, _Bulk]
+
+
+_compiled_cache: dict[tuple[str, str, str, str], _Compiled] = {}
+
+
+def _compiled(schema_dir: Path, service: str, name: str, kind: str) -> _Compiled:
+    """The validator of one schema file, built once per loaded schema."""
+    if kind == "error":
+        schema = load_error_schema(schema_dir, service, name)
+    else:
+        schema = load_schema(schema_dir, service, name, kind)
+    key = (str(schema_dir), service, name, kind)
+    cached = _compiled_cache.get(key)
+    if cached is None or cached.schema is not schema:  # the store reloads changed files
+        cached = _Compiled(schema, Draft202012Validator(schema), _bulk_members(schema))
+        _compiled_cache[key] = cached
+    return cached
+
+
+def _doc_of(schema: dict[str, Any], error: ValidationError) -> str:
+    """The quoted doc sentence of the overlay (``x-doc``) an error comes from, if any."""
+    node: Any = schema
+    doc = ""
+    for token in error.absolute_schema_path:
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node = node[token]
+        else:
+            break
+        if isinstance(node, dict) and isinstance(node.get("x-doc"), str):
+            doc = node["x-doc"]
+    return doc
+
+
+def _expected(error: ValidationError) -> str:
+    kw, want = error.validator, error.validator_value
+    texts = {
+        "type": f"a JSON {want}",
+        "enum": f"one of {_short(want, 120)}",
+        "const": f"exactly {_short(want)}",
+        "minimum": f"at least {want}",
+        "maximum": f"at most {want}",
+        "minLength": f"at least {want} character(s)",
+        "maxLength": f"at most {want} character(s)",
+        "minItems": f"at least {want} item(s)",
+        "maxItems": f"at most {want} item(s)",
+        "maxProperties": f"at most {want} entr(y/ies)",
+        "minProperties": f"at least {want} entr(y/ies)",
+        "pattern": f"text matching {want}",
+    }
+    return texts.get(str(kw), f"{kw}: {_short(want, 120)}")
+
+
+def _schema_violations(
+    compiled: _Compiled, instance: dict[str, Any], part: str, exchange: Exchange
+) -> list[Violation]:
+    """Validate one wire-form document; ``part`` is request, response or error."""
+    violations: list[Violation] = []
+    label = exchange.label
+    base = "schema.request" if part == "request" else f"schema.{part}"
+
+    def make(
+        rule: str, severity: Severity, where: str, value: Any, exp: str, msg: str, doc: str
+    ) -> None:
+        violations.append(
+            Violation(
+                rule,
+                severity,
+                label,
+                exchange.cassette,
+                exchange.index,
+                where,
+                _short(value),
+                exp,
+                doc,
+                msg,
+            )
+        )
+
+    target = instance
+    for name, bulk in compiled.bulk.items():
+        items = instance.get(name)
+        if isinstance(items, list) and len(items) > _BULK_THRESHOLD:
+            if target is instance:
+                target = dict(instance)
+            target[name] = items[:1]
+            for where, value, exp, msg in _bulk_problems(bulk, items):
+                make(base, "error", pointer(part, name, *where), value, exp, msg, "")
+    for error in compiled.validator.iter_errors(target):
+        path = list(error.absolute_path)
+        doc = _doc_of(compiled.schema, error)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            for extra in sorted(k for k in error.instance if k not in known):
+                unknown_in_response = part == "response"
+                make(
+                    "schema.response.unknown-member" if unknown_in_response else base,
+                    "drift" if unknown_in_response else "error",
+                    pointer(part, *path, extra),
+                    error.instance[extra],
+                    f"only the members the schema lists ({_short(sorted(known), 120)})",
+                    f"member {extra!r} is not in the schema",
+                    doc,
+                )
+            continue
+        if error.validator == "required" and isinstance(error.instance, dict):
+            for missing in error.validator_value:
+                if missing not in error.instance:
+                    make(
+                        base,
+                        "error",
+                        pointer(part, *path, missing),
+                        None,
+                        f"required member {missing!r} present",
+                        f"{missing!r} is missing",
+                        doc,
+                    )
+            continue
+        if error.validator == "enum" and part == "response" and not doc:
+            make(
+                "schema.response.unknown-enum",
+                "drift",
+                pointer(part, *path),
+                error.instance,
+                _expected(error),
+                "value is not in the modeled enum",
+                doc,
+            )
+            continue
+        make(
+            base,
+            "error",
+            pointer(part, *path),
+            error.instance,
+            _expected(error),
+            _short(error.message, 160),
+            doc,
+        )
+    return violations
+
+
+def _bulk_problems(
+    bulk: _Bulk, items: list[Any]
+) -> Iterator[tuple[tuple[Any, ...], Any, str, str]]:
+    if bulk.max_items is not None and len(items) > bulk.max_items:
+        yield (), len(items), f"at most {bulk.max_items} item(s)", "too many items"
+    types = bulk.types
+    bad = 0
+    lo, hi = bulk.minimum, bulk.maximum
+    # The common case, all items of the right type, costs one pass in C-level iteration.
+    if all(type(x) in types for x in items) and not bulk.integer and lo is None and hi is None:
+        return
+    for i, x in enumerate(items[1:], start=1):
+        if type(x) not in types or (bulk.integer and isinstance(x, float) and not x.is_integer()):
+            problem: tuple[str, str] | None = (
+                f"a JSON {bulk.type_name}",
+                f"not of type {bulk.type_name!r}",
+            )
+        elif lo is not None and x < lo:
+            problem = (f"at least {lo}", f"{x!r} is less than the minimum {lo}")
+        elif hi is not None and x > hi:
+            problem = (f"at most {hi}", f"{x!r} is greater than the maximum {hi}")
+        else:
+            problem = None
+        if problem is not None:
+            bad += 1
+            if bad <= MAX_PER_RULE:
+                yield (i,), x, problem[0], problem[1]
+    if bad > MAX_PER_RULE:
+        yield (), f"{bad} bad items", f"a JSON {bulk.type_name} each", f"{bad - MAX_PER_RULE} more"
+
+
+# --------------------------------------------------------------------------- one exchange
+
+
+@dataclass(frozen=True)
+class _Checked:
+    page: Page
+    violations: list[Violation]
+    request_problems: list[Violation]  # reported only when the service accepted the request
+
+
+def _schema_dir(schema_dir: str | os.PathLike[str] | None) -> Path:
+    return Path(schema_dir) if schema_dir is not None else default_schema_dir()
+
+
+def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
+    require_supported(exchange.service)
+    service, operation = exchange.service, exchange.operation
+    operation_model(service, operation)
+    params = dict(exchange.params)
+    ctx = RuleContext(exchange=exchange, request=params, request_time=request_time(exchange))
+    request_problems = _schema_violations(
+        _compiled(schema_dir, service, operation, "input"), params, "request", exchange
+    )
+    for rule in _rules.rules_for(service, operation, "request"):
+        request_problems.extend(_run_rule(rule, ctx))
+    violations: list[Violation] = []
+    status = exchange.response.status
+    if status >= 300:
+        info = decode_error(service, exchange.response)
+        ctx = replace(ctx, error=info)
+        violations.extend(_check_error(exchange, info, schema_dir, ctx))
+        return _Checked(Page(exchange, params, {}, False), violations, request_problems)
+    try:
+        output = decode_response(service, operation, exchange.response)
+    except WireError as exc:
+        violations.append(
+            Violation(
+                "schema.response",
+                "error",
+                exchange.label,
+                exchange.cassette,
+                exchange.index,
+                "/response",
+                _short(exchange.response.body[:80].decode("utf-8", "replace")),
+                "a JSON object",
+                "",
+                str(exc),
+            )
+        )
+        return _Checked(Page(exchange, params, {}, True), violations, request_problems)
+    accepted = [
+        replace(v, message=f"the service accepted a request the contract rejects: {v.message}")
+        for v in request_problems
+    ]
+    violations.extend(accepted)
+    violations.extend(
+        _schema_violations(
+            _compiled(schema_dir, service, operation, "output"), output, "response", exchange
+        )
+    )
+    ctx = replace(ctx, response=output)
+    for rule in _rules.rules_for(service, operation, "response"):
+        violations.extend(_run_rule(rule, ctx))
+    return _Checked(Page(exchange, params, output, True), violations, request_problems)
+
+
+def _check_error(
+    exchange: Exchange, info: ErrorInfo, schema_dir: Path, ctx: RuleContext
+) -> list[Violation]:
+    violations: list[Violation] = []
+    for rule in _rules.rules_for(exchange.service, exchange.operation, "error"):
+        violations.extend(_run_rule(rule, ctx))
+    shape = _rules.modeled_errors(exchange.service, exchange.operation).get(info.code)
+    if shape is not None:
+        compiled = _compiled(schema_dir, exchange.service, shape.name, "error")
+        violations.extend(_schema_violations(compiled, info.body, "error", exchange))
+    return violations
+
+
+def _downgrade(violations: list[Violation], allow_drift: bool) -> list[Violation]:
+    if not allow_drift:
+        return violations
+    return [replace(v, severity="warning") if v.severity == "drift" else v for v in violations]
+
+
+def check_exchange(
+    exchange: Exchange,
+    *,
+    schema_dir: str | os.PathLike[str] | None = None,
+    allow_drift: bool = False,
+) -> list[Violation]:
+    """Check one exchange against its schemas and the one-call rules; returns violations.
+
+    ``schema_dir`` defaults to ``./schemas`` or the packaged tree. With ``allow_drift`` drift
+    is reported as ``warning``. Raises ``HarnessUsageError`` for an unsupported service or a
+    missing schema file.
+    """
+    return _downgrade(_check_one(exchange, _schema_dir(schema_dir)).violations, allow_drift)
+
+
+def check_exchanges(
+    exchanges: Iterable[Exchange],
+    *,
+    schema_dir: str | os.PathLike[str] | None = None,
+    allow_drift: bool = False,
+) -> list[Violation]:
+    """Check exchanges in the order they happened: each one, then ``NextToken`` chains."""
+    directory = _schema_dir(schema_dir)
+    checked = [_check_one(e, directory) for e in exchanges]
+    violations = [v for c in checked for v in c.violations]
+    violations.extend(_chain_violations([c.page for c in checked]))
+    return _downgrade(violations, allow_drift)
+
+
+def _chain_violations(pages: Sequence[Page]) -> list[Violation]:
+    """Group pages into NextToken chains per operation and run the chain rules on each."""
+    chains: list[list[Page]] = []
+    open_by_op: dict[str, dict[str, list[Page]]] = {}
+    for page in pages:
+        if not page.ok:  # a throttled or failed page: the client retries with the same token
+            continue
+        pending = open_by_op.setdefault(page.exchange.label, {})
+        sent = page.request.get("NextToken")
+        chain = pending.pop(sent, None) if isinstance(sent, str) else None
+        if chain is None:
+            chain = []
+            chains.append(chain)
+        chain.append(page)
+        returned = page.response.get("NextToken")
+        if isinstance(returned, str) and returned:
+            pending[returned] = chain
+    violations: list[Violation] = []
+    for chain in chains:
+        if len(chain) < 2 and not chain[0].response.get("NextToken"):
+            continue
+        first = chain[0]
+        ctx = RuleContext(exchange=first.exchange, request=first.request, pages=tuple(chain))
+        for rule in _rules.rules_for(first.exchange.service, first.exchange.operation, "chain"):
+            violations.extend(_run_rule(rule, ctx))
+    return violations
+
+
+# --------------------------------------------------------------------------- cassettes
+
+
+@dataclass
+class CassetteReport:
+    """The result of checking one cassette file."""
+
+    path: str
+    interactions: list[tuple[int, str, int]]  # (index, operation label, HTTP status)
+    violations: list[Violation]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def failures(self, *, allow_drift: bool = False) -> list[Violation]:
+        """The violations that fail a run (see :func:`is_failure`)."""
+        return [v for v in self.violations if is_failure(v, allow_drift=allow_drift)]
+
+
+def check_cassette(
+    path: str | os.PathLike[str],
+    *,
+    schema_dir: str | os.PathLike[str] | None = None,
+    allow_drift: bool = False,
+) -> CassetteReport:
+    """Check every interaction of a cassette file (and its NextToken chains).
+
+    A file that is not a readable cassette, or a service without schemas, raises
+    ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
+    """
+    cassette = read_cassette(path)
+    try:
+        violations = check_exchanges(
+            cassette.exchanges, schema_dir=schema_dir, allow_drift=allow_drift
+        )
+    except HarnessUsageError as exc:
+        raise HarnessUsageError(f"Cannot check cassette {path}: {exc}") from None
+    interactions = [
+        (e.index if e.index is not None else i, e.label, e.response.status)
+        for i, e in enumerate(cassette.exchanges)
+    ]
+    return CassetteReport(str(path), interactions, violations, cassette.metadata)
