@@ -371,6 +371,7 @@ def _schema_violations(
     violations: list[Violation] = []
     label = exchange.label
     base = "schema.request" if part == "request" else f"schema.{part}"
+    root = "request" if part == "request" else "response"  # an error body is the response
 
     def make(
         rule: str, severity: Severity, where: str, value: Any, exp: str, msg: str, doc: str
@@ -398,7 +399,7 @@ def _schema_violations(
                 target = dict(instance)
             target[name] = items[:1]
             for where, value, exp, msg in _bulk_problems(bulk, items):
-                make(base, "error", pointer(part, name, *where), value, exp, msg, "")
+                make(base, "error", pointer(root, name, *where), value, exp, msg, "")
     for error in compiled.validator.iter_errors(target):
         path = list(error.absolute_path)
         doc = _doc_of(compiled.schema, error)
@@ -409,7 +410,7 @@ def _schema_violations(
                 make(
                     "schema.response.unknown-member" if unknown_in_response else base,
                     "drift" if unknown_in_response else "error",
-                    pointer(part, *path, extra),
+                    pointer(root, *path, extra),
                     error.instance[extra],
                     f"only the members the schema lists ({_short(sorted(known), 120)})",
                     f"member {extra!r} is not in the schema",
@@ -422,7 +423,7 @@ def _schema_violations(
                     make(
                         base,
                         "error",
-                        pointer(part, *path, missing),
+                        pointer(root, *path, missing),
                         None,
                         f"required member {missing!r} present",
                         f"{missing!r} is missing",
@@ -433,7 +434,7 @@ def _schema_violations(
             make(
                 "schema.response.unknown-enum",
                 "drift",
-                pointer(part, *path),
+                pointer(root, *path),
                 error.instance,
                 _expected(error),
                 "value is not in the modeled enum",
@@ -443,7 +444,7 @@ def _schema_violations(
         make(
             base,
             "error",
-            pointer(part, *path),
+            pointer(root, *path),
             error.instance,
             _expected(error),
             _short(error.message, 160),

@@ -1,0 +1,450 @@
+"""Every rule of harness.rules: a passing example and a violating one, asserting the rule id."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract_builders import (
+    HOUR,
+    NOW,
+    SEED,
+    build,
+    insight_events_pair,
+    insight_pair,
+    insights_pair,
+    internet_pair,
+    metric_pair,
+    valid,
+)
+
+from harness import rules
+from harness.contract import Violation, check_exchange, check_exchanges
+from harness.exchange import Exchange, HttpResponse
+
+MLABEL = ("cloudtrail", "ListInsightsMetricData")
+ILABEL = ("cloudtrail", "ListInsightsData")
+
+
+def metric(points: int = 24, **request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    return metric_pair(points, **request)
+
+
+# --------------------------------------------------------------------------- violating cases
+# Each returns the exchanges of one scenario that must break exactly the named rule (others
+# may fire too when one fault implies another, but the named rule must be among them).
+
+
+def _metric_start_after_end() -> list[Exchange]:
+    req, resp = metric()
+    req["StartTime"], req["EndTime"] = req["EndTime"], req["StartTime"]
+    resp["Timestamps"], resp["Values"] = [], []
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_lengths() -> list[Exchange]:
+    req, resp = metric()
+    resp["Values"].pop()
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_window() -> list[Exchange]:
+    req, resp = metric()
+    resp["Timestamps"][-1] = req["EndTime"]  # EndTime is exclusive
+    resp["Timestamps"][-2] = req["EndTime"] - HOUR
+    resp["Timestamps"].pop(-2)
+    resp["Values"].pop()
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_ascending() -> list[Exchange]:
+    req, resp = metric()
+    resp["Timestamps"][2], resp["Timestamps"][3] = resp["Timestamps"][3], resp["Timestamps"][2]
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_aligned() -> list[Exchange]:
+    req, resp = metric()
+    resp["Timestamps"][5] += 60
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_fill() -> list[Exchange]:
+    req, resp = metric(DataType="FillWithZeros")
+    del resp["Timestamps"][4]
+    del resp["Values"][4]
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_non_zero() -> list[Exchange]:
+    req, resp = metric()
+    resp["Values"][0] = 0.0
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_max_results() -> list[Exchange]:
+    req, resp = metric(MaxResults=10)
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_retention() -> list[Exchange]:
+    # Period 60 is kept 15 days: a point 16 days before the request is too old.
+    start = NOW - NOW % 60 - 16 * 24 * HOUR
+    req, resp = metric(2, Period=60, StartTime=start, EndTime=NOW)
+    resp["Timestamps"] = [start, start + 60]
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_error_code() -> list[Exchange]:
+    req, resp = metric(InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied")
+    resp["ErrorCode"] = "Throttling"
+    return [build(*MLABEL, req, resp)]
+
+
+def _metric_echo() -> list[Exchange]:
+    req, resp = metric()
+    resp["EventName"] = "GetObject"
+    return [build(*MLABEL, req, resp)]
+
+
+def _insights_start_end() -> list[Exchange]:
+    req, resp = insights_pair(0, StartTime=NOW, EndTime=NOW - HOUR)
+    return [build(*ILABEL, req, resp)]
+
+
+def _insights_order() -> list[Exchange]:
+    req, resp = insights_pair()
+    resp["Events"].reverse()
+    return [build(*ILABEL, req, resp)]
+
+
+def _insights_window() -> list[Exchange]:
+    req, resp = insights_pair()
+    resp["Events"][-1]["EventTime"] = req["StartTime"] - 1
+    return [build(*ILABEL, req, resp)]
+
+
+def _insights_max() -> list[Exchange]:
+    req, resp = insights_pair(3, MaxResults=2)
+    return [build(*ILABEL, req, resp)]
+
+
+def _insights_dimension() -> list[Exchange]:
+    req, resp = insights_pair()
+    resp["Events"][1]["EventName"] = "DeleteObject"
+    return [build(*ILABEL, req, resp)]
+
+
+def _insights_event_json() -> list[Exchange]:
+    req, resp = insights_pair()
+    resp["Events"][0]["CloudTrailEvent"] = "[1, 2]"
+    return [build(*ILABEL, req, resp)]
+
+
+def _events_max() -> list[Exchange]:
+    req, resp = insight_events_pair(3, MaxResults=2)
+    return [build("xray", "GetInsightEvents", req, resp)]
+
+
+def _events_impact() -> list[Exchange]:
+    req, resp = insight_events_pair()
+    resp["InsightEvents"][0]["ClientRequestImpactStatistics"]["OkCount"] = 99
+    return [build("xray", "GetInsightEvents", req, resp)]
+
+
+def _insight_echo() -> list[Exchange]:
+    req, resp = insight_pair()
+    resp["Insight"]["InsightId"] = "00000000-0000-4000-8000-000000000000"
+    return [build("xray", "GetInsight", req, resp)]
+
+
+def _insight_closed() -> list[Exchange]:
+    req, resp = insight_pair(closed=True)
+    del resp["Insight"]["EndTime"]
+    return [build("xray", "GetInsight", req, resp)]
+
+
+def _insight_times() -> list[Exchange]:
+    req, resp = insight_pair(closed=True)
+    resp["Insight"]["EndTime"] = resp["Insight"]["StartTime"] - 1
+    return [build("xray", "GetInsight", req, resp)]
+
+
+def _insight_impact() -> list[Exchange]:
+    req, resp = insight_pair()
+    resp["Insight"]["RootCauseServiceRequestImpactStatistics"]["FaultCount"] = -1
+    return [build("xray", "GetInsight", req, resp)]
+
+
+IM = ("internetmonitor", "GetInternetEvent")
+
+
+def _internet_echo() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["EventArn"] = "arn:aws:internetmonitor::123456789012:internet-event/other"
+    return [build(*IM, req, resp)]
+
+
+def _internet_status() -> list[Exchange]:
+    req, resp = internet_pair(resolved=False)
+    resp["EndedAt"] = "2024-08-27T22:10:00Z"
+    return [build(*IM, req, resp)]
+
+
+def _internet_times() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["EndedAt"] = "2024-08-27T20:00:00Z"
+    return [build(*IM, req, resp)]
+
+
+def _internet_coordinates() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["ClientLocation"]["Latitude"] = 91.5
+    return [build(*IM, req, resp)]
+
+
+def _error_unmodeled() -> list[Exchange]:
+    req, _ = insight_pair()
+    return [build("xray", "GetInsight", req, error=("NoSuchInsightException", "gone"), status=404)]
+
+
+def _error_status() -> list[Exchange]:
+    req, _ = insight_pair()
+    return [build("xray", "GetInsight", req, error=("ThrottledException", "slow down"), status=400)]
+
+
+def _chain(tokens: list[str | None], **change: object) -> list[Exchange]:
+    """A ListInsightsData chain whose pages return ``tokens`` (None = last page)."""
+    out = []
+    sent: str | None = None
+    for i, token in enumerate(tokens):
+        req, resp = insights_pair(1)
+        if sent is not None:
+            req["NextToken"] = sent
+            req.update(change)
+        if token is not None:
+            resp["NextToken"] = token
+        out.append(build(*ILABEL, req, resp, index=i))
+        sent = token
+    return out
+
+
+def _token_repeated() -> list[Exchange]:
+    return _chain(["tok-1", "tok-2", "tok-1", None])
+
+
+def _chain_stuck() -> list[Exchange]:
+    pages = _chain(["tok-1", "tok-2", "tok-3"])
+    empty = []
+    for i, page in enumerate(pages):
+        req = dict(page.params)
+        resp = {"Events": [], "NextToken": f"tok-{i + 1}"}
+        empty.append(build(*ILABEL, req, resp, index=i))
+    return empty
+
+
+def _same_parameters() -> list[Exchange]:
+    return _chain(["tok-1", None], Dimensions={"EventName": "PutObject"}, MaxResults=5)
+
+
+def _schema_request() -> list[Exchange]:
+    req, resp = metric(Period=120)  # the overlay allows only 60, 300 and 3600
+    resp["Timestamps"], resp["Values"] = [], []
+    return [build(*MLABEL, req, resp)]
+
+
+def _schema_response() -> list[Exchange]:
+    req, resp = metric()
+    resp["Values"][3] = "1.0"
+    return [build(*MLABEL, req, resp)]
+
+
+def _schema_unknown_member() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["Severity"] = "HIGH"
+    return [build(*IM, req, resp)]
+
+
+def _schema_unknown_enum() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["EventType"] = "LATENCY"
+    return [build(*IM, req, resp)]
+
+
+def _schema_error() -> list[Exchange]:
+    req, _ = internet_pair()
+    exchange = build(*IM, req, error=("ValidationException", "bad"))
+    body = b'{"message": 42}'  # the modeled member is a string
+    return [
+        dataclasses.replace(exchange, response=HttpResponse(400, exchange.response.headers, body))
+    ]
+
+
+VIOLATING: dict[str, Callable[[], list[Exchange]]] = {
+    "cloudtrail.ListInsightsMetricData.start-before-end": _metric_start_after_end,
+    "cloudtrail.ListInsightsMetricData.timestamps-values-length": _metric_lengths,
+    "cloudtrail.ListInsightsMetricData.timestamps-in-window": _metric_window,
+    "cloudtrail.ListInsightsMetricData.timestamps-ascending": _metric_ascending,
+    "cloudtrail.ListInsightsMetricData.period-aligned": _metric_aligned,
+    "cloudtrail.ListInsightsMetricData.fill-with-zeros-contiguous": _metric_fill,
+    "cloudtrail.ListInsightsMetricData.non-zero-data": _metric_non_zero,
+    "cloudtrail.ListInsightsMetricData.max-results": _metric_max_results,
+    "cloudtrail.ListInsightsMetricData.retention": _metric_retention,
+    "cloudtrail.ListInsightsMetricData.error-code-echo": _metric_error_code,
+    "cloudtrail.ListInsightsMetricData.echo-request": _metric_echo,
+    "cloudtrail.ListInsightsData.start-not-after-end": _insights_start_end,
+    "cloudtrail.ListInsightsData.most-recent-first": _insights_order,
+    "cloudtrail.ListInsightsData.events-in-window": _insights_window,
+    "cloudtrail.ListInsightsData.max-results": _insights_max,
+    "cloudtrail.ListInsightsData.dimension-match": _insights_dimension,
+    "cloudtrail.ListInsightsData.cloudtrail-event-json": _insights_event_json,
+    "xray.GetInsightEvents.max-results": _events_max,
+    "xray.GetInsightEvents.impact-statistics": _events_impact,
+    "xray.GetInsight.insight-id-echo": _insight_echo,
+    "xray.GetInsight.closed-iff-end-time": _insight_closed,
+    "xray.GetInsight.start-not-after-end": _insight_times,
+    "xray.GetInsight.impact-statistics": _insight_impact,
+    "internetmonitor.GetInternetEvent.event-id-echo": _internet_echo,
+    "internetmonitor.GetInternetEvent.resolved-iff-ended": _internet_status,
+    "internetmonitor.GetInternetEvent.started-not-after-ended": _internet_times,
+    "internetmonitor.GetInternetEvent.coordinates-range": _internet_coordinates,
+    "errors.modeled-code": _error_unmodeled,
+    "errors.status-matches": _error_status,
+    "pagination.token-not-repeated": _token_repeated,
+    "pagination.chain-ends": _chain_stuck,
+    "pagination.same-parameters": _same_parameters,
+    "schema.request": _schema_request,
+    "schema.response": _schema_response,
+    "schema.response.unknown-member": _schema_unknown_member,
+    "schema.response.unknown-enum": _schema_unknown_enum,
+    "schema.error": _schema_error,
+}
+
+
+def _ids(violations: list[Violation]) -> set[str]:
+    return {v.rule for v in violations}
+
+
+def test_every_rule_has_a_violating_example() -> None:
+    assert set(VIOLATING) == {rule.id for rule in rules.RULES}
+
+
+@pytest.mark.parametrize("rule_id", sorted(VIOLATING))
+def test_violating_example_fires_the_rule(rule_id: str) -> None:
+    violations = check_exchanges(VIOLATING[rule_id]())
+    assert rule_id in _ids(violations), "\n\n".join(map(str, violations))
+    fired = [v for v in violations if v.rule == rule_id]
+    assert all(v.severity == rules.get_rule(rule_id).severity for v in fired)
+    assert all(v.pointer.startswith(("/request", "/response")) for v in fired)
+
+
+@pytest.mark.parametrize(("service", "operation"), SEED)
+def test_valid_exchanges_pass_every_rule(service: str, operation: str) -> None:
+    request, response = valid(service, operation)
+    assert check_exchange(build(service, operation, request, response)) == []
+
+
+def test_a_clean_chain_passes_the_chain_rules() -> None:
+    assert check_exchanges(_chain(["tok-1", "tok-2", None])) == []
+
+
+@pytest.mark.parametrize(
+    "case", [_metric_start_after_end, _insights_start_end, _schema_request, _same_parameters]
+)
+def test_invalid_requests_answered_with_a_modeled_client_error_are_not_violations(
+    case: Callable[[], list[Exchange]],
+) -> None:
+    exchanges = case()
+    last = exchanges[-1]
+    rejected = build(
+        last.service,
+        last.operation,
+        dict(last.params),
+        error=("InvalidParameterException", "rejected"),
+        index=len(exchanges) - 1,
+    )
+    assert check_exchanges([*exchanges[:-1], rejected]) == []
+
+
+def test_accepted_invalid_request_says_the_service_accepted_it() -> None:
+    (violation,) = [v for v in check_exchanges(_schema_request()) if v.rule == "schema.request"]
+    assert violation.pointer == "/request/Period"
+    assert "the service accepted" in violation.message
+    assert "60, 300, and 3600" in violation.doc  # the overlay's quote travels with it
+
+
+def test_throttling_is_documented_for_list_insights_data() -> None:
+    req, _ = insights_pair()
+    throttled = build(*ILABEL, req, error=("ThrottlingException", "Rate exceeded"))
+    assert check_exchange(throttled) == []
+
+
+def test_allow_drift_reports_drift_as_warning() -> None:
+    (exchange,) = _schema_unknown_member()
+    (violation,) = check_exchange(exchange, allow_drift=True)
+    assert (violation.rule, violation.severity) == ("schema.response.unknown-member", "warning")
+
+
+def test_violation_text_names_rule_operation_location_pointer_value_and_doc() -> None:
+    (violation,) = check_exchange(_metric_non_zero()[0])
+    text = str(violation)
+    assert text.splitlines()[0].startswith(
+        "cloudtrail.ListInsightsMetricData.non-zero-data [error]"
+    )
+    assert "operation: cloudtrail:ListInsightsMetricData, interaction: test.yaml #0" in text
+    assert "at /response/Values/0: got 0.0" in text
+    assert 'docs: "Valid values are NonZeroData and FillWithZeros.' in text
+
+
+def test_long_values_are_truncated() -> None:
+    req, resp = insights_pair()
+    resp["Events"][0]["CloudTrailEvent"] = "x" * 500
+    (violation,) = check_exchange(build(*ILABEL, req, resp))
+    assert len(violation.value) <= 80 and violation.value.endswith("...")
+
+
+def test_many_violations_of_one_rule_are_capped() -> None:
+    req, resp = metric(48)
+    resp["Values"] = [0.0] * 48
+    found = [
+        v for v in check_exchange(build(*MLABEL, req, resp)) if v.rule.endswith("non-zero-data")
+    ]
+    assert len(found) == 11
+    assert "38 more" in found[-1].message
+
+
+def test_unknown_rule_id_suggests_a_close_one() -> None:
+    with pytest.raises(KeyError, match=re.escape("pagination.chain-ends")):
+        rules.get_rule("pagination.chain-end")
+
+
+# --------------------------------------------------------------------------- the rule table
+
+DOCS = Path(__file__).resolve().parents[2] / "shared" / "docs"
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="the API reference pages are not checked out here")
+@pytest.mark.parametrize(
+    "rule", [r for r in rules.RULES if r.source.endswith(".txt")], ids=lambda r: r.id
+)
+def test_doc_quotes_are_verbatim(rule: rules.Rule) -> None:
+    page = _normalize((DOCS / rule.source).read_text(encoding="utf-8"))
+    for sentence in rule.doc.split(" […] "):
+        assert _normalize(sentence) in page, sentence
+
+
+def test_rule_ids_are_unique_and_stable_in_form() -> None:
+    ids = [rule.id for rule in rules.RULES]
+    assert len(ids) == len(set(ids))
+    for rule in rules.RULES:
+        assert re.fullmatch(r"[a-z]+(\.[A-Za-z]+)?\.[a-z][a-z-]*(\.[a-z-]+)?", rule.id), rule.id
+        assert rule.description and rule.severity in ("error", "drift", "warning")
+        assert rule.source.endswith(".txt") or not rule.doc or rule.source == "schemas/"
