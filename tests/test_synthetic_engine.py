@@ -474,3 +474,44 @@ def test_every_exchange_and_chain_passes_the_contract_checker(service: str, oper
         for exchange in exchanges:
             assert not contract.check_exchange(exchange), exchange.params
         assert not contract.check_exchanges(exchanges)
+
+
+@pytest.mark.parametrize(
+    "faults",
+    ["throttle_every=2", "server_error_every=3", "empty_page_every=2", "rate_limits"],
+)
+@pytest.mark.parametrize(("service", "operation"), SEED_OPS)
+def test_fault_answers_pass_the_contract_checker_but_for_unmodeled_codes(
+    service: str, operation: str, faults: str
+) -> None:
+    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    engine = SyntheticBackend(seed=3, now=NOW, faults=faults)
+    exchanges = synthesize(engine, service, operation, 10)
+    violations = contract.check_exchanges(exchanges)
+    # AWS's common errors (InternalFailure 500, ThrottlingException) are not modeled for every
+    # operation: the checker reports them as drift, nothing else may fail.
+    assert {(v.rule, v.severity) for v in violations} <= {("errors.modeled-code", "drift")}
+    if faults == "throttle_every=2" and operation in ("GetInsight", "ListInsightsData",
+                                                      "GetInternetEvent"):  # fmt: skip
+        assert not violations  # throttling documented or modeled here
+
+
+@pytest.mark.parametrize(("service", "operation", "params", "mentions"), INVALID)
+def test_validation_errors_pass_the_contract_checker(
+    service: str, operation: str, params: dict[str, Any], mentions: str
+) -> None:
+    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    request = wire.encode_request(service, operation, params)
+    answer = SyntheticBackend(now=NOW).answer(request)
+    exchange = Exchange(service, operation, request, answer.response, "synthetic",
+                        params=answer.params)  # fmt: skip
+    assert not contract.check_exchange(exchange)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("service", "operation"), SEED_OPS)
+def test_contract_sweep_over_many_seeds(service: str, operation: str) -> None:
+    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    for seed in range(100):
+        exchanges = synthesize(SyntheticBackend(seed=seed, now=NOW), service, operation, 20)
+        assert not contract.check_exchanges(exchanges), seed

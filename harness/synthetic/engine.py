@@ -331,12 +331,14 @@ class SyntheticBackend:
             empty = bool(self.faults.empty_page_every) and (
                 self._pages % self.faults.empty_page_every == 0
             )
+        # "p" counts the pages of the chain, so no token repeats, empty pages included.
+        step = {**state, "p": state.get("p", 0) + 1}
         if empty and offset < len(items):
-            return [], self._token(operation, params, state)
+            return [], self._token(operation, params, step)
         page = items[offset : offset + size]
         if offset + size >= len(items):
             return page, None
-        return page, self._token(operation, params, {**state, "o": offset + size})
+        return page, self._token(operation, params, {**step, "o": offset + size})
 
     # ------------------------------------------------------------------ operations
 
