@@ -622,15 +622,19 @@ class _Generator:
     def located(self, member: Any, location: str) -> JSON:
         """A member bound to the URI, query string, a header or the status code."""
         ts_default = _LOCATION_TIMESTAMP_DEFAULT.get(location, _BODY_TIMESTAMP_DEFAULT)
+        in_header = location in ("header", "headers")
         if member.type_name == "list":
-            schema: JSON = {"type": "array", "items": self.scalar(member.member, ts_default)}
+            schema: JSON = {
+                "type": "array",
+                "items": self.scalar(member.member, ts_default, in_header=in_header),
+            }
             _set_bounds(schema, member, "minItems", "maxItems")
         elif member.type_name == "map":
             value = member.value
             value_schema = (
                 {"type": "array", "items": self.scalar(value.member, ts_default)}
                 if value.type_name == "list"
-                else self.scalar(value, ts_default)
+                else self.scalar(value, ts_default, in_header=in_header)
             )
             schema = {"type": "object", "additionalProperties": value_schema}
             key = self.scalar(member.key, None)
@@ -639,17 +643,17 @@ class _Generator:
                 schema["propertyNames"] = key
             _set_bounds(schema, member, "minProperties", "maxProperties")
         else:
-            schema = self.scalar(member, ts_default)
+            schema = self.scalar(member, ts_default, in_header=in_header)
         schema["x-aws-location"] = location
         if "name" in member.serialization:
             schema["x-aws-location-name"] = member.serialization["name"]
         return schema
 
-    def scalar(self, shape: Any, ts_default: str | None) -> JSON:
+    def scalar(self, shape: Any, ts_default: str | None, *, in_header: bool = False) -> JSON:
         """A string, number, boolean, timestamp or blob, encoded as on the wire."""
         kind = shape.type_name
         if kind == "string":
-            if shape.serialization.get("jsonvalue"):
+            if in_header and shape.serialization.get("jsonvalue"):
                 # A JSON value travels base64-encoded in a header.
                 return {
                     "type": "string",
@@ -658,6 +662,8 @@ class _Generator:
                     "pattern": BASE64_PATTERN,
                 }
             out: JSON = {"type": "string"}
+            if shape.serialization.get("jsonvalue"):
+                out["contentMediaType"] = "application/json"  # JSON text in a JSON string
             if shape.enum:
                 out["enum"] = list(shape.enum)
             _set_bounds(out, shape, "minLength", "maxLength")

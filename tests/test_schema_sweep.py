@@ -1,0 +1,544 @@
+"""Sweep: the generated schemas agree with botocore's own serializer and parser.
+
+For every json/rest-json operation of the installed botocore (a deterministic sample in
+normal runs, all of them under ``-m slow``):
+
+* input: parameters built from the input shape are serialized by botocore; the request is
+  decoded into wire form (a small test-local decoder) and must validate against the input
+  schema;
+* output: a wire object built from the output schema alone must validate against it, and
+  the HTTP response encoded from it (using the schema's ``x-aws-*`` annotations) must be
+  parsed by botocore's parser without error, with every member coming back.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import json
+import re
+import string
+import urllib.parse
+import zlib
+from typing import Any
+
+import pytest
+from botocore.parsers import create_parser
+from botocore.serialize import create_serializer
+from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+from jsonschema import Draft202012Validator
+
+from harness import models, schemagen
+
+JSON = dict[str, Any]
+
+_WHEN = datetime.datetime(2024, 8, 27, 21, 4, 0, 250000, tzinfo=datetime.timezone.utc)
+_CANDIDATES = (
+    "abc",
+    "a",
+    "A1",
+    "1",
+    "0",
+    "abc-123",
+    "Abc_1.2",
+    "123456789012",
+    "us-east-1",
+    "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b",
+    "arn:aws:svc:us-east-1:123456789012:thing/abc",
+    "arn:aws:iam::123456789012:role/abc",
+    "https://example.com/a",
+    "s3://bucket/key",
+    "a@example.com",
+    "2024-08-27T21:04:00Z",
+    "/a",
+    "ABC",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+)
+_ALPHABET = st.sampled_from(string.printable)
+_FIND_SETTINGS = settings(
+    database=None,
+    derandomize=True,
+    max_examples=300,
+    phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=list(HealthCheck),
+    deadline=None,
+)
+
+
+class CannotBuild(Exception):
+    """The deterministic builder found no value (reported as a skip, never a pass)."""
+
+
+@functools.lru_cache(maxsize=None)
+def string_for(pattern: str | None, low: int, high: int | None) -> str:
+    """A short printable ASCII string of length low..high that ``pattern`` searches."""
+    if high == 0:
+        return ""
+    low = max(low, 1)
+    top = high if high is not None else max(low, 1024)
+
+    def fits(s: str) -> bool:
+        return low <= len(s) <= top and (pattern is None or re.search(pattern, s) is not None)
+
+    for cand in _CANDIDATES:
+        for s in (cand, cand * -(-low // len(cand)), (cand * -(-low // len(cand)))[:top]):
+            if fits(s):
+                return s
+    if pattern is None:
+        return "a" * low
+    try:
+        found: str = find(st.from_regex(pattern, alphabet=_ALPHABET), fits, settings=_FIND_SETTINGS)
+    except (NoSuchExample, Unsatisfiable) as exc:
+        raise CannotBuild(f"no string for pattern {pattern!r} len {low}..{top}") from exc
+    return found
+
+
+def _pattern_of(shape: Any) -> str | None:
+    if "pattern" not in shape.metadata:
+        return None
+    return schemagen.translate_pattern(shape.metadata["pattern"])[0]
+
+
+# -- parameters from the input shape ------------------------------------------------------
+
+
+def build_params(shape: Any, depth: int = 0, header: bool = False) -> Any:
+    """A deterministic value of ``shape`` as botocore's client takes it."""
+    if depth > 12:
+        raise CannotBuild("recursion too deep")
+    kind = shape.type_name
+    meta = shape.metadata
+    if kind == "structure":
+        if meta.get("document"):
+            return {"doc": [1, "two", True]}
+        names = list(shape.members)
+        if meta.get("union"):
+            names = names[:1]
+        elif depth > 3:
+            names = [n for n in names if n in shape.required_members]
+        out = {}
+        for name in names:
+            member = shape.members[name]
+            if member.serialization.get("eventstream"):
+                if name in shape.required_members:
+                    raise CannotBuild("event stream input")
+                continue
+            in_header = member.serialization.get("location") in ("header", "headers")
+            out[name] = build_params(member, depth + 1, in_header)
+        return out
+    if kind == "list":
+        count = max(1, meta.get("min", 0))
+        if "max" in meta:
+            count = min(count, meta["max"])
+        return [build_params(shape.member, depth + 1, header) for _ in range(count)]
+    if kind == "map":
+        count = max(1, meta.get("min", 0))
+        if "max" in meta:
+            count = min(count, meta["max"])
+        keys = _distinct_keys(shape.key, count)
+        return {k: build_params(shape.value, depth + 1, header) for k in keys}
+    if kind == "string":
+        if header and shape.serialization.get("jsonvalue"):
+            return {"a": 1}
+        if shape.enum:
+            return shape.enum[0]
+        return string_for(_pattern_of(shape), meta.get("min", 0), meta.get("max"))
+    if kind in ("integer", "long"):
+        return _number(meta, 1)
+    if kind in ("float", "double"):
+        return float(_number(meta, 1.5))
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return _WHEN
+    if kind == "blob":
+        size = max(meta.get("min", 0), 5)
+        if "max" in meta:
+            size = min(size, meta["max"])
+        return b"hello world, "[:size].ljust(size, b"!")
+    raise CannotBuild(f"unknown shape type {kind}")
+
+
+def _number(meta: JSON, preferred: float) -> Any:
+    value: Any = preferred
+    if "min" in meta and value < meta["min"]:
+        value = meta["min"]
+    if "max" in meta and value > meta["max"]:
+        value = meta["max"]
+    return value
+
+
+def _distinct_keys(key_shape: Any, count: int) -> list[str]:
+    if key_shape.enum:
+        return list(key_shape.enum[:count])
+    first = build_params(key_shape)
+    keys = [first]
+    for index in range(1, count):
+        keys.append(first[:-1] + chr(ord("a") + index) if len(first) > 1 else first + str(index))
+    return keys
+
+
+# -- the serialized request, decoded into wire form ---------------------------------------
+
+
+def _convert(text: str, shape: Any, location: str) -> Any:
+    kind = shape.type_name
+    if kind in ("integer", "long"):
+        return int(text)
+    if kind in ("float", "double"):
+        return float(text)
+    if kind == "boolean":
+        return text == "true"
+    if kind == "timestamp":
+        default = "rfc822" if location == "header" else "iso8601"
+        fmt = shape.serialization.get("timestampFormat", default)
+        if fmt == "unixTimestamp":
+            number = float(text)
+            return int(number) if number.is_integer() else number
+    return text
+
+
+def _split_header_list(value: str) -> list[str]:
+    items, current, quoted, i = [], "", False, 0
+    while i < len(value):
+        c = value[i]
+        if c == "\\" and quoted and i + 1 < len(value):
+            current += value[i + 1]
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        elif c == "," and not quoted:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += c
+        i += 1
+    items.append(current.strip())
+    return items
+
+
+def decode_request(request: JSON, op: Any, protocol: str) -> JSON:
+    """Wire form of a request botocore serialized: body JSON plus URI/query/header members."""
+    shape = op.input_shape
+    body = request["body"]
+    if isinstance(body, str):
+        body = body.encode()
+    if protocol == "json" or shape is None:
+        return json.loads(body) if body else {}
+    wire: JSON = {}
+    members = shape.members
+    payload = shape.serialization.get("payload")
+    # URI labels
+    template = op.http["requestUri"].split("?")[0]
+    path = request["url_path"].split("?")[0]
+    labels = [label.rstrip("+") for label in re.findall(r"\{(.*?)\}", template)]
+    regex = "^" + re.sub(
+        r"\\\{.*?(\\\+)?\\\}",
+        lambda m: "(.+)" if m.group(1) else "([^/]+)",
+        re.escape(template),
+    )
+    match = re.match(regex + "$", path)
+    assert match, f"{path} does not match {template}"
+    uri_values = dict(zip(labels, match.groups(), strict=True))
+    query = dict(request.get("query_string") or {})
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    for name, member in members.items():
+        location = member.serialization.get("location")
+        loc_name = member.serialization.get("name", name)
+        if location == "uri":
+            wire[name] = _convert(urllib.parse.unquote(uri_values[loc_name]), member, location)
+        elif location == "querystring" and member.type_name != "map" and loc_name in query:
+            raw = query.pop(loc_name)
+            if member.type_name == "list":
+                wire[name] = [_convert(v, member.member, location) for v in raw]
+            else:
+                wire[name] = _convert(raw, member, location)
+        elif location == "header" and loc_name.lower() in headers:
+            raw = headers[loc_name.lower()]
+            if member.type_name == "list":
+                wire[name] = [
+                    _convert(v, member.member, location) for v in _split_header_list(raw)
+                ]
+            else:
+                wire[name] = _convert(raw, member, location)
+        elif location == "headers":
+            prefix = loc_name.lower()
+            found = {k[len(prefix) :]: v for k, v in headers.items() if k.startswith(prefix)}
+            if found:
+                wire[name] = found
+    for name, member in members.items():
+        if member.serialization.get("location") == "querystring" and member.type_name == "map":
+            if query:
+                wire[name] = query
+    if payload:
+        member = members[payload]
+        if member.type_name == "structure":
+            if body:
+                wire[payload] = json.loads(body)
+        elif body:
+            wire[payload] = (
+                base64.b64encode(body).decode() if member.type_name == "blob" else body.decode()
+            )
+    elif body:
+        wire.update(json.loads(body))
+    return wire
+
+
+# -- wire values from a schema ------------------------------------------------------------
+
+
+def _resolve(schema: JSON, root: JSON) -> JSON:
+    while "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def build_wire(schema: JSON, root: JSON, depth: int = 0) -> Any:
+    """A deterministic instance of ``schema`` (the subset of JSON Schema we generate)."""
+    if depth > 14:
+        raise CannotBuild("recursion too deep")
+    schema = _resolve(schema, root)
+    if "anyOf" in schema:
+        return build_wire(schema["anyOf"][0], root, depth)
+    if schema.get("x-aws-document"):
+        return {"doc": [1, "two", True]}
+    kind = schema.get("type")
+    if kind == "object":
+        return _build_object(schema, root, depth)
+    if kind == "array":
+        count = max(1, schema.get("minItems", 0)) if depth <= 6 else schema.get("minItems", 0)
+        count = min(count, schema.get("maxItems", count))
+        return [build_wire(schema["items"], root, depth + 1) for _ in range(count)]
+    if kind == "string":
+        return _build_string(schema)
+    if kind in ("integer", "number"):
+        value: Any = 1 if kind == "integer" else 1.5
+        if "minimum" in schema and value < schema["minimum"]:
+            value = schema["minimum"]
+        if "maximum" in schema and value > schema["maximum"]:
+            value = schema["maximum"]
+        if schema.get("x-aws-timestamp-format") == "unixTimestamp":
+            value = 1724792640.25
+        return value
+    if kind == "boolean":
+        return True
+    raise CannotBuild(f"cannot build {schema}")
+
+
+def _build_string(schema: JSON) -> str:
+    if "enum" in schema:
+        return str(schema["enum"][0])
+    if schema.get("contentMediaType") == "application/json":
+        return base64.b64encode(b'{"a":1}').decode()
+    if schema.get("contentEncoding") == "base64":
+        size = 5
+        low, high = schema.get("minLength", 0), schema.get("maxLength")
+        while len(base64.b64encode(b"x" * size)) < low:
+            size += 1
+        while high is not None and size and len(base64.b64encode(b"x" * size)) > high:
+            size -= 1
+        return base64.b64encode(b"hello world, !!!!"[:size].ljust(size, b"!")).decode()
+    if schema.get("format") == "date-time":
+        return "2024-08-27T21:04:00.250Z"
+    if schema.get("x-aws-timestamp-format") == "rfc822":
+        return "Tue, 27 Aug 2024 21:04:00 GMT"
+    return string_for(schema.get("pattern"), schema.get("minLength", 0), schema.get("maxLength"))
+
+
+def _build_object(schema: JSON, root: JSON, depth: int) -> JSON:
+    props: JSON = dict(schema.get("properties", {}))
+    # Overlay entries may narrow a member (an enum): build from the narrowed values.
+    for entry in schema.get("allOf", []):
+        for name, extra in entry.get("properties", {}).items():
+            if "enum" in extra and name in props:
+                props[name] = {**_resolve(props[name], root), "enum": extra["enum"]}
+    required = schema.get("required", [])
+    names = list(props) if depth <= 4 else list(required)
+    if schema.get("maxProperties") == 1 and props:
+        names = (required or list(props))[:1]
+    out: JSON = {n: build_wire(props[n], root, depth + 1) for n in names}
+    extra_schema = schema.get("additionalProperties")
+    if isinstance(extra_schema, dict):
+        count = max(1, schema.get("minProperties", 0)) if depth <= 6 else 0
+        count = max(count, schema.get("minProperties", 0))
+        count = min(count, schema.get("maxProperties", count))
+        names_schema = schema.get("propertyNames", {})
+        if "enum" in names_schema:
+            keys = list(names_schema["enum"][:count])
+        else:
+            first = _build_string({**names_schema, "type": "string"}) if count else ""
+            keys = [first + ("" if i == 0 else str(i)) for i in range(count)]
+        for key in keys:
+            out[key] = build_wire(extra_schema, root, depth + 1)
+    for entry in schema.get("allOf", []):
+        if "if" in entry and Draft202012Validator(entry["if"]).is_valid(out):
+            then = entry.get("then", {})
+            for name in then.get("required", []):
+                out.setdefault(name, build_wire(props[name], root, depth + 1))
+            for name in then.get("not", {}).get("required", []):
+                out.pop(name, None)
+    return out
+
+
+def encode_response(wire: JSON, schema: JSON, protocol: str) -> JSON:
+    """The HTTP response botocore would receive for ``wire`` (inverse of the decoder)."""
+    if protocol == "json":
+        return {"status_code": 200, "headers": {}, "body": json.dumps(wire).encode()}
+    status = int(schema.get("x-botocore", {}).get("responseCode", 200))
+    headers: dict[str, str] = {}
+    body_obj: JSON = {}
+    body: bytes | None = None
+    props = schema.get("properties", {})
+    for key, value in wire.items():
+        prop = props[key]
+        location = prop.get("x-aws-location")
+        if location == "statusCode":
+            status = value
+        elif location == "header":
+            items = value if isinstance(value, list) else [value]
+            headers[prop["x-aws-location-name"]] = ",".join(_header_text(v) for v in items)
+        elif location == "headers":
+            for suffix, text in value.items():
+                headers[prop["x-aws-location-name"] + suffix] = text
+        elif prop.get("x-aws-payload"):
+            if isinstance(value, dict):
+                body = json.dumps(value).encode()
+            elif _resolve(prop, schema).get("contentEncoding") == "base64":
+                body = base64.b64decode(value)
+            else:
+                body = value.encode()
+        else:
+            body_obj[key] = value
+    if body is None:
+        body = json.dumps(body_obj).encode()
+    return {"status_code": status, "headers": headers, "body": body}
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# -- the sweep ------------------------------------------------------------------------------
+
+
+def _all_operations() -> list[tuple[str, str]]:
+    return [
+        (service, operation)
+        for service in models.supported_services()
+        for operation in models.service_model(service).operation_names
+    ]
+
+
+def _sampled(every: int) -> list[tuple[str, str]]:
+    # A stable hash, not Python's salted hash(): the same sample on every machine and run.
+    return [
+        (s, o)
+        for s, o in _all_operations()
+        if s in models.SEED_OPERATIONS or zlib.crc32(f"{s}:{o}".encode()) % every == 0
+    ]
+
+
+@functools.lru_cache(maxsize=8)
+def _serializer(protocol: str) -> Any:
+    return create_serializer(protocol, include_validation=True)
+
+
+def check_input(service: str, operation: str) -> None:
+    """Parameters serialized by botocore, decoded to wire form, validate against the schema."""
+    op = models.operation_model(service, operation)
+    protocol = models.protocol(service)
+    schema, _ = schemagen.operation_schemas(service, operation)
+    params = build_params(op.input_shape) if op.input_shape is not None else {}
+    request = _serializer(protocol).serialize_to_request(params, op)
+    wire = decode_request(request, op, protocol)
+    errors = sorted(Draft202012Validator(schema).iter_errors(wire), key=str)
+    assert not errors, (
+        f"{service}:{operation} input wire form rejected by its schema: "
+        f"{errors[0].json_path}: {errors[0].message}"
+    )
+
+
+def check_output(service: str, operation: str) -> None:
+    """A wire object valid under the output schema is parsed by botocore without error."""
+    op = models.operation_model(service, operation)
+    protocol = models.protocol(service)
+    _, schema = schemagen.operation_schemas(service, operation)
+    if any(p.get("x-aws-eventstream") for p in schema["properties"].values()):
+        pytest.skip("event-stream output: botocore needs a live stream to parse it")
+    wire = build_wire(schema, schema)
+    errors = list(Draft202012Validator(schema).iter_errors(wire))
+    assert not errors, f"builder made an invalid instance: {errors[0].message}"
+    response = encode_response(wire, schema, protocol)
+    parsed = create_parser(protocol).parse(response, op.output_shape)
+    error = parsed.get("Error")
+    assert not (isinstance(error, dict) and "Code" in error), (
+        f"{service}:{operation}: botocore parsed an error: {error}"
+    )
+    if op.output_shape is not None:
+        for key, prop in schema["properties"].items():
+            name = key if "x-aws-location" in prop or prop.get("x-aws-payload") else None
+            name = name or next(
+                n
+                for n, m in op.output_shape.members.items()
+                if m.serialization.get("name", n) == key
+            )
+            if key in wire:
+                assert name in parsed, f"{service}:{operation}: member {name} lost by the parser"
+
+
+def _run(check: Any, service: str, operation: str) -> None:
+    try:
+        check(service, operation)
+    except CannotBuild as exc:
+        pytest.skip(f"no deterministic value: {exc}")
+
+
+SAMPLE = _sampled(every=40)
+
+
+@pytest.mark.parametrize(("service", "operation"), SAMPLE, ids=[f"{s}:{o}" for s, o in SAMPLE])
+def test_sampled_input_validates(service: str, operation: str) -> None:
+    _run(check_input, service, operation)
+
+
+@pytest.mark.parametrize(("service", "operation"), SAMPLE, ids=[f"{s}:{o}" for s, o in SAMPLE])
+def test_sampled_output_parses(service: str, operation: str) -> None:
+    _run(check_output, service, operation)
+
+
+@pytest.mark.slow
+def test_full_sweep() -> None:
+    """Every json/rest-json operation, both directions; all failures reported together."""
+    failures: list[str] = []
+    skipped = 0
+    for service, operation in _all_operations():
+        for check in (check_input, check_output):
+            try:
+                check(service, operation)
+            except CannotBuild:
+                skipped += 1
+            except pytest.skip.Exception:
+                skipped += 1
+            except Exception as exc:  # collect, report all at the end
+                failures.append(f"{service}:{operation} {check.__name__}: {exc!r}"[:400])
+    assert not failures, f"{len(failures)} failures ({skipped} skipped):\n" + "\n".join(
+        failures[:50]
+    )
+
+
+def test_sample_covers_both_protocols_and_locations() -> None:
+    # Guards the sample itself: it must exercise uri, querystring and header members.
+    protocols = {models.protocol(s) for s, _ in SAMPLE}
+    assert protocols == {"json", "rest-json"}
+    locations = set()
+    for service, operation in SAMPLE:
+        shape = models.operation_model(service, operation).input_shape
+        if shape is not None and models.protocol(service) == "rest-json":
+            locations.update(m.serialization.get("location") for m in shape.members.values())
+    assert {"uri", "querystring", "header"} <= locations
