@@ -1,0 +1,274 @@
+"""``harness check [PATH ...]``: check cassettes against the schemas and the documented rules.
+
+Every cassette under the paths is checked; a file that cannot be checked (corrupt YAML, not
+a cassette, a service without schemas) gets a one-paragraph message on stderr and the other
+files are still checked and reported. Exit 0 when clean, 1 when violations were found, 2 on
+bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.contract import CassetteReport, Violation, check_cassette, is_failure
+from harness.errors import HarnessUsageError
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+
+CASSETTE_SUFFIXES = (".yaml", ".yml")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``check``."""
+    parser = subparsers.add_parser(
+        "check",
+        help="check cassettes against the schemas and the documented rules",
+        description=(
+            "Check every interaction of every cassette under PATH (default: cassettes/) "
+            "against its operation's JSON Schemas and the documented rules. Exit 0 when "
+            "clean, 1 when violations were found, 2 on bad input."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="cassette files or directories searched for *.yaml/*.yml (default: cassettes/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "junit"),
+        default="text",
+        help="output format: a readable table (text), JSON, or JUnit XML for CI (default: text)",
+    )
+    parser.add_argument(
+        "--allow-drift",
+        action="store_true",
+        help="report drift (unknown members, enum values, error codes) as warnings",
+    )
+    parser.add_argument(
+        "--schemas",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="schema directory (default: ./schemas, else the schemas bundled with the package)",
+    )
+    parser.set_defaults(func=run_check)
+
+
+@dataclass
+class _Problem:
+    """A file that could not be checked, with the one-paragraph reason."""
+
+    path: str
+    message: str
+
+
+def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
+    files: list[Path] = []
+    problems: list[_Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix in CASSETTE_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                problems.append(
+                    _Problem(
+                        str(path),
+                        f"No cassettes (*.yaml, *.yml) under {path}. Record some first, or "
+                        "point 'harness check' at the folder that holds them.",
+                    )
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(
+                _Problem(
+                    str(path),
+                    f"{path} does not exist. Pass cassette files or folders that hold them "
+                    "(default: cassettes/).",
+                )
+            )
+    return files, problems
+
+
+def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Check the cassettes and print a report; returns 0, 1 or 2."""
+    paths: list[Path] = list(args.paths) or [Path("cassettes")]
+    files, problems = _discover(paths)
+    reports: list[CassetteReport] = []
+    for path in files:
+        try:
+            reports.append(
+                check_cassette(path, schema_dir=args.schemas, allow_drift=args.allow_drift)
+            )
+        except HarnessUsageError as exc:
+            problems.append(_Problem(str(path), str(exc)))
+    for problem in problems:
+        stderr.write(f"harness check: error: {problem.message}\n")
+    render = {"text": _text, "json": _json, "junit": _junit}[args.format]
+    stdout.write(render(reports, problems, args.allow_drift))
+    if problems:
+        return EXIT_BAD_INPUT
+    if any(r.failures(allow_drift=args.allow_drift) for r in reports):
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- text
+
+
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        (indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
+        for row in rows
+    ]
+
+
+def _counts(violations: list[Violation]) -> str:
+    counts = Counter(v.severity for v in violations)
+    parts = [f"{counts[s]} {s}" for s in ("error", "drift", "warning") if counts[s]]
+    return ", ".join(parts) if parts else "ok"
+
+
+def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+    lines: list[str] = []
+    for report in reports:
+        lines.append(
+            f"{report.path}: {len(report.interactions)} interaction(s), "
+            f"{len(report.violations)} violation(s)"
+        )
+        rows = [["#", "operation", "status", "result"]]
+        by_index: dict[int | None, list[Violation]] = {}
+        for v in report.violations:
+            by_index.setdefault(v.index, []).append(v)
+        for index, label, status in report.interactions:
+            rows.append([str(index), label, str(status), _counts(by_index.get(index, []))])
+        lines.extend(_table(rows))
+        for violation in report.violations:
+            lines.append("")
+            lines.extend("    " + line for line in str(violation).splitlines())
+        lines.append("")
+    lines.extend(_summary(reports, problems, allow_drift))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(
+    reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool
+) -> list[str]:
+    violations = [v for r in reports for v in r.violations]
+    interactions = [(label, status) for r in reports for _, label, status in r.interactions]
+    lines = ["Summary by operation:"]
+    per_op = Counter(label for label, _ in interactions)
+    bad_op = Counter(v.operation for v in violations)
+    rows = [["operation", "interactions", "violations"]]
+    rows += [[op, str(n), str(bad_op[op])] for op, n in sorted(per_op.items())]
+    lines.extend(_table(rows) if per_op else ["  (no interactions)"])
+    if violations:
+        lines.append("Summary by rule:")
+        per_rule = Counter((v.rule, v.severity) for v in violations)
+        rows = [["rule", "severity", "count"]]
+        rows += [[rule, sev, str(n)] for (rule, sev), n in sorted(per_rule.items())]
+        lines.extend(_table(rows))
+    failing = sum(1 for v in violations if is_failure(v, allow_drift=allow_drift))
+    verdict = "FAILED" if failing or problems else "OK"
+    lines.append(
+        f"{verdict}: {len(interactions)} interaction(s) in {len(reports)} cassette(s), "
+        f"{len(violations)} violation(s) ({_counts(violations)}), "
+        f"{len(problems)} file(s) not checked"
+    )
+    return lines
+
+
+# --------------------------------------------------------------------------- json
+
+
+def _json(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+    violations = [v for r in reports for v in r.violations]
+    data = {
+        "cassettes": [
+            {
+                "path": r.path,
+                "interactions": [
+                    {"index": i, "operation": label, "status": status}
+                    for i, label, status in r.interactions
+                ],
+                "violations": [v.to_dict() for v in r.violations],
+            }
+            for r in reports
+        ],
+        "errors": [{"path": p.path, "message": p.message} for p in problems],
+        "summary": {
+            "cassettes": len(reports),
+            "interactions": sum(len(r.interactions) for r in reports),
+            "violations": len(violations),
+            "failing": sum(1 for v in violations if is_failure(v, allow_drift=allow_drift)),
+            "by_rule": dict(sorted(Counter(v.rule for v in violations).items())),
+            "by_operation": dict(sorted(Counter(v.operation for v in violations).items())),
+        },
+    }
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+# --------------------------------------------------------------------------- junit
+
+
+def _junit(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+    suites = ET.Element("testsuites", name="harness check")
+    total = failures = errors = 0
+    for report in reports:
+        suite = ET.SubElement(suites, "testsuite", name=report.path)
+        by_index: dict[int | None, list[Violation]] = {}
+        for v in report.violations:
+            by_index.setdefault(v.index, []).append(v)
+        suite_failures = 0
+        for index, label, status in report.interactions:
+            case = ET.SubElement(
+                suite, "testcase", classname=report.path, name=f"#{index} {label} (HTTP {status})"
+            )
+            found = by_index.get(index, [])
+            failing = [v for v in found if is_failure(v, allow_drift=allow_drift)]
+            if failing:
+                suite_failures += 1
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    type=failing[0].rule,
+                    message=f"{len(failing)} violation(s): {failing[0].message}",
+                )
+                failure.text = "\n\n".join(str(v) for v in failing)
+            rest = [v for v in found if v not in failing]
+            if rest:
+                ET.SubElement(case, "system-out").text = "\n\n".join(str(v) for v in rest)
+        # Violations not tied to an interaction index (none today) still show up.
+        suite.set("tests", str(len(report.interactions)))
+        suite.set("failures", str(suite_failures))
+        suite.set("errors", "0")
+        total += len(report.interactions)
+        failures += suite_failures
+    for problem in problems:
+        suite = ET.SubElement(suites, "testsuite", name=problem.path, tests="1", errors="1")
+        suite.set("failures", "0")
+        case = ET.SubElement(suite, "testcase", classname=problem.path, name="read cassette")
+        ET.SubElement(case, "error", type="HarnessUsageError", message=problem.message)
+        total += 1
+        errors += 1
+    suites.set("tests", str(total))
+    suites.set("failures", str(failures))
+    suites.set("errors", str(errors))
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
