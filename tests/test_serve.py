@@ -187,3 +187,34 @@ def test_bad_options_exit_2_with_a_message() -> None:
     )
     assert result.returncode == 2 and result.stdout == ""
     assert "Did you mean 'throttle_every'?" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_loopback_server_answers_without_waiting_for_delayed_acks() -> None:
+    import socket
+
+    from harness.exchange import HttpResponse
+    from harness.httpserver import LoopbackServer
+
+    seen: list[int] = []
+
+    def handler(request: Any) -> HttpResponse:
+        return HttpResponse(200, {"Content-Type": "text/plain"}, b"ok")
+
+    # The server socket's accepted connections must set TCP_NODELAY (StreamRequestHandler's
+    # disable_nagle_algorithm): without it every keep-alive request stalls ~40 ms.
+    with LoopbackServer(handler) as server:
+        port = int(server.endpoint_url.rsplit(":", 1)[1])
+        original = socket.socket.setsockopt
+
+        def spy(self: socket.socket, level: int, option: int, value: Any) -> None:
+            if level == socket.IPPROTO_TCP and option == socket.TCP_NODELAY:
+                seen.append(self.getsockname()[1])  # the server side has the server's port
+            original(self, level, option, value)
+
+        socket.socket.setsockopt = spy  # type: ignore[method-assign]
+        try:
+            with urllib.request.urlopen(server.endpoint_url + "/", timeout=10) as response:
+                assert response.read() == b"ok"
+        finally:
+            socket.socket.setsockopt = original  # type: ignore[method-assign]
+    assert port in seen
