@@ -147,10 +147,15 @@ def _headers(raw: Any) -> dict[str, str]:
         return {}
     out = {}
     for key, value in raw.items():
+        # plain vcrpy stores some header values as bytes (!!binary): decode, never repr them
         if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        out[str(key)] = str(value)
+            value = ", ".join(_text(v) for v in value)
+        out[_text(key)] = _text(value)
     return out
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 def _bytes(value: Any) -> bytes:

@@ -70,7 +70,9 @@ class ScriptedServer:
             queue = self.scripts.get((service, operation))
             reply = (queue.pop(0) if len(queue) > 1 else queue[0]) if queue else None
         if reply is None:
-            return wire.encode_response(service, operation, default_body(service, operation))
+            return wire.encode_response(
+                service, operation, default_body(service, operation, params)
+            )
         return reply(params)
 
     def serve(self) -> LoopbackServer:
@@ -89,19 +91,19 @@ def error(service: str, code: str, message: str, status: int | None = None) -> R
 
 
 def pages(service: str, operation: str, result_key: str, items: list[Any], size: int) -> Reply:
-    """Paginated replies: ``NextToken`` is the offset of the next page."""
+    """Paginated replies: ``NextToken`` is ``page-<offset of the next page>``."""
 
     def reply(params: dict[str, Any]) -> HttpResponse:
-        start = int(params.get("NextToken") or 0)
+        start = int(str(params.get("NextToken") or "page-0").removeprefix("page-"))
         data: dict[str, Any] = {result_key: items[start : start + size]}
         if start + size < len(items):
-            data["NextToken"] = str(start + size)
+            data["NextToken"] = f"page-{start + size}"
         return wire.encode_response(service, operation, data)
 
     return reply
 
 
-def default_body(service: str, operation: str) -> dict[str, Any]:
+def default_body(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
     """A minimal valid body per seed operation (sentinel secrets included where natural)."""
     if (service, operation) == ("xray", "GetInsight"):
         return {
@@ -110,14 +112,16 @@ def default_body(service: str, operation: str) -> dict[str, Any]:
                 "GroupARN": f"arn:aws:xray:us-east-1:{ACCOUNT_ID}:group/Default/x",
                 "State": "CLOSED",
                 "StartTime": 1724792640,
+                "EndTime": 1724796240,
             }
         }
     if (service, operation) == ("cloudtrail", "ListInsightsData"):
         return {"Events": [sentinel_event()]}
     if (service, operation) == ("internetmonitor", "GetInternetEvent"):
         return {
-            "EventId": EVENT_ID,
-            "EventArn": f"arn:aws:internetmonitor:us-east-1:{ACCOUNT_ID}:internet-event/x",
+            "EventId": params.get("EventId", EVENT_ID),
+            "EventArn": f"arn:aws:internetmonitor:us-east-1:{ACCOUNT_ID}:internet-event/"
+            + str(params.get("EventId", EVENT_ID)),
             "StartedAt": "2024-08-27T21:04:00Z",
             "ClientLocation": {
                 "ASName": "a",
