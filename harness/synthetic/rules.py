@@ -156,9 +156,16 @@ DOCUMENTED_RULES: dict[tuple[str, str], Rule] = {
 
 def request_problems(service: str, operation: str, params: dict[str, Any]) -> list[str]:
     """Every way the wire-form ``params`` break the input schema or a documented rule."""
-    problems = _schema_validator(service, operation)(params)
     rule = DOCUMENTED_RULES.get((service, operation))
-    return problems + (rule(params) if rule else [])
+    documented = rule(params) if rule else []
+    # A documented rule says it better than the schema: drop schema errors about the same member.
+    named = {message.split(" ", 1)[0] for message in documented}
+    schema = [
+        message
+        for message in _schema_validator(service, operation)(params)
+        if not any(message.startswith(f"/{m}") or f"'{m}'" in message for m in named)
+    ]
+    return documented + schema
 
 
 @functools.cache
