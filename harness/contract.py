@@ -33,7 +33,7 @@ from jsonschema.exceptions import ValidationError
 
 from harness import rules as _rules
 from harness.cassette import read_cassette
-from harness.errors import HarnessUsageError
+from harness.errors import HarnessAssertionError, HarnessUsageError
 from harness.exchange import Exchange
 from harness.models import operation_model, require_supported
 from harness.schemastore import default_schema_dir, load_error_schema, load_schema
@@ -42,6 +42,7 @@ from harness.wire import ErrorInfo, WireError, decode_error, decode_response
 __all__ = [
     "SEVERITIES",
     "CassetteReport",
+    "ContractViolationError",
     "Page",
     "RuleContext",
     "Severity",
@@ -130,6 +131,16 @@ _NEXT_STEP: dict[str, str] = {
     ),
     "warning": "review it; warnings never fail a run.",
 }
+
+
+class ContractViolationError(HarnessAssertionError):
+    """Exchanges broke their contract; the message lists every violation."""
+
+    def __init__(self, violations: Sequence[Violation], hint: str = "") -> None:
+        self.violations = list(violations)
+        head = f"{len(self.violations)} AWS contract violation(s):"
+        body = "\n\n".join(str(v) for v in self.violations)
+        super().__init__(f"{head}\n\n{body}" + (f"\n\n{hint}" if hint else ""))
 
 
 def is_failure(violation: Violation, *, allow_drift: bool = False) -> bool:
