@@ -1,0 +1,154 @@
+"""Property tests: mutate valid exchanges one way and the matching rule or schema error fires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_builders import (
+    SEED,
+    build,
+    insights_pair,
+    internet_pair,
+    metric_pair,
+    valid,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harness import wire
+from harness.contract import check_exchange, check_exchanges
+from harness.models import operation_model
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _rules(violations: list[Any]) -> set[str]:
+    return {v.rule for v in violations}
+
+
+@SETTINGS
+@given(st.sampled_from(SEED), st.data())
+def test_valid_exchanges_stay_clean(target: tuple[str, str], data: st.DataObject) -> None:
+    request, response = valid(*target)
+    assert check_exchange(build(*target, request, response)) == []
+
+
+@SETTINGS
+@given(st.sampled_from(SEED), st.data())
+def test_dropping_a_required_request_member_is_reported_when_accepted(
+    target: tuple[str, str], data: st.DataObject
+) -> None:
+    request, response = valid(*target)
+    shape = operation_model(*target).input_shape
+    # A member bound to the URI cannot be left out of a request that reaches the service.
+    required = sorted(
+        m for m in shape.required_members if shape.members[m].serialization.get("location") != "uri"
+    )
+    if not required:
+        return
+    member = data.draw(st.sampled_from(required))
+    del request[member]
+    violations = check_exchange(build(*target, request, response))
+    assert any(
+        v.rule == "schema.request" and v.pointer == f"/request/{member}" for v in violations
+    ), violations
+
+
+@SETTINGS
+@given(
+    st.sampled_from(
+        [
+            ("cloudtrail", "ListInsightsMetricData", ("Values", 0)),
+            ("cloudtrail", "ListInsightsData", ("Events", 0, "EventName")),
+            ("xray", "GetInsight", ("Insight", "ClientRequestImpactStatistics", "TotalCount")),
+            ("internetmonitor", "GetInternetEvent", ("ClientLocation", "Latitude")),
+        ]
+    ),
+    st.one_of(st.text(max_size=3), st.booleans(), st.lists(st.integers(), max_size=2)),
+)
+def test_changing_a_type_is_a_schema_error(
+    case: tuple[str, str, tuple[Any, ...]], new: Any
+) -> None:
+    service, operation, path = case
+    request, response = valid(service, operation)
+    holder: Any = response
+    for token in path[:-1]:
+        holder = holder[token]
+    if type(new) is type(holder[path[-1]]):  # a string member needs a different type
+        new = 12345
+    holder[path[-1]] = new
+    pointer = "/response/" + "/".join(map(str, path))
+    violations = check_exchange(build(service, operation, request, response))
+    assert any(v.rule == "schema.response" and v.pointer == pointer for v in violations)
+
+
+@SETTINGS
+@given(st.sampled_from(["Latitude", "Longitude"]), st.floats(181, 1e6), st.booleans())
+def test_coordinates_out_of_range(member: str, size: float, negative: bool) -> None:
+    request, response = internet_pair()
+    response["ClientLocation"][member] = -size if negative else size
+    violations = check_exchange(build("internetmonitor", "GetInternetEvent", request, response))
+    assert "internetmonitor.GetInternetEvent.coordinates-range" in _rules(violations)
+
+
+@SETTINGS
+@given(st.integers(51, 10_000))
+def test_max_results_out_of_range_accepted_is_reported(limit: int) -> None:
+    request, response = insights_pair(MaxResults=limit)
+    violations = check_exchange(build("cloudtrail", "ListInsightsData", request, response))
+    assert any(
+        v.rule == "schema.request" and v.pointer == "/request/MaxResults" for v in violations
+    )
+
+
+@SETTINGS
+@given(st.sampled_from(["internetmonitor", "cloudtrail"]))
+def test_swapping_the_timestamp_encoding_is_a_schema_error(service: str) -> None:
+    if service == "internetmonitor":
+        request, response = internet_pair()
+        response["StartedAt"] = wire.parse_timestamp(response["StartedAt"]).timestamp()
+        target, pointer = ("internetmonitor", "GetInternetEvent"), "/response/StartedAt"
+    else:
+        request, response = insights_pair()
+        iso = wire.parse_timestamp(response["Events"][0]["EventTime"]).isoformat()
+        response["Events"][0]["EventTime"] = iso
+        target, pointer = ("cloudtrail", "ListInsightsData"), "/response/Events/0/EventTime"
+    violations = check_exchange(build(*target, request, response))
+    assert any(v.rule == "schema.response" and v.pointer == pointer for v in violations)
+
+
+@SETTINGS
+@given(st.permutations(range(6)).filter(lambda p: list(p) != sorted(p)))
+def test_shuffling_an_ordered_list_breaks_its_order_rule(order: list[int]) -> None:
+    request, response = insights_pair(6)
+    response["Events"] = [response["Events"][i] for i in order]
+    violations = check_exchange(build("cloudtrail", "ListInsightsData", request, response))
+    assert "cloudtrail.ListInsightsData.most-recent-first" in _rules(violations)
+
+    request, response = metric_pair(6)
+    response["Timestamps"] = [response["Timestamps"][i] for i in order]
+    violations = check_exchange(build("cloudtrail", "ListInsightsMetricData", request, response))
+    assert "cloudtrail.ListInsightsMetricData.timestamps-ascending" in _rules(violations)
+
+
+@SETTINGS
+@given(st.integers(3, 6), st.data())
+def test_repeating_a_token_in_a_chain_is_reported(pages: int, data: st.DataObject) -> None:
+    tokens: list[str | None] = [f"tok-{i}" for i in range(pages - 1)]
+    later = data.draw(st.integers(1, len(tokens) - 1))
+    earlier = data.draw(st.integers(0, later - 1))
+    tokens[later] = tokens[earlier]
+    tokens.append(None)
+    exchanges = []
+    sent: str | None = None
+    for index, token in enumerate(tokens):
+        request, response = insights_pair(1)
+        if sent is not None:
+            request["NextToken"] = sent
+        if token is not None:
+            response["NextToken"] = token
+        exchanges.append(build("cloudtrail", "ListInsightsData", request, response, index=index))
+        sent = token
+    violations = check_exchanges(exchanges)
+    fired = [v for v in violations if v.rule == "pagination.token-not-repeated"]
+    assert fired and fired[0].index == later
