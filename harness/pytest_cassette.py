@@ -113,16 +113,18 @@ def aws_cassette(
     """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
     item = request.node
     options = _marker_options(item)
+    path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
+    if mode == "none" or (mode == "once" and path.exists()):
+        # before anything touches botocore: a missing profile must not break replay
+        _replay_environment(monkeypatch, tmp_path_factory)
     recorder = CassetteRecorder(
-        cassette_path(item, options.get("name")),
-        _record_mode(item.config, options),
+        path,
+        mode,
         redaction=aws_redaction,
         match_region=_match_region(item.config, options),
         on_exchange=lambda exchange: _report(item, exchange),
         rerecord_command=lambda mode: _rerecord_command(item, mode),
     )
-    if recorder.replay_only:
-        _replay_environment(monkeypatch, tmp_path_factory)
     item.stash[_RECORDER] = recorder
     with recorder.activate():
         yield recorder

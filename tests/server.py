@@ -108,7 +108,7 @@ def default_body(service: str, operation: str, params: dict[str, Any]) -> dict[s
     if (service, operation) == ("xray", "GetInsight"):
         return {
             "Insight": {
-                "InsightId": INSIGHT_ID,
+                "InsightId": params.get("InsightId", INSIGHT_ID),
                 "GroupARN": f"arn:aws:xray:us-east-1:{ACCOUNT_ID}:group/Default/x",
                 "State": "CLOSED",
                 "StartTime": 1724792640,

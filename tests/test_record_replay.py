@@ -44,7 +44,7 @@ import json, os
 from pathlib import Path
 import boto3
 
-ENDPOINT = os.environ["HARNESS_TEST_ENDPOINT"]
+ENDPOINT = os.environ.get("HARNESS_TEST_ENDPOINT", "http://127.0.0.1:9")
 
 def client(service, **kwargs):
     return boto3.session.Session().client(service, endpoint_url=ENDPOINT, **kwargs)
