@@ -1,0 +1,117 @@
+"""Cost of contract checks, as ratios to baselines measured in the same run.
+
+1. Checking a ListInsightsMetricData response with the maximum 21,600 points versus
+   botocore's own parsing of the same bytes (its ``json`` parser and the output shape).
+2. ``harness check`` on cassettes holding 100, 1,000 and 10,000 interactions: time per
+   interaction should stay flat (linear growth); prints the throughput.
+
+Run: ``python bench/bench_check.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from botocore.parsers import create_parser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from contract_builders import NOW, build, valid
+
+from harness.cassette import write_cassette
+from harness.cli import run
+from harness.contract import check_exchange
+from harness.models import operation_model
+
+POINTS = 21_600
+
+
+def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """The fastest of ``repeat`` runs, in seconds (the least disturbed by the machine)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_large_response(repeat: int) -> None:
+    start = NOW - NOW % 60 - POINTS * 60
+    request = {
+        "EventSource": "s3.amazonaws.com",
+        "EventName": "PutObject",
+        "InsightType": "ApiCallRateInsight",
+        "StartTime": start,
+        "EndTime": start + POINTS * 60,
+        "Period": 60,
+        "DataType": "FillWithZeros",
+    }
+    response = {
+        "EventSource": "s3.amazonaws.com",
+        "EventName": "PutObject",
+        "InsightType": "ApiCallRateInsight",
+        "Timestamps": [start + 60 * i for i in range(POINTS)],
+        "Values": [float(i % 7) for i in range(POINTS)],
+    }
+    exchange = build("cloudtrail", "ListInsightsMetricData", request, response)
+    assert check_exchange(exchange) == [], "the benchmark response must be valid"
+    shape = operation_model("cloudtrail", "ListInsightsMetricData").output_shape
+    parser = create_parser("json")
+    raw = {
+        "status_code": 200,
+        "headers": exchange.response.headers,
+        "body": exchange.response.body,
+    }
+    parse = best_of(repeat, lambda: parser.parse(raw, shape))
+    check = best_of(repeat, lambda: check_exchange(exchange))
+    print(f"ListInsightsMetricData, {POINTS:,} points, {len(exchange.response.body):,} bytes")
+    print(f"  botocore parse   {parse * 1e3:8.1f} ms")
+    print(f"  contract check   {check * 1e3:8.1f} ms   ratio check/parse = {check / parse:.2f}")
+
+
+def bench_cli(sizes: list[int]) -> None:
+    targets = [
+        ("cloudtrail", "ListInsightsMetricData"),
+        ("cloudtrail", "ListInsightsData"),
+        ("xray", "GetInsight"),
+        ("xray", "GetInsightEvents"),
+        ("internetmonitor", "GetInternetEvent"),
+    ]
+    pairs = [(t, valid(*t)) for t in targets]
+    print("harness check, cassettes of 100 interactions each (all five operations)")
+    per_item: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            folder = Path(tmp) / str(size)
+            for c in range(size // 100):
+                exchanges = [build(*pairs[i % 5][0], *pairs[i % 5][1], index=i) for i in range(100)]
+                write_cassette(folder / f"c{c:04d}.yaml", exchanges)
+            out = io.StringIO()
+            began = time.perf_counter()
+            run(["check", str(folder)], out, io.StringIO())
+            seconds = time.perf_counter() - began
+            assert "OK:" in out.getvalue()
+            per_item.append(seconds / size)
+            print(
+                f"  {size:>6,} interactions  {seconds:7.2f} s  "
+                f"{size / seconds:8,.0f} interactions/s  {seconds / size * 1e6:6.0f} µs each"
+            )
+    print(f"  per-interaction cost, largest/smallest = {per_item[-1] / per_item[0]:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    args = parser.parse_args()
+    bench_large_response(3 if args.quick else 7)
+    bench_cli([100, 1_000] if args.quick else [100, 1_000, 10_000])
+
+
+if __name__ == "__main__":
+    main()
