@@ -448,3 +448,10 @@ def test_rule_ids_are_unique_and_stable_in_form() -> None:
         assert re.fullmatch(r"[a-z]+(\.[A-Za-z]+)?\.[a-z][a-z-]*(\.[a-z-]+)?", rule.id), rule.id
         assert rule.description and rule.severity in ("error", "drift", "warning")
         assert rule.source.endswith(".txt") or not rule.doc or rule.source == "schemas/"
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Contract checks", 1)[1]
+    for rule in rules.RULES:
+        assert f"| `{rule.id}` | {rule.severity} |" in section, rule.id
