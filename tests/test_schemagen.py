@@ -429,7 +429,7 @@ def test_overlays_stay_apart_from_the_generated_part() -> None:
 def test_overlay_on_a_vanished_member_fails_loudly() -> None:
     raw = schemagen._direction_schema("cloudtrail", "ListInsightsMetricData", "input")
     del raw["properties"]["Period"]
-    with pytest.raises(overlays.OverlayError, match="'Period'.*harness/overlays.py"):
+    with pytest.raises(overlays.OverlayError, match=r"'Period'.*harness/overlays\.py"):
         overlays.apply("cloudtrail", "ListInsightsMetricData", "input", raw)
 
 

@@ -393,7 +393,7 @@ CASES: list[tuple[str, str, str, str, Any, bool]] = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(service: str, operation: str, kind: str) -> Draft202012Validator:
     inp, out = schemagen.operation_schemas(service, operation)
     schema = inp if kind == "input" else out

@@ -1,0 +1,239 @@
+"""``harness schemas generate|check`` through ``harness.cli.run``, and the schema store."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from harness import schemastore
+from harness.cli import run
+from harness.errors import HarnessUsageError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def xray_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory generated once for xray (copied per test by ``schema_dir``)."""
+    out = tmp_path_factory.mktemp("xray") / "schemas"
+    code, _, err = cli("schemas", "generate", "xray", "--out", str(out))
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture
+def schema_dir(xray_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the generated xray schemas, free to edit."""
+    target = tmp_path / "schemas"
+    for rel, data in tree_bytes(xray_dir).items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_bytes(data)
+    return target
+
+
+def test_generate_twice_gives_identical_bytes(xray_dir: Path, tmp_path: Path) -> None:
+    first = tree_bytes(xray_dir)
+    code, out, _ = cli("schemas", "generate", "xray", "--out", str(xray_dir))
+    assert code == 0
+    assert f"{len(first)} unchanged" in out and "0 written" in out
+    assert tree_bytes(xray_dir) == first
+    assert "xray/GetInsight.input.json" in first
+    assert "xray/errors/ThrottledException.json" in first
+    text = first["xray/GetInsight.input.json"].decode()
+    assert text == schemastore.dumps(json.loads(text))
+    assert not [p for p in xray_dir.rglob("*.tmp")]
+
+
+def test_check_clean_directory(schema_dir: Path) -> None:
+    code, out, err = cli("schemas", "check", "--dir", str(schema_dir))
+    assert (code, err) == (0, "")
+    assert "match botocore" in out
+
+
+def test_check_detects_hand_edited_schema(schema_dir: Path) -> None:
+    path = schema_dir / "xray" / "GetInsightEvents.input.json"
+    schema = json.loads(path.read_text())
+    schema["properties"]["MaxResults"]["maximum"] = 100
+    schema["properties"]["Extra"] = {"type": "string"}
+    del schema["properties"]["NextToken"]
+    schema["required"] = []
+    path.write_text(schemastore.dumps(schema))
+    code, out, err = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 1, err
+    assert "xray/GetInsightEvents.input.json: changed" in out
+    assert "~ constraint changed: MaxResults.maximum: 100 -> 50" in out
+    assert "+ member added: NextToken" in out
+    assert "- member removed: Extra" in out
+    assert "~ member now required: InsightId" in out
+    assert "1 changed, 0 missing, 0 extra" in out
+
+
+def test_check_detects_missing_and_extra_files(schema_dir: Path) -> None:
+    (schema_dir / "xray" / "GetInsight.output.json").unlink()
+    (schema_dir / "xray" / "GetInsigt.input.json").write_text("{}\n")
+    code, out, _ = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 1
+    assert "xray/GetInsight.output.json: missing on disk" in out
+    assert "xray/GetInsigt.input.json: on disk but no longer generated" in out
+    assert "Did you mean 'GetInsight'?" in out
+    assert "0 changed, 1 missing, 1 extra" in out
+
+
+def test_check_reports_model_version_drift(schema_dir: Path) -> None:
+    path = schema_dir / "xray" / "GetInsight.input.json"
+    schema = json.loads(path.read_text())
+    schema["x-botocore"]["botocoreVersion"] = "0.0.1"
+    path.write_text(schemastore.dumps(schema))
+    code, out, _ = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 1
+    assert 'x-botocore.botocoreVersion: "0.0.1" ->' in out
+
+
+def test_check_missing_directory(tmp_path: Path) -> None:
+    code, out, err = cli("schemas", "check", "--dir", str(tmp_path / "nope"))
+    assert code == 2 and out == ""
+    assert "does not exist" in err and "harness schemas generate" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_check_invalid_json_names_file_and_line(schema_dir: Path) -> None:
+    (schema_dir / "xray" / "GetInsight.input.json").write_text('{\n  "a": 1,\n  oops\n}\n')
+    code, _, err = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 2
+    assert "xray/GetInsight.input.json is not valid JSON" in err and "line 3" in err
+    assert "Traceback" not in err
+
+
+def test_check_unknown_service_folder(schema_dir: Path) -> None:
+    (schema_dir / "xrya").mkdir()
+    (schema_dir / "xrya" / "GetInsight.input.json").write_text("{}\n")
+    code, _, err = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 2
+    assert "'xrya'" in err and "Did you mean 'xray'?" in err
+
+
+def test_check_defaults_to_schemas_in_cwd(
+    schema_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(schema_dir.parent)
+    assert schemastore.default_schema_dir() == Path.cwd() / "schemas"
+    code, out, _ = cli("schemas", "check")
+    assert code == 0 and "schemas match" in out
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ("xrya", "Did you mean 'xray'?"),
+        ("xray:GetInsigt", "Did you mean 'GetInsight'?"),
+        ("s3", "'rest-xml' protocol"),
+        ("xray:", "write 'service' or 'service:Operation'"),
+    ],
+)
+def test_generate_bad_targets(target: str, fragment: str, tmp_path: Path) -> None:
+    code, out, err = cli("schemas", "generate", target, "--out", str(tmp_path / "s"))
+    assert code == 2 and out == ""
+    assert fragment in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists()
+
+
+def test_generate_one_operation_and_prune(tmp_path: Path) -> None:
+    out_dir = tmp_path / "s"
+    code, _, _ = cli(
+        "schemas", "generate", "internetmonitor:GetInternetEvent", "--out", str(out_dir)
+    )
+    assert code == 0
+    files = set(tree_bytes(out_dir))
+    assert "internetmonitor/GetInternetEvent.input.json" in files
+    assert "internetmonitor/errors/ValidationException.json" in files
+    assert "internetmonitor/GetMonitor.input.json" not in files
+    # A whole-service run removes files the model no longer generates.
+    stale = out_dir / "internetmonitor" / "Gone.input.json"
+    stale.write_text("{}\n")
+    code, out, _ = cli("schemas", "generate", "internetmonitor", "--out", str(out_dir))
+    assert code == 0 and "removed internetmonitor/Gone.input.json" in out
+    assert not stale.exists()
+
+
+def test_schemas_help(capsys: pytest.CaptureFixture[str]) -> None:
+    # argparse prints help to sys.stdout itself, hence capsys.
+    for argv, fragment in (
+        (["schemas", "--help"], "check"),
+        (["schemas", "generate", "--help"], "TARGET"),
+        (["schemas", "check", "--help"], "--dir"),
+    ):
+        code, _, _ = cli(*argv)
+        assert code == 0 and fragment in capsys.readouterr().out
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+def test_load_schema_and_cache(schema_dir: Path) -> None:
+    first = schemastore.load_schema(schema_dir, "xray", "GetInsight", "input")
+    assert first["title"] == "xray:GetInsight input"
+    assert schemastore.load_schema(schema_dir, "xray", "GetInsight", "input") is first
+    error = schemastore.load_error_schema(schema_dir, "xray", "ThrottledException")
+    assert error["x-aws-error"]["httpStatusCode"] == 429
+    # A rewritten file is picked up (the cache keys on mtime and size).
+    path = schema_dir / "xray" / "GetInsight.input.json"
+    path.write_text(schemastore.dumps({**first, "title": "edited"}))
+    os.utime(path, ns=(1, 1))
+    assert schemastore.load_schema(schema_dir, "xray", "GetInsight", "input")["title"] == "edited"
+
+
+def test_load_missing_schema_says_what_to_run(schema_dir: Path) -> None:
+    with pytest.raises(
+        HarnessUsageError, match=r"xray/Nope\.output\.json.*harness schemas generate"
+    ):
+        schemastore.load_schema(schema_dir, "xray", "Nope", "output")
+    with pytest.raises(HarnessUsageError, match=r"errors/Nope\.json"):
+        schemastore.load_error_schema(schema_dir, "xray", "Nope")
+    with pytest.raises(HarnessUsageError, match="'input' or 'output'"):
+        schemastore.load_schema(schema_dir, "xray", "GetInsight", "error")
+
+
+def test_bundled_schemas_match_the_committed_tree() -> None:
+    bundled = REPO / "harness" / "_schemas"
+    assert bundled.resolve() == (REPO / "schemas").resolve()
+    assert (bundled / "xray" / "GetInsight.input.json").is_file()
+
+
+def test_committed_schemas_are_up_to_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, err = cli("schemas", "check", "--dir", "schemas")
+    assert code == 0, out + err
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    committed = {
+        "harness/_schemas/" + p.relative_to(REPO / "schemas").as_posix()
+        for p in (REPO / "schemas").rglob("*.json")
+    }
+    assert committed and committed <= names
