@@ -1,0 +1,141 @@
+"""Replay cost per call against botocore's Stubber and plain vcrpy, measured in one run.
+
+Run: ``python bench/bench_replay.py`` (about a minute). Prints µs per ``xray.get_insight``
+call and ratios to Stubber; cassette load time and memory (tracemalloc) for 10,000
+interactions. Ratios are what to trust; absolute times vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import boto3
+from botocore.stub import Stubber
+
+from harness import wire
+from harness.cassette import write_cassette
+from harness.exchange import Exchange
+from harness.recorder import CassetteRecorder
+
+INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
+
+
+def _client() -> object:
+    return boto3.session.Session().client(
+        "xray", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+
+
+def _exchanges(count: int) -> list[Exchange]:
+    out = []
+    for i in range(count):
+        params = {"InsightId": INSIGHT.format(i)}
+        request = wire.encode_request(
+            "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
+        )
+        response = wire.encode_response(
+            "xray", "GetInsight", {"Insight": {"InsightId": params["InsightId"], "State": "ACTIVE"}}
+        )
+        out.append(Exchange("xray", "GetInsight", request, response, "recorded", params))
+    return out
+
+
+def _per_call(fn: Callable[[int], object], calls: int) -> float:
+    fn(0)  # warm up
+    start = time.perf_counter()
+    for i in range(calls):
+        fn(i)
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def stubber(calls: int) -> float:
+    client = _client()
+    stub = Stubber(client)
+    for _ in range(calls + 1):
+        stub.add_response(
+            "get_insight",
+            {"Insight": {"InsightId": INSIGHT.format(0), "State": "ACTIVE"}},
+            {"InsightId": INSIGHT.format(0)},
+        )
+    with stub:
+        return _per_call(lambda i: client.get_insight(InsightId=INSIGHT.format(0)), calls)  # type: ignore[attr-defined]
+
+
+def harness_replay(size: int, calls: int) -> float:
+    client = _client()
+    recorder = CassetteRecorder(Path(tempfile.mkdtemp()) / "absent.yaml", "none")
+    exchanges = _exchanges(size)
+    # enough copies of the calls we make; the rest of the cassette is other requests
+    hot = [e for _ in range(calls + 1) for e in exchanges[:1]]
+    recorder.add_recorded(
+        [*hot, *exchanges[1:]], metadata={"harness": {"pseudonyms_applied": True}}
+    )
+    with recorder.activate():
+        return _per_call(lambda i: client.get_insight(InsightId=INSIGHT.format(0)), calls)  # type: ignore[attr-defined]
+
+
+def vcrpy_replay(size: int, calls: int, folder: Path) -> float:
+    import vcr
+
+    path = folder / f"vcr-{size}.yaml"
+    write_cassette(path, _exchanges(size))
+    client = _client()
+    recorder = vcr.VCR(record_mode="none")
+    with recorder.use_cassette(str(path), allow_playback_repeats=True):
+        # distinct recorded requests, as a test replaying a real cassette makes them
+        return _per_call(
+            lambda i: client.get_insight(InsightId=INSIGHT.format(i % size)),  # type: ignore[attr-defined]
+            calls,
+        )
+
+
+def load(size: int, folder: Path) -> tuple[float, float, int]:
+    path = write_cassette(folder / f"load-{size}.yaml", _exchanges(size))
+    start = time.perf_counter()
+    CassetteRecorder(path, "none")
+    seconds = time.perf_counter() - start  # timed without tracemalloc, which slows it
+    tracemalloc.start()
+    recorder = CassetteRecorder(path, "none")
+    _, peak = tracemalloc.get_traced_memory()
+    current = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert len(recorder.index) == size
+    return seconds, peak / 2**20, current // size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    calls = args.calls
+    folder = Path(tempfile.mkdtemp())
+    base = stubber(calls)
+    rows = [
+        ("botocore Stubber", base),
+        ("harness replay, 10 interactions", harness_replay(10, calls)),
+        ("harness replay, 100,000 interactions", harness_replay(100_000, calls)),
+        ("vcrpy replay, 1 interaction", vcrpy_replay(1, calls // 4, folder)),
+        ("vcrpy replay, 1,000 interactions", vcrpy_replay(1000, max(calls // 100, 10), folder)),
+    ]
+    print(f"{'mechanism':40} {'µs/call':>10} {'vs Stubber':>11}")
+    for name, micros in rows:
+        print(f"{name:40} {micros:10.0f} {micros / base:10.2f}×")
+    print(f"harness 100,000 vs 10 interactions: {rows[2][1] / rows[1][1]:.2f}×")
+    seconds, peak, per = load(10_000, folder)
+    print(
+        f"load 10,000-interaction cassette ({path_size(folder)}): {seconds:.2f} s, "
+        f"peak {peak:.0f} MiB traced, {per} bytes kept per interaction"
+    )
+
+
+def path_size(folder: Path) -> str:
+    return f"{(folder / 'load-10000.yaml').stat().st_size / 2**20:.1f} MiB file"
+
+
+if __name__ == "__main__":
+    main()
