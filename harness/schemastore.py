@@ -229,16 +229,14 @@ def _show(value: Any) -> str:
 
 
 def _where(path: list[str]) -> str:
-    """A JSON-pointer-ish path made readable: ``Insight.State`` or ``$defs/Event.Resources``."""
+    """A JSON pointer made readable: ``Insight.State`` for ``$defs/Insight/properties/State``."""
     out = ""
     i = 0
     while i < len(path):
         token = path[i]
-        nxt = path[i + 1] if i + 1 < len(path) else None
-        if token in ("properties", "$defs") and nxt is not None:
-            out += ("." if out and token == "properties" else "") + (
-                nxt if token == "properties" else f"{nxt}"
-            )
+        if token in ("properties", "$defs") and i + 1 < len(path):
+            # A member name (or a definition name, which starts the path) stands for the pair.
+            out += ("." if out else "") + path[i + 1]
             i += 2
             continue
         if token == "items":
