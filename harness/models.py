@@ -12,6 +12,7 @@ import functools
 from typing import TYPE_CHECKING
 
 import botocore
+import botocore.loaders
 import botocore.session
 
 from harness.errors import HarnessUsageError, UnsupportedProtocolError, did_you_mean
@@ -37,8 +38,11 @@ def botocore_version() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _session() -> botocore.session.Session:
-    # A private session: loading models never reads the user's AWS config or credentials.
-    return botocore.session.Session()
+    # A private session with its own data loader: loading models never reads the user's AWS
+    # config (a missing AWS_PROFILE would otherwise raise ProfileNotFound) or credentials.
+    session = botocore.session.Session()
+    session.register_component("data_loader", botocore.loaders.create_loader())
+    return session
 
 
 @functools.lru_cache(maxsize=1)

@@ -131,7 +131,7 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
             return service, op
         raise WireError(
             f"Cannot route X-Amz-Target {target!r}: no json service among "
-            f"{', '.join(candidates)} has that operation."
+            f"{_names(candidates)} has that operation."
         )
     narrowed = _narrow_by_signature_or_host(request, candidates)
     split = urlsplit(request.url)
@@ -146,9 +146,16 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
             return route.service, route.operation
     raise WireError(
         f"Cannot tell which operation {request.method} {split.path or '/'} is: it matches no "
-        f"request URI of {', '.join(narrowed or candidates)}. Pass the service explicitly, or "
+        f"request URI of {_names(narrowed or candidates)}. Pass the service explicitly, or "
         "check the endpoint the client was pointed at."
     )
+
+
+def _names(services: tuple[str, ...]) -> str:
+    # A message names a few services, not the 300 a whole-botocore search tried.
+    if len(services) <= 5:
+        return ", ".join(services)
+    return f"{len(services)} json/rest-json services"
 
 
 def _narrow_by_signature_or_host(

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
 from harness import wire
-from harness.cassette import CassetteError, read_cassette, write_cassette
+from harness.cassette import CassetteError, load_yaml, read_cassette, write_cassette
 from harness.exchange import Exchange
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
@@ -105,3 +107,26 @@ def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch: pytest.Monkey
         write_cassette(path, [_exchange(), _exchange()])
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.text() | st.binary(max_size=20)
+_scalars |= st.floats(allow_nan=False)
+_scalars |= st.sampled_from(
+    ["0755", "0x1F", "1:30", "2024-01-01", ".inf", "yes", "off", "~", "=", ""]
+)
+_documents = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(document=_documents, style=st.sampled_from([None, "|", '"']))
+@settings(max_examples=150, deadline=None)
+def test_fast_yaml_path_builds_what_the_safe_loader_builds(
+    document: object, style: str | None
+) -> None:
+    text = yaml.safe_dump({"interactions": document}, default_style=style, allow_unicode=True)
+    assert load_yaml(text.encode()) == yaml.safe_load(text)
