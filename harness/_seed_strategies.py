@@ -193,19 +193,22 @@ def internet_event_ids() -> SearchStrategy[str]:
 
 
 def window(
-    clock: Clock, span: dt.timedelta, *, start_optional: bool = True
+    clock: Clock, span: dt.timedelta, *, start_optional: bool = True, exclusive_end: bool = False
 ) -> SearchStrategy[tuple[dt.datetime | None, dt.datetime | None]]:
     """(StartTime, EndTime), ``now - span <= StartTime <= EndTime <= now``; either omitted.
 
-    Both ends of the window are drawn on purpose. Offsets before now are drawn first and
-    turned into datetimes last, so the bounds never depend on when the draw happens.
+    With ``exclusive_end`` the window is never empty: ``StartTime < EndTime``. Both ends of
+    the window are drawn on purpose. Offsets before now are drawn first and turned into
+    datetimes last, so the bounds never depend on when the draw happens.
     """
     widest = max(0, int((span - clock.margin).total_seconds()))
 
     @st.composite
     def draw_window(draw: DrawFn) -> tuple[dt.datetime | None, dt.datetime | None]:
-        start_back = draw(st.one_of(st.sampled_from([widest, 0]), st.integers(0, widest)))
-        end_back = draw(st.one_of(st.just(start_back), st.just(0), st.integers(0, start_back)))
+        gap = 1 if exclusive_end else 0
+        start_back = draw(st.one_of(st.sampled_from([widest, gap]), st.integers(gap, widest)))
+        latest_end = start_back - gap
+        end_back = draw(st.one_of(st.sampled_from([latest_end, 0]), st.integers(0, latest_end)))
         keep_start = draw(st.booleans()) if start_optional else True
         keep_end = draw(st.booleans())
         ref = clock.now()
@@ -252,6 +255,8 @@ def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
                 clock,
                 METRIC_RETENTION[effective],
                 start_optional=effective == DEFAULT_METRIC_PERIOD,
+                # "StartTime ... inclusive", "EndTime ... exclusive": an equal pair is empty.
+                exclusive_end=True,
             )
         )
         _put(params, "StartTime", start)

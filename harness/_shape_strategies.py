@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
+from harness.schemagen import translate_pattern
+
 if TYPE_CHECKING:
     from botocore.model import Shape
     from hypothesis.strategies import SearchStrategy
@@ -43,6 +45,8 @@ _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 # built exactly instead of filtered for.
 _SIMPLE_PATTERN = re.compile(r"^\^?(\[(?:\\.|[^\]\\])+\]|\\w|\\d|\.)([+*])\$?$")
 _HOST_LABEL = r"[a-zA-Z0-9][a-zA-Z0-9-]{0,62}"
+# A pattern ending in one repeated atom ("arn:.*", "^[a-z]+$"): its prefix and that atom.
+_TRAILING_REPEAT = re.compile(r"^\^?(.*?)(\.|\[(?:\\.|[^\]\\])+\]|\\[wdsS])[*+]\$?$")
 
 
 def value(
@@ -175,13 +179,15 @@ def string_value(shape: Shape, *, location: str | None = None) -> SearchStrategy
 
 @functools.cache
 def python_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    """The model's pattern compiled by Python's ``re``, or None when Python cannot read it."""
+    """The model's pattern as our schemas state it, compiled; None if it cannot be translated.
+
+    ``harness.schemagen.translate_pattern`` pins ``\\w``, ``\\d`` and ``\\s`` to ASCII as Java
+    (and AWS) read them; generating from the same text keeps examples inside the schema.
+    """
     if not pattern:
         return None
-    try:
-        return re.compile(pattern)
-    except re.error:
-        return None
+    translated, _reason = translate_pattern(pattern)
+    return None if translated is None else re.compile(translated)
 
 
 def _pattern_strings(
@@ -200,12 +206,37 @@ def _pattern_strings(
             if shortest <= size <= high:
                 strategies.append(st.from_regex(f"{char_class}{{{size}}}", fullmatch=True))
     strategies.append(matches)
+    padded = _padded(pattern, low, high)
+    if padded is not None:
+        strategies.append(padded)
     result = st.one_of(*strategies).filter(lambda s: low <= len(s) <= high)
     if location in _TEXT_LOCATIONS:
         result = result.filter(lambda s: s.isascii() and s.isprintable() and s == s.strip())
         if location == "uri":
             result = result.filter(lambda s: s not in (".", ".."))
     return result
+
+
+def _padded(pattern: re.Pattern[str], low: int, high: int) -> SearchStrategy[str] | None:
+    # "arn:.*" with a minimum length of 20: free matches are mostly too short to pass the
+    # length filter, so lengthen the final repeated atom to reach the minimum on purpose.
+    found = _TRAILING_REPEAT.match(pattern.pattern)
+    if found is None or low == 0:
+        return None
+    prefix, atom = found.group(1), found.group(2)
+    try:
+        head = st.from_regex(re.compile(prefix), fullmatch=True)
+    except re.error:
+        return None
+
+    def pad(text: str) -> SearchStrategy[str]:
+        need = max(low - len(text), 0)
+        if len(text) + need > high:
+            return st.nothing()
+        most = min(high - len(text), need + 8)
+        return st.from_regex(f"{atom}{{{need},{most}}}", fullmatch=True).map(lambda t: text + t)
+
+    return head.flatmap(pad).filter(lambda s: pattern.fullmatch(s) is not None)
 
 
 def _host_label(shape: Shape) -> SearchStrategy[str]:

@@ -1,0 +1,554 @@
+"""harness.strategies: valid and invalid requests, responses and errors, from the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore import xform_name
+from botocore.exceptions import ClientError, ParamValidationError
+from botocore.validate import validate_parameters
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from harness import strategies as aws
+from harness import wire
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.intercept import Call, Send, intercept
+from harness.models import SEED_OPERATIONS, operation_model, supported_services
+from harness.schemagen import operation_schemas
+from harness.schemastore import default_schema_dir, load_error_schema, load_schema
+
+NOW = dt.datetime(2025, 6, 1, 12, 0, 0, tzinfo=dt.timezone.utc)
+SEEDS = [(s, o) for s, ops in SEED_OPERATIONS.items() for o in ops]
+FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Non-seed operations of the three services, for the generic (model-only) path.
+GENERIC = [
+    ("xray", "GetTraceSummaries"),
+    ("xray", "PutTraceSegments"),
+    ("xray", "GetSamplingRules"),
+    ("cloudtrail", "LookupEvents"),
+    ("cloudtrail", "PutEventSelectors"),
+    ("internetmonitor", "ListMonitors"),
+    ("internetmonitor", "GetMonitor"),
+    ("internetmonitor", "CreateMonitor"),
+]
+
+
+def _validator(service: str, operation: str, kind: str) -> Draft202012Validator:
+    try:
+        schema = load_schema(default_schema_dir(), service, operation, kind)
+    except HarnessUsageError:
+        schema = dict(zip(("input", "output"), operation_schemas(service, operation), strict=True))[
+            kind
+        ]
+    return Draft202012Validator(schema)
+
+
+def _wire_params(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    op = operation_model(service, operation)
+    return dict(wire.to_wire(op.input_shape, params, op.service_model.protocol))
+
+
+def _schema_errors(service: str, operation: str, kind: str, instance: Any) -> list[str]:
+    errors = _validator(service, operation, kind).iter_errors(instance)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+
+
+def _client(service: str) -> Any:
+    return boto3.client(service, region_name="us-east-1")
+
+
+def _call(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = getattr(_client(service), xform_name(operation))(**params)
+    return result
+
+
+def _never_sent(call: Call, send: Send) -> HttpResponse:
+    pytest.fail(f"{call.service}:{call.operation} was sent; botocore should have rejected it")
+
+
+# ----------------------------------------------------------------------------- requests
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS + GENERIC)
+def test_requests_pass_botocore_and_the_input_schema(service: str, operation: str) -> None:
+    shape = operation_model(service, operation).input_shape
+
+    @FAST
+    @given(aws.requests(service, operation))
+    def check(params: dict[str, Any]) -> None:
+        validate_parameters(params, shape)
+        assert (
+            _schema_errors(service, operation, "input", _wire_params(service, operation, params))
+            == []
+        )
+
+    check()
+
+
+@FAST
+@given(aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW))
+def test_metric_data_requests_follow_the_documented_rules(params: dict[str, Any]) -> None:
+    assert params.get("Period", 3600) in (60, 300, 3600)
+    assert ("ErrorCode" in params) == (params["InsightType"] == "ApiErrorRateInsight")
+    retention = {60: 15, 300: 63, 3600: 90}[params.get("Period", 3600)]
+    oldest = NOW - dt.timedelta(days=retention)
+    start, end = params.get("StartTime"), params.get("EndTime")
+    if params.get("Period", 3600) != 3600:
+        assert start is not None  # the 90-day default start is outside finer retention
+    for stamp in (start, end):
+        assert stamp is None or oldest <= stamp <= NOW
+    if start and end:
+        assert start <= end
+    assert 1 <= params.get("MaxResults", 1) <= 21600
+    assert "NextToken" not in params
+
+
+@FAST
+@given(aws.requests("cloudtrail", "ListInsightsData", now=NOW))
+def test_insights_data_requests_follow_the_documented_rules(params: dict[str, Any]) -> None:
+    dims = params.get("Dimensions", {"EventId": "x"})
+    assert len(dims) == 1 and set(dims) <= {"EventId", "EventName", "EventSource"}
+    start, end = params.get("StartTime"), params.get("EndTime")
+    for stamp in (start, end):
+        assert stamp is None or NOW - dt.timedelta(days=90) <= stamp <= NOW
+    if start and end:
+        assert start <= end
+    assert params["InsightSource"].startswith("arn:")
+
+
+def _examples(strategy: st.SearchStrategy[Any], count: int = 300) -> list[Any]:
+    """Draw ``count`` examples without shrinking (find() would shrink each one: slow)."""
+    drawn: list[Any] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(example: Any) -> None:
+        drawn.append(example)
+
+    collect()
+    return drawn
+
+
+BOUNDARIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("cloudtrail", "ListInsightsMetricData"): {
+        "MaxResults=1": lambda p: p.get("MaxResults") == 1,
+        "MaxResults=21600": lambda p: p.get("MaxResults") == 21600,
+        "Period=60": lambda p: p.get("Period") == 60,
+        "Period=300": lambda p: p.get("Period") == 300,
+        "Period=3600": lambda p: p.get("Period") == 3600,
+        "Period omitted": lambda p: "Period" not in p,
+        "EventName of 128": lambda p: len(p["EventName"]) == 128,
+        "EventName of 1": lambda p: len(p["EventName"]) == 1,
+        "EventSource of 256": lambda p: len(p["EventSource"]) == 256,
+        "ErrorCode of 128": lambda p: len(p.get("ErrorCode", "")) == 128,
+        "StartTime at the 60 s retention cutoff": lambda p: (
+            p.get("Period") == 60 and p["StartTime"] == NOW - dt.timedelta(days=15)
+        ),
+    },
+    ("cloudtrail", "ListInsightsData"): {
+        "MaxResults=50": lambda p: p.get("MaxResults") == 50,
+        "MaxResults=1": lambda p: p.get("MaxResults") == 1,
+        "StartTime == EndTime": lambda p: (
+            "StartTime" in p and p.get("StartTime") == p.get("EndTime")
+        ),
+        "EventName dimension of 2000": lambda p: (
+            len(p.get("Dimensions", {}).get("EventName", "")) == 2000
+        ),
+        "no Dimensions": lambda p: "Dimensions" not in p,
+    },
+    ("xray", "GetInsightEvents"): {
+        "MaxResults=50": lambda p: p.get("MaxResults") == 50,
+        "MaxResults=1": lambda p: p.get("MaxResults") == 1,
+    },
+    ("internetmonitor", "GetInternetEvent"): {
+        "EventId of 255": lambda p: len(p["EventId"]) == 255,
+        "EventId of 1": lambda p: len(p["EventId"]) == 1,
+    },
+}
+
+
+@pytest.mark.parametrize(("service", "operation"), list(BOUNDARIES))
+def test_requests_reach_the_boundaries(service: str, operation: str) -> None:
+    examples = _examples(aws.requests(service, operation, now=NOW))
+    missed = [
+        name
+        for name, condition in BOUNDARIES[(service, operation)].items()
+        if not any(condition(p) for p in examples)
+    ]
+    assert missed == []
+
+
+# ----------------------------------------------------------------------------- invalid requests
+
+
+def _member_of(constraint: str) -> str:
+    head, _, rest = constraint.partition(".")
+    return rest if head == "required" else head
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS + GENERIC)
+def test_invalid_requests_are_rejected_where_their_label_says(service: str, operation: str) -> None:
+    shape = operation_model(service, operation).input_shape
+    seen: set[str] = set()
+
+    @settings(max_examples=40, deadline=None)
+    @given(aws.invalid_requests(service, operation))
+    def check(example: aws.InvalidRequest) -> None:
+        seen.add(example.constraint)
+        if example.caught_by == "client":
+            with intercept(_never_sent, sign=False), pytest.raises(ParamValidationError):
+                _call(service, operation, example.params)
+            return
+        validate_parameters(example.params, shape)  # botocore lets it through
+        errors = list(
+            _validator(service, operation, "input").iter_errors(
+                _wire_params(service, operation, example.params)
+            )
+        )
+        member = _member_of(example.constraint)
+        if errors:  # exactly one constraint broken: every complaint is about that member
+            for error in errors:
+                where = list(error.absolute_path)
+                assert (where[:1] == [member]) or (member in error.message), (example, error)
+        else:  # a documented rule beyond the schema
+            assert example.constraint == "StartTime.after-EndTime", example
+            assert example.params["StartTime"] > example.params["EndTime"]
+
+    check()
+    assert seen, "no invalid example was drawn"
+
+
+def test_invalid_requests_cover_the_documented_constraints() -> None:
+    labels = {
+        (e.constraint, e.caught_by)
+        for e in _examples(aws.invalid_requests("cloudtrail", "ListInsightsMetricData"), 120)
+    }
+    assert {
+        ("Period.enum", "InvalidParameterException"),
+        ("Period.min", "client"),
+        ("MaxResults.max", "InvalidParameterException"),
+        ("required.EventName", "client"),
+        ("ErrorCode.required-for-ApiErrorRateInsight", "InvalidParameterException"),
+        ("StartTime.after-EndTime", "InvalidParameterException"),
+    } <= labels
+    insights = _examples(aws.invalid_requests("cloudtrail", "ListInsightsData"), 100)
+    two = [e for e in insights if e.constraint == "Dimensions.maxProperties"]
+    assert two and all(len(e.params["Dimensions"]) == 2 for e in two)
+    assert {e.caught_by for e in two} == {"InvalidParameterException"}
+    xray = _examples(aws.invalid_requests("xray", "GetInsight"), 50)
+    assert ("InsightId.pattern", "InvalidRequestException") in {
+        (e.constraint, e.caught_by) for e in xray
+    }
+    internet = _examples(aws.invalid_requests("internetmonitor", "GetInternetEvent"), 50)
+    assert {e.caught_by for e in internet} == {"client", "ValidationException"}
+
+
+# ----------------------------------------------------------------------------- responses
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS + GENERIC)
+def test_responses_pass_the_output_schema_and_reach_the_client(
+    service: str, operation: str
+) -> None:
+    client = _client(service)
+
+    @FAST
+    @given(aws.requests(service, operation), aws.responses(service, operation))
+    def check(params: dict[str, Any], body: dict[str, Any]) -> None:
+        assert _schema_errors(service, operation, "output", body) == []
+        response = wire.encode_response(service, operation, body)
+        assert wire.decode_response(service, operation, response) == body
+        with intercept(lambda call, send: response, sign=False):
+            parsed = getattr(client, xform_name(operation))(**params)
+        assert parsed["ResponseMetadata"]["HTTPStatusCode"] == response.status
+
+    check()
+
+
+@FAST
+@given(
+    st.data(),
+    aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW),
+)
+def test_metric_data_responses_follow_the_request(
+    data: st.DataObject, request: dict[str, Any]
+) -> None:
+    body = data.draw(aws.responses("cloudtrail", "ListInsightsMetricData", request, now=NOW))
+    assert (body["EventSource"], body["EventName"], body["InsightType"]) == (
+        request["EventSource"],
+        request["EventName"],
+        request["InsightType"],
+    )
+    assert body.get("ErrorCode") == request.get("ErrorCode")
+    stamps, values = body["Timestamps"], body["Values"]
+    period = request.get("Period", 3600)
+    assert len(stamps) == len(values) <= request.get("MaxResults", 21600)
+    assert stamps == sorted(set(stamps))
+    assert all(t % period == 0 for t in stamps)
+    start = request.get("StartTime", NOW - dt.timedelta(days=90)).timestamp()
+    end = request.get("EndTime", NOW).timestamp()
+    assert all(start <= t < end for t in stamps)
+    if request.get("DataType", "NonZeroData") == "NonZeroData":
+        assert all(v > 0 for v in values)
+
+
+@FAST
+@given(st.data(), aws.requests("cloudtrail", "ListInsightsData", now=NOW))
+def test_insights_data_responses_follow_the_request(
+    data: st.DataObject, request: dict[str, Any]
+) -> None:
+    body = data.draw(aws.responses("cloudtrail", "ListInsightsData", request, now=NOW))
+    events = body["Events"]
+    times = [e["EventTime"] for e in events]
+    assert times == sorted(times, reverse=True)
+    assert len(events) <= request.get("MaxResults", 50)
+    start = request.get("StartTime", NOW - dt.timedelta(days=90)).timestamp()
+    end = request.get("EndTime", NOW).timestamp()
+    assert all(start <= t <= end for t in times)
+    for key, value in request.get("Dimensions", {}).items():
+        assert all(e[key] == value for e in events)
+    for event in events:
+        assert isinstance(json.loads(event["CloudTrailEvent"]), dict)
+
+
+@FAST
+@given(aws.responses("xray", "GetInsight", {"InsightId": "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"}))
+def test_insight_responses_are_consistent(body: dict[str, Any]) -> None:
+    insight = body["Insight"]
+    assert insight["InsightId"] == "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+    assert (insight["State"] == "CLOSED") == ("EndTime" in insight)
+    assert insight.get("EndTime", insight["StartTime"]) >= insight["StartTime"]
+    for name in ("ClientRequestImpactStatistics", "RootCauseServiceRequestImpactStatistics"):
+        stats = insight.get(name)
+        if stats:
+            assert min(stats.values()) >= 0
+            assert stats["FaultCount"] + stats["OkCount"] <= stats["TotalCount"]
+
+
+@FAST
+@given(aws.responses("internetmonitor", "GetInternetEvent", {"EventId": "abc-123"}))
+def test_internet_event_responses_are_consistent(body: dict[str, Any]) -> None:
+    assert body["EventId"] == "abc-123" and body["EventArn"].endswith("/abc-123")
+    assert (body["EventStatus"] == "RESOLVED") == ("EndedAt" in body)
+    started = wire.parse_timestamp(body["StartedAt"])
+    assert isinstance(body["StartedAt"], str) and body["StartedAt"].endswith("Z")
+    if "EndedAt" in body:
+        assert wire.parse_timestamp(body["EndedAt"]) >= started
+    assert -90 <= body["ClientLocation"]["Latitude"] <= 90
+    assert -180 <= body["ClientLocation"]["Longitude"] <= 180
+
+
+# ----------------------------------------------------------------------------- contract checker
+
+
+def _exchange(
+    service: str, operation: str, params: dict[str, Any], body: dict[str, Any]
+) -> Exchange:
+    request = wire.encode_request(service, operation, _wire_params(service, operation, params))
+    dated = HttpRequest(
+        request.method,
+        request.url,
+        {**request.headers, "Date": email.utils.format_datetime(NOW, usegmt=True)},
+        request.body,
+    )
+    response = wire.encode_response(service, operation, body)
+    return Exchange(
+        service,
+        operation,
+        dated,
+        response,
+        "synthetic",
+        params=wire.decode_request(service, operation, dated),
+    )
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS)
+def test_requests_and_responses_pass_the_contract_checker(service: str, operation: str) -> None:
+    contract = pytest.importorskip("harness.contract")
+
+    @FAST
+    @given(st.data(), aws.requests(service, operation, now=NOW))
+    def check(data: st.DataObject, params: dict[str, Any]) -> None:
+        body = data.draw(aws.responses(service, operation, params, now=NOW))
+        violations = contract.check_exchange(_exchange(service, operation, params, body))
+        assert violations == [], "\n".join(map(str, violations))
+
+    check()
+
+
+# ----------------------------------------------------------------------------- synthetic backend
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS)
+def test_the_synthetic_backend_accepts_requests_and_rejects_invalid_ones_as_labelled(
+    service: str, operation: str
+) -> None:
+    engine = pytest.importorskip("harness.synthetic.engine")
+    backend = engine.SyntheticBackend(seed=7)
+
+    def serve(call: Call, send: Send) -> HttpResponse:
+        response: HttpResponse = backend.handle(call.request)
+        return response
+
+    @settings(max_examples=25, deadline=None)
+    @given(aws.requests(service, operation))
+    def valid(params: dict[str, Any]) -> None:
+        with intercept(serve, sign=False):
+            _call(service, operation, params)
+
+    @settings(max_examples=25, deadline=None)
+    @given(aws.invalid_requests(service, operation).filter(lambda e: e.caught_by != "client"))
+    def invalid(example: aws.InvalidRequest) -> None:
+        with intercept(serve, sign=False), pytest.raises(ClientError) as caught:
+            _call(service, operation, example.params)
+        assert caught.value.response["Error"]["Code"] == example.caught_by, example
+
+    valid()
+    invalid()
+
+
+# ----------------------------------------------------------------------------- errors
+
+MINIMAL_REQUESTS: dict[str, dict[str, Any]] = {
+    "GetInsight": {"InsightId": "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"},
+    "GetInsightEvents": {"InsightId": "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"},
+    "ListInsightsData": {"InsightSource": "trail", "DataType": "InsightsEvents"},
+    "ListInsightsMetricData": {
+        "EventSource": "s3.amazonaws.com",
+        "EventName": "PutObject",
+        "InsightType": "ApiCallRateInsight",
+    },
+    "GetInternetEvent": {"EventId": "abc"},
+}
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS)
+def test_error_responses_cover_every_modeled_error_and_reach_the_client(
+    service: str, operation: str
+) -> None:
+    modeled = {shape.name for shape in operation_model(service, operation).error_shapes}
+    seen: set[str] = set()
+    client = _client(service)
+    params = MINIMAL_REQUESTS[operation]
+
+    @settings(max_examples=40, deadline=None)
+    @given(aws.error_responses(service, operation))
+    def check(error: aws.ErrorResponse) -> None:
+        seen.add(error.code)
+        info = wire.decode_error(service, error.response)
+        assert (info.code, info.status) == (error.code, error.status)
+        schema = load_error_schema(default_schema_dir(), service, error.code)
+        assert list(Draft202012Validator(schema).iter_errors(info.body)) == []
+        if error.status < 500 and error.status != 429 and "Throttl" not in error.code:
+            with (
+                intercept(lambda call, send: error.response, sign=False),
+                pytest.raises(ClientError) as caught,
+            ):
+                getattr(client, xform_name(operation))(**params)
+            assert caught.value.response["Error"]["Code"] == error.code
+
+    check()
+    assert seen == modeled
+
+
+# ----------------------------------------------------------------------------- arguments
+
+
+def test_argument_errors_name_the_argument_and_value() -> None:
+    with pytest.raises(
+        aws.StrategyArgumentError,
+        match=r"now=datetime.datetime\(2025, 1, 1, 0, 0\) must be timezone-aware",
+    ):
+        aws.requests("xray", "GetInsight", now=dt.datetime(2025, 1, 1))
+    with pytest.raises(aws.StrategyArgumentError, match=r"now='yesterday' must be a datetime"):
+        aws.responses("xray", "GetInsight", now="yesterday")  # type: ignore[arg-type]
+    with pytest.raises(aws.StrategyArgumentError, match=r"max_depth=0 must be an integer >= 1"):
+        aws.requests("xray", "GetTraceSummaries", max_depth=0)
+    with pytest.raises(aws.StrategyArgumentError, match=r"request='x' must be a parameter dict"):
+        aws.responses("xray", "GetInsight", "x")  # type: ignore[arg-type]
+    with pytest.raises(HarnessUsageError, match=r"Did you mean 'GetInsight'\?"):
+        aws.requests("xray", "GetInsigt")
+    with pytest.raises(HarnessUsageError, match=r"protocol"):
+        aws.requests("s3", "ListBuckets")
+
+
+def test_public_api() -> None:
+    assert sorted(aws.__all__) == [
+        "ErrorResponse",
+        "InvalidRequest",
+        "StrategyArgumentError",
+        "error_responses",
+        "invalid_requests",
+        "requests",
+        "responses",
+    ]
+    from hypothesis.errors import InvalidArgument
+
+    assert issubclass(aws.StrategyArgumentError, InvalidArgument)
+
+
+# ----------------------------------------------------------------------------- whole-model sweep
+
+
+def _sweep_operations() -> list[tuple[str, str]]:
+    chosen = []
+    for service in supported_services():
+        from harness.models import service_model
+
+        names = sorted(service_model(service).operation_names)
+        chosen += [(service, name) for name in names[:: max(1, len(names) // 4)][:4]]
+    return chosen
+
+
+def _sweep_one(service: str, operation: str) -> list[str]:
+    op = operation_model(service, operation)
+    try:
+        input_schema, output_schema = operation_schemas(service, operation)
+    except Exception:  # schema generation is another module's concern
+        return []
+    quick = settings(
+        max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+    @quick
+    @given(aws.requests(service, operation))
+    def request_ok(params: dict[str, Any]) -> None:
+        if op.input_shape is not None:
+            validate_parameters(params, op.input_shape)
+            wire_form = wire.to_wire(op.input_shape, params, op.service_model.protocol)
+            assert not list(Draft202012Validator(input_schema).iter_errors(wire_form))
+
+    @quick
+    @given(aws.responses(service, operation))
+    def response_ok(body: dict[str, Any]) -> None:
+        assert not list(Draft202012Validator(output_schema).iter_errors(body))
+
+    failures = []
+    checks = [request_ok] if op.has_event_stream_output else [request_ok, response_ok]
+    for check in checks:
+        try:
+            check()
+        except Exception as exc:  # collect every failure for one report
+            name = f"{service}:{operation} {check.__name__}"
+            failures.append(f"{name}: {type(exc).__name__}: {str(exc)[:300]}")
+    return failures
+
+
+@pytest.mark.slow
+def test_generic_strategies_across_botocore() -> None:
+    failures = [f for target in _sweep_operations() for f in _sweep_one(*target)]
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
