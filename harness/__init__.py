@@ -1,14 +1,62 @@
-"""botocore-harness: offline record/replay, JSON Schemas and contract checks for AWS APIs."""
+"""botocore-harness: offline record/replay, JSON Schemas and contract checks for AWS APIs.
+
+The public Python API is what ``__all__`` lists; everything else is private. Names load
+lazily, so importing ``harness`` (as pytest does for the plugin) stays cheap.
+
+- Exchanges: ``Exchange``, ``HttpRequest``, ``HttpResponse``.
+- Cassettes: ``read_cassette``, ``write_cassette``, ``Cassette``, ``CassetteMiss``.
+- Contract checks: ``check_exchange``, ``check_exchanges``, ``check_cassette``, ``Violation``,
+  ``ContractViolationError``, ``RULES``.
+- Synthetic backend: ``SyntheticBackend``, ``Faults``.
+- Interception: ``intercept`` (route every botocore client through a handler).
+- Strategies and paginator fuzzing live in ``harness.strategies`` and ``harness.pagination``.
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from harness.errors import HarnessAssertionError, HarnessError, HarnessUsageError
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Exchange": "harness.exchange",
+    "HttpRequest": "harness.exchange",
+    "HttpResponse": "harness.exchange",
+    "Cassette": "harness.cassette",
+    "read_cassette": "harness.cassette",
+    "write_cassette": "harness.cassette",
+    "CassetteMiss": "harness.recorder",
+    "check_exchange": "harness.contract",
+    "check_exchanges": "harness.contract",
+    "check_cassette": "harness.contract",
+    "Violation": "harness.contract",
+    "ContractViolationError": "harness.contract",
+    "RULES": "harness.rules",
+    "SyntheticBackend": "harness.synthetic",
+    "Faults": "harness.synthetic",
+    "intercept": "harness.intercept",
+}
 
 __all__ = [
     "HarnessAssertionError",
     "HarnessError",
     "HarnessUsageError",
     "__version__",
+    *sorted(_LAZY),
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
