@@ -19,6 +19,12 @@ Rules have a scope, which says when :mod:`harness.contract` runs them:
 * ``schema`` — listed for reference; :mod:`harness.contract` runs the schema validation.
 
 Rules read wire-form values and skip values of the wrong type: the schema reports those.
+
+The "Documented facts" section below holds the values the pages state beyond the model
+(metric periods and retention, defaults, MaxResults ranges, Dimensions keys, rate limits,
+the error code each service answers invalid or throttled requests with), each as a named
+constant declared once with its quote; ``FACTS`` lists them. The rules here, the schema
+overlays (:mod:`harness.overlays`) and the synthetic backend import them from here.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, TypeVar
 
 from harness.models import operation_model
 from harness.wire import error_status, parse_timestamp
@@ -38,7 +44,28 @@ if TYPE_CHECKING:
     from harness.contract import RuleContext, Violation
 
 __all__ = [
+    "COMMON_SERVER_ERROR",
+    "COMMON_THROTTLING_ERROR",
+    "FACTS",
+    "INSIGHTS_DEFAULT_MAX_RESULTS",
+    "INSIGHTS_DIMENSION_KEYS",
+    "INSIGHTS_LOOKBACK",
+    "INSIGHTS_MAX_DIMENSIONS",
+    "INSIGHTS_MAX_RESULTS_RANGE",
+    "INSIGHT_EVENTS_MAX_RESULTS_RANGE",
+    "METRIC_DEFAULT_DATA_TYPE",
+    "METRIC_DEFAULT_MAX_RESULTS",
+    "METRIC_DEFAULT_PERIOD",
+    "METRIC_DEFAULT_WINDOW",
+    "METRIC_MAX_RESULTS_RANGE",
+    "METRIC_PERIODS",
+    "METRIC_RETENTION",
+    "RATE_LIMITS",
     "RULES",
+    "SERVER_ERROR",
+    "THROTTLING_ERROR",
+    "VALIDATION_ERROR",
+    "Fact",
     "Rule",
     "Scope",
     "get_rule",
@@ -56,6 +83,200 @@ GIE = "xray-get_insight_events.txt"
 GIEV = "internetmonitor-get_internet_event.txt"
 MODEL = "botocore model"
 SCHEMAS = "schemas/"
+
+# =========================================================================== Documented facts
+#
+# The values the API reference pages (``shared/docs``) state beyond botocore's model, each
+# declared once here with the sentence(s) it comes from. Everything else that needs one of
+# these values (the rules below, the schema overlays, the synthetic backend, the strategies)
+# imports it from here.
+#
+# | name                              | value                                   | page |
+# |-----------------------------------|-----------------------------------------|------|
+# | METRIC_PERIODS                    | (60, 300, 3600)                         | LIMD |
+# | METRIC_RETENTION                  | {60: 15 d, 300: 63 d, 3600: 90 d}       | LIMD |
+# | METRIC_DEFAULT_WINDOW             | 90 days before the request              | LIMD |
+# | METRIC_DEFAULT_PERIOD             | 3600                                    | LIMD |
+# | METRIC_DEFAULT_DATA_TYPE          | "NonZeroData"                           | LIMD |
+# | METRIC_MAX_RESULTS_RANGE          | (1, 21600)                              | LIMD |
+# | METRIC_DEFAULT_MAX_RESULTS        | 21600                                   | LIMD |
+# | INSIGHTS_MAX_RESULTS_RANGE        | (1, 50)                                 | LID  |
+# | INSIGHTS_DEFAULT_MAX_RESULTS      | 50                                      | LID  |
+# | INSIGHTS_DIMENSION_KEYS           | ("EventId", "EventName", "EventSource") | LID  |
+# | INSIGHTS_MAX_DIMENSIONS           | 1                                       | LID  |
+# | INSIGHTS_LOOKBACK                 | 90 days                                 | LID  |
+# | INSIGHT_EVENTS_MAX_RESULTS_RANGE  | (1, 50) (botocore model)                | GIE  |
+# | RATE_LIMITS                       | {cloudtrail ListInsightsData: 2.0 / s}  | LID  |
+# | VALIDATION_ERROR                  | error code for invalid parameters       | all  |
+# | THROTTLING_ERROR                  | error code for throttling               | all  |
+# | SERVER_ERROR                      | modeled server-side error code          | GIEV |
+# | COMMON_SERVER_ERROR               | "InternalFailure" (AWS common error)    | —    |
+# | COMMON_THROTTLING_ERROR           | "Throttling" (AWS common error)         | —    |
+#
+# ``FACTS`` lists the same, each as a :class:`Fact` with its quotes; a test checks that every
+# quote is verbatim on its page.
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One documented value: its exported name, the value, and the quotes it comes from."""
+
+    name: str
+    value: Any
+    quotes: tuple[tuple[str, str], ...]  # (page under shared/docs, verbatim sentence)
+    note: str = ""  # where the value goes beyond the quotes, why
+
+
+_FACTS: list[Fact] = []
+
+
+def _fact(name: str, value: T, *quotes: tuple[str, str], note: str = "") -> T:
+    _FACTS.append(Fact(name, value, quotes, note))
+    return value
+
+
+METRIC_PERIODS: tuple[int, ...] = _fact(
+    "METRIC_PERIODS",
+    (60, 300, 3600),
+    (
+        LIMD,
+        "Valid values are 60, 300, and 3600. If you specify any other value, you will get an "
+        "error.",
+    ),
+    note="The model only says 60..3600.",
+)
+METRIC_RETENTION: dict[int, dt.timedelta] = _fact(
+    "METRIC_RETENTION",
+    {60: dt.timedelta(days=15), 300: dt.timedelta(days=63), 3600: dt.timedelta(days=90)},
+    (LIMD, "Data points with a period of 60 seconds (1-minute) are available for 15 days."),
+    (LIMD, "Data points with a period of 300 seconds (5-minute) are available for 63 days."),
+    (LIMD, "Data points with a period of 3600 seconds (1 hour) are available for 90 days."),
+)
+METRIC_DEFAULT_WINDOW: dt.timedelta = _fact(
+    "METRIC_DEFAULT_WINDOW",
+    dt.timedelta(days=90),
+    (LIMD, "The default is 90 days before the time of request."),
+    (LIMD, "The default is the time of request."),
+)
+METRIC_DEFAULT_PERIOD: int = _fact(
+    "METRIC_DEFAULT_PERIOD", 3600, (LIMD, "The default is 3600 seconds.")
+)
+METRIC_DEFAULT_DATA_TYPE: str = _fact(
+    "METRIC_DEFAULT_DATA_TYPE",
+    "NonZeroData",
+    (LIMD, "Valid values are NonZeroData and FillWithZeros. The default is NonZeroData."),
+)
+METRIC_MAX_RESULTS_RANGE: tuple[int, int] = _fact(
+    "METRIC_MAX_RESULTS_RANGE",
+    (1, 21600),
+    (
+        LIMD,
+        "The maximum number of datapoints to return. Valid values are integers from 1 to 21600.",
+    ),
+)
+METRIC_DEFAULT_MAX_RESULTS: int = _fact(
+    "METRIC_DEFAULT_MAX_RESULTS",
+    21600,
+    (LIMD, "Valid values are integers from 1 to 21600. The default value is 21600."),
+)
+INSIGHTS_MAX_RESULTS_RANGE: tuple[int, int] = _fact(
+    "INSIGHTS_MAX_RESULTS_RANGE",
+    (1, 50),
+    (LID, "The number of events to return. Possible values are 1 through 50."),
+)
+INSIGHTS_DEFAULT_MAX_RESULTS: int = _fact(
+    "INSIGHTS_DEFAULT_MAX_RESULTS",
+    50,
+    (LID, "Possible values are 1 through 50. The default is 50."),
+    (LID, "The default number of results returned is 50, with a maximum of 50 possible."),
+)
+INSIGHTS_DIMENSION_KEYS: tuple[str, ...] = _fact(
+    "INSIGHTS_DIMENSION_KEYS",
+    ("EventId", "EventName", "EventSource"),
+    (LID, "ListInsightsData supports the following Dimensions for Insights events:"),
+    (LID, "Event ID"),
+    (LID, "Event name"),
+    (LID, "Event source"),
+    note="The page names them in words; the wire keys are the model's enum values.",
+)
+INSIGHTS_MAX_DIMENSIONS: int = _fact(
+    "INSIGHTS_MAX_DIMENSIONS",
+    1,
+    (LID, "Contains a map of dimensions. Currently the map can contain only one item."),
+)
+INSIGHTS_LOOKBACK: dt.timedelta = _fact(
+    "INSIGHTS_LOOKBACK",
+    dt.timedelta(days=90),
+    (LID, "You can list Insights events that occurred in a Region within the last 90 days."),
+)
+INSIGHT_EVENTS_MAX_RESULTS_RANGE: tuple[int, int] = _fact(
+    "INSIGHT_EVENTS_MAX_RESULTS_RANGE",
+    (1, 50),
+    (GIE, "Used to retrieve at most the specified value of events."),
+    note="The page gives no range or default; 1..50 is the botocore model's.",
+)
+RATE_LIMITS: dict[tuple[str, str], float] = _fact(
+    "RATE_LIMITS",
+    {("cloudtrail", "ListInsightsData"): 2.0},
+    (
+        LID,
+        "The rate of ListInsightsData requests is limited to two per second, per account, per "
+        "Region. If this limit is exceeded, a throttling error occurs.",
+    ),
+    note="Requests per second per account and Region, by (service, operation).",
+)
+VALIDATION_ERROR: dict[str, str] = _fact(
+    "VALIDATION_ERROR",
+    {
+        "cloudtrail": "InvalidParameterException",
+        "xray": "InvalidRequestException",
+        "internetmonitor": "ValidationException",
+    },
+    (LID, "CloudTrail.Client.exceptions.InvalidParameterException"),
+    (LIMD, "CloudTrail.Client.exceptions.InvalidParameterException"),
+    (GI, "XRay.Client.exceptions.InvalidRequestException"),
+    (GIE, "XRay.Client.exceptions.InvalidRequestException"),
+    (GIEV, "CloudWatchInternetMonitor.Client.exceptions.ValidationException"),
+    note="The error each service answers an invalid parameter with (HTTP 400).",
+)
+THROTTLING_ERROR: dict[str, str] = _fact(
+    "THROTTLING_ERROR",
+    {
+        "cloudtrail": "ThrottlingException",  # json 1.1: HTTP 400
+        "xray": "ThrottledException",  # HTTP 429
+        "internetmonitor": "ThrottlingException",  # HTTP 429
+    },
+    (LID, "If this limit is exceeded, a throttling error occurs."),
+    (GI, "XRay.Client.exceptions.ThrottledException"),
+    (GIE, "XRay.Client.exceptions.ThrottledException"),
+    (GIEV, "CloudWatchInternetMonitor.Client.exceptions.ThrottlingException"),
+    note=(
+        "CloudTrail documents a throttling error without naming or modeling it; "
+        "ThrottlingException is the json-1.1 code AWS sends."
+    ),
+)
+SERVER_ERROR: dict[str, str] = _fact(
+    "SERVER_ERROR",
+    {"internetmonitor": "InternalServerException"},
+    (GIEV, "CloudWatchInternetMonitor.Client.exceptions.InternalServerException"),
+    note="Only Internet Monitor models a server-side error; see COMMON_SERVER_ERROR.",
+)
+COMMON_SERVER_ERROR: str = _fact(
+    "COMMON_SERVER_ERROR",
+    "InternalFailure",
+    note="AWS's common error for a server-side failure (HTTP 500), sent by every service.",
+)
+COMMON_THROTTLING_ERROR: str = _fact(
+    "COMMON_THROTTLING_ERROR",
+    "Throttling",
+    note="AWS's common throttling error code, sent by every service.",
+)
+
+#: Every documented fact above, in declaration order.
+FACTS: tuple[Fact, ...] = tuple(_FACTS)
+
 
 _METRIC = "cloudtrail:ListInsightsMetricData"
 _INSIGHTS = "cloudtrail:ListInsightsData"
@@ -188,9 +409,6 @@ _rule(
 
 # --------------------------------------------------------------------------- ListInsightsMetricData
 
-_METRIC_DEFAULT_WINDOW = dt.timedelta(days=90)
-_RETENTION_DAYS = {60: 15, 300: 63, 3600: 90}
-
 
 def _metric_window(ctx: RuleContext) -> tuple[float | None, float | None]:
     """StartTime (inclusive) and EndTime (exclusive), with the documented defaults."""
@@ -200,7 +418,7 @@ def _metric_window(ctx: RuleContext) -> tuple[float | None, float | None]:
     if end is None:
         end = now
     if start is None and now is not None:
-        start = now - _METRIC_DEFAULT_WINDOW.total_seconds()
+        start = now - METRIC_DEFAULT_WINDOW.total_seconds()
     return start, end
 
 
@@ -303,7 +521,7 @@ def _metric_ascending(ctx: RuleContext) -> Iterator[Violation]:
 
 
 def _period(ctx: RuleContext) -> int | None:
-    period = ctx.request.get("Period", 3600)
+    period = ctx.request.get("Period", METRIC_DEFAULT_PERIOD)
     return (
         period if isinstance(period, int) and not isinstance(period, bool) and period > 0 else None
     )
@@ -365,7 +583,7 @@ def _metric_fill_contiguous(ctx: RuleContext) -> Iterator[Violation]:
     operations=(_METRIC,),
 )
 def _metric_non_zero(ctx: RuleContext) -> Iterator[Violation]:
-    if ctx.request.get("DataType", "NonZeroData") != "NonZeroData":
+    if ctx.request.get("DataType", METRIC_DEFAULT_DATA_TYPE) != "NonZeroData":
         return
     for i, value in enumerate(_list(ctx.response.get("Values"))):
         if _number(value) and value == 0:
@@ -388,7 +606,7 @@ def _metric_non_zero(ctx: RuleContext) -> Iterator[Violation]:
     operations=(_METRIC,),
 )
 def _metric_max_results(ctx: RuleContext) -> Iterator[Violation]:
-    limit = ctx.request.get("MaxResults", 21600)
+    limit = ctx.request.get("MaxResults", METRIC_DEFAULT_MAX_RESULTS)
     stamps = _list(ctx.response.get("Timestamps"))
     if _number(limit) and len(stamps) > limit:
         yield ctx.fail(
@@ -412,10 +630,11 @@ def _metric_max_results(ctx: RuleContext) -> Iterator[Violation]:
 )
 def _metric_retention(ctx: RuleContext) -> Iterator[Violation]:
     period = _period(ctx)
-    days = _RETENTION_DAYS.get(period or 0)
-    if days is None or ctx.request_time is None:
+    retention = METRIC_RETENTION.get(period or 0)
+    if retention is None or ctx.request_time is None:
         return
-    cutoff = (ctx.request_time - dt.timedelta(days=days)).timestamp()
+    days = retention.days
+    cutoff = (ctx.request_time - retention).timestamp()
     series = _metric_series(ctx)
     old = [i for i, t in enumerate(series) if t is not None and t < cutoff]
     if old:
@@ -563,7 +782,7 @@ def _insights_window(ctx: RuleContext) -> Iterator[Violation]:
     operations=(_INSIGHTS,),
 )
 def _insights_max(ctx: RuleContext) -> Iterator[Violation]:
-    limit = ctx.request.get("MaxResults", 50)
+    limit = ctx.request.get("MaxResults", INSIGHTS_DEFAULT_MAX_RESULTS)
     events = _list(ctx.response.get("Events"))
     if _number(limit) and len(events) > limit:
         yield ctx.fail(
@@ -586,7 +805,7 @@ def _insights_dimension(ctx: RuleContext) -> Iterator[Violation]:
     for i, event in enumerate(_list(ctx.response.get("Events"))):
         event = _dict(event)
         for key, wanted in dimensions.items():
-            if key in ("EventId", "EventName", "EventSource") and event.get(key) != wanted:
+            if key in INSIGHTS_DIMENSION_KEYS and event.get(key) != wanted:
                 yield ctx.fail(
                     f"/response/Events/{i}/{key}",
                     event.get(key),
@@ -898,10 +1117,6 @@ def expected_error_status(service: str, operation: str, code: str) -> int | None
     return error_status(service, shape.name, 500 if shape.metadata.get("fault") else 400)
 
 
-# ListInsightsData documents throttling ("a throttling error occurs") without modeling it.
-_DOCUMENTED_THROTTLING = {_INSIGHTS: ("ThrottlingException", "Throttling")}
-
-
 @_rule(
     "errors.modeled-code",
     description="The error code is one the operation models (otherwise drift).",
@@ -916,7 +1131,10 @@ def _error_modeled(ctx: RuleContext) -> Iterator[Violation]:
     ex = ctx.exchange
     if code in modeled_errors(ex.service, ex.operation):
         return
-    if code in _DOCUMENTED_THROTTLING.get(ex.label, ()):
+    # An operation with a documented rate limit may be throttled although the model lists no
+    # throttling error (ListInsightsData: "a throttling error occurs").
+    documented_throttling = (THROTTLING_ERROR.get(ex.service), COMMON_THROTTLING_ERROR)
+    if (ex.service, ex.operation) in RATE_LIMITS and code in documented_throttling:
         return
     names = sorted({s.name for s in modeled_errors(ex.service, ex.operation).values()})
     yield ctx.fail(

@@ -455,3 +455,62 @@ def test_readme_lists_every_rule() -> None:
     section = readme.split("## Contract checks", 1)[1]
     for rule in rules.RULES:
         assert f"| `{rule.id}` | {rule.severity} |" in section, rule.id
+
+
+# --------------------------------------------------------------------------- documented facts
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="the API reference pages are not checked out here")
+@pytest.mark.parametrize("fact", rules.FACTS, ids=lambda f: f.name)
+def test_fact_quotes_are_verbatim(fact: rules.Fact) -> None:
+    assert fact.quotes or fact.note, "a fact without a quote must say where it comes from"
+    for page, sentence in fact.quotes:
+        assert _normalize(sentence) in _normalize((DOCS / page).read_text(encoding="utf-8"))
+
+
+def test_every_fact_is_exported_under_its_name() -> None:
+    assert len({f.name for f in rules.FACTS}) == len(rules.FACTS)
+    for fact in rules.FACTS:
+        assert fact.name in rules.__all__
+        assert getattr(rules, fact.name) is fact.value
+
+
+def test_facts_fit_the_model() -> None:
+    # Where botocore models the same member, the documented value must be allowed by it.
+    from harness.models import operation_model
+
+    def member(service: str, operation: str, name: str) -> Any:
+        return operation_model(service, operation).input_shape.members[name]
+
+    period = member("cloudtrail", "ListInsightsMetricData", "Period").metadata
+    assert all(period["min"] <= p <= period["max"] for p in rules.METRIC_PERIODS)
+    assert rules.METRIC_DEFAULT_PERIOD in rules.METRIC_PERIODS
+    assert set(rules.METRIC_RETENTION) == set(rules.METRIC_PERIODS)
+    data_type = member("cloudtrail", "ListInsightsMetricData", "DataType")
+    assert rules.METRIC_DEFAULT_DATA_TYPE in data_type.enum
+    for (service, operation), (low, high), default in (
+        (MLABEL, rules.METRIC_MAX_RESULTS_RANGE, rules.METRIC_DEFAULT_MAX_RESULTS),
+        (ILABEL, rules.INSIGHTS_MAX_RESULTS_RANGE, rules.INSIGHTS_DEFAULT_MAX_RESULTS),
+        (("xray", "GetInsightEvents"), rules.INSIGHT_EVENTS_MAX_RESULTS_RANGE, None),
+    ):
+        meta = member(service, operation, "MaxResults").metadata
+        assert (meta["min"], meta["max"]) == (low, high), operation
+        assert default is None or low <= default <= high
+    dimensions = member("cloudtrail", "ListInsightsData", "Dimensions")
+    assert set(rules.INSIGHTS_DIMENSION_KEYS) == set(dimensions.key.enum)
+    for table in (rules.VALIDATION_ERROR, rules.SERVER_ERROR):
+        for service, code in table.items():
+            assert any(
+                code in rules.modeled_errors(service, op)
+                for s, op in (label.split(":") for label in _SEED_LABELS)
+                if s == service
+            ), (service, code)
+
+
+_SEED_LABELS = [
+    "cloudtrail:ListInsightsData",
+    "cloudtrail:ListInsightsMetricData",
+    "xray:GetInsight",
+    "xray:GetInsightEvents",
+    "internetmonitor:GetInternetEvent",
+]
