@@ -8,6 +8,8 @@ The public API for users who build their own flows:
 * :func:`check_exchanges` — many exchanges of one test or cassette: the above for each, plus
   the rules that span calls (``NextToken`` chains).
 * :func:`check_cassette` — one cassette file, as a :class:`CassetteReport`.
+* :func:`check_request` — request parameters alone, before any response (what a backend
+  that answers as the service would rejects).
 
 What counts as a violation follows the documented behaviour of AWS APIs: a request that
 breaks its input schema or a documented rule and is answered with a modeled 4xx error is
@@ -34,7 +36,7 @@ from jsonschema.exceptions import ValidationError
 from harness import rules as _rules
 from harness.cassette import read_cassette
 from harness.errors import HarnessAssertionError, HarnessUsageError
-from harness.exchange import Exchange
+from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.models import operation_model, require_supported
 from harness.schemastore import default_schema_dir, load_error_schema, load_schema
 from harness.wire import ErrorInfo, WireError, decode_error, decode_response
@@ -50,6 +52,7 @@ __all__ = [
     "check_cassette",
     "check_exchange",
     "check_exchanges",
+    "check_request",
     "is_failure",
 ]
 
@@ -515,11 +518,7 @@ def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
     operation_model(service, operation)
     params = dict(exchange.params)
     ctx = RuleContext(exchange=exchange, request=params, request_time=request_time(exchange))
-    request_problems = _schema_violations(
-        _compiled(schema_dir, service, operation, "input"), params, "request", exchange
-    )
-    for rule in _rules.rules_for(service, operation, "request"):
-        request_problems.extend(_run_rule(rule, ctx))
+    request_problems = _request_violations(ctx, schema_dir)
     violations: list[Violation] = []
     status = exchange.response.status
     if status >= 300:
@@ -559,6 +558,45 @@ def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
     for rule in _rules.rules_for(service, operation, "response"):
         violations.extend(_run_rule(rule, ctx))
     return _Checked(Page(exchange, params, output, True), violations, request_problems)
+
+
+def _request_violations(ctx: RuleContext, schema_dir: Path) -> list[Violation]:
+    """The request parameters against the input schema and the request-scope rules."""
+    service, operation = ctx.exchange.service, ctx.exchange.operation
+    found = _schema_violations(
+        _compiled(schema_dir, service, operation, "input"), ctx.request, "request", ctx.exchange
+    )
+    for rule in _rules.rules_for(service, operation, "request"):
+        found.extend(_run_rule(rule, ctx))
+    return found
+
+
+def check_request(
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    *,
+    schema_dir: str | os.PathLike[str] | None = None,
+) -> list[Violation]:
+    """Check request parameters alone (wire form, no response); returns violations.
+
+    The same checks :func:`check_exchange` makes of a request: the input schema (with its
+    documented overlays) and the request-scope rules of :mod:`harness.rules`. A backend
+    answering as the service would rejects a request for which this is not empty. Raises
+    ``HarnessUsageError`` for an unsupported service or operation, or a missing schema file.
+    """
+    require_supported(service)
+    operation_model(service, operation)
+    # Not sent anywhere: the placeholder HTTP parts are never read by schema or request rules.
+    exchange = Exchange(
+        service, operation, _NO_REQUEST, _NO_RESPONSE, "synthetic", params=dict(params)
+    )
+    ctx = RuleContext(exchange=exchange, request=exchange.params)
+    return _request_violations(ctx, _schema_dir(schema_dir))
+
+
+_NO_REQUEST = HttpRequest("POST", "", {})
+_NO_RESPONSE = HttpResponse(0, {})
 
 
 def _check_error(
