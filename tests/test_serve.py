@@ -120,7 +120,7 @@ def test_pagination_and_a_token_sent_with_other_parameters(server: str) -> None:
         ("xray", lambda c: c.get_insight(InsightId="not-a-uuid"), "InvalidRequestException"),
         ("xray", lambda c: c.get_insight_events(InsightId=INSIGHT, NextToken="forged"),
          "InvalidRequestException"),
-        ("internetmonitor", lambda c: c.get_internet_event(EventId="bad_id"),
+        ("internetmonitor", lambda c: c.get_internet_event(EventId="___"),
          "ValidationException"),
     ],
 )  # fmt: skip

@@ -1,10 +1,11 @@
 """The synthetic backend: one engine answering HTTP requests as the three services would.
 
 ``SyntheticBackend.handle(HttpRequest) -> HttpResponse`` reads a request off the wire
-(``harness.wire.identify``/``decode_request``), checks it against the input schema and the
-documented rules (``harness.synthetic.rules``), answers from the deterministic world of its
-seed (``harness.synthetic.world``) and writes the response with the model's encoders. The
-same engine sits behind the in-process pytest fixture and ``harness serve``.
+(``harness.wire.identify``/``decode_request``), checks it as the contract checker would
+(``harness.contract.check_request``, through ``harness.synthetic.rules``), answers from the
+deterministic world of its seed (``harness.synthetic.world``) and writes the response with
+the model's encoders. The same engine sits behind the in-process pytest fixture and
+``harness serve``.
 
 Pagination tokens are opaque, signed with the seed, and bound to the request's parameters
 (every member except ``NextToken`` and ``MaxResults``); a token sent with other parameters,
@@ -32,6 +33,16 @@ from harness import wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import SEED_OPERATIONS, operation_model
+from harness.rules import (
+    INSIGHTS_DEFAULT_MAX_RESULTS,
+    INSIGHTS_LOOKBACK,
+    METRIC_DEFAULT_DATA_TYPE,
+    METRIC_DEFAULT_MAX_RESULTS,
+    METRIC_DEFAULT_PERIOD,
+    METRIC_DEFAULT_WINDOW,
+    METRIC_RETENTION,
+    RATE_LIMITS,
+)
 from harness.synthetic import rules
 from harness.synthetic.world import MetricKey, World, floor_time, rng
 
@@ -205,7 +216,7 @@ class SyntheticBackend:
                 raise _Reject("SerializationException", str(exc), 400) from None
             problems = rules.request_problems(service, operation, params)
             if problems:
-                raise _Reject(rules.VALIDATION_ERROR[service], " ".join(problems))
+                raise _Reject(rules.validation_code(service), " ".join(problems))
             output = getattr(self, f"_{operation}")(params)
             response = self._encode_output(service, operation, output)
         except _Reject as reject:
@@ -231,10 +242,10 @@ class SyntheticBackend:
     def _inject_faults(self, service: str, operation: str, number: int) -> None:
         faults = self.faults
         if faults.server_error_every and number % faults.server_error_every == 0:
-            code = rules.SERVER_ERROR.get(service, rules.COMMON_SERVER_ERROR)
+            code = rules.server_error_code(service)
             raise _Reject(code, "Injected server error (harness faults: server_error_every).", 500)
         throttled = bool(faults.throttle_every and number % faults.throttle_every == 0)
-        limit = rules.RATE_LIMITS.get((service, operation))
+        limit = RATE_LIMITS.get((service, operation))
         if faults.rate_limits and limit and not throttled:
             moment = time.monotonic()
             with self._lock:
@@ -246,7 +257,7 @@ class SyntheticBackend:
                     recent.append(moment)
         if throttled:
             raise _Reject(
-                rules.THROTTLING_ERROR[service],
+                rules.throttling_code(service),
                 f"Rate exceeded for {service}:{operation}"
                 + (f" (documented limit: {limit:g} per second)." if limit else "."),
             )
@@ -293,7 +304,7 @@ class SyntheticBackend:
         token = params.get("NextToken")
         if token is None:
             return {"n": int(self.now().timestamp()), "o": 0}
-        invalid = rules.VALIDATION_ERROR[service]
+        invalid = rules.validation_code(service)
         text, _, mac = str(token).rpartition(".")
         try:
             if not text or mac != self._mac(text):
@@ -354,14 +365,15 @@ class SyntheticBackend:
             params,
             state,
             events,
-            rules.INSIGHT_EVENTS_DEFAULT_MAX_RESULTS,
+            rules.INSIGHT_EVENTS_PAGE_SIZE,
         )
         return {"InsightEvents": list(page), **({"NextToken": token} if token else {})}
 
     def _ListInsightsData(self, params: dict[str, Any]) -> dict[str, Any]:
         state = self._read_token("cloudtrail", "ListInsightsData", params)
         now = _from_epoch(state["n"])
-        start = _param_time(params, "StartTime") or now - rules.INSIGHTS_DEFAULT_WINDOW
+        # The default window is the documented lookback ("within the last 90 days").
+        start = _param_time(params, "StartTime") or now - INSIGHTS_LOOKBACK
         end = _param_time(params, "EndTime") or now
         dimensions = params.get("Dimensions") or {}
         events = [
@@ -372,15 +384,15 @@ class SyntheticBackend:
             and all(event.get(key) == value for key, value in dimensions.items())
         ]
         page, token = self._page(
-            "ListInsightsData", params, state, events, rules.INSIGHTS_DEFAULT_MAX_RESULTS
+            "ListInsightsData", params, state, events, INSIGHTS_DEFAULT_MAX_RESULTS
         )
         return {"Events": list(page), **({"NextToken": token} if token else {})}
 
     def _ListInsightsMetricData(self, params: dict[str, Any]) -> dict[str, Any]:
         state = self._read_token("cloudtrail", "ListInsightsMetricData", params)
         now = _from_epoch(state["n"])
-        period = params.get("Period") or rules.METRIC_DEFAULT_PERIOD
-        data_type = params.get("DataType") or rules.METRIC_DEFAULT_DATA_TYPE
+        period = params.get("Period") or METRIC_DEFAULT_PERIOD
+        data_type = params.get("DataType") or METRIC_DEFAULT_DATA_TYPE
         insight_type = params["InsightType"]
         error_code = params.get("ErrorCode", "") if insight_type == "ApiErrorRateInsight" else ""
         key = MetricKey(
@@ -390,10 +402,10 @@ class SyntheticBackend:
             error_code,
             params.get("TrailName", ""),
         )
-        start = _param_time(params, "StartTime") or now - rules.METRIC_DEFAULT_WINDOW
+        start = _param_time(params, "StartTime") or now - METRIC_DEFAULT_WINDOW
         end = _param_time(params, "EndTime") or now
         # Older data points of this period are no longer kept.
-        start = max(start, now - rules.METRIC_RETENTION[period])
+        start = max(start, now - METRIC_RETENTION[period])
         points = self.world(now).metric_series(
             key,
             start=start,
@@ -403,7 +415,7 @@ class SyntheticBackend:
             fill_with_zeros=data_type == "FillWithZeros",
         )
         page, token = self._page(
-            "ListInsightsMetricData", params, state, points, rules.METRIC_DEFAULT_MAX_RESULTS
+            "ListInsightsMetricData", params, state, points, METRIC_DEFAULT_MAX_RESULTS
         )
         output: dict[str, Any] = {
             "EventSource": key.event_source,

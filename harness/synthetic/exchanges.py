@@ -17,7 +17,7 @@ from harness import wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange
 from harness.models import SEED_OPERATIONS, operation_model, service_model
-from harness.synthetic import rules
+from harness.rules import INSIGHTS_LOOKBACK, METRIC_PERIODS, METRIC_RETENTION
 from harness.synthetic.engine import SyntheticBackend
 from harness.synthetic.world import rng
 
@@ -66,19 +66,19 @@ def sample_params(
             source, name = gen.choice(_CALLS)
             params["Dimensions"] = gen.choice(({"EventSource": source}, {"EventName": name}))
         if gen.random() < 0.5:
-            _window(gen, params, now, rules.INSIGHTS_DEFAULT_WINDOW)
+            _window(gen, params, now, INSIGHTS_LOOKBACK)
         _maybe(gen, params, "MaxResults", (1, 5, 20, 50))
     elif operation == "ListInsightsMetricData":
         params["EventSource"], params["EventName"] = gen.choice(_CALLS)
         params["InsightType"] = gen.choice(("ApiCallRateInsight", "ApiErrorRateInsight"))
         if params["InsightType"] == "ApiErrorRateInsight":
             params["ErrorCode"] = gen.choice(("AccessDenied", "ThrottlingException"))
-        period = gen.choice(rules.METRIC_PERIODS)
+        period = gen.choice(METRIC_PERIODS)
         params["Period"] = period
         _maybe(gen, params, "DataType", ("FillWithZeros", "NonZeroData"))
         # Keep the window short so a cassette stays readable.
-        span = min(rules.METRIC_RETENTION[period], dt.timedelta(seconds=period * 48))
-        _window(gen, params, now, span, within=rules.METRIC_RETENTION[period])
+        span = min(METRIC_RETENTION[period], dt.timedelta(seconds=period * 48))
+        _window(gen, params, now, span, within=METRIC_RETENTION[period])
         _maybe(gen, params, "MaxResults", (1, 10, 24, 100))
     else:  # internetmonitor GetInternetEvent
         params["EventId"] = str(uuid.UUID(int=gen.getrandbits(128), version=4))

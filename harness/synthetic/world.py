@@ -25,11 +25,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+# The world's CloudTrail Insights events reach back as far as the documented lookback.
+from harness.rules import INSIGHTS_LOOKBACK
+
 _MINUTE = dt.timedelta(minutes=1)
 _EPOCH_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
-#: How far back the world's CloudTrail Insights events reach ("within the last 90 days").
-INSIGHTS_HISTORY = dt.timedelta(days=90)
 
 _SERVICES = (
     ("checkout-api", "AWS::EC2::Instance"),
@@ -219,7 +220,7 @@ class World:
             shared = _uuid(gen)
             start = _seconds(
                 self.epoch
-                - dt.timedelta(seconds=gen.randint(0, int(INSIGHTS_HISTORY.total_seconds())))
+                - dt.timedelta(seconds=gen.randint(0, int(INSIGHTS_LOOKBACK.total_seconds())))
             )
             end = start + dt.timedelta(minutes=gen.randint(5, 360))
             duration = int((end - start).total_seconds() // 60)
