@@ -12,7 +12,9 @@ has, or when a value it documents (an enum value, a default, a map key) is no lo
 valid under the model's own constraints.
 
 Rules that compare fields or values (time windows, ordering, equal-length arrays,
-echoes of request values) are not overlays: they belong to the contract checker.
+echoes of request values) are not overlays: they belong to the contract checker. The values
+an overlay states (periods, defaults, map keys) are the documented facts of
+:mod:`harness.rules`; this module only says how they appear in JSON Schema.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from harness.errors import HarnessUsageError
+from harness.rules import (
+    INSIGHTS_DEFAULT_MAX_RESULTS,
+    INSIGHTS_DIMENSION_KEYS,
+    INSIGHTS_MAX_DIMENSIONS,
+    METRIC_DEFAULT_DATA_TYPE,
+    METRIC_DEFAULT_MAX_RESULTS,
+    METRIC_DEFAULT_PERIOD,
+    METRIC_PERIODS,
+)
 
 __all__ = ["OVERLAYS", "Overlay", "OverlayError", "apply", "overlays_for"]
 
@@ -74,7 +85,11 @@ OVERLAYS: tuple[Overlay, ...] = (
         direction="input",
         members=("Period",),
         # The model only says 60..3600.
-        schema={"properties": {"Period": {"enum": [60, 300, 3600], "default": 3600}}},
+        schema={
+            "properties": {
+                "Period": {"enum": list(METRIC_PERIODS), "default": METRIC_DEFAULT_PERIOD}
+            }
+        },
         quotes=(
             "Valid values are 60, 300, and 3600. If you specify any other value, you will get "
             "an error. The default is 3600 seconds.",
@@ -106,7 +121,7 @@ OVERLAYS: tuple[Overlay, ...] = (
         operation="ListInsightsMetricData",
         direction="input",
         members=("MaxResults",),
-        schema={"properties": {"MaxResults": {"default": 21600}}},
+        schema={"properties": {"MaxResults": {"default": METRIC_DEFAULT_MAX_RESULTS}}},
         quotes=("Valid values are integers from 1 to 21600. The default value is 21600.",),
         source=_LIMD,
     ),
@@ -116,7 +131,7 @@ OVERLAYS: tuple[Overlay, ...] = (
         operation="ListInsightsMetricData",
         direction="input",
         members=("DataType",),
-        schema={"properties": {"DataType": {"default": "NonZeroData"}}},
+        schema={"properties": {"DataType": {"default": METRIC_DEFAULT_DATA_TYPE}}},
         quotes=("Valid values are NonZeroData and FillWithZeros. The default is NonZeroData.",),
         source=_LIMD,
     ),
@@ -143,7 +158,7 @@ OVERLAYS: tuple[Overlay, ...] = (
         direction="input",
         members=("Dimensions",),
         # botocore 1.44.5 models max 1 too; the overlay keeps the rule if the model drops it.
-        schema={"properties": {"Dimensions": {"maxProperties": 1}}},
+        schema={"properties": {"Dimensions": {"maxProperties": INSIGHTS_MAX_DIMENSIONS}}},
         quotes=("Contains a map of dimensions. Currently the map can contain only one item.",),
         source=_LID,
     ),
@@ -155,9 +170,7 @@ OVERLAYS: tuple[Overlay, ...] = (
         members=("Dimensions",),
         # The model's ListInsightsDataDimensionKey enum agrees; apply() checks it still does.
         schema={
-            "properties": {
-                "Dimensions": {"propertyNames": {"enum": ["EventId", "EventName", "EventSource"]}}
-            }
+            "properties": {"Dimensions": {"propertyNames": {"enum": list(INSIGHTS_DIMENSION_KEYS)}}}
         },
         quotes=(
             "ListInsightsData supports the following Dimensions for Insights events:",
@@ -173,7 +186,7 @@ OVERLAYS: tuple[Overlay, ...] = (
         operation="ListInsightsData",
         direction="input",
         members=("MaxResults",),
-        schema={"properties": {"MaxResults": {"default": 50}}},
+        schema={"properties": {"MaxResults": {"default": INSIGHTS_DEFAULT_MAX_RESULTS}}},
         quotes=(
             "The number of events to return. Possible values are 1 through 50. The default is 50.",
         ),
