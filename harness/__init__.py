@@ -5,7 +5,8 @@ lazily, so importing ``harness`` (as pytest does for the plugin) stays cheap.
 
 - Exchanges: ``Exchange``, ``HttpRequest``, ``HttpResponse``.
 - Cassettes: ``read_cassette``, ``write_cassette``, ``Cassette``, ``CassetteMiss``.
-- Contract checks: ``check_exchange``, ``check_exchanges``, ``check_cassette``, ``Violation``,
+- Contract checks: ``check_exchange``, ``check_exchanges``, ``check_cassette``,
+  ``check_request``, ``Violation``,
   ``ContractViolationError``, ``RULES``.
 - Synthetic backend: ``SyntheticBackend``, ``Faults``.
 - Interception: ``intercept`` (route every botocore client through a handler).
@@ -32,6 +33,7 @@ _LAZY = {
     "check_exchange": "harness.contract",
     "check_exchanges": "harness.contract",
     "check_cassette": "harness.contract",
+    "check_request": "harness.contract",
     "Violation": "harness.contract",
     "ContractViolationError": "harness.contract",
     "RULES": "harness.rules",
