@@ -64,6 +64,11 @@ MAX_PER_RULE = 10
 _VALUE_WIDTH = 80
 
 
+def _cut(text: str, width: int) -> str:
+    """Plain text cut to ``width`` characters (messages are prose, not JSON values)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _short(value: Any, width: int = _VALUE_WIDTH) -> str:
     """A value as JSON text (repr when not JSON), cut to ``width`` characters."""
     try:
@@ -461,7 +466,7 @@ def _schema_violations(
             pointer(root, *path),
             error.instance,
             _expected(error),
-            _short(error.message, 160),
+            _cut(error.message, 160),
             doc,
         )
     return violations

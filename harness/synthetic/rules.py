@@ -9,7 +9,6 @@ module only picks from them and turns violations into the message the error carr
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness.contract import Violation, check_request
@@ -58,11 +57,6 @@ def _text(violation: Violation) -> str:
     """``Member: what is wrong.``, as the error message of a service would say it."""
     where = violation.pointer.removeprefix("/request").lstrip("/") or "request"
     message = violation.message
-    try:  # schema messages arrive as JSON text (``"120 is not one of [...]"``)
-        decoded = json.loads(message)
-        message = decoded if isinstance(decoded, str) else message
-    except ValueError:
-        pass
     if not violation.rule.startswith("schema."):  # a rule's message does not say what it wants
         message = f"{message} (expected {violation.expected})"
     return f"{where}: {message}."
