@@ -37,7 +37,7 @@ LATEST = dt.datetime(2099, 12, 31, tzinfo=UTC)
 _TEXT_LOCATIONS = ("uri", "querystring", "header", "headers")
 _SAFE_ALPHABET = string.ascii_letters + string.digits + "-_"
 # The longest string or list we build on purpose; longer maxima are reached only via patterns.
-_BOUNDARY_CAP = 10_000
+_BOUNDARY_CAP = 4_096
 # Typical sizes stay small so examples are fast to build, print and shrink.
 _TYPICAL_EXTRA = 12
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
@@ -155,7 +155,7 @@ def _size_bounds(shape: Shape) -> tuple[int, int]:
 def string_value(shape: Shape, *, location: str | None = None) -> SearchStrategy[str]:
     """Strings for a string shape: enum values, pattern matches, or text of allowed length.
 
-    Shortest and longest allowed strings are drawn on purpose (up to 10,000 characters).
+    Shortest and longest allowed strings are drawn on purpose (up to 4,096 characters).
     """
     enum = shape.metadata.get("enum")
     if enum:
@@ -206,7 +206,7 @@ def _pattern_strings(
             if shortest <= size <= high:
                 strategies.append(st.from_regex(f"{char_class}{{{size}}}", fullmatch=True))
     strategies.append(matches)
-    padded = _padded(pattern, low, high)
+    padded = _padded(pattern, low, high, location)
     if padded is not None:
         strategies.append(padded)
     result = st.one_of(*strategies).filter(lambda s: low <= len(s) <= high)
@@ -217,13 +217,17 @@ def _pattern_strings(
     return result
 
 
-def _padded(pattern: re.Pattern[str], low: int, high: int) -> SearchStrategy[str] | None:
+def _padded(
+    pattern: re.Pattern[str], low: int, high: int, location: str | None
+) -> SearchStrategy[str] | None:
     # "arn:.*" with a minimum length of 20: free matches are mostly too short to pass the
     # length filter, so lengthen the final repeated atom to reach the minimum on purpose.
     found = _TRAILING_REPEAT.match(pattern.pattern)
     if found is None or low == 0:
         return None
     prefix, atom = found.group(1), found.group(2)
+    if atom == "." and location in _TEXT_LOCATIONS:
+        atom = "[A-Za-z0-9_-]"  # "." may be anything; text in a URI or header may not
     try:
         head = st.from_regex(re.compile(prefix), fullmatch=True)
     except re.error:
