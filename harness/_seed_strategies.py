@@ -21,39 +21,26 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from harness import wire
+from harness import rules, wire
 from harness._shape_strategies import UTC, timestamps
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
 # ----------------------------------------------------------------------------- documented rules
-# ListInsightsMetricData: "Valid values are 60, 300, and 3600. If you specify any other value,
-# you will get an error. The default is 3600 seconds."
-METRIC_PERIODS = (60, 300, 3600)
-DEFAULT_METRIC_PERIOD = 3600
-# "Data points with a period of 60 seconds (1-minute) are available for 15 days. ... 300 seconds
-# (5-minute) ... for 63 days. ... 3600 seconds (1 hour) ... for 90 days. Each cutoff is inclusive."
-METRIC_RETENTION = {
-    60: dt.timedelta(days=15),
-    300: dt.timedelta(days=63),
-    3600: dt.timedelta(days=90),
-}
-# "MaxResults – Valid values are integers from 1 to 21600. The default value is 21600."
-METRIC_MAX_RESULTS = 21600
+# The documented facts live in harness.rules (each with its doc sentence); these are local
+# names for them, so the generators below read naturally.
+METRIC_PERIODS = rules.METRIC_PERIODS
+DEFAULT_METRIC_PERIOD = rules.METRIC_DEFAULT_PERIOD
+METRIC_RETENTION = rules.METRIC_RETENTION
+METRIC_MAX_RESULTS = rules.METRIC_MAX_RESULTS_RANGE[1]
 # "If the InsightType is set to ApiErrorRateInsight, the request must also include the
-# ErrorCode parameter." / ErrorCode: "Only returned if InsightType parameter was set to
-# ApiErrorRateInsight."
+# ErrorCode parameter."
 ERROR_RATE_INSIGHT = "ApiErrorRateInsight"
-# ListInsightsData: "You can list Insights events that occurred in a Region within the last
-# 90 days." "Possible values are 1 through 50. The default is 50." "Currently the map can
-# contain only one item." ListInsightsData supports the dimensions Event ID, Event name and
-# Event source.
-INSIGHTS_WINDOW = dt.timedelta(days=90)
-INSIGHTS_MAX_RESULTS = 50
-INSIGHTS_DIMENSIONS = ("EventId", "EventName", "EventSource")
-# GetInsightEvents: MaxResults 1..50 (model).
-INSIGHT_EVENTS_MAX_RESULTS = 50
+INSIGHTS_WINDOW = rules.INSIGHTS_LOOKBACK
+INSIGHTS_MAX_RESULTS = rules.INSIGHTS_MAX_RESULTS_RANGE[1]
+INSIGHTS_DIMENSIONS = rules.INSIGHTS_DIMENSION_KEYS
+INSIGHT_EVENTS_MAX_RESULTS = rules.INSIGHT_EVENTS_MAX_RESULTS_RANGE[1]
 
 # When the caller does not pin ``now``, it is the time of drawing; a request is sent a moment
 # later, so the oldest allowed instant is moved this much inward to stay inside the window.

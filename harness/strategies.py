@@ -42,7 +42,7 @@ from hypothesis.errors import InvalidArgument
 
 from harness import _seed_strategies as seeds
 from harness import _shape_strategies as shapes
-from harness import wire
+from harness import rules, wire
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpResponse
 from harness.models import operation_label, operation_model, require_supported
@@ -225,6 +225,9 @@ def invalid_requests(
 
 def validation_error(op: OperationModel) -> str:
     """The error code ``op``'s service answers an invalid parameter with, per its model."""
+    documented = rules.VALIDATION_ERROR.get(op.service_model.service_name)
+    if documented is not None:
+        return documented
     modeled = {shape.name for shape in op.error_shapes}
     for name in _VALIDATION_ERRORS:
         if name in modeled:

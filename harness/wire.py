@@ -416,6 +416,8 @@ def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None
     kind = shape.type_name
     if value is None:
         return None
+    if kind == "structure" and getattr(shape, "is_document_type", False):
+        return value  # a document member is any JSON, carried as is
     if kind == "structure":
         out = {}
         for name, member in shape.members.items():

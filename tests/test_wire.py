@@ -163,3 +163,11 @@ def test_timestamps_encode_per_format() -> None:
     assert wire.encode_timestamp(moment, "rfc822") == "Tue, 27 Aug 2024 21:04:00 GMT"
     for value in (1724792640, "2024-08-27T21:04:00Z", "Tue, 27 Aug 2024 21:04:00 GMT"):
         assert wire.parse_timestamp(value) == moment
+
+
+def test_document_members_travel_as_is() -> None:
+    from harness.models import service_model
+
+    shape = service_model("agent-registry").shape_for("CustomMetadataDocument")
+    value = {"a": [1, {"b": None}], "c": "d"}
+    assert wire.to_wire(shape, value, "rest-json") == value
