@@ -216,19 +216,8 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
                     if member.type_name == "list"
                     else _from_text(member, values[-1], "querystring")
                 )
-        elif location == "header":
-            value = request.header(wire_name)
-            if value is not None:
-                wire[name] = _from_text(member, value, "header")
-        elif location == "headers":
-            prefix = wire_name.lower()
-            found = {
-                k[len(prefix) :]: v
-                for k, v in request.headers.items()
-                if k.lower().startswith(prefix)
-            }
-            if found:
-                wire[name] = found
+        elif location in ("header", "headers"):
+            _read_header_member(wire, name, member, location, wire_name, request.headers)
         else:
             body_members[name] = member
     payload = shape.serialization.get("payload")
@@ -237,6 +226,27 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
     elif body_members and request.body:
         wire.update(_json_object(request.body, f"the body of a {service}:{operation} request"))
     return wire
+
+
+def _read_header_member(
+    wire: dict[str, Any],
+    name: str,
+    member: Shape,
+    location: str,
+    wire_name: str,
+    headers: dict[str, str],
+) -> None:
+    """Put a header-bound member (one header, or a map of prefixed headers) into ``wire``."""
+    if location == "header":
+        lowered = wire_name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
+        if value is not None:
+            wire[name] = _from_text(member, value, "header")
+        return
+    prefix = wire_name.lower()
+    found = {k[len(prefix) :]: v for k, v in headers.items() if k.lower().startswith(prefix)}
+    if found:
+        wire[name] = found
 
 
 def _claimed_query(shape: StructureShape, key: str) -> bool:
@@ -260,19 +270,8 @@ def decode_response(service: str, operation: str, response: HttpResponse) -> dic
     for name, member in shape.members.items():
         location = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
-        if location == "header":
-            value = response.header(wire_name)
-            if value is not None:
-                wire[name] = _from_text(member, value, "header")
-        elif location == "headers":
-            prefix = wire_name.lower()
-            found = {
-                k[len(prefix) :]: v
-                for k, v in response.headers.items()
-                if k.lower().startswith(prefix)
-            }
-            if found:
-                wire[name] = found
+        if location in ("header", "headers"):
+            _read_header_member(wire, name, member, location, wire_name, response.headers)
         elif location == "statusCode":
             wire[name] = response.status
         else:
@@ -437,6 +436,10 @@ def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None
     if kind == "blob":
         raw = value.encode() if isinstance(value, str) else bytes(value)
         return base64.b64encode(raw).decode("ascii")
+    if kind == "string" and location == "header" and shape.serialization.get("jsonvalue"):
+        # boto3 takes and returns any JSON value here; on the wire it is base64 of compact JSON.
+        text = json.dumps(value, separators=(",", ":"))
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
     return value
 
 

@@ -171,3 +171,35 @@ def test_document_members_travel_as_is() -> None:
     shape = service_model("agent-registry").shape_for("CustomMetadataDocument")
     value = {"a": [1, {"b": None}], "c": "d"}
     assert wire.to_wire(shape, value, "rest-json") == value
+
+
+def test_jsonvalue_headers_are_base64_json_as_botocore_sends_and_parses_them() -> None:
+    from harness.models import operation_model
+
+    properties = [{"deviceName": "alpha"}, {"device Name": "beta"}]
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: HttpRequest) -> HttpResponse:
+        seen.append(wire.decode_request("iot-data", "Publish", request))
+        return HttpResponse(200, {}, b"")
+
+    with LoopbackServer(handler) as server:
+        client("iot-data", server.endpoint_url).publish(topic="t", userProperties=properties)
+    publish = operation_model("iot-data", "Publish").input_shape
+    [sent] = seen
+    assert (
+        sent["userProperties"]
+        == wire.to_wire(publish, {"userProperties": properties}, "rest-json")["userProperties"]
+    )
+
+    # The other way: a wire-form output encoded by us parses back to the Python value.
+    session = {"sessionAttributes": {"k": "v"}, "slots": {"Size": None}}
+    output = operation_model("lex-runtime", "PutSession").output_shape
+    answer = wire.encode_response(
+        "lex-runtime", "PutSession", wire.to_wire(output, session, "rest-json")
+    )
+    with LoopbackServer(lambda request: answer) as server:
+        got = client("lex-runtime", server.endpoint_url).put_session(
+            botName="bot", botAlias="alias", userId="user-1"
+        )
+    assert {k: got[k] for k in session} == session
