@@ -60,6 +60,8 @@ def value(
         return _list(shape, depth, max_depth, location)
     if kind == "map":
         return _map(shape, depth, max_depth, location)
+    if kind == "string" and location == "header" and shape.serialization.get("jsonvalue"):
+        return json_values()
     if kind == "string":
         return string_value(shape, location=location)
     if kind in ("integer", "long"):
@@ -146,6 +148,29 @@ def _documents() -> SearchStrategy[Any]:
     return st.dictionaries(st.text(_SAFE_ALPHABET, min_size=1, max_size=8), scalars, max_size=3)
 
 
+def json_values() -> SearchStrategy[Any]:
+    """Small JSON values (objects, arrays, scalars): a ``jsonvalue`` header member as boto3 has it.
+
+    botocore takes any JSON-serialisable value there and sends it as base64 of its JSON text
+    (``harness.wire.to_wire`` does the same); the model's length and pattern do not apply.
+    """
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**31), 2**31 - 1)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=8)
+    )
+    keys = st.text(_SAFE_ALPHABET, min_size=1, max_size=8)
+    return st.one_of(
+        st.dictionaries(keys, st.text(max_size=8), max_size=3),  # a string map, as Lex uses
+        st.dictionaries(keys, scalars | st.lists(scalars, max_size=2), max_size=3),
+        st.lists(st.dictionaries(keys, scalars, max_size=2), max_size=2),
+        # Not None at the top: botocore leaves a None parameter out of the request.
+        scalars.filter(lambda v: v is not None),
+    )
+
+
 def _size_bounds(shape: Shape) -> tuple[int, int]:
     low = int(shape.metadata.get("min", 0))
     high = int(shape.metadata.get("max", max(low, _BOUNDARY_CAP)))
@@ -190,10 +215,73 @@ def python_pattern(pattern: str | None) -> re.Pattern[str] | None:
     return None if translated is None else re.compile(translated)
 
 
+def without_positive_lookarounds(pattern: str) -> str:
+    """``pattern`` with its ``(?=...)`` and ``(?<=...)`` groups removed.
+
+    Hypothesis' ``from_regex`` builds a positive lookaround as if it consumed text, so
+    ``(?=.{1,255}$)arn:.*`` yields ``"ab" + "arn:x"``, which never matches. Generating from the
+    pattern without them and filtering with the whole pattern gives real matches.
+    """
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("]", index + 1) or pattern.startswith("^]", index + 1):
+                out.append(pattern[index : index + 2])  # "[]...]": the first "]" is literal
+                index += 2
+                continue
+        elif pattern.startswith(("(?=", "(?<="), index):
+            index = _group_end(pattern, index)
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    # The index just past the group opening at ``start``, skipping escapes and classes.
+    depth, index, in_class = 0, start, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(pattern)
+
+
+def _matches(pattern: re.Pattern[str]) -> SearchStrategy[str]:
+    """Strings that fully match ``pattern``, positive lookarounds included."""
+    plain = without_positive_lookarounds(pattern.pattern)
+    if plain == pattern.pattern:
+        return st.from_regex(pattern, fullmatch=True)
+    return st.from_regex(re.compile(plain), fullmatch=True).filter(
+        lambda s: pattern.fullmatch(s) is not None
+    )
+
+
 def _pattern_strings(
     pattern: re.Pattern[str], low: int, high: int, longest: int | None, location: str | None
 ) -> SearchStrategy[str]:
-    matches = st.from_regex(pattern, fullmatch=True)
+    matches = _matches(pattern)
     strategies = []
     simple = _SIMPLE_PATTERN.match(pattern.pattern)
     if simple:
@@ -229,7 +317,7 @@ def _padded(
     if atom == "." and location in _TEXT_LOCATIONS:
         atom = "[A-Za-z0-9_-]"  # "." may be anything; text in a URI or header may not
     try:
-        head = st.from_regex(re.compile(prefix), fullmatch=True)
+        head = _matches(re.compile(prefix))
     except re.error:
         return None
 

@@ -505,6 +505,82 @@ def test_public_api() -> None:
     assert issubclass(aws.StrategyArgumentError, InvalidArgument)
 
 
+# ----------------------------------------------------------------------------- model corners
+
+
+def test_jsonvalue_headers_are_json_values_sent_as_base64_json() -> None:
+    # boto3 takes any JSON value for a jsonvalue header and sends base64 of its JSON text.
+    op = operation_model("iot-data", "Publish")
+    sent: list[HttpRequest] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        sent.append(call.request)
+        return HttpResponse(200, {}, b"")
+
+    client = _client("iot-data")
+
+    @FAST
+    @given(aws.requests("iot-data", "Publish"))
+    def check(params: dict[str, Any]) -> None:
+        validate_parameters(params, op.input_shape)
+        wire_form = _wire_params("iot-data", "Publish", params)
+        assert _schema_errors("iot-data", "Publish", "input", wire_form) == []
+        sent.clear()
+        with intercept(answer, sign=False):
+            client.publish(**params)
+        decoded = wire.decode_request("iot-data", "Publish", sent[0])
+        assert decoded.get("userProperties") == wire_form.get("userProperties")
+
+    check()
+
+
+def test_jsonvalue_response_headers_reach_the_client_as_json_values() -> None:
+    client = _client("lex-runtime")
+    output = operation_model("lex-runtime", "PutSession").output_shape
+
+    @FAST
+    @given(aws.responses("lex-runtime", "PutSession"))
+    def check(body: dict[str, Any]) -> None:
+        assert _schema_errors("lex-runtime", "PutSession", "output", body) == []
+        response = wire.encode_response("lex-runtime", "PutSession", body)
+        with intercept(lambda call, send: response, sign=False):
+            parsed = client.put_session(botName="bot", botAlias="alias", userId="user-1")
+        for name in ("sessionAttributes", "slots", "activeContexts"):
+            if name in body:
+                assert wire.to_wire(output, {name: parsed[name]}, "rest-json")[name] == body[name]
+
+    check()
+
+
+@pytest.mark.parametrize(
+    ("shape_name", "pattern"),
+    [
+        ("EngagementInvitationArnOrIdentifier", r"(?=.{1,255}$)(arn:.*|engi-[0-9a-z]{13})"),
+        ("TaggableResourceArn", r"(?=.{1,1000}$)arn:"),
+        ("CompanyWebsiteUrl", r"(?=.{4,255}$)"),
+    ],
+)
+def test_patterns_with_lookaheads_yield_matching_strings(shape_name: str, pattern: str) -> None:
+    from harness import _shape_strategies as shapes
+    from harness.models import service_model
+
+    shape = service_model("partnercentral-selling").shape_for(shape_name)
+    assert shape.metadata["pattern"].startswith(pattern)  # the model still has the lookahead
+    compiled = shapes.python_pattern(shape.metadata["pattern"])
+    assert compiled is not None
+    drawn = _examples(shapes.string_value(shape, location="uri"), count=20)
+    assert drawn and all(compiled.fullmatch(text) for text in drawn)
+
+
+def test_positive_lookarounds_are_removed_outside_classes_and_escapes() -> None:
+    from harness._shape_strategies import without_positive_lookarounds as strip
+
+    assert strip(r"(?=.{1,255}$)(arn:.*|x)") == r"(arn:.*|x)"
+    assert strip(r"(a|^(?=.{2,3}$)[0-9](?<=(b)))") == r"(a|^[0-9])"
+    assert strip(r"[(?=]\(?=b(?!c)") == r"[(?=]\(?=b(?!c)"
+    assert strip(r"[]a(?=x)]b") == r"[]a(?=x)]b"
+
+
 # ----------------------------------------------------------------------------- whole-model sweep
 
 
