@@ -29,6 +29,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
+from botocore.useragent import UserAgentString
 
 from harness.exchange import HttpRequest, HttpResponse
 
@@ -64,8 +65,10 @@ _current = threading.local()  # (operation_model, context) of the call on this t
 def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
-    With ``sign=False`` requests are not signed while this layer is active: replay and the
-    synthetic backend need no credentials, and skipping SigV4 makes each call cheaper.
+    With ``sign=False`` the layer promises its requests never reach AWS (replay, the
+    synthetic backend): while it is active, requests are not signed, so no credentials are
+    needed, and botocore's user-agent string (a third of a replayed call's cost, and ignored
+    by matching) is a constant.
     Contexts nest; the innermost handler sees a request first.
     """
     layer = _Layer(handler, sign)
@@ -86,15 +89,18 @@ def _install() -> None:
     _originals["_do_get_response"] = Endpoint._do_get_response
     _originals["_send"] = Endpoint._send
     _originals["sign"] = RequestSigner.sign
+    _originals["to_string"] = UserAgentString.to_string
     Endpoint._do_get_response = _do_get_response
     Endpoint._send = _send
     RequestSigner.sign = _sign
+    UserAgentString.to_string = _user_agent
 
 
 def _uninstall() -> None:
     Endpoint._do_get_response = _originals.pop("_do_get_response")
     Endpoint._send = _originals.pop("_send")
     RequestSigner.sign = _originals.pop("sign")
+    UserAgentString.to_string = _originals.pop("to_string")
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
@@ -105,12 +111,24 @@ def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context
         _current.call = None
 
 
-def _sign(self: RequestSigner, *args: Any, **kwargs: Any) -> Any:
+def _offline() -> bool:
     with _lock:
-        unsigned = bool(_layers) and not all(layer.sign for layer in _layers)
-    if unsigned:
+        return bool(_layers) and not all(layer.sign for layer in _layers)
+
+
+def _sign(self: RequestSigner, *args: Any, **kwargs: Any) -> Any:
+    if _offline():
         return None
     return _originals["sign"](self, *args, **kwargs)
+
+
+OFFLINE_USER_AGENT = "botocore-harness/offline"
+
+
+def _user_agent(self: UserAgentString) -> str:
+    if _offline():
+        return OFFLINE_USER_AGENT
+    return str(_originals["to_string"](self))
 
 
 def _send(self: Endpoint, request: Any) -> AWSResponse:

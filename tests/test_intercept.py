@@ -89,3 +89,24 @@ def test_error_answers_raise_client_error() -> None:
         _client("xray").get_insight(InsightId=INSIGHT_ID)
     assert raised.value.response["Error"]["Code"] == "InvalidRequestException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_offline_layers_skip_signing_and_user_agent_but_recording_keeps_them() -> None:
+    from harness.intercept import OFFLINE_USER_AGENT
+
+    seen: list[Call] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        seen.append(call)
+        return wire.encode_response(call.service, call.operation, {"Insight": {}})
+
+    client = _client("xray")
+    with intercept(answer, sign=False):
+        client.get_insight(InsightId=INSIGHT_ID)
+    with intercept(answer, sign=True):
+        client.get_insight(InsightId=INSIGHT_ID)
+    offline, online = seen
+    assert offline.request.header("User-Agent") == OFFLINE_USER_AGENT
+    assert offline.request.header("Authorization") is None
+    assert "Botocore/" in (online.request.header("User-Agent") or "")
+    assert (online.request.header("Authorization") or "").startswith("AWS4-HMAC-SHA256")
