@@ -287,7 +287,8 @@ def test_readme_examples_run(pytester: pytest.Pytester) -> None:
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     start = readme.index("## Hypothesis strategies and paginator fuzzing")
-    section = readme[start : readme.index("\n## ", start + 1)]
+    end = readme.find("\n## ", start + 1)
+    section = readme[start : end if end != -1 else len(readme)]
     blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
     assert len(blocks) == 3
     for number, block in enumerate(blocks):
