@@ -12,11 +12,10 @@ the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded
 
 from __future__ import annotations
 
-import base64
+import functools
 import gzip
 import json
 import os
-import re
 import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -71,7 +70,7 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
             "permissions."
         ) from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -205,60 +204,31 @@ class _NotPlain(Exception):
     """The document uses YAML the fast path does not build; use the full loader."""
 
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
-# Plain scalars YAML 1.1 (PyYAML's safe loader) resolves to something other than str/int/float.
-_SPECIAL_PLAIN = re.compile(
-    r"[-+]?0[0-7_]+|[-+]?0[xob][0-9a-fA-F_]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
-    r"|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?|=|<<"
-)
-_PLAIN_CONSTANTS: dict[str, Any] = {
-    "": None,
-    "~": None,
-    "null": None,
-    "Null": None,
-    "NULL": None,
-    "yes": True,
-    "Yes": True,
-    "YES": True,
-    "on": True,
-    "On": True,
-    "ON": True,
-    "no": False,
-    "No": False,
-    "NO": False,
-    "off": False,
-    "Off": False,
-    "OFF": False,
-    "true": True,
-    "True": True,
-    "TRUE": True,
-    "false": False,
-    "False": False,
-    "FALSE": False,
-}
+# Plain scalars resolve exactly as PyYAML's safe loader resolves them (its own resolver and
+# constructors); the resolution of a text is cached, since keys repeat in every interaction.
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_tag(value: str) -> str:
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
     value = event.value
     tag = event.tag
-    if tag in (None, "!") and event.implicit[0]:  # a plain scalar: resolve as the safe loader
-        if value in _PLAIN_CONSTANTS:
-            return _PLAIN_CONSTANTS[value]
-        if _INT.fullmatch(value):
-            return int(value.replace("_", ""))
-        if _FLOAT.fullmatch(value):
-            return float(value.replace("_", ""))
-        if _SPECIAL_PLAIN.fullmatch(value):
-            raise _NotPlain  # octal, hex, sexagesimal, infinities, dates: leave them to PyYAML
+    if tag in (None, "!"):
+        # plain scalars resolve by their text; quoted and block scalars are strings
+        tag = _plain_tag(value) if event.implicit[0] else "tag:yaml.org,2002:str"
+    if tag == "tag:yaml.org,2002:str":
         return value
-    if tag in (None, "!", "tag:yaml.org,2002:str"):
-        return value
-    if tag == "tag:yaml.org,2002:binary":
-        return base64.decodebytes(value.encode("ascii"))
-    if tag == "tag:yaml.org,2002:int":
-        return int(value)
-    raise _NotPlain
+    if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        raise _NotPlain
+    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
+    if construct is None:
+        raise _NotPlain
+    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
 
 
 def _from_events(events: Iterable[yaml.Event]) -> Any:
