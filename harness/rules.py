@@ -366,6 +366,21 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _at_most_max_results(
+    ctx: RuleContext, member: str, default: int | None, what: str
+) -> Iterator[Violation]:
+    """A page holds no more items in ``member`` than MaxResults (or its documented default)."""
+    limit = ctx.request.get("MaxResults", default)
+    items = _list(ctx.response.get(member))
+    if _number(limit) and len(items) > limit:
+        yield ctx.fail(
+            f"/response/{member}",
+            f"{len(items)} {what}",
+            f"at most {limit} (MaxResults)",
+            f"more {what} than MaxResults",
+        )
+
+
 # --------------------------------------------------------------------------- schema (reference)
 
 _rule(
@@ -606,15 +621,7 @@ def _metric_non_zero(ctx: RuleContext) -> Iterator[Violation]:
     operations=(_METRIC,),
 )
 def _metric_max_results(ctx: RuleContext) -> Iterator[Violation]:
-    limit = ctx.request.get("MaxResults", METRIC_DEFAULT_MAX_RESULTS)
-    stamps = _list(ctx.response.get("Timestamps"))
-    if _number(limit) and len(stamps) > limit:
-        yield ctx.fail(
-            "/response/Timestamps",
-            f"{len(stamps)} data points",
-            f"at most {limit} (MaxResults)",
-            "more data points than MaxResults",
-        )
+    return _at_most_max_results(ctx, "Timestamps", METRIC_DEFAULT_MAX_RESULTS, "data points")
 
 
 @_rule(
@@ -782,15 +789,7 @@ def _insights_window(ctx: RuleContext) -> Iterator[Violation]:
     operations=(_INSIGHTS,),
 )
 def _insights_max(ctx: RuleContext) -> Iterator[Violation]:
-    limit = ctx.request.get("MaxResults", INSIGHTS_DEFAULT_MAX_RESULTS)
-    events = _list(ctx.response.get("Events"))
-    if _number(limit) and len(events) > limit:
-        yield ctx.fail(
-            "/response/Events",
-            f"{len(events)} events",
-            f"at most {limit} (MaxResults)",
-            "more events than MaxResults",
-        )
+    return _at_most_max_results(ctx, "Events", INSIGHTS_DEFAULT_MAX_RESULTS, "events")
 
 
 @_rule(
@@ -881,15 +880,8 @@ _IMPACT_DOC = (
     operations=(_EVENTS,),
 )
 def _events_max(ctx: RuleContext) -> Iterator[Violation]:
-    limit = ctx.request.get("MaxResults")
-    events = _list(ctx.response.get("InsightEvents"))
-    if _number(limit) and len(events) > limit:
-        yield ctx.fail(
-            "/response/InsightEvents",
-            f"{len(events)} events",
-            f"at most {limit} (MaxResults)",
-            "more insight events than MaxResults",
-        )
+    # GetInsightEvents documents no default page size: only a requested MaxResults binds.
+    return _at_most_max_results(ctx, "InsightEvents", None, "insight events")
 
 
 @_rule(
