@@ -253,8 +253,12 @@ class CassetteRecorder:
 
     # ------------------------------------------------------------------ save
 
-    def save(self) -> Path | None:
-        """Write the cassette if this run recorded anything; returns the path written."""
+    def save(self, extra_metadata: dict[str, Any] | None = None) -> Path | None:
+        """Write the cassette if this run recorded anything; returns the path written.
+
+        ``extra_metadata`` goes beside ours in the cassette's ``metadata`` (say how and where
+        it was recorded).
+        """
         if not self._recorded:
             return None
         pseudonyms = self.redactor.redaction.pseudonyms
@@ -264,7 +268,8 @@ class CassetteRecorder:
                 "pseudonyms": sorted(self.redactor.known) if pseudonyms else [],
                 "pseudonyms_applied": pseudonyms,
                 "recorded_with": f"botocore-harness {__version__}",
-            }
+            },
+            **(extra_metadata or {}),
         }
         return write_cassette(self.path, self._stored, metadata, self._tags)
 

@@ -2,10 +2,10 @@
 
 Real boto3 clients talk over loopback HTTP to a small scripted server that answers from the
 decoded request (``harness.wire``), so every answer is consistent with the documented rules
-(time windows, Period alignment, most recent first, NextToken chains). Each exchange is
-captured inside botocore's send path (``harness.intercept``) and written with
-``harness.cassette.write_cassette``. Credentials are obviously fake and the
-``Authorization`` header is stripped before writing.
+(time windows, Period alignment, most recent first, NextToken chains). The exchanges are
+recorded by the plugin's own recorder (``harness.recorder.CassetteRecorder``, record mode
+``all``), so the bundled cassettes are redacted exactly as a user's would be. Credentials are
+obviously fake.
 
 The cassettes hold valid exchanges of all five seed operations: successes, a paginated
 ListInsightsData chain, an ApiErrorRateInsight metric request, and a modeled error answer
@@ -28,17 +28,15 @@ import botocore
 from botocore.exceptions import ClientError
 
 from harness import wire
-from harness.cassette import write_cassette
-from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import LoopbackServer
-from harness.intercept import Call, Send, intercept
+from harness.recorder import CassetteRecorder
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 EVENT_ID = "a1b2c3d4-0000-4000-8000-000000000001"
 TRAIL = "arn:aws:cloudtrail:us-east-1:111122223333:trail/example-trail"
 FAKE_KEY_ID = "AKIAFAKEFAKEFAKEFAKE"
 FAKE_SECRET = "fake-secret-access-key-not-a-real-one"
-STRIPPED_HEADERS = ("authorization", "x-amz-security-token")
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "cassettes" / "seed"
 
 
@@ -185,30 +183,16 @@ def answer(request: HttpRequest) -> HttpResponse:
 
 
 @contextmanager
-def capture() -> Iterator[list[Exchange]]:
-    """Collect every botocore exchange in the block, with ``Authorization`` stripped."""
-    exchanges: list[Exchange] = []
+def recording(path: Path, metadata: dict[str, Any]) -> Iterator[CassetteRecorder]:
+    """Record every botocore exchange in the block into ``path`` with the plugin's recorder.
 
-    def handler(call: Call, send: Send) -> HttpResponse:
-        response = send()
-        headers = {
-            k: v for k, v in call.request.headers.items() if k.lower() not in STRIPPED_HEADERS
-        }
-        request = HttpRequest(call.request.method, call.request.url, headers, call.request.body)
-        exchanges.append(
-            Exchange(
-                service=call.service,
-                operation=call.operation,
-                request=request,
-                response=response,
-                source="recorded",
-                params=wire.decode_request(call.service, call.operation, request),
-            )
-        )
-        return response
-
-    with intercept(handler):
-        yield exchanges
+    The same recorder as ``@pytest.mark.aws_cassette`` in record mode ``all``: secrets
+    stripped and identifiers pseudonymized as for any user's cassette.
+    """
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        yield recorder
+    recorder.save(metadata)
 
 
 def _client(service: str, url: str) -> Any:
@@ -225,10 +209,20 @@ def record(out_dir: Path = DEFAULT_OUT) -> list[Path]:
     """Run the scenarios against the scripted server and write one cassette per service."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     hour = now.replace(minute=0, second=0)
-    written: list[Path] = []
+    metadata = {
+        "botocore": botocore.__version__,
+        "produced_by": "tests/make_bundled_cassettes.py",
+        "how": (
+            "Recorded by the harness recorder from real boto3 clients talking over loopback HTTP "
+            "to the project's scripted test server (harness.httpserver.LoopbackServer answering "
+            "through harness.wire). Fake credentials. Not AWS traffic."
+        ),
+        "recorded_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    paths = {name: out_dir / f"{name}.yaml" for name in ("cloudtrail", "xray", "internetmonitor")}
     with LoopbackServer(answer) as server:
         url = server.endpoint_url
-        with capture() as cloudtrail:
+        with recording(paths["cloudtrail"], metadata):
             ct = _client("cloudtrail", url)
             ct.list_insights_metric_data(
                 EventSource="s3.amazonaws.com",
@@ -269,29 +263,13 @@ def record(out_dir: Path = DEFAULT_OUT) -> list[Path]:
                 PaginationConfig={"PageSize": 2},
             ):
                 pass
-        with capture() as xray:
+        with recording(paths["xray"], metadata):
             xr = _client("xray", url)
             xr.get_insight(InsightId=INSIGHT_ID)
             xr.get_insight_events(InsightId=INSIGHT_ID, MaxResults=10)
-        with capture() as internetmonitor:
+        with recording(paths["internetmonitor"], metadata):
             _client("internetmonitor", url).get_internet_event(EventId=EVENT_ID)
-    metadata = {
-        "botocore": botocore.__version__,
-        "produced_by": "tests/make_bundled_cassettes.py",
-        "how": (
-            "Recorded from real boto3 clients talking over loopback HTTP to the project's "
-            "scripted test server (harness.httpserver.LoopbackServer answering through "
-            "harness.wire). Fake credentials; Authorization headers stripped. Not AWS traffic."
-        ),
-        "recorded_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    for name, exchanges in (
-        ("cloudtrail", cloudtrail),
-        ("xray", xray),
-        ("internetmonitor", internetmonitor),
-    ):
-        written.append(write_cassette(out_dir / f"{name}.yaml", exchanges, metadata))
-    return written
+    return list(paths.values())
 
 
 def main(argv: list[str] | None = None) -> int:
