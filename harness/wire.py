@@ -342,6 +342,18 @@ def _decode_payload(member: Shape, name: str, body: bytes) -> dict[str, Any]:
     return {name: body.decode("utf-8", "replace")}
 
 
+def _encode_payload(member: Shape | None, value: Any) -> bytes:
+    """The body of a payload member: JSON for a structure, raw bytes for a blob, else text.
+
+    The inverse of ``_decode_payload``: a blob travels base64-encoded in wire form.
+    """
+    if isinstance(value, dict):
+        return _dump(value)
+    if member is not None and member.type_name == "blob":
+        return base64.b64decode(value)
+    return str(value).encode()
+
+
 def _from_text(shape: Shape, text: str, location: str) -> Any:
     """Convert a member carried as text (URI, query, header) to its JSON type."""
     kind = shape.type_name
@@ -483,7 +495,7 @@ def encode_request(
         elif location == "headers":
             headers.update({wire_name + k: str(v) for k, v in value.items()})
         elif shape is not None and shape.serialization.get("payload") == name:
-            raw_body = _dump(value) if isinstance(value, dict) else str(value).encode()
+            raw_body = _encode_payload(member, value)
         else:
             body[name] = value
     qs = "&".join(
@@ -521,7 +533,7 @@ def encode_response(
         elif location == "statusCode":
             code = int(value)
         elif shape.serialization.get("payload") == name:
-            raw_body = _dump(value) if isinstance(value, dict) else str(value).encode()
+            raw_body = _encode_payload(member, value)
         else:
             body[name] = value
     return HttpResponse(code, headers, raw_body if raw_body is not None else _dump(body))

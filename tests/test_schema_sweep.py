@@ -16,14 +16,13 @@ from __future__ import annotations
 import base64
 import datetime
 import functools
-import json
 import re
 import string
-import urllib.parse
 import zlib
 from typing import Any
 
 import pytest
+from botocore.awsrequest import create_request_object, prepare_request_dict
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, Phase, find, settings
@@ -32,6 +31,8 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from jsonschema import Draft202012Validator
 
 from harness import models, schemagen
+from harness import wire as harness_wire
+from harness.exchange import HttpRequest
 
 JSON = dict[str, Any]
 
@@ -184,111 +185,6 @@ def _distinct_keys(key_shape: Any, count: int) -> list[str]:
 # -- the serialized request, decoded into wire form ---------------------------------------
 
 
-def _convert(text: str, shape: Any, location: str) -> Any:
-    kind = shape.type_name
-    if kind in ("integer", "long"):
-        return int(text)
-    if kind in ("float", "double"):
-        return float(text)
-    if kind == "boolean":
-        return text == "true"
-    if kind == "timestamp":
-        default = "rfc822" if location == "header" else "iso8601"
-        fmt = shape.serialization.get("timestampFormat", default)
-        if fmt == "unixTimestamp":
-            number = float(text)
-            return int(number) if number.is_integer() else number
-    return text
-
-
-def _split_header_list(value: str) -> list[str]:
-    items, current, quoted, i = [], "", False, 0
-    while i < len(value):
-        c = value[i]
-        if c == "\\" and quoted and i + 1 < len(value):
-            current += value[i + 1]
-            i += 2
-            continue
-        if c == '"':
-            quoted = not quoted
-        elif c == "," and not quoted:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += c
-        i += 1
-    items.append(current.strip())
-    return items
-
-
-def decode_request(request: JSON, op: Any, protocol: str) -> JSON:
-    """Wire form of a request botocore serialized: body JSON plus URI/query/header members."""
-    shape = op.input_shape
-    body = request["body"]
-    if isinstance(body, str):
-        body = body.encode()
-    if protocol == "json" or shape is None:
-        return json.loads(body) if body else {}
-    wire: JSON = {}
-    members = shape.members
-    payload = shape.serialization.get("payload")
-    # URI labels
-    template = op.http["requestUri"].split("?")[0]
-    path = request["url_path"].split("?")[0]
-    labels = [label.rstrip("+") for label in re.findall(r"\{(.*?)\}", template)]
-    regex = "^" + re.sub(
-        r"\\\{.*?(\\\+)?\\\}",
-        lambda m: "(.+)" if m.group(1) else "([^/]+)",
-        re.escape(template),
-    )
-    match = re.match(regex + "$", path)
-    assert match, f"{path} does not match {template}"
-    uri_values = dict(zip(labels, match.groups(), strict=True))
-    query = dict(request.get("query_string") or {})
-    headers = {k.lower(): v for k, v in request["headers"].items()}
-    for name, member in members.items():
-        location = member.serialization.get("location")
-        loc_name = member.serialization.get("name", name)
-        if location == "uri":
-            wire[name] = _convert(urllib.parse.unquote(uri_values[loc_name]), member, location)
-        elif location == "querystring" and member.type_name != "map" and loc_name in query:
-            raw = query.pop(loc_name)
-            if member.type_name == "list":
-                wire[name] = [_convert(v, member.member, location) for v in raw]
-            else:
-                wire[name] = _convert(raw, member, location)
-        elif location == "header" and loc_name.lower() in headers:
-            raw = headers[loc_name.lower()]
-            if member.type_name == "list":
-                wire[name] = [_convert(v, member.member, location) for v in _split_header_list(raw)]
-            else:
-                wire[name] = _convert(raw, member, location)
-        elif location == "headers":
-            prefix = loc_name.lower()
-            found = {k[len(prefix) :]: v for k, v in headers.items() if k.startswith(prefix)}
-            if found:
-                wire[name] = found
-    for name, member in members.items():
-        location = member.serialization.get("location")
-        if location == "querystring" and member.type_name == "map" and query:
-            wire[name] = query
-    if payload:
-        member = members[payload]
-        if member.type_name == "structure":
-            if body:
-                wire[payload] = json.loads(body)
-        elif body:
-            wire[payload] = (
-                base64.b64encode(body).decode() if member.type_name == "blob" else body.decode()
-            )
-    elif body:
-        wire.update(json.loads(body))
-    return wire
-
-
-# -- wire values from a schema ------------------------------------------------------------
-
-
 def _resolve(schema: JSON, root: JSON) -> JSON:
     while "$ref" in schema:
         schema = root["$defs"][schema["$ref"].rsplit("/", 1)[1]]
@@ -382,46 +278,6 @@ def _build_object(schema: JSON, root: JSON, depth: int) -> JSON:
     return out
 
 
-def encode_response(wire: JSON, schema: JSON, protocol: str) -> JSON:
-    """The HTTP response botocore would receive for ``wire`` (inverse of the decoder)."""
-    if protocol == "json":
-        return {"status_code": 200, "headers": {}, "body": json.dumps(wire).encode()}
-    status = int(schema.get("x-botocore", {}).get("responseCode", 200))
-    headers: dict[str, str] = {}
-    body_obj: JSON = {}
-    body: bytes | None = None
-    props = schema.get("properties", {})
-    for key, value in wire.items():
-        prop = props[key]
-        location = prop.get("x-aws-location")
-        if location == "statusCode":
-            status = value
-        elif location == "header":
-            items = value if isinstance(value, list) else [value]
-            headers[prop["x-aws-location-name"]] = ",".join(_header_text(v) for v in items)
-        elif location == "headers":
-            for suffix, text in value.items():
-                headers[prop["x-aws-location-name"] + suffix] = text
-        elif prop.get("x-aws-payload"):
-            if isinstance(value, dict):
-                body = json.dumps(value).encode()
-            elif _resolve(prop, schema).get("contentEncoding") == "base64":
-                body = base64.b64decode(value)
-            else:
-                body = value.encode()
-        else:
-            body_obj[key] = value
-    if body is None:
-        body = json.dumps(body_obj).encode()
-    return {"status_code": status, "headers": headers, "body": body}
-
-
-def _header_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 # -- the sweep ------------------------------------------------------------------------------
 
 
@@ -460,7 +316,16 @@ def check_input(service: str, operation: str) -> None:
     schema, _ = _schemas(service, operation)
     params = build_params(op.input_shape) if op.input_shape is not None else {}
     request = _serializer(protocol).serialize_to_request(params, op)
-    wire = decode_request(request, op, protocol)
+    prepare_request_dict(request, endpoint_url="https://example.amazonaws.com")
+    prepared = create_request_object(request).prepare()
+    body = prepared.body or b""
+    http = HttpRequest(
+        prepared.method,
+        prepared.url,
+        dict(prepared.headers.items()),
+        body.encode() if isinstance(body, str) else bytes(body),
+    )
+    wire = harness_wire.decode_request(service, operation, http)
     errors = sorted(Draft202012Validator(schema).iter_errors(wire), key=str)
     assert not errors, (
         f"{service}:{operation} input wire form rejected by its schema: "
@@ -478,7 +343,8 @@ def check_output(service: str, operation: str) -> None:
     wire = build_wire(schema, schema)
     errors = list(Draft202012Validator(schema).iter_errors(wire))
     assert not errors, f"builder made an invalid instance: {errors[0].message}"
-    response = encode_response(wire, schema, protocol)
+    encoded = harness_wire.encode_response(service, operation, wire)
+    response = {"status_code": encoded.status, "headers": encoded.headers, "body": encoded.body}
     parsed = create_parser(protocol).parse(response, op.output_shape)
     members = op.output_shape.members if op.output_shape is not None else {}
     assert "Error" not in parsed or "Error" in members, (

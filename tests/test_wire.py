@@ -203,3 +203,12 @@ def test_jsonvalue_headers_are_base64_json_as_botocore_sends_and_parses_them() -
             botName="bot", botAlias="alias", userId="user-1"
         )
     assert {k: got[k] for k in session} == session
+
+
+def test_blob_payloads_travel_raw_and_read_back_as_base64() -> None:
+    import base64
+
+    wire_form = {"Payload": base64.b64encode(b"\x00raw bytes").decode(), "StatusCode": 200}
+    response = wire.encode_response("lambda", "Invoke", wire_form)
+    assert response.body == b"\x00raw bytes"
+    assert wire.decode_response("lambda", "Invoke", response) == wire_form
