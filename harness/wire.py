@@ -206,7 +206,13 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
                 wire[name] = _from_text(member, unquote(path_match.group(group)), "uri")
         elif location == "querystring":
             if member.type_name == "map":
-                rest = {k: v[-1] for k, v in query.items() if not _claimed_query(shape, k)}
+                # a map of lists keeps every value of a repeated key; a map of strings the last
+                many = member.value.type_name == "list"
+                rest = {
+                    k: (v if many else v[-1])
+                    for k, v in query.items()
+                    if not _claimed_query(shape, k)
+                }
                 if rest:
                     wire[name] = rest
             elif wire_name in query:
