@@ -130,7 +130,7 @@ class _CaseInsensitive(dict[str, str]):
     def __getitem__(self, key: str) -> str:
         return str(self._headers[key])
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return self._headers.get(key, default)
 
     def __contains__(self, key: object) -> bool:
