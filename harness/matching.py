@@ -7,6 +7,10 @@ signatures, dates, invocation ids, user agents, the order of JSON keys, the host
 which ``X-Amz-Target`` form a json-protocol request used (the target only selects the
 operation). The client region takes part only when region matching is on.
 
+Values botocore generates itself take no part: members with the ``idempotencyToken`` trait
+(a fresh UUID per call unless the code passes one) are left out of the match key, so a
+``CreateSecret`` recorded yesterday replays today; miss reports still show them.
+
 The ``MatchIndex`` maps a canonical key to the recorded exchanges with that key, in recorded
 order: a lookup is one dict access whatever the cassette size, and identical requests (a
 throttled call and its retry, a polled resource) replay in the order they were recorded.
@@ -14,6 +18,7 @@ throttled call and its retry, a polled resource) replay in the order they were r
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import deque
@@ -22,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.exchange import Exchange, HttpRequest
-from harness.models import SUPPORTED_PROTOCOLS, service_model
+from harness.models import operation_model, service_model
+from harness.protocols import CODECS, protocol_of
 from harness.wire import WireError, decode_request
 
 Key = tuple[str, ...]
@@ -31,8 +37,8 @@ _REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
 
 
 def supports(service: str) -> bool:
-    """True when requests of ``service`` can be matched by parameters (json, rest-json)."""
-    return str(service_model(service).protocol) in SUPPORTED_PROTOCOLS
+    """True when requests of ``service`` can be matched by parameters (a codec reads them)."""
+    return protocol_of(service_model(service)) in CODECS
 
 
 def request_params(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
@@ -51,10 +57,34 @@ def canonical(params: dict[str, Any]) -> str:
 def match_key(
     service: str, operation: str, params: dict[str, Any], region: str | None = None
 ) -> Key:
-    """The index key of a request: service, operation, canonical parameters (and region)."""
+    """The index key of a request: service, operation, canonical parameters (and region).
+
+    Members botocore generates (``idempotencyToken``) are left out.
+    """
+    text = canonical(without_generated(service, operation, params))
     if region is None:
-        return (service, operation, canonical(params))
-    return (service, operation, canonical(params), region)
+        return (service, operation, text)
+    return (service, operation, text, region)
+
+
+def without_generated(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` without the members whose value botocore generates (idempotency tokens)."""
+    names = _generated_members(service, operation)
+    if not names or not any(name in params for name in names):
+        return params
+    return {k: v for k, v in params.items() if k not in names}
+
+
+@functools.cache
+def _generated_members(service: str, operation: str) -> frozenset[str]:
+    shape = operation_model(service, operation).input_shape
+    if shape is None:
+        return frozenset()
+    found: set[str] = set()
+    for name, member in shape.members.items():
+        if member.metadata.get("idempotencyToken"):
+            found.update({name, str(member.serialization.get("name") or name)})
+    return frozenset(found)
 
 
 def region_of(url: str) -> str | None:

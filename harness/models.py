@@ -16,6 +16,7 @@ import botocore.loaders
 import botocore.session
 
 from harness.errors import HarnessUsageError, UnsupportedProtocolError, did_you_mean
+from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel
@@ -65,16 +66,16 @@ def service_model(service: str) -> ServiceModel:
 
 def protocol(service: str) -> str:
     """The wire protocol botocore uses for ``service`` (``json``, ``rest-json``, ...)."""
-    return str(service_model(service).protocol)
+    return str(protocol_of(service_model(service)))
 
 
 def require_supported(service: str) -> ServiceModel:
     """Return the model of ``service``, or raise if its protocol is not supported yet."""
     model = service_model(service)
-    if model.protocol not in SUPPORTED_PROTOCOLS:
+    if protocol_of(model) not in SUPPORTED_PROTOCOLS:
         raise UnsupportedProtocolError(
-            f"Service {service!r} speaks the {model.protocol!r} protocol, which botocore-harness "
-            f"does not support yet (supported: {', '.join(SUPPORTED_PROTOCOLS)}). Pick a json "
+            f"Service {service!r} speaks the {protocol_of(model)!r} protocol, which "
+            f"botocore-harness's schemas and contract checks do not support yet (supported: {', '.join(SUPPORTED_PROTOCOLS)}). Pick a json "
             "or rest-json service, or open an issue asking for this protocol."
         )
     return model
@@ -83,7 +84,9 @@ def require_supported(service: str) -> ServiceModel:
 def supported_services() -> tuple[str, ...]:
     """Every installed service whose protocol the harness supports."""
     return tuple(
-        name for name in available_services() if service_model(name).protocol in SUPPORTED_PROTOCOLS
+        name
+        for name in available_services()
+        if protocol_of(service_model(name)) in SUPPORTED_PROTOCOLS
     )
 
 

@@ -50,6 +50,7 @@ from harness.errors import HarnessAssertionError, HarnessError
 from harness.exchange import HttpResponse
 from harness.intercept import Call, Send, intercept
 from harness.models import operation_label, operation_model, require_supported, service_model
+from harness.protocols import protocol_of
 from harness.strategies import StrategyArgumentError, validation_error
 
 if TYPE_CHECKING:
@@ -379,7 +380,7 @@ class PageServer:
     ) -> dict[str, Any]:
         pagination = self.plan.pagination
         op = operation_model(pagination.service, pagination.operation)
-        protocol = op.service_model.protocol
+        protocol = protocol_of(op.service_model)
         members = op.output_shape.members
         python: dict[str, Any] = {}
         for index, name in enumerate(pagination.result_keys):

@@ -38,8 +38,8 @@ from harness.matching import (
     request_params,
     supports,
 )
-from harness.models import botocore_version
-from harness.redaction import Redaction, Redactor, is_credential_traffic
+from harness.models import botocore_version, operation_model
+from harness.redaction import REDACTION_VERSION, Redaction, Redactor, is_credential_traffic
 from harness.wire import decode_error
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
@@ -120,6 +120,7 @@ class CassetteRecorder:
         self._recorded = 0
         self._lock = threading.Lock()
         self._label = str(self.path)
+        self._recorded_key_id: str | None = None
         if self.existed and self.record_mode != "all":
             cassette = read_cassette(self.path)
             self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
@@ -159,8 +160,14 @@ class CassetteRecorder:
         """
         info = (metadata or {}).get("harness")
         info = info if isinstance(info, dict) else {}
-        redacted = bool(info.get("pseudonyms_applied")) and self.redactor.redaction.pseudonyms
+        redacted = (
+            info.get("redaction") == REDACTION_VERSION
+            and bool(info.get("pseudonyms_applied"))
+            and self.redactor.redaction.pseudonyms
+        )
         self.redactor.known.update(str(p) for p in info.get("pseudonyms") or [])
+        if info.get("key_id"):
+            self._recorded_key_id = str(info["key_id"])
         tags = list(tags)
         for exchange in exchanges:
             position = len(self._stored)
@@ -186,10 +193,13 @@ class CassetteRecorder:
     def handler(self, call: Call, send: Send) -> HttpResponse:
         """The ``intercept`` handler: replay from the index, or record from the network."""
         if not supports(call.service):
-            return self._pass_through(call, send, "its protocol cannot be matched")
+            return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
         if is_credential_traffic(call.service, call.operation):
             return self._pass_through(call, send, "credential traffic is never recorded")
-        params = self.redactor.data(request_params(call.service, call.operation, call.request))
+        # The live request goes through the same redaction as the recorded one did, so both
+        # sides of the match hold the same pseudonyms and placeholders.
+        redacted = self.redactor.request(call.request, call.operation_model)
+        params = request_params(call.service, call.operation, redacted)
         if self.record_mode != "all":
             with self._lock:
                 found = self.index.take(call.service, call.operation, params, call.region)
@@ -233,8 +243,9 @@ class CassetteRecorder:
         return send()
 
     def _redacted(self, exchange: Exchange, request: HttpRequest, response: Any) -> Exchange:
-        request = self.redactor.request(request)
-        clean = self.redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS))
+        model = operation_model(exchange.service, exchange.operation)
+        request = self.redactor.request(request, model)
+        clean = self.redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS), model)
         return Exchange(
             exchange.service,
             exchange.operation,
@@ -267,6 +278,8 @@ class CassetteRecorder:
                 "botocore": botocore_version(),
                 "pseudonyms": sorted(self.redactor.known) if pseudonyms else [],
                 "pseudonyms_applied": pseudonyms,
+                "redaction": REDACTION_VERSION,
+                "key_id": self.redactor.key_id if pseudonyms else None,
                 "recorded_with": f"botocore-harness {__version__}",
             },
             **(extra_metadata or {}),
@@ -290,12 +303,26 @@ class CassetteRecorder:
             else:
                 near = self.index.closest(call.service, call.operation, params, call.region)
                 lines += _describe_near(near, label)
+                lines += self._key_note()
         mode = "once" if not self.existed else "new_episodes"
         if self._rerecord_command is not None:
             lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
         miss = CassetteMiss("\n".join(lines))
         self.misses.append(miss)
         return miss
+
+    def _key_note(self) -> list[str]:
+        recorded = self._recorded_key_id
+        if not recorded or not self.redactor.redaction.pseudonyms:
+            return []
+        current = self.redactor.key_id
+        if recorded == current:
+            return []
+        return [
+            f"Note: this cassette was recorded with redaction key {recorded}, this run uses "
+            f"{current}: account ids and access key ids in your requests get other pseudonyms. "
+            "Share the recording key through HARNESS_REDACTION_KEY (README, 'Secrets')."
+        ]
 
 
 def _describe_near(near: list[Near], label: str) -> list[str]:

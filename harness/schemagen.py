@@ -30,6 +30,7 @@ from typing import Any
 
 from harness import models, overlays
 from harness.errors import HarnessUsageError, did_you_mean
+from harness.protocols import protocol_of
 
 __all__ = [
     "BASE64_PATTERN",
@@ -552,7 +553,7 @@ class _Generator:
     """Builds one standalone schema; collects the ``$defs`` its references need."""
 
     def __init__(self, service_model: Any) -> None:
-        self.protocol = str(service_model.protocol)
+        self.protocol = str(protocol_of(service_model))
         self.defs: dict[str, JSON] = {}
 
     # Named aggregates go to $defs so recursive shapes terminate.
@@ -717,12 +718,12 @@ def _metadata(service: str, direction: str, **extra: Any) -> JSON:
     model = models.service_model(service)
     meta: JSON = {
         "service": service,
-        "protocol": model.protocol,
+        "protocol": protocol_of(model),
         "apiVersion": model.api_version,
         "direction": direction,
         "botocoreVersion": models.botocore_version(),
     }
-    if model.protocol == "json":
+    if protocol_of(model) == "json":
         meta["jsonVersion"] = model.metadata.get("jsonVersion", "1.0")
         meta["targetPrefix"] = model.metadata.get("targetPrefix")
     meta.update({k: v for k, v in extra.items() if v is not None})

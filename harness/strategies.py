@@ -46,6 +46,7 @@ from harness import rules, wire
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpResponse
 from harness.models import operation_label, operation_model, require_supported
+from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
@@ -362,7 +363,7 @@ def responses(
     output = op.output_shape
     if output is None:
         return st.just({})
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
     seeded = seeds.RESPONSES.get(_seed_key(op))
     python: SearchStrategy[dict[str, Any]]
     if seeded is not None:
@@ -407,7 +408,7 @@ def error_responses(service: str, operation: str) -> SearchStrategy[ErrorRespons
             f"{operation_label(service, operation)} models no errors; error_responses() has "
             "nothing to draw from."
         )
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
 
     def build(shape: Shape) -> SearchStrategy[ErrorResponse]:
         code = shape.error_code or shape.name

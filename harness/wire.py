@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import SEED_OPERATIONS, operation_model, require_supported, service_model
+from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
     from botocore.model import Shape, StructureShape
@@ -61,7 +62,7 @@ def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
     routes = []
     for service in services:
         model = require_supported(service)
-        if model.protocol != "rest-json":
+        if protocol_of(model) != "rest-json":
             continue
         for name in model.operation_names:
             http = model.operation_model(name).http
@@ -106,7 +107,7 @@ def _json_targets(services: tuple[str, ...]) -> dict[str, str]:
     for service in services:
         model = service_model(service)
         prefix = model.metadata.get("targetPrefix")
-        if model.protocol == "json" and prefix:
+        if protocol_of(model) == "json" and prefix:
             targets[prefix] = service
             targets[prefix.rsplit(".", 1)[-1]] = service
     return targets
@@ -186,7 +187,10 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
     shape = op.input_shape
     if shape is None:
         return {}
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
+    if protocol not in JSON_CONTENT_TYPES:
+        # Other protocols have no JSON wire form: their codec's parameters, as JSON data.
+        return _decoded_by_codec(op, request)
     if protocol == "json":
         return _json_object(request.body, f"the body of a {service}:{operation} request")
     split = urlsplit(request.url)
@@ -234,6 +238,17 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
     return wire
 
 
+def _decoded_by_codec(op: Any, request: HttpRequest) -> dict[str, Any]:
+    from harness import protocols
+
+    try:
+        return dict(protocols.to_data(protocols.decode_request(op, request)))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:  # codecs raise on bad input
+        raise WireError(
+            f"Cannot read a {op.service_model.service_name}:{op.name} request: {exc}."
+        ) from None
+
+
 def _read_header_member(
     wire: dict[str, Any],
     name: str,
@@ -268,7 +283,7 @@ def decode_response(service: str, operation: str, response: HttpResponse) -> dic
     shape = op.output_shape
     if shape is None:
         return {}
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
     if protocol == "json":
         return _json_object(response.body, f"the body of a {service}:{operation} response")
     wire: dict[str, Any] = {}
@@ -312,7 +327,7 @@ def decode_error(service: str, response: HttpResponse) -> ErrorInfo:
     except ValueError:
         body = {}
     code: str | None = None
-    if service_model(service).protocol == "rest-json":
+    if protocol_of(service_model(service)) == "rest-json":
         code = response.header("x-amzn-ErrorType") or body.get("code") or body.get("Code")
     if not code:
         code = body.get("__type") or str(response.status)
@@ -466,7 +481,7 @@ def encode_request(
 ) -> HttpRequest:
     """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``."""
     op = operation_model(service, operation)
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
     headers = {"Content-Type": JSON_CONTENT_TYPES[protocol]}
     if protocol == "json":
         headers["X-Amz-Target"] = f"{op.service_model.metadata['targetPrefix']}.{operation}"
@@ -518,7 +533,7 @@ def encode_response(
 ) -> HttpResponse:
     """Write a wire-form output as the HTTP response the service would send."""
     op = operation_model(service, operation)
-    protocol = op.service_model.protocol
+    protocol = protocol_of(op.service_model)
     headers = _base_headers(protocol)
     code = status or int(op.http.get("responseCode", 200))
     shape = op.output_shape
@@ -569,13 +584,13 @@ def encode_error(
     (``message`` for Internet Monitor, ``Message`` for X-Ray).
     """
     model = service_model(service)
-    headers = _base_headers(model.protocol)
+    headers = _base_headers(protocol_of(model))
     key = "Message"
     for shape in model.error_shapes:
         if shape.name == code and "message" in shape.members:
             key = "message"
     body: dict[str, Any] = {key: message, **(extra or {})}
-    if model.protocol == "json":
+    if protocol_of(model) == "json":
         body["__type"] = code
     else:
         headers["x-amzn-ErrorType"] = code

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import re
+from typing import Any
+
+import pytest
 
 import boto3
 from server import ACCOUNT_ID, BODY_ACCESS_KEY, BODY_SECRET, BODY_TOKEN, sentinel_event
 
 from harness.exchange import HttpRequest, HttpResponse
+from harness import pseudonyms
 from harness.httpserver import LoopbackServer
+from harness.models import operation_model
 from harness.recorder import CassetteRecorder
 from harness.redaction import Redaction, Redactor, Rule, is_credential_traffic
 
@@ -37,7 +43,7 @@ def test_identifiers_get_stable_same_shape_pseudonyms() -> None:
     redactor = Redactor()
     arn = f"arn:aws:iam::{ACCOUNT_ID}:role/x"
     once, twice = redactor.text(arn), Redactor().text(arn)
-    assert once == twice != arn  # one value, one pseudonym, on every machine
+    assert once == twice != arn  # one value, one pseudonym, for one redaction key
     assert re.fullmatch(r"arn:aws:iam::\d{12}:role/x", once)
     key = redactor.text(BODY_ACCESS_KEY)
     assert key.startswith("ASIA") and len(key) == 20 and key != BODY_ACCESS_KEY
@@ -55,7 +61,8 @@ def test_secrets_inside_json_and_inside_cloudtrail_event_strings() -> None:
         assert secret not in text
     event = json.loads(json.loads(text)["Events"][0]["CloudTrailEvent"])
     assert event["userIdentity"]["accountId"] == redactor.text(ACCOUNT_ID)
-    assert len(event["responseElements"]["credentials"]["secretAccessKey"]) == len(BODY_SECRET)
+    # a secret keeps nothing of the original, not even its length
+    assert event["responseElements"]["credentials"]["secretAccessKey"] == "REDACTED"
 
 
 def test_xml_secrets_are_replaced() -> None:
@@ -79,7 +86,7 @@ def test_user_rules_extend_the_defaults() -> None:
     redactor = Redactor(redaction)
     assert redactor.data({"note": "see TICKET-42", "apiKey": "k"}) == {
         "note": "see TICKET-0",
-        "apiKey": redactor.pseudonym("k"),
+        "apiKey": "REDACTED",
     }
     assert redactor.headers({"X-Custom-Auth": "s", "A": "b"}) == {"A": "b"}
     assert redactor.text(ACCOUNT_ID) != ACCOUNT_ID  # defaults still apply
@@ -110,3 +117,153 @@ def test_credential_provider_traffic_is_never_recorded(tmp_path) -> None:  # typ
         got = sso.get_role_credentials(roleName="r", accountId=ACCOUNT_ID, accessToken="t")
     assert got["roleCredentials"]["secretAccessKey"] == BODY_SECRET  # the code still gets them
     assert recorder.save() is None and not path.exists()
+
+
+# --------------------------------------------------------------------------- issue 8
+
+
+def keyed(key: bytes = b"k" * 32) -> Redactor:
+    return Redactor(Redaction(key=key))
+
+
+def test_pseudonyms_depend_on_the_project_key_not_on_the_value_alone() -> None:
+    arn = f"arn:aws:iam::{ACCOUNT_ID}:role/x"
+    one, other = keyed(b"a" * 32).text(arn), keyed(b"b" * 32).text(arn)
+    assert one != other and ACCOUNT_ID not in one and ACCOUNT_ID not in other
+    assert keyed(b"a" * 32).text(arn) == one
+    assert keyed(b"a" * 32).key_id != keyed(b"b" * 32).key_id
+
+
+def test_the_key_comes_from_the_environment_or_a_private_file(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(pseudonyms.ENV_VAR, raising=False)
+    path = tmp_path / "cache" / "redaction.key"
+    first = pseudonyms.load_key(path)
+    assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert pseudonyms.load_key(path) == first and len(first) == 64
+    monkeypatch.setenv(pseudonyms.ENV_VAR, "shared-ci-key")
+    assert pseudonyms.load_key(path) == b"shared-ci-key"
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "direction", "body", "secret"),
+    [
+        (
+            "secretsmanager",
+            "GetSecretValue",
+            "output",
+            {"Name": "db", "SecretString": '{"username": "admin", "password": "SENTINEL-1"}'},
+            "SENTINEL-1",
+        ),
+        ("ssm", "GetParameter", "output", {"Parameter": {"Value": "SENTINEL-2"}}, "SENTINEL-2"),
+        (
+            "lambda",
+            "CreateFunction",
+            "input",
+            {"FunctionName": "f", "Environment": {"Variables": {"DB_PASSWORD": "SENTINEL-3"}}},
+            "SENTINEL-3",
+        ),
+        (
+            "cognito-idp",
+            "InitiateAuth",
+            "output",
+            {"AuthenticationResult": {"IdToken": "SENTINEL-4", "RefreshToken": "SENTINEL-5"}},
+            "SENTINEL-4",
+        ),
+        ("kms", "Decrypt", "output", {"Plaintext": "U0VOVElORUwtNg=="}, "U0VOVElORUwtNg=="),
+    ],
+)
+def test_sensitive_members_of_the_model_are_scrubbed_in_json(
+    service: str, operation: str, direction: str, body: dict[str, Any], secret: str
+) -> None:
+    op = operation_model(service, operation)
+    text = keyed().body(json.dumps(body).encode(), op, direction).decode()
+    assert secret not in text
+    assert "REDACTED" in text or "UkVEQUNURUQ=" in text  # base64 of REDACTED for blobs
+
+
+def test_a_json_secret_keeps_its_structure_so_code_can_parse_it() -> None:
+    op = operation_model("secretsmanager", "GetSecretValue")
+    body = {"SecretString": json.dumps({"username": "admin", "password": "pw", "port": 5432})}
+    out = json.loads(keyed().body(json.dumps(body).encode(), op, "output"))
+    assert json.loads(out["SecretString"]) == {
+        "username": "REDACTED",
+        "password": "REDACTED",
+        "port": 0,
+    }
+
+
+def test_sensitive_members_in_xml_form_bodies_and_headers() -> None:
+    redactor = keyed()
+    iam = operation_model("iam", "CreateLoginProfile")
+    form = b"Action=CreateLoginProfile&UserName=bob&Password=SENTINEL-7&Version=2010-05-08"
+    out = redactor.body(form, iam, "input", "application/x-www-form-urlencoded")
+    assert b"SENTINEL-7" not in out and b"UserName=bob" in out
+    rds = operation_model("rds", "CreateDBInstance")
+    xml = (
+        b"<CreateDBInstanceResponse><CreateDBInstanceResult><DBInstance>"
+        b"<MasterUsername>admin</MasterUsername><MasterUserPassword>SENTINEL-8</MasterUserPassword>"
+        b"</DBInstance></CreateDBInstanceResult></CreateDBInstanceResponse>"
+    )
+    form = b"Action=CreateDBInstance&MasterUserPassword=SENTINEL-9&Version=2014-10-31"
+    assert b"SENTINEL-9" not in redactor.body(
+        form, rds, "input", "application/x-www-form-urlencoded"
+    )
+    assert b"SENTINEL-8" not in redactor.body(xml, rds, "output")
+    s3 = operation_model("s3", "PutObject")
+    headers = redactor.headers(
+        {"x-amz-server-side-encryption-customer-key": "SENTINEL-10", "x-amz-meta-a": "b"}, s3
+    )
+    assert headers == {"x-amz-server-side-encryption-customer-key": "REDACTED", "x-amz-meta-a": "b"}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["X-Amz-SSO_bearer_token", "x-amz-security-token", "X-Api-Key", "x-my-session-token", "Cookie"],
+)
+def test_credential_headers_are_dropped(header: str) -> None:
+    assert keyed().headers({header: "SENTINEL", "Content-Type": "x"}) == {"Content-Type": "x"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"Url": "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=SENTINEL&X-Amz-Signature=SENTINEL"}',
+        "https://b.s3.amazonaws.com/k?AWSAccessKeyId=SENTINEL&Signature=SENTINEL&Expires=1",
+        "https%3A%2F%2Fb%2Fk%3FX-Amz-Credential%3DSENTINEL%26X-Amz-Signature%3DSENTINEL",
+        "The request signature we calculated does not match. String to sign was 'SENTINEL-SIGN'",
+        "postgres://app:SENTINEL@db.example:5432/app",
+        "Server=db;Database=x;User Id=app;Password=SENTINEL;",
+        "Authorization: Bearer SENTINELTOKEN123",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTRU5USU5FTCJ9.SENTINELsig",
+        "-----BEGIN RSA PRIVATE KEY-----\nSENTINEL\n-----END RSA PRIVATE KEY-----",
+    ],
+)
+def test_what_the_model_cannot_know_is_removed_from_any_text(text: str) -> None:
+    assert "SENTINEL" not in keyed().text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"my-logs-{ACCOUNT_ID}-us-east-1",
+        f"{ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com",
+        "9876-5432-1098",
+        f"arn:aws:s3:::bucket-{ACCOUNT_ID}",
+    ],
+)
+def test_account_ids_are_found_in_every_form(text: str) -> None:
+    out = keyed().text(text)
+    assert ACCOUNT_ID not in out.replace("-", "") and len(out) == len(text)
+
+
+def test_account_ids_as_json_numbers_under_account_like_keys() -> None:
+    data = keyed().data({"AccountId": int(ACCOUNT_ID), "BytesScanned": int(ACCOUNT_ID)})
+    assert data["AccountId"] != int(ACCOUNT_ID) and len(str(data["AccountId"])) == 12
+    assert data["BytesScanned"] == int(ACCOUNT_ID)
+
+
+def test_binary_bodies_are_left_intact() -> None:
+    audio = bytes(range(256)) * 4
+    assert keyed().body(audio) == audio

@@ -22,6 +22,7 @@ prefers, not always the first one its model names.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,38 @@ def decode_response(operation_model: OperationModel, response: HttpResponse) -> 
     return dict(parsed)
 
 
+#: Bodies larger than this are represented by their digest in ``to_data`` (match keys stay
+#: small: a 5 MB upload is not copied into every key).
+INLINE_BYTES_LIMIT = 4096
+
+
+def to_data(value: Any) -> Any:
+    """Decoded parameters as JSON data: timestamps as ISO 8601 text, blobs as base64.
+
+    A blob over ``INLINE_BYTES_LIMIT`` becomes ``{"$sha256": ..., "$size": ...}``: equal
+    bodies still compare equal, without copying megabytes into a match key.
+    """
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_data(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        if len(value) > INLINE_BYTES_LIMIT:
+            import hashlib
+
+            return {"$sha256": hashlib.sha256(value).hexdigest(), "$size": len(value)}
+        import base64
+
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, float) and value != value:
+        return "NaN"
+    return value
+
+
 class _CaseInsensitive(dict[str, str]):
     """botocore's parsers look headers up in lower case, as urllib3's dict allows."""
 
@@ -145,4 +178,5 @@ __all__ = [
     "encode_request",
     "encode_response",
     "protocol_of",
+    "to_data",
 ]

@@ -33,6 +33,7 @@ from harness import wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import SEED_OPERATIONS, operation_model
+from harness.protocols import protocol_of
 from harness.rules import (
     INSIGHTS_DEFAULT_MAX_RESULTS,
     INSIGHTS_LOOKBACK,
@@ -264,7 +265,7 @@ class SyntheticBackend:
 
     def _encode_output(self, service: str, operation: str, output: dict[str, Any]) -> HttpResponse:
         model = operation_model(service, operation)
-        protocol = model.service_model.protocol
+        protocol = protocol_of(model.service_model)
         return wire.encode_response(
             service, operation, wire.to_wire(model.output_shape, output, protocol)
         )

@@ -17,6 +17,7 @@ from harness import wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange
 from harness.models import SEED_OPERATIONS, operation_model, service_model
+from harness.protocols import protocol_of
 from harness.rules import INSIGHTS_LOOKBACK, METRIC_PERIODS, METRIC_RETENTION
 from harness.synthetic.engine import SyntheticBackend
 from harness.synthetic.world import rng
@@ -83,7 +84,7 @@ def sample_params(
     else:  # internetmonitor GetInternetEvent
         params["EventId"] = str(uuid.UUID(int=gen.getrandbits(128), version=4))
     shape = operation_model(service, operation).input_shape
-    return dict(wire.to_wire(shape, params, service_model(service).protocol))
+    return dict(wire.to_wire(shape, params, protocol_of(service_model(service))))
 
 
 def _maybe(gen: random.Random, params: dict[str, Any], name: str, values: tuple[Any, ...]) -> None:
