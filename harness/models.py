@@ -75,8 +75,9 @@ def require_supported(service: str) -> ServiceModel:
     if protocol_of(model) not in SUPPORTED_PROTOCOLS:
         raise UnsupportedProtocolError(
             f"Service {service!r} speaks the {protocol_of(model)!r} protocol, which "
-            f"botocore-harness's schemas and contract checks do not support yet (supported: {', '.join(SUPPORTED_PROTOCOLS)}). Pick a json "
-            "or rest-json service, or open an issue asking for this protocol."
+            "botocore-harness's schemas and contract checks do not support yet (supported: "
+            f"{', '.join(SUPPORTED_PROTOCOLS)}). Record and replay work for every protocol; "
+            "for checks pick a json or rest-json service, or open an issue for this protocol."
         )
     return model
 

@@ -7,13 +7,12 @@ import pathlib
 import re
 from typing import Any
 
-import pytest
-
 import boto3
+import pytest
 from server import ACCOUNT_ID, BODY_ACCESS_KEY, BODY_SECRET, BODY_TOKEN, sentinel_event
 
-from harness.exchange import HttpRequest, HttpResponse
 from harness import pseudonyms
+from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import LoopbackServer
 from harness.models import operation_model
 from harness.recorder import CassetteRecorder
