@@ -28,6 +28,11 @@ class HarnessAssertionError(HarnessError, AssertionError):
     """The code or the service under test broke an expectation (pytest shows a failure)."""
 
 
+class SecretInCassetteWarning(UserWarning):
+    """A cassette file on disk holds credentials or secrets (it was recorded before redaction
+    covered them): replay redacts them in memory, but the file still leaks them."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
     pool = list(candidates)

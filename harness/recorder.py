@@ -19,6 +19,7 @@ layout; it never imports vcrpy, so no vcrpy patching is ever active.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,12 @@ from typing import Any
 
 from harness import __version__
 from harness.cassette import read_cassette, write_cassette
-from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
+from harness.errors import (
+    HarnessAssertionError,
+    HarnessUsageError,
+    SecretInCassetteWarning,
+    did_you_mean,
+)
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.intercept import Call, Send, intercept
 from harness.matching import (
@@ -124,6 +130,8 @@ class CassetteRecorder:
         if self.existed and self.record_mode != "all":
             cassette = read_cassette(self.path)
             self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
+            if _redaction_version(cassette.metadata) != REDACTION_VERSION:
+                _warn_if_leaky(self.path)
 
     # ------------------------------------------------------------------ state
 
@@ -323,6 +331,28 @@ class CassetteRecorder:
             f"{current}: account ids and access key ids in your requests get other pseudonyms. "
             "Share the recording key through HARNESS_REDACTION_KEY (README, 'Secrets')."
         ]
+
+
+def _redaction_version(metadata: dict[str, Any]) -> Any:
+    info = metadata.get("harness")
+    return info.get("redaction") if isinstance(info, dict) else None
+
+
+def _warn_if_leaky(path: Path) -> None:
+    """Warn (once per file and process) when an old cassette on disk holds secrets."""
+    from harness.scan import scan_file
+
+    findings = scan_file(path)
+    if findings:
+        kinds = ", ".join(sorted({f.kind for f in findings}))
+        warnings.warn(
+            SecretInCassetteWarning(
+                f"Cassette {path} holds {len(findings)} secret(s) or credential(s) on disk "
+                f"({kinds}). Replay redacts them in memory, but the file still leaks them: run "
+                f"`harness scan {path}` to see where, then re-record it."
+            ),
+            stacklevel=3,
+        )
 
 
 def _describe_near(near: list[Near], label: str) -> list[str]:

@@ -1,0 +1,87 @@
+"""``harness scan [PATH ...]``: find credential material and secrets in cassette files.
+
+Usable as a CI gate and a pre-commit hook: exit 0 when clean, 1 when something was found,
+2 on bad input (a missing path, an unreadable file). Findings name the file, the line or
+interaction and the kind of secret, never the secret itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.errors import HarnessUsageError
+from harness.scan import Finding, discover, scan_file
+
+EXIT_CLEAN = 0
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add ``scan``."""
+    parser = subparsers.add_parser(
+        "scan",
+        help="find credentials and secrets in cassettes (CI gate, pre-commit hook)",
+        description=(
+            "Search cassette files (ours, vcrpy's, pytest-recording's) for credential material "
+            "(signatures, session and SSO tokens, access keys, JWTs, private keys, passwords in "
+            "URLs) and for values today's redaction would remove (the model's sensitive "
+            "members, credential headers). Exit 0 when clean, 1 when something was found, 2 "
+            "on bad input."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files, or folders searched for *.yaml/*.yml/*.json (default: cassettes/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="one line per finding (text, default) or a JSON document",
+    )
+    parser.set_defaults(func=run_scan)
+
+
+def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Scan every file; report findings on stdout and unreadable files on stderr."""
+    files = discover(args.paths or [Path("cassettes")])
+    findings: list[Finding] = []
+    unreadable = 0
+    for path in files:
+        try:
+            findings.extend(scan_file(path))
+        except HarnessUsageError as exc:
+            stderr.write(f"harness scan: error: {exc}\n")
+            unreadable += 1
+    if args.format == "json":
+        document = {
+            "files": len(files),
+            "findings": [f.as_dict() for f in findings],
+            "unreadable": unreadable,
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    else:
+        for finding in findings:
+            stdout.write(f"{finding}\n")
+        affected = len({f.path for f in findings})
+        summary = (
+            f"{len(findings)} finding(s) in {affected} of {len(files)} file(s)."
+            if findings
+            else f"No secrets found in {len(files)} file(s)."
+        )
+        stdout.write(summary + "\n")
+        if findings:
+            stdout.write(
+                "Re-record the affected cassettes with botocore-harness (redaction happens at "
+                "record time), then rewrite history if they were ever committed.\n"
+            )
+    if unreadable:
+        return EXIT_BAD_INPUT
+    return EXIT_FOUND if findings else EXIT_CLEAN

@@ -1,0 +1,136 @@
+"""``harness scan``: credential material and secrets in cassettes are found, never printed."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.cli import run
+
+KEY_ID = "AKIAQWERTYUIOP234567"
+SIGNATURE = "0123456789abcdef" * 4
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENSENTINEL"
+SSO_TOKEN = "aoaSSOSENTINELTOKENaoa"
+SECRET = "SENTINEL-SECRET-STRING"
+
+
+def vcrpy_cassette(path: Path) -> Path:
+    """A cassette as plain vcrpy writes it, recorded without any redaction."""
+    interactions = [
+        {
+            "request": {
+                "method": "POST",
+                "uri": "https://secretsmanager.us-east-1.amazonaws.com/",
+                "body": '{"SecretId": "db"}',
+                "headers": {
+                    "Authorization": [
+                        f"AWS4-HMAC-SHA256 Credential={KEY_ID}/20240101/us-east-1/"
+                        f"secretsmanager/aws4_request, SignedHeaders=host, Signature={SIGNATURE}"
+                    ],
+                    "X-Amz-Security-Token": [SESSION_TOKEN],
+                    "X-Amz-Target": ["secretsmanager.GetSecretValue"],
+                    "Content-Type": ["application/x-amz-json-1.1"],
+                },
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {"Content-Type": ["application/x-amz-json-1.1"]},
+                "body": {"string": json.dumps({"Name": "db", "SecretString": SECRET})},
+            },
+        },
+        {
+            "request": {
+                "method": "GET",
+                "uri": "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"
+                "?role_name=r&account_id=123456789012",
+                "body": None,
+                "headers": {"x-amz-sso_bearer_token": [SSO_TOKEN]},
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {},
+                "body": {
+                    "string": json.dumps(
+                        {
+                            "url": "https://b.s3.amazonaws.com/k?X-Amz-Credential="
+                            f"{KEY_ID}%2F20240101&X-Amz-Signature={SIGNATURE}"
+                        }
+                    )
+                },
+            },
+        },
+    ]
+    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    return path
+
+
+def scan(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["scan", *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_leaky_vcrpy_cassette_is_reported_without_printing_secrets(tmp_path: Path) -> None:
+    path = vcrpy_cassette(tmp_path / "leaky.yaml")
+    code, out, _ = scan(str(path))
+    assert code == 1
+    kinds = {
+        "SigV4 signature",
+        "session token",
+        "SSO bearer token",
+        "presigned URL signature",
+        "presigned URL credential",
+        "access key id",
+        "secret value",
+        "credential header Authorization",
+    }
+    for kind in kinds:
+        assert kind in out, kind
+    assert "#0 secretsmanager:GetSecretValue response body /SecretString" in out
+    for secret in (KEY_ID, SIGNATURE, SESSION_TOKEN, SSO_TOKEN, SECRET):
+        assert secret not in out
+
+
+def test_json_output_and_clean_files(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    vcrpy_cassette(tmp_path / "a" / "leaky.yaml")
+    clean = tmp_path / "a" / "clean.yaml"
+    clean.write_text(yaml.safe_dump({"interactions": [], "version": 1}))
+    code, out, _ = scan("--format", "json", str(tmp_path / "a"))
+    document = json.loads(out)
+    assert code == 1 and document["files"] == 2
+    assert {f["path"] for f in document["findings"]} == {str(tmp_path / "a" / "leaky.yaml")}
+    assert scan(str(clean))[0] == 0
+
+
+def test_bundled_cassettes_are_clean() -> None:
+    code, out, _ = scan(str(Path(__file__).parent.parent / "cassettes"))
+    assert code == 0, out
+
+
+def test_bad_input_exits_2_with_one_paragraph(tmp_path: Path) -> None:
+    code, out, err = scan(str(tmp_path / "nope.yaml"))
+    assert code == 2 and "No such file or directory" in err and "Traceback" not in err + out
+
+
+def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_command(
+    tmp_path: Path,
+) -> None:
+    from harness.errors import SecretInCassetteWarning
+    from harness.recorder import CassetteRecorder
+
+    path = vcrpy_cassette(tmp_path / "old.yaml")
+    data = yaml.safe_load(path.read_text())
+    data["interactions"] = data["interactions"][:1]  # the Secrets Manager call
+    path.write_text(yaml.safe_dump(data))
+    with pytest.warns(SecretInCassetteWarning, match=r"harness scan .*old\.yaml") as caught:
+        recorder = CassetteRecorder(path, "none")
+    assert len(caught) == 1
+    # in memory, the replayed exchange holds no secret
+    stored = recorder.index.closest("secretsmanager", "GetSecretValue", {})[0].exchange
+    assert SECRET.encode() not in stored.response.body
+    assert "Authorization" not in stored.request.headers
