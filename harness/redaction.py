@@ -427,7 +427,11 @@ class Redactor:
                 if k.lower() not in DROPPED_QUERY_PARAMETERS
             ]
             query = urlencode(kept)
-        return self.text(urlunsplit(split._replace(query=query)))
+        path = split.path
+        if places is not None and places.uri and operation_model is not None:
+            request_uri = str(operation_model.http.get("requestUri", "/"))
+            path = sensitive.redact_uri_path(path, request_uri, places.uri)
+        return self.text(urlunsplit(split._replace(path=path, query=query)))
 
     def request(
         self, request: HttpRequest, operation_model: OperationModel | None = None

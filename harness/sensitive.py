@@ -44,16 +44,18 @@ class SecretPlaces:
     headers: frozenset[str]
     #: query-string parameter names bound to sensitive members (rest protocols)
     query: frozenset[str]
+    #: URI labels (``{Name}`` in the request URI) bound to sensitive members
+    uri: frozenset[str]
     #: element/key names of sensitive members anywhere in the body (XML and form bodies)
     names: frozenset[str]
 
     @property
     def any(self) -> bool:
         """True when this direction carries a secret at all (most operations: False)."""
-        return bool(self.headers or self.query or self.names)
+        return bool(self.headers or self.query or self.names or self.uri)
 
 
-_NONE = SecretPlaces(None, frozenset(), frozenset(), frozenset())
+_NONE = SecretPlaces(None, frozenset(), frozenset(), frozenset(), frozenset())
 
 
 def is_sensitive(shape: Shape) -> bool:
@@ -73,6 +75,7 @@ def _places(operation_model: OperationModel, direction: str) -> SecretPlaces:
         return _NONE
     headers: set[str] = set()
     query: set[str] = set()
+    uri: set[str] = set()
     names: set[str] = set()
     for name, member, location in _secret_members(shape):
         wire = str(member.serialization.get("name") or name)
@@ -80,11 +83,13 @@ def _places(operation_model: OperationModel, direction: str) -> SecretPlaces:
             headers.add(wire.lower())
         elif location == "querystring":
             query.add(wire)
+        elif location == "uri":
+            uri.add(wire)
         else:
             names.update(_body_names(name, member))
-    if not (headers or query or names):
-        return SecretPlaces(shape, frozenset(), frozenset(), frozenset())
-    return SecretPlaces(shape, frozenset(headers), frozenset(query), frozenset(names))
+    return SecretPlaces(
+        shape, frozenset(headers), frozenset(query), frozenset(uri), frozenset(names)
+    )
 
 
 def _body_names(name: str, member: Shape) -> set[str]:
@@ -279,3 +284,37 @@ def redact_headers(
             value = scrub_value(value)
         out[key] = value
     return out
+
+
+def redact_uri_path(path: str, request_uri: str, labels: frozenset[str]) -> str:
+    """``path`` with the segments bound to secret URI labels replaced by ``REDACTED``."""
+    if not labels:
+        return path
+    template = request_uri.partition("?")[0]
+    regex, names = _uri_regex(template)
+    match = regex.match(path)
+    if match is None:
+        return path
+    out, last = [], 0
+    for group, name in names.items():
+        if name in labels and match.group(group) is not None:
+            out.append(path[last : match.start(group)])
+            out.append(PLACEHOLDER)
+            last = match.end(group)
+    out.append(path[last:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _uri_regex(template: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    regex, names = "", {}
+    for index, part in enumerate(re.split(r"(\{[^}]+\})", template)):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            greedy = name.endswith("+")
+            group = f"g{index}"
+            names[group] = name.rstrip("+")
+            regex += f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)"
+        else:
+            regex += re.escape(part)
+    return re.compile(f"^{regex}/?$"), names

@@ -266,3 +266,10 @@ def test_account_ids_as_json_numbers_under_account_like_keys() -> None:
 def test_binary_bodies_are_left_intact() -> None:
     audio = bytes(range(256)) * 4
     assert keyed().body(audio) == audio
+
+
+def test_sensitive_uri_labels_and_query_parameters_are_scrubbed() -> None:
+    op = operation_model("location", "GetPlace")
+    url = "https://places.geo.us-east-1.amazonaws.com/places/v0/indexes/idx/places/SENTINEL-ID"
+    out = keyed().url(url + "?language=en", op)
+    assert "SENTINEL-ID" not in out and out.endswith("/places/REDACTED?language=en")
