@@ -103,28 +103,74 @@ class Near:
     used: bool  # already replayed by this test
 
 
+@dataclass(frozen=True)
+class MatchPolicy:
+    """How a live request is compared with recorded ones, beyond equal parameters.
+
+    ``time_tolerance`` (seconds): a timestamp parameter matches when its offset from the
+    replay's "now" equals its recorded offset from the recording's "now" within this
+    tolerance (so ``now - 1h`` recorded on Monday replays on Friday); ``None`` compares
+    timestamps exactly. An exactly equal timestamp always matches.
+    ``ignore`` maps ``service:Operation`` (or ``*``) to top-level members left out of the match.
+    """
+
+    time_tolerance: float | None = 300.0
+    ignore: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def ignored(self, service: str, operation: str) -> frozenset[str]:
+        """Members of ``service:operation`` that take no part in the match."""
+        if not self.ignore:
+            return frozenset()
+        return self.ignore.get(f"{service}:{operation}", frozenset()) | self.ignore.get(
+            "*", frozenset()
+        )
+
+
+_TIME = "<time>"
+
+
+@dataclass
+class _Entry:
+    index: int
+    exchange: Exchange
+    times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
+    recorded_at: float | None
+
+
 @dataclass
 class MatchIndex:
-    """Recorded exchanges by match key; ``take`` hands each out once, in recorded order."""
+    """Recorded exchanges by match key; ``take`` hands each out once, in recorded order.
+
+    Timestamp parameters are masked in the key and compared by ``MatchPolicy`` among the
+    (few) recorded requests that share the rest of the key.
+    """
 
     match_region: bool = False
-    _queues: dict[Key, deque[tuple[int, Exchange]]] = field(default_factory=dict)
-    _all: list[tuple[int, Exchange, str | None]] = field(default_factory=list)
+    policy: MatchPolicy = field(default_factory=MatchPolicy)
+    _queues: dict[Key, deque[_Entry]] = field(default_factory=dict)
+    _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
 
-    def add(self, index: int, exchange: Exchange, region: str | None = None) -> None:
-        """Index the exchange stored at ``index`` (recorded in ``region``, when known)."""
+    def add(
+        self,
+        index: int,
+        exchange: Exchange,
+        region: str | None = None,
+        recorded_at: float | None = None,
+    ) -> None:
+        """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``)."""
+        params, times = self._split(exchange.service, exchange.operation, exchange.params)
         key = match_key(
             exchange.service,
             exchange.operation,
-            exchange.params,
+            params,
             (region or "") if self.match_region else None,
         )
         queue = self._queues.get(key)
         if queue is None:
             queue = self._queues[key] = deque()
-        queue.append((index, exchange))
-        self._all.append((index, exchange, region))
+        queue.append(_Entry(index, exchange, times, recorded_at))
+        self._all.append((index, exchange, region, recorded_at))
 
     def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
         """Index many ``(index, exchange, region)`` triples."""
@@ -134,21 +180,48 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self._all)
 
+    def _split(
+        self, service: str, operation: str, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, float]]:
+        ignored = self.policy.ignored(service, operation)
+        if ignored:
+            params = {k: v for k, v in params.items() if k not in ignored}
+        if not _has_timestamps(service, operation):
+            return params, {}
+        times: dict[str, float] = {}
+        masked = _mask_times(operation_model(service, operation).input_shape, params, "", times)
+        return masked, times
+
     def take(
-        self, service: str, operation: str, params: dict[str, Any], region: str | None = None
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        region: str | None = None,
+        now: float | None = None,
     ) -> tuple[int, Exchange] | None:
         """The next unused recorded exchange matching the request, or ``None``."""
+        masked, times = self._split(service, operation, params)
         if self.match_region:
-            queue = self._queues.get(match_key(service, operation, params, region or ""))
+            queue = self._queues.get(match_key(service, operation, masked, region or ""))
             if not queue:  # recorded without a known region: matches any region
-                queue = self._queues.get(match_key(service, operation, params, ""))
+                queue = self._queues.get(match_key(service, operation, masked, ""))
         else:
-            queue = self._queues.get(match_key(service, operation, params))
+            queue = self._queues.get(match_key(service, operation, masked))
         if not queue:
             return None
-        found = queue.popleft()
-        self._used.add(found[0])
-        return found
+        for position, entry in enumerate(queue):
+            if not times or self._times_match(entry, times, now):
+                del queue[position]
+                self._used.add(entry.index)
+                return entry.index, entry.exchange
+        return None
+
+    def _times_match(self, entry: _Entry, sent: dict[str, float], now: float | None) -> bool:
+        return all(
+            _time_verdict(entry.times.get(path), value, entry.recorded_at, now, self.policy) is None
+            for path, value in sent.items()
+        ) and set(sent) == set(entry.times)
 
     def closest(
         self,
@@ -157,21 +230,138 @@ class MatchIndex:
         params: dict[str, Any],
         region: str | None = None,
         limit: int = 3,
+        now: float | None = None,
     ) -> list[Near]:
         """The recorded requests most like an unmatched one (same operation first).
 
         Only called on a miss, so a scan is fine here.
         """
+        _, sent_times = self._split(service, operation, params)
         ranked: list[tuple[tuple[int, int, int], Near]] = []
-        for index, exchange, recorded_region in self._all:
+        for index, exchange, recorded_region, recorded_at in self._all:
             same_op = (exchange.service, exchange.operation) == (service, operation)
-            differences = param_differences(exchange.params, params) if same_op else []
+            differences: list[str] = []
+            if same_op:
+                ignored = self.policy.ignored(service, operation)
+                recorded_params, recorded_times = self._split(service, operation, exchange.params)
+                sent_params, _ = self._split(service, operation, params)
+                differences = [
+                    d
+                    for d in param_differences(recorded_params, sent_params)
+                    if _TIME not in d and not any(d.startswith(f"/{n}:") for n in ignored)
+                ]
+                for path in sorted(set(recorded_times) | set(sent_times)):
+                    verdict = _time_verdict(
+                        recorded_times.get(path),
+                        sent_times.get(path),
+                        recorded_at,
+                        now,
+                        self.policy,
+                    )
+                    if verdict:
+                        differences.append(f"{path}: {verdict}")
             if self.match_region and same_op and recorded_region and recorded_region != region:
                 differences.append(f"region: recorded {recorded_region!r}, sent {region!r}")
             near = Near(index, exchange, differences, index in self._used)
             ranked.append(((0 if same_op else 1, len(differences), index), near))
         ranked.sort(key=lambda pair: pair[0])
         return [near for _, near in ranked[:limit]]
+
+
+def _time_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent timestamp matches the recorded one, else why not (readable)."""
+    if recorded is None or sent is None:
+        return "timestamp recorded, not sent" if sent is None else "timestamp sent, not recorded"
+    if recorded == sent:
+        return None
+    tolerance = policy.time_tolerance
+    if tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if tolerance is None else "no recording time in the cassette"
+        return f"time mismatch: recorded {_iso(recorded)}, sent {_iso(sent)} ({why})"
+    recorded_offset, sent_offset = recorded - recorded_at, sent - now
+    off = sent_offset - recorded_offset
+    if abs(off) <= tolerance:
+        return None
+    return (
+        f"time mismatch: recorded {_offset(recorded_offset)} the recording time, sent "
+        f"{_offset(sent_offset)} now: {abs(off):.0f} s off (tolerance {tolerance:.0f} s)"
+    )
+
+
+def _offset(seconds: float) -> str:
+    return f"{abs(seconds):.0f} s {'before' if seconds < 0 else 'after'}"
+
+
+def _iso(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@functools.cache
+def _has_timestamps(service: str, operation: str) -> bool:
+    shape = operation_model(service, operation).input_shape
+    return shape is not None and _contains_timestamp(shape, frozenset())
+
+
+def _contains_timestamp(shape: Any, seen: frozenset[str]) -> bool:
+    if shape.type_name == "timestamp":
+        return True
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    if shape.type_name == "structure":
+        return any(_contains_timestamp(m, seen) for m in shape.members.values())
+    if shape.type_name == "list":
+        return _contains_timestamp(shape.member, seen)
+    if shape.type_name == "map":
+        return _contains_timestamp(shape.value, seen)
+    return False
+
+
+def _mask_times(shape: Any, value: Any, path: str, times: dict[str, float]) -> Any:
+    """``value`` with timestamp parameters replaced by a mask; their epochs go to ``times``."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "timestamp":
+        epoch = _epoch(value)
+        if epoch is None:
+            return value
+        times[path or "/"] = epoch
+        return _TIME
+    if kind == "structure" and isinstance(value, dict):
+        members = _member_lookup(shape)
+        return {k: _mask_times(members.get(k), v, f"{path}/{k}", times) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_mask_times(shape.member, v, f"{path}/{i}", times) for i, v in enumerate(value)]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _mask_times(shape.value, v, f"{path}/{k}", times) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _member_lookup(shape: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        found[name] = member
+        found[str(member.serialization.get("name") or name)] = member
+    return found
+
+
+def _epoch(value: Any) -> float | None:
+    from harness.wire import parse_timestamp
+
+    try:
+        return parse_timestamp(value).timestamp()
+    except (ValueError, TypeError, OverflowError):
+        return None
 
 
 def param_differences(recorded: Any, sent: Any, path: str = "") -> list[str]:

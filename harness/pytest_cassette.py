@@ -11,6 +11,7 @@ import os
 import re
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange
+from harness.matching import MatchPolicy
 from harness.recorder import RECORD_MODES, CassetteMiss, CassetteRecorder, check_record_mode
 from harness.redaction import Redaction
 
 MARKER = "aws_cassette"
-_MARKER_KWARGS = ("record_mode", "match_region")
+_MARKER_KWARGS = ("record_mode", "match_region", "time_tolerance", "ignore")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 _RECORDER = pytest.StashKey[CassetteRecorder]()
 
@@ -52,7 +54,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="match the client region too when replaying (default: any region matches).",
     )
+    group.addoption(
+        "--aws-time-tolerance",
+        default=None,
+        metavar="SECONDS",
+        help="how far a timestamp parameter's offset from 'now' may drift between recording "
+        "and replay and still match (default 300; 'exact' compares timestamps as recorded).",
+    )
     parser.addini("aws_record_mode", "default record mode of AWS cassettes", default="none")
+    parser.addini(
+        "aws_time_tolerance",
+        "seconds a timestamp's offset from now may drift at replay ('exact' to turn off)",
+        default="300",
+    )
     parser.addini(
         "aws_cassette_dir", "folder of AWS cassettes, relative to the rootdir", default="cassettes"
     )
@@ -71,11 +85,17 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker and check the ini record mode early, with a clear message."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(name=None, *, record_mode=None, match_region=None): record or replay the "
+        f"{MARKER}(name=None, *, record_mode=None, match_region=None, time_tolerance=..., "
+        "ignore=None): record or replay the "
         "test's AWS traffic in a cassette (see the README, 'Record and replay').",
     )
     try:
         check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
+        option = config.getoption("aws_time_tolerance", None)
+        time_tolerance(
+            option if option is not None else config.getini("aws_time_tolerance"),
+            "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting",
+        )
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
 
@@ -118,9 +138,57 @@ def redaction_key_file(config: pytest.Config) -> Path | None:
 
 
 @pytest.fixture
+def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
+    """How replay matches requests (time tolerance, ignored members); override to shape it."""
+    option = pytestconfig.getoption("aws_time_tolerance", None)
+    where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
+    raw = option if option is not None else pytestconfig.getini("aws_time_tolerance")
+    return MatchPolicy(time_tolerance=time_tolerance(raw, where))
+
+
+def time_tolerance(value: Any, where: str) -> float | None:
+    """Seconds (a number >= 0), or ``None`` for exact timestamps (``exact``, ``off``, None)."""
+    if value is None or str(value).strip().lower() in ("exact", "off", "none"):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not seconds >= 0 or seconds == float("inf"):
+        raise HarnessUsageError(
+            f"Cannot use time tolerance {value!r} from {where}: give a number of seconds "
+            "(0 or more, e.g. 300) or 'exact' to compare timestamps as recorded."
+        )
+    return seconds
+
+
+def _policy(base: MatchPolicy, options: dict[str, Any], where: str) -> MatchPolicy:
+    # Precedence: the marker's arguments, then the aws_match_policy fixture (which reads
+    # --aws-time-tolerance, then the ini setting).
+    policy = base
+    if "time_tolerance" in options:
+        policy = replace(policy, time_tolerance=time_tolerance(options["time_tolerance"], where))
+    if options.get("ignore") is not None:
+        ignore = options["ignore"]
+        if not isinstance(ignore, dict) or not all(
+            isinstance(v, list | tuple | set | frozenset) for v in ignore.values()
+        ):
+            raise HarnessUsageError(
+                f"{where}: ignore= takes a dict of 'service:Operation' (or '*') to a list of "
+                "member names, e.g. ignore={'cloudtrail:ListInsightsData': ['NextToken']}."
+            )
+        merged = dict(policy.ignore)
+        for label, names in ignore.items():
+            merged[str(label)] = merged.get(str(label), frozenset()) | frozenset(map(str, names))
+        policy = replace(policy, ignore=merged)
+    return policy
+
+
+@pytest.fixture
 def aws_cassette(
     request: pytest.FixtureRequest,
     aws_redaction: Redaction,
+    aws_match_policy: MatchPolicy,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CassetteRecorder]:
@@ -136,6 +204,7 @@ def aws_cassette(
         mode,
         redaction=aws_redaction,
         match_region=_match_region(item.config, options),
+        policy=_policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}"),
         on_exchange=lambda exchange: _report(item, exchange),
         rerecord_command=lambda mode: _rerecord_command(item, mode),
     )
@@ -167,8 +236,8 @@ def _marker_options(item: pytest.Item) -> dict[str, Any]:
         elif key not in (*_MARKER_KWARGS, "name"):
             raise HarnessUsageError(
                 f"@pytest.mark.{MARKER} on {item.nodeid} got an unknown argument {key!r}."
-                f"{did_you_mean(key, _MARKER_KWARGS)} It takes name, record_mode and "
-                "match_region."
+                f"{did_you_mean(key, _MARKER_KWARGS)} It takes name, record_mode, "
+                "match_region, time_tolerance and ignore."
             )
     return options
 
@@ -237,4 +306,11 @@ def _replay_environment(
     monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", _DEFAULT_REGION))
 
 
-__all__ = ["MARKER", "CassetteMiss", "aws_cassette", "aws_redaction", "cassette_path"]
+__all__ = [
+    "MARKER",
+    "CassetteMiss",
+    "aws_cassette",
+    "aws_match_policy",
+    "aws_redaction",
+    "cassette_path",
+]

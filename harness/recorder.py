@@ -18,7 +18,9 @@ layout; it never imports vcrpy, so no vcrpy patching is ever active.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +40,7 @@ from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.intercept import Call, Send, intercept
 from harness.matching import (
     MatchIndex,
+    MatchPolicy,
     Near,
     canonical,
     region_of,
@@ -109,6 +112,7 @@ class CassetteRecorder:
         *,
         redaction: Redaction | None = None,
         match_region: bool = False,
+        policy: MatchPolicy | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
         rerecord_command: Callable[[str], str] | None = None,
     ) -> None:
@@ -116,7 +120,7 @@ class CassetteRecorder:
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
         self.redactor = Redactor(redaction or Redaction())
-        self.index = MatchIndex(match_region=match_region)
+        self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
         self._on_exchange = on_exchange
@@ -183,9 +187,10 @@ class CassetteRecorder:
             if not redacted:
                 exchange = self._redacted(exchange, exchange.request, exchange.response)
             region = tag.get("region") or region_of(exchange.request.url)
+            recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
-            self._tags.append({"region": region} if region else {})
-            self.index.add(position, exchange, region)
+            self._tags.append(_tag(region, tag.get("recorded_at")))
+            self.index.add(position, exchange, region, recorded_at)
 
     # ------------------------------------------------------------------ intercept
 
@@ -210,7 +215,9 @@ class CassetteRecorder:
         params = request_params(call.service, call.operation, redacted)
         if self.record_mode != "all":
             with self._lock:
-                found = self.index.take(call.service, call.operation, params, call.region)
+                found = self.index.take(
+                    call.service, call.operation, params, call.region, time.time()
+                )
             if found is not None:
                 index, recorded = found
                 self._emit(
@@ -238,7 +245,7 @@ class CassetteRecorder:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
             self._stored.append(exchange)
-            self._tags.append({"region": call.region} if call.region else {})
+            self._tags.append(_tag(call.region, _iso_now()))
             self._recorded += 1
         self._emit(exchange)
         return response
@@ -309,7 +316,9 @@ class CassetteRecorder:
             if not self.existed:
                 lines.append("The cassette file does not exist.")
             else:
-                near = self.index.closest(call.service, call.operation, params, call.region)
+                near = self.index.closest(
+                    call.service, call.operation, params, call.region, now=time.time()
+                )
                 lines += _describe_near(near, label)
                 lines += self._key_note()
         mode = "once" if not self.existed else "new_episodes"
@@ -331,6 +340,30 @@ class CassetteRecorder:
             f"{current}: account ids and access key ids in your requests get other pseudonyms. "
             "Share the recording key through HARNESS_REDACTION_KEY (README, 'Secrets')."
         ]
+
+
+def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:
+    """The per-interaction ``harness`` tag: client region and when the request was made."""
+    tag: dict[str, Any] = {}
+    if region:
+        tag["region"] = region
+    if recorded_at:
+        tag["recorded_at"] = str(recorded_at)
+    return tag
+
+
+def _iso_now() -> str:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def _epoch(value: Any) -> float | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 def _redaction_version(metadata: dict[str, Any]) -> Any:
