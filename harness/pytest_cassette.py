@@ -7,9 +7,11 @@ is ``harness.recorder``; this module only talks to pytest.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
+import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -60,6 +62,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help="how far a timestamp parameter's offset from 'now' may drift between recording "
         "and replay and still match (default 300; 'exact' compares timestamps as recorded).",
+    )
+    group.addoption(
+        "--aws-keep-failed-recordings",
+        action="store_true",
+        default=None,
+        help="save what a failing test recorded (default: a test that fails while recording "
+        "leaves its cassette as it was).",
+    )
+    group.addoption(
+        "--aws-report-unused",
+        action="store_true",
+        default=False,
+        help="list recorded interactions no test used at the end of the run (also with -v).",
+    )
+    parser.addini(
+        "aws_keep_failed_recordings",
+        "save what a failing test recorded",
+        type="bool",
+        default=False,
     )
     parser.addini("aws_record_mode", "default record mode of AWS cassettes", default="none")
     parser.addini(
@@ -207,11 +228,109 @@ def aws_cassette(
         policy=_policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}"),
         on_exchange=lambda exchange: _report(item, exchange),
         rerecord_command=lambda mode: _rerecord_command(item, mode),
+        run_id=_run_id(item.config),
     )
     item.stash[_RECORDER] = recorder
     with recorder.activate():
         yield recorder
-    recorder.save()
+    failed = item.stash.get(_CALL_FAILED, False)
+    if failed and not _keep_failed(item.config) and recorder.recorded_count:
+        item.add_report_section(
+            "teardown",
+            "aws cassette",
+            f"Not saving {recorder.recorded_count} new recording(s) to {path}: the test failed "
+            "while recording (use --aws-keep-failed-recordings to keep them).",
+        )
+    else:
+        recorder.save()
+    _note_usage(item.config, recorder)
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+_USAGE = pytest.StashKey[dict[str, dict[str, Any]]]()
+_WORKER_KEY = "botocore_harness_usage"
+USAGE_CACHE_KEY = "botocore-harness/used"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember whether the test body failed (its recordings are then not saved)."""
+    report = yield
+    if call.when == "call" and report.failed:
+        item.stash[_CALL_FAILED] = True
+    return report
+
+
+_RUN_ID = pytest.StashKey[str]()
+
+
+def _run_id(config: pytest.Config) -> str:
+    """One id per test run, the same in every pytest-xdist worker (``testrunuid``)."""
+    found = config.stash.get(_RUN_ID, None)
+    if found is None:
+        worker = getattr(config, "workerinput", None)
+        found = str(worker["testrunuid"]) if worker else uuid.uuid4().hex
+        config.stash[_RUN_ID] = found
+    return found
+
+
+def _keep_failed(config: pytest.Config) -> bool:
+    option = config.getoption("aws_keep_failed_recordings", None)
+    return bool(option) if option else bool(config.getini("aws_keep_failed_recordings"))
+
+
+def _note_usage(config: pytest.Config, recorder: CassetteRecorder) -> None:
+    """Which interactions of the cassette this test used (for prune and the unused report)."""
+    if not recorder.path.exists():
+        return
+    usage = config.stash.setdefault(_USAGE, {})
+    entry = usage.setdefault(str(recorder.path.resolve()), {"used": [], "total": 0})
+    entry["used"] = sorted(set(entry["used"]) | set(recorder.used))
+    entry["total"] = max(entry["total"], recorder.stored_count)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist: merge a worker's cassette usage into the controller's."""
+    text = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
+    if not text:
+        return
+    usage = node.config.stash.setdefault(_USAGE, {})
+    for path, entry in json.loads(text).items():
+        mine = usage.setdefault(path, {"used": [], "total": 0})
+        mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
+        mine["total"] = max(mine["total"], entry["total"])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write which interactions the run used into pytest's cache (``harness cassette prune``)."""
+    config = session.config
+    usage = config.stash.get(_USAGE, {})
+    worker_output = getattr(config, "workeroutput", None)
+    if worker_output is not None:  # an xdist worker: the controller writes the file
+        worker_output[_WORKER_KEY] = json.dumps(usage)
+        return
+    cache = getattr(config, "cache", None)
+    if usage and cache is not None:
+        cache.set(USAGE_CACHE_KEY, {path: entry["used"] for path, entry in sorted(usage.items())})
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """With -v or --aws-report-unused: the recorded interactions no test replayed."""
+    if not (config.getoption("aws_report_unused", False) or config.getoption("verbose", 0) > 0):
+        return
+    usage = config.stash.get(_USAGE, {})
+    lines = []
+    for path, entry in sorted(usage.items()):
+        unused = [i for i in range(entry["total"]) if i not in set(entry["used"])]
+        if unused:
+            shown = ", ".join(f"#{i}" for i in unused[:10]) + (" ..." if len(unused) > 10 else "")
+            lines.append(f"{path}: {len(unused)} of {entry['total']} unused ({shown})")
+    if lines:
+        terminalreporter.write_sep("-", "aws cassettes: interactions no test used")
+        for line in lines:
+            terminalreporter.write_line(line)
+        terminalreporter.write_line("Drop them with: harness cassette prune <cassette>")
 
 
 def _report(item: pytest.Item, exchange: Exchange) -> None:
@@ -278,6 +397,11 @@ def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
         chosen = Path(name)
         if chosen.is_absolute():
             return chosen
+        if ".." in chosen.parts:
+            raise HarnessUsageError(
+                f"Cassette name {name!r} on {item.nodeid} leaves the cassette folder ('..'). "
+                "Use a name inside aws_cassette_dir, or an absolute path if you mean it."
+            )
         return folder / (name if chosen.suffix in (".yaml", ".yml") else f"{name}.yaml")
     return folder / f"{_file_safe(item.name)}.yaml"
 

@@ -19,6 +19,7 @@ layout; it never imports vcrpy, so no vcrpy patching is ever active.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 import time
 import warnings
@@ -73,7 +74,31 @@ _FRAMING_RESPONSE_HEADERS = frozenset(
 
 
 class CassetteMiss(HarnessAssertionError):
-    """A request had no recorded match during replay (the test fails, naming the request)."""
+    """A request had no recorded match during replay (the test fails, naming the request).
+
+    Besides its readable text it carries fields for tools: ``cassette`` (path), ``record_mode``,
+    ``service``, ``operation``, ``params`` (as sent, redacted) and ``near`` (the closest
+    recorded requests, each a ``Near`` with its per-member ``differences``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cassette: Path | None = None,
+        record_mode: str = "none",
+        service: str = "",
+        operation: str = "",
+        params: dict[str, Any] | None = None,
+        near: Sequence[Near] = (),
+    ) -> None:
+        super().__init__(message)
+        self.cassette = cassette
+        self.record_mode = record_mode
+        self.service = service
+        self.operation = operation
+        self.params = dict(params or {})
+        self.near = list(near)
 
 
 def check_record_mode(mode: str, where: str) -> str:
@@ -101,6 +126,8 @@ class CallSummary:
 class CassetteRecorder:
     """Records into or replays from one cassette file; use ``activate()`` around the code.
 
+    ``run_id`` names the test run (the plugin passes one per session): in mode ``all`` the
+    first save of a run replaces the cassette and later saves of the same run append.
     ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
     cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
     """
@@ -115,8 +142,10 @@ class CassetteRecorder:
         policy: MatchPolicy | None = None,
         on_exchange: Callable[[Exchange], None] | None = None,
         rerecord_command: Callable[[str], str] | None = None,
+        run_id: str | None = None,
     ) -> None:
         self.path = Path(path)
+        self.run_id = run_id
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
         self.redactor = Redactor(redaction or Redaction())
@@ -143,6 +172,29 @@ class CassetteRecorder:
     def replay_only(self) -> bool:
         """True when the network is never used: mode ``none``, or ``once`` with a cassette."""
         return self.record_mode == "none" or (self.record_mode == "once" and self.existed)
+
+    @property
+    def recorded_count(self) -> int:
+        """How many exchanges this run recorded (not yet saved)."""
+        return self._recorded
+
+    @property
+    def stored_count(self) -> int:
+        """How many interactions the cassette holds (as it will be saved)."""
+        return len(self._stored)
+
+    @property
+    def used(self) -> list[int]:
+        """Interactions this run replayed or recorded (numbers in the cassette as saved)."""
+        replayed = {e.index for e in self.exchanges if e.source == "replayed"}
+        recorded = {e.index for e in self.exchanges if e.source == "recorded"}
+        return sorted(i for i in replayed | recorded if i is not None)
+
+    @property
+    def unused(self) -> list[int]:
+        """Stored interactions this run neither replayed nor recorded (``prune`` drops them)."""
+        used = set(self.used)
+        return [i for i in range(len(self._stored)) if i not in used]
 
     @property
     def calls(self) -> list[CallSummary]:
@@ -282,24 +334,56 @@ class CassetteRecorder:
     def save(self, extra_metadata: dict[str, Any] | None = None) -> Path | None:
         """Write the cassette if this run recorded anything; returns the path written.
 
-        ``extra_metadata`` goes beside ours in the cassette's ``metadata`` (say how and where
-        it was recorded).
+        Several tests (threads, pytest-xdist workers) may share one cassette: under a lock on
+        its folder, what is on disk now is re-read and this recorder's new interactions are
+        appended to it, so nobody's recordings are lost. In mode ``all`` the file is replaced
+        by the first recorder of a run (``run_id``) and appended to by the others.
+        ``extra_metadata`` goes beside ours in the cassette's ``metadata``.
         """
         if not self._recorded:
             return None
-        pseudonyms = self.redactor.redaction.pseudonyms
-        metadata = {
-            "harness": {
-                "botocore": botocore_version(),
-                "pseudonyms": sorted(self.redactor.known) if pseudonyms else [],
-                "pseudonyms_applied": pseudonyms,
-                "redaction": REDACTION_VERSION,
-                "key_id": self.redactor.key_id if pseudonyms else None,
-                "recorded_with": f"botocore-harness {__version__}",
-            },
-            **(extra_metadata or {}),
-        }
-        return write_cassette(self.path, self._stored, metadata, self._tags)
+        with self._lock, folder_lock(self.path.parent):
+            base, base_tags, base_pseudonyms = self._disk_base()
+            new = [
+                (e, t)
+                for e, t in zip(self._stored, self._tags, strict=True)
+                if e.source == "recorded"
+            ]
+            for offset, (exchange, _) in enumerate(new):
+                exchange.index = len(base) + offset
+            exchanges = [*base, *(e for e, _ in new)]
+            tags = [*base_tags, *(t for _, t in new)]
+            pseudonyms = self.redactor.redaction.pseudonyms
+            known = sorted(self.redactor.known | base_pseudonyms) if pseudonyms else []
+            metadata = {
+                "harness": {
+                    "botocore": botocore_version(),
+                    "pseudonyms": known,
+                    "pseudonyms_applied": pseudonyms,
+                    "redaction": REDACTION_VERSION,
+                    "key_id": self.redactor.key_id if pseudonyms else None,
+                    "recorded_with": f"botocore-harness {__version__}",
+                    **({"run_id": self.run_id} if self.run_id else {}),
+                },
+                **(extra_metadata or {}),
+            }
+            self._stored, self._tags = exchanges, tags
+            return write_cassette(self.path, exchanges, metadata, tags)
+
+    def _disk_base(self) -> tuple[list[Exchange], list[dict[str, Any]], set[str]]:
+        """What the cassette holds on disk now, redacted, that this save must keep."""
+        if not self.path.exists():
+            return [], [], set()
+        cassette = read_cassette(self.path)
+        info = cassette.metadata.get("harness")
+        info = info if isinstance(info, dict) else {}
+        if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
+            return [], [], set()  # a new run re-records everything
+        exchanges = cassette.exchanges
+        if info.get("redaction") != REDACTION_VERSION:
+            exchanges = [self._redacted(e, e.request, e.response) for e in exchanges]
+        tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
+        return exchanges, tags, {str(p) for p in info.get("pseudonyms") or []}
 
     # ------------------------------------------------------------------ misses
 
@@ -309,6 +393,7 @@ class CassetteRecorder:
             f"No recorded response for {label} in cassette {self.path} "
             f"(record mode {self.record_mode!r})."
         ]
+        near: list[Near] = []
         if why:
             lines.append(why)
         else:
@@ -324,7 +409,15 @@ class CassetteRecorder:
         mode = "once" if not self.existed else "new_episodes"
         if self._rerecord_command is not None:
             lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
-        miss = CassetteMiss("\n".join(lines))
+        miss = CassetteMiss(
+            "\n".join(lines),
+            cassette=self.path,
+            record_mode=self.record_mode,
+            service=call.service,
+            operation=call.operation,
+            params=params,
+            near=near,
+        )
         self.misses.append(miss)
         return miss
 
@@ -340,6 +433,27 @@ class CassetteRecorder:
             f"{current}: account ids and access key ids in your requests get other pseudonyms. "
             "Share the recording key through HARNESS_REDACTION_KEY (README, 'Secrets')."
         ]
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on the directory itself: no lock files left).
+
+    Where ``fcntl`` is missing (Windows), saving is still atomic but not merged.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:
