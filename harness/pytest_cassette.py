@@ -7,12 +7,14 @@ is ``harness.recorder``; this module only talks to pytest.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import shlex
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,8 @@ from harness.recorder import RECORD_MODES, CassetteMiss, CassetteRecorder, check
 from harness.redaction import Redaction
 
 MARKER = "aws_cassette"
-_MARKER_KWARGS = ("record_mode", "match_region", "time_tolerance", "ignore")
+_MARKER_KWARGS = ("record_mode", "match_region", "time_tolerance", "ignore", "clock")
+CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 _RECORDER = pytest.StashKey[CassetteRecorder]()
 
@@ -75,6 +78,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="list recorded interactions no test used at the end of the run (also with -v).",
+    )
+    group.addoption(
+        "--aws-replay-clock",
+        choices=CLOCKS,
+        default=None,
+        help="during replay, 'recorded' makes the test's clock start at the time the cassette "
+        "was recorded (needs the [clock] extra: time-machine); default 'real'.",
+    )
+    parser.addini(
+        "aws_replay_clock", "the test's clock during replay: real or recorded", default="real"
     )
     parser.addini(
         "aws_keep_failed_recordings",
@@ -231,7 +244,7 @@ def aws_cassette(
         run_id=_run_id(item.config),
     )
     item.stash[_RECORDER] = recorder
-    with recorder.activate():
+    with _replay_clock(item, options, recorder), recorder.activate():
         yield recorder
     failed = item.stash.get(_CALL_FAILED, False)
     if failed and not _keep_failed(item.config) and recorder.recorded_count:
@@ -259,6 +272,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.when == "call" and report.failed:
         item.stash[_CALL_FAILED] = True
     return report
+
+
+@contextmanager
+def _replay_clock(
+    item: pytest.Item, options: dict[str, Any], recorder: CassetteRecorder
+) -> Iterator[None]:
+    """With clock 'recorded', replay runs with the clock at the recording time, ticking."""
+    # Precedence: marker, command line, ini.
+    clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
+    clock = str(clock or item.config.getini("aws_replay_clock"))
+    if clock not in CLOCKS:
+        raise HarnessUsageError(
+            f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
+            "Use 'real' or 'recorded'."
+        )
+    since = recorder.recorded_since
+    if clock == "real" or not recorder.replay_only or since is None:
+        yield
+        return
+    try:
+        import time_machine
+    except ImportError:
+        raise HarnessUsageError(
+            f"The recorded replay clock of {item.nodeid} needs time-machine: install "
+            "'botocore-harness[clock]' (or time-machine itself)."
+        ) from None
+    with time_machine.travel(dt.datetime.fromtimestamp(since, tz=dt.timezone.utc), tick=True):
+        yield
 
 
 _RUN_ID = pytest.StashKey[str]()

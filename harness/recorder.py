@@ -174,6 +174,13 @@ class CassetteRecorder:
         return self.record_mode == "none" or (self.record_mode == "once" and self.existed)
 
     @property
+    def recorded_since(self) -> float | None:
+        """When the earliest stored interaction was recorded (epoch seconds), if known."""
+        times = [_epoch(tag.get("recorded_at")) for tag in self._tags]
+        known = [t for t in times if t is not None]
+        return min(known) if known else None
+
+    @property
     def recorded_count(self) -> int:
         """How many exchanges this run recorded (not yet saved)."""
         return self._recorded

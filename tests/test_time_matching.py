@@ -132,3 +132,31 @@ def test_bad_tolerance_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--aws-time-tolerance=soon")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*Cannot use time tolerance 'soon'*"])
+
+
+CLOCK_TEST = """
+import datetime as dt, pytest
+
+@pytest.mark.aws_cassette(name="shared", clock="recorded")
+def test_clock(aws_cassette):
+    from test_helpers_call import call
+    delta = dt.datetime.fromisoformat(EXPECTED_NOW) - dt.datetime.now(dt.timezone.utc)
+    assert abs(delta - dt.timedelta(days=4)) < dt.timedelta(minutes=5), delta
+    call()
+"""
+
+
+def test_the_replay_clock_can_read_the_recording_time(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_REDACTION_KEY", "k")
+    folder = pytester.path / "cassettes" / "test_c"
+    folder.mkdir(parents=True)
+    record_four_days_ago(folder / "shared.yaml")
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    pytester.makepyfile(
+        test_c=CLOCK_TEST.replace("EXPECTED_NOW", repr(now)),
+        test_helpers_call=PLUGIN_TEST.split("@pytest.mark")[0],
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--aws-contract=off", "test_c.py")
+    result.assert_outcomes(passed=1)
