@@ -29,10 +29,11 @@ class Case:
     file: str
     suite: dict[str, Any]
     case: dict[str, Any]
+    number: str = ""
 
     @property
     def id(self) -> str:
-        return str(self.case.get("id") or self.case.get("description") or "case")
+        return str(self.case.get("id") or f"case{self.number}")
 
     @property
     def protocol(self) -> str:
@@ -69,9 +70,9 @@ def cases(direction: str, *names: str, legacy: bool = True) -> list[Case]:
         for path in files:
             if not path.exists():
                 continue
-            for suite in json.loads(path.read_text()):
-                for case in suite["cases"]:
-                    found.append(Case(str(path.relative_to(SUITES)), suite, case))
+            for s, suite in enumerate(json.loads(path.read_text())):
+                for c, case in enumerate(suite["cases"]):
+                    found.append(Case(str(path.relative_to(SUITES)), suite, case, f"{s}.{c}"))
     return found
 
 
@@ -99,6 +100,8 @@ def to_python(shape: Shape | None, value: Any) -> Any:
         return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
     if kind == "blob" and isinstance(value, str):
         return value.encode("utf-8")
+    if kind in ("float", "double") and isinstance(value, str):
+        return float(value)  # "NaN", "Infinity", "-Infinity"
     return value
 
 
