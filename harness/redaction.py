@@ -366,6 +366,8 @@ class Redactor:
         if places is not None and _secret_payload(places):
             return sensitive.PLACEHOLDER_BYTES  # the whole body is one secret (a blob payload)
         kind = _body_kind(body, content_type)
+        if kind == "cbor":
+            return self._cbor_body(body, places)
         if kind == "json":
             try:
                 loaded = json.loads(body)
@@ -386,6 +388,18 @@ class Redactor:
                 text = sensitive.redact_xml_text(text, places.names)
         text = _XML_SECRET.sub(lambda m: f"<{m[1]}>{PLACEHOLDER}</{m[1]}>", text)
         return self.text(text).encode("utf-8")
+
+    def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
+        # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.
+        from harness.protocols import _cbor
+
+        try:
+            loaded = _cbor.loads(body)
+        except ValueError:
+            return body
+        if places is not None and places.any:
+            loaded = sensitive.redact_data(places.shape, loaded)
+        return _cbor.dumps(self.data(loaded))
 
     def headers(
         self,
@@ -491,6 +505,8 @@ def _body_kind(body: bytes, content_type: str) -> str:
     lowered = content_type.lower()
     if "x-www-form-urlencoded" in lowered:
         return "form"
+    if "cbor" in lowered:
+        return "cbor"
     first = body.lstrip()[:1]
     if first in (b"{", b"[") or "json" in lowered:
         return "json"

@@ -273,3 +273,15 @@ def test_sensitive_uri_labels_and_query_parameters_are_scrubbed() -> None:
     url = "https://places.geo.us-east-1.amazonaws.com/places/v0/indexes/idx/places/SENTINEL-ID"
     out = keyed().url(url + "?language=en", op)
     assert "SENTINEL-ID" not in out and out.endswith("/places/REDACTED?language=en")
+
+
+def test_sensitive_members_in_cbor_bodies_are_scrubbed() -> None:
+    from harness.protocols import _cbor
+
+    op = operation_model("cloudwatchomni", "GetSpaceCredentialsForOrganization")
+    top = [n for n, m in op.output_shape.members.items() if m.metadata.get("sensitive")]
+    assert top  # the model marks some top-level output members sensitive
+    body = _cbor.dumps({name: "SENTINEL-CBOR" for name in top} | {"other": "kept"})
+    out = keyed().body(body, op, "output", "application/cbor")
+    assert b"SENTINEL-CBOR" not in out
+    assert _cbor.loads(out)["other"] == "kept"
