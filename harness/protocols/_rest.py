@@ -328,6 +328,7 @@ def decode_request(
             if text is not None:
                 params[name] = text_to_value(member, text, "header")
         elif location == "headers":
+            # botocore's serializer prefixes with the member name when the model names none
             found = header_map(wire_name, request.headers)
             if found:
                 params[name] = found
@@ -386,7 +387,10 @@ def _decode_payload(shape: StructureShape, body: bytes, decode_body: BodyDecoder
             return {payload: bytes(body)}
         if member.type_name == "string":
             return {payload: body.decode("utf-8")}
-        return {payload: decode_body(member, body)}
+        value = decode_body(member, body)
+        if value == {} and member.type_name == "structure":
+            return {}  # botocore sends an empty structure when the payload was not given
+        return {payload: value}
     if not body.strip():
         return {}
     decoded = decode_body(shape, body)
@@ -416,11 +420,12 @@ def encode_response(
     ``encode_body`` with the output shape) the body, labelled ``content_type``. The status is
     ``status``, else the ``statusCode`` member, else the operation's ``responseCode``, else 200.
     """
-    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
+    headers: dict[str, str] = {}
     code = int(operation_model.http.get("responseCode", 200))
     shape = operation_model.output_shape
     body = b""
     structured = False  # a body from encode_body, labelled content_type
+    prefixes: list[str] = []  # of header maps: botocore reads every header they match
     if shape is not None:
         body_members: dict[str, Any] = {}
         for name, value in result.items():
@@ -432,7 +437,11 @@ def encode_response(
             if location == "header":
                 headers[wire_name] = value_to_text(member, value, "header")
             elif location == "headers":
-                headers.update({wire_name + k: str(v) for k, v in value.items()})
+                # botocore's parser reads a header map under its name, else every header
+                prefix = str(member.serialization.get("name", ""))
+                prefixes.append(prefix.lower())
+                for key, text in value.items():
+                    _add_header(headers, prefix + key, str(text))
             elif location == "statusCode":
                 code = int(value)
             else:
@@ -450,7 +459,16 @@ def encode_response(
             body, structured = encode_body(shape, body_members), True
     if structured and body and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = content_type  # a modeled Content-Type header wins
+    if not any("x-amzn-requestid".startswith(p) for p in prefixes):
+        headers["x-amzn-RequestId"] = str(uuid.uuid4())  # unless a header map would catch it
     return HttpResponse(status if status is not None else code, headers, body)
+
+
+def _add_header(headers: dict[str, str], name: str, value: str) -> None:
+    # Two header maps may hold the same header (prefixes "" and "x-"): send it once.
+    if any(k.lower() == name.lower() for k in headers):
+        return
+    headers[name] = value
 
 
 def _raw_bytes(value: Any) -> bytes:

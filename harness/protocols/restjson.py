@@ -1,0 +1,88 @@
+"""The ``rest-json`` protocol: REST bindings (``_rest``) around a JSON body.
+
+botocore's ``RestJSONSerializer`` writes the non-bound input members as one JSON object
+(``{}`` when the input has body members but none was given), a structure payload as JSON and
+a blob or string payload raw. ``RestJSONParser`` reads an error's code from
+``x-amzn-ErrorType`` (else the body's ``code``) and its message from ``message``/``Message``.
+The JSON walkers are the json protocol's (``awsjson.from_json``/``to_json``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from harness.exchange import HttpRequest, HttpResponse
+from harness.protocols import _rest
+from harness.protocols.awsjson import (
+    dump_json,
+    error_shape,
+    error_status,
+    from_json,
+    load_json,
+    message_key,
+    refuse_event_stream,
+    to_json,
+)
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape
+
+CONTENT_TYPE = "application/json"
+
+
+def decode_body(shape: Shape, body: bytes) -> Any:
+    """A JSON body as the parameters of ``shape`` (the ``_rest.BodyDecoder`` of rest-json)."""
+    return from_json(shape, load_json(body, f"the body of {shape.name}"))
+
+
+def encode_body(shape: Shape, value: Any) -> bytes:
+    """``value`` as the JSON body of ``shape`` (the ``_rest.BodyEncoder`` of rest-json)."""
+    return dump_json(to_json(shape, value))
+
+
+def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | None:
+    """The operation a rest-json request calls, by method, path and static query."""
+    return _rest.operation_name(service_model, request)
+
+
+def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """Read a rest-json request back into the parameters botocore serialized."""
+    return _rest.decode_request(operation_model, request, decode_body)
+
+
+def encode_response(
+    operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """Write ``result`` (parsed form) as the rest-json response botocore parses back to it."""
+    refuse_event_stream(operation_model)
+    return _rest.encode_response(operation_model, result, status, encode_body, CONTENT_TYPE)
+
+
+def encode_error(
+    service_model: ServiceModel, code: str, message: str, status: int | None = None
+) -> HttpResponse:
+    """An error response botocore parses to ``Error.Code == code``, ``Message == message``.
+
+    The code travels in ``x-amzn-ErrorType``; the message under the error shape's own
+    spelling of ``message``.
+    """
+    shape = error_shape(service_model, code)
+    headers = {
+        "Content-Type": CONTENT_TYPE,
+        "x-amzn-ErrorType": code,
+        "x-amzn-RequestId": str(uuid.uuid4()),
+    }
+    body = {message_key(shape): message}
+    return HttpResponse(error_status(shape, status), headers, dump_json(body))
+
+
+__all__ = [
+    "CONTENT_TYPE",
+    "decode_body",
+    "decode_request",
+    "encode_body",
+    "encode_error",
+    "encode_response",
+    "operation_name",
+]
