@@ -578,3 +578,50 @@ def test_real_client_round_trip(eventbridgev2: Any) -> None:
         "$tag": 1,
         "value": when.timestamp(),
     }
+
+
+# --------------------------------------------------------------------------- model sweep
+
+
+def _sweep(service: str, operation: str, draw: Any) -> None:
+    from harness import _shape_strategies as shapes
+
+    op = botocore.session.get_session().get_service_model(service).operation_model(operation)
+    if op.input_shape is not None:
+        params = draw(shapes.structure(op.input_shape, max_depth=3))
+        sent = protocols.encode_request(op, params)
+        assert _comparable(cbor.decode_request(op, sent)) == _comparable(_without_none(params))
+    if op.output_shape is not None and not op.has_event_stream_output:
+        result = draw(shapes.structure(op.output_shape, max_depth=3))
+        parsed = protocols.decode_response(op, cbor.encode_response(op, result))
+        assert _comparable(parsed) == _comparable(_without_none(result))
+
+
+@pytest.mark.parametrize("operation", ["PutRawEvents", "PutEvents", "CreateSubscriber"])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_model_sweep_slice(operation: str, data: st.DataObject) -> None:
+    """Drawn params and results of a few eventbridgev2 operations survive the codec."""
+    _sweep("eventbridgev2", operation, data.draw)
+
+
+@pytest.mark.slow
+def test_model_sweep() -> None:
+    """Every operation of every installed service botocore speaks smithy-rpc-v2-cbor to:
+    botocore's request decodes to its params, our response parses to its result."""
+    session = botocore.session.get_session()
+    swept = []
+    for service in session.get_available_services():
+        model = session.get_service_model(service)
+        if protocols.protocol_of(model) != "smithy-rpc-v2-cbor":
+            continue
+        for operation in model.operation_names:
+
+            @settings(max_examples=10, deadline=None, database=None)
+            @given(data=st.data())
+            def check(data: st.DataObject) -> None:
+                _sweep(service, operation, data.draw)  # noqa: B023 (called right here)
+
+            check()
+            swept.append(f"{service}:{operation}")
+    assert any(s.startswith("eventbridgev2:") for s in swept)
