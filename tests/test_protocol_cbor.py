@@ -119,6 +119,7 @@ def test_input_case_decodes_to_params(case: Case) -> None:
 
     assert _comparable(cbor.decode_request(op, request)) == expected
     assert cbor.route(request) == (op.service_model.metadata["targetPrefix"], op.name)
+    assert cbor.operation_name(op.service_model, request) == op.name
 
     # botocore's own serialization of the same params decodes to them too (through the table)
     params = _floats_in(op.input_shape, to_python(op.input_shape, case.case["params"]))
@@ -177,6 +178,19 @@ def test_error_case_encodes_what_botocore_parses(case: Case) -> None:
     assert _comparable(parsed) == _comparable(to_python(error_shape, expected))
     modeled_status = shape.metadata.get("error", {}).get("httpStatusCode", 400)
     assert response.status == modeled_status
+
+
+def test_operation_name_only_for_this_service() -> None:
+    op = INPUT[0].operation_model()
+    model = op.service_model
+
+    def at(path: str) -> HttpRequest:
+        return HttpRequest("POST", "http://127.0.0.1" + path, {}, b"")
+
+    assert cbor.operation_name(model, at(f"/prefix/service/RpcV2Protocol/operation/{op.name}"))
+    assert cbor.operation_name(model, at(f"/service/Other/operation/{op.name}")) is None
+    assert cbor.operation_name(model, at("/service/RpcV2Protocol/operation/Nope")) is None
+    assert cbor.operation_name(model, at("/")) is None and cbor.route(at("/")) is None
 
 
 def test_encode_error_unmodeled_code_and_explicit_status() -> None:
@@ -491,9 +505,9 @@ def eventbridgev2() -> Iterator[tuple[Any, list[tuple[str, dict[str, Any], HttpR
     }
 
     def handler(request: HttpRequest) -> HttpResponse:
-        routed = cbor.route(request)
-        assert routed is not None and routed[0] == model.metadata["targetPrefix"]
-        op = model.operation_model(routed[1])
+        name = cbor.operation_name(model, request)
+        assert name is not None
+        op = model.operation_model(name)
         params = protocols.decode_request(op, request)
         seen.append((op.name, params, request))
         if op.name in answers:

@@ -57,6 +57,22 @@ def route(request: HttpRequest) -> tuple[str, str] | None:
     return unquote(match.group(1)), unquote(match.group(2))
 
 
+def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | None:
+    """The operation an RPC v2 request calls, when its path names this service; else None.
+
+    As for ``X-Amz-Target`` in the json protocol, the last dotted segment of a long
+    ``targetPrefix`` is accepted too.
+    """
+    routed = route(request)
+    if routed is None:
+        return None
+    service, name = routed
+    own = str(service_model.metadata.get("targetPrefix", ""))
+    if service not in (own, own.rsplit(".", 1)[-1]):
+        return None
+    return name if name in service_model.operation_names else None
+
+
 # --------------------------------------------------------------------------- requests
 
 
@@ -354,5 +370,6 @@ __all__ = [
     "decode_request",
     "encode_error",
     "encode_response",
+    "operation_name",
     "route",
 ]
