@@ -3,8 +3,11 @@
 A cassette written here is a plain vcrpy cassette (``version: 1``, ``interactions`` of
 ``request``/``response``), so vcrpy and pytest-recording load it. We add only what vcrpy
 ignores: a top-level ``metadata`` mapping and, per interaction, a ``harness`` mapping naming
-the service and operation. JSON bodies are stored as pretty, sorted-key text in YAML literal
-blocks so a cassette reads well in code review and diffs line by line.
+the service and operation. Bodies are stored readably (``harness.bodies``): the protocol's
+JSON documents as pretty, sorted-key text in YAML literal blocks so a cassette reads well in
+code review and diffs line by line, XML and other text as is, payloads the caller owns (S3
+objects, Lambda payloads) exactly as received, binary bodies as ``!!binary`` (as vcrpy writes
+bytes), and event streams as their decoded messages (``body.events``, ``harness.eventstream``).
 
 Cassettes from plain vcrpy or pytest-recording load too: the operation is then recovered from
 the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded.
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import json
 import os
 import tempfile
 import zlib
@@ -26,9 +28,11 @@ from typing import Any
 
 import yaml
 
+from harness import eventstream
+from harness.bodies import stored_body
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.models import supported_services
+from harness.models import operation_model, supported_services
 from harness.wire import WireError, decode_request, identify
 
 try:  # libyaml is much faster on large cassettes; fall back to pure Python
@@ -102,11 +106,10 @@ def _exchange(path: Path, index: int, item: Any) -> Exchange:
             headers=_headers(req.get("headers")),
             body=_bytes(req.get("body")),
         )
-        body = resp.get("body")
         response = HttpResponse(
             status=int(resp["status"]["code"]),
             headers=_headers(resp.get("headers")),
-            body=_bytes(body.get("string") if isinstance(body, dict) else body),
+            body=_response_body(resp.get("body")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CassetteError(
@@ -165,6 +168,15 @@ def _bytes(value: Any) -> bytes:
     if isinstance(value, bytes):
         return value
     return str(value).encode("utf-8")
+
+
+def _response_body(body: Any) -> bytes:
+    if not isinstance(body, dict):
+        return _bytes(body)
+    if "events" in body and "string" not in body:
+        # an event stream stored as its messages: replay it as the binary stream it was
+        return eventstream.encode_stream(eventstream.from_data(body["events"]))
+    return _bytes(body.get("string"))
 
 
 def _decoded(response: HttpResponse) -> HttpResponse:
@@ -294,40 +306,66 @@ def _represent_str(dumper: _LiteralDumper, value: str) -> yaml.Node:
 _LiteralDumper.add_representer(str, _represent_str)
 
 
-def pretty_body(body: bytes) -> str:
-    """A body as cassette text: JSON pretty-printed with sorted keys, other text as is."""
-    if not body:
-        return ""
-    try:
-        return json.dumps(json.loads(body), indent=2, sort_keys=True, ensure_ascii=False)
-    except ValueError:
-        return body.decode("utf-8", "replace")
+def pretty_body(body: bytes, *, document: bool = True) -> str | bytes:
+    """A body as a cassette stores it (``bodies.stored_body``): text where it is text, with
+    JSON documents pretty-printed with sorted keys, and bytes (``!!binary``) where binary."""
+    return stored_body(body, document=document)
 
 
 def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[str, Any]:
     """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag).
 
     ``tag`` adds entries to the ``harness`` mapping (the recorder stores the client region).
+    A body the caller owns (a blob or string payload: an S3 object, a Lambda payload) is kept
+    exactly; the protocol's own JSON documents are pretty-printed. An event-stream response
+    is stored as its decoded messages, under ``body.events`` instead of ``body.string``.
     """
     request, response = exchange.request, exchange.response
     try:
         reason = HTTPStatus(response.status).phrase
     except ValueError:
         reason = ""
+    request_document, response_document = _documents(exchange.service, exchange.operation)
     return {
         "harness": {**(tag or {}), "service": exchange.service, "operation": exchange.operation},
         "request": {
             "method": request.method,
             "uri": request.url,
-            "body": pretty_body(request.body) or None,
+            "body": pretty_body(request.body, document=request_document) or None,
             "headers": {k: [v] for k, v in sorted(request.headers.items())},
         },
         "response": {
             "status": {"code": response.status, "message": reason},
             "headers": {k: [v] for k, v in sorted(response.headers.items())},
-            "body": {"string": pretty_body(response.body)},
+            "body": _stored_response_body(response, response_document or response.status >= 300),
         },
     }
+
+
+def _stored_response_body(response: HttpResponse, document: bool) -> dict[str, Any]:
+    if response.body and eventstream.is_event_stream(response.header("Content-Type")):
+        try:
+            return {"events": eventstream.to_data(eventstream.decode_stream(response.body))}
+        except eventstream.EventStreamError:
+            pass  # a cut-off stream: keep its bytes
+    return {"string": pretty_body(response.body, document=document)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _documents(service: str, operation: str) -> tuple[bool, bool]:
+    """Whether the request and the response body are protocol documents (not payloads)."""
+    try:
+        model = operation_model(service, operation)
+    except Exception:  # a name botocore does not know: treat bodies as documents
+        return True, True
+    return _is_document(model.input_shape), _is_document(model.output_shape)
+
+
+def _is_document(shape: Any) -> bool:
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if not payload:
+        return True
+    return shape.members[payload].type_name not in ("blob", "string")
 
 
 def dump_cassette(

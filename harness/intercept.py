@@ -19,6 +19,7 @@ to the next handler, or to the network — and look at the real answer (recordin
 from __future__ import annotations
 
 import gzip
+import io
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
 from botocore.useragent import UserAgentString
 
+from harness.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
 
 
@@ -139,9 +141,7 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
     if found is None or not layers:  # not a botocore operation call: leave it alone
         return original_send(self, request)
     operation_model, context = found
-    body = request.body
-    if hasattr(body, "read"):  # streaming bodies are not used by the operations we serve
-        body = body.read()
+    rewind = _request_body(request)
     call = Call(
         service=operation_model.service_model.service_name,
         operation=operation_model.name,
@@ -149,19 +149,72 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
             method=request.method,
             url=request.url,
             headers={k: _text(v) for k, v in request.headers.items()},
-            body=body if isinstance(body, bytes) else (body or "").encode(),
+            body=rewind.body,
         ),
         region=(context or {}).get("client_region"),
         operation_model=operation_model,
     )
 
     def network() -> HttpResponse:
+        rewind()  # a handler may send twice; each send starts where botocore's body started
         return from_botocore_response(original_send(self, request))
 
     send: Send = network
     for layer in layers:  # outermost first, so the innermost ends up called first
         send = _bind(layer.handler, call, send)
     return to_botocore_response(send(), request.url)
+
+
+class _Rewind:
+    """The bytes of a request body, and how to put the body back where sending starts."""
+
+    def __init__(self, body: bytes, stream: Any = None, position: int = 0) -> None:
+        self.body = body
+        self._stream = stream
+        self._position = position
+
+    def __call__(self) -> None:
+        if self._stream is not None:
+            self._stream.seek(self._position)
+
+
+def _request_body(request: Any) -> _Rewind:
+    """Read a request's body for the ``Call`` without taking it from the real send.
+
+    A file-like body (S3 uploads; botocore's aws-chunked wrapper of them) is read, then
+    seeked back to where it was, so the send streams the very bytes we read and botocore's
+    retries can rewind it as usual. A body that cannot seek is replaced by the bytes read.
+    """
+    body = request.body
+    if body is None:
+        return _Rewind(b"")
+    if isinstance(body, bytes):
+        return _Rewind(body)
+    if isinstance(body, str):
+        return _Rewind(body.encode("utf-8"))
+    if isinstance(body, bytearray | memoryview):
+        return _Rewind(bytes(body))
+    if hasattr(body, "read"):
+        position: int | None
+        try:
+            position = int(body.tell())
+        except (AttributeError, OSError, ValueError):
+            # aws-chunked wrappers cannot tell but rewind to 0, as botocore's retries do
+            position = 0 if hasattr(body, "seek") else None
+        data = body.read()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
+        if position is not None:
+            try:
+                body.seek(position)
+                return _Rewind(data, body, position)
+            except (AttributeError, OSError, ValueError):
+                pass
+        request.body = data
+        return _Rewind(data)
+    # an iterable of chunks: it can be consumed once, so the send gets the joined bytes
+    data = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+    request.body = data
+    return _Rewind(data)
 
 
 def _bind(handler: Handler, call: Call, send: Send) -> Send:
@@ -184,20 +237,23 @@ def from_botocore_response(response: Any) -> HttpResponse:
     return HttpResponse(int(response.status_code), headers, body)
 
 
-class _RawBody:
-    """The part of a urllib3 response botocore reads: ``stream()`` and ``read()``."""
+class _RawBody(io.BytesIO):
+    """The part of a urllib3 response botocore reads: ``stream()``, ``read()``, ``close()``.
 
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+    ``read()`` of the whole body returns the stored bytes themselves (BytesIO shares them),
+    so a large body is not copied; ``read(n)`` and ``stream(n)`` hand out chunks.
+    """
 
-    def stream(self, *args: Any, **kwargs: Any) -> Iterator[bytes]:
-        yield self._body
-
-    def read(self, *args: Any, **kwargs: Any) -> bytes:
-        body, self._body = self._body, b""
-        return body
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        """Yield the rest of the body in chunks of ``amt`` bytes (all at once without it)."""
+        while chunk := self.read(amt):
+            yield chunk
 
 
 def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:
-    """Make an ``HttpResponse`` look like what botocore's HTTP session returns."""
+    """Make an ``HttpResponse`` look like what botocore's HTTP session returns.
+
+    Integrity headers are made true for the body served (``bodies.settle``).
+    """
+    response = settle(response)
     return AWSResponse(url, response.status, dict(response.headers), _RawBody(response.body))

@@ -1,0 +1,194 @@
+"""HTTP bodies as cassettes keep them, and the integrity headers that must stay true on replay.
+
+A cassette stores a body readably where it is text (a protocol's JSON document pretty-printed,
+XML and other text as is) and as bytes (YAML ``!!binary``, as vcrpy writes them) only where it
+is truly binary: ``stored_body``. Bytes read back from text may differ from the bytes
+received (pretty JSON, redaction, gzip decoded at record time), so the headers that describe
+the received bytes would then lie, and botocore rejects a body whose ``x-amz-crc32`` or
+flexible checksum disagrees (it retries, then fails). ``settle`` makes them true again at
+replay time, whatever the cassette's age.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Callable
+
+from botocore import httpchecksum
+from botocore.compat import HAS_CRT
+
+from harness.exchange import HttpResponse
+
+# C0 controls other than tab, newline and carriage return: such bodies are binary.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def as_text(body: bytes) -> str | None:
+    """``body`` as text when it is UTF-8 without control characters, else None."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if _CONTROL.search(text) else text
+
+
+def stored_body(body: bytes, *, document: bool = True) -> str | bytes:
+    """How a cassette stores ``body``: text (JSON pretty when ``document``) or bytes.
+
+    ``document`` says the body is the protocol's serialized structure, which botocore parses
+    into values (so pretty JSON replays as the same values). A payload the caller owns (an S3
+    object, a Lambda payload) is not a document: its text is kept exactly as received.
+    Text is always stored so that it reads back to the same bytes (YAML quotes what a literal
+    block cannot hold).
+    """
+    if not body:
+        return ""
+    text = as_text(body)
+    if text is None:
+        return body
+    if document and text[:1] in ("{", "["):
+        try:
+            pretty = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
+            pretty.encode("utf-8")  # lone surrogates from \ud800 escapes cannot be stored
+        except (ValueError, UnicodeEncodeError):
+            return text
+        return pretty
+    return text
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _flexible(cls: Callable[[], object]) -> Callable[[bytes], str]:
+    def compute(body: bytes) -> str:
+        checksum = cls()
+        checksum.update(body)  # type: ignore[attr-defined]
+        return str(checksum.b64digest())  # type: ignore[attr-defined]
+
+    return compute
+
+
+def _checks() -> dict[str, Callable[[bytes], str]]:
+    checks: dict[str, Callable[[bytes], str]] = {
+        # DynamoDB's (and Kinesis's) CRC32 of the body, as a decimal number
+        "x-amz-crc32": lambda body: str(zlib.crc32(body) & 0xFFFFFFFF),
+        "content-md5": lambda body: _b64(hashlib.md5(body).digest()),
+    }
+    # botocore's own checksum classes, under the header names its validator reads
+    names = {
+        "crc32": "Crc32Checksum",
+        "sha1": "Sha1Checksum",
+        "sha256": "Sha256Checksum",
+        "sha512": "Sha512Checksum",
+    }
+    if HAS_CRT:  # computed by awscrt, as botocore computes them only then
+        names.update(
+            crc32c="CrtCrc32cChecksum",
+            crc64nvme="CrtCrc64NvmeChecksum",
+            xxhash64="CrtXxhash64Checksum",
+            xxhash3="CrtXxhash3Checksum",
+            xxhash128="CrtXxhash128Checksum",
+        )
+    for algorithm, name in names.items():
+        cls = getattr(httpchecksum, name, None)
+        if cls is not None:
+            checks[f"x-amz-checksum-{algorithm}"] = _flexible(cls)
+    return checks
+
+
+_CHECKS = _checks()
+_CHECKSUM_PREFIX = "x-amz-checksum-"
+_NOT_CHECKSUMS = frozenset(
+    {"x-amz-checksum-type", "x-amz-checksum-mode", "x-amz-checksum-algorithm"}
+)
+_INTEGRITY = frozenset({"content-length", "x-amz-crc32", "content-md5"})
+
+
+def settle(response: HttpResponse) -> HttpResponse:
+    """``response`` with its integrity headers true for the body it carries.
+
+    ``x-amz-crc32``, ``Content-MD5``, ``x-amz-checksum-{crc32,sha1,sha256,sha512}`` (and,
+    with awscrt installed, ``crc32c``, ``crc64nvme``, ``xxhash*``) are recomputed where they
+    disagree with the body, and ``Content-Length`` where it does. A checksum we cannot
+    compute (crc32c/crc64nvme/xxhash without awscrt, S3's composite ``...-N`` values) is
+    kept when nothing shows the body changed and dropped when something does. An empty body
+    (HEAD, 304) is left alone: its headers describe a body not sent.
+    Returns ``response`` itself when nothing needed changing (the usual, cheap case).
+    """
+    body = response.body
+    if not body:
+        return response
+    found = [
+        name
+        for name in response.headers
+        if (lower := name.lower()) in _INTEGRITY
+        or (lower.startswith(_CHECKSUM_PREFIX) and lower not in _NOT_CHECKSUMS)
+    ]
+    if not found:
+        return response
+    headers = dict(response.headers)
+    changed = False
+    unknown = []
+    for name in found:
+        lower, value = name.lower(), headers[name]
+        if lower == "content-length":
+            if value.strip() != str(len(body)):
+                headers[name], changed = str(len(body)), True
+            continue
+        compute = _CHECKS.get(lower)
+        if compute is None or "-" in value:
+            unknown.append(name)
+            continue
+        actual = compute(body)
+        if actual != value.strip():
+            headers[name], changed = actual, True
+    if not changed:
+        return response
+    for name in unknown:
+        del headers[name]
+    return HttpResponse(response.status, headers, body)
+
+
+# --------------------------------------------------------------------------- aws-chunked
+
+_CHUNK_HEADER = re.compile(rb"([0-9a-fA-F]+)(;[^\r\n]*)?\r\n")
+
+
+def decode_aws_chunked(body: bytes) -> tuple[bytes, dict[str, str]] | None:
+    """The payload and trailers of an ``aws-chunked`` request body, or None if it is not one.
+
+    botocore's flexible checksums send streaming uploads (S3 PutObject over HTTPS) as
+    ``Content-Encoding: aws-chunked``: hex-sized chunks, then trailers such as
+    ``x-amz-checksum-crc32``. Matching and decoding want the payload itself.
+    """
+    parts = []
+    at = 0
+    while True:
+        match = _CHUNK_HEADER.match(body, at)
+        if match is None:
+            return None
+        size = int(match.group(1), 16)
+        at = match.end()
+        if size == 0:
+            break
+        if body[at + size : at + size + 2] != b"\r\n":
+            return None
+        parts.append(body[at : at + size])
+        at += size + 2
+    trailers = {}
+    for line in body[at:].split(b"\r\n"):
+        if not line:
+            continue
+        name, sep, value = line.partition(b":")
+        if not sep:
+            return None
+        trailers[name.decode("latin-1").strip()] = value.decode("latin-1").strip()
+    return b"".join(parts), trailers
