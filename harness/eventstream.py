@@ -7,8 +7,10 @@ too. Cassettes keep a stream as its messages (``to_data``: headers as a mapping,
 pretty JSON where it is JSON, else text or bytes) and replay re-encodes them (``from_data``)
 into a stream botocore decodes into the same events.
 
-Header values keep their wire type, so a stream decoded and re-encoded is byte-identical
-(payloads aside, which ``to_data`` may pretty-print). In stored form, string headers are plain
+Header values keep their wire type, so a stream decoded and re-encoded is byte-identical.
+The stored form keeps types too, but a cassette sorts header names and pretty-prints JSON
+payloads, so replayed bytes may differ from those received (CRCs are computed anew); botocore
+decodes them into the same events. In stored form, string headers are plain
 strings, booleans plain booleans, and other types a one-key mapping: ``{long: 5}``,
 ``{timestamp: 1700000000000}`` (milliseconds), ``{bytes: !!binary ...}``, ``{uuid: "..."}``.
 """
