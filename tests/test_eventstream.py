@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness import wire
-from harness.cassette import read_cassette, write_cassette
+from harness.cassette import load_yaml, read_cassette, write_cassette
 from harness.eventstream import (
     EventStreamError,
     Header,
@@ -74,7 +74,8 @@ def test_encoded_streams_decode_in_botocore_and_round_trip(batch: list[Message])
     assert decode_stream(data) == batch
     # stored form (no JSON content type here): the same messages, headers in name order
     # (cassettes sort mapping keys; botocore reads headers into a mapping anyway)
-    stored = yaml.safe_load(yaml.safe_dump(to_data(batch), allow_unicode=True))
+    text = yaml.dump(to_data(batch), Dumper=yaml.CSafeDumper, allow_unicode=True)
+    stored = load_yaml(text.encode())  # libyaml both ways, as cassettes are written and read
     ordered = [Message(tuple(sorted(m.headers, key=lambda h: h.name)), m.payload) for m in batch]
     assert from_data(stored) == ordered
     assert encode_stream(from_data(stored)) == encode_stream(ordered)
@@ -108,11 +109,14 @@ EVENTS = [
 ]
 
 
+_EVENT = Header(":message-type", "string", "event")
+
+
 def _event(kind: str, payload: dict[str, Any]) -> Message:
     headers = (
         Header(":event-type", "string", kind),
         Header(":content-type", "string", "application/json"),
-        Header(":message-type", "string", "event"),
+        _EVENT,
     )
     return Message(headers, json.dumps(payload, separators=(",", ":")).encode())
 
@@ -140,6 +144,10 @@ def test_converse_stream_is_stored_readably_and_replays_the_same_events(
     assert stored["events"][0]["headers"][":event-type"] == "messageStart"
     assert json.loads(stored["events"][1]["payload"]) == EVENTS[1][1]
 
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    assert len(deserialize(text, yamlserializer)[1]) == 1  # vcrpy still loads the file
     replayed = read_cassette(path).exchanges[0].response
 
     def replay(call: Call, send: Send) -> HttpResponse:
@@ -152,3 +160,36 @@ def test_converse_stream_is_stored_readably_and_replays_the_same_events(
         got = client.converse_stream(**params)
         events = list(got["stream"])
     assert events == [{kind: payload} for kind, payload in EVENTS]
+
+
+def test_lambda_response_stream_keeps_raw_payload_chunks_exact(tmp_path: Path) -> None:
+    chunks = [b'{"partial":', b' "json"}\n', bytes(range(256))]  # caller-owned bytes
+    octets = Header(":content-type", "string", "application/octet-stream")
+    body = encode_stream(
+        [
+            *(
+                Message((Header(":event-type", "string", "PayloadChunk"), octets, _EVENT), chunk)
+                for chunk in chunks
+            ),
+            _event("InvokeComplete", {"LogResult": ""}),
+        ]
+    )
+    params = {"FunctionName": "f"}
+    request = wire.encode_request("lambda", "InvokeWithResponseStream", params, "https://lambda.x")
+    response = HttpResponse(200, {"Content-Type": "application/vnd.amazon.eventstream"}, body)
+    exchange = Exchange("lambda", "InvokeWithResponseStream", request, response, "recorded")
+    path = write_cassette(tmp_path / "lambda.yaml", [exchange])
+    events = yaml.safe_load(path.read_text())["interactions"][0]["response"]["body"]["events"]
+    assert [e.get("payload") for e in events[:3]] == [
+        chunks[0].decode(),
+        chunks[1].decode(),
+        chunks[2],
+    ]
+    replayed = read_cassette(path).exchanges[0].response
+    client = boto3.client(
+        "lambda", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    with intercept(lambda call, send: replayed, sign=False):
+        got = list(client.invoke_with_response_stream(**params)["EventStream"])
+    assert [e["PayloadChunk"]["Payload"] for e in got[:3]] == chunks
+    assert got[3] == {"InvokeComplete": {"LogResult": ""}}
