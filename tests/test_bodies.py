@@ -379,3 +379,31 @@ def test_polly_audio_replays_byte_for_byte(tmp_path: Path) -> None:
         got = _client("polly").synthesize_speech(**params)
         assert got["AudioStream"].read() == audio
     assert got["ContentType"] == "audio/mpeg"
+
+
+def test_dynamodb_recorded_by_the_recorder_replays_without_retry(
+    moto_url: str, tmp_path: Path
+) -> None:
+    from harness.recorder import CassetteRecorder
+
+    client = _client("dynamodb", endpoint_url=moto_url)
+    client.create_table(
+        TableName="items",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.put_item(TableName="items", Item={"id": {"S": "1"}, "n": {"N": "2"}})
+    path = tmp_path / "ddb.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        expected = client.get_item(TableName="items", Key={"id": {"S": "1"}})["Item"]
+    recorder.save()
+    text = path.read_text()
+    assert "x-amz-crc32" in text and '"Item": {' in text  # header kept, body pretty
+
+    replayer = CassetteRecorder(path, "none")
+    with replayer.activate():
+        got = client.get_item(TableName="items", Key={"id": {"S": "1"}})["Item"]
+    assert got == expected
+    assert len(replayer.exchanges) == 1  # botocore accepted the first answer
