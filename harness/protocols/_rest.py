@@ -455,7 +455,10 @@ def encode_response(
                     body = _raw_bytes(value)
                 else:
                     body, structured = encode_body(member, value), True
-        elif any(m.serialization.get("location") is None for m in shape.members.values()):
+        elif any(
+            m.serialization.get("location") not in ("header", "headers", "statusCode")
+            for m in shape.members.values()
+        ):
             body, structured = encode_body(shape, body_members), True
     if structured and body and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = content_type  # a modeled Content-Type header wins

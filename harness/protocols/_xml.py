@@ -1,0 +1,203 @@
+"""XML bodies of the query, ec2 and rest-xml protocols, written from and read into values.
+
+Writing is the inverse of botocore's ``BaseXMLResponseParser``: member names from
+``locationName``, flattened lists and maps repeated in place, non-flattened lists as
+``<member>`` children, maps as ``<entry><key/><value/></entry>``, timestamps ISO 8601 by
+default, blobs base64, attributes for ``xmlAttribute`` members. Reading (rest-xml request
+bodies, which botocore's ``RestXMLSerializer`` writes in the same layout) uses botocore's
+own XML shape parser, so both directions agree with botocore by construction.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from harness.exchange import HttpResponse
+from harness.protocols._values import format_float, parse_timestamp
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape
+
+XML_HEADERS = {"Content-Type": "text/xml"}
+_OUTSIDE_BODY = frozenset({"header", "headers", "statusCode"})
+
+
+# --------------------------------------------------------------------------- write
+
+
+def element(name: str, shape: Shape, value: Any, *, default_ts: str = "iso8601") -> str:
+    """``<name>value</name>`` under ``shape`` (attributes and namespaces included)."""
+    inner, attributes = _content(shape, value, default_ts)
+    namespace = shape.serialization.get("xmlNamespace")
+    if isinstance(namespace, dict) and namespace.get("uri"):
+        prefix = namespace.get("prefix")
+        attr = f"xmlns:{prefix}" if prefix else "xmlns"
+        attributes = f" {attr}={quoteattr(namespace['uri'])}{attributes}"
+    return f"<{name}{attributes}>{inner}</{name}>"
+
+
+def members(shape: Shape, value: dict[str, Any], default_ts: str = "iso8601") -> str:
+    """The child elements of a structure (members bound elsewhere are skipped)."""
+    parts = []
+    for name, member in shape.members.items():
+        if name not in value or value[name] is None:
+            continue
+        # Header and status bindings are not in the body; anything else a response carries
+        # is (botocore's parser reads a "uri" member of an output shape from the body).
+        if member.serialization.get("location") in _OUTSIDE_BODY:
+            continue
+        if member.serialization.get("xmlAttribute"):
+            continue
+        parts.append(_member(name, member, value[name], default_ts))
+    return "".join(parts)
+
+
+def _member(name: str, member: Shape, value: Any, default_ts: str) -> str:
+    tag = str(member.serialization.get("name", name))
+    if member.type_name == "list" and member.serialization.get("flattened"):
+        item_tag = str(member.member.serialization.get("name", tag))
+        return "".join(element(item_tag, member.member, v, default_ts=default_ts) for v in value)
+    if member.type_name == "map" and member.serialization.get("flattened"):
+        return "".join(
+            f"<{tag}>{_entry(member, k, v, default_ts)}</{tag}>" for k, v in value.items()
+        )
+    return element(tag, member, value, default_ts=default_ts)
+
+
+def _entry(shape: Shape, key: Any, value: Any, default_ts: str) -> str:
+    key_tag = shape.key.serialization.get("name") or "key"
+    value_tag = shape.value.serialization.get("name") or "value"
+    return element(key_tag, shape.key, key, default_ts=default_ts) + element(
+        value_tag, shape.value, value, default_ts=default_ts
+    )
+
+
+def _content(shape: Shape, value: Any, default_ts: str) -> tuple[str, str]:
+    kind = shape.type_name
+    if kind == "structure":
+        attributes = "".join(
+            f" {m.serialization['name']}={quoteattr(str(value[n]))}"
+            for n, m in shape.members.items()
+            if m.serialization.get("xmlAttribute") and n in value
+        )
+        return members(shape, value, default_ts), attributes
+    if kind == "list":
+        tag = shape.member.serialization.get("name", "member")
+        return "".join(element(tag, shape.member, v, default_ts=default_ts) for v in value), ""
+    if kind == "map":
+        return "".join(
+            f"<entry>{_entry(shape, k, v, default_ts)}</entry>" for k, v in value.items()
+        ), ""
+    # \r must be a character reference: XML parsers turn a literal CR LF into LF.
+    return escape(scalar_text(shape, value, default_ts), {"\r": "&#13;"}), ""
+
+
+def scalar_text(shape: Shape, value: Any, default_ts: str = "iso8601") -> str:
+    """A scalar as XML/header text: booleans lower case, timestamps, base64 blobs."""
+    kind = shape.type_name
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        fmt = str(shape.serialization.get("timestampFormat") or default_ts)
+        return timestamp_text(value, fmt)
+    if kind == "blob":
+        raw = value.encode() if isinstance(value, str) else bytes(value)
+        return base64.b64encode(raw).decode("ascii")
+    if kind in ("float", "double"):
+        return str(format_float(float(value)))
+    return str(value)
+
+
+def timestamp_text(value: Any, fmt: str) -> str:
+    """A timestamp in an AWS text format (``iso8601``, ``rfc822``, ``unixTimestamp``)."""
+    when = value if isinstance(value, dt.datetime) else parse_timestamp(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    when = when.astimezone(dt.timezone.utc)
+    if fmt == "unixTimestamp":
+        seconds = when.timestamp()
+        return str(int(seconds)) if seconds.is_integer() else str(round(seconds, 3))
+    if fmt == "rfc822":
+        import email.utils
+
+        return email.utils.format_datetime(when, usegmt=True)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if when.microsecond:
+        text += f".{when.microsecond // 1000:03d}"
+    return text + "Z"
+
+
+def encode_query_response(
+    operation_model: OperationModel, result: dict[str, Any], status: int | None, *, ec2: bool
+) -> HttpResponse:
+    """The XML response of a query or ec2 operation."""
+    name = operation_model.name
+    shape = operation_model.output_shape
+    body = members(shape, result) if shape is not None else ""
+    request_id = str(uuid.uuid4())
+    namespace = _namespace(operation_model.service_model)
+    if ec2:
+        xml = (
+            f"<{name}Response{namespace}><requestId>{request_id}</requestId>{body}</{name}Response>"
+        )
+    else:
+        wrapper = shape.serialization.get("resultWrapper") if shape is not None else None
+        if wrapper:
+            body = f"<{wrapper}>{body}</{wrapper}>"
+        xml = (
+            f"<{name}Response{namespace}>{body}<ResponseMetadata><RequestId>{request_id}"
+            f"</RequestId></ResponseMetadata></{name}Response>"
+        )
+    return HttpResponse(status or 200, dict(XML_HEADERS), xml.encode("utf-8"))
+
+
+def encode_query_error(
+    service_model: ServiceModel, code: str, message: str, status: int | None, *, ec2: bool
+) -> HttpResponse:
+    """An error as the query (``ErrorResponse``) or ec2 (``Response/Errors``) protocol writes it."""
+    request_id = str(uuid.uuid4())
+    error = f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+    if ec2:
+        xml = (
+            f"<Response><Errors><Error>{error}</Error></Errors>"
+            f"<RequestID>{request_id}</RequestID></Response>"
+        )
+    else:
+        xml = (
+            f"<ErrorResponse><Error><Type>Sender</Type>{error}</Error>"
+            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+    status = status or error_status(service_model, code)
+    return HttpResponse(status, dict(XML_HEADERS), xml.encode("utf-8"))
+
+
+def error_status(service_model: ServiceModel, code: str, default: int = 400) -> int:
+    """The HTTP status the model gives error ``code``."""
+    for shape in service_model.error_shapes:
+        error = shape.metadata.get("error", {})
+        if shape.name == code or error.get("code") == code:
+            return int(error.get("httpStatusCode", default))
+    return default
+
+
+def _namespace(service_model: ServiceModel) -> str:
+    uri = service_model.metadata.get("xmlNamespace")
+    return f" xmlns={quoteattr(str(uri))}" if uri else ""
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read_structure(shape: Shape, body: bytes) -> Any:
+    """An XML body read through ``shape`` by botocore's own XML shape parser."""
+    from botocore.parsers import RestXMLParser
+
+    parser = RestXMLParser()
+    # Not patching: botocore's parser reads any XML element through a shape; request bodies
+    # use the same layout as responses (RestXMLSerializer is its inverse).
+    root = parser._parse_xml_string_to_dom(body)
+    return parser._parse_shape(shape, root)

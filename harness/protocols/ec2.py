@@ -1,0 +1,33 @@
+"""The ec2 protocol: query-like requests with EC2's names and lists, XML responses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harness.exchange import HttpRequest, HttpResponse
+from harness.protocols._form import FormDecoder
+from harness.protocols._xml import encode_query_error, encode_query_response
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
+
+_DECODER = FormDecoder(ec2=True)
+
+
+def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """The parameters of an ec2 request."""
+    return _DECODER.decode(operation_model, request)
+
+
+def encode_response(
+    operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """``<OpResponse>...<requestId/></OpResponse>``."""
+    return encode_query_response(operation_model, result, status, ec2=True)
+
+
+def encode_error(
+    service_model: ServiceModel, code: str, message: str, status: int | None = None
+) -> HttpResponse:
+    """``<Response><Errors><Error><Code/><Message/></Error></Errors></Response>``."""
+    return encode_query_error(service_model, code, message, status, ec2=True)

@@ -1,0 +1,33 @@
+"""The query protocol (STS, SNS, IAM, SES, RDS, ...): form-encoded requests, XML responses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harness.exchange import HttpRequest, HttpResponse
+from harness.protocols._form import FormDecoder
+from harness.protocols._xml import encode_query_error, encode_query_response
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
+
+_DECODER = FormDecoder(ec2=False)
+
+
+def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """The parameters of a query request."""
+    return _DECODER.decode(operation_model, request)
+
+
+def encode_response(
+    operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """``<OpResponse><OpResult>...</OpResult><ResponseMetadata/></OpResponse>``."""
+    return encode_query_response(operation_model, result, status, ec2=False)
+
+
+def encode_error(
+    service_model: ServiceModel, code: str, message: str, status: int | None = None
+) -> HttpResponse:
+    """``<ErrorResponse><Error><Code/><Message/></Error></ErrorResponse>``."""
+    return encode_query_error(service_model, code, message, status, ec2=False)
