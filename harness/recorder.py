@@ -270,7 +270,8 @@ class CassetteRecorder:
             return self._pass_through(call, send, "credential traffic is never recorded")
         # The live request goes through the same redaction as the recorded one did, so both
         # sides of the match hold the same pseudonyms and placeholders.
-        redacted = self.redactor.request(call.request, call.operation_model)
+        live = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
+        redacted = self.redactor.request(live, call.operation_model)
         params = request_params(call.service, call.operation, redacted)
         if self.record_mode != "all":
             with self._lock:
