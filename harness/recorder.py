@@ -295,6 +295,7 @@ class CassetteRecorder:
                 return recorded.response
             if self.replay_only:
                 raise self._miss(call, params)
+        sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
         response = send()
         exchange = self._redacted(
             Exchange(call.service, call.operation, call.request, response, "recorded"),
@@ -305,7 +306,7 @@ class CassetteRecorder:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
             self._stored.append(exchange)
-            self._tags.append(_tag(call.region, _iso_now()))
+            self._tags.append(_tag(call.region, sent_at))
             self._recorded += 1
         self._emit(exchange)
         return response
