@@ -176,6 +176,10 @@ def _response_body(body: Any) -> bytes:
     if "events" in body and "string" not in body:
         # an event stream stored as its messages: replay it as the binary stream it was
         return eventstream.encode_stream(eventstream.from_data(body["events"]))
+    if "cbor" in body and "string" not in body:
+        from harness.protocols.cbor import data_to_cbor
+
+        return data_to_cbor(body["cbor"])  # a CBOR body stored as its readable value
     return _bytes(body.get("string"))
 
 
@@ -348,6 +352,13 @@ def _stored_response_body(response: HttpResponse, document: bool) -> dict[str, A
             return {"events": eventstream.to_data(eventstream.decode_stream(response.body))}
         except eventstream.EventStreamError:
             pass  # a cut-off stream: keep its bytes
+    if response.body and "cbor" in (response.header("Content-Type") or "").lower():
+        from harness.protocols.cbor import cbor_to_data
+
+        try:
+            return {"cbor": cbor_to_data(response.body)}
+        except ValueError:
+            pass  # not CBOR after all: keep its bytes
     return {"string": pretty_body(response.body, document=document)}
 
 

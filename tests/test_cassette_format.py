@@ -130,3 +130,23 @@ def test_fast_yaml_path_builds_what_the_safe_loader_builds(
 ) -> None:
     text = yaml.safe_dump({"interactions": document}, default_style=style, allow_unicode=True)
     assert load_yaml(text.encode()) == yaml.safe_load(text)
+
+
+def test_cbor_responses_are_stored_as_their_readable_value(tmp_path: Path) -> None:
+    from harness.cassette import read_cassette, write_cassette
+    from harness.exchange import Exchange, HttpRequest, HttpResponse
+    from harness.protocols import _cbor
+
+    body = _cbor.dumps({"Entries": [{"Id": "e-1", "Data": b"\x00\x01"}], "Count": 1.5})
+    exchange = Exchange(
+        "eventbridgev2",
+        "PutEvents",
+        HttpRequest("POST", "http://x/service/X/operation/PutEvents", {}, b""),
+        HttpResponse(200, {"Content-Type": "application/cbor"}, body),
+        "recorded",
+    )
+    path = write_cassette(tmp_path / "c.yaml", [exchange])
+    text = path.read_text()
+    assert "e-1" in text and "!!binary" not in text  # readable, not base64
+    replayed = read_cassette(path).exchanges[0].response.body
+    assert _cbor.loads(replayed) == _cbor.loads(body)  # the same value (map keys sorted)
