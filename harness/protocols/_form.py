@@ -26,6 +26,11 @@ def form_pairs(request: HttpRequest) -> dict[str, str]:
     return dict(parse_qsl(text, keep_blank_values=True))
 
 
+def action(request: HttpRequest) -> str | None:
+    """The ``Action`` field of a query/ec2 request (the operation it calls), if any."""
+    return form_pairs(request).get("Action") or None
+
+
 @dataclass
 class FormDecoder:
     """Reads dotted form keys back through a shape (``ec2=True`` for EC2's naming)."""

@@ -4,8 +4,8 @@ Writing is the inverse of botocore's ``BaseXMLResponseParser``: member names fro
 ``locationName``, flattened lists and maps repeated in place, non-flattened lists as
 ``<member>`` children, maps as ``<entry><key/><value/></entry>``, timestamps ISO 8601 by
 default, blobs base64, attributes for ``xmlAttribute`` members. Reading (rest-xml request
-bodies, which botocore's ``RestXMLSerializer`` writes in the same layout) uses botocore's
-own XML shape parser, so both directions agree with botocore by construction.
+bodies) is the inverse of botocore's ``RestXMLSerializer``, which writes the same layout
+except for one detail: it names the items of a flattened list after the list member.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import base64
 import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from harness.exchange import HttpResponse
-from harness.protocols._values import format_float, parse_timestamp
+from harness.protocols._rest import DecodeError
+from harness.protocols._values import format_float, parse_float, parse_timestamp
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
@@ -192,12 +194,104 @@ def _namespace(service_model: ServiceModel) -> str:
 # --------------------------------------------------------------------------- read
 
 
-def read_structure(shape: Shape, body: bytes) -> Any:
-    """An XML body read through ``shape`` by botocore's own XML shape parser."""
-    from botocore.parsers import RestXMLParser
+def read_body(shape: Shape, body: bytes) -> Any:
+    """An XML request body read back through ``shape``, as ``RestXMLSerializer`` wrote it.
 
-    parser = RestXMLParser()
-    # Not patching: botocore's parser reads any XML element through a shape; request bodies
-    # use the same layout as responses (RestXMLSerializer is its inverse).
-    root = parser._parse_xml_string_to_dom(body)
-    return parser._parse_shape(shape, root)
+    The root element is ``shape`` itself, whatever its tag. Members bound to the URI, query
+    string or headers are never read from the body.
+    """
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise DecodeError(f"the body of {shape.name} is not XML: {exc}") from exc
+    return read_node(shape, root)
+
+
+def read_node(shape: Shape, node: ElementTree.Element) -> Any:
+    """The value of ``node`` read as ``shape`` (the inverse of botocore's serializer)."""
+    kind = shape.type_name
+    if kind == "structure":
+        return _read_structure(shape, node)
+    if kind == "list":
+        return [read_node(shape.member, child) for child in node]
+    if kind == "map":
+        return dict(_read_entry(shape, entry) for entry in node)
+    return read_scalar(shape, node.text or "")
+
+
+def _read_structure(shape: Shape, node: ElementTree.Element) -> dict[str, Any]:
+    children: dict[str, list[ElementTree.Element]] = {}
+    for child in node:
+        children.setdefault(_local(child.tag), []).append(child)
+    out: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        if member.serialization.get("location") is not None:
+            continue
+        tag = str(member.serialization.get("name", name))
+        if member.serialization.get("xmlAttribute"):
+            text = _attribute(node, tag)
+            if text is not None:
+                out[name] = read_scalar(member, text)
+            continue
+        if member.type_name == "list" and member.serialization.get("flattened"):
+            # botocore's serializer repeats the member's name; its parser (and services)
+            # the item's own locationName: read either
+            items = children.get(tag) or children.get(
+                str(member.member.serialization.get("name", tag)), []
+            )
+            if items:
+                out[name] = [read_node(member.member, item) for item in items]
+        elif member.type_name == "map" and member.serialization.get("flattened"):
+            if tag in children:
+                out[name] = dict(_read_entry(member, entry) for entry in children[tag])
+        elif tag in children:
+            out[name] = read_node(member, children[tag][0])
+    return out
+
+
+def _read_entry(shape: Shape, entry: ElementTree.Element) -> tuple[Any, Any]:
+    key_tag = shape.key.serialization.get("name") or "key"
+    value_tag = shape.value.serialization.get("name") or "value"
+    key: Any = None
+    value: Any = None
+    for part in entry:
+        tag = _local(part.tag)
+        if tag == key_tag:
+            key = read_node(shape.key, part)
+        elif tag == value_tag:
+            value = read_node(shape.value, part)
+    return key, value
+
+
+def read_scalar(shape: Shape, text: str) -> Any:
+    """XML text as the Python value of a scalar shape (``datetime``, ``bytes``, ...)."""
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long", "short", "byte"):
+            return int(text)
+        if kind in ("float", "double"):
+            return parse_float(text)
+        if kind == "boolean":
+            return {"true": True, "false": False}[text.strip().lower()]
+        if kind == "timestamp":
+            return parse_timestamp(text)
+        if kind == "blob":
+            return base64.b64decode(text)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DecodeError(f"cannot read {text!r} as a {kind} ({shape.name})") from exc
+    return text
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attribute(node: ElementTree.Element, name: str) -> str | None:
+    """An attribute by its model name; ``xsi:type`` matches ``{any-namespace}type``."""
+    if name in node.attrib:
+        return node.attrib[name]
+    local = name.split(":", 1)[-1]
+    for key, value in node.attrib.items():
+        if key.startswith("{") and _local(key) == local:
+            return value
+    return None

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness.exchange import HttpRequest, HttpResponse
-from harness.protocols._form import FormDecoder
+from harness.protocols._form import FormDecoder, action
 from harness.protocols._xml import encode_query_error, encode_query_response
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel
 
 _DECODER = FormDecoder(ec2=True)
+
+
+def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | None:
+    """The operation an ec2 request calls: its ``Action`` field, if the service has it."""
+    name = action(request)
+    return name if name in service_model.operation_names else None
 
 
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
@@ -31,3 +37,6 @@ def encode_error(
 ) -> HttpResponse:
     """``<Response><Errors><Error><Code/><Message/></Error></Errors></Response>``."""
     return encode_query_error(service_model, code, message, status, ec2=True)
+
+
+__all__ = ["decode_request", "encode_error", "encode_response", "operation_name"]

@@ -1,8 +1,11 @@
 """The rest-xml protocol (S3, CloudFront, Route 53): REST bindings (``_rest``) and XML bodies.
 
-A request body is read by botocore's own XML shape parser (``_xml.read_structure``); a
-response body is written by ``_xml`` as botocore's ``RestXMLParser`` reads it. An upload
-botocore sends ``aws-chunked`` (flexible checksums on streaming bodies) is de-chunked first.
+A request body is read by ``_xml.read_body`` (the inverse of botocore's
+``RestXMLSerializer``); a response body is written by ``_xml`` as botocore's
+``RestXMLParser`` reads it. An upload botocore sends ``aws-chunked`` (flexible checksums on
+streaming bodies over HTTPS) is de-chunked first, and its trailing checksum read as the
+header it stands for, so an upload decodes the same whether its checksum came as a header
+or as a trailer.
 """
 
 from __future__ import annotations
@@ -12,27 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
-from harness.protocols._xml import element, encode_query_error, members, read_structure
+from harness.protocols._xml import element, encode_query_error, members, read_body
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
 CONTENT_TYPE = "application/xml"
 
+#: Headers that describe the aws-chunked framing, not the payload: dropped once de-chunked.
+_CHUNK_HEADERS = ("x-amz-decoded-content-length", "x-amz-trailer")
+
 
 def decode_body(shape: Shape, body: bytes) -> Any:
     """An XML body as the parameters of ``shape`` (the ``_rest.BodyDecoder`` of rest-xml)."""
-    value = read_structure(shape, body)
-    if isinstance(value, dict):
-        # members bound elsewhere are never in the body
-        return {k: v for k, v in value.items() if not _located(shape, k)}
-    return value
-
-
-def _located(shape: Shape, name: str) -> bool:
-    members_ = getattr(shape, "members", {})
-    member = members_.get(name)
-    return member is not None and member.serialization.get("location") is not None
+    return read_body(shape, body)
 
 
 def encode_body(shape: Shape, value: Any) -> bytes:
@@ -45,16 +41,58 @@ def encode_body(shape: Shape, value: Any) -> bytes:
     return f"<{root}>{members(shape, value)}</{root}>".encode()
 
 
+def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | None:
+    """The operation a rest-xml request calls (by method, path and static query), or None."""
+    return _rest.operation_name(service_model, request)
+
+
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
     """The parameters of a rest-xml request (an ``aws-chunked`` upload is de-chunked)."""
-    encoding = (request.header("Content-Encoding") or "").lower()
-    if "aws-chunked" in encoding:
-        request = replace(request, body=dechunk(request.body))
-    return _rest.decode_request(operation_model, request, decode_body)
+    encoding = request.header("Content-Encoding") or ""
+    if "aws-chunked" in encoding.lower():
+        request = dechunked(request)
+    params = _rest.decode_request(operation_model, request, decode_body)
+    shape = operation_model.input_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if shape is not None and payload and payload not in params and request.body.strip():
+        # rest-xml sends no body for an absent structure payload (rest-json sends "{}"), so
+        # an empty element here is an empty structure the caller passed.
+        member = shape.members[payload]
+        if member.type_name == "structure":
+            params[payload] = decode_body(member, request.body)
+    return params
+
+
+def dechunked(request: HttpRequest) -> HttpRequest:
+    """An ``aws-chunked`` request as if sent plainly: the payload as body, trailers as headers.
+
+    ``aws-chunked`` leaves ``Content-Encoding`` (or drops it when it was the only coding);
+    the framing headers go; each trailer (``x-amz-checksum-crc32: ...``) becomes a header.
+    """
+    payload, trailers = dechunk_with_trailers(request.body)
+    headers: dict[str, str] = {}
+    for key, value in request.headers.items():
+        lowered = key.lower()
+        if lowered in _CHUNK_HEADERS:
+            continue
+        if lowered == "content-encoding":
+            codings = [c.strip() for c in value.split(",") if c.strip().lower() != "aws-chunked"]
+            if not codings:
+                continue
+            value = ", ".join(codings)
+        headers[key] = value
+    known = {k.lower() for k in headers}
+    headers.update({k: v for k, v in trailers.items() if k.lower() not in known})
+    return replace(request, headers=headers, body=payload)
 
 
 def dechunk(body: bytes) -> bytes:
     """The payload of an ``aws-chunked`` body; the trailers (checksums) are dropped."""
+    return dechunk_with_trailers(body)[0]
+
+
+def dechunk_with_trailers(body: bytes) -> tuple[bytes, dict[str, str]]:
+    """The payload of an ``aws-chunked`` body and its trailing headers."""
     out = bytearray()
     position = 0
     while position < len(body):
@@ -62,12 +100,21 @@ def dechunk(body: bytes) -> bytes:
         if line_end < 0:
             break
         size = int(body[position:line_end].split(b";", 1)[0] or b"0", 16)
-        if size == 0:
-            break
         start = line_end + 2
+        if size == 0:
+            return bytes(out), _trailers(body[start:])
         out += body[start : start + size]
         position = start + size + 2
-    return bytes(out)
+    return bytes(out), {}
+
+
+def _trailers(text: bytes) -> dict[str, str]:
+    trailers: dict[str, str] = {}
+    for line in text.decode("latin-1").split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon and name.strip():
+            trailers[name.strip()] = value.strip()
+    return trailers
 
 
 def encode_response(
@@ -82,3 +129,16 @@ def encode_error(
 ) -> HttpResponse:
     """``<ErrorResponse><Error><Code/><Message/></Error></ErrorResponse>``."""
     return encode_query_error(service_model, code, message, status, ec2=False)
+
+
+__all__ = [
+    "dechunk",
+    "dechunk_with_trailers",
+    "dechunked",
+    "decode_body",
+    "decode_request",
+    "encode_body",
+    "encode_error",
+    "encode_response",
+    "operation_name",
+]
