@@ -7,9 +7,20 @@ Skips: what botocore skips, plus ``SKIPS`` (one reason each).
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import io
+import zlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
+import botocore.session
 import pytest
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.model import ServiceModel
 from protocol_suite import Case, case_id, cases, normalise, to_python
 from test_protocol_json import (
     _as_sent,
@@ -20,8 +31,9 @@ from test_protocol_json import (
 )
 
 from harness import protocols
-from harness.exchange import HttpResponse
-from harness.protocols import restxml
+from harness.exchange import HttpRequest, HttpResponse
+from harness.httpserver import LoopbackServer
+from harness.protocols import ec2, query, restxml
 
 SUITES = ("query", "ec2", "rest-xml")
 
@@ -116,3 +128,287 @@ def test_error_case_encodes_to_its_code_and_message(case: Case) -> None:
 def test_aws_chunked_uploads_are_dechunked() -> None:
     body = b"5;chunk-signature=x\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:AAAA\r\n\r\n"
     assert restxml.dechunk(body) == b"hello world"
+
+
+def test_aws_chunked_trailers_become_headers_the_decoder_reads() -> None:
+    # botocore's own chunker (as it sends streaming uploads over HTTPS) frames the body
+    from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
+
+    data = bytes(range(256)) * 40
+    framed = AwsChunkedWrapper(
+        io.BytesIO(data), Crc32Checksum, "x-amz-checksum-crc32", chunk_size=1000
+    ).read()
+    op = _service("s3").operation_model("PutObject")
+    request = HttpRequest(
+        "PUT",
+        "http://127.0.0.1/bucket/key",
+        {
+            "Content-Encoding": "aws-chunked",
+            "X-Amz-Trailer": "x-amz-checksum-crc32",
+            "X-Amz-Decoded-Content-Length": str(len(data)),
+        },
+        framed,
+    )
+    assert restxml.decode_request(op, request) == {
+        "Bucket": "bucket",
+        "Key": "key",
+        "Body": data,
+        "ChecksumCRC32": _crc32(data),
+    }
+
+
+def test_operation_names_come_from_action_and_routes() -> None:
+    sts = _service("sts")
+    form = HttpRequest("POST", "http://x/", {}, b"Action=AssumeRole&Version=2011-06-15")
+    assert query.operation_name(sts, form) == "AssumeRole"
+    assert query.operation_name(sts, HttpRequest("POST", "http://x/", {}, b"Action=Nope")) is None
+    get = HttpRequest("GET", "http://x/?Action=DescribeInstances&Version=2016-11-15", {})
+    assert ec2.operation_name(_service("ec2"), get) == "DescribeInstances"
+    s3 = _service("s3")
+    assert restxml.operation_name(s3, HttpRequest("PUT", "http://x/b/k/e/y", {})) == "PutObject"
+    assert restxml.operation_name(s3, HttpRequest("GET", "http://x/b/k?tagging", {})) == (
+        "GetObjectTagging"
+    )
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _service(name: str) -> ServiceModel:
+    return botocore.session.get_session().get_service_model(name)
+
+
+def _crc32(data: bytes) -> str:
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode("ascii")
+
+
+class _Backend:
+    """A loopback service: routes each request with our codec, decodes it, answers a result."""
+
+    def __init__(self, service: str, results: dict[str, dict[str, Any] | str]) -> None:
+        self.model = _service(service)
+        self.codec = protocols.codec(protocols.protocol_of(self.model))
+        self.results = results
+        self.seen: list[tuple[str, dict[str, Any]]] = []
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = self.codec.operation_name(self.model, request)
+        op = self.model.operation_model(name)
+        self.seen.append((name, protocols.decode_request(op, request)))
+        result = self.results[name]
+        if isinstance(result, str):  # an error code
+            return self.codec.encode_error(self.model, result, f"{result} (synthetic)")
+        return protocols.encode_response(op, result)
+
+
+class _Switch:
+    """One loopback server for the module (stopping one costs half a second of polling);
+    each test plugs its own backend in."""
+
+    backend: _Backend | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        assert self.backend is not None
+        return self.backend(request)
+
+
+@pytest.fixture(scope="module")
+def loopback() -> Iterator[tuple[LoopbackServer, _Switch]]:
+    switch = _Switch()
+    with LoopbackServer(switch) as server:
+        yield server, switch
+
+
+@pytest.fixture
+def client_for(
+    loopback: tuple[LoopbackServer, _Switch],
+) -> Callable[[str, _Backend], Any]:
+    server, switch = loopback
+
+    def make(service: str, backend: _Backend) -> Any:
+        switch.backend = backend
+        session = boto3.session.Session(
+            aws_access_key_id="AKIDEXAMPLE",
+            aws_secret_access_key="not-a-secret",
+            region_name="us-east-1",
+        )
+        return session.client(
+            service,
+            endpoint_url=server.endpoint_url,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+
+    return make
+
+
+def _without_metadata(parsed: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+
+
+_WHEN = dt.datetime(2024, 5, 1, 12, 30, 15, tzinfo=dt.timezone.utc)
+
+
+def test_sts_round_trips_through_a_real_client(client_for: Any) -> None:
+    assume = {
+        "RoleArn": "arn:aws:iam::123456789012:role/demo",
+        "RoleSessionName": "session one",
+        "DurationSeconds": 900,
+        "Policy": '{"Version": "2012-10-17", "Statement": []}',
+        "PolicyArns": [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
+        "Tags": [{"Key": "team", "Value": "a&b=c"}, {"Key": "env", "Value": "dev"}],
+        "TransitiveTagKeys": ["team"],
+        "ExternalId": "ext-1",
+    }
+    results = {
+        "GetCallerIdentity": {
+            "UserId": "AIDAEXAMPLE",
+            "Account": "123456789012",
+            "Arn": "arn:aws:iam::123456789012:user/me",
+        },
+        "AssumeRole": {
+            "Credentials": {
+                "AccessKeyId": "ASIAEXAMPLE",
+                "SecretAccessKey": "secret",
+                "SessionToken": "token",
+                "Expiration": _WHEN,
+            },
+            "AssumedRoleUser": {
+                "AssumedRoleId": "AROAEXAMPLE:session one",
+                "Arn": "arn:aws:sts::123456789012:assumed-role/demo/session one",
+            },
+            "PackedPolicySize": 6,
+        },
+    }
+    backend = _Backend("sts", results)
+    client = client_for("sts", backend)
+    identity = client.get_caller_identity()
+    assumed = client.assume_role(**assume)
+    assert backend.seen == [("GetCallerIdentity", {}), ("AssumeRole", assume)]
+    assert _without_metadata(identity) == results["GetCallerIdentity"]
+    assert _without_metadata(assumed) == results["AssumeRole"]
+
+
+def test_sns_publish_message_attributes_round_trip(client_for: Any) -> None:
+    params = {
+        "TopicArn": "arn:aws:sns:us-east-1:123456789012:topic.fifo",
+        "Message": "héllo\nworld & <friends>",
+        "Subject": "greetings",
+        "MessageAttributes": {
+            "color": {"DataType": "String", "StringValue": "red"},
+            "count": {"DataType": "Number", "StringValue": "3"},
+            "raw": {"DataType": "Binary", "BinaryValue": b"\x00\xff\x10"},
+        },
+        "MessageGroupId": "g1",
+        "MessageDeduplicationId": "d1",
+    }
+    result = {"MessageId": "m-1", "SequenceNumber": "10000000000000000001"}
+    backend = _Backend("sns", {"Publish": result})
+    parsed = client_for("sns", backend).publish(**params)
+    assert backend.seen == [("Publish", params)]
+    assert _without_metadata(parsed) == result
+
+
+def test_ec2_describe_instances_filters_round_trip(client_for: Any) -> None:
+    params = {
+        "Filters": [
+            {"Name": "instance-state-name", "Values": ["running", "pending"]},
+            {"Name": "tag:Name", "Values": ["web server"]},
+        ],
+        "InstanceIds": ["i-0123", "i-4567"],
+        "DryRun": False,
+    }
+    result = {
+        "Reservations": [
+            {
+                "ReservationId": "r-1",
+                "OwnerId": "123456789012",
+                "Groups": [],
+                "Instances": [
+                    {
+                        "InstanceId": "i-0123",
+                        "InstanceType": "t3.micro",
+                        "LaunchTime": _WHEN,
+                        "State": {"Code": 16, "Name": "running"},
+                        "Tags": [{"Key": "Name", "Value": "web server"}],
+                        "EbsOptimized": False,
+                        "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "default"}],
+                        "Placement": {"AvailabilityZone": "us-east-1a", "Tenancy": "default"},
+                    }
+                ],
+            }
+        ],
+        "NextToken": "next",
+    }
+    backend = _Backend("ec2", {"DescribeInstances": result})
+    parsed = client_for("ec2", backend).describe_instances(**params)
+    assert backend.seen == [("DescribeInstances", params)]
+    assert _without_metadata(parsed) == result
+
+
+def test_s3_put_and_get_object_round_trip(client_for: Any) -> None:
+    body = bytes(range(256)) * 64 + b"\r\n\x00tail"
+    put = {
+        "Bucket": "my-bucket",
+        "Key": "dir/a b+c ü.bin",
+        "Body": body,
+        "Metadata": {"color": "red", "owner": "me"},
+        "ContentType": "application/octet-stream",
+        "CacheControl": "no-cache",
+        "Tagging": "a=b&c=d",
+    }
+    get = {"Bucket": "my-bucket", "Key": "dir/a b+c ü.bin"}
+    put_result = {"ETag": '"etag-1"', "ChecksumCRC32": _crc32(body), "VersionId": "v1"}
+    get_result = {
+        "Body": body,
+        "ContentLength": len(body),
+        "ContentType": "application/octet-stream",
+        "ETag": '"etag-1"',
+        "LastModified": _WHEN,
+        "Metadata": {"color": "red", "owner": "me"},
+        "ChecksumCRC32": _crc32(body),  # botocore validates it against the body it reads
+    }
+    backend = _Backend("s3", {"PutObject": put_result, "GetObject": get_result})
+    client = client_for("s3", backend)
+    put_parsed = client.put_object(**put)
+    got = client.get_object(**get)
+    got["Body"] = got["Body"].read()
+
+    (put_name, put_seen), (get_name, get_seen) = backend.seen
+    assert (put_name, get_name) == ("PutObject", "GetObject")
+    # botocore adds the length and a CRC32 of the body (flexible checksums) on its own
+    assert put_seen == {
+        **put,
+        "ContentLength": len(body),
+        "ChecksumAlgorithm": "CRC32",
+        "ChecksumCRC32": _crc32(body),
+    }
+    assert get_seen == {**get, "ChecksumMode": "ENABLED"}  # response validation, likewise
+    assert {k: v for k, v in _without_metadata(put_parsed).items() if k in put_result} == (
+        put_result
+    )
+    assert {k: v for k, v in _without_metadata(got).items() if k in get_result} == get_result
+
+
+@pytest.mark.parametrize(
+    ("service", "call", "params", "code", "status"),
+    [
+        ("sns", "get_topic_attributes", {"TopicArn": "arn:aws:sns:us-east-1:1:t"}, "NotFound", 404),
+        ("ec2", "describe_vpcs", {"VpcIds": ["vpc-1"]}, "InvalidVpcID.NotFound", 400),
+        ("s3", "get_object", {"Bucket": "b", "Key": "k"}, "NoSuchKey", 404),
+    ],
+)
+def test_errors_reach_a_real_client_as_its_modeled_exceptions(
+    client_for: Any, service: str, call: str, params: dict[str, Any], code: str, status: int
+) -> None:
+    model = _service(service)
+    operation = next(n for n in model.operation_names if xform_name(n) == call)
+    client = client_for(service, _Backend(service, {operation: code}))
+    with pytest.raises(ClientError) as caught:
+        getattr(client, call)(**params)
+    error = caught.value.response
+    assert error["Error"]["Code"] == code
+    assert error["Error"]["Message"] == f"{code} (synthetic)"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == status
+    modeled = {e.metadata.get("error", {}).get("code", e.name): e.name for e in model.error_shapes}
+    if code in modeled:  # the client raises the exception class the model names
+        assert type(caught.value).__name__ == modeled[code]

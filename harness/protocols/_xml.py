@@ -163,17 +163,18 @@ def encode_query_error(
     """An error as the query (``ErrorResponse``) or ec2 (``Response/Errors``) protocol writes it."""
     request_id = str(uuid.uuid4())
     error = f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+    status = status or error_status(service_model, code)
     if ec2:
         xml = (
             f"<Response><Errors><Error>{error}</Error></Errors>"
             f"<RequestID>{request_id}</RequestID></Response>"
         )
     else:
+        fault = "Receiver" if status >= 500 else "Sender"  # botocore reads it as Error.Type
         xml = (
-            f"<ErrorResponse><Error><Type>Sender</Type>{error}</Error>"
+            f"<ErrorResponse><Error><Type>{fault}</Type>{error}</Error>"
             f"<RequestId>{request_id}</RequestId></ErrorResponse>"
         )
-    status = status or error_status(service_model, code)
     return HttpResponse(status, dict(XML_HEADERS), xml.encode("utf-8"))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
@@ -42,8 +43,51 @@ def encode_body(shape: Shape, value: Any) -> bytes:
 
 
 def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | None:
-    """The operation a rest-xml request calls (by method, path and static query), or None."""
-    return _rest.operation_name(service_model, request)
+    """The operation a rest-xml request calls, or None.
+
+    Routes by method, path and static query as ``_rest`` does, then tells apart operations
+    that share a route (S3's ``PUT /{Bucket}/{Key+}`` is PutObject, CopyObject, UploadPart
+    and UploadPartCopy) by their required header and query members: an operation whose
+    required members are missing is not the one called, and of the rest the one that
+    requires the most wins.
+    """
+    split = urlsplit(request.url)
+    path = split.path or "/"
+    query_keys = {k for k, _ in parse_qsl(split.query, keep_blank_values=True)}
+    best: tuple[int, int, int] | None = None
+    found: str | None = None
+    for name in service_model.operation_names:
+        op = service_model.operation_model(name)
+        if str(op.http.get("method", "POST")).upper() != request.method.upper():
+            continue
+        pattern, static, literal = _rest.uri_pattern(str(op.http.get("requestUri", "/")))
+        if not pattern.fullmatch(path) or any(k not in query_keys for k, _ in static):
+            continue
+        required = _required_bindings(op)
+        present = all(
+            request.header(wire) is not None if where == "header" else wire in query_keys
+            for where, wire in required
+        )
+        if not present:
+            continue
+        rank = (literal, len(static), len(required))
+        if best is None or rank > best:
+            best, found = rank, name
+    return found
+
+
+def _required_bindings(operation_model: OperationModel) -> list[tuple[str, str]]:
+    """(location, wire name) of the required members bound to a header or the query string."""
+    shape = operation_model.input_shape
+    if shape is None:
+        return []
+    out = []
+    for name in shape.required_members:
+        member = shape.members[name]
+        location = member.serialization.get("location")
+        if location in ("header", "querystring"):
+            out.append((str(location), str(member.serialization.get("name", name))))
+    return out
 
 
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
