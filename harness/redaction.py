@@ -209,6 +209,13 @@ ACCOUNT_ID_DASHED_RULE = Rule.pseudonym(
 IDENTIFIER_RULES: tuple[Rule, ...] = (ACCESS_KEY_ID_RULE, ACCOUNT_ID_RULE, ACCOUNT_ID_DASHED_RULE)
 DEFAULT_RULES: tuple[Rule, ...] = (*SECRET_RULES, *IDENTIFIER_RULES)
 
+# Something every default rule needs: 4 digits (account ids), "=" or "%" (URL parameters,
+# connection strings), a JWT, PEM, URL or bearer marker, an access key prefix, or the words
+# of a signature error. A string with none of these cannot match a default rule.
+_MIGHT_MATCH = re.compile(
+    r"\d{4}|[=%]|eyJ|-----|://|AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA"
+    r"|(?i:bearer|signature|string to sign|canonical request|credential)"
+)
 _ACCOUNT_KEY = re.compile(r"account|owner", re.IGNORECASE)
 _XML_SECRET = re.compile(
     r"<(SecretAccessKey|SessionToken|SecurityToken|Password)>([^<]*)</\1>", re.IGNORECASE
@@ -269,6 +276,9 @@ class Redactor:
     def __post_init__(self) -> None:
         settings = self.redaction
         self._rules = tuple(r for r in settings.rules if settings.pseudonyms or not r.identifier)
+        # Most strings (ids, names, enum values) match no rule: one cheap search says which
+        # might, when the rules are ours (a user rule may match anything).
+        self._prefilter = _MIGHT_MATCH if set(settings.rules) <= set(DEFAULT_RULES) else None
         self._pseudonyms: Pseudonyms | None = None
         names = "|".join(re.escape(m) for m in sorted(settings.secret_members))
         # '"password": "..."' in JSON carried as text, and '\"password\": \"...\"' one level
@@ -308,6 +318,8 @@ class Redactor:
             value = self._secret_pair.sub(_scrub_pair, value)
             if '\\"' in value:
                 value = self._escaped_pair.sub(_scrub_pair, value)
+        if self._prefilter is not None and self._prefilter.search(value) is None:
+            return value
         for rule in self._rules:
             if rule.pattern.search(value) is not None:
                 value = rule.pattern.sub(functools.partial(self._replace, rule), value)

@@ -9,6 +9,8 @@ from typing import Any
 
 import boto3
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from server import ACCOUNT_ID, BODY_ACCESS_KEY, BODY_SECRET, BODY_TOKEN, sentinel_event
 
 from harness import pseudonyms
@@ -285,3 +287,30 @@ def test_sensitive_members_in_cbor_bodies_are_scrubbed() -> None:
     out = keyed().body(body, op, "output", "application/cbor")
     assert b"SENTINEL-CBOR" not in out
     assert _cbor.loads(out)["other"] == "kept"
+
+
+_FRAGMENTS = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "123456789012",
+    "1234-5678-9012",
+    "?X-Amz-Signature=abcdef123456",
+    "%26X-Amz-Credential%3Dxyz",
+    "eyJhbGciOi.eyJzdWIiOi.sig",
+    "-----BEGIN PRIVATE KEY-----x-----END PRIVATE KEY-----",
+    "postgres://u:pw@h/db",
+    "Password=hunter2;",
+    "Bearer abcdefghijklmnop",
+    "String to sign was 'abcdefghij'",
+    "plain",
+    " ",
+    "/",
+]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=8), max_size=6))
+def test_the_prefilter_never_hides_a_match(parts: list[str]) -> None:
+    text = "".join(parts)
+    fast = Redactor(Redaction(key=b"k" * 32))
+    never = Rule.fixed("never", r"(?!x)x", "")
+    slow = Redactor(Redaction(key=b"k" * 32).extended([never]))  # a user rule: no prefilter
+    assert fast.text(text) == slow.text(text)
