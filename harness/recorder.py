@@ -160,11 +160,12 @@ class CassetteRecorder:
         self._lock = threading.Lock()
         self._label = str(self.path)
         self._recorded_key_id: str | None = None
+        self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
         if self.existed and self.record_mode != "all":
             cassette = read_cassette(self.path)
             self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
             if _redaction_version(cassette.metadata) != REDACTION_VERSION:
-                _warn_if_leaky(self.path)
+                _warn_if_leaky(self.path, self._secrets_on_disk)
 
     # ------------------------------------------------------------------ state
 
@@ -244,7 +245,10 @@ class CassetteRecorder:
             position = len(self._stored)
             tag = tags[position] if position < len(tags) else {}
             if not redacted:
+                original = exchange
                 exchange = self._redacted(exchange, exchange.request, exchange.response)
+                if _scrubbed(original, exchange):
+                    self._secrets_on_disk += 1
             region = tag.get("region") or region_of(exchange.request.url)
             recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
@@ -494,17 +498,37 @@ def _redaction_version(metadata: dict[str, Any]) -> Any:
     return info.get("redaction") if isinstance(info, dict) else None
 
 
-def _warn_if_leaky(path: Path) -> None:
-    """Warn (once per file and process) when an old cassette on disk holds secrets."""
-    from harness.scan import scan_file
+def _scrubbed(original: Exchange, redacted: Exchange) -> bool:
+    """True when redaction dropped a header or scrubbed a value (not only pseudonyms)."""
+    for before, after in (
+        (original.request, redacted.request),
+        (original.response, redacted.response),
+    ):
+        if len(after.headers) < len(before.headers):
+            return True
+        if after.body.count(b"REDACTED") > before.body.count(b"REDACTED"):
+            return True
+    return False
 
-    findings = scan_file(path)
-    if findings:
-        kinds = ", ".join(sorted({f.kind for f in findings}))
+
+def _warn_if_leaky(path: Path, scrubbed: int) -> None:
+    """Warn when an old cassette on disk holds secrets: what loading it had to scrub, and
+    the credential material the scanner's text detectors see (one pass over the file)."""
+    from harness.scan import scan_text
+
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return
+    kinds = {f.kind for f in scan_text(str(path), text)}
+    if scrubbed:
+        kinds.add(f"secret values in {scrubbed} interaction(s)")
+    if kinds:
         warnings.warn(
             SecretInCassetteWarning(
-                f"Cassette {path} holds {len(findings)} secret(s) or credential(s) on disk "
-                f"({kinds}). Replay redacts them in memory, but the file still leaks them: run "
+                f"Cassette {path} holds secrets or credentials on disk "
+                f"({', '.join(sorted(kinds))}). Replay redacts them in memory, but the file "
+                "still leaks them: run "
                 f"`harness scan {path}` to see where, then re-record it."
             ),
             stacklevel=3,
