@@ -21,8 +21,13 @@ from harness import wire
 from harness.cassette import write_cassette
 from harness.exchange import Exchange
 from harness.recorder import CassetteRecorder
+from harness.redaction import REDACTION_VERSION
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
+
+
+# Metadata of a cassette this version recorded (not redacted again when loaded).
+CURRENT = {"harness": {"pseudonyms_applied": True, "redaction": REDACTION_VERSION}}
 
 
 def _client() -> object:
@@ -72,9 +77,7 @@ def harness_replay(size: int, calls: int) -> float:
     exchanges = _exchanges(size)
     # enough copies of the calls we make; the rest of the cassette is other requests
     hot = [e for _ in range(calls + 1) for e in exchanges[:1]]
-    recorder.add_recorded(
-        [*hot, *exchanges[1:]], metadata={"harness": {"pseudonyms_applied": True}}
-    )
+    recorder.add_recorded([*hot, *exchanges[1:]], metadata=CURRENT)
     with recorder.activate():
         return _per_call(lambda i: client.get_insight(InsightId=INSIGHT.format(0)), calls)  # type: ignore[attr-defined]
 
@@ -95,7 +98,7 @@ def vcrpy_replay(size: int, calls: int, folder: Path) -> float:
 
 
 def load(size: int, folder: Path) -> tuple[float, float, int]:
-    path = write_cassette(folder / f"load-{size}.yaml", _exchanges(size))
+    path = write_cassette(folder / f"load-{size}.yaml", _exchanges(size), CURRENT)
     start = time.perf_counter()
     CassetteRecorder(path, "none")
     seconds = time.perf_counter() - start  # timed without tracemalloc, which slows it
