@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.exchange import Exchange, HttpRequest
-from harness.models import operation_model, service_model
+from harness.models import members_by_key, operation_model, service_model
 from harness.protocols import CODECS, protocol_of
 from harness.wire import WireError, decode_request
 
@@ -337,22 +337,13 @@ def _mask_times(shape: Any, value: Any, path: str, times: dict[str, float]) -> A
         times[path or "/"] = epoch
         return _TIME
     if kind == "structure" and isinstance(value, dict):
-        members = _member_lookup(shape)
+        members = members_by_key(shape)
         return {k: _mask_times(members.get(k), v, f"{path}/{k}", times) for k, v in value.items()}
     if kind == "list" and isinstance(value, list):
         return [_mask_times(shape.member, v, f"{path}/{i}", times) for i, v in enumerate(value)]
     if kind == "map" and isinstance(value, dict):
         return {k: _mask_times(shape.value, v, f"{path}/{k}", times) for k, v in value.items()}
     return value
-
-
-@functools.lru_cache(maxsize=4096)
-def _member_lookup(shape: Any) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name, member in shape.members.items():
-        found[name] = member
-        found[str(member.serialization.get("name") or name)] = member
-    return found
 
 
 def _epoch(value: Any) -> float | None:

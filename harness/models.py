@@ -19,7 +19,7 @@ from harness.errors import HarnessUsageError, UnsupportedProtocolError, did_you_
 from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel
+    from botocore.model import OperationModel, ServiceModel, Shape
 
 #: The first-class operations of the harness: rule-aware schemas, checks and strategies.
 SEED_OPERATIONS: dict[str, tuple[str, ...]] = {
@@ -123,3 +123,13 @@ def parse_target(target: str) -> tuple[str, str | None]:
 def operation_label(service: str, operation: str) -> str:
     """The label used in every message: ``cloudtrail:ListInsightsMetricData``."""
     return f"{service}:{operation}"
+
+
+@functools.lru_cache(maxsize=8192)
+def members_by_key(shape: Shape) -> dict[str, Shape]:
+    """A structure's members by member name and by wire name (``locationName``)."""
+    found: dict[str, Shape] = {}
+    for name, member in shape.members.items():
+        found[name] = member
+        found[str(member.serialization.get("name") or name)] = member
+    return found

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
+from harness.models import members_by_key
+
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
 
@@ -197,16 +199,7 @@ def _scrub_blob_aware(shape: Shape, value: Any) -> Any:
 
 
 def _members_by_key(shape: Shape, wire_names: bool) -> dict[str, Shape]:
-    return _member_keys(shape) if wire_names else dict(shape.members)
-
-
-@functools.lru_cache(maxsize=8192)
-def _member_keys(shape: Shape) -> dict[str, Shape]:
-    out: dict[str, Shape] = {}
-    for name, member in shape.members.items():
-        out[name] = member
-        out[str(member.serialization.get("name") or name)] = member
-    return out
+    return members_by_key(shape) if wire_names else dict(shape.members)
 
 
 # --------------------------------------------------------------------------- formats
