@@ -10,6 +10,16 @@ The public API for users who build their own flows:
 * :func:`check_cassette` — one cassette file, as a :class:`CassetteReport`.
 * :func:`check_request` — request parameters alone, before any response (what a backend
   that answers as the service would rejects).
+* :func:`check_all` — like :func:`check_exchanges`, and also says which exchanges could
+  not be judged (:class:`Skipped`: a protocol with no JSON wire form yet, a request to no
+  AWS operation), so callers can count them instead of failing on them.
+
+Severity follows what AWS actually keeps. The schema's types, enums and structure, and the
+documented rules, are ``error``. The model's constraint traits (min/max, length, pattern,
+required) on *output* are ``warning`` by default: Smithy says clients must not enforce them
+on output (smithy issue #1039), and AWS does break them (DynamoDB's
+``NumberOfDecreasesToday: 0`` under ``min: 1``). Every rule can be re-graded or turned off
+by id (``rules=``, see :func:`parse_rule_settings`).
 
 What counts as a violation follows the documented behaviour of AWS APIs: a request that
 breaks its input schema or a documented rule and is answered with a modeled 4xx error is
@@ -25,39 +35,55 @@ import datetime as dt
 import email.utils
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from harness import rules as _rules
-from harness.cassette import read_cassette
-from harness.errors import HarnessAssertionError, HarnessUsageError
+from harness.cassette import CassetteError, load_yaml, read_cassette
+from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.models import operation_model, require_supported
-from harness.schemastore import default_schema_dir, load_error_schema, load_schema
+from harness.models import SUPPORTED_PROTOCOLS, operation_model, require_supported, service_model
+from harness.protocols import protocol_of
+from harness.schemastore import SchemaSource, schema_source
 from harness.wire import ErrorInfo, WireError, decode_error, decode_response
 
 __all__ = [
     "SEVERITIES",
     "CassetteReport",
+    "ContractResult",
     "ContractViolationError",
     "Page",
     "RuleContext",
+    "RuleSettings",
+    "SchemaDirs",
     "Severity",
+    "Skipped",
     "Violation",
+    "apply_rule_settings",
+    "check_all",
     "check_cassette",
     "check_exchange",
     "check_exchanges",
     "check_request",
     "is_failure",
+    "parse_rule_settings",
 ]
 
 Severity = Literal["error", "drift", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "drift", "warning")
+#: What a rule can be set to by id: a severity, or ``off``.
+RULE_SETTINGS = (*SEVERITIES, "off")
+#: Rule id -> severity or "off" (see :func:`parse_rule_settings`).
+RuleSettings = dict[str, str]
+#: Where schemas come from: None (packaged, then generated), a directory, several
+#: directories layered on top of those, or a :class:`~harness.schemastore.SchemaSource`.
+SchemaDirs = SchemaSource | str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None
 
 #: At most this many violations of one rule per exchange; the rest are counted in one more.
 MAX_PER_RULE = 10
@@ -156,6 +182,98 @@ def is_failure(violation: Violation, *, allow_drift: bool = False) -> bool:
     if violation.severity == "error":
         return True
     return violation.severity == "drift" and not allow_drift
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An exchange the checker cannot judge, with the one-line reason; never a failure."""
+
+    operation: str  # ``service:Operation``, or ``GET host/path`` for a request to no AWS API
+    cassette: str | None
+    index: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.cassette or "(no cassette)"
+        at = f"{where} #{self.index}" if self.index is not None else where
+        return f"{self.operation} not checked ({at}): {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping of every field."""
+        return asdict(self)
+
+
+@dataclass
+class ContractResult:
+    """What :func:`check_all` found: the violations, and the exchanges it could not judge."""
+
+    violations: list[Violation]
+    skipped: list[Skipped]
+
+
+# --------------------------------------------------------------------------- rule selection
+
+
+def _known_rule_ids() -> tuple[str, ...]:
+    return tuple(rule.id for rule in _rules.RULES)
+
+
+def parse_rule_settings(items: Iterable[str], *, where: str = "rule setting") -> RuleSettings:
+    """Read ``ID=SEVERITY`` items (``error``, ``drift``, ``warning`` or ``off``) by rule id.
+
+    ``-ID`` is short for ``ID=off``. A later item for the same id wins. Unknown ids or
+    severities raise ``HarnessUsageError`` naming ``where`` and the closest id.
+    """
+    out: RuleSettings = {}
+    for raw in items:
+        text = str(raw).strip()
+        if not text or text.startswith("#"):
+            continue
+        if text.startswith("-") and "=" not in text:
+            rule_id, value = text[1:].strip(), "off"
+        else:
+            rule_id, sep, value = (part.strip() for part in text.partition("="))
+            if not sep:
+                raise HarnessUsageError(
+                    f"{where} {text!r}: write RULE_ID=SEVERITY (one of "
+                    f"{', '.join(RULE_SETTINGS)}), e.g. 'schema.response.constraint=error'."
+                )
+        settings = {rule_id: value}
+        validate_rule_settings(settings, where=where)
+        out.update(settings)
+    return out
+
+
+def validate_rule_settings(settings: Mapping[str, str], *, where: str = "rule setting") -> None:
+    """Raise ``HarnessUsageError`` for an unknown rule id or severity in ``settings``."""
+    known = _known_rule_ids()
+    for rule_id, value in settings.items():
+        if rule_id not in known:
+            raise HarnessUsageError(
+                f"{where}: no rule {rule_id!r}.{did_you_mean(rule_id, known)} The README's "
+                "Contract checks section lists every rule id."
+            )
+        if value not in RULE_SETTINGS:
+            raise HarnessUsageError(
+                f"{where}: {rule_id}={value!r} is not a severity; use one of "
+                f"{', '.join(RULE_SETTINGS)}."
+            )
+
+
+def apply_rule_settings(
+    violations: Iterable[Violation], settings: Mapping[str, str] | None
+) -> list[Violation]:
+    """Re-grade violations by rule id (``off`` drops them); others are kept as they are."""
+    if not settings:
+        return list(violations)
+    out: list[Violation] = []
+    for violation in violations:
+        setting = settings.get(violation.rule)
+        if setting is None:
+            out.append(violation)
+        elif setting != "off":
+            out.append(replace(violation, severity=setting))  # type: ignore[arg-type]
+    return out
 
 
 # --------------------------------------------------------------------------- rule context
@@ -331,16 +449,13 @@ class _Compiled:
     bulk: dict[str, _Bulk]
 
 
-_compiled_cache: dict[tuple[str, str, str, str], _Compiled] = {}
+_compiled_cache: dict[tuple[Any, ...], _Compiled] = {}
 
 
-def _compiled(schema_dir: Path, service: str, name: str, kind: str) -> _Compiled:
-    """The validator of one schema file, built once per loaded schema."""
-    if kind == "error":
-        schema = load_error_schema(schema_dir, service, name)
-    else:
-        schema = load_schema(schema_dir, service, name, kind)
-    key = (str(schema_dir), service, name, kind)
+def _compiled(source: SchemaSource, service: str, name: str, kind: str) -> _Compiled:
+    """The validator of one schema, built once per loaded schema."""
+    schema = source.load(service, name, kind)
+    key = (source.key, service, name, kind)
     cached = _compiled_cache.get(key)
     if cached is None or cached.schema is not schema:  # the store reloads changed files
         cached = _Compiled(schema, Draft202012Validator(schema), _bulk_members(schema))
@@ -383,6 +498,47 @@ def _expected(error: ValidationError) -> str:
     return texts.get(str(kw), f"{kw}: {_short(want, 120)}")
 
 
+#: JSON Schema keywords that come from the model's constraint traits (range, length,
+#: pattern). On output they are graded ``warning`` (see the module docstring).
+_CONSTRAINT_KEYWORDS = frozenset(
+    {
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+        "pattern",
+    }
+)
+
+
+def _is_constraint(error: ValidationError) -> bool:
+    """True when ``error`` breaks a model constraint trait, not a type, enum or encoding."""
+    if error.validator not in _CONSTRAINT_KEYWORDS:
+        return False
+    node = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "pattern" and (
+        "contentEncoding" in node or "format" in node or "x-aws-timestamp-format" in node
+    ):
+        return False  # a timestamp's or blob's wire encoding, not a pattern trait
+    # minProperties/maxProperties 1 on a structure mark a union: that is structure
+    return not (error.validator in ("minProperties", "maxProperties") and "properties" in node)
+
+
+def _without_nulls(value: Any) -> Any:
+    """JSON ``null`` members dropped, as botocore's parser treats them as absent."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _schema_violations(
     compiled: _Compiled, instance: dict[str, Any], part: str, exchange: Exchange
 ) -> list[Violation]:
@@ -417,8 +573,11 @@ def _schema_violations(
             if target is instance:
                 target = dict(instance)
             target[name] = items[:1]
-            for where, value, exp, msg in _bulk_problems(bulk, items):
-                make(base, "error", pointer(root, name, *where), value, exp, msg, "")
+            for where, value, exp, msg, constraint in _bulk_problems(bulk, items):
+                if constraint and part != "request":
+                    make(_CONSTRAINT, "warning", pointer(root, name, *where), value, exp, msg, "")
+                else:
+                    make(base, "error", pointer(root, name, *where), value, exp, msg, "")
     for error in compiled.validator.iter_errors(target):
         path = list(error.absolute_path)
         doc = _doc_of(compiled.schema, error)
@@ -437,11 +596,14 @@ def _schema_violations(
                 )
             continue
         if error.validator == "required" and isinstance(error.instance, dict):
+            # A documented requirement (an overlay) stays an error; the model's trait on
+            # output is a warning: services omit members the model marks required.
+            graded = part != "request" and not doc
             for missing in error.validator_value:
                 if missing not in error.instance:
                     make(
-                        base,
-                        "error",
+                        _REQUIRED if graded else base,
+                        "warning" if graded else "error",
                         pointer(root, *path, missing),
                         None,
                         f"required member {missing!r} present",
@@ -460,9 +622,10 @@ def _schema_violations(
                 doc,
             )
             continue
+        graded = part != "request" and not doc and _is_constraint(error)
         make(
-            base,
-            "error",
+            _CONSTRAINT if graded else base,
+            "warning" if graded else "error",
             pointer(root, *path),
             error.instance,
             _expected(error),
@@ -472,11 +635,16 @@ def _schema_violations(
     return violations
 
 
+_CONSTRAINT = "schema.response.constraint"
+_REQUIRED = "schema.response.required"
+
+
 def _bulk_problems(
     bulk: _Bulk, items: list[Any]
-) -> Iterator[tuple[tuple[Any, ...], Any, str, str]]:
+) -> Iterator[tuple[tuple[Any, ...], Any, str, str, bool]]:
+    """Problems of a long scalar array: (where, value, expected, message, is-constraint)."""
     if bulk.max_items is not None and len(items) > bulk.max_items:
-        yield (), len(items), f"at most {bulk.max_items} item(s)", "too many items"
+        yield (), len(items), f"at most {bulk.max_items} item(s)", "too many items", True
     types = bulk.types
     bad = 0
     lo, hi = bulk.minimum, bulk.maximum
@@ -485,22 +653,29 @@ def _bulk_problems(
         return
     for i, x in enumerate(items[1:], start=1):
         if type(x) not in types or (bulk.integer and isinstance(x, float) and not x.is_integer()):
-            problem: tuple[str, str] | None = (
+            problem: tuple[str, str, bool] | None = (
                 f"a JSON {bulk.type_name}",
                 f"not of type {bulk.type_name!r}",
+                False,
             )
         elif lo is not None and x < lo:
-            problem = (f"at least {lo}", f"{x!r} is less than the minimum {lo}")
+            problem = (f"at least {lo}", f"{x!r} is less than the minimum {lo}", True)
         elif hi is not None and x > hi:
-            problem = (f"at most {hi}", f"{x!r} is greater than the maximum {hi}")
+            problem = (f"at most {hi}", f"{x!r} is greater than the maximum {hi}", True)
         else:
             problem = None
         if problem is not None:
             bad += 1
             if bad <= MAX_PER_RULE:
-                yield (i,), x, problem[0], problem[1]
+                yield (i,), x, problem[0], problem[1], problem[2]
     if bad > MAX_PER_RULE:
-        yield (), f"{bad} bad items", f"a JSON {bulk.type_name} each", f"{bad - MAX_PER_RULE} more"
+        yield (
+            (),
+            f"{bad} bad items",
+            f"a JSON {bulk.type_name} each",
+            f"{bad - MAX_PER_RULE} more",
+            False,
+        )
 
 
 # --------------------------------------------------------------------------- one exchange
@@ -508,31 +683,129 @@ def _bulk_problems(
 
 @dataclass(frozen=True)
 class _Checked:
-    page: Page
+    page: Page | None  # None when the exchange was not judged
     violations: list[Violation]
     request_problems: list[Violation]  # reported only when the service accepted the request
+    skipped: tuple[Skipped, ...] = ()
 
 
-def _schema_dir(schema_dir: str | os.PathLike[str] | None) -> Path:
-    return Path(schema_dir) if schema_dir is not None else default_schema_dir()
+def _source(schema_dir: SchemaDirs) -> SchemaSource:
+    return schema_source(schema_dir)
 
 
-def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
-    require_supported(exchange.service)
+def _skip(exchange: Exchange, reason: str) -> Skipped:
+    return Skipped(exchange.label, exchange.cassette, exchange.index, reason)
+
+
+def _unjudgeable(exchange: Exchange) -> str | None:
+    """Why the checker cannot judge ``exchange`` (None when it can)."""
+    try:
+        model = service_model(exchange.service)
+        operation_model(exchange.service, exchange.operation)
+    except HarnessUsageError:
+        return f"botocore {_botocore()} has no operation {exchange.label}"
+    protocol = protocol_of(model)
+    if protocol not in SUPPORTED_PROTOCOLS:
+        return (
+            f"the {protocol} protocol has no JSON wire form for schema checks yet (checked: "
+            f"{', '.join(SUPPORTED_PROTOCOLS)})"
+        )
+    return None
+
+
+def _botocore() -> str:
+    from harness.models import botocore_version
+
+    return botocore_version()
+
+
+def _event_stream_member(exchange: Exchange) -> str | None:
+    shape = operation_model(exchange.service, exchange.operation).output_shape
+    if shape is None:
+        return None
+    for name, member in shape.members.items():
+        if member.serialization.get("eventstream"):
+            return str(name)
+    return None
+
+
+def _body_not_held(exchange: Exchange) -> bool:
+    """True when a 2xx response had a body that the cassette does not hold.
+
+    An empty body with a non-zero ``Content-Length``, or with an output shape whose body
+    has required members, was not what the service sent: read as ``{}`` it would be
+    reported as every required member missing.
+    """
+    response = exchange.response
+    if response.body:
+        return False
+    length = response.header("Content-Length")
+    if length is not None:
+        return length.strip() not in ("", "0")
+    shape = operation_model(exchange.service, exchange.operation).output_shape
+    if shape is None:
+        return False
+    return any(
+        shape.members[name].serialization.get("location") is None
+        for name in shape.required_members
+        if name in shape.members
+    )
+
+
+def _violation(exchange: Exchange, rule: str, severity: Severity, **fields: str) -> Violation:
+    return Violation(
+        rule,
+        severity,
+        exchange.label,
+        exchange.cassette,
+        exchange.index,
+        fields.get("pointer", "/response"),
+        fields.get("value", ""),
+        fields.get("expected", ""),
+        "",
+        fields.get("message", ""),
+    )
+
+
+def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
+    reason = _unjudgeable(exchange)
+    if reason is not None:
+        return _Checked(None, [], [], (_skip(exchange, reason),))
     service, operation = exchange.service, exchange.operation
-    operation_model(service, operation)
     params = dict(exchange.params)
     ctx = RuleContext(exchange=exchange, request=params, request_time=request_time(exchange))
-    request_problems = _request_violations(ctx, schema_dir)
+    request_problems = _request_violations(ctx, source)
     violations: list[Violation] = []
     status = exchange.response.status
     if status >= 300:
         info = decode_error(service, exchange.response)
+        info = replace(info, body=_without_nulls(info.body))
         ctx = replace(ctx, error=info)
-        violations.extend(_check_error(exchange, info, schema_dir, ctx))
+        violations.extend(_check_error(exchange, info, source, ctx))
         return _Checked(Page(exchange, params, {}, False), violations, request_problems)
+    accepted = [
+        replace(v, message=f"the service accepted a request the contract rejects: {v.message}")
+        for v in request_problems
+    ]
+    violations.extend(accepted)
+    stream = _event_stream_member(exchange)
+    if stream is not None:
+        note = _skip(exchange, f"event-stream response ({stream}): its events are not checked yet")
+        return _Checked(Page(exchange, params, {}, True), violations, request_problems, (note,))
+    if _body_not_held(exchange):
+        violations.append(
+            _violation(
+                exchange,
+                _BODY_NOT_HELD,
+                "warning",
+                value=f"Content-Length: {exchange.response.header('Content-Length') or '(none)'}",
+                expected="the response body as the service sent it",
+                message="the cassette does not hold this response's body, so it was not checked",
+            )
+        )
+        return _Checked(Page(exchange, params, {}, True), violations, request_problems)
     try:
-        output = decode_response(service, operation, exchange.response)
+        output = _without_nulls(decode_response(service, operation, exchange.response))
     except WireError as exc:
         violations.append(
             Violation(
@@ -549,14 +822,9 @@ def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
             )
         )
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)
-    accepted = [
-        replace(v, message=f"the service accepted a request the contract rejects: {v.message}")
-        for v in request_problems
-    ]
-    violations.extend(accepted)
     violations.extend(
         _schema_violations(
-            _compiled(schema_dir, service, operation, "output"), output, "response", exchange
+            _compiled(source, service, operation, "output"), output, "response", exchange
         )
     )
     ctx = replace(ctx, response=output)
@@ -565,11 +833,14 @@ def _check_one(exchange: Exchange, schema_dir: Path) -> _Checked:
     return _Checked(Page(exchange, params, output, True), violations, request_problems)
 
 
-def _request_violations(ctx: RuleContext, schema_dir: Path) -> list[Violation]:
+_BODY_NOT_HELD = "response.body-not-recorded"
+
+
+def _request_violations(ctx: RuleContext, source: SchemaSource) -> list[Violation]:
     """The request parameters against the input schema and the request-scope rules."""
     service, operation = ctx.exchange.service, ctx.exchange.operation
     found = _schema_violations(
-        _compiled(schema_dir, service, operation, "input"), ctx.request, "request", ctx.exchange
+        _compiled(source, service, operation, "input"), ctx.request, "request", ctx.exchange
     )
     for rule in _rules.rules_for(service, operation, "request"):
         found.extend(_run_rule(rule, ctx))
@@ -581,14 +852,15 @@ def check_request(
     operation: str,
     params: dict[str, Any],
     *,
-    schema_dir: str | os.PathLike[str] | None = None,
+    schema_dir: SchemaDirs = None,
 ) -> list[Violation]:
     """Check request parameters alone (wire form, no response); returns violations.
 
     The same checks :func:`check_exchange` makes of a request: the input schema (with its
     documented overlays) and the request-scope rules of :mod:`harness.rules`. A backend
     answering as the service would rejects a request for which this is not empty. Raises
-    ``HarnessUsageError`` for an unsupported service or operation, or a missing schema file.
+    ``HarnessUsageError`` for an unsupported service or operation, or a schema directory
+    that does not exist or holds no schemas.
     """
     require_supported(service)
     operation_model(service, operation)
@@ -597,7 +869,7 @@ def check_request(
         service, operation, _NO_REQUEST, _NO_RESPONSE, "synthetic", params=dict(params)
     )
     ctx = RuleContext(exchange=exchange, request=exchange.params)
-    return _request_violations(ctx, _schema_dir(schema_dir))
+    return _request_violations(ctx, _source(schema_dir))
 
 
 _NO_REQUEST = HttpRequest("POST", "", {})
@@ -605,14 +877,14 @@ _NO_RESPONSE = HttpResponse(0, {})
 
 
 def _check_error(
-    exchange: Exchange, info: ErrorInfo, schema_dir: Path, ctx: RuleContext
+    exchange: Exchange, info: ErrorInfo, source: SchemaSource, ctx: RuleContext
 ) -> list[Violation]:
     violations: list[Violation] = []
     for rule in _rules.rules_for(exchange.service, exchange.operation, "error"):
         violations.extend(_run_rule(rule, ctx))
     shape = _rules.modeled_errors(exchange.service, exchange.operation).get(info.code)
     if shape is not None:
-        compiled = _compiled(schema_dir, exchange.service, shape.name, "error")
+        compiled = _compiled(source, exchange.service, shape.name, "error")
         violations.extend(_schema_violations(compiled, info.body, "error", exchange))
     return violations
 
@@ -626,30 +898,54 @@ def _downgrade(violations: list[Violation], allow_drift: bool) -> list[Violation
 def check_exchange(
     exchange: Exchange,
     *,
-    schema_dir: str | os.PathLike[str] | None = None,
+    schema_dir: SchemaDirs = None,
     allow_drift: bool = False,
+    rules: Mapping[str, str] | None = None,
 ) -> list[Violation]:
     """Check one exchange against its schemas and the one-call rules; returns violations.
 
-    ``schema_dir`` defaults to ``./schemas`` or the packaged tree. With ``allow_drift`` drift
-    is reported as ``warning``. Raises ``HarnessUsageError`` for an unsupported service or a
-    missing schema file.
+    ``schema_dir``: None (the packaged schemas, then schemas generated from the installed
+    botocore), or user directories layered on top of those. With ``allow_drift`` drift is
+    reported as ``warning``; ``rules`` re-grades rules by id (see
+    :func:`parse_rule_settings`). An exchange the checker cannot judge gives no violation
+    (:func:`check_all` says why).
     """
-    return _downgrade(_check_one(exchange, _schema_dir(schema_dir)).violations, allow_drift)
+    return check_all(
+        [exchange], schema_dir=schema_dir, allow_drift=allow_drift, rules=rules, chains=False
+    ).violations
 
 
 def check_exchanges(
     exchanges: Iterable[Exchange],
     *,
-    schema_dir: str | os.PathLike[str] | None = None,
+    schema_dir: SchemaDirs = None,
     allow_drift: bool = False,
+    rules: Mapping[str, str] | None = None,
 ) -> list[Violation]:
     """Check exchanges in the order they happened: each one, then ``NextToken`` chains."""
-    directory = _schema_dir(schema_dir)
-    checked = [_check_one(e, directory) for e in exchanges]
+    return check_all(
+        exchanges, schema_dir=schema_dir, allow_drift=allow_drift, rules=rules
+    ).violations
+
+
+def check_all(
+    exchanges: Iterable[Exchange],
+    *,
+    schema_dir: SchemaDirs = None,
+    allow_drift: bool = False,
+    rules: Mapping[str, str] | None = None,
+    chains: bool = True,
+) -> ContractResult:
+    """Check exchanges like :func:`check_exchanges`; also list those it could not judge."""
+    if rules:
+        validate_rule_settings(rules, where="rules=")
+    source = _source(schema_dir)
+    checked = [_check_one(e, source) for e in exchanges]
     violations = [v for c in checked for v in c.violations]
-    violations.extend(_chain_violations([c.page for c in checked]))
-    return _downgrade(violations, allow_drift)
+    if chains:
+        violations.extend(_chain_violations([c.page for c in checked if c.page is not None]))
+    violations = _downgrade(apply_rule_settings(violations, rules), allow_drift)
+    return ContractResult(violations, [s for c in checked for s in c.skipped])
 
 
 def _chain_violations(pages: Sequence[Page]) -> list[Violation]:
@@ -685,38 +981,140 @@ def _chain_violations(pages: Sequence[Page]) -> list[Violation]:
 
 @dataclass
 class CassetteReport:
-    """The result of checking one cassette file."""
+    """The result of checking one cassette file.
+
+    ``interactions`` lists every interaction, judged or not; ``skipped`` says which ones the
+    checker could not judge and why (they never fail a run).
+    """
 
     path: str
     interactions: list[tuple[int, str, int]]  # (index, operation label, HTTP status)
     violations: list[Violation]
     metadata: dict[str, Any] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def failures(self, *, allow_drift: bool = False) -> list[Violation]:
         """The violations that fail a run (see :func:`is_failure`)."""
         return [v for v in self.violations if is_failure(v, allow_drift=allow_drift)]
 
 
+_NOT_AWS = "not a call to an AWS operation botocore knows"
+
+
+def _request_line(item: Any) -> tuple[str, int] | None:
+    """``GET host/path`` and the status of a vcrpy interaction, or None if unreadable."""
+    try:
+        request, response = item["request"], item["response"]
+        method, uri = str(request["method"]).upper(), str(request["uri"])
+        status = int(response["status"]["code"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    split = urlsplit(uri)
+    return _cut(f"{method} {split.netloc}{split.path or '/'}", 80), status
+
+
+def _read_leniently(
+    path: Path, error: CassetteError
+) -> tuple[list[Exchange], list[Skipped], list[tuple[int, str, int]], dict[str, Any]]:
+    """Read a cassette whose strict read failed, skipping interactions that are not AWS calls.
+
+    A vcrpy cassette may hold requests to other hosts (an image download, another vendor's
+    API): those are counted as skipped and the AWS interactions are still checked. A file
+    that is not a readable cassette at all raises the original ``error``.
+    """
+    from harness import cassette as _cassette
+
+    try:
+        data = load_yaml(path.read_bytes())
+    except Exception:  # the strict read already said why, naming the file and line
+        raise error from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise error
+    exchanges: list[Exchange] = []
+    skipped: list[Skipped] = []
+    rows: list[tuple[int, str, int]] = []
+    for index, item in enumerate(data["interactions"]):
+        line = _request_line(item)
+        if line is None:
+            raise error  # a malformed interaction, not a foreign one
+        try:
+            exchange = _cassette._exchange(path, index, item)
+        except HarnessUsageError:
+            skipped.append(Skipped(line[0], str(path), index, _NOT_AWS))
+            rows.append((index, line[0], line[1]))
+            continue
+        if not (isinstance(item.get("harness"), dict) and item["harness"].get("service")) and (
+            not _aws_evidence(exchange.request)
+        ):
+            skipped.append(Skipped(line[0], str(path), index, _NOT_AWS))
+            rows.append((index, line[0], line[1]))
+            continue
+        exchanges.append(exchange)
+        rows.append((index, exchange.label, exchange.response.status))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return exchanges, skipped, rows, dict(metadata or {})
+
+
+def _aws_evidence(request: HttpRequest) -> bool:
+    """True when a request carries a sign of being an AWS API call, not just a matching path.
+
+    A plain vcrpy cassette names no operation; a path alone (``GET /cat.png``) matches some
+    rest-json operation with a greedy URI label, so an untagged interaction counts as AWS
+    only with a SigV4/X-Amz header, a JSON target, or an AWS host name.
+    """
+    auth = request.header("Authorization") or ""
+    if auth.startswith(("AWS4-", "AWS ")) or request.header("X-Amz-Target"):
+        return True
+    if any(key.lower().startswith("x-amz-") for key in request.headers):
+        return True
+    host = (urlsplit(request.url).hostname or "").lower()
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
+
+
+def _foreign(exchanges: list[Exchange], tags: list[dict[str, Any]]) -> list[int]:
+    """Positions of untagged exchanges with no sign of being AWS calls."""
+    return [
+        i
+        for i, exchange in enumerate(exchanges)
+        if not (i < len(tags) and tags[i].get("service")) and not _aws_evidence(exchange.request)
+    ]
+
+
 def check_cassette(
     path: str | os.PathLike[str],
     *,
-    schema_dir: str | os.PathLike[str] | None = None,
+    schema_dir: SchemaDirs = None,
     allow_drift: bool = False,
+    rules: Mapping[str, str] | None = None,
 ) -> CassetteReport:
     """Check every interaction of a cassette file (and its NextToken chains).
 
-    A file that is not a readable cassette, or a service without schemas, raises
+    Interactions that are not AWS calls, or whose protocol has no JSON wire form yet, are
+    listed in ``skipped``. A file that is not a readable cassette raises
     ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
     """
-    cassette = read_cassette(path)
     try:
-        violations = check_exchanges(
-            cassette.exchanges, schema_dir=schema_dir, allow_drift=allow_drift
-        )
+        cassette = read_cassette(path)
+    except CassetteError as exc:
+        exchanges, skipped, rows, metadata = _read_leniently(Path(path), exc)
+    else:
+        exchanges, skipped, metadata = list(cassette.exchanges), [], cassette.metadata
+        rows = [
+            (e.index if e.index is not None else i, e.label, e.response.status)
+            for i, e in enumerate(exchanges)
+        ]
+        foreign = set(_foreign(exchanges, cassette.tags))
+        for i in sorted(foreign):
+            exchange = exchanges[i]
+            split = urlsplit(exchange.request.url)
+            line = _cut(f"{exchange.request.method} {split.netloc}{split.path or '/'}", 80)
+            rows[i] = (rows[i][0], line, rows[i][2])
+            skipped.append(Skipped(line, str(path), rows[i][0], _NOT_AWS))
+        exchanges = [e for i, e in enumerate(exchanges) if i not in foreign]
+    try:
+        result = check_all(exchanges, schema_dir=schema_dir, allow_drift=allow_drift, rules=rules)
     except HarnessUsageError as exc:
         raise HarnessUsageError(f"Cannot check cassette {path}: {exc}") from None
-    interactions = [
-        (e.index if e.index is not None else i, e.label, e.response.status)
-        for i, e in enumerate(cassette.exchanges)
-    ]
-    return CassetteReport(str(path), interactions, violations, cassette.metadata)
+    skipped.extend(result.skipped)
+    skipped.sort(key=lambda s: s.index if s.index is not None else -1)
+    return CassetteReport(str(path), rows, result.violations, metadata, skipped)

@@ -10,6 +10,14 @@ else ``contract=`` on ``aws_cassette``/``aws_synthetic``), then ``--aws-contract
 :class:`~harness.contract.ContractViolationError` (an ``AssertionError``); in warn mode each
 violation is a :class:`ContractWarning`. Drift fails too unless ``--aws-allow-drift`` (or the
 ``aws_allow_drift`` ini setting) is given.
+
+Schemas: the packaged ones, then those generated on demand from the installed botocore, with
+the user's directories (``--aws-schema-dir``, else the ``aws_schema_dir`` ini setting) layered
+on top; the current directory's ``./schemas`` is never picked up by accident. Rules are
+re-graded or turned off by id with ``--aws-contract-rule ID=SEVERITY``, the
+``aws_contract_rules`` ini lines, or ``@pytest.mark.aws_contract(rules={ID: SEVERITY})``
+(later wins). Exchanges the checker cannot judge (a protocol with no JSON wire form yet) are
+counted in the terminal summary, never failed.
 """
 
 from __future__ import annotations
@@ -21,8 +29,19 @@ from typing import Any
 
 import pytest
 
-from harness.contract import ContractViolationError, Violation, check_exchanges, is_failure
+from harness.contract import (
+    ContractViolationError,
+    RuleSettings,
+    Skipped,
+    Violation,
+    check_all,
+    is_failure,
+    parse_rule_settings,
+    validate_rule_settings,
+)
+from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
+from harness.schemastore import SchemaSource, schema_source
 
 MARKER = "aws_contract"
 MODES = ("strict", "warn", "off")
@@ -33,6 +52,11 @@ _EXCHANGES = pytest.StashKey[list[Exchange]]()
 _VIOLATIONS = pytest.StashKey[list[Violation]]()
 _MODE = pytest.StashKey[str]()
 _RUN = pytest.StashKey[list[tuple[str, str, str, str]]]()  # rule, severity, operation, nodeid
+_SKIPPED = pytest.StashKey[list[Skipped]]()
+_RUN_SKIPPED = pytest.StashKey[list[tuple[str, str, str]]]()  # operation, reason, nodeid
+_SOURCE = pytest.StashKey[SchemaSource]()
+_RULES = pytest.StashKey[RuleSettings]()
+_SKIP_PROPERTY = "aws_contract_skipped"
 
 
 class ContractWarning(UserWarning):
@@ -55,7 +79,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="do not fail on drift (members, enum values, error codes botocore does not know).",
     )
+    group.addoption(
+        "--aws-schema-dir",
+        action="append",
+        default=None,
+        metavar="DIR",
+        help="a schema directory layered on top of the packaged and generated schemas "
+        "(repeatable; the first holding a file wins). Overrides the aws_schema_dir ini setting.",
+    )
+    group.addoption(
+        "--aws-contract-rule",
+        action="append",
+        default=[],
+        metavar="ID=SEVERITY",
+        help="re-grade a contract rule by id: error, drift, warning or off (repeatable), "
+        "e.g. schema.response.constraint=error.",
+    )
     parser.addini("aws_contract", "contract check mode: strict, warn or off", default="strict")
+    parser.addini(
+        "aws_schema_dir",
+        "schema directories layered on top of the packaged and generated schemas",
+        type="paths",
+        default=[],
+    )
+    parser.addini(
+        "aws_contract_rules",
+        "contract rules re-graded by id, one ID=SEVERITY (error, drift, warning, off) a line",
+        type="linelist",
+        default=[],
+    )
     parser.addini(
         "aws_allow_drift",
         "do not fail on drift (report it as warnings)",
@@ -68,15 +120,29 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, check the ini mode early, and prepare the run's summary."""
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(mode): contract check mode of this test: 'strict', 'warn' or 'off' (wins over "
-        "--aws-contract and the aws_contract ini setting).",
+        f"{MARKER}(mode, rules=None): contract check mode of this test: 'strict', 'warn' or "
+        "'off' (wins over --aws-contract and the aws_contract ini setting); rules={id: "
+        "severity} re-grades rules for this test.",
     )
     ini = str(config.getini("aws_contract"))
     if ini not in MODES:
         raise pytest.UsageError(
             f"The aws_contract ini setting is {ini!r}; use one of {', '.join(MODES)}."
         )
+    try:
+        rules = parse_rule_settings(config.getini("aws_contract_rules"), where="aws_contract_rules")
+        rules.update(
+            parse_rule_settings(config.getoption("aws_contract_rule"), where="--aws-contract-rule")
+        )
+        option_dirs = config.getoption("aws_schema_dir")
+        dirs = option_dirs if option_dirs else config.getini("aws_schema_dir")
+        # A mistyped directory fails the run once, up front, not every test.
+        config.stash[_SOURCE] = schema_source(list(dirs) or None)
+    except HarnessUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_RULES] = rules
     config.stash[_RUN] = []
+    config.stash[_RUN_SKIPPED] = []
 
 
 def _mode(item: pytest.Item) -> str:
@@ -89,7 +155,7 @@ def _mode(item: pytest.Item) -> str:
     if marker is not None:
         value = marker.args[0] if marker.args else marker.kwargs.get("mode")
         where = f"@pytest.mark.{MARKER}"
-    else:
+    if value is None:
         for name in _HOST_MARKERS:
             host = item.get_closest_marker(name)
             if host is not None and host.kwargs.get("contract") is not None:
@@ -107,6 +173,28 @@ def _mode(item: pytest.Item) -> str:
     return str(value)
 
 
+def _rules(item: pytest.Item) -> RuleSettings:
+    """The run's rule settings, with this test's marker ``rules=`` on top."""
+    stash = item.config.stash
+    base: RuleSettings = stash[_RULES] if _RULES in stash else {}
+    rules = base.copy()
+    marker = item.get_closest_marker(MARKER)
+    extra = marker.kwargs.get("rules") if marker is not None else None
+    if extra:
+        if not isinstance(extra, dict):
+            pytest.fail(
+                f"rules= of @pytest.mark.{MARKER} must be a dict of rule id to severity, "
+                f"got {type(extra).__name__}.",
+                pytrace=False,
+            )
+        try:
+            validate_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
+        except HarnessUsageError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        rules.update({str(k): str(v) for k, v in extra.items()})
+    return rules
+
+
 def _allow_drift(config: pytest.Config) -> bool:
     option = config.getoption("aws_allow_drift")
     return bool(option) if option is not None else bool(config.getini("aws_allow_drift"))
@@ -118,8 +206,9 @@ def pytest_aws_exchange(item: pytest.Item, exchange: Exchange) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Resolve (and validate) the test's contract mode before it runs."""
+    """Resolve (and validate) the test's contract mode and rule settings before it runs."""
     _mode(item)
+    _rules(item)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -156,9 +245,19 @@ def _check(item: pytest.Item) -> list[Violation]:
     exchanges = item.stash.get(_EXCHANGES, [])
     if not exchanges or _mode(item) == "off":
         return []
-    violations = check_exchanges(exchanges, allow_drift=_allow_drift(item.config))
-    item.stash[_VIOLATIONS] = violations
-    return violations
+    result = check_all(
+        exchanges,
+        schema_dir=item.config.stash.get(_SOURCE, None),
+        allow_drift=_allow_drift(item.config),
+        rules=_rules(item),
+    )
+    item.stash[_VIOLATIONS] = result.violations
+    item.stash[_SKIPPED] = result.skipped
+    if result.skipped:
+        item.add_report_section(
+            "call", "aws contract: not checked", "\n".join(str(s) for s in result.skipped)
+        )
+    return result.violations
 
 
 @pytest.hookimpl(wrapper=True)
@@ -170,6 +269,9 @@ def pytest_runtest_makereport(
     if call.when == "call" and item.stash.get(_VIOLATIONS, []):
         rows = [[v.rule, v.severity, v.operation] for v in item.stash[_VIOLATIONS]]
         report.user_properties.append((_PROPERTY, rows))
+    if call.when == "call" and item.stash.get(_SKIPPED, []):
+        skipped = [[s.operation, s.reason] for s in item.stash[_SKIPPED]]
+        report.user_properties.append((_SKIP_PROPERTY, skipped))
     return report
 
 
@@ -185,6 +287,9 @@ class _Collector:
             if name == _PROPERTY and isinstance(rows, list):
                 for rule, severity, operation in rows:
                     self.config.stash[_RUN].append((rule, severity, operation, report.nodeid))
+            elif name == _SKIP_PROPERTY and isinstance(rows, list):
+                for operation, reason in rows:
+                    self.config.stash[_RUN_SKIPPED].append((operation, reason, report.nodeid))
 
 
 @pytest.hookimpl(trylast=True)
@@ -196,7 +301,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Group the run's contract violations by rule."""
+    """Group the run's contract violations by rule; count the exchanges not checked."""
+    skipped = config.stash.get(_RUN_SKIPPED, [])
+    if skipped:
+        per_reason = Counter(reason for _, reason, _ in skipped)
+        ops = sorted({operation for operation, _, _ in skipped})
+        shown = ", ".join(ops[:5]) + (f" and {len(ops) - 5} more" if len(ops) > 5 else "")
+        terminalreporter.write_line(
+            f"aws contract: {len(skipped)} exchange(s) not checked ({shown}); "
+            + "; ".join(f"{n}x {reason}" for reason, n in sorted(per_reason.items()))
+        )
     rows = config.stash.get(_RUN, [])
     if not rows:
         return

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from harness.contract import RuleContext, Violation
 
 __all__ = [
+    "AWS_COMMON_ERRORS",
     "COMMON_SERVER_ERROR",
     "COMMON_THROTTLING_ERROR",
     "FACTS",
@@ -274,6 +275,72 @@ COMMON_THROTTLING_ERROR: str = _fact(
     note="AWS's common throttling error code, sent by every service.",
 )
 
+#: AWS common errors: codes any operation of any service may answer with, although most
+#: operations do not model them (so they are never drift). Source: the "Common Errors"
+#: pages of the AWS API references (for example
+#: https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html and the same page
+#: of each service reference) plus the throttling codes botocore's retry handler treats as
+#: throttles (``botocore/data/_retry.json`` and ``botocore.retries.standard``). Keep the
+#: list here, in this one place.
+AWS_COMMON_ERRORS: frozenset[str] = _fact(
+    "AWS_COMMON_ERRORS",
+    frozenset(
+        {
+            # throttling
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "ProvisionedThroughputExceededException",
+            "TransactionInProgressException",
+            "RequestLimitExceeded",
+            "BandwidthLimitExceeded",
+            "LimitExceededException",
+            "SlowDown",
+            "EC2ThrottledException",
+            "PriorRequestNotComplete",
+            # authentication and authorization
+            "AccessDenied",
+            "AccessDeniedException",
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "RequestExpired",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "SignatureDoesNotMatch",
+            "IncompleteSignature",
+            "InvalidSignatureException",
+            "MissingAuthenticationToken",
+            "NotAuthorized",
+            "OptInRequired",
+            # server side
+            "InternalFailure",
+            "InternalServerError",
+            "InternalError",
+            "ServiceUnavailable",
+            "ServiceUnavailableException",
+            "RequestTimeout",
+            "RequestTimeoutException",
+            # request validation
+            "ValidationError",
+            "ValidationException",
+            "InvalidAction",
+            "InvalidParameterCombination",
+            "InvalidParameterValue",
+            "InvalidQueryParameter",
+            "MalformedQueryString",
+            "MissingAction",
+            "MissingParameter",
+        }
+    ),
+    note=(
+        "AWS common errors (the Common Errors page of each API reference) and the "
+        "throttling and transient codes botocore's standard retry mode retries."
+    ),
+)
+
 #: Every documented fact above, in declaration order.
 FACTS: tuple[Fact, ...] = tuple(_FACTS)
 
@@ -419,6 +486,33 @@ _rule(
     doc="",
     source=SCHEMAS,
     scope="schema",
+)(_nothing)
+# Smithy: clients must not enforce constraint traits on output (smithy issue #1039), and AWS
+# does break them (DynamoDB NumberOfDecreasesToday 0 under min 1, Kinesis empty
+# ShardLevelMetrics under min 1). Reported, not failed, unless a user re-grades them.
+_rule(
+    "schema.response.constraint",
+    description="A response (or error body) value keeps the model's range, length and pattern.",
+    doc="",
+    source=SCHEMAS,
+    scope="schema",
+    severity="warning",
+)(_nothing)
+_rule(
+    "schema.response.required",
+    description="A response (or error body) holds the members the model marks required.",
+    doc="",
+    source=SCHEMAS,
+    scope="schema",
+    severity="warning",
+)(_nothing)
+_rule(
+    "response.body-not-recorded",
+    description="A 2xx response's body is in the cassette (otherwise it cannot be checked).",
+    doc="",
+    source=SCHEMAS,
+    scope="schema",
+    severity="warning",
 )(_nothing)
 
 
@@ -1111,7 +1205,7 @@ def expected_error_status(service: str, operation: str, code: str) -> int | None
 
 @_rule(
     "errors.modeled-code",
-    description="The error code is one the operation models (otherwise drift).",
+    description="The error code is one the operation models or an AWS common error.",
     doc="",
     source=MODEL,
     scope="error",
@@ -1121,7 +1215,7 @@ def _error_modeled(ctx: RuleContext) -> Iterator[Violation]:
     assert ctx.error is not None
     code = ctx.error.code
     ex = ctx.exchange
-    if code in modeled_errors(ex.service, ex.operation):
+    if code in modeled_errors(ex.service, ex.operation) or code in AWS_COMMON_ERRORS:
         return
     # An operation with a documented rate limit may be throttled although the model lists no
     # throttling error (ListInsightsData: "a throttling error occurs").

@@ -6,6 +6,13 @@ package as ``harness/_schemas``)::
     <service>/<Operation>.input.json
     <service>/<Operation>.output.json
     <service>/errors/<ErrorShape>.json
+    .harness-schemas.json      # written by 'harness schemas generate': the files it wrote
+
+Where the contract checker finds a schema is a :class:`SchemaSource`: the user's schema
+directories first (each file there overrides the same file below), then the tree packaged
+with the harness, then a schema generated on demand from the installed botocore (cached in
+memory). So any json/rest-json service works with no set-up, and a user directory never
+hides the packaged schemas it does not hold.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,14 +29,19 @@ from typing import Any
 from harness.errors import HarnessUsageError
 
 __all__ = [
+    "MANIFEST",
+    "PACKAGED_SCHEMA_DIR",
     "FileDrift",
+    "SchemaSource",
     "WriteReport",
     "compare",
     "default_schema_dir",
     "dumps",
     "load_error_schema",
     "load_schema",
+    "read_manifest",
     "read_tree",
+    "schema_source",
     "write_atomic",
     "write_schemas",
 ]
@@ -37,6 +49,12 @@ __all__ = [
 JSON = dict[str, Any]
 
 _PACKAGED = Path(__file__).resolve().parent / "_schemas"
+#: The schema tree shipped inside the package (the committed ``schemas/``).
+PACKAGED_SCHEMA_DIR = _PACKAGED
+#: The file ``schemas generate`` keeps in its output directory: which files it wrote, so a
+#: later run prunes only those and ``schemas check`` can tell a deleted file from one never
+#: generated there.
+MANIFEST = ".harness-schemas.json"
 
 
 def default_schema_dir() -> Path:
@@ -65,11 +83,26 @@ def write_atomic(path: Path, text: str) -> None:
 
 @dataclass
 class WriteReport:
-    """What :func:`write_schemas` did, by relative path."""
+    """What :func:`write_schemas` did, by relative path.
+
+    ``kept`` lists files of a pruned service that the harness did not write (no manifest
+    entry): they are left alone, never deleted.
+    """
 
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def read_manifest(schema_dir: Path) -> set[str]:
+    """The files ``schemas generate`` wrote into ``schema_dir`` (empty without a manifest)."""
+    try:
+        data = json.loads((schema_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(f) for f in files if isinstance(f, str)} if isinstance(files, list) else set()
 
 
 def write_schemas(
@@ -80,10 +113,13 @@ def write_schemas(
 ) -> WriteReport:
     """Write every schema under ``out_dir``; files whose bytes would not change are left alone.
 
-    For each service in ``prune_services`` (fully regenerated), schema files that are no
-    longer generated are removed, so an operation dropped from the model leaves no stale file.
+    For each service in ``prune_services`` (fully regenerated), files an earlier run wrote
+    (listed in the directory's manifest) that are no longer generated are removed, so an
+    operation dropped from the model leaves no stale file. Files the harness did not write
+    are never deleted (``WriteReport.kept``).
     """
     report = WriteReport()
+    previous = read_manifest(out_dir)
     for rel, schema in sorted(schemas.items()):
         path = out_dir / rel
         text = dumps(schema)
@@ -98,9 +134,22 @@ def write_schemas(
             report.written.append(rel)
     for service in prune_services:
         for rel in _tree_files(out_dir, out_dir / service):
-            if rel not in schemas:
+            if rel in schemas:
+                continue
+            if rel in previous:
                 (out_dir / rel).unlink()
                 report.removed.append(rel)
+            else:
+                report.kept.append(rel)
+    files = sorted((previous - set(report.removed)) | set(schemas))
+    manifest = {"generator": "botocore-harness schemas generate", "files": files}
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    try:
+        unchanged = (out_dir / MANIFEST).read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        unchanged = False
+    if not unchanged:
+        write_atomic(out_dir / MANIFEST, text)
     return report
 
 
@@ -182,6 +231,119 @@ def load_schema(schema_dir: Path | str, service: str, operation: str, kind: str)
 def load_error_schema(schema_dir: Path | str, service: str, error_name: str) -> JSON:
     """The schema of error shape ``error_name`` of ``service`` from ``schema_dir`` (cached)."""
     return _load(schema_dir, f"{service}/errors/{error_name}.json")
+
+
+# -- layered sources -----------------------------------------------------------------------
+
+
+@functools.cache
+def _generated_operation(service: str, operation: str) -> tuple[JSON, JSON]:
+    from harness import schemagen  # generation imports the models: only when needed
+
+    return schemagen.operation_schemas(service, operation)
+
+
+@functools.cache
+def _generated_error(service: str, error_name: str) -> JSON:
+    from harness import schemagen
+
+    return schemagen.error_schema(service, error_name)
+
+
+def _rel(service: str, name: str, kind: str) -> str:
+    if kind == "error":
+        return f"{service}/errors/{name}.json"
+    if kind not in ("input", "output"):
+        raise HarnessUsageError(f"Schema kind must be 'input', 'output' or 'error' (got {kind!r}).")
+    return f"{service}/{name}.{kind}.json"
+
+
+class SchemaSource:
+    """Where schemas come from, in order: user directories, the packaged tree, generation.
+
+    ``dirs`` are the user's schema directories; the first one holding a file wins, and a
+    file absent from all of them falls through to the packaged tree, then to a schema
+    generated from the installed botocore (``generated=False`` turns that off). A user
+    directory must exist and hold schema files, so a mistyped path is an error rather than
+    a silent fall-through.
+    """
+
+    def __init__(
+        self,
+        dirs: Iterable[str | os.PathLike[str]] = (),
+        *,
+        packaged: bool = True,
+        generated: bool = True,
+    ) -> None:
+        self.dirs = tuple(Path(d) for d in dirs)
+        self.packaged = packaged
+        self.generated = generated
+        for directory in self.dirs:
+            if not directory.is_dir():
+                raise HarnessUsageError(
+                    f"Schema directory {directory} does not exist. Pass a directory written by "
+                    f"'harness schemas generate --out {directory}', or drop the setting to use "
+                    "the packaged and generated schemas."
+                )
+            if not any(directory.glob("*/*.json")) and not any(directory.glob("*/errors/*.json")):
+                raise HarnessUsageError(
+                    f"Schema directory {directory} holds no schema files "
+                    "(<service>/<Operation>.output.json ...). Run 'harness schemas generate "
+                    f"SERVICE --out {directory}', or point the setting at the right folder."
+                )
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """A hashable identity (for caches of compiled validators)."""
+        return (tuple(str(d) for d in self.dirs), self.packaged, self.generated)
+
+    def __repr__(self) -> str:
+        return f"SchemaSource({[str(d) for d in self.dirs]!r}, packaged={self.packaged})"
+
+    def describe(self) -> str:
+        """The layers in lookup order, for messages."""
+        parts = [str(d) for d in self.dirs]
+        if self.packaged:
+            parts.append("the packaged schemas")
+        if self.generated:
+            parts.append("schemas generated from botocore")
+        return ", then ".join(parts) or "nothing"
+
+    def load(self, service: str, name: str, kind: str) -> JSON:
+        """The ``kind`` (input, output or error) schema of ``service`` ``name``; read-only."""
+        rel = _rel(service, name, kind)
+        layers = [*self.dirs, _PACKAGED] if self.packaged else list(self.dirs)
+        for directory in layers:
+            if (directory / rel).is_file():
+                return _load(directory, rel)
+        if self.generated:
+            if kind == "error":
+                return _generated_error(service, name)
+            inp, out = _generated_operation(service, name)
+            return inp if kind == "input" else out
+        raise HarnessUsageError(
+            f"No schema file {rel} in {self.describe()}. Run 'harness schemas generate "
+            f"{service} --out DIR' and add DIR to the schema directories."
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _source(dirs: tuple[str, ...]) -> SchemaSource:
+    return SchemaSource(dirs)
+
+
+def schema_source(
+    value: SchemaSource | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+) -> SchemaSource:
+    """A :class:`SchemaSource` from a setting: None (packaged + generated), a directory, a
+    list of directories, or a source as is. Sources of the same directories are shared."""
+    if isinstance(value, SchemaSource):
+        return value
+    if value is None:
+        return _source(())
+    if isinstance(value, (str, os.PathLike)):
+        return _source((str(value),))
+    return _source(tuple(str(v) for v in value))
 
 
 # -- drift ---------------------------------------------------------------------------------

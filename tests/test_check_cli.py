@@ -16,6 +16,7 @@ from make_bundled_cassettes import record
 
 from harness.cassette import write_cassette
 from harness.cli import run
+from harness.exchange import Exchange
 from harness.schemastore import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -107,18 +108,20 @@ def test_allow_drift_turns_drift_into_warnings(tmp_path: Path) -> None:
 BAD_FILES = {
     "truncated.yaml": "interactions:\n- request:\n    body: '{\"unterminated\n",
     "not-a-cassette.yaml": "just: a mapping\nwithout: interactions\n",
-    "no-schemas.yaml": None,  # filled in below: a service with no schema directory
+    "no-response.yaml": "interactions:\n- request: {method: GET, uri: 'https://x/'}\n",
+    "a-list.yaml": "- 1\n- 2\n",
+    "binary.yaml": "\x00\x01\x02 not yaml at all: [",
+    "bad-status.yaml": (
+        "interactions:\n- request: {method: GET, uri: 'https://x/', headers: {}, body: ''}\n"
+        "  response: {status: {code: abc}, headers: {}, body: {string: ''}}\n"
+    ),
 }
 
 
 def _bad(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "bad" / name
     path.parent.mkdir(exist_ok=True)
-    if name == "no-schemas.yaml":
-        exchange = build("cloudtrail", "ListInsightsData", *insights_pair())
-        write_cassette(path, [exchange])
-    else:
-        path.write_text(BAD_FILES[name] or "", encoding="utf-8")
+    path.write_text(BAD_FILES[name] or "", encoding="utf-8")
     return path
 
 
@@ -127,22 +130,12 @@ def test_bad_file_is_reported_without_traceback_and_good_files_still_checked(
     tmp_path: Path, clean: Path, name: str
 ) -> None:
     bad = _bad(tmp_path, name)
-    schemas: list[str] = []
     good = clean
-    if name == "no-schemas.yaml":  # a schema tree with xray only; the bad file is cloudtrail
-        only_xray = tmp_path / "xray-schemas"
-        shutil.copytree(default_schema_dir() / "xray", only_xray / "xray")
-        schemas = ["--schemas", str(only_xray)]
-        good = write_cassette(
-            tmp_path / "clean.yaml", [build("xray", "GetInsight", *valid("xray", "GetInsight"))]
-        )
-    code, out, err = check(*schemas, str(bad), str(good))
+    code, out, err = check(str(bad), str(good))
     assert code == 2
     assert "Traceback" not in err + out
     assert str(bad) in err
     assert len(err.strip().splitlines()) == 1  # one paragraph
-    if name == "no-schemas.yaml":
-        assert "harness schemas generate" in err
     assert f"{good}: " in out and ", 0 violation(s)" in out  # the good file is still checked
     if name == "truncated.yaml":
         assert "line" in err
@@ -190,3 +183,173 @@ def test_regenerated_bundled_cassettes_are_clean(tmp_path: Path) -> None:
     assert "400" in out  # the modeled error answer to an invalid request is there
     text = "".join(p.read_text(encoding="utf-8") for p in paths)
     assert "AKIAFAKE" not in text and "Signature=" not in text
+
+
+# --------------------------------------------------------------------------- schema sources
+
+
+def test_a_user_schema_dir_is_layered_over_the_packaged_schemas(tmp_path: Path) -> None:
+    """A --schemas tree holding only xray still lets a cloudtrail cassette be checked."""
+    only_xray = tmp_path / "xray-schemas"
+    shutil.copytree(default_schema_dir() / "xray", only_xray / "xray")
+    cassette = write_cassette(
+        tmp_path / "ct.yaml", [build("cloudtrail", "ListInsightsData", *insights_pair())]
+    )
+    code, out, err = check("--schemas", str(only_xray), str(cassette))
+    assert (code, err) == (0, ""), out
+    # The user's file wins where it exists: a tightened schema is what the check uses.
+    path = only_xray / "xray" / "GetInsight.output.json"
+    schema = json.loads(path.read_text())
+    schema["required"] = [*schema.get("required", []), "Insight"]
+    schema["properties"]["Insight"] = {"type": "string"}
+    path.write_text(json.dumps(schema))
+    xray = write_cassette(
+        tmp_path / "xray.yaml", [build("xray", "GetInsight", *valid("xray", "GetInsight"))]
+    )
+    code, out, _ = check("--schemas", str(only_xray), str(xray))
+    assert code == 1 and "schema.response [error]" in out
+
+
+def test_a_schema_dir_that_does_not_exist_or_is_empty_is_bad_input(
+    tmp_path: Path, clean: Path
+) -> None:
+    code, _, err = check("--schemas", str(tmp_path / "nope"), str(clean))
+    assert code == 2 and "does not exist" in err and "Traceback" not in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = check("--schemas", str(tmp_path / "empty"), str(clean))
+    assert code == 2 and "holds no schema files" in err
+
+
+def test_the_cwd_schemas_folder_is_not_picked_up(
+    tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's own ./schemas (for anything) does not replace the packaged schemas."""
+    (tmp_path / "schemas" / "cloudtrail").mkdir(parents=True)
+    (tmp_path / "schemas" / "cloudtrail" / "ListInsightsMetricData.output.json").write_text(
+        '{"type": "string"}'
+    )
+    monkeypatch.chdir(tmp_path)
+    code, out, err = check(str(clean))
+    assert (code, err) == (0, ""), out
+
+
+def test_a_service_without_packaged_schemas_is_checked_from_generated_ones(
+    tmp_path: Path,
+) -> None:
+    from harness import wire
+
+    req = {"TableName": "tbl"}
+    good = {"Table": {"TableName": "tbl", "TableStatus": "ACTIVE", "ItemCount": 3}}
+    bad = {"Table": {"TableName": "tbl", "TableStatus": "SLEEPING", "ItemCount": "3"}}
+    exchanges = []
+    for index, body in enumerate((good, bad)):
+        request = wire.encode_request("dynamodb", "DescribeTable", req)
+        response = wire.encode_response("dynamodb", "DescribeTable", body)
+        exchanges.append(
+            Exchange(
+                "dynamodb",
+                "DescribeTable",
+                request,
+                response,
+                "recorded",
+                params=req,
+                cassette="x",
+                index=index,
+            )
+        )
+    path = write_cassette(tmp_path / "ddb.yaml", exchanges)
+    code, out, _ = check("--format", "json", str(path))
+    data = json.loads(out)
+    assert code == 1
+    found = {(v["index"], v["rule"], v["pointer"]) for v in data["cassettes"][0]["violations"]}
+    assert found == {
+        (1, "schema.response.unknown-enum", "/response/Table/TableStatus"),
+        (1, "schema.response", "/response/Table/ItemCount"),
+    }
+
+
+# --------------------------------------------------------------------------- not checked
+
+
+def _foreign_cassette(tmp_path: Path) -> Path:
+    """A vcrpy cassette: one AWS call, one image download from another host."""
+    good = build("xray", "GetInsight", *valid("xray", "GetInsight"))
+    aws = {
+        "request": {
+            "method": good.request.method,
+            "uri": good.request.url,
+            "headers": {k: [v] for k, v in good.request.headers.items()},
+            "body": good.request.body.decode(),
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {k: [v] for k, v in good.response.headers.items()},
+            "body": {"string": good.response.body.decode()},
+        },
+    }
+    image = {
+        "request": {
+            "method": "GET",
+            "uri": "https://images.example.com/cat.png?size=2",
+            "headers": {},
+            "body": None,
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Type": ["image/png"]},
+            "body": {"string": "\x89PNG"},
+        },
+    }
+    import yaml
+
+    path = tmp_path / "foreign.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "interactions": [image, aws]}))
+    return path
+
+
+def test_non_aws_interactions_are_counted_not_failed(tmp_path: Path) -> None:
+    path = _foreign_cassette(tmp_path)
+    code, out, err = check(str(path))
+    assert (code, err) == (0, ""), out
+    assert "GET images.example.com/cat.png" in out
+    assert "not checked: not a call to an AWS operation botocore knows" in out
+    assert "1  xray:GetInsight" in out and "1 interaction(s) not checked" in out
+    code, out, _ = check("--format", "json", str(path))
+    data = json.loads(out)
+    assert data["summary"]["skipped"] == 1 and data["summary"]["interactions"] == 2
+    (skipped,) = data["cassettes"][0]["skipped"]
+    assert skipped["index"] == 0 and "AWS operation" in skipped["reason"]
+    code, out, _ = check("--format", "junit", str(path))
+    assert len(ET.fromstring(out).findall(".//skipped")) == 1
+
+
+def test_a_protocol_without_json_wire_form_is_counted_not_failed(tmp_path: Path) -> None:
+    from harness import protocols
+    from harness.models import operation_model
+
+    op = operation_model("s3", "ListBuckets")
+    request = protocols.encode_request(op, {})
+    result = {"Buckets": [{"Name": "b"}]}
+    response = protocols.encode_response(op, result)
+    exchange = Exchange(
+        "s3", "ListBuckets", request, response, "recorded", params={}, cassette="x", index=0
+    )
+    path = write_cassette(tmp_path / "s3.yaml", [exchange])
+    code, out, err = check(str(path))
+    assert (code, err) == (0, ""), out
+    assert "rest-xml protocol has no JSON wire form" in out
+
+
+# --------------------------------------------------------------------------- rule settings
+
+
+def test_rules_are_regraded_and_turned_off_by_id(dirty: Path) -> None:
+    rule = "cloudtrail.ListInsightsMetricData.non-zero-data"
+    code, out, _ = check("--rule", f"{rule}=warning", str(dirty))
+    assert code == 0 and f"{rule} [warning]" in out
+    code, out, _ = check(f"--rule=-{rule}", str(dirty))
+    assert code == 0 and rule not in out
+    code, _, err = check("--rule", "cloudtrail.ListInsightsMetricData.non-zero-dat=off", str(dirty))
+    assert code == 2 and f"Did you mean '{rule}'?" in err
+    code, _, err = check("--rule", f"{rule}=fatal", str(dirty))
+    assert code == 2 and "not a severity" in err

@@ -52,7 +52,8 @@ def test_generate_twice_gives_identical_bytes(xray_dir: Path, tmp_path: Path) ->
     first = tree_bytes(xray_dir)
     code, out, _ = cli("schemas", "generate", "xray", "--out", str(xray_dir))
     assert code == 0
-    assert f"{len(first)} unchanged" in out and "0 written" in out
+    assert schemastore.MANIFEST in first  # what generate wrote, for pruning and check
+    assert f"{len(first) - 1} unchanged" in out and "0 written" in out
     assert tree_bytes(xray_dir) == first
     assert "xray/GetInsight.input.json" in first
     assert "xray/errors/ThrottledException.json" in first
@@ -164,12 +165,52 @@ def test_generate_one_operation_and_prune(tmp_path: Path) -> None:
     assert "internetmonitor/GetInternetEvent.input.json" in files
     assert "internetmonitor/errors/ValidationException.json" in files
     assert "internetmonitor/GetMonitor.input.json" not in files
-    # A whole-service run removes files the model no longer generates.
+    # A file an earlier run wrote (listed in the manifest) that the model no longer generates
+    # is removed by a whole-service run; a file the user put there is kept.
     stale = out_dir / "internetmonitor" / "Gone.input.json"
     stale.write_text("{}\n")
+    manifest = json.loads((out_dir / schemastore.MANIFEST).read_text())
+    manifest["files"].append("internetmonitor/Gone.input.json")
+    (out_dir / schemastore.MANIFEST).write_text(json.dumps(manifest))
+    mine = out_dir / "internetmonitor" / "notes.json"
+    mine.write_text('{"mine": true}\n')
     code, out, _ = cli("schemas", "generate", "internetmonitor", "--out", str(out_dir))
     assert code == 0 and "removed internetmonitor/Gone.input.json" in out
+    assert "kept internetmonitor/notes.json" in out
     assert not stale.exists()
+    assert mine.read_text() == '{"mine": true}\n'
+    assert "internetmonitor/Gone.input.json" not in (out_dir / schemastore.MANIFEST).read_text()
+
+
+def test_generate_never_deletes_files_it_did_not_write(tmp_path: Path) -> None:
+    out_dir = tmp_path / "mine"
+    hand = out_dir / "xray" / "GetInsight.input.json.bak"
+    hand.parent.mkdir(parents=True)
+    hand.write_text("keep me\n")
+    code, out, _ = cli("schemas", "generate", "xray", "--out", str(out_dir))
+    assert code == 0 and "0 removed" in out and "kept xray/GetInsight.input.json.bak" in out
+    assert hand.read_text() == "keep me\n"
+
+
+def test_check_compares_only_what_the_directory_holds(tmp_path: Path) -> None:
+    out_dir = tmp_path / "one"
+    code, _, _ = cli("schemas", "generate", "dynamodb:PutItem", "--out", str(out_dir))
+    assert code == 0
+    code, out, _ = cli("schemas", "check", "--dir", str(out_dir))
+    assert code == 0, out
+    assert "missing" not in out
+    # A directory without a manifest (copied, hand-assembled) holding two files: only they count.
+    bare = tmp_path / "bare"
+    (bare / "dynamodb").mkdir(parents=True)
+    for name in ("PutItem.input.json", "PutItem.output.json"):
+        (bare / "dynamodb" / name).write_bytes((out_dir / "dynamodb" / name).read_bytes())
+    code, out, _ = cli("schemas", "check", "--dir", str(bare))
+    assert code == 0 and "2 schema files" in out, out
+    # ...and a change to one of them is still drift.
+    path = bare / "dynamodb" / "PutItem.output.json"
+    path.write_text(path.read_text().replace('"ConsumedCapacity"', '"ConsumedCapacityX"'))
+    code, out, _ = cli("schemas", "check", "--dir", str(bare))
+    assert code == 1 and "dynamodb/PutItem.output.json: changed" in out
 
 
 def test_schemas_help(capsys: pytest.CaptureFixture[str]) -> None:

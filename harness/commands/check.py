@@ -1,9 +1,10 @@
 """``harness check [PATH ...]``: check cassettes against the schemas and the documented rules.
 
 Every cassette under the paths is checked; a file that cannot be checked (corrupt YAML, not
-a cassette, a service without schemas) gets a one-paragraph message on stderr and the other
-files are still checked and reported. Exit 0 when clean, 1 when violations were found, 2 on
-bad input.
+a cassette) gets a one-paragraph message on stderr and the other files are still checked
+and reported. Interactions the checker cannot judge (a protocol with no JSON wire form yet,
+a request to no AWS operation) are listed as not checked, never as failures. Exit 0 when
+clean, 1 when violations were found, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.contract import CassetteReport, Violation, check_cassette, is_failure
+from harness.contract import (
+    CassetteReport,
+    Skipped,
+    Violation,
+    check_cassette,
+    is_failure,
+    parse_rule_settings,
+)
 from harness.errors import HarnessUsageError
+from harness.schemastore import SchemaSource, schema_source
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -58,9 +67,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--schemas",
         type=Path,
+        action="append",
         default=None,
         metavar="DIR",
-        help="schema directory (default: ./schemas, else the schemas bundled with the package)",
+        help="a schema directory layered on top of the packaged schemas and those generated "
+        "from botocore (repeatable; the first one holding a file wins). Default: none.",
+    )
+    parser.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID=SEVERITY",
+        help="re-grade a rule by id: error, drift, warning or off (repeatable), e.g. "
+        "--rule schema.response.constraint=error",
     )
     parser.set_defaults(func=run_check)
 
@@ -108,15 +127,26 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Check the cassettes and print a report; returns 0, 1 or 2."""
     paths: list[Path] = list(args.paths) or [Path("cassettes")]
+    # Settings errors stop the run before any file (they would fail every file alike).
+    rules = parse_rule_settings(args.rule, where="--rule")
+    source: SchemaSource = schema_source(args.schemas or None)
     files, problems = _discover(paths)
     reports: list[CassetteReport] = []
     for path in files:
         try:
             reports.append(
-                check_cassette(path, schema_dir=args.schemas, allow_drift=args.allow_drift)
+                check_cassette(path, schema_dir=source, allow_drift=args.allow_drift, rules=rules)
             )
         except HarnessUsageError as exc:
             problems.append(_Problem(str(path), str(exc)))
+        except Exception as exc:  # one bad file must not hide the report on the others
+            problems.append(
+                _Problem(
+                    str(path),
+                    f"Cannot check cassette {path}: {type(exc).__name__}: {exc}. Please report "
+                    "this file's shape as a bug; the other files are still checked.",
+                )
+            )
     for problem in problems:
         stderr.write(f"harness check: error: {problem.message}\n")
     render = {"text": _text, "json": _json, "junit": _junit}[args.format]
@@ -156,8 +186,12 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
         by_index: dict[int | None, list[Violation]] = {}
         for v in report.violations:
             by_index.setdefault(v.index, []).append(v)
+        skipped = {s.index: s for s in report.skipped}
         for index, label, status in report.interactions:
-            rows.append([str(index), label, str(status), _counts(by_index.get(index, []))])
+            result = _counts(by_index.get(index, []))
+            if index in skipped and result == "ok":
+                result = f"not checked: {skipped[index].reason}"
+            rows.append([str(index), label, str(status), result])
         lines.extend(_table(rows))
         for violation in report.violations:
             lines.append("")
@@ -184,14 +218,25 @@ def _summary(
         rows = [["rule", "severity", "count"]]
         rows += [[rule, sev, str(n)] for (rule, sev), n in sorted(per_rule.items())]
         lines.extend(_table(rows))
+    skipped = [s for r in reports for s in r.skipped]
+    if skipped:
+        lines.append("Not checked (never a failure):")
+        per_reason = Counter(s.reason for s in skipped)
+        rows = [["reason", "interactions"]]
+        rows += [[reason, str(n)] for reason, n in sorted(per_reason.items())]
+        lines.extend(_table(rows))
     failing = sum(1 for v in violations if is_failure(v, allow_drift=allow_drift))
     verdict = "FAILED" if failing or problems else "OK"
     lines.append(
         f"{verdict}: {len(interactions)} interaction(s) in {len(reports)} cassette(s), "
         f"{len(violations)} violation(s) ({_counts(violations)}), "
-        f"{len(problems)} file(s) not checked"
+        f"{_not_checked(skipped)}{len(problems)} file(s) not checked"
     )
     return lines
+
+
+def _not_checked(skipped: list[Skipped]) -> str:
+    return f"{len(skipped)} interaction(s) not checked, " if skipped else ""
 
 
 # --------------------------------------------------------------------------- json
@@ -208,6 +253,7 @@ def _json(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
                     for i, label, status in r.interactions
                 ],
                 "violations": [v.to_dict() for v in r.violations],
+                "skipped": [s.to_dict() for s in r.skipped],
             }
             for r in reports
         ],
@@ -216,6 +262,7 @@ def _json(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
             "cassettes": len(reports),
             "interactions": sum(len(r.interactions) for r in reports),
             "violations": len(violations),
+            "skipped": sum(len(r.skipped) for r in reports),
             "failing": sum(1 for v in violations if is_failure(v, allow_drift=allow_drift)),
             "by_rule": dict(sorted(Counter(v.rule for v in violations).items())),
             "by_operation": dict(sorted(Counter(v.operation for v in violations).items())),
@@ -242,6 +289,9 @@ def _junit(reports: list[CassetteReport], problems: list[_Problem], allow_drift:
             )
             found = by_index.get(index, [])
             failing = [v for v in found if is_failure(v, allow_drift=allow_drift)]
+            note = next((s for s in report.skipped if s.index == index), None)
+            if note is not None and not found:
+                ET.SubElement(case, "skipped", message=note.reason)
             if failing:
                 suite_failures += 1
                 failure = ET.SubElement(

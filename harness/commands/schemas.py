@@ -49,7 +49,8 @@ def register(subparsers: Any) -> None:
         help="regenerate in memory and compare with the files on disk",
         description=(
             "Exit 0 when the files match what botocore's models generate now, 1 on drift "
-            "(with a summary per file), 2 on bad input."
+            "(with a summary per file), 2 on bad input. Only the files the directory holds "
+            "are compared (and those 'schemas generate' wrote there, per its manifest)."
         ),
     )
     check.add_argument(
@@ -77,6 +78,8 @@ def run_generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     )
     for rel in report.removed:
         stdout.write(f"  removed {rel}\n")
+    for rel in report.kept:
+        stdout.write(f"  kept {rel} (not written by 'harness schemas generate')\n")
     return EXIT_OK
 
 
@@ -99,9 +102,13 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     schema_dir: Path = args.dir if args.dir is not None else schemastore.default_schema_dir()
     on_disk = schemastore.read_tree(schema_dir)
     services = _services_on_disk(schema_dir, on_disk)
-    # The services present on disk are regenerated whole; an empty directory is compared
-    # with the default (seed) set so it reports every file as missing.
-    expected = schemagen.generate(services or None)
+    # The services present on disk are regenerated whole, but only the files the directory
+    # holds (or that 'schemas generate' wrote there, per its manifest) are compared: a
+    # directory generated for one operation is not "missing" the rest of its service. An
+    # empty directory is compared with the default (seed) set, every file missing.
+    generated = schemagen.generate(services or None)
+    wanted = set(on_disk) | schemastore.read_manifest(schema_dir)
+    expected = {rel: s for rel, s in generated.items() if rel in wanted or not on_disk}
     drifts = schemastore.compare(expected, on_disk)
     if not drifts:
         stdout.write(
