@@ -790,8 +790,8 @@ def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
     violations.extend(accepted)
     stream = _event_stream_member(exchange)
     if stream is not None:
-        note = _skip(exchange, f"event-stream response ({stream}): its events are not checked yet")
-        return _Checked(Page(exchange, params, {}, True), violations, request_problems, (note,))
+        violations.extend(_check_event_stream(exchange, stream, source))
+        return _Checked(Page(exchange, params, {}, True), violations, request_problems)
     if _body_not_held(exchange):
         violations.append(
             _violation(
@@ -834,6 +834,89 @@ def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
 
 
 _BODY_NOT_HELD = "response.body-not-recorded"
+
+
+def _event_value(shape: Any, message: Any) -> dict[str, Any]:
+    """One event message in wire form: header members, then the payload member or body."""
+    import base64
+
+    value: dict[str, Any] = {}
+    payload_member = None
+    for name, member in shape.members.items():
+        if member.serialization.get("eventheader"):
+            header = message.header(name)
+            if header is not None:
+                value[name] = header
+        elif member.serialization.get("eventpayload"):
+            payload_member = (name, member)
+    if payload_member is not None:
+        name, member = payload_member
+        if member.type_name == "blob":
+            value[name] = base64.b64encode(message.payload).decode("ascii")
+        elif member.type_name == "string":
+            value[name] = message.payload.decode("utf-8", "replace")
+        elif message.payload:
+            value[name] = json.loads(message.payload)
+    elif message.payload.strip():
+        body = json.loads(message.payload)
+        if isinstance(body, dict):
+            value.update(body)
+    return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+
+
+def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -> list[Violation]:
+    """The non-stream members once, then each event of the stream against its schema."""
+    from harness import eventstream
+
+    service, operation = exchange.service, exchange.operation
+    compiled = _compiled(source, service, operation, "output")
+    head_response = replace(exchange.response, body=b"")
+    head: dict[str, Any] = _without_nulls(decode_response(service, operation, head_response))
+    head.pop(stream, None)
+    found = _schema_violations(compiled, head, "response", exchange)
+    if not exchange.response.body:
+        return found
+    try:
+        messages = eventstream.decode_stream(exchange.response.body)
+    except (eventstream.EventStreamError, ValueError) as exc:
+        return [
+            *found,
+            _violation(
+                exchange,
+                "schema.response",
+                "error",
+                value=_short(exchange.response.body[:40].decode("utf-8", "replace")),
+                expected="an AWS event stream",
+                message=f"the body is not an event stream: {exc}",
+            ),
+        ]
+    shape = operation_model(service, operation).output_shape.members[stream]
+    prefix = pointer("response", stream)
+    for number, message in enumerate(messages):
+        kind = message.header(":message-type")
+        event_type = message.header(":event-type")
+        if kind != "event" or event_type not in shape.members:
+            continue  # exceptions and errors in a stream are the client's to raise
+        try:
+            event = _event_value(shape.members[event_type], message)
+        except ValueError as exc:
+            found.append(
+                _violation(
+                    exchange,
+                    "schema.response",
+                    "error",
+                    pointer=pointer("response", stream, event_type),
+                    value=_short(message.payload[:40].decode("utf-8", "replace")),
+                    expected="a JSON event payload",
+                    message=f"event #{number} ({event_type}) cannot be read: {exc}",
+                )
+            )
+            continue
+        instance = {**head, stream: {event_type: event}}
+        for violation in _schema_violations(compiled, instance, "response", exchange):
+            if violation.pointer.startswith(prefix):
+                found.append(replace(violation, message=f"event #{number}: {violation.message}"))
+    return found
 
 
 def _request_violations(ctx: RuleContext, source: SchemaSource) -> list[Violation]:

@@ -175,9 +175,8 @@ def _mode(item: pytest.Item) -> str:
 
 def _rules(item: pytest.Item) -> RuleSettings:
     """The run's rule settings, with this test's marker ``rules=`` on top."""
-    stash = item.config.stash
-    base: RuleSettings = stash[_RULES] if _RULES in stash else {}
-    rules = base.copy()
+    base = item.config.stash.get(_RULES, None)
+    rules: RuleSettings = dict(base) if base is not None else {}
     marker = item.get_closest_marker(MARKER)
     extra = marker.kwargs.get("rules") if marker is not None else None
     if extra:

@@ -259,3 +259,56 @@ def test_rule_settings_parse_and_apply() -> None:
     result = check_all([exchange], rules=settings)
     assert [(v.rule, v.severity) for v in result.violations] == [("errors.modeled-code", "error")]
     assert check_all([exchange], rules={"errors.modeled-code": "off"}).violations == []
+
+
+# --------------------------------------------------------------------------- event streams
+
+
+def _stream_exchange(events: list[tuple[str, object]]) -> Exchange:
+    from harness.eventstream import Header, Message, encode_stream
+
+    params = {"modelId": "m", "messages": [{"role": "user", "content": [{"text": "hi"}]}]}
+    request = wire.encode_request(
+        "bedrock-runtime", "ConverseStream", params, "https://bedrock-runtime.x"
+    )
+    messages = [
+        Message(
+            (
+                Header(":event-type", "string", kind),
+                Header(":content-type", "string", "application/json"),
+                Header(":message-type", "string", "event"),
+            ),
+            json.dumps(payload).encode(),
+        )
+        for kind, payload in events
+    ]
+    body = encode_stream(messages)
+    response = HttpResponse(200, {"Content-Type": "application/vnd.amazon.eventstream"}, body)
+    return Exchange(
+        "bedrock-runtime", "ConverseStream", request, response, "recorded", params=params, index=0
+    )
+
+
+def test_event_stream_events_are_decoded_and_each_checked() -> None:
+    events: list[tuple[str, object]] = [
+        ("messageStart", {"role": "assistant"}),
+        ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Hello"}}),
+        ("messageStop", {"stopReason": "end_turn"}),
+    ]
+    assert check_all([_stream_exchange(events)]) == check_all([])  # clean, nothing skipped
+    events[1] = ("contentBlockDelta", {"contentBlockIndex": "zero", "delta": {"text": "x"}})
+    events[2] = ("messageStop", {"stopReason": "bored"})
+    found = check_exchanges([_stream_exchange(events)])
+    assert {(v.rule, v.pointer) for v in found} == {
+        ("schema.response", "/response/stream/contentBlockDelta/contentBlockIndex"),
+        ("schema.response.unknown-enum", "/response/stream/messageStop/stopReason"),
+    }
+    assert all(v.message.startswith("event #") for v in found)
+
+
+def test_a_body_that_is_no_event_stream_is_an_error() -> None:
+    exchange = _stream_exchange([])
+    broken = dataclasses.replace(
+        exchange, response=HttpResponse(200, exchange.response.headers, b"{not a stream")
+    )
+    assert [v.rule for v in check_exchanges([broken])] == ["schema.response"]
