@@ -284,6 +284,25 @@ def _schema_error() -> list[Exchange]:
     ]
 
 
+def _schema_constraint() -> list[Exchange]:
+    req, resp = internet_pair()
+    resp["EventArn"] = "x"  # shorter than the model's min length: a constraint on output
+    return [build(*IM, req, resp)]
+
+
+def _schema_required() -> list[Exchange]:
+    req, resp = internet_pair()
+    del resp["EventType"]  # required on output by the model
+    return [build(*IM, req, resp)]
+
+
+def _body_not_recorded() -> list[Exchange]:
+    req, resp = internet_pair()
+    exchange = build(*IM, req, resp)
+    headers = {**exchange.response.headers, "Content-Length": "812"}
+    return [dataclasses.replace(exchange, response=HttpResponse(200, headers, b""))]
+
+
 VIOLATING: dict[str, Callable[[], list[Exchange]]] = {
     "cloudtrail.ListInsightsMetricData.start-before-end": _metric_start_after_end,
     "cloudtrail.ListInsightsMetricData.timestamps-values-length": _metric_lengths,
@@ -322,6 +341,9 @@ VIOLATING: dict[str, Callable[[], list[Exchange]]] = {
     "schema.response.unknown-member": _schema_unknown_member,
     "schema.response.unknown-enum": _schema_unknown_enum,
     "schema.error": _schema_error,
+    "schema.response.constraint": _schema_constraint,
+    "schema.response.required": _schema_required,
+    "response.body-not-recorded": _body_not_recorded,
 }
 
 
