@@ -60,9 +60,28 @@ class SecretPlaces:
 _NONE = SecretPlaces(None, frozenset(), frozenset(), frozenset(), frozenset())
 
 
+#: Secrets the model does not mark ``sensitive``, as (structure shape, member): kept here,
+#: one line each with where the service documents the value as a credential.
+UNMARKED_SECRETS: frozenset[tuple[str, str]] = frozenset(
+    {
+        # ECR / ECR Public GetAuthorizationToken: "A base64-encoded string that contains
+        # authorization data ... used to access an Amazon ECR registry" (a docker password).
+        ("AuthorizationData", "authorizationToken"),
+        # API Gateway ApiKey.value: "The value of the API Key" (what clients send as x-api-key).
+        ("ApiKey", "value"),
+        ("CreateApiKeyRequest", "value"),
+    }
+)
+
+
 def is_sensitive(shape: Shape) -> bool:
     """True when botocore's model marks ``shape`` sensitive."""
     return bool(shape.metadata.get("sensitive"))
+
+
+def is_secret_member(parent: Shape, name: str, member: Shape) -> bool:
+    """True when member ``name`` of ``parent`` holds a secret (model or ``UNMARKED_SECRETS``)."""
+    return is_sensitive(member) or (parent.name, name) in UNMARKED_SECRETS
 
 
 def places(operation_model: OperationModel, direction: str) -> SecretPlaces:
@@ -113,7 +132,7 @@ def _secret_members(
         return
     seen = seen | {shape.name}
     for name, member, location in _children(shape):
-        if is_sensitive(member):
+        if is_secret_member(shape, name, member):
             yield name, member, location
         else:
             for found in _secret_members(member, seen):
@@ -182,7 +201,12 @@ def redact_data(shape: Shape | None, value: Any, *, wire_names: bool = True) -> 
         out = {}
         for key, item in value.items():
             member = by_key.get(key)
-            out[key] = redact_data(member, item, wire_names=wire_names) if member else item
+            if member is None:
+                out[key] = item
+            elif (shape.name, key) in UNMARKED_SECRETS:
+                out[key] = _scrub_blob_aware(member, item)
+            else:
+                out[key] = redact_data(member, item, wire_names=wire_names)
         return out
     if kind == "list" and isinstance(value, list):
         return [redact_data(shape.member, v, wire_names=wire_names) for v in value]

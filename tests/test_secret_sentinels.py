@@ -1,0 +1,268 @@
+"""No secret reaches a cassette: sentinels in every sensitive member, recorded for real.
+
+For operations whose model marks a member ``sensitive`` (2,860 operations of 236 services
+in botocore 1.44.5), a request carrying a unique sentinel in every sensitive member (and a
+response carrying them in every sensitive output member) is recorded through a real botocore
+client against a loopback server, and the cassette file must not hold any sentinel, nor its
+base64, URL-encoded or JSON-escaped form. A deterministic sample spread over every protocol
+runs in the normal suite; the whole sweep is ``-m slow``. Credentials get the same proof.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, quote_plus
+
+import botocore.config
+import botocore.session
+import pytest
+
+from harness import protocols, sensitive
+from harness.exchange import HttpRequest, HttpResponse
+from harness.httpserver import LoopbackServer
+from harness.models import available_services, service_model
+from harness.recorder import CassetteRecorder
+
+SENTINEL = "SNTL{:05d}zq"
+
+
+@functools.cache
+def secret_operations() -> tuple[tuple[str, str], ...]:
+    """Every (service, operation) with a sensitive member in its input or output."""
+    found = []
+    for service in available_services():
+        model = service_model(service)
+        for name in model.operation_names:
+            op = model.operation_model(name)
+            if op.has_event_stream_input or op.has_event_stream_output:
+                continue  # streams of events are covered by harness.eventstream's tests
+            if any(sensitive.places(op, d).any for d in ("input", "output")):
+                found.append((service, name))
+    return tuple(found)
+
+
+#: The normal suite's sample: the secrets users meet most, in every protocol. (Finding
+#: every operation means loading every model: that is the slow sweep's job.)
+SAMPLE: tuple[tuple[str, str], ...] = (
+    ("secretsmanager", "GetSecretValue"),  # json
+    ("secretsmanager", "CreateSecret"),
+    ("ssm", "GetParameter"),
+    ("ssm", "PutParameter"),
+    ("kms", "Decrypt"),
+    ("cognito-idp", "InitiateAuth"),
+    ("cognito-idp", "SignUp"),
+    ("sso-oidc", "RegisterClient"),  # rest-json
+    ("ecr", "GetAuthorizationToken"),
+    ("lambda", "CreateFunction"),
+    ("lambda", "GetFunctionConfiguration"),
+    ("apigateway", "GetApiKey"),
+    ("connect", "UpdateUserPhoneConfig"),
+    ("s3", "PutObject"),  # rest-xml: SSE-C key in a header
+    ("cloudfront", "CreateDistributionWithTags"),
+    ("iam", "ChangePassword"),  # query
+    ("iam", "ResetServiceSpecificCredential"),
+    ("rds", "CreateDBInstance"),
+    ("ec2", "GetPasswordData"),  # ec2
+    ("ec2", "CreateKeyPair"),
+    ("cloudwatchomni", "GetSpaceCredentialsForOrganization"),  # smithy-rpc-v2-cbor
+    ("eventbridgev2", "CreateEventSource"),
+)
+
+
+class Sentinels:
+    """Values for a shape: sentinels in sensitive places, plain valid values elsewhere."""
+
+    def __init__(self) -> None:
+        self.planted: list[str] = []
+
+    def _next(self) -> str:
+        value = SENTINEL.format(len(self.planted))
+        self.planted.append(value)
+        return value
+
+    def value(self, shape: Any, secret: bool = False, depth: int = 0) -> Any:
+        secret = secret or sensitive.is_sensitive(shape)
+        kind = shape.type_name
+        if kind == "structure":
+            if depth > 6:
+                return {}
+            members = shape.members
+            chosen = [
+                n
+                for n, m in members.items()
+                if n in shape.required_members
+                or secret
+                or _holds_secret(m)
+                or (shape.name, n) in sensitive.UNMARKED_SECRETS
+            ]
+            if shape.metadata.get("union"):
+                chosen = chosen[:1] or list(members)[:1]
+            return {
+                n: self.value(
+                    members[n],
+                    secret or (shape.name, n) in sensitive.UNMARKED_SECRETS,
+                    depth + 1,
+                )
+                for n in chosen
+                if not members[n].metadata.get("document")
+            }
+        if kind == "list":
+            return [self.value(shape.member, secret, depth + 1)]
+        if kind == "map":
+            return {"k": self.value(shape.value, secret, depth + 1)}
+        if kind == "string":
+            if secret:
+                return self._next()
+            if shape.enum:
+                return shape.enum[0]
+            return "x" * max(1, shape.metadata.get("min", 1))
+        if kind == "blob":
+            return self._next().encode() if secret else b"x"
+        if kind == "boolean":
+            return True
+        if kind in ("integer", "long"):
+            return max(1, int(shape.metadata.get("min", 1)))
+        if kind in ("float", "double"):
+            return 1.5
+        if kind == "timestamp":
+            return dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+        return "x"
+
+
+def _holds_secret(shape: Any) -> bool:
+    return sensitive.is_sensitive(shape) or any(True for _ in sensitive._secret_members(shape))
+
+
+def forms(value: str) -> list[str]:
+    """How a sentinel could appear in a file."""
+    raw = value.encode()
+    return [
+        value,
+        base64.b64encode(raw).decode(),
+        quote(value, safe=""),
+        quote_plus(value),
+        json.dumps(value)[1:-1],
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARNESS_REDACTION_KEY", "sentinel-key")
+
+
+def record(service: str, operation: str, folder: Path) -> tuple[Path, list[str]]:
+    """Record one call with sentinels in and out; the cassette path and the sentinels."""
+    model = service_model(service)
+    op = model.operation_model(operation)
+    planted = Sentinels()
+    params = planted.value(op.input_shape) if op.input_shape is not None else {}
+    result = planted.value(op.output_shape) if op.output_shape is not None else {}
+
+    def answer(request: HttpRequest) -> HttpResponse:
+        return protocols.encode_response(op, result)
+
+    if model.signature_version == "bearer":
+        return folder / "none.yaml", []  # needs an SSO token provider: covered separately
+
+    session = botocore.session.Session()
+    session.set_credentials("AKIAIOSFODNN7EXAMPLE", "secret-not-a-sentinel")
+    path = folder / f"{service}-{operation}.yaml"
+    recorder = CassetteRecorder(path, "all")
+    config = botocore.config.Config(
+        inject_host_prefix=False, retries={"max_attempts": 1}, parameter_validation=False
+    )
+    with LoopbackServer(answer) as server, recorder.activate():
+        client = session.create_client(
+            service, region_name="us-east-1", endpoint_url=server.endpoint_url, config=config
+        )
+        method = getattr(client, _snake(client, operation))
+        with contextlib.suppress(Exception):  # the answer may not parse: the call is recorded
+            method(**params)
+    recorder.save()
+    return path, planted.planted
+
+
+def _snake(client: Any, operation: str) -> str:
+    return next(k for k, v in client.meta.method_to_api_mapping.items() if v == operation)
+
+
+def assert_no_sentinel(path: Path, planted: list[str]) -> None:
+    assert path.exists(), "nothing was recorded"
+    text = path.read_text("utf-8", "replace")
+    leaks = [s for s in planted for form in forms(s) if form in text]
+    assert not leaks, f"{path.name} holds {sorted(set(leaks))}"
+
+
+@pytest.mark.parametrize(("service", "operation"), SAMPLE)
+def test_sensitive_members_never_reach_the_cassette(
+    service: str, operation: str, tmp_path: Path
+) -> None:
+    path, planted = record(service, operation, tmp_path)
+    assert planted, "the sample holds an operation with no sensitive member"
+    assert_no_sentinel(path, planted)
+
+
+@pytest.mark.slow
+def test_whole_sweep(tmp_path: Path) -> None:
+    for service, operation in secret_operations():
+        path, planted = record(service, operation, tmp_path)
+        if planted:
+            assert_no_sentinel(path, planted)
+
+
+def test_the_sample_covers_every_protocol_with_real_secrets() -> None:
+    found = {protocols.protocol_of(service_model(s)) for s, _ in SAMPLE}
+    assert found == set(protocols.CODECS)
+    for service, operation in SAMPLE:
+        op = service_model(service).operation_model(operation)
+        assert any(sensitive.places(op, d).any for d in ("input", "output")), operation
+
+
+@pytest.mark.slow
+def test_hundreds_of_operations_have_secrets() -> None:
+    assert len(secret_operations()) > 1000
+
+
+# --------------------------------------------------------------------------- credentials
+
+ACCESS_KEY = "ASIASNTLCREDKEY77777"
+SECRET_KEY = "SntlSecretAccessKeyValue0123456789abcdeF"
+TOKEN = "IQoJSntlSessionTokenValueForTheCassetteTest"
+
+
+@pytest.fixture
+def env_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", TOKEN)
+    yield
+
+
+def test_credentials_leave_no_trace(env_credentials: None, tmp_path: Path) -> None:
+    def answer(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(200, {"Content-Type": "application/x-amz-json-1.1"}, b"{}")
+
+    path = tmp_path / "c.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with LoopbackServer(answer) as server, recorder.activate():
+        client = botocore.session.Session().create_client(
+            "cloudtrail", region_name="us-east-1", endpoint_url=server.endpoint_url
+        )
+        client.list_trails()
+        # a presigned URL made while recording carries the credentials in its query string
+        s3 = botocore.session.Session().create_client("s3", region_name="us-east-1")
+        url = s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+        assert ACCESS_KEY in url or quote(ACCESS_KEY) in url
+    recorder.save()
+    text = path.read_text()
+    # the access key id is an identifier: it may appear only as its keyed pseudonym
+    for secret in (SECRET_KEY, TOKEN, ACCESS_KEY):
+        for form in forms(secret):
+            assert form not in text
