@@ -9,6 +9,7 @@ walks the input shape the same way and picks the values back up. Shared by ``que
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -46,10 +47,14 @@ class FormDecoder:
         if shape is None:
             return {}
         prefixes: set[str] = set()
+        indices: dict[str, set[int]] = {}  # prefix -> the item numbers under it
         for key in pairs:
             parts = key.split(".")
             prefixes.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        value = _Walk(self, pairs, prefixes).structure(shape, "")
+            for i in range(1, len(parts)):
+                if parts[i].isdigit():
+                    indices.setdefault(".".join(parts[:i]), set()).add(int(parts[i]))
+        value = _Walk(self, pairs, prefixes, indices).structure(shape, "")
         return value if isinstance(value, dict) else {}
 
     def name(self, shape: Shape, default: str) -> str:
@@ -69,6 +74,7 @@ class _Walk:
     decoder: FormDecoder
     pairs: dict[str, str]
     prefixes: set[str]
+    indices: dict[str, set[int]]
 
     def value(self, shape: Shape, prefix: str) -> Any:
         kind = shape.type_name
@@ -109,10 +115,13 @@ class _Walk:
         else:
             base = f"{prefix}.{shape.member.serialization.get('name', 'member')}"
         items = []
-        index = 1
-        while self.present(f"{base}.{index}"):
-            items.append(self.value(shape.member, f"{base}.{index}"))
-            index += 1
+        # An empty structure, map or (ec2) list item leaves no key, so its number is missing:
+        # the items around it still say where it was. (A trailing one is lost on the wire.)
+        for index in range(1, max(self.indices.get(base, ()), default=0) + 1):
+            if self.present(f"{base}.{index}"):
+                items.append(self.value(shape.member, f"{base}.{index}"))
+            elif shape.member.type_name in _EMPTY:
+                items.append(_EMPTY[shape.member.type_name]())
         return items
 
     def map(self, shape: Shape, prefix: str) -> dict[str, Any]:
@@ -128,6 +137,10 @@ class _Walk:
                 out[key] = self.value(shape.value, f"{entry}.{value_name}")
             index += 1
         return out
+
+
+#: The value of an item that leaves nothing on the form, by shape type.
+_EMPTY: dict[str, Callable[[], Any]] = {"structure": dict, "map": dict, "list": list}
 
 
 def scalar(shape: Shape, text: str) -> Any:

@@ -202,9 +202,15 @@ def read_body(shape: Shape, body: bytes) -> Any:
     string or headers are never read from the body.
     """
     try:
-        root = ElementTree.fromstring(body)
-    except ElementTree.ParseError as exc:
-        raise DecodeError(f"the body of {shape.name} is not XML: {exc}") from exc
+        # botocore (ElementTree) writes a CR in text as is, and XML parsers read it as LF:
+        # as a character reference it survives. Where that breaks the markup (a CR inside a
+        # tag, a serializer other than botocore's), the body is read as it is.
+        root = ElementTree.fromstring(body.replace(b"\r", b"&#13;"))
+    except ElementTree.ParseError:
+        try:
+            root = ElementTree.fromstring(body)
+        except ElementTree.ParseError as exc:
+            raise DecodeError(f"the body of {shape.name} is not XML: {exc}") from exc
     return read_node(shape, root)
 
 
