@@ -131,8 +131,9 @@ def _secret_members(
     if shape.name in seen:
         return
     seen = seen | {shape.name}
+    whole = is_sensitive(shape)  # a sensitive structure: every member of it is secret
     for name, member, location in _children(shape):
-        if is_secret_member(shape, name, member):
+        if whole or is_secret_member(shape, name, member):
             yield name, member, location
         else:
             for found in _secret_members(member, seen):

@@ -211,10 +211,15 @@ def test_sensitive_members_never_reach_the_cassette(
 
 @pytest.mark.slow
 def test_whole_sweep(tmp_path: Path) -> None:
+    leaks = []
     for service, operation in secret_operations():
         path, planted = record(service, operation, tmp_path)
         if planted:
-            assert_no_sentinel(path, planted)
+            try:
+                assert_no_sentinel(path, planted)
+            except AssertionError as exc:
+                leaks.append(f"{service}:{operation}: {exc}".splitlines()[0])
+    assert not leaks, f"{len(leaks)} operations leak:\n" + "\n".join(leaks)
 
 
 def test_the_sample_covers_every_protocol_with_real_secrets() -> None:

@@ -72,7 +72,8 @@ def test_a_window_outside_the_tolerance_misses_naming_member_and_offset(tmp_path
     with pytest.raises(CassetteMiss) as caught, replayer.activate():
         last(3)  # the last 3 hours: StartTime is 2 h further back than recorded
     text = str(caught.value)
-    assert re.search(r"/StartTime: time mismatch: .* 7[12]\d\d s off \(tolerance 300 s\)", text), text
+    pattern = r"/StartTime: time mismatch: .* 7[12]\d\d s off \(tolerance 300 s\)"
+    assert re.search(pattern, text), text
     assert "/EndTime" not in text
 
 
