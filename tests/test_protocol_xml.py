@@ -19,10 +19,12 @@ import boto3
 import botocore.session
 import pytest
 from botocore import xform_name
-from botocore.awsrequest import create_request_object, prepare_request_dict
+from botocore.awsrequest import HeadersDict, create_request_object, prepare_request_dict
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.model import OperationModel, ServiceModel
+from botocore.parsers import create_parser
+from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
@@ -476,6 +478,19 @@ def _as_a_client_sends(op: OperationModel, params: dict[str, Any]) -> HttpReques
     return HttpRequest(prepared.method, prepared.url, headers, body or b"")
 
 
+def _parse_as_a_client_does(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """botocore's parse of ``response`` as its endpoint hands it over: the body of a
+    streaming output as a stream (read here), any other as bytes."""
+    body: Any = response.body
+    if op.has_streaming_output:
+        body = StreamingBody(io.BytesIO(response.body), len(response.body))
+    parsed = create_parser(protocols.protocol_of(op.service_model)).parse(
+        {"status_code": response.status, "headers": HeadersDict(response.headers), "body": body},
+        op.output_shape,
+    )
+    return {k: v.read() if isinstance(v, StreamingBody) else v for k, v in parsed.items()}
+
+
 def _sweep(service: str, operation: str, draw: Any) -> None:
     from harness import _shape_strategies as shapes
 
@@ -484,16 +499,20 @@ def _sweep(service: str, operation: str, draw: Any) -> None:
     if op.input_shape is not None:
         params = draw(shapes.structure(op.input_shape, max_depth=3))
         assume(protocol != "rest-xml" or not _xml_illegal(params))
-        decoded = protocols.decode_request(op, _as_a_client_sends(op, params))
+        sent = _as_a_client_sends(op, params)
+        decoded = protocols.decode_request(op, sent)
         expected = _as_sent(op.input_shape, _without_nones(params))
+        for name, member in op.input_shape.members.items():
+            # the client says how long the body is, modeled (S3's ContentLength) or not
+            if member.serialization.get("name", "").lower() == "content-length":
+                expected.setdefault(name, int(sent.header("Content-Length") or 0))
         if protocol in ("query", "ec2"):
             expected = _on_the_form(protocol, expected)
         assert _pruned(normalise(decoded)) == _pruned(normalise(expected))
     if op.output_shape is not None and not op.has_event_stream_output:
         result = draw(shapes.structure(op.output_shape, max_depth=3))
         assume(not _xml_illegal(result))
-        parsed = protocols.decode_response(op, protocols.encode_response(op, result))
-        parsed = _streamed_payload(op.output_shape, parsed)
+        parsed = _parse_as_a_client_does(op, protocols.encode_response(op, result))
         assert _pruned(normalise(parsed)) == _pruned(normalise(_without_nones(result)))
 
 
@@ -516,16 +535,17 @@ def test_model_sweep_slice(service: str, operation: str, data: st.DataObject) ->
     _sweep(service, operation, data.draw)
 
 
-#: Operations of the slow sweep whose quirks are botocore's, not the codec's.
+#: Services or operations the slow sweep leaves out, with why (none is the codec's fault).
 SWEEP_SKIPS: dict[str, str] = {
+    "s3control": (
+        "the shape strategies cannot draw its AccountId host label (a DNS label filtered "
+        "by the pattern ^\\d{12}$): Unsatisfiable"
+    ),
     "s3:GetBucketNotification": (
         "two members (Event, Events) of one structure share the element name Event; "
         "botocore's parser hands the string member raw elements"
     ),
-    "cloudfront:GetFunction": "botocore decodes a non-streaming blob payload as UTF-8 text",
-    "cloudfront:GetConnectionFunction": "likewise (UTF-8 text for a blob payload)",
-    "s3:GetObjectAnnotation": "likewise (UTF-8 text for a blob payload)",
-    "s3:GetObjectTorrent": "likewise (UTF-8 text for a blob payload)",
+    "s3:PutBucketNotification": "the same two members: one element name, two readings",
 }
 
 
@@ -540,11 +560,11 @@ def test_model_sweep() -> None:
         if protocols.protocol_of(model) not in SUITES:
             continue
         for operation in model.operation_names:
-            if f"{service}:{operation}" in SWEEP_SKIPS:
+            if service in SWEEP_SKIPS or f"{service}:{operation}" in SWEEP_SKIPS:
                 continue
 
             @settings(
-                max_examples=3,
+                max_examples=2,
                 deadline=None,
                 database=None,
                 phases=[Phase.generate],
