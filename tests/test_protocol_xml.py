@@ -1,8 +1,12 @@
-"""The query, ec2 and rest-xml codecs against botocore's protocol suites.
+"""The query, ec2 and rest-xml codecs against botocore's protocol suites, real models, and
+real clients.
 
 Same checks as ``test_protocol_json``: a request botocore sends decodes to its params; a
 result we encode parses in botocore to the same result; an error to its code and message.
-Skips: what botocore skips, plus ``SKIPS`` (one reason each).
+Skips: what botocore skips, plus ``SKIPS`` (one reason each). The end-to-end tests put real
+boto3 clients (STS, SNS, EC2, S3) in front of a loopback server that speaks our codecs; the
+model sweep draws params and results for real operations (a slice here, everything under
+``slow``).
 """
 
 from __future__ import annotations
