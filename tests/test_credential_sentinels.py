@@ -87,8 +87,8 @@ def fake_aws(request: HttpRequest) -> HttpResponse:
             "sessionToken": TOKEN,
             "expiration": int(LATER.timestamp() * 1000),
         }
-        body = json.dumps({"roleCredentials": role}).encode()
-        return HttpResponse(200, {"Content-Type": "application/json"}, body)
+        answer = json.dumps({"roleCredentials": role}).encode()
+        return HttpResponse(200, {"Content-Type": "application/json"}, answer)
     if path == "/assignment/accounts":  # SSO ListAccounts, the token in a header
         assert request.header("x-amz-sso_bearer_token") == SSO_ACCESS_TOKEN
         return HttpResponse(200, {"Content-Type": "application/json"}, b'{"accountList": []}')
