@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -95,6 +96,109 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
         for item in data["interactions"]
     ]
     return Cassette(path, exchanges, dict(metadata or {}), tags)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One interaction of any vcrpy-layout cassette, read as far as it can be.
+
+    ``exchange`` is ``None`` for an interaction that is not a call to an AWS operation
+    botocore knows (another vendor's API, an image download in a plain vcrpy cassette).
+    """
+
+    index: int
+    line: str  # ``GET host/path``, for listings
+    status: int
+    exchange: Exchange | None
+    tag: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        """``service:Operation``, or the request line of a foreign interaction."""
+        return self.exchange.label if self.exchange is not None else self.line
+
+
+def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, Any]]:
+    """Every interaction of a cassette and its metadata, tolerating non-AWS interactions.
+
+    ``read_cassette`` refuses a file with an interaction it cannot read as an AWS call; this
+    reads such files too (vcrpy and pytest-recording cassettes mix hosts), marking foreign
+    interactions. A file that is not a cassette at all, or an interaction without a request
+    or response, still raises ``CassetteError``.
+    """
+    path = Path(path)
+    try:
+        cassette = read_cassette(path)
+    except CassetteError as error:
+        return _read_leniently(path, error)
+    entries = []
+    for i, exchange in enumerate(cassette.exchanges):
+        tag = cassette.tags[i] if i < len(cassette.tags) else {}
+        foreign = not tag.get("service") and not aws_evidence(exchange.request)
+        entries.append(
+            Entry(
+                i,
+                _request_line(exchange.request),
+                exchange.response.status,
+                None if foreign else exchange,
+                tag,
+            )
+        )
+    return entries, cassette.metadata
+
+
+def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict[str, Any]]:
+    try:
+        data = load_yaml(path.read_bytes())
+    except Exception:  # the strict read already said why, naming the file and line
+        raise error from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise error
+    entries = []
+    for index, item in enumerate(data["interactions"]):
+        tag = (
+            dict(item["harness"])
+            if isinstance(item, dict) and isinstance(item.get("harness"), dict)
+            else {}
+        )
+        try:
+            request, status = item["request"], int(item["response"]["status"]["code"])
+            line = _request_line(
+                HttpRequest(str(request["method"]).upper(), str(request["uri"]), {})
+            )
+        except (KeyError, TypeError, ValueError):
+            raise error from None  # a malformed interaction, not a foreign one
+        try:
+            exchange: Exchange | None = _exchange(path, index, item)
+        except HarnessUsageError:
+            exchange = None
+        if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
+            exchange = None
+        entries.append(Entry(index, line, status, exchange, tag))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return entries, dict(metadata or {})
+
+
+def _request_line(request: HttpRequest, width: int = 80) -> str:
+    split = urlsplit(request.url)
+    line = f"{request.method} {split.netloc}{split.path or '/'}"
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def aws_evidence(request: HttpRequest) -> bool:
+    """True when a request carries a sign of being an AWS API call, not just a matching path.
+
+    A plain vcrpy cassette names no operation; a path alone (``GET /cat.png``) matches some
+    rest-json operation with a greedy URI label, so an untagged interaction counts as AWS
+    only with a SigV4/X-Amz header, a JSON target, or an AWS host name.
+    """
+    auth = request.header("Authorization") or ""
+    if auth.startswith(("AWS4-", "AWS ")) or request.header("X-Amz-Target"):
+        return True
+    if any(key.lower().startswith("x-amz-") for key in request.headers):
+        return True
+    host = (urlsplit(request.url).hostname or "").lower()
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
 
 def _exchange(path: Path, index: int, item: Any) -> Exchange:

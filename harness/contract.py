@@ -37,15 +37,13 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from harness import rules as _rules
-from harness.cassette import CassetteError, load_yaml, read_cassette
+from harness.cassette import read_entries
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.models import SUPPORTED_PROTOCOLS, operation_model, require_supported, service_model
@@ -1084,85 +1082,6 @@ class CassetteReport:
 _NOT_AWS = "not a call to an AWS operation botocore knows"
 
 
-def _request_line(item: Any) -> tuple[str, int] | None:
-    """``GET host/path`` and the status of a vcrpy interaction, or None if unreadable."""
-    try:
-        request, response = item["request"], item["response"]
-        method, uri = str(request["method"]).upper(), str(request["uri"])
-        status = int(response["status"]["code"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    split = urlsplit(uri)
-    return _cut(f"{method} {split.netloc}{split.path or '/'}", 80), status
-
-
-def _read_leniently(
-    path: Path, error: CassetteError
-) -> tuple[list[Exchange], list[Skipped], list[tuple[int, str, int]], dict[str, Any]]:
-    """Read a cassette whose strict read failed, skipping interactions that are not AWS calls.
-
-    A vcrpy cassette may hold requests to other hosts (an image download, another vendor's
-    API): those are counted as skipped and the AWS interactions are still checked. A file
-    that is not a readable cassette at all raises the original ``error``.
-    """
-    from harness import cassette as _cassette
-
-    try:
-        data = load_yaml(path.read_bytes())
-    except Exception:  # the strict read already said why, naming the file and line
-        raise error from None
-    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise error
-    exchanges: list[Exchange] = []
-    skipped: list[Skipped] = []
-    rows: list[tuple[int, str, int]] = []
-    for index, item in enumerate(data["interactions"]):
-        line = _request_line(item)
-        if line is None:
-            raise error  # a malformed interaction, not a foreign one
-        try:
-            exchange = _cassette._exchange(path, index, item)
-        except HarnessUsageError:
-            skipped.append(Skipped(line[0], str(path), index, _NOT_AWS))
-            rows.append((index, line[0], line[1]))
-            continue
-        if not (isinstance(item.get("harness"), dict) and item["harness"].get("service")) and (
-            not _aws_evidence(exchange.request)
-        ):
-            skipped.append(Skipped(line[0], str(path), index, _NOT_AWS))
-            rows.append((index, line[0], line[1]))
-            continue
-        exchanges.append(exchange)
-        rows.append((index, exchange.label, exchange.response.status))
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    return exchanges, skipped, rows, dict(metadata or {})
-
-
-def _aws_evidence(request: HttpRequest) -> bool:
-    """True when a request carries a sign of being an AWS API call, not just a matching path.
-
-    A plain vcrpy cassette names no operation; a path alone (``GET /cat.png``) matches some
-    rest-json operation with a greedy URI label, so an untagged interaction counts as AWS
-    only with a SigV4/X-Amz header, a JSON target, or an AWS host name.
-    """
-    auth = request.header("Authorization") or ""
-    if auth.startswith(("AWS4-", "AWS ")) or request.header("X-Amz-Target"):
-        return True
-    if any(key.lower().startswith("x-amz-") for key in request.headers):
-        return True
-    host = (urlsplit(request.url).hostname or "").lower()
-    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
-
-
-def _foreign(exchanges: list[Exchange], tags: list[dict[str, Any]]) -> list[int]:
-    """Positions of untagged exchanges with no sign of being AWS calls."""
-    return [
-        i
-        for i, exchange in enumerate(exchanges)
-        if not (i < len(tags) and tags[i].get("service")) and not _aws_evidence(exchange.request)
-    ]
-
-
 def check_cassette(
     path: str | os.PathLike[str],
     *,
@@ -1176,24 +1095,10 @@ def check_cassette(
     listed in ``skipped``. A file that is not a readable cassette raises
     ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
     """
-    try:
-        cassette = read_cassette(path)
-    except CassetteError as exc:
-        exchanges, skipped, rows, metadata = _read_leniently(Path(path), exc)
-    else:
-        exchanges, skipped, metadata = list(cassette.exchanges), [], cassette.metadata
-        rows = [
-            (e.index if e.index is not None else i, e.label, e.response.status)
-            for i, e in enumerate(exchanges)
-        ]
-        foreign = set(_foreign(exchanges, cassette.tags))
-        for i in sorted(foreign):
-            exchange = exchanges[i]
-            split = urlsplit(exchange.request.url)
-            line = _cut(f"{exchange.request.method} {split.netloc}{split.path or '/'}", 80)
-            rows[i] = (rows[i][0], line, rows[i][2])
-            skipped.append(Skipped(line, str(path), rows[i][0], _NOT_AWS))
-        exchanges = [e for i, e in enumerate(exchanges) if i not in foreign]
+    entries, metadata = read_entries(path)
+    exchanges = [e.exchange for e in entries if e.exchange is not None]
+    rows = [(e.index, e.label, e.status) for e in entries]
+    skipped = [Skipped(e.line, str(path), e.index, _NOT_AWS) for e in entries if e.exchange is None]
     try:
         result = check_all(exchanges, schema_dir=schema_dir, allow_drift=allow_drift, rules=rules)
     except HarnessUsageError as exc:
