@@ -103,14 +103,30 @@ class Entry:
     """One interaction of any vcrpy-layout cassette, read as far as it can be.
 
     ``exchange`` is ``None`` for an interaction that is not a call to an AWS operation
-    botocore knows (another vendor's API, an image download in a plain vcrpy cassette).
+    botocore knows (another vendor's API, an image download in a plain vcrpy cassette);
+    ``request`` and ``response`` are there for every interaction.
     """
 
     index: int
-    line: str  # ``GET host/path``, for listings
-    status: int
+    request: HttpRequest
+    response: HttpResponse
     exchange: Exchange | None
     tag: dict[str, Any]
+
+    @property
+    def line(self) -> str:
+        """``GET host/path``, for listings."""
+        return _request_line(self.request)
+
+    @property
+    def status(self) -> int:
+        """The response's HTTP status."""
+        return self.response.status
+
+    @property
+    def size(self) -> int:
+        """Bytes of request and response body together."""
+        return len(self.request.body) + len(self.response.body)
 
     @property
     def label(self) -> str:
@@ -136,13 +152,7 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         tag = cassette.tags[i] if i < len(cassette.tags) else {}
         foreign = not tag.get("service") and not aws_evidence(exchange.request)
         entries.append(
-            Entry(
-                i,
-                _request_line(exchange.request),
-                exchange.response.status,
-                None if foreign else exchange,
-                tag,
-            )
+            Entry(i, exchange.request, exchange.response, None if foreign else exchange, tag)
         )
     return entries, cassette.metadata
 
@@ -156,17 +166,12 @@ def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict
         raise error
     entries = []
     for index, item in enumerate(data["interactions"]):
-        tag = (
-            dict(item["harness"])
-            if isinstance(item, dict) and isinstance(item.get("harness"), dict)
-            else {}
-        )
+        if not isinstance(item, dict):
+            raise error
+        tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
         try:
-            request, status = item["request"], int(item["response"]["status"]["code"])
-            line = _request_line(
-                HttpRequest(str(request["method"]).upper(), str(request["uri"]), {})
-            )
-        except (KeyError, TypeError, ValueError):
+            request, response = _http(path, index, item)
+        except CassetteError:
             raise error from None  # a malformed interaction, not a foreign one
         try:
             exchange: Exchange | None = _exchange(path, index, item)
@@ -174,7 +179,7 @@ def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict
             exchange = None
         if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
             exchange = None
-        entries.append(Entry(index, line, status, exchange, tag))
+        entries.append(Entry(index, request, response, exchange, tag))
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     return entries, dict(metadata or {})
 
@@ -201,7 +206,8 @@ def aws_evidence(request: HttpRequest) -> bool:
     return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
 
 
-def _exchange(path: Path, index: int, item: Any) -> Exchange:
+def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
+    """The request and (decoded) response of one interaction mapping."""
     try:
         req, resp = item["request"], item["response"]
         request = HttpRequest(
@@ -215,13 +221,17 @@ def _exchange(path: Path, index: int, item: Any) -> Exchange:
             headers=_headers(resp.get("headers")),
             body=_response_body(resp.get("body")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CassetteError(
             f"Interaction #{index} of cassette {path} lacks a readable request or response "
             f"({type(exc).__name__}: {exc}). Each interaction needs request.method, request.uri "
             "and response.status.code, as vcrpy writes them."
         ) from None
-    response = _decoded(response)
+    return request, _decoded(response)
+
+
+def _exchange(path: Path, index: int, item: Any) -> Exchange:
+    request, response = _http(path, index, item)
     tag = item.get("harness") if isinstance(item.get("harness"), dict) else {}
     try:
         if tag.get("service") and tag.get("operation"):
@@ -517,6 +527,24 @@ def write_cassette(
     of either; a crash leaves the old cassette untouched.
     """
     return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags))
+
+
+def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:
+    """Remove the interactions at ``drop`` from a cassette file, atomically; returns how many.
+
+    Works on the YAML data as stored, so everything else (foreign interactions, ``harness``
+    tags, metadata, bodies exactly as written) is kept; a file of ours keeps its layout.
+    """
+    path = Path(path)
+    data = load_yaml(path.read_bytes())
+    gone = set(drop)
+    interactions = data["interactions"]
+    data["interactions"] = [item for i, item in enumerate(interactions) if i not in gone]
+    removed = len(interactions) - len(data["interactions"])
+    if removed:
+        text = yaml.dump(data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
+        atomic_write_text(path, str(text))
+    return removed
 
 
 def atomic_write_text(path: Path, text: str) -> Path:

@@ -355,27 +355,33 @@ def _epoch(value: Any) -> float | None:
         return None
 
 
-def param_differences(recorded: Any, sent: Any, path: str = "") -> list[str]:
-    """Readable differences between recorded and sent parameters, by JSON pointer."""
+def param_differences(
+    recorded: Any, sent: Any, path: str = "", names: tuple[str, str] = ("recorded", "sent")
+) -> list[str]:
+    """Readable differences between recorded and sent parameters, by JSON pointer.
+
+    ``names`` say what the two sides are called (``diff`` compares cassettes ``A`` and ``B``).
+    """
+    first, second = names
     if isinstance(recorded, dict) and isinstance(sent, dict):
         out: list[str] = []
         for name in sorted(set(recorded) | set(sent)):
             where = f"{path}/{name}"
             if name not in sent:
-                out.append(f"{where}: recorded {_short(recorded[name])}, not sent")
+                out.append(f"{where}: {first} {_short(recorded[name])}, not {second}")
             elif name not in recorded:
-                out.append(f"{where}: not recorded, sent {_short(sent[name])}")
+                out.append(f"{where}: not {first}, {second} {_short(sent[name])}")
             else:
-                out.extend(param_differences(recorded[name], sent[name], where))
+                out.extend(param_differences(recorded[name], sent[name], where, names))
         return out
     if isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
         out = []
         for i, (a, b) in enumerate(zip(recorded, sent, strict=True)):
-            out.extend(param_differences(a, b, f"{path}/{i}"))
+            out.extend(param_differences(a, b, f"{path}/{i}", names))
         return out
     if recorded == sent and type(recorded) is type(sent):
         return []
-    return [f"{path or '/'}: recorded {_short(recorded)}, sent {_short(sent)}"]
+    return [f"{path or '/'}: {first} {_short(recorded)}, {second} {_short(sent)}"]
 
 
 def _short(value: Any, limit: int = 80) -> str:

@@ -26,6 +26,8 @@ from harness.exchange import Exchange
 from harness.matching import MatchPolicy
 from harness.recorder import RECORD_MODES, CassetteMiss, CassetteRecorder, check_record_mode
 from harness.redaction import Redaction
+from harness.usage import CACHE_KEY as USAGE_CACHE_KEY
+from harness.usage import file_digest
 
 MARKER = "aws_cassette"
 _MARKER_KWARGS = ("record_mode", "match_region", "time_tolerance", "ignore", "clock")
@@ -256,13 +258,12 @@ def aws_cassette(
         )
     else:
         recorder.save()
-    _note_usage(item.config, recorder)
+    _note_usage(item.config, recorder, item.nodeid)
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
 _USAGE = pytest.StashKey[dict[str, dict[str, Any]]]()
 _WORKER_KEY = "botocore_harness_usage"
-USAGE_CACHE_KEY = "botocore-harness/used"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -320,14 +321,22 @@ def _keep_failed(config: pytest.Config) -> bool:
     return bool(option) if option else bool(config.getini("aws_keep_failed_recordings"))
 
 
-def _note_usage(config: pytest.Config, recorder: CassetteRecorder) -> None:
+def _note_usage(config: pytest.Config, recorder: CassetteRecorder, nodeid: str) -> None:
     """Which interactions of the cassette this test used (for prune and the unused report)."""
     if not recorder.path.exists():
         return
-    usage = config.stash.setdefault(_USAGE, {})
-    entry = usage.setdefault(str(recorder.path.resolve()), {"used": [], "total": 0})
-    entry["used"] = sorted(set(entry["used"]) | set(recorder.used))
-    entry["total"] = max(entry["total"], recorder.stored_count)
+    _merge_usage(
+        config.stash.setdefault(_USAGE, {}),
+        str(recorder.path.resolve()),
+        {"used": recorder.used, "total": recorder.stored_count, "tests": [nodeid]},
+    )
+
+
+def _merge_usage(usage: dict[str, dict[str, Any]], path: str, entry: dict[str, Any]) -> None:
+    mine = usage.setdefault(path, {"used": [], "total": 0, "tests": []})
+    mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
+    mine["total"] = max(mine["total"], entry["total"])
+    mine["tests"] = sorted(set(mine["tests"]) | set(entry.get("tests", ())))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -338,9 +347,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
         return
     usage = node.config.stash.setdefault(_USAGE, {})
     for path, entry in json.loads(text).items():
-        mine = usage.setdefault(path, {"used": [], "total": 0})
-        mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
-        mine["total"] = max(mine["total"], entry["total"])
+        _merge_usage(usage, path, entry)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -353,7 +360,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     cache = getattr(config, "cache", None)
     if usage and cache is not None:
-        cache.set(USAGE_CACHE_KEY, {path: entry["used"] for path, entry in sorted(usage.items())})
+        # the digest ties the indices to the file as this run left it (prune checks it)
+        cache.set(
+            USAGE_CACHE_KEY,
+            {
+                path: {**entry, "digest": file_digest(Path(path))}
+                for path, entry in sorted(usage.items())
+            },
+        )
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from server import INSIGHT_ID, ScriptedServer
@@ -12,6 +13,7 @@ from test_record_replay import Lab
 
 from harness.cassette import read_cassette
 from harness.recorder import CassetteMiss, CassetteRecorder
+from harness.usage import file_digest
 
 OTHER_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f01"
 
@@ -62,15 +64,18 @@ def test_usage_goes_to_the_cache_and_unused_interactions_are_reported(lab: Lab) 
     result.stdout.fnmatch_lines(["*shared.yaml: 1 of 2 unused (#1)*", "*harness cassette prune*"])
     cache = lab.pytester.path / ".pytest_cache/v/botocore-harness/used"
     used = json.loads(cache.read_text())
-    assert list(used.values()) == [[0]]
-    assert next(iter(used)).endswith("cassettes/test_life/shared.yaml")
+    ((path, entry),) = used.items()
+    assert path.endswith("cassettes/test_life/shared.yaml")
+    assert entry["used"] == [0] and entry["total"] == 2
+    assert entry["tests"] == ["test_life.py::test_first", "test_life.py::test_second"]
+    assert entry["digest"] == file_digest(Path(path))
 
 
 def test_usage_is_merged_across_xdist_workers(lab: Lab) -> None:
     lab.record("--aws-record-mode=new_episodes", "-p", "xdist", "-n", "2").assert_outcomes(passed=2)
     lab.replay("-p", "xdist", "-n", "2").assert_outcomes(passed=2)
     used = json.loads((lab.pytester.path / ".pytest_cache/v/botocore-harness/used").read_text())
-    assert list(used.values()) == [[0, 1]]
+    assert [entry["used"] for entry in used.values()] == [[0, 1]]
 
 
 def test_cassette_names_cannot_leave_the_cassette_folder(lab: Lab) -> None:

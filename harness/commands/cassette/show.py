@@ -1,0 +1,114 @@
+"""``harness cassette show CASSETTE N``: one interaction, redacted and pretty-printed."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from harness.bodies import stored_body
+from harness.cassette import Entry, interaction
+from harness.commands.cassette._shared import entry_at, load
+from harness.exchange import HttpRequest, HttpResponse
+from harness.models import operation_model
+from harness.redaction import Redaction, Redactor
+
+
+def register(subparsers: Any) -> None:
+    """Add ``cassette show``."""
+    parser = subparsers.add_parser(
+        "show",
+        help="print one interaction, redacted",
+        description=(
+            "Print interaction N of a cassette: operation, request parameters as botocore "
+            "reads them, headers and bodies pretty-printed. Credentials, tokens and the "
+            "model's sensitive members are redacted again before printing, so a plain vcrpy "
+            "cassette recorded without the harness shows no secret either."
+        ),
+    )
+    parser.add_argument("cassette", type=Path, metavar="CASSETTE")
+    parser.add_argument("number", metavar="N", help="the interaction's number, as 'ls' shows it")
+    parser.add_argument(
+        "--yaml",
+        action="store_true",
+        help="print the interaction as a cassette stores it (vcrpy YAML), redacted",
+    )
+    parser.set_defaults(func=run_show)
+
+
+def run_show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Print the interaction."""
+    entries, _ = load(args.cassette)
+    entry = entry_at(entries, args.number, args.cassette)
+    request, response = _redacted(entry)
+    if args.yaml:
+        stdout.write(_as_yaml(entry, request, response))
+        return 0
+    exchange = entry.exchange
+    where = ", ".join(f"{k} {v}" for k, v in sorted(entry.tag.items()) if k in _TAG_SHOWN)
+    title = f"{args.cassette} #{entry.index}  {entry.label}" + (f"  ({where})" if where else "")
+    stdout.write(title + "\n\nrequest\n")
+    stdout.write(f"  {request.method} {request.url}\n")
+    _headers(stdout, request.headers)
+    if exchange is not None:
+        params = _reread_params(entry, request)
+        stdout.write("  parameters (as botocore reads them):\n")
+        stdout.write(_indent(json.dumps(params, indent=2, sort_keys=True, ensure_ascii=False)))
+    elif request.body:
+        stdout.write("  body:\n" + _indent(_body_text(request.body)))
+    stdout.write(f"\nresponse\n  {response.status}\n")
+    _headers(stdout, response.headers)
+    if response.body:
+        stdout.write("  body:\n" + _indent(_body_text(response.body)))
+    return 0
+
+
+_TAG_SHOWN = ("recorded_at", "region")
+
+
+def _redacted(entry: Entry) -> tuple[HttpRequest, HttpResponse]:
+    # Fixed placeholders, no pseudonyms: printing must not need (or create) a redaction key.
+    redactor = Redactor(Redaction(pseudonyms=False))
+    model = None
+    if entry.exchange is not None:
+        model = operation_model(entry.exchange.service, entry.exchange.operation)
+    return redactor.request(entry.request, model), redactor.response(entry.response, model)
+
+
+def _reread_params(entry: Entry, request: HttpRequest) -> dict[str, Any]:
+    from harness.matching import request_params
+
+    assert entry.exchange is not None
+    return request_params(entry.exchange.service, entry.exchange.operation, request)
+
+
+def _headers(stdout: TextIO, headers: dict[str, str]) -> None:
+    for name, value in sorted(headers.items(), key=lambda kv: kv[0].lower()):
+        stdout.write(f"  {name}: {value}\n")
+
+
+def _body_text(body: bytes) -> str:
+    text = stored_body(body, document=True)
+    if isinstance(text, bytes):
+        return f"<{len(text)} bytes of binary data>"
+    return text
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in text.splitlines())
+
+
+def _as_yaml(entry: Entry, request: HttpRequest, response: HttpResponse) -> str:
+    if entry.exchange is not None:
+        from dataclasses import replace
+
+        data = interaction(replace(entry.exchange, request=request, response=response), entry.tag)
+    else:
+        data = {
+            "request": {"method": request.method, "uri": request.url, "headers": request.headers},
+            "response": {"status": {"code": response.status}, "headers": response.headers},
+        }
+    return str(yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=100))

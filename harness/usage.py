@@ -1,0 +1,128 @@
+"""Which recorded interactions the last test run replayed: written by the plugin, read by tools.
+
+The pytest plugin keeps, per cassette, the interaction indices its tests used, how many the
+file held, a digest of the file as the run left it, and the tests that used it. It stores this
+in pytest's cache (``.pytest_cache/v/botocore-harness/used``, JSON) at the end of every run
+that touched a cassette. ``harness cassette prune`` drops the interactions nobody used and
+``harness cassette rerecord`` prints the command that records a cassette's tests again; both
+refuse a cassette whose digest changed since the run (its indices no longer mean the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessUsageError
+
+CACHE_KEY = "botocore-harness/used"  # pytest's cache key; the file is <cache dir>/v/<key>
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How the last run used one cassette."""
+
+    used: tuple[int, ...]
+    total: int
+    digest: str  # sha256 of the file when the run ended ("" when unknown)
+    tests: tuple[str, ...]  # pytest node ids, relative to the run's rootdir
+
+    @property
+    def unused(self) -> list[int]:
+        """Indices of the interactions no test replayed."""
+        used = set(self.used)
+        return [i for i in range(self.total) if i not in used]
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's bytes (hex), or "" when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def usage_file(cache_dir: Path) -> Path:
+    """The usage file inside a pytest cache folder."""
+    return cache_dir / "v" / CACHE_KEY
+
+
+def find_cache_dir(start: Path) -> Path | None:
+    """The nearest ``.pytest_cache`` holding a usage file, from ``start`` up to the root."""
+    for folder in (start, *start.parents):
+        if usage_file(folder / ".pytest_cache").is_file():
+            return folder / ".pytest_cache"
+    return None
+
+
+def read_usage(cache_dir: Path) -> dict[Path, Usage]:
+    """The usage of every cassette the last run touched, by resolved path."""
+    where = usage_file(cache_dir)
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HarnessUsageError(
+            f"No record of which interactions tests used: {where} does not exist. Run the "
+            "test suite (replaying) first, with the botocore-harness plugin and pytest's cache "
+            "on; then run this again from the project folder or pass --cache-dir."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise HarnessUsageError(
+            f"Cannot read the usage record {where}: {exc}. Delete it and run the test suite "
+            "again to write a fresh one."
+        ) from None
+    if not isinstance(data, dict):
+        raise HarnessUsageError(
+            f"The usage record {where} is not a JSON object of cassette paths. Delete it and "
+            "run the test suite again."
+        )
+    try:
+        return {Path(path): _usage(value) for path, value in data.items()}
+    except (AttributeError, TypeError, ValueError):
+        raise HarnessUsageError(
+            f"The usage record {where} is not in the form botocore-harness writes. Delete it "
+            "and run the test suite again."
+        ) from None
+
+
+def _usage(value: Any) -> Usage:
+    if isinstance(value, list):  # the first format: just the used indices
+        used = tuple(int(i) for i in value)
+        return Usage(used, max(used, default=-1) + 1, "", ())
+    return Usage(
+        tuple(int(i) for i in value.get("used", ())),
+        int(value.get("total", 0)),
+        str(value.get("digest", "")),
+        tuple(str(t) for t in value.get("tests", ())),
+    )
+
+
+def usage_of(usage: dict[Path, Usage], cassette: Path, cache_dir: Path) -> Usage:
+    """The usage of ``cassette``, checked against the file as it is now."""
+    found = usage.get(cassette.resolve())
+    if found is None:
+        raise HarnessUsageError(
+            f"No test used {cassette} in the last run recorded in {cache_dir}. Run the whole "
+            "test suite (prune only trusts a run that replayed every test using the cassette), "
+            "or delete the cassette if no test uses it any more."
+        )
+    if found.digest and found.digest != file_digest(cassette):
+        raise HarnessUsageError(
+            f"{cassette} changed since the last test run, so the run's interaction numbers no "
+            "longer apply to it. Run the test suite again, then retry."
+        )
+    return found
+
+
+__all__ = [
+    "CACHE_KEY",
+    "Usage",
+    "file_digest",
+    "find_cache_dir",
+    "read_usage",
+    "usage_file",
+    "usage_of",
+]
