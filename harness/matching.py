@@ -18,14 +18,16 @@ throttled call and its retry, a polled resource) replay in the order they were r
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
 from harness.models import members_by_key, operation_model, service_model
 from harness.protocols import CODECS, protocol_of
@@ -103,19 +105,38 @@ class Near:
     used: bool  # already replayed by this test
 
 
+Normalizer = Callable[[dict[str, Any]], dict[str, Any]]
+"""Takes a request's parameters (wire form, a copy) and returns them as they should compare."""
+
+Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""Takes the recorded and the sent parameters (normalised, ignored members left out) and
+says whether they match; it replaces parameter equality and time shifting for its operation."""
+
+
 @dataclass(frozen=True)
 class MatchPolicy:
     """How a live request is compared with recorded ones, beyond equal parameters.
+
+    Keys of ``ignore``, ``normalize`` and ``matchers`` are ``service:Operation`` (as botocore
+    names them) or ``*`` for every operation. For one request, in this order:
+
+    1. ``normalize``: functions applied to both the recorded and the sent parameters (the
+       operation's own, then ``*``'s), e.g. to blank a generated name;
+    2. ``ignore``: top-level members left out of the comparison;
+    3. ``matchers``: a function ``(recorded, sent) -> bool`` deciding the match for its
+       operation (the operation's own, else ``*``'s); without one, parameters must be equal,
+       with timestamps compared by ``time_tolerance``.
 
     ``time_tolerance`` (seconds): a timestamp parameter matches when its offset from the
     replay's "now" equals its recorded offset from the recording's "now" within this
     tolerance (so ``now - 1h`` recorded on Monday replays on Friday); ``None`` compares
     timestamps exactly. An exactly equal timestamp always matches.
-    ``ignore`` maps ``service:Operation`` (or ``*``) to top-level members left out of the match.
     """
 
     time_tolerance: float | None = 300.0
     ignore: dict[str, frozenset[str]] = field(default_factory=dict)
+    normalize: dict[str, Normalizer] = field(default_factory=dict)
+    matchers: dict[str, Matcher] = field(default_factory=dict)
 
     def ignored(self, service: str, operation: str) -> frozenset[str]:
         """Members of ``service:operation`` that take no part in the match."""
@@ -125,8 +146,31 @@ class MatchPolicy:
             "*", frozenset()
         )
 
+    def normalizers(self, service: str, operation: str) -> list[Normalizer]:
+        """The normalising functions of ``service:operation``, its own first."""
+        if not self.normalize:
+            return []
+        found = (self.normalize.get(f"{service}:{operation}"), self.normalize.get("*"))
+        return [f for f in found if f is not None]
+
+    def matcher(self, service: str, operation: str) -> Matcher | None:
+        """The custom matcher of ``service:operation`` (its own, else ``*``'s), if any."""
+        if not self.matchers:
+            return None
+        return self.matchers.get(f"{service}:{operation}") or self.matchers.get("*")
+
+
+def function_name(function: Callable[..., Any]) -> str:
+    """``module.qualname`` of a user's function, for messages."""
+    module = getattr(function, "__module__", None)
+    name = getattr(function, "__qualname__", None) or repr(function)
+    return f"{module}.{name}" if module and module != "builtins" else name
+
 
 _TIME = "<time>"
+
+
+_CUSTOM = "<custom matcher>"
 
 
 @dataclass
@@ -135,6 +179,7 @@ class _Entry:
     exchange: Exchange
     times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
     recorded_at: float | None
+    params: dict[str, Any] | None = None  # normalised, for a custom matcher
 
 
 @dataclass
@@ -159,17 +204,20 @@ class MatchIndex:
         recorded_at: float | None = None,
     ) -> None:
         """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``)."""
-        params, times = self._split(exchange.service, exchange.operation, exchange.params)
-        key = match_key(
-            exchange.service,
-            exchange.operation,
-            params,
-            (region or "") if self.match_region else None,
-        )
+        service, operation = exchange.service, exchange.operation
+        where = (region or "") if self.match_region else None
+        if self.policy.matcher(service, operation) is not None:
+            # a custom matcher decides: index by operation only, ask it along the queue
+            entry = _Entry(index, exchange, {}, recorded_at, self._prepared(exchange))
+            key: Key = (service, operation, _CUSTOM) + ((where,) if where is not None else ())
+        else:
+            params, times = self._split(service, operation, exchange.params)
+            entry = _Entry(index, exchange, times, recorded_at)
+            key = match_key(service, operation, params, where)
         queue = self._queues.get(key)
         if queue is None:
             queue = self._queues[key] = deque()
-        queue.append(_Entry(index, exchange, times, recorded_at))
+        queue.append(entry)
         self._all.append((index, exchange, region, recorded_at))
 
     def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
@@ -180,12 +228,29 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self._all)
 
-    def _split(
-        self, service: str, operation: str, params: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, float]]:
+    def _prepared(self, exchange: Exchange) -> dict[str, Any]:
+        return self._shaped(exchange.service, exchange.operation, exchange.params)
+
+    def _shaped(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` normalised and without ignored members (policy steps 1 and 2)."""
+        for normalize in self.policy.normalizers(service, operation):
+            try:
+                params = normalize(copy.deepcopy(params))
+            except Exception as exc:
+                raise _user_error("normalize", normalize, service, operation, exc) from exc
+            if not isinstance(params, dict):
+                raise _user_error(
+                    "normalize", normalize, service, operation, TypeError("returned no dict")
+                )
         ignored = self.policy.ignored(service, operation)
         if ignored:
             params = {k: v for k, v in params.items() if k not in ignored}
+        return params
+
+    def _split(
+        self, service: str, operation: str, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, float]]:
+        params = self._shaped(service, operation, params)
         if not _has_timestamps(service, operation):
             return params, {}
         times: dict[str, float] = {}
@@ -201,6 +266,9 @@ class MatchIndex:
         now: float | None = None,
     ) -> tuple[int, Exchange] | None:
         """The next unused recorded exchange matching the request, or ``None``."""
+        matcher = self.policy.matcher(service, operation)
+        if matcher is not None:
+            return self._take_custom(matcher, service, operation, params, region)
         masked, times = self._split(service, operation, params)
         if self.match_region:
             queue = self._queues.get(match_key(service, operation, masked, region or ""))
@@ -215,6 +283,27 @@ class MatchIndex:
                 del queue[position]
                 self._used.add(entry.index)
                 return entry.index, entry.exchange
+        return None
+
+    def _take_custom(
+        self,
+        matcher: Matcher,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        region: str | None,
+    ) -> tuple[int, Exchange] | None:
+        sent = self._shaped(service, operation, params)
+        keys: list[Key] = [(service, operation, _CUSTOM)]
+        if self.match_region:
+            keys = [(service, operation, _CUSTOM, region or ""), (service, operation, _CUSTOM, "")]
+        for key in keys:
+            queue = self._queues.get(key, deque())
+            for position, entry in enumerate(queue):
+                if _ask(matcher, entry.params or {}, sent, service, operation):
+                    del queue[position]
+                    self._used.add(entry.index)
+                    return entry.index, entry.exchange
         return None
 
     def _times_match(self, entry: _Entry, sent: dict[str, float], now: float | None) -> bool:
@@ -241,7 +330,14 @@ class MatchIndex:
         for index, exchange, recorded_region, recorded_at in self._all:
             same_op = (exchange.service, exchange.operation) == (service, operation)
             differences: list[str] = []
-            if same_op:
+            matcher = self.policy.matcher(service, operation) if same_op else None
+            if matcher is not None:
+                recorded = self._prepared(exchange)
+                sent = self._shaped(service, operation, params)
+                if not _ask(matcher, recorded, sent, service, operation):
+                    differences = [f"custom matcher {function_name(matcher)} returned False"]
+                    differences += param_differences(recorded, sent)
+            elif same_op:
                 ignored = self.policy.ignored(service, operation)
                 recorded_params, recorded_times = self._split(service, operation, exchange.params)
                 sent_params, _ = self._split(service, operation, params)
@@ -266,6 +362,25 @@ class MatchIndex:
             ranked.append(((0 if same_op else 1, len(differences), index), near))
         ranked.sort(key=lambda pair: pair[0])
         return [near for _, near in ranked[:limit]]
+
+
+def _ask(
+    matcher: Matcher, recorded: dict[str, Any], sent: dict[str, Any], service: str, operation: str
+) -> bool:
+    try:
+        return bool(matcher(recorded, sent))
+    except Exception as exc:
+        raise _user_error("matcher", matcher, service, operation, exc) from exc
+
+
+def _user_error(
+    kind: str, function: Callable[..., Any], service: str, operation: str, exc: Exception
+) -> HarnessUsageError:
+    return HarnessUsageError(
+        f"The {kind} function {function_name(function)} for {service}:{operation} failed with "
+        f"{type(exc).__name__}: {exc}. It receives request parameters in wire form (a dict "
+        "of member names as botocore's model spells them); fix the function or its key."
+    )
 
 
 def _time_verdict(

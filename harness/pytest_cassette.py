@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from harness import match_settings
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange
 from harness.matching import MatchPolicy
@@ -30,7 +31,15 @@ from harness.usage import CACHE_KEY as USAGE_CACHE_KEY
 from harness.usage import file_digest
 
 MARKER = "aws_cassette"
-_MARKER_KWARGS = ("record_mode", "match_region", "time_tolerance", "ignore", "clock")
+_MARKER_KWARGS = (
+    "record_mode",
+    "match_region",
+    "time_tolerance",
+    "ignore",
+    "normalize",
+    "matcher",
+    "clock",
+)
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 _RECORDER = pytest.StashKey[CassetteRecorder]()
@@ -110,6 +119,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "aws_match_region", "match the client region when replaying", type="bool", default=False
     )
     parser.addini(
+        "aws_match_ignore",
+        "members left out of replay matching, one line per operation: "
+        "'service:Operation Member ...' ('*' for every operation)",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        "aws_match_normalize",
+        "functions normalising request parameters before matching, one line per operation: "
+        "'service:Operation package.module:function'",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
+        "aws_matcher",
+        "custom matchers (recorded, sent) -> bool, one line per operation: "
+        "'service:Operation package.module:function'",
+        type="linelist",
+        default=[],
+    )
+    parser.addini(
         "aws_pseudonyms",
         "replace access key ids and account ids in cassettes with pseudonyms",
         type="bool",
@@ -122,7 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(name=None, *, record_mode=None, match_region=None, time_tolerance=..., "
-        "ignore=None): record or replay the "
+        "ignore=None, normalize=None, matcher=None, clock=None): record or replay the "
         "test's AWS traffic in a cassette (see the README, 'Record and replay').",
     )
     try:
@@ -131,6 +161,11 @@ def pytest_configure(config: pytest.Config) -> None:
         time_tolerance(
             option if option is not None else config.getini("aws_time_tolerance"),
             "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting",
+        )
+        # a typo in an ignore line stops the run at once (functions resolve in the fixture,
+        # once test folders are importable)
+        match_settings.ignore_from_lines(
+            config.getini("aws_match_ignore"), "the aws_match_ignore ini setting"
         )
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -175,11 +210,24 @@ def redaction_key_file(config: pytest.Config) -> Path | None:
 
 @pytest.fixture
 def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
-    """How replay matches requests (time tolerance, ignored members); override to shape it."""
+    """How replay matches requests: time tolerance, ignored members, normalising functions,
+    custom matchers (from the ini settings); override it to shape matching in Python."""
     option = pytestconfig.getoption("aws_time_tolerance", None)
     where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
     raw = option if option is not None else pytestconfig.getini("aws_time_tolerance")
-    return MatchPolicy(time_tolerance=time_tolerance(raw, where))
+    try:
+        return _ini_policy(pytestconfig, time_tolerance(raw, where))
+    except HarnessUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
+    return match_settings.policy_from_ini(
+        tolerance,
+        config.getini("aws_match_ignore"),
+        config.getini("aws_match_normalize"),
+        config.getini("aws_matcher"),
+    )
 
 
 def time_tolerance(value: Any, where: str) -> float | None:
@@ -200,24 +248,11 @@ def time_tolerance(value: Any, where: str) -> float | None:
 
 def _policy(base: MatchPolicy, options: dict[str, Any], where: str) -> MatchPolicy:
     # Precedence: the marker's arguments, then the aws_match_policy fixture (which reads
-    # --aws-time-tolerance, then the ini setting).
+    # --aws-time-tolerance, then the ini settings). See harness.match_settings.
     policy = base
     if "time_tolerance" in options:
         policy = replace(policy, time_tolerance=time_tolerance(options["time_tolerance"], where))
-    if options.get("ignore") is not None:
-        ignore = options["ignore"]
-        if not isinstance(ignore, dict) or not all(
-            isinstance(v, list | tuple | set | frozenset) for v in ignore.values()
-        ):
-            raise HarnessUsageError(
-                f"{where}: ignore= takes a dict of 'service:Operation' (or '*') to a list of "
-                "member names, e.g. ignore={'cloudtrail:ListInsightsData': ['NextToken']}."
-            )
-        merged = dict(policy.ignore)
-        for label, names in ignore.items():
-            merged[str(label)] = merged.get(str(label), frozenset()) | frozenset(map(str, names))
-        policy = replace(policy, ignore=merged)
-    return policy
+    return match_settings.apply_marker(policy, options, where)
 
 
 @pytest.fixture
@@ -410,8 +445,8 @@ def _marker_options(item: pytest.Item) -> dict[str, Any]:
         elif key not in (*_MARKER_KWARGS, "name"):
             raise HarnessUsageError(
                 f"@pytest.mark.{MARKER} on {item.nodeid} got an unknown argument {key!r}."
-                f"{did_you_mean(key, _MARKER_KWARGS)} It takes name, record_mode, "
-                "match_region, time_tolerance and ignore."
+                f"{did_you_mean(key, _MARKER_KWARGS)} It takes name, "
+                f"{', '.join(_MARKER_KWARGS)}."
             )
     return options
 
