@@ -16,11 +16,10 @@ the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded
 from __future__ import annotations
 
 import functools
-import gzip
 import os
 import tempfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -76,6 +75,13 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
         ) from None
     try:
         data = load_yaml(text)
+    except YamlLimitError as exc:
+        mark = exc.problem_mark
+        raise CassetteError(
+            f"Cassette {path} is beyond a loading limit at line {mark.line + 1}: "
+            f"{exc.problem}. No cassette needs this; the file is damaged or hostile. Restore "
+            "it from version control or re-record it."
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -227,7 +233,10 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             f"({type(exc).__name__}: {exc}). Each interaction needs request.method, request.uri "
             "and response.status.code, as vcrpy writes them."
         ) from None
-    return request, _decoded(response)
+    try:
+        return request, _decoded(response)
+    except CassetteError as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
 
 
 def _exchange(path: Path, index: int, item: Any) -> Exchange:
@@ -302,11 +311,8 @@ def _decoded(response: HttpResponse) -> HttpResponse:
     encoding = (response.header("Content-Encoding") or "").lower()
     if encoding not in ("gzip", "deflate"):
         return response
-    try:
-        body = (
-            gzip.decompress(response.body) if encoding == "gzip" else zlib.decompress(response.body)
-        )
-    except (OSError, zlib.error):
+    body = _decompressed(response.body, encoding)
+    if body is None:
         return response
     headers = {
         k: v
@@ -316,18 +322,91 @@ def _decoded(response: HttpResponse) -> HttpResponse:
     return HttpResponse(response.status, headers, body)
 
 
+def _decompressed(body: bytes, encoding: str) -> bytes | None:
+    """The decompressed body, ``None`` if it is not compressed after all; a body expanding
+    beyond ``MAX_DECODED_BODY`` (a gzip bomb) raises ``CassetteError``."""
+    # wbits: 16+ reads a gzip header, 15 a zlib one (what servers send as "deflate")
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+    try:
+        out = decompressor.decompress(body, MAX_DECODED_BODY + 1)
+    except zlib.error:
+        return None
+    if len(out) > MAX_DECODED_BODY or decompressor.unconsumed_tail:
+        del out  # not kept alive by the traceback while the error travels
+        raise CassetteError(
+            f"A {encoding} response body expands beyond {MAX_DECODED_BODY:,} bytes (from "
+            f"{len(body):,}): a compression bomb, or a body too large to hold in a cassette. "
+            "Remove that interaction or re-record it."
+        )
+    return out
+
+
+# Loading limits. Cassettes nest a dozen levels and vcrpy's anchors are repeated headers; a
+# file beyond these is damaged or hostile (a "billion laughs" alias bomb, a gzip bomb).
+MAX_DEPTH = 100
+MAX_ALIAS_NODES = 1_000_000  # nodes that aliases may repeat, beyond those written out
+MAX_DECODED_BODY = 64 * 1024 * 1024  # bytes a compressed body may expand to
+
+
+class YamlLimitError(yaml.YAMLError):
+    """A cassette beyond a loading limit; ``problem`` says which, ``problem_mark`` where."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
 def load_yaml(text: bytes) -> Any:
     """Load cassette YAML: a fast path for the plain subset cassettes use, else PyYAML.
 
     PyYAML spends most of its time building node objects in Python (a 10,000-interaction
     cassette took seconds). Cassettes only use mappings, sequences and scalars, so we build
     Python values straight from libyaml's event stream and fall back to the full safe loader
-    for anything else (anchors, unusual tags). Errors keep PyYAML's line and column.
+    for anything else (anchors, unusual tags). Errors keep PyYAML's line and column. Nesting
+    deeper than ``MAX_DEPTH`` or aliases repeating more than ``MAX_ALIAS_NODES`` nodes raise
+    ``YamlLimitError`` before anything is built from them.
     """
     try:
-        return _from_events(yaml.parse(text, Loader=_Loader))
+        return _from_events(_within_limits(yaml.parse(text, Loader=_Loader)))
     except _NotPlain:
+        for _ in _within_limits(yaml.parse(text, Loader=_Loader)):
+            pass  # the full loader builds what aliases point to: check the whole file first
         return yaml.load(text, Loader=_Loader)
+
+
+def _within_limits(events: Iterable[yaml.Event]) -> Iterator[yaml.Event]:
+    """``events``, raising ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
+    depth = 0
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted when it opened)
+    sizes: dict[str, int] = {}  # anchor -> nodes under it
+    nodes = repeated = 0
+    for event in events:
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            nodes += 1
+            open_nodes.append((event.anchor, nodes))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+            anchor, start = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = nodes - start + 1
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(str(event.anchor), 1)
+            repeated += size
+            nodes += size  # an anchor holding aliases counts what they repeat, too
+            if repeated > MAX_ALIAS_NODES:
+                raise YamlLimitError(
+                    f"aliases repeat more than {MAX_ALIAS_NODES:,} nodes (a YAML alias bomb?)",
+                    event.start_mark,
+                )
+        yield event
 
 
 class _NotPlain(Exception):

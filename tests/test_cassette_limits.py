@@ -1,0 +1,97 @@
+"""Loading limits: alias bombs, deep nesting and gzip bombs are refused with one paragraph,
+quickly and without building what they would expand to; ordinary vcrpy anchors still load."""
+
+from __future__ import annotations
+
+import base64
+import io
+import resource
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness.cassette import MAX_DECODED_BODY, CassetteError, read_cassette, read_entries
+from harness.cli import run
+
+SEED = Path(__file__).resolve().parents[1] / "cassettes/seed"
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """The "billion laughs": each level repeats the previous one nine times (9**9 leaves)."""
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    lines.append("interactions: []")
+    return "\n".join(lines) + "\n"
+
+
+def gzip_bomb_cassette(size: int) -> str:
+    """A vcrpy cassette whose one response is ``size`` zero bytes, gzip-compressed."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = bytes(1024 * 1024)
+    compressed = b"".join(packer.compress(chunk) for _ in range(size // len(chunk)))
+    compressed += packer.flush()
+    item = {
+        "request": {"method": "GET", "uri": "https://example.com/big.json", "headers": {}},
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Encoding": ["gzip"], "Content-Type": ["application/json"]},
+            "body": {"string": "BODY"},
+        },
+    }
+    text = yaml.safe_dump({"version": 1, "interactions": [item]})
+    return text.replace(
+        "string: BODY", f"string: !!binary |\n        {base64.b64encode(compressed).decode()}"
+    )
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb())
+    with pytest.raises(CassetteError, match=r"beyond a loading limit at line \d+: aliases repeat"):
+        read_cassette(path)
+
+
+def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("interactions: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    with pytest.raises(CassetteError, match="nesting deeper than"):
+        read_cassette(path)
+
+
+def test_a_gzip_bomb_is_refused_without_holding_the_expansion(tmp_path: Path) -> None:
+    path = tmp_path / "gzip.yaml"
+    path.write_text(gzip_bomb_cassette(2 * MAX_DECODED_BODY))
+    assert path.stat().st_size < 1024 * 1024  # 128 MiB of zeros, well under 1 MiB on disk
+    before = peak_rss_mib()
+    with pytest.raises(CassetteError, match=r"#0 of cassette .*expands beyond"):
+        read_entries(path)
+    # the decompressor stops at the limit: never the full 128 MiB (ru_maxrss only grows)
+    assert peak_rss_mib() - before < 2 * MAX_DECODED_BODY / 1024 / 1024
+
+
+def test_ordinary_vcrpy_anchors_still_load(tmp_path: Path) -> None:
+    data = yaml.safe_load((SEED / "xray.yaml").read_text())
+    shared = data["interactions"][0]["response"]["headers"]
+    data["interactions"][1]["response"]["headers"] = shared  # PyYAML writes &id001 / *id001
+    path = tmp_path / "anchored.yaml"
+    path.write_text(yaml.dump(data, sort_keys=True))
+    assert "&id001" in path.read_text()
+    assert len(read_cassette(path).exchanges) == 2
+
+
+def test_harness_check_reports_the_bomb_and_still_checks_the_others(tmp_path: Path) -> None:
+    (tmp_path / "bomb.yaml").write_text(alias_bomb())
+    (tmp_path / "good.yaml").write_bytes((SEED / "xray.yaml").read_bytes())
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["check", str(tmp_path)], out, err)
+    assert code == 2
+    assert "bomb.yaml is beyond a loading limit" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    assert "xray:GetInsightEvents" in out.getvalue()
