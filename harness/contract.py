@@ -71,6 +71,7 @@ __all__ = [
     "check_request",
     "is_failure",
     "parse_rule_settings",
+    "validate_wire",
 ]
 
 Severity = Literal["error", "drift", "warning"]
@@ -521,20 +522,41 @@ def _is_constraint(error: ValidationError) -> bool:
         return False
     node = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "pattern" and (
-        "contentEncoding" in node or "format" in node or "x-aws-timestamp-format" in node
+        "contentEncoding" in node
+        or "format" in node
+        or "x-aws-timestamp-format" in node
+        or isinstance(node.get("type"), list)
     ):
-        return False  # a timestamp's or blob's wire encoding, not a pattern trait
+        return False  # a wire encoding (timestamp, blob, NaN as text), not a pattern trait
     # minProperties/maxProperties 1 on a structure mark a union: that is structure
     return not (error.validator in ("minProperties", "maxProperties") and "properties" in node)
 
 
-def _without_nulls(value: Any) -> Any:
-    """JSON ``null`` members dropped, as botocore's parser treats them as absent."""
+def _without_nulls(value: Any, top: bool = True) -> Any:
+    """A body as botocore's parser reads it: JSON ``null`` members are absent, and a
+    ``__type`` tag inside the body (the json protocols' union type hint) is ignored."""
     if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+        return {
+            k: _without_nulls(v, False)
+            for k, v in value.items()
+            if v is not None and (top or k != "__type")
+        }
     if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
+        # botocore hands a null list item over as None: not a broken contract
+        return [_without_nulls(v, False) for v in value if v is not None]
     return value
+
+
+def validate_wire(
+    schema: dict[str, Any], instance: dict[str, Any], part: str, label: str = ""
+) -> list[Violation]:
+    """The violations of one wire-form document against a schema, graded as every check
+    grades them (``part``: request, response or error). For schemas that are not in a
+    schema directory: botocore's protocol suites, a schema a user builds."""
+    compiled = _Compiled(schema, Draft202012Validator(schema), _bulk_members(schema))
+    where = Exchange("", "", HttpRequest("", "", {}), HttpResponse(0, {}), "synthetic")
+    found = _schema_violations(compiled, _without_nulls(instance), part, where)
+    return [replace(v, operation=label) for v in found]
 
 
 def _schema_violations(
@@ -859,7 +881,7 @@ def _event_value(shape: Any, message: Any) -> dict[str, Any]:
         body = json.loads(message.payload)
         if isinstance(body, dict):
             value.update(body)
-    return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return {k: _without_nulls(v, False) for k, v in value.items() if v is not None}
 
 
 def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -> list[Violation]:

@@ -113,6 +113,9 @@ _SIMPLE_ESCAPES = {"t": "\\t", "n": "\\n", "r": "\\r", "f": "\\f", "v": "\\v", "
 _QUANTIFIER_RE = re.compile(r"\{(\d*)(?:(,)(\d*))?\}")
 
 
+SPECIAL_FLOATS_PATTERN = "^(NaN|Infinity|-Infinity)$"
+
+
 def translate_pattern(pattern: str) -> tuple[str | None, str | None]:
     """Translate a model ``pattern`` so Python ``re`` and ECMA-262 (``u`` mode) accept it.
 
@@ -653,7 +656,7 @@ class _Generator:
     def scalar(self, shape: Any, ts_default: str | None, *, in_header: bool = False) -> JSON:
         """A string, number, boolean, timestamp or blob, encoded as on the wire."""
         kind = shape.type_name
-        if kind == "string":
+        if kind in ("string", "character"):  # botocore reads the legacy "character" as text
             if in_header and shape.serialization.get("jsonvalue"):
                 # A JSON value travels base64-encoded in a header.
                 return {
@@ -665,7 +668,7 @@ class _Generator:
             out: JSON = {"type": "string"}
             if shape.serialization.get("jsonvalue"):
                 out["contentMediaType"] = "application/json"  # JSON text in a JSON string
-            if shape.enum:
+            if getattr(shape, "enum", None):
                 out["enum"] = list(shape.enum)
             _set_bounds(out, shape, "minLength", "maxLength")
             if "pattern" in shape.metadata:
@@ -684,7 +687,9 @@ class _Generator:
             _set_bounds(out, shape, "minimum", "maximum")
             return out
         if kind in ("float", "double"):
-            out = {"type": "number"}
+            # JSON has no NaN or infinities: the json protocols send them as these strings
+            # (a pattern constrains strings only, the bounds numbers only)
+            out = {"type": ["number", "string"], "pattern": SPECIAL_FLOATS_PATTERN}
             _set_bounds(out, shape, "minimum", "maximum")
             return out
         if kind == "boolean":
@@ -701,8 +706,10 @@ class _Generator:
             if "max" in shape.metadata:
                 out["maxLength"] = _base64_length(shape.metadata["max"])
             return out
-        # A structure/list/map in a scalar position only happens inside located members.
-        return self.body(shape)
+        if kind in ("structure", "list", "map"):
+            # An aggregate in a scalar position only happens inside located members.
+            return self.body(shape)
+        return {}  # a type botocore does not know: no claim about it
 
 
 def _timestamp(fmt: str) -> JSON:
@@ -714,12 +721,14 @@ def _timestamp(fmt: str) -> JSON:
     return {"type": "number", "x-aws-timestamp-format": "unixTimestamp"}
 
 
-def _metadata(service: str, direction: str, **extra: Any) -> JSON:
-    model = models.service_model(service)
+def _metadata(service: str | Any, direction: str, **extra: Any) -> JSON:
+    """``x-botocore``; ``service`` is a name, or a ``ServiceModel`` that is not installed."""
+    model = models.service_model(service) if isinstance(service, str) else service
+    service = model.service_name
     meta: JSON = {
         "service": service,
         "protocol": protocol_of(model),
-        "apiVersion": model.api_version,
+        "apiVersion": model.metadata.get("apiVersion"),
         "direction": direction,
         "botocoreVersion": models.botocore_version(),
     }
@@ -738,9 +747,9 @@ def schema_path(service: str, operation: str, kind: str) -> str:
 
 
 def _root(
-    service: str, shape: Any, rel_path: str, title: str, description: str, meta: JSON
+    service_model: Any, shape: Any, rel_path: str, title: str, description: str, meta: JSON
 ) -> tuple[JSON, _Generator]:
-    gen = _Generator(models.service_model(service))
+    gen = _Generator(service_model)
     body: JSON = (
         gen.structure(shape, top=True)
         if shape is not None
@@ -765,11 +774,20 @@ def _finish(schema: JSON, gen: _Generator) -> JSON:
 
 
 def _direction_schema(service: str, operation: str, direction: str) -> JSON:
-    op = models.operation_model(service, operation)
+    return direction_schema(models.operation_model(service, operation), direction)
+
+
+def direction_schema(op: Any, direction: str) -> JSON:
+    """The input or output schema of any botocore ``OperationModel``, without overlays.
+
+    Generated schemas of real services come from here; botocore's protocol suites, whose
+    models are not installed services, go through it in the tests.
+    """
+    service, operation = op.service_model.service_name, op.name
     shape = op.input_shape if direction == "input" else op.output_shape
     http = op.http or {}
     meta = _metadata(
-        service,
+        op.service_model,
         direction,
         operation=operation,
         shape=shape.name if shape is not None else None,
@@ -778,7 +796,7 @@ def _direction_schema(service: str, operation: str, direction: str) -> JSON:
         responseCode=http.get("responseCode") if direction == "output" else None,
     )
     schema, gen = _root(
-        service,
+        op.service_model,
         shape,
         schema_path(service, operation, direction),
         f"{service}:{operation} {direction}",
@@ -828,7 +846,7 @@ def error_schema(service: str, error_name: str) -> JSON:
     error_info["fault"] = "server" if shape.metadata.get("fault") else "client"
     meta = _metadata(service, "error", error=error_name)
     schema, gen = _root(
-        service,
+        model,
         shape,
         schema_path(service, error_name, "error"),
         f"{service} error {error_name}",

@@ -34,7 +34,7 @@ from harness.models import SEED_OPERATIONS, operation_model, require_supported, 
 from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
-    from botocore.model import Shape, StructureShape
+    from botocore.model import OperationModel, Shape, StructureShape
 
 JSON_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
 _NON_BODY_LOCATIONS = ("uri", "querystring", "header", "headers", "statusCode")
@@ -183,7 +183,12 @@ def _is_error(status: int) -> bool:
 
 def decode_request(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
     """Read a request into wire form (see the module docstring) through the input shape."""
-    op = operation_model(service, operation)
+    return decode_request_of(operation_model(service, operation), request)
+
+
+def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """``decode_request`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
+    service, operation = op.service_model.service_name, op.name
     shape = op.input_shape
     if shape is None:
         return {}
@@ -279,7 +284,12 @@ def _claimed_query(shape: StructureShape, key: str) -> bool:
 
 def decode_response(service: str, operation: str, response: HttpResponse) -> dict[str, Any]:
     """Read a successful response into wire form through the output shape."""
-    op = operation_model(service, operation)
+    return decode_response_of(operation_model(service, operation), response)
+
+
+def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """``decode_response`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
+    service, operation = op.service_model.service_name, op.name
     shape = op.output_shape
     if shape is None:
         return {}
@@ -356,6 +366,11 @@ def _json_object(body: bytes, what: str) -> dict[str, Any]:
 def _decode_payload(member: Shape, name: str, body: bytes) -> dict[str, Any]:
     if not body:
         return {}
+    if getattr(member, "is_document_type", False):
+        try:
+            return {name: json.loads(body)}  # a document payload is any JSON value
+        except ValueError:
+            raise WireError(f"Payload member {name} is not JSON.") from None
     if member.type_name == "structure" or member.type_name == "union":
         return {name: _json_object(body, f"payload member {name}")}
     if member.type_name == "blob":
@@ -392,7 +407,10 @@ def _from_text(shape: Shape, text: str, location: str) -> Any:
                 return int(number) if number.is_integer() else number
             return text
         if kind == "list" and location == "header":
-            return [_from_text(shape.member, part.strip(), location) for part in text.split(",")]
+            from harness.protocols._rest import split_header_list
+
+            items = split_header_list(text, shape.member)
+            return [_from_text(shape.member, item, location) for item in items]
     except (ValueError, KeyError):
         return text  # leave it as text: the schema reports the wrong type
     return text

@@ -18,6 +18,8 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from harness.exchange import HttpRequest, HttpResponse
+
 SUITES = Path(__file__).parent / "protocol_tests" / "botocore"
 _IGNORE = json.loads((SUITES / "protocol-tests-ignore-list.json").read_text())
 
@@ -50,6 +52,28 @@ class Case:
             service_name="protocoltest",
         )
         return model.operation_model(given["name"])
+
+    def request(self) -> HttpRequest:
+        """An input case's serialized request, as botocore sends it."""
+        serialized = self.case["serialized"]
+        body = serialized.get("body") or ""
+        host = serialized.get("host") or "example.com"
+        return HttpRequest(
+            serialized.get("method", "POST"),
+            f"https://{host}{serialized.get('uri', '/')}",
+            dict(serialized.get("headers") or {}),
+            body.encode("utf-8") if isinstance(body, str) else bytes(body),
+        )
+
+    def response(self) -> HttpResponse:
+        """An output case's HTTP response, as the service sends it."""
+        given = self.case["response"]
+        body = given.get("body") or ""
+        return HttpResponse(
+            int(given.get("status_code", 200)),
+            dict(given.get("headers") or {}),
+            body.encode("utf-8") if isinstance(body, str) else bytes(body),
+        )
 
     def botocore_skips(self, direction: str) -> bool:
         """True when botocore's own ignore list skips this case (or its whole suite)."""

@@ -50,18 +50,6 @@ SKIPS: dict[str, str] = {
 }
 
 
-def _request(case: Case) -> HttpRequest:
-    serialized = case.case["serialized"]
-    body = serialized.get("body") or ""
-    host = serialized.get("host") or "example.com"
-    return HttpRequest(
-        serialized.get("method", "POST"),
-        f"https://{host}{serialized.get('uri', '/')}",
-        dict(serialized.get("headers") or {}),
-        body.encode("utf-8") if isinstance(body, str) else bytes(body),
-    )
-
-
 def _skip(case: Case, direction: str) -> None:
     if case.botocore_skips(direction):
         pytest.skip("botocore skips this case too")
@@ -130,7 +118,7 @@ def _without_nones(value: Any) -> Any:
 def test_input_case_decodes_to_its_params(case: Case) -> None:
     _skip(case, "input")
     op = case.operation_model()
-    decoded = protocols.decode_request(op, _request(case))
+    decoded = protocols.decode_request(op, case.request())
     params = to_python(op.input_shape, case.case.get("params", {}))
     expected = _as_sent(op.input_shape, _special_floats(op.input_shape, params))
     assert normalise(decoded) == normalise(expected)

@@ -36,7 +36,6 @@ from protocol_suite import Case, case_id, cases, normalise, to_python
 from test_protocol_json import (
     _as_sent,
     _floats_as_text,
-    _request,
     _special_floats,
     _streamed_payload,
     _without_nones,
@@ -111,7 +110,7 @@ def _form_value(protocol: str, value: Any) -> tuple[Any, bool]:
 def test_input_case_decodes_to_its_params(case: Case) -> None:
     _skip(case, "input")
     op = case.operation_model()
-    decoded = protocols.decode_request(op, _request(case))
+    decoded = protocols.decode_request(op, case.request())
     params = to_python(op.input_shape, case.case.get("params", {}))
     expected = _as_sent(op.input_shape, _special_floats(op.input_shape, params))
     if case.protocol in ("query", "ec2"):

@@ -201,6 +201,8 @@ def build_wire(schema: JSON, root: JSON, depth: int = 0) -> Any:
     if schema.get("x-aws-document"):
         return {"doc": [1, "two", True]}
     kind = schema.get("type")
+    if isinstance(kind, list):  # a float: a number, or NaN/Infinity as text
+        kind = kind[0]
     if kind == "object":
         return _build_object(schema, root, depth)
     if kind == "array":

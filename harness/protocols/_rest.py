@@ -118,7 +118,7 @@ def text_to_value(shape: Shape, text: str, location: str) -> Any:
     kind = shape.type_name
     try:
         if kind == "list" and location == "header":
-            items = _split_header_list(text, shape.member)
+            items = split_header_list(text, shape.member)
             return [text_to_value(shape.member, item, location) for item in items]
         if kind in ("integer", "long", "short", "byte"):
             return int(text)
@@ -184,7 +184,7 @@ def _quote_header_item(item: str) -> str:
 _RFC822_ITEM = re.compile(r"[A-Za-z]{3},[^,]*")
 
 
-def _split_header_list(text: str, member: Shape) -> list[str]:
+def split_header_list(text: str, member: Shape) -> list[str]:
     """Split a comma-joined header list, honouring quoted items and RFC 822 dates' commas."""
     if member.type_name == "timestamp" and timestamp_format(member, "rfc822") == "rfc822":
         return [m.group(0).strip() for m in _RFC822_ITEM.finditer(text)]
