@@ -222,6 +222,10 @@ class SyntheticBackend:
             response = self._encode_output(service, operation, output)
         except _Reject as reject:
             response = wire.encode_error(service, reject.code, reject.message, reject.status)
+        except Exception as exc:  # a defect of ours: answer as AWS does, never raise
+            response = wire.encode_error(
+                service, "InternalFailure", f"The synthetic backend failed: {exc!r}.", 500
+            )
         return Answer(service, operation, params, self._stamp(response, number))
 
     # ------------------------------------------------------------------ plumbing
@@ -405,8 +409,10 @@ class SyntheticBackend:
         )
         start = _param_time(params, "StartTime") or now - METRIC_DEFAULT_WINDOW
         end = _param_time(params, "EndTime") or now
-        # Older data points of this period are no longer kept.
+        # Older data points of this period are no longer kept, and none exist after now:
+        # the work per request is bounded by the retention, whatever window is asked for.
         start = max(start, now - METRIC_RETENTION[period])
+        end = min(end, now)
         points = self.world(now).metric_series(
             key,
             start=start,
@@ -446,7 +452,15 @@ def _from_epoch(seconds: int) -> dt.datetime:
 
 
 def _param_time(params: dict[str, Any], name: str) -> dt.datetime | None:
-    return wire.parse_timestamp(params[name]) if name in params else None
+    if name not in params:
+        return None
+    try:
+        return wire.parse_timestamp(params[name])
+    except (ValueError, TypeError, OverflowError, OSError):
+        # what AWS's JSON deserializer answers for a number no timestamp can be
+        raise _Reject(
+            "SerializationException", f"{name} is not a valid timestamp: {_short(params[name])}."
+        ) from None
 
 
 def _short(token: Any) -> str:

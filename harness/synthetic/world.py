@@ -21,9 +21,12 @@ import datetime as dt
 import hashlib
 import json
 import random
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 # The world's CloudTrail Insights events reach back as far as the documented lookback.
 from harness.rules import INSIGHTS_LOOKBACK
@@ -103,6 +106,42 @@ class MetricKey:
         )
 
 
+# Cache bounds (least recently used entries go first). Records are derived from the seed, so
+# an evicted one comes back identical; the bounds cap what a stream of distinct ids can cost
+# a long-running ``harness serve`` (an insight with its events is 34-78 KB).
+INSIGHT_CACHE_SIZE = 256
+TRAIL_CACHE_SIZE = 256
+HOUR_CACHE_SIZE = 8192  # 60 values per hour: 15 days of minutes is 360 hours per series
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """A least-recently-used mapping of at most ``size`` entries, safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        """The value of ``key``, made (outside the lock: it is deterministic) when absent."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = make()
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
 class World:
     """The records of one seed, with times relative to ``epoch`` (an aware UTC datetime)."""
 
@@ -113,9 +152,18 @@ class World:
         self.epoch = floor_time(epoch or dt.datetime.now(dt.timezone.utc), dt.timedelta(days=1))
         self.region = region
         self.account = str(rng(seed, "account", "").randrange(10**11, 10**12))
-        self._insights: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
-        self._trails: dict[str, list[dict[str, Any]]] = {}
-        self._hours: dict[tuple[str, int], tuple[float, ...]] = {}
+        self._insights: BoundedCache[str, tuple[dict[str, Any], list[dict[str, Any]]]] = (
+            BoundedCache(INSIGHT_CACHE_SIZE)
+        )
+        self._trails: BoundedCache[str, list[dict[str, Any]]] = BoundedCache(TRAIL_CACHE_SIZE)
+        self._hours: BoundedCache[tuple[str, int], tuple[float, ...]] = BoundedCache(
+            HOUR_CACHE_SIZE
+        )
+
+    def cache_sizes(self) -> dict[str, int]:
+        """How many records each cache holds now (each is bounded; see the constants)."""
+        return {"insights": len(self._insights), "trails": len(self._trails),
+                "hours": len(self._hours)}  # fmt: skip
 
     def _rng(self, kind: str, ident: str) -> random.Random:
         return rng(self.seed, kind, ident)
@@ -131,10 +179,7 @@ class World:
         return self._insight(insight_id)[1]
 
     def _insight(self, insight_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        key = insight_id.lower()
-        if key not in self._insights:
-            self._insights[key] = self._make_insight(insight_id)
-        return self._insights[key]
+        return self._insights.get(insight_id.lower(), lambda: self._make_insight(insight_id))
 
     def _service_id(self, gen: random.Random) -> dict[str, Any]:
         name, kind = gen.choice(_SERVICES)
@@ -206,9 +251,7 @@ class World:
         Each unusual activity produces a ``Start`` event and, once it is over, an ``End``
         event sharing its ``sharedEventID``; some trails have none at all.
         """
-        if insight_source not in self._trails:
-            self._trails[insight_source] = self._make_trail_events(insight_source)
-        return self._trails[insight_source]
+        return self._trails.get(insight_source, lambda: self._make_trail_events(insight_source))
 
     def _make_trail_events(self, insight_source: str) -> list[dict[str, Any]]:
         gen = self._rng("trail", insight_source)
@@ -286,20 +329,18 @@ class World:
 
     def minute_values(self, key: MetricKey, hour: int) -> tuple[float, ...]:
         """The 60 per-minute values of hour number ``hour`` (hours since 1970) of a series."""
-        cache_key = (key.ident(), hour)
-        if cache_key not in self._hours:
-            profile = self._rng("metric-profile", key.ident())
-            busy, level = profile.uniform(0.05, 0.5), profile.uniform(1.0, 40.0)
-            gen = self._rng("metric", f"{key.ident()}:{hour}")
-            if gen.random() >= busy:
-                values: tuple[float, ...] = (0.0,) * 60
-            else:
-                values = tuple(
-                    float(int(gen.expovariate(1 / level)) + 1) if gen.random() < 0.4 else 0.0
-                    for _ in range(60)
-                )
-            self._hours[cache_key] = values
-        return self._hours[cache_key]
+        return self._hours.get((key.ident(), hour), lambda: self._make_hour(key, hour))
+
+    def _make_hour(self, key: MetricKey, hour: int) -> tuple[float, ...]:
+        profile = self._rng("metric-profile", key.ident())
+        busy, level = profile.uniform(0.05, 0.5), profile.uniform(1.0, 40.0)
+        gen = self._rng("metric", f"{key.ident()}:{hour}")
+        if gen.random() >= busy:
+            return (0.0,) * 60
+        return tuple(
+            float(int(gen.expovariate(1 / level)) + 1) if gen.random() < 0.4 else 0.0
+            for _ in range(60)
+        )
 
     def metric_value(
         self, key: MetricKey, start: dt.datetime, period: int, now: dt.datetime
