@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
@@ -20,7 +21,17 @@ def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
     parser = subparsers.add_parser("serve", help="serve the synthetic backend over HTTP",
                                    description=DESCRIPTION)  # fmt: skip
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1); anything but a loopback address also needs "
+        "--allow-remote",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address: anyone who reaches it can use the server",
+    )
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--seed", default="0", help="world seed: same seed, same answers")
     parser.add_argument(
@@ -36,6 +47,17 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Serve until interrupted; exit 0 on SIGINT/SIGTERM, 2 on bad options."""
     if not 0 <= args.port <= 65535:
         raise HarnessUsageError(f"Cannot listen on port {args.port}: use 0..65535 (0: any).")
+    if not is_loopback(args.host):
+        if not args.allow_remote:
+            raise HarnessUsageError(
+                f"Refusing to bind {args.host!r}: it is not a loopback address, so other "
+                "machines could reach the server. Use --host 127.0.0.1 (the default), or add "
+                "--allow-remote if you mean it."
+            )
+        stderr.write(
+            f"harness serve: warning: binding {args.host!r}, reachable from other machines; "
+            "the server has no authentication.\n"
+        )
     backend = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
     try:
         return serve(backend, stdout, host=args.host, port=args.port)
@@ -44,6 +66,16 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Pick another "
             "--port (0 picks a free one) or --host."
         ) from None
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1); "" means every one."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def seed_value(text: str) -> int | str:

@@ -51,6 +51,9 @@ T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
 
 
+MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
+
+
 @dataclass(frozen=True)
 class Faults:
     """Faults the engine injects; all off by default. Counters are per engine, from 1.
@@ -77,9 +80,16 @@ class Faults:
                     f"Cannot use faults {name}={value!r}: it must be 0 (off) or a whole number "
                     "of requests of at least 2."
                 )
-        if not isinstance(self.latency, int | float) or self.latency < 0:
+        latency = self.latency
+        # a NaN passes "< 0" and then breaks every answer: check the range the positive way
+        if (
+            isinstance(latency, bool)
+            or not isinstance(latency, int | float)
+            or not (0 <= latency <= MAX_LATENCY)
+        ):
             raise HarnessUsageError(
-                f"Cannot use faults latency={self.latency!r}: it must be a number of seconds >= 0."
+                f"Cannot use faults latency={latency!r}: it must be a number of seconds from 0 "
+                f"to {MAX_LATENCY:g}."
             )
 
     @classmethod
