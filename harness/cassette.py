@@ -589,6 +589,12 @@ def dump_cassette(
     }
     if metadata:
         data["metadata"] = metadata
+    return dump_yaml(data)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as cassettes are written: sorted keys, multi-line text (JSON bodies) as literal
+    blocks, bytes as ``!!binary``."""
     return str(
         yaml.dump(data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
     )
@@ -621,8 +627,7 @@ def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:
     data["interactions"] = [item for i, item in enumerate(interactions) if i not in gone]
     removed = len(interactions) - len(data["interactions"])
     if removed:
-        text = yaml.dump(data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
-        atomic_write_text(path, str(text))
+        atomic_write_text(path, dump_yaml(data))
     return removed
 
 

@@ -24,28 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.errors import HarnessUsageError
-from harness.matching import Matcher, MatchPolicy, Normalizer
-from harness.models import operation_model
-
-EVERY = "*"
-
-
-def check_key(key: Any, where: str) -> str:
-    """``service:Operation`` as botocore names them, or ``*``; else a usage error."""
-    text = str(key).strip()
-    if text in (EVERY, "*:*"):
-        return EVERY
-    service, sep, operation = text.partition(":")
-    if not (service and sep and operation):
-        raise HarnessUsageError(
-            f"{where}: {text!r} is not an operation key. Write 'service:Operation' as botocore "
-            "names them (e.g. 'cloudtrail:ListInsightsData') or '*' for every operation."
-        )
-    try:
-        operation_model(service, operation)
-    except HarnessUsageError as exc:
-        raise HarnessUsageError(f"{where}: {exc}") from None
-    return text
+from harness.matching import Matcher, MatchPolicy, Normalizer, check_key, check_members
 
 
 def resolve_function(reference: str, where: str) -> Callable[..., Any]:
@@ -74,7 +53,7 @@ def ignore_from_lines(lines: Iterable[str], where: str) -> dict[str, frozenset[s
                 "e.g. 'cloudtrail:ListInsightsData NextToken'."
             )
         key = check_key(key, where)
-        ignore[key] = ignore.get(key, frozenset()) | frozenset(members)
+        ignore[key] = ignore.get(key, frozenset()) | frozenset(check_members(key, members, where))
     return ignore
 
 
@@ -110,7 +89,8 @@ def apply_marker(policy: MatchPolicy, options: Mapping[str, Any], where: str) ->
         merged = dict(policy.ignore)
         for key, names in ignore.items():
             key = check_key(key, where)
-            merged[key] = merged.get(key, frozenset()) | frozenset(map(str, names))
+            found = check_members(key, map(str, names), where)
+            merged[key] = merged.get(key, frozenset()) | frozenset(found)
         policy = replace(policy, ignore=merged)
     normalize = _functions(options, "normalize", policy.normalize, where)
     matchers = _functions(options, "matcher", policy.matchers, where)

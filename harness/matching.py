@@ -138,6 +138,40 @@ class MatchPolicy:
     normalize: dict[str, Normalizer] = field(default_factory=dict)
     matchers: dict[str, Matcher] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Checked here, so a policy built in a conftest fixture is held to the same rules
+        # as the marker and the ini settings; lists of members become frozensets.
+        tolerance = self.time_tolerance
+        if tolerance is not None and (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or not 0 <= tolerance < float("inf")
+        ):
+            raise HarnessUsageError(
+                f"MatchPolicy(time_tolerance={tolerance!r}): give seconds (a number >= 0) or "
+                "None for exact timestamps."
+            )
+        where = "MatchPolicy(ignore=...)"
+        ignore = {}
+        for key, members in self.ignore.items():
+            if isinstance(members, str) or not isinstance(members, list | tuple | set | frozenset):
+                raise HarnessUsageError(
+                    f"{where}: {key!r} maps to {members!r}; give a list of member names, e.g. "
+                    "{'cloudtrail:ListInsightsData': ['NextToken']}."
+                )
+            key = check_key(key, where)
+            ignore[key] = frozenset(check_members(key, [str(m) for m in members], where))
+        object.__setattr__(self, "ignore", ignore)
+        for name in ("normalize", "matchers"):
+            functions = getattr(self, name)
+            for key, function in functions.items():
+                if not callable(function):
+                    raise HarnessUsageError(
+                        f"MatchPolicy({name}=...): {key!r} maps to {function!r}, not a function."
+                    )
+            checked = {check_key(k, f"MatchPolicy({name}=...)"): f for k, f in functions.items()}
+            object.__setattr__(self, name, checked)
+
     def ignored(self, service: str, operation: str) -> frozenset[str]:
         """Members of ``service:operation`` that take no part in the match."""
         if not self.ignore:
@@ -158,6 +192,46 @@ class MatchPolicy:
         if not self.matchers:
             return None
         return self.matchers.get(f"{service}:{operation}") or self.matchers.get("*")
+
+
+EVERY = "*"
+
+
+def check_key(key: Any, where: str) -> str:
+    """``service:Operation`` as botocore names them, or ``*``; else a usage error."""
+    text = str(key).strip()
+    if text in (EVERY, "*:*"):
+        return EVERY
+    service, sep, operation = text.partition(":")
+    if not (service and sep and operation):
+        raise HarnessUsageError(
+            f"{where}: {text!r} is not an operation key. Write 'service:Operation' as botocore "
+            "names them (e.g. 'cloudtrail:ListInsightsData') or '*' for every operation."
+        )
+    try:
+        operation_model(service, operation)
+    except HarnessUsageError as exc:
+        raise HarnessUsageError(f"{where}: {exc}") from None
+    return text
+
+
+def check_members(key: str, members: Iterable[str], where: str) -> list[str]:
+    """Top-level input members of ``key`` (any names for ``*``); else a usage error."""
+    members = list(members)
+    if key == EVERY:
+        return members
+    service, _, operation = key.partition(":")
+    shape = operation_model(service, operation).input_shape
+    known = set(members_by_key(shape)) | set(shape.members) if shape is not None else set()
+    for member in members:
+        if member not in known:
+            from harness.errors import did_you_mean
+
+            raise HarnessUsageError(
+                f"{where}: {key} has no request member {member!r}.{did_you_mean(member, known)} "
+                f"Its members: {', '.join(sorted(shape.members)) if shape else 'none'}."
+            )
+    return members
 
 
 def function_name(function: Callable[..., Any]) -> str:
@@ -376,10 +450,13 @@ def _ask(
 def _user_error(
     kind: str, function: Callable[..., Any], service: str, operation: str, exc: Exception
 ) -> HarnessUsageError:
+    takes = (
+        "the recorded and the sent parameters" if kind == "matcher" else "the request parameters"
+    )
     return HarnessUsageError(
         f"The {kind} function {function_name(function)} for {service}:{operation} failed with "
-        f"{type(exc).__name__}: {exc}. It receives request parameters in wire form (a dict "
-        "of member names as botocore's model spells them); fix the function or its key."
+        f"{type(exc).__name__}: {exc}. It receives {takes} in wire form (dicts of member "
+        "names as botocore's model spells them); fix the function or its key."
     )
 
 

@@ -218,7 +218,7 @@ def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
     try:
         return _ini_policy(pytestconfig, time_tolerance(raw, where))
     except HarnessUsageError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        pytest.fail(str(exc), pytrace=False)  # one paragraph, no traceback
 
 
 def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
@@ -265,8 +265,13 @@ def aws_cassette(
 ) -> Iterator[CassetteRecorder]:
     """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
     item = request.node
-    options = _marker_options(item)
-    path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
+    try:  # a mistake in the marker is one paragraph, not a traceback into the plugin
+        options = _marker_options(item)
+        path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
+        policy = _policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}")
+        match_region = _match_region(item.config, options)
+    except HarnessUsageError as exc:
+        pytest.fail(str(exc), pytrace=False)
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(monkeypatch, tmp_path_factory)
@@ -274,8 +279,8 @@ def aws_cassette(
         path,
         mode,
         redaction=aws_redaction,
-        match_region=_match_region(item.config, options),
-        policy=_policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}"),
+        match_region=match_region,
+        policy=policy,
         on_exchange=lambda exchange: _report(item, exchange),
         rerecord_command=lambda mode: _rerecord_command(item, mode),
         run_id=_run_id(item.config),
@@ -293,7 +298,7 @@ def aws_cassette(
         )
     else:
         recorder.save()
-    _note_usage(item.config, recorder, item.nodeid)
+    _note_usage(item.config, recorder, item.nodeid, failed=failed)
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
@@ -307,6 +312,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if call.when == "call" and report.failed:
         item.stash[_CALL_FAILED] = True
+    if report.skipped and item.get_closest_marker(MARKER) is not None:
+        _note_skipped(item)
     return report
 
 
@@ -356,22 +363,46 @@ def _keep_failed(config: pytest.Config) -> bool:
     return bool(option) if option else bool(config.getini("aws_keep_failed_recordings"))
 
 
-def _note_usage(config: pytest.Config, recorder: CassetteRecorder, nodeid: str) -> None:
-    """Which interactions of the cassette this test used (for prune and the unused report)."""
+def _note_usage(
+    config: pytest.Config, recorder: CassetteRecorder, nodeid: str, *, failed: bool
+) -> None:
+    """Which interactions of the cassette this test used (for prune and the unused report).
+
+    A test that failed may not have reached all the calls it needs: its cassette is marked
+    incomplete, and prune leaves it alone.
+    """
     if not recorder.path.exists():
         return
     _merge_usage(
         config.stash.setdefault(_USAGE, {}),
         str(recorder.path.resolve()),
-        {"used": recorder.used, "total": recorder.stored_count, "tests": [nodeid]},
+        {
+            "used": recorder.used,
+            "total": recorder.stored_count,
+            "tests": [nodeid],
+            "incomplete": [nodeid] if failed else [],
+        },
     )
 
 
+def _note_skipped(item: pytest.Item) -> None:
+    """A skipped test marked with a cassette still owns its interactions: prune must keep
+    them, so its cassette is marked incomplete for this run."""
+    try:
+        path = cassette_path(item, _marker_options(item).get("name"))
+    except HarnessUsageError:
+        return  # the run reports the marker's mistake elsewhere
+    if path.exists():
+        entry = {"used": [], "total": 0, "tests": [item.nodeid], "incomplete": [item.nodeid]}
+        _merge_usage(item.config.stash.setdefault(_USAGE, {}), str(path.resolve()), entry)
+
+
 def _merge_usage(usage: dict[str, dict[str, Any]], path: str, entry: dict[str, Any]) -> None:
-    mine = usage.setdefault(path, {"used": [], "total": 0, "tests": []})
+    mine = usage.setdefault(path, {"used": [], "total": 0, "tests": [], "incomplete": []})
     mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
     mine["total"] = max(mine["total"], entry["total"])
-    mine["tests"] = sorted(set(mine["tests"]) | set(entry.get("tests", ())))
+    for key in ("tests", "incomplete"):
+        mine[key] = sorted(set(mine.get(key, ())) | set(entry.get(key, ())))
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -412,6 +443,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     usage = config.stash.get(_USAGE, {})
     lines = []
     for path, entry in sorted(usage.items()):
+        if entry.get("incomplete"):
+            continue  # a test using it failed or was skipped: "unused" would mislead
         unused = [i for i in range(entry["total"]) if i not in set(entry["used"])]
         if unused:
             shown = ", ".join(f"#{i}" for i in unused[:10]) + (" ..." if len(unused) > 10 else "")

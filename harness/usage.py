@@ -29,6 +29,7 @@ class Usage:
     total: int
     digest: str  # sha256 of the file when the run ended ("" when unknown)
     tests: tuple[str, ...]  # pytest node ids, relative to the run's rootdir
+    incomplete: tuple[str, ...] = ()  # tests that failed or were skipped: usage unknown
 
     @property
     def unused(self) -> list[int]:
@@ -97,17 +98,21 @@ def _usage(value: Any) -> Usage:
         int(value.get("total", 0)),
         str(value.get("digest", "")),
         tuple(str(t) for t in value.get("tests", ())),
+        tuple(str(t) for t in value.get("incomplete", ())),
     )
 
 
 def usage_of(usage: dict[Path, Usage], cassette: Path, cache_dir: Path) -> Usage:
     """The usage of ``cassette``, checked against the file as it is now."""
+    if not cassette.is_file():
+        what = "is a directory" if cassette.is_dir() else "does not exist"
+        raise HarnessUsageError(f"Cassette {cassette} {what}: give a cassette file.")
     found = usage.get(cassette.resolve())
     if found is None:
         raise HarnessUsageError(
             f"No test used {cassette} in the last run recorded in {cache_dir}. Run the whole "
-            "test suite (prune only trusts a run that replayed every test using the cassette), "
-            "or delete the cassette if no test uses it any more."
+            "test suite first (only a run of every test using the cassette says which "
+            "interactions it needs), or delete the cassette if no test uses it any more."
         )
     if found.digest and found.digest != file_digest(cassette):
         raise HarnessUsageError(

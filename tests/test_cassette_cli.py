@@ -326,3 +326,69 @@ def test_dropping_interactions_keeps_the_rest_byte_for_byte(tmp_path: Path) -> N
         [source.tags[i] for i in keep],
     )
     assert copy.read_bytes() == expected.read_bytes()
+
+
+def test_prune_leaves_alone_a_cassette_whose_test_failed_or_was_skipped(lab: Lab) -> None:
+    lab.record("--aws-record-mode=new_episodes").assert_outcomes(passed=2)
+    cache = lab.pytester.path / ".pytest_cache"
+    before = _shared(lab).read_bytes()
+    for setting, outcome in (("FAIL", {"failed": 1, "passed": 1}), ("SKIP_TEST", None)):
+        lab.monkeypatch.setenv(setting, "1")
+        if outcome is None:
+            lab.pytester.makepyfile(
+                test_life=TESTS.replace(
+                    '@pytest.mark.aws_cassette("shared")\ndef test_second',
+                    '@pytest.mark.aws_cassette("shared")\n'
+                    '@pytest.mark.skipif(True, reason="off today")\ndef test_second',
+                )
+            )
+            outcome = {"passed": 1, "skipped": 1}
+        lab.replay().assert_outcomes(**outcome)
+        lab.monkeypatch.delenv(setting)
+        code, out, _ = harness("prune", "--cache-dir", cache)
+        assert code == 0 and "left alone" in out, out
+        assert _shared(lab).read_bytes() == before
+    code, out, _ = harness("rerecord", "--cache-dir", cache)
+    assert "test_life.py::test_second" in out and "--mode new_episodes" in out
+
+
+def _sns_cassette(tmp_path: Path, name: str, request_id: str, topic: str) -> Path:
+    from harness.exchange import Exchange
+    from harness.wire import decode_request
+
+    body = (
+        '<CreateTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'
+        f"<CreateTopicResult><TopicArn>arn:aws:sns:us-east-1:123456789012:{topic}</TopicArn>"
+        f"</CreateTopicResult><ResponseMetadata><RequestId>{request_id}</RequestId>"
+        "</ResponseMetadata></CreateTopicResponse>"
+    )
+    request = HttpRequest(
+        "POST",
+        "https://sns.us-east-1.amazonaws.com/",
+        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        b"Action=CreateTopic&Version=2010-03-31&Name=orders",
+    )
+    response = HttpResponse(200, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id},
+                            body.encode())  # fmt: skip
+    params = decode_request("sns", "CreateTopic", request)
+    exchange = Exchange("sns", "CreateTopic", request, response, "recorded", params)
+    return write_cassette(tmp_path / name, [exchange])
+
+
+def test_diff_reads_xml_answers_as_botocore_does(tmp_path: Path) -> None:
+    a = _sns_cassette(tmp_path, "a.yaml", "req-1", "orders")
+    b = _sns_cassette(tmp_path, "b.yaml", "req-2", "orders")
+    code, out, _ = harness("diff", a, b)
+    assert code == 0, out  # only the request id differs
+    c = _sns_cassette(tmp_path, "c.yaml", "req-3", "orders-v2")
+    code, out, _ = harness("diff", a, c)
+    assert code == 1 and "response /TopicArn:" in out and "orders-v2" in out
+
+
+def test_show_pretty_prints_xml_and_yaml_as_a_cassette_stores_it(tmp_path: Path) -> None:
+    sns = _sns_cassette(tmp_path, "a.yaml", "req-1", "orders")
+    code, out, _ = harness("show", sns, "0")
+    assert code == 0
+    assert "\n        <TopicArn>arn:aws:sns:us-east-1:123456789012:orders</TopicArn>\n" in out
+    code, out, _ = harness("show", SEED / "xray.yaml", "0", "--yaml")
+    assert code == 0 and "string: |-\n" in out and '"InsightId":' in out

@@ -198,3 +198,30 @@ def test_a_matcher_that_cannot_be_imported_is_named(pytester: pytest.Pytester, i
     result.stdout.fnmatch_lines(
         ["*aws_matcher ini setting*cannot find 'matchers:no_such_function'*"]
     )
+
+
+def test_a_policy_built_in_code_is_checked_like_the_marker() -> None:
+    assert MatchPolicy(ignore={OP: ["InsightSource"]}).ignored(
+        "cloudtrail", "ListInsightsData"
+    ) == frozenset({"InsightSource"})
+    bad = [
+        ({"ignore": {"cloudtrail:ListInsightData": ["InsightSource"]}}, "ListInsightsData"),
+        ({"ignore": {OP: ["InsightSorce"]}}, "Did you mean 'InsightSource'"),
+        ({"ignore": {OP: "InsightSource"}}, "give a list of member names"),
+        ({"time_tolerance": "exact"}, "None for exact timestamps"),
+        ({"time_tolerance": float("nan")}, "a number >= 0"),
+        ({"matchers": {OP: "matchers:never"}}, "not a function"),
+    ]
+    for kwargs, words in bad:
+        with pytest.raises(HarnessUsageError, match=re.escape(words)):
+            MatchPolicy(**kwargs)
+
+
+def test_a_marker_mistake_is_one_paragraph_without_traceback(
+    pytester: pytest.Pytester, inner: Path
+) -> None:
+    mark = f"@pytest.mark.aws_cassette(ignore={{'{OP}': ['InsightSorce']}})"
+    result = run_inner(pytester, inner, mark=mark)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*has no request member 'InsightSorce'*"])
+    assert "harness/pytest_cassette.py" not in result.stdout.str()

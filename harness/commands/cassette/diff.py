@@ -4,7 +4,8 @@ Interactions are paired the way replay matches requests: same service, operation
 parameters (read through botocore's model, so key order, signatures, dates and idempotency
 tokens make no difference), in recorded order. Interactions left over are paired by operation,
 in order, and their parameter differences shown. A pair differs when its status or its
-response (decoded the same way) differs; HTTP noise (request ids, dates) is not compared.
+response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
+dates in headers) is not compared.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any, TextIO
 
+from harness import protocols
 from harness.cassette import Entry
 from harness.commands.cassette._shared import load
 from harness.matching import canonical, match_key, param_differences
-from harness.wire import WireError, decode_error, decode_response
+from harness.models import operation_model
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -127,17 +129,19 @@ def _answer_differences(a: Entry, b: Entry) -> list[str]:
 
 
 def _answer(entry: Entry) -> Any:
-    """The response as botocore reads it (output members, or the error code and message)."""
+    """The response as botocore's parser reads it (output members, or the error), for any
+    protocol; request ids and other response metadata left out."""
     exchange = entry.exchange
     if exchange is None:
         return entry.response.body
     try:
-        if entry.status >= 300:
-            error = decode_error(exchange.service, entry.response)
-            return {"Error": {"Code": error.code, "Message": error.message}}
-        return decode_response(exchange.service, exchange.operation, entry.response)
-    except (WireError, ValueError):
+        parsed = protocols.decode_response(
+            operation_model(exchange.service, exchange.operation), entry.response
+        )
+    except Exception:  # botocore's parser gave up (a cut body, an event stream): compare bytes
         return entry.response.body
+    parsed.pop("ResponseMetadata", None)
+    return protocols.to_data(parsed)
 
 
 def _params(entry: Entry) -> str:

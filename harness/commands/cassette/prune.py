@@ -2,8 +2,9 @@
 
 The pytest plugin records, per cassette, which interactions its tests used (``harness.usage``).
 Prune trusts that record only for the file it describes: a cassette changed since the run is
-refused, so is one no test used. Run the whole suite first; a run narrowed with ``-k`` would
-make interactions of the tests it skipped look unused.
+refused, so is one no test used, and one a test failed or was skipped with is left alone.
+Run the whole suite first; a run narrowed with ``-k`` would make interactions of the tests
+it deselected look unused.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def run_prune(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     _, found = usages(list(args.cassettes), args.cache_dir)
     dropped_total = 0
     for path, usage in found:
+        if usage.incomplete:
+            names = ", ".join(usage.incomplete[:3]) + (" ..." if len(usage.incomplete) > 3 else "")
+            stdout.write(
+                f"{path}: left alone: {names} failed or was skipped in the last run, so what "
+                "it needs is unknown. Make it pass, run the suite again, then prune.\n"
+            )
+            continue
         unused = usage.unused
         if not unused:
             stdout.write(f"{path}: every interaction was used; nothing to drop.\n")

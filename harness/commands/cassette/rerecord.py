@@ -48,4 +48,10 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         if rootdir != Path.cwd():
             stdout.write(f"cd {shlex.quote(str(rootdir))} && ")
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
+        if usage.incomplete and args.mode == "all":
+            stdout.write(
+                f"# note: {', '.join(usage.incomplete)} failed or was skipped in the last run; "
+                "mode 'all' replaces the file, so interactions only it needs would be lost: "
+                "make it pass first, or use --mode new_episodes\n"
+            )
     return 0

@@ -7,10 +7,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
 from harness.bodies import stored_body
-from harness.cassette import Entry, interaction
+from harness.cassette import Entry, dump_yaml, interaction
 from harness.commands.cassette._shared import entry_at, load
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model
@@ -91,10 +89,26 @@ def _headers(stdout: TextIO, headers: dict[str, str]) -> None:
 
 
 def _body_text(body: bytes) -> str:
-    text = stored_body(body, document=True)
+    text = stored_body(body, document=True)  # JSON comes back pretty-printed
     if isinstance(text, bytes):
         return f"<{len(text)} bytes of binary data>"
+    if text.lstrip().startswith("<"):
+        return _pretty_xml(text)
     return text
+
+
+def _pretty_xml(text: str) -> str:
+    from xml.dom import minidom
+    from xml.parsers.expat import ExpatError
+
+    try:  # a cassette body is bounded by the loading limits; the parser sees no DTD fetch
+        pretty = minidom.parseString(text.encode()).toprettyxml(indent="  ")
+    except ExpatError:
+        return text
+    lines = [line for line in pretty.splitlines() if line.strip()]
+    if lines and lines[0].startswith("<?xml") and not text.lstrip().startswith("<?xml"):
+        lines = lines[1:]
+    return "\n".join(lines)
 
 
 def _indent(text: str) -> str:
@@ -111,4 +125,4 @@ def _as_yaml(entry: Entry, request: HttpRequest, response: HttpResponse) -> str:
             "request": {"method": request.method, "uri": request.url, "headers": request.headers},
             "response": {"status": {"code": response.status}, "headers": response.headers},
         }
-    return str(yaml.safe_dump(data, sort_keys=True, allow_unicode=True, width=100))
+    return dump_yaml(data)
