@@ -9,8 +9,10 @@ stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -45,7 +47,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with explicit streams; returns the exit code."""
     parser = build_parser()
     try:
-        args = parser.parse_args(list(argv))
+        # argparse prints usage errors and --help itself: onto the streams we were given
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            args = parser.parse_args(list(argv))
     except SystemExit as exc:  # argparse already printed usage or --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if getattr(args, "func", None) is None:
@@ -63,7 +67,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
+    _exit_on_sigterm()
     sys.exit(run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr))
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the command like Ctrl-C does, through ``finally`` blocks: a write in
+    progress removes its temporary file and the old file stays as it was."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,13 +20,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessUsageError
+from harness.files import atomic_write_text
 
 __all__ = [
     "MANIFEST",
@@ -70,15 +70,7 @@ def dumps(schema: Mapping[str, Any]) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so readers see the old or the new file, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, text)
 
 
 @dataclass
@@ -118,6 +110,11 @@ def write_schemas(
     operation dropped from the model leaves no stale file. Files the harness did not write
     are never deleted (``WriteReport.kept``).
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise HarnessUsageError(
+            f"Cannot write schemas into {out_dir}: it is a file, not a folder. Give a folder "
+            "for --out (it is created if missing)."
+        )
     report = WriteReport()
     previous = read_manifest(out_dir)
     for rel, schema in sorted(schemas.items()):

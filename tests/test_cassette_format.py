@@ -15,6 +15,7 @@ from vcr.serializers import yamlserializer
 
 from harness import wire
 from harness.cassette import CassetteError, load_yaml, read_cassette, write_cassette
+from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
@@ -102,8 +103,8 @@ def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch: pytest.Monkey
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("harness.cassette.os.replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("harness.files.os.replace", crash)
+    with pytest.raises(HarnessUsageError, match=r"disk full.*c\.yaml was left as it was"):
         write_cassette(path, [_exchange(), _exchange()])
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]

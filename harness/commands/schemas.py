@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from harness import models, schemagen, schemastore
 from harness.errors import HarnessUsageError, did_you_mean
+from harness.files import check_writable
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -65,6 +66,7 @@ def register(subparsers: Any) -> None:
 def run_generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Generate schemas and write them byte-stably; prune stale files of whole services."""
     targets: list[str] = list(args.targets)
+    check_writable(args.out, folder=True)  # before generating, not after
     schemas = schemagen.generate(targets or None)
     whole = tuple(
         sorted({t for t in targets if ":" not in t} if targets else set(models.SEED_OPERATIONS))

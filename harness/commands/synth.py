@@ -11,6 +11,7 @@ from harness import wire
 from harness.cassette import write_cassette
 from harness.commands.serve import seed_value
 from harness.errors import HarnessUsageError
+from harness.files import check_writable
 from harness.models import botocore_version, operation_label, parse_target
 from harness.synthetic.engine import Faults, SyntheticBackend
 from harness.synthetic.exchanges import require_seed_operation, synthesize
@@ -29,7 +30,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("target", metavar="SERVICE:OPERATION",
                         help="for example cloudtrail:ListInsightsData")  # fmt: skip
-    parser.add_argument("--count", type=int, default=10, help="exchanges to write (default 10)")
+    parser.add_argument(
+        "--count", type=int, default=10, help="exchanges to write, 1 to 100,000 (default 10)"
+    )
     parser.add_argument("--seed", default="0", help="world seed: same seed, same cassette")
     parser.add_argument(
         "--now",
@@ -47,6 +50,7 @@ def run_synth(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     service, operation = parse_target(args.target)
     operation = require_seed_operation(service, operation)
     now = _clock(args.now)
+    check_writable(args.out)  # before the work, not after it
     backend = SyntheticBackend(
         seed=seed_value(args.seed), faults=Faults.parse(args.faults), now=now
     )
@@ -60,8 +64,6 @@ def run_synth(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         "faults": args.faults,
         "botocore": botocore_version(),
     }
-    if args.out.is_dir():
-        raise HarnessUsageError(f"Cannot write cassette {args.out}: it is a directory.")
     path = write_cassette(args.out, exchanges, metadata)
     errors = sum(wire.is_error(e.response) for e in exchanges)
     stdout.write(
@@ -75,9 +77,20 @@ def _clock(text: str | None) -> dt.datetime:
     if text is None:
         return dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
-        return wire.parse_timestamp(text)
-    except (ValueError, TypeError):
+        when = wire.parse_timestamp(text)
+    except (ValueError, TypeError, OverflowError):
         raise HarnessUsageError(
             f"Cannot read --now {text!r} as a time: write ISO 8601, for example "
             "2025-01-01T00:00:00Z."
         ) from None
+    if not EARLIEST_NOW <= when <= LATEST_NOW:
+        # the world looks 90 days back and AWS ids carry dates: keep clear of year 1 and 9999
+        raise HarnessUsageError(
+            f"Cannot use --now {text!r}: pick a time from {EARLIEST_NOW.year} to "
+            f"{LATEST_NOW.year}, for example 2025-01-01T00:00:00Z."
+        )
+    return when
+
+
+EARLIEST_NOW = dt.datetime(1971, 1, 1, tzinfo=dt.timezone.utc)
+LATEST_NOW = dt.datetime(2199, 12, 31, tzinfo=dt.timezone.utc)

@@ -106,12 +106,18 @@ def _window(
     params["EndTime"] = end.replace(second=0)
 
 
+MAX_COUNT = 100_000  # about 100 MB of cassette; more is a corpus, not a test fixture
+
+
 def synthesize(
     backend: SyntheticBackend, service: str, operation: str, count: int
 ) -> list[Exchange]:
     """``count`` exchanges of ``service:operation`` answered by ``backend``, chains followed."""
-    if count < 1:
-        raise HarnessUsageError(f"Cannot synthesize --count {count}: ask for 1 or more exchanges.")
+    if not 1 <= count <= MAX_COUNT:
+        raise HarnessUsageError(
+            f"Cannot synthesize --count {count}: ask for 1 to {MAX_COUNT:,} exchanges (a "
+            "cassette is read whole; split a bigger corpus over several files)."
+        )
     exchanges: list[Exchange] = []
     index = 0
     params: dict[str, Any] | None = None
