@@ -430,7 +430,8 @@ def test_empty_pages_carry_a_token_and_lose_nothing() -> None:
         ("throttle_evry=3", "Did you mean 'throttle_every'?"),
         ("throttle_every=x", "takes a int value"),
         ("throttle_every=1", "at least 2"),
-        ("latency=-1", "seconds >= 0"),
+        ("latency=-1", "seconds from 0 to 60"),
+        ("latency=nan", "seconds from 0 to 60"),
         ("latency", "needs a value"),
     ],
 )
