@@ -223,7 +223,7 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             body=_bytes(req.get("body")),
         )
         response = HttpResponse(
-            status=int(resp["status"]["code"]),
+            status=_status(resp["status"]["code"]),
             headers=_headers(resp.get("headers")),
             body=_response_body(resp.get("body")),
         )
@@ -267,6 +267,19 @@ def _identify(request: HttpRequest) -> tuple[str, str]:
         return identify(request)
     except WireError:
         return identify(request, supported_services())
+
+
+def _status(code: Any) -> int:
+    """An HTTP status code: a whole number 100..599 (``true`` or ``-200`` are not)."""
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        raise ValueError(f"status code {code!r} is not a number")
+    try:
+        status = int(code)
+    except ValueError:
+        raise ValueError(f"status code {code!r} is not a number") from None
+    if not 100 <= status <= 599:
+        raise ValueError(f"status code {status} is not an HTTP status (100..599)")
+    return status
 
 
 def _headers(raw: Any) -> dict[str, str]:

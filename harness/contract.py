@@ -521,6 +521,8 @@ def _is_constraint(error: ValidationError) -> bool:
     if error.validator not in _CONSTRAINT_KEYWORDS:
         return False
     node = error.schema if isinstance(error.schema, dict) else {}
+    if "x-aws-timestamp-format" in node:
+        return False  # a timestamp out of any date's range is broken encoding, not a trait
     if error.validator == "pattern" and (
         "contentEncoding" in node
         or "format" in node

@@ -397,12 +397,17 @@ def _nothing(ctx: RuleContext) -> Iterator[Violation]:
 # --------------------------------------------------------------------------- helpers
 
 
+_MIN_EPOCH = -62135596800.0  # 0001-01-01T00:00:00Z, the range of Python's datetime
+_MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
 def _seconds(value: Any) -> float | None:
     """A wire timestamp (epoch number or ISO text) as epoch seconds; None when unreadable."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        # NaN, the infinities and numbers past year 9999 are no time: the schema says so
+        return float(value) if _MIN_EPOCH <= value <= _MAX_EPOCH else None
     if isinstance(value, str):
         try:
             return parse_timestamp(value).timestamp()

@@ -718,7 +718,13 @@ def _timestamp(fmt: str) -> JSON:
         return {"type": "string", "format": "date-time", "pattern": ISO8601_PATTERN}
     if fmt_l == "rfc822":
         return {"type": "string", "pattern": RFC822_PATTERN, "x-aws-timestamp-format": "rfc822"}
-    return {"type": "number", "x-aws-timestamp-format": "unixTimestamp"}
+    # the range a date can take (years 1 to 9999): NaN, the infinities and 1e300 are no time
+    return {
+        "type": "number",
+        "minimum": -62135596800,
+        "maximum": 253402300799,
+        "x-aws-timestamp-format": "unixTimestamp",
+    }
 
 
 def _metadata(service: str | Any, direction: str, **extra: Any) -> JSON:

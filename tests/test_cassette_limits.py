@@ -95,3 +95,32 @@ def test_harness_check_reports_the_bomb_and_still_checks_the_others(tmp_path: Pa
     assert "bomb.yaml is beyond a loading limit" in err.getvalue()
     assert "Traceback" not in err.getvalue()
     assert "xray:GetInsightEvents" in out.getvalue()
+
+
+@pytest.mark.parametrize("code", [True, -200, 1000, "ok"])
+def test_a_status_that_is_no_http_status_is_refused(tmp_path: Path, code: object) -> None:
+    data = yaml.safe_load((SEED / "xray.yaml").read_text())
+    data["interactions"][0]["response"]["status"]["code"] = code
+    path = tmp_path / "status.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(CassetteError, match=r"Interaction #0 .*status code"):
+        read_cassette(path)
+
+
+def test_an_infinite_timestamp_is_a_request_violation_not_a_crash(tmp_path: Path) -> None:
+    import json
+
+    from harness.contract import check_cassette
+
+    data = yaml.safe_load((SEED / "cloudtrail.yaml").read_text())
+    item = next(
+        i for i in data["interactions"] if i["harness"]["operation"] == "ListInsightsMetricData"
+    )
+    body = json.loads(item["request"]["body"])
+    body["EndTime"] = float("inf")  # json writes Infinity, which Python's json reads back
+    item["request"]["body"] = json.dumps(body)
+    path = tmp_path / "inf.yaml"
+    path.write_text(yaml.safe_dump(data))
+    report = check_cassette(path)
+    found = [(v.rule, v.severity, v.pointer) for v in report.violations]
+    assert ("schema.request", "error", "/request/EndTime") in found
