@@ -100,6 +100,17 @@ def cases(direction: str, *names: str, legacy: bool = True) -> list[Case]:
     return found
 
 
+def skip_unless_run(case: Case, direction: str, skips: dict[str, str]) -> None:
+    """Skip a case botocore's own ignore list skips, or one ``skips`` lists (with why)."""
+    import pytest
+
+    if case.botocore_skips(direction):
+        pytest.skip("botocore skips this case too")
+    reason = skips.get(case_id(case))
+    if reason:
+        pytest.skip(reason)
+
+
 def case_id(case: Case) -> str:
     """A pytest id: file and case id."""
     return f"{case.file.replace('.json', '')}:{case.id}"

@@ -10,7 +10,7 @@ not checked, never failed.
 from __future__ import annotations
 
 import pytest
-from protocol_suite import Case, case_id, cases
+from protocol_suite import Case, case_id, cases, skip_unless_run
 
 from harness.contract import validate_wire
 from harness.models import SUPPORTED_PROTOCOLS
@@ -28,14 +28,6 @@ SKIPS: dict[str, str] = {
 }
 
 
-def _judged(case: Case, direction: str) -> None:
-    if case.botocore_skips(direction):
-        pytest.skip("botocore skips this case too")
-    reason = SKIPS.get(case_id(case))
-    if reason:
-        pytest.skip(reason)
-
-
 def errors(found: list) -> list[str]:
     return [
         f"{v.pointer}: {v.message} (expected {v.expected})" for v in found if v.severity == "error"
@@ -51,7 +43,7 @@ def test_the_suites_cover_every_protocol_the_checker_judges() -> None:
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
 def test_an_output_case_response_keeps_its_generated_schema(case: Case) -> None:
-    _judged(case, "output")
+    skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     try:
         instance = decode_response_of(op, case.response())
@@ -62,7 +54,7 @@ def test_an_output_case_response_keeps_its_generated_schema(case: Case) -> None:
 
 @pytest.mark.parametrize("case", cases("input", *SUITES), ids=case_id)
 def test_an_input_case_request_keeps_its_generated_schema(case: Case) -> None:
-    _judged(case, "input")
+    skip_unless_run(case, "input", SKIPS)
     op = case.operation_model()
     instance = decode_request_of(op, case.request())
     assert errors(validate_wire(direction_schema(op, "input"), instance, "request")) == []

@@ -19,7 +19,7 @@ import botocore.session
 import pytest
 from botocore.model import Shape
 from botocore.parsers import create_parser
-from protocol_suite import Case, case_id, cases, normalise, to_python
+from protocol_suite import Case, case_id, cases, normalise, skip_unless_run, to_python
 
 from harness import protocols
 from harness.errors import HarnessUsageError
@@ -48,14 +48,6 @@ SKIPS: dict[str, str] = {
         "reads the modeled header as passed"
     ),
 }
-
-
-def _skip(case: Case, direction: str) -> None:
-    if case.botocore_skips(direction):
-        pytest.skip("botocore skips this case too")
-    reason = SKIPS.get(case_id(case))
-    if reason:
-        pytest.skip(reason)
 
 
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -116,7 +108,7 @@ def _without_nones(value: Any) -> Any:
 
 @pytest.mark.parametrize("case", cases("input", *SUITES), ids=case_id)
 def test_input_case_decodes_to_its_params(case: Case) -> None:
-    _skip(case, "input")
+    skip_unless_run(case, "input", SKIPS)
     op = case.operation_model()
     decoded = protocols.decode_request(op, case.request())
     params = to_python(op.input_shape, case.case.get("params", {}))
@@ -141,7 +133,7 @@ def _streamed_payload(shape: Shape | None, parsed: dict[str, Any]) -> dict[str, 
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
 def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
-    _skip(case, "output")
+    skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
     response = protocols.encode_response(op, result)
@@ -153,7 +145,7 @@ def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
     "case", [c for c in cases("output", *SUITES) if "error" in c.case], ids=case_id
 )
 def test_error_case_encodes_to_its_code_and_message(case: Case) -> None:
-    _skip(case, "output")
+    skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     code = case.case.get("errorCode") or case.case["error"].get("Code")
     message = case.case.get("errorMessage") or ""

@@ -32,7 +32,7 @@ from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
-from protocol_suite import Case, case_id, cases, normalise, to_python
+from protocol_suite import Case, case_id, cases, normalise, skip_unless_run, to_python
 from test_protocol_json import (
     _as_sent,
     _floats_as_text,
@@ -73,14 +73,6 @@ SKIPS: dict[str, str] = {
 }
 
 
-def _skip(case: Case, direction: str) -> None:
-    if case.botocore_skips(direction):
-        pytest.skip("botocore skips this case too")
-    reason = SKIPS.get(case_id(case))
-    if reason:
-        pytest.skip(reason)
-
-
 def _on_the_form(protocol: str, params: dict[str, Any]) -> dict[str, Any]:
     """Params as a form carries them: botocore writes nothing for an empty map or structure
     (query, ec2) or an empty list (ec2; query sends ``Name=``), so nothing decodes back; an
@@ -108,7 +100,7 @@ def _form_value(protocol: str, value: Any) -> tuple[Any, bool]:
 
 @pytest.mark.parametrize("case", cases("input", *SUITES), ids=case_id)
 def test_input_case_decodes_to_its_params(case: Case) -> None:
-    _skip(case, "input")
+    skip_unless_run(case, "input", SKIPS)
     op = case.operation_model()
     decoded = protocols.decode_request(op, case.request())
     params = to_python(op.input_shape, case.case.get("params", {}))
@@ -122,7 +114,7 @@ def test_input_case_decodes_to_its_params(case: Case) -> None:
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
 def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
-    _skip(case, "output")
+    skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
     response = protocols.encode_response(op, result)
@@ -134,7 +126,7 @@ def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
     "case", [c for c in cases("output", *SUITES) if "error" in c.case], ids=case_id
 )
 def test_error_case_encodes_to_its_code_and_message(case: Case) -> None:
-    _skip(case, "output")
+    skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     code = case.case.get("errorCode") or case.case["error"].get("Code")
     message = case.case.get("errorMessage") or ""
