@@ -225,6 +225,7 @@ class SyntheticBackend:
                 params = wire.decode_request(service, operation, request)
             except wire.WireError as exc:
                 raise _Reject("SerializationException", str(exc), 400) from None
+            _parse_timestamps(service, operation, params)
             problems = rules.request_problems(service, operation, params)
             if problems:
                 raise _Reject(rules.validation_code(service), " ".join(problems))
@@ -459,6 +460,15 @@ def _served() -> str:
 
 def _from_epoch(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+
+
+def _parse_timestamps(service: str, operation: str, params: dict[str, Any]) -> None:
+    # AWS's deserializer refuses a number no date can be before any validation runs
+    input_shape = operation_model(service, operation).input_shape
+    members = input_shape.members if input_shape is not None else {}
+    for name, member in members.items():
+        if member.type_name == "timestamp":
+            _param_time(params, name)
 
 
 def _param_time(params: dict[str, Any], name: str) -> dt.datetime | None:
