@@ -11,7 +11,6 @@ runs in the normal suite; the whole sweep is ``-m slow``. Credentials get the sa
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import functools
 import json
@@ -21,6 +20,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import botocore.config
+import botocore.exceptions
 import botocore.session
 import pytest
 
@@ -33,18 +33,16 @@ from harness.recorder import CassetteRecorder
 SENTINEL = "SNTL{:05d}zq"
 
 
-@functools.cache
-def secret_operations() -> tuple[tuple[str, str], ...]:
-    """Every (service, operation) with a sensitive member in its input or output."""
+def secret_operations_of(service: str) -> tuple[str, ...]:
+    """The operations of ``service`` with a sensitive member in their input or output."""
+    model = service_model(service)
     found = []
-    for service in available_services():
-        model = service_model(service)
-        for name in model.operation_names:
-            op = model.operation_model(name)
-            if op.has_event_stream_input or op.has_event_stream_output:
-                continue  # streams of events are covered by harness.eventstream's tests
-            if any(sensitive.places(op, d).any for d in ("input", "output")):
-                found.append((service, name))
+    for name in model.operation_names:
+        op = model.operation_model(name)
+        if op.has_event_stream_input or op.has_event_stream_output:
+            continue  # streams of events are covered by harness.eventstream's tests
+        if any(sensitive.places(op, d).any for d in ("input", "output")):
+            found.append(name)
     return tuple(found)
 
 
@@ -157,6 +155,10 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HARNESS_REDACTION_KEY", "sentinel-key")
 
 
+class Unsent(Exception):
+    """botocore refused to send the call before any byte left: there is nothing to prove."""
+
+
 def record(service: str, operation: str, folder: Path) -> tuple[Path, list[str]]:
     """Record one call with sentinels in and out; the cassette path and the sentinels."""
     model = service_model(service)
@@ -171,8 +173,7 @@ def record(service: str, operation: str, folder: Path) -> tuple[Path, list[str]]
     if model.signature_version == "bearer":
         return folder / "none.yaml", []  # needs an SSO token provider: covered separately
 
-    session = botocore.session.Session()
-    session.set_credentials("AKIAIOSFODNN7EXAMPLE", "secret-not-a-sentinel")
+    session = _session()
     path = folder / f"{service}-{operation}.yaml"
     recorder = CassetteRecorder(path, "all")
     config = botocore.config.Config(
@@ -183,10 +184,25 @@ def record(service: str, operation: str, folder: Path) -> tuple[Path, list[str]]
             service, region_name="us-east-1", endpoint_url=server.endpoint_url, config=config
         )
         method = getattr(client, _snake(client, operation))
-        with contextlib.suppress(Exception):  # the answer may not parse: the call is recorded
+        try:
             method(**params)
+        except (
+            botocore.exceptions.MissingDependencyException,  # SigV4a needs botocore[crt]
+            botocore.exceptions.EndpointResolutionError,  # the rules want a real ARN
+        ) as exc:
+            raise Unsent(f"{service}:{operation}: {exc}") from None
+        except Exception:  # the answer may not parse: the call is recorded all the same
+            pass
     recorder.save()
     return path, planted.planted
+
+
+@functools.cache
+def _session() -> botocore.session.Session:
+    # one session for every call: it caches the models and endpoint data it loads
+    session = botocore.session.Session()
+    session.set_credentials("AKIAIOSFODNN7EXAMPLE", "secret-not-a-sentinel")
+    return session
 
 
 def _snake(client: Any, operation: str) -> str:
@@ -210,16 +226,23 @@ def test_sensitive_members_never_reach_the_cassette(
 
 
 @pytest.mark.slow
-def test_whole_sweep(tmp_path: Path) -> None:
-    leaks = []
-    for service, operation in secret_operations():
-        path, planted = record(service, operation, tmp_path)
+@pytest.mark.parametrize("service", available_services())
+def test_whole_sweep(service: str, tmp_path: Path) -> None:
+    leaks, unsent = [], []
+    for operation in secret_operations_of(service):
+        try:
+            path, planted = record(service, operation, tmp_path)
+        except Unsent as exc:
+            unsent.append(str(exc))
+            continue
         if planted:
             try:
                 assert_no_sentinel(path, planted)
             except AssertionError as exc:
                 leaks.append(f"{service}:{operation}: {exc}".splitlines()[0])
     assert not leaks, f"{len(leaks)} operations leak:\n" + "\n".join(leaks)
+    if unsent:
+        pytest.skip(f"{len(unsent)} calls botocore would not send, e.g. {unsent[0]}")
 
 
 def test_the_sample_covers_every_protocol_with_real_secrets() -> None:
@@ -232,7 +255,7 @@ def test_the_sample_covers_every_protocol_with_real_secrets() -> None:
 
 @pytest.mark.slow
 def test_hundreds_of_operations_have_secrets() -> None:
-    assert len(secret_operations()) > 1000
+    assert sum(len(secret_operations_of(s)) for s in available_services()) > 1000
 
 
 # --------------------------------------------------------------------------- credentials
