@@ -163,6 +163,9 @@ MUTATIONS = [
      "schema.response.unknown-member", "drift", "/response/Table/Colour"),
     ("a list where the model says structure", lambda b: b.update(Table=[]),
      "schema.response", "error", "/response/Table"),
+    # AWS itself leaves out members the model requires on output: checked, not failing
+    ("a required member missing", lambda b: _table(b)["KeySchema"][0].pop("KeyType"),
+     "schema.response.required", "warning", "/response/Table/KeySchema/0/KeyType"),
 ]  # fmt: skip
 
 
@@ -189,3 +192,16 @@ def test_a_mutated_copy_is_caught_with_the_right_rule(
     path = write_cassette(tmp_path / "mutated.yaml", changed, cassette.metadata, cassette.tags)
     report = check_cassette(path)
     assert [(v.rule, v.index) for v in report.violations if v.pointer == pointer] == [(rule, index)]
+
+
+def test_a_broken_documented_rule_in_bundled_traffic_is_caught(tmp_path: Path) -> None:
+    bundled = read_cassette(Path(__file__).parent.parent / "cassettes" / "seed" / "xray.yaml")
+    exchange = next(e for e in bundled.exchanges if e.label == "xray:GetInsight")
+    assert check_exchanges([exchange]) == []
+
+    def reopen(body: dict[str, Any]) -> None:
+        body["Insight"]["State"] = "ACTIVE"
+        body["Insight"]["EndTime"] = body["Insight"]["StartTime"] + 60
+
+    found = [(v.rule, v.severity) for v in check_exchanges([_mutated(exchange, reopen)])]
+    assert found == [("xray.GetInsight.closed-iff-end-time", "error")]
