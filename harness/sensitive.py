@@ -133,11 +133,21 @@ def _secret_members(
     seen = seen | {shape.name}
     whole = is_sensitive(shape)  # a sensitive structure: every member of it is secret
     for name, member, location in _children(shape):
-        if whole or is_secret_member(shape, name, member):
+        if whole or is_secret_member(shape, name, member) or _holds_only_secrets(member):
             yield name, member, location
         else:
             for found in _secret_members(member, seen):
                 yield found[0], found[1], location if location else found[2]
+
+
+def _holds_only_secrets(shape: Shape) -> bool:
+    # A list or map of secrets (a list of phone numbers): the member as a whole is secret,
+    # so it is found by its own wire name (XML list items are <member>, query keys use it).
+    if shape.type_name == "list":
+        return is_sensitive(shape.member) or _holds_only_secrets(shape.member)
+    if shape.type_name == "map":
+        return is_sensitive(shape.value) or _holds_only_secrets(shape.value)
+    return False
 
 
 def _children(shape: Shape) -> Iterator[tuple[str, Shape, str | None]]:
