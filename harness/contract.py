@@ -11,8 +11,8 @@ The public API for users who build their own flows:
 * :func:`check_request` — request parameters alone, before any response (what a backend
   that answers as the service would rejects).
 * :func:`check_all` — like :func:`check_exchanges`, and also says which exchanges could
-  not be judged (:class:`Skipped`: a protocol with no JSON wire form yet, a request to no
-  AWS operation), so callers can count them instead of failing on them.
+  not be judged (:class:`Skipped`: an operation the installed botocore does not know, a
+  request to no AWS operation), so callers can count them instead of failing on them.
 
 Severity follows what AWS actually keeps. The schema's types, enums and structure, and the
 documented rules, are ``error``. The model's constraint traits (min/max, length, pattern,
@@ -46,7 +46,13 @@ from harness import rules as _rules
 from harness.cassette import read_entries
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.models import SUPPORTED_PROTOCOLS, operation_model, require_supported, service_model
+from harness.models import (
+    CHECKED_PROTOCOLS,
+    SUPPORTED_PROTOCOLS,
+    operation_model,
+    require_checkable,
+    service_model,
+)
 from harness.protocols import protocol_of
 from harness.schemastore import SchemaSource, schema_source
 from harness.wire import ErrorInfo, WireError, decode_error, decode_response
@@ -727,11 +733,8 @@ def _unjudgeable(exchange: Exchange) -> str | None:
     except HarnessUsageError:
         return f"botocore {_botocore()} has no operation {exchange.label}"
     protocol = protocol_of(model)
-    if protocol not in SUPPORTED_PROTOCOLS:
-        return (
-            f"the {protocol} protocol has no JSON wire form for schema checks yet (checked: "
-            f"{', '.join(SUPPORTED_PROTOCOLS)})"
-        )
+    if protocol not in CHECKED_PROTOCOLS:
+        return f"the {protocol} protocol has no schemas (checked: {', '.join(CHECKED_PROTOCOLS)})"
     return None
 
 
@@ -886,6 +889,23 @@ def _event_value(shape: Any, message: Any) -> dict[str, Any]:
     return {k: _without_nulls(v, False) for k, v in value.items() if v is not None}
 
 
+def _parsed_event(service: str, stream: Any, message: Any, event_type: str) -> dict[str, Any]:
+    """One event of an XML or CBOR stream, as botocore's event parser reads it (parsed form)."""
+    from botocore.parsers import create_parser
+
+    from harness.protocols import to_data
+
+    parser = create_parser(protocol_of(service_model(service))).EVENT_STREAM_PARSER_CLS()
+    headers = {h.name: h.value for h in message.headers}
+    try:
+        parsed = parser.parse(
+            {"headers": headers, "body": message.payload, "status_code": 200}, stream
+        )
+    except Exception as exc:  # botocore's parsers raise many types on bytes they cannot read
+        raise ValueError(str(exc)) from None
+    return dict(to_data(parsed.get(event_type) or {}))
+
+
 def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -> list[Violation]:
     """The non-stream members once, then each event of the stream against its schema."""
     from harness import eventstream
@@ -920,7 +940,11 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
         if kind != "event" or event_type not in shape.members:
             continue  # exceptions and errors in a stream are the client's to raise
         try:
-            event = _event_value(shape.members[event_type], message)
+            event = (
+                _parsed_event(service, shape, message, event_type)
+                if protocol_of(service_model(service)) not in SUPPORTED_PROTOCOLS
+                else _event_value(shape.members[event_type], message)
+            )
         except ValueError as exc:
             found.append(
                 _violation(
@@ -967,7 +991,7 @@ def check_request(
     ``HarnessUsageError`` for an unsupported service or operation, or a schema directory
     that does not exist or holds no schemas.
     """
-    require_supported(service)
+    require_checkable(service)
     operation_model(service, operation)
     # Not sent anywhere: the placeholder HTTP parts are never read by schema or request rules.
     exchange = Exchange(
@@ -1115,7 +1139,7 @@ def check_cassette(
 ) -> CassetteReport:
     """Check every interaction of a cassette file (and its NextToken chains).
 
-    Interactions that are not AWS calls, or whose protocol has no JSON wire form yet, are
+    Interactions that are not AWS calls, or whose operation botocore does not know, are
     listed in ``skipped``. A file that is not a readable cassette raises
     ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
     """

@@ -21,7 +21,8 @@ class HarnessUsageError(HarnessError, ValueError):
 
 
 class UnsupportedProtocolError(HarnessUsageError):
-    """The service speaks a protocol we do not support yet (only json and rest-json are)."""
+    """The service speaks a protocol a feature does not support (strategies and synthetic
+    traffic need json or rest-json; schemas and checks know every protocol botocore speaks)."""
 
 
 class HarnessAssertionError(HarnessError, AssertionError):

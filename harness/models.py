@@ -28,8 +28,12 @@ SEED_OPERATIONS: dict[str, tuple[str, ...]] = {
     "internetmonitor": ("GetInternetEvent",),
 }
 
-#: Protocols whose wire format the harness understands.
+#: Protocols with a JSON wire form: strategies, pagination fuzzing and the synthetic backend.
 SUPPORTED_PROTOCOLS = ("json", "rest-json")
+
+#: Protocols whose traffic has schemas and contract checks: every protocol botocore speaks.
+#: The json ones are checked in wire form; the others (XML, CBOR) as botocore parses them.
+CHECKED_PROTOCOLS = ("json", "rest-json", "rest-xml", "query", "ec2", "smithy-rpc-v2-cbor")
 
 
 def botocore_version() -> str:
@@ -70,18 +74,33 @@ def protocol(service: str) -> str:
 
 
 def require_supported(service: str) -> ServiceModel:
-    """Return the model of ``service``, or raise if its protocol is not supported yet."""
+    """Return the model of ``service``, or raise if its protocol has no JSON wire form."""
     model = service_model(service)
     if protocol_of(model) not in SUPPORTED_PROTOCOLS:
         raise UnsupportedProtocolError(
-            f"Service {service!r} speaks the {protocol_of(model)!r} protocol, which "
-            "botocore-harness's schemas and contract checks do not support yet (supported: "
-            f"{', '.join(SUPPORTED_PROTOCOLS)}). Record and replay work for every protocol; "
-            "for checks pick a json or rest-json service, or open an issue for this protocol."
+            f"Service {service!r} speaks the {protocol_of(model)!r} protocol: "
+            "botocore-harness's strategies, paginator fuzzing and synthetic traffic need a "
+            f"JSON wire form (supported: {', '.join(SUPPORTED_PROTOCOLS)}). Record, replay, "
+            "schemas and contract checks work for every protocol; open an issue if you need "
+            "this one."
         )
     return model
 
 
+def require_checkable(service: str) -> ServiceModel:
+    """Return the model of ``service``, or raise if no schema can describe its traffic."""
+    model = service_model(service)
+    if protocol_of(model) not in CHECKED_PROTOCOLS:
+        raise UnsupportedProtocolError(
+            f"Service {service!r} speaks the {protocol_of(model)!r} protocol, which "
+            "botocore-harness's schemas and contract checks do not know (known: "
+            f"{', '.join(CHECKED_PROTOCOLS)}). Record and replay still work; upgrade "
+            "botocore-harness or open an issue naming the service."
+        )
+    return model
+
+
+@functools.lru_cache(maxsize=1)
 def supported_services() -> tuple[str, ...]:
     """Every installed service whose protocol the harness supports."""
     return tuple(

@@ -1220,14 +1220,19 @@ def _error_modeled(ctx: RuleContext) -> Iterator[Violation]:
     assert ctx.error is not None
     code = ctx.error.code
     ex = ctx.exchange
-    if code in modeled_errors(ex.service, ex.operation) or code in AWS_COMMON_ERRORS:
+    modeled = modeled_errors(ex.service, ex.operation)
+    if code in modeled or code in AWS_COMMON_ERRORS:
         return
+    if not modeled:
+        return  # the model lists no error for it (every EC2 operation): it makes no claim
+    if code == str(ctx.error.status) and not ex.response.body.strip():
+        return  # a body-less error (S3 answers HEAD so): botocore reads its status as code
     # An operation with a documented rate limit may be throttled although the model lists no
     # throttling error (ListInsightsData: "a throttling error occurs").
     documented_throttling = (THROTTLING_ERROR.get(ex.service), COMMON_THROTTLING_ERROR)
     if (ex.service, ex.operation) in RATE_LIMITS and code in documented_throttling:
         return
-    names = sorted({s.name for s in modeled_errors(ex.service, ex.operation).values()})
+    names = sorted({s.name for s in modeled.values()})
     yield ctx.fail(
         "/response",
         code,

@@ -557,6 +557,9 @@ class _Generator:
 
     def __init__(self, service_model: Any) -> None:
         self.protocol = str(protocol_of(service_model))
+        # XML and CBOR protocols are described in parsed form (see harness.wire): member
+        # names as keys, ISO 8601 timestamps, wherever the member travels
+        self.parsed = self.protocol not in models.SUPPORTED_PROTOCOLS
         self.defs: dict[str, JSON] = {}
 
     # Named aggregates go to $defs so recursive shapes terminate.
@@ -601,7 +604,12 @@ class _Generator:
         required: list[str] = []
         for name, member in shape.members.items():
             location = member.serialization.get("location") if located else None
-            if location:
+            if self.parsed:
+                key = name
+                schema = self._parsed_member(
+                    member, top and name == shape.serialization.get("payload")
+                )
+            elif location:
                 key = name
                 schema = self.located(member, location)
             elif name == payload:
@@ -622,6 +630,13 @@ class _Generator:
             out["minProperties"] = 1
             out["maxProperties"] = 1
         return out
+
+    def _parsed_member(self, member: Any, is_payload: bool) -> JSON:
+        if is_payload and member.type_name == "blob":
+            return {"x-aws-payload": True}  # opaque bytes (an S3 object): nothing to check
+        if member.serialization.get("jsonvalue") and member.serialization.get("location"):
+            return {}  # botocore reads a JSON value from a header as any JSON
+        return self.body(member)
 
     def located(self, member: Any, location: str) -> JSON:
         """A member bound to the URI, query string, a header or the status code."""
@@ -695,6 +710,8 @@ class _Generator:
         if kind == "boolean":
             return {"type": "boolean"}
         if kind == "timestamp":
+            if self.parsed:
+                return _timestamp("iso8601")  # a parsed timestamp, whatever its wire format
             fmt = (
                 shape.serialization.get("timestampFormat") or ts_default or _BODY_TIMESTAMP_DEFAULT
             )
@@ -705,11 +722,22 @@ class _Generator:
                 out["minLength"] = _base64_length(shape.metadata["min"])
             if "max" in shape.metadata:
                 out["maxLength"] = _base64_length(shape.metadata["max"])
+            if self.parsed:
+                # parsed form writes a blob over protocols.INLINE_BYTES_LIMIT as its digest
+                return {"anyOf": [out, _BLOB_DIGEST]}
             return out
         if kind in ("structure", "list", "map"):
             # An aggregate in a scalar position only happens inside located members.
             return self.body(shape)
         return {}  # a type botocore does not know: no claim about it
+
+
+_BLOB_DIGEST: JSON = {
+    "type": "object",
+    "properties": {"$sha256": {"type": "string"}, "$size": {"type": "integer"}},
+    "required": ["$sha256", "$size"],
+    "additionalProperties": False,
+}
 
 
 def _timestamp(fmt: str) -> JSON:
@@ -738,6 +766,8 @@ def _metadata(service: str | Any, direction: str, **extra: Any) -> JSON:
         "direction": direction,
         "botocoreVersion": models.botocore_version(),
     }
+    if protocol_of(model) not in models.SUPPORTED_PROTOCOLS:
+        meta["form"] = "parsed"  # how botocore parses the traffic, not the bytes on the wire
     if protocol_of(model) == "json":
         meta["jsonVersion"] = model.metadata.get("jsonVersion", "1.0")
         meta["targetPrefix"] = model.metadata.get("targetPrefix")
@@ -818,7 +848,7 @@ def operation_schemas(service: str, operation: str) -> tuple[JSON, JSON]:
     Raises ``UnsupportedProtocolError`` for services that are not json/rest-json and
     ``HarnessUsageError`` (with a close match) for unknown names.
     """
-    models.require_supported(service)
+    models.require_checkable(service)
     models.operation_model(service, operation)
     pair = tuple(
         overlays.apply(
@@ -835,7 +865,7 @@ def error_schema(service: str, error_name: str) -> JSON:
     Besides the modeled members it allows ``__type`` (json protocols name the error in
     the body) and ``message``/``Message`` (services send them even when unmodeled).
     """
-    model = models.require_supported(service)
+    model = models.require_checkable(service)
     names = sorted(s.name for s in model.error_shapes)
     if error_name not in names:
         raise HarnessUsageError(
@@ -875,7 +905,7 @@ def _expand_targets(targets: list[str] | None) -> dict[str, list[str]]:
     chosen: dict[str, list[str]] = {}
     for target in targets:
         service, operation = models.parse_target(target)
-        models.require_supported(service)
+        models.require_checkable(service)
         ops = chosen.setdefault(service, [])
         names = [operation] if operation else list(models.service_model(service).operation_names)
         ops.extend(name for name in names if name not in ops)

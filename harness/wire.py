@@ -11,12 +11,18 @@ key on the wire; members bound to the URI, query string, headers or status code 
 member name and converted from text to their JSON type (an integer query parameter becomes an
 integer). Timestamps and blobs stay in their wire encoding (epoch number, ISO 8601 string,
 base64 text), because checking that encoding is part of the contract.
+
+The other protocols (rest-xml, query, ec2, CBOR) have no JSON wire form: their *parsed form*
+is what botocore's own parser reads (member names, ISO 8601 timestamps, base64 blobs), as
+JSON data (``protocols.to_data``). Their schemas describe that form, so a wrong type, a new
+enum value or a missing member is caught; an unknown member is not (the parsers drop it).
 """
 
 from __future__ import annotations
 
 import base64
 import calendar
+import contextlib
 import datetime as dt
 import email.utils
 import functools
@@ -34,7 +40,7 @@ from harness.models import SEED_OPERATIONS, operation_model, require_supported, 
 from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, Shape, StructureShape
+    from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 JSON_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
 _NON_BODY_LOCATIONS = ("uri", "querystring", "header", "headers", "statusCode")
@@ -294,6 +300,8 @@ def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, 
     if shape is None:
         return {}
     protocol = protocol_of(op.service_model)
+    if protocol not in JSON_CONTENT_TYPES:
+        return _parsed_by_botocore(op, response)
     if protocol == "json":
         return _json_object(response.body, f"the body of a {service}:{operation} response")
     wire: dict[str, Any] = {}
@@ -315,6 +323,41 @@ def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, 
     return wire
 
 
+def _botocore_parse(model: ServiceModel, response: HttpResponse, shape: Any) -> dict[str, Any]:
+    from harness import protocols
+
+    try:
+        return protocols.parse_response(protocol_of(model), response, shape)
+    except Exception as exc:  # botocore's parsers raise many types on bytes they cannot read
+        raise WireError(
+            f"Cannot read a {model.service_name} response the way botocore does: {exc}"
+        ) from None
+
+
+def _parsed_by_botocore(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """A response of a protocol with no JSON wire form, in parsed form (module docstring).
+
+    A blob payload (an S3 object, say) is opaque bytes the contract has nothing to say about:
+    it is left out rather than copied into the checked document; an event stream is
+    checked event by event (``harness.contract``), not here.
+    """
+    from harness import protocols
+
+    shape = op.output_shape
+    if shape is None or (
+        not response.body.strip() and protocol_of(op.service_model) in ("query", "ec2")
+    ):
+        return {}  # nothing to read: the query parsers refuse an empty document
+    parsed = _botocore_parse(op.service_model, response, shape)
+    parsed.pop("ResponseMetadata", None)
+    for name, member in shape.members.items():
+        if member.serialization.get("eventstream") or (
+            name == shape.serialization.get("payload") and member.type_name == "blob"
+        ):
+            parsed.pop(name, None)  # checked event by event, or opaque bytes
+    return dict(protocols.to_data(parsed))
+
+
 @dataclass(frozen=True)
 class ErrorInfo:
     """An error response as a client reads it: code, message, and the body in wire form."""
@@ -329,7 +372,12 @@ def decode_error(service: str, response: HttpResponse) -> ErrorInfo:
     """Read an error response the way botocore does (``x-amzn-ErrorType`` first for rest-json).
 
     The code loses any ``ns#`` prefix and ``:http://...`` suffix, as every AWS SDK strips them.
+    XML and CBOR errors are read by botocore's parser; their body is the modeled error's
+    members in parsed form.
     """
+    model = service_model(service)
+    if protocol_of(model) not in JSON_CONTENT_TYPES:
+        return _error_by_botocore(model, response)
     body: dict[str, Any]
     try:
         loaded = json.loads(response.body or b"{}")
@@ -344,6 +392,25 @@ def decode_error(service: str, response: HttpResponse) -> ErrorInfo:
     code = str(code).split(":", 1)[0].rsplit("#", 1)[-1]
     message = body.get("message", body.get("Message", ""))
     return ErrorInfo(code, str(message), response.status, body)
+
+
+def _error_by_botocore(model: Any, response: HttpResponse) -> ErrorInfo:
+    from harness import protocols
+
+    try:
+        parsed = _botocore_parse(model, response, None)
+    except WireError:
+        parsed = {}
+    error = parsed.get("Error") or {}
+    code = str(error.get("Code") or response.status).split(":", 1)[0].rsplit("#", 1)[-1]
+    body: dict[str, Any] = {}
+    shape = model.shape_for_error_code(code)
+    if shape is not None:
+        # botocore's second pass (endpoint._add_modeled_error_fields): the modeled members
+        with contextlib.suppress(WireError):
+            body = dict(protocols.to_data(_botocore_parse(model, response, shape)))
+        body.pop("ResponseMetadata", None)
+    return ErrorInfo(code, str(error.get("Message") or ""), response.status, body)
 
 
 def is_error(response: HttpResponse) -> bool:

@@ -56,24 +56,29 @@ class Case:
     def request(self) -> HttpRequest:
         """An input case's serialized request, as botocore sends it."""
         serialized = self.case["serialized"]
-        body = serialized.get("body") or ""
         host = serialized.get("host") or "example.com"
         return HttpRequest(
             serialized.get("method", "POST"),
             f"https://{host}{serialized.get('uri', '/')}",
             dict(serialized.get("headers") or {}),
-            body.encode("utf-8") if isinstance(body, str) else bytes(body),
+            self._body(serialized.get("body")),
         )
 
     def response(self) -> HttpResponse:
         """An output case's HTTP response, as the service sends it."""
         given = self.case["response"]
-        body = given.get("body") or ""
         return HttpResponse(
             int(given.get("status_code", 200)),
             dict(given.get("headers") or {}),
-            body.encode("utf-8") if isinstance(body, str) else bytes(body),
+            self._body(given.get("body")),
         )
+
+    def _body(self, body: str | None) -> bytes:
+        if not body:
+            return b""
+        if self.protocol == "smithy-rpc-v2-cbor":
+            return base64.b64decode(body)  # the CBOR suites carry binary bodies as base64
+        return body.encode("utf-8")
 
     def botocore_skips(self, direction: str) -> bool:
         """True when botocore's own ignore list skips this case (or its whole suite)."""

@@ -16,7 +16,7 @@ from make_bundled_cassettes import record
 
 from harness.cassette import write_cassette
 from harness.cli import run
-from harness.exchange import Exchange
+from harness.exchange import Exchange, HttpResponse
 from harness.schemastore import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -323,21 +323,27 @@ def test_non_aws_interactions_are_counted_not_failed(tmp_path: Path) -> None:
     assert len(ET.fromstring(out).findall(".//skipped")) == 1
 
 
-def test_a_protocol_without_json_wire_form_is_counted_not_failed(tmp_path: Path) -> None:
+def test_an_xml_protocol_is_checked_as_botocore_parses_it(tmp_path: Path) -> None:
     from harness import protocols
     from harness.models import operation_model
 
     op = operation_model("s3", "ListBuckets")
     request = protocols.encode_request(op, {})
-    result = {"Buckets": [{"Name": "b"}]}
-    response = protocols.encode_response(op, result)
-    exchange = Exchange(
-        "s3", "ListBuckets", request, response, "recorded", params={}, cassette="x", index=0
-    )
-    path = write_cassette(tmp_path / "s3.yaml", [exchange])
-    code, out, err = check(str(path))
+    body = protocols.encode_response(op, {"Buckets": [{"Name": "b"}]}).body
+
+    def cassette(name: str, body: bytes) -> str:
+        response = HttpResponse(200, {"Content-Type": "application/xml"}, body)
+        exchange = Exchange(
+            "s3", "ListBuckets", request, response, "recorded", params={}, cassette="x", index=0
+        )
+        return str(write_cassette(tmp_path / name, [exchange]))
+
+    code, out, err = check(cassette("ok.yaml", body))
     assert (code, err) == (0, ""), out
-    assert "rest-xml protocol has no JSON wire form" in out
+    assert "s3:ListBuckets  200     ok" in out
+    late = body.replace(b"</Name>", b"</Name><CreationDate>soon</CreationDate>")
+    code, out, _ = check(cassette("broken.yaml", late))
+    assert code == 1 and "schema.response [error]" in out, out
 
 
 # --------------------------------------------------------------------------- rule settings

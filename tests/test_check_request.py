@@ -97,8 +97,9 @@ def test_the_params_are_not_modified() -> None:
 
 
 def test_unknown_service_or_operation_is_a_usage_error() -> None:
-    with pytest.raises(HarnessUsageError, match="s3"):
-        check_request("s3", "ListBuckets", {})
+    with pytest.raises(HarnessUsageError, match="s4"):
+        check_request("s4", "ListBuckets", {})
+    assert check_request("s3", "ListBuckets", {}) == []  # XML services are checked too
     with pytest.raises(HarnessUsageError):
         check_request("xray", "GetInsightt", {"InsightId": INSIGHT})
 

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from harness import eventstream
 from harness.cassette import read_cassette, write_cassette
 from harness.contract import check_cassette, check_exchanges, is_failure
 from harness.exchange import Exchange, HttpResponse
@@ -73,6 +74,10 @@ CALLS: list[Call] = [
     ("s3", "create_bucket", {"Bucket": "reports"}),
     ("s3", "put_object", {"Bucket": "reports", "Key": "a.txt", "Body": b"hello"}),
     ("s3", "list_buckets", {}),
+    ("s3", "put_object", {"Bucket": "reports", "Key": "n.csv", "Body": b"a,b\n1,2\n"}),
+    ("s3", "select_object_content", {"Bucket": "reports", "Key": "n.csv",  # an event stream
+     "Expression": "SELECT * FROM S3Object", "ExpressionType": "SQL",
+     "InputSerialization": {"CSV": {}}, "OutputSerialization": {"JSON": {}}}),
     ("route53", "list_hosted_zones", {}),
     ("cloudfront", "list_distributions", {}),
     # query
@@ -87,6 +92,10 @@ CALLS: list[Call] = [
     # ec2
     ("ec2", "describe_vpcs", {}),
     ("ec2", "describe_instances", {}),
+    # errors: a body-less 404 (S3 answers HEAD so), an EC2 error (EC2's model lists none)
+    ("s3", "head_object", {"Bucket": "reports", "Key": "missing"}),
+    ("ec2", "describe_instances", {"InstanceIds": ["i-0123456789abcdef0"]}),
+    ("sqs", "get_queue_url", {"QueueName": "missing"}),
 ]  # fmt: skip
 
 
@@ -129,6 +138,8 @@ def test_the_corpus_spans_30_services_and_every_protocol(corpus: Path) -> None:
 
 def test_the_recorded_corpus_checks_clean(corpus: Path) -> None:
     report = check_cassette(corpus)
+    errors = {e.label for e in read_cassette(corpus).exchanges if e.response.status >= 400}
+    assert {"s3:HeadObject", "ec2:DescribeInstances", "sqs:GetQueueUrl"} <= errors
     failures = [v for v in report.violations if is_failure(v)]
     assert failures == [], "\n".join(map(str, failures))
     judged = {e.label for e in read_cassette(corpus).exchanges} - {
@@ -137,7 +148,7 @@ def test_the_recorded_corpus_checks_clean(corpus: Path) -> None:
     assert len(judged) >= 25, sorted(judged)
 
 
-def _json_exchange(corpus: Path, label: str) -> Exchange:
+def _exchange(corpus: Path, label: str) -> Exchange:
     return next(e for e in read_cassette(corpus).exchanges if e.label == label)
 
 
@@ -181,7 +192,7 @@ def test_a_mutated_copy_is_caught_with_the_right_rule(
     severity: str,
     pointer: str,
 ) -> None:
-    exchange = _mutated(_json_exchange(corpus, "dynamodb:DescribeTable"), change)
+    exchange = _mutated(_exchange(corpus, "dynamodb:DescribeTable"), change)
     found = [(v.rule, v.severity, v.pointer) for v in check_exchanges([exchange])]
     assert (rule, severity, pointer) in found, found
     # and through harness check on a cassette holding it among the clean ones
@@ -192,6 +203,61 @@ def test_a_mutated_copy_is_caught_with_the_right_rule(
     path = write_cassette(tmp_path / "mutated.yaml", changed, cassette.metadata, cassette.tags)
     report = check_cassette(path)
     assert [(v.rule, v.index) for v in report.violations if v.pointer == pointer] == [(rule, index)]
+
+
+XML_MUTATIONS = [
+    ("ec2: an enum value the model does not know", "ec2:DescribeVpcs",
+     b"<state>available</state>", b"<state>melting</state>",
+     "schema.response.unknown-enum", "drift", "/response/Vpcs/0/State"),
+    ("rest-xml: a timestamp no date can be", "s3:ListBuckets",
+     b"<CreationDate>", b"<CreationDate>yesterday",
+     "schema.response", "error", "/response"),
+    ("query: an element the model does not know", "sts:GetCallerIdentity",
+     b"<GetCallerIdentityResult>", b"<GetCallerIdentityResult><Bogus>1</Bogus>",
+     None, None, None),  # botocore drops it, so the parsed form has nothing to report
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("what", "label", "old", "new", "rule", "severity", "pointer"),
+    XML_MUTATIONS,
+    ids=[m[0] for m in XML_MUTATIONS],
+)
+def test_xml_protocols_are_checked_as_botocore_parses_them(
+    corpus: Path,
+    what: str,
+    label: str,
+    old: bytes,
+    new: bytes,
+    rule: str | None,
+    severity: str | None,
+    pointer: str | None,
+) -> None:
+    exchange = _exchange(corpus, label)
+    assert old in exchange.response.body
+    body = exchange.response.body.replace(old, new, 1)
+    changed = dataclasses.replace(
+        exchange, response=dataclasses.replace(exchange.response, body=body)
+    )
+    found = [(v.rule, v.severity, v.pointer) for v in check_exchanges([changed])]
+    assert found == ([(rule, severity, pointer)] if rule else []), found
+
+
+def test_an_xml_event_stream_is_checked_event_by_event(corpus: Path) -> None:
+    exchange = _exchange(corpus, "s3:SelectObjectContent")
+    assert check_exchanges([exchange]) == []
+    messages = eventstream.decode_stream(exchange.response.body)
+    broken = [
+        dataclasses.replace(m, payload=m.payload.replace(b"<BytesScanned>", b"<BytesScanned>x"))
+        for m in messages
+    ]
+    assert broken != messages
+    body = eventstream.encode_stream(broken)
+    changed = dataclasses.replace(
+        exchange, response=dataclasses.replace(exchange.response, body=body)
+    )
+    found = [(v.rule, v.severity, v.pointer) for v in check_exchanges([changed])]
+    assert found == [("schema.response", "error", "/response/Payload/Stats")], found
 
 
 def test_a_broken_documented_rule_in_bundled_traffic_is_caught(tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
-"""The contract checker on botocore's protocol suites (json 1.0/1.1 and rest-json).
+"""The contract checker on botocore's protocol suites, for every protocol.
 
-Every output case's response, read into wire form (``wire.decode_response_of``), passes the
-schema generated from its model (``schemagen.direction_schema``) with no error-severity
-violation; every input case's request does the same against its input schema. These are the
-protocols the checker judges (``models.SUPPORTED_PROTOCOLS``); the others are counted as
-not checked, never failed.
+Every output case's response, read into wire form (json, rest-json) or parsed form (XML,
+CBOR; see ``harness.wire``) by ``wire.decode_response_of``, passes the schema generated from
+its model (``schemagen.direction_schema``) with no error-severity violation; every input
+case's request does the same against its input schema.
 """
 
 from __future__ import annotations
@@ -13,11 +12,22 @@ import pytest
 from protocol_suite import Case, case_id, cases, skip_unless_run
 
 from harness.contract import validate_wire
-from harness.models import SUPPORTED_PROTOCOLS
+from harness.models import CHECKED_PROTOCOLS
 from harness.schemagen import direction_schema
 from harness.wire import WireError, decode_request_of, decode_response_of
 
-SUITES = ("json", "json_1_0", "rest-json")
+SUITES = (
+    "json",
+    "json_1_0",
+    "json_1_0-query-compatible",
+    "rest-json",
+    "rest-xml",
+    "query",
+    "ec2",
+    "smithy-rpc-v2-cbor",
+    "smithy-rpc-v2-cbor-query-compatible",
+    "smithy-rpc-v2-cbor-non-query-compatible",
+)
 
 #: Cases (by ``case_id``) the checker does not pass, with why. Keep this short.
 SKIPS: dict[str, str] = {
@@ -35,8 +45,7 @@ def errors(found: list) -> list[str]:
 
 
 def test_the_suites_cover_every_protocol_the_checker_judges() -> None:
-    assert set(SUPPORTED_PROTOCOLS) <= {"json", "rest-json"}
-    assert {c.protocol for c in cases("output", *SUITES)} == {"json", "rest-json"}
+    assert {c.protocol for c in cases("output", *SUITES)} == set(CHECKED_PROTOCOLS)
 
 
 @pytest.mark.parametrize(

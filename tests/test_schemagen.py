@@ -368,11 +368,20 @@ def test_error_schema(fake_service: Any) -> None:
 # -- real models ---------------------------------------------------------------------------
 
 
-def test_unsupported_protocol_is_named() -> None:
+def test_xml_protocols_get_schemas_of_their_parsed_form() -> None:
+    inp, out = schemagen.operation_schemas("s3", "GetObject")
+    assert out["x-botocore"]["form"] == "parsed"
+    assert out["properties"]["Body"] == {"x-aws-payload": True}  # opaque bytes
+    assert out["properties"]["LastModified"]["format"] == "date-time"  # a header, parsed
+    assert "Bucket" in inp["required"]  # member names, wherever the member travels
+    schemas = schemagen.generate(["ec2:DescribeVpcs"])
+    assert "ec2/DescribeVpcs.output.json" in schemas
+
+
+def test_a_protocol_without_schemas_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(models, "CHECKED_PROTOCOLS", ("json", "rest-json"))
     with pytest.raises(UnsupportedProtocolError, match="rest-xml"):
         schemagen.operation_schemas("s3", "GetObject")
-    with pytest.raises(UnsupportedProtocolError, match="'ec2'"):
-        schemagen.generate(["ec2"])
 
 
 def test_unknown_names_suggest_close_matches() -> None:

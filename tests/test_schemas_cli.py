@@ -144,7 +144,6 @@ def test_check_defaults_to_schemas_in_cwd(
     [
         ("xrya", "Did you mean 'xray'?"),
         ("xray:GetInsigt", "Did you mean 'GetInsight'?"),
-        ("s3", "'rest-xml' protocol"),
         ("xray:", "write 'service' or 'service:Operation'"),
     ],
 )

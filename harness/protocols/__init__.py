@@ -104,16 +104,23 @@ def encode_request(
 
 def decode_response(operation_model: OperationModel, response: HttpResponse) -> dict[str, Any]:
     """Parse a response with botocore's own parser: what a client would get."""
+    protocol = protocol_of(operation_model.service_model)
+    return parse_response(protocol, response, operation_model.output_shape)
+
+
+def parse_response(protocol: str, response: HttpResponse, shape: Any) -> dict[str, Any]:
+    """botocore's parser for ``protocol`` on ``response``, read through ``shape`` (an output
+    or error shape; None reads an error's code and message only)."""
     from botocore.parsers import create_parser
 
-    protocol = protocol_of(operation_model.service_model)
     parsed = create_parser(protocol).parse(
         {
             "status_code": response.status,
             "headers": _CaseInsensitive(response.headers),
             "body": response.body,
+            "context": {},  # what botocore's endpoint passes; some parsers read it
         },
-        operation_model.output_shape,
+        shape,
     )
     return dict(parsed)
 
