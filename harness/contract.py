@@ -55,6 +55,7 @@ from harness.models import (
 )
 from harness.protocols import protocol_of
 from harness.schemastore import SchemaSource, schema_source
+from harness.verdicts import VerdictCache
 from harness.wire import ErrorInfo, WireError, decode_error, decode_response
 
 __all__ = [
@@ -860,6 +861,26 @@ def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
 
 _BODY_NOT_HELD = "response.body-not-recorded"
 
+#: Verdicts of the exchanges this process has judged (see harness.verdicts).
+VERDICTS: VerdictCache[_Checked] = VerdictCache()
+
+
+def _check_remembered(exchange: Exchange, source: SchemaSource) -> _Checked:
+    """``_check_one``, reusing the verdict of an exchange with the same bytes (a replay)."""
+    checked, remembered = VERDICTS.get_or_compute(
+        source.key, exchange, lambda: _check_one(exchange, source)
+    )
+    if not remembered:
+        return checked
+    # the same bytes at another place: the verdict names this exchange and its location
+    at, index = exchange.cassette, exchange.index
+    return _Checked(
+        replace(checked.page, exchange=exchange) if checked.page is not None else None,
+        [replace(v, cassette=at, index=index) for v in checked.violations],
+        [replace(v, cassette=at, index=index) for v in checked.request_problems],
+        tuple(replace(s, cassette=at, index=index) for s in checked.skipped),
+    )
+
 
 def _event_value(shape: Any, message: Any) -> dict[str, Any]:
     """One event message in wire form: header members, then the payload member or body."""
@@ -1069,7 +1090,7 @@ def check_all(
     if rules:
         validate_rule_settings(rules, where="rules=")
     source = _source(schema_dir)
-    checked = [_check_one(e, source) for e in exchanges]
+    checked = [_check_remembered(e, source) for e in exchanges]
     violations = [v for c in checked for v in c.violations]
     if chains:
         violations.extend(_chain_violations([c.page for c in checked if c.page is not None]))
