@@ -23,6 +23,7 @@ import os
 import threading
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
 # that re-recording the same traffic gives the same file.
+#: Live requests whose match parameters a recorder keeps (least recently used out).
+_MATCH_FORMS_KEPT = 256
+
 _VOLATILE_REQUEST_HEADERS = frozenset(
     {
         "x-amz-date",
@@ -158,6 +162,7 @@ class CassetteRecorder:
         self._tags: list[dict[str, Any]] = []
         self._recorded = 0
         self._lock = threading.Lock()
+        self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._label = str(self.path)
         self._recorded_key_id: str | None = None
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
@@ -275,8 +280,7 @@ class CassetteRecorder:
         # The live request goes through the same redaction as the recorded one did, so both
         # sides of the match hold the same pseudonyms and placeholders.
         live = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
-        redacted = self.redactor.request(live, call.operation_model)
-        params = request_params(call.service, call.operation, redacted)
+        params = self._match_params(call, live)
         if self.record_mode != "all":
             with self._lock:
                 found = self.index.take(
@@ -314,6 +318,27 @@ class CassetteRecorder:
             self._recorded += 1
         self._emit(exchange)
         return response
+
+    def _match_params(self, call: Call, live: HttpRequest) -> dict[str, Any]:
+        """The parameters of the live request once redacted: what the index matches on.
+
+        Tests replay the same request again and again; its redaction and decoding are pure
+        functions of its bytes (the volatile headers are gone), so they are kept per content.
+        """
+        key = (call.service, call.operation, live.method, live.url, live.body,
+               tuple(sorted(live.headers.items())))  # fmt: skip
+        with self._lock:
+            found = self._match_forms.get(key)
+            if found is not None:
+                self._match_forms.move_to_end(key)
+                return dict(found)
+        redacted = self.redactor.request(live, call.operation_model)
+        found = request_params(call.service, call.operation, redacted)
+        with self._lock:
+            self._match_forms[key] = found
+            if len(self._match_forms) > _MATCH_FORMS_KEPT:
+                self._match_forms.popitem(last=False)
+        return dict(found)
 
     def _pass_through(self, call: Call, send: Send, why: str) -> HttpResponse:
         if self.replay_only:
