@@ -8,8 +8,10 @@ resources, paginators, waiters), including clients created before the test start
 botocore sends every request through ``Endpoint._send`` inside its retry loop, after
 serializing and signing it. Wrapping that one method (and ``_do_get_response``, to learn which
 operation the request belongs to) means retries, error parsing, paginators and waiters behave
-exactly as against a real service. The wrap is installed only while an ``intercept()`` context
-is active and is removed when the last one exits.
+exactly as against a real service. The wrap is installed when the first ``intercept()``
+context opens and stays (it hands every request straight to botocore while no context is
+active): removing it while another thread is inside ``_send`` would pull the original method
+from under that thread.
 
 A handler is a middleware: ``handler(call, send)`` returns the ``HttpResponse`` botocore should
 see. It may answer by itself (replay, synthetic) or call ``send()`` to pass the request on —
@@ -75,19 +77,19 @@ def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
     """
     layer = _Layer(handler, sign)
     with _lock:
-        if not _layers:
-            _install()
+        _install()
         _layers.append(layer)
     try:
         yield
     finally:
         with _lock:
             _layers.remove(layer)
-            if not _layers:
-                _uninstall()
 
 
 def _install() -> None:
+    """Wrap botocore's methods, once per process (callers hold ``_lock``)."""
+    if _originals:
+        return
     _originals["_do_get_response"] = Endpoint._do_get_response
     _originals["_send"] = Endpoint._send
     _originals["sign"] = RequestSigner.sign
@@ -96,13 +98,6 @@ def _install() -> None:
     Endpoint._send = _send
     RequestSigner.sign = _sign
     UserAgentString.to_string = _user_agent
-
-
-def _uninstall() -> None:
-    Endpoint._do_get_response = _originals.pop("_do_get_response")
-    Endpoint._send = _originals.pop("_send")
-    RequestSigner.sign = _originals.pop("sign")
-    UserAgentString.to_string = _originals.pop("to_string")
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:

@@ -72,13 +72,58 @@ def test_retries_run_through_the_handler_and_send_reaches_the_network() -> None:
     assert seen == [429, 200]
 
 
-def test_patch_is_removed_after_the_block() -> None:
-    from botocore.endpoint import Endpoint
+def test_after_the_block_requests_reach_the_network_signed_and_unseen() -> None:
+    seen: list[Call] = []
+    received: list[Any] = []
 
-    original = Endpoint._send
-    with intercept(lambda call, send: send()):
-        assert Endpoint._send is not original
-    assert Endpoint._send is original
+    def server(request: Any) -> HttpResponse:
+        received.append(request)
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+
+    with LoopbackServer(server) as srv:
+        client = _client("xray", endpoint_url=srv.endpoint_url)
+        with intercept(lambda call, send: seen.append(call) or send(), sign=False):
+            client.get_insight(InsightId=INSIGHT_ID)
+        client.get_insight(InsightId=INSIGHT_ID)
+    assert len(seen) == 1 and len(received) == 2
+    assert received[0].header("Authorization") is None  # the offline layer's call
+    assert received[1].header("Authorization", "").startswith("AWS4-HMAC-SHA256")
+
+
+def test_threads_entering_and_leaving_intercept_break_no_call() -> None:
+    """Callers on four threads while two others open and close contexts: nothing fails."""
+    import threading
+
+    def server(request: Any) -> HttpResponse:
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def call_many(client: Any) -> None:
+        try:
+            for _ in range(100):
+                client.get_insight(InsightId=INSIGHT_ID)
+        except BaseException as exc:  # the assertion below reports it
+            errors.append(exc)
+
+    def toggle() -> None:
+        while not stop.is_set():
+            with intercept(lambda call, send: send()):
+                pass
+
+    with LoopbackServer(server) as srv:
+        clients = [_client("xray", endpoint_url=srv.endpoint_url) for _ in range(4)]
+        togglers = [threading.Thread(target=toggle) for _ in range(2)]
+        callers = [threading.Thread(target=call_many, args=(c,)) for c in clients]
+        for thread in [*togglers, *callers]:
+            thread.start()
+        for thread in callers:
+            thread.join(timeout=120)
+        stop.set()
+        for thread in togglers:
+            thread.join(timeout=10)
+    assert errors == []
 
 
 def test_error_answers_raise_client_error() -> None:
