@@ -255,6 +255,12 @@ def _rel(service: str, name: str, kind: str) -> str:
     return f"{service}/{name}.{kind}.json"
 
 
+def _holds_schemas(directory: Path) -> bool:
+    # files named as schemas are (any JSON file would let a mistyped path through)
+    patterns = ("*/*.input.json", "*/*.output.json", "*/errors/*.json")
+    return any(next(directory.glob(p), None) is not None for p in patterns)
+
+
 class SchemaSource:
     """Where schemas come from, in order: user directories, the packaged tree, generation.
 
@@ -282,7 +288,7 @@ class SchemaSource:
                     f"'harness schemas generate --out {directory}', or drop the setting to use "
                     "the packaged and generated schemas."
                 )
-            if not any(directory.glob("*/*.json")) and not any(directory.glob("*/errors/*.json")):
+            if not _holds_schemas(directory):
                 raise HarnessUsageError(
                     f"Schema directory {directory} holds no schema files "
                     "(<service>/<Operation>.output.json ...). Run 'harness schemas generate "

@@ -218,6 +218,11 @@ def test_a_schema_dir_that_does_not_exist_or_is_empty_is_bad_input(
     (tmp_path / "empty").mkdir()
     code, _, err = check("--schemas", str(tmp_path / "empty"), str(clean))
     assert code == 2 and "holds no schema files" in err
+    # JSON files that are not named as schemas (a project's config, /proc/self) are no schemas
+    (tmp_path / "other" / "app").mkdir(parents=True)
+    (tmp_path / "other" / "app" / "settings.json").write_text("{}")
+    code, _, err = check("--schemas", str(tmp_path / "other"), str(clean))
+    assert code == 2 and "holds no schema files" in err
 
 
 def test_the_cwd_schemas_folder_is_not_picked_up(
