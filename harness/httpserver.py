@@ -6,7 +6,9 @@ port by default, and stops cleanly from any thread.
 
 It is meant to sit next to other CI jobs and to be hit by any client, so it is bounded: at
 most ``MAX_CONNECTIONS`` connections are served at once (one more gets a 503 and is
-closed), a connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, bodies over
+closed), a connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, one whose
+request line and headers take longer than ``HEADER_TIMEOUT`` in all (a byte now and then:
+"slowloris") is closed too, bodies over
 ``MAX_BODY`` bytes get a 413, malformed requests a 400, and nothing it meets prints a
 traceback. Content-Length and chunked request bodies are both read.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -28,6 +31,7 @@ Handler = Callable[[HttpRequest], HttpResponse]
 MAX_CONNECTIONS = 256  # threads are cheap while idle; slow clients cannot starve others
 IDLE_TIMEOUT = 15.0  # seconds a connection may stay silent (between or inside requests)
 MAX_BODY = 64 * 1024 * 1024
+HEADER_TIMEOUT = 30.0  # seconds for a request line and its headers, however they trickle in
 
 
 class _BadRequest(Exception):
@@ -47,7 +51,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
     timeout = IDLE_TIMEOUT  # socket timeout: idle keep-alive and slow senders are dropped
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _HeaderDeadline(self.rfile, self.connection)
+        self.rfile = self._reader  # type: ignore[assignment]  # http.server only reads it
+
+    def handle_one_request(self) -> None:
+        self._reader.start()  # the clock runs from the wait for the request line
+        super().handle_one_request()
+
     def _handle(self) -> None:
+        self._reader.stop()  # the headers are in: the body has the per-read timeout only
         try:
             body = self._body()
         except _BadRequest as bad:
@@ -115,6 +129,40 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: tests and `harness serve` print what matters themselves
+
+
+class _HeaderDeadline:
+    """The connection's reader, refusing to wait past a deadline while one is running."""
+
+    def __init__(self, rfile: Any, connection: socket.socket) -> None:
+        self._rfile, self._connection = rfile, connection
+        self._deadline: float | None = None
+
+    def start(self) -> None:
+        self._deadline = time.monotonic() + HEADER_TIMEOUT
+
+    def stop(self) -> None:
+        self._deadline = None
+        self._connection.settimeout(IDLE_TIMEOUT)
+
+    def _wait(self) -> None:
+        if self._deadline is None:
+            return
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request's headers took too long")
+        self._connection.settimeout(min(IDLE_TIMEOUT, left))
+
+    def readline(self, limit: int = -1) -> bytes:
+        self._wait()
+        return bytes(self._rfile.readline(limit))
+
+    def read(self, size: int = -1) -> bytes:
+        self._wait()
+        return bytes(self._rfile.read(size))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rfile, name)
 
 
 _BUSY_TEXT = b"too many connections, retry later\n"

@@ -138,3 +138,33 @@ def test_one_date_header_per_response(served: tuple) -> None:
             reply += chunk
     head = reply.split(b"\r\n\r\n", 1)[0].lower()
     assert head.startswith(b"http/1.1 200") and head.count(b"\r\ndate:") == 1
+
+
+def test_headers_trickling_in_past_the_deadline_close_the_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slowloris: each byte arrives within the idle timeout, the headers never complete."""
+    from harness import httpserver
+    from harness.exchange import HttpResponse
+
+    monkeypatch.setattr(httpserver, "HEADER_TIMEOUT", 0.8)
+    monkeypatch.setattr(httpserver, "IDLE_TIMEOUT", 0.5)
+    with httpserver.LoopbackServer(lambda request: HttpResponse(200, {}, b"ok")) as server:
+        host, port = server.endpoint_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            start = time.monotonic()
+            sent = 0
+            try:
+                for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40:
+                    sock.sendall(bytes([byte]))
+                    sent += 1
+                    time.sleep(0.1)
+                closed = sock.recv(1) == b""
+            except OSError:  # reset: closed too
+                closed = True
+            took = time.monotonic() - start
+        # the server answers a well-behaved client on a new connection meanwhile
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(64).startswith(b"HTTP/1.1 200")
+    assert closed and sent < 40 and took < 5, (closed, sent, took)
