@@ -20,6 +20,7 @@ to the next handler, or to the network — and look at the real answer (recordin
 
 from __future__ import annotations
 
+import copy
 import gzip
 import io
 import threading
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
+from botocore.credentials import Credentials
 from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
 from botocore.useragent import UserAgentString
@@ -70,9 +72,11 @@ def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
     With ``sign=False`` the layer promises its requests never reach AWS (replay, the
-    synthetic backend): while it is active, requests are not signed, so no credentials are
-    needed, and botocore's user-agent string (a third of a replayed call's cost, and ignored
-    by matching) is a constant.
+    synthetic backend): while it is active, a client with no credentials signs with dummy
+    ones (``OFFLINE_CREDENTIALS``) instead of failing, so none are needed; clients that have
+    credentials sign as always (moto's ``mock_aws`` in the same test checks signatures, and
+    presigned URLs stay signed). botocore's user-agent string (a third of a replayed call's
+    cost, and ignored by matching) is a constant meanwhile.
     Contexts nest; the innermost handler sees a request first.
     """
     layer = _Layer(handler, sign)
@@ -113,9 +117,16 @@ def _offline() -> bool:
         return bool(_layers) and not all(layer.sign for layer in _layers)
 
 
+#: What a client without credentials signs with while an offline layer is active.
+OFFLINE_CREDENTIALS = Credentials("AKIAHARNESSOFFLINE00", "harness-offline-not-a-secret")
+
+
 def _sign(self: RequestSigner, *args: Any, **kwargs: Any) -> Any:
-    if _offline():
-        return None
+    if _offline() and getattr(self, "_credentials", None) is None:
+        # a copy, not the client's signer: another thread may sign with it meanwhile
+        signer = copy.copy(self)
+        signer._credentials = OFFLINE_CREDENTIALS
+        return _originals["sign"](signer, *args, **kwargs)
     return _originals["sign"](self, *args, **kwargs)
 
 

@@ -266,7 +266,8 @@ class CassetteRecorder:
     def activate(self) -> Iterator[CassetteRecorder]:
         """Route every botocore client's requests through this cassette while the block runs.
 
-        Replay-only modes skip signing, so no credentials are needed or read.
+        In replay-only modes no credentials are needed: a client without any signs with
+        dummy ones (``harness.intercept``).
         """
         with intercept(self.handler, sign=not self.replay_only):
             yield self

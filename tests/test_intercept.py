@@ -47,7 +47,8 @@ def test_answers_clients_created_before_and_inside_without_network() -> None:
         ("xray", "GetInsight", "us-east-1"),
         ("xray", "GetInsight", "eu-west-1"),
     ]
-    assert all(c.request.header("Authorization") is None for c in calls)
+    # the clients have credentials: they sign as always, offline or not
+    assert all("AKIDEXAMPLE" in (c.request.header("Authorization") or "") for c in calls[:1])
 
 
 def test_retries_run_through_the_handler_and_send_reaches_the_network() -> None:
@@ -86,7 +87,8 @@ def test_after_the_block_requests_reach_the_network_signed_and_unseen() -> None:
             client.get_insight(InsightId=INSIGHT_ID)
         client.get_insight(InsightId=INSIGHT_ID)
     assert len(seen) == 1 and len(received) == 2
-    assert received[0].header("Authorization") is None  # the offline layer's call
+    assert received[0].header("User-Agent") == "botocore-harness/offline"  # offline layer's
+    assert "Botocore/" in (received[1].header("User-Agent") or "")
     assert received[1].header("Authorization", "").startswith("AWS4-HMAC-SHA256")
 
 
@@ -136,8 +138,8 @@ def test_error_answers_raise_client_error() -> None:
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
 
 
-def test_offline_layers_skip_signing_and_user_agent_but_recording_keeps_them() -> None:
-    from harness.intercept import OFFLINE_USER_AGENT
+def test_offline_layers_sign_with_dummy_credentials_only_when_a_client_has_none() -> None:
+    from harness.intercept import OFFLINE_CREDENTIALS, OFFLINE_USER_AGENT
 
     seen: list[Call] = []
 
@@ -145,13 +147,30 @@ def test_offline_layers_skip_signing_and_user_agent_but_recording_keeps_them() -
         seen.append(call)
         return wire.encode_response(call.service, call.operation, {"Insight": {}})
 
+    no_credentials = _client("xray")
+    no_credentials._request_signer._credentials = None  # as on a machine with none at all
     client = _client("xray")
     with intercept(answer, sign=False):
+        no_credentials.get_insight(InsightId=INSIGHT_ID)
         client.get_insight(InsightId=INSIGHT_ID)
+        url = client.generate_presigned_url("get_insight", Params={"InsightId": INSIGHT_ID})
     with intercept(answer, sign=True):
         client.get_insight(InsightId=INSIGHT_ID)
-    offline, online = seen
-    assert offline.request.header("User-Agent") == OFFLINE_USER_AGENT
-    assert offline.request.header("Authorization") is None
+    dummy, own, online = seen
+    assert OFFLINE_CREDENTIALS.access_key in (dummy.request.header("Authorization") or "")
+    assert "AKIDEXAMPLE" in (own.request.header("Authorization") or "")
+    assert "X-Amz-Signature=" in url and "AKIDEXAMPLE" in url  # presigning still signs
+    assert own.request.header("User-Agent") == OFFLINE_USER_AGENT
     assert "Botocore/" in (online.request.header("User-Agent") or "")
     assert (online.request.header("Authorization") or "").startswith("AWS4-HMAC-SHA256")
+
+
+def test_moto_mock_aws_keeps_working_beside_an_offline_layer() -> None:
+    """moto checks S3 signatures: an offline layer must not strip them (it once did: 403)."""
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), intercept(lambda call, send: send(), sign=False):
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="harness-beside-moto")
+        s3.put_object(Bucket="harness-beside-moto", Key="k", Body=b"kept")
+        body = s3.get_object(Bucket="harness-beside-moto", Key="k")["Body"].read()
+    assert body == b"kept"
