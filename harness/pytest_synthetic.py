@@ -21,10 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.exchange import Exchange
-
 if TYPE_CHECKING:
-    from harness.exchange import HttpResponse
+    from harness.exchange import Exchange, HttpResponse
     from harness.intercept import Call, Send
     from harness.synthetic.engine import Faults, SyntheticBackend
 
@@ -62,6 +60,8 @@ class SyntheticAWS:
         return botocore.session.get_session().create_client(service, **kwargs)
 
     def _handle(self, call: Call, send: Send) -> HttpResponse:
+        from harness.exchange import Exchange  # its dataclasses take ms to build: not at import
+
         answer = self.engine.answer(call.request)
         exchange = Exchange(
             service=call.service,

@@ -42,6 +42,17 @@ def test_importing_the_plugin_imports_no_heavy_package() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_the_plugin_imports_only_its_own_light_modules() -> None:
+    """Even harness modules cost: ``harness.exchange`` alone (three dataclasses) takes ms."""
+    code = (
+        f"import json, sys, {', '.join(PARTS)}; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'harness')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    light = ["harness", "harness.errors", "harness.hookspecs", "harness.record_modes"]
+    assert json.loads(done.stdout) == sorted([*PARTS, *light])
+
+
 def _modules(pytester: pytest.Pytester, *args: str) -> set[str]:
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)
