@@ -2,23 +2,27 @@
 
 Each part is its own module so that only it talks to pytest about its concern:
 recording and replay (``pytest_cassette``), contract checks (``pytest_contract``) and the
-synthetic backend (``pytest_synthetic``). pytest imports the modules named in
-``pytest_plugins`` when it registers this one.
+synthetic backend (``pytest_synthetic``).
+
+pytest loads this in every run, most of which use no AWS, so the parts import only pytest
+and the standard library at module level; botocore, jsonschema and YAML load when a test
+uses a fixture or marker that needs them (``tests/test_plugin_startup.py`` holds that).
 """
 
 from __future__ import annotations
 
 import pytest
 
-pytest_plugins = [
-    "harness.pytest_cassette",
-    "harness.pytest_contract",
-    "harness.pytest_synthetic",
-]
+from harness import hookspecs, pytest_cassette, pytest_contract, pytest_synthetic
+
+_PARTS = (pytest_cassette, pytest_contract, pytest_synthetic)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    """Make our hookspecs (``pytest_aws_exchange``) known to pytest."""
-    from harness import hookspecs
-
+    """Make our hookspecs (``pytest_aws_exchange``) known to pytest; register the parts."""
     pluginmanager.add_hookspecs(hookspecs)
+    # Registered here, not named in ``pytest_plugins``: pytest first looks each name given
+    # there up in every installed distribution's entry points, a few ms a name.
+    for part in _PARTS:
+        if not pluginmanager.is_registered(part):
+            pluginmanager.register(part, part.__name__)

@@ -3,6 +3,9 @@
 Use ``@pytest.mark.aws_cassette`` (or the ``aws_cassette`` fixture) and every botocore client
 the test creates — anywhere — records into, or replays from, the test's cassette. The engine
 is ``harness.recorder``; this module only talks to pytest.
+
+pytest imports this module in every run, most of which use no AWS: the engine (botocore,
+YAML) is imported by the fixtures and hooks that need it, never at module level.
 """
 
 from __future__ import annotations
@@ -17,18 +20,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness import match_settings
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.exchange import Exchange
-from harness.matching import MatchPolicy
-from harness.recorder import RECORD_MODES, CassetteMiss, CassetteRecorder, check_record_mode
-from harness.redaction import Redaction
-from harness.usage import CACHE_KEY as USAGE_CACHE_KEY
-from harness.usage import file_digest
+from harness.record_modes import RECORD_MODES, check_record_mode
+
+if TYPE_CHECKING:
+    from harness.exchange import Exchange
+    from harness.matching import MatchPolicy
+    from harness.recorder import CassetteMiss, CassetteRecorder
+    from harness.redaction import Redaction
 
 MARKER = "aws_cassette"
 _MARKER_KWARGS = (
@@ -42,7 +45,7 @@ _MARKER_KWARGS = (
 )
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
-_RECORDER = pytest.StashKey[CassetteRecorder]()
+_RECORDER: pytest.StashKey[CassetteRecorder] = pytest.StashKey()
 
 # Dummy credentials for replay: botocore finds them first, so it never reads a real profile.
 _REPLAY_ENV = {
@@ -164,9 +167,11 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         # a typo in an ignore line stops the run at once (functions resolve in the fixture,
         # once test folders are importable)
-        match_settings.ignore_from_lines(
-            config.getini("aws_match_ignore"), "the aws_match_ignore ini setting"
-        )
+        ignore = config.getini("aws_match_ignore")
+        if ignore:  # checking them needs botocore's models: only when there are some
+            from harness import match_settings
+
+            match_settings.ignore_from_lines(ignore, "the aws_match_ignore ini setting")
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
 
@@ -191,6 +196,8 @@ def _aws_cassette_marker(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def aws_redaction(pytestconfig: pytest.Config) -> Redaction:
     """What is redacted from cassettes; override it to add rules or switch pseudonyms off."""
+    from harness.redaction import Redaction
+
     return Redaction(
         pseudonyms=bool(pytestconfig.getini("aws_pseudonyms")),
         key_file=redaction_key_file(pytestconfig),
@@ -222,6 +229,8 @@ def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
 
 
 def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
+    from harness import match_settings
+
     return match_settings.policy_from_ini(
         tolerance,
         config.getini("aws_match_ignore"),
@@ -249,6 +258,8 @@ def time_tolerance(value: Any, where: str) -> float | None:
 def _policy(base: MatchPolicy, options: dict[str, Any], where: str) -> MatchPolicy:
     # Precedence: the marker's arguments, then the aws_match_policy fixture (which reads
     # --aws-time-tolerance, then the ini settings). See harness.match_settings.
+    from harness import match_settings
+
     policy = base
     if "time_tolerance" in options:
         policy = replace(policy, time_tolerance=time_tolerance(options["time_tolerance"], where))
@@ -264,6 +275,8 @@ def aws_cassette(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CassetteRecorder]:
     """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
+    from harness.recorder import CassetteRecorder
+
     item = request.node
     try:  # a mistake in the marker is one paragraph, not a traceback into the plugin
         options = _marker_options(item)
@@ -426,6 +439,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     cache = getattr(config, "cache", None)
     if usage and cache is not None:
+        from harness.usage import CACHE_KEY as USAGE_CACHE_KEY
+        from harness.usage import file_digest
+
         # the digest ties the indices to the file as this run left it (prune checks it)
         cache.set(
             USAGE_CACHE_KEY,
@@ -551,6 +567,15 @@ def _replay_environment(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
     monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", _DEFAULT_REGION))
+
+
+def __getattr__(name: str) -> Any:
+    # CassetteMiss was importable from here; the recorder it lives in loads on first use.
+    if name == "CassetteMiss":
+        from harness.recorder import CassetteMiss
+
+        return CassetteMiss
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

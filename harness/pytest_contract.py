@@ -18,44 +18,40 @@ re-graded or turned off by id with ``--aws-contract-rule ID=SEVERITY``, the
 ``aws_contract_rules`` ini lines, or ``@pytest.mark.aws_contract(rules={ID: SEVERITY})``
 (later wins). Exchanges the checker cannot judge (a protocol with no JSON wire form yet) are
 counted in the terminal summary, never failed.
+
+pytest imports this module in every run, most of which use no AWS: the checker (botocore,
+jsonschema) is imported when a test has exchanges to check or rules are re-graded.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Generator, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.contract import (
-    ContractViolationError,
-    RuleSettings,
-    Skipped,
-    Violation,
-    check_all,
-    is_failure,
-    parse_rule_settings,
-    validate_rule_settings,
-)
 from harness.errors import HarnessUsageError
-from harness.exchange import Exchange
-from harness.schemastore import SchemaSource, schema_source
+
+if TYPE_CHECKING:
+    from harness.contract import RuleSettings, Skipped, Violation
+    from harness.exchange import Exchange
+    from harness.schemastore import SchemaSource
 
 MARKER = "aws_contract"
 MODES = ("strict", "warn", "off")
 _HOST_MARKERS = ("aws_cassette", "aws_synthetic")
 _PROPERTY = "aws_contract_violations"
 
-_EXCHANGES = pytest.StashKey[list[Exchange]]()
-_VIOLATIONS = pytest.StashKey[list[Violation]]()
+_EXCHANGES: pytest.StashKey[list[Exchange]] = pytest.StashKey()
+_VIOLATIONS: pytest.StashKey[list[Violation]] = pytest.StashKey()
 _MODE = pytest.StashKey[str]()
 _RUN = pytest.StashKey[list[tuple[str, str, str, str]]]()  # rule, severity, operation, nodeid
-_SKIPPED = pytest.StashKey[list[Skipped]]()
+_SKIPPED: pytest.StashKey[list[Skipped]] = pytest.StashKey()
 _RUN_SKIPPED = pytest.StashKey[list[tuple[str, str, str]]]()  # operation, reason, nodeid
-_SOURCE = pytest.StashKey[SchemaSource]()
-_RULES = pytest.StashKey[RuleSettings]()
+_SOURCE: pytest.StashKey[SchemaSource] = pytest.StashKey()
+_RULES: pytest.StashKey[RuleSettings] = pytest.StashKey()
 _SKIP_PROPERTY = "aws_contract_skipped"
 
 
@@ -130,19 +126,32 @@ def pytest_configure(config: pytest.Config) -> None:
             f"The aws_contract ini setting is {ini!r}; use one of {', '.join(MODES)}."
         )
     try:
-        rules = parse_rule_settings(config.getini("aws_contract_rules"), where="aws_contract_rules")
+        rules = _parse_rules(config.getini("aws_contract_rules"), where="aws_contract_rules")
         rules.update(
-            parse_rule_settings(config.getoption("aws_contract_rule"), where="--aws-contract-rule")
+            _parse_rules(config.getoption("aws_contract_rule"), where="--aws-contract-rule")
         )
         option_dirs = config.getoption("aws_schema_dir")
         dirs = option_dirs if option_dirs else config.getini("aws_schema_dir")
-        # A mistyped directory fails the run once, up front, not every test.
-        config.stash[_SOURCE] = schema_source(list(dirs) or None)
+        if dirs:  # without any, the checker's default source (packaged, then generated)
+            from harness.schemastore import schema_source
+
+            # A mistyped directory fails the run once, up front, not every test.
+            config.stash[_SOURCE] = schema_source(list(dirs))
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[_RULES] = rules
     config.stash[_RUN] = []
     config.stash[_RUN_SKIPPED] = []
+
+
+def _parse_rules(items: Iterable[str], *, where: str) -> RuleSettings:
+    """``ID=SEVERITY`` items by rule id (``parse_rule_settings``); none imports no checker."""
+    items = list(items)
+    if not items:
+        return {}
+    from harness.contract import parse_rule_settings
+
+    return parse_rule_settings(items, where=where)
 
 
 def _mode(item: pytest.Item) -> str:
@@ -186,6 +195,8 @@ def _rules(item: pytest.Item) -> RuleSettings:
                 f"got {type(extra).__name__}.",
                 pytrace=False,
             )
+        from harness.contract import validate_rule_settings
+
         try:
             validate_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
         except HarnessUsageError as exc:
@@ -223,6 +234,10 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
             item.add_report_section("call", "aws contract", "\n\n".join(str(v) for v in violations))
         raise
     violations = _check(item)
+    if not violations:
+        return result
+    from harness.contract import ContractViolationError, is_failure
+
     mode = _mode(item)
     allow = _allow_drift(item.config)
     failing = [v for v in violations if mode == "strict" and is_failure(v, allow_drift=allow)]
@@ -244,6 +259,8 @@ def _check(item: pytest.Item) -> list[Violation]:
     exchanges = item.stash.get(_EXCHANGES, [])
     if not exchanges or _mode(item) == "off":
         return []
+    from harness.contract import check_all
+
     result = check_all(
         exchanges,
         schema_dir=item.config.stash.get(_SOURCE, None),

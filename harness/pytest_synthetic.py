@@ -8,19 +8,23 @@ reported through the ``pytest_aws_exchange`` hook (the contract checker listens 
 
 Precedence: marker arguments, else the defaults (seed 0, no faults, the real clock).
 ``contract=`` on the marker is read by the contract plugin, not here.
+
+pytest imports this module in every run, most of which use no AWS: the engine (botocore) is
+imported by the fixture.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.exchange import Exchange, HttpResponse
-from harness.intercept import Call, Send, intercept
-from harness.synthetic.engine import Faults, SyntheticBackend
+if TYPE_CHECKING:
+    from harness.exchange import Exchange, HttpResponse
+    from harness.intercept import Call, Send
+    from harness.synthetic.engine import Faults, SyntheticBackend
 
 MARKER = "aws_synthetic"
 _DUMMY_ENV = {
@@ -56,6 +60,8 @@ class SyntheticAWS:
         return botocore.session.get_session().create_client(service, **kwargs)
 
     def _handle(self, call: Call, send: Send) -> HttpResponse:
+        from harness.exchange import Exchange  # its dataclasses take ms to build: not at import
+
         answer = self.engine.answer(call.request)
         exchange = Exchange(
             service=call.service,
@@ -86,6 +92,9 @@ def aws_synthetic(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[SyntheticAWS]:
     """Route every botocore client of the test to a deterministic synthetic AWS backend."""
+    from harness.intercept import intercept
+    from harness.synthetic.engine import Faults, SyntheticBackend
+
     marker = request.node.get_closest_marker(MARKER)
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
     options.pop("contract", None)  # the contract plugin reads it

@@ -32,12 +32,7 @@ from typing import Any
 
 from harness import __version__
 from harness.cassette import read_cassette, write_cassette
-from harness.errors import (
-    HarnessAssertionError,
-    HarnessUsageError,
-    SecretInCassetteWarning,
-    did_you_mean,
-)
+from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.intercept import Call, Send, intercept
 from harness.matching import (
@@ -50,10 +45,10 @@ from harness.matching import (
     supports,
 )
 from harness.models import botocore_version, operation_model
+from harness.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
+from harness.record_modes import check_record_mode
 from harness.redaction import REDACTION_VERSION, Redaction, Redactor, is_credential_traffic
 from harness.wire import decode_error
-
-RECORD_MODES = ("none", "once", "new_episodes", "all")
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
 # that re-recording the same traffic gives the same file.
@@ -103,16 +98,6 @@ class CassetteMiss(HarnessAssertionError):
         self.operation = operation
         self.params = dict(params or {})
         self.near = list(near)
-
-
-def check_record_mode(mode: str, where: str) -> str:
-    """Return ``mode`` if it is a record mode, else raise a usage error naming ``where``."""
-    if mode not in RECORD_MODES:
-        raise HarnessUsageError(
-            f"Unknown record mode {mode!r} in {where}.{did_you_mean(mode, RECORD_MODES)} "
-            f"Use one of: {', '.join(RECORD_MODES)}."
-        )
-    return mode
 
 
 @dataclass(frozen=True)

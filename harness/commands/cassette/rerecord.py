@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.commands.cassette._shared import add_cache_dir_option, usages
-from harness.recorder import RECORD_MODES
+from harness.record_modes import RECORD_MODES
 
 
 def register(subparsers: Any) -> None:
