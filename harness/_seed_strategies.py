@@ -4,7 +4,7 @@ botocore's model says ``Period`` is 60..3600; the documentation says only 60, 30
 are valid. This module generates requests and responses that obey the documented rules (and
 requests that break exactly one of them). It does not check anything: the contract checker
 (``harness.rules``) does; the constants below carry the documentation sentence they come from
-so both can be compared against the same text (``../shared/docs``).
+so both can be compared against the same text (``tests/reference_pages``).
 
 Everything here is Python form (datetimes, dicts) as boto3 takes and returns it;
 ``harness.strategies`` converts responses to wire form.

@@ -57,7 +57,7 @@ class Overlay:
     members: tuple[str, ...]  # root members the rule talks about: they must exist
     schema: Mapping[str, Any] = field(repr=False)
     quotes: tuple[str, ...]  # exact sentences (whitespace aside) from the doc page
-    source: str  # doc page file name, under shared/docs
+    source: str  # doc page file name, under tests/reference_pages
 
     @property
     def doc(self) -> str:

@@ -1,13 +1,14 @@
 """The documented rules beyond the schema: the one place they live, each with its doc sentence.
 
-A JSON Schema checks one document at a time. The API reference pages (``shared/docs``) also
-state rules that compare members with each other, with the request, with the time of the
-request, or across calls: "the number of values is equal to the number of timestamps",
-"the most recent event is listed first", "this token must be passed in with the same
-parameters". Each such rule is a :class:`Rule` here: a stable id, a one-line description,
-the sentence it comes from (quoted verbatim; ``" […] "`` joins sentences that are not
-adjacent on the page), a severity, and a check function ``(ctx) -> Iterable[Violation]``
-that reports through ``ctx.fail(pointer, value, expected, message)``.
+A JSON Schema checks one document at a time. The API reference pages (kept in
+``tests/reference_pages``) also state rules that compare members with each other, with the
+request, with the time of the request, or across calls: "the number of values is equal to
+the number of timestamps", "the most recent event is listed first", "this token must be
+passed in with the same parameters". Each such rule is a :class:`Rule` here: a stable id, a
+one-line description, the sentence it comes from (quoted verbatim; ``" […] "`` joins
+sentences that are not adjacent on the page), a severity, and a check function
+``(ctx) -> Iterable[Violation]`` that reports through
+``ctx.fail(pointer, value, expected, message)``.
 
 Rules have a scope, which says when :mod:`harness.contract` runs them:
 
@@ -87,7 +88,7 @@ SCHEMAS = "schemas/"
 
 # =========================================================================== Documented facts
 #
-# The values the API reference pages (``shared/docs``) state beyond botocore's model, each
+# The values the API reference pages (``tests/reference_pages``) state beyond botocore's model, each
 # declared once here with the sentence(s) it comes from. Everything else that needs one of
 # these values (the rules below, the schema overlays, the synthetic backend, the strategies)
 # imports it from here.
@@ -126,7 +127,7 @@ class Fact:
 
     name: str
     value: Any
-    quotes: tuple[tuple[str, str], ...]  # (page under shared/docs, verbatim sentence)
+    quotes: tuple[tuple[str, str], ...]  # (page in tests/reference_pages, verbatim sentence)
     note: str = ""  # where the value goes beyond the quotes, why
 
 
@@ -359,7 +360,7 @@ class Rule:
     id: str
     description: str
     doc: str  # verbatim from ``source``; sentences that are not adjacent joined by " […] "
-    source: str  # a page under shared/docs, or "botocore model" / "schemas/"
+    source: str  # a page in tests/reference_pages, or "botocore model" / "schemas/"
     severity: Literal["error", "drift", "warning"]
     scope: Scope
     operations: tuple[str, ...]  # ``service:Operation`` labels; empty = every operation

@@ -21,6 +21,7 @@ from contract_builders import (
     metric_pair,
     valid,
 )
+from docs_pages import normalize, page_text
 
 from harness import rules
 from harness.contract import Violation, check_exchange, check_exchanges
@@ -446,21 +447,14 @@ def test_unknown_rule_id_suggests_a_close_one() -> None:
 
 # --------------------------------------------------------------------------- the rule table
 
-DOCS = Path(__file__).resolve().parents[2] / "shared" / "docs"
 
-
-def _normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-@pytest.mark.skipif(not DOCS.is_dir(), reason="the API reference pages are not checked out here")
 @pytest.mark.parametrize(
     "rule", [r for r in rules.RULES if r.source.endswith(".txt")], ids=lambda r: r.id
 )
 def test_doc_quotes_are_verbatim(rule: rules.Rule) -> None:
-    page = _normalize((DOCS / rule.source).read_text(encoding="utf-8"))
+    page = page_text(rule.source)
     for sentence in rule.doc.split(" […] "):
-        assert _normalize(sentence) in page, sentence
+        assert normalize(sentence) in page, sentence
 
 
 def test_rule_ids_are_unique_and_stable_in_form() -> None:
@@ -482,12 +476,11 @@ def test_readme_lists_every_rule() -> None:
 # --------------------------------------------------------------------------- documented facts
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="the API reference pages are not checked out here")
 @pytest.mark.parametrize("fact", rules.FACTS, ids=lambda f: f.name)
 def test_fact_quotes_are_verbatim(fact: rules.Fact) -> None:
     assert fact.quotes or fact.note, "a fact without a quote must say where it comes from"
     for page, sentence in fact.quotes:
-        assert _normalize(sentence) in _normalize((DOCS / page).read_text(encoding="utf-8"))
+        assert normalize(sentence) in page_text(page)
 
 
 def test_every_fact_is_exported_under_its_name() -> None:

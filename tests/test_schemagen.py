@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 from botocore.model import ServiceModel
+from docs_pages import normalize, page_text
 from jsonschema import Draft202012Validator
 
 from harness import models, overlays, schemagen, schemastore
 from harness.errors import HarnessUsageError, UnsupportedProtocolError
 
 JSON = dict[str, Any]
-DOCS = Path(__file__).resolve().parents[2] / "shared" / "docs"
 
 # -- patterns ------------------------------------------------------------------------------
 
@@ -453,9 +453,8 @@ def test_overlay_contradicting_the_model_fails_loudly() -> None:
         overlays.apply("cloudtrail", "ListInsightsData", "input", raw)
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="shared/docs is not beside the repo")
 @pytest.mark.parametrize("overlay", overlays.OVERLAYS, ids=lambda o: f"{o.operation}:{o.name}")
 def test_overlay_quotes_come_from_the_docs(overlay: overlays.Overlay) -> None:
-    page = " ".join((DOCS / overlay.source).read_text(encoding="utf-8").split())
+    page = page_text(overlay.source)
     for quote in overlay.quotes:
-        assert " ".join(quote.split()) in page, quote
+        assert normalize(quote) in page, quote
