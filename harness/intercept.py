@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import gzip
 import io
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -72,11 +73,12 @@ def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
     With ``sign=False`` the layer promises its requests never reach AWS (replay, the
-    synthetic backend): while it is active, a client with no credentials signs with dummy
-    ones (``OFFLINE_CREDENTIALS``) instead of failing, so none are needed; clients that have
-    credentials sign as always (moto's ``mock_aws`` in the same test checks signatures, and
-    presigned URLs stay signed). botocore's user-agent string (a third of a replayed call's
-    cost, and ignored by matching) is a constant meanwhile.
+    synthetic backend): while it is active, requests are not signed (SigV4 is a third of a
+    replayed call's cost; no credentials are needed) unless something answers them before
+    any layer does — moto's ``mock_aws``, which checks signatures — and presigned URLs are
+    always signed; a client with no credentials signs those with dummy ones
+    (``OFFLINE_CREDENTIALS``). botocore's user-agent string (ignored by matching) is a
+    constant meanwhile.
     Contexts nest; the innermost handler sees a request first.
     """
     layer = _Layer(handler, sign)
@@ -121,13 +123,34 @@ def _offline() -> bool:
 OFFLINE_CREDENTIALS = Credentials("AKIAHARNESSOFFLINE00", "harness-offline-not-a-secret")
 
 
-def _sign(self: RequestSigner, *args: Any, **kwargs: Any) -> Any:
-    if _offline() and getattr(self, "_credentials", None) is None:
-        # a copy, not the client's signer: another thread may sign with it meanwhile
-        signer = copy.copy(self)
-        signer._credentials = OFFLINE_CREDENTIALS
-        return _originals["sign"](signer, *args, **kwargs)
-    return _originals["sign"](self, *args, **kwargs)
+def _sign(
+    self: RequestSigner,
+    operation_name: str,
+    request: Any,
+    region_name: str | None = None,
+    signing_type: str = "standard",
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    original = _originals["sign"]
+    if _offline():
+        if signing_type == "standard" and not _answered_before_send():
+            return None  # the request comes to an offline layer, which never checks it
+        if getattr(self, "_credentials", None) is None:
+            # a copy, not the client's signer: another thread may sign with it meanwhile
+            signer = copy.copy(self)
+            signer._credentials = OFFLINE_CREDENTIALS
+            return original(
+                signer, operation_name, request, region_name, signing_type, *args, **kwargs
+            )
+    return original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+def _answered_before_send() -> bool:
+    """True while moto's ``mock_aws`` is active: it answers requests before they reach
+    ``_send`` (so before any layer) and checks their signatures, so they must be signed."""
+    moto = sys.modules.get("moto.core.models")
+    return bool(getattr(getattr(moto, "botocore_stubber", None), "enabled", False))
 
 
 OFFLINE_USER_AGENT = "botocore-harness/offline"

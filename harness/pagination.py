@@ -413,8 +413,8 @@ def throttling_error(service: str) -> tuple[str, int]:
 def serve_pages(plan: PagePlan, *, real_backoff: bool = False) -> Iterator[PageServer]:
     """Answer ``plan``'s operation for every botocore client in the process with its pages.
 
-    Other operations pass through untouched. Clients need no credentials (one without any
-    signs with dummy ones). The planned throttle is retried by botocore's own retry handler;
+    Other operations pass through untouched. Requests are not signed, so clients need no
+    credentials. The planned throttle is retried by botocore's own retry handler;
     only the backoff sleep before that one retry is skipped, unless ``real_backoff=True``.
     The yielded :class:`PageServer` records every call.
     """

@@ -251,8 +251,8 @@ class CassetteRecorder:
     def activate(self) -> Iterator[CassetteRecorder]:
         """Route every botocore client's requests through this cassette while the block runs.
 
-        In replay-only modes no credentials are needed: a client without any signs with
-        dummy ones (``harness.intercept``).
+        Replay-only modes skip signing (unless moto's ``mock_aws`` answers first), so no
+        credentials are needed or read; presigned URLs are signed (``harness.intercept``).
         """
         with intercept(self.handler, sign=not self.replay_only):
             yield self
