@@ -6,7 +6,7 @@ The generic half of ``harness.strategies``: it reads only the model (types, ``re
 Schemas generated from the same model. Boundaries (shortest and longest strings, smallest and
 largest numbers) are drawn on purpose, not left to chance.
 
-Documented rules that go beyond the model live in ``harness._seed_strategies``.
+Documented rules that go beyond the model live in the operation modules of ``harness.ops``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ import string
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
-
-from harness.schemagen import translate_pattern
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -209,6 +207,9 @@ def python_pattern(pattern: str | None) -> re.Pattern[str] | None:
     ``harness.schemagen.translate_pattern`` pins ``\\w``, ``\\d`` and ``\\s`` to ASCII as Java
     (and AWS) read them; generating from the same text keeps examples inside the schema.
     """
+    # imported here: schemagen reads the operation registry, whose strategies build on us
+    from harness.schemagen import translate_pattern
+
     if not pattern:
         return None
     translated, _reason = translate_pattern(pattern)

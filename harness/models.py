@@ -21,13 +21,6 @@ from harness.protocols import protocol_of
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
-#: The first-class operations of the harness: rule-aware schemas, checks and strategies.
-SEED_OPERATIONS: dict[str, tuple[str, ...]] = {
-    "xray": ("GetInsight", "GetInsightEvents"),
-    "cloudtrail": ("ListInsightsData", "ListInsightsMetricData"),
-    "internetmonitor": ("GetInternetEvent",),
-}
-
 #: Protocols with a JSON wire form: strategies, pagination fuzzing and the synthetic backend.
 SUPPORTED_PROTOCOLS = ("json", "rest-json")
 

@@ -12,30 +12,21 @@ has, or when a value it documents (an enum value, a default, a map key) is no lo
 valid under the model's own constraints.
 
 Rules that compare fields or values (time windows, ordering, equal-length arrays,
-echoes of request values) are not overlays: they belong to the contract checker. The values
-an overlay states (periods, defaults, map keys) are the documented facts of
-:mod:`harness.rules`; this module only says how they appear in JSON Schema.
+echoes of request values) are not overlays: they belong to the contract checker. Overlays
+are declared, next to the facts they state, in the operation's module under
+``harness/ops/``; this module only merges them into generated schemas.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from harness.errors import HarnessUsageError
-from harness.rules import (
-    INSIGHTS_DEFAULT_MAX_RESULTS,
-    INSIGHTS_DIMENSION_KEYS,
-    INSIGHTS_MAX_DIMENSIONS,
-    METRIC_DEFAULT_DATA_TYPE,
-    METRIC_DEFAULT_MAX_RESULTS,
-    METRIC_DEFAULT_PERIOD,
-    METRIC_PERIODS,
-)
+from harness.ops import OVERLAYS
+from harness.ops.base import Overlay
 
 __all__ = ["OVERLAYS", "Overlay", "OverlayError", "apply", "overlays_for"]
 
@@ -43,156 +34,7 @@ JSON = dict[str, Any]
 
 
 class OverlayError(HarnessUsageError):
-    """An overlay no longer fits botocore's model: ``harness/overlays.py`` needs updating."""
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """One documented rule, as JSON Schema keywords added to a root ``allOf``."""
-
-    name: str
-    service: str
-    operation: str
-    direction: str  # "input" or "output"
-    members: tuple[str, ...]  # root members the rule talks about: they must exist
-    schema: Mapping[str, Any] = field(repr=False)
-    quotes: tuple[str, ...]  # exact sentences (whitespace aside) from the doc page
-    source: str  # doc page file name, under tests/reference_pages
-
-    @property
-    def doc(self) -> str:
-        """The quoted documentation, as written into ``x-doc``."""
-        return " … ".join(self.quotes)
-
-    def entry(self) -> JSON:
-        """The ``allOf`` entry this overlay contributes."""
-        return {
-            "x-overlay": self.name,
-            "x-doc": self.doc,
-            "x-doc-source": self.source,
-            **copy.deepcopy(dict(self.schema)),
-        }
-
-
-_LIMD = "cloudtrail-list_insights_metric_data.txt"
-_LID = "cloudtrail-list_insights_data.txt"
-
-OVERLAYS: tuple[Overlay, ...] = (
-    Overlay(
-        name="period-values",
-        service="cloudtrail",
-        operation="ListInsightsMetricData",
-        direction="input",
-        members=("Period",),
-        # The model only says 60..3600.
-        schema={
-            "properties": {
-                "Period": {"enum": list(METRIC_PERIODS), "default": METRIC_DEFAULT_PERIOD}
-            }
-        },
-        quotes=(
-            "Valid values are 60, 300, and 3600. If you specify any other value, you will get "
-            "an error. The default is 3600 seconds.",
-        ),
-        source=_LIMD,
-    ),
-    Overlay(
-        name="error-code-required-for-error-rate",
-        service="cloudtrail",
-        operation="ListInsightsMetricData",
-        direction="input",
-        members=("InsightType", "ErrorCode"),
-        schema={
-            "if": {
-                "properties": {"InsightType": {"const": "ApiErrorRateInsight"}},
-                "required": ["InsightType"],
-            },
-            "then": {"required": ["ErrorCode"]},
-        },
-        quotes=(
-            "If the InsightType is set to ApiErrorRateInsight, the request must also include "
-            "the ErrorCode parameter.",
-        ),
-        source=_LIMD,
-    ),
-    Overlay(
-        name="max-results-default",
-        service="cloudtrail",
-        operation="ListInsightsMetricData",
-        direction="input",
-        members=("MaxResults",),
-        schema={"properties": {"MaxResults": {"default": METRIC_DEFAULT_MAX_RESULTS}}},
-        quotes=("Valid values are integers from 1 to 21600. The default value is 21600.",),
-        source=_LIMD,
-    ),
-    Overlay(
-        name="data-type-default",
-        service="cloudtrail",
-        operation="ListInsightsMetricData",
-        direction="input",
-        members=("DataType",),
-        schema={"properties": {"DataType": {"default": METRIC_DEFAULT_DATA_TYPE}}},
-        quotes=("Valid values are NonZeroData and FillWithZeros. The default is NonZeroData.",),
-        source=_LIMD,
-    ),
-    Overlay(
-        name="error-code-only-for-error-rate",
-        service="cloudtrail",
-        operation="ListInsightsMetricData",
-        direction="output",
-        members=("InsightType", "ErrorCode"),
-        schema={
-            "if": {
-                "properties": {"InsightType": {"not": {"const": "ApiErrorRateInsight"}}},
-                "required": ["InsightType"],
-            },
-            "then": {"not": {"required": ["ErrorCode"]}},
-        },
-        quotes=("Only returned if InsightType parameter was set to ApiErrorRateInsight.",),
-        source=_LIMD,
-    ),
-    Overlay(
-        name="dimensions-one-item",
-        service="cloudtrail",
-        operation="ListInsightsData",
-        direction="input",
-        members=("Dimensions",),
-        # botocore 1.44.5 models max 1 too; the overlay keeps the rule if the model drops it.
-        schema={"properties": {"Dimensions": {"maxProperties": INSIGHTS_MAX_DIMENSIONS}}},
-        quotes=("Contains a map of dimensions. Currently the map can contain only one item.",),
-        source=_LID,
-    ),
-    Overlay(
-        name="dimensions-keys",
-        service="cloudtrail",
-        operation="ListInsightsData",
-        direction="input",
-        members=("Dimensions",),
-        # The model's ListInsightsDataDimensionKey enum agrees; apply() checks it still does.
-        schema={
-            "properties": {"Dimensions": {"propertyNames": {"enum": list(INSIGHTS_DIMENSION_KEYS)}}}
-        },
-        quotes=(
-            "ListInsightsData supports the following Dimensions for Insights events:",
-            "Event ID",
-            "Event name",
-            "Event source",
-        ),
-        source=_LID,
-    ),
-    Overlay(
-        name="max-results-default",
-        service="cloudtrail",
-        operation="ListInsightsData",
-        direction="input",
-        members=("MaxResults",),
-        schema={"properties": {"MaxResults": {"default": INSIGHTS_DEFAULT_MAX_RESULTS}}},
-        quotes=(
-            "The number of events to return. Possible values are 1 through 50. The default is 50.",
-        ),
-        source=_LID,
-    ),
-)
+    """An overlay no longer fits botocore's model: its operation module needs updating."""
 
 
 def overlays_for(service: str, operation: str, direction: str) -> list[Overlay]:
@@ -235,7 +77,7 @@ def _check_fits(overlay: Overlay, schema: JSON) -> None:
             raise OverlayError(
                 f"{_where(overlay)} targets member {member!r}, which the model no longer has "
                 f"(members now: {', '.join(sorted(props)) or 'none'}). botocore's model changed: "
-                "update or remove the overlay in harness/overlays.py, then run "
+                f"update or remove the overlay in {overlay.module}, then run "
                 "'harness schemas generate'."
             )
     defs = schema.get("$defs", {})
@@ -244,7 +86,7 @@ def _check_fits(overlay: Overlay, schema: JSON) -> None:
             raise OverlayError(
                 f"{_where(overlay)} documents {label} {value!r} for member {member!r}, but "
                 "the model's constraints no longer allow it. botocore's model changed: "
-                "check the API reference and update harness/overlays.py."
+                f"check the API reference and update the overlay in {overlay.module}."
             )
 
 

@@ -43,13 +43,13 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from harness import _seed_strategies as seeds
 from harness import _shape_strategies as shapes
-from harness import wire
+from harness import ops, wire
 from harness.errors import HarnessAssertionError, HarnessError
 from harness.exchange import HttpResponse
 from harness.intercept import Call, Send, intercept
 from harness.models import operation_label, operation_model, require_supported, service_model
+from harness.ops.draw import Clock
 from harness.protocols import protocol_of
 from harness.strategies import StrategyArgumentError, validation_error
 
@@ -194,7 +194,7 @@ def page_plans(
     if max_pages < 1:
         raise StrategyArgumentError(f"max_pages={max_pages!r} must be at least 1.")
     pagination = pagination_of(service, operation)
-    clock = seeds.Clock.of(now, frozen=True)
+    clock = Clock.of(now, frozen=True)
     dataset = (
         items
         if items is not None
@@ -233,17 +233,12 @@ def _sizes(count: int, cuts: list[int]) -> tuple[int, ...]:
 
 
 def _datasets(
-    pagination: Pagination, request: dict[str, Any], clock: seeds.Clock, low: int, high: int
+    pagination: Pagination, request: dict[str, Any], clock: Clock, low: int, high: int
 ) -> SearchStrategy[Sequence[Any]]:
     key = (pagination.service, pagination.operation)
-    if key == ("xray", "GetInsightEvents"):
-        return seeds.insight_events(clock, high, min_size=low)
-    if key == ("cloudtrail", "ListInsightsData"):
-        return seeds.cloudtrail_events(request, clock, high).filter(
-            lambda events: len(events) >= low
-        )
-    if key == ("cloudtrail", "ListInsightsMetricData"):
-        return seeds.metric_points(request, clock, high).filter(lambda points: len(points) >= low)
+    pack = ops.pack(*key)
+    if pack is not None and pack.page_items is not None:
+        return pack.page_items(request, clock, low, high)
     op = operation_model(*key)
     members = [op.output_shape.members[name].member for name in pagination.result_keys]
     if len(members) == 1:

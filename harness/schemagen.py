@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
 
-from harness import models, overlays
+from harness import models, ops, overlays
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.protocols import protocol_of
 
@@ -899,16 +899,14 @@ def error_schema(service: str, error_name: str) -> JSON:
 
 def _expand_targets(targets: list[str] | None) -> dict[str, list[str]]:
     if not targets:
-        return {
-            svc: list(models.service_model(svc).operation_names) for svc in models.SEED_OPERATIONS
-        }
+        return {svc: list(models.service_model(svc).operation_names) for svc in ops.SEED_OPERATIONS}
     chosen: dict[str, list[str]] = {}
     for target in targets:
         service, operation = models.parse_target(target)
         models.require_checkable(service)
-        ops = chosen.setdefault(service, [])
+        picked = chosen.setdefault(service, [])
         names = [operation] if operation else list(models.service_model(service).operation_names)
-        ops.extend(name for name in names if name not in ops)
+        picked.extend(name for name in names if name not in picked)
     return chosen
 
 

@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from harness import _seed_strategies as seeds
 from harness import _shape_strategies as shapes
-from harness import rules, wire
+from harness import ops, wire
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpResponse
 from harness.models import operation_label, operation_model, require_supported
+from harness.ops.base import Breaker
+from harness.ops.draw import Clock
 from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
@@ -176,9 +177,9 @@ def requests(
     op = _operation(service, operation)
     reference = _reference_time(now)
     depth = _depth(max_depth)
-    seeded = seeds.VALID_REQUESTS.get(_seed_key(op))
-    if seeded is not None:
-        return seeded(seeds.Clock.of(reference, frozen=False))
+    pack = ops.pack(*_seed_key(op))
+    if pack is not None:
+        return pack.requests(Clock.of(reference, frozen=False))
     if op.input_shape is None:
         return st.just({})
     return shapes.structure(op.input_shape, max_depth=depth)
@@ -204,9 +205,9 @@ def invalid_requests(
     reference = _reference_time(now)
     key = _seed_key(op)
     valid = requests(service, operation, now=reference)
-    seeded = seeds.BREAKERS.get(key)
-    clock = seeds.Clock.of(reference, frozen=False)
-    breakers = seeded(clock) if seeded is not None else _generic_breakers(op)
+    pack = ops.pack(*key)
+    clock = Clock.of(reference, frozen=False)
+    breakers = pack.breakers(clock) if pack is not None else _generic_breakers(op)
     if not breakers:
         raise StrategyArgumentError(
             f"{operation_label(*key)} has no constraint to break: its input has no required "
@@ -214,7 +215,7 @@ def invalid_requests(
             "another operation for invalid_requests()."
         )
 
-    def broken(breaker: seeds.Breaker) -> SearchStrategy[InvalidRequest]:
+    def broken(breaker: Breaker) -> SearchStrategy[InvalidRequest]:
         return valid.flatmap(breaker.apply).map(
             lambda params: InvalidRequest(
                 key[0], key[1], params, breaker.constraint, breaker.caught_by
@@ -226,7 +227,7 @@ def invalid_requests(
 
 def validation_error(op: OperationModel) -> str:
     """The error code ``op``'s service answers an invalid parameter with, per its model."""
-    documented = rules.VALIDATION_ERROR.get(op.service_model.service_name)
+    documented = ops.VALIDATION_ERROR.get(op.service_model.service_name)
     if documented is not None:
         return documented
     modeled = {shape.name for shape in op.error_shapes}
@@ -236,21 +237,21 @@ def validation_error(op: OperationModel) -> str:
     return "ValidationException"
 
 
-def _generic_breakers(op: OperationModel) -> list[seeds.Breaker]:
+def _generic_breakers(op: OperationModel) -> list[Breaker]:
     shape = op.input_shape
     if shape is None:
         return []
     service_error = validation_error(op)
-    breakers: list[seeds.Breaker] = []
+    breakers: list[Breaker] = []
     required = set(shape.required_members)
     for name, member in shape.members.items():
         if name in required:
-            breakers.append(seeds.Breaker(f"required.{name}", "client", _drop(name)))
+            breakers.append(Breaker(f"required.{name}", "client", _drop(name)))
         wrong = _wrong_type(member)
         if wrong is not None:
-            breakers.append(seeds.Breaker(f"{name}.type", "client", _set(name, wrong)))
+            breakers.append(Breaker(f"{name}.type", "client", _set(name, wrong)))
         for constraint, caught_by, values in _range_breakers(member, service_error):
-            breakers.append(seeds.Breaker(f"{name}.{constraint}", caught_by, _set(name, values)))
+            breakers.append(Breaker(f"{name}.{constraint}", caught_by, _set(name, values)))
     return breakers
 
 
@@ -364,17 +365,16 @@ def responses(
     if output is None:
         return st.just({})
     protocol = protocol_of(op.service_model)
-    seeded = seeds.RESPONSES.get(_seed_key(op))
+    pack = ops.pack(*_seed_key(op))
     python: SearchStrategy[dict[str, Any]]
-    if seeded is not None:
+    if pack is not None:
         # Fixed when the strategy is built: response bounds derive from it (see Clock).
-        clock = seeds.Clock.of(reference, frozen=True)
+        clock = Clock.of(reference, frozen=True)
+        respond = pack.responses
         if request is None:
-            python = seeds.VALID_REQUESTS[_seed_key(op)](clock).flatmap(
-                lambda drawn: seeded(drawn, clock)
-            )
+            python = pack.requests(clock).flatmap(lambda drawn: respond(drawn, clock))
         else:
-            python = seeded(dict(request), clock)
+            python = respond(dict(request), clock)
     else:
         python = shapes.structure(output, max_depth=depth)
     status = int(op.http.get("responseCode", 200))

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
-from harness.models import SEED_OPERATIONS, operation_model, require_supported, service_model
+from harness.models import operation_model, require_supported, service_model
 from harness.protocols import protocol_of
 
 if TYPE_CHECKING:
@@ -129,7 +129,12 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
     in order: ``X-Amz-Target`` (json protocol), the SigV4 credential scope, the host name,
     then the method and path against the rest-json request URIs.
     """
-    candidates = tuple(sorted(services)) if services is not None else tuple(SEED_OPERATIONS)
+    if services is None:
+        # the registry builds on this module, so it is read when called, not imported
+        from harness.ops import SEED_OPERATIONS
+
+        services = SEED_OPERATIONS
+    candidates = tuple(sorted(services))
     target = request.header("X-Amz-Target")
     if target:
         prefix, _, op = target.rpartition(".")

@@ -19,10 +19,11 @@ from collections.abc import Iterator
 import pytest
 from contract_builders import build, metric_pair, valid
 
-from harness import rules, wire
+from harness import wire
 from harness.contract import check_all, check_exchanges, parse_rule_settings
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpResponse
+from harness.ops.common import AWS_COMMON_ERRORS
 
 moto_server = pytest.importorskip("moto.server")
 
@@ -186,7 +187,7 @@ def test_a_body_the_cassette_does_not_hold_is_reported_once() -> None:
 # --------------------------------------------------------------------------- common errors
 
 
-@pytest.mark.parametrize("code", sorted(rules.AWS_COMMON_ERRORS))
+@pytest.mark.parametrize("code", sorted(AWS_COMMON_ERRORS))
 def test_aws_common_errors_never_drift(code: str) -> None:
     req, _ = valid("cloudtrail", "ListInsightsMetricData")
     exchange = build("cloudtrail", "ListInsightsMetricData", req, error=(code, "x"), status=400)
@@ -198,7 +199,7 @@ def test_the_common_errors_cover_botocores_retried_codes() -> None:
 
     retried = set(standard.ThrottledRetryableChecker._THROTTLED_ERROR_CODES)
     retried |= set(standard.TransientRetryableChecker._TRANSIENT_ERROR_CODES)
-    assert retried <= rules.AWS_COMMON_ERRORS
+    assert retried <= AWS_COMMON_ERRORS
 
 
 def test_an_unmodeled_uncommon_error_is_still_drift() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,9 +25,12 @@ from contract_builders import (
 )
 from docs_pages import normalize, page_text
 
-from harness import rules
+from harness import ops, rules
 from harness.contract import Violation, check_exchange, check_exchanges
 from harness.exchange import Exchange, HttpResponse
+from harness.ops.cloudtrail import list_insights_data as lid
+from harness.ops.cloudtrail import list_insights_metric_data as limd
+from harness.ops.xray import get_insight_events as gie
 
 MLABEL = ("cloudtrail", "ListInsightsMetricData")
 ILABEL = ("cloudtrail", "ListInsightsData")
@@ -484,10 +489,15 @@ def test_fact_quotes_are_verbatim(fact: rules.Fact) -> None:
 
 
 def test_every_fact_is_exported_under_its_name() -> None:
+    # ``METRIC_PERIODS`` by its operation module, ``xray.VALIDATION_ERROR`` by its package
     assert len({f.name for f in rules.FACTS}) == len(rules.FACTS)
+    modules = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(ops.__path__, "harness.ops.")
+    ]
     for fact in rules.FACTS:
-        assert fact.name in rules.__all__
-        assert getattr(rules, fact.name) is fact.value
+        name = fact.name.rsplit(".", 1)[-1]
+        assert any(getattr(m, name, None) is fact.value for m in modules), fact.name
 
 
 def test_facts_fit_the_model() -> None:
@@ -498,22 +508,22 @@ def test_facts_fit_the_model() -> None:
         return operation_model(service, operation).input_shape.members[name]
 
     period = member("cloudtrail", "ListInsightsMetricData", "Period").metadata
-    assert all(period["min"] <= p <= period["max"] for p in rules.METRIC_PERIODS)
-    assert rules.METRIC_DEFAULT_PERIOD in rules.METRIC_PERIODS
-    assert set(rules.METRIC_RETENTION) == set(rules.METRIC_PERIODS)
+    assert all(period["min"] <= p <= period["max"] for p in limd.METRIC_PERIODS)
+    assert limd.METRIC_DEFAULT_PERIOD in limd.METRIC_PERIODS
+    assert set(limd.METRIC_RETENTION) == set(limd.METRIC_PERIODS)
     data_type = member("cloudtrail", "ListInsightsMetricData", "DataType")
-    assert rules.METRIC_DEFAULT_DATA_TYPE in data_type.enum
+    assert limd.METRIC_DEFAULT_DATA_TYPE in data_type.enum
     for (service, operation), (low, high), default in (
-        (MLABEL, rules.METRIC_MAX_RESULTS_RANGE, rules.METRIC_DEFAULT_MAX_RESULTS),
-        (ILABEL, rules.INSIGHTS_MAX_RESULTS_RANGE, rules.INSIGHTS_DEFAULT_MAX_RESULTS),
-        (("xray", "GetInsightEvents"), rules.INSIGHT_EVENTS_MAX_RESULTS_RANGE, None),
+        (MLABEL, limd.METRIC_MAX_RESULTS_RANGE, limd.METRIC_DEFAULT_MAX_RESULTS),
+        (ILABEL, lid.INSIGHTS_MAX_RESULTS_RANGE, lid.INSIGHTS_DEFAULT_MAX_RESULTS),
+        (("xray", "GetInsightEvents"), gie.INSIGHT_EVENTS_MAX_RESULTS_RANGE, None),
     ):
         meta = member(service, operation, "MaxResults").metadata
         assert (meta["min"], meta["max"]) == (low, high), operation
         assert default is None or low <= default <= high
     dimensions = member("cloudtrail", "ListInsightsData", "Dimensions")
-    assert set(rules.INSIGHTS_DIMENSION_KEYS) == set(dimensions.key.enum)
-    for table in (rules.VALIDATION_ERROR, rules.SERVER_ERROR):
+    assert set(lid.INSIGHTS_DIMENSION_KEYS) == set(dimensions.key.enum)
+    for table in (ops.VALIDATION_ERROR, ops.SERVER_ERROR):
         for service, code in table.items():
             assert any(
                 code in rules.modeled_errors(service, op)

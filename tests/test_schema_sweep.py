@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from jsonschema import Draft202012Validator
 
-from harness import models, schemagen
+from harness import models, ops, schemagen
 from harness import wire as harness_wire
 from harness.exchange import HttpRequest
 
@@ -296,7 +296,7 @@ def _sampled(every: int) -> list[tuple[str, str]]:
     return [
         (s, o)
         for s, o in _all_operations()
-        if s in models.SEED_OPERATIONS or zlib.crc32(f"{s}:{o}".encode()) % every == 0
+        if s in ops.SEED_OPERATIONS or zlib.crc32(f"{s}:{o}".encode()) % every == 0
     ]
 
 

@@ -16,7 +16,7 @@ from botocore.model import ServiceModel
 from docs_pages import normalize, page_text
 from jsonschema import Draft202012Validator
 
-from harness import models, overlays, schemagen, schemastore
+from harness import models, ops, overlays, schemagen, schemastore
 from harness.errors import HarnessUsageError, UnsupportedProtocolError
 
 JSON = dict[str, Any]
@@ -402,12 +402,12 @@ def test_generic_for_other_services() -> None:
 
 def test_default_targets_are_every_operation_of_the_seed_services() -> None:
     result = schemagen.generate(None)
-    for service in models.SEED_OPERATIONS:
+    for service in ops.SEED_OPERATIONS:
         for operation in models.service_model(service).operation_names:
             assert f"{service}/{operation}.input.json" in result
             assert f"{service}/{operation}.output.json" in result
     assert "xray/errors/InvalidRequestException.json" in result
-    assert {path.split("/")[0] for path in result} == set(models.SEED_OPERATIONS)
+    assert {path.split("/")[0] for path in result} == set(ops.SEED_OPERATIONS)
 
 
 def test_generation_is_byte_stable() -> None:
@@ -438,7 +438,8 @@ def test_overlays_stay_apart_from_the_generated_part() -> None:
 def test_overlay_on_a_vanished_member_fails_loudly() -> None:
     raw = schemagen._direction_schema("cloudtrail", "ListInsightsMetricData", "input")
     del raw["properties"]["Period"]
-    with pytest.raises(overlays.OverlayError, match=r"'Period'.*harness/overlays\.py"):
+    where = r"'Period'.*harness/ops/cloudtrail/list_insights_metric_data\.py"
+    with pytest.raises(overlays.OverlayError, match=where):
         overlays.apply("cloudtrail", "ListInsightsMetricData", "input", raw)
 
 

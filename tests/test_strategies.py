@@ -23,7 +23,8 @@ from harness import wire
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.intercept import Call, Send, intercept
-from harness.models import SEED_OPERATIONS, operation_model, supported_services
+from harness.models import operation_model, supported_services
+from harness.ops import SEED_OPERATIONS
 from harness.schemagen import operation_schemas
 from harness.schemastore import default_schema_dir, load_error_schema, load_schema
 
@@ -238,12 +239,12 @@ def test_invalid_requests_are_rejected_where_their_label_says(service: str, oper
 
 
 def test_invalid_requests_cover_the_documented_constraints() -> None:
-    from harness import _seed_strategies as seeds
+    from harness import ops
+    from harness.ops.draw import Clock
 
-    labels = {
-        (b.constraint, b.caught_by)
-        for b in seeds.metric_data_breakers(seeds.Clock.of(NOW, frozen=True))
-    }
+    pack = ops.pack("cloudtrail", "ListInsightsMetricData")
+    assert pack is not None
+    labels = {(b.constraint, b.caught_by) for b in pack.breakers(Clock.of(NOW, frozen=True))}
     assert {
         ("Period.enum", "InvalidParameterException"),
         ("Period.min", "client"),

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness import models, schemagen, schemastore
+from harness import models, ops, schemagen, schemastore
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.files import check_writable
 
@@ -69,7 +69,7 @@ def run_generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     check_writable(args.out, folder=True)  # before generating, not after
     schemas = schemagen.generate(targets or None)
     whole = tuple(
-        sorted({t for t in targets if ":" not in t} if targets else set(models.SEED_OPERATIONS))
+        sorted({t for t in targets if ":" not in t} if targets else set(ops.SEED_OPERATIONS))
     )
     out: Path = args.out
     report = schemastore.write_schemas(schemas, out, prune_services=whole)

@@ -29,23 +29,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from harness import wire
+from harness import ops, wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
-from harness.models import SEED_OPERATIONS, operation_model
+from harness.models import operation_model
 from harness.protocols import protocol_of
-from harness.rules import (
-    INSIGHTS_DEFAULT_MAX_RESULTS,
-    INSIGHTS_LOOKBACK,
-    METRIC_DEFAULT_DATA_TYPE,
-    METRIC_DEFAULT_MAX_RESULTS,
-    METRIC_DEFAULT_PERIOD,
-    METRIC_DEFAULT_WINDOW,
-    METRIC_RETENTION,
-    RATE_LIMITS,
-)
 from harness.synthetic import rules
-from harness.synthetic.world import MetricKey, World, floor_time, rng
+from harness.synthetic.world import World, floor_time, rng
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
@@ -213,7 +203,8 @@ class SyntheticBackend:
             return Answer(None, None, {}, self._unroutable(str(exc), number))
         params: dict[str, Any] = {}
         try:
-            if operation not in SEED_OPERATIONS.get(service, ()):
+            pack = ops.pack(service, operation)
+            if pack is None:
                 raise _Reject(
                     "NotImplemented",
                     f"The harness synthetic backend does not implement {service}:{operation}; "
@@ -229,7 +220,7 @@ class SyntheticBackend:
             problems = rules.request_problems(service, operation, params)
             if problems:
                 raise _Reject(rules.validation_code(service), " ".join(problems))
-            output = getattr(self, f"_{operation}")(params)
+            output = pack.answer(self, params)
             response = self._encode_output(service, operation, output)
         except _Reject as reject:
             response = wire.encode_error(service, reject.code, reject.message, reject.status)
@@ -261,7 +252,7 @@ class SyntheticBackend:
             code = rules.server_error_code(service)
             raise _Reject(code, "Injected server error (harness faults: server_error_every).", 500)
         throttled = bool(faults.throttle_every and number % faults.throttle_every == 0)
-        limit = RATE_LIMITS.get((service, operation))
+        limit = ops.RATE_LIMITS.get((service, operation))
         if faults.rate_limits and limit and not throttled:
             moment = time.monotonic()
             with self._lock:
@@ -315,7 +306,11 @@ class SyntheticBackend:
         ).decode()
         return f"{text.rstrip('=')}.{self._mac(text.rstrip('='))}"
 
-    def _read_token(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    def chain(self, service: str, operation: str, params: dict[str, Any]) -> Chain:
+        """The page chain ``params`` continue (from their NextToken) or start (pinning now)."""
+        return Chain(self, operation, params, self.read_token(service, operation, params))
+
+    def read_token(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """The state carried by ``params["NextToken"]``, or a fresh one pinning the clock."""
         token = params.get("NextToken")
         if token is None:
@@ -367,95 +362,28 @@ class SyntheticBackend:
             return page, None
         return page, self._token(operation, params, {**step, "o": offset + size})
 
-    # ------------------------------------------------------------------ operations
-
-    def _GetInsight(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"Insight": self.world().insight(params["InsightId"])}
-
-    def _GetInsightEvents(self, params: dict[str, Any]) -> dict[str, Any]:
-        state = self._read_token("xray", "GetInsightEvents", params)
-        world = self.world(_from_epoch(state["n"]))
-        events = world.insight_events(params["InsightId"])
-        page, token = self._page(
-            "GetInsightEvents",
-            params,
-            state,
-            events,
-            rules.INSIGHT_EVENTS_PAGE_SIZE,
-        )
-        return {"InsightEvents": list(page), **({"NextToken": token} if token else {})}
-
-    def _ListInsightsData(self, params: dict[str, Any]) -> dict[str, Any]:
-        state = self._read_token("cloudtrail", "ListInsightsData", params)
-        now = _from_epoch(state["n"])
-        # The default window is the documented lookback ("within the last 90 days").
-        start = _param_time(params, "StartTime") or now - INSIGHTS_LOOKBACK
-        end = _param_time(params, "EndTime") or now
-        dimensions = params.get("Dimensions") or {}
-        events = [
-            event
-            for event in self.world(now).trail_events(params["InsightSource"])
-            # StartTime: "after or at"; EndTime: "before or at" — both inclusive.
-            if start <= event["EventTime"] <= end
-            and all(event.get(key) == value for key, value in dimensions.items())
-        ]
-        page, token = self._page(
-            "ListInsightsData", params, state, events, INSIGHTS_DEFAULT_MAX_RESULTS
-        )
-        return {"Events": list(page), **({"NextToken": token} if token else {})}
-
-    def _ListInsightsMetricData(self, params: dict[str, Any]) -> dict[str, Any]:
-        state = self._read_token("cloudtrail", "ListInsightsMetricData", params)
-        now = _from_epoch(state["n"])
-        period = params.get("Period") or METRIC_DEFAULT_PERIOD
-        data_type = params.get("DataType") or METRIC_DEFAULT_DATA_TYPE
-        insight_type = params["InsightType"]
-        error_code = params.get("ErrorCode", "") if insight_type == "ApiErrorRateInsight" else ""
-        key = MetricKey(
-            params["EventSource"],
-            params["EventName"],
-            insight_type,
-            error_code,
-            params.get("TrailName", ""),
-        )
-        start = _param_time(params, "StartTime") or now - METRIC_DEFAULT_WINDOW
-        end = _param_time(params, "EndTime") or now
-        # Older data points of this period are no longer kept, and none exist after now:
-        # the work per request is bounded by the retention, whatever window is asked for.
-        start = max(start, now - METRIC_RETENTION[period])
-        end = min(end, now)
-        points = self.world(now).metric_series(
-            key,
-            start=start,
-            end=end,
-            period=period,
-            now=now,
-            fill_with_zeros=data_type == "FillWithZeros",
-        )
-        page, token = self._page(
-            "ListInsightsMetricData", params, state, points, METRIC_DEFAULT_MAX_RESULTS
-        )
-        output: dict[str, Any] = {
-            "EventSource": key.event_source,
-            "EventName": key.event_name,
-            "InsightType": insight_type,
-        }
-        if "TrailName" in params:
-            output["TrailARN"] = self.world(now).trail_arn(params["TrailName"])
-        if error_code:  # "Only returned if InsightType parameter was set to ApiErrorRateInsight."
-            output["ErrorCode"] = error_code
-        output["Timestamps"] = [when for when, _ in page]
-        output["Values"] = [value for _, value in page]
-        if token:
-            output["NextToken"] = token
-        return output
-
-    def _GetInternetEvent(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.world().internet_event(params["EventId"])
-
 
 def _served() -> str:
-    return ", ".join(f"{s}:{o}" for s, ops in SEED_OPERATIONS.items() for o in ops)
+    return ", ".join(pack.label for pack in ops.PACKS)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One page of a NextToken chain being answered: its pinned clock, and how to page."""
+
+    backend: SyntheticBackend
+    operation: str
+    params: dict[str, Any]
+    state: dict[str, Any]
+
+    @property
+    def now(self) -> dt.datetime:
+        """The time the chain's first page was asked for: every page sees the same world."""
+        return _from_epoch(self.state["n"])
+
+    def page(self, items: Sequence[T], default_size: int) -> tuple[Sequence[T], str | None]:
+        """This page of ``items`` (``MaxResults`` or ``default_size`` long) and the next token."""
+        return self.backend._page(self.operation, self.params, self.state, items, default_size)
 
 
 def _from_epoch(seconds: int) -> dt.datetime:

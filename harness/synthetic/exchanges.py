@@ -8,27 +8,15 @@ continues that chain, so cassettes hold real pagination sequences.
 
 from __future__ import annotations
 
-import datetime as dt
-import random
-import uuid
 from typing import Any
 
-from harness import wire
+from harness import ops, wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange
-from harness.models import SEED_OPERATIONS, operation_model, service_model
+from harness.models import operation_model, service_model
 from harness.protocols import protocol_of
-from harness.rules import INSIGHTS_LOOKBACK, METRIC_PERIODS, METRIC_RETENTION
 from harness.synthetic.engine import SyntheticBackend
 from harness.synthetic.world import rng
-
-_TRAILS = ("management-events", "org-trail", "insights-trail", "audit")
-_CALLS = (
-    ("s3.amazonaws.com", "PutObject"),
-    ("ec2.amazonaws.com", "RunInstances"),
-    ("iam.amazonaws.com", "CreateAccessKey"),
-    ("kms.amazonaws.com", "Decrypt"),
-)
 
 
 def endpoint(service: str, region: str = "us-east-1") -> str:
@@ -38,8 +26,8 @@ def endpoint(service: str, region: str = "us-east-1") -> str:
 
 def require_seed_operation(service: str, operation: str | None) -> str:
     """The operation, checked to be one the synthetic backend serves."""
-    served = [f"{s}:{o}" for s, ops in SEED_OPERATIONS.items() for o in ops]
-    if operation is None or operation not in SEED_OPERATIONS.get(service, ()):
+    served = [pack.label for pack in ops.PACKS]
+    if operation is None or ops.pack(service, operation) is None:
         given = f"{service}:{operation}" if operation else service
         raise HarnessUsageError(
             f"The synthetic backend does not serve {given!r}.{did_you_mean(given, served)} "
@@ -53,57 +41,11 @@ def sample_params(
 ) -> dict[str, Any]:
     """The wire-form parameters of request number ``index``, drawn from the backend's seed."""
     gen = rng(backend.seed, "synth-request", f"{service}:{operation}:{index}")
-    now = backend.now()
-    params: dict[str, Any] = {}
-    if service == "xray":
-        params["InsightId"] = str(uuid.UUID(int=gen.getrandbits(128), version=4))
-        if operation == "GetInsightEvents":
-            _maybe(gen, params, "MaxResults", (1, 3, 10, 50))
-    elif operation == "ListInsightsData":
-        world = backend.world()
-        params["InsightSource"] = world.trail_arn(gen.choice(_TRAILS))
-        params["DataType"] = "InsightsEvents"
-        if gen.random() < 0.3:
-            source, name = gen.choice(_CALLS)
-            params["Dimensions"] = gen.choice(({"EventSource": source}, {"EventName": name}))
-        if gen.random() < 0.5:
-            _window(gen, params, now, INSIGHTS_LOOKBACK)
-        _maybe(gen, params, "MaxResults", (1, 5, 20, 50))
-    elif operation == "ListInsightsMetricData":
-        params["EventSource"], params["EventName"] = gen.choice(_CALLS)
-        params["InsightType"] = gen.choice(("ApiCallRateInsight", "ApiErrorRateInsight"))
-        if params["InsightType"] == "ApiErrorRateInsight":
-            params["ErrorCode"] = gen.choice(("AccessDenied", "ThrottlingException"))
-        period = gen.choice(METRIC_PERIODS)
-        params["Period"] = period
-        _maybe(gen, params, "DataType", ("FillWithZeros", "NonZeroData"))
-        # Keep the window short so a cassette stays readable.
-        span = min(METRIC_RETENTION[period], dt.timedelta(seconds=period * 48))
-        _window(gen, params, now, span, within=METRIC_RETENTION[period])
-        _maybe(gen, params, "MaxResults", (1, 10, 24, 100))
-    else:  # internetmonitor GetInternetEvent
-        params["EventId"] = str(uuid.UUID(int=gen.getrandbits(128), version=4))
+    pack = ops.pack(service, operation)
+    assert pack is not None, "require_seed_operation() first"
+    params = pack.sample(gen, backend)
     shape = operation_model(service, operation).input_shape
     return dict(wire.to_wire(shape, params, protocol_of(service_model(service))))
-
-
-def _maybe(gen: random.Random, params: dict[str, Any], name: str, values: tuple[Any, ...]) -> None:
-    choice = gen.choice((None, *values))
-    if choice is not None:
-        params[name] = choice
-
-
-def _window(
-    gen: random.Random,
-    params: dict[str, Any],
-    now: dt.datetime,
-    span: dt.timedelta,
-    within: dt.timedelta | None = None,
-) -> None:
-    reach = int((within or span).total_seconds() - span.total_seconds())
-    end = now - dt.timedelta(seconds=gen.randint(0, max(reach, 0)))
-    params["StartTime"] = (end - span).replace(second=0)
-    params["EndTime"] = end.replace(second=0)
 
 
 MAX_COUNT = 100_000  # about 100 MB of cassette; more is a corpus, not a test fixture

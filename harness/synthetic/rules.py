@@ -3,7 +3,7 @@
 What is valid is not decided here: :func:`harness.contract.check_request` checks a request
 against its input schema (with the documented overlays) and the request-scope rules of
 :mod:`harness.rules`, the same checks the contract checker makes of a recorded request. The
-documented values (error codes, rate limits, defaults) live in :mod:`harness.rules` too; this
+documented values (error codes, rate limits, defaults) live in :mod:`harness.ops`; this
 module only picks from them and turns violations into the message the error carries.
 """
 
@@ -12,24 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from harness.contract import Violation, check_request
-from harness.rules import (
-    COMMON_SERVER_ERROR,
-    INSIGHT_EVENTS_MAX_RESULTS_RANGE,
-    SERVER_ERROR,
-    THROTTLING_ERROR,
-    VALIDATION_ERROR,
-)
+from harness.ops import SERVER_ERROR, THROTTLING_ERROR, VALIDATION_ERROR
+from harness.ops.common import COMMON_SERVER_ERROR
 
 __all__ = [
-    "INSIGHT_EVENTS_PAGE_SIZE",
     "request_problems",
     "server_error_code",
     "throttling_code",
     "validation_code",
 ]
-
-#: GetInsightEvents documents no default page size; the backend pages by the model's maximum.
-INSIGHT_EVENTS_PAGE_SIZE = INSIGHT_EVENTS_MAX_RESULTS_RANGE[1]
 
 
 def validation_code(service: str) -> str:

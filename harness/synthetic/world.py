@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 # The world's CloudTrail Insights events reach back as far as the documented lookback.
-from harness.rules import INSIGHTS_LOOKBACK
+from harness.ops.cloudtrail.list_insights_data import INSIGHTS_LOOKBACK
 
 _MINUTE = dt.timedelta(minutes=1)
 _EPOCH_1970 = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -355,6 +355,13 @@ class World:
             total += sum(self.minute_values(key, hour)[offset : offset + take])
             minute += take
         return total
+
+    @staticmethod
+    def metric_key(
+        event_source: str, event_name: str, insight_type: str, error_code: str = "", trail: str = ""
+    ) -> MetricKey:
+        """The series a ListInsightsMetricData request selects."""
+        return MetricKey(event_source, event_name, insight_type, error_code, trail)
 
     def metric_series(
         self,

@@ -1,0 +1,84 @@
+"""Small readers the rule checks of operation modules share.
+
+Rules read wire-form values and skip values of the wrong type (the schema reports those):
+these helpers turn a value into what a check compares, or into nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+from harness.wire import parse_timestamp
+
+if TYPE_CHECKING:
+    from harness.contract import RuleContext, Violation
+
+__all__ = [
+    "as_dict",
+    "as_list",
+    "at_most_max_results",
+    "is_number",
+    "iso",
+    "to_epoch",
+    "window_text",
+]
+
+
+_MIN_EPOCH = -62135596800.0  # 0001-01-01T00:00:00Z, the range of Python's datetime
+
+
+_MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z
+
+
+def to_epoch(value: Any) -> float | None:
+    """A wire timestamp (epoch number or ISO text) as epoch seconds; None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        # NaN, the infinities and numbers past year 9999 are no time: the schema says so
+        return float(value) if _MIN_EPOCH <= value <= _MAX_EPOCH else None
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value).timestamp()
+        except (ValueError, TypeError, OverflowError):
+            return None
+    return None
+
+
+def iso(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def window_text(start: float | None, end: float | None, closing: str) -> str:
+    low = iso(start) if start is not None else "-inf"
+    high = iso(end) if end is not None else "+inf"
+    return f"[{low}, {high}{closing}"
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def is_number(value: Any) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def at_most_max_results(
+    ctx: RuleContext, member: str, default: int | None, what: str
+) -> Iterator[Violation]:
+    """A page holds no more items in ``member`` than MaxResults (or its documented default)."""
+    limit = ctx.request.get("MaxResults", default)
+    items = as_list(ctx.response.get(member))
+    if is_number(limit) and len(items) > limit:
+        yield ctx.fail(
+            f"/response/{member}",
+            f"{len(items)} {what}",
+            f"at most {limit} (MaxResults)",
+            f"more {what} than MaxResults",
+        )

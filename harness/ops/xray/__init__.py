@@ -1,0 +1,70 @@
+"""X-Ray (rest-json): what its insight operations share — error codes, impact statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import strategies as st
+
+from harness.ops.base import Breaker, Knowledge, ServiceFacts
+from harness.ops.checks import as_dict, is_number
+from harness.ops.draw import bad_uuid, replaced, without
+
+if TYPE_CHECKING:
+    from harness.contract import RuleContext, Violation
+
+GI = "xray-get_insight.txt"
+GIE = "xray-get_insight_events.txt"
+
+K = Knowledge("xray")
+
+VALIDATION_ERROR: str = K.fact(
+    "xray.VALIDATION_ERROR",
+    "InvalidRequestException",
+    (GI, "XRay.Client.exceptions.InvalidRequestException"),
+    (GIE, "XRay.Client.exceptions.InvalidRequestException"),
+    note="The error X-Ray answers an invalid parameter with (HTTP 400).",
+)
+THROTTLING_ERROR: str = K.fact(
+    "xray.THROTTLING_ERROR",
+    "ThrottledException",  # HTTP 429
+    (GI, "XRay.Client.exceptions.ThrottledException"),
+    (GIE, "XRay.Client.exceptions.ThrottledException"),
+)
+
+SERVICE = ServiceFacts("xray", VALIDATION_ERROR, THROTTLING_ERROR, None, tuple(K.facts))
+
+IMPACT_DOC = (
+    "The impact statistics of the client side service. This includes the number of requests "
+    "to the client service and whether the requests were faults or okay."
+)
+
+
+def impact_problems(ctx: RuleContext, base: str, holder: dict[str, Any]) -> Iterator[Violation]:
+    """Impact statistics under ``holder``: no count below 0, FaultCount + OkCount <= Total."""
+    for name in ("ClientRequestImpactStatistics", "RootCauseServiceRequestImpactStatistics"):
+        stats = as_dict(holder.get(name))
+        counts = {k: stats.get(k) for k in ("FaultCount", "OkCount", "TotalCount")}
+        for key, value in counts.items():
+            if is_number(value) and value < 0:
+                yield ctx.fail(
+                    f"{base}/{name}/{key}", value, "a count of 0 or more", "negative count"
+                )
+        fault, ok, total = counts["FaultCount"], counts["OkCount"], counts["TotalCount"]
+        if is_number(fault) and is_number(ok) and is_number(total) and fault + ok > total:
+            yield ctx.fail(
+                f"{base}/{name}/TotalCount",
+                total,
+                f"at least FaultCount + OkCount = {fault + ok}",
+                "FaultCount + OkCount exceeds TotalCount",
+            )
+
+
+def insight_id_breakers() -> list[Breaker]:
+    """The InsightId constraints GetInsight and GetInsightEvents share."""
+    return [
+        Breaker("required.InsightId", "client", without("InsightId")),
+        Breaker("InsightId.type", "client", replaced("InsightId", st.integers(0, 10**6))),
+        Breaker("InsightId.pattern", VALIDATION_ERROR, replaced("InsightId", bad_uuid())),
+    ]

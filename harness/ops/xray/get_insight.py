@@ -1,0 +1,190 @@
+"""X-Ray GetInsight: the summary of one insight (state, times, impact, root cause).
+
+Everything the harness knows about it beyond botocore's model, with the sentences of its API
+reference page (``tests/reference_pages/xray-get_insight.txt``): rules, strategies and the
+synthetic backend's answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import strategies as st
+
+from harness._shape_strategies import timestamps
+from harness.ops.base import Backend, Knowledge
+from harness.ops.checks import as_dict, iso, to_epoch
+from harness.ops.draw import (
+    REGIONS,
+    Clock,
+    account_ids,
+    impact_statistics,
+    insight_ids,
+    service_ids,
+    summaries,
+    uuid_from,
+)
+
+if TYPE_CHECKING:
+    from hypothesis.strategies import DrawFn, SearchStrategy
+
+    from harness.contract import RuleContext, Violation
+from harness.ops.xray import GI, IMPACT_DOC, impact_problems, insight_id_breakers
+
+PAGE = GI
+K = Knowledge("xray", "GetInsight", PAGE)
+
+
+# =========================================================================== rules
+@K.rule(
+    "insight-id-echo",
+    description="The returned InsightId is the requested one.",
+    doc=(
+        "The insight's unique identifier. Use the GetInsightSummaries action to retrieve an "
+        "InsightId."
+    ),
+)
+def _insight_echo(ctx: RuleContext) -> Iterator[Violation]:
+    insight = as_dict(ctx.response.get("Insight"))
+    if "InsightId" in insight and insight["InsightId"] != ctx.request.get("InsightId"):
+        yield ctx.fail(
+            "/response/Insight/InsightId",
+            insight["InsightId"],
+            f"the requested InsightId {ctx.request.get('InsightId')!r}",
+            "a different insight was returned",
+        )
+
+
+@K.rule(
+    "closed-iff-end-time",
+    description="State is CLOSED exactly when EndTime is present.",
+    doc=(
+        "The current state of the insight. […] The time, in Unix seconds, at which the "
+        "insight ended."
+    ),
+)
+def _insight_state(ctx: RuleContext) -> Iterator[Violation]:
+    insight = as_dict(ctx.response.get("Insight"))
+    state = insight.get("State")
+    if state not in ("ACTIVE", "CLOSED"):
+        return
+    has_end = insight.get("EndTime") is not None
+    if state == "CLOSED" and not has_end:
+        yield ctx.fail(
+            "/response/Insight/EndTime",
+            None,
+            "an EndTime (State is CLOSED)",
+            "a CLOSED insight has no EndTime",
+        )
+    elif state == "ACTIVE" and has_end:
+        yield ctx.fail(
+            "/response/Insight/State",
+            state,
+            "CLOSED (EndTime is present)",
+            "an insight with an EndTime is still ACTIVE",
+        )
+
+
+@K.rule(
+    "start-not-after-end",
+    description="StartTime is not after EndTime.",
+    doc=(
+        "The time, in Unix seconds, at which the insight began. […] The time, in Unix seconds, "
+        "at which the insight ended."
+    ),
+)
+def _insight_times(ctx: RuleContext) -> Iterator[Violation]:
+    insight = as_dict(ctx.response.get("Insight"))
+    start, end = to_epoch(insight.get("StartTime")), to_epoch(insight.get("EndTime"))
+    if start is not None and end is not None and start > end:
+        yield ctx.fail(
+            "/response/Insight/EndTime",
+            insight.get("EndTime"),
+            f"at or after StartTime ({iso(start)})",
+            "the insight ends before it began",
+        )
+
+
+@K.rule(
+    "impact-statistics",
+    description="Impact statistics are consistent: FaultCount + OkCount <= TotalCount, none < 0.",
+    doc=IMPACT_DOC,
+)
+def _insightimpact_problems(ctx: RuleContext) -> Iterator[Violation]:
+    yield from impact_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
+
+
+# =========================================================================== strategies
+
+
+def insight_request() -> SearchStrategy[dict[str, Any]]:
+    """xray:GetInsight requests."""
+    return st.fixed_dictionaries({"InsightId": insight_ids()})
+
+
+def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy[dict[str, Any]]:
+    """xray:GetInsight output: InsightId echoed; CLOSED exactly when EndTime is present."""
+
+    @st.composite
+    def draw_response(draw: DrawFn) -> dict[str, Any]:
+        ref = clock.now()
+        state = draw(st.sampled_from(["ACTIVE", "CLOSED"]))
+        start = draw(timestamps(ref - dt.timedelta(days=30), ref, milliseconds=True))
+        group = draw(
+            st.one_of(st.just("Default"), st.from_regex(r"[A-Za-z0-9_.-]{1,32}", fullmatch=True))
+        )
+        region = draw(st.sampled_from(REGIONS))
+        account = draw(account_ids())
+        suffix = draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True))
+        insight: dict[str, Any] = {
+            "InsightId": request.get("InsightId") or draw(insight_ids()),
+            "State": state,
+            "StartTime": start,
+        }
+        if state == "CLOSED":
+            insight["EndTime"] = draw(timestamps(start, ref, milliseconds=True))
+        extra = draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "GroupName": st.just(group),
+                    "GroupARN": st.just(f"arn:aws:xray:{region}:{account}:group/{group}/{suffix}"),
+                    "RootCauseServiceId": service_ids(),
+                    "Categories": st.just(["FAULT"]),
+                    "Summary": summaries(),
+                    "ClientRequestImpactStatistics": impact_statistics(),
+                    "RootCauseServiceRequestImpactStatistics": impact_statistics(),
+                    "TopAnomalousServices": st.lists(
+                        st.fixed_dictionaries({"ServiceId": service_ids()}), max_size=3
+                    ),
+                },
+            )
+        )
+        return {"Insight": insight | extra}
+
+    return draw_response()
+
+
+# =========================================================================== synthetic backend
+
+
+def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
+    """The insight of the requested id, as the world holds it."""
+    return {"Insight": backend.world().insight(params["InsightId"])}
+
+
+def sample(gen: random.Random, backend: Backend) -> dict[str, Any]:
+    """A plausible request: some insight."""
+    return {"InsightId": uuid_from(gen)}
+
+
+PACK = K.pack(
+    requests=lambda clock: insight_request(),
+    breakers=lambda clock: insight_id_breakers(),
+    responses=insight_response,
+    answer=answer,
+    sample=sample,
+)
