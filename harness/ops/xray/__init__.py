@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import strategies as st
 
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
-from harness.ops.checks import as_dict, is_number
+from harness.ops.checks import as_dict, is_number, iso, to_epoch
 from harness.ops.draw import bad_uuid, replaced, without
 
 if TYPE_CHECKING:
@@ -39,6 +39,49 @@ IMPACT_DOC = (
     "The impact statistics of the client side service. This includes the number of requests "
     "to the client service and whether the requests were faults or okay."
 )
+
+
+STATE_DOC = (
+    "The current state of the insight. […] The time, in Unix seconds, at which the insight ended."
+)
+TIMES_DOC = (
+    "The time, in Unix seconds, at which the insight began. […] The time, in Unix seconds, "
+    "at which the insight ended."
+)
+
+
+def state_problems(ctx: RuleContext, base: str, insight: dict[str, Any]) -> Iterator[Violation]:
+    """An insight under ``base`` is CLOSED exactly when it has an EndTime."""
+    state = insight.get("State")
+    if state not in ("ACTIVE", "CLOSED"):
+        return
+    has_end = insight.get("EndTime") is not None
+    if state == "CLOSED" and not has_end:
+        yield ctx.fail(
+            f"{base}/EndTime",
+            None,
+            "an EndTime (State is CLOSED)",
+            "a CLOSED insight has no EndTime",
+        )
+    elif state == "ACTIVE" and has_end:
+        yield ctx.fail(
+            f"{base}/State",
+            state,
+            "CLOSED (EndTime is present)",
+            "an insight with an EndTime is still ACTIVE",
+        )
+
+
+def time_problems(ctx: RuleContext, base: str, insight: dict[str, Any]) -> Iterator[Violation]:
+    """An insight under ``base`` does not end before it began."""
+    start, end = to_epoch(insight.get("StartTime")), to_epoch(insight.get("EndTime"))
+    if start is not None and end is not None and start > end:
+        yield ctx.fail(
+            f"{base}/EndTime",
+            insight.get("EndTime"),
+            f"at or after StartTime ({iso(start)})",
+            "the insight ends before it began",
+        )
 
 
 def impact_problems(ctx: RuleContext, base: str, holder: dict[str, Any]) -> Iterator[Violation]:

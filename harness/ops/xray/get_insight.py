@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Knowledge
-from harness.ops.checks import as_dict, iso, to_epoch
+from harness.ops.checks import as_dict
 from harness.ops.draw import (
     REGIONS,
     Clock,
@@ -32,7 +32,16 @@ if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
     from harness.contract import RuleContext, Violation
-from harness.ops.xray import GI, IMPACT_DOC, impact_problems, insight_id_breakers
+from harness.ops.xray import (
+    GI,
+    IMPACT_DOC,
+    STATE_DOC,
+    TIMES_DOC,
+    impact_problems,
+    insight_id_breakers,
+    state_problems,
+    time_problems,
+)
 
 PAGE = GI
 K = Knowledge("xray", "GetInsight", PAGE)
@@ -61,51 +70,19 @@ def _insight_echo(ctx: RuleContext) -> Iterator[Violation]:
 @K.rule(
     "closed-iff-end-time",
     description="State is CLOSED exactly when EndTime is present.",
-    doc=(
-        "The current state of the insight. […] The time, in Unix seconds, at which the "
-        "insight ended."
-    ),
+    doc=STATE_DOC,
 )
 def _insight_state(ctx: RuleContext) -> Iterator[Violation]:
-    insight = as_dict(ctx.response.get("Insight"))
-    state = insight.get("State")
-    if state not in ("ACTIVE", "CLOSED"):
-        return
-    has_end = insight.get("EndTime") is not None
-    if state == "CLOSED" and not has_end:
-        yield ctx.fail(
-            "/response/Insight/EndTime",
-            None,
-            "an EndTime (State is CLOSED)",
-            "a CLOSED insight has no EndTime",
-        )
-    elif state == "ACTIVE" and has_end:
-        yield ctx.fail(
-            "/response/Insight/State",
-            state,
-            "CLOSED (EndTime is present)",
-            "an insight with an EndTime is still ACTIVE",
-        )
+    yield from state_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
 
 
 @K.rule(
     "start-not-after-end",
     description="StartTime is not after EndTime.",
-    doc=(
-        "The time, in Unix seconds, at which the insight began. […] The time, in Unix seconds, "
-        "at which the insight ended."
-    ),
+    doc=TIMES_DOC,
 )
 def _insight_times(ctx: RuleContext) -> Iterator[Violation]:
-    insight = as_dict(ctx.response.get("Insight"))
-    start, end = to_epoch(insight.get("StartTime")), to_epoch(insight.get("EndTime"))
-    if start is not None and end is not None and start > end:
-        yield ctx.fail(
-            "/response/Insight/EndTime",
-            insight.get("EndTime"),
-            f"at or after StartTime ({iso(start)})",
-            "the insight ends before it began",
-        )
+    yield from time_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
 
 
 @K.rule(
@@ -113,7 +90,7 @@ def _insight_times(ctx: RuleContext) -> Iterator[Violation]:
     description="Impact statistics are consistent: FaultCount + OkCount <= TotalCount, none < 0.",
     doc=IMPACT_DOC,
 )
-def _insightimpact_problems(ctx: RuleContext) -> Iterator[Violation]:
+def _insight_impact(ctx: RuleContext) -> Iterator[Violation]:
     yield from impact_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
 
 
