@@ -1003,11 +1003,13 @@ def check_request(
     params: dict[str, Any],
     *,
     schema_dir: SchemaDirs = None,
+    now: dt.datetime | None = None,
 ) -> list[Violation]:
     """Check request parameters alone (wire form, no response); returns violations.
 
     The same checks :func:`check_exchange` makes of a request: the input schema (with its
-    documented overlays) and the request-scope rules of :mod:`harness.rules`. A backend
+    documented overlays) and the request-scope rules of :mod:`harness.rules`; rules about the
+    time of the request (how old a window may be) run when ``now`` is given. A backend
     answering as the service would rejects a request for which this is not empty. Raises
     ``HarnessUsageError`` for an unsupported service or operation, or a schema directory
     that does not exist or holds no schemas.
@@ -1018,7 +1020,7 @@ def check_request(
     exchange = Exchange(
         service, operation, _NO_REQUEST, _NO_RESPONSE, "synthetic", params=dict(params)
     )
-    ctx = RuleContext(exchange=exchange, request=exchange.params)
+    ctx = RuleContext(exchange=exchange, request=exchange.params, request_time=now)
     return _request_violations(ctx, _source(schema_dir))
 
 

@@ -500,7 +500,8 @@ def timestamp_format(shape: Shape, protocol: str, location: str | None = None) -
         return "rfc822"
     if location in ("querystring", "uri"):
         return "iso8601"
-    return "unixTimestamp" if protocol in ("json", "rest-json") else "iso8601"
+    # CBOR carries epoch seconds (tag 1), which the JSON form keeps as a number.
+    return "unixTimestamp" if protocol in ("json", "rest-json", "smithy-rpc-v2-cbor") else "iso8601"
 
 
 def encode_timestamp(value: dt.datetime, fmt: str) -> int | float | str:

@@ -67,10 +67,10 @@ def test_ls_json_carries_parameters_for_tools() -> None:
 
 
 def test_show_prints_parameters_and_the_decoded_body() -> None:
-    code, out, _ = harness("show", SEED / "xray.yaml", "#1")
-    exchange = read_cassette(SEED / "xray.yaml").exchanges[1]
+    code, out, _ = harness("show", SEED / "xray.yaml", "#5")
+    exchange = read_cassette(SEED / "xray.yaml").exchanges[5]
     assert code == 0
-    assert out.startswith(f"{SEED / 'xray.yaml'} #1  xray:GetInsightEvents")
+    assert out.startswith(f"{SEED / 'xray.yaml'} #5  xray:GetInsightEvents")
     assert f'"InsightId": "{exchange.params["InsightId"]}"' in out
     assert '"InsightEvents": [' in out
 
@@ -189,22 +189,22 @@ def test_diff_of_equal_cassettes_exits_0(tmp_path: Path) -> None:
 
 def test_diff_pairs_by_meaning_and_names_each_changed_member(tmp_path: Path) -> None:
     source = SEED / "xray.yaml"
-    params = read_cassette(source).exchanges[1].params
+    params = read_cassette(source).exchanges[8].params
     changed = _edited(
         tmp_path,
         "b.yaml",
         source,
         {
             0: {"output": {"Insight": {"State": "CLOSED"}}},
-            1: {"params": {**params, "MaxResults": 5}},
+            8: {"params": {**params, "MaxResults": 5}},
         },
     )
     code, out, _ = harness("diff", source, changed)
     assert code == 1, out
     assert "~ A#0 B#0 xray:GetInsight" in out
     assert "response /Insight" in out  # the response member that differs
-    assert "~ A#1 B#1 xray:GetInsightEvents" in out
-    assert "request /MaxResults: A 10, B 5" in out
+    assert "~ A#8 B#8 xray:GetInsightEvents" in out
+    assert "request /MaxResults: A 1, B 5" in out
     assert "2 difference(s)" in out
 
 
@@ -213,9 +213,9 @@ def test_diff_reports_added_and_removed_calls(tmp_path: Path) -> None:
     only_first = write_cassette(tmp_path / "a.yaml", entries.exchanges[:1], tags=entries.tags[:1])
     code, out, _ = harness("diff", only_first, SEED / "xray.yaml")
     assert code == 1
-    assert "+ B#1 xray:GetInsightEvents" in out
+    assert "+ B#5 xray:GetInsightEvents" in out
     code, out, _ = harness("diff", SEED / "xray.yaml", only_first)
-    assert "- A#1 xray:GetInsightEvents" in out
+    assert "- A#5 xray:GetInsightEvents" in out
 
 
 # --------------------------------------------------------------------------- prune, rerecord
@@ -291,7 +291,7 @@ def test_prune_and_rerecord_refuse_without_a_usage_record(tmp_path: Path) -> Non
         (["ls", "{tmp}"], ["is a directory"]),
         (["ls", "{tmp}/corrupt.yaml"], ["not valid YAML", "line"]),
         (["ls", "{tmp}/notes.yaml"], ["is not a cassette"]),
-        (["show", "{seed}/xray.yaml", "7"], ["no interaction '7'", "#0 to #1"]),
+        (["show", "{seed}/xray.yaml", "99"], ["no interaction '99'", "#0 to #14"]),
         (["show", "{seed}/xray.yaml", "first"], ["no interaction 'first'"]),
         (["diff", "{seed}/xray.yaml", "{tmp}/corrupt.yaml"], ["not valid YAML"]),
     ],

@@ -83,7 +83,7 @@ def test_ordinary_vcrpy_anchors_still_load(tmp_path: Path) -> None:
     path = tmp_path / "anchored.yaml"
     path.write_text(yaml.dump(data, sort_keys=True))
     assert "&id001" in path.read_text()
-    assert len(read_cassette(path).exchanges) == 2
+    assert len(read_cassette(path).exchanges) == len(data["interactions"])
 
 
 def test_harness_check_reports_the_bomb_and_still_checks_the_others(tmp_path: Path) -> None:

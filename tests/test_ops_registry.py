@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness import ops, wire
+from harness.contract import Violation, check_exchange
+from harness.exchange import Exchange
 from harness.models import operation_model, protocol
-from harness.ops.base import OperationPack, module_path
+from harness.ops.base import OperationPack, Rule, module_path
 from harness.ops.draw import Clock
 from harness.synthetic import SyntheticBackend
 
@@ -95,6 +97,49 @@ def test_samples_are_valid_requests(pack: OperationPack) -> None:
             pack.service, pack.operation, wire.to_wire(shape, params, protocol(pack.service))
         )
         assert backend.answer(request).response.status == 200, (index, params)
+
+
+@pytest.mark.parametrize(
+    "rule", [r for p in ops.PACKS for r in p.rules if r.breaks], ids=lambda r: r.id
+)
+def test_a_rules_own_violating_example_fires_it(rule: Rule) -> None:
+    """A rule's ``breaks`` applied to a synthetic answer makes exactly that rule fire."""
+    service, operation = rule.operations[0].split(":")
+    pack = PACKS[rule.operations[0]]
+    backend = SyntheticBackend(seed=11, now=NOW)
+    shape = operation_model(service, operation).input_shape
+    for index in range(40):  # bounded: the sample must give the break what it needs
+        params = pack.sample(random.Random(index), backend)
+        request = wire.encode_request(
+            service, operation, wire.to_wire(shape, params, protocol(service))
+        )
+        answered = backend.answer(request)
+        assert answered.response.status == 200, answered.response.body[:300]
+        request_wire = wire.decode_request(service, operation, request)
+        response_wire = wire.decode_response(service, operation, answered.response)
+        assert not [v for v in _check(service, operation, request_wire, response_wire)], params
+        if rule.breaks is not None and rule.breaks(request_wire, response_wire):
+            break
+    else:
+        pytest.fail(f"{rule.id}: no sample of 40 let its break apply")
+    fired = _check(service, operation, request_wire, response_wire)
+    assert rule.id in {v.rule for v in fired}, "\n\n".join(map(str, fired))
+
+
+def _check(
+    service: str, operation: str, request: dict[str, object], response: dict[str, object]
+) -> list[Violation]:
+    http_request = wire.encode_request(service, operation, request)
+    http_request.headers["X-Amz-Date"] = NOW.strftime("%Y%m%dT%H%M%SZ")
+    exchange = Exchange(
+        service=service,
+        operation=operation,
+        request=http_request,
+        response=wire.encode_response(service, operation, response),
+        source="synthetic",
+        params=wire.decode_request(service, operation, http_request),
+    )
+    return check_exchange(exchange)
 
 
 def test_every_operation_is_in_the_readme_table(pack: OperationPack) -> None:

@@ -358,7 +358,10 @@ def _ids(violations: list[Violation]) -> set[str]:
 
 
 def test_every_rule_has_a_violating_example() -> None:
-    assert set(VIOLATING) == {rule.id for rule in rules.RULES}
+    # Here, or next to the rule as its ``breaks`` (tested in test_ops_registry.py).
+    own = {rule.id for rule in rules.RULES if rule.breaks is not None}
+    assert not own & set(VIOLATING)
+    assert set(VIOLATING) | own == {rule.id for rule in rules.RULES}
 
 
 @pytest.mark.parametrize("rule_id", sorted(VIOLATING))

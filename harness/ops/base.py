@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MODEL",
     "SCHEMAS",
+    "Break",
     "Breaker",
     "Fact",
     "Knowledge",
@@ -49,6 +50,10 @@ __all__ = [
 Scope = Literal["request", "response", "error", "chain", "schema"]
 Severity = Literal["error", "drift", "warning"]
 Check = Callable[["RuleContext"], Iterable["Violation"]]
+#: Breaks a valid wire-form (request, response) pair in place so that one rule fires; returns
+#: False when the pair lacks what it needs (an empty list, say). Tests feed it the synthetic
+#: backend's answers, so a rule's violating example lives next to the rule.
+Break = Callable[[dict[str, Any], dict[str, Any]], bool]
 Quote = tuple[str, str]  # (page in tests/reference_pages, verbatim sentence)
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -79,6 +84,7 @@ class Rule:
     scope: Scope
     operations: tuple[str, ...]  # ``service:Operation`` labels; empty = every operation
     check: Check
+    breaks: Break | None = field(default=None, repr=False)  # a violating example, see Break
 
     def applies_to(self, label: str) -> bool:
         """True when the rule covers operation ``label`` (``service:Operation``)."""
@@ -254,8 +260,13 @@ class Knowledge:
         source: str | None = None,
         scope: Scope = "response",
         severity: Severity = "error",
+        breaks: Break | None = None,
     ) -> Callable[[Check], Check]:
-        """Declare the decorated function as rule ``service.Operation.name``."""
+        """Declare the decorated function as rule ``service.Operation.name``.
+
+        ``breaks`` is the rule's violating example (see :data:`Break`); the registry tests
+        require one of every rule that has no hand-built example in ``tests/test_rules.py``.
+        """
         assert self.operation is not None, "rules declared here belong to an operation"
         label = f"{self.service}:{self.operation}"
         rule_id = f"{self.service}.{self.operation}.{name}"
@@ -271,6 +282,7 @@ class Knowledge:
                     scope,
                     (label,),
                     check,
+                    breaks,
                 )
             )
             return check

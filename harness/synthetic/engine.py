@@ -217,7 +217,7 @@ class SyntheticBackend:
             except wire.WireError as exc:
                 raise _Reject("SerializationException", str(exc), 400) from None
             _parse_timestamps(service, operation, params)
-            problems = rules.request_problems(service, operation, params)
+            problems = rules.request_problems(service, operation, params, self.now())
             if problems:
                 raise _Reject(rules.validation_code(service), " ".join(problems))
             output = pack.answer(self, params)

@@ -9,6 +9,7 @@ module only picks from them and turns violations into the message the error carr
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from harness.contract import Violation, check_request
@@ -38,9 +39,11 @@ def server_error_code(service: str) -> str:
     return SERVER_ERROR.get(service, COMMON_SERVER_ERROR)
 
 
-def request_problems(service: str, operation: str, params: dict[str, Any]) -> list[str]:
+def request_problems(
+    service: str, operation: str, params: dict[str, Any], now: dt.datetime | None = None
+) -> list[str]:
     """Every way the wire-form ``params`` break the contract, one sentence each (no repeats)."""
-    texts = (_text(v) for v in check_request(service, operation, dict(params)))
+    texts = (_text(v) for v in check_request(service, operation, dict(params), now=now))
     return list(dict.fromkeys(texts))
 
 
