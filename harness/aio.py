@@ -69,9 +69,7 @@ def install(originals: dict[str, Any]) -> None:
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
     token = _current.set((operation_model, context))
     try:
-        return await sync._originals["aio_do_get_response"](
-            self, request, operation_model, context
-        )
+        return await sync._originals["aio_do_get_response"](self, request, operation_model, context)
     finally:
         _current.reset(token)
 
@@ -188,9 +186,7 @@ async def _sign(
             return await original(
                 signer, operation_name, request, region_name, signing_type, *args, **kwargs
             )
-    return await original(
-        self, operation_name, request, region_name, signing_type, *args, **kwargs
-    )
+    return await original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
 
 
 class _Content:

@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("aiobotocore", reason="the async tests need aiobotocore (pip install aiobotocore)")
+pytest.importorskip(
+    "aiobotocore", reason="the async tests need aiobotocore (pip install aiobotocore)"
+)
 moto_server = pytest.importorskip("moto.server")
 
 from aiobotocore.session import get_session  # noqa: E402
@@ -164,12 +166,19 @@ def test_aiobotocore_app_records_then_replays_offline(
     pytester.makepyfile(test_async_app=INNER_APP)
     server = ScriptedServer()
     events = [sentinel_event(f"e-{n}") for n in range(5)]
-    server.script("cloudtrail", "ListInsightsData", pages("cloudtrail", "ListInsightsData",
-                                                          "Events", events, 2))
-    server.script("xray", "GetInsight", body("xray", "GetInsight", {"Insight": {
-        "InsightId": INSIGHT_ID, "State": "CLOSED", "StartTime": 1724792640,
-        "EndTime": 1724796240}}),
-        error("xray", "InvalidRequestException", "no such insight"))  # fmt: skip
+    server.script(
+        "cloudtrail",
+        "ListInsightsData",
+        pages("cloudtrail", "ListInsightsData", "Events", events, 2),
+    )
+    insight = {"InsightId": INSIGHT_ID, "State": "CLOSED", "StartTime": 1724792640,
+               "EndTime": 1724796240}  # fmt: skip
+    server.script(
+        "xray",
+        "GetInsight",
+        body("xray", "GetInsight", {"Insight": insight}),
+        error("xray", "InvalidRequestException", "no such insight"),
+    )
 
     # record: sentinel credentials, both servers up
     monkeypatch.setenv("HARNESS_PHASE", "record")
@@ -292,11 +301,18 @@ def test_contract_violation_in_async_traffic_is_reported_like_sync(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     server = ScriptedServer()
-    server.script("cloudtrail", "ListInsightsMetricData", body(
-        "cloudtrail", "ListInsightsMetricData", {
-            "EventSource": "s3.amazonaws.com", "EventName": "PutObject",
-            "InsightType": "ApiCallRateInsight",
-            "Timestamps": [1725000000 - 7200, 1725000000 - 3600], "Values": [0.0, 1.0]}))  # fmt: skip
+    answer = {
+        "EventSource": "s3.amazonaws.com",
+        "EventName": "PutObject",
+        "InsightType": "ApiCallRateInsight",
+        "Timestamps": [1725000000 - 7200, 1725000000 - 3600],
+        "Values": [0.0, 1.0],  # a zero under NonZeroData: a documented rule broken
+    }
+    server.script(
+        "cloudtrail",
+        "ListInsightsMetricData",
+        body("cloudtrail", "ListInsightsMetricData", answer),
+    )
     pytester.makepyfile(test_contract=CONTRACT_TESTS)
     with server.serve() as srv:
         monkeypatch.setenv("HARNESS_TEST_ENDPOINT", srv.endpoint_url)
