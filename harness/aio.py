@@ -54,8 +54,12 @@ def install(originals: dict[str, Any]) -> None:
     """Wrap aiobotocore's endpoint and signer (the caller holds ``intercept``'s lock)."""
     if "aio" in originals:
         return
+    from aiobotocore.credentials import AioCredentials
     from aiobotocore.endpoint import AioEndpoint
     from aiobotocore.signers import AioRequestSigner
+
+    offline = sync.OFFLINE_CREDENTIALS  # aiobotocore awaits get_frozen_credentials()
+    originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
 
     originals["aio_do_get_response"] = AioEndpoint._do_get_response
     originals["aio_send"] = AioEndpoint._send
@@ -182,7 +186,7 @@ async def _sign(
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
             signer = copy.copy(self)  # another task may sign with the client's meanwhile
-            signer._credentials = sync.OFFLINE_CREDENTIALS
+            signer._credentials = sync._originals["aio_offline_credentials"]
             return await original(
                 signer, operation_name, request, region_name, signing_type, *args, **kwargs
             )

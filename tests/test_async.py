@@ -456,3 +456,23 @@ def test_sockets_audit_sees_a_real_async_send(tmp_path: Path) -> None:
         asyncio.run(call(srv.endpoint_url))
         switch.clear()
     assert seen
+
+
+def test_offline_layers_need_no_credentials_and_presign_with_dummy_ones() -> None:
+    def answer(call: Call, send: Send) -> HttpResponse:
+        assert "authorization" not in {k.lower() for k in call.request.headers}  # not signed
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"State": "CLOSED"}})
+
+    async def calls() -> tuple[str, str]:
+        session = get_session()  # the conftest leaves no credentials anywhere
+        async with session.create_client("xray", region_name="us-east-1") as xray, \
+                session.create_client("s3", region_name="us-east-1") as s3:  # fmt: skip
+            assert await session.get_credentials() is None
+            state = (await xray.get_insight(InsightId=INSIGHT_ID))["Insight"]["State"]
+            url = await s3.generate_presigned_url("get_object", Params={"Bucket": "b", "Key": "k"})
+            return state, url
+
+    with intercept(answer, sign=False, sends=False):
+        state, url = asyncio.run(calls())
+    assert state == "CLOSED"
+    assert "AKIAHARNESSOFFLINE00" in url and "Signature=" in url
