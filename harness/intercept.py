@@ -123,10 +123,22 @@ def _install_aio() -> None:
     if find_spec("aiobotocore") is None:
         _originals["aio-missing"] = True
         return
-    from harness import aio
+    try:
+        from harness import aio
 
-    with _lock:
-        aio.install(_originals)
+        with _lock:
+            aio.install(_originals)
+    except ImportError as exc:  # installed beside a botocore it does not accept, say
+        _originals["aio-missing"] = True
+        import warnings
+
+        warnings.warn(
+            f"aiobotocore is installed but cannot be imported ({exc}): botocore-harness "
+            "does not see its clients' requests (they are neither replayed nor recorded). "
+            "Install an aiobotocore that accepts the installed botocore.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def active_layers() -> list[_Layer]:

@@ -476,3 +476,71 @@ def test_offline_layers_need_no_credentials_and_presign_with_dummy_ones() -> Non
         state, url = asyncio.run(calls())
     assert state == "CLOSED"
     assert "AKIAHARNESSOFFLINE00" in url and "Signature=" in url
+
+
+def test_event_stream_replays_to_async_for() -> None:
+    from harness.eventstream import Header, Message, encode_stream
+
+    events = [("messageStart", {"role": "assistant"}), ("messageStop", {"stopReason": "x"})]
+    body = encode_stream(
+        Message(
+            (
+                Header(":event-type", "string", kind),
+                Header(":content-type", "string", "application/json"),
+                Header(":message-type", "string", "event"),
+            ),
+            json.dumps(payload).encode(),
+        )
+        for kind, payload in events
+    )
+    answer = HttpResponse(200, {"Content-Type": "application/vnd.amazon.eventstream"}, body)
+    params = {"modelId": "m", "messages": [{"role": "user", "content": [{"text": "hi"}]}]}
+
+    async def call() -> list[Any]:
+        async with client("bedrock-runtime") as bedrock:
+            got = await bedrock.converse_stream(**params)
+            return [event async for event in got["stream"]]
+
+    with intercept(lambda call, send: answer, sign=False, sends=False):
+        assert asyncio.run(call()) == [{kind: payload} for kind, payload in events]
+
+
+def test_concurrent_calls_that_send_run_on_workers_and_the_loop_sends() -> None:
+    seen: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def observe(call: Call, send: Send) -> HttpResponse:
+        response = send()  # the real request, made by aiobotocore on the client's loop
+        insight_id = wire.decode_request("xray", "GetInsight", call.request)["InsightId"]
+        with lock:
+            seen.append((threading.current_thread().name, insight_id))
+        return response
+
+    def answer(request: Any) -> HttpResponse:
+        insight_id = wire.decode_request("xray", "GetInsight", request)["InsightId"]
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": insight_id}})
+
+    async def calls(endpoint: str) -> list[str]:
+        async with client("xray", endpoint) as xray:
+            answers = await asyncio.gather(
+                *(xray.get_insight(InsightId=f"i-{n}") for n in range(24))
+            )
+            return [a["Insight"]["InsightId"] for a in answers]
+
+    with LoopbackServer(answer) as srv, intercept(observe):
+        assert asyncio.run(calls(srv.endpoint_url)) == [f"i-{n}" for n in range(24)]
+    assert sorted(i for _, i in seen) == sorted(f"i-{n}" for n in range(24))
+    assert {name.split("_")[0] for name, _ in seen} == {"harness-aio"}
+
+
+def test_the_wrap_is_installed_once_and_stays() -> None:
+    from aiobotocore.endpoint import AioEndpoint
+    from aiobotocore.signers import AioRequestSigner
+
+    from harness import aio
+
+    with intercept(lambda call, send: send()):
+        first = (AioEndpoint._send, AioEndpoint._do_get_response, AioRequestSigner.sign)
+    with intercept(lambda call, send: send()), intercept(lambda call, send: send()):
+        again = (AioEndpoint._send, AioEndpoint._do_get_response, AioRequestSigner.sign)
+    assert first == again == (aio._send, aio._do_get_response, aio._sign)
