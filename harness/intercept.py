@@ -89,10 +89,10 @@ def intercept(handler: Handler, *, sign: bool = True, sends: bool = True) -> Ite
     Contexts nest; the innermost handler sees a request first.
     """
     layer = _Layer(handler, sign, sends)
+    _install_aio()  # first: it may fail, and then no layer is left behind
     with _lock:
         _install()
         _layers.append(layer)
-    _install_aio()
     try:
         yield
     finally:
@@ -102,7 +102,7 @@ def intercept(handler: Handler, *, sign: bool = True, sends: bool = True) -> Ite
 
 def _install() -> None:
     """Wrap botocore's methods, once per process (callers hold ``_lock``)."""
-    if _originals:
+    if "_send" in _originals:
         return
     _originals["_do_get_response"] = Endpoint._do_get_response
     _originals["_send"] = Endpoint._send
