@@ -16,6 +16,9 @@ from under that thread.
 A handler is a middleware: ``handler(call, send)`` returns the ``HttpResponse`` botocore should
 see. It may answer by itself (replay, synthetic) or call ``send()`` to pass the request on —
 to the next handler, or to the network — and look at the real answer (recording).
+
+aiobotocore's clients go through the same layers (``harness.aio`` wraps ``AioEndpoint``):
+handlers stay plain functions, written once for both kinds of client.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ Handler = Callable[[Call, Send], HttpResponse]
 class _Layer:
     handler: Handler
     sign: bool
+    sends: bool
 
 
 _lock = threading.RLock()
@@ -69,7 +73,7 @@ _current = threading.local()  # (operation_model, context) of the call on this t
 
 
 @contextmanager
-def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
+def intercept(handler: Handler, *, sign: bool = True, sends: bool = True) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
     With ``sign=False`` the layer promises its requests never reach AWS (replay, the
@@ -79,9 +83,13 @@ def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
     always signed; a client with no credentials signs those with dummy ones
     (``OFFLINE_CREDENTIALS``). botocore's user-agent string (ignored by matching) is a
     constant meanwhile.
+    With ``sends=False`` the handler promises never to call ``send()`` (it answers every
+    request or raises): an aiobotocore call is then answered on its event loop's thread,
+    with no hop to a worker thread (``harness.aio``).
     Contexts nest; the innermost handler sees a request first.
     """
-    layer = _Layer(handler, sign)
+    layer = _Layer(handler, sign, sends)
+    _install_aio()  # first: it may fail, and then no layer is left behind
     with _lock:
         _install()
         _layers.append(layer)
@@ -94,7 +102,7 @@ def intercept(handler: Handler, *, sign: bool = True) -> Iterator[None]:
 
 def _install() -> None:
     """Wrap botocore's methods, once per process (callers hold ``_lock``)."""
-    if _originals:
+    if "_send" in _originals:
         return
     _originals["_do_get_response"] = Endpoint._do_get_response
     _originals["_send"] = Endpoint._send
@@ -104,6 +112,39 @@ def _install() -> None:
     Endpoint._send = _send
     RequestSigner.sign = _sign
     UserAgentString.to_string = _user_agent
+
+
+def _install_aio() -> None:
+    """Wrap aiobotocore's endpoint too, when it is installed (``harness.aio``)."""
+    if "aio" in _originals or _originals.get("aio-missing"):
+        return
+    from importlib.util import find_spec
+
+    if find_spec("aiobotocore") is None:
+        _originals["aio-missing"] = True
+        return
+    try:
+        from harness import aio
+
+        with _lock:
+            aio.install(_originals)
+    except ImportError as exc:  # installed beside a botocore it does not accept, say
+        _originals["aio-missing"] = True
+        import warnings
+
+        warnings.warn(
+            f"aiobotocore is installed but cannot be imported ({exc}): botocore-harness "
+            "does not see its clients' requests (they are neither replayed nor recorded). "
+            "Install an aiobotocore that accepts the installed botocore.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def active_layers() -> list[_Layer]:
+    """A snapshot of the active layers, outermost first."""
+    with _lock:
+        return list(_layers)
 
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
@@ -165,33 +206,42 @@ def _user_agent(self: UserAgentString) -> str:
 def _send(self: Endpoint, request: Any) -> AWSResponse:
     original_send = _originals["_send"]
     found = getattr(_current, "call", None)
-    with _lock:
-        layers = list(_layers)
+    layers = active_layers()
     if found is None or not layers:  # not a botocore operation call: leave it alone
         return original_send(self, request)
     operation_model, context = found
     rewind = _request_body(request)
-    call = Call(
+    call = make_call(request, rewind.body, operation_model, context)
+
+    def network() -> HttpResponse:
+        rewind()  # a handler may send twice; each send starts where botocore's body started
+        return from_botocore_response(original_send(self, request))
+
+    return to_botocore_response(chain(layers, call, network)(), request.url)
+
+
+def make_call(request: Any, body: bytes, operation_model: Any, context: Any) -> Call:
+    """The ``Call`` handlers see for a prepared botocore request whose body is ``body``."""
+    return Call(
         service=operation_model.service_model.service_name,
         operation=operation_model.name,
         request=HttpRequest(
             method=request.method,
             url=request.url,
             headers={k: _text(v) for k, v in request.headers.items()},
-            body=rewind.body,
+            body=body,
         ),
         region=(context or {}).get("client_region"),
         operation_model=operation_model,
     )
 
-    def network() -> HttpResponse:
-        rewind()  # a handler may send twice; each send starts where botocore's body started
-        return from_botocore_response(original_send(self, request))
 
-    send: Send = network
+def chain(layers: list[_Layer], call: Call, network: Send) -> Send:
+    """The layers' handlers around ``network``: calling the result runs the innermost first."""
+    send = network
     for layer in layers:  # outermost first, so the innermost ends up called first
         send = _bind(layer.handler, call, send)
-    return to_botocore_response(send(), request.url)
+    return send
 
 
 class _Rewind:
@@ -256,14 +306,19 @@ def _text(value: Any) -> str:
 
 def from_botocore_response(response: Any) -> HttpResponse:
     """Read a botocore/urllib3 response fully, decoding gzip or deflate bodies."""
-    headers = {k: _text(v) for k, v in response.headers.items()}
-    body = response.content or b""
+    return decoded_response(response.status_code, response.headers, response.content or b"")
+
+
+def decoded_response(status: Any, raw_headers: Any, body: bytes) -> HttpResponse:
+    """An ``HttpResponse`` of a status, headers and body as read off the wire, gzip or deflate
+    bodies decoded."""
+    headers = {k: _text(v) for k, v in raw_headers.items()}
     encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
     if encoding.lower() in ("gzip", "deflate"):
         body = gzip.decompress(body) if encoding.lower() == "gzip" else zlib.decompress(body)
         headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
         headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
-    return HttpResponse(int(response.status_code), headers, body)
+    return HttpResponse(int(status), headers, body)
 
 
 class _RawBody(io.BytesIO):

@@ -115,7 +115,7 @@ def aws_synthetic(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", engine.region)
     backend = SyntheticAWS(engine, request.node)
-    with intercept(backend._handle, sign=False):
+    with intercept(backend._handle, sign=False, sends=False):
         yield backend
 
 

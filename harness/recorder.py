@@ -254,7 +254,7 @@ class CassetteRecorder:
         Replay-only modes skip signing (unless moto's ``mock_aws`` answers first), so no
         credentials are needed or read; presigned URLs are signed (``harness.intercept``).
         """
-        with intercept(self.handler, sign=not self.replay_only):
+        with intercept(self.handler, sign=not self.replay_only, sends=not self.replay_only):
             yield self
 
     def handler(self, call: Call, send: Send) -> HttpResponse:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import calendar
 import contextlib
+import dataclasses
 import datetime as dt
 import email.utils
 import functools
@@ -353,6 +354,11 @@ def _parsed_by_botocore(op: OperationModel, response: HttpResponse) -> dict[str,
         not response.body.strip() and protocol_of(op.service_model) in ("query", "ec2")
     ):
         return {}  # nothing to read: the query parsers refuse an empty document
+    payload = shape.serialization.get("payload")
+    if payload and shape.members[payload].type_name == "blob" and response.body:
+        # a client hands such a body over as a stream; botocore's parser would decode bytes
+        # as UTF-8 (and fail on a binary S3 object), so the headers are read without it
+        response = dataclasses.replace(response, body=b"")
     parsed = _botocore_parse(op.service_model, response, shape)
     parsed.pop("ResponseMetadata", None)
     for name, member in shape.members.items():

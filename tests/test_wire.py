@@ -212,3 +212,14 @@ def test_blob_payloads_travel_raw_and_read_back_as_base64() -> None:
     response = wire.encode_response("lambda", "Invoke", wire_form)
     assert response.body == b"\x00raw bytes"
     assert wire.decode_response("lambda", "Invoke", response) == wire_form
+
+
+def test_a_binary_s3_object_is_not_decoded_as_text() -> None:
+    # A client hands GetObject's Body over as a stream; botocore's parser would decode bytes
+    # as UTF-8, so a binary object (every strict contract check of it) failed to read.
+    response = HttpResponse(
+        200, {"Content-Type": "application/octet-stream", "ETag": '"e"'}, bytes(range(256))
+    )
+    decoded = wire.decode_response("s3", "GetObject", response)
+    assert "Body" not in decoded
+    assert decoded["ContentType"] == "application/octet-stream" and decoded["ETag"] == '"e"'

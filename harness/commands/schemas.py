@@ -118,18 +118,42 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"{models.botocore_version()}.\n"
         )
         return EXIT_OK
+    # Files generated with another botocore carry its version: a file whose only difference
+    # is that stamp is summed up in one line, so the report shows what the model changed.
+    stamped = [d for d in drifts if _stamp_lines(d)]
+    for drift in stamped:
+        drift.details = [line for line in drift.details if line not in _stamp_lines(drift)]
+    stamp_only = [d for d in stamped if not d.details]
     for drift in drifts:
         if drift.status == "extra":
             drift.details.extend(_extra_hint(drift.path, services))
-        stdout.write(drift.render() + "\n")
+        if drift not in stamp_only:
+            stdout.write(drift.render() + "\n")
+    if stamped:
+        versions = sorted({str(on_disk[d.path].get("x-botocore", {}).get("botocoreVersion"))
+                           for d in stamped})  # fmt: skip
+        stdout.write(
+            f"{len(stamped)} file(s) were generated with botocore {', '.join(versions)}, not "
+            f"the installed {models.botocore_version()}; {len(stamp_only)} of them differ in "
+            "that version stamp only (the installed model describes them the same way).\n"
+        )
     counts = {s: sum(d.status == s for d in drifts) for s in ("changed", "missing", "extra")}
+    counts["changed"] -= len(stamp_only)
     stdout.write(
         f"Schema drift in {schema_dir}: {counts['changed']} changed, {counts['missing']} "
-        f"missing, {counts['extra']} extra (botocore {models.botocore_version()}). Run "
+        f"missing, {counts['extra']} extra, {len(stamp_only)} version stamp only (botocore "
+        f"{models.botocore_version()}). Run "
         f"'harness schemas generate {' '.join(services)} --out {schema_dir}' to update them "
         "after reviewing the changes.\n"
     )
     return EXIT_DRIFT
+
+
+def _stamp_lines(drift: schemastore.FileDrift) -> list[str]:
+    """The lines of a changed file's report that only say its botocore version differs."""
+    if drift.status != "changed":
+        return []
+    return [line for line in drift.details if "x-botocore.botocoreVersion:" in line]
 
 
 def _extra_hint(rel: str, services: list[str]) -> list[str]:
