@@ -184,6 +184,7 @@ def _is_address(host: str) -> bool:
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     # Called for every audited event in the process: return at once for the others.
+    __tracebackhide__ = True
     if not _blocks or event not in _EVENTS:
         return
     target = _target(event, args)
@@ -223,6 +224,8 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None] | None:
         if host is None:
             return None  # a passive lookup (bind to any address): no name resolved
         host = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+        if _is_address(host.split("%")[0]):
+            return None  # a numeric address resolves without DNS: its connect is checked
         return host, _port(port)
     if event == "socket.getnameinfo":
         address = args[0]

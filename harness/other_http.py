@@ -113,6 +113,7 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
 
     class _Cassette(Cassette):  # type: ignore[misc]
         def can_play_response_for(self, request: Any) -> Any:
+            __tracebackhide__ = True  # pytest would show the request, secrets and all
             found = super().can_play_response_for(request)
             if not found and self.write_protected and self.filter_request(request):
                 # raised from inside the HTTP library's call, and kept: a test that swallows
