@@ -171,7 +171,8 @@ def test_aws_and_other_http_share_one_cassette_and_replay_without_any_socket(
     assert len(requests) == len(responses) == 3
     # the cassette tools list every interaction, in file order
     entries, _ = read_entries(lab.cassette)
-    assert [e.label for e in entries][0] == "xray:GetInsight"
+    assert [e.index for e in entries] == [0, 1, 2]
+    assert entries[0].label == "xray:GetInsight"
     assert [e.exchange is None for e in entries] == [False, True, True]
 
     before = lab.cassette.read_bytes()
