@@ -118,8 +118,7 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     cassette = Cassette(path, [], dict(metadata or {}))
     for index, item in enumerate(data["interactions"]):
-        if is_other_http(item):
-            _http(path, index, item)  # a malformed one is reported like any other
+        if _untagged_other(path, index, item):
             cassette.other.append(item)
             cassette.other_positions.append(index)
             continue
@@ -127,6 +126,23 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
         cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
         cassette.positions.append(index)
     return cassette
+
+
+def _untagged_other(path: Path, index: int, item: Any) -> bool:
+    """True for an interaction of plain vcrpy or pytest-recording that is no AWS call: no
+    ``harness`` operation tag and no sign of AWS (``aws_evidence``). Such a cassette mixing
+    hosts replays its other HTTP through vcrpy (``harness.other_http``)."""
+    if is_other_http(item):
+        _http(path, index, item)  # a malformed one is reported like any other
+        return True
+    tag = item.get("harness") if isinstance(item, dict) else None
+    if isinstance(tag, dict) and tag.get("service"):
+        return False
+    try:
+        request, _ = _http(path, index, item)
+    except CassetteError:
+        return False  # reported by the strict read, naming what is missing
+    return not aws_evidence(request)
 
 
 @dataclass(frozen=True)

@@ -407,3 +407,24 @@ def test_recording_is_not_blocked(lab: MixedLab) -> None:
     with socket_audit() as seen:
         lab.record("--aws-record-mode=all").assert_outcomes(passed=1)
     assert any(event == "socket.connect" for event, _ in seen)
+
+
+def test_prune_keeps_other_http_and_drops_unused_aws_interactions(lab: MixedLab) -> None:
+    from test_cassette_cli import harness
+
+    lab.write()
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    # a second AWS call the test no longer makes: the only interaction prune may drop
+    extra = f'client("xray").get_insight_events(InsightId="{INSIGHT_ID}")\n    other = '
+    lab.write(MIXED.replace("other = ", extra, 1))
+    lab.record("--aws-record-mode=new_episodes").assert_outcomes(passed=1)
+    lab.write()
+    lab.replay().assert_outcomes(passed=1)
+    code, out, err = harness(
+        "prune", lab.cassette, "--cache-dir", lab.pytester.path / ".pytest_cache"
+    )
+    assert code == 0, err
+    assert "dropped 1 of 4 (#1)" in out
+    assert [e.label for e in read_cassette(lab.cassette).exchanges] == ["xray:GetInsight"]
+    assert lab.other_requests() == ["GET weather?city=Oslo&password=REDACTED", "POST echo"]
+    lab.replay().assert_outcomes(passed=1)
