@@ -209,7 +209,10 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         )
     for position, item in zip(cassette.other_positions, cassette.other, strict=True):
         request, response = _http(path, position, item)
-        entries.append(Entry(position, request, response, None, dict(item["harness"])))
+        tag = item.get("harness")
+        entries.append(
+            Entry(position, request, response, None, dict(tag) if isinstance(tag, dict) else {})
+        )
     entries.sort(key=lambda entry: entry.index)
     return entries, cassette.metadata
 
@@ -288,6 +291,16 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
         return request, _decoded(response)
     except CassetteError as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+
+
+def request_line(request: HttpRequest) -> str:
+    """``GET host/path`` (no query), for listings and findings."""
+    return _request_line(request)
+
+
+def http_of(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
+    """The request and response of interaction ``index`` (an ``item`` of ``path``)."""
+    return _http(path, index, item)
 
 
 def _exchange(path: Path, index: int, item: Any) -> Exchange:

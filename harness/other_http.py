@@ -137,18 +137,22 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
 def miss(recorder: CassetteRecorder, request: Any) -> OtherHttpMiss:
     """The miss of a non-AWS request (vcrpy's ``Request``), kept in ``recorder.misses``."""
     method = str(getattr(request, "method", "?")).upper()
-    url = recorder.redactor.text(str(getattr(request, "uri", "?")))
+    url = recorder.redactor.url(str(getattr(request, "uri", "?")))
     lines = [
         f"No recorded response for {method} {url} (a non-AWS request, recorded by vcrpy) "
         f"in cassette {recorder.path} (record mode {recorder.record_mode!r}).",
         "Non-AWS requests match on method, scheme, host, port, path and query "
-        f"(each recorded response plays once); the cassette holds {len(recorder.other)}:",
+        "(each recorded response plays once).",
     ]
-    lines += [
-        f"  {item['request']['method']} {item['request']['uri']}" for item in recorder.other[:10]
-    ]
-    if len(recorder.other) > 10:
-        lines.append(f"  ... and {len(recorder.other) - 10} more")
+    held = recorder.other
+    if not recorder.existed:
+        lines.append("The cassette file does not exist.")
+    elif not held:
+        lines.append("The cassette holds no non-AWS requests.")
+    else:
+        lines.append(f"The cassette holds {len(held)} non-AWS request(s):")
+        lines += [f"  {i['request']['method']} {i['request']['uri']}" for i in held[:10]]
+        lines += [f"  ... and {len(held) - 10} more"] if len(held) > 10 else []
     mode = "once" if not recorder.existed else "new_episodes"
     hint = recorder.rerecord_hint(mode)
     lines += ["To record it, run:", f"  {hint}"] if hint else []

@@ -193,6 +193,50 @@ def test_aws_and_other_http_share_one_cassette_and_replay_without_any_socket(
     assert lab.cassette.read_bytes() == before
 
 
+SECRETS_SENT = f"""
+import os, pytest, requests
+
+@pytest.mark.aws_cassette{{marker}}
+def test_mixed():
+    other = os.environ["OTHER_ENDPOINT"]
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer {BEARER}"
+    session.headers["X-Api-Key"] = "sentinel-api-key-header"
+    session.cookies.set("session", "sentinel-cookie-value")
+    reply = session.post(
+        other + "/weather?city=Oslo&password={PASSWORD}",
+        json={{"user": "me", "password": "sentinel-body-password", "accessToken": "sentinel-jwt"}},
+    )
+    assert reply.status_code == 200
+    userinfo = other.replace("http://", "http://me:sentinel-basic-password@")
+    assert requests.get(userinfo + "/weather?city=Basic").status_code == 200
+"""
+
+
+def test_sentinel_secrets_of_other_http_never_reach_the_cassette(lab: MixedLab) -> None:
+    lab.write(SECRETS_SENT)
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    first, second = lab.other.received
+    assert first.header("Authorization") == f"Bearer {BEARER}"  # they were really sent
+    assert "sentinel-body-password" in first.body.decode()
+    assert second.header("Authorization", "").startswith("Basic ")
+    text = lab.cassette.read_text()
+    for secret in (
+        BEARER,
+        PASSWORD,
+        "sentinel-api-key-header",
+        "sentinel-cookie-value",
+        "sentinel-body-password",
+        "sentinel-jwt",
+        "sentinel-basic-password",
+        "sentinel-response-token",
+        "Basic ",
+    ):
+        assert secret not in text, secret
+    # and replay still matches the redacted requests
+    lab.replay().assert_outcomes(passed=1)
+
+
 def test_a_non_aws_miss_names_the_request_and_how_to_record_it(lab: MixedLab) -> None:
     lab.write()
     lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
@@ -204,7 +248,7 @@ def test_a_non_aws_miss_names_the_request_and_how_to_record_it(lab: MixedLab) ->
             f"*OtherHttpMiss: No recorded response for GET http://127.0.0.1:{lab.port}"
             "/weather?city=Bergen&password=REDACTED (a non-AWS request, recorded by vcrpy) "
             "in cassette *test_mixed.yaml (record mode 'none').",
-            "*the cassette holds 2:",
+            "*The cassette holds 2 non-AWS request(s):",
             f"*GET http://127.0.0.1:{lab.port}/weather?city=Oslo&password=REDACTED",
             "*To record it, run:",
             "*pytest test_mixed.py::test_mixed --aws-record-mode=new_episodes",
@@ -229,7 +273,13 @@ def test_mixed():
     )
     result = lab.replay()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*OtherHttpMiss: No recorded response for GET *city=Oslo*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*OtherHttpMiss: No recorded response for GET *city=Oslo*",
+            "*The cassette file does not exist.",
+            "*pytest test_mixed.py::test_mixed --aws-record-mode=once",
+        ]
+    )
 
 
 def test_record_modes_apply_to_non_aws_requests(lab: MixedLab) -> None:
@@ -428,3 +478,24 @@ def test_prune_keeps_other_http_and_drops_unused_aws_interactions(lab: MixedLab)
     assert [e.label for e in read_cassette(lab.cassette).exchanges] == ["xray:GetInsight"]
     assert lab.other_requests() == ["GET weather?city=Oslo&password=REDACTED", "POST echo"]
     lab.replay().assert_outcomes(passed=1)
+
+
+def test_scan_checks_other_http_interactions_with_the_redaction_rules(tmp_path: Path) -> None:
+    from harness.cassette import dump_yaml, other_interaction
+    from harness.scan import scan_file
+
+    leaky = other_interaction(
+        HttpRequest(
+            "GET",
+            "https://api.example.com/v1/me?password=hunter2",
+            {"X-Session-Token": "opaque-session-value", "Accept": "application/json"},
+        ),
+        HttpResponse(200, {}, b'{"accessToken": "opaque-access-value", "name": "me"}'),
+    )
+    path = tmp_path / "leaky.yaml"
+    path.write_text(dump_yaml({"interactions": [leaky], "version": 1}))
+    findings = scan_file(path)
+    where = {(f.kind, f.where) for f in findings}
+    assert ("credential header X-Session-Token", "#0 GET api.example.com/v1/me request") in where
+    assert ("secret value", "#0 GET api.example.com/v1/me response body /accessToken") in where
+    assert not any("hunter2" in str(f) for f in findings)
