@@ -209,9 +209,9 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         )
     for position, item in zip(cassette.other_positions, cassette.other, strict=True):
         request, response = _http(path, position, item)
-        tag = item.get("harness")
+        raw = item.get("harness")
         entries.append(
-            Entry(position, request, response, None, dict(tag) if isinstance(tag, dict) else {})
+            Entry(position, request, response, None, dict(raw) if isinstance(raw, dict) else {})
         )
     entries.sort(key=lambda entry: entry.index)
     return entries, cassette.metadata
