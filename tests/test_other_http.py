@@ -499,3 +499,34 @@ def test_scan_checks_other_http_interactions_with_the_redaction_rules(tmp_path: 
     assert ("credential header X-Session-Token", "#0 GET api.example.com/v1/me request") in where
     assert ("secret value", "#0 GET api.example.com/v1/me response body /accessToken") in where
     assert not any("hunter2" in str(f) for f in findings)
+
+
+def test_a_test_failing_while_recording_saves_no_other_http(lab: MixedLab) -> None:
+    lab.write(MIXED.replace("    save(", "    assert False, 'broken run'\n    save("))
+    result = lab.record("--aws-record-mode=once")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Not saving 3 new recording(s) to *test_mixed.yaml*"])
+    assert not lab.cassette.exists()
+
+
+def test_a_plain_vcrpy_cassette_mixing_hosts_replays_offline(lab: MixedLab) -> None:
+    import requests
+    import vcr
+
+    path = lab.pytester.path / "legacy.yaml"
+    with lab.other.serve(lab.port), vcr.use_cassette(str(path)):
+        url = f"http://127.0.0.1:{lab.port}/weather?city=Legacy"
+        assert requests.get(url, timeout=5).json()["city"] == "Legacy"
+    lab.write(
+        f"""
+import os, pytest, requests
+
+@pytest.mark.aws_cassette(name="{path}")
+def test_mixed():
+    reply = requests.get(os.environ["OTHER_ENDPOINT"] + "/weather?city=Legacy")
+    assert reply.json()["city"] == "Legacy"
+"""
+    )
+    with socket_audit() as seen:
+        lab.replay().assert_outcomes(passed=1)
+    assert seen == []
