@@ -68,6 +68,10 @@ class _Persister:
         items = recorder.other
         self.loaded = len(items)
         requests = [Request._from_dict(dict(item["request"])) for item in items]
+        for request in requests:
+            # live requests are matched redacted: so are the stored ones (plain vcrpy
+            # cassettes were not); a URL we redacted stays as it is
+            request.uri = recorder.redactor.url(request.uri)
         responses = [convert_to_bytes(_response_for_vcr(item["response"])) for item in items]
         return requests, responses
 
