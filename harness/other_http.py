@@ -12,8 +12,9 @@ ours, so the test's mode is passed through.
 Redaction is the cassette's (``Redactor``): credential headers dropped, the text rules
 (bearer tokens, ``password=``, passwords in URLs, JWTs, keys) and secret JSON members on URLs,
 headers and bodies. It runs in vcrpy's ``before_record_request``, which vcrpy also applies to
-a live request before matching it, so a request whose secret was redacted on disk still
-matches; responses are redacted before they are kept, bodies decompressed first.
+a live request before matching it and to every request it loads (a plain vcrpy cassette's
+unredacted ones too), so both sides of a match are redacted alike; responses are redacted
+before they are kept, bodies decompressed first.
 
 ``aiohttp`` is not patched: aiobotocore sends through it, and its traffic is ours.
 """
@@ -68,10 +69,6 @@ class _Persister:
         items = recorder.other
         self.loaded = len(items)
         requests = [Request._from_dict(dict(item["request"])) for item in items]
-        for request in requests:
-            # live requests are matched redacted: so are the stored ones (plain vcrpy
-            # cassettes were not); a URL we redacted stays as it is
-            request.uri = recorder.redactor.url(request.uri)
         responses = [convert_to_bytes(_response_for_vcr(item["response"])) for item in items]
         return requests, responses
 
