@@ -179,6 +179,9 @@ def test_aws_and_other_http_share_one_cassette_and_replay_without_any_socket(
     with socket_audit() as seen:
         lab.replay().assert_outcomes(passed=1)
     assert seen == []  # no connect, no lookup: both servers are down anyway
+    with socket_audit() as seen:  # with the network block off: replay itself opens nothing
+        lab.replay("--aws-allowed-hosts=*").assert_outcomes(passed=1)
+    assert seen == []
     assert lab.same_results() == ["mixed"]
     replayed = json.loads((lab.results / "mixed-replay.json").read_text())
     assert replayed["echo"] == "echo:ping" and replayed["weather"]["city"] == "Oslo"
