@@ -11,6 +11,10 @@ bytes), and event streams as their decoded messages (``body.events``, ``harness.
 
 Cassettes from plain vcrpy or pytest-recording load too: the operation is then recovered from
 the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded.
+
+A test's other HTTP (``requests``, ``urllib3``, ``httpx``: recorded by vcrpy through
+``harness.other_http``) shares the file: those interactions are tagged ``harness: {kind:
+http}``, written after the AWS ones, and kept apart from them when read (``Cassette.other``).
 """
 
 from __future__ import annotations
@@ -58,6 +62,22 @@ class Cassette:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Per interaction, the ``harness`` mapping as stored (``{}`` for plain vcrpy ones).
     tags: list[dict[str, Any]] = field(default_factory=list)
+    #: Where each exchange sits in the file (interaction numbers, from 0).
+    positions: list[int] = field(default_factory=list)
+    #: The interactions of other HTTP clients (tagged ``kind: http``), as stored.
+    other: list[dict[str, Any]] = field(default_factory=list)
+    #: Where each of ``other`` sits in the file.
+    other_positions: list[int] = field(default_factory=list)
+
+
+#: The ``harness`` tag of an interaction recorded from another HTTP client than botocore.
+OTHER_HTTP_TAG = {"kind": "http"}
+
+
+def is_other_http(item: Any) -> bool:
+    """True for an interaction mapping tagged as another HTTP client's (not an AWS call)."""
+    tag = item.get("harness") if isinstance(item, dict) else None
+    return isinstance(tag, dict) and tag.get("kind") == OTHER_HTTP_TAG["kind"]
 
 
 # --------------------------------------------------------------------------- read
@@ -96,12 +116,33 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
             "(vcrpy's layout). Point the harness at cassette files only."
         )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    exchanges = [_exchange(path, index, item) for index, item in enumerate(data["interactions"])]
-    tags = [
-        dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
-        for item in data["interactions"]
-    ]
-    return Cassette(path, exchanges, dict(metadata or {}), tags)
+    cassette = Cassette(path, [], dict(metadata or {}))
+    for index, item in enumerate(data["interactions"]):
+        if _untagged_other(path, index, item):
+            cassette.other.append(item)
+            cassette.other_positions.append(index)
+            continue
+        cassette.exchanges.append(_exchange(path, index, item))
+        cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
+        cassette.positions.append(index)
+    return cassette
+
+
+def _untagged_other(path: Path, index: int, item: Any) -> bool:
+    """True for an interaction of plain vcrpy or pytest-recording that is no AWS call: no
+    ``harness`` operation tag and no sign of AWS (``aws_evidence``). Such a cassette mixing
+    hosts replays its other HTTP through vcrpy (``harness.other_http``)."""
+    if is_other_http(item):
+        _http(path, index, item)  # a malformed one is reported like any other
+        return True
+    tag = item.get("harness") if isinstance(item, dict) else None
+    if isinstance(tag, dict) and tag.get("service"):
+        return False
+    try:
+        request, _ = _http(path, index, item)
+    except CassetteError:
+        return False  # reported by the strict read, naming what is missing
+    return not aws_evidence(request)
 
 
 @dataclass(frozen=True)
@@ -158,8 +199,21 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         tag = cassette.tags[i] if i < len(cassette.tags) else {}
         foreign = not tag.get("service") and not aws_evidence(exchange.request)
         entries.append(
-            Entry(i, exchange.request, exchange.response, None if foreign else exchange, tag)
+            Entry(
+                cassette.positions[i],
+                exchange.request,
+                exchange.response,
+                None if foreign else exchange,
+                tag,
+            )
         )
+    for position, item in zip(cassette.other_positions, cassette.other, strict=True):
+        request, response = _http(path, position, item)
+        raw = item.get("harness")
+        entries.append(
+            Entry(position, request, response, None, dict(raw) if isinstance(raw, dict) else {})
+        )
+    entries.sort(key=lambda entry: entry.index)
     return entries, cassette.metadata
 
 
@@ -237,6 +291,16 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
         return request, _decoded(response)
     except CassetteError as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+
+
+def request_line(request: HttpRequest) -> str:
+    """``GET host/path`` (no query), for listings and findings."""
+    return _request_line(request)
+
+
+def http_of(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
+    """The request and response of interaction ``index`` (an ``item`` of ``path``)."""
+    return _http(path, index, item)
 
 
 def _exchange(path: Path, index: int, item: Any) -> Exchange:
@@ -585,19 +649,50 @@ def _is_document(shape: Any) -> bool:
     return shape.members[payload].type_name not in ("blob", "string")
 
 
+def other_interaction(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
+    """The vcrpy interaction mapping of another HTTP client's exchange, tagged ``kind: http``.
+
+    Bodies are kept exactly (text as text, binary as ``!!binary``): they are nobody's
+    protocol documents, so nothing is pretty-printed; headers keep their values as lists.
+    """
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    return {
+        "harness": dict(OTHER_HTTP_TAG),
+        "request": {
+            "method": request.method,
+            "uri": request.url,
+            "body": stored_body(request.body, document=False) or None,
+            "headers": {k: [v] for k, v in sorted(request.headers.items())},
+        },
+        "response": {
+            "status": {"code": response.status, "message": reason},
+            "headers": {k: [v] for k, v in sorted(response.headers.items())},
+            "body": {"string": stored_body(response.body, document=False)},
+        },
+    }
+
+
 def dump_cassette(
     exchanges: Iterable[Exchange],
     metadata: dict[str, Any] | None = None,
     tags: Sequence[dict[str, Any]] | None = None,
+    other: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies.
 
     ``tags`` (one mapping per exchange, optional) go into each interaction's ``harness`` tag.
+    ``other`` (other HTTP clients' interaction mappings) follow the AWS interactions.
     """
     items = list(exchanges)
     extra: Sequence[dict[str, Any] | None] = tags if tags is not None else [None] * len(items)
     data: dict[str, Any] = {
-        "interactions": [interaction(e, t) for e, t in zip(items, extra, strict=True)],
+        "interactions": [
+            *(interaction(e, t) for e, t in zip(items, extra, strict=True)),
+            *other,
+        ],
         "version": FORMAT_VERSION,
     }
     if metadata:
@@ -618,13 +713,14 @@ def write_cassette(
     exchanges: Iterable[Exchange],
     metadata: dict[str, Any] | None = None,
     tags: Sequence[dict[str, Any]] | None = None,
+    other: Sequence[dict[str, Any]] = (),
 ) -> Path:
     """Write a cassette atomically: a temporary file in the same folder, then a rename.
 
     Readers (and other pytest-xdist workers) see the old file or the new one, never a half
     of either; a crash leaves the old cassette untouched.
     """
-    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags))
+    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags, other))
 
 
 def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:

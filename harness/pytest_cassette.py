@@ -30,6 +30,7 @@ from harness.record_modes import RECORD_MODES, check_record_mode
 if TYPE_CHECKING:
     from harness.exchange import Exchange
     from harness.matching import MatchPolicy
+    from harness.network_guard import Allowed
     from harness.recorder import CassetteMiss, CassetteRecorder
     from harness.redaction import Redaction
 
@@ -42,6 +43,7 @@ _MARKER_KWARGS = (
     "normalize",
     "matcher",
     "clock",
+    "allowed_hosts",
 )
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
@@ -100,6 +102,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="during replay, 'recorded' makes the test's clock start at the time the cassette "
         "was recorded (needs the [clock] extra: time-machine); default 'real'.",
     )
+    group.addoption(
+        "--aws-allowed-hosts",
+        action="append",
+        default=None,
+        metavar="HOSTS",
+        help="hosts a replaying test may still connect to or look up (comma-separated: host, "
+        "host:port, globs like *.internal, 'loopback'; '*' turns the network block off). "
+        "Adds to the aws_allowed_hosts ini setting.",
+    )
+    parser.addini(
+        "aws_allowed_hosts",
+        "hosts a replaying test may still connect to or look up: host, host:port, globs, "
+        "'loopback' ('*': no network block)",
+        type="args",
+        default=[],
+    )
     parser.addini(
         "aws_replay_clock", "the test's clock during replay: real or recorded", default="real"
     )
@@ -155,8 +173,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(name=None, *, record_mode=None, match_region=None, time_tolerance=..., "
-        "ignore=None, normalize=None, matcher=None, clock=None): record or replay the "
-        "test's AWS traffic in a cassette (see the README, 'Record and replay').",
+        "ignore=None, normalize=None, matcher=None, clock=None, allowed_hosts=None): record "
+        "or replay the test's AWS traffic and other HTTP in a cassette; no network in replay "
+        "(see the README, 'Record and replay').",
     )
     try:
         check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
@@ -167,6 +186,7 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         # a typo in an ignore line stops the run at once (functions resolve in the fixture,
         # once test folders are importable)
+        _allowed_hosts(config, {})  # a typo in a host stops the run at once
         ignore = config.getini("aws_match_ignore")
         if ignore:  # checking them needs botocore's models: only when there are some
             from harness import match_settings
@@ -183,6 +203,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     recorder = item.stash.get(_RECORDER, None)
     if recorder is not None and recorder.misses:
         raise recorder.misses[0]
+    blocked = item.stash.get(_BLOCKED, None)
+    if blocked:
+        raise blocked[0]
     return result
 
 
@@ -283,6 +306,7 @@ def aws_cassette(
         path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
         policy = _policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}")
         match_region = _match_region(item.config, options)
+        allowed = _allowed_hosts(item.config, options)
     except HarnessUsageError as exc:
         pytest.fail(str(exc), pytrace=False)
     if mode == "none" or (mode == "once" and path.exists()):
@@ -299,7 +323,14 @@ def aws_cassette(
         run_id=_run_id(item.config),
     )
     item.stash[_RECORDER] = recorder
-    with _replay_clock(item, options, recorder), recorder.activate():
+    from harness.other_http import other_http
+
+    with (
+        _replay_clock(item, options, recorder),
+        recorder.activate(),
+        other_http(recorder),
+        _network_block(item, allowed, recorder),
+    ):
         yield recorder
     failed = item.stash.get(_CALL_FAILED, False)
     if failed and not _keep_failed(item.config) and recorder.recorded_count:
@@ -312,6 +343,45 @@ def aws_cassette(
     else:
         recorder.save()
     _note_usage(item.config, recorder, item.nodeid, failed=failed)
+
+
+_BLOCKED = pytest.StashKey[list[Any]]()
+
+
+@contextmanager
+def _network_block(
+    item: pytest.Item, allowed: Allowed, recorder: CassetteRecorder
+) -> Iterator[None]:
+    """While the test replays, no socket connects and no name is looked up (but allowed)."""
+    if not recorder.replay_only or ("*", None) in allowed.entries:
+        yield  # recording needs the network; '*' allows every host
+        return
+    from harness.network_guard import block_network
+
+    why = (
+        "If the test needs this host in replay too, allow it: aws_allowed_hosts (ini), "
+        f"--aws-allowed-hosts or @pytest.mark.{MARKER}(allowed_hosts=[...]); if the request "
+        f"should be answered from the cassette, record it: "
+        f"{_rerecord_command(item, 'new_episodes')}"
+    )
+    with block_network(allowed, why) as blocked:
+        item.stash[_BLOCKED] = blocked
+        yield
+
+
+def _allowed_hosts(config: pytest.Config, options: dict[str, Any]) -> Allowed:
+    """The allowed hosts of the network block: ini, command line and marker together."""
+    from harness.network_guard import Allowed
+
+    allowed = Allowed.parse(config.getini("aws_allowed_hosts"), "the aws_allowed_hosts ini setting")
+    allowed += Allowed.parse(
+        config.getoption("aws_allowed_hosts", None) or [], "--aws-allowed-hosts"
+    )
+    marker = options.get("allowed_hosts")
+    if marker is not None:
+        values = [marker] if isinstance(marker, str) else list(marker)
+        allowed += Allowed.parse(values, f"@pytest.mark.{MARKER}(allowed_hosts=...)")
+    return allowed
 
 
 _CALL_FAILED = pytest.StashKey[bool]()

@@ -13,7 +13,8 @@ Record modes have pytest-recording's meanings:
 - ``all``: record everything, replacing the cassette.
 
 This engine works on our own cassette layer (``harness.cassette``), which writes vcrpy's
-layout; it never imports vcrpy, so no vcrpy patching is ever active.
+layout; it never imports vcrpy. The other HTTP of a test (``harness.other_http``, vcrpy) hands
+its interactions to the recorder (``other``, ``add_other``): one file, one save.
 """
 
 from __future__ import annotations
@@ -151,9 +152,18 @@ class CassetteRecorder:
         self._label = str(self.path)
         self._recorded_key_id: str | None = None
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
+        #: Other HTTP clients' interactions (mappings as stored): loaded, and new this run.
+        self.other: list[dict[str, Any]] = []
+        self._other_new: list[dict[str, Any]] = []
+        # Interaction numbers in the file as loaded (the exchanges', the other ones'); None
+        # once saved, as a save writes AWS interactions first, then the other ones.
+        self._positions: list[int] | None = None
+        self._other_positions: list[int] = []
         if self.existed and self.record_mode != "all":
             cassette = read_cassette(self.path)
             self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
+            self.other = list(cassette.other)
+            self._positions, self._other_positions = cassette.positions, cassette.other_positions
             if _redaction_version(cassette.metadata) != REDACTION_VERSION:
                 _warn_if_leaky(self.path, self._secrets_on_disk)
 
@@ -173,26 +183,45 @@ class CassetteRecorder:
 
     @property
     def recorded_count(self) -> int:
-        """How many exchanges this run recorded (not yet saved)."""
-        return self._recorded
+        """How many exchanges this run recorded (not yet saved), other HTTP included."""
+        return self._recorded + len(self._other_new)
 
     @property
     def stored_count(self) -> int:
         """How many interactions the cassette holds (as it will be saved)."""
-        return len(self._stored)
+        return len(self._stored) + len(self.other)
 
     @property
     def used(self) -> list[int]:
-        """Interactions this run replayed or recorded (numbers in the cassette as saved)."""
+        """Interactions this run replayed or recorded (numbers in the cassette as saved).
+
+        Other HTTP clients' interactions always count as used: vcrpy replays them, and
+        ``prune`` must never drop what it cannot tell is unused.
+        """
         replayed = {e.index for e in self.exchanges if e.source == "replayed"}
         recorded = {e.index for e in self.exchanges if e.source == "recorded"}
-        return sorted(i for i in replayed | recorded if i is not None)
+        found = {i for i in replayed | recorded if i is not None}
+        if self._positions is not None:
+            found = {self._positions[i] if i < len(self._positions) else i for i in found}
+            found |= set(self._other_positions)
+        else:
+            found |= set(range(len(self._stored), len(self._stored) + len(self.other)))
+        return sorted(found)
 
     @property
     def unused(self) -> list[int]:
         """Stored interactions this run neither replayed nor recorded (``prune`` drops them)."""
         used = set(self.used)
-        return [i for i in range(len(self._stored)) if i not in used]
+        return [i for i in range(self.stored_count) if i not in used]
+
+    def rerecord_hint(self, mode: str) -> str | None:
+        """The command that records this cassette's test in ``mode`` (None when unknown)."""
+        return self._rerecord_command(mode) if self._rerecord_command is not None else None
+
+    def add_other(self, interactions: Iterable[dict[str, Any]]) -> None:
+        """Keep other HTTP clients' new interactions (redacted mappings) for ``save()``."""
+        with self._lock:
+            self._other_new.extend(interactions)
 
     @property
     def calls(self) -> list[CallSummary]:
@@ -364,10 +393,10 @@ class CassetteRecorder:
         by the first recorder of a run (``run_id``) and appended to by the others.
         ``extra_metadata`` goes beside ours in the cassette's ``metadata``.
         """
-        if not self._recorded:
+        if not self.recorded_count:
             return None
         with self._lock, folder_lock(self.path.parent):
-            base, base_tags, base_pseudonyms = self._disk_base()
+            base, base_tags, base_pseudonyms, base_other = self._disk_base()
             new = [
                 (e, t)
                 for e, t in zip(self._stored, self._tags, strict=True)
@@ -391,23 +420,29 @@ class CassetteRecorder:
                 },
                 **(extra_metadata or {}),
             }
-            self._stored, self._tags = exchanges, tags
-            return write_cassette(self.path, exchanges, metadata, tags)
+            other = [*base_other, *self._other_new]
+            self._stored, self._tags, self.other = exchanges, tags, other
+            self._other_new = []
+            self._positions, self._other_positions = None, []
+            return write_cassette(self.path, exchanges, metadata, tags, other)
 
-    def _disk_base(self) -> tuple[list[Exchange], list[dict[str, Any]], set[str]]:
+    def _disk_base(
+        self,
+    ) -> tuple[list[Exchange], list[dict[str, Any]], set[str], list[dict[str, Any]]]:
         """What the cassette holds on disk now, redacted, that this save must keep."""
         if not self.path.exists():
-            return [], [], set()
+            return [], [], set(), []
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return [], [], set()  # a new run re-records everything
+            return [], [], set(), []  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
             exchanges = [self._redacted(e, e.request, e.response) for e in exchanges]
         tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
-        return exchanges, tags, {str(p) for p in info.get("pseudonyms") or []}
+        pseudonyms = {str(p) for p in info.get("pseudonyms") or []}
+        return exchanges, tags, pseudonyms, cassette.other
 
     # ------------------------------------------------------------------ misses
 

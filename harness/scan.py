@@ -198,27 +198,33 @@ def _inflate(body: bytes) -> bytes:
 
 def _redactor_verdict(path: Path) -> Iterator[Finding]:
     """What today's redaction would still remove from each interaction (by JSON pointer)."""
-    from harness.cassette import read_cassette
+    from harness.cassette import http_of, read_cassette, request_line
     from harness.models import operation_model
     from harness.redaction import Redaction, Redactor
 
     cassette = read_cassette(path)
     # Identifiers are not secrets: only what would be scrubbed or dropped counts here.
     redactor = Redactor(Redaction(pseudonyms=False, key=b"scan" * 8))
-    for exchange in cassette.exchanges:
-        label = f"#{exchange.index} {exchange.label}"
+    checked = [
+        (e.index, e.label, e.service, e.operation, e.request, e.response)
+        for e in cassette.exchanges
+    ]
+    for position, item in zip(cassette.other_positions, cassette.other, strict=True):
+        request, response = http_of(path, position, item)  # other HTTP: no model, text rules
+        line = request_line(request)  # no query: it may hold the very secret found
+        checked.append((position, line, "", "", request, response))
+    for index, name, service, operation, request, response in checked:
+        label = f"#{index} {name}"
         try:
-            model = operation_model(exchange.service, exchange.operation)
+            model = operation_model(service, operation) if service else None
         except Exception:
             model = None
-        request = exchange.request
-        response = exchange.response
         clean_request = redactor.request(request, model)
         clean_response = redactor.response(response, model)
-        for name in sorted(set(request.headers) - set(clean_request.headers)):
-            yield Finding(str(path), f"credential header {name}", f"{label} request", _REMOVE)
-        for name in sorted(set(response.headers) - set(clean_response.headers)):
-            yield Finding(str(path), f"credential header {name}", f"{label} response", _REMOVE)
+        for header in sorted(set(request.headers) - set(clean_request.headers)):
+            yield Finding(str(path), f"credential header {header}", f"{label} request", _REMOVE)
+        for header in sorted(set(response.headers) - set(clean_response.headers)):
+            yield Finding(str(path), f"credential header {header}", f"{label} response", _REMOVE)
         for side, before, after in (
             ("request", request.body, clean_request.body),
             ("response", response.body, clean_response.body),
