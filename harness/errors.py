@@ -34,6 +34,11 @@ class SecretInCassetteWarning(UserWarning):
     covered them): replay redacts them in memory, but the file still leaks them."""
 
 
+class MotoAnsweredWarning(UserWarning):
+    """moto's ``mock_aws`` answered calls of a test the harness was recording, replaying or
+    checking: those calls are not in the cassette and were not contract-checked."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
     pool = list(candidates)

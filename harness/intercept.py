@@ -26,7 +26,6 @@ from __future__ import annotations
 import copy
 import gzip
 import io
-import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -40,6 +39,7 @@ from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
 from botocore.useragent import UserAgentString
 
+from harness import moto_side
 from harness.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
 
@@ -149,10 +149,20 @@ def active_layers() -> list[_Layer]:
 
 def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
     _current.call = (operation_model, context)
+    if _layers and moto_side.stubber() is not None:  # moto answers first: see moto_side
+        moto_side.hand_over_unimplemented(_current_label, lambda: bool(_layers))
     try:
         return _originals["_do_get_response"](self, request, operation_model, context)
     finally:
         _current.call = None
+
+
+def _current_label() -> str | None:
+    found = getattr(_current, "call", None)
+    if found is None:
+        return None
+    model = found[0]
+    return f"{model.service_model.service_name}:{model.name}"
 
 
 def _offline() -> bool:
@@ -190,8 +200,7 @@ def _sign(
 def _answered_before_send() -> bool:
     """True while moto's ``mock_aws`` is active: it answers requests before they reach
     ``_send`` (so before any layer) and checks their signatures, so they must be signed."""
-    moto = sys.modules.get("moto.core.models")
-    return bool(getattr(getattr(moto, "botocore_stubber", None), "enabled", False))
+    return moto_side.stubber() is not None
 
 
 OFFLINE_USER_AGENT = "botocore-harness/offline"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shlex
 import uuid
@@ -48,15 +47,6 @@ _MARKER_KWARGS = (
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 _RECORDER: pytest.StashKey[CassetteRecorder] = pytest.StashKey()
-
-# Dummy credentials for replay: botocore finds them first, so it never reads a real profile.
-_REPLAY_ENV = {
-    "AWS_ACCESS_KEY_ID": "AKIAREPLAYDUMMY00000",
-    "AWS_SECRET_ACCESS_KEY": "replay-dummy-secret-not-a-real-key",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-_REPLAY_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
-_DEFAULT_REGION = "us-east-1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -323,6 +313,7 @@ def aws_cassette(
         run_id=_run_id(item.config),
     )
     item.stash[_RECORDER] = recorder
+    from harness.moto_side import say_what_moto_answered
     from harness.other_http import other_http
 
     with (
@@ -330,6 +321,7 @@ def aws_cassette(
         recorder.activate(),
         other_http(recorder),
         _network_block(item, allowed, recorder),
+        say_what_moto_answered(),
     ):
         yield recorder
     failed = item.stash.get(_CALL_FAILED, False)
@@ -628,15 +620,10 @@ def _rerecord_command(item: pytest.Item, mode: str) -> str:
 def _replay_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Dummy credentials and a default region; point AWS config files at nothing."""
-    empty = tmp_path_factory.mktemp("aws-replay-config")
-    for name in _REPLAY_UNSET:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in _REPLAY_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
-    monkeypatch.setenv("AWS_DEFAULT_REGION", os.environ.get("AWS_DEFAULT_REGION", _DEFAULT_REGION))
+    """Dummy credentials, a default region, no config files, any named profile (offline_env)."""
+    from harness.offline_env import offline_environment
+
+    offline_environment(monkeypatch, tmp_path_factory.mktemp("aws-replay-config"))
 
 
 def __getattr__(name: str) -> Any:

@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from harness.synthetic.engine import Faults, SyntheticBackend
 
 MARKER = "aws_synthetic"
-_DUMMY_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
 
 
 class SyntheticAWS:
@@ -89,7 +84,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def aws_synthetic(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SyntheticAWS]:
     """Route every botocore client of the test to a deterministic synthetic AWS backend."""
     from harness.intercept import intercept
@@ -109,13 +106,13 @@ def aws_synthetic(
             f"@pytest.mark.{MARKER} got unknown argument(s) {', '.join(sorted(options))}: it "
             "takes seed=, faults=, now= and contract=."
         )
-    for name, value in _DUMMY_ENV.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", engine.region)
+    from harness.offline_env import offline_environment
+
+    offline_environment(monkeypatch, tmp_path_factory.mktemp("aws-synthetic-config"), engine.region)
     backend = SyntheticAWS(engine, request.node)
-    with intercept(backend._handle, sign=False, sends=False):
+    from harness.moto_side import say_what_moto_answered
+
+    with intercept(backend._handle, sign=False, sends=False), say_what_moto_answered():
         yield backend
 
 
