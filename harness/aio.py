@@ -41,6 +41,11 @@ from harness.exchange import HttpResponse
 _current: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar(
     "harness_aio_call", default=None
 )
+#: True in the task that sends an aiobotocore request through aiohttp: that traffic is ours,
+#: and vcrpy's aiohttp patcher (``harness.other_http``) must leave it alone.
+_sending: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "harness_aio_sending", default=False
+)
 _loop_thread = threading.local()  # set while handlers run inline on an event loop's thread
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -83,7 +88,11 @@ async def _send(self: Any, request: Any) -> Any:
     found = _current.get()
     layers = sync.active_layers()
     if found is None or not layers:  # not an operation call, or no context open
-        return await original_send(self, request)
+        token = _sending.set(True)
+        try:
+            return await original_send(self, request)
+        finally:
+            _sending.reset(token)
     operation_model, context = found
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
@@ -91,6 +100,7 @@ async def _send(self: Any, request: Any) -> Any:
 
     async def receive() -> HttpResponse:
         await rewind.aseek()
+        _sending.set(True)  # this task's own context: ends with it
         response = await original_send(self, request)
         body = await response.content  # the whole body, as the sync path reads it
         return sync.decoded_response(response.status_code, response.headers, body or b"")
@@ -115,6 +125,11 @@ async def _send(self: Any, request: Any) -> Any:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
         answer = await loop.run_in_executor(_pool(), ctx.run, run)
     return to_aio_response(answer, request.url)
+
+
+def sending() -> bool:
+    """True while aiobotocore sends one of its requests (through aiohttp) in this task."""
+    return _sending.get()
 
 
 def _pool() -> ThreadPoolExecutor:

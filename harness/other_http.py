@@ -16,7 +16,9 @@ a live request before matching it and to every request it loads (a plain vcrpy c
 unredacted ones too), so both sides of a match are redacted alike; responses are redacted
 before they are kept, bodies decompressed first.
 
-``aiohttp`` is not patched: aiobotocore sends through it, and its traffic is ours.
+``aiohttp`` is patched too. aiobotocore sends through it, but that traffic is ours: while
+``harness.aio`` sends an aiobotocore request it marks the task (``harness.aio.sending``), and
+vcrpy is told to ignore the request (it goes to the network untouched, recorded once, by us).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from harness import aio
 from harness.bodies import settle
 from harness.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
@@ -34,8 +37,8 @@ from harness.recorder import CassetteMiss
 if TYPE_CHECKING:
     from harness.recorder import CassetteRecorder
 
-#: vcrpy patchers left out: botocore's connections (ours) and aiohttp (aiobotocore's).
-SKIPPED_PATCHERS = ("boto3", "aiohttp")
+#: vcrpy patchers left out: botocore's connections (its requests are ours).
+SKIPPED_PATCHERS = ("boto3",)
 
 
 class OtherHttpMiss(CassetteMiss):
@@ -93,6 +96,8 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
     redactor = recorder.redactor
 
     def before_request(request: Any) -> Any:
+        if aio.sending():  # aiobotocore's own request through aiohttp: ours, not vcrpy's
+            return None
         # vcrpy passes a copy: changing it changes what is matched and stored, not what is sent
         clean = redactor.request(_request_of(request))
         request.uri = clean.url

@@ -100,11 +100,13 @@ INNER_APP = f"""
 import asyncio, hashlib, json, os
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 ENDPOINT = os.environ.get("HARNESS_TEST_ENDPOINT", "http://127.0.0.1:9")
+OTHER_URL = os.environ.get("HARNESS_OTHER_URL", "http://127.0.0.1:9") + "/status?check=1"
 S3_ENDPOINT = os.environ.get("HARNESS_S3_ENDPOINT", "http://127.0.0.1:9")
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB of binary
 
@@ -136,9 +138,12 @@ async def app():
             absent = None
         except ClientError as exc:
             absent = exc.response["Error"]["Code"]
+    async with aiohttp.ClientSession() as http:  # not AWS: vcrpy's, in the same cassette
+        async with http.get(OTHER_URL) as response:
+            other = [response.status, await response.text()]
     return {{"state": insight["State"], "events": events, "missing": missing,
              "sha256": hashlib.sha256(data).hexdigest(), "same": data == PAYLOAD,
-             "absent": absent}}
+             "absent": absent, "other": other}}
 
 
 @pytest.mark.aws_cassette
@@ -186,8 +191,10 @@ def test_aiobotocore_app_records_then_replays_offline(
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("HARNESS_S3_ENDPOINT", moto_endpoint)
-    with server.serve() as srv:
+    status = LoopbackServer(lambda request: HttpResponse(200, {}, b"all systems go"))
+    with server.serve() as srv, status:
         monkeypatch.setenv("HARNESS_TEST_ENDPOINT", srv.endpoint_url)
+        monkeypatch.setenv("HARNESS_OTHER_URL", status.endpoint_url)
         pytester.runpytest("--aws-record-mode=once", *QUIET).assert_outcomes(passed=1)
     sent = len(server.received)
     assert sent == 5  # GetInsight twice, three pages
@@ -199,6 +206,8 @@ def test_aiobotocore_app_records_then_replays_offline(
     text = cassette.read_text()
     assert [s for s in SENTINELS if s in text] == []
     assert "authorization" not in text.lower()
+    # aiohttp's own request is vcrpy's, once; aiobotocore's (also through aiohttp) are ours only
+    assert text.count("kind: http") == 1 and "/status?check=1" in text
 
     # replay: no credentials, no servers (the endpoints now name closed ports)
     exchanges.write_text("")
@@ -217,6 +226,7 @@ def test_aiobotocore_app_records_then_replays_offline(
     replay = json.loads((results / "replay.json").read_text())
     assert record["same"] and record["missing"] == "InvalidRequestException"
     assert record["absent"] == "NoSuchKey" and len(record["events"]) == 5
+    assert record["other"] == [200, "all systems go"]  # replayed equal below (server gone)
     assert replay["events"] == [e for e in replay["events"] if e]  # pseudonyms, all present
     assert {k: v for k, v in replay.items() if k != "events"} == {
         k: v for k, v in record.items() if k != "events"
