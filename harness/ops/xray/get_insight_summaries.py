@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
@@ -102,9 +102,18 @@ K.overlay(
 DAY = 86400
 
 
-def _first(response: dict[str, Any]) -> dict[str, Any] | None:
-    listed = response.get("InsightSummaries") or []
-    return listed[0] if listed else None
+def _on_first_summary(
+    change: Callable[[dict[str, Any], dict[str, Any]], None],
+) -> Callable[[dict[str, Any], dict[str, Any]], bool]:
+    """A break that changes the first summary listed (none listed: it cannot apply)."""
+
+    def breaks(request: dict[str, Any], response: dict[str, Any]) -> bool:
+        listed = response.get("InsightSummaries") or []
+        if listed:
+            change(request, listed[0])
+        return bool(listed)
+
+    return breaks
 
 
 def _too_old(request: dict[str, Any], response: dict[str, Any]) -> bool:
@@ -117,54 +126,36 @@ def _beyond_max_results(request: dict[str, Any], response: dict[str, Any]) -> bo
     return len(response.get("InsightSummaries") or []) > 1
 
 
-def _other_group(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None or "GroupName" not in request:
-        return False
-    summary["GroupName"] = request["GroupName"] + "-other"
-    return True
+@_on_first_summary
+def _other_group(request: dict[str, Any], summary: dict[str, Any]) -> None:
+    summary["GroupName"] = request.setdefault("GroupName", summary["GroupName"]) + "-other"
 
 
-def _other_state(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None:
-        return False
+@_on_first_summary
+def _other_state(request: dict[str, Any], summary: dict[str, Any]) -> None:
     request["States"] = ["ACTIVE" if summary["State"] == "CLOSED" else "CLOSED"]
-    return True
 
 
-def _started_before_frame(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None:
-        return False
+@_on_first_summary
+def _started_before_frame(request: dict[str, Any], summary: dict[str, Any]) -> None:
     summary["StartTime"] = request["StartTime"] - 3600
-    return True
 
 
-def _closed_without_end(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None:
-        return False
+@_on_first_summary
+def _closed_without_end(request: dict[str, Any], summary: dict[str, Any]) -> None:
     summary["State"] = "CLOSED"
     summary.pop("EndTime", None)
-    return True
 
 
-def _ends_before_start(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None:
-        return False
+@_on_first_summary
+def _ends_before_start(request: dict[str, Any], summary: dict[str, Any]) -> None:
     summary["State"] = "CLOSED"
     summary["EndTime"] = summary["StartTime"] - 1
-    return True
 
 
-def _negative_faults(request: dict[str, Any], response: dict[str, Any]) -> bool:
-    summary = _first(response)
-    if summary is None:
-        return False
+@_on_first_summary
+def _negative_faults(request: dict[str, Any], summary: dict[str, Any]) -> None:
     summary["ClientRequestImpactStatistics"] = {"FaultCount": -1, "OkCount": 0, "TotalCount": 0}
-    return True
 
 
 @K.rule(
