@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,6 +282,7 @@ class SchemaSource:
         self.dirs = tuple(Path(d) for d in dirs)
         self.packaged = packaged
         self.generated = generated
+        self._recent: dict[tuple[str, str, str], tuple[float, JSON]] = {}
         for directory in self.dirs:
             if not directory.is_dir():
                 raise HarnessUsageError(
@@ -313,7 +315,22 @@ class SchemaSource:
         return ", then ".join(parts) or "nothing"
 
     def load(self, service: str, name: str, kind: str) -> JSON:
-        """The ``kind`` (input, output or error) schema of ``service`` ``name``; read-only."""
+        """The ``kind`` (input, output or error) schema of ``service`` ``name``; read-only.
+
+        Files are looked up (a ``stat`` per layer) at most once per ``RECHECK_SECONDS`` per
+        schema: a changed file is picked up within that, and checking thousands of exchanges
+        does not cost thousands of ``stat`` calls.
+        """
+        key = (service, name, kind)
+        now = time.monotonic()
+        hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < RECHECK_SECONDS:
+            return hit[1]
+        schema = self._lookup(service, name, kind)
+        self._recent[key] = (now, schema)
+        return schema
+
+    def _lookup(self, service: str, name: str, kind: str) -> JSON:
         rel = _rel(service, name, kind)
         layers = [*self.dirs, _PACKAGED] if self.packaged else list(self.dirs)
         for directory in layers:
@@ -328,6 +345,10 @@ class SchemaSource:
             f"No schema file {rel} in {self.describe()}. Run 'harness schemas generate "
             f"{service} --out DIR' and add DIR to the schema directories."
         )
+
+
+#: How long a looked-up schema file is trusted before its file is looked at again.
+RECHECK_SECONDS = 1.0
 
 
 @functools.lru_cache(maxsize=64)

@@ -1,0 +1,121 @@
+"""The compiled validator (jsonschema-rs) never says yes where python jsonschema says no.
+
+Contract checks ask the compiled validator first and go to python jsonschema only on a "no"
+(``harness.contract._fast_validator``): a compiled "yes" to a document python jsonschema
+rejects would hide a violation. These tests compare both on valid and broken documents of
+the first-class operations and of a spread of botocore's other operations.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from harness import contract, ops, wire
+from harness import strategies as aws
+from harness.contract import validate_wire
+from harness.models import operation_model, protocol
+from harness.schemagen import operation_schemas
+from harness.schemastore import default_schema_dir, load_schema
+
+SEEDS = [(p.service, p.operation) for p in ops.PACKS]
+#: Operations of other services (strategies speak json and rest-json; the corpus and protocol
+#: suites take the compiled path for the other protocols): nested structures, maps, enums,
+#: patterns, blobs, timestamps.
+OTHERS = [
+    ("dynamodb", "Query"),
+    ("lambda", "CreateFunction"),
+    ("ecs", "RunTask"),
+    ("glue", "CreateTable"),
+    ("cognito-idp", "AdminCreateUser"),
+    ("kinesis", "PutRecords"),
+    ("apigateway", "CreateRestApi"),
+]
+QUICK = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _agree(schema: dict[str, Any], instance: Any) -> None:
+    fast = contract._fast_validator(schema)
+    assert fast is not None, "jsonschema-rs refused a schema of ours"
+    python_says = not any(True for _ in Draft202012Validator(schema).iter_errors(instance))
+    if contract._fast_yes(fast, instance):
+        assert python_says, f"compiled yes, python no: {instance!r}"
+
+
+def _broken(draw: st.DrawFn, value: Any) -> Any:
+    """``value`` with one member or item replaced by a value of another JSON type."""
+    if isinstance(value, dict) and value:
+        key = draw(st.sampled_from(sorted(value)))
+        return {**value, key: _broken(draw, value[key])}
+    if isinstance(value, list) and value:
+        i = draw(st.integers(0, len(value) - 1))
+        return [*value[:i], _broken(draw, value[i]), *value[i + 1 :]]
+    return draw(st.sampled_from([None, True, -1, 1.5, "", "x" * 300, [], {}]).filter(
+        lambda other: type(other) is not type(value) or other != value
+    ))  # fmt: skip
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS + OTHERS)
+def test_compiled_and_python_agree_on_requests(service: str, operation: str) -> None:
+    schema = _schema(service, operation, "input")
+    shape = operation_model(service, operation).input_shape
+
+    @QUICK
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        params = data.draw(aws.requests(service, operation))
+        instance = wire.to_wire(shape, params, protocol(service)) if shape else {}
+        _agree(schema, instance)
+        _agree(schema, data.draw(st.composite(lambda draw: _broken(draw, instance))()))
+
+    check()
+
+
+@pytest.mark.parametrize(("service", "operation"), SEEDS + OTHERS)
+def test_compiled_and_python_agree_on_responses(service: str, operation: str) -> None:
+    schema = _schema(service, operation, "output")
+
+    @QUICK
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        body = data.draw(aws.responses(service, operation))
+        _agree(schema, body)
+        _agree(schema, data.draw(st.composite(lambda draw: _broken(draw, body))()))
+
+    check()
+
+
+def test_a_compiled_no_goes_to_python_which_has_the_last_word() -> None:
+    # Python's "$" also matches before a final newline, Rust's does not: the compiled
+    # validator says no, python jsonschema says yes, and no violation is reported.
+    schema = {"type": "object", "properties": {"Name": {"type": "string", "pattern": "^[a-z]+$"}}}
+    fast = contract._fast_validator(schema)
+    assert fast is not None and not fast({"Name": "abc\n"})
+    assert validate_wire(schema, {"Name": "abc\n"}, "request") == []
+    (violation,) = validate_wire(schema, {"Name": "ABC"}, "request")
+    assert violation.pointer == "/request/Name"
+
+
+def test_every_packaged_schema_compiles() -> None:
+    """Else those checks silently take the slow path only."""
+    files = sorted(default_schema_dir().rglob("*.json"))
+    assert len(files) > 100
+    refused = [p.name for p in files if contract._fast_validator(_read(p)) is None]
+    assert refused == []
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _schema(service: str, operation: str, kind: str) -> dict[str, Any]:
+    if ops.pack(service, operation) is not None:
+        return load_schema(default_schema_dir(), service, operation, kind)
+    inp, out = operation_schemas(service, operation)
+    return inp if kind == "input" else out
