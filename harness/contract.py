@@ -568,6 +568,15 @@ def _is_constraint(error: ValidationError) -> bool:
     return not (error.validator in ("minProperties", "maxProperties") and "properties" in node)
 
 
+def _may_hold_nulls(exchange: Exchange) -> bool:
+    """False when a JSON body cannot hold a ``null`` or a ``__type`` tag (the common case:
+    the walk of ``_without_nulls`` is then skipped); other protocols are always walked."""
+    body = exchange.response.body
+    if protocol_of(service_model(exchange.service)) not in ("json", "rest-json"):
+        return True
+    return b"null" in body or b"__type" in body
+
+
 def _without_nulls(value: Any, top: bool = True) -> Any:
     """A body as botocore's parser reads it: JSON ``null`` members are absent, and a
     ``__type`` tag inside the body (the json protocols' union type hint) is ignored."""
@@ -868,7 +877,9 @@ def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
         )
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)
     try:
-        output = _without_nulls(decode_response(service, operation, exchange.response))
+        output = decode_response(service, operation, exchange.response)
+        if _may_hold_nulls(exchange):
+            output = _without_nulls(output)
     except WireError as exc:
         violations.append(
             Violation(
