@@ -1,0 +1,65 @@
+"""Run every benchmark under bench/ and print one summary table after their own reports.
+
+Run: ``python bench/run.py [--quick]`` (a few minutes; ``--quick`` fewer rounds and sizes).
+Each benchmark runs in its own process, one after the other, and measures its baseline in
+the same run (interleaved rounds, min and median); the summary picks the ratio lines out of
+their reports, so the full reports above it say how each figure was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+#: (script, arguments, arguments with --quick)
+BENCHMARKS = [
+    ("bench_replay.py", [], ["--rounds", "3", "--calls", "200"]),
+    ("bench_check.py", [], ["--quick"]),
+    ("bench_startup.py", [], []),
+]
+
+#: Lines of the reports the summary keeps: (benchmark, pattern).
+SUMMARY = [
+    ("replay", re.compile(r"^((?:harness|vcrpy) .+?)\s{2,}\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
+    ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
+    ("check", re.compile(r"^\s*([\d,]+ interactions)\s+[\d.]+ s\s+([\d,]+ interactions/s)")),
+    ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and sizes")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, str]] = []
+    for script, full, quick in BENCHMARKS:
+        print(f"== {script}", flush=True)
+        done = subprocess.run(
+            [sys.executable, str(HERE / script), *(quick if args.quick else full)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        print(done.stdout, end="")
+        if done.returncode != 0:
+            print(done.stderr, end="", file=sys.stderr)
+            return done.returncode
+        for line in done.stdout.splitlines():
+            for name, pattern in SUMMARY:
+                if match := pattern.match(line):
+                    label, *figures = (g.strip() for g in match.groups())
+                    rows.append((name, label, " / ".join(figures)))
+    print("\n== summary (ratios: to the baseline measured in the same run; min / median)")
+    width = max(len(label) for _, label, _ in rows)
+    for name, label, figures in rows:
+        print(f"{name:8} {label:{width}}  {figures}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
