@@ -29,6 +29,7 @@ from harness.ops.checks import (
 from harness.ops.draw import (
     EVENT_NAMES,
     EVENT_SOURCES,
+    LETTERS_DIGITS,
     REGIONS,
     TYPICAL_ITEMS,
     Clock,
@@ -44,6 +45,7 @@ from harness.ops.draw import (
     replaced,
     sample_window,
     swapped_window,
+    text_of,
     trail_arns,
     window,
     without,
@@ -290,17 +292,18 @@ def _insights_event_json(ctx: RuleContext) -> Iterator[Violation]:
 def insights_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """cloudtrail:ListInsightsData requests true to the documented rules."""
 
+    # built once, not per draw: building regex and text strategies is not free
+    sources, dims = trail_arns(), optional(dimensions())
+    windows, limits = window(clock, INSIGHTS_LOOKBACK), max_results(INSIGHTS_MAX_RESULTS_RANGE[1])
+
     @st.composite
     def draw_request(draw: DrawFn) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "InsightSource": draw(trail_arns()),
-            "DataType": "InsightsEvents",
-        }
-        put(params, "Dimensions", draw(optional(dimensions())))
-        start, end = draw(window(clock, INSIGHTS_LOOKBACK))
+        params: dict[str, Any] = {"InsightSource": draw(sources), "DataType": "InsightsEvents"}
+        put(params, "Dimensions", draw(dims))
+        start, end = draw(windows)
         put(params, "StartTime", start)
         put(params, "EndTime", end)
-        put(params, "MaxResults", draw(max_results(INSIGHTS_MAX_RESULTS_RANGE[1])))
+        put(params, "MaxResults", draw(limits))
         return params
 
     return draw_request()
@@ -311,7 +314,7 @@ def dimensions() -> SearchStrategy[dict[str, str]]:
     return st.one_of(
         st.uuids().map(lambda u: {"EventId": str(u)}),
         event_names().map(lambda v: {"EventName": v}),
-        st.from_regex(r"[A-Za-z0-9_]{2000}", fullmatch=True).map(lambda v: {"EventName": v}),
+        text_of(LETTERS_DIGITS + "_", 2000).map(lambda v: {"EventName": v}),
         event_sources().map(lambda v: {"EventSource": v}),
     )
 

@@ -442,34 +442,40 @@ def _metric_echo(ctx: RuleContext) -> Iterator[Violation]:
 def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """cloudtrail:ListInsightsMetricData requests true to the documented rules."""
 
+    # built once, not per draw: building regex and text strategies is not free
+    sources, names, codes = event_sources(), event_names(), error_codes()
+    # StartTime defaults to 90 days back, which is the retention of 3600-second data only:
+    # with a finer Period the request names a start inside that Period's retention.
+    # "StartTime ... inclusive", "EndTime ... exclusive": an equal pair is empty.
+    windows = {
+        period: window(
+            clock,
+            METRIC_RETENTION[period],
+            start_optional=period == METRIC_DEFAULT_PERIOD,
+            exclusive_end=True,
+        )
+        for period in METRIC_PERIODS
+    }
+    data_types = optional(st.sampled_from(["FillWithZeros", "NonZeroData"]))
+    limits = max_results(METRIC_MAX_RESULTS_RANGE[1])
+
     @st.composite
     def draw_request(draw: DrawFn) -> dict[str, Any]:
         insight_type = draw(st.sampled_from(["ApiCallRateInsight", ERROR_RATE_INSIGHT]))
         params: dict[str, Any] = {
-            "EventSource": draw(event_sources()),
-            "EventName": draw(event_names()),
+            "EventSource": draw(sources),
+            "EventName": draw(names),
             "InsightType": insight_type,
         }
         if insight_type == ERROR_RATE_INSIGHT:
-            params["ErrorCode"] = draw(error_codes())
+            params["ErrorCode"] = draw(codes)
         period = draw(st.sampled_from([None, *METRIC_PERIODS]))
         put(params, "Period", period)
-        effective = period or METRIC_DEFAULT_PERIOD
-        # StartTime defaults to 90 days back, which is the retention of 3600-second data only:
-        # with a finer Period the request names a start inside that Period's retention.
-        start, end = draw(
-            window(
-                clock,
-                METRIC_RETENTION[effective],
-                start_optional=effective == METRIC_DEFAULT_PERIOD,
-                # "StartTime ... inclusive", "EndTime ... exclusive": an equal pair is empty.
-                exclusive_end=True,
-            )
-        )
+        start, end = draw(windows[period or METRIC_DEFAULT_PERIOD])
         put(params, "StartTime", start)
         put(params, "EndTime", end)
-        put(params, "DataType", draw(optional(st.sampled_from(["FillWithZeros", "NonZeroData"]))))
-        put(params, "MaxResults", draw(max_results(METRIC_MAX_RESULTS_RANGE[1])))
+        put(params, "DataType", draw(data_types))
+        put(params, "MaxResults", draw(limits))
         return params
 
     return draw_request()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import string
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import as_dict, as_list, at_most_max_results, iso, to_epoch
 from harness.ops.draw import (
+    LETTERS_DIGITS,
     REGIONS,
     TYPICAL_ITEMS,
     Clock,
@@ -33,6 +35,7 @@ from harness.ops.draw import (
     replaced,
     service_ids,
     summaries,
+    text_of,
     uuid_from,
     window,
     without,
@@ -300,9 +303,14 @@ def group_names() -> SearchStrategy[str]:
     """X-Ray group names, 1 and 32 characters included."""
     return st.one_of(
         st.sampled_from(["Default", "prod", "checkout"]),
-        st.from_regex(r"[A-Za-z0-9_.-]{1,32}", fullmatch=True),
-        st.from_regex(r"[A-Za-z0-9]{32}", fullmatch=True),
+        text_of(LETTERS_DIGITS + "_.-", 1, 32),
+        text_of(LETTERS_DIGITS, 32),
     )
+
+
+def group_suffixes() -> SearchStrategy[str]:
+    """The 26-character id that ends a group ARN."""
+    return text_of(string.ascii_uppercase + string.digits, 26)
 
 
 def group_arn(name: str, region: str, account: str, suffix: str) -> str:
@@ -313,22 +321,28 @@ def group_arn(name: str, region: str, account: str, suffix: str) -> str:
 def requests(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """Requests true to the documented rules: a group, a time frame of the last 30 days."""
 
+    # built once, not per draw: building strategies is not free
+    names, suffixes, accounts = group_names(), group_suffixes(), account_ids()
+    windows = window(clock, SUMMARIES_LOOKBACK, start_optional=False)
+    states = optional(st.sampled_from([[], ["ACTIVE"], ["CLOSED"]]))
+    limits = max_results(SUMMARIES_MAX_RESULTS_RANGE[1])
+
     @st.composite
     def draw_request(draw: DrawFn) -> dict[str, Any]:
         params: dict[str, Any] = {}
-        name = draw(group_names())
+        name = draw(names)
         by = draw(st.sampled_from(["GroupName", "GroupARN", "both"]))
         if by != "GroupARN":
             params["GroupName"] = name
         if by != "GroupName":
-            suffix = draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True))
-            region, account = draw(st.sampled_from(REGIONS)), draw(account_ids())
+            suffix = draw(suffixes)
+            region, account = draw(st.sampled_from(REGIONS)), draw(accounts)
             params["GroupARN"] = group_arn(name, region, account, suffix)
-        start, end = draw(window(clock, SUMMARIES_LOOKBACK, start_optional=False))
+        start, end = draw(windows)
         params["StartTime"] = start
         params["EndTime"] = end or clock.now()
-        put(params, "States", draw(optional(st.sampled_from([[], ["ACTIVE"], ["CLOSED"]]))))
-        put(params, "MaxResults", draw(max_results(SUMMARIES_MAX_RESULTS_RANGE[1])))
+        put(params, "States", draw(states))
+        put(params, "MaxResults", draw(limits))
         return params
 
     return draw_request()
@@ -388,7 +402,7 @@ def insight_summaries(
             name,
             draw(st.sampled_from(REGIONS)),
             draw(account_ids()),
-            draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True)),
+            draw(group_suffixes()),
         )
         state = draw(st.sampled_from(states or ["ACTIVE", "CLOSED"]))
         start = draw(timestamps(low, high, milliseconds=True))
