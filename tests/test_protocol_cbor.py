@@ -612,7 +612,12 @@ def _sweep(service: str, operation: str, draw: Any) -> None:
 
 
 @pytest.mark.parametrize("operation", ["PutRawEvents", "PutEvents", "CreateSubscriber"])
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# filter_too_much: a drawn model value is filtered now and then (its pattern); seen once in CI
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(data=st.data())
 def test_model_sweep_slice(operation: str, data: st.DataObject) -> None:
     """Drawn params and results of a few eventbridgev2 operations survive the codec."""
