@@ -291,7 +291,7 @@ def test_prune_and_rerecord_refuse_without_a_usage_record(tmp_path: Path) -> Non
         (["ls", "{tmp}"], ["is a directory"]),
         (["ls", "{tmp}/corrupt.yaml"], ["not valid YAML", "line"]),
         (["ls", "{tmp}/notes.yaml"], ["is not a cassette"]),
-        (["show", "{seed}/xray.yaml", "99"], ["no interaction '99'", "#0 to #14"]),
+        (["show", "{seed}/xray.yaml", "99"], ["no interaction '99'", "#0 to #19"]),
         (["show", "{seed}/xray.yaml", "first"], ["no interaction 'first'"]),
         (["diff", "{seed}/xray.yaml", "{tmp}/corrupt.yaml"], ["not valid YAML"]),
     ],

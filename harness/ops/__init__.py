@@ -20,7 +20,12 @@ from harness.ops.cloudtrail import list_insights_data, list_insights_metric_data
 from harness.ops.internetmonitor import SERVICE as _INTERNETMONITOR
 from harness.ops.internetmonitor import get_internet_event
 from harness.ops.xray import SERVICE as _XRAY
-from harness.ops.xray import get_insight, get_insight_events, get_insight_summaries
+from harness.ops.xray import (
+    get_insight,
+    get_insight_events,
+    get_insight_impact_graph,
+    get_insight_summaries,
+)
 
 __all__ = [
     "FACTS",
@@ -41,6 +46,7 @@ PACKS: tuple[OperationPack, ...] = (
     get_insight.PACK,
     get_insight_events.PACK,
     get_insight_summaries.PACK,
+    get_insight_impact_graph.PACK,
     list_insights_data.PACK,
     list_insights_metric_data.PACK,
     get_internet_event.PACK,
