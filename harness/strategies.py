@@ -19,8 +19,8 @@ Four strategies, for any operation of a json or rest-json service::
 * :func:`error_responses` — one :class:`ErrorResponse` per modeled error of the operation,
   written as the service writes it.
 
-The five seed operations (X-Ray GetInsight and GetInsightEvents, CloudTrail ListInsightsData
-and ListInsightsMetricData, Internet Monitor GetInternetEvent) also follow the rules their API
+The first-class operations (the registry ``harness.ops.PACKS``: X-Ray's insights, CloudTrail's
+insights data and metrics, Internet Monitor's events) also follow the rules their API
 reference documents beyond the model: ``Period`` in {60, 300, 3600}, ``ErrorCode`` exactly for
 ``ApiErrorRateInsight``, at most one ``Dimensions`` item, time windows inside the retention
 period, responses whose timestamps, order and counts agree with the request, and so on.

@@ -155,7 +155,7 @@ class Answer:
 
 
 class SyntheticBackend:
-    """Serve the five seed operations from the deterministic world of ``seed``.
+    """Serve the first-class operations (``harness.ops.PACKS``) from the world of ``seed``.
 
     ``now`` is the engine's clock: a fixed aware datetime (fully reproducible answers), a
     callable returning one, or None for the real UTC clock.
