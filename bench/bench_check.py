@@ -84,7 +84,7 @@ def bench_cli(sizes: list[int]) -> None:
         ("internetmonitor", "GetInternetEvent"),
     ]
     pairs = [(t, valid(*t)) for t in targets]
-    print("harness check, cassettes of 100 interactions each (all five operations)")
+    print("harness check, cassettes of 100 interactions each (every first-class operation)")
     per_item: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:

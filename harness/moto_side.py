@@ -96,9 +96,10 @@ def notice(labels: list[str]) -> str:
     listed = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in counts.items())
     return (
         f"moto's mock_aws answered {len(labels)} call(s) of this test before the harness saw "
-        f"them ({listed}): they are not in the cassette and not contract-checked. Calls moto "
-        "does not implement went to the harness. To record or check a service moto "
-        "implements, leave it out of mock_aws (moto's config core.passthrough.services)."
+        f"them ({listed}): the harness did not record, replay, answer or contract-check "
+        "them. Calls moto does not implement went to the harness. To record or check a "
+        "service moto implements, leave it out of mock_aws (moto's config "
+        "core.passthrough.services)."
     )
 
 

@@ -93,11 +93,24 @@ def aws_synthetic(
     from harness.synthetic.engine import Faults, SyntheticBackend
 
     marker = request.node.get_closest_marker(MARKER)
+    where = f"@pytest.mark.{MARKER} on {request.node.nodeid}"
+    if marker is not None and marker.args:
+        raise pytest.UsageError(
+            f"{where} got positional argument(s) {marker.args!r}: it takes keywords only, "
+            f"for example @pytest.mark.{MARKER}(seed=3, faults='throttle_every=5', "
+            "now='2025-01-01T00:00:00Z')."
+        )
     options: dict[str, Any] = dict(marker.kwargs) if marker else {}
     options.pop("contract", None)  # the contract plugin reads it
     now = options.pop("now", None)
     if isinstance(now, str):
-        now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+        try:
+            now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+        except ValueError:
+            raise pytest.UsageError(
+                f"{where} got now={now!r}: write an ISO 8601 time such as "
+                "'2025-01-01T00:00:00Z', or pass a datetime."
+            ) from None
     engine = SyntheticBackend(
         seed=options.pop("seed", 0), faults=Faults.coerce(options.pop("faults", None)), now=now
     )

@@ -151,10 +151,11 @@ def write_schemas(
     return report
 
 
-def _tree_files(root: Path, start: Path) -> Iterator[str]:
+def _tree_files(root: Path, start: Path, pattern: str = "*") -> Iterator[str]:
+    """The files under ``start`` matching ``pattern``, outside hidden files and folders."""
     if not start.is_dir():
         return
-    for path in sorted(start.rglob("*")):
+    for path in sorted(start.rglob(pattern)):
         rel = path.relative_to(root)
         if path.is_file() and not any(part.startswith(".") for part in rel.parts):
             yield rel.as_posix()
@@ -192,7 +193,9 @@ def read_tree(schema_dir: Path) -> dict[str, JSON]:
             f"Schema directory {schema_dir} does not exist. Run 'harness schemas generate "
             f"--out {schema_dir}' to create it, or pass --dir with the right path."
         )
-    return {rel: read_file(schema_dir / rel, rel) for rel in _tree_files(schema_dir, schema_dir)}
+    # only *.json: a README or a cassette kept beside the schemas is not a schema
+    files = _tree_files(schema_dir, schema_dir, "*.json")
+    return {rel: read_file(schema_dir / rel, rel) for rel in files}
 
 
 # -- cached loads for hot paths -----------------------------------------------------------

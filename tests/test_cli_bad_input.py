@@ -163,3 +163,22 @@ def test_sigterm_during_a_write_leaves_no_temporary_file_and_the_old_file(
     assert "Traceback" not in stderr
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
     assert target.read_text() == "old\n"
+
+
+def test_a_reader_that_goes_away_ends_the_listing_quietly(tmp_path: Path) -> None:
+    """``harness cassette ls big.yaml | head -1``: no BrokenPipeError traceback, exit 0."""
+    big = tmp_path / "big.yaml"
+    synth = [sys.executable, "-m", "harness", "synth", "xray:GetInsight", "--count", "2000"]
+    subprocess.run([*synth, "--out", str(big)], check=True, capture_output=True, timeout=120)
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "harness", "cassette", "ls", str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert listing.stdout is not None and listing.stderr is not None
+    assert listing.stdout.readline()  # the header line, then the reader leaves (200 KB unread)
+    listing.stdout.close()
+    code = listing.wait(timeout=120)
+    stderr = listing.stderr.read().decode()
+    listing.stderr.close()
+    assert (code, stderr) == (0, "")

@@ -131,13 +131,24 @@ def test_bad_marker_arguments_are_reported_clearly(pytester: pytest.Pytester) ->
         @pytest.mark.aws_synthetic(faults="throtle_every=2")
         def test_bad_fault():
             pass
+
+        @pytest.mark.aws_synthetic(3)
+        def test_positional():
+            pass
+
+        @pytest.mark.aws_synthetic(now="yesterday")
+        def test_bad_now():
+            pass
         """
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(errors=2)
+    result.assert_outcomes(errors=4)
     result.stdout.fnmatch_lines(
-        ["*unknown argument(s) sed*seed=*", "*Did you mean 'throttle_every'?*"]
+        ["*unknown argument(s) sed*seed=*", "*Did you mean 'throttle_every'?*"], consecutive=False
     )
+    result.stdout.fnmatch_lines(["*positional argument(s) (3,)*keywords only*"])
+    result.stdout.fnmatch_lines(["*now='yesterday'*ISO 8601*"])
+    assert "Invalid isoformat string" not in result.stdout.str()
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:

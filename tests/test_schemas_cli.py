@@ -69,6 +69,13 @@ def test_check_clean_directory(schema_dir: Path) -> None:
     assert "match botocore" in out
 
 
+def test_check_reads_only_json_files(schema_dir: Path) -> None:
+    (schema_dir / "README.md").write_text("# our schemas\n")
+    (schema_dir / "xray" / "notes.txt").write_text("not a schema")
+    code, out, err = cli("schemas", "check", "--dir", str(schema_dir))
+    assert (code, err) == (0, ""), out
+
+
 def test_check_detects_hand_edited_schema(schema_dir: Path) -> None:
     path = schema_dir / "xray" / "GetInsightEvents.input.json"
     schema = json.loads(path.read_text())

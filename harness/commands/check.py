@@ -227,9 +227,10 @@ def _summary(
         lines.extend(_table(rows))
     failing = sum(1 for v in violations if is_failure(v, allow_drift=allow_drift))
     verdict = "FAILED" if failing or problems else "OK"
+    graded = f" ({_counts(violations)})" if violations else ""  # "(ok)" beside FAILED misled
     lines.append(
         f"{verdict}: {len(interactions)} interaction(s) in {len(reports)} cassette(s), "
-        f"{len(violations)} violation(s) ({_counts(violations)}), "
+        f"{len(violations)} violation(s){graded}, "
         f"{_not_checked(skipped)}{len(problems)} file(s) not checked"
     )
     return lines
