@@ -21,6 +21,8 @@ __all__ = [
     "at_most_max_results",
     "is_number",
     "iso",
+    "items_of",
+    "no_older_than",
     "to_epoch",
     "window_text",
 ]
@@ -82,3 +84,26 @@ def at_most_max_results(
             f"at most {limit} (MaxResults)",
             f"more {what} than MaxResults",
         )
+
+
+def items_of(ctx: RuleContext, member: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, item) of each item of the response's list ``member`` (non-objects as {})."""
+    for i, item in enumerate(as_list(ctx.response.get(member))):
+        yield f"/response/{member}/{i}", as_dict(item)
+
+
+def no_older_than(ctx: RuleContext, lookback: dt.timedelta, *names: str) -> Iterator[Violation]:
+    """Request times ``names`` that are more than ``lookback`` before the request was made
+    (skipped when the request time is unknown)."""
+    if ctx.request_time is None:
+        return
+    oldest = (ctx.request_time - lookback).timestamp()
+    for name in names:
+        when = to_epoch(ctx.request.get(name))
+        if when is not None and when < oldest:
+            yield ctx.fail(
+                f"/request/{name}",
+                ctx.request.get(name),
+                f"at or after {iso(oldest)} ({lookback.days} days before the request)",
+                f"{name} is more than {lookback.days} days old",
+            )

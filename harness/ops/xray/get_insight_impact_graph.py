@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
-from harness.ops.checks import as_dict, as_list, is_number, iso, to_epoch
+from harness.ops.checks import as_dict, as_list, is_number, iso, items_of, no_older_than, to_epoch
 from harness.ops.draw import (
     TYPICAL_ITEMS,
     Clock,
@@ -151,17 +151,7 @@ def _graph_ends_first(request: dict[str, Any], response: dict[str, Any]) -> bool
     breaks=_too_old,
 )
 def _recent_enough(ctx: RuleContext) -> Iterator[Violation]:
-    if ctx.request_time is None:
-        return
-    oldest = (ctx.request_time - IMPACT_GRAPH_LOOKBACK).timestamp()
-    when = to_epoch(ctx.request.get("StartTime"))
-    if when is not None and when < oldest:
-        yield ctx.fail(
-            "/request/StartTime",
-            ctx.request.get("StartTime"),
-            f"at or after {iso(oldest)} (30 days before the request)",
-            "StartTime is more than 30 days old",
-        )
+    return no_older_than(ctx, IMPACT_GRAPH_LOOKBACK, "StartTime")
 
 
 @K.rule(
@@ -222,8 +212,7 @@ def _window_echo(ctx: RuleContext) -> Iterator[Violation]:
 
 
 def _services(ctx: RuleContext) -> Iterator[tuple[str, dict[str, Any]]]:
-    for i, item in enumerate(as_list(ctx.response.get("Services"))):
-        yield f"/response/Services/{i}", as_dict(item)
+    return items_of(ctx, "Services")
 
 
 @K.rule(

@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
-from harness.ops.checks import as_dict, as_list, at_most_max_results, iso, to_epoch
+from harness.ops.checks import (
+    as_list,
+    at_most_max_results,
+    iso,
+    items_of,
+    no_older_than,
+    to_epoch,
+)
 from harness.ops.draw import (
     LETTERS_DIGITS,
     REGIONS,
@@ -172,23 +179,11 @@ def _negative_faults(request: dict[str, Any], summary: dict[str, Any]) -> None:
     breaks=_too_old,
 )
 def _recent_enough(ctx: RuleContext) -> Iterator[Violation]:
-    if ctx.request_time is None:
-        return
-    oldest = (ctx.request_time - SUMMARIES_LOOKBACK).timestamp()
-    for name in ("StartTime", "EndTime"):
-        when = to_epoch(ctx.request.get(name))
-        if when is not None and when < oldest:
-            yield ctx.fail(
-                f"/request/{name}",
-                ctx.request.get(name),
-                f"at or after {iso(oldest)} (30 days before the request)",
-                f"{name} is more than 30 days old",
-            )
+    return no_older_than(ctx, SUMMARIES_LOOKBACK, "StartTime", "EndTime")
 
 
 def _summaries(ctx: RuleContext) -> Iterator[tuple[str, dict[str, Any]]]:
-    for i, item in enumerate(as_list(ctx.response.get("InsightSummaries"))):
-        yield f"/response/InsightSummaries/{i}", as_dict(item)
+    return items_of(ctx, "InsightSummaries")
 
 
 @K.rule(
