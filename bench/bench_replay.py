@@ -2,8 +2,9 @@
 
 Run: ``python bench/bench_replay.py`` (about two minutes). Every mechanism runs once per
 round, in a rotating order, for ``--rounds`` rounds; it prints µs per ``xray.get_insight``
-call (min and median over the rounds) and the ratios to Stubber's min and median, then the
-cassette load time and memory (tracemalloc) for 10,000 interactions. The "default plugin
+call (min and median over the rounds) and the ratios to Stubber's min and median, then the same
+for a paginator walking a 10-page ``get_groups`` chain (µs per page, against Stubber
+answering the same pages), then the cassette load time and memory (tracemalloc) for 10,000 interactions. The "default plugin
 path" row is what a test gets with the plugin's defaults: replay plus the contract check of
 each exchange (the plugin checks after the test body; the cost per call is the same).
 Ratios are what to trust; absolute times vary by machine.
@@ -30,6 +31,7 @@ from harness.recorder import CassetteRecorder
 from harness.redaction import REDACTION_VERSION
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
+CHAIN_BASE = "botocore Stubber, 10-page chain"
 
 
 # Metadata of a cassette this version recorded (not redacted again when loaded).
@@ -105,6 +107,71 @@ def harness_default_path(calls: int) -> float:
         return _per_call(call, calls)
 
 
+PAGES = 10
+
+
+def _page_token(i: int) -> str:
+    return f"page-{i:02d}"
+
+
+def _chain_pages() -> list[tuple[dict[str, object], dict[str, object]]]:
+    """The (params, parsed response) of each page of one X-Ray GetGroups chain."""
+    pages = []
+    for i in range(PAGES):
+        params: dict[str, object] = {}
+        if i:
+            params["NextToken"] = _page_token(i)
+        response: dict[str, object] = {
+            "Groups": [{"GroupName": f"group-{i}", "FilterExpression": "service(\"api\")"}]
+        }
+        if i + 1 < PAGES:
+            response["NextToken"] = _page_token(i + 1)
+        pages.append((params, response))
+    return pages
+
+
+def _walk_chain(client: object) -> None:
+    paginator = client.get_paginator("get_groups")  # type: ignore[attr-defined]
+    pages = list(paginator.paginate())
+    assert len(pages) == PAGES
+
+
+def stubber_chain(chains: int) -> float:
+    """µs per page of a paginator walking a 10-page chain, answered by Stubber."""
+    client = _client()
+    stub = Stubber(client)
+    for _ in range(chains + 1):
+        for params, response in _chain_pages():
+            stub.add_response("get_groups", response, params)
+    with stub:
+        return _per_call(lambda i: _walk_chain(client), chains) / PAGES
+
+
+def harness_chain(chains: int, check: bool) -> float:
+    """µs per page of the same walk replayed (and, with ``check``, contract-checked)."""
+    client = _client()
+    seen: list[Exchange] = []
+    recorder = CassetteRecorder(
+        Path(tempfile.mkdtemp()) / "absent.yaml", "none", on_exchange=seen.append
+    )
+    recorded = []
+    for params, response in _chain_pages():
+        request = wire.encode_request(
+            "xray", "GetGroups", params, "https://xray.us-east-1.amazonaws.com"
+        )
+        answer = wire.encode_response("xray", "GetGroups", response)
+        recorded.append(Exchange("xray", "GetGroups", request, answer, "recorded", params))
+    recorder.add_recorded(recorded * (chains + 1), metadata=CURRENT)
+
+    def walk(i: int) -> None:
+        _walk_chain(client)
+        if check:
+            assert check_all(seen[-PAGES:]).violations == []
+
+    with recorder.activate():
+        return _per_call(walk, chains) / PAGES
+
+
 def vcrpy_replay(size: int, calls: int, folder: Path) -> float:
     import vcr
 
@@ -141,6 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     calls = args.calls
     folder = Path(tempfile.mkdtemp())
+    chains = max(1, calls // PAGES)
     mechanisms: list[tuple[str, Callable[[], float]]] = [
         ("botocore Stubber", lambda: stubber(calls)),
         ("harness replay, 10 interactions", lambda: harness_replay(10, calls)),
@@ -148,16 +216,20 @@ def main() -> None:
         ("harness replay, 100,000 interactions", lambda: harness_replay(100_000, calls)),
         ("vcrpy replay, 1 interaction", lambda: vcrpy_replay(1, calls // 4, folder)),
         ("vcrpy replay, 1,000 interactions", lambda: vcrpy_replay(1000, 10, folder)),
+        (CHAIN_BASE, lambda: stubber_chain(chains)),
+        ("harness replay, 10-page chain", lambda: harness_chain(chains, check=False)),
+        ("harness default path, 10-page chain", lambda: harness_chain(chains, check=True)),
     ]
     samples: dict[str, list[float]] = {name: [] for name, _ in mechanisms}
     for round_number in range(args.rounds):
         shift = round_number % len(mechanisms)  # interleaved: each goes first in turn
         for name, run in mechanisms[shift:] + mechanisms[:shift]:
             samples[name].append(run())
-    base = samples["botocore Stubber"]
-    print(f"{args.rounds} interleaved rounds of {calls} calls")
+    print(f"{args.rounds} interleaved rounds of {calls} calls (chains: {chains} walks)")
     print(f"{'mechanism':40} {'min µs':>8} {'median µs':>10} {'min ×':>7} {'median ×':>9}")
     for name, values in samples.items():
+        # chain rows compare with Stubber walking the same chain, the others with one call
+        base = samples[CHAIN_BASE if "chain" in name else "botocore Stubber"]
         low, mid = min(values), statistics.median(values)
         print(
             f"{name:40} {low:8.0f} {mid:10.0f} {low / min(base):6.2f}× "

@@ -26,16 +26,19 @@ from __future__ import annotations
 import copy
 import gzip
 import io
+import os
 import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
 from botocore.credentials import Credentials
-from botocore.endpoint import Endpoint
+from botocore.endpoint import Endpoint, convert_to_response_dict
 from botocore.signers import RequestSigner
 from botocore.useragent import UserAgentString
 
@@ -53,6 +56,14 @@ class Call:
     request: HttpRequest
     region: str | None
     operation_model: Any  # botocore.model.OperationModel
+    #: True when the call is offered before botocore prepares, signs and sends the request
+    #: (``intercept(..., early=True)``): the handler answers it or raises ``NotEarly``.
+    early: bool = False
+
+
+class NotEarly(Exception):
+    """Raised by a handler that declines to answer an early call: botocore then sends the
+    request through its whole pipeline and the handler sees it again, as a normal call."""
 
 
 Send = Callable[[], HttpResponse]
@@ -64,6 +75,7 @@ class _Layer:
     handler: Handler
     sign: bool
     sends: bool
+    early: bool = False
 
 
 _lock = threading.RLock()
@@ -73,7 +85,9 @@ _current = threading.local()  # (operation_model, context) of the call on this t
 
 
 @contextmanager
-def intercept(handler: Handler, *, sign: bool = True, sends: bool = True) -> Iterator[None]:
+def intercept(
+    handler: Handler, *, sign: bool = True, sends: bool = True, early: bool = False
+) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
     With ``sign=False`` the layer promises its requests never reach AWS (replay, the
@@ -86,9 +100,15 @@ def intercept(handler: Handler, *, sign: bool = True, sends: bool = True) -> Ite
     With ``sends=False`` the handler promises never to call ``send()`` (it answers every
     request or raises): an aiobotocore call is then answered on its event loop's thread,
     with no hop to a worker thread (``harness.aio``).
+    With ``early=True`` the handler also accepts calls offered early (``Call.early``): when
+    every active layer accepts them, a sync client's call is first offered right after
+    botocore serialized it, before request preparation, signing, the HTTP pipeline and the
+    retry loop — where botocore's Stubber answers. The handler answers what needs none of
+    that (a replayed success) and raises ``NotEarly`` for the rest (a miss, a throttle that
+    botocore must retry), which then takes the normal path.
     Contexts nest; the innermost handler sees a request first.
     """
-    layer = _Layer(handler, sign, sends)
+    layer = _Layer(handler, sign, sends, early)
     _install_aio()  # first: it may fail, and then no layer is left behind
     with _lock:
         _install()
@@ -108,6 +128,8 @@ def _install() -> None:
     _originals["_send"] = Endpoint._send
     _originals["sign"] = RequestSigner.sign
     _originals["to_string"] = UserAgentString.to_string
+    _originals["_make_request"] = BaseClient._make_request
+    BaseClient._make_request = _make_request
     Endpoint._do_get_response = _do_get_response
     Endpoint._send = _send
     RequestSigner.sign = _sign
@@ -227,6 +249,91 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
         return from_botocore_response(original_send(self, request))
 
     return to_botocore_response(chain(layers, call, network)(), request.url)
+
+
+#: Set to 1 to give replayed calls botocore's whole request pipeline (events such as
+#: ``request-created``, ``before-send`` and ``response-received`` then fire for them too).
+FULL_PIPELINE_ENV = "HARNESS_FULL_PIPELINE"
+
+
+def _make_request(
+    self: BaseClient, operation_model: Any, request_dict: dict[str, Any], context: Any
+) -> Any:
+    """botocore's ``BaseClient._make_request``, offering the call early when it may be."""
+    layers = active_layers()
+    if layers and all(layer.early for layer in layers) and _may_answer_early(operation_model):
+        body = _early_body(request_dict.get("body"))
+        if body is not None:
+            call = Call(
+                service=operation_model.service_model.service_name,
+                operation=operation_model.name,
+                request=HttpRequest(
+                    method=request_dict["method"],
+                    url=request_dict["url"],
+                    headers={k: _text(v) for k, v in request_dict["headers"].items()},
+                    body=body,
+                ),
+                region=(context or {}).get("client_region"),
+                operation_model=operation_model,
+                early=True,
+            )
+            try:
+                response = chain(layers, call, _decline)()
+            except NotEarly:
+                pass
+            else:
+                return _parsed(self, operation_model, response, request_dict["url"])
+    return _originals["_make_request"](self, operation_model, request_dict, context)
+
+
+def _may_answer_early(operation_model: Any) -> bool:
+    if operation_model.has_streaming_input or moto_side.stubber() is not None:
+        return False  # uploads stream through botocore; moto answers in the pipeline
+    return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
+
+
+def _early_body(body: Any) -> bytes | None:
+    """The bytes botocore would send for a serialized body (None: not known before sending)."""
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, dict):  # query protocols: form fields, encoded as AWSRequest does
+        return urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True).encode(
+            "utf-8"
+        )
+    return None
+
+
+def _utf8(value: Any) -> Any:
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def _decline() -> HttpResponse:
+    raise NotEarly
+
+
+def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
+    """``(http_response, parsed)`` for a response, as botocore's endpoint makes them."""
+    http_response = to_botocore_response(response, url)
+    response_dict = convert_to_response_dict(http_response, operation_model)
+    customized: dict[str, Any] = {}
+    service_id = operation_model.service_model.service_id.hyphenize()
+    client.meta.events.emit(
+        f"before-parse.{service_id}.{operation_model.name}",
+        operation_model=operation_model,
+        response_dict=response_dict,
+        customized_response_dict=customized,
+    )
+    factory = client._endpoint._response_parser_factory
+    parser = factory.create_parser(operation_model.service_model.resolved_protocol)
+    parsed = parser.parse(response_dict, operation_model.output_shape)
+    parsed.update(customized)
+    if "ResponseMetadata" in parsed:
+        parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return http_response, parsed
 
 
 def make_call(request: Any, body: bytes, operation_model: Any, context: Any) -> Call:

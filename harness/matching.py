@@ -338,11 +338,16 @@ class MatchIndex:
         params: dict[str, Any],
         region: str | None = None,
         now: float | None = None,
+        accept: Callable[[Exchange], bool] | None = None,
     ) -> tuple[int, Exchange] | None:
-        """The next unused recorded exchange matching the request, or ``None``."""
+        """The next unused recorded exchange matching the request, or ``None``.
+
+        With ``accept``, that exchange is taken only if ``accept`` says yes (else ``None``,
+        and it stays for the next ``take``).
+        """
         matcher = self.policy.matcher(service, operation)
         if matcher is not None:
-            return self._take_custom(matcher, service, operation, params, region)
+            return self._take_custom(matcher, service, operation, params, region, accept)
         masked, times = self._split(service, operation, params)
         if self.match_region:
             queue = self._queues.get(match_key(service, operation, masked, region or ""))
@@ -354,6 +359,8 @@ class MatchIndex:
             return None
         for position, entry in enumerate(queue):
             if not times or self._times_match(entry, times, now):
+                if accept is not None and not accept(entry.exchange):
+                    return None
                 del queue[position]
                 self._used.add(entry.index)
                 return entry.index, entry.exchange
@@ -366,6 +373,7 @@ class MatchIndex:
         operation: str,
         params: dict[str, Any],
         region: str | None,
+        accept: Callable[[Exchange], bool] | None = None,
     ) -> tuple[int, Exchange] | None:
         sent = self._shaped(service, operation, params)
         keys: list[Key] = [(service, operation, _CUSTOM)]
@@ -375,6 +383,8 @@ class MatchIndex:
             queue = self._queues.get(key, deque())
             for position, entry in enumerate(queue):
                 if _ask(matcher, entry.params or {}, sent, service, operation):
+                    if accept is not None and not accept(entry.exchange):
+                        return None
                     del queue[position]
                     self._used.add(entry.index)
                     return entry.index, entry.exchange

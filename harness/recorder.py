@@ -35,7 +35,7 @@ from harness import __version__
 from harness.cassette import read_cassette, write_cassette
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.intercept import Call, Send, intercept
+from harness.intercept import Call, NotEarly, Send, intercept
 from harness.matching import (
     MatchIndex,
     MatchPolicy,
@@ -283,7 +283,8 @@ class CassetteRecorder:
         Replay-only modes skip signing (unless moto's ``mock_aws`` answers first), so no
         credentials are needed or read; presigned URLs are signed (``harness.intercept``).
         """
-        with intercept(self.handler, sign=not self.replay_only, sends=not self.replay_only):
+        offline = self.replay_only
+        with intercept(self.handler, sign=not offline, sends=not offline, early=offline):
             yield self
 
     def handler(self, call: Call, send: Send) -> HttpResponse:
@@ -297,10 +298,15 @@ class CassetteRecorder:
         live = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
         params = self._match_params(call, live)
         if self.record_mode != "all":
+            # An early call (before botocore's retry loop) is answered only with a success:
+            # an error must come back through the loop, which retries it as AWS's would be.
+            accept = _is_success if call.early else None
             with self._lock:
                 found = self.index.take(
-                    call.service, call.operation, params, call.region, time.time()
+                    call.service, call.operation, params, call.region, time.time(), accept
                 )
+            if found is None and call.early:
+                raise NotEarly
             if found is not None:
                 index, recorded = found
                 self._emit(
@@ -513,6 +519,10 @@ def folder_lock(folder: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _is_success(exchange: Exchange) -> bool:
+    return exchange.response.status < 300
 
 
 def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:

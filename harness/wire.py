@@ -678,9 +678,19 @@ def encode_error(
 
     json 1.1 (CloudTrail): ``{"__type": code, "Message": ...}``. rest-json: the code in the
     ``x-amzn-ErrorType`` header and the message under the member name the error shape uses
-    (``message`` for Internet Monitor, ``Message`` for X-Ray).
+    (``message`` for Internet Monitor, ``Message`` for X-Ray). Other protocols: their
+    codec's form (``harness.protocols``).
     """
     model = service_model(service)
+    if protocol_of(model) not in JSON_CONTENT_TYPES:  # XML, query, CBOR: that codec's form
+        from harness.protocols import codec
+
+        status = status or error_status(service, code)
+        module = codec(protocol_of(model))
+        args = (model, code, message, status) + ((extra,) if extra else ())
+        response = module.encode_error(*args)
+        assert isinstance(response, HttpResponse)
+        return response
     headers = _base_headers(protocol_of(model))
     key = "Message"
     for shape in model.error_shapes:

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 from harness import wire
 from harness.exchange import HttpResponse
 from harness.httpserver import LoopbackServer
-from harness.intercept import Call, Send, intercept
+from harness.intercept import FULL_PIPELINE_ENV, Call, NotEarly, Send, intercept
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 
@@ -175,3 +175,91 @@ def test_moto_mock_aws_keeps_working_beside_an_offline_layer() -> None:
         s3.put_object(Bucket="harness-beside-moto", Key="k", Body=b"kept")
         body = s3.get_object(Bucket="harness-beside-moto", Key="k")["Body"].read()
     assert body == b"kept"
+
+
+# --------------------------------------------------------------------------- early calls
+
+
+def _counting_before_send(client: Any) -> list[str]:
+    seen: list[str] = []
+    client.meta.events.register("before-send", lambda request, **_: seen.append(request.url))
+    return seen
+
+
+def test_an_early_layer_answers_before_botocores_pipeline() -> None:
+    client = _client("xray")
+    sent = _counting_before_send(client)
+    calls: list[Call] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        calls.append(call)
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+
+    with intercept(answer, sign=False, sends=False, early=True):
+        reply = client.get_insight(InsightId=INSIGHT_ID)
+    assert reply["Insight"]["InsightId"] == INSIGHT_ID
+    assert reply["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert reply["ResponseMetadata"]["RetryAttempts"] == 0
+    assert [c.early for c in calls] == [True]
+    assert sent == []  # no request was prepared or sent
+
+
+@pytest.mark.parametrize(
+    ("service", "method", "kwargs"),
+    [
+        ("xray", "get_insight", {"InsightId": INSIGHT_ID}),  # rest-json
+        (
+            "cloudtrail",
+            "list_insights_data",
+            {  # json 1.1
+                "InsightSource": "trail",
+                "DataType": "InsightsEvents",
+                "Dimensions": {"EventName": "PutObject"},
+            },
+        ),
+        ("sns", "list_topics", {"NextToken": "a b&c=é"}),  # query: a form body, encoded late
+        ("s3", "list_objects_v2", {"Bucket": "b", "Prefix": "a/é"}),  # rest-xml
+    ],
+)
+def test_a_declined_early_call_comes_again_late_with_the_same_request(
+    service: str, method: str, kwargs: dict[str, Any]
+) -> None:
+    client = _client(service)
+    sent = _counting_before_send(client)
+    calls: list[Call] = []
+
+    def decline_early(call: Call, send: Send) -> HttpResponse:
+        calls.append(call)
+        if call.early:
+            raise NotEarly
+        return wire.encode_error(service, "ValidationException", "declined", 400)
+
+    with intercept(decline_early, sign=False, sends=False, early=True), pytest.raises(ClientError):
+        getattr(client, method)(**kwargs)
+    assert [c.early for c in calls] == [True, False]
+    assert len(sent) == 1
+    early, late = calls
+    assert early.request.body == late.request.body  # what matching reads, byte for byte
+    assert (early.request.method, early.request.url) == (late.request.method, late.request.url)
+    assert wire.decode_request(service, early.operation, early.request) == wire.decode_request(
+        service, late.operation, late.request
+    )
+
+
+def test_early_calls_are_offered_only_when_every_layer_takes_them(monkeypatch: Any) -> None:
+    client = _client("xray")
+    seen: list[bool] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        seen.append(call.early)
+        return wire.encode_response("xray", "GetInsight", {})
+
+    def outer(call: Call, send: Send) -> HttpResponse:
+        return send()
+
+    with intercept(outer, sign=False), intercept(answer, sign=False, early=True):
+        client.get_insight(InsightId=INSIGHT_ID)
+    monkeypatch.setenv(FULL_PIPELINE_ENV, "1")
+    with intercept(answer, sign=False, early=True):
+        client.get_insight(InsightId=INSIGHT_ID)
+    assert seen == [False, False]

@@ -369,3 +369,37 @@ def test_cassette_written_by_plain_vcrpy_replays(lab: Lab, tmp_path: Path) -> No
         ["cloudtrail:ListInsightsData", "replayed"],
         ["cloudtrail:ListInsightsMetricData", "replayed"],
     ]
+
+
+def test_replayed_successes_skip_botocores_pipeline_and_errors_are_retried(
+    tmp_path: Path,
+) -> None:
+    """A replayed success is answered where Stubber answers (no request is prepared or
+    sent: botocore's ``before-send`` never fires); a replayed throttle still goes through
+    botocore's retry loop, so the retry replays the next recorded answer."""
+    from harness import wire
+    from harness.exchange import Exchange
+    from harness.recorder import CassetteRecorder
+
+    def exchange(response: object) -> Exchange:
+        params = {"InsightId": INSIGHT_ID}
+        request = wire.encode_request("xray", "GetInsight", params)
+        return Exchange("xray", "GetInsight", request, response, "recorded", params)  # type: ignore[arg-type]
+
+    ok = wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+    throttled = wire.encode_error("xray", "ThrottledException", "slow down", 429)
+    recorder = CassetteRecorder(tmp_path / "absent.yaml", "none")
+    recorder.add_recorded([exchange(ok), exchange(throttled), exchange(ok)])
+    client = boto3.client(
+        "xray", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    sent: list[str] = []
+    client.meta.events.register("before-send", lambda request, **_: sent.append(request.url))
+    with recorder.activate():
+        first = client.get_insight(InsightId=INSIGHT_ID)
+        assert sent == []
+        second = client.get_insight(InsightId=INSIGHT_ID)
+    assert first["ResponseMetadata"]["RetryAttempts"] == 0
+    assert second["ResponseMetadata"]["RetryAttempts"] == 1
+    assert len(sent) == 2  # the throttled attempt and its retry
+    assert [e.index for e in recorder.exchanges] == [0, 1, 2]
