@@ -1,12 +1,14 @@
 """Replay cost per call against botocore's Stubber and plain vcrpy, measured in one run.
 
-Run: ``python bench/bench_replay.py`` (about two minutes). Every mechanism runs once per
+Run: ``python bench/bench_replay.py`` (about three minutes). Every mechanism runs once per
 round, in a rotating order, for ``--rounds`` rounds; it prints µs per ``xray.get_insight``
-call (min and median over the rounds) and the ratios to Stubber's min and median, then the same
-for a paginator walking a 10-page ``get_groups`` chain (µs per page, against Stubber
-answering the same pages), then the cassette load time and memory (tracemalloc) for 10,000 interactions. The "default plugin
-path" row is what a test gets with the plugin's defaults: replay plus the contract check of
-each exchange (the plugin checks after the test body; the cost per call is the same).
+call (min and median over the rounds) and the ratios to Stubber's min and median, then the
+same for a paginator walking a 10-page ``get_groups`` chain (µs per page, against Stubber
+answering the same pages), then the cassette load time and memory (tracemalloc) for 10,000
+interactions, and for 100,000 through a sidecar index (``harness.cassette_index``; the first
+load writes it). The "default plugin path" row is what a test gets with the plugin's
+defaults: replay plus the contract check of each exchange (the plugin checks after the test
+body; the cost per call is the same).
 Ratios are what to trust; absolute times vary by machine.
 """
 
@@ -122,7 +124,7 @@ def _chain_pages() -> list[tuple[dict[str, object], dict[str, object]]]:
         if i:
             params["NextToken"] = _page_token(i)
         response: dict[str, object] = {
-            "Groups": [{"GroupName": f"group-{i}", "FilterExpression": "service(\"api\")"}]
+            "Groups": [{"GroupName": f"group-{i}", "FilterExpression": 'service("api")'}]
         }
         if i + 1 < PAGES:
             response["NextToken"] = _page_token(i + 1)
@@ -187,6 +189,35 @@ def vcrpy_replay(size: int, calls: int, folder: Path) -> float:
         )
 
 
+def load_indexed(size: int, folder: Path) -> str:
+    """Load a large cassette twice: parsed (the index is written), then through its index;
+    the second load's time and traced peak, and its first replayed call."""
+    path = write_cassette(folder / f"indexed-{size}.yaml", _exchanges(size), CURRENT)
+    index = folder / "index"
+    start = time.perf_counter()
+    CassetteRecorder(path, "none", index_dir=index)
+    parsed = time.perf_counter() - start
+    start = time.perf_counter()
+    recorder = CassetteRecorder(path, "none", index_dir=index)
+    indexed = time.perf_counter() - start
+    client = _client()
+    with recorder.activate():
+        start = time.perf_counter()
+        client.get_insight(InsightId=INSIGHT.format(size - 1))  # type: ignore[attr-defined]
+        first_call = time.perf_counter() - start
+    del recorder
+    tracemalloc.start()
+    kept = CassetteRecorder(path, "none", index_dir=index)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    assert len(kept.index) == size
+    return (
+        f"load {size:,}-interaction cassette ({path.stat().st_size / 2**20:.0f} MiB file): "
+        f"parsed {parsed:.1f} s (writes its index); through its index {indexed:.2f} s, peak "
+        f"{peak:.0f} MiB traced, first replayed call {first_call * 1000:.1f} ms"
+    )
+
+
 def load(size: int, folder: Path) -> tuple[float, float, int]:
     path = write_cassette(folder / f"load-{size}.yaml", _exchanges(size), CURRENT)
     start = time.perf_counter()
@@ -205,6 +236,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=500, help="calls per mechanism per round")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--indexed", type=int, default=100_000, help="interactions of the indexed-load cassette"
+    )
     args = parser.parse_args()
     calls = args.calls
     folder = Path(tempfile.mkdtemp())
@@ -240,6 +274,7 @@ def main() -> None:
         f"load 10,000-interaction cassette ({path_size(folder)}): {seconds:.2f} s, "
         f"peak {peak:.0f} MiB traced, {per} bytes kept per interaction"
     )
+    print(load_indexed(args.indexed, folder))
 
 
 def path_size(folder: Path) -> str:

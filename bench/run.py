@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 #: (script, arguments, arguments with --quick)
 BENCHMARKS = [
-    ("bench_replay.py", [], ["--rounds", "3", "--calls", "200"]),
+    ("bench_replay.py", [], ["--rounds", "3", "--calls", "200", "--indexed", "20000"]),
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
 ]
@@ -29,6 +29,12 @@ SUMMARY = [
     ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
     ("check", re.compile(r"^\s*([\d,]+ interactions)\s+[\d.]+ s\s+([\d,]+ interactions/s)")),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
+    (
+        "replay",
+        re.compile(
+            r"^load ([\d,]+-interaction cassette).*through its index ([\d.]+ s), peak (\d+ MiB)"
+        ),
+    ),
 ]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -86,13 +86,22 @@ def is_other_http(item: Any) -> bool:
 def read_cassette(path: str | os.PathLike[str]) -> Cassette:
     """Load a cassette; a corrupt, truncated or foreign file raises ``CassetteError``."""
     path = Path(path)
+    return parse_cassette(path, read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A cassette file's bytes; an unreadable file raises ``CassetteError``."""
     try:
-        text = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CassetteError(
             f"Cannot read cassette {path}: {exc.strerror or exc}. Check the path and its "
             "permissions."
         ) from None
+
+
+def parse_cassette(path: Path, text: bytes) -> Cassette:
+    """``read_cassette`` of bytes already read from ``path``."""
     try:
         data = load_yaml(text)
     except YamlLimitError as exc:
@@ -324,6 +333,53 @@ def _exchange(path: Path, index: int, item: Any) -> Exchange:
         cassette=str(path),
         index=index,
     )
+
+
+class LazyExchange(Exchange):
+    """An exchange of an indexed cassette (``harness.cassette_index``): operation and
+    parameters known, request and response read from the file on first use."""
+
+    __slots__ = ("_end", "_read", "_start")
+
+    def __init__(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        cassette: str,
+        index: int,
+        read: Callable[[int, int], bytes],
+        span: tuple[int, int],
+    ) -> None:
+        self.service, self.operation, self.params = service, operation, params
+        self.source, self.cassette, self.index = "cassette", cassette, index
+        self._read, (self._start, self._end) = read, span
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("request", "response"):
+            raise AttributeError(name)
+        text = self._read(self._start, self._end)
+        exchange = exchange_of(Path(str(self.cassette)), int(self.index or 0), text)
+        if (exchange.service, exchange.operation) != (self.service, self.operation):
+            raise CassetteError(
+                f"Interaction #{self.index} of cassette {self.cassette} no longer reads as "
+                f"{self.label} (its index is stale). Delete pytest's cache folder "
+                "(.pytest_cache) or the harness index folder and run again."
+            )
+        # unset slots until now (which is why Python asked __getattr__)
+        self.request, self.response = exchange.request, exchange.response
+        return getattr(self, name)
+
+
+def exchange_of(path: Path, index: int, text: bytes) -> Exchange:
+    """The exchange of one interaction's YAML (a one-item ``- request: ...`` list)."""
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+    if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
+        raise CassetteError(f"Interaction #{index} of cassette {path} is not one interaction.")
+    return _exchange(path, index, data[0])
 
 
 def _identify(request: HttpRequest) -> tuple[str, str]:

@@ -40,7 +40,7 @@ class HttpResponse:
         return _lookup(self.headers, name, default)
 
 
-@dataclass
+@dataclass(slots=True)
 class Exchange:
     """A request/response pair of one AWS operation, with where it came from.
 

@@ -28,6 +28,11 @@ STALE_TEMP_SECONDS = 600  # a writer holds its temporary file for far less than 
 
 def atomic_write_text(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically; returns ``path``."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns ``path``."""
     path = Path(path)
     if path.is_dir():
         raise HarnessUsageError(
@@ -46,8 +51,8 @@ def atomic_write_text(path: Path, text: str) -> Path:
     except OSError as exc:
         raise _cannot(path, f"cannot create a file in {folder}", exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -114,4 +119,4 @@ def _remove_stale_temps(path: Path) -> None:
                     leftover.unlink()
 
 
-__all__ = ["STALE_TEMP_SECONDS", "atomic_write_text", "check_writable"]
+__all__ = ["STALE_TEMP_SECONDS", "atomic_write_bytes", "atomic_write_text", "check_writable"]

@@ -22,7 +22,6 @@ import copy
 import functools
 import json
 import re
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,7 +246,7 @@ _TIME = "<time>"
 _CUSTOM = "<custom matcher>"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     index: int
     exchange: Exchange
@@ -266,7 +265,8 @@ class MatchIndex:
 
     match_region: bool = False
     policy: MatchPolicy = field(default_factory=MatchPolicy)
-    _queues: dict[Key, deque[_Entry]] = field(default_factory=dict)
+    # lists, not deques: most keys hold one entry, and a deque costs ten times the memory
+    _queues: dict[Key, list[_Entry]] = field(default_factory=dict)
     _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
 
@@ -276,8 +276,11 @@ class MatchIndex:
         exchange: Exchange,
         region: str | None = None,
         recorded_at: float | None = None,
-    ) -> None:
-        """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``)."""
+    ) -> tuple[Key, dict[str, float]]:
+        """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``).
+
+        Returns its key and timestamps, which ``add_keyed`` takes to index it again without
+        reading its parameters (``harness.cassette_index``)."""
         service, operation = exchange.service, exchange.operation
         where = (region or "") if self.match_region else None
         if self.policy.matcher(service, operation) is not None:
@@ -288,11 +291,42 @@ class MatchIndex:
             params, times = self._split(service, operation, exchange.params)
             entry = _Entry(index, exchange, times, recorded_at)
             key = match_key(service, operation, params, where)
+        self._file(key, entry, region)
+        return key, entry.times
+
+    def add_keyed(
+        self,
+        rows: Iterable[
+            tuple[int, Exchange, str | None, float | None, Key, dict[str, float] | None]
+        ],
+    ) -> None:
+        """``add`` many ``(index, exchange, region, recorded_at, key, times)`` with the keys
+        and timestamps ``add`` returned under the same ``fingerprint``."""
+        queues, every = self._queues, self._all
+        no_times: dict[str, float] = {}
+        for index, exchange, region, recorded_at, key, times in rows:  # made for 100,000 rows
+            entry = _Entry(index, exchange, times or no_times, recorded_at)
+            queue = queues.get(key)
+            if queue is None:
+                queues[key] = [entry]
+            else:
+                queue.append(entry)
+            every.append((index, exchange, region, recorded_at))
+
+    def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
         queue = self._queues.get(key)
         if queue is None:
-            queue = self._queues[key] = deque()
+            queue = self._queues[key] = []
         queue.append(entry)
-        self._all.append((index, exchange, region, recorded_at))
+        self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
+
+    def fingerprint(self) -> str | None:
+        """What keys depend on besides the parameters; None when a function of the user's
+        (a normaliser, a custom matcher) takes part, so keys cannot be kept across runs."""
+        if self.policy.normalize or self.policy.matchers:
+            return None
+        ignore = sorted((k, sorted(v)) for k, v in self.policy.ignore.items())
+        return repr((self.match_region, ignore))
 
     def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
         """Index many ``(index, exchange, region)`` triples."""
@@ -380,7 +414,7 @@ class MatchIndex:
         if self.match_region:
             keys = [(service, operation, _CUSTOM, region or ""), (service, operation, _CUSTOM, "")]
         for key in keys:
-            queue = self._queues.get(key, deque())
+            queue = self._queues.get(key, [])
             for position, entry in enumerate(queue):
                 if _ask(matcher, entry.params or {}, sent, service, operation):
                     if accept is not None and not accept(entry.exchange):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shlex
 import uuid
@@ -228,6 +229,21 @@ def redaction_key_file(config: pytest.Config) -> Path | None:
     return Path(cache.mkdir("botocore-harness")) / "redaction.key"
 
 
+#: Where sidecar indexes of large cassettes go when pytest's cache is off (or to share them).
+INDEX_DIR_ENV = "HARNESS_INDEX_DIR"
+
+
+def index_folder(config: pytest.Config) -> Path | None:
+    """Where large cassettes' sidecar indexes live (``harness.cassette_index``):
+    ``$HARNESS_INDEX_DIR``, else pytest's cache folder; None (no index) without either."""
+    if os.environ.get(INDEX_DIR_ENV):
+        return Path(os.environ[INDEX_DIR_ENV])
+    cache = getattr(config, "cache", None)
+    if cache is None:  # -p no:cacheprovider
+        return None
+    return Path(cache.mkdir("botocore-harness")) / "index"
+
+
 @pytest.fixture
 def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
     """How replay matches requests: time tolerance, ignored members, normalising functions,
@@ -311,6 +327,7 @@ def aws_cassette(
         on_exchange=lambda exchange: _report(item, exchange),
         rerecord_command=lambda mode: _rerecord_command(item, mode),
         run_id=_run_id(item.config),
+        index_dir=index_folder(item.config),
     )
     item.stash[_RECORDER] = recorder
     from harness.moto_side import say_what_moto_answered

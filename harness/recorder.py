@@ -20,6 +20,7 @@ its interactions to the recorder (``other``, ``add_other``): one file, one save.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import threading
 import time
@@ -29,14 +30,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import Any
 
-from harness import __version__
-from harness.cassette import read_cassette, write_cassette
+from harness import __version__, cassette_index
+from harness.cassette import (
+    LazyExchange,
+    parse_cassette,
+    read_bytes,
+    read_cassette,
+    write_cassette,
+)
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.intercept import Call, NotEarly, Send, intercept
 from harness.matching import (
+    Key,
     MatchIndex,
     MatchPolicy,
     Near,
@@ -120,6 +129,8 @@ class CassetteRecorder:
     first save of a run replaces the cassette and later saves of the same run append.
     ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
     cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
+    ``index_dir`` keeps sidecar indexes of large cassettes (``harness.cassette_index``), so
+    their next load reads no YAML.
     """
 
     def __init__(
@@ -133,6 +144,7 @@ class CassetteRecorder:
         on_exchange: Callable[[Exchange], None] | None = None,
         rerecord_command: Callable[[str], str] | None = None,
         run_id: str | None = None,
+        index_dir: Path | None = None,
     ) -> None:
         self.path = Path(path)
         self.run_id = run_id
@@ -152,6 +164,7 @@ class CassetteRecorder:
         self._label = str(self.path)
         self._recorded_key_id: str | None = None
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
+        self._index_file: cassette_index.Index | None = None  # the cassette, kept open
         #: Other HTTP clients' interactions (mappings as stored): loaded, and new this run.
         self.other: list[dict[str, Any]] = []
         self._other_new: list[dict[str, Any]] = []
@@ -160,12 +173,69 @@ class CassetteRecorder:
         self._positions: list[int] | None = None
         self._other_positions: list[int] = []
         if self.existed and self.record_mode != "all":
-            cassette = read_cassette(self.path)
-            self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
-            self.other = list(cassette.other)
-            self._positions, self._other_positions = cassette.positions, cassette.other_positions
-            if _redaction_version(cassette.metadata) != REDACTION_VERSION:
-                _warn_if_leaky(self.path, self._secrets_on_disk)
+            with _gc_paused():  # loading makes many objects and no garbage: skip GC passes
+                self._load(index_dir)
+
+    def _load(self, index_dir: Path | None) -> None:
+        """Read the cassette to replay from, through its sidecar index when it has one."""
+        fingerprint = self.index.fingerprint()
+        size = self.path.stat().st_size if index_dir is not None else 0
+        indexing = index_dir is not None and fingerprint is not None
+        indexing = indexing and size >= cassette_index.MIN_BYTES
+        if indexing:
+            assert index_dir is not None and fingerprint is not None
+            found = cassette_index.load(index_dir, self.path, fingerprint)
+            if found is not None and self._adopt(found.metadata):
+                self._add_indexed(found)
+                return
+            if found is not None:
+                found.close()
+        seen = cassette_index.identity(self.path)
+        text = read_bytes(self.path)
+        cassette = parse_cassette(self.path, text)
+        keys = self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
+        self.other = list(cassette.other)
+        self._positions, self._other_positions = cassette.positions, cassette.other_positions
+        if _redaction_version(cassette.metadata) != REDACTION_VERSION:
+            _warn_if_leaky(self.path, self._secrets_on_disk)
+        elif indexing and not cassette.other and self._secrets_on_disk == 0:
+            assert index_dir is not None and fingerprint is not None
+            spans = cassette_index.spans(text, len(cassette.exchanges))
+            if spans is not None and self._adopt(cassette.metadata):
+                rows = [
+                    (
+                        intern(e.service),  # interned: the index pickles each name once
+                        intern(e.operation),
+                        e.params,
+                        _interned(tag),
+                        _epoch(tag.get("recorded_at")),
+                        start,
+                        end,
+                        (intern(key[0]), intern(key[1]), *key[2:]),
+                        times or None,
+                    )
+                    for e, tag, (start, end), (key, times) in zip(
+                        cassette.exchanges, self._tags, spans, keys, strict=True
+                    )
+                ]
+                cassette_index.save(
+                    index_dir, self.path, fingerprint, seen, cassette.metadata, rows
+                )
+
+    def _add_indexed(self, found: cassette_index.Index) -> None:
+        """Replay from an index: exchanges read from the file when first used."""
+        self._index_file = found
+        read, label = found.read, str(self.path)
+        stored, tags, keyed = self._stored, self._tags, []
+        for position, row in enumerate(found.rows):
+            service, operation, params, tag, recorded_at, start, end, key, times = row
+            exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
+            stored.append(exchange)
+            tags.append(tag)
+            keyed.append((position, exchange, tag.get("region"), recorded_at, key, times))
+        self.index.add_keyed(keyed)
+        self._positions, self._other_positions = list(range(len(found.rows))), []
+        found.rows = []  # what replay needs is in the index now
 
     # ------------------------------------------------------------------ state
 
@@ -243,23 +313,16 @@ class CassetteRecorder:
         exchanges: Iterable[Exchange],
         tags: Sequence[dict[str, Any]] = (),
         metadata: dict[str, Any] | None = None,
-    ) -> None:
+    ) -> list[tuple[Key, dict[str, float]]]:
         """Add recorded exchanges to replay from (what ``__init__`` does with the file).
 
         Exchanges not written by us (plain vcrpy, pytest-recording, pseudonyms off) are
-        redacted now, so they match live requests redacted the same way.
+        redacted now, so they match live requests redacted the same way. Returns each
+        one's match key and timestamps (``MatchIndex.add``).
         """
-        info = (metadata or {}).get("harness")
-        info = info if isinstance(info, dict) else {}
-        redacted = (
-            info.get("redaction") == REDACTION_VERSION
-            and bool(info.get("pseudonyms_applied"))
-            and self.redactor.redaction.pseudonyms
-        )
-        self.redactor.known.update(str(p) for p in info.get("pseudonyms") or [])
-        if info.get("key_id"):
-            self._recorded_key_id = str(info["key_id"])
+        redacted = self._adopt(metadata or {})
         tags = list(tags)
+        keys = []
         for exchange in exchanges:
             position = len(self._stored)
             tag = tags[position] if position < len(tags) else {}
@@ -272,7 +335,22 @@ class CassetteRecorder:
             recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
             self._tags.append(_tag(region, tag.get("recorded_at")))
-            self.index.add(position, exchange, region, recorded_at)
+            keys.append(self.index.add(position, exchange, region, recorded_at))
+        return keys
+
+    def _adopt(self, metadata: dict[str, Any]) -> bool:
+        """Take the pseudonyms and key id a cassette's metadata names; True when its
+        exchanges are redacted as this recorder would (nothing to redact when loading)."""
+        info = metadata.get("harness")
+        info = info if isinstance(info, dict) else {}
+        self.redactor.known.update(str(p) for p in info.get("pseudonyms") or [])
+        if info.get("key_id"):
+            self._recorded_key_id = str(info["key_id"])
+        return bool(
+            info.get("redaction") == REDACTION_VERSION
+            and bool(info.get("pseudonyms_applied"))
+            and self.redactor.redaction.pseudonyms
+        )
 
     # ------------------------------------------------------------------ intercept
 
@@ -519,6 +597,27 @@ def folder_lock(folder: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _interned(tag: dict[str, Any]) -> dict[str, Any]:
+    return {k: intern(v) if k == "region" and isinstance(v, str) else v for k, v in tag.items()}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Collect no garbage while the block runs (as it was after): building 100,000 small
+    objects otherwise triggers full collections that cost more than the building."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            # Enabling would collect the new objects at once (0.2 s for 100,000 interactions);
+            # frozen first, they join the oldest generation unexamined, as long-lived data.
+            gc.freeze()
+            gc.enable()
+            gc.unfreeze()
 
 
 def _is_success(exchange: Exchange) -> bool:

@@ -1,0 +1,179 @@
+"""A sidecar index of a large cassette, so replay starts without parsing its YAML.
+
+Parsing YAML is what a big cassette costs before its first replayed call (about 0.2 ms per
+interaction: 20 s for 100,000). What replay needs up front is small: each interaction's
+operation, parameters, tag and match key. So the first load of a cassette of at least
+``MIN_BYTES`` parses it as usual and then writes that, with where each interaction sits in
+the file, to an index file in a cache folder (pytest's cache under the plugin). Later loads
+read the index (a pickle written by this process's own code, never shipped) and read an
+interaction's YAML only when it is replayed or shown in a miss report.
+
+The cassette stays the only source of truth: the index is keyed by the cassette's resolved
+path and checked against its size, modification time and inode, the harness and botocore
+versions, the redaction version and the match policy; any difference and it is rebuilt. The
+cassette is kept open while it is replayed, so a rewrite by another test (writes are
+atomic renames) never changes what the spans point at. An interaction that does not read
+back as indexed raises ``CassetteError``. Cassettes with aliases, other HTTP interactions,
+or a layout where interactions cannot be told apart line by line are never indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from harness import __version__
+from harness.files import atomic_write_bytes
+
+#: Cassettes smaller than this load fast enough by parsing; they get no index.
+MIN_BYTES = 1 << 20
+#: Bumped whenever what the index holds changes shape.
+FORMAT = 1
+
+#: One interaction: (service, operation, params, tag, recorded_at as epoch seconds, start,
+#: end, match key, timestamps or None).
+Row = tuple[
+    str,
+    str,
+    dict[str, Any],
+    dict[str, Any],
+    float | None,
+    int,
+    int,
+    tuple[str, ...],
+    dict[str, float] | None,
+]
+
+_ITEM = re.compile(rb"^- ", re.MULTILINE)
+_TOP_LEVEL = re.compile(rb"^[^\s#-]", re.MULTILINE)
+_ANCHOR = re.compile(rb"[&*]id\d{3}\b")
+
+
+@dataclass
+class Index:
+    """What replay needs of a cassette, without its bodies; ``read(i)`` gets interaction i's
+    YAML bytes from the file as it was when indexed."""
+
+    metadata: dict[str, Any]
+    rows: list[Row]
+    _file: BinaryIO
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes ``[start, end)`` of the cassette as indexed."""
+        return os.pread(self._file.fileno(), end - start, start)
+
+    def close(self) -> None:
+        """Let go of the cassette file."""
+        self._file.close()
+
+
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime in ns, inode) of ``path``: what must not change under an index."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _index_file(folder: Path, path: Path) -> Path:
+    name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=16).hexdigest()
+    return folder / f"{name}.index"
+
+
+def _stamp(path: Path, fingerprint: str) -> dict[str, Any]:
+    import botocore
+
+    from harness.redaction import REDACTION_VERSION
+
+    return {
+        "format": FORMAT,
+        "harness": __version__,
+        "botocore": botocore.__version__,
+        "redaction": REDACTION_VERSION,
+        "path": str(path.resolve()),
+        "policy": fingerprint,
+    }
+
+
+def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
+    """The index of ``path`` if a valid one is in ``folder`` (else None: parse the cassette)."""
+    try:
+        with _index_file(folder, path).open("rb") as handle:
+            head = pickle.load(handle)
+            if head != {**_stamp(path, fingerprint), "identity": identity(path)}:
+                return None
+            metadata, rows = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return None
+    try:
+        file = path.open("rb")
+    except OSError:
+        return None
+    if _identity_of(file) != head["identity"]:  # replaced since we checked
+        file.close()
+        return None
+    index = Index(metadata, rows, file)
+    weakref.finalize(index, file.close)
+    return index
+
+
+def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
+    stat = os.fstat(file.fileno())
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def spans(text: bytes, count: int) -> list[tuple[int, int]] | None:
+    """Where each of the ``count`` interactions of a cassette's bytes starts and ends.
+
+    Our writer (and vcrpy's) puts ``interactions:`` and each item's ``- `` at column 0 and
+    indents everything inside an item, so an item runs from its ``- `` line to the next line
+    at column 0. None when the bytes are not laid out like that (or use aliases).
+    """
+    if _ANCHOR.search(text):
+        return None
+    head = re.search(rb"^interactions:[ \t]*\n", text, re.MULTILINE)
+    if head is None:
+        return None
+    starts: list[int] = []
+    for found in _ITEM.finditer(text, head.end()):
+        # an item belongs to this list until a top-level key ends it
+        if _TOP_LEVEL.search(text, starts[-1] if starts else head.end(), found.start()):
+            break
+        starts.append(found.start())
+    if len(starts) != count:
+        return None
+    end_of_list = _TOP_LEVEL.search(text, starts[-1] if starts else head.end())
+    ends = [*starts[1:], end_of_list.start() if end_of_list else len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
+def save(
+    folder: Path,
+    path: Path,
+    fingerprint: str,
+    seen: tuple[int, int, int] | None,
+    metadata: dict[str, Any],
+    rows: list[Row],
+) -> None:
+    """Write the index of ``path`` (its identity ``seen`` when its bytes were read).
+
+    Skipped when the cassette changed meanwhile; a failure to write only costs speed.
+    """
+    if seen is None or identity(path) != seen:
+        return
+    head = {**_stamp(path, fingerprint), "identity": seen}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+            (metadata, rows), protocol=pickle.HIGHEST_PROTOCOL
+        )
+        atomic_write_bytes(_index_file(folder, path), data)
+    except OSError:
+        pass

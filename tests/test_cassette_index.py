@@ -1,0 +1,160 @@
+"""Sidecar indexes of large cassettes: replay reads no YAML until a call needs it, and
+replays exactly what a full read replays."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from harness import cassette_index, wire
+from harness.cassette import LazyExchange, read_cassette, write_cassette
+from harness.exchange import Exchange
+from harness.matching import MatchPolicy
+from harness.recorder import CassetteRecorder
+from harness.redaction import REDACTION_VERSION
+
+BUNDLED = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "seed").glob("*.yaml"))
+CURRENT = {"harness": {"pseudonyms_applied": True, "redaction": REDACTION_VERSION}}
+INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
+
+
+@pytest.fixture(autouse=True)
+def _index_every_cassette(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cassette_index, "MIN_BYTES", 0)  # the test cassettes are small
+
+
+def _loaded(path: Path, folder: Path, **kwargs: Any) -> CassetteRecorder:
+    return CassetteRecorder(path, "none", index_dir=folder, **kwargs)
+
+
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda p: p.name)
+def test_every_interaction_reads_back_from_its_span(bundled: Path, tmp_path: Path) -> None:
+    # their exchanges and tags (every operation, throttles, timestamps) as we record them
+    source = read_cassette(bundled)
+    path = write_cassette(tmp_path / bundled.name, source.exchanges, CURRENT, source.tags)
+    first = _loaded(path, tmp_path / "index")  # parses the YAML and writes the index
+    assert not any(isinstance(e, LazyExchange) for e in first._stored)
+    second = _loaded(path, tmp_path / "index")
+    assert all(isinstance(e, LazyExchange) for e in second._stored)
+    full = read_cassette(path).exchanges
+    assert len(second._stored) == len(full) > 0
+    for lazy, parsed in zip(second._stored, full, strict=True):
+        assert (lazy.service, lazy.operation, lazy.params) == (
+            parsed.service,
+            parsed.operation,
+            parsed.params,
+        )
+        assert (lazy.request, lazy.response) == (parsed.request, parsed.response)
+    assert second._tags == first._tags
+    assert second.index._queues.keys() == first.index._queues.keys()
+
+
+def _exchange(i: int, insight: str | None = None) -> Exchange:
+    params = {"InsightId": insight or INSIGHT.format(i)}
+    request = wire.encode_request(
+        "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
+    )
+    response = wire.encode_response(
+        "xray", "GetInsight", {"Insight": {"InsightId": params["InsightId"], "Summary": f"é {i}"}}
+    )
+    return Exchange("xray", "GetInsight", request, response, "recorded", params)
+
+
+def _client() -> Any:
+    return boto3.client(
+        "xray", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+
+
+def test_replay_through_the_index_answers_what_was_recorded(tmp_path: Path) -> None:
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(50)], CURRENT)
+    _loaded(path, tmp_path / "index")
+    recorder = _loaded(path, tmp_path / "index")
+    assert isinstance(recorder._stored[0], LazyExchange)
+    with recorder.activate():
+        reply = _client().get_insight(InsightId=INSIGHT.format(37))
+    assert reply["Insight"]["Summary"] == "é 37"  # a non-ASCII body: spans are in bytes
+    assert [e.index for e in recorder.exchanges] == [37]
+
+
+def test_a_changed_cassette_is_read_again_not_through_its_old_index(tmp_path: Path) -> None:
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(5)], CURRENT)
+    _loaded(path, tmp_path / "index")
+    write_cassette(path, [_exchange(i, INSIGHT.format(100 + i)) for i in range(6)], CURRENT)
+    recorder = _loaded(path, tmp_path / "index")
+    assert not isinstance(recorder._stored[0], LazyExchange)  # parsed again, index rebuilt
+    assert [e.params["InsightId"] for e in recorder._stored][-1] == INSIGHT.format(105)
+    assert isinstance(_loaded(path, tmp_path / "index")._stored[0], LazyExchange)
+
+
+def test_a_cassette_replaced_during_replay_keeps_answering_as_indexed(tmp_path: Path) -> None:
+    """Another test (an xdist worker) may rewrite the cassette while this one replays: writes
+    are atomic renames and the indexed file stays open, so spans keep their meaning."""
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(5)], CURRENT)
+    _loaded(path, tmp_path / "index")
+    recorder = _loaded(path, tmp_path / "index")
+    write_cassette(path, [_exchange(9)] * 40, CURRENT)  # longer: old spans point elsewhere
+    with recorder.activate():
+        reply = _client().get_insight(InsightId=INSIGHT.format(4))
+    assert reply["Insight"]["InsightId"] == INSIGHT.format(4)
+
+
+def test_a_policy_with_user_functions_is_never_indexed(tmp_path: Path) -> None:
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
+    policy = MatchPolicy(normalize={"xray:GetInsight": lambda params: params})
+    _loaded(path, tmp_path / "index", policy=policy)
+    assert not (tmp_path / "index").exists()
+    ignoring = MatchPolicy(ignore={"xray:GetInsight": ["InsightId"]})
+    _loaded(path, tmp_path / "index", policy=ignoring)
+    assert isinstance(_loaded(path, tmp_path / "index", policy=ignoring)._stored[0], LazyExchange)
+    # the default policy's keys differ from those: its own index, not the one above
+    assert not isinstance(_loaded(path, tmp_path / "index")._stored[0], LazyExchange)
+
+
+def test_small_cassettes_and_unreadable_folders_cost_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_cassette(tmp_path / "small.yaml", [_exchange(0)], CURRENT)
+    monkeypatch.setattr(cassette_index, "MIN_BYTES", 1 << 20)
+    _loaded(path, tmp_path / "index")
+    assert not (tmp_path / "index").exists()
+    monkeypatch.setattr(cassette_index, "MIN_BYTES", 0)
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be")
+    recorder = _loaded(path, blocked)  # cannot write an index: replay still works
+    with recorder.activate():
+        assert _client().get_insight(InsightId=INSIGHT.format(0))["Insight"]
+
+
+def test_spans_refuse_layouts_they_cannot_split() -> None:
+    assert cassette_index.spans(b"interactions:\n- a: 1\n- b: 2\nversion: 1\n", 2) == [
+        (14, 21),
+        (21, 28),
+    ]
+    assert cassette_index.spans(b"interactions:\n- a: 1\n", 2) is None  # count differs
+    assert cassette_index.spans(b"interactions:\n- &id001 a: 1\n- *id001\n", 2) is None
+    assert cassette_index.spans(b"interactions: []\nversion: 1\n", 0) is None
+
+
+def test_the_plugin_keeps_indexes_in_pytests_cache(pytester: pytest.Pytester) -> None:
+    cassettes = pytester.path / "cassettes" / "test_big"
+    cassettes.mkdir(parents=True)
+    write_cassette(cassettes / "test_replay.yaml", [_exchange(i) for i in range(3)], CURRENT)
+    pytester.makeconftest("from harness import cassette_index\ncassette_index.MIN_BYTES = 0\n")
+    pytester.makepyfile(
+        test_big=f"""
+import boto3, pytest
+
+@pytest.mark.aws_cassette
+def test_replay():
+    client = boto3.client("xray", region_name="us-east-1")
+    assert client.get_insight(InsightId="{INSIGHT.format(2)}")["Insight"]
+"""
+    )
+    for _ in range(2):
+        pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+    folder = pytester.path / ".pytest_cache" / "d" / "botocore-harness" / "index"
+    assert len(list(folder.glob("*.index"))) == 1
