@@ -4,6 +4,8 @@
    botocore's own parsing of the same bytes (its ``json`` parser and the output shape).
 2. ``harness check`` on cassettes holding 100, 1,000 and 10,000 interactions: time per
    interaction should stay flat (linear growth); prints the throughput.
+3. ``harness check`` on one 50,000-interaction cassette: its peak RSS against one of 100
+   interactions (flat: cassettes are read one interaction at a time).
 
 Run: ``python bench/bench_check.py [--quick]``.
 """
@@ -105,12 +107,51 @@ def bench_cli(sizes: list[int]) -> None:
     print(f"  per-interaction cost, largest/smallest = {per_item[-1] / per_item[0]:.2f}")
 
 
+def _peak_rss_of_check(path: Path) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) of ``harness check PATH`` in a fresh process."""
+    import subprocess
+
+    script = (
+        "import resource, sys, time\n"
+        "from harness.cli import main\n"
+        "t = time.perf_counter()\n"
+        "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    seconds, rss_kib = done.stdout.split()[-2:]
+    return float(seconds), int(rss_kib) / 1024
+
+
+def bench_one_large_cassette(size: int) -> None:
+    """Peak memory of checking one big cassette, against a 100-interaction one: flat when
+    cassettes are streamed (read one interaction at a time)."""
+    pair = (("xray", "GetInsight"), valid("xray", "GetInsight"))
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for count in (100, size):
+            exchanges = [build(*pair[0], *pair[1], index=i) for i in range(count)]
+            path = write_cassette(Path(tmp) / f"one-{count}.yaml", exchanges)
+            seconds, rss = _peak_rss_of_check(path)
+            rows.append((count, path.stat().st_size / 2**20, seconds, rss))
+    print("harness check on one cassette (fresh process; peak RSS)")
+    for count, mib, seconds, rss in rows:
+        print(
+            f"  {count:>7,} interactions ({mib:5.1f} MiB file)  {seconds:6.2f} s  "
+            f"peak RSS {rss:6.0f} MiB"
+        )
+    print(f"  peak RSS, {size:,} / 100 interactions = {rows[1][3] / rows[0][3]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     args = parser.parse_args()
     bench_large_response(3 if args.quick else 7)
     bench_cli([100, 1_000] if args.quick else [100, 1_000, 10_000])
+    bench_one_large_cassette(5_000 if args.quick else 50_000)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -226,6 +227,91 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
     return entries, cassette.metadata
 
 
+#: Files at least this large are read one interaction at a time by ``stream_entries``.
+STREAM_BYTES = 1 << 20
+
+
+def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[str, Any]]:
+    """``read_entries``, one interaction at a time for a large file in our (or vcrpy's)
+    layout, so memory stays flat whatever the cassette's size (``harness check``).
+
+    The file is mapped, not read; each interaction is parsed from its span
+    (``cassette_index.spans``) as the iterator reaches it. Other files: ``read_entries``.
+    """
+    import mmap
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < STREAM_BYTES:
+        entries, metadata = read_entries(path)
+        return iter(entries), metadata
+    with path.open("rb") as handle:
+        text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    found = _count_and_spans(text)
+    if found is None:
+        text.close()
+        entries, metadata = read_entries(path)
+        return iter(entries), metadata
+    located, rest = found
+    try:
+        outside = load_yaml(rest)  # the file without its interactions: metadata, version
+    except yaml.YAMLError:
+        outside = None
+    if not isinstance(outside, dict):
+        text.close()
+        entries, metadata = read_entries(path)  # reports the problem as a whole read does
+        return iter(entries), metadata
+    found_metadata = outside.get("metadata") if isinstance(outside, dict) else None
+    metadata = dict(found_metadata) if isinstance(found_metadata, dict) else {}
+    return _entries_of(path, text, located), metadata
+
+
+def _count_and_spans(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
+    """The spans of a mapped cassette's interactions and its bytes outside them."""
+    from harness.cassette_index import spans
+
+    located = spans(text)
+    if not located:
+        return None
+    head = re.search(rb"^interactions:[ \t]*\n", text, re.MULTILINE)
+    assert head is not None  # spans found it
+    outside = bytes(text[: head.start()]) + b"interactions: []\n" + bytes(text[located[-1][1] :])
+    return located, outside
+
+
+def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterator[Entry]:
+    try:
+        for index, (start, end) in enumerate(located):
+            try:
+                data = load_yaml(bytes(text[start:end]))
+            except yaml.YAMLError as exc:
+                raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+            item = data[0] if isinstance(data, list) and len(data) == 1 else None
+            if not isinstance(item, dict):
+                raise CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
+            yield _entry(path, index, item)
+    finally:
+        text.close()
+
+
+def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
+    """One interaction read as ``read_entries`` reads it (foreign ones without exchange)."""
+    tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
+    request, response = _http(path, index, item)
+    if is_other_http(item):
+        return Entry(index, request, response, None, tag)
+    try:
+        exchange: Exchange | None = _exchange(path, index, item)
+    except HarnessUsageError:
+        exchange = None
+    if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
+        exchange = None
+    return Entry(index, request, response, exchange, tag)
+
+
 def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict[str, Any]]:
     try:
         data = load_yaml(path.read_bytes())
@@ -237,18 +323,11 @@ def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict
     for index, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):
             raise error
-        tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
         try:
-            request, response = _http(path, index, item)
+            _http(path, index, item)
         except CassetteError:
             raise error from None  # a malformed interaction, not a foreign one
-        try:
-            exchange: Exchange | None = _exchange(path, index, item)
-        except HarnessUsageError:
-            exchange = None
-        if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
-            exchange = None
-        entries.append(Entry(index, request, response, exchange, tag))
+        entries.append(_entry(path, index, item))
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     return entries, dict(metadata or {})
 

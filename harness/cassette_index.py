@@ -129,8 +129,9 @@ def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
-def spans(text: bytes, count: int) -> list[tuple[int, int]] | None:
-    """Where each of the ``count`` interactions of a cassette's bytes starts and ends.
+def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
+    """Where each of the ``count`` interactions of a cassette's bytes (or mapped file) starts
+    and ends (any number of them, without ``count``).
 
     Our writer (and vcrpy's) puts ``interactions:`` and each item's ``- `` at column 0 and
     indents everything inside an item, so an item runs from its ``- `` line to the next line
@@ -147,7 +148,7 @@ def spans(text: bytes, count: int) -> list[tuple[int, int]] | None:
         if _TOP_LEVEL.search(text, starts[-1] if starts else head.end(), found.start()):
             break
         starts.append(found.start())
-    if len(starts) != count:
+    if count is not None and len(starts) != count:
         return None
     end_of_list = _TOP_LEVEL.search(text, starts[-1] if starts else head.end())
     ends = [*starts[1:], end_of_list.start() if end_of_list else len(text)]

@@ -43,7 +43,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from harness import rules as _rules
-from harness.cassette import read_entries
+from harness.cassette import CassetteError, stream_entries
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.models import (
@@ -1137,15 +1137,49 @@ def check_all(
     chains: bool = True,
 ) -> ContractResult:
     """Check exchanges like :func:`check_exchanges`; also list those it could not judge."""
-    if rules:
-        validate_rule_settings(rules, where="rules=")
-    source = _source(schema_dir)
-    checked = [_check_remembered(e, source) for e in exchanges]
-    violations = [v for c in checked for v in c.violations]
-    if chains:
-        violations.extend(_chain_violations([c.page for c in checked if c.page is not None]))
-    violations = _downgrade(apply_rule_settings(violations, rules), allow_drift)
-    return ContractResult(violations, [s for c in checked for s in c.skipped])
+    checker = _Checker(schema_dir, rules, chains)
+    for exchange in exchanges:
+        checker.add(exchange)
+    return checker.result(allow_drift)
+
+
+class _Checker:
+    """Checks exchanges one at a time, keeping only findings and the pages of operations
+    with chain rules, so a stream of any length is checked in flat memory."""
+
+    def __init__(
+        self, schema_dir: SchemaDirs, rules: Mapping[str, str] | None, chains: bool
+    ) -> None:
+        if rules:
+            validate_rule_settings(rules, where="rules=")
+        self.rules, self.chains = rules, chains
+        self.source = _source(schema_dir)
+        self.violations: list[Violation] = []
+        self.skipped: list[Skipped] = []
+        self.pages: list[Page] = []
+
+    def add(self, exchange: Exchange) -> None:
+        checked = _check_remembered(exchange, self.source)
+        self.violations.extend(checked.violations)
+        self.skipped.extend(checked.skipped)
+        page = checked.page
+        # a page that neither sends nor returns a NextToken is a chain of one, which chain
+        # rules skip: only token-carrying pages are kept for them
+        if (
+            self.chains
+            and page is not None
+            and page.ok
+            and (page.request.get("NextToken") or page.response.get("NextToken"))
+            and _rules.rules_for(exchange.service, exchange.operation, "chain")
+        ):
+            self.pages.append(page)
+
+    def result(self, allow_drift: bool) -> ContractResult:
+        violations = list(self.violations)
+        if self.chains:
+            violations.extend(_chain_violations(self.pages))
+        violations = _downgrade(apply_rule_settings(violations, self.rules), allow_drift)
+        return ContractResult(violations, list(self.skipped))
 
 
 def _chain_violations(pages: Sequence[Page]) -> list[Violation]:
@@ -1214,12 +1248,20 @@ def check_cassette(
     listed in ``skipped``. A file that is not a readable cassette raises
     ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
     """
-    entries, metadata = read_entries(path)
-    exchanges = [e.exchange for e in entries if e.exchange is not None]
-    rows = [(e.index, e.label, e.status) for e in entries]
-    skipped = [Skipped(e.line, str(path), e.index, _NOT_AWS) for e in entries if e.exchange is None]
+    entries, metadata = stream_entries(path)  # one at a time: flat memory for any size
+    rows: list[tuple[int, str, int]] = []
+    skipped: list[Skipped] = []
     try:
-        result = check_all(exchanges, schema_dir=schema_dir, allow_drift=allow_drift, rules=rules)
+        checker = _Checker(schema_dir, rules, chains=True)
+        for entry in entries:
+            rows.append((entry.index, entry.label, entry.status))
+            if entry.exchange is None:
+                skipped.append(Skipped(entry.line, str(path), entry.index, _NOT_AWS))
+            else:
+                checker.add(entry.exchange)
+        result = checker.result(allow_drift)
+    except CassetteError:
+        raise
     except HarnessUsageError as exc:
         raise HarnessUsageError(f"Cannot check cassette {path}: {exc}") from None
     skipped.extend(result.skipped)

@@ -3,6 +3,8 @@ replays exactly what a full read replays."""
 
 from __future__ import annotations
 
+import inspect
+
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +160,49 @@ def test_replay():
         pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
     folder = pytester.path / ".pytest_cache" / "d" / "botocore-harness" / "index"
     assert len(list(folder.glob("*.index"))) == 1
+
+
+# --------------------------------------------------------------------------- streaming check
+
+
+def _report(path: Path) -> tuple[Any, ...]:
+    from harness.contract import check_cassette
+
+    report = check_cassette(path)
+    return (
+        report.interactions,
+        [v.to_dict() for v in report.violations],
+        [(s.index, s.reason) for s in report.skipped],
+        report.metadata,
+    )
+
+
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda p: p.name)
+def test_check_streams_a_large_cassette_to_the_same_report(
+    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness import cassette
+
+    source = read_cassette(bundled)
+    broken = _exchange(0)
+    broken.response = wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": 5}})
+    other = {
+        "harness": {"kind": "http"},
+        "request": {"method": "GET", "uri": "https://example.com/a.png", "body": None,
+                    "headers": {}},
+        "response": {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": "x"}},
+    }  # fmt: skip
+    path = write_cassette(
+        tmp_path / bundled.name,
+        [*source.exchanges, broken],
+        {**CURRENT, "note": "é"},
+        [*source.tags, {}],
+        [other],
+    )
+    whole = _report(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    assert inspect.isgenerator(cassette.stream_entries(path)[0])  # read as it is iterated
+    streamed = _report(path)
+    assert streamed == whole
+    assert any(v["index"] == len(source.exchanges) for v in whole[1])  # the broken one
+    assert whole[2][-1][0] == len(source.exchanges) + 1  # the foreign one, skipped
