@@ -4,7 +4,6 @@ replays exactly what a full read replays."""
 from __future__ import annotations
 
 import inspect
-
 from pathlib import Path
 from typing import Any
 
