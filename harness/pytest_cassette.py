@@ -613,14 +613,17 @@ def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
     folder = base / module.with_suffix("")
     if name:
         chosen = Path(name)
+        if chosen.suffix not in (".yaml", ".yml"):
+            chosen = chosen.with_name(f"{chosen.name}.yaml")
         if chosen.is_absolute():
             return chosen
         if ".." in chosen.parts:
             raise HarnessUsageError(
                 f"Cassette name {name!r} on {item.nodeid} leaves the cassette folder ('..'). "
-                "Use a name inside aws_cassette_dir, or an absolute path if you mean it."
+                f"Names are relative to the test module's cassette folder ({folder}); use a "
+                "name inside it, or an absolute path if you mean it."
             )
-        return folder / (name if chosen.suffix in (".yaml", ".yml") else f"{name}.yaml")
+        return folder / chosen
     return folder / f"{_file_safe(item.name)}.yaml"
 
 

@@ -137,3 +137,17 @@ def test_workers_sharing_cassettes_keep_every_interaction(lab: Lab, mode: str) -
         counts = sorted(len(read_cassette(p).exchanges) for p in folder.glob("shared-*.yaml"))
         assert counts == [8, 8, 8]
     lab.replay("test_many.py", "-p", "xdist", "-n", "4").assert_outcomes(passed=24)
+
+
+def test_cassette_names_resolve_inside_the_module_folder(pytester: pytest.Pytester) -> None:
+    from harness.pytest_cassette import cassette_path
+
+    item = pytester.getitem("def test_func(): pass")
+    folder = item.config.rootpath / "cassettes" / Path(str(item.path)).stem
+    assert cassette_path(item) == folder / "test_func.yaml"
+    assert cassette_path(item, "shared") == folder / "shared.yaml"
+    assert cassette_path(item, "sub/shared.yml") == folder / "sub" / "shared.yml"
+    absolute = pytester.path / "elsewhere" / "mine"
+    assert cassette_path(item, str(absolute)) == absolute.with_name("mine.yaml")
+    with pytest.raises(Exception, match="relative to the test module's cassette folder"):
+        cassette_path(item, "../escape")
