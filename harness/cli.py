@@ -56,13 +56,17 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help(stdout)
         return EXIT_USAGE
+    # the name argparse uses in its own errors: ``harness cassette ls``, not ``harness cassette``
+    command = " ".join(
+        str(part) for part in (args.command, getattr(args, f"{args.command}_command", None)) if part
+    )
     try:
         return int(args.func(args, stdout, stderr))
     except HarnessUsageError as exc:
-        stderr.write(f"harness {args.command}: error: {exc}\n")
+        stderr.write(f"harness {command}: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        stderr.write(f"harness {args.command}: interrupted\n")
+        stderr.write(f"harness {command}: interrupted\n")
         return 130
     except BrokenPipeError:
         # the reader went away (``| head``): stop quietly, as Unix tools do; the interpreter

@@ -393,3 +393,13 @@ def test_show_pretty_prints_xml_and_yaml_as_a_cassette_stores_it(tmp_path: Path)
     assert "\n        <TopicArn>arn:aws:sns:us-east-1:123456789012:orders</TopicArn>\n" in out
     code, out, _ = harness("show", SEED / "xray.yaml", "0", "--yaml")
     assert code == 0 and "string: |-\n" in out and '"InsightId":' in out
+
+
+def test_errors_name_the_subcommand_as_argparse_does(tmp_path: Path) -> None:
+    import io
+
+    from harness.cli import run
+
+    err = io.StringIO()
+    assert run(["cassette", "show", str(tmp_path / "absent.yaml"), "0"], io.StringIO(), err) == 2
+    assert err.getvalue().startswith("harness cassette show: error: ")
