@@ -23,7 +23,7 @@ from harness.models import operation_model, protocol
 from harness.synthetic import SyntheticBackend, World
 from harness.synthetic.exchanges import sample_params
 
-__all__ = ["EVENTS", "NOW", "SEED", "SERIES", "broken", "build", "chain", "exchange", "pair"]
+__all__ = ["EVENTS", "NOW", "SEED", "SERIES", "broken", "build", "chain", "pair", "valid_exchange"]
 
 SEED = 7
 #: The engine's clock, and the X-Amz-Date of every request (rules about age read it).
@@ -60,7 +60,7 @@ def pair(service: str, operation: str, params: Mapping[str, Any] | None = None) 
     return copy.deepcopy(_answered(service, operation, key))
 
 
-def exchange(
+def valid_exchange(
     service: str,
     operation: str,
     params: Mapping[str, Any] | None = None,
