@@ -88,7 +88,7 @@ def chain(service: str, operation: str, params: Mapping[str, Any], pages: int) -
     assert len(out) == pages, f"the chain of {params} has only {len(out)} page(s)"
     found = check_exchanges([build(service, operation, *p, index=i) for i, p in enumerate(out)])
     assert found == [], "\n\n".join(map(str, found))
-    return out
+    return copy.deepcopy(out)  # pages share nested values: a test may change one page
 
 
 def broken(rule_id: str, params: Mapping[str, Any] | None = None, *, index: int = 0) -> Exchange:
