@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from contract_builders import build, insights_pair, metric_pair, valid
+from synthetic_exchanges import EVENTS, SERIES, build, pair, valid_exchange
 
 from harness.cassette import write_cassette
 from harness.cli import run
@@ -31,7 +31,7 @@ def check(*argv: str) -> tuple[int, str, str]:
 def clean(tmp_path: Path) -> Path:
     """A cassette whose interactions all keep the contract."""
     exchanges = [
-        build(service, operation, *valid(service, operation), index=i)
+        valid_exchange(service, operation, index=i)
         for i, (service, operation) in enumerate(
             [("cloudtrail", "ListInsightsMetricData"), ("xray", "GetInsight")]
         )
@@ -42,11 +42,10 @@ def clean(tmp_path: Path) -> Path:
 @pytest.fixture
 def dirty(tmp_path: Path) -> Path:
     """A cassette with one rule violation (a zero value under NonZeroData)."""
-    req, resp = metric_pair()
+    req, resp = pair("cloudtrail", "ListInsightsMetricData", SERIES)
     resp["Values"][2] = 0.0
-    ok_req, ok_resp = insights_pair()
     exchanges = [
-        build("cloudtrail", "ListInsightsData", ok_req, ok_resp, index=0),
+        valid_exchange("cloudtrail", "ListInsightsData", EVENTS, index=0),
         build("cloudtrail", "ListInsightsMetricData", req, resp, index=1),
     ]
     return write_cassette(tmp_path / "dirty.yaml", exchanges)
@@ -93,7 +92,7 @@ def test_junit_format_parses_with_one_testcase_per_interaction(dirty: Path, clea
 
 
 def test_allow_drift_turns_drift_into_warnings(tmp_path: Path) -> None:
-    req, resp = valid("internetmonitor", "GetInternetEvent")
+    req, resp = pair("internetmonitor", "GetInternetEvent")
     resp["Severity"] = "HIGH"  # a member AWS might add before botocore knows it
     path = write_cassette(
         tmp_path / "drift.yaml", [build("internetmonitor", "GetInternetEvent", req, resp)]
@@ -183,7 +182,7 @@ def test_a_user_schema_dir_is_layered_over_the_packaged_schemas(tmp_path: Path) 
     only_xray = tmp_path / "xray-schemas"
     shutil.copytree(default_schema_dir() / "xray", only_xray / "xray")
     cassette = write_cassette(
-        tmp_path / "ct.yaml", [build("cloudtrail", "ListInsightsData", *insights_pair())]
+        tmp_path / "ct.yaml", [valid_exchange("cloudtrail", "ListInsightsData", EVENTS)]
     )
     code, out, err = check("--schemas", str(only_xray), str(cassette))
     assert (code, err) == (0, ""), out
@@ -193,9 +192,7 @@ def test_a_user_schema_dir_is_layered_over_the_packaged_schemas(tmp_path: Path) 
     schema["required"] = [*schema.get("required", []), "Insight"]
     schema["properties"]["Insight"] = {"type": "string"}
     path.write_text(json.dumps(schema))
-    xray = write_cassette(
-        tmp_path / "xray.yaml", [build("xray", "GetInsight", *valid("xray", "GetInsight"))]
-    )
+    xray = write_cassette(tmp_path / "xray.yaml", [valid_exchange("xray", "GetInsight")])
     code, out, _ = check("--schemas", str(only_xray), str(xray))
     assert code == 1 and "schema.response [error]" in out
 
@@ -268,7 +265,7 @@ def test_a_service_without_packaged_schemas_is_checked_from_generated_ones(
 
 def _foreign_cassette(tmp_path: Path) -> Path:
     """A vcrpy cassette: one AWS call, one image download from another host."""
-    good = build("xray", "GetInsight", *valid("xray", "GetInsight"))
+    good = valid_exchange("xray", "GetInsight")
     aws = {
         "request": {
             "method": good.request.method,

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from contract_builders import build, metric_pair, valid
+from synthetic_exchanges import SERIES, build, pair
 
 from harness import wire
 from harness.contract import check_all, check_exchanges, parse_rule_settings
@@ -154,14 +154,14 @@ def test_output_constraint_traits_are_warnings_and_strict_is_opt_in() -> None:
 
 def test_missing_required_output_member_is_a_warning_but_documented_rules_stay_errors() -> None:
     # Services omit members the model marks required on output: a warning by default.
-    req, resp = valid("internetmonitor", "GetInternetEvent")
+    req, resp = pair("internetmonitor", "GetInternetEvent")
     del resp["EventType"]
     found = check_exchanges([build("internetmonitor", "GetInternetEvent", req, resp)])
     assert ("schema.response.required", "warning", "/response/EventType") in {
         (v.rule, v.severity, v.pointer) for v in found
     }
     # A documented rule (an overlay or a rules.py rule) is still an error.
-    req, resp = metric_pair()
+    req, resp = pair("cloudtrail", "ListInsightsMetricData", SERIES)
     resp["Values"][2] = 0.0
     found = check_exchanges([build("cloudtrail", "ListInsightsMetricData", req, resp)])
     assert [(v.rule, v.severity) for v in found] == [
@@ -176,8 +176,9 @@ def test_json_null_in_a_response_is_absent_as_botocore_reads_it() -> None:
 
 
 def test_a_body_the_cassette_does_not_hold_is_reported_once() -> None:
-    req, resp = valid("internetmonitor", "GetInternetEvent")
-    exchange = build("internetmonitor", "GetInternetEvent", req, resp)
+    exchange = build(
+        "internetmonitor", "GetInternetEvent", *pair("internetmonitor", "GetInternetEvent")
+    )
     headers = {**exchange.response.headers, "Content-Length": "812"}
     hollow = dataclasses.replace(exchange, response=HttpResponse(200, headers, b""))
     found = check_exchanges([hollow])
@@ -189,7 +190,7 @@ def test_a_body_the_cassette_does_not_hold_is_reported_once() -> None:
 
 @pytest.mark.parametrize("code", sorted(AWS_COMMON_ERRORS))
 def test_aws_common_errors_never_drift(code: str) -> None:
-    req, _ = valid("cloudtrail", "ListInsightsMetricData")
+    req, _ = pair("cloudtrail", "ListInsightsMetricData")
     exchange = build("cloudtrail", "ListInsightsMetricData", req, error=(code, "x"), status=400)
     assert check_exchanges([exchange]) == []
 
@@ -203,7 +204,7 @@ def test_the_common_errors_cover_botocores_retried_codes() -> None:
 
 
 def test_an_unmodeled_uncommon_error_is_still_drift() -> None:
-    req, _ = valid("cloudtrail", "ListInsightsMetricData")
+    req, _ = pair("cloudtrail", "ListInsightsMetricData")
     exchange = build(
         "cloudtrail", "ListInsightsMetricData", req, error=("BrandNewException", "x"), status=400
     )
@@ -252,7 +253,7 @@ def test_rule_settings_parse_and_apply() -> None:
     assert settings == {"errors.modeled-code": "error", "schema.response.constraint": "off"}
     with pytest.raises(HarnessUsageError, match="RULE_ID=SEVERITY"):
         parse_rule_settings(["errors.modeled-code"])
-    req, _ = valid("cloudtrail", "ListInsightsMetricData")
+    req, _ = pair("cloudtrail", "ListInsightsMetricData")
     exchange = build(
         "cloudtrail", "ListInsightsMetricData", req, error=("BrandNewException", "x"), status=400
     )

@@ -5,32 +5,35 @@ from __future__ import annotations
 import pytest
 
 # The inner conftest reports exchanges the way the cassette and synthetic parts do: through
-# the pytest_aws_exchange hook. "good" keeps the contract, "bad" breaks a rule (a zero value
-# under NonZeroData), "drift" carries a response member the schema does not know.
+# the pytest_aws_exchange hook. The synthetic engine answers each request: "good" is its
+# answer, "bad" breaks a rule in it (a zero value under NonZeroData), "drift" adds a response
+# member the schema does not know, "rejected" asks an invalid Period the engine refuses.
 CONFTEST = """
+import datetime as dt
+
 import pytest
 from harness import wire
 from harness.exchange import Exchange
+from harness.synthetic import SyntheticBackend
+
+OP = ("cloudtrail", "ListInsightsMetricData")
+NOW = dt.datetime(2024, 9, 1, 12, tzinfo=dt.timezone.utc)
 
 def _exchange(kind):
-    request = {"EventSource": "s3.amazonaws.com", "EventName": "PutObject",
-               "InsightType": "ApiCallRateInsight", "StartTime": 1725000000 - 7200,
-               "EndTime": 1725000000 + 3600, "Period": 3600}
-    response = {"EventSource": "s3.amazonaws.com", "EventName": "PutObject",
-                "InsightType": "ApiCallRateInsight",
-                "Timestamps": [1725000000 - 7200, 1725000000 - 3600],
-                "Values": [0.0 if kind == "bad" else 2.0, 1.0]}
-    if kind == "drift":
-        response["TrailARN2"] = "new member"
-    http = wire.encode_request("cloudtrail", "ListInsightsMetricData", request)
-    if kind == "rejected":
-        request["Period"] = 120
-        http = wire.encode_request("cloudtrail", "ListInsightsMetricData", request)
-        answer = wire.encode_error("cloudtrail", "InvalidParameterException", "bad Period")
-    else:
-        answer = wire.encode_response("cloudtrail", "ListInsightsMetricData", response)
-    return Exchange("cloudtrail", "ListInsightsMetricData", http, answer, "synthetic",
-                    params=wire.decode_request("cloudtrail", "ListInsightsMetricData", http),
+    end = int(NOW.timestamp())
+    request = {"EventSource": "kms.amazonaws.com", "EventName": "Decrypt",
+               "InsightType": "ApiCallRateInsight", "StartTime": end - 2 * 86400,
+               "EndTime": end, "Period": 120 if kind == "rejected" else 3600}
+    http = wire.encode_request(*OP, request)
+    answer = SyntheticBackend(seed=7, now=NOW).handle(http)
+    if kind in ("bad", "drift"):
+        response = wire.decode_response(*OP, answer)
+        if kind == "bad":
+            response["Values"][0] = 0.0
+        else:
+            response["TrailARN2"] = "new member"
+        answer = wire.encode_response(*OP, response)
+    return Exchange(*OP, http, answer, "synthetic", params=wire.decode_request(*OP, http),
                     index=0)
 
 @pytest.fixture

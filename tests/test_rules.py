@@ -1,8 +1,14 @@
-"""Every rule of harness.rules: a passing example and a violating one, asserting the rule id."""
+"""Every rule of harness.rules: a violating example of each, asserting the rule id.
+
+The rules of an operation carry their own violating example (``breaks=`` in its ops module,
+tested in test_ops_registry.py); the rules every operation shares (schema, errors, chains)
+have theirs here, each a change to an exchange the synthetic engine made.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import pkgutil
 import re
@@ -11,19 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from contract_builders import (
-    HOUR,
-    NOW,
-    SEED,
-    build,
-    insight_events_pair,
-    insight_pair,
-    insights_pair,
-    internet_pair,
-    metric_pair,
-    valid,
-)
 from docs_pages import normalize, page_text
+from synthetic_exchanges import EVENTS, NOW, SERIES, broken, build, chain, pair
 
 from harness import ops, rules
 from harness.contract import Violation, check_exchange, check_exchanges
@@ -34,10 +29,7 @@ from harness.ops.xray import get_insight_events as gie
 
 MLABEL = ("cloudtrail", "ListInsightsMetricData")
 ILABEL = ("cloudtrail", "ListInsightsData")
-
-
-def metric(points: int = 24, **request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    return metric_pair(points, **request)
+IM = ("internetmonitor", "GetInternetEvent")
 
 
 # --------------------------------------------------------------------------- violating cases
@@ -45,190 +37,25 @@ def metric(points: int = 24, **request: Any) -> tuple[dict[str, Any], dict[str, 
 # may fire too when one fault implies another, but the named rule must be among them).
 
 
-def _metric_start_after_end() -> list[Exchange]:
-    req, resp = metric()
-    req["StartTime"], req["EndTime"] = req["EndTime"], req["StartTime"]
-    resp["Timestamps"], resp["Values"] = [], []
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_lengths() -> list[Exchange]:
-    req, resp = metric()
-    resp["Values"].pop()
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_window() -> list[Exchange]:
-    req, resp = metric()
-    resp["Timestamps"][-1] = req["EndTime"]  # EndTime is exclusive
-    resp["Timestamps"][-2] = req["EndTime"] - HOUR
-    resp["Timestamps"].pop(-2)
-    resp["Values"].pop()
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_ascending() -> list[Exchange]:
-    req, resp = metric()
-    resp["Timestamps"][2], resp["Timestamps"][3] = resp["Timestamps"][3], resp["Timestamps"][2]
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_aligned() -> list[Exchange]:
-    req, resp = metric()
-    resp["Timestamps"][5] += 60
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_fill() -> list[Exchange]:
-    req, resp = metric(DataType="FillWithZeros")
-    del resp["Timestamps"][4]
-    del resp["Values"][4]
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_non_zero() -> list[Exchange]:
-    req, resp = metric()
-    resp["Values"][0] = 0.0
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_max_results() -> list[Exchange]:
-    req, resp = metric(MaxResults=10)
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_retention() -> list[Exchange]:
-    # Period 60 is kept 15 days: a point 16 days before the request is too old.
-    start = NOW - NOW % 60 - 16 * 24 * HOUR
-    req, resp = metric(2, Period=60, StartTime=start, EndTime=NOW)
-    resp["Timestamps"] = [start, start + 60]
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_error_code() -> list[Exchange]:
-    req, resp = metric(InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied")
-    resp["ErrorCode"] = "Throttling"
-    return [build(*MLABEL, req, resp)]
-
-
-def _metric_echo() -> list[Exchange]:
-    req, resp = metric()
-    resp["EventName"] = "GetObject"
-    return [build(*MLABEL, req, resp)]
-
-
-def _insights_start_end() -> list[Exchange]:
-    req, resp = insights_pair(0, StartTime=NOW, EndTime=NOW - HOUR)
-    return [build(*ILABEL, req, resp)]
-
-
-def _insights_order() -> list[Exchange]:
-    req, resp = insights_pair()
-    resp["Events"].reverse()
-    return [build(*ILABEL, req, resp)]
-
-
-def _insights_window() -> list[Exchange]:
-    req, resp = insights_pair()
-    resp["Events"][-1]["EventTime"] = req["StartTime"] - 1
-    return [build(*ILABEL, req, resp)]
-
-
-def _insights_max() -> list[Exchange]:
-    req, resp = insights_pair(3, MaxResults=2)
-    return [build(*ILABEL, req, resp)]
-
-
-def _insights_dimension() -> list[Exchange]:
-    req, resp = insights_pair()
-    resp["Events"][1]["EventName"] = "DeleteObject"
-    return [build(*ILABEL, req, resp)]
-
-
-def _insights_event_json() -> list[Exchange]:
-    req, resp = insights_pair()
-    resp["Events"][0]["CloudTrailEvent"] = "[1, 2]"
-    return [build(*ILABEL, req, resp)]
-
-
-def _events_max() -> list[Exchange]:
-    req, resp = insight_events_pair(3, MaxResults=2)
-    return [build("xray", "GetInsightEvents", req, resp)]
-
-
-def _events_impact() -> list[Exchange]:
-    req, resp = insight_events_pair()
-    resp["InsightEvents"][0]["ClientRequestImpactStatistics"]["OkCount"] = 99
-    return [build("xray", "GetInsightEvents", req, resp)]
-
-
-def _insight_echo() -> list[Exchange]:
-    req, resp = insight_pair()
-    resp["Insight"]["InsightId"] = "00000000-0000-4000-8000-000000000000"
-    return [build("xray", "GetInsight", req, resp)]
-
-
-def _insight_closed() -> list[Exchange]:
-    req, resp = insight_pair(closed=True)
-    del resp["Insight"]["EndTime"]
-    return [build("xray", "GetInsight", req, resp)]
-
-
-def _insight_times() -> list[Exchange]:
-    req, resp = insight_pair(closed=True)
-    resp["Insight"]["EndTime"] = resp["Insight"]["StartTime"] - 1
-    return [build("xray", "GetInsight", req, resp)]
-
-
-def _insight_impact() -> list[Exchange]:
-    req, resp = insight_pair()
-    resp["Insight"]["RootCauseServiceRequestImpactStatistics"]["FaultCount"] = -1
-    return [build("xray", "GetInsight", req, resp)]
-
-
-IM = ("internetmonitor", "GetInternetEvent")
-
-
-def _internet_echo() -> list[Exchange]:
-    req, resp = internet_pair()
-    resp["EventArn"] = "arn:aws:internetmonitor::123456789012:internet-event/other"
-    return [build(*IM, req, resp)]
-
-
-def _internet_status() -> list[Exchange]:
-    req, resp = internet_pair(resolved=False)
-    resp["EndedAt"] = "2024-08-27T22:10:00Z"
-    return [build(*IM, req, resp)]
-
-
-def _internet_times() -> list[Exchange]:
-    req, resp = internet_pair()
-    resp["EndedAt"] = "2024-08-27T20:00:00Z"
-    return [build(*IM, req, resp)]
-
-
-def _internet_coordinates() -> list[Exchange]:
-    req, resp = internet_pair()
-    resp["ClientLocation"]["Latitude"] = 91.5
-    return [build(*IM, req, resp)]
-
-
 def _error_unmodeled() -> list[Exchange]:
-    req, _ = insight_pair()
+    req, _ = pair("xray", "GetInsight")
     return [build("xray", "GetInsight", req, error=("NoSuchInsightException", "gone"), status=404)]
 
 
 def _error_status() -> list[Exchange]:
-    req, _ = insight_pair()
+    req, _ = pair("xray", "GetInsight")
     return [build("xray", "GetInsight", req, error=("ThrottledException", "slow down"), status=400)]
 
 
 def _chain(tokens: list[str | None], **change: object) -> list[Exchange]:
-    """A ListInsightsData chain whose pages return ``tokens`` (None = last page)."""
+    """The engine's ListInsightsData chain of one event a page, its pages returning ``tokens``
+    (None = last page); ``change`` is applied to every request that sends a token."""
     out = []
     sent: str | None = None
-    for i, token in enumerate(tokens):
-        req, resp = insights_pair(1)
+    pages = chain(*ILABEL, {**EVENTS, "MaxResults": 1}, len(tokens))
+    for i, ((req, resp), token) in enumerate(zip(pages, tokens, strict=True)):
+        req.pop("NextToken", None)
+        resp.pop("NextToken", None)
         if sent is not None:
             req["NextToken"] = sent
             req.update(change)
@@ -244,12 +71,10 @@ def _token_repeated() -> list[Exchange]:
 
 
 def _chain_stuck() -> list[Exchange]:
-    pages = _chain(["tok-1", "tok-2", "tok-3"])
     empty = []
-    for i, page in enumerate(pages):
-        req = dict(page.params)
-        resp = {"Events": [], "NextToken": f"tok-{i + 1}"}
-        empty.append(build(*ILABEL, req, resp, index=i))
+    for page in _chain(["tok-1", "tok-2", "tok-3"]):
+        resp = {"Events": [], "NextToken": f"tok-{page.index + 1}"}
+        empty.append(build(*ILABEL, dict(page.params), resp, index=page.index))
     return empty
 
 
@@ -258,31 +83,32 @@ def _same_parameters() -> list[Exchange]:
 
 
 def _schema_request() -> list[Exchange]:
-    req, resp = metric(Period=120)  # the overlay allows only 60, 300 and 3600
+    req, resp = pair(*MLABEL, SERIES)
+    req["Period"] = 120  # the overlay allows only 60, 300 and 3600
     resp["Timestamps"], resp["Values"] = [], []
     return [build(*MLABEL, req, resp)]
 
 
 def _schema_response() -> list[Exchange]:
-    req, resp = metric()
+    req, resp = pair(*MLABEL, SERIES)
     resp["Values"][3] = "1.0"
     return [build(*MLABEL, req, resp)]
 
 
 def _schema_unknown_member() -> list[Exchange]:
-    req, resp = internet_pair()
+    req, resp = pair(*IM)
     resp["Severity"] = "HIGH"
     return [build(*IM, req, resp)]
 
 
 def _schema_unknown_enum() -> list[Exchange]:
-    req, resp = internet_pair()
+    req, resp = pair(*IM)
     resp["EventType"] = "LATENCY"
     return [build(*IM, req, resp)]
 
 
 def _schema_error() -> list[Exchange]:
-    req, _ = internet_pair()
+    req, _ = pair(*IM)
     exchange = build(*IM, req, error=("ValidationException", "bad"))
     body = b'{"message": 42}'  # the modeled member is a string
     return [
@@ -291,52 +117,24 @@ def _schema_error() -> list[Exchange]:
 
 
 def _schema_constraint() -> list[Exchange]:
-    req, resp = internet_pair()
+    req, resp = pair(*IM)
     resp["EventArn"] = "x"  # shorter than the model's min length: a constraint on output
     return [build(*IM, req, resp)]
 
 
 def _schema_required() -> list[Exchange]:
-    req, resp = internet_pair()
+    req, resp = pair(*IM)
     del resp["EventType"]  # required on output by the model
     return [build(*IM, req, resp)]
 
 
 def _body_not_recorded() -> list[Exchange]:
-    req, resp = internet_pair()
-    exchange = build(*IM, req, resp)
+    exchange = build(*IM, *pair(*IM))
     headers = {**exchange.response.headers, "Content-Length": "812"}
     return [dataclasses.replace(exchange, response=HttpResponse(200, headers, b""))]
 
 
 VIOLATING: dict[str, Callable[[], list[Exchange]]] = {
-    "cloudtrail.ListInsightsMetricData.start-before-end": _metric_start_after_end,
-    "cloudtrail.ListInsightsMetricData.timestamps-values-length": _metric_lengths,
-    "cloudtrail.ListInsightsMetricData.timestamps-in-window": _metric_window,
-    "cloudtrail.ListInsightsMetricData.timestamps-ascending": _metric_ascending,
-    "cloudtrail.ListInsightsMetricData.period-aligned": _metric_aligned,
-    "cloudtrail.ListInsightsMetricData.fill-with-zeros-contiguous": _metric_fill,
-    "cloudtrail.ListInsightsMetricData.non-zero-data": _metric_non_zero,
-    "cloudtrail.ListInsightsMetricData.max-results": _metric_max_results,
-    "cloudtrail.ListInsightsMetricData.retention": _metric_retention,
-    "cloudtrail.ListInsightsMetricData.error-code-echo": _metric_error_code,
-    "cloudtrail.ListInsightsMetricData.echo-request": _metric_echo,
-    "cloudtrail.ListInsightsData.start-not-after-end": _insights_start_end,
-    "cloudtrail.ListInsightsData.most-recent-first": _insights_order,
-    "cloudtrail.ListInsightsData.events-in-window": _insights_window,
-    "cloudtrail.ListInsightsData.max-results": _insights_max,
-    "cloudtrail.ListInsightsData.dimension-match": _insights_dimension,
-    "cloudtrail.ListInsightsData.cloudtrail-event-json": _insights_event_json,
-    "xray.GetInsightEvents.max-results": _events_max,
-    "xray.GetInsightEvents.impact-statistics": _events_impact,
-    "xray.GetInsight.insight-id-echo": _insight_echo,
-    "xray.GetInsight.closed-iff-end-time": _insight_closed,
-    "xray.GetInsight.start-not-after-end": _insight_times,
-    "xray.GetInsight.impact-statistics": _insight_impact,
-    "internetmonitor.GetInternetEvent.event-id-echo": _internet_echo,
-    "internetmonitor.GetInternetEvent.resolved-iff-ended": _internet_status,
-    "internetmonitor.GetInternetEvent.started-not-after-ended": _internet_times,
-    "internetmonitor.GetInternetEvent.coordinates-range": _internet_coordinates,
     "errors.modeled-code": _error_unmodeled,
     "errors.status-matches": _error_status,
     "pagination.token-not-repeated": _token_repeated,
@@ -373,23 +171,24 @@ def test_violating_example_fires_the_rule(rule_id: str) -> None:
     assert all(v.pointer.startswith(("/request", "/response")) for v in fired)
 
 
-@pytest.mark.parametrize(("service", "operation"), SEED)
-def test_valid_exchanges_pass_every_rule(service: str, operation: str) -> None:
-    request, response = valid(service, operation)
-    assert check_exchange(build(service, operation, request, response)) == []
+def _metric_window_inverted() -> list[Exchange]:
+    return [broken("cloudtrail.ListInsightsMetricData.start-before-end", SERIES)]
 
 
-def test_a_clean_chain_passes_the_chain_rules() -> None:
-    assert check_exchanges(_chain(["tok-1", "tok-2", None])) == []
+def _insights_window_inverted() -> list[Exchange]:
+    window = {"StartTime": NOW - dt.timedelta(hours=10), "EndTime": NOW}
+    return [broken("cloudtrail.ListInsightsData.start-not-after-end", {**EVENTS, **window})]
 
 
 @pytest.mark.parametrize(
-    "case", [_metric_start_after_end, _insights_start_end, _schema_request, _same_parameters]
+    "case",
+    [_metric_window_inverted, _insights_window_inverted, _schema_request, _same_parameters],
 )
 def test_invalid_requests_answered_with_a_modeled_client_error_are_not_violations(
     case: Callable[[], list[Exchange]],
 ) -> None:
     exchanges = case()
+    assert check_exchanges(exchanges)  # answered 2xx, the invalid request is reported
     last = exchanges[-1]
     rejected = build(
         last.service,
@@ -409,7 +208,7 @@ def test_accepted_invalid_request_says_the_service_accepted_it() -> None:
 
 
 def test_throttling_is_documented_for_list_insights_data() -> None:
-    req, _ = insights_pair()
+    req, _ = pair(*ILABEL, EVENTS)
     throttled = build(*ILABEL, req, error=("ThrottlingException", "Rate exceeded"))
     assert check_exchange(throttled) == []
 
@@ -421,7 +220,7 @@ def test_allow_drift_reports_drift_as_warning() -> None:
 
 
 def test_violation_text_names_rule_operation_location_pointer_value_and_doc() -> None:
-    (violation,) = check_exchange(_metric_non_zero()[0])
+    (violation,) = check_exchange(broken("cloudtrail.ListInsightsMetricData.non-zero-data", SERIES))
     text = str(violation)
     assert text.splitlines()[0].startswith(
         "cloudtrail.ListInsightsMetricData.non-zero-data [error]"
@@ -432,14 +231,16 @@ def test_violation_text_names_rule_operation_location_pointer_value_and_doc() ->
 
 
 def test_long_values_are_truncated() -> None:
-    req, resp = insights_pair()
+    req, resp = pair(*ILABEL, EVENTS)
     resp["Events"][0]["CloudTrailEvent"] = "x" * 500
     (violation,) = check_exchange(build(*ILABEL, req, resp))
     assert len(violation.value) <= 80 and violation.value.endswith("...")
 
 
 def test_many_violations_of_one_rule_are_capped() -> None:
-    req, resp = metric(48)
+    req, resp = pair(*MLABEL, {**SERIES, "DataType": "FillWithZeros"})
+    assert len(resp["Values"]) == 48  # every hour of two days
+    req["DataType"] = "NonZeroData"
     resp["Values"] = [0.0] * 48
     found = [
         v for v in check_exchange(build(*MLABEL, req, resp)) if v.rule.endswith("non-zero-data")

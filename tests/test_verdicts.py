@@ -11,12 +11,18 @@ import json
 from pathlib import Path
 
 import pytest
-from contract_builders import build, insight_pair
+from synthetic_exchanges import broken, build, valid_exchange
 
 from harness import schemagen
 from harness.contract import VERDICTS, check_all
-from harness.exchange import Exchange
 from harness.verdicts import MAX_BODY, VerdictCache
+
+# Made at import: the synthetic engine's exchanges are checked clean as they are made, and
+# the cache counts below must not see that (each test starts from an empty cache).
+CLEAN = valid_exchange("xray", "GetInsight")
+CLOSED_WITHOUT_END = dataclasses.replace(
+    broken("xray.GetInsight.closed-iff-end-time"), cassette="a.yaml", index=3
+)
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +30,8 @@ def _empty_cache() -> None:
     VERDICTS.clear()
 
 
-def _closed_without_end() -> Exchange:
-    request, response = insight_pair(closed=True)
-    del response["Insight"]["EndTime"]  # breaks xray.GetInsight.closed-iff-end-time
-    return build("xray", "GetInsight", request, response, cassette="a.yaml", index=3)
-
-
 def test_the_same_bytes_are_judged_once_and_named_where_they_are() -> None:
-    first = _closed_without_end()
+    first = CLOSED_WITHOUT_END
     again = dataclasses.replace(first, cassette="b.yaml", index=7, source="replayed")
     verdict = check_all([first]).violations
     assert [v.rule for v in verdict] == ["xray.GetInsight.closed-iff-end-time"]
@@ -45,10 +45,11 @@ def test_the_same_bytes_are_judged_once_and_named_where_they_are() -> None:
 
 
 def test_one_changed_byte_is_judged_afresh() -> None:
-    clean = build("xray", "GetInsight", *insight_pair(closed=True))
+    clean = CLEAN
     assert check_all([clean]).violations == []
     body = json.loads(clean.response.body)
-    body["Insight"]["State"] = "ACTIVE"  # EndTime is still there: a broken rule
+    # the other state, EndTime as it was: a broken rule
+    body["Insight"]["State"] = {"ACTIVE": "CLOSED", "CLOSED": "ACTIVE"}[body["Insight"]["State"]]
     changed = dataclasses.replace(
         clean, response=dataclasses.replace(clean.response, body=json.dumps(body).encode())
     )
@@ -68,21 +69,23 @@ def test_one_changed_byte_is_judged_afresh() -> None:
 
 
 def test_another_schema_source_is_judged_afresh(tmp_path: Path) -> None:
-    exchange = build("xray", "GetInsight", *insight_pair(closed=True))
-    assert check_all([exchange]).violations == []
+    clean = CLEAN
+    assert check_all([clean]).violations == []
     # a user's schema for the same operation that forbids the response's State value
+    state = json.loads(clean.response.body)["Insight"]["State"]
+    other = {"ACTIVE": "CLOSED", "CLOSED": "ACTIVE"}[state]
     _, output = schemagen.operation_schemas("xray", "GetInsight")
-    text = json.dumps(output).replace('"ACTIVE", "CLOSED"', '"ACTIVE"')
+    text = json.dumps(output).replace('"ACTIVE", "CLOSED"', f'"{other}"')
     assert text != json.dumps(output)
     (tmp_path / "xray").mkdir()
     (tmp_path / "xray" / "GetInsight.output.json").write_text(text)
-    found = check_all([exchange], schema_dir=tmp_path).violations
+    found = check_all([clean], schema_dir=tmp_path).violations
     assert VERDICTS.hits == 0
     assert [v.pointer for v in found] == ["/response/Insight/State"]
 
 
 def test_settings_apply_to_remembered_verdicts() -> None:
-    exchange = _closed_without_end()
+    exchange = CLOSED_WITHOUT_END
     check_all([exchange])
     rule = "xray.GetInsight.closed-iff-end-time"
     assert check_all([exchange], rules={rule: "off"}).violations == []

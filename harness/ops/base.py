@@ -265,7 +265,7 @@ class Knowledge:
         """Declare the decorated function as rule ``service.Operation.name``.
 
         ``breaks`` is the rule's violating example (see :data:`Break`); the registry tests
-        require one of every rule that has no hand-built example in ``tests/test_rules.py``.
+        require one of every rule and apply it to an answer of the synthetic backend.
         """
         assert self.operation is not None, "rules declared here belong to an operation"
         label = f"{self.service}:{self.operation}"

@@ -156,6 +156,59 @@ K.overlay(
 
 
 # =========================================================================== rules
+# Each rule's ``breaks`` turns a valid wire-form exchange (epoch-second times) into one that
+# violates it: the rule's violating example, used by the registry tests.
+
+
+def _events_of(response: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in response.get("Events") or [] if isinstance(e, dict)]
+
+
+def _swapped_window(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if "StartTime" not in request or "EndTime" not in request:
+        return False
+    request["StartTime"], request["EndTime"] = request["EndTime"], request["StartTime"]
+    response["Events"] = []  # what an accepted, inverted window could hold
+    return bool(request["StartTime"] != request["EndTime"])
+
+
+def _oldest_first(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    events = _events_of(response)
+    if len(events) < 2 or events[0]["EventTime"] == events[-1]["EventTime"]:
+        return False
+    response["Events"] = events[::-1]
+    return True
+
+
+def _event_before_window(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    events = _events_of(response)
+    if not events or "StartTime" not in request:
+        return False
+    events[-1]["EventTime"] = request["StartTime"] - 1  # the oldest: the order still holds
+    return True
+
+
+def _beyond_max_results(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    request["MaxResults"] = 1
+    return len(_events_of(response)) > 1
+
+
+def _other_dimension(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    events = _events_of(response)
+    if not events:
+        return False
+    dimensions = request.setdefault("Dimensions", {"EventName": events[0]["EventName"]})
+    key, wanted = next(iter(dimensions.items()))
+    events[0][key] = f"{wanted}-other"
+    return True
+
+
+def _truncated_record(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    events = _events_of(response)
+    if not events:
+        return False
+    events[0]["CloudTrailEvent"] = events[0]["CloudTrailEvent"][:-1]  # its closing brace
+    return True
 
 
 @K.rule(
@@ -163,6 +216,7 @@ K.overlay(
     description="StartTime is not after EndTime.",
     doc="If the specified start time is after the specified end time, an error is returned.",
     scope="request",
+    breaks=_swapped_window,
 )
 def _insights_start_end(ctx: RuleContext) -> Iterator[Violation]:
     start = to_epoch(ctx.request.get("StartTime"))
@@ -188,6 +242,7 @@ def _event_times(ctx: RuleContext) -> Iterator[tuple[int, Any, float]]:
     "most-recent-first",
     description="Events are sorted by EventTime, most recent first.",
     doc="The events list is sorted by time. The most recent event is listed first.",
+    breaks=_oldest_first,
 )
 def _insights_order(ctx: RuleContext) -> Iterator[Violation]:
     previous: float | None = None
@@ -210,6 +265,7 @@ def _insights_order(ctx: RuleContext) -> Iterator[Violation]:
         "[…] Specifies that only events that occur before or at the specified time are "
         "returned."
     ),
+    breaks=_event_before_window,
 )
 def _insights_window(ctx: RuleContext) -> Iterator[Violation]:
     start = to_epoch(ctx.request.get("StartTime"))
@@ -233,6 +289,7 @@ def _insights_window(ctx: RuleContext) -> Iterator[Violation]:
     "max-results",
     description="No more events than MaxResults (default 50).",
     doc="The number of events to return. Possible values are 1 through 50. The default is 50.",
+    breaks=_beyond_max_results,
 )
 def _insights_max(ctx: RuleContext) -> Iterator[Violation]:
     return at_most_max_results(ctx, "Events", INSIGHTS_DEFAULT_MAX_RESULTS, "events")
@@ -241,7 +298,8 @@ def _insights_max(ctx: RuleContext) -> Iterator[Violation]:
 @K.rule(
     "dimension-match",
     description="Each event matches the requested Dimension (EventId, EventName or EventSource).",
-    doc=("A list of events returned based on the InsightSource, DataType or Dimensions specified."),
+    doc="A list of events returned based on the InsightSource, DataType or Dimensions specified.",
+    breaks=_other_dimension,
 )
 def _insights_dimension(ctx: RuleContext) -> Iterator[Violation]:
     dimensions = as_dict(ctx.request.get("Dimensions"))
@@ -261,6 +319,7 @@ def _insights_dimension(ctx: RuleContext) -> Iterator[Violation]:
     "cloudtrail-event-json",
     description="CloudTrailEvent is a JSON string holding an object.",
     doc="A JSON string that contains a representation of the event returned.",
+    breaks=_truncated_record,
 )
 def _insights_event_json(ctx: RuleContext) -> Iterator[Violation]:
     for i, event in enumerate(as_list(ctx.response.get("Events"))):

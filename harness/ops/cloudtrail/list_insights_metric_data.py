@@ -180,6 +180,92 @@ K.overlay(
 
 
 # =========================================================================== rules
+# Each rule's ``breaks`` turns a valid wire-form exchange (epoch-second times) into one that
+# violates it: the rule's violating example, used by the registry tests.
+
+DAY = 86400
+
+
+def _points(response: dict[str, Any]) -> int:
+    return len(response.get("Timestamps") or [])
+
+
+def _swapped_window(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if "StartTime" not in request or "EndTime" not in request:
+        return False
+    request["StartTime"], request["EndTime"] = request["EndTime"], request["StartTime"]
+    response["Timestamps"], response["Values"] = [], []  # an accepted, empty window
+    return True
+
+
+def _one_value_too_many(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    response["Values"] = [*(response.get("Values") or []), 1.0]
+    return True
+
+
+def _point_at_end_time(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if not _points(response):
+        return False
+    request["EndTime"] = response["Timestamps"][-1]  # EndTime is exclusive
+    return True
+
+
+def _first_two_swapped(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if _points(response) < 2:
+        return False
+    stamps = response["Timestamps"]
+    stamps[0], stamps[1] = stamps[1], stamps[0]
+    return True
+
+
+def _off_the_grid(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if _points(response) < 2:
+        return False
+    response["Timestamps"][-1] -= request.get("Period", METRIC_DEFAULT_PERIOD) // 2
+    return True
+
+
+def _gap_in_zero_filled(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if _points(response) < 3:
+        return False
+    request["DataType"] = "FillWithZeros"
+    del response["Timestamps"][1], response["Values"][1]
+    return True
+
+
+def _zero_in_non_zero(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if not _points(response):
+        return False
+    request["DataType"] = "NonZeroData"
+    response["Values"][0] = 0.0
+    return True
+
+
+def _beyond_max_results(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    request["MaxResults"] = 1
+    return _points(response) > 1
+
+
+def _past_retention(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    if not _points(response):
+        return False
+    # 100 days (a whole number of every Period) before the first point: past all retentions
+    response["Timestamps"][0] -= 100 * DAY
+    if "StartTime" in request:
+        request["StartTime"] = response["Timestamps"][0]  # still inside the window
+    return True
+
+
+def _other_error_code(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    code = request.get("ErrorCode")
+    response["ErrorCode"] = "AccessDenied" if code != "AccessDenied" else "NoSuchKey"
+    return True
+
+
+def _other_event_name(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    name = request["EventName"]
+    response["EventName"] = "GetObject" if name != "GetObject" else "PutObject"
+    return True
 
 
 def _metric_window(ctx: RuleContext) -> tuple[float | None, float | None]:
@@ -208,6 +294,7 @@ def _metric_series(ctx: RuleContext) -> list[float | None]:
         "exclusive; results include data points up to the specified time stamp."
     ),
     scope="request",
+    breaks=_swapped_window,
 )
 def _metric_start_before_end(ctx: RuleContext) -> Iterator[Violation]:
     start = to_epoch(ctx.request.get("StartTime"))
@@ -225,6 +312,7 @@ def _metric_start_before_end(ctx: RuleContext) -> Iterator[Violation]:
     "timestamps-values-length",
     description="Timestamps and Values have the same length.",
     doc="The number of values is equal to the number of timestamps.",
+    breaks=_one_value_too_many,
 )
 def _metric_lengths(ctx: RuleContext) -> Iterator[Violation]:
     stamps, values = ctx.response.get("Timestamps"), ctx.response.get("Values")
@@ -248,6 +336,7 @@ def _metric_lengths(ctx: RuleContext) -> Iterator[Violation]:
         "Specifies, in UTC, the end time for time-series data. The value specified is "
         "exclusive; results include data points up to the specified time stamp."
     ),
+    breaks=_point_at_end_time,
 )
 def _metric_in_window(ctx: RuleContext) -> Iterator[Violation]:
     start, end = _metric_window(ctx)
@@ -270,6 +359,7 @@ def _metric_in_window(ctx: RuleContext) -> Iterator[Violation]:
     "timestamps-ascending",
     description="Timestamps are strictly ascending.",
     doc="List of timestamps at intervals corresponding to the specified time period.",
+    breaks=_first_two_swapped,
 )
 def _metric_ascending(ctx: RuleContext) -> Iterator[Violation]:
     series = _metric_series(ctx)
@@ -295,6 +385,7 @@ def _period(ctx: RuleContext) -> int | None:
     "period-aligned",
     description="Timestamps are a whole number of Periods apart (Period default 3600 s).",
     doc="List of timestamps at intervals corresponding to the specified time period.",
+    breaks=_off_the_grid,
 )
 def _metric_period_aligned(ctx: RuleContext) -> Iterator[Violation]:
     period = _period(ctx)
@@ -318,6 +409,7 @@ def _metric_period_aligned(ctx: RuleContext) -> Iterator[Violation]:
     "fill-with-zeros-contiguous",
     description="With DataType FillWithZeros, consecutive timestamps are exactly Period apart.",
     doc="Type of datapoints to return. Valid values are NonZeroData and FillWithZeros.",
+    breaks=_gap_in_zero_filled,
 )
 def _metric_fill_contiguous(ctx: RuleContext) -> Iterator[Violation]:
     period = _period(ctx)
@@ -339,6 +431,7 @@ def _metric_fill_contiguous(ctx: RuleContext) -> Iterator[Violation]:
     "non-zero-data",
     description="With DataType NonZeroData (the default), no value is zero.",
     doc="Valid values are NonZeroData and FillWithZeros. The default is NonZeroData.",
+    breaks=_zero_in_non_zero,
 )
 def _metric_non_zero(ctx: RuleContext) -> Iterator[Violation]:
     if ctx.request.get("DataType", METRIC_DEFAULT_DATA_TYPE) != "NonZeroData":
@@ -360,6 +453,7 @@ def _metric_non_zero(ctx: RuleContext) -> Iterator[Violation]:
         "The maximum number of datapoints to return. Valid values are integers from 1 to "
         "21600. The default value is 21600."
     ),
+    breaks=_beyond_max_results,
 )
 def _metric_max_results(ctx: RuleContext) -> Iterator[Violation]:
     return at_most_max_results(ctx, "Timestamps", METRIC_DEFAULT_MAX_RESULTS, "data points")
@@ -373,6 +467,7 @@ def _metric_max_results(ctx: RuleContext) -> Iterator[Violation]:
         "Data points with a period of 300 seconds (5-minute) are available for 63 days. […] "
         "Data points with a period of 3600 seconds (1 hour) are available for 90 days."
     ),
+    breaks=_past_retention,
 )
 def _metric_retention(ctx: RuleContext) -> Iterator[Violation]:
     period = _period(ctx)
@@ -396,6 +491,7 @@ def _metric_retention(ctx: RuleContext) -> Iterator[Violation]:
     "error-code-echo",
     description="ErrorCode is returned only for ApiErrorRateInsight, equal to the requested one.",
     doc="Only returned if InsightType parameter was set to ApiErrorRateInsight.",
+    breaks=_other_error_code,
 )
 def _metric_error_code(ctx: RuleContext) -> Iterator[Violation]:
     if "ErrorCode" not in ctx.response:
@@ -424,6 +520,7 @@ def _metric_error_code(ctx: RuleContext) -> Iterator[Violation]:
         "Returns Insights metrics data for trails that have enabled Insights. The request "
         "must include the EventSource, EventName, and InsightType parameters."
     ),
+    breaks=_other_event_name,
 )
 def _metric_echo(ctx: RuleContext) -> Iterator[Violation]:
     for name in ("EventSource", "EventName", "InsightType"):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
+from harness import wire
 from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import as_dict, is_number, iso, to_epoch
@@ -36,12 +37,51 @@ PAGE = GIEV
 K = Knowledge("internetmonitor", "GetInternetEvent", PAGE)
 
 # =========================================================================== rules
+# Each rule's ``breaks`` turns a valid wire-form exchange (ISO 8601 times) into one that
+# violates it: the rule's violating example, used by the registry tests.
+
+
+def _earlier(value: Any, delta: dt.timedelta) -> Any:
+    """The wire timestamp ``value`` moved ``delta`` earlier, in the form it came in."""
+    when = wire.parse_timestamp(value) - delta
+    if is_number(value):
+        return int(when.timestamp()) if isinstance(value, int) else when.timestamp()
+    return wire.encode_timestamp(when, "iso8601")
+
+
+def _other_event(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    wanted = str(request["EventId"])
+    other = wanted[:-1] + ("0" if wanted[-1] != "0" else "1")
+    response["EventId"] = other
+    response["EventArn"] = str(response["EventArn"]).replace(wanted, other)
+    return True
+
+
+def _resolved_without_end(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    response["EventStatus"] = "RESOLVED"
+    response.pop("EndedAt", None)
+    return True
+
+
+def _ends_before_start(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    response["EventStatus"] = "RESOLVED"
+    response["EndedAt"] = _earlier(response["StartedAt"], dt.timedelta(hours=1))
+    return True
+
+
+def _past_the_pole(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    location = response.get("ClientLocation")
+    if not isinstance(location, dict):
+        return False
+    location["Latitude"] = 91.5
+    return True
 
 
 @K.rule(
     "event-id-echo",
     description="The returned EventId is the requested one and appears in EventArn.",
     doc="The ``EventId`` of the internet event to return information for.",
+    breaks=_other_event,
 )
 def _internet_echo(ctx: RuleContext) -> Iterator[Violation]:
     wanted = ctx.request.get("EventId")
@@ -70,6 +110,7 @@ def _internet_echo(ctx: RuleContext) -> Iterator[Violation]:
         "The time when the internet event ended. If the event hasn't ended yet, this value "
         "is empty."
     ),
+    breaks=_resolved_without_end,
 )
 def _internet_status(ctx: RuleContext) -> Iterator[Violation]:
     status = ctx.response.get("EventStatus")
@@ -97,6 +138,7 @@ def _internet_status(ctx: RuleContext) -> Iterator[Violation]:
         "The information returned here includes the impacted location, when the event started "
         "and (if the event is over) ended,"
     ),
+    breaks=_ends_before_start,
 )
 def _internet_times(ctx: RuleContext) -> Iterator[Violation]:
     start = to_epoch(ctx.response.get("StartedAt"))
@@ -117,6 +159,7 @@ def _internet_times(ctx: RuleContext) -> Iterator[Violation]:
         "The latitude where the internet event is located. […] The longitude where the "
         "internet event is located."
     ),
+    breaks=_past_the_pole,
 )
 def _internet_coordinates(ctx: RuleContext) -> Iterator[Violation]:
     location = as_dict(ctx.response.get("ClientLocation"))

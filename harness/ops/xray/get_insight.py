@@ -48,6 +48,43 @@ K = Knowledge("xray", "GetInsight", PAGE)
 
 
 # =========================================================================== rules
+# Each rule's ``breaks`` turns a valid wire-form exchange (epoch-second times) into one that
+# violates it: the rule's violating example, used by the registry tests.
+
+
+def _insight_of(response: dict[str, Any]) -> dict[str, Any]:
+    return as_dict(response.get("Insight"))
+
+
+def _other_insight(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    wanted = str(request["InsightId"])
+    _insight_of(response)["InsightId"] = wanted[:-1] + ("0" if wanted[-1] != "0" else "1")
+    return True
+
+
+def _closed_without_end(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    insight = _insight_of(response)
+    insight["State"] = "CLOSED"
+    insight.pop("EndTime", None)
+    return True
+
+
+def _ends_before_start(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    insight = _insight_of(response)
+    insight["State"] = "CLOSED"
+    insight["EndTime"] = insight["StartTime"] - 1
+    return True
+
+
+def _more_faults_than_requests(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    stats = _insight_of(response).get("RootCauseServiceRequestImpactStatistics")
+    if not isinstance(stats, dict) or "TotalCount" not in stats:
+        return False
+    stats["FaultCount"] = stats["TotalCount"] + 1
+    stats["OkCount"] = 0
+    return True
+
+
 @K.rule(
     "insight-id-echo",
     description="The returned InsightId is the requested one.",
@@ -55,6 +92,7 @@ K = Knowledge("xray", "GetInsight", PAGE)
         "The insight's unique identifier. Use the GetInsightSummaries action to retrieve an "
         "InsightId."
     ),
+    breaks=_other_insight,
 )
 def _insight_echo(ctx: RuleContext) -> Iterator[Violation]:
     insight = as_dict(ctx.response.get("Insight"))
@@ -71,6 +109,7 @@ def _insight_echo(ctx: RuleContext) -> Iterator[Violation]:
     "closed-iff-end-time",
     description="State is CLOSED exactly when EndTime is present.",
     doc=STATE_DOC,
+    breaks=_closed_without_end,
 )
 def _insight_state(ctx: RuleContext) -> Iterator[Violation]:
     yield from state_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
@@ -80,6 +119,7 @@ def _insight_state(ctx: RuleContext) -> Iterator[Violation]:
     "start-not-after-end",
     description="StartTime is not after EndTime.",
     doc=TIMES_DOC,
+    breaks=_ends_before_start,
 )
 def _insight_times(ctx: RuleContext) -> Iterator[Violation]:
     yield from time_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))
@@ -89,6 +129,7 @@ def _insight_times(ctx: RuleContext) -> Iterator[Violation]:
     "impact-statistics",
     description="Impact statistics are consistent: FaultCount + OkCount <= TotalCount, none < 0.",
     doc=IMPACT_DOC,
+    breaks=_more_faults_than_requests,
 )
 def _insight_impact(ctx: RuleContext) -> Iterator[Violation]:
     yield from impact_problems(ctx, "/response/Insight", as_dict(ctx.response.get("Insight")))

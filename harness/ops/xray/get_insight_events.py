@@ -55,12 +55,29 @@ INSIGHT_EVENTS_MAX_RESULTS_RANGE: tuple[int, int] = K.fact(
 PAGE_SIZE = INSIGHT_EVENTS_MAX_RESULTS_RANGE[1]
 
 # =========================================================================== rules
+# Each rule's ``breaks`` turns a valid wire-form exchange (epoch-second times) into one that
+# violates it: the rule's violating example, used by the registry tests.
+
+
+def _beyond_max_results(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    request["MaxResults"] = 1
+    return len(response.get("InsightEvents") or []) > 1
+
+
+def _negative_ok_count(request: dict[str, Any], response: dict[str, Any]) -> bool:
+    for event in response.get("InsightEvents") or []:
+        stats = event.get("ClientRequestImpactStatistics")
+        if isinstance(stats, dict):
+            stats["OkCount"] = -1
+            return True
+    return False
 
 
 @K.rule(
     "max-results",
     description="No more events than MaxResults.",
     doc="Used to retrieve at most the specified value of events.",
+    breaks=_beyond_max_results,
 )
 def _events_max(ctx: RuleContext) -> Iterator[Violation]:
     # GetInsightEvents documents no default page size: only a requested MaxResults binds.
@@ -71,6 +88,7 @@ def _events_max(ctx: RuleContext) -> Iterator[Violation]:
     "impact-statistics",
     description="Impact statistics are consistent: FaultCount + OkCount <= TotalCount, none < 0.",
     doc=IMPACT_DOC,
+    breaks=_negative_ok_count,
 )
 def _eventsimpact_problems(ctx: RuleContext) -> Iterator[Violation]:
     for i, event in enumerate(as_list(ctx.response.get("InsightEvents"))):
