@@ -24,7 +24,9 @@ from pathlib import Path
 from botocore.parsers import create_parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from contract_builders import NOW, build, valid
+from synthetic_exchanges import NOW as REQUEST_TIME
+from synthetic_exchanges import build
+from synthetic_exchanges import pair as valid
 
 from harness.cassette import write_cassette
 from harness.cli import run
@@ -32,6 +34,7 @@ from harness.contract import check_exchange
 from harness.models import operation_model
 
 POINTS = 21_600
+NOW = int(REQUEST_TIME.timestamp())
 
 
 def best_of(repeat: int, fn: Callable[[], object]) -> float:
