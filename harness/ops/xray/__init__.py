@@ -7,11 +7,23 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
+from harness._shape_strategies import timestamps
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
 from harness.ops.checks import as_dict, is_number, iso, to_epoch
-from harness.ops.draw import bad_uuid, replaced, without
+from harness.ops.draw import (
+    bad_uuid,
+    impact_statistics,
+    replaced,
+    service_ids,
+    summaries,
+    without,
+)
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from hypothesis.strategies import DrawFn, SearchStrategy
+
     from harness.contract import RuleContext, Violation
 
 GI = "xray-get_insight.txt"
@@ -111,3 +123,33 @@ def insight_id_breakers() -> list[Breaker]:
         Breaker("InsightId.type", "client", replaced("InsightId", st.integers(0, 10**6))),
         Breaker("InsightId.pattern", VALIDATION_ERROR, replaced("InsightId", bad_uuid())),
     ]
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+def insight_life(
+    draw: DrawFn, states: list[str], low: dt.datetime, high: dt.datetime, ref: dt.datetime
+) -> dict[str, Any]:
+    """State, StartTime (in ``[low, high]``) and, exactly when CLOSED, EndTime (before
+    ``ref``) of an Insight or InsightSummary (STATE_DOC, TIMES_DOC)."""
+    state = draw(st.sampled_from(states or ["ACTIVE", "CLOSED"]))
+    start = draw(timestamps(low, high, milliseconds=True))
+    life: dict[str, Any] = {"State": state, "StartTime": start}
+    if state == "CLOSED":
+        life["EndTime"] = draw(timestamps(start, ref, milliseconds=True))
+    return life
+
+
+def insight_details(top_services: int) -> dict[str, SearchStrategy[Any]]:
+    """Strategies of the optional members an Insight and an InsightSummary share."""
+    return {
+        "RootCauseServiceId": service_ids(),
+        "Categories": st.just(["FAULT"]),
+        "Summary": summaries(),
+        "ClientRequestImpactStatistics": impact_statistics(),
+        "RootCauseServiceRequestImpactStatistics": impact_statistics(),
+        "TopAnomalousServices": st.lists(
+            st.fixed_dictionaries({"ServiceId": service_ids()}), max_size=top_services
+        ),
+    }

@@ -14,17 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Knowledge
 from harness.ops.checks import as_dict
 from harness.ops.draw import (
     REGIONS,
     Clock,
     account_ids,
-    impact_statistics,
     insight_ids,
-    service_ids,
-    summaries,
     uuid_from,
 )
 
@@ -38,7 +34,9 @@ from harness.ops.xray import (
     STATE_DOC,
     TIMES_DOC,
     impact_problems,
+    insight_details,
     insight_id_breakers,
+    insight_life,
     state_problems,
     time_problems,
 )
@@ -149,8 +147,6 @@ def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy
     @st.composite
     def draw_response(draw: DrawFn) -> dict[str, Any]:
         ref = clock.now()
-        state = draw(st.sampled_from(["ACTIVE", "CLOSED"]))
-        start = draw(timestamps(ref - dt.timedelta(days=30), ref, milliseconds=True))
         group = draw(
             st.one_of(st.just("Default"), st.from_regex(r"[A-Za-z0-9_.-]{1,32}", fullmatch=True))
         )
@@ -159,25 +155,15 @@ def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy
         suffix = draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True))
         insight: dict[str, Any] = {
             "InsightId": request.get("InsightId") or draw(insight_ids()),
-            "State": state,
-            "StartTime": start,
+            **insight_life(draw, [], ref - dt.timedelta(days=30), ref, ref),
         }
-        if state == "CLOSED":
-            insight["EndTime"] = draw(timestamps(start, ref, milliseconds=True))
         extra = draw(
             st.fixed_dictionaries(
                 {},
                 optional={
                     "GroupName": st.just(group),
                     "GroupARN": st.just(f"arn:aws:xray:{region}:{account}:group/{group}/{suffix}"),
-                    "RootCauseServiceId": service_ids(),
-                    "Categories": st.just(["FAULT"]),
-                    "Summary": summaries(),
-                    "ClientRequestImpactStatistics": impact_statistics(),
-                    "RootCauseServiceRequestImpactStatistics": impact_statistics(),
-                    "TopAnomalousServices": st.lists(
-                        st.fixed_dictionaries({"ServiceId": service_ids()}), max_size=3
-                    ),
+                    **insight_details(top_services=3),
                 },
             )
         )

@@ -33,15 +33,12 @@ from harness.ops.draw import (
     TYPICAL_ITEMS,
     Clock,
     account_ids,
-    impact_statistics,
     insight_ids,
     max_results,
     next_tokens,
     optional,
     put,
     replaced,
-    service_ids,
-    summaries,
     text_of,
     uuid_from,
     window,
@@ -53,6 +50,8 @@ from harness.ops.xray import (
     TIMES_DOC,
     VALIDATION_ERROR,
     impact_problems,
+    insight_details,
+    insight_life,
     state_problems,
     time_problems,
 )
@@ -399,29 +398,18 @@ def insight_summaries(
             draw(account_ids()),
             draw(group_suffixes()),
         )
-        state = draw(st.sampled_from(states or ["ACTIVE", "CLOSED"]))
-        start = draw(timestamps(low, high, milliseconds=True))
         summary: dict[str, Any] = {
             "InsightId": draw(insight_ids()),
             "GroupName": name,
             "GroupARN": arn,
-            "State": state,
-            "StartTime": start,
+            **insight_life(draw, states, low, high, ref),
         }
-        if state == "CLOSED":
-            summary["EndTime"] = draw(timestamps(start, ref, milliseconds=True))
+        start = summary["StartTime"]
         extra = draw(
             st.fixed_dictionaries(
                 {},
                 optional={
-                    "RootCauseServiceId": service_ids(),
-                    "Categories": st.just(["FAULT"]),
-                    "Summary": summaries(),
-                    "ClientRequestImpactStatistics": impact_statistics(),
-                    "RootCauseServiceRequestImpactStatistics": impact_statistics(),
-                    "TopAnomalousServices": st.lists(
-                        st.fixed_dictionaries({"ServiceId": service_ids()}), max_size=2
-                    ),
+                    **insight_details(top_services=2),
                     "LastUpdateTime": timestamps(start, ref, milliseconds=True),
                 },
             )
