@@ -1144,8 +1144,9 @@ def check_all(
 
 
 class _Checker:
-    """Checks exchanges one at a time, keeping only findings and the pages of operations
-    with chain rules, so a stream of any length is checked in flat memory."""
+    """Checks exchanges one at a time, keeping only findings and the pages of NextToken
+    chains still open, so a stream of any length is checked in flat memory: a chain's rules
+    run as soon as its last page (one returning no NextToken) arrives."""
 
     def __init__(
         self, schema_dir: SchemaDirs, rules: Mapping[str, str] | None, chains: bool
@@ -1156,15 +1157,17 @@ class _Checker:
         self.source = _source(schema_dir)
         self.violations: list[Violation] = []
         self.skipped: list[Skipped] = []
-        self.pages: list[Page] = []
+        # chain rules' findings by chain (numbered as chains start, reported in that order)
+        self._chain_findings: dict[int, list[Violation]] = {}
+        self._open: dict[str, dict[str, tuple[int, list[Page]]]] = {}  # label -> token -> chain
 
     def add(self, exchange: Exchange) -> None:
         checked = _check_remembered(exchange, self.source)
         self.violations.extend(checked.violations)
         self.skipped.extend(checked.skipped)
         page = checked.page
-        # a page that neither sends nor returns a NextToken is a chain of one, which chain
-        # rules skip: only token-carrying pages are kept for them
+        # a throttled or failed page: the client retries with the same token; a page that
+        # neither sends nor returns a NextToken is a chain of one, which chain rules skip
         if (
             self.chains
             and page is not None
@@ -1172,41 +1175,42 @@ class _Checker:
             and (page.request.get("NextToken") or page.response.get("NextToken"))
             and _rules.rules_for(exchange.service, exchange.operation, "chain")
         ):
-            self.pages.append(page)
+            self._add_page(page)
+
+    def _add_page(self, page: Page) -> None:
+        pending = self._open.setdefault(page.exchange.label, {})
+        sent = page.request.get("NextToken")
+        found = pending.pop(sent, None) if isinstance(sent, str) else None
+        number, chain = found if found is not None else (len(self._chain_findings), [])
+        self._chain_findings.setdefault(number, [])
+        chain.append(page)
+        returned = page.response.get("NextToken")
+        if isinstance(returned, str) and returned:
+            pending[returned] = (number, chain)
+        else:
+            self._chain_findings[number] = _chain_rules(chain)
 
     def result(self, allow_drift: bool) -> ContractResult:
+        for pending in self._open.values():  # chains whose last page never came
+            for number, chain in pending.values():
+                self._chain_findings[number] = _chain_rules(chain)
+        self._open = {}
         violations = list(self.violations)
-        if self.chains:
-            violations.extend(_chain_violations(self.pages))
+        for number in sorted(self._chain_findings):
+            violations.extend(self._chain_findings[number])
         violations = _downgrade(apply_rule_settings(violations, self.rules), allow_drift)
         return ContractResult(violations, list(self.skipped))
 
 
-def _chain_violations(pages: Sequence[Page]) -> list[Violation]:
-    """Group pages into NextToken chains per operation and run the chain rules on each."""
-    chains: list[list[Page]] = []
-    open_by_op: dict[str, dict[str, list[Page]]] = {}
-    for page in pages:
-        if not page.ok:  # a throttled or failed page: the client retries with the same token
-            continue
-        pending = open_by_op.setdefault(page.exchange.label, {})
-        sent = page.request.get("NextToken")
-        chain = pending.pop(sent, None) if isinstance(sent, str) else None
-        if chain is None:
-            chain = []
-            chains.append(chain)
-        chain.append(page)
-        returned = page.response.get("NextToken")
-        if isinstance(returned, str) and returned:
-            pending[returned] = chain
+def _chain_rules(chain: list[Page]) -> list[Violation]:
+    """The chain rules' findings on one NextToken chain (none for a lone last page)."""
+    if len(chain) < 2 and not chain[0].response.get("NextToken"):
+        return []
+    first = chain[0]
+    ctx = RuleContext(exchange=first.exchange, request=first.request, pages=tuple(chain))
     violations: list[Violation] = []
-    for chain in chains:
-        if len(chain) < 2 and not chain[0].response.get("NextToken"):
-            continue
-        first = chain[0]
-        ctx = RuleContext(exchange=first.exchange, request=first.request, pages=tuple(chain))
-        for rule in _rules.rules_for(first.exchange.service, first.exchange.operation, "chain"):
-            violations.extend(_run_rule(rule, ctx))
+    for rule in _rules.rules_for(first.exchange.service, first.exchange.operation, "chain"):
+        violations.extend(_run_rule(rule, ctx))
     return violations
 
 
