@@ -283,12 +283,22 @@ def _count_and_spans(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
 
 
 def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterator[Entry]:
+    line, counted = 0, 0  # the file's line at byte ``counted``, for error messages
     try:
         for index, (start, end) in enumerate(located):
+            line += text[counted:start].count(b"\n")
+            counted = start
             try:
                 data = load_yaml(bytes(text[start:end]))
             except yaml.YAMLError as exc:
-                raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+                mark = getattr(exc, "problem_mark", None)
+                where = f" at line {line + mark.line + 1}, column {mark.column + 1}" if mark else ""
+                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                raise CassetteError(
+                    f"Cassette {path} is not valid YAML{where} (interaction #{index}): "
+                    f"{problem}. The file may be truncated or hand-edited; restore it from "
+                    "version control or re-record it."
+                ) from None
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
                 raise CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")

@@ -204,3 +204,24 @@ def test_check_streams_a_large_cassette_to_the_same_report(
     assert streamed == whole
     assert any(v["index"] == len(source.exchanges) for v in whole[1])  # the broken one
     assert whole[2][-1][0] == len(source.exchanges) + 1  # the foreign one, skipped
+
+
+def test_a_streamed_yaml_error_names_the_files_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness import cassette
+    from harness.contract import check_cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(6)], CURRENT)
+    text = path.read_bytes()
+    third = text.index(b"\n- ", text.index(b"\n- ", text.index(b"\n- ") + 1) + 1) + 1
+    second_line = text.index(b"\n", third) + 1
+    broken = text[:second_line] + b"    : : [unclosed\n" + text[second_line:]
+    path.write_bytes(broken)
+    line = broken[:second_line].count(b"\n") + 1  # the inserted line
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    with pytest.raises(cassette.CassetteError) as raised:
+        check_cassette(path)
+    reported = int(str(raised.value).split(" at line ")[1].split(",")[0])
+    assert line <= reported <= line + 2, str(raised.value)
+    assert "(interaction #2)" in str(raised.value)  # the third item
