@@ -113,13 +113,7 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
             "it from version control or re-record it."
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CassetteError(
-            f"Cassette {path} is not valid YAML{where}: {problem}. The file may be truncated or "
-            "hand-edited; restore it from version control or re-record it."
-        ) from None
+        raise _not_yaml(path, exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise CassetteError(
             f"{path} is not a cassette: expected a YAML mapping with an 'interactions' list "
@@ -136,6 +130,17 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
         cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
         cassette.positions.append(index)
     return cassette
+
+
+def _not_yaml(path: Path, exc: yaml.YAMLError, line: int = 0, what: str = "") -> CassetteError:
+    """The error for YAML that does not parse; ``line``: where the parsed text began."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {line + mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return CassetteError(
+        f"Cassette {path} is not valid YAML{where}{what}: {problem}. The file may be truncated "
+        "or hand-edited; restore it from version control or re-record it."
+    )
 
 
 def _untagged_other(path: Path, index: int, item: Any) -> bool:
@@ -291,14 +296,7 @@ def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterat
             try:
                 data = load_yaml(bytes(text[start:end]))
             except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f" at line {line + mark.line + 1}, column {mark.column + 1}" if mark else ""
-                problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-                raise CassetteError(
-                    f"Cassette {path} is not valid YAML{where} (interaction #{index}): "
-                    f"{problem}. The file may be truncated or hand-edited; restore it from "
-                    "version control or re-record it."
-                ) from None
+                raise _not_yaml(path, exc, line, f" (interaction #{index})") from None
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
                 raise CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
@@ -549,8 +547,15 @@ def _decompressed(body: bytes, encoding: str) -> bytes | None:
     beyond ``MAX_DECODED_BODY`` (a gzip bomb) raises ``CassetteError``."""
     # wbits: 16+ reads a gzip header, 15 a zlib one (what servers send as "deflate")
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+    # 1 MiB at a time into one growing buffer: a bomb costs the limit, not twice it
+    out = bytearray()
+    pending = body
     try:
-        out = decompressor.decompress(body, MAX_DECODED_BODY + 1)
+        while len(out) <= MAX_DECODED_BODY:
+            out += decompressor.decompress(pending, 1 << 20)
+            pending = decompressor.unconsumed_tail
+            if not pending:
+                break
     except zlib.error:
         return None
     if len(out) > MAX_DECODED_BODY or decompressor.unconsumed_tail:
@@ -560,7 +565,7 @@ def _decompressed(body: bytes, encoding: str) -> bytes | None:
             f"{len(body):,}): a compression bomb, or a body too large to hold in a cassette. "
             "Remove that interaction or re-record it."
         )
-    return out
+    return bytes(out)
 
 
 # Loading limits. Cassettes nest a dozen levels and vcrpy's anchors are repeated headers; a
