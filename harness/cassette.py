@@ -255,7 +255,7 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
         return iter(entries), metadata
     with path.open("rb") as handle:
         text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    found = _count_and_spans(text)
+    found = _spans_and_rest(text)
     if found is None:
         text.close()
         entries, metadata = read_entries(path)
@@ -274,7 +274,7 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
     return _entries_of(path, text, located), metadata
 
 
-def _count_and_spans(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
+def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
     """The spans of a mapped cassette's interactions and its bytes outside them."""
     from harness.cassette_index import spans
 
