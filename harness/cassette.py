@@ -34,6 +34,7 @@ import yaml
 
 from harness import eventstream
 from harness.bodies import stored_body
+from harness.cassette_yaml import YamlLimitError, load_yaml
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.files import atomic_write_text
@@ -42,10 +43,8 @@ from harness.wire import WireError, decode_request, identify
 
 try:  # libyaml is much faster on large cassettes; fall back to pure Python
     from yaml import CSafeDumper as _Dumper
-    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 FORMAT_VERSION = 1  # vcrpy's CASSETTE_FORMAT_VERSION
 
@@ -568,150 +567,8 @@ def _decompressed(body: bytes, encoding: str) -> bytes | None:
     return bytes(out)
 
 
-# Loading limits. Cassettes nest a dozen levels and vcrpy's anchors are repeated headers; a
-# file beyond these is damaged or hostile (a "billion laughs" alias bomb, a gzip bomb).
-MAX_DEPTH = 100
-MAX_ALIAS_NODES = 1_000_000  # nodes that aliases may repeat, beyond those written out
-MAX_DECODED_BODY = 64 * 1024 * 1024  # bytes a compressed body may expand to
-
-
-class YamlLimitError(yaml.YAMLError):
-    """A cassette beyond a loading limit; ``problem`` says which, ``problem_mark`` where."""
-
-    def __init__(self, problem: str, mark: Any) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.problem_mark = mark
-
-
-def load_yaml(text: bytes) -> Any:
-    """Load cassette YAML: a fast path for the plain subset cassettes use, else PyYAML.
-
-    PyYAML spends most of its time building node objects in Python (a 10,000-interaction
-    cassette took seconds). Cassettes only use mappings, sequences and scalars, so we build
-    Python values straight from libyaml's event stream and fall back to the full safe loader
-    for anything else (anchors, unusual tags). Errors keep PyYAML's line and column. Nesting
-    deeper than ``MAX_DEPTH`` or aliases repeating more than ``MAX_ALIAS_NODES`` nodes raise
-    ``YamlLimitError`` before anything is built from them.
-    """
-    try:
-        return _from_events(_within_limits(yaml.parse(text, Loader=_Loader)))
-    except _NotPlain:
-        for _ in _within_limits(yaml.parse(text, Loader=_Loader)):
-            pass  # the full loader builds what aliases point to: check the whole file first
-        return yaml.load(text, Loader=_Loader)
-
-
-def _within_limits(events: Iterable[yaml.Event]) -> Iterator[yaml.Event]:
-    """``events``, raising ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
-    depth = 0
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted when it opened)
-    sizes: dict[str, int] = {}  # anchor -> nodes under it
-    nodes = repeated = 0
-    for event in events:
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
-            nodes += 1
-            open_nodes.append((event.anchor, nodes))
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
-            anchor, start = open_nodes.pop()
-            if anchor:
-                sizes[anchor] = nodes - start + 1
-        elif isinstance(event, yaml.ScalarEvent):
-            nodes += 1
-            if event.anchor:
-                sizes[event.anchor] = 1
-        elif isinstance(event, yaml.AliasEvent):
-            size = sizes.get(str(event.anchor), 1)
-            repeated += size
-            nodes += size  # an anchor holding aliases counts what they repeat, too
-            if repeated > MAX_ALIAS_NODES:
-                raise YamlLimitError(
-                    f"aliases repeat more than {MAX_ALIAS_NODES:,} nodes (a YAML alias bomb?)",
-                    event.start_mark,
-                )
-        yield event
-
-
-class _NotPlain(Exception):
-    """The document uses YAML the fast path does not build; use the full loader."""
-
-
-# Plain scalars resolve exactly as PyYAML's safe loader resolves them (its own resolver and
-# constructors); the resolution of a text is cached, since keys repeat in every interaction.
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-@functools.lru_cache(maxsize=4096)
-def _plain_tag(value: str) -> str:
-    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
-
-
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    value = event.value
-    tag = event.tag
-    if tag in (None, "!"):
-        # plain scalars resolve by their text; quoted and block scalars are strings
-        tag = _plain_tag(value) if event.implicit[0] else "tag:yaml.org,2002:str"
-    if tag == "tag:yaml.org,2002:str":
-        return value
-    if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-        raise _NotPlain
-    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
-    if construct is None:
-        raise _NotPlain
-    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-
-
-def _from_events(events: Iterable[yaml.Event]) -> Any:
-    stack: list[Any] = []  # open containers; a mapping's pending key sits after it
-    root: Any = None
-    for event in events:
-        if isinstance(event, yaml.ScalarEvent):
-            if event.anchor:
-                raise _NotPlain
-            value: Any = _scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if event.anchor or event.tag not in (
-                None,
-                "!",
-                "tag:yaml.org,2002:map",
-                "tag:yaml.org,2002:seq",
-            ):
-                raise _NotPlain
-            stack.append({} if isinstance(event, yaml.MappingStartEvent) else [])
-            stack.append(_NO_KEY)
-            continue
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            stack.pop()
-            value = stack.pop()
-        elif isinstance(event, yaml.AliasEvent):
-            raise _NotPlain
-        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
-            raise _NotPlain  # several documents: let PyYAML say so
-        else:
-            continue
-        if not stack:
-            root = value
-            continue
-        container, key = stack[-2], stack[-1]
-        if isinstance(container, list):
-            container.append(value)
-        elif key is _NO_KEY:
-            if isinstance(value, dict | list):
-                raise _NotPlain  # complex keys
-            stack[-1] = value
-        else:
-            container[key] = value
-            stack[-1] = _NO_KEY
-    return root
-
-
-_NO_KEY = object()
+# A compressed body may expand to this many bytes; beyond is a gzip bomb, or no cassette's.
+MAX_DECODED_BODY = 64 * 1024 * 1024
 
 
 # --------------------------------------------------------------------------- write

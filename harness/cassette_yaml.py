@@ -1,0 +1,478 @@
+"""Reading cassette YAML fast, within limits, with PyYAML's meaning and PyYAML's errors.
+
+Three readers, tried in order; each hands anything it does not fully understand to the next:
+
+1. :func:`load_block` reads the block YAML that cassettes are written in (``dump_yaml``:
+   block mappings and sequences, plain, quoted and literal scalars, ``!!binary``, ``{}`` and
+   ``[]``) straight from its lines. PyYAML turns every scalar into an event object built in
+   Python (~80 µs for a small interaction before any value exists); this reads the same
+   interaction in a fraction of that. Anything else (anchors, flow collections, folded or
+   wrapped scalars, comments, odd characters) raises ``NotBlock``: it never guesses.
+2. A loader building values from libyaml's event stream (mappings, sequences, scalars).
+3. PyYAML's safe loader, for the rest (anchors and aliases).
+
+Plain scalars resolve through PyYAML's own resolver and constructors in every reader, so a
+value reads the same whichever reader took it (``tests/test_cassette_yaml.py`` checks that
+against PyYAML on generated documents). Nesting deeper than ``MAX_DEPTH`` or aliases
+repeating more than ``MAX_ALIAS_NODES`` nodes raise ``YamlLimitError`` before anything is built
+from them; errors keep PyYAML's line and column.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster on large cassettes; fall back to pure Python
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+# Loading limits. Cassettes nest a dozen levels and vcrpy's anchors are repeated headers; a
+# file beyond these is damaged or hostile (a "billion laughs" alias bomb).
+MAX_DEPTH = 100
+MAX_ALIAS_NODES = 1_000_000  # nodes that aliases may repeat, beyond those written out
+
+
+class YamlLimitError(yaml.YAMLError):
+    """A cassette beyond a loading limit; ``problem`` says which, ``problem_mark`` where."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = mark
+
+
+def load_yaml(text: bytes) -> Any:
+    """Load cassette YAML (see the module's docstring for the three readers)."""
+    try:
+        return load_block(text)
+    except NotBlock:
+        pass
+    try:
+        return _from_events(_within_limits(yaml.parse(text, Loader=Loader)))
+    except _NotPlain:
+        for _ in _within_limits(yaml.parse(text, Loader=Loader)):
+            pass  # the full loader builds what aliases point to: check the whole file first
+        return yaml.load(text, Loader=Loader)
+
+
+# --------------------------------------------------------------------------- block reader
+
+
+class NotBlock(Exception):
+    """The text uses YAML beyond what :func:`load_block` reads; a fuller reader must."""
+
+
+# Characters PyYAML refuses or reads as line breaks (NEL, LS, PS), a BOM, and carriage
+# returns: text holding any of them goes to PyYAML, which reads or reports them.
+_UNUSUAL = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# One line of block YAML: its indent, a sequence dash, a mapping key, the rest of the line,
+# and when the line ends with a literal block's "|" or "|-", the block's lines (every
+# following line indented deeper than this one, and blank lines among and after them).
+_LINE = re.compile(
+    r"( *)(- )?(?:([A-Za-z0-9_][A-Za-z0-9_.\-/]*):(?: |(?=\n)))?"
+    r"([^\n|]*(?:\|(?![1-9]?[-+]?\n)[^\n|]*)*)(?:(\|[1-9]?[-+]?)\n((?:\1 [^\n]*\n|[ ]*\n)*)|\n)"
+)
+# A plain scalar PyYAML reads as one value on one line: no indicator first, no ": " or " #"
+# inside, no space at either end (those are quoted, or continue on the next line).
+_PLAIN = re.compile(r"(?![-?:](?: |\Z))[^ \t,\[\]{}#&*!|>'\"%@`](?:(?!: | #)[^\t])*(?<! )(?<!:)\Z")
+# A line of a plain scalar wrapped over several lines (no comment, no ": ", no end spaces)
+_CONTINUED = re.compile(r"(?!#)(?:(?!: | #)[^\t])*(?<! )(?<!:)\Z")
+# A double-quoted scalar's escapes, as PyYAML reads them
+_ESCAPE = re.compile(r'\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0abt\tnvfre "/\\N_LP])')
+_UNESCAPED = re.compile(r'["\\]')
+_ESCAPED = {
+    **{"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v"},
+    **{"f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\"},
+    **{"N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"},
+}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match[1]
+    found = _ESCAPED.get(code)
+    if found is not None:
+        return found
+    point = int(code[1:], 16)
+    if 0xD800 <= point <= 0xDFFF:
+        raise ValueError("a surrogate")  # libyaml refuses these escapes
+    return chr(point)
+
+
+def load_block(text: bytes | str) -> Any:
+    """The value of ``text`` written in cassettes' block YAML; ``NotBlock`` otherwise."""
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if not raw.endswith(b"\n"):
+        raise NotBlock  # (dump_yaml ends every document with a line break)
+    if raw.endswith(b"\n...\n"):
+        raw = raw[:-4]  # a document end marker (PyYAML's, after a kept final line break)
+    if raw.translate(None, _PRINTABLE_ASCII):  # anything but printable ASCII: look closer
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NotBlock from None
+        if _UNUSUAL.search(text):
+            raise NotBlock
+    else:
+        text = raw.decode("ascii")
+    reader = _BlockReader(_LINE.findall(text))
+    value = reader.node(0)
+    if reader.at != len(reader.lines):
+        raise NotBlock
+    return value
+
+
+_PRINTABLE_ASCII = bytes([9, 10, *range(0x20, 0x7F)])
+
+
+#: A line as ``_LINE`` splits it: indent, dash, key, rest, block indicator, block lines.
+_Line = tuple[str, str, str, str, str, str]
+
+
+class _BlockReader:
+    """A cursor over the lines of one document; each method reads one node and moves on."""
+
+    def __init__(self, lines: list[_Line]) -> None:
+        self.lines = lines
+        self.at = 0
+        self.depth = 0
+
+    def node(self, indent: int) -> Any:
+        """The mapping or sequence whose first line (the current one) is at ``indent``."""
+        if not self.lines or len(self.lines[self.at][0]) != indent:
+            raise NotBlock
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise NotBlock  # the event reader reports the limit, with its line
+        if self.lines[self.at][1]:
+            value: Any = self.sequence(indent)
+        else:
+            value = self.mapping(indent, False)
+        self.depth -= 1
+        return value
+
+    def mapping(self, indent: int, dashed: bool) -> dict[Any, Any]:
+        """A block mapping at ``indent``; ``dashed``: its first line is a sequence item's
+        (``- key: value``), whose dash stands where the key's indentation would."""
+        lines, out = self.lines, {}
+        at = self.at
+        while at < len(lines):  # (``split`` may add lines)
+            spaces, dash, key, rest, bar, block = lines[at]
+            if dashed:
+                dashed = False
+                if bar:
+                    block = self.split(block, indent)
+            elif len(spaces) != indent or dash:
+                if len(spaces) < indent and (spaces or dash or key or rest or bar):
+                    break
+                raise NotBlock  # a blank line, a continuation, a misplaced item
+            if not key:
+                raise NotBlock
+            name = _plain(key)
+            if name in out or isinstance(name, float):
+                raise NotBlock  # duplicate keys (PyYAML keeps the last), NaN keys
+            at += 1
+            if rest and not bar:  # the common case first: a scalar on the line
+                if at == len(lines) or len(lines[at][0]) <= indent:
+                    out[name] = _inline(rest)
+                    continue
+                self.at = at
+                out[name] = self.folded(rest, indent)
+                at = self.at
+                continue
+            self.at = at
+            out[name] = self.value(indent, rest, bar, block)
+            at = self.at
+        self.at = at
+        return out
+
+    def split(self, block: str, indent: int) -> str:
+        """The lines of a block that belong to it, after ``- key: |``: ``_LINE`` took every
+        line indented deeper than the dash, which includes the item's next keys; those go
+        back into the lines to read."""
+        pattern = _SHALLOW.get(indent)
+        if pattern is None:
+            pattern = _SHALLOW[indent] = re.compile(f"^ {{0,{indent}}}[^ \\n]", re.MULTILINE)
+        found = pattern.search(block)
+        if found is None:
+            return block
+        self.lines[self.at + 1 : self.at + 1] = _LINE.findall(block, found.start())
+        return block[: found.start()]
+
+    def sequence(self, indent: int) -> list[Any]:
+        lines, out = self.lines, []
+        while self.at < len(lines):
+            spaces, dash, key, rest, bar, block = lines[self.at]
+            found = len(spaces)
+            if found != indent or not dash:
+                if found > indent or not (dash or key or rest or bar):
+                    raise NotBlock
+                break
+            if key:  # "- key: ...": a mapping whose first line this is
+                self.depth += 1
+                out.append(self.mapping(indent + 2, True))
+                self.depth -= 1
+            else:
+                self.at += 1
+                if not (rest or bar):
+                    raise NotBlock  # "- " and nothing: PyYAML reads null; we never write it
+                if rest and not bar and self.at < len(lines) and len(lines[self.at][0]) > indent:
+                    out.append(self.folded(rest, indent))
+                else:
+                    out.append(self.value(indent, rest, bar, block))
+        return out
+
+    def folded(self, first: str, indent: int) -> Any:
+        """A plain scalar that PyYAML wrapped onto the following lines (deeper than
+        ``indent``): its lines joined by spaces, then resolved as one."""
+        lines, parts = self.lines, [first]
+        while self.at < len(lines):
+            spaces, dash, key, rest, bar, _ = lines[self.at]
+            if len(spaces) <= indent:
+                break
+            if key or bar or not rest:
+                raise NotBlock  # blank lines fold into line breaks; the rest is not plain
+            parts.append(dash + rest)  # ("- " on a wrapped line is text)
+            self.at += 1
+        if first[0] in _QUOTED_OR_FLOW or not all(_CONTINUED.match(part) for part in parts):
+            raise NotBlock
+        return _plain(" ".join(parts))
+
+    def value(self, indent: int, rest: str, bar: str, block: str) -> Any:
+        """The value on (and below) a ``key:`` or ``-`` line indented ``indent``."""
+        if bar:
+            if rest == "":
+                return _literal(bar, block, indent)
+            if rest == "!!binary ":
+                return _binary(_literal(bar, block, indent))
+            if block:
+                raise NotBlock
+            return _inline(rest + bar)  # a scalar ending in "|", no block
+        if rest:
+            return _inline(rest)
+        # a bare "key:": a deeper node, a sequence at the same indent (PyYAML writes
+        # sequences under keys so), or null
+        if self.at == len(self.lines):
+            return None
+        spaces, dash = self.lines[self.at][:2]
+        if len(spaces) > indent or (dash and len(spaces) == indent):
+            return self.node(len(spaces))
+        return None
+
+
+def _inline(text: str) -> Any:
+    """A scalar written on its line after ``key: `` or ``- ``."""
+    first = text[0]
+    if first not in _QUOTED_OR_FLOW:
+        return _plain(text)
+    if first == "!":
+        if not text.startswith("!!binary "):
+            raise NotBlock
+        return _binary(_inline(text[9:]))
+    if first == "'":
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != "'" or "'" in inner.replace("''", ""):
+            raise NotBlock  # wraps onto the next line, or more follows the quote
+        return inner.replace("''", "'")
+    if first == '"':
+        inner = text[1:-1]
+        if len(text) < 2 or text[-1] != '"' or _UNESCAPED.search(_ESCAPE.sub("", inner)):
+            raise NotBlock  # more after the closing quote, or a string wrapped onto the next line
+        try:
+            return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
+        except ValueError:  # a surrogate, or \U beyond Unicode: the full reader says why
+            raise NotBlock from None
+    if text == "{}":
+        return {}
+    if text == "[]":
+        return []
+    return _plain(text)
+
+
+_QUOTED_OR_FLOW = frozenset("'\"{[!")
+
+
+def _binary(text: Any) -> bytes:
+    """A ``!!binary`` scalar's bytes, decoded as PyYAML decodes them."""
+    if not isinstance(text, str):
+        raise NotBlock
+    try:
+        return base64.decodebytes(text.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError):
+        raise NotBlock from None
+
+
+_BLOCK_LINES: dict[int, re.Pattern[str]] = {}
+_SHALLOW: dict[int, re.Pattern[str]] = {}
+
+
+def _literal(bar: str, block: str, indent: int) -> str:
+    """A literal block's text (``|``, with an indentation indicator and chomping ``-`` or
+    ``+``): its lines (``block``) less their indentation."""
+    chomp = bar[-1] if bar[-1] in "-+" else ""
+    digits = bar[1 : len(bar) - len(chomp)]
+    if digits:
+        inner = indent + int(digits)
+    else:
+        inner = len(block) - len(block.lstrip(" "))
+        if block[inner : inner + 1] in ("\n", ""):
+            raise NotBlock  # empty, or starts with a blank line (PyYAML's indentation rule)
+    if inner <= indent or not block:
+        raise NotBlock
+    prefix = " " * inner
+    lines = block.count("\n")
+    text = ("\n" + block).replace("\n" + prefix, "\n")
+    if len(text) == len(block) + 1 - lines * inner:
+        text = text[1:]  # every line was indented (pretty JSON has no blank lines)
+    else:
+        pattern = _BLOCK_LINES.get(inner)
+        if pattern is None:
+            # each line: the indentation, or all of a line of fewer spaces (a blank line)
+            pattern = _BLOCK_LINES[inner] = re.compile(f"^(?: {{{inner}}}| *$)", re.MULTILINE)
+        text, count = pattern.subn("", block)
+        if count != lines + 1:  # (and once after the last line break)
+            raise NotBlock  # a line indented less than the first: PyYAML ends the block there
+    if chomp == "+":
+        return text
+    body = text.rstrip("\n")
+    return body + "\n" if body and not chomp else body
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_tag(value: str) -> str:
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain(text: str) -> Any:
+    """A plain scalar's value, resolved as PyYAML resolves it; the cache is safe because
+    every value it returns is immutable."""
+    if not _PLAIN.match(text):
+        raise NotBlock
+    try:
+        value = _construct(_plain_tag(text), text)
+    except (_NotPlain, yaml.YAMLError, ValueError):
+        raise NotBlock from None
+    if not isinstance(value, str | int | float | bool | type(None)):
+        raise NotBlock  # dates and timestamps: mutable-looking, rare; PyYAML builds them
+    return value
+
+
+# --------------------------------------------------------------------------- event reader
+
+# Plain scalars resolve exactly as PyYAML's safe loader resolves them (its own resolver and
+# constructors); the resolution of a text is cached, since keys repeat in every interaction.
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _construct(tag: str, value: str) -> Any:
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
+    if construct is None or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        raise _NotPlain
+    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+
+
+def _within_limits(events: Iterable[yaml.Event]) -> Iterator[yaml.Event]:
+    """``events``, raising ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
+    depth = 0
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted when it opened)
+    sizes: dict[str, int] = {}  # anchor -> nodes under it
+    nodes = repeated = 0
+    for event in events:
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            nodes += 1
+            open_nodes.append((event.anchor, nodes))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+            anchor, start = open_nodes.pop()
+            if anchor:
+                sizes[anchor] = nodes - start + 1
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(str(event.anchor), 1)
+            repeated += size
+            nodes += size  # an anchor holding aliases counts what they repeat, too
+            if repeated > MAX_ALIAS_NODES:
+                raise YamlLimitError(
+                    f"aliases repeat more than {MAX_ALIAS_NODES:,} nodes (a YAML alias bomb?)",
+                    event.start_mark,
+                )
+        yield event
+
+
+class _NotPlain(Exception):
+    """The document uses YAML the event reader does not build; use the full loader."""
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    tag = event.tag
+    if tag in (None, "!"):
+        # plain scalars resolve by their text; quoted and block scalars are strings
+        tag = _plain_tag(value) if event.implicit[0] else "tag:yaml.org,2002:str"
+    return _construct(tag, value)
+
+
+def _from_events(events: Iterable[yaml.Event]) -> Any:
+    stack: list[Any] = []  # open containers; a mapping's pending key sits after it
+    root: Any = None
+    for event in events:
+        if isinstance(event, yaml.ScalarEvent):
+            if event.anchor:
+                raise _NotPlain
+            value: Any = _scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if event.anchor or event.tag not in (
+                None,
+                "!",
+                "tag:yaml.org,2002:map",
+                "tag:yaml.org,2002:seq",
+            ):
+                raise _NotPlain
+            stack.append({} if isinstance(event, yaml.MappingStartEvent) else [])
+            stack.append(_NO_KEY)
+            continue
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
+            value = stack.pop()
+        elif isinstance(event, yaml.AliasEvent):
+            raise _NotPlain
+        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
+            raise _NotPlain  # several documents: let PyYAML say so
+        else:
+            continue
+        if not stack:
+            root = value
+            continue
+        container, key = stack[-2], stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+        elif key is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise _NotPlain  # complex keys
+            stack[-1] = value
+        else:
+            container[key] = value
+            stack[-1] = _NO_KEY
+    return root
+
+
+_NO_KEY = object()

@@ -1,0 +1,224 @@
+"""The block reader (``harness.cassette_yaml.load_block``) reads what PyYAML reads, or declines.
+
+It is the first of the cassette readers: it must never give a value PyYAML would not give
+for the same text. Declining (``NotBlock``) is always safe, since the next reader is PyYAML's;
+so each test compares with PyYAML, and the layout our writer produces must not be declined
+(that would only cost speed, but is the point of the reader).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from synthetic_exchanges import build
+from synthetic_exchanges import pair as valid
+
+from harness.cassette import dump_cassette, dump_yaml, load_yaml
+from harness.cassette_index import spans
+from harness.cassette_yaml import NotBlock, YamlLimitError, load_block
+
+BUNDLED = sorted((Path(__file__).resolve().parents[1] / "cassettes").rglob("*.yaml"))
+
+
+def pyyaml(text: str | bytes) -> object:
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+def agrees(text: str | bytes) -> bool:
+    """True when the block reader read ``text``; fails the test if it read it differently,
+    or read what PyYAML refuses."""
+    try:
+        expected = pyyaml(text)
+    except yaml.YAMLError:
+        with pytest.raises(NotBlock):
+            load_block(text)
+        return False
+    try:
+        value = load_block(text)
+    except NotBlock:
+        return False
+    assert value == expected, text
+    return True
+
+
+# Keys and scalars chosen to hit YAML's resolution rules (1.1 booleans, octal, sexagesimal,
+# timestamps, null spellings) and its indicators (quotes, colons, hashes, dashes, pipes).
+_TRICKY = [
+    "0755", "0x1F", "0b11", "1:30", "190:20:30", "1_000", "2024-01-01", "2024-01-01T10:00:00Z",
+    ".inf", "-.inf", ".nan", "1e3", "+1", "-1", "yes", "No", "off", "ON", "~", "null", "Null",
+    "=", "<<", "", " ", "a: b", "a:b", "a #b", "a#b", "#a", "- a", "-a", "-", "--", "---", "...",
+    "? a", "?a", ":a", "|", "|-", ">", "!a", "&a", "*a", "%a", "@a", "`a", "'a'", '"a"', "{}",
+    "[]", "{a: 1}", "[1]", "a,b", "a\tb", "a ", " a", "a\n", "\na", "a\n\nb", "a\n  b\n",
+    "\u00e9t\u00e9", "\u2028", "\x85", "\ufeff", "\x7f", "\x00", "\U0001f600", "\\", '\\"',
+    "x-amz-id-2", "http://127.0.0.1:8080/a?b=c#d", "Content-Type", "application/x-amz-json-1.1",
+]  # fmt: skip
+_keys = st.sampled_from(_TRICKY) | st.text(max_size=12)
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.binary(max_size=40)
+    | st.sampled_from(_TRICKY)
+)
+_documents = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=24,
+)
+
+
+# What cassettes hold: header-like keys, printable text short enough not to wrap (bodies are
+# multi-line text), numbers, booleans, nulls, bytes.
+_PLAIN_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
+_header_keys = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,14}", fullmatch=True).filter(
+    lambda k: k.lower() not in _PLAIN_WORDS
+)
+_line_text = st.text(
+    st.characters(min_codepoint=32, max_codepoint=0x2000, exclude_categories=["Cc"]), max_size=40
+)
+# long enough for PyYAML to wrap it over several lines (botocore's User-Agent, prose)
+_words = st.lists(
+    st.from_regex(r"[A-Za-z0-9/.,=-][A-Za-z0-9/.,#=-]{0,11}", fullmatch=True), max_size=40
+)
+_prose = st.tuples(st.from_regex(r"[A-Za-z0-9]{1,8}", fullmatch=True), _words).map(
+    lambda first_rest: " ".join([first_rest[0], *first_rest[1]])
+)
+_cassette_scalars = (
+    st.none()
+    | _prose
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | _line_text
+    | st.lists(_line_text.map(str.rstrip), min_size=2, max_size=6).map("\n".join)
+    | st.binary(max_size=40)
+    | st.sampled_from([t for t in _TRICKY if not set(t) & set("\u2028\x85\ufeff\x7f\x00")])
+)
+_cassette_documents = st.recursive(
+    _cassette_scalars,
+    lambda inner: (
+        # (no list directly in a list: PyYAML writes "- - x", which cassettes never hold)
+        st.lists(inner.filter(lambda v: not isinstance(v, list)), min_size=1, max_size=4)
+        | st.dictionaries(_header_keys, inner, min_size=1, max_size=4)
+    ),
+    max_leaves=24,
+)
+
+
+@given(document=st.dictionaries(_header_keys, _cassette_documents, min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_what_cassettes_hold_is_read_by_the_block_reader(document: dict[str, object]) -> None:
+    text = dump_yaml(document)
+    assert agrees(text), "declined"
+
+
+@given(document=st.dictionaries(_keys, _documents, min_size=1, max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_what_the_writer_writes_reads_as_pyyaml_reads_it(document: dict[str, object]) -> None:
+    text = dump_yaml(document)
+    agrees(text)
+    assert load_yaml(text.encode()) == pyyaml(text)
+
+
+@given(document=_documents, style=st.sampled_from([None, "|", '"', "'"]))
+@settings(max_examples=200, deadline=None)
+def test_other_writers_styles_read_as_pyyaml_reads_them(document: object, style: str) -> None:
+    text = yaml.safe_dump({"interactions": document}, default_style=style, allow_unicode=True)
+    agrees(text)
+    assert load_yaml(text.encode()) == pyyaml(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchors and aliases
+        "a: 1 # comment\n",
+        "# comment\na: 1\n",
+        "a: {b: 1}\n",  # flow collections
+        "a: [1, 2]\n",
+        "a: >\n  folded\n  text\n",
+        "a: |+\n  kept\n\n",
+        "a: |2-\n    indented first line\n",
+        "a: word\n  continues\n",  # a plain scalar wrapped onto the next line
+        "a: 'quoted\n  wraps'\n",
+        'a: "quoted\\\n  wraps"\n',
+        'a: "\\x41\\e"\n',  # YAML-only escapes
+        'a: "\\ud83d\\ude00"\n',  # surrogate escapes: PyYAML keeps two characters
+        "a: 1\r\nb: 2\r\n",  # Windows line ends
+        "\ufeffa: 1\n",  # a byte-order mark
+        "a:\n\tb: 1\n",  # a tab for indentation
+        "a: 1\n\nb: 2\n",  # a blank line between keys
+        "a: 1\na: 2\n",  # a duplicate key
+        "a: 1",  # no final line break
+        "---\na: 1\n",
+        "a: 1\n---\nb: 2\n",  # two documents
+        "a: 2024-01-01\n",  # a date
+        "a: !!str 1\n",
+        "a:\n- 1\n-  2\n",
+        "a:\n  - 1\n - 2\n",
+        "a: |-\n    first\n  less indented\n",
+        "a: |\n  text\n\n\n",  # trailing blank lines in a block
+        "a: |\n  text\n   \n",  # a trailing line of more spaces than the block's indent
+        "a: |-\n  one\n\n  two\nb: 3\n",  # a blank line inside a block
+        "- a: |-\n    in an item\n  b: 1\n",
+        "- !!binary |\n  aGVsbG8=\n",
+        "a: !!binary |\n  not base64!\n",
+        "[1, 2]\n",
+        "plain\n",
+        "a: b: c\n",
+        "a:: b\n",
+        "? a\n: b\n",
+        "",
+        "\n",
+        "   \n",
+    ],
+)
+def test_unusual_yaml_is_read_as_pyyaml_reads_it(text: str) -> None:
+    agrees(text)
+    try:
+        expected = pyyaml(text)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            load_yaml(text.encode())
+        return
+    assert load_yaml(text.encode()) == expected
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        ("xray", "GetInsight"),
+        ("xray", "GetInsightEvents"),
+        ("cloudtrail", "ListInsightsData"),
+        ("cloudtrail", "ListInsightsMetricData"),
+        ("internetmonitor", "GetInternetEvent"),
+    ],
+)
+def test_cassettes_we_write_are_read_by_the_block_reader(target: tuple[str, str]) -> None:
+    request, response = valid(*target)
+    text = dump_cassette([build(*target, request, response, index=i) for i in range(3)])
+    assert agrees(text), "the block reader declined a cassette the harness wrote"
+
+
+def test_each_interaction_of_the_bundled_cassettes_is_read_by_the_block_reader() -> None:
+    assert BUNDLED
+    for path in BUNDLED:
+        raw = path.read_bytes()
+        located = spans(raw)
+        assert located, path
+        for start, end in located:
+            assert agrees(raw[start:end]), f"{path.name} bytes {start}..{end}"
+
+
+def test_nesting_beyond_the_limit_is_left_to_the_reader_that_reports_it() -> None:
+    text = "".join("  " * depth + f"k{depth}:\n" for depth in range(120)) + "  " * 120 + "v: 1\n"
+    with pytest.raises(NotBlock):
+        load_block(text)
+    with pytest.raises(YamlLimitError, match="nesting deeper than 100"):
+        load_yaml(text.encode())
