@@ -27,7 +27,8 @@ BENCHMARKS = [
 SUMMARY = [
     ("replay", re.compile(r"^((?:harness|vcrpy) .+?)\s{2,}\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
     ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
-    ("check", re.compile(r"^\s*([\d,]+ interactions)\s+[\d.]+ s\s+([\d,]+ interactions/s)")),
+    # harness check throughput: one process / default (one per CPU)
+    ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
     (
         "replay",

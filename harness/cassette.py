@@ -311,7 +311,7 @@ def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
     if is_other_http(item):
         return Entry(index, request, response, None, tag)
     try:
-        exchange: Exchange | None = _exchange(path, index, item)
+        exchange: Exchange | None = _exchange(path, index, item, (request, response))
     except HarnessUsageError:
         exchange = None
     if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
@@ -398,8 +398,11 @@ def http_of(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpRespons
     return _http(path, index, item)
 
 
-def _exchange(path: Path, index: int, item: Any) -> Exchange:
-    request, response = _http(path, index, item)
+def _exchange(
+    path: Path, index: int, item: Any, http: tuple[HttpRequest, HttpResponse] | None = None
+) -> Exchange:
+    """The exchange of an interaction mapping (``http``: its ``_http``, when already read)."""
+    request, response = http or _http(path, index, item)
     tag = item.get("harness") if isinstance(item.get("harness"), dict) else {}
     try:
         if tag.get("service") and tag.get("operation"):
@@ -493,6 +496,9 @@ def _headers(raw: Any) -> dict[str, str]:
         return {}
     out = {}
     for key, value in raw.items():
+        if type(value) is list and len(value) == 1 and type(value[0]) is str is type(key):
+            out[key] = value[0]  # as the harness writes headers: one string in a list
+            continue
         # plain vcrpy stores some header values as bytes (!!binary): decode, never repr them
         if isinstance(value, list):
             value = ", ".join(_text(v) for v in value)

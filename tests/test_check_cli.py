@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -351,3 +352,34 @@ def test_rules_are_regraded_and_turned_off_by_id(dirty: Path) -> None:
     assert code == 2 and f"Did you mean '{rule}'?" in err
     code, _, err = check("--rule", f"{rule}=fatal", str(dirty))
     assert code == 2 and "not a severity" in err
+
+
+def test_files_checked_in_parallel_give_the_same_report(
+    tmp_path: Path, clean: Path, dirty: Path
+) -> None:
+    bad = _bad(tmp_path, "truncated.yaml")
+    files = [str(clean), str(dirty), str(bad)]
+    for fmt in ("text", "json", "junit"):
+        alone = check("--jobs", "1", "--format", fmt, *files)
+        parallel = check("--jobs", "2", "--format", fmt, *files)
+        assert parallel == alone
+        assert alone[0] == 2 and str(bad) in alone[2]
+
+
+def test_processes_are_used_only_when_there_is_enough_to_check(tmp_path: Path) -> None:
+    from harness.commands import check as command
+
+    small = [tmp_path / f"c{i}.yaml" for i in range(3)]
+    for path in small:
+        path.write_bytes(b"x" * 1024)
+    assert command._jobs(small, None) == 1  # 3 KiB: starting processes would cost more
+    assert command._jobs(small, 8) == 3  # never more processes than files
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"x" * command.PARALLEL_BYTES)
+    assert command._jobs([*small, big], None) == min(len(os.sched_getaffinity(0)), 4)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_whole_number(clean: Path, jobs: str) -> None:
+    code, _, err = check("--jobs", jobs, str(clean))
+    assert code == 2 and "whole number of processes" in err and "Traceback" not in err

@@ -10,9 +10,14 @@ clean, 1 when violations were found, 2 on bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import multiprocessing
+import os
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +31,7 @@ from harness.contract import (
     parse_rule_settings,
 )
 from harness.errors import HarnessUsageError
-from harness.schemastore import SchemaSource, schema_source
+from harness.schemastore import schema_source
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -81,7 +86,26 @@ def register(subparsers: Any) -> None:
         help="re-grade a rule by id: error, drift, warning or off (repeatable), e.g. "
         "--rule schema.response.constraint=error",
     )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="check files in N processes (default: one per CPU when the cassettes hold 4 MiB "
+        "or more, else 1; 1 checks in this process). The report is the same either way.",
+    )
     parser.set_defaults(func=run_check)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of processes (1 or more)")
+    return value
 
 
 @dataclass
@@ -129,24 +153,15 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     paths: list[Path] = list(args.paths) or [Path("cassettes")]
     # Settings errors stop the run before any file (they would fail every file alike).
     rules = parse_rule_settings(args.rule, where="--rule")
-    source: SchemaSource = schema_source(args.schemas or None)
+    schema_source(args.schemas or None)  # a bad --schemas folder stops the run here, too
     files, problems = _discover(paths)
+    settings = _Settings(args.schemas or None, args.allow_drift, rules)
     reports: list[CassetteReport] = []
-    for path in files:
-        try:
-            reports.append(
-                check_cassette(path, schema_dir=source, allow_drift=args.allow_drift, rules=rules)
-            )
-        except HarnessUsageError as exc:
-            problems.append(_Problem(str(path), str(exc)))
-        except Exception as exc:  # one bad file must not hide the report on the others
-            problems.append(
-                _Problem(
-                    str(path),
-                    f"Cannot check cassette {path}: {type(exc).__name__}: {exc}. Please report "
-                    "this file's shape as a bug; the other files are still checked.",
-                )
-            )
+    for found in _check_files(files, settings, args.jobs):
+        if isinstance(found, _Problem):
+            problems.append(found)
+        else:
+            reports.append(found)
     for problem in problems:
         stderr.write(f"harness check: error: {problem.message}\n")
     render = {"text": _text, "json": _json, "junit": _junit}[args.format]
@@ -156,6 +171,73 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if any(r.failures(allow_drift=args.allow_drift) for r in reports):
         return EXIT_VIOLATIONS
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- checking
+
+#: Below this many bytes of cassettes, starting worker processes costs more than it saves.
+PARALLEL_BYTES = 4 << 20
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """What every file is checked with (sent to worker processes)."""
+
+    schemas: list[Path] | None
+    allow_drift: bool
+    rules: dict[str, str]
+
+
+def _check_file(path: Path, settings: _Settings) -> CassetteReport | _Problem:
+    """One file's report, or the one-paragraph reason it could not be checked."""
+    try:
+        return check_cassette(
+            path,
+            schema_dir=schema_source(settings.schemas),
+            allow_drift=settings.allow_drift,
+            rules=settings.rules,
+        )
+    except HarnessUsageError as exc:
+        return _Problem(str(path), str(exc))
+    except Exception as exc:  # one bad file must not hide the report on the others
+        return _Problem(
+            str(path),
+            f"Cannot check cassette {path}: {type(exc).__name__}: {exc}. Please report "
+            "this file's shape as a bug; the other files are still checked.",
+        )
+
+
+def _jobs(files: list[Path], asked: int | None) -> int:
+    """How many processes check ``files``: as asked, else one per CPU this process may use
+    when there is enough to check, else 1 (this process)."""
+    if asked is not None:
+        return max(1, min(asked, len(files)))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        cpus = os.cpu_count() or 1
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):  # a vanished file is reported by its check
+            total += path.stat().st_size
+    return max(1, min(cpus, len(files))) if total >= PARALLEL_BYTES else 1
+
+
+def _check_files(
+    files: list[Path], settings: _Settings, asked: int | None
+) -> Iterator[CassetteReport | _Problem]:
+    """Every file's report or problem, in the order of ``files``; files are checked in
+    parallel processes when ``_jobs`` says so (each file is streamed, so each process's
+    memory stays flat)."""
+    jobs = _jobs(files, asked)
+    if jobs == 1:
+        yield from (_check_file(path, settings) for path in files)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts a worker in milliseconds with the harness already imported
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        yield from pool.map(_check_file, files, [settings] * len(files))
 
 
 # --------------------------------------------------------------------------- text
