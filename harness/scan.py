@@ -124,7 +124,8 @@ def scan_text(path: str, text: str, known: Iterable[str] = ()) -> Iterator[Findi
 
 def scan_file(path: Path) -> list[Finding]:
     """Every finding in one cassette file; unreadable files raise ``HarnessUsageError``."""
-    from harness.cassette import CassetteError, load_yaml
+    from harness.cassette import CassetteError
+    from harness.cassette_yaml import load_yaml
     from harness.errors import HarnessUsageError
 
     try:
