@@ -358,6 +358,9 @@ def _plain(text: str) -> Any:
     every value it returns is immutable."""
     if not _PLAIN.match(text):
         raise NotBlock
+    resolvers = _RESOLVER.yaml_implicit_resolvers  # keyed by first character (None: any)
+    if text[0] not in resolvers and None not in resolvers:
+        return text  # no implicit type starts with this character: a string
     try:
         value = _construct(_plain_tag(text), text)
     except (_NotPlain, yaml.YAMLError, ValueError):

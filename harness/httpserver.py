@@ -233,6 +233,16 @@ class LoopbackServer:
         self._thread.start()
         return self
 
+    def prefork(self) -> None:
+        """Make the listening socket safe to serve from several processes: a process woken
+        for a connection another one took must not block in ``accept`` (and so miss its
+        own ``stop``)."""
+        self._server.socket.setblocking(False)
+
+    def close(self) -> None:
+        """Close the listening socket (``stop`` does, too; closing twice is harmless)."""
+        self._server.server_close()
+
     def serve_forever(self) -> None:
         """Serve in the calling thread until ``stop()`` is called from another thread."""
         self._server.serve_forever()

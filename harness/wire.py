@@ -89,6 +89,7 @@ def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
     return tuple(routes)
 
 
+@functools.lru_cache(maxsize=4096)
 def _uri_template_regex(template: str) -> tuple[re.Pattern[str], int]:
     parts = re.split(r"(\{[^}]+\})", template)
     regex, literal = "", 0
@@ -97,12 +98,18 @@ def _uri_template_regex(template: str) -> tuple[re.Pattern[str], int]:
             name = part[1:-1]
             greedy = name.endswith("+")
             name = name.rstrip("+")
-            group = re.sub(r"\W", "_", name)
+            group = _group_name(name)
             regex += f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)"
         else:
             regex += re.escape(part)
             literal += len(part)
     return re.compile(f"^{regex}/?$"), literal
+
+
+@functools.lru_cache(maxsize=4096)
+def _group_name(label: str) -> str:
+    """A URI label as a regex group name."""
+    return re.sub(r"\W", "_", label)
 
 
 @functools.cache
@@ -222,7 +229,7 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
         location = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
         if location == "uri":
-            group = re.sub(r"\W", "_", wire_name)
+            group = _group_name(wire_name)
             if path_match and path_match.groupdict().get(group) is not None:
                 wire[name] = _from_text(member, unquote(path_match.group(group)), "uri")
         elif location == "querystring":

@@ -6,9 +6,11 @@ import json
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -218,3 +220,96 @@ def test_loopback_server_answers_without_waiting_for_delayed_acks() -> None:
         finally:
             socket.socket.setsockopt = original  # type: ignore[method-assign]
     assert port in seen
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_share_the_port_and_count_faults_as_one_server() -> None:
+    process, url = _start("--workers", "3", "--faults", "throttle_every=3")
+    try:
+        assert len(_children(process.pid)) == 2  # this process and two forked ones
+        codes = []
+        for _ in range(12):  # a new connection each: any process may take it
+            request = urllib.request.Request(
+                f"{url}/Insight",
+                data=json.dumps({"InsightId": INSIGHT}).encode(),
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    codes.append(answer.status)
+            except urllib.error.HTTPError as error:
+                codes.append(error.code)
+        # every third request of the whole server, whichever process answered it
+        assert codes == [200, 200, 429] * 4
+    finally:
+        code, stderr = _stop(process)
+    assert code == 0 and "Traceback" not in stderr
+    assert _children(process.pid) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_leave_when_their_parent_is_killed() -> None:
+    process, _ = _start("--workers", "2")
+    children = _children(process.pid)
+    assert len(children) == 1
+    process.kill()
+    process.wait(timeout=10)
+    for _ in range(100):  # a worker checks on its parent twice a second
+        if not Path(f"/proc/{children[0]}").exists():
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("a worker outlived its killed parent")
+
+
+def test_shared_counters_number_every_request_once_across_processes() -> None:
+    import multiprocessing
+
+    from harness.synthetic.counters import Counters
+
+    global _COUNTERS
+    _COUNTERS = Counters.shared([("op", 2)])  # forked workers inherit it (as serve's do)
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        numbers = pool.map(_take_numbers, range(4))
+        admitted = pool.map(_admit_at_1000, range(4))
+    assert sorted(n for chunk in numbers for n in chunk) == list(range(1, 401))
+    assert sum(admitted) == 2  # two a second for the whole server, not per process
+    assert _COUNTERS.admit("op", 2, 1001.0)  # a second later: room again
+
+
+_COUNTERS: Any = None
+
+
+def _take_numbers(_: int) -> list[int]:
+    return [_COUNTERS.next_request() for _ in range(100)]
+
+
+def _admit_at_1000(_: int) -> bool:
+    return bool(_COUNTERS.admit("op", 2, 1000.0))
+
+
+@pytest.mark.parametrize("workers", ["0", "65"])
+def test_workers_out_of_range_exit_2(workers: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "serve", "--workers", workers],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2 and "--workers 1..64" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
 from harness.synthetic.engine import Faults, SyntheticBackend
 from harness.synthetic.server import serve
 
+MAX_WORKERS = 64
 DESCRIPTION = (
     "Serve the synthetic X-Ray, CloudTrail and Internet Monitor backend over HTTP. The endpoint "
     "URL is the first line of stdout; point boto3 (endpoint_url=...), the AWS CLI "
@@ -40,6 +42,15 @@ def register(subparsers: Any) -> None:
         help="comma-separated faults, e.g. 'rate_limits,throttle_every=5,server_error_every=7,"
         "empty_page_every=3,latency=0.2'",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="answer from N processes sharing the port, so throughput grows with clients "
+        f"(default 1, at most {MAX_WORKERS}); faults and rate limits still count for the "
+        "whole server",
+    )
     parser.set_defaults(func=run_serve)
 
 
@@ -58,9 +69,19 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"harness serve: warning: binding {args.host!r}, reachable from other machines; "
             "the server has no authentication.\n"
         )
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise HarnessUsageError(
+            f"Cannot serve from {args.workers} processes: use --workers 1..{MAX_WORKERS} "
+            "(one or two per CPU is plenty)."
+        )
+    if args.workers > 1 and not hasattr(os, "fork"):
+        raise HarnessUsageError(
+            "--workers above 1 needs os.fork, which this platform lacks (Windows). Run several "
+            "'harness serve' on different ports instead."
+        )
     backend = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
     try:
-        return serve(backend, stdout, host=args.host, port=args.port)
+        return serve(backend, stdout, host=args.host, port=args.port, workers=args.workers)
     except OSError as exc:
         raise HarnessUsageError(
             f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Pick another "

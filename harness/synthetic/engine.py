@@ -24,7 +24,6 @@ import json
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
@@ -35,6 +34,7 @@ from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model
 from harness.protocols import protocol_of
 from harness.synthetic import rules
+from harness.synthetic.counters import Counters
 from harness.synthetic.world import World, floor_time, rng
 
 T = TypeVar("T")
@@ -179,12 +179,15 @@ class SyntheticBackend:
         else:
             self._clock = now
         self._lock = threading.Lock()
-        self._requests = 0
-        self._pages = 0
-        self._recent: dict[tuple[str, str], deque[float]] = {}
+        self.counters: Counters = Counters()
         self._worlds: dict[dt.datetime, World] = {}
 
     # ------------------------------------------------------------------ entry points
+
+    def share_counters(self) -> None:
+        """Keep request and page counts and rate windows in shared memory, so processes
+        forked after this call answer as one backend (``harness serve --workers``)."""
+        self.counters = Counters.shared(ops.RATE_LIMITS.items())
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one HTTP request as the service would (errors included); never raises."""
@@ -192,9 +195,7 @@ class SyntheticBackend:
 
     def answer(self, request: HttpRequest) -> Answer:
         """Like ``handle``, also saying which operation the request was and its wire params."""
-        with self._lock:
-            self._requests += 1
-            number = self._requests
+        number = self.counters.next_request()
         if self.faults.latency:
             time.sleep(self.faults.latency)
         try:
@@ -254,14 +255,7 @@ class SyntheticBackend:
         throttled = bool(faults.throttle_every and number % faults.throttle_every == 0)
         limit = ops.RATE_LIMITS.get((service, operation))
         if faults.rate_limits and limit and not throttled:
-            moment = time.monotonic()
-            with self._lock:
-                recent = self._recent.setdefault((service, operation), deque())
-                while recent and moment - recent[0] >= 1.0:
-                    recent.popleft()
-                throttled = len(recent) >= limit
-                if not throttled:
-                    recent.append(moment)
+            throttled = not self.counters.admit((service, operation), limit, time.monotonic())
         if throttled:
             raise _Reject(
                 rules.throttling_code(service),
@@ -348,11 +342,9 @@ class SyntheticBackend:
     ) -> tuple[Sequence[T], str | None]:
         size = params.get("MaxResults") or default_size
         offset = state["o"]
-        with self._lock:
-            self._pages += 1
-            empty = bool(self.faults.empty_page_every) and (
-                self._pages % self.faults.empty_page_every == 0
-            )
+        empty = bool(self.faults.empty_page_every) and (
+            self.counters.next_page() % self.faults.empty_page_every == 0
+        )
         # "p" counts the pages of the chain, so no token repeats, empty pages included.
         step = {**state, "p": state.get("p", 0) + 1}
         if empty and offset < len(items):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -21,24 +24,80 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 0,
     stop: threading.Event | None = None,
+    workers: int = 1,
 ) -> int:
     """Serve ``backend`` on ``host:port``; print the endpoint URL first; return 0 when stopped.
 
     The URL is the first line of ``stdout`` (flushed at once) so a parent process can read
     it. Serving ends when ``stop`` is set or, in the main thread, on SIGINT or SIGTERM.
+    ``workers`` > 1 answers from that many processes sharing the listening socket (forked
+    from this one, which is one of them), so throughput grows with clients; the backend's
+    counters are shared, so faults and rate limits count for the whole server.
     """
     stop = stop or threading.Event()
-    with LoopbackServer(backend.handle, host=host, port=port) as server, _on_signals(stop):
-        stdout.write(f"{server.endpoint_url}\n")
-        stdout.flush()
-        stdout.write(
-            f"harness serve: synthetic xray, cloudtrail and internetmonitor (seed {backend.seed}) "
-            "— stop with Ctrl-C or SIGTERM\n"
-        )
-        stdout.flush()
-        while not stop.wait(0.5):
-            pass
+    server = LoopbackServer(backend.handle, host=host, port=port)  # bound and listening
+    children: list[int] = []
+    try:
+        if workers > 1:
+            backend.share_counters()
+            server.prefork()
+            children = [_fork_worker(server) for _ in range(workers - 1)]
+        with server, _on_signals(stop):
+            stdout.write(f"{server.endpoint_url}\n")
+            stdout.flush()
+            processes = f", {workers} processes" if workers > 1 else ""
+            stdout.write(
+                "harness serve: synthetic xray, cloudtrail and internetmonitor "
+                f"(seed {backend.seed}{processes}) — stop with Ctrl-C or SIGTERM\n"
+            )
+            stdout.flush()
+            while not stop.wait(0.5):
+                pass
+    finally:
+        _stop_workers(children)
+        server.close()
     return 0
+
+
+def _fork_worker(server: LoopbackServer) -> int:
+    """A child process serving the same socket until SIGTERM (or its parent is gone)."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:  # the child: never back into the caller's code, never its exit handlers
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+        # Ctrl-C reaches the whole process group: the parent stops its children itself
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        server.start()
+        while not stopping.wait(0.5) and os.getppid() == parent:
+            pass
+        server.stop()
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _stop_workers(children: list[int], grace: float = 5.0) -> None:
+    """SIGTERM every child, wait up to ``grace`` seconds in all, then SIGKILL the rest."""
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for pid in children:
+        while True:
+            with contextlib.suppress(ChildProcessError):
+                done, _ = os.waitpid(pid, os.WNOHANG)
+                if done == 0 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                    continue
+                if done == 0:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+            break
 
 
 @contextmanager
