@@ -287,14 +287,12 @@ def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
 
 
 def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterator[Entry]:
-    line, counted = 0, 0  # the file's line at byte ``counted``, for error messages
     try:
         for index, (start, end) in enumerate(located):
-            line += text[counted:start].count(b"\n")
-            counted = start
             try:
-                data = load_yaml(bytes(text[start:end]))
+                data = load_yaml(text[start:end])
             except yaml.YAMLError as exc:
+                line = text[:start].count(b"\n")  # where the interaction begins, counted once
                 raise _not_yaml(path, exc, line, f" (interaction #{index})") from None
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
