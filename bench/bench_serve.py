@@ -77,7 +77,7 @@ def main() -> None:
             f"harness serve: GetInsight over keep-alive HTTP, {args.requests} requests per "
             f"client per round, {args.rounds} interleaved rounds; requests/s best / median"
         )
-        print(f"{'clients':>8} {'1 worker':>20} {f'{args.workers} workers':>20} {'ratio':>14}")
+        print(f"{'':>10} {'1 worker':>20} {f'{args.workers} workers':>20} {'ratio':>14}")
         for clients in (1, 2, 4):
             seen: dict[int, list[float]] = {1: [], args.workers: []}
             for _ in range(args.rounds):
@@ -85,7 +85,7 @@ def main() -> None:
                     seen[workers].append(_throughput(url, clients, args.requests))
             one, many = seen[1], seen[args.workers]
             print(
-                f"{clients:>8} {max(one):>9,.0f} / {statistics.median(one):>7,.0f} "
+                f"{clients:>2} clients {max(one):>9,.0f} / {statistics.median(one):>7,.0f} "
                 f"{max(many):>9,.0f} / {statistics.median(many):>7,.0f} "
                 f"{max(many) / max(one):>6.2f}× / "
                 f"{statistics.median(many) / statistics.median(one):.2f}×"

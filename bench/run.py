@@ -21,6 +21,7 @@ BENCHMARKS = [
     ("bench_replay.py", [], ["--rounds", "3", "--calls", "200", "--indexed", "20000"]),
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
+    ("bench_serve.py", [], ["--rounds", "2", "--requests", "200"]),
 ]
 
 #: Lines of the reports the summary keeps: (benchmark, pattern).
@@ -30,6 +31,8 @@ SUMMARY = [
     # harness check throughput: one process / default (one per CPU)
     ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
+    # harness serve, N workers to 1: best / median
+    ("serve", re.compile(r"^\s*(\d+ clients)\s.*?([\d.]+×) / ([\d.]+×)$")),
     (
         "replay",
         re.compile(
