@@ -366,13 +366,16 @@ def requests(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """
     oldest = max(0, int((IMPACT_GRAPH_LOOKBACK - clock.margin).total_seconds()))
     widest = int(IMPACT_GRAPH_MAX_RANGE.total_seconds())
+    # built once: a strategy built inside the draw is validated again on every example
+    ids = insight_ids()
+    start_backs = st.one_of(st.sampled_from([oldest, 1]), st.integers(1, oldest))
+    spans = st.one_of(st.sampled_from([widest, 1]), st.integers(1, widest))
 
     @st.composite
     def draw_request(draw: DrawFn) -> dict[str, Any]:
-        insight_id = draw(insight_ids())
-        start_back = draw(st.one_of(st.sampled_from([oldest, 1]), st.integers(1, oldest)))
-        longest = min(widest, start_back)
-        span = draw(st.one_of(st.sampled_from([longest, 1]), st.integers(1, longest)))
+        insight_id = draw(ids)
+        start_back = draw(start_backs)
+        span = min(draw(spans), widest, start_back)  # the widest drawn: the longest allowed
         start = clock.now() - dt.timedelta(seconds=start_back)
         return {
             "InsightId": insight_id,
