@@ -189,22 +189,27 @@ def test_diff_of_equal_cassettes_exits_0(tmp_path: Path) -> None:
 
 def test_diff_pairs_by_meaning_and_names_each_changed_member(tmp_path: Path) -> None:
     source = SEED / "xray.yaml"
-    params = read_cassette(source).exchanges[8].params
+    exchanges = read_cassette(source).exchanges
+    n, params = next(  # the first GetInsightEvents call that asked for a page size but 5
+        (n, e.params)
+        for n, e in enumerate(exchanges)
+        if e.operation == "GetInsightEvents" and e.params.get("MaxResults") not in (None, 5)
+    )
     changed = _edited(
         tmp_path,
         "b.yaml",
         source,
         {
             0: {"output": {"Insight": {"State": "CLOSED"}}},
-            8: {"params": {**params, "MaxResults": 5}},
+            n: {"params": {**params, "MaxResults": 5}},
         },
     )
     code, out, _ = harness("diff", source, changed)
     assert code == 1, out
     assert "~ A#0 B#0 xray:GetInsight" in out
     assert "response /Insight" in out  # the response member that differs
-    assert "~ A#8 B#8 xray:GetInsightEvents" in out
-    assert "request /MaxResults: A 1, B 5" in out
+    assert f"~ A#{n} B#{n} xray:GetInsightEvents" in out
+    assert f"request /MaxResults: A {params['MaxResults']}, B 5" in out
     assert "2 difference(s)" in out
 
 

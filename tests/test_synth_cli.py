@@ -149,3 +149,34 @@ def test_synthetic_cassette_replays_through_the_plugin(pytester: pytest.Pytester
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_a_cassette_synthesized_with_faults_replays_with_the_client_s_retries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a throttle or a 5xx, synth records the same request again (as a client with
+    retries sends it), so a default client replays the cassette without a miss."""
+    import boto3
+
+    from harness.recorder import CassetteRecorder
+
+    out = tmp_path / "faults.yaml"
+    faults = "throttle_every=3,server_error_every=5"
+    args = ("--count", "12", "--seed", "3", "--now", NOW, "--faults", faults, "--out", str(out))
+    assert synth("xray:GetInsight", *args)[0] == 0
+    exchanges = read_cassette(out).exchanges
+    failed = sum(e.response.status >= 400 for e in exchanges)
+    assert {429, 500} <= {e.response.status for e in exchanges}
+    assert exchanges[-1].response.status == 200  # a retried request's answers stay together
+    insights = [e.params["InsightId"] for e in exchanges]
+    asked = [i for n, i in enumerate(insights) if n == 0 or insights[n - 1] != i]
+    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: None)  # no backoff
+    client = boto3.client(
+        "xray", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    with CassetteRecorder(out, "none").activate():
+        retries = [
+            client.get_insight(InsightId=insight)["ResponseMetadata"]["RetryAttempts"]
+            for insight in asked
+        ]
+    assert sum(retries) == failed

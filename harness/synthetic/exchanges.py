@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.awsrequest import AWSResponse
+from botocore.retries.standard import RetryContext, StandardRetryConditions
+
 from harness import ops, wire
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.exchange import Exchange
+from harness.exchange import Exchange, HttpResponse
 from harness.models import operation_model, service_model
 from harness.protocols import protocol_of
 from harness.synthetic.engine import SyntheticBackend
@@ -63,7 +66,10 @@ def synthesize(
     exchanges: list[Exchange] = []
     index = 0
     params: dict[str, Any] | None = None
-    while len(exchanges) < count:
+    attempts = 0
+    # a retried request's answers stay together, even past ``count``: a cassette ending on a
+    # throttle would leave the client's retry nothing to replay
+    while len(exchanges) < count or attempts:
         if params is None:
             params = sample_params(backend, service, operation, index)
             index += 1
@@ -72,8 +78,36 @@ def synthesize(
         exchanges.append(
             Exchange(service, operation, request, response, "synthetic", params=dict(params))
         )
-        token = None
-        if not wire.is_error(response):
-            token = wire.decode_response(service, operation, response).get("NextToken")
+        if wire.is_error(response):
+            attempts += 1
+            if attempts < MAX_ATTEMPTS and _retried(service, operation, response):
+                continue  # the client sends the same request again; record what it gets
+            params, attempts = None, 0
+            continue
+        attempts = 0
+        token = wire.decode_response(service, operation, response).get("NextToken")
         params = {**params, "NextToken": token} if token else None
     return exchanges
+
+
+#: Attempts a botocore client makes by default (legacy retry mode: the first and 4 retries).
+MAX_ATTEMPTS = 5
+
+
+def _retried(service: str, operation: str, response: HttpResponse) -> bool:
+    """True when botocore's retry conditions would send the request again after this error
+    response (a throttle, a 5xx, an error the model marks retryable)."""
+    error = wire.decode_error(service, response)
+    context = RetryContext(
+        attempt_number=1,
+        operation_model=operation_model(service, operation),
+        parsed_response={
+            "Error": {"Code": error.code, "Message": error.message},
+            "ResponseMetadata": {"HTTPStatusCode": response.status},
+        },
+        http_response=AWSResponse("", response.status, response.headers, None),
+    )
+    return bool(_RETRY_CONDITIONS.is_retryable(context))
+
+
+_RETRY_CONDITIONS = StandardRetryConditions(max_attempts=MAX_ATTEMPTS)
