@@ -254,7 +254,7 @@ def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
     try:
         return _ini_policy(pytestconfig, time_tolerance(raw, where))
     except HarnessUsageError as exc:
-        pytest.fail(str(exc), pytrace=False)  # one paragraph, no traceback
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None  # one paragraph
 
 
 def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
@@ -314,7 +314,8 @@ def aws_cassette(
         match_region = _match_region(item.config, options)
         allowed = _allowed_hosts(item.config, options)
     except HarnessUsageError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        # one paragraph: not chained to the error (pytest would print the message twice)
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(monkeypatch, tmp_path_factory)

@@ -200,7 +200,8 @@ def _rules(item: pytest.Item) -> RuleSettings:
         try:
             validate_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
         except HarnessUsageError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            # one paragraph: not chained to the error (pytest would print the message twice)
+            raise pytest.fail.Exception(str(exc), pytrace=False) from None
         rules.update({str(k): str(v) for k, v in extra.items()})
     return rules
 

@@ -90,6 +90,8 @@ def test_cassette_names_cannot_leave_the_cassette_folder(lab: Lab) -> None:
     )
     result = lab.replay("test_escape.py")
     result.stdout.fnmatch_lines(["*leaves the cassette folder*"])
+    said = [line for line in result.stdout.lines if line.startswith("Cassette name")]
+    assert len(said) == 1, result.stdout.str()  # once, not again as "During handling of..."
     assert not (lab.pytester.path.parent / "outside.yaml").exists()
 
 
