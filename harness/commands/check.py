@@ -14,6 +14,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
@@ -233,9 +234,9 @@ def _check_files(
     if jobs == 1:
         yield from (_check_file(path, settings) for path in files)
         return
-    methods = multiprocessing.get_all_start_methods()
-    # fork starts a worker in milliseconds with the harness already imported
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork starts a worker in milliseconds with the harness already imported; elsewhere
+    # (macOS, Windows) the platform's default start method is the safe one
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         yield from pool.map(_check_file, files, [settings] * len(files))
 
