@@ -34,6 +34,8 @@ import yaml
 
 from harness import eventstream
 from harness.bodies import stored_body
+from harness.cassette_yaml import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
+from harness.cassette_yaml import MAX_DEPTH as MAX_DEPTH
 from harness.cassette_yaml import YamlLimitError, load_yaml
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
@@ -268,9 +270,19 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
         text.close()
         entries, metadata = read_entries(path)  # reports the problem as a whole read does
         return iter(entries), metadata
-    found_metadata = outside.get("metadata") if isinstance(outside, dict) else None
+    if len(re.findall(rb"^interactions:", rest, re.MULTILINE)) != 1:
+        # another "interactions:" key (PyYAML keeps the last): read the file whole
+        text.close()
+        entries, metadata = read_entries(path)
+        return iter(entries), metadata
+    found_metadata = outside.get("metadata")
     metadata = dict(found_metadata) if isinstance(found_metadata, dict) else {}
     return _entries_of(path, text, located), metadata
+
+
+class StreamMisread(Exception):
+    """An interaction's span did not parse although the whole file does: the file is laid
+    out in a way the spans misjudge (a quoted value continued at column 0); read it whole."""
 
 
 def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
@@ -287,32 +299,45 @@ def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
 
 
 def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterator[Entry]:
+    """Each span's entry; raises ``StreamMisread`` when a span does not read as one
+    interaction but the whole file reads (the caller reads it whole), else the error."""
     try:
         for index, (start, end) in enumerate(located):
             try:
                 data = load_yaml(text[start:end])
             except yaml.YAMLError as exc:
+                _misread_unless_broken(text)
                 line = text[:start].count(b"\n")  # where the interaction begins, counted once
                 raise _not_yaml(path, exc, line, f" (interaction #{index})") from None
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
+                _misread_unless_broken(text)
                 raise CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
             yield _entry(path, index, item)
     finally:
         text.close()
 
 
+def _misread_unless_broken(text: Any) -> None:
+    """Raise ``StreamMisread`` when the whole file reads as YAML (then the spans, not the
+    file, were wrong); return when it does not, for the caller to report the interaction."""
+    try:
+        load_yaml(text[:])
+    except yaml.YAMLError:
+        return
+    raise StreamMisread
+
+
 def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
     """One interaction read as ``read_entries`` reads it (foreign ones without exchange)."""
     tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
     request, response = _http(path, index, item)
-    if is_other_http(item):
+    # an untagged request without a sign of AWS is foreign: no search of every model for it
+    if is_other_http(item) or (not tag.get("service") and not aws_evidence(request)):
         return Entry(index, request, response, None, tag)
     try:
         exchange: Exchange | None = _exchange(path, index, item, (request, response))
     except HarnessUsageError:
-        exchange = None
-    if exchange is not None and not tag.get("service") and not aws_evidence(exchange.request):
         exchange = None
     return Entry(index, request, response, exchange, tag)
 

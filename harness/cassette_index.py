@@ -129,16 +129,17 @@ def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
 
 
 def _has_anchor(text: Any) -> bool:
-    """True when PyYAML's anchors (``&id001``) or aliases (``*id001``) appear: a memchr-fast
-    find of each marker, checked by the pattern where found (a regex scan of every byte
-    cost 0.2 s for 20 MB)."""
+    """True when an anchor or alias may appear: PyYAML's (``&id001``, ``*id001``) or any
+    other name where a node starts (after ``key: `` or ``- ``). Each marker is a memchr-fast
+    find (a regex scan of every byte cost 0.2 s for 20 MB); a body that merely holds
+    ``: &`` only costs reading the file whole."""
     for marker in (b"&id", b"*id"):
         at = text.find(marker)
         while at != -1:
             if _ANCHOR.match(text, at):
                 return True
             at = text.find(marker, at + 1)
-    return False
+    return any(text.find(marker) != -1 for marker in (b": &", b"- &", b": *", b"- *"))
 
 
 def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
@@ -164,8 +165,8 @@ def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
         elif text[at : at + 1] != b"-":  # a top-level key: the list is over
             end_of_list = at
             break
-    if count is not None and len(starts) != count:
-        return None
+    if not starts or (count is not None and len(starts) != count):
+        return None  # (items indented under the key, as yq writes them, are not at column 0)
     ends = [*starts[1:], end_of_list]
     return list(zip(starts, ends, strict=True))
 

@@ -44,7 +44,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from harness import rules as _rules
-from harness.cassette import CassetteError, stream_entries
+from harness.cassette import CassetteError, Entry, StreamMisread, read_entries, stream_entries
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.models import (
@@ -1283,17 +1283,14 @@ def check_cassette(
     ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
     """
     entries, metadata = stream_entries(path)  # one at a time: flat memory for any size
-    rows: list[tuple[int, str, int]] = []
-    skipped: list[Skipped] = []
     try:
-        checker = _Checker(schema_dir, rules, chains=True, remember=False)
-        for entry in entries:
-            rows.append((entry.index, entry.label, entry.status))
-            if entry.exchange is None:
-                skipped.append(Skipped(entry.line, str(path), entry.index, _NOT_AWS))
-            else:
-                checker.add(entry.exchange)
-        result = checker.result(allow_drift)
+        try:
+            rows, skipped, result = _check_entries(path, entries, schema_dir, rules, allow_drift)
+        except StreamMisread:  # laid out so that its spans misjudge it: read it whole
+            whole, metadata = read_entries(path)
+            rows, skipped, result = _check_entries(
+                path, iter(whole), schema_dir, rules, allow_drift
+            )
     except CassetteError:
         raise
     except HarnessUsageError as exc:
@@ -1301,3 +1298,23 @@ def check_cassette(
     skipped.extend(result.skipped)
     skipped.sort(key=lambda s: s.index if s.index is not None else -1)
     return CassetteReport(str(path), rows, result.violations, metadata, skipped)
+
+
+def _check_entries(
+    path: str | os.PathLike[str],
+    entries: Iterator[Entry],
+    schema_dir: SchemaDirs,
+    rules: Mapping[str, str] | None,
+    allow_drift: bool,
+) -> tuple[list[tuple[int, str, int]], list[Skipped], ContractResult]:
+    """One pass of ``check_cassette`` over a cassette's entries."""
+    rows: list[tuple[int, str, int]] = []
+    skipped: list[Skipped] = []
+    checker = _Checker(schema_dir, rules, chains=True, remember=False)
+    for entry in entries:
+        rows.append((entry.index, entry.label, entry.status))
+        if entry.exchange is None:
+            skipped.append(Skipped(entry.line, str(path), entry.index, _NOT_AWS))
+        else:
+            checker.add(entry.exchange)
+    return rows, skipped, checker.result(allow_drift)

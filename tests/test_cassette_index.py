@@ -4,11 +4,13 @@ replays exactly what a full read replays."""
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+import yaml
 
 from harness import cassette_index, wire
 from harness.cassette import LazyExchange, read_cassette, write_cassette
@@ -225,3 +227,68 @@ def test_a_streamed_yaml_error_names_the_files_line(
     reported = int(str(raised.value).split(" at line ")[1].split(",")[0])
     assert line <= reported <= line + 2, str(raised.value)
     assert "(interaction #2)" in str(raised.value)  # the third item
+
+
+def _relaid(text: bytes, layout: str) -> bytes:
+    """The same cassette in a layout other writers use (the values unchanged)."""
+    if layout == "items indented under the key":  # as yq and prettier write it
+        head, _, items = text.partition(b"interactions:\n")
+        end = re.search(rb"\n[a-z]", items)  # the next top-level key
+        assert end is not None
+        body, tail = items[: end.start()], items[end.start() :]
+        return head + b"interactions:\n  " + body.replace(b"\n", b"\n  ") + tail
+    if layout == "anchors of any name":  # the second item's headers reuse the first's
+        first = text.index(b"    headers:\n")
+        named = text[:first] + b"    headers: &request_headers\n" + text[first + 13 :]
+        second = named.index(b"    headers:\n", named.index(b"\n- ", first) + 1)
+        end = named.index(b"    method:", second)
+        return named[:second] + b"    headers: *request_headers\n" + named[end:]
+    raise AssertionError(layout)
+
+
+@pytest.mark.parametrize("layout", ["items indented under the key", "anchors of any name"])
+def test_a_large_cassette_in_another_layout_is_checked_as_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """Streaming finds interactions by their column-0 dashes and refuses anchors; a file laid
+    out otherwise is read whole, never misread (the yq layout used to crash check)."""
+    from harness import cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
+    path.write_bytes(_relaid(path.read_bytes(), layout))
+    assert yaml.safe_load(path.read_bytes())["interactions"][3]  # PyYAML reads it
+    whole = _report(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    assert _report(path) == whole
+    assert len(whole[0]) == 4 and not whole[1]  # every interaction, none broken
+
+
+def test_a_duplicate_interactions_key_reads_as_pyyaml_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness import cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
+    path.write_bytes(path.read_bytes() + b"interactions: []\n")  # PyYAML keeps the last
+    whole = _report(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    assert _report(path) == whole
+    assert whole[0] == []
+
+
+def test_a_quoted_value_continued_at_column_0_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A double-quoted value whose next line starts at column 0 with "- " looks like a new
+    interaction to the spans: the streamed read notices and the file is read whole."""
+    from harness import cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
+    text = path.read_bytes()
+    at = text.index(b"    method: POST\n") + len(b"    method: POST\n")
+    path.write_bytes(text[:at] + b'    note: "a\n- b"\n' + text[at:])
+    assert yaml.safe_load(path.read_bytes())["interactions"][0]["request"]["note"] == "a - b"
+    whole = _report(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    assert _report(path) == whole
+    assert len(whole[0]) == 3

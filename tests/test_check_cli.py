@@ -379,7 +379,23 @@ def test_processes_are_used_only_when_there_is_enough_to_check(tmp_path: Path) -
     assert command._jobs([*small, big], None) == min(len(os.sched_getaffinity(0)), 4)
 
 
-@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+@pytest.mark.parametrize("jobs", ["0", "-1", "two", "65"])
 def test_jobs_must_be_a_positive_whole_number(clean: Path, jobs: str) -> None:
     code, _, err = check("--jobs", jobs, str(clean))
     assert code == 2 and "whole number of processes" in err and "Traceback" not in err
+
+
+def _die(path: Path, settings: object) -> None:
+    os._exit(1)  # a worker killed mid-file (the OOM killer, kill -9)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_worker_that_dies_is_one_paragraph_and_exit_2(
+    clean: Path, dirty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.commands import check as command
+
+    monkeypatch.setattr(command, "_check_file", _die)  # forked workers inherit it
+    code, _, err = check("--jobs", "2", str(clean), str(dirty))
+    assert code == 2 and "worker process" in err and "--jobs 1" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

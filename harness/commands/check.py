@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -104,8 +105,10 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of processes (1 or more)")
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number of processes from 1 to {MAX_JOBS}"
+        )
     return value
 
 
@@ -176,6 +179,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 # --------------------------------------------------------------------------- checking
 
+#: More processes than this is a typo, not a plan (one or two per CPU is plenty).
+MAX_JOBS = 64
 #: Below this many bytes of cassettes, starting worker processes costs more than it saves.
 PARALLEL_BYTES = 4 << 20
 
@@ -237,8 +242,15 @@ def _check_files(
     # fork starts a worker in milliseconds with the harness already imported; elsewhere
     # (macOS, Windows) the platform's default start method is the safe one
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        yield from pool.map(_check_file, files, [settings] * len(files))
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            yield from pool.map(_check_file, files, [settings] * len(files))
+    except BrokenProcessPool:
+        raise HarnessUsageError(
+            f"A worker process of harness check ended before its file was checked (killed, "
+            f"or out of memory?); nothing was reported. Run again, or with --jobs 1 to check "
+            f"in this process only (of {len(files)} file(s), {jobs} at a time)."
+        ) from None
 
 
 # --------------------------------------------------------------------------- text
