@@ -112,14 +112,14 @@ _cassette_documents = st.recursive(
 
 
 @given(document=st.dictionaries(_header_keys, _cassette_documents, min_size=1, max_size=4))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_what_cassettes_hold_is_read_by_the_block_reader(document: dict[str, object]) -> None:
     text = dump_yaml(document)
     assert agrees(text), "declined"
 
 
 @given(document=st.dictionaries(_keys, _documents, min_size=1, max_size=4))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_what_the_writer_writes_reads_as_pyyaml_reads_it(document: dict[str, object]) -> None:
     text = dump_yaml(document)
     agrees(text)
@@ -127,7 +127,7 @@ def test_what_the_writer_writes_reads_as_pyyaml_reads_it(document: dict[str, obj
 
 
 @given(document=_documents, style=st.sampled_from([None, "|", '"', "'"]))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_other_writers_styles_read_as_pyyaml_reads_them(document: object, style: str) -> None:
     text = yaml.safe_dump({"interactions": document}, default_style=style, allow_unicode=True)
     agrees(text)
@@ -222,3 +222,17 @@ def test_nesting_beyond_the_limit_is_left_to_the_reader_that_reports_it() -> Non
         load_block(text)
     with pytest.raises(YamlLimitError, match="nesting deeper than 100"):
         load_yaml(text.encode())
+
+
+@pytest.mark.slow
+@given(
+    cassette=st.dictionaries(_header_keys, _cassette_documents, min_size=1, max_size=4),
+    tricky=st.dictionaries(_keys, _documents, min_size=1, max_size=4),
+)
+@settings(max_examples=3000, deadline=None)
+def test_many_documents_read_as_pyyaml_reads_them(
+    cassette: dict[str, object], tricky: dict[str, object]
+) -> None:
+    """The property tests above, thirty times longer (``-m slow``)."""
+    assert agrees(dump_yaml(cassette)), "declined"
+    agrees(dump_yaml(tricky))
