@@ -243,6 +243,9 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
 
     The file is mapped, not read; each interaction is parsed from its span
     (``cassette_index.spans``) as the iterator reaches it. Other files: ``read_entries``.
+    The iterator raises ``StreamMisread`` when a span turns out not to be one interaction
+    of a file that does parse (entries already yielded cannot be taken back): the caller
+    starts again from ``read_entries``, as ``contract.check_cassette`` does.
     """
     import mmap
 
