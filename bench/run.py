@@ -22,6 +22,7 @@ BENCHMARKS = [
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
     ("bench_serve.py", [], ["--rounds", "2", "--requests", "200"]),
+    ("bench_strategies.py", [], ["--rounds", "3", "--examples", "500"]),
 ]
 
 #: Lines of the reports the summary keeps: (benchmark, pattern).
@@ -31,6 +32,8 @@ SUMMARY = [
     # harness check throughput: one process / default (one per CPU)
     ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
+    # requests() examples/s: best / median
+    ("strategies", re.compile(r"^(\w+:\w+)\s+([\d,]+)\s+([\d,]+)\s")),
     # harness serve, N workers to 1: best / median
     ("serve", re.compile(r"^\s*(\d+ clients)\s.*?([\d.]+×) / ([\d.]+×)$")),
     (

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import random
 import string
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 
 from harness import wire
 from harness._shape_strategies import UTC
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import DrawFn, SearchStrategy
+    from hypothesis.strategies import DrawFn
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 Edit = Callable[[dict[str, Any]], "SearchStrategy[dict[str, Any]]"]
 
@@ -88,6 +93,98 @@ class Clock:
         return self.now() - span + self.margin
 
 
+class Flat(Generic[T]):
+    """A value drawn from inside a composite as one choice of its *kind*, then whatever that
+    kind needs (nothing for a constant).
+
+    Hypothesis's engine costs ~25 µs a choice and as much a span, and ``st.one_of`` spends
+    a span on itself, a choice on its branch and a span on the branch (``st.none()``,
+    ``.map``, ``st.builds`` are spans too): requests built of nested strategies drew ~500
+    examples/s. Flat values are drawn inside the caller's composite, and :class:`Joint`
+    draws the kinds of several values as a single choice.
+    """
+
+    #: how many kinds there are; :meth:`value` takes 0 to count - 1
+    count: int
+
+    def value(self, draw: DrawFn, kind: int) -> T:
+        """The value of ``kind``, drawing whatever else it needs."""
+        raise NotImplementedError
+
+    def draw(self, draw: DrawFn) -> T:
+        """A value, from inside the caller's composite."""
+        return self.value(draw, draw(self._kinds) if self.count > 1 else 0)
+
+    @functools.cached_property
+    def _kinds(self) -> SearchStrategy[int]:
+        return st.integers(0, self.count - 1)
+
+    @functools.cached_property
+    def strategy(self) -> SearchStrategy[T]:
+        """The same values as a strategy of their own, for use outside a composite."""
+        return st.composite(lambda draw: self.draw(draw))()
+
+    def map(self, then: Callable[[T], U]) -> Flat[U]:
+        """The same kinds, each value passed through ``then``."""
+        return Joint(self, then=then)
+
+
+class Variants(Flat[T]):
+    """A value of one of a few kinds: each a constant, a strategy, a function of ``draw``, or
+    a :class:`Flat` value whose own kinds become kinds of this one (no choice of their own).
+
+    A constant costs the one choice of its kind, so list plausible constants one by one
+    rather than as a ``sampled_from``. Kinds shrink towards the first: put the simplest first
+    (``None`` for an optional member).
+    """
+
+    def __init__(self, *kinds: T | SearchStrategy[T] | Callable[[DrawFn], T] | Flat[T]) -> None:
+        # one row per kind: (what to draw, the kind within it when it is a Flat value)
+        self._table = [
+            (chosen, sub)
+            for chosen in kinds
+            for sub in range(chosen.count if isinstance(chosen, Flat) else 1)
+        ]
+        self.count = len(self._table)
+
+    def value(self, draw: DrawFn, kind: int) -> T:
+        chosen, sub = self._table[kind]
+        if isinstance(chosen, Flat):
+            flat: T = chosen.value(draw, sub)
+            return flat
+        if isinstance(chosen, SearchStrategy):
+            drawn: T = draw(chosen)
+            return drawn
+        if callable(chosen):
+            made: T = chosen(draw)
+            return made
+        return chosen
+
+
+class Joint(Flat[T]):
+    """Several flat values whose kinds are drawn together, as one choice, then combined by
+    ``then``: a request's whole shape (which members are present, which are constants,
+    which are drawn) is one choice, and only drawn members cost another.
+
+    The joint kind is a number in mixed radix, the first part its most significant digit:
+    kind 0, where every part is its simplest, is where shrinking goes.
+    """
+
+    def __init__(self, *parts: Flat[Any], then: Callable[..., T]) -> None:
+        self._parts = parts
+        self._then = then
+        self.count = math.prod(part.count for part in parts)
+
+    def value(self, draw: DrawFn, kind: int) -> T:
+        kinds = []
+        for part in reversed(self._parts):
+            kind, digit = divmod(kind, part.count)
+            kinds.append(digit)
+        return self._then(
+            *(part.value(draw, k) for part, k in zip(self._parts, reversed(kinds), strict=True))
+        )
+
+
 def optional(strategy: SearchStrategy[Any]) -> SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
@@ -104,54 +201,55 @@ LOWER_DIGITS = string.ascii_lowercase + string.digits
 def text_of(alphabet: str, low: int, high: int | None = None) -> SearchStrategy[str]:
     """Strings of ``alphabet`` characters, ``low`` to ``high`` (default ``low``) long.
 
-    Hypothesis draws text one character at a time (``from_regex`` of a 2,000-character class
-    runs at about 13 examples/s), so long strings are a short drawn prefix and one drawn
-    character repeated to the length: the length is what such values test.
+    Hypothesis generates text one character at a time inside its choice (~2.5 µs each; a
+    2,000-character string costs 6 ms), so strings longer than 64 are a short drawn head
+    repeated to the length: the length is what such values test.
     """
     high = low if high is None else high
     if high <= 64:
         return st.text(alphabet=alphabet, min_size=low, max_size=high)
-    return st.builds(
-        lambda head, fill, size: (head + fill * size)[:size],
-        st.text(alphabet=alphabet, max_size=16),
-        st.sampled_from(alphabet),
-        st.integers(low, high),
-    )
+    heads = st.text(alphabet=alphabet, min_size=1, max_size=16)
+    if low == high:
+        return heads.map(functools.partial(_stretched, size=low))
+    return st.builds(_stretched, heads, st.integers(low, high))
 
 
-def max_results(high: int) -> SearchStrategy[int | None]:
+def _stretched(head: str, size: int) -> str:
+    """``head`` repeated to exactly ``size`` characters."""
+    return (head * (size // len(head) + 1))[:size]
+
+
+@functools.cache
+def max_results(high: int) -> Variants[int | None]:
     """Omitted, 1, the documented maximum, or anything between."""
-    return st.one_of(st.none(), st.sampled_from([1, high]), st.integers(1, high))
+    return Variants(None, 1, high, st.integers(1, high))
 
 
 @functools.cache  # one strategy object: Hypothesis validates a new one on every draw
 def insight_ids() -> SearchStrategy[str]:
     """X-Ray InsightIds: UUIDs (versions 1-5, RFC variant) in either case."""
     # [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}
-    # drawn as a few integers, not 32 characters one by one (a tenth of the cost)
-    any_case = st.builds(
-        _uuid_text,
-        st.integers(0, 2**128 - 1),
-        st.sampled_from("12345"),
-        st.sampled_from("89ab"),
-        st.integers(0, 2**32 - 1),
-    )
-    return st.one_of(st.uuids(version=4).map(str), any_case)
+    # Two choices, not 32 characters one by one: random digits, and one small integer
+    # for the version, the variant and which digits are upper case.
+    return st.builds(_uuid_text, st.uuids(), st.integers(0, 20 * 2**32 - 1))
 
 
-def _uuid_text(bits: int, version: str, variant: str, upper: int) -> str:
-    """A UUID's text: ``bits`` with its version and variant digits set, the digit at
-    position i upper-cased when bit i of ``upper`` is set."""
-    digits = f"{bits:032x}"
+def _uuid_text(digits_of: uuid.UUID, looks: int) -> str:
+    """A UUID's text: the digits of ``digits_of``; the version digit, the variant digit and
+    the case of each digit (bit i set: digit i upper case) taken from ``looks``."""
+    version, variant, upper = "12345"[looks % 5], "89ab"[looks // 5 % 4], looks // 20
+    digits = digits_of.hex
     digits = digits[:12] + version + digits[13:16] + variant + digits[17:]
-    cased = "".join(c.upper() if upper >> i & 1 else c for i, c in enumerate(digits))
-    return f"{cased[:8]}-{cased[8:12]}-{cased[12:16]}-{cased[16:20]}-{cased[20:]}"
+    if upper:
+        digits = "".join(c.upper() if upper >> i & 1 else c for i, c in enumerate(digits))
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
-def event_sources() -> SearchStrategy[str]:
+@functools.cache
+def event_sources() -> Variants[str]:
     """CloudTrail event sources ``x.amazonaws.com``, the shortest and longest (256) included."""
-    return st.one_of(
-        st.sampled_from(EVENT_SOURCES),
+    return Variants(
+        *EVENT_SOURCES,
         *(
             text_of(LOWER_DIGITS + "_-", low, high).map(lambda v: f"{v}.amazonaws.com")
             for low, high in ((1, 1), (242, 242), (1, 20))
@@ -159,54 +257,75 @@ def event_sources() -> SearchStrategy[str]:
     )
 
 
-def event_names() -> SearchStrategy[str]:
+@functools.cache
+def event_names() -> Variants[str]:
     """CloudTrail event names ``[A-Za-z0-9_]+``, 1 and 128 characters included."""
-    return st.one_of(
-        st.sampled_from(EVENT_NAMES),
+    return Variants(
+        *EVENT_NAMES,
         text_of(LETTERS_DIGITS + "_", 1),
         text_of(LETTERS_DIGITS + "_", 128),
         text_of(LETTERS_DIGITS + "_", 1, 24),
     )
 
 
-def error_codes() -> SearchStrategy[str]:
+@functools.cache
+def error_codes() -> Variants[str]:
     """ErrorCode values within the model's pattern (ASCII only), 1 and 128 characters included."""
     char = LETTERS_DIGITS + "_.,:[]-"  # the model's pattern, as a character set
-    return st.one_of(
-        st.sampled_from(ERROR_CODES),
+    return Variants(
+        *ERROR_CODES,
         text_of(char, 1),
         text_of(char, 128),
         text_of(char, 1, 24),
     )
 
 
-def trail_arns() -> SearchStrategy[str]:
-    """Trail ARNs; trail names of 3 and 128 characters included."""
-    edge = st.sampled_from(LETTERS_DIGITS)
-    name = st.one_of(
-        *(
-            st.builds("{}{}{}".format, edge, text_of(LETTERS_DIGITS + "._-", low, high), edge)
-            for low, high in ((1, 1), (126, 126), (1, 20))
-        )
+_TRAIL_PLACES = st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
+# trail names: [a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9], 3 to 128 characters
+_TRAIL_NAMES = [text_of(LETTERS_DIGITS + "._-", n, m) for n, m in ((3, 3), (128, 128), (3, 22))]
+
+
+@functools.cache
+def trail_arns() -> Variants[str]:
+    """Trail ARNs: plausible ones, and trail names of 3 and 128 characters included."""
+    return Variants(
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events",
+        "arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail",
+        "arn:aws-us-gov:cloudtrail:us-gov-west-1:123456789012:trail/insights.trail_01",
+        *(functools.partial(_draw_trail_arn, names) for names in _TRAIL_NAMES),
     )
-    return st.builds(
-        "arn:{}:cloudtrail:{}:{}:trail/{}".format,
-        st.sampled_from(PARTITIONS),
-        st.sampled_from(REGIONS),
-        account_ids(),
-        name,
-    )
+
+
+def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
+    partition, region = draw(_TRAIL_PLACES)
+    name = draw(names)
+    # the first and last characters must be letters or digits: replaced, not drawn apart
+    name = _alnum(name[0]) + name[1:-1] + _alnum(name[-1])
+    return f"arn:{partition}:cloudtrail:{region}:{draw(account_ids())}:trail/{name}"
+
+
+def _alnum(char: str) -> str:
+    return char if char.isalnum() else "a"
 
 
 @functools.cache
 def account_ids() -> SearchStrategy[str]:
-    """Twelve-digit AWS account ids (one drawn integer, not twelve drawn digits)."""
-    return st.integers(0, 10**12 - 1).map("{:012d}".format)
+    """Twelve-digit AWS account ids: one drawn 24-bit integer spread over twelve digits.
+
+    Not twelve drawn digits, and not one integer below 10**12 either: for a range wider
+    than 24 bits Hypothesis first draws a bit size, two choices more. The multiplier is
+    prime to 10**12, so distinct draws are distinct accounts, and 0 shrinks to 000000000000.
+    """
+    return st.integers(0, 2**24 - 1).map(lambda n: f"{n * _ACCOUNT_SPREAD % 10**12:012d}")
 
 
-def internet_event_ids() -> SearchStrategy[str]:
+_ACCOUNT_SPREAD = 590_172_316_223  # odd, not a multiple of 5: prime to 10**12
+
+
+@functools.cache
+def internet_event_ids() -> Variants[str]:
     """Internet Monitor EventIds ``[a-zA-Z0-9-]+``, 1 and 255 characters included."""
-    return st.one_of(
+    return Variants(
         st.uuids().map(str),
         text_of(LETTERS_DIGITS + "-", 1),
         text_of(LETTERS_DIGITS + "-", 255),
@@ -214,34 +333,44 @@ def internet_event_ids() -> SearchStrategy[str]:
     )
 
 
-def window(
-    clock: Clock, span: dt.timedelta, *, start_optional: bool = True, exclusive_end: bool = False
-) -> SearchStrategy[tuple[dt.datetime | None, dt.datetime | None]]:
+Span = tuple[dt.datetime | None, dt.datetime | None]
+
+
+class Window(Joint[Span]):
     """(StartTime, EndTime), ``now - span <= StartTime <= EndTime <= now``; either omitted.
 
     With ``exclusive_end`` the window is never empty: ``StartTime < EndTime``. Both ends of
     the window are drawn on purpose. Offsets before now are drawn first and turned into
     datetimes last, so the bounds never depend on when the draw happens.
     """
-    widest = max(0, int((span - clock.margin).total_seconds()))
-    gap = 1 if exclusive_end else 0
-    # built once: a strategy built inside the draw is validated again on every example
-    start_backs = st.one_of(st.sampled_from([widest, gap]), st.integers(gap, widest))
-    end_backs = st.one_of(st.sampled_from([widest, 0]), st.integers(0, widest))
 
-    @st.composite
-    def draw_window(draw: DrawFn) -> tuple[dt.datetime | None, dt.datetime | None]:
-        start_back = draw(start_backs)
-        latest_end = start_back - gap
-        end_back = min(draw(end_backs), latest_end)  # the widest drawn: the latest end
-        keep_start = draw(st.booleans()) if start_optional else True
-        keep_end = draw(st.booleans())
-        ref = clock.now()
-        start = ref - dt.timedelta(seconds=start_back)
-        end = ref - dt.timedelta(seconds=end_back)
-        return (start if keep_start else None, end if keep_end else None)
+    def __init__(
+        self,
+        clock: Clock,
+        span: dt.timedelta,
+        *,
+        start_optional: bool = True,
+        exclusive_end: bool = False,
+    ) -> None:
+        self._clock = clock
+        self._widest = widest = max(0, int((span - clock.margin).total_seconds()))
+        self._gap = gap = 1 if exclusive_end else 0
+        # offsets before now; None: the member is omitted
+        omitted = (None,) if start_optional else ()
+        super().__init__(
+            Variants(*omitted, widest, gap, st.integers(gap, widest)),
+            Variants(None, widest, 0, st.integers(0, widest)),
+            then=self._window,
+        )
 
-    return draw_window()
+    def _window(self, start_back: int | None, end_back: int | None) -> Span:
+        ref = self._clock.now()
+        start = None if start_back is None else ref - dt.timedelta(seconds=start_back)
+        if end_back is None:
+            return start, None
+        # the widest drawn: the latest end the start allows
+        latest_end = self._widest if start_back is None else start_back
+        return start, ref - dt.timedelta(seconds=min(end_back, latest_end - self._gap))
 
 
 def param_time(request: Mapping[str, Any], name: str) -> dt.datetime | None:

@@ -8,6 +8,7 @@ values, schema overlays, rules, strategies and the synthetic backend's answer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import random
@@ -33,6 +34,10 @@ from harness.ops.draw import (
     REGIONS,
     TYPICAL_ITEMS,
     Clock,
+    Joint,
+    Span,
+    Variants,
+    Window,
     account_ids,
     event_names,
     event_sources,
@@ -47,7 +52,6 @@ from harness.ops.draw import (
     swapped_window,
     text_of,
     trail_arns,
-    window,
     without,
 )
 
@@ -351,37 +355,43 @@ def _insights_event_json(ctx: RuleContext) -> Iterator[Violation]:
 def insights_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """cloudtrail:ListInsightsData requests true to the documented rules."""
 
-    # built once, not per draw: building regex and text strategies is not free
-    sources, dims = trail_arns(), optional(dimensions())
-    windows, limits = window(clock, INSIGHTS_LOOKBACK), max_results(INSIGHTS_MAX_RESULTS_RANGE[1])
-
-    @st.composite
-    def draw_request(draw: DrawFn) -> dict[str, Any]:
-        params: dict[str, Any] = {"InsightSource": draw(sources), "DataType": "InsightsEvents"}
-        put(params, "Dimensions", draw(dims))
-        start, end = draw(windows)
-        put(params, "StartTime", start)
-        put(params, "EndTime", end)
-        put(params, "MaxResults", draw(limits))
+    def build(
+        source: str, dims: dict[str, str] | None, window: Span, limit: int | None
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"InsightSource": source, "DataType": "InsightsEvents"}
+        put(params, "Dimensions", dims)
+        put(params, "StartTime", window[0])
+        put(params, "EndTime", window[1])
+        put(params, "MaxResults", limit)
         return params
 
-    return draw_request()
+    return Joint(
+        trail_arns(),
+        dimensions(),
+        Window(clock, INSIGHTS_LOOKBACK),
+        max_results(INSIGHTS_MAX_RESULTS_RANGE[1]),
+        then=build,
+    ).strategy
 
 
-def dimensions() -> SearchStrategy[dict[str, str]]:
-    """A ListInsightsData Dimensions map: exactly one documented key, a plausible value."""
-    return st.one_of(
+@functools.cache
+def dimensions() -> Variants[dict[str, str] | None]:
+    """A ListInsightsData Dimensions map, or None: exactly one documented key, a plausible
+    value."""
+    names, sources = event_names(), event_sources()
+    return Variants(
+        None,
         st.uuids().map(lambda u: {"EventId": str(u)}),
-        event_names().map(lambda v: {"EventName": v}),
+        lambda draw: {"EventName": names.draw(draw)},
         text_of(LETTERS_DIGITS + "_", 2000).map(lambda v: {"EventName": v}),
-        event_sources().map(lambda v: {"EventSource": v}),
+        lambda draw: {"EventSource": sources.draw(draw)},
     )
 
 
 def insights_data_breakers(clock: Clock) -> list[Breaker]:
     """Every documented ListInsightsData constraint, and who catches it when broken."""
     service = VALIDATION_ERROR
-    two = st.tuples(st.uuids().map(str), event_names()).map(
+    two = st.tuples(st.uuids().map(str), event_names().strategy).map(
         lambda pair: {"EventId": pair[0], "EventName": pair[1]}
     )
     return [

@@ -28,6 +28,11 @@ from harness.ops.checks import (
 from harness.ops.draw import (
     TYPICAL_ITEMS,
     Clock,
+    Flat,
+    Joint,
+    Span,
+    Variants,
+    Window,
     error_codes,
     event_names,
     event_sources,
@@ -41,7 +46,6 @@ from harness.ops.draw import (
     replaced,
     sample_window,
     swapped_window,
-    window,
     without,
 )
 
@@ -539,43 +543,48 @@ def _metric_echo(ctx: RuleContext) -> Iterator[Violation]:
 def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """cloudtrail:ListInsightsMetricData requests true to the documented rules."""
 
-    # built once, not per draw: building regex and text strategies is not free
-    sources, names, codes = event_sources(), event_names(), error_codes()
     # StartTime defaults to 90 days back, which is the retention of 3600-second data only:
     # with a finer Period the request names a start inside that Period's retention.
     # "StartTime ... inclusive", "EndTime ... exclusive": an equal pair is empty.
-    windows = {
-        period: window(
+    def period_window(period: int | None) -> Flat[tuple[int | None, str | None, Span]]:
+        window = Window(
             clock,
-            METRIC_RETENTION[period],
-            start_optional=period == METRIC_DEFAULT_PERIOD,
+            METRIC_RETENTION[period or METRIC_DEFAULT_PERIOD],
+            start_optional=period is None or period == METRIC_DEFAULT_PERIOD,
             exclusive_end=True,
         )
-        for period in METRIC_PERIODS
-    }
-    data_types = optional(st.sampled_from(["FillWithZeros", "NonZeroData"]))
-    limits = max_results(METRIC_MAX_RESULTS_RANGE[1])
+        data_types = Variants(None, "FillWithZeros", "NonZeroData")
+        return Joint(data_types, window, then=lambda kind, span: (period, kind, span))
 
-    @st.composite
-    def draw_request(draw: DrawFn) -> dict[str, Any]:
-        insight_type = draw(st.sampled_from(["ApiCallRateInsight", ERROR_RATE_INSIGHT]))
-        params: dict[str, Any] = {
-            "EventSource": draw(sources),
-            "EventName": draw(names),
-            "InsightType": insight_type,
-        }
-        if insight_type == ERROR_RATE_INSIGHT:
-            params["ErrorCode"] = draw(codes)
-        period = draw(st.sampled_from([None, *METRIC_PERIODS]))
+    def build(
+        insight: tuple[str, str | None],
+        source: str,
+        name: str,
+        period_window: tuple[int | None, str | None, Span],
+        limit: int | None,
+    ) -> dict[str, Any]:
+        (insight_type, code), (period, data_type, (start, end)) = insight, period_window
+        params: dict[str, Any] = {"EventSource": source, "EventName": name}
+        params["InsightType"] = insight_type
+        put(params, "ErrorCode", code)
         put(params, "Period", period)
-        start, end = draw(windows[period or METRIC_DEFAULT_PERIOD])
         put(params, "StartTime", start)
         put(params, "EndTime", end)
-        put(params, "DataType", draw(data_types))
-        put(params, "MaxResults", draw(limits))
+        put(params, "DataType", data_type)
+        put(params, "MaxResults", limit)
         return params
 
-    return draw_request()
+    return Joint(
+        Variants(
+            ("ApiCallRateInsight", None),
+            error_codes().map(lambda code: (ERROR_RATE_INSIGHT, code)),
+        ),
+        event_sources(),
+        event_names(),
+        Variants(*(period_window(p) for p in (None, *METRIC_PERIODS))),
+        max_results(METRIC_MAX_RESULTS_RANGE[1]),
+        then=build,
+    ).strategy
 
 
 def metric_data_breakers(clock: Clock) -> list[Breaker]:

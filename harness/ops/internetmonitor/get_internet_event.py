@@ -179,7 +179,13 @@ def _internet_coordinates(ctx: RuleContext) -> Iterator[Violation]:
 
 def internet_event_request() -> SearchStrategy[dict[str, Any]]:
     """internetmonitor:GetInternetEvent requests."""
-    return st.fixed_dictionaries({"EventId": internet_event_ids()})
+    ids = internet_event_ids()
+
+    @st.composite
+    def draw_request(draw: DrawFn) -> dict[str, Any]:
+        return {"EventId": ids.draw(draw)}
+
+    return draw_request()
 
 
 def internet_event_breakers() -> list[Breaker]:
@@ -207,7 +213,7 @@ def internet_event_response(
     @st.composite
     def draw_response(draw: DrawFn) -> dict[str, Any]:
         ref = clock.now()
-        event_id = str(request.get("EventId") or draw(internet_event_ids()))
+        event_id = str(request.get("EventId") or internet_event_ids().draw(draw))
         status = draw(st.sampled_from(["ACTIVE", "RESOLVED"]))
         started = draw(timestamps(ref - dt.timedelta(days=365), ref, milliseconds=True))
         location = draw(

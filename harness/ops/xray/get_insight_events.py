@@ -26,6 +26,7 @@ from harness.ops.draw import (
     maybe,
     next_tokens,
     optional,
+    put,
     replaced,
     service_ids,
     summaries,
@@ -33,7 +34,7 @@ from harness.ops.draw import (
 )
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import SearchStrategy
+    from hypothesis.strategies import DrawFn, SearchStrategy
 
     from harness.contract import RuleContext, Violation
 from harness.ops.xray import GIE, IMPACT_DOC, VALIDATION_ERROR, impact_problems, insight_id_breakers
@@ -100,13 +101,15 @@ def _eventsimpact_problems(ctx: RuleContext) -> Iterator[Violation]:
 
 def insight_events_request() -> SearchStrategy[dict[str, Any]]:
     """xray:GetInsightEvents requests (no NextToken: only the service can issue one)."""
-    return st.builds(
-        lambda insight_id, limit: (
-            {"InsightId": insight_id} | ({} if limit is None else {"MaxResults": limit})
-        ),
-        insight_ids(),
-        max_results(INSIGHT_EVENTS_MAX_RESULTS_RANGE[1]),
-    )
+    ids, limits = insight_ids(), max_results(INSIGHT_EVENTS_MAX_RESULTS_RANGE[1])
+
+    @st.composite
+    def draw_request(draw: DrawFn) -> dict[str, Any]:
+        params = {"InsightId": draw(ids)}
+        put(params, "MaxResults", limits.draw(draw))
+        return params
+
+    return draw_request()
 
 
 def insight_events(

@@ -27,6 +27,8 @@ from harness.ops.checks import as_dict, as_list, is_number, iso, items_of, no_ol
 from harness.ops.draw import (
     TYPICAL_ITEMS,
     Clock,
+    Joint,
+    Variants,
     account_ids,
     insight_ids,
     next_tokens,
@@ -366,24 +368,22 @@ def requests(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """
     oldest = max(0, int((IMPACT_GRAPH_LOOKBACK - clock.margin).total_seconds()))
     widest = int(IMPACT_GRAPH_MAX_RANGE.total_seconds())
-    # built once: a strategy built inside the draw is validated again on every example
-    ids = insight_ids()
-    start_backs = st.one_of(st.sampled_from([oldest, 1]), st.integers(1, oldest))
-    spans = st.one_of(st.sampled_from([widest, 1]), st.integers(1, widest))
 
-    @st.composite
-    def draw_request(draw: DrawFn) -> dict[str, Any]:
-        insight_id = draw(ids)
-        start_back = draw(start_backs)
-        span = min(draw(spans), widest, start_back)  # the widest drawn: the longest allowed
+    def build(insight_id: str, start_back: int, span: int) -> dict[str, Any]:
         start = clock.now() - dt.timedelta(seconds=start_back)
+        span = min(span, widest, start_back)  # the widest drawn: the longest allowed
         return {
             "InsightId": insight_id,
             "StartTime": start,
             "EndTime": start + dt.timedelta(seconds=span),
         }
 
-    return draw_request()
+    return Joint(
+        Variants(insight_ids()),
+        Variants(oldest, 1, st.integers(1, oldest)),
+        Variants(widest, 1, st.integers(1, widest)),
+        then=build,
+    ).strategy
 
 
 def breakers(clock: Clock) -> list[Breaker]:
