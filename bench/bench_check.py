@@ -9,7 +9,13 @@
    interactions (the heap stays flat: cassettes are read one interaction at a time from a
    memory-mapped file, whose pages count in RSS up to the file's size).
 
-Run: ``python bench/bench_check.py [--quick]``.
+4. With ``--to N`` (e.g. 1000000): ``harness check --jobs 1`` in a fresh process on 10,000,
+   100,000, ... up to N small interactions, in cassettes of 10,000 (copies of one file):
+   seconds, interactions/s and peak RSS of each, and the cost per interaction of the
+   largest against the smallest (linear growth: 1.0). N = 1,000,000 writes 1.5 GB to the
+   temporary folder and takes about ten minutes.
+
+Run: ``python bench/bench_check.py [--quick] [--to N]``.
 """
 
 from __future__ import annotations
@@ -140,7 +146,7 @@ def bench_cli(sizes: list[int], rounds: int) -> None:
     print(f"  per-interaction cost (one process), largest/smallest = {ratio:.2f}")
 
 
-def _peak_rss_of_check(path: Path) -> tuple[float, float]:
+def _peak_rss_of_check(path: Path, *options: str) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of ``harness check PATH`` in a fresh process."""
     import subprocess
 
@@ -149,12 +155,15 @@ def _peak_rss_of_check(path: Path) -> tuple[float, float]:
         "import sys, time\n"
         "from harness.cli import main\n"
         "t = time.perf_counter()\n"
-        "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "try:\n    main(['check', *sys.argv[1:]])\nexcept SystemExit:\n    pass\n"
         "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
         "print(time.perf_counter() - t, peak.split()[1])\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, *options, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     seconds, rss_kib = done.stdout.split()[-2:]
     return float(seconds), int(rss_kib) / 1024
@@ -180,10 +189,47 @@ def bench_one_large_cassette(size: int) -> None:
     print(f"  peak RSS, {size:,} / 100 interactions = {rows[1][3] / rows[0][3]:.2f}")
 
 
+def bench_linear(total: int) -> None:
+    """``harness check`` on 10,000 to ``total`` small interactions: per-interaction cost and
+    peak RSS as the input grows tenfold at a time."""
+    import shutil
+
+    per_file = 10_000
+    small = [("internetmonitor", "GetInternetEvent"), ("xray", "GetInsight")]
+    pairs = [(t, valid(*t)) for t in small]
+    print(f"harness check --jobs 1, fresh process, cassettes of {per_file:,} interactions")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        exchanges = [build(*pairs[i % 2][0], *pairs[i % 2][1], index=i) for i in range(per_file)]
+        first = write_cassette(Path(tmp) / "one.yaml", exchanges)
+        size = per_file
+        while size <= total:
+            folder = Path(tmp) / str(size)
+            folder.mkdir()
+            for c in range(size // per_file):
+                shutil.copyfile(first, folder / f"c{c:05d}.yaml")
+            seconds, rss = _peak_rss_of_check(folder, "--jobs", "1")
+            rows.append((size, seconds, rss))
+            print(
+                f"  {size:>9,} interactions  {seconds:8.1f} s  {size / seconds:8,.0f} /s  "
+                f"peak RSS {rss:6.0f} MiB",
+                flush=True,
+            )
+            shutil.rmtree(folder)
+            size *= 10
+    (small_n, small_s, _), (large_n, large_s, _) = rows[0], rows[-1]
+    ratio = large_s / large_n / (small_s / small_n)
+    print(f"  per-interaction cost, {large_n:,} / {small_n:,} = {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("--to", type=int, help="only: check 10,000 to N interactions")
     args = parser.parse_args()
+    if args.to:
+        bench_linear(args.to)
+        return
     bench_large_response(3 if args.quick else 7)
     bench_cli([1_000, 5_000] if args.quick else [1_000, 10_000, 50_000], 2 if args.quick else 3)
     bench_one_large_cassette(5_000 if args.quick else 50_000)

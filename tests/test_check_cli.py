@@ -399,3 +399,39 @@ def test_a_worker_that_dies_is_one_paragraph_and_exit_2(
     code, _, err = check("--jobs", "2", str(clean), str(dirty))
     assert code == 2 and "worker process" in err and "--jobs 1" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_big_cassette_lists_only_what_is_not_ok_and_json_lists_every_one(
+    tmp_path: Path,
+) -> None:
+    from harness.commands.check import TABLE_ROWS
+
+    req, resp = pair("cloudtrail", "ListInsightsMetricData", SERIES)
+    resp["Values"][2] = 0.0
+    count = TABLE_ROWS + 50
+    exchanges = [valid_exchange("xray", "GetInsight", index=i) for i in range(count - 1)]
+    exchanges.insert(70, build("cloudtrail", "ListInsightsMetricData", req, resp, index=70))
+    path = write_cassette(tmp_path / "big.yaml", exchanges)
+    code, out, _ = check(str(path))
+    assert code == 1
+    assert "70  cloudtrail:ListInsightsMetricData  200     1 error" in out
+    assert " xray:GetInsight " not in out.split("Summary by operation:")[0]  # no "ok" rows
+    assert f"({count - 1:,} more interaction(s) ok, not listed" in out
+    code, out, _ = check("--format", "json", str(path))
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["interactions"] == count
+    assert len(report["cassettes"][0]["interactions"]) == count
+
+
+def test_report_rows_keep_every_interaction_compactly() -> None:
+    from harness.contract import InteractionRows
+
+    rows = InteractionRows(
+        (i, "xray:GetInsight" if i % 2 else "s3:GetObject", 200) for i in range(1000)
+    )
+    assert len(rows) == 1000 and rows[3] == (3, "xray:GetInsight", 200) and rows[-1][0] == 999
+    assert rows == [tuple(r) for r in rows] and rows[:2] == [
+        (0, "s3:GetObject", 200),
+        (1, "xray:GetInsight", 200),
+    ]
+    assert sum(a.itemsize * len(a) for a in (rows._index, rows._label, rows._status)) == 10_000

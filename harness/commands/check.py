@@ -41,6 +41,10 @@ EXIT_BAD_INPUT = 2
 
 CASSETTE_SUFFIXES = (".yaml", ".yml")
 
+#: A cassette with more interactions than this lists only those not plain "ok" in the text
+#: report (the json and junit reports list every one).
+TABLE_ROWS = 100
+
 
 def register(subparsers: Any) -> None:
     """Add ``check``."""
@@ -282,12 +286,22 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
         for v in report.violations:
             by_index.setdefault(v.index, []).append(v)
         skipped = {s.index: s for s in report.skipped}
+        # a big cassette's table lists what is not plain "ok" only: 10,000 rows of "ok" in a
+        # CI log hide the one that matters
+        listed = len(report.interactions) <= TABLE_ROWS
         for index, label, status in report.interactions:
             result = _counts(by_index.get(index, []))
             if index in skipped and result == "ok":
                 result = f"not checked: {skipped[index].reason}"
-            rows.append([str(index), label, str(status), result])
+            if listed or result != "ok":
+                rows.append([str(index), label, str(status), result])
         lines.extend(_table(rows))
+        if not listed:
+            quiet = len(report.interactions) - (len(rows) - 1)
+            lines.append(
+                f"  ({quiet:,} more interaction(s) ok, not listed: more than {TABLE_ROWS} in "
+                "this cassette; --format json lists every one)"
+            )
         for violation in report.violations:
             lines.append("")
             lines.extend("    " + line for line in str(violation).splitlines())
