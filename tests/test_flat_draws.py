@@ -105,7 +105,7 @@ def test_account_ids_are_twelve_digits_and_distinct_draws_stay_distinct() -> Non
 
 
 @settings(max_examples=200, database=None)
-@given(d.insight_ids())
+@given(d.insight_ids().strategy)
 def test_insight_ids_match_the_model_pattern(insight_id: str) -> None:
     assert UUID.fullmatch(insight_id)
 

@@ -225,23 +225,33 @@ def max_results(high: int) -> Variants[int | None]:
     return Variants(None, 1, high, st.integers(1, high))
 
 
-@functools.cache  # one strategy object: Hypothesis validates a new one on every draw
-def insight_ids() -> SearchStrategy[str]:
-    """X-Ray InsightIds: UUIDs (versions 1-5, RFC variant) in either case."""
+@functools.cache
+def insight_ids() -> Variants[str]:
+    """X-Ray InsightIds: UUIDs (versions 1-5, RFC variant) in lower, upper or mixed case."""
     # [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}
-    # Two choices, not 32 characters one by one: random digits, and one small integer
-    # for the version, the variant and which digits are upper case.
-    return st.builds(_uuid_text, st.uuids(), st.integers(0, 20 * 2**32 - 1))
+    # The version, variant and case are kinds (no choice of their own in a Joint); the
+    # digits are one draw, not 32 characters one by one; mixed case one more.
+    return Variants(
+        *(
+            functools.partial(_draw_uuid_text, version, variant, case)
+            for case in ("lower", "upper", "mixed")
+            for version in "12345"
+            for variant in "89ab"
+        )
+    )
 
 
-def _uuid_text(digits_of: uuid.UUID, looks: int) -> str:
-    """A UUID's text: the digits of ``digits_of``; the version digit, the variant digit and
-    the case of each digit (bit i set: digit i upper case) taken from ``looks``."""
-    version, variant, upper = "12345"[looks % 5], "89ab"[looks // 5 % 4], looks // 20
-    digits = digits_of.hex
+_CASE_MASKS = st.integers(0, 2**32 - 1)
+
+
+def _draw_uuid_text(version: str, variant: str, case: str, draw: DrawFn) -> str:
+    digits = draw(st.uuids()).hex
     digits = digits[:12] + version + digits[13:16] + variant + digits[17:]
-    if upper:
-        digits = "".join(c.upper() if upper >> i & 1 else c for i, c in enumerate(digits))
+    if case == "upper":
+        digits = digits.upper()
+    elif case == "mixed":  # digit i upper case when bit i of the mask is set
+        mask = draw(_CASE_MASKS)
+        digits = "".join(c.upper() if mask >> i & 1 else c for i, c in enumerate(digits))
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
@@ -280,7 +290,6 @@ def error_codes() -> Variants[str]:
     )
 
 
-_TRAIL_PLACES = st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
 # trail names: [a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9], 3 to 128 characters
 _TRAIL_NAMES = [text_of(LETTERS_DIGITS + "._-", n, m) for n, m in ((3, 3), (128, 128), (3, 22))]
 
@@ -292,12 +301,16 @@ def trail_arns() -> Variants[str]:
         "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events",
         "arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail",
         "arn:aws-us-gov:cloudtrail:us-gov-west-1:123456789012:trail/insights.trail_01",
-        *(functools.partial(_draw_trail_arn, names) for names in _TRAIL_NAMES),
+        *(
+            functools.partial(_draw_trail_arn, partition, region, names)
+            for names in _TRAIL_NAMES
+            for partition in PARTITIONS
+            for region in REGIONS
+        ),
     )
 
 
-def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
-    partition, region = draw(_TRAIL_PLACES)
+def _draw_trail_arn(partition: str, region: str, names: SearchStrategy[str], draw: DrawFn) -> str:
     name = draw(names)
     # the first and last characters must be letters or digits: replaced, not drawn apart
     name = _alnum(name[0]) + name[1:-1] + _alnum(name[-1])

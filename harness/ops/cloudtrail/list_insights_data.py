@@ -378,13 +378,12 @@ def insights_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
 def dimensions() -> Variants[dict[str, str] | None]:
     """A ListInsightsData Dimensions map, or None: exactly one documented key, a plausible
     value."""
-    names, sources = event_names(), event_sources()
     return Variants(
         None,
         st.uuids().map(lambda u: {"EventId": str(u)}),
-        lambda draw: {"EventName": names.draw(draw)},
+        event_names().map(lambda v: {"EventName": v}),
         text_of(LETTERS_DIGITS + "_", 2000).map(lambda v: {"EventName": v}),
-        lambda draw: {"EventSource": sources.draw(draw)},
+        event_sources().map(lambda v: {"EventSource": v}),
     )
 
 

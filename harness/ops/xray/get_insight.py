@@ -138,7 +138,7 @@ def _insight_impact(ctx: RuleContext) -> Iterator[Violation]:
 
 def insight_request() -> SearchStrategy[dict[str, Any]]:
     """xray:GetInsight requests."""
-    return st.fixed_dictionaries({"InsightId": insight_ids()})
+    return insight_ids().map(lambda insight_id: {"InsightId": insight_id}).strategy
 
 
 def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy[dict[str, Any]]:
@@ -154,7 +154,7 @@ def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy
         account = draw(account_ids())
         suffix = draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True))
         insight: dict[str, Any] = {
-            "InsightId": request.get("InsightId") or draw(insight_ids()),
+            "InsightId": request.get("InsightId") or insight_ids().draw(draw),
             **insight_life(draw, [], ref - dt.timedelta(days=30), ref, ref),
         }
         extra = draw(

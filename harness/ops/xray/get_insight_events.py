@@ -20,6 +20,7 @@ from harness.ops.checks import as_dict, as_list, at_most_max_results
 from harness.ops.draw import (
     TYPICAL_ITEMS,
     Clock,
+    Joint,
     impact_statistics,
     insight_ids,
     max_results,
@@ -34,7 +35,7 @@ from harness.ops.draw import (
 )
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import DrawFn, SearchStrategy
+    from hypothesis.strategies import SearchStrategy
 
     from harness.contract import RuleContext, Violation
 from harness.ops.xray import GIE, IMPACT_DOC, VALIDATION_ERROR, impact_problems, insight_id_breakers
@@ -101,15 +102,15 @@ def _eventsimpact_problems(ctx: RuleContext) -> Iterator[Violation]:
 
 def insight_events_request() -> SearchStrategy[dict[str, Any]]:
     """xray:GetInsightEvents requests (no NextToken: only the service can issue one)."""
-    ids, limits = insight_ids(), max_results(INSIGHT_EVENTS_MAX_RESULTS_RANGE[1])
 
-    @st.composite
-    def draw_request(draw: DrawFn) -> dict[str, Any]:
-        params = {"InsightId": draw(ids)}
-        put(params, "MaxResults", limits.draw(draw))
+    def build(insight_id: str, limit: int | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"InsightId": insight_id}
+        put(params, "MaxResults", limit)
         return params
 
-    return draw_request()
+    return Joint(
+        insight_ids(), max_results(INSIGHT_EVENTS_MAX_RESULTS_RANGE[1]), then=build
+    ).strategy
 
 
 def insight_events(

@@ -379,7 +379,7 @@ def requests(clock: Clock) -> SearchStrategy[dict[str, Any]]:
         }
 
     return Joint(
-        Variants(insight_ids()),
+        insight_ids(),
         Variants(oldest, 1, st.integers(1, oldest)),
         Variants(widest, 1, st.integers(1, widest)),
         then=build,
@@ -462,7 +462,7 @@ def responses(request: Mapping[str, Any], clock: Clock) -> SearchStrategy[dict[s
             end = clock.now()
             start = end - dt.timedelta(seconds=draw(st.integers(1, 6 * HOUR)))
         output: dict[str, Any] = {
-            "InsightId": request.get("InsightId") or draw(insight_ids()),
+            "InsightId": request.get("InsightId") or insight_ids().draw(draw),
             "StartTime": start,
             "EndTime": end,
         }

@@ -433,7 +433,7 @@ def insight_summaries(
             draw(group_suffixes()),
         )
         summary: dict[str, Any] = {
-            "InsightId": draw(insight_ids()),
+            "InsightId": insight_ids().draw(draw),
             "GroupName": name,
             "GroupARN": arn,
             **insight_life(draw, states, low, high, ref),
