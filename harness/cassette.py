@@ -405,13 +405,38 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CassetteError(
             f"Interaction #{index} of cassette {path} lacks a readable request or response "
-            f"({type(exc).__name__}: {exc}). Each interaction needs request.method, request.uri "
-            "and response.status.code, as vcrpy writes them."
+            f"({_unreadable(item) or exc}). Each interaction needs request.method, "
+            "request.uri and response.status.code, as vcrpy writes them; if the file was cut "
+            "short or hand-edited, restore it from version control or re-record it."
         ) from None
     try:
         return request, _decoded(response)
     except CassetteError as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+
+
+def _unreadable(item: Any) -> str | None:
+    """What makes an interaction unreadable, in the cassette's own terms (``response.status``
+    is missing, ``request`` is a str), or None when that is not the reason."""
+    required: dict[str, tuple[str, ...]] = {
+        "": ("request", "response"),
+        "request": ("method", "uri"),
+        "response": ("status",),
+        "response.status": ("code",),
+    }
+    for where, keys in required.items():
+        node = item
+        for part in filter(None, where.split(".")):
+            node = node[part]
+        name = where or "the interaction"
+        if node is None:
+            return f"{name} is empty"
+        if not isinstance(node, dict):
+            return f"{name} is a {type(node).__name__}, not a mapping"
+        for key in keys:
+            if node.get(key) is None:
+                return f"{f'{where}.' if where else ''}{key} is missing"
+    return None
 
 
 def request_line(request: HttpRequest) -> str:

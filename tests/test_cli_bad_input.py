@@ -22,7 +22,8 @@ from harness.files import STALE_TEMP_SECONDS, atomic_write_text
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "cassettes/seed/xray.yaml"
 
-# {tmp} is a scratch folder holding: good.yaml (a cassette), file.txt, corrupt.yaml, empty/
+# {tmp} is a scratch folder holding: good.yaml (a cassette), file.txt, corrupt.yaml, cut.yaml,
+# stub.yaml, empty/
 BAD: list[tuple[str, str]] = [
     ("check {tmp}/missing.yaml", "does not exist"),
     ("check --rule nosuch.rule=error {tmp}/good.yaml", "no rule 'nosuch.rule'"),
@@ -30,6 +31,10 @@ BAD: list[tuple[str, str]] = [
     ("check --schemas {tmp}/missing {tmp}/good.yaml", "missing"),
     ("check --format yaml {tmp}/good.yaml", "invalid choice"),
     ("check {tmp}/corrupt.yaml", "not valid YAML"),
+    ("check {tmp}/cut.yaml", "Interaction #0 of cassette"),
+    ("check {tmp}/cut.yaml", "(response is missing)"),
+    ("check {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
+    ("cassette ls {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
     ("schemas generate xray:NoSuchOp --out {tmp}/s", "NoSuchOp"),
     ("schemas generate nosuchservice --out {tmp}/s", "nosuchservice"),
     ("schemas generate xray --out {tmp}/file.txt", "it is a file"),
@@ -77,6 +82,10 @@ def scratch(tmp_path: Path) -> Path:
     (tmp_path / "good.yaml").write_bytes(SEED.read_bytes())
     (tmp_path / "file.txt").write_text("not a folder\n")
     (tmp_path / "corrupt.yaml").write_text("interactions:\n- request: {method: GET\n")
+    # cut short: an interaction without its response; the start of an interaction's first key
+    request = "- request: {method: GET, uri: 'https://xray.us-east-1.amazonaws.com/Insight'}\n"
+    (tmp_path / "cut.yaml").write_text("interactions:\n" + request)
+    (tmp_path / "stub.yaml").write_text("interactions:\n- harn\n")
     (tmp_path / "empty").mkdir()
     return tmp_path
 
