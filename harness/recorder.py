@@ -480,7 +480,7 @@ class CassetteRecorder:
         if not self.recorded_count:
             return None
         with self._lock, folder_lock(self.path.parent):
-            base, base_tags, base_pseudonyms, base_other = self._disk_base()
+            base, base_tags, base_pseudonyms, base_other, base_metadata = self._disk_base()
             new = [
                 (e, t)
                 for e, t in zip(self._stored, self._tags, strict=True)
@@ -493,6 +493,7 @@ class CassetteRecorder:
             pseudonyms = self.redactor.redaction.pseudonyms
             known = sorted(self.redactor.known | base_pseudonyms) if pseudonyms else []
             metadata = {
+                **base_metadata,  # what else the file said of itself (synth's, the user's)
                 "harness": {
                     "botocore": botocore_version(),
                     "pseudonyms": known,
@@ -512,21 +513,25 @@ class CassetteRecorder:
 
     def _disk_base(
         self,
-    ) -> tuple[list[Exchange], list[dict[str, Any]], set[str], list[dict[str, Any]]]:
-        """What the cassette holds on disk now, redacted, that this save must keep."""
+    ) -> tuple[
+        list[Exchange], list[dict[str, Any]], set[str], list[dict[str, Any]], dict[str, Any]
+    ]:
+        """What the cassette holds on disk now, redacted, that this save must keep: its
+        exchanges, their tags, its pseudonyms, its other HTTP, and its metadata but ours."""
         if not self.path.exists():
-            return [], [], set(), []
+            return [], [], set(), [], {}
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return [], [], set(), []  # a new run re-records everything
+            return [], [], set(), [], {}  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
             exchanges = [self._redacted(e, e.request, e.response) for e in exchanges]
         tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
         pseudonyms = {str(p) for p in info.get("pseudonyms") or []}
-        return exchanges, tags, pseudonyms, cassette.other
+        kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
+        return exchanges, tags, pseudonyms, cassette.other, kept
 
     # ------------------------------------------------------------------ misses
 

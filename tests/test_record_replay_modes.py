@@ -8,7 +8,7 @@ import pytest
 from server import INSIGHT_ID, ScriptedServer
 from test_record_replay import Lab
 
-from harness.cassette import read_cassette
+from harness.cassette import read_cassette, write_cassette
 
 OTHER_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f01"
 
@@ -82,6 +82,23 @@ def test_new_episodes_replays_matches_and_appends_the_rest(lab: Lab) -> None:
     lab.record("--aws-record-mode=new_episodes").assert_outcomes(passed=1)
     assert len(lab.server.received) == 2 and _interactions(lab) == 2
     lab.replay().assert_outcomes(passed=1)
+
+
+def test_appending_keeps_what_the_cassette_said_of_itself(lab: Lab) -> None:
+    # a synth cassette, or one a user described, keeps its metadata when new calls are
+    # appended to it; ours ("harness") is rewritten
+    _write(lab)
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    path = lab.pytester.path / "cassettes/test_modes/test_one.yaml"
+    cassette = read_cassette(path)
+    own = {"generator": "harness synth", "seed": 7, "description": "kept"}
+    write_cassette(path, cassette.exchanges, {**cassette.metadata, **own}, cassette.tags)
+    lab.monkeypatch.setenv("INSIGHT", OTHER_ID)
+    lab.record("--aws-record-mode=new_episodes").assert_outcomes(passed=1)
+    after = read_cassette(path)
+    assert len(after.exchanges) == 2
+    assert {k: after.metadata.get(k) for k in own} == own
+    assert after.metadata["harness"]["redaction"] == cassette.metadata["harness"]["redaction"]
 
 
 def test_all_rerecords_and_replaces(lab: Lab) -> None:
