@@ -23,7 +23,7 @@ import functools
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -158,7 +158,13 @@ def _untagged_other(path: Path, index: int, item: Any) -> bool:
         request, _ = _http(path, index, item)
     except CassetteError:
         return False  # reported by the strict read, naming what is missing
-    return not aws_evidence(request)
+    return _foreign({}, request)
+
+
+def _foreign(tag: Mapping[str, Any], request: HttpRequest) -> bool:
+    """The one rule for an interaction that is not an AWS call: no operation tag and no
+    sign of AWS (``aws_evidence``). Known before any search of the models for it."""
+    return not tag.get("service") and not aws_evidence(request)
 
 
 @dataclass(frozen=True)
@@ -213,7 +219,7 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
     entries = []
     for i, exchange in enumerate(cassette.exchanges):
         tag = cassette.tags[i] if i < len(cassette.tags) else {}
-        foreign = not tag.get("service") and not aws_evidence(exchange.request)
+        foreign = _foreign(tag, exchange.request)
         entries.append(
             Entry(
                 cassette.positions[i],
@@ -335,8 +341,7 @@ def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
     """One interaction read as ``read_entries`` reads it (foreign ones without exchange)."""
     tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
     request, response = _http(path, index, item)
-    # an untagged request without a sign of AWS is foreign: no search of every model for it
-    if is_other_http(item) or (not tag.get("service") and not aws_evidence(request)):
+    if is_other_http(item) or _foreign(tag, request):
         return Entry(index, request, response, None, tag)
     try:
         exchange: Exchange | None = _exchange(path, index, item, (request, response))
