@@ -280,10 +280,10 @@ def test_workers_leave_when_their_parent_is_killed() -> None:
 def test_shared_counters_number_every_request_once_across_processes() -> None:
     import multiprocessing
 
-    from harness.synthetic.counters import Counters
+    from harness.synthetic.counters import SharedCounters
 
     global _COUNTERS
-    _COUNTERS = Counters.shared([("op", 2)])  # forked workers inherit it (as serve's do)
+    _COUNTERS = SharedCounters([("op", 2)])  # forked workers inherit it (as serve's do)
     with multiprocessing.get_context("fork").Pool(4) as pool:
         numbers = pool.map(_take_numbers, range(4))
         admitted = pool.map(_admit_at_1000, range(4))

@@ -3,7 +3,7 @@
 Faults count requests (``throttle_every=N``: every Nth request of the backend) and rate
 limits count recent requests per operation. One engine in one process keeps them in plain
 integers under a thread lock. ``harness serve --workers N`` answers from N processes: before
-it forks, the engine's counters move into shared memory (:meth:`Counters.shared`), so the
+it forks, the engine's counters move into shared memory (:class:`SharedCounters`), so the
 Nth request is the Nth of the whole server, whichever process answers it, and a rate limit
 holds for the server, not per process.
 """
@@ -15,10 +15,27 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 
-class Counters:
+class Counters(Protocol):
+    """What the engine counts with: request and page numbers, and rate-limit admissions."""
+
+    def next_request(self) -> int:
+        """The number of this request (from 1)."""
+        ...
+
+    def next_page(self) -> int:
+        """The number of this paginated answer (from 1)."""
+        ...
+
+    def admit(self, key: Any, limit: float, moment: float) -> bool:
+        """True when a request to ``key`` at ``moment`` (``time.monotonic``) stays within
+        ``limit`` requests in the second before it (and counts it); False: throttled."""
+        ...
+
+
+class ThreadCounters:
     """Counters of one engine, for the threads of one process."""
 
     def __init__(self) -> None:
@@ -28,20 +45,16 @@ class Counters:
         self._recent: dict[Any, deque[float]] = {}
 
     def next_request(self) -> int:
-        """The number of this request (from 1)."""
         with self._lock:
             self._requests += 1
             return self._requests
 
     def next_page(self) -> int:
-        """The number of this paginated answer (from 1)."""
         with self._lock:
             self._pages += 1
             return self._pages
 
     def admit(self, key: Any, limit: float, moment: float) -> bool:
-        """True when a request to ``key`` at ``moment`` (``time.monotonic``) stays within
-        ``limit`` requests in the second before it (and counts it); False: throttled."""
         with self._lock:
             recent = self._recent.setdefault(key, deque())
             while recent and moment - recent[0] >= 1.0:
@@ -51,15 +64,11 @@ class Counters:
             recent.append(moment)
             return True
 
-    @staticmethod
-    def shared(keys: Iterable[tuple[Any, float]]) -> SharedCounters:
-        """Counters in shared memory for processes forked after this call; ``keys``: every
-        rate-limited key with its limit (the windows are sized up front)."""
-        return SharedCounters(keys)
 
-
-class SharedCounters(Counters):
-    """Counters in shared memory, one lock for all: correct across forked processes."""
+class SharedCounters:
+    """Counters in shared memory, one lock for all: correct across processes forked after
+    they are made. ``keys``: every rate-limited key with its limit (the windows are sized
+    up front)."""
 
     def __init__(self, keys: Iterable[tuple[Any, float]]) -> None:
         context = multiprocessing.get_context("fork")

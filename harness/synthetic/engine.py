@@ -34,7 +34,7 @@ from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model
 from harness.protocols import protocol_of
 from harness.synthetic import rules
-from harness.synthetic.counters import Counters
+from harness.synthetic.counters import Counters, SharedCounters, ThreadCounters
 from harness.synthetic.world import World, floor_time, rng
 
 T = TypeVar("T")
@@ -179,7 +179,7 @@ class SyntheticBackend:
         else:
             self._clock = now
         self._lock = threading.Lock()
-        self.counters: Counters = Counters()
+        self.counters: Counters = ThreadCounters()
         self._worlds: dict[dt.datetime, World] = {}
 
     # ------------------------------------------------------------------ entry points
@@ -187,7 +187,7 @@ class SyntheticBackend:
     def share_counters(self) -> None:
         """Keep request and page counts and rate windows in shared memory, so processes
         forked after this call answer as one backend (``harness serve --workers``)."""
-        self.counters = Counters.shared(ops.RATE_LIMITS.items())
+        self.counters = SharedCounters(ops.RATE_LIMITS.items())
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one HTTP request as the service would (errors included); never raises."""
