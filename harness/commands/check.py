@@ -314,9 +314,8 @@ def _summary(
     reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool
 ) -> list[str]:
     violations = [v for r in reports for v in r.violations]
-    interactions = [(label, status) for r in reports for _, label, status in r.interactions]
     lines = ["Summary by operation:"]
-    per_op = Counter(label for label, _ in interactions)
+    per_op = Counter(label for r in reports for _, label, _ in r.interactions)
     bad_op = Counter(v.operation for v in violations)
     rows = [["operation", "interactions", "violations"]]
     rows += [[op, str(n), str(bad_op[op])] for op, n in sorted(per_op.items())]
@@ -338,7 +337,7 @@ def _summary(
     verdict = "FAILED" if failing or problems else "OK"
     graded = f" ({_counts(violations)})" if violations else ""  # "(ok)" beside FAILED misled
     lines.append(
-        f"{verdict}: {len(interactions)} interaction(s) in {len(reports)} cassette(s), "
+        f"{verdict}: {per_op.total()} interaction(s) in {len(reports)} cassette(s), "
         f"{len(violations)} violation(s){graded}, "
         f"{_not_checked(skipped)}{len(problems)} file(s) not checked"
     )
