@@ -564,8 +564,11 @@ def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
         limit: int | None,
     ) -> dict[str, Any]:
         (insight_type, code), (period, data_type, (start, end)) = insight, period_window
-        params: dict[str, Any] = {"EventSource": source, "EventName": name}
-        params["InsightType"] = insight_type
+        params: dict[str, Any] = {
+            "EventSource": source,
+            "EventName": name,
+            "InsightType": insight_type,
+        }
         put(params, "ErrorCode", code)
         put(params, "Period", period)
         put(params, "StartTime", start)
