@@ -1,14 +1,14 @@
-"""The flat building blocks requests are drawn with (``harness.ops.draw``): every kind of a
-joint draw is reachable, each exactly once in the joint numbering, simplest first, and
-Hypothesis shrinks to the simplest kinds."""
+"""The flat building blocks requests are drawn with (``harness.ops.draw``): every kind is
+reachable, kinds are simplest first, a failing request shrinks to the simplest one, and a
+failing example prints values, not the calls that made them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from typing import TYPE_CHECKING, Any, cast
 
+import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
@@ -30,18 +30,11 @@ def _refuse(_strategy: Any) -> Any:
 _no_draw = cast("DrawFn", _refuse)
 
 
-def test_joint_numbers_every_combination_of_kinds_once() -> None:
-    letters, digits = d.Variants("a", "b"), d.Variants(1, 2, 3)
-    nested = d.Variants(
-        None, d.Variants("x", "y").map(lambda v: v.upper())
-    )  # a Flat kind: 1 + 2 kinds
-    joint = d.Joint(letters, digits, nested, then=lambda *values: values)
-    assert joint.count == 2 * 3 * 3
-    values = [joint.value(_no_draw, kind) for kind in range(joint.count)]
-    assert sorted(values, key=repr) == sorted(
-        itertools.product("ab", (1, 2, 3), (None, "X", "Y")), key=repr
-    )
-    assert values[0] == ("a", 1, None)  # kind 0: every part its first kind
+def test_a_flat_kind_adds_its_kinds_to_its_variants() -> None:
+    upper = d.Variants("x", "y").map(lambda v: v.upper())
+    nested = d.Variants(None, upper)  # 1 + 2 kinds, one choice
+    assert nested.count == 3
+    assert [nested.value(_no_draw, kind) for kind in range(3)] == [None, "X", "Y"]
 
 
 def test_kinds_that_are_strategies_or_functions_draw_and_shrink_to_the_simplest() -> None:
@@ -78,22 +71,34 @@ def test_the_combinations_drawn_cover_all_of_them() -> None:
 def test_windows_reach_both_ends_and_omissions_within_their_span() -> None:
     clock = d.Clock.of(NOW, frozen=False)
     window = d.Window(clock, dt.timedelta(days=1), exclusive_end=True)
-    widest = int(dt.timedelta(days=1).total_seconds())
-    seen = [window.value(_no_draw, kind) for kind in range(window.count) if _constant(window, kind)]
+    oldest = NOW - dt.timedelta(days=1)
+    seen = _drawn(window.strategy)
     assert (None, None) in seen
-    oldest = NOW - dt.timedelta(seconds=widest)
     assert any(start == oldest for start, _ in seen)  # the start at the cutoff
-    for start, end in seen:
-        if start is not None and end is not None:
-            assert oldest <= start < end <= NOW  # EndTime is exclusive: never empty
+    both = [(start, end) for start, end in seen if start is not None and end is not None]
+    for start, end in both:
+        assert oldest <= start < end <= NOW  # EndTime is exclusive: never empty
+    assert any(end - start == dt.timedelta(seconds=1) for start, end in both)  # the shortest
+    assert any(end == NOW for _, end in both)
+    # the shortest window is a boundary, not the rule
+    assert sum(end - start == dt.timedelta(seconds=1) for start, end in both) < len(both) / 2
 
 
-def _constant(window: d.Window, kind: int) -> bool:
-    try:
-        window.value(_no_draw, kind)
-    except AssertionError:
-        return False
-    return True
+def _drawn(strategy: st.SearchStrategy[Any], count: int = 300) -> list[Any]:
+    seen: list[Any] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        seen.append(value)
+
+    collect()
+    return seen
 
 
 @settings(max_examples=200, database=None)
@@ -108,3 +113,67 @@ def test_long_texts_have_their_exact_length_and_alphabet(data: st.DataObject) ->
     size = data.draw(st.integers(65, 3000))
     value = data.draw(d.text_of("ab-", size))
     assert len(value) == size and set(value) <= set("ab-")
+
+
+SHRINKS = [
+    (
+        ("cloudtrail", "ListInsightsMetricData"),
+        lambda p: "ErrorCode" in p,
+        {
+            "EventSource": "s3.amazonaws.com",
+            "EventName": "PutObject",
+            "InsightType": "ApiErrorRateInsight",
+            "ErrorCode": "AccessDenied",
+        },
+    ),
+    (
+        ("cloudtrail", "ListInsightsMetricData"),
+        lambda p: p.get("MaxResults", 0) >= 5000,
+        {
+            "EventSource": "s3.amazonaws.com",
+            "EventName": "PutObject",
+            "InsightType": "ApiCallRateInsight",
+            "MaxResults": 21600,
+        },
+    ),
+    (
+        ("cloudtrail", "ListInsightsData"),
+        lambda p: p.get("Dimensions", {}).get("EventName") == "PutObject",
+        {
+            "InsightSource": "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events",
+            "DataType": "InsightsEvents",
+            "Dimensions": {"EventName": "PutObject"},
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("target", "condition", "minimal"), SHRINKS)
+def test_failing_requests_shrink_to_the_simplest_one(
+    target: tuple[str, str], condition: Any, minimal: dict[str, Any]
+) -> None:
+    # every member not needed to fail is left out or at its simplest: each member's kind is
+    # a choice of its own, which Hypothesis lowers alone
+    from harness import strategies
+
+    found = find(
+        strategies.requests(*target, now=NOW),
+        condition,
+        settings=settings(database=None, max_examples=500),
+    )
+    assert found == minimal
+
+
+def test_a_long_value_prints_as_a_value_in_a_failing_example() -> None:
+    # not as the call that made it (functools.partial(...)('0')): composites, not .map
+    from harness import strategies
+
+    @settings(database=None, max_examples=200, phases=[Phase.generate, Phase.shrink])
+    @given(strategies.requests("internetmonitor", "GetInternetEvent", now=NOW))
+    def short(params: dict[str, Any]) -> None:
+        assert len(params["EventId"]) < 255
+
+    with pytest.raises(AssertionError) as failed:
+        short()
+    notes = "\n".join(getattr(failed.value, "__notes__", []))
+    assert "'EventId': '" in notes and "partial" not in notes and "lambda" not in notes

@@ -100,8 +100,11 @@ class Flat(Generic[T]):
     Hypothesis's engine costs ~25 µs a choice and as much a span, and ``st.one_of`` spends
     a span on itself, a choice on its branch and a span on the branch (``st.none()``,
     ``.map``, ``st.builds`` are spans too): requests built of nested strategies drew ~500
-    examples/s. Flat values are drawn inside the caller's composite, and :class:`Joint`
-    draws the kinds of several values as a single choice.
+    examples/s. Flat values are drawn inside the caller's composite, one choice each.
+
+    A value's kinds are in one order, simplest first, and Hypothesis shrinks a kind towards
+    the first. Unrelated values take a choice each (:class:`Joint`); only related ones share
+    one (:class:`Product`).
     """
 
     #: how many kinds there are; :meth:`value` takes 0 to count - 1
@@ -126,7 +129,15 @@ class Flat(Generic[T]):
 
     def map(self, then: Callable[[T], U]) -> Flat[U]:
         """The same kinds, each value passed through ``then``."""
-        return Joint(self, then=then)
+        return _Mapped(self, then)
+
+
+class _Mapped(Flat[U]):
+    def __init__(self, flat: Flat[T], then: Callable[[T], U]) -> None:
+        self._flat, self._then, self.count = flat, then, flat.count
+
+    def value(self, draw: DrawFn, kind: int) -> U:
+        return self._then(self._flat.value(draw, kind))
 
 
 class Variants(Flat[T]):
@@ -161,17 +172,15 @@ class Variants(Flat[T]):
         return chosen
 
 
-class Joint(Flat[T]):
-    """Several flat values whose kinds are drawn together, as one choice, then combined by
-    ``then``: a request's whole shape (which members are present, which are constants,
-    which are drawn) is one choice, and only drawn members cost another.
+class Product(Flat[T]):
+    """Related flat values (the two ends of a window) whose kinds are numbered together and
+    drawn as one choice, combined by ``then``.
 
-    The joint kind is a number in mixed radix, the first part its most significant digit:
-    kind 0, where every part is its simplest, is where shrinking goes. Hypothesis draws
-    small numbers more often than large ones (as it does for any integer), so the last part
-    varies most and the first least: every kind is still reached (``tests/test_strategies``
-    checks the documented boundaries in 300 examples), with the first part's simplest kinds
-    the most frequent.
+    Only for members that belong together: the combined kind is a number in mixed radix
+    (the first part its most significant digit), and Hypothesis's integer shrinker lowers
+    the number, not one digit alone. A member nothing depends on still goes to kind 0 with
+    the others, but two unrelated members numbered together leave failing examples with
+    one of them needlessly set.
     """
 
     def __init__(self, *parts: Flat[Any], then: Callable[..., T]) -> None:
@@ -187,6 +196,22 @@ class Joint(Flat[T]):
         return self._then(
             *(part.value(draw, k) for part, k in zip(self._parts, reversed(kinds), strict=True))
         )
+
+
+class Joint(Flat[T]):
+    """Several flat values, each drawn with its own choice, combined by ``then``: a request
+    drawn member by member inside one composite, with no nested strategy. Within a
+    :class:`Variants` it is one kind (its parts choose for themselves).
+    """
+
+    count = 1
+
+    def __init__(self, *parts: Flat[Any], then: Callable[..., T]) -> None:
+        self._parts = parts
+        self._then = then
+
+    def value(self, draw: DrawFn, kind: int) -> T:
+        return self._then(*(part.draw(draw) for part in self._parts))
 
 
 def optional(strategy: SearchStrategy[Any]) -> SearchStrategy[Any]:
@@ -213,13 +238,14 @@ def text_of(alphabet: str, low: int, high: int | None = None) -> SearchStrategy[
     if high <= 64:
         return st.text(alphabet=alphabet, min_size=low, max_size=high)
     heads = st.text(alphabet=alphabet, min_size=1, max_size=16)
-    if low == high:
-        return heads.map(functools.partial(_stretched, size=low))
-    return st.builds(_stretched, heads, st.integers(low, high))
+    return _stretched(heads, st.integers(low, high) if low < high else st.just(low))
 
 
-def _stretched(head: str, size: int) -> str:
-    """``head`` repeated to exactly ``size`` characters."""
+@st.composite
+def _stretched(draw: DrawFn, heads: SearchStrategy[str], sizes: SearchStrategy[int]) -> str:
+    """A drawn head repeated to a drawn size. (A composite, not ``.map``: Hypothesis prints
+    a mapped value in a failing example as the call that made it.)"""
+    head, size = draw(heads), draw(sizes)
     return (head * (size // len(head) + 1))[:size]
 
 
@@ -265,10 +291,20 @@ def event_sources() -> Variants[str]:
     return Variants(
         *EVENT_SOURCES,
         *(
-            text_of(LOWER_DIGITS + "_-", low, high).map(lambda v: f"{v}.amazonaws.com")
+            functools.partial(_draw_event_source, text_of(LOWER_DIGITS + "_-", low, high))
             for low, high in ((1, 1), (242, 242), (1, 20))
         ),
     )
+
+
+def _draw_event_source(names: SearchStrategy[str], draw: DrawFn) -> str:
+    return f"{draw(names)}.amazonaws.com"
+
+
+def draw_uuid_text(draw: DrawFn) -> str:
+    """A random UUID's text, from inside a composite (not ``st.uuids().map(str)``, which a
+    failing example would print as ``str(UUID(...))``)."""
+    return str(draw(st.uuids()))
 
 
 @functools.cache
@@ -305,20 +341,19 @@ def trail_arns() -> Variants[str]:
         "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events",
         "arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail",
         "arn:aws-us-gov:cloudtrail:us-gov-west-1:123456789012:trail/insights.trail_01",
-        *(
-            functools.partial(_draw_trail_arn, partition, region, names)
-            for names in _TRAIL_NAMES
-            for partition in PARTITIONS
-            for region in REGIONS
-        ),
+        *(functools.partial(_draw_trail_arn, names) for names in _TRAIL_NAMES),
     )
 
 
-def _draw_trail_arn(partition: str, region: str, names: SearchStrategy[str], draw: DrawFn) -> str:
+_TRAIL_PLACES = st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
+
+
+def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
+    partition, region = draw(_TRAIL_PLACES)
     name = draw(names)
     # the first and last characters must be letters or digits: replaced, not drawn apart
     name = _alnum(name[0]) + name[1:-1] + _alnum(name[-1])
-    return f"arn:{partition}:cloudtrail:{region}:{draw(account_ids())}:trail/{name}"
+    return f"arn:{partition}:cloudtrail:{region}:{draw_account_id(draw)}:trail/{name}"
 
 
 def _alnum(char: str) -> str:
@@ -328,14 +363,22 @@ def _alnum(char: str) -> str:
 @functools.cache
 def account_ids() -> SearchStrategy[str]:
     """Twelve-digit AWS account ids (one drawn integer, not twelve drawn digits)."""
-    return st.integers(0, 10**12 - 1).map("{:012d}".format)
+    return st.composite(draw_account_id)()
+
+
+_ACCOUNT_NUMBERS = st.integers(0, 10**12 - 1)
+
+
+def draw_account_id(draw: DrawFn) -> str:
+    """A twelve-digit account id, from inside a composite (no span of its own)."""
+    return f"{draw(_ACCOUNT_NUMBERS):012d}"
 
 
 @functools.cache
 def internet_event_ids() -> Variants[str]:
     """Internet Monitor EventIds ``[a-zA-Z0-9-]+``, 1 and 255 characters included."""
     return Variants(
-        st.uuids().map(str),
+        draw_uuid_text,
         text_of(LETTERS_DIGITS + "-", 1),
         text_of(LETTERS_DIGITS + "-", 255),
         text_of(LETTERS_DIGITS + "-", 1, 40),
@@ -345,7 +388,7 @@ def internet_event_ids() -> Variants[str]:
 Span = tuple[dt.datetime | None, dt.datetime | None]
 
 
-class Window(Joint[Span]):
+class Window(Product[Span]):
     """(StartTime, EndTime), ``now - span <= StartTime <= EndTime <= now``; either omitted.
 
     With ``exclusive_end`` the window is never empty: ``StartTime < EndTime``. Both ends of
@@ -368,18 +411,22 @@ class Window(Joint[Span]):
         omitted = (None,) if start_optional else ()
         super().__init__(
             Variants(*omitted, widest, gap, st.integers(gap, widest)),
-            Variants(None, widest, 0, st.integers(0, widest)),
+            # the end: at the start (or a second after it), now, or anywhere between
+            Variants(None, _AT_START, 0, st.integers(0, widest)),
             then=self._window,
         )
 
-    def _window(self, start_back: int | None, end_back: int | None) -> Span:
+    def _window(self, start_back: int | None, end: int | str | None) -> Span:
         ref = self._clock.now()
         start = None if start_back is None else ref - dt.timedelta(seconds=start_back)
-        if end_back is None:
+        if end is None:
             return start, None
-        # the widest drawn: the latest end the start allows
-        latest_end = self._widest if start_back is None else start_back
-        return start, ref - dt.timedelta(seconds=min(end_back, latest_end - self._gap))
+        latest = max(0, (self._widest if start_back is None else start_back) - self._gap)
+        end_back = latest if end == _AT_START else int(end) % (latest + 1)
+        return start, ref - dt.timedelta(seconds=end_back)
+
+
+_AT_START = "at the start"
 
 
 def param_time(request: Mapping[str, Any], name: str) -> dt.datetime | None:

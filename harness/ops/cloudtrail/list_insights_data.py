@@ -39,6 +39,7 @@ from harness.ops.draw import (
     Variants,
     Window,
     account_ids,
+    draw_uuid_text,
     event_names,
     event_sources,
     max_results,
@@ -378,11 +379,12 @@ def insights_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
 def dimensions() -> Variants[dict[str, str] | None]:
     """A ListInsightsData Dimensions map, or None: exactly one documented key, a plausible
     value."""
+    long_names = text_of(LETTERS_DIGITS + "_", 2000)
     return Variants(
         None,
-        st.uuids().map(lambda u: {"EventId": str(u)}),
+        lambda draw: {"EventId": draw_uuid_text(draw)},
         event_names().map(lambda v: {"EventName": v}),
-        text_of(LETTERS_DIGITS + "_", 2000).map(lambda v: {"EventName": v}),
+        lambda draw: {"EventName": draw(long_names)},
         event_sources().map(lambda v: {"EventSource": v}),
     )
 

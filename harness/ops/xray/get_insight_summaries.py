@@ -38,6 +38,7 @@ from harness.ops.draw import (
     Variants,
     Window,
     account_ids,
+    draw_account_id,
     insight_ids,
     max_results,
     next_tokens,
@@ -313,7 +314,12 @@ def group_names() -> Variants[str]:
 def group_suffixes() -> SearchStrategy[str]:
     """The 26-character id that ends a group ARN ([0-9A-Z]): a random 128-bit number in base
     36 (one cheap draw, where 26 characters drawn as text cost 65 µs an example)."""
-    return st.uuids().map(lambda u: _base36(u.int).rjust(26, "0"))
+    return st.composite(draw_group_suffix)()
+
+
+def draw_group_suffix(draw: DrawFn) -> str:
+    """A group ARN's id, from inside a composite."""
+    return _base36(draw(st.uuids()).int).rjust(26, "0")
 
 
 def _base36(number: int) -> str:
@@ -335,10 +341,8 @@ def group_arn(name: str, region: str, account: str, suffix: str) -> str:
 def requests(clock: Clock) -> SearchStrategy[dict[str, Any]]:
     """Requests true to the documented rules: a group, a time frame of the last 30 days."""
 
-    suffixes, accounts = group_suffixes(), account_ids()
-
     def arn_place(by: str, region: str, draw: DrawFn) -> tuple[str, str, str, str]:
-        return by, region, draw(accounts), draw(suffixes)
+        return by, region, draw_account_id(draw), draw_group_suffix(draw)
 
     # the group by its name, or by its ARN (or both), whose account and id are drawn; each
     # of the three as often (the name alone once per Region too)
