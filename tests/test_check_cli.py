@@ -435,3 +435,15 @@ def test_report_rows_keep_every_interaction_compactly() -> None:
         (1, "xray:GetInsight", 200),
     ]
     assert sum(a.itemsize * len(a) for a in (rows._index, rows._label, rows._status)) == 10_000
+
+
+def test_a_big_clean_cassette_says_all_ok_without_an_empty_table(tmp_path: Path) -> None:
+    from harness.commands.check import TABLE_ROWS
+
+    count = TABLE_ROWS + 1
+    exchanges = [valid_exchange("xray", "GetInsight", index=i) for i in range(count)]
+    path = write_cassette(tmp_path / "clean-big.yaml", exchanges)
+    code, out, _ = check(str(path))
+    assert code == 0
+    assert f"  ({count:,} interaction(s), all ok, not listed" in out
+    assert "#  operation" not in out.split("Summary by operation:")[0]

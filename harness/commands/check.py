@@ -295,12 +295,14 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
                 result = f"not checked: {skipped[index].reason}"
             if listed or result != "ok":
                 rows.append([str(index), label, str(status), result])
-        lines.extend(_table(rows))
+        if len(rows) > 1 or listed:
+            lines.extend(_table(rows))
         if not listed:
             quiet = len(report.interactions) - (len(rows) - 1)
+            what = "more interaction(s) ok" if len(rows) > 1 else "interaction(s), all ok"
             lines.append(
-                f"  ({quiet:,} more interaction(s) ok, not listed: more than {TABLE_ROWS} in "
-                "this cassette; --format json lists every one)"
+                f"  ({quiet:,} {what}, not listed: more than {TABLE_ROWS} in this cassette; "
+                "--format json lists every one)"
             )
         for violation in report.violations:
             lines.append("")
