@@ -343,3 +343,21 @@ _SEED_LABELS = [
     "xray:GetInsightEvents",
     "internetmonitor:GetInternetEvent",
 ]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "pointer"),
+    [
+        ("xray.GetInsight.closed-iff-end-time", "/response/Insight/EndTime"),
+        ("internetmonitor.GetInternetEvent.resolved-iff-ended", "/response/EndedAt"),
+    ],
+)
+def test_a_missing_member_is_reported_absent_not_null(rule_id: str, pointer: str) -> None:
+    rule = rules.get_rule(rule_id)
+    assert rule.breaks is not None
+    service, operation = rule.operations[0].split(":")
+    req, resp = pair(service, operation)
+    assert rule.breaks(req, resp)
+    fired = [v for v in check_exchange(build(service, operation, req, resp)) if v.rule == rule_id]
+    assert [(v.pointer, v.value) for v in fired] == [(pointer, "(absent)")]
+    assert f"at {pointer}: got (absent)" in str(fired[0])

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from harness.contract import RuleContext, Violation
 
 __all__ = [
+    "ABSENT",
     "as_dict",
     "as_list",
     "at_most_max_results",
@@ -26,6 +27,18 @@ __all__ = [
     "to_epoch",
     "window_text",
 ]
+
+
+class _Absent:
+    """The value of a member a rule expected and the response lacks: reports say
+    ``got (absent)``, not ``got null`` (a JSON null is dropped before rules run, as botocore
+    drops it)."""
+
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
 
 
 _MIN_EPOCH = -62135596800.0  # 0001-01-01T00:00:00Z, the range of Python's datetime

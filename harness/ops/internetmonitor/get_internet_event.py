@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from harness import wire
 from harness._shape_strategies import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
-from harness.ops.checks import as_dict, is_number, iso, to_epoch
+from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
 from harness.ops.draw import (
     Clock,
     account_ids,
@@ -118,7 +118,7 @@ def _internet_status(ctx: RuleContext) -> Iterator[Violation]:
     if status == "RESOLVED" and not ended:
         yield ctx.fail(
             "/response/EndedAt",
-            None,
+            ABSENT,
             "an EndedAt (EventStatus is RESOLVED)",
             "a RESOLVED event has no EndedAt",
         )

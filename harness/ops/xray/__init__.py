@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from harness._shape_strategies import timestamps
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
-from harness.ops.checks import as_dict, is_number, iso, to_epoch
+from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
 from harness.ops.draw import (
     bad_uuid,
     impact_statistics,
@@ -71,7 +71,7 @@ def state_problems(ctx: RuleContext, base: str, insight: dict[str, Any]) -> Iter
     if state == "CLOSED" and not has_end:
         yield ctx.fail(
             f"{base}/EndTime",
-            None,
+            ABSENT,
             "an EndTime (State is CLOSED)",
             "a CLOSED insight has no EndTime",
         )
