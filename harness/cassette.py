@@ -123,14 +123,36 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     cassette = Cassette(path, [], dict(metadata or {}))
     for index, item in enumerate(data["interactions"]):
-        if _untagged_other(path, index, item):
-            cassette.other.append(item)
-            cassette.other_positions.append(index)
-            continue
-        cassette.exchanges.append(_exchange(path, index, item))
+        try:
+            if _untagged_other(path, index, item):
+                cassette.other.append(item)
+                cassette.other_positions.append(index)
+                continue
+            cassette.exchanges.append(_exchange(path, index, item))
+        except CassetteError as exc:
+            raise _at_line(exc, path, _line_of(text, index)) from None
         cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
         cassette.positions.append(index)
     return cassette
+
+
+def _line_of(text: bytes, index: int) -> int | None:
+    """The line interaction ``index`` starts at, when the file is laid out item by item at
+    column 0 (as the harness and vcrpy write it); None otherwise. Only for error messages."""
+    from harness.cassette_index import spans
+
+    located = spans(text)
+    if located is None or index >= len(located):
+        return None
+    return text.count(b"\n", 0, located[index][0]) + 1
+
+
+def _at_line(error: CassetteError, path: Path, line: int | None) -> CassetteError:
+    """``error`` with the line its interaction starts at after the cassette's name."""
+    if line is None:
+        return error
+    named = f"cassette {path}"
+    return CassetteError(str(error).replace(named, f"{named} (line {line})", 1))
 
 
 def _not_yaml(path: Path, exc: yaml.YAMLError, line: int = 0, what: str = "") -> CassetteError:
@@ -321,8 +343,13 @@ def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterat
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
                 _misread_unless_broken(text)
-                raise CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
-            yield _entry(path, index, item)
+                error = CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
+                raise _at_line(error, path, text[:start].count(b"\n") + 1)
+            try:
+                entry = _entry(path, index, item)
+            except CassetteError as exc:
+                raise _at_line(exc, path, text[:start].count(b"\n") + 1) from None
+            yield entry
     finally:
         text.close()
 

@@ -447,3 +447,18 @@ def test_a_big_clean_cassette_says_all_ok_without_an_empty_table(tmp_path: Path)
     assert code == 0
     assert f"  ({count:,} interaction(s), all ok, not listed" in out
     assert "#  operation" not in out.split("Summary by operation:")[0]
+
+
+def test_a_broken_interaction_of_a_streamed_cassette_names_its_line(tmp_path: Path) -> None:
+    from harness.cassette import STREAM_BYTES
+
+    exchanges = [valid_exchange("xray", "GetInsight", index=i) for i in range(800)]
+    path = write_cassette(tmp_path / "big.yaml", exchanges)
+    data = path.read_bytes()
+    last = data.rindex(b"\n- ") + 1  # the last interaction's first line
+    path.write_bytes(data[: last + 6])  # "- harn": cut short inside its first key
+    assert path.stat().st_size >= STREAM_BYTES  # read one interaction at a time
+    code, _, err = check(str(path))
+    line = data.count(b"\n", 0, last) + 1
+    assert code == 2
+    assert f"Interaction #799 of cassette {path} (line {line}) lacks a readable" in err

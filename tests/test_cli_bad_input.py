@@ -32,6 +32,7 @@ BAD: list[tuple[str, str]] = [
     ("check --format yaml {tmp}/good.yaml", "invalid choice"),
     ("check {tmp}/corrupt.yaml", "not valid YAML"),
     ("check {tmp}/cut.yaml", "Interaction #0 of cassette"),
+    ("check {tmp}/cut.yaml", "cut.yaml (line 2) lacks a readable request or response"),
     ("check {tmp}/cut.yaml", "(response is missing)"),
     ("check {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
     ("cassette ls {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
