@@ -9,8 +9,9 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
-from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
+from test_strategies import _examples
 
 from harness.ops import draw as d
 
@@ -52,19 +53,7 @@ def test_the_combinations_drawn_cover_all_of_them() -> None:
     joint = d.Joint(
         d.Variants(*"abcd"), d.Variants(*"xyz"), d.Variants(0, 1), then=lambda *v: repr(v)
     )
-    seen: set[str] = set()
-
-    @settings(
-        max_examples=300,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(joint.strategy)
-    def collect(value: str) -> None:
-        seen.add(value)
-
-    collect()
+    seen = set(_examples(joint.strategy))
     assert len(seen) == 24
 
 
@@ -72,7 +61,7 @@ def test_windows_reach_both_ends_and_omissions_within_their_span() -> None:
     clock = d.Clock.of(NOW, frozen=False)
     window = d.Window(clock, dt.timedelta(days=1), exclusive_end=True)
     oldest = NOW - dt.timedelta(days=1)
-    seen = _drawn(window.strategy)
+    seen = _examples(window.strategy)
     assert (None, None) in seen
     assert any(start == oldest for start, _ in seen)  # the start at the cutoff
     both = [(start, end) for start, end in seen if start is not None and end is not None]
@@ -82,23 +71,6 @@ def test_windows_reach_both_ends_and_omissions_within_their_span() -> None:
     assert any(end == NOW for _, end in both)
     # the shortest window is a boundary, not the rule
     assert sum(end - start == dt.timedelta(seconds=1) for start, end in both) < len(both) / 2
-
-
-def _drawn(strategy: st.SearchStrategy[Any], count: int = 300) -> list[Any]:
-    seen: list[Any] = []
-
-    @settings(
-        max_examples=count,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(value: Any) -> None:
-        seen.append(value)
-
-    collect()
-    return seen
 
 
 @settings(max_examples=200, database=None)
