@@ -7,7 +7,7 @@ How much work Hypothesis does for the same number of examples varies with its ra
 (±15% run to run), so round N runs every strategy with seed N. Rounds are interleaved
 (every strategy once per round, in a rotated order); the report gives the best and the
 median round of each, and the best's ratio to ``st.integers()``: Hypothesis's own cost per
-example, the floor no strategy goes below.
+example, the floor no strategy goes below. A strategy meets the target when its median does.
 
 Run: ``python bench/bench_strategies.py [--rounds 5] [--examples 1000]`` (about a minute).
 """

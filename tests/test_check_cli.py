@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -426,14 +427,12 @@ def test_a_big_cassette_lists_only_what_is_not_ok_and_json_lists_every_one(
 def test_report_rows_keep_every_interaction_compactly() -> None:
     from harness.contract import InteractionRows
 
-    rows = InteractionRows(
-        (i, "xray:GetInsight" if i % 2 else "s3:GetObject", 200) for i in range(1000)
-    )
-    assert len(rows) == 1000 and rows[3] == (3, "xray:GetInsight", 200) and rows[-1][0] == 999
-    assert rows == [tuple(r) for r in rows] and rows[:2] == [
-        (0, "s3:GetObject", 200),
-        (1, "xray:GetInsight", 200),
-    ]
+    source = [(i, "xray:GetInsight" if i % 2 else "s3:GetObject", 200 + i % 3) for i in range(1000)]
+    rows = InteractionRows(source)
+    assert len(rows) == 1000 and list(rows) == source and rows == source
+    assert rows[3] == source[3] and rows[-1] == source[-1] and rows[:2] == source[:2]
+    assert rows != source[:999] and rows != [*source[:999], (999, "xray:GetInsight", 500)]
+    assert pickle.loads(pickle.dumps(rows)) == source  # what --jobs workers send back
     assert sum(a.itemsize * len(a) for a in (rows._index, rows._label, rows._status)) == 10_000
 
 

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 U = TypeVar("U")
 
-Edit = Callable[[dict[str, Any]], "SearchStrategy[dict[str, Any]]"]
-
 
 # When the caller does not pin ``now``, it is the time of drawing; a request is sent a moment
 # later, so the oldest allowed instant is moved this much inward to stay inside the window.
