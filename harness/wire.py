@@ -217,22 +217,19 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
         return _decoded_by_codec(op, request)
     if protocol == "json":
         return _json_object(request.body, f"the body of a {service}:{operation} request")
+    layout = _rest_layout(op, "input")
     split = urlsplit(request.url)
     wire: dict[str, Any] = {}
-    body_members = {}
-    # Match the raw path and unquote each captured value: an id may contain an encoded "/".
-    path_match = _uri_template_regex(op.http.get("requestUri", "/").partition("?")[0])[0].match(
-        split.path or "/"
-    )
-    query = parse_qs(split.query, keep_blank_values=True)
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if location == "uri":
-            group = _group_name(wire_name)
-            if path_match and path_match.groupdict().get(group) is not None:
-                wire[name] = _from_text(member, unquote(path_match.group(group)), "uri")
-        elif location == "querystring":
+    if layout.uri:
+        # Match the raw path and unquote each captured value: an id may contain an encoded "/".
+        path_match = layout.path.match(split.path or "/")
+        captured = path_match.groupdict() if path_match else {}
+        for name, member, group in layout.uri:
+            if captured.get(group) is not None:
+                wire[name] = _from_text(member, unquote(captured[group]), "uri")
+    if layout.query:
+        query = parse_qs(split.query, keep_blank_values=True)
+        for name, member, wire_name in layout.query:
             if member.type_name == "map":
                 # a map of lists keeps every value of a repeated key; a map of strings the last
                 many = member.value.type_name == "list"
@@ -250,16 +247,56 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
                     if member.type_name == "list"
                     else _from_text(member, values[-1], "querystring")
                 )
-        elif location in ("header", "headers"):
-            _read_header_member(wire, name, member, location, wire_name, request.headers)
-        else:
-            body_members[name] = member
-    payload = shape.serialization.get("payload")
-    if payload:
-        wire.update(_decode_payload(shape.members[payload], payload, request.body))
-    elif body_members and request.body:
+    for name, member, location, wire_name in layout.headers:
+        _read_header_member(wire, name, member, location, wire_name, request.headers)
+    if layout.payload:
+        wire.update(_decode_payload(shape.members[layout.payload], layout.payload, request.body))
+    elif layout.body and request.body:
         wire.update(_json_object(request.body, f"the body of a {service}:{operation} request"))
     return wire
+
+
+@dataclass(frozen=True)
+class _RestLayout:
+    """Where a rest-json input or output shape's members travel, worked out once per
+    operation (reading a shape's serialization traits cost more than the decoding)."""
+
+    uri: tuple[tuple[str, Shape, str], ...]  # (member, shape, regex group of its label)
+    query: tuple[tuple[str, Shape, str], ...]  # (member, shape, query key)
+    headers: tuple[tuple[str, Shape, str, str], ...]  # (member, shape, location, wire name)
+    status: tuple[str, ...]  # members holding the HTTP status code
+    body: bool  # some member travels in the JSON body
+    payload: str | None  # the member that is the whole body, if any
+    path: re.Pattern[str]  # the request URI template's regex (input)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rest_layout(op: OperationModel, which: str) -> _RestLayout:
+    shape = op.input_shape if which == "input" else op.output_shape
+    uri, query, headers, status = [], [], [], []
+    body = False
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire_name = member.serialization.get("name", name)
+        if location == "uri":
+            uri.append((name, member, _group_name(wire_name)))
+        elif location == "querystring":
+            query.append((name, member, wire_name))
+        elif location in ("header", "headers"):
+            headers.append((name, member, location, wire_name))
+        elif location == "statusCode":
+            status.append(name)
+        else:
+            body = True
+    return _RestLayout(
+        tuple(uri),
+        tuple(query),
+        tuple(headers),
+        tuple(status),
+        body,
+        shape.serialization.get("payload"),
+        _uri_template_regex(op.http.get("requestUri", "/").partition("?")[0])[0],
+    )
 
 
 def _decoded_by_codec(op: Any, request: HttpRequest) -> dict[str, Any]:
@@ -317,21 +354,16 @@ def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, 
         return _parsed_by_botocore(op, response)
     if protocol == "json":
         return _json_object(response.body, f"the body of a {service}:{operation} response")
+    layout = _rest_layout(op, "output")
     wire: dict[str, Any] = {}
-    has_body = False
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if location in ("header", "headers"):
-            _read_header_member(wire, name, member, location, wire_name, response.headers)
-        elif location == "statusCode":
-            wire[name] = response.status
-        else:
-            has_body = True
-    payload = shape.serialization.get("payload")
+    for name, member, location, wire_name in layout.headers:
+        _read_header_member(wire, name, member, location, wire_name, response.headers)
+    for name in layout.status:
+        wire[name] = response.status
+    payload = layout.payload
     if payload:
         wire.update(_decode_payload(shape.members[payload], payload, response.body))
-    elif has_body and response.body.strip():
+    elif layout.body and response.body.strip():
         wire.update(_json_object(response.body, f"the body of a {service}:{operation} response"))
     return wire
 

@@ -8,6 +8,8 @@ so each test compares with PyYAML, and the layout our writer produces must not b
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from synthetic_exchanges import build
 from synthetic_exchanges import pair as valid
 
+from harness import cassette_yaml
 from harness.cassette import dump_cassette, dump_yaml, load_yaml
 from harness.cassette_index import spans
 from harness.cassette_yaml import NotBlock, YamlLimitError, load_block
@@ -236,3 +239,96 @@ def test_many_documents_read_as_pyyaml_reads_them(
     """The property tests above, thirty times longer (``-m slow``)."""
     assert agrees(dump_yaml(cassette)), "declined"
     agrees(dump_yaml(tricky))
+
+
+# --------------------------------------------------------------------------- layout plans
+# A layout read twice gets a plan (one regex and a builder); reading by plan must give what
+# the line reader gives, which the tests above compare with PyYAML. These tests make sure
+# plans are made and used, and compare them with PyYAML where plans meet odd values and
+# edits that change a document's layout only slightly.
+
+
+def _interaction_text(target: tuple[str, str] = ("xray", "GetInsight"), index: int = 0) -> str:
+    request, response = valid(*target)
+    return dump_cassette([build(*target, request, response, index=index)])
+
+
+def _item(text: str) -> str:
+    """The one interaction of a dumped cassette, as its own document (``- harness: ...``)."""
+    raw = text.encode()
+    ((start, end),) = spans(raw)
+    return raw[start:end].decode()
+
+
+def _learned(text: str) -> None:
+    """Read ``text`` until a plan of its layout exists."""
+    for _ in range(3):
+        load_block(text)
+    assert cassette_yaml._read_by_plan(text) is not cassette_yaml._NO_PLAN, "no plan made"
+
+
+def test_a_layout_read_twice_is_read_by_its_plan_as_pyyaml_reads_it() -> None:
+    first, other = _item(_interaction_text(index=0)), _item(_interaction_text(index=7))
+    _learned(first)
+    assert first != other
+    assert cassette_yaml._read_by_plan(other) == pyyaml(other)
+    assert load_block(other) == pyyaml(other)
+
+
+_EDITS = st.sampled_from([" ", "  ", "-", "- ", ":", ": ", "|", "|-", "\n", "'", '"', "#", "a"])
+
+
+@given(data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_edited_documents_of_a_planned_layout_read_as_pyyaml_reads_them(
+    data: st.DataObject,
+) -> None:
+    """Small edits anywhere (an indent, a dash, a colon, a block indicator, a line break)
+    either keep the layout, and the plan reads the value as PyYAML does, or change it, and
+    the plan must not match."""
+    text = _item(_interaction_text(("internetmonitor", "GetInternetEvent")))
+    _learned(text)
+    at = data.draw(st.integers(0, len(text) - 1), label="at")
+    cut = data.draw(st.integers(0, 2), label="cut")
+    edited = text[:at] + data.draw(_EDITS, label="insert") + text[at + cut :]
+    agrees(edited)
+
+
+@given(values=st.lists(_cassette_scalars, min_size=6, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_any_values_in_a_planned_layout_read_as_pyyaml_reads_them(values: list[object]) -> None:
+    def document(v: list[object]) -> str:
+        return dump_yaml(
+            [
+                {
+                    "harness": {"operation": v[0], "service": v[1]},
+                    "request": {"body": v[2], "headers": {"X-Id": [v[3]]}, "method": "GET"},
+                    "response": {"body": {"string": v[4]}, "status": {"code": v[5]}},
+                }
+            ]
+        )
+
+    _learned(document(["GetInsight", "xray", '{\n  "a": 1\n}', "x", "{}\n", 200]))
+    agrees(document(values))
+
+
+def test_a_plan_that_almost_matches_fails_fast_on_blank_lines() -> None:
+    """Blank lines in a block could be matched two ways by a careless plan, costing time
+    exponential in their number on a document that then does not match; the plan's block
+    lines match one way only. (In a child process: a regex holds the GIL while it runs.)"""
+    script = """
+from harness import cassette_yaml
+from harness.cassette import dump_yaml
+text = dump_yaml([{"a": {"body": "x\\ny\\n", "next": 1}}])
+for _ in range(3):
+    cassette_yaml.load_block(text)
+assert cassette_yaml._read_by_plan(text) is not cassette_yaml._NO_PLAN
+hostile = text.replace("x\\n", "x\\n" + "     \\n" * 5000).replace("next: 1", "other: 1")
+assert cassette_yaml._read_by_plan(hostile) is cassette_yaml._NO_PLAN
+import yaml
+print(cassette_yaml.load_block(hostile) == yaml.safe_load(hostile))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split() == ["True"], done.stdout + done.stderr
