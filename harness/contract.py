@@ -315,16 +315,12 @@ class RuleContext:
     rule: _rules.Rule | None = None
 
     def with_rule(self, rule: _rules.Rule) -> RuleContext:
-        """This context for one rule (the constructor: ``dataclasses.replace`` costs 5x)."""
-        return RuleContext(
-            self.exchange,
-            self.request,
-            self.response,
-            self.error,
-            self.request_time,
-            self.pages,
-            rule,
-        )
+        """This context for one rule: a copy of its fields (a frozen dataclass's constructor
+        sets each field through ``object.__setattr__``, at three times the cost)."""
+        ctx = object.__new__(RuleContext)
+        ctx.__dict__.update(self.__dict__)
+        ctx.__dict__["rule"] = rule
+        return ctx
 
     def fail(
         self,

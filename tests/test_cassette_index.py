@@ -292,3 +292,49 @@ def test_a_quoted_value_continued_at_column_0_is_read_whole(
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     assert _report(path) == whole
     assert len(whole[0]) == 3
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "none",
+        "items indented under the key",
+        "anchors of any name",
+        "a second interactions key",
+        "a quoted value continued at column 0",
+        "a broken interaction",
+    ],
+)
+def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    """Replay reads a large cassette one interaction at a time (``cassette._cassette_yaml``);
+    every layout gives PyYAML's value or PyYAML's error, as a whole read does."""
+    from harness import cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
+    text = path.read_bytes()
+    if edit in ("items indented under the key", "anchors of any name"):
+        text = _relaid(text, edit)
+    elif edit == "a second interactions key":
+        text += b"interactions: []\n"
+    elif edit == "a quoted value continued at column 0":
+        at = text.index(b"    method: POST\n") + len(b"    method: POST\n")
+        text = text[:at] + b'    note: "a\n- b"\n' + text[at:]
+    elif edit == "a broken interaction":
+        at = text.index(b"\n- ", text.index(b"\n- ") + 1) + 1
+        text = text[:at] + b"- : : [unclosed\n" + text[at:]
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    try:
+        expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            cassette._cassette_yaml(text)
+        return
+    assert cassette._cassette_yaml(text) == expected
+    if edit == "none":  # read by spans, not whole: each interaction once
+        calls: list[int] = []
+        real = cassette.load_yaml
+        monkeypatch.setattr(cassette, "load_yaml", lambda t: calls.append(len(t)) or real(t))
+        cassette._cassette_yaml(text)
+        assert len(calls) == 1 + 4 and max(calls) < len(text) / 2
