@@ -7,7 +7,9 @@ Three readers, tried in order; each hands anything it does not fully understand 
    ``[]``) straight from its lines. PyYAML turns every scalar into an event object built in
    Python (~80 µs for a small interaction before any value exists); this reads the same
    interaction in a fraction of that. Anything else (anchors, flow collections, folded or
-   wrapped scalars, comments, odd characters) raises ``NotBlock``: it never guesses.
+   wrapped scalars, comments, odd characters) raises ``NotBlock``: it never guesses. A
+   layout it has read twice gets a *plan* (one regex and a builder, below) that reads the
+   next document of that layout in one match, with the same value functions.
 2. A loader building values from libyaml's event stream (mappings, sequences, scalars).
 3. PyYAML's safe loader, for the rest (anchors and aliases).
 
