@@ -146,7 +146,7 @@ def _cassette_yaml(text: bytes) -> Any:
         located, rest = found
         try:
             outside = load_yaml(rest)
-            if isinstance(outside, dict) and len(re.findall(rb"^interactions:", rest, re.M)) == 1:
+            if _outside_reads(outside, rest):
                 items = []
                 for start, end in located:
                     item = load_yaml(text[start:end])
@@ -323,18 +323,26 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
         outside = load_yaml(rest)  # the file without its interactions: metadata, version
     except yaml.YAMLError:
         outside = None
-    if not isinstance(outside, dict):
-        text.close()
-        entries, metadata = read_entries(path)  # reports the problem as a whole read does
-        return iter(entries), metadata
-    if len(re.findall(rb"^interactions:", rest, re.MULTILINE)) != 1:
-        # another "interactions:" key (PyYAML keeps the last): read the file whole
+    if not _outside_reads(outside, rest):
+        # a problem a whole read reports, or spans it does not read as they seem: whole
         text.close()
         entries, metadata = read_entries(path)
         return iter(entries), metadata
     found_metadata = outside.get("metadata")
     metadata = dict(found_metadata) if isinstance(found_metadata, dict) else {}
     return _entries_of(path, text, located), metadata
+
+
+def _outside_reads(outside: Any, rest: bytes) -> bool:
+    """True when a cassette's text outside its spans (``_spans_and_rest``) reads as a mapping
+    whose ``interactions`` is the empty list put in their place: the spans are its items.
+    Not so when another ``interactions:`` key follows (PyYAML keeps the last), or when the
+    line the spans start from is inside a quoted value (the key then does not read)."""
+    return (
+        isinstance(outside, dict)
+        and outside.get("interactions") == []
+        and len(re.findall(rb"^interactions:", rest, re.MULTILINE)) == 1
+    )
 
 
 class StreamMisread(Exception):

@@ -441,6 +441,8 @@ def _source_of(shape: Any, slots: list[str], used: list[int]) -> str | None:
 
 def _inline(text: str) -> Any:
     """A scalar written on its line after ``key: `` or ``- ``."""
+    if not text:
+        raise NotBlock  # ("key: !!binary " and nothing: PyYAML reads an empty value)
     first = text[0]
     if first not in _QUOTED_OR_FLOW:
         return _plain(text)

@@ -303,6 +303,7 @@ def test_a_quoted_value_continued_at_column_0_is_read_whole(
         "a second interactions key",
         "a quoted value continued at column 0",
         "a broken interaction",
+        "the interactions inside a quoted value",
     ],
 )
 def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
@@ -324,6 +325,8 @@ def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
     elif edit == "a broken interaction":
         at = text.index(b"\n- ", text.index(b"\n- ") + 1) + 1
         text = text[:at] + b"- : : [unclosed\n" + text[at:]
+    elif edit == "the interactions inside a quoted value":
+        text = _quoted_interactions(text)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     try:
         expected = yaml.load(text, Loader=yaml.CSafeLoader)
@@ -338,3 +341,34 @@ def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
         monkeypatch.setattr(cassette, "load_yaml", lambda t: calls.append(len(t)) or real(t))
         cassette._cassette_yaml(text)
         assert len(calls) == 1 + 4 and max(calls) < len(text) / 2
+
+
+def _quoted_interactions(text: bytes) -> bytes:
+    """A cassette whose ``interactions:`` line is inside a double-quoted value continued at
+    column 0: PyYAML reads no interactions (found by a differential trial)."""
+    head, _, items = text.partition(b"interactions:\n")
+    end = re.search(rb"\n[a-z]", items)  # the next top-level key
+    assert end is not None
+    body = items[: end.start() + 1].replace(b'"', b"'")  # (no quote ends the value early)
+    return head + b'note: "start\ninteractions:\n' + body + b'"\n' + items[end.start() + 1 :]
+
+
+def test_interactions_inside_a_quoted_value_are_checked_as_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spans start from an ``interactions:`` line inside a quoted value; a streamed check
+    must not read items PyYAML does not see (it reports what a whole read reports)."""
+    from harness import cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
+    path.write_bytes(_quoted_interactions(path.read_bytes()))
+    assert "interactions" not in yaml.safe_load(path.read_bytes())
+    with pytest.raises(cassette.CassetteError) as whole:
+        cassette.read_entries(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    with pytest.raises(cassette.CassetteError) as streamed:
+        entries, _ = cassette.stream_entries(path)
+        list(entries)
+    assert str(streamed.value) == str(whole.value)
+    with pytest.raises(cassette.CassetteError):
+        read_cassette(path)

@@ -171,6 +171,7 @@ def test_other_writers_styles_read_as_pyyaml_reads_them(document: object, style:
         "a: |-\n  one\n\n  two\nb: 3\n",  # a blank line inside a block
         "- a: |-\n    in an item\n  b: 1\n",
         "- !!binary |\n  aGVsbG8=\n",
+        "a: !!binary \n",  # an empty value after the tag (found by a differential trial)
         "a: !!binary |\n  not base64!\n",
         "[1, 2]\n",
         "plain\n",
