@@ -139,25 +139,25 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
 def _cassette_yaml(text: bytes) -> Any:
     """The YAML value of a cassette's bytes. A large one laid out item by item is read one
     interaction at a time (each through the YAML reader's layout plans, about twice as fast
-    as one document of them all), giving the value a whole read gives; anything the spans
-    do not read (an error, a layout they misjudge) is read whole, which says what is wrong."""
-    found = _spans_and_rest(text) if len(text) >= STREAM_BYTES else None
-    if found is not None:
-        located, rest = found
-        try:
-            outside = load_yaml(rest)
-            if _outside_reads(outside, rest):
-                items = []
-                for start, end in located:
-                    item = load_yaml(text[start:end])
-                    if not isinstance(item, list) or len(item) != 1:
-                        break
-                    items.append(item[0])
-                else:
-                    outside["interactions"] = items
-                    return outside
-        except yaml.YAMLError:
-            pass
+    as one document of them all); anything the spans do not read (an error, a layout they
+    misjudge) is read whole, which says what is wrong. (One difference: an interaction is
+    read against the nesting limit from its own item, so a whole read of the same file
+    refuses one nested within two levels of the limit.)"""
+    split = _split_items(text) if len(text) >= STREAM_BYTES else None
+    if split is not None:
+        located, outside = split
+        items = []
+        for start, end in located:
+            try:
+                item = load_yaml(text[start:end])
+            except yaml.YAMLError:
+                break
+            if not isinstance(item, list) or len(item) != 1:
+                break
+            items.append(item[0])
+        else:
+            outside["interactions"] = items
+            return outside
     return load_yaml(text)
 
 
@@ -313,36 +313,15 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
         return iter(entries), metadata
     with path.open("rb") as handle:
         text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    found = _spans_and_rest(text)
-    if found is None:
+    split = _split_items(text)
+    if split is None:  # read whole: it says what is wrong, or reads what spans misjudge
         text.close()
         entries, metadata = read_entries(path)
         return iter(entries), metadata
-    located, rest = found
-    try:
-        outside = load_yaml(rest)  # the file without its interactions: metadata, version
-    except yaml.YAMLError:
-        outside = None
-    if not _outside_reads(outside, rest):
-        # a problem a whole read reports, or spans it does not read as they seem: whole
-        text.close()
-        entries, metadata = read_entries(path)
-        return iter(entries), metadata
+    located, outside = split
     found_metadata = outside.get("metadata")
     metadata = dict(found_metadata) if isinstance(found_metadata, dict) else {}
     return _entries_of(path, text, located), metadata
-
-
-def _outside_reads(outside: Any, rest: bytes) -> bool:
-    """True when a cassette's text outside its spans (``_spans_and_rest``) reads as a mapping
-    whose ``interactions`` is the empty list put in their place: the spans are its items.
-    Not so when another ``interactions:`` key follows (PyYAML keeps the last), or when the
-    line the spans start from is inside a quoted value (the key then does not read)."""
-    return (
-        isinstance(outside, dict)
-        and outside.get("interactions") == []
-        and len(re.findall(rb"^interactions:", rest, re.MULTILINE)) == 1
-    )
 
 
 class StreamMisread(Exception):
@@ -360,6 +339,27 @@ def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
     head = re.search(rb"^interactions:[ \t]*\n", text, re.MULTILINE)
     assert head is not None  # spans found it
     outside = bytes(text[: head.start()]) + b"interactions: []\n" + bytes(text[located[-1][1] :])
+    return located, outside
+
+
+def _split_items(text: Any) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
+    """The spans of a cassette's interactions and the YAML value of the text outside them
+    (its metadata and version, with ``interactions: []`` in their place), when the spans
+    are its items; None when the file must be read whole. Not so when that text does not
+    read, when another ``interactions:`` key follows (PyYAML keeps the last), or when the
+    line the spans start from is inside a quoted value (the key then does not read)."""
+    found = _spans_and_rest(text)
+    if found is None:
+        return None
+    located, rest = found
+    try:
+        outside = load_yaml(rest)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(outside, dict) or outside.get("interactions") != []:
+        return None
+    if len(re.findall(rb"^interactions:", rest, re.MULTILINE)) != 1:
+        return None
     return located, outside
 
 
