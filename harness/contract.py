@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import json
 import os
 import re
@@ -354,19 +355,10 @@ _AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 def request_time(exchange: Exchange) -> dt.datetime | None:
     """When the request was sent, from ``X-Amz-Date`` (SigV4) or ``Date``; None if unknown."""
     amz = exchange.request.header("X-Amz-Date")
-    if amz and _AMZ_DATE.fullmatch(amz):
-        try:  # (strptime costs 10x these slices)
-            return dt.datetime(
-                int(amz[0:4]),
-                int(amz[4:6]),
-                int(amz[6:8]),
-                int(amz[9:11]),
-                int(amz[11:13]),
-                int(amz[13:15]),
-                tzinfo=dt.timezone.utc,
-            )
-        except ValueError:
-            pass
+    if amz:
+        sent = _amz_time(amz)
+        if sent is not None:
+            return sent
     for header in (exchange.request.header("Date"), exchange.response.header("Date")):
         if header:
             try:
@@ -375,6 +367,24 @@ def request_time(exchange: Exchange) -> dt.datetime | None:
                 continue
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
     return None
+
+
+@functools.lru_cache(maxsize=256)  # a recording's requests share their seconds
+def _amz_time(amz: str) -> dt.datetime | None:
+    if not _AMZ_DATE.fullmatch(amz):
+        return None
+    try:  # (strptime costs 10x these slices)
+        return dt.datetime(
+            int(amz[0:4]),
+            int(amz[4:6]),
+            int(amz[6:8]),
+            int(amz[9:11]),
+            int(amz[11:13]),
+            int(amz[13:15]),
+            tzinfo=dt.timezone.utc,
+        )
+    except ValueError:
+        return None
 
 
 def _run_rule(rule: _rules.Rule, ctx: RuleContext) -> list[Violation]:
@@ -589,13 +599,10 @@ def _is_constraint(error: ValidationError) -> bool:
     return not (error.validator in ("minProperties", "maxProperties") and "properties" in node)
 
 
-def _may_hold_nulls(exchange: Exchange) -> bool:
+def _may_hold_nulls(body: bytes, facts: _OperationFacts) -> bool:
     """False when a JSON body cannot hold a ``null`` or a ``__type`` tag (the common case:
     the walk of ``_without_nulls`` is then skipped); other protocols are always walked."""
-    body = exchange.response.body
-    if protocol_of(service_model(exchange.service)) not in ("json", "rest-json"):
-        return True
-    return b"null" in body or b"__type" in body
+    return not facts.json_body or b"null" in body or b"__type" in body
 
 
 def _without_nulls(value: Any, top: bool = True) -> Any:
@@ -637,6 +644,8 @@ def _schema_violations(
     compiled: _Compiled, instance: dict[str, Any], part: str, exchange: Exchange
 ) -> list[Violation]:
     """Validate one wire-form document; ``part`` is request, response or error."""
+    if compiled.fast is not None and not compiled.bulk and _fast_yes(compiled.fast, instance):
+        return []  # the common case, before anything is set up for reporting
     violations: list[Violation] = []
     label = exchange.label
     base = "schema.request" if part == "request" else f"schema.{part}"
@@ -793,17 +802,38 @@ def _skip(exchange: Exchange, reason: str) -> Skipped:
     return Skipped(exchange.label, exchange.cassette, exchange.index, reason)
 
 
-def _unjudgeable(exchange: Exchange) -> str | None:
-    """Why the checker cannot judge ``exchange`` (None when it can)."""
+@dataclass(frozen=True)
+class _OperationFacts:
+    """What checking one operation's exchanges needs from its model, worked out once (a
+    cassette repeats a few operations thousands of times)."""
+
+    unjudgeable: str | None  # why its exchanges cannot be judged (None when they can)
+    event_stream: str | None  # the output member that is an event stream
+    json_body: bool  # json or rest-json: a body is walked for nulls only if it holds one
+    body_required: bool  # the output has required members in the body
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: names come from the cassettes
+def _facts(service: str, operation: str) -> _OperationFacts:
     try:
-        model = service_model(exchange.service)
-        operation_model(exchange.service, exchange.operation)
+        model = service_model(service)
+        op = operation_model(service, operation)
     except HarnessUsageError:
-        return f"botocore {_botocore()} has no operation {exchange.label}"
+        unknown = f"botocore {_botocore()} has no operation {service}:{operation}"
+        return _OperationFacts(unknown, None, False, False)
     protocol = protocol_of(model)
     if protocol not in CHECKED_PROTOCOLS:
-        return f"the {protocol} protocol has no schemas (checked: {', '.join(CHECKED_PROTOCOLS)})"
-    return None
+        why = f"the {protocol} protocol has no schemas (checked: {', '.join(CHECKED_PROTOCOLS)})"
+        return _OperationFacts(why, None, False, False)
+    shape = op.output_shape
+    members = shape.members if shape is not None else {}
+    stream = next((str(n) for n, m in members.items() if m.serialization.get("eventstream")), None)
+    required = shape is not None and any(
+        members[name].serialization.get("location") is None
+        for name in shape.required_members
+        if name in members
+    )
+    return _OperationFacts(None, stream, protocol in ("json", "rest-json"), required)
 
 
 def _botocore() -> str:
@@ -812,37 +842,19 @@ def _botocore() -> str:
     return botocore_version()
 
 
-def _event_stream_member(exchange: Exchange) -> str | None:
-    shape = operation_model(exchange.service, exchange.operation).output_shape
-    if shape is None:
-        return None
-    for name, member in shape.members.items():
-        if member.serialization.get("eventstream"):
-            return str(name)
-    return None
-
-
-def _body_not_held(exchange: Exchange) -> bool:
+def _body_not_held(response: HttpResponse, facts: _OperationFacts) -> bool:
     """True when a 2xx response had a body that the cassette does not hold.
 
     An empty body with a non-zero ``Content-Length``, or with an output shape whose body
     has required members, was not what the service sent: read as ``{}`` it would be
     reported as every required member missing.
     """
-    response = exchange.response
     if response.body:
         return False
     length = response.header("Content-Length")
     if length is not None:
         return length.strip() not in ("", "0")
-    shape = operation_model(exchange.service, exchange.operation).output_shape
-    if shape is None:
-        return False
-    return any(
-        shape.members[name].serialization.get("location") is None
-        for name in shape.required_members
-        if name in shape.members
-    )
+    return facts.body_required
 
 
 def _violation(exchange: Exchange, rule: str, severity: Severity, **fields: str) -> Violation:
@@ -861,45 +873,42 @@ def _violation(exchange: Exchange, rule: str, severity: Severity, **fields: str)
 
 
 def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
-    reason = _unjudgeable(exchange)
-    if reason is not None:
-        return _Checked(None, [], [], (_skip(exchange, reason),))
     service, operation = exchange.service, exchange.operation
+    facts = _facts(service, operation)
+    if facts.unjudgeable is not None:
+        return _Checked(None, [], [], (_skip(exchange, facts.unjudgeable),))
     params = dict(exchange.params)
-    ctx = RuleContext(exchange=exchange, request=params, request_time=request_time(exchange))
+    ctx = RuleContext(exchange, params, {}, None, request_time(exchange))
     request_problems = _request_violations(ctx, source)
-    violations: list[Violation] = []
-    status = exchange.response.status
-    if status >= 300:
-        info = decode_error(service, exchange.response)
+    response = exchange.response
+    if response.status >= 300:
+        info = decode_error(service, response)
         info = replace(info, body=_without_nulls(info.body))
         ctx = replace(ctx, error=info)
-        violations.extend(_check_error(exchange, info, source, ctx))
+        violations = _check_error(exchange, info, source, ctx)
         return _Checked(Page(exchange, params, {}, False), violations, request_problems)
-    accepted = [
+    violations = [
         replace(v, message=f"the service accepted a request the contract rejects: {v.message}")
         for v in request_problems
     ]
-    violations.extend(accepted)
-    stream = _event_stream_member(exchange)
-    if stream is not None:
-        violations.extend(_check_event_stream(exchange, stream, source))
+    if facts.event_stream is not None:
+        violations.extend(_check_event_stream(exchange, facts.event_stream, source))
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)
-    if _body_not_held(exchange):
+    if _body_not_held(response, facts):
         violations.append(
             _violation(
                 exchange,
                 _BODY_NOT_HELD,
                 "warning",
-                value=f"Content-Length: {exchange.response.header('Content-Length') or '(none)'}",
+                value=f"Content-Length: {response.header('Content-Length') or '(none)'}",
                 expected="the response body as the service sent it",
                 message="the cassette does not hold this response's body, so it was not checked",
             )
         )
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)
     try:
-        output = decode_response(service, operation, exchange.response)
-        if _may_hold_nulls(exchange):
+        output = decode_response(service, operation, response)
+        if _may_hold_nulls(response.body, facts):
             output = _without_nulls(output)
     except WireError as exc:
         violations.append(
@@ -910,7 +919,7 @@ def _check_one(exchange: Exchange, source: SchemaSource) -> _Checked:
                 exchange.cassette,
                 exchange.index,
                 "/response",
-                _short(exchange.response.body[:80].decode("utf-8", "replace")),
+                _short(response.body[:80].decode("utf-8", "replace")),
                 "a JSON object",
                 "",
                 str(exc),

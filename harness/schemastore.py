@@ -285,6 +285,7 @@ class SchemaSource:
         self.dirs = tuple(Path(d) for d in dirs)
         self.packaged = packaged
         self.generated = generated
+        self._key = (tuple(str(d) for d in self.dirs), packaged, generated)
         self._recent: dict[tuple[str, str, str], tuple[float, JSON]] = {}
         for directory in self.dirs:
             if not directory.is_dir():
@@ -303,7 +304,7 @@ class SchemaSource:
     @property
     def key(self) -> tuple[Any, ...]:
         """A hashable identity (for caches of compiled validators)."""
-        return (tuple(str(d) for d in self.dirs), self.packaged, self.generated)
+        return self._key
 
     def __repr__(self) -> str:
         return f"SchemaSource({[str(d) for d in self.dirs]!r}, packaged={self.packaged})"

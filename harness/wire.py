@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from harness import json_read
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model, require_supported, service_model
@@ -430,7 +431,7 @@ def decode_error(service: str, response: HttpResponse) -> ErrorInfo:
         return _error_by_botocore(model, response)
     body: dict[str, Any]
     try:
-        loaded = json.loads(response.body or b"{}")
+        loaded = json_read.loads(response.body or b"{}")
         body = loaded if isinstance(loaded, dict) else {}
     except ValueError:
         body = {}
@@ -472,7 +473,7 @@ def _json_object(body: bytes, what: str) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        value = json.loads(body)
+        value = json_read.loads(body)
     except ValueError as exc:
         raise WireError(f"Cannot read {what} as JSON: {exc}.") from None
     if not isinstance(value, dict):
@@ -485,7 +486,7 @@ def _decode_payload(member: Shape, name: str, body: bytes) -> dict[str, Any]:
         return {}
     if getattr(member, "is_document_type", False):
         try:
-            return {name: json.loads(body)}  # a document payload is any JSON value
+            return {name: json_read.loads(body)}  # a document payload is any JSON value
         except ValueError:
             raise WireError(f"Payload member {name} is not JSON.") from None
     if member.type_name == "structure" or member.type_name == "union":

@@ -1,0 +1,39 @@
+"""JSON bodies to Python values: the value ``json.loads`` gives, three times as fast.
+
+Decoding a response body is the largest single cost of checking a small exchange (a 1 KB
+body: ~14 µs with ``json``, ~5 µs with orjson). orjson reads JSON into the same values as
+``json`` with one exception: an integer beyond 64 bits becomes a float. So a body with a run
+of 19 or more digits (anywhere, even inside a string: the test must be cheap, not exact),
+and anything orjson refuses (``NaN``, a lone surrogate escape, a byte-order mark, UTF-16,
+broken JSON) is read by ``json``, which gives the value or the error message it always gave.
+``tests/test_json_read.py`` compares both readers on generated texts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a dependency; json alone when installed without it
+    orjson = None  # type: ignore[assignment]
+
+#: Maps every digit to "0" and every other byte to " ", so a run of 19 digits is one find.
+_DIGIT_RUNS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+#: The shortest integer orjson may read as a float: -9223372036854775809 (19 digits).
+_LONG_NUMBER = b"0" * 19
+
+
+def loads(body: bytes | str) -> Any:
+    """``json.loads(body)``: the same value, or the same ``ValueError``."""
+    if (
+        orjson is not None
+        and isinstance(body, bytes)
+        and body.translate(_DIGIT_RUNS).find(_LONG_NUMBER) < 0
+    ):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass  # json reads it, or says why not in its own words
+    return json.loads(body)
