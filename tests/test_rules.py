@@ -361,3 +361,15 @@ def test_a_missing_member_is_reported_absent_not_null(rule_id: str, pointer: str
     fired = [v for v in check_exchange(build(service, operation, req, resp)) if v.rule == rule_id]
     assert [(v.pointer, v.value) for v in fired] == [(pointer, "(absent)")]
     assert f"at {pointer}: got (absent)" in str(fired[0])
+
+
+def test_the_fast_rule_context_is_the_constructed_one() -> None:
+    """``RuleContext._of`` (built for every exchange checked) sets every field the
+    constructor sets: a field added to RuleContext and not to ``_of`` fails here."""
+    from harness.contract import RuleContext
+
+    exchange = build(*MLABEL, *pair(*MLABEL))
+    args = (exchange, {"a": 1}, {"b": 2}, NOW)
+    fast = RuleContext._of(*args)
+    assert fast == RuleContext(exchange, {"a": 1}, {"b": 2}, None, NOW)
+    assert vars(fast).keys() == {f.name for f in dataclasses.fields(RuleContext)}
