@@ -17,7 +17,7 @@ import re
 import string
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
+from harness.lazy_strategies import st
 
 if TYPE_CHECKING:
     from botocore.model import Shape

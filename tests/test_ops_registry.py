@@ -170,7 +170,13 @@ def test_every_operation_is_in_the_readme_table(pack: OperationPack) -> None:
 # --------------------------------------------------------------------------- layering
 
 #: What per-operation knowledge may build on: the model, the wire codecs, strategy helpers.
-_ALLOWED = ("harness.ops", "harness.wire", "harness.models", "harness._shape_strategies")
+_ALLOWED = (
+    "harness.ops",
+    "harness.wire",
+    "harness.models",
+    "harness._shape_strategies",
+    "harness.lazy_strategies",
+)
 
 
 def _runtime_imports(path: Path) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,20 @@ def test_importing_the_plugin_imports_no_heavy_package() -> None:
     code = (
         f"import sys, {', '.join(PARTS)}; "
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(HEAVY)!r}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_contract_checker_does_not_import_hypothesis() -> None:
+    """``harness check`` (and a test's contract checks) import the operations' rules, which
+    live beside their strategies: Hypothesis is imported on a strategy's first use only
+    (``harness.lazy_strategies``), so checking cassettes never pays its ~0.15 s."""
+    bundled = Path(__file__).resolve().parents[1] / "cassettes"
+    code = (
+        "import io, sys; from harness.cli import run; "
+        f"assert run(['check', {str(bundled)!r}], io.StringIO(), io.StringIO()) == 0; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'hypothesis'))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

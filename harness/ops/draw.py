@@ -17,14 +17,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from hypothesis import strategies as st
-from hypothesis.strategies import SearchStrategy
-
 from harness import wire
 from harness._shape_strategies import UTC
+from harness.lazy_strategies import st
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import DrawFn
+    from hypothesis.strategies import DrawFn, SearchStrategy
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -161,7 +159,7 @@ class Variants(Flat[T]):
         if isinstance(chosen, Flat):
             flat: T = chosen.value(draw, sub)
             return flat
-        if isinstance(chosen, SearchStrategy):
+        if isinstance(chosen, st.SearchStrategy):
             drawn: T = draw(chosen)
             return drawn
         if callable(chosen):
@@ -236,10 +234,10 @@ def text_of(alphabet: str, low: int, high: int | None = None) -> SearchStrategy[
     if high <= 64:
         return st.text(alphabet=alphabet, min_size=low, max_size=high)
     heads = st.text(alphabet=alphabet, min_size=1, max_size=16)
-    return _stretched(heads, st.integers(low, high) if low < high else st.just(low))
+    sizes = st.integers(low, high) if low < high else st.just(low)
+    return st.composite(_stretched)(heads, sizes)
 
 
-@st.composite
 def _stretched(draw: DrawFn, heads: SearchStrategy[str], sizes: SearchStrategy[int]) -> str:
     """A drawn head repeated to a drawn size. (A composite, not ``.map``: Hypothesis prints
     a mapped value in a failing example as the call that made it.)"""
@@ -269,7 +267,9 @@ def insight_ids() -> Variants[str]:
     )
 
 
-_CASE_MASKS = st.integers(0, 2**32 - 1)
+@functools.cache
+def _case_masks() -> SearchStrategy[int]:
+    return st.integers(0, 2**32 - 1)
 
 
 def _draw_uuid_text(version: str, variant: str, case: str, draw: DrawFn) -> str:
@@ -278,7 +278,7 @@ def _draw_uuid_text(version: str, variant: str, case: str, draw: DrawFn) -> str:
     if case == "upper":
         digits = digits.upper()
     elif case == "mixed":  # digit i upper case when bit i of the mask is set
-        mask = draw(_CASE_MASKS)
+        mask = draw(_case_masks())
         digits = "".join(c.upper() if mask >> i & 1 else c for i, c in enumerate(digits))
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
@@ -329,7 +329,7 @@ def error_codes() -> Variants[str]:
 
 
 # trail names: [a-zA-Z0-9][a-zA-Z0-9._-]*[a-zA-Z0-9], 3 to 128 characters
-_TRAIL_NAMES = [text_of(LETTERS_DIGITS + "._-", n, m) for n, m in ((3, 3), (128, 128), (3, 22))]
+_TRAIL_NAME_SIZES = ((3, 3), (128, 128), (3, 22))
 
 
 @functools.cache
@@ -339,15 +339,20 @@ def trail_arns() -> Variants[str]:
         "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events",
         "arn:aws:cloudtrail:eu-west-1:210987654321:trail/org-trail",
         "arn:aws-us-gov:cloudtrail:us-gov-west-1:123456789012:trail/insights.trail_01",
-        *(functools.partial(_draw_trail_arn, names) for names in _TRAIL_NAMES),
+        *(
+            functools.partial(_draw_trail_arn, text_of(LETTERS_DIGITS + "._-", low, high))
+            for low, high in _TRAIL_NAME_SIZES
+        ),
     )
 
 
-_TRAIL_PLACES = st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
+@functools.cache
+def _trail_places() -> SearchStrategy[tuple[str, str]]:
+    return st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
 
 
 def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
-    partition, region = draw(_TRAIL_PLACES)
+    partition, region = draw(_trail_places())
     name = draw(names)
     # the first and last characters must be letters or digits: replaced, not drawn apart
     name = _alnum(name[0]) + name[1:-1] + _alnum(name[-1])
@@ -364,12 +369,14 @@ def account_ids() -> SearchStrategy[str]:
     return st.composite(draw_account_id)()
 
 
-_ACCOUNT_NUMBERS = st.integers(0, 10**12 - 1)
+@functools.cache
+def _account_numbers() -> SearchStrategy[int]:
+    return st.integers(0, 10**12 - 1)
 
 
 def draw_account_id(draw: DrawFn) -> str:
     """A twelve-digit account id, from inside a composite (no span of its own)."""
-    return f"{draw(_ACCOUNT_NUMBERS):012d}"
+    return f"{draw(_account_numbers()):012d}"
 
 
 @functools.cache

@@ -15,9 +15,8 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
 from harness._shape_strategies import timestamps
+from harness.lazy_strategies import st
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import (
     as_dict,

@@ -13,9 +13,8 @@ import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
 from harness._shape_strategies import UTC
+from harness.lazy_strategies import st
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import (
     as_list,

@@ -12,10 +12,9 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
 from harness import wire
 from harness._shape_strategies import timestamps
+from harness.lazy_strategies import st
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
 from harness.ops.draw import (

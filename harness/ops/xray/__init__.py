@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
 from harness._shape_strategies import timestamps
+from harness.lazy_strategies import st
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
 from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
 from harness.ops.draw import (

@@ -12,8 +12,7 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
+from harness.lazy_strategies import st
 from harness.ops.base import Backend, Knowledge
 from harness.ops.checks import as_dict
 from harness.ops.draw import (

@@ -16,9 +16,8 @@ import string
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from hypothesis import strategies as st
-
 from harness._shape_strategies import timestamps
+from harness.lazy_strategies import st
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import (
     as_list,
