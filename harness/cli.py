@@ -27,8 +27,11 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every subcommand found in ``harness.commands``."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with every subcommand found in ``harness.commands``; with ``command``
+    (a module's name, which is its subcommand's), that subcommand only: a command module
+    imports what its command needs (``harness check`` need not import the schema
+    generator's modules), and only ``harness --help`` lists them all."""
     parser = argparse.ArgumentParser(
         prog="harness",
         description=(
@@ -38,15 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {harness.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(harness.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"harness.commands.{info.name}")
-        module.register(subparsers)
+    names = sorted(info.name for info in pkgutil.iter_modules(harness.commands.__path__))
+    for name in [command] if command in names else names:
+        importlib.import_module(f"harness.commands.{name}").register(subparsers)
     return parser
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the command line with explicit streams; returns the exit code."""
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv else None)
     try:
         # argparse prints usage errors and --help itself: onto the streams we were given
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

@@ -41,10 +41,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
-from typing import Any, Literal, NamedTuple, cast, overload
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast, overload
 
 from harness import rules as _rules
 from harness.cassette import CassetteError, Entry, StreamMisread, read_entries, stream_entries
@@ -61,6 +58,10 @@ from harness.protocols import protocol_of
 from harness.schemastore import SchemaSource, schema_source
 from harness.verdicts import VerdictCache
 from harness.wire import ErrorInfo, WireError, decode_error, decode_response
+
+if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 __all__ = [
     "SEVERITIES",
@@ -498,18 +499,34 @@ def _bulk_members(schema: dict[str, Any]) -> dict[str, _Bulk]:
     return out
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    schema: dict[str, Any]
-    validator: Draft202012Validator
-    bulk: dict[str, _Bulk]
-    fast: Callable[[Any], bool] | None = None  # the compiled yes/no (see _fast_validator)
+    """A schema's compiled yes/no (``fast``, see ``_fast_validator``), its bulk-checked
+    members, and python jsonschema's validator, which finds and words the errors of a
+    document ``fast`` refuses. That one is built (and jsonschema imported, ~0.1 s) on first
+    use: most runs check only valid documents."""
+
+    __slots__ = ("_validator", "bulk", "fast", "schema")
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        bulk: dict[str, _Bulk],
+        fast: Callable[[Any], bool] | None,
+    ) -> None:
+        self.schema, self.bulk, self.fast = schema, bulk, fast
+        self._validator: Draft202012Validator | None = None
 
     @classmethod
     def of(cls, schema: dict[str, Any]) -> _Compiled:
-        """Both validators of ``schema`` and its bulk-checked members."""
-        validator = Draft202012Validator(schema)
-        return cls(schema, validator, _bulk_members(schema), _fast_validator(schema))
+        return cls(schema, _bulk_members(schema), _fast_validator(schema))
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            self._validator = Draft202012Validator(self.schema)
+        return self._validator
 
 
 def _fast_validator(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
