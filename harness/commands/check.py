@@ -261,11 +261,9 @@ def _check_files(
 
 
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        (indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
-        for row in rows
-    ]
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    line = indent + "  ".join(f"{{:<{w}}}" for w in widths)  # (one format per row: fast)
+    return [line.format(*row).rstrip() for row in rows]
 
 
 def _counts(violations: list[Violation]) -> str:
@@ -290,7 +288,7 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
         # CI log hide the one that matters
         listed = len(report.interactions) <= TABLE_ROWS
         for index, label, status in report.interactions:
-            result = _counts(by_index.get(index, []))
+            result = _counts(by_index[index]) if index in by_index else "ok"
             if index in skipped and result == "ok":
                 result = f"not checked: {skipped[index].reason}"
             if listed or result != "ok":
