@@ -140,16 +140,14 @@ def _cassette_yaml(text: bytes) -> Any:
     """The YAML value of a cassette's bytes. A large one laid out item by item is read one
     interaction at a time (each through the YAML reader's layout plans, about twice as fast
     as one document of them all); anything the spans do not read (an error, a layout they
-    misjudge) is read whole, which says what is wrong. (One difference: an interaction is
-    read against the nesting limit from its own item, so a whole read of the same file
-    refuses one nested within two levels of the limit.)"""
+    misjudge) is read whole, which says what is wrong."""
     split = _split_items(text) if len(text) >= STREAM_BYTES else None
     if split is not None:
         located, outside = split
         items = []
         for start, end in located:
             try:
-                item = load_yaml(text[start:end])
+                item = load_yaml(text[start:end], depth=1)
             except yaml.YAMLError:
                 break
             if not isinstance(item, list) or len(item) != 1:
@@ -369,7 +367,7 @@ def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterat
     try:
         for index, (start, end) in enumerate(located):
             try:
-                data = load_yaml(text[start:end])
+                data = load_yaml(text[start:end], depth=1)
             except yaml.YAMLError as exc:
                 _misread_unless_broken(text)
                 line = text[:start].count(b"\n")  # where the interaction begins, counted once
@@ -580,7 +578,7 @@ class LazyExchange(Exchange):
 def exchange_of(path: Path, index: int, text: bytes) -> Exchange:
     """The exchange of one interaction's YAML (a one-item ``- request: ...`` list)."""
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, depth=1)
     except yaml.YAMLError as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
     if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):

@@ -51,16 +51,18 @@ class YamlLimitError(yaml.YAMLError):
         self.problem_mark = mark
 
 
-def load_yaml(text: bytes) -> Any:
-    """Load cassette YAML (see the module's docstring for the three readers)."""
+def load_yaml(text: bytes, *, depth: int = 0) -> Any:
+    """Load cassette YAML (see the module's docstring for the three readers). ``depth``: how
+    deep in its file the text's root sits (1 for one interaction read alone, whose list
+    stands for the file's ``interactions``), so that the nesting limit is the file's."""
     try:
-        return load_block(text)
+        return load_block(text, depth=depth)
     except NotBlock:
         pass
     try:
-        return _from_events(_within_limits(yaml.parse(text, Loader=Loader)))
+        return _from_events(_within_limits(yaml.parse(text, Loader=Loader), depth))
     except _NotPlain:
-        for _ in _within_limits(yaml.parse(text, Loader=Loader)):
+        for _ in _within_limits(yaml.parse(text, Loader=Loader), depth):
             pass  # the full loader builds what aliases point to: check the whole file first
         return yaml.load(text, Loader=Loader)
 
@@ -112,7 +114,7 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(point)
 
 
-def load_block(text: bytes | str) -> Any:
+def load_block(text: bytes | str, *, depth: int = 0) -> Any:
     """The value of ``text`` written in cassettes' block YAML; ``NotBlock`` otherwise."""
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if not raw.endswith(b"\n"):
@@ -128,11 +130,11 @@ def load_block(text: bytes | str) -> Any:
             raise NotBlock
     else:
         text = raw.decode("ascii")
-    value = _read_by_plan(text)
+    value = _read_by_plan(text, depth)
     if value is not _NO_PLAN:
         return value
     lines = _LINE.findall(text)
-    reader = _BlockReader(lines)
+    reader = _BlockReader(lines, depth)
     value = reader.node(0)
     if reader.at != len(reader.lines):
         raise NotBlock
@@ -150,10 +152,11 @@ _Line = tuple[str, str, str, str, str, str]
 class _BlockReader:
     """A cursor over the lines of one document; each method reads one node and moves on."""
 
-    def __init__(self, lines: list[_Line]) -> None:
+    def __init__(self, lines: list[_Line], depth: int = 0) -> None:
         self.lines = lines
         self.at = 0
-        self.depth = 0
+        self.depth = depth  # of the node being read, counted from the file's root
+        self.deepest = depth
 
     def node(self, indent: int) -> Any:
         """The mapping or sequence whose first line (the current one) is at ``indent``."""
@@ -162,6 +165,7 @@ class _BlockReader:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise NotBlock  # the event reader reports the limit, with its line
+        self.deepest = max(self.deepest, self.depth)
         if self.lines[self.at][1]:
             value: Any = self.sequence(indent)
         else:
@@ -290,10 +294,13 @@ class _BlockReader:
 
 
 class _Plan:
-    __slots__ = ("fill", "pattern")
+    __slots__ = ("depth", "fill", "pattern")
 
-    def __init__(self, pattern: re.Pattern[str], fill: Callable[[tuple[str, ...]], Any]) -> None:
+    def __init__(
+        self, pattern: re.Pattern[str], fill: Callable[[tuple[str, ...]], Any], depth: int
+    ) -> None:
         self.pattern, self.fill = pattern, fill
+        self.depth = depth  # how deep its documents nest (within the limit with ``depth``)
 
 
 #: Plans by the document's first two lines (for the harness's cassettes, ``- harness:`` and
@@ -316,8 +323,9 @@ def _head(text: str) -> str:
     return text[: text.find("\n", text.find("\n") + 1)]
 
 
-def _read_by_plan(text: str) -> Any:
-    """The value of ``text`` read by the plan of its layout, or ``_NO_PLAN``."""
+def _read_by_plan(text: str, depth: int = 0) -> Any:
+    """The value of ``text`` (its root ``depth`` deep in its file) read by the plan of its
+    layout, or ``_NO_PLAN``."""
     if len(text) > PLANNED_CHARS:
         return _NO_PLAN
     head = _head(text)
@@ -326,6 +334,8 @@ def _read_by_plan(text: str) -> Any:
         found = plan.pattern.fullmatch(text)
         if found is None:
             continue
+        if plan.depth + depth > MAX_DEPTH:
+            return _NO_PLAN  # the reader declines it, and the event reader says why
         if number:  # the most recently used first: a cassette repeats its layouts
             _PLANS[head] = (plan, *plans[:number], *plans[number + 1 :])
         try:
@@ -395,8 +405,9 @@ def _plan_of(lines: list[_Line]) -> _Plan | None:
             continue
         parts.append(part)
         template.append((spaces, dash, key, f"{_PLACEHOLDER}{len(slots) - 1}", "", ""))
+    reader = _BlockReader(template)
     try:
-        shape = _BlockReader(template).node(0)
+        shape = reader.node(0)
     except NotBlock:  # pragma: no cover - the lines were read once already
         return None
     used: list[int] = []
@@ -408,7 +419,7 @@ def _plan_of(lines: list[_Line]) -> _Plan | None:
         fill = eval(
             f"lambda g: {source}", {"_literal": _literal, "_binary": _binary, "_inline": _inline}
         )
-        return _Plan(re.compile("".join(parts)), fill)
+        return _Plan(re.compile("".join(parts)), fill, reader.deepest)
     except (SyntaxError, RecursionError, OverflowError, re.error):  # pragma: no cover
         return None  # too big or deep for Python's compilers: the reader reads it
 
@@ -559,9 +570,9 @@ def _construct(tag: str, value: str) -> Any:
     return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
 
 
-def _within_limits(events: Iterable[yaml.Event]) -> Iterator[yaml.Event]:
-    """``events``, raising ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
-    depth = 0
+def _within_limits(events: Iterable[yaml.Event], depth: int = 0) -> Iterator[yaml.Event]:
+    """``events`` (of a text whose root is ``depth`` deep in its file), raising
+    ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
     open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted when it opened)
     sizes: dict[str, int] = {}  # anchor -> nodes under it
     nodes = repeated = 0

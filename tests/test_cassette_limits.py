@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import resource
 import zlib
 from pathlib import Path
@@ -12,7 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.cassette import MAX_DECODED_BODY, CassetteError, read_cassette, read_entries
+from harness.cassette import (
+    MAX_DECODED_BODY,
+    STREAM_BYTES,
+    CassetteError,
+    read_cassette,
+    read_entries,
+)
 from harness.cli import run
 
 SEED = Path(__file__).resolve().parents[1] / "cassettes/seed"
@@ -124,3 +131,53 @@ def test_an_infinite_timestamp_is_a_request_violation_not_a_crash(tmp_path: Path
     report = check_cassette(path)
     found = [(v.rule, v.severity, v.pointer) for v in report.violations]
     assert ("schema.request", "error", "/request/EndTime") in found
+
+
+def _padded_with_a_deep_interaction(levels: int) -> str:
+    """A cassette of 64 KiB or more (so it is read one interaction at a time) whose first
+    interaction carries a mapping ``levels`` deep in block style, as PyYAML writes it."""
+    seed = yaml.safe_load((SEED / "xray.yaml").read_text())["interactions"]
+    copies = 1 + STREAM_BYTES // len(yaml.safe_dump(seed))
+    # (copies, not the same objects again: PyYAML would write those as anchors and aliases)
+    items = [json.loads(json.dumps(item)) for item in seed * copies]
+    nested: dict[str, object] = {"leaf": 1}
+    for _ in range(levels - 1):
+        nested = {"n": nested}
+    deep = {**items[0], "extra": nested}
+    text = yaml.safe_dump({"interactions": [deep, *items[1:]]}, sort_keys=False, width=10**9)
+    assert "&id" not in text
+    return text
+
+
+def test_the_nesting_limit_is_the_files_whichever_way_it_is_read(tmp_path: Path) -> None:
+    """A large cassette is read one interaction at a time; each is still held to the nesting
+    limit counted from the file's root, so reading it whole or by interaction (check, replay)
+    agrees on where the limit falls."""
+    from harness.cassette import parse_cassette, stream_entries
+    from harness.cassette_yaml import MAX_DEPTH, load_yaml
+
+    outcomes = {}
+    for levels in range(MAX_DEPTH - 5, MAX_DEPTH):
+        text = _padded_with_a_deep_interaction(levels)
+        assert len(text) >= STREAM_BYTES
+        try:
+            load_yaml(text.encode())  # the whole file as one document: the reference
+            whole = "read"
+        except yaml.YAMLError:
+            whole = "refused"
+        path = tmp_path / f"deep{levels}.yaml"
+        path.write_text(text)
+        ways = {}
+        for name, read in (
+            ("parse", lambda p: parse_cassette(p, p.read_bytes())),
+            ("entries", read_entries),
+            ("stream", lambda p: list(stream_entries(p)[0])),
+        ):
+            try:
+                read(path)
+                ways[name] = "read"
+            except (yaml.YAMLError, CassetteError):
+                ways[name] = "refused"
+        assert set(ways.values()) == {whole}, (levels, whole, ways)
+        outcomes[levels] = whole
+    assert set(outcomes.values()) == {"read", "refused"}  # the limit falls inside the range
