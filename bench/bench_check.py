@@ -8,6 +8,8 @@
 3. ``harness check`` on one 50,000-interaction cassette: its peak RSS against one of 100
    interactions (the heap stays flat: cassettes are read one interaction at a time from a
    memory-mapped file, whose pages count in RSS up to the file's size).
+   Then the ``harness check`` command's wall time on the bundled cassettes, fresh
+   processes, against ``python -c pass`` (what start-up costs a small run).
 
 4. With ``--to N`` (e.g. 1000000): ``harness check --jobs 1`` in a fresh process on 10,000,
    100,000, ... up to N small interactions, in cassettes of 10,000 (copies of one file):
@@ -189,6 +191,29 @@ def bench_one_large_cassette(size: int) -> None:
     print(f"  peak RSS, {size:,} / 100 interactions = {rows[1][3] / rows[0][3]:.2f}")
 
 
+def bench_command_start(rounds: int) -> None:
+    """The wall time of the ``harness check`` command on the bundled cassettes (fresh
+    processes: imports, models, schemas), against Python starting and doing nothing, in
+    interleaved rounds."""
+    import statistics
+    import subprocess
+
+    bundled = Path(__file__).resolve().parents[1] / "cassettes"
+    commands = {
+        "harness check cassettes/": [sys.executable, "-m", "harness", "check", str(bundled)],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            began = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            times[name].append(time.perf_counter() - began)
+    print(f"command start, fresh processes, {rounds} interleaved rounds (min / median)")
+    for name, spent in times.items():
+        print(f"  {name:<28} {min(spent):6.3f} / {statistics.median(spent):6.3f} s")
+
+
 def bench_linear(total: int) -> None:
     """``harness check`` on 10,000 to ``total`` small interactions: per-interaction cost and
     peak RSS as the input grows tenfold at a time."""
@@ -233,6 +258,7 @@ def main() -> None:
     bench_large_response(3 if args.quick else 7)
     bench_cli([1_000, 5_000] if args.quick else [1_000, 10_000, 50_000], 2 if args.quick else 3)
     bench_one_large_cassette(5_000 if args.quick else 50_000)
+    bench_command_start(3 if args.quick else 10)
 
 
 if __name__ == "__main__":
