@@ -106,13 +106,6 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
     """``read_cassette`` of bytes already read from ``path``."""
     try:
         data = _cassette_yaml(text)
-    except YamlLimitError as exc:
-        mark = exc.problem_mark
-        raise CassetteError(
-            f"Cassette {path} is beyond a loading limit at line {mark.line + 1}: "
-            f"{exc.problem}. No cassette needs this; the file is damaged or hostile. Restore "
-            "it from version control or re-record it."
-        ) from None
     except yaml.YAMLError as exc:
         raise _not_yaml(path, exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
@@ -181,6 +174,13 @@ def _at_line(error: CassetteError, path: Path, line: int | None) -> CassetteErro
 def _not_yaml(path: Path, exc: yaml.YAMLError, line: int = 0, what: str = "") -> CassetteError:
     """The error for YAML that does not parse; ``line``: where the parsed text began."""
     mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, YamlLimitError):
+        at = f" at line {line + mark.line + 1}" if mark else ""
+        return CassetteError(
+            f"Cassette {path} is beyond a loading limit{at}{what}: {exc.problem}. No cassette "
+            "needs this; the file is damaged or hostile. Restore it from version control or "
+            "re-record it."
+        )
     where = f" at line {line + mark.line + 1}, column {mark.column + 1}" if mark else ""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return CassetteError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,14 +15,20 @@ from hypothesis import strategies as st
 from harness import json_read
 
 
+def _deep_in_the_stack(read: Callable[[], Any], frames: int = 200) -> Any:
+    """``read()`` called ``frames`` calls deep, as a check under pytest calls it: json's
+    nesting limit is what the stack has left."""
+    return read() if frames == 0 else _deep_in_the_stack(read, frames - 1)
+
+
 def _same(text: bytes) -> None:
     try:
-        expected: Any = json.loads(text)
+        expected: Any = _deep_in_the_stack(lambda: json.loads(text))
     except (ValueError, RecursionError) as exc:
         with pytest.raises(type(exc)):
-            json_read.loads(text)
+            _deep_in_the_stack(lambda: json_read.loads(text))
         return
-    got = json_read.loads(text)
+    got = _deep_in_the_stack(lambda: json_read.loads(text))
     # repr tells 1 from 1.0 and -0.0 from 0.0, and NaN equals NaN by it
     assert repr(got) == repr(expected), text
 
@@ -80,6 +87,9 @@ def test_broken_or_odd_texts_fail_or_read_as_json_reads_them(text: bytes) -> Non
         b"{",
         b'{"a": 1} x',
         b"[" * 5000 + b"]" * 5000,
+        # deeper than json reads from a deep stack, within orjson's 1,024 levels
+        *(b"[" * depth + b"]" * depth for depth in (300, 990, 1000, 1020)),
+        b'{"a": ' * 1000 + b"1" + b"}" * 1000,
     ],
 )
 def test_texts_orjson_reads_differently_or_refuses(text: bytes) -> None:
