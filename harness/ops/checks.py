@@ -77,7 +77,12 @@ def as_list(value: Any) -> list[Any]:
 
 
 def is_number(value: Any) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    # (a tuple, not ``int | float``: that builds a union at every call, and rules call
+    # this for every count of every item)
+    return isinstance(value, _NUMBERS) and value.__class__ is not bool
+
+
+_NUMBERS = (int, float)
 
 
 def as_dict(value: Any) -> dict[str, Any]:

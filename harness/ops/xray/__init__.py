@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from harness._shape_strategies import timestamps
 from harness.lazy_strategies import st
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
-from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
+from harness.ops.checks import ABSENT, is_number, iso, to_epoch
 from harness.ops.draw import (
     bad_uuid,
     impact_statistics,
@@ -98,14 +98,15 @@ def time_problems(ctx: RuleContext, base: str, insight: dict[str, Any]) -> Itera
 def impact_problems(ctx: RuleContext, base: str, holder: dict[str, Any]) -> Iterator[Violation]:
     """Impact statistics under ``holder``: no count below 0, FaultCount + OkCount <= Total."""
     for name in ("ClientRequestImpactStatistics", "RootCauseServiceRequestImpactStatistics"):
-        stats = as_dict(holder.get(name))
-        counts = {k: stats.get(k) for k in ("FaultCount", "OkCount", "TotalCount")}
-        for key, value in counts.items():
+        stats = holder.get(name)
+        if not isinstance(stats, dict):
+            continue  # absent, or of the wrong type (the schema says so)
+        fault, ok, total = stats.get("FaultCount"), stats.get("OkCount"), stats.get("TotalCount")
+        for key, value in (("FaultCount", fault), ("OkCount", ok), ("TotalCount", total)):
             if is_number(value) and value < 0:
                 yield ctx.fail(
                     f"{base}/{name}/{key}", value, "a count of 0 or more", "negative count"
                 )
-        fault, ok, total = counts["FaultCount"], counts["OkCount"], counts["TotalCount"]
         if is_number(fault) and is_number(ok) and is_number(total) and fault + ok > total:
             yield ctx.fail(
                 f"{base}/{name}/TotalCount",
