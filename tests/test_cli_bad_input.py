@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness.cli import run
 from harness.files import STALE_TEMP_SECONDS, atomic_write_text
@@ -35,6 +36,7 @@ BAD: list[tuple[str, str]] = [
     ("check {tmp}/cut.yaml", "cut.yaml (line 2) lacks a readable request or response"),
     ("check {tmp}/cut.yaml", "(response is missing)"),
     ("check {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
+    ("check {tmp}/deep.yaml", "nested deeper than the checker can follow"),
     ("cassette ls {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
     ("schemas generate xray:NoSuchOp --out {tmp}/s", "NoSuchOp"),
     ("schemas generate nosuchservice --out {tmp}/s", "nosuchservice"),
@@ -87,6 +89,11 @@ def scratch(tmp_path: Path) -> Path:
     request = "- request: {method: GET, uri: 'https://xray.us-east-1.amazonaws.com/Insight'}\n"
     (tmp_path / "cut.yaml").write_text("interactions:\n" + request)
     (tmp_path / "stub.yaml").write_text("interactions:\n- harn\n")
+    # a response body of JSON nested 900 deep (JSON reads it; walking it does not)
+    deep = yaml.safe_load(SEED.read_text())
+    body = '{"Insight": ' + "[" * 900 + "null" + "]" * 900 + "}"
+    deep["interactions"][0]["response"]["body"]["string"] = body
+    (tmp_path / "deep.yaml").write_text(yaml.safe_dump(deep, sort_keys=False))
     (tmp_path / "empty").mkdir()
     return tmp_path
 

@@ -209,6 +209,13 @@ def _check_file(path: Path, settings: _Settings) -> CassetteReport | _Problem:
         )
     except HarnessUsageError as exc:
         return _Problem(str(path), str(exc))
+    except RecursionError:  # (a body of JSON nested hundreds deep: no bug, a bad file)
+        return _Problem(
+            str(path),
+            f"Cannot check cassette {path}: an interaction holds data nested deeper than the "
+            "checker can follow (hundreds of levels of JSON or YAML). No AWS call sends that; "
+            "the file is damaged or hostile. Restore it from version control or re-record it.",
+        )
     except Exception as exc:  # one bad file must not hide the report on the others
         return _Problem(
             str(path),
