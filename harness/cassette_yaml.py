@@ -165,7 +165,8 @@ class _BlockReader:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise NotBlock  # the event reader reports the limit, with its line
-        self.deepest = max(self.deepest, self.depth)
+        if self.depth > self.deepest:
+            self.deepest = self.depth
         if self.lines[self.at][1]:
             value: Any = self.sequence(indent)
         else:
