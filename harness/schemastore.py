@@ -204,7 +204,30 @@ def read_tree(schema_dir: Path) -> dict[str, JSON]:
 @functools.lru_cache(maxsize=1024)
 def _load_cached(path: str, mtime_ns: int, size: int) -> JSON:
     # Keyed on mtime and size as well, so a regenerated file is picked up without a restart.
-    return read_file(Path(path), Path(path).name)
+    schema = read_file(Path(path), Path(path).name)
+    _check_meta(schema, Path(path))
+    return schema
+
+
+def _check_meta(schema: JSON, path: Path) -> None:
+    """Refuse a schema file that is not a JSON Schema (draft 2020-12): a hand edit gone wrong
+    (``"type": "bogus"``) would otherwise fail the first document checked against it, in
+    jsonschema's words, as if the cassette were at fault. (~20 µs a file, once per version.)"""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - a dependency
+        return
+    try:
+        jsonschema_rs.meta.validate(schema)
+    except jsonschema_rs.ValidationError as exc:
+        where = "/" + "/".join(str(part) for part in exc.instance_path)
+        raise HarnessUsageError(
+            f"Schema file {path} is not a valid JSON Schema (draft 2020-12): at {where}, "
+            f"{exc.message}. Fix the file by hand, or rewrite it with 'harness schemas "
+            "generate SERVICE --out DIR'."
+        ) from None
+    except Exception:  # pragma: no cover - a schema it cannot judge (an unknown $schema)
+        return
 
 
 def _load(schema_dir: Path | str, rel: str) -> JSON:

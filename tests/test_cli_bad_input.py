@@ -37,6 +37,7 @@ BAD: list[tuple[str, str]] = [
     ("check {tmp}/cut.yaml", "(response is missing)"),
     ("check {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
     ("check {tmp}/deep.yaml", "nested deeper than the checker can follow"),
+    ("check --schemas {tmp}/badschemas {tmp}/good.yaml", "is not a valid JSON Schema"),
     ("cassette ls {tmp}/stub.yaml", "(the interaction is a str, not a mapping)"),
     ("schemas generate xray:NoSuchOp --out {tmp}/s", "NoSuchOp"),
     ("schemas generate nosuchservice --out {tmp}/s", "nosuchservice"),
@@ -94,6 +95,9 @@ def scratch(tmp_path: Path) -> Path:
     body = '{"Insight": ' + "[" * 900 + "null" + "]" * 900 + "}"
     deep["interactions"][0]["response"]["body"]["string"] = body
     (tmp_path / "deep.yaml").write_text(yaml.safe_dump(deep, sort_keys=False))
+    # a schema file edited into no JSON Schema at all
+    (tmp_path / "badschemas/xray").mkdir(parents=True)
+    (tmp_path / "badschemas/xray/GetInsight.output.json").write_text('{"type": "bogus"}')
     (tmp_path / "empty").mkdir()
     return tmp_path
 
