@@ -388,7 +388,11 @@ class Redactor:
             else:
                 if places is not None and places.any:
                     loaded = sensitive.redact_data(_body_shape(places), loaded)
-                return json.dumps(self.data(loaded), ensure_ascii=False).encode("utf-8")
+                clean = self.data(loaded)
+                try:
+                    return json.dumps(clean, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
+                    return json.dumps(clean).encode("ascii")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:

@@ -66,6 +66,15 @@ def test_secrets_inside_json_and_inside_cloudtrail_event_strings() -> None:
     assert event["responseElements"]["credentials"]["secretAccessKey"] == "REDACTED"
 
 
+def test_a_json_body_with_a_lone_surrogate_escape_is_redacted_not_an_error() -> None:
+    """JSON may escape half of a surrogate pair (``"\\ud800"``); UTF-8 cannot hold one, so
+    the redacted body keeps it escaped, as the service sent it."""
+    body = b'{"Summary": "\\ud800 broken", "SessionToken": "' + BODY_TOKEN.encode() + b'"}'
+    clean = Redactor().body(body, operation_model("sts", "GetSessionToken"), "output")
+    assert BODY_TOKEN.encode() not in clean
+    assert json.loads(clean)["Summary"] == "\ud800 broken"
+
+
 def test_xml_secrets_are_replaced() -> None:
     body = f"<SessionToken>{BODY_TOKEN}</SessionToken>".encode()
     assert BODY_TOKEN.encode() not in Redactor().body(body)
