@@ -57,7 +57,13 @@ from harness.models import (
 from harness.protocols import protocol_of
 from harness.schemastore import SchemaSource, schema_source
 from harness.verdicts import VerdictCache
-from harness.wire import ErrorInfo, WireError, decode_error, decode_response
+from harness.wire import (
+    JSON_CONTENT_TYPES,
+    ErrorInfo,
+    WireError,
+    decode_error,
+    decode_response,
+)
 
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
     from jsonschema import Draft202012Validator
@@ -717,7 +723,8 @@ def _schema_violations(
                     make(_CONSTRAINT, "warning", pointer(root, name, *where), value, exp, msg, "")
                 else:
                     make(base, "error", pointer(root, name, *where), value, exp, msg, "")
-    if compiled.fast is not None and _fast_yes(compiled.fast, target):
+    # (without bulk members, the compiled validator already said no at the top)
+    if compiled.bulk and compiled.fast is not None and _fast_yes(compiled.fast, target):
         return violations
     for error in compiled.validator.iter_errors(target):
         path = list(error.absolute_path)
@@ -868,7 +875,7 @@ def _facts(service: str, operation: str) -> _OperationFacts:
         for name in shape.required_members
         if name in members
     )
-    return _OperationFacts(None, stream, protocol in ("json", "rest-json"), required)
+    return _OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required)
 
 
 def _botocore() -> str:
