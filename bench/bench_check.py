@@ -4,7 +4,9 @@
    botocore's own parsing of the same bytes (its ``json`` parser and the output shape).
 2. ``harness check`` on folders of cassettes holding 1,000 to 50,000 interactions in all,
    in one process and by default (one process per CPU): time per interaction should stay
-   flat (linear growth); prints the throughput, and that of small exchanges alone.
+   flat (linear growth); prints the throughput, that of small exchanges alone, and theirs
+   when unchanged since the last run (every report from ``harness check``'s cache). The
+   other rows check every file (``--no-cache``).
 3. ``harness check`` on one 50,000-interaction cassette: its peak RSS against one of 100
    interactions (the heap stays flat: cassettes are read one interaction at a time from a
    memory-mapped file, whose pages count in RSS up to the file's size).
@@ -133,17 +135,25 @@ def bench_cli(sizes: list[int], rounds: int) -> None:
             folder = Path(tmp) / str(number)
             folder.mkdir()
             _write_folder(folder, size, targets)
-            _check_seconds(folder, ["--jobs", "1"], 1)  # warm: schemas compiled, caches full
+            # every file checked (no report cache); warm: schemas compiled, caches full
+            _check_seconds(folder, ["--no-cache", "--jobs", "1"], 1)
             one = default = float("inf")
             for _ in range(rounds):  # interleaved, so both see the same machine
-                one = min(one, _check_seconds(folder, ["--jobs", "1"], 1))
-                default = min(default, _check_seconds(folder, [], 1))
+                one = min(one, _check_seconds(folder, ["--no-cache", "--jobs", "1"], 1))
+                default = min(default, _check_seconds(folder, ["--no-cache"], 1))
             if targets is every:
                 per_item.append(one / size)
             print(
                 f"  {size:>7,} interactions, {what:<32.32} {size / one:>10,.0f} /s "
                 f"{size / default:>10,.0f} /s"
             )
+        cached = Path(tmp) / "cache"
+        _check_seconds(folder, ["--cache-dir", str(cached)], 1)  # (the last, small folder)
+        again = min(_check_seconds(folder, ["--cache-dir", str(cached)], 1) for _ in range(rounds))
+        print(
+            f"  {size:>7,} interactions, {'unchanged: reports from the cache':<32.32} "
+            f"{size / again:>10,.0f} /s (by default)"
+        )
     ratio = per_item[-1] / per_item[0]
     print(f"  per-interaction cost (one process), largest/smallest = {ratio:.2f}")
 
@@ -180,7 +190,7 @@ def bench_one_large_cassette(size: int) -> None:
         for count in (100, size):
             exchanges = [build(*pair[0], *pair[1], index=i) for i in range(count)]
             path = write_cassette(Path(tmp) / f"one-{count}.yaml", exchanges)
-            seconds, rss = _peak_rss_of_check(path)
+            seconds, rss = _peak_rss_of_check(path, "--no-cache")
             rows.append((count, path.stat().st_size / 2**20, seconds, rss))
     print("harness check on one cassette (fresh process; peak RSS)")
     for count, mib, seconds, rss in rows:
@@ -200,7 +210,9 @@ def bench_command_start(rounds: int) -> None:
 
     bundled = Path(__file__).resolve().parents[1] / "cassettes"
     commands = {
-        "harness check cassettes/": [sys.executable, "-m", "harness", "check", str(bundled)],
+        "harness check cassettes/": [
+            *(sys.executable, "-m", "harness", "check", "--no-cache", str(bundled))
+        ],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
@@ -233,7 +245,7 @@ def bench_linear(total: int) -> None:
             folder.mkdir()
             for c in range(size // per_file):
                 shutil.copyfile(first, folder / f"c{c:05d}.yaml")
-            seconds, rss = _peak_rss_of_check(folder, "--jobs", "1")
+            seconds, rss = _peak_rss_of_check(folder, "--no-cache", "--jobs", "1")
             rows.append((size, seconds, rss))
             print(
                 f"  {size:>9,} interactions  {seconds:8.1f} s  {size / seconds:8,.0f} /s  "

@@ -1335,6 +1335,31 @@ class InteractionRows(Sequence[tuple[int, str, int]]):
         for index, label, status in zip(self._index, self._label, self._status, strict=True):
             yield index, labels[label], status
 
+    def columns(self) -> dict[str, list[Any]]:
+        """The rows as four lists: a compact JSON form that ``from_columns`` reads back."""
+        labels, status = list(self._labels), self._status.tolist()
+        return {
+            "index": self._index.tolist(),
+            "label": self._label.tolist(),
+            "labels": labels,
+            "status": status,
+        }
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Any]) -> InteractionRows:
+        """The rows of a ``columns()`` mapping; raises ``ValueError`` (or ``TypeError``,
+        ``OverflowError``) for any other value."""
+        rows = cls()
+        rows._index.fromlist(columns["index"])
+        rows._label.fromlist(columns["label"])
+        rows._status.fromlist(columns["status"])
+        rows._labels = [str(label) for label in columns["labels"]]
+        rows._label_ids = {label: i for i, label in enumerate(rows._labels)}
+        sizes = {len(rows._index), len(rows._label), len(rows._status)}
+        if len(sizes) != 1 or max(rows._label, default=0) >= max(len(rows._labels), 1):
+            raise ValueError("columns of different lengths, or a label that is not listed")
+        return rows
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence):
             return NotImplemented

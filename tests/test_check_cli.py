@@ -386,7 +386,7 @@ def test_jobs_must_be_a_positive_whole_number(clean: Path, jobs: str) -> None:
     assert code == 2 and "whole number of processes" in err and "Traceback" not in err
 
 
-def _die(path: Path, settings: object) -> None:
+def _die(*args: object) -> None:
     os._exit(1)  # a worker killed mid-file (the OOM killer, kill -9)
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CheckCache, file_digest
 from harness.contract import (
     CassetteReport,
     Skipped,
@@ -101,6 +102,19 @@ def register(subparsers: Any) -> None:
         help="check files in N processes (default: one per CPU when the cassettes hold 4 MiB "
         "or more, else 1; 1 checks in this process). The report is the same either way.",
     )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"keep reports here and reuse them for cassettes, settings and checker that have "
+        f"not changed (default: ${CACHE_ENV}, else {DEFAULT_DIR}/ in the current folder)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"check every file again, and keep no reports (also: {CACHE_ENV}=off)",
+    )
     parser.set_defaults(func=run_check)
 
 
@@ -164,8 +178,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     schema_source(args.schemas or None)  # a bad --schemas folder stops the run here, too
     files, problems = _discover(paths)
     settings = _Settings(args.schemas or None, args.allow_drift, rules)
+    cache = _open_cache(args, settings, stderr)
     reports: list[CassetteReport] = []
-    for found in _check_files(files, settings, args.jobs):
+    for found in _check_files(files, settings, args.jobs, cache):
         if isinstance(found, _Problem):
             problems.append(found)
         else:
@@ -198,15 +213,39 @@ class _Settings:
     rules: dict[str, str]
 
 
-def _check_file(path: Path, settings: _Settings) -> CassetteReport | _Problem:
-    """One file's report, or the one-paragraph reason it could not be checked."""
+def _open_cache(args: argparse.Namespace, settings: _Settings, stderr: TextIO) -> CheckCache | None:
+    """The report cache this run uses (``--cache-dir``, ``$HARNESS_CHECK_CACHE``, the
+    default), or None when it is turned off or cannot be created (then only slower)."""
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if args.no_cache or (args.cache_dir is None and setting.lower() == "off"):
+        return None
+    root = args.cache_dir or Path(setting or DEFAULT_DIR)
     try:
-        return check_cassette(
+        return CheckCache.open(root, settings.schemas, settings.allow_drift, settings.rules)
+    except OSError as exc:
+        stderr.write(
+            f"harness check: note: cannot use the report cache at {root} "
+            f"({exc.strerror or exc}); every file is checked and nothing is kept. Pass "
+            f"--cache-dir with a writable folder, or --no-cache to silence this.\n"
+        )
+        return None
+
+
+def _check_file(
+    path: Path, settings: _Settings, cache: CheckCache | None = None, digest: str | None = None
+) -> CassetteReport | _Problem:
+    """One file's report (kept in ``cache`` for the file's bytes ``digest``), or the
+    one-paragraph reason it could not be checked."""
+    try:
+        report = check_cassette(
             path,
             schema_dir=schema_source(settings.schemas),
             allow_drift=settings.allow_drift,
             rules=settings.rules,
         )
+        if cache is not None:
+            cache.put(path, digest, report)
+        return report
     except HarnessUsageError as exc:
         return _Problem(str(path), str(exc))
     except RecursionError:  # (a body of JSON nested hundreds deep: no bug, a bad file)
@@ -241,21 +280,45 @@ def _jobs(files: list[Path], asked: int | None) -> int:
 
 
 def _check_files(
-    files: list[Path], settings: _Settings, asked: int | None
+    files: list[Path], settings: _Settings, asked: int | None, cache: CheckCache | None
 ) -> Iterator[CassetteReport | _Problem]:
-    """Every file's report or problem, in the order of ``files``; files are checked in
-    parallel processes when ``_jobs`` says so (each file is streamed, so each process's
-    memory stays flat)."""
+    """Every file's report or problem, in the order of ``files``: from ``cache`` when it
+    holds the file's report, else checked (and kept there)."""
+    if cache is None:
+        yield from _checked(files, settings, asked, cache, [None] * len(files))
+        return
+    digests = [file_digest(path) for path in files]
+    kept = [cache.get(path, digest) for path, digest in zip(files, digests, strict=True)]
+    misses = [i for i, report in enumerate(kept) if report is None]
+    checked = _checked(
+        [files[i] for i in misses], settings, asked, cache, [digests[i] for i in misses]
+    )
+    for report in kept:
+        yield next(checked) if report is None else report
+    yield from checked  # (nothing is left: this lets a pool of workers shut down)
+
+
+def _checked(
+    files: list[Path],
+    settings: _Settings,
+    asked: int | None,
+    cache: CheckCache | None,
+    digests: list[str | None],
+) -> Iterator[CassetteReport | _Problem]:
+    """Each file's report or problem, in order; files are checked in parallel processes
+    when ``_jobs`` says so (each file is streamed, so each process's memory stays flat)."""
     jobs = _jobs(files, asked)
     if jobs == 1:
-        yield from (_check_file(path, settings) for path in files)
+        yield from map(_check_file, files, [settings] * len(files), [cache] * len(files), digests)
         return
     # fork starts a worker in milliseconds with the harness already imported; elsewhere
     # (macOS, Windows) the platform's default start method is the safe one
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            yield from pool.map(_check_file, files, [settings] * len(files))
+            yield from pool.map(
+                _check_file, files, [settings] * len(files), [cache] * len(files), digests
+            )
     except BrokenProcessPool:
         raise HarnessUsageError(
             f"A worker process of harness check ended before its file was checked (killed, "

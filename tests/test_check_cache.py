@@ -1,0 +1,274 @@
+"""``harness check``'s report cache: the same report as a fresh check, and never a stale one.
+
+Every test runs the real command twice or more against real cassettes; "from the cache" is
+proven by the entry files and by what a fresh check would have said differently.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from synthetic_exchanges import EVENTS, SERIES, build, pair, valid_exchange
+
+from harness import check_cache
+from harness.cassette import write_cassette
+from harness.cli import run
+from harness.contract import InteractionRows, check_cassette
+from harness.schemastore import default_schema_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def check(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["check", *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("check/*/*.json"))
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def clean(tmp_path: Path) -> Path:
+    exchanges = [
+        valid_exchange("cloudtrail", "ListInsightsMetricData", SERIES, index=0),
+        valid_exchange("xray", "GetInsight", index=1),
+    ]
+    return write_cassette(tmp_path / "clean.yaml", exchanges)
+
+
+def _dirty_exchanges() -> list:
+    req, resp = pair("cloudtrail", "ListInsightsMetricData", SERIES)
+    resp["Values"][2] = 0.0  # breaks the documented non-zero rule
+    return [
+        valid_exchange("cloudtrail", "ListInsightsData", EVENTS, index=0),
+        build("cloudtrail", "ListInsightsMetricData", req, resp, index=1),
+    ]
+
+
+@pytest.mark.parametrize("form", ["text", "json", "junit"])
+def test_a_cached_report_is_the_report_a_fresh_check_prints(
+    tmp_path: Path, cache: Path, clean: Path, form: str
+) -> None:
+    dirty = write_cassette(tmp_path / "dirty.yaml", _dirty_exchanges())
+    bundled = str(REPO / "cassettes")
+    files = [str(clean), str(dirty), bundled]
+    argv = ["--format", form, "--cache-dir", str(cache), *files]
+    fresh = check("--format", form, "--no-cache", *files)
+    first = check(*argv)
+    assert entries(cache), "the first run kept no report"
+    for entry in entries(cache):  # mark every entry: a second run must read them, not rewrite
+        entry.touch()
+    stamps = {e: e.stat().st_mtime_ns for e in entries(cache)}
+    second = check(*argv)
+    assert fresh == first == second
+    assert first[0] == 1
+    assert {e: e.stat().st_mtime_ns for e in entries(cache)} == stamps
+
+
+def test_a_changed_cassette_is_checked_again_and_its_new_violation_reported(
+    tmp_path: Path, cache: Path
+) -> None:
+    path = write_cassette(tmp_path / "c.yaml", [valid_exchange("xray", "GetInsight")])
+    assert check("--cache-dir", str(cache), str(path))[0] == 0
+    write_cassette(path, _dirty_exchanges())  # same path, new bytes
+    code, out, _ = check("--cache-dir", str(cache), str(path))
+    assert code == 1 and "non-zero-data [error]" in out
+    assert len(entries(cache)) == 1  # one entry per path: the new report replaced the old
+
+
+def test_settings_are_part_of_the_key(tmp_path: Path, cache: Path) -> None:
+    req, resp = pair("internetmonitor", "GetInternetEvent")
+    resp["Severity"] = "HIGH"  # drift: an error unless --allow-drift
+    path = write_cassette(
+        tmp_path / "drift.yaml", [build("internetmonitor", "GetInternetEvent", req, resp)]
+    )
+    at = ["--cache-dir", str(cache), str(path)]
+    assert check(*at)[0] == 1
+    assert check("--allow-drift", *at)[0] == 0
+    assert check(*at)[0] == 1
+    assert check("--rule", "schema.response.unknown-member=off", *at)[0] == 0
+    assert len(list(cache.glob("check/*"))) == 3  # one folder per settings
+
+
+def test_a_changed_schema_folder_is_part_of_the_key(tmp_path: Path, cache: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
+    at = ["--cache-dir", str(cache), "--schemas", str(schemas), str(path)]
+    assert check(*at)[0] == 0
+    schema_file = schemas / "xray" / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    schema["required"] = [*schema.get("required", []), "Insight"]
+    schema["properties"]["Insight"] = {"type": "string"}
+    schema_file.write_text(json.dumps(schema))  # same folder, same names, new contents
+    # (a new process: this one trusts a schema it read for a second, by design)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "check", *at], capture_output=True, text=True
+    )
+    assert done.returncode == 1 and "schema.response [error]" in done.stdout, done.stderr
+
+
+def test_the_checker_is_named_by_its_files_and_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Models botocore's loader reads besides its own (~/.aws/models) change the key, as
+    every file under a folder does (the harness package is keyed by the same walk)."""
+    import botocore.loaders
+
+    check_cache.checker_digest.cache_clear()
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setattr(botocore.loaders.Loader, "CUSTOMER_DATA_PATH", str(models))
+    before = check_cache.checker_digest()
+    (models / "xray").mkdir()
+    (models / "xray" / "service-2.json").write_text("{}")
+    check_cache.checker_digest.cache_clear()
+    after = check_cache.checker_digest()
+    check_cache.checker_digest.cache_clear()
+    assert before != after
+
+    import hashlib
+
+    def tree() -> str:
+        digest = hashlib.sha256()
+        check_cache._digest_tree(digest, models)
+        return digest.hexdigest()
+
+    seen = {tree()}
+    (models / "xray" / "service-2.json").write_text("{ }")  # bytes
+    seen.add(tree())
+    (models / "xray" / "service-2.json").rename(models / "xray" / "service-3.json")  # name
+    seen.add(tree())
+    (models / "extra.json").write_text("")  # a new empty file
+    seen.add(tree())
+    assert len(seen) == 4
+
+
+def test_an_entry_that_does_not_hold_this_files_report_is_a_miss(
+    tmp_path: Path, cache: Path
+) -> None:
+    dirty = write_cassette(tmp_path / "dirty.yaml", _dirty_exchanges())
+    at = ["--cache-dir", str(cache), str(dirty)]
+    fresh = check(*at)
+    (entry,) = entries(cache)
+    good = json.loads(entry.read_bytes())
+    forged = dict(good, report=dict(good["report"], violations=[]))
+    broken_rows = dict(good["report"]["interactions"], label=[7, 7])
+    damaged = [
+        b"",  # a torn write
+        b"{not json",
+        json.dumps(dict(forged, digest="0" * 64)).encode(),  # another version's report
+        json.dumps(dict(forged, path=str(tmp_path / "other.yaml"))).encode(),
+        json.dumps(dict(good, report=dict(good["report"], interactions=broken_rows))).encode(),
+        json.dumps(dict(good, report={"path": 1})).encode(),
+        json.dumps([1, 2]).encode(),
+    ]
+    for text in damaged:
+        entry.write_bytes(text)
+        assert check(*at) == fresh, text
+        assert json.loads(entry.read_bytes()) == good  # and the entry is mended
+
+
+def test_a_file_that_changed_while_it_was_checked_is_not_kept(
+    tmp_path: Path, cache: Path, clean: Path
+) -> None:
+    kept = check_cache.CheckCache.open(cache, None, False, {})
+    report = check_cassette(clean)
+    kept.put(clean, "0" * 64, report)  # the digest taken before the check: not the file's now
+    assert entries(cache) == []
+    digest = check_cache.file_digest(clean)
+    kept.put(clean, digest, report)
+    assert kept.get(clean, digest) == report
+    assert kept.get(clean, None) is None
+
+
+def test_metadata_json_cannot_hold_is_checked_every_time(tmp_path: Path, cache: Path) -> None:
+    path = write_cassette(tmp_path / "m.yaml", [valid_exchange("xray", "GetInsight")])
+    path.write_text(path.read_text() + "metadata:\n  recorded: 2024-01-01\n")
+    code, out, _ = check("--cache-dir", str(cache), str(path))
+    assert code == 0 and "1 interaction(s)" in out
+    assert entries(cache) == []  # a date would come back as a string
+
+
+def test_parallel_workers_keep_reports_too(tmp_path: Path, cache: Path) -> None:
+    paths = [
+        write_cassette(tmp_path / f"c{i}.yaml", [valid_exchange("xray", "GetInsight")])
+        for i in range(3)
+    ]
+    argv = ["--jobs", "2", "--cache-dir", str(cache), *map(str, paths)]
+    first = check(*argv)
+    assert len(entries(cache)) == 3
+    assert check(*argv) == first == check("--no-cache", *argv)
+
+
+def test_off_and_no_cache_keep_nothing(
+    tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert check("--no-cache", str(clean))[0] == 0
+    assert check(str(clean))[0] == 0  # HARNESS_CHECK_CACHE=off (this suite's conftest)
+    assert not (tmp_path / check_cache.DEFAULT_DIR).exists()
+    monkeypatch.delenv(check_cache.CACHE_ENV)
+    assert check(str(clean))[0] == 0  # the default: .harness_cache/ here
+    assert entries(tmp_path / check_cache.DEFAULT_DIR)
+    assert "*" in (tmp_path / check_cache.DEFAULT_DIR / ".gitignore").read_text()
+    monkeypatch.setenv(check_cache.CACHE_ENV, str(tmp_path / "elsewhere"))
+    assert check(str(clean))[0] == 0
+    assert entries(tmp_path / "elsewhere")
+
+
+def test_a_cache_that_cannot_be_made_is_one_note_and_the_same_report(
+    tmp_path: Path, clean: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, out, err = check("--cache-dir", str(blocker / "cache"), str(clean))
+    assert (code, out) == check("--no-cache", str(clean))[:2]
+    assert err.startswith("harness check: note: cannot use the report cache at")
+    assert "--no-cache" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_old_folders_are_pruned_to_the_newest(tmp_path: Path, cache: Path, clean: Path) -> None:
+    for rule in ("a", "b", "c", "d", "e", "f"):
+        check_cache.CheckCache.open(cache, None, False, {f"rule.{rule}": "off"})
+    kept = check_cache.CheckCache.open(cache, None, False, {})
+    folders = list(cache.glob("check/*"))
+    assert len(folders) == check_cache.KEEP_FOLDERS and kept.folder in folders
+
+
+def test_report_rows_survive_their_json_columns() -> None:
+    rows = InteractionRows([(0, "xray:GetInsight", 200), (5, "s3:GetObject", 404)])
+    rows.append(9, "xray:GetInsight", 500)
+    again = InteractionRows.from_columns(json.loads(json.dumps(rows.columns())))
+    assert again == rows and list(again) == list(rows)
+    for bad in (
+        dict(rows.columns(), status=[200]),  # lengths differ
+        dict(rows.columns(), label=[0, 1, 2]),  # a label not listed
+        dict(rows.columns(), index=[-1, 0, 1]),  # not an index
+    ):
+        with pytest.raises((ValueError, OverflowError, TypeError)):
+            InteractionRows.from_columns(bad)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the default folder's name")
+def test_the_cache_folder_is_not_taken_for_cassettes(
+    tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache inside the cassettes folder holds .json entries only: never checked."""
+    monkeypatch.chdir(tmp_path)
+    first = check("--cache-dir", str(tmp_path / ".harness_cache"), str(tmp_path))
+    second = check("--cache-dir", str(tmp_path / ".harness_cache"), str(tmp_path))
+    assert first == second and "1 cassette(s)" in first[1]
