@@ -54,7 +54,7 @@ def stored_body(body: bytes, *, document: bool = True) -> str | bytes:
         try:
             pretty = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
             pretty.encode("utf-8")  # lone surrogates from \ud800 escapes cannot be stored
-        except (ValueError, UnicodeEncodeError):
+        except (ValueError, UnicodeEncodeError, RecursionError):  # (nested ~1,000 deep)
             return text
         return pretty
     return text

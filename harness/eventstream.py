@@ -225,8 +225,10 @@ def _stored_payload(message: Message) -> str | bytes:
         return message.payload
     if "json" in content_type.lower():
         try:
-            return json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
-        except ValueError:
+            pretty = json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False)
+            pretty.encode("utf-8")  # lone surrogates from \ud800 escapes cannot be stored
+            return pretty
+        except (ValueError, UnicodeEncodeError, RecursionError):  # (stored as received)
             pass
     return text
 

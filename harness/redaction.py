@@ -382,17 +382,13 @@ class Redactor:
             return self._cbor_body(body, places)
         if kind == "json":
             try:
-                loaded = json.loads(body)
+                return self._json_body(body, places)
             except ValueError:
                 kind = "text"
-            else:
+            except RecursionError:  # nested ~1,000 deep: its members cannot be walked
                 if places is not None and places.any:
-                    loaded = sensitive.redact_data(_body_shape(places), loaded)
-                clean = self.data(loaded)
-                try:
-                    return json.dumps(clean, ensure_ascii=False).encode("utf-8")
-                except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
-                    return json.dumps(clean).encode("ascii")
+                    return sensitive.PLACEHOLDER_BYTES  # it may hold a secret member: drop it
+                kind = "text"
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -404,6 +400,16 @@ class Redactor:
                 text = sensitive.redact_xml_text(text, places.names)
         text = _XML_SECRET.sub(lambda m: f"<{m[1]}>{PLACEHOLDER}</{m[1]}>", text)
         return self.text(text).encode("utf-8")
+
+    def _json_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
+        loaded = json.loads(body)
+        if places is not None and places.any:
+            loaded = sensitive.redact_data(_body_shape(places), loaded)
+        clean = self.data(loaded)
+        try:
+            return json.dumps(clean, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
+            return json.dumps(clean).encode("ascii")
 
     def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
         # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.

@@ -151,3 +151,21 @@ def test_cbor_responses_are_stored_as_their_readable_value(tmp_path: Path) -> No
     assert "e-1" in text and "!!binary" not in text  # readable, not base64
     replayed = read_cassette(path).exchanges[0].response.body
     assert _cbor.loads(replayed) == _cbor.loads(body)  # the same value (map keys sorted)
+
+
+def test_a_json_body_nested_1000_deep_is_written_as_received(tmp_path: Path) -> None:
+    """Too deep for json to pretty-print: stored as it came, and read back the same."""
+    from harness.exchange import HttpRequest, HttpResponse
+
+    body = b'{"Insight": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+    exchange = Exchange(
+        "xray",
+        "GetInsight",
+        HttpRequest(
+            "POST", "https://xray.us-east-1.amazonaws.com/Insight", {}, b'{"InsightId":"i"}'
+        ),
+        HttpResponse(200, {"Content-Type": "application/json"}, body),
+        "recorded",
+    )
+    path = write_cassette(tmp_path / "deep.yaml", [exchange])
+    assert read_cassette(path).exchanges[0].response.body == body

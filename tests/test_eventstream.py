@@ -193,3 +193,27 @@ def test_lambda_response_stream_keeps_raw_payload_chunks_exact(tmp_path: Path) -
         got = list(client.invoke_with_response_stream(**params)["EventStream"])
     assert [e["PayloadChunk"]["Payload"] for e in got[:3]] == chunks
     assert got[3] == {"InvokeComplete": {"LogResult": ""}}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b'{"delta": {"text": "\\ud800 half a pair"}}', b'{"a": ' + b"[" * 1000 + b"]" * 1000 + b"}"],
+    ids=["lone-surrogate-escape", "nested-1000-deep"],
+)
+def test_a_json_payload_json_cannot_store_pretty_is_kept_as_received(
+    tmp_path: Path, payload: bytes
+) -> None:
+    headers = (
+        Header(":event-type", "string", "contentBlockDelta"),
+        Header(":content-type", "string", "application/json"),
+        _EVENT,
+    )
+    body = encode_stream([Message(headers, payload)])
+    response = HttpResponse(200, {"Content-Type": "application/vnd.amazon.eventstream"}, body)
+    request = wire.encode_request(
+        "bedrock-runtime", "ConverseStream", {"modelId": "m", "messages": []}, "https://b.x"
+    )
+    exchange = Exchange("bedrock-runtime", "ConverseStream", request, response, "recorded")
+    path = write_cassette(tmp_path / "odd.yaml", [exchange])
+    replayed = read_cassette(path).exchanges[0].response
+    assert [m.payload for m in decode_stream(replayed.body)] == [payload]

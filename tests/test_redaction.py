@@ -323,3 +323,15 @@ def test_the_prefilter_never_hides_a_match(parts: list[str]) -> None:
     never = Rule.fixed("never", r"(?!x)x", "")
     slow = Redactor(Redaction(key=b"k" * 32).extended([never]))  # a user rule: no prefilter
     assert fast.text(text) == slow.text(text)
+
+
+def test_a_json_body_nested_too_deep_to_walk_is_recorded_without_its_secrets() -> None:
+    """A body nested ~1,000 deep cannot be walked for the model's secret members: for an
+    operation that has some, the whole body is dropped; for others, text rules apply."""
+    deep = b"[" * 1000 + b"]" * 1000
+    body = b'{"SecretString": "' + BODY_SECRET.encode() + b'", "x": ' + deep + b"}"
+    clean = Redactor().body(body, operation_model("secretsmanager", "GetSecretValue"), "output")
+    assert BODY_SECRET.encode() not in clean
+    token = b'{"x": ' + deep + b', "SessionToken": "' + BODY_TOKEN.encode() + b'"}'
+    clean = Redactor().body(token, operation_model("xray", "GetInsight"), "output")
+    assert clean.startswith(b'{"x": [[[') and BODY_TOKEN.encode() not in clean
