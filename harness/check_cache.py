@@ -12,11 +12,17 @@ would be a false pass, the one thing a contract checker must never give):
   validate, botocore's version and every file of the model folders its loader reads besides
   its own (``~/.aws/models``, ``AWS_DATA_PATH``).
 
+Folders are walked through symbolic links (the packaged schemas are one in a checkout). A
+``--schemas`` file whose ``$ref`` points outside its own document (another file, a URL)
+turns the cache off for the run: what it points at is not part of the key.
+
 Entries are JSON (never pickle: a cache folder may be restored from elsewhere in CI), one
-per cassette path, under a folder named by the checker and settings digest; the newest
-``KEEP_FOLDERS`` such folders are kept. A report is stored only when the cassette's digest
-is the same after its check as before, and only when its JSON reads back equal to it. An
-entry that cannot be read is a miss; a cache that cannot be written is only slower.
+per cassette path, under ``check/<settings digest>/``; an entry names the digests it was
+made with, and every field is type-checked when read, so an entry from other settings, a
+damaged one or a forged one is a miss, never a report. A report is stored only when the
+cassette's digest is the same after its check as before, and only when its JSON reads back
+equal to it. The harness removes only folders it made (marked ``MARKER``), keeping the
+newest ``KEEP_FOLDERS``; a cache that cannot be written is only slower.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -36,7 +43,7 @@ from typing import Any
 
 import orjson
 
-from harness.contract import CassetteReport, InteractionRows, Skipped, Violation
+from harness.contract import SEVERITIES, CassetteReport, InteractionRows, Skipped, Violation
 
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
 CACHE_ENV = "HARNESS_CHECK_CACHE"
@@ -47,19 +54,42 @@ KEEP_FOLDERS = 4  # checkers/settings side by side (two virtualenvs, with and wi
 #: models, and validate); the harness itself is identified by its files, not its version.
 _LIBRARIES = ("botocore", "PyYAML", "orjson", "jsonschema", "jsonschema-rs", "referencing")
 _FOLDER_NOTE = "# Created by harness check (its report cache). Safe to delete.\n*\n"
+MARKER = ".harness-check-cache"  # in each folder of entries: the harness made it
+#: ``"$ref": "<anything but #...>"``: a reference to another document (file or URL).
+_OUTSIDE_REF = re.compile(rb'"\$ref"\s*:\s*"(?!#)')
 
 
-def _digest_tree(digest: Any, root: Path) -> None:
-    """Feed every file under ``root`` (names and bytes, in a fixed order) to ``digest``."""
+class CacheUnusable(Exception):
+    """The run's settings depend on something the key cannot hold (the message says what)."""
+
+
+def _digest_tree(
+    digest: Any, root: Path, skip: Path | None = None, refs_inside: bool = False
+) -> None:
+    """Feed every file under ``root`` (names and bytes, in a fixed order, through symbolic
+    links; not ``skip``, the cache itself) to ``digest``. With ``refs_inside``, a file with
+    a ``$ref`` to another document raises ``CacheUnusable``."""
     if not root.is_dir():
         digest.update(b"\0file\0" if root.exists() else b"\0absent\0")
         if root.is_file():
             digest.update(hashlib.sha256(root.read_bytes()).digest())
         return
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
-        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    skipped = os.path.realpath(skip) if skip is not None else None
+    seen: set[str] = set()
+    for folder, folders, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen or real == skipped:  # a link back up the tree, or the cache
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder, name)
+            data = path.read_bytes()  # (unreadable: OSError, and the cache is not used)
+            if refs_inside and _OUTSIDE_REF.search(data):
+                raise CacheUnusable(f"{path} refers to another document with $ref")
+            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
+            digest.update(b"\0" + hashlib.sha256(data).digest())
 
 
 @functools.cache
@@ -86,14 +116,18 @@ def checker_digest() -> str:
 
 
 def settings_digest(
-    schemas: Sequence[Path] | None, allow_drift: bool, rules: Mapping[str, str]
+    schemas: Sequence[Path] | None,
+    allow_drift: bool,
+    rules: Mapping[str, str],
+    skip: Path | None = None,
 ) -> str:
-    """The identity of one run's settings (the schema folders by their contents)."""
+    """The identity of one run's checker and settings (schema folders by their contents;
+    ``skip``: the cache's own folder, should it be inside one)."""
     digest = hashlib.sha256(checker_digest().encode())
     digest.update(orjson.dumps([allow_drift, sorted(rules.items())]))
     for folder in schemas or ():
         digest.update(f"\nschemas {folder}\n".encode("utf-8", "surrogateescape"))
-        _digest_tree(digest, Path(folder))
+        _digest_tree(digest, Path(folder), skip, refs_inside=True)
     return digest.hexdigest()
 
 
@@ -114,6 +148,7 @@ class CheckCache:
     """The entries of one checker and settings (``folder``); picklable for worker processes."""
 
     folder: Path
+    settings: str  # the digest every entry of the folder names
 
     @classmethod
     def open(
@@ -124,17 +159,20 @@ class CheckCache:
         rules: Mapping[str, str],
     ) -> CheckCache:
         """The cache of these settings under ``root``, created if need be; raises
-        ``OSError`` when ``root`` cannot hold it."""
-        folder = root / "check" / settings_digest(schemas, allow_drift, rules)[:32]
-        if not folder.is_dir():
-            root.mkdir(parents=True, exist_ok=True)
-            note = root / ".gitignore"
-            if not note.exists():
-                note.write_text(_FOLDER_NOTE, encoding="utf-8")
-            folder.mkdir(parents=True, exist_ok=True)
-            _prune(folder.parent, keep=folder)
+        ``OSError`` when ``root`` cannot hold it, ``CacheUnusable`` when the settings
+        cannot be keyed."""
+        settings = settings_digest(schemas, allow_drift, rules, skip=root)
+        entries = root / "check"
+        folder = entries / settings[:32]
+        if not (folder / MARKER).is_file():
+            if not entries.is_dir():
+                entries.mkdir(parents=True)
+                (entries / ".gitignore").write_text(_FOLDER_NOTE, encoding="utf-8")
+            folder.mkdir(exist_ok=True)
+            (folder / MARKER).write_bytes(b"")
+            _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder)
+        return cls(folder, settings)
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
@@ -146,27 +184,25 @@ class CheckCache:
             return None
         try:
             entry = orjson.loads(self._entry(path).read_bytes())
-            if entry["digest"] != digest or entry["path"] != str(path):
-                return None
-            return _report_of(entry["report"])
-        except (
-            OSError,
-            KeyError,
-            TypeError,
-            ValueError,
-            OverflowError,
-        ):  # (orjson's are ValueErrors)
-            return None  # absent, half-written or foreign: check the file
+            if (entry["settings"], entry["digest"], entry["path"]) != (
+                self.settings,
+                digest,
+                str(path),
+            ):
+                return None  # another version of the file, other settings, another path
+            report = _report_of(entry["report"])
+        except (OSError, KeyError, TypeError, ValueError, OverflowError):  # (orjson's too)
+            return None  # absent, half-written, damaged or forged: check the file
+        return report if report.path == str(path) else None
 
     def put(self, path: Path, digest: str | None, report: CassetteReport) -> None:
         """Store ``report`` of ``path`` (whose bytes had ``digest`` before the check), when
         the file still has them and the report survives its JSON form unchanged."""
         if digest is None or file_digest(path) != digest:
             return  # changed while it was checked: the report may be of neither version
+        entry = {"settings": self.settings, "digest": digest, "path": str(path), "report": report}
         try:
-            text = orjson.dumps(
-                {"digest": digest, "path": str(path), "report": report}, default=_columns
-            )
+            text = orjson.dumps(entry, default=_columns)
             if _report_of(orjson.loads(text)["report"]) != report:
                 return  # metadata JSON cannot hold as it is (dates, bytes): not cached
         except (TypeError, ValueError, OverflowError):
@@ -174,14 +210,50 @@ class CheckCache:
         _write(self._entry(path), text)
 
 
-def _report_of(data: dict[str, Any]) -> CassetteReport:
+def _report_of(data: Any) -> CassetteReport:
+    """The report of an entry's JSON; ``ValueError`` for anything but a report's fields of
+    their types (a damaged or forged entry must not print, let alone pass)."""
+    fields = {"path", "interactions", "violations", "metadata", "skipped"}
+    if not isinstance(data, dict) or set(data) != fields or not isinstance(data["path"], str):
+        raise ValueError("not a report")
+    if not isinstance(data["metadata"], dict):
+        raise ValueError("metadata is not a mapping")
     return CassetteReport(
         data["path"],
         InteractionRows.from_columns(data["interactions"]),
-        [Violation(**v) for v in data["violations"]],
+        [Violation(**_typed(v, _VIOLATION)) for v in _listed(data["violations"])],
         data["metadata"],
-        [Skipped(**s) for s in data["skipped"]],
+        [Skipped(**_typed(s, _SKIPPED)) for s in _listed(data["skipped"])],
     )
+
+
+_TEXT, _WHERE, _INDEX = (str,), (str, type(None)), (int, type(None))
+_VIOLATION = {
+    **dict.fromkeys(("rule", "operation", "pointer", "value", "expected", "doc", "message"), _TEXT),
+    "severity": _TEXT,
+    "cassette": _WHERE,
+    "index": _INDEX,
+}
+_SKIPPED = {"operation": _TEXT, "cassette": _WHERE, "index": _INDEX, "reason": _TEXT}
+
+
+def _listed(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError("not a list")
+    return value
+
+
+def _typed(value: Any, types: dict[str, tuple[type, ...]]) -> dict[str, Any]:
+    """``value`` when it is a mapping of exactly these fields, of these types."""
+    if not isinstance(value, dict) or set(value) != set(types):
+        raise ValueError("not the fields of a report's item")
+    for name, allowed in types.items():
+        item = value[name]
+        if isinstance(item, bool) or not isinstance(item, allowed):
+            raise ValueError(f"{name} is a {type(item).__name__}")
+    if "severity" in value and value["severity"] not in SEVERITIES:
+        raise ValueError("not a severity")
+    return value
 
 
 def _columns(value: Any) -> Any:
@@ -206,10 +278,11 @@ def _write(target: Path, data: bytes) -> None:
 
 
 def _prune(parent: Path, keep: Path) -> None:
-    """Remove all but the ``KEEP_FOLDERS`` most recently used folders of ``parent``."""
+    """Remove all but the ``KEEP_FOLDERS`` most recently used folders of entries in
+    ``parent`` (only folders the harness made: they hold its ``MARKER``)."""
     try:
         folders = sorted(
-            (p for p in parent.iterdir() if p.is_dir() and p != keep),
+            (p for p in parent.iterdir() if p != keep and (p / MARKER).is_file()),
             key=lambda p: p.stat().st_mtime_ns,
             reverse=True,
         )

@@ -1353,7 +1353,9 @@ class InteractionRows(Sequence[tuple[int, str, int]]):
         rows._index.fromlist(columns["index"])
         rows._label.fromlist(columns["label"])
         rows._status.fromlist(columns["status"])
-        rows._labels = [str(label) for label in columns["labels"]]
+        rows._labels = list(columns["labels"])
+        if not all(isinstance(label, str) for label in rows._labels):
+            raise ValueError("a label that is not a string")
         rows._label_ids = {label: i for i, label in enumerate(rows._labels)}
         sizes = {len(rows._index), len(rows._label), len(rows._status)}
         if len(sizes) != 1 or max(rows._label, default=0) >= max(len(rows._labels), 1):

@@ -35,6 +35,11 @@ def entries(cache: Path) -> list[Path]:
     return sorted(cache.glob("check/*/*.json"))
 
 
+def folders(cache: Path) -> list[Path]:
+    """The folders of entries the harness made."""
+    return [marker.parent for marker in cache.glob(f"check/*/{check_cache.MARKER}")]
+
+
 @pytest.fixture
 def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache"
@@ -100,7 +105,7 @@ def test_settings_are_part_of_the_key(tmp_path: Path, cache: Path) -> None:
     assert check("--allow-drift", *at)[0] == 0
     assert check(*at)[0] == 1
     assert check("--rule", "schema.response.unknown-member=off", *at)[0] == 0
-    assert len(list(cache.glob("check/*"))) == 3  # one folder per settings
+    assert len(folders(cache)) == 3  # one folder per settings
 
 
 def test_a_changed_schema_folder_is_part_of_the_key(tmp_path: Path, cache: Path) -> None:
@@ -154,7 +159,15 @@ def test_the_checker_is_named_by_its_files_and_models(
     seen.add(tree())
     (models / "extra.json").write_text("")  # a new empty file
     seen.add(tree())
-    assert len(seen) == 4
+    elsewhere = tmp_path / "elsewhere"  # a folder reached through a link (as harness/_schemas
+    elsewhere.mkdir()  # is in a checkout): its files count
+    (elsewhere / "GetInsight.output.json").write_text("{}")
+    (models / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "loop").symlink_to(models, target_is_directory=True)  # (walked once)
+    seen.add(tree())
+    (elsewhere / "GetInsight.output.json").write_text("[]")
+    seen.add(tree())
+    assert len(seen) == 6
 
 
 def test_an_entry_that_does_not_hold_this_files_report_is_a_miss(
@@ -224,7 +237,7 @@ def test_off_and_no_cache_keep_nothing(
     monkeypatch.delenv(check_cache.CACHE_ENV)
     assert check(str(clean))[0] == 0  # the default: .harness_cache/ here
     assert entries(tmp_path / check_cache.DEFAULT_DIR)
-    assert "*" in (tmp_path / check_cache.DEFAULT_DIR / ".gitignore").read_text()
+    assert "*" in (tmp_path / check_cache.DEFAULT_DIR / "check" / ".gitignore").read_text()
     monkeypatch.setenv(check_cache.CACHE_ENV, str(tmp_path / "elsewhere"))
     assert check(str(clean))[0] == 0
     assert entries(tmp_path / "elsewhere")
@@ -245,8 +258,8 @@ def test_old_folders_are_pruned_to_the_newest(tmp_path: Path, cache: Path, clean
     for rule in ("a", "b", "c", "d", "e", "f"):
         check_cache.CheckCache.open(cache, None, False, {f"rule.{rule}": "off"})
     kept = check_cache.CheckCache.open(cache, None, False, {})
-    folders = list(cache.glob("check/*"))
-    assert len(folders) == check_cache.KEEP_FOLDERS and kept.folder in folders
+    made = folders(cache)
+    assert len(made) == check_cache.KEEP_FOLDERS and kept.folder in made
 
 
 def test_report_rows_survive_their_json_columns() -> None:
@@ -272,3 +285,104 @@ def test_the_cache_folder_is_not_taken_for_cassettes(
     first = check("--cache-dir", str(tmp_path / ".harness_cache"), str(tmp_path))
     second = check("--cache-dir", str(tmp_path / ".harness_cache"), str(tmp_path))
     assert first == second and "1 cassette(s)" in first[1]
+
+
+def _check_in_a_new_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """(this process trusts a schema file it read for a second, by design)"""
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "check", *argv], capture_output=True, text=True
+    )
+
+
+def test_a_schema_folder_reached_through_a_link_is_part_of_the_key(
+    tmp_path: Path, cache: Path
+) -> None:
+    real = tmp_path / "real"
+    shutil.copytree(default_schema_dir() / "xray", real / "xray")
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "xray").symlink_to(real / "xray", target_is_directory=True)
+    path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
+    at = ["--cache-dir", str(cache), "--schemas", str(schemas), str(path)]
+    assert check(*at)[0] == 0
+    schema_file = real / "xray" / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    schema["required"] = [*schema.get("required", []), "Insight"]
+    schema["properties"]["Insight"] = {"type": "string"}
+    schema_file.write_text(json.dumps(schema))
+    done = _check_in_a_new_process(*at)
+    assert done.returncode == 1 and "schema.response [error]" in done.stdout, done.stderr
+
+
+def test_a_schema_referring_to_another_file_turns_the_cache_off(
+    tmp_path: Path, cache: Path
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    schema_file = schemas / "xray" / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    outside = tmp_path / "insight.json"
+    outside.write_text('{"type": "object"}')
+    schema["properties"]["Insight"] = {"$ref": outside.as_uri()}
+    schema_file.write_text(json.dumps(schema))
+    path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
+    code, out, err = check("--cache-dir", str(cache), "--schemas", str(schemas), str(path))
+    assert (code, out) == check("--no-cache", "--schemas", str(schemas), str(path))[:2]
+    assert "refers to another document with $ref" in err and len(err.splitlines()) == 1
+    assert entries(cache) == []
+
+
+def test_a_cache_dir_that_holds_other_files_keeps_them_all(tmp_path: Path, clean: Path) -> None:
+    """``--cache-dir .`` or a cassettes folder: the harness removes and ignores only what it
+    made."""
+    mine = tmp_path / "project"
+    for name in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        (mine / "check" / name).mkdir(parents=True)
+        (mine / "check" / name / "data.txt").write_text(name)
+    for rule in ("a", "b", "c", "d", "e", "f"):
+        check_cache.CheckCache.open(mine, None, False, {f"rule.{rule}": "off"})
+    assert check("--cache-dir", str(mine), str(clean))[0] == 0
+    for name in ("alpha", "beta", "gamma", "delta", "epsilon"):
+        assert (mine / "check" / name / "data.txt").read_text() == name
+    assert not (mine / ".gitignore").exists() and not (mine / "check" / ".gitignore").exists()
+    assert len(folders(mine)) == check_cache.KEEP_FOLDERS and entries(mine)
+
+
+def test_a_cache_inside_a_schema_folder_is_not_part_of_the_key(tmp_path: Path, clean: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    at = ["--cache-dir", str(schemas / ".cache"), "--schemas", str(schemas), str(clean)]
+    for _ in range(3):
+        assert check(*at)[0] == 0
+    assert len(folders(schemas / ".cache")) == 1
+
+
+def test_an_entry_of_other_settings_or_of_forged_fields_is_a_miss(
+    tmp_path: Path, cache: Path
+) -> None:
+    req, resp = pair("internetmonitor", "GetInternetEvent")
+    resp["Severity"] = "HIGH"  # drift: an error unless the rule is off
+    path = write_cassette(
+        tmp_path / "drift.yaml", [build("internetmonitor", "GetInternetEvent", req, resp)]
+    )
+    at = ["--cache-dir", str(cache), str(path)]
+    fresh = check(*at)
+    assert fresh[0] == 1
+    assert check("--rule", "schema.response.unknown-member=off", *at)[0] == 0
+    (ours,) = check_cache.CheckCache.open(cache, None, False, {}).folder.glob("*.json")
+    good = json.loads(ours.read_bytes())
+    (other,) = [e for e in entries(cache) if e.parent != ours.parent]
+    violation = good["report"]["violations"][0]
+    forged = [
+        other.read_bytes(),  # the same file's report under --rule ...=off
+        json.dumps(dict(good, report=dict(good["report"], violations={}))).encode(),
+        json.dumps(dict(good, report=dict(good["report"], path="elsewhere.yaml"))).encode(),
+    ]
+    for field, value in [("severity", "fatal"), ("index", "0"), ("message", None), ("doc", 1)]:
+        bad = dict(violation, **{field: value})
+        forged.append(
+            json.dumps(dict(good, report=dict(good["report"], violations=[bad]))).encode()
+        )
+    for text in forged:
+        ours.write_bytes(text)
+        assert check(*at) == fresh, text

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CheckCache, file_digest
+from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, file_digest
 from harness.contract import (
     CassetteReport,
     Skipped,
@@ -223,12 +223,14 @@ def _open_cache(args: argparse.Namespace, settings: _Settings, stderr: TextIO) -
     try:
         return CheckCache.open(root, settings.schemas, settings.allow_drift, settings.rules)
     except OSError as exc:
-        stderr.write(
-            f"harness check: note: cannot use the report cache at {root} "
-            f"({exc.strerror or exc}); every file is checked and nothing is kept. Pass "
-            f"--cache-dir with a writable folder, or --no-cache to silence this.\n"
-        )
-        return None
+        why, what = exc.strerror or str(exc), "Pass --cache-dir with a writable folder"
+    except CacheUnusable as exc:
+        why, what = f"{exc}, which the cache cannot follow", "Inline the referenced schema"
+    stderr.write(
+        f"harness check: note: cannot use the report cache at {root} ({why}); every file is "
+        f"checked and nothing is kept. {what}, or pass --no-cache to silence this.\n"
+    )
+    return None
 
 
 def _check_file(
