@@ -31,6 +31,8 @@ SUMMARY = [
     ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
     # harness check throughput: one process / default (one per CPU)
     ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
+    # ... and on unchanged cassettes, every report from the cache (by default only)
+    ("check", re.compile(r"^\s*([\d,]+ interactions, unchanged.+?)\s+([\d,]+ /s) \(by default\)$")),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
     # requests() examples/s: best / median
     ("strategies", re.compile(r"^(\w+:\w+)\s+([\d,]+)\s+([\d,]+)\s")),

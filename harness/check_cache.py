@@ -37,7 +37,6 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +94,8 @@ def _digest_tree(
 @functools.cache
 def checker_digest() -> str:
     """The identity of this checker: the harness's files, the libraries, botocore's models."""
+    from importlib import metadata  # (15 ms to import: only when the cache is used)
+
     import botocore.loaders
 
     import harness
