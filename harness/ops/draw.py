@@ -351,11 +351,28 @@ def _trail_places() -> SearchStrategy[tuple[str, str]]:
     return st.sampled_from([(p, r) for p in PARTITIONS for r in REGIONS])
 
 
-def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
-    partition, region = draw(_trail_places())
+@functools.cache
+def trail_names() -> Variants[str]:
+    """Trail names (a trail is named by name or ARN), of 3 and 128 characters included."""
+    return Variants(
+        "management-events",
+        "org-trail",
+        *(
+            functools.partial(_draw_trail_name, text_of(LETTERS_DIGITS + "._-", low, high))
+            for low, high in _TRAIL_NAME_SIZES
+        ),
+    )
+
+
+def _draw_trail_name(names: SearchStrategy[str], draw: DrawFn) -> str:
     name = draw(names)
     # the first and last characters must be letters or digits: replaced, not drawn apart
-    name = _alnum(name[0]) + name[1:-1] + _alnum(name[-1])
+    return _alnum(name[0]) + name[1:-1] + _alnum(name[-1])
+
+
+def _draw_trail_arn(names: SearchStrategy[str], draw: DrawFn) -> str:
+    partition, region = draw(_trail_places())
+    name = _draw_trail_name(names, draw)
     return f"arn:{partition}:cloudtrail:{region}:{draw_account_id(draw)}:trail/{name}"
 
 

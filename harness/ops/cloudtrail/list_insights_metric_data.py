@@ -45,6 +45,8 @@ from harness.ops.draw import (
     replaced,
     sample_window,
     swapped_window,
+    trail_arns,
+    trail_names,
     without,
 )
 
@@ -53,7 +55,13 @@ if TYPE_CHECKING:
 
     from harness.contract import RuleContext, Violation
 
-from harness.ops.cloudtrail import ERROR_RATE_INSIGHT, LIMD, SAMPLE_CALLS, VALIDATION_ERROR
+from harness.ops.cloudtrail import (
+    ERROR_RATE_INSIGHT,
+    LIMD,
+    SAMPLE_CALLS,
+    SAMPLE_TRAILS,
+    VALIDATION_ERROR,
+)
 
 PAGE = LIMD
 K = Knowledge("cloudtrail", "ListInsightsMetricData", PAGE)
@@ -561,6 +569,7 @@ def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
         name: str,
         period_window: tuple[int | None, str | None, Span],
         limit: int | None,
+        trail: str | None,
     ) -> dict[str, Any]:
         (insight_type, code), (period, data_type, (start, end)) = insight, period_window
         params: dict[str, Any] = {
@@ -574,6 +583,7 @@ def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
         put(params, "EndTime", end)
         put(params, "DataType", data_type)
         put(params, "MaxResults", limit)
+        put(params, "TrailName", trail)  # "The Amazon Resource Name(ARN) or name of the trail"
         return params
 
     return Joint(
@@ -585,6 +595,7 @@ def metric_data_request(clock: Clock) -> SearchStrategy[dict[str, Any]]:
         event_names(),
         Variants(*(period_window(p) for p in (None, *METRIC_PERIODS))),
         max_results(METRIC_MAX_RESULTS_RANGE[1]),
+        Variants(None, trail_names(), trail_arns()),
         then=build,
     ).strategy
 
@@ -790,6 +801,7 @@ def sample(gen: random.Random, backend: Backend) -> dict[str, Any]:
     span = min(METRIC_RETENTION[period], dt.timedelta(seconds=period * 48))
     sample_window(gen, params, backend.now(), span, within=METRIC_RETENTION[period])
     maybe(gen, params, "MaxResults", (1, 10, 24, 100))
+    maybe(gen, params, "TrailName", SAMPLE_TRAILS)  # (for trails that log data events)
     return params
 
 
