@@ -7,22 +7,25 @@ would be a false pass, the one thing a contract checker must never give):
 - the cassette's bytes (SHA-256), and the path it was named by (the report names it);
 - the settings: ``--allow-drift``, ``--rule``, and the bytes of every file under each
   ``--schemas`` folder;
-- the checker: every file of the installed ``harness`` package (rules, operation packs,
-  packaged schemas), the versions of Python and of the libraries that read, decode and
-  validate, botocore's version and every file of the model folders its loader reads besides
-  its own (``~/.aws/models``, ``AWS_DATA_PATH``).
+- the checker: every file of the imported ``harness`` package (rules, operation packs,
+  packaged schemas); Python's version; the versions and locations of the libraries that
+  read, decode and validate; botocore's data folder (each file's name, size and time) and
+  every file of the model folders its loader reads besides it (``~/.aws/models``).
 
-Folders are walked through symbolic links (the packaged schemas are one in a checkout). A
-``--schemas`` file whose ``$ref`` points outside its own document (another file, a URL)
-turns the cache off for the run: what it points at is not part of the key.
+Folders are walked through symbolic links, a folder reached by two names under both (the
+packaged schemas are a link in a checkout), and only regular files are read. A schema file
+with a reference to another document (a ``$ref`` or ``$dynamicRef`` not starting with ``#``,
+a file or a URL) turns the cache off for the run: what it points at is not in the key.
 
-Entries are JSON (never pickle: a cache folder may be restored from elsewhere in CI), one
-per cassette path, under ``check/<settings digest>/``; an entry names the digests it was
-made with, and every field is type-checked when read, so an entry from other settings, a
-damaged one or a forged one is a miss, never a report. A report is stored only when the
-cassette's digest is the same after its check as before, and only when its JSON reads back
-equal to it. The harness removes only folders it made (marked ``MARKER``), keeping the
-newest ``KEEP_FOLDERS``; a cache that cannot be written is only slower.
+Entries are JSON (never pickle), one per cassette path, under ``check/<settings digest>/``.
+An entry names the digests it was made with, and every field is checked when read (types,
+and a report's own consistency), so an entry of other settings or a damaged one is a miss.
+A report is stored only when the cassette is the same after its check as before (bytes and
+``stat``), only when its JSON reads back equal to it, and is withdrawn when the settings
+digest at the end of the run is not the one it began with. The harness removes only folders
+it made (marked ``MARKER``), keeping the newest ``KEEP_FOLDERS``; a cache that cannot be
+written is only slower. Entries are trusted as the cassettes are: whoever can write the
+cache folder can make a run pass, so restore it only from your own runs.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
+import json
 import os
-import re
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,73 +52,155 @@ from harness.contract import SEVERITIES, CassetteReport, InteractionRows, Skippe
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
 CACHE_ENV = "HARNESS_CHECK_CACHE"
 DEFAULT_DIR = ".harness_cache"
-FORMAT = 1  # of the entries: a new layout starts a new folder
+FORMAT = 2  # of the entries: a new layout starts a new folder
 KEEP_FOLDERS = 4  # checkers/settings side by side (two virtualenvs, with and without drift)
-#: The distributions whose versions can change a verdict (they read YAML and JSON, hold the
-#: models, and validate); the harness itself is identified by its files, not its version.
-_LIBRARIES = ("botocore", "PyYAML", "orjson", "jsonschema", "jsonschema-rs", "referencing")
+#: The libraries that can change a verdict (they read YAML and JSON, hold the models, and
+#: validate), by module and distribution; the harness is identified by its files.
+_LIBRARIES = {
+    "botocore": "botocore",
+    "yaml": "PyYAML",
+    "orjson": "orjson",
+    "jsonschema": "jsonschema",
+    "jsonschema_rs": "jsonschema-rs",
+    "referencing": "referencing",
+}
+#: Those whose ``__version__`` is their version (jsonschema's is deprecated).
+_VERSIONED = frozenset({"botocore", "yaml", "orjson", "jsonschema_rs"})
 _FOLDER_NOTE = "# Created by harness check (its report cache). Safe to delete.\n*\n"
 MARKER = ".harness-check-cache"  # in each folder of entries: the harness made it
-#: ``"$ref": "<anything but #...>"``: a reference to another document (file or URL).
-_OUTSIDE_REF = re.compile(rb'"\$ref"\s*:\s*"(?!#)')
+#: Schema keywords whose value may name another document (a file or a URL).
+_REFERENCES = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 
 
 class CacheUnusable(Exception):
     """The run's settings depend on something the key cannot hold (the message says what)."""
 
 
+def _files(
+    folder: str, real: str, rel: str, ancestors: frozenset[str], skip: str | None
+) -> Iterator[Any]:
+    """(name under the root, ``os.DirEntry``) of everything under ``folder`` (whose real
+    path is ``real``) but folders, in a fixed order, through symbolic links; a link back up
+    the tree, and the folder ``skip`` (a real path), are left out."""
+    if real in ancestors or real == skip:
+        return
+    inside = ancestors | {real}
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():  # (follows a link, as the checker's lookups do)
+            # the real path: a link's resolved, another folder's is its parent's plus its name
+            where = os.path.realpath(entry.path) if entry.is_symlink() else f"{real}/{entry.name}"
+            yield from _files(entry.path, where, f"{rel}{entry.name}/", inside, skip)
+        else:
+            yield f"{rel}{entry.name}", entry
+
+
+def _walk(root: Path, skip: Path | None = None) -> Iterator[Any]:
+    real_skip = os.path.realpath(skip) if skip is not None else None
+    return _files(str(root), os.path.realpath(root), "", frozenset(), real_skip)
+
+
 def _digest_tree(
     digest: Any, root: Path, skip: Path | None = None, refs_inside: bool = False
 ) -> None:
-    """Feed every file under ``root`` (names and bytes, in a fixed order, through symbolic
-    links; not ``skip``, the cache itself) to ``digest``. With ``refs_inside``, a file with
-    a ``$ref`` to another document raises ``CacheUnusable``."""
-    if not root.is_dir():
-        digest.update(b"\0file\0" if root.exists() else b"\0absent\0")
-        if root.is_file():
-            digest.update(hashlib.sha256(root.read_bytes()).digest())
-        return
-    skipped = os.path.realpath(skip) if skip is not None else None
-    seen: set[str] = set()
-    for folder, folders, files in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen or real == skipped:  # a link back up the tree, or the cache
-            folders[:] = []
+    """Feed every file under ``root`` to ``digest``: names and bytes of regular files, names
+    and kinds of others (a FIFO is not read); ``skip``: the cache's own entries. With
+    ``refs_inside``, a file referring to another document raises ``CacheUnusable``; so does
+    a file that cannot be read."""
+    if not root.is_dir():  # (a file, or nothing, named as a folder)
+        found = [(root.name, str(root), root.is_file())] if os.path.lexists(root) else []
+    else:
+        found = [(name, entry.path, entry.is_file()) for name, entry in _walk(root, skip)]
+    for name, path, regular in found:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        if not regular:
+            kind = "missing" if not os.path.exists(path) else stat.filemode(os.stat(path).st_mode)
+            digest.update(f"({kind})\0".encode())
             continue
-        seen.add(real)
-        folders[:] = sorted(f for f in folders if f != "__pycache__")
-        for name in sorted(files):
-            path = Path(folder, name)
-            data = path.read_bytes()  # (unreadable: OSError, and the cache is not used)
-            if refs_inside and _OUTSIDE_REF.search(data):
-                raise CacheUnusable(f"{path} refers to another document with $ref")
-            digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
-            digest.update(b"\0" + hashlib.sha256(data).digest())
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise CacheUnusable(f"{path} cannot be read ({exc.strerror or exc})") from None
+        if refs_inside and _refers_elsewhere(data):
+            raise CacheUnusable(f"{path} refers to another document")
+        digest.update(hashlib.sha256(data).digest())
+
+
+def _refers_elsewhere(data: bytes) -> bool:
+    """True when a schema's JSON names another document (a ``$ref`` not starting with
+    ``#``...); a file that is not JSON names none (the checker refuses it)."""
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if key in _REFERENCES and not (isinstance(item, str) and item.startswith("#")):
+                    return True
+                stack.append(item)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 @functools.cache
 def checker_digest() -> str:
     """The identity of this checker: the harness's files, the libraries, botocore's models."""
-    from importlib import metadata  # (15 ms to import: only when the cache is used)
+    return _checker_digest()
 
+
+def _checker_digest() -> str:
     import botocore.loaders
 
     import harness
 
     digest = hashlib.sha256(f"harness-check-cache {FORMAT}\n{sys.version}\n".encode())
-    for name in _LIBRARIES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "(not installed)"
-        digest.update(f"{name}=={version}\n".encode())
+    for module, distribution in _LIBRARIES.items():
+        spec = importlib.util.find_spec(module)  # where it is imported from (not imported)
+        digest.update(
+            f"{distribution}=={_version(module, distribution)} {spec and spec.origin}\n".encode()
+        )
     _digest_tree(digest, Path(harness.__file__).parent)
     loader = botocore.loaders.create_loader()
-    for path in loader.search_paths:  # botocore's own folder is named by its version
-        if Path(path) != Path(loader.BUILTIN_DATA_PATH):
-            digest.update(f"\nmodels {path}\n".encode("utf-8", "surrogateescape"))
+    for path in loader.search_paths:
+        digest.update(f"\nmodels {path}\n".encode("utf-8", "surrogateescape"))
+        if Path(path) == Path(loader.BUILTIN_DATA_PATH):
+            _stat_tree(digest, path)  # ~2,000 files: by name, size and time
+        else:
             _digest_tree(digest, Path(path).expanduser())
     return digest.hexdigest()
+
+
+def _version(module: str, distribution: str) -> str:
+    """A library's version: its ``__version__`` when imported, else its metadata's."""
+    if module in _VERSIONED:
+        version = getattr(sys.modules.get(module), "__version__", None)
+        if isinstance(version, str):
+            return version
+    from importlib import metadata  # (only when the cache is used)
+
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
+def _stat_tree(digest: Any, root: str) -> None:
+    if not os.path.isdir(root):
+        digest.update(b"(absent)")
+        return
+    for name, entry in _walk(Path(root)):
+        try:
+            info = entry.stat()
+        except OSError:
+            digest.update(f"{name} (missing)\n".encode())
+            continue
+        digest.update(f"{name} {info.st_size} {info.st_mtime_ns}\n".encode())
 
 
 def settings_digest(
@@ -123,7 +210,7 @@ def settings_digest(
     skip: Path | None = None,
 ) -> str:
     """The identity of one run's checker and settings (schema folders by their contents;
-    ``skip``: the cache's own folder, should it be inside one)."""
+    ``skip``: the cache's entries, should they be inside one)."""
     digest = hashlib.sha256(checker_digest().encode())
     digest.update(orjson.dumps([allow_drift, sorted(rules.items())]))
     for folder in schemas or ():
@@ -132,16 +219,26 @@ def settings_digest(
     return digest.hexdigest()
 
 
-def file_digest(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or None when it cannot be read (its check says why)."""
+@dataclass(frozen=True)
+class Seen:
+    """A cassette as it was before its check: its bytes' digest and its ``stat``."""
+
+    digest: str
+    state: tuple[int, ...]
+
+
+def look(path: Path) -> Seen | None:
+    """The file's digest and state, or None when it cannot be read (its check says why)."""
     digest = hashlib.sha256()
     try:
+        info = os.stat(path)
         with open(path, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
         return None
-    return digest.hexdigest()
+    state = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return Seen(digest.hexdigest(), state) if stat.S_ISREG(info.st_mode) else None
 
 
 @dataclass(frozen=True)
@@ -150,6 +247,7 @@ class CheckCache:
 
     folder: Path
     settings: str  # the digest every entry of the folder names
+    inputs: tuple[Any, ...]  # what the digest was made of, to make it again at the end
 
     @classmethod
     def open(
@@ -162,70 +260,96 @@ class CheckCache:
         """The cache of these settings under ``root``, created if need be; raises
         ``OSError`` when ``root`` cannot hold it, ``CacheUnusable`` when the settings
         cannot be keyed."""
-        settings = settings_digest(schemas, allow_drift, rules, skip=root)
         entries = root / "check"
+        inputs = (tuple(schemas or ()), allow_drift, dict(rules), entries)
+        settings = settings_digest(*inputs)
         folder = entries / settings[:32]
         if not (folder / MARKER).is_file():
-            if not entries.is_dir():
-                entries.mkdir(parents=True)
-                (entries / ".gitignore").write_text(_FOLDER_NOTE, encoding="utf-8")
-            folder.mkdir(exist_ok=True)
+            made = not entries.is_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            for ours in (folder, entries) if made else (folder,):  # git ignores what we made
+                (ours / ".gitignore").write_text(_FOLDER_NOTE, encoding="utf-8")
             (folder / MARKER).write_bytes(b"")
             _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder, settings)
+        return cls(folder, settings, inputs)
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
         return self.folder / f"{name}.json"
 
-    def get(self, path: Path, digest: str | None) -> CassetteReport | None:
-        """The stored report of ``path`` when its bytes had ``digest``, else None."""
-        if digest is None:
+    def get(self, path: Path, seen: Seen | None) -> CassetteReport | None:
+        """The stored report of ``path`` when its bytes are as ``seen``, else None."""
+        if seen is None:
             return None
         try:
             entry = orjson.loads(self._entry(path).read_bytes())
             if (entry["settings"], entry["digest"], entry["path"]) != (
                 self.settings,
-                digest,
+                seen.digest,
                 str(path),
             ):
                 return None  # another version of the file, other settings, another path
-            report = _report_of(entry["report"])
+            return _report_of(entry["report"], str(path))
         except (OSError, KeyError, TypeError, ValueError, OverflowError):  # (orjson's too)
-            return None  # absent, half-written, damaged or forged: check the file
-        return report if report.path == str(path) else None
+            return None  # absent, half-written or damaged: check the file
 
-    def put(self, path: Path, digest: str | None, report: CassetteReport) -> None:
-        """Store ``report`` of ``path`` (whose bytes had ``digest`` before the check), when
-        the file still has them and the report survives its JSON form unchanged."""
-        if digest is None or file_digest(path) != digest:
+    def put(self, path: Path, seen: Seen | None, report: CassetteReport) -> None:
+        """Store ``report`` of ``path`` (``seen`` before the check), when the file is still
+        as it was and the report survives its JSON form unchanged."""
+        if seen is None or look(path) != seen:
             return  # changed while it was checked: the report may be of neither version
-        entry = {"settings": self.settings, "digest": digest, "path": str(path), "report": report}
+        entry = {
+            "settings": self.settings,
+            "digest": seen.digest,
+            "path": str(path),
+            "report": report,
+        }
         try:
             text = orjson.dumps(entry, default=_columns)
-            if _report_of(orjson.loads(text)["report"]) != report:
+            if _report_of(orjson.loads(text)["report"], str(path)) != report:
                 return  # metadata JSON cannot hold as it is (dates, bytes): not cached
         except (TypeError, ValueError, OverflowError):
             return
         _write(self._entry(path), text)
 
+    def confirm(self, checked: Sequence[Path]) -> None:
+        """Withdraw the reports of ``checked`` (this run's) when the checker or settings
+        changed while they were made: a schema edited mid-run was read by some only."""
+        if not checked:
+            return  # (every report came from the cache: nothing of this run to withdraw)
+        checker_digest.cache_clear()
+        try:
+            same = settings_digest(*self.inputs) == self.settings
+        except (OSError, CacheUnusable):
+            same = False
+        if not same:
+            for path in checked:
+                with contextlib.suppress(OSError):
+                    self._entry(path).unlink()
 
-def _report_of(data: Any) -> CassetteReport:
-    """The report of an entry's JSON; ``ValueError`` for anything but a report's fields of
-    their types (a damaged or forged entry must not print, let alone pass)."""
+
+def _report_of(data: Any, path: str) -> CassetteReport:
+    """The report of ``path`` in an entry's JSON; ``ValueError`` for anything but a report's
+    fields of their types that agree with each other (a damaged entry must not print, let
+    alone pass)."""
     fields = {"path", "interactions", "violations", "metadata", "skipped"}
-    if not isinstance(data, dict) or set(data) != fields or not isinstance(data["path"], str):
-        raise ValueError("not a report")
+    if not isinstance(data, dict) or set(data) != fields or data["path"] != path:
+        raise ValueError("not a report of this file")
     if not isinstance(data["metadata"], dict):
         raise ValueError("metadata is not a mapping")
-    return CassetteReport(
-        data["path"],
-        InteractionRows.from_columns(data["interactions"]),
-        [Violation(**_typed(v, _VIOLATION)) for v in _listed(data["violations"])],
-        data["metadata"],
-        [Skipped(**_typed(s, _SKIPPED)) for s in _listed(data["skipped"])],
-    )
+    rows = InteractionRows.from_columns(data["interactions"])
+    indexes = [index for index, _, _ in rows]
+    if indexes != sorted(set(indexes)):
+        raise ValueError("interactions out of order")
+    known = set(indexes)
+    violations = [Violation(**_typed(v, _VIOLATION)) for v in _listed(data["violations"])]
+    skipped = [Skipped(**_typed(s, _SKIPPED)) for s in _listed(data["skipped"])]
+    findings: list[Violation | Skipped] = [*violations, *skipped]
+    for item in findings:
+        if item.cassette not in (None, path) or item.index not in (None, *known):
+            raise ValueError("a finding of another cassette or interaction")
+    return CassetteReport(data["path"], rows, violations, data["metadata"], skipped)
 
 
 _TEXT, _WHERE, _INDEX = (str,), (str, type(None)), (int, type(None))

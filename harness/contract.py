@@ -1353,12 +1353,13 @@ class InteractionRows(Sequence[tuple[int, str, int]]):
         rows._index.fromlist(columns["index"])
         rows._label.fromlist(columns["label"])
         rows._status.fromlist(columns["status"])
-        rows._labels = list(columns["labels"])
-        if not all(isinstance(label, str) for label in rows._labels):
-            raise ValueError("a label that is not a string")
+        labels = columns["labels"]
+        if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+            raise ValueError("labels are not a list of strings")
+        rows._labels = list(labels)
         rows._label_ids = {label: i for i, label in enumerate(rows._labels)}
         sizes = {len(rows._index), len(rows._label), len(rows._status)}
-        if len(sizes) != 1 or max(rows._label, default=0) >= max(len(rows._labels), 1):
+        if len(sizes) != 1 or max(rows._label, default=-1) >= len(rows._labels):
             raise ValueError("columns of different lengths, or a label that is not listed")
         return rows
 

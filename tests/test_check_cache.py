@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -199,13 +200,37 @@ def test_a_file_that_changed_while_it_was_checked_is_not_kept(
     tmp_path: Path, cache: Path, clean: Path
 ) -> None:
     kept = check_cache.CheckCache.open(cache, None, False, {})
+    before = check_cache.look(clean)
+    assert before is not None
     report = check_cassette(clean)
-    kept.put(clean, "0" * 64, report)  # the digest taken before the check: not the file's now
+    other = check_cache.Seen("0" * 64, before.state)  # other bytes before the check
+    kept.put(clean, other, report)
     assert entries(cache) == []
-    digest = check_cache.file_digest(clean)
-    kept.put(clean, digest, report)
-    assert kept.get(clean, digest) == report
+    data = clean.read_bytes()  # written during the check, and back: the same bytes, but
+    clean.write_bytes(data[:-1] + b"\n" if data[-1:] != b"\n" else data[:-1])  # the check
+    clean.write_bytes(data)  # may have read the other version
+    kept.put(clean, before, report)
+    assert entries(cache) == []
+    now = check_cache.look(clean)
+    kept.put(clean, now, report)
+    assert kept.get(clean, now) == report
     assert kept.get(clean, None) is None
+
+
+def test_reports_made_while_the_settings_changed_are_withdrawn(
+    tmp_path: Path, cache: Path, clean: Path
+) -> None:
+    """A schema edited during a run was read by some files' checks only."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    kept = check_cache.CheckCache.open(cache, [schemas], False, {})
+    seen = check_cache.look(clean)
+    kept.put(clean, seen, check_cassette(clean))
+    kept.confirm([clean])  # nothing changed: kept
+    assert kept.get(clean, seen) is not None
+    (schemas / "xray" / "GetInsight.output.json").write_text("{}")
+    kept.confirm([clean])
+    assert entries(cache) == []
 
 
 def test_metadata_json_cannot_hold_is_checked_every_time(tmp_path: Path, cache: Path) -> None:
@@ -328,7 +353,7 @@ def test_a_schema_referring_to_another_file_turns_the_cache_off(
     path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
     code, out, err = check("--cache-dir", str(cache), "--schemas", str(schemas), str(path))
     assert (code, out) == check("--no-cache", "--schemas", str(schemas), str(path))[:2]
-    assert "refers to another document with $ref" in err and len(err.splitlines()) == 1
+    assert "refers to another document" in err and len(err.splitlines()) == 1
     assert entries(cache) == []
 
 
@@ -386,3 +411,104 @@ def test_an_entry_of_other_settings_or_of_forged_fields_is_a_miss(
     for text in forged:
         ours.write_bytes(text)
         assert check(*at) == fresh, text
+
+
+def test_a_cache_folder_that_is_the_schema_folder_keeps_its_schemas_in_the_key(
+    tmp_path: Path, clean: Path
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    first = check_cache.CheckCache.open(schemas, [schemas], False, {})
+    again = check_cache.CheckCache.open(schemas, [schemas], False, {})
+    assert first == again  # its own entries are not in the key...
+    (schemas / "xray" / "GetInsight.output.json").write_text("{}")
+    edited = check_cache.CheckCache.open(schemas, [schemas], False, {})
+    assert edited.settings != first.settings  # ...its schemas are
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ['{"\\u0024ref": "%s"}', '{"$dynamicRef": "%s"}', '{"items": [{"$ref": "%s"}]}'],
+)
+def test_every_spelling_of_a_reference_to_another_file_turns_the_cache_off(
+    tmp_path: Path, cache: Path, clean: Path, reference: str
+) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    schema_file = schemas / "xray" / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    schema["properties"]["Insight"] = json.loads(reference % (tmp_path / "x.json").as_uri())
+    schema_file.write_text(json.dumps(schema))
+    with pytest.raises(check_cache.CacheUnusable, match="refers to another document"):
+        check_cache.CheckCache.open(cache, [schemas], False, {})
+
+
+def test_a_link_switched_between_two_folders_of_the_tree_changes_the_key(
+    tmp_path: Path, cache: Path
+) -> None:
+    schemas = tmp_path / "schemas"
+    for version, text in (("v1", "{}"), ("v2", "[]")):
+        (schemas / ".versions" / version).mkdir(parents=True)
+        (schemas / ".versions" / version / "GetInsight.output.json").write_text(text)
+    (schemas / "xray").symlink_to(schemas / ".versions" / "v1", target_is_directory=True)
+    first = check_cache.settings_digest([schemas], False, {})
+    (schemas / "xray").unlink()
+    (schemas / "xray").symlink_to(schemas / ".versions" / "v2", target_is_directory=True)
+    assert check_cache.settings_digest([schemas], False, {}) != first
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_special_files_are_named_not_read(tmp_path: Path, cache: Path, clean: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    os.mkfifo(schemas / "xray" / "pipe.json")  # reading it would wait forever
+    (schemas / "xray" / "gone.json").symlink_to(tmp_path / "nowhere.json")
+    code, _, err = check("--cache-dir", str(cache), "--schemas", str(schemas), str(clean))
+    assert (code, err) == (0, "") and entries(cache)
+
+
+def test_botocore_data_is_keyed_by_its_files_not_only_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited botocore checkout keeps its version number."""
+    import botocore.loaders
+
+    data = tmp_path / "data"
+    (data / "xray" / "2016-04-12").mkdir(parents=True)
+    model = data / "xray" / "2016-04-12" / "service-2.json"
+    model.write_text("{}")
+    monkeypatch.setattr(botocore.loaders.Loader, "BUILTIN_DATA_PATH", str(data))
+    check_cache.checker_digest.cache_clear()
+    try:
+        before = check_cache.checker_digest()
+        model.write_text('{"x": 1}')
+        check_cache.checker_digest.cache_clear()
+        assert check_cache.checker_digest() != before
+    finally:
+        check_cache.checker_digest.cache_clear()
+
+
+def test_entries_whose_parts_disagree_are_misses(tmp_path: Path, cache: Path) -> None:
+    dirty = write_cassette(tmp_path / "dirty.yaml", _dirty_exchanges())
+    at = ["--cache-dir", str(cache), str(dirty)]
+    fresh = check(*at)
+    (entry,) = entries(cache)
+    good = json.loads(entry.read_bytes())
+    report = good["report"]
+    rows = report["interactions"]
+    violation = report["violations"][0]
+    forged = [
+        dict(report, interactions=dict(rows, labels=[])),  # (was an IndexError)
+        dict(report, interactions=dict(rows, labels="ab")),
+        dict(report, interactions=dict(rows, index=[1, 0])),
+        dict(report, violations=[dict(violation, index=99)]),
+        dict(report, violations=[dict(violation, cassette="other.yaml")]),
+    ]
+    for bad in forged:
+        entry.write_text(json.dumps(dict(good, report=bad)))
+        assert check(*at) == fresh, bad
+
+
+def test_an_empty_cache_dir_is_refused(clean: Path) -> None:
+    code, _, err = check("--cache-dir", "", str(clean))
+    assert code == 2 and "--cache-dir" in err and "Traceback" not in err

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, file_digest
+from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, Seen, look
 from harness.contract import (
     CassetteReport,
     Skipped,
@@ -104,7 +104,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--cache-dir",
-        type=Path,
+        type=_folder,
         default=None,
         metavar="DIR",
         help=f"keep reports here and reuse them for cassettes, settings and checker that have "
@@ -128,6 +128,12 @@ def _positive(text: str) -> int:
             f"{text!r} is not a whole number of processes from 1 to {MAX_JOBS}"
         )
     return value
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path is not a folder")
+    return Path(text)
 
 
 @dataclass
@@ -234,9 +240,9 @@ def _open_cache(args: argparse.Namespace, settings: _Settings, stderr: TextIO) -
 
 
 def _check_file(
-    path: Path, settings: _Settings, cache: CheckCache | None = None, digest: str | None = None
+    path: Path, settings: _Settings, cache: CheckCache | None = None, seen: Seen | None = None
 ) -> CassetteReport | _Problem:
-    """One file's report (kept in ``cache`` for the file's bytes ``digest``), or the
+    """One file's report (kept in ``cache`` when the file is still as ``seen``), or the
     one-paragraph reason it could not be checked."""
     try:
         report = check_cassette(
@@ -246,7 +252,7 @@ def _check_file(
             rules=settings.rules,
         )
         if cache is not None:
-            cache.put(path, digest, report)
+            cache.put(path, seen, report)
         return report
     except HarnessUsageError as exc:
         return _Problem(str(path), str(exc))
@@ -289,15 +295,15 @@ def _check_files(
     if cache is None:
         yield from _checked(files, settings, asked, cache, [None] * len(files))
         return
-    digests = [file_digest(path) for path in files]
-    kept = [cache.get(path, digest) for path, digest in zip(files, digests, strict=True)]
+    seen = [look(path) for path in files]
+    kept = [cache.get(path, before) for path, before in zip(files, seen, strict=True)]
     misses = [i for i, report in enumerate(kept) if report is None]
-    checked = _checked(
-        [files[i] for i in misses], settings, asked, cache, [digests[i] for i in misses]
-    )
+    missed = [files[i] for i in misses]
+    checked = _checked(missed, settings, asked, cache, [seen[i] for i in misses])
     for report in kept:
         yield next(checked) if report is None else report
     yield from checked  # (nothing is left: this lets a pool of workers shut down)
+    cache.confirm(missed)
 
 
 def _checked(
@@ -305,13 +311,13 @@ def _checked(
     settings: _Settings,
     asked: int | None,
     cache: CheckCache | None,
-    digests: list[str | None],
+    seen: list[Seen | None],
 ) -> Iterator[CassetteReport | _Problem]:
     """Each file's report or problem, in order; files are checked in parallel processes
     when ``_jobs`` says so (each file is streamed, so each process's memory stays flat)."""
     jobs = _jobs(files, asked)
     if jobs == 1:
-        yield from map(_check_file, files, [settings] * len(files), [cache] * len(files), digests)
+        yield from map(_check_file, files, [settings] * len(files), [cache] * len(files), seen)
         return
     # fork starts a worker in milliseconds with the harness already imported; elsewhere
     # (macOS, Windows) the platform's default start method is the safe one
@@ -319,7 +325,7 @@ def _checked(
     try:
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             yield from pool.map(
-                _check_file, files, [settings] * len(files), [cache] * len(files), digests
+                _check_file, files, [settings] * len(files), [cache] * len(files), seen
             )
     except BrokenProcessPool:
         raise HarnessUsageError(
