@@ -85,7 +85,11 @@ def _files(
     if real in ancestors or real == skip:
         return
     inside = ancestors | {real}
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    try:
+        listed = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise CacheUnusable(f"{folder} cannot be listed ({exc.strerror or exc})") from None
+    for entry in listed:
         if entry.name == "__pycache__":
             continue
         if entry.is_dir():  # (follows a link, as the checker's lookups do)
@@ -115,7 +119,10 @@ def _digest_tree(
     for name, path, regular in found:
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
         if not regular:
-            kind = "missing" if not os.path.exists(path) else stat.filemode(os.stat(path).st_mode)
+            try:
+                kind = stat.filemode(os.stat(path).st_mode)
+            except OSError:
+                kind = "missing"  # (a dangling link)
             digest.update(f"({kind})\0".encode())
             continue
         try:
