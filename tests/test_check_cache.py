@@ -36,6 +36,22 @@ def entries(cache: Path) -> list[Path]:
     return sorted(cache.glob("check/*/*.json"))
 
 
+def _check_in_a_new_process(*argv: str) -> subprocess.CompletedProcess[str]:
+    """(this process trusts a schema file it read for a second, by design)"""
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "check", *argv], capture_output=True, text=True
+    )
+
+
+def _require_insight(xray: Path) -> None:
+    """Tighten GetInsight's output schema: a member every recorded response lacks."""
+    schema_file = xray / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    schema["required"] = [*schema.get("required", []), "Insight"]
+    schema["properties"]["Insight"] = {"type": "string"}
+    schema_file.write_text(json.dumps(schema))
+
+
 def folders(cache: Path) -> list[Path]:
     """The folders of entries the harness made."""
     return [marker.parent for marker in cache.glob(f"check/*/{check_cache.MARKER}")]
@@ -115,15 +131,8 @@ def test_a_changed_schema_folder_is_part_of_the_key(tmp_path: Path, cache: Path)
     path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
     at = ["--cache-dir", str(cache), "--schemas", str(schemas), str(path)]
     assert check(*at)[0] == 0
-    schema_file = schemas / "xray" / "GetInsight.output.json"
-    schema = json.loads(schema_file.read_text())
-    schema["required"] = [*schema.get("required", []), "Insight"]
-    schema["properties"]["Insight"] = {"type": "string"}
-    schema_file.write_text(json.dumps(schema))  # same folder, same names, new contents
-    # (a new process: this one trusts a schema it read for a second, by design)
-    done = subprocess.run(
-        [sys.executable, "-m", "harness", "check", *at], capture_output=True, text=True
-    )
+    _require_insight(schemas / "xray")  # same folder, same names, new contents
+    done = _check_in_a_new_process(*at)
     assert done.returncode == 1 and "schema.response [error]" in done.stdout, done.stderr
 
 
@@ -312,13 +321,6 @@ def test_the_cache_folder_is_not_taken_for_cassettes(
     assert first == second and "1 cassette(s)" in first[1]
 
 
-def _check_in_a_new_process(*argv: str) -> subprocess.CompletedProcess[str]:
-    """(this process trusts a schema file it read for a second, by design)"""
-    return subprocess.run(
-        [sys.executable, "-m", "harness", "check", *argv], capture_output=True, text=True
-    )
-
-
 def test_a_schema_folder_reached_through_a_link_is_part_of_the_key(
     tmp_path: Path, cache: Path
 ) -> None:
@@ -330,11 +332,7 @@ def test_a_schema_folder_reached_through_a_link_is_part_of_the_key(
     path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
     at = ["--cache-dir", str(cache), "--schemas", str(schemas), str(path)]
     assert check(*at)[0] == 0
-    schema_file = real / "xray" / "GetInsight.output.json"
-    schema = json.loads(schema_file.read_text())
-    schema["required"] = [*schema.get("required", []), "Insight"]
-    schema["properties"]["Insight"] = {"type": "string"}
-    schema_file.write_text(json.dumps(schema))
+    _require_insight(real / "xray")
     done = _check_in_a_new_process(*at)
     assert done.returncode == 1 and "schema.response [error]" in done.stdout, done.stderr
 
