@@ -261,6 +261,9 @@ def is_credential_traffic(service: str, operation: str) -> bool:
     return (service, operation) in CREDENTIAL_OPERATIONS
 
 
+_TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
+
+
 @dataclass
 class Redactor:
     """Applies a ``Redaction`` to requests, responses and values of one cassette.
@@ -382,13 +385,19 @@ class Redactor:
             return self._cbor_body(body, places)
         if kind == "json":
             try:
-                return self._json_body(body, places)
+                loaded = json.loads(body)
             except ValueError:
                 kind = "text"
-            except RecursionError:  # nested ~1,000 deep: its members cannot be walked
-                if places is not None and places.any:
-                    return sensitive.PLACEHOLDER_BYTES  # it may hold a secret member: drop it
-                kind = "text"
+            except RecursionError:
+                loaded, kind = _TOO_DEEP, "text"
+            if kind == "json":
+                try:
+                    return self._json_body(loaded, places)
+                except RecursionError:
+                    loaded, kind = _TOO_DEEP, "text"
+            if loaded is _TOO_DEEP and places is not None and places.any:
+                # nested ~1,000 deep, its members cannot be walked: it may hold a secret
+                return sensitive.PLACEHOLDER_BYTES
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -401,8 +410,7 @@ class Redactor:
         text = _XML_SECRET.sub(lambda m: f"<{m[1]}>{PLACEHOLDER}</{m[1]}>", text)
         return self.text(text).encode("utf-8")
 
-    def _json_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
-        loaded = json.loads(body)
+    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
         if places is not None and places.any:
             loaded = sensitive.redact_data(_body_shape(places), loaded)
         clean = self.data(loaded)
