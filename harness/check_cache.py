@@ -9,8 +9,9 @@ would be a false pass, the one thing a contract checker must never give):
   ``--schemas`` folder;
 - the checker: every file of the imported ``harness`` package (rules, operation packs,
   packaged schemas); Python's version; the versions and locations of the libraries that
-  read, decode and validate; botocore's data folder (each file's name, size and time) and
-  every file of the model folders its loader reads besides it (``~/.aws/models``).
+  read, decode and validate; botocore's data (pip's record of its files' hashes, or in a
+  checkout each file's ``stat``) and every file of the model folders its loader reads
+  besides it (``~/.aws/models``).
 
 Folders are walked through symbolic links, a folder reached by two names under both (the
 packaged schemas are a link in a checkout), and only regular files are read. A schema file
@@ -72,6 +73,10 @@ MARKER = ".harness-check-cache"  # in each folder of entries: the harness made i
 _REFERENCES = frozenset({"$ref", "$dynamicRef", "$recursiveRef"})
 
 
+#: Where the standard meta-schemas live; a ``$schema`` elsewhere is another document.
+_STANDARD_META_SCHEMAS = ("https://json-schema.org/", "http://json-schema.org/")
+
+
 class CacheUnusable(Exception):
     """The run's settings depend on something the key cannot hold (the message says what)."""
 
@@ -80,9 +85,14 @@ def _files(
     folder: str, real: str, rel: str, ancestors: frozenset[str], skip: str | None
 ) -> Iterator[Any]:
     """(name under the root, ``os.DirEntry``) of everything under ``folder`` (whose real
-    path is ``real``) but folders, in a fixed order, through symbolic links; a link back up
-    the tree, and the folder ``skip`` (a real path), are left out."""
-    if real in ancestors or real == skip:
+    path is ``real``) but folders, in a fixed order, through symbolic links. A link back up
+    the tree is not followed: it comes as (its name, the real path it leads to), since
+    lookups through it reach files by other names. The folder ``skip`` (a real path) is
+    left out."""
+    if real == skip:
+        return
+    if real in ancestors:
+        yield rel, real
         return
     inside = ancestors | {real}
     try:
@@ -115,9 +125,15 @@ def _digest_tree(
     if not root.is_dir():  # (a file, or nothing, named as a folder)
         found = [(root.name, str(root), root.is_file())] if os.path.lexists(root) else []
     else:
-        found = [(name, entry.path, entry.is_file()) for name, entry in _walk(root, skip)]
+        found = [
+            (name, entry, False) if isinstance(entry, str) else (name, entry.path, entry.is_file())
+            for name, entry in _walk(root, skip)
+        ]
     for name, path, regular in found:
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        if name.endswith("/"):  # a link back up the tree
+            digest.update(f"(a link to {path})\0".encode("utf-8", "surrogateescape"))
+            continue
         if not regular:
             try:
                 kind = stat.filemode(os.stat(path).st_mode)
@@ -149,6 +165,10 @@ def _refers_elsewhere(data: bytes) -> bool:
             for key, item in node.items():
                 if key in _REFERENCES and not (isinstance(item, str) and item.startswith("#")):
                     return True
+                if key == "$schema" and not (
+                    isinstance(item, str) and item.startswith(_STANDARD_META_SCHEMAS)
+                ):
+                    return True  # a meta-schema of its own (its vocabulary decides)
                 stack.append(item)
         elif isinstance(node, list):
             stack.extend(node)
@@ -177,7 +197,7 @@ def _checker_digest() -> str:
     for path in loader.search_paths:
         digest.update(f"\nmodels {path}\n".encode("utf-8", "surrogateescape"))
         if Path(path) == Path(loader.BUILTIN_DATA_PATH):
-            _stat_tree(digest, path)  # ~2,000 files: by name, size and time
+            _botocore_data(digest, path)
         else:
             _digest_tree(digest, Path(path).expanduser())
     return digest.hexdigest()
@@ -197,17 +217,56 @@ def _version(module: str, distribution: str) -> str:
         return "(not installed)"
 
 
-def _stat_tree(digest: Any, root: str) -> None:
+def _botocore_data(digest: Any, data: str) -> None:
+    """botocore's models: by pip's record of the installed files' hashes when the imported
+    botocore is the installed distribution (hashing ~20 MB each run would cost ~0.2 s, and
+    a new install's file times change), else (a checkout, a copy) by their ``stat``."""
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution("botocore")
+        record = dist.read_text("RECORD") or ""
+        installed = Path(str(dist.locate_file("botocore/data"))).resolve()
+    except (metadata.PackageNotFoundError, OSError, ValueError):
+        record, installed = "", None
+    if installed == Path(data).resolve() and "botocore/data/" in record:
+        digest.update(b"RECORD " + hashlib.sha256(record.encode()).digest())
+    else:
+        _stat_tree(digest, data)
+
+
+def _stat_tree(digest: Any, root: str, skip: Path | None = None) -> None:
+    """Feed the name, inode, size and times of every file under ``root`` to ``digest``:
+    what changes when a file is written, even when its bytes are put back."""
     if not os.path.isdir(root):
-        digest.update(b"(absent)")
+        digest.update(f"(not a folder: {os.path.lexists(root)})".encode())
         return
-    for name, entry in _walk(Path(root)):
+    for name, entry in _walk(Path(root), skip):
         try:
-            info = entry.stat()
+            info = os.stat(entry) if isinstance(entry, str) else entry.stat()
         except OSError:
-            digest.update(f"{name} (missing)\n".encode())
+            digest.update(f"{name} (missing)\n".encode("utf-8", "surrogateescape"))
             continue
-        digest.update(f"{name} {info.st_size} {info.st_mtime_ns}\n".encode())
+        line = f"{name} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+
+
+def settings_state(
+    schemas: Sequence[Path] | None, allow_drift: bool, rules: Mapping[str, str], skip: Path
+) -> str:
+    """What changes whenever a file of the settings or the checker is written: the files'
+    ``stat``, not their bytes (so a schema edited and put back during a run is seen)."""
+    import botocore.loaders
+
+    import harness
+
+    digest = hashlib.sha256()
+    folders = [*(schemas or ()), Path(harness.__file__).parent]
+    folders += [Path(p).expanduser() for p in botocore.loaders.create_loader().search_paths]
+    for folder in folders:
+        digest.update(f"\n{folder}\n".encode("utf-8", "surrogateescape"))
+        _stat_tree(digest, str(folder), skip)
+    return digest.hexdigest()
 
 
 def settings_digest(
@@ -254,7 +313,8 @@ class CheckCache:
 
     folder: Path
     settings: str  # the digest every entry of the folder names
-    inputs: tuple[Any, ...]  # what the digest was made of, to make it again at the end
+    inputs: tuple[Any, ...]  # what the digest was made of, to look at it again at the end
+    state: str  # ``settings_state`` when the run began
 
     @classmethod
     def open(
@@ -269,6 +329,7 @@ class CheckCache:
         cannot be keyed."""
         entries = root / "check"
         inputs = (tuple(schemas or ()), allow_drift, dict(rules), entries)
+        state = settings_state(*inputs)  # (first: a file written after it is seen at the end)
         settings = settings_digest(*inputs)
         folder = entries / settings[:32]
         if not (folder / MARKER).is_file():
@@ -279,7 +340,7 @@ class CheckCache:
             (folder / MARKER).write_bytes(b"")
             _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder, settings, inputs)
+        return cls(folder, settings, inputs, state)
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
@@ -321,13 +382,13 @@ class CheckCache:
         _write(self._entry(path), text)
 
     def confirm(self, checked: Sequence[Path]) -> None:
-        """Withdraw the reports of ``checked`` (this run's) when the checker or settings
-        changed while they were made: a schema edited mid-run was read by some only."""
+        """Withdraw the reports of ``checked`` (this run's) when a file of the checker or
+        settings was written while they were made: a schema edited mid-run (even if put
+        back) was read by some of them only."""
         if not checked:
             return  # (every report came from the cache: nothing of this run to withdraw)
-        checker_digest.cache_clear()
         try:
-            same = settings_digest(*self.inputs) == self.settings
+            same = settings_state(*self.inputs) == self.state
         except (OSError, CacheUnusable):
             same = False
         if not same:

@@ -510,3 +510,36 @@ def test_entries_whose_parts_disagree_are_misses(tmp_path: Path, cache: Path) ->
 def test_an_empty_cache_dir_is_refused(clean: Path) -> None:
     code, _, err = check("--cache-dir", "", str(clean))
     assert code == 2 and "--cache-dir" in err and "Traceback" not in err
+
+
+def test_a_link_back_up_the_tree_is_in_the_key(tmp_path: Path) -> None:
+    """``schemas/internetmonitor -> .``: lookups through it read the folder's own files."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    before = check_cache.settings_digest([schemas], False, {})
+    (schemas / "internetmonitor").symlink_to(schemas, target_is_directory=True)
+    assert check_cache.settings_digest([schemas], False, {}) != before
+
+
+def test_a_schema_written_and_put_back_changes_the_state_not_the_key(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    inputs = ([schemas], False, {}, tmp_path / "cache" / "check")
+    key, state = check_cache.settings_digest(*inputs), check_cache.settings_state(*inputs)
+    schema_file = schemas / "xray" / "GetInsight.output.json"
+    text = schema_file.read_bytes()
+    schema_file.write_bytes(b"{}")
+    schema_file.write_bytes(text)  # as it was: the same key, but a run reading it meanwhile
+    assert check_cache.settings_digest(*inputs) == key  # may have read "{}": its reports
+    assert check_cache.settings_state(*inputs) != state  # are withdrawn (confirm)
+
+
+def test_a_meta_schema_of_its_own_turns_the_cache_off(tmp_path: Path, cache: Path) -> None:
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    schema_file = schemas / "xray" / "GetInsight.output.json"
+    schema = json.loads(schema_file.read_text())
+    schema["$schema"] = (tmp_path / "meta.json").as_uri()  # its vocabulary decides
+    schema_file.write_text(json.dumps(schema))
+    with pytest.raises(check_cache.CacheUnusable, match="refers to another document"):
+        check_cache.CheckCache.open(cache, [schemas], False, {})
