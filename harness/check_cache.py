@@ -78,7 +78,12 @@ _STANDARD_META_SCHEMAS = ("https://json-schema.org/", "http://json-schema.org/")
 
 
 class CacheUnusable(Exception):
-    """The run's settings depend on something the key cannot hold (the message says what)."""
+    """The run's settings depend on something the key cannot hold (the message says what;
+    ``advice`` what to do)."""
+
+    def __init__(self, message: str, advice: str = "Make it readable") -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 def _files(
@@ -147,7 +152,10 @@ def _digest_tree(
         except OSError as exc:
             raise CacheUnusable(f"{path} cannot be read ({exc.strerror or exc})") from None
         if refs_inside and _refers_elsewhere(data):
-            raise CacheUnusable(f"{path} refers to another document")
+            raise CacheUnusable(
+                f"{path} refers to another document, which the cache cannot follow",
+                "Inline the referenced schema",
+            )
         digest.update(hashlib.sha256(data).digest())
 
 
@@ -351,7 +359,10 @@ class CheckCache:
         if seen is None:
             return None
         try:
-            entry = orjson.loads(self._entry(path).read_bytes())
+            where = self._entry(path)
+            if not stat.S_ISREG(os.stat(where).st_mode):
+                return None  # (a FIFO would block the read)
+            entry = orjson.loads(where.read_bytes())
             if (entry["settings"], entry["digest"], entry["path"]) != (
                 self.settings,
                 seen.digest,
@@ -389,7 +400,7 @@ class CheckCache:
             return  # (every report came from the cache: nothing of this run to withdraw)
         try:
             same = settings_state(*self.inputs) == self.state
-        except (OSError, CacheUnusable):
+        except (OSError, CacheUnusable, RecursionError):
             same = False
         if not same:
             for path in checked:

@@ -383,6 +383,12 @@ def _source(dirs: tuple[str, ...]) -> SchemaSource:
     return SchemaSource(dirs)
 
 
+def reread_schema_files() -> None:
+    """Forget which schema files were looked up in the last second: the next lookups look
+    at the files again (``harness check`` does, when it keeps reports on disk)."""
+    _source.cache_clear()
+
+
 def schema_source(
     value: SchemaSource | str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
 ) -> SchemaSource:

@@ -543,3 +543,49 @@ def test_a_meta_schema_of_its_own_turns_the_cache_off(tmp_path: Path, cache: Pat
     schema_file.write_text(json.dumps(schema))
     with pytest.raises(check_cache.CacheUnusable, match="refers to another document"):
         check_cache.CheckCache.open(cache, [schemas], False, {})
+
+
+def test_two_runs_in_one_process_see_a_schema_edited_between_them(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A run that keeps reports reads the schema files as they are, not as this process
+    last saw them (it trusts a schema for a second otherwise)."""
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
+    path = write_cassette(tmp_path / "x.yaml", [valid_exchange("xray", "GetInsight")])
+    at = ["--cache-dir", str(cache), "--schemas", str(schemas), str(path)]
+    assert check(*at)[0] == 0
+    _require_insight(schemas / "xray")
+    assert check(*at)[0] == 1
+    done = _check_in_a_new_process(*at)  # and the kept report is the failing one
+    assert done.returncode == 1, done.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_an_entry_that_is_not_a_file_is_a_miss(tmp_path: Path, cache: Path, clean: Path) -> None:
+    at = ["--cache-dir", str(cache), str(clean)]
+    fresh = check(*at)
+    (entry,) = entries(cache)
+    entry.unlink()
+    os.mkfifo(entry)  # reading it would wait forever
+    assert check(*at) == fresh
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", "0", "false", "no"])
+def test_the_environment_turns_the_cache_off_in_several_words(
+    tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(check_cache.CACHE_ENV, value)
+    assert check(str(clean))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.yaml"]
+
+
+def test_a_cache_folder_under_home_is_expanded(
+    tmp_path: Path, clean: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(check_cache.CACHE_ENV, "~/hc")
+    assert check(str(clean))[0] == 0
+    assert entries(tmp_path / "home" / "hc") and not (tmp_path / "~").exists()

@@ -34,7 +34,7 @@ from harness.contract import (
     parse_rule_settings,
 )
 from harness.errors import HarnessUsageError
-from harness.schemastore import schema_source
+from harness.schemastore import reread_schema_files, schema_source
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -130,6 +130,10 @@ def _positive(text: str) -> int:
     return value
 
 
+#: ``HARNESS_CHECK_CACHE`` values that turn the cache off (not folder names).
+_OFF = ("off", "0", "false", "no")
+
+
 def _folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path is not a folder")
@@ -223,15 +227,18 @@ def _open_cache(args: argparse.Namespace, settings: _Settings, stderr: TextIO) -
     """The report cache this run uses (``--cache-dir``, ``$HARNESS_CHECK_CACHE``, the
     default), or None when it is turned off or cannot be created (then only slower)."""
     setting = os.environ.get(CACHE_ENV, "").strip()
-    if args.no_cache or (args.cache_dir is None and setting.lower() == "off"):
+    if args.no_cache or (args.cache_dir is None and setting.lower() in _OFF):
         return None
-    root = args.cache_dir or Path(setting or DEFAULT_DIR)
+    root = (args.cache_dir or Path(setting or DEFAULT_DIR)).expanduser()
+    reread_schema_files()  # a report kept on disk is of the schema files as they are now
     try:
         return CheckCache.open(root, settings.schemas, settings.allow_drift, settings.rules)
     except OSError as exc:
         why, what = exc.strerror or str(exc), "Pass --cache-dir with a writable folder"
     except CacheUnusable as exc:
-        why, what = f"{exc}, which the cache cannot follow", "Inline the referenced schema"
+        why, what = str(exc), exc.advice
+    except RecursionError:  # (folders nested a thousand deep)
+        why, what = "a schema folder is nested too deep to walk", "Flatten it"
     stderr.write(
         f"harness check: note: cannot use the report cache at {root} ({why}); every file is "
         f"checked and nothing is kept. {what}, or pass --no-cache to silence this.\n"
