@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import yaml
 
-from harness import eventstream
+from harness import eventstream, reads
 from harness.bodies import stored_body
 from harness.cassette_yaml import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
 from harness.cassette_yaml import MAX_DEPTH as MAX_DEPTH
@@ -94,7 +94,9 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
 def read_bytes(path: Path) -> bytes:
     """A cassette file's bytes; an unreadable file raises ``CassetteError``."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            reads.note(os.fstat(handle.fileno()))
+            return handle.read()
     except OSError as exc:
         raise CassetteError(
             f"Cannot read cassette {path}: {exc.strerror or exc}. Check the path and its "
@@ -134,7 +136,7 @@ def _cassette_yaml(text: bytes) -> Any:
     interaction at a time (each through the YAML reader's layout plans, about twice as fast
     as one document of them all); anything the spans do not read (an error, a layout they
     misjudge) is read whole, which says what is wrong."""
-    split = _split_items(text) if len(text) >= STREAM_BYTES else None
+    split = _split_items(_BytesText(text)) if len(text) >= STREAM_BYTES else None
     if split is not None:
         located, outside = split
         items = []
@@ -287,31 +289,40 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
 #: Files at least this large are read one interaction at a time by ``stream_entries``
 #: (which also lets the YAML reader's layout plans serve: see ``harness.cassette_yaml``).
 STREAM_BYTES = 64 << 10
+#: ... and those up to this size are read in one go, then parsed one interaction at a time;
+#: larger ones are read an interaction at a time too, so memory stays flat at any size.
+HELD_BYTES = 8 << 20
 
 
 def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[str, Any]]:
     """``read_entries``, one interaction at a time for a large file in our (or vcrpy's)
     layout, so memory stays flat whatever the cassette's size (``harness check``).
 
-    The file is mapped, not read; each interaction is parsed from its span
-    (``cassette_index.spans``) as the iterator reaches it. Other files: ``read_entries``.
-    The iterator raises ``StreamMisread`` when a span turns out not to be one interaction
-    of a file that does parse (entries already yielded cannot be taken back): the caller
-    starts again from ``read_entries``, as ``contract.check_cassette`` does.
+    The file is read in blocks to find each interaction's span (``cassette_index.scan``),
+    then each span is read and parsed as the iterator reaches it. Other files:
+    ``read_entries``. The iterator raises ``StreamMisread`` when a span turns out not to be
+    one interaction of a file that does parse (entries already yielded cannot be taken
+    back): the caller starts again from ``read_entries``, as ``contract.check_cassette``
+    does; and ``CassetteError`` when the file is cut short meanwhile.
     """
-    import mmap
-
     path = Path(path)
     try:
-        size = path.stat().st_size
+        handle = path.open("rb")
     except OSError:
-        size = 0
-    if size < STREAM_BYTES:
+        handle = None  # (read_entries says why)
+    if handle is None or os.fstat(handle.fileno()).st_size < STREAM_BYTES:
+        if handle is not None:
+            handle.close()
         entries, metadata = read_entries(path)
         return iter(entries), metadata
-    with path.open("rb") as handle:
-        text = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    split = _split_items(text)
+    text: _BytesText | _FileText = _FileText(path, handle)
+    try:
+        if text.size <= HELD_BYTES:  # one read, then slices: no system call per interaction
+            text = _BytesText(text.read(0, text.size), handle.close)
+        split = _split_items(text)
+    except BaseException:
+        text.close()
+        raise
     if split is None:  # read whole: it says what is wrong, or reads what spans misjudge
         text.close()
         entries, metadata = read_entries(path)
@@ -327,29 +338,76 @@ class StreamMisread(Exception):
     out in a way the spans misjudge (a quoted value continued at column 0); read it whole."""
 
 
-def _spans_and_rest(text: Any) -> tuple[list[tuple[int, int]], bytes] | None:
-    """The spans of a mapped cassette's interactions and its bytes outside them."""
-    from harness.cassette_index import spans
+class _BytesText:
+    """A cassette's bytes in memory, read by range (as ``_FileText`` reads a file)."""
 
-    located = spans(text)
-    if not located:
-        return None
-    head = re.search(rb"^interactions:[ \t]*\n", text, re.MULTILINE)
-    assert head is not None  # spans found it
-    outside = bytes(text[: head.start()]) + b"interactions: []\n" + bytes(text[located[-1][1] :])
-    return located, outside
+    def __init__(self, data: bytes, close: Callable[[], None] = lambda: None) -> None:
+        self.data, self.size, self.close = data, len(data), close
+
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        yield 0, self.data
+
+    def read(self, start: int, end: int) -> bytes:
+        return self.data[start:end]
+
+    def line_at(self, offset: int) -> int:
+        """The number of line breaks before ``offset`` (for messages)."""
+        return self.data.count(b"\n", 0, offset)
 
 
-def _split_items(text: Any) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
+class _FileText:
+    """A large cassette's bytes, read by range from the open file with ``pread``: memory
+    stays flat. Not memory-mapped: a mapped file that another program cuts short (``cp``
+    writing over it) kills the process with SIGBUS, and no message."""
+
+    def __init__(self, path: Path, handle: BinaryIO) -> None:
+        self.path, self.handle = path, handle
+        info = os.fstat(handle.fileno())
+        reads.note(info)
+        self.size = info.st_size
+
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        from harness.cassette_index import file_blocks
+
+        return file_blocks(self.handle.fileno(), self.size)
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes ``[start, end)``; ``CassetteError`` when the file no longer holds them."""
+        data = os.pread(self.handle.fileno(), end - start, start)
+        if len(data) != end - start:
+            raise CassetteError(
+                f"Cassette {self.path} changed while it was being read: it is now shorter "
+                f"than the {self.size:,} bytes it had when its check began. Another program "
+                "is writing it in place; check it again once that is done (the harness "
+                "itself replaces files whole, which never does this)."
+            )
+        return data
+
+    def line_at(self, offset: int) -> int:
+        """The number of line breaks before ``offset`` (for messages)."""
+        return sum(
+            block.count(b"\n", 0, offset - base) for base, block in self.blocks() if base < offset
+        )
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _split_items(
+    text: _BytesText | _FileText,
+) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
     """The spans of a cassette's interactions and the YAML value of the text outside them
     (its metadata and version, with ``interactions: []`` in their place), when the spans
     are its items; None when the file must be read whole. Not so when that text does not
     read, when another ``interactions:`` key follows (PyYAML keeps the last), or when the
     line the spans start from is inside a quoted value (the key then does not read)."""
-    found = _spans_and_rest(text)
+    from harness.cassette_index import scan
+
+    found = scan(text.blocks(), text.size)
     if found is None:
         return None
-    located, rest = found
+    head, located = found
+    rest = text.read(0, head) + b"interactions: []\n" + text.read(located[-1][1], text.size)
     try:
         outside = load_yaml(rest)
     except yaml.YAMLError:
@@ -361,36 +419,38 @@ def _split_items(text: Any) -> tuple[list[tuple[int, int]], dict[str, Any]] | No
     return located, outside
 
 
-def _entries_of(path: Path, text: Any, located: list[tuple[int, int]]) -> Iterator[Entry]:
+def _entries_of(
+    path: Path, text: _BytesText | _FileText, located: list[tuple[int, int]]
+) -> Iterator[Entry]:
     """Each span's entry; raises ``StreamMisread`` when a span does not read as one
     interaction but the whole file reads (the caller reads it whole), else the error."""
     try:
         for index, (start, end) in enumerate(located):
             try:
-                data = load_yaml(text[start:end], depth=1)
+                data = load_yaml(text.read(start, end), depth=1)
             except yaml.YAMLError as exc:
                 _misread_unless_broken(text)
-                line = text[:start].count(b"\n")  # where the interaction begins, counted once
+                line = text.line_at(start)  # where the interaction begins, counted once
                 raise _not_yaml(path, exc, line, f" (interaction #{index})") from None
             item = data[0] if isinstance(data, list) and len(data) == 1 else None
             if not isinstance(item, dict):
                 _misread_unless_broken(text)
                 error = CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
-                raise _at_line(error, path, text[:start].count(b"\n") + 1)
+                raise _at_line(error, path, text.line_at(start) + 1)
             try:
                 entry = _entry(path, index, item)
             except CassetteError as exc:
-                raise _at_line(exc, path, text[:start].count(b"\n") + 1) from None
+                raise _at_line(exc, path, text.line_at(start) + 1) from None
             yield entry
     finally:
         text.close()
 
 
-def _misread_unless_broken(text: Any) -> None:
+def _misread_unless_broken(text: _BytesText | _FileText) -> None:
     """Raise ``StreamMisread`` when the whole file reads as YAML (then the spans, not the
     file, were wrong); return when it does not, for the caller to report the interaction."""
     try:
-        load_yaml(text[:])
+        load_yaml(text.read(0, text.size))
     except yaml.YAMLError:
         return
     raise StreamMisread

@@ -24,6 +24,7 @@ import os
 import pickle
 import re
 import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -51,6 +52,7 @@ Row = tuple[
 ]
 
 _COLUMN_0 = re.compile(rb"\n[^\s#]")
+_HEAD = re.compile(rb"^interactions:[ \t]*\n", re.MULTILINE)
 _ANCHOR = re.compile(rb"[&*]id\d{3}\b")
 
 
@@ -144,32 +146,85 @@ def _has_anchor(text: Any) -> bool:
 
 
 def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
-    """Where each of the ``count`` interactions of a cassette's bytes (or mapped file) starts
-    and ends (any number of them, without ``count``).
+    """Where each of the ``count`` interactions of a cassette's bytes starts and ends (any
+    number of them, without ``count``); see :func:`scan`."""
+    found = scan([(0, text)], len(text), count)
+    return found[1] if found is not None else None
+
+
+def scan(
+    blocks: Iterable[tuple[int, bytes]], size: int, count: int | None = None
+) -> tuple[int, list[tuple[int, int]]] | None:
+    """Where a cassette's ``interactions:`` line starts, and where each of the ``count``
+    interactions starts and ends (any number of them, without ``count``), from its bytes as
+    ``(offset, block)`` pieces in order, each made of whole lines (see ``file_blocks``);
+    ``size``: the bytes in all.
 
     Our writer (and vcrpy's) puts ``interactions:`` and each item's ``- `` at column 0 and
     indents everything inside an item, so an item runs from its ``- `` line to the next line
     at column 0. None when the bytes are not laid out like that (or use aliases).
     """
-    if _has_anchor(text):
-        return None
-    head = re.search(rb"^interactions:[ \t]*\n", text, re.MULTILINE)
-    if head is None:
-        return None
+    head: int | None = None
     starts: list[int] = []
-    end_of_list = len(text)
-    # every line at column 0 after the head (one search for a line break and a non-blank)
-    for found in _COLUMN_0.finditer(text, head.end() - 1):
-        at = found.start() + 1
-        if text[at : at + 2] == b"- ":
-            starts.append(at)
-        elif text[at : at + 1] != b"-":  # a top-level key: the list is over
-            end_of_list = at
-            break
-    if not starts or (count is not None and len(starts) != count):
+    end_of_list: int | None = None
+    for base, block in blocks:
+        if _has_anchor(block):  # (an anchor sits within one line, so within one block)
+            return None
+        if end_of_list is not None:
+            continue  # (the rest is read for anchors only)
+        begin = 0
+        if head is None:
+            found = _HEAD.search(block)
+            if found is None:
+                continue
+            head, begin = base + found.start(), found.end()
+        for at in _column_0(block, begin):
+            if block[at : at + 2] == b"- ":
+                starts.append(base + at)
+            elif block[at : at + 1] != b"-":  # a top-level key: the list is over
+                end_of_list = base + at
+                break
+    if head is None or not starts or (count is not None and len(starts) != count):
         return None  # (items indented under the key, as yq writes them, are not at column 0)
-    ends = [*starts[1:], end_of_list]
-    return list(zip(starts, ends, strict=True))
+    ends = [*starts[1:], size if end_of_list is None else end_of_list]
+    return head, list(zip(starts, ends, strict=True))
+
+
+def _column_0(block: bytes, at: int) -> Iterator[int]:
+    """Where each line from ``at`` (a line's start) on that starts at column 0 starts: one
+    search for a line break and a non-blank (memchr-fast), not a test of every byte."""
+    first = block[at : at + 1]
+    if first and not first.isspace() and first != b"#":
+        yield at
+    for found in _COLUMN_0.finditer(block, at):
+        yield found.start() + 1
+
+
+#: Bytes read at a time by ``file_blocks`` (a line longer than this is read whole).
+BLOCK_BYTES = 1 << 20
+
+
+def file_blocks(fd: int, size: int, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+    """The first ``size`` bytes of the open file ``fd`` as ``(offset, block)`` pieces of whole
+    lines, read ``block_bytes`` at a time with ``pread`` (a file cut short meanwhile ends the
+    pieces early)."""
+    offset, carry = 0, b""
+    while offset + len(carry) < size:
+        want = min(
+            max(BLOCK_BYTES, len(carry)), size - offset - len(carry)
+        )  # (doubles a long line)
+        read = os.pread(fd, want, offset + len(carry))
+        if not read:
+            break
+        data = carry + read
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            carry = data  # (no line break yet: a long line)
+            continue
+        yield offset, data[:cut]
+        offset, carry = offset + cut, data[cut:]
+    if carry:
+        yield offset, carry
 
 
 def save(

@@ -41,14 +41,16 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from harness import reads
 from harness.contract import SEVERITIES, CassetteReport, InteractionRows, Skipped, Violation
+from harness.reads import Identity
 
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
 CACHE_ENV = "HARNESS_CHECK_CACHE"
@@ -243,9 +245,12 @@ def _botocore_data(digest: Any, data: str) -> None:
         _stat_tree(digest, data)
 
 
-def _stat_tree(digest: Any, root: str, skip: Path | None = None) -> None:
+def _stat_tree(
+    digest: Any, root: str, skip: Path | None = None, known: set[Identity] | None = None
+) -> None:
     """Feed the name, inode, size and times of every file under ``root`` to ``digest``:
-    what changes when a file is written, even when its bytes are put back."""
+    what changes when a file is written, even when its bytes are put back. ``known``
+    collects the files' identities."""
     if not os.path.isdir(root):
         digest.update(f"(not a folder: {os.path.lexists(root)})".encode())
         return
@@ -257,23 +262,31 @@ def _stat_tree(digest: Any, root: str, skip: Path | None = None) -> None:
             continue
         line = f"{name} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\n"
         digest.update(line.encode("utf-8", "surrogateescape"))
+        if known is not None:
+            known.add(reads.identity(info))
 
 
 def settings_state(
-    schemas: Sequence[Path] | None, allow_drift: bool, rules: Mapping[str, str], skip: Path
+    schemas: Sequence[Path] | None,
+    allow_drift: bool,
+    rules: Mapping[str, str],
+    skip: Path,
+    known: set[Identity] | None = None,
 ) -> str:
     """What changes whenever a file of the settings or the checker is written: the files'
-    ``stat``, not their bytes (so a schema edited and put back during a run is seen)."""
+    ``stat``, not their bytes (so a schema edited and put back during a run is seen).
+    ``known`` collects the identities of the files a check may read schemas from (the
+    ``--schemas`` folders and the package's own)."""
     import botocore.loaders
 
     import harness
 
     digest = hashlib.sha256()
-    folders = [*(schemas or ()), Path(harness.__file__).parent]
-    folders += [Path(p).expanduser() for p in botocore.loaders.create_loader().search_paths]
-    for folder in folders:
+    read_from = [*(schemas or ()), Path(harness.__file__).parent]
+    models = [Path(p).expanduser() for p in botocore.loaders.create_loader().search_paths]
+    for folder in [*read_from, *models]:
         digest.update(f"\n{folder}\n".encode("utf-8", "surrogateescape"))
-        _stat_tree(digest, str(folder), skip)
+        _stat_tree(digest, str(folder), skip, known if folder in read_from else None)
     return digest.hexdigest()
 
 
@@ -295,10 +308,10 @@ def settings_digest(
 
 @dataclass(frozen=True)
 class Seen:
-    """A cassette as it was before its check: its bytes' digest and its ``stat``."""
+    """A cassette as it was before its check: its bytes' digest and its identity (``stat``)."""
 
     digest: str
-    state: tuple[int, ...]
+    state: Identity
 
 
 def look(path: Path) -> Seen | None:
@@ -311,8 +324,7 @@ def look(path: Path) -> Seen | None:
                 digest.update(block)
     except OSError:
         return None
-    state = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-    return Seen(digest.hexdigest(), state) if stat.S_ISREG(info.st_mode) else None
+    return Seen(digest.hexdigest(), reads.identity(info)) if stat.S_ISREG(info.st_mode) else None
 
 
 @dataclass(frozen=True)
@@ -323,6 +335,7 @@ class CheckCache:
     settings: str  # the digest every entry of the folder names
     inputs: tuple[Any, ...]  # what the digest was made of, to look at it again at the end
     state: str  # ``settings_state`` when the run began
+    known: frozenset[Identity]  # the schema files as keyed (what a check may read)
 
     @classmethod
     def open(
@@ -337,7 +350,8 @@ class CheckCache:
         cannot be keyed."""
         entries = root / "check"
         inputs = (tuple(schemas or ()), allow_drift, dict(rules), entries)
-        state = settings_state(*inputs)  # (first: a file written after it is seen at the end)
+        known: set[Identity] = set()
+        state = settings_state(*inputs, known)  # (first: a file written after it is seen)
         settings = settings_digest(*inputs)
         folder = entries / settings[:32]
         if not (folder / MARKER).is_file():
@@ -348,7 +362,7 @@ class CheckCache:
             (folder / MARKER).write_bytes(b"")
             _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder, settings, inputs, state)
+        return cls(folder, settings, inputs, state, frozenset(known))
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
@@ -373,10 +387,16 @@ class CheckCache:
         except (OSError, KeyError, TypeError, ValueError, OverflowError):  # (orjson's too)
             return None  # absent, half-written or damaged: check the file
 
-    def put(self, path: Path, seen: Seen | None, report: CassetteReport) -> None:
-        """Store ``report`` of ``path`` (``seen`` before the check), when the file is still
-        as it was and the report survives its JSON form unchanged."""
-        if seen is None or look(path) != seen:
+    def put(
+        self, path: Path, seen: Seen | None, report: CassetteReport, read: Set[Identity]
+    ) -> None:
+        """Store ``report`` of ``path`` (``seen`` before the check, which ``read`` the files
+        of these identities: see ``harness.reads``), when the check read that file and
+        schema files as keyed, the file is still as it was, and the report survives its JSON
+        form unchanged."""
+        if seen is None or seen.state not in read or not read - {seen.state} <= self.known:
+            return  # a path led elsewhere for a while (a folder's link swapped, then back)
+        if look(path) != seen:
             return  # changed while it was checked: the report may be of neither version
         entry = {
             "settings": self.settings,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness import reads
 from harness.errors import HarnessUsageError
 from harness.files import atomic_write_text
 
@@ -161,10 +162,11 @@ def _tree_files(root: Path, start: Path, pattern: str = "*") -> Iterator[str]:
             yield rel.as_posix()
 
 
-def read_file(path: Path, rel: str) -> JSON:
-    """Parse one schema file; unreadable or invalid JSON raises naming the file and line."""
+def read_file(path: Path, rel: str, data: bytes | None = None) -> JSON:
+    """Parse one schema file (``data``: its bytes, when already read); unreadable or invalid
+    JSON raises naming the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise HarnessUsageError(
             f"Cannot read schema file {rel} in {path.parent}: {exc}. Fix or delete it, then run "
@@ -201,12 +203,9 @@ def read_tree(schema_dir: Path) -> dict[str, JSON]:
 # -- cached loads for hot paths -----------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1024)
-def _load_cached(path: str, mtime_ns: int, size: int) -> JSON:
-    # Keyed on mtime and size as well, so a regenerated file is picked up without a restart.
-    schema = read_file(Path(path), Path(path).name)
-    _check_meta(schema, Path(path))
-    return schema
+#: Parsed schema files by path and identity (a file rewritten is read again; bounded).
+_PARSED: dict[tuple[str, reads.Identity], JSON] = {}
+_PARSED_FILES = 1024
 
 
 def _check_meta(schema: JSON, path: Path) -> None:
@@ -230,16 +229,30 @@ def _check_meta(schema: JSON, path: Path) -> None:
         return
 
 
-def _load(schema_dir: Path | str, rel: str) -> JSON:
+def _load(schema_dir: Path | str, rel: str) -> tuple[JSON, os.stat_result]:
+    """The schema file ``rel`` of ``schema_dir``, and the ``stat`` of the file it was read
+    from (a check keeping reports on disk compares it: see ``harness.reads``)."""
     path = Path(schema_dir) / rel
     try:
-        stat = path.stat()
+        handle = path.open("rb")
     except FileNotFoundError:
         raise HarnessUsageError(
             f"No schema file {rel} in {schema_dir}. Run 'harness schemas generate' (or "
             f"'harness schemas generate {rel.split('/')[0]} --out {schema_dir}') to create it."
         ) from None
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return read_file(path, rel), path.stat()  # (read_file says why it cannot be read)
+    with handle:
+        info = os.fstat(handle.fileno())
+        key = (str(path), reads.identity(info))
+        schema = _PARSED.get(key)
+        if schema is None:
+            schema = read_file(path, path.name, handle.read())
+            _check_meta(schema, path)
+            if len(_PARSED) >= _PARSED_FILES:
+                _PARSED.clear()
+            _PARSED[key] = schema
+    return schema, info
 
 
 def load_schema(schema_dir: Path | str, service: str, operation: str, kind: str) -> JSON:
@@ -249,12 +262,12 @@ def load_schema(schema_dir: Path | str, service: str, operation: str, kind: str)
     """
     if kind not in ("input", "output"):
         raise HarnessUsageError(f"Schema kind must be 'input' or 'output' (got {kind!r}).")
-    return _load(schema_dir, f"{service}/{operation}.{kind}.json")
+    return _load(schema_dir, f"{service}/{operation}.{kind}.json")[0]
 
 
 def load_error_schema(schema_dir: Path | str, service: str, error_name: str) -> JSON:
     """The schema of error shape ``error_name`` of ``service`` from ``schema_dir`` (cached)."""
-    return _load(schema_dir, f"{service}/errors/{error_name}.json")
+    return _load(schema_dir, f"{service}/errors/{error_name}.json")[0]
 
 
 # -- layered sources -----------------------------------------------------------------------
@@ -309,7 +322,7 @@ class SchemaSource:
         self.packaged = packaged
         self.generated = generated
         self._key = (tuple(str(d) for d in self.dirs), packaged, generated)
-        self._recent: dict[tuple[str, str, str], tuple[float, JSON]] = {}
+        self._recent: dict[tuple[str, str, str], tuple[float, JSON, os.stat_result | None]] = {}
         for directory in self.dirs:
             if not directory.is_dir():
                 raise HarnessUsageError(
@@ -351,13 +364,14 @@ class SchemaSource:
         key = (service, name, kind)
         now = time.monotonic()
         hit = self._recent.get(key)
-        if hit is not None and now - hit[0] < RECHECK_SECONDS:
-            return hit[1]
-        schema = self._lookup(service, name, kind)
-        self._recent[key] = (now, schema)
-        return schema
+        if hit is None or now - hit[0] >= RECHECK_SECONDS:
+            hit = (now, *self._lookup(service, name, kind))
+            self._recent[key] = hit
+        if hit[2] is not None:
+            reads.note(hit[2])  # (each use: the file this verdict is made with)
+        return hit[1]
 
-    def _lookup(self, service: str, name: str, kind: str) -> JSON:
+    def _lookup(self, service: str, name: str, kind: str) -> tuple[JSON, os.stat_result | None]:
         rel = _rel(service, name, kind)
         layers = [*self.dirs, _PACKAGED] if self.packaged else list(self.dirs)
         for directory in layers:
@@ -365,9 +379,9 @@ class SchemaSource:
                 return _load(directory, rel)
         if self.generated:
             if kind == "error":
-                return _generated_error(service, name)
+                return _generated_error(service, name), None
             inp, out = _generated_operation(service, name)
-            return inp if kind == "input" else out
+            return (inp if kind == "input" else out), None
         raise HarnessUsageError(
             f"No schema file {rel} in {self.describe()}. Run 'harness schemas generate "
             f"{service} --out DIR' and add DIR to the schema directories."

@@ -142,6 +142,67 @@ def test_spans_refuse_layouts_they_cannot_split() -> None:
     assert cassette_index.spans(b"interactions: []\nversion: 1\n", 0) is None
 
 
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_a_file_read_in_blocks_splits_as_its_bytes_do(tmp_path: Path, block: int) -> None:
+    """``harness check`` finds a large cassette's spans reading it in blocks of whole lines
+    (never mapping it): every block size gives the spans of the whole bytes, across lines
+    longer than a block, anchors, comments, and a top-level key after the list."""
+    texts = [
+        b"version: 1\ninteractions:\n- a: 1\n  b: |\n    x\n- c: 2\n#c\n- d: 3\nmetadata: {}\n",
+        b"interactions:\n- a: " + b"y" * 300 + b"\n- b: 2\n\n- c: 3",
+        b"interactions:\n- a: 1\n- b: 2\nmeta:\n  x: &id001 [1]\n",  # an anchor after
+        b"interactions:\n- a: 1\n  b: *named\n- c: 1\n",
+        b"head: 1\n" * 40 + b"interactions:\n" + b"- a: 1\n  b: 2\n" * 30,
+        b"interactions: []\n",
+    ]
+    for number, text in enumerate(texts):
+        path = tmp_path / f"t{number}.yaml"
+        path.write_bytes(text)
+        with path.open("rb") as handle:
+            blocks = list(cassette_index.file_blocks(handle.fileno(), len(text), block))
+        assert b"".join(piece for _, piece in blocks) == text
+        assert all(piece.endswith(b"\n") for _, piece in blocks[:-1])
+        assert [at for at, _ in blocks] == [
+            sum(len(piece) for _, piece in blocks[:i]) for i in range(len(blocks))
+        ]
+        expected = cassette_index.scan([(0, text)], len(text))
+        assert cassette_index.scan(iter(blocks), len(text)) == expected, text
+    assert cassette_index.scan([(0, texts[0])], len(texts[0])) == (
+        11,  # the head, then each item to the next line at column 0 (a comment is not one)
+        [(25, 45), (45, 55), (55, 62)],
+    )
+
+
+@pytest.mark.parametrize("held", [True, False])
+def test_a_large_cassette_cut_short_while_it_is_checked_is_an_error_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    """Another program writing over a cassette in place (``cp``: cut to nothing, then
+    written) while ``harness check`` streams it. A file of up to ``HELD_BYTES`` was read in
+    one go, and its check goes on with what it read; a larger one is read an interaction at a
+    time, and its check says in one paragraph that the file changed. (Files used to be
+    memory-mapped: reading a page past the new end killed the process with SIGBUS, and no
+    message.)"""
+    import os
+
+    from harness import cassette
+
+    if not held:
+        monkeypatch.setattr(cassette, "HELD_BYTES", 0)
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(400)], CURRENT)
+    size = path.stat().st_size
+    assert size >= cassette.STREAM_BYTES
+    entries, _ = cassette.stream_entries(path)
+    assert next(entries).exchange is not None
+    os.truncate(path, size // 3)
+    if held:
+        assert len(list(entries)) == 399
+        return
+    with pytest.raises(cassette.CassetteError, match="changed while it was being read") as got:
+        list(entries)
+    assert f"Cassette {path} " in str(got.value) and "\n" not in str(got.value)
+
+
 def test_the_plugin_keeps_indexes_in_pytests_cache(pytester: pytest.Pytester) -> None:
     cassettes = pytester.path / "cassettes" / "test_big"
     cassettes.mkdir(parents=True)
@@ -179,8 +240,9 @@ def _report(path: Path) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("bundled", BUNDLED, ids=lambda p: p.name)
+@pytest.mark.parametrize("held", [8 << 20, 0])  # read in one go, or by span
 def test_check_streams_a_large_cassette_to_the_same_report(
-    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from harness import cassette
 
@@ -200,6 +262,7 @@ def test_check_streams_a_large_cassette_to_the_same_report(
         [other],
     )
     whole = _report(path)
+    monkeypatch.setattr(cassette, "HELD_BYTES", held)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     assert inspect.isgenerator(cassette.stream_entries(path)[0])  # read as it is iterated
     streamed = _report(path)
@@ -208,8 +271,9 @@ def test_check_streams_a_large_cassette_to_the_same_report(
     assert whole[2][-1][0] == len(source.exchanges) + 1  # the foreign one, skipped
 
 
+@pytest.mark.parametrize("held", [8 << 20, 0])  # read in one go, or by span
 def test_a_streamed_yaml_error_names_the_files_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from harness import cassette
     from harness.contract import check_cassette
@@ -221,6 +285,7 @@ def test_a_streamed_yaml_error_names_the_files_line(
     broken = text[:second_line] + b"    : : [unclosed\n" + text[second_line:]
     path.write_bytes(broken)
     line = broken[:second_line].count(b"\n") + 1  # the inserted line
+    monkeypatch.setattr(cassette, "HELD_BYTES", held)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     with pytest.raises(cassette.CassetteError) as raised:
         check_cassette(path)

@@ -13,14 +13,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from synthetic_exchanges import EVENTS, SERIES, build, pair, valid_exchange
 
-from harness import check_cache
+from harness import check_cache, reads
 from harness.cassette import write_cassette
 from harness.cli import run
-from harness.contract import InteractionRows, check_cassette
+from harness.contract import CassetteReport, InteractionRows, check_cassette
 from harness.schemastore import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -205,23 +206,32 @@ def test_an_entry_that_does_not_hold_this_files_report_is_a_miss(
         assert json.loads(entry.read_bytes()) == good  # and the entry is mended
 
 
+def checked(path: Path, **options: Any) -> tuple[CassetteReport, set[reads.Identity]]:
+    """``check_cassette``'s report, and what it read (as ``harness check`` records it)."""
+    with reads.recording() as read:
+        return check_cassette(path, **options), read
+
+
 def test_a_file_that_changed_while_it_was_checked_is_not_kept(
     tmp_path: Path, cache: Path, clean: Path
 ) -> None:
     kept = check_cache.CheckCache.open(cache, None, False, {})
     before = check_cache.look(clean)
     assert before is not None
-    report = check_cassette(clean)
+    report, read = checked(clean)
     other = check_cache.Seen("0" * 64, before.state)  # other bytes before the check
-    kept.put(clean, other, report)
+    kept.put(clean, other, report, read)
     assert entries(cache) == []
     data = clean.read_bytes()  # written during the check, and back: the same bytes, but
     clean.write_bytes(data[:-1] + b"\n" if data[-1:] != b"\n" else data[:-1])  # the check
     clean.write_bytes(data)  # may have read the other version
-    kept.put(clean, before, report)
+    kept.put(clean, before, report, read)
     assert entries(cache) == []
     now = check_cache.look(clean)
-    kept.put(clean, now, report)
+    kept.put(clean, now, report, read)  # (the check read the file as it was before)
+    assert entries(cache) == []
+    report, read = checked(clean)
+    kept.put(clean, now, report, read)
     assert kept.get(clean, now) == report
     assert kept.get(clean, None) is None
 
@@ -234,7 +244,7 @@ def test_reports_made_while_the_settings_changed_are_withdrawn(
     shutil.copytree(default_schema_dir() / "xray", schemas / "xray")
     kept = check_cache.CheckCache.open(cache, [schemas], False, {})
     seen = check_cache.look(clean)
-    kept.put(clean, seen, check_cassette(clean))
+    kept.put(clean, seen, *checked(clean, schema_dir=schemas))
     kept.confirm([clean])  # nothing changed: kept
     assert kept.get(clean, seen) is not None
     (schemas / "xray" / "GetInsight.output.json").write_text("{}")
@@ -589,3 +599,71 @@ def test_a_cache_folder_under_home_is_expanded(
     monkeypatch.setenv(check_cache.CACHE_ENV, "~/hc")
     assert check(str(clean))[0] == 0
     assert entries(tmp_path / "home" / "hc") and not (tmp_path / "~").exists()
+
+
+def _swap(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` at once (a new link renamed over the old one)."""
+    spare = link.with_name(link.name + ".new")
+    spare.symlink_to(target, target_is_directory=True)
+    os.replace(spare, link)
+
+
+def test_a_cassette_whose_folder_was_swapped_during_its_check_is_not_kept(
+    tmp_path: Path, cache: Path
+) -> None:
+    """The check is handed a path whose folder leads elsewhere for a moment (a link swapped
+    during the check, then back): the file at the path never changed, so its bytes and
+    ``stat`` agree before and after, but the report is of the other file. It must not be
+    kept under this file's key (that was a false pass on the next run)."""
+    from harness.commands import check as command
+
+    dirty, clean = tmp_path / "dirty", tmp_path / "clean"
+    write_cassette(dirty / "c.yaml", _dirty_exchanges())
+    write_cassette(clean / "c.yaml", [valid_exchange("xray", "GetInsight")])
+    current = tmp_path / "current"
+    current.symlink_to(dirty, target_is_directory=True)
+    path = current / "c.yaml"
+    kept = check_cache.CheckCache.open(cache, None, False, {})
+    settings = command._Settings(None, False, {})
+    seen = check_cache.look(path)  # the dirty file, as the run found it
+    _swap(current, clean)
+    report, read = checked(path)  # (as _check_file does) reads the clean one
+    _swap(current, dirty)  # and back before the report is kept
+    assert not report.failures()
+    kept.put(path, seen, report, read)
+    assert check_cache.look(path) == seen and entries(cache) == []
+    code, out, _ = check("--cache-dir", str(cache), str(path))
+    assert code == 1 and "listinsightsmetricdata" in out.lower(), out
+    seen = check_cache.look(path)  # (and a check that read what was keyed is kept)
+    command._check_file(path, settings, kept, seen)
+    assert kept.get(path, seen) is not None
+
+
+def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
+    tmp_path: Path, cache: Path, clean: Path
+) -> None:
+    """The ``--schemas`` folder is a link swapped to a laxer copy during the run, then back:
+    the schema files keyed never changed, but a check read the other copy. Its report must
+    not be kept under the strict schemas' key."""
+    from harness.commands import check as command
+    from harness.schemastore import reread_schema_files
+
+    strict, lax = tmp_path / "strict", tmp_path / "lax"
+    for folder in (strict, lax):
+        shutil.copytree(default_schema_dir() / "xray", folder / "xray")
+    _require_insight(strict / "xray")  # the clean cassette fails these
+    schemas = tmp_path / "schemas"
+    schemas.symlink_to(strict, target_is_directory=True)
+    kept = check_cache.CheckCache.open(cache, [schemas], False, {})
+    settings = command._Settings([schemas], False, {})
+    seen = check_cache.look(clean)
+    _swap(schemas, lax)
+    reread_schema_files()  # (the schema is read afresh, from the lax copy)
+    report = command._check_file(clean, settings, kept, seen)
+    _swap(schemas, strict)
+    assert isinstance(report, CassetteReport) and not report.failures()
+    assert entries(cache) == []
+    kept.confirm([clean])  # (nothing keyed was written: the run's stat baseline agrees)
+    reread_schema_files()
+    code, out, _ = check("--cache-dir", str(cache), "--schemas", str(schemas), str(clean))
+    assert code == 1 and "GetInsight" in out, out

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from harness import reads
 from harness.check_cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, Seen, look
 from harness.contract import (
     CassetteReport,
@@ -252,14 +253,15 @@ def _check_file(
     """One file's report (kept in ``cache`` when the file is still as ``seen``), or the
     one-paragraph reason it could not be checked."""
     try:
-        report = check_cassette(
-            path,
-            schema_dir=schema_source(settings.schemas),
-            allow_drift=settings.allow_drift,
-            rules=settings.rules,
-        )
+        with reads.recording() as read:  # (what the report was made from, for the cache)
+            report = check_cassette(
+                path,
+                schema_dir=schema_source(settings.schemas),
+                allow_drift=settings.allow_drift,
+                rules=settings.rules,
+            )
         if cache is not None:
-            cache.put(path, seen, report)
+            cache.put(path, seen, report, read)
         return report
     except HarnessUsageError as exc:
         return _Problem(str(path), str(exc))
@@ -330,16 +332,29 @@ def _checked(
     # (macOS, Windows) the platform's default start method is the safe one
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            yield from pool.map(
-                _check_file, files, [settings] * len(files), [cache] * len(files), seen
-            )
+        with ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_start_worker, initargs=(settings, cache)
+        ) as pool:
+            yield from pool.map(_check_in_worker, files, seen)
     except BrokenProcessPool:
         raise HarnessUsageError(
             f"A worker process of harness check ended before its file was checked (killed, "
             f"or out of memory?); nothing was reported. Run again, or with --jobs 1 to check "
             f"in this process only (of {len(files)} file(s), {jobs} at a time)."
         ) from None
+
+
+#: A worker process's settings and cache, given once when it starts (not with every file).
+_WORKER: list[tuple[_Settings, CheckCache | None]] = []
+
+
+def _start_worker(settings: _Settings, cache: CheckCache | None) -> None:
+    _WORKER[:] = [(settings, cache)]
+
+
+def _check_in_worker(path: Path, seen: Seen | None) -> CassetteReport | _Problem:
+    settings, cache = _WORKER[0]
+    return _check_file(path, settings, cache, seen)
 
 
 # --------------------------------------------------------------------------- text
