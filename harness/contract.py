@@ -544,15 +544,25 @@ def _fast_validator(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
     python jsonschema's way (``tests/test_fast_validation.py`` checks both agree). Without
     the package, or for a schema it cannot compile (a pattern Rust's regex engine refuses),
     python jsonschema checks everything.
+
+    Both read every schema as draft 2020-12, as ``Draft202012Validator`` does whatever its
+    ``$schema`` says; a schema naming another meta-schema (another draft, a vocabulary of
+    its own) is python jsonschema's alone, since Rust's would follow that ``$schema`` and
+    could say yes where python says no (``const`` means nothing in draft 4).
     """
+    if schema.get("$schema", _DRAFT_2020_12) not in (_DRAFT_2020_12, _DRAFT_2020_12 + "#"):
+        return None
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a dependency; installed with --no-deps
         return None
     try:
-        return cast("Callable[[Any], bool]", jsonschema_rs.validator_for(schema).is_valid)
+        return cast("Callable[[Any], bool]", jsonschema_rs.Draft202012Validator(schema).is_valid)
     except Exception:  # any refusal means: python jsonschema alone
         return None
+
+
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 
 
 _compiled_cache: dict[tuple[Any, ...], _Compiled] = {}

@@ -108,6 +108,21 @@ def test_a_compiled_no_goes_to_python_which_has_the_last_word() -> None:
     assert violation.pointer == "/request/Name"
 
 
+@pytest.mark.parametrize(
+    "meta", ["http://json-schema.org/draft-04/schema#", "https://example.com/my-meta-schema"]
+)
+def test_a_schema_naming_another_meta_schema_is_judged_by_python_alone(meta: str) -> None:
+    """Python's ``Draft202012Validator`` reads every schema as draft 2020-12; Rust's would
+    follow the ``$schema`` (in draft 4, ``const`` means nothing) and say yes where python
+    says no, and a yes is final: that was a pass of a document the schema rejects."""
+    schema = {"$schema": meta, "type": "object", "properties": {"a": {"const": 1}}}
+    assert contract._fast_validator(schema) is None
+    (violation,) = validate_wire(schema, {"a": 2}, "response")
+    assert violation.pointer == "/response/a"
+    draft = {**schema, "$schema": "https://json-schema.org/draft/2020-12/schema"}
+    assert contract._fast_validator(draft) is not None
+
+
 def test_every_packaged_schema_compiles() -> None:
     """Else those checks silently take the slow path only."""
     files = sorted(default_schema_dir().rglob("*.json"))
