@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness import __version__, cassette_index
 from harness.cassette import (
@@ -120,6 +120,16 @@ class CallSummary:
     status: int
     error_code: str | None
     source: str
+
+
+class _OnDisk(NamedTuple):
+    """What a cassette on disk holds that a save must keep (``CassetteRecorder._disk_base``)."""
+
+    exchanges: list[Exchange]  # redacted
+    tags: list[dict[str, Any]]
+    pseudonyms: set[str]
+    other: list[dict[str, Any]]  # other HTTP clients' interactions
+    metadata: dict[str, Any]  # all but the harness's own
 
 
 class CassetteRecorder:
@@ -480,7 +490,8 @@ class CassetteRecorder:
         if not self.recorded_count:
             return None
         with self._lock, folder_lock(self.path.parent):
-            base, base_tags, base_pseudonyms, base_other, base_metadata = self._disk_base()
+            disk = self._disk_base()
+            base, base_tags, base_pseudonyms = disk.exchanges, disk.tags, disk.pseudonyms
             new = [
                 (e, t)
                 for e, t in zip(self._stored, self._tags, strict=True)
@@ -493,7 +504,7 @@ class CassetteRecorder:
             pseudonyms = self.redactor.redaction.pseudonyms
             known = sorted(self.redactor.known | base_pseudonyms) if pseudonyms else []
             metadata = {
-                **base_metadata,  # what else the file said of itself (synth's, the user's)
+                **disk.metadata,  # what else the file said of itself (synth's, the user's)
                 "harness": {
                     "botocore": botocore_version(),
                     "pseudonyms": known,
@@ -505,33 +516,28 @@ class CassetteRecorder:
                 },
                 **(extra_metadata or {}),
             }
-            other = [*base_other, *self._other_new]
+            other = [*disk.other, *self._other_new]
             self._stored, self._tags, self.other = exchanges, tags, other
             self._other_new = []
             self._positions, self._other_positions = None, []
             return write_cassette(self.path, exchanges, metadata, tags, other)
 
-    def _disk_base(
-        self,
-    ) -> tuple[
-        list[Exchange], list[dict[str, Any]], set[str], list[dict[str, Any]], dict[str, Any]
-    ]:
-        """What the cassette holds on disk now, redacted, that this save must keep: its
-        exchanges, their tags, its pseudonyms, its other HTTP, and its metadata but ours."""
+    def _disk_base(self) -> _OnDisk:
+        """What the cassette holds on disk now, redacted, that this save must keep."""
         if not self.path.exists():
-            return [], [], set(), [], {}
+            return _OnDisk([], [], set(), [], {})
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return [], [], set(), [], {}  # a new run re-records everything
+            return _OnDisk([], [], set(), [], {})  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
             exchanges = [self._redacted(e, e.request, e.response) for e in exchanges]
         tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
         pseudonyms = {str(p) for p in info.get("pseudonyms") or []}
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
-        return exchanges, tags, pseudonyms, cassette.other, kept
+        return _OnDisk(exchanges, tags, pseudonyms, cassette.other, kept)
 
     # ------------------------------------------------------------------ misses
 
