@@ -40,7 +40,7 @@ from harness.cassette_yaml import YamlLimitError, load_yaml
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.files import atomic_write_text
-from harness.models import operation_model, supported_services
+from harness.models import available_services, operation_model
 from harness.wire import WireError, decode_request, identify
 
 try:  # libyaml is much faster on large cassettes; fall back to pure Python
@@ -650,7 +650,7 @@ def _identify(request: HttpRequest) -> tuple[str, str]:
     try:
         return identify(request)
     except WireError:
-        return identify(request, supported_services())
+        return identify(request, available_services())
 
 
 def _status(code: Any) -> int:

@@ -38,8 +38,9 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from harness import json_read
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
-from harness.models import operation_model, require_supported, service_model
+from harness.models import operation_model, service_model
 from harness.protocols import protocol_of
+from harness.protocols.s3_addressing import path_style
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -69,7 +70,7 @@ class _Route:
 def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
     routes = []
     for service in services:
-        model = require_supported(service)
+        model = service_model(service)
         if protocol_of(model) != "rest-json":
             continue
         for name in model.operation_names:
@@ -154,7 +155,16 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
             f"Cannot route X-Amz-Target {target!r}: no json service among "
             f"{_names(candidates)} has that operation."
         )
+    request = path_style(request)  # (S3's bucket in the host: see s3_addressing)
     narrowed = _narrow_by_signature_or_host(request, candidates)
+    for service in narrowed:  # told by its signature or host: its protocol's routing
+        model = service_model(service)
+        if protocol_of(model) not in JSON_CONTENT_TYPES:
+            from harness.protocols import codec
+
+            found = codec(protocol_of(model)).operation_name(model, request)
+            if found:
+                return service, found
     split = urlsplit(request.url)
     path = split.path or "/"
     query = parse_qs(split.query, keep_blank_values=True)

@@ -572,3 +572,39 @@ def test_model_sweep() -> None:
             check()
             swept.append(f"{service}:{operation}")
     assert {"s3:PutObject", "ec2:RunInstances", "sts:AssumeRole"} <= set(swept)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://b.s3.amazonaws.com/k", "https://s3.amazonaws.com/b/k"),
+        ("https://b.s3.amazonaws.com", "https://s3.amazonaws.com/b"),
+        ("https://b.s3.amazonaws.com/?list-type=2", "https://s3.amazonaws.com/b?list-type=2"),
+        (
+            "https://my.dotted.b.s3.us-west-2.amazonaws.com/a/b",
+            "https://s3.us-west-2.amazonaws.com/my.dotted.b/a/b",
+        ),
+        (
+            "https://b.s3.dualstack.eu-west-1.amazonaws.com/k",
+            "https://s3.dualstack.eu-west-1.amazonaws.com/b/k",
+        ),
+        ("https://b.s3-accelerate.amazonaws.com/k", "https://s3-accelerate.amazonaws.com/b/k"),
+        ("https://b.s3-eu-west-1.amazonaws.com/k", "https://s3-eu-west-1.amazonaws.com/b/k"),
+        (
+            "https://b.s3.cn-north-1.amazonaws.com.cn/k",
+            "https://s3.cn-north-1.amazonaws.com.cn/b/k",
+        ),
+        ("http://b.s3.amazonaws.com:8080/k", "http://s3.amazonaws.com:8080/b/k"),
+        # path-style and other hosts are left as they are
+        ("https://s3.amazonaws.com/b/k", None),
+        ("https://s3.us-west-2.amazonaws.com/b/k", None),
+        ("http://127.0.0.1:5000/b/k", None),
+        ("https://xray.us-east-1.amazonaws.com/Insight", None),
+    ],
+)
+def test_a_virtual_hosted_s3_request_reads_path_style(url: str, expected: str | None) -> None:
+    from harness.protocols.s3_addressing import path_style
+
+    request = HttpRequest("GET", url, {"Host": "kept"})
+    assert path_style(request).url == (expected or url)
+    assert path_style(request).headers == request.headers

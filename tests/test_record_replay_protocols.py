@@ -10,6 +10,8 @@ redaction: secrets come back as ``REDACTED``, identifiers as their pseudonyms).
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import sys
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -222,3 +224,69 @@ def test_xml_and_query_protocol_services_replay_offline(
     )
     assert sockets == []
     assert replayed == recorded
+
+
+def test_s3_as_botocore_addresses_it_by_default_records_replays_and_checks(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """botocore puts the bucket in the host by default (``bucket.s3.amazonaws.com``); the
+    model's request URIs are path-style. Recorded through moto (the client's HTTP proxy, so
+    the requests keep their virtual-hosted URLs), the calls replay to a client addressing
+    path-style and to one with botocore's defaults, offline, and ``harness check`` reads
+    them as the S3 calls they are."""
+    from botocore.config import Config
+
+    from harness.cli import run
+
+    session = boto3.session.Session(
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        region_name="us-east-1",
+    )
+    virtual = Config(s3={"addressing_style": "virtual"}, proxies={"http": moto_endpoint})
+    urls: list[str] = []
+
+    def app(s3: Any) -> dict[str, Any]:
+        s3.meta.events.register("before-call.s3", lambda params, **_: urls.append(params["url"]))
+        s3.create_bucket(Bucket="bucket-one")
+        s3.put_object(Bucket="bucket-one", Key="dir/k.txt", Body=b"hello")
+        body = s3.get_object(Bucket="bucket-one", Key="dir/k.txt")["Body"].read()
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="bucket-one")["Contents"]]
+        return {"body": body, "keys": keys}
+
+    path = tmp_path / "s3.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        recorded = app(session.client("s3", endpoint_url="http://s3.amazonaws.com", config=virtual))
+    recorder.save()
+    assert recorded == {"body": b"hello", "keys": ["dir/k.txt"]}
+    assert urls[1] == "http://bucket-one.s3.amazonaws.com/dir/k.txt"  # as recorded
+    stored = yaml.safe_load(path.read_text())["interactions"]
+    assert [i["harness"]["operation"] for i in stored] == [
+        "CreateBucket",
+        "PutObject",
+        "GetObject",
+        "ListObjectsV2",
+    ]
+    for config in (None, Config(s3={"addressing_style": "path"})):
+        urls.clear()
+        replayer = CassetteRecorder(path, "none")
+        with NoSockets() as sockets, replayer.activate():
+            assert app(session.client("s3", config=config)) == recorded
+        assert sockets == [] and not replayer.misses
+        assert ("bucket-one.s3.amazonaws.com" in urls[1]) == (config is None), urls
+    plain = yaml.safe_load(path.read_text())  # as plain vcrpy writes it: no operation tags
+    for item in plain["interactions"]:
+        del item["harness"]
+    (tmp_path / "plain.yaml").write_text(yaml.safe_dump(plain))
+    for checked in (path, tmp_path / "plain.yaml"):  # told by the tag, or by the host
+        out, err = io.StringIO(), io.StringIO()
+        assert run(["check", "--no-cache", "--format", "json", str(checked)], out, err) == 0
+        report = json.loads(out.getvalue())["cassettes"][0]
+        assert [r["operation"] for r in report["interactions"]] == [
+            "s3:CreateBucket",
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:ListObjectsV2",
+        ], checked
+        assert not report["skipped"] and not report["violations"]

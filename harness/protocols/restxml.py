@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
 from harness.protocols._xml import element, encode_query_error, members, read_body
+from harness.protocols.s3_addressing import path_style
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
@@ -49,9 +50,10 @@ def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | N
     that share a route (S3's ``PUT /{Bucket}/{Key+}`` is PutObject, CopyObject, UploadPart
     and UploadPartCopy) by their required header and query members: an operation whose
     required members are missing is not the one called, and of the rest the one that
-    requires the most wins.
+    requires the most wins. A virtual-hosted S3 request is read path-style
+    (``s3_addressing``).
     """
-    split = urlsplit(request.url)
+    split = urlsplit(path_style(request).url)
     path = split.path or "/"
     query_keys = {k for k, _ in parse_qsl(split.query, keep_blank_values=True)}
     best: tuple[int, int, int] | None = None
@@ -91,7 +93,9 @@ def _required_bindings(operation_model: OperationModel) -> list[tuple[str, str]]
 
 
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
-    """The parameters of a rest-xml request (an ``aws-chunked`` upload is de-chunked)."""
+    """The parameters of a rest-xml request (an ``aws-chunked`` upload is de-chunked; a
+    virtual-hosted S3 request is read path-style: ``s3_addressing``)."""
+    request = path_style(request)
     encoding = request.header("Content-Encoding") or ""
     if "aws-chunked" in encoding.lower():
         request = dechunked(request)
