@@ -16,11 +16,11 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import harness
 import harness.commands
-from harness.errors import HarnessUsageError
+from harness.errors import HarnessUsageError, did_you_mean
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -53,7 +53,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         # argparse prints usage errors and --help itself: onto the streams we were given
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            args = parser.parse_args(list(argv))
+            args, extra = parser.parse_known_args(list(argv))
+            if extra:  # said by the command's own parser, with its usage line
+                _command_parser(parser, args).error(_unrecognized(parser, args, extra))
     except SystemExit as exc:  # argparse already printed usage or --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if getattr(args, "func", None) is None:
@@ -77,6 +79,29 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
+    """The parser of the (sub)command ``args`` were parsed for (``harness cassette ls``'s)."""
+    found: Any = parser
+    for dest in ("command", f"{getattr(args, 'command', None)}_command"):
+        actions = [a for a in found._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, dest, None)
+        if not actions or name not in actions[0].choices:
+            break
+        found = actions[0].choices[name]
+    return found
+
+
+def _unrecognized(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]
+) -> str:
+    """argparse's words for arguments no parser took, and the option meant, if one is close."""
+    options = [o for a in _command_parser(parser, args)._actions for o in a.option_strings]
+    first = next((e.split("=", 1)[0] for e in extra if e.startswith("--")), None)
+    hint = did_you_mean(first, options) if first else ""
+    message = f"unrecognized arguments: {' '.join(extra)}"
+    return f"{message}.{hint}" if hint else message
 
 
 def main(argv: Sequence[str] | None = None) -> None:

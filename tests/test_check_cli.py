@@ -461,3 +461,17 @@ def test_a_broken_interaction_of_a_streamed_cassette_names_its_line(tmp_path: Pa
     line = data.count(b"\n", 0, last) + 1
     assert code == 2
     assert f"Interaction #799 of cassette {path} (line {line}) lacks a readable" in err
+
+
+def test_a_path_with_no_cassette_is_not_counted_as_a_file(clean: Path, tmp_path: Path) -> None:
+    """A missing path or an empty folder is said as such in the summary, not as a file that
+    could not be checked (there is no file); the files that exist are still checked."""
+    (tmp_path / "empty").mkdir()
+    code, out, err = check(str(clean), str(tmp_path / "missing"), str(tmp_path / "empty"))
+    assert code == 2
+    assert "does not exist" in err and "No cassettes" in err
+    assert "OK" not in out.splitlines()[-1]
+    assert out.rstrip().endswith(
+        "FAILED: 2 interaction(s) in 1 cassette(s), 0 violation(s), 0 file(s) not checked, "
+        "2 path(s) with no cassette"
+    )

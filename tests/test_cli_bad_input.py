@@ -69,6 +69,13 @@ BAD: list[tuple[str, str]] = [
     ("cassette prune {tmp}/good.yaml --cache-dir {tmp}/nocache", "does not exist"),
     ("cassette rerecord {tmp}/empty --cache-dir {tmp}/nocache", "does not exist"),
     ("nosuchcommand", "invalid choice"),
+    # an option misspelt: the command's own usage line, and the option meant
+    ("check --formt json {tmp}/good.yaml", "usage: harness check"),
+    (
+        "check --formt json {tmp}/good.yaml",
+        "unrecognized arguments: --formt. Did you mean '--format'?",
+    ),
+    ("cassette ls --jsn {tmp}/good.yaml", "harness cassette ls: error: unrecognized arguments"),
 ]
 
 

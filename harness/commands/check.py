@@ -143,10 +143,12 @@ def _folder(text: str) -> Path:
 
 @dataclass
 class _Problem:
-    """A file that could not be checked, with the one-paragraph reason."""
+    """A file that could not be checked (or a path that named none), with the one-paragraph
+    reason."""
 
     path: str
     message: str
+    file: bool = True  # False: a path argument that is no file and holds no cassette
 
 
 def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
@@ -165,6 +167,7 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
                         str(path),
                         f"No cassettes (*.yaml, *.yml) under {path}. Record some first, or "
                         "point 'harness check' at the folder that holds them.",
+                        file=False,
                     )
                 )
             files.extend(found)
@@ -176,6 +179,7 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
                     str(path),
                     f"{path} does not exist. Pass cassette files or folders that hold them "
                     "(default: cassettes/).",
+                    file=False,
                 )
             )
     return files, problems
@@ -435,11 +439,13 @@ def _summary(
         lines.extend(_table(rows))
     failing = sum(1 for v in violations if is_failure(v, allow_drift=allow_drift))
     verdict = "FAILED" if failing or problems else "OK"
+    empty = sum(not p.file for p in problems)  # (path arguments: said apart from files)
     graded = f" ({_counts(violations)})" if violations else ""  # "(ok)" beside FAILED misled
     lines.append(
         f"{verdict}: {per_op.total()} interaction(s) in {len(reports)} cassette(s), "
         f"{len(violations)} violation(s){graded}, "
-        f"{_not_checked(skipped)}{len(problems)} file(s) not checked"
+        f"{_not_checked(skipped)}{len(problems) - empty} file(s) not checked"
+        + (f", {empty} path(s) with no cassette" if empty else "")
     )
     return lines
 
