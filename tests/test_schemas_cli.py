@@ -316,3 +316,15 @@ def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
         for p in (REPO / "schemas").rglob("*.json")
     }
     assert committed and committed <= names
+
+
+def test_check_of_an_empty_directory_is_every_seed_file_missing(tmp_path: Path) -> None:
+    """(as its --help says) and the command it suggests runs as printed."""
+    code, out, _ = cli("schemas", "check", "--dir", str(tmp_path))
+    assert code == 1
+    assert "0 changed" in out and " missing, 0 extra" in out
+    suggested = re.search(r"Run '(harness schemas generate [^']*)'", out)
+    assert suggested is not None, out
+    assert suggested[1] == f"harness schemas generate --out {tmp_path}"  # (no double space)
+    assert cli(*suggested[1].split()[1:])[0] == 0
+    assert cli("schemas", "check", "--dir", str(tmp_path))[0] == 0

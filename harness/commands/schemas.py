@@ -51,7 +51,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Exit 0 when the files match what botocore's models generate now, 1 on drift "
             "(with a summary per file), 2 on bad input. Only the files the directory holds "
-            "are compared (and those 'schemas generate' wrote there, per its manifest)."
+            "are compared (and those 'schemas generate' wrote there, per its manifest); an "
+            "empty directory is compared with the first-class operations' schemas, every "
+            "file missing."
         ),
     )
     check.add_argument(
@@ -143,7 +145,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         f"Schema drift in {schema_dir}: {counts['changed']} changed, {counts['missing']} "
         f"missing, {counts['extra']} extra, {len(stamp_only)} version stamp only (botocore "
         f"{models.botocore_version()}). Run "
-        f"'harness schemas generate {' '.join(services)} --out {schema_dir}' to update them "
+        f"'harness schemas generate {''.join(f'{s} ' for s in services)}--out {schema_dir}' "
+        "to update them "
         "after reviewing the changes.\n"
     )
     return EXIT_DRIFT
