@@ -92,7 +92,7 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="ID=SEVERITY",
         help="re-grade a rule by id: error, drift, warning or off (repeatable), e.g. "
-        "--rule schema.response.constraint=error",
+        "--rule schema.response.constraint=error; --rule=-ID is --rule ID=off",
     )
     parser.add_argument(
         "--jobs",
