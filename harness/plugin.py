@@ -2,7 +2,8 @@
 
 Each part is its own module so that only it talks to pytest about its concern:
 recording and replay (``pytest_cassette``), contract checks (``pytest_contract``) and the
-synthetic backend (``pytest_synthetic``).
+synthetic backend (``pytest_synthetic``), and the harness's own failures shown from the
+test's lines (``pytest_tracebacks``).
 
 pytest loads this in every run, most of which use no AWS, so the parts import only pytest
 and the standard library at module level; botocore, jsonschema and YAML load when a test
@@ -13,9 +14,15 @@ from __future__ import annotations
 
 import pytest
 
-from harness import hookspecs, pytest_cassette, pytest_contract, pytest_synthetic
+from harness import (
+    hookspecs,
+    pytest_cassette,
+    pytest_contract,
+    pytest_synthetic,
+    pytest_tracebacks,
+)
 
-_PARTS = (pytest_cassette, pytest_contract, pytest_synthetic)
+_PARTS = (pytest_cassette, pytest_contract, pytest_synthetic, pytest_tracebacks)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:

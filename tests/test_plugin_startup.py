@@ -31,6 +31,7 @@ PARTS = (
     "harness.pytest_cassette",
     "harness.pytest_contract",
     "harness.pytest_synthetic",
+    "harness.pytest_tracebacks",
 )
 
 

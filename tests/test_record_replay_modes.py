@@ -53,6 +53,36 @@ def test_none_never_records_and_says_how_to(lab: Lab) -> None:
     )
 
 
+def test_a_miss_is_shown_from_the_tests_lines_not_the_libraries(lab: Lab) -> None:
+    """The miss is raised deep inside a botocore call: its report leaves out the frames of
+    boto3, botocore and the harness (a hundred lines before the paragraph that matters),
+    as pytest leaves out its own; ``--fulltrace`` shows them."""
+    _write(lab)
+    result = lab.record()
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str()
+    assert 'client("xray").get_insight(InsightId=' in text  # the test's own line
+    assert "CassetteMiss: No recorded response for xray:GetInsight" in text
+    for library in ("botocore/", "boto3/", "harness/recorder.py", "harness/intercept.py"):
+        assert library not in text, library
+    full = lab.record("--fulltrace").stdout.str()
+    assert "botocore/" in full and "harness/recorder.py" in full
+
+
+def test_a_cassette_that_does_not_read_is_its_paragraph_alone(lab: Lab) -> None:
+    """Raised while the test is set up, from the plugin's own frames: nothing but the
+    paragraph that names the file and line is worth reading."""
+    _write(lab)
+    path = lab.pytester.path / "cassettes/test_modes/test_one.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("interactions:\n- request: {method: GET\n")
+    result = lab.record()
+    result.assert_outcomes(errors=1)
+    text = result.stdout.str()
+    assert f"CassetteError: Cassette {path} is not valid YAML at line 3" in text
+    assert "pytest_cassette.py" not in text and "recorder.py" not in text
+
+
 def test_once_records_then_replays_only(lab: Lab) -> None:
     _write(lab)
     lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
