@@ -393,6 +393,12 @@ class _FileText:
         self.handle.close()
 
 
+#: An ``interactions`` key at column 0, plain or quoted.
+_INTERACTIONS_KEY = re.compile(rb"^(?:interactions|\"interactions\"|'interactions')[ \t]*:", re.M)
+#: Lines that hold no YAML value: blank, or a comment.
+_BLANK_LINES = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\n)*")
+
+
 def _split_items(
     text: _BytesText | _FileText,
 ) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
@@ -407,6 +413,9 @@ def _split_items(
     if found is None:
         return None
     head, located = found
+    between = text.read(head, located[0][0]).partition(b"\n")[2]
+    if not _BLANK_LINES.fullmatch(between):
+        return None  # an item the spans do not see (written "-" alone, or indented)
     rest = text.read(0, head) + b"interactions: []\n" + text.read(located[-1][1], text.size)
     try:
         outside = load_yaml(rest)
@@ -414,8 +423,8 @@ def _split_items(
         return None
     if not isinstance(outside, dict) or outside.get("interactions") != []:
         return None
-    if len(re.findall(rb"^interactions:", rest, re.MULTILINE)) != 1:
-        return None
+    if len(_INTERACTIONS_KEY.findall(rest)) != 1:
+        return None  # another "interactions" key (PyYAML keeps the last)
     return located, outside
 
 

@@ -210,9 +210,8 @@ def file_blocks(fd: int, size: int, block_bytes: int = BLOCK_BYTES) -> Iterator[
     pieces early)."""
     offset, carry = 0, b""
     while offset + len(carry) < size:
-        want = min(
-            max(BLOCK_BYTES, len(carry)), size - offset - len(carry)
-        )  # (doubles a long line)
+        # (a long line doubles the read, so it is not copied once per block)
+        want = min(max(block_bytes, len(carry)), size - offset - len(carry))
         read = os.pread(fd, want, offset + len(carry))
         if not read:
             break

@@ -161,6 +161,7 @@ def test_a_file_read_in_blocks_splits_as_its_bytes_do(tmp_path: Path, block: int
         with path.open("rb") as handle:
             blocks = list(cassette_index.file_blocks(handle.fileno(), len(text), block))
         assert b"".join(piece for _, piece in blocks) == text
+        assert len(blocks) > 1 or block >= len(text) or text.count(b"\n") < 2  # (read so)
         assert all(piece.endswith(b"\n") for _, piece in blocks[:-1])
         assert [at for at, _ in blocks] == [
             sum(len(piece) for _, piece in blocks[:i]) for i in range(len(blocks))
@@ -369,6 +370,9 @@ def test_a_quoted_value_continued_at_column_0_is_read_whole(
         "a quoted value continued at column 0",
         "a broken interaction",
         "the interactions inside a quoted value",
+        "the first item written '-' alone",
+        "the first item indented",
+        "a quoted second interactions key",
     ],
 )
 def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
@@ -392,6 +396,12 @@ def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
         text = text[:at] + b"- : : [unclosed\n" + text[at:]
     elif edit == "the interactions inside a quoted value":
         text = _quoted_interactions(text)
+    elif edit == "the first item written '-' alone":  # (the spans used to drop it)
+        text = text.replace(b"interactions:\n- ", b"interactions:\n-\n  ", 1)
+    elif edit == "the first item indented":
+        text = text.replace(b"interactions:\n- ", b"interactions:\n  - ", 1)
+    elif edit == "a quoted second interactions key":
+        text += b'"interactions": []\n'
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     try:
         expected = yaml.load(text, Loader=yaml.CSafeLoader)
