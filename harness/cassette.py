@@ -39,7 +39,7 @@ from harness.cassette_yaml import MAX_DEPTH as MAX_DEPTH
 from harness.cassette_yaml import YamlLimitError, load_yaml
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.files import atomic_write_text
+from harness.files import atomic_write_text, open_regular
 from harness.models import available_services, operation_model
 from harness.wire import WireError, decode_request, identify
 
@@ -94,7 +94,7 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
 def read_bytes(path: Path) -> bytes:
     """A cassette file's bytes; an unreadable file raises ``CassetteError``."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             reads.note(os.fstat(handle.fileno()))
             return handle.read()
     except OSError as exc:
@@ -307,7 +307,7 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
     """
     path = Path(path)
     try:
-        handle = path.open("rb")
+        handle = open_regular(path)
     except OSError:
         handle = None  # (read_entries says why)
     if handle is None or os.fstat(handle.fileno()).st_size < STREAM_BYTES:
@@ -315,10 +315,13 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
             handle.close()
         entries, metadata = read_entries(path)
         return iter(entries), metadata
-    text: _BytesText | _FileText = _FileText(path, handle)
+    file = _FileText(path, handle)
+    text: _BytesText | _FileText = file
     try:
-        if text.size <= HELD_BYTES:  # one read, then slices: no system call per interaction
-            text = _BytesText(text.read(0, text.size), handle.close)
+        if file.size <= HELD_BYTES:  # one read, then slices: no system call per interaction
+            data = file.read(0, file.size)
+            file.confirm_unchanged()
+            text = _BytesText(data, handle.close)
         split = _split_items(text)
     except BaseException:
         text.close()
@@ -364,7 +367,7 @@ class _FileText:
         self.path, self.handle = path, handle
         info = os.fstat(handle.fileno())
         reads.note(info)
-        self.size = info.st_size
+        self.size, self.identity = info.st_size, reads.identity(info)
 
     def blocks(self) -> Iterator[tuple[int, bytes]]:
         from harness.cassette_index import file_blocks
@@ -375,13 +378,21 @@ class _FileText:
         """The bytes ``[start, end)``; ``CassetteError`` when the file no longer holds them."""
         data = os.pread(self.handle.fileno(), end - start, start)
         if len(data) != end - start:
-            raise CassetteError(
-                f"Cassette {self.path} changed while it was being read: it is now shorter "
-                f"than the {self.size:,} bytes it had when its check began. Another program "
-                "is writing it in place; check it again once that is done (the harness "
-                "itself replaces files whole, which never does this)."
-            )
+            raise self._changed(f"it is now shorter than the {self.size:,} bytes it had")
         return data
+
+    def confirm_unchanged(self) -> None:
+        """Raise ``CassetteError`` when the file was written since it was opened (what was
+        read may mix two versions)."""
+        if reads.identity(os.fstat(self.handle.fileno())) != self.identity:
+            raise self._changed("it was written since its check began")
+
+    def _changed(self, how: str) -> CassetteError:
+        return CassetteError(
+            f"Cassette {self.path} changed while it was being read: {how}. Another program "
+            "is writing it in place; check it again once that is done (the harness itself "
+            "replaces files whole, which never does this)."
+        )
 
     def line_at(self, offset: int) -> int:
         """The number of line breaks before ``offset`` (for messages)."""
@@ -451,6 +462,8 @@ def _entries_of(
             except CassetteError as exc:
                 raise _at_line(exc, path, text.line_at(start) + 1) from None
             yield entry
+        if isinstance(text, _FileText):
+            text.confirm_unchanged()  # (a rewrite in place that kept the size)
     finally:
         text.close()
 
@@ -480,7 +493,7 @@ def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
 
 def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict[str, Any]]:
     try:
-        data = load_yaml(path.read_bytes())
+        data = load_yaml(read_bytes(path))
     except Exception:  # the strict read already said why, naming the file and line
         raise error from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
@@ -927,7 +940,7 @@ def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:
     tags, metadata, bodies exactly as written) is kept; a file of ours keeps its layout.
     """
     path = Path(path)
-    data = load_yaml(path.read_bytes())
+    data = load_yaml(read_bytes(path))
     gone = set(drop)
     interactions = data["interactions"]
     data["interactions"] = [item for i, item in enumerate(interactions) if i not in gone]

@@ -50,6 +50,7 @@ import orjson
 
 from harness import reads
 from harness.contract import SEVERITIES, CassetteReport, InteractionRows, Skipped, Violation
+from harness.files import open_regular
 from harness.reads import Identity
 
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
@@ -318,13 +319,13 @@ def look(path: Path) -> Seen | None:
     """The file's digest and state, or None when it cannot be read (its check says why)."""
     digest = hashlib.sha256()
     try:
-        info = os.stat(path)
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # (a FIFO would block the read)
+            info = os.fstat(handle.fileno())
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
         return None
-    return Seen(digest.hexdigest(), reads.identity(info)) if stat.S_ISREG(info.st_mode) else None
+    return Seen(digest.hexdigest(), reads.identity(info))
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,13 @@ Every file the harness writes (cassettes, schemas, manifests) goes through
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from harness.errors import HarnessUsageError
 
@@ -63,6 +65,22 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
             raise _cannot(path, "the write failed", exc) from None
         raise
     return path
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, when it is a regular file; ``OSError`` otherwise. A FIFO
+    put where a file was found would block ``open`` until a writer came: it is opened
+    without waiting, and refused."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def check_writable(path: Path, *, folder: bool = False) -> None:

@@ -204,6 +204,56 @@ def test_a_large_cassette_cut_short_while_it_is_checked_is_an_error_not_a_crash(
     assert f"Cassette {path} " in str(got.value) and "\n" not in str(got.value)
 
 
+def test_a_large_cassette_rewritten_in_place_while_it_is_checked_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written over in place without being cut short (the same size): what the check read
+    may mix both versions, so it says the file changed instead of reporting on it."""
+    import time
+
+    from harness import cassette
+
+    monkeypatch.setattr(cassette, "HELD_BYTES", 0)
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(400)], CURRENT)
+    entries, _ = cassette.stream_entries(path)
+    assert next(entries).exchange is not None
+    time.sleep(0.05)  # (a later modification time than the file's)
+    with path.open("r+b") as handle:
+        handle.write(handle.read(10))  # the same bytes again, in place
+    with pytest.raises(cassette.CassetteError, match="written since its check began"):
+        list(entries)
+
+
+def test_a_fifo_put_where_a_cassette_was_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: a file swapped for one after the
+    folder was listed used to hang ``harness check`` for ever."""
+    import os
+    import threading
+
+    from harness import cassette, check_cache
+
+    fifo = tmp_path / "swapped.yaml"
+    os.mkfifo(fifo)
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            cassette.stream_entries(fifo)
+        except cassette.CassetteError as exc:
+            outcome.append(exc)
+        outcome.append(check_cache.look(fifo))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    if reader.is_alive():  # let the blocked open go before failing
+        with fifo.open("wb"):
+            pass
+    assert not reader.is_alive(), "the read waited on the FIFO"
+    error, seen = outcome
+    assert "not a regular file" in str(error) and seen is None
+
+
 def test_the_plugin_keeps_indexes_in_pytests_cache(pytester: pytest.Pytester) -> None:
     cassettes = pytester.path / "cassettes" / "test_big"
     cassettes.mkdir(parents=True)
