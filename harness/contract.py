@@ -550,7 +550,7 @@ def _fast_validator(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
     its own) is python jsonschema's alone, since Rust's would follow that ``$schema`` and
     could say yes where python says no (``const`` means nothing in draft 4).
     """
-    if schema.get("$schema", _DRAFT_2020_12) not in (_DRAFT_2020_12, _DRAFT_2020_12 + "#"):
+    if not _rust_reads_it_as_python_does(schema):
         return None
     try:
         import jsonschema_rs
@@ -563,6 +563,27 @@ def _fast_validator(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
 
 
 _DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _rust_reads_it_as_python_does(schema: dict[str, Any]) -> bool:
+    """False for what Rust's validator would judge otherwise than python jsonschema's: a
+    ``$schema`` other than draft 2020-12 anywhere in it (a subschema of another draft is
+    read by that draft's rules), and a ``multipleOf`` that is not a whole number (floating
+    point remainders differ). The generated schemas hold neither."""
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            meta = node.get("$schema", _DRAFT_2020_12)
+            if meta not in (_DRAFT_2020_12, _DRAFT_2020_12 + "#"):
+                return False
+            step = node.get("multipleOf")
+            if step is not None and not (isinstance(step, int) and not isinstance(step, bool)):
+                return False
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return True
 
 
 _compiled_cache: dict[tuple[Any, ...], _Compiled] = {}

@@ -123,6 +123,28 @@ def test_a_schema_naming_another_meta_schema_is_judged_by_python_alone(meta: str
     assert contract._fast_validator(draft) is not None
 
 
+def test_what_rust_would_judge_otherwise_is_pythons_alone() -> None:
+    """A subschema naming another draft (draft 7 ignores a ``$ref``'s siblings), and a
+    fractional ``multipleOf`` (floating point remainders): Rust's yes would be final where
+    python says no."""
+    nested = {
+        "properties": {
+            "a": {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "$ref": "#/$defs/S",
+                "const": 1,
+            }
+        },
+        "$defs": {"S": {}},
+    }
+    fractional = {"properties": {"a": {"multipleOf": 0.01}}}
+    for schema, document in ((nested, {"a": 2}), (fractional, {"a": 0.07})):
+        assert contract._fast_validator(schema) is None
+        assert not Draft202012Validator(schema).is_valid(document)  # (0.07 % 0.01 != 0)
+        assert validate_wire(schema, document, "response") != []
+    assert contract._fast_validator({"properties": {"a": {"multipleOf": 5}}}) is not None
+
+
 def test_every_packaged_schema_compiles() -> None:
     """Else those checks silently take the slow path only."""
     files = sorted(default_schema_dir().rglob("*.json"))
