@@ -41,8 +41,8 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ import orjson
 from harness import reads
 from harness.contract import SEVERITIES, CassetteReport, InteractionRows, Skipped, Violation
 from harness.files import open_regular
-from harness.reads import Identity
+from harness.reads import Identity, Reads
 
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
 CACHE_ENV = "HARNESS_CHECK_CACHE"
@@ -247,11 +247,11 @@ def _botocore_data(digest: Any, data: str) -> None:
 
 
 def _stat_tree(
-    digest: Any, root: str, skip: Path | None = None, known: set[Identity] | None = None
+    digest: Any, root: str, skip: Path | None = None, known: Keyed | None = None
 ) -> None:
     """Feed the name, inode, size and times of every file under ``root`` to ``digest``:
     what changes when a file is written, even when its bytes are put back. ``known``
-    collects the files' identities."""
+    collects the files' identities and paths."""
     if not os.path.isdir(root):
         digest.update(f"(not a folder: {os.path.lexists(root)})".encode())
         return
@@ -264,7 +264,8 @@ def _stat_tree(
         line = f"{name} {info.st_ino} {info.st_size} {info.st_mtime_ns} {info.st_ctime_ns}\n"
         digest.update(line.encode("utf-8", "surrogateescape"))
         if known is not None:
-            known.add(reads.identity(info))
+            known.files.add(reads.identity(info))
+            known.paths.add(os.path.join(root, name))
 
 
 def settings_state(
@@ -272,7 +273,7 @@ def settings_state(
     allow_drift: bool,
     rules: Mapping[str, str],
     skip: Path,
-    known: set[Identity] | None = None,
+    known: Keyed | None = None,
 ) -> str:
     """What changes whenever a file of the settings or the checker is written: the files'
     ``stat``, not their bytes (so a schema edited and put back during a run is seen).
@@ -307,6 +308,15 @@ def settings_digest(
     return digest.hexdigest()
 
 
+@dataclass
+class Keyed:
+    """The files a check may read schemas from, as the key was made: their identities, and
+    their paths (a lookup that finds nothing at one of them went elsewhere)."""
+
+    files: set[Identity] = field(default_factory=set)
+    paths: set[str] = field(default_factory=set)
+
+
 @dataclass(frozen=True)
 class Seen:
     """A cassette as it was before its check: its bytes' digest and its identity (``stat``)."""
@@ -336,7 +346,7 @@ class CheckCache:
     settings: str  # the digest every entry of the folder names
     inputs: tuple[Any, ...]  # what the digest was made of, to look at it again at the end
     state: str  # ``settings_state`` when the run began
-    known: frozenset[Identity]  # the schema files as keyed (what a check may read)
+    known: Keyed  # the schema files as keyed (what a check may read)
 
     @classmethod
     def open(
@@ -351,7 +361,7 @@ class CheckCache:
         cannot be keyed."""
         entries = root / "check"
         inputs = (tuple(schemas or ()), allow_drift, dict(rules), entries)
-        known: set[Identity] = set()
+        known = Keyed()
         state = settings_state(*inputs, known)  # (first: a file written after it is seen)
         settings = settings_digest(*inputs)
         folder = entries / settings[:32]
@@ -363,7 +373,7 @@ class CheckCache:
             (folder / MARKER).write_bytes(b"")
             _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder, settings, inputs, state, frozenset(known))
+        return cls(folder, settings, inputs, state, known)
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
@@ -388,15 +398,15 @@ class CheckCache:
         except (OSError, KeyError, TypeError, ValueError, OverflowError):  # (orjson's too)
             return None  # absent, half-written or damaged: check the file
 
-    def put(
-        self, path: Path, seen: Seen | None, report: CassetteReport, read: Set[Identity]
-    ) -> None:
-        """Store ``report`` of ``path`` (``seen`` before the check, which ``read`` the files
-        of these identities: see ``harness.reads``), when the check read that file and
-        schema files as keyed, the file is still as it was, and the report survives its JSON
-        form unchanged."""
-        if seen is None or seen.state not in read or not read - {seen.state} <= self.known:
-            return  # a path led elsewhere for a while (a folder's link swapped, then back)
+    def put(self, path: Path, seen: Seen | None, report: CassetteReport, read: Reads) -> None:
+        """Store ``report`` of ``path`` (``seen`` before the check, which ``read`` these
+        files: see ``harness.reads``), when the check read that file and the schema files
+        as keyed, the file is still as it was, and the report survives its JSON form
+        unchanged."""
+        if seen is None or seen.state not in read.files:
+            return  # the path led to another file for a while (a folder's link swapped)
+        if not read.files - {seen.state} <= self.known.files or read.absent & self.known.paths:
+            return  # a schema read elsewhere, or looked for where it was not for a while
         if look(path) != seen:
             return  # changed while it was checked: the report may be of neither version
         entry = {

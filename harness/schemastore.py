@@ -322,7 +322,9 @@ class SchemaSource:
         self.packaged = packaged
         self.generated = generated
         self._key = (tuple(str(d) for d in self.dirs), packaged, generated)
-        self._recent: dict[tuple[str, str, str], tuple[float, JSON, os.stat_result | None]] = {}
+        self._recent: dict[
+            tuple[str, str, str], tuple[float, JSON, os.stat_result | None, tuple[str, ...]]
+        ] = {}
         for directory in self.dirs:
             if not directory.is_dir():
                 raise HarnessUsageError(
@@ -367,21 +369,30 @@ class SchemaSource:
         if hit is None or now - hit[0] >= RECHECK_SECONDS:
             hit = (now, *self._lookup(service, name, kind))
             self._recent[key] = hit
+        # (each use: the file this verdict is made with, and where none was found)
         if hit[2] is not None:
-            reads.note(hit[2])  # (each use: the file this verdict is made with)
+            reads.note(hit[2])
+        if hit[3]:
+            reads.note_absent(hit[3])
         return hit[1]
 
-    def _lookup(self, service: str, name: str, kind: str) -> tuple[JSON, os.stat_result | None]:
+    def _lookup(
+        self, service: str, name: str, kind: str
+    ) -> tuple[JSON, os.stat_result | None, tuple[str, ...]]:
+        """The schema, the ``stat`` of its file (None: generated), and the paths of the
+        layers above it that do not hold it."""
         rel = _rel(service, name, kind)
         layers = [*self.dirs, _PACKAGED] if self.packaged else list(self.dirs)
+        absent: list[str] = []
         for directory in layers:
             if (directory / rel).is_file():
-                return _load(directory, rel)
+                return (*_load(directory, rel), tuple(absent))
+            absent.append(str(directory / rel))
         if self.generated:
             if kind == "error":
-                return _generated_error(service, name), None
+                return _generated_error(service, name), None, tuple(absent)
             inp, out = _generated_operation(service, name)
-            return (inp if kind == "input" else out), None
+            return (inp if kind == "input" else out), None, tuple(absent)
         raise HarnessUsageError(
             f"No schema file {rel} in {self.describe()}. Run 'harness schemas generate "
             f"{service} --out DIR' and add DIR to the schema directories."

@@ -206,7 +206,7 @@ def test_an_entry_that_does_not_hold_this_files_report_is_a_miss(
         assert json.loads(entry.read_bytes()) == good  # and the entry is mended
 
 
-def checked(path: Path, **options: Any) -> tuple[CassetteReport, set[reads.Identity]]:
+def checked(path: Path, **options: Any) -> tuple[CassetteReport, reads.Reads]:
     """``check_cassette``'s report, and what it read (as ``harness check`` records it)."""
     with reads.recording() as read:
         return check_cassette(path, **options), read
@@ -639,12 +639,14 @@ def test_a_cassette_whose_folder_was_swapped_during_its_check_is_not_kept(
     assert kept.get(path, seen) is not None
 
 
+@pytest.mark.parametrize("elsewhere", ["a laxer copy", "a copy without the file"])
 def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
-    tmp_path: Path, cache: Path, clean: Path
+    tmp_path: Path, cache: Path, clean: Path, elsewhere: str
 ) -> None:
-    """The ``--schemas`` folder is a link swapped to a laxer copy during the run, then back:
-    the schema files keyed never changed, but a check read the other copy. Its report must
-    not be kept under the strict schemas' key."""
+    """The ``--schemas`` folder is a link swapped during the run, then back, to a laxer
+    copy or to one without the schema (its lookup falls through to the packaged one): the
+    schema files keyed never changed, but a check read another. Its report must not be kept
+    under the strict schemas' key."""
     from harness.commands import check as command
     from harness.schemastore import reread_schema_files
 
@@ -652,6 +654,8 @@ def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
     for folder in (strict, lax):
         shutil.copytree(default_schema_dir() / "xray", folder / "xray")
     _require_insight(strict / "xray")  # the clean cassette fails these
+    if elsewhere == "a copy without the file":
+        (lax / "xray" / "GetInsight.output.json").unlink()
     schemas = tmp_path / "schemas"
     schemas.symlink_to(strict, target_is_directory=True)
     kept = check_cache.CheckCache.open(cache, [schemas], False, {})
