@@ -132,17 +132,27 @@ def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
 
 def _has_anchor(text: Any) -> bool:
     """True when an anchor or alias may appear: PyYAML's (``&id001``, ``*id001``) or any
-    other name where a node starts (after ``key: `` or ``- ``). Each ``&`` and ``*`` is
-    found with a one-byte find, which is memchr-fast (a longer needle costs ten times as
-    much, and a regex scan of every byte cost 0.2 s for 20 MB); a body that merely holds
-    ``: &`` only costs reading the file whole."""
+    other name where a node may start (after a space, a line break, ``[``, ``{`` or ``,``:
+    ``key:  &a``, ``[*a, *a]``). Each ``&`` and ``*`` is found with a one-byte find, which
+    is memchr-fast (a longer needle costs ten times as much, and a regex scan of every byte
+    cost 0.2 s for 20 MB); a body that merely holds `` &x`` only costs reading the file
+    whole."""
     for marker in (b"&", b"*"):
         at = text.find(marker)
         while at != -1:
-            if text[max(at - 2, 0) : at] in (b": ", b"- ") or _ANCHOR.match(text, at):
+            before = text[at - 1 : at] if at else b"\n"
+            after = text[at + 1 : at + 2]
+            if before in _NODE_START and after and after not in _NOT_A_NAME:
+                return True
+            if _ANCHOR.match(text, at):
                 return True
             at = text.find(marker, at + 1)
     return False
+
+
+#: What may come before a node (so before an anchor or alias), and what cannot start a name.
+_NODE_START = frozenset(bytes([c]) for c in b" \t\n[{,")
+_NOT_A_NAME = frozenset(bytes([c]) for c in b" \t\r\n,[]{}")
 
 
 def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:

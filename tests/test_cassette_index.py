@@ -140,6 +140,13 @@ def test_spans_refuse_layouts_they_cannot_split() -> None:
     assert cassette_index.spans(b"interactions:\n- a: 1\n", 2) is None  # count differs
     assert cassette_index.spans(b"interactions:\n- &id001 a: 1\n- *id001\n", 2) is None
     assert cassette_index.spans(b"interactions: []\nversion: 1\n", 0) is None
+    # anchors and aliases wherever a node may start: each span would repeat its own nodes
+    # within the limit, where the file read whole holds all of them to it
+    for item in (b"- a:  &x [1]\n", b"- a: [*x, *x]\n", b"- a: {b: *x}\n", b"- &x\n  a: 1\n"):
+        assert cassette_index.spans(b"interactions:\n" + item + b"- b: 2\n") is None, item
+    # ... but not text that merely holds the characters
+    for item in (b"- a: 'x * y & z'\n", b'- a: "arn:aws:s3:::b/*"\n', b"- a: '&'\n"):
+        assert cassette_index.spans(b"interactions:\n" + item + b"- b: 2\n"), item
 
 
 @pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
