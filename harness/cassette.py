@@ -20,6 +20,7 @@ http}``, written after the AWS ones, and kept apart from them when read (``Casse
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import zlib
@@ -396,9 +397,8 @@ class _FileText:
 
     def line_at(self, offset: int) -> int:
         """The number of line breaks before ``offset`` (for messages)."""
-        return sum(
-            block.count(b"\n", 0, offset - base) for base, block in self.blocks() if base < offset
-        )
+        before = itertools.takewhile(lambda piece: piece[0] < offset, self.blocks())
+        return sum(block.count(b"\n", 0, offset - base) for base, block in before)
 
     def close(self) -> None:
         self.handle.close()
