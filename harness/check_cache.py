@@ -25,10 +25,11 @@ A report is stored only when the cassette is the same after its check as before 
 ``stat``), only when the check read that very file and the schema files as keyed and found
 no schema missing where the keyed folders held one (``harness.reads``: a path may lead
 elsewhere for a moment), only when its JSON reads back equal to it, and is withdrawn when
-the settings digest at the end of the run is not the one it began with. The harness removes only folders
-it made (marked ``MARKER``), keeping the newest ``KEEP_FOLDERS``; a cache that cannot be
-written is only slower. Entries are trusted as the cassettes are: whoever can write the
-cache folder can make a run pass, so restore it only from your own runs.
+the settings digest at the end of the run is not the one it began with. The harness
+removes only folders it made (marked ``MARKER``), keeping the newest ``KEEP_FOLDERS``; a
+cache that cannot be written is only slower. Entries are trusted as the cassettes are:
+whoever can write the cache folder can make a run pass, so restore it only from your own
+runs.
 """
 
 from __future__ import annotations
