@@ -404,8 +404,6 @@ class _FileText:
         self.handle.close()
 
 
-#: An ``interactions`` key at column 0, plain or quoted.
-_INTERACTIONS_KEY = re.compile(rb"^(?:interactions|\"interactions\"|'interactions')[ \t]*:", re.M)
 #: Lines that hold no YAML value: blank, or a comment.
 _BLANK_LINES = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\n)*")
 
@@ -434,8 +432,8 @@ def _split_items(
         return None
     if not isinstance(outside, dict) or outside.get("interactions") != []:
         return None
-    if len(_INTERACTIONS_KEY.findall(rest)) != 1:
-        return None  # another "interactions" key (PyYAML keeps the last)
+    if rest.count(b"interaction") != 1:
+        return None  # another "interactions" key, however spelt (PyYAML keeps the last)
     return located, outside
 
 

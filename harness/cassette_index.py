@@ -142,16 +142,22 @@ def _has_anchor(text: Any) -> bool:
         while at != -1:
             before = text[at - 1 : at] if at else b"\n"
             after = text[at + 1 : at + 2]
-            if before in _NODE_START and after and after not in _NOT_A_NAME:
-                return True
+            if (
+                after
+                and after not in _NOT_A_NAME
+                and (before in _NODE_START or text[max(at - 2, 0) : at] in (b'":', b"':"))
+            ):
+                return True  # (and after a quoted flow key's colon: {"k":*a})
             if _ANCHOR.match(text, at):
                 return True
             at = text.find(marker, at + 1)
     return False
 
 
-#: What may come before a node (so before an anchor or alias), and what cannot start a name.
-_NODE_START = frozenset(bytes([c]) for c in b" \t\n[{,")
+#: What may come before a node (so before an anchor or alias): white space and line breaks
+#: (a NEL, LS or PS ends in 0x85, 0xA8 or 0xA9 in UTF-8; other characters ending so only
+#: cost a whole read), and flow indicators; and what cannot start a name.
+_NODE_START = frozenset(bytes([c]) for c in b" \t\n\r[{,\x85\xa8\xa9")
 _NOT_A_NAME = frozenset(bytes([c]) for c in b" \t\r\n,[]{}")
 
 

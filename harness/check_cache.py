@@ -269,6 +269,8 @@ def _stat_tree(
         if known is not None:
             known.files.add(reads.identity(info))
             known.paths.add(os.path.join(root, name))
+            if name.endswith("/"):  # a link back up: paths through it were not walked
+                known.loops.add(os.path.join(root, name))
 
 
 def settings_state(
@@ -318,6 +320,7 @@ class Keyed:
 
     files: set[Identity] = field(default_factory=set)
     paths: set[str] = field(default_factory=set)
+    loops: set[str] = field(default_factory=set)  # links back up the tree (ending in "/")
 
 
 @dataclass(frozen=True)
@@ -410,6 +413,8 @@ class CheckCache:
             return  # the path led to another file for a while (a folder's link swapped)
         if not read.files - {seen.state} <= self.known.files or read.absent & self.known.paths:
             return  # a schema read elsewhere, or looked for where it was not for a while
+        if any(absent.startswith(tuple(self.known.loops)) for absent in read.absent):
+            return  # looked for through a link back up the tree, which the key did not walk
         if look(path) != seen:
             return  # changed while it was checked: the report may be of neither version
         entry = {

@@ -473,10 +473,18 @@ def _plain(node: dict[str, Any], allowed: set[str]) -> bool:
 
 
 def _bulk_members(schema: dict[str, Any]) -> dict[str, _Bulk]:
-    """Root members eligible for the fast path (no other keyword refers to them)."""
+    """Root members eligible for the fast path (no other keyword refers to them by name,
+    and none applies to members without naming them: ``patternProperties``, an
+    ``additionalProperties`` below the root, ``unevaluatedProperties``, a ``$ref``)."""
     others = json.dumps(
-        {k: v for k, v in schema.items() if k not in ("properties", "$defs", "required")}
+        {
+            k: v
+            for k, v in schema.items()
+            if k not in ("properties", "$defs", "required", "additionalProperties")
+        }
     )
+    if any(f'"{keyword}"' in others for keyword in _UNNAMED_MEMBER_KEYWORDS):
+        return {}
     out: dict[str, _Bulk] = {}
     for name, node in (schema.get("properties") or {}).items():
         array = _resolve(schema, node)
@@ -503,6 +511,16 @@ def _bulk_members(schema: dict[str, Any]) -> dict[str, _Bulk]:
             max_items=array.get("maxItems"),
         )
     return out
+
+
+#: Keywords that constrain an object's members without naming them.
+_UNNAMED_MEMBER_KEYWORDS = (
+    "patternProperties",
+    "additionalProperties",
+    "unevaluatedProperties",
+    "$ref",
+    "$dynamicRef",
+)
 
 
 class _Compiled:

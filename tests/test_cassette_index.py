@@ -142,7 +142,10 @@ def test_spans_refuse_layouts_they_cannot_split() -> None:
     assert cassette_index.spans(b"interactions: []\nversion: 1\n", 0) is None
     # anchors and aliases wherever a node may start: each span would repeat its own nodes
     # within the limit, where the file read whole holds all of them to it
-    for item in (b"- a:  &x [1]\n", b"- a: [*x, *x]\n", b"- a: {b: *x}\n", b"- &x\n  a: 1\n"):
+    for item in (
+        *(b"- a:  &x [1]\n", b"- a: [*x, *x]\n", b"- a: {b: *x}\n", b"- &x\n  a: 1\n"),
+        *(b'- a: {"k":*x}\n', b"- a:\xe2\x80\xa8&x [1]\n", b"- a:\xc2\x85&x [1]\n"),
+    ):
         assert cassette_index.spans(b"interactions:\n" + item + b"- b: 2\n") is None, item
     # ... but not text that merely holds the characters
     for item in (b"- a: 'x * y & z'\n", b'- a: "arn:aws:s3:::b/*"\n', b"- a: '&'\n"):
@@ -430,6 +433,7 @@ def test_a_quoted_value_continued_at_column_0_is_read_whole(
         "the first item written '-' alone",
         "the first item indented",
         "a quoted second interactions key",
+        "a second interactions key as a complex key",
     ],
 )
 def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
@@ -459,6 +463,8 @@ def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
         text = text.replace(b"interactions:\n- ", b"interactions:\n  - ", 1)
     elif edit == "a quoted second interactions key":
         text += b'"interactions": []\n'
+    elif edit == "a second interactions key as a complex key":
+        text += b"? interactions\n: []\n"
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     try:
         expected = yaml.load(text, Loader=yaml.CSafeLoader)

@@ -639,7 +639,10 @@ def test_a_cassette_whose_folder_was_swapped_during_its_check_is_not_kept(
     assert kept.get(path, seen) is not None
 
 
-@pytest.mark.parametrize("elsewhere", ["a laxer copy", "a copy without the file"])
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["a laxer copy", "a copy without the file", "a copy without the file, keyed via a loop"],
+)
 def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
     tmp_path: Path, cache: Path, clean: Path, elsewhere: str
 ) -> None:
@@ -654,8 +657,18 @@ def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
     for folder in (strict, lax):
         shutil.copytree(default_schema_dir() / "xray", folder / "xray")
     _require_insight(strict / "xray")  # the clean cassette fails these
-    if elsewhere == "a copy without the file":
+    if elsewhere != "a laxer copy":
         (lax / "xray" / "GetInsight.output.json").unlink()
+    if elsewhere.endswith("via a loop"):  # strict/xray/X reached as strict/X via xray -> .
+        for schema in list((strict / "xray").iterdir()):
+            schema.rename(strict / schema.name)
+        (strict / "xray").rmdir()
+        (strict / "xray").symlink_to(".", target_is_directory=True)
+        shutil.rmtree(lax / "xray")  # (every schema falls through to the packaged one)
+        (lax / "cloudtrail").mkdir()  # (but a folder of schemas it is)
+        shutil.copy(
+            default_schema_dir() / "cloudtrail/ListInsightsData.output.json", lax / "cloudtrail"
+        )
     schemas = tmp_path / "schemas"
     schemas.symlink_to(strict, target_is_directory=True)
     kept = check_cache.CheckCache.open(cache, [schemas], False, {})

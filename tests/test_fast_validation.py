@@ -145,6 +145,21 @@ def test_what_rust_would_judge_otherwise_is_pythons_alone() -> None:
     assert contract._fast_validator({"properties": {"a": {"multipleOf": 5}}}) is not None
 
 
+def test_a_long_array_is_checked_item_by_item_only_where_nothing_else_applies() -> None:
+    """Long arrays of scalars are type-checked in one pass, with one item left to the
+    validators; a keyword that applies to the member without naming it (here
+    ``patternProperties``) turns that off, so every item is judged (it was one of 100)."""
+    schema = {
+        "type": "object",
+        "properties": {"Ids": {"type": "array", "items": {"type": "integer"}}},
+        "patternProperties": {"^Ids$": {"maxItems": 3, "items": {"maximum": 5}}},
+    }
+    document = {"Ids": list(range(100))}
+    expected = len(list(Draft202012Validator(schema).iter_errors(document)))
+    assert expected == 95 and len(validate_wire(schema, document, "response")) == expected
+    assert contract._bulk_members({k: v for k, v in schema.items() if k != "patternProperties"})
+
+
 def test_every_packaged_schema_compiles() -> None:
     """Else those checks silently take the slow path only."""
     files = sorted(default_schema_dir().rglob("*.json"))
