@@ -8,8 +8,8 @@
    when unchanged since the last run (every report from ``harness check``'s cache). The
    other rows check every file (``--no-cache``).
 3. ``harness check`` on one 50,000-interaction cassette: its peak RSS against one of 100
-   interactions (the heap stays flat: cassettes are read one interaction at a time from a
-   memory-mapped file, whose pages count in RSS up to the file's size).
+   interactions (flat: a cassette is parsed one interaction at a time, and one of more than
+   8 MiB is also read from the file one interaction at a time).
    Then the ``harness check`` command's wall time on the bundled cassettes, fresh
    processes, against ``python -c pass`` (what start-up costs a small run).
 
