@@ -35,6 +35,7 @@ import datetime as dt
 import email.utils
 import functools
 import json
+import operator
 import os
 import re
 from array import array
@@ -44,7 +45,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast, overload
 
 from harness import rules as _rules
-from harness.cassette import CassetteError, Entry, StreamMisread, read_entries, stream_entries
+from harness.cassette import (
+    CassetteError,
+    Entry,
+    StreamMisread,
+    read_entries,
+    runs,
+    stream_entries,
+)
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.models import (
@@ -1487,10 +1495,12 @@ def _check_entries(
     rows = InteractionRows()
     skipped: list[Skipped] = []
     checker = _Checker(schema_dir, rules, chains=True, remember=False)
-    for entry in entries:
-        rows.append(entry.index, entry.label, entry.status)
-        if entry.exchange is None:
-            skipped.append(Skipped(entry.line, str(path), entry.index, _NOT_AWS))
-        else:
-            checker.add(entry.exchange)
+    # a run read, then checked: faster than alternating one by one (see cassette.runs)
+    for run in runs(entries, operator.attrgetter("size")):
+        for _, entry in run:
+            rows.append(entry.index, entry.label, entry.status)
+            if entry.exchange is None:
+                skipped.append(Skipped(entry.line, str(path), entry.index, _NOT_AWS))
+            else:
+                checker.add(entry.exchange)
     return rows, skipped, checker.result(allow_drift)

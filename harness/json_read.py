@@ -22,8 +22,11 @@ try:
 except ImportError:  # pragma: no cover - a dependency; json alone when installed without it
     orjson = None  # type: ignore[assignment]
 
-#: Maps every digit to "0" and every other byte to " ", so a run of 19 digits is one find.
-_DIGIT_RUNS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+#: Maps every digit to "0", each opening bracket to "[" and every other byte to " ", so a
+#: run of 19 digits is one find, and the brackets one count, in one pass over the body.
+_DIGITS_AND_BRACKETS = bytes(
+    0x30 if 0x30 <= b <= 0x39 else 0x5B if b in b"[{" else 0x20 for b in range(256)
+)
 #: The shortest integer orjson may read as a float: -9223372036854775809 (19 digits).
 _LONG_NUMBER = b"0" * 19
 #: Fewer brackets than this cannot nest deep enough for ``json`` to run out of stack.
@@ -32,12 +35,10 @@ _BRACKETS = 256
 
 def loads(body: bytes | str) -> Any:
     """``json.loads(body)``: the same value, or the same ``ValueError``."""
-    if (
-        orjson is not None
-        and isinstance(body, bytes)
-        and body.translate(_DIGIT_RUNS).find(_LONG_NUMBER) < 0
-        and body.count(b"[") + body.count(b"{") < _BRACKETS
-    ):
+    if orjson is not None and isinstance(body, bytes):
+        marks = body.translate(_DIGITS_AND_BRACKETS)
+        if marks.find(_LONG_NUMBER) >= 0 or marks.count(b"[") >= _BRACKETS:
+            return json.loads(body)
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:
