@@ -760,8 +760,14 @@ def _response_body(body: Any) -> bytes:
     return _bytes(body.get("string"))
 
 
+#: The first byte of a gzip stream (1f 8b) or a zlib one (CMF: deflate, window up to 32K).
+_COMPRESSED_STARTS = frozenset(b"\x1f\x08\x18\x28\x38\x48\x58\x68\x78")
+
+
 def _decoded(response: HttpResponse) -> HttpResponse:
     # Plain vcrpy stores gzip bodies as !!binary; decode so checks and humans see JSON.
+    if response.body and response.body[0] not in _COMPRESSED_STARTS:
+        return response  # not compressed, whatever it says (``_decompressed`` says None)
     encoding = (response.header("Content-Encoding") or "").lower()
     if encoding not in ("gzip", "deflate"):
         return response

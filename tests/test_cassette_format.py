@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,8 +54,21 @@ def test_round_trip_is_vcrpy_loadable_and_readable(tmp_path: Path) -> None:
     )
 
 
-def test_plain_vcrpy_cassette_with_gzip_body_loads(tmp_path: Path) -> None:
-    body = gzip.compress(json.dumps({"Insight": {"InsightId": INSIGHT_ID}}).encode())
+def _deflated(data: bytes, window_bits: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, window_bits)
+    return compressor.compress(data) + compressor.flush()
+
+
+@pytest.mark.parametrize(
+    "encoding, compress",
+    [("gzip", gzip.compress)]
+    # every zlib window size: the reader looks at a body's first byte before its headers
+    + [("deflate", functools.partial(_deflated, window_bits=bits)) for bits in range(9, 16)],
+)
+def test_plain_vcrpy_cassette_with_gzip_body_loads(
+    tmp_path: Path, encoding: str, compress: Callable[[bytes], bytes]
+) -> None:
+    body = compress(json.dumps({"Insight": {"InsightId": INSIGHT_ID}}).encode())
     data = {
         "version": 1,
         "interactions": [
@@ -65,7 +81,7 @@ def test_plain_vcrpy_cassette_with_gzip_body_loads(tmp_path: Path) -> None:
                 },
                 "response": {
                     "status": {"code": 200, "message": "OK"},
-                    "headers": {"Content-Encoding": ["gzip"]},
+                    "headers": {"Content-Encoding": [encoding]},
                     "body": {"string": body},
                 },
             }

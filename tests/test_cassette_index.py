@@ -332,6 +332,50 @@ def test_check_streams_a_large_cassette_to_the_same_report(
     assert whole[2][-1][0] == len(source.exchanges) + 1  # the foreign one, skipped
 
 
+def test_runs_are_bounded_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness import cassette
+
+    monkeypatch.setattr(cassette, "RUN_ITEMS", 3)
+    monkeypatch.setattr(cassette, "RUN_BYTES", 10)
+    sizes = [1, 1, 1, 1, 4, 5, 2, 30, 1]
+    runs = list(cassette.runs(sizes, lambda size: size))
+    assert [[size for _, size in run] for run in runs] == [[1, 1, 1], [1, 4, 5], [2, 30], [1]]
+    assert [number for run in runs for number, _ in run] == list(range(len(sizes)))
+    assert list(cassette.runs([], len)) == []
+
+
+@pytest.mark.parametrize("items, size", [(64, 1 << 20), (7, 3000)])
+def test_findings_keep_their_places_across_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int, size: int
+) -> None:
+    """Interactions are read, built and checked a run at a time: every finding and skip
+    names its own interaction, on either side of a run's end, as when read whole."""
+    from harness import cassette
+
+    broken_at = {0, 6, 7, 63, 64, 65, 148}
+    exchanges = [_exchange(i) for i in range(149)]
+    for i in broken_at:
+        exchanges[i].response = wire.encode_response(
+            "xray", "GetInsight", {"Insight": {"InsightId": i}}
+        )
+    other = {
+        "harness": {"kind": "http"},
+        "request": {"method": "GET", "uri": "https://example.com/a.png", "headers": {}},
+        "response": {"status": {"code": 200}, "headers": {}, "body": {"string": "x"}},
+    }
+    path = write_cassette(tmp_path / "big.yaml", exchanges, CURRENT, None, [other])
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 1 << 40)
+    whole = _report(path)
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    monkeypatch.setattr(cassette, "RUN_ITEMS", items)
+    monkeypatch.setattr(cassette, "RUN_BYTES", size)
+    streamed = _report(path)
+    assert streamed == whole
+    assert {v["index"] for v in whole[1] if v["rule"].startswith("schema.")} == broken_at
+    assert whole[2] == [(149, whole[2][0][1])]  # the foreign one, skipped
+    assert [row[0] for row in whole[0]] == list(range(150))
+
+
 @pytest.mark.parametrize("held", [8 << 20, 0])  # read in one go, or by span
 def test_a_streamed_yaml_error_names_the_files_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
