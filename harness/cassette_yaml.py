@@ -507,17 +507,18 @@ def _literal(bar: str, block: str, indent: int) -> str:
     if digits:
         inner = indent + int(digits)
     else:
-        inner = len(block) - len(block.lstrip(" "))
-        if block[inner : inner + 1] in ("\n", ""):
+        end = block.find("\n")
+        first = block[: end + 1] if end >= 0 else block  # (not a copy of a long block)
+        inner = len(first) - len(first.lstrip(" "))
+        if first[inner : inner + 1] in ("\n", ""):
             raise NotBlock  # empty, or starts with a blank line (PyYAML's indentation rule)
     if inner <= indent or not block:
         raise NotBlock
     prefix = " " * inner
     lines = block.count("\n")
-    text = ("\n" + block).replace("\n" + prefix, "\n")
-    if len(text) == len(block) + 1 - lines * inner:
-        text = text[1:]  # every line was indented (pretty JSON has no blank lines)
-    else:
+    text = block[inner:].replace("\n" + prefix, "\n")
+    if not block.startswith(prefix) or len(text) != len(block) - lines * inner:
+        # a line less indented than ``inner``: a blank line, or the end of the block
         pattern = _BLOCK_LINES.get(inner)
         if pattern is None:
             # each line: the indentation, or all of a line of fewer spaces (a blank line)
