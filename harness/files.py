@@ -83,6 +83,16 @@ def open_regular(path: Path) -> BinaryIO:
         raise
 
 
+def absent_because(path: Path) -> str:
+    """What is wrong with a path given as a file or folder that is neither (for messages:
+    "cassettes/x.yaml does not exist"): a FIFO or a dangling link is not "missing"."""
+    if path.exists():
+        return "is neither a regular file nor a folder (a FIFO, a socket or a device)"
+    if path.is_symlink():
+        return f"is a link to {os.readlink(path)}, which does not exist"
+    return "does not exist"
+
+
 def check_writable(path: Path, *, folder: bool = False) -> None:
     """Fail early, before any work, when ``path`` (a file, or a ``folder``) cannot be written:
     a directory where a file is wanted (or the reverse), or no writable folder to hold it."""

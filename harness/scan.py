@@ -286,6 +286,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Cassette-like files under ``paths`` (``*.yaml``, ``*.yml``, ``*.json``), sorted."""
     from harness.errors import HarnessUsageError
+    from harness.files import absent_because
 
     found: list[Path] = []
     for path in paths:
@@ -297,7 +298,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
         else:
             raise HarnessUsageError(
-                f"No such file or directory: {path}. Pass cassette files or folders "
+                f"{path} {absent_because(path)}. Pass cassette files or folders "
                 "(default: cassettes/)."
             )
     return found

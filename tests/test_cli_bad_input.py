@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "cassettes/seed/xray.yaml"
 
 # {tmp} is a scratch folder holding: good.yaml (a cassette), file.txt, corrupt.yaml, cut.yaml,
-# stub.yaml, empty/
+# stub.yaml, empty/, fifo.yaml (a FIFO), dangling.yaml (a link to nothing)
 BAD: list[tuple[str, str]] = [
     ("check {tmp}/missing.yaml", "does not exist"),
     ("check --rule nosuch.rule=error {tmp}/good.yaml", "no rule 'nosuch.rule'"),
@@ -61,13 +61,18 @@ BAD: list[tuple[str, str]] = [
     ("serve --host ''", "not a loopback address"),
     ("serve --faults latency=inf", "from 0 to 60"),
     ("serve --faults nonsense=1", "Unknown fault"),
-    ("scan {tmp}/missing", "No such file"),
+    ("scan {tmp}/missing", "missing does not exist"),
     ("cassette ls {tmp}/corrupt.yaml", "not valid YAML"),
     ("cassette ls {tmp}/empty", "is a directory"),
     ("cassette show {tmp}/good.yaml 99", "no interaction '99'"),
     ("cassette diff {tmp}/good.yaml {tmp}/missing.yaml", "Cannot read cassette"),
     ("cassette prune {tmp}/good.yaml --cache-dir {tmp}/nocache", "does not exist"),
     ("cassette rerecord {tmp}/empty --cache-dir {tmp}/nocache", "does not exist"),
+    # a FIFO or a dangling link where a cassette was: named as what it is, never waited on
+    ("check {tmp}/fifo.yaml", "is neither a regular file nor a folder (a FIFO"),
+    ("scan {tmp}/fifo.yaml", "is neither a regular file nor a folder (a FIFO"),
+    ("check {tmp}/dangling.yaml", "dangling.yaml is a link to gone.yaml, which does not exist"),
+    ("scan {tmp}/dangling.yaml", "dangling.yaml is a link to gone.yaml, which does not exist"),
     ("nosuchcommand", "invalid choice"),
     # an option misspelt: the command's own usage line, and the option meant
     ("check --formt json {tmp}/good.yaml", "usage: harness check"),
@@ -106,6 +111,8 @@ def scratch(tmp_path: Path) -> Path:
     (tmp_path / "badschemas/xray").mkdir(parents=True)
     (tmp_path / "badschemas/xray/GetInsight.output.json").write_text('{"type": "bogus"}')
     (tmp_path / "empty").mkdir()
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "dangling.yaml").symlink_to("gone.yaml")
     return tmp_path
 
 

@@ -114,7 +114,7 @@ def test_bundled_cassettes_are_clean() -> None:
 
 def test_bad_input_exits_2_with_one_paragraph(tmp_path: Path) -> None:
     code, out, err = scan(str(tmp_path / "nope.yaml"))
-    assert code == 2 and "No such file or directory" in err and "Traceback" not in err + out
+    assert code == 2 and "nope.yaml does not exist" in err and "Traceback" not in err + out
 
 
 def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_command(

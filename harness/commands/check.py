@@ -35,6 +35,7 @@ from harness.contract import (
     parse_rule_settings,
 )
 from harness.errors import HarnessUsageError
+from harness.files import absent_because
 from harness.schemastore import reread_schema_files, schema_source
 
 EXIT_OK = 0
@@ -177,7 +178,7 @@ def _discover(paths: list[Path]) -> tuple[list[Path], list[_Problem]]:
             problems.append(
                 _Problem(
                     str(path),
-                    f"{path} does not exist. Pass cassette files or folders that hold them "
+                    f"{path} {absent_because(path)}. Pass cassette files or folders that hold them "
                     "(default: cassettes/).",
                     file=False,
                 )
