@@ -450,13 +450,21 @@ def _entries_of(
     small exchange's check; the interpreter stays in one code path longer)."""
     try:
         for run in runs(located, lambda span: span[1] - span[0]):
-            items = [_item(path, text, index, start, end) for index, (start, end) in run]
-            for (index, (start, _)), item in zip(run, items, strict=True):
+            items, failure = [], None
+            for index, (start, end) in run:
+                try:
+                    items.append(_item(path, text, index, start, end))
+                except Exception as exc:  # raised after the interactions before it, in order
+                    failure = exc
+                    break
+            for (index, (start, _)), item in zip(run, items, strict=False):
                 try:
                     entry = _entry(path, index, item)
                 except CassetteError as exc:
                     raise _at_line(exc, path, text.line_at(start) + 1) from None
                 yield entry
+            if failure is not None:
+                raise failure
         if isinstance(text, _FileText):
             text.confirm_unchanged()  # (a rewrite in place that kept the size)
     finally:

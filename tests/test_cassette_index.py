@@ -399,6 +399,27 @@ def test_a_streamed_yaml_error_names_the_files_line(
     assert "(interaction #2)" in str(raised.value)  # the third item
 
 
+def test_a_streamed_cassette_reports_its_first_broken_interaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's YAML is read before its interactions are built: an interaction without a
+    request method (#3) is still reported before a YAML error later in the same run (#5)."""
+    from harness import cassette
+    from harness.contract import check_cassette
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(8)], CURRENT)
+    items = re.split(rb"(?m)^(?=- )", path.read_bytes())  # [head, item 0, item 1, ...]
+    items[4] = re.sub(rb"(?m)^    method: .*\n", b"", items[4], count=1)
+    items[6] = items[6].replace(b"  request:\n", b"  request:\n    : : [unclosed\n", 1)
+    path.write_bytes(b"".join(items))
+    monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
+    with pytest.raises(cassette.CassetteError) as raised:
+        check_cassette(path)
+    assert "Interaction #3 " in str(raised.value) and "request.method is missing" in str(
+        raised.value
+    ), str(raised.value)
+
+
 def _relaid(text: bytes, layout: str) -> bytes:
     """The same cassette in a layout other writers use (the values unchanged)."""
     if layout == "items indented under the key":  # as yq and prettier write it
