@@ -45,6 +45,7 @@ from harness.models import available_services, operation_model
 from harness.wire import WireError, decode_request, identify
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 try:  # libyaml is much faster on large cassettes; fall back to pure Python
     from yaml import CSafeDumper as _Dumper
@@ -450,13 +451,7 @@ def _entries_of(
     small exchange's check; the interpreter stays in one code path longer)."""
     try:
         for run in runs(located, lambda span: span[1] - span[0]):
-            items, failure = [], None
-            for index, (start, end) in run:
-                try:
-                    items.append(_item(path, text, index, start, end))
-                except Exception as exc:  # raised after the interactions before it, in order
-                    failure = exc
-                    break
+            items, failure = until_error(lambda found: _item(path, text, found[0], *found[1]), run)
             for (index, (start, _)), item in zip(run, items, strict=False):
                 try:
                     entry = _entry(path, index, item)
@@ -490,6 +485,18 @@ def runs(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[tuple[in
             run, held = [], 0
     if run:
         yield run
+
+
+def until_error(step: Callable[[T], R], items: list[T]) -> tuple[list[R], Exception | None]:
+    """``step`` of each item up to the first that raises, and that error: the caller raises
+    it after using the results before it, so a run reports its problems in their order."""
+    done: list[R] = []
+    for item in items:
+        try:
+            done.append(step(item))
+        except Exception as exc:
+            return done, exc
+    return done, None
 
 
 def _item(path: Path, text: _BytesText | _FileText, index: int, start: int, end: int) -> Any:

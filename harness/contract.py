@@ -52,6 +52,7 @@ from harness.cassette import (
     read_entries,
     runs,
     stream_entries,
+    until_error,
 )
 from harness.errors import HarnessAssertionError, HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpRequest, HttpResponse
@@ -1325,9 +1326,11 @@ class _Checker:
             for exchange in exchanges:
                 self.add(exchange)
             return
-        outputs = [_read_output(exchange) for exchange in exchanges]
-        for exchange, output in zip(exchanges, outputs, strict=True):
+        outputs, failure = until_error(_read_output, exchanges)
+        for exchange, output in zip(exchanges, outputs, strict=False):
             self._add(exchange, _check_one(exchange, self.source, output))
+        if failure is not None:
+            raise failure
 
     def add(self, exchange: Exchange) -> None:
         self._add(exchange, self._check(exchange, self.source))
