@@ -37,57 +37,75 @@ _REDACTED = re.compile(r"REDACTED")
 
 @dataclass(frozen=True)
 class Detector:
-    """A pattern that reveals credential material in text."""
+    """A pattern that reveals credential material in text; every match holds one of
+    ``needles`` (lower case, if any), so text that holds none needs no search by it."""
 
     kind: str
     pattern: re.Pattern[str]
     advice: str
+    needles: tuple[str, ...] = ()
 
 
-def _detector(kind: str, pattern: str, advice: str, flags: int = re.IGNORECASE) -> Detector:
-    return Detector(kind, re.compile(pattern, flags), advice)
+def _detector(
+    kind: str, pattern: str, advice: str, needles: tuple[str, ...], flags: int = re.IGNORECASE
+) -> Detector:
+    return Detector(kind, re.compile(pattern, flags), advice, needles)
 
 
 _REMOVE = "re-record the cassette with botocore-harness (it drops this at record time)"
 
 #: What credential material looks like in a cassette file.
 DETECTORS: tuple[Detector, ...] = (
-    _detector("SigV4 signature", r"AWS4-HMAC-SHA256\s+Credential=", _REMOVE),
+    _detector("SigV4 signature", r"AWS4-HMAC-SHA256\s+Credential=", _REMOVE, ("aws4-hmac",)),
     _detector(
         "presigned URL signature",
         r"(?:X-Amz-Signature|[?&]Signature)(?:=|%3D)(?!REDACTED)[0-9A-Za-z%/+]{16,}",
         _REMOVE,
+        ("signature",),
     ),
     _detector(
         "presigned URL credential",
         r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)(?!REDACTED)[A-Z0-9]{16,}",
         _REMOVE,
+        ("x-amz-credential", "awsaccesskeyid"),
     ),
     _detector(
         "session token",
         r"X-Amz-Security-Token(?:['\"]?\s*[:=]\s*[\[-]?\s*['\"]?|%3D)(?!REDACTED)"
         r"[A-Za-z0-9/+=%]{16,}",
         _REMOVE,
+        ("x-amz-security-token",),
     ),
-    _detector("SSO bearer token", r"x-amz-sso_bearer_token", _REMOVE),
+    _detector("SSO bearer token", r"x-amz-sso_bearer_token", _REMOVE, ("sso_bearer",)),
     _detector(
         "secret access key",
         r"(?:aws_secret_access_key|secretAccessKey|SecretAccessKey)['\"]?\s*[:=]\s*['\"]?"
         r"(?!REDACTED)[A-Za-z0-9/+]{40}",
         _REMOVE,
+        ("secret_access_key", "secretaccesskey"),
     ),
     _detector(
-        "JWT", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}", _REMOVE, 0
+        "JWT",
+        r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{8,}",
+        _REMOVE,
+        ("eyj",),
+        0,
     ),
     _detector(
-        "PEM private key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\s*(?!REDACTED)\S", _REMOVE
+        "PEM private key",
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\s*(?!REDACTED)\S",
+        _REMOVE,
+        ("private key-----",),
     ),
     _detector(
         "password in a URL",
         r"\b[a-z][a-z0-9+.-]*://[^:/@\s\"']+:(?!REDACTED@)[^@/\s\"']+@",
         _REMOVE,
+        ("@",),
     ),
-    _detector("bearer token", r"\bBearer\s+(?!REDACTED)[A-Za-z0-9\-._~+/]{16,}", _REMOVE),
+    _detector(
+        "bearer token", r"\bBearer\s+(?!REDACTED)[A-Za-z0-9\-._~+/]{16,}", _REMOVE, ("bearer",)
+    ),
 )
 
 
@@ -111,11 +129,23 @@ class Finding:
 def scan_text(path: str, text: str, known: Iterable[str] = ()) -> Iterator[Finding]:
     """Credential material in ``text`` (``known`` pseudonyms are not access key ids)."""
     starts = _line_starts(text)
+    # Searching for a few words is many times faster than trying each pattern at every
+    # character (a 45 MB cassette: 0.3 s instead of 9.7). Only in ASCII text, where a pattern's
+    # IGNORECASE is ASCII's: in Unicode it also equates "ı" with "i", "ſ" with "s"...
+    lowered = text.lower() if text.isascii() else None
     for detector in DETECTORS:
+        if (
+            lowered is not None
+            and detector.needles
+            and not any(n in lowered for n in detector.needles)
+        ):
+            continue
         for match in detector.pattern.finditer(text):
             line = _line_of(starts, match.start())
             yield Finding(path, detector.kind, f"line {line}", detector.advice)
     pseudonyms = set(known)
+    if lowered is not None and "akia" not in lowered and "asia" not in lowered:
+        return
     for match in _ACCESS_KEY.finditer(text):
         if match.group(1) not in pseudonyms:
             line = _line_of(starts, match.start())

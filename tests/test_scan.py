@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from harness.cli import run
+from harness.scan import DETECTORS, Detector, scan_text
 
 KEY_ID = "AKIAQWERTYUIOP234567"
 SIGNATURE = "0123456789abcdef" * 4
@@ -134,3 +138,24 @@ def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_comm
     stored = recorder.index.closest("secretsmanager", "GetSecretValue", {})[0].exchange
     assert SECRET.encode() not in stored.response.body
     assert "Authorization" not in stored.request.headers
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.kind)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_match_holds_one_of_its_detectors_needles(detector: Detector, data: Any) -> None:
+    """The scanner searches ASCII text by a pattern only when one of its needles is in it:
+    exact only if every match of the pattern holds a needle (any case, as IGNORECASE)."""
+    text = data.draw(st.from_regex(detector.pattern).filter(str.isascii))
+    match = detector.pattern.search(text)
+    assert match is not None
+    assert any(needle in match.group(0).lower() for needle in detector.needles)
+    found = list(scan_text("x.yaml", f"head\n{text}\ntail\n"))
+    assert detector.kind in {f.kind for f in found}
+
+
+def test_an_access_key_id_is_found_in_ascii_and_in_unicode_text() -> None:
+    key = "AKIA" + "ABCDEFGHIJKLMNOP"
+    for text in (f"id: {key}\n", f"name: é\nid: {key}\n"):
+        assert [f.kind for f in scan_text("x.yaml", text)] == ["access key id"]
+    assert list(scan_text("x.yaml", "no key here: akib\n")) == []
