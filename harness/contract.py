@@ -1321,11 +1321,9 @@ class _Checker:
         self._open: dict[str, dict[str, tuple[int, list[Page]]]] = {}  # label -> token -> chain
 
     def add_run(self, exchanges: list[Exchange]) -> None:
-        """``add`` each; their bodies are all read first (faster: see ``cassette.runs``)."""
-        if self._check is not _check_one:
-            for exchange in exchanges:
-                self.add(exchange)
-            return
+        """``add`` each, for a checker that does not remember verdicts (``harness check``):
+        their bodies are all read first (faster: see ``cassette.runs``)."""
+        assert self._check is _check_one, "a remembering checker adds one at a time"
         outputs, failure = until_error(_read_output, exchanges)
         for exchange, output in zip(exchanges, outputs, strict=False):
             self._add(exchange, _check_one(exchange, self.source, output))
