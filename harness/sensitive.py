@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
 
+
 @dataclass(frozen=True)
 class SecretPlaces:
     """Where one direction (input or output) of an operation carries secrets."""

@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from harness import sensitive
 from harness.exchange import HttpRequest, HttpResponse
 from harness.pseudonyms import Pseudonyms, load_key
+from harness.redaction import formats
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -111,7 +112,7 @@ CREDENTIAL_OPERATIONS = frozenset(
     }
 )
 
-PLACEHOLDER = sensitive.PLACEHOLDER
+PLACEHOLDER = formats.PLACEHOLDER
 #: Written into cassette metadata: cassettes redacted by an older scheme are redacted again
 #: when loaded (and scanned, with a warning, if they hold secrets).
 REDACTION_VERSION = 2
@@ -348,9 +349,9 @@ class Redactor:
     def _member(self, key: Any, value: Any) -> Any:
         name = str(key).lower()
         if name in self.redaction.secret_members and isinstance(value, str | int | float | bytes):
-            return sensitive.scrub(value)
+            return formats.scrub(value)
         if name in self.redaction.secret_members and isinstance(value, dict | list):
-            return sensitive.scrub(value)
+            return formats.scrub(value)
         if (
             self.redaction.pseudonyms
             and isinstance(value, int)
@@ -379,7 +380,7 @@ class Redactor:
             return body
         places = _places(operation_model, direction)
         if places is not None and _secret_payload(places):
-            return sensitive.PLACEHOLDER_BYTES  # the whole body is one secret (a blob payload)
+            return formats.PLACEHOLDER_BYTES  # the whole body is one secret (a blob payload)
         kind = _body_kind(body, content_type)
         if kind == "cbor":
             return self._cbor_body(body, places)
@@ -397,22 +398,22 @@ class Redactor:
                     loaded, kind = _TOO_DEEP, "text"
             if loaded is _TOO_DEEP and places is not None and places.any:
                 # nested ~1,000 deep, its members cannot be walked: it may hold a secret
-                return sensitive.PLACEHOLDER_BYTES
+                return formats.PLACEHOLDER_BYTES
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return body
         if places is not None and places.any:
             if kind == "form":
-                text = sensitive.redact_form_body(text, places.names)
+                text = formats.redact_form_body(text, places.names)
             else:
-                text = sensitive.redact_xml_text(text, places.names)
+                text = formats.redact_xml_text(text, places.names)
         text = _XML_SECRET.sub(lambda m: f"<{m[1]}>{PLACEHOLDER}</{m[1]}>", text)
         return self.text(text).encode("utf-8")
 
     def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
         if places is not None and places.any:
-            loaded = sensitive.redact_data(_body_shape(places), loaded)
+            loaded = formats.redact_data(_body_shape(places), loaded)
         clean = self.data(loaded)
         try:
             return json.dumps(clean, ensure_ascii=False).encode("utf-8")
@@ -428,7 +429,7 @@ class Redactor:
         except ValueError:
             return body
         if places is not None and places.any:
-            loaded = sensitive.redact_data(places.shape, loaded)
+            loaded = formats.redact_data(places.shape, loaded)
         return _cbor.dumps(self.data(loaded))
 
     def headers(
@@ -441,7 +442,7 @@ class Redactor:
         kept = {k: self.text(v) for k, v in headers.items() if not self._drops(k)}
         places = _places(operation_model, direction)
         if places is not None and places.headers:
-            kept = sensitive.redact_headers(kept, places.headers, sensitive.scrub_text)
+            kept = formats.redact_headers(kept, places.headers, formats.scrub_text)
         return kept
 
     def _drops(self, name: str) -> bool:
@@ -474,7 +475,7 @@ class Redactor:
         path = split.path
         if places is not None and places.uri and operation_model is not None:
             request_uri = str(operation_model.http.get("requestUri", "/"))
-            path = sensitive.redact_uri_path(path, request_uri, places.uri)
+            path = formats.redact_uri_path(path, request_uri, places.uri)
         return self.text(urlunsplit(split._replace(path=path, query=query)))
 
     def request(

@@ -21,6 +21,11 @@ from harness.sensitive import UNMARKED_SECRETS, is_sensitive
 if TYPE_CHECKING:
     from botocore.model import Shape
 
+#: What a secret string becomes.
+PLACEHOLDER = "REDACTED"
+#: What a secret blob becomes (base64 where the protocol carries base64).
+PLACEHOLDER_BYTES = b"REDACTED"
+
 # --------------------------------------------------------------------------- values
 
 
