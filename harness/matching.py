@@ -30,6 +30,7 @@ from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
 from harness.models import members_by_key, operation_model, service_model
 from harness.protocols import CODECS, protocol_of
+from harness.redaction.vault import Binding, mask
 from harness.wire import WireError, decode_request
 
 Key = tuple[str, ...]
@@ -60,12 +61,20 @@ def match_key(
 ) -> Key:
     """The index key of a request: service, operation, canonical parameters (and region).
 
-    Members botocore generates (``idempotencyToken``) are left out.
+    Members botocore generates (``idempotencyToken``) are left out, and each redaction
+    placeholder is masked by its kind: placeholders are variables, bound per test
+    (``MatchIndex.binding``).
     """
-    text = canonical(without_generated(service, operation, params))
+    return _key_and_slots(service, operation, params, region)[0]
+
+
+def _key_and_slots(
+    service: str, operation: str, params: dict[str, Any], region: str | None = None
+) -> tuple[Key, tuple[str, ...]]:
+    text, slots = mask(canonical(without_generated(service, operation, params)))
     if region is None:
-        return (service, operation, text)
-    return (service, operation, text, region)
+        return (service, operation, text), slots
+    return (service, operation, text, region), slots
 
 
 def without_generated(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -253,6 +262,7 @@ class _Entry:
     times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
     recorded_at: float | None
     params: dict[str, Any] | None = None  # normalised, for a custom matcher
+    slots: tuple[str, ...] | None = None  # its placeholders in key order (None: not yet read)
 
 
 @dataclass
@@ -269,6 +279,8 @@ class MatchIndex:
     _queues: dict[Key, list[_Entry]] = field(default_factory=dict)
     _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
+    #: the recorded placeholders tied to the live test's values so far
+    binding: Binding = field(default_factory=Binding)
 
     def add(
         self,
@@ -289,8 +301,8 @@ class MatchIndex:
             key: Key = (service, operation, _CUSTOM) + ((where,) if where is not None else ())
         else:
             params, times = self._split(service, operation, exchange.params)
-            entry = _Entry(index, exchange, times, recorded_at)
-            key = match_key(service, operation, params, where)
+            key, slots = _key_and_slots(service, operation, params, where)
+            entry = _Entry(index, exchange, times, recorded_at, slots=slots)
         self._file(key, entry, region)
         return key, entry.times
 
@@ -384,21 +396,39 @@ class MatchIndex:
             return self._take_custom(matcher, service, operation, params, region, accept)
         masked, times = self._split(service, operation, params)
         if self.match_region:
-            queue = self._queues.get(match_key(service, operation, masked, region or ""))
+            key, live = _key_and_slots(service, operation, masked, region or "")
+            queue = self._queues.get(key)
             if not queue:  # recorded without a known region: matches any region
-                queue = self._queues.get(match_key(service, operation, masked, ""))
+                key, live = _key_and_slots(service, operation, masked, "")
+                queue = self._queues.get(key)
         else:
-            queue = self._queues.get(match_key(service, operation, masked))
+            key, live = _key_and_slots(service, operation, masked)
+            queue = self._queues.get(key)
         if not queue:
             return None
         for position, entry in enumerate(queue):
-            if not times or self._times_match(entry, times, now):
-                if accept is not None and not accept(entry.exchange):
-                    return None
-                del queue[position]
-                self._used.add(entry.index)
-                return entry.index, entry.exchange
+            if times and not self._times_match(entry, times, now):
+                continue
+            ties = self._ties(entry, live)
+            if ties is None:
+                continue  # its placeholders stand for other values of this test
+            if accept is not None and not accept(entry.exchange):
+                return None
+            del queue[position]
+            self._used.add(entry.index)
+            self.binding.tie(ties)
+            return entry.index, entry.exchange
         return None
+
+    def _ties(self, entry: _Entry, live: tuple[str, ...]) -> dict[str, str] | None:
+        """The placeholder ties under which ``entry`` answers a request with ``live`` slots."""
+        if entry.slots is None:  # indexed from a sidecar: read once, when first needed
+            exchange = entry.exchange
+            params, _ = self._split(exchange.service, exchange.operation, exchange.params)
+            entry.slots = _key_and_slots(exchange.service, exchange.operation, params)[1]
+        if not entry.slots and not live:
+            return {}
+        return self.binding.fits(entry.slots, live)
 
     def _take_custom(
         self,

@@ -33,6 +33,8 @@ from harness.bodies import settle
 from harness.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.recorder import CassetteMiss
+from harness.redaction import Redactor
+from harness.redaction.vault import mask
 
 if TYPE_CHECKING:
     from harness.recorder import CassetteRecorder
@@ -135,6 +137,10 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
         before_record_response=before_response,
         skip_patchers=SKIPPED_PATCHERS,
     )
+    # a placeholder is numbered per test: the live one matches whatever recorded one sits in
+    # its place (vcrpy picks the response; responses keep their placeholders)
+    recording.register_matcher("path", _same_path)
+    recording.register_matcher("query", _same_query)
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
     with CassetteContextDecorator.from_args(_Cassette, **config):
         yield
@@ -143,7 +149,9 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
 def miss(recorder: CassetteRecorder, request: Any) -> OtherHttpMiss:
     """The miss of a non-AWS request (vcrpy's ``Request``), kept in ``recorder.misses``."""
     method = str(getattr(request, "method", "?")).upper()
-    url = recorder.redactor.url(str(getattr(request, "uri", "?")))
+    url = Redactor(recorder.redactor.redaction, numbered=False).url(
+        str(getattr(request, "uri", "?"))
+    )
     lines = [
         f"No recorded response for {method} {url} (a non-AWS request, recorded by vcrpy) "
         f"in cassette {recorder.path} (record mode {recorder.record_mode!r}).",
@@ -214,6 +222,16 @@ def _kept_body(original: bytes, redacted: bytes) -> bytes:
     except ValueError:
         pass
     return redacted
+
+
+def _same_path(recorded: Any, live: Any) -> None:
+    assert mask(recorded.path)[0] == mask(live.path)[0]
+
+
+def _same_query(recorded: Any, live: Any) -> None:
+    assert [(k, mask(v or "")[0]) for k, v in recorded.query] == [
+        (k, mask(v or "")[0]) for k, v in live.query
+    ]
 
 
 def _text(value: Any) -> str:

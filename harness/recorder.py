@@ -57,7 +57,8 @@ from harness.matching import (
 from harness.models import botocore_version, operation_model
 from harness.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.record_modes import check_record_mode
-from harness.redaction import REDACTION_VERSION, Redaction, Redactor, is_credential_traffic
+from harness.redaction import REDACTION_VERSION, Redaction, Redactor
+from harness.redaction.vault import restore_text
 from harness.wire import decode_error
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
@@ -127,7 +128,7 @@ class _OnDisk(NamedTuple):
 
     exchanges: list[Exchange]  # redacted
     tags: list[dict[str, Any]]
-    pseudonyms: set[str]
+    placeholders: dict[str, int]  # the next number of each placeholder family
     other: list[dict[str, Any]]  # other HTTP clients' interactions
     metadata: dict[str, Any]  # all but the harness's own
 
@@ -161,6 +162,7 @@ class CassetteRecorder:
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
         self.redactor = Redactor(redaction or Redaction())
+        self._old: Redactor | None = None  # see _loader
         self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
@@ -172,7 +174,6 @@ class CassetteRecorder:
         self._lock = threading.Lock()
         self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._label = str(self.path)
-        self._recorded_key_id: str | None = None
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
         self._index_file: cassette_index.Index | None = None  # the cassette, kept open
         #: Other HTTP clients' interactions (mappings as stored): loaded, and new this run.
@@ -338,7 +339,9 @@ class CassetteRecorder:
             tag = tags[position] if position < len(tags) else {}
             if not redacted:
                 original = exchange
-                exchange = self._redacted(exchange, exchange.request, exchange.response)
+                exchange = self._redacted(
+                    exchange, exchange.request, exchange.response, self._loader()
+                )
                 if _scrubbed(original, exchange):
                     self._secrets_on_disk += 1
             region = tag.get("region") or region_of(exchange.request.url)
@@ -346,20 +349,19 @@ class CassetteRecorder:
             self._stored.append(exchange)
             self._tags.append(_tag(region, tag.get("recorded_at")))
             keys.append(self.index.add(position, exchange, region, recorded_at))
+        if self._old is not None:
+            self.redactor.vault.seed_numbers(self._old.vault.numbers())
         return keys
 
     def _adopt(self, metadata: dict[str, Any]) -> bool:
-        """Take the pseudonyms and key id a cassette's metadata names; True when its
-        exchanges are redacted as this recorder would (nothing to redact when loading)."""
+        """Number this test's placeholders after the cassette's; True when its exchanges
+        are redacted as this recorder would (nothing to redact when loading)."""
         info = metadata.get("harness")
         info = info if isinstance(info, dict) else {}
-        self.redactor.known.update(str(p) for p in info.get("pseudonyms") or [])
-        if info.get("key_id"):
-            self._recorded_key_id = str(info["key_id"])
+        self.redactor.vault.seed_numbers(_numbers(info.get("placeholders")))
         return bool(
             info.get("redaction") == REDACTION_VERSION
-            and bool(info.get("pseudonyms_applied"))
-            and self.redactor.redaction.pseudonyms
+            and bool(info.get("identifiers")) == self.redactor.redaction.pseudonyms
         )
 
     # ------------------------------------------------------------------ intercept
@@ -379,8 +381,6 @@ class CassetteRecorder:
         """The ``intercept`` handler: replay from the index, or record from the network."""
         if not supports(call.service):
             return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
-        if is_credential_traffic(call.service, call.operation):
-            return self._pass_through(call, send, "credential traffic is never recorded")
         # The live request goes through the same redaction as the recorded one did, so both
         # sides of the match hold the same pseudonyms and placeholders.
         live = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
@@ -409,7 +409,7 @@ class CassetteRecorder:
                         index,
                     )
                 )
-                return recorded.response
+                return self._restored(recorded.response)
             if self.replay_only:
                 raise self._miss(call, params)
         sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
@@ -419,6 +419,8 @@ class CassetteRecorder:
             _without(call.request, _VOLATILE_REQUEST_HEADERS),
             response,
         )
+        if self.index.binding.live_to_recorded:  # new_episodes: as the cassette numbers them
+            exchange = self._as_recorded(exchange)
         with self._lock:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
@@ -449,6 +451,51 @@ class CassetteRecorder:
                 self._match_forms.popitem(last=False)
         return dict(found)
 
+    def _restored(self, response: HttpResponse) -> HttpResponse:
+        """A recorded response with the values this test supplied given back in place of
+        their placeholders (a secret it wrote, the account id it configured)."""
+        binding, vault = self.index.binding, self.redactor.vault
+        if not binding.recorded_to_live and not vault.has_values():
+            return response
+        body = response.body
+        if body and (b"REDACTED" in body or b"99999999" in body):
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                form = _text_form(text, response.header("Content-Type") or "")
+                body = restore_text(text, binding, vault, form).encode("utf-8")
+        headers = {k: restore_text(v, binding, vault, "raw") for k, v in response.headers.items()}
+        if body is response.body and headers == response.headers:
+            return response
+        return HttpResponse(response.status, headers, body)
+
+    def _as_recorded(self, exchange: Exchange) -> Exchange:
+        """A newly recorded exchange with the live placeholders bound to recorded ones
+        written as recorded, so the cassette numbers one value one way."""
+        to_recorded = self.index.binding.to_recorded
+
+        def message(part: Any) -> Any:
+            try:
+                body = to_recorded(part.body.decode("utf-8")).encode("utf-8")
+            except UnicodeDecodeError:
+                body = part.body
+            headers = {k: to_recorded(v) for k, v in part.headers.items()}
+            if isinstance(part, HttpRequest):
+                return HttpRequest(part.method, to_recorded(part.url), headers, body)
+            return HttpResponse(part.status, headers, body)
+
+        request = message(exchange.request)
+        return Exchange(
+            exchange.service,
+            exchange.operation,
+            request,
+            message(exchange.response),
+            exchange.source,
+            request_params(exchange.service, exchange.operation, request),
+        )
+
     def _pass_through(self, call: Call, send: Send, why: str) -> HttpResponse:
         if self.replay_only:
             raise self._miss(
@@ -456,10 +503,25 @@ class CassetteRecorder:
             )
         return send()
 
-    def _redacted(self, exchange: Exchange, request: HttpRequest, response: Any) -> Exchange:
+    def _loader(self) -> Redactor:
+        """The redactor of exchanges an older cassette holds in the clear: its own vault, so
+        replay never hands the recorded values back as if the test had supplied them; this
+        test's placeholders are numbered after its."""
+        if self._old is None:
+            self._old = Redactor(self.redactor.redaction)
+        return self._old
+
+    def _redacted(
+        self,
+        exchange: Exchange,
+        request: HttpRequest,
+        response: Any,
+        redactor: Redactor | None = None,
+    ) -> Exchange:
+        redactor = redactor or self.redactor
         model = operation_model(exchange.service, exchange.operation)
-        request = self.redactor.request(request, model)
-        clean = self.redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS), model)
+        request = redactor.request(request, model)
+        clean = redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS), model)
         return Exchange(
             exchange.service,
             exchange.operation,
@@ -491,9 +553,9 @@ class CassetteRecorder:
             return None
         with self._lock, folder_lock(self.path.parent):
             disk = self._disk_base()
-            base, base_tags, base_pseudonyms = disk.exchanges, disk.tags, disk.pseudonyms
+            base, base_tags = disk.exchanges, disk.tags
             new = [
-                (e, t)
+                (self._swept(e), t)
                 for e, t in zip(self._stored, self._tags, strict=True)
                 if e.source == "recorded"
             ]
@@ -501,16 +563,16 @@ class CassetteRecorder:
                 exchange.index = len(base) + offset
             exchanges = [*base, *(e for e, _ in new)]
             tags = [*base_tags, *(t for _, t in new)]
-            pseudonyms = self.redactor.redaction.pseudonyms
-            known = sorted(self.redactor.known | base_pseudonyms) if pseudonyms else []
+            numbers = self.redactor.vault.numbers()
+            for family, number in disk.placeholders.items():
+                numbers[family] = max(numbers.get(family, 1), number)
             metadata = {
                 **disk.metadata,  # what else the file said of itself (synth's, the user's)
                 "harness": {
                     "botocore": botocore_version(),
-                    "pseudonyms": known,
-                    "pseudonyms_applied": pseudonyms,
                     "redaction": REDACTION_VERSION,
-                    "key_id": self.redactor.key_id if pseudonyms else None,
+                    "identifiers": self.redactor.redaction.pseudonyms,
+                    "placeholders": numbers,
                     "recorded_with": f"botocore-harness {__version__}",
                     **({"run_id": self.run_id} if self.run_id else {}),
                 },
@@ -522,22 +584,51 @@ class CassetteRecorder:
             self._positions, self._other_positions = None, []
             return write_cassette(self.path, exchanges, metadata, tags, other)
 
+    def _swept(self, exchange: Exchange) -> Exchange:
+        """The last pass before a save: a value redacted anywhere in this test is replaced
+        wherever else it still sits (``Redactor.sweep``)."""
+        sweep = self.redactor.sweep
+        request, response = exchange.request, exchange.response
+        swept_request = HttpRequest(
+            request.method,
+            sweep(request.url.encode("utf-8")).decode("utf-8"),
+            {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in request.headers.items()},
+            sweep(request.body),
+        )
+        swept_response = HttpResponse(
+            response.status,
+            {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in response.headers.items()},
+            sweep(response.body),
+        )
+        if swept_request == request and swept_response == response:
+            return exchange
+        return Exchange(
+            exchange.service,
+            exchange.operation,
+            swept_request,
+            swept_response,
+            exchange.source,
+            request_params(exchange.service, exchange.operation, swept_request),
+            exchange.cassette,
+            exchange.index,
+        )
+
     def _disk_base(self) -> _OnDisk:
         """What the cassette holds on disk now, redacted, that this save must keep."""
         if not self.path.exists():
-            return _OnDisk([], [], set(), [], {})
+            return _OnDisk([], [], {}, [], {})
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return _OnDisk([], [], set(), [], {})  # a new run re-records everything
+            return _OnDisk([], [], {}, [], {})  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
-            exchanges = [self._redacted(e, e.request, e.response) for e in exchanges]
+            loader = self._loader()
+            exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
         tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
-        pseudonyms = {str(p) for p in info.get("pseudonyms") or []}
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
-        return _OnDisk(exchanges, tags, pseudonyms, cassette.other, kept)
+        return _OnDisk(exchanges, tags, _numbers(info.get("placeholders")), cassette.other, kept)
 
     # ------------------------------------------------------------------ misses
 
@@ -559,7 +650,6 @@ class CassetteRecorder:
                     call.service, call.operation, params, call.region, now=time.time()
                 )
                 lines += _describe_near(near, label)
-                lines += self._key_note()
         mode = "once" if not self.existed else "new_episodes"
         if self._rerecord_command is not None:
             lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
@@ -574,19 +664,6 @@ class CassetteRecorder:
         )
         self.misses.append(miss)
         return miss
-
-    def _key_note(self) -> list[str]:
-        recorded = self._recorded_key_id
-        if not recorded or not self.redactor.redaction.pseudonyms:
-            return []
-        current = self.redactor.key_id
-        if recorded == current:
-            return []
-        return [
-            f"Note: this cassette was recorded with redaction key {recorded}, this run uses "
-            f"{current}: account ids and access key ids in your requests get other pseudonyms. "
-            "Share the recording key through HARNESS_REDACTION_KEY (README, 'Secrets')."
-        ]
 
 
 @contextmanager
@@ -657,6 +734,30 @@ def _epoch(value: Any) -> float | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def _numbers(value: Any) -> dict[str, int]:
+    """A cassette's placeholder counters (metadata ``harness.placeholders``), checked."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): int(v)
+        for k, v in value.items()
+        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**8
+    }
+
+
+def _text_form(text: str, content_type: str) -> str:
+    """How a body carries values: JSON strings, XML text, a form, or plain text."""
+    first = text.lstrip()[:1]
+    lowered = content_type.lower()
+    if first in ("{", "[") or "json" in lowered:
+        return "json"
+    if first == "<" or "xml" in lowered:
+        return "xml"
+    if "x-www-form-urlencoded" in lowered:
+        return "form"
+    return "raw"
 
 
 def _redaction_version(metadata: dict[str, Any]) -> Any:

@@ -20,7 +20,7 @@ from harness.recorder import CassetteRecorder
 from harness.redaction import REDACTION_VERSION
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "seed").glob("*.yaml"))
-CURRENT = {"harness": {"pseudonyms_applied": True, "redaction": REDACTION_VERSION}}
+CURRENT = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
 
 

@@ -69,7 +69,7 @@ _TAG_SHOWN = ("recorded_at", "region")
 
 def _redacted(entry: Entry) -> tuple[HttpRequest, HttpResponse]:
     # Fixed placeholders, no pseudonyms: printing must not need (or create) a redaction key.
-    redactor = Redactor(Redaction(pseudonyms=False))
+    redactor = Redactor(Redaction(pseudonyms=False), numbered=False)
     model = None
     if entry.exchange is not None:
         model = operation_model(entry.exchange.service, entry.exchange.operation)

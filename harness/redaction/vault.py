@@ -1,0 +1,214 @@
+"""Per-test memory of redacted values: which placeholder stands for which live value.
+
+A ``Vault`` lives in memory for one cassette recorder (one test) and is never written. It
+numbers the values the redactor replaces in the order first seen (the same value always gets
+the same placeholder), so a secret a test writes and reads back carries one placeholder in
+both the request and the response.
+
+At replay the live test's values are numbered by the vault the same way, and ``Binding`` ties
+each recorded placeholder to the live placeholder found in its place in a matching request,
+consistently for the whole test (a recorded placeholder meets one live value, a live value
+one recorded placeholder). Replayed responses then carry the live values back
+(``Binding.restore``): the test gets back what it sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from harness.redaction import placeholders
+
+# A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
+# account ids (12 digits with the placeholder prefix; found by context when redacted).
+SLOT = re.compile(
+    r"(?P<secret>REDACTED(?:(?:scrt|tokn|pswd|sign|pkey)\d{4,8})?)(?![A-Za-z0-9])"
+    r"|(?P<akid>(?:AKIA|ASIA)REDACTED\d{8})"
+    rf"|(?<!\d)(?P<account>{placeholders.ACCOUNT_PREFIX}\d{{4}})(?!\d)"
+)
+_NUMBER = re.compile(r"\d+$")
+
+
+def mask(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` with every placeholder replaced by its kind's mask, and the placeholders."""
+    if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
+        return text, ()
+    found: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        found.append(match.group(0))
+        return f"\u27e8{match.lastgroup}\u27e9"
+
+    return SLOT.sub(one, text), tuple(found)
+
+
+@dataclass
+class Vault:
+    """Live values and their placeholders, both ways; counters start above ``seed``'s."""
+
+    _token: dict[tuple[str, str], str] = field(default_factory=dict)
+    _value: dict[str, str] = field(default_factory=dict)
+    _next: dict[str, int] = field(default_factory=lambda: {"secret": 1, "akid": 1, "account": 1})
+
+    def seed(self, text: str) -> None:
+        """Number new values after every placeholder in ``text`` (a loaded cassette)."""
+        for match in SLOT.finditer(text):
+            family = match.lastgroup or "secret"
+            number = _NUMBER.search(match.group(0))
+            if number is not None and family in self._next:
+                self._next[family] = max(self._next[family], int(number.group(0)) + 1)
+
+    def seed_numbers(self, numbers: dict[str, int]) -> None:
+        """Number new values from ``numbers`` on (a cassette's counters) or later."""
+        for family, number in numbers.items():
+            self._next[family] = max(self._next.get(family, 1), number)
+
+    def numbers(self) -> dict[str, int]:
+        """The next number of each family (kept in cassette metadata)."""
+        return dict(self._next)
+
+    def has_values(self) -> bool:
+        """True once any live value has been replaced."""
+        return bool(self._value)
+
+    def placeholder(self, value: str, kind: str) -> str:
+        """The placeholder of ``value`` (a secret of ``kind``, ``akid`` or ``account``)."""
+        if placeholders.is_placeholder(value) or (kind == "account" and _is_account_slot(value)):
+            return value
+        family = kind if kind in ("akid", "account") else "secret"
+        key = (family, value)
+        found = self._token.get(key)
+        if found is not None:
+            return found
+        number = self._next.get(family, 1)
+        self._next[family] = number + 1
+        if family == "akid":
+            found = placeholders.access_key_id(number, value[:4])
+        elif family == "account":
+            found = placeholders.account_id(number)
+        else:
+            found = placeholders.secret(kind, number)
+        self._token[key] = found
+        self._value[found] = value
+        return found
+
+    def remember_whole(self, value: str, structured: str) -> None:
+        """A JSON secret replaced leaf by leaf: ``structured`` gives ``value`` back whole."""
+        self._value.setdefault(structured, value)
+
+    def value(self, token: str) -> str | None:
+        """The live value a placeholder stands for (``None``: not a value of this test)."""
+        return self._value.get(token)
+
+    def values(self) -> Iterable[tuple[str, str]]:
+        """Every (live value, placeholder) known, for the last sweep before a save."""
+        return ((value, token) for (_, value), token in self._token.items())
+
+
+def _is_account_slot(value: str) -> bool:
+    return len(value) == 12 and value.startswith(placeholders.ACCOUNT_PREFIX)
+
+
+@dataclass
+class Binding:
+    """Recorded placeholders tied to live ones, for one test (a bijection, grown by matches)."""
+
+    recorded_to_live: dict[str, str] = field(default_factory=dict)
+    live_to_recorded: dict[str, str] = field(default_factory=dict)
+
+    def fits(self, recorded: tuple[str, ...], live: tuple[str, ...]) -> dict[str, str] | None:
+        """The new ties under which ``recorded`` slots take ``live`` ones, or ``None``."""
+        if len(recorded) != len(live):
+            return None
+        new: dict[str, str] = {}
+        back: dict[str, str] = {}
+        for r, v in zip(recorded, live, strict=True):
+            if r == placeholders.LEGACY:
+                continue  # an old cassette's bare REDACTED: any secret, tied to none
+            tied = self.recorded_to_live.get(r) or new.get(r)
+            if tied is not None:
+                if tied != v:
+                    return None
+                continue
+            if v in self.live_to_recorded or v in back:
+                return None  # this live value already stands for another recorded one
+            new[r], back[v] = v, r
+        return new
+
+    def tie(self, new: dict[str, str]) -> None:
+        """Keep the ties ``fits`` found for a request that was replayed."""
+        for r, v in new.items():
+            self.recorded_to_live[r] = v
+            self.live_to_recorded[v] = r
+
+    def to_recorded(self, text: str) -> str:
+        """``text`` (redacted live traffic) with bound live placeholders as recorded."""
+        if not self.live_to_recorded:
+            return text
+        return SLOT.sub(lambda m: self.live_to_recorded.get(m.group(0), m.group(0)), text)
+
+    def to_live(self, text: str) -> str:
+        """``text`` (recorded) with bound recorded placeholders as the live ones."""
+        if not self.recorded_to_live:
+            return text
+        return SLOT.sub(lambda m: self.recorded_to_live.get(m.group(0), m.group(0)), text)
+
+    def live_of(self, recorded: str, vault: Vault) -> str | None:
+        """The live value behind a recorded placeholder, if this test supplied one."""
+        token = self.recorded_to_live.get(recorded, recorded)
+        return vault.value(token)
+
+
+# --------------------------------------------------------------------------- responses
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def restore_text(text: str, binding: Binding, vault: Vault, form: str) -> str:
+    """A recorded text with each placeholder the test supplied a value for given it back.
+
+    ``form`` says how the text carries a value: ``json`` (inside JSON strings, escaped as
+    JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
+    """
+    if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
+        return text
+    if form == "json":
+        return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault), text)
+    escape = _ESCAPES[form]
+    return SLOT.sub(lambda m: _one(m.group(0), binding, vault, escape), text)
+
+
+def _one(token: str, binding: Binding, vault: Vault, escape: object) -> str:
+    value = binding.live_of(token, vault)
+    if value is None:
+        return token
+    return escape(value)  # type: ignore[operator,no-any-return]
+
+
+def _json_literal(literal: str, binding: Binding, vault: Vault) -> str:
+    if "REDACTED" not in literal and placeholders.ACCOUNT_PREFIX not in literal:
+        return literal
+    try:
+        text = json.loads(literal)
+    except ValueError:
+        return literal
+    # A JSON secret was recorded leaf by leaf: given back whole, as the test wrote it.
+    whole = vault.value(binding.to_live(text))
+    if whole is None:
+        whole = SLOT.sub(lambda m: binding.live_of(m.group(0), vault) or m.group(0), text)
+    return json.dumps(whole, ensure_ascii=False)
+
+
+def _xml_escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _form_escape(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="-_.~")
+
+
+_ESCAPES = {"xml": _xml_escape, "form": _form_escape, "raw": str}
