@@ -22,6 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from harness import unmarked_secrets
+from harness.secret_names import is_secret_name, judge_name
+
 if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
 
@@ -31,36 +34,57 @@ class SecretPlaces:
     """Where one direction (input or output) of an operation carries secrets."""
 
     shape: Shape | None
-    #: header names (lower case) bound to sensitive members
+    #: header names (lower case) bound to secret members
     headers: frozenset[str]
-    #: query-string parameter names bound to sensitive members (rest protocols)
+    #: query-string parameter names bound to secret members (rest protocols)
     query: frozenset[str]
-    #: URI labels (``{Name}`` in the request URI) bound to sensitive members
+    #: URI labels (``{Name}`` in the request URI) bound to secret members
     uri: frozenset[str]
-    #: element/key names of sensitive members anywhere in the body (XML and form bodies)
+    #: element/key names of secret members anywhere in the body (XML and form bodies)
     names: frozenset[str]
+    #: keys of attribute maps whose *value* is secret: the key names the secret, not the
+    #: element. In XML the map is ``<entry><key>PlatformCredential</key><value>...</value>
+    #: </entry>`` (query responses; rest-xml may rename ``key``/``value`` by the map's
+    #: ``locationName``s), in a form body ``Attributes.entry.N.key=PlatformCredential&
+    #: Attributes.entry.N.value=...`` (query, ec2 requests), in JSON/CBOR a plain object key.
+    #: Holds the curated keys of this direction's maps (``unmarked_secrets.SECRET_MAP_KEYS``:
+    #: SNS ``PlatformCredential``...) and the enum key values named like secrets. A map key
+    #: that ``harness.secret_names.is_secret_name`` judges secret is secret too, in any map:
+    #: ``is_secret_key`` answers both.
+    map_keys: frozenset[str] = frozenset()
 
     @property
     def any(self) -> bool:
         """True when this direction carries a secret at all (most operations: False)."""
-        return bool(self.headers or self.query or self.names or self.uri)
+        return bool(self.headers or self.query or self.names or self.uri or self.map_keys)
+
+    def is_secret_key(self, key: str) -> bool:
+        """True when an attribute map's value under ``key`` is secret (see ``map_keys``)."""
+        return key in self.map_keys or is_secret_name(key)
 
 
 _NONE = SecretPlaces(None, frozenset(), frozenset(), frozenset(), frozenset())
 
 
-#: Secrets the model does not mark ``sensitive``, as (structure shape, member): kept here,
-#: one line each with where the service documents the value as a credential.
-UNMARKED_SECRETS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # ECR / ECR Public GetAuthorizationToken: "A base64-encoded string that contains
-        # authorization data ... used to access an Amazon ECR registry" (a docker password).
-        ("AuthorizationData", "authorizationToken"),
-        # API Gateway ApiKey.value: "The value of the API Key" (what clients send as x-api-key).
-        ("ApiKey", "value"),
-        ("CreateApiKeyRequest", "value"),
-    }
-)
+#: Secrets the model does not mark ``sensitive`` and the name rules do not find, as
+#: (structure shape, member): ``harness.unmarked_secrets`` documents each.
+UNMARKED_SECRETS: frozenset[tuple[str, str]] = unmarked_secrets.SECRET_MEMBERS
+
+#: What ``member_verdict`` says. Secret: the ``sensitive`` trait (``TRAIT``), a curated
+#: member (``LISTED``), the name rules (``NAMED``). Not secret: a curated member or name
+#: (``LISTED_NOT``), a type that cannot hold a secret (``TYPE_NOT``: numbers, booleans,
+#: timestamps), a structure, or a list or map of them, whose members are judged instead
+#: (``STRUCTURE``), the name rules (``NAMED_NOT``). ``UNDECIDED``: the name looks secret-ish
+#: and no rule or list decides (the sweep keeps botocore's models at none).
+TRAIT, LISTED, NAMED = "sensitive trait", "curated secret", "name rule secret"
+LISTED_NOT, TYPE_NOT, STRUCTURE = "curated non-secret", "type non-secret", "structure"
+NAMED_NOT, UNDECIDED = "name rule non-secret", "UNDECIDED"
+SECRET_VERDICTS = frozenset({TRAIT, LISTED, NAMED})
+
+#: Members that carry the value of the structure they are in: secret when the structure is
+#: named like a secret (``StreamKey.value``, ``ApiKey.value``).
+_CARRIER_MEMBERS = frozenset({"value", "data", "string", "text", "content", "body", "material"})
+_TEXT = frozenset({"string", "blob"})
 
 
 def is_sensitive(shape: Shape) -> bool:
@@ -69,8 +93,56 @@ def is_sensitive(shape: Shape) -> bool:
 
 
 def is_secret_member(parent: Shape, name: str, member: Shape) -> bool:
-    """True when member ``name`` of ``parent`` holds a secret (model or ``UNMARKED_SECRETS``)."""
-    return is_sensitive(member) or (parent.name, name) in UNMARKED_SECRETS
+    """True when member ``name`` of structure ``parent`` holds a secret.
+
+    Secret: the model marks it ``sensitive``; ``harness.unmarked_secrets`` lists it; or its
+    name is a secret's (``harness.secret_names``) and its type can carry one (text, bytes,
+    or a list or map of them). A structure named like a credential (``Credentials``) is not
+    secret as a whole: its members are judged each by its own name.
+    """
+    return _verdict(parent, name, member) in SECRET_VERDICTS
+
+
+def member_verdict(parent: Shape, name: str, member: Shape) -> str:
+    """Why member ``name`` of ``parent`` is or is not secret (one of the verdicts above)."""
+    return _verdict(parent, name, member)
+
+
+def _verdict(parent: Shape, name: str, member: Shape) -> str:
+    if is_sensitive(member):
+        return TRAIT
+    if parent.type_name != "structure":
+        return NAMED_NOT  # a list item or map value: judged by its list or map's name
+    pair = (parent.name, name)
+    if pair in unmarked_secrets.SECRET_MEMBERS:
+        return LISTED
+    if pair in unmarked_secrets.NOT_SECRET_MEMBERS or name in unmarked_secrets.NOT_SECRET_NAMES:
+        return LISTED_NOT
+    leaf = _leaf(member)
+    if leaf == "structure":
+        return STRUCTURE
+    if leaf not in _TEXT:
+        return TYPE_NOT
+    judged = judge_name(name)
+    if judged is None and name.lower() in _CARRIER_MEMBERS:
+        judged = False
+    if not judged and name.lower() in _CARRIER_MEMBERS and judge_name(parent.name):
+        return NAMED  # StreamKey.value
+    if judged is None:
+        return UNDECIDED
+    return NAMED if judged else NAMED_NOT
+
+
+def _leaf(shape: Shape) -> str:
+    # the type a list's items or a map's values come down to
+    for _ in range(8):
+        if shape.type_name == "list":
+            shape = shape.member
+        elif shape.type_name == "map":
+            shape = shape.value
+        else:
+            break
+    return str(shape.type_name)
 
 
 def places(operation_model: OperationModel, direction: str) -> SecretPlaces:
@@ -98,7 +170,12 @@ def _places(operation_model: OperationModel, direction: str) -> SecretPlaces:
         else:
             names.update(_body_names(name, member))
     return SecretPlaces(
-        shape, frozenset(headers), frozenset(query), frozenset(uri), frozenset(names)
+        shape,
+        frozenset(headers),
+        frozenset(query),
+        frozenset(uri),
+        frozenset(names),
+        frozenset(_map_keys(shape, set())),
     )
 
 
@@ -137,6 +214,25 @@ def _holds_only_secrets(shape: Shape) -> bool:
     if shape.type_name == "map":
         return is_sensitive(shape.value) or _holds_only_secrets(shape.value)
     return False
+
+
+def _map_keys(shape: Shape, seen: set[str]) -> Iterator[str]:
+    # Keys of the attribute maps under ``shape`` whose values are secret.
+    if shape.name in seen:
+        return
+    seen.add(shape.name)
+    kind = shape.type_name
+    if kind == "structure":
+        for name, member in shape.members.items():
+            if member.type_name == "map":
+                yield from unmarked_secrets.SECRET_MAP_KEYS.get((shape.name, name), ())
+            yield from _map_keys(member, seen)
+    elif kind == "list":
+        yield from _map_keys(shape.member, seen)
+    elif kind == "map":
+        if _leaf(shape.value) in _TEXT and not is_sensitive(shape.value):
+            yield from (k for k in shape.key.enum or () if is_secret_name(k))
+        yield from _map_keys(shape.value, seen)
 
 
 def _children(shape: Shape) -> Iterator[tuple[str, Shape, str | None]]:
