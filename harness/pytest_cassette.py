@@ -153,7 +153,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "aws_pseudonyms",
-        "replace access key ids and account ids in cassettes with pseudonyms",
+        "replace access key ids and account ids in cassettes with placeholders",
         type="bool",
         default=True,
     )
@@ -209,24 +209,11 @@ def _aws_cassette_marker(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def aws_redaction(pytestconfig: pytest.Config) -> Redaction:
-    """What is redacted from cassettes; override it to add rules or switch pseudonyms off."""
+    """What is redacted from cassettes; override it to add rules or switch identifier
+    placeholders off."""
     from harness.redaction import Redaction
 
-    return Redaction(
-        pseudonyms=bool(pytestconfig.getini("aws_pseudonyms")),
-        key_file=redaction_key_file(pytestconfig),
-    )
-
-
-def redaction_key_file(config: pytest.Config) -> Path | None:
-    """The project's redaction key file, in pytest's cache folder (None: the per-user one).
-
-    ``HARNESS_REDACTION_KEY`` in the environment wins over any file (``harness.pseudonyms``).
-    """
-    cache = getattr(config, "cache", None)
-    if cache is None:  # -p no:cacheprovider
-        return None
-    return Path(cache.mkdir("botocore-harness")) / "redaction.key"
+    return Redaction(pseudonyms=bool(pytestconfig.getini("aws_pseudonyms")))
 
 
 #: Where sidecar indexes of large cassettes go when pytest's cache is off (or to share them).

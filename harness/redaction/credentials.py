@@ -29,3 +29,17 @@ def shaped(structure: str, member: str, placeholder: str) -> str:
     """``placeholder`` in the shape ``structure.member`` carries (unchanged for most)."""
     wrap = SHAPED.get((structure, member))
     return wrap(placeholder) if wrap is not None else placeholder
+
+
+def is_shaped(value: str) -> bool:
+    """True when ``value`` is a placeholder in one of the ``SHAPED`` wrappings."""
+    from harness.redaction.placeholders import is_placeholder
+
+    if len(value) > 64 or not value.isascii():
+        return False
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("ascii")
+    except ValueError:
+        return False
+    user, _, password = decoded.partition(":")
+    return user == "AWS" and is_placeholder(password)

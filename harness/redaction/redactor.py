@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness import sensitive
 from harness.exchange import HttpRequest, HttpResponse
-from harness.redaction import accounts, detectors, formats, placeholders
+from harness.redaction import accounts, credentials, detectors, formats, placeholders
 from harness.redaction.vault import Vault
 from harness.secret_names import is_secret_name
 
@@ -269,7 +269,9 @@ class Redactor:
         if value is None or isinstance(value, bool):
             return value
         if self._secret_name(name):
-            if isinstance(value, str) and placeholders.is_placeholder(value):
+            if isinstance(value, str) and (
+                placeholders.is_placeholder(value) or credentials.is_shaped(value)
+            ):
                 return value
             return formats.scrub(value, self._replace, formats.kind_of(name))
         if (
@@ -333,23 +335,36 @@ class Redactor:
             text = self._xml_by_name(text)
         return self.text(text).encode("utf-8")
 
+    def _account_param(self, name: str, value: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        return (
+            self.redaction.pseudonyms
+            and accounts.is_account_member(last)
+            and accounts.is_account_value(value)
+        )
+
     def _form(self, text: str) -> str:
-        """A form body with every parameter named like a secret replaced."""
+        """A form body with every parameter named like a secret or an account replaced."""
         if "=" not in text:
             return text
         pairs = parse_qsl(text, keep_blank_values=True)
-        if not any(self._secret_name(k) for k, _ in pairs):
+        if not any(self._secret_name(k) or self._account_param(k, v) for k, v in pairs):
             return text
         out = []
         for key, value in pairs:
             if value and self._secret_name(key) and not placeholders.is_placeholder(value):
                 value = self.placeholder(value, formats.kind_of(key))
+            elif self._account_param(key, value):
+                value = self.placeholder(value, "account")
             out.append(f"{quote(key, safe='-_.~')}={quote(value, safe='-_.~')}")
         return "&".join(out)
 
     def _xml_by_name(self, text: str) -> str:
         def element(match: re.Match[str]) -> str:
             name, inner = match.group(2), match.group(4)
+            if self._account_param(name, inner.strip()):
+                token = self.placeholder(inner.strip(), "account")
+                return f"<{match.group(1)}{match.group(3) or ''}>{token}</{match.group(1)}>"
             if not inner.strip() or not self._secret_name(name):
                 return match.group(0)
             if placeholders.is_placeholder(inner.strip()):
@@ -435,6 +450,8 @@ class Redactor:
                     and not placeholders.is_placeholder(value)
                 ):
                     value, changed = self.placeholder(value, formats.kind_of(key)), True
+                elif self._account_param(key, value):
+                    value, changed = self.placeholder(value, "account"), True
                 kept.append((key, value))
             if changed:
                 query = "&".join(

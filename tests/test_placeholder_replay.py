@@ -1,0 +1,138 @@
+"""Placeholders bound at replay: a suite recorded on one machine replays on any other.
+
+A real inner suite is recorded against moto server on loopback (a role assumed into a
+non-example account, a secret written and read back, the account id compared, Kinesis shard
+ids), then copied to a fresh folder with another HOME and no pytest cache, no key and no
+credentials, and replayed there with moto stopped. Sentinels prove the cassette holds none
+of the values; a changed hardcoded value still misses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ACCOUNT = "210987654322"  # not an example account: it must be redacted, then bound back
+SECRET = "sntl-Secret-Value-8472"
+RECORDED_RESULT = "result.txt"
+
+SUITE = f'''
+import os
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+ACCOUNT = "{ACCOUNT}"
+SECRET = "{SECRET}"
+SECRET_NAME = "app-db"
+
+
+def client(service, **credentials):
+    credentials = credentials or dict(aws_access_key_id="testing", aws_secret_access_key="x")
+    return boto3.client(service, endpoint_url=ENDPOINT, region_name="us-east-1", **credentials)
+
+
+@pytest.mark.aws_cassette
+def test_role_secret_and_account():
+    sts = client("sts")
+    assumed = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{{ACCOUNT}}:role/app", RoleSessionName="app-session"
+    )
+    creds = assumed["Credentials"]
+    as_role = dict(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    assert creds["AccessKeyId"].startswith("ASIA") and len(creds["AccessKeyId"]) == 20
+    sm = client("secretsmanager", **as_role)
+    arn = sm.create_secret(Name=SECRET_NAME, SecretString=SECRET)["ARN"]
+    assert arn.split(":")[4] == ACCOUNT  # the account id the test configured
+    assert sm.get_secret_value(SecretId=SECRET_NAME)["SecretString"] == SECRET
+    me = client("sts", **as_role).get_caller_identity()
+    assert me["Account"] == ACCOUNT
+    assert assumed["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{{ACCOUNT}}:assumed-role/app/app-session"
+
+
+@pytest.mark.aws_cassette
+def test_kinesis_shard_ids():
+    kinesis = client("kinesis")
+    kinesis.create_stream(StreamName="events", ShardCount=2)
+    shards = [s["ShardId"] for s in kinesis.list_shards(StreamName="events")["Shards"]]
+    assert shards == ["shardId-000000000000", "shardId-000000000001"]
+'''
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+def run(folder: Path, home: Path, *args: str, endpoint: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HARNESS_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        AWS_CONFIG_FILE=str(home / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    if endpoint:
+        env["MOTO_ENDPOINT"] = endpoint
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    return done.stdout + done.stderr
+
+
+def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
+    tmp_path: Path, moto_endpoint: str
+) -> None:
+    recorded = tmp_path / "laptop"
+    recorded.mkdir()
+    (recorded / "test_app.py").write_text(SUITE)
+    out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
+    assert "2 passed" in out, out
+    cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
+    assert len(cassettes) == 2
+    text = "".join(p.read_text() for p in cassettes)
+    for sentinel in (SECRET, ACCOUNT):
+        assert sentinel not in text, sentinel
+    assert "AssumeRole" in text and "ASIAREDACTED" in text  # credentials recorded, shaped
+    assert "shardId-000000000001" in text  # not an account id: kept as it is
+
+    fresh = tmp_path / "ci-clone"
+    fresh.mkdir()
+    shutil.copy(recorded / "test_app.py", fresh)
+    shutil.copytree(recorded / "cassettes", fresh / "cassettes")
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
+    assert "2 passed" in out, out
+    assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
+
+    # a refactor that changes a hardcoded value misses: binding is no wildcard
+    stale = SUITE.replace('SECRET_NAME = "app-db"', 'SECRET_NAME = "app-db-2"')
+    (fresh / "test_app.py").write_text(stale)
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
+    assert "1 failed" in out and "CassetteMiss" in out and "app-db-2" in out, out
+    (fresh / "test_app.py").write_text(SUITE.replace("app-session", "other-session"))
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
+    assert "1 failed" in out and "CassetteMiss" in out, out
