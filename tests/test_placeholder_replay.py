@@ -57,7 +57,8 @@ def test_role_secret_and_account():
     assert sm.get_secret_value(SecretId=SECRET_NAME)["SecretString"] == SECRET
     me = client("sts", **as_role).get_caller_identity()
     assert me["Account"] == ACCOUNT
-    assert assumed["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{{ACCOUNT}}:assumed-role/app/app-session"
+    role = assumed["AssumedRoleUser"]["Arn"]
+    assert role == f"arn:aws:sts::{{ACCOUNT}}:assumed-role/app/app-session"
 
 
 @pytest.mark.aws_cassette
