@@ -227,6 +227,16 @@ _PASS_QUALIFIERS = frozenset(
     {"db", "user", "admin", "root", "master", "sql", "ftp", "smtp", "ldap", "proxy", "basic",
      "login", "mysql", "pg", "redis", "database", "bind", "account", "service"}
 )  # fmt: skip
+#: A name that starts with one of these is a flag or an action about a secret.
+_VERBS = frozenset(
+    {
+        "manage", "rotate", "include", "enable", "disable", "use", "allow", "return", "reset",
+        "generate", "hide", "encrypt", "expire", "require", "validate", "bypass", "reuse",
+        "revoke", "has", "is", "should", "can", "must", "show", "reveal", "force", "skip",
+        "no", "remove", "delete", "apply", "create", "update", "set", "change", "forgot",
+        "send", "verify", "check", "import", "export", "describe", "list", "with",
+    }
+)  # fmt: skip
 #: A value named with one of these is encrypted, wrapped or only a KMS key's reference.
 _ENCRYPTED = frozenset({"encrypted", "wrapped", "ciphertext", "kms", "cmk"})
 _PREPOSITIONS = frozenset({"to", "for", "of", "from", "by", "with", "on", "in", "per"})
@@ -296,6 +306,8 @@ def _judge(found: tuple[str, ...]) -> bool | None:
     qualifier = found[-2] if len(found) > 1 else None
     if _ENCRYPTED & set(found):
         return False  # "PrivateKeyCiphertextBlob", "EncryptedDecryptionKey", "KmsKeyArn"
+    if len(found) > 1 and found[0] in _VERBS:
+        return False  # a flag or an action: ManageMasterUserPassword, RotateSecret
     if head in _CARRIERS and len(found) > 1:
         return _judge(found[:-1])
     if head in _PASSWORDS or (head == "password" or head == "secret"):
@@ -328,10 +340,10 @@ def _judge(found: tuple[str, ...]) -> bool | None:
         return len(found) == 1 or qualifier in {"personal", "new", "old", "current"}
     if head == "pass":
         return qualifier in _PASS_QUALIFIERS
-    if head in _ABOUT:
-        return False
     if head == "authorization" and len(found) == 1:
         return True  # the value of an Authorization header
+    if head in _ABOUT:
+        return False
     if any(w in _STRONG for w in found):
         return None  # "PasswordVerifier": a secret's word qualifies a head no rule knows
     return False  # "PrivateIpAddress", "SmsAuthenticationMessage": about something else

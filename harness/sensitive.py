@@ -5,14 +5,18 @@ botocore marks secret shapes with ``sensitive: true`` (Secrets Manager ``SecretS
 environment variables, ...). A member is secret when its own shape or any enclosing shape is
 sensitive: a sensitive structure makes every leaf under it secret.
 
-This module finds those members per operation and replaces their values wherever the
-protocol carries them: JSON bodies (json, rest-json, and the JSON value of a CBOR body),
-XML bodies (rest-xml, and query/ec2 responses), form-encoded bodies (query/ec2 requests),
-header-bound members and query-string-bound members. The replacement keeps the value's type
-and shape: a secret string becomes ``REDACTED`` — or, when the secret is itself JSON (a
-``SecretString`` holding ``{"username": ..., "password": ...}``), the same JSON with every
-leaf replaced, so code that parses it still runs on replayed data. Nothing about the secret
-survives, not even its length.
+The models leave many credentials unmarked (RDS/DocumentDB/Neptune ``MasterUserPassword``,
+ElastiCache ``AuthToken``, EMR Kerberos passwords, Direct Connect ``authKey``, Athena and
+WorkMail tokens, SNS ``PlatformCredential`` in an attribute map...). So a member is also
+secret when ``harness.unmarked_secrets`` lists it, or when its name is a secret's
+(``harness.secret_names``) and its type can carry one (text, bytes, lists and maps of
+them, not an enum); a structure named like a credential is judged member by member.
+``member_verdict`` says which rule decided; ``tools/sweep_secret_members.py`` runs it over
+every model and reports what no rule or list decides.
+
+This module only says *where* the secrets are, per operation and direction
+(``places``: headers, query string, URI labels, body element names, attribute-map keys);
+``harness.redaction.formats`` replaces their values in each body format.
 """
 
 from __future__ import annotations
@@ -73,7 +77,8 @@ UNMARKED_SECRETS: frozenset[tuple[str, str]] = unmarked_secrets.SECRET_MEMBERS
 #: What ``member_verdict`` says. Secret: the ``sensitive`` trait (``TRAIT``), a curated
 #: member (``LISTED``), the name rules (``NAMED``). Not secret: a curated member or name
 #: (``LISTED_NOT``), a type that cannot hold a secret (``TYPE_NOT``: numbers, booleans,
-#: timestamps), a structure, or a list or map of them, whose members are judged instead
+#: timestamps, strings whose model allows only enum values), a structure, or a list or map
+#: of them, whose members are judged instead
 #: (``STRUCTURE``), the name rules (``NAMED_NOT``). ``UNDECIDED``: the name looks secret-ish
 #: and no rule or list decides (the sweep keeps botocore's models at none).
 TRAIT, LISTED, NAMED = "sensitive trait", "curated secret", "name rule secret"
@@ -121,8 +126,8 @@ def _verdict(parent: Shape, name: str, member: Shape) -> str:
     leaf = _leaf(member)
     if leaf == "structure":
         return STRUCTURE
-    if leaf not in _TEXT:
-        return TYPE_NOT
+    if leaf not in _TEXT or _enum(member):
+        return TYPE_NOT  # numbers, booleans, dates; strings that can only be an enum value
     judged = judge_name(name)
     if judged is None and name.lower() in _CARRIER_MEMBERS:
         judged = False
@@ -143,6 +148,17 @@ def _leaf(shape: Shape) -> str:
         else:
             break
     return str(shape.type_name)
+
+
+def _enum(shape: Shape) -> bool:
+    for _ in range(8):
+        if shape.type_name == "list":
+            shape = shape.member
+        elif shape.type_name == "map":
+            shape = shape.value
+        else:
+            break
+    return bool(shape.type_name == "string" and shape.metadata.get("enum"))
 
 
 def places(operation_model: OperationModel, direction: str) -> SecretPlaces:

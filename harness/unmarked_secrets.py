@@ -154,6 +154,11 @@ NOT_SECRET_MEMBERS: frozenset[tuple[str, str]] = _pairs(
         ),
     ),
     (
+        "API Gateway TestInvokeAuthorizer 'The authorization response' (the policy's "
+        "context, not a credential)",
+        (("apigateway", "TestInvokeAuthorizerResponse", "authorization"),),
+    ),
+    (
         "Public keys: Lightsail InstanceAccessDetails.certKey 'the public key to use when "
         "accessing your instance ... save this value to tempkey-cert.pub'",
         (("lightsail", "InstanceAccessDetails", "certKey"),),

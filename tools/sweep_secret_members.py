@@ -2,7 +2,8 @@
 
 Every structure member reachable from an operation's input or output whose name holds a
 secret-ish word (password, passphrase, secret, token, credential, key, auth, pin, otp,
-cert, private, cookie: ``harness.secret_names.looks_secretish``) is judged by
+cert, private, cookie: ``harness.secret_names.looks_secretish``), or that a curated list or
+a rule makes secret whatever its name, is judged by
 ``harness.sensitive.member_verdict``: the model's ``sensitive`` trait (on it or an
 enclosing shape), the curated lists of ``harness.unmarked_secrets``, its type, or the name
 rules of ``harness.secret_names``. ``UNDECIDED`` members are the ones to triage: add a rule
@@ -49,6 +50,11 @@ class Row:
         return self.verdict in sensitive.SECRET_VERDICTS
 
 
+#: Verdicts reported even when the member's name looks nothing like a secret's: the
+#: curated members (``ApiKey.value``) and the carriers of a secret-named structure.
+_ALWAYS_SHOWN = frozenset({sensitive.LISTED, sensitive.LISTED_NOT, sensitive.NAMED})
+
+
 def services() -> tuple[str, ...]:
     """Every service model the installed botocore ships."""
     return tuple(sorted(botocore.session.get_session().get_available_services()))
@@ -83,10 +89,10 @@ def _walk(service: str, shape: Any, inherited: bool, seen: set[str]) -> Iterator
     if kind == "structure":
         for name, member in shape.members.items():
             below = inherited or sensitive.is_sensitive(member)
-            if looks_secretish(name):
-                verdict = (
-                    sensitive.TRAIT if inherited else sensitive.member_verdict(shape, name, member)
-                )
+            verdict = (
+                sensitive.TRAIT if inherited else sensitive.member_verdict(shape, name, member)
+            )
+            if looks_secretish(name) or verdict in _ALWAYS_SHOWN:
                 yield Row(
                     service,
                     shape.name,
