@@ -1,9 +1,11 @@
-"""No secret reaches a cassette: sentinels in every sensitive member, recorded for real.
+"""No secret reaches a cassette: sentinels in every secret member, recorded for real.
 
-For operations whose model marks a member ``sensitive`` (2,860 operations of 236 services
-in botocore 1.44.5), a request carrying a unique sentinel in every sensitive member (and a
-response carrying them in every sensitive output member) is recorded through a real botocore
-client against a loopback server, and the cassette file must not hold any sentinel, nor its
+For operations with a secret member (``harness.sensitive.is_secret_member``: the model's
+``sensitive`` trait, and the credentials it fails to mark, found by name or listed in
+``harness.unmarked_secrets``, attribute-map keys such as SNS ``PlatformCredential``
+included), a request carrying a unique sentinel in every secret member (and a response
+carrying them in every secret output member) is recorded through a real botocore client
+against a loopback server, and the cassette file must not hold any sentinel, nor its
 base64, URL-encoded or JSON-escaped form. A deterministic sample spread over every protocol
 runs in the normal suite; the whole sweep is ``-m slow``. Credentials get the same proof.
 """
@@ -24,7 +26,7 @@ import botocore.exceptions
 import botocore.session
 import pytest
 
-from harness import protocols, sensitive
+from harness import protocols, sensitive, unmarked_secrets
 from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import LoopbackServer
 from harness.models import available_services, service_model
@@ -34,7 +36,7 @@ SENTINEL = "SNTL{:05d}zq"
 
 
 def secret_operations_of(service: str) -> tuple[str, ...]:
-    """The operations of ``service`` with a sensitive member in their input or output."""
+    """The operations of ``service`` with a secret member in their input or output."""
     model = service_model(service)
     found = []
     for name in model.operation_names:
@@ -48,7 +50,7 @@ def secret_operations_of(service: str) -> tuple[str, ...]:
 
 #: The normal suite's sample: the secrets users meet most, in every protocol. (Finding
 #: every operation means loading every model: that is the slow sweep's job.)
-SAMPLE: tuple[tuple[str, str], ...] = (
+SAMPLE: tuple[Any, ...] = (
     ("secretsmanager", "GetSecretValue"),  # json
     ("secretsmanager", "CreateSecret"),
     ("ssm", "GetParameter"),
@@ -73,11 +75,47 @@ SAMPLE: tuple[tuple[str, str], ...] = (
     ("ec2", "CreateKeyPair"),
     ("cloudwatchomni", "GetSpaceCredentialsForOrganization"),  # smithy-rpc-v2-cbor
     ("eventbridgev2", "CreateEventSource"),
+    # credentials the models do not mark sensitive (harness.unmarked_secrets, secret_names)
+    ("docdb", "CreateDBCluster"),  # query: MasterUserPassword
+    ("neptune", "CreateDBCluster"),
+    ("elasticache", "CreateReplicationGroup"),  # AuthToken
+    ("redshift", "CreateHsmConfiguration"),  # HsmPartitionPassword
+    pytest.param(  # PlatformCredential in the Attributes map of a query request
+        "sns",
+        "CreatePlatformApplication",
+        marks=pytest.mark.xfail(
+            strict=False,
+            reason=(
+                "formats.redact_form_body does not yet read SecretPlaces.map_keys: "
+                "Attributes.entry.N.key=PlatformCredential&Attributes.entry.N.value=... is kept"
+            ),
+        ),
+    ),
+    pytest.param(  # ... and in a response's map
+        "sns",
+        "GetPlatformApplicationAttributes",
+        marks=pytest.mark.xfail(
+            strict=False,
+            reason=(
+                "formats.redact_xml_text does not yet read SecretPlaces.map_keys: "
+                "<entry><key>PlatformCredential</key><value>...</value></entry> is kept"
+            ),
+        ),
+    ),
+    ("emr", "RunJobFlow"),  # json: Kerberos KdcAdminPassword, ADDomainJoinPassword...
+    ("glue", "UpdateJobFromSourceControl"),  # AuthToken
+    ("directconnect", "CreateBGPPeer"),  # authKey
+    ("athena", "GetSessionEndpoint"),  # AuthToken in a response
+    ("workmail", "AssumeImpersonationRole"),  # Token in a response
+    ("license-manager", "CreateToken"),  # Token (a refresh token) in a response
+    ("mq", "CreateBroker"),  # rest-json: LDAP serviceAccountPassword
+    ("iotwireless", "CreateWirelessDevice"),  # LoRaWAN AppKey, NwkSKey...
+    ("ec2", "CreateVpnConnection"),  # ec2: tunnel PreSharedKey
 )
 
 
 class Sentinels:
-    """Values for a shape: sentinels in sensitive places, plain valid values elsewhere."""
+    """Values for a shape: sentinels in secret places, plain valid values elsewhere."""
 
     def __init__(self) -> None:
         self.planted: list[str] = []
@@ -100,18 +138,15 @@ class Sentinels:
                 if n in shape.required_members
                 or secret
                 or _holds_secret(m)
-                or (shape.name, n) in sensitive.UNMARKED_SECRETS
+                or sensitive.is_secret_member(shape, n, m)
+                or (shape.name, n) in unmarked_secrets.SECRET_MAP_KEYS
             ]
             if shape.metadata.get("union"):
                 chosen = chosen[:1] or list(members)[:1]
             return {
                 n: 200  # an HTTP status the server can send
                 if members[n].serialization.get("location") == "statusCode"
-                else self.value(
-                    members[n],
-                    secret or (shape.name, n) in sensitive.UNMARKED_SECRETS,
-                    depth + 1,
-                )
+                else self._member(shape, n, members[n], secret, depth)
                 for n in chosen
                 if not members[n].metadata.get("document")
             }
@@ -137,9 +172,21 @@ class Sentinels:
             return dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
         return "x"
 
+    def _member(self, parent: Any, name: str, member: Any, secret: bool, depth: int) -> Any:
+        keys = unmarked_secrets.SECRET_MAP_KEYS.get((parent.name, name))
+        if keys and not secret:  # an attribute map whose keys name secrets: one sentinel each
+            return {key: self._next() for key in sorted(keys)}
+        return self.value(
+            member, secret or sensitive.is_secret_member(parent, name, member), depth + 1
+        )
+
 
 def _holds_secret(shape: Any) -> bool:
-    return sensitive.is_sensitive(shape) or any(True for _ in sensitive._secret_members(shape))
+    return (
+        sensitive.is_sensitive(shape)
+        or any(True for _ in sensitive._secret_members(shape))
+        or any(True for _ in sensitive._map_keys(shape, set()))
+    )
 
 
 def forms(value: str) -> list[str]:
@@ -226,7 +273,7 @@ def test_sensitive_members_never_reach_the_cassette(
     service: str, operation: str, tmp_path: Path
 ) -> None:
     path, planted = record(service, operation, tmp_path)
-    assert planted, "the sample holds an operation with no sensitive member"
+    assert planted, "the sample holds an operation with no secret member"
     assert_no_sentinel(path, planted)
 
 
@@ -251,9 +298,10 @@ def test_whole_sweep(service: str, tmp_path: Path) -> None:
 
 
 def test_the_sample_covers_every_protocol_with_real_secrets() -> None:
-    found = {protocols.protocol_of(service_model(s)) for s, _ in SAMPLE}
+    pairs = [tuple(p.values) if hasattr(p, "values") else p for p in SAMPLE]
+    found = {protocols.protocol_of(service_model(s)) for s, _ in pairs}
     assert found == set(protocols.CODECS)
-    for service, operation in SAMPLE:
+    for service, operation in pairs:
         op = service_model(service).operation_model(operation)
         assert any(sensitive.places(op, d).any for d in ("input", "output")), operation
 
