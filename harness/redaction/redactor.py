@@ -11,6 +11,7 @@ placeholder, and replay can bind it back (``vault.Binding``).
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -65,6 +66,11 @@ ACCESS_KEY_ID = re.compile(
 # <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
 # like a secret, in any XML (errors, other HTTP, members the model does not name).
 _XML_ELEMENT = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>([^<]+)</\1\s*>")
+# <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret
+_XML_MAP_ENTRY = re.compile(
+    r"<(?:[\w.-]+:)?key>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?key>\s*"
+    r"<(?:[\w.-]+:)?value>(?P<value>[^<]*)</(?:[\w.-]+:)?value>"
+)
 _XML_ATTRIBUTE = re.compile(r"""(\s(?:[\w.-]+:)?([\w.-]+)\s*=\s*)(["'])([^"'<>]*)\3""")
 
 
@@ -329,10 +335,11 @@ class Redactor:
                 text = formats.redact_form_body(text, places.names, self._replace)
             else:
                 text = formats.redact_xml_text(text, places.names, self._replace)
+        keys = places.map_keys if places is not None else frozenset()
         if kind == "form":
-            text = self._form(text)
+            text = self._form(text, keys)
         elif "<" in text:
-            text = self._xml_by_name(text)
+            text = self._xml_by_name(text, keys)
         return self.text(text).encode("utf-8")
 
     def _account_param(self, name: str, value: str) -> bool:
@@ -343,23 +350,37 @@ class Redactor:
             and accounts.is_account_value(value)
         )
 
-    def _form(self, text: str) -> str:
-        """A form body with every parameter named like a secret or an account replaced."""
+    def _form(self, text: str, map_keys: frozenset[str] = frozenset()) -> str:
+        """A form body with every parameter named like a secret or an account replaced, and
+        every map entry whose key names a secret (``Attributes.entry.1.key=PlatformCredential``
+        then ``Attributes.entry.1.value=...``)."""
         if "=" not in text:
             return text
         pairs = parse_qsl(text, keep_blank_values=True)
-        if not any(self._secret_name(k) or self._account_param(k, v) for k, v in pairs):
+        secret_entries = {
+            key[: -len("key")]
+            for key, value in pairs
+            if key.endswith(".key") and (value in map_keys or self._secret_name(value))
+        }
+        if not secret_entries and not any(
+            self._secret_name(k) or self._account_param(k, v) for k, v in pairs
+        ):
             return text
         out = []
         for key, value in pairs:
-            if value and self._secret_name(key) and not placeholders.is_placeholder(value):
+            entry_value = key.endswith(".value") and key[: -len("value")] in secret_entries
+            if (
+                value
+                and (entry_value or self._secret_name(key))
+                and not placeholders.is_placeholder(value)
+            ):
                 value = self.placeholder(value, formats.kind_of(key))
             elif self._account_param(key, value):
                 value = self.placeholder(value, "account")
             out.append(f"{quote(key, safe='-_.~')}={quote(value, safe='-_.~')}")
         return "&".join(out)
 
-    def _xml_by_name(self, text: str) -> str:
+    def _xml_by_name(self, text: str, map_keys: frozenset[str] = frozenset()) -> str:
         def element(match: re.Match[str]) -> str:
             name, inner = match.group(2), match.group(4)
             if self._account_param(name, inner.strip()):
@@ -379,6 +400,19 @@ class Redactor:
             token = self.placeholder(value, formats.kind_of(name))
             return f"{match.group(1)}{match.group(3)}{token}{match.group(3)}"
 
+        def entry(match: re.Match[str]) -> str:
+            key, value = match.group("key"), match.group("value")
+            if not (key in map_keys or self._secret_name(key)) or not value.strip():
+                return match.group(0)
+            if placeholders.is_placeholder(value.strip()):
+                return match.group(0)
+            start, end = match.span("value")
+            token = self.placeholder(html.unescape(value), formats.kind_of(key))
+            base = match.start(0)
+            whole = match.group(0)
+            return whole[: start - base] + token + whole[end - base :]
+
+        text = _XML_MAP_ENTRY.sub(entry, text)
         text = _XML_ELEMENT.sub(element, text)
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
