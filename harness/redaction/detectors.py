@@ -30,7 +30,7 @@ Three mechanisms, all linear in the text:
   enough and mostly text, and the whole run is a ``secret`` when the decoded text holds one
   (an EKS token, a presigned POST ``policy``, a base64-wrapped presigned URL).
 
-A cheap prefilter (``_MAYBE``) answers most strings (ids, names, enum values) at once.
+A cheap prefilter (``_MAYBE_*``) answers most strings (ids, names, enum values) at once.
 """
 
 from __future__ import annotations
@@ -173,9 +173,10 @@ def _kind_of_words(norm: str) -> str:
 _AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
 AKID = re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])")
 
-#: (kind, pattern): the value is the group named ``v`` (or the whole match).
-VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("akid", AKID),
+#: (kind, pattern, needles): the value is the group named ``v`` (or the whole match); every
+#: match holds one of the needles (in the lower-cased text when the needles are lower case).
+VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("akid", AKID, ("AKIA", "ASIA", "ABIA", "ACCA")),
     # a secret access key written right after its key id (credentials files, CSVs, env)
     (
         "secret",
@@ -183,17 +184,23 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"(?<![A-Za-z0-9]){_AKID}[\s\"',:;|=]{{1,6}}(?P<v>[A-Za-z0-9/+]{{40}})"
             r"(?![A-Za-z0-9/+=])"
         ),
+        ("AKIA", "ASIA", "ABIA", "ACCA"),
     ),
     # AWS session tokens: base64 of a fixed binary header
-    ("token", re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}")),
+    (
+        "token",
+        re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}"),
+        ("IQoJ", "FwoG", "FQoG"),
+    ),
     (
         "token",
         re.compile(
             r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}"
             r"(?:\.[A-Za-z0-9_-]*){1,3}"
         ),
+        ("eyJ",),
     ),
-    ("token", re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}")),
+    ("token", re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}"), ("k8s-aws-v1.",)),
     (
         "token",
         re.compile(
@@ -204,8 +211,25 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}"
             r"|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64})(?![A-Za-z0-9_])"
         ),
+        (
+            "gh",
+            "github_pat_",
+            "xox",
+            "xapp-",
+            "_live_",
+            "_test_",
+            "whsec_",
+            "glpat-",
+            "npm_",
+            "sk-",
+            "sg.",
+        ),
     ),
-    ("key", re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])")),
+    (
+        "key",
+        re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
+        ("AIza",),
+    ),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...)
     (
         "password",
@@ -213,6 +237,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
             r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
         ),
+        ("://",),
     ),
     # the value of a signature, string to sign or canonical request quoted in an error message
     (
@@ -221,6 +246,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?i:signature|string to sign|canonical request|credential)[ \t]{0,4}"
             r"(?:is|was|:|=)?[ \t]{0,4}'(?P<v>[^'\n]{8,4096})'"
         ),
+        ("signature", "string to sign", "canonical request", "credential"),
     ),
 )
 
@@ -280,33 +306,41 @@ _B64_RUN = re.compile(
 _HEX_BYTES = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]){15,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
-# Something every detector needs: a secret-ish word, a value's prefix, a URL, a long
-# base64 run, or hex bytes. Most strings have none of these.
-_MAYBE = re.compile(
-    r"(?i:pass|pwd|secret|token|key|cred|code|sign|sig|assert|auth|bearer|basic|session"
-    r"|private|policy)|AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-"
-    r"|_live_|_test_|whsec_|AIza|glpat-|npm_|sk-|SG\.|://"
-    r"|[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}"
+# Something every detector needs: a secret-ish word (in the lower-cased text), a value's
+# prefix, a URL, or (in a text of 24 characters or more) a long base64 run or hex bytes.
+# Most strings have none of these: three searches answer them in about a microsecond.
+_MAYBE_WORD = re.compile(
+    r"pass|pwd|secret|token|key|cred|code|sign|sig|assert|auth|bearer|basic|session|private"
+    r"|policy"
 )
+_MAYBE_VALUE = re.compile(
+    r"AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-|_live_|_test_"
+    r"|whsec_|AIza|glpat-|npm_|sk-|SG\.|://"
+)
+_MAYBE_RUN = re.compile(r"[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}")
 
 
 def find_secrets(text: str) -> list[Found]:
     """Where secrets sit in ``text``: sorted, non-overlapping spans of values (the longest
     of spans starting together wins), none covering a placeholder."""
-    if _MAYBE.search(text) is None:
-        return []
     return _disjoint(list(_find(text, 0)))
 
 
 def _find(text: str, depth: int) -> Iterator[Found]:
-    if depth and _MAYBE.search(text) is None:
-        return
-    found = [*_by_value(text), *_by_name(text)]
-    yield from found
+    lowered = text.lower()
+    words = _MAYBE_WORD.search(lowered) is not None
+    values = _MAYBE_VALUE.search(text) is not None
+    runs = len(text) >= 24 and _MAYBE_RUN.search(text) is not None
+    found = []
+    if words or values:
+        found = [*_by_value(text, lowered), *(_by_name(text) if words else ())]
+        yield from found
     if depth >= MAX_DEPTH:
         return
-    yield from _through_escapes(text, depth)
-    yield from _through_wrappers(text, depth, found)
+    if words or values or runs:
+        yield from _through_escapes(text, depth)
+    if runs:
+        yield from _through_wrappers(text, depth, found)
 
 
 def _emit(text: str, start: int, end: int, kind: str) -> Iterator[Found]:
@@ -347,17 +381,20 @@ def _plausible(value: str) -> bool:
     return not (value.startswith(("${", "{{", "<%")) and value.endswith(("}", "%>")))
 
 
-def _by_value(text: str) -> Iterator[Found]:
-    for kind, pattern in VALUE_PATTERNS:
+def _by_value(text: str, lowered: str) -> Iterator[Found]:
+    for kind, pattern, needles in VALUE_PATTERNS:
+        hay = lowered if needles[0].islower() else text
+        if not any(needle in hay for needle in needles):
+            continue
         for match in pattern.finditer(text):
             start, end = match.span("v") if "v" in pattern.groupindex else match.span()
             yield from _emit(text, start, end, kind)
-    if "earer" in text or "EARER" in text:
+    if "bearer" in lowered:
         for match in _BEARER.finditer(text):
             value = match.group("v")
             if not (value.isalpha() and value.islower() and len(value) <= 20):
                 yield from _emit(text, *match.span("v"), "token")
-    if "asic" in text or "ASIC" in text:
+    if "basic" in lowered:
         for match in _BASIC.finditer(text):
             if ":" in _b64_text(match.group("v")):
                 yield from _emit(text, *match.span("v"), "password")
@@ -397,11 +434,15 @@ def _b64_text(value: str) -> str:
 
 
 def _by_name(text: str) -> Iterator[Found]:
-    for match in _NAMED.finditer(text):
+    pos = 0
+    while True:
+        match = _NAMED.search(text, pos)
+        if match is None:
+            break
+        pos = match.end()
         name = match.group("name")
-        if match.group("colon") is not None and text[
-            match.start("name") - 1 : match.start("name")
-        ] in (":", "/"):
+        before = text[match.start("name") - 1 : match.start("name")]
+        if match.group("colon") is not None and before in (":", "/"):
             continue  # a segment of an ARN or a path (arn:aws:secretsmanager:...:secret:db)
         parameter = match.group("eq") is not None and _is_parameter(text, match.start("name"))
         kind = name_kind(name, parameter)
@@ -411,6 +452,7 @@ def _by_name(text: str) -> Iterator[Found]:
         if value_end is None:
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
+        pos = max(pos, value_end)  # names inside the value are part of it: linear time
     if "<" in text:
         for match in _XML.finditer(text):
             kind = name_kind(match.group("name"))
@@ -490,17 +532,26 @@ def _authorization(text: str, start: int, end: int) -> Iterator[Found]:
 
 
 def _multipart(text: str) -> Iterator[Found]:
+    # The next blank line and the next boundary are searched once per position reached, not
+    # once per part name (a text of many names and no blank line stays linear).
+    gap: re.Match[str] | None = None
+    stop: re.Match[str] | None = None
     for match in _MULTIPART.finditer(text):
         kind = name_kind(match.group("name"), parameter=True)
         if kind is None:
             continue
-        gap = _PART_BREAK.search(text, match.end(), match.end() + 2000)
-        if gap is None:
+        if gap is None or gap.start() < match.end():
+            gap = _PART_BREAK.search(text, match.end())
+            if gap is None:
+                return
+        if gap.start() - match.end() > 2000:
             continue
-        stop = _PART_END.search(text, gap.end(), gap.end() + MAX_VALUE)
-        if stop is None:
-            continue
-        yield from _named_value(text, match.group("name"), kind, gap.end(), stop.start())
+        if stop is None or stop.start() < gap.end():
+            stop = _PART_END.search(text, gap.end())
+            if stop is None:
+                return
+        if stop.start() - gap.end() <= MAX_VALUE:
+            yield from _named_value(text, match.group("name"), kind, gap.end(), stop.start())
 
 
 # --------------------------------------------------------------------------- encodings
