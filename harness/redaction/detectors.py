@@ -243,10 +243,10 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     (
         "signature",
         re.compile(
-            r"(?i:signature|string to sign|canonical request|credential)[ \t]{0,4}"
-            r"(?:is|was|:|=)?[ \t]{0,4}'(?P<v>[^'\n]{8,4096})'"
+            r"(?i:signature|string[ -]to[ -]sign|canonical (?:request|string)|credential)"
+            r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?'(?P<v>[^']{8,4096})'"
         ),
-        ("signature", "string to sign", "canonical request", "credential"),
+        ("signature", "string to sign", "string-to-sign", "canonical", "credential"),
     ),
 )
 
@@ -315,7 +315,7 @@ _MAYBE_WORD = re.compile(
 )
 _MAYBE_VALUE = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-|_live_|_test_"
-    r"|whsec_|AIza|glpat-|npm_|sk-|SG\.|://"
+    r"|whsec_|AIza|glpat-|npm_|sk-|SG\.|://|(?i:%3A%2F%2F|%253A%252F%252F)"
 )
 _MAYBE_RUN = re.compile(r"[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}")
 
@@ -482,12 +482,12 @@ def _value_end(text: str, match: re.Match[str]) -> int | None:
         end = text.find(opening, start, start + MAX_VALUE)
         return end if end >= 0 else None
     if norm in AUTHORIZATION_NAMES:
-        found = _TO_LINE_END.match(text, start)
+        found = _TO_LINE_END.match(text, start, start + MAX_VALUE)
     elif match.group("eq") is not None:
-        found = _UNQUOTED_EQ.match(text, start)
+        found = _UNQUOTED_EQ.match(text, start, start + MAX_VALUE)
     else:
-        found = _UNQUOTED_COLON.match(text, start)
-    return min(found.end(), start + MAX_VALUE) if found else None
+        found = _UNQUOTED_COLON.match(text, start, start + MAX_VALUE)
+    return found.end() if found else None
 
 
 def _named_value(text: str, name: str, kind: str, start: int, end: int) -> Iterator[Found]:
