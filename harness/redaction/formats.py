@@ -108,7 +108,11 @@ def redact_data(
                 out[key] = item
                 continue
             name, member = found
-            if is_secret_member(shape, name, member):
+            if is_secret_member(shape, name, member) and (
+                is_sensitive(member)
+                or member.type_name not in ("structure", "list", "map")
+                or not _holds_structures(member)
+            ):
                 out[key] = scrub(item, replace, kind_of(name))
                 if isinstance(out[key], str):
                     out[key] = credentials.shaped(shape.name, name, out[key])
@@ -122,6 +126,14 @@ def redact_data(
             k: redact_data(shape.value, v, replace, wire_names=wire_names) for k, v in value.items()
         }
     return value
+
+
+def _holds_structures(shape: Shape) -> bool:
+    # A container of structures named like a secret (authorizationData, roleCredentials):
+    # its members are judged one by one, so the names and shapes code reads are kept.
+    while shape.type_name in ("list", "map"):
+        shape = shape.member if shape.type_name == "list" else shape.value
+    return shape.type_name == "structure"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -260,20 +260,27 @@ class Redactor:
                 out[position] = "X" if char.isupper() else "x"
         return "".join(out)
 
-    def data(self, value: Any) -> Any:
-        """Redact a JSON value: secret members by name, every string by the detectors."""
+    def data(self, value: Any, modeled: bool = False) -> Any:
+        """Redact a JSON value: secret members by name, every string by the detectors.
+
+        ``modeled`` says the model has judged its members already (``formats``): a
+        structure named like a secret (``authorizationData``) is then walked, not replaced
+        whole, as its members were judged one by one.
+        """
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {k: self._member(k, v) for k, v in value.items()}
+            return {k: self._member(k, v, modeled) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.data(v) for v in value]
+            return [self.data(v, modeled) for v in value]
         return value
 
-    def _member(self, key: Any, value: Any) -> Any:
+    def _member(self, key: Any, value: Any, modeled: bool = False) -> Any:
         name = str(key)
         if value is None or isinstance(value, bool):
             return value
+        if modeled and isinstance(value, dict | list):
+            return self.data(value, modeled)
         if self._secret_name(name):
             if isinstance(value, str) and (
                 placeholders.is_placeholder(value) or credentials.is_shaped(value)
@@ -287,7 +294,7 @@ class Redactor:
         ):
             token = self.placeholder(str(value), "account")
             return int(token) if isinstance(value, int) else token
-        return self.data(value)
+        return self.data(value, modeled)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -417,9 +424,10 @@ class Redactor:
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
     def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
+        modeled = places is not None and places.shape is not None
         if places is not None and places.any:
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
-        clean = self.data(loaded)
+        clean = self.data(loaded, modeled)
         try:
             return json.dumps(clean, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
