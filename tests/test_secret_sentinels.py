@@ -50,7 +50,7 @@ def secret_operations_of(service: str) -> tuple[str, ...]:
 
 #: The normal suite's sample: the secrets users meet most, in every protocol. (Finding
 #: every operation means loading every model: that is the slow sweep's job.)
-SAMPLE: tuple[Any, ...] = (
+SAMPLE: tuple[tuple[str, str], ...] = (
     ("secretsmanager", "GetSecretValue"),  # json
     ("secretsmanager", "CreateSecret"),
     ("ssm", "GetParameter"),
@@ -80,28 +80,8 @@ SAMPLE: tuple[Any, ...] = (
     ("neptune", "CreateDBCluster"),
     ("elasticache", "CreateReplicationGroup"),  # AuthToken
     ("redshift", "CreateHsmConfiguration"),  # HsmPartitionPassword
-    pytest.param(  # PlatformCredential in the Attributes map of a query request
-        "sns",
-        "CreatePlatformApplication",
-        marks=pytest.mark.xfail(
-            strict=False,
-            reason=(
-                "formats.redact_form_body does not yet read SecretPlaces.map_keys: "
-                "Attributes.entry.N.key=PlatformCredential&Attributes.entry.N.value=... is kept"
-            ),
-        ),
-    ),
-    pytest.param(  # ... and in a response's map
-        "sns",
-        "GetPlatformApplicationAttributes",
-        marks=pytest.mark.xfail(
-            strict=False,
-            reason=(
-                "formats.redact_xml_text does not yet read SecretPlaces.map_keys: "
-                "<entry><key>PlatformCredential</key><value>...</value></entry> is kept"
-            ),
-        ),
-    ),
+    ("sns", "CreatePlatformApplication"),  # PlatformCredential in a query request's map
+    ("sns", "GetPlatformApplicationAttributes"),  # ... and in an XML response's map
     ("emr", "RunJobFlow"),  # json: Kerberos KdcAdminPassword, ADDomainJoinPassword...
     ("glue", "UpdateJobFromSourceControl"),  # AuthToken
     ("directconnect", "CreateBGPPeer"),  # authKey
@@ -277,23 +257,8 @@ def test_sensitive_members_never_reach_the_cassette(
     assert_no_sentinel(path, planted)
 
 
-#: Services whose secrets today's redaction still leaves in a cassette (see the marks).
-_MAP_KEY_LEAKS = {
-    "sns": "formats.redact_form_body / redact_xml_text do not yet read SecretPlaces.map_keys: "
-    "PlatformCredential/PlatformPrincipal in Create/Set/GetPlatformApplicationAttributes maps"
-}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "service",
-    [
-        pytest.param(s, marks=pytest.mark.xfail(strict=False, reason=_MAP_KEY_LEAKS[s]))
-        if s in _MAP_KEY_LEAKS
-        else s
-        for s in available_services()
-    ],
-)
+@pytest.mark.parametrize("service", available_services())
 def test_whole_sweep(service: str, tmp_path: Path) -> None:
     leaks, unsent = [], []
     for operation in secret_operations_of(service):
@@ -313,10 +278,9 @@ def test_whole_sweep(service: str, tmp_path: Path) -> None:
 
 
 def test_the_sample_covers_every_protocol_with_real_secrets() -> None:
-    pairs = [tuple(p.values) if hasattr(p, "values") else p for p in SAMPLE]
-    found = {protocols.protocol_of(service_model(s)) for s, _ in pairs}
+    found = {protocols.protocol_of(service_model(s)) for s, _ in SAMPLE}
     assert found == set(protocols.CODECS)
-    for service, operation in pairs:
+    for service, operation in SAMPLE:
         op = service_model(service).operation_model(operation)
         assert any(sensitive.places(op, d).any for d in ("input", "output")), operation
 
