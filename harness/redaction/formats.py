@@ -133,7 +133,7 @@ def _holds_structures(shape: Shape) -> bool:
     # its members are judged one by one, so the names and shapes code reads are kept.
     while shape.type_name in ("list", "map"):
         shape = shape.member if shape.type_name == "list" else shape.value
-    return shape.type_name == "structure"
+    return bool(shape.type_name == "structure")
 
 
 @functools.lru_cache(maxsize=4096)

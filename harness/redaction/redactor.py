@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from harness import sensitive
+from harness import sensitive, unmarked_secrets
 from harness.exchange import HttpRequest, HttpResponse
 from harness.redaction import accounts, credentials, detectors, formats, placeholders
 from harness.redaction.vault import Vault
@@ -135,6 +135,11 @@ class Redaction:
             allowed_headers=self.allowed_headers | {h.lower() for h in allowed_headers},
         )
 
+
+# Names the curated sweep found not secret in some structure (Pinpoint's paging ``Token``,
+# CodeBuild's ``encryptionKey`` holding a KMS ARN): in a modeled body the model pass has
+# already replaced the members of that name that are secret, so the name rule leaves them.
+_MODELED_NOT_SECRET = frozenset(name for _, name in unmarked_secrets.NOT_SECRET_MEMBERS)
 
 _TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
 
@@ -281,7 +286,7 @@ class Redactor:
             return value
         if modeled and isinstance(value, dict | list):
             return self.data(value, modeled)
-        if self._secret_name(name):
+        if self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET):
             if isinstance(value, str) and (
                 placeholders.is_placeholder(value) or credentials.is_shaped(value)
             ):
