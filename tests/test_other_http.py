@@ -305,7 +305,10 @@ def test_record_modes_apply_to_non_aws_requests(lab: MixedLab) -> None:
     # all: everything goes to the servers again and replaces the cassette
     lab.record("--aws-record-mode=all").assert_outcomes(passed=1)
     assert len(lab.other.received) == 5
-    assert lab.other_requests() == ["GET weather?city=Oslo&password=REDACTEDpswd0001", "POST echo?again=1"]
+    assert lab.other_requests() == [
+        "GET weather?city=Oslo&password=REDACTEDpswd0001",
+        "POST echo?again=1",
+    ]
     assert len(read_cassette(lab.cassette).exchanges) == 1
     # none without a recording of it: a miss, nothing sent
     lab.write(MIXED.replace('"/echo?again=1"', '"/echo?third=1"'))

@@ -200,7 +200,9 @@ def test_json_protocol_services_replay_offline(
         assert replayed == recorded
         stored = (tmp_path / "c.yaml").read_bytes()
         assert b"SENTINEL-PW" not in stored
-        assert b'{\\"user\\":\\"REDACTEDscrt0001\\",\\"password\\":\\"REDACTEDscrt0002\\"}' in stored
+        assert (
+            b'{\\"user\\":\\"REDACTEDscrt0001\\",\\"password\\":\\"REDACTEDscrt0002\\"}' in stored
+        )
     else:
         assert replayed == recorded
 
