@@ -1,11 +1,16 @@
 """Find credential material and secrets in cassette files (ours, vcrpy's, pytest-recording's).
 
-Two kinds of evidence, reported together:
+Three kinds of evidence, reported together:
 
 - **credential material in the file text** (``DETECTORS``): SigV4 ``Authorization`` headers,
   presigned-URL signatures and credentials, session and SSO bearer tokens, access key ids
   that are not our pseudonyms, secret access keys, JWTs, PEM private keys, passwords in URLs
   and bearer tokens. Bodies vcrpy stored as ``!!binary`` or gzip are decoded and searched too.
+- **every secret the redactor's detection library finds** (``harness.redaction.detectors``,
+  the same ``find_secrets`` the recorder redacts with): in each string of each interaction
+  (URL, header values, bodies, ``!!binary``/gzip bodies decoded), headers named like
+  credentials (``X-Api-Key``, ``PRIVATE-TOKEN``...), and in the file text when the file is
+  not a readable cassette. Placeholders and the cassette's own pseudonyms are never findings.
 - **the redactor's verdict**: each interaction is run through today's redaction
   (``harness.redaction``, with the operation's model when the request can be identified);
   anything it would still remove — a sensitive member of the model, a credential header, a
@@ -27,6 +32,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from harness.redaction.detectors import find_secrets, name_kind
+from harness.redaction.placeholders import PATTERN as _PLACEHOLDER
 
 #: Files larger than this are not scanned (a cassette this big is reported, not read).
 MAX_SCAN_BYTES = 512 * 1024 * 1024
@@ -126,8 +134,11 @@ class Finding:
         return {"path": self.path, "kind": self.kind, "where": self.where, "advice": self.advice}
 
 
-def scan_text(path: str, text: str, known: Iterable[str] = ()) -> Iterator[Finding]:
-    """Credential material in ``text`` (``known`` pseudonyms are not access key ids)."""
+def scan_text(
+    path: str, text: str, known: Iterable[str] = (), *, detect: bool = True
+) -> Iterator[Finding]:
+    """Credential material in ``text`` (``known`` pseudonyms are not access key ids); with
+    ``detect``, also every secret ``find_secrets`` sees (by line)."""
     starts = _line_starts(text)
     # Searching for a few words is many times faster than trying each pattern at every
     # character (a 45 MB cassette: 0.3 s instead of 9.7). Only in ASCII text, where a pattern's
@@ -144,12 +155,38 @@ def scan_text(path: str, text: str, known: Iterable[str] = ()) -> Iterator[Findi
             line = _line_of(starts, match.start())
             yield Finding(path, detector.kind, f"line {line}", detector.advice)
     pseudonyms = set(known)
-    if lowered is not None and "akia" not in lowered and "asia" not in lowered:
-        return
-    for match in _ACCESS_KEY.finditer(text):
-        if match.group(1) not in pseudonyms:
-            line = _line_of(starts, match.start())
-            yield Finding(path, "access key id", f"line {line}", _REMOVE)
+    seen: set[tuple[str, int]] = set()
+    if lowered is None or "akia" in lowered or "asia" in lowered:
+        for match in _ACCESS_KEY.finditer(text):
+            if match.group(1) not in pseudonyms:
+                line = _line_of(starts, match.start())
+                seen.add(("access key id", line))
+                yield Finding(path, "access key id", f"line {line}", _REMOVE)
+    if detect:
+        for kind, offset in _secrets(text, pseudonyms):
+            line = _line_of(starts, offset)
+            if (kind, line) not in seen:
+                seen.add((kind, line))
+                yield Finding(path, kind, f"line {line}", _REMOVE)
+
+
+#: What a kind of ``find_secrets`` is called in a finding.
+SECRET_KINDS = {
+    "secret": "secret value",
+    "token": "token",
+    "password": "password",
+    "signature": "signature",
+    "key": "API or private key",
+    "akid": "access key id",
+}
+
+
+def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int]]:
+    """(kind, offset) of each secret ``find_secrets`` sees in ``text``, pseudonyms aside."""
+    for found in find_secrets(text):
+        if found.kind == "akid" and text[found.start : found.end] in pseudonyms:
+            continue
+        yield SECRET_KINDS.get(found.kind, "secret value"), found.start
 
 
 def scan_file(path: Path) -> list[Finding]:
@@ -176,14 +213,19 @@ def scan_file(path: Path) -> list[Finding]:
     except Exception:  # not YAML (or not a cassette): the text search still applies
         data = None
     known = _known_pseudonyms(data)
-    findings = list(scan_text(str(path), text, known))
-    if isinstance(data, dict) and isinstance(data.get("interactions"), list):
+    cassette = isinstance(data, dict) and isinstance(data.get("interactions"), list)
+    # A cassette's strings are searched one by one below (each decoded from its YAML form):
+    # the file text then needs only the credential patterns.
+    findings = list(scan_text(str(path), text, known, detect=not cassette))
+    if isinstance(data, dict) and cassette:
         for index, item in enumerate(data["interactions"]):
             for where, body in _binary_bodies(item):
-                for finding in scan_text(str(path), body, known):
+                for finding in scan_text(str(path), body, known, detect=False):
                     findings.append(
                         Finding(finding.path, finding.kind, f"#{index} {where}", finding.advice)
                     )
+            for kind, where in _interaction_secrets(item, known):
+                findings.append(Finding(str(path), kind, f"#{index} {where}", _REMOVE))
         # A file the cassette layer cannot read: the text evidence stands alone.
         with contextlib.suppress(CassetteError, HarnessUsageError):
             findings.extend(_redactor_verdict(path))
@@ -201,6 +243,45 @@ def _known_pseudonyms(data: Any) -> set[str]:
     if not isinstance(info, dict):
         return set()
     return {str(p) for p in info.get("pseudonyms") or []}
+
+
+def _interaction_secrets(item: Any, known: set[str]) -> Iterator[tuple[str, str]]:
+    """(kind, where) of each secret in an interaction's strings and credential headers."""
+    yield from _walk(item, "", known, 0)
+
+
+def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple[str, str]]:
+    if depth > 40:
+        return
+    if isinstance(value, dict):
+        for key, member in value.items():
+            inner = f"{where} {key}".strip()
+            if where.endswith("headers") and isinstance(key, str):
+                yield from _header(key, member, inner)
+            yield from _walk(member, inner, known, depth + 1)
+    elif isinstance(value, list):
+        for member in value:
+            yield from _walk(member, where, known, depth + 1)
+    elif isinstance(value, bytes):
+        text = _inflate(value).decode("utf-8", "replace")
+        for kind, _ in _secrets(text, known):
+            yield kind, where
+    elif isinstance(value, str):
+        for kind, _ in _secrets(value, known):
+            yield kind, where
+
+
+def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """A header named like a credential (``X-Api-Key``, ``PRIVATE-TOKEN``) that has a value
+    other than a placeholder."""
+    if name_kind(name) is None:
+        return
+    values = value if isinstance(value, list) else [value]
+    for item in values:
+        text = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
+        if text.strip() and _PLACEHOLDER.sub("", text).replace("REDACTED", "").strip():
+            yield f"credential header {name}", where
+            return
 
 
 def _binary_bodies(item: Any) -> Iterator[tuple[str, str]]:
