@@ -158,7 +158,7 @@ def scan_text(
     seen: set[tuple[str, int]] = set()
     if lowered is None or "akia" in lowered or "asia" in lowered:
         for match in _ACCESS_KEY.finditer(text):
-            if match.group(1) not in pseudonyms:
+            if match.group(1) not in pseudonyms and not _PLACEHOLDER.fullmatch(match.group(1)):
                 line = _line_of(starts, match.start())
                 seen.add(("access key id", line))
                 yield Finding(path, "access key id", f"line {line}", _REMOVE)
