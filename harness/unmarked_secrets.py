@@ -168,6 +168,9 @@ NOT_SECRET_MEMBERS: frozenset[tuple[str, str]] = _pairs(
 #: Names that are never a secret, in any structure of any model.
 NOT_SECRET_NAMES: frozenset[str] = frozenset(
     {
+        # IAM ContextProviderKeyDefinition (botocore 1.43.118+): the name of a context key
+        # a provider sets, as in 'TargetKey: the context key to populate'. A key name.
+        "TargetKey",
         # KMS keys by reference (codeartifact, codebuild, customer-profiles, logs, proton,
         # securityhub, workspaces, mgn): 'The ARN of an Key Management Service (KMS) key',
         # 'The customer provided KMS key used to encrypt'. Not raw key material.
