@@ -161,7 +161,6 @@ def _lines(path: Path) -> list[list[Any]]:
 def test_aiobotocore_app_records_then_replays_offline(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "async-lab-key")
     results, exchanges, sockets = (pytester.path / n for n in ("results", "ex.log", "so.log"))
     results.mkdir()
     for name, value in (("HARNESS_RESULTS", results), ("HARNESS_EXCHANGE_LOG", exchanges),
@@ -306,7 +305,6 @@ def test_async_client():
 def test_contract_violation_in_async_traffic_is_reported_like_sync(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "async-lab-key")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")

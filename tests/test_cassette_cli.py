@@ -228,7 +228,6 @@ def test_diff_reports_added_and_removed_calls(tmp_path: Path) -> None:
 
 @pytest.fixture
 def lab(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "cassette-cli-key")
     pytester.makepyfile(test_life=TESTS)
     yield Lab(pytester, monkeypatch, ScriptedServer())
 

@@ -35,7 +35,6 @@ def test_second():
 
 @pytest.fixture
 def lab(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "lifecycle-key")
     pytester.makepyfile(test_life=TESTS)
     yield Lab(pytester, monkeypatch, ScriptedServer())
 

@@ -76,7 +76,6 @@ def test_app():
 def test_an_app_on_s3_dynamodb_and_sqs_passes_in_default_strict_mode(
     pytester: pytest.Pytester, moto_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "truth-test-key")
     urllib.request.urlopen(
         urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"), timeout=10
     ).close()

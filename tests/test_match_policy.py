@@ -17,11 +17,6 @@ from harness.recorder import CassetteMiss, CassetteRecorder
 OP = "cloudtrail:ListInsightsData"
 
 
-@pytest.fixture(autouse=True)
-def _one_redaction_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "k")  # the same pseudonyms in every run
-
-
 @pytest.fixture
 def renamed(tmp_path: Path) -> Path:
     """A cassette of ``last(1)`` whose recorded trail name carries a run suffix."""

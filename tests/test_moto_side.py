@@ -78,7 +78,6 @@ def test_app():
 
 @pytest.fixture
 def lab(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "moto-side-key")
     pytester.makepyfile(test_side=SIDE_BY_SIDE)
     yield Lab(pytester, monkeypatch, ScriptedServer())
 

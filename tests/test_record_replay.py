@@ -125,8 +125,6 @@ def _shape(result: object) -> str:
 
 @pytest.fixture
 def lab(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
-    # One redaction key for the inner runs and for this test's expectations, as CI shares it.
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "lab-redaction-key")
     yield Lab(pytester, monkeypatch, ScriptedServer())
 
 

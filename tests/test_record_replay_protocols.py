@@ -69,8 +69,7 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> None:
-    """One redaction key for recording and replay; moto's state reset between tests."""
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "protocols-test-key")
+    """moto's state reset between tests."""
     reset = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
     urllib.request.urlopen(reset, timeout=10).close()
 

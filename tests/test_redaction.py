@@ -365,3 +365,19 @@ def test_a_json_body_nested_too_deep_to_walk_is_recorded_without_its_secrets() -
     token = b'{"x": ' + deep + b', "SessionToken": "' + BODY_TOKEN.encode() + b'"}'
     clean = Redactor().body(token, operation_model("xray", "GetInsight"), "output")
     assert clean.startswith(b'{"x": [[[') and BODY_TOKEN.encode() not in clean
+
+
+def test_secrets_named_by_a_sibling_or_by_an_api_key_header_are_found() -> None:
+    redactor = Redactor()
+    data = redactor.data(
+        {
+            "environment": [{"name": "DB_PASSWORD", "value": "sntl-env-1"}],
+            "Parameters": [{"ParameterKey": "AdminPassword", "ParameterValue": "sntl-cfn-2"}],
+            "Tags": [{"Key": "Name", "Value": "web"}],
+        }
+    )
+    text = json.dumps(data)
+    assert "sntl-env-1" not in text and "sntl-cfn-2" not in text
+    assert data["Tags"] == [{"Key": "Name", "Value": "web"}]  # a tag's name says nothing
+    headers = {"X-Functions-Key": "a", "Ocp-Apim-Subscription-Key": "b", "Accept": "x"}
+    assert redactor.headers(headers) == {"Accept": "x"}

@@ -181,11 +181,6 @@ def forms(value: str) -> list[str]:
     ]
 
 
-@pytest.fixture(autouse=True)
-def _key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "sentinel-key")
-
-
 class Unsent(Exception):
     """botocore refused to send the call before any byte left: there is nothing to prove."""
 

@@ -119,7 +119,6 @@ def test_window():
 def test_marker_time_tolerance(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tolerance: str, outcome: str
 ) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "k")  # one key for recording and replay
     pytester.makepyfile(test_t=PLUGIN_TEST.replace("TOLERANCE", tolerance))
     folder = pytester.path / "cassettes" / "test_t"
     folder.mkdir(parents=True)
@@ -150,7 +149,6 @@ def test_clock(aws_cassette):
 def test_the_replay_clock_can_read_the_recording_time(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HARNESS_REDACTION_KEY", "k")
     folder = pytester.path / "cassettes" / "test_c"
     folder.mkdir(parents=True)
     record_four_days_ago(folder / "shared.yaml")

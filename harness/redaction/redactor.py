@@ -141,6 +141,16 @@ class Redaction:
 # already replaced the members of that name that are secret, so the name rule leaves them.
 _MODELED_NOT_SECRET = frozenset(name for _, name in unmarked_secrets.NOT_SECRET_MEMBERS)
 
+# (name member, value member) of structures that name their value by a sibling
+_NAMED_PAIRS = (
+    ("name", "value"),
+    ("Name", "Value"),
+    ("key", "value"),
+    ("Key", "Value"),
+    ("ParameterKey", "ParameterValue"),
+    ("OptionName", "Value"),
+)
+
 _TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
 
 
@@ -231,7 +241,7 @@ class Redactor:
 
     def _known_account_pattern(self) -> re.Pattern[str] | None:
         # 12 digits the test has shown to be an account id are one wherever they occur.
-        known = [v for v, t in self.vault.values() if len(t) == 12 and t.isdigit()]
+        known = self.vault.accounts  # grows only: its length says when to compile again
         if not known:
             return None
         if len(known) != self._accounts_seen:
@@ -275,10 +285,26 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {k: self._member(k, v, modeled) for k, v in value.items()}
+            out = {k: self._member(k, v, modeled) for k, v in value.items()}
+            return self._named_pair(out)
         if isinstance(value, list):
             return [self.data(v, modeled) for v in value]
         return value
+
+    def _named_pair(self, item: dict[Any, Any]) -> dict[Any, Any]:
+        """``{"name": "DB_PASSWORD", "value": "..."}``: a value named by its sibling (ECS
+        environment, CloudFormation parameters, tags, SSM-style pairs) is a secret too."""
+        for name_key, value_key in _NAMED_PAIRS:
+            name, secret = item.get(name_key), item.get(value_key)
+            if (
+                isinstance(name, str)
+                and isinstance(secret, str)
+                and secret
+                and self._secret_name(name)
+                and not placeholders.is_placeholder(secret)
+            ):
+                return {**item, value_key: self.placeholder(secret, formats.kind_of(name))}
+        return item
 
     def _member(self, key: Any, value: Any, modeled: bool = False) -> Any:
         name = str(key)

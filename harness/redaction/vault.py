@@ -51,6 +51,8 @@ class Vault:
     _token: dict[tuple[str, str], str] = field(default_factory=dict)
     _value: dict[str, str] = field(default_factory=dict)
     _next: dict[str, int] = field(default_factory=lambda: {"secret": 1, "akid": 1, "account": 1})
+    #: the account ids replaced so far, in order (the redactor finds them anywhere after)
+    accounts: list[str] = field(default_factory=list)
 
     def seed(self, text: str) -> None:
         """Number new values after every placeholder in ``text`` (a loaded cassette)."""
@@ -92,6 +94,8 @@ class Vault:
             found = placeholders.secret(kind, number)
         self._token[key] = found
         self._value[found] = value
+        if family == "account":
+            self.accounts.append(value)
         return found
 
     def remember_whole(self, value: str, structured: str) -> None:

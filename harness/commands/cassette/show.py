@@ -68,7 +68,7 @@ _TAG_SHOWN = ("recorded_at", "region")
 
 
 def _redacted(entry: Entry) -> tuple[HttpRequest, HttpResponse]:
-    # Fixed placeholders, no pseudonyms: printing must not need (or create) a redaction key.
+    # Unnumbered placeholders: printing keeps no values and numbers nothing.
     redactor = Redactor(Redaction(pseudonyms=False), numbered=False)
     model = None
     if entry.exchange is not None:
