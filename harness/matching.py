@@ -30,7 +30,9 @@ from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
 from harness.models import members_by_key, operation_model, service_model
 from harness.protocols import CODECS, protocol_of
-from harness.redaction.vault import Binding, mask
+from harness.redaction.vault import Binding, Ties, mask
+from harness.volatile import NONE, Generated, Volatile
+from harness.volatile import parse as parse_volatile
 from harness.wire import WireError, decode_request
 
 Key = tuple[str, ...]
@@ -69,12 +71,22 @@ def match_key(
 
 
 def _key_and_slots(
-    service: str, operation: str, params: dict[str, Any], region: str | None = None
-) -> tuple[Key, tuple[str, ...]]:
-    text, slots = mask(canonical(without_generated(service, operation, params)))
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    region: str | None = None,
+    volatile: Volatile = NONE,
+) -> tuple[Key, tuple[Any, ...]]:
+    params = without_generated(service, operation, params)
+    generated: list[Generated] = []
+    if volatile:
+        shape = operation_model(service, operation).input_shape
+        params = volatile.mask_params(shape, params, generated)
+    text, slots = mask(canonical(params))
+    every = (*generated, *slots) if generated else slots
     if region is None:
-        return (service, operation, text), slots
-    return (service, operation, text, region), slots
+        return (service, operation, text), every
+    return (service, operation, text, region), every
 
 
 def without_generated(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -139,14 +151,21 @@ class MatchPolicy:
     replay's "now" equals its recorded offset from the recording's "now" within this
     tolerance (so ``now - 1h`` recorded on Monday replays on Friday); ``None`` compares
     timestamps exactly. An exactly equal timestamp always matches.
+
+    ``volatile``: kinds of values the tests generate per run (``["uuid", "hex"]``, see
+    ``harness.volatile``), masked in every request and bound per test at replay.
     """
 
     time_tolerance: float | None = 300.0
     ignore: dict[str, frozenset[str]] = field(default_factory=dict)
     normalize: dict[str, Normalizer] = field(default_factory=dict)
     matchers: dict[str, Matcher] = field(default_factory=dict)
+    volatile: Volatile = NONE
 
     def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "volatile", parse_volatile(self.volatile, "MatchPolicy(volatile=...)")
+        )
         # Checked here, so a policy built in a conftest fixture is held to the same rules
         # as the marker and the ini settings; lists of members become frozensets.
         tolerance = self.time_tolerance
@@ -262,7 +281,7 @@ class _Entry:
     times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
     recorded_at: float | None
     params: dict[str, Any] | None = None  # normalised, for a custom matcher
-    slots: tuple[str, ...] | None = None  # its placeholders in key order (None: not yet read)
+    slots: tuple[Any, ...] | None = None  # its bound values in key order (None: not yet read)
 
 
 @dataclass
@@ -281,6 +300,12 @@ class MatchIndex:
     _used: set[int] = field(default_factory=set)
     #: the recorded placeholders tied to the live test's values so far
     binding: Binding = field(default_factory=Binding)
+    #: ``known(value)``: where a live value was found that makes it no generated one (the
+    #: test's source, the cassette), or None; set by the recorder
+    known: Callable[[str], str | None] | None = None
+    #: why generated values were not bound, for the miss message (the last few)
+    refusals: list[str] = field(default_factory=list)
+    _first_seen: dict[str, bool] = field(default_factory=dict)
 
     def add(
         self,
@@ -301,7 +326,7 @@ class MatchIndex:
             key: Key = (service, operation, _CUSTOM) + ((where,) if where is not None else ())
         else:
             params, times = self._split(service, operation, exchange.params)
-            key, slots = _key_and_slots(service, operation, params, where)
+            key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
             entry = _Entry(index, exchange, times, recorded_at, slots=slots)
         self._file(key, entry, region)
         return key, entry.times
@@ -338,6 +363,8 @@ class MatchIndex:
         if self.policy.normalize or self.policy.matchers:
             return None
         ignore = sorted((k, sorted(v)) for k, v in self.policy.ignore.items())
+        if self.policy.volatile:
+            return repr((self.match_region, ignore, self.policy.volatile.describe()))
         return repr((self.match_region, ignore))
 
     def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
@@ -395,21 +422,22 @@ class MatchIndex:
         if matcher is not None:
             return self._take_custom(matcher, service, operation, params, region, accept)
         masked, times = self._split(service, operation, params)
+        volatile = self.policy.volatile
         if self.match_region:
-            key, live = _key_and_slots(service, operation, masked, region or "")
+            key, live = _key_and_slots(service, operation, masked, region or "", volatile)
             queue = self._queues.get(key)
             if not queue:  # recorded without a known region: matches any region
-                key, live = _key_and_slots(service, operation, masked, "")
+                key, live = _key_and_slots(service, operation, masked, "", volatile)
                 queue = self._queues.get(key)
         else:
-            key, live = _key_and_slots(service, operation, masked)
+            key, live = _key_and_slots(service, operation, masked, None, volatile)
             queue = self._queues.get(key)
         if not queue:
             return None
         for position, entry in enumerate(queue):
             if times and not self._times_match(entry, times, now):
                 continue
-            ties = self._ties(entry, live)
+            ties = self._ties(entry, live, now)
             if ties is None:
                 continue  # its placeholders stand for other values of this test
             if accept is not None and not accept(entry.exchange):
@@ -420,15 +448,69 @@ class MatchIndex:
             return entry.index, entry.exchange
         return None
 
-    def _ties(self, entry: _Entry, live: tuple[str, ...]) -> dict[str, str] | None:
-        """The placeholder ties under which ``entry`` answers a request with ``live`` slots."""
+    def _ties(self, entry: _Entry, live: tuple[Any, ...], now: float | None) -> Ties | None:
+        """The ties under which ``entry`` answers a request with ``live`` slots."""
         if entry.slots is None:  # indexed from a sidecar: read once, when first needed
             exchange = entry.exchange
-            params, _ = self._split(exchange.service, exchange.operation, exchange.params)
-            entry.slots = _key_and_slots(exchange.service, exchange.operation, params)[1]
+            service, operation = exchange.service, exchange.operation
+            params, _ = self._split(service, operation, exchange.params)
+            entry.slots = _key_and_slots(service, operation, params, None, self.policy.volatile)[1]
         if not entry.slots and not live:
-            return {}
-        return self.binding.fits(entry.slots, live)
+            return Ties()
+        return self.binding.fits(entry.slots, live, lambda r, v: self._refuse(entry, r, v, now))
+
+    def _refuse(
+        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+    ) -> str | None:
+        """Why ``live`` may not stand for ``recorded`` (a generated value), or None.
+
+        Binding must never turn a changed *hardcoded* value into a match, so a value is
+        bound only when it looks made up on both sides: a time keeps its offset from "now";
+        any other value is refused when the live one is written in the test's source or found
+        in the cassette (data the test read, or a literal), or when the recorded one first
+        came from a response (a server's id, not the test's).
+        """
+        why = self._refusal(entry, recorded, live, now)
+        if why is not None:
+            self.refusals[:] = [*self.refusals[-4:], f"{recorded.value!r} -> {live.value!r}: {why}"]
+        return why
+
+    def _refusal(
+        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+    ) -> str | None:
+        if recorded.kind == "time":
+            if recorded.epoch is None or live.epoch is None:
+                return "not a time"
+            verdict = _time_verdict(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
+            return None if verdict is None else f"a generated time, but {verdict}"
+        if self.known is not None:
+            where = self.known(live.value)
+            if where is not None:
+                return f"the sent value is {where}, so it is not generated per run"
+        if self._from_a_response(recorded.value, entry.index):
+            return "the recorded value came from an earlier response (a server's value)"
+        return None
+
+    def _from_a_response(self, value: str, before: int) -> bool:
+        """True when ``value`` first appears in a recorded response before interaction
+        ``before`` (before any request carried it)."""
+        key = f"{before}\0{value}"
+        found = self._first_seen.get(key)
+        if found is None:
+            found = False
+            needle = value.encode("utf-8")
+            for index, exchange, _, _ in self._all:
+                if index >= before:
+                    break
+                request = exchange.request
+                if needle in request.body or value in request.url:
+                    break
+                response = exchange.response
+                if needle in response.body or any(value in v for v in response.headers.values()):
+                    found = True
+                    break
+            self._first_seen[key] = found
+        return found
 
     def _take_custom(
         self,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from harness.network_guard import Allowed
     from harness.recorder import CassetteMiss, CassetteRecorder
     from harness.redaction import Redaction
+    from harness.volatile import Volatile
 
 MARKER = "aws_cassette"
 _MARKER_KWARGS = (
@@ -44,6 +45,7 @@ _MARKER_KWARGS = (
     "matcher",
     "clock",
     "allowed_hosts",
+    "volatile",
 )
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
@@ -101,6 +103,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="hosts a replaying test may still connect to or look up (comma-separated: host, "
         "host:port, globs like *.internal, 'loopback'; '*' turns the network block off). "
         "Adds to the aws_allowed_hosts ini setting.",
+    )
+    group.addoption(
+        "--aws-volatile",
+        default=None,
+        metavar="KINDS",
+        help="kinds of values the tests generate per run, bound at replay (comma-separated: "
+        "uuid, hex, alnum, hash, time, 're:<pattern>'); replaces the aws_volatile ini setting.",
+    )
+    parser.addini(
+        "aws_volatile",
+        "kinds of values the tests generate per run, bound at replay: uuid hex alnum hash "
+        "time, and 're:<pattern>' lines",
+        type="linelist",
+        default=[],
     )
     parser.addini(
         "aws_allowed_hosts",
@@ -239,7 +255,8 @@ def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
     where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
     raw = option if option is not None else pytestconfig.getini("aws_time_tolerance")
     try:
-        return _ini_policy(pytestconfig, time_tolerance(raw, where))
+        policy = _ini_policy(pytestconfig, time_tolerance(raw, where))
+        return replace(policy, volatile=_volatile_setting(pytestconfig))
     except HarnessUsageError as exc:
         raise pytest.fail.Exception(str(exc), pytrace=False) from None  # one paragraph
 
@@ -253,6 +270,17 @@ def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
         config.getini("aws_match_normalize"),
         config.getini("aws_matcher"),
     )
+
+
+def _volatile_setting(config: pytest.Config) -> Volatile:
+    """``--aws-volatile`` (commas or spaces between entries), else the ini lines."""
+    from harness.volatile import parse
+
+    option = config.getoption("aws_volatile", None)
+    if option is not None:
+        entries = [option] if str(option).startswith("re:") else re.split(r"[\s,]+", option)
+        return parse([e for e in entries if e], "--aws-volatile")
+    return parse(config.getini("aws_volatile"), "the aws_volatile ini setting")
 
 
 def time_tolerance(value: Any, where: str) -> float | None:
@@ -279,6 +307,13 @@ def _policy(base: MatchPolicy, options: dict[str, Any], where: str) -> MatchPoli
     policy = base
     if "time_tolerance" in options:
         policy = replace(policy, time_tolerance=time_tolerance(options["time_tolerance"], where))
+    if "volatile" in options:
+        # a marker's kinds add to the project's; volatile=False turns binding off for the test
+        from harness.volatile import NONE, parse
+
+        given = options["volatile"]
+        volatile = NONE if given is False else policy.volatile | parse(given, where)
+        policy = replace(policy, volatile=volatile)
     return match_settings.apply_marker(policy, options, where)
 
 
@@ -316,6 +351,7 @@ def aws_cassette(
         rerecord_command=lambda mode: _rerecord_command(item, mode),
         run_id=_run_id(item.config),
         index_dir=index_folder(item.config),
+        sources=_source_files(item),
     )
     item.stash[_RECORDER] = recorder
     from harness.moto_side import say_what_moto_answered
@@ -613,6 +649,36 @@ def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
             )
         return folder / chosen
     return folder / f"{_file_safe(item.name)}.yaml"
+
+
+_SOURCE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".txt", ".csv", ".toml", ".cfg", ".ini")
+_SOURCE_BYTES = 2_000_000  # a data file larger than this is not read for literals
+
+
+def _source_files(item: pytest.Item) -> list[Path]:
+    """The files whose literals a test may send: its module, the modules and data files
+    beside it, and the conftest files above it up to the rootdir (a value written there is
+    never bound as a generated one)."""
+    module = Path(str(item.path))
+    found: list[Path] = []
+    if module.suffix == ".py":
+        for path in sorted(module.parent.iterdir())[:500]:
+            if path.suffix in _SOURCE_SUFFIXES and _small_file(path):
+                found.append(path)
+    root = item.config.rootpath
+    for folder in module.parents:
+        if folder != module.parent and (folder / "conftest.py").is_file():
+            found.append(folder / "conftest.py")
+        if folder == root or root not in folder.parents:
+            break
+    return found
+
+
+def _small_file(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size <= _SOURCE_BYTES
+    except OSError:
+        return False
 
 
 def _file_safe(name: str) -> str:

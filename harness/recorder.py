@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 import threading
 import time
 import warnings
@@ -156,6 +157,7 @@ class CassetteRecorder:
         rerecord_command: Callable[[str], str] | None = None,
         run_id: str | None = None,
         index_dir: Path | None = None,
+        sources: Sequence[Path] = (),
     ) -> None:
         self.path = Path(path)
         self.run_id = run_id
@@ -164,6 +166,9 @@ class CassetteRecorder:
         self.redactor = Redactor(redaction or Redaction())
         self._old: Redactor | None = None  # see _loader
         self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
+        self.index.known = self._known
+        self._sources = tuple(sources)
+        self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
         self._on_exchange = on_exchange
@@ -419,7 +424,7 @@ class CassetteRecorder:
             _without(call.request, _VOLATILE_REQUEST_HEADERS),
             response,
         )
-        if self.index.binding.live_to_recorded:  # new_episodes: as the cassette numbers them
+        if self.index.binding.has_ties():  # new_episodes: as the cassette holds them
             exchange = self._as_recorded(exchange)
         with self._lock:
             index = len(self._stored)
@@ -455,10 +460,11 @@ class CassetteRecorder:
         """A recorded response with the values this test supplied given back in place of
         their placeholders (a secret it wrote, the account id it configured)."""
         binding, vault = self.index.binding, self.redactor.vault
-        if not binding.recorded_to_live and not vault.has_values():
+        generated = binding.has_ties()
+        if not generated and not vault.has_values():
             return response
         body = response.body
-        if body and (b"REDACTED" in body or b"99999999" in body):
+        if body and (generated or b"REDACTED" in body or b"99999999" in body):
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
@@ -495,6 +501,31 @@ class CassetteRecorder:
             exchange.source,
             request_params(exchange.service, exchange.operation, request),
         )
+
+    def _known(self, value: str) -> str | None:
+        """Where ``value`` (a live value that looks generated) shows it is not: written in
+        the test's source files, or found in the cassette (recorded data, a literal)."""
+        for path in self._sources:
+            if value in self._text(path):
+                return f"written in {path.name}"
+        for name, text in os.environ.items():
+            if value in text:
+                return f"in the environment (${name})"
+        if self.existed and re.search(
+            rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", self._text(self.path)
+        ):
+            return f"found in the cassette {self.path.name}"
+        return None
+
+    def _text(self, path: Path) -> str:
+        found = self._texts.get(str(path))
+        if found is None:
+            try:
+                found = path.read_text("utf-8", "replace")
+            except OSError:
+                found = ""
+            self._texts[str(path)] = found
+        return found
 
     def _pass_through(self, call: Call, send: Send, why: str) -> HttpResponse:
         if self.replay_only:
@@ -650,8 +681,10 @@ class CassetteRecorder:
                     call.service, call.operation, params, call.region, now=time.time()
                 )
                 lines += _describe_near(near, label)
+        taught, bind_instead = _volatile_lesson(near, label, params, self.index)
+        lines += taught
         mode = "once" if not self.existed else "new_episodes"
-        if self._rerecord_command is not None:
+        if self._rerecord_command is not None and not bind_instead:
             lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
         miss = CassetteMiss(
             "\n".join(lines),
@@ -800,6 +833,51 @@ def _warn_if_leaky(path: Path, scrubbed: int) -> None:
             ),
             stacklevel=3,
         )
+
+
+def _volatile_lesson(
+    near: list[Near], label: str, params: dict[str, Any], index: MatchIndex
+) -> tuple[list[str], bool]:
+    """What a miss says about values that look generated per run: the setting that would
+    bind them, or why they were not bound. The flag is True when binding (not re-recording,
+    which appends forever) is the way out."""
+    from harness.volatile import SPECIFIC, generated_differences
+
+    same = [n for n in near if n.exchange.label == label and n.differences]
+    if not same:
+        return [], False
+    closest = same[0]
+    found = generated_differences(closest.exchange.params, params)
+    known = index.known or (lambda value: None)
+    data = [(path, r, s, known(s)) for path, r, s, _ in found if known(s) is not None]
+    generated = [d for d in found if known(d[2]) is None]
+    lines: list[str] = []
+    if data:
+        lines.append("Values that look generated but are not (so they are never bound):")
+        lines += [f"  {path}: sent {s!r}, {where}" for path, _, s, where in data[:5]]
+    if not generated:
+        return lines, False
+    declared = index.policy.volatile.kinds
+    missing = sorted({kind for *_, kind in generated} - set(declared), key=SPECIFIC.index)
+    others = [d for d in closest.differences if "time mismatch" not in d]
+    only_generated = not data and len(generated) >= len(others)
+    lines.append("These differences look generated per run (a new value on every run):")
+    lines += [
+        f"  {path}: recorded {r!r}, sent {s!r} ({kind})" for path, r, s, kind in generated[:5]
+    ]
+    if missing:
+        words = " ".join(sorted({*declared, *missing}, key=SPECIFIC.index))
+        lines += [
+            "Declare them volatile once and replay binds each recorded value to the live one "
+            "(and gives the live one back in responses):",
+            f"  ini: aws_volatile = {words}   (or --aws-volatile={words.replace(' ', ',')}, "
+            f"or @pytest.mark.aws_cassette(volatile={missing!r}))",
+        ]
+        return lines, only_generated
+    if index.refusals:
+        lines.append("They were not bound:")
+        lines += [f"  {why}" for why in index.refusals[-3:]]
+    return lines, False
 
 
 def _describe_near(near: list[Near], label: str) -> list[str]:

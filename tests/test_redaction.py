@@ -15,7 +15,7 @@ from harness.httpserver import LoopbackServer
 from harness.models import operation_model
 from harness.recorder import CassetteRecorder
 from harness.redaction import Redaction, Redactor, Rule
-from harness.redaction.vault import Binding, Vault, mask, restore_text
+from harness.redaction.vault import Binding, Ties, Vault, mask, restore_text
 
 UUID_WITH_DIGITS = "3c1d6f2a-1b2c-4d3e-8f4a-123456789012"
 
@@ -175,14 +175,15 @@ def test_ecr_tokens_keep_the_docker_login_shape() -> None:
 def test_a_placeholder_binds_to_one_live_value_for_the_whole_test() -> None:
     binding = Binding()
     first = binding.fits(("REDACTEDscrt0001",), ("REDACTEDscrt0007",))
-    assert first == {"REDACTEDscrt0001": "REDACTEDscrt0007"}
+    assert first is not None
+    assert first.placeholders == {"REDACTEDscrt0001": "REDACTEDscrt0007"}
     binding.tie(first)
-    assert binding.fits(("REDACTEDscrt0001",), ("REDACTEDscrt0007",)) == {}
+    assert binding.fits(("REDACTEDscrt0001",), ("REDACTEDscrt0007",)) == Ties()
     assert binding.fits(("REDACTEDscrt0001",), ("REDACTEDscrt0008",)) is None  # another value
     assert binding.fits(("REDACTEDscrt0002",), ("REDACTEDscrt0007",)) is None  # taken
     # within one request: two recorded values cannot meet one live value
     assert binding.fits(("REDACTEDscrt0003", "REDACTEDscrt0004"), ("A", "A")) is None
-    assert binding.fits(("REDACTED", "REDACTED"), ("x", "y")) == {}  # legacy: binds nothing
+    assert binding.fits(("REDACTED", "REDACTED"), ("x", "y")) == Ties()  # legacy: binds nothing
 
 
 def test_masking_sets_numbering_aside_but_keeps_kinds() -> None:
@@ -197,7 +198,7 @@ def test_replayed_text_carries_the_live_values_back_escaped_for_its_format() -> 
     vault = Vault()
     token = vault.placeholder('pa"ss<&>', "password")
     binding = Binding()
-    binding.tie({"REDACTEDpswd0005": token})
+    binding.tie(Ties(placeholders={"REDACTEDpswd0005": token}))
     body = '{"SecretString": "REDACTEDpswd0005", "Other": "REDACTEDscrt0006"}'
     assert json.loads(restore_text(body, binding, vault, "json")) == {
         "SecretString": 'pa"ss<&>',

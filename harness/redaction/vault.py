@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness.redaction import placeholders
 
@@ -116,42 +117,117 @@ def _is_account_slot(value: str) -> bool:
 
 
 @dataclass
+class Ties:
+    """What one match adds to a ``Binding`` (see ``Binding.fits``)."""
+
+    placeholders: dict[str, str] = field(default_factory=dict)
+    generated: dict[str, str] = field(default_factory=dict)
+    times: dict[str, str] = field(default_factory=dict)
+
+
+#: ``refuse(recorded, live)``: why a generated value may not stand for another (None: it may)
+Refuse = Callable[[Any, Any], "str | None"]
+
+_WORD = "0-9A-Za-z"
+
+
+@dataclass
 class Binding:
-    """Recorded placeholders tied to live ones, for one test (a bijection, grown by matches)."""
+    """Recorded values tied to live ones, for one test (a bijection, grown by matches).
+
+    Two kinds of slot are bound: redaction placeholders (strings: a recorded placeholder and
+    the live value's placeholder) and generated values (``harness.volatile.Generated``: the
+    recorded text and the live text). Times are tied loosely: many recorded instants may
+    meet one live instant, as long as each keeps its offset from "now" (the ``refuse`` test).
+    """
 
     recorded_to_live: dict[str, str] = field(default_factory=dict)
     live_to_recorded: dict[str, str] = field(default_factory=dict)
+    #: generated values: recorded text -> live text, and back
+    generated: dict[str, str] = field(default_factory=dict)
+    generated_back: dict[str, str] = field(default_factory=dict)
+    #: recorded times -> the live time first met in their place (for responses)
+    times: dict[str, str] = field(default_factory=dict)
+    _patterns: dict[bool, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
 
-    def fits(self, recorded: tuple[str, ...], live: tuple[str, ...]) -> dict[str, str] | None:
-        """The new ties under which ``recorded`` slots take ``live`` ones, or ``None``."""
+    def fits(
+        self,
+        recorded: tuple[Any, ...],
+        live: tuple[Any, ...],
+        refuse: Refuse | None = None,
+    ) -> Ties | None:
+        """The new ties under which ``recorded`` slots take ``live`` ones, or ``None``.
+
+        A generated value meets a different live one only if ``refuse`` finds no reason
+        against it (without ``refuse``, generated values must be equal)."""
         if len(recorded) != len(live):
             return None
-        new: dict[str, str] = {}
+        ties = Ties()
         back: dict[str, str] = {}
+        generated_back: dict[str, str] = {}
         for r, v in zip(recorded, live, strict=True):
-            if r == placeholders.LEGACY:
-                continue  # an old cassette's bare REDACTED: any secret, tied to none
-            tied = self.recorded_to_live.get(r) or new.get(r)
-            if tied is not None:
-                if tied != v:
+            if isinstance(r, str) or isinstance(v, str):
+                if not (isinstance(r, str) and isinstance(v, str)):
+                    return None
+                if not self._placeholder_fits(r, v, ties.placeholders, back):
                     return None
                 continue
-            if v in self.live_to_recorded or v in back:
+            if r.shape != v.shape:
+                return None
+            if r.kind == "time":
+                if r.value != v.value:
+                    if refuse is None or refuse(r, v) is not None:
+                        return None
+                    if r.value not in self.times:
+                        ties.times.setdefault(r.value, v.value)
+                continue
+            tied = self.generated.get(r.value) or ties.generated.get(r.value)
+            if tied is not None:
+                if tied != v.value:
+                    return None
+                continue
+            if v.value in self.generated_back or v.value in generated_back:
                 return None  # this live value already stands for another recorded one
-            new[r], back[v] = v, r
-        return new
+            if r.value != v.value and (refuse is None or refuse(r, v) is not None):
+                return None
+            ties.generated[r.value], generated_back[v.value] = v.value, r.value
+        return ties
 
-    def tie(self, new: dict[str, str]) -> None:
+    def _placeholder_fits(self, r: str, v: str, new: dict[str, str], back: dict[str, str]) -> bool:
+        if r == placeholders.LEGACY:
+            return True  # an old cassette's bare REDACTED: any secret, tied to none
+        tied = self.recorded_to_live.get(r) or new.get(r)
+        if tied is not None:
+            return tied == v
+        if v in self.live_to_recorded or v in back:
+            return False  # this live value already stands for another recorded one
+        new[r], back[v] = v, r
+        return True
+
+    def tie(self, ties: Ties) -> None:
         """Keep the ties ``fits`` found for a request that was replayed."""
-        for r, v in new.items():
+        for r, v in ties.placeholders.items():
             self.recorded_to_live[r] = v
             self.live_to_recorded[v] = r
+        for r, v in ties.generated.items():
+            self.generated[r] = v
+            self.generated_back[v] = r
+        for r, v in ties.times.items():
+            self.times.setdefault(r, v)
+        if ties.generated or ties.times:
+            self._patterns.clear()
+
+    def has_ties(self) -> bool:
+        """True once any recorded value stands for a different live one."""
+        return bool(self.recorded_to_live or self.times) or any(
+            r != v for r, v in self.generated.items()
+        )
 
     def to_recorded(self, text: str) -> str:
-        """``text`` (redacted live traffic) with bound live placeholders as recorded."""
-        if not self.live_to_recorded:
-            return text
-        return SLOT.sub(lambda m: self.live_to_recorded.get(m.group(0), m.group(0)), text)
+        """``text`` (redacted live traffic) with bound live values as recorded."""
+        if self.live_to_recorded:
+            text = SLOT.sub(lambda m: self.live_to_recorded.get(m.group(0), m.group(0)), text)
+        return self._swap(text, to_live=False, escape=str)
 
     def to_live(self, text: str) -> str:
         """``text`` (recorded) with bound recorded placeholders as the live ones."""
@@ -159,10 +235,38 @@ class Binding:
             return text
         return SLOT.sub(lambda m: self.recorded_to_live.get(m.group(0), m.group(0)), text)
 
+    def generated_to_live(self, text: str, escape: Callable[[str], str] = str) -> str:
+        """``text`` (a recorded response) with each bound generated value as the live one."""
+        return self._swap(text, to_live=True, escape=escape)
+
+    def _swap(self, text: str, *, to_live: bool, escape: Callable[[str], str]) -> str:
+        pairs = {**self.times, **self.generated} if to_live else dict(self.generated_back)
+        pairs = {a: b for a, b in pairs.items() if a != b}
+        if not pairs:
+            return text
+        pattern = self._patterns.get(to_live)
+        if pattern is None:
+            # longest first; a value is replaced only as a whole run of letters and digits
+            # (a uuid also inside one: its dashes already delimit it)
+            words = sorted(pairs, key=len, reverse=True)
+            pattern = re.compile(
+                "|".join(
+                    re.escape(w)
+                    if _UUID_LIKE.fullmatch(w)
+                    else rf"(?<![{_WORD}]){re.escape(w)}(?![{_WORD}])"
+                    for w in words
+                )
+            )
+            self._patterns[to_live] = pattern
+        return pattern.sub(lambda m: escape(pairs.get(m.group(0), m.group(0))), text)
+
     def live_of(self, recorded: str, vault: Vault) -> str | None:
         """The live value behind a recorded placeholder, if this test supplied one."""
         token = self.recorded_to_live.get(recorded, recorded)
         return vault.value(token)
+
+
+_UUID_LIKE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 # --------------------------------------------------------------------------- responses
@@ -176,6 +280,7 @@ def restore_text(text: str, binding: Binding, vault: Vault, form: str) -> str:
     ``form`` says how the text carries a value: ``json`` (inside JSON strings, escaped as
     JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
     """
+    text = binding.generated_to_live(text, _GENERATED_ESCAPES[form])
     if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
         return text
     if form == "json":
@@ -215,4 +320,9 @@ def _form_escape(value: str) -> str:
     return quote(value, safe="-_.~")
 
 
-_ESCAPES = {"xml": _xml_escape, "form": _form_escape, "raw": str}
+_ESCAPES: dict[str, Callable[[str], str]] = {"xml": _xml_escape, "form": _form_escape, "raw": str}
+# a generated value lands inside a JSON string (or is a number): escaped, without quotes
+_GENERATED_ESCAPES: dict[str, Callable[[str], str]] = {
+    **_ESCAPES,
+    "json": lambda value: json.dumps(value)[1:-1],
+}

@@ -1,0 +1,160 @@
+"""Volatile values: what each kind masks, how settings are read, and how binding holds."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+import pytest
+
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.matching import MatchIndex, MatchPolicy
+from harness.models import operation_model
+from harness.redaction.vault import Binding, Vault, restore_text
+from harness.volatile import Generated, Volatile, generated_differences, looks_generated, parse
+
+EVERY = parse("uuid hex hash time", "test")
+ALNUM = parse("alnum", "test")
+
+
+def masked(text: str, volatile: Volatile = EVERY) -> tuple[str, list[str]]:
+    found: list[Generated] = []
+    return volatile.mask_text(text, found), [g.kind for g in found]
+
+
+def test_each_kind_masks_its_values_by_shape() -> None:
+    a, kinds = masked(f"bucket-{uuid.uuid4()}")
+    b, _ = masked(f"bucket-{uuid.uuid4()}")
+    assert a == b and kinds == ["uuid"]
+    assert masked(f"test{uuid.uuid4()}x")[1] == ["uuid"]  # anywhere inside a string
+    assert masked("key-3f2a9c1e7b")[0] == masked("key-0000ffff11")[0]  # hex, same length
+    assert masked("key-3f2a9c1e7b")[0] != masked("key-3f2a9c1e")[0]  # another length
+    assert masked("jobs-k3j9xq2mzp", ALNUM)[1] == ["alnum"]
+    assert masked("jobs-abc", ALNUM)[1] == []  # too short to be random
+    assert masked("ref--4611686018427387904")[1] == ["hash"]
+    stamp = str(int(time.time() * 1000))
+    assert masked(f"run-{stamp}")[1] == ["time"]
+    assert masked("at 2026-11-24T10:00:00.123Z")[1] == ["time"]
+
+
+def test_placeholders_stay_whole_and_enums_and_blobs_are_left_alone() -> None:
+    text, kinds = masked("arn:aws:iam::999999990001:role/REDACTEDscrt0001")
+    assert "999999990001" in text and "REDACTEDscrt0001" in text and kinds == []
+    shape = operation_model("s3", "PutObject").input_shape
+    found: list[Generated] = []
+    params = {"Bucket": "b-0123456789", "Key": "k", "Body": "aGVsbG8gd29ybGQh", "ACL": "private"}
+    out = EVERY.mask_params(shape, params, found)
+    assert out["Body"] == params["Body"] and out["ACL"] == "private"
+    assert [g.value for g in found] == ["0123456789"]
+
+
+def test_custom_patterns_bind_their_group() -> None:
+    volatile = parse(r"re:run-(\d+)", "test")
+    a, _ = masked("job-run-17", volatile)
+    b, _ = masked("job-run-99123", volatile)
+    assert a == b and "job-run-" in a
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("uuids", "Did you mean 'uuid'?"),
+        ("re:(", "not a regular expression"),
+        ("re:x*", "matches the empty string"),
+        (42, "volatile takes kinds"),
+    ],
+)
+def test_bad_settings_are_one_paragraph(given: object, says: str) -> None:
+    with pytest.raises(HarnessUsageError, match=re.escape(says)):
+        parse(given, "the aws_volatile ini setting")
+    with pytest.raises(HarnessUsageError):
+        MatchPolicy(volatile=given)  # type: ignore[arg-type]
+
+
+def test_settings_read_as_users_write_them() -> None:
+    assert parse(["uuid, hex", "re:a b(c)"], "x").describe() == "uuid hex re:a b(c)"
+    assert not parse(None, "x") and not parse(False, "x") and not parse("none", "x")
+    assert (parse("uuid", "x") | parse("time", "x")).kinds == ("uuid", "time")
+
+
+def test_looks_generated_names_the_most_specific_kind() -> None:
+    assert looks_generated(f"b-{uuid.uuid4()}", f"b-{uuid.uuid4()}") == "uuid"
+    assert looks_generated("1732440000123", "1732450000999") == "time"
+    assert looks_generated("q-abcdef12", "q-0a1b2c3d") == "hex"
+    assert looks_generated("same", "same") is None
+    assert looks_generated("prod", "test") is None  # too short for any kind
+    diffs = generated_differences({"A": ["x-k3j9xq2mzp"], "B": 1}, {"A": ["x-p0o9i8u7y6"], "B": 2})
+    assert diffs == [("/A/0", "x-k3j9xq2mzp", "x-p0o9i8u7y6", "alnum")]
+
+
+def gen(value: str, kind: str = "uuid") -> Generated:
+    return Generated(kind, value, kind)
+
+
+def test_a_generated_value_binds_one_to_one_and_comes_back_in_responses() -> None:
+    binding = Binding()
+    allow = lambda r, v: None  # noqa: E731
+    r1, r2, l1, l2 = (str(uuid.uuid4()) for _ in range(4))
+    ties = binding.fits((gen(r1),), (gen(l1),), allow)
+    assert ties is not None and ties.generated == {r1: l1}
+    binding.tie(ties)
+    assert binding.fits((gen(r1),), (gen(l2),), allow) is None  # r1 already meets l1
+    assert binding.fits((gen(r2),), (gen(l1),), allow) is None  # l1 already stands for r1
+    assert binding.fits((gen(r2),), (gen(l2),), lambda r, v: "written in the test") is None
+    body = json.dumps({"Name": f"bucket-{r1}", "Other": f"x{r2}y"})
+    restored = restore_text(body, binding, Vault(), "json")
+    assert f"bucket-{l1}" in restored and r2 in restored
+    assert binding.to_recorded(f"bucket-{l1}") == f"bucket-{r1}"
+
+
+def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None:
+    policy = MatchPolicy(volatile="uuid time")
+    index = MatchIndex(policy=policy)
+    server_id = str(uuid.uuid4())
+    create = Exchange(
+        "sqs",
+        "CreateQueue",
+        HttpRequest("POST", "https://sqs/", {}, b'{"QueueName":"q"}'),
+        HttpResponse(200, {}, json.dumps({"QueueUrl": f"https://sqs/1/{server_id}"}).encode()),
+        "recorded",
+        params={"QueueName": "q"},
+    )
+    url = f"https://sqs/1/{server_id}"
+    delete = Exchange(
+        "sqs",
+        "DeleteQueue",
+        HttpRequest("POST", "https://sqs/", {}, b"{}"),
+        HttpResponse(200, {}, b"{}"),
+        "recorded",
+        params={"QueueUrl": url},
+    )
+    index.add(0, create)
+    index.add(1, delete)
+    assert index.take("sqs", "CreateQueue", {"QueueName": "q"}) is not None
+    other = f"https://sqs/1/{uuid.uuid4()}"
+    assert index.take("sqs", "DeleteQueue", {"QueueUrl": other}) is None
+    assert "came from an earlier response" in index.refusals[-1]
+    assert index.take("sqs", "DeleteQueue", {"QueueUrl": url}) is not None
+
+    now = time.time()
+    logs = MatchIndex(policy=policy)
+    put = Exchange(
+        "logs",
+        "PutLogEvents",
+        HttpRequest("POST", "https://logs/", {}, b"{}"),
+        HttpResponse(200, {}, b"{}"),
+        "recorded",
+        params={
+            "logGroupName": "g",
+            "logStreamName": "s",
+            "logEvents": [{"timestamp": int((now - 86400) * 1000), "message": "m"}],
+        },
+    )
+    logs.add(0, put, recorded_at=now - 86400)
+    sent = dict(put.params, logEvents=[{"timestamp": int((now - 3600) * 1000), "message": "m"}])
+    assert logs.take("logs", "PutLogEvents", sent, now=now) is None  # an hour off now
+    sent = dict(put.params, logEvents=[{"timestamp": int(now * 1000), "message": "m"}])
+    assert logs.take("logs", "PutLogEvents", sent, now=now) is not None
