@@ -11,6 +11,7 @@ YAML) is imported by the fixtures and hooks that need it, never at module level.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -338,6 +339,7 @@ def aws_cassette(
     except HarnessUsageError as exc:
         # one paragraph: not chained to the error (pytest would print the message twice)
         raise pytest.fail.Exception(str(exc), pytrace=False) from None
+    _say_if_renamed(item, path, options)
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(monkeypatch, tmp_path_factory)
@@ -655,6 +657,23 @@ _SOURCE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".txt", ".csv", ".toml", ".
 _SOURCE_BYTES = 2_000_000  # a data file larger than this is not read for literals
 
 
+def _say_if_renamed(item: pytest.Item, path: Path, options: dict[str, Any]) -> None:
+    """A test whose cassette was recorded under the older lossy name: say how to move it
+    (it may be another test's: ids differing only in punctuation shared that file)."""
+    if options.get("name") or path.exists():
+        return
+    old = path.with_name(f"{legacy_file_name(item.name)}.yaml")
+    if old != path and old.exists():
+        item.warn(
+            UserWarning(
+                f"{item.nodeid}'s cassette is now {path.name}: ids that differ only in characters "
+                f"a file name cannot keep no longer share one file. {old.name} was recorded under "
+                "the old name, possibly by another test of the same name; if it is this test's, "
+                f"rename it: mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
+            )
+        )
+
+
 def _source_files(item: pytest.Item) -> list[Path]:
     """The files whose literals a test may send: its module, the modules and data files
     beside it, and the conftest files above it up to the rootdir (a value written there is
@@ -682,7 +701,18 @@ def _small_file(path: Path) -> bool:
 
 
 def _file_safe(name: str) -> str:
-    """Parametrized ids like ``test_x[a/b-1]`` as file names: ``test_x-a_b-1``."""
+    """Parametrized ids as file names: ``test_x[a-1]`` is ``test_x-a-1``; an id whose
+    characters a file name cannot keep (``test_x[a/b]``, ``test_x[*]``) gets a digest of the
+    exact id, so ids that differ only there never share a cassette."""
+    legacy = legacy_file_name(name)
+    if legacy == name.replace("[", "-").replace("]", ""):
+        return legacy
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{legacy}-{digest}"
+
+
+def legacy_file_name(name: str) -> str:
+    """The file name before ids kept their punctuation (``test_x[a/b-1]``: ``test_x-a_b-1``)."""
     name = name.replace("[", "-").replace("]", "")
     return re.sub(r"[^\w.\-]+", "_", name).strip("._") or "test"
 

@@ -262,9 +262,16 @@ class CassetteRecorder:
 
     @property
     def recorded_since(self) -> float | None:
-        """When the earliest stored interaction was recorded (epoch seconds), if known."""
-        times = [_epoch(tag.get("recorded_at")) for tag in self._tags]
-        known = [t for t in times if t is not None]
+        """When the earliest stored interaction was recorded (epoch seconds), if known.
+
+        A time kept to the second (older cassettes) is taken at the end of its second, so a
+        clock started there is never before the recording."""
+        known = []
+        for tag in self._tags:
+            text = str(tag.get("recorded_at") or "")
+            epoch = _epoch(text)
+            if epoch is not None:
+                known.append(epoch if "." in text else epoch + 1)
         return min(known) if known else None
 
     @property
@@ -756,8 +763,9 @@ def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:
 
 
 def _iso_now() -> str:
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return now.isoformat().replace("+00:00", "Z")
+    # to the microsecond: the recorded replay clock starts here and must not run behind
+    # what the server stamped
+    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def _epoch(value: Any) -> float | None:

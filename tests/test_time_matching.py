@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 
 import boto3
@@ -159,3 +160,21 @@ def test_the_replay_clock_can_read_the_recording_time(
     )
     result = pytester.runpytest("-p", "no:randomly", "--aws-contract=off", "test_c.py")
     result.assert_outcomes(passed=1)
+
+
+def test_the_recorded_clock_never_starts_before_the_recording(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    before = time.time()
+    recorder = CassetteRecorder(path, "all")
+    with LoopbackServer(answer) as server, recorder.activate():
+        last(1, server.endpoint_url)
+    recorder.save()
+    data = yaml.safe_load(path.read_text())
+    stamp = data["interactions"][0]["harness"]["recorded_at"]
+    assert "." in stamp  # kept below the second
+    assert CassetteRecorder(path, "none").recorded_since >= before
+    # an older cassette's time, kept to the second, starts at the end of that second
+    data["interactions"][0]["harness"]["recorded_at"] = "2026-11-24T10:00:00Z"
+    path.write_text(yaml.safe_dump(data, sort_keys=True))
+    since = CassetteRecorder(path, "none").recorded_since
+    assert since == dt.datetime(2026, 11, 24, 10, 0, 1, tzinfo=dt.timezone.utc).timestamp()
