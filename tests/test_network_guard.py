@@ -352,6 +352,33 @@ def test_a_ctypes_connect_looked_up_before_replay_is_blocked_at_the_call(
     assert tcp.received() == []
 
 
+CTYPES_POINTER = """
+import _ctypes, ctypes, os, socket, struct, pytest
+
+# the address of connect, taken before any block; called through ctypes' raw call
+CONNECT = ctypes.cast(ctypes.CDLL(None).connect, ctypes.c_void_p).value
+
+@pytest.mark.aws_cassette
+def test_call_by_address():
+    sock = socket.socket()
+    raw = struct.pack("=H", socket.AF_INET) + struct.pack("!H4s8x", int(os.environ["TCP"]),
+                                                          socket.inet_aton("127.0.0.1"))
+    address = ctypes.create_string_buffer(raw, len(raw))
+    assert _ctypes.call_function(CONNECT, (sock.fileno(), address, len(raw))) == 0
+"""
+
+
+def test_a_c_network_function_called_by_its_address_is_blocked(
+    pytester: pytest.Pytester, tcp: Listener
+) -> None:
+    result = replay(pytester, CTYPES_POINTER, TCP=str(tcp.port))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*NetworkBlocked: *call the C network function connect through ctypes*"]
+    )
+    assert tcp.received() == []
+
+
 # --------------------------------------------------------------------------- X-Ray daemon
 
 XRAY = """
