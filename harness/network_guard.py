@@ -555,6 +555,7 @@ def xray_daemon_address() -> tuple[str, int] | None:
 
 # --------------------------------------------------------------------------- child processes
 
+_FOLDER_PREFIX = "harness-network-guard-"
 _SITECUSTOMIZE = '''\
 """Written by botocore-harness while a test replays: this Python process gets the test's
 network block too (harness.network_guard), then the sitecustomize this one hides runs."""
@@ -564,7 +565,11 @@ def _botocore_harness_network_guard():
     import os
     import sys
 
-    folder = os.path.dirname(os.path.abspath(__file__))
+    def guard_folder(entry):
+        return os.path.basename(os.path.abspath(entry or os.curdir)).startswith({prefix!r})
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    folders = [os.path.abspath(p) for p in sys.path if guard_folder(p)] or [here]
     root = {root!r}  # where the parent's harness package is
     added = root not in sys.path
     if added:
@@ -572,7 +577,8 @@ def _botocore_harness_network_guard():
     try:
         from harness.network_guard import guard_child
 
-        guard_child(folder)
+        for folder in dict.fromkeys(folders):  # nested blocks: each one
+            guard_child(folder)
     except Exception as exc:
         sys.stderr.write(
             "botocore-harness: the network block of the replaying test could not start in "
@@ -584,7 +590,7 @@ def _botocore_harness_network_guard():
     import importlib.machinery
     import importlib.util
 
-    rest = [p for p in sys.path if os.path.abspath(p or os.curdir) != folder]
+    rest = [p for p in sys.path if not guard_folder(p)]
     spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
     if spec is not None and spec.loader is not None:
         module = importlib.util.module_from_spec(spec)
@@ -599,9 +605,10 @@ _botocore_harness_network_guard()
 def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: bool) -> Path:
     """A folder with ``sitecustomize.py`` and ``guard.json``: what a child Python needs to
     run this block (see ``guard_child``)."""
-    folder = Path(tempfile.mkdtemp(prefix="harness-network-guard-"))
+    folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
     root = str(Path(__file__).resolve().parent.parent)
-    (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE.format(root=root), "utf-8")
+    text = _SITECUSTOMIZE.format(root=root, prefix=_FOLDER_PREFIX)
+    (folder / "sitecustomize.py").write_text(text, "utf-8")
     guard = {
         "owner": os.getpid(),
         "allowed": [list(entry) for entry in allowed.entries],

@@ -12,14 +12,16 @@ import ctypes
 import json
 import multiprocessing
 import os
+import re
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.network_guard import xray_daemon_address
+from harness.network_guard import Allowed, block_network, xray_daemon_address
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 
@@ -237,6 +239,23 @@ def test_a_python_subprocess_is_blocked_and_fails_the_test(
     assert child["code"] != 0
     assert "NetworkBlocked: Network blocked during replay" in child["stderr"]
     assert tcp.received() == [b"child"]  # only the child started after replay got through
+
+
+def test_nested_blocks_both_reach_a_child(tcp: Listener) -> None:
+    inner = Allowed.parse([f"127.0.0.1:{tcp.port}"], "test")
+    with block_network(why="OUTER.") as outer, block_network(inner, why="INNER."):
+        env = {**os.environ, "TCP": str(tcp.port)}  # PYTHONPATH names both blocks' folders
+        child = subprocess.run(
+            [sys.executable, "-c", REACH], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert [re.sub(r"pid \d+", "pid N", str(error)) for error in outer.gather()] == [
+            "Network blocked during replay: a child process (pid N) tried to "
+            f"connect to 127.0.0.1:{tcp.port} (socket.connect). Replay answers AWS and HTTP "
+            "requests from the cassette and opens no socket for anything else. OUTER."
+        ]
+    assert child.returncode != 0
+    assert "Error in sitecustomize" not in child.stderr
+    assert tcp.received() == []
 
 
 OWN_SITE = """
