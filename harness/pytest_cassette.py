@@ -31,7 +31,7 @@ from harness.record_modes import RECORD_MODES, check_record_mode
 if TYPE_CHECKING:
     from harness.exchange import Exchange
     from harness.matching import MatchPolicy
-    from harness.network_guard import Allowed
+    from harness.network_guard import Allowed, Violations
     from harness.recorder import CassetteMiss, CassetteRecorder
     from harness.redaction import Redaction
     from harness.volatile import Volatile
@@ -127,6 +127,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
     )
     parser.addini(
+        "aws_allow_xray_daemon",
+        "let a replaying test send UDP datagrams to the X-Ray daemon "
+        "(AWS_XRAY_DAEMON_ADDRESS, else 127.0.0.1:2000)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
         "aws_replay_clock", "the test's clock during replay: real or recorded", default="real"
     )
     parser.addini(
@@ -202,6 +209,9 @@ def pytest_configure(config: pytest.Config) -> None:
             match_settings.ignore_from_lines(ignore, "the aws_match_ignore ini setting")
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
+    from harness.network_guard import watch
+
+    watch()  # remember connects from now on: a replaying test's send on an earlier socket
 
 
 @pytest.hookimpl(wrapper=True)
@@ -212,7 +222,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     if recorder is not None and recorder.misses:
         raise recorder.misses[0]
     blocked = item.stash.get(_BLOCKED, None)
-    if blocked:
+    if blocked is not None and blocked.gather():  # with what child processes reported
         raise blocked[0]
     return result
 
@@ -380,7 +390,7 @@ def aws_cassette(
     _note_usage(item.config, recorder, item.nodeid, failed=failed)
 
 
-_BLOCKED = pytest.StashKey[list[Any]]()
+_BLOCKED: pytest.StashKey[Violations] = pytest.StashKey()
 
 
 @contextmanager
@@ -399,7 +409,8 @@ def _network_block(
         f"should be answered from the cassette, record it: "
         f"{_rerecord_command(item, 'new_episodes')}"
     )
-    with block_network(allowed, why) as blocked:
+    xray_daemon = bool(item.config.getini("aws_allow_xray_daemon"))
+    with block_network(allowed, why, xray_daemon=xray_daemon) as blocked:
         item.stash[_BLOCKED] = blocked
         yield
 
