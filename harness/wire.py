@@ -729,12 +729,12 @@ def encode_error(
     The code where the protocol puts it (json's ``__type``, rest-json's ``x-amzn-ErrorType``,
     the ``<Error>`` element of query, ec2 and rest-xml), the message under the member name
     the error shape uses, the status from the shape's ``httpStatusCode`` unless ``status``
-    says otherwise. ``extra`` holds the error's other members in wire form, the form
-    ``decode_error`` reads back: for json and rest-json, body members under their JSON keys
-    and header-bound members under their member names; for the other protocols, botocore's
-    parse as JSON data (ISO timestamps, base64 blobs). Each is written where the model binds
-    it (a header, the body); a key the error shape does not have is written into the body
-    as given.
+    says otherwise. ``extra`` holds the error's other members in wire form (as
+    ``encode_response`` takes an output): for json and rest-json, body members under their
+    JSON keys and header-bound members under their member names; for the other protocols,
+    botocore's parse as JSON data (ISO timestamps, base64 blobs), the form ``decode_error``
+    returns. Each is written where the model binds it (a header, the body); a key the error
+    shape does not have is written into the body as given.
     """
     from harness import protocols
 
