@@ -3,7 +3,8 @@
 moto's ``mock_aws`` answers botocore requests from a ``before-send`` event handler, before
 they reach ``Endpoint._send`` where the harness's layers sit. Left alone, an operation moto
 does not implement (none of the harness's first-class operations) gets moto's 404 "Not yet
-implemented" or a ``NotImplementedError``, and the harness sees nothing. While a harness
+implemented" or a ``NotImplementedError`` (or, for a service whose backend needs an optional
+package that is not installed, an ``ImportError``), and the harness sees nothing. While a harness
 layer is active (a cassette, the synthetic backend), this module hands those requests on to
 the harness instead, and notes every call moto did answer, so the plugin can say which calls
 were neither recorded nor contract-checked. With no harness layer active, moto behaves
@@ -55,6 +56,10 @@ def hand_over_unimplemented(label: Callable[[], str | None], active: Callable[[]
             try:
                 answer = original(request)
             except NotImplementedError:  # json and query services: no such action in moto
+                return None
+            except ImportError:
+                # moto imports a service's backend on its first request; one whose optional
+                # dependency is not installed (X-Ray needs aws-xray-sdk) cannot answer at all
                 return None
             if _not_implemented(answer):  # rest services: no URL of moto's matched
                 return None

@@ -397,8 +397,9 @@ def error_responses(service: str, operation: str) -> SearchStrategy[ErrorRespons
     """Every modeled error of ``service:operation``, as the service writes it on the wire.
 
     Built with ``harness.wire.encode_error``: the documented status, the code where the
-    protocol puts it (``__type`` for json 1.1, ``x-amzn-ErrorType`` for rest-json) and the
-    message under the member name the error shape uses. Operations without modeled errors
+    protocol puts it (``__type`` for json 1.1, ``x-amzn-ErrorType`` for rest-json), the
+    message under the member name the error shape uses and the error's other members, in
+    the body or in the headers the model binds them to. Operations without modeled errors
     raise :class:`StrategyArgumentError`.
     """
     op = _operation(service, operation)
@@ -412,10 +413,12 @@ def error_responses(service: str, operation: str) -> SearchStrategy[ErrorRespons
 
     def build(shape: Shape) -> SearchStrategy[ErrorResponse]:
         code = shape.error_code or shape.name
+        # the message is drawn below, and a member bound to x-amzn-ErrorType carries the code
         extra_members = tuple(
             name
             for name, member in shape.members.items()
-            if name.lower() != "message" and not member.serialization.get("location")
+            if name.lower() != "message"
+            and str(member.serialization.get("name", "")).lower() != "x-amzn-errortype"
         )
         extras = (
             shapes.structure(shape, only=extra_members, max_depth=2)

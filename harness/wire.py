@@ -724,34 +724,94 @@ def encode_error(
     status: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Write an error response the way the service does.
+    """Write an error response the way the service does, as its codec writes it.
 
-    json 1.1 (CloudTrail): ``{"__type": code, "Message": ...}``. rest-json: the code in the
-    ``x-amzn-ErrorType`` header and the message under the member name the error shape uses
-    (``message`` for Internet Monitor, ``Message`` for X-Ray). Other protocols: their
-    codec's form (``harness.protocols``).
+    The code where the protocol puts it (json's ``__type``, rest-json's ``x-amzn-ErrorType``,
+    the ``<Error>`` element of query, ec2 and rest-xml), the message under the member name
+    the error shape uses, the status from the shape's ``httpStatusCode`` unless ``status``
+    says otherwise. ``extra`` holds the error's other members in wire form (as
+    ``encode_response`` takes an output): for json and rest-json, body members under their
+    JSON keys and header-bound members under their member names; for the other protocols,
+    botocore's parse as JSON data (ISO timestamps, base64 blobs), the form ``decode_error``
+    returns. Each is written where the model binds it (a header, the body); a key the error
+    shape does not have is written into the body as given.
     """
-    model = service_model(service)
-    if protocol_of(model) not in JSON_CONTENT_TYPES:  # XML, query, CBOR: that codec's form
-        from harness.protocols import codec
+    from harness import protocols
 
-        status = status or error_status(service, code)
-        module = codec(protocol_of(model))
-        args = (model, code, message, status) + ((extra,) if extra else ())
-        response = module.encode_error(*args)
-        assert isinstance(response, HttpResponse)
-        return response
-    headers = _base_headers(protocol_of(model))
-    key = "Message"
-    for shape in model.error_shapes:
-        if shape.name == code and "message" in shape.members:
-            key = "message"
-    body: dict[str, Any] = {key: message, **(extra or {})}
-    if protocol_of(model) == "json":
-        body["__type"] = code
-    else:
-        headers["x-amzn-ErrorType"] = code
-    return HttpResponse(status or error_status(service, code), headers, _dump(body))
+    model = service_model(service)
+    protocol = protocol_of(model)
+    members = _error_members(model, protocol, code, extra) if extra else None
+    response = protocols.codec(protocol).encode_error(model, code, message, status, members)
+    assert isinstance(response, HttpResponse)
+    return response
+
+
+def _error_members(
+    model: ServiceModel, protocol: str, code: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    """``extra`` (wire form) as the parsed form the codecs write: member names, bytes."""
+    from harness.protocols._errors import error_shape
+
+    shape = error_shape(model, code)
+    if shape is None:
+        return dict(extra)
+    try:
+        if protocol in JSON_CONTENT_TYPES:
+            return _members_from_wire(shape, extra)
+        return dict(_from_data(shape, extra))
+    except ValueError as exc:  # base64, numbers, timestamps that do not read
+        raise WireError(
+            f"Cannot write the members {sorted(extra)} of a {model.service_name} "
+            f"{shape.name} error: {exc}. Pass them in wire form (the form decode_error "
+            "returns in ErrorInfo.body)."
+        ) from None
+
+
+def _members_from_wire(shape: Shape, wire: dict[str, Any]) -> dict[str, Any]:
+    from harness.protocols._rest import text_to_value
+    from harness.protocols.awsjson import from_json
+
+    out: dict[str, Any] = {}
+    claimed: set[str] = set()
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        key = name if location in _NON_BODY_LOCATIONS else member.serialization.get("name", name)
+        if key not in wire:
+            continue
+        claimed.add(key)
+        value = wire[key]
+        if location == "header" and value is not None:
+            # wire form holds a header as its JSON type; read it as the header's text
+            if member.type_name == "list":
+                out[name] = [text_to_value(member.member, _text(v), "header") for v in value]
+            else:
+                out[name] = text_to_value(member, _text(value), "header")
+        elif location in _NON_BODY_LOCATIONS:
+            out[name] = value
+        else:
+            out[name] = from_json(member, value)
+    out.update({k: v for k, v in wire.items() if k not in claimed})
+    return out
+
+
+def _from_data(shape: Shape, value: Any) -> Any:
+    """Parsed form as JSON data (``protocols.to_data``) back to parsed form: blobs as bytes,
+    NaN and the infinities as floats (timestamps stay text: the codecs read it)."""
+    if value is None:
+        return None
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict) and not shape.is_document_type:
+        members = shape.members
+        return {k: _from_data(members[k], v) if k in members else v for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_from_data(shape.member, v) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _from_data(shape.value, v) for k, v in value.items()}
+    if kind == "blob" and isinstance(value, str):
+        return base64.b64decode(value, validate=True)
+    if kind in ("float", "double") and isinstance(value, str):
+        return float(value)
+    return value
 
 
 def _base_headers(protocol: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ Also: a profile named in code resolves in replay (``ProfileNotFound`` broke repl
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterator
 
 import boto3
@@ -94,3 +95,27 @@ def test_moto_and_a_cassette_in_one_test_record_and_replay(lab: Lab) -> None:
     lab.monkeypatch.setenv("APP_PROFILE", "a-profile-only-the-recording-machine-has")
     replayed = lab.replay("--aws-record-mode=none")
     replayed.assert_outcomes(passed=1)  # the named profile exists nowhere: it resolved anyway
+
+
+@pytest.fixture
+def without_aws_xray_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's X-Ray backend as on a machine without its optional ``aws-xray-sdk``: importing
+    it raises ``ModuleNotFoundError`` (moto imports a backend on its first request)."""
+    for name in list(sys.modules):
+        if name.startswith(("moto.xray", "aws_xray_sdk")):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "aws_xray_sdk", None)  # import raises ModuleNotFoundError
+
+
+@pytest.mark.usefixtures("without_aws_xray_sdk")
+def test_a_moto_backend_missing_its_optional_dependency_leaves_the_call_to_the_harness() -> None:
+    backend = SyntheticBackend(seed=4, now=NOW)
+    start = moto_side.mark()
+    with moto.mock_aws():
+        xray = boto3.client("xray", region_name="us-east-1")
+        with pytest.raises(ModuleNotFoundError):  # moto alone: its X-Ray backend cannot load
+            xray.get_insight(InsightId=INSIGHT_ID)
+        with intercept(lambda call, send: backend.handle(call.request), sign=False):
+            insight = xray.get_insight(InsightId=INSIGHT_ID)["Insight"]
+    assert insight["InsightId"] == INSIGHT_ID
+    assert moto_side.answered_since(start) == []

@@ -427,25 +427,9 @@ def encode_response(
     structured = False  # a body from encode_body, labelled content_type
     prefixes: list[str] = []  # of header maps: botocore reads every header they match
     if shape is not None:
-        body_members: dict[str, Any] = {}
-        for name, value in result.items():
-            member = shape.members.get(name)
-            if member is None or value is None or name == "ResponseMetadata":
-                continue
-            location = member.serialization.get("location")
-            wire_name = str(member.serialization.get("name", name))
-            if location == "header":
-                headers[wire_name] = value_to_text(member, value, "header")
-            elif location == "headers":
-                # botocore's parser reads a header map under its name, else every header
-                prefix = str(member.serialization.get("name", ""))
-                prefixes.append(prefix.lower())
-                for key, text in value.items():
-                    _add_header(headers, prefix + key, str(text))
-            elif location == "statusCode":
-                code = int(value)
-            else:
-                body_members[name] = value
+        headers, bound_status, loose, prefixes = split_bound(shape, result)
+        code = bound_status if bound_status is not None else code
+        body_members = {k: v for k, v in loose.items() if k in shape.members}
         payload = shape.serialization.get("payload")
         if payload:
             member = shape.members[payload]
@@ -465,6 +449,40 @@ def encode_response(
     if not any("x-amzn-requestid".startswith(p) for p in prefixes):
         headers["x-amzn-RequestId"] = str(uuid.uuid4())  # unless a header map would catch it
     return HttpResponse(status if status is not None else code, headers, body)
+
+
+def split_bound(
+    shape: Shape, result: dict[str, Any]
+) -> tuple[dict[str, str], int | None, dict[str, Any], list[str]]:
+    """``result`` (parsed form) split by binding: (headers, the ``statusCode`` member's value,
+    the body members, the lower-cased prefixes of header maps). Keys the shape does not have
+    stay with the body members, for the caller to write or drop."""
+    headers: dict[str, str] = {}
+    status: int | None = None
+    body_members: dict[str, Any] = {}
+    prefixes: list[str] = []
+    for name, value in result.items():
+        member = shape.members.get(name)
+        if value is None or name == "ResponseMetadata":
+            continue
+        location = member.serialization.get("location") if member is not None else None
+        if member is None:
+            body_members[name] = value
+        elif location == "header":
+            headers[str(member.serialization.get("name", name))] = value_to_text(
+                member, value, "header"
+            )
+        elif location == "headers":
+            # botocore's parser reads a header map under its name, else every header
+            prefix = str(member.serialization.get("name", ""))
+            prefixes.append(prefix.lower())
+            for key, text in value.items():
+                _add_header(headers, prefix + key, str(text))
+        elif location == "statusCode":
+            status = int(value)
+        else:
+            body_members[name] = value
+    return headers, status, body_members, prefixes
 
 
 def _add_header(headers: dict[str, str], name: str, value: str) -> None:
@@ -500,6 +518,7 @@ __all__ = [
     "parse_timestamp",
     "parse_timestamp_param",
     "special_float",
+    "split_bound",
     "text_to_value",
     "timestamp_format",
     "uri_pattern",

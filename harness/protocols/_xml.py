@@ -13,11 +13,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from harness.exchange import HttpResponse
+from harness.protocols._errors import error_shape, error_status, sender_fault, with_message
 from harness.protocols._rest import DecodeError
 from harness.protocols._values import format_float, parse_float, parse_timestamp
 
@@ -158,33 +160,103 @@ def encode_query_response(
 
 
 def encode_query_error(
-    service_model: ServiceModel, code: str, message: str, status: int | None, *, ec2: bool
+    service_model: ServiceModel,
+    code: str,
+    message: str,
+    status: int | None,
+    *,
+    ec2: bool,
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """An error as the query (``ErrorResponse``) or ec2 (``Response/Errors``) protocol writes it."""
+    """An error as the query (``ErrorResponse/Error``) or ec2 (``Response/Errors/Error``)
+    protocol writes it, the modeled members in ``extra`` (parsed form) inside ``<Error>``."""
+    shape = error_shape(service_model, code)
+    status = error_status(shape, status)
+    values = with_message(shape, message, extra)
     request_id = str(uuid.uuid4())
-    error = f"<Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
-    status = status or error_status(service_model, code)
     if ec2:
+        inner = error_children(shape, code, message, values)
         xml = (
-            f"<Response><Errors><Error>{error}</Error></Errors>"
+            f"<Response><Errors><Error>{inner}</Error></Errors>"
             f"<RequestID>{request_id}</RequestID></Response>"
         )
     else:
-        fault = "Receiver" if status >= 500 else "Sender"  # botocore reads it as Error.Type
-        xml = (
-            f"<ErrorResponse><Error><Type>{fault}</Type>{error}</Error>"
-            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+        xml = error_response(
+            shape, code, message, values, status, request_id, _namespace(service_model)
         )
     return HttpResponse(status, dict(XML_HEADERS), xml.encode("utf-8"))
 
 
-def error_status(service_model: ServiceModel, code: str, default: int = 400) -> int:
-    """The HTTP status the model gives error ``code``."""
-    for shape in service_model.error_shapes:
-        error = shape.metadata.get("error", {})
-        if shape.name == code or error.get("code") == code:
-            return int(error.get("httpStatusCode", default))
-    return default
+def error_response(
+    shape: Shape | None,
+    code: str,
+    message: str,
+    values: Mapping[str, Any],
+    status: int,
+    request_id: str,
+    namespace: str = "",
+) -> str:
+    """``<ErrorResponse><Error><Type/><Code/><Message/>members</Error></ErrorResponse>``: the
+    query protocol's error, and rest-xml's outside S3. ``Type`` is ``Sender`` or
+    ``Receiver`` (botocore reports it as ``Error.Type``)."""
+    fault = "Sender" if sender_fault(shape, status) else "Receiver"
+    inner = error_children(shape, code, message, values, envelope=(("Type", fault),))
+    return (
+        f"<ErrorResponse{namespace}><Error>{inner}</Error>"
+        f"<RequestId>{_text(request_id)}</RequestId></ErrorResponse>"
+    )
+
+
+def error_children(
+    shape: Shape | None,
+    code: str,
+    message: str,
+    values: Mapping[str, Any],
+    envelope: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """The children of an ``<Error>`` element: the ``envelope`` elements, ``Code``,
+    ``Message``, then the members of ``values`` (parsed form; header-bound ones are not in
+    the body). A member whose element is an envelope element (a ``Code`` member) is that
+    element: botocore reads both from it. Keys the shape does not have are written as plain
+    elements, where botocore hands them over in ``Error`` (S3's ``BucketName``, say)."""
+    envelope = (*envelope, ("Code", code), ("Message", message))
+    taken = {tag for tag, _ in envelope}
+    parts = [f"<{tag}>{_text(text)}</{tag}>" for tag, text in envelope]
+    modeled: dict[str, Any] = {}
+    for name, value in values.items():
+        member = shape.members.get(name) if shape is not None else None
+        if member is None:
+            if name not in taken:
+                parts.append(_loose(name, value))
+        elif str(member.serialization.get("name", name)) not in taken:
+            modeled[name] = value
+    if shape is not None and modeled:
+        parts.insert(len(envelope), members(shape, modeled))
+    return "".join(parts)
+
+
+def _loose(name: str, value: Any) -> str:
+    """An unmodeled field as an element: nested dicts as children, lists repeated."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "".join(_loose(name, item) for item in value)
+    if isinstance(value, Mapping):
+        inner = "".join(_loose(str(k), v) for k, v in value.items())
+    elif isinstance(value, bool):
+        inner = "true" if value else "false"
+    elif isinstance(value, dt.datetime):
+        inner = timestamp_text(value, "iso8601")
+    elif isinstance(value, bytes | bytearray):
+        inner = base64.b64encode(bytes(value)).decode("ascii")
+    else:
+        inner = _text(str(value))
+    return f"<{name}>{inner}</{name}>"
+
+
+def _text(text: str) -> str:
+    # \r must be a character reference: XML parsers turn a literal CR LF into LF.
+    return escape(text, {"\r": "&#13;"})
 
 
 def _namespace(service_model: ServiceModel) -> str:

@@ -14,10 +14,18 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
+from harness.protocols._errors import (
+    error_shape,
+    error_status,
+    message_member,
+    sender_fault,
+    with_message,
+)
 from harness.protocols._rest import (
     DecodeError,
     format_timestamp,
@@ -182,24 +190,47 @@ def encode_response(
 
 
 def encode_error(
-    service_model: ServiceModel, code: str, message: str, status: int | None = None
+    service_model: ServiceModel,
+    code: str,
+    message: str,
+    status: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """An error response botocore parses to ``Error.Code == code``, ``Message == message``.
+    """An error response botocore parses to ``Error.Code == code``, ``Message == message``
+    and, beside ``Error``, the modeled members in ``extra`` (parsed form: ``_errors``).
 
-    The body is ``{"__type": code, "<message key>": message}``. For a query-compatible
-    service, a code the model gives an error shape under its old query name travels in
-    ``x-amzn-query-error`` (as the service sends it), so the client still sees that code.
+    The body is ``{"__type": code, "<message key>": message, <members>...}``; the status is
+    the error shape's ``httpStatusCode`` unless ``status`` says otherwise. A modeled error of
+    a query-compatible service names its shape in ``__type`` and its query code in
+    ``x-amzn-query-error`` (as the service sends it), so the client reads the query code.
     """
     shape = error_shape(service_model, code)
-    body: dict[str, Any] = {"__type": code, message_key(shape): message}
+    status = error_status(shape, status)
+    body = json_members(shape, with_message(shape, message, extra))
+    if message_member(shape) is None:
+        body[message_key(shape)] = message
+    body["__type"] = code
     headers = {"Content-Type": content_type(service_model), "x-amzn-RequestId": str(uuid.uuid4())}
     if shape is not None and service_model.is_query_compatible:
-        error = shape.metadata.get("error", {})
-        if error.get("code") == code and shape.name != code:
-            body["__type"] = shape.name
-            fault = "Sender" if error.get("senderFault") else "Receiver"
-            headers["x-amzn-query-error"] = f"{code};{fault}"
-    return HttpResponse(error_status(shape, status), headers, dump_json(body))
+        body["__type"] = shape.name
+        fault = "Sender" if sender_fault(shape, status) else "Receiver"
+        headers["x-amzn-query-error"] = f"{shape.error_code};{fault}"
+    return HttpResponse(status, headers, dump_json(body))
+
+
+def json_members(shape: Shape | None, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Members (parsed form) as JSON body keys: through ``shape`` where it has the member,
+    as given where it does not."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        member = shape.members.get(name) if shape is not None else None
+        if value is None:
+            continue
+        if member is None:
+            out[name] = value
+        else:
+            out[str(member.serialization.get("name", name))] = to_json(member, value)
+    return out
 
 
 def refuse_event_stream(operation_model: OperationModel) -> None:
@@ -212,33 +243,13 @@ def refuse_event_stream(operation_model: OperationModel) -> None:
         )
 
 
-def error_shape(service_model: ServiceModel, code: str) -> Shape | None:
-    """The modeled error shape named ``code`` (or whose ``error.code`` is ``code``), if any."""
-    for shape in service_model.error_shapes:
-        if shape.name == code:
-            return shape
-    for shape in service_model.error_shapes:
-        if shape.metadata.get("error", {}).get("code") == code:
-            return shape
-    return None
-
-
-def error_status(shape: Shape | None, status: int | None) -> int:
-    """``status`` if given, else the error shape's ``httpStatusCode``, else 400."""
-    if status is not None:
-        return status
-    if shape is not None:
-        return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
-    return 400
-
-
 def message_key(shape: Shape | None) -> str:
-    """The key an error's message travels under: the shape's own spelling, else ``message``."""
-    if shape is not None:
-        for name, member in getattr(shape, "members", {}).items():
-            if name.lower() == "message":
-                return str(member.serialization.get("name", name))
-    return "message"
+    """The key an error's message travels under: the shape's own spelling, else ``Message``
+    (botocore reads ``message`` first, then ``Message``)."""
+    name = message_member(shape)
+    if shape is not None and name is not None:
+        return str(shape.members[name].serialization.get("name", name))
+    return "Message"
 
 
 def _members(result: dict[str, Any]) -> dict[str, Any]:
@@ -254,6 +265,7 @@ __all__ = [
     "error_shape",
     "error_status",
     "from_json",
+    "json_members",
     "load_json",
     "message_key",
     "operation_name",

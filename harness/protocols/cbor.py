@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols._cbor import UNDEFINED, CBORDecodeError, Map, Simple, Tag, dumps, loads
+from harness.protocols._errors import error_shape, is_member
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
@@ -197,17 +198,20 @@ def encode_error(
 
     When ``code`` names a modeled error (its shape name, or its ``error.code``), the status
     defaults to the model's ``httpStatusCode`` and ``extra`` (the error's other members, in
-    parsed form) is written through the shape. On a query-compatible service the code
-    botocore reports is the shape's query code (``error.code``), sent in
-    ``x-amzn-query-error`` as the service does.
+    parsed form) is written through the shape (a key it does not have, as given). On a
+    query-compatible service the code botocore reports is the shape's query code
+    (``error.code``), sent in ``x-amzn-query-error`` as the service does.
     """
-    shape = _error_shape(service_model, code)
+    shape = error_shape(service_model, code)
     error = shape.metadata.get("error", {}) if shape is not None else {}
     status = status or int(error.get("httpStatusCode", 400))
     headers = dict(PROTOCOL_HEADERS)
     body: dict[str, Any] = {}
     if shape is not None and extra:
         body.update(_to_wire(shape, dict(extra)))
+    # a field the model does not have (or an unmodeled code's) is written as given
+    loose = (extra or {}).items()
+    body.update({k: v for k, v in loose if not is_member(shape, k) and v is not None})
     message_key = "Message" if shape is not None and "Message" in shape.members else "message"
     if message or shape is None or message_key in shape.members:
         body[message_key] = message
@@ -219,13 +223,6 @@ def encode_error(
     else:
         body["__type"] = code
     return HttpResponse(status, headers, dumps(body))
-
-
-def _error_shape(service_model: ServiceModel, code: str) -> Shape | None:
-    for shape in service_model.error_shapes:
-        if shape.name == code or shape.error_code == code:
-            return shape
-    return None
 
 
 def _to_wire(shape: Shape, value: Any) -> Any:

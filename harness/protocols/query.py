@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.exchange import HttpRequest, HttpResponse
@@ -33,10 +34,17 @@ def encode_response(
 
 
 def encode_error(
-    service_model: ServiceModel, code: str, message: str, status: int | None = None
+    service_model: ServiceModel,
+    code: str,
+    message: str,
+    status: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """``<ErrorResponse><Error><Code/><Message/></Error></ErrorResponse>``."""
-    return encode_query_error(service_model, code, message, status, ec2=False)
+    """``<ErrorResponse><Error><Type/><Code/><Message/>members</Error></ErrorResponse>``.
+
+    ``extra``: the error's other members, in parsed form (``_errors``).
+    """
+    return encode_query_error(service_model, code, message, status, ec2=False, extra=extra)
 
 
 __all__ = ["decode_request", "encode_error", "encode_response", "operation_name"]

@@ -10,15 +10,22 @@ The JSON walkers are the json protocol's (``awsjson.from_json``/``to_json``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
-from harness.protocols.awsjson import (
-    dump_json,
+from harness.protocols._errors import (
     error_shape,
     error_status,
+    message_member,
+    put_header,
+    with_message,
+)
+from harness.protocols.awsjson import (
+    dump_json,
     from_json,
+    json_members,
     load_json,
     message_key,
     refuse_event_stream,
@@ -60,21 +67,32 @@ def encode_response(
 
 
 def encode_error(
-    service_model: ServiceModel, code: str, message: str, status: int | None = None
+    service_model: ServiceModel,
+    code: str,
+    message: str,
+    status: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """An error response botocore parses to ``Error.Code == code``, ``Message == message``.
+    """An error response botocore parses to ``Error.Code == code``, ``Message == message``
+    and, beside ``Error``, the modeled members in ``extra`` (parsed form: ``_errors``).
 
-    The code travels in ``x-amzn-ErrorType``; the message under the error shape's own
-    spelling of ``message``.
+    The code travels in ``x-amzn-ErrorType`` (a member bound to that header carries it too);
+    header-bound members as their headers, the others and the message (under the error
+    shape's own spelling) in the JSON body.
     """
     shape = error_shape(service_model, code)
-    headers = {
-        "Content-Type": CONTENT_TYPE,
-        "x-amzn-ErrorType": code,
-        "x-amzn-RequestId": str(uuid.uuid4()),
-    }
-    body = {message_key(shape): message}
-    return HttpResponse(error_status(shape, status), headers, dump_json(body))
+    values = with_message(shape, message, extra)
+    headers: dict[str, str] = {}
+    bound: int | None = None
+    if shape is not None:
+        headers, bound, values, _ = _rest.split_bound(shape, values)
+    body = json_members(shape, values)
+    if message_member(shape) is None:
+        body[message_key(shape)] = message
+    put_header(headers, "Content-Type", CONTENT_TYPE)
+    put_header(headers, "x-amzn-ErrorType", code)
+    put_header(headers, "x-amzn-RequestId", str(uuid.uuid4()))
+    return HttpResponse(error_status(shape, status, bound), headers, dump_json(body))
 
 
 __all__ = [

@@ -10,13 +10,16 @@ or as a trailer.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
-from harness.protocols._xml import element, encode_query_error, members, read_body
+from harness.protocols._errors import error_shape, error_status, put_header, with_message
+from harness.protocols._xml import element, error_children, error_response, members, read_body
 from harness.protocols.s3_addressing import path_style
 
 if TYPE_CHECKING:
@@ -173,10 +176,40 @@ def encode_response(
 
 
 def encode_error(
-    service_model: ServiceModel, code: str, message: str, status: int | None = None
+    service_model: ServiceModel,
+    code: str,
+    message: str,
+    status: int | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
-    """``<ErrorResponse><Error><Code/><Message/></Error></ErrorResponse>``."""
-    return encode_query_error(service_model, code, message, status, ec2=False)
+    """An error response botocore parses to ``Error.Code == code``, ``Message == message``
+    and, beside ``Error``, the modeled members in ``extra`` (parsed form: ``_errors``).
+
+    S3 answers with a bare ``<Error><Code/><Message/>...<RequestId/><HostId/></Error>`` and
+    its request id in ``x-amz-request-id``; Route 53, CloudFront and the other rest-xml
+    services with the query protocol's ``<ErrorResponse>``. Header-bound members travel as
+    headers, the others inside ``<Error>``.
+    """
+    shape = error_shape(service_model, code)
+    values = with_message(shape, message, extra)
+    headers: dict[str, str] = {}
+    bound: int | None = None
+    if shape is not None:
+        headers, bound, values, _ = _rest.split_bound(shape, values)
+    status = error_status(shape, status, bound)
+    request_id = str(uuid.uuid4())
+    if service_model.metadata.get("endpointPrefix") == "s3":
+        host_id = uuid.uuid4().hex
+        inner = error_children(shape, code, message, values)
+        ids = f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId>"
+        body = f"<Error>{inner}{ids}</Error>"
+        put_header(headers, "x-amz-request-id", request_id)
+        put_header(headers, "x-amz-id-2", host_id)
+    else:
+        body = error_response(shape, code, message, values, status, request_id)
+        put_header(headers, "x-amzn-RequestId", request_id)
+    put_header(headers, "Content-Type", CONTENT_TYPE)
+    return HttpResponse(status, headers, body.encode("utf-8"))
 
 
 __all__ = [
