@@ -64,6 +64,7 @@ from harness.models import (
     service_model,
 )
 from harness.protocols import protocol_of
+from harness.safe_text import one_line
 from harness.schemastore import SchemaSource, schema_source
 from harness.verdicts import VerdictCache
 from harness.wire import (
@@ -167,14 +168,15 @@ class Violation:
         return f"{self.cassette} #{self.index}" if self.index is not None else self.cassette
 
     def __str__(self) -> str:
+        # Every field may quote a cassette's text: shown escaped (see harness.safe_text)
         lines = [
-            f"{self.rule} [{self.severity}]: {self.message}",
-            f"  operation: {self.operation}, interaction: {self.location}",
-            f"  at {self.pointer or '/'}: got {self.value}",
-            f"  expected: {self.expected}",
+            f"{self.rule} [{self.severity}]: {one_line(self.message)}",
+            f"  operation: {one_line(self.operation)}, interaction: {one_line(self.location)}",
+            f"  at {one_line(self.pointer or '/')}: got {one_line(self.value)}",
+            f"  expected: {one_line(self.expected)}",
         ]
         if self.doc:
-            lines.append(f'  docs: "{self.doc}"')
+            lines.append(f'  docs: "{one_line(self.doc)}"')
         lines.append(f"  next: {_NEXT_STEP[self.severity]}")
         return "\n".join(lines)
 

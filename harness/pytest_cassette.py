@@ -27,6 +27,7 @@ import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.record_modes import RECORD_MODES, check_record_mode
+from harness.safe_text import one_line
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
@@ -580,7 +581,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         unused = [i for i in range(entry["total"]) if i not in set(entry["used"])]
         if unused:
             shown = ", ".join(f"#{i}" for i in unused[:10]) + (" ..." if len(unused) > 10 else "")
-            lines.append(f"{path}: {len(unused)} of {entry['total']} unused ({shown})")
+            lines.append(f"{one_line(path)}: {len(unused)} of {entry['total']} unused ({shown})")
     if lines:
         terminalreporter.write_sep("-", "aws cassettes: interactions no test used")
         for line in lines:
