@@ -13,12 +13,14 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import boto3
 import pytest
 import yaml
 from synthetic_exchanges import build, pair
 
 from harness.cassette import write_cassette
 from harness.cli import run
+from harness.recorder import CassetteMiss, CassetteRecorder
 from harness.safe_text import lines, one_line, xml_legal
 from harness.usage import file_digest, usage_file
 
@@ -144,7 +146,7 @@ def test_cassette_commands_show_a_hostile_cassette_escaped(
     assert code in (0, 1, 2) and "Traceback" not in err
     assert_inert(out + err)
     if "--yaml" not in argv:
-        assert "evil\\x1b[2J\\n::error::name.yaml" in out + err  # (the file's name)
+        assert "evil\\x1b[2J\\n" in out + err  # (the file's name)
     if argv in (("ls",), ("show", "0"), ("show", "1")):
         assert SEEN in out
 
@@ -178,6 +180,26 @@ def test_scan_shows_a_hostile_header_name_escaped(hostile: Path) -> None:
     assert code == 1, (out, err)
     assert "credential header X-Api-Key" + SEEN in out
     assert_inert(out + err)
+
+
+def test_a_replay_miss_quotes_the_closest_hostile_request_escaped(hostile: Path) -> None:
+    client = boto3.session.Session(
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x", region_name="us-east-1"
+    ).client("xray", endpoint_url="http://127.0.0.1:9")
+    with pytest.raises(CassetteMiss) as caught, CassetteRecorder(hostile, "none").activate():
+        client.get_insight(InsightId="d348b54c-1631-4469-aa0c-af15921a6e8c")
+    message = str(caught.value)  # what pytest prints
+    assert_inert(message)
+    assert "\\x9b31m\\u202eevil" in message and "evil\\x1b[2J" in message
+
+
+def test_schemas_check_shows_a_hostile_schema_file_name_escaped(tmp_path: Path) -> None:
+    assert harness("schemas", "generate", "xray:GetInsight", "--out", tmp_path)[0] == 0
+    (tmp_path / "xray" / "GetInsight\x1b[2J\n::error::x.input.json").write_text("{}")
+    code, out, err = harness("schemas", "check", "--dir", tmp_path)
+    assert code == 1, err
+    assert_inert(out + err)
+    assert "xray/GetInsight\\x1b[2J\\n::error::x.input.json: on disk" in out
 
 
 # --------------------------------------------------------------------------- the functions
