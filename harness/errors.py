@@ -11,8 +11,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from harness.safe_text import lines
-
 
 class HarnessError(Exception):
     """Root of every exception raised by botocore-harness.
@@ -23,6 +21,8 @@ class HarnessError(Exception):
     """
 
     def __str__(self) -> str:
+        from harness.safe_text import lines  # (here: the plugin imports this module at start-up)
+
         return lines(super().__str__())
 
 

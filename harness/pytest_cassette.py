@@ -27,7 +27,6 @@ import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.record_modes import RECORD_MODES, check_record_mode
-from harness.safe_text import one_line
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
@@ -573,6 +572,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     """With -v or --aws-report-unused: the recorded interactions no test replayed."""
     if not (config.getoption("aws_report_unused", False) or config.getoption("verbose", 0) > 0):
         return
+    from harness.safe_text import one_line  # (a file's name is shown escaped)
+
     usage = config.stash.get(_USAGE, {})
     lines = []
     for path, entry in sorted(usage.items()):
