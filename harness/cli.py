@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import harness
 import harness.commands
 from harness.errors import HarnessUsageError, did_you_mean
+from harness.safe_text import one_line
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -68,7 +69,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         return int(args.func(args, stdout, stderr))
     except HarnessUsageError as exc:
-        stderr.write(f"harness {command}: error: {exc}\n")
+        # (a message may quote a file's name or a cassette's text: shown escaped)
+        stderr.write(f"harness {command}: error: {one_line(exc)}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         stderr.write(f"harness {command}: interrupted\n")

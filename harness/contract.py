@@ -64,6 +64,7 @@ from harness.models import (
     service_model,
 )
 from harness.protocols import protocol_of
+from harness.safe_text import one_line
 from harness.schemastore import SchemaSource, schema_source
 from harness.verdicts import VerdictCache
 from harness.wire import (
@@ -167,14 +168,15 @@ class Violation:
         return f"{self.cassette} #{self.index}" if self.index is not None else self.cassette
 
     def __str__(self) -> str:
+        # Every field may quote a cassette's text: shown escaped (see harness.safe_text)
         lines = [
-            f"{self.rule} [{self.severity}]: {self.message}",
-            f"  operation: {self.operation}, interaction: {self.location}",
-            f"  at {self.pointer or '/'}: got {self.value}",
-            f"  expected: {self.expected}",
+            f"{self.rule} [{self.severity}]: {one_line(self.message)}",
+            f"  operation: {one_line(self.operation)}, interaction: {one_line(self.location)}",
+            f"  at {one_line(self.pointer or '/')}: got {one_line(self.value)}",
+            f"  expected: {one_line(self.expected)}",
         ]
         if self.doc:
-            lines.append(f'  docs: "{self.doc}"')
+            lines.append(f'  docs: "{one_line(self.doc)}"')
         lines.append(f"  next: {_NEXT_STEP[self.severity]}")
         return "\n".join(lines)
 
@@ -662,6 +664,41 @@ def _expected(error: ValidationError) -> str:
     return texts.get(str(kw), f"{kw}: {_short(want, 120)}")
 
 
+#: Keywords of an ``anyOf``/``oneOf`` alternative that validate nothing.
+_ANNOTATIONS = frozenset({"description", "title", "$comment"})
+
+
+def _member_alternatives(error: ValidationError) -> tuple[str, str] | None:
+    """(expected, message) for an ``anyOf``/``oneOf`` whose alternatives each require some
+    members (an overlay's "GroupARN or GroupName"): which members it needs, in words;
+    None for any other kind of error."""
+    alternatives = error.validator_value
+    if (
+        error.validator not in ("anyOf", "oneOf")
+        or not isinstance(error.instance, dict)
+        or not isinstance(alternatives, list)
+        or not alternatives
+    ):
+        return None
+    options: list[list[str]] = []
+    for alternative in alternatives:
+        if not isinstance(alternative, dict) or not isinstance(alternative.get("required"), list):
+            return None
+        if any(k != "required" and k not in _ANNOTATIONS and not k.startswith("x-")
+               for k in alternative):  # fmt: skip
+            return None
+        options.append([str(m) for m in alternative["required"]])
+    named = ", ".join(" and ".join(option) for option in options)
+    present = [" and ".join(o) for o in options if all(m in error.instance for m in o)]
+    if error.validator == "oneOf" and len(present) > 1:
+        return (
+            f"exactly one of the members {named} present",
+            f"takes only one of: {named} (got {', '.join(present)})",
+        )
+    exactly = "exactly " if error.validator == "oneOf" else ""
+    return f"{exactly}one of the members {named} present", f"needs {exactly}one of: {named}"
+
+
 #: JSON Schema keywords that come from the model's constraint traits (range, length,
 #: pattern). On output they are graded ``warning`` (see the module docstring).
 _CONSTRAINT_KEYWORDS = frozenset(
@@ -816,6 +853,10 @@ def _schema_violations(
                         f"{missing!r} is missing",
                         doc,
                     )
+            continue
+        members = _member_alternatives(error)
+        if members is not None:  # (jsonschema's "not valid under any of the given schemas")
+            make(base, "error", pointer(root, *path), error.instance, *members, doc)
             continue
         if error.validator == "enum" and part == "response" and not doc:
             make(

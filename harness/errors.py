@@ -13,7 +13,17 @@ from collections.abc import Iterable
 
 
 class HarnessError(Exception):
-    """Root of every exception raised by botocore-harness."""
+    """Root of every exception raised by botocore-harness.
+
+    Its text is shown escaped (``harness.safe_text.lines``): a message may quote a file's
+    name or a cassette's values (a miss report lists the closest recorded requests), and
+    pytest or the CLI prints it to a terminal or a CI log.
+    """
+
+    def __str__(self) -> str:
+        from harness.safe_text import lines  # (here: the plugin imports this module at start-up)
+
+        return lines(super().__str__())
 
 
 class HarnessUsageError(HarnessError, ValueError):

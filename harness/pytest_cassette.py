@@ -572,6 +572,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     """With -v or --aws-report-unused: the recorded interactions no test replayed."""
     if not (config.getoption("aws_report_unused", False) or config.getoption("verbose", 0) > 0):
         return
+    from harness.safe_text import one_line  # (a file's name is shown escaped)
+
     usage = config.stash.get(_USAGE, {})
     lines = []
     for path, entry in sorted(usage.items()):
@@ -580,7 +582,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         unused = [i for i in range(entry["total"]) if i not in set(entry["used"])]
         if unused:
             shown = ", ".join(f"#{i}" for i in unused[:10]) + (" ..." if len(unused) > 10 else "")
-            lines.append(f"{path}: {len(unused)} of {entry['total']} unused ({shown})")
+            lines.append(f"{one_line(path)}: {len(unused)} of {entry['total']} unused ({shown})")
     if lines:
         terminalreporter.write_sep("-", "aws cassettes: interactions no test used")
         for line in lines:

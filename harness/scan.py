@@ -35,6 +35,7 @@ from typing import Any
 
 from harness.redaction.detectors import find_secrets, name_kind
 from harness.redaction.placeholders import PATTERN as _PLACEHOLDER
+from harness.safe_text import one_line
 
 #: Files larger than this are not scanned (a cassette this big is reported, not read).
 MAX_SCAN_BYTES = 512 * 1024 * 1024
@@ -127,7 +128,8 @@ class Finding:
     advice: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.where}: {self.kind}"
+        # (a place can name a header or member the cassette wrote: shown escaped)
+        return f"{one_line(self.path)}: {one_line(self.where)}: {one_line(self.kind)}"
 
     def as_dict(self) -> dict[str, str]:
         """The finding as JSON data (``harness scan --format json``)."""

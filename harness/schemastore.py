@@ -29,6 +29,7 @@ from typing import Any
 from harness import reads
 from harness.errors import HarnessUsageError
 from harness.files import atomic_write_text
+from harness.safe_text import one_line
 
 __all__ = [
     "MANIFEST",
@@ -446,8 +447,9 @@ class FileDrift:
             "extra": "on disk but no longer generated",
             "changed": "changed",
         }[self.status]
-        lines = [f"{self.path}: {head}"]
-        lines.extend(f"  {line}" for line in self.details)
+        # (a file's name and the values quoted come from the folder: shown escaped)
+        lines = [f"{one_line(self.path)}: {head}"]
+        lines.extend(f"  {one_line(line)}" for line in self.details)
         return "\n".join(lines)
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.contract import Violation, check_request
 from harness.errors import HarnessUsageError
+from harness.schemastore import default_schema_dir
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/org"
@@ -107,3 +111,39 @@ def test_unknown_service_or_operation_is_a_usage_error() -> None:
 def test_a_schema_dir_without_the_file_is_a_usage_error(tmp_path: Any) -> None:
     with pytest.raises(HarnessUsageError):
         check_request("xray", "GetInsight", {"InsightId": INSIGHT}, schema_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------- alternatives
+
+WINDOW = {"StartTime": 1700000000, "EndTime": 1700003600}
+
+
+def test_a_missing_one_of_members_names_the_members() -> None:
+    """Not jsonschema's "is not valid under any of the given schemas"."""
+    (found,) = check_request("xray", "GetInsightSummaries", WINDOW)
+    assert (found.rule, found.pointer) == ("schema.request", "/request")
+    assert found.message == "needs one of: GroupARN, GroupName"
+    assert found.expected == "one of the members GroupARN, GroupName present"
+    assert "Required if the GroupARN isn't provided" in found.doc
+
+
+def test_any_one_of_of_required_members_is_said_in_words(tmp_path: Path) -> None:
+    """A user's schema with a oneOf of member sets: none given, and more than one given."""
+    shutil.copytree(default_schema_dir() / "xray", tmp_path / "xray")
+    path = tmp_path / "xray" / "GetInsightSummaries.input.json"
+    schema = json.loads(path.read_text())
+    schema["allOf"] = [
+        {"oneOf": [{"required": ["GroupARN"]}, {"required": ["GroupName", "MaxResults"]}]}
+    ]
+    path.write_text(json.dumps(schema))
+    (none,) = check_request(
+        "xray", "GetInsightSummaries", {**WINDOW, "GroupName": "g"}, schema_dir=tmp_path
+    )
+    assert none.message == "needs exactly one of: GroupARN, GroupName and MaxResults"
+    both = {**WINDOW, "GroupARN": "arn", "GroupName": "g", "MaxResults": 5}
+    (found,) = check_request("xray", "GetInsightSummaries", both, schema_dir=tmp_path)
+    assert found.message == (
+        "takes only one of: GroupARN, GroupName and MaxResults "
+        "(got GroupARN, GroupName and MaxResults)"
+    )
+    assert found.expected == "exactly one of the members GroupARN, GroupName and MaxResults present"

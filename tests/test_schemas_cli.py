@@ -318,13 +318,15 @@ def test_wheel_ships_the_schemas(tmp_path: Path) -> None:
     assert committed and committed <= names
 
 
-def test_check_of_an_empty_directory_is_every_seed_file_missing(tmp_path: Path) -> None:
-    """(as its --help says) and the command it suggests runs as printed."""
-    code, out, _ = cli("schemas", "check", "--dir", str(tmp_path))
-    assert code == 1
-    assert "0 changed" in out and " missing, 0 extra" in out
-    suggested = re.search(r"Run '(harness schemas generate [^']*)'", out)
-    assert suggested is not None, out
-    assert suggested[1] == f"harness schemas generate --out {tmp_path}"  # (no double space)
+def test_check_of_a_directory_with_no_schema_is_bad_input(tmp_path: Path) -> None:
+    """One paragraph and exit 2 (not hundreds of "missing" lines), and the command it
+    suggests runs as printed."""
+    (tmp_path / "README.md").write_text("not a schema")
+    code, out, err = cli("schemas", "check", "--dir", str(tmp_path))
+    assert (code, out) == (2, "") and err.count("\n") == 1, err
+    assert f"Schema directory {tmp_path} holds no schema files (*.json)" in err
+    suggested = re.search(r"'(harness schemas generate [^']*)'", err)
+    assert suggested is not None, err
+    assert suggested[1] == f"harness schemas generate --out {tmp_path}"
     assert cli(*suggested[1].split()[1:])[0] == 0
     assert cli("schemas", "check", "--dir", str(tmp_path))[0] == 0

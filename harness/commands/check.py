@@ -36,6 +36,7 @@ from harness.contract import (
 )
 from harness.errors import HarnessUsageError
 from harness.files import absent_because
+from harness.safe_text import one_line, xml_legal
 from harness.schemastore import reread_schema_files, schema_source
 
 EXIT_OK = 0
@@ -202,7 +203,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         else:
             reports.append(found)
     for problem in problems:
-        stderr.write(f"harness check: error: {problem.message}\n")
+        stderr.write(f"harness check: error: {one_line(problem.message)}\n")
     render = {"text": _text, "json": _json, "junit": _junit}[args.format]
     stdout.write(render(reports, problems, args.allow_drift))
     if problems:
@@ -388,7 +389,7 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
     lines: list[str] = []
     for report in reports:
         lines.append(
-            f"{report.path}: {len(report.interactions)} interaction(s), "
+            f"{one_line(report.path)}: {len(report.interactions)} interaction(s), "
             f"{len(report.violations)} violation(s)"
         )
         rows = [["#", "operation", "status", "result"]]
@@ -402,9 +403,9 @@ def _text(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
         for index, label, status in report.interactions:
             result = _counts(by_index[index]) if index in by_index else "ok"
             if index in skipped and result == "ok":
-                result = f"not checked: {skipped[index].reason}"
+                result = f"not checked: {one_line(skipped[index].reason)}"
             if listed or result != "ok":
-                rows.append([str(index), label, str(status), result])
+                rows.append([str(index), one_line(label), str(status), result])
         if len(rows) > 1 or listed:
             lines.extend(_table(rows))
         if not listed:
@@ -430,7 +431,7 @@ def _summary(
     per_op = Counter(label for r in reports for _, label, _ in r.interactions)
     bad_op = Counter(v.operation for v in violations)
     rows = [["operation", "interactions", "violations"]]
-    rows += [[op, str(n), str(bad_op[op])] for op, n in sorted(per_op.items())]
+    rows += [[one_line(op), str(n), str(bad_op[op])] for op, n in sorted(per_op.items())]
     lines.extend(_table(rows) if per_op else ["  (no interactions)"])
     if violations:
         lines.append("Summary by rule:")
@@ -443,7 +444,7 @@ def _summary(
         lines.append("Not checked (never a failure):")
         per_reason = Counter(s.reason for s in skipped)
         rows = [["reason", "interactions"]]
-        rows += [[reason, str(n)] for reason, n in sorted(per_reason.items())]
+        rows += [[one_line(reason), str(n)] for reason, n in sorted(per_reason.items())]
         lines.extend(_table(rows))
     failing = sum(1 for v in violations if is_failure(v, allow_drift=allow_drift))
     verdict = "FAILED" if failing or problems else "OK"
@@ -498,30 +499,32 @@ def _json(reports: list[CassetteReport], problems: list[_Problem], allow_drift: 
 
 
 def _junit(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+    # Names and messages are shown as in the text report (a CI page shows them to people);
+    # violations' text is escaped by Violation itself.
     suites = ET.Element("testsuites", name="harness check")
     total = failures = errors = 0
     for report in reports:
-        suite = ET.SubElement(suites, "testsuite", name=report.path)
+        path = one_line(report.path)
+        suite = ET.SubElement(suites, "testsuite", name=path)
         by_index: dict[int | None, list[Violation]] = {}
         for v in report.violations:
             by_index.setdefault(v.index, []).append(v)
         suite_failures = 0
         for index, label, status in report.interactions:
-            case = ET.SubElement(
-                suite, "testcase", classname=report.path, name=f"#{index} {label} (HTTP {status})"
-            )
+            name = f"#{index} {one_line(label)} (HTTP {status})"
+            case = ET.SubElement(suite, "testcase", classname=path, name=name)
             found = by_index.get(index, [])
             failing = [v for v in found if is_failure(v, allow_drift=allow_drift)]
             note = next((s for s in report.skipped if s.index == index), None)
             if note is not None and not found:
-                ET.SubElement(case, "skipped", message=note.reason)
+                ET.SubElement(case, "skipped", message=one_line(note.reason))
             if failing:
                 suite_failures += 1
                 failure = ET.SubElement(
                     case,
                     "failure",
                     type=failing[0].rule,
-                    message=f"{len(failing)} violation(s): {failing[0].message}",
+                    message=f"{len(failing)} violation(s): {one_line(failing[0].message)}",
                 )
                 failure.text = "\n\n".join(str(v) for v in failing)
             rest = [v for v in found if v not in failing]
@@ -534,14 +537,16 @@ def _junit(reports: list[CassetteReport], problems: list[_Problem], allow_drift:
         total += len(report.interactions)
         failures += suite_failures
     for problem in problems:
-        suite = ET.SubElement(suites, "testsuite", name=problem.path, tests="1", errors="1")
+        path = one_line(problem.path)
+        suite = ET.SubElement(suites, "testsuite", name=path, tests="1", errors="1")
         suite.set("failures", "0")
-        case = ET.SubElement(suite, "testcase", classname=problem.path, name="read cassette")
-        ET.SubElement(case, "error", type="HarnessUsageError", message=problem.message)
+        case = ET.SubElement(suite, "testcase", classname=path, name="read cassette")
+        ET.SubElement(case, "error", type="HarnessUsageError", message=one_line(problem.message))
         total += 1
         errors += 1
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
     suites.set("errors", str(errors))
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    # (a last guard: whatever a value held, the document stays one XML parsers accept)
+    return xml_legal(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
+from harness.safe_text import one_line
 from harness.scan import Finding, discover, scan_file
 
 EXIT_CLEAN = 0
@@ -58,7 +59,7 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:
             findings.extend(scan_file(path))
         except HarnessUsageError as exc:
-            stderr.write(f"harness scan: error: {exc}\n")
+            stderr.write(f"harness scan: error: {one_line(exc)}\n")
             unreadable += 1
     if args.format == "json":
         document = {

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from harness import models, ops, schemagen, schemastore
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.files import check_writable
+from harness.safe_text import one_line
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -51,9 +52,8 @@ def register(subparsers: Any) -> None:
         description=(
             "Exit 0 when the files match what botocore's models generate now, 1 on drift "
             "(with a summary per file), 2 on bad input. Only the files the directory holds "
-            "are compared (and those 'schemas generate' wrote there, per its manifest); an "
-            "empty directory is compared with the first-class operations' schemas, every "
-            "file missing."
+            "are compared (and those 'schemas generate' wrote there, per its manifest); a "
+            "directory with no schema file is bad input."
         ),
     )
     check.add_argument(
@@ -81,9 +81,9 @@ def run_generate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         f"(botocore {models.botocore_version()}).\n"
     )
     for rel in report.removed:
-        stdout.write(f"  removed {rel}\n")
+        stdout.write(f"  removed {one_line(rel)}\n")
     for rel in report.kept:
-        stdout.write(f"  kept {rel} (not written by 'harness schemas generate')\n")
+        stdout.write(f"  kept {one_line(rel)} (not written by 'harness schemas generate')\n")
     return EXIT_OK
 
 
@@ -105,14 +105,21 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Compare the schema files on disk with a fresh in-memory generation."""
     schema_dir: Path = args.dir if args.dir is not None else schemastore.default_schema_dir()
     on_disk = schemastore.read_tree(schema_dir)
+    if not on_disk:
+        # (hundreds of "missing" lines would say the folder is wrong in the longest way)
+        raise HarnessUsageError(
+            f"Schema directory {schema_dir} holds no schema files (*.json), so there is "
+            f"nothing to compare with botocore {models.botocore_version()}. Pass --dir with "
+            f"the folder that holds your schemas, or write them first with 'harness schemas "
+            f"generate --out {schema_dir}' (give service names to write only those)."
+        )
     services = _services_on_disk(schema_dir, on_disk)
     # The services present on disk are regenerated whole, but only the files the directory
     # holds (or that 'schemas generate' wrote there, per its manifest) are compared: a
-    # directory generated for one operation is not "missing" the rest of its service. An
-    # empty directory is compared with the default (seed) set, every file missing.
+    # directory generated for one operation is not "missing" the rest of its service.
     generated = schemagen.generate(services or None)
     wanted = set(on_disk) | schemastore.read_manifest(schema_dir)
-    expected = {rel: s for rel, s in generated.items() if rel in wanted or not on_disk}
+    expected = {rel: s for rel, s in generated.items() if rel in wanted}
     drifts = schemastore.compare(expected, on_disk)
     if not drifts:
         stdout.write(

@@ -8,6 +8,7 @@ from typing import Any
 
 from harness.cassette import Entry, read_entries
 from harness.errors import HarnessUsageError
+from harness.safe_text import one_line
 from harness.usage import Usage, find_cache_dir, read_usage, usage_of
 
 
@@ -33,7 +34,8 @@ def entry_at(entries: list[Entry], number: str, path: Path) -> Entry:
 
 
 def key_params(entry: Entry, width: int = 60) -> str:
-    """The request's top-level parameters in one short line: ``InsightId="a1", MaxResults=5``."""
+    """The request's top-level parameters in one short line: ``InsightId="a1", MaxResults=5``
+    (escaped: see ``harness.safe_text``)."""
     if entry.exchange is None:
         return ""
     parts = []
@@ -47,7 +49,7 @@ def key_params(entry: Entry, width: int = 60) -> str:
             if len(shown) > 28:
                 shown = shown[:25] + '..."'
         parts.append(f"{name}={shown}")
-    line = ", ".join(parts)
+    line = one_line(", ".join(parts))
     return line if len(line) <= width else line[: width - 3] + "..."
 
 

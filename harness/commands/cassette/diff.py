@@ -20,6 +20,7 @@ from harness.cassette import Entry
 from harness.commands.cassette._shared import load
 from harness.matching import canonical, match_key, param_differences
 from harness.models import operation_model
+from harness.safe_text import one_line
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
@@ -50,24 +51,32 @@ def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(line + "\n")
     changed = sum(1 for line in lines if line[:1] in "+-~")
     if not changed:
-        stdout.write(f"{args.a} and {args.b} hold the same calls and answers.\n")
+        stdout.write(
+            f"{one_line(args.a)} and {one_line(args.b)} hold the same calls and answers.\n"
+        )
         return EXIT_SAME
-    stdout.write(f"{changed} difference(s) between {args.a} (A) and {args.b} (B).\n")
+    stdout.write(
+        f"{changed} difference(s) between {one_line(args.a)} (A) and {one_line(args.b)} (B).\n"
+    )
     return EXIT_DIFFERENT
 
 
 def diff_entries(old: list[Entry], new: list[Entry]) -> list[str]:
-    """Readable lines: ``-`` only in A, ``+`` only in B, ``~`` paired but different."""
+    """Readable lines: ``-`` only in A, ``+`` only in B, ``~`` paired but different (each
+    value from a cassette escaped: see ``harness.safe_text``)."""
     pairs, only_old, only_new = _pair(old, new)
     lines: list[tuple[int, int, str]] = []
     for a, b, request_diff in pairs:
         answer = _answer_differences(a, b)
         if request_diff or answer:
-            body = [f"    request {d}" for d in request_diff] + [f"    {d}" for d in answer]
-            text = f"~ A#{a.index} B#{b.index} {a.label}\n" + "\n".join(body)
+            body = [f"    request {one_line(d)}" for d in request_diff]
+            body += [f"    {one_line(d)}" for d in answer]
+            text = f"~ A#{a.index} B#{b.index} {one_line(a.label)}\n" + "\n".join(body)
             lines.append((a.index, b.index, text))
-    lines += [(a.index, -1, f"- A#{a.index} {a.label} {_params(a)}") for a in only_old]
-    lines += [(len(old), b.index, f"+ B#{b.index} {b.label} {_params(b)}") for b in only_new]
+    lines += [(a.index, -1, f"- A#{a.index} {one_line(a.label)} {_params(a)}") for a in only_old]
+    lines += [
+        (len(old), b.index, f"+ B#{b.index} {one_line(b.label)} {_params(b)}") for b in only_new
+    ]
     lines.sort(key=lambda item: (item[0], item[1]))
     return [text for _, _, text in lines]
 
@@ -147,5 +156,5 @@ def _answer(entry: Entry) -> Any:
 def _params(entry: Entry) -> str:
     if entry.exchange is None:
         return ""
-    text = canonical(entry.exchange.params)
+    text = one_line(canonical(entry.exchange.params))
     return text if len(text) <= 100 else text[:97] + "..."

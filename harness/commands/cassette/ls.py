@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.commands.cassette._shared import human_size, key_params, load
+from harness.safe_text import one_line
 
 
 def register(subparsers: Any) -> None:
@@ -49,10 +50,10 @@ def run_ls(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             continue
         tool = metadata.get("harness")
         recorded = tool.get("recorded_with") if isinstance(tool, dict) else None
-        about = f", recorded with {recorded}" if recorded else ""
-        stdout.write(f"{path}: {len(entries)} interaction(s){about}\n")
+        about = f", recorded with {one_line(recorded)}" if recorded else ""
+        stdout.write(f"{one_line(path)}: {len(entries)} interaction(s){about}\n")
         rows = [
-            (f"#{e.index}", e.label, str(e.status), human_size(e.size), key_params(e))
+            (f"#{e.index}", one_line(e.label), str(e.status), human_size(e.size), key_params(e))
             for e in entries
         ]
         widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]

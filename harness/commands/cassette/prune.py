@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from harness.cassette import drop_interactions
 from harness.commands.cassette._shared import add_cache_dir_option, usages
+from harness.safe_text import one_line
 
 
 def register(subparsers: Any) -> None:
@@ -41,9 +42,11 @@ def run_prune(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Drop unused interactions from every cassette given (all are checked first)."""
     _, found = usages(list(args.cassettes), args.cache_dir)
     dropped_total = 0
-    for path, usage in found:
+    for raw_path, usage in found:
+        path = one_line(raw_path)  # (file names and test ids are shown escaped)
         if usage.incomplete:
-            names = ", ".join(usage.incomplete[:3]) + (" ..." if len(usage.incomplete) > 3 else "")
+            names = one_line(", ".join(usage.incomplete[:3]))
+            names += " ..." if len(usage.incomplete) > 3 else ""
             stdout.write(
                 f"{path}: left alone: {names} failed or was skipped in the last run, so what "
                 "it needs is unknown. Make it pass, run the suite again, then prune.\n"
@@ -57,7 +60,7 @@ def run_prune(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.dry_run:
             stdout.write(f"{path}: would drop {len(unused)} of {usage.total} ({shown}).\n")
             continue
-        dropped = drop_interactions(path, unused)
+        dropped = drop_interactions(raw_path, unused)
         dropped_total += dropped
         stdout.write(f"{path}: dropped {dropped} of {usage.total} ({shown}).\n")
     if dropped_total:

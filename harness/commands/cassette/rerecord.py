@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from harness.commands.cassette._shared import add_cache_dir_option, usages
 from harness.record_modes import RECORD_MODES
+from harness.safe_text import one_line
 
 
 def register(subparsers: Any) -> None:
@@ -43,15 +44,16 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     cache_dir, found = usages(list(args.cassettes), args.cache_dir)
     rootdir = cache_dir.parent
     for path, usage in found:
-        tests = " ".join(shlex.quote(t) for t in usage.tests) or "<the tests using it>"
-        stdout.write(f"# {path}\n")
+        # (a test id or file name with control characters is shown escaped, not run)
+        tests = one_line(" ".join(shlex.quote(t) for t in usage.tests)) or "<the tests using it>"
+        stdout.write(f"# {one_line(path)}\n")
         if rootdir != Path.cwd():
-            stdout.write(f"cd {shlex.quote(str(rootdir))} && ")
+            stdout.write(f"cd {one_line(shlex.quote(str(rootdir)))} && ")
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
         if usage.incomplete and args.mode == "all":
             stdout.write(
-                f"# note: {', '.join(usage.incomplete)} failed or was skipped in the last run; "
-                "mode 'all' replaces the file, so interactions only it needs would be lost: "
-                "make it pass first, or use --mode new_episodes\n"
+                f"# note: {one_line(', '.join(usage.incomplete))} failed or was skipped in the "
+                "last run; mode 'all' replaces the file, so interactions only it needs would be "
+                "lost: make it pass first, or use --mode new_episodes\n"
             )
     return 0

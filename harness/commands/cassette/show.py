@@ -1,4 +1,8 @@
-"""``harness cassette show CASSETTE N``: one interaction, redacted and pretty-printed."""
+"""``harness cassette show CASSETTE N``: one interaction, redacted and pretty-printed.
+
+Everything printed is taken from the cassette, so all of it goes through ``harness.safe_text``
+(a hostile cassette's escape sequences and workflow commands are shown, not acted on).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from harness.commands.cassette._shared import entry_at, load
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model
 from harness.redaction import Redaction, Redactor
+from harness.safe_text import lines, one_line
 
 
 def register(subparsers: Any) -> None:
@@ -43,18 +48,21 @@ def run_show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     entry = entry_at(entries, args.number, args.cassette)
     request, response = _redacted(entry)
     if args.yaml:
-        stdout.write(_as_yaml(entry, request, response))
+        stdout.write(lines(_as_yaml(entry, request, response)))
         return 0
     exchange = entry.exchange
-    where = ", ".join(f"{k} {v}" for k, v in sorted(entry.tag.items()) if k in _TAG_SHOWN)
-    title = f"{args.cassette} #{entry.index}  {entry.label}" + (f"  ({where})" if where else "")
+    where = ", ".join(f"{k} {one_line(v)}" for k, v in sorted(entry.tag.items()) if k in _TAG_SHOWN)
+    title = f"{one_line(args.cassette)} #{entry.index}  {one_line(entry.label)}" + (
+        f"  ({where})" if where else ""
+    )
     stdout.write(title + "\n\nrequest\n")
-    stdout.write(f"  {request.method} {request.url}\n")
+    stdout.write(f"  {one_line(request.method)} {one_line(request.url)}\n")
     _headers(stdout, request.headers)
     if exchange is not None:
         params = _reread_params(entry, request)
         stdout.write("  parameters (as botocore reads them):\n")
-        stdout.write(_indent(json.dumps(params, indent=2, sort_keys=True, ensure_ascii=False)))
+        shown = json.dumps(params, indent=2, sort_keys=True, ensure_ascii=False)
+        stdout.write(_indent(lines(shown)))
     elif request.body:
         stdout.write("  body:\n" + _indent(_body_text(request.body)))
     stdout.write(f"\nresponse\n  {response.status}\n")
@@ -85,7 +93,7 @@ def _reread_params(entry: Entry, request: HttpRequest) -> dict[str, Any]:
 
 def _headers(stdout: TextIO, headers: dict[str, str]) -> None:
     for name, value in sorted(headers.items(), key=lambda kv: kv[0].lower()):
-        stdout.write(f"  {name}: {value}\n")
+        stdout.write(f"  {one_line(name)}: {one_line(value)}\n")
 
 
 def _body_text(body: bytes) -> str:
@@ -93,8 +101,8 @@ def _body_text(body: bytes) -> str:
     if isinstance(text, bytes):
         return f"<{len(text)} bytes of binary data>"
     if text.lstrip().startswith("<"):
-        return _pretty_xml(text)
-    return text
+        return lines(_pretty_xml(text))
+    return lines(text)
 
 
 def _pretty_xml(text: str) -> str:
