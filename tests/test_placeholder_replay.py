@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.moto_server import moto_server
+
 ACCOUNT = "210987654322"  # not an example account: it must be redacted, then bound back
 SECRET = "sntl-Secret-Value-8472"
 RECORDED_RESULT = "result.txt"
@@ -72,15 +74,8 @@ def test_kinesis_shard_ids():
 
 @pytest.fixture
 def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 def run(folder: Path, home: Path, *args: str, endpoint: str | None = None) -> str:
