@@ -4,40 +4,226 @@ Both the project's test server and ``harness serve`` are this server with a diff
 handler: ``handler(HttpRequest) -> HttpResponse``. It binds to 127.0.0.1 and an ephemeral
 port by default, and stops cleanly from any thread.
 
-It is meant to sit next to other CI jobs and to be hit by any client, so it is bounded: at
-most ``MAX_CONNECTIONS`` connections are served at once (one more gets a 503 and is
-closed), a connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, one whose
-request line and headers take longer than ``HEADER_TIMEOUT`` in all (a byte now and then:
-"slowloris") is closed too, bodies over
-``MAX_BODY`` bytes get a 413, malformed requests a 400, and nothing it meets prints a
-traceback. Content-Length and chunked request bodies are both read.
+It is meant to sit next to other CI jobs and to be hit by any client, so what one client can
+take is bounded (``ServerLimits``):
+
+- slots: at most ``max_connections`` connections are served at once. When all are taken, a
+  new connection does not get a 503 while a slow one holds a slot: the connection that has
+  waited longest for its current request (idle keep-alive, or a request still trickling in)
+  is cut to make room. Only when every slot is answering does a newcomer get a 503.
+- time: a connection silent for ``idle_timeout`` seconds is closed, and a request (its line,
+  headers and body, from its first byte) must arrive within ``request_timeout`` seconds,
+  however the bytes trickle in ("slowloris"); the response must leave within that time too.
+- memory: request line and headers are at most ``max_head`` bytes (431 beyond); a body is
+  at most ``max_body`` bytes, or what the handler's ``gate`` allows for that request (413);
+  and the bodies held at once, over all connections, at most ``body_budget`` bytes (beyond:
+  503 with ``Retry-After``). The gate turns these refusals into the service's own error.
+
+Malformed requests get a 400, nothing it meets prints a traceback, and Content-Length and
+chunked request bodies are both read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from harness.exchange import HttpRequest, HttpResponse
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
-MAX_CONNECTIONS = 256  # threads are cheap while idle; slow clients cannot starve others
+MAX_CONNECTIONS = 256  # threads are cheap while idle; slow ones are cut to make room
 IDLE_TIMEOUT = 15.0  # seconds a connection may stay silent (between or inside requests)
+REQUEST_TIMEOUT = 30.0  # seconds for a request line, headers and body, however they trickle
+MAX_HEAD = 64 * 1024  # request line and headers
 MAX_BODY = 64 * 1024 * 1024
-HEADER_TIMEOUT = 30.0  # seconds for a request line and its headers, however they trickle in
+_RECV = 64 * 1024
+_EVICT_WAIT = 2.0  # seconds the accept loop waits for a cut connection's slot
+_CUT_WRITE = 0.5  # seconds to send a 503 to a request cut to make room
+_LINGER = 1.0  # seconds to read (and drop) a refused body, so the client reads the refusal
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """What one server lets its clients take; the defaults are the module's constants."""
+
+    max_connections: int = MAX_CONNECTIONS
+    idle_timeout: float = IDLE_TIMEOUT
+    request_timeout: float = REQUEST_TIMEOUT
+    max_head: int = MAX_HEAD
+    max_body: int = MAX_BODY
+    body_budget: int = MAX_BODY  # request bodies held at once, all connections together
+
+
+class Gate(Protocol):
+    """What a handler may tell the server about a request before its body is read."""
+
+    def body_limit(self, head: HttpRequest) -> int:
+        """The largest body this request (method, URL, headers; no body yet) may carry."""
+
+    def refuse(self, head: HttpRequest, status: int, message: str) -> HttpResponse:
+        """The error response for a request the server will not read (413, 408, 503)."""
 
 
 class _BadRequest(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
+
+
+class _Refused(_BadRequest):
+    """A well-formed request the server will not serve: answered in the gate's words."""
+
+
+class _Gone(Exception):
+    """The client closed the connection (or it was cut) in the middle of a request."""
+
+
+class _Connection:
+    """The socket of one connection, read and written against the idle timeout and the
+    request's deadline; it also says what the connection is doing, for eviction."""
+
+    def __init__(self, sock: socket.socket, limits: ServerLimits) -> None:
+        self._sock, self._limits = sock, limits
+        self._buffer = bytearray()
+        self._deadline: float | None = None
+        self._head_left = limits.max_head
+        self.phase = "idle"  # idle, reading, working, writing or cut
+        self.cut_while = ""  # the phase it was cut in
+        # when it began waiting for its current request (writing: its response)
+        self.since = time.monotonic()
+        self.closed = False
+
+    # -------------------------------------------------------------- request boundaries
+
+    def await_request(self) -> None:
+        self.phase, self.since = "idle", time.monotonic()
+        self._head_left = self._limits.max_head
+        self._deadline = None
+        if self._buffer:  # a pipelined request is already here: its clock runs
+            self._start_clock()
+
+    def head_done(self) -> None:
+        self._head_left = -1
+
+    def respond(self) -> None:
+        """The response is about to go out: it has ``request_timeout`` to leave."""
+        if self.phase != "cut":
+            self.phase, self.since = "writing", time.monotonic()
+        self._deadline = time.monotonic() + self._limits.request_timeout
+
+    def cut(self) -> None:
+        """Stop this connection from another thread. A request still arriving stops being
+        read (its thread answers 503 and closes); an idle one, or a response stuck on a
+        client that does not read it, is closed outright."""
+        self.cut_while, self.phase = self.phase, "cut"
+        how = socket.SHUT_RD if self.cut_while == "reading" else socket.SHUT_RDWR
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(how)
+
+    def _start_clock(self) -> None:
+        self.phase = "reading"
+        self._deadline = time.monotonic() + self._limits.request_timeout
+
+    def _timeout(self, writing: bool = False) -> float:
+        if self.phase == "cut":
+            if not writing:
+                raise _Gone("cut to make room for another connection")
+            return _CUT_WRITE  # a last word (503) to a request that was cut
+        if self._deadline is None:
+            return self._limits.idle_timeout
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the request took over {self._limits.request_timeout:g} s")
+        return min(self._limits.idle_timeout, left)
+
+    # -------------------------------------------------------------- reading
+
+    def _fill(self, most: int = _RECV) -> bool:
+        """One ``recv`` into the buffer; False when the client closed its side."""
+        self._sock.settimeout(self._timeout())
+        data = self._sock.recv(most)
+        if not data:
+            if self.phase == "cut":
+                raise _Gone("cut to make room for another connection")
+            return False
+        if self._deadline is None:
+            self._start_clock()  # the request's first byte
+        self._buffer += data
+        return True
+
+    def readline(self, limit: int = -1) -> bytes:
+        limit = limit if limit >= 0 else 1 << 62
+        if self._head_left >= 0:
+            limit = min(limit, self._head_left + 1)
+        while True:
+            newline = self._buffer.find(b"\n", 0, limit)
+            if newline >= 0:
+                end = newline + 1
+                break
+            if len(self._buffer) >= limit or not self._fill(min(_RECV, limit)):
+                end = min(limit, len(self._buffer))
+                break
+        line = bytes(self._buffer[:end])
+        del self._buffer[:end]
+        if self._head_left >= 0:
+            self._head_left -= len(line)
+            if self._head_left < 0:
+                raise http.client.LineTooLong(
+                    f"request line and headers over {self._limits.max_head} bytes"
+                )
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        """Exactly ``size`` bytes (``_Gone`` if the client stops short)."""
+        while len(self._buffer) < size:
+            if not self._fill(min(_RECV, size - len(self._buffer))):
+                raise _Gone("the client closed the connection before the end of the body")
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def linger(self) -> None:
+        """Read and drop what the client still sends for up to ``_LINGER`` seconds, after
+        a refusal: closing with unread bytes resets the connection, and the client would
+        see the reset instead of the refusal."""
+        self._buffer.clear()
+        try:
+            self._sock.shutdown(socket.SHUT_WR)
+            stop = time.monotonic() + _LINGER
+            scratch = bytearray(_RECV)
+            while self.phase != "cut" and (left := stop - time.monotonic()) > 0:
+                self._sock.settimeout(left)
+                if not self._sock.recv_into(scratch):
+                    break
+        except OSError:
+            pass
+
+    # -------------------------------------------------------------- writing
+
+    def write(self, data: bytes) -> int:
+        with memoryview(data) as view:
+            sent = 0
+            while sent < len(view):
+                self._sock.settimeout(self._timeout(writing=True))
+                sent += self._sock.send(view[sent : sent + _RECV])
+            return sent
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -48,41 +234,103 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # Headers and body go out as two writes; with Nagle on, the second waits for the client's
     # delayed ACK (~40 ms per request on Linux).
     disable_nagle_algorithm = True
-    timeout = IDLE_TIMEOUT  # socket timeout: idle keep-alive and slow senders are dropped
     server: _Server
 
     def setup(self) -> None:
         super().setup()
-        self._reader = _HeaderDeadline(self.rfile, self.connection)
-        self.rfile = self._reader  # type: ignore[assignment]  # http.server only reads it
+        self.rfile.close()  # http.server's own reader would wait past any deadline
+        self._io = _Connection(self.connection, self.server.limits)
+        self.rfile = self.wfile = self._io  # type: ignore[assignment]  # read/write only
+        self.server.track(self._io)
+
+    def finish(self) -> None:
+        self.server.untrack(self._io)
 
     def handle_one_request(self) -> None:
-        self._reader.start()  # the clock runs from the wait for the request line
-        super().handle_one_request()
+        self._io.await_request()
+        try:
+            super().handle_one_request()
+        except http.client.HTTPException:  # the request line alone is over max_head
+            self.close_connection = True
+            self._send_plain(431, "request line and headers too long")
+        except _Gone:
+            self.close_connection = True
+            if self._io.cut_while == "reading":  # its headers were still arriving
+                self._send_plain(503, _CUT_MESSAGE)
 
     def _handle(self) -> None:
-        self._reader.stop()  # the headers are in: the body has the per-read timeout only
-        try:
-            body = self._body()
-        except _BadRequest as bad:
-            self.send_error(bad.status, bad.message)
-            self.close_connection = True
-            return
+        self._io.head_done()
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
-        request = HttpRequest(
+        head = HttpRequest(
             method=self.command,
             url=f"http://{host}{self.path}",
             headers={k: v for k, v in self.headers.items()},
-            body=body,
         )
         try:
-            response = self.server.handler(request)
-        except Exception as exc:  # a handler bug must not hang the client: answer 500
-            response = HttpResponse(
-                500,
-                {"Content-Type": "application/json", "x-amzn-ErrorType": "InternalFailure"},
-                f'{{"message": "harness server handler failed: {type(exc).__name__}"}}'.encode(),
+            response = self._answer(head)
+        except _Refused as refused:
+            self.close_connection = True
+            response = self.server.refusal(head, refused.status, refused.message)
+            self._respond(response)
+            self._io.linger()
+            return
+        except _BadRequest as bad:
+            self.close_connection = True
+            self._send_plain(bad.status, bad.message)
+            return
+        self._respond(response)
+
+    def _answer(self, head: HttpRequest) -> HttpResponse:
+        server = self.server
+        limit = server.body_limit(head)
+        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        if chunked:
+            reserve = limit  # its length is unknown until the last chunk
+        else:
+            text = (self.headers.get("Content-Length") or "0").strip()
+            if not text.isdigit():
+                raise _BadRequest(400, f"Content-Length {text[:40]!r} is not a number")
+            reserve = int(text)
+            if reserve > limit:
+                raise _Refused(
+                    413,
+                    f"The request body ({reserve} bytes) is over the {limit} bytes this "
+                    "request may carry.",
+                )
+        if not server.budget.take(reserve):
+            raise _Refused(
+                503,
+                "The server holds as many request bodies as its memory budget allows "
+                f"({server.limits.body_budget} bytes); retry in a moment.",
             )
+        try:
+            try:
+                body = self._chunked(limit) if chunked else self._io.read(reserve)
+            except _Gone:
+                if self._io.cut_while != "reading":
+                    raise
+                raise _Refused(503, _CUT_MESSAGE) from None
+            except TimeoutError:
+                raise _Refused(
+                    408, f"The request did not arrive within {server.limits.request_timeout:g} s."
+                ) from None
+            self._io.phase = "working"
+            request = HttpRequest(head.method, head.url, head.headers, body)
+            try:
+                return server.handler(request)
+            except Exception as exc:  # a handler bug must not hang the client: answer 500
+                return HttpResponse(
+                    500,
+                    {"Content-Type": "application/json", "x-amzn-ErrorType": "InternalFailure"},
+                    json.dumps(
+                        {"message": f"harness server handler failed: {type(exc).__name__}"}
+                    ).encode(),
+                )
+        finally:
+            server.budget.give(reserve)
+
+    def _respond(self, response: HttpResponse) -> None:
+        self._io.respond()
         self.send_response_only(response.status)
         sent = {key.lower() for key in response.headers}
         for key, value in response.headers.items():
@@ -90,40 +338,42 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self.send_header(key, value)
         if "date" not in sent:  # exactly one Date header, the handler's if it gave one
             self.send_header("Date", self.date_time_string())
+        if response.status == 503 and "retry-after" not in sent:
+            self.send_header("Retry-After", "1")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    def _body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            return self._chunked()
-        text = (self.headers.get("Content-Length") or "0").strip()
-        if not text.isdigit():
-            raise _BadRequest(400, f"Content-Length {text[:40]!r} is not a number")
-        length = int(text)
-        if length > MAX_BODY:
-            raise _BadRequest(413, f"a body over {MAX_BODY} bytes")
-        return self.rfile.read(length) if length else b""
+    def _send_plain(self, status: int, message: str) -> None:
+        try:
+            self._io.respond()
+            self.send_error(status, message)
+        except (OSError, _Gone, TimeoutError):
+            pass
 
-    def _chunked(self) -> bytes:
+    def _chunked(self, limit: int) -> bytes:
         chunks: list[bytes] = []
         total = 0
         while True:
-            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+            line = self._io.readline(1024).split(b";", 1)[0].strip()
             try:
                 size = int(line, 16)
             except ValueError:
                 raise _BadRequest(400, "a malformed chunk size") from None
             if size == 0:
-                while self.rfile.readline(1024).strip():  # trailers, then the blank line
+                while self._io.readline(1024).strip():  # trailers, then the blank line
                     pass
                 return b"".join(chunks)
             total += size
-            if size < 0 or total > MAX_BODY:
-                raise _BadRequest(413, f"a body over {MAX_BODY} bytes")
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline(1024)  # the CRLF after each chunk
+            if size < 0 or total > limit:
+                raise _Refused(
+                    413, f"The request body is over the {limit} bytes this request may carry."
+                )
+            chunks.append(self._io.read(size))
+            self._io.readline(1024)  # the CRLF after each chunk
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
@@ -131,44 +381,33 @@ class _RequestHandler(BaseHTTPRequestHandler):
         pass  # quiet: tests and `harness serve` print what matters themselves
 
 
-class _HeaderDeadline:
-    """The connection's reader, refusing to wait past a deadline while one is running."""
+class _ByteBudget:
+    """Bytes that may be taken and given back from any thread; taking never waits."""
 
-    def __init__(self, rfile: Any, connection: socket.socket) -> None:
-        self._rfile, self._connection = rfile, connection
-        self._deadline: float | None = None
+    def __init__(self, total: int) -> None:
+        self._left = total
+        self._lock = threading.Lock()
 
-    def start(self) -> None:
-        self._deadline = time.monotonic() + HEADER_TIMEOUT
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if size > self._left:
+                return False
+            self._left -= size
+            return True
 
-    def stop(self) -> None:
-        self._deadline = None
-        self._connection.settimeout(IDLE_TIMEOUT)
-
-    def _wait(self) -> None:
-        if self._deadline is None:
-            return
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the request's headers took too long")
-        self._connection.settimeout(min(IDLE_TIMEOUT, left))
-
-    def readline(self, limit: int = -1) -> bytes:
-        self._wait()
-        return bytes(self._rfile.readline(limit))
-
-    def read(self, size: int = -1) -> bytes:
-        self._wait()
-        return bytes(self._rfile.read(size))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._rfile, name)
+    def give(self, size: int) -> None:
+        with self._lock:
+            self._left += size
 
 
+_CUT_MESSAGE = (
+    "Every connection slot was taken and this request was the slowest to arrive: it was cut "
+    "to make room. Retry; a request should arrive in one go."
+)
 _BUSY_TEXT = b"too many connections, retry later\n"
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-    b"Content-Length: " + str(len(_BUSY_TEXT)).encode() + b"\r\n\r\n" + _BUSY_TEXT
+    b"Retry-After: 1\r\nContent-Length: " + str(len(_BUSY_TEXT)).encode() + b"\r\n\r\n" + _BUSY_TEXT
 )
 
 
@@ -177,21 +416,55 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128  # listen backlog (socketserver's 5 drops connects under bursts)
 
-    def __init__(self, address: tuple[str, int], handler: Handler) -> None:
+    def __init__(
+        self, address: tuple[str, int], handler: Handler, limits: ServerLimits, gate: Gate | None
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6  # an IPv6 literal such as ::1
         super().__init__(address, _RequestHandler)
-        self.handler = handler
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.handler, self.limits, self.gate = handler, limits, gate
+        self.budget = _ByteBudget(limits.body_budget)
+        self._slots = threading.BoundedSemaphore(limits.max_connections)
+        self._connections: dict[_Connection, None] = {}
+        self._connections_lock = threading.Lock()
+
+    def body_limit(self, head: HttpRequest) -> int:
+        limit = self.limits.max_body
+        return min(limit, self.gate.body_limit(head)) if self.gate else limit
+
+    def refusal(self, head: HttpRequest, status: int, message: str) -> HttpResponse:
+        if self.gate is not None:
+            return self.gate.refuse(head, status, message)
+        body = json.dumps({"message": message}).encode()
+        return HttpResponse(status, {"Content-Type": "application/json"}, body)
+
+    def track(self, connection: _Connection) -> None:
+        with self._connections_lock:
+            self._connections[connection] = None
+
+    def untrack(self, connection: _Connection) -> None:
+        with self._connections_lock:
+            self._connections.pop(connection, None)
+
+    def _evict(self) -> bool:
+        """Cut the connection that has waited longest for its current request, unless it
+        is being answered; True if one was cut."""
+        with self._connections_lock:
+            waiting = [c for c in self._connections if c.phase in ("idle", "reading", "writing")]
+        if not waiting:
+            return False
+        min(waiting, key=lambda c: c.since).cut()
+        return True
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        """One thread per connection, at most ``MAX_CONNECTIONS``; beyond that a 503."""
-        if not self._slots.acquire(blocking=False):
-            try:
+        """One thread per connection, at most ``max_connections``: when all are taken the
+        slowest waiting one is cut; a 503 only when every one is being answered."""
+        if not self._slots.acquire(blocking=False) and not (
+            self._evict() and self._slots.acquire(timeout=_EVICT_WAIT)
+        ):
+            with contextlib.suppress(OSError):
                 request.settimeout(1.0)
                 request.sendall(_BUSY)
-            except OSError:
-                pass
             self.shutdown_request(request)
             return
         try:
@@ -211,10 +484,21 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackServer:
-    """Serve ``handler`` over HTTP in a background thread; use as a context manager."""
+    """Serve ``handler`` over HTTP in a background thread; use as a context manager.
 
-    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = _Server((host, port), handler)
+    ``limits`` bounds what clients may take (see the module docstring); ``gate``, when
+    given, says how large each request's body may be and words the refusals.
+    """
+
+    def __init__(
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: ServerLimits | None = None,
+        gate: Gate | None = None,
+    ) -> None:
+        self._server = _Server((host, port), handler, limits or ServerLimits(), gate)
         self._thread: threading.Thread | None = None
 
     @property

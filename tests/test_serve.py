@@ -313,3 +313,23 @@ def test_workers_out_of_range_exit_2(workers: str) -> None:
     )
     assert result.returncode == 2 and "--workers 1..64" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--max-connections", "0", "--max-connections 1..4096"),
+        ("--request-timeout", "0", "--request-timeout 0"),
+        ("--idle-timeout", "-1", "--idle-timeout -1"),
+        ("--body-budget", "0", "--body-budget 1..4096"),
+    ],
+)
+def test_limits_out_of_range_exit_2(option: str, value: str, says: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "serve", option, value],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

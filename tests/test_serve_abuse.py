@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import http.client
+import json
+import select
 import socket
 import time
 from collections.abc import Iterator
@@ -15,7 +18,8 @@ from pathlib import Path
 import pytest
 from test_serve import INSIGHT, METRIC, _start, _stop, client
 
-from harness.httpserver import MAX_BODY, MAX_CONNECTIONS
+from harness.exchange import HttpRequest, HttpResponse
+from harness.httpserver import MAX_BODY, MAX_CONNECTIONS, LoopbackServer, ServerLimits
 
 RSS_BOUND_MIB = 250
 
@@ -96,31 +100,22 @@ def test_serve_keeps_answering_under_abuse_and_stops_cleanly(served: tuple) -> N
         for sock in idle:
             sock.close()
 
-    # beyond the connection cap: a prompt 503, not a hang
+    # every slot held by a request that never finishes: a newcomer is still answered (the
+    # slowest held one is cut to make room and told so with a 503), never refused
     held = []
     try:
         for _ in range(MAX_CONNECTIONS):
             sock = socket.create_connection((host, int(port)), timeout=5)
             sock.sendall(b"GET / HTTP/1.1\r\n")
             held.append(sock)
-        # the server accepts the held ones in its own time: the next one soon gets a 503
-        deadline = time.monotonic() + 10
-        while not raw(url, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 503"):
-            assert time.monotonic() < deadline, "no 503 beyond the connection cap"
-            time.sleep(0.1)
+        time.sleep(0.5)  # the server accepts the held ones in its own time
+        for _ in range(3):
+            assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
+        assert held[0].recv(64).startswith(b"HTTP/1.1 503")  # the oldest, cut
     finally:
         for sock in held:
             sock.close()
     assert rss_mib(process.pid) < RSS_BOUND_MIB
-    deadline = time.monotonic() + 10
-    while True:  # slots come back once the held connections are closed
-        try:
-            assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_one_date_header_per_response(served: tuple) -> None:
@@ -140,31 +135,239 @@ def test_one_date_header_per_response(served: tuple) -> None:
     assert head.startswith(b"http/1.1 200") and head.count(b"\r\ndate:") == 1
 
 
-def test_headers_trickling_in_past_the_deadline_close_the_connection(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Slowloris: each byte arrives within the idle timeout, the headers never complete."""
-    from harness import httpserver
-    from harness.exchange import HttpResponse
+def _trickle(url: str, data: bytes, every: float = 0.1, first: bytes = b"") -> tuple[bytes, int]:
+    """Send ``first``, then ``data`` a byte at a time until the server answers or closes;
+    what it answered (b"" when it closed without a word) and how many bytes went out."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sent = 0
+        try:
+            sock.sendall(first)
+            for byte in data:
+                sock.sendall(bytes([byte]))
+                sent += 1
+                if select.select([sock], [], [], every)[0]:
+                    break
+            return sock.recv(64), sent
+        except OSError:  # reset: closed too
+            return b"", sent
 
-    monkeypatch.setattr(httpserver, "HEADER_TIMEOUT", 0.8)
-    monkeypatch.setattr(httpserver, "IDLE_TIMEOUT", 0.5)
-    with httpserver.LoopbackServer(lambda request: HttpResponse(200, {}, b"ok")) as server:
+
+def _answers_ok(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        return sock.recv(64).startswith(b"HTTP/1.1 200")
+
+
+def test_headers_trickling_in_past_the_deadline_close_the_connection() -> None:
+    """Slowloris: each byte arrives within the idle timeout, the headers never complete."""
+    limits = ServerLimits(request_timeout=0.8, idle_timeout=0.5)
+    with LoopbackServer(lambda request: HttpResponse(200, {}, b"ok"), limits=limits) as server:
+        start = time.monotonic()
+        reply, sent = _trickle(
+            server.endpoint_url, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40
+        )
+        took = time.monotonic() - start
+        # the server answers a well-behaved client on a new connection meanwhile
+        assert _answers_ok(server.endpoint_url)
+    assert reply == b"" and sent < 40 and took < 5, (reply, sent, took)
+
+
+def test_a_body_trickling_in_past_the_deadline_gets_a_408_and_is_closed() -> None:
+    """The deadline covers the body too: a byte every 0.1 s never completes the request."""
+    seen: list[HttpRequest] = []
+
+    def handler(request: HttpRequest) -> HttpResponse:
+        seen.append(request)
+        return HttpResponse(200, {}, b"ok")
+
+    limits = ServerLimits(request_timeout=0.8, idle_timeout=0.5)
+    with LoopbackServer(handler, limits=limits) as server:
+        head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n"
         host, port = server.endpoint_url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(head)
             start = time.monotonic()
             sent = 0
-            try:
-                for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40:
-                    sock.sendall(bytes([byte]))
-                    sent += 1
-                    time.sleep(0.1)
-                closed = sock.recv(1) == b""
-            except OSError:  # reset: closed too
-                closed = True
+            while not select.select([sock], [], [], 0.1)[0] and sent < 40:
+                sock.sendall(b"a")
+                sent += 1
+            reply = sock.recv(64)
             took = time.monotonic() - start
-        # the server answers a well-behaved client on a new connection meanwhile
+        assert _answers_ok(server.endpoint_url)
+    assert reply.startswith(b"HTTP/1.1 408") and sent < 40 and took < 5, (reply, sent, took)
+    assert len(seen) == 1  # only the well-behaved request reached the handler
+
+
+def test_full_slots_cut_the_slowest_request_instead_of_refusing_a_newcomer() -> None:
+    limits = ServerLimits(max_connections=4, request_timeout=60, idle_timeout=30)
+    with LoopbackServer(lambda request: HttpResponse(200, {}, b"ok"), limits=limits) as server:
+        host, port = server.endpoint_url.removeprefix("http://").split(":")
+        drippers = [socket.create_connection((host, int(port)), timeout=5) for _ in range(4)]
+        try:
+            for sock in drippers:
+                sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nab")
+                time.sleep(0.05)  # the first is the oldest
+            for _ in range(3):  # each newcomer cuts the slowest remaining dripper
+                assert _answers_ok(server.endpoint_url)
+            # the oldest dripper was told why, in the server's words
+            assert drippers[0].recv(64).startswith(b"HTTP/1.1 503")
+        finally:
+            for sock in drippers:
+                sock.close()
+
+
+def test_headers_over_the_head_limit_get_431() -> None:
+    with LoopbackServer(lambda request: HttpResponse(200, {}, b"ok")) as server:
+        pads = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000) for i in range(90))
+        reply = raw(server.endpoint_url, b"GET / HTTP/1.1\r\nHost: x\r\n" + pads + b"\r\n")
+        assert reply.startswith(b"HTTP/1.1 431"), reply
+        assert _answers_ok(server.endpoint_url)
+
+
+def test_a_body_shorter_than_its_content_length_never_reaches_the_handler() -> None:
+    seen: list[HttpRequest] = []
+
+    def handler(request: HttpRequest) -> HttpResponse:
+        seen.append(request)
+        return HttpResponse(200, {}, b"ok")
+
+    with LoopbackServer(handler) as server:
+        host, port = server.endpoint_url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=5) as sock:
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-            assert sock.recv(64).startswith(b"HTTP/1.1 200")
-    assert closed and sent < 40 and took < 5, (closed, sent, took)
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nshort")
+            sock.shutdown(socket.SHUT_WR)
+            assert sock.recv(64) == b""
+        assert _answers_ok(server.endpoint_url)
+    assert [request.body for request in seen] == [b""]
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def peak_rss_mib(pid: int) -> float:
+    """The process's peak resident memory so far (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def _post(url: str, path: str, headers: dict[str, str], body: bytes, chunked: bool = False
+          ) -> tuple[int, dict[str, str], bytes]:  # fmt: skip
+    split = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(split[0], int(split[1]), timeout=60)
+    try:
+        if chunked:
+            pieces = (body[i : i + 2**20] for i in range(0, len(body), 2**20))
+            connection.request("POST", path, pieces, headers, encode_chunked=True)
+        else:
+            connection.request("POST", path, body, headers)
+        answer = connection.getresponse()
+        return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+    except OSError:  # reset after the refusal, before the client finished sending
+        return 0, {}, b""
+    finally:
+        connection.close()
+
+
+JSON = {"Content-Type": "application/json"}
+METRIC_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListInsightsMetricData"
+CLOUDTRAIL = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": METRIC_TARGET}
+
+
+def test_huge_json_bodies_at_once_keep_the_peak_rss_bounded(served: tuple) -> None:
+    """[{},{},…] decodes to ~25× its size: 60 MiB and two 40 MiB of it at once (1.7 and
+    2.3 GiB before) are refused from the Content-Length alone, in X-Ray's own error."""
+    process, url = served
+    xray = client(url, "xray")
+    assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
+
+    def empties(mib: int) -> bytes:
+        return b"[" + b"{}," * (mib * 2**20 // 3 - 1) + b"{}]"
+
+    sends = [(empties(60), False), (empties(40), False), (empties(40), True)]
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda s: _post(url, "/Insight", JSON, *s), sends))
+    assert peak_rss_mib(process.pid) < RSS_BOUND_MIB
+    for status, headers, body in answers:
+        if status:  # (a reset is allowed: the server stops reading a refused body)
+            assert status == 413, body[:200]
+            assert headers["x-amzn-errortype"] == "InvalidRequestException"
+            assert b"this request may carry" in body
+    assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
+
+
+@pytest.mark.parametrize(
+    ("shape", "body"),
+    [
+        ("deep", b'{"InsightId": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"),
+        ("many values", b'{"InsightId": [' + b"{}," * 15_000 + b"{}]}"),
+        ("many keys", b"{" + b",".join(b'"k%d": 0' % i for i in range(5_000)) + b"}"),
+    ],
+)
+def test_bodies_deeper_or_with_more_values_than_the_model_are_refused_unread(
+    served: tuple, shape: str, body: bytes
+) -> None:
+    _, url = served
+    status, headers, text = _post(url, "/Insight", JSON, body)
+    assert (status, headers["x-amzn-errortype"]) == (400, "SerializationException"), text
+    assert b"than any input of this operation" in text
+
+
+def test_bodies_beyond_the_memory_budget_wait_for_a_503_with_retry_after() -> None:
+    """--body-budget 1: eight 130 kB bodies in flight fill it; the ninth gets CloudTrail's
+    ServiceUnavailable with Retry-After, and is served once the others are gone."""
+    process, url = _start("--body-budget", "1")
+    host, port = url.removeprefix("http://").split(":")
+    held = []
+    try:
+        head = (
+            "POST / HTTP/1.1\r\nHost: x\r\n"
+            + "".join(f"{k}: {v}\r\n" for k, v in CLOUDTRAIL.items())
+            + "Content-Length: 130000\r\n\r\n{"
+        ).encode()
+        for _ in range(8):
+            sock = socket.create_connection((host, int(port)), timeout=5)
+            sock.sendall(head)
+            held.append(sock)
+        time.sleep(0.5)
+        status, headers, text = _post(url, "/", CLOUDTRAIL, b"{" + b" " * 129_998 + b"}")
+        assert status == 503 and headers["retry-after"] == "1", (status, text)
+        assert json.loads(text)["__type"] == "ServiceUnavailable"
+        for sock in held:
+            sock.close()
+        held.clear()
+        time.sleep(0.5)
+        status, _, text = _post(url, "/", CLOUDTRAIL, b"{" + b" " * 129_998 + b"}")
+        assert status == 400 and b"InvalidParameterException" in text  # read and checked
+    finally:
+        for sock in held:
+            sock.close()
+        code, stderr = _stop(process)
+        assert code == 0 and "Traceback" not in stderr, stderr
+
+
+def test_slow_drippers_are_cut_while_a_normal_client_is_served() -> None:
+    """Every slot taken by a body dripped a byte at a time: botocore is still answered, and
+    a dripper is cut at the request deadline with a 408 in X-Ray's words."""
+    process, url = _start("--max-connections", "6", "--request-timeout", "1.5")
+    host, port = url.removeprefix("http://").split(":")
+    xray = client(url, "xray")
+    head = b"POST /Insight HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+    drippers = []
+    try:
+        for _ in range(6):
+            sock = socket.create_connection((host, int(port)), timeout=5)
+            sock.sendall(head + b"{")
+            drippers.append(sock)
+        for _ in range(3):
+            assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
+        reply, sent = _trickle(url, b" " * 1000, every=0.2, first=head)
+        assert reply.startswith(b"HTTP/1.1 408") and sent < 1000, (reply, sent)
+    finally:
+        for sock in drippers:
+            sock.close()
+        code, stderr = _stop(process)
+        assert code == 0 and "Traceback" not in stderr, stderr

@@ -4,13 +4,18 @@ window asked for; numbers no timestamp can be are the documented 400; caches are
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tracemalloc
+from typing import Any
 
 import pytest
+from botocore.serialize import create_serializer
 
-from harness import wire
+from harness import ops, wire
 from harness.exchange import HttpRequest
+from harness.models import operation_model
 from harness.synthetic.engine import SyntheticBackend
+from harness.synthetic.limits import CEILING_BYTES, body_limits, check_json
 from harness.synthetic.world import INSIGHT_CACHE_SIZE, World
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
@@ -72,3 +77,58 @@ def test_caches_are_bounded_and_evicted_records_come_back_identical() -> None:
         world.insight(insight_id)
     assert world.cache_sizes()["insights"] == INSIGHT_CACHE_SIZE
     assert world.insight(ids[0]) == first  # evicted, derived again from the seed
+
+
+def _largest_params(shape: Any) -> Any:
+    """The largest input the model allows: every string at its max length in characters
+    outside the BMP (12 bytes each once escaped), every list and map at its max entries."""
+    kind = shape.type_name
+    if kind == "structure":
+        return {name: _largest_params(member) for name, member in shape.members.items()}
+    if kind == "list":
+        return [_largest_params(shape.member) for _ in range(int(shape.metadata.get("max", 3)))]
+    if kind == "map":
+        keys = shape.key.enum or [f"k{i}" for i in range(int(shape.metadata.get("max", 3)))]
+        return {key: _largest_params(shape.value) for key in keys[: shape.metadata.get("max")]}
+    if kind == "string":
+        if shape.enum:
+            return max(shape.enum, key=len)
+        return "\U0001f600" * int(shape.metadata.get("max", 36))
+    if kind == "timestamp":
+        return dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    return int(shape.metadata.get("max", 1))
+
+
+@pytest.mark.parametrize("pack", ops.PACKS, ids=lambda pack: pack.label)
+def test_the_largest_request_botocore_sends_is_within_the_body_limits(pack: Any) -> None:
+    """The limits come from the model: the largest input botocore serializes passes."""
+    model = operation_model(pack.service, pack.operation)
+    serializer = create_serializer(model.metadata["protocol"], include_validation=False)
+    request = serializer.serialize_to_request(_largest_params(model.input_shape), model)
+    body = request["body"] if isinstance(request["body"], bytes) else request["body"].encode()
+    limits = body_limits(pack.service, pack.operation)
+    assert check_json(body, limits) is None
+    assert len(body) <= limits.max_bytes <= CEILING_BYTES
+
+
+def test_brackets_and_commas_inside_strings_are_not_nesting() -> None:
+    limits = body_limits("cloudtrail", "ListInsightsMetricData")
+    code = "[" * 60 + "," * 60 + "]" * 8  # ErrorCode's pattern allows brackets and commas
+    assert check_json(json.dumps({"ErrorCode": code, "x": '\\"[{'}).encode(), limits) is None
+    assert "deeper than 3 levels" in (check_json(b'{"a": [[[1]]]}', limits) or "")
+    assert "more than 87 JSON values" in (check_json(b"[" + b"1," * 100 + b"1]", limits) or "")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"InsightId": ' + b"[" * 5000 + b"]" * 5000 + b"}", b"[" + b"{}," * 5000 + b"{}]"],
+    ids=["deep", "many values"],
+)
+def test_a_body_beyond_the_model_is_refused_before_decoding(body: bytes) -> None:
+    """Deep nesting made json raise RecursionError (a 500); both are a 400 now."""
+    engine = SyntheticBackend(seed=1, now=NOW)
+    request = wire.encode_request("xray", "GetInsight", {"InsightId": "x"})
+    response = engine.handle(HttpRequest(request.method, request.url, request.headers, body))
+    info = wire.decode_error("xray", response)
+    assert (response.status, info.code) == (400, "SerializationException"), info.message
+    assert "than any input of this operation" in info.message

@@ -8,10 +8,15 @@ import os
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
+from harness.httpserver import IDLE_TIMEOUT, MAX_CONNECTIONS, REQUEST_TIMEOUT, ServerLimits
 from harness.synthetic.engine import Faults, SyntheticBackend
-from harness.synthetic.server import serve
+from harness.synthetic.server import BODY_BUDGET, serve, serve_limits
 
 MAX_WORKERS = 64
+MAX_CONNECTIONS_CAP = 4096
+MAX_TIMEOUT = 3600.0
+MAX_BODY_BUDGET_MIB = 4096
+MIB = 1024 * 1024
 DESCRIPTION = (
     "Serve the synthetic X-Ray, CloudTrail and Internet Monitor backend over HTTP. The endpoint "
     "URL is the first line of stdout; point boto3 (endpoint_url=...), the AWS CLI "
@@ -51,6 +56,40 @@ def register(subparsers: Any) -> None:
         f"(default 1, at most {MAX_WORKERS}); faults and rate limits still count for the "
         "whole server",
     )
+    limits = parser.add_argument_group(
+        "limits", "what one client may take (per process); see the README's serve section"
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        metavar="N",
+        help=f"connections served at once (default {MAX_CONNECTIONS}); when all are taken the "
+        "one waiting longest for its request is cut to make room",
+    )
+    limits.add_argument(
+        "--request-timeout",
+        type=float,
+        default=REQUEST_TIMEOUT,
+        metavar="S",
+        help=f"seconds a request (line, headers and body) may take to arrive, and its answer "
+        f"to leave (default {REQUEST_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=IDLE_TIMEOUT,
+        metavar="S",
+        help=f"seconds a connection may stay silent (default {IDLE_TIMEOUT:g})",
+    )
+    limits.add_argument(
+        "--body-budget",
+        type=int,
+        default=BODY_BUDGET // MIB,
+        metavar="MIB",
+        help=f"MiB of request bodies held at once, all connections together (default "
+        f"{BODY_BUDGET // MIB}); beyond it a request gets 503 with Retry-After",
+    )
     parser.set_defaults(func=run_serve)
 
 
@@ -79,14 +118,42 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "--workers above 1 needs os.fork, which this platform lacks (Windows). Run several "
             "'harness serve' on different ports instead."
         )
+    limits = _limits(args)
     backend = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
     try:
-        return serve(backend, stdout, host=args.host, port=args.port, workers=args.workers)
+        return serve(
+            backend, stdout, host=args.host, port=args.port, workers=args.workers, limits=limits
+        )
     except OSError as exc:
         raise HarnessUsageError(
             f"Cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. Pick another "
             "--port (0 picks a free one) or --host."
         ) from None
+
+
+def _limits(args: argparse.Namespace) -> ServerLimits:
+    if not 1 <= args.max_connections <= MAX_CONNECTIONS_CAP:
+        raise HarnessUsageError(
+            f"Cannot serve {args.max_connections} connections at once: use --max-connections "
+            f"1..{MAX_CONNECTIONS_CAP} (each takes a thread)."
+        )
+    for option, value in (("--request-timeout", args.request_timeout),
+                          ("--idle-timeout", args.idle_timeout)):  # fmt: skip
+        if not 0 < value <= MAX_TIMEOUT:
+            raise HarnessUsageError(
+                f"Cannot use {option} {value:g}: give seconds above 0 and at most {MAX_TIMEOUT:g}."
+            )
+    if not 1 <= args.body_budget <= MAX_BODY_BUDGET_MIB:
+        raise HarnessUsageError(
+            f"Cannot hold {args.body_budget} MiB of request bodies: use --body-budget "
+            f"1..{MAX_BODY_BUDGET_MIB} (MiB; every request of the served operations fits in 1)."
+        )
+    return serve_limits(
+        max_connections=args.max_connections,
+        request_timeout=args.request_timeout,
+        idle_timeout=args.idle_timeout,
+        body_budget=args.body_budget * MIB,
+    )
 
 
 def is_loopback(host: str) -> bool:

@@ -35,6 +35,7 @@ from harness.models import operation_model
 from harness.protocols import protocol_of
 from harness.synthetic import rules
 from harness.synthetic.counters import Counters, SharedCounters, ThreadCounters
+from harness.synthetic.limits import SLACK_BYTES, body_limits, check_json
 from harness.synthetic.world import World, floor_time, rng
 
 T = TypeVar("T")
@@ -42,6 +43,9 @@ Clock = Callable[[], dt.datetime]
 
 
 MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
+#: Requests decoded and answered at once (per process): the largest answer takes a few MiB
+#: while it is built, and under the GIL more at once adds memory, not throughput.
+MAX_ACTIVE = 4
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,7 @@ class SyntheticBackend:
         else:
             self._clock = now
         self._lock = threading.Lock()
+        self._active = threading.BoundedSemaphore(MAX_ACTIVE)
         self.counters: Counters = ThreadCounters()
         self._worlds: dict[dt.datetime, World] = {}
 
@@ -213,16 +218,17 @@ class SyntheticBackend:
                     501,
                 )
             self._inject_faults(service, operation, number)
-            try:
-                params = wire.decode_request(service, operation, request)
-            except wire.WireError as exc:
-                raise _Reject("SerializationException", str(exc), 400) from None
-            _parse_timestamps(service, operation, params)
-            problems = rules.request_problems(service, operation, params, self.now())
-            if problems:
-                raise _Reject(rules.validation_code(service), " ".join(problems))
-            output = pack.answer(self, params)
-            response = self._encode_output(service, operation, output)
+            limits = body_limits(service, operation)
+            too_much = check_json(request.body, limits)
+            if too_much:  # refused before decoding: a decoded body costs ~25× its bytes
+                status = 413 if len(request.body) > limits.max_bytes else 400
+                raise _Reject(
+                    rules.validation_code(service) if status == 413 else "SerializationException",
+                    f"Cannot read the body of a {service}:{operation} request: {too_much}.",
+                    status,
+                )
+            with self._active:
+                response = self._answer(pack, service, operation, request, params)
         except _Reject as reject:
             response = wire.encode_error(service, reject.code, reject.message, reject.status)
         except Exception as exc:  # a defect of ours: answer as AWS does, never raise
@@ -230,6 +236,51 @@ class SyntheticBackend:
                 service, "InternalFailure", f"The synthetic backend failed: {exc!r}.", 500
             )
         return Answer(service, operation, params, self._stamp(response, number))
+
+    def _answer(
+        self,
+        pack: Any,
+        service: str,
+        operation: str,
+        request: HttpRequest,
+        params: dict[str, Any],
+    ) -> HttpResponse:
+        try:
+            params.update(wire.decode_request(service, operation, request))
+        except wire.WireError as exc:
+            raise _Reject("SerializationException", str(exc), 400) from None
+        _parse_timestamps(service, operation, params)
+        problems = rules.request_problems(service, operation, params, self.now())
+        if problems:
+            raise _Reject(rules.validation_code(service), " ".join(problems))
+        output = pack.answer(self, params)
+        return self._encode_output(service, operation, output)
+
+    # ------------------------------------------------------------------ the HTTP gate
+
+    def body_limit(self, head: HttpRequest) -> int:
+        """The largest body the operation of ``head`` (a request without its body yet) can
+        carry, from its input shape (``harness.synthetic.limits``); for a request that is
+        no operation, only the slack (it is answered without reading the body)."""
+        try:
+            return body_limits(*wire.identify(head)).max_bytes
+        except wire.WireError:
+            return SLACK_BYTES
+
+    def refuse(self, head: HttpRequest, status: int, message: str) -> HttpResponse:
+        """The service's error for a request ``harness serve`` will not read: a body over
+        the operation's limit (413, the service's validation error), one that did not
+        arrive in time (408, ``RequestTimeout``), or a server holding as many bodies as its
+        memory budget allows (503, ``ServiceUnavailable``). Not counted as a request."""
+        code = {408: "RequestTimeout", 503: "ServiceUnavailable"}.get(status)
+        try:
+            service, _ = wire.identify(head)
+        except wire.WireError:
+            body = {"__type": code or "RequestEntityTooLarge", "message": message}
+            return HttpResponse(
+                status, {"Content-Type": "application/json"}, json.dumps(body).encode()
+            )
+        return wire.encode_error(service, code or rules.validation_code(service), message, status)
 
     # ------------------------------------------------------------------ plumbing
 

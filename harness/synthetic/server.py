@@ -12,10 +12,21 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import TextIO
 
-from harness.httpserver import LoopbackServer
+from harness.httpserver import (
+    IDLE_TIMEOUT,
+    MAX_CONNECTIONS,
+    REQUEST_TIMEOUT,
+    LoopbackServer,
+    ServerLimits,
+)
 from harness.synthetic.engine import SyntheticBackend
+from harness.synthetic.limits import CEILING_BYTES
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Request bodies held at once per process. With ``MAX_ACTIVE`` answers built at once and
+#: every body within its operation's limits, this keeps a process under 250 MiB however
+#: hostile the traffic (bench/bench_serve.py measures it).
+BODY_BUDGET = 32 * 1024 * 1024
 
 
 def serve(
@@ -25,6 +36,7 @@ def serve(
     port: int = 0,
     stop: threading.Event | None = None,
     workers: int = 1,
+    limits: ServerLimits | None = None,
 ) -> int:
     """Serve ``backend`` on ``host:port``; print the endpoint URL first; return 0 when stopped.
 
@@ -33,9 +45,13 @@ def serve(
     ``workers`` > 1 answers from that many processes sharing the listening socket (forked
     from this one, which is one of them), so throughput grows with clients; the backend's
     counters are shared, so faults and rate limits count for the whole server.
+    ``limits`` bounds connections, time and memory per process (default ``serve_limits()``);
+    each request's body is bounded by its operation's input shape (the backend's gate).
     """
     stop = stop or threading.Event()
-    server = LoopbackServer(backend.handle, host=host, port=port)  # bound and listening
+    server = LoopbackServer(  # bound and listening
+        backend.handle, host=host, port=port, limits=limits or serve_limits(), gate=backend
+    )
     children: list[int] = []
     try:
         if workers > 1:
@@ -57,6 +73,23 @@ def serve(
         _stop_workers(children)
         server.close()
     return 0
+
+
+def serve_limits(
+    max_connections: int = MAX_CONNECTIONS,
+    request_timeout: float = REQUEST_TIMEOUT,
+    idle_timeout: float = IDLE_TIMEOUT,
+    body_budget: int = BODY_BUDGET,
+) -> ServerLimits:
+    """The server's limits for the synthetic backend: no body is larger than the largest
+    input of the served operations (``harness.synthetic.limits.CEILING_BYTES`` at most)."""
+    return ServerLimits(
+        max_connections=max_connections,
+        idle_timeout=idle_timeout,
+        request_timeout=request_timeout,
+        max_body=CEILING_BYTES,
+        body_budget=max(body_budget, CEILING_BYTES),
+    )
 
 
 def _fork_worker(server: LoopbackServer) -> int:
