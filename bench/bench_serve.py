@@ -15,8 +15,8 @@ bounded by the cores left to the server.
 ``memory``: the peak RSS (``VmHWM``) of one default ``harness serve`` process while, for
 ``--seconds``, at once: 60 MiB bodies of ``[{},{},…]`` (Content-Length and chunked), bodies
 at each operation's limit in every hostile shape (deep nesting, many keys, 12-byte escapes,
-``1e999999``, 4,000-digit numbers), Content-Length lies that never finish, 64 KiB of
-headers, the most expensive valid request (15 days of one-minute points) from 16 clients,
+``1e999999``, 4,000-digit numbers), the largest body but its last byte, 63 KiB of headers and
+a body never sent, the most expensive valid request (15 days of one-minute points) from 16 clients,
 and drippers filling every slot. Its baseline is the same server after one request.
 
 ``slow``: ``--drippers`` connections sending a byte every 2 s (reconnecting when cut)
@@ -210,14 +210,13 @@ def _memory(seconds: float) -> None:
             sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
         sock.sendall(b"0\r\n\r\n")
 
-    def liar(sock: socket.socket) -> None:
-        sock.sendall(_head(CLOUDTRAIL, 130_000) + b"{" + b" " * 60_000)
+    def liar(sock: socket.socket) -> None:  # all of the largest body but its last byte
+        sock.sendall(_head(CLOUDTRAIL, limit) + b"{" + b" " * (limit - 2))
         stop.wait(seconds)
 
-    def fat_headers(sock: socket.socket) -> None:
-        sock.sendall(b"POST / HTTP/1.1\r\n" + b"X-Pad: " + b"a" * 60_000 + b"\r\n")
-        for i in range(99):
-            sock.sendall(b"X-Pad-%d: %s\r\n" % (i, b"a" * 600))
+    def fat_headers(sock: socket.socket) -> None:  # just under the limit, a body never sent
+        pads = b"".join(b"X-Pad-%02d: %s\r\n" % (i, b"a" * 650) for i in range(95))
+        sock.sendall(_head(CLOUDTRAIL, limit)[:-2] + pads + b"\r\n")
         stop.wait(seconds)
 
     def heavy(index: int) -> str:
@@ -234,6 +233,9 @@ def _memory(seconds: float) -> None:
         while not stop.is_set() and not select.select([sock], [], [], 2.0)[0]:
             sock.sendall(b" ")  # nothing came back in 2 s: one more byte
 
+    from harness.synthetic.limits import body_limits
+
+    limit = body_limits("cloudtrail", "ListInsightsMetricData").max_bytes
     shapes = _hostile_bodies()
     cycle = itertools.cycle(shapes)
     threads = [
@@ -245,7 +247,7 @@ def _memory(seconds: float) -> None:
             url, (lambda s: _head(s[1], len(s[2])) + s[2])(next(cycle))))) for _ in range(24)),
         *(threading.Thread(target=loop, args=("Content-Length lie", lambda: _exchange(
             url, liar))) for _ in range(32)),
-        *(threading.Thread(target=loop, args=("64 KiB of headers", lambda: _exchange(
+        *(threading.Thread(target=loop, args=("63 KiB of headers", lambda: _exchange(
             url, fat_headers))) for _ in range(64)),
         *(threading.Thread(target=loop, args=("15 days of minutes", _bind(
             heavy, i))) for i in range(16)),

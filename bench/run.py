@@ -21,7 +21,7 @@ BENCHMARKS = [
     ("bench_replay.py", [], ["--rounds", "3", "--calls", "200", "--indexed", "20000"]),
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
-    ("bench_serve.py", [], ["--rounds", "2", "--requests", "200"]),
+    ("bench_serve.py", [], ["--rounds", "2", "--requests", "200", "--seconds", "10"]),
     ("bench_strategies.py", [], ["--rounds", "3", "--examples", "500"]),
 ]
 
@@ -38,6 +38,9 @@ SUMMARY = [
     ("strategies", re.compile(r"^(\w+:\w+)\s+([\d,]+)\s+([\d,]+)\s")),
     # harness serve, N workers to 1: best / median
     ("serve", re.compile(r"^\s*(\d+ clients)\s.*?([\d.]+×) / ([\d.]+×)$")),
+    # hostile traffic: peak RSS / baseline; drippers: answered, median latency
+    ("serve", re.compile(r"^(peak RSS) (\d+ MiB) \(baseline (\d+ MiB)")),
+    ("serve", re.compile(r"^(well-behaved client): (\d+ of \d+) .*median (\d+ ms)")),
     (
         "replay",
         re.compile(

@@ -16,8 +16,10 @@ take is bounded (``ServerLimits``):
   however the bytes trickle in ("slowloris"); the response must leave within that time too.
 - memory: request line and headers are at most ``max_head`` bytes (431 beyond); a body is
   at most ``max_body`` bytes, or what the handler's ``gate`` allows for that request (413);
-  and the bodies held at once, over all connections, at most ``body_budget`` bytes (beyond:
-  503 with ``Retry-After``). The gate turns these refusals into the service's own error.
+  and the bodies held at once, over all connections, at most ``body_budget`` bytes. When
+  the budget is full the oldest body still arriving is cut to make room; a 503 with
+  ``Retry-After`` only when all of it is held by requests being answered. The gate turns
+  these refusals into the service's own error.
 
 Malformed requests get a 400, nothing it meets prints a traceback, and Content-Length and
 chunked request bodies are both read.
@@ -100,6 +102,7 @@ class _Connection:
         self._head_left = limits.max_head
         self.phase = "idle"  # idle, reading, working, writing or cut
         self.cut_while = ""  # the phase it was cut in
+        self.reserved = 0  # bytes of the body budget its request holds
         # when it began waiting for its current request (writing: its response)
         self.since = time.monotonic()
         self.closed = False
@@ -290,19 +293,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
             text = (self.headers.get("Content-Length") or "0").strip()
             if not text.isdigit():
                 raise _BadRequest(400, f"Content-Length {text[:40]!r} is not a number")
-            reserve = int(text)
+            reserve = int(text[:20]) if len(text) <= 20 else 1 << 70  # int() of 10⁵ digits: slow
             if reserve > limit:
                 raise _Refused(
                     413,
                     f"The request body ({reserve} bytes) is over the {limit} bytes this "
                     "request may carry.",
                 )
-        if not server.budget.take(reserve):
+        if not server.budget.take(reserve, server.cut_a_body, _EVICT_WAIT):
             raise _Refused(
                 503,
                 "The server holds as many request bodies as its memory budget allows "
-                f"({server.limits.body_budget} bytes); retry in a moment.",
+                f"({server.limits.body_budget} bytes), all being answered; retry in a moment.",
             )
+        self._io.reserved = reserve
         try:
             try:
                 body = self._chunked(limit) if chunked else self._io.read(reserve)
@@ -327,6 +331,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     ).encode(),
                 )
         finally:
+            self._io.reserved = 0
             server.budget.give(reserve)
 
     def _respond(self, response: HttpResponse) -> None:
@@ -382,22 +387,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class _ByteBudget:
-    """Bytes that may be taken and given back from any thread; taking never waits."""
+    """Bytes taken and given back from any thread; a taker waits at most ``wait`` seconds,
+    while ``make_room`` (cutting a connection still receiving its body) frees some."""
 
     def __init__(self, total: int) -> None:
         self._left = total
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
-    def take(self, size: int) -> bool:
-        with self._lock:
-            if size > self._left:
-                return False
+    def take(self, size: int, make_room: Callable[[], bool], wait: float) -> bool:
+        stop = time.monotonic() + wait
+        with self._changed:
+            while size > self._left:
+                left = stop - time.monotonic()
+                if left <= 0 or not make_room():
+                    return False
+                self._changed.wait(min(left, 0.1))
             self._left -= size
             return True
 
     def give(self, size: int) -> None:
-        with self._lock:
+        with self._changed:
             self._left += size
+            self._changed.notify_all()
 
 
 _CUT_MESSAGE = (
@@ -449,11 +460,22 @@ class _Server(ThreadingHTTPServer):
     def _evict(self) -> bool:
         """Cut the connection that has waited longest for its current request, unless it
         is being answered; True if one was cut."""
+        return self._cut_oldest(lambda c: c.phase in ("idle", "reading", "writing"))
+
+    def cut_a_body(self) -> bool:
+        """Cut the oldest connection still receiving a body (its budget comes back when its
+        thread leaves); True if one was cut or is being cut."""
         with self._connections_lock:
-            waiting = [c for c in self._connections if c.phase in ("idle", "reading", "writing")]
-        if not waiting:
+            if any(c.phase == "cut" and c.reserved for c in self._connections):
+                return True  # wait for that one first
+        return self._cut_oldest(lambda c: c.phase == "reading" and c.reserved > 0)
+
+    def _cut_oldest(self, which: Callable[[_Connection], bool]) -> bool:
+        with self._connections_lock:
+            candidates = [c for c in self._connections if which(c)]
+        if not candidates:
             return False
-        min(waiting, key=lambda c: c.since).cut()
+        min(candidates, key=lambda c: c.since).cut()
         return True
 
     def process_request(self, request: Any, client_address: Any) -> None:

@@ -316,35 +316,59 @@ def test_bodies_deeper_or_with_more_values_than_the_model_are_refused_unread(
     assert b"than any input of this operation" in text
 
 
-def test_bodies_beyond_the_memory_budget_wait_for_a_503_with_retry_after() -> None:
-    """--body-budget 1: eight 130 kB bodies in flight fill it; the ninth gets CloudTrail's
-    ServiceUnavailable with Retry-After, and is served once the others are gone."""
-    process, url = _start("--body-budget", "1")
+def _held_bodies(url: str, count: int) -> list[socket.socket]:
+    """``count`` ListInsightsMetricData requests announcing 130 kB and sending one byte."""
     host, port = url.removeprefix("http://").split(":")
+    head = (
+        "POST / HTTP/1.1\r\nHost: x\r\n"
+        + "".join(f"{k}: {v}\r\n" for k, v in CLOUDTRAIL.items())
+        + "Content-Length: 130000\r\n\r\n{"
+    ).encode()
     held = []
+    for _ in range(count):
+        sock = socket.create_connection((host, int(port)), timeout=5)
+        sock.sendall(head)
+        held.append(sock)
+        time.sleep(0.02)  # the first is the oldest
+    return held
+
+
+SPACES = b"{" + b" " * 129_998 + b"}"  # a 130 kB body that reads as {}
+
+
+def test_a_full_body_budget_cuts_the_oldest_body_still_arriving() -> None:
+    """--body-budget 1: eight 130 kB bodies that never finish fill it; a ninth is served
+    and the oldest of the eight is told why (503, CloudTrail's ServiceUnavailable)."""
+    process, url = _start("--body-budget", "1")
+    held = _held_bodies(url, 8)
     try:
-        head = (
-            "POST / HTTP/1.1\r\nHost: x\r\n"
-            + "".join(f"{k}: {v}\r\n" for k, v in CLOUDTRAIL.items())
-            + "Content-Length: 130000\r\n\r\n{"
-        ).encode()
-        for _ in range(8):
-            sock = socket.create_connection((host, int(port)), timeout=5)
-            sock.sendall(head)
-            held.append(sock)
-        time.sleep(0.5)
-        status, headers, text = _post(url, "/", CLOUDTRAIL, b"{" + b" " * 129_998 + b"}")
-        assert status == 503 and headers["retry-after"] == "1", (status, text)
-        assert json.loads(text)["__type"] == "ServiceUnavailable"
-        for sock in held:
-            sock.close()
-        held.clear()
-        time.sleep(0.5)
-        status, _, text = _post(url, "/", CLOUDTRAIL, b"{" + b" " * 129_998 + b"}")
+        time.sleep(0.3)
+        status, _, text = _post(url, "/", CLOUDTRAIL, SPACES)
         assert status == 400 and b"InvalidParameterException" in text  # read and checked
+        reply = held[0].recv(4096)
+        assert reply.startswith(b"HTTP/1.1 503") and b"ServiceUnavailable" in reply, reply
+        assert b"Retry-After: 1" in reply
     finally:
         for sock in held:
             sock.close()
+        code, stderr = _stop(process)
+        assert code == 0 and "Traceback" not in stderr, stderr
+
+
+def test_a_body_budget_held_by_requests_being_answered_gets_503_with_retry_after() -> None:
+    """Eight whole 130 kB requests being answered (latency=4) hold the 1 MiB budget: a
+    ninth waits briefly, then gets 503 + Retry-After in CloudTrail's words."""
+    process, url = _start("--body-budget", "1", "--faults", "latency=4")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            slow = [pool.submit(_post, url, "/", CLOUDTRAIL, SPACES) for _ in range(8)]
+            time.sleep(0.5)
+            status, headers, text = _post(url, "/", CLOUDTRAIL, SPACES)
+            assert status == 503 and headers["retry-after"] == "1", (status, text)
+            assert json.loads(text)["__type"] == "ServiceUnavailable"
+            assert b"all being answered" in text
+            assert [f.result()[0] for f in slow] == [400] * 8
+    finally:
         code, stderr = _stop(process)
         assert code == 0 and "Traceback" not in stderr, stderr
 

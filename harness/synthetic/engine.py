@@ -43,7 +43,7 @@ Clock = Callable[[], dt.datetime]
 
 
 MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
-#: Requests decoded and answered at once (per process): the largest answer takes a few MiB
+#: Requests read and answered at once (per process): the largest answer takes a few MiB
 #: while it is built, and under the GIL more at once adds memory, not throughput.
 MAX_ACTIVE = 4
 
@@ -203,6 +203,10 @@ class SyntheticBackend:
         number = self.counters.next_request()
         if self.faults.latency:
             time.sleep(self.faults.latency)
+        with self._active:
+            return self._answer_now(request, number)
+
+    def _answer_now(self, request: HttpRequest, number: int) -> Answer:
         try:
             service, operation = wire.identify(request)
         except wire.WireError as exc:
@@ -227,8 +231,7 @@ class SyntheticBackend:
                     f"Cannot read the body of a {service}:{operation} request: {too_much}.",
                     status,
                 )
-            with self._active:
-                response = self._answer(pack, service, operation, request, params)
+            response = self._answer(pack, service, operation, request, params)
         except _Reject as reject:
             response = wire.encode_error(service, reject.code, reject.message, reject.status)
         except Exception as exc:  # a defect of ours: answer as AWS does, never raise
@@ -263,7 +266,8 @@ class SyntheticBackend:
         carry, from its input shape (``harness.synthetic.limits``); for a request that is
         no operation, only the slack (it is answered without reading the body)."""
         try:
-            return body_limits(*wire.identify(head)).max_bytes
+            with self._active:  # identify parses the query string: bounded like answers
+                return body_limits(*wire.identify(head)).max_bytes
         except wire.WireError:
             return SLACK_BYTES
 
@@ -274,7 +278,8 @@ class SyntheticBackend:
         memory budget allows (503, ``ServiceUnavailable``). Not counted as a request."""
         code = {408: "RequestTimeout", 503: "ServiceUnavailable"}.get(status)
         try:
-            service, _ = wire.identify(head)
+            with self._active:
+                service, _ = wire.identify(head)
         except wire.WireError:
             body = {"__type": code or "RequestEntityTooLarge", "message": message}
             return HttpResponse(
