@@ -261,6 +261,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if self._io.cut_while == "reading":  # its headers were still arriving
                 self._send_plain(503, _CUT_MESSAGE)
 
+    def handle_expect_100(self) -> bool:
+        self._expects_continue = True  # sent once the body is admitted (see _answer)
+        return True
+
     def _handle(self) -> None:
         self._io.head_done()
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
@@ -307,6 +311,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 f"({server.limits.body_budget} bytes), all being answered; retry in a moment.",
             )
         self._io.reserved = reserve
+        if getattr(self, "_expects_continue", False):  # admitted: now the client may send
+            self._expects_continue = False
+            self.send_response_only(100)
+            self.end_headers()
         try:
             try:
                 body = self._chunked(limit) if chunked else self._io.read(reserve)

@@ -395,3 +395,12 @@ def test_slow_drippers_are_cut_while_a_normal_client_is_served() -> None:
             sock.close()
         code, stderr = _stop(process)
         assert code == 0 and "Traceback" not in stderr, stderr
+
+
+def test_expect_100_continue_is_sent_only_for_a_body_the_server_will_read(served: tuple) -> None:
+    _, url = served
+    head = (
+        b"POST /Insight HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n"
+    )
+    assert raw(url, head % 10_000_000).startswith(b"HTTP/1.1 413")  # no 100 first
+    assert raw(url, head % 50).startswith(b"HTTP/1.1 100 Continue")
