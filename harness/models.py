@@ -9,9 +9,10 @@ name into a helpful error.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import botocore
+import botocore.exceptions
 import botocore.loaders
 import botocore.session
 
@@ -145,3 +146,15 @@ def members_by_key(shape: Shape) -> dict[str, Shape]:
         found[name] = member
         found[str(member.serialization.get("name") or name)] = member
     return found
+
+
+@functools.cache
+def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
+    """botocore's paginator of ``service:operation`` (``input_token``, ``output_token``,
+    ``more_results``, ``result_key``, as ``paginators-1.json`` writes them), or None when the
+    operation has none (or the service ships no paginators)."""
+    try:
+        model = _session().get_paginator_model(service)
+        return dict(model.get_paginator(operation))
+    except (ValueError, botocore.exceptions.DataNotFoundError, botocore.exceptions.UnknownServiceError):
+        return None
