@@ -23,6 +23,7 @@ BENCHMARKS = [
     ("bench_startup.py", [], []),
     ("bench_serve.py", [], ["--rounds", "2", "--requests", "200", "--seconds", "10"]),
     ("bench_strategies.py", [], ["--rounds", "3", "--examples", "500"]),
+    ("bench_coverage.py", [], ["--rounds", "2"]),
 ]
 
 #: Lines of the reports the summary keeps: (benchmark, pattern).
@@ -33,6 +34,11 @@ SUMMARY = [
     ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
     # ... and on unchanged cassettes, every report from the cache (by default only)
     ("check", re.compile(r"^\s*([\d,]+ interactions, unchanged.+?)\s+([\d,]+ /s) \(by default\)$")),
+    # harness coverage of 10,000 interactions: seconds (min), ratio to reading the cassette
+    (
+        "coverage",
+        re.compile(r"^(coverage of [\d,]+ interactions)\s+([\d.]+ s)\s+ratio (\S+ = [\d.]+)"),
+    ),
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
     # requests() examples/s: best / median
     ("strategies", re.compile(r"^(\w+:\w+)\s+([\d,]+)\s+([\d,]+)\s")),

@@ -33,7 +33,7 @@ from harness.models import (
     protocol,
     service_model,
 )
-from harness.rules import RULES, modeled_errors
+from harness.rules import RULES
 from harness.usage import Usage, file_digest
 
 #: The JSON report's ``schema`` value; a change to the layout below gets a new number.
@@ -546,11 +546,8 @@ def _page(
         more = any(returned)
     if not any(t.search(output) for t in paging.result_keys):
         pagination.empty_pages += 1
-    if any(sent):
-        # a later page: of a chain seen so far, or of one whose first page is not counted
-        pages = pagination.open.pop(sent, 1) + 1
-    else:
-        pages = 1
+    # a later page: of a chain seen so far, or of one whose first page is not counted
+    pages = pagination.open.pop(sent, 1) + 1 if any(sent) else 1
     if more and any(returned):
         pagination.open[returned] = pages
     else:

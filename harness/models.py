@@ -156,5 +156,9 @@ def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
     try:
         model = _session().get_paginator_model(service)
         return dict(model.get_paginator(operation))
-    except (ValueError, botocore.exceptions.DataNotFoundError, botocore.exceptions.UnknownServiceError):
+    except (
+        ValueError,
+        botocore.exceptions.DataNotFoundError,
+        botocore.exceptions.UnknownServiceError,
+    ):
         return None

@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.coverage import Report, cassette_files, measure
+from harness.coverage import cassette_files, measure
 from harness.errors import HarnessUsageError
 from harness.models import available_services
 from harness.safe_text import one_line
@@ -239,12 +239,18 @@ def _text(data: dict[str, Any], fail_under: float | None) -> str:
                 lines.append(
                     f"  {op['operation']}: {len(done)} of {len(op['rules'])} documented rules "
                     "exercised"
-                    + "".join(f"\n    not exercised: {r['id']}" for r in op["rules"] if not r["exercised"])
+                    + "".join(
+                        f"\n    not exercised: {r['id']}" for r in op["rules"] if not r["exercised"]
+                    )
                 )
         left = service["not_called"]
         if left:
             shown = ", ".join(left[:NOT_CALLED_SHOWN])
-            more = f", ... and {len(left) - NOT_CALLED_SHOWN} more" if len(left) > NOT_CALLED_SHOWN else ""
+            more = (
+                f", ... and {len(left) - NOT_CALLED_SHOWN} more"
+                if len(left) > NOT_CALLED_SHOWN
+                else ""
+            )
             lines.append(f"  not called ({len(left)}): {shown}{more}")
     summary = data["summary"]
     lines.append("")
@@ -308,7 +314,7 @@ def _html(data: dict[str, Any], fail_under: float | None) -> str:
         pct = service["percent"]
         out.append(
             f"<h2>{_e(service['service'])} <small>({_e(service['protocol'])})</small></h2>"
-            f"<p><span class=\"bar\"><span style=\"width:{pct}%\"></span></span> "
+            f'<p><span class="bar"><span style="width:{pct}%"></span></span> '
             f"{service['operations_called']} of {service['operations_exposed']} operations "
             f"called ({pct}%)</p>"
         )
@@ -319,6 +325,7 @@ def _html(data: dict[str, Any], fail_under: float | None) -> str:
                 "<th>members sent</th><th>members not sent</th><th>documented rules</th></tr>"
             )
             for op in service["operations"]:
+                sent = op["members"]["sent"] + op["members"]["unknown"]
                 rules = "-"
                 if op["rules"] is not None:
                     rules = "<br>".join(
@@ -331,7 +338,7 @@ def _html(data: dict[str, Any], fail_under: float | None) -> str:
                     f"<td>{_e(errors_cell(op))}</td>"
                     f"<td>{_e(', '.join(op['errors_not_exercised']) or '-')}</td>"
                     f"<td>{_e(pagination_cell(op))}</td><td>{_e(retries_cell(op))}</td>"
-                    f"<td>{_e(', '.join(op['members']['sent'] + op['members']['unknown']) or '-')}</td>"
+                    f"<td>{_e(', '.join(sent) or '-')}</td>"
                     f"<td>{_e(', '.join(op['members']['not_sent']) or '-')}</td>"
                     f"<td>{rules}</td></tr>"
                 )
