@@ -125,7 +125,8 @@ ACTIONS: dict[tuple[str, str], Actions] = {
     ),
     # --- S3: object operations
     ("s3", "GetObject"): Actions(("s3:GetObject",), MODEL_DOC, ("s3:GetObjectVersion",)),
-    ("s3", "HeadObject"): Actions(("s3:GetObject",), MODEL_DOC, ("s3:GetObjectVersion",)),
+    # its documentation: "the relevant read object (or version) permission"
+    ("s3", "HeadObject"): Actions(("s3:GetObject",), S3_PERMISSIONS, ("s3:GetObjectVersion",)),
     ("s3", "GetObjectAttributes"): Actions(
         ("s3:GetObject", "s3:GetObjectAttributes"),
         MODEL_DOC,
@@ -190,6 +191,13 @@ NAMED_RESOURCES: dict[str, tuple[NamedResource, ...]] = {
             "FunctionName",
             "arn:{partition}:lambda:{region}:{account}:function:{name}",
             SAR + "list_awslambda.html",
+        ),
+    ),
+    "iam": (
+        NamedResource(
+            "RoleName",
+            "arn:{partition}:iam::{account}:role/{name}",
+            SAR + "list_awsidentityandaccessmanagementiam.html",
         ),
     ),
     "kinesis": (
