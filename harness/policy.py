@@ -36,6 +36,7 @@ from harness.cassette import Entry
 from harness.coverage import entries_of
 from harness.iam import NAMED_RESOURCES, SNS_TOPIC, Actions, actions_of, iam_prefix
 from harness.redaction.placeholders import ACCOUNT_PREFIX
+from harness.safe_text import one_line
 
 VERSION = "2012-10-17"
 #: The size limit of a managed policy (characters, whitespace aside).
@@ -86,7 +87,8 @@ class PolicyResult:
             lines.append(f"  calls: {', '.join(statement['calls'])}")
             lines.extend(f"  - {why}" for why in statement["why"])
         lines.extend(f"note: {note}" for note in self.notes)
-        return "\n".join(lines) + "\n"
+        # (names and ARNs come from cassettes: nothing in them may act on a terminal)
+        return "\n".join(one_line(line) for line in lines) + "\n"
 
 
 def derive(files: Iterable[Path], *, account: str | None = None) -> PolicyResult:

@@ -1,7 +1,8 @@
 """A hostile cassette (from a pull request) cannot act on a terminal or a CI log through the
-harness's output: ``check`` (text, junit), ``cassette ls/show/diff/prune/rerecord`` and
-``scan`` print its escape sequences, controls, bidi overrides and GitHub Actions workflow
-commands as visible escapes (``harness.safe_text``), and the JUnit report stays valid XML."""
+harness's output: ``check`` (text, junit), ``cassette ls/show/diff/prune/rerecord``,
+``coverage``, ``policy`` and ``scan`` print its escape sequences, controls, bidi overrides
+and GitHub Actions workflow commands as visible escapes (``harness.safe_text``), and the
+JUnit report stays valid XML."""
 
 from __future__ import annotations
 
@@ -173,6 +174,22 @@ def test_prune_and_rerecord_show_hostile_names_escaped(hostile: Path, tmp_path: 
         assert code == 0, err
         assert_inert(out + err)
         assert SEEN in out
+
+
+def test_coverage_and_policy_show_a_hostile_cassette_escaped(
+    hostile: Path, tmp_path: Path
+) -> None:
+    code, out, err = harness("coverage", "--no-usage", hostile.parent)
+    assert code == 0, err
+    assert_inert(out + err)
+    assert "evil\\x1b[2J\\n" in out  # (the file's name)
+    code, page, _ = harness("coverage", "--no-usage", "--format", "html", hostile.parent)
+    assert code == 0 and "<!DOCTYPE html>" in page
+    assert_inert(page)
+    report = tmp_path / "report.txt"
+    code, out, err = harness("policy", hostile.parent, "--report", report)
+    assert code == 0, err
+    assert_inert(out + err + report.read_text())
 
 
 def test_scan_shows_a_hostile_header_name_escaped(hostile: Path) -> None:

@@ -284,7 +284,9 @@ th{background:#f3f3f3} .bar{background:#eee;width:12em;height:.8em;display:inlin
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    """A value for the page: controls shown as escapes (the page may be read in a terminal
+    or a CI log too), then HTML-escaped."""
+    return html.escape(one_line(value), quote=True)
 
 
 def _html(data: dict[str, Any], fail_under: float | None) -> str:
