@@ -176,9 +176,7 @@ def test_prune_and_rerecord_show_hostile_names_escaped(hostile: Path, tmp_path: 
         assert SEEN in out
 
 
-def test_coverage_and_policy_show_a_hostile_cassette_escaped(
-    hostile: Path, tmp_path: Path
-) -> None:
+def test_coverage_and_policy_show_a_hostile_cassette_escaped(hostile: Path, tmp_path: Path) -> None:
     code, out, err = harness("coverage", "--no-usage", hostile.parent)
     assert code == 0, err
     assert_inert(out + err)
