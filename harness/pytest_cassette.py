@@ -47,6 +47,7 @@ _MARKER_KWARGS = (
     "clock",
     "allowed_hosts",
     "volatile",
+    "max_age",
 )
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
@@ -111,6 +112,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="KINDS",
         help="kinds of values the tests generate per run, bound at replay (comma-separated: "
         "uuid, hex, alnum, hash, time, 're:<pattern>'); replaces the aws_volatile ini setting.",
+    )
+    group.addoption(
+        "--aws-max-age",
+        default=None,
+        metavar="AGE",
+        help="how old a replayed recording may be (30d, 12h, 6w, or seconds; 'off': no "
+        "limit). Overrides the aws_max_age ini setting; a marker's max_age wins over both.",
+    )
+    group.addoption(
+        "--aws-max-age-action",
+        default=None,
+        metavar="ACTION",
+        help="what an older recording does: warn (default), fail, or rerecord (in a record "
+        "mode that may record; replay-only fails with the command). Overrides the ini setting.",
+    )
+    parser.addini(
+        "aws_max_age", "how old a replayed recording may be: 30d, 12h, 6w, or seconds", default=""
+    )
+    parser.addini(
+        "aws_max_age_action",
+        "what a recording older than aws_max_age does: warn, fail or rerecord",
+        default="warn",
     )
     parser.addini(
         "aws_volatile",
@@ -189,8 +212,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(name=None, *, record_mode=None, match_region=None, time_tolerance=..., "
         "ignore=None, normalize=None, matcher=None, clock=None, allowed_hosts=None, "
-        "volatile=None): record or replay the test's AWS traffic and other HTTP in a cassette; "
-        "no network in replay (see the README, 'Record and replay').",
+        "volatile=None, max_age=None): record or replay the test's AWS traffic and other HTTP "
+        "in a cassette; no network in replay (see the README, 'Record and replay').",
     )
     try:
         check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
@@ -202,6 +225,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # a typo in an ignore line stops the run at once (functions resolve in the fixture,
         # once test folders are importable)
         _allowed_hosts(config, {})  # a typo in a host stops the run at once
+        _max_age(config, {})  # and a typo in the age settings
         ignore = config.getini("aws_match_ignore")
         if ignore:  # checking them needs botocore's models: only when there are some
             from harness import match_settings
@@ -221,6 +245,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     recorder = item.stash.get(_RECORDER, None)
     if recorder is not None and recorder.misses:
         raise recorder.misses[0]
+    if recorder is not None:
+        _judge_age(item, recorder)
     blocked = item.stash.get(_BLOCKED, None)
     if blocked is not None and blocked.gather():  # with what child processes reported
         raise blocked[0]
@@ -346,9 +372,15 @@ def aws_cassette(
         policy = _policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}")
         match_region = _match_region(item.config, options)
         allowed = _allowed_hosts(item.config, options)
+        max_age, age_action = _max_age(item.config, options)
+        mode = _rerecord_if_stale(item, path, mode, max_age, age_action)
     except HarnessUsageError as exc:
         # one paragraph: not chained to the error (pytest would print the message twice)
         raise pytest.fail.Exception(str(exc), pytrace=False) from None
+    import time
+
+    # "now" for the age check, taken before a recorded replay clock moves it
+    item.stash[_MAX_AGE] = (max_age, age_action, time.time())
     _say_if_renamed(item, path, options)
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
@@ -391,6 +423,87 @@ def aws_cassette(
 
 
 _BLOCKED: pytest.StashKey[Violations] = pytest.StashKey()
+_MAX_AGE: pytest.StashKey[tuple[float | None, str, float]] = pytest.StashKey()
+
+
+def _max_age(config: pytest.Config, options: dict[str, Any]) -> tuple[float | None, str]:
+    """The age limit (seconds, None: none) and its action. Precedence: the marker's
+    ``max_age``, then ``--aws-max-age``, then the ini setting (the action: command line,
+    then ini)."""
+    from harness.cassette_age import check_action, parse_max_age
+
+    if "max_age" in options:
+        limit = parse_max_age(options["max_age"], f"@pytest.mark.{MARKER}(max_age=...)")
+    elif config.getoption("aws_max_age", None) is not None:
+        limit = parse_max_age(config.getoption("aws_max_age"), "--aws-max-age")
+    else:
+        limit = parse_max_age(config.getini("aws_max_age"), "the aws_max_age ini setting")
+    option = config.getoption("aws_max_age_action", None)
+    if option is not None:
+        return limit, check_action(option, "--aws-max-age-action")
+    return limit, check_action(
+        config.getini("aws_max_age_action"), "the aws_max_age_action ini setting"
+    )
+
+
+def _rerecord_if_stale(
+    item: pytest.Item, path: Path, mode: str, max_age: float | None, action: str
+) -> str:
+    """With action ``rerecord`` in a mode that may record, a cassette whose oldest
+    interaction is older than ``max_age`` is recorded again: mode ``all`` for this test."""
+    if max_age is None or action != "rerecord" or mode in ("none", "all") or not path.exists():
+        return mode
+    import time
+
+    from harness.cassette import read_cassette
+    from harness.cassette_age import age_text, epoch_of, limit_text
+
+    known = [epoch_of(tag.get("recorded_at")) for tag in read_cassette(path).tags]
+    oldest = min((e for e in known if e is not None), default=None)
+    if oldest is None or time.time() - oldest <= max_age:
+        return mode
+    item.add_report_section(
+        "setup",
+        "aws cassette",
+        f"Re-recording {path} (mode 'all' instead of {mode!r}): its oldest interaction was "
+        f"recorded {age_text(time.time() - oldest)} ago, over max_age {limit_text(max_age)}.",
+    )
+    return "all"
+
+
+def _judge_age(item: pytest.Item, recorder: CassetteRecorder) -> None:
+    """Warn about, or fail, a test that replayed a recording older than its max_age."""
+    max_age, action, now = item.stash.get(_MAX_AGE, (None, "warn", 0.0))
+    if max_age is None:
+        return
+    replayed = {e.index: e.label for e in recorder.exchanges if e.source == "replayed"}
+    aged = [
+        (now - when, index)
+        for index in replayed
+        if index is not None and (when := recorder.recorded_at(index)) is not None
+    ]
+    stale = [(age, index) for age, index in aged if age > max_age]
+    if not stale:
+        return
+    from harness.cassette_age import StaleCassette, StaleCassetteWarning, age_text, limit_text
+
+    age, index = max(stale)
+    moment = dt.datetime.fromtimestamp(now - age, tz=dt.timezone.utc)
+    stamp = moment.isoformat(timespec="seconds")
+    head = (
+        f"{item.nodeid} replayed {len(stale)} interaction(s) of {recorder.path} older than "
+        f"max_age {limit_text(max_age)}: the oldest, #{index} {replayed[index]}, was recorded "
+        f"{stamp.replace('+00:00', 'Z')}, {age_text(age)} ago."
+    )
+    if action == "warn":
+        item.warn(StaleCassetteWarning(f"{head} Re-record it: {_rerecord_command(item, 'all')}"))
+        return
+    if action == "rerecord":  # replay-only: it cannot record here; say how
+        raise StaleCassette(
+            f"{head} With aws_max_age_action=rerecord a mode that may record re-records it: "
+            f"{_rerecord_command(item, 'once')}"
+        )
+    raise StaleCassette(f"{head} Re-record it: {_rerecord_command(item, 'all')}")
 
 
 @contextmanager

@@ -274,6 +274,12 @@ class CassetteRecorder:
                 known.append(epoch if "." in text else epoch + 1)
         return min(known) if known else None
 
+    def recorded_at(self, index: int) -> float | None:
+        """When stored interaction ``index`` was recorded (epoch seconds), if known."""
+        if not 0 <= index < len(self._tags):
+            return None
+        return _epoch(self._tags[index].get("recorded_at"))
+
     @property
     def recorded_count(self) -> int:
         """How many exchanges this run recorded (not yet saved), other HTTP included."""
