@@ -13,13 +13,18 @@ surrogates, unassigned code points) is shown as its escape (``\\x1b``, ``\\r``,
 ``\\u202e``), never written. The result holds only characters XML 1.0 allows, so it is also
 what JUnit output carries; :func:`xml_legal` is the last guard over a whole XML document.
 JSON output needs none of this: ``json.dumps`` escapes every control character.
+
+Two more destinations take cassette text: a pull-request comment in Markdown
+(:func:`md_code`: the value inside a code span, where Markdown, HTML, links and @-mentions
+are not read) and GitHub workflow-command annotations (:func:`gh_data`, :func:`gh_property`:
+actions/toolkit's ``escapeData`` and ``escapeProperty``, applied after :func:`one_line`).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["lines", "one_line", "xml_legal"]
+__all__ = ["gh_data", "gh_property", "lines", "md_code", "one_line", "xml_legal"]
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # A line whose text (after leading spaces) starts with "::" is a workflow command; "##[" is
@@ -64,3 +69,33 @@ def xml_legal(text: str) -> str:
     """``text`` with every character XML 1.0 forbids shown as its escape (``\\x1b``): a
     document that XML parsers accept, whatever a value in it held."""
     return _NOT_XML.sub(lambda match: _escape(match.group()), text)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def md_code(value: object, *, in_table: bool = False, width: int = 120) -> str:
+    """``value`` as a Markdown code span: :func:`one_line`'s text, cut to ``width``, between
+    backtick runs longer than any inside it (CommonMark), so nothing in it is read as
+    Markdown, HTML, a link or a mention. In a table cell ``|`` is written ``\\|`` (GitHub
+    splits cells before it reads code spans, and shows ``\\|`` there as ``|``)."""
+    text = one_line(value)
+    if len(text) > width:
+        text = text[: width - 3] + "..."
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    if in_table:
+        text = text.replace("|", "\\|")
+    return f"{fence} {text} {fence}"
+
+
+def gh_data(value: object) -> str:
+    """A workflow command's message: :func:`one_line`, then ``%``, CR and LF percent-encoded
+    (actions/toolkit ``escapeData``)."""
+    text = one_line(value)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def gh_property(value: object) -> str:
+    """A workflow command's property value (``file=``, ``title=``): :func:`gh_data`, and the
+    delimiters ``:`` and ``,`` percent-encoded (actions/toolkit ``escapeProperty``)."""
+    return gh_data(value).replace(":", "%3A").replace(",", "%2C")

@@ -5,25 +5,116 @@ parameters (read through botocore's model, so key order, signatures, dates and i
 tokens make no difference), in recorded order. Interactions left over are paired by operation,
 in order, and their parameter differences shown. A pair differs when its status or its
 response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
-dates in headers) is not compared.
+dates in headers) is not compared. Each added, removed or changed interaction is also
+contract-checked on both sides, and the verdicts that changed are listed.
+
+Formats: ``text`` (default), ``json``, ``markdown`` (a pull-request comment) and ``github``
+(workflow-command annotations on B's lines); see ``_review_formats``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from harness import protocols
 from harness.cassette import Entry
 from harness.commands.cassette._shared import load
-from harness.matching import canonical, match_key, param_differences
+from harness.matching import canonical, match_key
 from harness.models import operation_model
 from harness.safe_text import one_line
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1
+FORMATS = ("text", "json", "markdown", "github")
+
+#: A side that does not hold a member (``Member.a`` or ``Member.b``).
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member that differs: its JSON pointer and its value on each side (or ABSENT)."""
+
+    path: str
+    a: Any
+    b: Any
+
+    def text(self, names: tuple[str, str] = ("A", "B"), limit: int = 80) -> str:
+        """``/State: A "ACTIVE", B "CLOSED"`` (as ``matching.param_differences`` words it),
+        each value cut to ``limit`` characters."""
+        first, second = names
+        where = self.path or "/"
+        if self.b is ABSENT:
+            return f"{where}: {first} {_short(self.a, limit)}, not {second}"
+        if self.a is ABSENT:
+            return f"{where}: not {first}, {second} {_short(self.b, limit)}"
+        return f"{where}: {first} {_short(self.a, limit)}, {second} {_short(self.b, limit)}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A contract violation of one side, as the review shows it."""
+
+    rule: str
+    severity: str
+    pointer: str
+    message: str
+
+    def text(self) -> str:
+        """``schema.response.enum [drift] at /response/State: <message>``."""
+        return f"{self.rule} [{self.severity}] at {self.pointer or '/'}: {self.message}"
+
+
+@dataclass
+class Change:
+    """An interaction only in A (``removed``), only in B (``added``) or paired and different."""
+
+    kind: Literal["added", "removed", "changed"]
+    label: str
+    a: Entry | None
+    b: Entry | None
+    request: list[Member] = field(default_factory=list)
+    response: list[Member] = field(default_factory=list)
+    #: a plain difference when no member-level one can be given (a status, a body)
+    answer: list[str] = field(default_factory=list)
+    new: list[Verdict] = field(default_factory=list)  # violations B has and A had not
+    resolved: list[Verdict] = field(default_factory=list)  # violations A had and B has not
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Where it sits: by A's number, then B's (an addition after all of A)."""
+        return (self.a.index if self.a else 1 << 30, self.b.index if self.b else -1)
+
+    def params(self) -> str:
+        """The request's parameters of the side that has it, canonical, cut to 100 characters."""
+        entry = self.b or self.a
+        if entry is None or entry.exchange is None:
+            return ""
+        text = canonical(entry.exchange.params)
+        return text if len(text) <= 100 else text[:97] + "..."
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: numbers, parameters, member differences and verdict changes."""
+        entry = self.b or self.a
+        return {
+            "kind": self.kind,
+            "operation": self.label,
+            "a": self.a.index if self.a else None,
+            "b": self.b.index if self.b else None,
+            "params": entry.exchange.params if entry and entry.exchange else None,
+            "request": [_member_dict(m) for m in self.request],
+            "response": [_member_dict(m) for m in self.response],
+            "answer": self.answer,
+            "contract": {
+                "new": [vars(v) for v in self.new],
+                "resolved": [vars(v) for v in self.resolved],
+            },
+        }
 
 
 def register(subparsers: Any) -> None:
@@ -34,11 +125,20 @@ def register(subparsers: Any) -> None:
         description=(
             "Pair the interactions of two cassettes as replay would match them (operation "
             "and parameters, not bytes) and print what was added, removed or answered "
-            "differently. Exit 0 when they mean the same, 1 when they differ, 2 on bad input."
+            "differently, with the contract verdicts that changed. Formats: text, json, "
+            "markdown (a pull-request comment), github (workflow annotations on B's lines). "
+            "Exit 0 when they mean the same, 1 when they differ, 2 on bad input."
         ),
     )
     parser.add_argument("a", type=Path, metavar="A", help="the old cassette")
     parser.add_argument("b", type=Path, metavar="B", help="the new cassette")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, markdown for a pull-request comment, or github for "
+        "workflow-command annotations",
+    )
     parser.set_defaults(func=run_diff)
 
 
@@ -46,48 +146,91 @@ def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Print the differences; exit 1 when there are any."""
     old, _ = load(args.a)
     new, _ = load(args.b)
-    lines = diff_entries(old, new)
-    for line in lines:
+    changes = review(old, new)
+    if args.format == "text":
+        _write_text(changes, args.a, args.b, stdout)
+    elif args.format == "json":
+        document = {
+            "a": str(args.a),
+            "b": str(args.b),
+            "differences": len(changes),
+            "changes": [c.to_dict() for c in changes],
+        }
+        stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        from harness.commands.cassette import _review_formats
+
+        render = _review_formats.markdown if args.format == "markdown" else _review_formats.github
+        stdout.write(render(changes, args.a, args.b))
+    return EXIT_DIFFERENT if changes else EXIT_SAME
+
+
+def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None:
+    for line in diff_lines(changes):
         stdout.write(line + "\n")
-    changed = sum(1 for line in lines if line[:1] in "+-~")
-    if not changed:
+    if not changes:
+        stdout.write(f"{one_line(a)} and {one_line(b)} hold the same calls and answers.\n")
+    else:
         stdout.write(
-            f"{one_line(args.a)} and {one_line(args.b)} hold the same calls and answers.\n"
+            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B).\n"
         )
-        return EXIT_SAME
-    stdout.write(
-        f"{changed} difference(s) between {one_line(args.a)} (A) and {one_line(args.b)} (B).\n"
-    )
-    return EXIT_DIFFERENT
 
 
 def diff_entries(old: list[Entry], new: list[Entry]) -> list[str]:
+    """The text report's lines of :func:`review` (kept for callers of the older API)."""
+    return diff_lines(review(old, new))
+
+
+def diff_lines(changes: list[Change]) -> list[str]:
     """Readable lines: ``-`` only in A, ``+`` only in B, ``~`` paired but different (each
     value from a cassette escaped: see ``harness.safe_text``)."""
+    lines = []
+    for change in changes:
+        verdicts = [f"    contract: new {one_line(v.text())}" for v in change.new]
+        verdicts += [f"    contract: resolved {one_line(v.text())}" for v in change.resolved]
+        if change.kind == "changed":
+            assert change.a is not None and change.b is not None
+            body = [f"    request {one_line(m.text())}" for m in change.request]
+            body += [f"    response {one_line(m.text())}" for m in change.response]
+            body += [f"    {one_line(d)}" for d in change.answer]
+            head = f"~ A#{change.a.index} B#{change.b.index} {one_line(change.label)}"
+        else:
+            entry = change.b if change.kind == "added" else change.a
+            assert entry is not None
+            sign, side = ("+", "B") if change.kind == "added" else ("-", "A")
+            head = (
+                f"{sign} {side}#{entry.index} {one_line(change.label)} {one_line(change.params())}"
+            )
+            body = []
+        lines.append("\n".join([head.rstrip(), *body, *verdicts]))
+    return lines
+
+
+def review(old: list[Entry], new: list[Entry]) -> list[Change]:
+    """What changed from ``old`` to ``new``, in A's order (additions last, in B's order)."""
     pairs, only_old, only_new = _pair(old, new)
-    lines: list[tuple[int, int, str]] = []
-    for a, b, request_diff in pairs:
-        answer = _answer_differences(a, b)
-        if request_diff or answer:
-            body = [f"    request {one_line(d)}" for d in request_diff]
-            body += [f"    {one_line(d)}" for d in answer]
-            text = f"~ A#{a.index} B#{b.index} {one_line(a.label)}\n" + "\n".join(body)
-            lines.append((a.index, b.index, text))
-    lines += [(a.index, -1, f"- A#{a.index} {one_line(a.label)} {_params(a)}") for a in only_old]
-    lines += [
-        (len(old), b.index, f"+ B#{b.index} {one_line(b.label)} {_params(b)}") for b in only_new
-    ]
-    lines.sort(key=lambda item: (item[0], item[1]))
-    return [text for _, _, text in lines]
+    changes: list[Change] = []
+    for a, b, request in pairs:
+        response, answer = _answer_differences(a, b)
+        if request or response or answer:
+            change = Change("changed", a.label, a, b, request, response, answer)
+            change.new, change.resolved = _verdict_changes(a, b)
+            changes.append(change)
+    for a in only_old:
+        changes.append(Change("removed", a.label, a, None, resolved=_verdicts(a)))
+    for b in only_new:
+        changes.append(Change("added", b.label, None, b, new=_verdicts(b)))
+    changes.sort(key=lambda c: c.order)
+    return changes
 
 
 def _pair(
     old: list[Entry], new: list[Entry]
-) -> tuple[list[tuple[Entry, Entry, list[str]]], list[Entry], list[Entry]]:
+) -> tuple[list[tuple[Entry, Entry, list[Member]]], list[Entry], list[Entry]]:
     waiting: dict[tuple[str, ...], deque[Entry]] = defaultdict(deque)
     for entry in new:
         waiting[_key(entry)].append(entry)
-    pairs: list[tuple[Entry, Entry, list[str]]] = []
+    pairs: list[tuple[Entry, Entry, list[Member]]] = []
     left: list[Entry] = []
     for entry in old:
         queue = waiting.get(_key(entry))
@@ -120,24 +263,49 @@ def _key(entry: Entry) -> tuple[str, ...]:
     return match_key(exchange.service, exchange.operation, exchange.params)
 
 
-def _request_differences(a: Entry, b: Entry) -> list[str]:
+def _request_differences(a: Entry, b: Entry) -> list[Member]:
     if a.exchange is None or b.exchange is None:
-        return [f"/: A {a.line!r}, B {b.line!r}"] if a.line != b.line else ["body differs"]
-    return param_differences(a.exchange.params, b.exchange.params, names=("A", "B"))
+        return [Member("/", a.line, b.line)] if a.line != b.line else [Member("/body", "…", "…")]
+    return members(a.exchange.params, b.exchange.params)
 
 
-def _answer_differences(a: Entry, b: Entry) -> list[str]:
-    if a.status != b.status:
-        return [f"status: A {a.status}, B {b.status}"]
-    old, new = _answer(a), _answer(b)
-    if old == new:
+def members(a: Any, b: Any, path: str = "") -> list[Member]:
+    """The members that differ between two JSON values, by JSON pointer (lists of the same
+    length item by item; anything else as a whole)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[Member] = []
+        for name in sorted(set(a) | set(b)):
+            where = f"{path}/{name}"
+            if name not in b:
+                out.append(Member(where, a[name], ABSENT))
+            elif name not in a:
+                out.append(Member(where, ABSENT, b[name]))
+            else:
+                out.extend(members(a[name], b[name], where))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            m
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for m in members(x, y, f"{path}/{i}")
+        ]
+    if a == b and type(a) is type(b):
         return []
+    return [Member(path, a, b)]
+
+
+def _answer_differences(a: Entry, b: Entry) -> tuple[list[Member], list[str]]:
+    if a.status != b.status:
+        return [], [f"status: A {a.status}, B {b.status}"]
+    old, new = answer_of(a), answer_of(b)
+    if old == new:
+        return [], []
     if isinstance(old, dict) and isinstance(new, dict):
-        return [f"response {d}" for d in param_differences(old, new, names=("A", "B"))]
-    return ["response body differs"]
+        return members(old, new), []
+    return [], ["response body differs"]
 
 
-def _answer(entry: Entry) -> Any:
+def answer_of(entry: Entry) -> Any:
     """The response as botocore's parser reads it (output members, or the error), for any
     protocol; request ids and other response metadata left out."""
     exchange = entry.exchange
@@ -153,8 +321,39 @@ def _answer(entry: Entry) -> Any:
     return protocols.to_data(parsed)
 
 
-def _params(entry: Entry) -> str:
+def _verdicts(entry: Entry) -> list[Verdict]:
+    """The contract violations of one interaction (none for a call to no AWS operation)."""
     if entry.exchange is None:
-        return ""
-    text = one_line(canonical(entry.exchange.params))
-    return text if len(text) <= 100 else text[:97] + "..."
+        return []
+    from harness.contract import check_exchange
+
+    found = check_exchange(entry.exchange)
+    unique = {(v.rule, v.severity, v.pointer): v.message for v in found}
+    return [
+        Verdict(rule, severity, pointer, message)
+        for (rule, severity, pointer), message in unique.items()
+    ]
+
+
+def _verdict_changes(a: Entry, b: Entry) -> tuple[list[Verdict], list[Verdict]]:
+    """Violations only B has (new), and only A had (resolved), by rule and place."""
+    before = {(v.rule, v.severity, v.pointer): v for v in _verdicts(a)}
+    after = {(v.rule, v.severity, v.pointer): v for v in _verdicts(b)}
+    return (
+        [v for key, v in after.items() if key not in before],
+        [v for key, v in before.items() if key not in after],
+    )
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _member_dict(member: Member) -> dict[str, Any]:
+    found: dict[str, Any] = {"path": member.path or "/"}
+    if member.a is not ABSENT:
+        found["a"] = member.a
+    if member.b is not ABSENT:
+        found["b"] = member.b
+    return found
