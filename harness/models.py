@@ -118,6 +118,20 @@ def operation_model(service: str, operation: str) -> OperationModel:
     return model.operation_model(operation)
 
 
+@functools.cache
+def pagination_tokens(service: str, operation: str) -> tuple[str, ...]:
+    """The request members botocore's paginator of the operation fills from the previous
+    page (``NextToken``, ``Marker``, ``ContinuationToken``...); none without a paginator."""
+    from botocore.exceptions import DataNotFoundError
+
+    try:
+        config = _session().get_component("data_loader").load_service_model(service, "paginators-1")
+    except DataNotFoundError:
+        return ()
+    tokens = config.get("pagination", {}).get(operation, {}).get("input_token") or ()
+    return (tokens,) if isinstance(tokens, str) else tuple(tokens)
+
+
 def parse_target(target: str) -> tuple[str, str | None]:
     """Split ``"service"`` or ``"service:Operation"``, checking both names exist."""
     service, sep, operation = target.partition(":")

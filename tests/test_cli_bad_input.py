@@ -90,6 +90,13 @@ BAD: list[tuple[str, str]] = [
     ("policy {tmp}/good.yaml --out {tmp}/empty", "it is a directory"),
     ("policy {tmp}/good.yaml --report {tmp}/file.txt/r.txt", "not a writable folder"),
     ("policy {tmp}/good.yaml --out {tmp}/p.json --report {tmp}/p.json", "same file"),
+    ("verify {tmp}/good.yaml --endpoint ftp://x", "Cannot use endpoint 'ftp://x'"),
+    ("verify {tmp}/good.yaml", "the following arguments are required: --endpoint"),
+    ("verify {tmp}/missing.yaml --endpoint http://127.0.0.1:9", "missing.yaml does not exist"),
+    ("verify {tmp}/empty --endpoint http://127.0.0.1:9", "No cassette (*.yaml, *.yml) under"),
+    ("verify {tmp}/corrupt.yaml --endpoint http://127.0.0.1:9", "not valid YAML"),
+    ("verify {tmp}/good.yaml --endpoint http://127.0.0.1:9", "No AWS credentials"),
+    ("cassette diff {tmp}/good.yaml {tmp}/good.yaml --format html", "invalid choice: 'html'"),
     ("nosuchcommand", "invalid choice"),
     # an option misspelt: the command's own usage line, and the option meant
     ("check --formt json {tmp}/good.yaml", "usage: harness check"),
