@@ -231,6 +231,31 @@ def digest_payload(service: str, operation: str) -> str | None:
     return str(payload) if shape.members[payload].type_name == "blob" else None
 
 
+_SIZE = re.compile(r"(\d+)\s*(b|kib|mib|gib)?", re.IGNORECASE)
+_UNITS = {"b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+
+def digest_threshold(value: Any, where: str) -> int | None:
+    """The bytes of an ``aws_digest_bodies_over`` setting (``65536``, ``64KiB``, ``1 MiB``),
+    or None for ``off``; a usage error otherwise, or under ``INLINE_BYTES_LIMIT`` (a body
+    that small is matched by its bytes, so it is always kept)."""
+    from harness.errors import HarnessUsageError
+    from harness.protocols import INLINE_BYTES_LIMIT
+
+    text = str(value).strip()
+    if text.lower() in ("off", "none", "never"):
+        return None
+    found = _SIZE.fullmatch(text)
+    size = int(found[1]) * _UNITS[(found[2] or "b").lower()] if found else -1
+    if size < INLINE_BYTES_LIMIT:
+        raise HarnessUsageError(
+            f"Cannot use {text!r} from {where} as a body size: give bytes of at least "
+            f"{INLINE_BYTES_LIMIT} (e.g. 65536, 64KiB, 1MiB; smaller bodies are matched by "
+            "their bytes, so they are always stored) or 'off' to store every body whole."
+        )
+    return size
+
+
 def digest_only(
     service: str, operation: str, request: HttpRequest, over: int | None
 ) -> HttpRequest:

@@ -481,33 +481,29 @@ class CassetteRecorder:
     def _take_other_form(
         self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any
     ) -> tuple[int, Exchange] | None:
-        """A stored upload in the other form than ``live``: whole (an older cassette, or a
-        larger ``digest_over``), matched by the digest of its redacted bytes, or as the
-        digest of the bytes sent. Only tried when an upload of the same size is stored so
-        (redacting a large body is what the digest form saves)."""
+        """A stored upload in the other form than ``live``: kept whole (an older cassette, a
+        larger ``digest_over``), matched by the digest of its redacted bytes, or kept as the
+        digest of the bytes sent. Tried only when the cassette holds an upload so (redacting
+        a large body is the cost that the digest form saves)."""
         payload = digest_payload(call.service, call.operation)
         if payload is None:
             return None
-        other = (
-            whole
-            if live.body_digest is not None
-            else digest_only(call.service, call.operation, whole, 0)
-        )
-        digest = live.body_digest or other.body_digest
-        if digest is None:
+        name = (call.service, call.operation)
+        other = whole if live.body_digest is not None else digest_only(*name, whole, 0)
+        sent = live.body_digest or other.body_digest
+        if sent is None:
             return None
-        stored_whole = other is whole
+        over = self.digest_over or 0
 
-        def same_size(exchange: Exchange) -> bool:
+        def stored_so(exchange: Exchange) -> bool:
             value = exchange.params.get(payload)
-            return (
-                (exchange.service, exchange.operation) == (call.service, call.operation)
-                and isinstance(value, dict)
-                and value.get("$size") == digest.size
-                and (exchange.request.body_digest is None) == stored_whole
-            )
+            if (exchange.service, exchange.operation) != name or not isinstance(value, dict):
+                return False
+            if other is whole:  # (whole, its size may have changed with redaction)
+                return value.get("$size", 0) > over and exchange.request.body_digest is None
+            return value.get("$size") == sent.size and exchange.request.body_digest is not None
 
-        if not any(same_size(e) for e in list(self._stored)):
+        if not any(stored_so(e) for e in list(self._stored)):
             return None
         params = self._match_params(call, other)
         with self._lock:
@@ -957,6 +953,11 @@ def _describe_near(near: list[Near], label: str) -> list[str]:
                 "used (the code sent it more often than when it was recorded)"
             )
         lines += [f"      {d}" for d in item.differences[:10]]
+        if any("/$sha256: " in d for d in item.differences[:10]):
+            lines.append(
+                "      (a body over 4 KiB is matched by its size and SHA-256: the bytes sent "
+                "are not the bytes recorded)"
+            )
     return lines
 
 
