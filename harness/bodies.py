@@ -282,7 +282,10 @@ def digest_only(
         if len(plain.body) <= over:
             return request
     body = plain.body
-    digest = BodyDigest(hashlib.sha256(body).hexdigest(), len(body))
+    # SigV4 signs a plain body by its SHA-256 (hex): botocore has hashed it already
+    signed = (request.header("X-Amz-Content-SHA256") or "").lower()
+    sha256 = signed if plain is request and _HEX64.fullmatch(signed) else None
+    digest = BodyDigest(sha256 or hashlib.sha256(body).hexdigest(), len(body))
     return replace(plain, body=b"", body_digest=digest)
 
 
