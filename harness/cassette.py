@@ -247,8 +247,10 @@ class Entry:
 
     @property
     def size(self) -> int:
-        """Bytes of request and response body together."""
-        return len(self.request.body) + len(self.response.body)
+        """Bytes of request and response body together (an upload kept as its digest: as
+        sent)."""
+        digest = self.request.body_digest
+        return (digest.size if digest else len(self.request.body)) + len(self.response.body)
 
     @property
     def label(self) -> str:

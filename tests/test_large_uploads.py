@@ -18,8 +18,10 @@ from moto_server import moto_server
 
 from harness.bodies import DIGEST_BODIES_OVER, digest_threshold
 from harness.cassette import CassetteError, read_cassette
+from harness.cassette_index import MIN_BYTES
 from harness.cli import run
 from harness.errors import HarnessUsageError
+from harness.exchange import BodyDigest
 from harness.recorder import CassetteMiss, CassetteRecorder
 from harness.redaction import Redaction, Rule
 
@@ -205,6 +207,43 @@ def test_an_aws_chunked_upload_is_kept_as_the_digest_of_its_payload(
     assert sent.body == b"" and sent.body_digest is not None  # (the recorded one, replayed)
 
 
+def test_a_large_cassette_replays_its_digests_through_its_sidecar_index(
+    endpoint: str, tmp_path: Path
+) -> None:
+    # The download is kept whole (replay needs it), so the cassette is large enough to be
+    # indexed; the second replay reads the uploads' requests lazily, from their markers.
+    path, index, body = tmp_path / "uploads.yaml", tmp_path / "index", text_body(size=MIN_BYTES)
+
+    def uploads_and_download() -> bytes:
+        uploads(endpoint, body)
+        return bytes(client(endpoint).get_object(Bucket="uploads", Key="big.txt")["Body"].read())
+
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        uploads_and_download()
+    recorder.save()
+    assert path.stat().st_size > MIN_BYTES
+    for _ in range(2):  # the first load writes the index, the second replays from it
+        recorder = CassetteRecorder(path, "none", index_dir=index)
+        with recorder.activate():
+            assert uploads_and_download() == body
+        assert not recorder.misses and list(index.iterdir())
+    assert recorder.exchanges[1].request.body_digest == BodyDigest(
+        hashlib.sha256(body).hexdigest(), len(body)
+    )
+
+
+def test_a_cassette_of_an_older_redaction_version_keeps_its_digests(
+    endpoint: str, tmp_path: Path
+) -> None:
+    path, body = tmp_path / "uploads.yaml", text_body()
+    recorded = record(path, endpoint, body)
+    data = yaml.safe_load(path.read_text())
+    data["metadata"]["harness"]["redaction"] = 0  # redacted again when loaded
+    path.write_text(yaml.safe_dump(data))
+    assert replay(path, endpoint, body) == recorded
+
+
 # --------------------------------------------------------------------------- format, tools
 
 
@@ -260,6 +299,9 @@ def test_show_check_scan_and_diff_read_digest_bodies(endpoint: str, tmp_path: Pa
     record(one, endpoint, body)
     record(two, endpoint, text_body(b"another line of the same length\n"))
     digest = hashlib.sha256(body).hexdigest()
+
+    code, out, err = harness("cassette", "ls", one)
+    assert code == 0 and "s3:PutObject                200  192.0 KB" in out  # as sent
 
     code, out, err = harness("cassette", "show", one, "1")
     assert (code, err) == (0, "")
