@@ -17,6 +17,7 @@ Ratios are what to trust; absolute times vary by machine.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -122,6 +123,9 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=4, help="PutObjects (and parts)")
     parser.add_argument("--whole", action="store_true", help="also record with whole bodies")
     args = parser.parse_args()
+    if args.mib < 5:
+        parser.error("--mib: S3 parts but the last are 5 MiB or more (moto says EntityTooSmall)")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # (moto's server logs each request)
     bodies = _bodies(args.mib, args.uploads)
     sent = 2 * sum(map(len, bodies))
     with tempfile.TemporaryDirectory() as folder, moto_server() as endpoint:
