@@ -24,6 +24,7 @@ BENCHMARKS = [
     ("bench_serve.py", [], ["--rounds", "2", "--requests", "200", "--seconds", "10"]),
     ("bench_strategies.py", [], ["--rounds", "3", "--examples", "500"]),
     ("bench_coverage.py", [], ["--rounds", "2"]),
+    ("bench_uploads.py", [], ["--rounds", "3", "--uploads", "2"]),
 ]
 
 #: Lines of the reports the summary keeps: (benchmark, pattern).
@@ -42,6 +43,9 @@ SUMMARY = [
     ("startup", re.compile(r"^(added by the plugin)\s+(-?\d+)\s+(-?\d+)")),
     # requests() examples/s: best / median
     ("strategies", re.compile(r"^(\w+:\w+)\s+([\d,]+)\s+([\d,]+)\s")),
+    # recording large uploads against the live run: min / median
+    ("uploads", re.compile(r"^(recording \(harness\))\s+\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
+    ("uploads", re.compile(r"^cassette ([\d,]+ bytes), replay needs [\d,]+ bytes: ([\d.]+×)")),
     # harness serve, N workers to 1: best / median
     ("serve", re.compile(r"^\s*(\d+ clients)\s.*?([\d.]+×) / ([\d.]+×)$")),
     # hostile traffic: peak RSS / baseline; drippers: answered, median latency

@@ -7,6 +7,10 @@ received (pretty JSON, redaction, gzip decoded at record time), so the headers t
 the received bytes would then lie, and botocore rejects a body whose ``x-amz-crc32`` or
 flexible checksum disagrees (it retries, then fails). ``settle`` makes them true again at
 replay time, whatever the cassette's age.
+
+A large upload (S3 ``PutObject``/``UploadPart`` bodies over ``DIGEST_BODIES_OVER``) is kept
+as its SHA-256 and size only (``digest_only``): replay matches such bodies by exactly these,
+so the bytes would cost record time and disk for nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ import json
 import re
 import zlib
 from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
+from typing import Any
 
 from botocore import httpchecksum
 from botocore.compat import HAS_CRT
 
-from harness.exchange import HttpResponse
+from harness.exchange import BodyDigest, HttpRequest, HttpResponse
 
 # C0 controls other than tab, newline and carriage return: such bodies are binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -192,3 +199,121 @@ def decode_aws_chunked(body: bytes) -> tuple[bytes, dict[str, str]] | None:
             return None
         trailers[name.decode("latin-1").strip()] = value.decode("latin-1").strip()
     return b"".join(parts), trailers
+
+
+# --------------------------------------------------------------------------- large uploads
+
+#: Request bodies larger than this (bytes) are stored as their SHA-256 and size, where replay
+#: matches them by those alone (``digest_only``); the plugin's ``aws_digest_bodies_over``.
+DIGEST_BODIES_OVER = 64 * 1024
+
+
+@cache
+def digest_payload(service: str, operation: str) -> str | None:
+    """The request's blob payload member when replay matches it by digest (S3 ``PutObject``'s
+    ``Body``), else None.
+
+    Request parameters hold a blob payload over ``protocols.INLINE_BYTES_LIMIT`` as its
+    SHA-256 and size in the protocols read by a codec (rest-xml); the JSON protocols' wire
+    form keeps the payload's base64 (so its body is kept whole)."""
+    from harness.models import operation_model
+    from harness.protocols import protocol_of
+    from harness.wire import JSON_CONTENT_TYPES
+
+    try:
+        model = operation_model(service, operation)
+    except Exception:  # a name botocore does not know: nothing is matched by digest
+        return None
+    shape = model.input_shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if not payload or protocol_of(model.service_model) in JSON_CONTENT_TYPES:
+        return None
+    return str(payload) if shape.members[payload].type_name == "blob" else None
+
+
+_SIZE = re.compile(r"(\d+)\s*(b|kib|mib|gib)?", re.IGNORECASE)
+_UNITS = {"b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}
+
+
+def digest_threshold(value: Any, where: str) -> int | None:
+    """The bytes of an ``aws_digest_bodies_over`` setting (``65536``, ``64KiB``, ``1 MiB``),
+    or None for ``off``; a usage error otherwise, or under ``INLINE_BYTES_LIMIT`` (a body
+    that small is matched by its bytes, so it is always kept)."""
+    from harness.errors import HarnessUsageError
+    from harness.protocols import INLINE_BYTES_LIMIT
+
+    text = str(value).strip()
+    if text.lower() in ("off", "none", "never"):
+        return None
+    found = _SIZE.fullmatch(text)
+    size = int(found[1]) * _UNITS[(found[2] or "b").lower()] if found else -1
+    if size < INLINE_BYTES_LIMIT:
+        raise HarnessUsageError(
+            f"Cannot use {text!r} from {where} as a body size: give bytes of at least "
+            f"{INLINE_BYTES_LIMIT} (e.g. 65536, 64KiB, 1MiB; smaller bodies are matched by "
+            "their bytes, so they are always stored) or 'off' to store every body whole."
+        )
+    return size
+
+
+def digest_only(
+    service: str, operation: str, request: HttpRequest, over: int | None
+) -> HttpRequest:
+    """``request`` with its body replaced by its ``BodyDigest`` when the body is a payload
+    that replay matches by digest and is larger than ``over`` bytes (None: never); else
+    ``request`` itself. An ``aws-chunked`` upload is read as sent plainly first (trailers
+    become headers), as its parameters are."""
+    from harness.protocols import INLINE_BYTES_LIMIT
+
+    if over is None or request.body_digest is not None:
+        return request
+    # (never at or under the limit where parameters hold the blob itself, not its digest)
+    over = max(over, INLINE_BYTES_LIMIT)
+    if len(request.body) <= over or digest_payload(service, operation) is None:
+        return request
+    plain = request
+    if "aws-chunked" in (request.header("Content-Encoding") or "").lower():
+        from harness.protocols.restxml import dechunked
+
+        try:
+            plain = dechunked(request)
+        except ValueError:  # framing it cannot read: keep the bytes, as sent
+            return request
+        if len(plain.body) <= over:
+            return request
+    body = plain.body
+    # SigV4 signs a plain body by its SHA-256 (hex): botocore has hashed it already
+    signed = (request.header("X-Amz-Content-SHA256") or "").lower()
+    sha256 = signed if plain is request and _HEX64.fullmatch(signed) else None
+    digest = BodyDigest(sha256 or hashlib.sha256(body).hexdigest(), len(body))
+    return replace(plain, body=b"", body_digest=digest)
+
+
+#: How a cassette says a request body is kept as its digest (``stored: digest only``).
+DIGEST_MARK = "digest only"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def digest_marker(digest: BodyDigest) -> dict[str, Any]:
+    """The mapping a cassette stores in place of a body kept as its digest."""
+    return {"sha256": digest.sha256, "size": digest.size, "stored": DIGEST_MARK}
+
+
+def read_digest_marker(value: Any) -> BodyDigest | None:
+    """The ``BodyDigest`` of a stored request body that is a digest marker; None for any
+    other body; ``ValueError`` (saying what is wrong) for a marker that does not read."""
+    if not isinstance(value, dict) or value.get("stored") != DIGEST_MARK:
+        return None
+    sha256, size = value.get("sha256"), value.get("size")
+    if set(value) != {"sha256", "size", "stored"}:
+        raise ValueError(
+            f"request.body is a digest marker with keys {sorted(map(str, value))}; it takes "
+            "exactly sha256, size and stored"
+        )
+    if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+        raise ValueError(
+            "request.body is a digest marker whose sha256 is not 64 lowercase hex digits"
+        )
+    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+        raise ValueError("request.body is a digest marker whose size is not a whole number >= 0")
+    return BodyDigest(sha256, size)

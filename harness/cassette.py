@@ -8,6 +8,8 @@ JSON documents as pretty, sorted-key text in YAML literal blocks so a cassette r
 code review and diffs line by line, XML and other text as is, payloads the caller owns (S3
 objects, Lambda payloads) exactly as received, binary bodies as ``!!binary`` (as vcrpy writes
 bytes), and event streams as their decoded messages (``body.events``, ``harness.eventstream``).
+A large upload that replay matches by digest is stored as ``{sha256, size, stored: digest
+only}`` (``bodies.digest_only``).
 
 Cassettes from plain vcrpy or pytest-recording load too: the operation is then recovered from
 the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded.
@@ -34,7 +36,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness import eventstream, reads
-from harness.bodies import stored_body
+from harness.bodies import digest_marker, read_digest_marker, stored_body
 from harness.cassette_yaml import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
 from harness.cassette_yaml import MAX_DEPTH as MAX_DEPTH
 from harness.cassette_yaml import YamlLimitError, load_yaml
@@ -245,8 +247,10 @@ class Entry:
 
     @property
     def size(self) -> int:
-        """Bytes of request and response body together."""
-        return len(self.request.body) + len(self.response.body)
+        """Bytes of request and response body together (an upload kept as its digest: as
+        sent)."""
+        digest = self.request.body_digest
+        return (digest.size if digest else len(self.request.body)) + len(self.response.body)
 
     @property
     def label(self) -> str:
@@ -584,11 +588,14 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
     """The request and (decoded) response of one interaction mapping."""
     try:
         req, resp = item["request"], item["response"]
+        stored = req.get("body")
+        digest = read_digest_marker(stored)  # a large upload kept as its digest
         request = HttpRequest(
             method=str(req["method"]).upper(),
             url=str(req["uri"]),
             headers=_headers(req.get("headers")),
-            body=_bytes(req.get("body")),
+            body=b"" if digest is not None else _bytes(stored),
+            body_digest=digest,
         )
         response = HttpResponse(
             status=_status(resp["status"]["code"]),
@@ -868,7 +875,11 @@ def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[s
         "request": {
             "method": request.method,
             "uri": request.url,
-            "body": pretty_body(request.body, document=request_document) or None,
+            "body": (
+                digest_marker(request.body_digest)
+                if request.body_digest is not None
+                else pretty_body(request.body, document=request_document) or None
+            ),
             "headers": {k: [v] for k, v in sorted(request.headers.items())},
         },
         "response": {

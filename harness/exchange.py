@@ -14,13 +14,30 @@ Source = Literal["recorded", "replayed", "synthetic", "cassette"]
 
 
 @dataclass(frozen=True)
+class BodyDigest:
+    """A request body kept only as its SHA-256 (hex) and size: a large upload, which replay
+    matches by exactly these (``harness.bodies.digest_only``)."""
+
+    sha256: str
+    size: int
+
+    def as_param(self) -> dict[str, Any]:
+        """The body as request parameters hold a large blob (``protocols.to_data``)."""
+        return {"$sha256": self.sha256, "$size": self.size}
+
+
+@dataclass(frozen=True)
 class HttpRequest:
-    """An HTTP request as sent (headers with their original case; body as bytes)."""
+    """An HTTP request as sent (headers with their original case; body as bytes).
+
+    ``body_digest`` is set when the body is not held (``body`` is then empty): what it was.
+    """
 
     method: str
     url: str
     headers: dict[str, str]
     body: bytes = b""
+    body_digest: BodyDigest | None = None
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """Case-insensitive header lookup."""

@@ -199,6 +199,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
     )
     parser.addini(
+        "aws_digest_bodies_over",
+        "store request bodies larger than this (bytes, or 64KiB, 1MiB) that replay matches by "
+        "digest (S3 uploads) as their SHA-256 and size; 'off' stores them whole",
+        default="64KiB",
+    )
+    parser.addini(
         "aws_pseudonyms",
         "replace access key ids and account ids in cassettes with placeholders",
         type="bool",
@@ -226,6 +232,7 @@ def pytest_configure(config: pytest.Config) -> None:
         # once test folders are importable)
         _allowed_hosts(config, {})  # a typo in a host stops the run at once
         _max_age(config, {})  # and a typo in the age settings
+        _digest_over(config)
         ignore = config.getini("aws_match_ignore")
         if ignore:  # checking them needs botocore's models: only when there are some
             from harness import match_settings
@@ -396,6 +403,7 @@ def aws_cassette(
         run_id=_run_id(item.config),
         index_dir=index_folder(item.config),
         sources=_source_files(item),
+        digest_over=_digest_over(item.config),
     )
     item.stash[_RECORDER] = recorder
     from harness.moto_side import say_what_moto_answered
@@ -739,6 +747,13 @@ def _record_mode(config: pytest.Config, options: dict[str, Any]) -> str:
     if option is not None:
         return str(option)
     return str(config.getini("aws_record_mode"))
+
+
+def _digest_over(config: pytest.Config) -> int | None:
+    from harness.bodies import digest_threshold
+
+    setting = config.getini("aws_digest_bodies_over")
+    return digest_threshold(setting, "the aws_digest_bodies_over ini setting")
 
 
 def _match_region(config: pytest.Config, options: dict[str, Any]) -> bool:

@@ -29,12 +29,13 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from sys import intern
 from typing import Any, NamedTuple
 
 from harness import __version__, cassette_index
+from harness.bodies import DIGEST_BODIES_OVER, digest_only, digest_payload
 from harness.cassette import (
     LazyExchange,
     parse_cassette,
@@ -142,7 +143,9 @@ class CassetteRecorder:
     ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
     cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
     ``index_dir`` keeps sidecar indexes of large cassettes (``harness.cassette_index``), so
-    their next load reads no YAML.
+    their next load reads no YAML. ``digest_over``: request bodies larger than this (bytes)
+    that replay matches by digest are kept as their SHA-256 and size (``bodies.digest_only``;
+    None keeps every body whole).
     """
 
     def __init__(
@@ -158,6 +161,7 @@ class CassetteRecorder:
         run_id: str | None = None,
         index_dir: Path | None = None,
         sources: Sequence[Path] = (),
+        digest_over: int | None = DIGEST_BODIES_OVER,
     ) -> None:
         self.path = Path(path)
         self.run_id = run_id
@@ -168,6 +172,7 @@ class CassetteRecorder:
         self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
         self.index.known = self._known
         self._sources = tuple(sources)
+        self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
@@ -401,7 +406,9 @@ class CassetteRecorder:
             return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
         # The live request goes through the same redaction as the recorded one did, so both
         # sides of the match hold the same pseudonyms and placeholders.
-        live = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
+        whole = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
+        # a large upload goes by its digest: never redacted, copied or written (its bytes)
+        live = digest_only(call.service, call.operation, whole, self.digest_over)
         params = self._match_params(call, live)
         if self.record_mode != "all":
             # An early call (before botocore's retry loop) is answered only with a success:
@@ -411,6 +418,8 @@ class CassetteRecorder:
                 found = self.index.take(
                     call.service, call.operation, params, call.region, time.time(), accept
                 )
+            if found is None:
+                found = self._take_other_form(call, whole, live, accept)
             if found is None and call.early:
                 raise NotEarly
             if found is not None:
@@ -434,7 +443,7 @@ class CassetteRecorder:
         response = send()
         exchange = self._redacted(
             Exchange(call.service, call.operation, call.request, response, "recorded"),
-            _without(call.request, _VOLATILE_REQUEST_HEADERS),
+            live,
             response,
         )
         if self.index.binding.has_ties():  # new_episodes: as the cassette holds them
@@ -455,7 +464,7 @@ class CassetteRecorder:
         functions of its bytes (the volatile headers are gone), so they are kept per content.
         """
         key = (call.service, call.operation, live.method, live.url, live.body,
-               tuple(sorted(live.headers.items())))  # fmt: skip
+               live.body_digest, tuple(sorted(live.headers.items())))  # fmt: skip
         with self._lock:
             found = self._match_forms.get(key)
             if found is not None:
@@ -468,6 +477,39 @@ class CassetteRecorder:
             if len(self._match_forms) > _MATCH_FORMS_KEPT:
                 self._match_forms.popitem(last=False)
         return dict(found)
+
+    def _take_other_form(
+        self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any
+    ) -> tuple[int, Exchange] | None:
+        """A stored upload in the other form than ``live``: kept whole (an older cassette, a
+        larger ``digest_over``), matched by the digest of its redacted bytes, or kept as the
+        digest of the bytes sent. Tried only when the cassette holds an upload so (redacting
+        a large body is the cost that the digest form saves)."""
+        payload = digest_payload(call.service, call.operation)
+        if payload is None:
+            return None
+        name = (call.service, call.operation)
+        other = whole if live.body_digest is not None else digest_only(*name, whole, 0)
+        sent = live.body_digest or other.body_digest
+        if sent is None:
+            return None
+        over = self.digest_over or 0
+
+        def stored_so(exchange: Exchange) -> bool:
+            value = exchange.params.get(payload)
+            if (exchange.service, exchange.operation) != name or not isinstance(value, dict):
+                return False
+            if other is whole:  # (whole, its size may have changed with redaction)
+                return value.get("$size", 0) > over and exchange.request.body_digest is None
+            return value.get("$size") == sent.size and exchange.request.body_digest is not None
+
+        if not any(stored_so(e) for e in list(self._stored)):
+            return None
+        params = self._match_params(call, other)
+        with self._lock:
+            return self.index.take(
+                call.service, call.operation, params, call.region, time.time(), accept
+            )
 
     def _restored(self, response: HttpResponse) -> HttpResponse:
         """A recorded response with the values this test supplied given back in place of
@@ -502,7 +544,7 @@ class CassetteRecorder:
                 body = part.body
             headers = {k: to_recorded(v) for k, v in part.headers.items()}
             if isinstance(part, HttpRequest):
-                return HttpRequest(part.method, to_recorded(part.url), headers, body)
+                return replace(part, url=to_recorded(part.url), headers=headers, body=body)
             return HttpResponse(part.status, headers, body)
 
         request = message(exchange.request)
@@ -633,11 +675,13 @@ class CassetteRecorder:
         wherever else it still sits (``Redactor.sweep``)."""
         sweep = self.redactor.sweep
         request, response = exchange.request, exchange.response
-        swept_request = HttpRequest(
-            request.method,
-            sweep(request.url.encode("utf-8")).decode("utf-8"),
-            {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in request.headers.items()},
-            sweep(request.body),
+        swept_request = replace(
+            request,
+            url=sweep(request.url.encode("utf-8")).decode("utf-8"),
+            headers={
+                k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in request.headers.items()
+            },
+            body=sweep(request.body),
         )
         swept_response = HttpResponse(
             response.status,
@@ -909,11 +953,16 @@ def _describe_near(near: list[Near], label: str) -> list[str]:
                 "used (the code sent it more often than when it was recorded)"
             )
         lines += [f"      {d}" for d in item.differences[:10]]
+        if any("/$sha256: " in d for d in item.differences[:10]):
+            lines.append(
+                "      (a body over 4 KiB is matched by its size and SHA-256: the bytes sent "
+                "are not the bytes recorded)"
+            )
     return lines
 
 
 def _without(message: Any, names: frozenset[str]) -> Any:
     headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
     if isinstance(message, HttpRequest):
-        return HttpRequest(message.method, message.url, headers, message.body)
+        return replace(message, headers=headers)
     return HttpResponse(message.status, headers, message.body)

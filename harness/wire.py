@@ -222,6 +222,8 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
     shape = op.input_shape
     if shape is None:
         return {}
+    if request.body_digest is not None:
+        return _with_digested_body(op, request)
     protocol = protocol_of(op.service_model)
     if protocol not in JSON_CONTENT_TYPES:
         # Other protocols have no JSON wire form: their codec's parameters, as JSON data.
@@ -308,6 +310,26 @@ def _rest_layout(op: OperationModel, which: str) -> _RestLayout:
         shape.serialization.get("payload"),
         _uri_template_regex(op.http.get("requestUri", "/").partition("?")[0])[0],
     )
+
+
+def _with_digested_body(op: OperationModel, request: HttpRequest) -> dict[str, Any]:
+    """The parameters of a request whose body is kept as its digest (``bodies.digest_only``):
+    its payload member is that digest, as parameters hold a large blob."""
+    from harness.bodies import digest_payload
+
+    service, operation = op.service_model.service_name, op.name
+    payload = digest_payload(service, operation)
+    digest = request.body_digest
+    assert digest is not None
+    if payload is None:
+        raise WireError(
+            f"its request body is stored as a digest (sha256 and size), but {service}:"
+            f"{operation} requests have no payload that replay matches by digest, so the body "
+            "itself is needed. Re-record this interaction."
+        )
+    params = decode_request_of(op, dataclasses.replace(request, body_digest=None))
+    params[payload] = digest.as_param()
+    return params
 
 
 def _decoded_by_codec(op: Any, request: HttpRequest) -> dict[str, Any]:

@@ -549,6 +549,8 @@ class Redactor:
             self.url(request.url, operation_model),
             self.headers(request.headers, operation_model, "input"),
             self.body(request.body, operation_model, "input", content_type),
+            # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
+            request.body_digest,
         )
 
     def response(

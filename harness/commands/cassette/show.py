@@ -63,7 +63,13 @@ def run_show(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write("  parameters (as botocore reads them):\n")
         shown = json.dumps(params, indent=2, sort_keys=True, ensure_ascii=False)
         stdout.write(_indent(lines(shown)))
-    elif request.body:
+    if request.body_digest is not None:
+        digest = request.body_digest
+        stdout.write(
+            f"  body: not stored, {digest.size:,} bytes of SHA-256 {lines(digest.sha256)} (a "
+            "large upload: replay matches it by size and digest)\n"
+        )
+    elif exchange is None and request.body:
         stdout.write("  body:\n" + _indent(_body_text(request.body)))
     stdout.write(f"\nresponse\n  {response.status}\n")
     _headers(stdout, response.headers)
