@@ -637,12 +637,12 @@ class CassetteRecorder:
             request.method,
             sweep(request.url.encode("utf-8")).decode("utf-8"),
             {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in request.headers.items()},
-            sweep(request.body),
+            self.redactor.sweep_body(request.body, request.header("Content-Type") or ""),
         )
         swept_response = HttpResponse(
             response.status,
             {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in response.headers.items()},
-            sweep(response.body),
+            self.redactor.sweep_body(response.body, response.header("Content-Type") or ""),
         )
         if swept_request == request and swept_response == response:
             return exchange
