@@ -105,3 +105,18 @@ def redact_event_stream(body: bytes, payload: RedactMessage, header: RedactHeade
     if not changed:
         return body
     return eventstream.encode_stream(out)
+
+
+def rewrite_body(body: bytes, content_type: str, rewrite: Callable[[bytes], bytes]) -> bytes:
+    """``rewrite`` applied to a stored body's bytes; to an event stream's payloads and string
+    headers one by one (its framing holds lengths and CRCs a rewrite of the raw bytes would
+    break)."""
+    if eventstream.is_event_stream(content_type):
+        found = redact_event_stream(
+            body,
+            lambda message: rewrite(message.payload),
+            lambda name, value: rewrite(value.encode("utf-8")).decode("utf-8", "replace"),
+        )
+        if found is not None:
+            return found
+    return rewrite(body)

@@ -656,17 +656,8 @@ class Redactor:
         return pattern.sub(lambda m: forms[m.group(0)], data)
 
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
-        """``sweep`` of a body; an event stream's messages one by one (its framing holds
-        lengths and CRCs that a replacement in the raw bytes would break)."""
-        if eventstream.is_event_stream(content_type):
-            found = containers.redact_event_stream(
-                body,
-                lambda message: self.sweep(message.payload),
-                lambda name, value: self.sweep(value.encode("utf-8")).decode("utf-8"),
-            )
-            if found is not None:
-                return found
-        return self.sweep(body)
+        """``sweep`` of a body, an event stream's messages one by one."""
+        return containers.rewrite_body(body, content_type, self.sweep)
 
 
 def _places(
