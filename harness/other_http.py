@@ -292,6 +292,7 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
     restored = recorder._restored(original)
     if restored is original:
         return response
+    restored = settle(restored)  # Content-Length true for the values given back
     headers = {k: [v] for k, v in restored.headers.items()}
     return {**response, "headers": headers, "body": {"string": restored.body}}
 

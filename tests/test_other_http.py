@@ -261,6 +261,7 @@ def test_mixed():
     back = requests.get(other + "/store?access_token=sntl-query-token-33")
     assert back.json() == {**secret, "seen_token": "sntl-query-token-33"}
     assert back.url.endswith("access_token=sntl-query-token-33")
+    assert back.headers["Content-Length"] == str(len(back.content))
     made = requests.get(other + "/weather?city=Oslo").json()["accessToken"]
     assert made == "sentinel-response-token" or made.startswith("REDACTEDtokn")  # not ours
 """
