@@ -28,6 +28,7 @@ import pytest
 import harness
 from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import LoopbackServer
+from tests.moto_server import moto_server
 
 SENTINELS = {
     "SNTL_ACCOUNT": "210987654329",
@@ -128,15 +129,8 @@ class Api:
 
 @pytest.fixture
 def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 def forms(value: str) -> set[bytes]:
