@@ -34,7 +34,7 @@ from harness.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.recorder import CassetteMiss
 from harness.redaction import Redactor
-from harness.redaction.vault import mask
+from harness.redaction.vault import Binding, mask
 
 if TYPE_CHECKING:
     from harness.recorder import CassetteRecorder
@@ -83,8 +83,13 @@ class _Persister:
         # vcrpy hands over everything it holds, loaded interactions first: keep the new ones.
         pairs = zip(cassette_dict["requests"], cassette_dict["responses"], strict=True)
         new = list(pairs)[self.loaded :]
+        # the last pass, as for AWS exchanges: a value redacted anywhere in the test is
+        # replaced wherever else it still sits (echoed under a name that says nothing)
+        redactor = self._recorder.redactor
         self._recorder.add_other(
-            other_interaction(_request_of(request), _response_of(response))
+            other_interaction(
+                _swept(redactor, _request_of(request)), _swept(redactor, _response_of(response))
+            )
             for request, response in new
         )
 
@@ -119,7 +124,22 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
             "body": {"string": settled.body},
         }
 
+    binding = recorder.index.binding  # the test's: one value, one placeholder, AWS or not
+
     class _Cassette(Cassette):  # type: ignore[misc]
+        def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+            # a recorded placeholder in the URL is a variable, bound for the whole test
+            live = self._before_record_request(request)
+            for index, response in super()._responses(request):
+                if binding.fits(_url_slots(self.data[index][0]), _url_slots(live)) is not None:
+                    yield index, response
+
+        def play_response(self, request: Any) -> Any:
+            response = super().play_response(request)
+            stored = next(r for r, kept in self.data if kept is response)
+            _tie(binding, stored, self._before_record_request(request))
+            return _restored(recorder, response)
+
         def can_play_response_for(self, request: Any) -> Any:
             __tracebackhide__ = True  # pytest would show the request, secrets and all
             found = super().can_play_response_for(request)
@@ -222,6 +242,59 @@ def _kept_body(original: bytes, redacted: bytes) -> bytes:
     except ValueError:
         pass
     return redacted
+
+
+def _swept(redactor: Redactor, message: Any) -> Any:
+    """``Redactor.sweep`` over a request's or response's URL, headers and body."""
+
+    def text(value: str) -> str:
+        return redactor.sweep(value.encode("utf-8", "surrogatepass")).decode("utf-8", "replace")
+
+    headers = {k: text(v) for k, v in message.headers.items()}
+    body = redactor.sweep_body(message.body, message.header("Content-Type") or "")
+    if isinstance(message, HttpRequest):
+        return HttpRequest(message.method, text(message.url), headers, body)
+    return HttpResponse(message.status, headers, body)
+
+
+def _url_slots(request: Any) -> tuple[str, ...]:
+    """The placeholders of a (redacted) vcrpy request's path and query, in order."""
+    slots = list(mask(request.path)[1])
+    for _, value in request.query:
+        slots += mask(value or "")[1]
+    return tuple(slots)
+
+
+def _body_slots(request: Any) -> tuple[str, ...]:
+    body = request.body_bytes if not hasattr(request.body, "read") else b""
+    if not body:
+        return ()
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return mask(text)[1]
+
+
+def _tie(binding: Binding, stored: Any, live: Any) -> None:
+    """Bind the placeholders of a replayed request: its URL's (they matched), and its
+    body's when they fit too (vcrpy does not match bodies: a body that does not fit binds
+    nothing, and still replays)."""
+    recorded, sent = _url_slots(stored), _url_slots(live)
+    ties = binding.fits(recorded + _body_slots(stored), sent + _body_slots(live))
+    if ties is None:
+        ties = binding.fits(recorded, sent)
+    if ties is not None:
+        binding.tie(ties)
+
+
+def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str, Any]:
+    """A recorded response (vcrpy's mapping) with the values the test supplied given back
+    in place of their placeholders, as the recorder does for AWS responses."""
+    original = _response_of(response)
+    restored = recorder._restored(original)
+    if restored is original:
+        return response
+    restored = settle(restored)  # Content-Length true for the values given back
+    headers = {k: [v] for k, v in restored.headers.items()}
+    return {**response, "headers": headers, "body": {"string": restored.body}}
 
 
 def _same_path(recorded: Any, live: Any) -> None:

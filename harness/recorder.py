@@ -60,6 +60,8 @@ from harness.models import botocore_version, operation_model
 from harness.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.record_modes import check_record_mode
 from harness.redaction import REDACTION_VERSION, Redaction, Redactor
+from harness.redaction.containers import rewrite_body
+from harness.redaction.placeholders import renumbered
 from harness.redaction.vault import restore_text
 from harness.wire import decode_error
 
@@ -196,6 +198,9 @@ class CassetteRecorder:
         if self.existed and self.record_mode != "all":
             with _gc_paused():  # loading makes many objects and no garbage: skip GC passes
                 self._load(index_dir)
+        # this run numbers its placeholders from here: a save that finds the file's counters
+        # moved past these (another worker saved) renumbers them above (``save``)
+        self._numbered_from = self.redactor.vault.numbers()
 
     def _load(self, index_dir: Path | None) -> None:
         """Read the cassette to replay from, through its sidecar index when it has one."""
@@ -604,20 +609,7 @@ class CassetteRecorder:
         response: Any,
         redactor: Redactor | None = None,
     ) -> Exchange:
-        redactor = redactor or self.redactor
-        model = operation_model(exchange.service, exchange.operation)
-        request = redactor.request(request, model)
-        clean = redactor.response(_without(response, _FRAMING_RESPONSE_HEADERS), model)
-        return Exchange(
-            exchange.service,
-            exchange.operation,
-            request,
-            clean,
-            exchange.source,
-            request_params(exchange.service, exchange.operation, request),
-            exchange.cassette,
-            exchange.index,
-        )
+        return redact_exchange(exchange, redactor or self.redactor, request, response)
 
     def _emit(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -640,8 +632,12 @@ class CassetteRecorder:
         with self._lock, folder_lock(self.path.parent):
             disk = self._disk_base()
             base, base_tags = disk.exchanges, disk.tags
+            shift = {
+                family: max(0, number - self._numbered_from.get(family, 1))
+                for family, number in disk.placeholders.items()
+            }
             new = [
-                (self._swept(e), t)
+                (self._swept(e, shift), t)
                 for e, t in zip(self._stored, self._tags, strict=True)
                 if e.source == "recorded"
             ]
@@ -649,7 +645,7 @@ class CassetteRecorder:
                 exchange.index = len(base) + offset
             exchanges = [*base, *(e for e, _ in new)]
             tags = [*base_tags, *(t for _, t in new)]
-            numbers = self.redactor.vault.numbers()
+            numbers = {f: n + shift.get(f, 0) for f, n in self.redactor.vault.numbers().items()}
             for family, number in disk.placeholders.items():
                 numbers[family] = max(numbers.get(family, 1), number)
             metadata = {
@@ -664,29 +660,37 @@ class CassetteRecorder:
                 },
                 **(extra_metadata or {}),
             }
-            other = [*disk.other, *self._other_new]
+            floor = self._numbered_from
+            other = [*disk.other, *(_renumbered(i, shift, floor) for i in self._other_new)]
             self._stored, self._tags, self.other = exchanges, tags, other
             self._other_new = []
             self._positions, self._other_positions = None, []
             return write_cassette(self.path, exchanges, metadata, tags, other)
 
-    def _swept(self, exchange: Exchange) -> Exchange:
+    def _swept(self, exchange: Exchange, shift: dict[str, int] | None = None) -> Exchange:
         """The last pass before a save: a value redacted anywhere in this test is replaced
-        wherever else it still sits (``Redactor.sweep``)."""
-        sweep = self.redactor.sweep
+        wherever else it still sits (``Redactor.sweep``), and this run's placeholders are
+        moved up by ``shift`` (``save``)."""
+        floor = self._numbered_from
+
+        def sweep(data: bytes) -> bytes:
+            data = self.redactor.sweep(data)
+            return _renumbered(data, shift, floor) if shift and any(shift.values()) else data
+
+        def text(value: str) -> str:
+            return sweep(value.encode("utf-8")).decode("utf-8")
+
         request, response = exchange.request, exchange.response
         swept_request = replace(
             request,
-            url=sweep(request.url.encode("utf-8")).decode("utf-8"),
-            headers={
-                k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in request.headers.items()
-            },
-            body=sweep(request.body),
+            url=text(request.url),
+            headers={k: text(v) for k, v in request.headers.items()},
+            body=rewrite_body(request.body, request.header("Content-Type") or "", sweep),
         )
         swept_response = HttpResponse(
             response.status,
-            {k: sweep(v.encode("utf-8")).decode("utf-8") for k, v in response.headers.items()},
-            sweep(response.body),
+            {k: text(v) for k, v in response.headers.items()},
+            rewrite_body(response.body, response.header("Content-Type") or "", sweep),
         )
         if swept_request == request and swept_response == response:
             return exchange
@@ -756,6 +760,31 @@ class CassetteRecorder:
         return miss
 
 
+def redact_exchange(
+    exchange: Exchange,
+    redactor: Redactor,
+    request: HttpRequest | None = None,
+    response: HttpResponse | None = None,
+) -> Exchange:
+    """``exchange`` (or its ``request`` and ``response`` as given) as a cassette keeps it:
+    redacted under its operation's model, transport framing left out."""
+    model = operation_model(exchange.service, exchange.operation)
+    clean_request = redactor.request(request or exchange.request, model)
+    clean = redactor.response(
+        _without(response or exchange.response, _FRAMING_RESPONSE_HEADERS), model
+    )
+    return Exchange(
+        exchange.service,
+        exchange.operation,
+        clean_request,
+        clean,
+        exchange.source,
+        request_params(exchange.service, exchange.operation, clean_request),
+        exchange.cassette,
+        exchange.index,
+    )
+
+
 @contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """An exclusive lock on ``folder`` (flock on the directory itself: no lock files left).
@@ -775,6 +804,23 @@ def folder_lock(folder: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _renumbered(value: Any, shift: dict[str, int], floor: dict[str, int]) -> Any:
+    """``value`` (bytes, text, or an interaction mapping) with this run's placeholders moved
+    up by ``shift`` (``placeholders.renumbered``)."""
+    if not any(shift.values()):
+        return value
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", "surrogateescape")
+        return renumbered(text, shift, floor).encode("utf-8", "surrogateescape")
+    if isinstance(value, str):
+        return renumbered(value, shift, floor)
+    if isinstance(value, dict):
+        return {k: _renumbered(v, shift, floor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renumbered(v, shift, floor) for v in value]
+    return value
 
 
 def _interned(tag: dict[str, Any]) -> dict[str, Any]:

@@ -68,11 +68,20 @@ class OtherServer:
 
     def __init__(self) -> None:
         self.received: list[HttpRequest] = []
+        self.stored: dict[str, Any] = {}
         self._server: LoopbackServer | None = None
         self.endpoint = ""
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         self.received.append(request)
+        if "/store" in request.url:  # keeps what is POSTed, gives it back on GET
+            if request.method == "POST":
+                self.stored = json.loads(request.body)
+                return HttpResponse(201, {"Content-Type": "application/json"}, b"{}")
+            token = request.url.split("access_token=")[-1] if "access_token=" in request.url else ""
+            data = {**self.stored, "seen_token": token}
+            headers = {"Content-Type": "application/json", "Location": f"/store?t={token}"}
+            return HttpResponse(200, headers, json.dumps(data).encode())
         if request.url.startswith("/echo") or "/echo" in request.url:
             return HttpResponse(200, {"Content-Type": "text/plain"}, b"echo:" + request.body)
         city = request.url.split("city=")[-1].split("&")[0] if "city=" in request.url else "?"
@@ -239,6 +248,37 @@ def test_sentinel_secrets_of_other_http_never_reach_the_cassette(lab: MixedLab) 
         assert secret not in text, secret
     # and replay still matches the redacted requests
     lab.replay().assert_outcomes(passed=1)
+
+
+READ_BACK = """
+import os, pytest, requests
+
+@pytest.mark.aws_cassette
+def test_mixed():
+    other = os.environ["OTHER_ENDPOINT"]
+    secret = {"name": "db", "password": "sntl-store-password-31", "api_key": "sntl-store-key-32"}
+    assert requests.post(other + "/store", json=secret).status_code == 201
+    back = requests.get(other + "/store?access_token=sntl-query-token-33")
+    assert back.json() == {**secret, "seen_token": "sntl-query-token-33"}
+    assert back.url.endswith("access_token=sntl-query-token-33")
+    assert back.headers["Content-Length"] == str(len(back.content))
+    made = requests.get(other + "/weather?city=Oslo").json()["accessToken"]
+    assert made == "sentinel-response-token" or made.startswith("REDACTEDtokn")  # not ours
+"""
+
+
+def test_other_http_replay_gives_back_the_values_the_test_supplied(lab: MixedLab) -> None:
+    lab.write(READ_BACK)
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    text = lab.cassette.read_text()
+    for secret in ("sntl-store-password-31", "sntl-store-key-32", "sntl-query-token-33"):
+        assert secret not in text, secret
+    with socket_audit() as seen:
+        lab.replay().assert_outcomes(passed=1)  # the secrets come back as the test sent them
+    assert seen == []
+    # binding is per value: the same request with a changed non-secret value still misses
+    lab.write(READ_BACK.replace("/store?access_token", "/store2?access_token"))
+    lab.replay().assert_outcomes(failed=1)
 
 
 def test_a_non_aws_miss_names_the_request_and_how_to_record_it(lab: MixedLab) -> None:

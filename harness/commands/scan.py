@@ -1,8 +1,10 @@
 """``harness scan [PATH ...]``: find credential material and secrets in cassette files.
 
 Usable as a CI gate and a pre-commit hook: exit 0 when clean, 1 when something was found,
-2 on bad input (a missing path, an unreadable file). Findings name the file, the line or
-interaction and the kind of secret, never the secret itself.
+2 on bad input (a missing path, an unreadable file). ``--fix`` migrates the files in place
+(``harness.scan_fix``): exit 0 when every file is clean after it, 1 when the scan still
+finds something redaction does not replace, 2 on bad input (no file is written then).
+Findings name the file, the line or interaction and the kind of secret, never the secret.
 """
 
 from __future__ import annotations
@@ -47,12 +49,23 @@ def register(subparsers: Any) -> None:
         default="text",
         help="one line per finding (text, default) or a JSON document",
     )
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help=(
+            "migrate the cassettes in place: redact what recording would now redact, with "
+            "placeholders replay binds (each file written atomically); report what changed "
+            "by kind and place, never values"
+        ),
+    )
     parser.set_defaults(func=run_scan)
 
 
 def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Scan every file; report findings on stdout and unreadable files on stderr."""
     files = discover(args.paths or [Path("cassettes")])
+    if args.fix:
+        return run_fix(files, args.format, stdout, stderr)
     findings: list[Finding] = []
     unreadable = 0
     for path in files:
@@ -86,3 +99,49 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_FOUND if findings else EXIT_CLEAN
+
+
+def run_fix(files: list[Path], form: str, stdout: TextIO, stderr: TextIO) -> int:
+    """Migrate every file in place; report each change, then what a scan still finds."""
+    from harness.scan_fix import Change, fix_file, readable
+
+    unreadable = 0
+    for path in files:  # every file is checked before any is written
+        try:
+            readable(path)
+        except HarnessUsageError as exc:
+            stderr.write(f"harness scan: error: {exc}\n")
+            unreadable += 1
+    if unreadable:
+        return EXIT_BAD_INPUT
+    changes: list[Change] = []
+    for path in files:
+        try:
+            changes.extend(fix_file(path))
+        except HarnessUsageError as exc:  # a write that failed: the file is as it was
+            stderr.write(f"harness scan: error: {exc}\n")
+            return EXIT_BAD_INPUT
+    left = [f for path in files for f in scan_file(path)]
+    if form == "json":
+        document = {
+            "files": len(files),
+            "changes": [c.as_dict() for c in changes],
+            "findings": [f.as_dict() for f in left],
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    else:
+        for change in changes:
+            stdout.write(f"{change}\n")
+        fixed = len({c.path for c in changes})
+        stdout.write(
+            f"Redacted {len(changes)} place(s) in {fixed} of {len(files)} file(s); "
+            "replay binds the new placeholders like recorded ones.\n"
+        )
+        for finding in left:
+            stdout.write(f"still found: {finding}\n")
+        if left:
+            stdout.write(
+                f"{len(left)} finding(s) are beyond what redaction replaces: re-record those "
+                "cassettes.\n"
+            )
+    return EXIT_FOUND if left else EXIT_CLEAN

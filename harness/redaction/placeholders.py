@@ -60,3 +60,37 @@ def is_placeholder(text: str) -> bool:
 def _digits(number: int, width: int) -> str:
     # 4 digits keep a placeholder 16 characters long (valid base64); past 9999, 8 digits.
     return f"{number:0{width}d}" if number < 10**width else f"{number:08d}"
+
+
+# A placeholder of any family where it sits in stored text: secrets, access key ids, and
+# account ids (12 digits with the placeholder prefix, not inside a longer number).
+_NUMBERED = re.compile(
+    r"REDACTED(?P<secret>scrt|tokn|pswd|sign|pkey)(?P<sn>\d{4}(?:\d{4})?)(?![A-Za-z0-9])"
+    r"|(?P<akid>AKIA|ASIA)REDACTED(?P<an>\d{8})"
+    rf"|(?<!\d){ACCOUNT_PREFIX}(?P<account>\d{{4}})(?!\d)"
+)
+_CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
+
+
+def renumbered(text: str, shift: dict[str, int], floor: dict[str, int]) -> str:
+    """``text`` with each placeholder numbered ``floor[family]`` or above moved up by
+    ``shift[family]`` (families ``secret``, ``akid``, ``account``); the ones below the floor
+    (a cassette's own, which a recording may refer to) are kept."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group("secret"):
+            family, number = "secret", int(match.group("sn"))
+        elif match.group("akid"):
+            family, number = "akid", int(match.group("an"))
+        else:
+            family, number = "account", int(match.group("account"))
+        moved = shift.get(family, 0)
+        if not moved or number < floor.get(family, 1):
+            return match.group(0)
+        if family == "secret":
+            return secret(_CODE_KINDS[match.group("secret")], number + moved)
+        if family == "akid":
+            return access_key_id(number + moved, match.group("akid"))
+        return account_id(number + moved)
+
+    return _NUMBERED.sub(one, text) if any(shift.values()) else text

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from harness import sensitive, unmarked_secrets
+from harness import eventstream, sensitive, unmarked_secrets
 from harness.exchange import HttpRequest, HttpResponse
-from harness.redaction import accounts, credentials, detectors, formats, placeholders
+from harness.redaction import accounts, containers, credentials, detectors, formats, placeholders
 from harness.redaction.vault import Vault
 from harness.secret_names import is_secret_name
 
@@ -338,17 +338,32 @@ class Redactor:
     ) -> bytes:
         """Redact a body: the model's secrets first, then by name and by value.
 
-        A body that is not UTF-8 text (audio, images, event streams) is left as is: rewriting
-        binary would corrupt it.
+        Multipart bodies and event streams are redacted part by part and message by
+        message (``containers``). Any other body that is not UTF-8 text (audio, images) is
+        left as is: rewriting binary would corrupt it.
         """
         if not body:
             return body
+        boundary = containers.multipart_boundary(content_type)
+        if boundary is not None:
+            return containers.redact_multipart(
+                body, boundary, functools.partial(self._part, direction)
+            )
+        if eventstream.is_event_stream(content_type):
+            found = containers.redact_event_stream(
+                body,
+                functools.partial(self._event_payload, operation_model, direction),
+                self._event_header,
+            )
+            if found is not None:
+                return found
         places = _places(operation_model, direction)
         if places is not None and _secret_payload(places):
             return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
         kind = _body_kind(body, content_type)
         if kind == "cbor":
             return self._cbor_body(body, places)
+        loaded: Any = None
         if kind == "json":
             try:
                 loaded = json.loads(body)
@@ -379,6 +394,66 @@ class Redactor:
         elif "<" in text:
             text = self._xml_by_name(text, keys)
         return self.text(text).encode("utf-8")
+
+    def _field_kind(self, name: str) -> str | None:
+        """The placeholder kind of a field (form part, event header) named ``name``."""
+        kind = detectors.name_kind(name, parameter=True)
+        if kind is None and self._secret_name(name):
+            kind = formats.kind_of(name)
+        return kind
+
+    def _part(self, direction: str, headers: dict[str, str], content: bytes) -> bytes | None:
+        """One multipart part's content: whole when its name says secret (binary too: a
+        DER key), else redacted as a body of its own type (binary left as it is)."""
+        name = containers.part_name(headers)
+        kind = self._field_kind(name) if name else None
+        if kind is None:
+            return self.body(content, None, direction, headers.get("content-type", ""))
+        if not content.strip():
+            return None
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = content.decode("latin-1")
+        if placeholders.is_placeholder(text.strip()):
+            return None
+        if kind == "akid" and ACCESS_KEY_ID.fullmatch(text.strip()) is None:
+            kind = "secret"  # X-Amz-Credential's whole scope, not only its key id
+        return self.placeholder(text, kind).encode("ascii")
+
+    def _event_header(self, name: str, value: str) -> str:
+        kind = self._field_kind(name)
+        if kind is None or not value or placeholders.is_placeholder(value):
+            return self.text(value)
+        return self.placeholder(value, "secret" if kind == "akid" else kind)
+
+    def _event_payload(
+        self,
+        operation_model: OperationModel | None,
+        direction: str,
+        message: eventstream.Message,
+    ) -> bytes:
+        """One event's payload: under its event's shape in the model, then by name and
+        value like any body of its ``:content-type``."""
+        payload, content_type = message.payload, str(message.header(":content-type") or "")
+        shape = _event_shape(operation_model, direction, message)
+        if not payload or shape is None:
+            return self.body(payload, None, direction, content_type)
+        member = next(
+            (m for m in shape.members.values() if m.serialization.get("eventpayload")), None
+        )
+        if member is not None:
+            if sensitive.is_sensitive(member) and member.type_name in ("blob", "string"):
+                return self.placeholder(payload.decode("latin-1"), "secret").encode("ascii")
+            shape = member
+        if shape.type_name != "structure" or "json" not in content_type.lower():
+            return self.body(payload, None, direction, content_type)
+        try:
+            loaded = json.loads(payload)
+        except (ValueError, RecursionError):
+            return self.body(payload, None, direction, content_type)
+        loaded = formats.redact_data(shape, loaded, self._replace)
+        return json.dumps(self.data(loaded, True), ensure_ascii=False).encode("utf-8")
 
     def _account_param(self, name: str, value: str) -> bool:
         last = name.rsplit(".", 1)[-1]
@@ -582,6 +657,10 @@ class Redactor:
         pattern = re.compile(b"|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
         return pattern.sub(lambda m: forms[m.group(0)], data)
 
+    def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
+        """``sweep`` of a body, an event stream's messages one by one."""
+        return containers.rewrite_body(body, content_type, self.sweep)
+
 
 def _places(
     operation_model: OperationModel | None, direction: str
@@ -589,6 +668,21 @@ def _places(
     if operation_model is None:
         return None
     return sensitive.places(operation_model, direction)
+
+
+def _event_shape(
+    operation_model: OperationModel | None, direction: str, message: eventstream.Message
+) -> Any:
+    """The model's shape of an event-stream message (``None``: not an event it names)."""
+    if operation_model is None or message.header(":message-type") != "event":
+        return None
+    if direction == "input":
+        stream = operation_model.get_event_stream_input()
+    else:
+        stream = operation_model.get_event_stream_output()
+    if stream is None:
+        return None
+    return stream.members.get(str(message.header(":event-type") or ""))
 
 
 def _body_shape(places: sensitive.SecretPlaces) -> Any:

@@ -14,6 +14,7 @@ one recorded placeholder). Replayed responses then carry the live values back
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -30,19 +31,40 @@ SLOT = re.compile(
     rf"|(?<!\d)(?P<account>{placeholders.ACCOUNT_PREFIX}\d{{4}})(?!\d)"
 )
 _NUMBER = re.compile(r"\d+$")
+# A blob member that holds a placeholder travels base64-encoded in wire form (a secret
+# payload such as bedrock's InvokeModel body): "REDACTED", "ASIAREDACTED", "AKIAREDACTED".
+_B64_PREFIXES = ("UkVEQUNURUR", "QVNJQVJFREFDVEVE", "QUtJQVJFREFDVEVE")
+_MASKED = re.compile(
+    SLOT.pattern
+    + rf"|(?<![A-Za-z0-9+/])(?P<b64>(?:{'|'.join(_B64_PREFIXES)})[A-Za-z0-9+/]{{5,24}}={{0,2}})"
+    r"(?![A-Za-z0-9+/=])"
+)
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...]]:
-    """``text`` with every placeholder replaced by its kind's mask, and the placeholders."""
-    if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
+    """``text`` with every placeholder replaced by its kind's mask, and the placeholders
+    (a base64-encoded one as the placeholder it encodes)."""
+    if (
+        "REDACTED" not in text
+        and placeholders.ACCOUNT_PREFIX not in text
+        and not any(p in text for p in _B64_PREFIXES)
+    ):
         return text, ()
     found: list[str] = []
 
     def one(match: re.Match[str]) -> str:
-        found.append(match.group(0))
+        token = match.group(0)
+        if match.lastgroup == "b64":
+            try:
+                token = base64.b64decode(token, validate=True).decode("ascii")
+            except ValueError:
+                return match.group(0)
+            if not placeholders.is_placeholder(token):
+                return match.group(0)
+        found.append(token)
         return f"\u27e8{match.lastgroup}\u27e9"
 
-    return SLOT.sub(one, text), tuple(found)
+    return _MASKED.sub(one, text), tuple(found)
 
 
 @dataclass
