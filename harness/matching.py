@@ -573,7 +573,9 @@ class MatchIndex:
                 sent_params, _ = self._split(service, operation, params)
                 differences = [
                     d
-                    for d in param_differences(recorded_params, sent_params)
+                    for d in param_differences(
+                        _placeholders_masked(recorded_params), _placeholders_masked(sent_params)
+                    )
                     if _TIME not in d and not any(d.startswith(f"/{n}:") for n in ignored)
                 ]
                 for path in sorted(set(recorded_times) | set(sent_times)):
@@ -592,6 +594,18 @@ class MatchIndex:
             ranked.append(((0 if same_op else 1, len(differences), index), near))
         ranked.sort(key=lambda pair: pair[0])
         return [near for _, near in ranked[:limit]]
+
+
+def _placeholders_masked(value: Any) -> Any:
+    """``value`` with each placeholder shown by its kind: numbering is per test, so
+    ``REDACTEDscrt0001`` recorded and ``REDACTEDscrt0012`` sent is no difference."""
+    if isinstance(value, dict):
+        return {k: _placeholders_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholders_masked(v) for v in value]
+    if isinstance(value, str):
+        return mask(value)[0]
+    return value
 
 
 def _ask(

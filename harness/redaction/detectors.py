@@ -375,6 +375,8 @@ def _has_alnum(text: str, start: int, end: int) -> bool:
 def _plausible(value: str) -> bool:
     if value.lower() in _NOT_VALUES or placeholders.is_placeholder(value):
         return False
+    if value.isdigit() and len(value) <= 3:
+        return False  # a count (the cassette's own "secret: 1" placeholder counter), no secret
     stripped = value.strip("*xX•.#-_ ")
     if not stripped:
         return False  # a mask: ****, xxxx
