@@ -186,8 +186,10 @@ def signing_names(service: str) -> frozenset[str]:
     model = service_model(service)
     names = {model.signing_name or model.endpoint_prefix}
     try:
-        rules = _session().get_component("data_loader").load_service_model(
-            service, "endpoint-rule-set-1"
+        rules = (
+            _session()
+            .get_component("data_loader")
+            .load_service_model(service, "endpoint-rule-set-1")
         )
     except botocore.exceptions.DataNotFoundError:
         return frozenset(names)
@@ -220,7 +222,7 @@ def _partitions() -> tuple[tuple[str, re.Pattern[str], frozenset[str], str], ...
 
 def partition_of(region: str) -> str:
     """The partition (``aws``, ``aws-cn``, ``aws-us-gov``...) botocore places ``region`` in."""
-    for partition, _pattern, regions, _ in _partitions():
+    for partition, _, regions, _ in _partitions():
         if region in regions:
             return partition
     for partition, pattern, _, _ in _partitions():

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from harness import json_read
+from harness.bodies import BodyError, plain_request
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 from harness.models import operation_model, service_model, signing_names
@@ -256,6 +257,10 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
     shape = op.input_shape
     if shape is None:
         return {}
+    try:  # aws-chunked framing and declared compression off: the body the input reads
+        request = plain_request(op, request)
+    except BodyError as exc:
+        raise WireError(str(exc)) from None
     protocol = protocol_of(op.service_model)
     if protocol not in JSON_CONTENT_TYPES:
         # Other protocols have no JSON wire form: their codec's parameters, as JSON data.

@@ -44,8 +44,16 @@ CONFIGS: list[tuple[str, str | None, dict[str, Any]]] = [
     ("us-east-1", "http://localhost:4566", {}),
     ("us-east-1", "http://localhost:4566", {"s3": {"addressing_style": "virtual"}}),
     ("us-east-1", "http://s3.localhost.localstack.cloud:4566", {}),
-    ("us-east-1", "http://s3.localhost.localstack.cloud:4566", {"s3": {"addressing_style": "virtual"}}),
-    ("us-east-1", "http://localhost.localstack.cloud:4566", {"s3": {"addressing_style": "virtual"}}),
+    (
+        "us-east-1",
+        "http://s3.localhost.localstack.cloud:4566",
+        {"s3": {"addressing_style": "virtual"}},
+    ),
+    (
+        "us-east-1",
+        "http://localhost.localstack.cloud:4566",
+        {"s3": {"addressing_style": "virtual"}},
+    ),
     ("us-east-1", "http://127.0.0.1:9000", {"s3": {"addressing_style": "virtual"}}),
     ("us-east-1", "https://s3.example.com", {"s3": {"addressing_style": "virtual"}}),
     ("us-east-1", "http://minio:9000", {}),
@@ -115,14 +123,16 @@ UNDECODABLE = [
     (
         "an access point ARN on a custom endpoint: botocore writes only NAME-ACCOUNT into the "
         "host, so the ARN's partition, region and service are not in the URL",
-        lambda endpoint, operation, params, style: endpoint
-        and params.get("Bucket", "").startswith("arn:"),
+        lambda endpoint, operation, params, style: (
+            endpoint and params.get("Bucket", "").startswith("arn:")
+        ),
     ),
     (
         "a bucket virtual-hosted on a custom endpoint with no s3 label and not on localhost: "
         "the URL does not say where the bucket ends and the endpoint's host begins",
-        lambda endpoint, operation, params, style: endpoint == "http://minio:9000"
-        and style == "virtual",
+        lambda endpoint, operation, params, style: (
+            endpoint == "http://minio:9000" and style == "virtual"
+        ),
     ),
     (
         "ListDirectoryBuckets on a custom endpoint: the same GET / as ListBuckets (only AWS "
@@ -225,9 +235,7 @@ def _sweep(cases: list[Case], at_least: int) -> None:
     skipped: Counter[str] = Counter()
     for region, endpoint, options, operation, params in cases:
         index = CONFIGS.index((region, endpoint, options))
-        client = clients.get(index) or clients.setdefault(
-            index, _client(region, endpoint, options)
-        )
+        client = clients.get(index) or clients.setdefault(index, _client(region, endpoint, options))
         style = options.get("s3", {}).get("addressing_style", "auto")
         reason = next(
             (why for why, applies in UNDECODABLE if applies(endpoint, operation, params, style)),
@@ -250,7 +258,7 @@ def _sweep(cases: list[Case], at_least: int) -> None:
         for request in (sent, unsigned):
             try:
                 got: Any = _decoded(request)
-            except Exception as exc:  # noqa: BLE001 - a failure is reported, not raised
+            except Exception as exc:  # a failure is reported, not raised
                 got = f"{type(exc).__name__}: {exc}"
             if got == expected:
                 right += 1

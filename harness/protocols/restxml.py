@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness.bodies import dechunked
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
 from harness.protocols._errors import error_shape, error_status, put_header, with_message
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
 CONTENT_TYPE = "application/xml"
-
-#: Headers that describe the aws-chunked framing, not the payload: dropped once de-chunked.
-_CHUNK_HEADERS = ("x-amz-decoded-content-length", "x-amz-trailer")
 
 
 def decode_body(shape: Shape, body: bytes) -> Any:
@@ -136,10 +133,7 @@ def _s3_path_style(service_model: ServiceModel, request: HttpRequest) -> HttpReq
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
     """The parameters of a rest-xml request (an ``aws-chunked`` upload is de-chunked; a
     virtual-hosted S3 request is read path-style: ``s3_addressing``)."""
-    request = _s3_path_style(operation_model.service_model, request)
-    encoding = request.header("Content-Encoding") or ""
-    if "aws-chunked" in encoding.lower():
-        request = dechunked(request)
+    request = dechunked(_s3_path_style(operation_model.service_model, request))
     params = _rest.decode_request(operation_model, request, decode_body)
     shape = operation_model.input_shape
     payload = shape.serialization.get("payload") if shape is not None else None
@@ -150,60 +144,6 @@ def decode_request(operation_model: OperationModel, request: HttpRequest) -> dic
         if member.type_name == "structure":
             params[payload] = decode_body(member, request.body)
     return params
-
-
-def dechunked(request: HttpRequest) -> HttpRequest:
-    """An ``aws-chunked`` request as if sent plainly: the payload as body, trailers as headers.
-
-    ``aws-chunked`` leaves ``Content-Encoding`` (or drops it when it was the only coding);
-    the framing headers go; each trailer (``x-amz-checksum-crc32: ...``) becomes a header.
-    """
-    payload, trailers = dechunk_with_trailers(request.body)
-    headers: dict[str, str] = {}
-    for key, value in request.headers.items():
-        lowered = key.lower()
-        if lowered in _CHUNK_HEADERS:
-            continue
-        if lowered == "content-encoding":
-            codings = [c.strip() for c in value.split(",") if c.strip().lower() != "aws-chunked"]
-            if not codings:
-                continue
-            value = ", ".join(codings)
-        headers[key] = value
-    known = {k.lower() for k in headers}
-    headers.update({k: v for k, v in trailers.items() if k.lower() not in known})
-    return replace(request, headers=headers, body=payload)
-
-
-def dechunk(body: bytes) -> bytes:
-    """The payload of an ``aws-chunked`` body; the trailers (checksums) are dropped."""
-    return dechunk_with_trailers(body)[0]
-
-
-def dechunk_with_trailers(body: bytes) -> tuple[bytes, dict[str, str]]:
-    """The payload of an ``aws-chunked`` body and its trailing headers."""
-    out = bytearray()
-    position = 0
-    while position < len(body):
-        line_end = body.find(b"\r\n", position)
-        if line_end < 0:
-            break
-        size = int(body[position:line_end].split(b";", 1)[0] or b"0", 16)
-        start = line_end + 2
-        if size == 0:
-            return bytes(out), _trailers(body[start:])
-        out += body[start : start + size]
-        position = start + size + 2
-    return bytes(out), {}
-
-
-def _trailers(text: bytes) -> dict[str, str]:
-    trailers: dict[str, str] = {}
-    for line in text.decode("latin-1").split("\r\n"):
-        name, colon, value = line.partition(":")
-        if colon and name.strip():
-            trailers[name.strip()] = value.strip()
-    return trailers
 
 
 def encode_response(
@@ -251,9 +191,6 @@ def encode_error(
 
 
 __all__ = [
-    "dechunk",
-    "dechunk_with_trailers",
-    "dechunked",
     "decode_body",
     "decode_request",
     "encode_body",

@@ -1,4 +1,4 @@
-"""S3 requests whose bucket travels in the host, read as the path-style requests the model describes.
+"""S3 requests whose bucket travels in the host, read as the model's path-style requests.
 
 "In a virtual-hosted–style URI, the bucket name is part of the domain name in the URL"
 (Amazon S3 User Guide, "Virtual hosting of buckets":
@@ -75,7 +75,8 @@ def _aws_patterns() -> tuple[re.Pattern[str], ...]:
 
     suffix = "(?:" + "|".join(re.escape(s) for s in dns_suffixes()) + ")"
     endpoint = (
-        rf"s3(?:-fips|-accelerate|-external-1|-{_REGION})?(?:\.dualstack)?(?:\.{_REGION})?\.{suffix}"
+        rf"s3(?:-fips|-accelerate|-external-1|-{_REGION})?"
+        rf"(?:\.dualstack)?(?:\.{_REGION})?\.{suffix}"
     )
     # greedy: a dotted bucket may hold an ``s3`` label of its own
     virtual = re.compile(rf"(?P<bucket>[a-z0-9][a-z0-9.-]*)\.(?P<endpoint>{endpoint})")
