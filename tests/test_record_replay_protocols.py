@@ -346,3 +346,37 @@ def test_gzip_compressed_put_metric_data_records_replays_and_decodes(
     replayer = CassetteRecorder(path, "none")
     with pytest.raises(Exception, match="PutMetricData"), replayer.activate():
         client("cloudwatch", moto_endpoint).put_metric_data(Namespace="app", MetricData=changed)
+
+
+def test_head_object_of_a_non_empty_object_has_its_headers_checked(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """A HEAD response carries no body: its Content-Length is the object's size. It is no
+    "body not recorded" case, and its headers (the whole output) are checked."""
+    from harness.cassette import read_cassette
+    from harness.contract import check_all
+
+    def app(endpoint: str) -> dict[str, Any]:
+        s3 = client("s3", endpoint)
+        s3.create_bucket(Bucket="heads")
+        s3.put_object(Bucket="heads", Key="k", Body=b"x" * 1234)
+        head = s3.head_object(Bucket="heads", Key="k")
+        return {"length": head["ContentLength"], "etag": head["ETag"]}
+
+    path = tmp_path / "head.yaml"
+    recorded, replayed, _ = record_then_replay(app, moto_endpoint, path)
+    assert replayed == recorded and recorded["length"] == 1234
+    exchanges = read_cassette(path).exchanges
+    assert exchanges[2].operation == "HeadObject" and not exchanges[2].response.body
+    assert check_all(exchanges).violations == []
+    # a header the service got wrong is now found (it went unchecked behind the warning)
+    text = path.read_text()
+    stamp = exchanges[2].response.header("Last-Modified")
+    assert stamp and text.count(stamp) >= 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace(stamp, "the day before yesterday"))
+    found = check_all(read_cassette(broken).exchanges).violations
+    assert [(v.operation, v.rule) for v in found if v.severity == "error"] == [
+        ("s3:HeadObject", "schema.response")
+    ], found
+    assert "the day before yesterday" in found[0].message
