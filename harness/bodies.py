@@ -1,4 +1,6 @@
-"""HTTP bodies as cassettes keep them, and the integrity headers that must stay true on replay.
+"""HTTP bodies as cassettes keep them, the integrity headers that must stay true on replay, and
+request bodies as the operation reads them (``aws-chunked`` framing and declared compression
+undone: ``plain_request``).
 
 A cassette stores a body readably where it is text (a protocol's JSON document pretty-printed,
 XML and other text as is) and as bytes (YAML ``!!binary``, as vcrpy writes them) only where it
@@ -23,12 +25,16 @@ import zlib
 from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore import httpchecksum
 from botocore.compat import HAS_CRT
 
+from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest, HttpRequest, HttpResponse
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
 
 # C0 controls other than tab, newline and carriage return: such bodies are binary.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -201,6 +207,120 @@ def decode_aws_chunked(body: bytes) -> tuple[bytes, dict[str, str]] | None:
     return b"".join(parts), trailers
 
 
+#: Headers that describe the aws-chunked framing, not the payload: dropped once de-chunked.
+_CHUNK_HEADERS = frozenset({"x-amz-decoded-content-length", "x-amz-trailer"})
+
+#: A compressed request body may expand to this many bytes; beyond is a compression bomb
+#: (the largest body a service takes is S3's 5 GiB part, and S3 declares no compression).
+MAX_DECOMPRESSED_REQUEST = 64 * 1024 * 1024
+
+
+class BodyError(HarnessUsageError):
+    """A request body the harness cannot read (broken framing, a compression bomb)."""
+
+
+def _codings(request: HttpRequest) -> list[str]:
+    value = request.header("Content-Encoding") or ""
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _with_codings(headers: dict[str, str], codings: list[str], body: bytes) -> dict[str, str]:
+    out = {}
+    for key, value in headers.items():
+        lowered = key.lower()
+        if lowered == "content-encoding":
+            if not codings:
+                continue
+            value = ",".join(codings)
+        elif lowered == "content-length":
+            value = str(len(body))
+        out[key] = value
+    return out
+
+
+def dechunked(request: HttpRequest) -> HttpRequest:
+    """An ``aws-chunked`` request as if sent plainly (any other request as it is): the
+    payload as body, each trailer (``x-amz-checksum-crc32``) as a header, the framing
+    headers gone and ``aws-chunked`` taken off ``Content-Encoding``.
+
+    The one de-chunker: decoding (``plain_request``) and redaction both read uploads through
+    it, so a checksum sent as a trailer or as a header decodes and is stored the same.
+    """
+    codings = _codings(request)
+    if not any(c.lower() == "aws-chunked" for c in codings):
+        return request
+    decoded = decode_aws_chunked(request.body)
+    if decoded is None:
+        raise BodyError(
+            f"Cannot read the body of {request.method} {request.url.split('?', 1)[0]}: it "
+            "says Content-Encoding aws-chunked, but its "
+            f"{len(request.body):,} bytes are not hex-sized chunks ending in a zero-size "
+            "chunk. A cassette edited by hand may have lost the framing: re-record that "
+            "interaction, or store the payload with the aws-chunked coding removed."
+        )
+    payload, trailers = decoded
+    kept = [c for c in codings if c.lower() != "aws-chunked"]
+    headers = {
+        k: v
+        for k, v in _with_codings(request.headers, kept, payload).items()
+        if k.lower() not in _CHUNK_HEADERS
+    }
+    known = {k.lower() for k in headers}
+    headers.update({k: v for k, v in trailers.items() if k.lower() not in known})
+    return replace(request, headers=headers, body=payload)
+
+
+def plain_request(operation_model: OperationModel, request: HttpRequest) -> HttpRequest:
+    """``request`` with its body as the operation's input reads it: de-chunked, then
+    decompressed where its ``Content-Encoding`` names a coding the operation declares
+    (botocore gzips CloudWatch ``PutMetricData`` bodies above 10 KiB: the model's
+    ``requestcompression`` trait). Other codings are the caller's own (S3 ``PutObject``
+    with ``ContentEncoding="gzip"`` uploads gzip bytes) and stay. A body that expands
+    beyond ``MAX_DECOMPRESSED_REQUEST`` raises ``BodyError``.
+    """
+    request = dechunked(request)
+    declared = (getattr(operation_model, "request_compression", None) or {}).get("encodings")
+    codings = _codings(request)
+    if not declared or not codings or not request.body:
+        return request
+    body = request.body
+    # the codings were applied in order, so they come off from the last
+    while codings and codings[-1].lower() in declared and codings[-1].lower() == "gzip":
+        body = _gunzipped(body, request)
+        codings.pop()
+    if body is request.body:
+        return request
+    return replace(request, headers=_with_codings(request.headers, codings, body), body=body)
+
+
+def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
+    where = f"{request.method} {request.url.split('?', 1)[0]}"
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16+: a gzip header
+    out = bytearray()
+    pending = body
+    try:
+        # 1 MiB at a time: a bomb costs the limit, not what it would expand to
+        while len(out) <= MAX_DECOMPRESSED_REQUEST:
+            out += decompressor.decompress(pending, 1 << 20)
+            pending = decompressor.unconsumed_tail
+            if not pending:
+                break
+    except zlib.error as exc:
+        raise BodyError(
+            f"Cannot read the body of {where}: it says Content-Encoding gzip but is not gzip "
+            f"data ({exc}). Re-record that interaction, or remove the gzip coding from its "
+            "headers if the body was stored decompressed."
+        ) from None
+    if len(out) > MAX_DECOMPRESSED_REQUEST or decompressor.unconsumed_tail:
+        del out  # not kept alive by the traceback while the error travels
+        raise BodyError(
+            f"The gzip body of {where} expands beyond {MAX_DECOMPRESSED_REQUEST:,} bytes "
+            f"(from {len(body):,}): a compression bomb, or more than any AWS request "
+            "carries. The request is not read; send the body uncompressed or smaller."
+        )
+    return bytes(out)
+
+
 # --------------------------------------------------------------------------- large uploads
 
 #: Request bodies larger than this (bytes) are stored as their SHA-256 and size, where replay
@@ -273,11 +393,9 @@ def digest_only(
         return request
     plain = request
     if "aws-chunked" in (request.header("Content-Encoding") or "").lower():
-        from harness.protocols.restxml import dechunked
-
         try:
             plain = dechunked(request)
-        except ValueError:  # framing it cannot read: keep the bytes, as sent
+        except BodyError:  # framing it cannot read: keep the bytes, as sent
             return request
         if len(plain.body) <= over:
             return request

@@ -806,6 +806,7 @@ def _schema_violations(
             )
         )
 
+    reported_missing: set[tuple[tuple[Any, ...], str]] = set()
     target = instance
     for name, bulk in compiled.bulk.items():
         items = instance.get(name)
@@ -843,7 +844,9 @@ def _schema_violations(
             # output is a warning: services omit members the model marks required.
             graded = part != "request" and not doc
             for missing in error.validator_value:
-                if missing not in error.instance:
+                # jsonschema raises one error per missing member, each naming them all
+                if missing not in error.instance and (tuple(path), missing) not in reported_missing:
+                    reported_missing.add((tuple(path), missing))
                     make(
                         _REQUIRED if graded else base,
                         "warning" if graded else "error",
@@ -952,6 +955,9 @@ class _OperationFacts:
     event_stream: str | None  # the output member that is an event stream
     json_body: bool  # json or rest-json: a body is walked for nulls only if it holds one
     body_required: bool  # the output has required members in the body
+    #: the response carries a body to check: a HEAD response never does (its Content-Length
+    #: is the size a GET would send), nor one whose members are all headers or status
+    has_body: bool = True
 
 
 @functools.lru_cache(maxsize=1024)  # bounded: names come from the cassettes
@@ -974,7 +980,10 @@ def _facts(service: str, operation: str) -> _OperationFacts:
         for name in shape.required_members
         if name in members
     )
-    return _OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required)
+    has_body = str(op.http.get("method", "")).upper() != "HEAD" and any(
+        m.serialization.get("location") is None for m in members.values()
+    )
+    return _OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required, has_body)
 
 
 def _botocore() -> str:
@@ -990,7 +999,7 @@ def _body_not_held(response: HttpResponse, facts: _OperationFacts) -> bool:
     has required members, was not what the service sent: read as ``{}`` it would be
     reported as every required member missing.
     """
-    if response.body:
+    if response.body or not facts.has_body:
         return False
     length = response.header("Content-Length")
     if length is not None:

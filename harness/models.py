@@ -9,6 +9,7 @@ name into a helpful error.
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING, Any
 
 import botocore
@@ -176,3 +177,60 @@ def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
         botocore.exceptions.UnknownServiceError,
     ):
         return None
+
+
+def signing_names(service: str) -> frozenset[str]:
+    """Every SigV4 signing name a request to ``service`` may carry: the model's, and those
+    its endpoint rules switch to (S3 signs as ``s3express``, ``s3-object-lambda`` and
+    ``s3-outposts`` for directory buckets, Object Lambda and Outposts)."""
+    model = service_model(service)
+    names = {model.signing_name or model.endpoint_prefix}
+    try:
+        rules = (
+            _session()
+            .get_component("data_loader")
+            .load_service_model(service, "endpoint-rule-set-1")
+        )
+    except botocore.exceptions.DataNotFoundError:
+        return frozenset(names)
+    pending: list[object] = [rules]
+    while pending:  # the auth schemes sit at any depth of the rule tree
+        node = pending.pop()
+        if isinstance(node, dict):
+            name = node.get("signingName")
+            if isinstance(name, str):
+                names.add(name)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=1)
+def _partitions() -> tuple[tuple[str, re.Pattern[str], frozenset[str], str], ...]:
+    data = _session().get_component("data_loader").load_data("partitions")
+    return tuple(
+        (
+            str(p["id"]),
+            re.compile(str(p["regionRegex"])),
+            frozenset(p.get("regions", {})),
+            str(p["outputs"]["dnsSuffix"]),
+        )
+        for p in data["partitions"]
+    )
+
+
+def partition_of(region: str) -> str:
+    """The partition (``aws``, ``aws-cn``, ``aws-us-gov``...) botocore places ``region`` in."""
+    for partition, _, regions, _ in _partitions():
+        if region in regions:
+            return partition
+    for partition, pattern, _, _ in _partitions():
+        if pattern.match(region):
+            return partition
+    return "aws"
+
+
+def dns_suffixes() -> tuple[str, ...]:
+    """The DNS suffix of every partition (``amazonaws.com``, ``amazonaws.com.cn``...)."""
+    return tuple(dict.fromkeys(suffix for *_, suffix in _partitions()))

@@ -36,11 +36,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from harness import json_read
+from harness.bodies import BodyError, plain_request
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
-from harness.models import operation_model, service_model
+from harness.models import operation_model, service_model, signing_names
 from harness.protocols import protocol_of
-from harness.protocols.s3_addressing import path_style
+from harness.protocols.s3_addressing import LOCAL_ENDPOINTS, s3_endpoint_of
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
@@ -155,16 +156,10 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
             f"Cannot route X-Amz-Target {target!r}: no json service among "
             f"{_names(candidates)} has that operation."
         )
-    request = path_style(request)  # (S3's bucket in the host: see s3_addressing)
     narrowed = _narrow_by_signature_or_host(request, candidates)
-    for service in narrowed:  # told by its signature or host: its protocol's routing
-        model = service_model(service)
-        if protocol_of(model) not in JSON_CONTENT_TYPES:
-            from harness.protocols import codec
-
-            found = codec(protocol_of(model)).operation_name(model, request)
-            if found:
-                return service, found
+    found = _routed_by_codec(request, narrowed)  # told by its signature or host
+    if found:
+        return found
     split = urlsplit(request.url)
     path = split.path or "/"
     query = parse_qs(split.query, keep_blank_values=True)
@@ -175,11 +170,41 @@ def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tup
             and all(q in query for q in route.static_query)
         ):
             return route.service, route.operation
+    # Nothing told the service (unsigned, on a custom host): the other protocols' routing,
+    # after rest-json's (``localhost:4566/b/k`` among S3 alone is S3's GetObject).
+    found = None if narrowed else _routed_by_codec(request, candidates)
+    if found:
+        return found
     raise WireError(
         f"Cannot tell which operation {request.method} {split.path or '/'} is: it matches no "
         f"request URI of {_names(narrowed or candidates)}. Pass the service explicitly, or "
         "check the endpoint the client was pointed at."
     )
+
+
+def _named_by_host(host: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates whose endpoint prefix ``host`` starts with (``sqs.us-east-1...``)."""
+    return tuple(
+        s
+        for s in candidates
+        if (host + ".").startswith(service_model(s).endpoint_prefix + ".")
+        # (a json service's request has an X-Amz-Target: this one is not a json service's)
+        and protocol_of(service_model(s)) != "json"
+    )
+
+
+def _routed_by_codec(request: HttpRequest, services: tuple[str, ...]) -> tuple[str, str] | None:
+    """The first of ``services`` whose non-JSON protocol routes ``request``, with the
+    operation (json and rest-json are routed by target and by ``_routes``)."""
+    from harness.protocols import codec
+
+    for service in services:
+        model = service_model(service)
+        if protocol_of(model) not in JSON_CONTENT_TYPES:
+            found = codec(protocol_of(model)).operation_name(model, request)
+            if found:
+                return service, found
+    return None
 
 
 def _names(services: tuple[str, ...]) -> str:
@@ -192,16 +217,26 @@ def _names(services: tuple[str, ...]) -> str:
 def _narrow_by_signature_or_host(
     request: HttpRequest, candidates: tuple[str, ...]
 ) -> tuple[str, ...]:
-    auth = request.header("Authorization") or ""
-    match = _CREDENTIAL_SCOPE.search(auth)
+    host = urlsplit(request.url).hostname or request.header("Host") or ""
+    # S3's bucket in the host, or one of its own endpoints (see s3_addressing)
+    s3_host = s3_endpoint_of(host) if "s3" in candidates else None
+    match = _CREDENTIAL_SCOPE.search(request.header("Authorization") or "")
     if match:
         signing = match.group(2)
+        if s3_host is not None and signing in signing_names("s3"):
+            return ("s3",)  # (s3-outposts also signs the S3 Outposts control API)
         found = tuple(s for s in candidates if service_model(s).signing_name == signing)
+        if not found:  # a name the endpoint rules switch to (S3's ``s3express``...)
+            found = tuple(s for s in candidates if signing in signing_names(s))
         if found:
             return found
-    host = (urlsplit(request.url).hostname or request.header("Host") or "").lower()
-    first = host.split(".", 1)[0]
-    return tuple(s for s in candidates if service_model(s).endpoint_prefix == first)
+    by_prefix = _named_by_host(host.lower(), candidates)
+    if not by_prefix:  # after a host prefix botocore adds: {AccountId}.s3-control...
+        by_prefix = _named_by_host(host.lower().split(".", 1)[-1], candidates)
+    # on localhost a subdomain names a service as well as a bucket: sqs.localhost is SQS
+    if s3_host is not None and not (by_prefix and s3_host in LOCAL_ENDPOINTS):
+        return ("s3",)
+    return by_prefix
 
 
 # --------------------------------------------------------------------------- decode
@@ -224,6 +259,10 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
         return {}
     if request.body_digest is not None:
         return _with_digested_body(op, request)
+    try:  # aws-chunked framing and declared compression off: the body the input reads
+        request = plain_request(op, request)
+    except BodyError as exc:
+        raise WireError(str(exc)) from None
     protocol = protocol_of(op.service_model)
     if protocol not in JSON_CONTENT_TYPES:
         # Other protocols have no JSON wire form: their codec's parameters, as JSON data.

@@ -407,3 +407,149 @@ def test_dynamodb_recorded_by_the_recorder_replays_without_retry(
         got = client.get_item(TableName="items", Key={"id": {"S": "1"}})["Item"]
     assert got == expected
     assert len(replayer.exchanges) == 1  # botocore accepted the first answer
+
+
+# --------------------------------------------------------------------------- request codings
+
+
+def test_json_put_object_over_https_records_dechunked_and_replays(
+    moto_url: str, tmp_path: Path
+) -> None:
+    # Over HTTPS botocore sends an upload aws-chunked with a trailing checksum; a JSON object
+    # (Content-Type application/json) once crashed the redactor on the framing. The client
+    # believes it talks HTTPS; a request-created hook points the request at moto's HTTP.
+    from harness.recorder import CassetteRecorder
+
+    document = b'{"order": 17, "items": ["a", "b"]}'
+
+    def app() -> bytes:
+        s3 = _client(
+            "s3",
+            endpoint_url=moto_url.replace("http://", "https://"),
+            config=Config(read_timeout=5, retries={"max_attempts": 1}),
+        )
+
+        def plain_http(request: Any, **kwargs: Any) -> None:
+            request.url = request.url.replace("https://", "http://", 1)
+
+        s3.meta.events.register_last("request-created.s3", plain_http)
+        s3.create_bucket(Bucket="json-docs")
+        s3.put_object(
+            Bucket="json-docs",
+            Key="o.json",
+            Body=io.BytesIO(document),
+            ContentType="application/json",
+        )
+        return bytes(s3.get_object(Bucket="json-docs", Key="o.json")["Body"].read())
+
+    path = tmp_path / "c.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        assert app() == document
+    recorder.save()
+    stored = read_cassette(path).exchanges[1]
+    assert stored.operation == "PutObject"
+    assert stored.request.body == document  # the payload, not its framing
+    assert "aws-chunked" not in (stored.request.header("Content-Encoding") or "")
+    assert stored.request.header("x-amz-decoded-content-length") is None
+    crc = base64.b64encode(zlib.crc32(document).to_bytes(4, "big")).decode()
+    assert stored.request.header("x-amz-checksum-crc32") == crc  # the trailer, as a header
+    assert stored.params["ChecksumCRC32"] == crc
+    replayer = CassetteRecorder(path, "none")
+    with replayer.activate():
+        assert app() == document
+    assert not replayer.misses
+
+
+def _chunked_put(body: bytes) -> HttpRequest:
+    return HttpRequest(
+        "PUT",
+        "https://bucket.s3.amazonaws.com/o.json",
+        {
+            "Content-Type": "application/json",
+            "Content-Encoding": "aws-chunked",
+            "X-Amz-Trailer": "x-amz-checksum-crc32",
+        },
+        body,
+    )
+
+
+def test_a_body_the_harness_cannot_read_is_a_one_paragraph_error() -> None:
+    from harness.errors import HarnessUsageError
+    from harness.models import operation_model
+    from harness.redaction import Redactor
+
+    put = operation_model("s3", "PutObject")
+    broken = _chunked_put(b'{"not": "framed"}')
+    with pytest.raises(HarnessUsageError) as raised:
+        Redactor().request(broken, put)
+    message = str(raised.value)
+    assert "\n" not in message and "aws-chunked" in message and "re-record" in message
+    with pytest.raises(wire.WireError, match="not hex-sized chunks"):
+        wire.decode_request("s3", "PutObject", broken)
+    # bytes that say JSON but are not (gzip, binary) are kept as they are, not a crash
+    gzipped = zlib.compress(b'{"a": 1}', wbits=31)
+    redactor = Redactor()
+    assert redactor.body(gzipped, put, "input", "application/json") == gzipped
+    assert redactor.body(b"\xff\xfe{", None, "output", "application/x-amz-json-1.1") == b"\xff\xfe{"
+
+
+def _put_metric_data(body: bytes, encoding: str = "gzip") -> HttpRequest:
+    return HttpRequest(
+        "POST",
+        "https://monitoring.us-east-1.amazonaws.com/",
+        {
+            "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData",
+            "Content-Type": "application/x-amz-json-1.0",
+            "Content-Encoding": encoding,
+        },
+        body,
+    )
+
+
+def test_a_gzip_bomb_is_refused_within_the_decompression_limit() -> None:
+    import tracemalloc
+
+    from harness.bodies import MAX_DECOMPRESSED_REQUEST
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    megabyte = b"[" * (1 << 20)
+    bomb = b"".join(compressor.compress(megabyte) for _ in range(80)) + compressor.flush()
+    assert len(bomb) < 1 << 20  # 80 MiB of JSON-looking text in well under 1 MiB
+    tracemalloc.start()
+    try:
+        with pytest.raises(wire.WireError) as raised:
+            wire.decode_request("cloudwatch", "PutMetricData", _put_metric_data(bomb))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(raised.value)
+    assert "expands beyond 67,108,864 bytes" in message and "\n" not in message
+    assert peak < 2 * MAX_DECOMPRESSED_REQUEST  # the limit, not the 80 MiB the bomb holds
+    not_gzip = _put_metric_data(b'{"Namespace": "app"}')
+    with pytest.raises(wire.WireError, match="is not gzip data"):
+        wire.decode_request("cloudwatch", "PutMetricData", not_gzip)
+
+
+def test_only_the_codings_an_operation_declares_are_undone() -> None:
+    from harness import protocols
+    from harness.models import operation_model
+
+    # PutMetricData declares gzip (requestcompression); an S3 upload's gzip is the caller's
+    # object, sent with ContentEncoding="gzip": the Body stays the bytes the caller passed
+    gzipped = zlib.compress(b"hello", wbits=31)
+    put = operation_model("s3", "PutObject")
+    request = protocols.encode_request(
+        put, {"Bucket": "b", "Key": "k", "Body": gzipped, "ContentEncoding": "gzip"}
+    )
+    decoded = wire.decode_request("s3", "PutObject", request)
+    assert decoded["Body"] == base64.b64encode(gzipped).decode()
+    assert decoded["ContentEncoding"] == "gzip"
+    body = zlib.compress(b'{"Namespace": "app", "MetricData": []}', wbits=31)
+    assert wire.decode_request("cloudwatch", "PutMetricData", _put_metric_data(body)) == {
+        "Namespace": "app",
+        "MetricData": [],
+    }
+    # a coding the operation does not declare is not guessed at
+    with pytest.raises(wire.WireError):
+        wire.decode_request("cloudwatch", "PutMetricData", _put_metric_data(body, "br"))

@@ -82,3 +82,23 @@ def test_a_broken_response_is_caught_with_its_pointer() -> None:
     name = next(n for n, m in op.output_shape.members.items() if m.type_name == "string")
     found = validate_wire(direction_schema(op, "output"), {name: 12}, "response")
     assert [v.pointer for v in found if v.severity == "error"] == [f"/response/{name}"]
+
+
+def test_each_missing_required_member_is_reported_once() -> None:
+    # jsonschema raises one "required" error per missing member, each naming every
+    # required member: route53's IsTruncated and MaxItems were reported twice each.
+    from harness.contract import check_exchange
+    from harness.exchange import Exchange, HttpRequest, HttpResponse
+    from harness.models import operation_model
+    from harness.protocols import restxml
+
+    op = operation_model("route53", "ListHostedZones")
+    response = restxml.encode_response(op, {"HostedZones": [], "Marker": ""})
+    request = HttpRequest("GET", "https://route53.amazonaws.com/2013-04-01/hostedzone", {})
+    exchange = Exchange("route53", "ListHostedZones", request, response, "cassette", {})
+    found = [(v.rule, v.pointer) for v in check_exchange(exchange)]
+    assert found == [
+        ("schema.response.required", "/response/IsTruncated"),
+        ("schema.response.required", "/response/MaxItems"),
+    ]
+    assert isinstance(response, HttpResponse)

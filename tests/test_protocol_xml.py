@@ -42,6 +42,7 @@ from test_protocol_json import (
 )
 
 from harness import protocols
+from harness.bodies import decode_aws_chunked
 from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import LoopbackServer
 from harness.protocols import ec2, query, restxml
@@ -140,7 +141,7 @@ def test_error_case_encodes_to_its_code_and_message(case: Case) -> None:
 
 def test_aws_chunked_uploads_are_dechunked() -> None:
     body = b"5;chunk-signature=x\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:AAAA\r\n\r\n"
-    assert restxml.dechunk(body) == b"hello world"
+    assert decode_aws_chunked(body) == (b"hello world", {"x-amz-checksum-crc32": "AAAA"})
 
 
 def test_aws_chunked_trailers_become_headers_the_decoder_reads() -> None:

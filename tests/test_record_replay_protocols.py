@@ -294,3 +294,89 @@ def test_s3_as_botocore_addresses_it_by_default_records_replays_and_checks(
             "s3:ListObjectsV2",
         ], checked
         assert not report["skipped"] and not report["violations"]
+
+
+def test_gzip_compressed_put_metric_data_records_replays_and_decodes(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """botocore gzips a request body above 10 KiB when the operation has the
+    ``requestcompression`` trait (CloudWatch PutMetricData): it is decoded to the metrics
+    sent, so a recording replays, matches by value and is checked."""
+    from harness import wire
+    from harness.cassette import read_cassette
+    from harness.cli import run
+
+    metrics = [
+        {"MetricName": f"latency-{i}", "Value": float(i), "Unit": "Milliseconds"}
+        for i in range(400)
+    ]
+
+    encodings: list[str] = []  # as sent (replay answers before botocore sends)
+
+    def app(endpoint: str) -> dict[str, Any]:
+        cw = client("cloudwatch", endpoint)
+        cw.meta.events.register(
+            "before-send.cloudwatch",
+            lambda request, **_: encodings.append(
+                bytes(request.headers.get("Content-Encoding") or b"").decode()
+            ),
+        )
+        for chunk in (metrics[:200], metrics[200:]):
+            cw.put_metric_data(Namespace="app", MetricData=chunk)
+        return {"count": len(cw.list_metrics(Namespace="app")["Metrics"])}
+
+    path = tmp_path / "cw.yaml"
+    recorded, replayed, sockets = record_then_replay(app, moto_endpoint, path)
+    assert encodings[:2] == ["gzip", "gzip"]  # botocore did compress them
+    assert replayed == recorded == {"count": 400} and sockets == []
+    puts = [e for e in read_cassette(path).exchanges if e.operation == "PutMetricData"]
+    assert [len(e.params["MetricData"]) for e in puts] == [200, 200]
+    assert puts[0].params["MetricData"][7] == {
+        "MetricName": "latency-7",
+        "Value": 7.0,
+        "Unit": "Milliseconds",
+    }
+    assert wire.decode_request("cloudwatch", "PutMetricData", puts[1].request)["Namespace"] == "app"
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["check", "--no-cache", "--format", "json", str(path)], out, err) == 0, (
+        out.getvalue()
+    )
+    # a replay whose metrics differ is a miss, not a match on undecodable bytes
+    changed = [*metrics[:199], {"MetricName": "other", "Value": 1.0, "Unit": "Milliseconds"}]
+    replayer = CassetteRecorder(path, "none")
+    with pytest.raises(Exception, match="PutMetricData"), replayer.activate():
+        client("cloudwatch", moto_endpoint).put_metric_data(Namespace="app", MetricData=changed)
+
+
+def test_head_object_of_a_non_empty_object_has_its_headers_checked(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """A HEAD response carries no body: its Content-Length is the object's size. It is no
+    "body not recorded" case, and its headers (the whole output) are checked."""
+    from harness.cassette import read_cassette
+    from harness.contract import check_all
+
+    def app(endpoint: str) -> dict[str, Any]:
+        s3 = client("s3", endpoint)
+        s3.create_bucket(Bucket="heads")
+        s3.put_object(Bucket="heads", Key="k", Body=b"x" * 1234)
+        head = s3.head_object(Bucket="heads", Key="k")
+        return {"length": head["ContentLength"], "etag": head["ETag"]}
+
+    path = tmp_path / "head.yaml"
+    recorded, replayed, _ = record_then_replay(app, moto_endpoint, path)
+    assert replayed == recorded and recorded["length"] == 1234
+    exchanges = read_cassette(path).exchanges
+    assert exchanges[2].operation == "HeadObject" and not exchanges[2].response.body
+    assert check_all(exchanges).violations == []
+    # a header the service got wrong is now found (it went unchecked behind the warning)
+    text = path.read_text()
+    stamp = exchanges[2].response.header("Last-Modified")
+    assert stamp and text.count(stamp) >= 1
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace(stamp, "the day before yesterday"))
+    found = check_all(read_cassette(broken).exchanges).violations
+    assert [(v.operation, v.rule) for v in found if v.severity == "error"] == [
+        ("s3:HeadObject", "schema.response")
+    ], found
+    assert "the day before yesterday" in found[0].message

@@ -10,25 +10,23 @@ or as a trailer.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness.bodies import dechunked
 from harness.exchange import HttpRequest, HttpResponse
 from harness.protocols import _rest
 from harness.protocols._errors import error_shape, error_status, put_header, with_message
 from harness.protocols._xml import element, error_children, error_response, members, read_body
-from harness.protocols.s3_addressing import path_style
+from harness.protocols.s3_addressing import path_style, uses_express_control
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape
 
 CONTENT_TYPE = "application/xml"
-
-#: Headers that describe the aws-chunked framing, not the payload: dropped once de-chunked.
-_CHUNK_HEADERS = ("x-amz-decoded-content-length", "x-amz-trailer")
 
 
 def decode_body(shape: Shape, body: bytes) -> Any:
@@ -53,13 +51,16 @@ def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | N
     that share a route (S3's ``PUT /{Bucket}/{Key+}`` is PutObject, CopyObject, UploadPart
     and UploadPartCopy) by their required header and query members: an operation whose
     required members are missing is not the one called, and of the rest the one that
-    requires the most wins. A virtual-hosted S3 request is read path-style
-    (``s3_addressing``).
+    requires the most wins. Ties go to the operation that models every query key sent, then
+    (S3) to the one whose endpoint the host is: ``GET /`` on ``s3express-control`` is
+    ListDirectoryBuckets, elsewhere ListBuckets. A virtual-hosted S3 request is read
+    path-style (``s3_addressing``).
     """
-    split = urlsplit(path_style(request).url)
+    split = urlsplit(_s3_path_style(service_model, request).url)
     path = split.path or "/"
     query_keys = {k for k, _ in parse_qsl(split.query, keep_blank_values=True)}
-    best: tuple[int, int, int] | None = None
+    express_host = uses_express_control(split.hostname or "")
+    best: tuple[int, ...] | None = None
     found: str | None = None
     for name in service_model.operation_names:
         op = service_model.operation_model(name)
@@ -75,10 +76,39 @@ def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | N
         )
         if not present:
             continue
-        rank = (literal, len(static), len(required))
+        express = any(
+            p.name == "UseS3ExpressControlEndpoint" and p.value
+            for p in getattr(op, "static_context_parameters", ())
+        )
+        rank = (
+            literal,
+            len(static),
+            _reads_query(op, query_keys),
+            express == express_host,
+            len(required),
+        )
         if best is None or rank > best:
             best, found = rank, name
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _modeled_query_keys(operation_model: OperationModel) -> frozenset[str] | None:
+    """The query keys an operation reads (its static ones and its members'); None when a
+    map of query parameters takes any key."""
+    keys = {k for k, _ in _rest.uri_pattern(str(operation_model.http.get("requestUri", "/")))[1]}
+    shape = operation_model.input_shape
+    for name, member in shape.members.items() if shape is not None else ():
+        if member.serialization.get("location") == "querystring":
+            if member.type_name == "map":
+                return None
+            keys.add(str(member.serialization.get("name", name)))
+    return frozenset(keys)
+
+
+def _reads_query(operation_model: OperationModel, query_keys: set[str]) -> bool:
+    modeled = _modeled_query_keys(operation_model)
+    return modeled is None or query_keys <= modeled
 
 
 def _required_bindings(operation_model: OperationModel) -> list[tuple[str, str]]:
@@ -95,13 +125,15 @@ def _required_bindings(operation_model: OperationModel) -> list[tuple[str, str]]
     return out
 
 
+def _s3_path_style(service_model: ServiceModel, request: HttpRequest) -> HttpRequest:
+    # Only S3 puts buckets in hosts; S3 Control's account-id host label is no bucket.
+    return path_style(request) if service_model.service_name == "s3" else request
+
+
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
     """The parameters of a rest-xml request (an ``aws-chunked`` upload is de-chunked; a
     virtual-hosted S3 request is read path-style: ``s3_addressing``)."""
-    request = path_style(request)
-    encoding = request.header("Content-Encoding") or ""
-    if "aws-chunked" in encoding.lower():
-        request = dechunked(request)
+    request = dechunked(_s3_path_style(operation_model.service_model, request))
     params = _rest.decode_request(operation_model, request, decode_body)
     shape = operation_model.input_shape
     payload = shape.serialization.get("payload") if shape is not None else None
@@ -112,60 +144,6 @@ def decode_request(operation_model: OperationModel, request: HttpRequest) -> dic
         if member.type_name == "structure":
             params[payload] = decode_body(member, request.body)
     return params
-
-
-def dechunked(request: HttpRequest) -> HttpRequest:
-    """An ``aws-chunked`` request as if sent plainly: the payload as body, trailers as headers.
-
-    ``aws-chunked`` leaves ``Content-Encoding`` (or drops it when it was the only coding);
-    the framing headers go; each trailer (``x-amz-checksum-crc32: ...``) becomes a header.
-    """
-    payload, trailers = dechunk_with_trailers(request.body)
-    headers: dict[str, str] = {}
-    for key, value in request.headers.items():
-        lowered = key.lower()
-        if lowered in _CHUNK_HEADERS:
-            continue
-        if lowered == "content-encoding":
-            codings = [c.strip() for c in value.split(",") if c.strip().lower() != "aws-chunked"]
-            if not codings:
-                continue
-            value = ", ".join(codings)
-        headers[key] = value
-    known = {k.lower() for k in headers}
-    headers.update({k: v for k, v in trailers.items() if k.lower() not in known})
-    return replace(request, headers=headers, body=payload)
-
-
-def dechunk(body: bytes) -> bytes:
-    """The payload of an ``aws-chunked`` body; the trailers (checksums) are dropped."""
-    return dechunk_with_trailers(body)[0]
-
-
-def dechunk_with_trailers(body: bytes) -> tuple[bytes, dict[str, str]]:
-    """The payload of an ``aws-chunked`` body and its trailing headers."""
-    out = bytearray()
-    position = 0
-    while position < len(body):
-        line_end = body.find(b"\r\n", position)
-        if line_end < 0:
-            break
-        size = int(body[position:line_end].split(b";", 1)[0] or b"0", 16)
-        start = line_end + 2
-        if size == 0:
-            return bytes(out), _trailers(body[start:])
-        out += body[start : start + size]
-        position = start + size + 2
-    return bytes(out), {}
-
-
-def _trailers(text: bytes) -> dict[str, str]:
-    trailers: dict[str, str] = {}
-    for line in text.decode("latin-1").split("\r\n"):
-        name, colon, value = line.partition(":")
-        if colon and name.strip():
-            trailers[name.strip()] = value.strip()
-    return trailers
 
 
 def encode_response(
@@ -213,9 +191,6 @@ def encode_error(
 
 
 __all__ = [
-    "dechunk",
-    "dechunk_with_trailers",
-    "dechunked",
     "decode_body",
     "decode_request",
     "encode_body",

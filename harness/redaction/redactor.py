@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness import eventstream, sensitive, unmarked_secrets
+from harness.bodies import dechunked
 from harness.exchange import HttpRequest, HttpResponse
 from harness.redaction import accounts, containers, credentials, detectors, formats, placeholders
 from harness.redaction.vault import Vault
@@ -361,9 +362,9 @@ class Redactor:
         if places is not None and _secret_payload(places):
             return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
         kind = _body_kind(body, content_type)
+        loaded: Any = None  # (a body labelled JSON that is not: gzip, binary)
         if kind == "cbor":
             return self._cbor_body(body, places)
-        loaded: Any = None
         if kind == "json":
             try:
                 loaded = json.loads(body)
@@ -618,6 +619,7 @@ class Redactor:
         self, request: HttpRequest, operation_model: OperationModel | None = None
     ) -> HttpRequest:
         """A copy of ``request`` fit for a cassette."""
+        request = dechunked(request)  # an upload's payload, not its aws-chunked framing
         content_type = request.header("Content-Type") or ""
         return HttpRequest(
             request.method,
