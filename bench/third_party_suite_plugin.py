@@ -47,12 +47,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark every test, and note tests whose cassette files would be the same file."""
     by_path: dict[str, list[str]] = defaultdict(list)
-    cassette_path = None
-    if config.pluginmanager.hasplugin("botocore_harness"):
-        from harness.pytest_cassette import cassette_path
+    harness = config.pluginmanager.hasplugin("botocore_harness")
     for item in items:
         item.add_marker(pytest.mark.aws_cassette)
-        if cassette_path is not None:
+        if harness:
+            from harness.pytest_cassette import cassette_path
+
             by_path[str(cassette_path(item))].append(item.nodeid)
     collisions = {path: ids for path, ids in by_path.items() if len(ids) > 1}
     _append({"cassette_collisions": collisions})
