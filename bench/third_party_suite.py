@@ -41,13 +41,14 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PLUGIN = "third_party_suite_plugin"
+SUITE_FILE = "suite.json"  # a recorded run's settings, for --replay-only
 VOLATILE = "uuid,hex,hash,time"
 #: Where an extracted copy of moto's tests is looked for when --moto-tests is not given.
 DEFAULT_LOCATIONS = ("$MOTO_TESTS", "/tmp/moto-tests", str(REPO / ".moto-tests"))
@@ -118,6 +119,17 @@ def _parser() -> argparse.ArgumentParser:
         "--keep", action="store_true", help="keep the work folder (cassettes, logs)"
     )
     parser.add_argument(
+        "--replay-only",
+        metavar="WORK",
+        help="replay again the cassettes of an earlier run kept with --keep (its work folder), "
+        "e.g. after changing the harness",
+    )
+    parser.add_argument(
+        "--volatile-only",
+        action="store_true",
+        help="with --replay-only: run (c) only, not (b)",
+    )
+    parser.add_argument(
         "--plain",
         action="store_true",
         help="also run the tests live without the harness (how many pass on their own)",
@@ -154,43 +166,41 @@ class Suite:
 
 
 def run(args: argparse.Namespace) -> int:
-    root = find_moto_tests(args.moto_tests)
-    selection = _selection(args, root)
-    _check_prerequisites(root)
-    work = Path(tempfile.mkdtemp(prefix="suite-bench-"))
-    out = args.out or work
+    if args.replay_only:
+        suite = _recorded_suite(args)
+    else:
+        root = find_moto_tests(args.moto_tests)
+        selection = _selection(args, root)
+        _check_prerequisites(root)
+        common = ["-m", DESELECT] + [f"--deselect={nodeid}" for nodeid in NEEDS_DOCKER]
+        common += ["-k", args.keyword] if args.keyword else []
+        if args.contract:
+            common.append(f"--aws-contract={args.contract}")
+        suite = Suite(
+            root,
+            Path(tempfile.mkdtemp(prefix="suite-bench-")),
+            f"http://127.0.0.1:{free_port()}",
+            selection,
+            common,
+            args.run_timeout,
+            args.test_timeout,
+        )
+    out = args.out or suite.work
     out.mkdir(parents=True, exist_ok=True)
-    print(f"moto tests: {root}\nwork folder: {work}\nselection: {' '.join(selection)}", flush=True)
-    common = ["-m", DESELECT] + [f"--deselect={nodeid}" for nodeid in NEEDS_DOCKER]
-    common += ["-k", args.keyword] if args.keyword else []
-    if args.contract:
-        common.append(f"--aws-contract={args.contract}")
-    port = free_port()
-    suite = Suite(
-        root,
-        work,
-        f"http://127.0.0.1:{port}",
-        selection,
-        common,
-        args.run_timeout,
-        args.test_timeout,
-    )
+    print(f"moto tests: {suite.root}\nwork folder: {suite.work}", flush=True)
+    print(f"selection: {' '.join(suite.selection)}", flush=True)
     runs: dict[str, dict[str, dict[str, Any]]] = {}
     seconds: dict[str, float] = {}
-    collisions: dict[str, list[str]] = {}
     try:
-        server = start_moto_server(port)
-        try:
-            if args.plain:
-                runs["plain"], _, seconds["plain"] = run_suite(suite, "plain", [], harness=False)
-            runs["live"], collisions, seconds["live"] = run_suite(
-                suite, "live", ["--aws-record-mode=all"]
-            )
-        finally:
-            server.stop()
-        _check_stopped(port)
-        runs["replay"], _, seconds["replay"] = run_suite(suite, "replay", [])
-        volatile = volatile_available(root)
+        if args.replay_only:
+            runs["live"], collisions = _read_results(suite.work / "live.jsonl")
+            if (suite.work / "plain.jsonl").exists():
+                runs["plain"], _ = _read_results(suite.work / "plain.jsonl")
+        else:
+            collisions = record(suite, runs, seconds, plain=args.plain)
+        if not args.volatile_only:
+            runs["replay"], _, seconds["replay"] = run_suite(suite, "replay", [])
+        volatile = volatile_available(suite.root)
         if volatile:
             runs["volatile"], _, seconds["volatile"] = run_suite(
                 suite, "volatile", [f"--aws-volatile={VOLATILE}"]
@@ -198,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
         figures = compute_figures(runs)
         figures["seconds"] = {name: round(value, 1) for name, value in seconds.items()}
         figures["volatile_available"] = volatile
-        figures["selection"] = selection
+        figures["selection"] = suite.selection
         failures = failure_breakdown(runs)
         failures["cassette_collisions"] = collisions
         _write_json(out / "figures.json", figures)
@@ -207,9 +217,68 @@ def run(args: argparse.Namespace) -> int:
         print(render_figures(figures))
         print(f"\nfigures: {out / 'figures.json'}\nfailure breakdown: {out / 'failures.json'}")
     finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        if not (args.keep or args.replay_only):
+            shutil.rmtree(suite.work, ignore_errors=True)
     return 0
+
+
+def record(
+    suite: Suite, runs: dict[str, dict[str, dict[str, Any]]], seconds: dict[str, float], plain: bool
+) -> dict[str, list[str]]:
+    """(a) against a moto server started here, then stopped; the suite's settings are kept
+    in the work folder for ``--replay-only``."""
+    port = int(suite.endpoint.rsplit(":", 1)[1])
+    server = start_moto_server(port)
+    try:
+        if plain:
+            runs["plain"], _, seconds["plain"] = run_suite(suite, "plain", [], harness=False)
+        runs["live"], collisions, seconds["live"] = run_suite(
+            suite, "live", ["--aws-record-mode=all"]
+        )
+    finally:
+        server.stop()
+    _check_stopped(port)
+    settings = {k: v for k, v in asdict(suite).items() if k not in ("work",)}
+    _write_json(
+        suite.work / SUITE_FILE,
+        {k: str(v) if isinstance(v, Path) else v for k, v in settings.items()},
+    )
+    return collisions
+
+
+def _recorded_suite(args: argparse.Namespace) -> Suite:
+    work = Path(args.replay_only)
+    try:
+        saved = json.loads((work / SUITE_FILE).read_text())
+        (work / "live.jsonl").stat()
+    except (OSError, ValueError):
+        raise BenchError(
+            f"{work} is not the work folder of a recorded run (no readable {SUITE_FILE} and "
+            "live.jsonl): record once with --keep and pass the work folder it prints."
+        ) from None
+    _check_stopped(int(saved["endpoint"].rsplit(":", 1)[1]))
+    return Suite(
+        Path(saved["root"]),
+        work,
+        saved["endpoint"],
+        saved["selection"],
+        saved["common"],
+        args.run_timeout,
+        args.test_timeout,
+    )
+
+
+def _read_results(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    tests: dict[str, dict[str, Any]] = {}
+    collisions: dict[str, list[str]] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            record = json.loads(line)
+            if "cassette_collisions" in record:
+                collisions.update(record["cassette_collisions"])
+            else:
+                tests[record.pop("test")] = record
+    return tests, collisions
 
 
 def find_moto_tests(given: Path | None) -> Path:
@@ -348,15 +417,7 @@ def run_suite(
     seconds = time.monotonic() - start
     tail = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
     print(f"   exit {status} in {seconds:.0f} s: {tail[0]}", flush=True)
-    tests: dict[str, dict[str, Any]] = {}
-    collisions: dict[str, list[str]] = {}
-    if results.exists():
-        for line in results.read_text().splitlines():
-            record = json.loads(line)
-            if "cassette_collisions" in record:
-                collisions.update(record["cassette_collisions"])
-            else:
-                tests[record.pop("test")] = record
+    tests, collisions = _read_results(results)
     if not tests:
         raise BenchError(
             f"The ({name}) run reported no test (exit {status}); its output is in {log} "
@@ -426,7 +487,7 @@ def render_figures(figures: dict[str, Any]) -> str:
         if plain:
             cells.append(str(row.get("plain passed", 0)))
         cells.append(str(live))
-        cells.append(_share(row, "replay", live))
+        cells.append(_share(row, "replay", live) if "replay" in figures["runs"] else "n/a")
         cells.append(_share(row, "volatile", live) if volatile else "n/a")
         rows.append(cells)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
