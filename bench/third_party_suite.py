@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         "e.g. after changing the harness",
     )
     parser.add_argument(
+        "--volatile",
+        default=VOLATILE,
+        metavar="KINDS",
+        help=f"the --aws-volatile value of run (c) (default {VOLATILE})",
+    )
+    parser.add_argument(
         "--volatile-only",
         action="store_true",
         help="with --replay-only: run (c) only, not (b)",
@@ -203,11 +209,12 @@ def run(args: argparse.Namespace) -> int:
         volatile = volatile_available(suite.root)
         if volatile:
             runs["volatile"], _, seconds["volatile"] = run_suite(
-                suite, "volatile", [f"--aws-volatile={VOLATILE}"]
+                suite, "volatile", [f"--aws-volatile={args.volatile}"]
             )
         figures = compute_figures(runs)
         figures["seconds"] = {name: round(value, 1) for name, value in seconds.items()}
         figures["volatile_available"] = volatile
+        figures["volatile"] = args.volatile
         figures["selection"] = suite.selection
         failures = failure_breakdown(runs)
         failures["cassette_collisions"] = collisions
@@ -479,7 +486,7 @@ def render_figures(figures: dict[str, Any]) -> str:
     volatile = figures.get("volatile_available")
     plain = "plain" in figures.get("runs", [])
     head = ["service", "tests"] + (["alone"] if plain else []) + ["live", "(b) replay"]
-    head.append("(c) + volatile" if volatile else "(c)")
+    head.append(f"(c) --aws-volatile={figures.get('volatile')}" if volatile else "(c)")
     rows = [head]
     for name, row in [*figures["services"].items(), ("total", figures["total"])]:
         live = row.get("live passed", 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,22 +54,46 @@ def test_records_live_then_replays_offline_and_reports_figures(tmp_path: Path) -
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(BENCH.parent))
     done = subprocess.run(
-        [*SCRIPT, "--moto-tests", str(root), "--out", str(out), "--tests", *SUBSET],
+        [*SCRIPT, "--moto-tests", str(root), "--out", str(out), "--keep", "--tests", *SUBSET],
         capture_output=True,
         text=True,
         env=env,
         timeout=1200,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    work = Path(done.stdout.split("work folder: ", 1)[1].splitlines()[0])
+    try:
+        _check_figures(root, out, done.stdout, before)
+        # the kept cassettes replay again, with no server and no re-recording
+        again = subprocess.run(
+            [*SCRIPT, "--replay-only", str(work), "--out", str(tmp_path / "again")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=1200,
+        )
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "== (live)" not in again.stdout
+        replayed = json.loads((tmp_path / "again" / "figures.json").read_text())
+        first = json.loads((out / "figures.json").read_text())
+        assert replayed["total"] == first["total"]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_figures(root: Path, out: Path, stdout: str, before: list[Path]) -> None:
     figures = json.loads((out / "figures.json").read_text())
     total = figures["total"]
     assert total["collected"] == len(SUBSET)
     assert total["live passed"] >= 3, figures  # moto's own tests pass against moto server
     assert 0 <= total.get("replay passed", 0) <= total["live passed"]
     assert set(figures["services"]) == {"sqs", "sns"}
-    assert "total" in done.stdout and "(b) replay" in done.stdout
-    if not figures["volatile_available"]:
-        assert "volatile setting not available" in done.stdout
+    assert "total" in stdout and "(b) replay" in stdout
+    if figures["volatile_available"]:
+        assert "--aws-volatile=uuid,hex,hash,time" in stdout
+        assert 0 <= total.get("volatile passed", 0) <= total["live passed"]
+    else:
+        assert "volatile setting not available" in stdout
     failures = json.loads((out / "failures.json").read_text())
     replay = failures["replay"]
     assert replay["failed"] == total["live passed"] - total.get("replay passed", 0)
@@ -116,4 +141,11 @@ def test_unknown_service_is_refused_with_the_choices(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Unknown service(s) sqq in --services" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_replay_only_needs_a_recorded_work_folder(tmp_path: Path) -> None:
+    done = subprocess.run([*SCRIPT, "--replay-only", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert f"{tmp_path} is not the work folder of a recorded run" in done.stderr
     assert "Traceback" not in done.stderr
