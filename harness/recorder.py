@@ -142,7 +142,10 @@ class CassetteRecorder:
     ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
     cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
     ``index_dir`` keeps sidecar indexes of large cassettes (``harness.cassette_index``), so
-    their next load reads no YAML.
+    their next load reads no YAML. A long-lived recorder (``harness serve``) passes
+    ``keep_history=False`` (``exchanges`` and ``misses`` stay empty; ``on_exchange`` still
+    sees each) and ``match_cache=0`` (no live request kept), so its memory does not grow with
+    the traffic.
     """
 
     def __init__(
@@ -158,8 +161,12 @@ class CassetteRecorder:
         run_id: str | None = None,
         index_dir: Path | None = None,
         sources: Sequence[Path] = (),
+        keep_history: bool = True,
+        match_cache: int = _MATCH_FORMS_KEPT,
     ) -> None:
         self.path = Path(path)
+        self._keep_history = keep_history
+        self._match_cache = match_cache
         self.run_id = run_id
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
@@ -176,6 +183,7 @@ class CassetteRecorder:
         self._stored: list[Exchange] = []
         self._tags: list[dict[str, Any]] = []
         self._recorded = 0
+        self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
         self._lock = threading.Lock()
         self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._label = str(self.path)
@@ -279,6 +287,11 @@ class CassetteRecorder:
         if not 0 <= index < len(self._tags):
             return None
         return _epoch(self._tags[index].get("recorded_at"))
+
+    @property
+    def stored(self) -> tuple[Exchange, ...]:
+        """The interactions replay answers from (and this run's recordings), in file order."""
+        return tuple(self._stored)
 
     @property
     def recorded_count(self) -> int:
@@ -465,7 +478,7 @@ class CassetteRecorder:
         found = request_params(call.service, call.operation, redacted)
         with self._lock:
             self._match_forms[key] = found
-            if len(self._match_forms) > _MATCH_FORMS_KEPT:
+            while len(self._match_forms) > self._match_cache:
                 self._match_forms.popitem(last=False)
         return dict(found)
 
@@ -578,7 +591,8 @@ class CassetteRecorder:
         )
 
     def _emit(self, exchange: Exchange) -> None:
-        self.exchanges.append(exchange)
+        if self._keep_history:
+            self.exchanges.append(exchange)
         if self._on_exchange is not None:
             self._on_exchange(exchange)
 
@@ -598,9 +612,11 @@ class CassetteRecorder:
         with self._lock, folder_lock(self.path.parent):
             disk = self._disk_base()
             base, base_tags = disk.exchanges, disk.tags
+            # what earlier saves wrote is on disk already (unless the file was replaced)
+            since = self._saved_upto if base else 0
             new = [
                 (self._swept(e), t)
-                for e, t in zip(self._stored, self._tags, strict=True)
+                for e, t in zip(self._stored[since:], self._tags[since:], strict=True)
                 if e.source == "recorded"
             ]
             for offset, (exchange, _) in enumerate(new):
@@ -624,6 +640,7 @@ class CassetteRecorder:
             }
             other = [*disk.other, *self._other_new]
             self._stored, self._tags, self.other = exchanges, tags, other
+            self._saved_upto, self._recorded = len(exchanges), 0
             self._other_new = []
             self._positions, self._other_positions = None, []
             return write_cassette(self.path, exchanges, metadata, tags, other)
@@ -708,7 +725,8 @@ class CassetteRecorder:
             params=params,
             near=near,
         )
-        self.misses.append(miss)
+        if self._keep_history:
+            self.misses.append(miss)
         return miss
 
 
