@@ -274,7 +274,8 @@ class CassetteBackend:
                 except CassetteMiss as miss:
                     misses.append(miss)
                     continue
-                self._bound(source)
+                finally:
+                    self._bound(source)  # a miss, too, numbers the live values it carried
             return settle(response)
         if recording is not None:
             return self._record(recording, call, held)
