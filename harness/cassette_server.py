@@ -31,6 +31,7 @@ the traffic, and a cassette whose live values grow past ``MAX_LIVE_VALUES`` rewo
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import sys
@@ -155,7 +156,7 @@ class CassetteBackend:
                 "answers to the upstream (--upstream http://127.0.0.1:5000, say) and keeps it "
                 "in the --record-to folder."
             )
-        self.policy = policy or MatchPolicy()
+        self.policy = _without_botocore_defaults(policy or MatchPolicy())
         self.synthetic = synthetic
         self.upstream = _check_upstream(upstream) if upstream is not None else None
         self.record_file = (record_to / RECORD_FILE).resolve() if record_to is not None else None
@@ -486,6 +487,20 @@ class CassetteBackend:
                 self._log.flush()
             except (OSError, ValueError):
                 pass
+
+
+def _without_botocore_defaults(policy: MatchPolicy) -> MatchPolicy:
+    """``policy`` also ignoring the members botocore fills in on its own, which other SDKs
+    do not send: S3's list operations get ``EncodingType=url`` from a botocore handler (the
+    recorded keys then come back URL-encoded, as botocore asked; the same for plain keys)."""
+    from botocore import handlers
+
+    ignore = {key: set(members) for key, members in policy.ignore.items()}
+    for event, handler, *_ in handlers.BUILTIN_HANDLERS:
+        if handler is handlers.set_list_objects_encoding_type_url:
+            _, service, operation = str(event).split(".")[:3]
+            ignore.setdefault(f"{service}:{operation}", set()).add("EncodingType")
+    return dataclasses.replace(policy, ignore={k: sorted(v) for k, v in ignore.items()})
 
 
 def _never_sent() -> HttpResponse:

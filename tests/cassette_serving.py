@@ -145,6 +145,7 @@ class Server:
     process: subprocess.Popen[str]
     url: str
     _log: Any  # its stderr, a temporary file (a pipe nobody reads could fill up)
+    _stopped_log: str = ""
 
     def log(self) -> str:
         """What it wrote on stderr so far."""
@@ -158,7 +159,10 @@ class Server:
             return dict(json.load(answer))
 
     def stop(self) -> tuple[int, str]:
-        """SIGTERM; returns the exit code and everything it wrote on stderr."""
+        """SIGTERM; returns the exit code and everything it wrote on stderr (again when
+        already stopped)."""
+        if self._log.closed:
+            return self.process.returncode, self._stopped_log
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
@@ -166,9 +170,9 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             raise
-        log = self.log()
+        self._stopped_log = self.log()
         self._log.close()
-        return self.process.returncode, log
+        return self.process.returncode, self._stopped_log
 
 
 def start_server(*args: str | Path) -> Server:
