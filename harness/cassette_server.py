@@ -500,7 +500,7 @@ def _without_botocore_defaults(policy: MatchPolicy) -> MatchPolicy:
         if handler is handlers.set_list_objects_encoding_type_url:
             _, service, operation = str(event).split(".")[:3]
             ignore.setdefault(f"{service}:{operation}", set()).add("EncodingType")
-    return dataclasses.replace(policy, ignore={k: sorted(v) for k, v in ignore.items()})
+    return dataclasses.replace(policy, ignore={k: frozenset(v) for k, v in ignore.items()})
 
 
 def _never_sent() -> HttpResponse:
