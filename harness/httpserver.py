@@ -355,7 +355,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_header("Retry-After", "1")
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.send_header("Content-Length", str(len(response.body)))
+        length = str(len(response.body))
+        if self.command == "HEAD" and not response.body:
+            # a HEAD answer's Content-Length is the size of the body it does not send (S3
+            # HeadObject's ContentLength): the handler's, when it gave one
+            length = next(
+                (v for k, v in response.headers.items() if k.lower() == "content-length"), length
+            )
+        self.send_header("Content-Length", length)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)

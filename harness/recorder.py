@@ -147,7 +147,10 @@ class CassetteRecorder:
     ``index_dir`` keeps sidecar indexes of large cassettes (``harness.cassette_index``), so
     their next load reads no YAML. ``digest_over``: request bodies larger than this (bytes)
     that replay matches by digest are kept as their SHA-256 and size (``bodies.digest_only``;
-    None keeps every body whole).
+    None keeps every body whole). A long-lived recorder (``harness serve``) passes
+    ``keep_history=False`` (``exchanges`` and ``misses`` stay empty; ``on_exchange`` still
+    sees each) and ``match_cache=0`` (no live request kept), so its memory does not grow with
+    the traffic.
     """
 
     def __init__(
@@ -164,8 +167,12 @@ class CassetteRecorder:
         index_dir: Path | None = None,
         sources: Sequence[Path] = (),
         digest_over: int | None = DIGEST_BODIES_OVER,
+        keep_history: bool = True,
+        match_cache: int = _MATCH_FORMS_KEPT,
     ) -> None:
         self.path = Path(path)
+        self._keep_history = keep_history
+        self._match_cache = match_cache
         self.run_id = run_id
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
@@ -183,6 +190,7 @@ class CassetteRecorder:
         self._stored: list[Exchange] = []
         self._tags: list[dict[str, Any]] = []
         self._recorded = 0
+        self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
         self._lock = threading.Lock()
         self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._label = str(self.path)
@@ -289,6 +297,11 @@ class CassetteRecorder:
         if not 0 <= index < len(self._tags):
             return None
         return _epoch(self._tags[index].get("recorded_at"))
+
+    @property
+    def stored(self) -> tuple[Exchange, ...]:
+        """The interactions replay answers from (and this run's recordings), in file order."""
+        return tuple(self._stored)
 
     @property
     def recorded_count(self) -> int:
@@ -479,7 +492,7 @@ class CassetteRecorder:
         found = request_params(call.service, call.operation, redacted)
         with self._lock:
             self._match_forms[key] = found
-            if len(self._match_forms) > _MATCH_FORMS_KEPT:
+            while len(self._match_forms) > self._match_cache:
                 self._match_forms.popitem(last=False)
         return dict(found)
 
@@ -612,7 +625,8 @@ class CassetteRecorder:
         return redact_exchange(exchange, redactor or self.redactor, request, response)
 
     def _emit(self, exchange: Exchange) -> None:
-        self.exchanges.append(exchange)
+        if self._keep_history:
+            self.exchanges.append(exchange)
         if self._on_exchange is not None:
             self._on_exchange(exchange)
 
@@ -636,9 +650,11 @@ class CassetteRecorder:
                 family: max(0, number - self._numbered_from.get(family, 1))
                 for family, number in disk.placeholders.items()
             }
+            # what earlier saves wrote is on disk already (unless the file was replaced)
+            since = self._saved_upto if base else 0
             new = [
                 (self._swept(e, shift), t)
-                for e, t in zip(self._stored, self._tags, strict=True)
+                for e, t in zip(self._stored[since:], self._tags[since:], strict=True)
                 if e.source == "recorded"
             ]
             for offset, (exchange, _) in enumerate(new):
@@ -663,6 +679,7 @@ class CassetteRecorder:
             floor = self._numbered_from
             other = [*disk.other, *(_renumbered(i, shift, floor) for i in self._other_new)]
             self._stored, self._tags, self.other = exchanges, tags, other
+            self._saved_upto, self._recorded = len(exchanges), 0
             self._other_new = []
             self._positions, self._other_positions = None, []
             return write_cassette(self.path, exchanges, metadata, tags, other)
@@ -756,7 +773,8 @@ class CassetteRecorder:
             params=params,
             near=near,
         )
-        self.misses.append(miss)
+        if self._keep_history:
+            self.misses.append(miss)
         return miss
 
 

@@ -133,6 +133,12 @@ def _json_targets(services: tuple[str, ...]) -> dict[str, str]:
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
+def credential_scope(request: HttpRequest) -> tuple[str, str] | None:
+    """``(region, signing name)`` of a SigV4-signed request's credential scope, if it has one."""
+    match = _CREDENTIAL_SCOPE.search(request.header("Authorization") or "")
+    return (match.group(1), match.group(2)) if match else None
+
+
 def identify(request: HttpRequest, services: Iterable[str] | None = None) -> tuple[str, str]:
     """Return ``(service, operation)`` of an HTTP request, reading it the way AWS routes it.
 

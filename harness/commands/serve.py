@@ -1,16 +1,22 @@
-"""``harness serve``: run the synthetic backend on loopback for any AWS client."""
+"""``harness serve``: the synthetic backend, or recorded cassettes, on loopback for any AWS
+client."""
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
 import os
+import re
+from pathlib import Path
 from typing import Any, TextIO
 
+from harness.cassette_server import RECORD_FILE, CassetteBackend
 from harness.errors import HarnessUsageError
 from harness.httpserver import IDLE_TIMEOUT, MAX_CONNECTIONS, REQUEST_TIMEOUT, ServerLimits
+from harness.matching import MatchPolicy
 from harness.synthetic.engine import Faults, SyntheticBackend
-from harness.synthetic.server import BODY_BUDGET, serve, serve_limits
+from harness.synthetic.server import BODY_BUDGET, Backend, serve, serve_limits
+from harness.volatile import parse as parse_volatile
 
 MAX_WORKERS = 64
 MAX_CONNECTIONS_CAP = 4096
@@ -18,15 +24,16 @@ MAX_TIMEOUT = 3600.0
 MAX_BODY_BUDGET_MIB = 4096
 MIB = 1024 * 1024
 DESCRIPTION = (
-    "Serve the synthetic X-Ray, CloudTrail and Internet Monitor backend over HTTP. The endpoint "
-    "URL is the first line of stdout; point boto3 (endpoint_url=...), the AWS CLI "
-    "(--endpoint-url) or another SDK at it. Stops cleanly on Ctrl-C or SIGTERM."
+    "Serve the synthetic X-Ray, CloudTrail and Internet Monitor backend over HTTP, or replay "
+    "recorded cassettes (--cassettes) to any SDK. The endpoint URL is the first line of "
+    "stdout; point boto3 (endpoint_url=...), the AWS CLI (--endpoint-url) or another SDK at "
+    "it. Stops cleanly on Ctrl-C or SIGTERM."
 )
 
 
 def register(subparsers: Any) -> None:
     """Add the ``serve`` subcommand."""
-    parser = subparsers.add_parser("serve", help="serve the synthetic backend over HTTP",
+    parser = subparsers.add_parser("serve", help="serve synthetic data or cassettes over HTTP",
                                    description=DESCRIPTION)  # fmt: skip
     parser.add_argument(
         "--host",
@@ -46,6 +53,54 @@ def register(subparsers: Any) -> None:
         default="",
         help="comma-separated faults, e.g. 'rate_limits,throttle_every=5,server_error_every=7,"
         "empty_page_every=3,latency=0.2'",
+    )
+    replay = parser.add_argument_group(
+        "cassettes", "answer from recorded interactions; see the README's serve section"
+    )
+    replay.add_argument(
+        "--cassettes",
+        nargs="+",
+        action="extend",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="cassette files or folders to answer from, matched as the pytest plugin replays "
+        "(a miss gets a 501 in the service's error shape, naming the closest recording)",
+    )
+    replay.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="with --cassettes: the synthetic backend answers its operations when no cassette does",
+    )
+    replay.add_argument(
+        "--volatile",
+        default="",
+        metavar="KINDS",
+        help="kinds of generated values bound at replay, as aws_volatile: e.g. 'uuid,hex,time'",
+    )
+    replay.add_argument(
+        "--time-tolerance",
+        default="300",
+        metavar="S",
+        help="seconds a time-shifted timestamp may drift, or 'exact' (default 300)",
+    )
+    replay.add_argument(
+        "--record-to",
+        type=Path,
+        metavar="DIR",
+        help=f"record what no cassette answers into DIR/{RECORD_FILE}, forwarded to --upstream",
+    )
+    replay.add_argument(
+        "--upstream",
+        metavar="URL",
+        help="where --record-to forwards requests (it must accept any signature: moto, LocalStack)",
+    )
+    replay.add_argument(
+        "--services",
+        default="",
+        metavar="NAMES",
+        help="comma-separated services a request may call beyond those the cassettes hold "
+        "(with --record-to, a service whose signing name is not its botocore name: sesv2)",
     )
     parser.add_argument(
         "--workers",
@@ -118,8 +173,33 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "--workers above 1 needs os.fork, which this platform lacks (Windows). Run several "
             "'harness serve' on different ports instead."
         )
-    limits = _limits(args)
-    backend = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
+    replaying = bool(args.cassettes or args.record_to or args.upstream)
+    if replaying and args.workers > 1:
+        raise HarnessUsageError(
+            "--workers above 1 cannot serve cassettes: each process would replay them on its "
+            "own (a recorded response answered once per process). Use one process."
+        )
+    if args.synthetic and not replaying:
+        raise HarnessUsageError(
+            "--synthetic layers the synthetic backend under --cassettes; without cassettes "
+            "harness serve is the synthetic backend already."
+        )
+    limits = _limits(args, replaying)
+    synthetic = SyntheticBackend(seed=seed_value(args.seed), faults=Faults.parse(args.faults))
+    backend: Backend = synthetic
+    if replaying:
+        backend = CassetteBackend(
+            args.cassettes,
+            policy=MatchPolicy(
+                time_tolerance=_tolerance(args.time_tolerance),
+                volatile=parse_volatile(args.volatile, "--volatile"),
+            ),
+            synthetic=synthetic if args.synthetic else None,
+            record_to=args.record_to,
+            upstream=args.upstream,
+            services=[s for s in re.split(r"[,\s]+", args.services) if s],
+            log=stderr,
+        )
     try:
         return serve(
             backend, stdout, host=args.host, port=args.port, workers=args.workers, limits=limits
@@ -131,7 +211,21 @@ def run_serve(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         ) from None
 
 
-def _limits(args: argparse.Namespace) -> ServerLimits:
+def _tolerance(text: str) -> float | None:
+    if text.strip().lower() == "exact":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise HarnessUsageError(
+            f"Cannot use --time-tolerance {text!r}: give seconds (a number >= 0) or 'exact'."
+        )
+    return value
+
+
+def _limits(args: argparse.Namespace, replaying: bool = False) -> ServerLimits:
     if not 1 <= args.max_connections <= MAX_CONNECTIONS_CAP:
         raise HarnessUsageError(
             f"Cannot serve {args.max_connections} connections at once: use --max-connections "
@@ -153,6 +247,8 @@ def _limits(args: argparse.Namespace) -> ServerLimits:
         request_timeout=args.request_timeout,
         idle_timeout=args.idle_timeout,
         body_budget=args.body_budget * MIB,
+        # a recorded upload may be large: any body the budget can hold
+        **({"max_body": args.body_budget * MIB} if replaying else {}),
     )
 
 

@@ -98,6 +98,10 @@ class Vault:
         """True once any live value has been replaced."""
         return bool(self._value)
 
+    def size(self) -> int:
+        """How many live values it holds (a long-lived server bounds it)."""
+        return len(self._value)
+
     def placeholder(self, value: str, kind: str) -> str:
         """The placeholder of ``value`` (a secret of ``kind``, ``akid`` or ``account``)."""
         if placeholders.is_placeholder(value) or (kind == "account" and _is_account_slot(value)):

@@ -10,8 +10,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import TextIO
+from typing import Protocol, TextIO
 
+from harness.exchange import HttpRequest, HttpResponse
 from harness.httpserver import (
     IDLE_TIMEOUT,
     MAX_CONNECTIONS,
@@ -29,8 +30,20 @@ _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 BODY_BUDGET = 32 * 1024 * 1024
 
 
+class Backend(Protocol):
+    """What ``serve`` answers from: the synthetic backend, or recorded cassettes
+    (``harness.cassette_server``); ``handle`` answers, ``body_limit`` and ``refuse`` are the
+    server's gate (``harness.httpserver.Gate``)."""
+
+    def handle(self, request: HttpRequest) -> HttpResponse: ...
+
+    def body_limit(self, head: HttpRequest) -> int: ...
+
+    def refuse(self, head: HttpRequest, status: int, message: str) -> HttpResponse: ...
+
+
 def serve(
-    backend: SyntheticBackend,
+    backend: Backend,
     stdout: TextIO,
     host: str = "127.0.0.1",
     port: int = 0,
@@ -55,17 +68,22 @@ def serve(
     children: list[int] = []
     try:
         if workers > 1:
+            assert isinstance(backend, SyntheticBackend), "only the synthetic backend forks"
             backend.share_counters()
             server.prefork()
             children = [_fork_worker(server) for _ in range(workers - 1)]
         with server, _on_signals(stop):
             stdout.write(f"{server.endpoint_url}\n")
             stdout.flush()
-            processes = f", {workers} processes" if workers > 1 else ""
-            stdout.write(
-                "harness serve: synthetic xray, cloudtrail and internetmonitor "
-                f"(seed {backend.seed}{processes}) — stop with Ctrl-C or SIGTERM\n"
-            )
+            if isinstance(backend, SyntheticBackend):
+                processes = f", {workers} processes" if workers > 1 else ""
+                what = (
+                    "synthetic xray, cloudtrail and internetmonitor "
+                    f"(seed {backend.seed}{processes})"
+                )
+            else:
+                what = getattr(backend, "describe", lambda: type(backend).__name__)()
+            stdout.write(f"harness serve: {what} — stop with Ctrl-C or SIGTERM\n")
             stdout.flush()
             while not stop.wait(0.5):
                 pass
@@ -80,15 +98,17 @@ def serve_limits(
     request_timeout: float = REQUEST_TIMEOUT,
     idle_timeout: float = IDLE_TIMEOUT,
     body_budget: int = BODY_BUDGET,
+    max_body: int = CEILING_BYTES,
 ) -> ServerLimits:
-    """The server's limits for the synthetic backend: no body is larger than the largest
-    input of the served operations (``harness.synthetic.limits.CEILING_BYTES`` at most)."""
+    """The server's limits: for the synthetic backend no body is larger than the largest
+    input of the served operations (``harness.synthetic.limits.CEILING_BYTES`` at most);
+    cassettes may hold larger ones (an S3 upload), up to the whole body budget."""
     return ServerLimits(
         max_connections=max_connections,
         idle_timeout=idle_timeout,
         request_timeout=request_timeout,
-        max_body=CEILING_BYTES,
-        body_budget=max(body_budget, CEILING_BYTES),
+        max_body=max_body,
+        body_budget=max(body_budget, max_body),
     )
 
 
