@@ -39,10 +39,10 @@ from synthetic_exchanges import NOW as REQUEST_TIME
 from synthetic_exchanges import build
 from synthetic_exchanges import pair as valid
 
-from harness.cassette import write_cassette
+from harness.aws.models import operation_model
+from harness.cassettes.cassette import write_cassette
 from harness.cli import run
-from harness.contract import check_exchange
-from harness.models import operation_model
+from harness.contract.checker import check_exchange
 
 POINTS = 21_600
 NOW = int(REQUEST_TIME.timestamp())

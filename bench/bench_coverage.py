@@ -6,7 +6,7 @@ makes them: retries follow their throttle, pagination chains are followed), then
 interleaved rounds:
 
 - read: every interaction of the cassette read into exchanges, as every command reads it
-  (``harness.coverage.entries_of``: streamed, parameters decoded);
+  (``harness.audit.coverage.entries_of``: streamed, parameters decoded);
 - coverage: ``harness coverage --format json`` on it, in this process (read, count, decode
   what the figures need, render).
 
@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 
 from harness import ops
-from harness.cassette import write_cassette
+from harness.audit.coverage import entries_of
+from harness.cassettes.cassette import write_cassette
 from harness.cli import run
-from harness.coverage import entries_of
 from harness.synthetic.engine import Faults, SyntheticBackend
 from harness.synthetic.exchanges import synthesize
 

@@ -5,7 +5,7 @@ round, in a rotating order, for ``--rounds`` rounds; it prints µs per ``xray.ge
 call (min and median over the rounds) and the ratios to Stubber's min and median, then the
 same for a paginator walking a 10-page ``get_groups`` chain (µs per page, against Stubber
 answering the same pages), then the cassette load time and memory (tracemalloc) for 10,000
-interactions, and for 100,000 through a sidecar index (``harness.cassette_index``; the first
+interactions, and for 100,000 through a sidecar index (``harness.cassettes.index``; the first
 load writes it). The "default plugin path" row is what a test gets with the plugin's
 defaults: replay plus the contract check of each exchange (the plugin checks after the test
 body; the cost per call is the same).
@@ -25,12 +25,12 @@ from pathlib import Path
 import boto3
 from botocore.stub import Stubber
 
-from harness import wire
-from harness.cassette import write_cassette
-from harness.contract import check_all
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes.cassette import write_cassette
+from harness.contract.checker import check_all
 from harness.exchange import Exchange
-from harness.recorder import CassetteRecorder
-from harness.redaction import REDACTION_VERSION
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction import REDACTION_VERSION
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
 CHAIN_BASE = "botocore Stubber, 10-page chain"

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from moto_server import moto_server
 
-from harness.bodies import DIGEST_MARK
-from harness.cassette import dump_yaml
-from harness.recorder import CassetteRecorder
+from harness.aws.bodies import DIGEST_MARK
+from harness.cassettes.cassette import dump_yaml
+from harness.replay.recorder import CassetteRecorder
 
 BUCKET = "bench-uploads"
 

@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         item.add_marker(pytest.mark.aws_cassette)
         if harness:
-            from harness.pytest_cassette import cassette_path
+            from harness.plugin.cassette import cassette_path
 
             by_path[str(cassette_path(item))].append(item.nodeid)
     collisions = {path: ids for path, ids in by_path.items() if len(ids) > 1}

@@ -10,7 +10,8 @@ lazily, so importing ``harness`` (as pytest does for the plugin) stays cheap.
   ``ContractViolationError``, ``RULES``.
 - Synthetic backend: ``SyntheticBackend``, ``Faults``.
 - Interception: ``intercept`` (route every botocore client through a handler).
-- Strategies and paginator fuzzing live in ``harness.strategies`` and ``harness.pagination``.
+- Strategies and paginator fuzzing live in ``harness.strategies`` and
+  ``harness.pagination``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from harness import _moved
 from harness.errors import HarnessAssertionError, HarnessError, HarnessUsageError
+
+_moved.install()  # the flat layout's import paths (harness.matching) keep working
 
 __version__ = "0.1.0"
 
@@ -26,20 +30,20 @@ _LAZY = {
     "Exchange": "harness.exchange",
     "HttpRequest": "harness.exchange",
     "HttpResponse": "harness.exchange",
-    "Cassette": "harness.cassette",
-    "read_cassette": "harness.cassette",
-    "write_cassette": "harness.cassette",
-    "CassetteMiss": "harness.recorder",
-    "check_exchange": "harness.contract",
-    "check_exchanges": "harness.contract",
-    "check_cassette": "harness.contract",
-    "check_request": "harness.contract",
-    "Violation": "harness.contract",
-    "ContractViolationError": "harness.contract",
-    "RULES": "harness.rules",
+    "Cassette": "harness.cassettes.cassette",
+    "read_cassette": "harness.cassettes.cassette",
+    "write_cassette": "harness.cassettes.cassette",
+    "CassetteMiss": "harness.replay.recorder",
+    "check_exchange": "harness.contract.checker",
+    "check_exchanges": "harness.contract.checker",
+    "check_cassette": "harness.contract.checker",
+    "check_request": "harness.contract.checker",
+    "Violation": "harness.contract.checker",
+    "ContractViolationError": "harness.contract.checker",
+    "RULES": "harness.contract.rules",
     "SyntheticBackend": "harness.synthetic",
     "Faults": "harness.synthetic",
-    "intercept": "harness.intercept",
+    "intercept": "harness.replay.intercept",
 }
 
 __all__ = [

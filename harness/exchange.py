@@ -16,7 +16,7 @@ Source = Literal["recorded", "replayed", "synthetic", "cassette"]
 @dataclass(frozen=True)
 class BodyDigest:
     """A request body kept only as its SHA-256 (hex) and size: a large upload, which replay
-    matches by exactly these (``harness.bodies.digest_only``)."""
+    matches by exactly these (``harness.aws.bodies.digest_only``)."""
 
     sha256: str
     size: int
@@ -61,7 +61,8 @@ class HttpResponse:
 class Exchange:
     """A request/response pair of one AWS operation, with where it came from.
 
-    ``params`` holds the request members in wire form (see ``harness.wire``); ``cassette`` and
+    ``params`` holds the request members in wire form (see ``harness.aws.protocols.wire_form``);
+    ``cassette`` and
     ``index`` say where the exchange is stored, when it is (``index`` counts from 0).
     """
 

@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 
 CREDENTIALS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "x"}
 BUCKET, KEY, BODY = "bucket-one", "notes.txt", b"hello from python"

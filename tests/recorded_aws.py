@@ -18,7 +18,7 @@ import boto3
 from botocore.config import Config
 from moto_server import moto_server
 
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 
 ACCOUNT = "123456789012"  # moto's
 REGION = "us-east-1"

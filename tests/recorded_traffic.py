@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 
 
 def client(service: str, endpoint: str) -> Any:

@@ -1,7 +1,8 @@
 """The project's scripted wire-protocol test server (a small test double, not a backend).
 
 It speaks the X-Ray, CloudTrail and Internet Monitor wire protocols through
-``harness.wire`` on a real ``LoopbackServer``: tests script, per operation, the replies to
+``harness.aws.protocols.wire_form`` on a real ``LoopbackServer``: tests script, per operation, the
+replies to
 give in order (a body, an error, a throttle), or a function of the decoded parameters (pages
 keyed by ``NextToken``). Unscripted operations answer a minimal valid body.
 
@@ -16,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
+from harness.serve.http import LoopbackServer
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 EVENT_ID = "a1b2c3d4-0000-4000-8000-000000000001"

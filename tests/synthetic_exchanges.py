@@ -16,10 +16,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from harness import ops, rules, wire
-from harness.contract import check_exchange, check_exchanges
+from harness import ops
+from harness.aws.models import operation_model, protocol
+from harness.aws.protocols import wire_form as wire
+from harness.contract import rules
+from harness.contract.checker import check_exchange, check_exchanges
 from harness.exchange import Exchange
-from harness.models import operation_model, protocol
 from harness.synthetic import SyntheticBackend, World
 from harness.synthetic.exchanges import sample_params
 

@@ -1,6 +1,7 @@
 """aiobotocore clients: recorded, replayed, answered by the synthetic backend, contract-checked.
 
-The same handlers serve botocore's and aiobotocore's clients (``harness.aio``). An aiobotocore
+The same handlers serve botocore's and aiobotocore's clients (``harness.replay.aio``). An
+aiobotocore
 application (X-Ray and CloudTrail against the scripted server, S3 against moto server, both
 on loopback) is recorded through the pytest plugin and replayed offline, with an audit hook
 proving that replay opens no socket and resolves no name.
@@ -38,11 +39,11 @@ from server import (  # noqa: E402
     sentinel_event,
 )
 
-from harness import wire  # noqa: E402
+from harness.aws.protocols import wire_form as wire  # noqa: E402
 from harness.exchange import HttpResponse  # noqa: E402
-from harness.httpserver import LoopbackServer  # noqa: E402
-from harness.intercept import Call, Send, intercept  # noqa: E402
-from harness.recorder import CassetteRecorder  # noqa: E402
+from harness.replay.intercept import Call, Send, intercept  # noqa: E402
+from harness.replay.recorder import CassetteRecorder  # noqa: E402
+from harness.serve.http import LoopbackServer  # noqa: E402
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 
@@ -333,7 +334,7 @@ def test_contract_violation_in_async_traffic_is_reported_like_sync(
     ]
     assert len(reports) == 2
     for test in ("test_sync_client", "test_async_client"):
-        result.stdout.fnmatch_lines([f"FAILED *::{test} - harness.contract.Con*"])
+        result.stdout.fnmatch_lines([f"FAILED *::{test} - harness.contract.checker.Con*"])
     result.stdout.fnmatch_lines(
         ["*cloudtrail.ListInsightsMetricData.non-zero-data  error       2  in 2 test(s)*"]
     )
@@ -487,7 +488,7 @@ def test_offline_layers_need_no_credentials_and_presign_with_dummy_ones() -> Non
 
 
 def test_event_stream_replays_to_async_for() -> None:
-    from harness.eventstream import Header, Message, encode_stream
+    from harness.aws.eventstream import Header, Message, encode_stream
 
     events = [("messageStart", {"role": "assistant"}), ("messageStop", {"stopReason": "x"})]
     body = encode_stream(
@@ -545,7 +546,7 @@ def test_the_wrap_is_installed_once_and_stays() -> None:
     from aiobotocore.endpoint import AioEndpoint
     from aiobotocore.signers import AioRequestSigner
 
-    from harness import aio
+    from harness.replay import aio
 
     with intercept(lambda call, send: send()):
         first = (AioEndpoint._send, AioEndpoint._do_get_response, AioRequestSigner.sign)

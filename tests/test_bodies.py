@@ -21,12 +21,12 @@ import yaml
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from harness import wire
-from harness.bodies import as_text, decode_aws_chunked, settle, stored_body
-from harness.cassette import dump_cassette, load_yaml, read_cassette, write_cassette
+from harness.aws.bodies import as_text, decode_aws_chunked, settle, stored_body
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes.cassette import dump_cassette, load_yaml, read_cassette, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.intercept import Call, Send, intercept
+from harness.replay.intercept import Call, Send, intercept
+from harness.serve.http import LoopbackServer
 
 FIVE_MB = 5 * 1024 * 1024
 
@@ -384,7 +384,7 @@ def test_polly_audio_replays_byte_for_byte(tmp_path: Path) -> None:
 def test_dynamodb_recorded_by_the_recorder_replays_without_retry(
     moto_url: str, tmp_path: Path
 ) -> None:
-    from harness.recorder import CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
 
     client = _client("dynamodb", endpoint_url=moto_url)
     client.create_table(
@@ -418,7 +418,7 @@ def test_json_put_object_over_https_records_dechunked_and_replays(
     # Over HTTPS botocore sends an upload aws-chunked with a trailing checksum; a JSON object
     # (Content-Type application/json) once crashed the redactor on the framing. The client
     # believes it talks HTTPS; a request-created hook points the request at moto's HTTP.
-    from harness.recorder import CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
 
     document = b'{"order": 17, "items": ["a", "b"]}'
 
@@ -475,9 +475,9 @@ def _chunked_put(body: bytes) -> HttpRequest:
 
 
 def test_a_body_the_harness_cannot_read_is_a_one_paragraph_error() -> None:
+    from harness.aws.models import operation_model
     from harness.errors import HarnessUsageError
-    from harness.models import operation_model
-    from harness.redaction import Redactor
+    from harness.replay.redaction import Redactor
 
     put = operation_model("s3", "PutObject")
     broken = _chunked_put(b'{"not": "framed"}')
@@ -510,7 +510,7 @@ def _put_metric_data(body: bytes, encoding: str = "gzip") -> HttpRequest:
 def test_a_gzip_bomb_is_refused_within_the_decompression_limit() -> None:
     import tracemalloc
 
-    from harness.bodies import MAX_DECOMPRESSED_REQUEST
+    from harness.aws.bodies import MAX_DECOMPRESSED_REQUEST
 
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     megabyte = b"[" * (1 << 20)
@@ -532,8 +532,8 @@ def test_a_gzip_bomb_is_refused_within_the_decompression_limit() -> None:
 
 
 def test_only_the_codings_an_operation_declares_are_undone() -> None:
-    from harness import protocols
-    from harness.models import operation_model
+    from harness.aws import protocols
+    from harness.aws.models import operation_model
 
     # PutMetricData declares gzip (requestcompression); an S3 upload's gzip is the caller's
     # object, sent with ContentEncoding="gzip": the Body stays the bytes the caller passed

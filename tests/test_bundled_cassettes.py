@@ -7,8 +7,8 @@ from pathlib import Path
 from make_bundled_cassettes import DEFAULT_OUT, record
 
 from harness import ops
-from harness.cassette import read_cassette
-from harness.contract import check_cassette
+from harness.cassettes.cassette import read_cassette
+from harness.contract.checker import check_cassette
 
 
 def test_regenerating_the_bundled_cassettes_changes_no_byte(tmp_path: Path) -> None:

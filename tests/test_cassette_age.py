@@ -15,10 +15,10 @@ import boto3
 import pytest
 import yaml
 
-from harness.cassette_age import age_text, limit_text, parse_max_age
+from harness.cassettes.age import age_text, limit_text, parse_max_age
 from harness.cli import run
 from harness.errors import HarnessUsageError
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 from tests.moto_server import moto_server
 
 DAYS_OLD = 40

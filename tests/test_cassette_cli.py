@@ -17,11 +17,11 @@ from server import ACCESS_KEY_ID, INSIGHT_SOURCE, SECRET_ACCESS_KEY, SESSION_TOK
 from test_cassette_lifecycle import TESTS
 from test_record_replay import Lab
 
-from harness.cassette import read_cassette, read_entries, write_cassette
+from harness.aws.protocols.wire_form import encode_response
+from harness.cassettes.cassette import read_cassette, read_entries, write_cassette
 from harness.cli import run
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.wire import encode_response
+from harness.serve.http import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "cassettes/seed"
@@ -159,7 +159,7 @@ def test_show_redacts_what_a_plain_vcrpy_cassette_kept(tmp_path: Path) -> None:
 
 def _edited(tmp_path: Path, name: str, source: Path, edit: dict[int, dict]) -> Path:
     """A copy of ``source`` whose exchange i gets new request params / response body."""
-    from harness.wire import decode_response, encode_request
+    from harness.aws.protocols.wire_form import decode_response, encode_request
 
     cassette = read_cassette(source)
     exchanges = list(cassette.exchanges)
@@ -318,7 +318,7 @@ def test_entries_of_a_vcrpy_cassette_keep_their_raw_request(vcrpy_cassette: Path
 
 
 def test_dropping_interactions_keeps_the_rest_byte_for_byte(tmp_path: Path) -> None:
-    from harness.cassette import drop_interactions
+    from harness.cassettes.cassette import drop_interactions
 
     source = read_cassette(SEED / "cloudtrail.yaml")
     copy = Path(shutil.copy(SEED / "cloudtrail.yaml", tmp_path / "c.yaml"))
@@ -358,8 +358,8 @@ def test_prune_leaves_alone_a_cassette_whose_test_failed_or_was_skipped(lab: Lab
 
 
 def _sns_cassette(tmp_path: Path, name: str, request_id: str, topic: str) -> Path:
+    from harness.aws.protocols.wire_form import decode_request
     from harness.exchange import Exchange
-    from harness.wire import decode_request
 
     body = (
         '<CreateTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">'

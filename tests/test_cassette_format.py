@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
-from harness import wire
-from harness.cassette import CassetteError, load_yaml, read_cassette, write_cassette
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes.cassette import CassetteError, load_yaml, read_cassette, write_cassette
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 
@@ -119,7 +119,7 @@ def test_failed_write_leaves_old_file(tmp_path: Path, monkeypatch: pytest.Monkey
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("harness.files.os.replace", crash)
+    monkeypatch.setattr("harness.cassettes.files.os.replace", crash)
     with pytest.raises(HarnessUsageError, match=r"disk full.*c\.yaml was left as it was"):
         write_cassette(path, [_exchange(), _exchange()])
     assert path.read_bytes() == before
@@ -150,9 +150,9 @@ def test_fast_yaml_path_builds_what_the_safe_loader_builds(
 
 
 def test_cbor_responses_are_stored_as_their_readable_value(tmp_path: Path) -> None:
-    from harness.cassette import read_cassette, write_cassette
+    from harness.aws.protocols import _cbor
+    from harness.cassettes.cassette import read_cassette, write_cassette
     from harness.exchange import Exchange, HttpRequest, HttpResponse
-    from harness.protocols import _cbor
 
     body = _cbor.dumps({"Entries": [{"Id": "e-1", "Data": b"\x00\x01"}], "Count": 1.5})
     exchange = Exchange(

@@ -12,12 +12,13 @@ import boto3
 import pytest
 import yaml
 
-from harness import cassette_index, wire
-from harness.cassette import LazyExchange, read_cassette, write_cassette
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes import index as cassette_index
+from harness.cassettes.cassette import LazyExchange, read_cassette, write_cassette
 from harness.exchange import Exchange
-from harness.matching import MatchPolicy
-from harness.recorder import CassetteRecorder
-from harness.redaction import REDACTION_VERSION
+from harness.replay.matching import MatchPolicy
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction import REDACTION_VERSION
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "seed").glob("*.yaml"))
 CURRENT = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
@@ -196,7 +197,7 @@ def test_a_large_cassette_cut_short_while_it_is_checked_is_an_error_not_a_crash(
     message.)"""
     import os
 
-    from harness import cassette
+    from harness.cassettes import cassette
 
     if not held:
         monkeypatch.setattr(cassette, "HELD_BYTES", 0)
@@ -221,7 +222,7 @@ def test_a_large_cassette_rewritten_in_place_while_it_is_checked_is_an_error(
     may mix both versions, so it says the file changed instead of reporting on it."""
     import time
 
-    from harness import cassette
+    from harness.cassettes import cassette
 
     monkeypatch.setattr(cassette, "HELD_BYTES", 0)
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(400)], CURRENT)
@@ -240,7 +241,8 @@ def test_a_fifo_put_where_a_cassette_was_is_refused_not_waited_on(tmp_path: Path
     import os
     import threading
 
-    from harness import cassette, check_cache
+    from harness.cassettes import cassette
+    from harness.contract import cache as check_cache
 
     fifo = tmp_path / "swapped.yaml"
     os.mkfifo(fifo)
@@ -289,7 +291,7 @@ def test_replay():
 
 
 def _report(path: Path) -> tuple[Any, ...]:
-    from harness.contract import check_cassette
+    from harness.contract.checker import check_cassette
 
     report = check_cassette(path)
     return (
@@ -305,7 +307,7 @@ def _report(path: Path) -> tuple[Any, ...]:
 def test_check_streams_a_large_cassette_to_the_same_report(
     bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
-    from harness import cassette
+    from harness.cassettes import cassette
 
     source = read_cassette(bundled)
     broken = _exchange(0)
@@ -333,7 +335,7 @@ def test_check_streams_a_large_cassette_to_the_same_report(
 
 
 def test_runs_are_bounded_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness import cassette
+    from harness.cassettes import cassette
 
     monkeypatch.setattr(cassette, "RUN_ITEMS", 3)
     monkeypatch.setattr(cassette, "RUN_BYTES", 10)
@@ -350,7 +352,7 @@ def test_findings_keep_their_places_across_runs(
 ) -> None:
     """Interactions are read, built and checked a run at a time: every finding and skip
     names its own interaction, on either side of a run's end, as when read whole."""
-    from harness import cassette
+    from harness.cassettes import cassette
 
     broken_at = {0, 6, 7, 63, 64, 65, 148}
     exchanges = [_exchange(i) for i in range(149)]
@@ -380,8 +382,8 @@ def test_findings_keep_their_places_across_runs(
 def test_a_streamed_yaml_error_names_the_files_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
-    from harness import cassette
-    from harness.contract import check_cassette
+    from harness.cassettes import cassette
+    from harness.contract.checker import check_cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(6)], CURRENT)
     text = path.read_bytes()
@@ -404,8 +406,8 @@ def test_a_streamed_cassette_reports_its_first_broken_interaction(
 ) -> None:
     """A run's YAML is read before its interactions are built: an interaction without a
     request method (#3) is still reported before a YAML error later in the same run (#5)."""
-    from harness import cassette
-    from harness.contract import check_cassette
+    from harness.cassettes import cassette
+    from harness.contract.checker import check_cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(8)], CURRENT)
     items = re.split(rb"(?m)^(?=- )", path.read_bytes())  # [head, item 0, item 1, ...]
@@ -443,7 +445,7 @@ def test_a_large_cassette_in_another_layout_is_checked_as_read_whole(
 ) -> None:
     """Streaming finds interactions by their column-0 dashes and refuses anchors; a file laid
     out otherwise is read whole, never misread (the yq layout used to crash check)."""
-    from harness import cassette
+    from harness.cassettes import cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
     path.write_bytes(_relaid(path.read_bytes(), layout))
@@ -457,7 +459,7 @@ def test_a_large_cassette_in_another_layout_is_checked_as_read_whole(
 def test_a_duplicate_interactions_key_reads_as_pyyaml_reads_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from harness import cassette
+    from harness.cassettes import cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
     path.write_bytes(path.read_bytes() + b"interactions: []\n")  # PyYAML keeps the last
@@ -472,7 +474,7 @@ def test_a_quoted_value_continued_at_column_0_is_read_whole(
 ) -> None:
     """A double-quoted value whose next line starts at column 0 with "- " looks like a new
     interaction to the spans: the streamed read notices and the file is read whole."""
-    from harness import cassette
+    from harness.cassettes import cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
     text = path.read_bytes()
@@ -506,7 +508,7 @@ def test_a_large_cassette_read_by_its_spans_reads_as_pyyaml_reads_it(
 ) -> None:
     """Replay reads a large cassette one interaction at a time (``cassette._cassette_yaml``);
     every layout gives PyYAML's value or PyYAML's error, as a whole read does."""
-    from harness import cassette
+    from harness.cassettes import cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
     text = path.read_bytes()
@@ -563,7 +565,7 @@ def test_interactions_inside_a_quoted_value_are_checked_as_read_whole(
 ) -> None:
     """The spans start from an ``interactions:`` line inside a quoted value; a streamed check
     must not read items PyYAML does not see (it reports what a whole read reports)."""
-    from harness import cassette
+    from harness.cassettes import cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
     path.write_bytes(_quoted_interactions(path.read_bytes()))

@@ -11,9 +11,9 @@ import pytest
 from server import INSIGHT_ID, ScriptedServer
 from test_record_replay import Lab
 
-from harness.cassette import read_cassette
-from harness.recorder import CassetteMiss, CassetteRecorder
-from harness.usage import file_digest
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.usage import file_digest
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
 
 OTHER_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f01"
 
@@ -141,7 +141,7 @@ def test_workers_sharing_cassettes_keep_every_interaction(lab: Lab, mode: str) -
 
 
 def test_cassette_names_resolve_inside_the_module_folder(pytester: pytest.Pytester) -> None:
-    from harness.pytest_cassette import cassette_path
+    from harness.plugin.cassette import cassette_path
 
     item = pytester.getitem("def test_func(): pass")
     folder = item.config.rootpath / "cassettes" / Path(str(item.path)).stem

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.cassette import (
+from harness.cassettes.cassette import (
     MAX_DECODED_BODY,
     STREAM_BYTES,
     CassetteError,
@@ -117,7 +117,7 @@ def test_a_status_that_is_no_http_status_is_refused(tmp_path: Path, code: object
 def test_an_infinite_timestamp_is_a_request_violation_not_a_crash(tmp_path: Path) -> None:
     import json
 
-    from harness.contract import check_cassette
+    from harness.contract.checker import check_cassette
 
     data = yaml.safe_load((SEED / "cloudtrail.yaml").read_text())
     item = next(
@@ -153,8 +153,8 @@ def test_the_nesting_limit_is_the_files_whichever_way_it_is_read(tmp_path: Path)
     """A large cassette is read one interaction at a time; each is still held to the nesting
     limit counted from the file's root, so reading it whole or by interaction (check, replay)
     agrees on where the limit falls."""
-    from harness.cassette import parse_cassette, stream_entries
-    from harness.cassette_yaml import MAX_DEPTH, load_yaml
+    from harness.cassettes.cassette import parse_cassette, stream_entries
+    from harness.cassettes.yaml_io import MAX_DEPTH, load_yaml
 
     outcomes = {}
     for levels in range(MAX_DEPTH - 5, MAX_DEPTH):

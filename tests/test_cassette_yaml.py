@@ -1,4 +1,4 @@
-"""The block reader (``harness.cassette_yaml.load_block``) reads what PyYAML reads, or declines.
+"""The block reader (``harness.cassettes.yaml_io.load_block``) reads what PyYAML reads, or declines.
 
 It is the first of the cassette readers: it must never give a value PyYAML would not give
 for the same text. Declining (``NotBlock``) is always safe, since the next reader is PyYAML's;
@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from synthetic_exchanges import build
 from synthetic_exchanges import pair as valid
 
-from harness import cassette_yaml
-from harness.cassette import dump_cassette, dump_yaml, load_yaml
-from harness.cassette_index import spans
-from harness.cassette_yaml import NotBlock, YamlLimitError, load_block
+from harness.cassettes import yaml_io as cassette_yaml
+from harness.cassettes.cassette import dump_cassette, dump_yaml, load_yaml
+from harness.cassettes.index import spans
+from harness.cassettes.yaml_io import NotBlock, YamlLimitError, load_block
 
 BUNDLED = sorted((Path(__file__).resolve().parents[1] / "cassettes").rglob("*.yaml"))
 
@@ -318,8 +318,8 @@ def test_a_plan_that_almost_matches_fails_fast_on_blank_lines() -> None:
     exponential in their number on a document that then does not match; the plan's block
     lines match one way only. (In a child process: a regex holds the GIL while it runs.)"""
     script = """
-from harness import cassette_yaml
-from harness.cassette import dump_yaml
+from harness.cassettes import yaml_io as cassette_yaml
+from harness.cassettes.cassette import dump_yaml
 text = dump_yaml([{"a": {"body": "x\\ny\\n", "next": 1}}])
 for _ in range(3):
     cassette_yaml.load_block(text)

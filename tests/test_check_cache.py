@@ -18,11 +18,12 @@ from typing import Any
 import pytest
 from synthetic_exchanges import EVENTS, SERIES, build, pair, valid_exchange
 
-from harness import check_cache, reads
-from harness.cassette import write_cassette
+from harness.cassettes import reads
+from harness.cassettes.cassette import write_cassette
 from harness.cli import run
-from harness.contract import CassetteReport, InteractionRows, check_cassette
-from harness.schemastore import default_schema_dir
+from harness.contract import cache as check_cache
+from harness.contract.checker import CassetteReport, InteractionRows, check_cassette
+from harness.contract.schemas.store import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -615,7 +616,7 @@ def test_a_cassette_whose_folder_was_swapped_during_its_check_is_not_kept(
     during the check, then back): the file at the path never changed, so its bytes and
     ``stat`` agree before and after, but the report is of the other file. It must not be
     kept under this file's key (that was a false pass on the next run)."""
-    from harness.commands import check as command
+    from harness.cli import check as command
 
     dirty, clean = tmp_path / "dirty", tmp_path / "clean"
     write_cassette(dirty / "c.yaml", _dirty_exchanges())
@@ -650,8 +651,8 @@ def test_a_report_made_while_the_schema_folder_led_elsewhere_is_not_kept(
     copy or to one without the schema (its lookup falls through to the packaged one): the
     schema files keyed never changed, but a check read another. Its report must not be kept
     under the strict schemas' key."""
-    from harness.commands import check as command
-    from harness.schemastore import reread_schema_files
+    from harness.cli import check as command
+    from harness.contract.schemas.store import reread_schema_files
 
     strict, lax = tmp_path / "strict", tmp_path / "lax"
     for folder in (strict, lax):

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from synthetic_exchanges import EVENTS, SERIES, build, pair, valid_exchange
 
-from harness.cassette import write_cassette
+from harness.cassettes.cassette import write_cassette
 from harness.cli import run
+from harness.contract.schemas.store import default_schema_dir
 from harness.exchange import Exchange, HttpResponse
-from harness.schemastore import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -230,7 +230,7 @@ def test_the_cwd_schemas_folder_is_not_picked_up(
 def test_a_service_without_packaged_schemas_is_checked_from_generated_ones(
     tmp_path: Path,
 ) -> None:
-    from harness import wire
+    from harness.aws.protocols import wire_form as wire
 
     req = {"TableName": "tbl"}
     good = {"Table": {"TableName": "tbl", "TableStatus": "ACTIVE", "ItemCount": 3}}
@@ -318,8 +318,8 @@ def test_non_aws_interactions_are_counted_not_failed(tmp_path: Path) -> None:
 
 
 def test_an_xml_protocol_is_checked_as_botocore_parses_it(tmp_path: Path) -> None:
-    from harness import protocols
-    from harness.models import operation_model
+    from harness.aws import protocols
+    from harness.aws.models import operation_model
 
     op = operation_model("s3", "ListBuckets")
     request = protocols.encode_request(op, {})
@@ -368,7 +368,7 @@ def test_files_checked_in_parallel_give_the_same_report(
 
 
 def test_processes_are_used_only_when_there_is_enough_to_check(tmp_path: Path) -> None:
-    from harness.commands import check as command
+    from harness.cli import check as command
 
     small = [tmp_path / f"c{i}.yaml" for i in range(3)]
     for path in small:
@@ -394,7 +394,7 @@ def _die(*args: object) -> None:
 def test_a_worker_that_dies_is_one_paragraph_and_exit_2(
     clean: Path, dirty: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from harness.commands import check as command
+    from harness.cli import check as command
 
     monkeypatch.setattr(command, "_check_file", _die)  # forked workers inherit it
     code, _, err = check("--jobs", "2", str(clean), str(dirty))
@@ -405,7 +405,7 @@ def test_a_worker_that_dies_is_one_paragraph_and_exit_2(
 def test_a_big_cassette_lists_only_what_is_not_ok_and_json_lists_every_one(
     tmp_path: Path,
 ) -> None:
-    from harness.commands.check import TABLE_ROWS
+    from harness.cli.check import TABLE_ROWS
 
     req, resp = pair("cloudtrail", "ListInsightsMetricData", SERIES)
     resp["Values"][2] = 0.0
@@ -425,7 +425,7 @@ def test_a_big_cassette_lists_only_what_is_not_ok_and_json_lists_every_one(
 
 
 def test_report_rows_keep_every_interaction_compactly() -> None:
-    from harness.contract import InteractionRows
+    from harness.contract.checker import InteractionRows
 
     source = [(i, "xray:GetInsight" if i % 2 else "s3:GetObject", 200 + i % 3) for i in range(1000)]
     rows = InteractionRows(source)
@@ -437,7 +437,7 @@ def test_report_rows_keep_every_interaction_compactly() -> None:
 
 
 def test_a_big_clean_cassette_says_all_ok_without_an_empty_table(tmp_path: Path) -> None:
-    from harness.commands.check import TABLE_ROWS
+    from harness.cli.check import TABLE_ROWS
 
     count = TABLE_ROWS + 1
     exchanges = [valid_exchange("xray", "GetInsight", index=i) for i in range(count)]
@@ -449,7 +449,7 @@ def test_a_big_clean_cassette_says_all_ok_without_an_empty_table(tmp_path: Path)
 
 
 def test_a_broken_interaction_of_a_streamed_cassette_names_its_line(tmp_path: Path) -> None:
-    from harness.cassette import STREAM_BYTES
+    from harness.cassettes.cassette import STREAM_BYTES
 
     exchanges = [valid_exchange("xray", "GetInsight", index=i) for i in range(800)]
     path = write_cassette(tmp_path / "big.yaml", exchanges)

@@ -1,4 +1,5 @@
-"""harness.contract.check_request: a request alone against its schema and request-scope rules."""
+"""harness.contract.checker.check_request: a request alone against its schema and request-scope
+rules."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from harness.contract import Violation, check_request
+from harness.contract.checker import Violation, check_request
+from harness.contract.schemas.store import default_schema_dir
 from harness.errors import HarnessUsageError
-from harness.schemastore import default_schema_dir
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/org"

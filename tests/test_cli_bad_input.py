@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.cassettes.files import STALE_TEMP_SECONDS, atomic_write_text
 from harness.cli import run
-from harness.files import STALE_TEMP_SECONDS, atomic_write_text
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "cassettes/seed/xray.yaml"
@@ -187,7 +187,7 @@ SLOW_WRITE = """
 import os, sys, time
 from pathlib import Path
 from harness.cli import _exit_on_sigterm
-from harness.files import atomic_write_text
+from harness.cassettes.files import atomic_write_text
 
 _exit_on_sigterm()  # what the console script does
 real_fsync = os.fsync

@@ -18,13 +18,13 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from harness import eventstream
-from harness.cassette import read_cassette, write_cassette
-from harness.contract import check_cassette, check_exchanges, is_failure
+from harness.aws import eventstream
+from harness.aws.models import service_model
+from harness.aws.protocols import protocol_of
+from harness.cassettes.cassette import read_cassette, write_cassette
+from harness.contract.checker import check_cassette, check_exchanges, is_failure
 from harness.exchange import Exchange, HttpResponse
-from harness.models import service_model
-from harness.protocols import protocol_of
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 
 moto_server = pytest.importorskip("moto.server")
 

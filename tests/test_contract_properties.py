@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synthetic_exchanges import EVENTS, SERIES, build, pair
 
-from harness import ops, wire
-from harness.contract import check_exchange, check_exchanges
-from harness.models import operation_model
+from harness import ops
+from harness.aws.models import operation_model
+from harness.aws.protocols import wire_form as wire
+from harness.contract.checker import check_exchange, check_exchanges
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OPERATIONS = [(p.service, p.operation) for p in ops.PACKS]

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 import pytest
 from synthetic_exchanges import SERIES, build, pair
 
-from harness import wire
-from harness.contract import check_all, check_exchanges, parse_rule_settings
+from harness.aws.protocols import wire_form as wire
+from harness.contract.checker import check_all, check_exchanges, parse_rule_settings
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpResponse
 from harness.ops.common import AWS_COMMON_ERRORS
@@ -265,7 +265,7 @@ def test_rule_settings_parse_and_apply() -> None:
 
 
 def _stream_exchange(events: list[tuple[str, object]]) -> Exchange:
-    from harness.eventstream import Header, Message, encode_stream
+    from harness.aws.eventstream import Header, Message, encode_stream
 
     params = {"modelId": "m", "messages": [{"role": "user", "content": [{"text": "hi"}]}]}
     request = wire.encode_request(

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from recorded_aws import ACCOUNT, ROLE_ARN, record
 
-from harness import iam
+from harness.aws import iam
+from harness.aws.models import operation_model, service_model
 from harness.cli import run
-from harness.models import operation_model, service_model
 
 REPO = Path(__file__).resolve().parents[1]
 

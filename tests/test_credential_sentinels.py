@@ -30,8 +30,8 @@ import botocore.tokens
 import pytest
 
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
+from harness.serve.http import LoopbackServer
 from tests.test_secret_sentinels import forms
 
 ACCESS_KEY = "ASIASNTLPROVIDERKEY7"

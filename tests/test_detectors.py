@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.redaction.detectors import KINDS, Found, find_secrets, name_kind
-from harness.redaction.placeholders import PATTERN, access_key_id, is_placeholder, secret
+from harness.replay.redaction.detectors import KINDS, Found, find_secrets, name_kind
+from harness.replay.redaction.placeholders import PATTERN, access_key_id, is_placeholder, secret
 
 AKID = "AKIASENTINEL00000001"
 ASID = "ASIASENTINEL00000002"

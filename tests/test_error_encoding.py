@@ -29,10 +29,12 @@ from botocore.parsers import create_parser
 from hypothesis import find, settings
 from protocol_suite import Case, case_id, cases, normalise, skip_unless_run, to_python
 
-from harness import protocols, strategies, wire
+from harness import strategies
+from harness.aws import protocols
+from harness.aws.models import service_model
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.models import service_model
+from harness.serve.http import LoopbackServer
 
 _WHEN = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
 _MAX_DEPTH = 4

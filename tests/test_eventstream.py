@@ -13,9 +13,7 @@ from botocore.eventstream import EventStreamBuffer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness import wire
-from harness.cassette import load_yaml, read_cassette, write_cassette
-from harness.eventstream import (
+from harness.aws.eventstream import (
     EventStreamError,
     Header,
     Message,
@@ -25,8 +23,10 @@ from harness.eventstream import (
     from_data,
     to_data,
 )
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes.cassette import load_yaml, read_cassette, write_cassette
 from harness.exchange import Exchange, HttpResponse
-from harness.intercept import Call, Send, intercept
+from harness.replay.intercept import Call, Send, intercept
 
 _BOUNDS = {"byte": 7, "short": 15, "integer": 31, "long": 63, "timestamp": 63}
 

@@ -1,7 +1,7 @@
 """The compiled validator (jsonschema-rs) never says yes where python jsonschema says no.
 
 Contract checks ask the compiled validator first and go to python jsonschema only on a "no"
-(``harness.contract._fast_validator``): a compiled "yes" to a document python jsonschema
+(``harness.contract.checker._fast_validator``): a compiled "yes" to a document python jsonschema
 rejects would hide a violation. These tests compare both on valid and broken documents of
 the first-class operations and of a spread of botocore's other operations.
 """
@@ -18,12 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from harness import contract, ops, wire
+from harness import ops
 from harness import strategies as aws
-from harness.contract import validate_wire
-from harness.models import operation_model, protocol
-from harness.schemagen import operation_schemas
-from harness.schemastore import default_schema_dir, load_schema
+from harness.aws.models import operation_model, protocol
+from harness.aws.protocols import wire_form as wire
+from harness.contract import checker as contract
+from harness.contract.checker import validate_wire
+from harness.contract.schemas.generate import operation_schemas
+from harness.contract.schemas.store import default_schema_dir, load_schema
 
 SEEDS = [(p.service, p.operation) for p in ops.PACKS]
 #: Operations of other services (strategies speak json and rest-json; the corpus and protocol

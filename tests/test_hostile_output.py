@@ -19,11 +19,11 @@ import pytest
 import yaml
 from synthetic_exchanges import build, pair
 
-from harness.cassette import write_cassette
+from harness.cassettes.cassette import write_cassette
+from harness.cassettes.usage import file_digest, usage_file
 from harness.cli import run
-from harness.recorder import CassetteMiss, CassetteRecorder
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.safe_text import lines, one_line, xml_legal
-from harness.usage import file_digest, usage_file
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "cassettes/seed"

@@ -9,10 +9,10 @@ import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.intercept import FULL_PIPELINE_ENV, Call, NotEarly, Send, intercept
+from harness.replay.intercept import FULL_PIPELINE_ENV, Call, NotEarly, Send, intercept
+from harness.serve.http import LoopbackServer
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 
@@ -138,7 +138,7 @@ def test_error_answers_raise_client_error() -> None:
 
 
 def test_offline_layers_skip_signing_but_presigned_urls_are_signed() -> None:
-    from harness.intercept import OFFLINE_CREDENTIALS, OFFLINE_USER_AGENT
+    from harness.replay.intercept import OFFLINE_CREDENTIALS, OFFLINE_USER_AGENT
 
     seen: list[Call] = []
 

@@ -1,4 +1,5 @@
-"""harness.json_read reads every JSON body into the value json.loads gives (or fails as it
+"""harness.aws.protocols.json_read reads every JSON body into the value json.loads gives (or fails
+as it
 fails): orjson serves only where the two agree."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import json_read
+from harness.aws.protocols import json_read
 
 
 def _deep_in_the_stack(read: Callable[[], Any], frames: int = 200) -> Any:

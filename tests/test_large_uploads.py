@@ -16,14 +16,14 @@ import pytest
 import yaml
 from moto_server import moto_server
 
-from harness.bodies import DIGEST_BODIES_OVER, digest_threshold
-from harness.cassette import CassetteError, read_cassette
-from harness.cassette_index import MIN_BYTES
+from harness.aws.bodies import DIGEST_BODIES_OVER, digest_threshold
+from harness.cassettes.cassette import CassetteError, read_cassette
+from harness.cassettes.index import MIN_BYTES
 from harness.cli import run
 from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest
-from harness.recorder import CassetteMiss, CassetteRecorder
-from harness.redaction import Redaction, Rule
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
+from harness.replay.redaction import Redaction, Rule
 
 pytest.importorskip("moto.server")
 

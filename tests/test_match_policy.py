@@ -11,8 +11,8 @@ import pytest
 from test_time_matching import last, record_four_days_ago
 
 from harness.errors import HarnessUsageError
-from harness.matching import MatchPolicy
-from harness.recorder import CassetteMiss, CassetteRecorder
+from harness.replay.matching import MatchPolicy
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
 
 OP = "cloudtrail:ListInsightsData"
 
@@ -154,7 +154,7 @@ def test_the_marker_wins_over_the_fixture_which_wins_over_defaults(
     run_inner(pytester, inner, mark=mark).assert_outcomes(passed=1)
     overridden = f"""
 import pytest
-from harness.matching import MatchPolicy
+from harness.replay.matching import MatchPolicy
 from matchers import strip_run_suffix
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def aws_match_policy():
 """
     run_inner(pytester, inner, conftest=overridden).assert_outcomes(passed=1)
     # an overriding fixture replaces the ini's policy: the ini's ignore no longer applies
-    plain = "import pytest\nfrom harness.matching import MatchPolicy\n\n@pytest.fixture\n"
+    plain = "import pytest\nfrom harness.replay.matching import MatchPolicy\n\n@pytest.fixture\n"
     plain += "def aws_match_policy():\n    return MatchPolicy()\n"
     run_inner(pytester, inner, ini=ini).assert_outcomes(passed=1)
     run_inner(pytester, inner, ini=ini, conftest=plain).assert_outcomes(failed=1)
@@ -219,4 +219,4 @@ def test_a_marker_mistake_is_one_paragraph_without_traceback(
     result = run_inner(pytester, inner, mark=mark)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*has no request member 'InsightSorce'*"])
-    assert "harness/pytest_cassette.py" not in result.stdout.str()
+    assert "harness/plugin/cassette.py" not in result.stdout.str()

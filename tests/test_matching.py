@@ -7,9 +7,16 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import Exchange, HttpRequest
-from harness.matching import MatchIndex, canonical, match_key, param_differences, request_params
+from harness.ops import SEED_OPERATIONS
+from harness.replay.matching import (
+    MatchIndex,
+    canonical,
+    match_key,
+    param_differences,
+    request_params,
+)
 
 SOURCE = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/x"
 
@@ -41,7 +48,7 @@ def test_key_ignores_target_form_key_order_host_and_headers() -> None:
     )
     keys = []
     for request in (long, short):
-        service, operation = wire.identify(request)
+        service, operation = wire.identify(request, SEED_OPERATIONS)
         keys.append(match_key(service, operation, request_params(service, operation, request)))
     assert keys[0] == keys[1]
     assert keys[0][:2] == ("cloudtrail", "ListInsightsData")

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from harness.aws.models import operation_model, parse_target, require_supported
 from harness.errors import HarnessUsageError, UnsupportedProtocolError
-from harness.models import operation_model, parse_target, require_supported
 
 
 def test_unknown_names_suggest_the_closest() -> None:
@@ -24,7 +24,7 @@ def test_other_protocols_are_refused_by_name() -> None:
 
 
 def test_models_load_with_a_missing_aws_profile() -> None:
-    code = "from harness.models import service_model; print(service_model('xray').protocol)"
+    code = "from harness.aws.models import service_model; print(service_model('xray').protocol)"
     env = {"AWS_PROFILE": "no-such-profile", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False

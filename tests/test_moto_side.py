@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 from server import INSIGHT_ID, ScriptedServer
 from test_record_replay import Lab
 
-from harness import moto_side
-from harness.intercept import intercept
+from harness.replay import moto_side
+from harness.replay.intercept import intercept
 from harness.synthetic import SyntheticBackend
 
 moto = pytest.importorskip("moto")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.network_guard import Allowed, block_network, xray_daemon_address
+from harness.replay.network_guard import Allowed, block_network, xray_daemon_address
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 

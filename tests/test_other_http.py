@@ -22,9 +22,9 @@ from test_record_replay import Lab
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
-from harness.cassette import is_other_http, load_yaml, read_cassette, read_entries
+from harness.cassettes.cassette import is_other_http, load_yaml, read_cassette, read_entries
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
+from harness.serve.http import LoopbackServer
 
 BEARER = "sentinelBearerToken0123456789abcdef"
 PASSWORD = "sentinel-url-password-42"
@@ -528,8 +528,8 @@ def test_prune_keeps_other_http_and_drops_unused_aws_interactions(lab: MixedLab)
 
 
 def test_scan_checks_other_http_interactions_with_the_redaction_rules(tmp_path: Path) -> None:
-    from harness.cassette import dump_yaml, other_interaction
-    from harness.scan import scan_file
+    from harness.cassettes.cassette import dump_yaml, other_interaction
+    from harness.replay.scan import scan_file
 
     leaky = other_interaction(
         HttpRequest(

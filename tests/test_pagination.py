@@ -1,4 +1,5 @@
-"""harness.pagination: planned pages through real boto3 clients, and the bugs it must find."""
+"""harness.strategies.pagination: planned pages through real boto3 clients, and the bugs it must
+find."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.errors import HarnessAssertionError
-from harness.pagination import (
+from harness.strategies import StrategyArgumentError
+from harness.strategies.pagination import (
     PagePlan,
     assert_paginates,
     page_plans,
     pagination_of,
     serve_pages,
 )
-from harness.strategies import StrategyArgumentError
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import botocore.session
 
-from harness.cassette import read_cassette
+from harness.cassettes.cassette import read_cassette
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.recorder import CassetteRecorder
-from harness.redaction.placeholders import renumbered
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction.placeholders import renumbered
+from harness.serve.http import LoopbackServer
 
 SECRETS = {"a": "sntl-merge-secret-A1", "b": "sntl-merge-secret-B2"}
 ACCOUNT = "210987654322"

@@ -28,10 +28,10 @@ def pytest_sessionfinish(session):
 
 PARTS = (
     "harness.plugin",
-    "harness.pytest_cassette",
-    "harness.pytest_contract",
-    "harness.pytest_synthetic",
-    "harness.pytest_tracebacks",
+    "harness.plugin.cassette",
+    "harness.plugin.contract",
+    "harness.plugin.synthetic",
+    "harness.plugin.tracebacks",
 )
 
 
@@ -46,7 +46,7 @@ def test_importing_the_plugin_imports_no_heavy_package() -> None:
 
 def test_checking_valid_cassettes_imports_neither_hypothesis_nor_jsonschema() -> None:
     """``harness check`` imports the operations' rules, which live beside their strategies:
-    Hypothesis is imported on a strategy's first use (``harness.lazy_strategies``). python
+    Hypothesis is imported on a strategy's first use (``harness.aws.lazy_hypothesis``). python
     jsonschema words the errors of a document the compiled validator refuses: imported then.
     Checking valid cassettes pays for neither (~0.25 s of start-up between them)."""
     bundled = Path(__file__).resolve().parents[1] / "cassettes"
@@ -66,7 +66,7 @@ def test_the_plugin_imports_only_its_own_light_modules() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'harness')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    light = ["harness", "harness.errors", "harness.hookspecs", "harness.record_modes"]
+    light = ["harness", "harness.errors", "harness.plugin.hookspecs", "harness.replay.record_modes"]
     assert json.loads(done.stdout) == sorted([*PARTS, *light])
 
 
@@ -83,6 +83,6 @@ def test_a_run_without_aws_gains_no_third_party_module(pytester: pytest.Pytester
     pytester.makepyfile("def test_trivial():\n    assert 1 + 1 == 2\n")
     without = _modules(pytester, "-p", "no:botocore_harness")
     with_plugin = _modules(pytester)
-    assert "harness.pytest_cassette" in with_plugin  # the plugin was there
+    assert "harness.plugin.cassette" in with_plugin  # the plugin was there
     added = {m.split(".")[0] for m in with_plugin - without}
     assert added - set(sys.stdlib_module_names) == {"harness"}

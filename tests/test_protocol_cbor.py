@@ -29,11 +29,9 @@ from botocore.parsers import RpcV2CBORParser, create_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness import protocols
-from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.protocols import cbor
-from harness.protocols._cbor import (
+from harness.aws import protocols
+from harness.aws.protocols import cbor
+from harness.aws.protocols._cbor import (
     UNDEFINED,
     CBORDecodeError,
     Map,
@@ -42,6 +40,8 @@ from harness.protocols._cbor import (
     dumps,
     loads,
 )
+from harness.exchange import HttpRequest, HttpResponse
+from harness.serve.http import LoopbackServer
 from tests.protocol_suite import Case, case_id, cases, normalise, to_python
 
 SUITES = (
@@ -598,7 +598,7 @@ def test_real_client_round_trip(eventbridgev2: Any) -> None:
 
 
 def _sweep(service: str, operation: str, draw: Any) -> None:
-    from harness import _shape_strategies as shapes
+    from harness.aws import shapes
 
     op = botocore.session.get_session().get_service_model(service).operation_model(operation)
     if op.input_shape is not None:

@@ -1,7 +1,8 @@
 """The contract checker on botocore's protocol suites, for every protocol.
 
 Every output case's response, read into wire form (json, rest-json) or parsed form (XML,
-CBOR; see ``harness.wire``) by ``wire.decode_response_of``, passes the schema generated from
+CBOR; see ``harness.aws.protocols.wire_form``) by ``wire.decode_response_of``, passes the schema
+generated from
 its model (``schemagen.direction_schema``) with no error-severity violation; every input
 case's request does the same against its input schema.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 import pytest
 from protocol_suite import Case, case_id, cases, skip_unless_run
 
-from harness.contract import validate_wire
-from harness.models import CHECKED_PROTOCOLS
-from harness.schemagen import direction_schema
-from harness.wire import WireError, decode_request_of, decode_response_of
+from harness.aws.models import CHECKED_PROTOCOLS
+from harness.aws.protocols.wire_form import WireError, decode_request_of, decode_response_of
+from harness.contract.checker import validate_wire
+from harness.contract.schemas.generate import direction_schema
 
 SUITES = (
     "json",
@@ -87,10 +88,10 @@ def test_a_broken_response_is_caught_with_its_pointer() -> None:
 def test_each_missing_required_member_is_reported_once() -> None:
     # jsonschema raises one "required" error per missing member, each naming every
     # required member: route53's IsTruncated and MaxItems were reported twice each.
-    from harness.contract import check_exchange
+    from harness.aws.models import operation_model
+    from harness.aws.protocols import restxml
+    from harness.contract.checker import check_exchange
     from harness.exchange import Exchange, HttpRequest, HttpResponse
-    from harness.models import operation_model
-    from harness.protocols import restxml
 
     op = operation_model("route53", "ListHostedZones")
     response = restxml.encode_response(op, {"HostedZones": [], "Marker": ""})

@@ -21,11 +21,11 @@ from botocore.model import Shape
 from botocore.parsers import create_parser
 from protocol_suite import Case, case_id, cases, normalise, skip_unless_run, to_python
 
-from harness import protocols
+from harness.aws import protocols
+from harness.aws.protocols import _rest, awsjson, restjson
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.protocols import _rest, awsjson, restjson
+from harness.serve.http import LoopbackServer
 
 SUITES = ("json", "json_1_0", "rest-json")
 

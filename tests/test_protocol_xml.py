@@ -41,11 +41,11 @@ from test_protocol_json import (
     _without_nones,
 )
 
-from harness import protocols
-from harness.bodies import decode_aws_chunked
+from harness.aws import protocols
+from harness.aws.bodies import decode_aws_chunked
+from harness.aws.protocols import ec2, query, restxml
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.protocols import ec2, query, restxml
+from harness.serve.http import LoopbackServer
 
 SUITES = ("query", "ec2", "rest-xml")
 
@@ -54,7 +54,7 @@ _QUERY_MAP_TWICE = (
     "the wire holds it once, and the decoder gives it to the named member only"
 )
 
-_EVENT_STREAM = "event streams are stored and replayed by harness.eventstream, not the codecs"
+_EVENT_STREAM = "event streams are stored and replayed by harness.aws.eventstream, not the codecs"
 
 #: Cases (by ``case_id``) we do not pass, with why. Keep this short.
 SKIPS: dict[str, str] = {
@@ -488,7 +488,7 @@ def _parse_as_a_client_does(op: OperationModel, response: HttpResponse) -> dict[
 
 
 def _sweep(service: str, operation: str, draw: Any) -> None:
-    from harness import _shape_strategies as shapes
+    from harness.aws import shapes
 
     op = _service(service).operation_model(operation)
     protocol = protocols.protocol_of(op.service_model)
@@ -604,7 +604,7 @@ def test_model_sweep() -> None:
     ],
 )
 def test_a_virtual_hosted_s3_request_reads_path_style(url: str, expected: str | None) -> None:
-    from harness.protocols.s3_addressing import path_style
+    from harness.aws.protocols.s3_addressing import path_style
 
     request = HttpRequest("GET", url, {"Host": "kept"})
     assert path_style(request).url == (expected or url)

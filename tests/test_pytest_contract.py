@@ -12,7 +12,7 @@ CONFTEST = """
 import datetime as dt
 
 import pytest
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import Exchange
 from harness.synthetic import SyntheticBackend
 
@@ -79,7 +79,7 @@ def test_failure_is_an_assertion_error(inner: pytest.Pytester) -> None:
     inner.makepyfile(
         """
         import pytest
-        from harness.contract import ContractViolationError
+        from harness.contract.checker import ContractViolationError
 
         def test_bad(aws_exchange):
             aws_exchange("bad")
@@ -90,7 +90,7 @@ def test_failure_is_an_assertion_error(inner: pytest.Pytester) -> None:
     )
     result = inner.runpytest("-rf")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["FAILED *test_bad - harness.contract.Con*"])
+    result.stdout.fnmatch_lines(["FAILED *test_bad - harness.contract.checker.Con*"])
 
 
 def test_warn_mode_from_the_command_line_passes_with_a_warning(inner: pytest.Pytester) -> None:

@@ -24,10 +24,10 @@ from server import (
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
-from harness.cassette import read_cassette
-from harness.matching import canonical
-from harness.redaction import Redactor
-from harness.redaction.vault import mask
+from harness.cassettes.cassette import read_cassette
+from harness.replay.matching import canonical
+from harness.replay.redaction import Redactor
+from harness.replay.redaction.vault import mask
 
 CONFTEST = """
 import json, os
@@ -381,9 +381,9 @@ def test_replayed_successes_skip_botocores_pipeline_and_errors_are_retried(
     """A replayed success is answered where Stubber answers (no request is prepared or
     sent: botocore's ``before-send`` never fires); a replayed throttle still goes through
     botocore's retry loop, so the retry replays the next recorded answer."""
-    from harness import wire
+    from harness.aws.protocols import wire_form as wire
     from harness.exchange import Exchange
-    from harness.recorder import CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
 
     def exchange(response: object) -> Exchange:
         params = {"InsightId": INSIGHT_ID}

@@ -8,7 +8,7 @@ import pytest
 from server import INSIGHT_ID, ScriptedServer
 from test_record_replay import Lab
 
-from harness.cassette import read_cassette, write_cassette
+from harness.cassettes.cassette import read_cassette, write_cassette
 
 OTHER_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f01"
 
@@ -63,10 +63,15 @@ def test_a_miss_is_shown_from_the_tests_lines_not_the_libraries(lab: Lab) -> Non
     text = result.stdout.str()
     assert 'client("xray").get_insight(InsightId=' in text  # the test's own line
     assert "CassetteMiss: No recorded response for xray:GetInsight" in text
-    for library in ("botocore/", "boto3/", "harness/recorder.py", "harness/intercept.py"):
+    for library in (
+        "botocore/",
+        "boto3/",
+        "harness/replay/recorder.py",
+        "harness/replay/intercept.py",
+    ):
         assert library not in text, library
     full = lab.record("--fulltrace").stdout.str()
-    assert "botocore/" in full and "harness/recorder.py" in full
+    assert "botocore/" in full and "harness/replay/recorder.py" in full
 
 
 def test_a_cassette_that_does_not_read_is_its_paragraph_alone(lab: Lab) -> None:

@@ -22,7 +22,7 @@ import boto3
 import pytest
 import yaml
 
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
 
 moto_server = pytest.importorskip("moto.server")
 
@@ -302,8 +302,8 @@ def test_gzip_compressed_put_metric_data_records_replays_and_decodes(
     """botocore gzips a request body above 10 KiB when the operation has the
     ``requestcompression`` trait (CloudWatch PutMetricData): it is decoded to the metrics
     sent, so a recording replays, matches by value and is checked."""
-    from harness import wire
-    from harness.cassette import read_cassette
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import read_cassette
     from harness.cli import run
 
     metrics = [
@@ -353,8 +353,8 @@ def test_head_object_of_a_non_empty_object_has_its_headers_checked(
 ) -> None:
     """A HEAD response carries no body: its Content-Length is the object's size. It is no
     "body not recorded" case, and its headers (the whole output) are checked."""
-    from harness.cassette import read_cassette
-    from harness.contract import check_all
+    from harness.cassettes.cassette import read_cassette
+    from harness.contract.checker import check_all
 
     def app(endpoint: str) -> dict[str, Any]:
         s3 = client("s3", endpoint)

@@ -10,12 +10,12 @@ import boto3
 import pytest
 from server import ACCOUNT_ID, BODY_ACCESS_KEY, BODY_SECRET, BODY_TOKEN, sentinel_event
 
+from harness.aws.models import operation_model
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.models import operation_model
-from harness.recorder import CassetteRecorder
-from harness.redaction import Redaction, Redactor, Rule
-from harness.redaction.vault import Binding, Ties, Vault, mask, restore_text
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction import Redaction, Redactor, Rule
+from harness.replay.redaction.vault import Binding, Ties, Vault, mask, restore_text
+from harness.serve.http import LoopbackServer
 
 UUID_WITH_DIGITS = "3c1d6f2a-1b2c-4d3e-8f4a-123456789012"
 
@@ -345,7 +345,7 @@ def test_sensitive_uri_labels_and_query_parameters_are_scrubbed() -> None:
 
 
 def test_sensitive_members_in_cbor_bodies_are_scrubbed() -> None:
-    from harness.protocols import _cbor
+    from harness.aws.protocols import _cbor
 
     op = operation_model("cloudwatchomni", "GetSpaceCredentialsForOrganization")
     top = [n for n, m in op.output_shape.members.items() if m.metadata.get("sensitive")]

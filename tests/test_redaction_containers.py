@@ -16,13 +16,13 @@ import botocore.session
 import pytest
 from botocore.eventstream import EventStreamBuffer
 
-from harness import eventstream
-from harness.eventstream import Header, Message
+from harness.aws import eventstream
+from harness.aws.eventstream import Header, Message
+from harness.aws.models import operation_model
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.models import operation_model
-from harness.recorder import CassetteRecorder
-from harness.redaction import Redactor
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction import Redactor
+from harness.serve.http import LoopbackServer
 
 BINARY = bytes(range(256)) * 3 + b"\xff\xfe\x00 not utf-8"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzbnRsLWp3dC1tcDAxIn0.c250bC1qd3Qtc2lnbmF0dXJlMDE"
@@ -154,7 +154,7 @@ def test_the_models_secret_members_of_events_are_recorded_redacted(tmp_path: Pat
 
 
 def test_cbor_bodies_reach_detection_by_name_and_by_value() -> None:
-    from harness.protocols import _cbor
+    from harness.aws.protocols import _cbor
 
     op = operation_model("cloudwatchomni", "GetSpaceCredentialsForOrganization")
     body = _cbor.dumps(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from docs_pages import PAGES, SHARED
 
-from harness import overlays, rules
+from harness.contract import rules
+from harness.contract.schemas import overlays
 
 
 def test_every_quoted_page_is_in_the_repo() -> None:

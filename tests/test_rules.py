@@ -1,4 +1,4 @@
-"""Every rule of harness.rules: a violating example of each, asserting the rule id.
+"""Every rule of harness.contract.rules: a violating example of each, asserting the rule id.
 
 The rules of an operation carry their own violating example (``breaks=`` in its ops module,
 tested in test_ops_registry.py); the rules every operation shares (schema, errors, chains)
@@ -20,8 +20,9 @@ import pytest
 from docs_pages import normalize, page_text
 from synthetic_exchanges import EVENTS, NOW, SERIES, broken, build, chain, pair
 
-from harness import ops, rules
-from harness.contract import Violation, check_exchange, check_exchanges
+from harness import ops
+from harness.contract import rules
+from harness.contract.checker import Violation, check_exchange, check_exchanges
 from harness.exchange import Exchange, HttpResponse
 from harness.ops.cloudtrail import list_insights_data as lid
 from harness.ops.cloudtrail import list_insights_metric_data as limd
@@ -306,7 +307,7 @@ def test_every_fact_is_exported_under_its_name() -> None:
 
 def test_facts_fit_the_model() -> None:
     # Where botocore models the same member, the documented value must be allowed by it.
-    from harness.models import operation_model
+    from harness.aws.models import operation_model
 
     def member(service: str, operation: str, name: str) -> Any:
         return operation_model(service, operation).input_shape.members[name]
@@ -366,7 +367,7 @@ def test_a_missing_member_is_reported_absent_not_null(rule_id: str, pointer: str
 def test_the_fast_rule_context_is_the_constructed_one() -> None:
     """``RuleContext._of`` (built for every exchange checked) sets every field the
     constructor sets: a field added to RuleContext and not to ``_of`` fails here."""
-    from harness.contract import RuleContext
+    from harness.contract.checker import RuleContext
 
     exchange = build(*MLABEL, *pair(*MLABEL))
     args = (exchange, {"a": 1}, {"b": 2}, NOW)

@@ -19,10 +19,10 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from harness import wire
+from harness.aws.models import available_services
+from harness.aws.protocols import wire_form as wire
+from harness.aws.protocols.s3_addressing import bucket_in_host, path_style, s3_endpoint_of
 from harness.exchange import HttpRequest
-from harness.models import available_services
-from harness.protocols.s3_addressing import bucket_in_host, path_style, s3_endpoint_of
 
 # --------------------------------------------------------------------------- the sweep
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.cli import run
-from harness.scan import DETECTORS, Detector, scan_text
+from harness.replay.scan import DETECTORS, Detector, scan_text
 
 KEY_ID = "AKIAQWERTYUIOP234567"
 SIGNATURE = "0123456789abcdef" * 4
@@ -125,7 +125,7 @@ def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_comm
     tmp_path: Path,
 ) -> None:
     from harness.errors import SecretInCassetteWarning
-    from harness.recorder import CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
 
     path = vcrpy_cassette(tmp_path / "old.yaml")
     data = yaml.safe_load(path.read_text())

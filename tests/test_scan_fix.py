@@ -16,13 +16,13 @@ from pathlib import Path
 import botocore.session
 from test_placeholder_merge import ACCOUNT, SecretsServer
 
-from harness.cassette import write_cassette
+from harness.cassettes.cassette import write_cassette
 from harness.cli import run
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.matching import request_params
-from harness.recorder import CassetteRecorder
-from harness.redaction import REDACTION_VERSION
+from harness.replay.matching import request_params
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.redaction import REDACTION_VERSION
+from harness.serve.http import LoopbackServer
 
 KEY_ID = "AKIASNTLFIXKEY000001"
 SECRET = "sntl-fix-secret-string-77"

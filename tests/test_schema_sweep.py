@@ -30,8 +30,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 from jsonschema import Draft202012Validator
 
-from harness import models, ops, schemagen
-from harness import wire as harness_wire
+from harness import ops
+from harness.aws import models
+from harness.aws.protocols import wire_form as harness_wire
+from harness.contract.schemas import generate as schemagen
 from harness.exchange import HttpRequest
 
 JSON = dict[str, Any]

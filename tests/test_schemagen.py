@@ -16,7 +16,11 @@ from botocore.model import ServiceModel
 from docs_pages import normalize, page_text
 from jsonschema import Draft202012Validator
 
-from harness import models, ops, overlays, schemagen, schemastore
+from harness import ops
+from harness.aws import models
+from harness.contract.schemas import generate as schemagen
+from harness.contract.schemas import overlays
+from harness.contract.schemas import store as schemastore
 from harness.errors import HarnessUsageError, UnsupportedProtocolError
 
 JSON = dict[str, Any]
@@ -234,7 +238,7 @@ FAKE: JSON = {
 
 @pytest.fixture
 def fake_service(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Route harness.models to a synthetic model named 'fake' (protocol switchable)."""
+    """Route harness.aws.models to a synthetic model named 'fake' (protocol switchable)."""
     state: JSON = {"protocol": "rest-json"}
 
     def service_model(service: str) -> Any:

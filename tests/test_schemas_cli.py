@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import models, schemastore
+from harness.aws import models
 from harness.cli import run
+from harness.contract.schemas import store as schemastore
 from harness.errors import HarnessUsageError
 
 REPO = Path(__file__).resolve().parents[1]

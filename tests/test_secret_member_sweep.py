@@ -16,9 +16,9 @@ from types import ModuleType
 
 import pytest
 
-from harness import sensitive, unmarked_secrets
-from harness.models import service_model
-from harness.secret_names import is_secret_name, judge_name, words
+from harness.aws import sensitive, unmarked_secrets
+from harness.aws.models import service_model
+from harness.aws.secret_names import is_secret_name, judge_name, words
 
 SECRET_NAMES = [
     # AWS members the models leave unmarked

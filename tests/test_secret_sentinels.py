@@ -1,8 +1,8 @@
 """No secret reaches a cassette: sentinels in every secret member, recorded for real.
 
-For operations with a secret member (``harness.sensitive.is_secret_member``: the model's
+For operations with a secret member (``harness.aws.sensitive.is_secret_member``: the model's
 ``sensitive`` trait, and the credentials it fails to mark, found by name or listed in
-``harness.unmarked_secrets``, attribute-map keys such as SNS ``PlatformCredential``
+``harness.aws.unmarked_secrets``, attribute-map keys such as SNS ``PlatformCredential``
 included), a request carrying a unique sentinel in every secret member (and a response
 carrying them in every secret output member) is recorded through a real botocore client
 against a loopback server, and the cassette file must not hold any sentinel, nor its
@@ -26,11 +26,11 @@ import botocore.exceptions
 import botocore.session
 import pytest
 
-from harness import protocols, sensitive, unmarked_secrets
+from harness.aws import protocols, sensitive, unmarked_secrets
+from harness.aws.models import available_services, service_model
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.models import available_services, service_model
-from harness.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteRecorder
+from harness.serve.http import LoopbackServer
 
 SENTINEL = "SNTL{:05d}zq"
 
@@ -42,7 +42,7 @@ def secret_operations_of(service: str) -> tuple[str, ...]:
     for name in model.operation_names:
         op = model.operation_model(name)
         if op.has_event_stream_input or op.has_event_stream_output:
-            continue  # streams of events are covered by harness.eventstream's tests
+            continue  # streams of events are covered by harness.aws.eventstream's tests
         if any(sensitive.places(op, d).any for d in ("input", "output")):
             found.append(name)
     return tuple(found)
@@ -75,7 +75,7 @@ SAMPLE: tuple[tuple[str, str], ...] = (
     ("ec2", "CreateKeyPair"),
     ("cloudwatchomni", "GetSpaceCredentialsForOrganization"),  # smithy-rpc-v2-cbor
     ("eventbridgev2", "CreateEventSource"),
-    # credentials the models do not mark sensitive (harness.unmarked_secrets, secret_names)
+    # credentials the models do not mark sensitive (harness.aws.unmarked_secrets, secret_names)
     ("docdb", "CreateDBCluster"),  # query: MasterUserPassword
     ("neptune", "CreateDBCluster"),
     ("elasticache", "CreateReplicationGroup"),  # AuthToken

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from harness import models, schemagen, schemastore
+from harness.aws import models
+from harness.contract.schemas import generate as schemagen
+from harness.contract.schemas import store as schemastore
 
 JSON = dict[str, Any]
 

@@ -27,7 +27,7 @@ import pytest
 
 import harness
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
+from harness.serve.http import LoopbackServer
 from tests.moto_server import moto_server
 
 SENTINELS = {

@@ -195,7 +195,7 @@ def test_loopback_server_answers_without_waiting_for_delayed_acks() -> None:
     import socket
 
     from harness.exchange import HttpResponse
-    from harness.httpserver import LoopbackServer
+    from harness.serve.http import LoopbackServer
 
     seen: list[int] = []
 

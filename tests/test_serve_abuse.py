@@ -19,7 +19,7 @@ import pytest
 from test_serve import INSIGHT, METRIC, _start, _stop, client
 
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import MAX_BODY, MAX_CONNECTIONS, LoopbackServer, ServerLimits
+from harness.serve.http import MAX_BODY, MAX_CONNECTIONS, LoopbackServer, ServerLimits
 
 RSS_BOUND_MIB = 250
 

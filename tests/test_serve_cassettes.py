@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import cassette_server, cli
-from harness.cassette_server import CassetteBackend
-from harness.httpserver import LoopbackServer
-from harness.recorder import CassetteRecorder
-from harness.synthetic.server import serve_limits
+from harness import cli
+from harness.replay.recorder import CassetteRecorder
+from harness.serve import cassettes as cassette_server
+from harness.serve.cassettes import CassetteBackend
+from harness.serve.http import LoopbackServer
+from harness.serve.synthetic import serve_limits
 from tests.cassette_serving import (
     API,
     BODY,

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from harness.recorder import folder_lock
+from harness.replay.recorder import folder_lock
 from tests.cassette_serving import (
     API,
     BODY,

@@ -20,17 +20,18 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from jsonschema import Draft202012Validator
 
-from harness import ops, wire
+from harness import ops
 from harness import strategies as aws
-from harness.contract import check_request
+from harness.aws.models import operation_model, supported_services
+from harness.aws.protocols import wire_form as wire
+from harness.contract.checker import check_request
+from harness.contract.schemas.generate import operation_schemas
+from harness.contract.schemas.store import default_schema_dir, load_error_schema, load_schema
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.intercept import Call, Send, intercept
-from harness.models import operation_model, supported_services
 from harness.ops import SEED_OPERATIONS
-from harness.pagination import pagination_of
-from harness.schemagen import operation_schemas
-from harness.schemastore import default_schema_dir, load_error_schema, load_schema
+from harness.replay.intercept import Call, Send, intercept
+from harness.strategies.pagination import pagination_of
 from harness.synthetic import SyntheticBackend
 
 if TYPE_CHECKING:
@@ -399,7 +400,7 @@ def _exchange(
 
 @pytest.mark.parametrize(("service", "operation"), SEEDS)
 def test_requests_and_responses_pass_the_contract_checker(service: str, operation: str) -> None:
-    contract = pytest.importorskip("harness.contract")
+    contract = pytest.importorskip("harness.contract.checker")
 
     @FAST
     @given(st.data(), aws.requests(service, operation, now=NOW))
@@ -569,8 +570,8 @@ def test_jsonvalue_response_headers_reach_the_client_as_json_values() -> None:
     ],
 )
 def test_patterns_with_lookaheads_yield_matching_strings(shape_name: str, pattern: str) -> None:
-    from harness import _shape_strategies as shapes
-    from harness.models import service_model
+    from harness.aws import shapes
+    from harness.aws.models import service_model
 
     shape = service_model("partnercentral-selling").shape_for(shape_name)
     assert shape.metadata["pattern"].startswith(pattern)  # the model still has the lookahead
@@ -581,7 +582,7 @@ def test_patterns_with_lookaheads_yield_matching_strings(shape_name: str, patter
 
 
 def test_positive_lookarounds_are_removed_outside_classes_and_escapes() -> None:
-    from harness._shape_strategies import without_positive_lookarounds as strip
+    from harness.aws.shapes import without_positive_lookarounds as strip
 
     assert strip(r"(?=.{1,255}$)(arn:.*|x)") == r"(arn:.*|x)"
     assert strip(r"(a|^(?=.{2,3}$)[0-9](?<=(b)))") == r"(a|^[0-9])"
@@ -595,7 +596,7 @@ def test_positive_lookarounds_are_removed_outside_classes_and_escapes() -> None:
 def _sweep_operations() -> list[tuple[str, str]]:
     chosen = []
     for service in supported_services():
-        from harness.models import service_model
+        from harness.aws.models import service_model
 
         names = sorted(service_model(service).operation_names)
         chosen += [(service, name) for name in names[:: max(1, len(names) // 4)][:4]]
@@ -685,7 +686,7 @@ def test_generic_strategies_across_botocore() -> None:
 
 def _lookaround_shapes() -> dict[tuple[str, int, int], list[tuple[str, Shape]]]:
     # String shapes with a lookaround in their pattern, grouped by pattern and length bounds.
-    from harness.models import service_model
+    from harness.aws.models import service_model
 
     found: dict[tuple[str, int, int], list[tuple[str, Shape]]] = {}
     for service in supported_services():
@@ -701,7 +702,7 @@ def _lookaround_shapes() -> dict[tuple[str, int, int], list[tuple[str, Shape]]]:
 
 def _draws_matches(shape: Shape) -> bool:
     """Whether a few strings can be drawn for ``shape``; each must match its pattern."""
-    from harness import _shape_strategies as shapes
+    from harness.aws import shapes
 
     compiled = shapes.python_pattern(shape.metadata["pattern"])
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import wire
-from harness.cassette import read_cassette
+from harness.aws.protocols import wire_form as wire
+from harness.cassettes.cassette import read_cassette
 from harness.cli import build_parser, run
 
 NOW = "2025-03-10T12:30:00Z"
@@ -124,8 +124,8 @@ def test_synthetic_cassette_replays_through_the_plugin(pytester: pytest.Pytester
         test_replay="""
         import boto3, pytest
         from botocore import xform_name
-        from harness import wire
-        from harness.cassette import read_cassette
+        from harness.aws.protocols import wire_form as wire
+        from harness.cassettes.cassette import read_cassette
 
         def replay(name, service):
             client = boto3.client(service, region_name="us-east-1")
@@ -158,7 +158,7 @@ def test_a_cassette_synthesized_with_faults_replays_with_the_client_s_retries(
     retries sends it), so a default client replays the cassette without a miss."""
     import boto3
 
-    from harness.recorder import CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
 
     out = tmp_path / "faults.yaml"
     faults = "throttle_every=3,server_error_every=5"

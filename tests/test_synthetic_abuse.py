@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from botocore.serialize import create_serializer
 
-from harness import ops, wire
+from harness import ops
+from harness.aws.models import operation_model
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpRequest
-from harness.models import operation_model
 from harness.synthetic.engine import SyntheticBackend
 from harness.synthetic.limits import CEILING_BYTES, body_limits, check_json
 from harness.synthetic.world import INSIGHT_CACHE_SIZE, World

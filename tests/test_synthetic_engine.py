@@ -17,10 +17,10 @@ import jsonschema
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.intercept import Call, Send, intercept
+from harness.replay.intercept import Call, Send, intercept
 from harness.synthetic import Faults, SyntheticBackend, World
 from harness.synthetic.exchanges import sample_params, synthesize
 
@@ -450,7 +450,7 @@ def test_faults_text_form() -> None:
 
 
 def _output_validator(service: str, operation: str) -> Any:
-    schemagen = pytest.importorskip("harness.schemagen", exc_type=ImportError)
+    schemagen = pytest.importorskip("harness.contract.schemas.generate", exc_type=ImportError)
     schema = schemagen.operation_schemas(service, operation)[1]
     return jsonschema.validators.validator_for(schema)(schema)
 
@@ -469,7 +469,7 @@ def test_every_answer_passes_the_output_schema(service: str, operation: str) -> 
 
 @pytest.mark.parametrize(("service", "operation"), SEED_OPS)
 def test_every_exchange_and_chain_passes_the_contract_checker(service: str, operation: str) -> None:
-    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    contract = pytest.importorskip("harness.contract.checker", exc_type=ImportError)
     for seed in range(6):
         engine = SyntheticBackend(seed=seed, now=NOW)
         exchanges = synthesize(engine, service, operation, 8)
@@ -486,7 +486,7 @@ def test_every_exchange_and_chain_passes_the_contract_checker(service: str, oper
 def test_fault_answers_pass_the_contract_checker_but_for_unmodeled_codes(
     service: str, operation: str, faults: str
 ) -> None:
-    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    contract = pytest.importorskip("harness.contract.checker", exc_type=ImportError)
     engine = SyntheticBackend(seed=3, now=NOW, faults=faults)
     exchanges = synthesize(engine, service, operation, 10)
     violations = contract.check_exchanges(exchanges)
@@ -502,7 +502,7 @@ def test_fault_answers_pass_the_contract_checker_but_for_unmodeled_codes(
 def test_validation_errors_pass_the_contract_checker(
     service: str, operation: str, params: dict[str, Any], mentions: str
 ) -> None:
-    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    contract = pytest.importorskip("harness.contract.checker", exc_type=ImportError)
     request = wire.encode_request(service, operation, params)
     answer = SyntheticBackend(now=NOW).answer(request)
     exchange = Exchange(service, operation, request, answer.response, "synthetic",
@@ -513,7 +513,7 @@ def test_validation_errors_pass_the_contract_checker(
 @pytest.mark.slow
 @pytest.mark.parametrize(("service", "operation"), SEED_OPS)
 def test_contract_sweep_over_many_seeds(service: str, operation: str) -> None:
-    contract = pytest.importorskip("harness.contract", exc_type=ImportError)
+    contract = pytest.importorskip("harness.contract.checker", exc_type=ImportError)
     for seed in range(100):
         exchanges = synthesize(SyntheticBackend(seed=seed, now=NOW), service, operation, 20)
         assert not contract.check_exchanges(exchanges), seed

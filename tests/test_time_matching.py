@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
-from harness.matching import MatchPolicy
-from harness.recorder import CassetteMiss, CassetteRecorder
+from harness.replay.matching import MatchPolicy
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
+from harness.serve.http import LoopbackServer
 
 DAYS = dt.timedelta(days=4)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from synthetic_exchanges import broken, build, valid_exchange
 
-from harness import schemagen
-from harness.contract import VERDICTS, check_all
-from harness.verdicts import MAX_BODY, VerdictCache
+from harness.contract.checker import VERDICTS, check_all
+from harness.contract.schemas import generate as schemagen
+from harness.contract.verdicts import MAX_BODY, VerdictCache
 
 # Made at import: the synthetic engine's exchanges are checked clean as they are made, and
 # the cache counts below must not see that (each test starts from an empty cache).

@@ -9,12 +9,18 @@ import uuid
 
 import pytest
 
+from harness.aws.models import operation_model
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.matching import MatchIndex, MatchPolicy
-from harness.models import operation_model
-from harness.redaction.vault import Binding, Vault, restore_text
-from harness.volatile import Generated, Volatile, generated_differences, looks_generated, parse
+from harness.replay.matching import MatchIndex, MatchPolicy
+from harness.replay.redaction.vault import Binding, Vault, restore_text
+from harness.replay.volatile import (
+    Generated,
+    Volatile,
+    generated_differences,
+    looks_generated,
+    parse,
+)
 
 EVERY = parse("uuid hex hash time", "test")
 ALNUM = parse("alnum", "test")

@@ -10,9 +10,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from harness import wire
+from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpRequest, HttpResponse
-from harness.httpserver import LoopbackServer
+from harness.ops import SEED_OPERATIONS
+from harness.serve.http import LoopbackServer
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 
@@ -25,7 +26,7 @@ class Recorder:
         self.seen: list[tuple[str, str, dict[str, Any]]] = []
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        service, operation = wire.identify(request)
+        service, operation = wire.identify(request, SEED_OPERATIONS)
         self.seen.append((service, operation, wire.decode_request(service, operation, request)))
         return self.answers[operation]
 
@@ -137,16 +138,16 @@ def _snake(name: str) -> list[str]:
 )
 def test_identify_accepts_long_and_short_cloudtrail_targets(target: str) -> None:
     request = HttpRequest("POST", "http://127.0.0.1/", {"X-Amz-Target": target}, b"{}")
-    assert wire.identify(request) == ("cloudtrail", "ListInsightsData")
+    assert wire.identify(request, SEED_OPERATIONS) == ("cloudtrail", "ListInsightsData")
 
 
 def test_identify_routes_rest_json_paths_and_rejects_unknown() -> None:
     get = HttpRequest("GET", "http://127.0.0.1:1/v20210603/InternetEvents/e-1", {}, b"")
-    assert wire.identify(get) == ("internetmonitor", "GetInternetEvent")
+    assert wire.identify(get, SEED_OPERATIONS) == ("internetmonitor", "GetInternetEvent")
     post = HttpRequest("POST", "http://127.0.0.1:1/InsightEvents", {}, b"{}")
-    assert wire.identify(post) == ("xray", "GetInsightEvents")
+    assert wire.identify(post, SEED_OPERATIONS) == ("xray", "GetInsightEvents")
     with pytest.raises(wire.WireError, match="matches no request URI"):
-        wire.identify(HttpRequest("GET", "http://127.0.0.1:1/nowhere", {}, b""))
+        wire.identify(HttpRequest("GET", "http://127.0.0.1:1/nowhere", {}, b""), SEED_OPERATIONS)
 
 
 def test_encode_request_is_the_inverse_of_decode_request() -> None:
@@ -166,7 +167,7 @@ def test_timestamps_encode_per_format() -> None:
 
 
 def test_document_members_travel_as_is() -> None:
-    from harness.models import service_model
+    from harness.aws.models import service_model
 
     shape = service_model("agent-registry").shape_for("CustomMetadataDocument")
     value = {"a": [1, {"b": None}], "c": "d"}
@@ -174,7 +175,7 @@ def test_document_members_travel_as_is() -> None:
 
 
 def test_jsonvalue_headers_are_base64_json_as_botocore_sends_and_parses_them() -> None:
-    from harness.models import operation_model
+    from harness.aws.models import operation_model
 
     properties = [{"deviceName": "alpha"}, {"device Name": "beta"}]
     seen: list[dict[str, Any]] = []

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from hypothesis.strategies import SearchStrategy
 
-    from harness.contract import RuleContext, Violation
     from harness.ops.draw import Clock
+    from harness.ops.verdict import RuleContext, Violation
 
 __all__ = [
     "MODEL",

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from harness.wire import parse_timestamp
+from harness.aws.protocols.wire_form import parse_timestamp
 
 if TYPE_CHECKING:
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 
 __all__ = [
     "ABSENT",

@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from harness import wire
-from harness._shape_strategies import UTC
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.protocols import wire_form as wire
+from harness.aws.shapes import UTC
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy

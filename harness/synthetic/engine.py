@@ -1,8 +1,9 @@
 """The synthetic backend: one engine answering HTTP requests as the three services would.
 
 ``SyntheticBackend.handle(HttpRequest) -> HttpResponse`` reads a request off the wire
-(``harness.wire.identify``/``decode_request``), checks it as the contract checker would
-(``harness.contract.check_request``, through ``harness.synthetic.rules``), answers from the
+(``harness.aws.protocols.wire_form.identify``/``decode_request``), checks it as the contract
+checker would
+(``harness.contract.checker.check_request``, through ``harness.synthetic.rules``), answers from the
 deterministic world of its seed (``harness.synthetic.world``) and writes the response with
 the model's encoders. The same engine sits behind the in-process pytest fixture and
 ``harness serve``.
@@ -28,11 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
-from harness import ops, wire
+from harness import ops
+from harness.aws.models import operation_model
+from harness.aws.protocols import protocol_of
+from harness.aws.protocols import wire_form as wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
-from harness.models import operation_model
-from harness.protocols import protocol_of
 from harness.synthetic import rules
 from harness.synthetic.counters import Counters, SharedCounters, ThreadCounters
 from harness.synthetic.limits import SLACK_BYTES, body_limits, check_json
@@ -208,7 +210,7 @@ class SyntheticBackend:
 
     def _answer_now(self, request: HttpRequest, number: int) -> Answer:
         try:
-            service, operation = wire.identify(request)
+            service, operation = wire.identify(request, ops.SEED_OPERATIONS)
         except wire.WireError as exc:
             return Answer(None, None, {}, self._unroutable(str(exc), number))
         params: dict[str, Any] = {}
@@ -267,7 +269,7 @@ class SyntheticBackend:
         no operation, only the slack (it is answered without reading the body)."""
         try:
             with self._active:  # identify parses the query string: bounded like answers
-                return body_limits(*wire.identify(head)).max_bytes
+                return body_limits(*wire.identify(head, ops.SEED_OPERATIONS)).max_bytes
         except wire.WireError:
             return SLACK_BYTES
 
@@ -279,7 +281,7 @@ class SyntheticBackend:
         code = {408: "RequestTimeout", 503: "ServiceUnavailable"}.get(status)
         try:
             with self._active:
-                service, _ = wire.identify(head)
+                service, _ = wire.identify(head, ops.SEED_OPERATIONS)
         except wire.WireError:
             body = {"__type": code or "RequestEntityTooLarge", "message": message}
             return HttpResponse(

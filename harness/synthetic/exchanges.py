@@ -1,7 +1,8 @@
 """Synthetic exchanges: requests drawn from the seed, answered by the engine (``harness synth``).
 
 Requests are valid by construction (documented rules included) and built in wire form, then
-written as HTTP with ``harness.wire.encode_request`` against the service's public endpoint,
+written as HTTP with ``harness.aws.protocols.wire_form.encode_request`` against the service's
+public endpoint,
 as botocore would address it. When an answer carries a ``NextToken`` the next exchange
 continues that chain, so cassettes hold real pagination sequences.
 """
@@ -13,11 +14,12 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import RetryContext, StandardRetryConditions
 
-from harness import ops, wire
+from harness import ops
+from harness.aws.models import operation_model, service_model
+from harness.aws.protocols import protocol_of
+from harness.aws.protocols import wire_form as wire
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import Exchange, HttpResponse
-from harness.models import operation_model, service_model
-from harness.protocols import protocol_of
 from harness.synthetic.engine import SyntheticBackend
 from harness.synthetic.world import rng
 

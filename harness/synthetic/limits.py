@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from botocore.model import Shape
 
-from harness.models import operation_model
+from harness.aws.models import operation_model
 
 DEFAULT_STRING_CHARS = 4096  # a string the model gives no max
 DEFAULT_ITEMS = 1000  # a list or map the model gives no max

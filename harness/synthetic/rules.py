@@ -1,8 +1,8 @@
 """How the synthetic backend rejects a request: which error it answers with, and what it says.
 
-What is valid is not decided here: :func:`harness.contract.check_request` checks a request
+What is valid is not decided here: :func:`harness.contract.checker.check_request` checks a request
 against its input schema (with the documented overlays) and the request-scope rules of
-:mod:`harness.rules`, the same checks the contract checker makes of a recorded request. The
+:mod:`harness.contract.rules`, the same checks the contract checker makes of a recorded request. The
 documented values (error codes, rate limits, defaults) live in :mod:`harness.ops`; this
 module only picks from them and turns violations into the message the error carries.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from harness.contract import Violation, check_request
+from harness.contract.checker import Violation, check_request
 from harness.ops import SERVER_ERROR, THROTTLING_ERROR, VALIDATION_ERROR
 from harness.ops.common import COMMON_SERVER_ERROR
 

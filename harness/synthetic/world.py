@@ -12,7 +12,8 @@ inside the documented windows. Metric series are keyed by absolute minutes inste
 do not move at all.
 
 Records are returned in the form boto3 returns them (``datetime`` timestamps, Python
-numbers); the engine turns them into wire form with the model (``harness.wire.to_wire``).
+numbers); the engine turns them into wire form with the model
+(``harness.aws.protocols.wire_form.to_wire``).
 """
 
 from __future__ import annotations

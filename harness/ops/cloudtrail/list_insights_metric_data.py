@@ -13,8 +13,8 @@ import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness._shape_strategies import UTC
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.shapes import UTC
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import (
     as_list,
@@ -53,7 +53,7 @@ from harness.ops.draw import (
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 
 from harness.ops.cloudtrail import (
     ERROR_RATE_INSIGHT,

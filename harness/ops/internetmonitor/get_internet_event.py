@@ -12,9 +12,9 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness import wire
-from harness._shape_strategies import timestamps
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.protocols import wire_form as wire
+from harness.aws.shapes import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import ABSENT, as_dict, is_number, iso, to_epoch
 from harness.ops.draw import (
@@ -29,7 +29,7 @@ from harness.ops.draw import (
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 from harness.ops.internetmonitor import GIEV, VALIDATION_ERROR
 
 PAGE = GIEV

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from harness._shape_strategies import timestamps
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.shapes import timestamps
 from harness.ops.base import Breaker, Knowledge, ServiceFacts
 from harness.ops.checks import ABSENT, is_number, iso, to_epoch
 from harness.ops.draw import (
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 
 GI = "xray-get_insight.txt"
 GIE = "xray-get_insight_events.txt"

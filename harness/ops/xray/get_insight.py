@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
 from harness.ops.base import Backend, Knowledge
 from harness.ops.checks import as_dict
 from harness.ops.draw import (
@@ -26,7 +26,7 @@ from harness.ops.draw import (
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 from harness.ops.xray import (
     GI,
     IMPACT_DOC,

@@ -19,8 +19,8 @@ import random
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness._shape_strategies import timestamps
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.shapes import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import as_dict, as_list, is_number, iso, items_of, no_older_than, to_epoch
 from harness.ops.draw import (
@@ -43,7 +43,7 @@ from harness.ops.xray.get_insight_summaries import catalogue
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 
 PAGE = "xray-get_insight_impact_graph.txt"
 K = Knowledge("xray", "GetInsightImpactGraph", PAGE)

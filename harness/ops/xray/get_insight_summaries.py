@@ -16,8 +16,8 @@ import string
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from harness._shape_strategies import timestamps
-from harness.lazy_strategies import st
+from harness.aws.lazy_hypothesis import st
+from harness.aws.shapes import timestamps
 from harness.ops.base import Backend, Breaker, Knowledge
 from harness.ops.checks import (
     as_list,
@@ -63,7 +63,7 @@ from harness.ops.xray import (
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
-    from harness.contract import RuleContext, Violation
+    from harness.ops.verdict import RuleContext, Violation
 
 PAGE = "xray-get_insight_summaries.txt"
 K = Knowledge("xray", "GetInsightSummaries", PAGE)

@@ -1,0 +1,1016 @@
+"""Cassette files: vcrpy's YAML layout, read into ``Exchange`` objects and written atomically.
+
+A cassette written here is a plain vcrpy cassette (``version: 1``, ``interactions`` of
+``request``/``response``), so vcrpy and pytest-recording load it. We add only what vcrpy
+ignores: a top-level ``metadata`` mapping and, per interaction, a ``harness`` mapping naming
+the service and operation. Bodies are stored readably (``harness.aws.bodies``): the protocol's
+JSON documents as pretty, sorted-key text in YAML literal blocks so a cassette reads well in
+code review and diffs line by line, XML and other text as is, payloads the caller owns (S3
+objects, Lambda payloads) exactly as received, binary bodies as ``!!binary`` (as vcrpy writes
+bytes), and event streams as their decoded messages (``body.events``, ``harness.aws.eventstream``).
+A large upload that replay matches by digest is stored as ``{sha256, size, stored: digest
+only}`` (``bodies.digest_only``).
+
+Cassettes from plain vcrpy or pytest-recording load too: the operation is then recovered from
+the request itself (``wire.identify``), ``!!binary`` and gzip bodies are decoded.
+
+A test's other HTTP (``requests``, ``urllib3``, ``httpx``: recorded by vcrpy through
+``harness.replay.other_http``) shares the file: those interactions are tagged ``harness: {kind:
+http}``, written after the AWS ones, and kept apart from them when read (``Cassette.other``).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+
+from harness.aws import eventstream
+from harness.aws.bodies import digest_marker, read_digest_marker, stored_body
+from harness.aws.models import available_services, operation_model
+from harness.aws.protocols.wire_form import WireError, decode_request, identify
+from harness.cassettes import reads
+from harness.cassettes.files import atomic_write_text, open_regular
+from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
+from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
+from harness.cassettes.yaml_io import YamlLimitError, load_yaml
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.ops import SEED_OPERATIONS
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+try:  # libyaml is much faster on large cassettes; fall back to pure Python
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+FORMAT_VERSION = 1  # vcrpy's CASSETTE_FORMAT_VERSION
+
+
+class CassetteError(HarnessUsageError):
+    """A file that cannot be read as a cassette: the message names the file (and line)."""
+
+
+@dataclass
+class Cassette:
+    """A cassette file's content: its exchanges, in recorded order, and its metadata."""
+
+    path: Path
+    exchanges: list[Exchange]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: Per interaction, the ``harness`` mapping as stored (``{}`` for plain vcrpy ones).
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    #: Where each exchange sits in the file (interaction numbers, from 0).
+    positions: list[int] = field(default_factory=list)
+    #: The interactions of other HTTP clients (tagged ``kind: http``), as stored.
+    other: list[dict[str, Any]] = field(default_factory=list)
+    #: Where each of ``other`` sits in the file.
+    other_positions: list[int] = field(default_factory=list)
+
+
+#: The ``harness`` tag of an interaction recorded from another HTTP client than botocore.
+OTHER_HTTP_TAG = {"kind": "http"}
+
+
+def is_other_http(item: Any) -> bool:
+    """True for an interaction mapping tagged as another HTTP client's (not an AWS call)."""
+    tag = item.get("harness") if isinstance(item, dict) else None
+    return isinstance(tag, dict) and tag.get("kind") == OTHER_HTTP_TAG["kind"]
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read_cassette(path: str | os.PathLike[str]) -> Cassette:
+    """Load a cassette; a corrupt, truncated or foreign file raises ``CassetteError``."""
+    path = Path(path)
+    return parse_cassette(path, read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A cassette file's bytes; an unreadable file raises ``CassetteError``."""
+    try:
+        with open_regular(path) as handle:
+            reads.note(os.fstat(handle.fileno()))
+            return handle.read()
+    except OSError as exc:
+        raise CassetteError(
+            f"Cannot read cassette {path}: {exc.strerror or exc}. Check the path and its "
+            "permissions."
+        ) from None
+
+
+def parse_cassette(path: Path, text: bytes) -> Cassette:
+    """``read_cassette`` of bytes already read from ``path``."""
+    try:
+        data = _cassette_yaml(text)
+    except yaml.YAMLError as exc:
+        raise _not_yaml(path, exc) from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(
+            f"{path} is not a cassette: expected a YAML mapping with an 'interactions' list "
+            "(vcrpy's layout). Point the harness at cassette files only."
+        )
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    cassette = Cassette(path, [], dict(metadata or {}))
+    for index, item in enumerate(data["interactions"]):
+        try:
+            if _untagged_other(path, index, item):
+                cassette.other.append(item)
+                cassette.other_positions.append(index)
+                continue
+            cassette.exchanges.append(_exchange(path, index, item))
+        except CassetteError as exc:
+            raise _at_line(exc, path, _line_of(text, index)) from None
+        cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
+        cassette.positions.append(index)
+    return cassette
+
+
+def _cassette_yaml(text: bytes) -> Any:
+    """The YAML value of a cassette's bytes. A large one laid out item by item is read one
+    interaction at a time (each through the YAML reader's layout plans, about twice as fast
+    as one document of them all); anything the spans do not read (an error, a layout they
+    misjudge) is read whole, which says what is wrong."""
+    split = _split_items(_BytesText(text)) if len(text) >= STREAM_BYTES else None
+    if split is not None:
+        located, outside = split
+        items = []
+        for start, end in located:
+            try:
+                item = load_yaml(text[start:end], depth=1)
+            except yaml.YAMLError:
+                break
+            if not isinstance(item, list) or len(item) != 1:
+                break
+            items.append(item[0])
+        else:
+            outside["interactions"] = items
+            return outside
+    return load_yaml(text)
+
+
+def _line_of(text: bytes, index: int) -> int | None:
+    """The line interaction ``index`` starts at, when the file is laid out item by item at
+    column 0 (as the harness and vcrpy write it); None otherwise. Only for error messages."""
+    from harness.cassettes.index import spans
+
+    located = spans(text)
+    if located is None or index >= len(located):
+        return None
+    return text.count(b"\n", 0, located[index][0]) + 1
+
+
+def _at_line(error: CassetteError, path: Path, line: int | None) -> CassetteError:
+    """``error`` with the line its interaction starts at after the cassette's name."""
+    if line is None:
+        return error
+    named = f"cassette {path}"
+    return CassetteError(str(error).replace(named, f"{named} (line {line})", 1))
+
+
+def _not_yaml(path: Path, exc: yaml.YAMLError, line: int = 0, what: str = "") -> CassetteError:
+    """The error for YAML that does not parse; ``line``: where the parsed text began."""
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, YamlLimitError):
+        at = f" at line {line + mark.line + 1}" if mark else ""
+        return CassetteError(
+            f"Cassette {path} is beyond a loading limit{at}{what}: {exc.problem}. No cassette "
+            "needs this; the file is damaged or hostile. Restore it from version control or "
+            "re-record it."
+        )
+    where = f" at line {line + mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return CassetteError(
+        f"Cassette {path} is not valid YAML{where}{what}: {problem}. The file may be truncated "
+        "or hand-edited; restore it from version control or re-record it."
+    )
+
+
+def _untagged_other(path: Path, index: int, item: Any) -> bool:
+    """True for an interaction of plain vcrpy or pytest-recording that is no AWS call: no
+    ``harness`` operation tag and no sign of AWS (``aws_evidence``). Such a cassette mixing
+    hosts replays its other HTTP through vcrpy (``harness.replay.other_http``)."""
+    if is_other_http(item):
+        _http(path, index, item)  # a malformed one is reported like any other
+        return True
+    tag = item.get("harness") if isinstance(item, dict) else None
+    if isinstance(tag, dict) and tag.get("service"):
+        return False
+    try:
+        request, _ = _http(path, index, item)
+    except CassetteError:
+        return False  # reported by the strict read, naming what is missing
+    return _foreign({}, request)
+
+
+def _foreign(tag: Mapping[str, Any], request: HttpRequest) -> bool:
+    """The one rule for an interaction that is not an AWS call: no operation tag and no
+    sign of AWS (``aws_evidence``). Known before any search of the models for it."""
+    return not tag.get("service") and not aws_evidence(request)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One interaction of any vcrpy-layout cassette, read as far as it can be.
+
+    ``exchange`` is ``None`` for an interaction that is not a call to an AWS operation
+    botocore knows (another vendor's API, an image download in a plain vcrpy cassette);
+    ``request`` and ``response`` are there for every interaction.
+    """
+
+    index: int
+    request: HttpRequest
+    response: HttpResponse
+    exchange: Exchange | None
+    tag: dict[str, Any]
+
+    @property
+    def line(self) -> str:
+        """``GET host/path``, for listings."""
+        return _request_line(self.request)
+
+    @property
+    def status(self) -> int:
+        """The response's HTTP status."""
+        return self.response.status
+
+    @property
+    def size(self) -> int:
+        """Bytes of request and response body together (an upload kept as its digest: as
+        sent)."""
+        digest = self.request.body_digest
+        return (digest.size if digest else len(self.request.body)) + len(self.response.body)
+
+    @property
+    def label(self) -> str:
+        """``service:Operation``, or the request line of a foreign interaction."""
+        return self.exchange.label if self.exchange is not None else self.line
+
+
+def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, Any]]:
+    """Every interaction of a cassette and its metadata, tolerating non-AWS interactions.
+
+    ``read_cassette`` refuses a file with an interaction it cannot read as an AWS call; this
+    reads such files too (vcrpy and pytest-recording cassettes mix hosts), marking foreign
+    interactions. A file that is not a cassette at all, or an interaction without a request
+    or response, still raises ``CassetteError``.
+    """
+    path = Path(path)
+    try:
+        cassette = read_cassette(path)
+    except CassetteError as error:
+        return _read_leniently(path, error)
+    entries = []
+    for i, exchange in enumerate(cassette.exchanges):
+        tag = cassette.tags[i] if i < len(cassette.tags) else {}
+        foreign = _foreign(tag, exchange.request)
+        entries.append(
+            Entry(
+                cassette.positions[i],
+                exchange.request,
+                exchange.response,
+                None if foreign else exchange,
+                tag,
+            )
+        )
+    for position, item in zip(cassette.other_positions, cassette.other, strict=True):
+        request, response = _http(path, position, item)
+        raw = item.get("harness")
+        entries.append(
+            Entry(position, request, response, None, dict(raw) if isinstance(raw, dict) else {})
+        )
+    entries.sort(key=lambda entry: entry.index)
+    return entries, cassette.metadata
+
+
+#: Files at least this large are read one interaction at a time by ``stream_entries``
+#: (which also lets the YAML reader's layout plans serve: see ``harness.cassettes.yaml_io``).
+STREAM_BYTES = 64 << 10
+#: ... and those up to this size are read in one go, then parsed one interaction at a time;
+#: larger ones are read an interaction at a time too, so memory stays flat at any size.
+HELD_BYTES = 8 << 20
+
+
+def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[str, Any]]:
+    """``read_entries``, one interaction at a time for a large file in our (or vcrpy's)
+    layout, so memory stays flat whatever the cassette's size (``harness check``).
+
+    The file is read in blocks to find each interaction's span (``cassette_index.scan``),
+    then each span is read and parsed as the iterator reaches it. Other files:
+    ``read_entries``. The iterator raises ``StreamMisread`` when a span turns out not to be
+    one interaction of a file that does parse (entries already yielded cannot be taken
+    back): the caller starts again from ``read_entries``, as ``contract.check_cassette``
+    does; and ``CassetteError`` when the file is cut short meanwhile.
+    """
+    path = Path(path)
+    try:
+        handle = open_regular(path)
+    except OSError:
+        handle = None  # (read_entries says why)
+    if handle is None or os.fstat(handle.fileno()).st_size < STREAM_BYTES:
+        if handle is not None:
+            handle.close()
+        entries, metadata = read_entries(path)
+        return iter(entries), metadata
+    file = _FileText(path, handle)
+    text: _BytesText | _FileText = file
+    try:
+        if file.size <= HELD_BYTES:  # one read, then slices: no system call per interaction
+            data = file.read(0, file.size)
+            file.confirm_unchanged()
+            text = _BytesText(data, handle.close)
+        split = _split_items(text)
+    except BaseException:
+        text.close()
+        raise
+    if split is None:  # read whole: it says what is wrong, or reads what spans misjudge
+        text.close()
+        entries, metadata = read_entries(path)
+        return iter(entries), metadata
+    located, outside = split
+    found_metadata = outside.get("metadata")
+    metadata = dict(found_metadata) if isinstance(found_metadata, dict) else {}
+    return _entries_of(path, text, located), metadata
+
+
+class StreamMisread(Exception):
+    """An interaction's span did not parse although the whole file does: the file is laid
+    out in a way the spans misjudge (a quoted value continued at column 0); read it whole."""
+
+
+class _BytesText:
+    """A cassette's bytes in memory, read by range (as ``_FileText`` reads a file)."""
+
+    def __init__(self, data: bytes, close: Callable[[], None] = lambda: None) -> None:
+        self.data, self.size, self.close = data, len(data), close
+
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        yield 0, self.data
+
+    def read(self, start: int, end: int) -> bytes:
+        return self.data[start:end]
+
+    def line_at(self, offset: int) -> int:
+        """The number of line breaks before ``offset`` (for messages)."""
+        return self.data.count(b"\n", 0, offset)
+
+
+class _FileText:
+    """A large cassette's bytes, read by range from the open file with ``pread``: memory
+    stays flat. Not memory-mapped: a mapped file that another program cuts short (``cp``
+    writing over it) kills the process with SIGBUS, and no message."""
+
+    def __init__(self, path: Path, handle: BinaryIO) -> None:
+        self.path, self.handle = path, handle
+        info = os.fstat(handle.fileno())
+        reads.note(info)
+        self.size, self.identity = info.st_size, reads.identity(info)
+
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        from harness.cassettes.index import file_blocks
+
+        return file_blocks(self.handle.fileno(), self.size)
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes ``[start, end)``; ``CassetteError`` when the file no longer holds them."""
+        data = os.pread(self.handle.fileno(), end - start, start)
+        if len(data) != end - start:
+            raise self._changed(f"it is now shorter than the {self.size:,} bytes it had")
+        return data
+
+    def confirm_unchanged(self) -> None:
+        """Raise ``CassetteError`` when the file was written since it was opened (what was
+        read may mix two versions)."""
+        if reads.identity(os.fstat(self.handle.fileno())) != self.identity:
+            raise self._changed("it was written since its check began")
+
+    def _changed(self, how: str) -> CassetteError:
+        return CassetteError(
+            f"Cassette {self.path} changed while it was being read: {how}. Another program "
+            "is writing it in place; check it again once that is done (the harness itself "
+            "replaces files whole, which never does this)."
+        )
+
+    def line_at(self, offset: int) -> int:
+        """The number of line breaks before ``offset`` (for messages)."""
+        before = itertools.takewhile(lambda piece: piece[0] < offset, self.blocks())
+        return sum(block.count(b"\n", 0, offset - base) for base, block in before)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+#: Lines that hold no YAML value: blank, or a comment.
+_BLANK_LINES = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\n)*")
+
+
+def _split_items(
+    text: _BytesText | _FileText,
+) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
+    """The spans of a cassette's interactions and the YAML value of the text outside them
+    (its metadata and version, with ``interactions: []`` in their place), when the spans
+    are its items; None when the file must be read whole. Not so when that text does not
+    read, when another ``interactions:`` key follows (PyYAML keeps the last), or when the
+    line the spans start from is inside a quoted value (the key then does not read)."""
+    from harness.cassettes.index import scan
+
+    found = scan(text.blocks(), text.size)
+    if found is None:
+        return None
+    head, located = found
+    between = text.read(head, located[0][0]).partition(b"\n")[2]
+    if not _BLANK_LINES.fullmatch(between):
+        return None  # an item the spans do not see (written "-" alone, or indented)
+    rest = text.read(0, head) + b"interactions: []\n" + text.read(located[-1][1], text.size)
+    try:
+        outside = load_yaml(rest)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(outside, dict) or outside.get("interactions") != []:
+        return None
+    if rest.count(b"interaction") != 1:
+        return None  # another "interactions" key, however spelt (PyYAML keeps the last)
+    return located, outside
+
+
+def _entries_of(
+    path: Path, text: _BytesText | _FileText, located: list[tuple[int, int]]
+) -> Iterator[Entry]:
+    """Each span's entry; raises ``StreamMisread`` when a span does not read as one
+    interaction but the whole file reads (the caller reads it whole), else the error.
+
+    Spans are taken in runs (``runs``): a run's YAML is read, then its entries are built.
+    Doing one thing many times in a row is faster than alternating (measured: ~6% of a
+    small exchange's check; the interpreter stays in one code path longer)."""
+    try:
+        for run in runs(located, lambda span: span[1] - span[0]):
+            items, failure = until_error(lambda found: _item(path, text, found[0], *found[1]), run)
+            for (index, (start, _)), item in zip(run, items, strict=False):
+                try:
+                    entry = _entry(path, index, item)
+                except CassetteError as exc:
+                    raise _at_line(exc, path, text.line_at(start) + 1) from None
+                yield entry
+            if failure is not None:
+                raise failure
+        if isinstance(text, _FileText):
+            text.confirm_unchanged()  # (a rewrite in place that kept the size)
+    finally:
+        text.close()
+
+
+#: A run of interactions handled one step at a time, at most (by count and by bytes): long
+#: enough to keep to one code path, short enough that memory stays flat.
+RUN_ITEMS = 64
+RUN_BYTES = 1 << 20
+
+
+def runs(items: Iterable[T], size: Callable[[T], int]) -> Iterator[list[tuple[int, T]]]:
+    """``items`` numbered from 0, in lists of at most ``RUN_ITEMS`` items and (unless one
+    item alone is larger) ``RUN_BYTES`` bytes by ``size``."""
+    run: list[tuple[int, T]] = []
+    held = 0
+    for number, item in enumerate(items):
+        run.append((number, item))
+        held += size(item)
+        if len(run) >= RUN_ITEMS or held >= RUN_BYTES:
+            yield run
+            run, held = [], 0
+    if run:
+        yield run
+
+
+def until_error(step: Callable[[T], R], items: list[T]) -> tuple[list[R], Exception | None]:
+    """``step`` of each item up to the first that raises, and that error: the caller raises
+    it after using the results before it, so a run reports its problems in their order."""
+    done: list[R] = []
+    for item in items:
+        try:
+            done.append(step(item))
+        except Exception as exc:
+            return done, exc
+    return done, None
+
+
+def _item(path: Path, text: _BytesText | _FileText, index: int, start: int, end: int) -> Any:
+    """The mapping of the interaction at ``start:end`` of ``text``."""
+    try:
+        data = load_yaml(text.read(start, end), depth=1)
+    except yaml.YAMLError as exc:
+        _misread_unless_broken(text)
+        line = text.line_at(start)  # where the interaction begins, counted once
+        raise _not_yaml(path, exc, line, f" (interaction #{index})") from None
+    item = data[0] if isinstance(data, list) and len(data) == 1 else None
+    if not isinstance(item, dict):
+        _misread_unless_broken(text)
+        error = CassetteError(f"Interaction #{index} of cassette {path} is not a mapping.")
+        raise _at_line(error, path, text.line_at(start) + 1)
+    return item
+
+
+def _misread_unless_broken(text: _BytesText | _FileText) -> None:
+    """Raise ``StreamMisread`` when the whole file reads as YAML (then the spans, not the
+    file, were wrong); return when it does not, for the caller to report the interaction."""
+    try:
+        load_yaml(text.read(0, text.size))
+    except yaml.YAMLError:
+        return
+    raise StreamMisread
+
+
+def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
+    """One interaction read as ``read_entries`` reads it (foreign ones without exchange)."""
+    tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
+    request, response = _http(path, index, item)
+    if is_other_http(item) or _foreign(tag, request):
+        return Entry(index, request, response, None, tag)
+    try:
+        exchange: Exchange | None = _exchange(path, index, item, (request, response))
+    except HarnessUsageError:
+        exchange = None
+    return Entry(index, request, response, exchange, tag)
+
+
+def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict[str, Any]]:
+    try:
+        data = load_yaml(read_bytes(path))
+    except Exception:  # the strict read already said why, naming the file and line
+        raise error from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise error
+    entries = []
+    for index, item in enumerate(data["interactions"]):
+        if not isinstance(item, dict):
+            raise error
+        try:
+            _http(path, index, item)
+        except CassetteError:
+            raise error from None  # a malformed interaction, not a foreign one
+        entries.append(_entry(path, index, item))
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return entries, dict(metadata or {})
+
+
+def _request_line(request: HttpRequest, width: int = 80) -> str:
+    split = urlsplit(request.url)
+    line = f"{request.method} {split.netloc}{split.path or '/'}"
+    return line if len(line) <= width else line[: width - 3] + "..."
+
+
+def aws_evidence(request: HttpRequest) -> bool:
+    """True when a request carries a sign of being an AWS API call, not just a matching path.
+
+    A plain vcrpy cassette names no operation; a path alone (``GET /cat.png``) matches some
+    rest-json operation with a greedy URI label, so an untagged interaction counts as AWS
+    only with a SigV4/X-Amz header, a JSON target, or an AWS host name.
+    """
+    auth = request.header("Authorization") or ""
+    if auth.startswith(("AWS4-", "AWS ")) or request.header("X-Amz-Target"):
+        return True
+    if any(key.lower().startswith("x-amz-") for key in request.headers):
+        return True
+    host = (urlsplit(request.url).hostname or "").lower()
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
+
+
+def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
+    """The request and (decoded) response of one interaction mapping."""
+    try:
+        req, resp = item["request"], item["response"]
+        stored = req.get("body")
+        digest = read_digest_marker(stored)  # a large upload kept as its digest
+        request = HttpRequest(
+            method=str(req["method"]).upper(),
+            url=str(req["uri"]),
+            headers=_headers(req.get("headers")),
+            body=b"" if digest is not None else _bytes(stored),
+            body_digest=digest,
+        )
+        response = HttpResponse(
+            status=_status(resp["status"]["code"]),
+            headers=_headers(resp.get("headers")),
+            body=_response_body(resp.get("body")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CassetteError(
+            f"Interaction #{index} of cassette {path} lacks a readable request or response "
+            f"({_unreadable(item) or exc}). Each interaction needs request.method, "
+            "request.uri and response.status.code, as vcrpy writes them; if the file was cut "
+            "short or hand-edited, restore it from version control or re-record it."
+        ) from None
+    try:
+        return request, _decoded(response)
+    except CassetteError as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+
+
+def _unreadable(item: Any) -> str | None:
+    """What makes an interaction unreadable, in the cassette's own terms (``response.status``
+    is missing, ``request`` is a str), or None when that is not the reason."""
+    required: dict[str, tuple[str, ...]] = {
+        "": ("request", "response"),
+        "request": ("method", "uri"),
+        "response": ("status",),
+        "response.status": ("code",),
+    }
+    for where, keys in required.items():
+        node = item
+        for part in filter(None, where.split(".")):
+            node = node[part]
+        name = where or "the interaction"
+        if node is None:
+            return f"{name} is empty"
+        if not isinstance(node, dict):
+            return f"{name} is a {type(node).__name__}, not a mapping"
+        for key in keys:
+            if node.get(key) is None:
+                return f"{f'{where}.' if where else ''}{key} is missing"
+    return None
+
+
+def request_line(request: HttpRequest) -> str:
+    """``GET host/path`` (no query), for listings and findings."""
+    return _request_line(request)
+
+
+def http_of(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
+    """The request and response of interaction ``index`` (an ``item`` of ``path``)."""
+    return _http(path, index, item)
+
+
+def _exchange(
+    path: Path, index: int, item: Any, http: tuple[HttpRequest, HttpResponse] | None = None
+) -> Exchange:
+    """The exchange of an interaction mapping (``http``: its ``_http``, when already read)."""
+    request, response = http or _http(path, index, item)
+    tag = item.get("harness") if isinstance(item.get("harness"), dict) else {}
+    try:
+        if tag.get("service") and tag.get("operation"):
+            service, operation = str(tag["service"]), str(tag["operation"])
+        else:
+            service, operation = _identify(request)
+        params = decode_request(service, operation, request)
+    except (WireError, HarnessUsageError) as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+    return Exchange(
+        service=service,
+        operation=operation,
+        request=request,
+        response=response,
+        source="cassette",
+        params=params,
+        cassette=str(path),
+        index=index,
+    )
+
+
+class LazyExchange(Exchange):
+    """An exchange of an indexed cassette (``harness.cassettes.index``): operation and
+    parameters known, request and response read from the file on first use."""
+
+    __slots__ = ("_end", "_read", "_start")
+
+    def __init__(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        cassette: str,
+        index: int,
+        read: Callable[[int, int], bytes],
+        span: tuple[int, int],
+    ) -> None:
+        self.service, self.operation, self.params = service, operation, params
+        self.source, self.cassette, self.index = "cassette", cassette, index
+        self._read, (self._start, self._end) = read, span
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("request", "response"):
+            raise AttributeError(name)
+        text = self._read(self._start, self._end)
+        exchange = exchange_of(Path(str(self.cassette)), int(self.index or 0), text)
+        if (exchange.service, exchange.operation) != (self.service, self.operation):
+            raise CassetteError(
+                f"Interaction #{self.index} of cassette {self.cassette} no longer reads as "
+                f"{self.label} (its index is stale). Delete pytest's cache folder "
+                "(.pytest_cache) or the harness index folder and run again."
+            )
+        # unset slots until now (which is why Python asked __getattr__)
+        self.request, self.response = exchange.request, exchange.response
+        return getattr(self, name)
+
+
+def exchange_of(path: Path, index: int, text: bytes) -> Exchange:
+    """The exchange of one interaction's YAML (a one-item ``- request: ...`` list)."""
+    try:
+        data = load_yaml(text, depth=1)
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+    if not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict):
+        raise CassetteError(f"Interaction #{index} of cassette {path} is not one interaction.")
+    return _exchange(path, index, data[0])
+
+
+def _identify(request: HttpRequest) -> tuple[str, str]:
+    try:
+        return identify(request, SEED_OPERATIONS)
+    except WireError:
+        return identify(request, available_services())
+
+
+def _status(code: Any) -> int:
+    """An HTTP status code: a whole number 100..599 (``true`` or ``-200`` are not)."""
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        raise ValueError(f"status code {code!r} is not a number")
+    try:
+        status = int(code)
+    except ValueError:
+        raise ValueError(f"status code {code!r} is not a number") from None
+    if not 100 <= status <= 599:
+        raise ValueError(f"status code {status} is not an HTTP status (100..599)")
+    return status
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for key, value in raw.items():
+        if type(value) is list and len(value) == 1 and type(value[0]) is str is type(key):
+            out[key] = value[0]  # as the harness writes headers: one string in a list
+            continue
+        # plain vcrpy stores some header values as bytes (!!binary): decode, never repr them
+        if isinstance(value, list):
+            value = ", ".join(_text(v) for v in value)
+        out[_text(key)] = _text(value)
+    return out
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
+
+
+def _response_body(body: Any) -> bytes:
+    if not isinstance(body, dict):
+        return _bytes(body)
+    if "events" in body and "string" not in body:
+        # an event stream stored as its messages: replay it as the binary stream it was
+        return eventstream.encode_stream(eventstream.from_data(body["events"]))
+    if "cbor" in body and "string" not in body:
+        from harness.aws.protocols.cbor import data_to_cbor
+
+        return data_to_cbor(body["cbor"])  # a CBOR body stored as its readable value
+    return _bytes(body.get("string"))
+
+
+#: The first byte of a gzip stream (1f 8b) or a zlib one (CMF: deflate, window up to 32K).
+_COMPRESSED_STARTS = frozenset(b"\x1f\x08\x18\x28\x38\x48\x58\x68\x78")
+
+
+def _decoded(response: HttpResponse) -> HttpResponse:
+    # Plain vcrpy stores gzip bodies as !!binary; decode so checks and humans see JSON.
+    if response.body and response.body[0] not in _COMPRESSED_STARTS:
+        return response  # not compressed, whatever it says (``_decompressed`` says None)
+    encoding = (response.header("Content-Encoding") or "").lower()
+    if encoding not in ("gzip", "deflate"):
+        return response
+    body = _decompressed(response.body, encoding)
+    if body is None:
+        return response
+    headers = {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-encoding", "content-length")
+    }
+    return HttpResponse(response.status, headers, body)
+
+
+def _decompressed(body: bytes, encoding: str) -> bytes | None:
+    """The decompressed body, ``None`` if it is not compressed after all; a body expanding
+    beyond ``MAX_DECODED_BODY`` (a gzip bomb) raises ``CassetteError``."""
+    # wbits: 16+ reads a gzip header, 15 a zlib one (what servers send as "deflate")
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+    # 1 MiB at a time into one growing buffer: a bomb costs the limit, not twice it
+    out = bytearray()
+    pending = body
+    try:
+        while len(out) <= MAX_DECODED_BODY:
+            out += decompressor.decompress(pending, 1 << 20)
+            pending = decompressor.unconsumed_tail
+            if not pending:
+                break
+    except zlib.error:
+        return None
+    if len(out) > MAX_DECODED_BODY or decompressor.unconsumed_tail:
+        del out  # not kept alive by the traceback while the error travels
+        raise CassetteError(
+            f"A {encoding} response body expands beyond {MAX_DECODED_BODY:,} bytes (from "
+            f"{len(body):,}): a compression bomb, or a body too large to hold in a cassette. "
+            "Remove that interaction or re-record it."
+        )
+    return bytes(out)
+
+
+# A compressed body may expand to this many bytes; beyond is a gzip bomb, or no cassette's.
+MAX_DECODED_BODY = 64 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- write
+
+
+class _LiteralDumper(_Dumper):
+    """Multi-line strings (pretty JSON bodies) as YAML literal blocks."""
+
+
+def _represent_str(dumper: _LiteralDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_LiteralDumper.add_representer(str, _represent_str)
+
+
+def pretty_body(body: bytes, *, document: bool = True) -> str | bytes:
+    """A body as a cassette stores it (``bodies.stored_body``): text where it is text, with
+    JSON documents pretty-printed with sorted keys, and bytes (``!!binary``) where binary."""
+    return stored_body(body, document=document)
+
+
+def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag).
+
+    ``tag`` adds entries to the ``harness`` mapping (the recorder stores the client region).
+    A body the caller owns (a blob or string payload: an S3 object, a Lambda payload) is kept
+    exactly; the protocol's own JSON documents are pretty-printed. An event-stream response
+    is stored as its decoded messages, under ``body.events`` instead of ``body.string``.
+    """
+    request, response = exchange.request, exchange.response
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    request_document, response_document = _documents(exchange.service, exchange.operation)
+    return {
+        "harness": {**(tag or {}), "service": exchange.service, "operation": exchange.operation},
+        "request": {
+            "method": request.method,
+            "uri": request.url,
+            "body": (
+                digest_marker(request.body_digest)
+                if request.body_digest is not None
+                else pretty_body(request.body, document=request_document) or None
+            ),
+            "headers": {k: [v] for k, v in sorted(request.headers.items())},
+        },
+        "response": {
+            "status": {"code": response.status, "message": reason},
+            "headers": {k: [v] for k, v in sorted(response.headers.items())},
+            "body": _stored_response_body(response, response_document or response.status >= 300),
+        },
+    }
+
+
+def _stored_response_body(response: HttpResponse, document: bool) -> dict[str, Any]:
+    if response.body and eventstream.is_event_stream(response.header("Content-Type")):
+        try:
+            return {"events": eventstream.to_data(eventstream.decode_stream(response.body))}
+        except eventstream.EventStreamError:
+            pass  # a cut-off stream: keep its bytes
+    if response.body and "cbor" in (response.header("Content-Type") or "").lower():
+        from harness.aws.protocols.cbor import cbor_to_data
+
+        try:
+            return {"cbor": cbor_to_data(response.body)}
+        except ValueError:
+            pass  # not CBOR after all: keep its bytes
+    return {"string": pretty_body(response.body, document=document)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _documents(service: str, operation: str) -> tuple[bool, bool]:
+    """Whether the request and the response body are protocol documents (not payloads)."""
+    try:
+        model = operation_model(service, operation)
+    except Exception:  # a name botocore does not know: treat bodies as documents
+        return True, True
+    return _is_document(model.input_shape), _is_document(model.output_shape)
+
+
+def _is_document(shape: Any) -> bool:
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if not payload:
+        return True
+    return shape.members[payload].type_name not in ("blob", "string")
+
+
+def other_interaction(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
+    """The vcrpy interaction mapping of another HTTP client's exchange, tagged ``kind: http``.
+
+    Bodies are kept exactly (text as text, binary as ``!!binary``): they are nobody's
+    protocol documents, so nothing is pretty-printed; headers keep their values as lists.
+    """
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    return {
+        "harness": dict(OTHER_HTTP_TAG),
+        "request": {
+            "method": request.method,
+            "uri": request.url,
+            "body": stored_body(request.body, document=False) or None,
+            "headers": {k: [v] for k, v in sorted(request.headers.items())},
+        },
+        "response": {
+            "status": {"code": response.status, "message": reason},
+            "headers": {k: [v] for k, v in sorted(response.headers.items())},
+            "body": {"string": stored_body(response.body, document=False)},
+        },
+    }
+
+
+def dump_cassette(
+    exchanges: Iterable[Exchange],
+    metadata: dict[str, Any] | None = None,
+    tags: Sequence[dict[str, Any]] | None = None,
+    other: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies.
+
+    ``tags`` (one mapping per exchange, optional) go into each interaction's ``harness`` tag.
+    ``other`` (other HTTP clients' interaction mappings) follow the AWS interactions.
+    """
+    items = list(exchanges)
+    extra: Sequence[dict[str, Any] | None] = tags if tags is not None else [None] * len(items)
+    data: dict[str, Any] = {
+        "interactions": [
+            *(interaction(e, t) for e, t in zip(items, extra, strict=True)),
+            *other,
+        ],
+        "version": FORMAT_VERSION,
+    }
+    if metadata:
+        data["metadata"] = metadata
+    return dump_yaml(data)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as cassettes are written: sorted keys, multi-line text (JSON bodies) as literal
+    blocks, bytes as ``!!binary``."""
+    return str(
+        yaml.dump(data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100)
+    )
+
+
+def write_cassette(
+    path: str | os.PathLike[str],
+    exchanges: Iterable[Exchange],
+    metadata: dict[str, Any] | None = None,
+    tags: Sequence[dict[str, Any]] | None = None,
+    other: Sequence[dict[str, Any]] = (),
+) -> Path:
+    """Write a cassette atomically: a temporary file in the same folder, then a rename.
+
+    Readers (and other pytest-xdist workers) see the old file or the new one, never a half
+    of either; a crash leaves the old cassette untouched.
+    """
+    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags, other))
+
+
+def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:
+    """Remove the interactions at ``drop`` from a cassette file, atomically; returns how many.
+
+    Works on the YAML data as stored, so everything else (foreign interactions, ``harness``
+    tags, metadata, bodies exactly as written) is kept; a file of ours keeps its layout.
+    """
+    path = Path(path)
+    data = load_yaml(read_bytes(path))
+    gone = set(drop)
+    interactions = data["interactions"]
+    data["interactions"] = [item for i, item in enumerate(interactions) if i not in gone]
+    removed = len(interactions) - len(data["interactions"])
+    if removed:
+        atomic_write_text(path, dump_yaml(data))
+    return removed

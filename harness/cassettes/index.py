@@ -1,0 +1,266 @@
+"""A sidecar index of a large cassette, so replay starts without parsing its YAML.
+
+Parsing YAML is what a big cassette costs before its first replayed call (about 0.2 ms per
+interaction: 20 s for 100,000). What replay needs up front is small: each interaction's
+operation, parameters, tag and match key. So the first load of a cassette of at least
+``MIN_BYTES`` parses it as usual and then writes that, with where each interaction sits in
+the file, to an index file in a cache folder (pytest's cache under the plugin). Later loads
+read the index (a pickle written by this process's own code, never shipped) and read an
+interaction's YAML only when it is replayed or shown in a miss report.
+
+The cassette stays the only source of truth: the index is keyed by the cassette's resolved
+path and checked against its size, modification time and inode, the harness and botocore
+versions, the redaction version and the match policy; any difference and it is rebuilt. The
+cassette is kept open while it is replayed, so a rewrite by another test (writes are
+atomic renames) never changes what the spans point at. An interaction that does not read
+back as indexed raises ``CassetteError``. Cassettes with aliases, other HTTP interactions,
+or a layout where interactions cannot be told apart line by line are never indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from harness import __version__
+from harness.cassettes.files import atomic_write_bytes
+from harness.cassettes.versions import REDACTION_VERSION
+
+#: Cassettes smaller than this load fast enough by parsing; they get no index.
+MIN_BYTES = 1 << 20
+#: Bumped whenever what the index holds changes shape.
+FORMAT = 1
+
+#: One interaction: (service, operation, params, tag, recorded_at as epoch seconds, start,
+#: end, match key, timestamps or None).
+Row = tuple[
+    str,
+    str,
+    dict[str, Any],
+    dict[str, Any],
+    float | None,
+    int,
+    int,
+    tuple[str, ...],
+    dict[str, float] | None,
+]
+
+_COLUMN_0 = re.compile(rb"\n[^\s#]")
+_HEAD = re.compile(rb"^interactions:[ \t]*\n", re.MULTILINE)
+_ANCHOR = re.compile(rb"[&*]id\d{3}\b")
+
+
+@dataclass
+class Index:
+    """What replay needs of a cassette, without its bodies; ``read(i)`` gets interaction i's
+    YAML bytes from the file as it was when indexed."""
+
+    metadata: dict[str, Any]
+    rows: list[Row]
+    _file: BinaryIO
+
+    def read(self, start: int, end: int) -> bytes:
+        """The bytes ``[start, end)`` of the cassette as indexed."""
+        return os.pread(self._file.fileno(), end - start, start)
+
+    def close(self) -> None:
+        """Let go of the cassette file."""
+        self._file.close()
+
+
+def identity(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime in ns, inode) of ``path``: what must not change under an index."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _index_file(folder: Path, path: Path) -> Path:
+    name = hashlib.blake2b(str(path.resolve()).encode(), digest_size=16).hexdigest()
+    return folder / f"{name}.index"
+
+
+def _stamp(path: Path, fingerprint: str) -> dict[str, Any]:
+    import botocore
+
+    return {
+        "format": FORMAT,
+        "harness": __version__,
+        "botocore": botocore.__version__,
+        "redaction": REDACTION_VERSION,
+        "path": str(path.resolve()),
+        "policy": fingerprint,
+    }
+
+
+def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
+    """The index of ``path`` if a valid one is in ``folder`` (else None: parse the cassette)."""
+    try:
+        with _index_file(folder, path).open("rb") as handle:
+            head = pickle.load(handle)
+            if head != {**_stamp(path, fingerprint), "identity": identity(path)}:
+                return None
+            metadata, rows = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        return None
+    try:
+        file = path.open("rb")
+    except OSError:
+        return None
+    if _identity_of(file) != head["identity"]:  # replaced since we checked
+        file.close()
+        return None
+    index = Index(metadata, rows, file)
+    weakref.finalize(index, file.close)
+    return index
+
+
+def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
+    stat = os.fstat(file.fileno())
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _has_anchor(text: Any) -> bool:
+    """True when an anchor or alias may appear: PyYAML's (``&id001``, ``*id001``) or any
+    other name where a node may start (after a space, a line break, ``[``, ``{`` or ``,``:
+    ``key:  &a``, ``[*a, *a]``). Each ``&`` and ``*`` is found with a one-byte find, which
+    is memchr-fast (a longer needle costs ten times as much, and a regex scan of every byte
+    cost 0.2 s for 20 MB); a body that merely holds `` &x`` only costs reading the file
+    whole."""
+    for marker in (b"&", b"*"):
+        at = text.find(marker)
+        while at != -1:
+            before = text[at - 1 : at] if at else b"\n"
+            after = text[at + 1 : at + 2]
+            if (
+                after
+                and after not in _NOT_A_NAME
+                and (before in _NODE_START or text[max(at - 2, 0) : at] in (b'":', b"':"))
+            ):
+                return True  # (and after a quoted flow key's colon: {"k":*a})
+            if _ANCHOR.match(text, at):
+                return True
+            at = text.find(marker, at + 1)
+    return False
+
+
+#: What may come before a node (so before an anchor or alias): white space and line breaks
+#: (a NEL, LS or PS ends in 0x85, 0xA8 or 0xA9 in UTF-8; other characters ending so only
+#: cost a whole read), and flow indicators; and what cannot start a name.
+_NODE_START = frozenset(bytes([c]) for c in b" \t\n\r[{,\x85\xa8\xa9")
+_NOT_A_NAME = frozenset(bytes([c]) for c in b" \t\r\n,[]{}")
+
+
+def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
+    """Where each of the ``count`` interactions of a cassette's bytes starts and ends (any
+    number of them, without ``count``); see :func:`scan`."""
+    found = scan([(0, text)], len(text), count)
+    return found[1] if found is not None else None
+
+
+def scan(
+    blocks: Iterable[tuple[int, bytes]], size: int, count: int | None = None
+) -> tuple[int, list[tuple[int, int]]] | None:
+    """Where a cassette's ``interactions:`` line starts, and where each of the ``count``
+    interactions starts and ends (any number of them, without ``count``), from its bytes as
+    ``(offset, block)`` pieces in order, each made of whole lines (see ``file_blocks``);
+    ``size``: the bytes in all.
+
+    Our writer (and vcrpy's) puts ``interactions:`` and each item's ``- `` at column 0 and
+    indents everything inside an item, so an item runs from its ``- `` line to the next line
+    at column 0. None when the bytes are not laid out like that (or use aliases).
+    """
+    head: int | None = None
+    starts: list[int] = []
+    end_of_list: int | None = None
+    for base, block in blocks:
+        if _has_anchor(block):  # (an anchor sits within one line, so within one block)
+            return None
+        if end_of_list is not None:
+            continue  # (the rest is read for anchors only)
+        begin = 0
+        if head is None:
+            found = _HEAD.search(block)
+            if found is None:
+                continue
+            head, begin = base + found.start(), found.end()
+        for at in _column_0(block, begin):
+            if block[at : at + 2] == b"- ":
+                starts.append(base + at)
+            elif block[at : at + 1] != b"-":  # a top-level key: the list is over
+                end_of_list = base + at
+                break
+    if head is None or not starts or (count is not None and len(starts) != count):
+        return None  # (items indented under the key, as yq writes them, are not at column 0)
+    ends = [*starts[1:], size if end_of_list is None else end_of_list]
+    return head, list(zip(starts, ends, strict=True))
+
+
+def _column_0(block: bytes, at: int) -> Iterator[int]:
+    """Where each line from ``at`` (a line's start) on that starts at column 0 starts: one
+    search for a line break and a non-blank (memchr-fast), not a test of every byte."""
+    first = block[at : at + 1]
+    if first and not first.isspace() and first != b"#":
+        yield at
+    for found in _COLUMN_0.finditer(block, at):
+        yield found.start() + 1
+
+
+#: Bytes read at a time by ``file_blocks`` (a line longer than this is read whole).
+BLOCK_BYTES = 1 << 20
+
+
+def file_blocks(fd: int, size: int, block_bytes: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+    """The first ``size`` bytes of the open file ``fd`` as ``(offset, block)`` pieces of whole
+    lines, read ``block_bytes`` at a time with ``pread`` (a file cut short meanwhile ends the
+    pieces early)."""
+    offset, carry = 0, b""
+    while offset + len(carry) < size:
+        # (a long line doubles the read, so it is not copied once per block)
+        want = min(max(block_bytes, len(carry)), size - offset - len(carry))
+        read = os.pread(fd, want, offset + len(carry))
+        if not read:
+            break
+        data = carry + read
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            carry = data  # (no line break yet: a long line)
+            continue
+        yield offset, data[:cut]
+        offset, carry = offset + cut, data[cut:]
+    if carry:
+        yield offset, carry
+
+
+def save(
+    folder: Path,
+    path: Path,
+    fingerprint: str,
+    seen: tuple[int, int, int] | None,
+    metadata: dict[str, Any],
+    rows: list[Row],
+) -> None:
+    """Write the index of ``path`` (its identity ``seen`` when its bytes were read).
+
+    Skipped when the cassette changed meanwhile; a failure to write only costs speed.
+    """
+    if seen is None or identity(path) != seen:
+        return
+    head = {**_stamp(path, fingerprint), "identity": seen}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        data = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+            (metadata, rows), protocol=pickle.HIGHEST_PROTOCOL
+        )
+        atomic_write_bytes(_index_file(folder, path), data)
+    except OSError:
+        pass

@@ -1,0 +1,112 @@
+"""What ``harness cassette diff`` finds, as data: the differing members of a pair, its
+contract verdicts, one change per interaction. Its text, JSON, Markdown and GitHub formats
+(``diff``, ``_review_formats``) all read these."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from harness.replay.matching import canonical
+
+if TYPE_CHECKING:
+    from harness.cassettes.cassette import Entry
+
+#: A side that does not hold a member (``Member.a`` or ``Member.b``).
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member that differs: its JSON pointer and its value on each side (or ABSENT)."""
+
+    path: str
+    a: Any
+    b: Any
+
+    def text(self, names: tuple[str, str] = ("A", "B"), limit: int = 80) -> str:
+        """``/State: A "ACTIVE", B "CLOSED"`` (as ``matching.param_differences`` words it),
+        each value cut to ``limit`` characters."""
+        first, second = names
+        where = self.path or "/"
+        if self.b is ABSENT:
+            return f"{where}: {first} {short(self.a, limit)}, not {second}"
+        if self.a is ABSENT:
+            return f"{where}: not {first}, {second} {short(self.b, limit)}"
+        return f"{where}: {first} {short(self.a, limit)}, {second} {short(self.b, limit)}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A contract violation of one side, as the review shows it."""
+
+    rule: str
+    severity: str
+    pointer: str
+    message: str
+
+    def text(self) -> str:
+        """``schema.response.enum [drift] at /response/State: <message>``."""
+        return f"{self.rule} [{self.severity}] at {self.pointer or '/'}: {self.message}"
+
+
+@dataclass
+class Change:
+    """An interaction only in A (``removed``), only in B (``added``) or paired and different."""
+
+    kind: Literal["added", "removed", "changed"]
+    label: str
+    a: Entry | None
+    b: Entry | None
+    request: list[Member] = field(default_factory=list)
+    response: list[Member] = field(default_factory=list)
+    #: a plain difference when no member-level one can be given (a status, a body)
+    answer: list[str] = field(default_factory=list)
+    new: list[Verdict] = field(default_factory=list)  # violations B has and A had not
+    resolved: list[Verdict] = field(default_factory=list)  # violations A had and B has not
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Where it sits: by A's number, then B's (an addition after all of A)."""
+        return (self.a.index if self.a else 1 << 30, self.b.index if self.b else -1)
+
+    def params(self) -> str:
+        """The request's parameters of the side that has it, canonical, cut to 100 characters."""
+        entry = self.b or self.a
+        if entry is None or entry.exchange is None:
+            return ""
+        text = canonical(entry.exchange.params)
+        return text if len(text) <= 100 else text[:97] + "..."
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: numbers, parameters, member differences and verdict changes."""
+        entry = self.b or self.a
+        return {
+            "kind": self.kind,
+            "operation": self.label,
+            "a": self.a.index if self.a else None,
+            "b": self.b.index if self.b else None,
+            "params": entry.exchange.params if entry and entry.exchange else None,
+            "request": [member_dict(m) for m in self.request],
+            "response": [member_dict(m) for m in self.response],
+            "answer": self.answer,
+            "contract": {
+                "new": [vars(v) for v in self.new],
+                "resolved": [vars(v) for v in self.resolved],
+            },
+        }
+
+
+def short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def member_dict(member: Member) -> dict[str, Any]:
+    found: dict[str, Any] = {"path": member.path or "/"}
+    if member.a is not ABSENT:
+        found["a"] = member.a
+    if member.b is not ABSENT:
+        found["b"] = member.b
+    return found

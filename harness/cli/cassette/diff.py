@@ -1,0 +1,261 @@
+"""``harness cassette diff A B``: two cassettes compared by what their calls mean.
+
+Interactions are paired the way replay matches requests: same service, operation and
+parameters (read through botocore's model, so key order, signatures, dates and idempotency
+tokens make no difference), in recorded order. Interactions left over are paired by operation,
+in order, and their parameter differences shown. A pair differs when its status or its
+response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
+dates in headers) is not compared. Each added, removed or changed interaction is also
+contract-checked on both sides, and the verdicts that changed are listed.
+
+Formats: ``text`` (default), ``json``, ``markdown`` (a pull-request comment) and ``github``
+(workflow-command annotations on B's lines); see ``_review_formats``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.aws import protocols
+from harness.aws.models import operation_model
+from harness.cassettes.cassette import Entry
+from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
+from harness.cli.cassette._shared import load
+from harness.replay.matching import match_key
+from harness.safe_text import one_line
+
+EXIT_SAME = 0
+EXIT_DIFFERENT = 1
+FORMATS = ("text", "json", "markdown", "github")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``cassette diff``."""
+    parser = subparsers.add_parser(
+        "diff",
+        help="compare two cassettes by operation and parameters",
+        description=(
+            "Pair the interactions of two cassettes as replay would match them (operation "
+            "and parameters, not bytes) and print what was added, removed or answered "
+            "differently, with the contract verdicts that changed. Formats: text, json, "
+            "markdown (a pull-request comment), github (workflow annotations on B's lines). "
+            "Exit 0 when they mean the same, 1 when they differ, 2 on bad input."
+        ),
+    )
+    parser.add_argument("a", type=Path, metavar="A", help="the old cassette")
+    parser.add_argument("b", type=Path, metavar="B", help="the new cassette")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, markdown for a pull-request comment, or github for "
+        "workflow-command annotations",
+    )
+    parser.set_defaults(func=run_diff)
+
+
+def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Print the differences; exit 1 when there are any."""
+    old, _ = load(args.a)
+    new, _ = load(args.b)
+    changes = review(old, new)
+    if args.format == "text":
+        _write_text(changes, args.a, args.b, stdout)
+    elif args.format == "json":
+        document = {
+            "a": str(args.a),
+            "b": str(args.b),
+            "differences": len(changes),
+            "changes": [c.to_dict() for c in changes],
+        }
+        stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    else:
+        from harness.cli.cassette import _review_formats
+
+        render = _review_formats.markdown if args.format == "markdown" else _review_formats.github
+        stdout.write(render(changes, args.a, args.b))
+    return EXIT_DIFFERENT if changes else EXIT_SAME
+
+
+def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None:
+    for line in diff_lines(changes):
+        stdout.write(line + "\n")
+    if not changes:
+        stdout.write(f"{one_line(a)} and {one_line(b)} hold the same calls and answers.\n")
+    else:
+        stdout.write(
+            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B).\n"
+        )
+
+
+def diff_entries(old: list[Entry], new: list[Entry]) -> list[str]:
+    """The text report's lines of :func:`review` (kept for callers of the older API)."""
+    return diff_lines(review(old, new))
+
+
+def diff_lines(changes: list[Change]) -> list[str]:
+    """Readable lines: ``-`` only in A, ``+`` only in B, ``~`` paired but different (each
+    value from a cassette escaped: see ``harness.safe_text``)."""
+    lines = []
+    for change in changes:
+        verdicts = [f"    contract: new {one_line(v.text())}" for v in change.new]
+        verdicts += [f"    contract: resolved {one_line(v.text())}" for v in change.resolved]
+        if change.kind == "changed":
+            assert change.a is not None and change.b is not None
+            body = [f"    request {one_line(m.text())}" for m in change.request]
+            body += [f"    response {one_line(m.text())}" for m in change.response]
+            body += [f"    {one_line(d)}" for d in change.answer]
+            head = f"~ A#{change.a.index} B#{change.b.index} {one_line(change.label)}"
+        else:
+            entry = change.b if change.kind == "added" else change.a
+            assert entry is not None
+            sign, side = ("+", "B") if change.kind == "added" else ("-", "A")
+            head = (
+                f"{sign} {side}#{entry.index} {one_line(change.label)} {one_line(change.params())}"
+            )
+            body = []
+        lines.append("\n".join([head.rstrip(), *body, *verdicts]))
+    return lines
+
+
+def review(old: list[Entry], new: list[Entry]) -> list[Change]:
+    """What changed from ``old`` to ``new``, in A's order (additions last, in B's order)."""
+    pairs, only_old, only_new = _pair(old, new)
+    changes: list[Change] = []
+    for a, b, request in pairs:
+        response, answer = _answer_differences(a, b)
+        if request or response or answer:
+            change = Change("changed", a.label, a, b, request, response, answer)
+            change.new, change.resolved = _verdict_changes(a, b)
+            changes.append(change)
+    for a in only_old:
+        changes.append(Change("removed", a.label, a, None, resolved=_verdicts(a)))
+    for b in only_new:
+        changes.append(Change("added", b.label, None, b, new=_verdicts(b)))
+    changes.sort(key=lambda c: c.order)
+    return changes
+
+
+def _pair(
+    old: list[Entry], new: list[Entry]
+) -> tuple[list[tuple[Entry, Entry, list[Member]]], list[Entry], list[Entry]]:
+    waiting: dict[tuple[str, ...], deque[Entry]] = defaultdict(deque)
+    for entry in new:
+        waiting[_key(entry)].append(entry)
+    pairs: list[tuple[Entry, Entry, list[Member]]] = []
+    left: list[Entry] = []
+    for entry in old:
+        queue = waiting.get(_key(entry))
+        if queue:
+            pairs.append((entry, queue.popleft(), []))
+        else:
+            left.append(entry)
+    # What is left: pair by operation, in order, showing how the parameters differ.
+    rest: dict[str, deque[Entry]] = defaultdict(deque)
+    for queue in waiting.values():
+        for entry in queue:
+            rest[entry.label].append(entry)
+    only_old: list[Entry] = []
+    for entry in left:
+        candidates = rest.get(entry.label)
+        if candidates:
+            partner = min(candidates, key=lambda e: e.index)
+            candidates.remove(partner)
+            pairs.append((entry, partner, _request_differences(entry, partner)))
+        else:
+            only_old.append(entry)
+    only_new = sorted((e for q in rest.values() for e in q), key=lambda e: e.index)
+    return pairs, only_old, only_new
+
+
+def _key(entry: Entry) -> tuple[str, ...]:
+    if entry.exchange is None:
+        return ("", entry.request.method, entry.request.url, entry.request.body.hex())
+    exchange = entry.exchange
+    return match_key(exchange.service, exchange.operation, exchange.params)
+
+
+def _request_differences(a: Entry, b: Entry) -> list[Member]:
+    if a.exchange is None or b.exchange is None:
+        return [Member("/", a.line, b.line)] if a.line != b.line else [Member("/body", "…", "…")]
+    return members(a.exchange.params, b.exchange.params)
+
+
+def members(a: Any, b: Any, path: str = "") -> list[Member]:
+    """The members that differ between two JSON values, by JSON pointer (lists of the same
+    length item by item; anything else as a whole)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[Member] = []
+        for name in sorted(set(a) | set(b)):
+            where = f"{path}/{name}"
+            if name not in b:
+                out.append(Member(where, a[name], ABSENT))
+            elif name not in a:
+                out.append(Member(where, ABSENT, b[name]))
+            else:
+                out.extend(members(a[name], b[name], where))
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            m
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for m in members(x, y, f"{path}/{i}")
+        ]
+    if a == b and type(a) is type(b):
+        return []
+    return [Member(path, a, b)]
+
+
+def _answer_differences(a: Entry, b: Entry) -> tuple[list[Member], list[str]]:
+    if a.status != b.status:
+        return [], [f"status: A {a.status}, B {b.status}"]
+    old, new = answer_of(a), answer_of(b)
+    if old == new:
+        return [], []
+    if isinstance(old, dict) and isinstance(new, dict):
+        return members(old, new), []
+    return [], ["response body differs"]
+
+
+def answer_of(entry: Entry) -> Any:
+    """The response as botocore's parser reads it (output members, or the error), for any
+    protocol; request ids and other response metadata left out."""
+    exchange = entry.exchange
+    if exchange is None:
+        return entry.response.body
+    try:
+        parsed = protocols.decode_response(
+            operation_model(exchange.service, exchange.operation), entry.response
+        )
+    except Exception:  # botocore's parser gave up (a cut body, an event stream): compare bytes
+        return entry.response.body
+    parsed.pop("ResponseMetadata", None)
+    return protocols.to_data(parsed)
+
+
+def _verdicts(entry: Entry) -> list[Verdict]:
+    """The contract violations of one interaction (none for a call to no AWS operation)."""
+    if entry.exchange is None:
+        return []
+    from harness.contract.checker import check_exchange
+
+    found = check_exchange(entry.exchange)
+    unique = {(v.rule, v.severity, v.pointer): v.message for v in found}
+    return [
+        Verdict(rule, severity, pointer, message)
+        for (rule, severity, pointer), message in unique.items()
+    ]
+
+
+def _verdict_changes(a: Entry, b: Entry) -> tuple[list[Verdict], list[Verdict]]:
+    """Violations only B has (new), and only A had (resolved), by rule and place."""
+    before = {(v.rule, v.severity, v.pointer): v for v in _verdicts(a)}
+    after = {(v.rule, v.severity, v.pointer): v for v in _verdicts(b)}
+    return (
+        [v for key, v in after.items() if key not in before],
+        [v for key, v in before.items() if key not in after],
+    )

@@ -1,0 +1,103 @@
+"""``harness policy [PATH ...]``: a least-privilege IAM policy derived offline from the calls
+the cassettes recorded, and a report saying where each statement comes from.
+
+The policy (JSON, IAM grammar ``2012-10-17``) goes to ``--out`` or stdout; the report to
+``--report`` (JSON when the file ends in ``.json``, else text). Both are written atomically,
+and the same cassettes give the same bytes. Exit 0, or 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.audit.coverage import cassette_files
+from harness.audit.policy import derive
+from harness.cassettes.files import atomic_write_text, check_writable
+from harness.errors import HarnessUsageError
+from harness.safe_text import one_line
+
+
+def register(subparsers: Any) -> None:
+    """Add ``policy``."""
+    parser = subparsers.add_parser(
+        "policy",
+        help="derive a least-privilege IAM policy from the recorded calls",
+        description=(
+            "Derive, offline, the IAM policy the recorded calls need: an action per operation "
+            "(IAM names where they differ from the operation's), on the resources the "
+            "requests name (ARNs, S3 buckets and keys, queue URLs, table and function names), "
+            "'*' only where nothing narrower is known. Exit 0, or 2 on bad input."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="cassette files or folders searched for *.yaml/*.yml (default: cassettes/)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="write the policy here (default: stdout)"
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="write why each statement is there: JSON if FILE ends in .json, else text",
+    )
+    parser.add_argument(
+        "--account",
+        type=_account,
+        default=None,
+        help="the account id written where the cassettes hold a redaction placeholder (default: *)",
+    )
+    parser.set_defaults(func=run_policy)
+
+
+def _account(text: str) -> str:
+    if not re.fullmatch(r"\d{12}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an AWS account id (12 digits)")
+    return text
+
+
+def run_policy(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Derive the policy; write it and its report."""
+    for target in (args.out, args.report):
+        if target is not None:
+            check_writable(target)  # before the work, not after it
+    if (
+        args.out is not None
+        and args.report is not None
+        and args.out.resolve() == args.report.resolve()
+    ):
+        raise HarnessUsageError(
+            f"--out and --report name the same file ({args.out}): give the report its own file."
+        )
+    files = cassette_files(list(args.paths) or [Path("cassettes")], "policy")
+    result = derive(files, account=args.account)
+    if not result.document["Statement"]:
+        raise HarnessUsageError(
+            f"No AWS call that needs a permission in {len(files)} cassette(s): nothing to put "
+            "in a policy. Point 'harness policy' at cassettes that recorded AWS calls."
+        )
+    policy = result.policy_json()
+    report = (
+        result.report_json()
+        if args.report and args.report.suffix == ".json"
+        else result.report_text()
+    )
+    if args.out is None:
+        stdout.write(policy)
+    else:
+        atomic_write_text(args.out, policy)
+    if args.report is not None:
+        atomic_write_text(args.report, report)
+    for note in result.notes:
+        stderr.write(f"harness policy: note: {one_line(note)}\n")
+    if args.out is not None:
+        statements = len(result.document["Statement"])
+        stdout.write(f"wrote {statements} statement(s) to {one_line(args.out)}\n")
+    return 0

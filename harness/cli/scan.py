@@ -1,0 +1,147 @@
+"""``harness scan [PATH ...]``: find credential material and secrets in cassette files.
+
+Usable as a CI gate and a pre-commit hook: exit 0 when clean, 1 when something was found,
+2 on bad input (a missing path, an unreadable file). ``--fix`` migrates the files in place
+(``harness.replay.scan_fix``): exit 0 when every file is clean after it, 1 when the scan still
+finds something redaction does not replace, 2 on bad input (no file is written then).
+Findings name the file, the line or interaction and the kind of secret, never the secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from harness.errors import HarnessUsageError
+from harness.replay.scan import Finding, discover, scan_file
+from harness.safe_text import one_line
+
+EXIT_CLEAN = 0
+EXIT_FOUND = 1
+EXIT_BAD_INPUT = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add ``scan``."""
+    parser = subparsers.add_parser(
+        "scan",
+        help="find credentials and secrets in cassettes (CI gate, pre-commit hook)",
+        description=(
+            "Search cassette files (ours, vcrpy's, pytest-recording's) for credential material "
+            "(signatures, session and SSO tokens, access keys, JWTs, private keys, passwords in "
+            "URLs) and for values today's redaction would remove (the model's sensitive "
+            "members, credential headers). Exit 0 when clean, 1 when something was found, 2 "
+            "on bad input."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files, or folders searched for *.yaml/*.yml/*.json (default: cassettes/)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="one line per finding (text, default) or a JSON document",
+    )
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help=(
+            "migrate the cassettes in place: redact what recording would now redact, with "
+            "placeholders replay binds (each file written atomically); report what changed "
+            "by kind and place, never values"
+        ),
+    )
+    parser.set_defaults(func=run_scan)
+
+
+def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Scan every file; report findings on stdout and unreadable files on stderr."""
+    files = discover(args.paths or [Path("cassettes")])
+    if args.fix:
+        return run_fix(files, args.format, stdout, stderr)
+    findings: list[Finding] = []
+    unreadable = 0
+    for path in files:
+        try:
+            findings.extend(scan_file(path))
+        except HarnessUsageError as exc:
+            stderr.write(f"harness scan: error: {one_line(exc)}\n")
+            unreadable += 1
+    if args.format == "json":
+        document = {
+            "files": len(files),
+            "findings": [f.as_dict() for f in findings],
+            "unreadable": unreadable,
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    else:
+        for finding in findings:
+            stdout.write(f"{finding}\n")
+        affected = len({f.path for f in findings})
+        summary = (
+            f"{len(findings)} finding(s) in {affected} of {len(files)} file(s)."
+            if findings
+            else f"No secrets found in {len(files)} file(s)."
+        )
+        stdout.write(summary + "\n")
+        if findings:
+            stdout.write(
+                "Re-record the affected cassettes with botocore-harness (redaction happens at "
+                "record time), then rewrite history if they were ever committed.\n"
+            )
+    if unreadable:
+        return EXIT_BAD_INPUT
+    return EXIT_FOUND if findings else EXIT_CLEAN
+
+
+def run_fix(files: list[Path], form: str, stdout: TextIO, stderr: TextIO) -> int:
+    """Migrate every file in place; report each change, then what a scan still finds."""
+    from harness.replay.scan_fix import Change, fix_file, readable
+
+    unreadable = 0
+    for path in files:  # every file is checked before any is written
+        try:
+            readable(path)
+        except HarnessUsageError as exc:
+            stderr.write(f"harness scan: error: {exc}\n")
+            unreadable += 1
+    if unreadable:
+        return EXIT_BAD_INPUT
+    changes: list[Change] = []
+    for path in files:
+        try:
+            changes.extend(fix_file(path))
+        except HarnessUsageError as exc:  # a write that failed: the file is as it was
+            stderr.write(f"harness scan: error: {exc}\n")
+            return EXIT_BAD_INPUT
+    left = [f for path in files for f in scan_file(path)]
+    if form == "json":
+        document = {
+            "files": len(files),
+            "changes": [c.as_dict() for c in changes],
+            "findings": [f.as_dict() for f in left],
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+    else:
+        for change in changes:
+            stdout.write(f"{change}\n")
+        fixed = len({c.path for c in changes})
+        stdout.write(
+            f"Redacted {len(changes)} place(s) in {fixed} of {len(files)} file(s); "
+            "replay binds the new placeholders like recorded ones.\n"
+        )
+        for finding in left:
+            stdout.write(f"still found: {finding}\n")
+        if left:
+            stdout.write(
+                f"{len(left)} finding(s) are beyond what redaction replaces: re-record those "
+                "cassettes.\n"
+            )
+    return EXIT_FOUND if left else EXIT_CLEAN

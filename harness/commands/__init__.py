@@ -1,1 +1,0 @@
-"""Subcommands of the ``harness`` CLI: one module per command, each with ``register()``."""

@@ -1,0 +1,33 @@
+"""The pytest plugin (entry point ``pytest11``): it only gathers the plugin's parts.
+
+Each part is its own module so that only it talks to pytest about its concern:
+recording and replay (``pytest_cassette``), contract checks (``pytest_contract``) and the
+synthetic backend (``pytest_synthetic``), and the harness's own failures shown from the
+test's lines (``pytest_tracebacks``).
+
+pytest loads this in every run, most of which use no AWS, so the parts import only pytest
+and the standard library at module level; botocore, jsonschema and YAML load when a test
+uses a fixture or marker that needs them (``tests/test_plugin_startup.py`` holds that).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.plugin import cassette as pytest_cassette
+from harness.plugin import contract as pytest_contract
+from harness.plugin import hookspecs
+from harness.plugin import synthetic as pytest_synthetic
+from harness.plugin import tracebacks as pytest_tracebacks
+
+_PARTS = (pytest_cassette, pytest_contract, pytest_synthetic, pytest_tracebacks)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Make our hookspecs (``pytest_aws_exchange``) known to pytest; register the parts."""
+    pluginmanager.add_hookspecs(hookspecs)
+    # Registered here, not named in ``pytest_plugins``: pytest first looks each name given
+    # there up in every installed distribution's entry points, a few ms a name.
+    for part in _PARTS:
+        if not pluginmanager.is_registered(part):
+            pluginmanager.register(part, part.__name__)

@@ -1,0 +1,276 @@
+"""aiobotocore clients (aioboto3, s3fs...) through the same handlers as botocore's clients.
+
+aiobotocore's ``AioEndpoint`` overrides ``_send`` and ``_do_get_response`` with coroutines, so
+the wrap of ``botocore.endpoint.Endpoint`` never sees its requests; this module wraps the
+coroutines the same way (installed once per process, inert while no ``intercept()`` context
+is open) and builds the very ``Call`` the sync path builds.
+
+Handlers are plain functions (``handler(call, send) -> HttpResponse``), one implementation
+for both kinds of client. How an async call runs them:
+
+- every active layer may send (recording, a pass-through): the handlers run on a worker
+  thread, so the event loop stays free; their ``send()`` runs aiobotocore's real send as a
+  coroutine on the client's own event loop (its aiohttp session belongs to that loop) and
+  waits for it on the worker thread;
+- some layer promised never to send (``intercept(..., sends=False)``: replay-only
+  cassettes, the synthetic backend): the network cannot be reached, so the handlers answer
+  right on the loop's thread, awaiting nothing.
+
+The answer reaches aiobotocore as an ``AioAWSResponse`` over an in-memory body that speaks
+the part of aiohttp's response aiobotocore reads (``read()``, ``content.read()``,
+``content.iter_chunks()``): streaming bodies (``await body.read()``), event streams,
+checksum validation, retries and error parsing all run aiobotocore's own code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import copy
+import inspect
+import threading
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+from typing import Any
+
+from harness.aws.bodies import settle
+from harness.exchange import HttpResponse
+
+#: (operation_model, context) of the aiobotocore call running in this task
+_current: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar(
+    "harness_aio_call", default=None
+)
+#: True in the task that sends an aiobotocore request through aiohttp: that traffic is ours,
+#: and vcrpy's aiohttp patcher (``harness.replay.other_http``) must leave it alone.
+_sending: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "harness_aio_sending", default=False
+)
+_loop_thread = threading.local()  # set while handlers run inline on an event loop's thread
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+#: Worker threads for handler chains that may send. A chain waits on its loop, never on
+#: this pool, so a bounded pool cannot deadlock; more concurrent recordings queue.
+_WORKERS = 8
+
+
+#: ``harness.replay.intercept``, handed over by its ``install`` call: the sync layers, call
+#: and chain this module drives (handed over, not imported: intercept installs this module).
+sync: Any = None
+
+
+def install(originals: dict[str, Any], core: ModuleType) -> None:
+    """Wrap aiobotocore's endpoint and signer (the caller, ``core``, holds its lock)."""
+    global sync
+    if "aio" in originals:
+        return
+    sync = core
+    from aiobotocore.credentials import AioCredentials
+    from aiobotocore.endpoint import AioEndpoint
+    from aiobotocore.signers import AioRequestSigner
+
+    offline = sync.OFFLINE_CREDENTIALS  # aiobotocore awaits get_frozen_credentials()
+    originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
+
+    originals["aio_do_get_response"] = AioEndpoint._do_get_response
+    originals["aio_send"] = AioEndpoint._send
+    originals["aio_sign"] = AioRequestSigner.sign
+    AioEndpoint._do_get_response = _do_get_response
+    AioEndpoint._send = _send
+    AioRequestSigner.sign = _sign
+    originals["aio"] = True
+
+
+async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
+    token = _current.set((operation_model, context))
+    try:
+        return await sync._originals["aio_do_get_response"](self, request, operation_model, context)
+    finally:
+        _current.reset(token)
+
+
+async def _send(self: Any, request: Any) -> Any:
+    original_send = sync._originals["aio_send"]
+    found = _current.get()
+    layers = sync.active_layers()
+    if found is None or not layers:  # not an operation call, or no context open
+        token = _sending.set(True)
+        try:
+            return await original_send(self, request)
+        finally:
+            _sending.reset(token)
+    operation_model, context = found
+    rewind = await _request_body(request)
+    call = sync.make_call(request, rewind.body, operation_model, context)
+    loop = asyncio.get_running_loop()
+
+    async def receive() -> HttpResponse:
+        await rewind.aseek()
+        _sending.set(True)  # this task's own context: ends with it
+        response = await original_send(self, request)
+        body = await response.content  # the whole body, as the sync path reads it
+        decoded: HttpResponse = sync.decoded_response(
+            response.status_code, response.headers, body or b""
+        )
+        return decoded
+
+    def network() -> HttpResponse:
+        if getattr(_loop_thread, "active", False):
+            raise RuntimeError(
+                "A botocore-harness handler registered with intercept(..., sends=False) "
+                "called send() for an aiobotocore request: it promised to answer every "
+                "request itself. Register it with sends=True (the default)."
+            )
+        return asyncio.run_coroutine_threadsafe(receive(), loop).result()
+
+    run = sync.chain(layers, call, network)
+    if any(not layer.sends for layer in layers):
+        _loop_thread.active = True
+        try:
+            answer = run()
+        finally:
+            _loop_thread.active = False
+    else:
+        ctx = contextvars.copy_context()  # handlers see the task's context vars
+        answer = await loop.run_in_executor(_pool(), ctx.run, run)
+    return to_aio_response(answer, request.url)
+
+
+def sending() -> bool:
+    """True while aiobotocore sends one of its requests (through aiohttp) in this task."""
+    return _sending.get()
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(_WORKERS, thread_name_prefix="harness-aio")
+        return _executor
+
+
+class _AsyncRewind:
+    """The bytes of a request body, and how to put an async body back where it started."""
+
+    def __init__(self, body: bytes, stream: Any = None) -> None:
+        self.body = body
+        self._stream = stream
+
+    async def aseek(self) -> None:
+        if self._stream is None:
+            return
+        moved = self._stream.seek(0)
+        if inspect.isawaitable(moved):
+            await moved
+
+
+async def _request_body(request: Any) -> Any:
+    """Read the request body like ``intercept._request_body``; aiobotocore's aws-chunked
+    wrapper (``AioAwsChunkedWrapper``) reads with a coroutine, so it is awaited, then
+    rewound to its start as aiobotocore's retries do."""
+    body = request.body
+    read = getattr(body, "read", None)
+    if read is not None and inspect.iscoroutinefunction(read):
+        chunks = []
+        while chunk := await read():
+            chunks.append(bytes(chunk))
+        data = b"".join(chunks)
+        if hasattr(body, "seek"):
+            rewind = _AsyncRewind(data, body)
+            await rewind.aseek()
+            return rewind
+        request.body = data
+        return _AsyncRewind(data)
+    plain = sync._request_body(request)
+    return _SyncRewind(plain)
+
+
+class _SyncRewind(_AsyncRewind):
+    def __init__(self, rewind: Any) -> None:
+        super().__init__(rewind.body)
+        self._rewind = rewind
+
+    async def aseek(self) -> None:
+        self._rewind()
+
+
+async def _sign(
+    self: Any,
+    operation_name: str,
+    request: Any,
+    region_name: str | None = None,
+    signing_type: str = "standard",
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """``intercept._sign`` for ``AioRequestSigner.sign``, a coroutine."""
+    original = sync._originals["aio_sign"]
+    if sync._offline():
+        if signing_type == "standard" and not sync._answered_before_send():
+            return None  # the request comes to an offline layer, which never checks it
+        if getattr(self, "_credentials", None) is None:
+            signer = copy.copy(self)  # another task may sign with the client's meanwhile
+            signer._credentials = sync._originals["aio_offline_credentials"]
+            return await original(
+                signer, operation_name, request, region_name, signing_type, *args, **kwargs
+            )
+    return await original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+class _Content:
+    """The part of aiohttp's ``StreamReader`` aiobotocore reads, over stored bytes."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = memoryview(body)
+        self._position = 0
+
+    def at_eof(self) -> bool:
+        return self._position >= len(self._body)
+
+    async def read(self, n: int = -1) -> bytes:
+        end = len(self._body) if n is None or n < 0 else self._position + n
+        chunk = bytes(self._body[self._position : end])
+        self._position += len(chunk)
+        return chunk
+
+    async def readany(self) -> bytes:
+        return await self.read()
+
+    async def iter_chunks(self) -> AsyncIterator[tuple[bytes, bool]]:
+        """Yield the rest of the body as one chunk (event streams are decoded from it)."""
+        chunk = await self.read()
+        if chunk:
+            yield chunk, True
+
+    async def iter_any(self) -> AsyncIterator[bytes]:
+        chunk = await self.read()
+        if chunk:
+            yield chunk
+
+
+class _RawResponse:
+    """The part of an aiohttp ``ClientResponse`` aiobotocore reads, over stored bytes."""
+
+    def __init__(self, url: str, body: bytes) -> None:
+        self.url = url
+        self.content = _Content(body)
+
+    async def read(self) -> bytes:
+        return await self.content.read()
+
+    def close(self) -> None:
+        """Nothing to close: the body is in memory."""
+
+    def release(self) -> None:
+        """Nothing to release: no connection is held."""
+
+
+def to_aio_response(response: HttpResponse, url: str) -> Any:
+    """Make an ``HttpResponse`` look like what aiobotocore's HTTP session returns."""
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    response = settle(response)
+    return AioAWSResponse(
+        url, response.status, dict(response.headers), _RawResponse(url, response.body)
+    )

@@ -1,0 +1,460 @@
+"""Route the HTTP traffic of every botocore client in the process through Python handlers.
+
+Recording, replay and the in-process synthetic backend all need the same thing: to see, and
+possibly answer, each HTTP request botocore is about to send — for clients the code under
+test creates anywhere (``boto3.client("xray")`` deep in application code, sessions,
+resources, paginators, waiters), including clients created before the test started.
+
+botocore sends every request through ``Endpoint._send`` inside its retry loop, after
+serializing and signing it. Wrapping that one method (and ``_do_get_response``, to learn which
+operation the request belongs to) means retries, error parsing, paginators and waiters behave
+exactly as against a real service. The wrap is installed when the first ``intercept()``
+context opens and stays (it hands every request straight to botocore while no context is
+active): removing it while another thread is inside ``_send`` would pull the original method
+from under that thread.
+
+A handler is a middleware: ``handler(call, send)`` returns the ``HttpResponse`` botocore should
+see. It may answer by itself (replay, synthetic) or call ``send()`` to pass the request on —
+to the next handler, or to the network — and look at the real answer (recording).
+
+aiobotocore's clients go through the same layers (``harness.replay.aio`` wraps ``AioEndpoint``):
+handlers stay plain functions, written once for both kinds of client.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import io
+import os
+import sys
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
+from botocore.credentials import Credentials
+from botocore.endpoint import Endpoint, convert_to_response_dict
+from botocore.signers import RequestSigner
+from botocore.useragent import UserAgentString
+
+from harness.aws.bodies import settle
+from harness.exchange import HttpRequest, HttpResponse
+from harness.replay import moto_side
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request botocore is about to send, with the operation it belongs to."""
+
+    service: str  # botocore's service name, as boto3.client() takes it
+    operation: str
+    request: HttpRequest
+    region: str | None
+    operation_model: Any  # botocore.model.OperationModel
+    #: True when the call is offered before botocore prepares, signs and sends the request
+    #: (``intercept(..., early=True)``): the handler answers it or raises ``NotEarly``.
+    early: bool = False
+
+
+class NotEarly(Exception):
+    """Raised by a handler that declines to answer an early call: botocore then sends the
+    request through its whole pipeline and the handler sees it again, as a normal call."""
+
+
+Send = Callable[[], HttpResponse]
+Handler = Callable[[Call, Send], HttpResponse]
+
+
+@dataclass
+class _Layer:
+    handler: Handler
+    sign: bool
+    sends: bool
+    early: bool = False
+
+
+_lock = threading.RLock()
+_layers: list[_Layer] = []  # outermost first; the patch is process-wide by nature
+_originals: dict[str, Any] = {}
+_current = threading.local()  # (operation_model, context) of the call on this thread
+
+
+@contextmanager
+def intercept(
+    handler: Handler, *, sign: bool = True, sends: bool = True, early: bool = False
+) -> Iterator[None]:
+    """Send every botocore request in the process to ``handler`` while the block runs.
+
+    With ``sign=False`` the layer promises its requests never reach AWS (replay, the
+    synthetic backend): while it is active, requests are not signed (SigV4 is a third of a
+    replayed call's cost; no credentials are needed) unless something answers them before
+    any layer does — moto's ``mock_aws``, which checks signatures — and presigned URLs are
+    always signed; a client with no credentials signs those with dummy ones
+    (``OFFLINE_CREDENTIALS``). botocore's user-agent string (ignored by matching) is a
+    constant meanwhile.
+    With ``sends=False`` the handler promises never to call ``send()`` (it answers every
+    request or raises): an aiobotocore call is then answered on its event loop's thread,
+    with no hop to a worker thread (``harness.replay.aio``).
+    With ``early=True`` the handler also accepts calls offered early (``Call.early``): when
+    every active layer accepts them, a sync client's call is first offered right after
+    botocore serialized it, before request preparation, signing, the HTTP pipeline and the
+    retry loop — where botocore's Stubber answers. The handler answers what needs none of
+    that (a replayed success) and raises ``NotEarly`` for the rest (a miss, a throttle that
+    botocore must retry), which then takes the normal path.
+    Contexts nest; the innermost handler sees a request first.
+    """
+    layer = _Layer(handler, sign, sends, early)
+    _install_aio()  # first: it may fail, and then no layer is left behind
+    with _lock:
+        _install()
+        _layers.append(layer)
+    try:
+        yield
+    finally:
+        with _lock:
+            _layers.remove(layer)
+
+
+def _install() -> None:
+    """Wrap botocore's methods, once per process (callers hold ``_lock``)."""
+    if "_send" in _originals:
+        return
+    _originals["_do_get_response"] = Endpoint._do_get_response
+    _originals["_send"] = Endpoint._send
+    _originals["sign"] = RequestSigner.sign
+    _originals["to_string"] = UserAgentString.to_string
+    _originals["_make_request"] = BaseClient._make_request
+    BaseClient._make_request = _make_request
+    Endpoint._do_get_response = _do_get_response
+    Endpoint._send = _send
+    RequestSigner.sign = _sign
+    UserAgentString.to_string = _user_agent
+
+
+def _install_aio() -> None:
+    """Wrap aiobotocore's endpoint too, when it is installed (``harness.replay.aio``)."""
+    if "aio" in _originals or _originals.get("aio-missing"):
+        return
+    from importlib.util import find_spec
+
+    if find_spec("aiobotocore") is None:
+        _originals["aio-missing"] = True
+        return
+    try:
+        from harness.replay import aio
+
+        with _lock:
+            aio.install(_originals, sys.modules[__name__])
+    except ImportError as exc:  # installed beside a botocore it does not accept, say
+        _originals["aio-missing"] = True
+        import warnings
+
+        warnings.warn(
+            f"aiobotocore is installed but cannot be imported ({exc}): botocore-harness "
+            "does not see its clients' requests (they are neither replayed nor recorded). "
+            "Install an aiobotocore that accepts the installed botocore.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def active_layers() -> list[_Layer]:
+    """A snapshot of the active layers, outermost first."""
+    with _lock:
+        return list(_layers)
+
+
+def _do_get_response(self: Endpoint, request: Any, operation_model: Any, context: Any) -> Any:
+    _current.call = (operation_model, context)
+    if _layers and moto_side.stubber() is not None:  # moto answers first: see moto_side
+        moto_side.hand_over_unimplemented(_current_label, lambda: bool(_layers))
+    try:
+        return _originals["_do_get_response"](self, request, operation_model, context)
+    finally:
+        _current.call = None
+
+
+def _current_label() -> str | None:
+    found = getattr(_current, "call", None)
+    if found is None:
+        return None
+    model = found[0]
+    return f"{model.service_model.service_name}:{model.name}"
+
+
+def _offline() -> bool:
+    with _lock:
+        return bool(_layers) and not all(layer.sign for layer in _layers)
+
+
+#: What a client without credentials signs with while an offline layer is active.
+OFFLINE_CREDENTIALS = Credentials("AKIAHARNESSOFFLINE00", "harness-offline-not-a-secret")
+
+
+def _sign(
+    self: RequestSigner,
+    operation_name: str,
+    request: Any,
+    region_name: str | None = None,
+    signing_type: str = "standard",
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    original = _originals["sign"]
+    if _offline():
+        if signing_type == "standard" and not _answered_before_send():
+            return None  # the request comes to an offline layer, which never checks it
+        if getattr(self, "_credentials", None) is None:
+            # a copy, not the client's signer: another thread may sign with it meanwhile
+            signer = copy.copy(self)
+            signer._credentials = OFFLINE_CREDENTIALS
+            return original(
+                signer, operation_name, request, region_name, signing_type, *args, **kwargs
+            )
+    return original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+def _answered_before_send() -> bool:
+    """True while moto's ``mock_aws`` is active: it answers requests before they reach
+    ``_send`` (so before any layer) and checks their signatures, so they must be signed."""
+    return moto_side.stubber() is not None
+
+
+OFFLINE_USER_AGENT = "botocore-harness/offline"
+
+
+def _user_agent(self: UserAgentString) -> str:
+    if _offline():
+        return OFFLINE_USER_AGENT
+    return str(_originals["to_string"](self))
+
+
+def _send(self: Endpoint, request: Any) -> AWSResponse:
+    original_send = _originals["_send"]
+    found = getattr(_current, "call", None)
+    layers = active_layers()
+    if found is None or not layers:  # not a botocore operation call: leave it alone
+        return original_send(self, request)
+    operation_model, context = found
+    rewind = _request_body(request)
+    call = make_call(request, rewind.body, operation_model, context)
+
+    def network() -> HttpResponse:
+        rewind()  # a handler may send twice; each send starts where botocore's body started
+        return from_botocore_response(original_send(self, request))
+
+    return to_botocore_response(chain(layers, call, network)(), request.url)
+
+
+#: Set to 1 to give replayed calls botocore's whole request pipeline (events such as
+#: ``request-created``, ``before-send`` and ``response-received`` then fire for them too).
+FULL_PIPELINE_ENV = "HARNESS_FULL_PIPELINE"
+
+
+def _make_request(
+    self: BaseClient, operation_model: Any, request_dict: dict[str, Any], context: Any
+) -> Any:
+    """botocore's ``BaseClient._make_request``, offering the call early when it may be."""
+    layers = active_layers()
+    if layers and all(layer.early for layer in layers) and _may_answer_early(operation_model):
+        body = _early_body(request_dict.get("body"))
+        if body is not None:
+            call = Call(
+                service=operation_model.service_model.service_name,
+                operation=operation_model.name,
+                request=HttpRequest(
+                    method=request_dict["method"],
+                    url=request_dict["url"],
+                    headers={k: _text(v) for k, v in request_dict["headers"].items()},
+                    body=body,
+                ),
+                region=(context or {}).get("client_region"),
+                operation_model=operation_model,
+                early=True,
+            )
+            try:
+                response = chain(layers, call, _decline)()
+            except NotEarly:
+                pass
+            else:
+                return _parsed(self, operation_model, response, request_dict["url"])
+    return _originals["_make_request"](self, operation_model, request_dict, context)
+
+
+def _may_answer_early(operation_model: Any) -> bool:
+    if operation_model.has_streaming_input or moto_side.stubber() is not None:
+        return False  # uploads stream through botocore; moto answers in the pipeline
+    return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
+
+
+def _early_body(body: Any) -> bytes | None:
+    """The bytes botocore would send for a serialized body (None: not known before sending)."""
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, dict):  # query protocols: form fields, encoded as AWSRequest does
+        return urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True).encode(
+            "utf-8"
+        )
+    return None
+
+
+def _utf8(value: Any) -> Any:
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def _decline() -> HttpResponse:
+    raise NotEarly
+
+
+def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
+    """``(http_response, parsed)`` for a response, as botocore's endpoint makes them."""
+    http_response = to_botocore_response(response, url)
+    response_dict = convert_to_response_dict(http_response, operation_model)
+    customized: dict[str, Any] = {}
+    service_id = operation_model.service_model.service_id.hyphenize()
+    client.meta.events.emit(
+        f"before-parse.{service_id}.{operation_model.name}",
+        operation_model=operation_model,
+        response_dict=response_dict,
+        customized_response_dict=customized,
+    )
+    factory = client._endpoint._response_parser_factory
+    parser = factory.create_parser(operation_model.service_model.resolved_protocol)
+    parsed = parser.parse(response_dict, operation_model.output_shape)
+    parsed.update(customized)
+    if "ResponseMetadata" in parsed:
+        parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return http_response, parsed
+
+
+def make_call(request: Any, body: bytes, operation_model: Any, context: Any) -> Call:
+    """The ``Call`` handlers see for a prepared botocore request whose body is ``body``."""
+    return Call(
+        service=operation_model.service_model.service_name,
+        operation=operation_model.name,
+        request=HttpRequest(
+            method=request.method,
+            url=request.url,
+            headers={k: _text(v) for k, v in request.headers.items()},
+            body=body,
+        ),
+        region=(context or {}).get("client_region"),
+        operation_model=operation_model,
+    )
+
+
+def chain(layers: list[_Layer], call: Call, network: Send) -> Send:
+    """The layers' handlers around ``network``: calling the result runs the innermost first."""
+    send = network
+    for layer in layers:  # outermost first, so the innermost ends up called first
+        send = _bind(layer.handler, call, send)
+    return send
+
+
+class _Rewind:
+    """The bytes of a request body, and how to put the body back where sending starts."""
+
+    def __init__(self, body: bytes, stream: Any = None, position: int = 0) -> None:
+        self.body = body
+        self._stream = stream
+        self._position = position
+
+    def __call__(self) -> None:
+        if self._stream is not None:
+            self._stream.seek(self._position)
+
+
+def _request_body(request: Any) -> _Rewind:
+    """Read a request's body for the ``Call`` without taking it from the real send.
+
+    A file-like body (S3 uploads; botocore's aws-chunked wrapper of them) is read, then
+    seeked back to where it was, so the send streams the very bytes we read and botocore's
+    retries can rewind it as usual. A body that cannot seek is replaced by the bytes read.
+    """
+    body = request.body
+    if body is None:
+        return _Rewind(b"")
+    if isinstance(body, bytes):
+        return _Rewind(body)
+    if isinstance(body, str):
+        return _Rewind(body.encode("utf-8"))
+    if isinstance(body, bytearray | memoryview):
+        return _Rewind(bytes(body))
+    if hasattr(body, "read"):
+        position: int | None
+        try:
+            position = int(body.tell())
+        except (AttributeError, OSError, ValueError):
+            # aws-chunked wrappers cannot tell but rewind to 0, as botocore's retries do
+            position = 0 if hasattr(body, "seek") else None
+        data = body.read()
+        data = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
+        if position is not None:
+            try:
+                body.seek(position)
+                return _Rewind(data, body, position)
+            except (AttributeError, OSError, ValueError):
+                pass
+        request.body = data
+        return _Rewind(data)
+    # an iterable of chunks: it can be consumed once, so the send gets the joined bytes
+    data = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
+    request.body = data
+    return _Rewind(data)
+
+
+def _bind(handler: Handler, call: Call, send: Send) -> Send:
+    return lambda: handler(call, send)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def from_botocore_response(response: Any) -> HttpResponse:
+    """Read a botocore/urllib3 response fully, decoding gzip or deflate bodies."""
+    return decoded_response(response.status_code, response.headers, response.content or b"")
+
+
+def decoded_response(status: Any, raw_headers: Any, body: bytes) -> HttpResponse:
+    """An ``HttpResponse`` of a status, headers and body as read off the wire, gzip or deflate
+    bodies decoded."""
+    headers = {k: _text(v) for k, v in raw_headers.items()}
+    encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
+    if encoding.lower() in ("gzip", "deflate"):
+        body = gzip.decompress(body) if encoding.lower() == "gzip" else zlib.decompress(body)
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
+        headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+    return HttpResponse(int(status), headers, body)
+
+
+class _RawBody(io.BytesIO):
+    """The part of a urllib3 response botocore reads: ``stream()``, ``read()``, ``close()``.
+
+    ``read()`` of the whole body returns the stored bytes themselves (BytesIO shares them),
+    so a large body is not copied; ``read(n)`` and ``stream(n)`` hand out chunks.
+    """
+
+    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
+        """Yield the rest of the body in chunks of ``amt`` bytes (all at once without it)."""
+        while chunk := self.read(amt):
+            yield chunk
+
+
+def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:
+    """Make an ``HttpResponse`` look like what botocore's HTTP session returns.
+
+    Integrity headers are made true for the body served (``bodies.settle``).
+    """
+    response = settle(response)
+    return AWSResponse(url, response.status, dict(response.headers), _RawBody(response.body))

@@ -1,0 +1,751 @@
+"""Match live botocore requests to recorded ones by what they mean, in constant time.
+
+Two requests match when they call the same service and operation with the same parameters,
+read through botocore's model (``wire.decode_request``). Everything else is ignored:
+signatures, dates, invocation ids, user agents, the order of JSON keys, the host (an
+``AWS_ENDPOINT_URL`` or region change between record and replay must not break replay) and
+which ``X-Amz-Target`` form a json-protocol request used (the target only selects the
+operation). The client region takes part only when region matching is on.
+
+Values botocore generates itself take no part: members with the ``idempotencyToken`` trait
+(a fresh UUID per call unless the code passes one) are left out of the match key, so a
+``CreateSecret`` recorded yesterday replays today; miss reports still show them.
+
+The ``MatchIndex`` maps a canonical key to the recorded exchanges with that key, in recorded
+order: a lookup is one dict access whatever the cassette size, and identical requests (a
+throttled call and its retry, a polled resource) replay in the order they were recorded.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.aws.models import members_by_key, operation_model, service_model
+from harness.aws.protocols import CODECS, protocol_of
+from harness.aws.protocols.wire_form import WireError, decode_request
+from harness.errors import HarnessUsageError
+from harness.exchange import Exchange, HttpRequest
+from harness.replay.redaction.vault import Binding, Ties, mask
+from harness.replay.volatile import NONE, Generated, Volatile
+from harness.replay.volatile import parse as parse_volatile
+
+Key = tuple[str, ...]
+
+_REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
+
+
+def supports(service: str) -> bool:
+    """True when requests of ``service`` can be matched by parameters (a codec reads them)."""
+    return protocol_of(service_model(service)) in CODECS
+
+
+def request_params(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
+    """The request's parameters in wire form; an unreadable body becomes ``{"$body": text}``."""
+    try:
+        return decode_request(service, operation, request)
+    except WireError:
+        return {"$body": request.body.decode("utf-8", "replace")}
+
+
+def canonical(params: dict[str, Any]) -> str:
+    """A text that is equal for equal parameters, whatever the order of their keys."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def match_key(
+    service: str, operation: str, params: dict[str, Any], region: str | None = None
+) -> Key:
+    """The index key of a request: service, operation, canonical parameters (and region).
+
+    Members botocore generates (``idempotencyToken``) are left out, and each redaction
+    placeholder is masked by its kind: placeholders are variables, bound per test
+    (``MatchIndex.binding``).
+    """
+    return _key_and_slots(service, operation, params, region)[0]
+
+
+def _key_and_slots(
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    region: str | None = None,
+    volatile: Volatile = NONE,
+) -> tuple[Key, tuple[Any, ...]]:
+    params = without_generated(service, operation, params)
+    generated: list[Generated] = []
+    if volatile:
+        shape = operation_model(service, operation).input_shape
+        params = volatile.mask_params(shape, params, generated)
+    text, slots = mask(canonical(params))
+    every = (*generated, *slots) if generated else slots
+    if region is None:
+        return (service, operation, text), every
+    return (service, operation, text, region), every
+
+
+def without_generated(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` without the members whose value botocore generates (idempotency tokens)."""
+    names = _generated_members(service, operation)
+    if not names or not any(name in params for name in names):
+        return params
+    return {k: v for k, v in params.items() if k not in names}
+
+
+@functools.cache
+def _generated_members(service: str, operation: str) -> frozenset[str]:
+    shape = operation_model(service, operation).input_shape
+    if shape is None:
+        return frozenset()
+    found: set[str] = set()
+    for name, member in shape.members.items():
+        if member.metadata.get("idempotencyToken"):
+            found.update({name, str(member.serialization.get("name") or name)})
+    return frozenset(found)
+
+
+def region_of(url: str) -> str | None:
+    """The region in an AWS endpoint host name (``xray.eu-west-1.amazonaws.com``), if any."""
+    found = _REGION_IN_HOST.search(url)
+    return found.group(1) if found else None
+
+
+@dataclass(frozen=True)
+class Near:
+    """A recorded request close to an unmatched one, with how its parameters differ."""
+
+    index: int
+    exchange: Exchange
+    differences: list[str]
+    used: bool  # already replayed by this test
+
+
+Normalizer = Callable[[dict[str, Any]], dict[str, Any]]
+"""Takes a request's parameters (wire form, a copy) and returns them as they should compare."""
+
+Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
+"""Takes the recorded and the sent parameters (normalised, ignored members left out) and
+says whether they match; it replaces parameter equality and time shifting for its operation."""
+
+
+@dataclass(frozen=True)
+class MatchPolicy:
+    """How a live request is compared with recorded ones, beyond equal parameters.
+
+    Keys of ``ignore``, ``normalize`` and ``matchers`` are ``service:Operation`` (as botocore
+    names them) or ``*`` for every operation. For one request, in this order:
+
+    1. ``normalize``: functions applied to both the recorded and the sent parameters (the
+       operation's own, then ``*``'s), e.g. to blank a generated name;
+    2. ``ignore``: top-level members left out of the comparison;
+    3. ``matchers``: a function ``(recorded, sent) -> bool`` deciding the match for its
+       operation (the operation's own, else ``*``'s); without one, parameters must be equal,
+       with timestamps compared by ``time_tolerance``.
+
+    ``time_tolerance`` (seconds): a timestamp parameter matches when its offset from the
+    replay's "now" equals its recorded offset from the recording's "now" within this
+    tolerance (so ``now - 1h`` recorded on Monday replays on Friday); ``None`` compares
+    timestamps exactly. An exactly equal timestamp always matches.
+
+    ``volatile``: kinds of values the tests generate per run (``["uuid", "hex"]``, see
+    ``harness.replay.volatile``), masked in every request and bound per test at replay.
+    """
+
+    time_tolerance: float | None = 300.0
+    ignore: dict[str, frozenset[str]] = field(default_factory=dict)
+    normalize: dict[str, Normalizer] = field(default_factory=dict)
+    matchers: dict[str, Matcher] = field(default_factory=dict)
+    volatile: Volatile = NONE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "volatile", parse_volatile(self.volatile, "MatchPolicy(volatile=...)")
+        )
+        # Checked here, so a policy built in a conftest fixture is held to the same rules
+        # as the marker and the ini settings; lists of members become frozensets.
+        tolerance = self.time_tolerance
+        if tolerance is not None and (
+            isinstance(tolerance, bool)
+            or not isinstance(tolerance, int | float)
+            or not 0 <= tolerance < float("inf")
+        ):
+            raise HarnessUsageError(
+                f"MatchPolicy(time_tolerance={tolerance!r}): give seconds (a number >= 0) or "
+                "None for exact timestamps."
+            )
+        where = "MatchPolicy(ignore=...)"
+        ignore = {}
+        for key, members in self.ignore.items():
+            if isinstance(members, str) or not isinstance(members, list | tuple | set | frozenset):
+                raise HarnessUsageError(
+                    f"{where}: {key!r} maps to {members!r}; give a list of member names, e.g. "
+                    "{'cloudtrail:ListInsightsData': ['NextToken']}."
+                )
+            key = check_key(key, where)
+            ignore[key] = frozenset(check_members(key, [str(m) for m in members], where))
+        object.__setattr__(self, "ignore", ignore)
+        for name in ("normalize", "matchers"):
+            functions = getattr(self, name)
+            for key, function in functions.items():
+                if not callable(function):
+                    raise HarnessUsageError(
+                        f"MatchPolicy({name}=...): {key!r} maps to {function!r}, not a function."
+                    )
+            checked = {check_key(k, f"MatchPolicy({name}=...)"): f for k, f in functions.items()}
+            object.__setattr__(self, name, checked)
+
+    def ignored(self, service: str, operation: str) -> frozenset[str]:
+        """Members of ``service:operation`` that take no part in the match."""
+        if not self.ignore:
+            return frozenset()
+        return self.ignore.get(f"{service}:{operation}", frozenset()) | self.ignore.get(
+            "*", frozenset()
+        )
+
+    def normalizers(self, service: str, operation: str) -> list[Normalizer]:
+        """The normalising functions of ``service:operation``, its own first."""
+        if not self.normalize:
+            return []
+        found = (self.normalize.get(f"{service}:{operation}"), self.normalize.get("*"))
+        return [f for f in found if f is not None]
+
+    def matcher(self, service: str, operation: str) -> Matcher | None:
+        """The custom matcher of ``service:operation`` (its own, else ``*``'s), if any."""
+        if not self.matchers:
+            return None
+        return self.matchers.get(f"{service}:{operation}") or self.matchers.get("*")
+
+
+EVERY = "*"
+
+
+def check_key(key: Any, where: str) -> str:
+    """``service:Operation`` as botocore names them, or ``*``; else a usage error."""
+    text = str(key).strip()
+    if text in (EVERY, "*:*"):
+        return EVERY
+    service, sep, operation = text.partition(":")
+    if not (service and sep and operation):
+        raise HarnessUsageError(
+            f"{where}: {text!r} is not an operation key. Write 'service:Operation' as botocore "
+            "names them (e.g. 'cloudtrail:ListInsightsData') or '*' for every operation."
+        )
+    try:
+        operation_model(service, operation)
+    except HarnessUsageError as exc:
+        raise HarnessUsageError(f"{where}: {exc}") from None
+    return text
+
+
+def check_members(key: str, members: Iterable[str], where: str) -> list[str]:
+    """Top-level input members of ``key`` (any names for ``*``); else a usage error."""
+    members = list(members)
+    if key == EVERY:
+        return members
+    service, _, operation = key.partition(":")
+    shape = operation_model(service, operation).input_shape
+    known = set(members_by_key(shape)) | set(shape.members) if shape is not None else set()
+    for member in members:
+        if member not in known:
+            from harness.errors import did_you_mean
+
+            raise HarnessUsageError(
+                f"{where}: {key} has no request member {member!r}.{did_you_mean(member, known)} "
+                f"Its members: {', '.join(sorted(shape.members)) if shape else 'none'}."
+            )
+    return members
+
+
+def function_name(function: Callable[..., Any]) -> str:
+    """``module.qualname`` of a user's function, for messages."""
+    module = getattr(function, "__module__", None)
+    name = getattr(function, "__qualname__", None) or repr(function)
+    return f"{module}.{name}" if module and module != "builtins" else name
+
+
+_TIME = "<time>"
+
+
+_CUSTOM = "<custom matcher>"
+
+
+@dataclass(slots=True)
+class _Entry:
+    index: int
+    exchange: Exchange
+    times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
+    recorded_at: float | None
+    params: dict[str, Any] | None = None  # normalised, for a custom matcher
+    slots: tuple[Any, ...] | None = None  # its bound values in key order (None: not yet read)
+
+
+@dataclass
+class MatchIndex:
+    """Recorded exchanges by match key; ``take`` hands each out once, in recorded order.
+
+    Timestamp parameters are masked in the key and compared by ``MatchPolicy`` among the
+    (few) recorded requests that share the rest of the key.
+    """
+
+    match_region: bool = False
+    policy: MatchPolicy = field(default_factory=MatchPolicy)
+    # lists, not deques: most keys hold one entry, and a deque costs ten times the memory
+    _queues: dict[Key, list[_Entry]] = field(default_factory=dict)
+    _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
+    _used: set[int] = field(default_factory=set)
+    #: the recorded placeholders tied to the live test's values so far
+    binding: Binding = field(default_factory=Binding)
+    #: ``known(value)``: where a live value was found that makes it no generated one (the
+    #: test's source, the cassette), or None; set by the recorder
+    known: Callable[[str], str | None] | None = None
+    #: why generated values were not bound, for the miss message (the last few)
+    refusals: list[str] = field(default_factory=list)
+    _first_seen: dict[str, bool] = field(default_factory=dict)
+
+    def add(
+        self,
+        index: int,
+        exchange: Exchange,
+        region: str | None = None,
+        recorded_at: float | None = None,
+    ) -> tuple[Key, dict[str, float]]:
+        """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``).
+
+        Returns its key and timestamps, which ``add_keyed`` takes to index it again without
+        reading its parameters (``harness.cassettes.index``)."""
+        service, operation = exchange.service, exchange.operation
+        where = (region or "") if self.match_region else None
+        if self.policy.matcher(service, operation) is not None:
+            # a custom matcher decides: index by operation only, ask it along the queue
+            entry = _Entry(index, exchange, {}, recorded_at, self._prepared(exchange))
+            key: Key = (service, operation, _CUSTOM) + ((where,) if where is not None else ())
+        else:
+            params, times = self._split(service, operation, exchange.params)
+            key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
+            entry = _Entry(index, exchange, times, recorded_at, slots=slots)
+        self._file(key, entry, region)
+        return key, entry.times
+
+    def add_keyed(
+        self,
+        rows: Iterable[
+            tuple[int, Exchange, str | None, float | None, Key, dict[str, float] | None]
+        ],
+    ) -> None:
+        """``add`` many ``(index, exchange, region, recorded_at, key, times)`` with the keys
+        and timestamps ``add`` returned under the same ``fingerprint``."""
+        queues, every = self._queues, self._all
+        no_times: dict[str, float] = {}
+        for index, exchange, region, recorded_at, key, times in rows:  # made for 100,000 rows
+            entry = _Entry(index, exchange, times or no_times, recorded_at)
+            queue = queues.get(key)
+            if queue is None:
+                queues[key] = [entry]
+            else:
+                queue.append(entry)
+            every.append((index, exchange, region, recorded_at))
+
+    def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = []
+        queue.append(entry)
+        self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
+
+    def fingerprint(self) -> str | None:
+        """What keys depend on besides the parameters; None when a function of the user's
+        (a normaliser, a custom matcher) takes part, so keys cannot be kept across runs."""
+        if self.policy.normalize or self.policy.matchers:
+            return None
+        ignore = sorted((k, sorted(v)) for k, v in self.policy.ignore.items())
+        if self.policy.volatile:
+            return repr((self.match_region, ignore, self.policy.volatile.describe()))
+        return repr((self.match_region, ignore))
+
+    def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
+        """Index many ``(index, exchange, region)`` triples."""
+        for index, exchange, region in exchanges:
+            self.add(index, exchange, region)
+
+    def __len__(self) -> int:
+        return len(self._all)
+
+    def _prepared(self, exchange: Exchange) -> dict[str, Any]:
+        return self._shaped(exchange.service, exchange.operation, exchange.params)
+
+    def _shaped(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``params`` normalised and without ignored members (policy steps 1 and 2)."""
+        for normalize in self.policy.normalizers(service, operation):
+            try:
+                params = normalize(copy.deepcopy(params))
+            except Exception as exc:
+                raise _user_error("normalize", normalize, service, operation, exc) from exc
+            if not isinstance(params, dict):
+                raise _user_error(
+                    "normalize", normalize, service, operation, TypeError("returned no dict")
+                )
+        ignored = self.policy.ignored(service, operation)
+        if ignored:
+            params = {k: v for k, v in params.items() if k not in ignored}
+        return params
+
+    def _split(
+        self, service: str, operation: str, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, float]]:
+        params = self._shaped(service, operation, params)
+        if not _has_timestamps(service, operation):
+            return params, {}
+        times: dict[str, float] = {}
+        masked = _mask_times(operation_model(service, operation).input_shape, params, "", times)
+        return masked, times
+
+    def take(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        region: str | None = None,
+        now: float | None = None,
+        accept: Callable[[Exchange], bool] | None = None,
+    ) -> tuple[int, Exchange] | None:
+        """The next unused recorded exchange matching the request, or ``None``.
+
+        With ``accept``, that exchange is taken only if ``accept`` says yes (else ``None``,
+        and it stays for the next ``take``).
+        """
+        matcher = self.policy.matcher(service, operation)
+        if matcher is not None:
+            return self._take_custom(matcher, service, operation, params, region, accept)
+        masked, times = self._split(service, operation, params)
+        volatile = self.policy.volatile
+        if self.match_region:
+            key, live = _key_and_slots(service, operation, masked, region or "", volatile)
+            queue = self._queues.get(key)
+            if not queue:  # recorded without a known region: matches any region
+                key, live = _key_and_slots(service, operation, masked, "", volatile)
+                queue = self._queues.get(key)
+        else:
+            key, live = _key_and_slots(service, operation, masked, None, volatile)
+            queue = self._queues.get(key)
+        if not queue:
+            return None
+        for position, entry in enumerate(queue):
+            if times and not self._times_match(entry, times, now):
+                continue
+            ties = self._ties(entry, live, now)
+            if ties is None:
+                continue  # its placeholders stand for other values of this test
+            if accept is not None and not accept(entry.exchange):
+                return None
+            del queue[position]
+            self._used.add(entry.index)
+            self.binding.tie(ties)
+            return entry.index, entry.exchange
+        return None
+
+    def _ties(self, entry: _Entry, live: tuple[Any, ...], now: float | None) -> Ties | None:
+        """The ties under which ``entry`` answers a request with ``live`` slots."""
+        if entry.slots is None:  # indexed from a sidecar: read once, when first needed
+            exchange = entry.exchange
+            service, operation = exchange.service, exchange.operation
+            params, _ = self._split(service, operation, exchange.params)
+            entry.slots = _key_and_slots(service, operation, params, None, self.policy.volatile)[1]
+        if not entry.slots and not live:
+            return Ties()
+        return self.binding.fits(entry.slots, live, lambda r, v: self._refuse(entry, r, v, now))
+
+    def _refuse(
+        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+    ) -> str | None:
+        """Why ``live`` may not stand for ``recorded`` (a generated value), or None.
+
+        Binding must never turn a changed *hardcoded* value into a match, so a value is
+        bound only when it looks made up on both sides: a time keeps its offset from "now";
+        any other value is refused when the live one is written in the test's source or found
+        in the cassette (data the test read, or a literal), or when the recorded one first
+        came from a response (a server's id, not the test's).
+        """
+        why = self._refusal(entry, recorded, live, now)
+        if why is not None:
+            self.refusals[:] = [*self.refusals[-4:], f"{recorded.value!r} -> {live.value!r}: {why}"]
+        return why
+
+    def _refusal(
+        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+    ) -> str | None:
+        if recorded.kind == "time":
+            if recorded.epoch is None or live.epoch is None:
+                return "not a time"
+            verdict = _time_verdict(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
+            return None if verdict is None else f"a generated time, but {verdict}"
+        if self.known is not None:
+            where = self.known(live.value)
+            if where is not None:
+                return f"the sent value is {where}, so it is not generated per run"
+        if self._from_a_response(recorded.value, entry.index):
+            return "the recorded value came from an earlier response (a server's value)"
+        return None
+
+    def _from_a_response(self, value: str, before: int) -> bool:
+        """True when ``value`` first appears in a recorded response before interaction
+        ``before`` (before any request carried it)."""
+        key = f"{before}\0{value}"
+        found = self._first_seen.get(key)
+        if found is None:
+            found = False
+            needle = value.encode("utf-8")
+            for index, exchange, _, _ in self._all:
+                if index >= before:
+                    break
+                request = exchange.request
+                if needle in request.body or value in request.url:
+                    break
+                response = exchange.response
+                if needle in response.body or any(value in v for v in response.headers.values()):
+                    found = True
+                    break
+            self._first_seen[key] = found
+        return found
+
+    def _take_custom(
+        self,
+        matcher: Matcher,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        region: str | None,
+        accept: Callable[[Exchange], bool] | None = None,
+    ) -> tuple[int, Exchange] | None:
+        sent = self._shaped(service, operation, params)
+        keys: list[Key] = [(service, operation, _CUSTOM)]
+        if self.match_region:
+            keys = [(service, operation, _CUSTOM, region or ""), (service, operation, _CUSTOM, "")]
+        for key in keys:
+            queue = self._queues.get(key, [])
+            for position, entry in enumerate(queue):
+                if _ask(matcher, entry.params or {}, sent, service, operation):
+                    if accept is not None and not accept(entry.exchange):
+                        return None
+                    del queue[position]
+                    self._used.add(entry.index)
+                    return entry.index, entry.exchange
+        return None
+
+    def _times_match(self, entry: _Entry, sent: dict[str, float], now: float | None) -> bool:
+        return all(
+            _time_verdict(entry.times.get(path), value, entry.recorded_at, now, self.policy) is None
+            for path, value in sent.items()
+        ) and set(sent) == set(entry.times)
+
+    def closest(
+        self,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        region: str | None = None,
+        limit: int = 3,
+        now: float | None = None,
+    ) -> list[Near]:
+        """The recorded requests most like an unmatched one (same operation first).
+
+        Only called on a miss, so a scan is fine here.
+        """
+        _, sent_times = self._split(service, operation, params)
+        ranked: list[tuple[tuple[int, int, int], Near]] = []
+        for index, exchange, recorded_region, recorded_at in self._all:
+            same_op = (exchange.service, exchange.operation) == (service, operation)
+            differences: list[str] = []
+            matcher = self.policy.matcher(service, operation) if same_op else None
+            if matcher is not None:
+                recorded = self._prepared(exchange)
+                sent = self._shaped(service, operation, params)
+                if not _ask(matcher, recorded, sent, service, operation):
+                    differences = [f"custom matcher {function_name(matcher)} returned False"]
+                    differences += param_differences(recorded, sent)
+            elif same_op:
+                ignored = self.policy.ignored(service, operation)
+                recorded_params, recorded_times = self._split(service, operation, exchange.params)
+                sent_params, _ = self._split(service, operation, params)
+                differences = [
+                    d
+                    for d in param_differences(
+                        _placeholders_masked(recorded_params), _placeholders_masked(sent_params)
+                    )
+                    if _TIME not in d and not any(d.startswith(f"/{n}:") for n in ignored)
+                ]
+                for path in sorted(set(recorded_times) | set(sent_times)):
+                    verdict = _time_verdict(
+                        recorded_times.get(path),
+                        sent_times.get(path),
+                        recorded_at,
+                        now,
+                        self.policy,
+                    )
+                    if verdict:
+                        differences.append(f"{path}: {verdict}")
+            if self.match_region and same_op and recorded_region and recorded_region != region:
+                differences.append(f"region: recorded {recorded_region!r}, sent {region!r}")
+            near = Near(index, exchange, differences, index in self._used)
+            ranked.append(((0 if same_op else 1, len(differences), index), near))
+        ranked.sort(key=lambda pair: pair[0])
+        return [near for _, near in ranked[:limit]]
+
+
+def _placeholders_masked(value: Any) -> Any:
+    """``value`` with each placeholder shown by its kind: numbering is per test, so
+    ``REDACTEDscrt0001`` recorded and ``REDACTEDscrt0012`` sent is no difference."""
+    if isinstance(value, dict):
+        return {k: _placeholders_masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholders_masked(v) for v in value]
+    if isinstance(value, str):
+        return mask(value)[0]
+    return value
+
+
+def _ask(
+    matcher: Matcher, recorded: dict[str, Any], sent: dict[str, Any], service: str, operation: str
+) -> bool:
+    try:
+        return bool(matcher(recorded, sent))
+    except Exception as exc:
+        raise _user_error("matcher", matcher, service, operation, exc) from exc
+
+
+def _user_error(
+    kind: str, function: Callable[..., Any], service: str, operation: str, exc: Exception
+) -> HarnessUsageError:
+    takes = (
+        "the recorded and the sent parameters" if kind == "matcher" else "the request parameters"
+    )
+    return HarnessUsageError(
+        f"The {kind} function {function_name(function)} for {service}:{operation} failed with "
+        f"{type(exc).__name__}: {exc}. It receives {takes} in wire form (dicts of member "
+        "names as botocore's model spells them); fix the function or its key."
+    )
+
+
+def _time_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent timestamp matches the recorded one, else why not (readable)."""
+    if recorded is None or sent is None:
+        return "timestamp recorded, not sent" if sent is None else "timestamp sent, not recorded"
+    if recorded == sent:
+        return None
+    tolerance = policy.time_tolerance
+    if tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if tolerance is None else "no recording time in the cassette"
+        return f"time mismatch: recorded {_iso(recorded)}, sent {_iso(sent)} ({why})"
+    recorded_offset, sent_offset = recorded - recorded_at, sent - now
+    off = sent_offset - recorded_offset
+    if abs(off) <= tolerance:
+        return None
+    return (
+        f"time mismatch: recorded {_offset(recorded_offset)} the recording time, sent "
+        f"{_offset(sent_offset)} now: {abs(off):.0f} s off (tolerance {tolerance:.0f} s)"
+    )
+
+
+def _offset(seconds: float) -> str:
+    return f"{abs(seconds):.0f} s {'before' if seconds < 0 else 'after'}"
+
+
+def _iso(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@functools.cache
+def _has_timestamps(service: str, operation: str) -> bool:
+    shape = operation_model(service, operation).input_shape
+    return shape is not None and _contains_timestamp(shape, frozenset())
+
+
+def _contains_timestamp(shape: Any, seen: frozenset[str]) -> bool:
+    if shape.type_name == "timestamp":
+        return True
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    if shape.type_name == "structure":
+        return any(_contains_timestamp(m, seen) for m in shape.members.values())
+    if shape.type_name == "list":
+        return _contains_timestamp(shape.member, seen)
+    if shape.type_name == "map":
+        return _contains_timestamp(shape.value, seen)
+    return False
+
+
+def _mask_times(shape: Any, value: Any, path: str, times: dict[str, float]) -> Any:
+    """``value`` with timestamp parameters replaced by a mask; their epochs go to ``times``."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "timestamp":
+        epoch = _epoch(value)
+        if epoch is None:
+            return value
+        times[path or "/"] = epoch
+        return _TIME
+    if kind == "structure" and isinstance(value, dict):
+        members = members_by_key(shape)
+        return {k: _mask_times(members.get(k), v, f"{path}/{k}", times) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_mask_times(shape.member, v, f"{path}/{i}", times) for i, v in enumerate(value)]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _mask_times(shape.value, v, f"{path}/{k}", times) for k, v in value.items()}
+    return value
+
+
+def _epoch(value: Any) -> float | None:
+    from harness.aws.protocols.wire_form import parse_timestamp
+
+    try:
+        return parse_timestamp(value).timestamp()
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def param_differences(
+    recorded: Any, sent: Any, path: str = "", names: tuple[str, str] = ("recorded", "sent")
+) -> list[str]:
+    """Readable differences between recorded and sent parameters, by JSON pointer.
+
+    ``names`` say what the two sides are called (``diff`` compares cassettes ``A`` and ``B``).
+    """
+    first, second = names
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        out: list[str] = []
+        for name in sorted(set(recorded) | set(sent)):
+            where = f"{path}/{name}"
+            if name not in sent:
+                out.append(f"{where}: {first} {_short(recorded[name])}, not {second}")
+            elif name not in recorded:
+                out.append(f"{where}: not {first}, {second} {_short(sent[name])}")
+            else:
+                out.extend(param_differences(recorded[name], sent[name], where, names))
+        return out
+    if isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
+        out = []
+        for i, (a, b) in enumerate(zip(recorded, sent, strict=True)):
+            out.extend(param_differences(a, b, f"{path}/{i}", names))
+        return out
+    if recorded == sent and type(recorded) is type(sent):
+        return []
+    return [f"{path or '/'}: {first} {_short(recorded)}, {second} {_short(sent)}"]
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,705 @@
+"""No network while a test replays: every connect, send and DNS lookup fails, naming its host.
+
+Replay answers botocore from the cassette (``harness.replay.recorder``) and other HTTP clients
+through vcrpy (``harness.replay.other_http``); anything that still reaches for the network — a
+request no cassette answers, a library vcrpy does not patch, a raw socket, a DNS lookup —
+is a test that is not offline. ``block_network()`` turns such attempts into a failure
+(``NetworkBlocked``) naming host and port, unless the host is allowed.
+
+It uses one audit hook (``sys.addaudithook``: ``socket.connect``, ``socket.sendto``,
+``socket.sendmsg``, ``socket.getaddrinfo``, ``socket.gethostbyname``, ..., and ctypes
+looking up C network functions), inert while no block is active (audit hooks cannot be
+removed). Raising from an audit hook stops the call before any packet leaves, in every
+thread, for every library (asyncio's resolver threads too). Unix sockets are never blocked:
+they are not the network.
+
+Three routes have no audit event of their own, and are closed here:
+
+- Sending on a socket connected before the block (a fixture's, an earlier test's): the hook
+  remembers the peer of every connect it sees (``watch()``, from the plugin's start), and
+  ``send``/``sendall``/``sendfile`` of ``socket.socket`` and ``ssl.SSLSocket`` check it.
+- Python child processes (``subprocess`` running Python, ``multiprocessing`` spawn and
+  forkserver): the block writes a folder with a ``sitecustomize.py`` and puts it first on
+  ``PYTHONPATH``; a child Python imports it at startup and runs the same block (live while
+  the folder's ``guard.json`` exists), and reports what it blocked there so the test fails
+  even when it ignores the child's exit code. Fork children inherit the hook and the block.
+- ctypes: looking up ``connect``, ``sendto``, ... (``ctypes.dlsym``) fails while a block
+  runs; a call through a pointer looked up earlier fails where Python audits ctypes calls.
+
+The X-Ray SDK's UDP segments to its daemon (``AWS_XRAY_DAEMON_ADDRESS``, else
+127.0.0.1:2000) pass unless ``xray_daemon=False``: a datagram carries no answer back into
+the test, so it cannot make a replay pass wrongly.
+
+Allowed hosts are names or addresses, optionally ``host:port``, with ``*`` globs
+(``*.internal``); ``loopback`` stands for ``localhost``, ``127.0.0.0/8`` and ``::1``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import functools
+import ipaddress
+import json
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessAssertionError, HarnessUsageError
+
+LOOPBACK = "loopback"
+_LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+
+_EVENTS = {
+    "socket.connect": "connect to",
+    "socket.sendto": "send a datagram to",
+    "socket.sendmsg": "send a message to",
+    "socket.send": "send to",  # not an audit event: the send methods' own check
+    "socket.getaddrinfo": "look up",
+    "socket.gethostbyname": "look up",
+    "socket.gethostbyname_ex": "look up",
+    "socket.gethostbyaddr": "look up",
+    "socket.getnameinfo": "look up",
+    "ctypes.dlsym": "look up the C network function",
+    "ctypes.dlsym/handle": "look up the C network function",
+    "ctypes.call_function": "call the C network function",
+}
+#: ``send``/``sendall``/``sendfile``: no audit event, checked by wrapping the methods.
+_SEND = "socket.send"
+
+#: C functions that reach the network without Python's socket module seeing it. Looked up
+#: through ctypes they are blocked by name; their addresses in libc are blocked at call time
+#: where Python audits ctypes calls (3.13, and point releases with gh-115322).
+C_NETWORK_FUNCTIONS = frozenset(
+    {
+        "connect",
+        "sendto",
+        "sendmsg",
+        "sendmmsg",
+        "getaddrinfo",
+        "getnameinfo",
+        "gethostbyname",
+        "gethostbyname2",
+        "gethostbyname_r",
+        "gethostbyname2_r",
+        "gethostbyaddr",
+        "gethostbyaddr_r",
+        "res_query",
+        "res_search",
+        "res_nquery",
+        "res_nsearch",
+    }
+)
+
+#: The X-Ray SDK's daemon address and its default (UDP segments go there).
+XRAY_DAEMON_ENV = "AWS_XRAY_DAEMON_ADDRESS"
+XRAY_DAEMON_DEFAULT = ("127.0.0.1", 2000)
+
+#: The file of a child guard folder whose presence keeps the block live in child processes.
+GUARD_FILE = "guard.json"
+
+
+class NetworkBlocked(HarnessAssertionError):
+    """A connect, send or DNS lookup during replay (the test fails, naming ``host`` and
+    ``port``; for ctypes, ``host`` is the C function's name)."""
+
+    def __init__(self, message: str, *, host: str, port: int | None, action: str) -> None:
+        super().__init__(message)
+        self.host = host
+        self.port = port
+        self.action = action
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Hosts a replaying test may still reach: ``(pattern, port or None)`` pairs."""
+
+    entries: tuple[tuple[str, int | None], ...] = ()
+    loopback: bool = False
+
+    @classmethod
+    def parse(cls, values: Iterable[str], where: str) -> Allowed:
+        """Parse ``host``, ``host:port``, ``[v6]:port``, globs and ``loopback``."""
+        entries: list[tuple[str, int | None]] = []
+        loopback = False
+        for value in values:
+            for word in str(value).replace(",", " ").split():
+                if word.lower() == LOOPBACK:
+                    loopback = True
+                    continue
+                entries.append(_host_port(word, where))
+        return cls(tuple(entries), loopback)
+
+    def __add__(self, other: Allowed) -> Allowed:
+        return Allowed(self.entries + other.entries, self.loopback or other.loopback)
+
+    def allows(self, host: str, port: int | None) -> bool:
+        """True when ``host`` (a name or address) and ``port`` are allowed."""
+        host = host.lower().strip("[]")
+        if self.loopback and _is_loopback(host):
+            return True
+        for pattern, wanted in self.entries:
+            if wanted is not None and port is not None and wanted != port:
+                continue
+            if fnmatch.fnmatchcase(host, pattern):
+                return True
+        return False
+
+
+def _host_port(word: str, where: str) -> tuple[str, int | None]:
+    host, port = word, None
+    if word.startswith("["):  # [::1]:8080
+        end = word.find("]")
+        host, rest = word[1:end], word[end + 1 :]
+        port_text = rest[1:] if rest.startswith(":") else None
+    elif word.count(":") == 1:
+        host, port_text = word.split(":")
+    else:
+        port_text = None
+    if port_text is not None:
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise HarnessUsageError(
+                f"Cannot read allowed host {word!r} from {where}: the port must be a number "
+                "1..65535. Write host, host:port, [v6 address]:port or 'loopback'."
+            )
+        port = int(port_text)
+    if not host:
+        raise HarnessUsageError(
+            f"Cannot read allowed host {word!r} from {where}: no host. Write host, host:port, "
+            "[v6 address]:port or 'loopback'."
+        )
+    return host.lower(), port
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        address = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+class Violations(list[NetworkBlocked]):
+    """What a block stopped: in this process as it happens, from its child processes on
+    ``gather()`` (they write one report file each to the block's child guard folder)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self._folder = folder
+        self._read: set[str] = set()
+
+    def gather(self) -> Violations:
+        """Add what child processes reported so far, in the order they wrote it."""
+        if self._folder is None:
+            return self
+        try:
+            names = sorted(p.name for p in self._folder.glob("blocked-*.json"))
+        except OSError:
+            return self
+        for name in names:
+            if name in self._read:
+                continue
+            try:
+                data = json.loads((self._folder / name).read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            self._read.add(name)
+            self.append(
+                NetworkBlocked(
+                    str(data["message"]),
+                    host=str(data["host"]),
+                    port=data["port"],
+                    action=str(data["action"]),
+                )
+            )
+        return self
+
+
+@dataclass
+class _Block:
+    allowed: Allowed
+    why: str
+    xray_daemon: bool = True
+    owner: int = field(default_factory=os.getpid)
+    folder: Path | None = None
+    violations: Violations = field(default_factory=Violations)
+
+    def live(self) -> bool:
+        # A fork child holds a copy of its parent's blocks: live while the parent's block
+        # is (its guard file is there); a spawned child's block is the same.
+        if os.getpid() == self.owner:
+            return True
+        return self.folder is not None and (self.folder / GUARD_FILE).exists()
+
+
+_lock = threading.Lock()
+_blocks: list[_Block] = []
+_installed = False
+_sends_checked = False
+#: The address each socket connected to, by socket inode (an ``SSLSocket`` wraps the same
+#: one), so a send on a socket connected before a block is checked like a connect.
+_peers: dict[int, tuple[str, int | None]] = {}
+_PEERS_KEPT = 16384
+#: Addresses of libc's network functions (``C_NETWORK_FUNCTIONS``) -> name.
+_c_functions: dict[int, str] = {}
+_quiet = threading.local()  # set while the guard itself looks C functions up
+
+
+def watch() -> None:
+    """Install the audit hook now: connects from here on are remembered, so a block that
+    starts later checks sends on sockets connected before it. Idempotent; cheap."""
+    global _installed
+    with _lock:
+        if not _installed:
+            sys.addaudithook(_audit)
+            _installed = True
+
+
+@contextmanager
+def block_network(
+    allowed: Allowed = Allowed(),
+    why: str = "",
+    *,
+    xray_daemon: bool = True,
+    children: bool = True,
+) -> Iterator[Violations]:
+    """Fail every connect, send and DNS lookup to a host not in ``allowed`` while the block
+    runs, here and (``children``) in Python child processes started meanwhile.
+
+    Yields the list of attempts blocked so far (a test that swallowed the error still sees
+    it there; ``gather()`` adds the children's). ``why`` ends each message (what the user
+    can do about it). ``xray_daemon`` lets UDP datagrams to the X-Ray daemon through.
+    """
+    watch()
+    _check_sends()
+    _learn_c_functions()
+    allowed = _resolved(allowed)
+    folder = _child_guard_folder(allowed, why, xray_daemon) if children else None
+    block = _Block(allowed, why, xray_daemon, folder=folder, violations=Violations(folder))
+    with _lock:
+        _blocks.append(block)
+    if folder is not None:
+        _prepend_pythonpath(folder)
+        _restart_forkserver()
+    try:
+        yield block.violations
+    finally:
+        with _lock:
+            _blocks.remove(block)
+        if folder is not None:
+            (folder / GUARD_FILE).unlink(missing_ok=True)  # children's copies go inert
+            block.violations.gather()
+            _drop_from_pythonpath(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _resolved(allowed: Allowed) -> Allowed:
+    """``allowed`` plus the addresses its plain host names resolve to now (before blocking):
+    a connect names an address, not the name the code looked up."""
+    extra: list[tuple[str, int | None]] = []
+    for host, port in allowed.entries:
+        if any(c in host for c in "*?[") or _is_address(host):
+            continue
+        try:
+            infos = socket.getaddrinfo(host, port)
+        except OSError:
+            continue
+        extra += [(str(info[4][0]).lower(), port) for info in infos]
+    return Allowed(allowed.entries + tuple(extra), allowed.loopback)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- the audit hook
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    # Called for every audited event in the process: return at once for the others.
+    __tracebackhide__ = True
+    if event not in _EVENTS or event == _SEND or getattr(_quiet, "active", False):
+        return
+    _inspect(event, args)
+    if event == "socket.connect":
+        _remember_peer(args[0], args[1])
+
+
+def _inspect(event: str, args: tuple[Any, ...]) -> None:
+    """Raise ``NetworkBlocked`` when a live block does not allow what ``event`` reaches."""
+    __tracebackhide__ = True
+    if not _blocks:
+        return
+    blocks = [block for block in list(_blocks) if block.live()]
+    if not blocks:
+        return
+    target = _target(event, args)
+    if target is None:
+        return
+    host, port, earlier = target
+    sock = args[0] if event.startswith("socket.") else None
+    for block in blocks:
+        if not event.startswith("ctypes."):
+            if block.allowed.allows(host, port):
+                continue
+            if block.xray_daemon and _to_xray_daemon(sock, host, port):
+                continue
+        error = _blocked(block, event, host, port, earlier)
+        block.violations.append(error)
+        if os.getpid() != block.owner:
+            _report(block, error)
+        raise error
+
+
+def _blocked(
+    block: _Block, event: str, host: str, port: int | None, earlier: bool
+) -> NetworkBlocked:
+    action = _EVENTS[event]
+    who = "the test" if os.getpid() == block.owner else f"a child process (pid {os.getpid()})"
+    where = f"{host}:{port}" if port is not None else host
+    if event.startswith("ctypes."):
+        what = (
+            f"{action} {host} through ctypes ({event}): the block cannot check where a C call goes"
+        )
+    else:
+        what = f"{action} {where}"
+        if earlier:
+            what += " on a socket connected before replay began"
+        what += f" ({event})"
+    return NetworkBlocked(
+        f"Network blocked during replay: {who} tried to {what}. Replay answers AWS and HTTP "
+        "requests from the cassette and opens no socket for anything else."
+        f"{(' ' + block.why) if block.why else ''}",
+        host=host,
+        port=port,
+        action=action,
+    )
+
+
+def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] | None:
+    """(host, port, connected earlier) an audited event reaches for, or None when it is not
+    the network."""
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg", _SEND):
+        sock, address = args[0], args[1]
+        if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+            return None  # Unix sockets, netlink...: not the network
+        if address is None:  # sendmsg without an address, or a send: the connected peer
+            peer = _peers.get(_socket_id(sock) or -1)
+            return None if peer is None else (*peer, True)
+        if not isinstance(address, tuple) or not address:
+            return None
+        return _host_text(address[0]), _port(address[1] if len(address) > 1 else None), False
+    if event in ("ctypes.dlsym", "ctypes.dlsym/handle"):
+        name = args[1] if len(args) > 1 else None
+        name = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+        return (name, None, False) if name in C_NETWORK_FUNCTIONS else None
+    if event == "ctypes.call_function":
+        found = _c_functions.get(args[0]) if isinstance(args[0], int) else None
+        return None if found is None else (found, None, False)
+    if event == "socket.getaddrinfo":
+        host, port = args[0], args[1]
+        if host is None:
+            return None  # a passive lookup (bind to any address): no name resolved
+        host = _host_text(host)
+        if _is_address(host.split("%")[0]):
+            return None  # a numeric address resolves without DNS: its connect is checked
+        return host, _port(port), False
+    if event == "socket.getnameinfo":
+        address = args[0]
+        if not isinstance(address, tuple):
+            return None
+        return str(address[0]), _port(address[1]), False
+    return _host_text(args[0]), None, False  # gethostbyname(_ex), gethostbyaddr
+
+
+def _host_text(host: Any) -> str:
+    return host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+
+
+def _port(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # a service name ("http"): unknown port
+
+
+# --------------------------------------------------------------------------- earlier sockets
+
+
+def _socket_id(sock: Any) -> int | None:
+    """The socket's inode: the same for an ``SSLSocket`` made from it, unique while open."""
+    try:
+        fd = sock.fileno()
+        return os.fstat(fd).st_ino or None if fd >= 0 else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _remember_peer(sock: Any, address: Any) -> None:
+    if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+        return
+    key = _socket_id(sock)
+    if key is None or not isinstance(address, tuple) or not address:
+        return
+    _peers.pop(key, None)
+    _peers[key] = (_host_text(address[0]), _port(address[1] if len(address) > 1 else None))
+    if len(_peers) > _PEERS_KEPT:
+        with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # a race: harmless
+            del _peers[next(iter(_peers))]
+
+
+def _check_sends() -> None:
+    """Check ``send``/``sendall``/``sendfile`` (no audit event) while a block runs: only
+    sockets whose connect the hook saw have a peer to check, so a debugger's or an IDE's
+    socket opened before pytest started is left alone."""
+    global _sends_checked
+    with _lock:
+        if _sends_checked:
+            return
+        _sends_checked = True
+    methods: list[tuple[type, tuple[str, ...]]] = [(socket.socket, ("send", "sendall", "sendfile"))]
+    try:
+        import ssl
+    except ImportError:  # Python built without OpenSSL
+        pass
+    else:
+        methods.append((ssl.SSLSocket, ("send", "sendall", "write")))
+    for cls, names in methods:
+        for name in names:
+            setattr(cls, name, _checked_send(getattr(cls, name)))
+
+
+def _checked_send(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        if _blocks:
+            _inspect(_SEND, (self, None))
+        return original(self, *args, **kwargs)
+
+    return checked
+
+
+# --------------------------------------------------------------------------- ctypes
+
+
+def _learn_c_functions() -> None:
+    """Where libc's network functions are, for ``ctypes.call_function`` (a pointer looked
+    up before the block). Only once ctypes is imported: the guard never imports it."""
+    global _c_functions
+    ctypes: Any = sys.modules.get("ctypes")
+    if ctypes is None or _c_functions:
+        return
+    found: dict[int, str] = {}
+    _quiet.active = True
+    try:
+        for library in (None, "libc.so.6"):
+            try:
+                lib = ctypes.CDLL(library)
+            except (OSError, TypeError):
+                continue
+            for name in C_NETWORK_FUNCTIONS:
+                try:
+                    address = ctypes.cast(getattr(lib, name), ctypes.c_void_p).value
+                except AttributeError:
+                    continue
+                if address:
+                    found[address] = name
+    finally:
+        _quiet.active = False
+    _c_functions = found
+
+
+# --------------------------------------------------------------------------- X-Ray daemon
+
+
+def _to_xray_daemon(sock: Any, host: str, port: int | None) -> bool:
+    """A UDP datagram (or UDP connect) to the X-Ray daemon's address."""
+    if sock is None or getattr(sock, "type", None) != socket.SOCK_DGRAM:
+        return False
+    daemon = xray_daemon_address()
+    return daemon is not None and (host.lower().strip("[]"), port) == daemon
+
+
+def xray_daemon_address() -> tuple[str, int] | None:
+    """The UDP address of ``AWS_XRAY_DAEMON_ADDRESS`` (``host:port`` or ``tcp:h:p udp:h:p``)
+    as the X-Ray SDK reads it, else 127.0.0.1:2000; None when it cannot be read."""
+    value = os.environ.get(XRAY_DAEMON_ENV, "").strip()
+    if not value:
+        return XRAY_DAEMON_DEFAULT
+    for word in value.split():
+        if word.startswith("tcp:"):
+            continue
+        word = word.removeprefix("udp:")
+        host, colon, port = word.rpartition(":")
+        if colon and host and port.isdigit():
+            return host.lower(), int(port)
+    return None
+
+
+# --------------------------------------------------------------------------- child processes
+
+_FOLDER_PREFIX = "harness-network-guard-"
+_SITECUSTOMIZE = '''\
+"""Written by botocore-harness while a test replays: this Python process gets the test's
+network block too (harness.replay.network_guard), then the sitecustomize this one hides runs."""
+
+
+def _botocore_harness_network_guard():
+    import os
+    import sys
+
+    def guard_folder(entry):
+        return os.path.basename(os.path.abspath(entry or os.curdir)).startswith({prefix!r})
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    folders = [os.path.abspath(p) for p in sys.path if guard_folder(p)] or [here]
+    root = {root!r}  # where the parent's harness package is
+    added = root not in sys.path
+    if added:
+        sys.path.insert(0, root)
+    try:
+        from harness.replay.network_guard import guard_child
+
+        for folder in dict.fromkeys(folders):  # nested blocks: each one
+            guard_child(folder)
+    except Exception as exc:
+        sys.stderr.write(
+            "botocore-harness: the network block of the replaying test could not start in "
+            "this Python process (" + repr(exc) + "): its network use is not checked.\\n"
+        )
+    finally:
+        if added and root in sys.path:
+            sys.path.remove(root)
+    import importlib.machinery
+    import importlib.util
+
+    rest = [p for p in sys.path if not guard_folder(p)]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is not None and spec.loader is not None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["sitecustomize"] = module
+        spec.loader.exec_module(module)
+
+
+_botocore_harness_network_guard()
+'''
+
+
+def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: bool) -> Path:
+    """A folder with ``sitecustomize.py`` and ``guard.json``: what a child Python needs to
+    run this block (see ``guard_child``)."""
+    folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
+    root = str(Path(__file__).resolve().parent.parent)
+    text = _SITECUSTOMIZE.format(root=root, prefix=_FOLDER_PREFIX)
+    (folder / "sitecustomize.py").write_text(text, "utf-8")
+    guard = {
+        "owner": os.getpid(),
+        "allowed": [list(entry) for entry in allowed.entries],
+        "loopback": allowed.loopback,
+        "why": why,
+        "xray_daemon": xray_daemon,
+    }
+    _write_atomically(folder / GUARD_FILE, json.dumps(guard))
+    return folder
+
+
+def guard_child(folder: str) -> None:
+    """In a child Python process (from its ``sitecustomize``): run the block of the parent's
+    guard folder, until the parent's block ends. Nothing when it has ended already."""
+    path = Path(folder)
+    try:
+        guard = json.loads((path / GUARD_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return
+    allowed = Allowed(tuple((str(h), p) for h, p in guard["allowed"]), bool(guard["loopback"]))
+    block = _Block(
+        allowed,
+        str(guard["why"]),
+        bool(guard["xray_daemon"]),
+        owner=int(guard["owner"]),
+        folder=path,
+        violations=Violations(path),
+    )
+    watch()
+    _check_sends()
+    with _lock:
+        _blocks.append(block)
+
+
+def _report(block: _Block, error: NetworkBlocked) -> None:
+    """A child process tells its parent's block what it stopped (the test then fails)."""
+    if block.folder is None:
+        return
+    report = {
+        "message": str(error),
+        "host": error.host,
+        "port": error.port,
+        "action": error.action,
+    }
+    name = f"blocked-{time.time_ns():020d}-{os.getpid()}.json"
+    with contextlib.suppress(OSError):  # the block has ended: nobody is listening
+        _write_atomically(block.folder / name, json.dumps(report))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)
+
+
+def _prepend_pythonpath(folder: Path) -> None:
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(folder) + (os.pathsep + old if old else "")
+
+
+def _drop_from_pythonpath(folder: Path) -> None:
+    # Only our entry: the test may have changed PYTHONPATH meanwhile.
+    value = os.environ.get("PYTHONPATH")
+    if value is None:
+        return
+    rest = [entry for entry in value.split(os.pathsep) if entry != str(folder)]
+    if rest:
+        os.environ["PYTHONPATH"] = os.pathsep.join(rest)
+    else:
+        del os.environ["PYTHONPATH"]
+
+
+def _restart_forkserver() -> None:
+    """multiprocessing keeps one forkserver per process, started with the environment of its
+    first use: stop a running one, so that the next start (on demand) carries this block."""
+    module = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(module, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    with contextlib.suppress(OSError):  # it had exited already
+        stop()
+
+
+__all__ = [
+    "LOOPBACK",
+    "Allowed",
+    "NetworkBlocked",
+    "Violations",
+    "block_network",
+    "guard_child",
+    "watch",
+    "xray_daemon_address",
+]

@@ -1,0 +1,312 @@
+"""A test's other HTTP (``requests``, ``urllib3``, ``httpx``) in the same cassette, via vcrpy.
+
+botocore's requests are ours (``harness.replay.intercept``): they never reach vcrpy, because vcrpy's
+``boto3`` patcher (botocore's own connection classes) is skipped, so each request is recorded
+by exactly one mechanism, and in replay our layer answers botocore before anything sends.
+Everything else that goes through a library vcrpy patches is recorded and replayed by vcrpy
+into the recorder's cassette file: a persister hands vcrpy the file's ``kind: http``
+interactions and gives the new ones back to the recorder, which writes AWS and other HTTP
+interactions in one atomic save. vcrpy's record modes have the same names and meanings as
+ours, so the test's mode is passed through.
+
+Redaction is the cassette's (``Redactor``): credential headers dropped, the text rules
+(bearer tokens, ``password=``, passwords in URLs, JWTs, keys) and secret JSON members on URLs,
+headers and bodies. It runs in vcrpy's ``before_record_request``, which vcrpy also applies to
+a live request before matching it and to every request it loads (a plain vcrpy cassette's
+unredacted ones too), so both sides of a match are redacted alike; responses are redacted
+before they are kept, bodies decompressed first.
+
+``aiohttp`` is patched too. aiobotocore sends through it, but that traffic is ours: while
+``harness.replay.aio`` sends an aiobotocore request it marks the task
+(``harness.replay.aio.sending``), and
+vcrpy is told to ignore the request (it goes to the network untouched, recorded once, by us).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from harness.aws.bodies import settle
+from harness.cassettes.cassette import other_interaction
+from harness.exchange import HttpRequest, HttpResponse
+from harness.replay import aio
+from harness.replay.recorder import CassetteMiss
+from harness.replay.redaction import Redactor
+from harness.replay.redaction.vault import Binding, mask
+
+if TYPE_CHECKING:
+    from harness.replay.recorder import CassetteRecorder
+
+#: vcrpy patchers left out: botocore's connections (its requests are ours).
+SKIPPED_PATCHERS = ("boto3",)
+
+
+class OtherHttpMiss(CassetteMiss):
+    """A non-AWS request had no recorded match during replay (the test fails, naming it).
+
+    Besides ``CassetteMiss``'s fields (``service`` and ``operation`` empty), it carries the
+    request's ``method`` and (redacted) ``url``.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, **fields: Any) -> None:
+        super().__init__(message, **fields)
+        self.method = method
+        self.url = url
+
+
+class _Persister:
+    """vcrpy's view of the recorder's cassette: only the ``kind: http`` interactions."""
+
+    def __init__(self, recorder: CassetteRecorder) -> None:
+        self._recorder = recorder
+        self.loaded = 0
+
+    def load_cassette(self, cassette_path: Any, serializer: Any) -> tuple[list[Any], list[Any]]:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+        from vcr.request import Request
+        from vcr.serializers.compat import convert_to_bytes
+
+        recorder = self._recorder
+        if not recorder.existed or recorder.record_mode == "all":
+            raise CassetteNotFoundError()  # vcrpy then records (modes once and all)
+        items = recorder.other
+        self.loaded = len(items)
+        requests = [Request._from_dict(dict(item["request"])) for item in items]
+        responses = [convert_to_bytes(_response_for_vcr(item["response"])) for item in items]
+        return requests, responses
+
+    def save_cassette(
+        self, cassette_path: Any, cassette_dict: dict[str, Any], serializer: Any
+    ) -> None:
+        # vcrpy hands over everything it holds, loaded interactions first: keep the new ones.
+        pairs = zip(cassette_dict["requests"], cassette_dict["responses"], strict=True)
+        new = list(pairs)[self.loaded :]
+        # the last pass, as for AWS exchanges: a value redacted anywhere in the test is
+        # replaced wherever else it still sits (echoed under a name that says nothing)
+        redactor = self._recorder.redactor
+        self._recorder.add_other(
+            other_interaction(
+                _swept(redactor, _request_of(request)), _swept(redactor, _response_of(response))
+            )
+            for request, response in new
+        )
+
+
+@contextmanager
+def other_http(recorder: CassetteRecorder) -> Iterator[None]:
+    """Record or replay, with vcrpy, the non-botocore HTTP made while the block runs."""
+    import vcr
+    from vcr.cassette import Cassette, CassetteContextDecorator
+
+    redactor = recorder.redactor
+
+    def before_request(request: Any) -> Any:
+        if aio.sending():  # aiobotocore's own request through aiohttp: ours, not vcrpy's
+            return None
+        # vcrpy passes a copy: changing it changes what is matched and stored, not what is sent
+        clean = redactor.request(_request_of(request))
+        request.uri = clean.url
+        request.headers = clean.headers
+        if request.body_bytes is not None:
+            request.body = _kept_body(request.body_bytes, clean.body)
+        return request
+
+    def before_response(response: dict[str, Any]) -> dict[str, Any]:
+        original = _response_of(response)
+        clean = redactor.response(original)
+        clean = HttpResponse(clean.status, clean.headers, _kept_body(original.body, clean.body))
+        settled = settle(clean)  # Content-Length true for the body kept
+        return {
+            "status": response["status"],
+            "headers": {k: [v] for k, v in settled.headers.items()},
+            "body": {"string": settled.body},
+        }
+
+    binding = recorder.index.binding  # the test's: one value, one placeholder, AWS or not
+
+    class _Cassette(Cassette):  # type: ignore[misc]
+        def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
+            # a recorded placeholder in the URL is a variable, bound for the whole test
+            live = self._before_record_request(request)
+            for index, response in super()._responses(request):
+                if binding.fits(_url_slots(self.data[index][0]), _url_slots(live)) is not None:
+                    yield index, response
+
+        def play_response(self, request: Any) -> Any:
+            response = super().play_response(request)
+            stored = next(r for r, kept in self.data if kept is response)
+            _tie(binding, stored, self._before_record_request(request))
+            return _restored(recorder, response)
+
+        def can_play_response_for(self, request: Any) -> Any:
+            __tracebackhide__ = True  # pytest would show the request, secrets and all
+            found = super().can_play_response_for(request)
+            if not found and self.write_protected and self.filter_request(request):
+                # raised from inside the HTTP library's call, and kept: a test that swallows
+                # the error still fails (pytest_cassette checks recorder.misses)
+                raise miss(recorder, request)
+            return found
+
+    persister = _Persister(recorder)
+    recording = vcr.VCR(
+        record_mode=recorder.record_mode,
+        decode_compressed_response=True,
+        before_record_request=before_request,
+        before_record_response=before_response,
+        skip_patchers=SKIPPED_PATCHERS,
+    )
+    # a placeholder is numbered per test: the live one matches whatever recorded one sits in
+    # its place (vcrpy picks the response; responses keep their placeholders)
+    recording.register_matcher("path", _same_path)
+    recording.register_matcher("query", _same_query)
+    config = recording.get_merged_config(path=str(recorder.path), persister=persister)
+    with CassetteContextDecorator.from_args(_Cassette, **config):
+        yield
+
+
+def miss(recorder: CassetteRecorder, request: Any) -> OtherHttpMiss:
+    """The miss of a non-AWS request (vcrpy's ``Request``), kept in ``recorder.misses``."""
+    method = str(getattr(request, "method", "?")).upper()
+    url = Redactor(recorder.redactor.redaction, numbered=False).url(
+        str(getattr(request, "uri", "?"))
+    )
+    lines = [
+        f"No recorded response for {method} {url} (a non-AWS request, recorded by vcrpy) "
+        f"in cassette {recorder.path} (record mode {recorder.record_mode!r}).",
+        "Non-AWS requests match on method, scheme, host, port, path and query "
+        "(each recorded response plays once).",
+    ]
+    held = recorder.other
+    if not recorder.existed:
+        lines.append("The cassette file does not exist.")
+    elif not held:
+        lines.append("The cassette holds no non-AWS requests.")
+    else:
+        lines.append(f"The cassette holds {len(held)} non-AWS request(s):")
+        lines += [f"  {i['request']['method']} {i['request']['uri']}" for i in held[:10]]
+        lines += [f"  ... and {len(held) - 10} more"] if len(held) > 10 else []
+    mode = "once" if not recorder.existed else "new_episodes"
+    hint = recorder.rerecord_hint(mode)
+    lines += ["To record it, run:", f"  {hint}"] if hint else []
+    found = OtherHttpMiss(
+        "\n".join(lines),
+        method=method,
+        url=url,
+        cassette=recorder.path,
+        record_mode=recorder.record_mode,
+    )
+    recorder.misses.append(found)
+    return found
+
+
+def _request_of(request: Any) -> HttpRequest:
+    """A vcrpy ``Request`` as our ``HttpRequest``."""
+    body = request.body_bytes if not hasattr(request.body, "read") else request.body.read()
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    headers = {str(k): _text(v) for k, v in dict(request.headers).items()}
+    return HttpRequest(str(request.method).upper(), str(request.uri), headers, body or b"")
+
+
+def _response_of(response: dict[str, Any]) -> HttpResponse:
+    """A vcrpy response mapping as our ``HttpResponse`` (repeated headers joined)."""
+    headers = {}
+    for key, value in (response.get("headers") or {}).items():
+        values = value if isinstance(value, list) else [value]
+        headers[_text(key)] = ", ".join(_text(v) for v in values)
+    body = (response.get("body") or {}).get("string") or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return HttpResponse(int(response["status"]["code"]), headers, bytes(body))
+
+
+def _response_for_vcr(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored response mapping as vcrpy replays it (headers as lists, body bytes)."""
+    headers = {
+        str(k): [_text(x) for x in (v if isinstance(v, list) else [v])]
+        for k, v in (stored.get("headers") or {}).items()
+    }
+    body = (stored.get("body") or {}).get("string") or b""
+    return {"status": dict(stored["status"]), "headers": headers, "body": {"string": body}}
+
+
+def _kept_body(original: bytes, redacted: bytes) -> bytes:
+    """The redacted body, unless redaction only re-spaced JSON (then the bytes as sent)."""
+    if redacted == original:
+        return original
+    try:
+        if json.loads(redacted) == json.loads(original):
+            return original
+    except ValueError:
+        pass
+    return redacted
+
+
+def _swept(redactor: Redactor, message: Any) -> Any:
+    """``Redactor.sweep`` over a request's or response's URL, headers and body."""
+
+    def text(value: str) -> str:
+        return redactor.sweep(value.encode("utf-8", "surrogatepass")).decode("utf-8", "replace")
+
+    headers = {k: text(v) for k, v in message.headers.items()}
+    body = redactor.sweep_body(message.body, message.header("Content-Type") or "")
+    if isinstance(message, HttpRequest):
+        return HttpRequest(message.method, text(message.url), headers, body)
+    return HttpResponse(message.status, headers, body)
+
+
+def _url_slots(request: Any) -> tuple[str, ...]:
+    """The placeholders of a (redacted) vcrpy request's path and query, in order."""
+    slots = list(mask(request.path)[1])
+    for _, value in request.query:
+        slots += mask(value or "")[1]
+    return tuple(slots)
+
+
+def _body_slots(request: Any) -> tuple[str, ...]:
+    body = request.body_bytes if not hasattr(request.body, "read") else b""
+    if not body:
+        return ()
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return mask(text)[1]
+
+
+def _tie(binding: Binding, stored: Any, live: Any) -> None:
+    """Bind the placeholders of a replayed request: its URL's (they matched), and its
+    body's when they fit too (vcrpy does not match bodies: a body that does not fit binds
+    nothing, and still replays)."""
+    recorded, sent = _url_slots(stored), _url_slots(live)
+    ties = binding.fits(recorded + _body_slots(stored), sent + _body_slots(live))
+    if ties is None:
+        ties = binding.fits(recorded, sent)
+    if ties is not None:
+        binding.tie(ties)
+
+
+def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str, Any]:
+    """A recorded response (vcrpy's mapping) with the values the test supplied given back
+    in place of their placeholders, as the recorder does for AWS responses."""
+    original = _response_of(response)
+    restored = recorder._restored(original)
+    if restored is original:
+        return response
+    restored = settle(restored)  # Content-Length true for the values given back
+    headers = {k: [v] for k, v in restored.headers.items()}
+    return {**response, "headers": headers, "body": {"string": restored.body}}
+
+
+def _same_path(recorded: Any, live: Any) -> None:
+    assert mask(recorded.path)[0] == mask(live.path)[0]
+
+
+def _same_query(recorded: Any, live: Any) -> None:
+    assert [(k, mask(v or "")[0]) for k, v in recorded.query] == [
+        (k, mask(v or "")[0]) for k, v in live.query
+    ]
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -1,0 +1,1034 @@
+"""Record botocore traffic into a cassette and replay it offline: the engine under the plugin.
+
+A ``CassetteRecorder`` is an ``intercept`` handler for one cassette. Depending on the record
+mode it answers a request from the cassette (replay: ``send()`` is never called, so no
+socket is opened and no request is signed), or passes it to the network and keeps the
+redacted exchange (record). ``save()`` writes the cassette atomically.
+
+Record modes have pytest-recording's meanings:
+
+- ``none``: replay only; a request without a recorded match fails (``CassetteMiss``);
+- ``once``: record when the cassette file does not exist, otherwise replay only;
+- ``new_episodes``: replay what matches, record what does not, and append it;
+- ``all``: record everything, replacing the cassette.
+
+This engine works on our own cassette layer (``harness.cassettes.cassette``), which writes vcrpy's
+layout; it never imports vcrpy. The other HTTP of a test (``harness.replay.other_http``, vcrpy)
+hands
+its interactions to the recorder (``other``, ``add_other``): one file, one save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import re
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from sys import intern
+from typing import Any, NamedTuple
+
+from harness import __version__
+from harness.aws.bodies import DIGEST_BODIES_OVER, digest_only, digest_payload
+from harness.aws.models import botocore_version, operation_model
+from harness.aws.protocols.wire_form import decode_error
+from harness.cassettes import index as cassette_index
+from harness.cassettes.cassette import (
+    LazyExchange,
+    parse_cassette,
+    read_bytes,
+    read_cassette,
+    write_cassette,
+)
+from harness.errors import HarnessAssertionError, SecretInCassetteWarning
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.replay.intercept import Call, NotEarly, Send, intercept
+from harness.replay.matching import (
+    Key,
+    MatchIndex,
+    MatchPolicy,
+    Near,
+    canonical,
+    region_of,
+    request_params,
+    supports,
+)
+from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
+from harness.replay.record_modes import check_record_mode
+from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor
+from harness.replay.redaction.containers import rewrite_body
+from harness.replay.redaction.placeholders import renumbered
+from harness.replay.redaction.vault import restore_text
+
+# Headers that change on every call and mean nothing to a replay: left out of cassettes so
+# that re-recording the same traffic gives the same file.
+#: Live requests whose match parameters a recorder keeps (least recently used out).
+_MATCH_FORMS_KEPT = 256
+
+_VOLATILE_REQUEST_HEADERS = frozenset(
+    {
+        "x-amz-date",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "user-agent",
+        "x-amz-user-agent",
+        "content-length",
+        "expect",
+    }
+)
+# Transport framing means nothing in a cassette. Content-Length stays: a HEAD response's
+# length is its only trace of the object size, and replay repairs it when a stored body was
+# reformatted (harness.aws.bodies.settle).
+_FRAMING_RESPONSE_HEADERS = frozenset({"transfer-encoding", "connection", "keep-alive"})
+
+
+class CassetteMiss(HarnessAssertionError):
+    """A request had no recorded match during replay (the test fails, naming the request).
+
+    Besides its readable text it carries fields for tools: ``cassette`` (path), ``record_mode``,
+    ``service``, ``operation``, ``params`` (as sent, redacted) and ``near`` (the closest
+    recorded requests, each a ``Near`` with its per-member ``differences``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cassette: Path | None = None,
+        record_mode: str = "none",
+        service: str = "",
+        operation: str = "",
+        params: dict[str, Any] | None = None,
+        near: Sequence[Near] = (),
+    ) -> None:
+        super().__init__(message)
+        self.cassette = cassette
+        self.record_mode = record_mode
+        self.service = service
+        self.operation = operation
+        self.params = dict(params or {})
+        self.near = list(near)
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """One exchange of a test, as a test wants to assert on it."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+    status: int
+    error_code: str | None
+    source: str
+
+
+class _OnDisk(NamedTuple):
+    """What a cassette on disk holds that a save must keep (``CassetteRecorder._disk_base``)."""
+
+    exchanges: list[Exchange]  # redacted
+    tags: list[dict[str, Any]]
+    placeholders: dict[str, int]  # the next number of each placeholder family
+    other: list[dict[str, Any]]  # other HTTP clients' interactions
+    metadata: dict[str, Any]  # all but the harness's own
+
+
+class CassetteRecorder:
+    """Records into or replays from one cassette file; use ``activate()`` around the code.
+
+    ``run_id`` names the test run (the plugin passes one per session): in mode ``all`` the
+    first save of a run replaces the cassette and later saves of the same run append.
+    ``on_exchange`` is called with every exchange (source ``recorded`` or ``replayed``,
+    cassette path and interaction index set). ``rerecord_command`` is shown in miss reports.
+    ``index_dir`` keeps sidecar indexes of large cassettes (``harness.cassettes.index``), so
+    their next load reads no YAML. ``digest_over``: request bodies larger than this (bytes)
+    that replay matches by digest are kept as their SHA-256 and size (``bodies.digest_only``;
+    None keeps every body whole). A long-lived recorder (``harness serve``) passes
+    ``keep_history=False`` (``exchanges`` and ``misses`` stay empty; ``on_exchange`` still
+    sees each) and ``match_cache=0`` (no live request kept), so its memory does not grow with
+    the traffic.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        record_mode: str = "none",
+        *,
+        redaction: Redaction | None = None,
+        match_region: bool = False,
+        policy: MatchPolicy | None = None,
+        on_exchange: Callable[[Exchange], None] | None = None,
+        rerecord_command: Callable[[str], str] | None = None,
+        run_id: str | None = None,
+        index_dir: Path | None = None,
+        sources: Sequence[Path] = (),
+        digest_over: int | None = DIGEST_BODIES_OVER,
+        keep_history: bool = True,
+        match_cache: int = _MATCH_FORMS_KEPT,
+    ) -> None:
+        self.path = Path(path)
+        self._keep_history = keep_history
+        self._match_cache = match_cache
+        self.run_id = run_id
+        self.record_mode = check_record_mode(record_mode, "the recorder")
+        self.existed = self.path.exists()
+        self.redactor = Redactor(redaction or Redaction())
+        self._old: Redactor | None = None  # see _loader
+        self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
+        self.index.known = self._known
+        self._sources = tuple(sources)
+        self.digest_over = digest_over
+        self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
+        self.exchanges: list[Exchange] = []  # this run's, in call order
+        self.misses: list[CassetteMiss] = []
+        self._on_exchange = on_exchange
+        self._rerecord_command = rerecord_command
+        self._stored: list[Exchange] = []
+        self._tags: list[dict[str, Any]] = []
+        self._recorded = 0
+        self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
+        self._lock = threading.Lock()
+        self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._label = str(self.path)
+        self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
+        self._index_file: cassette_index.Index | None = None  # the cassette, kept open
+        #: Other HTTP clients' interactions (mappings as stored): loaded, and new this run.
+        self.other: list[dict[str, Any]] = []
+        self._other_new: list[dict[str, Any]] = []
+        # Interaction numbers in the file as loaded (the exchanges', the other ones'); None
+        # once saved, as a save writes AWS interactions first, then the other ones.
+        self._positions: list[int] | None = None
+        self._other_positions: list[int] = []
+        if self.existed and self.record_mode != "all":
+            with _gc_paused():  # loading makes many objects and no garbage: skip GC passes
+                self._load(index_dir)
+        # this run numbers its placeholders from here: a save that finds the file's counters
+        # moved past these (another worker saved) renumbers them above (``save``)
+        self._numbered_from = self.redactor.vault.numbers()
+
+    def _load(self, index_dir: Path | None) -> None:
+        """Read the cassette to replay from, through its sidecar index when it has one."""
+        fingerprint = self.index.fingerprint()
+        size = self.path.stat().st_size if index_dir is not None else 0
+        indexing = index_dir is not None and fingerprint is not None
+        indexing = indexing and size >= cassette_index.MIN_BYTES
+        if indexing:
+            assert index_dir is not None and fingerprint is not None
+            found = cassette_index.load(index_dir, self.path, fingerprint)
+            if found is not None and self._adopt(found.metadata):
+                self._add_indexed(found)
+                return
+            if found is not None:
+                found.close()
+        seen = cassette_index.identity(self.path)
+        text = read_bytes(self.path)
+        cassette = parse_cassette(self.path, text)
+        keys = self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
+        self.other = list(cassette.other)
+        self._positions, self._other_positions = cassette.positions, cassette.other_positions
+        if _redaction_version(cassette.metadata) != REDACTION_VERSION:
+            _warn_if_leaky(self.path, self._secrets_on_disk)
+        elif indexing and not cassette.other and self._secrets_on_disk == 0:
+            assert index_dir is not None and fingerprint is not None
+            spans = cassette_index.spans(text, len(cassette.exchanges))
+            if spans is not None and self._adopt(cassette.metadata):
+                rows = [
+                    (
+                        intern(e.service),  # interned: the index pickles each name once
+                        intern(e.operation),
+                        e.params,
+                        _interned(tag),
+                        _epoch(tag.get("recorded_at")),
+                        start,
+                        end,
+                        (intern(key[0]), intern(key[1]), *key[2:]),
+                        times or None,
+                    )
+                    for e, tag, (start, end), (key, times) in zip(
+                        cassette.exchanges, self._tags, spans, keys, strict=True
+                    )
+                ]
+                cassette_index.save(
+                    index_dir, self.path, fingerprint, seen, cassette.metadata, rows
+                )
+
+    def _add_indexed(self, found: cassette_index.Index) -> None:
+        """Replay from an index: exchanges read from the file when first used."""
+        self._index_file = found
+        read, label = found.read, str(self.path)
+        stored, tags, keyed = self._stored, self._tags, []
+        for position, row in enumerate(found.rows):
+            service, operation, params, tag, recorded_at, start, end, key, times = row
+            exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
+            stored.append(exchange)
+            tags.append(tag)
+            keyed.append((position, exchange, tag.get("region"), recorded_at, key, times))
+        self.index.add_keyed(keyed)
+        self._positions, self._other_positions = list(range(len(found.rows))), []
+        found.rows = []  # what replay needs is in the index now
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def replay_only(self) -> bool:
+        """True when the network is never used: mode ``none``, or ``once`` with a cassette."""
+        return self.record_mode == "none" or (self.record_mode == "once" and self.existed)
+
+    @property
+    def recorded_since(self) -> float | None:
+        """When the earliest stored interaction was recorded (epoch seconds), if known.
+
+        A time kept to the second (older cassettes) is taken at the end of its second, so a
+        clock started there is never before the recording."""
+        known = []
+        for tag in self._tags:
+            text = str(tag.get("recorded_at") or "")
+            epoch = _epoch(text)
+            if epoch is not None:
+                known.append(epoch if "." in text else epoch + 1)
+        return min(known) if known else None
+
+    def recorded_at(self, index: int) -> float | None:
+        """When stored interaction ``index`` was recorded (epoch seconds), if known."""
+        if not 0 <= index < len(self._tags):
+            return None
+        return _epoch(self._tags[index].get("recorded_at"))
+
+    @property
+    def stored(self) -> tuple[Exchange, ...]:
+        """The interactions replay answers from (and this run's recordings), in file order."""
+        return tuple(self._stored)
+
+    @property
+    def recorded_count(self) -> int:
+        """How many exchanges this run recorded (not yet saved), other HTTP included."""
+        return self._recorded + len(self._other_new)
+
+    @property
+    def stored_count(self) -> int:
+        """How many interactions the cassette holds (as it will be saved)."""
+        return len(self._stored) + len(self.other)
+
+    @property
+    def used(self) -> list[int]:
+        """Interactions this run replayed or recorded (numbers in the cassette as saved).
+
+        Other HTTP clients' interactions always count as used: vcrpy replays them, and
+        ``prune`` must never drop what it cannot tell is unused.
+        """
+        replayed = {e.index for e in self.exchanges if e.source == "replayed"}
+        recorded = {e.index for e in self.exchanges if e.source == "recorded"}
+        found = {i for i in replayed | recorded if i is not None}
+        if self._positions is not None:
+            found = {self._positions[i] if i < len(self._positions) else i for i in found}
+            found |= set(self._other_positions)
+        else:
+            found |= set(range(len(self._stored), len(self._stored) + len(self.other)))
+        return sorted(found)
+
+    @property
+    def unused(self) -> list[int]:
+        """Stored interactions this run neither replayed nor recorded (``prune`` drops them)."""
+        used = set(self.used)
+        return [i for i in range(self.stored_count) if i not in used]
+
+    def rerecord_hint(self, mode: str) -> str | None:
+        """The command that records this cassette's test in ``mode`` (None when unknown)."""
+        return self._rerecord_command(mode) if self._rerecord_command is not None else None
+
+    def add_other(self, interactions: Iterable[dict[str, Any]]) -> None:
+        """Keep other HTTP clients' new interactions (redacted mappings) for ``save()``."""
+        with self._lock:
+            self._other_new.extend(interactions)
+
+    @property
+    def calls(self) -> list[CallSummary]:
+        """This run's exchanges, summarised: operation, parameters, status, error code."""
+        return [
+            CallSummary(
+                e.service,
+                e.operation,
+                e.params,
+                e.response.status,
+                decode_error(e.service, e.response).code if e.response.status >= 300 else None,
+                e.source,
+            )
+            for e in self.exchanges
+        ]
+
+    def add_recorded(
+        self,
+        exchanges: Iterable[Exchange],
+        tags: Sequence[dict[str, Any]] = (),
+        metadata: dict[str, Any] | None = None,
+    ) -> list[tuple[Key, dict[str, float]]]:
+        """Add recorded exchanges to replay from (what ``__init__`` does with the file).
+
+        Exchanges not written by us (plain vcrpy, pytest-recording, pseudonyms off) are
+        redacted now, so they match live requests redacted the same way. Returns each
+        one's match key and timestamps (``MatchIndex.add``).
+        """
+        redacted = self._adopt(metadata or {})
+        tags = list(tags)
+        keys = []
+        for exchange in exchanges:
+            position = len(self._stored)
+            tag = tags[position] if position < len(tags) else {}
+            if not redacted:
+                original = exchange
+                exchange = self._redacted(
+                    exchange, exchange.request, exchange.response, self._loader()
+                )
+                if _scrubbed(original, exchange):
+                    self._secrets_on_disk += 1
+            region = tag.get("region") or region_of(exchange.request.url)
+            recorded_at = _epoch(tag.get("recorded_at"))
+            self._stored.append(exchange)
+            self._tags.append(_tag(region, tag.get("recorded_at")))
+            keys.append(self.index.add(position, exchange, region, recorded_at))
+        if self._old is not None:
+            self.redactor.vault.seed_numbers(self._old.vault.numbers())
+        return keys
+
+    def _adopt(self, metadata: dict[str, Any]) -> bool:
+        """Number this test's placeholders after the cassette's; True when its exchanges
+        are redacted as this recorder would (nothing to redact when loading)."""
+        info = metadata.get("harness")
+        info = info if isinstance(info, dict) else {}
+        self.redactor.vault.seed_numbers(_numbers(info.get("placeholders")))
+        return bool(
+            info.get("redaction") == REDACTION_VERSION
+            and bool(info.get("identifiers")) == self.redactor.redaction.pseudonyms
+        )
+
+    # ------------------------------------------------------------------ intercept
+
+    @contextmanager
+    def activate(self) -> Iterator[CassetteRecorder]:
+        """Route every botocore client's requests through this cassette while the block runs.
+
+        Replay-only modes skip signing (unless moto's ``mock_aws`` answers first), so no
+        credentials are needed or read; presigned URLs are signed (``harness.replay.intercept``).
+        """
+        offline = self.replay_only
+        with intercept(self.handler, sign=not offline, sends=not offline, early=offline):
+            yield self
+
+    def handler(self, call: Call, send: Send) -> HttpResponse:
+        """The ``intercept`` handler: replay from the index, or record from the network."""
+        if not supports(call.service):
+            return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
+        # The live request goes through the same redaction as the recorded one did, so both
+        # sides of the match hold the same pseudonyms and placeholders.
+        whole = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
+        # a large upload goes by its digest: never redacted, copied or written (its bytes)
+        live = digest_only(call.service, call.operation, whole, self.digest_over)
+        params = self._match_params(call, live)
+        if self.record_mode != "all":
+            # An early call (before botocore's retry loop) is answered only with a success:
+            # an error must come back through the loop, which retries it as AWS's would be.
+            accept = _is_success if call.early else None
+            with self._lock:
+                found = self.index.take(
+                    call.service, call.operation, params, call.region, time.time(), accept
+                )
+            if found is None:
+                found = self._take_other_form(call, whole, live, accept)
+            if found is None and call.early:
+                raise NotEarly
+            if found is not None:
+                index, recorded = found
+                self._emit(
+                    Exchange(
+                        recorded.service,
+                        recorded.operation,
+                        recorded.request,
+                        recorded.response,
+                        "replayed",
+                        recorded.params,
+                        self._label,
+                        index,
+                    )
+                )
+                return self._restored(recorded.response)
+            if self.replay_only:
+                raise self._miss(call, params)
+        sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
+        response = send()
+        exchange = self._redacted(
+            Exchange(call.service, call.operation, call.request, response, "recorded"),
+            live,
+            response,
+        )
+        if self.index.binding.has_ties():  # new_episodes: as the cassette holds them
+            exchange = self._as_recorded(exchange)
+        with self._lock:
+            index = len(self._stored)
+            exchange.cassette, exchange.index = self._label, index
+            self._stored.append(exchange)
+            self._tags.append(_tag(call.region, sent_at))
+            self._recorded += 1
+        self._emit(exchange)
+        return response
+
+    def _match_params(self, call: Call, live: HttpRequest) -> dict[str, Any]:
+        """The parameters of the live request once redacted: what the index matches on.
+
+        Tests replay the same request again and again; its redaction and decoding are pure
+        functions of its bytes (the volatile headers are gone), so they are kept per content.
+        """
+        key = (call.service, call.operation, live.method, live.url, live.body,
+               live.body_digest, tuple(sorted(live.headers.items())))  # fmt: skip
+        with self._lock:
+            found = self._match_forms.get(key)
+            if found is not None:
+                self._match_forms.move_to_end(key)
+                return dict(found)
+        redacted = self.redactor.request(live, call.operation_model)
+        found = request_params(call.service, call.operation, redacted)
+        with self._lock:
+            self._match_forms[key] = found
+            while len(self._match_forms) > self._match_cache:
+                self._match_forms.popitem(last=False)
+        return dict(found)
+
+    def _take_other_form(
+        self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any
+    ) -> tuple[int, Exchange] | None:
+        """A stored upload in the other form than ``live``: kept whole (an older cassette, a
+        larger ``digest_over``), matched by the digest of its redacted bytes, or kept as the
+        digest of the bytes sent. Tried only when the cassette holds an upload so (redacting
+        a large body is the cost that the digest form saves)."""
+        payload = digest_payload(call.service, call.operation)
+        if payload is None:
+            return None
+        name = (call.service, call.operation)
+        other = whole if live.body_digest is not None else digest_only(*name, whole, 0)
+        sent = live.body_digest or other.body_digest
+        if sent is None:
+            return None
+        over = self.digest_over or 0
+
+        def stored_so(exchange: Exchange) -> bool:
+            value = exchange.params.get(payload)
+            if (exchange.service, exchange.operation) != name or not isinstance(value, dict):
+                return False
+            if other is whole:  # (whole, its size may have changed with redaction)
+                return value.get("$size", 0) > over and exchange.request.body_digest is None
+            return value.get("$size") == sent.size and exchange.request.body_digest is not None
+
+        if not any(stored_so(e) for e in list(self._stored)):
+            return None
+        params = self._match_params(call, other)
+        with self._lock:
+            return self.index.take(
+                call.service, call.operation, params, call.region, time.time(), accept
+            )
+
+    def _restored(self, response: HttpResponse) -> HttpResponse:
+        """A recorded response with the values this test supplied given back in place of
+        their placeholders (a secret it wrote, the account id it configured)."""
+        binding, vault = self.index.binding, self.redactor.vault
+        generated = binding.has_ties()
+        if not generated and not vault.has_values():
+            return response
+        body = response.body
+        if body and (generated or b"REDACTED" in body or b"99999999" in body):
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                text = None
+            if text is not None:
+                form = _text_form(text, response.header("Content-Type") or "")
+                body = restore_text(text, binding, vault, form).encode("utf-8")
+        headers = {k: restore_text(v, binding, vault, "raw") for k, v in response.headers.items()}
+        if body is response.body and headers == response.headers:
+            return response
+        return HttpResponse(response.status, headers, body)
+
+    def _as_recorded(self, exchange: Exchange) -> Exchange:
+        """A newly recorded exchange with the live placeholders bound to recorded ones
+        written as recorded, so the cassette numbers one value one way."""
+        to_recorded = self.index.binding.to_recorded
+
+        def message(part: Any) -> Any:
+            try:
+                body = to_recorded(part.body.decode("utf-8")).encode("utf-8")
+            except UnicodeDecodeError:
+                body = part.body
+            headers = {k: to_recorded(v) for k, v in part.headers.items()}
+            if isinstance(part, HttpRequest):
+                return replace(part, url=to_recorded(part.url), headers=headers, body=body)
+            return HttpResponse(part.status, headers, body)
+
+        request = message(exchange.request)
+        return Exchange(
+            exchange.service,
+            exchange.operation,
+            request,
+            message(exchange.response),
+            exchange.source,
+            request_params(exchange.service, exchange.operation, request),
+        )
+
+    def _known(self, value: str) -> str | None:
+        """Where ``value`` (a live value that looks generated) shows it is not: written in
+        the test's source files, or found in the cassette (recorded data, a literal)."""
+        for path in self._sources:
+            if value in self._text(path):
+                return f"written in {path.name}"
+        for name, text in os.environ.items():
+            if value in text:
+                return f"in the environment (${name})"
+        if self.existed and re.search(
+            rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", self._text(self.path)
+        ):
+            return f"found in the cassette {self.path.name}"
+        return None
+
+    def _text(self, path: Path) -> str:
+        found = self._texts.get(str(path))
+        if found is None:
+            try:
+                found = path.read_text("utf-8", "replace")
+            except OSError:
+                found = ""
+            self._texts[str(path)] = found
+        return found
+
+    def _pass_through(self, call: Call, send: Send, why: str) -> HttpResponse:
+        if self.replay_only:
+            raise self._miss(
+                call, {}, why=f"{call.service}:{call.operation} is not replayed: {why}."
+            )
+        return send()
+
+    def _loader(self) -> Redactor:
+        """The redactor of exchanges an older cassette holds in the clear: its own vault, so
+        replay never hands the recorded values back as if the test had supplied them; this
+        test's placeholders are numbered after its."""
+        if self._old is None:
+            self._old = Redactor(self.redactor.redaction)
+        return self._old
+
+    def _redacted(
+        self,
+        exchange: Exchange,
+        request: HttpRequest,
+        response: Any,
+        redactor: Redactor | None = None,
+    ) -> Exchange:
+        return redact_exchange(exchange, redactor or self.redactor, request, response)
+
+    def _emit(self, exchange: Exchange) -> None:
+        if self._keep_history:
+            self.exchanges.append(exchange)
+        if self._on_exchange is not None:
+            self._on_exchange(exchange)
+
+    # ------------------------------------------------------------------ save
+
+    def save(self, extra_metadata: dict[str, Any] | None = None) -> Path | None:
+        """Write the cassette if this run recorded anything; returns the path written.
+
+        Several tests (threads, pytest-xdist workers) may share one cassette: under a lock on
+        its folder, what is on disk now is re-read and this recorder's new interactions are
+        appended to it, so nobody's recordings are lost. In mode ``all`` the file is replaced
+        by the first recorder of a run (``run_id``) and appended to by the others.
+        ``extra_metadata`` goes beside ours in the cassette's ``metadata``.
+        """
+        if not self.recorded_count:
+            return None
+        with self._lock, folder_lock(self.path.parent):
+            disk = self._disk_base()
+            base, base_tags = disk.exchanges, disk.tags
+            shift = {
+                family: max(0, number - self._numbered_from.get(family, 1))
+                for family, number in disk.placeholders.items()
+            }
+            # what earlier saves wrote is on disk already (unless the file was replaced)
+            since = self._saved_upto if base else 0
+            new = [
+                (self._swept(e, shift), t)
+                for e, t in zip(self._stored[since:], self._tags[since:], strict=True)
+                if e.source == "recorded"
+            ]
+            for offset, (exchange, _) in enumerate(new):
+                exchange.index = len(base) + offset
+            exchanges = [*base, *(e for e, _ in new)]
+            tags = [*base_tags, *(t for _, t in new)]
+            numbers = {f: n + shift.get(f, 0) for f, n in self.redactor.vault.numbers().items()}
+            for family, number in disk.placeholders.items():
+                numbers[family] = max(numbers.get(family, 1), number)
+            metadata = {
+                **disk.metadata,  # what else the file said of itself (synth's, the user's)
+                "harness": {
+                    "botocore": botocore_version(),
+                    "redaction": REDACTION_VERSION,
+                    "identifiers": self.redactor.redaction.pseudonyms,
+                    "placeholders": numbers,
+                    "recorded_with": f"botocore-harness {__version__}",
+                    **({"run_id": self.run_id} if self.run_id else {}),
+                },
+                **(extra_metadata or {}),
+            }
+            floor = self._numbered_from
+            other = [*disk.other, *(_renumbered(i, shift, floor) for i in self._other_new)]
+            self._stored, self._tags, self.other = exchanges, tags, other
+            self._saved_upto, self._recorded = len(exchanges), 0
+            self._other_new = []
+            self._positions, self._other_positions = None, []
+            return write_cassette(self.path, exchanges, metadata, tags, other)
+
+    def _swept(self, exchange: Exchange, shift: dict[str, int] | None = None) -> Exchange:
+        """The last pass before a save: a value redacted anywhere in this test is replaced
+        wherever else it still sits (``Redactor.sweep``), and this run's placeholders are
+        moved up by ``shift`` (``save``)."""
+        floor = self._numbered_from
+
+        def sweep(data: bytes) -> bytes:
+            data = self.redactor.sweep(data)
+            return _renumbered(data, shift, floor) if shift and any(shift.values()) else data
+
+        def text(value: str) -> str:
+            return sweep(value.encode("utf-8")).decode("utf-8")
+
+        request, response = exchange.request, exchange.response
+        swept_request = replace(
+            request,
+            url=text(request.url),
+            headers={k: text(v) for k, v in request.headers.items()},
+            body=rewrite_body(request.body, request.header("Content-Type") or "", sweep),
+        )
+        swept_response = HttpResponse(
+            response.status,
+            {k: text(v) for k, v in response.headers.items()},
+            rewrite_body(response.body, response.header("Content-Type") or "", sweep),
+        )
+        if swept_request == request and swept_response == response:
+            return exchange
+        return Exchange(
+            exchange.service,
+            exchange.operation,
+            swept_request,
+            swept_response,
+            exchange.source,
+            request_params(exchange.service, exchange.operation, swept_request),
+            exchange.cassette,
+            exchange.index,
+        )
+
+    def _disk_base(self) -> _OnDisk:
+        """What the cassette holds on disk now, redacted, that this save must keep."""
+        if not self.path.exists():
+            return _OnDisk([], [], {}, [], {})
+        cassette = read_cassette(self.path)
+        info = cassette.metadata.get("harness")
+        info = info if isinstance(info, dict) else {}
+        if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
+            return _OnDisk([], [], {}, [], {})  # a new run re-records everything
+        exchanges = cassette.exchanges
+        if info.get("redaction") != REDACTION_VERSION:
+            loader = self._loader()
+            exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
+        tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
+        kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
+        return _OnDisk(exchanges, tags, _numbers(info.get("placeholders")), cassette.other, kept)
+
+    # ------------------------------------------------------------------ misses
+
+    def _miss(self, call: Call, params: dict[str, Any], why: str | None = None) -> CassetteMiss:
+        label = f"{call.service}:{call.operation}"
+        lines = [
+            f"No recorded response for {label} in cassette {self.path} "
+            f"(record mode {self.record_mode!r})."
+        ]
+        near: list[Near] = []
+        if why:
+            lines.append(why)
+        else:
+            lines += ["Sent parameters:", f"  {canonical(params)}"]
+            if not self.existed:
+                lines.append("The cassette file does not exist.")
+            else:
+                near = self.index.closest(
+                    call.service, call.operation, params, call.region, now=time.time()
+                )
+                lines += _describe_near(near, label)
+        taught, bind_instead = _volatile_lesson(near, label, params, self.index)
+        lines += taught
+        mode = "once" if not self.existed else "new_episodes"
+        if self._rerecord_command is not None and not bind_instead:
+            lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
+        miss = CassetteMiss(
+            "\n".join(lines),
+            cassette=self.path,
+            record_mode=self.record_mode,
+            service=call.service,
+            operation=call.operation,
+            params=params,
+            near=near,
+        )
+        if self._keep_history:
+            self.misses.append(miss)
+        return miss
+
+
+def redact_exchange(
+    exchange: Exchange,
+    redactor: Redactor,
+    request: HttpRequest | None = None,
+    response: HttpResponse | None = None,
+) -> Exchange:
+    """``exchange`` (or its ``request`` and ``response`` as given) as a cassette keeps it:
+    redacted under its operation's model, transport framing left out."""
+    model = operation_model(exchange.service, exchange.operation)
+    clean_request = redactor.request(request or exchange.request, model)
+    clean = redactor.response(
+        _without(response or exchange.response, _FRAMING_RESPONSE_HEADERS), model
+    )
+    return Exchange(
+        exchange.service,
+        exchange.operation,
+        clean_request,
+        clean,
+        exchange.source,
+        request_params(exchange.service, exchange.operation, clean_request),
+        exchange.cassette,
+        exchange.index,
+    )
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (flock on the directory itself: no lock files left).
+
+    Where ``fcntl`` is missing (Windows), saving is still atomic but not merged.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _renumbered(value: Any, shift: dict[str, int], floor: dict[str, int]) -> Any:
+    """``value`` (bytes, text, or an interaction mapping) with this run's placeholders moved
+    up by ``shift`` (``placeholders.renumbered``)."""
+    if not any(shift.values()):
+        return value
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", "surrogateescape")
+        return renumbered(text, shift, floor).encode("utf-8", "surrogateescape")
+    if isinstance(value, str):
+        return renumbered(value, shift, floor)
+    if isinstance(value, dict):
+        return {k: _renumbered(v, shift, floor) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renumbered(v, shift, floor) for v in value]
+    return value
+
+
+def _interned(tag: dict[str, Any]) -> dict[str, Any]:
+    return {k: intern(v) if k == "region" and isinstance(v, str) else v for k, v in tag.items()}
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Collect no garbage while the block runs (as it was after): building 100,000 small
+    objects otherwise triggers full collections that cost more than the building."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            # Enabling would collect the new objects at once (0.2 s for 100,000 interactions);
+            # frozen first, they join the oldest generation unexamined, as long-lived data.
+            gc.freeze()
+            gc.enable()
+            gc.unfreeze()
+
+
+def _is_success(exchange: Exchange) -> bool:
+    return exchange.response.status < 300
+
+
+def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:
+    """The per-interaction ``harness`` tag: client region and when the request was made."""
+    tag: dict[str, Any] = {}
+    if region:
+        tag["region"] = region
+    if recorded_at:
+        tag["recorded_at"] = str(recorded_at)
+    return tag
+
+
+def _iso_now() -> str:
+    # to the microsecond: the recorded replay clock starts here and must not run behind
+    # what the server stamped
+    return dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _epoch(value: Any) -> float | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def _numbers(value: Any) -> dict[str, int]:
+    """A cassette's placeholder counters (metadata ``harness.placeholders``), checked."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): int(v)
+        for k, v in value.items()
+        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**8
+    }
+
+
+def _text_form(text: str, content_type: str) -> str:
+    """How a body carries values: JSON strings, XML text, a form, or plain text."""
+    first = text.lstrip()[:1]
+    lowered = content_type.lower()
+    if first in ("{", "[") or "json" in lowered:
+        return "json"
+    if first == "<" or "xml" in lowered:
+        return "xml"
+    if "x-www-form-urlencoded" in lowered:
+        return "form"
+    return "raw"
+
+
+def _redaction_version(metadata: dict[str, Any]) -> Any:
+    info = metadata.get("harness")
+    return info.get("redaction") if isinstance(info, dict) else None
+
+
+def _scrubbed(original: Exchange, redacted: Exchange) -> bool:
+    """True when redaction dropped a header or scrubbed a value (not only pseudonyms)."""
+    for before, after in (
+        (original.request, redacted.request),
+        (original.response, redacted.response),
+    ):
+        if len(after.headers) < len(before.headers):
+            return True
+        if after.body.count(b"REDACTED") > before.body.count(b"REDACTED"):
+            return True
+    return False
+
+
+def _warn_if_leaky(path: Path, scrubbed: int) -> None:
+    """Warn when an old cassette on disk holds secrets: what loading it had to scrub, and
+    the credential material the scanner's text detectors see (one pass over the file)."""
+    from harness.replay.scan import scan_text
+
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return
+    kinds = {f.kind for f in scan_text(str(path), text)}
+    if scrubbed:
+        kinds.add(f"secret values in {scrubbed} interaction(s)")
+    if kinds:
+        warnings.warn(
+            SecretInCassetteWarning(
+                f"Cassette {path} holds secrets or credentials on disk "
+                f"({', '.join(sorted(kinds))}). Replay redacts them in memory, but the file "
+                "still leaks them: run "
+                f"`harness scan {path}` to see where, then re-record it."
+            ),
+            stacklevel=3,
+        )
+
+
+def _volatile_lesson(
+    near: list[Near], label: str, params: dict[str, Any], index: MatchIndex
+) -> tuple[list[str], bool]:
+    """What a miss says about values that look generated per run: the setting that would
+    bind them, or why they were not bound. The flag is True when binding (not re-recording,
+    which appends forever) is the way out."""
+    from harness.replay.volatile import SPECIFIC, generated_differences
+
+    same = [n for n in near if n.exchange.label == label and n.differences]
+    if not same:
+        return [], False
+    closest = same[0]
+    found = generated_differences(closest.exchange.params, params)
+    known = index.known or (lambda value: None)
+    data = [(path, r, s, known(s)) for path, r, s, _ in found if known(s) is not None]
+    generated = [d for d in found if known(d[2]) is None]
+    lines: list[str] = []
+    if data:
+        lines.append("Values that look generated but are not (so they are never bound):")
+        lines += [f"  {path}: sent {s!r}, {where}" for path, _, s, where in data[:5]]
+    if not generated:
+        return lines, False
+    declared = index.policy.volatile.kinds
+    missing = sorted({kind for *_, kind in generated} - set(declared), key=SPECIFIC.index)
+    others = [d for d in closest.differences if "time mismatch" not in d]
+    only_generated = not data and len(generated) >= len(others)
+    lines.append("These differences look generated per run (a new value on every run):")
+    lines += [
+        f"  {path}: recorded {r!r}, sent {s!r} ({kind})" for path, r, s, kind in generated[:5]
+    ]
+    if missing:
+        words = " ".join(sorted({*declared, *missing}, key=SPECIFIC.index))
+        lines += [
+            "Declare them volatile once and replay binds each recorded value to the live one "
+            "(and gives the live one back in responses):",
+            f"  ini: aws_volatile = {words}   (or --aws-volatile={words.replace(' ', ',')}, "
+            f"or @pytest.mark.aws_cassette(volatile={missing!r}))",
+        ]
+        return lines, only_generated
+    if index.refusals:
+        lines.append("They were not bound:")
+        lines += [f"  {why}" for why in index.refusals[-3:]]
+    return lines, False
+
+
+def _describe_near(near: list[Near], label: str) -> list[str]:
+    if not near:
+        return ["The cassette holds no interactions."]
+    lines = ["Closest recorded requests:"]
+    for item in near:
+        used = " (already replayed in this test)" if item.used else ""
+        lines.append(f"  #{item.index} {item.exchange.label}{used}")
+        if item.exchange.label != label:
+            lines.append("      a different operation")
+        elif not item.differences:
+            lines.append(
+                "      same parameters: every recorded response for this request was already "
+                "used (the code sent it more often than when it was recorded)"
+            )
+        lines += [f"      {d}" for d in item.differences[:10]]
+        if any("/$sha256: " in d for d in item.differences[:10]):
+            lines.append(
+                "      (a body over 4 KiB is matched by its size and SHA-256: the bytes sent "
+                "are not the bytes recorded)"
+            )
+    return lines
+
+
+def _without(message: Any, names: frozenset[str]) -> Any:
+    headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
+    if isinstance(message, HttpRequest):
+        return replace(message, headers=headers)
+    return HttpResponse(message.status, headers, message.body)

@@ -1,0 +1,49 @@
+"""Keep secrets out of cassettes, and still replay anywhere: detect in depth, replace with
+placeholders, bind them back at replay.
+
+Two halves, used alike by the recorder, replay, ``harness scan`` and the load-time warning:
+
+1. **Detection** (``redactor.Redactor``): the model's ``sensitive`` trait and the members it
+   fails to mark (``harness.aws.sensitive``), names in any case style (``harness.aws.secret_names``:
+   ``MasterUserPassword``, ``client_secret``, ``X-Api-Key``), value detectors
+   (``detectors``: presigned URLs, JWTs, PEM keys, bearer and basic credentials, EKS tokens,
+   encoded forms) and account ids by context (``accounts``), in JSON, XML, form, multipart
+   and CBOR bodies, headers, URLs and error messages. Credential headers are dropped.
+2. **Placeholders bound at replay** (``placeholders``, ``vault``): a value found becomes a
+   typed placeholder that reveals nothing and needs no key (``REDACTEDpswd0001``,
+   ``ASIAREDACTED00000001``, ``999999990001``), numbered per test. At replay the live test's
+   values are numbered the same way, each recorded placeholder is bound to the live value in
+   its place, consistently for the test, and replayed responses carry the live values back.
+
+Credential responses (STS, SSO, Cognito, ECR...) are recorded like any other: their keys and
+tokens become placeholders of the right shape (``credentials``), so code that assumes a role
+replays offline.
+"""
+
+from __future__ import annotations
+
+from harness.cassettes.versions import REDACTION_VERSION
+from harness.replay.redaction.formats import PLACEHOLDER
+from harness.replay.redaction.redactor import (
+    ACCESS_KEY_ID,
+    ALLOWED_HEADERS,
+    CREDENTIAL_HEADER_NAME,
+    DROPPED_HEADERS,
+    DROPPED_QUERY_PARAMETERS,
+    Redaction,
+    Redactor,
+    Rule,
+)
+
+__all__ = [
+    "ACCESS_KEY_ID",
+    "ALLOWED_HEADERS",
+    "CREDENTIAL_HEADER_NAME",
+    "DROPPED_HEADERS",
+    "DROPPED_QUERY_PARAMETERS",
+    "PLACEHOLDER",
+    "REDACTION_VERSION",
+    "Redaction",
+    "Redactor",
+    "Rule",
+]

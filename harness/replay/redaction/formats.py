@@ -1,0 +1,261 @@
+"""Replace the model's secret members wherever each body format carries them.
+
+``harness.aws.sensitive`` says *which* members are secret; this module finds their values in
+JSON data, XML text, form bodies, headers and URI paths and hands each one to a
+``Replace`` function, the redactor's (``replace(value, kind) -> placeholder``). A secret that
+is itself JSON (a ``SecretString`` holding ``{"username": ..., "password": ...}``) keeps its
+structure with every leaf replaced, so code that parses it still runs on replayed data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote
+
+from harness.aws.sensitive import is_secret_member, is_sensitive
+from harness.replay.redaction import credentials
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+Replace = Callable[[str, str], str]
+"""``(secret text, kind) -> placeholder``: the redactor's replacement of one secret value.
+It may also have ``remember_whole(text, structured)``, told when a JSON secret is replaced
+leaf by leaf."""
+
+#: What a secret becomes when no redactor numbers it (printing, scanning): the legacy form.
+PLACEHOLDER = "REDACTED"
+
+
+def fixed(value: str, kind: str) -> str:
+    """A ``Replace`` that numbers nothing: every secret becomes ``REDACTED``."""
+    return PLACEHOLDER
+
+
+def kind_of(name: str) -> str:
+    """The placeholder kind of a secret named ``name`` (password, token, key or secret)."""
+    lowered = name.lower()
+    for kind in ("password", "token", "key"):
+        if kind in lowered:
+            return kind
+    return "secret"
+
+
+# --------------------------------------------------------------------------- values
+
+
+def scrub(value: Any, replace: Replace = fixed, kind: str = "secret") -> Any:
+    """The redacted form of a secret value: same type and shape, no information kept."""
+    if isinstance(value, str):
+        return scrub_text(value, replace, kind)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return 0
+    if isinstance(value, bytes | bytearray):
+        return replace(bytes(value).decode("latin-1"), kind).encode("ascii")
+    if isinstance(value, dict):
+        return {k: scrub(v, replace, kind) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, replace, kind) for v in value]
+    return replace(str(value), kind)
+
+
+def scrub_text(text: str, replace: Replace = fixed, kind: str = "secret") -> str:
+    """A secret string's placeholder, or its JSON with every leaf replaced."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            loaded = json.loads(stripped)
+        except (ValueError, RecursionError):
+            return replace(text, kind)
+        if isinstance(loaded, dict | list):
+            structured = json.dumps(scrub(loaded, replace, kind), separators=(",", ":"))
+            remember = getattr(replace, "remember_whole", None)
+            if remember is not None:  # so replay can give the test its own text back whole
+                remember(text, structured)
+            return structured
+    if not text:
+        return text
+    return replace(text, kind)
+
+
+def redact_data(
+    shape: Shape | None, value: Any, replace: Replace = fixed, *, wire_names: bool = True
+) -> Any:
+    """``value`` (JSON data under ``shape``) with every secret member replaced.
+
+    ``wire_names`` says the keys are the members' wire names (a JSON body); otherwise they
+    are member names (parameters as boto3 takes them).
+    """
+    if shape is None or value is None:
+        return value
+    if is_sensitive(shape):
+        return scrub(value, replace, kind_of(shape.name))
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        if shape.metadata.get("document"):
+            return value
+        by_key = _members(shape, wire_names)
+        out = {}
+        for key, item in value.items():
+            found = by_key.get(key)
+            if found is None:
+                out[key] = item
+                continue
+            name, member = found
+            if is_secret_member(shape, name, member) and (
+                is_sensitive(member)
+                or member.type_name not in ("structure", "list", "map")
+                or not _holds_structures(member)
+            ):
+                out[key] = scrub(item, replace, kind_of(name))
+                if isinstance(out[key], str):
+                    out[key] = credentials.shaped(shape.name, name, out[key])
+            else:
+                out[key] = redact_data(member, item, replace, wire_names=wire_names)
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [redact_data(shape.member, v, replace, wire_names=wire_names) for v in value]
+    if kind == "map" and isinstance(value, dict):
+        return {
+            k: redact_data(shape.value, v, replace, wire_names=wire_names) for k, v in value.items()
+        }
+    return value
+
+
+def _holds_structures(shape: Shape) -> bool:
+    # A container of structures named like a secret (authorizationData, roleCredentials):
+    # its members are judged one by one, so the names and shapes code reads are kept.
+    while shape.type_name in ("list", "map"):
+        shape = shape.member if shape.type_name == "list" else shape.value
+    return bool(shape.type_name == "structure")
+
+
+@functools.lru_cache(maxsize=4096)
+def _members(shape: Shape, wire_names: bool) -> dict[str, tuple[str, Shape]]:
+    # key as the body spells it -> (model member name, member shape)
+    out: dict[str, tuple[str, Shape]] = {}
+    for name, member in shape.members.items():
+        out[name] = (name, member)
+        if wire_names:
+            out[str(member.serialization.get("name") or name)] = (name, member)
+    return out
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def redact_xml_text(text: str, names: frozenset[str], replace: Replace = fixed) -> str:
+    """Replace the text of every element named like a secret member (and of its children)."""
+    if not names:
+        return text
+    return _xml_pattern(names).sub(functools.partial(_xml_element, replace), text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _xml_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # <Name attr="...">...</Name>, optionally namespace-prefixed; the shortest element.
+    return re.compile(
+        rf"(<(?:[\w.-]+:)?({alternatives})(?:\s[^<>]*)?>)(.*?)(</(?:[\w.-]+:)?\2\s*>)", re.DOTALL
+    )
+
+
+def _xml_element(replace: Replace, match: re.Match[str]) -> str:
+    inner, kind = match.group(3), kind_of(match.group(2))
+    if "<" in inner:  # a secret structure or list: replace each text node, keep the elements
+        inner = re.sub(
+            r">([^<]+)<", lambda m: ">" + _xml_leaf(m.group(1), replace, kind) + "<", f">{inner}<"
+        )
+        inner = inner[1:-1]
+    else:
+        inner = _xml_leaf(inner, replace, kind)
+    return match.group(1) + inner + match.group(4)
+
+
+def _xml_leaf(text: str, replace: Replace, kind: str) -> str:
+    if not text.strip():
+        return text
+    import html
+
+    return replace(html.unescape(text), kind)
+
+
+def redact_form_body(body: str, names: frozenset[str], replace: Replace = fixed) -> str:
+    """A form-encoded body (query, ec2) with every secret parameter's value replaced.
+
+    A parameter is secret when any dotted part of its key names a secret member
+    (``Password``, ``Attributes.entry.1.value`` when the map's values are secret, ...).
+    """
+    if not names:
+        return body
+    pairs = parse_qsl(body, keep_blank_values=True)
+    changed = False
+    out = []
+    for key, value in pairs:
+        parts = key.split(".")
+        secret = next((part for part in parts if part in names), None)
+        if secret is not None and value:
+            value, changed = replace(value, kind_of(secret)), True
+        out.append((key, value))
+    if not changed:
+        return body
+    return "&".join(f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in out)
+
+
+def redact_headers(
+    headers: dict[str, str], secret: frozenset[str], replace: Replace = fixed
+) -> dict[str, str]:
+    """Headers with the values of secret-bound ones replaced (prefix maps included)."""
+    if not secret:
+        return headers
+    out = {}
+    for key, value in headers.items():
+        lowered = key.lower()
+        if lowered in secret or any(lowered.startswith(p) for p in secret if p.endswith("-")):
+            value = scrub_text(value, replace, kind_of(lowered))
+        out[key] = value
+    return out
+
+
+def redact_uri_path(
+    path: str, request_uri: str, labels: frozenset[str], replace: Replace = fixed
+) -> str:
+    """``path`` with the segments bound to secret URI labels replaced by placeholders."""
+    if not labels:
+        return path
+    from urllib.parse import unquote
+
+    template = request_uri.partition("?")[0]
+    regex, names = _uri_regex(template)
+    match = regex.match(path)
+    if match is None:
+        return path
+    out, last = [], 0
+    for group, name in names.items():
+        if name in labels and match.group(group) is not None:
+            out.append(path[last : match.start(group)])
+            out.append(replace(unquote(match.group(group)), kind_of(name)))
+            last = match.end(group)
+    out.append(path[last:])
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _uri_regex(template: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    regex, names = "", {}
+    for index, part in enumerate(re.split(r"(\{[^}]+\})", template)):
+        if part.startswith("{") and part.endswith("}"):
+            name = part[1:-1]
+            greedy = name.endswith("+")
+            group = f"g{index}"
+            names[group] = name.rstrip("+")
+            regex += f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)"
+        else:
+            regex += re.escape(part)
+    return re.compile(f"^{regex}/?$"), names

@@ -1,0 +1,724 @@
+"""The redactor: every exchange goes through it before it is stored, matched or scanned.
+
+Detection (what is secret) comes from every source at once: the model (``harness.aws.sensitive``
+and the curated members it lists), names in any case style (``harness.aws.secret_names``), the
+value detectors (``detectors``: presigned URLs, JWTs, keys, bearer tokens, encoded forms...)
+and account ids by context (``accounts``). Each value found becomes a typed placeholder
+(``placeholders``) numbered by the test's ``Vault``, so the same value always gets the same
+placeholder, and replay can bind it back (``vault.Binding``).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+
+from harness.aws import eventstream, sensitive, unmarked_secrets
+from harness.aws.bodies import dechunked
+from harness.aws.secret_names import is_secret_name
+from harness.exchange import HttpRequest, HttpResponse
+from harness.replay.redaction import (
+    accounts,
+    containers,
+    credentials,
+    detectors,
+    formats,
+    placeholders,
+)
+from harness.replay.redaction.vault import Vault
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+
+#: Headers that carry credentials or session state: never written to a cassette.
+DROPPED_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "x-amz-security-token",
+        "x-amz-sso_bearer_token",
+        "cookie",
+        "set-cookie",
+    }
+)
+#: Any other header whose name matches this (or that ``is_secret_name``) is dropped too,
+#: unless it is allowed below.
+CREDENTIAL_HEADER_NAME = re.compile(
+    r"token|secret|passw|credential|session|cookie|auth|api-?key|signature", re.IGNORECASE
+)
+#: Headers named like credentials that are not: kept.
+ALLOWED_HEADERS = frozenset(
+    {
+        "x-amz-content-sha256",
+        "x-amzn-auth-signal",
+        "x-amz-next-token",
+        "x-amzn-next-token",
+        "x-amz-signature-version",
+    }
+)
+#: Query parameters of presigned URLs that carry a signature or credentials: dropped.
+DROPPED_QUERY_PARAMETERS = frozenset(
+    {"x-amz-signature", "x-amz-credential", "x-amz-security-token", "signature", "awsaccesskeyid"}
+)
+
+ACCESS_KEY_ID = re.compile(
+    r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"
+)
+# <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
+# like a secret, in any XML (errors, other HTTP, members the model does not name).
+_XML_ELEMENT = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>([^<]+)</\1\s*>")
+# <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret
+_XML_MAP_ENTRY = re.compile(
+    r"<(?:[\w.-]+:)?key>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?key>\s*"
+    r"<(?:[\w.-]+:)?value>(?P<value>[^<]*)</(?:[\w.-]+:)?value>"
+)
+_XML_ATTRIBUTE = re.compile(r"""(\s(?:[\w.-]+:)?([\w.-]+)\s*=\s*)(["'])([^"'<>]*)\3""")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A user's redaction rule for text: every match of ``pattern`` is replaced.
+
+    ``replacement`` is a fixed text (``\\1``-style group references allowed), a function of
+    the match, or ``None`` for a numbered same-shape placeholder of the match that keeps its
+    first ``keep_prefix`` characters. Rules with ``identifier=True`` are skipped when
+    identifier placeholders are switched off.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    replacement: str | Callable[[re.Match[str]], str] | None = None
+    keep_prefix: int = 0
+    identifier: bool = True
+
+    @classmethod
+    def fixed(cls, name: str, pattern: str, replacement: str, flags: int = 0) -> Rule:
+        """A rule that replaces every match of ``pattern`` with ``replacement``."""
+        return cls(name, re.compile(pattern, flags), replacement, identifier=False)
+
+    @classmethod
+    def pseudonym(cls, name: str, pattern: str, *, keep_prefix: int = 0) -> Rule:
+        """A rule that replaces every match of ``pattern`` with a same-shape placeholder."""
+        return cls(name, re.compile(pattern), None, keep_prefix=keep_prefix)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What is redacted, beyond the defaults: the ``aws_redaction`` fixture's value.
+
+    ``pseudonyms`` says whether identifiers (account ids, access key ids) become placeholders
+    (secrets always do). ``key`` and ``key_file`` are accepted for old configurations and
+    unused: placeholders need no key.
+    """
+
+    rules: tuple[Rule, ...] = ()
+    secret_members: frozenset[str] = frozenset()
+    dropped_headers: frozenset[str] = DROPPED_HEADERS
+    allowed_headers: frozenset[str] = ALLOWED_HEADERS
+    pseudonyms: bool = True
+    key: bytes | None = field(default=None, repr=False)
+    key_file: Path | None = None
+
+    def extended(
+        self,
+        rules: Iterable[Rule] = (),
+        *,
+        secret_members: Iterable[str] = (),
+        dropped_headers: Iterable[str] = (),
+        allowed_headers: Iterable[str] = (),
+    ) -> Redaction:
+        """A copy with more rules, secret member names, dropped or allowed headers."""
+        return replace(
+            self,
+            rules=(*self.rules, *rules),
+            secret_members=self.secret_members | {m.lower() for m in secret_members},
+            dropped_headers=self.dropped_headers | {h.lower() for h in dropped_headers},
+            allowed_headers=self.allowed_headers | {h.lower() for h in allowed_headers},
+        )
+
+
+# Names the curated sweep found not secret in some structure (Pinpoint's paging ``Token``,
+# CodeBuild's ``encryptionKey`` holding a KMS ARN): in a modeled body the model pass has
+# already replaced the members of that name that are secret, so the name rule leaves them.
+_MODELED_NOT_SECRET = frozenset(name for _, name in unmarked_secrets.NOT_SECRET_MEMBERS)
+
+# (name member, value member) of structures that name their value by a sibling
+_NAMED_PAIRS = (
+    ("name", "value"),
+    ("Name", "Value"),
+    ("key", "value"),
+    ("Key", "Value"),
+    ("ParameterKey", "ParameterValue"),
+    ("OptionName", "Value"),
+)
+
+_TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
+
+
+class _Replacer:
+    """The ``formats.Replace`` of a redactor: numbered placeholders from its vault."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self._redactor = redactor
+
+    def __call__(self, value: str, kind: str) -> str:
+        return self._redactor.placeholder(value, kind)
+
+    def remember_whole(self, value: str, structured: str) -> None:
+        if self._redactor.numbered:
+            self._redactor.vault.remember_whole(value, structured)
+
+
+@dataclass
+class Redactor:
+    """Applies a ``Redaction`` to the requests, responses and values of one test.
+
+    ``numbered=False`` replaces every secret with the legacy ``REDACTED`` and keeps no
+    values (printing and scanning a cassette).
+    """
+
+    redaction: Redaction = field(default_factory=Redaction)
+    vault: Vault = field(default_factory=Vault)
+    numbered: bool = True
+
+    def __post_init__(self) -> None:
+        settings = self.redaction
+        self._rules = tuple(r for r in settings.rules if settings.pseudonyms or not r.identifier)
+        self._replace = _Replacer(self)
+        self._header_verdict: dict[str, bool] = {}
+        self._known_accounts: re.Pattern[str] | None = None
+        self._accounts_seen = 0
+
+    # ------------------------------------------------------------------ values
+
+    def placeholder(self, value: str, kind: str) -> str:
+        """The placeholder of a secret ``value`` of ``kind`` (see ``placeholders``)."""
+        if kind != "account" and ACCESS_KEY_ID.fullmatch(value):
+            kind = "akid"  # found by name or by value: an access key id keeps its shape
+        if not self.numbered:
+            if kind == "account":
+                return placeholders.account_id(0)
+            if kind == "akid":
+                return placeholders.access_key_id(0, value[:4])
+            return formats.PLACEHOLDER
+        return self.vault.placeholder(value, kind)
+
+    def _secret_name(self, name: str) -> bool:
+        return is_secret_name(name) or name.lower() in self.redaction.secret_members
+
+    def text(self, value: str) -> str:
+        """Replace every secret and identifier the detectors find in ``value``."""
+        spans = [(f.start, f.end, f.kind) for f in detectors.find_secrets(value)]
+        if self.redaction.pseudonyms:
+            spans += [(m.start(), m.end(), "akid") for m in ACCESS_KEY_ID.finditer(value)]
+            found = accounts.find_accounts(value)
+            for start, end in found:  # known first: the same digits elsewhere in this text
+                self.placeholder(value[start:end], "account")
+            spans += [(a, b, "account") for a, b in found]
+            known = self._known_account_pattern()
+            if known is not None:
+                spans += [(m.start(), m.end(), "account") for m in known.finditer(value)]
+        if spans:
+            value = self._replace_spans(value, spans)
+        for rule in self._rules:
+            if rule.pattern.search(value) is not None:
+                value = rule.pattern.sub(functools.partial(self._rule, rule), value)
+        return value
+
+    def _replace_spans(self, value: str, spans: list[tuple[int, int, str]]) -> str:
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        out, last = [], 0
+        for start, end, kind in spans:
+            if start < last:
+                continue  # overlaps a span already replaced
+            found = value[start:end]
+            if placeholders.is_placeholder(found):
+                continue
+            out.append(value[last:start])
+            out.append(self.placeholder(found, kind))
+            last = end
+        out.append(value[last:])
+        return "".join(out)
+
+    def _known_account_pattern(self) -> re.Pattern[str] | None:
+        # 12 digits the test has shown to be an account id are one wherever they occur.
+        known = self.vault.accounts  # grows only: its length says when to compile again
+        if not known:
+            return None
+        if len(known) != self._accounts_seen:
+            alternatives = "|".join(sorted(known))
+            self._known_accounts = re.compile(rf"(?<!\d)(?:{alternatives})(?!\d)")
+            self._accounts_seen = len(known)
+        return self._known_accounts
+
+    def _rule(self, rule: Rule, match: re.Match[str]) -> str:
+        if rule.replacement is None:
+            return self._same_shape(match.group(0), rule)
+        if isinstance(rule.replacement, str):
+            return match.expand(rule.replacement)
+        return rule.replacement(match)
+
+    def _same_shape(self, value: str, rule: Rule) -> str:
+        token = self.placeholder(value, "secret")
+        if not self.numbered:
+            number = 0
+        else:
+            digits = re.search(r"\d+$", token)
+            number = int(digits.group(0)) if digits else 0
+        # the value's characters, each class kept, the number written into its last digits
+        out, counter = list(value), str(number)
+        for position in range(len(out) - 1, rule.keep_prefix - 1, -1):
+            char = out[position]
+            if char.isdigit():
+                out[position] = counter[-1] if counter else "0"
+                counter = counter[:-1]
+            elif char.isalpha():
+                out[position] = "X" if char.isupper() else "x"
+        return "".join(out)
+
+    def data(self, value: Any, modeled: bool = False) -> Any:
+        """Redact a JSON value: secret members by name, every string by the detectors.
+
+        ``modeled`` says the model has judged its members already (``formats``): a
+        structure named like a secret (``authorizationData``) is then walked, not replaced
+        whole, as its members were judged one by one.
+        """
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, dict):
+            out = {k: self._member(k, v, modeled) for k, v in value.items()}
+            return self._named_pair(out)
+        if isinstance(value, list):
+            return [self.data(v, modeled) for v in value]
+        return value
+
+    def _named_pair(self, item: dict[Any, Any]) -> dict[Any, Any]:
+        """``{"name": "DB_PASSWORD", "value": "..."}``: a value named by its sibling (ECS
+        environment, CloudFormation parameters, tags, SSM-style pairs) is a secret too."""
+        for name_key, value_key in _NAMED_PAIRS:
+            name, secret = item.get(name_key), item.get(value_key)
+            if (
+                isinstance(name, str)
+                and isinstance(secret, str)
+                and secret
+                and self._secret_name(name)
+                and not placeholders.is_placeholder(secret)
+            ):
+                return {**item, value_key: self.placeholder(secret, formats.kind_of(name))}
+        return item
+
+    def _member(self, key: Any, value: Any, modeled: bool = False) -> Any:
+        name = str(key)
+        if value is None or isinstance(value, bool):
+            return value
+        if modeled and isinstance(value, dict | list):
+            return self.data(value, modeled)
+        if self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET):
+            if isinstance(value, str) and (
+                placeholders.is_placeholder(value) or credentials.is_shaped(value)
+            ):
+                return value
+            return formats.scrub(value, self._replace, formats.kind_of(name))
+        if (
+            self.redaction.pseudonyms
+            and accounts.is_account_member(name)
+            and accounts.is_account_value(value)
+        ):
+            token = self.placeholder(str(value), "account")
+            return int(token) if isinstance(value, int) else token
+        return self.data(value, modeled)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def body(
+        self,
+        body: bytes,
+        operation_model: OperationModel | None = None,
+        direction: str = "input",
+        content_type: str = "",
+    ) -> bytes:
+        """Redact a body: the model's secrets first, then by name and by value.
+
+        Multipart bodies and event streams are redacted part by part and message by
+        message (``containers``). Any other body that is not UTF-8 text (audio, images) is
+        left as is: rewriting binary would corrupt it.
+        """
+        if not body:
+            return body
+        boundary = containers.multipart_boundary(content_type)
+        if boundary is not None:
+            return containers.redact_multipart(
+                body, boundary, functools.partial(self._part, direction)
+            )
+        if eventstream.is_event_stream(content_type):
+            found = containers.redact_event_stream(
+                body,
+                functools.partial(self._event_payload, operation_model, direction),
+                self._event_header,
+            )
+            if found is not None:
+                return found
+        places = _places(operation_model, direction)
+        if places is not None and _secret_payload(places):
+            return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+        kind = _body_kind(body, content_type)
+        loaded: Any = None  # (a body labelled JSON that is not: gzip, binary)
+        if kind == "cbor":
+            return self._cbor_body(body, places)
+        if kind == "json":
+            try:
+                loaded = json.loads(body)
+            except ValueError:
+                kind = "text"
+            except RecursionError:
+                loaded, kind = _TOO_DEEP, "text"
+            if kind == "json":
+                try:
+                    return self._json_body(loaded, places)
+                except RecursionError:
+                    loaded, kind = _TOO_DEEP, "text"
+            if loaded is _TOO_DEEP and places is not None and places.any:
+                # nested ~1,000 deep, its members cannot be walked: it may hold a secret
+                return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body
+        if places is not None and places.any:
+            if kind == "form":
+                text = formats.redact_form_body(text, places.names, self._replace)
+            else:
+                text = formats.redact_xml_text(text, places.names, self._replace)
+        keys = places.map_keys if places is not None else frozenset()
+        if kind == "form":
+            text = self._form(text, keys)
+        elif "<" in text:
+            text = self._xml_by_name(text, keys)
+        return self.text(text).encode("utf-8")
+
+    def _field_kind(self, name: str) -> str | None:
+        """The placeholder kind of a field (form part, event header) named ``name``."""
+        kind = detectors.name_kind(name, parameter=True)
+        if kind is None and self._secret_name(name):
+            kind = formats.kind_of(name)
+        return kind
+
+    def _part(self, direction: str, headers: dict[str, str], content: bytes) -> bytes | None:
+        """One multipart part's content: whole when its name says secret (binary too: a
+        DER key), else redacted as a body of its own type (binary left as it is)."""
+        name = containers.part_name(headers)
+        kind = self._field_kind(name) if name else None
+        if kind is None:
+            return self.body(content, None, direction, headers.get("content-type", ""))
+        if not content.strip():
+            return None
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = content.decode("latin-1")
+        if placeholders.is_placeholder(text.strip()):
+            return None
+        if kind == "akid" and ACCESS_KEY_ID.fullmatch(text.strip()) is None:
+            kind = "secret"  # X-Amz-Credential's whole scope, not only its key id
+        return self.placeholder(text, kind).encode("ascii")
+
+    def _event_header(self, name: str, value: str) -> str:
+        kind = self._field_kind(name)
+        if kind is None or not value or placeholders.is_placeholder(value):
+            return self.text(value)
+        return self.placeholder(value, "secret" if kind == "akid" else kind)
+
+    def _event_payload(
+        self,
+        operation_model: OperationModel | None,
+        direction: str,
+        message: eventstream.Message,
+    ) -> bytes:
+        """One event's payload: under its event's shape in the model, then by name and
+        value like any body of its ``:content-type``."""
+        payload, content_type = message.payload, str(message.header(":content-type") or "")
+        shape = _event_shape(operation_model, direction, message)
+        if not payload or shape is None:
+            return self.body(payload, None, direction, content_type)
+        member = next(
+            (m for m in shape.members.values() if m.serialization.get("eventpayload")), None
+        )
+        if member is not None:
+            if sensitive.is_sensitive(member) and member.type_name in ("blob", "string"):
+                return self.placeholder(payload.decode("latin-1"), "secret").encode("ascii")
+            shape = member
+        if shape.type_name != "structure" or "json" not in content_type.lower():
+            return self.body(payload, None, direction, content_type)
+        try:
+            loaded = json.loads(payload)
+        except (ValueError, RecursionError):
+            return self.body(payload, None, direction, content_type)
+        loaded = formats.redact_data(shape, loaded, self._replace)
+        return json.dumps(self.data(loaded, True), ensure_ascii=False).encode("utf-8")
+
+    def _account_param(self, name: str, value: str) -> bool:
+        last = name.rsplit(".", 1)[-1]
+        return (
+            self.redaction.pseudonyms
+            and accounts.is_account_member(last)
+            and accounts.is_account_value(value)
+        )
+
+    def _form(self, text: str, map_keys: frozenset[str] = frozenset()) -> str:
+        """A form body with every parameter named like a secret or an account replaced, and
+        every map entry whose key names a secret (``Attributes.entry.1.key=PlatformCredential``
+        then ``Attributes.entry.1.value=...``)."""
+        if "=" not in text:
+            return text
+        pairs = parse_qsl(text, keep_blank_values=True)
+        secret_entries = {
+            key[: -len("key")]
+            for key, value in pairs
+            if key.endswith(".key") and (value in map_keys or self._secret_name(value))
+        }
+        if not secret_entries and not any(
+            self._secret_name(k) or self._account_param(k, v) for k, v in pairs
+        ):
+            return text
+        out = []
+        for key, value in pairs:
+            entry_value = key.endswith(".value") and key[: -len("value")] in secret_entries
+            if (
+                value
+                and (entry_value or self._secret_name(key))
+                and not placeholders.is_placeholder(value)
+            ):
+                value = self.placeholder(value, formats.kind_of(key))
+            elif self._account_param(key, value):
+                value = self.placeholder(value, "account")
+            out.append(f"{quote(key, safe='-_.~')}={quote(value, safe='-_.~')}")
+        return "&".join(out)
+
+    def _xml_by_name(self, text: str, map_keys: frozenset[str] = frozenset()) -> str:
+        def element(match: re.Match[str]) -> str:
+            name, inner = match.group(2), match.group(4)
+            if self._account_param(name, inner.strip()):
+                token = self.placeholder(inner.strip(), "account")
+                return f"<{match.group(1)}{match.group(3) or ''}>{token}</{match.group(1)}>"
+            if not inner.strip() or not self._secret_name(name):
+                return match.group(0)
+            if placeholders.is_placeholder(inner.strip()):
+                return match.group(0)
+            token = self.placeholder(inner, formats.kind_of(name))
+            return f"<{match.group(1)}{match.group(3) or ''}>{token}</{match.group(1)}>"
+
+        def attribute(match: re.Match[str]) -> str:
+            name, value = match.group(2), match.group(4)
+            if not value or not self._secret_name(name) or placeholders.is_placeholder(value):
+                return match.group(0)
+            token = self.placeholder(value, formats.kind_of(name))
+            return f"{match.group(1)}{match.group(3)}{token}{match.group(3)}"
+
+        def entry(match: re.Match[str]) -> str:
+            key, value = match.group("key"), match.group("value")
+            if not (key in map_keys or self._secret_name(key)) or not value.strip():
+                return match.group(0)
+            if placeholders.is_placeholder(value.strip()):
+                return match.group(0)
+            start, end = match.span("value")
+            token = self.placeholder(html.unescape(value), formats.kind_of(key))
+            base = match.start(0)
+            whole = match.group(0)
+            return whole[: start - base] + token + whole[end - base :]
+
+        text = _XML_MAP_ENTRY.sub(entry, text)
+        text = _XML_ELEMENT.sub(element, text)
+        return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
+
+    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
+        modeled = places is not None and places.shape is not None
+        if places is not None and places.any:
+            loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
+        clean = self.data(loaded, modeled)
+        try:
+            return json.dumps(clean, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
+            return json.dumps(clean).encode("ascii")
+
+    def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
+        # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.
+        from harness.aws.protocols import _cbor
+
+        try:
+            loaded = _cbor.loads(body)
+        except ValueError:
+            return body
+        if places is not None and places.any:
+            loaded = formats.redact_data(places.shape, loaded, self._replace)
+        return _cbor.dumps(self.data(loaded))
+
+    def headers(
+        self,
+        headers: dict[str, str],
+        operation_model: OperationModel | None = None,
+        direction: str = "input",
+    ) -> dict[str, str]:
+        """Drop credential headers, replace secret-bound ones, detectors on the rest."""
+        kept = {k: self.text(v) for k, v in headers.items() if not self._drops(k)}
+        places = _places(operation_model, direction)
+        if places is not None and places.headers:
+            kept = formats.redact_headers(kept, places.headers, self._replace)
+        return kept
+
+    def _drops(self, name: str) -> bool:
+        verdict = self._header_verdict.get(name)
+        if verdict is None:
+            lowered = name.lower()
+            settings = self.redaction
+            verdict = lowered in settings.dropped_headers or (
+                lowered not in settings.allowed_headers
+                and (
+                    CREDENTIAL_HEADER_NAME.search(lowered) is not None or self._secret_name(lowered)
+                )
+            )
+            self._header_verdict[name] = verdict
+        return verdict
+
+    def url(self, url: str, operation_model: OperationModel | None = None) -> str:
+        """Drop signature parameters, replace secret ones; detectors on the rest."""
+        split = urlsplit(url)
+        query = split.query
+        places = _places(operation_model, "input")
+        secret_query = places.query if places is not None else frozenset()
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            kept = []
+            changed = False
+            for key, value in pairs:
+                if key.lower() in DROPPED_QUERY_PARAMETERS:
+                    changed = True
+                    continue
+                if (
+                    value
+                    and (key in secret_query or self._secret_name(key))
+                    and not placeholders.is_placeholder(value)
+                ):
+                    value, changed = self.placeholder(value, formats.kind_of(key)), True
+                elif self._account_param(key, value):
+                    value, changed = self.placeholder(value, "account"), True
+                kept.append((key, value))
+            if changed:
+                query = "&".join(
+                    f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}" for k, v in kept
+                )
+        path = split.path
+        if places is not None and places.uri and operation_model is not None:
+            request_uri = str(operation_model.http.get("requestUri", "/"))
+            path = formats.redact_uri_path(path, request_uri, places.uri, self._replace)
+        fragment = split.fragment
+        if fragment and "=" in fragment:  # an OAuth implicit flow answers in the fragment
+            fragment = self._form(fragment)
+        return self.text(urlunsplit(split._replace(path=path, query=query, fragment=fragment)))
+
+    def request(
+        self, request: HttpRequest, operation_model: OperationModel | None = None
+    ) -> HttpRequest:
+        """A copy of ``request`` fit for a cassette."""
+        request = dechunked(request)  # an upload's payload, not its aws-chunked framing
+        content_type = request.header("Content-Type") or ""
+        return HttpRequest(
+            request.method,
+            self.url(request.url, operation_model),
+            self.headers(request.headers, operation_model, "input"),
+            self.body(request.body, operation_model, "input", content_type),
+            # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
+            request.body_digest,
+        )
+
+    def response(
+        self, response: HttpResponse, operation_model: OperationModel | None = None
+    ) -> HttpResponse:
+        """A copy of ``response`` fit for a cassette (error bodies: names and detectors)."""
+        model = operation_model if response.status < 300 else None
+        headers = self.headers(response.headers, model, "output")
+        location = next((k for k in headers if k.lower() == "location"), None)
+        if location is not None:
+            headers[location] = self.url(headers[location])
+        return HttpResponse(
+            response.status,
+            headers,
+            self.body(response.body, model, "output", response.header("Content-Type") or ""),
+        )
+
+    def sweep(self, data: bytes) -> bytes:
+        """``data`` with every value this test has redacted replaced wherever it still sits
+        (an echo in an error message, a bucket named after the account...): the last pass
+        before a save. Values shorter than 8 characters are left, as too common to tell."""
+        values = [(v, t) for v, t in self.vault.values() if len(v) >= 8]
+        if not values:
+            return data
+        forms: dict[bytes, bytes] = {}
+        for value, token in values:
+            for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
+                forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
+        pattern = re.compile(b"|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        return pattern.sub(lambda m: forms[m.group(0)], data)
+
+    def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
+        """``sweep`` of a body, an event stream's messages one by one."""
+        return containers.rewrite_body(body, content_type, self.sweep)
+
+
+def _places(
+    operation_model: OperationModel | None, direction: str
+) -> sensitive.SecretPlaces | None:
+    if operation_model is None:
+        return None
+    return sensitive.places(operation_model, direction)
+
+
+def _event_shape(
+    operation_model: OperationModel | None, direction: str, message: eventstream.Message
+) -> Any:
+    """The model's shape of an event-stream message (``None``: not an event it names)."""
+    if operation_model is None or message.header(":message-type") != "event":
+        return None
+    if direction == "input":
+        stream = operation_model.get_event_stream_input()
+    else:
+        stream = operation_model.get_event_stream_output()
+    if stream is None:
+        return None
+    return stream.members.get(str(message.header(":event-type") or ""))
+
+
+def _body_shape(places: sensitive.SecretPlaces) -> Any:
+    # A rest protocol's payload member is the whole body: redact under its shape.
+    shape = places.shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if shape is not None and payload:
+        return shape.members[payload]
+    return shape
+
+
+def _secret_payload(places: sensitive.SecretPlaces) -> bool:
+    shape = places.shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if shape is None or not payload:
+        return False
+    member = shape.members[payload]
+    return sensitive.is_sensitive(member) and member.type_name in ("blob", "string")
+
+
+def _body_kind(body: bytes, content_type: str) -> str:
+    lowered = content_type.lower()
+    if "x-www-form-urlencoded" in lowered:
+        return "form"
+    if "cbor" in lowered:
+        return "cbor"
+    first = body.lstrip()[:1]
+    if first in (b"{", b"[") or "json" in lowered:
+        return "json"
+    return "text"

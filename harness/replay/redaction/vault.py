@@ -1,0 +1,354 @@
+"""Per-test memory of redacted values: which placeholder stands for which live value.
+
+A ``Vault`` lives in memory for one cassette recorder (one test) and is never written. It
+numbers the values the redactor replaces in the order first seen (the same value always gets
+the same placeholder), so a secret a test writes and reads back carries one placeholder in
+both the request and the response.
+
+At replay the live test's values are numbered by the vault the same way, and ``Binding`` ties
+each recorded placeholder to the live placeholder found in its place in a matching request,
+consistently for the whole test (a recorded placeholder meets one live value, a live value
+one recorded placeholder). Replayed responses then carry the live values back
+(``Binding.restore``): the test gets back what it sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.replay.redaction import placeholders
+
+# A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
+# account ids (12 digits with the placeholder prefix; found by context when redacted).
+SLOT = re.compile(
+    r"(?P<secret>REDACTED(?:(?:scrt|tokn|pswd|sign|pkey)\d{4,8})?)(?![A-Za-z0-9])"
+    r"|(?P<akid>(?:AKIA|ASIA)REDACTED\d{8})"
+    rf"|(?<!\d)(?P<account>{placeholders.ACCOUNT_PREFIX}\d{{4}})(?!\d)"
+)
+_NUMBER = re.compile(r"\d+$")
+# A blob member that holds a placeholder travels base64-encoded in wire form (a secret
+# payload such as bedrock's InvokeModel body): "REDACTED", "ASIAREDACTED", "AKIAREDACTED".
+_B64_PREFIXES = ("UkVEQUNURUR", "QVNJQVJFREFDVEVE", "QUtJQVJFREFDVEVE")
+_MASKED = re.compile(
+    SLOT.pattern
+    + rf"|(?<![A-Za-z0-9+/])(?P<b64>(?:{'|'.join(_B64_PREFIXES)})[A-Za-z0-9+/]{{5,24}}={{0,2}})"
+    r"(?![A-Za-z0-9+/=])"
+)
+
+
+def mask(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` with every placeholder replaced by its kind's mask, and the placeholders
+    (a base64-encoded one as the placeholder it encodes)."""
+    if (
+        "REDACTED" not in text
+        and placeholders.ACCOUNT_PREFIX not in text
+        and not any(p in text for p in _B64_PREFIXES)
+    ):
+        return text, ()
+    found: list[str] = []
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if match.lastgroup == "b64":
+            try:
+                token = base64.b64decode(token, validate=True).decode("ascii")
+            except ValueError:
+                return match.group(0)
+            if not placeholders.is_placeholder(token):
+                return match.group(0)
+        found.append(token)
+        return f"\u27e8{match.lastgroup}\u27e9"
+
+    return _MASKED.sub(one, text), tuple(found)
+
+
+@dataclass
+class Vault:
+    """Live values and their placeholders, both ways; counters start above ``seed``'s."""
+
+    _token: dict[tuple[str, str], str] = field(default_factory=dict)
+    _value: dict[str, str] = field(default_factory=dict)
+    _next: dict[str, int] = field(default_factory=lambda: {"secret": 1, "akid": 1, "account": 1})
+    #: the account ids replaced so far, in order (the redactor finds them anywhere after)
+    accounts: list[str] = field(default_factory=list)
+
+    def seed(self, text: str) -> None:
+        """Number new values after every placeholder in ``text`` (a loaded cassette)."""
+        for match in SLOT.finditer(text):
+            family = match.lastgroup or "secret"
+            number = _NUMBER.search(match.group(0))
+            if number is not None and family in self._next:
+                self._next[family] = max(self._next[family], int(number.group(0)) + 1)
+
+    def seed_numbers(self, numbers: dict[str, int]) -> None:
+        """Number new values from ``numbers`` on (a cassette's counters) or later."""
+        for family, number in numbers.items():
+            self._next[family] = max(self._next.get(family, 1), number)
+
+    def numbers(self) -> dict[str, int]:
+        """The next number of each family (kept in cassette metadata)."""
+        return dict(self._next)
+
+    def has_values(self) -> bool:
+        """True once any live value has been replaced."""
+        return bool(self._value)
+
+    def size(self) -> int:
+        """How many live values it holds (a long-lived server bounds it)."""
+        return len(self._value)
+
+    def placeholder(self, value: str, kind: str) -> str:
+        """The placeholder of ``value`` (a secret of ``kind``, ``akid`` or ``account``)."""
+        if placeholders.is_placeholder(value) or (kind == "account" and _is_account_slot(value)):
+            return value
+        family = kind if kind in ("akid", "account") else "secret"
+        key = (family, value)
+        found = self._token.get(key)
+        if found is not None:
+            return found
+        number = self._next.get(family, 1)
+        self._next[family] = number + 1
+        if family == "akid":
+            found = placeholders.access_key_id(number, value[:4])
+        elif family == "account":
+            found = placeholders.account_id(number)
+        else:
+            found = placeholders.secret(kind, number)
+        self._token[key] = found
+        self._value[found] = value
+        if family == "account":
+            self.accounts.append(value)
+        return found
+
+    def remember_whole(self, value: str, structured: str) -> None:
+        """A JSON secret replaced leaf by leaf: ``structured`` gives ``value`` back whole."""
+        self._value.setdefault(structured, value)
+
+    def value(self, token: str) -> str | None:
+        """The live value a placeholder stands for (``None``: not a value of this test)."""
+        return self._value.get(token)
+
+    def values(self) -> Iterable[tuple[str, str]]:
+        """Every (live value, placeholder) known, for the last sweep before a save."""
+        return ((value, token) for (_, value), token in self._token.items())
+
+
+def _is_account_slot(value: str) -> bool:
+    return len(value) == 12 and value.startswith(placeholders.ACCOUNT_PREFIX)
+
+
+@dataclass
+class Ties:
+    """What one match adds to a ``Binding`` (see ``Binding.fits``)."""
+
+    placeholders: dict[str, str] = field(default_factory=dict)
+    generated: dict[str, str] = field(default_factory=dict)
+    times: dict[str, str] = field(default_factory=dict)
+
+
+#: ``refuse(recorded, live)``: why a generated value may not stand for another (None: it may)
+Refuse = Callable[[Any, Any], "str | None"]
+
+_WORD = "0-9A-Za-z"
+
+
+@dataclass
+class Binding:
+    """Recorded values tied to live ones, for one test (a bijection, grown by matches).
+
+    Two kinds of slot are bound: redaction placeholders (strings: a recorded placeholder and
+    the live value's placeholder) and generated values (``harness.replay.volatile.Generated``: the
+    recorded text and the live text). Times are tied loosely: many recorded instants may
+    meet one live instant, as long as each keeps its offset from "now" (the ``refuse`` test).
+    """
+
+    recorded_to_live: dict[str, str] = field(default_factory=dict)
+    live_to_recorded: dict[str, str] = field(default_factory=dict)
+    #: generated values: recorded text -> live text, and back
+    generated: dict[str, str] = field(default_factory=dict)
+    generated_back: dict[str, str] = field(default_factory=dict)
+    #: recorded times -> the live time first met in their place (for responses)
+    times: dict[str, str] = field(default_factory=dict)
+    _patterns: dict[bool, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
+
+    def fits(
+        self,
+        recorded: tuple[Any, ...],
+        live: tuple[Any, ...],
+        refuse: Refuse | None = None,
+    ) -> Ties | None:
+        """The new ties under which ``recorded`` slots take ``live`` ones, or ``None``.
+
+        A generated value meets a different live one only if ``refuse`` finds no reason
+        against it (without ``refuse``, generated values must be equal)."""
+        if len(recorded) != len(live):
+            return None
+        ties = Ties()
+        back: dict[str, str] = {}
+        generated_back: dict[str, str] = {}
+        for r, v in zip(recorded, live, strict=True):
+            if isinstance(r, str) or isinstance(v, str):
+                if not (isinstance(r, str) and isinstance(v, str)):
+                    return None
+                if not self._placeholder_fits(r, v, ties.placeholders, back):
+                    return None
+                continue
+            if r.shape != v.shape:
+                return None
+            if r.kind == "time":
+                if r.value != v.value:
+                    if refuse is None or refuse(r, v) is not None:
+                        return None
+                    if r.value not in self.times:
+                        ties.times.setdefault(r.value, v.value)
+                continue
+            tied = self.generated.get(r.value) or ties.generated.get(r.value)
+            if tied is not None:
+                if tied != v.value:
+                    return None
+                continue
+            if v.value in self.generated_back or v.value in generated_back:
+                return None  # this live value already stands for another recorded one
+            if r.value != v.value and (refuse is None or refuse(r, v) is not None):
+                return None
+            ties.generated[r.value], generated_back[v.value] = v.value, r.value
+        return ties
+
+    def _placeholder_fits(self, r: str, v: str, new: dict[str, str], back: dict[str, str]) -> bool:
+        if r == placeholders.LEGACY:
+            return True  # an old cassette's bare REDACTED: any secret, tied to none
+        tied = self.recorded_to_live.get(r) or new.get(r)
+        if tied is not None:
+            return tied == v
+        if v in self.live_to_recorded or v in back:
+            return False  # this live value already stands for another recorded one
+        new[r], back[v] = v, r
+        return True
+
+    def tie(self, ties: Ties) -> None:
+        """Keep the ties ``fits`` found for a request that was replayed."""
+        for r, v in ties.placeholders.items():
+            self.recorded_to_live[r] = v
+            self.live_to_recorded[v] = r
+        for r, v in ties.generated.items():
+            self.generated[r] = v
+            self.generated_back[v] = r
+        for r, v in ties.times.items():
+            self.times.setdefault(r, v)
+        if ties.generated or ties.times:
+            self._patterns.clear()
+
+    def has_ties(self) -> bool:
+        """True once any recorded value stands for a different live one."""
+        return bool(self.recorded_to_live or self.times) or any(
+            r != v for r, v in self.generated.items()
+        )
+
+    def to_recorded(self, text: str) -> str:
+        """``text`` (redacted live traffic) with bound live values as recorded."""
+        if self.live_to_recorded:
+            text = SLOT.sub(lambda m: self.live_to_recorded.get(m.group(0), m.group(0)), text)
+        return self._swap(text, to_live=False, escape=str)
+
+    def to_live(self, text: str) -> str:
+        """``text`` (recorded) with bound recorded placeholders as the live ones."""
+        if not self.recorded_to_live:
+            return text
+        return SLOT.sub(lambda m: self.recorded_to_live.get(m.group(0), m.group(0)), text)
+
+    def generated_to_live(self, text: str, escape: Callable[[str], str] = str) -> str:
+        """``text`` (a recorded response) with each bound generated value as the live one."""
+        return self._swap(text, to_live=True, escape=escape)
+
+    def _swap(self, text: str, *, to_live: bool, escape: Callable[[str], str]) -> str:
+        pairs = {**self.times, **self.generated} if to_live else dict(self.generated_back)
+        pairs = {a: b for a, b in pairs.items() if a != b}
+        if not pairs:
+            return text
+        pattern = self._patterns.get(to_live)
+        if pattern is None:
+            # longest first; a value is replaced only as a whole run of letters and digits
+            # (a uuid also inside one: its dashes already delimit it)
+            words = sorted(pairs, key=len, reverse=True)
+            pattern = re.compile(
+                "|".join(
+                    re.escape(w)
+                    if _UUID_LIKE.fullmatch(w)
+                    else rf"(?<![{_WORD}]){re.escape(w)}(?![{_WORD}])"
+                    for w in words
+                )
+            )
+            self._patterns[to_live] = pattern
+        return pattern.sub(lambda m: escape(pairs.get(m.group(0), m.group(0))), text)
+
+    def live_of(self, recorded: str, vault: Vault) -> str | None:
+        """The live value behind a recorded placeholder, if this test supplied one."""
+        token = self.recorded_to_live.get(recorded, recorded)
+        return vault.value(token)
+
+
+_UUID_LIKE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
+# --------------------------------------------------------------------------- responses
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def restore_text(text: str, binding: Binding, vault: Vault, form: str) -> str:
+    """A recorded text with each placeholder the test supplied a value for given it back.
+
+    ``form`` says how the text carries a value: ``json`` (inside JSON strings, escaped as
+    JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
+    """
+    text = binding.generated_to_live(text, _GENERATED_ESCAPES[form])
+    if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
+        return text
+    if form == "json":
+        return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault), text)
+    escape = _ESCAPES[form]
+    return SLOT.sub(lambda m: _one(m.group(0), binding, vault, escape), text)
+
+
+def _one(token: str, binding: Binding, vault: Vault, escape: object) -> str:
+    value = binding.live_of(token, vault)
+    if value is None:
+        return token
+    return escape(value)  # type: ignore[operator,no-any-return]
+
+
+def _json_literal(literal: str, binding: Binding, vault: Vault) -> str:
+    if "REDACTED" not in literal and placeholders.ACCOUNT_PREFIX not in literal:
+        return literal
+    try:
+        text = json.loads(literal)
+    except ValueError:
+        return literal
+    # A JSON secret was recorded leaf by leaf: given back whole, as the test wrote it.
+    whole = vault.value(binding.to_live(text))
+    if whole is None:
+        whole = SLOT.sub(lambda m: binding.live_of(m.group(0), vault) or m.group(0), text)
+    return json.dumps(whole, ensure_ascii=False)
+
+
+def _xml_escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _form_escape(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="-_.~")
+
+
+_ESCAPES: dict[str, Callable[[str], str]] = {"xml": _xml_escape, "form": _form_escape, "raw": str}
+# a generated value lands inside a JSON string (or is a number): escaped, without quotes
+_GENERATED_ESCAPES: dict[str, Callable[[str], str]] = {
+    **_ESCAPES,
+    "json": lambda value: json.dumps(value)[1:-1],
+}

@@ -1,0 +1,324 @@
+"""Values a test makes up per run, declared once and bound at replay.
+
+Suites name what they create ``f"bucket-{uuid4()}"``, suffix queue names with random
+letters, use ``str(hash(...))`` as caller references and stamp log events with the wall clock.
+Such a value differs on every run, so a request carrying it never equals its recording.
+
+Declaring the *kinds* of generated values once (``aws_volatile = uuid hex time``) masks
+them in the match key the way redaction placeholders are masked: ``bucket-<uuid>`` matches
+``bucket-<uuid>`` whatever the uuid. Which recorded value stands for which live one is then
+decided by the same per-test binding as placeholders (``harness.replay.redaction.vault.Binding``):
+a recorded value meets one live value for the whole test, and replayed responses carry the
+live value back. ``harness.replay.matching.MatchIndex`` refuses a binding that would hide a changed
+*hardcoded* value (see ``MatchIndex._allow``).
+
+Kinds (each a pattern inside any string member of a request; blobs and enums are left alone):
+
+- ``uuid``: 8-4-4-4-12 hex groups, anywhere inside a string;
+- ``hex``: a run of 8 or more hex digits (``uuid4().hex``, ``token_hex(4)``), same length;
+- ``alnum``: a run of 6 or more letters and digits between separators (random suffixes);
+- ``hash``: a signed integer of 15 to 20 digits (``str(hash(...))``);
+- ``time``: an ISO 8601, compact or epoch (s, ms, µs) time of day, also as a number, bound
+  only when its offset from "now" is the recorded one (``MatchPolicy.time_tolerance``);
+- ``re:<pattern>``: a pattern of the project's own (its first group, if it has one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import HarnessUsageError, did_you_mean
+from harness.replay.redaction.vault import SLOT
+
+KINDS = ("uuid", "hex", "alnum", "hash", "time")
+#: the kinds from the most specific to the least (how a difference is named)
+SPECIFIC = ("uuid", "time", "hash", "hex", "alnum")
+
+# Order matters: the more specific kinds win where patterns overlap.
+_PATTERNS = {
+    "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "time": (
+        r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
+        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?)(?![0-9])"
+    ),
+    "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9])\d{15,20}(?![0-9])",
+    "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
+    "alnum": r"(?<![0-9A-Za-z])[0-9A-Za-z]{6,}(?![0-9A-Za-z])",
+}
+_OPEN, _CLOSE = "\u27e6", "\u27e7"  # masks never meet a pattern (not letters or digits)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One generated value found in a request: its kind, its text, and its shape.
+
+    Two values of the same ``shape`` can stand for each other; ``epoch`` is a time's
+    instant (epoch seconds) for the time kind.
+    """
+
+    kind: str
+    value: str
+    shape: str
+    epoch: float | None = None
+
+
+@dataclass(frozen=True)
+class Volatile:
+    """The kinds of generated values a project declared (empty: none, the default)."""
+
+    kinds: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        alternatives = [f"(?P<{k}>{_PATTERNS[k]})" for k in _PATTERNS if k in self.kinds]
+        regex = re.compile("|".join(alternatives)) if alternatives else None
+        object.__setattr__(self, "_regex", regex)
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.patterns)
+
+    def describe(self) -> str:
+        """The declaration as users write it (``uuid hex re:run-\\d+``)."""
+        return " ".join([*self.kinds, *(f"re:{p.pattern}" for p in self.patterns)])
+
+    def __or__(self, other: Volatile) -> Volatile:
+        kinds = tuple(k for k in KINDS if k in self.kinds or k in other.kinds)
+        patterns = self.patterns + tuple(p for p in other.patterns if p not in self.patterns)
+        return Volatile(kinds, patterns)
+
+    # ------------------------------------------------------------------ masking
+
+    def mask_params(self, shape: Any, params: Any, found: list[Generated]) -> Any:
+        """``params`` (a request's, wire form) with each generated value masked by its
+        shape; the values go to ``found`` in a fixed order (sorted member names)."""
+        if shape is None:
+            return self._any(params, found)
+        kind = shape.type_name
+        if kind == "structure" and isinstance(params, dict):
+            from harness.aws.models import members_by_key
+
+            members = members_by_key(shape)
+            return {k: self.mask_params(members.get(k), params[k], found) for k in sorted(params)}
+        if kind == "list" and isinstance(params, list):
+            return [self.mask_params(shape.member, v, found) for v in params]
+        if kind == "map" and isinstance(params, dict):
+            return {k: self.mask_params(shape.value, params[k], found) for k in sorted(params)}
+        if kind == "string" and isinstance(params, str) and not shape.enum:
+            return self.mask_text(params, found)
+        if kind in ("integer", "long") and isinstance(params, int) and "time" in self.kinds:
+            return self._number(params, found)
+        return params  # blobs, enums, booleans, floats, timestamps (shifted by the matcher)
+
+    def _any(self, value: Any, found: list[Generated]) -> Any:
+        # Members the model does not describe (an unreadable body as {"$body": text}).
+        if isinstance(value, dict):
+            return {k: self._any(value[k], found) for k in sorted(value)}
+        if isinstance(value, list):
+            return [self._any(v, found) for v in value]
+        if isinstance(value, str):
+            return self.mask_text(value, found)
+        return value
+
+    def mask_text(self, text: str, found: list[Generated]) -> str:
+        """``text`` with each generated value masked; the values go to ``found`` in order."""
+        for number, pattern in enumerate(self.patterns):
+            text = pattern.sub(lambda m, n=number: self._custom(m, n, found), text)  # type: ignore[misc]
+        regex = self._regex
+        if regex is None or len(text) < 6:
+            return text
+        kept = _placeholder_spans(text)
+        return regex.sub(lambda m: self._builtin(m, kept, found), text)
+
+    def _custom(self, match: re.Match[str], number: int, found: list[Generated]) -> str:
+        group = 1 if match.re.groups else 0
+        value = match.group(group)
+        if not value:
+            return match.group(0)
+        shape = f"re{number}"
+        found.append(Generated("custom", value, shape))
+        start, end = match.start(group) - match.start(0), match.end(group) - match.start(0)
+        whole = match.group(0)
+        return f"{whole[:start]}{_OPEN}{shape}{_CLOSE}{whole[end:]}"
+
+    def _builtin(
+        self, match: re.Match[str], kept: list[tuple[int, int]], found: list[Generated]
+    ) -> str:
+        value = match.group(0)
+        if any(start <= match.start() < end for start, end in kept):
+            return value  # inside a redaction placeholder: bound as one already
+        kind = match.lastgroup or "alnum"
+        epoch = None
+        if kind == "time":
+            epoch = _instant(value)
+            if epoch is None:
+                return value
+            shape = "time:" + re.sub(r"\d", "0", value)
+        elif kind in ("hex", "alnum"):
+            shape = f"{kind}{len(value)}"
+        else:
+            shape = kind
+        found.append(Generated(kind, value, shape, epoch))
+        return f"{_OPEN}{shape}{_CLOSE}"
+
+    def _number(self, value: int, found: list[Generated]) -> Any:
+        text = str(value)
+        if re.fullmatch(_PATTERNS["time"], text) is None:
+            return value
+        epoch = _instant(text)
+        if epoch is None:
+            return value
+        shape = "time:" + "0" * len(text)
+        found.append(Generated("time", text, shape, epoch))
+        return f"{_OPEN}{shape}{_CLOSE}"
+
+
+NONE = Volatile()
+
+
+def _placeholder_spans(text: str) -> list[tuple[int, int]]:
+    if "REDACTED" not in text and "99999999" not in text:
+        return []
+    return [m.span() for m in SLOT.finditer(text)]
+
+
+def _instant(text: str) -> float | None:
+    """Epoch seconds of a time written as the ``time`` kind finds it, if it is one."""
+    try:
+        if text[:1] == "1" and re.fullmatch(r"\d{10}(?:\d{3}|\d{6})?(?:\.\d+)?", text):
+            whole = text.split(".")[0]
+            return float(text) / {10: 1, 13: 1e3, 16: 1e6}[len(whole)]
+        if re.fullmatch(r"\d{8}T\d{6}Z?", text):
+            moment = dt.datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
+        else:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+    except (ValueError, KeyError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.timestamp()
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse(items: Any, where: str) -> Volatile:
+    """A declaration from settings: kinds and ``re:`` patterns, as a string (commas or
+    spaces between kinds; one ``re:`` pattern per line), a list, or compiled patterns.
+
+    ``None``/``False``/empty declare nothing. Unknown kinds and bad patterns are a usage
+    error naming ``where`` they were written.
+    """
+    if isinstance(items, Volatile):
+        return items
+    if items is None or items is False:
+        return NONE
+    if isinstance(items, str | re.Pattern):
+        items = [items]
+    if not isinstance(items, Iterable):
+        raise HarnessUsageError(
+            f"{where}: volatile takes kinds of generated values ({', '.join(KINDS)}) or "
+            f"'re:<pattern>' entries, e.g. ['uuid', 'hex']; got {items!r}."
+        )
+    kinds: list[str] = []
+    patterns: list[re.Pattern[str]] = []
+    for item in items:
+        if isinstance(item, re.Pattern):
+            patterns.append(item)
+            continue
+        for word in _words(str(item)):
+            if word.startswith("re:"):
+                patterns.append(_compile(word[3:], where))
+            elif word in KINDS:
+                kinds.append(word)
+            elif word.lower() in ("none", "off"):
+                continue
+            else:
+                raise HarnessUsageError(
+                    f"{where}: {word!r} is not a kind of generated value."
+                    f"{did_you_mean(word, KINDS)} Use {', '.join(KINDS)}, or 're:<pattern>' "
+                    "for a pattern of your own (e.g. 're:run-(\\d+)')."
+                )
+    return Volatile(tuple(k for k in KINDS if k in kinds), tuple(patterns))
+
+
+def _words(line: str) -> list[str]:
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return []
+    if line.startswith("re:"):
+        return [line]  # a pattern may hold spaces and commas: the whole line
+    return [w for w in re.split(r"[\s,]+", line) if w]
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise HarnessUsageError(
+            f"{where}: the volatile pattern {pattern!r} is not a regular expression ({exc}). "
+            "Write 're:' and a Python regex; its first group, if any, is the generated part."
+        ) from None
+    if compiled.match(""):
+        raise HarnessUsageError(
+            f"{where}: the volatile pattern {pattern!r} matches the empty string; give one "
+            "that matches only the generated part (e.g. 're:run-(\\d+)')."
+        )
+    return compiled
+
+
+# --------------------------------------------------------------------------- miss hints
+
+
+def looks_generated(recorded: str, sent: str) -> str | None:
+    """The kind that would bind ``recorded`` to ``sent`` (most specific first), if any."""
+    if recorded == sent:
+        return None
+    for kind in SPECIFIC:
+        probe = Volatile((kind,))
+        a: list[Generated] = []
+        b: list[Generated] = []
+        if probe.mask_text(recorded, a) == probe.mask_text(sent, b) and a:
+            return kind
+    return None
+
+
+def generated_differences(
+    recorded: Any, sent: Any, path: str = ""
+) -> list[tuple[str, str, str, str]]:
+    """``(path, recorded, sent, kind)`` for each value that differs as generated ones do."""
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        return [
+            d
+            for k in sorted(set(recorded) & set(sent))
+            for d in generated_differences(recorded[k], sent[k], f"{path}/{k}")
+        ]
+    if isinstance(recorded, list) and isinstance(sent, list):
+        return [
+            d
+            for i, (a, b) in enumerate(zip(recorded, sent, strict=False))
+            for d in generated_differences(a, b, f"{path}/{i}")
+        ]
+    if isinstance(recorded, str | int) and isinstance(sent, str | int):
+        if isinstance(recorded, bool) or isinstance(sent, bool):
+            return []
+        kind = looks_generated(str(recorded), str(sent))
+        if kind is not None:
+            return [(path or "/", str(recorded), str(sent), kind)]
+    return []
+
+
+__all__ = [
+    "KINDS",
+    "NONE",
+    "SPECIFIC",
+    "Generated",
+    "Volatile",
+    "generated_differences",
+    "looks_generated",
+    "parse",
+]
