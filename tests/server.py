@@ -19,6 +19,7 @@ from typing import Any
 
 from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpRequest, HttpResponse
+from harness.ops import SEED_OPERATIONS
 from harness.serve.http import LoopbackServer
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
@@ -64,7 +65,7 @@ class ScriptedServer:
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """The ``LoopbackServer`` handler."""
-        service, operation = wire.identify(request)
+        service, operation = wire.identify(request, SEED_OPERATIONS)
         params = wire.decode_request(service, operation, request)
         with self._lock:
             self.received.append((service, operation, params))

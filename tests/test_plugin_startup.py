@@ -66,7 +66,14 @@ def test_the_plugin_imports_only_its_own_light_modules() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'harness')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    light = ["harness", "harness.errors", "harness.plugin.hookspecs", "harness.replay.record_modes"]
+    light = [
+        "harness",
+        "harness._moved",  # the old import paths' finder: no imports of its own
+        "harness.errors",
+        "harness.plugin.hookspecs",
+        "harness.replay",  # a layer package's docstring
+        "harness.replay.record_modes",
+    ]
     assert json.loads(done.stdout) == sorted([*PARTS, *light])
 
 

@@ -606,7 +606,7 @@ def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: bool) -> Path:
     """A folder with ``sitecustomize.py`` and ``guard.json``: what a child Python needs to
     run this block (see ``guard_child``)."""
     folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])  # the folder holding harness/
     text = _SITECUSTOMIZE.format(root=root, prefix=_FOLDER_PREFIX)
     (folder / "sitecustomize.py").write_text(text, "utf-8")
     guard = {

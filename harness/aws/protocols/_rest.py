@@ -79,10 +79,8 @@ def format_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
         return (seconds * 10**6 + value.microsecond) / 10**6 if value.microsecond else seconds
     if fmt == "rfc822":
         return email.utils.formatdate(seconds, usegmt=True)
-    if value.microsecond % 1000:
+    if value.microsecond:
         return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if value.microsecond:  # milliseconds, as services write them (botocore reads either)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from harness.aws.bodies import BodyError, plain_request
 from harness.aws.models import operation_model, service_model, signing_names
@@ -687,28 +687,85 @@ def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None
 def encode_request(
     service: str, operation: str, wire: dict[str, Any], endpoint: str = "http://127.0.0.1"
 ) -> HttpRequest:
-    """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``: read
-    back to parameters, then serialized by botocore's own serializer (``protocols``)."""
-    from harness.aws import protocols
-
+    """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``."""
     op = operation_model(service, operation)
+    protocol = protocol_of(op.service_model)
+    headers = {"Content-Type": JSON_CONTENT_TYPES[protocol]}
+    if protocol == "json":
+        headers["X-Amz-Target"] = f"{op.service_model.metadata['targetPrefix']}.{operation}"
+        return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, _dump(wire))
     shape = op.input_shape
-    params = _members_from_wire(shape, wire) if shape is not None else {}
-    return protocols.encode_request(op, params, endpoint)
+    path, _, static_query = op.http.get("requestUri", "/").partition("?")
+    query: list[tuple[str, str]] = [(q, "") for q in static_query.split("&") if q]
+    body: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    members = shape.members if shape is not None else {}
+    for name, value in wire.items():
+        member = members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        wire_name = member.serialization.get("name", name) if member is not None else name
+        if location == "uri":
+            greedy = "{" + wire_name + "+}" in path
+            path = path.replace(
+                "{" + wire_name + ("+}" if greedy else "}"),
+                quote(str(value), safe="/" if greedy else ""),
+            )
+        elif location == "querystring":
+            if isinstance(value, dict):
+                query.extend((k, str(v)) for k, v in value.items())
+            else:
+                query.extend(
+                    (wire_name, _text(v)) for v in (value if isinstance(value, list) else [value])
+                )
+        elif location == "header":
+            headers[wire_name] = (
+                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
+            )
+        elif location == "headers":
+            headers.update({wire_name + k: str(v) for k, v in value.items()})
+        elif shape is not None and shape.serialization.get("payload") == name:
+            raw_body = _encode_payload(member, value)
+        else:
+            body[name] = value
+    qs = "&".join(
+        f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe="") for k, v in query
+    )
+    url = endpoint.rstrip("/") + path + (f"?{qs}" if qs else "")
+    if raw_body is None:
+        raw_body = _dump(body) if body or op.http.get("method", "POST") in ("POST", "PUT") else b""
+    return HttpRequest(op.http.get("method", "POST"), url, headers, raw_body)
 
 
 def encode_response(
     service: str, operation: str, wire: dict[str, Any], status: int | None = None
 ) -> HttpResponse:
-    """Write a wire-form output as the HTTP response the service would send: read back to
-    the parsed form, then written by the protocol's codec (the only encoder of a wire
-    format)."""
-    from harness.aws import protocols
-
+    """Write a wire-form output as the HTTP response the service would send."""
     op = operation_model(service, operation)
+    protocol = protocol_of(op.service_model)
+    headers = _base_headers(protocol)
+    code = status or int(op.http.get("responseCode", 200))
     shape = op.output_shape
-    result = _members_from_wire(shape, wire) if shape is not None else {}
-    return protocols.encode_response(op, result, status)
+    if protocol == "json" or shape is None:
+        return HttpResponse(code, headers, _dump(wire))
+    body: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    for name, value in wire.items():
+        member = shape.members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        wire_name = member.serialization.get("name", name) if member is not None else name
+        if location == "header":
+            headers[wire_name] = (
+                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
+            )
+        elif location == "headers":
+            headers.update({wire_name + k: str(v) for k, v in value.items()})
+        elif location == "statusCode":
+            code = int(value)
+        elif shape.serialization.get("payload") == name:
+            raw_body = _encode_payload(member, value)
+        else:
+            body[name] = value
+    return HttpResponse(code, headers, raw_body if raw_body is not None else _dump(body))
 
 
 def error_status(service: str, code: str, default: int = 400) -> int:

@@ -51,7 +51,7 @@ __all__ = [
 
 JSON = dict[str, Any]
 
-_PACKAGED = Path(__file__).resolve().parent / "_schemas"
+_PACKAGED = Path(__file__).resolve().parents[2] / "_schemas"  # harness/_schemas
 #: The schema tree shipped inside the package (the committed ``schemas/``).
 PACKAGED_SCHEMA_DIR = _PACKAGED
 #: The file ``schemas generate`` keeps in its output directory: which files it wrote, so a
