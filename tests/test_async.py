@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 pytest.importorskip(
-    "aiobotocore", reason="the async tests need aiobotocore (pip install aiobotocore)"
+    "aiobotocore",
+    reason="the async tests need the async extra: pip install -e '.[test,async]' (CI runs "
+    "them in .ci/run's second job, beside the lowest supported botocore)",
 )
 moto_server = pytest.importorskip("moto.server")
 

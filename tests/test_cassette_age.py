@@ -166,7 +166,9 @@ def test_a_fresh_cassette_is_within_the_limit(inner: pytest.Pytester) -> None:
 
 
 def test_the_recorded_clock_does_not_hide_the_age(inner: pytest.Pytester) -> None:
-    pytest.importorskip("time_machine")
+    pytest.importorskip(
+        "time_machine", reason="needs the clock extra: pip install -e '.[test]' (or .[clock])"
+    )
     make(inner, marker=', clock="recorded"', ini="aws_max_age = 30d\naws_max_age_action = fail")
     outcome(inner).assert_outcomes(failed=1)
 

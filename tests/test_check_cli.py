@@ -475,3 +475,27 @@ def test_a_path_with_no_cassette_is_not_counted_as_a_file(clean: Path, tmp_path:
         "FAILED: 2 interaction(s) in 1 cassette(s), 0 violation(s), 0 file(s) not checked, "
         "2 path(s) with no cassette"
     )
+
+
+def test_github_format_annotates_each_violation_on_its_interactions_line(
+    dirty: Path, tmp_path: Path
+) -> None:
+    code, out, _ = check("--format", "github", str(dirty))
+    assert code == 1
+    starts = [n for n, line in enumerate(dirty.read_text().splitlines(), 1) if line[:2] == "- "]
+    annotation, *rest = out.splitlines()
+    assert annotation.startswith(
+        f"::error file={dirty},line={starts[1]},"
+        "title=cloudtrail.ListInsightsMetricData.non-zero-data [error]::"
+    )
+    assert "%0A  at /response/Values/2: got 0.0%0A" in annotation  # one command, many lines
+    assert not any(line.startswith("::") for line in rest) and "FAILED:" in rest[-1]
+    # a rule graded down: a warning annotation, and the run passes
+    rule = "cloudtrail.ListInsightsMetricData.non-zero-data"
+    code, out, _ = check("--format", "github", "--rule", f"{rule}=warning", str(dirty))
+    assert code == 0 and out.startswith(f"::warning file={dirty},line={starts[1]},")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("interactions: [")
+    code, out, err = check("--format", "github", str(bad))
+    assert code == 2 and out.startswith(f"::error file={bad},title=harness check::")
+    assert "Traceback" not in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -235,3 +236,67 @@ def test_one_line_escapes_what_acts_and_keeps_what_reads() -> None:
 def test_xml_legal_keeps_a_document_parseable() -> None:
     text = "<a b='\x01'>\x1b\x85\ufffe\ud800 ok</a>"
     assert ET.fromstring(xml_legal(text)).text == "\\x1b\x85\\ufffe\\ud800 ok"
+
+
+# --------------------------------------------------------------------------- --format github
+
+
+def read_command(line: str) -> dict[str, object]:
+    """A workflow command as the runner reads it (ActionCommand.cs): ``::name k=v,k=v::text``,
+    properties and message unescaped (actions/toolkit ``escapeData``/``escapeProperty``)."""
+    found = re.fullmatch(r"::(\w+)(?: ([^:]*))?::(.*)", line)
+    assert found is not None, line
+    properties = dict(pair.split("=", 1) for pair in (found[2] or "").split(",") if pair)
+    return {
+        "name": found[1],
+        "properties": {key: _unescape(value) for key, value in properties.items()},
+        "message": _unescape(found[3]),
+    }
+
+
+def _unescape(text: str) -> str:
+    for code, char in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(code, char)
+    return text
+
+
+def assert_annotations_are_ours(out: str) -> list[dict[str, object]]:
+    """Every line starting with ``::`` is one whole command of ours, and every other line is
+    inert: nothing a cassette holds ends a command early or starts another."""
+    commands = [read_command(line) for line in out.splitlines() if line.startswith("::")]
+    assert_inert("\n".join(line for line in out.splitlines() if not line.startswith("::")))
+    for command in commands:
+        assert command["name"] in ("error", "warning")
+        assert set(command["properties"]) <= {"file", "line", "title"}  # type: ignore[arg-type]
+        for text in [command["message"], *command["properties"].values()]:  # type: ignore[attr-defined]
+            assert_inert(str(text))  # unescaped by the runner: still no raw control, no "::"
+    return commands
+
+
+def test_check_github_annotations_of_a_hostile_cassette_are_escaped(hostile: Path) -> None:
+    code, out, err = harness("check", "--no-cache", "--format", "github", hostile.parent)
+    assert code == 1, err
+    commands = assert_annotations_are_ours(out)
+    rules = {str(c["properties"]["title"]).split(" ")[0] for c in commands}  # type: ignore[index]
+    assert {"schema.response.unknown-member", "schema.request"} <= rules
+    errors = [c for c in commands if c["name"] == "error"]
+    shown = one_line(str(hostile))  # (the name escaped, as the text report shows it)
+    assert errors and all(c["properties"]["file"] == shown for c in errors)  # type: ignore[index]
+    starts = [n for n, line in enumerate(hostile.read_text().splitlines(), 1) if line[:2] == "- "]
+    assert all(c["properties"]["line"] == str(starts[0]) for c in errors)  # type: ignore[index]
+    message = str(errors[0]["message"])
+    assert "\n  operation: xray:GetInsight" in message  # the report's lines, as lines
+    assert SEEN in out and "OK:" not in out and "FAILED:" in out  # then the summary
+
+
+def test_scan_github_annotations_of_a_hostile_cassette_are_escaped(hostile: Path) -> None:
+    code, out, err = harness("scan", "--format", "github", hostile.parent)
+    assert code == 1, (out, err)
+    commands = assert_annotations_are_ours(out)
+    header = next(c for c in commands if "X-Api-Key" in str(c["properties"]["title"]))  # type: ignore[index]
+    assert header["name"] == "error" and "re-record" in str(header["message"]).lower()
+    interactions = yaml.safe_load(hostile.read_text())["interactions"]
+    assert len(interactions) == 2
+    starts = [n for n, line in enumerate(hostile.read_text().splitlines(), 1) if line[:2] == "- "]
+    assert header["properties"]["line"] == str(starts[1])  # type: ignore[index]
+    assert out.rstrip().splitlines()[-1].startswith("Re-record")

@@ -57,8 +57,6 @@ SKIPS: dict[str, str] = {}
 
 
 def _skip(case: Case, direction: str) -> None:
-    if case.botocore_skips(direction):
-        pytest.skip("botocore's protocol-tests-ignore-list skips it")
     if case.id in SKIPS:
         pytest.skip(SKIPS[case.id])
 

@@ -37,7 +37,7 @@ from harness.contract.checker import (
 )
 from harness.contract.schemas.store import reread_schema_files, schema_source
 from harness.errors import HarnessUsageError
-from harness.safe_text import one_line, xml_legal
+from harness.safe_text import gh_data, gh_property, one_line, xml_legal
 
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -70,9 +70,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "junit"),
+        choices=("text", "json", "junit", "github"),
         default="text",
-        help="output format: a readable table (text), JSON, or JUnit XML for CI (default: text)",
+        help="output format: a readable table (text), JSON, JUnit XML for CI, or GitHub "
+        "Actions annotations on the interactions' lines, then the summary (default: text)",
     )
     parser.add_argument(
         "--allow-drift",
@@ -204,7 +205,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             reports.append(found)
     for problem in problems:
         stderr.write(f"harness check: error: {one_line(problem.message)}\n")
-    render = {"text": _text, "json": _json, "junit": _junit}[args.format]
+    render = {"text": _text, "json": _json, "junit": _junit, "github": _github}[args.format]
     stdout.write(render(reports, problems, args.allow_drift))
     if problems:
         return EXIT_BAD_INPUT
@@ -550,3 +551,31 @@ def _junit(reports: list[CassetteReport], problems: list[_Problem], allow_drift:
     ET.indent(suites)
     # (a last guard: whatever a value held, the document stays one XML parsers accept)
     return xml_legal(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"
+
+
+# --------------------------------------------------------------------------- github
+
+
+def _github(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+    """One workflow command per violation on the line its interaction starts at (``::error``
+    when it fails the run, ``::warning`` otherwise) and per file not checked, then the text
+    summary. Every value is escaped as actions/toolkit escapes it (``safe_text.gh_data``,
+    ``gh_property``), so a cassette's text never ends a command or starts another."""
+    from harness.commands.cassette._review_formats import _interaction_lines
+
+    out: list[str] = []
+    for report in reports:
+        starts = _interaction_lines(Path(report.path)) if report.violations else []
+        for v in report.violations:
+            level = "error" if is_failure(v, allow_drift=allow_drift) else "warning"
+            properties = [f"file={gh_property(report.path)}"]
+            if v.index is not None and v.index < len(starts):
+                properties.append(f"line={starts[v.index]}")
+            properties.append(f"title={gh_property(f'{v.rule} [{v.severity}]')}")
+            message = "%0A".join(gh_data(line) for line in str(v).splitlines())
+            out.append(f"::{level} {','.join(properties)}::{message}")
+    for problem in problems:
+        where = f"file={gh_property(problem.path)}," if problem.file else ""
+        out.append(f"::error {where}title=harness check::{gh_data(problem.message)}")
+    out.extend(_summary(reports, problems, allow_drift))
+    return "\n".join(out) + "\n"

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
 from harness.replay.scan import Finding, discover, scan_file
-from harness.safe_text import one_line
+from harness.safe_text import gh_data, gh_property, one_line
 
 EXIT_CLEAN = 0
 EXIT_FOUND = 1
@@ -45,9 +46,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "github"),
         default="text",
-        help="one line per finding (text, default) or a JSON document",
+        help="one line per finding (text, default), a JSON document, or GitHub Actions "
+        "annotations on the findings' lines followed by the summary (github)",
     )
     parser.add_argument(
         "--fix",
@@ -73,6 +75,10 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             findings.extend(scan_file(path))
         except HarnessUsageError as exc:
             stderr.write(f"harness scan: error: {one_line(exc)}\n")
+            if args.format == "github":
+                stdout.write(
+                    f"::error file={gh_property(path)},title=harness scan::{gh_data(exc)}\n"
+                )
             unreadable += 1
     if args.format == "json":
         document = {
@@ -82,8 +88,11 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         }
         stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
     else:
-        for finding in findings:
-            stdout.write(f"{finding}\n")
+        if args.format == "github":
+            stdout.write(github_annotations(findings))
+        else:
+            for finding in findings:
+                stdout.write(f"{finding}\n")
         affected = len({f.path for f in findings})
         summary = (
             f"{len(findings)} finding(s) in {affected} of {len(files)} file(s)."
@@ -137,11 +146,48 @@ def run_fix(files: list[Path], form: str, stdout: TextIO, stderr: TextIO) -> int
             f"Redacted {len(changes)} place(s) in {fixed} of {len(files)} file(s); "
             "replay binds the new placeholders like recorded ones.\n"
         )
-        for finding in left:
-            stdout.write(f"still found: {finding}\n")
+        if form == "github":
+            stdout.write(github_annotations(left))
+        else:
+            for finding in left:
+                stdout.write(f"still found: {finding}\n")
         if left:
             stdout.write(
                 f"{len(left)} finding(s) are beyond what redaction replaces: re-record those "
                 "cassettes.\n"
             )
     return EXIT_FOUND if left else EXIT_CLEAN
+
+
+#: Where a finding is: a line of the file, or an interaction (``#3 ...``).
+_LINE = re.compile(r"line (\d+)")
+_INTERACTION = re.compile(r"#(\d+)\b")
+
+
+def github_annotations(findings: list[Finding]) -> str:
+    """One ``::error`` workflow command per finding, on its line (an interaction's finding on
+    the line the interaction starts at), escaped as actions/toolkit escapes (``gh_data``,
+    ``gh_property``): a cassette's text never ends the command or starts another."""
+    from harness.commands.cassette._review_formats import _interaction_lines
+
+    starts: dict[str, list[int]] = {}
+    out: list[str] = []
+    for finding in findings:
+        properties = [f"file={gh_property(finding.path)}"]
+        line = _LINE.fullmatch(finding.where)
+        interaction = _INTERACTION.match(finding.where)
+        if line is not None:
+            properties.append(f"line={line[1]}")
+        elif interaction is not None:
+            if finding.path not in starts:
+                try:
+                    starts[finding.path] = _interaction_lines(Path(finding.path))
+                except OSError:  # (gone since the scan: the annotation names the file only)
+                    starts[finding.path] = []
+            index = int(interaction[1])
+            if index < len(starts[finding.path]):
+                properties.append(f"line={starts[finding.path][index]}")
+        properties.append(f"title={gh_property(f'harness scan: {finding.kind}')}")
+        message = f"{finding.kind} at {finding.where}. {finding.advice}"
+        out.append(f"::error {','.join(properties)}::{gh_data(message)}\n")
+    return "".join(out)

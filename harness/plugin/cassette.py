@@ -56,6 +56,7 @@ _RECORDER: pytest.StashKey[CassetteRecorder] = pytest.StashKey()
 
 _DIGEST_DEFAULT = "64KiB"
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options and ini settings of record/replay, in one group."""
     group = parser.getgroup("aws-cassette", "botocore-harness record/replay")
