@@ -561,7 +561,7 @@ def _github(reports: list[CassetteReport], problems: list[_Problem], allow_drift
     when it fails the run, ``::warning`` otherwise) and per file not checked, then the text
     summary. Every value is escaped as actions/toolkit escapes it (``safe_text.gh_data``,
     ``gh_property``), so a cassette's text never ends a command or starts another."""
-    from harness.commands.cassette._review_formats import _interaction_lines
+    from harness.cli.cassette._review_formats import _interaction_lines
 
     out: list[str] = []
     for report in reports:

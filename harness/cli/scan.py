@@ -168,7 +168,7 @@ def github_annotations(findings: list[Finding]) -> str:
     """One ``::error`` workflow command per finding, on its line (an interaction's finding on
     the line the interaction starts at), escaped as actions/toolkit escapes (``gh_data``,
     ``gh_property``): a cassette's text never ends the command or starts another."""
-    from harness.commands.cassette._review_formats import _interaction_lines
+    from harness.cli.cassette._review_formats import _interaction_lines
 
     starts: dict[str, list[int]] = {}
     out: list[str] = []
