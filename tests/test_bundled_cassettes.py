@@ -8,7 +8,7 @@ from make_bundled_cassettes import DEFAULT_OUT, record
 
 from harness import ops
 from harness.cassettes.cassette import read_cassette
-from harness.contract.checker import check_cassette
+from harness.contract.report import check_cassette
 
 
 def test_regenerating_the_bundled_cassettes_changes_no_byte(tmp_path: Path) -> None:

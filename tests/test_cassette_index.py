@@ -291,7 +291,7 @@ def test_replay():
 
 
 def _report(path: Path) -> tuple[Any, ...]:
-    from harness.contract.checker import check_cassette
+    from harness.contract.report import check_cassette
 
     report = check_cassette(path)
     return (
@@ -383,7 +383,7 @@ def test_a_streamed_yaml_error_names_the_files_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from harness.cassettes import cassette
-    from harness.contract.checker import check_cassette
+    from harness.contract.report import check_cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(6)], CURRENT)
     text = path.read_bytes()
@@ -407,7 +407,7 @@ def test_a_streamed_cassette_reports_its_first_broken_interaction(
     """A run's YAML is read before its interactions are built: an interaction without a
     request method (#3) is still reported before a YAML error later in the same run (#5)."""
     from harness.cassettes import cassette
-    from harness.contract.checker import check_cassette
+    from harness.contract.report import check_cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(8)], CURRENT)
     items = re.split(rb"(?m)^(?=- )", path.read_bytes())  # [head, item 0, item 1, ...]

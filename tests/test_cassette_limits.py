@@ -117,7 +117,7 @@ def test_a_status_that_is_no_http_status_is_refused(tmp_path: Path, code: object
 def test_an_infinite_timestamp_is_a_request_violation_not_a_crash(tmp_path: Path) -> None:
     import json
 
-    from harness.contract.checker import check_cassette
+    from harness.contract.report import check_cassette
 
     data = yaml.safe_load((SEED / "cloudtrail.yaml").read_text())
     item = next(

@@ -22,7 +22,7 @@ from harness.cassettes import reads
 from harness.cassettes.cassette import write_cassette
 from harness.cli import run
 from harness.contract import cache as check_cache
-from harness.contract.checker import CassetteReport, InteractionRows, check_cassette
+from harness.contract.report import CassetteReport, InteractionRows, check_cassette
 from harness.contract.schemas.store import default_schema_dir
 
 REPO = Path(__file__).resolve().parents[1]

@@ -425,7 +425,7 @@ def test_a_big_cassette_lists_only_what_is_not_ok_and_json_lists_every_one(
 
 
 def test_report_rows_keep_every_interaction_compactly() -> None:
-    from harness.contract.checker import InteractionRows
+    from harness.contract.report import InteractionRows
 
     source = [(i, "xray:GetInsight" if i % 2 else "s3:GetObject", 200 + i % 3) for i in range(1000)]
     rows = InteractionRows(source)

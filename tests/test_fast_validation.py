@@ -22,10 +22,10 @@ from harness import ops
 from harness import strategies as aws
 from harness.aws.models import operation_model, protocol
 from harness.aws.protocols import wire_form as wire
-from harness.contract import checker as contract
-from harness.contract.checker import validate_wire
+from harness.contract import validation as contract
 from harness.contract.schemas.generate import operation_schemas
 from harness.contract.schemas.store import default_schema_dir, load_schema
+from harness.contract.validation import validate_wire
 
 SEEDS = [(p.service, p.operation) for p in ops.PACKS]
 #: Operations of other services (strategies speak json and rest-json; the corpus and protocol

@@ -27,14 +27,8 @@ from typing import Any, TextIO
 from harness.cassettes import reads
 from harness.cassettes.files import absent_because
 from harness.contract.cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, Seen, look
-from harness.contract.checker import (
-    CassetteReport,
-    Skipped,
-    Violation,
-    check_cassette,
-    is_failure,
-    parse_rule_settings,
-)
+from harness.contract.checker import Skipped, Violation, is_failure, parse_rule_settings
+from harness.contract.report import CassetteReport, check_cassette
 from harness.contract.schemas.store import reread_schema_files, schema_source
 from harness.errors import HarnessUsageError
 from harness.safe_text import gh_data, gh_property, one_line, xml_legal

@@ -54,7 +54,8 @@ import orjson
 from harness.cassettes import reads
 from harness.cassettes.files import open_regular
 from harness.cassettes.reads import Identity, Reads
-from harness.contract.checker import SEVERITIES, CassetteReport, InteractionRows, Skipped, Violation
+from harness.contract.checker import SEVERITIES, Skipped, Violation
+from harness.contract.report import CassetteReport, InteractionRows
 
 #: ``harness check --cache-dir``'s default, and ``off`` to turn the cache off.
 CACHE_ENV = "HARNESS_CHECK_CACHE"

@@ -195,7 +195,7 @@ def _rules(item: pytest.Item) -> RuleSettings:
                 f"got {type(extra).__name__}.",
                 pytrace=False,
             )
-        from harness.contract.checker import validate_rule_settings
+        from harness.contract.settings import validate_rule_settings
 
         try:
             validate_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
