@@ -36,7 +36,7 @@ _LAZY = {
     "CassetteMiss": "harness.replay.recorder",
     "check_exchange": "harness.contract.checker",
     "check_exchanges": "harness.contract.checker",
-    "check_cassette": "harness.contract.checker",
+    "check_cassette": "harness.contract.report",
     "check_request": "harness.contract.checker",
     "Violation": "harness.contract.checker",
     "ContractViolationError": "harness.contract.checker",

@@ -283,13 +283,11 @@ def test_seed_datasets_follow_the_rules(plan: PagePlan) -> None:
 # ----------------------------------------------------------------------------- README
 
 
-def test_readme_examples_run(pytester: pytest.Pytester) -> None:
+def test_the_docs_examples_run(pytester: pytest.Pytester) -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    start = readme.index("## Hypothesis strategies and paginator fuzzing")
-    end = readme.find("\n## ", start + 1)
-    section = readme[start : end if end != -1 else len(readme)]
+    page = Path(__file__).parent.parent / "docs" / "how-to" / "hypothesis.md"
+    section = page.read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
     assert len(blocks) == 3
     for number, block in enumerate(blocks):

@@ -1,4 +1,4 @@
-"""The json and rest-json wire protocols, both directions, driven by botocore's models.
+"""The wire form: the JSON data the schemas describe, read off and written onto HTTP.
 
 botocore serializes requests and parses responses on the client side. The harness also needs
 the other side: to read a request off the wire (to match, check or serve it) and to write a
@@ -11,6 +11,13 @@ key on the wire; members bound to the URI, query string, headers or status code 
 member name and converted from text to their JSON type (an integer query parameter becomes an
 integer). Timestamps and blobs stay in their wire encoding (epoch number, ISO 8601 string,
 base64 text), because checking that encoding is part of the contract.
+
+Writing (``encode_request``, ``encode_response``) places wire-form values exactly as given,
+broken ones included (the contract tests and the synthetic faults need a wrong type or an
+unknown member on the wire): members into the URI, query, headers, status and body, with the
+codecs' JSON writer and labels (``awsjson.dump_json``, the model's ``jsonVersion``).
+Parameters in their parsed form are written by the codecs themselves (``protocols``), and
+errors always are (``encode_error``).
 
 The other protocols (rest-xml, query, ec2, CBOR) have no JSON wire form: their *parsed form*
 is what botocore's own parser reads (member names, ISO 8601 timestamps, base64 blobs), as
@@ -690,7 +697,7 @@ def encode_request(
     """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``."""
     op = operation_model(service, operation)
     protocol = protocol_of(op.service_model)
-    headers = {"Content-Type": JSON_CONTENT_TYPES[protocol]}
+    headers = {"Content-Type": _content_type(op)}
     if protocol == "json":
         headers["X-Amz-Target"] = f"{op.service_model.metadata['targetPrefix']}.{operation}"
         return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, _dump(wire))
@@ -711,8 +718,10 @@ def encode_request(
                 quote(str(value), safe="/" if greedy else ""),
             )
         elif location == "querystring":
-            if isinstance(value, dict):
-                query.extend((k, str(v)) for k, v in value.items())
+            if isinstance(value, dict):  # a map: a list value repeats its key
+                for key, item in value.items():
+                    items = item if isinstance(item, list) else [item]
+                    query.extend((key, _text(v)) for v in items)
             else:
                 query.extend(
                     (wire_name, _text(v)) for v in (value if isinstance(value, list) else [value])
@@ -742,7 +751,7 @@ def encode_response(
     """Write a wire-form output as the HTTP response the service would send."""
     op = operation_model(service, operation)
     protocol = protocol_of(op.service_model)
-    headers = _base_headers(protocol)
+    headers = _base_headers(op)
     code = status or int(op.http.get("responseCode", 200))
     shape = op.output_shape
     if protocol == "json" or shape is None:
@@ -875,8 +884,17 @@ def _from_data(shape: Shape, value: Any) -> Any:
     return value
 
 
-def _base_headers(protocol: str) -> dict[str, str]:
-    return {"Content-Type": JSON_CONTENT_TYPES[protocol], "x-amzn-RequestId": str(uuid.uuid4())}
+def _content_type(op: OperationModel) -> str:
+    """The codec's label: json services say the model's ``jsonVersion`` (1.0 or 1.1)."""
+    from harness.aws.protocols import awsjson, restjson
+
+    if protocol_of(op.service_model) == "json":
+        return awsjson.content_type(op.service_model)
+    return restjson.CONTENT_TYPE
+
+
+def _base_headers(op: OperationModel) -> dict[str, str]:
+    return {"Content-Type": _content_type(op), "x-amzn-RequestId": str(uuid.uuid4())}
 
 
 def _text(value: Any) -> str:
@@ -886,4 +904,6 @@ def _text(value: Any) -> str:
 
 
 def _dump(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    from harness.aws.protocols.awsjson import dump_json  # the codecs' one JSON writer
+
+    return dump_json(value)
