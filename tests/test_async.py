@@ -336,7 +336,7 @@ def test_contract_violation_in_async_traffic_is_reported_like_sync(
     ]
     assert len(reports) == 2
     for test in ("test_sync_client", "test_async_client"):
-        result.stdout.fnmatch_lines([f"FAILED *::{test} - harness.contract.checker.Con*"])
+        result.stdout.fnmatch_lines([f"FAILED *::{test} - harness.contract.Con*"])
     result.stdout.fnmatch_lines(
         ["*cloudtrail.ListInsightsMetricData.non-zero-data  error       2  in 2 test(s)*"]
     )

@@ -90,7 +90,7 @@ def test_failure_is_an_assertion_error(inner: pytest.Pytester) -> None:
     )
     result = inner.runpytest("-rf")
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["FAILED *test_bad - harness.contract*"])
+    result.stdout.fnmatch_lines(["FAILED *test_bad - harness.contract.Con*"])
 
 
 def test_warn_mode_from_the_command_line_passes_with_a_warning(inner: pytest.Pytester) -> None:

@@ -27,6 +27,10 @@ class ContractViolationError(HarnessAssertionError):
         super().__init__(f"{head}\n\n{body}" + (f"\n\n{hint}" if hint else ""))
 
 
+# Shown where it is documented and imported from (pytest prints the class's module in its
+# summary line): ``harness.contract`` answers the name.
+ContractViolationError.__module__ = "harness.contract"
+
 def is_failure(violation: Violation, *, allow_drift: bool = False) -> bool:
     """True when ``violation`` should fail a run: errors always, drift unless allowed."""
     if violation.severity == "error":
