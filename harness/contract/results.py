@@ -31,6 +31,7 @@ class ContractViolationError(HarnessAssertionError):
 # summary line): ``harness.contract`` answers the name.
 ContractViolationError.__module__ = "harness.contract"
 
+
 def is_failure(violation: Violation, *, allow_drift: bool = False) -> bool:
     """True when ``violation`` should fail a run: errors always, drift unless allowed."""
     if violation.severity == "error":

@@ -579,10 +579,10 @@ def _encode_payload(member: Shape | None, value: Any) -> bytes:
 
     The inverse of ``_decode_payload``: a blob travels base64-encoded in wire form.
     """
-    if isinstance(value, dict):
-        return _dump(value)
     if member is not None and member.type_name == "blob":
         return base64.b64decode(value)
+    if isinstance(value, dict) or (member is not None and member.type_name == "structure"):
+        return _dump(value)  # a structure or document payload: JSON, whatever its value
     return str(value).encode()
 
 
@@ -695,22 +695,35 @@ def encode_request(
     service: str, operation: str, wire: dict[str, Any], endpoint: str = "http://127.0.0.1"
 ) -> HttpRequest:
     """Write a wire-form request as HTTP (unsigned), the inverse of ``decode_request``."""
-    op = operation_model(service, operation)
+    return encode_request_of(operation_model(service, operation), wire, endpoint)
+
+
+def encode_request_of(
+    op: OperationModel, wire: dict[str, Any], endpoint: str = "http://127.0.0.1"
+) -> HttpRequest:
+    """``encode_request`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
+    operation = op.name
     protocol = protocol_of(op.service_model)
-    headers = {"Content-Type": _content_type(op)}
     if protocol == "json":
-        headers["X-Amz-Target"] = f"{op.service_model.metadata['targetPrefix']}.{operation}"
+        headers = {
+            "Content-Type": _content_type(op),
+            "X-Amz-Target": f"{op.service_model.metadata['targetPrefix']}.{operation}",
+        }
         return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, _dump(wire))
+    headers = {}
     shape = op.input_shape
     path, _, static_query = op.http.get("requestUri", "/").partition("?")
     query: list[tuple[str, str]] = [(q, "") for q in static_query.split("&") if q]
     body: dict[str, Any] = {}
     raw_body: bytes | None = None
     members = shape.members if shape is not None else {}
+    payload = shape.serialization.get("payload") if shape is not None else None
     for name, value in wire.items():
         member = members.get(name)
         location = member.serialization.get("location") if member is not None else None
         wire_name = member.serialization.get("name", name) if member is not None else name
+        if value is None and (location is not None or name == payload):
+            continue  # a member nobody set is not sent
         if location == "uri":
             greedy = "{" + wire_name + "+}" in path
             path = path.replace(
@@ -721,18 +734,15 @@ def encode_request(
             if isinstance(value, dict):  # a map: a list value repeats its key
                 for key, item in value.items():
                     items = item if isinstance(item, list) else [item]
-                    query.extend((key, _text(v)) for v in items)
+                    query.extend((key, _text(v)) for v in items if v is not None)
             else:
-                query.extend(
-                    (wire_name, _text(v)) for v in (value if isinstance(value, list) else [value])
-                )
+                items = value if isinstance(value, list) else [value]
+                query.extend((wire_name, _text(v)) for v in items if v is not None)
         elif location == "header":
-            headers[wire_name] = (
-                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
-            )
+            headers[wire_name] = _header_text(value, member)
         elif location == "headers":
-            headers.update({wire_name + k: str(v) for k, v in value.items()})
-        elif shape is not None and shape.serialization.get("payload") == name:
+            headers.update({wire_name + k: _text(v) for k, v in value.items() if v is not None})
+        elif name == payload:
             raw_body = _encode_payload(member, value)
         else:
             body[name] = value
@@ -740,8 +750,15 @@ def encode_request(
         f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe="") for k, v in query
     )
     url = endpoint.rstrip("/") + path + (f"?{qs}" if qs else "")
+    structured = raw_body is None or (
+        payload is not None and members[payload].type_name == "structure"
+    )
     if raw_body is None:
-        raw_body = _dump(body) if body or op.http.get("method", "POST") in ("POST", "PUT") else b""
+        has_body = any(m.serialization.get("location") is None for m in members.values())
+        sends = op.http.get("method", "POST") in ("POST", "PUT", "PATCH")
+        raw_body = _dump(body) if body or (has_body and sends and not payload) else b""
+    if raw_body and structured and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = _content_type(op)  # a JSON body; a modeled header wins
     return HttpRequest(op.http.get("method", "POST"), url, headers, raw_body)
 
 
@@ -749,32 +766,73 @@ def encode_response(
     service: str, operation: str, wire: dict[str, Any], status: int | None = None
 ) -> HttpResponse:
     """Write a wire-form output as the HTTP response the service would send."""
-    op = operation_model(service, operation)
+    return encode_response_of(operation_model(service, operation), wire, status)
+
+
+def encode_response_of(
+    op: OperationModel, wire: dict[str, Any], status: int | None = None
+) -> HttpResponse:
+    """``encode_response`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
     protocol = protocol_of(op.service_model)
-    headers = _base_headers(op)
     code = status or int(op.http.get("responseCode", 200))
     shape = op.output_shape
     if protocol == "json" or shape is None:
-        return HttpResponse(code, headers, _dump(wire))
+        return HttpResponse(code, _base_headers(op), _dump(wire))
+    headers: dict[str, str] = {}
+    prefixes: list[str] = []  # of header maps: botocore reads every header they match
     body: dict[str, Any] = {}
     raw_body: bytes | None = None
+    payload = shape.serialization.get("payload")
     for name, value in wire.items():
         member = shape.members.get(name)
         location = member.serialization.get("location") if member is not None else None
         wire_name = member.serialization.get("name", name) if member is not None else name
+        if location == "headers" and member is not None:
+            wire_name = member.serialization.get("name", "")  # unnamed: every header
+        if value is None and location is not None:
+            continue  # a header, status or map nobody set is not written
         if location == "header":
-            headers[wire_name] = (
-                ",".join(map(_text, value)) if isinstance(value, list) else _text(value)
-            )
+            headers[wire_name] = _header_text(value, member)
         elif location == "headers":
-            headers.update({wire_name + k: str(v) for k, v in value.items()})
+            prefixes.append(str(wire_name).lower())
+            known = {k.lower() for k in headers}
+            for key, item in value.items():  # one header per name, whatever its case
+                if item is not None and (wire_name + key).lower() not in known:
+                    headers[wire_name + key] = _text(item)
+                    known.add((wire_name + key).lower())
         elif location == "statusCode":
             code = int(value)
-        elif shape.serialization.get("payload") == name:
-            raw_body = _encode_payload(member, value)
+        elif payload == name:
+            raw_body = _encode_payload(member, value) if value is not None else b""
         else:
             body[name] = value
-    return HttpResponse(code, headers, raw_body if raw_body is not None else _dump(body))
+    if raw_body is None:
+        has_body_members = any(
+            m.serialization.get("location") is None for m in shape.members.values()
+        )
+        raw_body = _dump(body) if body or (has_body_members and not payload) else b""
+    known = {k.lower() for k in headers}
+    if raw_body and "content-type" not in known and not any(p == "" for p in prefixes):
+        headers["Content-Type"] = _content_type(op)
+    if not any("x-amzn-requestid".startswith(p) for p in prefixes):
+        headers["x-amzn-RequestId"] = str(uuid.uuid4())  # unless a header map would catch it
+    return HttpResponse(code, headers, raw_body)
+
+
+def _header_text(value: Any, member: Shape | None) -> str:
+    """A header's text: a list joined by commas, a string item holding a comma or a quote
+    quoted (as botocore writes and reads a list header; HTTP dates stay as they are)."""
+    if not isinstance(value, list):
+        return _text(value)
+    strings = member is None or getattr(member, "member", None) is None
+    strings = strings or member.member.type_name == "string"  # type: ignore[union-attr]
+    items = []
+    for item in value:
+        text = _text(item)
+        if strings and ("," in text or '"' in text):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        items.append(text)
+    return ",".join(items)
 
 
 def error_status(service: str, code: str, default: int = 400) -> int:
@@ -900,6 +958,8 @@ def _base_headers(op: OperationModel) -> dict[str, str]:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
     return str(value)
 
 
