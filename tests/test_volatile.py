@@ -46,6 +46,20 @@ def test_each_kind_masks_its_values_by_shape() -> None:
     assert masked("at 2026-11-24T10:00:00.123Z")[1] == ["time"]
 
 
+def test_the_most_specific_kind_wins_even_where_another_starts_earlier() -> None:
+    # moto's DynamoDB tests name tables "T" + uuid4(): read as 9 letters and digits from the
+    # "T" on, the uuid's other groups stayed in the key and every run missed (124 tests)
+    every = parse("uuid hex alnum hash time", "test")
+    a, kinds = masked(f"T{uuid.uuid4()}", every)
+    b, _ = masked(f"T{uuid.uuid4()}", every)
+    assert a == b == "T\u27e6uuid\u27e7" and kinds == ["uuid"]
+    stamp, later = (
+        masked("job12345-2026-11-24T10:00:00Z", every),
+        masked("job67890-2026-11-24T11:30:00Z", every),
+    )
+    assert stamp[0] == later[0] and stamp[1] == ["time", "alnum"]
+
+
 def test_placeholders_stay_whole_and_enums_and_blobs_are_left_alone() -> None:
     text, kinds = masked("arn:aws:iam::999999990001:role/REDACTEDscrt0001")
     assert "999999990001" in text and "REDACTEDscrt0001" in text and kinds == []

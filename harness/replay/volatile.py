@@ -74,10 +74,14 @@ class Volatile:
     patterns: tuple[re.Pattern[str], ...] = ()
     _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
+    _passes: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
+
     def __post_init__(self) -> None:
         alternatives = [f"(?P<{k}>{_PATTERNS[k]})" for k in _PATTERNS if k in self.kinds]
         regex = re.compile("|".join(alternatives)) if alternatives else None
         object.__setattr__(self, "_regex", regex)
+        passes = tuple((k, _COMPILED[k]) for k in _PATTERNS if k in self.kinds)
+        object.__setattr__(self, "_passes", passes)
 
     def __bool__(self) -> bool:
         return bool(self.kinds or self.patterns)
@@ -129,10 +133,23 @@ class Volatile:
         for number, pattern in enumerate(self.patterns):
             text = pattern.sub(lambda m, n=number: self._custom(m, n, found), text)  # type: ignore[misc]
         regex = self._regex
-        if regex is None or len(text) < 6:
+        if regex is None or len(text) < 6 or regex.search(text) is None:
             return text
-        kept = _placeholder_spans(text)
-        return regex.sub(lambda m: self._builtin(m, kept, found), text)
+        # One kind at a time, the most specific first, each outside what is masked already
+        # (and outside redaction placeholders): a less specific match that starts earlier
+        # must not eat a more specific one ("T" + a uuid is a uuid, not 9 letters and digits).
+        for kind, pattern in self._passes:
+            pieces, position = [], 0
+            for start, end in _protected(text):
+                pieces.append(self._pass(kind, pattern, text[position:start], found))
+                pieces.append(text[start:end])
+                position = end
+            pieces.append(self._pass(kind, pattern, text[position:], found))
+            text = "".join(pieces)
+        return text
+
+    def _pass(self, kind: str, pattern: re.Pattern[str], text: str, found: list[Generated]) -> str:
+        return pattern.sub(lambda m: self._builtin(kind, m, found), text) if text else text
 
     def _custom(self, match: re.Match[str], number: int, found: list[Generated]) -> str:
         group = 1 if match.re.groups else 0
@@ -145,13 +162,8 @@ class Volatile:
         whole = match.group(0)
         return f"{whole[:start]}{_OPEN}{shape}{_CLOSE}{whole[end:]}"
 
-    def _builtin(
-        self, match: re.Match[str], kept: list[tuple[int, int]], found: list[Generated]
-    ) -> str:
+    def _builtin(self, kind: str, match: re.Match[str], found: list[Generated]) -> str:
         value = match.group(0)
-        if any(start <= match.start() < end for start, end in kept):
-            return value  # inside a redaction placeholder: bound as one already
-        kind = match.lastgroup or "alnum"
         epoch = None
         if kind == "time":
             epoch = _instant(value)
@@ -180,10 +192,23 @@ class Volatile:
 NONE = Volatile()
 
 
-def _placeholder_spans(text: str) -> list[tuple[int, int]]:
-    if "REDACTED" not in text and "99999999" not in text:
-        return []
-    return [m.span() for m in SLOT.finditer(text)]
+_COMPILED = {kind: re.compile(pattern) for kind, pattern in _PATTERNS.items()}
+_MASK = re.compile(f"{_OPEN}[^{_CLOSE}]*{_CLOSE}")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    """The spans no kind may match in: masks made already, redaction placeholders (bound as
+    placeholders), in order and apart."""
+    spans = [m.span() for m in _MASK.finditer(text)] if _OPEN in text else []
+    if "REDACTED" in text or "99999999" in text:
+        spans.extend(m.span() for m in SLOT.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _instant(text: str) -> float | None:
