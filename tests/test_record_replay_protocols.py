@@ -380,3 +380,23 @@ def test_head_object_of_a_non_empty_object_has_its_headers_checked(
         ("s3:HeadObject", "schema.response")
     ], found
     assert "the day before yesterday" in found[0].message
+
+
+def test_an_echoed_idempotency_token_comes_back_as_the_live_one(
+    moto_endpoint: str, tmp_path: Path
+) -> None:
+    """Secrets Manager's VersionId is the ClientRequestToken (an idempotency token: no part
+    of matching). Replay gives the token this run sent back, not the recorded one."""
+    import uuid
+
+    def app(endpoint: str) -> dict[str, Any]:
+        secrets = client("secretsmanager", endpoint)
+        token = str(uuid.uuid4())
+        made = secrets.create_secret(Name="app-db", SecretString="x", ClientRequestToken=token)
+        versions = secrets.describe_secret(SecretId="app-db")["VersionIdsToStages"]
+        return {"token": token, "made": made["VersionId"], "read": list(versions)[0]}
+
+    recorded, replayed, _ = record_then_replay(app, moto_endpoint, tmp_path / "tokens.yaml")
+    assert recorded["made"] == recorded["token"] == recorded["read"]
+    assert replayed["token"] != recorded["token"]  # a new token this run
+    assert replayed["made"] == replayed["token"] == replayed["read"]

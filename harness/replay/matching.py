@@ -77,13 +77,14 @@ def _key_and_slots(
     region: str | None = None,
     volatile: Volatile = NONE,
 ) -> tuple[Key, tuple[Any, ...]]:
+    tokens = _token_slots(service, operation, params)
     params = without_generated(service, operation, params)
     generated: list[Generated] = []
     if volatile:
         shape = operation_model(service, operation).input_shape
         params = volatile.mask_params(shape, params, generated)
     text, slots = mask(canonical(params))
-    every = (*generated, *slots) if generated else slots
+    every = (*generated, *slots, *tokens) if generated or tokens else slots
     if region is None:
         return (service, operation, text), every
     return (service, operation, text, region), every
@@ -95,6 +96,18 @@ def without_generated(service: str, operation: str, params: dict[str, Any]) -> d
     if not names or not any(name in params for name in names):
         return params
     return {k: v for k, v in params.items() if k not in names}
+
+
+def _token_slots(service: str, operation: str, params: dict[str, Any]) -> tuple[Generated, ...]:
+    """The idempotency tokens a request carries, as slots bound softly at replay: they take
+    no part in matching, but a response that echoes one (Secrets Manager's ``VersionId`` is
+    the ``ClientRequestToken``) gives the live token back (``Binding.fits``)."""
+    names = _generated_members(service, operation)
+    return tuple(
+        Generated("token", params[name], f"token:{name}")
+        for name in sorted(names)
+        if isinstance(params.get(name), str) and params[name]
+    )
 
 
 @functools.cache

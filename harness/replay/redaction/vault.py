@@ -186,11 +186,25 @@ class Binding:
 
         A generated value meets a different live one only if ``refuse`` finds no reason
         against it (without ``refuse``, generated values must be equal)."""
+        recorded, recorded_tokens = _without_tokens(recorded)
+        live, live_tokens = _without_tokens(live)
         if len(recorded) != len(live):
             return None
         ties = Ties()
         back: dict[str, str] = {}
         generated_back: dict[str, str] = {}
+        # idempotency tokens never decide a match: each live one is tied where it can be
+        # (a response echoing the recorded token gives the live one back), else left out
+        for shape, r_value in recorded_tokens.items():
+            v_value = live_tokens.get(shape)
+            if (
+                v_value is not None
+                and r_value != v_value
+                and r_value not in self.generated
+                and v_value not in self.generated_back
+                and v_value not in generated_back
+            ):
+                ties.generated[r_value], generated_back[v_value] = v_value, r_value
         for r, v in zip(recorded, live, strict=True):
             if isinstance(r, str) or isinstance(v, str):
                 if not (isinstance(r, str) and isinstance(v, str)):
@@ -352,3 +366,11 @@ _GENERATED_ESCAPES: dict[str, Callable[[str], str]] = {
     **_ESCAPES,
     "json": lambda value: json.dumps(value)[1:-1],
 }
+
+
+def _without_tokens(slots: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[str, str]]:
+    """``slots`` without the idempotency tokens, and those by member (``token:Name``)."""
+    if not any(getattr(s, "kind", None) == "token" for s in slots):
+        return slots, {}
+    tokens = {s.shape: s.value for s in slots if getattr(s, "kind", None) == "token"}
+    return tuple(s for s in slots if getattr(s, "kind", None) != "token"), tokens
