@@ -394,7 +394,7 @@ def test_an_echoed_idempotency_token_comes_back_as_the_live_one(
         token = str(uuid.uuid4())
         made = secrets.create_secret(Name="app-db", SecretString="x", ClientRequestToken=token)
         versions = secrets.describe_secret(SecretId="app-db")["VersionIdsToStages"]
-        return {"token": token, "made": made["VersionId"], "read": list(versions)[0]}
+        return {"token": token, "made": made["VersionId"], "read": next(iter(versions))}
 
     recorded, replayed, _ = record_then_replay(app, moto_endpoint, tmp_path / "tokens.yaml")
     assert recorded["made"] == recorded["token"] == recorded["read"]
