@@ -580,3 +580,33 @@ def test_mixed():
     with socket_audit() as seen:
         lab.replay().assert_outcomes(passed=1)
     assert seen == []
+
+
+GENERATED = """
+import os
+import time
+import uuid
+
+import pytest
+import requests
+
+
+@pytest.mark.aws_cassette
+def test_mixed():
+    other = os.environ["OTHER_ENDPOINT"]
+    city = f"c-{uuid.uuid4()}"  # made up per run, like a presigned URL's bucket and expiry
+    expires = int(time.time()) + 3600
+    reply = requests.get(f"{other}/weatherSUFFIX?city={city}&Expires={expires}")
+    assert reply.status_code == 200
+"""
+
+
+def test_generated_values_in_other_http_urls_bind_as_declared(lab: MixedLab) -> None:
+    """aws_volatile applies to a test's other HTTP too (a presigned URL's uuid bucket and
+    its Expires): declared, they bind; undeclared, or beside a changed literal, they miss."""
+    lab.write(GENERATED.replace("SUFFIX", ""))
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    lab.replay().assert_outcomes(failed=1)  # a new uuid and expiry this run: not declared
+    lab.replay("--aws-volatile=uuid,time").assert_outcomes(passed=1)
+    lab.write(GENERATED.replace("SUFFIX", "2"))  # the hardcoded path changed: still a miss
+    lab.replay("--aws-volatile=uuid,time").assert_outcomes(failed=1)

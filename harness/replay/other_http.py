@@ -36,6 +36,7 @@ from harness.replay import aio
 from harness.replay.recorder import CassetteMiss
 from harness.replay.redaction import Redactor
 from harness.replay.redaction.vault import Binding, mask
+from harness.replay.volatile import NONE, Generated, Volatile
 
 if TYPE_CHECKING:
     from harness.replay.recorder import CassetteRecorder
@@ -126,19 +127,30 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
         }
 
     binding = recorder.index.binding  # the test's: one value, one placeholder, AWS or not
+    volatile = recorder.index.policy.volatile  # the values the project declared generated
+
+    def refuse(recorded: Generated, live: Generated) -> str | None:
+        # as for AWS requests (MatchIndex._refusal): a time binds to a time; any other value
+        # not when the live one is a literal of the test's, in its environment or cassette
+        if recorded.kind == "time":
+            return None if recorded.epoch is not None and live.epoch is not None else "no time"
+        known = recorder.index.known
+        return known(live.value) if known is not None else None
 
     class _Cassette(Cassette):  # type: ignore[misc]
         def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
-            # a recorded placeholder in the URL is a variable, bound for the whole test
-            live = self._before_record_request(request)
+            # a recorded placeholder (or a declared generated value) in the URL is a
+            # variable, bound for the whole test
+            live = _url_slots(self._before_record_request(request), volatile)
             for index, response in super()._responses(request):
-                if binding.fits(_url_slots(self.data[index][0]), _url_slots(live)) is not None:
+                stored = _url_slots(self.data[index][0], volatile)
+                if binding.fits(stored, live, refuse) is not None:
                     yield index, response
 
         def play_response(self, request: Any) -> Any:
             response = super().play_response(request)
             stored = next(r for r, kept in self.data if kept is response)
-            _tie(binding, stored, self._before_record_request(request))
+            _tie(binding, stored, self._before_record_request(request), volatile, refuse)
             return _restored(recorder, response)
 
         def can_play_response_for(self, request: Any) -> Any:
@@ -160,8 +172,9 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
     )
     # a placeholder is numbered per test: the live one matches whatever recorded one sits in
     # its place (vcrpy picks the response; responses keep their placeholders)
-    recording.register_matcher("path", _same_path)
-    recording.register_matcher("query", _same_query)
+    recording.register_matcher("host", lambda r, v: _same_host(r, v, volatile))
+    recording.register_matcher("path", lambda r, v: _same_path(r, v, volatile))
+    recording.register_matcher("query", lambda r, v: _same_query(r, v, volatile))
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
     with CassetteContextDecorator.from_args(_Cassette, **config):
         yield
@@ -258,12 +271,19 @@ def _swept(redactor: Redactor, message: Any) -> Any:
     return HttpResponse(message.status, headers, body)
 
 
-def _url_slots(request: Any) -> tuple[str, ...]:
-    """The placeholders of a (redacted) vcrpy request's path and query, in order."""
-    slots = list(mask(request.path)[1])
-    for _, value in request.query:
-        slots += mask(value or "")[1]
+def _url_slots(request: Any, volatile: Volatile = NONE) -> tuple[Any, ...]:
+    """The variables of a (redacted) vcrpy request's host, path and query, in order: the
+    declared generated values (``aws_volatile``), then the placeholders of each part."""
+    slots: list[Any] = []
+    for text in (request.host or "", request.path, *(v or "" for _, v in request.query)):
+        generated: list[Generated] = []
+        masked = volatile.mask_text(text, generated) if volatile else text
+        slots += [*generated, *mask(masked)[1]]
     return tuple(slots)
+
+
+def _masked(text: str, volatile: Volatile) -> str:
+    return mask(volatile.mask_text(text, []) if volatile else text)[0]
 
 
 def _body_slots(request: Any) -> tuple[str, ...]:
@@ -274,14 +294,14 @@ def _body_slots(request: Any) -> tuple[str, ...]:
     return mask(text)[1]
 
 
-def _tie(binding: Binding, stored: Any, live: Any) -> None:
+def _tie(binding: Binding, stored: Any, live: Any, volatile: Volatile, refuse: Any) -> None:
     """Bind the placeholders of a replayed request: its URL's (they matched), and its
     body's when they fit too (vcrpy does not match bodies: a body that does not fit binds
     nothing, and still replays)."""
-    recorded, sent = _url_slots(stored), _url_slots(live)
-    ties = binding.fits(recorded + _body_slots(stored), sent + _body_slots(live))
+    recorded, sent = _url_slots(stored, volatile), _url_slots(live, volatile)
+    ties = binding.fits(recorded + _body_slots(stored), sent + _body_slots(live), refuse)
     if ties is None:
-        ties = binding.fits(recorded, sent)
+        ties = binding.fits(recorded, sent, refuse)
     if ties is not None:
         binding.tie(ties)
 
@@ -298,13 +318,17 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
     return {**response, "headers": headers, "body": {"string": restored.body}}
 
 
-def _same_path(recorded: Any, live: Any) -> None:
-    assert mask(recorded.path)[0] == mask(live.path)[0]
+def _same_host(recorded: Any, live: Any, volatile: Volatile) -> None:
+    assert _masked(recorded.host or "", volatile) == _masked(live.host or "", volatile)
 
 
-def _same_query(recorded: Any, live: Any) -> None:
-    assert [(k, mask(v or "")[0]) for k, v in recorded.query] == [
-        (k, mask(v or "")[0]) for k, v in live.query
+def _same_path(recorded: Any, live: Any, volatile: Volatile) -> None:
+    assert _masked(recorded.path, volatile) == _masked(live.path, volatile)
+
+
+def _same_query(recorded: Any, live: Any, volatile: Volatile) -> None:
+    assert [(k, _masked(v or "", volatile)) for k, v in recorded.query] == [
+        (k, _masked(v or "", volatile)) for k, v in live.query
     ]
 
 
