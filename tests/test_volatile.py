@@ -60,6 +60,22 @@ def test_the_most_specific_kind_wins_even_where_another_starts_earlier() -> None
     assert stamp[0] == later[0] and stamp[1] == ["time", "alnum"]
 
 
+def test_map_keys_are_masked_too() -> None:
+    # BatchWriteItem's RequestItems is keyed by table name: "T" + uuid4() per run
+    shape = operation_model("dynamodb", "BatchWriteItem").input_shape
+    item = [{"PutRequest": {"Item": {"k": {"S": "v"}}}}]
+    keys = []
+    for _ in range(2):
+        found: list[Generated] = []
+        out = EVERY.mask_params(shape, {"RequestItems": {f"T{uuid.uuid4()}": item}}, found)
+        keys.append((list(out["RequestItems"]), [g.kind for g in found]))
+    assert keys[0] == keys[1] == (["T\u27e6uuid\u27e7"], ["uuid"])
+    # two keys that would mask alike stay as they are: which is which would be a guess
+    found = []
+    two = {f"T{uuid.uuid4()}": item, f"T{uuid.uuid4()}": item}
+    assert set(EVERY.mask_params(shape, {"RequestItems": two}, found)["RequestItems"]) == set(two)
+
+
 def test_placeholders_stay_whole_and_enums_and_blobs_are_left_alone() -> None:
     text, kinds = masked("arn:aws:iam::999999990001:role/REDACTEDscrt0001")
     assert "999999990001" in text and "REDACTEDscrt0001" in text and kinds == []

@@ -111,12 +111,29 @@ class Volatile:
         if kind == "list" and isinstance(params, list):
             return [self.mask_params(shape.member, v, found) for v in params]
         if kind == "map" and isinstance(params, dict):
-            return {k: self.mask_params(shape.value, params[k], found) for k in sorted(params)}
+            return self._mask_map(shape, params, found)
         if kind == "string" and isinstance(params, str) and not shape.enum:
             return self.mask_text(params, found)
         if kind in ("integer", "long") and isinstance(params, int) and "time" in self.kinds:
             return self._number(params, found)
         return params  # blobs, enums, booleans, floats, timestamps (shifted by the matcher)
+
+    def _mask_map(self, shape: Any, params: dict[Any, Any], found: list[Generated]) -> Any:
+        """A map with its keys masked too (DynamoDB's ``RequestItems`` are keyed by table
+        name), in the order of the masked keys; keys that would mask alike stay as they are
+        (which live key stands for which recorded one would be a guess)."""
+        keys = []
+        for key in params:
+            key_found: list[Generated] = []
+            masked = self.mask_text(key, key_found) if isinstance(key, str) else key
+            keys.append((masked, key, key_found))
+        if len({masked for masked, _, _ in keys}) < len(keys):
+            return {k: self.mask_params(shape.value, params[k], found) for k in sorted(params)}
+        out = {}
+        for masked, key, key_found in sorted(keys, key=lambda item: str(item[0])):
+            found.extend(key_found)
+            out[masked] = self.mask_params(shape.value, params[key], found)
+        return out
 
     def _any(self, value: Any, found: list[Generated]) -> Any:
         # Members the model does not describe (an unreadable body as {"$body": text}).
