@@ -72,7 +72,7 @@ def test_map_keys_are_masked_too() -> None:
     assert keys[0] == keys[1] == (["T\u27e6uuid\u27e7"], ["uuid"])
     # two keys that would mask alike stay as they are: which is which would be a guess
     found = []
-    two = {f"T{uuid.uuid4()}": item, f"T{uuid.uuid4()}": item}
+    two = {f"T{uuid.uuid4()}": item for _ in range(2)}
     assert set(EVERY.mask_params(shape, {"RequestItems": two}, found)["RequestItems"]) == set(two)
 
 
