@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,3 +112,20 @@ def test_param_differences_descend_by_json_pointer() -> None:
 def test_canonical_form_ignores_key_order(params: dict[str, object]) -> None:
     reordered = dict(reversed(list(params.items())))
     assert canonical(params) == canonical(reordered)
+
+
+def test_a_dynamodb_set_matches_in_any_order_and_a_list_does_not() -> None:
+    """DynamoDB does not keep a set's order, and boto3 writes a Python set in its iteration
+    order, which changes between runs: SS/NS/BS match as sets, L stays a list."""
+    from harness.replay.matching import match_key
+
+    def key(value: dict[str, Any]) -> Any:
+        params = {"TableName": "t", "Key": {"k": {"S": "v"}}}
+        return match_key("dynamodb", "UpdateItem", {**params, "ExpressionAttributeValues": value})
+
+    assert key({":a": {"SS": ["c", "a"]}}) == key({":a": {"SS": ["a", "c"]}})
+    assert key({":a": {"NS": ["2", "10"]}}) == key({":a": {"NS": ["10", "2"]}})
+    assert key({":a": {"L": [{"S": "c"}, {"S": "a"}]}}) != key(
+        {":a": {"L": [{"S": "a"}, {"S": "c"}]}}
+    )
+    assert key({":a": {"SS": ["a", "c"]}}) != key({":a": {"SS": ["a", "d"]}})

@@ -29,6 +29,7 @@ from typing import Any
 from harness.aws.models import members_by_key, operation_model, service_model
 from harness.aws.protocols import CODECS, protocol_of
 from harness.aws.protocols.wire_form import WireError, decode_request
+from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
 from harness.replay.redaction.vault import Binding, Ties, mask
@@ -78,7 +79,7 @@ def _key_and_slots(
     volatile: Volatile = NONE,
 ) -> tuple[Key, tuple[Any, ...]]:
     tokens = _token_slots(service, operation, params)
-    params = without_generated(service, operation, params)
+    params = sorted_sets(service, operation, without_generated(service, operation, params))
     generated: list[Generated] = []
     if volatile:
         shape = operation_model(service, operation).input_shape
