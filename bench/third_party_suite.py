@@ -8,7 +8,7 @@ every test marked ``aws_cassette`` (``bench/third_party_suite_plugin.py``):
     (``--aws-record-mode=all``) into a temporary cassette folder;
 (b) replay: the server stopped, the harness's defaults (record mode ``none``, network
     blocked);
-(c) replay with ``--aws-volatile=uuid,hex,hash,time``, when the installed harness has the
+(c) replay with ``--aws-volatile=uuid,hex,alnum,hash,time``, when the installed harness has the
     option (otherwise reported as not available).
 
 Figure: among the tests that pass live, the share that pass in (b) and in (c), per service
@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PLUGIN = "third_party_suite_plugin"
 SUITE_FILE = "suite.json"  # a recorded run's settings, for --replay-only
-VOLATILE = "uuid,hex,hash,time"
+VOLATILE = "uuid,hex,alnum,hash,time"
 #: Where an extracted copy of moto's tests is looked for when --moto-tests is not given.
 DEFAULT_LOCATIONS = ("$MOTO_TESTS", "/tmp/moto-tests", str(REPO / ".moto-tests"))
 
