@@ -46,6 +46,7 @@ from tests.cassette_serving import (
     serving,
 )
 from tests.moto_server import moto_server
+from tests.recorded_traffic import reset
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 
@@ -59,6 +60,9 @@ def moto() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def recorded(moto: str, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    # moto servers in one process share one state: another module's tables and topics
+    # (pytest-xdist runs them in this worker) must not be in these recordings
+    reset(moto)
     return record_all(moto, tmp_path_factory.mktemp("recorded"))
 
 
