@@ -2,11 +2,11 @@
 
 Every structure member reachable from an operation's input or output whose name holds a
 secret-ish word (password, passphrase, secret, token, credential, key, auth, pin, otp,
-cert, private, cookie: ``harness.secret_names.looks_secretish``), or that a curated list or
+cert, private, cookie: ``harness.aws.secret_names.looks_secretish``), or that a curated list or
 a rule makes secret whatever its name, is judged by
-``harness.sensitive.member_verdict``: the model's ``sensitive`` trait (on it or an
-enclosing shape), the curated lists of ``harness.unmarked_secrets``, its type, or the name
-rules of ``harness.secret_names``. ``UNDECIDED`` members are the ones to triage: add a rule
+``harness.aws.sensitive.member_verdict``: the model's ``sensitive`` trait (on it or an
+enclosing shape), the curated lists of ``harness.aws.unmarked_secrets``, its type, or the name
+rules of ``harness.aws.secret_names``. ``UNDECIDED`` members are the ones to triage: add a rule
 or a list entry until there are none.
 
     python tools/sweep_secret_members.py               # every member and the counts
@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import botocore.session
 
-from harness import sensitive
-from harness.secret_names import looks_secretish
+from harness.aws import sensitive
+from harness.aws.secret_names import looks_secretish
 
 
 @dataclass(frozen=True)
