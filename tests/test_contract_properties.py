@@ -63,7 +63,12 @@ def test_dropping_a_required_request_member_is_reported_when_accepted(
             ("internetmonitor", "GetInternetEvent", ("ClientLocation", "Latitude")),
         ]
     ),
-    st.one_of(st.text(max_size=3), st.booleans(), st.lists(st.integers(), max_size=2)),
+    st.one_of(
+        # (not "NaN": the JSON protocols write a double's NaN as that string, valid there)
+        st.text(max_size=3).filter(lambda s: s != "NaN"),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+    ),
 )
 def test_changing_a_type_is_a_schema_error(
     case: tuple[str, str, tuple[Any, ...]], new: Any
