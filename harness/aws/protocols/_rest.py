@@ -148,7 +148,7 @@ def value_to_text(shape: Shape, value: Any, location: str) -> str:
     kind = shape.type_name
     if kind == "list" and location == "header":
         if shape.member.type_name == "string":
-            return ",".join(_quote_header_item(str(v)) for v in value if v is not None)
+            return ",".join(quote_header_item(str(v)) for v in value if v is not None)
         return ",".join(value_to_text(shape.member, v, location) for v in value if v is not None)
     if kind == "boolean":
         return "true" if value else "false"
@@ -174,7 +174,7 @@ def parse_timestamp_param(value: Any) -> dt.datetime:
     return parse_timestamp(value)
 
 
-def _quote_header_item(item: str) -> str:
+def quote_header_item(item: str) -> str:
     # botocore quotes a list item holding a comma or a quote (and escapes its quotes)
     if '"' in item or "," in item:
         return '"' + item.replace('"', '\\"') + '"'

@@ -45,6 +45,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from harness.aws.bodies import BodyError, plain_request
 from harness.aws.models import operation_model, service_model, signing_names
 from harness.aws.protocols import JSON_CONTENT_TYPES, json_read, protocol_of
+from harness.aws.protocols._rest import quote_header_item, special_float
 from harness.aws.protocols.s3_addressing import LOCAL_ENDPOINTS, s3_endpoint_of
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
@@ -826,13 +827,7 @@ def _header_text(value: Any, member: Shape | None) -> str:
         return _text(value)
     strings = member is None or getattr(member, "member", None) is None
     strings = strings or member.member.type_name == "string"  # type: ignore[union-attr]
-    items = []
-    for item in value:
-        text = _text(item)
-        if strings and ("," in text or '"' in text):
-            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        items.append(text)
-    return ",".join(items)
+    return ",".join(quote_header_item(_text(v)) if strings else _text(v) for v in value)
 
 
 def error_status(service: str, code: str, default: int = 400) -> int:
@@ -958,8 +953,8 @@ def _base_headers(op: OperationModel) -> dict[str, str]:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float):
+        return str(special_float(value))  # NaN and the infinities by name, as botocore
     return str(value)
 
 
