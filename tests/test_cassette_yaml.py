@@ -313,6 +313,25 @@ def test_any_values_in_a_planned_layout_read_as_pyyaml_reads_them(values: list[o
     agrees(document(values))
 
 
+def test_a_layout_whose_plan_was_evicted_is_planned_again() -> None:
+    """More layouts under one head than it keeps plans for: the first, evicted by the
+    others, gets a plan again when it comes back (it was once read twice, which must not
+    keep it from being planned for ever)."""
+
+    def layout(n: int) -> str:  # one head, a different layout per n (n header lines)
+        headers = {f"X-H{i}": [str(i)] for i in range(n)}
+        return dump_yaml(
+            [{"harness": {"operation": "Evicted", "service": "xray"}, "request": headers}]
+        )
+
+    texts = [layout(n) for n in range(1, cassette_yaml.PLANS_PER_HEAD + 3)]
+    for text in texts:
+        _learned(text)
+    assert cassette_yaml._read_by_plan(texts[0]) is cassette_yaml._NO_PLAN, "not evicted"
+    _learned(texts[0])
+    assert load_block(texts[0]) == pyyaml(texts[0])
+
+
 def test_a_plan_that_almost_matches_fails_fast_on_blank_lines() -> None:
     """Blank lines in a block could be matched two ways by a careless plan, costing time
     exponential in their number on a document that then does not match; the plan's block

@@ -295,13 +295,14 @@ class _BlockReader:
 
 
 class _Plan:
-    __slots__ = ("depth", "fill", "pattern")
+    __slots__ = ("depth", "fill", "layout", "pattern")
 
     def __init__(
         self, pattern: re.Pattern[str], fill: Callable[[tuple[str, ...]], Any], depth: int
     ) -> None:
         self.pattern, self.fill = pattern, fill
         self.depth = depth  # how deep its documents nest (within the limit with ``depth``)
+        self.layout: tuple[Any, ...] = ()  # the layout it was made for (``_SEEN``'s key)
 
 
 #: Plans by the document's first two lines (for the harness's cassettes, ``- harness:`` and
@@ -365,9 +366,14 @@ def _learn(text: str, lines: list[_Line]) -> None:
     plan = _plan_of(lines)
     if plan is None:
         return
+    plan.layout = layout
     if len(_PLANS) >= MAX_HEADS and head not in _PLANS:
         _PLANS.clear()
-    _PLANS[head] = (plan, *_PLANS.get(head, ())[: PLANS_PER_HEAD - 1])
+        _SEEN.clear()  # (a layout seen twice before must be planned again when seen again)
+    plans = _PLANS.get(head, ())
+    for evicted in plans[PLANS_PER_HEAD - 1 :]:
+        _SEEN.pop((head, evicted.layout), None)  # counted afresh: planned again on return
+    _PLANS[head] = (plan, *plans[: PLANS_PER_HEAD - 1])
 
 
 def _plan_of(lines: list[_Line]) -> _Plan | None:
