@@ -90,7 +90,7 @@ def _check_figures(root: Path, out: Path, stdout: str, before: list[Path]) -> No
     assert set(figures["services"]) == {"sqs", "sns"}
     assert "total" in stdout and "(b) replay" in stdout
     if figures["volatile_available"]:
-        assert "--aws-volatile=uuid,hex,hash,time" in stdout
+        assert "--aws-volatile=uuid,hex,alnum,hash,time" in stdout
         assert 0 <= total.get("volatile passed", 0) <= total["live passed"]
     else:
         assert "volatile setting not available" in stdout

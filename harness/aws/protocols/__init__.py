@@ -13,7 +13,11 @@ from the operation model:
 
 The other two directions are botocore's own serializer and parser (``encode_request``,
 ``decode_response`` below), so what we decode and what botocore sends are checked against
-each other by botocore's protocol test suites (``tests/protocol_tests/``).
+each other by botocore's protocol test suites (``tests/protocol_tests/``). The JSON codecs
+(``awsjson``, ``restjson``) write requests and read responses too, because the wire form the
+schemas describe (``wire_form``) needs all four directions; each takes a ``form``
+(``_rest.PARSED`` or ``_rest.WIRE``), and the parsed form of those two is held to what
+botocore's serializer and parser do, case by case.
 
 The protocol of a service is the one botocore resolves (``ServiceModel.resolved_protocol``):
 a service that lists ``smithy-rpc-v2-cbor`` and ``json`` is spoken to in whichever botocore
@@ -97,7 +101,10 @@ def encode_request(
     if query:
         from urllib.parse import urlencode
 
-        url += "?" + (query if isinstance(query, str) else urlencode(query, doseq=True))
+        # (a requestUri with a static query already holds a "?", as botocore's prepare joins)
+        url += ("&" if "?" in url else "?") + (
+            query if isinstance(query, str) else urlencode(query, doseq=True)
+        )
     body = serialized.get("body") or b""
     if isinstance(body, str):
         body = body.encode("utf-8")

@@ -13,8 +13,12 @@ which a protocol hands in as two functions:
   ``shape`` (the output structure, given only its body members, or the payload member's
   shape with the payload's value).
 
-The entry points are ``decode_request``, ``encode_response`` and ``operation_name``
-(routing by method, path and static query). The scalar helpers (``text_to_value``,
+The entry points are ``decode_request``, ``encode_request``, ``decode_response``,
+``encode_response`` and ``operation_name`` (routing by method, path and static query). Each
+reads or writes values in one of two forms (``Form``): ``PARSED``, the parameters botocore
+takes and returns, or ``WIRE``, the wire form the JSON Schemas describe (values written as
+given, broken ones included, and read without judging them). One walk over the bindings
+serves both: only the value conversions differ. The scalar helpers (``text_to_value``,
 ``value_to_text``, ``format_timestamp``, ``parse_timestamp``, ``special_float``) are
 shared with the body codecs, so every protocol writes a timestamp or a NaN the same way.
 """
@@ -31,8 +35,9 @@ import math
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from harness.exchange import HttpRequest, HttpResponse
 
@@ -64,11 +69,12 @@ def special_float(value: float) -> float | str:
     return value
 
 
-def format_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
+def format_timestamp(value: dt.datetime, fmt: str, digits: int = 6) -> int | float | str:
     """Write a datetime as botocore's serializer does: ``unixTimestamp``, ``iso8601``, ``rfc822``.
 
     Whole epoch seconds are an ``int``; sub-second ones a float rounded once (as botocore
-    adds the microseconds before dividing). ISO 8601 carries microseconds only when non-zero.
+    adds the microseconds before dividing). ISO 8601 carries its fraction only when non-zero,
+    to ``digits`` places (botocore writes 6; services answer with 3, as the wire form does).
     """
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
@@ -80,7 +86,7 @@ def format_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
     if fmt == "rfc822":
         return email.utils.formatdate(seconds, usegmt=True)
     if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[: 20 + digits] + "Z"
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -90,12 +96,17 @@ def parse_timestamp(value: Any) -> dt.datetime:
         raise DecodeError(f"not a timestamp: {value!r}")
     if isinstance(value, int | float):
         return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
-    from botocore.utils import parse_timestamp as botocore_parse
+    try:  # ISO 8601 as services write it, without dateutil's cost
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        from botocore.utils import parse_timestamp as botocore_parse
 
-    try:
-        parsed: dt.datetime = botocore_parse(value)
-    except ValueError as exc:
-        raise DecodeError(f"not a timestamp: {value!r}") from exc
+        try:
+            parsed = botocore_parse(value)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise DecodeError(f"not a timestamp: {value!r}") from exc
+    if parsed.tzinfo is None:  # a time without a zone is UTC, as botocore reads it
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
     return parsed.astimezone(dt.timezone.utc)
 
 
@@ -214,6 +225,98 @@ def split_header_list(text: str, member: Shape) -> list[str]:
     return items
 
 
+def text_to_wire(shape: Shape, text: str, location: str) -> Any:
+    """Text from a URI label, query value or header as its wire-form JSON type.
+
+    Numbers and booleans become JSON numbers and booleans, an epoch timestamp a number, a
+    header list a list; other timestamps, blobs and strings stay text. Text that does not read
+    as its type stays text: the wire form holds what was sent, and the schema reports it.
+    """
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long", "short", "byte"):
+            return int(text)
+        if kind in ("float", "double"):
+            return float(text)
+        if kind == "boolean":
+            return {"true": True, "false": False}[text.lower()]
+        if kind == "timestamp":
+            if shape.serialization.get("timestampFormat") == "unixTimestamp":
+                number = float(text)
+                return int(number) if number.is_integer() else number
+            return text
+        if kind == "list" and location == "header":
+            items = split_header_list(text, shape.member)
+            return [text_to_wire(shape.member, item, location) for item in items]
+    except (ValueError, KeyError):
+        return text
+    return text
+
+
+def wire_to_text(shape: Shape | None, value: Any, location: str) -> str:
+    """A wire-form value as the text of a URI label, query value or header, as given.
+
+    A header list is comma-joined with botocore's quoting of string items; a boolean is
+    ``true``/``false``; NaN and the infinities go by name; anything else is ``str()``.
+    """
+    if isinstance(value, list) and location == "header":
+        item = getattr(shape, "member", None)
+        strings = item is None or item.type_name == "string"
+        texts = (wire_to_text(item, v, location) for v in value)
+        return ",".join(quote_header_item(t) if strings else t for t in texts)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(special_float(value))
+    return str(value)
+
+
+def _raw_bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if hasattr(value, "read"):  # a StreamingBody or file a caller hands in
+        data = value.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return bytes(value)
+
+
+def _wire_blob(value: Any) -> bytes:
+    # a blob travels base64-encoded in wire form; text that is not base64 goes as its bytes
+    try:
+        return base64.b64decode(value, validate=True)
+    except (ValueError, TypeError):
+        return str(value).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Form:
+    """The values a REST codec reads and writes: ``PARSED`` or ``WIRE`` (module docstring).
+
+    ``as_given`` is the wire form's promise: keys the shape does not name and null body
+    members are kept (read and written), and text that does not read as its type is kept.
+    """
+
+    name: str
+    from_text: Callable[[Shape, str, str], Any]
+    to_text: Callable[[Shape, Any, str], str]
+    blob_from_bytes: Callable[[bytes], Any]
+    blob_to_bytes: Callable[[Any], bytes]
+    as_given: bool
+
+
+#: Parameters as boto3 takes and returns them: member names, ``datetime``, ``bytes``.
+PARSED = Form("parsed", text_to_value, value_to_text, bytes, _raw_bytes, as_given=False)
+#: The wire form the schemas describe: body keys and encodings as on the wire.
+WIRE = Form(
+    "wire",
+    text_to_wire,
+    wire_to_text,
+    lambda raw: base64.b64encode(raw).decode("ascii"),
+    _wire_blob,
+    as_given=True,
+)
+
+
 # --------------------------------------------------------------------------- URI templates
 
 
@@ -292,9 +395,12 @@ def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | N
 
 
 def decode_request(
-    operation_model: OperationModel, request: HttpRequest, decode_body: BodyDecoder
+    operation_model: OperationModel,
+    request: HttpRequest,
+    decode_body: BodyDecoder,
+    form: Form = PARSED,
 ) -> dict[str, Any]:
-    """Read a REST request back into the parameters botocore serialized it from.
+    """Read a REST request back into the values it was written from, in ``form``.
 
     URI labels, query values and headers are converted from text; the body goes to
     ``decode_body`` (the payload member's shape when the input has a payload, else the input
@@ -318,22 +424,43 @@ def decode_request(
         wire_name = str(member.serialization.get("name", name))
         if location == "uri":
             if path_values and wire_name in path_values:
-                params[name] = text_to_value(member, path_values[wire_name], "uri")
+                params[name] = form.from_text(member, path_values[wire_name], "uri")
         elif location == "querystring":
-            value = _query_member(shape, member, wire_name, query, request_uri)
+            value = _query_member(shape, member, wire_name, query, request_uri, form)
             if value is not None:
                 params[name] = value
-        elif location == "header":
-            text = request.header(wire_name)
-            if text is not None:
-                params[name] = text_to_value(member, text, "header")
-        elif location == "headers":
-            # botocore's serializer prefixes with the member name when the model names none
-            found = header_map(wire_name, request.headers)
-            if found:
-                params[name] = found
-    params.update(_decode_payload(shape, request.body, decode_body))
+        elif location in ("header", "headers"):
+            _read_header_member(params, name, member, request.headers, form)
+    params.update(_decode_payload(shape, request.body, decode_body, form))
     return params
+
+
+def _read_header_member(
+    values: dict[str, Any],
+    name: str,
+    member: Shape,
+    headers: dict[str, str],
+    form: Form,
+    unnamed_prefix: str | None = None,
+) -> None:
+    """Put a header-bound member (one header, or a map of prefixed headers) into ``values``.
+
+    A header map the model gives no name reads headers prefixed with the member's name in a
+    request (botocore's serializer) and every header in a response (``unnamed_prefix=""``,
+    botocore's parser).
+    """
+    wire_name = str(member.serialization.get("name", name))
+    if member.serialization.get("location") == "header":
+        lowered = wire_name.lower()
+        text = next((v for k, v in headers.items() if k.lower() == lowered), None)
+        if text is not None:
+            values[name] = form.from_text(member, text, "header")
+        return
+    if unnamed_prefix is not None and "name" not in member.serialization:
+        wire_name = unnamed_prefix
+    found = header_map(wire_name, headers)
+    if found:
+        values[name] = found
 
 
 def _query_member(
@@ -342,6 +469,7 @@ def _query_member(
     wire_name: str,
     query: list[tuple[str, str]],
     request_uri: str,
+    form: Form,
 ) -> Any:
     if member.type_name == "map":
         # A map takes every key no named member claims and the requestUri does not fix.
@@ -358,17 +486,17 @@ def _query_member(
                 continue
             if value_shape.type_name == "list":
                 out.setdefault(key, []).append(
-                    text_to_value(value_shape.member, text, "querystring")
+                    form.from_text(value_shape.member, text, "querystring")
                 )
             else:
-                out[key] = text_to_value(value_shape, text, "querystring")
+                out[key] = form.from_text(value_shape, text, "querystring")
         return out or None
     values = [text for key, text in query if key == wire_name]
     if not values:
         return None
     if member.type_name == "list":
-        return [text_to_value(member.member, v, "querystring") for v in values]
-    return text_to_value(member, values[-1], "querystring")
+        return [form.from_text(member.member, v, "querystring") for v in values]
+    return form.from_text(member, values[-1], "querystring")
 
 
 def header_map(prefix: str, headers: dict[str, str]) -> dict[str, str]:
@@ -377,33 +505,182 @@ def header_map(prefix: str, headers: dict[str, str]) -> dict[str, str]:
     return {k[len(prefix) :]: v for k, v in headers.items() if k.lower().startswith(lowered)}
 
 
-def _decode_payload(shape: StructureShape, body: bytes, decode_body: BodyDecoder) -> dict[str, Any]:
+def _has_body_members(shape: StructureShape, bound: tuple[str, ...] = REQUEST_LOCATIONS) -> bool:
+    """Whether a member travels in the body: bound to none of the ``bound`` locations (an
+    output's member bound to the URI or query is a body member, as botocore reads it)."""
+    return any(m.serialization.get("location") not in bound for m in shape.members.values())
+
+
+def _decode_payload(
+    shape: StructureShape,
+    body: bytes,
+    decode_body: BodyDecoder,
+    form: Form,
+    bound: tuple[str, ...] = REQUEST_LOCATIONS,
+) -> dict[str, Any]:
     payload = shape.serialization.get("payload")
     if payload:
         member = shape.members[payload]
         if not body:
             return {}
         if member.type_name == "blob":
-            return {payload: bytes(body)}
+            return {payload: form.blob_from_bytes(bytes(body))}
         if member.type_name == "string":
-            return {payload: body.decode("utf-8")}
+            return {payload: body.decode("utf-8", "replace" if form.as_given else "strict")}
         value = decode_body(member, body)
-        if value == {} and member.type_name == "structure":
+        if value == {} and member.type_name == "structure" and not form.as_given:
             return {}  # botocore sends an empty structure when the payload was not given
         return {payload: value}
-    if not body.strip():
-        return {}
+    if not body.strip() or (form.as_given and not _has_body_members(shape, bound)):
+        return {}  # (a body the shape has no member for is not read, as the service does)
     decoded = decode_body(shape, body)
     if not isinstance(decoded, dict):
         raise DecodeError(f"the body of {shape.name} is not a structure")
+    if form.as_given:
+        return dict(decoded)
     return {
         k: v
         for k, v in decoded.items()
-        if k in shape.members and shape.members[k].serialization.get("location") is None
+        if k in shape.members and shape.members[k].serialization.get("location") not in bound
     }
 
 
+def encode_request(
+    operation_model: OperationModel,
+    params: dict[str, Any],
+    endpoint: str,
+    encode_body: BodyEncoder,
+    content_type: str,
+    form: Form = PARSED,
+    empty_body: bytes = b"",
+) -> HttpRequest:
+    """Write ``params`` (in ``form``) as the REST request (unsigned) the client sends.
+
+    The inverse of ``decode_request``: labels into the path (greedy ones keep ``/``), query
+    members and maps into the query string (a list repeats its key), header members and
+    header maps into headers, the payload member (blob and string raw, others through
+    ``encode_body``) or else the body members (through ``encode_body`` with the input shape)
+    into the body. A member nobody set is not sent; an input with body members, or a
+    structure payload, that has none set sends ``empty_body`` (rest-json's ``{}``), and a
+    blob or string payload is sent unlabelled, as botocore's serializer does. In ``WIRE``
+    form a key the shape does not name goes into the body as given.
+    """
+    http = operation_model.http
+    shape = operation_model.input_shape
+    path, _, static_query = str(http.get("requestUri", "/")).partition("?")
+    # (a static key without "=" is written without one: ``?uploads``)
+    query: list[tuple[str, str | None]] = [
+        (key, value if eq else None)
+        for key, eq, value in (q.partition("=") for q in static_query.split("&") if q)
+    ]
+    headers: dict[str, str] = {}
+    body: dict[str, Any] = {}
+    raw_body: bytes | None = None
+    members = shape.members if shape is not None else {}
+    payload = shape.serialization.get("payload") if shape is not None else None
+    for name, value in params.items():
+        member = members.get(name)
+        location = member.serialization.get("location") if member is not None else None
+        if value is None and (location is not None or name == payload or not form.as_given):
+            continue
+        if member is None or location is None:
+            if name == payload and member is not None:
+                raw_body = _payload_bytes(member, value, encode_body, form)
+            else:
+                body[name] = value
+            continue
+        wire_name = str(member.serialization.get("name", name))
+        if location == "uri":
+            greedy = "{" + wire_name + "+}" in path
+            text = form.to_text(member, value, "uri")
+            label = "{" + wire_name + ("+}" if greedy else "}")
+            path = path.replace(label, quote(text, safe="/~" if greedy else "~"))
+        elif location == "querystring":
+            items = _query_items(member, wire_name, value, form)
+            if not form.as_given:  # one value per key, the last given (botocore's dict)
+                keys = {k for k, _ in items}
+                query = [(k, v) for k, v in query if k not in keys]
+            query.extend(items)
+        elif location == "header":
+            if value != [] or form.as_given:  # (botocore sends no header for an empty list)
+                headers[wire_name] = form.to_text(member, value, "header")
+        elif location == "headers":
+            value_shape = getattr(member, "value", member)
+            for key, item in value.items():
+                if item is not None:
+                    headers[wire_name + key] = form.to_text(value_shape, item, "header")
+    qs = "&".join(
+        quote(k, safe="") + ("" if v is None else "=" + quote(v, safe="")) for k, v in query
+    )
+    url = endpoint.rstrip("/") + path + (f"?{qs}" if qs else "")
+    streaming = payload is not None and members[str(payload)].type_name in ("blob", "string")
+    if raw_body is None:
+        if body:
+            raw_body = encode_body(shape, body)
+        elif shape is not None and not streaming and (payload or _has_body_members(shape)):
+            raw_body = empty_body
+        else:
+            raw_body = b""
+    if raw_body and not streaming and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = content_type  # a modeled Content-Type header wins
+    return HttpRequest(str(http.get("method", "POST")), url, headers, raw_body)
+
+
+def _query_items(
+    member: Shape, wire_name: str, value: Any, form: Form
+) -> list[tuple[str, str | None]]:
+    """A query member's (key, text) pairs: a map's own keys, a list's key repeated."""
+    if isinstance(value, dict):
+        value_shape = getattr(member, "value", member)
+        item_shape = getattr(value_shape, "member", value_shape)
+        return [
+            (
+                key,
+                form.to_text(item_shape if isinstance(v, list) else value_shape, i, "querystring"),
+            )
+            for key, v in value.items()
+            if v is not None
+            for i in (v if isinstance(v, list) else [v])
+            if i is not None
+        ]
+    item_shape = getattr(member, "member", member)
+    items = value if isinstance(value, list) else [value]
+    return [(wire_name, form.to_text(item_shape, i, "querystring")) for i in items if i is not None]
+
+
+def _payload_bytes(member: Shape, value: Any, encode_body: BodyEncoder, form: Form) -> bytes:
+    """The body of a payload member: a blob's bytes, a string's text, else ``encode_body``."""
+    if member.type_name == "blob":
+        return form.blob_to_bytes(value)
+    if member.type_name == "string":
+        return _raw_bytes(value) if isinstance(value, str | bytes) else str(value).encode()
+    return encode_body(member, value)
+
+
 # --------------------------------------------------------------------------- responses
+
+
+def decode_response(
+    operation_model: OperationModel,
+    response: HttpResponse,
+    decode_body: BodyDecoder,
+    form: Form = WIRE,
+) -> dict[str, Any]:
+    """Read a REST response into its output's values, in ``form``: header members from
+    headers, a ``statusCode`` member from the status, the payload or body members from the
+    body (botocore's parser does this for clients; the wire form is read here)."""
+    shape = operation_model.output_shape
+    if shape is None:
+        return {}
+    values: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        if location in ("header", "headers"):
+            _read_header_member(values, name, member, response.headers, form, "")
+        elif location == "statusCode":
+            values[name] = response.status
+    values.update(_decode_payload(shape, response.body, decode_body, form, RESPONSE_LOCATIONS))
+    return values
 
 
 def encode_response(
@@ -412,8 +689,9 @@ def encode_response(
     status: int | None,
     encode_body: BodyEncoder,
     content_type: str,
+    form: Form = PARSED,
 ) -> HttpResponse:
-    """Write ``result`` (parsed form) as the REST response botocore parses back to it.
+    """Write ``result`` (in ``form``) as the REST response botocore parses back to it.
 
     Header members become headers, a ``statusCode`` member the status, the payload member
     (blob and string raw, others through ``encode_body``) or else the body members (through
@@ -427,24 +705,23 @@ def encode_response(
     structured = False  # a body from encode_body, labelled content_type
     prefixes: list[str] = []  # of header maps: botocore reads every header they match
     if shape is not None:
-        headers, bound_status, loose, prefixes = split_bound(shape, result)
+        headers, bound_status, loose, prefixes = split_bound(shape, result, form)
         code = bound_status if bound_status is not None else code
-        body_members = {k: v for k, v in loose.items() if k in shape.members}
+        body_members = (
+            loose if form.as_given else {k: v for k, v in loose.items() if k in shape.members}
+        )
         payload = shape.serialization.get("payload")
-        if payload:
+        value = body_members.pop(payload, None) if payload else None
+        if value is not None:
             member = shape.members[payload]
-            value = body_members.get(payload)
-            if value is not None:
-                if member.type_name in ("blob", "string"):
-                    body = _raw_bytes(value)
-                else:
-                    body, structured = encode_body(member, value), True
-        elif any(
-            m.serialization.get("location") not in ("header", "headers", "statusCode")
-            for m in shape.members.values()
+            body = _payload_bytes(member, value, encode_body, form)
+            structured = member.type_name not in ("blob", "string")
+        elif (form.as_given and body_members) or (
+            not payload and _has_body_members(shape, RESPONSE_LOCATIONS)
         ):
             body, structured = encode_body(shape, body_members), True
-    if structured and body and not any(k.lower() == "content-type" for k in headers):
+    labelled = any(k.lower() == "content-type" for k in headers) or "" in prefixes
+    if structured and body and not labelled:
         headers["Content-Type"] = content_type  # a modeled Content-Type header wins
     if not any("x-amzn-requestid".startswith(p) for p in prefixes):
         headers["x-amzn-RequestId"] = str(uuid.uuid4())  # unless a header map would catch it
@@ -452,36 +729,39 @@ def encode_response(
 
 
 def split_bound(
-    shape: Shape, result: dict[str, Any]
+    shape: Shape, result: dict[str, Any], form: Form = PARSED
 ) -> tuple[dict[str, str], int | None, dict[str, Any], list[str]]:
-    """``result`` (parsed form) split by binding: (headers, the ``statusCode`` member's value,
+    """``result`` (in ``form``) split by binding: (headers, the ``statusCode`` member's value,
     the body members, the lower-cased prefixes of header maps). Keys the shape does not have
-    stay with the body members, for the caller to write or drop."""
+    stay with the body members, for the caller to write or drop; so do a body member's nulls
+    in ``WIRE`` form."""
     headers: dict[str, str] = {}
     status: int | None = None
     body_members: dict[str, Any] = {}
     prefixes: list[str] = []
     for name, value in result.items():
         member = shape.members.get(name)
-        if value is None or name == "ResponseMetadata":
+        if name == "ResponseMetadata":
             continue
         location = member.serialization.get("location") if member is not None else None
-        if member is None:
-            body_members[name] = value
+        if value is None and (location is not None or not form.as_given):
+            continue
+        if member is None or location not in RESPONSE_LOCATIONS:
+            body_members[name] = value  # (a query-bound member in an output is a body one)
         elif location == "header":
-            headers[str(member.serialization.get("name", name))] = value_to_text(
+            headers[str(member.serialization.get("name", name))] = form.to_text(
                 member, value, "header"
             )
         elif location == "headers":
             # botocore's parser reads a header map under its name, else every header
             prefix = str(member.serialization.get("name", ""))
             prefixes.append(prefix.lower())
-            for key, text in value.items():
-                _add_header(headers, prefix + key, str(text))
+            value_shape = getattr(member, "value", member)
+            for key, item in value.items():
+                if item is not None:
+                    _add_header(headers, prefix + key, form.to_text(value_shape, item, "header"))
         elif location == "statusCode":
             status = int(value)
-        else:
-            body_members[name] = value
     return headers, status, body_members, prefixes
 
 
@@ -492,22 +772,18 @@ def _add_header(headers: dict[str, str], name: str, value: str) -> None:
     headers[name] = value
 
 
-def _raw_bytes(value: Any) -> bytes:
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if hasattr(value, "read"):  # a StreamingBody or file a caller hands in
-        data = value.read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    return bytes(value)
-
-
 __all__ = [
+    "PARSED",
     "REQUEST_LOCATIONS",
     "RESPONSE_LOCATIONS",
+    "WIRE",
     "BodyDecoder",
     "BodyEncoder",
     "DecodeError",
+    "Form",
     "decode_request",
+    "decode_response",
+    "encode_request",
     "encode_response",
     "format_timestamp",
     "header_map",
@@ -520,6 +796,9 @@ __all__ = [
     "special_float",
     "split_bound",
     "text_to_value",
+    "text_to_wire",
     "timestamp_format",
     "uri_pattern",
+    "value_to_text",
+    "wire_to_text",
 ]

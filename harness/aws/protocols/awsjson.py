@@ -7,6 +7,9 @@ epoch seconds (unless ``timestampFormat`` says otherwise), blobs in base64, NaN 
 infinities as strings, documents as they are. ``JSONParser`` reads the output the same way
 and an error from ``__type`` and ``message``/``Message``. This module is the inverse of both;
 ``from_json``/``to_json`` are the body walkers the rest-json codec reuses.
+
+Each direction takes a ``form`` (``_rest.PARSED`` or ``_rest.WIRE``); the wire form of a json
+request or response is its body's JSON object as sent.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from harness.aws.protocols import json_read
 from harness.aws.protocols._errors import (
     error_shape,
     error_status,
@@ -25,7 +29,10 @@ from harness.aws.protocols._errors import (
     with_message,
 )
 from harness.aws.protocols._rest import (
+    PARSED,
+    WIRE,
     DecodeError,
+    Form,
     format_timestamp,
     parse_timestamp,
     parse_timestamp_param,
@@ -63,6 +70,11 @@ def from_json(shape: Shape, value: Any) -> Any:
             raw = value.get(member.serialization.get("name", name))
             if raw is not None:
                 out[name] = from_json(member, raw)
+        if shape.is_tagged_union and not out:
+            # a union member this model does not know: named as botocore's parser names it
+            tag = next((k for k, v in value.items() if k != "__type" and v is not None), None)
+            if tag is not None:
+                return {"SDK_UNKNOWN_MEMBER": {"name": tag}}
         return out
     if kind == "list":
         if not isinstance(value, list):
@@ -127,7 +139,7 @@ def load_json(body: bytes, what: str) -> Any:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        return json_read.loads(body)
     except ValueError as exc:
         raise DecodeError(f"cannot read {what} as JSON: {exc}") from None
 
@@ -165,23 +177,65 @@ def content_type(service_model: ServiceModel) -> str:
 # --------------------------------------------------------------------------- codec
 
 
-def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
+def decode_request(
+    operation_model: OperationModel, request: HttpRequest, form: Form = PARSED
+) -> dict[str, Any]:
     """Read a json-protocol request body back into the parameters botocore serialized."""
-    shape = operation_model.input_shape
+    what = f"the body of a {operation_model.name} request"
+    return _read(operation_model.input_shape, request.body, what, form)
+
+
+def decode_response(
+    operation_model: OperationModel, response: HttpResponse, form: Form = WIRE
+) -> dict[str, Any]:
+    """Read a json-protocol response body into its output's values (in ``form``)."""
+    what = f"the body of a {operation_model.name} response"
+    return _read(operation_model.output_shape, response.body, what, form)
+
+
+def _read(shape: Shape | None, body: bytes, what: str, form: Form) -> dict[str, Any]:
     if shape is None:
         return {}
-    body = load_json(request.body, f"the body of a {operation_model.name} request")
-    decoded = from_json(shape, body)
+    value = load_json(body, what)
+    if form.as_given:
+        if not isinstance(value, dict):
+            raise DecodeError(f"expected a JSON object in {what}, got {type(value).__name__}")
+        return value
+    decoded = from_json(shape, value)
     return dict(decoded) if decoded else {}
 
 
+def encode_request(
+    operation_model: OperationModel,
+    params: dict[str, Any],
+    endpoint: str = "http://127.0.0.1",
+    form: Form = PARSED,
+) -> HttpRequest:
+    """Write ``params`` (in ``form``) as the json request a client sends (unsigned): a POST
+    to ``/`` naming the operation in ``X-Amz-Target``."""
+    shape = operation_model.input_shape
+    data = params if form.as_given or shape is None else to_json(shape, params)
+    service_model = operation_model.service_model
+    headers = {
+        "Content-Type": content_type(service_model),
+        "X-Amz-Target": f"{service_model.metadata['targetPrefix']}.{operation_model.name}",
+    }
+    return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, dump_json(data))
+
+
 def encode_response(
-    operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+    operation_model: OperationModel,
+    result: dict[str, Any],
+    status: int | None = None,
+    form: Form = PARSED,
 ) -> HttpResponse:
-    """Write ``result`` (parsed form) as the json response botocore parses back to it."""
+    """Write ``result`` (in ``form``) as the json response botocore parses back to it."""
     shape = operation_model.output_shape
-    refuse_event_stream(operation_model)
-    data = to_json(shape, _members(result)) if shape is not None else {}
+    if form.as_given:  # written as given, as a fault may need
+        data: Any = result
+    else:
+        refuse_event_stream(operation_model)
+        data = to_json(shape, _members(result)) if shape is not None else {}
     headers = {
         "Content-Type": content_type(operation_model.service_model),
         "x-amzn-RequestId": str(uuid.uuid4()),
@@ -259,8 +313,10 @@ def _members(result: dict[str, Any]) -> dict[str, Any]:
 __all__ = [
     "content_type",
     "decode_request",
+    "decode_response",
     "dump_json",
     "encode_error",
+    "encode_request",
     "encode_response",
     "error_shape",
     "error_status",

@@ -12,12 +12,12 @@ member name and converted from text to their JSON type (an integer query paramet
 integer). Timestamps and blobs stay in their wire encoding (epoch number, ISO 8601 string,
 base64 text), because checking that encoding is part of the contract.
 
-Writing (``encode_request``, ``encode_response``) places wire-form values exactly as given,
-broken ones included (the contract tests and the synthetic faults need a wrong type or an
-unknown member on the wire): members into the URI, query, headers, status and body, with the
-codecs' JSON writer and labels (``awsjson.dump_json``, the model's ``jsonVersion``).
-Parameters in their parsed form are written by the codecs themselves (``protocols``), and
-errors always are (``encode_error``).
+This module reads and writes no format itself: it routes a request to its operation
+(``identify``) and hands the wire form to the protocol's codec, which walks the bindings once
+for both forms (``_rest.PARSED`` and ``_rest.WIRE``). Writing places wire-form values exactly
+as given, broken ones included (the contract tests and the synthetic faults need a wrong type
+or an unknown member on the wire); reading keeps what was sent for the schemas to judge.
+Errors are written by the codecs from their parsed form (``encode_error``).
 
 The other protocols (rest-xml, query, ec2, CBOR) have no JSON wire form: their *parsed form*
 is what botocore's own parser reads (member names, ISO 8601 timestamps, base64 blobs), as
@@ -28,30 +28,34 @@ enum value or a missing member is caught; an unknown member is not (the parsers 
 from __future__ import annotations
 
 import base64
-import calendar
 import contextlib
 import dataclasses
 import datetime as dt
-import email.utils
 import functools
 import json
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from harness.aws.bodies import BodyError, plain_request
 from harness.aws.models import operation_model, service_model, signing_names
-from harness.aws.protocols import JSON_CONTENT_TYPES, json_read, protocol_of
-from harness.aws.protocols._rest import quote_header_item, special_float
+from harness.aws.protocols import JSON_CONTENT_TYPES, _rest, json_read, protocol_of
+from harness.aws.protocols._rest import (
+    WIRE,
+    DecodeError,
+    format_timestamp,
+    text_to_value,
+    uri_pattern,
+    wire_to_text,
+)
 from harness.aws.protocols.s3_addressing import LOCAL_ENDPOINTS, s3_endpoint_of
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+    from botocore.model import OperationModel, ServiceModel, Shape
 
 _NON_BODY_LOCATIONS = ("uri", "querystring", "header", "headers", "statusCode")
 
@@ -68,13 +72,15 @@ class _Route:
     service: str
     operation: str
     method: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # the codecs' compiled requestUri (``_rest.uri_pattern``)
     literal_length: int  # more literal characters = more specific route
     static_query: tuple[str, ...]
 
 
 @functools.cache
 def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
+    """Every rest-json operation of ``services``, most specific request URI first: one sort
+    across services, so an unsigned request on a custom host finds its most literal match."""
     routes = []
     for service in services:
         model = service_model(service)
@@ -82,43 +88,13 @@ def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
             continue
         for name in model.operation_names:
             http = model.operation_model(name).http
-            path, _, query = http.get("requestUri", "/").partition("?")
-            regex, literal = _uri_template_regex(path)
+            pattern, static, literal = uri_pattern(str(http.get("requestUri", "/")))
+            method = str(http.get("method", "POST")).upper()
             routes.append(
-                _Route(
-                    service,
-                    name,
-                    http.get("method", "POST").upper(),
-                    regex,
-                    literal,
-                    tuple(q.split("=", 1)[0] for q in query.split("&") if q),
-                )
+                _Route(service, name, method, pattern, literal, tuple(k for k, _ in static))
             )
     routes.sort(key=lambda r: -r.literal_length)
     return tuple(routes)
-
-
-@functools.lru_cache(maxsize=4096)
-def _uri_template_regex(template: str) -> tuple[re.Pattern[str], int]:
-    parts = re.split(r"(\{[^}]+\})", template)
-    regex, literal = "", 0
-    for part in parts:
-        if part.startswith("{") and part.endswith("}"):
-            name = part[1:-1]
-            greedy = name.endswith("+")
-            name = name.rstrip("+")
-            group = _group_name(name)
-            regex += f"(?P<{group}>.+)" if greedy else f"(?P<{group}>[^/]+)"
-        else:
-            regex += re.escape(part)
-            literal += len(part)
-    return re.compile(f"^{regex}/?$"), literal
-
-
-@functools.lru_cache(maxsize=4096)
-def _group_name(label: str) -> str:
-    """A URI label as a regex group name."""
-    return re.sub(r"\W", "_", label)
 
 
 @functools.cache
@@ -174,7 +150,7 @@ def identify(request: HttpRequest, services: Iterable[str]) -> tuple[str, str]:
     for route in _routes(narrowed or candidates):
         if (
             route.method == request.method.upper()
-            and route.pattern.match(path)
+            and route.pattern.fullmatch(path)
             and all(q in query for q in route.static_query)
         ):
             return route.service, route.operation
@@ -250,10 +226,6 @@ def _narrow_by_signature_or_host(
 # --------------------------------------------------------------------------- decode
 
 
-def _is_error(status: int) -> bool:
-    return status >= 300
-
-
 def decode_request(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
     """Read a request into wire form (see the module docstring) through the input shape."""
     return decode_request_of(operation_model(service, operation), request)
@@ -275,88 +247,18 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
     if protocol not in JSON_CONTENT_TYPES:
         # Other protocols have no JSON wire form: their codec's parameters, as JSON data.
         return _decoded_by_codec(op, request)
-    if protocol == "json":
-        return _json_object(request.body, f"the body of a {service}:{operation} request")
-    layout = _rest_layout(op, "input")
-    split = urlsplit(request.url)
-    wire: dict[str, Any] = {}
-    if layout.uri:
-        # Match the raw path and unquote each captured value: an id may contain an encoded "/".
-        path_match = layout.path.match(split.path or "/")
-        captured = path_match.groupdict() if path_match else {}
-        for name, member, group in layout.uri:
-            if captured.get(group) is not None:
-                wire[name] = _from_text(member, unquote(captured[group]), "uri")
-    if layout.query:
-        query = parse_qs(split.query, keep_blank_values=True)
-        for name, member, wire_name in layout.query:
-            if member.type_name == "map":
-                # a map of lists keeps every value of a repeated key; a map of strings the last
-                many = member.value.type_name == "list"
-                rest = {
-                    k: (v if many else v[-1])
-                    for k, v in query.items()
-                    if not _claimed_query(shape, k)
-                }
-                if rest:
-                    wire[name] = rest
-            elif wire_name in query:
-                values = query[wire_name]
-                wire[name] = (
-                    [_from_text(member.member, v, "querystring") for v in values]
-                    if member.type_name == "list"
-                    else _from_text(member, values[-1], "querystring")
-                )
-    for name, member, location, wire_name in layout.headers:
-        _read_header_member(wire, name, member, location, wire_name, request.headers)
-    if layout.payload:
-        wire.update(_decode_payload(shape.members[layout.payload], layout.payload, request.body))
-    elif layout.body and request.body:
-        wire.update(_json_object(request.body, f"the body of a {service}:{operation} request"))
-    return wire
+    try:
+        return dict(_json_codec(protocol).decode_request(op, request, WIRE))
+    except DecodeError as exc:
+        raise WireError(f"Cannot read a {service}:{operation} request: {exc}.") from None
 
 
-@dataclass(frozen=True)
-class _RestLayout:
-    """Where a rest-json input or output shape's members travel, worked out once per
-    operation (reading a shape's serialization traits cost more than the decoding)."""
+def _json_codec(protocol: str) -> Any:
+    """The codec of a JSON protocol (``awsjson``, ``restjson``), which reads and writes the
+    wire form in ``_rest.WIRE``."""
+    from harness.aws import protocols
 
-    uri: tuple[tuple[str, Shape, str], ...]  # (member, shape, regex group of its label)
-    query: tuple[tuple[str, Shape, str], ...]  # (member, shape, query key)
-    headers: tuple[tuple[str, Shape, str, str], ...]  # (member, shape, location, wire name)
-    status: tuple[str, ...]  # members holding the HTTP status code
-    body: bool  # some member travels in the JSON body
-    payload: str | None  # the member that is the whole body, if any
-    path: re.Pattern[str]  # the request URI template's regex (input)
-
-
-@functools.lru_cache(maxsize=4096)
-def _rest_layout(op: OperationModel, which: str) -> _RestLayout:
-    shape = op.input_shape if which == "input" else op.output_shape
-    uri, query, headers, status = [], [], [], []
-    body = False
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = member.serialization.get("name", name)
-        if location == "uri":
-            uri.append((name, member, _group_name(wire_name)))
-        elif location == "querystring":
-            query.append((name, member, wire_name))
-        elif location in ("header", "headers"):
-            headers.append((name, member, location, wire_name))
-        elif location == "statusCode":
-            status.append(name)
-        else:
-            body = True
-    return _RestLayout(
-        tuple(uri),
-        tuple(query),
-        tuple(headers),
-        tuple(status),
-        body,
-        shape.serialization.get("payload"),
-        _uri_template_regex(op.http.get("requestUri", "/").partition("?")[0])[0],
-    )
+    return protocols.codec(protocol)
 
 
 def _with_digested_body(op: OperationModel, request: HttpRequest) -> dict[str, Any]:
@@ -390,34 +292,6 @@ def _decoded_by_codec(op: Any, request: HttpRequest) -> dict[str, Any]:
         ) from None
 
 
-def _read_header_member(
-    wire: dict[str, Any],
-    name: str,
-    member: Shape,
-    location: str,
-    wire_name: str,
-    headers: dict[str, str],
-) -> None:
-    """Put a header-bound member (one header, or a map of prefixed headers) into ``wire``."""
-    if location == "header":
-        lowered = wire_name.lower()
-        value = next((v for k, v in headers.items() if k.lower() == lowered), None)
-        if value is not None:
-            wire[name] = _from_text(member, value, "header")
-        return
-    prefix = wire_name.lower()
-    found = {k[len(prefix) :]: v for k, v in headers.items() if k.lower().startswith(prefix)}
-    if found:
-        wire[name] = found
-
-
-def _claimed_query(shape: StructureShape, key: str) -> bool:
-    return any(
-        m.serialization.get("location") == "querystring" and m.serialization.get("name") == key
-        for m in shape.members.values()
-    )
-
-
 def decode_response(service: str, operation: str, response: HttpResponse) -> dict[str, Any]:
     """Read a successful response into wire form through the output shape."""
     return decode_response_of(operation_model(service, operation), response)
@@ -432,20 +306,10 @@ def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, 
     protocol = protocol_of(op.service_model)
     if protocol not in JSON_CONTENT_TYPES:
         return _parsed_by_botocore(op, response)
-    if protocol == "json":
-        return _json_object(response.body, f"the body of a {service}:{operation} response")
-    layout = _rest_layout(op, "output")
-    wire: dict[str, Any] = {}
-    for name, member, location, wire_name in layout.headers:
-        _read_header_member(wire, name, member, location, wire_name, response.headers)
-    for name in layout.status:
-        wire[name] = response.status
-    payload = layout.payload
-    if payload:
-        wire.update(_decode_payload(shape.members[payload], payload, response.body))
-    elif layout.body and response.body.strip():
-        wire.update(_json_object(response.body, f"the body of a {service}:{operation} response"))
-    return wire
+    try:
+        return dict(_json_codec(protocol).decode_response(op, response, WIRE))
+    except DecodeError as exc:
+        raise WireError(f"Cannot read a {service}:{operation} response: {exc}.") from None
 
 
 def _botocore_parse(model: ServiceModel, response: HttpResponse, shape: Any) -> dict[str, Any]:
@@ -545,72 +409,7 @@ def _error_by_botocore(model: Any, response: HttpResponse) -> ErrorInfo:
 
 def is_error(response: HttpResponse) -> bool:
     """True for a response botocore would parse as an error (status 300 or above)."""
-    return _is_error(response.status)
-
-
-def _json_object(body: bytes, what: str) -> dict[str, Any]:
-    if not body.strip():
-        return {}
-    try:
-        value = json_read.loads(body)
-    except ValueError as exc:
-        raise WireError(f"Cannot read {what} as JSON: {exc}.") from None
-    if not isinstance(value, dict):
-        raise WireError(f"Expected a JSON object in {what}, got {type(value).__name__}.")
-    return value
-
-
-def _decode_payload(member: Shape, name: str, body: bytes) -> dict[str, Any]:
-    if not body:
-        return {}
-    if getattr(member, "is_document_type", False):
-        try:
-            return {name: json_read.loads(body)}  # a document payload is any JSON value
-        except ValueError:
-            raise WireError(f"Payload member {name} is not JSON.") from None
-    if member.type_name == "structure" or member.type_name == "union":
-        return {name: _json_object(body, f"payload member {name}")}
-    if member.type_name == "blob":
-        return {name: base64.b64encode(body).decode("ascii")}
-    return {name: body.decode("utf-8", "replace")}
-
-
-def _encode_payload(member: Shape | None, value: Any) -> bytes:
-    """The body of a payload member: JSON for a structure, raw bytes for a blob, else text.
-
-    The inverse of ``_decode_payload``: a blob travels base64-encoded in wire form.
-    """
-    if member is not None and member.type_name == "blob":
-        return base64.b64decode(value)
-    if isinstance(value, dict) or (member is not None and member.type_name == "structure"):
-        return _dump(value)  # a structure or document payload: JSON, whatever its value
-    return str(value).encode()
-
-
-def _from_text(shape: Shape, text: str, location: str) -> Any:
-    """Convert a member carried as text (URI, query, header) to its JSON type."""
-    kind = shape.type_name
-    try:
-        if kind in ("integer", "long"):
-            return int(text)
-        if kind in ("float", "double"):
-            return float(text)
-        if kind == "boolean":
-            return {"true": True, "false": False}[text.lower()]
-        if kind == "timestamp":
-            fmt = shape.serialization.get("timestampFormat")
-            if fmt == "unixTimestamp":
-                number = float(text)
-                return int(number) if number.is_integer() else number
-            return text
-        if kind == "list" and location == "header":
-            from harness.aws.protocols._rest import split_header_list
-
-            items = split_header_list(text, shape.member)
-            return [_from_text(shape.member, item, location) for item in items]
-    except (ValueError, KeyError):
-        return text  # leave it as text: the schema reports the wrong type
-    return text
+    return response.status >= 300
 
 
 # --------------------------------------------------------------------------- encode
@@ -630,33 +429,15 @@ def timestamp_format(shape: Shape, protocol: str, location: str | None = None) -
 
 
 def encode_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
-    """Write a datetime in a wire format (whole seconds as integers, as botocore does)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    value = value.astimezone(dt.timezone.utc)
-    if fmt == "unixTimestamp":
-        seconds = calendar.timegm(value.timetuple())
-        return seconds + value.microsecond / 1e6 if value.microsecond else seconds
-    if fmt == "rfc822":
-        return email.utils.formatdate(calendar.timegm(value.timetuple()), usegmt=True)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond // 1000:03d}"
-    return text + "Z"
+    """Write a datetime in a wire format as services do: whole seconds as integers, ISO 8601
+    to the millisecond (the codecs' ``format_timestamp``)."""
+    return format_timestamp(value, fmt, digits=3)
 
 
 def parse_timestamp(value: Any) -> dt.datetime:
-    """Read a wire timestamp (epoch number, ISO 8601 or RFC 822 text) as an aware datetime."""
-    if isinstance(value, bool):
-        raise ValueError(f"not a timestamp: {value!r}")
-    if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
-    text = str(value)
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    """Read a wire timestamp (epoch number, ISO 8601 or RFC 822 text) as an aware datetime;
+    text that is none of them raises ``ValueError`` (the codecs' ``parse_timestamp``)."""
+    return _rest.parse_timestamp(value)
 
 
 def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None) -> Any:
@@ -703,64 +484,17 @@ def encode_request_of(
     op: OperationModel, wire: dict[str, Any], endpoint: str = "http://127.0.0.1"
 ) -> HttpRequest:
     """``encode_request`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
-    operation = op.name
+    from harness.aws import protocols
+
     protocol = protocol_of(op.service_model)
-    if protocol == "json":
-        headers = {
-            "Content-Type": _content_type(op),
-            "X-Amz-Target": f"{op.service_model.metadata['targetPrefix']}.{operation}",
-        }
-        return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, _dump(wire))
-    headers = {}
-    shape = op.input_shape
-    path, _, static_query = op.http.get("requestUri", "/").partition("?")
-    query: list[tuple[str, str]] = [(q, "") for q in static_query.split("&") if q]
-    body: dict[str, Any] = {}
-    raw_body: bytes | None = None
-    members = shape.members if shape is not None else {}
-    payload = shape.serialization.get("payload") if shape is not None else None
-    for name, value in wire.items():
-        member = members.get(name)
-        location = member.serialization.get("location") if member is not None else None
-        wire_name = member.serialization.get("name", name) if member is not None else name
-        if value is None and (location is not None or name == payload):
-            continue  # a member nobody set is not sent
-        if location == "uri":
-            greedy = "{" + wire_name + "+}" in path
-            path = path.replace(
-                "{" + wire_name + ("+}" if greedy else "}"),
-                quote(str(value), safe="/" if greedy else ""),
-            )
-        elif location == "querystring":
-            if isinstance(value, dict):  # a map: a list value repeats its key
-                for key, item in value.items():
-                    items = item if isinstance(item, list) else [item]
-                    query.extend((key, _text(v)) for v in items if v is not None)
-            else:
-                items = value if isinstance(value, list) else [value]
-                query.extend((wire_name, _text(v)) for v in items if v is not None)
-        elif location == "header":
-            headers[wire_name] = _header_text(value, member)
-        elif location == "headers":
-            headers.update({wire_name + k: _text(v) for k, v in value.items() if v is not None})
-        elif name == payload:
-            raw_body = _encode_payload(member, value)
-        else:
-            body[name] = value
-    qs = "&".join(
-        f"{quote(k, safe='')}={quote(v, safe='')}" if v else quote(k, safe="") for k, v in query
-    )
-    url = endpoint.rstrip("/") + path + (f"?{qs}" if qs else "")
-    structured = raw_body is None or (
-        payload is not None and members[payload].type_name == "structure"
-    )
-    if raw_body is None:
-        has_body = any(m.serialization.get("location") is None for m in members.values())
-        sends = op.http.get("method", "POST") in ("POST", "PUT", "PATCH")
-        raw_body = _dump(body) if body or (has_body and sends and not payload) else b""
-    if raw_body and structured and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = _content_type(op)  # a JSON body; a modeled header wins
-    return HttpRequest(op.http.get("method", "POST"), url, headers, raw_body)
+    if protocol in JSON_CONTENT_TYPES:
+        request = _json_codec(protocol).encode_request(op, wire, endpoint, WIRE)
+    else:  # parsed form as JSON data, written by botocore's own serializer
+        shape = op.input_shape
+        params = _from_data(shape, wire) if shape is not None else {}
+        request = protocols.encode_request(op, params, endpoint)
+    assert isinstance(request, HttpRequest)
+    return request
 
 
 def encode_response(
@@ -774,60 +508,17 @@ def encode_response_of(
     op: OperationModel, wire: dict[str, Any], status: int | None = None
 ) -> HttpResponse:
     """``encode_response`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
+    from harness.aws import protocols
+
     protocol = protocol_of(op.service_model)
-    code = status or int(op.http.get("responseCode", 200))
-    shape = op.output_shape
-    if protocol == "json" or shape is None:
-        return HttpResponse(code, _base_headers(op), _dump(wire))
-    headers: dict[str, str] = {}
-    prefixes: list[str] = []  # of header maps: botocore reads every header they match
-    body: dict[str, Any] = {}
-    raw_body: bytes | None = None
-    payload = shape.serialization.get("payload")
-    for name, value in wire.items():
-        member = shape.members.get(name)
-        location = member.serialization.get("location") if member is not None else None
-        wire_name = member.serialization.get("name", name) if member is not None else name
-        if location == "headers" and member is not None:
-            wire_name = member.serialization.get("name", "")  # unnamed: every header
-        if value is None and location is not None:
-            continue  # a header, status or map nobody set is not written
-        if location == "header":
-            headers[wire_name] = _header_text(value, member)
-        elif location == "headers":
-            prefixes.append(str(wire_name).lower())
-            known = {k.lower() for k in headers}
-            for key, item in value.items():  # one header per name, whatever its case
-                if item is not None and (wire_name + key).lower() not in known:
-                    headers[wire_name + key] = _text(item)
-                    known.add((wire_name + key).lower())
-        elif location == "statusCode":
-            code = int(value)
-        elif payload == name:
-            raw_body = _encode_payload(member, value) if value is not None else b""
-        else:
-            body[name] = value
-    if raw_body is None:
-        has_body_members = any(
-            m.serialization.get("location") is None for m in shape.members.values()
-        )
-        raw_body = _dump(body) if body or (has_body_members and not payload) else b""
-    known = {k.lower() for k in headers}
-    if raw_body and "content-type" not in known and not any(p == "" for p in prefixes):
-        headers["Content-Type"] = _content_type(op)
-    if not any("x-amzn-requestid".startswith(p) for p in prefixes):
-        headers["x-amzn-RequestId"] = str(uuid.uuid4())  # unless a header map would catch it
-    return HttpResponse(code, headers, raw_body)
-
-
-def _header_text(value: Any, member: Shape | None) -> str:
-    """A header's text: a list joined by commas, a string item holding a comma or a quote
-    quoted (as botocore writes and reads a list header; HTTP dates stay as they are)."""
-    if not isinstance(value, list):
-        return _text(value)
-    strings = member is None or getattr(member, "member", None) is None
-    strings = strings or member.member.type_name == "string"  # type: ignore[union-attr]
-    return ",".join(quote_header_item(_text(v)) if strings else _text(v) for v in value)
+    if protocol in JSON_CONTENT_TYPES:
+        response = _json_codec(protocol).encode_response(op, wire, status, WIRE)
+    else:  # parsed form as JSON data, written by the protocol's codec
+        shape = op.output_shape
+        result = _from_data(shape, wire) if shape is not None else {}
+        response = protocols.encode_response(op, result, status)
+    assert isinstance(response, HttpResponse)
+    return response
 
 
 def error_status(service: str, code: str, default: int = 400) -> int:
@@ -891,7 +582,6 @@ def _error_members(
 
 
 def _members_from_wire(shape: Shape, wire: dict[str, Any]) -> dict[str, Any]:
-    from harness.aws.protocols._rest import text_to_value
     from harness.aws.protocols.awsjson import from_json
 
     out: dict[str, Any] = {}
@@ -905,10 +595,7 @@ def _members_from_wire(shape: Shape, wire: dict[str, Any]) -> dict[str, Any]:
         value = wire[key]
         if location == "header" and value is not None:
             # wire form holds a header as its JSON type; read it as the header's text
-            if member.type_name == "list":
-                out[name] = [text_to_value(member.member, _text(v), "header") for v in value]
-            else:
-                out[name] = text_to_value(member, _text(value), "header")
+            out[name] = text_to_value(member, wire_to_text(member, value, "header"), "header")
         elif location in _NON_BODY_LOCATIONS:
             out[name] = value
         else:
@@ -935,30 +622,3 @@ def _from_data(shape: Shape, value: Any) -> Any:
     if kind in ("float", "double") and isinstance(value, str):
         return float(value)
     return value
-
-
-def _content_type(op: OperationModel) -> str:
-    """The codec's label: json services say the model's ``jsonVersion`` (1.0 or 1.1)."""
-    from harness.aws.protocols import awsjson, restjson
-
-    if protocol_of(op.service_model) == "json":
-        return awsjson.content_type(op.service_model)
-    return restjson.CONTENT_TYPE
-
-
-def _base_headers(op: OperationModel) -> dict[str, str]:
-    return {"Content-Type": _content_type(op), "x-amzn-RequestId": str(uuid.uuid4())}
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(special_float(value))  # NaN and the infinities by name, as botocore
-    return str(value)
-
-
-def _dump(value: Any) -> bytes:
-    from harness.aws.protocols.awsjson import dump_json  # the codecs' one JSON writer
-
-    return dump_json(value)
