@@ -191,6 +191,10 @@ NOT_SECRET_NAMES: frozenset[str] = frozenset(
     }
 )
 
+#: Entries named by models newer than the lowest botocore the harness supports, with the
+#: first botocore that has them: a sweep on an older botocore does not call them stale.
+SINCE_BOTOCORE: dict[str, tuple[int, ...]] = {"TargetKey": (1, 43, 118)}
+
 #: Maps whose keys name their values: (shape, member) -> keys whose value is secret.
 SECRET_MAP_KEYS: dict[tuple[str, str], frozenset[str]] = {
     # SNS platform application attributes: 'PlatformCredential – The credential received

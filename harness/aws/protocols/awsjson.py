@@ -220,6 +220,8 @@ def encode_request(
         "Content-Type": content_type(service_model),
         "X-Amz-Target": f"{service_model.metadata['targetPrefix']}.{operation_model.name}",
     }
+    if service_model.is_query_compatible:  # (botocore says so, for the service's errors)
+        headers["x-amzn-query-mode"] = "true"
     return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, dump_json(data))
 
 
