@@ -610,3 +610,9 @@ def test_generated_values_in_other_http_urls_bind_as_declared(lab: MixedLab) -> 
     lab.replay("--aws-volatile=uuid,time").assert_outcomes(passed=1)
     lab.write(GENERATED.replace("SUFFIX", "2"))  # the hardcoded path changed: still a miss
     lab.replay("--aws-volatile=uuid,time").assert_outcomes(failed=1)
+    # a time keeps its offset from now, counted from the recorded response's Date: an
+    # expiry a day ahead instead of an hour is another request, not a generated value
+    lab.write(GENERATED.replace("SUFFIX", "").replace("+ 3600", "+ 86400"))
+    lab.replay("--aws-volatile=uuid,time").assert_outcomes(failed=1)
+    lab.write(GENERATED.replace("SUFFIX", "").replace("+ 3600", "+ 3700"))  # within 300 s
+    lab.replay("--aws-volatile=uuid,time").assert_outcomes(passed=1)

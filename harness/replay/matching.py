@@ -495,7 +495,7 @@ class MatchIndex:
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"
-            verdict = _time_verdict(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
+            verdict = time_verdict(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
             return None if verdict is None else f"a generated time, but {verdict}"
         if self.known is not None:
             where = self.known(live.value)
@@ -552,7 +552,7 @@ class MatchIndex:
 
     def _times_match(self, entry: _Entry, sent: dict[str, float], now: float | None) -> bool:
         return all(
-            _time_verdict(entry.times.get(path), value, entry.recorded_at, now, self.policy) is None
+            time_verdict(entry.times.get(path), value, entry.recorded_at, now, self.policy) is None
             for path, value in sent.items()
         ) and set(sent) == set(entry.times)
 
@@ -593,7 +593,7 @@ class MatchIndex:
                     if _TIME not in d and not any(d.startswith(f"/{n}:") for n in ignored)
                 ]
                 for path in sorted(set(recorded_times) | set(sent_times)):
-                    verdict = _time_verdict(
+                    verdict = time_verdict(
                         recorded_times.get(path),
                         sent_times.get(path),
                         recorded_at,
@@ -644,7 +644,7 @@ def _user_error(
     )
 
 
-def _time_verdict(
+def time_verdict(
     recorded: float | None,
     sent: float | None,
     recorded_at: float | None,

@@ -24,7 +24,9 @@ vcrpy is told to ignore the request (it goes to the network untouched, recorded 
 
 from __future__ import annotations
 
+import email.utils
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ from harness.aws.bodies import settle
 from harness.cassettes.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio
+from harness.replay.matching import time_verdict
 from harness.replay.recorder import CassetteMiss
 from harness.replay.redaction import Redactor
 from harness.replay.redaction.vault import Binding, mask
@@ -129,13 +132,26 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
     binding = recorder.index.binding  # the test's: one value, one placeholder, AWS or not
     volatile = recorder.index.policy.volatile  # the values the project declared generated
 
-    def refuse(recorded: Generated, live: Generated) -> str | None:
-        # as for AWS requests (MatchIndex._refusal): a time binds to a time; any other value
-        # not when the live one is a literal of the test's, in its environment or cassette
-        if recorded.kind == "time":
-            return None if recorded.epoch is not None and live.epoch is not None else "no time"
-        known = recorder.index.known
-        return known(live.value) if known is not None else None
+    def refusal(response: dict[str, Any]) -> Any:
+        """Why a live value may not stand for a recorded one (None: it may), as for AWS
+        requests (``MatchIndex._refusal``): a time keeps its offset from "now", counted from
+        the recorded response's ``Date`` (vcrpy keeps no recording time; without a ``Date``
+        any time binds); any other value not when the live one is a literal of the test's,
+        in its environment or cassette."""
+        recorded_at = _date_of(response)
+
+        def refuse(recorded: Generated, live: Generated) -> str | None:
+            if recorded.kind == "time":
+                if recorded.epoch is None or live.epoch is None:
+                    return "no time"
+                if recorded_at is None:
+                    return None
+                policy = recorder.index.policy
+                return time_verdict(recorded.epoch, live.epoch, recorded_at, time.time(), policy)
+            known = recorder.index.known
+            return known(live.value) if known is not None else None
+
+        return refuse
 
     class _Cassette(Cassette):  # type: ignore[misc]
         def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
@@ -144,13 +160,14 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
             live = _url_slots(self._before_record_request(request), volatile)
             for index, response in super()._responses(request):
                 stored = _url_slots(self.data[index][0], volatile)
-                if binding.fits(stored, live, refuse) is not None:
+                if binding.fits(stored, live, refusal(response)) is not None:
                     yield index, response
 
         def play_response(self, request: Any) -> Any:
             response = super().play_response(request)
             stored = next(r for r, kept in self.data if kept is response)
-            _tie(binding, stored, self._before_record_request(request), volatile, refuse)
+            live = self._before_record_request(request)
+            _tie(binding, stored, live, volatile, refusal(response))
             return _restored(recorder, response)
 
         def can_play_response_for(self, request: Any) -> Any:
@@ -292,6 +309,19 @@ def _body_slots(request: Any) -> tuple[str, ...]:
         return ()
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
     return mask(text)[1]
+
+
+def _date_of(response: dict[str, Any]) -> float | None:
+    """The epoch of a recorded response's ``Date`` header (when the server answered), if
+    it has a readable one."""
+    for name, values in (response.get("headers") or {}).items():
+        if name.lower() == "date":
+            text = values[0] if isinstance(values, list) and values else values
+            try:
+                return email.utils.parsedate_to_datetime(str(text)).timestamp()
+            except (TypeError, ValueError, IndexError):
+                return None
+    return None
 
 
 def _tie(binding: Binding, stored: Any, live: Any, volatile: Volatile, refuse: Any) -> None:
