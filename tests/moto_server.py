@@ -1,10 +1,13 @@
 """moto's own server on loopback, for tests that record real AWS-shaped traffic.
 
-Started by the test that needs it on 127.0.0.1 with a free port, and stopped after it.
+Started by the test that needs it on 127.0.0.1 with a free port, and stopped after it. moto's
+state is process-wide (servers in one process share it), so a server starts empty: a module
+that ran before in the same worker leaves nothing in the next one's recording.
 """
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,7 +20,11 @@ def moto_server() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
     try:
-        yield f"http://{host}:{port}"
+        reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(reset, timeout=30) as answer:
+            answer.read()
+        yield endpoint
     finally:
         server.stop()

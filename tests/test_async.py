@@ -24,11 +24,12 @@ pytest.importorskip(
     reason="the async tests need the async extra: pip install -e '.[test,async]' (CI runs "
     "them in .ci/run's second job, beside the lowest supported botocore)",
 )
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
-from aiobotocore.session import get_session  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
-from server import (  # noqa: E402
+from aiobotocore.session import get_session
+from botocore.exceptions import ClientError
+from moto_server import moto_server as running_moto
+from server import (
     ACCESS_KEY_ID,
     INSIGHT_ID,
     INSIGHT_SOURCE,
@@ -41,24 +42,19 @@ from server import (  # noqa: E402
     sentinel_event,
 )
 
-from harness.aws.protocols import wire_form as wire  # noqa: E402
-from harness.exchange import HttpResponse  # noqa: E402
-from harness.replay.intercept import Call, Send, intercept  # noqa: E402
-from harness.replay.recorder import CassetteRecorder  # noqa: E402
-from harness.serve.http import LoopbackServer  # noqa: E402
+from harness.aws.protocols import wire_form as wire
+from harness.exchange import HttpResponse
+from harness.replay.intercept import Call, Send, intercept
+from harness.replay.recorder import CassetteRecorder
+from harness.serve.http import LoopbackServer
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with running_moto() as endpoint:
+        yield endpoint
 
 
 def client(service: str, endpoint: str | None = None) -> Any:

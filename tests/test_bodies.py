@@ -19,7 +19,7 @@ import boto3
 import pytest
 import yaml
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
+from moto_server import moto_server as running_moto
 
 from harness.aws.bodies import as_text, decode_aws_chunked, settle, stored_body
 from harness.aws.protocols import wire_form as wire
@@ -43,13 +43,8 @@ def _client(service: str, **kwargs: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with running_moto() as endpoint:
+        yield endpoint
 
 
 def _s3(url: str) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from moto_server import moto_server as running_moto
 
 from harness.aws import eventstream
 from harness.aws.models import service_model
@@ -27,7 +28,7 @@ from harness.contract.report import check_cassette
 from harness.exchange import Exchange, HttpResponse
 from harness.replay.recorder import CassetteRecorder
 
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
 Call = tuple[str, str, dict[str, Any]]
 
@@ -103,9 +104,6 @@ CALLS: list[Call] = [
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The corpus cassette, recorded once per module from moto server."""
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
     path = tmp_path_factory.mktemp("corpus") / "corpus.yaml"
     session = boto3.session.Session(
         aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
@@ -114,19 +112,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     config = Config(retries={"total_max_attempts": 1})
     recorder = CassetteRecorder(path, "all")
-    try:
+    with running_moto() as endpoint:
         with recorder.activate():
             for service, method, kwargs in CALLS:
-                client = session.client(
-                    service, endpoint_url=f"http://{host}:{port}", config=config
-                )
+                client = session.client(service, endpoint_url=endpoint, config=config)
                 # an error answer is traffic too: it is checked like the rest
                 with contextlib.suppress(client.exceptions.ClientError):
                     getattr(client, method)(**kwargs)
         recorder.save()
         yield path
-    finally:
-        server.stop()
 
 
 def test_the_corpus_spans_30_services_and_every_protocol(corpus: Path) -> None:

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+from moto_server import moto_server as running_moto
 from synthetic_exchanges import SERIES, build, pair
 
 from harness.aws.protocols import wire_form as wire
@@ -25,18 +26,13 @@ from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpResponse
 from harness.ops.common import AWS_COMMON_ERRORS
 
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with running_moto() as endpoint:
+        yield endpoint
 
 
 APP_TEST = """

@@ -21,10 +21,11 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from moto_server import moto_server as running_moto
 
 from harness.replay.recorder import CassetteRecorder
 
-moto_server = pytest.importorskip("moto.server")
+pytest.importorskip("moto.server")
 
 # --------------------------------------------------------------------------- sockets
 
@@ -58,13 +59,8 @@ class NoSockets:
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with running_moto() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(autouse=True)
