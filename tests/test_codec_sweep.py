@@ -33,14 +33,18 @@ ENDPOINT = "https://example.amazonaws.com"
 
 def _sent(shape: Any, params: dict[str, Any]) -> dict[str, Any]:
     """Parameters as the wire carries them: an empty list or map bound to the URI, query or
-    headers is not sent, so it does not come back."""
-    return {
-        k: v
-        for k, v in params.items()
-        if not (
-            shape.members[k].serialization.get("location") and isinstance(v, list | dict) and not v
-        )
-    }
+    headers is not sent, so it does not come back; an RFC 822 header time has no fraction."""
+    out = {}
+    for name, value in params.items():
+        member = shape.members[name]
+        location = member.serialization.get("location")
+        if location and isinstance(value, list | dict) and not value:
+            continue
+        rfc822 = _rest.timestamp_format(member, "rfc822") == "rfc822"
+        if location == "header" and member.type_name == "timestamp" and rfc822:
+            value = value.replace(microsecond=0)
+        out[name] = value
+    return out
 
 
 def _view(request: HttpRequest) -> tuple[Any, ...]:
