@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from harness.aws.protocols._values import parse_float, parse_timestamp
+from harness.aws.protocols._values import parse_timestamp
 from harness.exchange import HttpRequest
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def scalar(shape: Shape, text: str) -> Any:
         if kind in ("integer", "long", "short", "byte"):
             return int(text)
         if kind in ("float", "double"):
-            return parse_float(text)
+            return float(text)  # (NaN, Infinity and -Infinity too, as AWS writes them)
         if kind == "boolean":
             return {"true": True, "false": False}[text.lower()]
         if kind == "timestamp":

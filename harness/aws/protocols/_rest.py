@@ -18,20 +18,16 @@ The entry points are ``decode_request``, ``encode_request``, ``decode_response``
 reads or writes values in one of two forms (``Form``): ``PARSED``, the parameters botocore
 takes and returns, or ``WIRE``, the wire form the JSON Schemas describe (values written as
 given, broken ones included, and read without judging them). One walk over the bindings
-serves both: only the value conversions differ. The scalar helpers (``text_to_value``,
-``value_to_text``, ``format_timestamp``, ``parse_timestamp``, ``special_float``) are
-shared with the body codecs, so every protocol writes a timestamp or a NaN the same way.
+serves both: only the value conversions differ. The text conversions (``text_to_value``,
+``value_to_text``) use the scalars every protocol shares (``_values``: timestamps, NaN), which
+this module hands on under their old names.
 """
 
 from __future__ import annotations
 
 import base64
-import calendar
-import datetime as dt
-import email.utils
 import functools
 import json
-import math
 import re
 import uuid
 from collections.abc import Callable
@@ -39,6 +35,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from harness.aws.protocols._values import (
+    DecodeError,
+    format_timestamp,
+    parse_timestamp,
+    parse_timestamp_param,
+    special_float,
+    timestamp_format,
+)
 from harness.exchange import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
@@ -53,66 +57,7 @@ REQUEST_LOCATIONS = ("uri", "querystring", "header", "headers")
 RESPONSE_LOCATIONS = ("header", "headers", "statusCode")
 
 
-class DecodeError(ValueError):
-    """A request that cannot be read as its operation's protocol (the message says where)."""
-
-
 # --------------------------------------------------------------------------- scalars
-
-
-def special_float(value: float) -> float | str:
-    """A float as the JSON protocols send it: NaN and the infinities as their names."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
-
-
-def format_timestamp(value: dt.datetime, fmt: str, digits: int = 6) -> int | float | str:
-    """Write a datetime as botocore's serializer does: ``unixTimestamp``, ``iso8601``, ``rfc822``.
-
-    Whole epoch seconds are an ``int``; sub-second ones a float rounded once (as botocore
-    adds the microseconds before dividing). ISO 8601 carries its fraction only when non-zero,
-    to ``digits`` places (botocore writes 6; services answer with 3, as the wire form does).
-    """
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    value = value.astimezone(dt.timezone.utc)
-    fmt = fmt.lower()
-    seconds = calendar.timegm(value.timetuple())
-    if fmt == "unixtimestamp":
-        return (seconds * 10**6 + value.microsecond) / 10**6 if value.microsecond else seconds
-    if fmt == "rfc822":
-        return email.utils.formatdate(seconds, usegmt=True)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[: 20 + digits] + "Z"
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_timestamp(value: Any) -> dt.datetime:
-    """Read a wire timestamp (epoch number or text, ISO 8601, RFC 822) as an aware UTC datetime."""
-    if isinstance(value, bool):
-        raise DecodeError(f"not a timestamp: {value!r}")
-    if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
-    try:  # ISO 8601 as services write it, without dateutil's cost
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        from botocore.utils import parse_timestamp as botocore_parse
-
-        try:
-            parsed = botocore_parse(value)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise DecodeError(f"not a timestamp: {value!r}") from exc
-    if parsed.tzinfo is None:  # a time without a zone is UTC, as botocore reads it
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return parsed.astimezone(dt.timezone.utc)
-
-
-def timestamp_format(shape: Shape, default: str) -> str:
-    """The member's ``timestampFormat`` trait, else the location's ``default``."""
-    return str(shape.serialization.get("timestampFormat") or default)
 
 
 def is_jsonvalue(shape: Shape) -> bool:
@@ -176,13 +121,6 @@ def value_to_text(shape: Shape, value: Any, location: str) -> str:
         text = json.dumps(value, separators=(",", ":"))
         return base64.b64encode(text.encode("utf-8")).decode("ascii")
     return str(value)
-
-
-def parse_timestamp_param(value: Any) -> dt.datetime:
-    """A timestamp parameter as boto3 accepts it (datetime, epoch number, text) as a datetime."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return parse_timestamp(value)
 
 
 def quote_header_item(item: str) -> str:

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from harness.aws.protocols._errors import error_shape, error_status, sender_fault, with_message
 from harness.aws.protocols._rest import DecodeError
-from harness.aws.protocols._values import format_float, parse_float, parse_timestamp
+from harness.aws.protocols._values import parse_timestamp, special_float
 from harness.exchange import HttpResponse
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def scalar_text(shape: Shape, value: Any, default_ts: str = "iso8601") -> str:
         raw = value.encode() if isinstance(value, str) else bytes(value)
         return base64.b64encode(raw).decode("ascii")
     if kind in ("float", "double"):
-        return str(format_float(float(value)))
+        return str(special_float(float(value)))
     return str(value)
 
 
@@ -349,7 +349,7 @@ def read_scalar(shape: Shape, text: str) -> Any:
         if kind in ("integer", "long", "short", "byte"):
             return int(text)
         if kind in ("float", "double"):
-            return parse_float(text)
+            return float(text)  # (NaN, Infinity and -Infinity too, as AWS writes them)
         if kind == "boolean":
             return {"true": True, "false": False}[text.strip().lower()]
         if kind == "timestamp":

@@ -28,11 +28,9 @@ from harness.aws.protocols._errors import (
     sender_fault,
     with_message,
 )
-from harness.aws.protocols._rest import (
-    PARSED,
-    WIRE,
+from harness.aws.protocols._rest import PARSED, WIRE, Form
+from harness.aws.protocols._values import (
     DecodeError,
-    Form,
     format_timestamp,
     parse_timestamp,
     parse_timestamp_param,

@@ -41,15 +41,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from harness.aws.bodies import BodyError, plain_request
 from harness.aws.models import operation_model, service_model, signing_names
-from harness.aws.protocols import JSON_CONTENT_TYPES, _rest, json_read, protocol_of
-from harness.aws.protocols._rest import (
-    WIRE,
-    DecodeError,
-    format_timestamp,
-    text_to_value,
-    uri_pattern,
-    wire_to_text,
-)
+from harness.aws.protocols import JSON_CONTENT_TYPES, _values, json_read, protocol_of
+from harness.aws.protocols._rest import WIRE, text_to_value, uri_pattern, wire_to_text
+from harness.aws.protocols._values import DecodeError, format_timestamp
 from harness.aws.protocols.s3_addressing import LOCAL_ENDPOINTS, s3_endpoint_of
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
@@ -437,7 +431,7 @@ def encode_timestamp(value: dt.datetime, fmt: str) -> int | float | str:
 def parse_timestamp(value: Any) -> dt.datetime:
     """Read a wire timestamp (epoch number, ISO 8601 or RFC 822 text) as an aware datetime;
     text that is none of them raises ``ValueError`` (the codecs' ``parse_timestamp``)."""
-    return _rest.parse_timestamp(value)
+    return _values.parse_timestamp(value)
 
 
 def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None) -> Any:
