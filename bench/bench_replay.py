@@ -8,7 +8,8 @@ answering the same pages), then the cassette load time and memory (tracemalloc) 
 interactions, and for 100,000 through a sidecar index (``harness.cassettes.index``; the first
 load writes it). The "default plugin path" row is what a test gets with the plugin's
 defaults: replay plus the contract check of each exchange (the plugin checks after the test
-body; the cost per call is the same).
+body; the cost per call is the same). The "volatile ids bound" row replays with
+``aws_volatile`` declared (every kind) and a fresh uuid per call, each bound to a recorded one.
 Ratios are what to trust; absolute times vary by machine.
 """
 
@@ -90,6 +91,37 @@ def harness_replay(size: int, calls: int) -> float:
     recorder.add_recorded([*hot, *exchanges[1:]], metadata=CURRENT)
     with recorder.activate():
         return _per_call(lambda i: client.get_insight(InsightId=INSIGHT.format(0)), calls)  # type: ignore[attr-defined]
+
+
+def harness_volatile(calls: int) -> float:
+    """Replay with ``aws_volatile`` declared (every kind), each call a fresh uuid: each
+    recorded id is bound to the live one (the recorded uuids differ too, as in a cassette
+    recorded by such a test)."""
+    import uuid
+
+    from harness.replay.matching import MatchPolicy
+
+    client = _client()
+    policy = MatchPolicy(volatile=["uuid", "hex", "alnum", "hash", "time"])
+    recorder = CassetteRecorder(Path(tempfile.mkdtemp()) / "absent.yaml", "none", policy=policy)
+    recorded = _exchanges_with_ids([str(uuid.uuid4()) for _ in range(calls + 1)])
+    recorder.add_recorded(recorded, metadata=CURRENT)
+    with recorder.activate():
+        return _per_call(lambda i: client.get_insight(InsightId=str(uuid.uuid4())), calls)  # type: ignore[attr-defined]
+
+
+def _exchanges_with_ids(ids: list[str]) -> list[Exchange]:
+    out = []
+    for insight in ids:
+        params = {"InsightId": insight}
+        request = wire.encode_request(
+            "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
+        )
+        response = wire.encode_response(
+            "xray", "GetInsight", {"Insight": {"InsightId": insight, "State": "ACTIVE"}}
+        )
+        out.append(Exchange("xray", "GetInsight", request, response, "recorded", params))
+    return out
 
 
 def harness_default_path(calls: int) -> float:
@@ -247,6 +279,7 @@ def main() -> None:
         ("botocore Stubber", lambda: stubber(calls)),
         ("harness replay, 10 interactions", lambda: harness_replay(10, calls)),
         ("harness default plugin path (+check)", lambda: harness_default_path(calls)),
+        ("harness replay, volatile ids bound", lambda: harness_volatile(calls)),
         ("harness replay, 100,000 interactions", lambda: harness_replay(100_000, calls)),
         ("vcrpy replay, 1 interaction", lambda: vcrpy_replay(1, calls // 4, folder)),
         ("vcrpy replay, 1,000 interactions", lambda: vcrpy_replay(1000, 10, folder)),

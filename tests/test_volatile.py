@@ -146,6 +146,36 @@ def test_a_generated_value_binds_one_to_one_and_comes_back_in_responses() -> Non
     assert binding.to_recorded(f"bucket-{l1}") == f"bucket-{r1}"
 
 
+def _sqs(operation: str, params: dict[str, str], answer: dict[str, str]) -> Exchange:
+    body = json.dumps(params).encode()
+    request = HttpRequest("POST", "https://sqs/", {}, body)
+    return Exchange(
+        "sqs", operation, request, HttpResponse(200, {}, json.dumps(answer).encode()),
+        "recorded", params=params,
+    )  # fmt: skip
+
+
+def test_a_value_a_request_sent_first_binds_though_a_later_response_holds_it() -> None:
+    """Only a value a *response* gave first is the server's: the test's own name, echoed
+    back in a queue URL, still binds; and exchanges added later are searched too."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid"))
+    mine = str(uuid.uuid4())
+    index.add(
+        0, _sqs("CreateQueue", {"QueueName": f"q-{mine}"}, {"QueueUrl": f"https://sqs/1/q-{mine}"})
+    )
+    index.add(1, _sqs("GetQueueUrl", {"QueueName": f"q-{mine}"}, {}))
+    live = str(uuid.uuid4())
+    assert index.take("sqs", "CreateQueue", {"QueueName": f"q-{live}"}) is not None
+    assert index.take("sqs", "GetQueueUrl", {"QueueName": f"q-{live}"}) is not None
+    server = str(uuid.uuid4())
+    index.add(2, _sqs("ListQueues", {}, {"QueueUrls": f"https://sqs/1/{server}"}))
+    index.add(3, _sqs("GetQueueAttributes", {"QueueUrl": f"https://sqs/1/{server}"}, {}))
+    assert index.take("sqs", "ListQueues", {}) is not None
+    other = f"https://sqs/1/{uuid.uuid4()}"
+    assert index.take("sqs", "GetQueueAttributes", {"QueueUrl": other}) is None
+    assert "came from an earlier response" in index.refusals[-1]
+
+
 def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None:
     policy = MatchPolicy(volatile="uuid time")
     index = MatchIndex(policy=policy)

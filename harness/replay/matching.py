@@ -18,6 +18,7 @@ throttled call and its retry, a polled resource) replay in the order they were r
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import json
@@ -319,7 +320,11 @@ class MatchIndex:
     known: Callable[[str], str | None] | None = None
     #: why generated values were not bound, for the miss message (the last few)
     refusals: list[str] = field(default_factory=list)
-    _first_seen: dict[str, bool] = field(default_factory=dict)
+    #: where a recorded value first appears: (interaction index, in its response?) or None
+    _first_seen: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
+    #: every recorded request and response as one text, searched once per value (see
+    #: ``_first_place``), with each part's start and (index, is a response)
+    _haystack: tuple[int, bytes, list[int], list[tuple[int, bool]]] | None = None
 
     def add(
         self,
@@ -508,23 +513,39 @@ class MatchIndex:
     def _from_a_response(self, value: str, before: int) -> bool:
         """True when ``value`` first appears in a recorded response before interaction
         ``before`` (before any request carried it)."""
-        key = f"{before}\0{value}"
-        found = self._first_seen.get(key)
-        if found is None:
-            found = False
-            needle = value.encode("utf-8")
-            for index, exchange, _, _ in self._all:
-                if index >= before:
-                    break
-                request = exchange.request
-                if needle in request.body or value in request.url:
-                    break
-                response = exchange.response
-                if needle in response.body or any(value in v for v in response.headers.values()):
-                    found = True
-                    break
-            self._first_seen[key] = found
-        return found
+        place = self._first_place(value)
+        return place is not None and place[0] < before and place[1]
+
+    def _first_place(self, value: str) -> tuple[int, bool] | None:
+        """Where ``value`` first appears, in recorded order (an interaction's request before
+        its response): one search of the whole cassette's text per value, not a walk over
+        every interaction per binding (a test binding many ids would cost O(n^2))."""
+        if self._haystack is None or self._haystack[0] != len(self._all):
+            self._haystack = self._text_of_all()
+            self._first_seen.clear()
+        if value in self._first_seen:
+            return self._first_seen[value]
+        _, text, starts, places = self._haystack
+        at = text.find(value.encode("utf-8"))
+        place = places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
+        self._first_seen[value] = place
+        return place
+
+    def _text_of_all(self) -> tuple[int, bytes, list[int], list[tuple[int, bool]]]:
+        parts: list[bytes] = []
+        starts: list[int] = []
+        places: list[tuple[int, bool]] = []
+        size = 0
+        for index, exchange, _, _ in self._all:
+            request, response = exchange.request, exchange.response
+            sent = request.url.encode("utf-8") + b"\0" + request.body
+            answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
+            for part, is_response in ((sent, False), (answered, True)):
+                starts.append(size)
+                places.append((index, is_response))
+                parts.append(part + b"\0")  # (no value spans two parts: values hold no NUL)
+                size += len(part) + 1
+        return len(self._all), b"".join(parts), starts, places
 
     def _take_custom(
         self,

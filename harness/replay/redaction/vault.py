@@ -174,7 +174,10 @@ class Binding:
     generated_back: dict[str, str] = field(default_factory=dict)
     #: recorded times -> the live time first met in their place (for responses)
     times: dict[str, str] = field(default_factory=dict)
-    _patterns: dict[bool, re.Pattern[str] | None] = field(default_factory=dict, repr=False)
+    #: swap patterns by the bound values a text holds (one per combination met, bounded)
+    _patterns: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
+    #: the values ``_swap`` replaces, each way (to live: True), kept up to date by ``tie``
+    _swaps: dict[bool, dict[str, str]] | None = field(default=None, repr=False)
 
     def fits(
         self,
@@ -249,13 +252,18 @@ class Binding:
         for r, v in ties.placeholders.items():
             self.recorded_to_live[r] = v
             self.live_to_recorded[v] = r
+        swaps = self._swaps
         for r, v in ties.generated.items():
             self.generated[r] = v
             self.generated_back[v] = r
+            if swaps is not None:
+                _put(swaps[True], r, v)
+                _put(swaps[False], v, r)
         for r, v in ties.times.items():
-            self.times.setdefault(r, v)
-        if ties.generated or ties.times:
-            self._patterns.clear()
+            if r not in self.times:
+                self.times[r] = v
+                if swaps is not None and r not in self.generated:  # (a generated one wins)
+                    _put(swaps[True], r, v)
 
     def has_ties(self) -> bool:
         """True once any recorded value stands for a different live one."""
@@ -279,16 +287,28 @@ class Binding:
         """``text`` (a recorded response) with each bound generated value as the live one."""
         return self._swap(text, to_live=True, escape=escape)
 
+    def _swap_pairs(self, to_live: bool) -> dict[str, str]:
+        if self._swaps is None:  # once; ``tie`` keeps them up to date from then on
+            live = {**self.times, **self.generated}
+            self._swaps = {
+                True: {a: b for a, b in live.items() if a != b},
+                False: {a: b for a, b in self.generated_back.items() if a != b},
+            }
+        return self._swaps[to_live]
+
     def _swap(self, text: str, *, to_live: bool, escape: Callable[[str], str]) -> str:
-        pairs = {**self.times, **self.generated} if to_live else dict(self.generated_back)
-        pairs = {a: b for a, b in pairs.items() if a != b}
+        pairs = self._swap_pairs(to_live)
         if not pairs:
             return text
-        pattern = self._patterns.get(to_live)
+        # Only the values this text holds go into the pattern: a test binding hundreds of
+        # generated ids would otherwise compile an ever longer alternation on every reply.
+        words = tuple(sorted((w for w in pairs if w in text), key=len, reverse=True))
+        if not words:
+            return text
+        pattern = self._patterns.get(words)
         if pattern is None:
             # longest first; a value is replaced only as a whole run of letters and digits
             # (a uuid also inside one: its dashes already delimit it)
-            words = sorted(pairs, key=len, reverse=True)
             pattern = re.compile(
                 "|".join(
                     re.escape(w)
@@ -297,7 +317,9 @@ class Binding:
                     for w in words
                 )
             )
-            self._patterns[to_live] = pattern
+            if len(self._patterns) >= _PATTERNS_KEPT:
+                self._patterns.clear()
+            self._patterns[words] = pattern
         return pattern.sub(lambda m: escape(pairs.get(m.group(0), m.group(0))), text)
 
     def live_of(self, recorded: str, vault: Vault) -> str | None:
@@ -306,6 +328,15 @@ class Binding:
         return vault.value(token)
 
 
+def _put(pairs: dict[str, str], old: str, new: str) -> None:
+    """Swap ``old`` for ``new`` from now on (a value bound to itself is no swap)."""
+    if old != new:
+        pairs[old] = new
+    else:
+        pairs.pop(old, None)
+
+
+_PATTERNS_KEPT = 256
 _UUID_LIKE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
