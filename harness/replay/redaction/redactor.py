@@ -320,7 +320,9 @@ class Redactor:
             return value
         if modeled and isinstance(value, dict | list):
             return self.data(value, modeled)
-        if self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET):
+        if (self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET)) or (
+            not modeled and _web_secret(name, value)
+        ):
             if isinstance(value, str) and (
                 placeholders.is_placeholder(value) or credentials.is_shaped(value)
             ):
@@ -580,7 +582,9 @@ class Redactor:
             verdict = lowered in settings.dropped_headers or (
                 lowered not in settings.allowed_headers
                 and (
-                    CREDENTIAL_HEADER_NAME.search(lowered) is not None or self._secret_name(lowered)
+                    CREDENTIAL_HEADER_NAME.search(lowered) is not None
+                    or self._secret_name(lowered)
+                    or detectors.name_kind(lowered.removeprefix("x-")) is not None  # X-Jwt, X-Pass
                 )
             )
             self._header_verdict[name] = verdict
@@ -669,6 +673,15 @@ class Redactor:
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
         """``sweep`` of a body, an event stream's messages one by one."""
         return containers.rewrite_body(body, content_type, self.sweep)
+
+
+def _web_secret(name: str, value: Any) -> bool:
+    """A text (or texts) named like a credential in the web's vocabulary (``jwt``, ``auth``,
+    ``PGPASSWORD``: ``detectors.name_kind``), judged only where no model has judged the
+    members: other HTTP, error bodies. (An AWS body's ``Auth``, ``SessionId`` are the model's.)"""
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(v, str) for v in value) and _web_secret(name, "")
+    return isinstance(value, str) and detectors.name_kind(name) is not None
 
 
 def _places(
