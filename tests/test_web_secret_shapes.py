@@ -91,6 +91,67 @@ CASES: list[tuple[str, Callable[[], str], Callable[[str], Exchange]]] = [
     ),
     ("header X-Jwt", lambda: _hex(20), lambda s: (_post({}, {"X-Jwt": s}), None)),
     ("header X-Signing-Key", lambda: _hex(20), lambda s: (_post({}, {"X-Signing-Key": s}), None)),
+    # command lines (SSM SendCommand, ECS and Batch overrides, CI scripts)
+    (
+        "--password=",
+        lambda: _hex(20),
+        lambda s: (_post({"commands": [f"mysql -u root --password={s} db"]}), None),
+    ),
+    (
+        "--token quoted",
+        lambda: _hex(20),
+        lambda s: (_post({"cmd": f"deploy --api-token '{s}' --region x"}), None),
+    ),
+    (
+        "curl -u",
+        lambda: _hex(20),
+        lambda s: (_post({"commands": [f"curl -fsS -u admin:{s} https://h/"]}), None),
+    ),
+    # GraphQL: the variable's name says nothing, the argument it fills does
+    (
+        "graphql variables",
+        lambda: _hex(20),
+        lambda s: (
+            _post(
+                {
+                    "query": 'mutation($p: String!) { login(user: "u", password: $p) { ok } }',
+                    "variables": {"p": s},
+                }
+            ),
+            None,
+        ),
+    ),
+    # a value named by its sibling, or by the first of a pair
+    (
+        "key/val pair",
+        lambda: _hex(20),
+        lambda s: (_post({"variables": [{"key": "SECRET_TOKEN", "val": s}]}), None),
+    ),
+    (
+        "header list",
+        lambda: _hex(20),
+        lambda s: (_post({"headers": [["Accept", "*/*"], ["X-Api-Key", s]]}), None),
+    ),
+    # XML: a secret element's CDATA
+    (
+        "xml cdata",
+        lambda: _hex(20),
+        lambda s: (
+            HttpRequest(
+                "POST",
+                "https://x.io/soap",
+                {"Content-Type": "text/xml"},
+                f"<a><Password><![CDATA[{s}]]></Password></a>".encode(),
+            ),
+            None,
+        ),
+    ),
+    # a token as a URL's whole user part
+    (
+        "token as the url's user",
+        lambda: "tok" + _hex(30),
+        lambda s: (_post({"remote": f"https://{s}@github.com/o/r.git"}), None),
+    ),
 ]
 
 
@@ -151,3 +212,16 @@ def test_scan_reports_it_in_an_old_cassette(
     code = run(["scan", str(path)], out, err)
     assert code == 1, out.getvalue() + err.getvalue()
     assert sentinel not in out.getvalue() + err.getvalue()
+
+
+def test_a_graphql_query_keeps_its_variables_names() -> None:
+    body = {"query": "mutation($p: String!) { login(password: $p) }", "variables": {"p": "x1"}}
+    out = json.loads(_redacted((_post(body), None)).split("\n")[2])
+    assert out["query"] == body["query"]  # "$p" is a variable in its place, not a secret
+    assert out["variables"]["p"].startswith("REDACTED")
+
+
+def test_two_names_are_not_a_name_and_its_value() -> None:
+    body = {"fields": ["password", "token"], "pair": ["username", "bob"]}
+    out = json.loads(_redacted((_post(body), None)).split("\n")[2])
+    assert out == body

@@ -18,15 +18,17 @@ Three mechanisms, all linear in the text:
 - **by name** (``name_kind``): a value written after a secret name, the name judged by
   ``harness.aws.secret_names`` in any case style (plus ``EXTRA_NAMES``: API-key headers,
   OAuth 2.0 parameters, presigned-URL parameters, the web's short names such as ``jwt`` and
-  ``auth``, one-word names ending like a secret such as ``PGPASSWORD``): ``name=value`` (query strings, form
-  bodies, fragments, connection strings, attributes), ``name: value`` (headers, YAML,
-  GraphQL arguments), ``"name": "value"`` (JSON, also escaped at any depth, and
-  ``"name": ["value"]``), ``<ns:Name attr>value</ns:Name>`` (XML) and multipart/form-data
-  parts (``name="password"``). ``Authorization`` values lose their scheme (``Basic``,
-  ``Bearer``, ``token``...); a Digest credential's ``response``, a SigV4 ``Credential`` and
-  ``Signature`` are found by the parameter names. ``code`` and ``key`` count only as
-  URL/form parameters (``?code=`` of OAuth, ``?key=`` of Google): in JSON and XML they are
-  error codes and object keys.
+  ``auth``, one-word names ending like a secret such as ``PGPASSWORD``): ``name=value``
+  (query strings, form bodies, fragments, connection strings, attributes), ``name: value``
+  (headers, YAML, GraphQL arguments), ``"name": "value"`` (JSON, also escaped at any depth,
+  and ``"name": ["value"]``), ``<ns:Name attr>value</ns:Name>`` (XML), multipart/form-data
+  parts (``name="password"``) and command lines (``--password x``, ``curl -u user:pw``).
+  A GraphQL query names the variables that fill secret arguments
+  (``graphql_secret_variables``: ``login(password: $p)``). ``Authorization`` values lose
+  their scheme (``Basic``, ``Bearer``, ``token``...); a Digest credential's ``response``,
+  a SigV4 ``Credential`` and ``Signature`` are found by the parameter names. ``code`` and
+  ``key`` count only as URL/form parameters (``?code=`` of OAuth, ``?key=`` of Google): in
+  JSON and XML they are error codes and object keys.
 - **through encodings**: URL-encoding (also double), JSON escapes and HTML entities are
   decoded with a map back to the text, so a span is exactly the value's encoded form;
   base64/base64url runs and hex bytes (S3's ``CanonicalRequestBytes``) are decoded when long
@@ -299,6 +301,15 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         ),
         ("://",),
     ),
+    # a token as the whole user part of a web URL (https://<token>@github.com/...): long,
+    # so a login name (git@, admin@) is left
+    (
+        "token",
+        re.compile(
+            r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
+        ),
+        ("://",),
+    ),
     # the value of a signature, string to sign or canonical request quoted in an error message
     (
         "signature",
@@ -442,7 +453,12 @@ def _plausible(value: str) -> bool:
     stripped = value.strip("*xX•.#-_ ")
     if not stripped:
         return False  # a mask: ****, xxxx
+    if value[0] == "$" and _VARIABLE.fullmatch(value, 1):
+        return False  # a variable in its place: GraphQL's login(password: $p), a shell's $PW
     return not (value.startswith(("${", "{{", "<%")) and value.endswith(("}", "%>")))
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
 def _by_value(text: str, lowered: str) -> Iterator[Found]:
@@ -463,6 +479,9 @@ def _by_value(text: str, lowered: str) -> Iterator[Found]:
                 yield from _emit(text, *match.span("v"), "password")
     if "PRIVATE KEY" in text:
         yield from _pem(text)
+    if "-u" in text:
+        for match in _USER_OPTION.finditer(text):
+            yield from _emit(text, *match.span("v"), "password")
 
 
 def _value_span(match: re.Match[str]) -> tuple[int, int]:
@@ -524,6 +543,8 @@ def _by_name(text: str) -> Iterator[Found]:
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
         pos = max(pos, value_end)  # names inside the value are part of it: linear time
+    if "--" in text:
+        yield from _flags(text)
     if "<" in text:
         for match in _XML.finditer(text):
             kind = name_kind(match.group("name"))
@@ -532,6 +553,25 @@ def _by_name(text: str) -> Iterator[Found]:
                 yield from _named_value(text, match.group("name"), kind, start, end)
     if "ame=" in text or "AME=" in text:
         yield from _multipart(text)
+
+
+# A command line's long option and its value: --password=x, --password x, --token "x y"
+# (in SSM commands, ECS and Batch overrides, CI scripts, a logged command).
+_FLAG = re.compile(
+    r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
+    r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
+)
+# curl -u user:password, --user user:password: the part after the colon
+_USER_OPTION = re.compile(
+    r"(?<![\w-])(?:-u|--user)[ \t]*[\"']?[^\s:\"']{1,256}:(?P<v>[^\s\"'\\]{1,4096})"
+)
+
+
+def _flags(text: str) -> Iterator[Found]:
+    for match in _FLAG.finditer(text):
+        kind = name_kind(match.group("name"))
+        if kind is not None:
+            yield from _emit(text, *_value_span(match), "secret" if kind == "akid" else kind)
 
 
 def _is_parameter(text: str, start: int) -> bool:
@@ -783,3 +823,26 @@ def _disjoint(found: list[Found]) -> list[Found]:
             continue
         out.append(item)
     return out
+
+
+# --------------------------------------------------------------------------- GraphQL
+
+# An argument given a variable: login(password: $p), input: {apiKey: $key}
+_GRAPHQL_ARGUMENT = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t\r\n]*:[ \t\r\n]*"
+    r"\$(?P<var>[A-Za-z_][A-Za-z0-9_]{0,63})"
+)
+
+
+def graphql_secret_variables(query: str) -> dict[str, str]:
+    """The variables a GraphQL ``query`` passes as secret arguments, each with its kind:
+    ``mutation($p: String!) { login(password: $p) }`` -> ``{"p": "password"}``. The
+    variable's own name says nothing; the argument it fills does."""
+    found: dict[str, str] = {}
+    if "$" not in query:
+        return found
+    for match in _GRAPHQL_ARGUMENT.finditer(query):
+        kind = name_kind(match.group("name"))
+        if kind is not None:
+            found[match.group("var")] = "secret" if kind == "akid" else kind
+    return found

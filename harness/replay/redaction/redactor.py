@@ -73,7 +73,10 @@ ACCESS_KEY_ID = re.compile(
 )
 # <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
 # like a secret, in any XML (errors, other HTTP, members the model does not name).
-_XML_ELEMENT = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>([^<]+)</\1\s*>")
+_XML_ELEMENT = re.compile(
+    r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>((?:[^<]|<!\[CDATA\[(?:[^\]]|\](?!\]>))*\]\]>)+)"
+    r"</\1\s*>"
+)
 # <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret
 _XML_MAP_ENTRY = re.compile(
     r"<(?:[\w.-]+:)?key>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?key>\s*"
@@ -158,6 +161,37 @@ _NAMED_PAIRS = (
     ("ParameterKey", "ParameterValue"),
     ("OptionName", "Value"),
 )
+
+# Any case of these, besides: the members that name a sibling, and the sibling named.
+_PAIR_NAMES = frozenset({"name", "key", "parameterkey", "optionname", "variable", "header"})
+_PAIR_VALUES = frozenset({"value", "val", "parametervalue"})
+
+
+def _pairs_of(item: dict[Any, Any]) -> Iterable[tuple[Any, Any]]:
+    yield from _NAMED_PAIRS
+    if 2 <= len(item) <= 8:
+        names = [k for k in item if isinstance(k, str) and k.lower() in _PAIR_NAMES]
+        values = [k for k in item if isinstance(k, str) and k.lower() in _PAIR_VALUES]
+        for name in names:
+            for value in values:
+                yield name, value
+
+
+def _secret_pair(value: list[Any], secret_name: Callable[[str], bool]) -> bool:
+    """``["X-Api-Key", "..."]``: a header or parameter list's pair, the first naming the
+    second as a secret (requests' and HAR-like header lists, form tuples)."""
+    if len(value) != 2 or not all(isinstance(v, str) for v in value):
+        return False
+    name, secret = value
+    if not secret or placeholders.is_placeholder(secret) or len(name) > 64:
+        return False
+    lowered = name.lower()
+    return (
+        secret_name(name)
+        or detectors.name_kind(lowered.removeprefix("x-")) is not None
+        or (" " not in name and CREDENTIAL_HEADER_NAME.search(lowered) is not None)
+    ) and detectors.name_kind(secret) is None  # ["password", "token"]: two names, no value
+
 
 _TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
 
@@ -294,15 +328,35 @@ class Redactor:
             return self.text(value)
         if isinstance(value, dict):
             out = {k: self._member(k, v, modeled) for k, v in value.items()}
-            return self._named_pair(out)
+            return self._graphql_variables(value.get("query"), self._named_pair(out))
         if isinstance(value, list):
+            if not modeled and _secret_pair(value, self._secret_name):
+                return [value[0], self.placeholder(value[1], formats.kind_of(value[0]))]
             return [self.data(v, modeled) for v in value]
         return value
 
+    def _graphql_variables(self, query: Any, item: dict[Any, Any]) -> dict[Any, Any]:
+        """``{"query": "...login(password: $p)...", "variables": {"p": "..."}}``: a variable
+        is secret when the argument it fills is (``query``: as sent, before redaction)."""
+        variables = item.get("variables")
+        if not (isinstance(query, str) and isinstance(variables, dict)):
+            return item
+        secret = detectors.graphql_secret_variables(query)
+        if not secret.keys() & variables.keys():
+            return item
+        scrubbed = {
+            name: formats.scrub(value, self._replace, secret[name])
+            if name in secret and not placeholders.is_placeholder(str(value))
+            else value
+            for name, value in variables.items()
+        }
+        return {**item, "variables": scrubbed}
+
     def _named_pair(self, item: dict[Any, Any]) -> dict[Any, Any]:
         """``{"name": "DB_PASSWORD", "value": "..."}``: a value named by its sibling (ECS
-        environment, CloudFormation parameters, tags, SSM-style pairs) is a secret too."""
-        for name_key, value_key in _NAMED_PAIRS:
+        environment, CloudFormation parameters, tags, SSM-style pairs, HAR headers, CI
+        variables ``{"key": "SECRET", "val": ...}``) is a secret too."""
+        for name_key, value_key in _pairs_of(item):
             name, secret = item.get(name_key), item.get(value_key)
             if (
                 isinstance(name, str)
