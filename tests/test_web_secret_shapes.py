@@ -225,3 +225,34 @@ def test_two_names_are_not_a_name_and_its_value() -> None:
     body = {"fields": ["password", "token"], "pair": ["username", "bob"]}
     out = json.loads(_redacted((_post(body), None)).split("\n")[2])
     assert out == body
+
+
+def _aws(service: str, operation: str) -> Any:
+    from harness.aws.models import service_model
+
+    return service_model(service).operation_model(operation)
+
+
+def test_a_dynamodb_attribute_named_like_a_secret() -> None:
+    # the attribute's name is the user's: no model marks it, its name does
+    sentinel = _hex(24)
+    item = {"k": {"S": "1"}, "apiToken": {"S": sentinel}, "n": {"N": "3"}}
+    request = _post({"TableName": "t", "Item": item})
+    done = Redactor().request(request, _aws("dynamodb", "PutItem"))
+    body = json.loads(done.body)
+    assert sentinel not in done.body.decode()
+    assert body["Item"]["k"] == {"S": "1"} and body["Item"]["n"] == {"N": "3"}
+    assert body["Item"]["apiToken"]["S"].startswith("REDACTED")
+
+
+def test_a_json_object_uploaded_is_the_users_json() -> None:
+    # S3's object body is a blob payload: its members are judged as other HTTP's
+    sentinel = _hex(24)
+    request = HttpRequest(
+        "PUT",
+        "https://b.s3.amazonaws.com/cfg.json",
+        {"Content-Type": "application/json"},
+        json.dumps({"db": {"pass": sentinel}}).encode(),
+    )
+    done = Redactor().request(request, _aws("s3", "PutObject"))
+    assert sentinel not in done.body.decode()

@@ -594,8 +594,10 @@ class Redactor:
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
     def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
-        modeled = places is not None and places.shape is not None
-        if places is not None and places.any:
+        # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
+        # JSON, whose members no model judged: unmodeled
+        modeled = places is not None and places.shape is not None and not _data_payload(places)
+        if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
         clean = self.data(loaded, modeled)
         try:
@@ -768,6 +770,14 @@ def _body_shape(places: sensitive.SecretPlaces) -> Any:
     if shape is not None and payload:
         return shape.members[payload]
     return shape
+
+
+def _data_payload(places: sensitive.SecretPlaces) -> bool:
+    shape = places.shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if shape is None or not payload:
+        return False
+    return bool(shape.members[payload].type_name in ("blob", "string"))
 
 
 def _secret_payload(places: sensitive.SecretPlaces) -> bool:
