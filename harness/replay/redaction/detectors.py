@@ -12,18 +12,23 @@ Three mechanisms, all linear in the text:
 - **by value** (``VALUE_PATTERNS``): what a credential looks like wherever it is: access key
   ids, AWS session tokens (``IQoJ...``, ``FwoG...``), JWTs, PEM private keys, EKS tokens
   (``k8s-aws-v1.``), bearer and basic credentials, passwords in URLs, GitHub, Slack, Stripe,
-  Google, GitLab, npm and SendGrid tokens, a secret access key written after its key id.
+  Google, GitLab, npm, SendGrid and other vendors' prefixed tokens (``_VENDOR_TOKENS``),
+  webhook URLs whose path is the credential (Slack, Discord, Telegram), a secret access key
+  written after its key id.
 - **by name** (``name_kind``): a value written after a secret name, the name judged by
   ``harness.aws.secret_names`` in any case style (plus ``EXTRA_NAMES``: API-key headers,
-  OAuth 2.0 parameters, presigned-URL parameters): ``name=value`` (query strings, form
-  bodies, fragments, connection strings, attributes), ``name: value`` (headers, YAML,
-  GraphQL arguments), ``"name": "value"`` (JSON, also escaped at any depth, and
-  ``"name": ["value"]``), ``<ns:Name attr>value</ns:Name>`` (XML) and multipart/form-data
-  parts (``name="password"``). ``Authorization`` values lose their scheme (``Basic``,
-  ``Bearer``, ``token``...); a Digest credential's ``response``, a SigV4 ``Credential`` and
-  ``Signature`` are found by the parameter names. ``code`` and ``key`` count only as
-  URL/form parameters (``?code=`` of OAuth, ``?key=`` of Google): in JSON and XML they are
-  error codes and object keys.
+  OAuth 2.0 parameters, presigned-URL parameters, the web's short names such as ``jwt`` and
+  ``auth``, one-word names ending like a secret such as ``PGPASSWORD``): ``name=value``
+  (query strings, form bodies, fragments, connection strings, attributes), ``name: value``
+  (headers, YAML, GraphQL arguments), ``"name": "value"`` (JSON, also escaped at any depth,
+  and ``"name": ["value"]``), ``<ns:Name attr>value</ns:Name>`` (XML), multipart/form-data
+  parts (``name="password"``) and command lines (``--password x``, ``curl -u user:pw``).
+  A GraphQL query names the variables that fill secret arguments
+  (``graphql_secret_variables``: ``login(password: $p)``). ``Authorization`` values lose
+  their scheme (``Basic``, ``Bearer``, ``token``...); a Digest credential's ``response``,
+  a SigV4 ``Credential`` and ``Signature`` are found by the parameter names. ``code`` and
+  ``key`` count only as URL/form parameters (``?code=`` of OAuth, ``?key=`` of Google): in
+  JSON and XML they are error codes and object keys.
 - **through encodings**: URL-encoding (also double), JSON escapes and HTML entities are
   decoded with a map back to the text, so a span is exactly the value's encoded form;
   base64/base64url runs and hex bytes (S3's ``CanonicalRequestBytes``) are decoded when long
@@ -42,7 +47,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from harness.aws.secret_names import is_secret_name
+from harness.aws.secret_names import is_secret_name, words
 from harness.replay.redaction import placeholders
 
 
@@ -109,8 +114,31 @@ EXTRA_NAMES: dict[str, str] = {
     "authtoken": "token",
     "xapitoken": "token",
     "xaccesstoken": "token",
-    # SigV2/SigV4 and presigned URLs / POSTs
+    # web APIs' short names for a credential (Firebase's ?auth=, Docker's "auth", a JSON
+    # "jwt"), and key material named by what it is for
+    "pass": "password",
+    "auth": "token",
+    "jwt": "token",
+    "bearer": "token",
+    "assertion": "token",
+    "samlresponse": "token",
+    "samlassertion": "token",
+    "mnemonic": "secret",
+    "recoverycode": "secret",
+    "recoverycodes": "secret",
+    "backupcode": "secret",
+    "backupcodes": "secret",
+    "privkey": "key",
+    "signingkey": "key",
+    "hmackey": "key",
+    "tlskey": "key",
+    "sslkey": "key",
+    "cakey": "key",
+    "keymaterial": "key",
+    # SigV2/SigV4 and presigned URLs / POSTs, and their GCS and Alibaba OSS equivalents
     "signature": "signature",
+    "xgoogsignature": "signature",
+    "xosssignature": "signature",
     "xamzsignature": "signature",
     "signatureprovided": "signature",
     "sig": "signature",
@@ -143,7 +171,16 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return None
     if is_secret_name(name):
         return _kind_of_words(norm)
+    if _COMPOUND_SECRET.search(norm) and len(words(name)) == 1:
+        return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
     return None
+
+
+# How a name written as one word (no case change or separator to split it at) ends when it
+# names a secret: the word lists cannot judge ``PGPASSWORD``, its end can.
+_COMPOUND_SECRET = re.compile(
+    r"(?:password|passwd|passphrase|secret|apikey|accesstoken|authtoken)$"
+)
 
 
 # Judged secret by some word lists, but their values are ordinary: never secrets.
@@ -172,6 +209,25 @@ def _kind_of_words(norm: str) -> str:
 
 _AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
 AKID = re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])")
+
+_VENDOR_TOKENS = re.compile(
+    r"(?<![A-Za-z0-9_.-])(?:ya29\.[A-Za-z0-9_-]{20,2048}|1//0[A-Za-z0-9_-]{40,512}"
+    r"|hf_[A-Za-z0-9]{30,64}|shp(?:at|ss|ca|pa)_[A-Fa-f0-9]{32}|do[opr]_v1_[a-f0-9]{64}"
+    r"|pypi-AgE[A-Za-z0-9_-]{50,}|AGE-SECRET-KEY-1[0-9A-Z]{58}"
+    r"|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|dapi[a-f0-9]{32}(?:-\d)?|lin_api_[A-Za-z0-9]{40}"
+    r"|rubygems_[a-f0-9]{48}|hv[sb]\.[A-Za-z0-9_-]{24,512}|figd_[A-Za-z0-9_-]{30,128}"
+    r"|pat-(?:na|eu)1-[a-f0-9-]{36}|ATATT3[A-Za-z0-9_=-]{30,1024}"
+    r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64})(?![A-Za-z0-9_-])"
+)
+_VENDOR_NEEDLES = (
+    "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-", "age-secret-key-", "glsa_", "dapi",
+    "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "atatt3", "sq0",
+)  # fmt: skip
+_WEBHOOK_PATHS = re.compile(
+    r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[A-Za-z0-9_/-]{16,512})"
+    r"|discord(?:app)?\.com/api/webhooks/\d{5,30}/(?P<v2>[A-Za-z0-9_-]{20,256})"
+    r"|(?<![A-Za-z0-9])bot\d{5,16}:(?P<v3>[A-Za-z0-9_-]{30,64})"
+)
 
 #: (kind, pattern, needles): the value is the group named ``v`` (or the whole match); every
 #: match holds one of the needles (in the lower-cased text when the needles are lower case).
@@ -230,12 +286,27 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
         ("AIza",),
     ),
+    # more vendors' tokens, each by the fixed prefix its issuer gives it: Google OAuth access
+    # and refresh tokens, Hugging Face, Shopify, DigitalOcean, PyPI, age, Grafana,
+    # Databricks, Linear, RubyGems, Vault, Figma, HubSpot, Atlassian, Square
+    ("token", _VENDOR_TOKENS, _VENDOR_NEEDLES),
+    # webhook URLs whose path is the credential (Slack, Discord, Telegram's bot token)
+    ("secret", _WEBHOOK_PATHS, ("hooks.slack.com/", "/api/webhooks/", "bot")),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...)
     (
         "password",
         re.compile(
             r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
             r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
+        ),
+        ("://",),
+    ),
+    # a token as the whole user part of a web URL (https://<token>@github.com/...): long,
+    # so a login name (git@, admin@) is left
+    (
+        "token",
+        re.compile(
+            r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
         ),
         ("://",),
     ),
@@ -311,11 +382,13 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 # Most strings have none of these: three searches answer them in about a microsecond.
 _MAYBE_WORD = re.compile(
     r"pass|pwd|secret|token|key|cred|code|sign|sig|assert|auth|bearer|basic|session|private"
-    r"|policy"
+    r"|policy|jwt|saml|mnemonic"
 )
 _MAYBE_VALUE = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-|_live_|_test_"
     r"|whsec_|AIza|glpat-|npm_|sk-|SG\.|://|(?i:%3A%2F%2F|%253A%252F%252F)"
+    r"|ya29\.|1//0|hf_|shp|_v1_|pypi-|glsa_|dapi|lin_api_|rubygems_|hv[sb]\.|figd_|pat-"
+    r"|ATATT3|sq0|hooks\.slack|/webhooks/|bot\d"
 )
 _MAYBE_RUN = re.compile(r"[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}")
 
@@ -380,7 +453,12 @@ def _plausible(value: str) -> bool:
     stripped = value.strip("*xX•.#-_ ")
     if not stripped:
         return False  # a mask: ****, xxxx
+    if value[0] == "$" and _VARIABLE.fullmatch(value, 1):
+        return False  # a variable in its place: GraphQL's login(password: $p), a shell's $PW
     return not (value.startswith(("${", "{{", "<%")) and value.endswith(("}", "%>")))
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
 def _by_value(text: str, lowered: str) -> Iterator[Found]:
@@ -389,8 +467,7 @@ def _by_value(text: str, lowered: str) -> Iterator[Found]:
         if not any(needle in hay for needle in needles):
             continue
         for match in pattern.finditer(text):
-            start, end = match.span("v") if "v" in pattern.groupindex else match.span()
-            yield from _emit(text, start, end, kind)
+            yield from _emit(text, *_value_span(match), kind)
     if "bearer" in lowered:
         for match in _BEARER.finditer(text):
             value = match.group("v")
@@ -402,6 +479,17 @@ def _by_value(text: str, lowered: str) -> Iterator[Found]:
                 yield from _emit(text, *match.span("v"), "password")
     if "PRIVATE KEY" in text:
         yield from _pem(text)
+    if "-u" in text:
+        for match in _USER_OPTION.finditer(text):
+            yield from _emit(text, *match.span("v"), "password")
+
+
+def _value_span(match: re.Match[str]) -> tuple[int, int]:
+    # the value is the group "v" (or "v2", "v3": alternatives of one pattern) that matched
+    for group in ("v", "v2", "v3"):
+        if group in match.re.groupindex and match.start(group) >= 0:
+            return match.span(group)
+    return match.span()
 
 
 def _pem(text: str) -> Iterator[Found]:
@@ -455,6 +543,8 @@ def _by_name(text: str) -> Iterator[Found]:
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
         pos = max(pos, value_end)  # names inside the value are part of it: linear time
+    if "--" in text:
+        yield from _flags(text)
     if "<" in text:
         for match in _XML.finditer(text):
             kind = name_kind(match.group("name"))
@@ -463,6 +553,25 @@ def _by_name(text: str) -> Iterator[Found]:
                 yield from _named_value(text, match.group("name"), kind, start, end)
     if "ame=" in text or "AME=" in text:
         yield from _multipart(text)
+
+
+# A command line's long option and its value: --password=x, --password x, --token "x y"
+# (in SSM commands, ECS and Batch overrides, CI scripts, a logged command).
+_FLAG = re.compile(
+    r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
+    r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
+)
+# curl -u user:password, --user user:password: the part after the colon
+_USER_OPTION = re.compile(
+    r"(?<![\w-])(?:-u|--user)[ \t]*[\"']?[^\s:\"']{1,256}:(?P<v>[^\s\"'\\]{1,4096})"
+)
+
+
+def _flags(text: str) -> Iterator[Found]:
+    for match in _FLAG.finditer(text):
+        kind = name_kind(match.group("name"))
+        if kind is not None:
+            yield from _emit(text, *_value_span(match), "secret" if kind == "akid" else kind)
 
 
 def _is_parameter(text: str, start: int) -> bool:
@@ -714,3 +823,26 @@ def _disjoint(found: list[Found]) -> list[Found]:
             continue
         out.append(item)
     return out
+
+
+# --------------------------------------------------------------------------- GraphQL
+
+# An argument given a variable: login(password: $p), input: {apiKey: $key}
+_GRAPHQL_ARGUMENT = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})[ \t\r\n]*:[ \t\r\n]*"
+    r"\$(?P<var>[A-Za-z_][A-Za-z0-9_]{0,63})"
+)
+
+
+def graphql_secret_variables(query: str) -> dict[str, str]:
+    """The variables a GraphQL ``query`` passes as secret arguments, each with its kind:
+    ``mutation($p: String!) { login(password: $p) }`` -> ``{"p": "password"}``. The
+    variable's own name says nothing; the argument it fills does."""
+    found: dict[str, str] = {}
+    if "$" not in query:
+        return found
+    for match in _GRAPHQL_ARGUMENT.finditer(query):
+        kind = name_kind(match.group("name"))
+        if kind is not None:
+            found[match.group("var")] = "secret" if kind == "akid" else kind
+    return found

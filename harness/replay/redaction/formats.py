@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from harness.aws.sensitive import is_secret_member, is_sensitive
-from harness.replay.redaction import credentials
+from harness.replay.redaction import credentials, detectors
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -123,9 +123,24 @@ def redact_data(
         return [redact_data(shape.member, v, replace, wire_names=wire_names) for v in value]
     if kind == "map" and isinstance(value, dict):
         return {
-            k: redact_data(shape.value, v, replace, wire_names=wire_names) for k, v in value.items()
+            k: scrub(v, replace, kind_of(k))
+            if _secret_entry(shape.value, k)
+            else redact_data(shape.value, v, replace, wire_names=wire_names)
+            for k, v in value.items()
         }
     return value
+
+
+def _secret_entry(value_shape: Shape, key: Any) -> bool:
+    """A map entry whose key, the user's own name, names a secret, its value a structure:
+    DynamoDB's ``{"apiToken": {"S": "..."}}`` in an item, a key or
+    ``ExpressionAttributeValues``. The model cannot mark a name the user chose; the key
+    can. (A string under such a key is judged later, by name, as any JSON member.)"""
+    return (
+        isinstance(key, str)
+        and value_shape.type_name == "structure"
+        and detectors.name_kind(key) is not None
+    )
 
 
 def _holds_structures(shape: Shape) -> bool:

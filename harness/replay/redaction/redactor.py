@@ -73,7 +73,10 @@ ACCESS_KEY_ID = re.compile(
 )
 # <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
 # like a secret, in any XML (errors, other HTTP, members the model does not name).
-_XML_ELEMENT = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>([^<]+)</\1\s*>")
+_XML_ELEMENT = re.compile(
+    r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>((?:[^<]|<!\[CDATA\[(?:[^\]]|\](?!\]>))*\]\]>)+)"
+    r"</\1\s*>"
+)
 # <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret
 _XML_MAP_ENTRY = re.compile(
     r"<(?:[\w.-]+:)?key>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?key>\s*"
@@ -158,6 +161,37 @@ _NAMED_PAIRS = (
     ("ParameterKey", "ParameterValue"),
     ("OptionName", "Value"),
 )
+
+# Any case of these, besides: the members that name a sibling, and the sibling named.
+_PAIR_NAMES = frozenset({"name", "key", "parameterkey", "optionname", "variable", "header"})
+_PAIR_VALUES = frozenset({"value", "val", "parametervalue"})
+
+
+def _pairs_of(item: dict[Any, Any]) -> Iterable[tuple[Any, Any]]:
+    yield from _NAMED_PAIRS
+    if 2 <= len(item) <= 8:
+        names = [k for k in item if isinstance(k, str) and k.lower() in _PAIR_NAMES]
+        values = [k for k in item if isinstance(k, str) and k.lower() in _PAIR_VALUES]
+        for name in names:
+            for value in values:
+                yield name, value
+
+
+def _secret_pair(value: list[Any], secret_name: Callable[[str], bool]) -> bool:
+    """``["X-Api-Key", "..."]``: a header or parameter list's pair, the first naming the
+    second as a secret (requests' and HAR-like header lists, form tuples)."""
+    if len(value) != 2 or not all(isinstance(v, str) for v in value):
+        return False
+    name, secret = value
+    if not secret or placeholders.is_placeholder(secret) or len(name) > 64:
+        return False
+    lowered = name.lower()
+    return (
+        secret_name(name)
+        or detectors.name_kind(lowered.removeprefix("x-")) is not None
+        or (" " not in name and CREDENTIAL_HEADER_NAME.search(lowered) is not None)
+    ) and detectors.name_kind(secret) is None  # ["password", "token"]: two names, no value
+
 
 _TOO_DEEP = object()  # a JSON body nested deeper than Python's stack lets it be walked
 
@@ -294,15 +328,35 @@ class Redactor:
             return self.text(value)
         if isinstance(value, dict):
             out = {k: self._member(k, v, modeled) for k, v in value.items()}
-            return self._named_pair(out)
+            return self._graphql_variables(value.get("query"), self._named_pair(out))
         if isinstance(value, list):
+            if not modeled and _secret_pair(value, self._secret_name):
+                return [value[0], self.placeholder(value[1], formats.kind_of(value[0]))]
             return [self.data(v, modeled) for v in value]
         return value
 
+    def _graphql_variables(self, query: Any, item: dict[Any, Any]) -> dict[Any, Any]:
+        """``{"query": "...login(password: $p)...", "variables": {"p": "..."}}``: a variable
+        is secret when the argument it fills is (``query``: as sent, before redaction)."""
+        variables = item.get("variables")
+        if not (isinstance(query, str) and isinstance(variables, dict)):
+            return item
+        secret = detectors.graphql_secret_variables(query)
+        if not secret.keys() & variables.keys():
+            return item
+        scrubbed = {
+            name: formats.scrub(value, self._replace, secret[name])
+            if name in secret and not placeholders.is_placeholder(str(value))
+            else value
+            for name, value in variables.items()
+        }
+        return {**item, "variables": scrubbed}
+
     def _named_pair(self, item: dict[Any, Any]) -> dict[Any, Any]:
         """``{"name": "DB_PASSWORD", "value": "..."}``: a value named by its sibling (ECS
-        environment, CloudFormation parameters, tags, SSM-style pairs) is a secret too."""
-        for name_key, value_key in _NAMED_PAIRS:
+        environment, CloudFormation parameters, tags, SSM-style pairs, HAR headers, CI
+        variables ``{"key": "SECRET", "val": ...}``) is a secret too."""
+        for name_key, value_key in _pairs_of(item):
             name, secret = item.get(name_key), item.get(value_key)
             if (
                 isinstance(name, str)
@@ -320,7 +374,9 @@ class Redactor:
             return value
         if modeled and isinstance(value, dict | list):
             return self.data(value, modeled)
-        if self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET):
+        if (self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET)) or (
+            not modeled and _web_secret(name, value)
+        ):
             if isinstance(value, str) and (
                 placeholders.is_placeholder(value) or credentials.is_shaped(value)
             ):
@@ -538,8 +594,10 @@ class Redactor:
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
     def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
-        modeled = places is not None and places.shape is not None
-        if places is not None and places.any:
+        # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
+        # JSON, whose members no model judged: unmodeled
+        modeled = places is not None and places.shape is not None and not _data_payload(places)
+        if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
         clean = self.data(loaded, modeled)
         try:
@@ -580,7 +638,9 @@ class Redactor:
             verdict = lowered in settings.dropped_headers or (
                 lowered not in settings.allowed_headers
                 and (
-                    CREDENTIAL_HEADER_NAME.search(lowered) is not None or self._secret_name(lowered)
+                    CREDENTIAL_HEADER_NAME.search(lowered) is not None
+                    or self._secret_name(lowered)
+                    or detectors.name_kind(lowered.removeprefix("x-")) is not None  # X-Jwt, X-Pass
                 )
             )
             self._header_verdict[name] = verdict
@@ -671,6 +731,15 @@ class Redactor:
         return containers.rewrite_body(body, content_type, self.sweep)
 
 
+def _web_secret(name: str, value: Any) -> bool:
+    """A text (or texts) named like a credential in the web's vocabulary (``jwt``, ``auth``,
+    ``PGPASSWORD``: ``detectors.name_kind``), judged only where no model has judged the
+    members: other HTTP, error bodies. (An AWS body's ``Auth``, ``SessionId`` are the model's.)"""
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(v, str) for v in value) and _web_secret(name, "")
+    return isinstance(value, str) and detectors.name_kind(name) is not None
+
+
 def _places(
     operation_model: OperationModel | None, direction: str
 ) -> sensitive.SecretPlaces | None:
@@ -701,6 +770,14 @@ def _body_shape(places: sensitive.SecretPlaces) -> Any:
     if shape is not None and payload:
         return shape.members[payload]
     return shape
+
+
+def _data_payload(places: sensitive.SecretPlaces) -> bool:
+    shape = places.shape
+    payload = shape.serialization.get("payload") if shape is not None else None
+    if shape is None or not payload:
+        return False
+    return bool(shape.members[payload].type_name in ("blob", "string"))
 
 
 def _secret_payload(places: sensitive.SecretPlaces) -> bool:
