@@ -159,3 +159,26 @@ def test_an_access_key_id_is_found_in_ascii_and_in_unicode_text() -> None:
     for text in (f"id: {key}\n", f"name: é\nid: {key}\n"):
         assert [f.kind for f in scan_text("x.yaml", text)] == ["access key id"]
     assert list(scan_text("x.yaml", "no key here: akib\n")) == []
+
+
+def test_placeholders_of_a_fresh_recording_are_no_findings(tmp_path: Path) -> None:
+    """What the redactor writes (a presigned URL's key id as AKIA/ASIA placeholders,
+    secrets as typed placeholders) is never reported as a leak."""
+    path = tmp_path / "fresh.yaml"
+    url = (
+        "https://b.s3.amazonaws.com/k?AWSAccessKeyId=AKIAREDACTED00000001"
+        "&Signature=REDACTEDsign0001&X-Amz-Credential=ASIAREDACTED00000002%2F20240101"
+    )
+    interactions = [
+        {
+            "request": {"method": "GET", "uri": url, "body": None, "headers": {}},
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {},
+                "body": {"string": json.dumps({"url": url, "SecretKey": "REDACTEDpkey0001"})},
+            },
+        }
+    ]
+    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    code, out, _ = scan(str(path))
+    assert code == 0, out

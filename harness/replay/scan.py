@@ -74,7 +74,7 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     _detector(
         "presigned URL credential",
-        r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)(?!REDACTED)[A-Z0-9]{16,}",
+        r"(?:X-Amz-Credential|AWSAccessKeyId)(?:=|%3D)(?!(?:AKIA|ASIA)?REDACTED)[A-Z0-9]{16,}",
         _REMOVE,
         ("x-amz-credential", "awsaccesskeyid"),
     ),
