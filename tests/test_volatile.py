@@ -224,3 +224,18 @@ def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None
     assert logs.take("logs", "PutLogEvents", sent, now=now) is None  # an hour off now
     sent = dict(put.params, logEvents=[{"timestamp": int(now * 1000), "message": "m"}])
     assert logs.take("logs", "PutLogEvents", sent, now=now) is not None
+
+
+def test_an_epoch_float_binds_whatever_its_number_of_decimals() -> None:
+    """``str(time.time())`` has 6 or 7 decimals by chance (and fewer when it ends in 0s):
+    the fraction's length is not the time's format, so a recording binds either way."""
+    volatile = parse("time", "test")
+    shapes = set()
+    for text in ("ping@1795565606.961388", "ping@1795565599.9673197", "ping@1795565599.5"):
+        found: list[Generated] = []
+        assert volatile.mask_text(text, found) != text
+        shapes.add(found[0].shape)
+    assert len(shapes) == 1
+    found = []
+    volatile.mask_text("at 2024-08-27T21:04:00.250000Z and 2024-08-27T21:04:00Z", found)
+    assert found[0].shape != found[1].shape  # a fraction or none is a format

@@ -186,7 +186,7 @@ class Volatile:
             epoch = _instant(value)
             if epoch is None:
                 return value
-            shape = "time:" + re.sub(r"\d", "0", value)
+            shape = _time_shape(value)
         elif kind in ("hex", "alnum"):
             shape = f"{kind}{len(value)}"
         else:
@@ -201,7 +201,7 @@ class Volatile:
         epoch = _instant(text)
         if epoch is None:
             return value
-        shape = "time:" + "0" * len(text)
+        shape = _time_shape(text)
         found.append(Generated("time", text, shape, epoch))
         return f"{_OPEN}{shape}{_CLOSE}"
 
@@ -226,6 +226,13 @@ def _protected(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _time_shape(value: str) -> str:
+    """A time's shape: its layout, digits as ``0`` and any fraction as one ``.F``, whatever
+    its length (``str(time.time())`` has 6 or 7 decimals, by chance; ``isoformat()`` none
+    when the microseconds are 0... a fraction is not a format)."""
+    return "time:" + re.sub(r"\d", "0", re.sub(r"\.\d+", ".F", value))
 
 
 def _instant(text: str) -> float | None:
