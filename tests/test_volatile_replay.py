@@ -203,3 +203,22 @@ def test_the_stale_recording_traps_stay_caught_with_the_setting_on(recorded: Pat
         "swapped/test_app.py::test_queues_with_random_suffixes",
     }, out  # and everything else, the unchanged suite included, passes with the ini setting
     assert "written in test_app.py" in out and "in the environment ($STALE_QUEUE)" in out, out
+
+
+def test_a_blob_made_up_per_run_is_named_with_the_ignore_that_replays_it(recorded: Path) -> None:
+    """volatile never binds inside a blob: the miss says so, with the ``ignore=`` that lets
+    the test replay, and not a re-record mode (the bytes change on every run)."""
+    blob = SUITE.replace('Body=b"hello"', "Body=str(uuid.uuid4()).encode()")
+    variant(recorded, "blob", blob)
+    out = run(recorded, f"--aws-volatile={KINDS}", "blob")
+    assert failed(out) == {"blob/test_app.py::test_bucket_named_with_a_uuid"}, out
+    assert "a blob is compared by its bytes" in out, out
+    assert "ignore={'s3:PutObject': ['Body'" in out, out
+    assert "--aws-record-mode=new_episodes" not in out, out
+    suggested = out.split("@pytest.mark.aws_cassette(ignore=", 1)[1].split(")\n", 1)[0]
+    ignored = blob.replace(
+        "@pytest.mark.aws_cassette\ndef test_bucket_named_with_a_uuid",
+        f"@pytest.mark.aws_cassette(ignore={suggested})\ndef test_bucket_named_with_a_uuid",
+    )
+    variant(recorded, "ignored", ignored)
+    assert "5 passed" in run(recorded, f"--aws-volatile={KINDS}", "ignored")

@@ -965,25 +965,44 @@ def _volatile_lesson(
     """What a miss says about values that look generated per run: the setting that would
     bind them, or why they were not bound. The flag is True when binding (not re-recording,
     which appends forever) is the way out."""
-    from harness.replay.volatile import SPECIFIC, generated_differences
+    from harness.replay.volatile import SPECIFIC, blob_differences, generated_differences
 
     same = [n for n in near if n.exchange.label == label and n.differences]
     if not same:
         return [], False
     closest = same[0]
-    found = generated_differences(closest.exchange.params, params)
+    service, _, operation = label.partition(":")
+    try:
+        shape = operation_model(service, operation).input_shape
+    except Exception:  # an operation botocore does not know: judge values without a model
+        shape = None
+    found = generated_differences(closest.exchange.params, params, shape=shape)
     known = index.known or (lambda value: None)
     data = [(path, r, s, known(s)) for path, r, s, _ in found if known(s) is not None]
     generated = [d for d in found if known(d[2]) is None]
     lines: list[str] = []
+    blobs = blob_differences(closest.exchange.params, params, shape)
+    if blobs:
+        lines += [
+            f"{', '.join(blobs)} differ: a blob is compared by its bytes (aws_volatile never "
+            "binds inside one). If its bytes are made up per run, leave it out of the match:",
+            f"  @pytest.mark.aws_cassette(ignore={{{label!r}: {blobs!r}}})",
+        ]
     if data:
         lines.append("Values that look generated but are not (so they are never bound):")
         lines += [f"  {path}: sent {s!r}, {where}" for path, _, s, where in data[:5]]
+    others = [d for d in closest.differences if "time mismatch" not in d]
+    # made up per run, all of it (generated values, blobs): re-recording would only append
+    made_up = [f"/{b}" for b in blobs] + [path for path, *_ in generated]
+    only_made_up = (
+        bool(blobs)
+        and not data
+        and all(any(d.startswith((p + ":", p + "/")) for p in made_up) for d in others)
+    )
     if not generated:
-        return lines, False
+        return lines, only_made_up
     declared = index.policy.volatile.kinds
     missing = sorted({kind for *_, kind in generated} - set(declared), key=SPECIFIC.index)
-    others = [d for d in closest.differences if "time mismatch" not in d]
     only_generated = not data and len(generated) >= len(others)
     lines.append("These differences look generated per run (a new value on every run):")
     lines += [
@@ -997,11 +1016,19 @@ def _volatile_lesson(
             f"  ini: aws_volatile = {words}   (or --aws-volatile={words.replace(' ', ',')}, "
             f"or @pytest.mark.aws_cassette(volatile={missing!r}))",
         ]
-        return lines, only_generated
+        return lines, only_generated or only_made_up
     if index.refusals:
         lines.append("They were not bound:")
         lines += [f"  {why}" for why in index.refusals[-3:]]
-    return lines, False
+    else:
+        bound = {path for path, *_ in generated}
+        rest = [d for d in others if not any(d.startswith(p + ":") for p in bound)]
+        lines.append(
+            f"Their kinds are declared (aws_volatile = {' '.join(declared)}): they bind once "
+            "the rest of the request matches" + (", and it does not:" if rest else ".")
+        )
+        lines += [f"  {d}" for d in rest[:5]]
+    return lines, only_made_up
 
 
 def _describe_near(near: list[Near], label: str) -> list[str]:

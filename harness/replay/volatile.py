@@ -337,20 +337,33 @@ def looks_generated(recorded: str, sent: str) -> str | None:
 
 
 def generated_differences(
-    recorded: Any, sent: Any, path: str = ""
+    recorded: Any, sent: Any, path: str = "", shape: Any = None
 ) -> list[tuple[str, str, str, str]]:
-    """``(path, recorded, sent, kind)`` for each value that differs as generated ones do."""
+    """``(path, recorded, sent, kind)`` for each value that differs as generated ones do.
+
+    With ``shape`` (the input shape), only where masking looks: not inside a blob (compared
+    by its bytes; ``blob_differences`` names those) or an enum.
+    """
+    if shape is not None and (shape.type_name == "blob" or getattr(shape, "enum", None)):
+        return []
     if isinstance(recorded, dict) and isinstance(sent, dict):
+        members = _members(shape)
         return [
             d
             for k in sorted(set(recorded) & set(sent))
-            for d in generated_differences(recorded[k], sent[k], f"{path}/{k}")
+            for d in generated_differences(
+                recorded[k],
+                sent[k],
+                f"{path}/{k}",
+                members.get(k) if members is not None else _value_shape(shape),
+            )
         ]
     if isinstance(recorded, list) and isinstance(sent, list):
+        item = getattr(shape, "member", None) if shape is not None else None
         return [
             d
             for i, (a, b) in enumerate(zip(recorded, sent, strict=False))
-            for d in generated_differences(a, b, f"{path}/{i}")
+            for d in generated_differences(a, b, f"{path}/{i}", item)
         ]
     if isinstance(recorded, str | int) and isinstance(sent, str | int):
         if isinstance(recorded, bool) or isinstance(sent, bool):
@@ -361,12 +374,46 @@ def generated_differences(
     return []
 
 
+def _members(shape: Any) -> dict[str, Any] | None:
+    if shape is None or shape.type_name != "structure":
+        return None
+    from harness.aws.models import members_by_key
+
+    return dict(members_by_key(shape))
+
+
+def _value_shape(shape: Any) -> Any:
+    return getattr(shape, "value", None) if shape is not None else None
+
+
+def blob_differences(recorded: Any, sent: Any, shape: Any) -> list[str]:
+    """The top-level members of an input that differ and are blobs (volatile never looks
+    inside one), with the members that check them (``Checksum*``, ``ContentMD5``)."""
+    members = _members(shape)
+    if members is None or not isinstance(recorded, dict) or not isinstance(sent, dict):
+        return []
+    blobs = [
+        k
+        for k, m in members.items()
+        if m.type_name == "blob" and k in recorded and recorded.get(k) != sent.get(k)
+    ]
+    if not blobs:
+        return []
+    checks = [
+        k
+        for k in sorted(set(recorded) & set(sent))
+        if (k.startswith("Checksum") or k == "ContentMD5") and recorded[k] != sent[k]
+    ]
+    return blobs + checks
+
+
 __all__ = [
     "KINDS",
     "NONE",
     "SPECIFIC",
     "Generated",
     "Volatile",
+    "blob_differences",
     "generated_differences",
     "looks_generated",
     "parse",
