@@ -518,3 +518,26 @@ def test_contract_sweep_over_many_seeds(service: str, operation: str) -> None:
     for seed in range(100):
         exchanges = synthesize(SyntheticBackend(seed=seed, now=NOW), service, operation, 20)
         assert not contract.check_exchanges(exchanges), seed
+
+
+@pytest.mark.parametrize(
+    ("service", "call"),
+    [
+        ("sts", lambda c: c.get_caller_identity()),  # query: XML errors
+        ("s3", lambda c: c.list_buckets()),  # rest-xml
+        ("dynamodb", lambda c: c.list_tables()),  # json
+    ],
+)
+def test_a_service_it_does_not_serve_is_refused_in_that_services_protocol(
+    routed: Routed, service: str, call: Any
+) -> None:
+    """A test's other AWS calls reach the backend too: each is a 501 its own client reads
+    (not JSON an XML parser chokes on), naming what the backend serves."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as refused:
+        call(routed.client(service))
+    error = refused.value.response["Error"]
+    assert error["Code"] == "NotImplemented", error
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert "xray:GetInsight" in error["Message"] and service in error["Message"]

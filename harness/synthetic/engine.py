@@ -212,7 +212,10 @@ class SyntheticBackend:
         try:
             service, operation = wire.identify(request, ops.SEED_OPERATIONS)
         except wire.WireError as exc:
-            return Answer(None, None, {}, self._unroutable(str(exc), number))
+            other = _other_service(request)
+            if other is None:
+                return Answer(None, None, {}, self._unroutable(str(exc), number))
+            service, operation = other  # told by its signature or host: said in its protocol
         params: dict[str, Any] = {}
         try:
             pack = ops.pack(service, operation)
@@ -415,6 +418,18 @@ class SyntheticBackend:
 
 def _served() -> str:
     return ", ".join(pack.label for pack in ops.PACKS)
+
+
+def _other_service(request: HttpRequest) -> tuple[str, str] | None:
+    """``(service, operation)`` of a request for a service the backend does not serve (an
+    STS or S3 call from the same test), so it is refused in that service's own protocol
+    (a 501 its client reads) rather than as JSON its parser cannot read."""
+    from harness.aws.models import available_services
+
+    try:
+        return wire.identify(request, available_services())
+    except wire.WireError:
+        return None
 
 
 @dataclass(frozen=True)
