@@ -55,7 +55,7 @@ def register(subparsers: Any) -> None:
         "empty_page_every=3,latency=0.2'",
     )
     replay = parser.add_argument_group(
-        "cassettes", "answer from recorded interactions; see the README's serve section"
+        "cassettes", "answer from recorded interactions; see docs/how-to/serve-cassettes.md"
     )
     replay.add_argument(
         "--cassettes",
@@ -112,7 +112,7 @@ def register(subparsers: Any) -> None:
         "whole server",
     )
     limits = parser.add_argument_group(
-        "limits", "what one client may take (per process); see the README's serve section"
+        "limits", "what one client may take (per process); see docs/how-to/synthetic.md"
     )
     limits.add_argument(
         "--max-connections",

@@ -63,8 +63,8 @@ def validate_rule_settings(settings: Mapping[str, str], *, where: str = "rule se
     for rule_id, value in settings.items():
         if rule_id not in known:
             raise HarnessUsageError(
-                f"{where}: no rule {rule_id!r}.{did_you_mean(rule_id, known)} The README's "
-                "Contract checks section lists every rule id."
+                f"{where}: no rule {rule_id!r}.{did_you_mean(rule_id, known)} Every rule id "
+                "is listed in docs/reference/rules.md."
             )
         if value not in RULE_SETTINGS:
             raise HarnessUsageError(

@@ -222,7 +222,7 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(name=None, *, record_mode=None, match_region=None, time_tolerance=..., "
         "ignore=None, normalize=None, matcher=None, clock=None, allowed_hosts=None, "
         "volatile=None, max_age=None): record or replay the test's AWS traffic and other HTTP "
-        "in a cassette; no network in replay (see the README, 'Record and replay').",
+        "in a cassette; no network in replay (see docs/how-to/record-replay.md).",
     )
     try:
         check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
