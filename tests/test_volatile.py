@@ -239,3 +239,15 @@ def test_an_epoch_float_binds_whatever_its_number_of_decimals() -> None:
     found = []
     volatile.mask_text("at 2024-08-27T21:04:00.250000Z and 2024-08-27T21:04:00Z", found)
     assert found[0].shape != found[1].shape  # a fraction or none is a format
+
+
+def test_a_mistyped_volatile_kind_stops_the_run_once(pytester: pytest.Pytester) -> None:
+    """As a bad time tolerance does: one paragraph, a usage error, no test run (not the same
+    error once per test)."""
+    pytester.makepyfile(test_t="def test_a():\n    pass\n\ndef test_b():\n    pass\n")
+    pytester.makeini("[pytest]\naws_volatile = uuid uid\n")
+    result = pytester.runpytest("-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    text = result.stdout.str() + result.stderr.str()
+    assert text.count("aws_volatile ini setting") == 1, text
+    assert "uid" in text and "Traceback" not in text

@@ -235,6 +235,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # once test folders are importable)
         _allowed_hosts(config, {})  # a typo in a host stops the run at once
         _max_age(config, {})  # and a typo in the age settings
+        if config.getini("aws_volatile") or config.getoption("aws_volatile", None):
+            _volatile_setting(config)  # a kind mistyped stops the run once, not every test
         if config.getini("aws_digest_bodies_over") != _DIGEST_DEFAULT:
             _digest_over(config)  # (reading a size needs botocore: only when one is set)
         ignore = config.getini("aws_match_ignore")
