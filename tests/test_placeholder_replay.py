@@ -2,7 +2,7 @@
 
 A real inner suite is recorded against moto server on loopback (a role assumed into a
 non-example account, a secret written and read back, the account id compared, Kinesis shard
-ids), then copied to a fresh folder with another HOME and no pytest cache, no key and no
+ids, a JSON document holding a password uploaded to S3 and read back), then copied to a fresh folder with another HOME and no pytest cache, no key and no
 credentials, and replayed there with moto stopped. Sentinels prove the cassette holds none
 of the values; a changed hardcoded value still misses.
 """
@@ -69,6 +69,17 @@ def test_kinesis_shard_ids():
     kinesis.create_stream(StreamName="events", ShardCount=2)
     shards = [s["ShardId"] for s in kinesis.list_shards(StreamName="events")["Shards"]]
     assert shards == ["shardId-000000000000", "shardId-000000000001"]
+
+
+@pytest.mark.aws_cassette
+def test_a_json_document_with_a_password_in_s3():
+    import json
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket="config")
+    s3.put_object(Bucket="config", Key="app.json", Body=json.dumps({{"password": SECRET}}))
+    got = s3.get_object(Bucket="config", Key="app.json")["Body"].read()
+    assert json.loads(got)["password"] == SECRET
 '''
 
 
@@ -107,9 +118,9 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     recorded.mkdir()
     (recorded / "test_app.py").write_text(SUITE)
     out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
-    assert "2 passed" in out, out
+    assert "3 passed" in out, out
     cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
-    assert len(cassettes) == 2
+    assert len(cassettes) == 3
     text = "".join(p.read_text() for p in cassettes)
     for sentinel in (SECRET, ACCOUNT):
         assert sentinel not in text, sentinel
@@ -121,7 +132,7 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     shutil.copy(recorded / "test_app.py", fresh)
     shutil.copytree(recorded / "cassettes", fresh / "cassettes")
     out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
-    assert "2 passed" in out, out
+    assert "3 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
     # a refactor that changes a hardcoded value misses: binding is no wildcard

@@ -18,6 +18,7 @@ throttled call and its retry, a polled resource) replay in the order they were r
 
 from __future__ import annotations
 
+import base64
 import bisect
 import copy
 import functools
@@ -33,7 +34,7 @@ from harness.aws.protocols.wire_form import WireError, decode_request
 from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
-from harness.replay.redaction.vault import Binding, Ties, mask
+from harness.replay.redaction.vault import SLOT, Binding, Ties, mask
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.replay.volatile import parse as parse_volatile
 
@@ -81,6 +82,7 @@ def _key_and_slots(
 ) -> tuple[Key, tuple[Any, ...]]:
     tokens = _token_slots(service, operation, params)
     params = sorted_sets(service, operation, without_generated(service, operation, params))
+    params = _blobs_with_placeholders_as_text(service, operation, params)
     generated: list[Generated] = []
     if volatile:
         shape = operation_model(service, operation).input_shape
@@ -110,6 +112,41 @@ def _token_slots(service: str, operation: str, params: dict[str, Any]) -> tuple[
         for name in sorted(names)
         if isinstance(params.get(name), str) and params[name]
     )
+
+
+#: A blob under this many base64 characters is read for placeholders (a larger one is
+#: matched by its digest: ``protocols.INLINE_BYTES_LIMIT``).
+_BLOB_TEXT_LIMIT = 8192
+
+
+def _blobs_with_placeholders_as_text(
+    service: str, operation: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """``params`` with each blob whose text holds redaction placeholders (a JSON document
+    uploaded to S3 with a password in it) as that text: its placeholders become slots,
+    bound at replay like any other, where its base64 would differ with each numbering."""
+    names = _blob_members(service, operation)
+    out = params
+    for name in names:
+        value = params.get(name)
+        if not isinstance(value, str) or not value or len(value) > _BLOB_TEXT_LIMIT:
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except ValueError:  # (binascii.Error and UnicodeDecodeError are ValueErrors)
+            continue
+        if SLOT.search(text):
+            out = dict(out) if out is params else out
+            out[name] = {"$text": text}
+    return out
+
+
+@functools.cache
+def _blob_members(service: str, operation: str) -> tuple[str, ...]:
+    shape = operation_model(service, operation).input_shape
+    if shape is None:
+        return ()
+    return tuple(name for name, member in shape.members.items() if member.type_name == "blob")
 
 
 @functools.cache
