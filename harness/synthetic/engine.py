@@ -424,10 +424,23 @@ def _other_service(request: HttpRequest) -> tuple[str, str] | None:
     """``(service, operation)`` of a request for a service the backend does not serve (an
     STS or S3 call from the same test), so it is refused in that service's own protocol
     (a 501 its client reads) rather than as JSON its parser cannot read."""
+    from urllib.parse import urlsplit
+
     from harness.aws.models import available_services
 
+    # Only a service the request names (its SigV4 scope, its host's first labels): searching
+    # every model would load hundreds of them for any junk request a client sends.
+    names = set()
+    scope = wire.credential_scope(request)
+    if scope is not None:
+        names.add(scope[1])
+    host = (urlsplit(request.url).hostname or "").lower()
+    names.update(host.split(".")[:2])
+    candidates = tuple(sorted(names & set(available_services())))
+    if not candidates:
+        return None
     try:
-        return wire.identify(request, available_services())
+        return wire.identify(request, candidates)
     except wire.WireError:
         return None
 
