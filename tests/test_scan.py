@@ -146,7 +146,7 @@ def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_comm
 def test_every_match_holds_one_of_its_detectors_needles(detector: Detector, data: Any) -> None:
     """The scanner searches ASCII text by a pattern only when one of its needles is in it:
     exact only if every match of the pattern holds a needle (any case, as IGNORECASE)."""
-    text = data.draw(st.from_regex(detector.pattern).filter(str.isascii))
+    text = data.draw(st.from_regex(detector.pattern, alphabet=st.characters(codec="ascii")))
     match = detector.pattern.search(text)
     assert match is not None
     assert any(needle in match.group(0).lower() for needle in detector.needles)
