@@ -2,9 +2,10 @@
 
 A real inner suite is recorded against moto server on loopback (a role assumed into a
 non-example account, a secret written and read back, the account id compared, Kinesis shard
-ids, a JSON document holding a password uploaded to S3 and read back), then copied to a fresh folder with another HOME and no pytest cache, no key and no
-credentials, and replayed there with moto stopped. Sentinels prove the cassette holds none
-of the values; a changed hardcoded value still misses.
+ids, a JSON document holding a password uploaded to S3 and read back), then copied to a
+fresh folder with another HOME and no pytest cache, no key and no credentials, and replayed
+there with moto stopped. Sentinels prove the cassette holds none of the values; a changed
+hardcoded value still misses.
 """
 
 from __future__ import annotations
