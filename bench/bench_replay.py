@@ -38,7 +38,7 @@ CHAIN_BASE = "botocore Stubber, 10-page chain"
 
 
 # Metadata of a cassette this version recorded (not redacted again when loaded).
-CURRENT = {"harness": {"pseudonyms_applied": True, "redaction": REDACTION_VERSION}}
+CURRENT = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
 
 
 def _client() -> object:
