@@ -98,6 +98,9 @@ def test_warn_mode_from_the_command_line_passes_with_a_warning(inner: pytest.Pyt
     result = inner.runpytest("--aws-contract=warn")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*ContractWarning: cloudtrail.ListInsightsMetricData.non-zero*"])
+    # reported at the test (its file and line), not at a line of the plugin
+    result.stdout.fnmatch_lines(["*test_warn_mode_from_the_command_line*.py:1: ContractWarning*"])
+    assert "harness/plugin" not in result.stdout.str()
 
 
 def test_precedence_marker_over_command_line_over_ini(inner: pytest.Pytester) -> None:

@@ -154,6 +154,12 @@ def _parse_rules(items: Iterable[str], *, where: str) -> RuleSettings:
     return parse_rule_settings(items, where=where)
 
 
+def _test_location(item: pytest.Item) -> tuple[str, int]:
+    """The test's file and (1-based) line, where its contract warnings are reported."""
+    path, line, _ = item.location
+    return str(item.config.rootpath / path), (line or 0) + 1
+
+
 def _mode(item: pytest.Item) -> str:
     """The test's mode: marker, then command line, then ini (see the module docstring)."""
     if _MODE in item.stash:
@@ -242,9 +248,12 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     mode = _mode(item)
     allow = _allow_drift(item.config)
     failing = [v for v in violations if mode == "strict" and is_failure(v, allow_drift=allow)]
+    path, line = _test_location(item)
     for violation in violations:
         if violation not in failing:
-            warnings.warn(ContractWarning(str(violation)), stacklevel=1)
+            # reported at the test, not at this line of the plugin (pytest's summary shows
+            # the warning's file and line, and the source line there)
+            warnings.warn_explicit(ContractWarning(str(violation)), ContractWarning, path, line)
     if failing:
         raise ContractViolationError(
             failing,
