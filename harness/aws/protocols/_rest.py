@@ -280,10 +280,11 @@ def uri_pattern(request_uri: str) -> tuple[re.Pattern[str], tuple[tuple[str, str
     return re.compile(regex), static, literal
 
 
-def labels(request_uri: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def labels(request_uri: str) -> tuple[str, ...]:
     """The label names of a ``requestUri`` in order, without the greedy ``+``."""
     path = request_uri.partition("?")[0]
-    return [m.rstrip("+") for m in re.findall(r"\{([^}]+)\}", path)]
+    return tuple(m.rstrip("+") for m in re.findall(r"\{([^}]+)\}", path))
 
 
 def match_path(request_uri: str, path: str) -> dict[str, str] | None:
@@ -329,6 +330,48 @@ def operation_name(service_model: ServiceModel, request: HttpRequest) -> str | N
     return best[2] if best else None
 
 
+# --------------------------------------------------------------------------- bindings
+
+
+@dataclass(frozen=True)
+class _Bindings:
+    """Where a structure's members travel, read once per shape: looking up botocore's
+    serialization traits cost more than decoding a small request (a replayed or checked
+    exchange decodes one per call)."""
+
+    located: tuple[tuple[str, Shape, str, str], ...]  # (member, shape, location, wire name)
+    request_body: bool  # a member bound to none of REQUEST_LOCATIONS
+    response_body: bool  # a member bound to none of RESPONSE_LOCATIONS
+    named_query: frozenset[str]  # query keys a named (non-map) member claims
+
+
+@functools.lru_cache(maxsize=8192)
+def _bindings(shape: StructureShape) -> _Bindings:
+    located = []
+    locations = []
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        locations.append(location)
+        if location is not None:
+            wire_name = str(member.serialization.get("name", name))
+            located.append((name, member, str(location), wire_name))
+    return _Bindings(
+        tuple(located),
+        any(loc not in REQUEST_LOCATIONS for loc in locations),
+        any(loc not in RESPONSE_LOCATIONS for loc in locations),
+        frozenset(
+            wire for _, m, loc, wire in located if loc == "querystring" and m.type_name != "map"
+        ),
+    )
+
+
+def _has_body_members(shape: StructureShape, bound: tuple[str, ...] = REQUEST_LOCATIONS) -> bool:
+    """Whether a member travels in the body: bound to none of the ``bound`` locations (an
+    output's member bound to the URI or query is a body member, as botocore reads it)."""
+    found = _bindings(shape)
+    return found.request_body if bound is REQUEST_LOCATIONS else found.response_body
+
+
 # --------------------------------------------------------------------------- requests
 
 
@@ -347,19 +390,19 @@ def decode_request(
     shape = operation_model.input_shape
     if shape is None:
         return {}
-    split = urlsplit(request.url)
-    request_uri = str(operation_model.http.get("requestUri", "/"))
-    path_values = match_path(request_uri, split.path or "/")
-    if path_values is None and labels(request_uri):
-        raise DecodeError(
-            f"the path {split.path!r} does not match {operation_model.name}'s "
-            f"request URI {request_uri!r}"
-        )
-    query = parse_qsl(split.query, keep_blank_values=True)
     params: dict[str, Any] = {}
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire_name = str(member.serialization.get("name", name))
+    located = _bindings(shape).located
+    if located:
+        split = urlsplit(request.url)
+        request_uri = str(operation_model.http.get("requestUri", "/"))
+        path_values = match_path(request_uri, split.path or "/")
+        if path_values is None and labels(request_uri):
+            raise DecodeError(
+                f"the path {split.path!r} does not match {operation_model.name}'s "
+                f"request URI {request_uri!r}"
+            )
+        query = parse_qsl(split.query, keep_blank_values=True) if split.query else []
+    for name, member, location, wire_name in located:
         if location == "uri":
             if path_values and wire_name in path_values:
                 params[name] = form.from_text(member, path_values[wire_name], "uri")
@@ -411,12 +454,7 @@ def _query_member(
 ) -> Any:
     if member.type_name == "map":
         # A map takes every key no named member claims and the requestUri does not fix.
-        claimed = {
-            str(m.serialization.get("name", n))
-            for n, m in shape.members.items()
-            if m.serialization.get("location") == "querystring" and m.type_name != "map"
-        }
-        claimed.update(k for k, _ in uri_pattern(request_uri)[1])
+        claimed = _bindings(shape).named_query | {k for k, _ in uri_pattern(request_uri)[1]}
         value_shape = member.value
         out: dict[str, Any] = {}
         for key, text in query:
@@ -441,12 +479,6 @@ def header_map(prefix: str, headers: dict[str, str]) -> dict[str, str]:
     """The headers starting with ``prefix`` (case-insensitively), keyed by the rest of the name."""
     lowered = prefix.lower()
     return {k[len(prefix) :]: v for k, v in headers.items() if k.lower().startswith(lowered)}
-
-
-def _has_body_members(shape: StructureShape, bound: tuple[str, ...] = REQUEST_LOCATIONS) -> bool:
-    """Whether a member travels in the body: bound to none of the ``bound`` locations (an
-    output's member bound to the URI or query is a body member, as botocore reads it)."""
-    return any(m.serialization.get("location") not in bound for m in shape.members.values())
 
 
 def _decode_payload(
@@ -611,8 +643,7 @@ def decode_response(
     if shape is None:
         return {}
     values: dict[str, Any] = {}
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
+    for name, member, location, _ in _bindings(shape).located:
         if location in ("header", "headers"):
             _read_header_member(values, name, member, response.headers, form, "")
         elif location == "statusCode":

@@ -247,9 +247,10 @@ def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any
         raise WireError(f"Cannot read a {service}:{operation} request: {exc}.") from None
 
 
+@functools.cache
 def _json_codec(protocol: str) -> Any:
     """The codec of a JSON protocol (``awsjson``, ``restjson``), which reads and writes the
-    wire form in ``_rest.WIRE``."""
+    wire form in ``_rest.WIRE`` (looked up once: every replayed call decodes through it)."""
     from harness.aws import protocols
 
     return protocols.codec(protocol)
