@@ -48,17 +48,7 @@ def _client() -> object:
 
 
 def _exchanges(count: int) -> list[Exchange]:
-    out = []
-    for i in range(count):
-        params = {"InsightId": INSIGHT.format(i)}
-        request = wire.encode_request(
-            "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
-        )
-        response = wire.encode_response(
-            "xray", "GetInsight", {"Insight": {"InsightId": params["InsightId"], "State": "ACTIVE"}}
-        )
-        out.append(Exchange("xray", "GetInsight", request, response, "recorded", params))
-    return out
+    return _exchanges_with_ids([INSIGHT.format(i) for i in range(count)])
 
 
 def _per_call(fn: Callable[[int], object], calls: int) -> float:

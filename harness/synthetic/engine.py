@@ -436,7 +436,7 @@ def _other_service(request: HttpRequest) -> tuple[str, str] | None:
         names.add(scope[1])
     host = (urlsplit(request.url).hostname or "").lower()
     names.update(host.split(".")[:2])
-    candidates = tuple(sorted(names & set(available_services())))
+    candidates = tuple(sorted(names.intersection(available_services())))
     if not candidates:
         return None
     try:
