@@ -321,6 +321,54 @@ def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
     return bytes(out)
 
 
+def through_coding(body: bytes, encoding: str, rewrite: Callable[[bytes], bytes]) -> bytes:
+    """``rewrite`` applied to the content inside a ``gzip`` or ``deflate`` content coding.
+
+    A body stays the bytes that were sent (an S3 object stored with ``ContentEncoding="gzip"``
+    is the user's gzip file, byte for byte) unless ``rewrite`` changes its content (a secret
+    redacted inside): only then is it encoded again, with the original gzip header's time,
+    so the same content always gives the same bytes. A body that is not what its coding
+    says, or expands beyond ``MAX_DECOMPRESSED_REQUEST``, goes to ``rewrite`` as it is (it
+    judges bytes it cannot read as binary). Other codings (``br``, ``identity``, several
+    stacked) are left to ``rewrite`` unchanged too.
+    """
+    coding = encoding.strip().lower()
+    if not body or coding not in ("gzip", "x-gzip", "deflate"):
+        return rewrite(body)
+    inner = _inflated(body, gzip=coding != "deflate")
+    if inner is None:
+        return rewrite(body)
+    content, raw_deflate = inner
+    rewritten = rewrite(content)
+    if rewritten == content:
+        return body
+    if coding == "deflate":
+        compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS if raw_deflate else zlib.MAX_WBITS)
+        return compressor.compress(rewritten) + compressor.flush()
+    import gzip as gzip_module
+
+    mtime = int.from_bytes(body[4:8], "little")  # the header's MTIME field (RFC 1952)
+    return gzip_module.compress(rewritten, mtime=mtime)
+
+
+def _inflated(body: bytes, *, gzip: bool) -> tuple[bytes, bool] | None:
+    """The content of a gzip (or zlib/raw deflate) body, and whether it was raw deflate;
+    None when it is not that coding or expands beyond ``MAX_DECOMPRESSED_REQUEST``."""
+    tries = [16 + zlib.MAX_WBITS] if gzip else [zlib.MAX_WBITS, -zlib.MAX_WBITS]
+    for wbits in tries:
+        decompressor = zlib.decompressobj(wbits)
+        try:
+            out = decompressor.decompress(body, MAX_DECOMPRESSED_REQUEST + 1)
+        except zlib.error:
+            continue
+        if len(out) > MAX_DECOMPRESSED_REQUEST or decompressor.unconsumed_tail:
+            return None
+        if not decompressor.eof:
+            continue
+        return out, wbits < 0
+    return None
+
+
 # --------------------------------------------------------------------------- large uploads
 
 #: Request bodies larger than this (bytes) are stored as their SHA-256 and size, where replay

@@ -288,6 +288,7 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         )
     for position, item in zip(cassette.other_positions, cassette.other, strict=True):
         request, response = _http(path, position, item)
+        response = _decoded_at(path, position, response)
         raw = item.get("harness")
         entries.append(
             Entry(position, request, response, None, dict(raw) if isinstance(raw, dict) else {})
@@ -536,11 +537,13 @@ def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
     tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
     request, response = _http(path, index, item)
     if is_other_http(item) or _foreign(tag, request):
-        return Entry(index, request, response, None, tag)
+        return Entry(index, request, _decoded_at(path, index, response), None, tag)
     try:
         exchange: Exchange | None = _exchange(path, index, item, (request, response))
     except HarnessUsageError:
         exchange = None
+    if exchange is not None:
+        response = exchange.response
     return Entry(index, request, response, exchange, tag)
 
 
@@ -587,7 +590,8 @@ def aws_evidence(request: HttpRequest) -> bool:
 
 
 def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
-    """The request and (decoded) response of one interaction mapping."""
+    """The request and response of one interaction mapping, bodies as stored (a content
+    coding kept: ``_exchange`` undoes it only on a protocol document)."""
     try:
         req, resp = item["request"], item["response"]
         stored = req.get("body")
@@ -611,8 +615,13 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             "request.uri and response.status.code, as vcrpy writes them; if the file was cut "
             "short or hand-edited, restore it from version control or re-record it."
         ) from None
+    return request, response
+
+
+def _decoded_at(path: Path, index: int, response: HttpResponse) -> HttpResponse:
+    """``_decoded``, its error naming the interaction."""
     try:
-        return request, _decoded(response)
+        return _decoded(response)
     except CassetteError as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
 
@@ -647,8 +656,10 @@ def request_line(request: HttpRequest) -> str:
 
 
 def http_of(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]:
-    """The request and response of interaction ``index`` (an ``item`` of ``path``)."""
-    return _http(path, index, item)
+    """The request and response of interaction ``index`` (an ``item`` of ``path``), a
+    compressed response body decoded (what scanning and review read)."""
+    request, response = _http(path, index, item)
+    return request, _decoded_at(path, index, response)
 
 
 def _exchange(
@@ -665,6 +676,11 @@ def _exchange(
         params = decode_request(service, operation, request)
     except (WireError, HarnessUsageError) as exc:
         raise CassetteError(f"Interaction #{index} of cassette {path}: {exc}") from None
+    if response.status >= 300 or _documents(service, operation)[1]:
+        # a protocol document plain vcrpy kept gzip-encoded, decoded for checks and
+        # humans; an operation's payload (an S3 object stored gzip-encoded) stays the bytes
+        # the server sent, with its Content-Encoding
+        response = _decoded_at(path, index, response)
     return Exchange(
         service=service,
         operation=operation,
@@ -790,8 +806,10 @@ _COMPRESSED_STARTS = frozenset(b"\x1f\x08\x18\x28\x38\x48\x58\x68\x78")
 
 def _decoded(response: HttpResponse) -> HttpResponse:
     # Plain vcrpy stores gzip bodies as !!binary; decode so checks and humans see JSON.
-    if response.body and response.body[0] not in _COMPRESSED_STARTS:
-        return response  # not compressed, whatever it says (``_decompressed`` says None)
+    if not response.body or response.body[0] not in _COMPRESSED_STARTS:
+        # not compressed, whatever it says (``_decompressed`` says None); no body (HEAD):
+        # its headers describe the body not sent (HeadObject's Content-Length)
+        return response
     encoding = (response.header("Content-Encoding") or "").lower()
     if encoding not in ("gzip", "deflate"):
         return response

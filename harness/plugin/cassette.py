@@ -382,6 +382,7 @@ def aws_cassette(
     try:  # a mistake in the marker is one paragraph, not a traceback into the plugin
         options = _marker_options(item)
         path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
+        path = _legacy_cassette(item, path, options)
         policy = _policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}")
         match_region = _match_region(item.config, options)
         allowed = _allowed_hosts(item.config, options)
@@ -394,17 +395,23 @@ def aws_cassette(
 
     # "now" for the age check, taken before a recorded replay clock moves it
     item.stash[_MAX_AGE] = (max_age, age_action, time.time())
-    _say_if_renamed(item, path, options)
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(monkeypatch, tmp_path_factory)
+    catch_up: _ClockCatchUp | None = None
+
+    def on_exchange(exchange: Exchange) -> None:
+        if catch_up is not None:
+            catch_up(exchange)
+        _report(item, exchange)
+
     recorder = CassetteRecorder(
         path,
         mode,
         redaction=aws_redaction,
         match_region=match_region,
         policy=policy,
-        on_exchange=lambda exchange: _report(item, exchange),
+        on_exchange=on_exchange,
         rerecord_command=lambda mode: _rerecord_command(item, mode),
         run_id=_run_id(item.config),
         index_dir=index_folder(item.config),
@@ -415,8 +422,9 @@ def aws_cassette(
     from harness.replay.moto_side import say_what_moto_answered
     from harness.replay.other_http import other_http
 
+    catch_up = _ClockCatchUp(recorder)
     with (
-        _replay_clock(item, options, recorder),
+        _replay_clock(item, options, recorder, catch_up),
         recorder.activate(),
         other_http(recorder),
         _network_block(item, allowed, recorder),
@@ -573,11 +581,36 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+class _ClockCatchUp:
+    """Moves the recorded replay clock forward to when a replayed answer arrived, if it is
+    behind: a time the server stamped during the call (a CreationDate) is then never later
+    than the test's "now" after it, as while recording."""
+
+    def __init__(self, recorder: CassetteRecorder) -> None:
+        self.recorder = recorder
+        self.coordinates: Any = None  # time-machine's, while the recorded clock runs
+
+    def __call__(self, exchange: Exchange) -> None:
+        if self.coordinates is None or exchange.source != "replayed" or exchange.index is None:
+            return
+        import time
+
+        answered = self.recorder.answered_at(exchange.index)
+        if answered is None:  # an older cassette: the next request was made after it
+            answered = self.recorder.recorded_at(exchange.index + 1)
+        if answered is not None and time.time() < answered:
+            self.coordinates.move_to(dt.datetime.fromtimestamp(answered, tz=dt.timezone.utc))
+
+
 @contextmanager
 def _replay_clock(
-    item: pytest.Item, options: dict[str, Any], recorder: CassetteRecorder
+    item: pytest.Item,
+    options: dict[str, Any],
+    recorder: CassetteRecorder,
+    catch_up: _ClockCatchUp | None = None,
 ) -> Iterator[None]:
-    """With clock 'recorded', replay runs with the clock at the recording time, ticking."""
+    """With clock 'recorded', replay runs with the clock at the recording time, ticking,
+    never behind an answer it replayed (``catch_up``)."""
     # Precedence: marker, command line, ini.
     clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
     clock = str(clock or item.config.getini("aws_replay_clock"))
@@ -597,8 +630,15 @@ def _replay_clock(
             f"The recorded replay clock of {item.nodeid} needs time-machine: install "
             "'botocore-harness[clock]' (or time-machine itself)."
         ) from None
-    with time_machine.travel(dt.datetime.fromtimestamp(since, tz=dt.timezone.utc), tick=True):
-        yield
+    start = dt.datetime.fromtimestamp(since, tz=dt.timezone.utc)
+    with time_machine.travel(start, tick=True) as coordinates:
+        if catch_up is not None:
+            catch_up.coordinates = coordinates
+        try:
+            yield
+        finally:
+            if catch_up is not None:
+                catch_up.coordinates = None
 
 
 _RUN_ID = pytest.StashKey[str]()
@@ -773,17 +813,12 @@ def _match_region(config: pytest.Config, options: dict[str, Any]) -> bool:
 
 
 def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
-    """``<aws_cassette_dir>/<module path without .py>/<test name>.yaml`` (or ``name``)."""
-    config = item.config
-    base = Path(str(config.getini("aws_cassette_dir")))
-    if not base.is_absolute():
-        base = config.rootpath / base
-    module = Path(str(item.path))
-    try:
-        module = module.relative_to(config.rootpath)
-    except ValueError:
-        module = Path(module.name)
-    folder = base / module.with_suffix("")
+    """``<aws_cassette_dir>/<module path without .py>/<Class.>test name.yaml`` (or ``name``).
+
+    One file per test node: a method's classes are part of its name (``TestA.test_x``), so
+    same-named tests of two classes never share a cassette; a long id gets a bounded name
+    ending in a digest of the whole id (``node_file_name``)."""
+    folder = module_folder(item.config, Path(str(item.path)))
     if name:
         chosen = Path(name)
         if chosen.suffix not in (".yaml", ".yml"):
@@ -797,20 +832,86 @@ def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
                 "name inside it, or an absolute path if you mean it."
             )
         return folder / chosen
-    return folder / f"{_file_safe(item.name)}.yaml"
+    return folder / f"{node_file_name(_classes(item), item.name)}.yaml"
+
+
+def module_folder(config: pytest.Config, module: Path) -> Path:
+    """The cassette folder of a test module: ``<aws_cassette_dir>/<module path without .py>``."""
+    base = Path(str(config.getini("aws_cassette_dir")))
+    if not base.is_absolute():
+        base = config.rootpath / base
+    try:
+        module = module.relative_to(config.rootpath)
+    except ValueError:
+        module = Path(module.name)
+    return base / module.with_suffix("")
+
+
+def _classes(node: pytest.Item | pytest.Collector) -> list[str]:
+    """The names of the classes a test (or a class) sits in, outermost first."""
+    return [n.name for n in node.listchain() if isinstance(n, pytest.Class)]
+
+
+#: A cassette file name's stem is at most this many bytes (file systems allow 255 a name).
+MAX_STEM_BYTES = 150
+
+
+def node_file_name(classes: list[str], name: str) -> str:
+    """A file stem for a test (or fixture) ``name`` inside ``classes``: ``TestA.test_x-a-1``.
+
+    Bounded and stable: a stem longer than ``MAX_STEM_BYTES`` is cut and ends in a digest of
+    the whole id, so two long ids sharing a beginning never share a file."""
+    stem = ".".join([*(_file_safe(c) for c in classes), _file_safe(name)])
+    if len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+        return stem
+    digest = hashlib.sha256(".".join([*classes, name]).encode("utf-8")).hexdigest()[:16]
+    cut = stem.encode("utf-8")[: MAX_STEM_BYTES - 17].decode("utf-8", "ignore").rstrip("._-")
+    return f"{cut}-{digest}"
 
 
 _SOURCE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".txt", ".csv", ".toml", ".cfg", ".ini")
 _SOURCE_BYTES = 2_000_000  # a data file larger than this is not read for literals
 
 
-def _say_if_renamed(item: pytest.Item, path: Path, options: dict[str, Any]) -> None:
-    """A test whose cassette was recorded under the older lossy name: say how to move it
-    (it may be another test's: ids differing only in punctuation shared that file)."""
+def _legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any]) -> Path:
+    """The cassette to use: ``path``, or the file an older release named this test's.
+
+    A method's cassette once left its class out of the name (``test_x.yaml`` for
+    ``TestA.test_x``). Such a file is still replayed when it can only be this test's (no
+    other class or function of the module has that name), with a warning that says how to
+    move it; when it may be another test's, it is not used (it would serve that test's
+    answers) and the warning says so. Ids that differed only in punctuation shared a file
+    too (``legacy_file_name``): that one is only pointed at.
+    """
     if options.get("name") or path.exists():
-        return
+        return path
+    classes = _classes(item)
+    if classes:
+        old = path.with_name(f"{_file_safe(item.name)}.yaml")
+        if _exists(old):
+            owners = _owners(item)
+            if owners == 1:
+                item.warn(
+                    UserWarning(
+                        f"{item.nodeid} replays {old.name}, recorded before a method's "
+                        f"cassette was named after its class too; move it to its new name: "
+                        f"mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
+                    )
+                )
+                return old
+            item.warn(
+                UserWarning(
+                    f"{item.nodeid}'s cassette is now {path.name}, which does not exist. "
+                    f"{old.name} was recorded before a method's cassette was named after its "
+                    f"class, and {owners} tests of {item.path.name} have that name: it may "
+                    "hold another test's answers, so it is not used. Re-record this test "
+                    f"({_rerecord_command(item, 'once')}), or move the file if it is this "
+                    f"test's: mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
+                )
+            )
+            return path
     old = path.with_name(f"{legacy_file_name(item.name)}.yaml")
-    if old != path and old.exists():
+    if old != path and _exists(old):
         item.warn(
             UserWarning(
                 f"{item.nodeid}'s cassette is now {path.name}: ids that differ only in characters "
@@ -819,6 +920,32 @@ def _say_if_renamed(item: pytest.Item, path: Path, options: dict[str, Any]) -> N
                 f"rename it: mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
             )
         )
+    return path
+
+
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False for a name the file system cannot hold (an old, unbounded
+    name of a long id)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
+def _owners(item: pytest.Item) -> int:
+    """How many functions of the test's module (at top level or in a class) are named like
+    the test function: those whose cassettes shared a file before classes were named."""
+    module = getattr(item, "module", None)
+    name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+    if module is None:
+        return 2  # not a Python test: cannot tell, so not safe
+    owners = 0
+    for value in list(vars(module).values()):
+        if isinstance(value, type):
+            owners += callable(getattr(value, name, None))
+        elif getattr(value, "__name__", None) == name and callable(value):
+            owners += 1
+    return max(owners, 1)
 
 
 def _source_files(item: pytest.Item) -> list[Path]:

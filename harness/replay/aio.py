@@ -110,7 +110,7 @@ async def _send(self: Any, request: Any) -> Any:
         _sending.set(True)  # this task's own context: ends with it
         response = await original_send(self, request)
         body = await response.content  # the whole body, as the sync path reads it
-        decoded: HttpResponse = sync.decoded_response(
+        decoded: HttpResponse = sync.received_response(
             response.status_code, response.headers, body or b""
         )
         return decoded

@@ -24,12 +24,10 @@ handlers stay plain functions, written once for both kinds of client.
 from __future__ import annotations
 
 import copy
-import gzip
 import io
 import os
 import sys
 import threading
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,10 +129,95 @@ def _install() -> None:
     _originals["to_string"] = UserAgentString.to_string
     _originals["_make_request"] = BaseClient._make_request
     BaseClient._make_request = _make_request
+    _install_transport_bottom()
     Endpoint._do_get_response = _do_get_response
     Endpoint._send = _send
     RequestSigner.sign = _sign
     UserAgentString.to_string = _user_agent
+
+
+# ---------------------------------------------------------------- test doubles at the transport
+#
+# A test may patch botocore's transport to count calls or inject failures:
+# ``Endpoint.make_request``, ``URLLib3Session.send`` or urllib3's ``HTTPConnectionPool.urlopen``.
+# The harness must then sit below the double, where the network was while recording, or the
+# double is never called in replay. When one is found, a call is not answered early nor in
+# ``_send``: its answer waits on the thread (``_current.pending``) and is given at the bottom of
+# the transport, in the place of urllib3's ``_make_request`` on botocore's connection pools, after
+# every double above it ran. Without a double the cheap early path stays.
+
+
+def _install_transport_bottom() -> None:
+    """Remember the transport as botocore ships it; answer at its bottom when asked."""
+    from botocore.awsrequest import AWSHTTPConnectionPool, AWSHTTPSConnectionPool
+    from botocore.httpsession import URLLib3Session
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    _originals["make_request"] = Endpoint.make_request
+    _originals["session_send"] = URLLib3Session.send
+    _originals["urlopen"] = HTTPConnectionPool.urlopen
+    _originals["pools"] = (AWSHTTPConnectionPool, AWSHTTPSConnectionPool)
+    for pool in (AWSHTTPConnectionPool, AWSHTTPSConnectionPool):
+        original = pool._make_request
+        _originals[f"pool_make_request:{pool.__name__}"] = original
+        pool._make_request = _bottom(original)
+
+
+def _transport_doubled(endpoint: Any) -> bool:
+    """True when a test double replaced part of this endpoint's transport."""
+    if Endpoint.make_request is not _originals["make_request"]:
+        return True
+    if "make_request" in vars(endpoint) or "_send" in vars(endpoint):
+        return True
+    session = getattr(endpoint, "http_session", None)
+    if session is None:
+        return False
+    if "send" in vars(session) or type(session).send is not _originals["session_send"]:
+        return True
+    http, https = _originals["pools"]
+    urlopen = _originals["urlopen"]
+    return http.urlopen is not urlopen or https.urlopen is not urlopen
+
+
+def _bottom(original: Any) -> Any:
+    def _make_request(self: Any, conn: Any, method: str, url: str, *args: Any, **kw: Any) -> Any:
+        pending = getattr(_current, "pending", None)
+        if pending is None:
+            return original(self, conn, method, url, *args, **kw)
+        _current.pending = None  # one answer per send: a retry sets it again
+
+        def network() -> HttpResponse:
+            pending.rewind()
+            real = original(self, conn, method, url, *args, **kw)
+            try:
+                body = real.read(decode_content=False)
+            finally:
+                real.release_conn()
+            return received_response(real.status, real.headers, body or b"")
+
+        answer = settle(chain(pending.layers, pending.call, network)())
+        self._put_conn(conn)  # never used for the answer
+        from urllib3.response import HTTPResponse
+
+        return HTTPResponse(
+            body=io.BytesIO(answer.body),
+            headers=dict(answer.headers),
+            status=answer.status,
+            preload_content=kw.get("preload_content", True),
+            decode_content=kw.get("decode_content", True),
+            request_method=method,
+            request_url=url,
+            enforce_content_length=False,
+        )
+
+    return _make_request
+
+
+@dataclass
+class _Pending:
+    layers: list[_Layer]
+    call: Call
+    rewind: Any
 
 
 def _install_aio() -> None:
@@ -244,6 +327,13 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
     operation_model, context = found
     rewind = _request_body(request)
     call = make_call(request, rewind.body, operation_model, context)
+    if _transport_doubled(self):
+        # answered at the transport's bottom, below the test's double (see above)
+        _current.pending = _Pending(layers, call, rewind)
+        try:
+            return original_send(self, request)
+        finally:
+            _current.pending = None
 
     def network() -> HttpResponse:
         rewind()  # a handler may send twice; each send starts where botocore's body started
@@ -262,7 +352,7 @@ def _make_request(
 ) -> Any:
     """botocore's ``BaseClient._make_request``, offering the call early when it may be."""
     layers = active_layers()
-    if layers and all(layer.early for layer in layers) and _may_answer_early(operation_model):
+    if layers and all(layer.early for layer in layers) and _may_answer_early(self, operation_model):
         body = _early_body(request_dict.get("body"))
         if body is not None:
             call = Call(
@@ -287,9 +377,11 @@ def _make_request(
     return _originals["_make_request"](self, operation_model, request_dict, context)
 
 
-def _may_answer_early(operation_model: Any) -> bool:
+def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
     if operation_model.has_streaming_input or moto_side.stubber() is not None:
         return False  # uploads stream through botocore; moto answers in the pipeline
+    if _transport_doubled(client._endpoint):
+        return False  # a test double at the transport must see the call
     return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
 
 
@@ -422,20 +514,19 @@ def _text(value: Any) -> str:
 
 
 def from_botocore_response(response: Any) -> HttpResponse:
-    """Read a botocore/urllib3 response fully, decoding gzip or deflate bodies."""
-    return decoded_response(response.status_code, response.headers, response.content or b"")
+    """Read a botocore/urllib3 response fully, as botocore reads it (``received_response``)."""
+    return received_response(response.status_code, response.headers, response.content or b"")
 
 
-def decoded_response(status: Any, raw_headers: Any, body: bytes) -> HttpResponse:
-    """An ``HttpResponse`` of a status, headers and body as read off the wire, gzip or deflate
-    bodies decoded."""
-    headers = {k: _text(v) for k, v in raw_headers.items()}
-    encoding = next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
-    if encoding.lower() in ("gzip", "deflate"):
-        body = gzip.decompress(body) if encoding.lower() == "gzip" else zlib.decompress(body)
-        headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
-        headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
-    return HttpResponse(int(status), headers, body)
+def received_response(status: Any, raw_headers: Any, body: bytes) -> HttpResponse:
+    """An ``HttpResponse`` of a status, headers and body exactly as read off the wire.
+
+    A content coding is not undone: botocore never decodes one (its HTTP session reads with
+    ``decode_content=False``), so an S3 object stored with ``ContentEncoding="gzip"`` reaches
+    the code as the gzip bytes stored, with its ``Content-Encoding`` and ``Content-Length``.
+    Redaction looks inside the coding (``bodies.through_coding``).
+    """
+    return HttpResponse(int(status), {k: _text(v) for k, v in raw_headers.items()}, body)
 
 
 class _RawBody(io.BytesIO):

@@ -294,6 +294,12 @@ class CassetteRecorder:
                 known.append(epoch if "." in text else epoch + 1)
         return min(known) if known else None
 
+    def answered_at(self, index: int) -> float | None:
+        """When the answer of stored interaction ``index`` arrived (epoch seconds), if known."""
+        if not 0 <= index < len(self._tags):
+            return None
+        return _epoch(self._tags[index].get("answered_at"))
+
     def recorded_at(self, index: int) -> float | None:
         """When stored interaction ``index`` was recorded (epoch seconds), if known."""
         if not 0 <= index < len(self._tags):
@@ -390,7 +396,7 @@ class CassetteRecorder:
             region = tag.get("region") or region_of(exchange.request.url)
             recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
-            self._tags.append(_tag(region, tag.get("recorded_at")))
+            self._tags.append(_tag(region, tag.get("recorded_at"), tag.get("answered_at")))
             keys.append(self.index.add(position, exchange, region, recorded_at))
         if self._old is not None:
             self.redactor.vault.seed_numbers(self._old.vault.numbers())
@@ -461,6 +467,7 @@ class CassetteRecorder:
                 raise self._miss(call, params)
         sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
         response = send()
+        answered_at = _iso_now()
         exchange = self._redacted(
             Exchange(call.service, call.operation, call.request, response, "recorded"),
             live,
@@ -472,7 +479,7 @@ class CassetteRecorder:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
             self._stored.append(exchange)
-            self._tags.append(_tag(call.region, sent_at))
+            self._tags.append(_tag(call.region, sent_at, answered_at))
             self._recorded += 1
         self._emit(exchange)
         return response
@@ -737,7 +744,10 @@ class CassetteRecorder:
         if info.get("redaction") != REDACTION_VERSION:
             loader = self._loader()
             exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
-        tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
+        tags = [
+            _tag(t.get("region"), t.get("recorded_at"), t.get("answered_at"))
+            for t in cassette.tags
+        ]
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
         return _OnDisk(exchanges, tags, _numbers(info.get("placeholders")), cassette.other, kept)
 
@@ -868,13 +878,17 @@ def _is_success(exchange: Exchange) -> bool:
     return exchange.response.status < 300
 
 
-def _tag(region: str | None, recorded_at: Any) -> dict[str, Any]:
-    """The per-interaction ``harness`` tag: client region and when the request was made."""
+def _tag(region: str | None, recorded_at: Any, answered_at: Any = None) -> dict[str, Any]:
+    """The per-interaction ``harness`` tag: client region, when the request was made and
+    when its answer arrived (the recorded replay clock never runs behind a time the server
+    stamped in between)."""
     tag: dict[str, Any] = {}
     if region:
         tag["region"] = region
     if recorded_at:
         tag["recorded_at"] = str(recorded_at)
+    if answered_at:
+        tag["answered_at"] = str(answered_at)
     return tag
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness.aws import eventstream, sensitive, unmarked_secrets
-from harness.aws.bodies import dechunked
+from harness.aws.bodies import dechunked, through_coding
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay.redaction import (
@@ -399,15 +399,24 @@ class Redactor:
         operation_model: OperationModel | None = None,
         direction: str = "input",
         content_type: str = "",
+        content_encoding: str = "",
     ) -> bytes:
         """Redact a body: the model's secrets first, then by name and by value.
 
+        A body under a ``gzip`` or ``deflate`` content coding is redacted inside it, and
+        kept as the very bytes sent when nothing in it is secret (``bodies.through_coding``).
         Multipart bodies and event streams are redacted part by part and message by
         message (``containers``). Any other body that is not UTF-8 text (audio, images) is
         left as is: rewriting binary would corrupt it.
         """
         if not body:
             return body
+        if content_encoding:
+            return through_coding(
+                body,
+                content_encoding,
+                lambda inner: self.body(inner, operation_model, direction, content_type),
+            )
         boundary = containers.multipart_boundary(content_type)
         if boundary is not None:
             return containers.redact_multipart(
@@ -692,7 +701,13 @@ class Redactor:
             request.method,
             self.url(request.url, operation_model),
             self.headers(request.headers, operation_model, "input"),
-            self.body(request.body, operation_model, "input", content_type),
+            self.body(
+                request.body,
+                operation_model,
+                "input",
+                content_type,
+                request.header("Content-Encoding") or "",
+            ),
             # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
             request.body_digest,
         )
@@ -709,7 +724,13 @@ class Redactor:
         return HttpResponse(
             response.status,
             headers,
-            self.body(response.body, model, "output", response.header("Content-Type") or ""),
+            self.body(
+                response.body,
+                model,
+                "output",
+                response.header("Content-Type") or "",
+                response.header("Content-Encoding") or "",
+            ),
         )
 
     def sweep(self, data: bytes) -> bytes:

@@ -1,0 +1,280 @@
+"""Cassettes of fixtures wider than a test: class, module, package and session scope.
+
+A fixture of a wider scope (a module's bucket, a session's tables) is set up before the first
+test that needs it opens its cassette, and torn down after the last one closed it, so its
+calls belong to no test. Each such fixture that a marked test uses gets a cassette of its own,
+named after the fixture and the node its scope lives on::
+
+    cassettes/<module>/<fixture>.fixture.yaml              module scope
+    cassettes/<module>/<Class>.<fixture>.fixture.yaml      class scope
+    cassettes/<package>/<fixture>.fixture.yaml             package scope
+    cassettes/<fixture>.fixture.yaml                       session scope
+
+It records (or replays) the fixture's set-up and tear-down, in the record mode and with the
+settings of the marked test that first needs it. Because the file belongs to the fixture, not
+to the order tests ran in, a module replays alone, shuffled or split over xdist workers: each
+process sets the fixture up again from the same cassette.
+
+A fixture is recorded when a test marked ``aws_cassette`` (or using the ``aws_cassette``
+fixture) within its scope uses it; ``aws_record_fixtures = false`` turns this off.
+What a fixture's threads send while tests run goes to the running test's cassette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.errors import HarnessUsageError
+from harness.plugin import cassette as plugin
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from harness.replay.recorder import CassetteRecorder
+
+FIXTURE_SUFFIX = ".fixture.yaml"
+_DECIDED = pytest.StashKey[dict[tuple[int, int], bool]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "aws_record_fixtures",
+        "record and replay the AWS traffic of class-, module-, package- and session-scoped "
+        "fixtures that marked tests use, each in its own cassette",
+        type="bool",
+        default=True,
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: Any) -> Iterator[None]:
+    """Record or replay a wide fixture's set-up and tear-down in the fixture's cassette."""
+    scope = _scope_cassette(fixturedef, request)
+    if scope is None:
+        return (yield)
+    fixturedef.addfinalizer(scope.close)  # runs after the fixture's own tear-down
+    scope.open()
+    try:
+        result = yield
+    except BaseException:
+        scope.close(save=False)
+        raise
+    scope.pause()
+    fixturedef.addfinalizer(scope.open)  # runs before the fixture's own tear-down
+    return result
+
+
+def fixture_cassette_path(fixturedef: pytest.FixtureDef[Any], request: Any) -> Path:
+    """The cassette of a wide fixture as set up on ``request.node`` (see the module doc)."""
+    config = request.config
+    node = request.node
+    name = fixturedef.argname
+    param = _param_id(request)
+    if param is not None:
+        name = f"{name}[{param}]"
+    classes: list[str] = []
+    if isinstance(node, pytest.Class):
+        classes = plugin._classes(node)
+    path = getattr(node, "path", None)
+    if isinstance(node, pytest.Session) or fixturedef.scope == "session" or path is None:
+        folder = plugin.module_folder(config, config.rootpath / "x").parent
+    elif fixturedef.scope == "package" or path.name == "__init__.py" or path.is_dir():
+        folder = plugin.module_folder(config, (path if path.is_dir() else path.parent) / "x")
+        folder = folder.parent
+    else:
+        folder = plugin.module_folder(config, path)
+    stem = plugin.node_file_name(classes, name)
+    return folder / f"{stem}{FIXTURE_SUFFIX}"
+
+
+def _param_id(request: Any) -> str | None:
+    if not hasattr(request, "param"):
+        return None
+    fixturedef = getattr(request, "_fixturedef", None)
+    ids = getattr(fixturedef, "ids", None)
+    index = getattr(request, "param_index", 0)
+    if isinstance(ids, list | tuple) and index < len(ids) and ids[index] is not None:
+        return str(ids[index])
+    value = request.param
+    if isinstance(value, str | int | float | bool) or value is None:
+        return str(value)
+    return str(index)
+
+
+def _scope_cassette(fixturedef: pytest.FixtureDef[Any], request: Any) -> _ScopeCassette | None:
+    if fixturedef.scope == "function":
+        return None
+    config = request.config
+    if not config.getini("aws_record_fixtures"):
+        return None
+    module = getattr(getattr(fixturedef, "func", None), "__module__", "") or ""
+    if module.startswith(("harness.", "_pytest.", "xdist.")):
+        return None  # our own fixtures, and pytest's
+    item = getattr(request, "_pyfuncitem", None)
+    if item is None or not _used_by_a_marked_test(fixturedef, request, item):
+        return None
+    return _ScopeCassette(fixturedef, request, _first_marked(fixturedef, request, item))
+
+
+def _marked(item: pytest.Item) -> bool:
+    return item.get_closest_marker(plugin.MARKER) is not None or "aws_cassette" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+def _in_scope(fixturedef: pytest.FixtureDef[Any], request: Any) -> list[pytest.Item]:
+    """The session's tests that use the fixture as set up on ``request.node``."""
+    node = request.node
+    items = request.session.items or []
+    wide = fixturedef.scope == "session" or isinstance(node, pytest.Session)
+    return [
+        i
+        for i in items
+        if fixturedef.argname in getattr(i, "fixturenames", ())
+        and (wide or node in i.listchain())
+    ]
+
+
+def _used_by_a_marked_test(
+    fixturedef: pytest.FixtureDef[Any], request: Any, item: pytest.Item
+) -> bool:
+    """True when a marked test in the fixture's scope uses it (the first test to need it
+    may be unmarked: the fixture's traffic is the marked ones' too)."""
+    if _marked(item):
+        return True
+    decided = request.config.stash.setdefault(_DECIDED, {})
+    key = (id(fixturedef), id(request.node))
+    if key not in decided:
+        decided[key] = any(_marked(i) for i in _in_scope(fixturedef, request))
+    return decided[key]
+
+
+def _first_marked(
+    fixturedef: pytest.FixtureDef[Any], request: Any, item: pytest.Item
+) -> pytest.Item:
+    """The test whose settings (record mode, matching) the fixture's cassette takes."""
+    if _marked(item):
+        return item
+    return next((i for i in _in_scope(fixturedef, request) if _marked(i)), item)
+
+
+class _ScopeCassette:
+    """A wide fixture's recorder, open while the fixture sets up and tears down."""
+
+    def __init__(self, fixturedef: pytest.FixtureDef[Any], request: Any, item: pytest.Item):
+        self.item = item
+        self.label = f"fixture {fixturedef.argname!r} ({fixturedef.scope} scope)"
+        try:
+            options = plugin._marker_options(item)
+            options.pop("name", None)  # the test's cassette name, not the fixture's
+            self.path = fixture_cassette_path(fixturedef, request)
+            mode = plugin._record_mode(item.config, options)
+            base = plugin._ini_policy(item.config, _tolerance(item.config))
+            from dataclasses import replace
+
+            base = replace(base, volatile=plugin._volatile_setting(item.config))
+            where = f"@pytest.mark.{plugin.MARKER} on {item.nodeid}"
+            self.policy = plugin._policy(base, options, where)
+            self.match_region = plugin._match_region(item.config, options)
+            self.allowed = plugin._allowed_hosts(item.config, options)
+        except HarnessUsageError as exc:
+            raise pytest.fail.Exception(str(exc), pytrace=False) from None
+        self.mode = mode
+        self._recorder: CassetteRecorder | None = None
+        self._stack: ExitStack | None = None
+        self._monkeypatch: pytest.MonkeyPatch | None = None
+        self._blocked: Any = None
+        self._closed = False
+
+    def recorder(self) -> CassetteRecorder:
+        if self._recorder is None:
+            from harness.replay.recorder import CassetteRecorder
+            from harness.replay.redaction import Redaction
+
+            item, config = self.item, self.item.config
+            self._recorder = CassetteRecorder(
+                self.path,
+                self.mode,
+                redaction=Redaction(pseudonyms=bool(config.getini("aws_pseudonyms"))),
+                match_region=self.match_region,
+                policy=self.policy,
+                on_exchange=lambda exchange: plugin._report(item, exchange),
+                rerecord_command=lambda mode: plugin._rerecord_command(item, mode),
+                run_id=plugin._run_id(config),
+                index_dir=plugin.index_folder(config),
+                sources=plugin._source_files(item),
+                digest_over=plugin._digest_over(config),
+            )
+        return self._recorder
+
+    def open(self) -> None:
+        """Route the process's AWS calls to the fixture's cassette (set-up, tear-down)."""
+        if self._closed or self._stack is not None:
+            return
+        recorder = self.recorder()
+        stack = ExitStack()
+        if recorder.replay_only:
+            if self._monkeypatch is None:
+                import tempfile
+                from pathlib import Path
+
+                from harness.replay.offline_env import offline_environment
+
+                self._monkeypatch = pytest.MonkeyPatch()
+                config_dir = Path(tempfile.mkdtemp(prefix="aws-replay-config-"))
+                offline_environment(self._monkeypatch, config_dir)
+        from harness.replay.other_http import other_http
+
+        stack.enter_context(recorder.activate())
+        stack.enter_context(other_http(recorder))
+        if recorder.replay_only and ("*", None) not in self.allowed.entries:
+            from harness.replay.network_guard import block_network
+
+            why = (
+                f"The {self.label} makes this connection. If it needs this host in replay "
+                "too, allow it: aws_allowed_hosts (ini) or --aws-allowed-hosts."
+            )
+            xray_daemon = bool(self.item.config.getini("aws_allow_xray_daemon"))
+            self._blocked = stack.enter_context(
+                block_network(self.allowed, why, xray_daemon=xray_daemon)
+            )
+        self._stack = stack
+
+    def pause(self) -> None:
+        """Stop routing (the tests' cassettes take over), failing on what replay missed."""
+        self._leave()
+        recorder = self._recorder
+        if recorder is not None and recorder.misses:
+            raise recorder.misses[0]
+        if self._blocked is not None and self._blocked.gather():
+            raise self._blocked[0]
+
+    def _leave(self) -> None:
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            stack.close()
+
+    def close(self, save: bool = True) -> None:
+        """After the fixture's tear-down: stop routing, save what was recorded."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._leave()
+        finally:
+            if self._monkeypatch is not None:
+                self._monkeypatch.undo()
+            recorder = self._recorder
+            if save and recorder is not None and not recorder.misses:
+                recorder.save()
+
+
+def _tolerance(config: pytest.Config) -> float | None:
+    option = config.getoption("aws_time_tolerance", None)
+    where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
+    raw = option if option is not None else config.getini("aws_time_tolerance")
+    return plugin.time_tolerance(raw, where)
