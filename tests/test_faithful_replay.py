@@ -31,7 +31,7 @@ from tests.moto_server import moto_server
 
 pytest.importorskip("moto.server")
 
-SUITE = '''
+SUITE = """
 import datetime as dt
 import gzip
 import os
@@ -170,7 +170,7 @@ def test_the_recorded_clock_is_not_behind_the_server():
     )["TableDescription"]["CreationDateTime"]
     assert created <= dt.datetime.now(dt.timezone.utc)
     ddb.delete_table(TableName="clocked")
-'''
+"""
 
 TESTS = [
     "test_app.py::TestFirst::test_same_name",
@@ -218,7 +218,9 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_one_cassette_per_test_node_and_per_wide_fixture(recorded: Path) -> None:
-    names = sorted(p.relative_to(recorded / "cassettes").as_posix() for p in recorded.rglob("*.yaml"))
+    names = sorted(
+        p.relative_to(recorded / "cassettes").as_posix() for p in recorded.rglob("*.yaml")
+    )
     assert "test_app/TestFirst.test_same_name.yaml" in names
     assert "test_app/TestSecond.test_same_name.yaml" in names
     assert "test_app/TestFirst.shared_key.fixture.yaml" in names

@@ -30,6 +30,7 @@ PARTS = (
     "harness.plugin",
     "harness.plugin.cassette",
     "harness.plugin.contract",
+    "harness.plugin.fixture_cassettes",
     "harness.plugin.synthetic",
     "harness.plugin.tracebacks",
 )

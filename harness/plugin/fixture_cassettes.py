@@ -134,8 +134,7 @@ def _in_scope(fixturedef: pytest.FixtureDef[Any], request: Any) -> list[pytest.I
     return [
         i
         for i in items
-        if fixturedef.argname in getattr(i, "fixturenames", ())
-        and (wide or node in i.listchain())
+        if fixturedef.argname in getattr(i, "fixturenames", ()) and (wide or node in i.listchain())
     ]
 
 
@@ -150,7 +149,7 @@ def _used_by_a_marked_test(
     key = (id(fixturedef), id(request.node))
     if key not in decided:
         decided[key] = any(_marked(i) for i in _in_scope(fixturedef, request))
-    return decided[key]
+    return bool(decided[key])
 
 
 def _first_marked(
@@ -187,6 +186,7 @@ class _ScopeCassette:
         self._recorder: CassetteRecorder | None = None
         self._stack: ExitStack | None = None
         self._monkeypatch: pytest.MonkeyPatch | None = None
+        self._config_dir: str | None = None
         self._blocked: Any = None
         self._closed = False
 
@@ -217,16 +217,16 @@ class _ScopeCassette:
             return
         recorder = self.recorder()
         stack = ExitStack()
-        if recorder.replay_only:
-            if self._monkeypatch is None:
-                import tempfile
-                from pathlib import Path
+        if recorder.replay_only and self._monkeypatch is None:
+            # dummy credentials and empty config files, as a replaying test gets them
+            import tempfile
+            from pathlib import Path
 
-                from harness.replay.offline_env import offline_environment
+            from harness.replay.offline_env import offline_environment
 
-                self._monkeypatch = pytest.MonkeyPatch()
-                config_dir = Path(tempfile.mkdtemp(prefix="aws-replay-config-"))
-                offline_environment(self._monkeypatch, config_dir)
+            self._monkeypatch = pytest.MonkeyPatch()
+            self._config_dir = tempfile.mkdtemp(prefix="aws-replay-config-")
+            offline_environment(self._monkeypatch, Path(self._config_dir))
         from harness.replay.other_http import other_http
 
         stack.enter_context(recorder.activate())
@@ -268,6 +268,10 @@ class _ScopeCassette:
         finally:
             if self._monkeypatch is not None:
                 self._monkeypatch.undo()
+            if self._config_dir is not None:
+                import shutil
+
+                shutil.rmtree(self._config_dir, ignore_errors=True)
             recorder = self._recorder
             if save and recorder is not None and not recorder.misses:
                 recorder.save()

@@ -745,8 +745,7 @@ class CassetteRecorder:
             loader = self._loader()
             exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
         tags = [
-            _tag(t.get("region"), t.get("recorded_at"), t.get("answered_at"))
-            for t in cassette.tags
+            _tag(t.get("region"), t.get("recorded_at"), t.get("answered_at")) for t in cassette.tags
         ]
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
         return _OnDisk(exchanges, tags, _numbers(info.get("placeholders")), cassette.other, kept)

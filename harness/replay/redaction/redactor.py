@@ -632,8 +632,18 @@ class Redactor:
         operation_model: OperationModel | None = None,
         direction: str = "input",
     ) -> dict[str, str]:
-        """Drop credential headers, replace secret-bound ones, detectors on the rest."""
-        kept = {k: self.text(v) for k, v in headers.items() if not self._drops(k)}
+        """Drop credential headers, replace secret-bound ones, detectors on the rest.
+
+        A response header the operation's model binds to a member it does not mark
+        sensitive is never dropped for its name (Bedrock AgentCore's ``...-Session-Id`` is
+        an id the client sends back): the code would read the member as missing in replay.
+        """
+        modeled = _modeled_headers(operation_model, direction) if direction == "output" else ()
+        kept = {
+            k: self.text(v)
+            for k, v in headers.items()
+            if k.lower() in modeled or not self._drops(k)
+        }
         places = _places(operation_model, direction)
         if places is not None and places.headers:
             kept = formats.redact_headers(kept, places.headers, self._replace)
@@ -759,6 +769,24 @@ def _web_secret(name: str, value: Any) -> bool:
     if isinstance(value, list):
         return bool(value) and all(isinstance(v, str) for v in value) and _web_secret(name, "")
     return isinstance(value, str) and detectors.name_kind(name) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _modeled_headers(operation_model: OperationModel | None, direction: str) -> frozenset[str]:
+    """Header names (lower case) bound to members of ``direction`` the model does not mark
+    sensitive (a secret-bound one is replaced, never kept: ``SecretPlaces.headers``)."""
+    if operation_model is None:
+        return frozenset()
+    shape = operation_model.input_shape if direction == "input" else operation_model.output_shape
+    if shape is None:
+        return frozenset()
+    secret = sensitive.places(operation_model, direction).headers
+    names = {
+        str(member.serialization.get("name") or name).lower()
+        for name, member in shape.members.items()
+        if member.serialization.get("location") == "header" and not member.metadata.get("sensitive")
+    }
+    return frozenset(names - secret)
 
 
 def _places(
