@@ -19,14 +19,12 @@ replayed with moto stopped: the whole module, each test alone, in reverse order,
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.inner_suite import run_inner
 from tests.moto_server import moto_server
 
 pytest.importorskip("moto.server")
@@ -185,24 +183,7 @@ TESTS = [
 
 
 def run(folder: Path, *args: str, **env_extra: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
-    env.update(
-        HOME=str(folder / "home"),
-        AWS_CONFIG_FILE=str(folder / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(folder / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-        **env_extra,
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rfEw", "-p", "no:randomly",
-         "-p", "no:cacheprovider", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )  # fmt: skip
-    return done.stdout + done.stderr
+    return run_inner(folder, *args, **env_extra)
 
 
 @pytest.fixture(scope="module")

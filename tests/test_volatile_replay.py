@@ -11,14 +11,12 @@ another time window, and a recorded name asked for in another place.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.inner_suite import run_inner
 from tests.moto_server import moto_server
 
 KINDS = "uuid,hex,alnum,hash,time"
@@ -106,24 +104,7 @@ def test_queue_named_by_the_environment():
 
 
 def run(folder: Path, *args: str, **env_extra: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HARNESS_"))}
-    env.update(
-        HOME=str(folder / "home"),
-        AWS_CONFIG_FILE=str(folder / "none"),
-        AWS_SHARED_CREDENTIALS_FILE=str(folder / "none"),
-        AWS_EC2_METADATA_DISABLED="true",
-        **env_extra,
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:randomly",
-         "-p", "no:cacheprovider", "--import-mode=importlib", *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )  # fmt: skip
-    return done.stdout + done.stderr
+    return run_inner(folder, *args, **env_extra)
 
 
 def variant(root: Path, name: str, suite: str) -> None:
