@@ -243,3 +243,77 @@ def test_without_fixture_recording_the_wide_fixtures_miss(recorded: Path) -> Non
     finally:
         (recorded / "pytest.ini").unlink()
     assert "1 error" in out, out
+
+
+def test_a_cassette_under_the_old_class_less_name(recorded: Path, tmp_path: Path) -> None:
+    """A method's cassette recorded before classes were part of the name is replayed when no
+    other test of the module has that name, and refused (with the reason) when one has."""
+    import shutil
+
+    copy = tmp_path / "suite"
+    shutil.copytree(recorded, copy)
+    folder = copy / "cassettes" / "test_app"
+    (folder / "TestFirst.test_same_name.yaml").rename(folder / "test_same_name.yaml")
+    shared = run(copy, "test_app.py::TestFirst::test_same_name")
+    assert "1 failed" in shared and "may hold another test's answers" in shared, shared
+
+    # the same file where only one class has the method: it can only be that test's
+    alone = SUITE.split("class TestSecond:")[0] + "\n\ndef test_after():\n    pass\n"
+    (copy / "test_app.py").write_text(alone)
+    out = run(copy, "test_app.py::TestFirst::test_same_name")
+    assert "1 passed" in out and "mv " in out and "TestFirst.test_same_name.yaml" in out, out
+
+
+PARAMETRIZED = """
+import os
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+pytestmark = pytest.mark.aws_cassette
+
+
+def client():
+    return boto3.client(
+        "s3", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="module", params=["red", "blue"])
+def colour(request):
+    s3 = client()
+    s3.create_bucket(Bucket="palette")
+    s3.put_object(Bucket="palette", Key="colour", Body=request.param.encode())
+    yield request.param
+    s3.delete_object(Bucket="palette", Key="colour")
+    s3.delete_bucket(Bucket="palette")
+
+
+class TestPalette:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def stored(cls, colour):
+        # the same request under each parameter, answered differently
+        return client().get_object(Bucket="palette", Key="colour")["Body"].read().decode()
+
+    def test_stored(self, colour, stored):
+        assert stored == colour
+"""
+
+
+def test_a_fixture_over_a_parametrized_fixture_records_each_set_up(tmp_path: Path) -> None:
+    """A class fixture set up once per parameter of a module fixture it depends on sends the
+    same request each time and gets other answers: each set-up is its own cassette, so
+    neither replays the other's (recorded serially, where the second would find the first's
+    file)."""
+    (tmp_path / "test_palette.py").write_text(PARAMETRIZED)
+    with moto_server() as endpoint:
+        out = run(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
+    assert "2 passed" in out, out
+    names = sorted(p.name for p in (tmp_path / "cassettes" / "test_palette").iterdir())
+    assert "TestPalette.stored-red.fixture.yaml" in names, names
+    assert "TestPalette.stored-blue.fixture.yaml" in names, names
+    out = run(tmp_path, "-W", "ignore")
+    assert "2 passed" in out, out

@@ -177,9 +177,12 @@ def _event_stream_output(op: Any) -> bool:
 
 def _run(service: str, operation: str, tmp: Path) -> None:
     try:
-        check(service, operation, tmp)
+        compared = check(service, operation, tmp)
     except sweep.CannotBuild as exc:
         pytest.skip(f"no deterministic value: {exc}")
+    if not compared:  # said, not passed in silence
+        why = KNOWN_GAPS.get((service, operation), "an event stream, or unreadable to botocore")
+        pytest.skip(f"nothing compared: {why}")
 
 
 def _with_bound_output() -> list[tuple[str, str]]:

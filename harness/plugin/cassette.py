@@ -301,14 +301,19 @@ def index_folder(config: pytest.Config) -> Path | None:
 def aws_match_policy(pytestconfig: pytest.Config) -> MatchPolicy:
     """How replay matches requests: time tolerance, ignored members, normalising functions,
     custom matchers (from the ini settings); override it to shape matching in Python."""
-    option = pytestconfig.getoption("aws_time_tolerance", None)
-    where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
-    raw = option if option is not None else pytestconfig.getini("aws_time_tolerance")
     try:
-        policy = _ini_policy(pytestconfig, time_tolerance(raw, where))
-        return replace(policy, volatile=_volatile_setting(pytestconfig))
+        return settings_policy(pytestconfig)
     except HarnessUsageError as exc:
         raise pytest.fail.Exception(str(exc), pytrace=False) from None  # one paragraph
+
+
+def settings_policy(config: pytest.Config) -> MatchPolicy:
+    """The match policy of the command line and ini settings (no marker, no override)."""
+    option = config.getoption("aws_time_tolerance", None)
+    where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
+    raw = option if option is not None else config.getini("aws_time_tolerance")
+    policy = _ini_policy(config, time_tolerance(raw, where))
+    return replace(policy, volatile=_volatile_setting(config))
 
 
 def _ini_policy(config: pytest.Config, tolerance: float | None) -> MatchPolicy:
@@ -382,7 +387,7 @@ def aws_cassette(
     try:  # a mistake in the marker is one paragraph, not a traceback into the plugin
         options = _marker_options(item)
         path, mode = cassette_path(item, options.get("name")), _record_mode(item.config, options)
-        path = _legacy_cassette(item, path, options)
+        path = _legacy_cassette(item, path, options, mode)
         policy = _policy(aws_match_policy, options, f"@pytest.mark.{MARKER} on {item.nodeid}")
         match_region = _match_region(item.config, options)
         allowed = _allowed_hosts(item.config, options)
@@ -398,11 +403,10 @@ def aws_cassette(
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(monkeypatch, tmp_path_factory)
-    catch_up: _ClockCatchUp | None = None
+    catch_up = _ClockCatchUp()
 
     def on_exchange(exchange: Exchange) -> None:
-        if catch_up is not None:
-            catch_up(exchange)
+        catch_up(exchange)
         _report(item, exchange)
 
     recorder = CassetteRecorder(
@@ -422,7 +426,7 @@ def aws_cassette(
     from harness.replay.moto_side import say_what_moto_answered
     from harness.replay.other_http import other_http
 
-    catch_up = _ClockCatchUp(recorder)
+    catch_up.recorder = recorder
     with (
         _replay_clock(item, options, recorder, catch_up),
         recorder.activate(),
@@ -586,18 +590,20 @@ class _ClockCatchUp:
     behind: a time the server stamped during the call (a CreationDate) is then never later
     than the test's "now" after it, as while recording."""
 
-    def __init__(self, recorder: CassetteRecorder) -> None:
-        self.recorder = recorder
+    def __init__(self) -> None:
+        self.recorder: CassetteRecorder | None = None
         self.coordinates: Any = None  # time-machine's, while the recorded clock runs
 
     def __call__(self, exchange: Exchange) -> None:
-        if self.coordinates is None or exchange.source != "replayed" or exchange.index is None:
+        recorder, index = self.recorder, exchange.index
+        if self.coordinates is None or recorder is None or index is None:
+            return
+        if exchange.source != "replayed":
             return
         import time
 
-        answered = self.recorder.answered_at(exchange.index)
-        if answered is None:  # an older cassette: the next request was made after it
-            answered = self.recorder.recorded_at(exchange.index + 1)
+        # (an older cassette has no answered_at: its clock only starts at the recording)
+        answered = recorder.answered_at(index)
         if answered is not None and time.time() < answered:
             self.coordinates.move_to(dt.datetime.fromtimestamp(answered, tz=dt.timezone.utc))
 
@@ -873,15 +879,16 @@ _SOURCE_SUFFIXES = (".py", ".json", ".yaml", ".yml", ".txt", ".csv", ".toml", ".
 _SOURCE_BYTES = 2_000_000  # a data file larger than this is not read for literals
 
 
-def _legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any]) -> Path:
+def _legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any], mode: str) -> Path:
     """The cassette to use: ``path``, or the file an older release named this test's.
 
     A method's cassette once left its class out of the name (``test_x.yaml`` for
     ``TestA.test_x``). Such a file is still replayed when it can only be this test's (no
     other class or function of the module has that name), with a warning that says how to
     move it; when it may be another test's, it is not used (it would serve that test's
-    answers) and the warning says so. Ids that differed only in punctuation shared a file
-    too (``legacy_file_name``): that one is only pointed at.
+    answers) and the warning says so. A mode that records (``all``, ``new_episodes``)
+    writes the new name. Ids that differed only in punctuation shared a file too
+    (``legacy_file_name``): that one is only pointed at.
     """
     if options.get("name") or path.exists():
         return path
@@ -890,7 +897,7 @@ def _legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any]) -> 
         old = path.with_name(f"{_file_safe(item.name)}.yaml")
         if _exists(old):
             owners = _owners(item)
-            if owners == 1:
+            if owners == 1 and mode in ("none", "once"):
                 item.warn(
                     UserWarning(
                         f"{item.nodeid} replays {old.name}, recorded before a method's "
@@ -899,12 +906,17 @@ def _legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any]) -> 
                     )
                 )
                 return old
+            why = (
+                f"and {owners} tests of {item.path.name} have that name: it may hold another "
+                "test's answers, so it is not used"
+                if owners != 1
+                else f"and record mode {mode!r} writes the new name"
+            )
             item.warn(
                 UserWarning(
                     f"{item.nodeid}'s cassette is now {path.name}, which does not exist. "
                     f"{old.name} was recorded before a method's cassette was named after its "
-                    f"class, and {owners} tests of {item.path.name} have that name: it may "
-                    "hold another test's answers, so it is not used. Re-record this test "
+                    f"class, {why}. Re-record this test "
                     f"({_rerecord_command(item, 'once')}), or move the file if it is this "
                     f"test's: mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
                 )
@@ -939,13 +951,21 @@ def _owners(item: pytest.Item) -> int:
     name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
     if module is None:
         return 2  # not a Python test: cannot tell, so not safe
-    owners = 0
-    for value in list(vars(module).values()):
-        if isinstance(value, type):
-            owners += callable(getattr(value, name, None))
-        elif getattr(value, "__name__", None) == name and callable(value):
-            owners += 1
+    owners = sum(1 for v in list(vars(module).values()) if _function_named(v, name))
+    seen: set[int] = set()
+    classes = [v for v in list(vars(module).values()) if isinstance(v, type)]
+    while classes and len(seen) < 10_000:  # nested classes too (TestOuter.TestInner)
+        cls = classes.pop()
+        if id(cls) in seen:
+            continue
+        seen.add(id(cls))
+        owners += callable(getattr(cls, name, None))
+        classes += [v for v in list(vars(cls).values()) if isinstance(v, type)]
     return max(owners, 1)
+
+
+def _function_named(value: Any, name: str) -> bool:
+    return not isinstance(value, type) and getattr(value, "__name__", None) == name
 
 
 def _source_files(item: pytest.Item) -> list[Path]:

@@ -9,6 +9,7 @@ named after the fixture and the node its scope lives on::
     cassettes/<module>/<Class>.<fixture>.fixture.yaml      class scope
     cassettes/<package>/<fixture>.fixture.yaml             package scope
     cassettes/<fixture>.fixture.yaml                       session scope
+    cassettes/<module>/<fixture>-<param ids>.fixture.yaml  parametrized (own or inherited)
 
 It records (or replays) the fixture's set-up and tear-down, in the record mode and with the
 settings of the marked test that first needs it. Because the file belongs to the fixture, not
@@ -23,7 +24,7 @@ What a fixture's threads send while tests run goes to the running test's cassett
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -60,10 +61,10 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: Any) -> It
     scope.open()
     try:
         result = yield
+        scope.pause()  # (raises what replay missed in the set-up)
     except BaseException:
         scope.close(save=False)
         raise
-    scope.pause()
     fixturedef.addfinalizer(scope.open)  # runs before the fixture's own tear-down
     return result
 
@@ -73,9 +74,9 @@ def fixture_cassette_path(fixturedef: pytest.FixtureDef[Any], request: Any) -> P
     config = request.config
     node = request.node
     name = fixturedef.argname
-    param = _param_id(request)
-    if param is not None:
-        name = f"{name}[{param}]"
+    params = _param_ids(fixturedef, request)
+    if params:
+        name = f"{name}[{'-'.join(params)}]"
     classes: list[str] = []
     if isinstance(node, pytest.Class):
         classes = plugin._classes(node)
@@ -91,18 +92,38 @@ def fixture_cassette_path(fixturedef: pytest.FixtureDef[Any], request: Any) -> P
     return folder / f"{stem}{FIXTURE_SUFFIX}"
 
 
-def _param_id(request: Any) -> str | None:
-    if not hasattr(request, "param"):
-        return None
-    fixturedef = getattr(request, "_fixturedef", None)
-    ids = getattr(fixturedef, "ids", None)
-    index = getattr(request, "param_index", 0)
-    if isinstance(ids, list | tuple) and index < len(ids) and ids[index] is not None:
-        return str(ids[index])
-    value = request.param
-    if isinstance(value, str | int | float | bool) or value is None:
-        return str(value)
-    return str(index)
+def _param_ids(fixturedef: pytest.FixtureDef[Any], request: Any) -> list[str]:
+    """The ids of the parameters this instance of the fixture was set up with: its own and
+    those of the fixtures it depends on, however deep (a class fixture over a parametrized
+    module fixture is set up once per parameter, and each set-up is its own recording)."""
+    item = getattr(request, "_pyfuncitem", None)
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return []
+    name2defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    closure: list[str] = []
+    todo = [fixturedef.argname]
+    while todo and len(closure) < 1000:
+        name = todo.pop(0)
+        if name in closure:
+            continue
+        closure.append(name)
+        defs = name2defs.get(name) or ()
+        if defs:
+            todo += list(defs[-1].argnames)
+    ids = []
+    for name in sorted(n for n in closure if n in callspec.params):
+        defs = name2defs.get(name) or ()
+        declared = getattr(defs[-1], "ids", None) if defs else None
+        index = callspec.indices.get(name, 0)
+        value = callspec.params[name]
+        if isinstance(declared, list | tuple) and index < len(declared) and declared[index]:
+            ids.append(str(declared[index]))
+        elif isinstance(value, str | int | float | bool) or value is None:
+            ids.append(str(value))
+        else:
+            ids.append(f"{name}{index}")
+    return ids
 
 
 def _scope_cassette(fixturedef: pytest.FixtureDef[Any], request: Any) -> _ScopeCassette | None:
@@ -172,12 +193,8 @@ class _ScopeCassette:
             options.pop("name", None)  # the test's cassette name, not the fixture's
             self.path = fixture_cassette_path(fixturedef, request)
             mode = plugin._record_mode(item.config, options)
-            base = plugin._ini_policy(item.config, _tolerance(item.config))
-            from dataclasses import replace
-
-            base = replace(base, volatile=plugin._volatile_setting(item.config))
             where = f"@pytest.mark.{plugin.MARKER} on {item.nodeid}"
-            self.policy = plugin._policy(base, options, where)
+            self.policy = plugin._policy(plugin.settings_policy(item.config), options, where)
             self.match_region = plugin._match_region(item.config, options)
             self.allowed = plugin._allowed_hosts(item.config, options)
         except HarnessUsageError as exc:
@@ -185,8 +202,6 @@ class _ScopeCassette:
         self.mode = mode
         self._recorder: CassetteRecorder | None = None
         self._stack: ExitStack | None = None
-        self._monkeypatch: pytest.MonkeyPatch | None = None
-        self._config_dir: str | None = None
         self._blocked: Any = None
         self._closed = False
 
@@ -217,16 +232,10 @@ class _ScopeCassette:
             return
         recorder = self.recorder()
         stack = ExitStack()
-        if recorder.replay_only and self._monkeypatch is None:
-            # dummy credentials and empty config files, as a replaying test gets them
-            import tempfile
-            from pathlib import Path
-
-            from harness.replay.offline_env import offline_environment
-
-            self._monkeypatch = pytest.MonkeyPatch()
-            self._config_dir = tempfile.mkdtemp(prefix="aws-replay-config-")
-            offline_environment(self._monkeypatch, Path(self._config_dir))
+        if recorder.replay_only:
+            # dummy credentials and empty config files while the fixture's code runs, as a
+            # replaying test gets them (clients it makes keep them); undone between
+            stack.enter_context(_offline_environment())
         from harness.replay.other_http import other_http
 
         stack.enter_context(recorder.activate())
@@ -247,6 +256,10 @@ class _ScopeCassette:
     def pause(self) -> None:
         """Stop routing (the tests' cassettes take over), failing on what replay missed."""
         self._leave()
+        self._raise_failures()
+
+    def _raise_failures(self) -> None:
+        """What replay missed or the network block stopped, even if the code swallowed it."""
         recorder = self._recorder
         if recorder is not None and recorder.misses:
             raise recorder.misses[0]
@@ -263,22 +276,25 @@ class _ScopeCassette:
         if self._closed:
             return
         self._closed = True
+        self._leave()
+        if self._recorder is None:
+            return
+        if save:
+            self._raise_failures()  # (a miss in the tear-down its code swallowed)
+            self._recorder.save()
+
+
+@contextmanager
+def _offline_environment() -> Iterator[None]:
+    import tempfile
+    from pathlib import Path
+
+    from harness.replay.offline_env import offline_environment
+
+    monkeypatch = pytest.MonkeyPatch()
+    with tempfile.TemporaryDirectory(prefix="aws-replay-config-") as folder:
         try:
-            self._leave()
+            offline_environment(monkeypatch, Path(folder))
+            yield
         finally:
-            if self._monkeypatch is not None:
-                self._monkeypatch.undo()
-            if self._config_dir is not None:
-                import shutil
-
-                shutil.rmtree(self._config_dir, ignore_errors=True)
-            recorder = self._recorder
-            if save and recorder is not None and not recorder.misses:
-                recorder.save()
-
-
-def _tolerance(config: pytest.Config) -> float | None:
-    option = config.getoption("aws_time_tolerance", None)
-    where = "--aws-time-tolerance" if option is not None else "the aws_time_tolerance ini setting"
-    raw = option if option is not None else config.getini("aws_time_tolerance")
-    return plugin.time_tolerance(raw, where)
+            monkeypatch.undo()

@@ -163,9 +163,7 @@ def _install_transport_bottom() -> None:
     _originals["urlopen"] = HTTPConnectionPool.urlopen
     _originals["pools"] = (AWSHTTPConnectionPool, AWSHTTPSConnectionPool)
     for pool in (AWSHTTPConnectionPool, AWSHTTPSConnectionPool):
-        original = pool._make_request
-        _originals[f"pool_make_request:{pool.__name__}"] = original
-        pool._make_request = _bottom(original)
+        pool._make_request = _bottom(pool._make_request)
 
 
 def _transport_doubled(endpoint: Any) -> bool:

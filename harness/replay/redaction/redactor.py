@@ -642,7 +642,7 @@ class Redactor:
         kept = {
             k: self.text(v)
             for k, v in headers.items()
-            if k.lower() in modeled or not self._drops(k)
+            if not self._drops(k) or k.lower() in modeled
         }
         places = _places(operation_model, direction)
         if places is not None and places.headers:
