@@ -382,3 +382,41 @@ def test_secrets_named_by_a_sibling_or_by_an_api_key_header_are_found() -> None:
     assert data["Tags"] == [{"Key": "Name", "Value": "web"}]  # a tag's name says nothing
     headers = {"X-Functions-Key": "a", "Ocp-Apim-Subscription-Key": "b", "Accept": "x"}
     assert redactor.headers(headers) == {"Accept": "x"}
+
+
+@pytest.mark.parametrize(
+    ("secret", "swept"),
+    [
+        ("password", False),  # an ordinary word
+        ("Locality", False),  # an enum value that was a sensitive list's member
+        ("s3cr3t-hunter22", True),
+        ("Zq8!vR2#mW5@", True),
+    ],
+)
+def test_the_final_sweep_replaces_distinctive_secrets_only_and_only_whole(
+    secret: str, swept: bool
+) -> None:
+    redactor = Redactor()
+    token = redactor.placeholder(secret, "password")
+    text = json.dumps(
+        {"Bucket": f"backup-{secret}", "Locality": "Paris", "Note": f"x{secret}y", "Echo": secret}
+    ).encode()
+    out = json.loads(redactor.sweep(text))
+    # the echo of a distinctive secret goes; the word inside another word never does
+    assert (out["Echo"] == token) is swept
+    assert out["Note"] == f"x{secret}y"
+    assert ("Locality" in out) and (
+        out["Bucket"] == (f"backup-{token}" if swept else f"backup-{secret}")
+    )
+
+
+def test_a_sensitive_jsonvalue_header_stays_base64_json() -> None:
+    # lex-runtime PutSession: x-amz-lex-session-attributes is sensitive, base64 of JSON
+    import base64
+
+    from harness.replay.redaction import formats
+
+    value = base64.b64encode(json.dumps({"user": "s3cr3t-pass-1"}).encode()).decode()
+    out = formats.redact_headers({"X-A": value}, frozenset({"x-a"}))
+    decoded = json.loads(base64.b64decode(out["X-A"]))
+    assert decoded == {"user": "REDACTED"}

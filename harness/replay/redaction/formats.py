@@ -9,6 +9,7 @@ structure with every leaf replaced, so code that parses it still runs on replaye
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import re
@@ -233,9 +234,28 @@ def redact_headers(
     for key, value in headers.items():
         lowered = key.lower()
         if lowered in secret or any(lowered.startswith(p) for p in secret if p.endswith("-")):
-            value = scrub_text(value, replace, kind_of(lowered))
+            value = _scrub_header(value, replace, kind_of(lowered))
         out[key] = value
     return out
+
+
+def _scrub_header(value: str, replace: Replace, kind: str) -> str:
+    """A secret header's redacted value; a ``jsonvalue`` header (base64 of a JSON document,
+    as the rest protocols send one) stays base64 JSON with its leaves replaced, so botocore
+    still parses the replayed header."""
+    if len(value) >= 4 and len(value) % 4 == 0 and value[:1] in _B64_JSON_STARTS:
+        try:
+            loaded = json.loads(base64.b64decode(value, validate=True))
+        except (ValueError, RecursionError):
+            pass
+        else:
+            scrubbed = json.dumps(scrub(loaded, replace, kind), separators=(",", ":"))
+            return base64.b64encode(scrubbed.encode("utf-8")).decode("ascii")
+    return scrub_text(value, replace, kind)
+
+
+# the base64 of a JSON document's first character: ``{``, ``[`` or ``"`` (after no space)
+_B64_JSON_STARTS = frozenset("eWI")
 
 
 def redact_uri_path(

@@ -746,20 +746,29 @@ class Redactor:
     def sweep(self, data: bytes) -> bytes:
         """``data`` with every value this test has redacted replaced wherever it still sits
         (an echo in an error message, a bucket named after the account...): the last pass
-        before a save. Values shorter than 8 characters are left, as too common to tell."""
-        values = [(v, t) for v, t in self.vault.values() if len(v) >= 8]
+        before a save. Only distinctive values (``vault.distinctive``) are swept, each as a
+        whole run of letters and digits: an ordinary word that was a secret somewhere is not
+        replaced in a JSON key, a bucket name or a body, where it is no secret."""
+        values = list(self.vault.distinctive())
         if not values:
             return data
         forms: dict[bytes, bytes] = {}
         for value, token in values:
             for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
                 forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
-        pattern = re.compile(b"|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        pattern = re.compile(b"|".join(_whole(f) for f in sorted(forms, key=len, reverse=True)))
         return pattern.sub(lambda m: forms[m.group(0)], data)
 
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
         """``sweep`` of a body, an event stream's messages one by one."""
         return containers.rewrite_body(body, content_type, self.sweep)
+
+
+def _whole(form: bytes) -> bytes:
+    """A pattern of ``form`` not inside a longer run of letters and digits."""
+    before = rb"(?<![0-9A-Za-z])" if form[:1].isalnum() else b""
+    after = rb"(?![0-9A-Za-z])" if form[-1:].isalnum() else b""
+    return before + re.escape(form) + after
 
 
 def _web_secret(name: str, value: Any) -> bool:

@@ -137,6 +137,30 @@ class Vault:
         """Every (live value, placeholder) known, for the last sweep before a save."""
         return ((value, token) for (_, value), token in self._token.items())
 
+    def distinctive(self) -> Iterable[tuple[str, str]]:
+        """The (live value, placeholder) pairs worth replacing wherever they appear: account
+        ids, access key ids, and secrets that cannot be an ordinary word or name
+        (``distinctive``). A password ``password`` or a value ``Locality`` stays where the
+        same word is not the secret (a bucket name, a JSON key)."""
+        for (family, value), token in self._token.items():
+            if family in ("account", "akid") or distinctive(value):
+                yield value, token
+
+
+def distinctive(value: str) -> bool:
+    """True for a secret text that no ordinary word, name or sentence would contain: at
+    least 8 characters, no spaces, and letters mixed with digits or punctuation (or 24
+    characters and more with upper and lower case: a token, not a word)."""
+    if len(value) < 8 or any(c.isspace() for c in value):
+        return False
+    letters = any(c.isalpha() for c in value)
+    others = any(not c.isalpha() for c in value)
+    if letters and others:
+        return True
+    if not letters:  # digits and punctuation only: a PIN is a number like any other
+        return len(value) >= 16
+    return len(value) >= 24 and not value.islower() and not value.isupper()
+
 
 def _is_account_slot(value: str) -> bool:
     return len(value) == 12 and value.startswith(placeholders.ACCOUNT_PREFIX)
