@@ -62,10 +62,10 @@ from harness.replay.matching import (
 )
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.replay.record_modes import check_record_mode
-from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor
+from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor, shapes
 from harness.replay.redaction.containers import rewrite_body
 from harness.replay.redaction.placeholders import renumbered
-from harness.replay.redaction.vault import restore_text
+from harness.replay.redaction.vault import Ties, restore_text
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
 # that re-recording the same traffic gives the same file.
@@ -137,6 +137,7 @@ class _OnDisk(NamedTuple):
     placeholders: dict[str, int]  # the next number of each placeholder family
     other: list[dict[str, Any]]  # other HTTP clients' interactions
     metadata: dict[str, Any]  # all but the harness's own
+    shapes: dict[str, Any]  # placeholder -> the shape of the value it stands for
 
 
 class CassetteRecorder:
@@ -185,6 +186,9 @@ class CassetteRecorder:
         self._sources = tuple(sources)
         self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
+        self._literals: set[str] | None = None  # the sources' string literals, once found
+        #: placeholder -> the shape of its value, for a stand-in when no live value binds
+        self._shapes: dict[str, Any] = {}
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
         self._on_exchange = on_exchange
@@ -408,6 +412,7 @@ class CassetteRecorder:
         info = metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         self.redactor.vault.seed_numbers(_numbers(info.get("placeholders")))
+        self._shapes.update(_shapes(info.get("shapes")))
         return bool(
             info.get("redaction") == REDACTION_VERSION
             and bool(info.get("identifiers")) == self.redactor.redaction.pseudonyms
@@ -543,7 +548,7 @@ class CassetteRecorder:
         their placeholders (a secret it wrote, the account id it configured)."""
         binding, vault = self.index.binding, self.redactor.vault
         generated = binding.has_ties()
-        if not generated and not vault.has_values():
+        if not generated and not vault.has_values() and not self._shapes:
             return response
         body = response.body
         if body and (generated or b"REDACTED" in body or b"99999999" in body):
@@ -553,11 +558,52 @@ class CassetteRecorder:
                 text = None
             if text is not None:
                 form = _text_form(text, response.header("Content-Type") or "")
-                body = restore_text(text, binding, vault, form).encode("utf-8")
-        headers = {k: restore_text(v, binding, vault, "raw") for k, v in response.headers.items()}
+                body = restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
+        headers = {
+            k: restore_text(v, binding, vault, "raw", self._stand_in)
+            for k, v in response.headers.items()
+        }
         if body is response.body and headers == response.headers:
             return response
         return HttpResponse(response.status, headers, body)
+
+    def _stand_in(self, token: str) -> str | None:
+        """The value served for a recorded placeholder no live value is bound to: the
+        literal of the test's source it was, or a stand-in of its shape (``shapes``), bound
+        from now on as if the test had supplied it (it may send it back)."""
+        shape = self._shapes.get(token)
+        if shape is None:
+            return None
+        value = shapes.stand_in(shape, token, self.path.name, self._source_literals())
+        if value is None:
+            return None
+        live = self.redactor.vault.placeholder(value, _family_of(token))
+        if live not in self.index.binding.live_to_recorded:
+            self.index.binding.tie(Ties(placeholders={token: live}))
+        return value
+
+    def _source_literals(self) -> set[str]:
+        if self._literals is None:
+            self._literals = shapes.source_literals(self._text(p) for p in self._sources)
+        return self._literals
+
+    def _new_shapes(self, shift: dict[str, int], floor: dict[str, int]) -> dict[str, Any]:
+        """The shape of each value this run replaced, by its placeholder as saved: every
+        secret's, and an id's only when the test's source states it (to serve it back)."""
+        literals = self._source_literals()
+        to_recorded = self.index.binding.live_to_recorded
+        out: dict[str, Any] = {}
+        for value, token in self.redactor.vault.values():
+            token = to_recorded.get(token, token)
+            if token in self._shapes:
+                continue  # the cassette's own, described when it was recorded
+            token = renumbered(token, shift, floor)
+            literal = shapes.literal_digest(token, value) if value in literals else None
+            if token.startswith("REDACTED"):
+                out[token] = shapes.describe(value, literal)
+            elif literal is not None:  # an account or access key id the test writes
+                out[token] = {"literal": literal}
+        return out
 
     def _as_recorded(self, exchange: Exchange) -> Exchange:
         """A newly recorded exchange with the live placeholders bound to recorded ones
@@ -686,6 +732,10 @@ class CassetteRecorder:
                 **(extra_metadata or {}),
             }
             floor = self._numbered_from
+            described = {**disk.shapes, **self._new_shapes(shift, floor)}
+            if described:
+                metadata["harness"]["shapes"] = dict(sorted(described.items()))
+                self._shapes.update(described)
             other = [*disk.other, *(_renumbered(i, shift, floor) for i in self._other_new)]
             self._stored, self._tags, self.other = exchanges, tags, other
             self._saved_upto, self._recorded = len(exchanges), 0
@@ -734,12 +784,12 @@ class CassetteRecorder:
     def _disk_base(self) -> _OnDisk:
         """What the cassette holds on disk now, redacted, that this save must keep."""
         if not self.path.exists():
-            return _OnDisk([], [], {}, [], {})
+            return _OnDisk([], [], {}, [], {}, {})
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
         if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return _OnDisk([], [], {}, [], {})  # a new run re-records everything
+            return _OnDisk([], [], {}, [], {}, {})  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
             loader = self._loader()
@@ -748,7 +798,14 @@ class CassetteRecorder:
             _tag(t.get("region"), t.get("recorded_at"), t.get("answered_at")) for t in cassette.tags
         ]
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
-        return _OnDisk(exchanges, tags, _numbers(info.get("placeholders")), cassette.other, kept)
+        return _OnDisk(
+            exchanges,
+            tags,
+            _numbers(info.get("placeholders")),
+            cassette.other,
+            kept,
+            _shapes(info.get("shapes")),
+        )
 
     # ------------------------------------------------------------------ misses
 
@@ -904,6 +961,24 @@ def _epoch(value: Any) -> float | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def _shapes(value: Any) -> dict[str, Any]:
+    """A cassette's placeholder shapes (metadata ``harness.shapes``), checked."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
+def _family_of(token: str) -> str:
+    """The vault kind of a placeholder: ``akid``, ``account`` or a secret's kind."""
+    if token.startswith(("AKIA", "ASIA")):
+        return "akid"
+    if token.isdigit():
+        return "account"
+    return {"tokn": "token", "pswd": "password", "sign": "signature", "pkey": "key"}.get(
+        token[8:12], "secret"
+    )
 
 
 def _numbers(value: Any) -> dict[str, int]:

@@ -369,8 +369,19 @@ _UUID_LIKE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-def restore_text(text: str, binding: Binding, vault: Vault, form: str) -> str:
-    """A recorded text with each placeholder the test supplied a value for given it back.
+#: ``stand_in(placeholder)``: the value to serve for a placeholder no live value is bound to
+StandIn = Callable[[str], "str | None"]
+
+
+def _no_stand_in(token: str) -> str | None:
+    return None
+
+
+def restore_text(
+    text: str, binding: Binding, vault: Vault, form: str, stand_in: StandIn = _no_stand_in
+) -> str:
+    """A recorded text with each placeholder the test supplied a value for given it back,
+    and the others as ``stand_in`` gives them (a value of the recorded one's shape).
 
     ``form`` says how the text carries a value: ``json`` (inside JSON strings, escaped as
     JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
@@ -379,19 +390,21 @@ def restore_text(text: str, binding: Binding, vault: Vault, form: str) -> str:
     if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
         return text
     if form == "json":
-        return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault), text)
+        return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault, stand_in), text)
     escape = _ESCAPES[form]
-    return SLOT.sub(lambda m: _one(m.group(0), binding, vault, escape), text)
+    return SLOT.sub(lambda m: _one(m.group(0), binding, vault, escape, stand_in), text)
 
 
-def _one(token: str, binding: Binding, vault: Vault, escape: object) -> str:
+def _one(token: str, binding: Binding, vault: Vault, escape: object, stand_in: StandIn) -> str:
     value = binding.live_of(token, vault)
     if value is None:
-        return token
+        value = stand_in(token)
+        if value is None:
+            return token
     return escape(value)  # type: ignore[operator,no-any-return]
 
 
-def _json_literal(literal: str, binding: Binding, vault: Vault) -> str:
+def _json_literal(literal: str, binding: Binding, vault: Vault, stand_in: StandIn) -> str:
     if "REDACTED" not in literal and placeholders.ACCOUNT_PREFIX not in literal:
         return literal
     try:
@@ -401,7 +414,10 @@ def _json_literal(literal: str, binding: Binding, vault: Vault) -> str:
     # A JSON secret was recorded leaf by leaf: given back whole, as the test wrote it.
     whole = vault.value(binding.to_live(text))
     if whole is None:
-        whole = SLOT.sub(lambda m: binding.live_of(m.group(0), vault) or m.group(0), text)
+        whole = SLOT.sub(
+            lambda m: binding.live_of(m.group(0), vault) or stand_in(m.group(0)) or m.group(0),
+            text,
+        )
     return json.dumps(whole, ensure_ascii=False)
 
 

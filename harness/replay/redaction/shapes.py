@@ -1,0 +1,314 @@
+"""Stand-ins: what a placeholder becomes in replay when the test never supplied its value.
+
+A secret the *service* generates (``GetRandomPassword``, an STS session token, the private
+key of ``CreateKeyPair``) reaches the cassette as a placeholder such as ``REDACTEDpswd0001``
+and has no live value to be bound to in replay. Code that checks it (``len(p) == 50``, a
+PEM key it loads, base64 it decodes) would fail on the placeholder. So a recording keeps,
+beside the placeholders, a *shape* of each value (``describe``), and replay serves a
+**stand-in** built from it (``stand_in``): same length and alphabet, base64 that decodes,
+hex that stays hex, a known public prefix kept (``ghp_``, an STS token's), an RSA private key
+that parses (generated here, never the recorded one). Stand-ins are deterministic: the same
+cassette and placeholder give the same value on every machine.
+
+A shape holds no secret: the length, which kinds of characters occur (lower, upper, digits
+and which punctuation), the encoding, a public prefix, a key's type and size. One more
+field, ``literal``, is set when the value is written literally in the test's own source (a
+documented example key the test compares against): a keyed digest that lets replay find
+that literal again in the source and serve it, while the cassette holds neither.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import random
+import re
+import string
+from collections.abc import Iterable
+from typing import Any
+
+#: Prefixes that say which kind of token a value is and are public (documented formats).
+PUBLIC_PREFIXES = (
+    "IQoJb3JpZ2luX2Vj",  # STS session tokens
+    "FwoGZXIvYXdz",
+    "FQoGZXIvYXdz",
+    "github_pat_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "glpat-",
+    "xoxb-",
+    "xoxp-",
+    "xoxa-",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "npm_",
+    "AIza",
+    "ya29.",
+)
+_PEM = re.compile(
+    r"-----BEGIN (?P<label>[A-Z0-9 ]+)-----(?P<eol>\r?\n)(?P<body>[A-Za-z0-9+/=\r\n]+?)"
+    r"\r?\n-----END (?P=label)-----(?P<tail>\s*)",
+)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
+_CLASSES = {"a": string.ascii_lowercase, "A": string.ascii_uppercase, "9": string.digits}
+_RSA_OID = bytes.fromhex("2a864886f70d010101")  # 1.2.840.113549.1.1.1
+
+
+def describe(value: str, literal: str | None = None) -> dict[str, Any]:
+    """The shape of a secret ``value``; ``literal`` is its keyed digest when the test's
+    source states it (``literal_digest``)."""
+    shape = _describe(value)
+    if literal is not None:
+        shape["literal"] = literal
+    return shape
+
+
+def _describe(value: str) -> dict[str, Any]:
+    pem = _PEM.fullmatch(value)
+    if pem is not None:
+        body = re.sub(r"\s", "", pem["body"])
+        out: dict[str, Any] = {"form": "pem", "label": pem["label"], "bytes": _decoded_size(body)}
+        bits = _rsa_bits(body, pem["label"])
+        if bits:
+            out["rsa"] = bits
+        if pem["eol"] != "\n":
+            out["eol"] = pem["eol"]
+        if pem["tail"]:
+            out["tail"] = pem["tail"]
+        return out
+    prefix = next((p for p in PUBLIC_PREFIXES if value.startswith(p) and value != p), "")
+    rest = value[len(prefix) :]
+    shape: dict[str, Any] = {"length": len(value)}
+    if prefix:
+        shape["prefix"] = prefix
+    if len(rest) >= 8 and re.fullmatch(r"[0-9a-f]+", rest) and re.search(r"\d", rest):
+        shape["form"] = "hex"
+    elif len(rest) >= 8 and re.fullmatch(r"[0-9A-F]+", rest) and re.search(r"\d", rest):
+        shape["form"] = "HEX"
+    elif len(rest) >= 16 and len(rest) % 4 == 0 and _BASE64.fullmatch(rest) and _mixed(rest):
+        shape["form"] = "base64"
+        if rest.endswith("="):
+            shape["padding"] = len(rest) - len(rest.rstrip("="))
+    else:
+        shape["form"] = "text"
+        classes = "".join(c for c, chars in _CLASSES.items() if any(x in chars for x in rest))
+        others = "".join(sorted({x for x in rest if not x.isascii() or not x.isalnum()}))
+        shape["classes"] = classes
+        if others:
+            shape["others"] = others
+    return shape
+
+
+def _mixed(text: str) -> bool:
+    return bool(re.search(r"[a-z]", text) and re.search(r"[A-Z]", text))
+
+
+def _decoded_size(body: str) -> int:
+    try:
+        return len(base64.b64decode(body))
+    except (binascii.Error, ValueError):
+        return len(body) * 3 // 4
+
+
+def literal_digest(token: str, value: str) -> str:
+    """A digest of ``value`` keyed by its placeholder: found again in the source, never
+    reversed (the value is written in that source anyway)."""
+    return hashlib.sha256(f"{token}\0{value}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def source_literals(texts: Iterable[str]) -> set[str]:
+    """The string constants of Python sources (quoted runs; cheap, and a superset of what
+    ``ast`` finds, as a literal may also sit in a comment or a docstring)."""
+    found: set[str] = set()
+    for text in texts:
+        for match in re.finditer(r"(?P<q>['\"])(?P<s>[^'\"\\\n]{4,4096})(?P=q)", text):
+            found.add(match["s"])
+    return found
+
+
+def stand_in(shape: Any, token: str, seed: str, literals: Iterable[str] = ()) -> str | None:
+    """The value replay serves for ``token`` (shape ``shape``; ``seed`` names the cassette),
+    or None when the shape is unusable. A literal of the test's source comes first."""
+    if not isinstance(shape, dict):
+        return None
+    digest = shape.get("literal")
+    if isinstance(digest, str):
+        for literal in literals:
+            if literal_digest(token, literal) == digest:
+                return literal
+    try:
+        return _build(shape, random.Random(f"{seed}/{token}"))
+    except (KeyError, TypeError, ValueError):
+        return None  # a shape edited by hand: the placeholder itself is served
+
+
+def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
+    form = shape.get("form")
+    if form == "pem":
+        return _pem(shape, rng)
+    length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
+    size = length - len(prefix)
+    if size <= 0 or length > 1 << 20:
+        return None
+    if form == "hex":
+        body = "".join(rng.choice("0123456789abcdef") for _ in range(size))
+    elif form == "HEX":
+        body = "".join(rng.choice("0123456789ABCDEF") for _ in range(size))
+    elif form == "base64":
+        body = _base64_of_length(size, int(shape.get("padding", 0)), rng)
+    elif form == "text":
+        pools = [_CLASSES[c] for c in str(shape.get("classes", "")) if c in _CLASSES]
+        if shape.get("others"):
+            pools.append(str(shape["others"]))
+        if not pools:
+            return None
+        # one of each kind first (a password policy requiring each), then any, shuffled
+        chars = [rng.choice(pool) for pool in pools][:size]
+        alphabet = "".join(pools)
+        chars += [rng.choice(alphabet) for _ in range(size - len(chars))]
+        rng.shuffle(chars)
+        body = "".join(chars)
+    else:
+        return None
+    return prefix + body
+
+
+def _base64_of_length(size: int, padding: int, rng: random.Random) -> str:
+    if size % 4 or padding not in (0, 1, 2):
+        raise ValueError("not a base64 length")
+    raw = bytes(rng.getrandbits(8) for _ in range(size // 4 * 3 - padding))
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _pem(shape: dict[str, Any], rng: random.Random) -> str:
+    label = str(shape["label"])
+    if not re.fullmatch(r"[A-Z0-9 ]{1,60}", label):
+        raise ValueError(label)
+    bits = int(shape.get("rsa") or 0)
+    if bits:
+        der = _rsa_private_der(bits, rng.getrandbits(64), pkcs8=label == "PRIVATE KEY")
+    else:
+        der = bytes(rng.getrandbits(8) for _ in range(min(int(shape["bytes"]), 1 << 16)))
+    eol = str(shape.get("eol", "\n"))
+    body = base64.b64encode(der).decode("ascii")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    text = eol.join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
+    return text + str(shape.get("tail", ""))
+
+
+# --------------------------------------------------------------------------- RSA keys
+
+
+def _rsa_bits(body: str, label: str) -> int:
+    """The modulus size of an RSA private key in PKCS#1 or PKCS#8 DER, else 0."""
+    if label not in ("RSA PRIVATE KEY", "PRIVATE KEY"):
+        return 0
+    try:
+        der = base64.b64decode(body)
+        items = _der_sequence(der)
+        if label == "PRIVATE KEY":
+            algorithm = _der_items(items[1][1])
+            if items[1][0] != 0x30 or algorithm[0][1] != _RSA_OID:
+                return 0
+            items = _der_sequence(items[2][1])
+        modulus = int.from_bytes(items[1][1], "big")
+    except (binascii.Error, ValueError, IndexError):
+        return 0
+    bits = modulus.bit_length()
+    return bits if 512 <= bits <= 8192 else 0
+
+
+def _der_sequence(der: bytes) -> list[tuple[int, bytes]]:
+    tag, content, _ = _der_item(der, 0)
+    if tag != 0x30:
+        raise ValueError("not a sequence")
+    return _der_items(content)
+
+
+def _der_items(content: bytes) -> list[tuple[int, bytes]]:
+    items, at = [], 0
+    while at < len(content):
+        tag, inner, at = _der_item(content, at)
+        items.append((tag, inner))
+    return items
+
+
+def _der_item(der: bytes, at: int) -> tuple[int, bytes, int]:
+    tag, length = der[at], der[at + 1]
+    at += 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not 0 < count <= 4:
+            raise ValueError("bad length")
+        length = int.from_bytes(der[at : at + count], "big")
+        at += count
+    if at + length > len(der):
+        raise ValueError("truncated")
+    return tag, der[at : at + length], at + length
+
+
+@functools.lru_cache(maxsize=32)
+def _rsa_private_der(bits: int, seed: int, pkcs8: bool) -> bytes:
+    """A valid RSA private key of ``bits`` bits, made from ``seed`` (a test key: never the
+    recorded one), as PKCS#1 DER or wrapped in PKCS#8."""
+    rng = random.Random(seed)
+    e = 65537
+    while True:
+        p, q = _prime(bits // 2, rng), _prime(bits - bits // 2, rng)
+        n, phi = p * q, (p - 1) * (q - 1)
+        if p != q and n.bit_length() == bits and phi % e:
+            break
+    d = pow(e, -1, phi)
+    fields = [0, n, e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p)]
+    pkcs1 = _der(0x30, b"".join(_der_int(x) for x in fields))
+    if not pkcs8:
+        return pkcs1
+    algorithm = _der(0x30, _der(0x06, _RSA_OID) + b"\x05\x00")
+    return _der(0x30, _der_int(0) + algorithm + _der(0x04, pkcs1))
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 0x80:
+        return bytes([tag, size]) + content
+    raw = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(raw)]) + raw + content
+
+
+def _der_int(value: int) -> bytes:
+    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+
+_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p**0.5) + 1, 2))]
+
+
+def _prime(bits: int, rng: random.Random) -> int:
+    while True:
+        candidate = rng.getrandbits(bits) | (1 << (bits - 1)) | (1 << (bits - 2)) | 1
+        if any(candidate % p == 0 for p in _SMALL_PRIMES) or not _probable_prime(candidate, rng):
+            continue
+        return candidate
+
+
+def _probable_prime(n: int, rng: random.Random, rounds: int = 24) -> bool:
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for _ in range(rounds):
+        x = pow(rng.randrange(2, n - 2), d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
