@@ -2,7 +2,9 @@
 
 A real inner suite is recorded against moto server on loopback (a role assumed into a
 non-example account, a secret written and read back, the account id compared, Kinesis shard
-ids, a JSON document holding a password uploaded to S3 and read back), then copied to a
+ids, a JSON document holding a password uploaded to S3 and read back, secrets the service
+generates — a random password, a key pair, AWS's example credentials — and a sensitive
+Step Functions definition whose state names are also its values), then copied to a
 fresh folder with another HOME and no pytest cache, no key and no credentials, and replayed
 there with moto stopped. Sentinels prove the cassette holds none of the values; a changed
 hardcoded value still misses.
@@ -81,6 +83,41 @@ def test_a_json_document_with_a_password_in_s3():
     s3.put_object(Bucket="config", Key="app.json", Body=json.dumps({{"password": SECRET}}))
     got = s3.get_object(Bucket="config", Key="app.json")["Body"].read()
     assert json.loads(got)["password"] == SECRET
+
+
+@pytest.mark.aws_cassette
+def test_secrets_the_service_makes():
+    from cryptography.hazmat.primitives import serialization
+
+    sm = client("secretsmanager")
+    password = sm.get_random_password(PasswordLength=40, RequireEachIncludedType=True)
+    password = password["RandomPassword"]
+    assert len(password) == 40 and "REDACTED" not in password
+    sm.create_secret(Name="generated", SecretString=password)
+    assert sm.get_secret_value(SecretId="generated")["SecretString"] == password
+    key = client("ec2").create_key_pair(KeyName="deploy")["KeyMaterial"]
+    serialization.load_pem_private_key(key.encode(), password=None)  # it parses
+    creds = client("sts").get_session_token()["Credentials"]
+    assert creds["AccessKeyId"] == "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example
+    assert len(creds["SessionToken"]) > 100
+
+
+@pytest.mark.aws_cassette
+def test_a_state_machine_definition_round_trip():
+    import json
+
+    definition = json.dumps({{
+        "StartAt": "Step1Lambda",
+        "States": {{
+            "Step1Lambda": {{"Type": "Pass", "Next": "Final2"}},
+            "Final2": {{"Type": "Succeed"}},
+        }},
+    }})
+    sfn = client("stepfunctions")
+    arn = sfn.create_state_machine(
+        name="flow", definition=definition, roleArn=f"arn:aws:iam::{{ACCOUNT}}:role/sf"
+    )["stateMachineArn"]
+    assert sfn.describe_state_machine(stateMachineArn=arn)["definition"] == definition
 '''
 
 
@@ -119,9 +156,9 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     recorded.mkdir()
     (recorded / "test_app.py").write_text(SUITE)
     out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
-    assert "3 passed" in out, out
+    assert "5 passed" in out, out
     cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
-    assert len(cassettes) == 3
+    assert len(cassettes) == 5
     text = "".join(p.read_text() for p in cassettes)
     for sentinel in (SECRET, ACCOUNT):
         assert sentinel not in text, sentinel
@@ -133,7 +170,7 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     shutil.copy(recorded / "test_app.py", fresh)
     shutil.copytree(recorded / "cassettes", fresh / "cassettes")
     out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
-    assert "3 passed" in out, out
+    assert "5 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
     # a refactor that changes a hardcoded value misses: binding is no wildcard

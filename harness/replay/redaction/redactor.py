@@ -207,7 +207,11 @@ class _Replacer:
 
     def remember_whole(self, value: str, structured: str) -> None:
         if self._redactor.numbered:
-            self._redactor.vault.remember_whole(value, structured)
+            vault = self._redactor.vault
+            vault.remember_whole(value, structured)
+            # as the final sweep will store it: a key equal to a distinctive leaf replaced
+            swept = self._redactor.sweep(structured.encode("utf-8", "surrogatepass"))
+            vault.remember_whole(value, swept.decode("utf-8", "surrogatepass"))
 
 
 @dataclass
@@ -229,6 +233,8 @@ class Redactor:
         self._header_verdict: dict[str, bool] = {}
         self._known_accounts: re.Pattern[str] | None = None
         self._accounts_seen = 0
+        #: the sweep's pattern and replacements, for the vault size they were made at
+        self._sweeping: tuple[int, re.Pattern[bytes] | None, dict[bytes, bytes]] | None = None
 
     # ------------------------------------------------------------------ values
 
@@ -749,14 +755,18 @@ class Redactor:
         before a save. Only distinctive values (``vault.distinctive``) are swept, each as a
         whole run of letters and digits: an ordinary word that was a secret somewhere is not
         replaced in a JSON key, a bucket name or a body, where it is no secret."""
-        values = list(self.vault.distinctive())
-        if not values:
+        size = self.vault.size()
+        if self._sweeping is None or self._sweeping[0] != size:
+            forms: dict[bytes, bytes] = {}
+            for value, token in self.vault.distinctive():
+                for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
+                    forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
+            ordered = sorted(forms, key=len, reverse=True)
+            pattern = re.compile(b"|".join(_whole(f) for f in ordered)) if forms else None
+            self._sweeping = (size, pattern, forms)  # kept until the vault learns a value
+        _, pattern, forms = self._sweeping
+        if pattern is None or not data:
             return data
-        forms: dict[bytes, bytes] = {}
-        for value, token in values:
-            for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
-                forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
-        pattern = re.compile(b"|".join(_whole(f) for f in sorted(forms, key=len, reverse=True)))
         return pattern.sub(lambda m: forms[m.group(0)], data)
 
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
