@@ -7,8 +7,8 @@ same for a paginator walking a 10-page ``get_groups`` chain (µs per page, again
 answering the same pages), then the cassette load time and memory (tracemalloc) for 10,000
 interactions, and for 100,000 through a sidecar index (``harness.cassettes.index``; the first
 load writes it). The "default plugin path" row is what a test gets with the plugin's
-defaults: replay plus the contract check of each exchange (the plugin checks after the test
-body; the cost per call is the same). The "volatile ids bound" row replays with
+defaults: replay with the default generated-value binding plus the contract check of each
+exchange (the plugin checks after the test body; the cost per call is the same). The "volatile ids bound" row replays with
 ``aws_volatile`` declared (every kind) and a fresh uuid per call, each bound to a recorded one.
 Ratios are what to trust; absolute times vary by machine.
 """
@@ -116,10 +116,16 @@ def _exchanges_with_ids(ids: list[str]) -> list[Exchange]:
 
 def harness_default_path(calls: int) -> float:
     """Replay and contract-check every exchange, as the plugin does by default."""
+    from harness.plugin.cassette import VOLATILE_DEFAULT
+    from harness.replay.matching import MatchPolicy
+
     client = _client()
     seen: list[Exchange] = []  # what the plugin's pytest_aws_exchange hook receives
     recorder = CassetteRecorder(
-        Path(tempfile.mkdtemp()) / "absent.yaml", "none", on_exchange=seen.append
+        Path(tempfile.mkdtemp()) / "absent.yaml",
+        "none",
+        on_exchange=seen.append,
+        policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)),  # the plugin's default binding
     )
     recorder.add_recorded(_exchanges(1) * (calls + 1), metadata=CURRENT)
 

@@ -2,11 +2,11 @@
 
 A real inner suite is recorded against moto server on loopback (bucket names with uuids,
 hex object keys, a queue with a random suffix, log events stamped with the wall clock, a
-``str(hash())`` caller reference), then replayed with moto stopped. Without the setting the
-generated values miss, and the miss names the setting; with it every test passes, and
-responses carry the live values back (``assert name in listing`` holds). The traps stay
-caught with the setting on: a changed hardcoded value, a value read from the environment,
-another time window, and a recorded name asked for in another place.
+``str(hash())`` caller reference), then replayed with moto stopped. With the defaults every
+test passes, and responses carry the live values back (``assert name in listing`` holds);
+opted out (``--aws-volatile=off``) the generated values miss, and the miss names the
+setting. The traps stay caught with the defaults: a changed hardcoded value, a value read
+from the environment, another time window, and a recorded name asked for in another place.
 """
 
 from __future__ import annotations
@@ -133,13 +133,24 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield folder
 
 
-def test_generated_values_miss_without_the_setting_and_the_miss_names_it(recorded: Path) -> None:
+def test_with_no_settings_every_test_replays_and_gets_its_live_values_back(
+    recorded: Path,
+) -> None:
+    # the defaults bind generated values (issue 43: a suite recorded with no settings
+    # replays in a fresh clone with no settings)
+    out = run(recorded, "test_app.py")
+    assert "5 passed" in out, out
+    out = run(recorded, f"--aws-volatile={KINDS}", "test_app.py")
+    assert "5 passed" in out, out
+
+
+def test_opted_out_generated_values_miss_and_the_miss_names_the_setting(recorded: Path) -> None:
     kinds = KINDS.split(",")
     marked = SUITE.replace(
         "@pytest.mark.aws_cassette\n", f"@pytest.mark.aws_cassette(volatile={kinds!r})\n"
     )
     variant(recorded, "marked", marked)
-    out = run(recorded, "test_app.py", "marked")
+    out = run(recorded, "--aws-volatile=off", "test_app.py", "marked")
     assert failed(out) == {
         "test_app.py::test_bucket_named_with_a_uuid",
         "test_app.py::test_log_events_stamped_with_the_clock",
@@ -152,14 +163,7 @@ def test_generated_values_miss_without_the_setting_and_the_miss_names_it(recorde
     assert "--aws-record-mode=new_episodes" not in out, out
 
 
-def test_with_the_setting_every_test_replays_and_gets_its_live_values_back(
-    recorded: Path,
-) -> None:
-    out = run(recorded, f"--aws-volatile={KINDS}", "test_app.py")
-    assert "5 passed" in out, out
-
-
-def test_the_stale_recording_traps_stay_caught_with_the_setting_on(recorded: Path) -> None:
+def test_the_stale_recording_traps_stay_caught_with_the_defaults(recorded: Path) -> None:
     traps = {
         # a changed hardcoded name of the same shape: written in the source, never bound
         "renamed": SUITE.replace('"mainstream"', '"backstream"'),
@@ -172,17 +176,13 @@ def test_the_stale_recording_traps_stay_caught_with_the_setting_on(recorded: Pat
     }
     for name, suite in traps.items():
         variant(recorded, name, suite)
-    (recorded / "pytest.ini").write_text(f"[pytest]\naws_volatile = {KINDS.replace(',', ' ')}\n")
-    try:
-        out = run(recorded, "test_app.py", *traps, STALE_QUEUE="orders-8b2d1e44")
-    finally:
-        (recorded / "pytest.ini").unlink()
+    out = run(recorded, "test_app.py", *traps, STALE_QUEUE="orders-8b2d1e44")
     assert failed(out) == {
         "renamed/test_app.py::test_log_events_stamped_with_the_clock",
         "window/test_app.py::test_log_events_stamped_with_the_clock",
         "environment/test_app.py::test_queue_named_by_the_environment",
         "swapped/test_app.py::test_queues_with_random_suffixes",
-    }, out  # and everything else, the unchanged suite included, passes with the ini setting
+    }, out  # and everything else, the unchanged suite included, passes with no setting
     assert "written in test_app.py" in out and "in the environment ($STALE_QUEUE)" in out, out
 
 

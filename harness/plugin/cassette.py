@@ -55,6 +55,9 @@ _RECORDER: pytest.StashKey[CassetteRecorder] = pytest.StashKey()
 
 
 _DIGEST_DEFAULT = "64KiB"
+#: Generated values bound in replay unless a project says otherwise (``aws_volatile = off``):
+#: a suite recorded with no settings replays in a fresh clone (docs/how-to/generated-values.md).
+VOLATILE_DEFAULT = ("uuid hex alnum hash time",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -141,9 +144,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "aws_volatile",
         "kinds of values the tests generate per run, bound at replay: uuid hex alnum hash "
-        "time, and 're:<pattern>' lines",
+        "time, and 're:<pattern>' lines; 'off' binds none (default: uuid hex alnum hash time)",
         type="linelist",
-        default=[],
+        default=list(VOLATILE_DEFAULT),
     )
     parser.addini(
         "aws_allowed_hosts",
@@ -235,7 +238,8 @@ def pytest_configure(config: pytest.Config) -> None:
         # once test folders are importable)
         _allowed_hosts(config, {})  # a typo in a host stops the run at once
         _max_age(config, {})  # and a typo in the age settings
-        if config.getini("aws_volatile") or config.getoption("aws_volatile", None):
+        volatile = config.getini("aws_volatile")
+        if list(volatile) != list(VOLATILE_DEFAULT) or config.getoption("aws_volatile", None):
             _volatile_setting(config)  # a kind mistyped stops the run once, not every test
         if config.getini("aws_digest_bodies_over") != _DIGEST_DEFAULT:
             _digest_over(config)  # (reading a size needs botocore: only when one is set)
