@@ -8,8 +8,8 @@ answering the same pages), then the cassette load time and memory (tracemalloc) 
 interactions, and for 100,000 through a sidecar index (``harness.cassettes.index``; the first
 load writes it). The "default plugin path" row is what a test gets with the plugin's
 defaults: replay with the default generated-value binding plus the contract check of each
-exchange (the plugin checks after the test body; the cost per call is the same). The "volatile ids bound" row replays with
-``aws_volatile`` declared (every kind) and a fresh uuid per call, each bound to a recorded one.
+exchange (the plugin checks after the test body; the cost per call is the same). The
+"volatile ids bound" row replays with a fresh uuid per call, each bound to a recorded one.
 Ratios are what to trust; absolute times vary by machine.
 """
 
