@@ -3,7 +3,8 @@
 A real inner suite is recorded against moto server on loopback (a role assumed into a
 non-example account, a secret written and read back, the account id compared, Kinesis shard
 ids, a JSON document holding a password uploaded to S3 and read back, secrets the service
-generates — a random password, a key pair, AWS's example credentials — and a sensitive
+generates — a random password, a key pair, AWS's example credentials —, account ids the test
+sends in permission lists and bucket names, and a sensitive
 Step Functions definition whose state names are also its values), then copied to a
 fresh folder with another HOME and no pytest cache, no key and no credentials, and replayed
 there with moto stopped. Sentinels prove the cassette holds none of the values; a changed
@@ -86,6 +87,24 @@ def test_a_json_document_with_a_password_in_s3():
 
 
 @pytest.mark.aws_cassette
+def test_account_ids_the_test_sends():
+    sqs = client("sqs")
+    queue = sqs.create_queue(QueueName="shared")["QueueUrl"]
+    sqs.add_permission(
+        QueueUrl=queue, Label="peer", AWSAccountIds=[ACCOUNT], Actions=["SendMessage"]
+    )
+    policy = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])["Attributes"]
+    assert f"arn:aws:iam::{{ACCOUNT}}:root" in policy["Policy"]
+    sns = client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    sns.add_permission(TopicArn=topic, Label="peer", AWSAccountId=[ACCOUNT], ActionName=["Publish"])
+    s3 = client("s3")
+    bucket = f"logs-{{ACCOUNT}}-us-east-1"
+    s3.create_bucket(Bucket=bucket)
+    assert bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+@pytest.mark.aws_cassette
 def test_secrets_the_service_makes():
     from cryptography.hazmat.primitives import serialization
 
@@ -156,9 +175,9 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     recorded.mkdir()
     (recorded / "test_app.py").write_text(SUITE)
     out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
-    assert "5 passed" in out, out
+    assert "6 passed" in out, out
     cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
-    assert len(cassettes) == 5
+    assert len(cassettes) == 6
     text = "".join(p.read_text() for p in cassettes)
     for sentinel in (SECRET, ACCOUNT):
         assert sentinel not in text, sentinel
@@ -170,7 +189,7 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     shutil.copy(recorded / "test_app.py", fresh)
     shutil.copytree(recorded / "cassettes", fresh / "cassettes")
     out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
-    assert "5 passed" in out, out
+    assert "6 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
     # a refactor that changes a hardcoded value misses: binding is no wildcard

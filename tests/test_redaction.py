@@ -424,3 +424,22 @@ def test_a_sensitive_jsonvalue_header_stays_base64_json() -> None:
     out = formats.redact_headers({"X-A": value}, frozenset({"x-a"}))
     decoded = json.loads(base64.b64decode(out["X-A"]))
     assert decoded == {"user": "REDACTED"}
+
+
+def test_twelve_digits_are_an_account_slot_a_placeholder_may_take_but_raw_values_never_swap() -> (
+    None
+):
+    recorded_text, recorded = mask('{"AWSAccountIds":["111111111111","999999990001"]}')
+    live_text, live = mask('{"AWSAccountIds":["111111111111","222211112222"]}')
+    assert recorded_text == live_text  # both are account slots
+    binding = Binding()
+    ties = binding.fits(recorded, live)
+    assert ties is not None and ties.placeholders["999999990001"] == "222211112222"
+    binding.tie(ties)
+    # the recorded placeholder gives the raw live value back in a replayed response
+    assert restore_text("arn:aws:iam::999999990001:root", binding, Vault(), "raw") == (
+        "arn:aws:iam::222211112222:root"
+    )
+    # a raw recorded account id is only itself: a changed hard-coded one still misses
+    _, other = mask('{"AWSAccountIds":["111111111112","222211112222"]}')
+    assert binding.fits(recorded, other) is None

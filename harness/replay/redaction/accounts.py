@@ -3,6 +3,8 @@
 An account id is a 12-digit value in a place that says it is one:
 
 - the account field of an ARN (``arn:aws:iam::123456789012:role/x``), URL-encoded too;
+- a name that pairs it with a region (``logs-123456789012-us-east-1``,
+  ``sagemaker-us-east-1-123456789012``), as bucket names often do;
 - the first path segment of a queue URL (``https://sqs.../123456789012/queue``) and the
   host of account-scoped endpoints (``123456789012.dkr.ecr.us-east-1.amazonaws.com``);
 - a member whose name says account or owner (``Account``, ``AccountId``, ``OwnerId``,
@@ -38,6 +40,10 @@ EXAMPLE_ACCOUNTS = frozenset(
 
 _ACCOUNT = r"(?P<v>\d{12})(?!\d)"
 _SEP = r"(?::|%3[Aa])"
+_REGION = (
+    r"(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-"
+    r"(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b"
+)
 CONTEXTS: tuple[re.Pattern[str], ...] = (
     # the account field of an ARN: arn:partition:service:region:ACCOUNT:
     re.compile(
@@ -47,6 +53,10 @@ CONTEXTS: tuple[re.Pattern[str], ...] = (
     # a queue URL's first path segment (any host: AWS, LocalStack, moto), plain or encoded
     re.compile(rf"(?<=://)[^/\s\"'<>]+/{_ACCOUNT}(?=/)"),
     re.compile(rf"(?<=%3A%2F%2F)[^%\s\"'<>]+%2F{_ACCOUNT}(?=%2F)", re.IGNORECASE),
+    # a name that pairs an account id with a region (logs-ACCOUNT-us-east-1,
+    # sagemaker-us-east-1-ACCOUNT, cdk-...-assets-ACCOUNT-eu-west-1): bucket names mostly
+    re.compile(rf"(?<![\w])(?<!\d){_ACCOUNT}(?=[-.]{_REGION})"),
+    re.compile(rf"{_REGION}[-.]{_ACCOUNT}(?![\w])"),
     # an account-scoped AWS host name
     re.compile(
         rf"(?<![\w.-]){_ACCOUNT}(?=\.(?:dkr\.ecr|s3-control|s3-outposts|[a-z0-9-]+\.amazonaws\.))"

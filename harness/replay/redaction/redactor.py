@@ -378,6 +378,13 @@ class Redactor:
         name = str(key)
         if value is None or isinstance(value, bool):
             return value
+        if (
+            isinstance(value, list)
+            and self.redaction.pseudonyms
+            and accounts.is_account_member(name)
+            and any(accounts.is_account_value(item) for item in value)
+        ):  # AWSAccountIds: a list of account ids
+            return [self._member(name, item, modeled) for item in value]
         if modeled and isinstance(value, dict | list):
             return self.data(value, modeled)
         if (self._secret_name(name) and not (modeled and name in _MODELED_NOT_SECRET)) or (
@@ -535,7 +542,10 @@ class Redactor:
         return json.dumps(self.data(loaded, True), ensure_ascii=False).encode("utf-8")
 
     def _account_param(self, name: str, value: str) -> bool:
-        last = name.rsplit(".", 1)[-1]
+        # the member, not its position: AWSAccountId.member.1, Accounts.1, Owners.entry.2.value
+        parts = [p for p in name.split(".") if p and not p.isdigit()]
+        parts = [p for p in parts if p.lower() not in ("member", "entry", "value", "item")]
+        last = parts[-1] if parts else name
         return (
             self.redaction.pseudonyms
             and accounts.is_account_member(last)

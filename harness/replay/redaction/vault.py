@@ -38,22 +38,33 @@ _MASKED = re.compile(
     SLOT.pattern
     + rf"|(?<![A-Za-z0-9+/])(?P<b64>(?:{'|'.join(_B64_PREFIXES)})[A-Za-z0-9+/]{{5,24}}={{0,2}})"
     r"(?![A-Za-z0-9+/=])"
+    # twelve digits standing alone: an account id the redaction may not have known yet
+    # (learned from a later response, the recorded side got it from the final sweep)
+    r"|(?<![\d.])(?P<twelve>\d{12})(?![\d.])"
 )
+_TWELVE = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` with every placeholder replaced by its kind's mask, and the placeholders
-    (a base64-encoded one as the placeholder it encodes)."""
+    (a base64-encoded one as the placeholder it encodes). Twelve digits standing alone are
+    an account slot too, holding the raw value: a recorded account placeholder may meet a
+    live account id the redaction did not know yet, and equal raw values meet each other
+    (``Binding`` never lets one raw value stand for another)."""
     if (
         "REDACTED" not in text
         and placeholders.ACCOUNT_PREFIX not in text
         and not any(p in text for p in _B64_PREFIXES)
+        and _TWELVE.search(text) is None
     ):
         return text, ()
     found: list[str] = []
 
     def one(match: re.Match[str]) -> str:
         token = match.group(0)
+        if match.lastgroup == "twelve":
+            found.append(token)
+            return "\u27e8account\u27e9"
         if match.lastgroup == "b64":
             try:
                 token = base64.b64decode(token, validate=True).decode("ascii")
@@ -162,6 +173,11 @@ def distinctive(value: str) -> bool:
     return len(value) >= 24 and not value.islower() and not value.isupper()
 
 
+def _is_slot(value: str) -> bool:
+    """True for a placeholder of any family (the legacy ``REDACTED`` included)."""
+    return placeholders.is_placeholder(value) or _is_account_slot(value)
+
+
 def _is_account_slot(value: str) -> bool:
     return len(value) == 12 and value.startswith(placeholders.ACCOUNT_PREFIX)
 
@@ -263,6 +279,8 @@ class Binding:
     def _placeholder_fits(self, r: str, v: str, new: dict[str, str], back: dict[str, str]) -> bool:
         if r == placeholders.LEGACY:
             return True  # an old cassette's bare REDACTED: any secret, tied to none
+        if not _is_slot(r):
+            return r == v  # a raw recorded value (twelve digits kept): only itself
         tied = self.recorded_to_live.get(r) or new.get(r)
         if tied is not None:
             return tied == v
@@ -349,7 +367,10 @@ class Binding:
     def live_of(self, recorded: str, vault: Vault) -> str | None:
         """The live value behind a recorded placeholder, if this test supplied one."""
         token = self.recorded_to_live.get(recorded, recorded)
-        return vault.value(token)
+        value = vault.value(token)
+        if value is None and token is not recorded and not _is_slot(token):
+            return token  # tied to a raw live value (an account id not redacted live)
+        return value
 
 
 def _put(pairs: dict[str, str], old: str, new: str) -> None:
