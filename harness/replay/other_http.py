@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -191,6 +192,8 @@ def other_http(recorder: CassetteRecorder) -> Iterator[None]:
     # its place (vcrpy picks the response; responses keep their placeholders)
     recording.register_matcher("host", lambda r, v: _same_host(r, v, volatile))
     recording.register_matcher("path", lambda r, v: _same_path(r, v, volatile))
+    recording.register_matcher("scheme", _same_scheme)
+    recording.register_matcher("port", _same_port)
     recording.register_matcher("query", lambda r, v: _same_query(r, v, volatile))
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
     with CassetteContextDecorator.from_args(_Cassette, **config):
@@ -349,11 +352,53 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
 
 
 def _same_host(recorded: Any, live: Any, volatile: Volatile) -> None:
+    if _both_presigned(recorded, live):
+        return  # compared as the S3 object they name (_same_path)
     assert _masked(recorded.host or "", volatile) == _masked(live.host or "", volatile)
 
 
 def _same_path(recorded: Any, live: Any, volatile: Volatile) -> None:
+    if _both_presigned(recorded, live):
+        bucket_key = [_masked("/".join(_s3_target(r)), volatile) for r in (recorded, live)]
+        assert bucket_key[0] == bucket_key[1]
+        return
     assert _masked(recorded.path, volatile) == _masked(live.path, volatile)
+
+
+def _same_scheme(recorded: Any, live: Any) -> None:
+    assert _both_presigned(recorded, live) or recorded.scheme == live.scheme
+
+
+def _same_port(recorded: Any, live: Any) -> None:
+    assert _both_presigned(recorded, live) or recorded.port == live.port
+
+
+# A presigned S3 URL stands for an S3 operation on one object, wherever it was signed for
+# (moto on a port picked per run, LocalStack, AWS in either addressing style): it matches
+# another presigned URL for the same method, bucket, key and remaining query, any endpoint.
+_PRESIGNED_KEYS = frozenset({"x-amz-algorithm", "x-amz-expires", "x-amz-signedheaders"})
+_S3_VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-]|$)")
+
+
+def _presigned(request: Any) -> bool:
+    # (as redacted: SigV2's AWSAccessKeyId and Signature, SigV4's credential and signature
+    # are dropped from stored and live URLs alike; their expiry stays)
+    keys = {k.lower() for k, _ in request.query}
+    return bool(keys & _PRESIGNED_KEYS) or "expires" in keys
+
+
+def _both_presigned(recorded: Any, live: Any) -> bool:
+    return _presigned(recorded) and _presigned(live)
+
+
+def _s3_target(request: Any) -> tuple[str, str]:
+    """(bucket, key) of an S3 URL, virtual-hosted or path-style."""
+    path = (request.path or "/").lstrip("/")
+    found = _S3_VIRTUAL_HOST.match(request.host or "")
+    if found is not None:
+        return found["bucket"], path
+    bucket, _, key = path.partition("/")
+    return bucket, key
 
 
 def _same_query(recorded: Any, live: Any, volatile: Volatile) -> None:
