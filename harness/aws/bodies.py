@@ -118,6 +118,23 @@ def _checks() -> dict[str, Callable[[bytes], str]]:
 
 
 _CHECKS = _checks()
+
+
+def body_digests(body: bytes) -> dict[str, str]:
+    """Every value AWS or botocore computes from a body, as the wire carries it: the
+    integrity headers' values (``_CHECKS``) and S3's ETag (its MD5 in hex)."""
+    found = {name: check(body) for name, check in _CHECKS.items()}
+    found["etag"] = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    return found
+
+
+def derived_pairs(recorded: bytes, live: bytes) -> dict[str, str]:
+    """Each value computed from the recorded body -> the same computed from the live one
+    (a replayed response describing an upload the test made up describes the live one)."""
+    old, new = body_digests(recorded), body_digests(live)
+    return {old[name]: new[name] for name in old if old[name] != new[name]}
+
+
 _CHECKSUM_PREFIX = "x-amz-checksum-"
 _NOT_CHECKSUMS = frozenset(
     {"x-amz-checksum-type", "x-amz-checksum-mode", "x-amz-checksum-algorithm"}

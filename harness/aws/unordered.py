@@ -5,6 +5,11 @@ within a set is not preserved. Therefore, your applications must not rely on any
 order of elements within the set." (Amazon DynamoDB Developer Guide, "Supported data types
 and naming rules", Sets). boto3 writes a Python set in its iteration order, which changes
 from run to run (string hashing is seeded per process).
+
+DynamoDB's ``AttributeDefinitions`` (``CreateTable``, ``UpdateTable``): each definition is
+found by its ``AttributeName`` from the key schema and the indexes, never by position, and
+``DescribeTable`` answers them in an order of its own. Libraries build them from a set
+(dyntastic's ``create_table``), so they too come in a new order per process.
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ from harness.aws.models import operation_model
 
 #: botocore shape names of the lists that are sets.
 UNORDERED_LISTS = frozenset(
-    {"StringSetAttributeValue", "NumberSetAttributeValue", "BinarySetAttributeValue"}
+    {
+        "StringSetAttributeValue",
+        "NumberSetAttributeValue",
+        "BinarySetAttributeValue",
+        "AttributeDefinitions",
+    }
 )
 
 

@@ -28,12 +28,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.aws import expression_names
 from harness.aws.models import members_by_key, operation_model, service_model
 from harness.aws.protocols import CODECS, protocol_of
 from harness.aws.protocols.wire_form import WireError, decode_request
 from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest
+from harness.replay import uploads
 from harness.replay.redaction.vault import SLOT, Binding, Ties, mask
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.replay.volatile import parse as parse_volatile
@@ -82,9 +84,11 @@ def _key_and_slots(
 ) -> tuple[Key, tuple[Any, ...]]:
     tokens = _token_slots(service, operation, params)
     params = sorted_sets(service, operation, without_generated(service, operation, params))
+    params = expression_names.canonical(service, params)
     params = _blobs_with_placeholders_as_text(service, operation, params)
     generated: list[Generated] = []
     if volatile:
+        params = uploads.blob_slots(service, operation, params, generated)
         shape = operation_model(service, operation).input_shape
         params = volatile.mask_params(shape, params, generated)
     text, slots = mask(canonical(params))
@@ -534,6 +538,8 @@ class MatchIndex:
     def _refusal(
         self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
     ) -> str | None:
+        if recorded.kind == "blob":
+            return uploads.refusal(recorded.value, live.value, self.policy.volatile, self.known)
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"

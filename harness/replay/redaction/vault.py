@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.aws.bodies import derived_pairs
 from harness.replay.redaction import placeholders
 
 # A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
@@ -189,6 +190,8 @@ class Ties:
     placeholders: dict[str, str] = field(default_factory=dict)
     generated: dict[str, str] = field(default_factory=dict)
     times: dict[str, str] = field(default_factory=dict)
+    #: uploads the test made up: recorded base64 -> live base64 (``harness.replay.uploads``)
+    blobs: dict[str, str] = field(default_factory=dict)
 
 
 #: ``refuse(recorded, live)``: why a generated value may not stand for another (None: it may)
@@ -214,6 +217,10 @@ class Binding:
     generated_back: dict[str, str] = field(default_factory=dict)
     #: recorded times -> the live time first met in their place (for responses)
     times: dict[str, str] = field(default_factory=dict)
+    #: uploads: recorded base64 -> live base64, and back; recorded bytes -> live bytes
+    blobs: dict[str, str] = field(default_factory=dict)
+    blobs_back: dict[str, str] = field(default_factory=dict)
+    blob_bytes: dict[bytes, bytes] = field(default_factory=dict)
     #: swap patterns by the bound values a text holds (one per combination met, bounded)
     _patterns: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
     #: the values ``_swap`` replaces, each way (to live: True), kept up to date by ``tie``
@@ -236,6 +243,7 @@ class Binding:
         ties = Ties()
         back: dict[str, str] = {}
         generated_back: dict[str, str] = {}
+        blobs_back: dict[str, str] = {}
         # idempotency tokens never decide a match: each live one is tied where it can be
         # (a response echoing the recorded token gives the live one back), else left out
         for shape, r_value in recorded_tokens.items():
@@ -257,6 +265,10 @@ class Binding:
                 continue
             if r.shape != v.shape:
                 return None
+            if r.kind == "blob":
+                if not self._blob_fits(r, v, ties.blobs, blobs_back, refuse):
+                    return None
+                continue
             if r.kind == "time":
                 if r.value != v.value:
                     if refuse is None or refuse(r, v) is not None:
@@ -275,6 +287,21 @@ class Binding:
                 return None
             ties.generated[r.value], generated_back[v.value] = v.value, r.value
         return ties
+
+    def _blob_fits(
+        self, r: Any, v: Any, new: dict[str, str], back: dict[str, str], refuse: Refuse | None
+    ) -> bool:
+        if r.value == v.value:
+            return True
+        tied = self.blobs.get(r.value) or new.get(r.value)
+        if tied is not None:
+            return bool(tied == v.value)
+        if v.value in self.blobs_back or v.value in back:
+            return False  # these live bytes already stand for other recorded ones
+        if refuse is None or refuse(r, v) is not None:
+            return False
+        new[r.value], back[v.value] = v.value, r.value
+        return True
 
     def _placeholder_fits(self, r: str, v: str, new: dict[str, str], back: dict[str, str]) -> bool:
         if r == placeholders.LEGACY:
@@ -301,15 +328,32 @@ class Binding:
             if swaps is not None:
                 _put(swaps[True], r, v)
                 _put(swaps[False], v, r)
+        for r, v in ties.blobs.items():
+            self._tie_blob(r, v)
         for r, v in ties.times.items():
             if r not in self.times:
                 self.times[r] = v
                 if swaps is not None and r not in self.generated:  # (a generated one wins)
                     _put(swaps[True], r, v)
 
+    def _tie_blob(self, recorded: str, live: str) -> None:
+        """Bind an upload: its bytes, and every digest of them a response may carry."""
+        self.blobs[recorded], self.blobs_back[live] = live, recorded
+        try:
+            old, new = base64.b64decode(recorded), base64.b64decode(live)
+        except ValueError:
+            return
+        self.blob_bytes[old] = new
+        swaps = self._swap_pairs(True), self._swap_pairs(False)
+        for r, v in derived_pairs(old, new).items():
+            if r not in self.generated:
+                self.generated[r], self.generated_back[v] = v, r
+                _put(swaps[0], r, v)
+                _put(swaps[1], v, r)
+
     def has_ties(self) -> bool:
         """True once any recorded value stands for a different live one."""
-        return bool(self.recorded_to_live or self.times) or any(
+        return bool(self.recorded_to_live or self.times or self.blobs) or any(
             r != v for r, v in self.generated.items()
         )
 

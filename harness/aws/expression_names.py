@@ -1,0 +1,87 @@
+"""DynamoDB expression placeholders are names the client picks: matching renames them.
+
+"An expression attribute name is a placeholder that you use in an Amazon DynamoDB
+expression as an alternative to an actual attribute name. An expression attribute name must
+begin with a pound sign (#)"; "Expression attribute values ... are substitutes for the
+actual values that you want to compare ... begin with a colon (:)" (Amazon DynamoDB
+Developer Guide, "Expression attribute names" and "Using expression attribute values").
+The names themselves mean nothing to DynamoDB; boto3's condition builder and libraries
+built on it number them from counters that live as long as the process (dyntastic keeps one
+builder for every transaction), so the same request is ``#n3`` in one run and ``#n25`` in
+another, depending on which tests ran before.
+
+``canonical`` renames every placeholder of a request item (a top-level request, each
+``TransactItems`` entry, each ``Statements`` entry...) in the order of first use in its
+expressions: ``#0``, ``#1`` for names, ``:0``, ``:1`` for values. Recorded and live requests
+are renamed alike before they are compared, so only what the expressions say counts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: The expression members of DynamoDB's request items, read in this order.
+EXPRESSIONS = (
+    "KeyConditionExpression",
+    "UpdateExpression",
+    "ConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+)
+_PLACEHOLDER = re.compile(r"[#:][A-Za-z0-9_]+")
+
+
+def canonical(service: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with its DynamoDB expression placeholders renamed by first use."""
+    if service != "dynamodb":
+        return params
+    result = _walk(params)
+    return result if isinstance(result, dict) else params
+
+
+def _walk(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_walk(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "ExpressionAttributeNames" in value or "ExpressionAttributeValues" in value:
+        value = _renamed(value)
+    return {key: _walk(item) for key, item in value.items()}
+
+
+def _renamed(item: dict[str, Any]) -> dict[str, Any]:
+    names = item.get("ExpressionAttributeNames")
+    values = item.get("ExpressionAttributeValues")
+    names = names if isinstance(names, dict) else {}
+    values = values if isinstance(values, dict) else {}
+    mapping: dict[str, str] = {}
+    counters = {"#": 0, ":": 0}
+    for member in EXPRESSIONS:
+        text = item.get(member)
+        if not isinstance(text, str):
+            continue
+        for token in _PLACEHOLDER.findall(text):
+            if token not in mapping and (token in names or token in values):
+                mapping[token] = f"{token[0]}{counters[token[0]]}"
+                counters[token[0]] += 1
+    for table in (names, values):  # any the expressions never use, in a fixed order
+        for token in sorted(table, key=str):
+            if token not in mapping and isinstance(token, str) and token[:1] in counters:
+                mapping[token] = f"{token[0]}{counters[token[0]]}"
+                counters[token[0]] += 1
+    if all(old == new for old, new in mapping.items()):
+        return item
+
+    def rename(text: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+
+    out = dict(item)
+    for member in EXPRESSIONS:
+        if isinstance(out.get(member), str):
+            out[member] = rename(out[member])
+    if names:
+        out["ExpressionAttributeNames"] = {mapping.get(k, k): v for k, v in names.items()}
+    if values:
+        out["ExpressionAttributeValues"] = {mapping.get(k, k): v for k, v in values.items()}
+    return out
