@@ -260,3 +260,42 @@ def test_xdist_records_then_replays(lab: Lab) -> None:
     assert sorted(p.name for p in cassettes) == [f"test_{i}.yaml" for i in range(6)]
     assert all(len(read_cassette(p).exchanges) == 1 for p in cassettes)
     lab.replay("-n", "2").assert_outcomes(passed=6)
+
+
+def test_a_miss_after_replayed_writes_advises_re_recording_the_whole_test(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """new_episodes would send the missing call to a service that never saw the writes the
+    test replayed before it (a bucket, an object): the miss says to re-record the test."""
+    import boto3
+
+    from harness.replay.recorder import CassetteMiss, CassetteRecorder
+    from tests.moto_server import moto_server
+
+    def client(url: str | None):  # type: ignore[no-untyped-def]
+        return boto3.client(
+            "s3", endpoint_url=url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="x",
+        )  # fmt: skip
+
+    path = tmp_path / "state.yaml"
+    with moto_server() as url:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            s3 = client(url)
+            s3.create_bucket(Bucket="state")
+            s3.put_object(Bucket="state", Key="a", Body=b"1")
+        recorder.save()
+    command = "pytest test_app.py::test_state --aws-record-mode={}".format
+    replayer = CassetteRecorder(path, "none", rerecord_command=command)
+    with pytest.raises(CassetteMiss) as caught, replayer.activate():
+        s3 = client(None)
+        s3.create_bucket(Bucket="state")
+        s3.put_object(Bucket="state", Key="a", Body=b"1")
+        s3.get_object(Bucket="state", Key="b")  # new, and it reads what the writes made
+    text = str(caught.value)
+    assert "s3:CreateBucket, s3:PutObject" in text and "re-record the whole test" in text
+    assert "--aws-record-mode=all" in text and "new_episodes" not in text.split("run:")[-1]
+    # a miss with nothing replayed before it keeps new_episodes
+    fresh = CassetteRecorder(path, "none", rerecord_command=command)
+    with pytest.raises(CassetteMiss) as caught, fresh.activate():
+        client(None).get_object(Bucket="state", Key="b")
+    assert "--aws-record-mode=new_episodes" in str(caught.value)

@@ -349,6 +349,15 @@ class CassetteRecorder:
         used = set(self.used)
         return [i for i in range(self.stored_count) if i not in used]
 
+    def _replayed_writes(self) -> list[str]:
+        """The operations this test replayed so far that change state (CreateBucket,
+        PutItem...), each named once: what a call missing after them may depend on."""
+        seen: dict[str, None] = {}
+        for exchange in self.exchanges:
+            if exchange.source == "replayed" and _is_write(exchange.operation):
+                seen.setdefault(f"{exchange.service}:{exchange.operation}")
+        return list(seen)[:5]
+
     def rerecord_hint(self, mode: str) -> str | None:
         """The command that records this cassette's test in ``mode`` (None when unknown)."""
         return self._rerecord_command(mode) if self._rerecord_command is not None else None
@@ -845,6 +854,15 @@ class CassetteRecorder:
         taught, bind_instead = _volatile_lesson(near, label, params, self.index)
         lines += taught
         mode = "once" if not self.existed else "new_episodes"
+        writes = self._replayed_writes()
+        if writes and self.existed:
+            # new_episodes would send this call to a service that never saw those writes
+            mode = "all"
+            lines.append(
+                f"Earlier calls of this test changed the service's state when recorded "
+                f"({', '.join(writes)}); this call may depend on it, which new_episodes "
+                "would send to a service without it: re-record the whole test."
+            )
         if self._rerecord_command is not None and not bind_instead:
             lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
         miss = CassetteMiss(
@@ -859,6 +877,13 @@ class CassetteRecorder:
         if self._keep_history:
             self.misses.append(miss)
         return miss
+
+
+_READ_PREFIXES = ("Get", "Describe", "List", "Head", "Query", "Scan", "BatchGet", "Select")
+
+
+def _is_write(operation: str) -> bool:
+    return not operation.startswith(_READ_PREFIXES)
 
 
 def redact_exchange(
