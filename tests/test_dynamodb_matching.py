@@ -60,3 +60,19 @@ def test_attribute_definitions_in_any_order_match() -> None:
     assert match_key("dynamodb", "CreateTable", retyped) != match_key(
         "dynamodb", "CreateTable", table
     )
+
+
+def test_the_operands_of_an_in_list_match_in_any_order() -> None:
+    def scan(order: list[str]) -> dict[str, Any]:
+        values = {f":v{i}": {"S": word} for i, word in enumerate(order)}
+        operands = ", ".join(values)
+        return {
+            "TableName": "t",
+            "FilterExpression": f"#n0 IN ({operands})",
+            "ExpressionAttributeNames": {"#n0": "state"},
+            "ExpressionAttributeValues": values,
+        }
+
+    first = match_key("dynamodb", "Scan", scan(["foo", "bar", "baz"]))
+    assert first == match_key("dynamodb", "Scan", scan(["baz", "foo", "bar"]))
+    assert first != match_key("dynamodb", "Scan", scan(["foo", "bar", "qux"]))

@@ -10,7 +10,8 @@ built on it number them from counters that live as long as the process (dyntasti
 builder for every transaction), so the same request is ``#n3`` in one run and ``#n25`` in
 another, depending on which tests ran before.
 
-``canonical`` renames every placeholder of a request item (a top-level request, each
+``canonical`` sorts the operands of each ``IN`` list by their values, then renames every
+placeholder of a request item (a top-level request, each
 ``TransactItems`` entry, each ``Statements`` entry...) in the order of first use in its
 expressions: ``#0``, ``#1`` for names, ``:0``, ``:1`` for values. Recorded and live requests
 are renamed alike before they are compared, so only what the expressions say counts.
@@ -18,6 +19,7 @@ are renamed alike before they are compared, so only what the expressions say cou
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -50,11 +52,36 @@ def _walk(value: Any) -> Any:
     return {key: _walk(item) for key, item in value.items()}
 
 
+def _in_lists_sorted(item: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """``a IN (:x, :y, :z)`` with its operands in the order of their values: "true if a is
+    equal to any value in the list" (Developer Guide, "Comparison operator and function
+    reference"), so the order is the client's (boto3 writes a Python set in its order)."""
+
+    def one(match: re.Match[str]) -> str:
+        operands = [o.strip() for o in match.group(2).split(",")]
+        if not all(o in values for o in operands):
+            return match.group(0)
+        ordered = sorted(operands, key=lambda o: json.dumps(values[o], sort_keys=True))
+        return f"{match.group(1)}({', '.join(ordered)})"
+
+    out = item
+    for member in EXPRESSIONS:
+        text = item.get(member)
+        if isinstance(text, str) and _IN_LIST.search(text):
+            out = dict(out) if out is item else out
+            out[member] = _IN_LIST.sub(one, text)
+    return out
+
+
+_IN_LIST = re.compile(r"(\bIN\s*)\(([^()]*)\)", re.IGNORECASE)
+
+
 def _renamed(item: dict[str, Any]) -> dict[str, Any]:
     names = item.get("ExpressionAttributeNames")
     values = item.get("ExpressionAttributeValues")
     names = names if isinstance(names, dict) else {}
     values = values if isinstance(values, dict) else {}
+    item = _in_lists_sorted(item, values)
     mapping: dict[str, str] = {}
     counters = {"#": 0, ":": 0}
     for member in EXPRESSIONS:
