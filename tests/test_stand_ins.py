@@ -148,3 +148,28 @@ def test_a_hand_edited_shape_serves_the_placeholder() -> None:
     assert shapes.stand_in({"form": "text", "length": "x"}, "REDACTEDscrt0001", "c") is None
     assert shapes.stand_in("text", "REDACTEDscrt0001", "c") is None
     assert os.sep  # (nothing else to check: no exception escapes)
+
+
+@pytest.mark.parametrize("kind", ["rsa-pkcs1", "rsa-pkcs8", "openssh-ed25519"])
+def test_a_private_key_stand_in_parses_as_the_same_kind_of_key(kind: str) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+    if kind.startswith("rsa"):
+        key: Any = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        fmt = serialization.PrivateFormat.TraditionalOpenSSL
+        if kind == "rsa-pkcs8":
+            fmt = serialization.PrivateFormat.PKCS8
+    else:
+        key, fmt = ed25519.Ed25519PrivateKey.generate(), serialization.PrivateFormat.OpenSSH
+    pem = key.private_bytes(serialization.Encoding.PEM, fmt, serialization.NoEncryption())
+    shape = shapes.describe(pem.decode())
+    made = shapes.stand_in(shape, "REDACTEDpkey0001", "c.yaml")
+    assert made is not None and made != pem.decode()
+    assert made.splitlines()[0] == pem.decode().splitlines()[0]  # the same armor
+    load = (
+        serialization.load_ssh_private_key
+        if kind.startswith("openssh")
+        else serialization.load_pem_private_key
+    )
+    loaded = load(made.encode(), password=None)
+    assert type(loaded).__name__ == type(key).__name__

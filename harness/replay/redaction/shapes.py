@@ -78,6 +78,8 @@ def _describe(value: str) -> dict[str, Any]:
         bits = _rsa_bits(body, pem["label"])
         if bits:
             out["rsa"] = bits
+        elif pem["label"] == "OPENSSH PRIVATE KEY" and _openssh_type(body) == "ssh-ed25519":
+            out["openssh"] = "ssh-ed25519"
         if pem["eol"] != "\n":
             out["eol"] = pem["eol"]
         if pem["tail"]:
@@ -192,13 +194,16 @@ def _pem(shape: dict[str, Any], rng: random.Random) -> str:
     if not re.fullmatch(r"[A-Z0-9 ]{1,60}", label):
         raise ValueError(label)
     bits = int(shape.get("rsa") or 0)
+    width = 64
     if bits:
         der = _rsa_private_der(bits, rng.getrandbits(64), pkcs8=label == "PRIVATE KEY")
+    elif shape.get("openssh") == "ssh-ed25519":
+        der, width = _openssh_ed25519(rng), 70  # ssh-keygen's line width
     else:
         der = bytes(rng.getrandbits(8) for _ in range(min(int(shape["bytes"]), 1 << 16)))
     eol = str(shape.get("eol", "\n"))
     body = base64.b64encode(der).decode("ascii")
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    lines = [body[i : i + width] for i in range(0, len(body), width)]
     text = eol.join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"])
     return text + str(shape.get("tail", ""))
 
@@ -312,3 +317,84 @@ def _probable_prime(n: int, rng: random.Random, rounds: int = 24) -> bool:
         else:
             return False
     return True
+
+
+# --------------------------------------------------------------------------- OpenSSH keys
+
+_OPENSSH_MAGIC = b"openssh-key-v1\0"
+
+
+def _openssh_type(body: str) -> str | None:
+    """The key type of an unencrypted OpenSSH private key (``ssh-ed25519``...)."""
+    try:
+        blob = base64.b64decode(body)
+        if not blob.startswith(_OPENSSH_MAGIC):
+            return None
+        at = len(_OPENSSH_MAGIC)
+        fields = []
+        for _ in range(3):  # cipher, kdf, kdf options
+            size = int.from_bytes(blob[at : at + 4], "big")
+            fields.append(blob[at + 4 : at + 4 + size])
+            at += 4 + size
+        if fields[0] != b"none":
+            return None
+        at += 4  # number of keys
+        at += 4  # the public key's length
+        size = int.from_bytes(blob[at : at + 4], "big")
+        return blob[at + 4 : at + 4 + size].decode("ascii")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _openssh_ed25519(rng: random.Random) -> bytes:
+    """An unencrypted OpenSSH ed25519 private key made from ``rng`` (as ssh-keygen writes)."""
+    seed = bytes(rng.getrandbits(8) for _ in range(32))
+    public = _ed25519_public(seed)
+
+    def string(data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + data
+
+    kind = string(b"ssh-ed25519")
+    public_blob = kind + string(public)
+    check = rng.getrandbits(32).to_bytes(4, "big")
+    private = check + check + public_blob + string(seed + public) + string(b"")
+    private += bytes(range(1, 1 + (-len(private)) % 8))
+    return (
+        _OPENSSH_MAGIC + string(b"none") + string(b"none") + string(b"")
+        + (1).to_bytes(4, "big") + string(public_blob) + string(private)
+    )  # fmt: skip
+
+
+# Ed25519 (RFC 8032, section 5.1): the public key of a seed, in extended coordinates.
+_P = 2**255 - 19
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_BY = 4 * pow(5, _P - 2, _P) % _P
+_BX = 15112221349535400772501151409588531511454012693041857206046113283949847762202
+_BASE = (_BX, _BY, 1, _BX * _BY % _P)
+
+
+def _ed_add(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, ...]:
+    x1, y1, z1, t1 = a
+    x2, y2, z2, t2 = b
+    ea, eb = (y1 - x1) * (y2 - x2) % _P, (y1 + x1) * (y2 + x2) % _P
+    ec, ed = t1 * 2 * _D * t2 % _P, z1 * 2 * z2 % _P
+    e, f, g, h = eb - ea, ed - ec, ed + ec, eb + ea
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _ed25519_public(seed: bytes) -> bytes:
+    digest = hashlib.sha512(seed).digest()
+    scalar = int.from_bytes(digest[:32], "little")
+    scalar &= (1 << 254) - 8
+    scalar |= 1 << 254
+    point: tuple[int, ...] = (0, 1, 1, 0)
+    addend: tuple[int, ...] = _BASE
+    while scalar:
+        if scalar & 1:
+            point = _ed_add(point, addend)  # type: ignore[arg-type]
+        addend = _ed_add(addend, addend)  # type: ignore[arg-type]
+        scalar >>= 1
+    x, y, z, _ = point
+    inverse = pow(z, _P - 2, _P)
+    x, y = x * inverse % _P, y * inverse % _P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
