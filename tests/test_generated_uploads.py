@@ -77,3 +77,30 @@ def test_uploads_made_up_per_run_replay_with_the_defaults(tmp_path: Path) -> Non
     )
     out = run_inner(tmp_path)
     assert "1 failed, 1 passed" in out and "FAILED test_app.py::test_a_fixed_upload" in out, out
+
+
+def test_a_zip_made_again_binds_and_another_content_does_not() -> None:
+    import base64
+    import io
+    import time
+    import zipfile
+
+    from harness.replay import uploads
+    from harness.replay.volatile import parse
+
+    def package(code: str, when: tuple[int, ...]) -> str:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("handler.py", when), code)
+        return base64.b64encode(buffer.getvalue()).decode()
+
+    volatile = parse(["uuid hex alnum hash time"], "test")
+    now = time.localtime()[:6]
+    earlier = (2024, 1, 2, 3, 4, 6)
+    assert package("x = 1\n", now) != package("x = 1\n", earlier)
+    assert (
+        uploads.refusal(package("x = 1\n", earlier), package("x = 1\n", now), volatile, None)
+        is None
+    )
+    refused = uploads.refusal(package("x = 1\n", earlier), package("x = 2\n", now), volatile, None)
+    assert refused is not None

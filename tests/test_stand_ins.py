@@ -173,3 +173,19 @@ def test_a_private_key_stand_in_parses_as_the_same_kind_of_key(kind: str) -> Non
     )
     loaded = load(made.encode(), password=None)
     assert type(loaded).__name__ == type(key).__name__
+
+
+def test_a_literal_written_over_several_lines_is_found() -> None:
+    # moto's STS tests compare the documented example token, written as joined literals
+    source = 'TOKEN = (\n    "AQoEXAMPLEH4aoAH0gNCAPy"\n    "Jxz4BlCFFxWNE1OPTgk5TthT"\n)\n'
+    token = "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT"
+    shape = shapes.describe(token, shapes.literal_digest("REDACTEDtokn0001", token))
+    literals = shapes.source_literals([source])
+    assert shapes.stand_in(shape, "REDACTEDtokn0001", "c.yaml", literals) == token
+
+
+def test_letters_and_digits_stay_letters_and_digits() -> None:
+    # a 100-character password made without punctuation is no base64 with + and /
+    value = "aB3" * 33 + "x"
+    made = shapes.stand_in(shapes.describe(value), "REDACTEDpswd0001", "c.yaml")
+    assert made is not None and made.isalnum() and len(made) == 100

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.replay.redaction.vault import SLOT
+from harness.replay.redaction.vault import ACCOUNT_LIKE, SLOT
 
 KINDS = ("uuid", "hex", "alnum", "hash", "time")
 #: the kinds from the most specific to the least (how a difference is named)
@@ -215,10 +215,13 @@ _MASK = re.compile(f"{_OPEN}[^{_CLOSE}]*{_CLOSE}")
 
 def _protected(text: str) -> list[tuple[int, int]]:
     """The spans no kind may match in: masks made already, redaction placeholders (bound as
-    placeholders), in order and apart."""
+    placeholders) and account ids, in order and apart."""
     spans = [m.span() for m in _MASK.finditer(text)] if _OPEN in text else []
     if "REDACTED" in text or "99999999" in text:
         spans.extend(m.span() for m in SLOT.finditer(text))
+    # twelve digits standing alone are an account slot (``vault.mask``), on both sides: a
+    # live account id in the place of a recorded placeholder, never a generated value
+    spans.extend(m.span() for m in ACCOUNT_LIKE.finditer(text))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:

@@ -19,6 +19,7 @@ that literal again in the source and serve it, while the cassette holds neither.
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import functools
@@ -32,8 +33,8 @@ from typing import Any
 #: Prefixes that say which kind of token a value is and are public (documented formats).
 PUBLIC_PREFIXES = (
     "IQoJb3JpZ2luX2Vj",  # STS session tokens
-    "FwoGZXIvYXdz",
-    "FQoGZXIvYXdz",
+    "FwoGZXIvYXdzE",
+    "FQoGZXIvYXdzE",
     "github_pat_",
     "ghp_",
     "gho_",
@@ -94,7 +95,13 @@ def _describe(value: str) -> dict[str, Any]:
         shape["form"] = "hex"
     elif len(rest) >= 8 and re.fullmatch(r"[0-9A-F]+", rest) and re.search(r"\d", rest):
         shape["form"] = "HEX"
-    elif len(rest) >= 16 and len(rest) % 4 == 0 and _BASE64.fullmatch(rest) and _mixed(rest):
+    elif (
+        len(rest) >= 16
+        and len(rest) % 4 == 0
+        and _BASE64.fullmatch(rest)
+        and _mixed(rest)
+        and any(c in rest for c in "+/=")  # else letters and digits: kept to those
+    ):
         shape["form"] = "base64"
         if rest.endswith("="):
             shape["padding"] = len(rest) - len(rest.rstrip("="))
@@ -126,12 +133,21 @@ def literal_digest(token: str, value: str) -> str:
 
 
 def source_literals(texts: Iterable[str]) -> set[str]:
-    """The string constants of Python sources (quoted runs; cheap, and a superset of what
-    ``ast`` finds, as a literal may also sit in a comment or a docstring)."""
+    """The string constants of the test's sources: a Python module's as ``ast`` reads them
+    (adjacent literals joined, as a long token is often written over several lines), and
+    any quoted run (a data file, a comment)."""
     found: set[str] = set()
     for text in texts:
         for match in re.finditer(r"(?P<q>['\"])(?P<s>[^'\"\\\n]{4,4096})(?P=q)", text):
             found.add(match["s"])
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            value = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and 4 <= len(value) <= 65536:
+                found.add(value)
     return found
 
 

@@ -43,7 +43,8 @@ _MASKED = re.compile(
     # (learned from a later response, the recorded side got it from the final sweep)
     r"|(?<![\d.])(?P<twelve>\d{12})(?![\d.])"
 )
-_TWELVE = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
+#: twelve digits standing alone: where an account id may sit
+ACCOUNT_LIKE = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...]]:
@@ -56,7 +57,7 @@ def mask(text: str) -> tuple[str, tuple[str, ...]]:
         "REDACTED" not in text
         and placeholders.ACCOUNT_PREFIX not in text
         and not any(p in text for p in _B64_PREFIXES)
-        and _TWELVE.search(text) is None
+        and ACCOUNT_LIKE.search(text) is None
     ):
         return text, ()
     found: list[str] = []
