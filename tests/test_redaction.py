@@ -443,3 +443,10 @@ def test_twelve_digits_are_an_account_slot_a_placeholder_may_take_but_raw_values
     # a raw recorded account id is only itself: a changed hard-coded one still misses
     _, other = mask('{"AWSAccountIds":["111111111112","222211112222"]}')
     assert binding.fits(recorded, other) is None
+
+
+def test_a_uuid_whose_last_group_is_all_digits_is_no_account_slot() -> None:
+    assert mask("9d5e59bf-e1b3-4fe8-88c2-304567891234") == (
+        "9d5e59bf-e1b3-4fe8-88c2-304567891234",
+        (),
+    )

@@ -41,10 +41,10 @@ _MASKED = re.compile(
     r"(?![A-Za-z0-9+/=])"
     # twelve digits standing alone: an account id the redaction may not have known yet
     # (learned from a later response, the recorded side got it from the final sweep)
-    r"|(?<![\d.])(?P<twelve>\d{12})(?![\d.])"
+    r"|(?<![\d.])(?<![0-9A-Fa-f]{4}-)(?P<twelve>\d{12})(?![\d.])"  # (not a uuid's last group)
 )
 #: twelve digits standing alone: where an account id may sit
-ACCOUNT_LIKE = re.compile(r"(?<![\d.])\d{12}(?![\d.])")
+ACCOUNT_LIKE = re.compile(r"(?<![\d.])(?<![0-9A-Fa-f]{4}-)\d{12}(?![\d.])")
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...]]:
