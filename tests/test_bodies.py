@@ -548,3 +548,21 @@ def test_only_the_codings_an_operation_declares_are_undone() -> None:
     # a coding the operation does not declare is not guessed at
     with pytest.raises(wire.WireError):
         wire.decode_request("cloudwatch", "PutMetricData", _put_metric_data(body, "br"))
+
+
+def test_a_gzip_coded_protocol_document_is_read_whatever_the_model_declares() -> None:
+    # a suite that sets requestcompression on botocore's loaded DynamoDB model sends gzip
+    # JSON bodies our copy of the model does not declare; an S3 upload's gzip stays
+    import gzip
+    import json
+
+    from harness.aws.bodies import plain_request
+    from harness.aws.models import operation_model
+
+    document = json.dumps({"TableName": "t"}).encode()
+    packed = gzip.compress(document)
+    request = HttpRequest("POST", "http://h/", {"Content-Encoding": "gzip"}, packed)
+    read = plain_request(operation_model("dynamodb", "DescribeTable"), request)
+    assert read.body == document and "Content-Encoding" not in read.headers
+    upload = HttpRequest("PUT", "http://h/b/k", {"Content-Encoding": "gzip"}, packed)
+    assert plain_request(operation_model("s3", "PutObject"), upload).body == packed

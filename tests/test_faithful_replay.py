@@ -317,3 +317,56 @@ def test_a_fixture_over_a_parametrized_fixture_records_each_set_up(tmp_path: Pat
     assert "TestPalette.stored-blue.fixture.yaml" in names, names
     out = run(tmp_path, "-W", "ignore")
     assert "2 passed" in out, out
+
+
+MADE_UP_IN_A_FIXTURE = """
+import os
+import uuid
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+pytestmark = pytest.mark.aws_cassette
+
+
+def ddb():
+    return boto3.client(
+        "dynamodb", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="module")
+def table():
+    name = f"orders-{uuid.uuid4().hex[:12]}"
+    ddb().create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    key = str(uuid.uuid4())
+    ddb().put_item(TableName=name, Item={"id": {"S": key}, "state": {"S": "open"}})
+    return name, key
+
+
+def test_the_table_is_listed(table):
+    assert table[0] in ddb().list_tables()["TableNames"]
+
+
+def test_a_scan_gives_the_key_the_fixture_wrote(table):
+    items = ddb().scan(TableName=table[0])["Items"]
+    assert [i["id"]["S"] for i in items] == [table[1]]
+"""
+
+
+def test_values_a_wide_fixture_made_up_come_back_in_its_tests(tmp_path: Path) -> None:
+    """A module fixture names a table and writes a key made up per run; the tests' replayed
+    responses (ListTables, Scan) carry this run's values, bound by the fixture's cassette."""
+    (tmp_path / "test_made_up.py").write_text(MADE_UP_IN_A_FIXTURE)
+    with moto_server() as endpoint:
+        out = run(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
+    assert "2 passed" in out, out
+    assert "2 passed" in run(tmp_path), out
+    assert "1 passed" in run(tmp_path, "-k", "scan")  # alone, too

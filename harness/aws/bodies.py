@@ -291,12 +291,18 @@ def plain_request(operation_model: OperationModel, request: HttpRequest) -> Http
     """``request`` with its body as the operation's input reads it: de-chunked, then
     decompressed where its ``Content-Encoding`` names a coding the operation declares
     (botocore gzips CloudWatch ``PutMetricData`` bodies above 10 KiB: the model's
-    ``requestcompression`` trait). Other codings are the caller's own (S3 ``PutObject``
+    ``requestcompression`` trait), or gzip on a body that is the protocol's document
+    (``_document_input``). Other codings are the caller's own (S3 ``PutObject``
     with ``ContentEncoding="gzip"`` uploads gzip bytes) and stay. A body that expands
     beyond ``MAX_DECOMPRESSED_REQUEST`` raises ``BodyError``.
     """
     request = dechunked(request)
     declared = (getattr(operation_model, "request_compression", None) or {}).get("encodings")
+    if not declared and _document_input(operation_model):
+        # a protocol document (a DynamoDB JSON body) has no coding of the caller's own: a
+        # gzip coding on it is the client's compression, declared by a model we do not
+        # share (a suite that sets requestcompression on botocore's loaded model)
+        declared = ["gzip"]
     codings = _codings(request)
     if not declared or not codings or not request.body:
         return request
@@ -308,6 +314,17 @@ def plain_request(operation_model: OperationModel, request: HttpRequest) -> Http
     if body is request.body:
         return request
     return replace(request, headers=_with_codings(request.headers, codings, body), body=body)
+
+
+def _document_input(operation_model: OperationModel) -> bool:
+    """True when the request body is the protocol's document of the input (no blob or
+    string payload the caller sends as it is)."""
+    shape = getattr(operation_model, "input_shape", None)
+    if shape is None:
+        return False
+    payload = shape.serialization.get("payload")
+    member = shape.members.get(payload) if payload else None
+    return member is None or member.type_name == "structure"
 
 
 def _gunzipped(body: bytes, request: HttpRequest) -> bytes:

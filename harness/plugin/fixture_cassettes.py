@@ -182,6 +182,22 @@ def _first_marked(
     return next((i for i in _in_scope(fixturedef, request) if _marked(i)), item)
 
 
+#: The wide fixtures set up and not yet torn down, oldest first (their ties go to tests).
+_ALIVE: list[_ScopeCassette] = []
+
+
+def share_bindings(recorder: CassetteRecorder) -> None:
+    """Give a test's recorder the ties of every wide fixture alive: a value the fixture
+    made up and wrote (a table name, an item's random key) is bound for the test too, so
+    the test's replayed responses carry this run's value, not the recorded one."""
+    for scope in _ALIVE:
+        fixture = scope._recorder
+        if fixture is not None:
+            recorder.index.binding.inherit(
+                fixture.index.binding, fixture.redactor.vault, recorder.redactor.vault
+            )
+
+
 class _ScopeCassette:
     """A wide fixture's recorder, open while the fixture sets up and tears down."""
 
@@ -230,6 +246,8 @@ class _ScopeCassette:
         """Route the process's AWS calls to the fixture's cassette (set-up, tear-down)."""
         if self._closed or self._stack is not None:
             return
+        if self not in _ALIVE:
+            _ALIVE.append(self)
         recorder = self.recorder()
         stack = ExitStack()
         if recorder.replay_only:
@@ -276,6 +294,8 @@ class _ScopeCassette:
         if self._closed:
             return
         self._closed = True
+        if self in _ALIVE:
+            _ALIVE.remove(self)
         self._leave()
         if self._recorder is None:
             return

@@ -66,7 +66,7 @@ from harness.replay.record_modes import check_record_mode
 from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor, shapes
 from harness.replay.redaction.containers import rewrite_body
 from harness.replay.redaction.placeholders import renumbered
-from harness.replay.redaction.vault import Ties, restore_text
+from harness.replay.redaction.vault import Ties, family_of_token, restore_text
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
 # that re-recording the same traffic gives the same file.
@@ -606,7 +606,7 @@ class CassetteRecorder:
         value = shapes.stand_in(shape, token, self.path.name, self._source_literals())
         if value is None:
             return None
-        live = self.redactor.vault.placeholder(value, _family_of(token))
+        live = self.redactor.vault.placeholder(value, family_of_token(token))
         if live not in self.index.binding.live_to_recorded:
             self.index.binding.tie(Ties(placeholders={token: live}))
         return value
@@ -1038,17 +1038,6 @@ def _shapes(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         return {}
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, dict)}
-
-
-def _family_of(token: str) -> str:
-    """The vault kind of a placeholder: ``akid``, ``account`` or a secret's kind."""
-    if token.startswith(("AKIA", "ASIA")):
-        return "akid"
-    if token.isdigit():
-        return "account"
-    return {"tokn": "token", "pswd": "password", "sign": "signature", "pkey": "key"}.get(
-        token[8:12], "secret"
-    )
 
 
 def _numbers(value: Any) -> dict[str, int]:

@@ -175,6 +175,16 @@ def distinctive(value: str) -> bool:
     return len(value) >= 24 and not value.islower() and not value.isupper()
 
 
+def family_of_token(token: str) -> str:
+    """The vault kind of a placeholder: ``akid``, ``account`` or a secret's kind."""
+    if token.startswith(("AKIA", "ASIA")):
+        return "akid"
+    if token.isdigit():
+        return "account"
+    codes = {code: kind for kind, code in placeholders.KIND_CODES.items()}
+    return codes.get(token[8:12], "secret")
+
+
 def _is_slot(value: str) -> bool:
     """True for a placeholder of any family (the legacy ``REDACTED`` included)."""
     return placeholders.is_placeholder(value) or _is_account_slot(value)
@@ -351,6 +361,30 @@ class Binding:
                 self.generated[r], self.generated_back[v] = v, r
                 _put(swaps[0], r, v)
                 _put(swaps[1], v, r)
+
+    def inherit(self, other: Binding, other_vault: Vault, vault: Vault) -> None:
+        """Take ``other``'s ties where this binding has none (a wide fixture's, for the
+        tests that use it: the values the fixture wrote come back as this run's in the
+        tests' responses). Placeholders are re-numbered in ``vault`` from their live values
+        in ``other_vault``."""
+        for r, v in other.generated.items():
+            if r not in self.generated and v not in self.generated_back:
+                self.generated[r], self.generated_back[v] = v, r
+        for r, v in other.times.items():
+            self.times.setdefault(r, v)
+        for r, v in other.blobs.items():
+            if r not in self.blobs and v not in self.blobs_back:
+                self.blobs[r], self.blobs_back[v] = v, r
+        for old, new in other.blob_bytes.items():
+            self.blob_bytes.setdefault(old, new)
+        for r, live in other.recorded_to_live.items():
+            value = other_vault.value(live)
+            if value is None or r in self.recorded_to_live:
+                continue
+            token = vault.placeholder(value, family_of_token(live))
+            if token not in self.live_to_recorded:
+                self.recorded_to_live[r], self.live_to_recorded[token] = token, r
+        self._swaps = None  # recomputed from the ties on the next swap
 
     def has_ties(self) -> bool:
         """True once any recorded value stands for a different live one."""
