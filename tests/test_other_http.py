@@ -620,3 +620,57 @@ def test_generated_values_in_other_http_urls_bind_as_declared(lab: MixedLab) -> 
     lab.replay("--aws-volatile=uuid,time").assert_outcomes(failed=1)
     lab.write(GENERATED.replace("SUFFIX", "").replace("+ 3600", "+ 3700"))  # within 300 s
     lab.replay("--aws-volatile=uuid,time").assert_outcomes(passed=1)
+
+
+PROBE = """
+import os
+
+import boto3
+import pytest
+import requests
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+PROBED = os.environ["PROBED"]
+
+
+def optional_service():
+    try:  # a local service the suite uses when it runs, and does without otherwise
+        return requests.get(PROBED, timeout=1).status_code
+    except requests.ConnectionError:
+        return None
+
+
+@pytest.mark.aws_cassette
+def test_probe_then_aws():
+    assert optional_service() is None
+    sqs = boto3.client(
+        "sqs", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
+    )
+    assert sqs.list_queues().get("QueueUrls", []) == []
+"""
+
+
+def test_a_host_allowed_by_name_is_live_while_recording_and_in_replay(tmp_path: Path) -> None:
+    """A refused connection cannot be recorded; to a host allowed by name the request goes
+    live in both runs, so the code's own handling of the refusal replays."""
+    import socket
+
+    from tests.inner_suite import run_inner
+    from tests.moto_server import moto_server
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "test_probe.py").write_text(PROBE)
+    probed = f"http://127.0.0.1:{port}/health"
+    allow = f"--aws-allowed-hosts=127.0.0.1:{port}"
+    with moto_server() as endpoint:
+        out = run_inner(
+            tmp_path, "--aws-record-mode=once", allow, MOTO_ENDPOINT=endpoint, PROBED=probed
+        )
+    assert "1 passed" in out, out
+    assert "1 passed" in run_inner(tmp_path, allow, PROBED=probed)
+    # not allowed: the swallowed miss still fails the test, naming the setting
+    out = run_inner(tmp_path, PROBED=probed)
+    assert "1 failed" in out and "OtherHttpMiss" in out, out

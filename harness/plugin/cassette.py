@@ -437,7 +437,7 @@ def aws_cassette(
     with (
         _replay_clock(item, options, recorder, catch_up),
         recorder.activate(),
-        other_http(recorder),
+        other_http(recorder, allowed),
         _network_block(item, allowed, recorder),
         say_what_moto_answered(),
     ):

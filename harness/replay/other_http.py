@@ -43,6 +43,7 @@ from harness.replay.redaction.vault import Binding, mask
 from harness.replay.volatile import NONE, Generated, Volatile
 
 if TYPE_CHECKING:
+    from harness.replay.network_guard import Allowed
     from harness.replay.recorder import CassetteRecorder
 
 #: vcrpy patchers left out: botocore's connections (its requests are ours).
@@ -101,16 +102,26 @@ class _Persister:
 
 
 @contextmanager
-def other_http(recorder: CassetteRecorder) -> Iterator[None]:
-    """Record or replay, with vcrpy, the non-botocore HTTP made while the block runs."""
+def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> Iterator[None]:
+    """Record or replay, with vcrpy, the non-botocore HTTP made while the block runs.
+
+    Requests to hosts ``allowed`` by name (``aws_allowed_hosts``: a host, host:port or glob;
+    not ``*`` nor ``loopback``) are neither recorded nor replayed: they go to the network,
+    while recording and in replay alike (a local service the test probes, whose refused
+    connection the code handles)."""
     import vcr
     from vcr.cassette import Cassette, CassetteContextDecorator
 
     redactor = recorder.redactor
+    # hosts allowed by name ('*', which lifts the network block, and 'loopback' still record)
+    named = tuple(e for e in allowed.entries if e[0] != "*") if allowed is not None else ()
+    live_hosts = type(allowed)(named) if allowed is not None and named else None
 
     def before_request(request: Any) -> Any:
         if aio.sending():  # aiobotocore's own request through aiohttp: ours, not vcrpy's
             return None
+        if live_hosts is not None and live_hosts.allows(request.host, request.port):
+            return None  # a host allowed by name: live, never in the cassette
         # vcrpy passes a copy: changing it changes what is matched and stored, not what is sent
         clean = redactor.request(_request_of(request))
         request.uri = clean.url
