@@ -427,7 +427,7 @@ def aws_cassette(
         digest_over=_digest_over(item.config),
     )
     item.stash[_RECORDER] = recorder
-    from harness.plugin.fixture_cassettes import share_bindings
+    from harness.plugin.fixture_ties import share_bindings
 
     share_bindings(recorder)  # what wide fixtures made up is bound in the test too
     from harness.replay.moto_side import say_what_moto_answered

@@ -31,6 +31,7 @@ import pytest
 
 from harness.errors import HarnessUsageError
 from harness.plugin import cassette as plugin
+from harness.plugin import fixture_ties
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -182,22 +183,6 @@ def _first_marked(
     return next((i for i in _in_scope(fixturedef, request) if _marked(i)), item)
 
 
-#: The wide fixtures set up and not yet torn down, oldest first (their ties go to tests).
-_ALIVE: list[_ScopeCassette] = []
-
-
-def share_bindings(recorder: CassetteRecorder) -> None:
-    """Give a test's recorder the ties of every wide fixture alive: a value the fixture
-    made up and wrote (a table name, an item's random key) is bound for the test too, so
-    the test's replayed responses carry this run's value, not the recorded one."""
-    for scope in _ALIVE:
-        fixture = scope._recorder
-        if fixture is not None:
-            recorder.index.binding.inherit(
-                fixture.index.binding, fixture.redactor.vault, recorder.redactor.vault
-            )
-
-
 class _ScopeCassette:
     """A wide fixture's recorder, open while the fixture sets up and tears down."""
 
@@ -246,9 +231,8 @@ class _ScopeCassette:
         """Route the process's AWS calls to the fixture's cassette (set-up, tear-down)."""
         if self._closed or self._stack is not None:
             return
-        if self not in _ALIVE:
-            _ALIVE.append(self)
         recorder = self.recorder()
+        fixture_ties.alive(recorder)
         stack = ExitStack()
         if recorder.replay_only:
             # dummy credentials and empty config files while the fixture's code runs, as a
@@ -294,8 +278,8 @@ class _ScopeCassette:
         if self._closed:
             return
         self._closed = True
-        if self in _ALIVE:
-            _ALIVE.remove(self)
+        if self._recorder is not None:
+            fixture_ties.gone(self._recorder)
         self._leave()
         if self._recorder is None:
             return
