@@ -381,3 +381,29 @@ def test_the_fast_rule_context_is_the_constructed_one() -> None:
     fast = RuleContext._of(*args)
     assert fast == RuleContext(exchange, {"a": 1}, {"b": 2}, None, NOW)
     assert vars(fast).keys() == {f.name for f in dataclasses.fields(RuleContext)}
+
+
+def test_s3_error_codes_any_operation_may_answer_are_no_drift(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """S3 lists its error codes for every request; its model lists almost none per
+    operation: a CopyObject of a missing key (NoSuchKey) keeps its contract."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    from harness.contract.checker import check_all
+    from harness.replay.recorder import CassetteRecorder
+    from tests.moto_server import moto_server
+
+    recorder = CassetteRecorder(tmp_path / "s3.yaml", "all")
+    with moto_server() as url, recorder.activate():
+        s3 = boto3.client(
+            "s3", endpoint_url=url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="x",
+        )  # fmt: skip
+        s3.create_bucket(Bucket="copies")
+        try:
+            s3.copy_object(Bucket="copies", Key="b", CopySource="copies/missing")
+        except ClientError as exc:
+            assert exc.response["Error"]["Code"] == "NoSuchKey"
+    assert [e.operation for e in recorder.exchanges] == ["CreateBucket", "CopyObject"]
+    rules = [v.rule for v in check_all(recorder.exchanges).violations]
+    assert "errors.modeled-code" not in rules, rules

@@ -36,7 +36,7 @@ from harness import ops
 from harness.aws.models import operation_model
 from harness.aws.protocols.wire_form import error_status
 from harness.ops.base import MODEL, SCHEMAS, Check, Fact, Rule, Scope, Severity
-from harness.ops.common import AWS_COMMON_ERRORS, COMMON_THROTTLING_ERROR
+from harness.ops.common import AWS_COMMON_ERRORS, COMMON_THROTTLING_ERROR, SERVICE_COMMON_ERRORS
 
 if TYPE_CHECKING:
     from harness.ops.verdict import RuleContext, Violation
@@ -188,6 +188,8 @@ def _error_modeled(ctx: RuleContext) -> Iterator[Violation]:
     modeled = modeled_errors(ex.service, ex.operation)
     if code in modeled or code in AWS_COMMON_ERRORS:
         return
+    if code in SERVICE_COMMON_ERRORS.get(ex.service, ()):
+        return  # a code every operation of the service may answer (S3's NoSuchKey)
     if not modeled:
         return  # the model lists no error for it (every EC2 operation): it makes no claim
     if code == str(ctx.error.status) and not ex.response.body.strip():

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from harness.ops.base import Knowledge
 
-__all__ = ["AWS_COMMON_ERRORS", "COMMON_SERVER_ERROR", "COMMON_THROTTLING_ERROR", "FACTS"]
+__all__ = [
+    "AWS_COMMON_ERRORS",
+    "COMMON_SERVER_ERROR",
+    "COMMON_THROTTLING_ERROR",
+    "FACTS",
+    "SERVICE_COMMON_ERRORS",
+]
 
 K = Knowledge("aws")
 
@@ -94,3 +100,53 @@ AWS_COMMON_ERRORS: frozenset[str] = K.fact(
 
 
 FACTS = tuple(K.facts)
+
+
+#: Codes one service's operations may all answer with, although its model lists almost no
+#: error per operation. S3: "The following table lists Amazon S3 error codes" that any
+#: request may get (Amazon S3 API Reference, "Error responses", List of error codes;
+#: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html) — a CopyObject of a
+#: missing key answers NoSuchKey, a conditional PutObject PreconditionFailed.
+SERVICE_COMMON_ERRORS: dict[str, frozenset[str]] = K.fact(
+    "SERVICE_COMMON_ERRORS",
+    {
+        "s3": frozenset(
+            {
+                "AccessDenied",
+                "BadDigest",
+                "BucketAlreadyExists",
+                "BucketAlreadyOwnedByYou",
+                "BucketNotEmpty",
+                "ConditionalRequestConflict",
+                "EntityTooLarge",
+                "EntityTooSmall",
+                "IncompleteBody",
+                "InvalidArgument",
+                "InvalidBucketName",
+                "InvalidBucketState",
+                "InvalidDigest",
+                "InvalidObjectState",
+                "InvalidPart",
+                "InvalidPartOrder",
+                "InvalidRange",
+                "InvalidRequest",
+                "InvalidStorageClass",
+                "KeyTooLongError",
+                "MalformedXML",
+                "MetadataTooLarge",
+                "MethodNotAllowed",
+                "MissingContentLength",
+                "NoSuchBucket",
+                "NoSuchKey",
+                "NoSuchUpload",
+                "NoSuchVersion",
+                "NotImplemented",
+                "PreconditionFailed",
+                "RequestTimeTooSkewed",
+                "ServiceUnavailable",
+                "SlowDown",
+            }
+        )
+    },
+    note="Per service: error codes every operation may answer (S3's list of error codes).",
+)
