@@ -69,3 +69,19 @@ def test_a_presigned_url_replays_for_any_endpoint(tmp_path: Path, signature: str
     (tmp_path / "test_app.py").write_text(suite.replace('KEY = "reports/r.csv"', 'KEY = "x.csv"'))
     out = run_inner(tmp_path, MOTO_ENDPOINT=elsewhere)
     assert "1 failed" in out, out
+
+
+def test_an_expires_parameter_alone_makes_no_presigned_url_off_s3() -> None:
+    """A bare ``Expires`` query (SigV2's, once its signature is redacted) counts only on an
+    S3 or a local host: two other services' same path on two hosts stay two requests."""
+    from types import SimpleNamespace
+
+    from harness.replay.other_http import _presigned
+
+    def request(host: str, query: list[tuple[str, str]]) -> SimpleNamespace:
+        return SimpleNamespace(host=host, query=query)
+
+    assert _presigned(request("bucket.s3.amazonaws.com", [("Expires", "1700000000")]))
+    assert _presigned(request("127.0.0.1", [("Expires", "1700000000")]))
+    assert not _presigned(request("api.example.com", [("Expires", "1700000000")]))
+    assert _presigned(request("api.example.com", [("X-Amz-Algorithm", "AWS4-HMAC-SHA256")]))

@@ -7,7 +7,6 @@ and never on disk; a value the test's own source states literally comes back as 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -58,7 +57,8 @@ def test_service_generated_secrets_replay_as_working_values(endpoint: str, tmp_p
         live["token"]["SessionToken"],
     ):
         assert value not in text
-    assert "PRIVATE KEY-----\n" not in text.replace("\\n", "\n") or live["key"] not in text
+    key_lines = live["key"].splitlines()[1:-1]  # no line of the key's body, escaped or not
+    assert not any(line in text for line in key_lines)
 
     replays = []
     for _ in range(2):
@@ -147,7 +147,6 @@ def test_a_stand_in_keeps_length_alphabet_and_public_prefix(value: str) -> None:
 def test_a_hand_edited_shape_serves_the_placeholder() -> None:
     assert shapes.stand_in({"form": "text", "length": "x"}, "REDACTEDscrt0001", "c") is None
     assert shapes.stand_in("text", "REDACTEDscrt0001", "c") is None
-    assert os.sep  # (nothing else to check: no exception escapes)
 
 
 @pytest.mark.parametrize("kind", ["rsa-pkcs1", "rsa-pkcs8", "openssh-ed25519"])

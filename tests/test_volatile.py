@@ -251,3 +251,28 @@ def test_a_mistyped_volatile_kind_stops_the_run_once(pytester: pytest.Pytester) 
     text = result.stdout.str() + result.stderr.str()
     assert text.count("aws_volatile ini setting") == 1, text
     assert "uid" in text and "Traceback" not in text
+
+
+def test_time_based_ids_bind_and_a_tests_numbering_does_not() -> None:
+    """uuid1 values made minutes apart share their node and most of their clock: still
+    made up per run. Ids that differ in a digit or two are a test's numbering: never bound."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid"))
+    now = uuid.uuid1()
+    ten_minutes_before = (now.time - 6_000_000_000) & ((1 << 60) - 1)  # 100 ns units
+    recorded = uuid.UUID(  # the same machine and clock sequence, another run
+        fields=(
+            ten_minutes_before & 0xFFFFFFFF,
+            (ten_minutes_before >> 32) & 0xFFFF,
+            ((ten_minutes_before >> 48) & 0x0FFF) | 0x1000,
+            now.clock_seq_hi_variant,
+            now.clock_seq_low,
+            now.node,
+        )
+    )
+    index.add(0, _sqs("CreateQueue", {"QueueName": f"q-{recorded}"}, {}))
+    index.add(1, _sqs("CreateQueue", {"QueueName": "q-3c1d6f2a-1b2c-4d3e-8f4a-000000000000"}, {}))
+    live = str(now)
+    assert index.take("sqs", "CreateQueue", {"QueueName": f"q-{live}"}) is not None
+    numbered = {"QueueName": "q-3c1d6f2a-1b2c-4d3e-8f4a-000000000007"}
+    assert index.take("sqs", "CreateQueue", numbered) is None
+    assert "a few characters only" in index.refusals[-1]

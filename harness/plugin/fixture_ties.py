@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 _ALIVE: list[CassetteRecorder] = []
 
 
+def forget_all() -> None:
+    """A new session: no fixture of an earlier one (an in-process pytester run) is alive."""
+    _ALIVE.clear()
+
+
 def alive(recorder: CassetteRecorder) -> None:
     """A wide fixture's recorder opened for its set-up."""
     if recorder not in _ALIVE:

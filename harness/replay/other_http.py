@@ -393,9 +393,24 @@ _S3_VIRTUAL_HOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*?)\.s3(?:[.-]|$)"
 
 def _presigned(request: Any) -> bool:
     # (as redacted: SigV2's AWSAccessKeyId and Signature, SigV4's credential and signature
-    # are dropped from stored and live URLs alike; their expiry stays)
+    # are dropped from stored and live URLs alike; SigV4's algorithm and SigV2's Expires
+    # stay). A bare Expires says little on its own: only on an S3 or a local host.
     keys = {k.lower() for k, _ in request.query}
-    return bool(keys & _PRESIGNED_KEYS) or "expires" in keys
+    if keys & _PRESIGNED_KEYS:
+        return True
+    return any(k == "Expires" for k, _ in request.query) and _s3_or_local(request.host or "")
+
+
+def _s3_or_local(host: str) -> bool:
+    """An S3 endpoint (``s3.amazonaws.com``, ``bucket.s3.us-east-1...``) or a local server
+    standing in for one (an IP address, ``localhost``: moto, LocalStack)."""
+    host = host.lower().strip("[]")
+    if host == "localhost" or _IP.fullmatch(host) or ":" in host:
+        return True
+    return re.search(r"(?:^|\.)s3(?:[.-]|$)", host) is not None
+
+
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def _both_presigned(recorded: Any, live: Any) -> bool:

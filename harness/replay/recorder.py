@@ -517,7 +517,8 @@ class CassetteRecorder:
         # the sweep a save gives the recorded request, given to the live one: a value the
         # test redacted earlier, echoed in a name or a document, sits as a placeholder on
         # both sides
-        redacted = _swept_request(redacted, self.redactor.sweep)
+        if self.redactor.sweeps():
+            redacted = _swept_request(redacted, self.redactor.sweep)
         found = request_params(call.service, call.operation, redacted)
         with self._lock:
             self._match_forms[key] = found
@@ -566,18 +567,13 @@ class CassetteRecorder:
         if not generated and not vault.has_values() and not self._shapes:
             return response
         body = response.body
+        headers = {
+            k: restore_text(v, binding, vault, "raw", self._stand_in)
+            for k, v in response.headers.items()
+        }
         live_upload = binding.blob_bytes.get(body) if body and binding.blob_bytes else None
         if live_upload is not None:  # an upload the test made up, read back: the live bytes
-            return settle(
-                HttpResponse(
-                    response.status,
-                    {
-                        k: restore_text(v, binding, vault, "raw")
-                        for k, v in response.headers.items()
-                    },
-                    live_upload,
-                )
-            )
+            return settle(HttpResponse(response.status, headers, live_upload))
         if body and (generated or b"REDACTED" in body or b"99999999" in body):
             try:
                 text = body.decode("utf-8")
@@ -586,10 +582,6 @@ class CassetteRecorder:
             if text is not None:
                 form = _text_form(text, response.header("Content-Type") or "")
                 body = restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
-        headers = {
-            k: restore_text(v, binding, vault, "raw", self._stand_in)
-            for k, v in response.headers.items()
-        }
         if binding.blob_bytes and not body:
             headers = _upload_length(headers, binding.blob_bytes)
         if body is response.body and headers == response.headers:

@@ -765,6 +765,13 @@ class Redactor:
         before a save. Only distinctive values (``vault.distinctive``) are swept, each as a
         whole run of letters and digits: an ordinary word that was a secret somewhere is not
         replaced in a JSON key, a bucket name or a body, where it is no secret."""
+        pattern, forms = self._sweep_pattern()
+        if pattern is None or not data:
+            return data
+        return pattern.sub(lambda m: forms[m.group(0)], data)
+
+    def _sweep_pattern(self) -> tuple[re.Pattern[bytes] | None, dict[bytes, bytes]]:
+        """The sweep's pattern and replacements, made again only when the vault grew."""
         size = self.vault.size()
         if self._sweeping is None or self._sweeping[0] != size:
             forms: dict[bytes, bytes] = {}
@@ -773,11 +780,12 @@ class Redactor:
                     forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
             ordered = sorted(forms, key=len, reverse=True)
             pattern = re.compile(b"|".join(_whole(f) for f in ordered)) if forms else None
-            self._sweeping = (size, pattern, forms)  # kept until the vault learns a value
-        _, pattern, forms = self._sweeping
-        if pattern is None or not data:
-            return data
-        return pattern.sub(lambda m: forms[m.group(0)], data)
+            self._sweeping = (size, pattern, forms)
+        return self._sweeping[1], self._sweeping[2]
+
+    def sweeps(self) -> bool:
+        """True when ``sweep`` would replace anything (some distinctive value is known)."""
+        return self._sweep_pattern()[0] is not None
 
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
         """``sweep`` of a body, an event stream's messages one by one."""
