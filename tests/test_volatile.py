@@ -276,3 +276,15 @@ def test_time_based_ids_bind_and_a_tests_numbering_does_not() -> None:
     numbered = {"QueueName": "q-3c1d6f2a-1b2c-4d3e-8f4a-000000000007"}
     assert index.take("sqs", "CreateQueue", numbered) is None
     assert "a few characters only" in index.refusals[-1]
+
+
+def test_twelve_generated_digits_bind_and_an_account_field_stays_an_account_slot() -> None:
+    """``uuid4().hex[:12]`` is all digits now and then: still a generated value. Twelve
+    digits in an ARN's account field are an account slot, which a recorded placeholder
+    takes whatever the volatile kinds say."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
+    index.add(0, _sqs("CreateQueue", {"QueueName": "key-4549ef74202d"}, {}))
+    assert index.take("sqs", "CreateQueue", {"QueueName": "key-324759713542"}) is not None
+    arn = "arn:aws:sns:us-east-1:{}:alerts"
+    index.add(1, _sqs("GetQueueUrl", {"QueueName": arn.format("999999990001")}, {}))
+    assert index.take("sqs", "GetQueueUrl", {"QueueName": arn.format("012345678910")}) is not None

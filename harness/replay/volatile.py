@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.replay.redaction.vault import ACCOUNT_LIKE, SLOT
+from harness.replay.redaction.vault import ACCOUNT_FIELD, SLOT
 
 KINDS = ("uuid", "hex", "alnum", "hash", "time")
 #: the kinds from the most specific to the least (how a difference is named)
@@ -219,9 +219,12 @@ def _protected(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _MASK.finditer(text)] if _OPEN in text else []
     if "REDACTED" in text or "99999999" in text:
         spans.extend(m.span() for m in SLOT.finditer(text))
-    # twelve digits standing alone are an account slot (``vault.mask``), on both sides: a
-    # live account id in the place of a recorded placeholder, never a generated value
-    spans.extend(m.span() for m in ACCOUNT_LIKE.finditer(text))
+    # twelve digits in an account id's own place (an ARN's field, a path segment) are an
+    # account slot (``vault.mask``) on both sides: a live account id in the place of a
+    # recorded placeholder. Elsewhere twelve digits may be generated (``uuid4().hex[:12]``
+    # is all digits once in 280 runs) and stay the kinds' to bind.
+    if ":" in text or "/" in text:
+        spans.extend(m.span() for m in ACCOUNT_FIELD.finditer(text))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start < merged[-1][1]:

@@ -45,6 +45,9 @@ _MASKED = re.compile(
 )
 #: twelve digits standing alone: where an account id may sit
 ACCOUNT_LIKE = re.compile(r"(?<![\d.])(?<![0-9A-Fa-f]{4}-)\d{12}(?![\d.])")
+#: twelve digits between ARN or path separators (``arn:aws:sqs:us-east-1:123456789012:q``,
+#: ``/123456789012/queue``): an account id's own place, never taken for a generated value
+ACCOUNT_FIELD = re.compile(r"(?<=[:/])\d{12}(?=[:/])")
 
 
 def mask(text: str) -> tuple[str, tuple[str, ...]]:
