@@ -43,7 +43,7 @@ from botocore.useragent import UserAgentString
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import moto_side
+from harness.replay import moto_side, parsed_responses
 
 
 @dataclass(frozen=True)
@@ -427,8 +427,7 @@ def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, ur
         customized_response_dict=customized,
     )
     factory = client._endpoint._response_parser_factory
-    parser = factory.create_parser(operation_model.service_model.resolved_protocol)
-    parsed = parser.parse(response_dict, operation_model.output_shape)
+    parsed = parsed_responses.parse(factory, operation_model, response_dict)
     parsed.update(customized)
     if "ResponseMetadata" in parsed:
         parsed["ResponseMetadata"]["RetryAttempts"] = 0
