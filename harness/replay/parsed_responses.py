@@ -56,8 +56,10 @@ def parse(factory: Any, operation_model: Any, response_dict: dict[str, Any]) -> 
                 _kept.move_to_end(key)
         # (the factory and model are held by the entry, so their ids cannot be reused)
         if found is not None and found[0] is factory and found[1] is operation_model:
-            return _copy(found[2])
-    parsed = factory.create_parser(protocol).parse(response_dict, operation_model.output_shape)
+            return dict(_copy(found[2]))
+    parsed: dict[str, Any] = factory.create_parser(protocol).parse(
+        response_dict, operation_model.output_shape
+    )
     if key is not None and _plain(parsed):
         with _lock:
             _kept[key] = (factory, operation_model, _copy(parsed))
