@@ -579,3 +579,95 @@ def test_interactions_inside_a_quoted_value_are_checked_as_read_whole(
     assert str(streamed.value) == str(whole.value)
     with pytest.raises(cassette.CassetteError):
         read_cassette(path)
+
+
+# --------------------------------------------------------------------------- the companion
+
+
+def _recorded(path: Path, count: int) -> Path:
+    """A cassette as a recording run saves it (the save writes its companion)."""
+    recorder = CassetteRecorder(path, "all")
+    recorder.add_recorded([_exchange(i) for i in range(count)])
+    recorder._recorded = count  # (as if recorded this run: the save writes them)
+    recorder.save()
+    return path
+
+
+def test_a_fresh_clone_replays_through_the_committed_companion(tmp_path: Path) -> None:
+    path = _recorded(tmp_path / "big.yaml", 40)
+    companion = cassette_index.companion_of(path)
+    assert companion.exists() and companion.read_bytes().startswith(b"{")
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    for file in (path, companion):  # a fresh clone: other inodes and times, no cache
+        (clone / file.name).write_bytes(file.read_bytes())
+    recorder = CassetteRecorder(clone / path.name, "none")
+    assert all(isinstance(e, LazyExchange) for e in recorder._stored)
+    with recorder.activate():
+        reply = _client().get_insight(InsightId=INSIGHT.format(23))
+    assert reply["Insight"]["Summary"] == "é 23"
+
+
+def test_a_companion_of_other_bytes_is_ignored_and_refreshed(tmp_path: Path) -> None:
+    path = _recorded(tmp_path / "big.yaml", 5)
+    text = path.read_text().replace("é 3", "é 333")  # edited by hand, companion not
+    path.write_text(text)
+    recorder = CassetteRecorder(path, "none")
+    assert not isinstance(recorder._stored[0], LazyExchange)  # parsed: the digest differs
+    with recorder.activate():
+        assert _client().get_insight(InsightId=INSIGHT.format(3))["Insight"]["Summary"] == "é 333"
+    assert isinstance(CassetteRecorder(path, "none")._stored[0], LazyExchange)  # refreshed
+
+
+def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None:
+    """An index maps requests to places in the cassette. One that maps a request to another
+    interaction's answer (edited, or planted in a restored CI cache) is refused when the
+    answer is read: the interaction read back must have the indexed key and parameters."""
+    import orjson
+
+    from harness.cassettes.cassette import CassetteError
+
+    path = _recorded(tmp_path / "big.yaml", 5)
+    companion = cassette_index.companion_of(path)
+    data = orjson.loads(companion.read_bytes())
+    rows = data["rows"]
+    rows[1][5:7], rows[2][5:7] = rows[2][5:7], rows[1][5:7]  # swap where two answers sit
+    companion.write_bytes(orjson.dumps(data))
+    recorder = CassetteRecorder(path, "none")
+    assert isinstance(recorder._stored[1], LazyExchange)
+    with recorder.activate(), pytest.raises(CassetteError, match="stale"):
+        _client().get_insight(InsightId=INSIGHT.format(1))
+    # the places right, interaction 1 filed under interaction 2's key: refused as well
+    data = orjson.loads(companion.read_bytes())
+    rows = data["rows"]
+    rows[1][5:7], rows[2][5:7] = rows[2][5:7], rows[1][5:7]
+    rows[1][7] = rows[2][7]
+    companion.write_bytes(orjson.dumps(data))
+    recorder = CassetteRecorder(path, "none")
+    with recorder.activate(), pytest.raises(CassetteError, match="stale"):
+        _client().get_insight(InsightId=INSIGHT.format(2))
+
+
+def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
+    """A pickle planted where the cached index goes (CI caches are restored across forks)
+    is not unpickled: indexes are JSON, and one that does not read as an index is
+    ignored."""
+    import pickle
+
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(3)], CURRENT)
+    folder = tmp_path / "index"
+    _loaded(path, folder)
+    (planted,) = folder.iterdir()
+    ran = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> Any:
+            return (Path.touch, (ran,))
+
+    planted.write_bytes(pickle.dumps(Payload()))
+    cassette_index.companion_of(path).write_bytes(pickle.dumps(Payload()))
+    recorder = _loaded(path, folder)
+    assert not ran.exists()
+    with recorder.activate():
+        assert _client().get_insight(InsightId=INSIGHT.format(2))["Insight"]
+    assert not ran.exists()

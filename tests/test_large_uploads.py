@@ -18,7 +18,7 @@ from moto_server import moto_server
 
 from harness.aws.bodies import DIGEST_BODIES_OVER, digest_threshold
 from harness.cassettes.cassette import CassetteError, read_cassette
-from harness.cassettes.index import MIN_BYTES
+from harness.cassettes.index import MIN_BYTES, companion_of
 from harness.cli import run
 from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest
@@ -223,11 +223,18 @@ def test_a_large_cassette_replays_its_digests_through_its_sidecar_index(
         uploads_and_download()
     recorder.save()
     assert path.stat().st_size > MIN_BYTES
-    for _ in range(2):  # the first load writes the index, the second replays from it
+    assert companion_of(path).exists()  # the save wrote the committed index
+    recorder = CassetteRecorder(path, "none", index_dir=index)
+    with recorder.activate():
+        assert uploads_and_download() == body
+    assert not recorder.misses and not index.exists()  # (the companion was enough)
+    companion_of(path).unlink()
+    for _ in range(2):  # the first load writes the cached index, the second replays from it
         recorder = CassetteRecorder(path, "none", index_dir=index)
         with recorder.activate():
             assert uploads_and_download() == body
         assert not recorder.misses and list(index.iterdir())
+    assert companion_of(path).exists()  # (the parse wrote it again)
     assert recorder.exchanges[1].request.body_digest == BodyDigest(
         hashlib.sha256(body).hexdigest(), len(body)
     )

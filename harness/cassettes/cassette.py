@@ -697,7 +697,7 @@ class LazyExchange(Exchange):
     """An exchange of an indexed cassette (``harness.cassettes.index``): operation and
     parameters known, request and response read from the file on first use."""
 
-    __slots__ = ("_end", "_read", "_start")
+    __slots__ = ("_check", "_end", "_read", "_start")
 
     def __init__(
         self,
@@ -708,21 +708,29 @@ class LazyExchange(Exchange):
         index: int,
         read: Callable[[int, int], bytes],
         span: tuple[int, int],
+        check: Callable[[Exchange], bool] | None = None,
     ) -> None:
         self.service, self.operation, self.params = service, operation, params
         self.source, self.cassette, self.index = "cassette", cassette, index
         self._read, (self._start, self._end) = read, span
+        #: True when the exchange read back is the one indexed (its match key, say)
+        self._check = check
 
     def __getattr__(self, name: str) -> Any:
         if name not in ("request", "response"):
             raise AttributeError(name)
         text = self._read(self._start, self._end)
         exchange = exchange_of(Path(str(self.cassette)), int(self.index or 0), text)
-        if (exchange.service, exchange.operation) != (self.service, self.operation):
+        if (
+            (exchange.service, exchange.operation) != (self.service, self.operation)
+            or exchange.params != self.params
+            or (self._check is not None and not self._check(exchange))
+        ):  # a stale index, or a forged one: never served
             raise CassetteError(
                 f"Interaction #{self.index} of cassette {self.cassette} no longer reads as "
-                f"{self.label} (its index is stale). Delete pytest's cache folder "
-                "(.pytest_cache) or the harness index folder and run again."
+                f"{self.label} (its index is stale, or was edited: it is not served). "
+                f"Delete the cassette's companion ({self.cassette}.index.json) and pytest's "
+                "cache folder (.pytest_cache), then run again: both are rebuilt."
             )
         # unset slots until now (which is why Python asked __getattr__)
         self.request, self.response = exchange.request, exchange.response

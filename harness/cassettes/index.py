@@ -1,33 +1,39 @@
-"""A sidecar index of a large cassette, so replay starts without parsing its YAML.
+"""Indexes of a large cassette, so replay starts without parsing its YAML.
 
 Parsing YAML is what a big cassette costs before its first replayed call (about 0.2 ms per
-interaction: 20 s for 100,000). What replay needs up front is small: each interaction's
-operation, parameters, tag and match key. So the first load of a cassette of at least
-``MIN_BYTES`` parses it as usual and then writes that, with where each interaction sits in
-the file, to an index file in a cache folder (pytest's cache under the plugin). Later loads
-read the index (a pickle written by this process's own code, never shipped) and read an
-interaction's YAML only when it is replayed or shown in a miss report.
+interaction: 2 s for 10,000). What replay needs up front is small: each interaction's
+operation, parameters, tag and match key. So a cassette of at least ``MIN_BYTES`` gets that,
+with where each interaction sits in the file, written beside it as a *companion*
+(``<cassette>.index.json``, written when the cassette is saved or first parsed; commit it
+with the cassette, and a fresh clone replays at once), and to a cache folder (pytest's
+cache under the plugin) for checkouts where the companion cannot be written. Later loads
+read an index and read an interaction's YAML only when it is replayed or shown in a miss.
 
-The cassette stays the only source of truth: the index is keyed by the cassette's resolved
-path and checked against its size, modification time and inode, the harness and botocore
-versions, the redaction version and the match policy; any difference and it is rebuilt. The
-cassette is kept open while it is replayed, so a rewrite by another test (writes are
-atomic renames) never changes what the spans point at. An interaction that does not read
-back as indexed raises ``CassetteError``. Cassettes with aliases, other HTTP interactions,
-or a layout where interactions cannot be told apart line by line are never indexed.
+The cassette stays the only source of truth. An index is JSON (reading one never runs
+code, wherever it came from: a CI cache restored from a fork, a pull request) and is used
+only when its stamp matches: the index format, the botocore and redaction versions and the
+match policy, and the cassette itself: the companion by a digest of the cassette's bytes,
+the cache by the cassette's path, size, modification time and inode; any difference and it
+is ignored (and rebuilt). The cassette is kept open while it is replayed, so a rewrite by
+another test (writes are atomic renames) never changes what the spans point at. An
+interaction that does not read back as indexed (another operation, other parameters: a
+stale or forged index) raises ``CassetteError`` instead of being served. Cassettes with
+aliases, other HTTP interactions, or a layout where interactions cannot be told apart line
+by line are never indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import re
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import orjson
 
 from harness import __version__
 from harness.cassettes.files import atomic_write_bytes
@@ -36,7 +42,9 @@ from harness.cassettes.versions import REDACTION_VERSION
 #: Cassettes smaller than this load fast enough by parsing; they get no index.
 MIN_BYTES = 1 << 20
 #: Bumped whenever what the index holds changes shape.
-FORMAT = 1
+FORMAT = 2
+#: The companion of ``x.yaml`` is ``x.yaml`` + this.
+COMPANION_SUFFIX = ".index.json"
 
 #: One interaction: (service, operation, params, tag, recorded_at as epoch seconds, start,
 #: end, match key, timestamps or None).
@@ -89,39 +97,115 @@ def _index_file(folder: Path, path: Path) -> Path:
     return folder / f"{name}.index"
 
 
-def _stamp(path: Path, fingerprint: str) -> dict[str, Any]:
+def companion_of(path: Path) -> Path:
+    """Where the committed index of the cassette ``path`` sits: beside it."""
+    return path.with_name(path.name + COMPANION_SUFFIX)
+
+
+def _stamp(fingerprint: str) -> dict[str, Any]:
     import botocore
 
     return {
         "format": FORMAT,
-        "harness": __version__,
         "botocore": botocore.__version__,
         "redaction": REDACTION_VERSION,
-        "path": str(path.resolve()),
         "policy": fingerprint,
     }
 
 
+def digest(data: bytes) -> str:
+    """The digest a companion names its cassette's bytes by."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
 def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
-    """The index of ``path`` if a valid one is in ``folder`` (else None: parse the cassette)."""
+    """The cached index of ``path`` if a valid one is in ``folder`` (else None)."""
     try:
-        with _index_file(folder, path).open("rb") as handle:
-            head = pickle.load(handle)
-            if head != {**_stamp(path, fingerprint), "identity": identity(path)}:
-                return None
-            metadata, rows = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        data = _index_file(folder, path).read_bytes()
+    except OSError:
+        return None
+    want = {**_stamp(fingerprint), "harness": __version__, "path": str(path.resolve())}
+    found = _decode(data, {**want, "identity": list(identity(path) or ())})
+    if found is None:
+        return None
+    head, metadata, rows = found
+    try:
+        file = path.open("rb")
+    except OSError:
+        return None
+    if list(_identity_of(file)) != head["identity"]:  # replaced since we checked
+        file.close()
+        return None
+    return _index(metadata, rows, file)
+
+
+def load_companion(path: Path, fingerprint: str) -> Index | None:
+    """The companion index of ``path`` if it was made for these very bytes (else None)."""
+    try:
+        data = companion_of(path).read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(b"{"):
         return None
     try:
         file = path.open("rb")
     except OSError:
         return None
-    if _identity_of(file) != head["identity"]:  # replaced since we checked
+    size = os.fstat(file.fileno()).st_size
+    found = _decode(
+        data, {**_stamp(fingerprint), "digest": digest(os.pread(file.fileno(), size, 0))}
+    )
+    if found is None:
         file.close()
         return None
+    return _index(found[1], found[2], file)
+
+
+def _index(metadata: dict[str, Any], rows: list[Row], file: BinaryIO) -> Index:
     index = Index(metadata, rows, file)
     weakref.finalize(index, file.close)
     return index
+
+
+def _decode(
+    data: bytes, want: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], list[Row]] | None:
+    """An index's head, metadata and rows when its head is ``want`` and every row has the
+    shape of a ``Row`` (else None: an index that reads otherwise is not used)."""
+    try:
+        found = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(found, dict) or found.get("head") != want:
+        return None
+    metadata, raw = found.get("metadata"), found.get("rows")
+    if not isinstance(metadata, dict) or not isinstance(raw, list):
+        return None
+    rows = [_row(item) for item in raw]
+    if any(row is None for row in rows):
+        return None
+    return found["head"], metadata, rows  # type: ignore[return-value]
+
+
+def _row(item: Any) -> Row | None:
+    if not isinstance(item, list) or len(item) != 9:
+        return None
+    service, operation, params, tag, recorded_at, start, end, key, times = item
+    if not (
+        isinstance(service, str)
+        and isinstance(operation, str)
+        and isinstance(params, dict)
+        and isinstance(tag, dict)
+        and (recorded_at is None or isinstance(recorded_at, int | float))
+        and isinstance(start, int)
+        and isinstance(end, int)
+        and 0 <= start < end
+        and isinstance(key, list)
+        and all(isinstance(part, str) for part in key)
+        and (times is None or isinstance(times, dict))
+    ):
+        return None
+    return (service, operation, params, tag, recorded_at, start, end, tuple(key), times)
 
 
 def _identity_of(file: BinaryIO) -> tuple[int, int, int]:
@@ -249,18 +333,33 @@ def save(
     metadata: dict[str, Any],
     rows: list[Row],
 ) -> None:
-    """Write the index of ``path`` (its identity ``seen`` when its bytes were read).
+    """Write the cached index of ``path`` (its identity ``seen`` when its bytes were read).
 
     Skipped when the cassette changed meanwhile; a failure to write only costs speed.
     """
     if seen is None or identity(path) != seen:
         return
-    head = {**_stamp(path, fingerprint), "identity": seen}
+    head = {**_stamp(fingerprint), "harness": __version__, "path": str(path.resolve())}
+    _write(_index_file(folder, path), {**head, "identity": list(seen)}, metadata, rows)
+
+
+def save_companion(
+    path: Path, fingerprint: str, text: bytes, metadata: dict[str, Any], rows: list[Row]
+) -> None:
+    """Write the companion of the cassette ``path`` whose bytes are ``text``."""
+    _write(companion_of(path), {**_stamp(fingerprint), "digest": digest(text)}, metadata, rows)
+
+
+def _write(target: Path, head: dict[str, Any], metadata: dict[str, Any], rows: list[Row]) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
-            (metadata, rows), protocol=pickle.HIGHEST_PROTOCOL
-        )
-        atomic_write_bytes(_index_file(folder, path), data)
+        data = orjson.dumps({"head": head, "metadata": metadata, "rows": rows})
+    except TypeError:
+        return  # (a value JSON cannot hold: no index, the cassette is parsed)
+    back = orjson.loads(data)
+    if back["metadata"] != metadata or [r[2] for r in back["rows"]] != [r[2] for r in rows]:
+        return  # (a value JSON does not give back as it was, a NaN: parsed each time)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data)
     except OSError:
         pass

@@ -399,6 +399,15 @@ class MatchIndex:
         self._file(key, entry, region)
         return key, entry.times
 
+    def key_of(self, exchange: Exchange, region: str | None = None) -> Key:
+        """The key ``add`` files ``exchange`` under (recorded in ``region``)."""
+        service, operation = exchange.service, exchange.operation
+        where = (region or "") if self.match_region else None
+        if self.policy.matcher(service, operation) is not None:
+            return (service, operation, _CUSTOM) + ((where,) if where is not None else ())
+        params, _ = self._split(service, operation, exchange.params)
+        return _key_and_slots(service, operation, params, where, self.policy.volatile)[0]
+
     def add_keyed(
         self,
         rows: Iterable[

@@ -20,14 +20,17 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
-#: Parsed responses kept (least recently used out), and the largest body kept.
+#: Parsed responses kept (least recently used out), the largest body kept, and the most
+#: body bytes kept in all (a parsed form holds about as much again).
 KEPT = 512
-MAX_BODY = 256 * 1024
+MAX_BODY = 64 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 
 _PLAIN = (str, int, float, bool, bytes, dt.datetime, Decimal, type(None))
 
 _lock = threading.Lock()
 _kept: OrderedDict[tuple[Any, ...], tuple[Any, Any, dict[str, Any]]] = OrderedDict()
+_held = [0]  # body bytes of the kept entries
 
 
 def parse(factory: Any, operation_model: Any, response_dict: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +65,12 @@ def parse(factory: Any, operation_model: Any, response_dict: dict[str, Any]) -> 
     )
     if key is not None and _plain(parsed):
         with _lock:
+            if key not in _kept:
+                _held[0] += len(key[-1])
             _kept[key] = (factory, operation_model, _copy(parsed))
-            while len(_kept) > KEPT:
-                _kept.popitem(last=False)
+            while len(_kept) > KEPT or _held[0] > MAX_BYTES:
+                gone, _ = _kept.popitem(last=False)
+                _held[0] -= len(gone[-1])
     return parsed
 
 

@@ -217,15 +217,18 @@ class CassetteRecorder:
         # moved past these (another worker saved) renumbers them above (``save``)
         self._numbered_from = self.redactor.vault.numbers()
 
-    def _load(self, index_dir: Path | None) -> None:
-        """Read the cassette to replay from, through its sidecar index when it has one."""
+    def _load(self, index_dir: Path | None, companion: bool = False) -> None:
+        """Read the cassette to replay from, through an index when it has a valid one (its
+        committed companion, or the cache's); a large cassette parsed gets both written
+        (``companion``: parsed to write the companion, as a save does)."""
         fingerprint = self.index.fingerprint()
-        size = self.path.stat().st_size if index_dir is not None else 0
-        indexing = index_dir is not None and fingerprint is not None
-        indexing = indexing and size >= cassette_index.MIN_BYTES
-        if indexing:
-            assert index_dir is not None and fingerprint is not None
-            found = cassette_index.load(index_dir, self.path, fingerprint)
+        size = self.path.stat().st_size
+        indexing = fingerprint is not None and size >= cassette_index.MIN_BYTES
+        if indexing and not companion:
+            assert fingerprint is not None
+            found = cassette_index.load(index_dir, self.path, fingerprint) if index_dir else None
+            if found is None:
+                found = cassette_index.load_companion(self.path, fingerprint)
             if found is not None and self._adopt(found.metadata):
                 self._add_indexed(found)
                 return
@@ -240,12 +243,12 @@ class CassetteRecorder:
         if _redaction_version(cassette.metadata) != REDACTION_VERSION:
             _warn_if_leaky(self.path, self._secrets_on_disk)
         elif indexing and not cassette.other and self._secrets_on_disk == 0:
-            assert index_dir is not None and fingerprint is not None
+            assert fingerprint is not None
             spans = cassette_index.spans(text, len(cassette.exchanges))
             if spans is not None and self._adopt(cassette.metadata):
                 rows = [
                     (
-                        intern(e.service),  # interned: the index pickles each name once
+                        intern(e.service),  # interned: each name is held once
                         intern(e.operation),
                         e.params,
                         _interned(tag),
@@ -259,24 +262,45 @@ class CassetteRecorder:
                         cassette.exchanges, self._tags, spans, keys, strict=True
                     )
                 ]
-                cassette_index.save(
-                    index_dir, self.path, fingerprint, seen, cassette.metadata, rows
-                )
+                if index_dir is not None:
+                    cassette_index.save(
+                        index_dir, self.path, fingerprint, seen, cassette.metadata, rows
+                    )
+                # beside the cassette: a clone that has it committed replays at once
+                cassette_index.save_companion(self.path, fingerprint, text, cassette.metadata, rows)
 
     def _add_indexed(self, found: cassette_index.Index) -> None:
-        """Replay from an index: exchanges read from the file when first used."""
+        """Replay from an index: exchanges read from the file when first used, each checked
+        to be the one indexed (its match key) when it is read."""
         self._index_file = found
         read, label = found.read, str(self.path)
         stored, tags, keyed = self._stored, self._tags, []
         for position, row in enumerate(found.rows):
             service, operation, params, tag, recorded_at, start, end, key, times = row
-            exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
+            region = tag.get("region")
+            check = self._indexed_as(key, region)
+            exchange = LazyExchange(
+                service, operation, params, label, position, read, (start, end), check
+            )
             stored.append(exchange)
             tags.append(tag)
-            keyed.append((position, exchange, tag.get("region"), recorded_at, key, times))
+            keyed.append((position, exchange, region, recorded_at, key, times))
         self.index.add_keyed(keyed)
         self._positions, self._other_positions = list(range(len(found.rows))), []
         found.rows = []  # what replay needs is in the index now
+
+    def _indexed_as(self, key: Key, region: str | None) -> Callable[[Exchange], bool]:
+        return lambda exchange: self.index.key_of(exchange, region) == key
+
+    def write_companion(self) -> None:
+        """Write the committed index of this cassette beside it, for its bytes on disk now
+        (only a large one gets one: ``cassette_index.MIN_BYTES``)."""
+        fresh = CassetteRecorder(
+            self.path, "all", match_region=self.index.match_region, policy=self.index.policy
+        )
+        if fresh.existed and self.path.stat().st_size >= cassette_index.MIN_BYTES:
+            with _gc_paused():
+                fresh._load(None, companion=True)
 
     # ------------------------------------------------------------------ state
 
@@ -762,7 +786,10 @@ class CassetteRecorder:
             self._saved_upto, self._recorded = len(exchanges), 0
             self._other_new = []
             self._positions, self._other_positions = None, []
-            return write_cassette(self.path, exchanges, metadata, tags, other)
+            written = write_cassette(self.path, exchanges, metadata, tags, other)
+        if written.stat().st_size >= cassette_index.MIN_BYTES:
+            self.write_companion()  # a fresh clone replays it without parsing it
+        return written
 
     def _swept(self, exchange: Exchange, shift: dict[str, int] | None = None) -> Exchange:
         """The last pass before a save: a value redacted anywhere in this test is replaced
@@ -1075,17 +1102,19 @@ def _scrubbed(original: Exchange, redacted: Exchange) -> bool:
 
 
 def _warn_if_leaky(path: Path, scrubbed: int) -> None:
-    """Warn when an old cassette on disk holds secrets: what loading it had to scrub, and
-    the credential material the scanner's text detectors see (one pass over the file)."""
+    """Warn when an old cassette on disk holds secrets: what loading it had to scrub, or
+    else the credential material the scanner's text detectors see (a pass over the file
+    that costs as much as the redaction did: `harness scan` says where, not this)."""
     from harness.replay.scan import scan_text
 
-    try:
-        text = path.read_text("utf-8", "replace")
-    except OSError:
-        return
-    kinds = {f.kind for f in scan_text(str(path), text)}
     if scrubbed:
-        kinds.add(f"secret values in {scrubbed} interaction(s)")
+        kinds = {f"secret values in {scrubbed} interaction(s)"}
+    else:
+        try:
+            text = path.read_text("utf-8", "replace")
+        except OSError:
+            return
+        kinds = {f.kind for f in scan_text(str(path), text)}
     if kinds:
         warnings.warn(
             SecretInCassetteWarning(
