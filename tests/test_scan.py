@@ -182,3 +182,40 @@ def test_placeholders_of_a_fresh_recording_are_no_findings(tmp_path: Path) -> No
     path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
     code, out, _ = scan(str(path))
     assert code == 0, out
+
+
+def test_a_json_secret_redacted_value_by_value_is_no_finding_and_a_planted_one_is(
+    tmp_path: Path,
+) -> None:
+    """A Secrets Manager ``SecretString`` holding a JSON document is redacted value by
+    value: its member names and punctuation between the placeholders are not a secret (every
+    freshly recorded JSON secret was reported, and ``scan --fix`` could not clear it)."""
+    compact = {"separators": (",", ":")}  # (as the recorder stores a document it redacted)
+    redacted = json.dumps(
+        {"api_key": "REDACTEDscrt0001", "password": "REDACTEDscrt0002"}, **compact
+    )
+    planted = json.dumps(
+        {"api_key": "REDACTEDscrt0001", "password": "hunter2-Correct-Horse"}, **compact
+    )
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange
+    from harness.replay.redaction import REDACTION_VERSION
+
+    params = {"SecretId": "prod/db"}
+    request = wire.encode_request(
+        "secretsmanager", "GetSecretValue", params, "https://secretsmanager.us-east-1.amazonaws.com"
+    )
+    metadata = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
+    for name, secret in (("clean", redacted), ("leaky", planted)):
+        response = wire.encode_response(
+            "secretsmanager", "GetSecretValue", {"Name": "prod/db", "SecretString": secret}
+        )
+        exchange = Exchange(
+            "secretsmanager", "GetSecretValue", request, response, "recorded", params
+        )
+        write_cassette(tmp_path / f"{name}.yaml", [exchange], metadata)
+    code, out, _ = scan(str(tmp_path / "clean.yaml"))
+    assert code == 0, out
+    code, out, _ = scan(str(tmp_path / "leaky.yaml"))
+    assert code == 1 and "secret value" in out and "hunter2" not in out, out

@@ -399,13 +399,19 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Cassette-like files under ``paths`` (``*.yaml``, ``*.yml``, ``*.json``), sorted."""
     from harness.cassettes.files import absent_because
+    from harness.cassettes.index import COMPANION_SUFFIX
     from harness.errors import HarnessUsageError
 
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in _SUFFIXES
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix in _SUFFIXES
+                # (a cassette's index holds only what its cassette holds, scanned there)
+                and not p.name.endswith(COMPANION_SUFFIX)
             )
         elif path.is_file():
             found.append(path)

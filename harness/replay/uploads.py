@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.aws.models import operation_model
+from harness.replay.redaction.vault import SLOT
 from harness.replay.volatile import Generated, Volatile
 
 #: How a blob slot shows in a match key.
@@ -63,7 +64,11 @@ def blob_slots(
     """``params`` with each inline blob masked (its value to ``found``) and the members
     derived from it left out; unchanged when the request carries no such blob."""
     blobs, derived = _blob_and_derived(service, operation)
-    present = [n for n in blobs if isinstance(params.get(n), str) and params[n]]
+    present = [
+        n
+        for n in blobs
+        if isinstance(params.get(n), str) and params[n] and not SLOT.fullmatch(params[n])
+    ]  # (a sensitive blob redacted whole, KMS Plaintext, is a placeholder: bound as one)
     if not present:
         return params
     out = {k: v for k, v in params.items() if k not in derived}

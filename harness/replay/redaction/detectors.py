@@ -439,15 +439,25 @@ def _emit(text: str, start: int, end: int, kind: str) -> Iterator[Found]:
 
 
 _PLACEHOLDER_IN = re.compile(rf"{placeholders.PATTERN.pattern}|REDACTED(?:\.JWT)?(?![A-Za-z0-9])")
+# A JSON member name and its colon, escaped any number of times (a document in a string)
+_MEMBER_NAME = re.compile(r'\\*"[^"\\\r\n]{0,128}\\*"\s*:')
 
 
 def _has_alnum(text: str, start: int, end: int) -> bool:
-    return any(c.isalnum() for c in text[start:end])
+    """True when ``text[start:end]`` (a piece between placeholders) holds more than the
+    structure of a JSON document whose values were redacted: member names and punctuation
+    (``{"api_key":"REDACTED…","password":"REDACTED…"}`` in a ``SecretString``)."""
+    piece = text[start:end]
+    if not any(c.isalnum() for c in piece):
+        return False
+    return any(c.isalnum() for c in _MEMBER_NAME.sub("", piece))
 
 
 def _plausible(value: str) -> bool:
     if value.lower() in _NOT_VALUES or placeholders.is_placeholder(value):
         return False
+    if len(value) == 1 and not value.isalnum():
+        return False  # where a document in the value starts ("{" of an escaped JSON cut short)
     if value.isdigit() and len(value) <= 3:
         return False  # a count (the cassette's own "secret: 1" placeholder counter), no secret
     stripped = value.strip("*xX•.#-_ ")
