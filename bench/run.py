@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 #: (script, arguments, arguments with --quick)
 BENCHMARKS = [
+    ("bench_realistic.py", [], ["--quick"]),
     ("bench_replay.py", [], ["--rounds", "3", "--calls", "200", "--indexed", "20000"]),
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
@@ -29,6 +30,10 @@ BENCHMARKS = [
 
 #: Lines of the reports the summary keeps: (benchmark, pattern).
 SUMMARY = [
+    # realistic recordings: "harness, <cassette>, <policy>" rows against Stubber
+    ("real", re.compile(r"^(harness, .+?)\s{2,}\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
+    ("real", re.compile(r"^([\d,]+-interaction own cassette).*fresh clone: ([\d.]+ s)")),
+    ("real", re.compile(r"^([\d,]+-interaction plain vcrpy cassette).*first load ([\d.]+ s)")),
     ("replay", re.compile(r"^((?:harness|vcrpy) .+?)\s{2,}\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
     ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
     # harness check throughput: one process / default (one per CPU)
