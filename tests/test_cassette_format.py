@@ -185,3 +185,22 @@ def test_a_json_body_nested_1000_deep_is_written_as_received(tmp_path: Path) -> 
     )
     path = write_cassette(tmp_path / "deep.yaml", [exchange])
     assert read_cassette(path).exchanges[0].response.body == body
+
+
+def test_a_cassettes_metadata_reads_without_its_interactions_as_with_them(tmp_path: Path) -> None:
+    """``read_metadata`` (what a save in mode ``all`` needs of the file it replaces) gives
+    what a whole read gives, for our layout, another key order, and a layout it cannot
+    split (all in flow style: read whole)."""
+    from harness.cassettes.cassette import read_metadata
+
+    bundled = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "seed").glob("*.yaml"))
+    for path in bundled[:5]:
+        assert read_metadata(path) == read_cassette(path).metadata
+    data = yaml.safe_load(bundled[0].read_text())
+    data["metadata"] = {"harness": {"run_id": "r1"}, "mine": [1, 2]}
+    first = tmp_path / "first.yaml"
+    first.write_text(yaml.safe_dump({"metadata": data["metadata"], **data}, sort_keys=False))
+    flow = tmp_path / "flow.yaml"  # one line: no item at column 0, so it is read whole
+    flow.write_text(yaml.safe_dump(data, default_flow_style=True, width=1 << 30))
+    for path in (first, flow):
+        assert read_metadata(path) == read_cassette(path).metadata == data["metadata"]

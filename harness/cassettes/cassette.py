@@ -99,6 +99,18 @@ def read_cassette(path: str | os.PathLike[str]) -> Cassette:
     return parse_cassette(path, read_bytes(path))
 
 
+def read_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A cassette's ``metadata`` mapping, without parsing its interactions when its layout
+    lets them be told apart line by line (a save in mode ``all`` needs only this of the
+    file it replaces: parsing a cassette of large downloads cost more than writing it)."""
+    path = Path(path)
+    split = _split_items(_BytesText(read_bytes(path)))
+    if split is None:
+        return read_cassette(path).metadata
+    found = split[1].get("metadata")
+    return dict(found) if isinstance(found, dict) else {}
+
+
 def read_bytes(path: Path) -> bytes:
     """A cassette file's bytes; an unreadable file raises ``CassetteError``."""
     try:

@@ -46,6 +46,7 @@ from harness.cassettes.cassette import (
     parse_cassette,
     read_bytes,
     read_cassette,
+    read_metadata,
     write_cassette,
 )
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
@@ -828,11 +829,14 @@ class CassetteRecorder:
         """What the cassette holds on disk now, redacted, that this save must keep."""
         if not self.path.exists():
             return _OnDisk([], [], {}, [], {}, {})
+        if self.record_mode == "all":
+            info = read_metadata(self.path).get("harness")
+            info = info if isinstance(info, dict) else {}
+            if not self.run_id or info.get("run_id") != self.run_id:
+                return _OnDisk([], [], {}, [], {}, {})  # a new run re-records everything
         cassette = read_cassette(self.path)
         info = cassette.metadata.get("harness")
         info = info if isinstance(info, dict) else {}
-        if self.record_mode == "all" and (not self.run_id or info.get("run_id") != self.run_id):
-            return _OnDisk([], [], {}, [], {}, {})  # a new run re-records everything
         exchanges = cassette.exchanges
         if info.get("redaction") != REDACTION_VERSION:
             loader = self._loader()
