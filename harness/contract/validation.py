@@ -468,6 +468,8 @@ def _schema_violations(
             )
             continue
         graded = part != "request" and not doc and _is_constraint(error)
+        if graded and part == "response" and _meant_for_input(exchange, error):
+            continue
         make(
             _CONSTRAINT if graded else base,
             "warning" if graded else "error",
@@ -481,6 +483,65 @@ def _schema_violations(
 
 
 _CONSTRAINT = "schema.response.constraint"
+#: The lower bounds of a constraint trait (botocore's ``min``)
+_LOWER_BOUNDS = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"})
+
+
+def _meant_for_input(exchange: Exchange, error: ValidationError) -> bool:
+    """True when ``error`` is a lower bound of a shape the service's *inputs* use too: the
+    ``min`` trait then says what a client may send, and the service answers below it.
+    DynamoDB's ``NumberOfDecreasesToday`` shares ``PositiveLongObject`` (min 1) with the
+    capacity a CreateTable sends, and AWS answers 0 until the first decrease;
+    BatchGetItem's ``UnprocessedKeys`` is the request's ``BatchGetRequestMap`` (min 1) and
+    comes back ``{}``. A lower bound on a shape only outputs use is still checked."""
+    if error.validator not in _LOWER_BOUNDS or not exchange.service:
+        return False
+    try:
+        found = _output_shape_at(exchange.service, exchange.operation, tuple(error.absolute_path))
+    except (HarnessUsageError, KeyError, TypeError):
+        return False
+    return found is not None and found in _input_shape_names(exchange.service)
+
+
+@functools.lru_cache(maxsize=4096)
+def _output_shape_at(service: str, operation: str, path: tuple[Any, ...]) -> str | None:
+    """The name of the shape at ``path`` (member names, list indexes, map keys) of an
+    operation's output."""
+    shape = operation_model(service, operation).output_shape
+    for step in path:
+        if shape is None:
+            return None
+        if shape.type_name == "structure":
+            shape = shape.members.get(step)
+        elif shape.type_name == "list":
+            shape = shape.member
+        elif shape.type_name == "map":
+            shape = shape.value
+        else:
+            return None
+    return None if shape is None else str(shape.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _input_shape_names(service: str) -> frozenset[str]:
+    """Every shape reachable from an input of ``service``."""
+    model = service_model(service)
+    seen: set[str] = set()
+    stack = [model.operation_model(name).input_shape for name in model.operation_names]
+    while stack:
+        shape = stack.pop()
+        if shape is None or shape.name in seen:
+            continue
+        seen.add(shape.name)
+        if shape.type_name == "structure":
+            stack.extend(shape.members.values())
+        elif shape.type_name == "list":
+            stack.append(shape.member)
+        elif shape.type_name == "map":
+            stack.extend((shape.key, shape.value))
+    return frozenset(seen)
+
+
 _REQUIRED = "schema.response.required"
 
 

@@ -270,6 +270,10 @@ def parse(items: Any, where: str) -> Volatile:
     """
     if isinstance(items, Volatile):
         return items
+    if type(items).__name__ == "Volatile" and isinstance(getattr(items, "kinds", None), tuple):
+        # this module's class as imported before (pytester drops and imports modules again
+        # between in-process runs, and a policy made by the older copy can reach this one)
+        return Volatile(items.kinds, tuple(getattr(items, "patterns", ())))
     if items is None or items is False:
         return NONE
     if isinstance(items, str | re.Pattern):
