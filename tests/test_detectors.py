@@ -326,6 +326,53 @@ PLANTED: list[tuple[str, str, str]] = [
         "The signature we calculated was 'sntl0error0sig69value'",
         "sntl0error0sig69value",
     ),
+    # formats that name a secret without name=value (harness.replay.redaction.text_formats)
+    ("netrc", "machine api.example.com login deploy password sntl-netrc-70\n", "sntl-netrc-70"),
+    (
+        "netrc over lines",
+        "machine git.example.com\n  login ci\n  password sntl-netrc-71\n",
+        "sntl-netrc-71",
+    ),
+    ("smtp auth plain", "AUTH PLAIN AGNpAHNudGwtc210cC03Mg==\r\n", "AGNpAHNudGwtc210cC03Mg=="),
+    (
+        "putty private lines",
+        "PuTTY-User-Key-File-2: ssh-rsa\nPublic-Lines: 1\nAAAAB3NzaC1yc2E\n"
+        "Private-Lines: 1\nAAABAQCsntlPutty73xyz\nPrivate-MAC: 0123456789abcdef0123\n",
+        "AAABAQCsntlPutty73xyz",
+    ),
+    ("sshpass", "sshpass -p 'sntl-ssh-74' ssh deploy@host uptime", "sntl-ssh-74"),
+    ("mysql -p", "mysql -u root -psntl-mysql-75 app < dump.sql", "sntl-mysql-75"),
+    (
+        "xml wrapped value",
+        "<Password><Value>sntl-xml-76</Value></Password>",
+        "sntl-xml-76",
+    ),
+    (
+        "jwk private member",
+        '{"kty":"RSA","e":"AQAB","d":"sntlJwkPrivate77abcdefgh"}',
+        "sntlJwkPrivate77abcdefgh",
+    ),
+    (
+        "xml named pair",
+        "<member><ParameterKey>DBPassword</ParameterKey>"
+        "<ParameterValue>sntl-cfn-78</ParameterValue></member>",
+        "sntl-cfn-78",
+    ),
+    (
+        "form named pair",
+        "Action=CreateStack&Parameters.member.1.ParameterKey=DBPassword"
+        "&Parameters.member.1.ParameterValue=sntl-cfn-79&Version=2010-05-15",
+        "sntl-cfn-79",
+    ),
+    ("hash in a jdbc password", "jdbc:mysql://db/app?user=a&password=sntl#80x", "sntl#80x"),
+    ("rails secret key base", "SECRET_KEY_BASE=sntl0keybase81abcdef", "sntl0keybase81abcdef"),
+    (
+        "azure shared access key",
+        "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;"
+        "SharedAccessKey=sntlAzure82abc=",
+        "sntlAzure82abc=",
+    ),
+    ("env token", '{"name": "NPM_TOKEN", "value": "x"} NPM_TOKEN=sntl-npm-83', "sntl-npm-83"),
 ]
 
 
@@ -533,6 +580,13 @@ ORDINARY: list[str] = [
             "-----END CERTIFICATE-----\n"
         }
     ),
+    # a template that declares a secret parameter declares no value
+    json.dumps({"Parameters": {"DBPassword": {"Type": "String", "NoEcho": True}}}),
+    "TemplateBody=%7B%22DBPassword%22%3A+%7B%22Type%22%3A+%22String%22%7D%7D&StackName=a",
+    "<member><ParameterKey>Env</ParameterKey><ParameterValue>prod</ParameterValue></member>",
+    "Use the default settings; the machine restarts. mysql -p prompts for it.",
+    '{"kty":"RSA","e":"AQAB","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4"}',
+    "NextToken=abc&MaxItems=10",
 ]
 
 

@@ -47,8 +47,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from harness.aws.secret_names import is_secret_name, words
-from harness.replay.redaction import placeholders
+from harness.aws.secret_names import is_secret_name, judge_name, words
+from harness.replay.redaction import placeholders, text_formats
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,10 @@ EXTRA_NAMES: dict[str, str] = {
     "secretaccesskey": "secret",
     "awssecretaccesskey": "secret",
     "secretkey": "secret",
+    "secretkeybase": "secret",  # Rails' SECRET_KEY_BASE
+    # Azure connection strings: SharedAccessKey=..., AccountKey=...
+    "sharedaccesskey": "key",
+    "accountkey": "key",
     # API-key headers and parameters of common services
     "apikey": "key",
     "xapikey": "key",
@@ -173,7 +177,14 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)
     if _COMPOUND_SECRET.search(norm) and len(words(name)) == 1:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
+    if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
+        return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
     return None
+
+
+#: An environment variable named for a token (``NPM_TOKEN``, ``CI_JOB_TOKEN``): the word
+#: lists leave "<unknown>_TOKEN" undecided; in upper snake case it is a credential.
+_ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN")
 
 
 # How a name written as one word (no case change or separator to split it at) ends when it
@@ -353,7 +364,18 @@ _PART_END = re.compile(r"\r?\n--|(?:\\r)?\\n--")
 
 # What ends an unquoted value: after "=" (URL and form parameters, connection strings,
 # header parameters) and after ":" (headers, YAML, GraphQL).
-_UNQUOTED_EQ = re.compile(r"(?:(?!%26|%2526|\\u0026|&amp;)[^&\s\"'<>\\;,#])+")
+# (a "#" is part of the value: a password in a JDBC URL or an .env line holds one, and
+# cutting there left the rest of it in the clear)
+_UNQUOTED_EQ = re.compile(r"(?:(?!%26|%2526|\\u0026|&amp;)[^&\s\"'<>\\;,])+")
+#: How a structure (an object or a list) opens, as written or URL-encoded once or twice,
+#: after blanks a form body writes as "+" or "%20"
+_STRUCTURE = re.compile(r"(?:\+|%20|%2520)*(?:[{\[]|%7[Bb]|%5[Bb]|%257[Bb]|%255[Bb])")
+
+
+def _opens_structure(text: str, at: int) -> bool:
+    return _STRUCTURE.match(text, at) is not None
+
+
 _UNQUOTED_COLON = re.compile(r"[^\s,;\"'<>{}\[\]()\\]+")
 _TO_LINE_END = re.compile(r"(?:[^\r\n\\]|\\(?![nr]))+")
 _JSON_STRING = re.compile(r"(?:[^\"\\\n]|\\.){0,65536}")
@@ -408,6 +430,8 @@ def _find(text: str, depth: int) -> Iterator[Found]:
     if words or values:
         found = [*_by_value(text, lowered), *(_by_name(text) if words else ())]
         yield from found
+    for start, end, kind in text_formats.spans(text, name_kind):
+        yield from _emit(text, start, end, kind)
     if depth >= MAX_DEPTH:
         return
     if words or values or runs:
@@ -548,6 +572,8 @@ def _by_name(text: str) -> Iterator[Found]:
         kind = name_kind(name, parameter)
         if kind is None:
             continue
+        if match.group("open") is None and _opens_structure(text, match.end()):
+            continue  # a structure, not a value: a template's "DBPassword": {"Type": ...}
         value_end = _value_end(text, match)
         if value_end is None:
             continue
