@@ -587,6 +587,12 @@ ORDINARY: list[str] = [
     "Use the default settings; the machine restarts. mysql -p prompts for it.",
     '{"kty":"RSA","e":"AQAB","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4"}',
     "NextToken=abc&MaxItems=10",
+    # a key redacted inside a JSON string inside a JSON string: escaped breaks around it
+    json.dumps(
+        json.dumps(
+            {"k": "-----BEGIN PRIVATE KEY-----\nREDACTEDpkey0001\n-----END PRIVATE KEY-----"}
+        )
+    ),
 ]
 
 

@@ -219,3 +219,42 @@ def test_a_json_secret_redacted_value_by_value_is_no_finding_and_a_planted_one_i
     assert code == 0, out
     code, out, _ = scan(str(tmp_path / "leaky.yaml"))
     assert code == 1 and "secret value" in out and "hunter2" not in out, out
+
+
+def test_an_alias_bomb_is_refused_and_an_escaped_key_around_a_placeholder_is_clean(
+    tmp_path: Path,
+) -> None:
+    """A YAML alias bomb is bad input (exit 2, as every other command says), never "no
+    secrets found"; a PEM key redacted inside a JSON string inside a JSON string leaves
+    only its escaped line breaks around the placeholder, which are no finding."""
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for name, prev in zip("bcdefgh", "abcdefg", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    bomb.write_text("\n".join([*lines, "i: [*h, *h, *h]", "interactions: []", ""]))
+    code, out, err = scan(str(bomb))
+    assert code == 2 and "alias bomb" in err and "1 file(s) could not be read" in out, (out, err)
+    from harness.aws.protocols import wire_form as wire
+    from harness.exchange import Exchange
+    from harness.replay.recorder import CassetteRecorder
+
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+    params = {"SecretId": "tls"}
+    request = wire.encode_request(
+        "secretsmanager", "GetSecretValue", params, "https://secretsmanager.us-east-1.amazonaws.com"
+    )
+    response = wire.encode_response(
+        "secretsmanager",
+        "GetSecretValue",
+        {"Name": "tls", "SecretString": json.dumps({"key": pem, "host": "db"})},
+    )
+    recorder = CassetteRecorder(tmp_path / "fresh.yaml", "all")
+    recorder.add_recorded(
+        [Exchange("secretsmanager", "GetSecretValue", request, response, "recorded", params)]
+    )
+    recorder._recorded = 1  # (as if recorded this run: the save writes it, redacted)
+    recorder.save()
+    text = (tmp_path / "fresh.yaml").read_text()
+    assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" not in text and "REDACTED" in text
+    code, out, _ = scan(str(tmp_path / "fresh.yaml"))
+    assert code == 0, out

@@ -94,11 +94,15 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             for finding in findings:
                 stdout.write(f"{finding}\n")
         affected = len({f.path for f in findings})
-        summary = (
-            f"{len(findings)} finding(s) in {affected} of {len(files)} file(s)."
-            if findings
-            else f"No secrets found in {len(files)} file(s)."
-        )
+        read = len(files) - unreadable
+        if findings:
+            summary = f"{len(findings)} finding(s) in {affected} of {read} file(s)."
+        elif unreadable:
+            summary = f"No secrets found in the {read} file(s) read."
+        else:
+            summary = f"No secrets found in {read} file(s)."
+        if unreadable:
+            summary += f" {unreadable} file(s) could not be read (see above)."
         stdout.write(summary + "\n")
         if findings:
             stdout.write(

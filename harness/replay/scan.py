@@ -194,7 +194,7 @@ def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int]]:
 def scan_file(path: Path) -> list[Finding]:
     """Every finding in one cassette file; unreadable files raise ``HarnessUsageError``."""
     from harness.cassettes.cassette import CassetteError
-    from harness.cassettes.yaml_io import load_yaml
+    from harness.cassettes.yaml_io import YamlLimitError, load_yaml
     from harness.errors import HarnessUsageError
 
     try:
@@ -212,6 +212,11 @@ def scan_file(path: Path) -> list[Finding]:
     text = raw.decode("utf-8", "replace")
     try:
         data = load_yaml(raw)
+    except YamlLimitError as exc:  # an alias bomb: refused, as every other command does
+        raise HarnessUsageError(
+            f"{path} is not a cassette this scanner reads: {exc}. Restore it from version "
+            "control or re-record it; a file that hostile may hide anything."
+        ) from None
     except Exception:  # not YAML (or not a cassette): the text search still applies
         data = None
     known = _known_pseudonyms(data)

@@ -474,7 +474,12 @@ def _has_alnum(text: str, start: int, end: int) -> bool:
     piece = text[start:end]
     if not any(c.isalnum() for c in piece):
         return False
-    return any(c.isalnum() for c in _MEMBER_NAME.sub("", piece))
+    return any(c.isalnum() for c in _ESCAPED_BREAK.sub("", _MEMBER_NAME.sub("", piece)))
+
+
+# A line break or tab escaped any number of times (a PEM key's lines in a JSON string in a
+# JSON string): no letter of a secret
+_ESCAPED_BREAK = re.compile(r"\\+[nrt]")
 
 
 def _plausible(value: str) -> bool:
