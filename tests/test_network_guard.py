@@ -26,7 +26,12 @@ import pytest
 # ``harness.replay`` package, so a later run would mix two generations of the engine.
 from harness.plugin import fixture_cassettes  # noqa: F401
 from harness.replay import match_settings, recorder  # noqa: F401
-from harness.replay.network_guard import Allowed, block_network, xray_daemon_address
+from harness.replay.network_guard import (
+    Allowed,
+    NetworkBlocked,
+    block_network,
+    xray_daemon_address,
+)
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 
@@ -483,3 +488,32 @@ def test_the_xray_daemon_address_is_read_as_the_sdk_reads_it(
     else:
         monkeypatch.setenv("AWS_XRAY_DAEMON_ADDRESS", value)
     assert xray_daemon_address() == address
+
+
+def test_a_server_asking_its_own_loopback_name_is_not_blocked() -> None:
+    """werkzeug asks the name of the address it binds (``gethostbyaddr('127.0.0.1')``): in a
+    fixture's server thread (moto's ``ThreadedMotoServer``) a block killed the thread and
+    the fixture waited for it forever. Its own address's name reaches no service; any other
+    address's still fails."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def serve() -> None:
+        try:
+            socket.gethostbyaddr("127.0.0.1")
+            outcome.append(None)
+        except NetworkBlocked as exc:
+            outcome.append(exc)
+        except OSError:
+            outcome.append(None)  # (no name for it on this machine: not the guard)
+
+    with block_network():
+        thread = threading.Thread(target=serve)
+        thread.start()
+        thread.join(timeout=30)
+        with pytest.raises(NetworkBlocked):
+            socket.gethostbyaddr("198.51.100.7")
+        with pytest.raises(NetworkBlocked):
+            socket.getnameinfo(("198.51.100.7", 443), 0)
+    assert outcome == [None]

@@ -422,10 +422,16 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] |
         return host, _port(port), False
     if event == "socket.getnameinfo":
         address = args[0]
-        if not isinstance(address, tuple):
-            return None
+        if not isinstance(address, tuple) or _is_loopback(str(address[0])):
+            return None  # (the name of this machine's own address: see below)
         return str(address[0]), _port(address[1]), False
-    return _host_text(args[0]), None, False  # gethostbyname(_ex), gethostbyaddr
+    host = _host_text(args[0])
+    if event == "socket.gethostbyaddr" and _is_loopback(host):
+        # The name of this machine's own address, asked by a server binding to it (werkzeug,
+        # so moto's ThreadedMotoServer in a fixture): nothing leaves for a service, and a
+        # server thread that died of it left the fixture waiting for it forever.
+        return None
+    return host, None, False  # gethostbyname(_ex), gethostbyaddr
 
 
 def _host_text(host: Any) -> str:
