@@ -671,3 +671,35 @@ def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
     with recorder.activate():
         assert _client().get_insight(InsightId=INSIGHT.format(2))["Insight"]
     assert not ran.exists()
+
+
+def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
+    """A plain vcrpy cassette is redacted as it loads. Its first load keeps what that made
+    in the cache (indexed); the next load of the same bytes replays from it, warning the
+    same, and the copy holds no secret."""
+    import warnings
+
+    from harness.errors import SecretInCassetteWarning
+
+    secret = "sntl-Foreign-Secret-93"
+    exchanges = [_exchange(i) for i in range(20)]
+    exchanges[7].request.headers["Authorization"] = f"Bearer {secret}"
+    path = write_cassette(tmp_path / "plain.yaml", exchanges)  # no harness metadata
+    assert secret in path.read_text()
+    folder = tmp_path / "index"
+    for load in range(2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            recorder = _loaded(path, folder)
+        assert [w.category for w in caught] == [SecretInCassetteWarning], load
+        lazy = all(isinstance(e, LazyExchange) for e in recorder._stored)
+        assert lazy == (load == 1)
+        with recorder.activate():
+            reply = _client().get_insight(InsightId=INSIGHT.format(7))
+        assert reply["Insight"]["Summary"] == "é 7"
+    copies = list(folder.glob("*.migrated.yaml"))
+    assert len(copies) == 1 and secret not in copies[0].read_text()
+    path.write_text(path.read_text().replace("é 7", "é 77"))  # other bytes: redacted again
+    with pytest.warns(SecretInCassetteWarning):
+        recorder = _loaded(path, folder)
+    assert not isinstance(recorder._stored[0], LazyExchange)

@@ -237,12 +237,19 @@ class CassetteRecorder:
                 found.close()
         seen = cassette_index.identity(self.path)
         text = read_bytes(self.path)
+        if indexing and index_dir is not None and not companion:
+            assert fingerprint is not None
+            if self._load_migrated(index_dir, fingerprint, text):
+                return
         cassette = parse_cassette(self.path, text)
         keys = self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
         self.other = list(cassette.other)
         self._positions, self._other_positions = cassette.positions, cassette.other_positions
         if _redaction_version(cassette.metadata) != REDACTION_VERSION:
-            _warn_if_leaky(self.path, self._secrets_on_disk)
+            leaks = _leaks(self.path, self._secrets_on_disk)
+            _warn_if_leaky(self.path, leaks)
+            if indexing and index_dir is not None and not cassette.other:
+                self._save_migrated(index_dir, text, cassette.metadata, leaks)
         elif indexing and not cassette.other and self._secrets_on_disk == 0:
             assert fingerprint is not None
             spans = cassette_index.spans(text, len(cassette.exchanges))
@@ -269,6 +276,53 @@ class CassetteRecorder:
                     )
                 # beside the cassette: a clone that has it committed replays at once
                 cassette_index.save_companion(self.path, fingerprint, text, cassette.metadata, rows)
+
+    def _migrated_path(self, index_dir: Path, text: bytes) -> Path:
+        return index_dir / f"{cassette_index.digest(text)}.migrated.yaml"
+
+    def _save_migrated(
+        self, index_dir: Path, text: bytes, metadata: dict[str, Any], leaks: list[str]
+    ) -> None:
+        """Keep a large cassette of another recorder (plain vcrpy, an older version) as
+        this load redacted it, in the cache, indexed: the next load of the same bytes reads
+        that instead of redacting every interaction again."""
+        target = self._migrated_path(index_dir, text)
+        harness = {
+            "redaction": REDACTION_VERSION,
+            "identifiers": self.redactor.redaction.pseudonyms,
+            "placeholders": self.redactor.vault.numbers(),
+            "migrated_from": str(self.path),
+            "leaks": leaks,
+        }
+        kept = {k: v for k, v in metadata.items() if k != "harness"}
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            write_cassette(target, self._stored, {**kept, "harness": harness}, self._tags)
+        except OSError:
+            return  # (only speed is lost)
+        # parsed as a cassette of ours: its index is written beside it (a companion)
+        CassetteRecorder(
+            target, "all", match_region=self.index.match_region, policy=self.index.policy
+        ).write_companion()
+
+    def _load_migrated(self, index_dir: Path, fingerprint: str, text: bytes) -> bool:
+        """Replay from the migrated copy of these bytes (``_save_migrated``), if the cache
+        holds one made under this match policy; warns as the first load did."""
+        target = self._migrated_path(index_dir, text)
+        if not target.exists():
+            return False
+        found = cassette_index.load_companion(target, fingerprint)
+        if found is None:
+            return False
+        info = found.metadata.get("harness")
+        if not isinstance(info, dict) or not self._adopt(found.metadata):
+            found.close()
+            return False
+        self._add_indexed(found)
+        leaks = info.get("leaks")
+        if isinstance(leaks, list):
+            _warn_if_leaky(self.path, [str(k) for k in leaks])
+        return True
 
     def _add_indexed(self, found: cassette_index.Index) -> None:
         """Replay from an index: exchanges read from the file when first used, each checked
@@ -1105,29 +1159,31 @@ def _scrubbed(original: Exchange, redacted: Exchange) -> bool:
     return False
 
 
-def _warn_if_leaky(path: Path, scrubbed: int) -> None:
-    """Warn when an old cassette on disk holds secrets: what loading it had to scrub, or
+def _leaks(path: Path, scrubbed: int) -> list[str]:
+    """What an old cassette on disk holds in the clear: what loading it had to scrub, or
     else the credential material the scanner's text detectors see (a pass over the file
     that costs as much as the redaction did: `harness scan` says where, not this)."""
     from harness.replay.scan import scan_text
 
     if scrubbed:
-        kinds = {f"secret values in {scrubbed} interaction(s)"}
-    else:
-        try:
-            text = path.read_text("utf-8", "replace")
-        except OSError:
-            return
-        kinds = {f.kind for f in scan_text(str(path), text)}
+        return [f"secret values in {scrubbed} interaction(s)"]
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return []
+    return sorted({f.kind for f in scan_text(str(path), text)})
+
+
+def _warn_if_leaky(path: Path, kinds: list[str]) -> None:
     if kinds:
         warnings.warn(
             SecretInCassetteWarning(
                 f"Cassette {path} holds secrets or credentials on disk "
-                f"({', '.join(sorted(kinds))}). Replay redacts them in memory, but the file "
+                f"({', '.join(kinds)}). Replay redacts them in memory, but the file "
                 "still leaks them: run "
                 f"`harness scan {path}` to see where, then re-record it."
             ),
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
