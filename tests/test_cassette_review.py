@@ -95,7 +95,7 @@ def test_json_lists_changes_per_interaction_with_members(cassettes: tuple[Path, 
 
 def test_markdown_comment_has_a_table_and_member_diffs(cassettes: tuple[Path, Path]) -> None:
     old, new = cassettes
-    code, out, _ = diff(old, new, "--format", "markdown")
+    code, out, _ = diff(old, new, "--format", "markdown", "--exact")  # (as written: times too)
     assert code == 1
     assert out.startswith(f"### Cassette review: {md_code(old)} → {md_code(new)}\n")
     assert "**5 changed, 1 added, 3 removed**" in out
@@ -130,7 +130,7 @@ def test_github_annotations_sit_on_the_interactions_lines(
 ) -> None:
     old, new = cassettes
     broken = edited(new, tmp_path / "broken.yaml", storage_class("ICEBERG"))
-    code, out, _ = diff(old, broken, "--format", "github")
+    code, out, _ = diff(old, broken, "--format", "github", "--exact")
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(f"::notice file={gh_property(broken)},title=Cassette review::")
@@ -246,7 +246,7 @@ def test_hostile_text_cannot_start_or_end_a_workflow_command(
     cassettes: tuple[Path, Path], hostile: Path
 ) -> None:
     old, _ = cassettes
-    code, out, _ = diff(old, hostile, "--format", "github")
+    code, out, _ = diff(old, hostile, "--format", "github", "--exact")
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 1 + 10
@@ -269,3 +269,56 @@ def test_bad_format_is_a_usage_error(cassettes: tuple[Path, Path]) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(shlex.split(f"cassette diff {old} {new} --format html"), out, err)
     assert code == 2 and "invalid choice: 'html'" in err.getvalue()
+
+
+# --------------------------------------------------------------------------- re-recorded
+
+
+def _app_run(path: Path, endpoint: str, total: str) -> Path:
+    """What an app does on each run: resources named with new uuids, a timestamped item, a
+    long message of which only ``total`` is meant to change."""
+    import uuid
+
+    from harness.replay.recorder import CassetteRecorder
+    from tests.recorded_traffic import client
+
+    recorder = CassetteRecorder(path, "all")
+    table, queue_name = f"orders-{uuid.uuid4()}", f"jobs-{uuid.uuid4().hex[:12]}"
+    body = "Order confirmed. " * 8 + f"Total: {total}. " + "Thanks for shopping with us. " * 4
+    with recorder.activate():
+        ddb, sqs = client("dynamodb", endpoint), client("sqs", endpoint)
+        ddb.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        item = {"id": {"S": str(uuid.uuid4())}, "at": {"S": "2026-11-25T10:00:00Z"}}
+        ddb.put_item(TableName=table, Item=item)
+        ddb.get_item(TableName=table, Key={"id": item["id"]})
+        queue = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+        sqs.send_message(QueueUrl=queue, MessageBody=body)
+        sqs.receive_message(QueueUrl=queue)
+    recorder.save()
+    return path
+
+
+def test_a_re_recording_shows_only_what_changed(tmp_path: Path) -> None:
+    """New uuids, names and dates are bound as replay binds them: the one real change (a
+    word in the middle of a long message) is all the diff shows, cut around the change."""
+    with moto_server() as endpoint:
+        set_up(endpoint, 0)
+        old = _app_run(tmp_path / "old.yaml", endpoint, "42.00 EUR")
+        same = _app_run(tmp_path / "same.yaml", endpoint, "42.00 EUR")
+        new = _app_run(tmp_path / "new.yaml", endpoint, "43.50 EUR")
+    code, out, _ = diff(old, same)
+    assert code == 0 and "hold the same calls and answers" in out, out
+    assert "were bound, as replay binds them; --exact shows them" in out
+    code, out, _ = diff(old, new)
+    assert code == 1, out
+    assert "2 difference(s)" in out, out
+    assert "sqs:SendMessage" in out and "sqs:ReceiveMessage" in out
+    assert '"...Total: 42.00 EUR.' in out or "42.00 EUR" in out
+    assert "43.50 EUR" in out
+    code, exact, _ = diff(old, new, "--exact")
+    assert code == 1 and exact.count("~ A#") > 2, exact  # every id and name, as written

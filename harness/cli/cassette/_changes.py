@@ -34,6 +34,9 @@ class Member:
             return f"{where}: {first} {short(self.a, limit)}, not {second}"
         if self.a is ABSENT:
             return f"{where}: not {first}, {second} {short(self.b, limit)}"
+        if isinstance(self.a, str) and isinstance(self.b, str):
+            a, b = around_change(self.a, self.b, limit)
+            return f"{where}: {first} {a}, {second} {b}"
         return f"{where}: {first} {short(self.a, limit)}, {second} {short(self.b, limit)}"
 
 
@@ -96,6 +99,33 @@ class Change:
                 "resolved": [vars(v) for v in self.resolved],
             },
         }
+
+
+def around_change(a: str, b: str, limit: int = 80) -> tuple[str, str]:
+    """Two texts that differ, each cut to about ``limit`` characters around where they
+    differ (what they share before and after shown as "..."), so a long message whose
+    middle changed shows the change, not its unchanged start."""
+    whole_a, whole_b = short(a, 1 << 30), short(b, 1 << 30)
+    if len(whole_a) <= limit and len(whole_b) <= limit:
+        return whole_a, whole_b
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    context = 12
+    cut = max(0, start - context)
+    out = []
+    for text in (a, b):
+        middle = text[cut : len(text) - max(0, end - context)]
+        piece = json.dumps(middle, ensure_ascii=False)[1:-1]
+        if len(piece) > limit:
+            piece = piece[: limit - 3] + "..."
+        before = "..." if cut else ""
+        after = "..." if end > context else ""
+        out.append(f'"{before}{piece}{after}"')
+    return out[0], out[1]
 
 
 def short(value: Any, limit: int = 80) -> str:

@@ -2,7 +2,11 @@
 
 Interactions are paired the way replay matches requests: same service, operation and
 parameters (read through botocore's model, so key order, signatures, dates and idempotency
-tokens make no difference), in recorded order. Interactions left over are paired by operation,
+tokens make no difference), in recorded order. Values generated per run (uuids, random
+suffixes, hashes, times: what replay binds by default) are bound too: each interaction's are
+numbered by first appearance on each side, so a re-recording that made new ones shows no
+difference where it means the same (``--exact`` compares them as written); how many were
+bound is said at the end. Interactions left over are paired by operation,
 in order, and their parameter differences shown. A pair differs when its status or its
 response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
 dates in headers) is not compared. Each added, removed or changed interaction is also
@@ -15,6 +19,8 @@ Formats: ``text`` (default), ``json``, ``markdown`` (a pull-request comment) and
 from __future__ import annotations
 
 import argparse
+import base64
+import itertools
 import json
 from collections import defaultdict, deque
 from pathlib import Path
@@ -25,7 +31,8 @@ from harness.aws.models import operation_model
 from harness.cassettes.cassette import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
-from harness.replay.matching import match_key
+from harness.replay.matching import match_key, without_generated
+from harness.replay.volatile import KINDS, Generated, Volatile
 from harness.safe_text import one_line
 
 EXIT_SAME = 0
@@ -55,6 +62,12 @@ def register(subparsers: Any) -> None:
         help="text (default), json, markdown for a pull-request comment, or github for "
         "workflow-command annotations",
     )
+    parser.add_argument(
+        "--exact",
+        action="store_true",
+        help="compare values generated per run (uuids, random names, times) as written, "
+        "instead of binding them as replay does",
+    )
     parser.set_defaults(func=run_diff)
 
 
@@ -62,9 +75,15 @@ def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Print the differences; exit 1 when there are any."""
     old, _ = load(args.a)
     new, _ = load(args.b)
-    changes = review(old, new)
+    bound: list[int] = []
+    changes = review(old, new, exact=args.exact, bound=bound)
     if args.format == "text":
         _write_text(changes, args.a, args.b, stdout)
+        if sum(bound):
+            stdout.write(
+                f"{sum(bound)} value(s) generated per run (ids, random names, times) differ "
+                "between A and B and were bound, as replay binds them; --exact shows them.\n"
+            )
     elif args.format == "json":
         document = {
             "a": str(args.a),
@@ -122,12 +141,20 @@ def diff_lines(changes: list[Change]) -> list[str]:
     return lines
 
 
-def review(old: list[Entry], new: list[Entry]) -> list[Change]:
-    """What changed from ``old`` to ``new``, in A's order (additions last, in B's order)."""
-    pairs, only_old, only_new = _pair(old, new)
+def review(
+    old: list[Entry], new: list[Entry], *, exact: bool = True, bound: list[int] | None = None
+) -> list[Change]:
+    """What changed from ``old`` to ``new``, in A's order (additions last, in B's order).
+
+    Without ``exact``, values generated per run are bound (see the module doc); how many
+    were bound goes to ``bound``."""
+    forms = _Forms(exact)
+    pairs, only_old, only_new = _pair(old, new, forms)
     changes: list[Change] = []
     for a, b, request in pairs:
-        response, answer = _answer_differences(a, b)
+        response, answer = _answer_differences(a, b, forms)
+        if bound is not None:
+            bound.append(forms.bound(a, b))
         if request or response or answer:
             change = Change("changed", a.label, a, b, request, response, answer)
             change.new, change.resolved = _verdict_changes(a, b)
@@ -140,16 +167,133 @@ def review(old: list[Entry], new: list[Entry]) -> list[Change]:
     return changes
 
 
+class _Forms:
+    """Each entry's request parameters and answer as compared: idempotency tokens left out
+    and, unless ``exact``, each value generated per run written ``⟦kind#n⟧``, numbered by
+    first appearance in the entry (request, then answer), with what it stood for kept to
+    show a difference as written."""
+
+    def __init__(self, exact: bool) -> None:
+        self.volatile = None if exact else Volatile(KINDS)
+        self._forms: dict[int, tuple[Any, Any, dict[str, str]]] = {}
+
+    def of(self, entry: Entry) -> tuple[Any, Any, dict[str, str]]:
+        """(params, answer, token -> value) of ``entry``."""
+        found = self._forms.get(id(entry))
+        if found is None:
+            exchange = entry.exchange
+            params = (
+                without_generated(exchange.service, exchange.operation, exchange.params)
+                if exchange is not None
+                else None
+            )
+            answer = answer_of(entry)
+            tokens: dict[str, str] = {}
+            if self.volatile is not None:
+                numbers: dict[tuple[str, str], int] = {}
+                params = self._walk(params, numbers, tokens)
+                answer = self._walk(answer, numbers, tokens)
+            found = self._forms[id(entry)] = (params, answer, tokens)
+        return found
+
+    def bound(self, a: Entry, b: Entry) -> int:
+        """How many generated values of the pair stand for other ones on the other side."""
+        first, second = self.of(a)[2], self.of(b)[2]
+        return sum(1 for token, value in first.items() if second.get(token, value) != value)
+
+    def _walk(self, value: Any, numbers: dict[tuple[str, str], int], tokens: dict[str, str]) -> Any:
+        if isinstance(value, dict):
+            return {
+                self._walk(k, numbers, tokens): self._walk(v, numbers, tokens)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self._walk(v, numbers, tokens) for v in value]
+        if not isinstance(value, str) or self.volatile is None:
+            return value
+        if _random_bytes(value):  # a ciphertext, a random upload: new on every run
+            return self._token("blob", value, numbers, tokens)
+        found: list[Generated] = []
+        self.volatile.mask_text(value, found)
+        found = [g for g in found if g.kind != "alnum" or _random_text(g.value, value)]
+        if not found:
+            return value
+        distinct = {g.value: g for g in found}
+        for item in sorted(distinct.values(), key=lambda g: value.find(g.value)):
+            self._token(item.kind, item.value, numbers, tokens)
+        for item in sorted(distinct.values(), key=lambda g: -len(g.value)):
+            token = f"⟦{item.kind}#{numbers[item.kind, item.value]}⟧"
+            value = value.replace(item.value, token)
+        return value
+
+    @staticmethod
+    def _token(
+        kind: str, value: str, numbers: dict[tuple[str, str], int], tokens: dict[str, str]
+    ) -> str:
+        """``value``'s token, numbered by first appearance among its kind."""
+        number = numbers.get((kind, value))
+        if number is None:
+            number = numbers[kind, value] = 1 + sum(1 for k, _ in numbers if k == kind)
+        token = f"⟦{kind}#{number}⟧"
+        tokens[token] = value
+        return token
+
+
+def _random_text(found: str, whole: str) -> bool:
+    """True when ``found`` (a run of letters and digits in ``whole``) reads as made up, not
+    as a word or a member name: letters and digits, or 20 characters or more, or, inside a
+    longer text, a capital after a small letter (a Secrets Manager ARN's ``-fUOxQz``)."""
+    if any(c.isdigit() for c in found) and any(c.isalpha() for c in found):
+        return True
+    if len(found) >= 20:
+        return True
+    irregular = any(a.islower() and b.isupper() for a, b in itertools.pairwise(found))
+    return found != whole and irregular
+
+
+def _random_bytes(value: str) -> bool:
+    """True for base64 of bytes no text is made of (32 characters or more)."""
+    if len(value) < 32 or len(value) % 4 or " " in value:
+        return False
+    try:
+        data = base64.b64decode(value, validate=True)
+    except ValueError:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _written(value: Any, tokens: dict[str, str]) -> Any:
+    """A compared value as its side wrote it (its tokens back to what they stand for)."""
+    if not tokens or value is ABSENT:
+        return value
+    if isinstance(value, dict):
+        return {_written(k, tokens): _written(v, tokens) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_written(v, tokens) for v in value]
+    if isinstance(value, str) and "⟦" in value:
+        for token, raw in tokens.items():
+            value = value.replace(token, raw)
+    return value
+
+
+def _as_written(found: list[Member], a: dict[str, str], b: dict[str, str]) -> list[Member]:
+    return [Member(_written(m.path, a), _written(m.a, a), _written(m.b, b)) for m in found]
+
+
 def _pair(
-    old: list[Entry], new: list[Entry]
+    old: list[Entry], new: list[Entry], forms: _Forms
 ) -> tuple[list[tuple[Entry, Entry, list[Member]]], list[Entry], list[Entry]]:
     waiting: dict[tuple[str, ...], deque[Entry]] = defaultdict(deque)
     for entry in new:
-        waiting[_key(entry)].append(entry)
+        waiting[_key(entry, forms)].append(entry)
     pairs: list[tuple[Entry, Entry, list[Member]]] = []
     left: list[Entry] = []
     for entry in old:
-        queue = waiting.get(_key(entry))
+        queue = waiting.get(_key(entry, forms))
         if queue:
             pairs.append((entry, queue.popleft(), []))
         else:
@@ -165,24 +309,25 @@ def _pair(
         if candidates:
             partner = min(candidates, key=lambda e: e.index)
             candidates.remove(partner)
-            pairs.append((entry, partner, _request_differences(entry, partner)))
+            pairs.append((entry, partner, _request_differences(entry, partner, forms)))
         else:
             only_old.append(entry)
     only_new = sorted((e for q in rest.values() for e in q), key=lambda e: e.index)
     return pairs, only_old, only_new
 
 
-def _key(entry: Entry) -> tuple[str, ...]:
+def _key(entry: Entry, forms: _Forms) -> tuple[str, ...]:
     if entry.exchange is None:
         return ("", entry.request.method, entry.request.url, entry.request.body.hex())
     exchange = entry.exchange
-    return match_key(exchange.service, exchange.operation, exchange.params)
+    return match_key(exchange.service, exchange.operation, forms.of(entry)[0])
 
 
-def _request_differences(a: Entry, b: Entry) -> list[Member]:
+def _request_differences(a: Entry, b: Entry, forms: _Forms) -> list[Member]:
     if a.exchange is None or b.exchange is None:
         return [Member("/", a.line, b.line)] if a.line != b.line else [Member("/body", "…", "…")]
-    return members(a.exchange.params, b.exchange.params)
+    (old, _, a_tokens), (new, _, b_tokens) = forms.of(a), forms.of(b)
+    return _as_written(members(old, new), a_tokens, b_tokens)
 
 
 def members(a: Any, b: Any, path: str = "") -> list[Member]:
@@ -210,14 +355,14 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
     return [Member(path, a, b)]
 
 
-def _answer_differences(a: Entry, b: Entry) -> tuple[list[Member], list[str]]:
+def _answer_differences(a: Entry, b: Entry, forms: _Forms) -> tuple[list[Member], list[str]]:
     if a.status != b.status:
         return [], [f"status: A {a.status}, B {b.status}"]
-    old, new = answer_of(a), answer_of(b)
+    (_, old, a_tokens), (_, new, b_tokens) = forms.of(a), forms.of(b)
     if old == new:
         return [], []
     if isinstance(old, dict) and isinstance(new, dict):
-        return members(old, new), []
+        return _as_written(members(old, new), a_tokens, b_tokens), []
     return [], ["response body differs"]
 
 
