@@ -13,7 +13,22 @@ unless the table says otherwise) on the resources the request names:
   ``QueueName``, a Lambda ``FunctionName``; ``harness.aws.iam.NAMED_RESOURCES``): its ARN, with
   the request's region and the account the traffic shows (the ARNs and queue URLs of its
   requests and responses; when it shows several or none, ``*``);
-- an IAM role ARN passed in a request: ``iam:PassRole`` on it.
+- an IAM role ARN passed in a request: ``iam:PassRole`` on it (not to STS or IAM, which
+  assume or manage the role rather than hand it to a service: ``sts:AssumeRole`` is granted on
+  the ``RoleArn``);
+- DynamoDB: an index queried (``table/NAME/index/INDEX``), the tables of a batch's
+  ``RequestItems``, and each item of a transaction, whose action (``PutItem``,
+  ``UpdateItem``, ``DeleteItem``, ``ConditionCheckItem``, ``GetItem``) is granted on its table
+  (``harness.aws.iam.ITEM_ACTIONS``);
+- a KMS ``KeyId`` and a Secrets Manager ``SecretId``: the key's or secret's ARN, from the
+  request, or from the response when the request named it by id, alias or name;
+- actions a call needs when its request sends a member (``s3:PutObjectAcl`` for a PutObject
+  with an ``ACL``, ``ec2:CreateTags`` for an EC2 call with ``TagSpecifications``), on the
+  call's own resources.
+
+Resources that differ only in values generated per run (``orders-<uuid>``) are written once,
+with ``*`` in their place, so a suite that names its resources per run gets a policy that
+holds for the next run too.
 
 ``Resource: "*"`` only where no call of an action named anything narrower. Account ids that
 are redaction placeholders (``999999990001``) are no account of yours: they are written as
@@ -33,7 +48,15 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from harness.audit.coverage import entries_of
-from harness.aws.iam import NAMED_RESOURCES, SNS_TOPIC, Actions, actions_of, iam_prefix
+from harness.aws.iam import (
+    ITEM_ACTIONS,
+    NAMED_RESOURCES,
+    SECRET_SUFFIX,
+    SNS_TOPIC,
+    Actions,
+    actions_of,
+    iam_prefix,
+)
 from harness.cassettes.cassette import Entry
 from harness.replay.redaction.placeholders import ACCOUNT_PREFIX
 from harness.safe_text import one_line
@@ -82,6 +105,10 @@ class PolicyResult:
     def report_text(self) -> str:
         lines = []
         for statement in self.statements:
+            if not statement["actions"]:  # the calls that need no permission
+                lines.append(f"needs no permission: {', '.join(statement['calls'])}")
+                lines.extend(f"  - {why}" for why in statement["why"])
+                continue
             lines.append(f"{statement['sid']}: {', '.join(statement['actions'])}")
             lines.append(f"  on {', '.join(statement['resources'])}")
             lines.append(f"  calls: {', '.join(statement['calls'])}")
@@ -164,7 +191,23 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
     versioned = bool(params.get("VersionId") and facts.versioned)
     actions = facts.versioned if versioned else facts.actions
     why_action = _action_reason(label, facts, versioned)
-    resources, why_resources = _resources(service, operation, params, region, account)
+    answer = _answer(entry)
+    resources, why_resources = _resources(service, operation, params, region, account, answer)
+    if facts.per_item:
+        _grant_items(grants, label, params, region, account, facts.source)
+    for dependent in facts.dependent:
+        sent = [m for m in dependent.members if params.get(m)]
+        if sent:
+            grant = grants.setdefault(dependent.action, Grant(dependent.action))
+            grant.calls.add(label)
+            grant.reasons.add(
+                f"{label}: sends {', '.join(sent)}, which needs {dependent.action} "
+                f"({dependent.source})"
+            )
+            if resources:
+                grant.resources.update(resources)
+            else:
+                grant.wildcard = True
     for action in actions:
         grant = grants.setdefault(action, Grant(action))
         grant.calls.add(label)
@@ -186,15 +229,51 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
             else:
                 grant.wildcard = True
     for name, value in sorted(params.items()):
+        if service in ("sts", "iam"):
+            break  # a role assumed or managed, not handed to a service to act as
         if isinstance(value, str) and re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+", value):
             grant = grants.setdefault("iam:PassRole", Grant("iam:PassRole"))
             grant.calls.add(label)
             grant.resources.add(value)
             grant.reasons.add(f"{label}: passes the role in {name} (iam:PassRole)")
-    if not actions:
+    if not actions and not facts.per_item:
         grant = grants.setdefault("", Grant(""))
         grant.calls.add(label)
         grant.reasons.add(f"{label}: needs no permission ({facts.source})")
+
+
+def _answer(entry: Entry) -> dict[str, Any]:
+    """The response of a JSON protocol call as data (empty for others, or when unreadable)."""
+    try:
+        found = json.loads(entry.response.body or b"{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _grant_items(
+    grants: dict[str, Grant],
+    label: str,
+    params: dict[str, Any],
+    region: str | None,
+    account: str | None,
+    source: str,
+) -> None:
+    """Each item of a DynamoDB transaction: its action on its table."""
+    template = NAMED_RESOURCES["dynamodb"][0].template
+    for item in params.get("TransactItems") or []:
+        if not isinstance(item, dict):
+            continue
+        for member, action in ITEM_ACTIONS.items():
+            request = item.get(member)
+            if not isinstance(request, dict) or not isinstance(request.get("TableName"), str):
+                continue
+            grant = grants.setdefault(action, Grant(action))
+            grant.calls.add(label)
+            grant.reasons.add(
+                f"{label}: a {member} item is authorized as {action} on its table ({source})"
+            )
+            grant.resources.add(_named_arn(template, request["TableName"], region, account))
 
 
 def _action_reason(label: str, facts: Actions, versioned: bool) -> str:
@@ -207,7 +286,12 @@ def _action_reason(label: str, facts: Actions, versioned: bool) -> str:
 
 
 def _resources(
-    service: str, operation: str, params: dict[str, Any], region: str | None, account: str | None
+    service: str,
+    operation: str,
+    params: dict[str, Any],
+    region: str | None,
+    account: str | None,
+    answer: dict[str, Any] | None = None,
 ) -> tuple[set[str], list[str]]:
     """The ARNs a call acts on (empty: nothing narrower than ``*`` is known), and why."""
     label = f"{service}:{operation}"
@@ -216,6 +300,26 @@ def _resources(
     why: list[str] = []
     if service == "s3":
         return _s3_resources(label, params, region)
+    if service == "sts" and operation.startswith("AssumeRole"):
+        role = params.get("RoleArn")
+        if isinstance(role, str) and _ARN.fullmatch(role):
+            return {role}, [f"{label}: resource from RoleArn (the role assumed)"]
+    for member, answered in (("KeyId", ("KeyId", "Arn")), ("SecretId", ("ARN",))):
+        named = params.get(member)
+        if isinstance(named, str) and named:
+            arn = named if _ARN.fullmatch(named) else _answered_arn(answer or {}, answered)
+            if arn is None and member == "KeyId" and _UUID.fullmatch(named):
+                arn = f"arn:{partition_of(region)}:kms:{region or '*'}:{account or '*'}:key/{named}"
+            if arn is not None:
+                found.add(arn)
+                why.append(f"{label}: resource from {member} (its ARN, as the call names it)")
+    if service == "kms" and "KeyId" not in params and params.get("CiphertextBlob"):
+        arn = _answered_arn(answer or {}, ("KeyId",))  # Decrypt: the key the answer names
+        if arn is not None:
+            found.add(arn)
+            why.append(f"{label}: resource from the KeyId of the answer (the key it used)")
+    if service == "dynamodb":
+        found.update(_dynamodb_resources(params, region, account, why, label))
     for name, value in sorted(params.items()):
         if isinstance(value, str):
             match = _ARN.fullmatch(value)
@@ -241,6 +345,38 @@ def _resources(
             f"{label}: resource from {resource.member} as {resource.template} ({resource.source})"
         )
     return found, why
+
+
+_ACCOUNT = re.compile(r"\d{12}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _answered_arn(answer: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    """The ARN a response gives the resource the request named (top level, or one level
+    down: KMS DescribeKey's ``KeyMetadata.Arn``)."""
+    for holder in (answer, *(v for v in answer.values() if isinstance(v, dict))):
+        for name in names:
+            value = holder.get(name)
+            if isinstance(value, str) and _ARN.fullmatch(value):
+                return value
+    return None
+
+
+def _dynamodb_resources(
+    params: dict[str, Any], region: str | None, account: str | None, why: list[str], label: str
+) -> set[str]:
+    """An index a call reads (beside its table), and the tables a batch names."""
+    template = NAMED_RESOURCES["dynamodb"][0].template
+    found: set[str] = set()
+    table, index = params.get("TableName"), params.get("IndexName")
+    if isinstance(table, str) and isinstance(index, str) and index:
+        found.add(_named_arn(template, table, region, account) + f"/index/{index}")
+        why.append(f"{label}: resource from IndexName (table/NAME/index/INDEX)")
+    items = params.get("RequestItems")
+    if isinstance(items, dict):
+        found.update(_named_arn(template, name, region, account) for name in items)
+        why.append(f"{label}: resources from the tables RequestItems names")
+    return found
 
 
 def _named_arn(template: str, value: str, region: str | None, account: str | None) -> str:
@@ -318,7 +454,7 @@ def _statements(
         if grant.wildcard:
             resources: tuple[str, ...] = ("*",)
         else:
-            resources = tuple(sorted({_with_account(r, account) for r in grant.resources}))
+            resources = _compacted({_with_account(r, account) for r in grant.resources})
         groups[resources].append(grant)
     ordered = sorted(groups.items(), key=lambda item: (sorted(g.action for g in item[1]), item[0]))
     document_statements = []
@@ -363,6 +499,30 @@ def _statements(
             }
         )
     return {"Version": VERSION, "Statement": document_statements}, explained
+
+
+def _compacted(resources: set[str]) -> tuple[str, ...]:
+    """``resources`` sorted, each value generated per run in them written ``*``
+    (``table/orders-*``), so the policy holds for the next run's names too."""
+    from harness.replay.volatile import KINDS, Volatile
+
+    volatile = Volatile(tuple(k for k in KINDS if k != "time"))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for resource in resources:
+        resource = SECRET_SUFFIX.sub(r"\g<name>-??????", resource)
+        found: list[Any] = []
+        volatile.mask_text(resource, found)
+        generated = [
+            g
+            for g in found
+            if (g.kind != "alnum" or any(c.isdigit() for c in g.value))
+            and not _ACCOUNT.fullmatch(g.value)  # (an account id is no generated value)
+        ]
+        wild = resource
+        for item in sorted(generated, key=lambda g: -len(g.value)):
+            wild = wild.replace(item.value, "*")
+        groups[wild].add(resource)
+    return tuple(sorted(groups))
 
 
 def _sid(actions: list[str], used: set[str]) -> str:

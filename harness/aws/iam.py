@@ -17,6 +17,7 @@ it (``tests/test_policy.py`` checks that each such action is named there).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from harness.aws.models import service_model
@@ -57,6 +58,27 @@ PREFIXES: dict[str, Prefix] = {
 }
 
 
+DYNAMODB_TRANSACTIONS = (
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html"
+)
+S3_ACL = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax"
+)
+EC2_TAG_ON_CREATE = (
+    "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html"
+)
+
+
+@dataclass(frozen=True)
+class WhenSent:
+    """An action a call needs besides its own when its request sends one of ``members``
+    (a dependent action: S3's ``PutObject`` with an ``ACL`` also needs ``s3:PutObjectAcl``)."""
+
+    members: tuple[str, ...]
+    action: str
+    source: str
+
+
 @dataclass(frozen=True)
 class Actions:
     """The IAM actions that authorize one operation (``()``: none needed)."""
@@ -68,6 +90,27 @@ class Actions:
     #: actions on the object a copy reads (``CopySource``)
     copy_source: tuple[str, ...] = ()
     note: str = ""
+    #: authorized item by item (``ITEM_ACTIONS``): the operation has no action of its own
+    per_item: bool = False
+    dependent: tuple[WhenSent, ...] = ()
+
+
+_S3_ACL_MEMBERS = ("ACL", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWriteACP")
+_S3_ACL = WhenSent(_S3_ACL_MEMBERS, "s3:PutObjectAcl", S3_ACL)
+_S3_TAGGING = WhenSent(("Tagging",), "s3:PutObjectTagging", S3_ACL)
+#: An EC2 call that tags what it creates (``TagSpecifications``) needs ``ec2:CreateTags``.
+EC2_TAGGING = WhenSent(("TagSpecifications",), "ec2:CreateTags", EC2_TAG_ON_CREATE)
+
+#: DynamoDB transactions are authorized by the action of each item on its table ("There
+#: are no IAM actions specific to transactions"): the member of a transaction item and the
+#: action it needs.
+ITEM_ACTIONS: dict[str, str] = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
 
 
 ACTIONS: dict[tuple[str, str], Actions] = {
@@ -140,9 +183,7 @@ ACTIONS: dict[tuple[str, str], Actions] = {
         note="on each key of Delete.Objects",
     ),
     ("s3", "SelectObjectContent"): Actions(("s3:GetObject",), MODEL_DOC),
-    ("s3", "CopyObject"): Actions(("s3:PutObject",), MODEL_DOC, copy_source=("s3:GetObject",)),
     ("s3", "UploadPartCopy"): Actions(("s3:PutObject",), MODEL_DOC, copy_source=("s3:GetObject",)),
-    ("s3", "CreateMultipartUpload"): Actions(("s3:PutObject",), S3_MULTIPART),
     ("s3", "UploadPart"): Actions(("s3:PutObject",), S3_MULTIPART),
     ("s3", "CompleteMultipartUpload"): Actions(("s3:PutObject",), S3_MULTIPART),
     ("s3", "ListParts"): Actions(("s3:ListMultipartUploadParts",), S3_MULTIPART),
@@ -159,6 +200,20 @@ ACTIONS: dict[tuple[str, str], Actions] = {
     ("lambda", "InvokeWithResponseStream"): Actions(("lambda:InvokeFunction",), LAMBDA_ACTIONS),
     # --- STS: "No permissions are required to perform this operation."
     ("sts", "GetCallerIdentity"): Actions((), MODEL_DOC),
+    # --- DynamoDB transactions: the actions of their items (ITEM_ACTIONS)
+    ("dynamodb", "TransactWriteItems"): Actions((), DYNAMODB_TRANSACTIONS, per_item=True),
+    ("dynamodb", "TransactGetItems"): Actions((), DYNAMODB_TRANSACTIONS, per_item=True),
+    # --- S3 writes that set an ACL or tags need those actions too
+    ("s3", "PutObject"): Actions(("s3:PutObject",), MODEL_DOC, dependent=(_S3_ACL, _S3_TAGGING)),
+    ("s3", "CopyObject"): Actions(
+        ("s3:PutObject",),
+        MODEL_DOC,
+        copy_source=("s3:GetObject",),
+        dependent=(_S3_ACL, _S3_TAGGING),
+    ),
+    ("s3", "CreateMultipartUpload"): Actions(
+        ("s3:PutObject",), S3_MULTIPART, dependent=(_S3_ACL, _S3_TAGGING)
+    ),
 }
 
 
@@ -207,10 +262,28 @@ NAMED_RESOURCES: dict[str, tuple[NamedResource, ...]] = {
             SAR + "list_amazonkinesis.html",
         ),
     ),
+    # CreateSecret's Name: the secret's ARN ends in six random characters (SECRET_SUFFIX)
+    "secretsmanager": (
+        NamedResource(
+            "Name",
+            "arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-??????",
+            SAR + "list_awssecretsmanager.html",
+        ),
+    ),
 }
 #: SNS's CreateTopic names its topic in ``Name`` (any other operation takes the ARN).
 SNS_TOPIC = NamedResource(
     "Name", "arn:{partition}:sns:{region}:{account}:{name}", SAR + "list_amazonsns.html"
+)
+
+
+#: "Secrets Manager appends a hyphen and six random characters to the secret name in the
+#: ARN": a policy names a secret as ``secret:NAME-??????`` so it holds for the secret made
+#: again under the same name.
+SECRET_SUFFIX = re.compile(r"(?<=:secret:)(?P<name>[^:]+)-[A-Za-z0-9]{6}$")
+SECRET_SUFFIX_SOURCE = (
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/"
+    "auth-and-access_resource-policies.html"
 )
 
 
@@ -226,22 +299,39 @@ def iam_prefix(service: str) -> tuple[str, str]:
 
 
 def actions_of(service: str, operation: str) -> Actions:
-    """The actions authorizing ``service:operation``: the table's, else ``prefix:Operation``."""
+    """The actions authorizing ``service:operation``: the table's, else ``prefix:Operation``
+    (an EC2 call that can tag what it creates needs ``ec2:CreateTags`` when it does)."""
     found = ACTIONS.get((service, operation))
     if found is not None:
         return found
     prefix, source = iam_prefix(service)
-    return Actions((f"{prefix}:{operation}",), f"the operation's name; prefix from {source}")
+    dependent: tuple[WhenSent, ...] = ()
+    if service == "ec2" and "TagSpecifications" in _input_members(service, operation):
+        dependent = (EC2_TAGGING,)
+    return Actions(
+        (f"{prefix}:{operation}",),
+        f"the operation's name; prefix from {source}",
+        dependent=dependent,
+    )
+
+
+def _input_members(service: str, operation: str) -> tuple[str, ...]:
+    shape = service_model(service).operation_model(operation).input_shape
+    return tuple(shape.members) if shape is not None else ()
 
 
 __all__ = [
     "ACTIONS",
+    "EC2_TAGGING",
+    "ITEM_ACTIONS",
     "MODEL_DOC",
     "NAMED_RESOURCES",
     "PREFIXES",
+    "SECRET_SUFFIX",
     "SNS_TOPIC",
     "Actions",
     "NamedResource",
+    "WhenSent",
     "actions_of",
     "iam_prefix",
 ]
