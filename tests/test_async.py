@@ -551,3 +551,27 @@ def test_the_wrap_is_installed_once_and_stays() -> None:
     with intercept(lambda call, send: send()), intercept(lambda call, send: send()):
         again = (AioEndpoint._send, AioEndpoint._do_get_response, AioRequestSigner.sign)
     assert first == again == (aio._send, aio._do_get_response, aio._sign)
+
+
+def test_a_replayed_client_holds_the_http_session_a_live_call_leaves(tmp_path: Path) -> None:
+    """aiobotocore opens its aiohttp session on the first send. Replay answers without
+    sending, and left the client without one: s3fs, which rebuilds a client whose session
+    is missing, did so on every replayed call until memory ran out."""
+    server = ScriptedServer()
+    path = tmp_path / "c.yaml"
+    sessions: list[int] = []
+
+    async def app(endpoint: str) -> str:
+        async with client("xray", endpoint) as xray:
+            state = (await xray.get_insight(InsightId=INSIGHT_ID))["Insight"]["State"]
+            sessions.append(len(xray._endpoint.http_session._sessions))
+            return str(state)
+
+    with server.serve() as srv:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            assert asyncio.run(app(srv.endpoint_url)) == "CLOSED"
+        recorder.save()
+    with CassetteRecorder(path, "none").activate():
+        assert asyncio.run(app("http://127.0.0.1:9")) == "CLOSED"
+    assert sessions == [1, 1]  # live, then replayed: the same state

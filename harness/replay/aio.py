@@ -104,6 +104,7 @@ async def _send(self: Any, request: Any) -> Any:
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
     loop = asyncio.get_running_loop()
+    await _open_session(self, request.url)
 
     async def receive() -> HttpResponse:
         await rewind.aseek()
@@ -135,6 +136,22 @@ async def _send(self: Any, request: Any) -> Any:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
         answer = await loop.run_in_executor(_pool(), ctx.run, run)
     return to_aio_response(answer, request.url)
+
+
+async def _open_session(endpoint: Any, url: str) -> None:
+    """Create the aiohttp session aiobotocore's send would have created for ``url``, as a
+    live call leaves it: code that reads the client's state (s3fs rebuilds a client whose
+    session is missing, on every call, until memory ran out in replay) sees it so. Creating
+    it opens no connection; a version without this internal has nothing to mirror."""
+    http = getattr(endpoint, "http_session", None)
+    get_session = getattr(http, "_get_session", None)
+    proxies = getattr(http, "_proxy_config", None)
+    if get_session is None or proxies is None or getattr(http, "_sessions", None) is None:
+        return
+    try:
+        await get_session(proxies.proxy_url_for(url))
+    except (AttributeError, TypeError, RuntimeError):
+        return  # (an http session of another shape: nothing to mirror)
 
 
 def sending() -> bool:
