@@ -209,3 +209,35 @@ def test_summary_groups_by_rule_under_xdist(inner: pytest.Pytester) -> None:
     result = inner.runpytest("-n", "2")
     result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(["*non-zero-data  error       3  in 3 test(s)*"])
+
+
+def test_a_checked_test_keeps_none_of_its_exchanges(inner: pytest.Pytester) -> None:
+    """pytest keeps every item until the session ends: exchanges left in an item's stash
+    after its check (bodies and all) made a long replayed suite grow without bound."""
+    inner.makeconftest(
+        CONFTEST
+        + """
+KEPT = []
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    from harness.plugin.contract import _EXCHANGES
+    KEPT.append(len(item.stash.get(_EXCHANGES, [])))
+
+def pytest_sessionfinish(session):
+    print("kept after each test:", KEPT)
+"""
+    )
+    inner.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(3))
+        def test_good(aws_exchange, n):
+            for _ in range(5):
+                aws_exchange("good")
+        """
+    )
+    result = inner.runpytest("-s")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*kept after each test: [[]0, 0, 0[]]*"])
