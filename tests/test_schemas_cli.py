@@ -343,3 +343,25 @@ def test_check_of_a_directory_with_no_schema_is_bad_input(tmp_path: Path) -> Non
     assert suggested[1] == f"harness schemas generate --out {tmp_path}"
     assert cli(*suggested[1].split()[1:])[0] == 0
     assert cli("schemas", "check", "--dir", str(tmp_path))[0] == 0
+
+
+def test_a_deleted_file_is_drift_whatever_the_stamps_say(tmp_path: Path) -> None:
+    """The committed schemas carry a manifest: a file deleted from them is missing, also when
+    every other file differs from the installed botocore only in its stamp (that summary
+    alone said "no drift" and exited 0)."""
+    copy = tmp_path / "schemas"
+    for path in (REPO / "schemas").rglob("*"):
+        if path.is_file():
+            target = copy / path.relative_to(REPO / "schemas")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            if path.suffix == ".json" and not path.name.startswith("."):
+                schema = json.loads(data)
+                schema["x-botocore"]["botocoreVersion"] = "0.0.1"
+                data = schemastore.dumps(schema).encode()
+            target.write_bytes(data)
+    (copy / "xray" / "GetInsightEvents.input.json").unlink()
+    code, out, _ = cli("schemas", "check", "--dir", str(copy))
+    assert code == 1, out
+    assert "xray/GetInsightEvents.input.json: missing on disk" in out
+    assert "1 missing" in out

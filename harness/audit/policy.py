@@ -312,7 +312,10 @@ def _resources(
                 arn = f"arn:{partition_of(region)}:kms:{region or '*'}:{account or '*'}:key/{named}"
             if arn is not None:
                 found.add(arn)
-                why.append(f"{label}: resource from {member} (its ARN, as the call names it)")
+                why.append(
+                    f"{label}: resource from {member} (the ARN of what it names, from the "
+                    "request or its answer)"
+                )
     if service == "kms" and "KeyId" not in params and params.get("CiphertextBlob"):
         arn = _answered_arn(answer or {}, ("KeyId",))  # Decrypt: the key the answer names
         if arn is not None:

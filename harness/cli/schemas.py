@@ -156,9 +156,17 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if len(stamp_only) == len(drifts):
         # A new botocore that models these operations the same way is no drift: a CI gate
         # on this command stays green across botocore releases that change nothing here.
+        unlisted = (
+            ""
+            if schemastore.read_manifest(schema_dir)
+            else (
+                f" ({schema_dir} has no {schemastore.MANIFEST}: a file deleted from it cannot be "
+                "told from one never generated there; 'harness schemas generate' writes one.)"
+            )
+        )
         stdout.write(
             f"{len(expected)} schema files in {schema_dir} match botocore "
-            f"{models.botocore_version()} but for their version stamp: no drift. "
+            f"{models.botocore_version()} but for their version stamp: no drift.{unlisted} "
             + (
                 "They are the schemas bundled with botocore-harness; nothing to do.\n"
                 if bundled

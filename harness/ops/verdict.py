@@ -112,7 +112,9 @@ _NEXT_STEP: dict[str, str] = {
     "error": "fix the code or fake under test, or re-record the cassette if AWS changed.",
     "drift": (
         "AWS may be ahead of botocore: upgrade botocore and regenerate the schemas "
-        "('harness schemas generate'), or allow drift (--allow-drift / --aws-allow-drift)."
+        "('harness schemas generate'); recorded from a local stand-in (moto, LocalStack), "
+        "the stand-in may send what AWS does not. Or allow drift (--allow-drift / "
+        "--aws-allow-drift)."
     ),
     "warning": "review it; warnings never fail a run.",
 }
