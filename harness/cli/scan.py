@@ -106,8 +106,9 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(summary + "\n")
         if findings:
             stdout.write(
-                "Re-record the affected cassettes with botocore-harness (redaction happens at "
-                "record time), then rewrite history if they were ever committed.\n"
+                "Redact them in place with 'harness scan --fix PATH' (what recording would now "
+                "redact), or re-record the affected cassettes with botocore-harness; then "
+                "rewrite history if they were ever committed.\n"
             )
     if unreadable:
         return EXIT_BAD_INPUT
