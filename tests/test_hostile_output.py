@@ -299,4 +299,4 @@ def test_scan_github_annotations_of_a_hostile_cassette_are_escaped(hostile: Path
     assert len(interactions) == 2
     starts = [n for n, line in enumerate(hostile.read_text().splitlines(), 1) if line[:2] == "- "]
     assert header["properties"]["line"] == str(starts[1])  # type: ignore[index]
-    assert out.rstrip().splitlines()[-1].startswith("Re-record")
+    assert out.rstrip().splitlines()[-1].startswith("Redact them in place")
