@@ -118,7 +118,9 @@ def _app(path: Path, endpoint: str) -> Path:
         c["kms"].decrypt(CiphertextBlob=sealed)
         c["secretsmanager"].create_secret(Name=secret, SecretString="s3cr3t-Value-x9")
         c["secretsmanager"].get_secret_value(SecretId=secret)
-        c["sts"].assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/app-role", RoleSessionName="test")
+        c["sts"].assume_role(
+            RoleArn=f"arn:aws:iam::{ACCOUNT}:role/app-role", RoleSessionName="test"
+        )
     recorder.save()
     return path
 
