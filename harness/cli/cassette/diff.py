@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.aws import protocols
+from harness.aws.iam import SECRET_SUFFIX
 from harness.aws.models import operation_model
 from harness.cassettes.cassette import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
@@ -216,6 +217,10 @@ class _Forms:
             return value
         if _random_bytes(value):  # a ciphertext, a random upload: new on every run
             return self._token("blob", value, numbers, tokens)
+        suffix = SECRET_SUFFIX.search(value)  # a secret ARN's six random characters
+        if suffix is not None:
+            random = value[suffix.end("name") + 1 : suffix.end()]
+            value = value[: suffix.end("name") + 1] + self._token("suffix", random, numbers, tokens)
         found: list[Generated] = []
         self.volatile.mask_text(value, found)
         found = [g for g in found if g.kind != "alnum" or _random_text(g.value, value)]
