@@ -185,6 +185,17 @@ def test_session_fixture(session_socket):
 def test_udp_send():
     UDP.send(b"udp")
 
+@pytest.mark.aws_cassette
+def test_os_write():
+    os.write(TCP.fileno(), b"os.write")
+
+@pytest.mark.aws_cassette
+def test_os_sendfile(tmp_path):
+    data = tmp_path / "data.bin"
+    data.write_bytes(b"os.sendfile")
+    with open(data, "rb") as source:
+        os.sendfile(TCP.fileno(), source.fileno(), 0, 11)
+
 def test_outside_replay_it_still_sends():
     TCP.sendall(b"outside")
 """
@@ -195,7 +206,7 @@ def test_a_socket_connected_before_the_test_cannot_send(
 ) -> None:
     result = replay(pytester, EARLIER, TCP=str(tcp.port), UDP=str(udp.port))
     # the session fixture a marked test uses replays too: its connection is blocked at set-up
-    result.assert_outcomes(failed=5, errors=1, passed=1)
+    result.assert_outcomes(failed=7, errors=1, passed=1)
     result.stdout.fnmatch_lines_random(
         [
             f"*NetworkBlocked: *the test tried to send to 127.0.0.1:{tcp.port} on a socket "

@@ -17,7 +17,10 @@ Three routes have no audit event of their own, and are closed here:
 
 - Sending on a socket connected before the block (a fixture's, an earlier test's): the hook
   remembers the peer of every connect it sees (``watch()``, from the plugin's start), and
-  ``send``/``sendall``/``sendfile`` of ``socket.socket`` and ``ssl.SSLSocket`` check it.
+  ``send``/``sendall``/``sendfile`` of ``socket.socket`` and ``ssl.SSLSocket`` check it, and
+  so do ``os.write``, ``os.writev`` and ``os.sendfile`` given such a socket's descriptor.
+  The C methods of ``_socket.socket`` itself cannot be wrapped: a call to them on such a
+  socket is the one send left open.
 - Python child processes (``subprocess`` running Python, ``multiprocessing`` spawn and
   forkserver): the block writes a folder with a ``sitecustomize.py`` and puts it first on
   ``PYTHONPATH``; a child Python imports it at startup and runs the same block (live while
@@ -44,6 +47,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -489,6 +493,44 @@ def _check_sends() -> None:
     for cls, names in methods:
         for name in names:
             setattr(cls, name, _checked_send(getattr(cls, name)))
+    # the same sockets reached by their file descriptor: os.write(sock.fileno(), ...)
+    for name in ("write", "writev", "sendfile"):
+        original = getattr(os, name, None)
+        if original is not None:
+            setattr(os, name, _checked_fd_write(original))
+
+
+def _checked_fd_write(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``os.write``, ``os.writev``, ``os.sendfile``: a write to the descriptor of a socket
+    connected before the block is a send (a file's descriptor costs one ``fstat``, and only
+    while a block runs)."""
+
+    @functools.wraps(original)
+    def checked(fd: Any, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        if _blocks and isinstance(fd, int):
+            _inspect_descriptor(fd)
+        return original(fd, *args, **kwargs)
+
+    return checked
+
+
+def _inspect_descriptor(fd: int) -> None:
+    __tracebackhide__ = True
+    try:
+        found = os.fstat(fd)
+    except OSError:
+        return
+    if not stat.S_ISSOCK(found.st_mode) or found.st_ino not in _peers:
+        return
+    try:
+        sock = socket.socket(fileno=os.dup(fd))  # (its family and type, read from the fd)
+    except OSError:
+        return
+    try:
+        _inspect(_SEND, (sock, None))
+    finally:
+        sock.close()
 
 
 def _checked_send(original: Callable[..., Any]) -> Callable[..., Any]:
