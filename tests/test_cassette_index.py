@@ -699,6 +699,17 @@ def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
         assert reply["Insight"]["Summary"] == "é 7"
     copies = list(folder.glob("*.migrated.yaml"))
     assert len(copies) == 1 and secret not in copies[0].read_text()
+    # other redaction settings: another copy (the first holds what they would redact)
+    from harness.replay.redaction import Redaction
+
+    stricter = Redaction().extended(secret_members=["Summary"])
+    with pytest.warns(SecretInCassetteWarning):
+        recorder = _loaded(path, folder, redaction=stricter)
+    assert not isinstance(recorder._stored[0], LazyExchange)
+    assert b"REDACTED" in recorder._stored[7].response.body  # (its Summary)
+    with pytest.warns(SecretInCassetteWarning):
+        default = _loaded(path, folder)
+    assert b"REDACTED" not in default._stored[7].response.body
     path.write_text(path.read_text().replace("é 7", "é 77"))  # other bytes: redacted again
     with pytest.warns(SecretInCassetteWarning):
         recorder = _loaded(path, folder)

@@ -145,3 +145,13 @@ def test_the_policy_is_what_aws_documents_and_holds_for_the_next_run(tmp_path: P
     assert "dynamodb:TransactWriteItems" not in found  # not an action IAM evaluates
     assert "iam:PassRole" not in found  # AssumeRole assumes the role, passes none
     assert _policy(second)[0] == text  # new uuids, the same policy
+
+
+def test_a_fixed_name_with_a_number_is_not_widened() -> None:
+    from harness.audit.policy import _compacted
+
+    table = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/"
+    assert _compacted({table + "orders2024", table + f"orders-{uuid.uuid4()}"}) == (
+        table + "orders-*",
+        table + "orders2024",
+    )

@@ -288,3 +288,26 @@ def test_twelve_generated_digits_bind_and_an_account_field_stays_an_account_slot
     arn = "arn:aws:sns:us-east-1:{}:alerts"
     index.add(1, _sqs("GetQueueUrl", {"QueueName": arn.format("999999990001")}, {}))
     assert index.take("sqs", "GetQueueUrl", {"QueueName": arn.format("012345678910")}) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "made"),
+    [
+        ("7f3a9c2e", True),
+        ("aeddbac8", True),  # hex digits: random wherever the letters fall
+        ("x7k2p9qz", True),
+        ("jsgwgepogghycriogtmuqmyqtysadgvvhwnno", True),  # a long handle in small letters
+        ("orders2024", False),  # a fixed name with a number
+        ("dynamodb", False),
+        ("deadbeef", False),
+        ("20240101", False),
+        ("123456789012", False),
+        ("MessageDeduplicationId", False),  # a member's name, however long
+    ],
+)
+def test_what_reads_as_generated_seen_alone(value: str, made: bool) -> None:
+    """``cassette diff`` and ``harness policy`` have no recorded value to compare with: a
+    fixed name must never read as generated there (a policy would widen it to ``*``)."""
+    from harness.replay.volatile import Generated, made_up
+
+    assert made_up(Generated("alnum", value, "alnum"), min_length=6) is made

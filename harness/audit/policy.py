@@ -507,7 +507,7 @@ def _statements(
 def _compacted(resources: set[str]) -> tuple[str, ...]:
     """``resources`` sorted, each value generated per run in them written ``*``
     (``table/orders-*``), so the policy holds for the next run's names too."""
-    from harness.replay.volatile import KINDS, Volatile
+    from harness.replay.volatile import KINDS, Volatile, made_up
 
     volatile = Volatile(tuple(k for k in KINDS if k != "time"))
     groups: dict[str, set[str]] = defaultdict(set)
@@ -515,12 +515,8 @@ def _compacted(resources: set[str]) -> tuple[str, ...]:
         resource = SECRET_SUFFIX.sub(r"\g<name>-??????", resource)
         found: list[Any] = []
         volatile.mask_text(resource, found)
-        generated = [
-            g
-            for g in found
-            if (g.kind != "alnum" or any(c.isdigit() for c in g.value))
-            and not _ACCOUNT.fullmatch(g.value)  # (an account id is no generated value)
-        ]
+        # (made up alone: a fixed name with a number, orders2024, stays as written)
+        generated = [g for g in found if made_up(g) and not _ACCOUNT.fullmatch(g.value)]
         wild = resource
         for item in sorted(generated, key=lambda g: -len(g.value)):
             wild = wild.replace(item.value, "*")

@@ -18,7 +18,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 #: Parsed responses kept (least recently used out), the largest body kept, and the most
 #: body bytes kept in all (a parsed form holds about as much again).
@@ -59,7 +59,7 @@ def parse(factory: Any, operation_model: Any, response_dict: dict[str, Any]) -> 
                 _kept.move_to_end(key)
         # (the factory and model are held by the entry, so their ids cannot be reused)
         if found is not None and found[0] is factory and found[1] is operation_model:
-            return dict(_copy(found[2]))
+            return cast(dict[str, Any], _copy(found[2]))
     parsed: dict[str, Any] = factory.create_parser(protocol).parse(
         response_dict, operation_model.output_shape
     )

@@ -277,8 +277,13 @@ class CassetteRecorder:
                 # beside the cassette: a clone that has it committed replays at once
                 cassette_index.save_companion(self.path, fingerprint, text, cassette.metadata, rows)
 
-    def _migrated_path(self, index_dir: Path, text: bytes) -> Path:
-        return index_dir / f"{cassette_index.digest(text)}.migrated.yaml"
+    def _migrated_path(self, index_dir: Path, text: bytes) -> Path | None:
+        """Where the copy of these bytes redacted with this recorder's settings is kept
+        (None: the settings hold a function, so no copy can be named by them)."""
+        settings = self.redactor.redaction.fingerprint()
+        if settings is None:
+            return None
+        return index_dir / f"{cassette_index.digest(text)}-{settings}.migrated.yaml"
 
     def _save_migrated(
         self, index_dir: Path, text: bytes, metadata: dict[str, Any], leaks: list[str]
@@ -287,6 +292,8 @@ class CassetteRecorder:
         this load redacted it, in the cache, indexed: the next load of the same bytes reads
         that instead of redacting every interaction again."""
         target = self._migrated_path(index_dir, text)
+        if target is None:
+            return
         harness = {
             "redaction": REDACTION_VERSION,
             "identifiers": self.redactor.redaction.pseudonyms,
@@ -309,7 +316,7 @@ class CassetteRecorder:
         """Replay from the migrated copy of these bytes (``_save_migrated``), if the cache
         holds one made under this match policy; warns as the first load did."""
         target = self._migrated_path(index_dir, text)
-        if not target.exists():
+        if target is None or not target.exists():
             return False
         found = cassette_index.load_companion(target, fingerprint)
         if found is None:

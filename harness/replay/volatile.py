@@ -330,6 +330,36 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
     return compiled
 
 
+# --------------------------------------------------------------------------- reading alone
+
+
+def made_up(found: Generated, min_length: int = 8) -> bool:
+    """True when a value a kind matched reads as generated even seen alone, without a
+    recorded value to compare it with (``cassette diff``, ``harness policy``): a uuid, a
+    time, a long number, or a run of letters and digits both mixed (``7f3a9c2e``,
+    ``x7k2p9qz``), or 20 characters long with a digit or in small letters (a receipt
+    handle); never a word with a number (``orders2024``), a word (``dynamodb``,
+    ``MessageDeduplicationId``), or digits alone (an account id)."""
+    if found.kind in ("uuid", "time", "hash", "custom"):
+        return True
+    value = found.value
+    if len(value) >= 20 and value.isalnum() and (not value.isalpha() or value.islower()):
+        return True  # (a long name in camel case, MessageDeduplicationId, is no handle)
+    if len(value) < min_length:
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_letter = any(c.isalpha() for c in value)
+    if not (has_digit and has_letter):
+        return False
+    # hex digits mixed are random wherever the letters fall (aeddbac8); other mixes are
+    # random unless they read as a word with a number
+    return _HEX.fullmatch(value) is not None or _WORD_AND_NUMBER.fullmatch(value) is None
+
+
+_WORD_AND_NUMBER = re.compile(r"[A-Za-z]+[0-9]+|[0-9]+[A-Za-z]+")
+_HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+
+
 # --------------------------------------------------------------------------- miss hints
 
 
@@ -426,5 +456,6 @@ __all__ = [
     "blob_differences",
     "generated_differences",
     "looks_generated",
+    "made_up",
     "parse",
 ]

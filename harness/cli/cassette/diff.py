@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import itertools
 import json
 from collections import defaultdict, deque
 from pathlib import Path
@@ -33,7 +32,7 @@ from harness.cassettes.cassette import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
 from harness.replay.matching import match_key, without_generated
-from harness.replay.volatile import KINDS, Generated, Volatile
+from harness.replay.volatile import KINDS, Generated, Volatile, made_up
 from harness.safe_text import one_line
 
 EXIT_SAME = 0
@@ -202,11 +201,18 @@ class _Forms:
         first, second = self.of(a)[2], self.of(b)[2]
         return sum(1 for token, value in first.items() if second.get(token, value) != value)
 
-    def _walk(self, value: Any, numbers: dict[tuple[str, str], int], tokens: dict[str, str]) -> Any:
+    def _walk(
+        self,
+        value: Any,
+        numbers: dict[tuple[str, str], int],
+        tokens: dict[str, str],
+        key: bool = False,
+    ) -> Any:
         if isinstance(value, dict):
             return {
-                # (a body kept as its digest: the digest is all there is to compare)
-                self._walk(k, numbers, tokens): v
+                # a key is a member's name or a map's key (a table's name): only ids are
+                # bound in it; a body kept as its digest keeps it (all there is to compare)
+                self._walk(k, numbers, tokens, key=True): v
                 if k == "$sha256"
                 else self._walk(v, numbers, tokens)
                 for k, v in value.items()
@@ -216,22 +222,23 @@ class _Forms:
         if not isinstance(value, str) or self.volatile is None:
             return value
         if _random_bytes(value):  # a ciphertext, a random upload: new on every run
-            return self._token("blob", value, numbers, tokens)
+            return self._token(f"blob{len(value)}", value, numbers, tokens)
         suffix = SECRET_SUFFIX.search(value)  # a secret ARN's six random characters
         if suffix is not None:
             random = value[suffix.end("name") + 1 : suffix.end()]
             value = value[: suffix.end("name") + 1] + self._token("suffix", random, numbers, tokens)
         found: list[Generated] = []
         self.volatile.mask_text(value, found)
-        found = [g for g in found if g.kind != "alnum" or _random_text(g.value, value)]
+        found = [g for g in found if made_up(g, 6) and not (key and g.kind == "alnum")]
         if not found:
             return value
         distinct = {g.value: g for g in found}
-        for item in sorted(distinct.values(), key=lambda g: value.find(g.value)):
-            self._token(item.kind, item.value, numbers, tokens)
-        for item in sorted(distinct.values(), key=lambda g: -len(g.value)):
-            token = f"⟦{item.kind}#{numbers[item.kind, item.value]}⟧"
-            value = value.replace(item.value, token)
+        named = {  # numbered in order of first appearance
+            item.value: self._token(item.kind, item.value, numbers, tokens)
+            for item in sorted(distinct.values(), key=lambda g: value.find(g.value))
+        }
+        for raw in sorted(named, key=len, reverse=True):  # (the longest first)
+            value = value.replace(raw, named[raw])
         return value
 
     @staticmethod
@@ -245,18 +252,6 @@ class _Forms:
         token = f"⟦{kind}#{number}⟧"
         tokens[token] = value
         return token
-
-
-def _random_text(found: str, whole: str) -> bool:
-    """True when ``found`` (a run of letters and digits in ``whole``) reads as made up, not
-    as a word or a member name: letters and digits, or 20 characters or more, or, inside a
-    longer text, a capital after a small letter (a Secrets Manager ARN's ``-fUOxQz``)."""
-    if any(c.isdigit() for c in found) and any(c.isalpha() for c in found):
-        return True
-    if len(found) >= 20:
-        return True
-    irregular = any(a.islower() and b.isupper() for a, b in itertools.pairwise(found))
-    return found != whole and irregular
 
 
 def _random_bytes(value: str) -> bool:

@@ -369,7 +369,14 @@ _PART_END = re.compile(r"\r?\n--|(?:\\r)?\\n--")
 _UNQUOTED_EQ = re.compile(r"(?:(?!%26|%2526|\\u0026|&amp;)[^&\s\"'<>\\;,])+")
 #: How a structure (an object or a list) opens, as written or URL-encoded once or twice,
 #: after blanks a form body writes as "+" or "%20"
-_STRUCTURE = re.compile(r"(?:\+|%20|%2520)*(?:[{\[]|%7[Bb]|%5[Bb]|%257[Bb]|%255[Bb])")
+#: — an object or list of JSON, whose first member or item follows: a quote, another
+#: opening, a closing, or a line break (a value that merely starts with "{", a password
+#: "{x9}", is a value)
+_BLANK = r"(?:[ \t]|\+|%20|%2520)*"
+_STRUCTURE = re.compile(
+    rf"{_BLANK}(?:[{{\[]|%7[Bb]|%5[Bb]|%257[Bb]|%255[Bb])"
+    rf"{_BLANK}(?:\\{{0,7}}[\"'{{\[\]}}\r\n]|%22|%2522|%27|%7[BbDd]|%5[BbDd]|%0[AaDd]|\\[nr])"
+)
 
 
 def _opens_structure(text: str, at: int) -> bool:

@@ -11,6 +11,7 @@ placeholder, and replay can bind it back (``vault.Binding``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import re
@@ -128,6 +129,24 @@ class Redaction:
     pseudonyms: bool = True
     key: bytes | None = field(default=None, repr=False)
     key_file: Path | None = None
+
+    def fingerprint(self) -> str | None:
+        """What this redaction does, as a text equal for equal settings (None when a rule
+        replaces with a function of the user's: its effect cannot be named)."""
+        if any(callable(rule.replacement) for rule in self.rules):
+            return None
+        rules = [
+            (r.name, r.pattern.pattern, r.pattern.flags, r.replacement, r.keep_prefix, r.identifier)
+            for r in self.rules
+        ]
+        parts = (
+            rules,
+            sorted(self.secret_members),
+            sorted(self.dropped_headers),
+            sorted(self.allowed_headers),
+            self.pseudonyms,
+        )
+        return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
     def extended(
         self,

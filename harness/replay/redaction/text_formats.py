@@ -29,9 +29,12 @@ from urllib.parse import unquote_plus
 
 Span = tuple[int, int, str]
 
+# netrc's grammar: a machine (or default) and its login/account tokens, then password; a
+# "default" needs a login (prose says "the default password is ...")
+_NETRC_TOKENS = r"(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+[^\s\"'\\]+)"
 _NETRC = re.compile(
-    r"\b(?:machine|default)\b(?:(?!\bmachine\b)[\s\S]){0,400}?\bpassword[ \t\r\n]+"
-    r"(?P<v>[^\s\"'\\]+)"
+    rf"\b(?:machine[ \t\r\n]+[^\s\"'\\]+{_NETRC_TOKENS}*|default{_NETRC_TOKENS}+)"
+    r"[ \t\r\n]+password[ \t\r\n]+(?P<v>[^\s\"'\\]+)"
 )
 _SMTP_PLAIN = re.compile(r"\bAUTH[ \t]+PLAIN[ \t]+(?P<v>[A-Za-z0-9+/]{8,}={0,2})")
 _PUTTY = re.compile(
@@ -50,7 +53,7 @@ _XML_WRAPPED = re.compile(
 )
 _JWK_PRIVATE = re.compile(
     r"(?P<q>\\{0,7}[\"'])(?:d|p|q|dp|dq|qi|k)(?P=q)[ \t]*:[ \t]*(?P=q)"
-    r"(?P<v>[A-Za-z0-9_\-+/=]{8,})(?P=q)"
+    r"(?P<v>[A-Za-z0-9_\-+/=]{16,})(?P=q)"  # (private members are 128 bits and more)
 )
 
 
