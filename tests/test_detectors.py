@@ -373,6 +373,29 @@ PLANTED: list[tuple[str, str, str]] = [
         "sntlAzure82abc=",
     ),
     ("env token", '{"name": "NPM_TOKEN", "value": "x"} NPM_TOKEN=sntl-npm-83', "sntl-npm-83"),
+    # forms a review's attack found (not the ones the code was written from)
+    ("smtp lower case", "auth plain AGNpAHNudGwtc210cC04NA==\r\n", "AGNpAHNudGwtc210cC04NA=="),
+    ("sshpass quoted space", "sshpass -p 'sntl ssh 85' ssh u@h", "sntl ssh 85"),
+    ("mysqlslap", "mysqlslap -uroot -psntl-slap-86", "sntl-slap-86"),
+    ("sshpass env", "export SSHPASS=sntl-sshenv-87\nsshpass -e ssh u@h", "sntl-sshenv-87"),
+    (
+        "xml pair with a prefix",
+        "<cf:ParameterKey>DBPassword</cf:ParameterKey><cf:ParameterValue>sntl-ns-88"
+        "</cf:ParameterValue>",
+        "sntl-ns-88",
+    ),
+    (
+        "query pair after ?",
+        "https://cf/?Parameters.member.1.ParameterValue=sntl-q-89"
+        "&Parameters.member.1.ParameterKey=DBPassword",
+        "sntl-q-89",
+    ),
+    (
+        "jwk other primes",
+        '{"kty":"RSA","oth":[{"r":"sntlOthPrime90abcdef","d":"x","t":"y"}]}',
+        "sntlOthPrime90abcdef",
+    ),
+    ("password in braces", "password={sntl-brace-91}", "{sntl-brace-91}"),
 ]
 
 
@@ -587,6 +610,18 @@ ORDINARY: list[str] = [
     "Use the default settings; the machine restarts. mysql -p prompts for it.",
     '{"kty":"RSA","e":"AQAB","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4"}',
     "NextToken=abc&MaxItems=10",
+    # what a review's attack found flagged
+    "mysql -u root -p mydb < schema.sql && find /var/lib/mysql -perm 600",
+    "apt-get install -y default-mysql-client && mkdir -pv /var/lib/app",
+    "docker run --name mysql -p3306:3306 -d mysql:8",
+    "sshpass -f ~/.sshpw ssh -p 2222 deploy@host",
+    "MasterUserPassword: !Ref DBPassword",
+    '{"jwks":{"keys":[{"kty":"RSA","n":"0vx7ago","e":"AQAB"}]},"page":{"p":"eyJvZmZzZXQiOjEwfQ"}}',
+    'export NPM_TOKEN="$(aws ssm get-parameter --name /ci/npm)"',
+    "S: 250-AUTH PLAIN OAUTHBEARER XOAUTH2",
+    "Private-Lines: 1\nSee the guide\n",
+    "Each build machine gets password rotation weekly.",
+    "Set the default login admin password via the console.",
     # a key redacted inside a JSON string inside a JSON string: escaped breaks around it
     json.dumps(
         json.dumps(

@@ -99,6 +99,7 @@ EXTRA_NAMES: dict[str, str] = {
     "awssecretaccesskey": "secret",
     "secretkey": "secret",
     "secretkeybase": "secret",  # Rails' SECRET_KEY_BASE
+    "sshpass": "password",  # the variable sshpass -e reads
     # Azure connection strings: SharedAccessKey=..., AccountKey=...
     "sharedaccesskey": "key",
     "accountkey": "key",
@@ -499,12 +500,15 @@ def _plausible(value: str) -> bool:
     stripped = value.strip("*xX•.#-_ ")
     if not stripped:
         return False  # a mask: ****, xxxx
-    if value[0] == "$" and _VARIABLE.fullmatch(value, 1):
+    if value[0] == "$" and (_VARIABLE.fullmatch(value, 1) or value.startswith("$(")):
         return False  # a variable in its place: GraphQL's login(password: $p), a shell's $PW
+    if _INTRINSIC.match(value):
+        return False  # a CloudFormation reference in its place: !Ref DBPassword
     return not (value.startswith(("${", "{{", "<%")) and value.endswith(("}", "%>")))
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_INTRINSIC = re.compile(r"!(?:Ref|Sub|GetAtt|ImportValue|Join|Select|FindInMap|If|Base64)\b")
 
 
 def _by_value(text: str, lowered: str) -> Iterator[Found]:
