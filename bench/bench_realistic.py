@@ -255,7 +255,7 @@ def harness(rec: Recorded, path: Path, cycles: int, *, default: bool, check: boo
 
 def _current(path: Path) -> dict[str, Any]:
     """The metadata under which the loaded (now redacted) exchanges need no redaction."""
-    from harness.replay.redaction import REDACTION_VERSION
+    from harness.secrets import REDACTION_VERSION
 
     return {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
 

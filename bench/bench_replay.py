@@ -31,7 +31,7 @@ from harness.cassettes.cassette import write_cassette
 from harness.contract.checker import check_all
 from harness.exchange import Exchange
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import REDACTION_VERSION
+from harness.secrets import REDACTION_VERSION
 
 INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-{:012d}"
 CHAIN_BASE = "botocore Stubber, 10-page chain"

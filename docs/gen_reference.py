@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness.rules import RULES
 
 from harness.cli import build_parser
+from harness.contract.rules import RULES
 from harness.ops import PACKS, RATE_LIMITS, SERVER_ERROR, THROTTLING_ERROR, VALIDATION_ERROR
 from harness.ops.base import module_path
 from harness.synthetic.engine import MAX_ACTIVE, MAX_LATENCY, Faults

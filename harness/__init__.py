@@ -11,7 +11,7 @@ lazily, so importing ``harness`` (as pytest does for the plugin) stays cheap.
 - Synthetic backend: ``SyntheticBackend``, ``Faults``.
 - Interception: ``intercept`` (route every botocore client through a handler).
 - Strategies and paginator fuzzing live in ``harness.strategies`` and
-  ``harness.pagination``.
+  ``harness.strategies.pagination``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from harness import _moved
 from harness.errors import HarnessAssertionError, HarnessError, HarnessUsageError
-
-_moved.install()  # the flat layout's import paths (harness.matching) keep working
 
 __version__ = "0.1.0"
 

@@ -24,7 +24,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("harness.aws",),  # know AWS: models, protocols, event streams, bodies, secret members
     ("harness.ops",),  # per-operation knowledge, and the vocabulary rules are written in
     ("harness.cassettes",),  # store traffic
-    ("harness.replay",),  # keep traffic: intercept, record, match, redact, guard
+    ("harness.secrets",),  # keep secrets out: detect, redact, placeholders, bind, scan
+    ("harness.replay",),  # keep traffic: intercept, record, match, guard
     ("harness.contract",),  # judge traffic: schemas, checker, rules, verdict cache
     ("harness.strategies", "harness.synthetic"),  # invent traffic
     ("harness.audit", "harness.serve"),  # audit recordings, serve traffic over HTTP
@@ -194,23 +195,23 @@ PUBLIC_IMPORTS = [
     ("harness", "SyntheticBackend"),
     ("harness.strategies", "requests"),
     ("harness.strategies", "responses"),
-    ("harness.pagination", "assert_paginates"),
-    ("harness.pagination", "page_plans"),
-    ("harness.matching", "MatchPolicy"),
+    ("harness.strategies.pagination", "assert_paginates"),
+    ("harness.strategies.pagination", "page_plans"),
+    ("harness.replay.matching", "MatchPolicy"),
     ("harness.contract", "check_cassette"),
     ("harness.contract", "check_exchange"),
     ("harness.contract", "check_exchanges"),
     ("harness.contract", "check_request"),
     ("harness.contract", "Violation"),
-    ("harness.redaction", "Redaction"),
-    ("harness.redaction", "Rule"),
+    ("harness.secrets", "Redaction"),
+    ("harness.secrets", "Rule"),
     ("harness.synthetic", "SyntheticBackend"),
     ("harness.synthetic", "Faults"),
-    ("harness.schemastore", "load_schema"),
-    ("harness.schemastore", "SchemaSource"),
-    ("harness.schemagen", "operation_schemas"),
-    ("harness.rules", "AWS_COMMON_ERRORS"),
-    ("harness.aio", "sending"),
+    ("harness.contract.schemas.store", "load_schema"),
+    ("harness.contract.schemas.store", "SchemaSource"),
+    ("harness.contract.schemas.generate", "operation_schemas"),
+    ("harness.contract.rules", "AWS_COMMON_ERRORS"),
+    ("harness.replay.aio", "sending"),
     ("harness.cli", "main"),
     ("harness.plugin", "pytest_addhooks"),
 ]
@@ -219,3 +220,31 @@ PUBLIC_IMPORTS = [
 @pytest.mark.parametrize(("module", "name"), PUBLIC_IMPORTS)
 def test_documented_imports_keep_working(module: str, name: str) -> None:
     assert getattr(importlib.import_module(module), name) is not None
+
+
+def test_no_module_aliasing() -> None:
+    """Modules are imported where they live: no finder maps old names onto them."""
+    import sys
+
+    assert not [f for f in sys.meta_path if type(f).__module__.startswith("harness")]
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("harness.matching")
+
+
+def test_secrets_are_below_their_users() -> None:
+    """Recording, replay, the CLI and the audits use the secrets layer; it uses none of them."""
+    users = {"harness.replay", "harness.cli", "harness.audit", "harness.plugin"}
+    up = sorted(
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        if name.startswith("harness.secrets")
+        for target in targets
+        if any(target == u or target.startswith(u + ".") for u in users)
+    )
+    assert up == []
+    assert any(
+        t.startswith("harness.secrets")
+        for name, targets in GRAPH.items()
+        if name.startswith("harness.replay.")
+        for t in targets
+    )

@@ -472,7 +472,7 @@ def _chunked_put(body: bytes) -> HttpRequest:
 def test_a_body_the_harness_cannot_read_is_a_one_paragraph_error() -> None:
     from harness.aws.models import operation_model
     from harness.errors import HarnessUsageError
-    from harness.replay.redaction import Redactor
+    from harness.secrets import Redactor
 
     put = operation_model("s3", "PutObject")
     broken = _chunked_put(b'{"not": "framed"}')

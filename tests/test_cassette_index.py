@@ -18,7 +18,7 @@ from harness.cassettes.cassette import LazyExchange, read_cassette, write_casset
 from harness.exchange import Exchange
 from harness.replay.matching import MatchPolicy
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import REDACTION_VERSION
+from harness.secrets import REDACTION_VERSION
 
 BUNDLED = sorted((Path(__file__).resolve().parent.parent / "cassettes" / "seed").glob("*.yaml"))
 CURRENT = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
@@ -270,7 +270,9 @@ def test_the_plugin_keeps_indexes_in_pytests_cache(pytester: pytest.Pytester) ->
     cassettes = pytester.path / "cassettes" / "test_big"
     cassettes.mkdir(parents=True)
     write_cassette(cassettes / "test_replay.yaml", [_exchange(i) for i in range(3)], CURRENT)
-    pytester.makeconftest("from harness import cassette_index\ncassette_index.MIN_BYTES = 0\n")
+    pytester.makeconftest(
+        "from harness.cassettes import index as cassette_index\ncassette_index.MIN_BYTES = 0\n"
+    )
     pytester.makepyfile(
         test_big=f"""
 import boto3, pytest
@@ -700,7 +702,7 @@ def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
     copies = list(folder.glob("*.migrated.yaml"))
     assert len(copies) == 1 and secret not in copies[0].read_text()
     # other redaction settings: another copy (the first holds what they would redact)
-    from harness.replay.redaction import Redaction
+    from harness.secrets import Redaction
 
     stricter = Redaction().extended(secret_members=["Summary"])
     with pytest.warns(SecretInCassetteWarning):

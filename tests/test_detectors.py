@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.replay.redaction.detectors import KINDS, Found, find_secrets, name_kind
-from harness.replay.redaction.placeholders import PATTERN, access_key_id, is_placeholder, secret
+from harness.secrets.detectors import KINDS, Found, find_secrets, name_kind
+from harness.secrets.placeholders import PATTERN, access_key_id, is_placeholder, secret
 
 AKID = "AKIASENTINEL00000001"
 ASID = "ASIASENTINEL00000002"
@@ -326,7 +326,7 @@ PLANTED: list[tuple[str, str, str]] = [
         "The signature we calculated was 'sntl0error0sig69value'",
         "sntl0error0sig69value",
     ),
-    # formats that name a secret without name=value (harness.replay.redaction.text_formats)
+    # formats that name a secret without name=value (harness.secrets.text_formats)
     ("netrc", "machine api.example.com login deploy password sntl-netrc-70\n", "sntl-netrc-70"),
     (
         "netrc over lines",

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
-from harness.rules import RULES
 
 from harness.cli import build_parser
+from harness.contract.rules import RULES
 from harness.ops import PACKS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -23,7 +23,7 @@ from harness.cli import run
 from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
-from harness.replay.redaction import Redaction, Rule
+from harness.secrets import Redaction, Rule
 
 pytest.importorskip("moto.server")
 

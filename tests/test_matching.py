@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.aws.protocols import wire_form as wire
+from harness.aws.protocols.wire_form import request_params
 from harness.exchange import Exchange, HttpRequest
 from harness.ops import SEED_OPERATIONS
 from harness.replay.matching import (
@@ -16,7 +17,6 @@ from harness.replay.matching import (
     canonical,
     match_key,
     param_differences,
-    request_params,
 )
 
 SOURCE = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/x"

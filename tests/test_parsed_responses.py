@@ -21,7 +21,7 @@ from harness.exchange import Exchange
 from harness.replay import parsed_responses
 from harness.replay.intercept import to_botocore_response
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import REDACTION_VERSION
+from harness.secrets import REDACTION_VERSION
 
 SUITES = (
     "ec2",

@@ -15,7 +15,7 @@ import botocore.session
 from harness.cassettes.cassette import read_cassette
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction.placeholders import renumbered
+from harness.secrets.placeholders import renumbered
 from harness.serve.http import LoopbackServer
 
 SECRETS = {"a": "sntl-merge-secret-A1", "b": "sntl-merge-secret-B2"}

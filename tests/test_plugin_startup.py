@@ -69,7 +69,6 @@ def test_the_plugin_imports_only_its_own_light_modules() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     light = [
         "harness",
-        "harness._moved",  # the old import paths' finder: no imports of its own
         "harness.errors",
         "harness.plugin.fixture_ties",  # a list of the wide fixtures alive: no imports
         "harness.plugin.hookspecs",

@@ -26,8 +26,8 @@ from vcr.serializers import yamlserializer
 
 from harness.cassettes.cassette import read_cassette
 from harness.replay.matching import canonical
-from harness.replay.redaction import Redactor
-from harness.replay.redaction.vault import mask
+from harness.secrets import Redactor
+from harness.secrets.vault import mask
 
 CONFTEST = """
 import json, os

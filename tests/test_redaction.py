@@ -13,8 +13,8 @@ from server import ACCOUNT_ID, BODY_ACCESS_KEY, BODY_SECRET, BODY_TOKEN, sentine
 from harness.aws.models import operation_model
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import Redaction, Redactor, Rule
-from harness.replay.redaction.vault import Binding, Ties, Vault, mask, restore_text
+from harness.secrets import Redaction, Redactor, Rule
+from harness.secrets.vault import Binding, Ties, Vault, mask, restore_text
 from harness.serve.http import LoopbackServer
 
 UUID_WITH_DIGITS = "3c1d6f2a-1b2c-4d3e-8f4a-123456789012"
@@ -418,7 +418,7 @@ def test_a_sensitive_jsonvalue_header_stays_base64_json() -> None:
     # lex-runtime PutSession: x-amz-lex-session-attributes is sensitive, base64 of JSON
     import base64
 
-    from harness.replay.redaction import formats
+    from harness.secrets import formats
 
     value = base64.b64encode(json.dumps({"user": "s3cr3t-pass-1"}).encode()).decode()
     out = formats.redact_headers({"X-A": value}, frozenset({"x-a"}))

@@ -21,7 +21,7 @@ from harness.aws.eventstream import Header, Message
 from harness.aws.models import operation_model
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import Redactor
+from harness.secrets import Redactor
 from harness.serve.http import LoopbackServer
 
 BINARY = bytes(range(256)) * 3 + b"\xff\xfe\x00 not utf-8"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.cli import run
-from harness.replay.scan import DETECTORS, Detector, scan_text
+from harness.secrets.scan import DETECTORS, Detector, scan_text
 
 KEY_ID = "AKIAQWERTYUIOP234567"
 SIGNATURE = "0123456789abcdef" * 4
@@ -200,7 +200,7 @@ def test_a_json_secret_redacted_value_by_value_is_no_finding_and_a_planted_one_i
     from harness.aws.protocols import wire_form as wire
     from harness.cassettes.cassette import write_cassette
     from harness.exchange import Exchange
-    from harness.replay.redaction import REDACTION_VERSION
+    from harness.secrets import REDACTION_VERSION
 
     params = {"SecretId": "prod/db"}
     request = wire.encode_request(

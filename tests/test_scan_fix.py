@@ -16,12 +16,12 @@ from pathlib import Path
 import botocore.session
 from test_placeholder_merge import ACCOUNT, SecretsServer
 
+from harness.aws.protocols.wire_form import request_params
 from harness.cassettes.cassette import write_cassette
 from harness.cli import run
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay.matching import request_params
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import REDACTION_VERSION
+from harness.secrets import REDACTION_VERSION
 from harness.serve.http import LoopbackServer
 
 KEY_ID = "AKIASNTLFIXKEY000001"

@@ -16,7 +16,7 @@ import pytest
 from moto_server import moto_server
 
 from harness.replay.recorder import CassetteRecorder
-from harness.replay.redaction import shapes
+from harness.secrets import shapes
 
 cryptography = pytest.importorskip("cryptography")  # moto's dependency: the key must parse
 from cryptography.hazmat.primitives import serialization  # noqa: E402

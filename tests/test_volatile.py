@@ -13,7 +13,6 @@ from harness.aws.models import operation_model
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.matching import MatchIndex, MatchPolicy
-from harness.replay.redaction.vault import Binding, Vault, restore_text
 from harness.replay.volatile import (
     Generated,
     Volatile,
@@ -21,6 +20,7 @@ from harness.replay.volatile import (
     looks_generated,
     parse,
 )
+from harness.secrets.vault import Binding, Vault, restore_text
 
 EVERY = parse("uuid hex hash time", "test")
 ALNUM = parse("alnum", "test")

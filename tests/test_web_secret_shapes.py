@@ -22,7 +22,7 @@ import yaml
 
 from harness.cli import run
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay.redaction import Redactor
+from harness.secrets import Redactor
 
 Exchange = tuple[HttpRequest | None, HttpResponse | None]
 

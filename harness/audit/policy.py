@@ -58,8 +58,8 @@ from harness.aws.iam import (
     iam_prefix,
 )
 from harness.cassettes.cassette import Entry
-from harness.replay.redaction.placeholders import ACCOUNT_PREFIX
 from harness.safe_text import one_line
+from harness.secrets.placeholders import ACCOUNT_PREFIX
 
 VERSION = "2012-10-17"
 #: The size limit of a managed policy (characters, whitespace aside).

@@ -130,7 +130,7 @@ def read_only(service: str, operation: str) -> tuple[bool, str]:
 
 def _placeholder(params: Any) -> str | None:
     from harness.replay.matching import canonical
-    from harness.replay.redaction.vault import SLOT
+    from harness.secrets.vault import SLOT
 
     found = SLOT.search(canonical(params)) if isinstance(params, dict) else None
     return found.group(0) if found else None
@@ -265,7 +265,7 @@ def verify_entries(
     allow_writes: bool = False,
 ) -> list[Result]:
     """Send each entry of cassette ``label`` (unless told why not) and compare the answers."""
-    from harness.replay.redaction import Redactor
+    from harness.secrets import Redactor
 
     results = []
     for entry in entries:
@@ -464,7 +464,7 @@ def _scalar(shape: Any, path: str, recorded: Any, live: Any) -> Difference:
 
 def _generated(path: str, recorded: str, live: str) -> str | None:
     """The kind of generated value both sides are (a placeholder, a uuid...), if any."""
-    from harness.replay.redaction.vault import SLOT
+    from harness.secrets.vault import SLOT
 
     if SLOT.fullmatch(recorded) and SLOT.fullmatch(live):
         return "a redaction placeholder"

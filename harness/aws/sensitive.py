@@ -16,7 +16,7 @@ every model and reports what no rule or list decides.
 
 This module only says *where* the secrets are, per operation and direction
 (``places``: headers, query string, URI labels, body element names, attribute-map keys);
-``harness.replay.redaction.formats`` replaces their values in each body format.
+``harness.secrets.formats`` replaces their values in each body format.
 """
 
 from __future__ import annotations

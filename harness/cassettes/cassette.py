@@ -93,6 +93,22 @@ def is_other_http(item: Any) -> bool:
 # --------------------------------------------------------------------------- read
 
 
+def interaction_tag(
+    region: str | None, recorded_at: Any, answered_at: Any = None
+) -> dict[str, Any]:
+    """The per-interaction ``harness`` tag: client region, when the request was made and
+    when its answer arrived (the recorded replay clock never runs behind a time the server
+    stamped in between)."""
+    tag: dict[str, Any] = {}
+    if region:
+        tag["region"] = region
+    if recorded_at:
+        tag["recorded_at"] = str(recorded_at)
+    if answered_at:
+        tag["answered_at"] = str(answered_at)
+    return tag
+
+
 def read_cassette(path: str | os.PathLike[str]) -> Cassette:
     """Load a cassette; a corrupt, truncated or foreign file raises ``CassetteError``."""
     path = Path(path)

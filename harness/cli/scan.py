@@ -2,7 +2,7 @@
 
 Usable as a CI gate and a pre-commit hook: exit 0 when clean, 1 when something was found,
 2 on bad input (a missing path, an unreadable file). ``--fix`` migrates the files in place
-(``harness.replay.scan_fix``): exit 0 when every file is clean after it, 1 when the scan still
+(``harness.secrets.scan_fix``): exit 0 when every file is clean after it, 1 when the scan still
 finds something redaction does not replace, 2 on bad input (no file is written then).
 Findings name the file, the line or interaction and the kind of secret, never the secret.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
-from harness.replay.scan import Finding, discover, scan_file
 from harness.safe_text import gh_data, gh_property, one_line
+from harness.secrets.scan import Finding, discover, scan_file
 
 EXIT_CLEAN = 0
 EXIT_FOUND = 1
@@ -117,7 +117,7 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def run_fix(files: list[Path], form: str, stdout: TextIO, stderr: TextIO) -> int:
     """Migrate every file in place; report each change, then what a scan still finds."""
-    from harness.replay.scan_fix import Change, fix_file, readable
+    from harness.secrets.scan_fix import Change, fix_file, readable
 
     unreadable = 0
     for path in files:  # every file is checked before any is written

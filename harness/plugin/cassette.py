@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from harness.replay.matching import MatchPolicy
     from harness.replay.network_guard import Allowed, Violations
     from harness.replay.recorder import CassetteMiss, CassetteRecorder
-    from harness.replay.redaction import Redaction
     from harness.replay.volatile import Volatile
+    from harness.secrets import Redaction
 
 MARKER = "aws_cassette"
 _MARKER_KWARGS = (
@@ -281,7 +281,7 @@ def _aws_cassette_marker(request: pytest.FixtureRequest) -> None:
 def aws_redaction(pytestconfig: pytest.Config) -> Redaction:
     """What is redacted from cassettes; override it to add rules or switch identifier
     placeholders off."""
-    from harness.replay.redaction import Redaction
+    from harness.secrets import Redaction
 
     return Redaction(pseudonyms=bool(pytestconfig.getini("aws_pseudonyms")))
 

@@ -213,7 +213,7 @@ class _ScopeCassette:
     def recorder(self) -> CassetteRecorder:
         if self._recorder is None:
             from harness.replay.recorder import CassetteRecorder
-            from harness.replay.redaction import Redaction
+            from harness.secrets import Redaction
 
             item, config = self.item, self.item.config
             self._recorder = CassetteRecorder(

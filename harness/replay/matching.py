@@ -31,14 +31,13 @@ from typing import Any
 from harness.aws import expression_names
 from harness.aws.models import members_by_key, operation_model, service_model
 from harness.aws.protocols import CODECS, protocol_of
-from harness.aws.protocols.wire_form import WireError, decode_request
 from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
-from harness.exchange import Exchange, HttpRequest
+from harness.exchange import Exchange
 from harness.replay import uploads
-from harness.replay.redaction.vault import SLOT, Binding, Ties, mask
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.replay.volatile import parse as parse_volatile
+from harness.secrets.vault import SLOT, Binding, Ties, mask
 
 Key = tuple[str, ...]
 
@@ -48,14 +47,6 @@ _REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
 def supports(service: str) -> bool:
     """True when requests of ``service`` can be matched by parameters (a codec reads them)."""
     return protocol_of(service_model(service)) in CODECS
-
-
-def request_params(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
-    """The request's parameters in wire form; an unreadable body becomes ``{"$body": text}``."""
-    try:
-        return decode_request(service, operation, request)
-    except WireError:
-        return {"$body": request.body.decode("utf-8", "replace")}
 
 
 #: How match keys are made; a sidecar index of keys made another way is rebuilt. 2: DynamoDB

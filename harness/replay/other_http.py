@@ -38,9 +38,9 @@ from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio
 from harness.replay.matching import time_verdict
 from harness.replay.recorder import CassetteMiss
-from harness.replay.redaction import Redactor
-from harness.replay.redaction.vault import Binding, mask
 from harness.replay.volatile import NONE, Generated, Volatile
+from harness.secrets import Redactor
+from harness.secrets.vault import Binding, mask
 
 if TYPE_CHECKING:
     from harness.replay.network_guard import Allowed

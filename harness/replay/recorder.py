@@ -39,10 +39,11 @@ from typing import Any, NamedTuple
 from harness import __version__
 from harness.aws.bodies import DIGEST_BODIES_OVER, digest_only, digest_payload, settle
 from harness.aws.models import botocore_version, operation_model
-from harness.aws.protocols.wire_form import decode_error
+from harness.aws.protocols.wire_form import decode_error, request_params
 from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import (
     LazyExchange,
+    interaction_tag,
     parse_cassette,
     read_bytes,
     read_cassette,
@@ -59,15 +60,15 @@ from harness.replay.matching import (
     Near,
     canonical,
     region_of,
-    request_params,
     supports,
 )
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.replay.record_modes import check_record_mode
-from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor, shapes
-from harness.replay.redaction.containers import rewrite_body
-from harness.replay.redaction.placeholders import renumbered
-from harness.replay.redaction.vault import Ties, family_of_token, restore_text
+from harness.secrets import REDACTION_VERSION, Redaction, Redactor, shapes
+from harness.secrets.containers import rewrite_body
+from harness.secrets.exchanges import redact_exchange, without_headers
+from harness.secrets.placeholders import placeholder_numbers, renumbered
+from harness.secrets.vault import Ties, family_of_token, restore_text
 
 # Headers that change on every call and mean nothing to a replay: left out of cassettes so
 # that re-recording the same traffic gives the same file.
@@ -85,10 +86,6 @@ _VOLATILE_REQUEST_HEADERS = frozenset(
         "expect",
     }
 )
-# Transport framing means nothing in a cassette. Content-Length stays: a HEAD response's
-# length is its only trace of the object size, and replay repairs it when a stored body was
-# reformatted (harness.aws.bodies.settle).
-_FRAMING_RESPONSE_HEADERS = frozenset({"transfer-encoding", "connection", "keep-alive"})
 
 
 class CassetteMiss(HarnessAssertionError):
@@ -496,7 +493,9 @@ class CassetteRecorder:
             region = tag.get("region") or region_of(exchange.request.url)
             recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
-            self._tags.append(_tag(region, tag.get("recorded_at"), tag.get("answered_at")))
+            self._tags.append(
+                interaction_tag(region, tag.get("recorded_at"), tag.get("answered_at"))
+            )
             keys.append(self.index.add(position, exchange, region, recorded_at))
         if self._old is not None:
             self.redactor.vault.seed_numbers(self._old.vault.numbers())
@@ -507,7 +506,7 @@ class CassetteRecorder:
         are redacted as this recorder would (nothing to redact when loading)."""
         info = metadata.get("harness")
         info = info if isinstance(info, dict) else {}
-        self.redactor.vault.seed_numbers(_numbers(info.get("placeholders")))
+        self.redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
         self._shapes.update(_shapes(info.get("shapes")))
         return bool(
             info.get("redaction") == REDACTION_VERSION
@@ -533,7 +532,7 @@ class CassetteRecorder:
             return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
         # The live request goes through the same redaction as the recorded one did, so both
         # sides of the match hold the same pseudonyms and placeholders.
-        whole = _without(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
+        whole = without_headers(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
         # a large upload goes by its digest: never redacted, copied or written (its bytes)
         live = digest_only(call.service, call.operation, whole, self.digest_over)
         params = self._match_params(call, live)
@@ -580,7 +579,7 @@ class CassetteRecorder:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
             self._stored.append(exchange)
-            self._tags.append(_tag(call.region, sent_at, answered_at))
+            self._tags.append(interaction_tag(call.region, sent_at, answered_at))
             self._recorded += 1
         self._emit(exchange)
         return response
@@ -903,13 +902,14 @@ class CassetteRecorder:
             loader = self._loader()
             exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
         tags = [
-            _tag(t.get("region"), t.get("recorded_at"), t.get("answered_at")) for t in cassette.tags
+            interaction_tag(t.get("region"), t.get("recorded_at"), t.get("answered_at"))
+            for t in cassette.tags
         ]
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}
         return _OnDisk(
             exchanges,
             tags,
-            _numbers(info.get("placeholders")),
+            placeholder_numbers(info.get("placeholders")),
             cassette.other,
             kept,
             _shapes(info.get("shapes")),
@@ -968,31 +968,6 @@ _READ_PREFIXES = ("Get", "Describe", "List", "Head", "Query", "Scan", "BatchGet"
 
 def _is_write(operation: str) -> bool:
     return not operation.startswith(_READ_PREFIXES)
-
-
-def redact_exchange(
-    exchange: Exchange,
-    redactor: Redactor,
-    request: HttpRequest | None = None,
-    response: HttpResponse | None = None,
-) -> Exchange:
-    """``exchange`` (or its ``request`` and ``response`` as given) as a cassette keeps it:
-    redacted under its operation's model, transport framing left out."""
-    model = operation_model(exchange.service, exchange.operation)
-    clean_request = redactor.request(request or exchange.request, model)
-    clean = redactor.response(
-        _without(response or exchange.response, _FRAMING_RESPONSE_HEADERS), model
-    )
-    return Exchange(
-        exchange.service,
-        exchange.operation,
-        clean_request,
-        clean,
-        exchange.source,
-        request_params(exchange.service, exchange.operation, clean_request),
-        exchange.cassette,
-        exchange.index,
-    )
 
 
 @contextmanager
@@ -1058,20 +1033,6 @@ def _is_success(exchange: Exchange) -> bool:
     return exchange.response.status < 300
 
 
-def _tag(region: str | None, recorded_at: Any, answered_at: Any = None) -> dict[str, Any]:
-    """The per-interaction ``harness`` tag: client region, when the request was made and
-    when its answer arrived (the recorded replay clock never runs behind a time the server
-    stamped in between)."""
-    tag: dict[str, Any] = {}
-    if region:
-        tag["region"] = region
-    if recorded_at:
-        tag["recorded_at"] = str(recorded_at)
-    if answered_at:
-        tag["answered_at"] = str(answered_at)
-    return tag
-
-
 def _iso_now() -> str:
     # to the microsecond: the recorded replay clock starts here and must not run behind
     # what the server stamped
@@ -1124,17 +1085,6 @@ def _shapes(value: Any) -> dict[str, Any]:
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, dict)}
 
 
-def _numbers(value: Any) -> dict[str, int]:
-    """A cassette's placeholder counters (metadata ``harness.placeholders``), checked."""
-    if not isinstance(value, dict):
-        return {}
-    return {
-        str(k): int(v)
-        for k, v in value.items()
-        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**8
-    }
-
-
 def _text_form(text: str, content_type: str) -> str:
     """How a body carries values: JSON strings, XML text, a form, or plain text."""
     first = text.lstrip()[:1]
@@ -1170,7 +1120,7 @@ def _leaks(path: Path, scrubbed: int) -> list[str]:
     """What an old cassette on disk holds in the clear: what loading it had to scrub, or
     else the credential material the scanner's text detectors see (a pass over the file
     that costs as much as the redaction did: `harness scan` says where, not this)."""
-    from harness.replay.scan import scan_text
+    from harness.secrets.scan import scan_text
 
     if scrubbed:
         return [f"secret values in {scrubbed} interaction(s)"]
@@ -1287,10 +1237,3 @@ def _describe_near(near: list[Near], label: str) -> list[str]:
                 "are not the bytes recorded)"
             )
     return lines
-
-
-def _without(message: Any, names: frozenset[str]) -> Any:
-    headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
-    if isinstance(message, HttpRequest):
-        return replace(message, headers=headers)
-    return HttpResponse(message.status, headers, message.body)

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.aws.models import operation_model
-from harness.replay.redaction.vault import SLOT
 from harness.replay.volatile import Generated, Volatile
+from harness.secrets.vault import SLOT
 
 #: How a blob slot shows in a match key.
 MASK = "\u27e6blob\u27e7"

@@ -7,7 +7,7 @@ Such a value differs on every run, so a request carrying it never equals its rec
 Declaring the *kinds* of generated values once (``aws_volatile = uuid hex time``) masks
 them in the match key the way redaction placeholders are masked: ``bucket-<uuid>`` matches
 ``bucket-<uuid>`` whatever the uuid. Which recorded value stands for which live one is then
-decided by the same per-test binding as placeholders (``harness.replay.redaction.vault.Binding``):
+decided by the same per-test binding as placeholders (``harness.secrets.vault.Binding``):
 a recorded value meets one live value for the whole test, and replayed responses carry the
 live value back. ``harness.replay.matching.MatchIndex`` refuses a binding that would hide a changed
 *hardcoded* value (see ``MatchIndex._allow``).
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.replay.redaction.vault import ACCOUNT_FIELD, SLOT
+from harness.secrets.vault import ACCOUNT_FIELD, SLOT
 
 KINDS = ("uuid", "hex", "alnum", "hash", "time")
 #: the kinds from the most specific to the least (how a difference is named)

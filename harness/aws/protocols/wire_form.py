@@ -225,6 +225,14 @@ def decode_request(service: str, operation: str, request: HttpRequest) -> dict[s
     return decode_request_of(operation_model(service, operation), request)
 
 
+def request_params(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
+    """The request's parameters in wire form; an unreadable body becomes ``{"$body": text}``."""
+    try:
+        return decode_request(service, operation, request)
+    except WireError:
+        return {"$body": request.body.decode("utf-8", "replace")}
+
+
 def decode_request_of(op: OperationModel, request: HttpRequest) -> dict[str, Any]:
     """``decode_request`` for any botocore ``OperationModel`` (a protocol suite's, say)."""
     service, operation = op.service_model.service_name, op.name

@@ -16,8 +16,8 @@ from harness.aws.models import operation_model
 from harness.cassettes.cassette import Entry, dump_yaml, interaction
 from harness.cli.cassette._shared import entry_at, load
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay.redaction import Redaction, Redactor
 from harness.safe_text import lines, one_line
+from harness.secrets import Redaction, Redactor
 
 
 def register(subparsers: Any) -> None:
@@ -91,7 +91,7 @@ def _redacted(entry: Entry) -> tuple[HttpRequest, HttpResponse]:
 
 
 def _reread_params(entry: Entry, request: HttpRequest) -> dict[str, Any]:
-    from harness.replay.matching import request_params
+    from harness.aws.protocols.wire_form import request_params
 
     assert entry.exchange is not None
     return request_params(entry.exchange.service, entry.exchange.operation, request)

@@ -11,12 +11,13 @@ in a URL, a header, XML or JSON without escaping):
 - ``ASIAREDACTED00000001`` an access key id; ``999999990001`` an account id.
 
 At replay the same numbering is given to the live test's values and each recorded
-placeholder is bound to the live value found in its place (``harness.replay.redaction.binding``).
+placeholder is bound to the live value found in its place (``harness.secrets.binding``).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 #: Legacy cassettes (redaction version 2 and vcrpy filters) hold a bare ``REDACTED``.
 LEGACY = "REDACTED"
@@ -94,3 +95,14 @@ def renumbered(text: str, shift: dict[str, int], floor: dict[str, int]) -> str:
         return account_id(number + moved)
 
     return _NUMBERED.sub(one, text) if any(shift.values()) else text
+
+
+def placeholder_numbers(value: Any) -> dict[str, int]:
+    """A cassette's placeholder counters (metadata ``harness.placeholders``), checked."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        str(k): int(v)
+        for k, v in value.items()
+        if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 10**8
+    }

@@ -25,7 +25,7 @@ from harness.aws import eventstream, sensitive, unmarked_secrets
 from harness.aws.bodies import dechunked, through_coding
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay.redaction import (
+from harness.secrets import (
     accounts,
     containers,
     credentials,
@@ -33,7 +33,7 @@ from harness.replay.redaction import (
     formats,
     placeholders,
 )
-from harness.replay.redaction.vault import Vault
+from harness.secrets.vault import Vault
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel

@@ -6,13 +6,13 @@ Three kinds of evidence, reported together:
   presigned-URL signatures and credentials, session and SSO bearer tokens, access key ids
   that are not our pseudonyms, secret access keys, JWTs, PEM private keys, passwords in URLs
   and bearer tokens. Bodies vcrpy stored as ``!!binary`` or gzip are decoded and searched too.
-- **every secret the redactor's detection library finds** (``harness.replay.redaction.detectors``,
+- **every secret the redactor's detection library finds** (``harness.secrets.detectors``,
   the same ``find_secrets`` the recorder redacts with): in each string of each interaction
   (URL, header values, bodies, ``!!binary``/gzip bodies decoded), headers named like
   credentials (``X-Api-Key``, ``PRIVATE-TOKEN``...), and in the file text when the file is
   not a readable cassette. Placeholders and the cassette's own pseudonyms are never findings.
 - **the redactor's verdict**: each interaction is run through today's redaction
-  (``harness.replay.redaction``, with the operation's model when the request can be identified);
+  (``harness.secrets``, with the operation's model when the request can be identified);
   anything it would still remove — a sensitive member of the model, a credential header, a
   secret JSON member — is a finding, located by JSON pointer.
 
@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.replay.redaction.detectors import find_secrets, name_kind
-from harness.replay.redaction.placeholders import PATTERN as _PLACEHOLDER
 from harness.safe_text import one_line
+from harness.secrets.detectors import find_secrets, name_kind
+from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
 
 #: Files larger than this are not scanned (a cassette this big is reported, not read).
 MAX_SCAN_BYTES = 512 * 1024 * 1024
@@ -319,7 +319,7 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
     """What today's redaction would still remove from each interaction (by JSON pointer)."""
     from harness.aws.models import operation_model
     from harness.cassettes.cassette import http_of, read_cassette, request_line
-    from harness.replay.redaction import Redaction, Redactor
+    from harness.secrets import Redaction, Redactor
 
     cassette = read_cassette(path)
     # Identifiers are not secrets: only what would be scrubbed or dropped counts here.

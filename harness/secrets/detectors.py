@@ -3,7 +3,7 @@
 ``find_secrets(text)`` returns where secrets sit in a text (sorted, non-overlapping spans of
 the *values*, each with a kind), whatever the text is: a header value, a URL, a JSON, XML,
 form or multipart body, an error message, GraphQL, a whole cassette file. The redactor
-replaces each span with a placeholder (``harness.replay.redaction.placeholders``); ``harness scan``
+replaces each span with a placeholder (``harness.secrets.placeholders``); ``harness scan``
 reports each span it finds in a cassette. Values that are placeholders already are never
 reported.
 
@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harness.aws.secret_names import is_secret_name, judge_name, words
-from harness.replay.redaction import placeholders, text_formats
+from harness.secrets import placeholders, text_formats
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ replays offline.
 from __future__ import annotations
 
 from harness.cassettes.versions import REDACTION_VERSION
-from harness.replay.redaction.formats import PLACEHOLDER
-from harness.replay.redaction.redactor import (
+from harness.secrets.formats import PLACEHOLDER
+from harness.secrets.redactor import (
     ACCESS_KEY_ID,
     ALLOWED_HEADERS,
     CREDENTIAL_HEADER_NAME,

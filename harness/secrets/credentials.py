@@ -33,7 +33,7 @@ def shaped(structure: str, member: str, placeholder: str) -> str:
 
 def is_shaped(value: str) -> bool:
     """True when ``value`` is a placeholder in one of the ``SHAPED`` wrappings."""
-    from harness.replay.redaction.placeholders import is_placeholder
+    from harness.secrets.placeholders import is_placeholder
 
     if len(value) > 64 or not value.isascii():
         return False

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.aws.bodies import derived_pairs
-from harness.replay.redaction import placeholders
+from harness.secrets import placeholders
 
 # A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
 # account ids (12 digits with the placeholder prefix; found by context when redacted).

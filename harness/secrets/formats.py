@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from harness.aws.sensitive import is_secret_member, is_sensitive
-from harness.replay.redaction import credentials, detectors
+from harness.secrets import credentials, detectors
 
 if TYPE_CHECKING:
     from botocore.model import Shape

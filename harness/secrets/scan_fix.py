@@ -22,18 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.aws.protocols.wire_form import request_params
 from harness.cassettes.cassette import (
     Cassette,
     http_of,
+    interaction_tag,
     other_interaction,
     read_cassette,
     write_cassette,
 )
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay.redaction import REDACTION_VERSION, Redaction, Redactor
-from harness.replay.redaction.containers import rewrite_body
-from harness.replay.redaction.placeholders import ACCOUNT_PREFIX
-from harness.replay.redaction.placeholders import PATTERN as _PLACEHOLDER
+from harness.secrets import REDACTION_VERSION, Redaction, Redactor
+from harness.secrets.containers import rewrite_body
+from harness.secrets.placeholders import ACCOUNT_PREFIX, placeholder_numbers
+from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
 
 #: What a placeholder's code says it stands for, in a report.
 _KINDS = {
@@ -82,14 +84,14 @@ def fix_file(path: Path) -> list[Change]:
 
     An unreadable file or one that is not a cassette raises ``HarnessUsageError``.
     """
-    from harness.replay.recorder import _numbers, _tag, redact_exchange
+    from harness.secrets.exchanges import redact_exchange
 
     cassette = readable(path)
     info = cassette.metadata.get("harness")
     info = info if isinstance(info, dict) else {}
     identifiers = bool(info.get("identifiers", True))
     redactor = Redactor(Redaction(pseudonyms=identifiers))
-    redactor.vault.seed_numbers(_numbers(info.get("placeholders")))
+    redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
     redactor.vault.seed(path.read_text("utf-8", "replace"))  # above any placeholder in it
 
     label = str(path)
@@ -122,7 +124,7 @@ def fix_file(path: Path) -> list[Change]:
         changes += found
     if not changes:
         return []  # clean: left byte for byte (loading still redacts an old one in memory)
-    numbers = _numbers(info.get("placeholders"))
+    numbers = placeholder_numbers(info.get("placeholders"))
     for family, number in redactor.vault.numbers().items():
         numbers[family] = max(numbers.get(family, 1), number)
     metadata = {
@@ -134,7 +136,7 @@ def fix_file(path: Path) -> list[Change]:
             "placeholders": numbers,
         },
     }
-    tags = [_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
+    tags = [interaction_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
     write_cassette(path, exchanges, metadata, tags, other)
     return changes
 
@@ -144,8 +146,6 @@ def _swept(redactor: Redactor, exchange: Exchange) -> Exchange:
     response = _swept_message(redactor, exchange.response)
     if request == exchange.request and response == exchange.response:
         return exchange
-    from harness.replay.matching import request_params
-
     return Exchange(
         exchange.service,
         exchange.operation,

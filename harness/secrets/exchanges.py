@@ -1,0 +1,51 @@
+"""A whole exchange as a cassette keeps it: redacted under its operation's model, transport
+framing left out. Used by the recorder for every exchange it keeps and by ``scan --fix``
+when it migrates a cassette."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from harness.aws.models import operation_model
+from harness.aws.protocols.wire_form import request_params
+from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.secrets.redactor import Redactor
+
+# Transport framing means nothing in a cassette. Content-Length stays: a HEAD response's
+# length is its only trace of the object size, and replay repairs it when a stored body was
+# reformatted (harness.aws.bodies.settle).
+FRAMING_RESPONSE_HEADERS = frozenset({"transfer-encoding", "connection", "keep-alive"})
+
+
+def redact_exchange(
+    exchange: Exchange,
+    redactor: Redactor,
+    request: HttpRequest | None = None,
+    response: HttpResponse | None = None,
+) -> Exchange:
+    """``exchange`` (or its ``request`` and ``response`` as given) as a cassette keeps it:
+    redacted under its operation's model, transport framing left out."""
+    model = operation_model(exchange.service, exchange.operation)
+    clean_request = redactor.request(request or exchange.request, model)
+    clean = redactor.response(
+        without_headers(response or exchange.response, FRAMING_RESPONSE_HEADERS), model
+    )
+    return Exchange(
+        exchange.service,
+        exchange.operation,
+        clean_request,
+        clean,
+        exchange.source,
+        request_params(exchange.service, exchange.operation, clean_request),
+        exchange.cassette,
+        exchange.index,
+    )
+
+
+def without_headers(message: Any, names: frozenset[str]) -> Any:
+    """``message`` (a request or a response) without the headers ``names`` (lower case)."""
+    headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
+    if isinstance(message, HttpRequest):
+        return replace(message, headers=headers)
+    return HttpResponse(message.status, headers, message.body)
