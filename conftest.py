@@ -25,6 +25,6 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("XDG_CACHE_HOME", str(empty / "xdg-cache"))
-    # harness check keeps no reports between the suite's runs (tests/test_check_cache.py
+    # harness check keeps no reports between the suite's runs (tests/contract/test_check_cache.py
     # turns it on where it is the subject): a test's report never comes from another's.
     monkeypatch.setenv("HARNESS_CHECK_CACHE", "off")

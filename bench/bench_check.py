@@ -35,14 +35,13 @@ from pathlib import Path
 from botocore.parsers import create_parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from synthetic_exchanges import NOW as REQUEST_TIME
-from synthetic_exchanges import build
-from synthetic_exchanges import pair as valid
-
 from harness.aws.models import operation_model
 from harness.cassettes.cassette import write_cassette
 from harness.cli import run
 from harness.contract.checker import check_exchange
+from tests.support.synthetic_exchanges import NOW as REQUEST_TIME
+from tests.support.synthetic_exchanges import build
+from tests.support.synthetic_exchanges import pair as valid
 
 POINTS = 21_600
 NOW = int(REQUEST_TIME.timestamp())

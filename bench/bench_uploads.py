@@ -33,11 +33,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from moto_server import moto_server
-
 from harness.aws.bodies import DIGEST_MARK
 from harness.cassettes.cassette import dump_yaml
 from harness.replay.recorder import CassetteRecorder
+from tests.support.moto_server import moto_server
 
 BUCKET = "bench-uploads"
 

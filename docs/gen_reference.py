@@ -4,7 +4,7 @@ Every import of the harness's internals the reference needs is at the top of thi
 nowhere else: the CLI's argparse parser, the pytest plugin (through pytest itself), the rule
 registry, the operation registry and the synthetic backend. ``docs/hooks.py`` adds the pages
 this makes to an ``mkdocs build``; ``python docs/gen_reference.py OUT`` writes them to a
-folder; ``tests/test_docs.py`` checks every subcommand, rule id and operation is in them.
+folder; ``tests/docs/test_docs.py`` checks every subcommand, rule id and operation is in them.
 
 The pytest part runs pytest in a child process (``--pytest-json``): registering the plugin
 installs its network guard, which a docs build must not carry.

@@ -12,7 +12,7 @@ stated:
   ``TableName``), and the ARN they stand for.
 
 ``MODEL_DOC`` as a source means the operation's own documentation in botocore's model says
-it (``tests/test_policy.py`` checks that each such action is named there).
+it (``tests/audit/test_coverage_policy.py`` checks that each such action is named there).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The operation modules keep each operation's strategies beside its rules, so importing the
 rules (every ``harness check``, every contract check in a test run) would import Hypothesis:
 ~0.15 s of start-up that a check never uses. Modules write ``st.integers(...)`` as usual,
-with ``st`` from here; nothing may call it at import time (``tests/test_plugin_startup.py``
+with ``st`` from here; nothing may call it at import time (``tests/plugin/test_plugin_startup.py``
 imports the checker and asserts Hypothesis stayed out).
 """
 

@@ -14,7 +14,7 @@ Three readers, tried in order; each hands anything it does not fully understand 
 3. PyYAML's safe loader, for the rest (anchors and aliases).
 
 Plain scalars resolve through PyYAML's own resolver and constructors in every reader, so a
-value reads the same whichever reader took it (``tests/test_cassette_yaml.py`` checks that
+value reads the same whichever reader took it (``tests/cassettes/test_cassette_yaml.py`` checks that
 against PyYAML on generated documents). Nesting deeper than ``MAX_DEPTH`` or aliases
 repeating more than ``MAX_ALIAS_NODES`` nodes raise ``YamlLimitError`` before anything is built
 from them; errors keep PyYAML's line and column.

@@ -165,7 +165,7 @@ def _fast_validator(schema: dict[str, Any]) -> Callable[[Any], bool] | None:
     Most documents are valid, and a compiled "yes" costs about a hundredth of python
     jsonschema's walk. Only a "no" goes on to python jsonschema, which finds the errors and
     words the report, so messages stay as they were and every violation is still found
-    python jsonschema's way (``tests/test_fast_validation.py`` checks both agree). Without
+    python jsonschema's way (``tests/contract/test_fast_validation.py`` checks both agree). Without
     the package, or for a schema it cannot compile (a pattern Rust's regex engine refuses),
     python jsonschema checks everything.
 

@@ -8,7 +8,7 @@ test's lines (``pytest_tracebacks``).
 
 pytest loads this in every run, most of which use no AWS, so the parts import only pytest
 and the standard library at module level; botocore, jsonschema and YAML load when a test
-uses a fixture or marker that needs them (``tests/test_plugin_startup.py`` holds that).
+uses a fixture or marker that needs them (``tests/plugin/test_plugin_startup.py`` holds that).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ and anything orjson refuses (``NaN``, a lone surrogate escape, a byte-order mark
 broken JSON) is read by ``json``, which gives the value or the error message it always gave.
 So is a body with 256 or more brackets: orjson reads 1,024 levels of nesting, while
 ``json`` raises ``RecursionError`` at a depth that depends on the caller's stack, and a body
-the harness cannot load elsewhere must not pass a check. ``tests/test_json_read.py``
+the harness cannot load elsewhere must not pass a check. ``tests/aws/test_json_read.py``
 compares both readers on generated texts.
 """
 

@@ -1,0 +1,284 @@
+"""The folder listing is the architecture: layered packages, no import cycle.
+
+Every module's imports are read from its source (module level, inside functions and under
+``TYPE_CHECKING`` alike: each is a dependency), a package's lazy re-exports (``_LAZY``)
+resolved to the module that defines the name. The test fails on any import cycle, on a
+module importing from a layer above its own, and on more than six top-level modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+import harness
+
+ROOT = Path(harness.__file__).parent
+
+#: Layers, lowest first: a module may import from its own layer and the ones before it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("harness", "harness.errors", "harness.safe_text", "harness.exchange"),  # shared types
+    ("harness.aws",),  # know AWS: models, protocols, event streams, bodies, secret members
+    ("harness.ops",),  # per-operation knowledge, and the vocabulary rules are written in
+    ("harness.cassettes",),  # store traffic
+    ("harness.secrets",),  # keep secrets out: detect, redact, placeholders, bind, scan
+    ("harness.replay",),  # keep traffic: intercept, record, match, guard
+    ("harness.contract",),  # judge traffic: schemas, checker, rules, verdict cache
+    ("harness.strategies", "harness.synthetic"),  # invent traffic
+    ("harness.audit", "harness.serve"),  # audit recordings, serve traffic over HTTP
+    ("harness.plugin", "harness.cli"),  # talk to users
+    ("harness.__main__",),
+)
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _lazy_table(tree: ast.Module) -> dict[str, str]:
+    """A package's ``_LAZY = {"Name": "harness.module", ...}`` re-exports."""
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "_LAZY" for t in node.targets)
+            and isinstance(node.value, ast.Dict)
+        ):
+            return {
+                k.value: v.value
+                for k, v in zip(node.value.keys, node.value.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+            }
+    return {}
+
+
+TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in MODULES.items()}
+LAZY = {name: _lazy_table(tree) for name, tree in TREES.items()}
+
+
+def _module_of(dotted: str) -> str | None:
+    parts = dotted.split(".")
+    while parts:
+        if ".".join(parts) in MODULES:
+            return ".".join(parts)
+        parts.pop()
+    return None
+
+
+def _imports(name: str) -> set[str]:
+    package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(TREES[name]):
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            targets = []
+            for alias in node.names:
+                full = f"{base}.{alias.name}"
+                if full in MODULES:
+                    targets.append(full)
+                elif alias.name in LAZY.get(base, {}):
+                    targets.append(LAZY[base][alias.name])
+                else:
+                    targets.append(base)
+        else:
+            continue
+        for target in targets:
+            module = _module_of(target)
+            if module is not None and module != name:
+                out.add(module)
+    return out
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def _layer(name: str) -> int:
+    best = (-1, -1)  # (length of the matching prefix, layer)
+    for number, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (name == prefix or name.startswith(prefix + ".")) and len(prefix) > best[0]:
+                best = (len(prefix), number)
+    return best[1]
+
+
+def _cycles() -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in sorted(GRAPH):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(GRAPH[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(GRAPH[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [name for name in MODULES if _layer(name) < 0] == []
+
+
+def test_no_import_cycle() -> None:
+    assert _cycles() == []
+
+
+def test_no_module_imports_from_a_layer_above_its_own() -> None:
+    upward = sorted(
+        f"{name} (layer {_layer(name)}) imports {target} (layer {_layer(target)})"
+        for name, targets in GRAPH.items()
+        for target in targets
+        if _layer(target) > _layer(name)
+    )
+    assert upward == []
+
+
+def test_at_most_six_top_level_modules() -> None:
+    top = sorted(p.name for p in ROOT.glob("*.py"))
+    assert len(top) <= 6, top
+
+
+def test_the_walker_sees_lazy_and_type_only_imports() -> None:
+    # the checker's imports include the rules registry, imported inside functions
+    assert "harness.ops" in GRAPH["harness.contract.rules"]
+    # and a package's lazy re-export resolves to the module defining the name
+    assert "harness.replay.recorder" in {_module_of(LAZY["harness"]["CassetteMiss"]) or ""}
+
+
+#: What the README and the docs show users importing: each must keep working.
+PUBLIC_IMPORTS = [
+    ("harness", "check_exchange"),
+    ("harness", "read_cassette"),
+    ("harness", "SyntheticBackend"),
+    ("harness.strategies", "requests"),
+    ("harness.strategies", "responses"),
+    ("harness.strategies.pagination", "assert_paginates"),
+    ("harness.strategies.pagination", "page_plans"),
+    ("harness.replay.matching", "MatchPolicy"),
+    ("harness.contract", "check_cassette"),
+    ("harness.contract", "check_exchange"),
+    ("harness.contract", "check_exchanges"),
+    ("harness.contract", "check_request"),
+    ("harness.contract", "Violation"),
+    ("harness.secrets", "Redaction"),
+    ("harness.secrets", "Rule"),
+    ("harness.synthetic", "SyntheticBackend"),
+    ("harness.synthetic", "Faults"),
+    ("harness.contract.schemas.store", "load_schema"),
+    ("harness.contract.schemas.store", "SchemaSource"),
+    ("harness.contract.schemas.generate", "operation_schemas"),
+    ("harness.contract.rules", "AWS_COMMON_ERRORS"),
+    ("harness.replay.aio", "sending"),
+    ("harness.cli", "main"),
+    ("harness.plugin", "pytest_addhooks"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), PUBLIC_IMPORTS)
+def test_documented_imports_keep_working(module: str, name: str) -> None:
+    assert getattr(importlib.import_module(module), name) is not None
+
+
+def test_no_module_aliasing() -> None:
+    """Modules are imported where they live: no finder maps old names onto them."""
+    import sys
+
+    assert not [f for f in sys.meta_path if type(f).__module__.startswith("harness")]
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("harness.matching")
+
+
+def test_secrets_are_below_their_users() -> None:
+    """Recording, replay, the CLI and the audits use the secrets layer; it uses none of them."""
+    users = {"harness.replay", "harness.cli", "harness.audit", "harness.plugin"}
+    up = sorted(
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        if name.startswith("harness.secrets")
+        for target in targets
+        if any(target == u or target.startswith(u + ".") for u in users)
+    )
+    assert up == []
+    assert any(
+        t.startswith("harness.secrets")
+        for name, targets in GRAPH.items()
+        if name.startswith("harness.replay.")
+        for t in targets
+    )
+
+
+TESTS = Path(__file__).resolve().parents[1]
+#: Test folders that are not a package of harness, and what they hold.
+OTHER_TEST_FOLDERS = {"conformance", "end_to_end", "docs", "package", "support"}
+
+
+def test_tests_mirror_the_package() -> None:
+    """Every test file sits in the folder of the package it tests (or a named other one)."""
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
+    misplaced = [
+        str(path.relative_to(TESTS))
+        for path in TESTS.rglob("test_*.py")
+        if ("protocol_tests" not in path.parts and path.parent.parent != TESTS)
+        or path.parent.name not in packages | OTHER_TEST_FOLDERS
+    ]
+    assert misplaced == []
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and list(p.glob("test_*.py"))}
+    assert folders - OTHER_TEST_FOLDERS <= packages
+
+
+def test_test_files_import_no_test_file_of_another_folder() -> None:
+    """Shared helpers live in tests/support: a test imports another only beside it."""
+    crossing = []
+    for path in TESTS.rglob("test_*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").startswith("test_")
+                and not (path.parent / f"{node.module}.py").exists()
+            ):
+                crossing.append(f"{path.relative_to(TESTS)} imports {node.module}")
+    assert crossing == []

@@ -1,0 +1,145 @@
+"""Uploads a test makes up per run replay with the defaults (issue 43).
+
+An inner suite records against moto server (random bytes of a random size, a JSON document
+holding a uuid, gzip bytes whose header holds the time), then replays with moto stopped and
+no settings: each upload is bound to the recorded one, its checksum members follow, and a
+later GetObject/HeadObject gives back the live bytes, length and ETag. A changed fixed body
+still misses, and so does every upload once generated values are opted out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.inner_suite import run_inner
+from tests.support.moto_server import moto_server
+
+SUITE = """
+import gzip
+import json
+import os
+import uuid
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+FIXED = b"a fixed report body"
+
+
+def s3():
+    return boto3.client(
+        "s3", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
+    )
+
+
+@pytest.mark.aws_cassette
+def test_uploads_made_up_per_run():
+    client = s3()
+    client.create_bucket(Bucket="uploads")
+    data = os.urandom(500 + int.from_bytes(os.urandom(1), "big"))
+    put = client.put_object(Bucket="uploads", Key="random.bin", Body=data)
+    head = client.head_object(Bucket="uploads", Key="random.bin")
+    assert head["ContentLength"] == len(data) and head["ETag"] == put["ETag"]
+    got = client.get_object(Bucket="uploads", Key="random.bin", ChecksumMode="ENABLED")
+    assert got["Body"].read() == data
+    doc = json.dumps({"id": str(uuid.uuid4()), "items": [1, 2]}).encode()
+    client.put_object(Bucket="uploads", Key="doc.json", Body=doc)
+    assert client.get_object(Bucket="uploads", Key="doc.json")["Body"].read() == doc
+    packed = gzip.compress(b"line\\n" * 50)  # its header holds the time of the run
+    client.put_object(Bucket="uploads", Key="lines.gz", Body=packed)
+    assert client.get_object(Bucket="uploads", Key="lines.gz")["Body"].read() == packed
+
+
+@pytest.mark.aws_cassette
+def test_a_fixed_upload():
+    client = s3()
+    client.create_bucket(Bucket="reports")
+    client.put_object(Bucket="reports", Key="r.txt", Body=FIXED)
+    assert client.get_object(Bucket="reports", Key="r.txt")["Body"].read() == FIXED
+"""
+
+
+def test_uploads_made_up_per_run_replay_with_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "test_app.py").write_text(SUITE)
+    with moto_server() as endpoint:
+        out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
+    assert "2 passed" in out, out
+    out = run_inner(tmp_path)
+    assert "2 passed" in out, out
+    # opted out, the bytes made up per run miss
+    out = run_inner(tmp_path, "--aws-volatile=off")
+    assert "1 failed, 1 passed" in out and "test_uploads_made_up_per_run" in out, out
+    # a changed fixed body is another request: still a miss
+    (tmp_path / "test_app.py").write_text(
+        SUITE.replace("a fixed report body", "a fixed report bodx")
+    )
+    out = run_inner(tmp_path)
+    assert "1 failed, 1 passed" in out and "FAILED test_app.py::test_a_fixed_upload" in out, out
+
+
+def test_a_zip_made_again_binds_and_another_content_does_not() -> None:
+    import base64
+    import io
+    import time
+    import zipfile
+
+    from harness.replay import uploads
+    from harness.replay.volatile import parse
+
+    def package(code: str, when: tuple[int, ...]) -> str:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("handler.py", when), code)
+        return base64.b64encode(buffer.getvalue()).decode()
+
+    volatile = parse(["uuid hex alnum hash time"], "test")
+    now = time.localtime()[:6]
+    earlier = (2024, 1, 2, 3, 4, 6)
+    assert package("x = 1\n", now) != package("x = 1\n", earlier)
+    assert (
+        uploads.refusal(package("x = 1\n", earlier), package("x = 1\n", now), volatile, None)
+        is None
+    )
+    refused = uploads.refusal(package("x = 1\n", earlier), package("x = 2\n", now), volatile, None)
+    assert refused is not None
+
+
+KMS_SUITE = """
+import os
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+
+
+def kms():
+    return boto3.client(
+        "kms", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
+    )
+
+
+@pytest.mark.aws_cassette
+def test_a_literal_plaintext_round_trips():
+    client = kms()
+    key = client.create_key(Description="app key")["KeyMetadata"]["KeyId"]
+    sealed = client.encrypt(KeyId=key, Plaintext=b"card 4242")["CiphertextBlob"]
+    assert client.decrypt(CiphertextBlob=sealed)["Plaintext"] == b"card 4242"
+"""
+
+
+def test_a_sensitive_blob_redacted_whole_replays_as_a_placeholder(tmp_path: Path) -> None:
+    """KMS ``Plaintext`` is a sensitive blob: stored as a placeholder, it binds as one (it
+    was taken for an upload's bytes, and a placeholder is no base64: every replay missed,
+    the miss saying the request was sent too often)."""
+    (tmp_path / "test_app.py").write_text(KMS_SUITE)
+    with moto_server() as endpoint:
+        out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
+    assert "1 passed" in out, out
+    cassette = next((tmp_path / "cassettes").rglob("*.yaml")).read_text()
+    assert "card 4242" not in cassette and "Y2FyZCA0MjQy" not in cassette  # (its base64)
+    out = run_inner(tmp_path)
+    assert "1 passed" in out, out

@@ -1,0 +1,137 @@
+"""Replay parses a recorded answer once and hands out copies (harness.replay.parsed_responses).
+
+A copy must be what botocore's parser would have made, for every case of botocore's own
+output conformance suites, and no call may see what another call did to its result.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.endpoint import convert_to_response_dict
+from botocore.parsers import ResponseParserFactory
+
+from harness.aws.protocols import wire_form as wire
+from harness.exchange import Exchange
+from harness.replay import parsed_responses
+from harness.replay.intercept import to_botocore_response
+from harness.replay.recorder import CassetteRecorder
+from harness.secrets import REDACTION_VERSION
+from tests.support.protocol_suite import Case, case_id, cases, normalise
+
+SUITES = (
+    "ec2",
+    "json",
+    "json_1_0",
+    "query",
+    "rest-json",
+    "rest-xml",
+    "smithy-rpc-v2-cbor",
+)
+
+
+def _response_dict(case: Case, operation_model: Any) -> dict[str, Any]:
+    http = to_botocore_response(case.response(), "https://example.com/")
+    return convert_to_response_dict(http, operation_model)
+
+
+@pytest.mark.parametrize("case", cases("output", *SUITES), ids=case_id)
+def test_a_kept_parse_is_what_botocore_parses_every_time(case: Case) -> None:
+    operation_model = case.operation_model()
+    factory = ResponseParserFactory()
+    protocol = operation_model.service_model.resolved_protocol
+    try:
+        expected = factory.create_parser(protocol).parse(
+            _response_dict(case, operation_model), operation_model.output_shape
+        )
+    except Exception as error:  # (a body this way of building the response cannot give)
+        with pytest.raises(type(error)):
+            parsed_responses.parse(factory, operation_model, _response_dict(case, operation_model))
+        return
+    metadata = expected.get("ResponseMetadata")
+    want = _comparable(expected)
+    for _ in range(2):  # the parse, then the kept copy
+        parsed = parsed_responses.parse(
+            factory, operation_model, _response_dict(case, operation_model)
+        )
+        assert parsed.get("ResponseMetadata") == metadata
+        assert _comparable(parsed) == want
+
+
+def _comparable(parsed: dict[str, Any]) -> Any:
+    """NaN-safe, streams read, an event stream by its type (never kept: each is new)."""
+    return normalise(
+        {k: type(v).__name__ if type(v).__name__ == "EventStream" else v for k, v in parsed.items()}
+    )
+
+
+def test_a_parser_factory_with_other_settings_parses_anew() -> None:
+    """The timestamp parser is a setting of the factory: a parse kept for one factory is
+    never handed to a client whose factory parses timestamps otherwise."""
+    from harness.aws.models import operation_model as model_of
+
+    operation_model = model_of("xray", "GetInsight")
+    body = b'{"Insight": {"InsightId": "i", "StartTime": 1700000000}}'
+
+    def response_dict() -> dict[str, Any]:
+        return {"status_code": 200, "headers": {}, "body": body}
+
+    plain = ResponseParserFactory()
+    as_text = ResponseParserFactory()
+    as_text.set_parser_defaults(timestamp_parser=lambda value: f"as text: {value}")
+    first = parsed_responses.parse(plain, operation_model, response_dict())
+    other = parsed_responses.parse(as_text, operation_model, response_dict())
+    again = parsed_responses.parse(plain, operation_model, response_dict())
+    assert other["Insight"]["StartTime"] == "as text: 1700000000"
+    assert first["Insight"]["StartTime"].year == 2023
+    assert again == first
+
+
+def _insight_exchange(insight: str) -> Exchange:
+    params = {"InsightId": insight}
+    request = wire.encode_request(
+        "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
+    )
+    response = wire.encode_response(
+        "xray",
+        "GetInsight",
+        {
+            "Insight": {
+                "InsightId": insight,
+                "GroupARN": "arn:aws:xray:us-east-1:123456789012:group/Default/AAAA",
+                "Categories": ["FAULT"],
+                "TopAnomalousServices": [{"ServiceId": {"Name": "checkout", "Names": ["a"]}}],
+            }
+        },
+    )
+    return Exchange("xray", "GetInsight", request, response, "recorded", params)
+
+
+def test_what_a_test_does_to_a_replayed_result_never_reaches_the_next_call(
+    tmp_path: Path,
+) -> None:
+    insight = "3c1d6f2a-1b2c-4d3e-8f4a-000000000001"
+    recorder = CassetteRecorder(tmp_path / "absent.yaml", "none")
+    recorder.add_recorded(
+        [_insight_exchange(insight)] * 3,
+        metadata={"harness": {"identifiers": True, "redaction": REDACTION_VERSION}},
+    )
+    client = boto3.session.Session().client(
+        "xray", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+    with recorder.activate():
+        first = client.get_insight(InsightId=insight)
+        pristine = copy.deepcopy(first)
+        first["Insight"]["Categories"].append("CHANGED")
+        first["Insight"]["TopAnomalousServices"][0]["ServiceId"]["Names"].clear()
+        first["Insight"]["GroupARN"] = "changed"
+        first["ResponseMetadata"]["HTTPHeaders"]["x-changed"] = "1"
+        second = client.get_insight(InsightId=insight)
+        third = client.get_insight(InsightId=insight)
+    assert second == pristine
+    assert third == pristine
+    assert second["Insight"] is not third["Insight"]

@@ -1,0 +1,202 @@
+"""Placeholders bound at replay: a suite recorded on one machine replays on any other.
+
+A real inner suite is recorded against moto server on loopback (a role assumed into a
+non-example account, a secret written and read back, the account id compared, Kinesis shard
+ids, a JSON document holding a password uploaded to S3 and read back, secrets the service
+generates — a random password, a key pair, AWS's example credentials —, account ids the test
+sends in permission lists and bucket names, and a sensitive
+Step Functions definition whose state names are also its values), then copied to a
+fresh folder with another HOME and no pytest cache, no key and no credentials, and replayed
+there with moto stopped. Sentinels prove the cassette holds none of the values; a changed
+hardcoded value still misses.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.moto_server import moto_server
+
+ACCOUNT = "210987654322"  # not an example account: it must be redacted, then bound back
+SECRET = "sntl-Secret-Value-8472"
+RECORDED_RESULT = "result.txt"
+
+SUITE = f'''
+import os
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+ACCOUNT = "{ACCOUNT}"
+SECRET = "{SECRET}"
+SECRET_NAME = "app-db"
+
+
+def client(service, **credentials):
+    credentials = credentials or dict(aws_access_key_id="testing", aws_secret_access_key="x")
+    return boto3.client(service, endpoint_url=ENDPOINT, region_name="us-east-1", **credentials)
+
+
+@pytest.mark.aws_cassette
+def test_role_secret_and_account():
+    sts = client("sts")
+    assumed = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{{ACCOUNT}}:role/app", RoleSessionName="app-session"
+    )
+    creds = assumed["Credentials"]
+    as_role = dict(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    assert creds["AccessKeyId"].startswith("ASIA") and len(creds["AccessKeyId"]) == 20
+    sm = client("secretsmanager", **as_role)
+    arn = sm.create_secret(Name=SECRET_NAME, SecretString=SECRET)["ARN"]
+    assert arn.split(":")[4] == ACCOUNT  # the account id the test configured
+    assert sm.get_secret_value(SecretId=SECRET_NAME)["SecretString"] == SECRET
+    me = client("sts", **as_role).get_caller_identity()
+    assert me["Account"] == ACCOUNT
+    role = assumed["AssumedRoleUser"]["Arn"]
+    assert role == f"arn:aws:sts::{{ACCOUNT}}:assumed-role/app/app-session"
+
+
+@pytest.mark.aws_cassette
+def test_kinesis_shard_ids():
+    kinesis = client("kinesis")
+    kinesis.create_stream(StreamName="events", ShardCount=2)
+    shards = [s["ShardId"] for s in kinesis.list_shards(StreamName="events")["Shards"]]
+    assert shards == ["shardId-000000000000", "shardId-000000000001"]
+
+
+@pytest.mark.aws_cassette
+def test_a_json_document_with_a_password_in_s3():
+    import json
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket="config")
+    s3.put_object(Bucket="config", Key="app.json", Body=json.dumps({{"password": SECRET}}))
+    got = s3.get_object(Bucket="config", Key="app.json")["Body"].read()
+    assert json.loads(got)["password"] == SECRET
+
+
+@pytest.mark.aws_cassette
+def test_account_ids_the_test_sends():
+    sqs = client("sqs")
+    queue = sqs.create_queue(QueueName="shared")["QueueUrl"]
+    sqs.add_permission(
+        QueueUrl=queue, Label="peer", AWSAccountIds=[ACCOUNT], Actions=["SendMessage"]
+    )
+    policy = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["Policy"])["Attributes"]
+    assert f"arn:aws:iam::{{ACCOUNT}}:root" in policy["Policy"]
+    sns = client("sns")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    sns.add_permission(TopicArn=topic, Label="peer", AWSAccountId=[ACCOUNT], ActionName=["Publish"])
+    s3 = client("s3")
+    bucket = f"logs-{{ACCOUNT}}-us-east-1"
+    s3.create_bucket(Bucket=bucket)
+    assert bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+@pytest.mark.aws_cassette
+def test_secrets_the_service_makes():
+    from cryptography.hazmat.primitives import serialization
+
+    sm = client("secretsmanager")
+    password = sm.get_random_password(PasswordLength=40, RequireEachIncludedType=True)
+    password = password["RandomPassword"]
+    assert len(password) == 40 and "REDACTED" not in password
+    sm.create_secret(Name="generated", SecretString=password)
+    assert sm.get_secret_value(SecretId="generated")["SecretString"] == password
+    key = client("ec2").create_key_pair(KeyName="deploy")["KeyMaterial"]
+    serialization.load_pem_private_key(key.encode(), password=None)  # it parses
+    creds = client("sts").get_session_token()["Credentials"]
+    assert creds["AccessKeyId"] == "AKIAIOSFODNN7EXAMPLE"  # AWS's documented example
+    assert len(creds["SessionToken"]) > 100
+
+
+@pytest.mark.aws_cassette
+def test_a_state_machine_definition_round_trip():
+    import json
+
+    definition = json.dumps({{
+        "StartAt": "Step1Lambda",
+        "States": {{
+            "Step1Lambda": {{"Type": "Pass", "Next": "Final2"}},
+            "Final2": {{"Type": "Succeed"}},
+        }},
+    }})
+    sfn = client("stepfunctions")
+    arn = sfn.create_state_machine(
+        name="flow", definition=definition, roleArn=f"arn:aws:iam::{{ACCOUNT}}:role/sf"
+    )["stateMachineArn"]
+    assert sfn.describe_state_machine(stateMachineArn=arn)["definition"] == definition
+'''
+
+
+@pytest.fixture
+def moto_endpoint() -> Iterator[str]:
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+def run(folder: Path, home: Path, *args: str, endpoint: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HARNESS_"))}
+    env.update(
+        HOME=str(home),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        AWS_CONFIG_FILE=str(home / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(home / "none"),
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    if endpoint:
+        env["MOTO_ENDPOINT"] = endpoint
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    return done.stdout + done.stderr
+
+
+def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
+    tmp_path: Path, moto_endpoint: str
+) -> None:
+    recorded = tmp_path / "laptop"
+    recorded.mkdir()
+    (recorded / "test_app.py").write_text(SUITE)
+    out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
+    assert "6 passed" in out, out
+    cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
+    assert len(cassettes) == 6
+    text = "".join(p.read_text() for p in cassettes)
+    for sentinel in (SECRET, ACCOUNT):
+        assert sentinel not in text, sentinel
+    assert "AssumeRole" in text and "ASIAREDACTED" in text  # credentials recorded, shaped
+    assert "shardId-000000000001" in text  # not an account id: kept as it is
+
+    fresh = tmp_path / "ci-clone"
+    fresh.mkdir()
+    shutil.copy(recorded / "test_app.py", fresh)
+    shutil.copytree(recorded / "cassettes", fresh / "cassettes")
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
+    assert "6 passed" in out, out
+    assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
+
+    # a refactor that changes a hardcoded value misses: binding is no wildcard
+    stale = SUITE.replace('SECRET_NAME = "app-db"', 'SECRET_NAME = "app-db-2"')
+    (fresh / "test_app.py").write_text(stale)
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
+    assert "1 failed" in out and "CassetteMiss" in out and "app-db-2" in out, out
+    (fresh / "test_app.py").write_text(SUITE.replace("app-session", "other-session"))
+    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
+    assert "1 failed" in out and "CassetteMiss" in out, out

@@ -1,0 +1,260 @@
+"""``harness scan``: credential material and secrets in cassettes are found, never printed."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from harness.cli import run
+from harness.secrets.scan import DETECTORS, Detector, scan_text
+
+KEY_ID = "AKIAQWERTYUIOP234567"
+SIGNATURE = "0123456789abcdef" * 4
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENSENTINEL"
+SSO_TOKEN = "aoaSSOSENTINELTOKENaoa"
+SECRET = "SENTINEL-SECRET-STRING"
+
+
+def vcrpy_cassette(path: Path) -> Path:
+    """A cassette as plain vcrpy writes it, recorded without any redaction."""
+    interactions = [
+        {
+            "request": {
+                "method": "POST",
+                "uri": "https://secretsmanager.us-east-1.amazonaws.com/",
+                "body": '{"SecretId": "db"}',
+                "headers": {
+                    "Authorization": [
+                        f"AWS4-HMAC-SHA256 Credential={KEY_ID}/20240101/us-east-1/"
+                        f"secretsmanager/aws4_request, SignedHeaders=host, Signature={SIGNATURE}"
+                    ],
+                    "X-Amz-Security-Token": [SESSION_TOKEN],
+                    "X-Amz-Target": ["secretsmanager.GetSecretValue"],
+                    "Content-Type": ["application/x-amz-json-1.1"],
+                },
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {"Content-Type": ["application/x-amz-json-1.1"]},
+                "body": {"string": json.dumps({"Name": "db", "SecretString": SECRET})},
+            },
+        },
+        {
+            "request": {
+                "method": "GET",
+                "uri": "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"
+                "?role_name=r&account_id=123456789012",
+                "body": None,
+                "headers": {"x-amz-sso_bearer_token": [SSO_TOKEN]},
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {},
+                "body": {
+                    "string": json.dumps(
+                        {
+                            "url": "https://b.s3.amazonaws.com/k?X-Amz-Credential="
+                            f"{KEY_ID}%2F20240101&X-Amz-Signature={SIGNATURE}"
+                        }
+                    )
+                },
+            },
+        },
+    ]
+    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    return path
+
+
+def scan(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["scan", *args], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_leaky_vcrpy_cassette_is_reported_without_printing_secrets(tmp_path: Path) -> None:
+    path = vcrpy_cassette(tmp_path / "leaky.yaml")
+    code, out, _ = scan(str(path))
+    assert code == 1
+    kinds = {
+        "SigV4 signature",
+        "session token",
+        "SSO bearer token",
+        "presigned URL signature",
+        "presigned URL credential",
+        "access key id",
+        "secret value",
+        "credential header Authorization",
+    }
+    for kind in kinds:
+        assert kind in out, kind
+    assert "#0 secretsmanager:GetSecretValue response body /SecretString" in out
+    for secret in (KEY_ID, SIGNATURE, SESSION_TOKEN, SSO_TOKEN, SECRET):
+        assert secret not in out
+
+
+def test_json_output_and_clean_files(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    vcrpy_cassette(tmp_path / "a" / "leaky.yaml")
+    clean = tmp_path / "a" / "clean.yaml"
+    clean.write_text(yaml.safe_dump({"interactions": [], "version": 1}))
+    code, out, _ = scan("--format", "json", str(tmp_path / "a"))
+    document = json.loads(out)
+    assert code == 1 and document["files"] == 2
+    assert {f["path"] for f in document["findings"]} == {str(tmp_path / "a" / "leaky.yaml")}
+    assert scan(str(clean))[0] == 0
+
+
+def test_bundled_cassettes_are_clean() -> None:
+    code, out, _ = scan(str(Path(__file__).resolve().parents[2] / "cassettes"))
+    assert code == 0, out
+
+
+def test_bad_input_exits_2_with_one_paragraph(tmp_path: Path) -> None:
+    code, out, err = scan(str(tmp_path / "nope.yaml"))
+    assert code == 2 and "nope.yaml does not exist" in err and "Traceback" not in err + out
+
+
+def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_command(
+    tmp_path: Path,
+) -> None:
+    from harness.errors import SecretInCassetteWarning
+    from harness.replay.recorder import CassetteRecorder
+
+    path = vcrpy_cassette(tmp_path / "old.yaml")
+    data = yaml.safe_load(path.read_text())
+    data["interactions"] = data["interactions"][:1]  # the Secrets Manager call
+    path.write_text(yaml.safe_dump(data))
+    with pytest.warns(SecretInCassetteWarning, match=r"harness scan .*old\.yaml") as caught:
+        recorder = CassetteRecorder(path, "none")
+    assert len(caught) == 1
+    # in memory, the replayed exchange holds no secret
+    stored = recorder.index.closest("secretsmanager", "GetSecretValue", {})[0].exchange
+    assert SECRET.encode() not in stored.response.body
+    assert "Authorization" not in stored.request.headers
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.kind)
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_every_match_holds_one_of_its_detectors_needles(detector: Detector, data: Any) -> None:
+    """The scanner searches ASCII text by a pattern only when one of its needles is in it:
+    exact only if every match of the pattern holds a needle (any case, as IGNORECASE)."""
+    text = data.draw(st.from_regex(detector.pattern, alphabet=st.characters(codec="ascii")))
+    match = detector.pattern.search(text)
+    assert match is not None
+    assert any(needle in match.group(0).lower() for needle in detector.needles)
+    found = list(scan_text("x.yaml", f"head\n{text}\ntail\n"))
+    assert detector.kind in {f.kind for f in found}
+
+
+def test_an_access_key_id_is_found_in_ascii_and_in_unicode_text() -> None:
+    key = "AKIA" + "ABCDEFGHIJKLMNOP"
+    for text in (f"id: {key}\n", f"name: é\nid: {key}\n"):
+        assert [f.kind for f in scan_text("x.yaml", text)] == ["access key id"]
+    assert list(scan_text("x.yaml", "no key here: akib\n")) == []
+
+
+def test_placeholders_of_a_fresh_recording_are_no_findings(tmp_path: Path) -> None:
+    """What the redactor writes (a presigned URL's key id as AKIA/ASIA placeholders,
+    secrets as typed placeholders) is never reported as a leak."""
+    path = tmp_path / "fresh.yaml"
+    url = (
+        "https://b.s3.amazonaws.com/k?AWSAccessKeyId=AKIAREDACTED00000001"
+        "&Signature=REDACTEDsign0001&X-Amz-Credential=ASIAREDACTED00000002%2F20240101"
+    )
+    interactions = [
+        {
+            "request": {"method": "GET", "uri": url, "body": None, "headers": {}},
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {},
+                "body": {"string": json.dumps({"url": url, "SecretKey": "REDACTEDpkey0001"})},
+            },
+        }
+    ]
+    path.write_text(yaml.safe_dump({"interactions": interactions, "version": 1}))
+    code, out, _ = scan(str(path))
+    assert code == 0, out
+
+
+def test_a_json_secret_redacted_value_by_value_is_no_finding_and_a_planted_one_is(
+    tmp_path: Path,
+) -> None:
+    """A Secrets Manager ``SecretString`` holding a JSON document is redacted value by
+    value: its member names and punctuation between the placeholders are not a secret (every
+    freshly recorded JSON secret was reported, and ``scan --fix`` could not clear it)."""
+    compact = {"separators": (",", ":")}  # (as the recorder stores a document it redacted)
+    redacted = json.dumps(
+        {"api_key": "REDACTEDscrt0001", "password": "REDACTEDscrt0002"}, **compact
+    )
+    planted = json.dumps(
+        {"api_key": "REDACTEDscrt0001", "password": "hunter2-Correct-Horse"}, **compact
+    )
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange
+    from harness.secrets import REDACTION_VERSION
+
+    params = {"SecretId": "prod/db"}
+    request = wire.encode_request(
+        "secretsmanager", "GetSecretValue", params, "https://secretsmanager.us-east-1.amazonaws.com"
+    )
+    metadata = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
+    for name, secret in (("clean", redacted), ("leaky", planted)):
+        response = wire.encode_response(
+            "secretsmanager", "GetSecretValue", {"Name": "prod/db", "SecretString": secret}
+        )
+        exchange = Exchange(
+            "secretsmanager", "GetSecretValue", request, response, "recorded", params
+        )
+        write_cassette(tmp_path / f"{name}.yaml", [exchange], metadata)
+    code, out, _ = scan(str(tmp_path / "clean.yaml"))
+    assert code == 0, out
+    code, out, _ = scan(str(tmp_path / "leaky.yaml"))
+    assert code == 1 and "secret value" in out and "hunter2" not in out, out
+
+
+def test_an_alias_bomb_is_refused_and_an_escaped_key_around_a_placeholder_is_clean(
+    tmp_path: Path,
+) -> None:
+    """A YAML alias bomb is bad input (exit 2, as every other command says), never "no
+    secrets found"; a PEM key redacted inside a JSON string inside a JSON string leaves
+    only its escaped line breaks around the placeholder, which are no finding."""
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for name, prev in zip("bcdefgh", "abcdefg", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    bomb.write_text("\n".join([*lines, "i: [*h, *h, *h]", "interactions: []", ""]))
+    code, out, err = scan(str(bomb))
+    assert code == 2 and "alias bomb" in err and "1 file(s) could not be read" in out, (out, err)
+    from harness.aws.protocols import wire_form as wire
+    from harness.exchange import Exchange
+    from harness.replay.recorder import CassetteRecorder
+
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+    params = {"SecretId": "tls"}
+    request = wire.encode_request(
+        "secretsmanager", "GetSecretValue", params, "https://secretsmanager.us-east-1.amazonaws.com"
+    )
+    response = wire.encode_response(
+        "secretsmanager",
+        "GetSecretValue",
+        {"Name": "tls", "SecretString": json.dumps({"key": pem, "host": "db"})},
+    )
+    recorder = CassetteRecorder(tmp_path / "fresh.yaml", "all")
+    recorder.add_recorded(
+        [Exchange("secretsmanager", "GetSecretValue", request, response, "recorded", params)]
+    )
+    recorder._recorded = 1  # (as if recorded this run: the save writes it, redacted)
+    recorder.save()
+    text = (tmp_path / "fresh.yaml").read_text()
+    assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" not in text and "REDACTED" in text
+    code, out, _ = scan(str(tmp_path / "fresh.yaml"))
+    assert code == 0, out

@@ -1,0 +1,274 @@
+"""Other SDKs against ``harness serve --cassettes``: the JavaScript SDK v3 (Node) and the AWS
+CLI replay what the Python recorder recorded against moto server, across rest-xml (S3, with
+an event stream), query (SNS), json (DynamoDB, SQS), rest-json (API Gateway) and CBOR
+(CloudWatch); a Node suite records through ``--record-to`` and replays with moto stopped.
+
+Slow (`-m slow`): each client is a process that takes a second or two to start, and the
+JavaScript SDK is installed from the npm registry into a cache folder outside the repository
+on first use (``HARNESS_NODE_SDK_DIR``, default ``~/.cache/botocore-harness/aws-sdk-js-v3``);
+without node and npm, or without the registry, these tests are skipped, saying why. The
+normal run keeps one quick AWS CLI test (``test_serve_cassettes.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.replay.recorder import folder_lock
+from tests.support.cassette_serving import (
+    API,
+    BODY,
+    BUCKET,
+    KEY,
+    QUEUE,
+    TABLE,
+    TOPIC,
+    Recorded,
+    Server,
+    record_all,
+    serving,
+)
+from tests.support.moto_server import moto_server
+
+pytestmark = pytest.mark.slow
+
+NODE_PACKAGES = (
+    "@aws-sdk/client-s3",
+    "@aws-sdk/client-sns",
+    "@aws-sdk/client-sqs",
+    "@aws-sdk/client-dynamodb",
+    "@aws-sdk/client-api-gateway",
+)
+NPM_TIMEOUT = 600
+
+# What the Python recorder recorded, read back by the JavaScript SDK v3.
+REPLAY_JS = """
+const s3sdk = require("@aws-sdk/client-s3");
+const { SNSClient, ListTopicsCommand } = require("@aws-sdk/client-sns");
+const { DynamoDBClient, GetItemCommand, ListTablesCommand } = require("@aws-sdk/client-dynamodb");
+const { SQSClient, CreateQueueCommand, ReceiveMessageCommand } = require("@aws-sdk/client-sqs");
+const { APIGatewayClient, GetRestApisCommand } = require("@aws-sdk/client-api-gateway");
+
+const [endpoint, bucket, key, table, queue] = process.argv.slice(2);
+const config = { endpoint, region: "us-east-1", maxAttempts: 1,
+                 credentials: { accessKeyId: "js", secretAccessKey: "js" } };
+
+async function main() {
+  const out = {};
+  const s3 = new s3sdk.S3Client({ ...config, forcePathStyle: true });
+  const object = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+  out.body = await object.Body.transformToString();
+  const head = await s3.send(new s3sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
+  out.length = head.ContentLength;
+  const listed = await s3.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket }));
+  out.keys = listed.Contents.map((o) => o.Key);
+  const selected = await s3.send(new s3sdk.SelectObjectContentCommand({
+    Bucket: bucket, Key: "data.csv", Expression: "SELECT * FROM S3Object",
+    ExpressionType: "SQL", InputSerialization: { CSV: { FileHeaderInfo: "USE" } },
+    OutputSerialization: { JSON: {} } }));
+  out.records = "";
+  for await (const event of selected.Payload) {
+    if (event.Records) out.records += Buffer.from(event.Records.Payload).toString();
+  }
+  out.topics = (await new SNSClient(config).send(new ListTopicsCommand({}))).Topics
+    .map((t) => t.TopicArn);
+  const ddb = new DynamoDBClient(config);
+  out.item = (await ddb.send(new GetItemCommand({ TableName: table,
+                                                  Key: { id: { S: "o-1" } } }))).Item;
+  out.tables = (await ddb.send(new ListTablesCommand({}))).TableNames;
+  const sqs = new SQSClient(config);
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: queue }))).QueueUrl;
+  const receive = new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 30 });
+  out.first = ((await sqs.send(receive)).Messages || []).map((m) => m.Body);
+  out.second = ((await sqs.send(receive)).Messages || []).map((m) => m.Body);
+  out.apis = (await new APIGatewayClient(config).send(new GetRestApisCommand({}))).items
+    .map((a) => a.name);
+  try {
+    await ddb.send(new GetItemCommand({ TableName: table, Key: { id: { S: "o-404" } } }));
+  } catch (error) {
+    out.miss = { name: error.name, status: error.$metadata.httpStatusCode,
+                 message: error.message };
+  }
+  console.log(JSON.stringify(out));
+}
+main().catch((error) => { console.error(String(error && error.stack || error)); process.exit(1); });
+"""
+
+# A Node suite of its own, recorded through harness serve --record-to, then replayed.
+SUITE_JS = """
+const s3sdk = require("@aws-sdk/client-s3");
+const { SNSClient, CreateTopicCommand, PublishCommand } = require("@aws-sdk/client-sns");
+const ddbsdk = require("@aws-sdk/client-dynamodb");
+const { SQSClient, CreateQueueCommand, SendMessageCommand } = require("@aws-sdk/client-sqs");
+
+const endpoint = process.argv[2];
+const config = { endpoint, region: "us-east-1", maxAttempts: 1,
+                 credentials: { accessKeyId: "node", secretAccessKey: "node" } };
+
+async function main() {
+  const out = {};
+  const s3 = new s3sdk.S3Client({ ...config, forcePathStyle: true });
+  await s3.send(new s3sdk.CreateBucketCommand({ Bucket: "node-bucket" }));
+  await s3.send(new s3sdk.PutObjectCommand({ Bucket: "node-bucket", Key: "note.txt",
+                                             Body: "written by node" }));
+  const object = await s3.send(new s3sdk.GetObjectCommand({ Bucket: "node-bucket",
+                                                            Key: "note.txt" }));
+  out.body = await object.Body.transformToString();
+  const sns = new SNSClient(config);
+  out.topic = (await sns.send(new CreateTopicCommand({ Name: "node-topic" }))).TopicArn;
+  out.published = Boolean((await sns.send(new PublishCommand({ TopicArn: out.topic,
+                                                               Message: "hi" }))).MessageId);
+  const ddb = new ddbsdk.DynamoDBClient(config);
+  await ddb.send(new ddbsdk.CreateTableCommand({ TableName: "node-table",
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    BillingMode: "PAY_PER_REQUEST" }));
+  await ddb.send(new ddbsdk.PutItemCommand({ TableName: "node-table",
+                                             Item: { id: { S: "1" }, n: { N: "7" } } }));
+  out.item = (await ddb.send(new ddbsdk.GetItemCommand({ TableName: "node-table",
+                                                         Key: { id: { S: "1" } } }))).Item;
+  const sqs = new SQSClient(config);
+  const queue = (await sqs.send(new CreateQueueCommand({ QueueName: "node-queue" }))).QueueUrl;
+  out.md5 = (await sqs.send(new SendMessageCommand({ QueueUrl: queue,
+                                                     MessageBody: "m" }))).MD5OfMessageBody;
+  console.log(JSON.stringify(out));
+}
+main().catch((error) => { console.error(String(error && error.stack || error)); process.exit(1); });
+"""
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    with moto_server() as moto:
+        return record_all(moto, tmp_path_factory.mktemp("recorded"))
+
+
+@pytest.fixture
+def server(recorded: Recorded) -> Iterator[Server]:
+    with serving("--cassettes", recorded.cassettes) as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    """The JavaScript SDK v3 clients, installed once into a cache folder outside the repo."""
+    npm = shutil.which("npm")
+    if shutil.which("node") is None or npm is None:
+        pytest.skip("node and npm are not on PATH: the JavaScript SDK tests need them")
+    folder = Path(
+        os.environ.get("HARNESS_NODE_SDK_DIR")
+        or Path.home() / ".cache" / "botocore-harness" / "aws-sdk-js-v3"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    with folder_lock(folder):  # pytest-xdist workers install once
+        missing = [p for p in NODE_PACKAGES if not (folder / "node_modules" / p).is_dir()]
+        if missing:
+            if not (folder / "package.json").exists():
+                (folder / "package.json").write_text('{"private": true}\n')
+            try:
+                done = subprocess.run(
+                    [npm, "install", "--no-audit", "--no-fund", "--loglevel=error",
+                     *(f"{p}@3" for p in missing)],
+                    cwd=folder, capture_output=True, text=True, timeout=NPM_TIMEOUT,
+                )  # fmt: skip
+            except subprocess.TimeoutExpired:
+                pytest.skip(f"npm install of the JavaScript SDK took over {NPM_TIMEOUT} s")
+            if done.returncode != 0:
+                tail = " ".join((done.stderr or done.stdout).split()[-30:])
+                pytest.skip(f"cannot install the JavaScript SDK v3 from the npm registry: {tail}")
+    return folder / "node_modules"
+
+
+def node(modules: Path, script: str, folder: Path, *args: str) -> dict[str, Any]:
+    path = folder / "script.cjs"
+    path.write_text(script)
+    env = {**os.environ, "NODE_PATH": str(modules), "NODE_NO_WARNINGS": "1"}
+    done = subprocess.run(
+        [str(shutil.which("node")), str(path), *args],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def test_the_javascript_sdk_replays_python_recordings(
+    server: Server, node_modules: Path, tmp_path: Path
+) -> None:
+    out = node(node_modules, REPLAY_JS, tmp_path, server.url, BUCKET, KEY, TABLE, QUEUE)
+    assert out["body"] == BODY.decode() and out["length"] == len(BODY)  # rest-xml
+    assert out["keys"] == [KEY] and '{"a":"1","b":"2"}' in out["records"]  # an event stream
+    assert [arn.rsplit(":", 1)[1] for arn in out["topics"]] == [TOPIC]  # query
+    assert out["item"] == {"id": {"S": "o-1"}, "total": {"N": "42"}}  # json 1.0
+    assert out["tables"] == [TABLE]
+    assert (out["first"], out["second"]) == (["job-1"], [])  # json 1.0, in recorded order
+    assert out["apis"] == [API]  # rest-json
+    miss = out["miss"]
+    assert (miss["name"], miss["status"]) == ("HarnessCassetteMiss", 501)
+    assert '"o-404"' in miss["message"] and "Closest recorded requests" in miss["message"]
+
+
+def test_a_node_suite_records_through_the_server_and_replays_offline(
+    node_modules: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "node-cassettes"
+    with moto_server() as moto, serving("--record-to", folder, "--upstream", moto) as recording:
+        recorded = node(node_modules, SUITE_JS, tmp_path, recording.url)
+    assert recorded["body"] == "written by node" and recorded["published"]
+    text = (folder / "recorded.yaml").read_text()
+    assert text.count("request:") == 10 and "Credential=" not in text
+    # moto is stopped: the same suite now runs from the cassette alone
+    with serving("--cassettes", folder) as replay:
+        assert node(node_modules, SUITE_JS, tmp_path, replay.url) == recorded
+        code, log = replay.stop()
+    assert code == 0 and "miss" not in log
+
+
+def aws_cli() -> str:
+    found = shutil.which("aws")
+    if found is None:
+        pytest.skip("the AWS CLI (aws) is not on PATH")
+    return found
+
+
+def test_the_aws_cli_replays_every_protocol(server: Server, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AWS_PROFILE")}
+    env.update(AWS_ACCESS_KEY_ID="cli", AWS_SECRET_ACCESS_KEY="cli",
+               AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")  # fmt: skip
+    cli = aws_cli()
+
+    def aws(*args: str, ok: bool = True) -> Any:
+        done = subprocess.run(
+            [cli, "--endpoint-url", server.url, "--output", "json", *args],
+            capture_output=True, text=True, timeout=120, env=env,
+        )  # fmt: skip
+        if not ok:
+            assert done.returncode != 0
+            return done.stderr
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout or "{}")
+
+    target = tmp_path / "object.txt"
+    aws("s3api", "get-object", "--bucket", BUCKET, "--key", KEY, str(target))
+    assert target.read_bytes() == BODY
+    selected = tmp_path / "selected.json"
+    aws("s3api", "select-object-content", "--bucket", BUCKET, "--key", "data.csv",
+        "--expression", "SELECT * FROM S3Object", "--expression-type", "SQL",
+        "--input-serialization", '{"CSV": {"FileHeaderInfo": "USE"}}',
+        "--output-serialization", '{"JSON": {}}', str(selected))  # fmt: skip
+    assert '{"a":"1","b":"2"}' in selected.read_text()  # an event stream, written out
+    assert [a["name"] for a in aws("apigateway", "get-rest-apis")["items"]] == [API]
+    assert aws("cloudwatch", "list-metrics", "--namespace", "shop")["Metrics"] == []  # CBOR
+    queue = aws("sqs", "create-queue", "--queue-name", QUEUE)["QueueUrl"]
+    receive = ("sqs", "receive-message", "--queue-url", queue, "--visibility-timeout", "30")
+    assert [m["Body"] for m in aws(*receive)["Messages"]] == ["job-1"]
+    assert "Messages" not in aws(*receive)
+    said = aws("sns", "create-topic", "--name", "other", ok=False)
+    assert "HarnessCassetteMiss" in said and 'recorded "alerts", sent "other"' in said

@@ -1,0 +1,1 @@
+"""Helpers the tests share: loopback servers, recorded traffic, inner suites."""

@@ -1,0 +1,27 @@
+"""Examples of a Hypothesis strategy, drawn fast."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+
+def examples(strategy: st.SearchStrategy[Any], count: int = 300) -> list[Any]:
+    """Draw ``count`` examples without shrinking (find() would shrink each one: slow)."""
+    drawn: list[Any] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(example: Any) -> None:
+        drawn.append(example)
+
+    collect()
+    return drawn
