@@ -34,7 +34,7 @@ from pathlib import Path
 
 from botocore.parsers import create_parser
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: tests.support
 from harness.aws.models import operation_model
 from harness.cassettes.cassette import write_cassette
 from harness.cli import run

@@ -31,7 +31,7 @@ from typing import Any
 import boto3
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: tests.support
 
 from harness.aws.bodies import DIGEST_MARK
 from harness.cassettes.cassette import dump_yaml
