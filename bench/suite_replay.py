@@ -70,6 +70,16 @@ RECIPES: dict[str, Recipe] = {
         tests=["tests"],
         plugins=["suite_overrides.dyntastic"],
     ),
+    # PyPI's sdist of 2026.9.0 (revision 62f45e6f) holds s3fs/tests; the GitHub snapshot
+    # at hand stops at tag 2026.4.0, so extract the sdist:
+    #   pip download --no-deps --no-binary :all: s3fs==2026.9.0 && tar xzf s3fs-2026.9.0.tar.gz
+    "s3fs": Recipe(
+        what="an async S3 library (fsspec over aiobotocore)",
+        tag="github.com/fsspec/s3fs 2026.9.0",
+        install="s3fs==2026.9.0",
+        tests=["s3fs/tests/test_s3fs.py", "s3fs/tests/test_mapping.py"],
+        plugins=["suite_overrides.s3fs"],
+    ),
 }
 
 

@@ -184,8 +184,10 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
 
 
 #: An environment variable named for a token (``NPM_TOKEN``, ``CI_JOB_TOKEN``): the word
-#: lists leave "<unknown>_TOKEN" undecided; in upper snake case it is a credential.
-_ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN")
+#: lists leave "<unknown>_TOKEN" undecided; in snake case (a variable, or a config key as
+#: ``npm_token:``) it is a credential. The words that make a token no secret (next_token,
+#: page_token, sync_token) are judged before this.
+_ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_token")
 
 
 # How a name written as one word (no case change or separator to split it at) ends when it

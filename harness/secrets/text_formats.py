@@ -6,19 +6,29 @@ AWS as they are: a CodeBuild buildspec, an SSM command, a Secrets Manager string
 environment, a log line. Each function here gives the ``(start, end, kind)`` spans of the
 secret values of one format, and is asked only when its marker is in the text:
 
-- ``.netrc``: ``machine HOST login USER password VALUE`` (one line or several);
-- SMTP: ``AUTH PLAIN <base64 of user and password>``;
+- ``.netrc``: ``machine HOST login USER password VALUE`` (one line or several; a quoted
+  value may hold spaces), and its ``account`` (a second password);
+- SMTP: ``AUTH PLAIN <base64 of user and password>``, in one line or after the server's
+  empty ``334`` challenge, and ``AUTH LOGIN``'s answer to ``334 UGFzc3dvcmQ6`` ("Password:");
 - PuTTY private keys: the ``Private-Lines`` block and its ``Private-MAC``;
 - command lines that take a password after a short flag: ``sshpass -p VALUE``,
-  ``mysql -pVALUE`` (``-p`` then a space prompts for it: nothing to find);
+  ``mysql -pVALUE`` (``-p`` then a space prompts for it: nothing to find), lines continued
+  with a backslash included; PowerShell parameters named like a secret
+  (``-StorageAccountKey VALUE``) and ``ConvertTo-SecureString 'VALUE'``;
+- Dockerfiles' ``ENV NAME VALUE`` and ``ARG NAME=VALUE`` with a secret's name;
+- XML: a secret's element holding CDATA, and .NET's ``<add key="DbPassword" value="…"/>``;
 - XML that wraps a secret's value in a child element: ``<Password><Value>x</Value>``;
 - JSON Web Keys: the private members (``d``, ``p``, ``q``, ``dp``, ``dq``, ``qi``, the
   ``r``/``d``/``t`` of other primes, a symmetric key's ``k``) of a key with a ``kty``;
 - a value named by its sibling, in XML (``<ParameterKey>DBPassword</ParameterKey>
   <ParameterValue>…``, ``<Name>…</Name><Value>…``: CloudFormation's DescribeStacks, Elastic
   Beanstalk's option settings) and in query forms (``Parameters.member.1.ParameterKey=
-  DBPassword&Parameters.member.1.ParameterValue=…``). JSON bodies get this from the
-  redactor's structure walk.
+  DBPassword&Parameters.member.1.ParameterValue=…``), in the CLI's shorthand
+  (``ParameterKey=DBPassword,ParameterValue=…``), in YAML lists (Kubernetes' ``- name:
+  DB_PASSWORD`` / ``value: …``, Elastic Beanstalk's ``option_name:`` / ``value:``) and in
+  JSON written inside a text (a log line). JSON bodies get this from the redactor's
+  structure walk;
+- a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template).
 """
 
 from __future__ import annotations
@@ -32,11 +42,13 @@ Span = tuple[int, int, str]
 # netrc's grammar: a machine and its login/account tokens, then password. The machine is a
 # host (with a dot) or is followed by a login; "default" starts a line and has a login
 # (prose says "the default password is ..." and "each build machine gets password ...").
-_NETRC_TOKENS = r"(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+[^\s\"'\\]+)"
+_NETRC_TOKENS = r"(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+(?:\"[^\"\r\n]{1,200}\"|[^\s\"'\\]+))"
 _NETRC = re.compile(
     r"\b(?:machine[ \t\r\n]+(?:[^\s\"'\\]*\.[^\s\"'\\]*{t}*|[^\s\"'\\]+{t}+)"
     r"|(?m:^)[ \t]*default{t}+)"
-    r"[ \t\r\n]+password[ \t\r\n]+(?P<v>[^\s\"'\\]+)".replace("{t}", _NETRC_TOKENS)
+    r"[ \t\r\n]+password[ \t\r\n]+(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'\\]+))".replace(
+        "{t}", _NETRC_TOKENS
+    )
 )
 # a client's AUTH PLAIN (SMTP commands take any case), not a server's "250-AUTH PLAIN LOGIN"
 _SMTP_PLAIN = re.compile(r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]+(?P<v>[A-Za-z0-9+/]{8,}={0,2})")
@@ -48,13 +60,16 @@ _PUTTY = re.compile(
 # A password after a short flag of a command at a command's start (a line, or after ; & |
 # ( or a backquote), among that command's own options: "mysql -u root -pX", "sshpass -f
 # file ssh -p 22" is ssh's port, "docker run --name mysql -p3306:3306" no mysql at all.
-_OPTIONS = r"(?:[ \t]+(?:-[a-oq-zA-Z]\S*|--\S+)(?:[ \t]+(?!-)[^\s;&|]+)?)*?"
+# (a gap between words may continue the line: "mysql -u root \\" then "-pX" on the next)
+_GAP = r"(?:[ \t]|\\\r?\n)+"
+_OPTIONS = r"(?:{g}(?:-[a-oq-zA-Z]\S*|--\S+)(?:{g}(?!-)[^\s;&|\\]+)?)*?".replace("{g}", _GAP)
 _SHORT_FLAG = re.compile(
     r"(?:^|(?<=[;&|(`\n]))[ \t]*(?:sudo[ \t]+)?"
-    r"(?:sshpass" + _OPTIONS + r"[ \t]+-p[ \t]*"
+    r"(?:sshpass" + _OPTIONS + _GAP + r"-p[ \t]*"
     r"|(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlslap|mariadb)"
     + _OPTIONS
-    + r"[ \t]+-p)"
+    + _GAP
+    + r"-p)"
     r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,200})(?P=q)|(?P<v>[^\s'\"\\;&|]+))",
     re.MULTILINE,
 )
@@ -66,6 +81,44 @@ _XML_WRAPPED = re.compile(
 _JWK_PRIVATE = re.compile(
     r"(?P<q>\\{0,7}[\"'])(?:d|p|q|dp|dq|qi|k|r|t)(?P=q)[ \t]*:[ \t]*(?P=q)"
     r"(?P<v>[A-Za-z0-9_\-+/=]{16,})(?P=q)"  # (private members are 128 bits and more)
+    # (a key written in YAML or as a JavaScript object: member names unquoted)
+    r"|(?<![\w$\"'\\])(?:d|p|q|dp|dq|qi|k|r|t)[ \t]*:[ \t]*(?P<q2>[\"']?)"
+    r"(?P<v2>[A-Za-z0-9_\-+/=]{16,})(?P=q2)(?![A-Za-z0-9_\-+/=])"
+)
+
+
+# SMTP's two-step forms: AUTH PLAIN, the server's empty challenge, then the credentials;
+# AUTH LOGIN, the server asking "Password:" in base64, then the password in base64.
+_SMTP_TWO_STEP = re.compile(
+    r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]*\r?\n334[ \t]*\r?\n(?P<v>[A-Za-z0-9+/]{8,}={0,2})"
+    r"|334[ \t]+UGFzc3dvcmQ6[ \t]*\r?\n(?P<login>[A-Za-z0-9+/]{4,}={0,2})"
+)
+_NETRC_ACCOUNT = re.compile(r"(?<!\S)account[ \t\r\n]+(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"'\\]+)")
+# PowerShell: a parameter named like a secret, then its value (not another parameter, a
+# variable or an expression); and the plain text a SecureString is made of
+_PS_PARAMETER = re.compile(
+    r"(?<![\w-])-(?P<name>[A-Z][A-Za-z]{2,60})[ \t]+"
+    r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,400})(?P=q)|(?P<v>[^\s'\"`|;$(\-][^\s'\"`|;]*))"
+)
+_SECURE_STRING = re.compile(
+    r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
+    re.IGNORECASE,
+)
+_DOCKER_ENV = re.compile(
+    r"(?m:^)[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]{0,127})"
+    r"(?:[ \t]+|[ \t]*=[ \t]*)(?P<q>['\"]?)(?P<v>[^\s'\"\\][^\r\n'\"\\]{0,400}?)(?P=q)"
+    r"[ \t]*(?=\r?\n|$)"
+)
+_XML_CDATA = re.compile(
+    r"<(?:[\w.-]{1,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>\s*"
+    r"<!\[CDATA\[(?P<v>.{1,65536}?)\]\]>",
+    re.DOTALL,
+)
+_ADD_KEY_VALUE = re.compile(
+    r"<add\s+key\s*=\s*(?P<q>['\"])(?P<name>[^'\"]{1,128})(?P=q)\s+value\s*=\s*"
+    r"(?P<q2>['\"])(?P<v>[^'\"]{1,4096})(?P=q2)"
+    r"|<add\s+value\s*=\s*(?P<q3>['\"])(?P<v2>[^'\"]{1,4096})(?P=q3)\s+key\s*=\s*"
+    r"(?P<q4>['\"])(?P<name2>[^'\"]{1,128})(?P=q4)"
 )
 
 
@@ -84,6 +137,33 @@ _FORM_PAIR_NAME = re.compile(
 )
 
 
+# The same pairs in the CLI's shorthand ("ParameterKey=DBPassword,ParameterValue=x"), in a
+# YAML list item (a name line, up to three sibling lines, then the value line) and in JSON
+# written inside a text (a log line; escaped quotes too)
+_SHORTHAND_PAIR = re.compile(
+    rf"(?<![\w.])(?:{_PAIR_NAME}|OptionName|option_name)=(?P<name>[^,\s=]{{1,128}}),"
+    rf"(?:{_PAIR_VALUE})=(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{{1,4096}})(?P=q)|(?P<v>[^,\s'\"]+))"
+)
+_YAML_PAIR = re.compile(
+    rf"(?m:^)(?P<indent>[ \t]*)(?:-[ \t]+)?(?:{_PAIR_NAME}|option_name|OptionName):[ \t]*"
+    r"(?P<nq>['\"]?)(?P<name>[^'\"\r\n#:]{1,128}?)(?P=nq)[ \t]*\r?\n"
+    r"(?:(?P=indent)[ \t]*(?!-)[\w-]{1,64}:[^\r\n]*\r?\n){0,3}?"
+    rf"(?P=indent)[ \t]*(?:{_PAIR_VALUE}):[ \t]*"
+    r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,4096})(?P=q)|(?P<v>[^'\"\s#][^\r\n#]{0,4096}?))"
+    r"[ \t]*(?=\r?\n|$|#)"
+)
+_JSON_TEXT_PAIR = re.compile(
+    rf"(?P<e>\\{{0,7}})\"(?:{_PAIR_NAME}|OptionName)(?P=e)\"\s*:\s*(?P=e)\"(?P<name>[^\"\\]{{1,128}})"
+    rf"(?P=e)\"\s*,\s*(?P=e)\"(?:{_PAIR_VALUE})(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{{1,4096}})(?P=e)\""
+)
+# CloudFormation: a parameter with NoEcho keeps its Default a secret
+_NO_ECHO_JSON = re.compile(r"(?P<e>\\{0,7})\"NoEcho(?P=e)\"\s*:\s*(?:true|(?P=e)\"true(?P=e)\")")
+_DEFAULT_JSON = re.compile(r"(?P<e>\\{0,7})\"Default(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})")
+_NO_ECHO_YAML = re.compile(
+    r"(?m:^)(?P<indent>[ \t]+)NoEcho:[ \t]*(?:true|True|'true'|\"true\")[ \t]*(?=\r?\n|$)"
+)
+
+
 def _form_pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     secret = {
         m.group("prefix"): kind
@@ -99,12 +179,14 @@ def _form_pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[S
 def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     """Every secret value of these formats in ``text``; ``name_kind`` judges an XML name."""
     if "machine" in text or "default" in text:
-        for match in _NETRC.finditer(text):
-            yield (*match.span("v"), "password")
+        yield from _netrc(text)
     if "auth" in text.lower():
         for match in _SMTP_PLAIN.finditer(text):
             if not match.group("v").isupper():  # (a word of a mechanisms' list: XOAUTH2)
                 yield (*match.span("v"), "password")
+    if "334" in text:
+        for match in _SMTP_TWO_STEP.finditer(text):
+            yield (*match.span("v" if match.group("v") is not None else "login"), "password")
     if "Private-" in text:
         for match in _PUTTY.finditer(text):
             group = "v" if match.group("v") is not None else "mac"
@@ -112,6 +194,22 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     if " -p" in text or "\t-p" in text:
         for match in _SHORT_FLAG.finditer(text):
             yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
+    if " -" in text:
+        for match in _PS_PARAMETER.finditer(text):
+            kind = name_kind(match.group("name"))
+            if kind is not None:
+                yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
+    if "SecureString" in text or "securestring" in text.lower():
+        for match in _SECURE_STRING.finditer(text):
+            yield (*match.span("v"), "password")
+    if "ENV" in text or "ARG" in text:
+        for match in _DOCKER_ENV.finditer(text):
+            kind = name_kind(match.group("name"))
+            if kind is not None:
+                yield (*match.span("v"), kind)
+    yield from _pairs(text, name_kind)
+    if "NoEcho" in text:
+        yield from _no_echo_defaults(text)
     if "=" in text and "&" in text:
         yield from _form_pairs(text, name_kind)
     if "<" in text:
@@ -124,10 +222,21 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
+        if "CDATA" in text:
+            for match in _XML_CDATA.finditer(text):
+                kind = name_kind(match.group("name"))
+                if kind is not None:
+                    yield (*match.span("v"), kind)
+        if "<add" in text:
+            for match in _ADD_KEY_VALUE.finditer(text):
+                first = match.group("name") is not None
+                kind = name_kind(match.group("name" if first else "name2"))
+                if kind is not None:
+                    yield (*match.span("v" if first else "v2"), kind)
     if "kty" in text:
         for match in _JWK_PRIVATE.finditer(text):
             if _in_key(text, match.start()):  # (not a "p" of another object)
-                yield (*match.span("v"), "key")
+                yield (*match.span("v" if match.group("v") is not None else "v2"), "key")
 
 
 def _in_key(text: str, at: int) -> bool:
@@ -151,3 +260,110 @@ def _never_closes(span: str, opening: str = "{", closing: str = "}") -> bool:
             if depth < 0:
                 return False
     return True
+
+
+def _netrc(text: str) -> Iterator[Span]:
+    """A netrc entry's password, and the ``account`` tokens of the same entry."""
+    for match in _NETRC.finditer(text):
+        yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
+        start = text.rfind("machine", 0, match.start() + 8)
+        start = match.start() if start < 0 else start
+        end = text.find("machine", match.end())
+        for account in _NETRC_ACCOUNT.finditer(text, start, len(text) if end < 0 else end):
+            value = account.span("v")
+            if text[value[0]] == '"':
+                value = (value[0] + 1, value[1] - 1)
+            yield (*value, "password")
+
+
+def _pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
+    """Values named by a sibling, in the CLI's shorthand, YAML lists and JSON in a text."""
+    found: list[re.Match[str]] = []
+    if "=" in text and "," in text:
+        found += _SHORTHAND_PAIR.finditer(text)
+    if ":" in text and "\n" in text:
+        found += _YAML_PAIR.finditer(text)
+    if '"' in text and ":" in text:
+        found += _JSON_TEXT_PAIR.finditer(text)
+    for match in found:
+        kind = name_kind(match.group("name").strip())
+        if kind is not None:
+            group = "v" if match.group("v") is not None else "quoted"
+            yield (*match.span(group), kind)
+
+
+def _no_echo_defaults(text: str) -> Iterator[Span]:
+    """The ``Default`` of each CloudFormation parameter marked ``NoEcho``: in the same JSON
+    object, or among the YAML lines of the same indentation in the same block."""
+    for match in _NO_ECHO_JSON.finditer(text):
+        start = _object_start(text, match.start())
+        end = _object_end(text, match.end())
+        for default in _DEFAULT_JSON.finditer(text, start, end):
+            if _object_start(text, default.start()) == start:
+                yield (*default.span("v"), "password")
+    for match in _NO_ECHO_YAML.finditer(text):
+        indent = match.group("indent")
+        for line_start, line in _block_lines(text, match.start(), indent):
+            if line.startswith(indent + "Default:") and not line[len(indent)].isspace():
+                value = line[len(indent) + len("Default:") :]
+                lead = len(value) - len(value.lstrip())
+                body = value.strip()
+                if body[:1] in {"'", '"'} and body[-1:] == body[:1] and len(body) > 1:
+                    lead, body = lead + 1, body[1:-1]
+                begin = line_start + len(indent) + len("Default:") + lead
+                if body:
+                    yield (begin, begin + len(body), "password")
+
+
+def _object_start(text: str, at: int) -> int:
+    """Where the JSON object holding ``text[at]`` opens (0 when none does)."""
+    depth = 0
+    for index in range(at - 1, -1, -1):
+        char = text[index]
+        if char == "}":
+            depth += 1
+        elif char == "{":
+            if depth == 0:
+                return index
+            depth -= 1
+    return 0
+
+
+def _object_end(text: str, at: int) -> int:
+    """Where the JSON object holding ``text[at]`` closes (the text's end when none does)."""
+    depth = 0
+    for index in range(at, len(text)):
+        char = text[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index
+            depth -= 1
+    return len(text)
+
+
+def _block_lines(text: str, at: int, indent: str) -> Iterator[tuple[int, str]]:
+    """The lines around ``text[at]`` (a line start) indented at least ``indent``: up and
+    down to the first line indented less."""
+    starts = [at]
+    before = at
+    while before > 0:
+        previous = text.rfind("\n", 0, before - 1) + 1
+        line = text[previous : before - 1].rstrip("\r")
+        if line.strip() and not line.startswith(indent):
+            break
+        starts.insert(0, previous)
+        before = previous
+    after = text.find("\n", at)
+    while after >= 0:
+        following = after + 1
+        end = text.find("\n", following)
+        line = text[following : len(text) if end < 0 else end].rstrip("\r")
+        if line.strip() and not line.startswith(indent):
+            break
+        starts.append(following)
+        after = end
+    for start in starts:
+        end = text.find("\n", start)
+        yield start, text[start : len(text) if end < 0 else end].rstrip("\r")

@@ -396,6 +396,79 @@ PLANTED: list[tuple[str, str, str]] = [
         "sntlOthPrime90abcdef",
     ),
     ("password in braces", "password={sntl-brace-91}", "{sntl-brace-91}"),
+    # Round 5: the formats the last attack still read through (issue 45)
+    (
+        "netrc account",
+        "machine api.example.com login bob account sntl-acct9 password x9y8z7",
+        "sntl-acct9",
+    ),
+    (
+        "netrc quoted password",
+        'machine h.example.com login bob password "sntl pw 10"',
+        "sntl pw 10",
+    ),
+    (
+        "smtp auth login",
+        "AUTH LOGIN\r\n334 VXNlcm5hbWU6\r\nYm9i\r\n334 UGFzc3dvcmQ6\r\nc250bC1zbXRwLTEx\r\n235 ok",
+        "c250bC1zbXRwLTEx",
+    ),
+    (
+        "smtp plain two steps",
+        "AUTH PLAIN\r\n334 \r\nAGJvYgBzbnRsLXNtdHAtMTI=\r\n",
+        "AGJvYgBzbnRsLXNtdHAtMTI=",
+    ),
+    ("mysql continued line", "mysql -u root \\\n  -psntl-my13 app < dump.sql", "sntl-my13"),
+    (
+        "cli shorthand pair",
+        "--parameters ParameterKey=DBPassword,ParameterValue=sntl-cfn14 "
+        "ParameterKey=Env,ParameterValue=prod",
+        "sntl-cfn14",
+    ),
+    ("k8s env pair", "env:\n  - name: DB_PASSWORD\n    value: sntl-k8s15\n", "sntl-k8s15"),
+    (
+        "eb yaml pair",
+        "  - namespace: aws:elasticbeanstalk:application:environment\n    option_name: API_SECRET\n"
+        "    value: sntl-eb16\n",
+        "sntl-eb16",
+    ),
+    (
+        "json pair in a log line",
+        'INFO env={"name": "DB_PASSWORD", "value": "sntl-log17"}',
+        "sntl-log17",
+    ),
+    (
+        "cfn NoEcho default json",
+        '{"DBPass": {"Type": "String", "NoEcho": true, "Default": "sntl-def18"}}',
+        "sntl-def18",
+    ),
+    (
+        "cfn NoEcho default yaml",
+        "Parameters:\n  DBPass:\n    Type: String\n    Default: sntl-def19\n    NoEcho: true\n",
+        "sntl-def19",
+    ),
+    ("dockerfile ENV", "FROM node:20\nENV NPM_TOKEN sntl-npm20\nRUN npm ci\n", "sntl-npm20"),
+    ("snake case token key", "npm_token: sntl-npm21\n", "sntl-npm21"),
+    (
+        "powershell parameter",
+        "New-AzStorageContext -StorageAccountKey sntl-az22== -Name x",
+        "sntl-az22==",
+    ),
+    (
+        "powershell securestring",
+        "$p = ConvertTo-SecureString 'sntl-ps23' -AsPlainText -Force",
+        "sntl-ps23",
+    ),
+    (
+        "appSettings add",
+        '<appSettings><add key="DbPassword" value="sntl-net24" /></appSettings>',
+        "sntl-net24",
+    ),
+    ("xml cdata", "<Password><![CDATA[sntl-cd25]]></Password>", "sntl-cd25"),
+    (
+        "jwk in yaml",
+        "kty: RSA\ne: AQAB\nd: sntl-jwk26-private-exponent\n",
+        "sntl-jwk26-private-exponent",
+    ),
 ]
 
 
@@ -628,6 +701,18 @@ ORDINARY: list[str] = [
             {"k": "-----BEGIN PRIVATE KEY-----\nREDACTEDpkey0001\n-----END PRIVATE KEY-----"}
         )
     ),
+    # round 5's formats, where nothing is secret
+    "Read-S3Object -BucketName b -Key path/to/file.txt -File out.txt",
+    "Get-SECSecretValue -SecretId prod/db/master -Region us-east-1",
+    "New-EC2KeyPair -KeyName my-key-pair -KeyType rsa -Credential $cred",
+    "ENV SECRET_KEY_FILE /run/secrets/key\nENV NODE_ENV production\n",
+    "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db\n",
+    "Tags:\n  - Key: team\n    Value: payments\n",
+    '{"Parameters": {"Env": {"Type": "String", "Default": "prod"}, '
+    '"Pass": {"Type": "String", "NoEcho": true}}}',
+    "Parameters:\n  Env:\n    Default: prod\n  Pass:\n    NoEcho: true\n",
+    "next_token: abc123def456\npage_token: 42\n",
+    "250-AUTH PLAIN LOGIN\r\n334 VXNlcm5hbWU6\r\n",
 ]
 
 
