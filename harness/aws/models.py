@@ -179,6 +179,7 @@ def paginator_config(service: str, operation: str) -> dict[str, Any] | None:
         return None
 
 
+@functools.cache  # (the rule tree is walked once per service: S3's is large)
 def signing_names(service: str) -> frozenset[str]:
     """Every SigV4 signing name a request to ``service`` may carry: the model's, and those
     its endpoint rules switch to (S3 signs as ``s3express``, ``s3-object-lambda`` and

@@ -106,6 +106,17 @@ def _json_targets(services: tuple[str, ...]) -> dict[str, str]:
     return targets
 
 
+@functools.cache
+def _signed_as(services: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The candidates by the signing name of their model (one pass, not one per request)."""
+    by_name: dict[str, list[str]] = {}
+    for service in services:
+        name = service_model(service).signing_name
+        if name:
+            by_name.setdefault(name, []).append(service)
+    return {name: tuple(found) for name, found in by_name.items()}
+
+
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
 
@@ -203,7 +214,7 @@ def _narrow_by_signature_or_host(
         signing = match.group(2)
         if s3_host is not None and signing in signing_names("s3"):
             return ("s3",)  # (s3-outposts also signs the S3 Outposts control API)
-        found = tuple(s for s in candidates if service_model(s).signing_name == signing)
+        found = _signed_as(candidates).get(signing, ())
         if not found:  # a name the endpoint rules switch to (S3's ``s3express``...)
             found = tuple(s for s in candidates if signing in signing_names(s))
         if found:
