@@ -100,6 +100,8 @@ _PS_PARAMETER = re.compile(
     r"(?<![\w-])-(?P<name>[A-Z][A-Za-z]{2,60})[ \t]+"
     r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,400})(?P=q)|(?P<v>[^\s'\"`|;$(\-][^\s'\"`|;]*))"
 )
+# (on a line that runs a cmdlet: "Verb-Noun", so prose "use the -Password option" is none)
+_CMDLET = re.compile(r"(?:^|[\s;|(])[A-Z][a-z]{1,15}-[A-Z][A-Za-z0-9]{1,60}(?=\s)")
 _SECURE_STRING = re.compile(
     r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
     re.IGNORECASE,
@@ -197,7 +199,8 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     if " -" in text:
         for match in _PS_PARAMETER.finditer(text):
             kind = name_kind(match.group("name"))
-            if kind is not None:
+            line = text.rfind("\n", 0, match.start()) + 1
+            if kind is not None and _CMDLET.search(text, line, match.start()):
                 yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
     if "SecureString" in text or "securestring" in text.lower():
         for match in _SECURE_STRING.finditer(text):

@@ -703,6 +703,7 @@ ORDINARY: list[str] = [
     ),
     # round 5's formats, where nothing is secret
     "Read-S3Object -BucketName b -Key path/to/file.txt -File out.txt",
+    "Set the -Password option to prompt; -Token expires after an hour.",
     "Get-SECSecretValue -SecretId prod/db/master -Region us-east-1",
     "New-EC2KeyPair -KeyName my-key-pair -KeyType rsa -Credential $cred",
     "ENV SECRET_KEY_FILE /run/secrets/key\nENV NODE_ENV production\n",
