@@ -11,8 +11,9 @@ part in the match, and in replay a response that carries the recorded bytes (a l
 (``harness.aws.bodies.derived_pairs``). A changed fixed body still misses: bytes written in
 the test's source, or texts that differ beyond generated values, are never bound.
 
-Bodies matched by their digest (larger than ``aws_digest_bodies_over``) are not bound: the
-cassette does not hold their bytes.
+A blob over ``harness.aws.protocols.INLINE_BYTES_LIMIT`` (4 KiB) is matched by its digest
+and not bound: the match key does not hold its bytes (over ``aws_digest_bodies_over`` the
+cassette does not either), so random bytes cannot be told from a changed file.
 """
 
 from __future__ import annotations
