@@ -102,6 +102,7 @@ _PS_PARAMETER = re.compile(
 )
 # (on a line that runs a cmdlet: "Verb-Noun", so prose "use the -Password option" is none)
 _CMDLET = re.compile(r"(?:^|[\s;|(])[A-Z][a-z]{1,15}-[A-Z][A-Za-z0-9]{1,60}(?=\s)")
+_PS_GATE = re.compile(r" -[A-Z][a-z]")
 _SECURE_STRING = re.compile(
     r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
     re.IGNORECASE,
@@ -186,7 +187,7 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
         for match in _SMTP_PLAIN.finditer(text):
             if not match.group("v").isupper():  # (a word of a mechanisms' list: XOAUTH2)
                 yield (*match.span("v"), "password")
-    if "334" in text:
+    if "334" in text and ("\n334" in text or "UGFzc3dvcmQ6" in text):
         for match in _SMTP_TWO_STEP.finditer(text):
             yield (*match.span("v" if match.group("v") is not None else "login"), "password")
     if "Private-" in text:
@@ -196,21 +197,22 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     if " -p" in text or "\t-p" in text:
         for match in _SHORT_FLAG.finditer(text):
             yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
-    if " -" in text:
+    if " -" in text and _PS_GATE.search(text):
         for match in _PS_PARAMETER.finditer(text):
             kind = name_kind(match.group("name"))
             line = text.rfind("\n", 0, match.start()) + 1
             if kind is not None and _CMDLET.search(text, line, match.start()):
                 yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
-    if "SecureString" in text or "securestring" in text.lower():
+    if "ecureString" in text or "ecurestring" in text:
         for match in _SECURE_STRING.finditer(text):
             yield (*match.span("v"), "password")
-    if "ENV" in text or "ARG" in text:
+    if "ENV " in text or "ARG " in text:
         for match in _DOCKER_ENV.finditer(text):
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
-    yield from _pairs(text, name_kind)
+    if "alue" in text:
+        yield from _pairs(text, name_kind)
     if "NoEcho" in text:
         yield from _no_echo_defaults(text)
     if "=" in text and "&" in text:
@@ -281,12 +283,14 @@ def _netrc(text: str) -> Iterator[Span]:
 
 def _pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     """Values named by a sibling, in the CLI's shorthand, YAML lists and JSON in a text."""
+    # (each pattern only where its value member's name is written: a literal search is
+    # cheap, a pattern over every body is not)
     found: list[re.Match[str]] = []
-    if "=" in text and "," in text:
+    if "alue=" in text:
         found += _SHORTHAND_PAIR.finditer(text)
-    if ":" in text and "\n" in text:
+    if "alue:" in text and "\n" in text:
         found += _YAML_PAIR.finditer(text)
-    if '"' in text and ":" in text:
+    if 'alue"' in text or 'alue\\"' in text:
         found += _JSON_TEXT_PAIR.finditer(text)
     for match in found:
         kind = name_kind(match.group("name").strip())
