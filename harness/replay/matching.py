@@ -50,9 +50,9 @@ def supports(service: str) -> bool:
 
 
 #: How match keys are made; a sidecar index of keys made another way is rebuilt. 2: DynamoDB
-#: expression names, upload slots and account slots (the package version alone stays 0.1.0
-#: across such changes).
-KEY_VERSION = 2
+#: expression names, upload slots and account slots; 3: a blob held as its digest is an
+#: upload slot too (the package version alone stays 0.1.0 across such changes).
+KEY_VERSION = 3
 
 
 def canonical(params: dict[str, Any]) -> str:
@@ -358,6 +358,9 @@ class MatchIndex:
     known: Callable[[str], str | None] | None = None
     #: why generated values were not bound, for the miss message (the last few)
     refusals: list[str] = field(default_factory=list)
+    #: ``sent(sha256)``: the bytes of the body the live request holds as that digest (set
+    #: by the recorder around a ``take``), or None
+    sent: Callable[[str], bytes | None] | None = None
     #: where a recorded value first appears: (interaction index, in its response?) or None
     _first_seen: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
     #: every recorded request and response as one text, searched once per value (see
@@ -560,7 +563,9 @@ class MatchIndex:
         self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
     ) -> str | None:
         if recorded.kind == "blob":
-            return uploads.refusal(recorded.value, live.value, self.policy.volatile, self.known)
+            return uploads.refusal(
+                recorded.value, live.value, self.policy.volatile, self.known, self.sent
+            )
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"

@@ -37,7 +37,14 @@ from sys import intern
 from typing import Any, NamedTuple
 
 from harness import __version__
-from harness.aws.bodies import DIGEST_BODIES_OVER, digest_only, digest_payload, settle
+from harness.aws.bodies import (
+    DIGEST_BODIES_OVER,
+    BodyError,
+    dechunked,
+    digest_only,
+    digest_payload,
+    settle,
+)
 from harness.aws.models import botocore_version, operation_model
 from harness.aws.protocols.wire_form import decode_error, request_params
 from harness.cassettes import index as cassette_index
@@ -52,6 +59,7 @@ from harness.cassettes.cassette import (
 )
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.replay import uploads
 from harness.replay.intercept import Call, NotEarly, Send, intercept
 from harness.replay.matching import (
     Key,
@@ -64,6 +72,7 @@ from harness.replay.matching import (
 )
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.replay.record_modes import check_record_mode
+from harness.replay.s3_objects import UploadedObjects
 from harness.secrets import REDACTION_VERSION, Redaction, Redactor, shapes
 from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import redact_exchange, without_headers
@@ -197,6 +206,7 @@ class CassetteRecorder:
         self._recorded = 0
         self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
         self._lock = threading.Lock()
+        self._uploaded = UploadedObjects()  # objects the test uploaded with made-up bytes
         self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
         self._label = str(self.path)
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
@@ -540,10 +550,15 @@ class CassetteRecorder:
             # An early call (before botocore's retry loop) is answered only with a success:
             # an error must come back through the loop, which retries it as AWS's would be.
             accept = _is_success if call.early else None
+            sent = _sent_body(whole, live)
             with self._lock:
-                found = self.index.take(
-                    call.service, call.operation, params, call.region, time.time(), accept
-                )
+                self.index.sent = sent  # (a digested body's bytes, if binding asks)
+                try:
+                    found = self.index.take(
+                        call.service, call.operation, params, call.region, time.time(), accept
+                    )
+                finally:
+                    self.index.sent = None
             if found is None:
                 found = self._take_other_form(call, whole, live, accept)
             if found is None and call.early:
@@ -562,7 +577,15 @@ class CassetteRecorder:
                         index,
                     )
                 )
-                return self._restored(recorded.response)
+                response = self._restored(recorded.response)
+                if call.service == "s3":
+                    upload = uploads.digest_of(params.get("Body"))
+                    body = sent(upload[0]) if upload is not None else None
+                    with self._lock:
+                        response = self._uploaded.replayed(
+                            call.operation, params, recorded.params, body, response
+                        )
+                return response
             if self.replay_only:
                 raise self._miss(call, params)
         sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
@@ -1048,13 +1071,13 @@ def _epoch(value: Any) -> float | None:
         return None
 
 
-def _upload_length(headers: dict[str, str], uploads: dict[bytes, bytes]) -> dict[str, str]:
+def _upload_length(headers: dict[str, str], blobs: dict[bytes, bytes]) -> dict[str, str]:
     """A bodiless response (HeadObject) about an upload the test made up: the length of
     the live bytes, which its ETag (already the live one) names."""
     etag = next((v.strip('"') for k, v in headers.items() if k.lower() == "etag"), None)
     if etag is None:
         return headers
-    for old, new in uploads.items():
+    for old, new in blobs.items():
         if hashlib.md5(new, usedforsecurity=False).hexdigest() == etag:
             return {
                 k: (str(len(new)) if k.lower() == "content-length" and v == str(len(old)) else v)
@@ -1237,3 +1260,25 @@ def _describe_near(near: list[Near], label: str) -> list[str]:
                 "are not the bytes recorded)"
             )
     return lines
+
+
+def _sent_body(whole: HttpRequest, live: HttpRequest) -> Callable[[str], bytes | None]:
+    """``sent(sha256)``: the bytes of the request body whose digest is ``sha256`` (kept as
+    its digest in ``live``, or over 4 KiB in its parameters), None for another digest;
+    ``whole`` is the request as sent (an aws-chunked upload is read plainly)."""
+    digest = live.body_digest
+
+    def sent(sha256: str) -> bytes | None:
+        if digest is not None and digest.sha256 != sha256:
+            return None
+        body = whole.body
+        if "aws-chunked" in (whole.header("Content-Encoding") or "").lower():
+            try:
+                body = dechunked(whole).body
+            except BodyError:
+                return None
+        if digest is None and hashlib.sha256(body).hexdigest() != sha256:
+            return None
+        return body
+
+    return sent

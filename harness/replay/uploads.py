@@ -11,9 +11,13 @@ part in the match, and in replay a response that carries the recorded bytes (a l
 (``harness.aws.bodies.derived_pairs``). A changed fixed body still misses: bytes written in
 the test's source, or texts that differ beyond generated values, are never bound.
 
-A blob over ``harness.aws.protocols.INLINE_BYTES_LIMIT`` (4 KiB) is matched by its digest
-and not bound: the match key does not hold its bytes (over ``aws_digest_bodies_over`` the
-cassette does not either), so random bytes cannot be told from a changed file.
+A blob over ``harness.aws.protocols.INLINE_BYTES_LIMIT`` (4 KiB) is in the parameters as its
+SHA-256 and size (``{"$sha256", "$size"}``; over ``aws_digest_bodies_over`` the cassette
+keeps no more either). Its slot is ``sha256:HEX:SIZE``: the recorded one binds to the live
+one when the sizes are equal and the live bytes (``sent``: the body this request carries)
+are random; the bytes are given back to later reads by ``harness.replay.s3_objects``. A
+changed fixed file of the same size that reads as random (a compressed archive) binds too:
+the recording holds no bytes to tell it from made-up ones.
 """
 
 from __future__ import annotations
@@ -68,15 +72,33 @@ def blob_slots(
     present = [
         n
         for n in blobs
-        if isinstance(params.get(n), str) and params[n] and not SLOT.fullmatch(params[n])
+        if (isinstance(params.get(n), str) and params[n] and not SLOT.fullmatch(params[n]))
+        or digest_of(params.get(n)) is not None
     ]  # (a sensitive blob redacted whole, KMS Plaintext, is a placeholder: bound as one)
     if not present:
         return params
     out = {k: v for k, v in params.items() if k not in derived}
     for name in present:
-        found.append(Generated("blob", params[name], "blob"))
+        value = params[name]
+        digest = digest_of(value)
+        slot = value if digest is None else f"{DIGEST}{digest[0]}:{digest[1]}"
+        found.append(Generated("blob", slot, "blob"))
         out[name] = MASK
     return out
+
+
+#: How a blob's slot value starts when only its digest is known (``sha256:HEX:SIZE``).
+DIGEST = "sha256:"
+
+
+def digest_of(value: Any) -> tuple[str, int] | None:
+    """``(sha256, size)`` of a blob parameter held as its digest, or None."""
+    if not isinstance(value, dict) or set(value) != {"$sha256", "$size"}:
+        return None
+    sha, size = value["$sha256"], value["$size"]
+    if not isinstance(sha, str) or not isinstance(size, int) or isinstance(size, bool):
+        return None
+    return sha, size
 
 
 def refusal(
@@ -84,10 +106,14 @@ def refusal(
     live: str,
     volatile: Volatile,
     known: Callable[[str], str | None] | None,
+    sent: Callable[[str], bytes | None] | None = None,
 ) -> str | None:
-    """Why live bytes may not stand for recorded ones (both base64), or None: they may when
-    they differ only as made up per run — random bytes on both sides, texts equal once
-    generated values are masked, or the same content in another gzip or zip archive."""
+    """Why live bytes may not stand for recorded ones (both base64, or both digests), or
+    None: they may when they differ only as made up per run — random bytes on both sides,
+    texts equal once generated values are masked, or the same content in another gzip or
+    zip archive. ``sent(sha256)``: the bytes of a body the live request holds as a digest."""
+    if recorded.startswith(DIGEST) or live.startswith(DIGEST):
+        return _digest_refusal(recorded, live, sent)
     try:
         old, new = base64.b64decode(recorded), base64.b64decode(live)
     except (binascii.Error, ValueError):
@@ -110,6 +136,31 @@ def refusal(
     if _random(old) and _random(new):
         return None
     return "the uploaded bytes differ, and not as random bytes made up per run"
+
+
+def _digest_refusal(
+    recorded: str, live: str, sent: Callable[[str], bytes | None] | None
+) -> str | None:
+    """Bodies known by their digest: the live one stands for the recorded one when both
+    are the same size and the live bytes are random (only the live bytes are at hand)."""
+    if not (recorded.startswith(DIGEST) and live.startswith(DIGEST)):
+        return "one body is kept whole, the other as its digest"
+    old_sha, _, old_size = recorded[len(DIGEST) :].partition(":")
+    new_sha, _, new_size = live[len(DIGEST) :].partition(":")
+    if old_sha == new_sha:
+        return None
+    if old_size != new_size:
+        return f"the uploaded sizes differ ({old_size} recorded, {new_size} sent)"
+    data = sent(new_sha) if sent is not None else None
+    if data is None:
+        return "only the digests of the uploaded bytes are known, and they differ"
+    if not _random(data[:_SAMPLE]):
+        return "the uploaded bytes differ, and the sent ones are not random bytes made up per run"
+    return None
+
+
+#: How much of a large body is looked at to tell random bytes (its start).
+_SAMPLE = 64 * 1024
 
 
 def _decoded(data: bytes) -> bytes:

@@ -143,3 +143,117 @@ def test_a_sensitive_blob_redacted_whole_replays_as_a_placeholder(tmp_path: Path
     assert "card 4242" not in cassette and "Y2FyZCA0MjQy" not in cassette  # (its base64)
     out = run_inner(tmp_path)
     assert "1 passed" in out, out
+
+
+LARGE_SUITE = """
+import os
+import random
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+MIB = 1024 * 1024
+
+
+def s3():
+    return boto3.client(
+        "s3", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
+    )
+
+
+@pytest.mark.aws_cassette
+def test_megabytes_made_up_and_read_back_in_ranges():
+    client = s3()
+    client.create_bucket(Bucket="big")
+    data = os.urandom(MIB + 17)  # over aws_digest_bodies_over: the cassette keeps its digest
+    client.put_object(Bucket="big", Key="blob.bin", Body=data)
+    assert client.get_object(Bucket="big", Key="blob.bin")["Body"].read() == data
+    part = client.get_object(Bucket="big", Key="blob.bin", Range="bytes=1000-70999")
+    assert part["Body"].read() == data[1000:71000]
+    middle = os.urandom(9000)  # over 4 KiB: matched by digest, kept whole in the cassette
+    client.put_object(Bucket="big", Key="middle.bin", Body=middle)
+    assert client.get_object(Bucket="big", Key="middle.bin")["Body"].read() == middle
+
+
+@pytest.mark.aws_cassette
+def test_a_multipart_upload_made_up():
+    client = s3()
+    client.create_bucket(Bucket="parts")
+    first, last = os.urandom(5 * MIB), os.urandom(70_000)
+    upload = client.create_multipart_upload(Bucket="parts", Key="joined.bin")["UploadId"]
+    etags = [
+        client.upload_part(
+            Bucket="parts", Key="joined.bin", UploadId=upload, PartNumber=n, Body=body
+        )["ETag"]
+        for n, body in ((1, first), (2, last))
+    ]
+    client.complete_multipart_upload(
+        Bucket="parts", Key="joined.bin", UploadId=upload,
+        MultipartUpload={"Parts": [{"ETag": e, "PartNumber": n + 1} for n, e in enumerate(etags)]},
+    )
+    tail = client.get_object(Bucket="parts", Key="joined.bin", Range=f"bytes={5 * MIB - 10}-")
+    assert tail["Body"].read() == (first + last)[5 * MIB - 10 :]
+
+
+@pytest.mark.aws_cassette
+def test_a_large_fixed_body():
+    client = s3()
+    client.create_bucket(Bucket="fixed")
+    body = b"A" * 100_000  # no random bytes: a changed one is another request
+    client.put_object(Bucket="fixed", Key="f.bin", Body=body)
+    assert client.get_object(Bucket="fixed", Key="f.bin")["Body"].read() == body
+
+
+@pytest.mark.aws_cassette
+def test_random_bytes_of_a_random_size():
+    client = s3()
+    client.create_bucket(Bucket="sizes")
+    data = os.urandom(100_000 + random.randrange(1, 1000))
+    client.put_object(Bucket="sizes", Key="s.bin", Body=data)
+"""
+
+
+def test_large_uploads_made_up_per_run_are_read_back_as_sent(tmp_path: Path) -> None:
+    """Bodies over 4 KiB are matched by digest: random bytes of the recorded size bind, and
+    a later GetObject of that key (whole, a range, a multipart object) gives the live bytes;
+    a large fixed body that changed, and random bytes of another size, still miss."""
+    (tmp_path / "test_app.py").write_text(LARGE_SUITE)
+    with moto_server() as endpoint:
+        out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
+    assert "4 passed" in out, out
+    out = run_inner(tmp_path)
+    assert "1 failed, 3 passed" in out and "test_random_bytes_of_a_random_size" in out, out
+    (tmp_path / "test_app.py").write_text(LARGE_SUITE.replace('b"A" * 100_000', 'b"B" * 100_000'))
+    out = run_inner(tmp_path, "-k", "fixed")
+    assert "1 failed" in out and "test_a_large_fixed_body" in out, out
+    # opted out of binding, the made-up bytes miss as before
+    out = run_inner(tmp_path, "--aws-volatile=off", "-k", "ranges")
+    assert "1 failed" in out, out
+
+
+def test_a_digest_binds_only_random_bytes_of_the_same_size() -> None:
+    import hashlib
+    import os
+
+    from harness.replay import uploads
+    from harness.replay.volatile import parse
+
+    volatile = parse(["uuid hex alnum hash time"], "test")
+    live = os.urandom(10_000)
+    sha = hashlib.sha256(live).hexdigest()
+
+    def sent(digest: str) -> bytes | None:
+        return live if digest == sha else None
+
+    recorded = f"sha256:{'0' * 64}:10000"
+    assert uploads.refusal(recorded, f"sha256:{sha}:10000", volatile, None, sent) is None
+    assert uploads.refusal(recorded, f"sha256:{sha}:10001", volatile, None, sent) is not None
+    fixed = b"x" * 10_000
+    fixed_sha = hashlib.sha256(fixed).hexdigest()
+    assert (
+        uploads.refusal(recorded, f"sha256:{fixed_sha}:10000", volatile, None, lambda d: fixed)
+        is not None
+    )
+    assert uploads.refusal(recorded, f"sha256:{sha}:10000", volatile, None, None) is not None

@@ -1,0 +1,113 @@
+"""S3 objects a test uploaded with bytes it made up per run, read back in replay as sent.
+
+A body over 4 KiB is matched by its digest. When a test uploads megabytes it made up for
+the run (``os.urandom``), its ``PutObject`` (or a multipart upload's ``UploadPart``) binds
+to the recorded one (``harness.replay.uploads``: same size, random bytes), and the object
+now holds the live bytes, as the service would. This table keeps them by bucket and key
+(a multipart upload's parts joined by ``CompleteMultipartUpload``, in the order its part
+list gives), and a later ``GetObject`` of that key, whole or a ``Range``, gets the live
+bytes where the recording has its own, with its integrity headers recomputed
+(``harness.aws.bodies.settle``). "Amazon S3 returns the specified range of bytes of the
+object" (GetObject, ``Range``), so a ranged answer is the same slice of the live bytes.
+
+An upload that did not bind (the same bytes as recorded) and a ``DeleteObject`` forget the
+key: from then on the recording answers, as it did before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from harness.aws.bodies import settle
+from harness.exchange import HttpResponse
+from harness.replay.uploads import digest_of
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
+
+Key = tuple[str, str]
+
+
+class UploadedObjects:
+    """The objects of one test whose bytes the test made up, by ``(Bucket, Key)``."""
+
+    def __init__(self) -> None:
+        self._objects: dict[Key, bytes] = {}
+        #: (Bucket, Key, UploadId) -> PartNumber -> the part's live bytes
+        self._parts: dict[tuple[str, str, str], dict[int, bytes]] = {}
+
+    def replayed(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        recorded: dict[str, Any],
+        sent: bytes | None,
+        response: HttpResponse,
+    ) -> HttpResponse:
+        """The answer to a replayed S3 call, given what the live request sent (``params``;
+        ``sent``: its body's bytes when it uploaded one) and what the recorded one did."""
+        key = _key(params)
+        if key is None:
+            return response
+        if operation in ("PutObject", "UploadPart"):
+            live, old = digest_of(params.get("Body")), digest_of(recorded.get("Body"))
+            made_up = live is not None and old is not None and live != old and sent is not None
+            if operation == "PutObject":
+                if made_up and sent is not None:
+                    self._objects[key] = sent
+                else:
+                    self._objects.pop(key, None)
+            elif sent is not None:
+                upload = (*key, str(params.get("UploadId", "")))
+                number = params.get("PartNumber")
+                if isinstance(number, int):
+                    self._parts.setdefault(upload, {})[number] = sent
+            return response
+        if operation == "CompleteMultipartUpload":
+            self._complete(key, params)
+            return response
+        if operation in ("DeleteObject", "CopyObject"):
+            self._objects.pop(key, None)
+            return response
+        if operation == "GetObject" and key in self._objects:
+            return _read(self._objects[key], response)
+        return response
+
+    def _complete(self, key: Key, params: dict[str, Any]) -> None:
+        parts = self._parts.pop((*key, str(params.get("UploadId", ""))), None)
+        self._objects.pop(key, None)
+        listed = (params.get("MultipartUpload") or {}).get("Parts")
+        if not parts or not isinstance(listed, list):
+            return
+        numbers = [p.get("PartNumber") for p in listed if isinstance(p, dict)]
+        known = [n for n in numbers if isinstance(n, int) and n in parts]
+        if known and len(known) == len(numbers):
+            self._objects[key] = b"".join(parts[n] for n in known)
+
+
+def _key(params: dict[str, Any]) -> Key | None:
+    bucket, name = params.get("Bucket"), params.get("Key")
+    if isinstance(bucket, str) and isinstance(name, str):
+        return bucket, name
+    return None
+
+
+def _read(live: bytes, response: HttpResponse) -> HttpResponse:
+    """``response`` (a recorded GetObject) with the live object's bytes in place of the
+    recorded ones: the same range of them, when the recording read a range of an object of
+    the live one's size; the recording as it is otherwise (another object was read)."""
+    if response.status not in (200, 206) or not response.body:
+        return response
+    ranged = _CONTENT_RANGE.fullmatch((response.header("Content-Range") or "").strip())
+    if ranged is not None:
+        start, end, total = (int(g) for g in ranged.groups())
+        if total != len(live) or end - start + 1 != len(response.body):
+            return response
+        body = live[start : end + 1]
+    elif len(response.body) == len(live):
+        body = live
+    else:
+        return response
+    if body == response.body:
+        return response
+    return settle(HttpResponse(response.status, dict(response.headers), body))
