@@ -272,9 +272,10 @@ class Redactor:
     def _secret_name(self, name: str) -> bool:
         return is_secret_name(name) or name.lower() in self.redaction.secret_members
 
-    def text(self, value: str) -> str:
-        """Replace every secret and identifier the detectors find in ``value``."""
-        spans = [(f.start, f.end, f.kind) for f in detectors.find_secrets(value)]
+    def text(self, value: str, detect: bool = True) -> str:
+        """Replace every secret and identifier the detectors find in ``value`` (without
+        ``detect``: the accounts and the user's rules only, its values having been read)."""
+        spans = [(f.start, f.end, f.kind) for f in detectors.find_secrets(value)] if detect else []
         if self.redaction.pseudonyms:
             spans += [(m.start(), m.end(), "akid") for m in ACCESS_KEY_ID.finditer(value)]
             found = accounts.find_accounts(value)
@@ -498,7 +499,9 @@ class Redactor:
             text = self._form(text, keys)
         elif "<" in text:
             text = self._xml_by_name(text, keys)
-        return self.text(text).encode("utf-8")
+        # a form's values were read decoded (``_form``): read again URL-encoded, a value's
+        # end is not seen ("npm_token%3A%20x%0Aregistry..." ran on to the body's end)
+        return self.text(text, detect=kind != "form").encode("utf-8")
 
     def _field_kind(self, name: str) -> str | None:
         """The placeholder kind of a field (form part, event header) named ``name``."""
@@ -578,18 +581,27 @@ class Redactor:
         if "=" not in text:
             return text
         pairs = parse_qsl(text, keep_blank_values=True)
-        secret_entries = {
-            key[: -len("key")]
+        # the members named by a sibling: a map entry's key, a CloudFormation parameter's
+        # ParameterKey, an option's Name (``Parameters.member.1.ParameterKey=DBPassword``
+        # names ``Parameters.member.1.ParameterValue``)
+        secret_values = {
+            f"{key[: -len(name)]}{value_name}"
             for key, value in pairs
-            if key.endswith(".key") and (value in map_keys or self._secret_name(value))
+            for name, value_name in _SIBLING_NAMES
+            if key.endswith(f".{name}") and (value in map_keys or self._secret_name(value))
         }
-        if not secret_entries and not any(
-            self._secret_name(k) or self._account_param(k, v) for k, v in pairs
+        # each value read as the text it is (an SNS message, a template): the detectors
+        # see it decoded, as a JSON string's value is seen, not URL-encoded in the body
+        found = [self._in_form_value(v) for _, v in pairs]
+        if (
+            not secret_values
+            and found == [v for _, v in pairs]
+            and not any(self._secret_name(k) or self._account_param(k, v) for k, v in pairs)
         ):
             return text
         out = []
-        for key, value in pairs:
-            entry_value = key.endswith(".value") and key[: -len("value")] in secret_entries
+        for (key, value), redacted in zip(pairs, found, strict=True):
+            entry_value = key in secret_values
             if (
                 value
                 and (entry_value or self._secret_name(key))
@@ -598,8 +610,18 @@ class Redactor:
                 value = self.placeholder(value, formats.kind_of(key))
             elif self._account_param(key, value):
                 value = self.placeholder(value, "account")
+            else:
+                value = redacted
             out.append(f"{quote(key, safe='-_.~')}={quote(value, safe='-_.~')}")
         return "&".join(out)
+
+    def _in_form_value(self, value: str) -> str:
+        """A form value with the secrets the detectors find in it replaced (the value
+        itself when it holds none; accounts are left to the whole body's pass)."""
+        if len(value) < 8 or placeholders.is_placeholder(value):
+            return value
+        spans = [(f.start, f.end, f.kind) for f in detectors.find_secrets(value)]
+        return self._replace_spans(value, spans) if spans else value
 
     def _xml_by_name(self, text: str, map_keys: frozenset[str] = frozenset()) -> str:
         def element(match: re.Match[str]) -> str:
@@ -809,6 +831,16 @@ class Redactor:
     def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
         """``sweep`` of a body, an event stream's messages one by one."""
         return containers.rewrite_body(body, content_type, self.sweep)
+
+
+#: A member's name -> the sibling member holding its value, in query forms
+_SIBLING_NAMES = (
+    ("key", "value"),
+    ("ParameterKey", "ParameterValue"),
+    ("OptionName", "Value"),
+    ("Name", "Value"),
+    ("Key", "Value"),
+)
 
 
 def _whole(form: bytes) -> bytes:

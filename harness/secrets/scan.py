@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from harness.safe_text import one_line
 from harness.secrets.detectors import find_secrets, name_kind
@@ -269,13 +270,47 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
     elif isinstance(value, list):
         for member in value:
             yield from _walk(member, where, known, depth + 1)
-    elif isinstance(value, bytes):
-        text = _inflate(value).decode("utf-8", "replace")
-        for kind, _ in _secrets(text, known):
-            yield kind, where
-    elif isinstance(value, str):
-        for kind, _ in _secrets(value, known):
-            yield kind, where
+    elif isinstance(value, bytes | str):
+        text = value if isinstance(value, str) else _inflate(value).decode("utf-8", "replace")
+        for piece in _as_read(text):
+            for kind, _ in _secrets(piece, known):
+                yield kind, where
+
+
+#: A URL-encoded form body (a query-protocol request): name=value pairs joined by "&"
+_FORM_BODY = re.compile(r"[\w.%~*-]+=[^&\s]*(?:&[\w.%~*-]+=[^&\s]*)+")
+
+
+def _as_read(text: str) -> list[str]:
+    """The texts the redactor reads ``text`` as: a form body pair by pair, decoded (as
+    ``Redactor._form`` does: read encoded, a value's end is not seen); a JSON document as
+    written and each string of it that escapes hide (a line break in an SMTP dialogue, a
+    Kubernetes manifest), as the redactor walks it; else ``text``."""
+    if "&" in text and _FORM_BODY.fullmatch(text) is not None:
+        return [f"{key}={value}" for key, value in parse_qsl(text, keep_blank_values=True)]
+    if text.lstrip()[:1] in ("{", "[") and "\\" in text:
+        try:
+            loaded = json.loads(text)
+        except (ValueError, RecursionError):
+            return [text]
+        return [text, *(s for s in _strings(loaded, 0) if _ESCAPED.search(s))]
+    return [text]
+
+
+_ESCAPED = re.compile(r'[\r\n\t"\\]')
+
+
+def _strings(value: Any, depth: int) -> Iterator[str]:
+    if depth > 40:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for member in value.values():
+            yield from _strings(member, depth + 1)
+    elif isinstance(value, list):
+        for member in value:
+            yield from _strings(member, depth + 1)
 
 
 def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str]]:
