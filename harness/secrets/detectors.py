@@ -100,6 +100,9 @@ EXTRA_NAMES: dict[str, str] = {
     "secretkey": "secret",
     "secretkeybase": "secret",  # Rails' SECRET_KEY_BASE
     "sshpass": "password",  # the variable sshpass -e reads
+    "psk": "password",  # wpa_supplicant's pre-shared key
+    "requirepass": "password",  # Redis (redis.conf, CONFIG SET requirepass)
+    "masterauth": "password",
     # Azure connection strings: SharedAccessKey=..., AccountKey=...
     "sharedaccesskey": "key",
     "accountkey": "key",
@@ -347,7 +350,7 @@ _NAME_CHARS = r"A-Za-z0-9_.\-"
 # A name starts after a character that cannot be in it, or after an encoded separator.
 _NAME = (
     rf"(?:(?<![{_NAME_CHARS}])|(?<=%2[0-9A-Fa-f]|%3[0-9A-Fa-f])|(?<=%252[0-9A-Fa-f]"
-    rf"|%253[0-9A-Fa-f])|(?<=\\u0026))(?P<name>[A-Za-z][{_NAME_CHARS}]{{0,63}})"
+    rf"|%253[0-9A-Fa-f])|(?<=\\u0026))(?P<name>_?[A-Za-z][{_NAME_CHARS}]{{0,63}})"
 )
 _OPEN = r"(?P<open>\\{0,7}[\"']|&quot;|%22|%2522)?"
 _NAMED = re.compile(
@@ -414,7 +417,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 # Most strings have none of these: three searches answer them in about a microsecond.
 _MAYBE_WORD = re.compile(
     r"pass|pwd|secret|token|key|cred|code|sign|sig|assert|auth|bearer|basic|session|private"
-    r"|policy|jwt|saml|mnemonic"
+    r"|policy|jwt|saml|mnemonic|psk|masterauth"
 )
 _MAYBE_VALUE = re.compile(
     r"AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-|_live_|_test_"

@@ -28,7 +28,9 @@ secret values of one format, and is asked only when its marker is in the text:
   DB_PASSWORD`` / ``value: …``, Elastic Beanstalk's ``option_name:`` / ``value:``) and in
   JSON written inside a text (a log line). JSON bodies get this from the redactor's
   structure walk;
-- a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template).
+- a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template);
+- PostgreSQL's ``.pgpass`` (``host:port:database:user:password`` lines), PHP's
+  ``define('DB_PASSWORD', '…')`` (WordPress' wp-config.php), Redis' ``requirepass …``.
 """
 
 from __future__ import annotations
@@ -124,6 +126,19 @@ _ADD_KEY_VALUE = re.compile(
     r"(?P<q4>['\"])(?P<name2>[^'\"]{1,128})(?P=q4)"
 )
 
+# .pgpass: a whole line of five fields, the host a name (a letter or a dot in it), the
+# port a number or "*" (a log line's time, 10:20:30:..., is no host)
+_PGPASS = re.compile(
+    r"(?m:^)[ \t]*(?!\d{4}-\d\d-\d\d)(?=[^:\s]*[A-Za-z.*])[\w.*-]+:(?:\d{1,5}|\*):[\w.*-]+:"
+    r"[\w.*@-]+:(?P<v>[^\s]{2,})[ \t]*(?=\r?\n|\Z)"
+)
+# (what a line of it holds somewhere: a port between colons, two fields after it)
+_PGPASS_GATE = re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S")
+_PHP_DEFINE = re.compile(
+    r"\bdefine\(\s*(?P<q>['\"])(?P<name>\w{1,128})(?P=q)\s*,\s*(?P<q2>['\"])"
+    r"(?P<v>[^'\"\r\n]{1,4096})(?P=q2)\s*\)"
+)
+_REDIS_AUTH = re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)")
 
 _PAIR_NAME = r"ParameterKey|OptionName|Name|Key|name|key"
 _PAIR_VALUE = r"ParameterValue|Value|value"
@@ -215,6 +230,17 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
         yield from _pairs(text, name_kind)
     if "NoEcho" in text:
         yield from _no_echo_defaults(text)
+    if _PGPASS_GATE.search(text):
+        for match in _PGPASS.finditer(text):
+            yield (*match.span("v"), "password")
+    if "define" in text:
+        for match in _PHP_DEFINE.finditer(text):
+            kind = name_kind(match.group("name"))
+            if kind is not None:
+                yield (*match.span("v"), kind)
+    if "requirepass" in text or "masterauth" in text:
+        for match in _REDIS_AUTH.finditer(text):
+            yield (*match.span("v"), "password")
     if "=" in text and "&" in text:
         yield from _form_pairs(text, name_kind)
     if "<" in text:

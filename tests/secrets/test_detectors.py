@@ -469,6 +469,12 @@ PLANTED: list[tuple[str, str, str]] = [
         "kty: RSA\ne: AQAB\nd: sntl-jwk26-private-exponent\n",
         "sntl-jwk26-private-exponent",
     ),
+    # dotfiles (round 6)
+    ("pgpass", "db.example.com:5432:app:appuser:sntl-pg27\n*:*:*:x:y2\n", "sntl-pg27"),
+    ("npmrc authToken", "//registry.npmjs.org/:_authToken=sntl-npm28\n", "sntl-npm28"),
+    ("wp-config define", "define( 'DB_PASSWORD', 'sntl-wp29' );", "sntl-wp29"),
+    ("redis requirepass", "bind 127.0.0.1\nrequirepass sntl-redis30\n", "sntl-redis30"),
+    ("wpa psk", 'network={\n  ssid="office"\n  psk="sntl-wifi31"\n}', "sntl-wifi31"),
 ]
 
 
@@ -714,6 +720,9 @@ ORDINARY: list[str] = [
     "Parameters:\n  Env:\n    Default: prod\n  Pass:\n    NoEcho: true\n",
     "next_token: abc123def456\npage_token: 42\n",
     "250-AUTH PLAIN LOGIN\r\n334 VXNlcm5hbWU6\r\n",
+    "2024-01-01T10:20:30:abc:def\nat 10:20:30:45:ok\n",
+    'define("WP_DEBUG", false); define("WP_HOME", "https://example.com");',
+    "the requirepass directive of redis.conf sets a password",
 ]
 
 

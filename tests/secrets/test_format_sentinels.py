@@ -104,6 +104,69 @@ FORMATS: dict[str, tuple[str, str, str]] = {
         "sntl5Npm15",
         "a CI configuration's snake-case key (GitHub Actions inputs, Ansible vars)",
     ),
+    # dotfiles and configuration files, as their tools document them
+    "pgpass": (
+        "db.example.com:5432:app:appuser:sntl6Pgpass01\n*:*:*:replica:sntl6Pgpass02\n",
+        "sntl6Pgpass01",
+        "PostgreSQL 17 documentation, 32.16 The Password File",
+    ),
+    "npmrc": (
+        "registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=sntl6Npmrc03\n",
+        "sntl6Npmrc03",
+        "npm Docs, npmrc: Auth related configuration (_authToken)",
+    ),
+    "wp-config": (
+        "define( 'DB_NAME', 'wordpress' );\ndefine( 'DB_PASSWORD', 'sntl6Wp04' );\n",
+        "sntl6Wp04",
+        "WordPress Developer Resources, Editing wp-config.php",
+    ),
+    "redis.conf": (
+        "bind 127.0.0.1\nrequirepass sntl6Redis05\n",
+        "sntl6Redis05",
+        "Redis documentation, redis.conf (requirepass)",
+    ),
+    "wpa_supplicant": (
+        'network={\n  ssid="office"\n  psk="sntl6Wifi06"\n}\n',
+        "sntl6Wifi06",
+        "wpa_supplicant.conf(5): psk",
+    ),
+    "docker config": (
+        '{"auths": {"https://index.docker.io/v1/": {"auth": "Y2k6c250bDZEb2NrZXIwNw=="}}}',
+        "Y2k6c250bDZEb2NrZXIwNw==",
+        "Docker CLI reference, docker login: credentials store (config.json auths)",
+    ),
+    "kubeconfig": (
+        "users:\n- name: ci\n  user:\n    token: sntl6Kube08abcdef\n",
+        "sntl6Kube08abcdef",
+        "Kubernetes docs, Organizing Cluster Access Using kubeconfig Files",
+    ),
+    "git-credentials": (
+        "https://ci:sntl6Git09@github.com\n",
+        "sntl6Git09",
+        "git-credential-store(1): storage format",
+    ),
+    "pypirc": (
+        "[pypi]\nusername = __token__\npassword = sntl6Pypi10\n",
+        "sntl6Pypi10",
+        "Python Packaging User Guide, The .pypirc file",
+    ),
+    "aws credentials": (
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = sntl6AwsSecret11xxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+        "sntl6AwsSecret11xxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "AWS SDKs and Tools Reference Guide, Shared config and credentials files",
+    ),
+    "maven settings": (
+        "<settings><servers><server><id>repo</id><username>ci</username>"
+        "<password>sntl6Mvn12</password></server></servers></settings>",
+        "sntl6Mvn12",
+        "Apache Maven, Settings Reference: servers",
+    ),
+    "terraform tfvars": (
+        'db_password = "sntl6Tf13"\nregion = "us-east-1"\n',
+        "sntl6Tf13",
+        "Terraform docs, Input Variables: variable definitions (.tfvars) files",
+    ),
 }
 
 
