@@ -80,6 +80,26 @@ RECIPES: dict[str, Recipe] = {
         tests=["s3fs/tests/test_s3fs.py", "s3fs/tests/test_mapping.py"],
         plugins=["suite_overrides.s3fs"],
     ),
+    # botocore's integration suite, whose test_s3 builds its state once per module
+    # (setup_module: a randomly named shared bucket, configured, emptied per test). PyPI's
+    # sdist holds tests/ (the GitHub snapshot at hand stops at tag 1.43.67):
+    #   pip download --no-deps --no-binary :all: botocore==1.43.117 && tar xzf botocore-*.gz
+    # Every integration file but test_utils.py (19,074 model checks, no request).
+    "botocore": Recipe(
+        what="botocore's own integration suite (S3 shared bucket, smoke tests per service)",
+        tag="github.com/boto/botocore 1.43.117",
+        install="botocore==1.43.117",
+        tests=[
+            f"tests/integration/test_{name}.py"
+            for name in [
+                *("apigateway", "client", "client_http", "cloudformation", "cloudwatch"),
+                *("cognito_identity", "credentials", "ec2", "emr", "loaders", "rds"),
+                *("route53", "s3", "session", "smoke", "sts", "waiters"),
+            ]
+        ],
+        plugins=["suite_overrides.botocore"],
+        env={"AWS_ENDPOINT_URL": "{endpoint}"},  # botocore's own setting: every client
+    ),
 }
 
 

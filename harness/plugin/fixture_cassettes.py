@@ -131,6 +131,11 @@ def _param_ids(fixturedef: pytest.FixtureDef[Any], request: Any) -> list[str]:
     return ids
 
 
+#: The fixtures pytest makes of a suite's xunit set-up (``setup_module``, ``setup_class``,
+#: unittest's ``setUpClass``): the suite's code, though pytest's module defines them
+_XUNIT = ("_xunit_setup_", "_unittest_setUpClass_fixture_")
+
+
 def _scope_cassette(fixturedef: pytest.FixtureDef[Any], request: Any) -> _ScopeCassette | None:
     if fixturedef.scope == "function":
         return None
@@ -138,8 +143,9 @@ def _scope_cassette(fixturedef: pytest.FixtureDef[Any], request: Any) -> _ScopeC
     if not config.getini("aws_record_fixtures"):
         return None
     module = getattr(getattr(fixturedef, "func", None), "__module__", "") or ""
-    if module.startswith(("harness.", "_pytest.", "xdist.")):
-        return None  # our own fixtures, and pytest's
+    xunit = fixturedef.argname.startswith(_XUNIT)
+    if module.startswith(("harness.", "_pytest.", "xdist.")) and not xunit:
+        return None  # our own fixtures, and pytest's (not the suite's setup_module...)
     item = getattr(request, "_pyfuncitem", None)
     if item is None or not _used_by_a_marked_test(fixturedef, request, item):
         return None
