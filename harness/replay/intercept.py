@@ -388,7 +388,24 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
         return False  # uploads stream through botocore; moto answers in the pipeline
     if _transport_doubled(client._endpoint):
         return False  # a test double at the transport must see the call
+    if _sends_hooked(client, operation_model):
+        return False  # so must a test's before-send handler (a stub, a fault injector)
     return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
+
+
+def _sends_hooked(client: BaseClient, operation_model: Any) -> bool:
+    """True when a ``before-send`` handler other than moto's is registered for this call
+    (botocore's ``ClientHTTPStubber``, a test's retry injector): answered early, the call
+    would never reach it."""
+    events = client.meta.events
+    handlers = getattr(getattr(events, "_emitter", events), "_handlers", None)
+    search = getattr(handlers, "prefix_search", None)
+    if search is None:
+        return False
+    service_id = operation_model.service_model.service_id.hyphenize()
+    moto = sys.modules.get("moto.core.models")
+    ours = getattr(moto, "botocore_stubber", None)
+    return any(h is not ours for h in search(f"before-send.{service_id}.{operation_model.name}"))
 
 
 def _early_body(body: Any) -> bytes | None:

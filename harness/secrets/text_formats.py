@@ -130,7 +130,7 @@ _ADD_KEY_VALUE = re.compile(
 # port a number or "*" (a log line's time, 10:20:30:..., is no host)
 _PGPASS = re.compile(
     r"(?m:^)[ \t]*(?!\d{4}-\d\d-\d\d)(?=[^:\s]*[A-Za-z.*])[\w.*-]+:(?:\d{1,5}|\*):[\w.*-]+:"
-    r"[\w.*@-]+:(?P<v>[^\s]{2,})[ \t]*(?=\r?\n|\Z)"
+    r"[\w.*@-]+:(?P<v>(?:[^\s:\\]|\\.){2,})[ \t]*(?=\r?\n|\Z)"  # (":" is escaped in it)
 )
 # (what a line of it holds somewhere: a port between colons, two fields after it)
 _PGPASS_GATE = re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S")

@@ -180,15 +180,17 @@ def test_moto_mock_aws_keeps_working_beside_an_offline_layer() -> None:
 # --------------------------------------------------------------------------- early calls
 
 
-def _counting_before_send(client: Any) -> list[str]:
+def _counting_prepared(client: Any) -> list[str]:
+    """The requests botocore prepares (a ``before-send`` handler would itself keep replay
+    from answering early: the test's doubles see every call)."""
     seen: list[str] = []
-    client.meta.events.register("before-send", lambda request, **_: seen.append(request.url))
+    client.meta.events.register("request-created", lambda request, **_: seen.append(request.url))
     return seen
 
 
 def test_an_early_layer_answers_before_botocores_pipeline() -> None:
     client = _client("xray")
-    sent = _counting_before_send(client)
+    sent = _counting_prepared(client)
     calls: list[Call] = []
 
     def answer(call: Call, send: Send) -> HttpResponse:
@@ -225,7 +227,7 @@ def test_a_declined_early_call_comes_again_late_with_the_same_request(
     service: str, method: str, kwargs: dict[str, Any]
 ) -> None:
     client = _client(service)
-    sent = _counting_before_send(client)
+    sent = _counting_prepared(client)
     calls: list[Call] = []
 
     def decline_early(call: Call, send: Send) -> HttpResponse:
@@ -263,3 +265,50 @@ def test_early_calls_are_offered_only_when_every_layer_takes_them(monkeypatch: A
     with intercept(answer, sign=False, early=True):
         client.get_insight(InsightId=INSIGHT_ID)
     assert seen == [False, False]
+
+
+def test_a_before_send_handler_of_the_test_sees_every_call_in_replay(tmp_path: Any) -> None:
+    """botocore's own ``ClientHTTPStubber`` and retry injectors answer from ``before-send``:
+    replay must not answer earlier (it did, and botocore's suite failed 43 tests with
+    "Stubber was not used"). Here the handler fails the first attempt with a connection
+    error botocore retries, and counts attempts: the same while recording and in replay."""
+    from botocore.exceptions import ConnectionClosedError
+
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.moto_server import moto_server
+
+    def run(endpoint: str, recorder: CassetteRecorder) -> tuple[int, list[str]]:
+        attempts: list[int] = []
+
+        def flaky(request: Any, **_: Any) -> Any:
+            attempts.append(1)
+            if len(attempts) == 1:
+                raise ConnectionClosedError(endpoint_url=request.url)
+            return None  # sent on: the recording (or the cassette) answers
+
+        client = boto3.client(
+            "sqs",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        client.meta.events.register("before-send.sqs.ListQueues", flaky)
+        with recorder.activate():
+            urls = client.list_queues(QueueNamePrefix="jobs").get("QueueUrls", [])
+        return len(attempts), urls
+
+    path = tmp_path / "flaky.yaml"
+    with moto_server() as endpoint:
+        boto3.client(
+            "sqs",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ).create_queue(QueueName="jobs")
+        recorder = CassetteRecorder(path, "all")
+        live = run(endpoint, recorder)
+        recorder.save()
+    assert live[0] == 2 and len(live[1]) == 1
+    assert run("http://127.0.0.1:9", CassetteRecorder(path, "none")) == live

@@ -282,8 +282,9 @@ def test_replayed_successes_skip_botocores_pipeline_and_errors_are_retried(
     tmp_path: Path,
 ) -> None:
     """A replayed success is answered where Stubber answers (no request is prepared or
-    sent: botocore's ``before-send`` never fires); a replayed throttle still goes through
-    botocore's retry loop, so the retry replays the next recorded answer."""
+    sent: botocore's ``request-created`` never fires); a replayed throttle still goes
+    through botocore's retry loop, so the retry replays the next recorded answer. (A
+    ``before-send`` handler of the test's own would keep every call in the pipeline.)"""
     from harness.aws.protocols import wire_form as wire
     from harness.exchange import Exchange
     from harness.replay.recorder import CassetteRecorder
@@ -301,7 +302,7 @@ def test_replayed_successes_skip_botocores_pipeline_and_errors_are_retried(
         "xray", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
     )
     sent: list[str] = []
-    client.meta.events.register("before-send", lambda request, **_: sent.append(request.url))
+    client.meta.events.register("request-created", lambda request, **_: sent.append(request.url))
     with recorder.activate():
         first = client.get_insight(InsightId=INSIGHT_ID)
         assert sent == []
