@@ -51,8 +51,9 @@ def supports(service: str) -> bool:
 
 #: How match keys are made; a sidecar index of keys made another way is rebuilt. 2: DynamoDB
 #: expression names, upload slots and account slots; 3: a blob held as its digest is an
-#: upload slot too (the package version alone stays 0.1.0 across such changes).
-KEY_VERSION = 3
+#: upload slot too; 4: an epoch or a long number inside a hex or alphanumeric value is not a
+#: token of its own (the package version alone stays 0.1.0 across such changes).
+KEY_VERSION = 4
 
 
 def canonical(params: dict[str, Any]) -> str:

@@ -41,11 +41,14 @@ SPECIFIC = ("uuid", "time", "hash", "hex", "alnum")
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    # (an epoch or a long number is a token of its own: the digits that start or end a hex
+    # or alphanumeric value, as uuid4().hex "6535373644014543a95f..." does, are not one)
     "time": (
         r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
-        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?)(?![0-9])"
+        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?"
+        r"|(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z]))(?![0-9])"
     ),
-    "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9])\d{15,20}(?![0-9])",
+    "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9A-Za-z])\d{15,20}(?![0-9A-Za-z])",
     "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
     "alnum": r"(?<![0-9A-Za-z])[0-9A-Za-z]{6,}(?![0-9A-Za-z])",
 }
