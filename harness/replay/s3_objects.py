@@ -7,8 +7,11 @@ now holds the live bytes, as the service would. This table keeps them by bucket 
 (a multipart upload's parts joined by ``CompleteMultipartUpload``, in the order its part
 list gives), and a later ``GetObject`` of that key, whole or a ``Range``, gets the live
 bytes where the recording has its own, with its integrity headers recomputed
-(``harness.aws.bodies.settle``). "Amazon S3 returns the specified range of bytes of the
-object" (GetObject, ``Range``), so a ranged answer is the same slice of the live bytes.
+(``harness.aws.bodies.settle``), and the ETag the recording had for the made-up bytes
+(their MD5, for a single-part upload) becomes the live bytes' MD5 in the PutObject,
+GetObject and HeadObject answers about that key. "Amazon S3 returns the specified range of
+bytes of the object" (GetObject, ``Range``), so a ranged answer is the same slice of the
+live bytes.
 
 An upload that did not bind (the same bytes as recorded) and a ``DeleteObject`` forget the
 key: from then on the recording answers, as it did before.
@@ -16,6 +19,7 @@ key: from then on the recording answers, as it did before.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -24,6 +28,7 @@ from harness.exchange import HttpResponse
 from harness.replay.uploads import digest_of
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
+_PLAIN_MD5 = re.compile(r'"?[0-9a-f]{32}"?')  # (a multipart ETag ends in -N: not an MD5)
 
 Key = tuple[str, str]
 
@@ -33,6 +38,8 @@ class UploadedObjects:
 
     def __init__(self) -> None:
         self._objects: dict[Key, bytes] = {}
+        #: (Bucket, Key) -> (the recorded ETag, the live bytes' ETag)
+        self._etags: dict[Key, tuple[str, str]] = {}
         #: (Bucket, Key, UploadId) -> PartNumber -> the part's live bytes
         self._parts: dict[tuple[str, str, str], dict[int, bytes]] = {}
 
@@ -53,8 +60,14 @@ class UploadedObjects:
             live, old = digest_of(params.get("Body")), digest_of(recorded.get("Body"))
             made_up = live is not None and old is not None and live != old and sent is not None
             if operation == "PutObject":
+                self._etags.pop(key, None)
                 if made_up and sent is not None:
                     self._objects[key] = sent
+                    recorded_etag = response.header("ETag") or ""
+                    if _PLAIN_MD5.fullmatch(recorded_etag):
+                        live_etag = f'"{hashlib.md5(sent, usedforsecurity=False).hexdigest()}"'
+                        self._etags[key] = (recorded_etag, live_etag)
+                        return _with_etag(response, recorded_etag, live_etag)
                 else:
                     self._objects.pop(key, None)
             elif sent is not None:
@@ -68,7 +81,10 @@ class UploadedObjects:
             return response
         if operation in ("DeleteObject", "CopyObject"):
             self._objects.pop(key, None)
+            self._etags.pop(key, None)
             return response
+        if operation in ("GetObject", "HeadObject") and key in self._etags:
+            response = _with_etag(response, *self._etags[key])
         if operation == "GetObject" and key in self._objects:
             return _read(self._objects[key], response)
         return response
@@ -76,6 +92,7 @@ class UploadedObjects:
     def _complete(self, key: Key, params: dict[str, Any]) -> None:
         parts = self._parts.pop((*key, str(params.get("UploadId", ""))), None)
         self._objects.pop(key, None)
+        self._etags.pop(key, None)
         listed = (params.get("MultipartUpload") or {}).get("Parts")
         if not parts or not isinstance(listed, list):
             return
@@ -111,3 +128,12 @@ def _read(live: bytes, response: HttpResponse) -> HttpResponse:
     if body == response.body:
         return response
     return settle(HttpResponse(response.status, dict(response.headers), body))
+
+
+def _with_etag(response: HttpResponse, recorded: str, live: str) -> HttpResponse:
+    """``response`` with the recorded ETag of a made-up upload given as the live one."""
+    headers = {k: (live if k.lower() == "etag" and v == recorded else v)
+               for k, v in response.headers.items()}  # fmt: skip
+    if headers == response.headers:
+        return response
+    return HttpResponse(response.status, headers, response.body)

@@ -146,6 +146,7 @@ def test_a_sensitive_blob_redacted_whole_replays_as_a_placeholder(tmp_path: Path
 
 
 LARGE_SUITE = """
+import hashlib
 import os
 import random
 
@@ -168,8 +169,11 @@ def test_megabytes_made_up_and_read_back_in_ranges():
     client = s3()
     client.create_bucket(Bucket="big")
     data = os.urandom(MIB + 17)  # over aws_digest_bodies_over: the cassette keeps its digest
-    client.put_object(Bucket="big", Key="blob.bin", Body=data)
-    assert client.get_object(Bucket="big", Key="blob.bin")["Body"].read() == data
+    put = client.put_object(Bucket="big", Key="blob.bin", Body=data)
+    assert put["ETag"] == '"' + hashlib.md5(data).hexdigest() + '"'  # as S3 and moto give it
+    assert client.head_object(Bucket="big", Key="blob.bin")["ETag"] == put["ETag"]
+    whole = client.get_object(Bucket="big", Key="blob.bin")
+    assert whole["Body"].read() == data and whole["ETag"] == put["ETag"]
     part = client.get_object(Bucket="big", Key="blob.bin", Range="bytes=1000-70999")
     assert part["Body"].read() == data[1000:71000]
     middle = os.urandom(9000)  # over 4 KiB: matched by digest, kept whole in the cassette
