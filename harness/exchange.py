@@ -56,6 +56,19 @@ class HttpResponse:
         """Case-insensitive header lookup."""
         return _lookup(self.headers, name, default)
 
+    @property
+    def transport_failure(self) -> str | None:
+        """The botocore exception a call raised instead of getting a response (the name of
+        an ``HTTPClientError`` such as ``EndpointConnectionError``), or None: stored as a
+        response of status 0, which no server sends (``harness.replay.transport_failures``)."""
+        if self.status != 0:
+            return None
+        return _lookup(self.headers, TRANSPORT_FAILURE_HEADER, None)
+
+
+#: The header of a status-0 response that stands for a call that got no response.
+TRANSPORT_FAILURE_HEADER = "x-botocore-harness-transport-failure"
+
 
 @dataclass(slots=True)
 class Exchange:

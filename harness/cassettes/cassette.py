@@ -45,7 +45,7 @@ from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (the
 from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
 from harness.cassettes.yaml_io import YamlLimitError, load_yaml
 from harness.errors import HarnessUsageError
-from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.exchange import TRANSPORT_FAILURE_HEADER, Exchange, HttpRequest, HttpResponse
 from harness.ops import SEED_OPERATIONS
 
 T = TypeVar("T")
@@ -631,9 +631,10 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             body=b"" if digest is not None else _bytes(stored),
             body_digest=digest,
         )
+        headers = _headers(resp.get("headers"))
         response = HttpResponse(
-            status=_status(resp["status"]["code"]),
-            headers=_headers(resp.get("headers")),
+            status=_status(resp["status"]["code"], failure=TRANSPORT_FAILURE_HEADER in headers),
+            headers=headers,
             body=_response_body(resp.get("body")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -783,15 +784,16 @@ def _identify(request: HttpRequest) -> tuple[str, str]:
         return identify(request, available_services())
 
 
-def _status(code: Any) -> int:
-    """An HTTP status code: a whole number 100..599 (``true`` or ``-200`` are not)."""
+def _status(code: Any, failure: bool = False) -> int:
+    """An HTTP status code: a whole number 100..599 (``true`` or ``-200`` are not); 0 for a
+    call that got no response (``failure``: ``harness.replay.transport_failures``)."""
     if isinstance(code, bool) or not isinstance(code, int | str):
         raise ValueError(f"status code {code!r} is not a number")
     try:
         status = int(code)
     except ValueError:
         raise ValueError(f"status code {code!r} is not a number") from None
-    if not 100 <= status <= 599:
+    if not 100 <= status <= 599 and not (failure and status == 0):
         raise ValueError(f"status code {status} is not an HTTP status (100..599)")
     return status
 

@@ -193,7 +193,7 @@ def _read_output(exchange: Exchange) -> dict[str, Any] | WireError | None:
     response = exchange.response
     if (
         facts.unjudgeable is not None
-        or response.status >= 300
+        or not 0 < response.status < 300
         or facts.event_stream is not None
         or _body_not_held(response, facts)
     ):
@@ -211,6 +211,9 @@ def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) 
     facts = _facts(service, operation)
     if facts.unjudgeable is not None:
         return _Checked(None, [], [], (_skip(exchange, facts.unjudgeable),))
+    failure = exchange.response.transport_failure
+    if failure is not None:
+        return _Checked(None, [], [], (_skip(exchange, f"no response: botocore raised {failure}"),))
     params = dict(exchange.params)
     ctx = RuleContext._of(exchange, params, {}, request_time(exchange))
     request_problems = _request_violations(ctx, source)

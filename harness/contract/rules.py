@@ -194,6 +194,11 @@ def _error_modeled(ctx: RuleContext) -> Iterator[Violation]:
         return  # the model lists no error for it (every EC2 operation): it makes no claim
     if code == str(ctx.error.status) and not ex.response.body.strip():
         return  # a body-less error (S3 answers HEAD so): botocore reads its status as code
+    if code == str(ctx.error.status) and ctx.error.status >= 500:
+        # A server fault whose body holds no AWS error (a proxy's or load balancer's HTML
+        # page, a stand-in's crash): botocore reads the status as the code. It is the
+        # transport failing, not the service answering outside its contract.
+        return
     # An operation with a documented rate limit may be throttled although the model lists no
     # throttling error (ListInsightsData: "a throttling error occurs").
     documented_throttling = (ops.THROTTLING_ERROR.get(ex.service), COMMON_THROTTLING_ERROR)

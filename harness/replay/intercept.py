@@ -31,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -297,7 +298,11 @@ def _sign(
 ) -> Any:
     original = _originals["sign"]
     if _offline():
-        if signing_type == "standard" and not _answered_before_send():
+        if (
+            signing_type == "standard"
+            and not _answered_before_send()
+            and not _signs_hooked(self, operation_name)
+        ):
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
             # a copy, not the client's signer: another thread may sign with it meanwhile
@@ -307,6 +312,13 @@ def _sign(
                 signer, operation_name, request, region_name, signing_type, *args, **kwargs
             )
     return original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+def _signs_hooked(signer: RequestSigner, operation_name: str) -> bool:
+    """True when the test registered a ``before-sign`` handler of its own (a probe of the
+    auth path, a header it adds): skipping the signature would skip it."""
+    service_id = signer._service_id.hyphenize()
+    return _tests_own_handlers(signer._event_emitter, f"before-sign.{service_id}.{operation_name}")
 
 
 def _answered_before_send() -> bool:
@@ -390,6 +402,9 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
         return False  # a test double at the transport must see the call
     if _sends_hooked(client, operation_model):
         return False  # so must a test's before-send handler (a stub, a fault injector)
+    service_id = operation_model.service_model.service_id.hyphenize()
+    if _tests_own_handlers(client.meta.events, f"before-sign.{service_id}.{operation_model.name}"):
+        return False  # and its before-sign handler (a probe of what is signed)
     return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
 
 
@@ -397,15 +412,35 @@ def _sends_hooked(client: BaseClient, operation_model: Any) -> bool:
     """True when a ``before-send`` handler other than moto's is registered for this call
     (botocore's ``ClientHTTPStubber``, a test's retry injector): answered early, the call
     would never reach it."""
-    events = client.meta.events
-    handlers = getattr(getattr(events, "_emitter", events), "_handlers", None)
-    search = getattr(handlers, "prefix_search", None)
-    if search is None:
-        return False
     service_id = operation_model.service_model.service_id.hyphenize()
+    event = f"before-send.{service_id}.{operation_model.name}"
+    return _tests_own_handlers(client.meta.events, event)
+
+
+#: Modules whose event handlers are the SDK's own machinery, not a test's probe or double.
+_SDK_MODULES = ("botocore.", "boto3.", "s3transfer.", "aiobotocore.", "harness.")
+
+
+def _tests_own_handlers(events: Any, event: str) -> bool:
+    """True when a handler that is neither the SDK's nor moto's answering stub is registered
+    for ``event`` on ``events``."""
+    emitter = getattr(events, "_emitter", events)
+    found = getattr(emitter, "_lookup_cache", {}).get(event)  # (what emit() reads first)
+    if found is None:
+        search = getattr(getattr(emitter, "_handlers", None), "prefix_search", None)
+        if search is None:
+            return False
+        found = search(event)
     moto = sys.modules.get("moto.core.models")
     ours = getattr(moto, "botocore_stubber", None)
-    return any(h is not ours for h in search(f"before-send.{service_id}.{operation_model.name}"))
+    for handler in found:
+        if handler is ours:
+            continue
+        func = getattr(handler, "func", handler)  # (a functools.partial)
+        module = getattr(func, "__module__", None) or type(func).__module__
+        if not str(module).startswith(_SDK_MODULES):
+            return True
+    return False
 
 
 def _early_body(body: Any) -> bytes | None:
@@ -562,6 +597,20 @@ class _RawBody(io.BytesIO):
         """Yield the rest of the body in chunks of ``amt`` bytes (all at once without it)."""
         while chunk := self.read(amt):
             yield chunk
+
+    @property
+    def _fp(self) -> Any:
+        """What ``StreamingBody.set_socket_timeout`` reaches through (``_fp.fp.raw._sock``):
+        the body is in memory, read off the socket already, so a timeout has nothing to do."""
+        return _NO_SOCKET_FILE
+
+
+class _NoSocket:
+    def settimeout(self, timeout: float | None) -> None:
+        """No socket is read any more: nothing can time out."""
+
+
+_NO_SOCKET_FILE = SimpleNamespace(fp=SimpleNamespace(raw=SimpleNamespace(_sock=_NoSocket())))
 
 
 def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:

@@ -59,7 +59,7 @@ from harness.cassettes.cassette import (
 )
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay import uploads
+from harness.replay import transport_failures, uploads
 from harness.replay.intercept import Call, NotEarly, Send, intercept
 from harness.replay.matching import (
     Key,
@@ -577,6 +577,7 @@ class CassetteRecorder:
                         index,
                     )
                 )
+                transport_failures.raise_recorded(recorded.response, call.request.url)
                 response = self._restored(recorded.response)
                 if call.service == "s3":
                     upload = uploads.digest_of(params.get("Body"))
@@ -589,7 +590,18 @@ class CassetteRecorder:
             if self.replay_only:
                 raise self._miss(call, params)
         sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
-        response = send()
+        try:
+            response = send()
+        except Exception as error:
+            failed = transport_failures.as_response(error)
+            if failed is None:
+                raise
+            self._record(call, live, failed, sent_at)  # the call got no response: that
+            raise  # is what it gave the test, and what replay will give back
+        self._record(call, live, response, sent_at)
+        return response
+
+    def _record(self, call: Call, live: HttpRequest, response: HttpResponse, sent_at: str) -> None:
         answered_at = _iso_now()
         exchange = self._redacted(
             Exchange(call.service, call.operation, call.request, response, "recorded"),
@@ -605,7 +617,6 @@ class CassetteRecorder:
             self._tags.append(interaction_tag(call.region, sent_at, answered_at))
             self._recorded += 1
         self._emit(exchange)
-        return response
 
     def _match_params(self, call: Call, live: HttpRequest) -> dict[str, Any]:
         """The parameters of the live request once redacted: what the index matches on.
@@ -1053,7 +1064,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _is_success(exchange: Exchange) -> bool:
-    return exchange.response.status < 300
+    return 0 < exchange.response.status < 300  # (0: the call got no response)
 
 
 def _iso_now() -> str:

@@ -53,6 +53,7 @@ from harness.cassettes.cassette import CassetteError
 from harness.cassettes.files import absent_because
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
+from harness.replay import transport_failures
 from harness.replay.intercept import Call
 from harness.replay.matching import MatchPolicy, region_of
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
@@ -247,6 +248,9 @@ class CassetteBackend:
         try:
             return self._answer(request, held)
         except Exception as exc:  # a defect of ours: answer as AWS does, never raise
+            failed = transport_failures.as_response(exc)
+            if failed is not None:  # a recorded call that got no response: neither will this
+                return failed
             return _plain_error(request, "InternalFailure", f"harness serve failed: {exc!r}.", 500)
         finally:
             if held[0]:

@@ -344,6 +344,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _respond(self, response: HttpResponse) -> None:
         self._io.respond()
+        if response.transport_failure is not None:
+            # a recorded call that got no response: the client gets none either (its SDK
+            # raises a connection error, as it did while recording)
+            self.close_connection = True
+            return
         self.send_response_only(response.status)
         sent = {key.lower() for key in response.headers}
         for key, value in response.headers.items():

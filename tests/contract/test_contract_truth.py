@@ -221,6 +221,26 @@ def test_an_unmodeled_uncommon_error_is_still_drift() -> None:
     ]
 
 
+def test_a_server_fault_with_no_aws_error_in_its_body_is_not_drift() -> None:
+    """A 5xx whose body holds no AWS error (a load balancer's HTML page, a stand-in's crash):
+    botocore reads the status as the code. The transport failed; the service made no claim.
+    A 4xx read the same way, or a 5xx with a real unmodeled code, is still drift."""
+    req, _ = pair("cloudtrail", "ListInsightsMetricData")
+    page = b"<html><body><h1>Bad Gateway</h1></body></html>"
+    base = build("cloudtrail", "ListInsightsMetricData", req, error=("X", "x"), status=400)
+
+    def answered(status: int) -> Exchange:
+        html = HttpResponse(status, {"Content-Type": "text/html"}, page)
+        return dataclasses.replace(base, response=html)
+
+    assert check_exchanges([answered(502)]) == []
+    assert [v.rule for v in check_exchanges([answered(418)])] == ["errors.modeled-code"]
+    coded = build(
+        "cloudtrail", "ListInsightsMetricData", req, error=("BrandNewFault", "x"), status=500
+    )
+    assert [v.rule for v in check_exchanges([coded])] == ["errors.modeled-code"]
+
+
 def test_injected_faults_of_the_synthetic_backend_are_contract_clean(
     pytester: pytest.Pytester,
 ) -> None:

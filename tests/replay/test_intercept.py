@@ -312,3 +312,77 @@ def test_a_before_send_handler_of_the_test_sees_every_call_in_replay(tmp_path: A
         recorder.save()
     assert live[0] == 2 and len(live[1]) == 1
     assert run("http://127.0.0.1:9", CassetteRecorder(path, "none")) == live
+
+
+def _s3(endpoint: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_a_before_sign_handler_sees_every_call_in_replay_and_bodies_take_a_timeout(
+    tmp_path: Any,
+) -> None:
+    """botocore's own suite probes what is signed from ``before-sign`` (the auth path of
+    each of ten threads' uploads): replay skipped signing, so the probe saw nothing. A
+    replayed body also takes ``set_socket_timeout`` (it has no socket: nothing to do)."""
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.moto_server import moto_server
+
+    def run(endpoint: str, recorder: CassetteRecorder) -> tuple[list[str], bytes]:
+        signed: list[str] = []
+
+        def probe(request: Any, **_: Any) -> None:
+            signed.append(request.url.split("?")[0].rsplit("/", 1)[-1])
+
+        client = _s3(endpoint)
+        client.meta.events.register_last("before-sign.s3", probe)
+        with recorder.activate():
+            client.put_object(Bucket="probed", Key="streamed", Body=b"by the pipeline")
+            client.head_object(Bucket="probed", Key="streamed")  # would be answered early
+            body = client.get_object(Bucket="probed", Key="streamed")["Body"]
+            body.set_socket_timeout(10)
+            return signed, body.read()
+
+    path = tmp_path / "signed.yaml"
+    with moto_server() as endpoint:
+        _s3(endpoint).create_bucket(Bucket="probed")
+        recorder = CassetteRecorder(path, "all")
+        live = run(endpoint, recorder)
+        recorder.save()
+    assert live == (["streamed"] * 3, b"by the pipeline")
+    assert run("http://127.0.0.1:9", CassetteRecorder(path, "none")) == live
+
+
+def test_a_customer_key_made_per_run_binds_with_its_digest(tmp_path: Any) -> None:
+    """``SSECustomerKey=os.urandom(32)``: the key is sensitive (redacted to a placeholder,
+    which binds), and botocore adds its MD5 (``SSECustomerKeyMD5``), which follows the key
+    instead of making the call miss. A changed object key still misses."""
+    import os
+
+    from harness.replay.recorder import CassetteMiss, CassetteRecorder
+    from tests.support.moto_server import moto_server
+
+    def run(endpoint: str, recorder: CassetteRecorder, key: str = "k") -> bytes:
+        secret = os.urandom(32)
+        client = _s3(endpoint)
+        with recorder.activate():
+            client.put_object(Bucket="sse", Key=key, Body=b"sealed", **sse(secret))
+            return bytes(client.get_object(Bucket="sse", Key=key, **sse(secret))["Body"].read())
+
+    def sse(secret: bytes) -> dict[str, Any]:
+        return {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": secret}
+
+    path = tmp_path / "sse.yaml"
+    with moto_server() as endpoint:
+        _s3(endpoint).create_bucket(Bucket="sse")
+        recorder = CassetteRecorder(path, "all")
+        assert run(endpoint, recorder) == b"sealed"
+        recorder.save()
+    assert run("http://127.0.0.1:9", CassetteRecorder(path, "none")) == b"sealed"
+    with pytest.raises(CassetteMiss):
+        run("http://127.0.0.1:9", CassetteRecorder(path, "none"), key="other")
