@@ -1,30 +1,22 @@
 """A least-privilege IAM policy derived offline from recorded calls, and why each part is there.
 
-Each AWS call of the cassettes needs its IAM actions (``harness.aws.iam``: ``prefix:Operation``
-unless the table says otherwise) on the resources the request names:
+Each AWS call of the cassettes needs its IAM actions (``harness.aws.iam``: from AWS's
+authorization data, ``harness.aws.iam_data``, hand rules only where it lacks the fact) on the
+resources the request names: each resource type the data lists for the action, its ARN format
+filled from the request (an ARN it sends, an SQS ``QueueUrl``, the members naming the format's
+variables: ``TableName`` and ``IndexName``, ``Bucket`` and ``Key``, a batch's tables), with
+the request's region and the account the traffic shows (its ARNs and queue URLs; ``*`` when
+several or none); for KMS and Secrets Manager the ARN the answer gives what the request named
+by alias or name. A required resource type nothing names is granted with ``*`` for the
+missing name (``instance/*``). Beside them:
 
-- a top-level member whose value is an ARN of the action's own service (``TopicArn``,
-  ``ResourceArn``, an S3 access point given as ``Bucket``);
-- S3's ``Bucket`` and ``Key``: ``arn:aws:s3:::bucket`` for bucket operations,
-  ``arn:aws:s3:::bucket/key`` for object ones (``CopySource`` for the object a copy reads,
-  each key of ``DeleteObjects``);
-- an SQS ``QueueUrl``: ``arn:aws:sqs:region:account:name``;
-- a member naming a resource without its ARN (a DynamoDB ``TableName``, an SQS
-  ``QueueName``, a Lambda ``FunctionName``; ``harness.aws.iam.NAMED_RESOURCES``): its ARN, with
-  the request's region and the account the traffic shows (the ARNs and queue URLs of its
-  requests and responses; when it shows several or none, ``*``);
+- a DynamoDB transaction item by item (``harness.aws.iam.ITEM_ACTIONS`` on each item's table);
+- the dependent actions a request triggers (tags sent: ``ec2:CreateTags`` on each type
+  tagged, ``kms:TagResource``; an ACL header: ``s3:PutObjectAcl``); the ones it does not are
+  said in the report;
 - an IAM role ARN passed in a request: ``iam:PassRole`` on it (not to STS or IAM, which
-  assume or manage the role rather than hand it to a service: ``sts:AssumeRole`` is granted on
-  the ``RoleArn``);
-- DynamoDB: an index queried (``table/NAME/index/INDEX``), the tables of a batch's
-  ``RequestItems``, and each item of a transaction, whose action (``PutItem``,
-  ``UpdateItem``, ``DeleteItem``, ``ConditionCheckItem``, ``GetItem``) is granted on its table
-  (``harness.aws.iam.ITEM_ACTIONS``);
-- a KMS ``KeyId`` and a Secrets Manager ``SecretId``: the key's or secret's ARN, from the
-  request, or from the response when the request named it by id, alias or name;
-- actions a call needs when its request sends a member (``s3:PutObjectAcl`` for a PutObject
-  with an ``ACL``, ``ec2:CreateTags`` for an EC2 call with ``TagSpecifications``), on the
-  call's own resources.
+  assume or manage the role rather than hand it to a service);
+- the object a copy reads (``CopySource``).
 
 Resources that differ only in values generated per run (``orders-<uuid>``) are written once,
 with ``*`` in their place, so a suite that names its resources per run gets a policy that
@@ -42,7 +34,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -50,12 +42,13 @@ from urllib.parse import unquote, urlsplit
 from harness.audit.coverage import entries_of
 from harness.aws.iam import (
     ITEM_ACTIONS,
-    NAMED_RESOURCES,
     SECRET_SUFFIX,
-    SNS_TOPIC,
     Actions,
     actions_of,
-    iam_prefix,
+    dependent_actions,
+    members_for,
+    resource_arn,
+    resource_types,
 )
 from harness.cassettes.cassette import Entry
 from harness.safe_text import one_line
@@ -181,53 +174,66 @@ def partition_of(region: str | None) -> str:
     return "aws"
 
 
+@dataclass(frozen=True)
+class _Call:
+    """What a call's resources are read from."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+    region: str | None
+    account: str | None
+    answer: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"{self.service}:{self.operation}"
+
+
 def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
     exchange = entry.exchange
     assert exchange is not None
     service, operation, params = exchange.service, exchange.operation, exchange.params
-    label = f"{service}:{operation}"
+    call = _Call(service, operation, params, region_of(entry), account, _answer(entry))
+    label = call.label
     facts = actions_of(service, operation)
-    region = region_of(entry)
     versioned = bool(params.get("VersionId") and facts.versioned)
     actions = facts.versioned if versioned else facts.actions
     why_action = _action_reason(label, facts, versioned)
-    answer = _answer(entry)
-    resources, why_resources = _resources(service, operation, params, region, account, answer)
     if facts.per_item:
-        _grant_items(grants, label, params, region, account, facts.source)
+        _grant_items(grants, call, facts.source)
+    own: set[str] = set()
+    for action in actions:
+        resources, why = _resources(action, call)
+        own.update(resources)
+        _add(grants, action, label, resources, [why_action, *why])
     for dependent in facts.dependent:
         sent = [m for m in dependent.members if params.get(m)]
-        if sent:
-            grant = grants.setdefault(dependent.action, Grant(dependent.action))
-            grant.calls.add(label)
-            grant.reasons.add(
-                f"{label}: sends {', '.join(sent)}, which needs {dependent.action} "
-                f"({dependent.source})"
-            )
-            if resources:
-                grant.resources.update(resources)
-            else:
-                grant.wildcard = True
-    for action in actions:
-        grant = grants.setdefault(action, Grant(action))
-        grant.calls.add(label)
-        grant.reasons.add(why_action)
-        grant.reasons.update(why_resources)
-        if resources:
-            grant.resources.update(resources)
+        if not sent:
+            continue
+        reason = (
+            f"{label}: sends {', '.join(sent)}, which needs {dependent.action} ({dependent.source})"
+        )
+        if dependent.action == "ec2:CreateTags":
+            resources, why = _tagged_on_create(call)
+        elif resource_types(dependent.action) is None:
+            resources, why = own, []
         else:
-            grant.wildcard = True
+            resources, why = _resources(dependent.action, call)
+        _add(grants, dependent.action, label, resources, [reason, *why])
+    for action in actions:
+        for dependent_action in facts.unbound_dependent:
+            if dependent_action in dependent_actions(action):
+                grants.setdefault(action, Grant(action)).reasons.add(
+                    f"{label}: the reference lists {dependent_action} as a dependent action of "
+                    f"{action}; not granted: no member of this request is known to need it"
+                )
     copy_source = params.get("CopySource")
     if facts.copy_source and isinstance(copy_source, str):
-        source = _s3_object_arn(copy_source.split("?", 1)[0], region)
+        source = _s3_object_arn(copy_source.split("?", 1)[0], call.region)
         for action in facts.copy_source:
-            grant = grants.setdefault(action, Grant(action))
-            grant.calls.add(label)
-            grant.reasons.add(f"{label}: {action} on the object CopySource names ({facts.source})")
-            if source:
-                grant.resources.add(source)
-            else:
-                grant.wildcard = True
+            reason = f"{label}: {action} on the object CopySource names ({facts.source})"
+            _add(grants, action, label, {source} if source else set(), [reason])
     for name, value in sorted(params.items()):
         if service in ("sts", "iam"):
             break  # a role assumed or managed, not handed to a service to act as
@@ -242,6 +248,18 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
         grant.reasons.add(f"{label}: needs no permission ({facts.source})")
 
 
+def _add(
+    grants: dict[str, Grant], action: str, label: str, resources: set[str], why: list[str]
+) -> None:
+    grant = grants.setdefault(action, Grant(action))
+    grant.calls.add(label)
+    grant.reasons.update(why)
+    if resources:
+        grant.resources.update(resources)
+    else:
+        grant.wildcard = True
+
+
 def _answer(entry: Entry) -> dict[str, Any]:
     """The response of a JSON protocol call as data (empty for others, or when unreadable)."""
     try:
@@ -251,107 +269,249 @@ def _answer(entry: Entry) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _grant_items(
-    grants: dict[str, Grant],
-    label: str,
-    params: dict[str, Any],
-    region: str | None,
-    account: str | None,
-    source: str,
-) -> None:
+def _grant_items(grants: dict[str, Grant], call: _Call, source: str) -> None:
     """Each item of a DynamoDB transaction: its action on its table."""
-    template = NAMED_RESOURCES["dynamodb"][0].template
-    for item in params.get("TransactItems") or []:
+    for item in call.params.get("TransactItems") or []:
         if not isinstance(item, dict):
             continue
         for member, action in ITEM_ACTIONS.items():
             request = item.get(member)
             if not isinstance(request, dict) or not isinstance(request.get("TableName"), str):
                 continue
-            grant = grants.setdefault(action, Grant(action))
-            grant.calls.add(label)
-            grant.reasons.add(
-                f"{label}: a {member} item is authorized as {action} on its table ({source})"
+            resources, why = _resources(action, replace(call, params=request))
+            reason = (
+                f"{call.label}: a {member} item is authorized as {action} on its table ({source})"
             )
-            grant.resources.add(_named_arn(template, request["TableName"], region, account))
+            _add(grants, action, call.label, resources, [reason, *why])
 
 
 def _action_reason(label: str, facts: Actions, versioned: bool) -> str:
     actions = facts.versioned if versioned else facts.actions
     named = ", ".join(actions) or "nothing"
     version = " (a VersionId was sent)" if versioned else ""
-    if facts.source.startswith("the operation's name"):
-        return f"{label} -> {named}: {facts.source}"
     return f"{label} -> {named}{version}: {facts.source}"
 
 
-def _resources(
-    service: str,
-    operation: str,
-    params: dict[str, Any],
-    region: str | None,
-    account: str | None,
-    answer: dict[str, Any] | None = None,
-) -> tuple[set[str], list[str]]:
-    """The ARNs a call acts on (empty: nothing narrower than ``*`` is known), and why."""
-    label = f"{service}:{operation}"
-    prefix, _ = iam_prefix(service)
+# --------------------------------------------------------------------------- resources
+
+_ACCOUNT = re.compile(r"\d{12}")
+_VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+_CONTEXT = ("Partition", "Region", "Account")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _resources(action: str, call: _Call) -> tuple[set[str], list[str]]:
+    """The ARNs ``action`` acts on in ``call`` (empty: nothing narrower than ``*``), and why:
+    each resource type the reference lists for the action, its ARN format filled from the
+    request (an ARN the request or, for KMS and Secrets Manager, its answer gives; else the
+    members naming it); a required type nothing fills gets ``*`` for the names it lacks
+    (``instance/*``), unless the request's ARN filled another required type (the types are
+    then alternatives: a state machine's ``execution`` or ``express``)."""
+    label = call.label
+    types = resource_types(action)
+    candidates = _arn_candidates(call)
+    if types is None:  # not in the reference: the ARNs of the action's service it names
+        prefix = action.partition(":")[0]
+        named = {arn for arn, _ in candidates if _arn_service(arn) == prefix}
+        named |= _s3_fallback(call) if prefix == "s3" else set()
+        said = f"{label}: {action} is not in the reference: resources from the request's ARNs"
+        return named, [said] if named else []
+    if not types:
+        return set(), [f"{label}: the reference lists no resource type for {action}"]
+    matched: dict[str, set[str]] = defaultdict(set)
+    for arn, member in candidates:
+        kinds = [t for t in types if _format_regex(t.arn).fullmatch(arn)]
+        if kinds:
+            best = max(kinds, key=lambda t: len(_VARIABLE.sub("", t.arn)))
+            matched[best.name].add(arn)
+            matched[best.name + "\0why"].add(member)
+    by_arn = any(t.required and t.name in matched for t in types)
     found: set[str] = set()
     why: list[str] = []
-    if service == "s3":
-        return _s3_resources(label, params, region)
-    if service == "sts" and operation.startswith("AssumeRole"):
-        role = params.get("RoleArn")
-        if isinstance(role, str) and _ARN.fullmatch(role):
-            return {role}, [f"{label}: resource from RoleArn (the role assumed)"]
-    for member, answered in (("KeyId", ("KeyId", "Arn")), ("SecretId", ("ARN",))):
-        named = params.get(member)
-        if isinstance(named, str) and named:
-            arn = named if _ARN.fullmatch(named) else _answered_arn(answer or {}, answered)
-            if arn is None and member == "KeyId" and _UUID.fullmatch(named):
-                arn = f"arn:{partition_of(region)}:kms:{region or '*'}:{account or '*'}:key/{named}"
-            if arn is not None:
-                found.add(arn)
-                why.append(
-                    f"{label}: resource from {member} (the ARN of what it names, from the "
-                    "request or its answer)"
-                )
-    if service == "kms" and "KeyId" not in params and params.get("CiphertextBlob"):
-        arn = _answered_arn(answer or {}, ("KeyId",))  # Decrypt: the key the answer names
-        if arn is not None:
-            found.add(arn)
-            why.append(f"{label}: resource from the KeyId of the answer (the key it used)")
-    if service == "dynamodb":
-        found.update(_dynamodb_resources(params, region, account, why, label))
-    for name, value in sorted(params.items()):
-        if isinstance(value, str):
-            match = _ARN.fullmatch(value)
-            if match and match.group("service") == prefix:
-                found.add(value)
-                why.append(f"{label}: resource from the ARN in {name}")
-    queue_url = params.get("QueueUrl")
-    if service == "sqs" and isinstance(queue_url, str):
-        arn = _queue_arn(queue_url, region)
-        if arn:
-            found.add(arn)
-            why.append(f"{label}: resource from QueueUrl (arn:aws:sqs:region:account:name)")
-    named = list(NAMED_RESOURCES.get(service, ()))
-    if (service, operation) == ("sns", "CreateTopic"):
-        named.append(SNS_TOPIC)
-    for resource in named:
-        value = params.get(resource.member)
-        if not isinstance(value, str) or not value or value.startswith("arn:"):
+    for kind in types:
+        if kind.name in matched:
+            found |= matched[kind.name]
+            shown = ", ".join(sorted(matched[kind.name + "\0why"]))
+            why.append(f"{label}: {action} on {kind.name} from the ARN in {shown}")
             continue
-        arn = _named_arn(resource.template, value, region, account)
-        found.add(arn)
-        why.append(
-            f"{label}: resource from {resource.member} as {resource.template} ({resource.source})"
-        )
+        filled, missing, members = _fill(kind.arn, action.partition(":")[0], call)
+        if not missing:
+            found |= filled
+            why.append(f"{label}: {action} on {kind.name} ({kind.arn}) from {', '.join(members)}")
+        elif kind.required and not by_arn:
+            found |= filled
+            why.append(
+                f"{label}: {action} needs a {kind.name} ({kind.arn}); the request names no "
+                f"{', '.join(missing)}: * in its place"
+            )
     return found, why
 
 
-_ACCOUNT = re.compile(r"\d{12}")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+def _fill(template: str, prefix: str, call: _Call) -> tuple[set[str], list[str], list[str]]:
+    """``template`` filled from the call: the ARNs (``*`` for each variable no member fills),
+    the variables left unfilled, and the members read."""
+    region, account = call.region, call.account
+    context = {
+        "Partition": partition_of(region),
+        "Region": region or "*",
+        "Account": account or "*",
+    }
+    values: dict[str, list[str]] = {}
+    missing: list[str] = []
+    members: list[str] = []
+    for variable in dict.fromkeys(_VARIABLE.findall(template)):
+        if variable in _CONTEXT:
+            continue
+        literal = template.split("${" + variable + "}")[0].rsplit(":", 1)[-1]
+        found = []
+        for member in members_for(prefix, variable):
+            found = [
+                v for v in _values(call.params, member) if _names_one(prefix, variable, v, literal)
+            ]
+            if found:
+                members.append(member)
+                break
+        if not found:
+            missing.append(variable)
+            found = ["*"]
+        else:
+            found = [_as_named(prefix, variable, v, literal) for v in found]
+        values[variable] = found
+    results = [template]
+    for variable, options in values.items():
+        results = [r.replace("${" + variable + "}", o) for r in results for o in options]
+    for name, value in context.items():
+        results = [r.replace("${" + name + "}", value) for r in results]
+    return set(results), missing, members
+
+
+def _values(params: dict[str, Any], member: str) -> list[str]:
+    """The strings a member path holds (``Delete.Objects.Key``: each key; a map: its keys)."""
+    current: list[Any] = [params]
+    for part in member.split("."):
+        step: list[Any] = []
+        for value in current:
+            if isinstance(value, dict) and part in value:
+                step.append(value[part])
+        current = [x for v in step for x in (v if isinstance(v, list) else [v])]
+    found: list[str] = []
+    for value in current:
+        if isinstance(value, str) and value:
+            found.append(value)
+        elif isinstance(value, dict) and member == "RequestItems":
+            found.extend(k for k in value if isinstance(k, str))
+    return found
+
+
+def _names_one(prefix: str, variable: str, value: str, literal: str) -> bool:
+    """Whether ``value`` names the resource ``${variable}`` stands for: not an ARN (those fill
+    whole formats), and for KMS's ``KeyId`` not an alias (an alias names no key: the answer
+    gives the key)."""
+    if value.startswith("arn:"):
+        return False
+    if (prefix, variable) == ("kms", "KeyId") and value.startswith("alias/"):
+        return False
+    # a Lambda partial ARN (account:function:name) is read as an ARN
+    return not (prefix == "lambda" and ":function:" in value)
+
+
+def _as_named(prefix: str, variable: str, value: str, literal: str) -> str:
+    """A value as it stands in the ARN: ``alias/x`` after ``alias/`` is ``x``; a secret's name
+    is followed by the six random characters Secrets Manager appends (``NAME-??????``)."""
+    if literal and value.startswith(literal):
+        value = value[len(literal) :]
+    if (prefix, variable) == ("secretsmanager", "SecretId"):
+        value = f"{value}-??????"
+    return value
+
+
+def _arn_candidates(call: _Call) -> list[tuple[str, str]]:
+    """ARNs the call names, with the member each came from: ARN values of the request (top
+    level, or a list of them), an SQS ``QueueUrl`` and a Lambda partial ARN as ARNs, an S3
+    access point in ``Bucket`` with its ``Key``; for KMS and Secrets Manager, the ARN the answer
+    gives what the request named by id, alias or name (Decrypt: the key the answer used)."""
+    params, region = call.params, call.region
+    found: list[tuple[str, str]] = []
+    for name, value in sorted(params.items()):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, str) and _ARN.fullmatch(item):
+                found.append((item, name))
+    queue_url = params.get("QueueUrl")
+    if call.service == "sqs" and isinstance(queue_url, str):
+        arn = _queue_arn(queue_url, region)
+        if arn:
+            found.append((arn, "QueueUrl"))
+    function = params.get("FunctionName")
+    if isinstance(function, str) and ":function:" in function and not function.startswith("arn:"):
+        arn = f"arn:{partition_of(region)}:lambda:{region or '*'}:{function}"
+        found.append((arn, "FunctionName"))
+    bucket, key = params.get("Bucket"), params.get("Key")
+    if isinstance(bucket, str) and bucket.startswith("arn:") and isinstance(key, str):
+        found.append((f"{bucket}/object/{key}", "Bucket and Key"))
+    answer = call.answer
+    for member, answered in (("KeyId", ("KeyId", "Arn")), ("SecretId", ("ARN",))):
+        named = params.get(member)
+        if isinstance(named, str) and named and not _ARN.fullmatch(named):
+            arn = _answered_arn(answer, answered)
+            if arn is not None:
+                found.append((arn, f"the answer to the {member} named"))
+    if call.service == "kms" and "KeyId" not in params and params.get("CiphertextBlob"):
+        arn = _answered_arn(answer, ("KeyId",))  # Decrypt: the key the answer names
+        if arn is not None:
+            found.append((arn, "the KeyId of the answer (the key it used)"))
+    return found
+
+
+def _tagged_on_create(call: _Call) -> tuple[set[str], list[str]]:
+    """``ec2:CreateTags`` on what a call tags as it creates it: each ``TagSpecifications``
+    resource type's ARN format, ``*`` for its id ("you must have ec2:CreateTags on the
+    resource being created")."""
+    found: set[str] = set()
+    kinds: list[str] = []
+    for spec in call.params.get("TagSpecifications") or []:
+        kind = spec.get("ResourceType") if isinstance(spec, dict) else None
+        arn = resource_arn("ec2", kind) if isinstance(kind, str) else None
+        if arn is None:
+            return set(), []
+        filled, _, _ = _fill(arn, "ec2", replace(call, params={}))
+        found |= filled
+        kinds.append(kind)  # type: ignore[arg-type]
+    why = [f"{call.label}: ec2:CreateTags on the {', '.join(kinds)} it creates"] if kinds else []
+    return found, why
+
+
+def _format_regex(template: str) -> re.Pattern[str]:
+    return _FORMATS.setdefault(template, _compile_format(template))
+
+
+_FORMATS: dict[str, re.Pattern[str]] = {}
+
+
+def _compile_format(template: str) -> re.Pattern[str]:
+    parts = _VARIABLE.split(template)
+    names = parts[1::2]
+    pattern = ""
+    for i, text in enumerate(parts):
+        if i % 2 == 0:
+            pattern += re.escape(text)
+            continue
+        if text == "Partition":
+            pattern += r"aws[a-z-]*"
+        elif text == "Region":
+            pattern += r"[a-z0-9-]*"
+        elif text == "Account":
+            pattern += r"(?:\d{12}|aws)?"
+        elif i == 2 * len(names) - 1 and parts[-1] == "":
+            pattern += r".+"  # the last name may hold / (an object key, a path)
+        else:
+            pattern += r"[^:/]+"
+    return re.compile(pattern)
+
+
+def _arn_service(arn: str) -> str:
+    match = _ARN.fullmatch(arn)
+    return match.group("service") if match else ""
 
 
 def _answered_arn(answer: dict[str, Any], names: tuple[str, ...]) -> str | None:
@@ -365,31 +525,6 @@ def _answered_arn(answer: dict[str, Any], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _dynamodb_resources(
-    params: dict[str, Any], region: str | None, account: str | None, why: list[str], label: str
-) -> set[str]:
-    """An index a call reads (beside its table), and the tables a batch names."""
-    template = NAMED_RESOURCES["dynamodb"][0].template
-    found: set[str] = set()
-    table, index = params.get("TableName"), params.get("IndexName")
-    if isinstance(table, str) and isinstance(index, str) and index:
-        found.add(_named_arn(template, table, region, account) + f"/index/{index}")
-        why.append(f"{label}: resource from IndexName (table/NAME/index/INDEX)")
-    items = params.get("RequestItems")
-    if isinstance(items, dict):
-        found.update(_named_arn(template, name, region, account) for name in items)
-        why.append(f"{label}: resources from the tables RequestItems names")
-    return found
-
-
-def _named_arn(template: str, value: str, region: str | None, account: str | None) -> str:
-    if ":function:" in value:  # a Lambda partial ARN: account:function:name
-        return f"arn:{partition_of(region)}:lambda:{region or '*'}:{value}"
-    return template.format(
-        partition=partition_of(region), region=region or "*", account=account or "*", name=value
-    )
-
-
 def _queue_arn(url: str, region: str | None) -> str | None:
     parts = [p for p in urlsplit(url).path.split("/") if p]
     if len(parts) != 2 or not re.fullmatch(r"\d{12}", parts[0]):
@@ -401,29 +536,14 @@ def _queue_arn(url: str, region: str | None) -> str | None:
     return f"arn:{partition_of(where)}:sqs:{where}:{parts[0]}:{parts[1]}"
 
 
-def _s3_resources(
-    label: str, params: dict[str, Any], region: str | None
-) -> tuple[set[str], list[str]]:
-    bucket = params.get("Bucket")
-    if not isinstance(bucket, str) or not bucket:
-        return set(), []
-    keys: list[str] = []
-    if isinstance(params.get("Key"), str):
-        keys.append(params["Key"])
-    delete = params.get("Delete")
-    if isinstance(delete, dict):
-        keys += [
-            o["Key"] for o in delete.get("Objects") or [] if isinstance(o, dict) and "Key" in o
-        ]
-    partition = partition_of(region)
-    if bucket.startswith("arn:"):  # an access point (or Outposts bucket) ARN
-        base, what = bucket, "the access point ARN in Bucket"
-        found = {f"{base}/object/{key}" for key in keys} if keys else {base}
-    else:
-        base, what = f"arn:{partition}:s3:::{bucket}", "Bucket"
-        found = {f"{base}/{key}" for key in keys} if keys else {base}
-    kind = "Bucket and Key (an object)" if keys else f"{what} (a bucket)"
-    return found, [f"{label}: resource from {kind}"]
+def _s3_fallback(call: _Call) -> set[str]:
+    """An S3 action the reference does not list: the bucket, or the objects, named."""
+    bucket = call.params.get("Bucket")
+    if not isinstance(bucket, str) or not bucket or bucket.startswith("arn:"):
+        return set()
+    keys = _values(call.params, "Key") + _values(call.params, "Delete.Objects.Key")
+    base = f"arn:{partition_of(call.region)}:s3:::{bucket}"
+    return {f"{base}/{key}" for key in keys} if keys else {base}
 
 
 def _s3_object_arn(copy_source: str, region: str | None) -> str | None:
