@@ -270,6 +270,17 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Iterator[None]:
+    """The test body starts ``random`` from its cassette's seed (``random_seed``)."""
+    recorder = pyfuncitem.stash.get(_RECORDER, None)
+    if recorder is not None:
+        from harness.plugin.random_seed import reseed
+
+        reseed(recorder.random_seed)
+    return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _aws_cassette_marker(request: pytest.FixtureRequest) -> None:
     """Activate the cassette of tests marked ``aws_cassette``."""
@@ -434,7 +445,10 @@ def aws_cassette(
     from harness.replay.other_http import other_http
 
     catch_up.recorder = recorder
+    from harness.plugin.random_seed import seeded
+
     with (
+        seeded(recorder.random_seed),
         _replay_clock(item, options, recorder, catch_up),
         recorder.activate(),
         other_http(recorder, allowed),

@@ -235,6 +235,9 @@ class _ScopeCassette:
                 sources=plugin._source_files(item),
                 digest_over=plugin._digest_over(config),
             )
+            # a wide fixture built on another one (a client fixture reading the secret a
+            # session fixture stored) binds what that one made up, as a test does
+            fixture_ties.share_bindings(self._recorder)
         return self._recorder
 
     def open(self) -> None:
@@ -248,8 +251,10 @@ class _ScopeCassette:
             # dummy credentials and empty config files while the fixture's code runs, as a
             # replaying test gets them (clients it makes keep them); undone between
             stack.enter_context(_offline_environment())
+        from harness.plugin.random_seed import seeded
         from harness.replay.other_http import other_http
 
+        stack.enter_context(seeded(recorder.random_seed))
         stack.enter_context(recorder.activate())
         stack.enter_context(other_http(recorder, self.allowed))
         if recorder.replay_only and ("*", None) not in self.allowed.entries:

@@ -24,6 +24,7 @@ vcrpy is told to ignore the request (it goes to the network untouched, recorded 
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import json
 import re
@@ -35,12 +36,12 @@ from typing import TYPE_CHECKING, Any
 from harness.aws.bodies import settle
 from harness.cassettes.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import aio
+from harness.replay import aio, uploads
 from harness.replay.matching import time_verdict
 from harness.replay.recorder import CassetteMiss
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.secrets import Redactor
-from harness.secrets.vault import Binding, mask
+from harness.secrets.vault import Binding, Ties, mask
 
 if TYPE_CHECKING:
     from harness.replay.network_guard import Allowed
@@ -180,6 +181,7 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
             stored = next(r for r, kept in self.data if kept is response)
             live = self._before_record_request(request)
             _tie(binding, stored, live, volatile, refusal(response))
+            _tie_upload(binding, stored, live, volatile, recorder.index.known)
             return _restored(recorder, response)
 
         def can_play_response_for(self, request: Any) -> Any:
@@ -306,7 +308,15 @@ def _url_slots(request: Any, volatile: Volatile = NONE) -> tuple[Any, ...]:
     """The variables of a (redacted) vcrpy request's host, path and query, in order: the
     declared generated values (``aws_volatile``), then the placeholders of each part."""
     slots: list[Any] = []
-    for text in (request.host or "", request.path, *(v or "" for _, v in request.query)):
+    # a presigned S3 URL's variables are those of the object it names (its host is only
+    # where it was signed for: moto's 127.0.0.1 path-style, AWS's virtual-hosted
+    # ``bucket.s3.amazonaws.com``), as ``_same_path`` compares it
+    where = (
+        ("/".join(_s3_target(request)),)
+        if _presigned(request)
+        else (request.host or "", request.path)
+    )
+    for text in (*where, *(v or "" for _, v in request.query)):
         generated: list[Generated] = []
         masked = volatile.mask_text(text, generated) if volatile else text
         slots += [*generated, *mask(masked)[1]]
@@ -348,6 +358,31 @@ def _tie(binding: Binding, stored: Any, live: Any, volatile: Volatile, refuse: A
         ties = binding.fits(recorded, sent, refuse)
     if ties is not None:
         binding.tie(ties)
+
+
+def _tie_upload(binding: Binding, stored: Any, live: Any, volatile: Volatile, known: Any) -> None:
+    """Bind the bytes a presigned S3 upload (``PUT`` to a presigned URL) sent to the
+    recorded ones when they differ only as made up per run (``uploads.refusal``: random
+    bytes, texts equal but for generated values), as botocore's own ``PutObject`` binds its
+    ``Body``: a later ``GetObject`` of the object then reads the live bytes, with their
+    ETag and checksums, not the recording's."""
+    if str(live.method).upper() not in ("PUT", "POST") or not _both_presigned(stored, live):
+        return
+    old, new = _raw_body(stored), _raw_body(live)
+    if not old or not new or old == new:
+        return
+    r, v = base64.b64encode(old).decode("ascii"), base64.b64encode(new).decode("ascii")
+    if binding.blobs.get(r, v) != v or binding.blobs_back.get(v, r) != r:
+        return  # these bytes stand for others already
+    if uploads.refusal(r, v, volatile, known) is None:
+        binding.tie(Ties(blobs={r: v}))
+
+
+def _raw_body(request: Any) -> bytes:
+    body = request.body_bytes if not hasattr(request.body, "read") else b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    return bytes(body or b"")
 
 
 def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str, Any]:

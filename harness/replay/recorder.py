@@ -25,6 +25,7 @@ import gc
 import hashlib
 import os
 import re
+import secrets
 import threading
 import time
 import warnings
@@ -59,7 +60,7 @@ from harness.cassettes.cassette import (
 )
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay import transport_failures, uploads
+from harness.replay import credential_expiry, transport_failures, uploads
 from harness.replay.intercept import Call, NotEarly, Send, intercept
 from harness.replay.matching import (
     Key,
@@ -197,6 +198,9 @@ class CassetteRecorder:
         self._literals: set[str] | None = None  # the sources' string literals, once found
         #: placeholder -> the shape of its value, for a stand-in when no live value binds
         self._shapes: dict[str, Any] = {}
+        #: what Python's ``random`` is seeded with while the test runs: a new seed for each
+        #: recording, the recorded one in replay (``harness.replay.seeded_random``)
+        self.random_seed = secrets.randbits(63)
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
         self._on_exchange = on_exchange
@@ -516,6 +520,9 @@ class CassetteRecorder:
         are redacted as this recorder would (nothing to redact when loading)."""
         info = metadata.get("harness")
         info = info if isinstance(info, dict) else {}
+        seed = info.get("random_seed")
+        if isinstance(seed, int) and not isinstance(seed, bool):
+            self.random_seed = seed
         self.redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
         self._shapes.update(_shapes(info.get("shapes")))
         return bool(
@@ -578,7 +585,7 @@ class CassetteRecorder:
                     )
                 )
                 transport_failures.raise_recorded(recorded.response, call.request.url)
-                response = self._restored(recorded.response)
+                response = self._restored(recorded.response, self.answered_at(index))
                 if call.service == "s3":
                     upload = uploads.digest_of(params.get("Body"))
                     body = sent(upload[0]) if upload is not None else None
@@ -678,9 +685,14 @@ class CassetteRecorder:
                 call.service, call.operation, params, call.region, time.time(), accept
             )
 
-    def _restored(self, response: HttpResponse) -> HttpResponse:
+    def _restored(self, response: HttpResponse, answered_at: float | None = None) -> HttpResponse:
         """A recorded response with the values this test supplied given back in place of
-        their placeholders (a secret it wrote, the account id it configured)."""
+        their placeholders (a secret it wrote, the account id it configured); temporary
+        credentials in it expire as long after now as they did after ``answered_at``."""
+        if answered_at is not None and response.body:
+            body = credential_expiry.extended(response.body, answered_at, time.time())
+            if body is not response.body:
+                response = HttpResponse(response.status, response.headers, body)
         binding, vault = self.index.binding, self.redactor.vault
         generated = binding.has_ties()
         if not generated and not vault.has_values() and not self._shapes:
@@ -693,6 +705,8 @@ class CassetteRecorder:
         live_upload = binding.blob_bytes.get(body) if body and binding.blob_bytes else None
         if live_upload is not None:  # an upload the test made up, read back: the live bytes
             return settle(HttpResponse(response.status, headers, live_upload))
+        if body and binding.blobs:
+            body = _blobs_read_back(body, binding.blobs)
         if body and (generated or b"REDACTED" in body or b"99999999" in body):
             try:
                 text = body.decode("utf-8")
@@ -867,6 +881,7 @@ class CassetteRecorder:
                     "identifiers": self.redactor.redaction.pseudonyms,
                     "placeholders": numbers,
                     "recorded_with": f"botocore-harness {__version__}",
+                    "random_seed": self.random_seed,
                     **({"run_id": self.run_id} if self.run_id else {}),
                 },
                 **(extra_metadata or {}),
@@ -1061,6 +1076,23 @@ def _gc_paused() -> Iterator[None]:
             gc.freeze()
             gc.enable()
             gc.unfreeze()
+
+
+#: A blob's base64 shorter than this is not looked for in a response (it could be a piece of
+#: any other base64 there).
+_BLOB_READ_BACK_MIN = 16
+
+
+def _blobs_read_back(body: bytes, blobs: dict[str, str]) -> bytes:
+    """``body`` with the base64 of each blob the test made up and sent (a Kinesis record's
+    ``Data``, a DynamoDB binary attribute, an SQS binary attribute) as the live one's: a
+    response that reads it back gives the test what it sent in this run."""
+    for recorded, live in blobs.items():
+        if len(recorded) >= _BLOB_READ_BACK_MIN:
+            old = recorded.encode("ascii", "replace")
+            if old in body:
+                body = body.replace(old, live.encode("ascii", "replace"))
+    return body
 
 
 def _is_success(exchange: Exchange) -> bool:

@@ -8,10 +8,11 @@ now holds the live bytes, as the service would. This table keeps them by bucket 
 list gives), and a later ``GetObject`` of that key, whole or a ``Range``, gets the live
 bytes where the recording has its own, with its integrity headers recomputed
 (``harness.aws.bodies.settle``), and the ETag the recording had for the made-up bytes
-(their MD5, for a single-part upload) becomes the live bytes' MD5 in the PutObject,
-GetObject and HeadObject answers about that key. "Amazon S3 returns the specified range of
-bytes of the object" (GetObject, ``Range``), so a ranged answer is the same slice of the
-live bytes.
+(their MD5, for a single-part upload) and the full-object checksums it had for them
+(``x-amz-checksum-crc32``, ``-sha256``, ...: a ``ChecksumAlgorithm`` upload) become the
+live bytes' in the PutObject, GetObject and HeadObject answers about that key. "Amazon S3
+returns the specified range of bytes of the object" (GetObject, ``Range``), so a ranged
+answer is the same slice of the live bytes.
 
 An upload that did not bind (the same bytes as recorded) and a ``DeleteObject`` forget the
 key: from then on the recording answers, as it did before.
@@ -23,7 +24,7 @@ import hashlib
 import re
 from typing import Any
 
-from harness.aws.bodies import settle
+from harness.aws.bodies import body_digests, settle
 from harness.exchange import HttpResponse
 from harness.replay.uploads import digest_of
 
@@ -38,8 +39,9 @@ class UploadedObjects:
 
     def __init__(self) -> None:
         self._objects: dict[Key, bytes] = {}
-        #: (Bucket, Key) -> (the recorded ETag, the live bytes' ETag)
-        self._etags: dict[Key, tuple[str, str]] = {}
+        #: (Bucket, Key) -> header -> (the recorded value, the live bytes' value): the
+        #: ETag and the checksums computed from the made-up bytes
+        self._etags: dict[Key, dict[str, tuple[str, str]]] = {}
         #: (Bucket, Key, UploadId) -> PartNumber -> the part's live bytes
         self._parts: dict[tuple[str, str, str], dict[int, bytes]] = {}
 
@@ -63,11 +65,10 @@ class UploadedObjects:
                 self._etags.pop(key, None)
                 if made_up and sent is not None:
                     self._objects[key] = sent
-                    recorded_etag = response.header("ETag") or ""
-                    if _PLAIN_MD5.fullmatch(recorded_etag):
-                        live_etag = f'"{hashlib.md5(sent, usedforsecurity=False).hexdigest()}"'
-                        self._etags[key] = (recorded_etag, live_etag)
-                        return _with_etag(response, recorded_etag, live_etag)
+                    swaps = _derived_headers(response, sent)
+                    if swaps:
+                        self._etags[key] = swaps
+                        return _with_etag(response, swaps)
                 else:
                     self._objects.pop(key, None)
             elif sent is not None:
@@ -84,7 +85,7 @@ class UploadedObjects:
             self._etags.pop(key, None)
             return response
         if operation in ("GetObject", "HeadObject") and key in self._etags:
-            response = _with_etag(response, *self._etags[key])
+            response = _with_etag(response, self._etags[key])
         if operation == "GetObject" and key in self._objects:
             return _read(self._objects[key], response)
         return response
@@ -130,10 +131,40 @@ def _read(live: bytes, response: HttpResponse) -> HttpResponse:
     return settle(HttpResponse(response.status, dict(response.headers), body))
 
 
-def _with_etag(response: HttpResponse, recorded: str, live: str) -> HttpResponse:
-    """``response`` with the recorded ETag of a made-up upload given as the live one."""
-    headers = {k: (live if k.lower() == "etag" and v == recorded else v)
-               for k, v in response.headers.items()}  # fmt: skip
+def _derived_headers(response: HttpResponse, sent: bytes) -> dict[str, tuple[str, str]]:
+    """The headers of a recorded PutObject answer computed from the recorded bytes — a
+    single-part ETag (their MD5) and each full-object checksum — with the same computed
+    from the live bytes ``sent``: header -> (recorded value, live value)."""
+    swaps: dict[str, tuple[str, str]] = {}
+    digests: dict[str, str] | None = None
+    for name, value in response.headers.items():
+        lower = name.lower()
+        if lower == "etag":
+            if _PLAIN_MD5.fullmatch(value):
+                live = f'"{hashlib.md5(sent, usedforsecurity=False).hexdigest()}"'
+                swaps[lower] = (value, live)
+            continue
+        if not lower.startswith(_CHECKSUM_PREFIX) or "-" in value:  # (a composite: -N)
+            continue
+        digests = body_digests(sent) if digests is None else digests
+        computed = digests.get(lower)
+        if computed is not None:
+            swaps[lower] = (value, computed)
+    return {name: pair for name, pair in swaps.items() if pair[0] != pair[1]}
+
+
+_CHECKSUM_PREFIX = "x-amz-checksum-"
+
+
+def _with_etag(response: HttpResponse, swaps: dict[str, tuple[str, str]]) -> HttpResponse:
+    """``response`` with the recorded ETag and checksums of a made-up upload given as the
+    live bytes' (a header still holding the recorded value)."""
+
+    def value(name: str, recorded: str) -> str:
+        pair = swaps.get(name.lower())
+        return pair[1] if pair is not None and pair[0] == recorded else recorded
+
+    headers = {k: value(k, v) for k, v in response.headers.items()}
     if headers == response.headers:
         return response
     return HttpResponse(response.status, headers, response.body)

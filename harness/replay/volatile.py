@@ -18,7 +18,8 @@ Kinds (each a pattern inside any string member of a request; blobs and enums are
 - ``hex``: a run of 8 or more hex digits (``uuid4().hex``, ``token_hex(4)``), same length;
 - ``alnum``: a run of 6 or more letters and digits between separators (random suffixes);
 - ``hash``: a signed integer of 15 to 20 digits (``str(hash(...))``);
-- ``time``: an ISO 8601, compact or epoch (s, ms, µs) time of day, also as a number, bound
+- ``time``: an ISO 8601, compact (``20261124T101500Z``, ``strftime("%Y%m%d%H%M%S")``) or
+  epoch (s, ms, µs) time of day, also as a number, bound
   only when its offset from "now" is the recorded one (``MatchPolicy.time_tolerance``);
 - ``re:<pattern>``: a pattern of the project's own (its first group, if it has one).
 """
@@ -38,6 +39,14 @@ KINDS = ("uuid", "hex", "alnum", "hash", "time")
 #: the kinds from the most specific to the least (how a difference is named)
 SPECIFIC = ("uuid", "time", "hash", "hex", "alnum")
 
+# ``time.strftime("%Y%m%d%H%M%S")`` (or with "-" or "_" between date and time of day): a
+# date and a time of day, each field in its range, so other 14-digit numbers are left alone
+_STAMP = (
+    r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[-_]?"
+    r"(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
+)
+_STAMP_TEXT = re.compile(r"(\d{8})[-_]?(\d{6})")
+
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
     "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
@@ -45,8 +54,8 @@ _PATTERNS = {
     # or alphanumeric value, as uuid4().hex "6535373644014543a95f..." does, are not one)
     "time": (
         r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
-        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?"
-        r"|(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z]))(?![0-9])"
+        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|" + _STAMP + "|"
+        r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z]))(?![0-9])"
     ),
     "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9A-Za-z])\d{15,20}(?![0-9A-Za-z])",
     "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
@@ -252,6 +261,8 @@ def _instant(text: str) -> float | None:
             return float(text) / {10: 1, 13: 1e3, 16: 1e6}[len(whole)]
         if re.fullmatch(r"\d{8}T\d{6}Z?", text):
             moment = dt.datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
+        elif (stamp := _STAMP_TEXT.fullmatch(text)) is not None:
+            moment = dt.datetime.strptime("".join(stamp.groups()), "%Y%m%d%H%M%S")
         else:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
     except (ValueError, KeyError):

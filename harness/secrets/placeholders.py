@@ -97,6 +97,18 @@ def renumbered(text: str, shift: dict[str, int], floor: dict[str, int]) -> str:
     return _NUMBERED.sub(one, text) if any(shift.values()) else text
 
 
+def numbered(token: str) -> tuple[str, int] | None:
+    """``(family, number)`` of a numbered placeholder (``secret``, ``akid``, ``account``)."""
+    match = _NUMBERED.fullmatch(token)
+    if match is None:
+        return None
+    if match.group("secret"):
+        return "secret", int(match.group("sn"))
+    if match.group("akid"):
+        return "akid", int(match.group("an"))
+    return "account", int(match.group("account"))
+
+
 def placeholder_numbers(value: Any) -> dict[str, int]:
     """A cassette's placeholder counters (metadata ``harness.placeholders``), checked."""
     if not isinstance(value, dict):

@@ -141,6 +141,25 @@ class Vault:
             self.accounts.append(value)
         return found
 
+    def adopt(self, other: Vault) -> None:
+        """Number the values ``other`` (a wide fixture's vault) holds as it does, where the
+        number is free here and not below this vault's counters (a replayed cassette's
+        placeholders stay apart from live ones): a secret the fixture wrote and a test (or
+        a fixture over it) reads then carries one placeholder in both cassettes, as
+        ``Binding.inherit`` expects when it ties the fixture's recorded placeholders in
+        the test."""
+        for (family, value), token in other._token.items():
+            if (family, value) in self._token or token in self._value:
+                continue
+            found = placeholders.numbered(token)
+            if found is None or found[0] != family or found[1] < self._next.get(family, 1):
+                continue
+            self._token[(family, value)] = token
+            self._value[token] = value
+            self._next[family] = found[1] + 1
+            if family == "account":
+                self.accounts.append(value)
+
     def remember_whole(self, value: str, structured: str) -> None:
         """A JSON secret replaced leaf by leaf: ``structured`` gives ``value`` back whole."""
         self._value.setdefault(structured, value)
@@ -369,7 +388,9 @@ class Binding:
         """Take ``other``'s ties where this binding has none (a wide fixture's, for the
         tests that use it: the values the fixture wrote come back as this run's in the
         tests' responses). Placeholders are re-numbered in ``vault`` from their live values
-        in ``other_vault``."""
+        in ``other_vault``, which numbers them here first as it does: while recording, the
+        test's cassette then calls the fixture's secrets by the fixture's placeholders."""
+        vault.adopt(other_vault)
         for r, v in other.generated.items():
             if r not in self.generated and v not in self.generated_back:
                 self.generated[r], self.generated_back[v] = v, r

@@ -214,21 +214,32 @@ def test_a_large_fixed_body():
 def test_random_bytes_of_a_random_size():
     client = s3()
     client.create_bucket(Bucket="sizes")
-    data = os.urandom(100_000 + random.randrange(1, 1000))
+    data = os.urandom(100_000 + 1 + int.from_bytes(os.urandom(2), "big") % 1000)
     client.put_object(Bucket="sizes", Key="s.bin", Body=data)
+
+
+@pytest.mark.aws_cassette
+def test_a_size_drawn_from_random():
+    # random is seeded with the cassette's seed: the same size in replay, so the bytes bind
+    client = s3()
+    client.create_bucket(Bucket="drawn")
+    data = b"b" * (100_000 + random.randrange(200))
+    client.put_object(Bucket="drawn", Key="d.bin", Body=data)
+    assert client.get_object(Bucket="drawn", Key="d.bin")["Body"].read() == data
 """
 
 
 def test_large_uploads_made_up_per_run_are_read_back_as_sent(tmp_path: Path) -> None:
     """Bodies over 4 KiB are matched by digest: random bytes of the recorded size bind, and
     a later GetObject of that key (whole, a range, a multipart object) gives the live bytes;
-    a large fixed body that changed, and random bytes of another size, still miss."""
+    a large fixed body that changed, and random bytes of another size, still miss (a size
+    drawn from ``random`` is the recorded one: the cassette keeps ``random``'s seed)."""
     (tmp_path / "test_app.py").write_text(LARGE_SUITE)
     with moto_server() as endpoint:
         out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "4 passed" in out, out
+    assert "5 passed" in out, out
     out = run_inner(tmp_path)
-    assert "1 failed, 3 passed" in out and "test_random_bytes_of_a_random_size" in out, out
+    assert "1 failed, 4 passed" in out and "test_random_bytes_of_a_random_size" in out, out
     (tmp_path / "test_app.py").write_text(LARGE_SUITE.replace('b"A" * 100_000', 'b"B" * 100_000'))
     out = run_inner(tmp_path, "-k", "fixed")
     assert "1 failed" in out and "test_a_large_fixed_body" in out, out
@@ -261,3 +272,51 @@ def test_a_digest_binds_only_random_bytes_of_the_same_size() -> None:
         is not None
     )
     assert uploads.refusal(recorded, f"sha256:{sha}:10000", volatile, None, None) is not None
+
+
+def test_a_large_made_up_upload_answers_with_the_live_bytes_checksums() -> None:
+    """``PutObject(ChecksumAlgorithm="CRC32"/"SHA256")`` of random bytes over 4 KiB (matched
+    by digest): the recorded answer's ``x-amz-checksum-*`` are the recorded bytes'; in replay
+    the PutObject and a later HeadObject answer with the live bytes' (as their ETag), where
+    the recording's checksum came back beside the live bytes before."""
+    import base64
+    import hashlib
+    import os
+    import zlib
+
+    from harness.exchange import HttpResponse
+    from harness.replay.s3_objects import UploadedObjects
+
+    old, new = os.urandom(96 * 1024), os.urandom(96 * 1024)
+
+    def digest(data: bytes) -> dict[str, object]:
+        return {"$sha256": hashlib.sha256(data).hexdigest(), "$size": len(data)}
+
+    def crc32(data: bytes) -> str:
+        return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+    def sha256(data: bytes) -> str:
+        return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+    recorded = {
+        "ETag": f'"{hashlib.md5(old).hexdigest()}"',
+        "x-amz-checksum-crc32": crc32(old),
+        "x-amz-checksum-sha256": sha256(old),
+    }
+    objects = UploadedObjects()
+    key = {"Bucket": "fw", "Key": "image.bin"}
+    put = objects.replayed(
+        "PutObject",
+        {**key, "Body": digest(new)},
+        {**key, "Body": digest(old)},
+        new,
+        HttpResponse(200, dict(recorded), b""),
+    )
+    assert put.header("x-amz-checksum-crc32") == crc32(new)
+    assert put.header("x-amz-checksum-sha256") == sha256(new)
+    assert put.header("ETag") == f'"{hashlib.md5(new).hexdigest()}"'
+    head = objects.replayed(
+        "HeadObject", dict(key), dict(key), None, HttpResponse(200, dict(recorded), b"")
+    )
+    assert head.header("x-amz-checksum-crc32") == crc32(new)
+    assert head.header("x-amz-checksum-sha256") == sha256(new)

@@ -9,6 +9,7 @@ URL for another object still misses.
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,63 @@ def test_an_expires_parameter_alone_makes_no_presigned_url_off_s3() -> None:
     assert _presigned(request("127.0.0.1", [("Expires", "1700000000")]))
     assert not _presigned(request("api.example.com", [("Expires", "1700000000")]))
     assert _presigned(request("api.example.com", [("X-Amz-Algorithm", "AWS4-HMAC-SHA256")]))
+
+
+def _vcr_request(method: str, url: str, body: bytes = b"") -> object:
+    from vcr.request import Request
+
+    return Request(method, url, body, {})
+
+
+def test_a_path_style_recording_binds_a_virtual_hosted_url() -> None:
+    """Recorded against moto (``http://127.0.0.1:PORT/bucket/key``), replayed with no
+    endpoint (``https://bucket.s3.amazonaws.com/key``): the variables are the object's
+    (bucket, key, query), not the host's, so the bucket's generated suffix binds; the host
+    ``s3.amazonaws.com`` once counted as a variable of its own and nothing bound."""
+    from harness.replay.other_http import _url_slots
+    from harness.replay.volatile import parse
+    from harness.secrets.vault import Binding
+
+    volatile = parse("uuid hex alnum hash time", "test")
+    now = int(time.time())
+    recorded = _vcr_request(
+        "GET", f"http://127.0.0.1:5123/fw-8a0667d4430e/firmware/v2/3.1.0.bin?Expires={now - 60}"
+    )
+    live = _vcr_request(
+        "GET", f"https://fw-7b456f4cb3d5.s3.amazonaws.com/firmware/v2/3.1.0.bin?Expires={now}"
+    )
+    ties = Binding().fits(
+        _url_slots(recorded, volatile), _url_slots(live, volatile), lambda r, v: None
+    )
+    assert ties is not None and ties.generated["8a0667d4430e"] == "7b456f4cb3d5"
+
+
+def test_a_presigned_upload_binds_its_made_up_bytes() -> None:
+    """A presigned ``PUT`` of bytes made up per run binds them as ``PutObject``'s ``Body``
+    binds: a later ``GetObject`` (its recorded body the recorded bytes) gets the live ones.
+    A fixed text that changed does not bind."""
+    import os
+
+    from harness.replay.other_http import _tie_upload
+    from harness.replay.volatile import parse
+    from harness.secrets.vault import Binding
+
+    volatile = parse("uuid hex alnum hash time", "test")
+    url = "http://127.0.0.1:5123/fw-8a0667d4430e/firmware/a.bin?Expires=1795620245"
+    there = "https://fw-7b456f4cb3d5.s3.amazonaws.com/firmware/a.bin?Expires=1795620345"
+    old, new = os.urandom(1050), os.urandom(1050)
+    binding = Binding()
+    _tie_upload(
+        binding, _vcr_request("PUT", url, old), _vcr_request("PUT", there, new), volatile, None
+    )
+    assert binding.blob_bytes[old] == new
+
+    fixed = Binding()
+    _tie_upload(
+        fixed,
+        _vcr_request("PUT", url, b"model=thermo;version=1"),
+        _vcr_request("PUT", there, b"model=thermo;version=2"),
+        volatile,
+        None,
+    )
+    assert not fixed.blob_bytes

@@ -331,3 +331,42 @@ def test_a_hex_value_that_starts_with_a_long_run_of_digits_is_one_value() -> Non
     found = []
     assert volatile.mask_text("n 123456789012345678 at 1700000000", found).count("\u27e6") == 2
     assert [g.kind for g in found] == ["time", "hash"]
+
+
+def test_a_strftime_stamp_is_a_time_and_binds_at_its_offset() -> None:
+    """``f"telemetry-{time.strftime('%Y%m%d%H%M%S')}"`` (or ``%Y%m%d-%H%M%S``) names a
+    resource after the clock: a time, bound when its offset from now is the recorded one.
+    Read as 14 digits, two runs' stamps differ in their last digits only and were refused
+    as a test's numbering. Another 14-digit number (no month 13) stays what it was."""
+    every = parse("uuid hex alnum hash time", "test")
+    for layout in ("%Y%m%d%H%M%S", "%Y%m%d-%H%M%S", "%Y%m%d_%H%M%S"):
+        found: list[Generated] = []
+        every.mask_text(f"stream-{time.strftime(layout, time.gmtime())}-2dce8d", found)
+        assert found[0].kind == "time" and found[0].epoch is not None
+        assert abs(found[0].epoch - time.time()) < 5
+    assert masked("x-20261325152315", every)[1] == ["hex"]
+
+    now = time.time()
+    index = MatchIndex(policy=MatchPolicy(volatile="time"))
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now - 86400))
+    create = Exchange(
+        "kinesis",
+        "CreateStream",
+        HttpRequest("POST", "https://kinesis/", {}, b"{}"),
+        HttpResponse(200, {}, b"{}"),
+        "recorded",
+        params={"StreamName": f"telemetry-{stamp}", "ShardCount": 1},
+    )
+    index.add(0, create, recorded_at=now - 86400)
+    later = time.strftime("%Y%m%d%H%M%S", time.gmtime(now))
+    sent = {"StreamName": f"telemetry-{later}", "ShardCount": 1}
+    assert index.take("kinesis", "CreateStream", sent, now=now) is not None
+    hour_off = time.strftime("%Y%m%d%H%M%S", time.gmtime(now - 3600))
+    other = MatchIndex(policy=MatchPolicy(volatile="time"))
+    other.add(0, create, recorded_at=now - 86400)
+    assert (
+        other.take(
+            "kinesis", "CreateStream", {**sent, "StreamName": f"telemetry-{hour_off}"}, now=now
+        )
+        is None
+    )

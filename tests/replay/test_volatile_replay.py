@@ -45,7 +45,9 @@ def client(service):
 
 
 def random_suffix():
-    return "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
+    # SystemRandom: not the seeded random the cassette replays (tests/plugin/test_random_seed.py)
+    alphabet = string.ascii_lowercase + string.digits
+    return "".join(random.SystemRandom().choices(alphabet, k=10))
 
 
 @pytest.mark.aws_cassette
