@@ -150,6 +150,18 @@ EXTRA_NAMES: dict[str, str] = {
     "xamzsignature": "signature",
     "signatureprovided": "signature",
     "sig": "signature",
+    # configuration keys of tools, as their documentation names them: Docker's config.json
+    # and Engine API (identitytoken, registrytoken), mutt (imap_pass, pop_pass), Ansible's
+    # inventory (ansible_ssh_pass, ansible_become_pass), OpenLDAP and SSSD
+    "identitytoken": "token",
+    "registrytoken": "token",
+    "imappass": "password",
+    "poppass": "password",
+    "ansiblesshpass": "password",
+    "ansiblebecomepass": "password",
+    "bindpw": "password",
+    "rootpw": "password",
+    "ldapdefaultauthtok": "password",
 }
 #: Names whose value is (or starts with) an access key id: that part is the ``akid``.
 CREDENTIAL_NAMES = frozenset({"xamzcredential", "credential", "awsaccesskeyid", "accesskeyid"})
@@ -309,11 +321,13 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("token", _VENDOR_TOKENS, _VENDOR_NEEDLES),
     # webhook URLs whose path is the credential (Slack, Discord, Telegram's bot token)
     ("secret", _WEBHOOK_PATHS, ("hooks.slack.com/", "/api/webhooks/", "bot")),
-    # user:password@ in a URL (any scheme: https, postgres, redis, amqp...)
+    # user:password@ in a URL (any scheme: https, postgres, redis, amqp...); not the
+    # documentation's "https://username:password@host"
     (
         "password",
         re.compile(
             r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
+            r"(?!(?:(?<=//username:)|(?<=//user:))(?:password|passwd|pass|pwd)@)"
             r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
         ),
         ("://",),
@@ -332,7 +346,8 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         "signature",
         re.compile(
             r"(?i:signature|string[ -]to[ -]sign|canonical (?:request|string)|credential)"
-            r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?'(?P<v>[^']{8,4096})'"
+            r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?(?<![A-Za-z0-9])'"
+            r"(?P<v>[^']{8,4096})'"
         ),
         ("signature", "string to sign", "string-to-sign", "canonical", "credential"),
     ),
@@ -390,7 +405,8 @@ def _opens_structure(text: str, at: int) -> bool:
 
 
 _UNQUOTED_COLON = re.compile(r"[^\s,;\"'<>{}\[\]()\\]+")
-_TO_LINE_END = re.compile(r"(?:[^\r\n\\]|\\(?![nr]))+")
+# (a credential holds no "<": in an HTML page the header's value ends at the next tag)
+_TO_LINE_END = re.compile(r"(?:[^\r\n\\<]|\\(?![nr]))+")
 _JSON_STRING = re.compile(r"(?:[^\"\\\n]|\\.){0,65536}")
 # A name is a URL or form parameter when it follows one of these (or starts the text).
 _PARAMETER_BEFORE = ("?", "&", "#", "%3F", "%3f", "%26", "%253F", "%253f", "%2526", "\\u0026")
@@ -498,6 +514,10 @@ _ESCAPED_BREAK = re.compile(r"\\+[nrt]")
 def _plausible(value: str) -> bool:
     if value.lower() in _NOT_VALUES or placeholders.is_placeholder(value):
         return False
+    if value.rstrip("`.,;)").lower() in _NOT_VALUES | _TYPE_WORDS:
+        return False  # prose's "ENABLE_TOTP=true`.", a signature's "token: str", "?key=value"
+    if _placeholder_text(value):
+        return False
     if len(value) == 1 and not value.isalnum():
         return False  # where a document in the value starts ("{" of an escaped JSON cut short)
     if value.isdigit() and len(value) <= 3:
@@ -513,6 +533,55 @@ def _plausible(value: str) -> bool:
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+#: Words documentation writes where a value goes: a type, or "value" itself.
+_TYPE_WORDS = frozenset({"value", "string", "str"})
+# A slot of a template: [password], <binary data>, {key}, &lt;token&gt;, <i>admin_password</i>
+# (words only: an encrypted value in braces, Jenkins' {AQAAAB...=}, has digits and "=")
+_SLOT = re.compile(
+    r"\[[A-Za-z][A-Za-z_ .-]*\]|<[A-Za-z][\w .-]*>|&lt;[A-Za-z][\w .-]*&gt;"
+    r"|\{[A-Za-z][A-Za-z_ .-]*\}|<(?P<tag>i|em|b|code|var)>[A-Za-z_ .-]+</(?P=tag)>"
+)
+# A value that names itself: provider-app-client-secret, user-password, secure_password
+_SELF_NAMED = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+_SECRET_WORDS = ("password", "passwd", "secret", "token", "key", "credential", "passphrase")
+#: The words such a value describes its secret with (each of its words but the last)
+_DESCRIBING = frozenset(
+    {"user", "my", "your", "the", "some", "example", "secure", "new", "old", "client", "app",
+     "api", "provider", "admin", "db", "database", "access", "secret", "private", "auth",
+     "service", "account", "root", "master", "default", "dummy", "fake", "test", "sample"}
+)  # fmt: skip
+# An upper-case name in a value's place: YOUR_KEY, THE_PASSWORD (a slot to fill), or
+# AWS_SECRET_ACCESS_KEY (code reading a constant or an environment variable of that name)
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_SLOT_WORDS = frozenset(
+    {"YOUR", "MY", "THE", "SOME", "EXAMPLE", "REPLACE", "CHANGE", "INSERT", "ENTER", "PUT"}
+)
+# A call in a value's place: private_key = serialization.load_pem_private_key(...)
+_CALL = re.compile(r"[A-Za-z_][\w.]*\(")
+# A documentation sentence in a value's place ("Signature": "The signature to be verified.")
+_SENTENCE = re.compile(
+    r"(?:The|A|An|This|That|Your|If|Specifies|Indicates|Contains|Returns)"
+    r"(?: [A-Za-z][\w'/(),-]*){3,}\."
+)
+
+
+def _placeholder_text(value: str) -> bool:
+    """True when ``value`` is what documentation writes in a secret's place, not one."""
+    if _SLOT.fullmatch(value) or _SENTENCE.fullmatch(value) or _CALL.match(value):
+        return True
+    if value.startswith(("file://", "fileb://")):
+        return True  # the AWS CLI's reference to a file holding the value
+    if len(value) > 2 and value[0] == "`" and value[-1] == "`":
+        return True  # a shell's command substitution: `cat key.pem`
+    if _SELF_NAMED.fullmatch(value) and value.endswith(_SECRET_WORDS):
+        words = re.split(r"[-_]", value)[:-1]
+        return all(word in _DESCRIBING for word in words)
+    constant = value.rstrip(")")
+    if _CONSTANT.fullmatch(constant):
+        return constant.split("_", 1)[0] in _SLOT_WORDS or name_kind(constant) is not None
+    return False
+
+
 _INTRINSIC = re.compile(r"!(?:Ref|Sub|GetAtt|ImportValue|Join|Select|FindInMap|If|Base64)\b")
 
 
@@ -526,7 +595,8 @@ def _by_value(text: str, lowered: str) -> Iterator[Found]:
     if "bearer" in lowered:
         for match in _BEARER.finditer(text):
             value = match.group("v")
-            if not (value.isalpha() and value.islower() and len(value) <= 20):
+            word = value.rstrip(".,;:")
+            if not (word.isalpha() and len(word) <= 20):  # prose: "a JWT Bearer assertion."
                 yield from _emit(text, *match.span("v"), "token")
     if "basic" in lowered:
         for match in _BASIC.finditer(text):
@@ -587,7 +657,11 @@ def _by_name(text: str) -> Iterator[Found]:
         pos = match.end()
         name = match.group("name")
         before = text[match.start("name") - 1 : match.start("name")]
-        if match.group("colon") is not None and before in (":", "/"):
+        if (
+            match.group("colon") is not None
+            and before in (":", "/")
+            and not (before == ":" and _symbol_key(text, match.start("name") - 1))
+        ):
             continue  # a segment of an ARN or a path (arn:aws:secretsmanager:...:secret:db)
         parameter = match.group("eq") is not None and _is_parameter(text, match.start("name"))
         kind = name_kind(name, parameter)
@@ -595,8 +669,14 @@ def _by_name(text: str) -> Iterator[Found]:
             continue
         if match.group("open") is None and _opens_structure(text, match.end()):
             continue  # a structure, not a value: a template's "DBPassword": {"Type": ...}
+        if match.group("colon") is not None and _FIELD_LIST.search(
+            text, max(0, match.start("name") - 80), match.start("name")
+        ):
+            continue  # a docstring's field: ":param token: The token", ":type token: str"
         value_end = _value_end(text, match)
         if value_end is None:
+            continue
+        if match.group("open") is None and _not_a_value(text, match, value_end):
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
         pos = max(pos, value_end)  # names inside the value are part of it: linear time
@@ -610,6 +690,47 @@ def _by_name(text: str) -> Iterator[Found]:
                 yield from _named_value(text, match.group("name"), kind, start, end)
     if "ame=" in text or "AME=" in text:
         yield from _multipart(text)
+
+
+# A reStructuredText / Sphinx field ending where a name starts: ":param str secret_key: ..."
+_FIELD_LIST = re.compile(
+    r"(?<![\w:]):(?:param|parameter|arg|argument|key|keyword|kwarg|type|ivar|cvar|var"
+    r"|vartype)(?:[ \t]+[\w.\[\], |`~]{1,60}?)?[ \t]+\Z"
+)
+# an ordinary word, as prose writes one after "token:" ("the", "Requires", "don't")
+_WORD = re.compile(r"[A-Za-z][a-z]{0,11}|[A-Z]{1,4}")
+_SENTENCE_GOES_ON = re.compile(r"[ \t]+[A-Za-z]|'[a-z](?![A-Za-z0-9])")
+
+
+def _not_a_value(text: str, match: re.Match[str], end: int) -> bool:
+    """True when an unquoted value after a secret's name is prose, a call or a slot: "the
+    opaque token: don't parse it", "Subject of the token: the IAM principal", ``{'password':
+    And(str, ...)}`` (a call), ``"SOFTWARE_TOKEN_MFA_CODE": [authenticator_code]`` (a slot)."""
+    start = match.end()
+    value = text[start:end]
+    if text.startswith("(", end):
+        return True  # a call: the value is a function's name
+    if match.group("list") == "[" and text.startswith("]", end) and value.isidentifier():
+        return True  # [word]: a slot of a template (JSON would quote the string)
+    return (
+        match.group("colon") is not None
+        and _WORD.fullmatch(value) is not None
+        and _SENTENCE_GOES_ON.match(text, end) is not None
+    )
+
+
+def _symbol_key(text: str, colon: int) -> bool:
+    """True when the ``:`` at ``colon`` starts a Ruby symbol written as a YAML key, at a
+    line's start (``:rubygems_api_key: x`` in ``~/.gem/credentials``), not an ARN's field."""
+    return (
+        colon == 0
+        or text[colon - 1] in "\n\r"
+        or (
+            text[colon - 1] in " \t-"
+            and text.rfind("\n", 0, colon) + 1 >= colon - 8
+            and not text[text.rfind("\n", 0, colon) + 1 : colon].strip(" \t-")
+        )
+    )
 
 
 # A command line's long option and its value: --password=x, --password x, --token "x y"
@@ -651,6 +772,11 @@ def _value_end(text: str, match: re.Match[str]) -> int | None:
         return end if end >= 0 else None
     if norm in AUTHORIZATION_NAMES:
         found = _TO_LINE_END.match(text, start, start + MAX_VALUE)
+        quote = text[match.start("name") - 1 : match.start("name")]
+        if found and quote in ("'", '"'):  # "Authorization: Bearer x" quoted whole
+            closing = text.find(quote, start, found.end())
+            if closing >= 0:
+                return closing
     elif match.group("eq") is not None:
         found = _UNQUOTED_EQ.match(text, start, start + MAX_VALUE)
     else:
@@ -681,7 +807,8 @@ def _named_value(text: str, name: str, kind: str, start: int, end: int) -> Itera
 def _authorization(text: str, start: int, end: int) -> Iterator[Found]:
     scheme = _SCHEME.match(text, start, end)
     if scheme is None:
-        yield from _emit(text, start, end, "token")
+        if not (text[start:end].strip().isalpha() and end - start <= 20):  # a scheme alone
+            yield from _emit(text, start, end, "token")
         return
     name = scheme.group("scheme").lower()
     if name.startswith("aws4-") or name == "aws4":

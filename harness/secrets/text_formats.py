@@ -30,7 +30,16 @@ secret values of one format, and is asked only when its marker is in the text:
   structure walk;
 - a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template);
 - PostgreSQL's ``.pgpass`` (``host:port:database:user:password`` lines), PHP's
-  ``define('DB_PASSWORD', '…')`` (WordPress' wp-config.php), Redis' ``requirepass …``.
+  ``define('DB_PASSWORD', '…')`` (WordPress' wp-config.php), Redis' ``requirepass …``;
+- more commands that take a password after a flag of their own: ``redis-cli -a``,
+  ``sqlcmd -P``, ``ldapsearch -w`` (and the other OpenLDAP clients), ``keytool
+  -storepass``/``-keypass``, ``docker login -p``, ``psexec -p``, ``zip -P``, ``7z -pVALUE``,
+  ``mongosh -p``; Samba's ``-U user%password`` and Windows' ``cmdkey /pass:VALUE``;
+- mail and directory clients' ``keyword value`` lines: msmtp's ``password``, mbsync's
+  ``Pass``, slapd's ``rootpw``, ldap.conf's ``bindpw`` (a ``user``/``host``-like keyword
+  line near it), and fetchmail's ``poll … password VALUE``;
+- Composer's ``auth.json``: a token keyed by its host under ``github-oauth``,
+  ``gitlab-oauth``, ``gitlab-token`` or ``bearer``.
 """
 
 from __future__ import annotations
@@ -66,7 +75,7 @@ _PUTTY = re.compile(
 _GAP = r"(?:[ \t]|\\\r?\n)+"
 _OPTIONS = r"(?:{g}(?:-[a-oq-zA-Z]\S*|--\S+)(?:{g}(?!-)[^\s;&|\\]+)?)*?".replace("{g}", _GAP)
 _SHORT_FLAG = re.compile(
-    r"(?:^|(?<=[;&|(`\n]))[ \t]*(?:sudo[ \t]+)?"
+    r"(?:^|(?<=[;&|(`\n>\"']))[ \t]*(?:sudo[ \t]+)?"
     r"(?:sshpass" + _OPTIONS + _GAP + r"-p[ \t]*"
     r"|(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlslap|mariadb)"
     + _OPTIONS
@@ -139,6 +148,78 @@ _PHP_DEFINE = re.compile(
     r"(?P<v>[^'\"\r\n]{1,4096})(?P=q2)\s*\)"
 )
 _REDIS_AUTH = re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)")
+
+# Commands whose own flag takes a password (the flag's value, after a blank, a "=" or
+# nothing): (a literal every such command line holds, its pattern)
+_VALUE = r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,200})(?P=q)|(?P<v>[^\s'\"\\;&|]+))"
+# (a command starts a line, follows ; & | ( or a backquote, or starts a quoted string or an
+# XML element's text: an EC2 tag's value, a description as the service gives it back)
+_COMMAND_START = r"(?:^|(?<=[;&|(`\n>\"']))[ \t]*(?:sudo[ \t]+)?(?:\S*/)?"
+
+
+def _command_flag(command: str, flag: str, attached: bool = False) -> re.Pattern[str]:
+    """``command``'s password after ``flag`` among the command's other words (a password
+    written right after the flag, ``-pX``, only where ``attached``)."""
+    gap = r"[ \t]*" if attached else r"(?:[ \t]+|=)"
+    return re.compile(
+        rf"{_COMMAND_START}(?:{command})(?:\.exe)?(?:{_GAP}(?!(?:{flag})(?![\w-]))"
+        rf"(?:[^\s;&|\\]|\\(?!\r?\n))+)*?{_GAP}(?:{flag}){gap}{_VALUE}",
+        re.MULTILINE,
+    )
+
+
+_COMMAND_FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("redis-cli", _command_flag("redis-cli", "-a")),
+    ("sqlcmd", _command_flag("sqlcmd", "-P", attached=True)),
+    (
+        "ldap",
+        _command_flag(
+            r"ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn"
+            r"|exop|url)",
+            "-w",
+        ),
+    ),
+    ("keytool", _command_flag("keytool", r"-(?:src|dest|new)?(?:store|key)?pass")),
+    (
+        "login",
+        _command_flag(r"(?:docker|podman|buildah|nerdctl|helm[ \t]+registry)[ \t]+login", "-p"),
+    ),
+    ("sexec", _command_flag("(?i:psexec(?:64)?)", "-p")),
+    ("zip", _command_flag("zip", "-P")),
+    ("7z", _command_flag("7z[az]?", "-p", attached=True)),
+    ("mongo", _command_flag("mongosh|mongo", "-p")),
+)
+# Samba's clients: -U user%password (--user=user%password); Windows' cmdkey /pass:password
+_SAMBA_USER = re.compile(
+    rf"{_COMMAND_START}(?:smbclient|rpcclient|smbcacls|smbget|smbtree)\b[^\r\n;&|]*?"
+    r"(?:-U[ \t]*|--user(?:=|[ \t]+))['\"]?[^\s%'\"]{1,256}%(?P<v>[^\s'\"]{1,256})",
+    re.MULTILINE,
+)
+_CMDKEY = re.compile(r"(?i:cmdkey)[^\r\n]*?(?<!\S)/pass:(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"]+)")
+# A configuration line "keyword value": msmtp's password, mbsync's Pass, slapd's rootpw,
+# ldap.conf's bindpw; only near a line naming who logs in or where (user, host, account,
+# rootdn, binddn): prose's "Password required" line has none
+_KEYWORD_PASSWORD = re.compile(
+    r"(?m:^)[ \t]*(?:password|passwd|Password|Pass|rootpw|bindpw)[ \t]+"
+    r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'#]+))[ \t]*(?=\r?\n|\Z)"
+)
+_KEYWORD_SIBLING = re.compile(
+    r"(?m:^)[ \t]*(?i:user|username|login|host|account|imapaccount|rootdn|binddn|from)[ \t]+\S"
+)
+# fetchmail's run-control file: poll SERVER ... password VALUE (on one logical line)
+_FETCHMAIL = re.compile(
+    r"(?m:^)[ \t]*(?:poll|skip)[ \t][^\r\n]*?(?<!\S)(?:password|pass)[ \t]+"
+    r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"']+))"
+)
+# Composer's auth.json: {"gitlab-token": {"gitlab.com": "TOKEN"}} (also "github-oauth",
+# "gitlab-oauth", "bearer"): the token is keyed by its host, not named
+_COMPOSER_HOSTS = re.compile(
+    r"(?P<e>\\{0,7})\"(?:github-oauth|gitlab-oauth|gitlab-token|bearer)(?P=e)\"\s*:\s*\{"
+    r"(?P<body>[^{}]{1,20000})\}"
+)
+_COMPOSER_ENTRY = re.compile(
+    r"(?P<e>\\{0,7})\"[^\"\\\s]{1,253}(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})(?P=e)\""
+)
 
 _PAIR_NAME = r"ParameterKey|OptionName|Name|Key|name|key"
 _PAIR_VALUE = r"ParameterValue|Value|value"
@@ -241,6 +322,28 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
     if "requirepass" in text or "masterauth" in text:
         for match in _REDIS_AUTH.finditer(text):
             yield (*match.span("v"), "password")
+    if " -" in text or "\t-" in text:
+        for needle, pattern in _COMMAND_FLAGS:
+            if needle in text:
+                for match in pattern.finditer(text):
+                    yield (
+                        *match.span("v" if match.group("v") is not None else "quoted"),
+                        "password",
+                    )
+    if "%" in text and "smb" in text:
+        for match in _SAMBA_USER.finditer(text):
+            yield (*match.span("v"), "password")
+    if "/pass:" in text:
+        for match in _CMDKEY.finditer(text):
+            start, end = match.span("v")
+            quoted = text[start] == '"'
+            yield (start + quoted, end - quoted, "password")
+    if "ass" in text or "pw" in text:
+        yield from _keyword_passwords(text)
+    if "-oauth" in text or "gitlab-token" in text or "bearer" in text:
+        for match in _COMPOSER_HOSTS.finditer(text):
+            for entry in _COMPOSER_ENTRY.finditer(text, *match.span("body")):
+                yield (*entry.span("v"), "token")
     if "=" in text and "&" in text:
         yield from _form_pairs(text, name_kind)
     if "<" in text:
@@ -268,6 +371,27 @@ def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
         for match in _JWK_PRIVATE.finditer(text):
             if _in_key(text, match.start()):  # (not a "p" of another object)
                 yield (*match.span("v" if match.group("v") is not None else "v2"), "key")
+
+
+def _keyword_passwords(text: str) -> Iterator[Span]:
+    """``password VALUE`` lines of a client's configuration (a line naming a user, host or
+    account within the five lines before or after), and fetchmail's ``poll`` lines."""
+    if "\n" in text:
+        for match in _KEYWORD_PASSWORD.finditer(text):
+            start = match.start()
+            for _ in range(5):
+                start = max(0, text.rfind("\n", 0, start - 1))
+            end = match.end()
+            for _ in range(5):
+                found = text.find("\n", end + 1)
+                end = len(text) if found < 0 else found
+            if _KEYWORD_SIBLING.search(text, start, match.start()) or _KEYWORD_SIBLING.search(
+                text, match.end(), end
+            ):
+                yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
+    if "poll" in text or "skip" in text:
+        for match in _FETCHMAIL.finditer(text):
+            yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
 
 
 def _in_key(text: str, at: int) -> bool:
