@@ -3,7 +3,8 @@ replay needs, measured in one process against moto server on 127.0.0.1.
 
 Run: ``python bench/bench_uploads.py`` (about a minute). The workload is what moto's own S3
 multipart tests do: PutObject and a multipart upload (UploadPart), each body ``--mib`` MiB
-(half of them text, as moto's tests upload, half binary), then HeadObject. Every round runs
+(half of them text, as moto's tests upload, half binary), then HeadObject, then a GetObject
+of each object (the downloads, whose payloads the cassette keeps in body files). Every round runs
 it live without the harness, recorded by the harness (mode ``all``, save included) and
 replayed from that recording, in a rotating order, for ``--rounds`` rounds; moto is reset
 before each run, outside the time. It prints ms per run (min and median over the rounds) and
@@ -34,6 +35,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: tests.support
 
 from harness.aws.bodies import DIGEST_MARK
+from harness.cassettes import body_files
 from harness.cassettes.cassette import dump_yaml
 from harness.replay.recorder import CassetteRecorder
 from tests.support.moto_server import moto_server
@@ -71,6 +73,10 @@ def workload(client: Any, bodies: list[bytes]) -> None:
         Bucket=BUCKET, Key="multipart", UploadId=upload, MultipartUpload={"Parts": parts}
     )
     client.head_object(Bucket=BUCKET, Key="multipart")
+    # and read back: the downloads' payloads go to body files beside the cassette
+    for number in range(len(bodies)):
+        client.get_object(Bucket=BUCKET, Key=f"object-{number}")["Body"].read()
+    client.get_object(Bucket=BUCKET, Key="multipart")["Body"].read()
 
 
 def _reset(endpoint: str) -> None:
@@ -163,6 +169,14 @@ def main() -> None:
         print(
             f"cassette {size:,} bytes, replay needs {needed:,} bytes: {size / needed:.3f}× "
             f"(the uploads' bytes: {sent:,})"
+        )
+        files = list((path.parent / body_files.FOLDER).glob("*"))
+        kept = sum(f.stat().st_size for f in files)
+        received = 2 * sum(map(len, bodies))  # each object, then the multipart one
+        print(
+            f"downloads: {received:,} bytes received; on disk {size + kept:,} bytes (cassette "
+            f"and {len(files)} body files): {(size + kept) / received:.3f}× the payloads "
+            "(identical downloads share one file)"
         )
         if args.whole:
             _reset(endpoint)

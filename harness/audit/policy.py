@@ -26,6 +26,13 @@ holds for the next run too.
 are redaction placeholders (``999999990001``) are no account of yours: they are written as
 ``*`` unless ``account`` names the real one. Statements group the actions that need the same
 resources; everything is sorted, so the same cassettes give the same bytes.
+
+The policy is the code's: the calls a test made while its body ran. What the tests' set-up
+needed is derived apart (``PolicyResult.setup``, its statement ids starting ``TestSetUp``):
+the calls of wide fixtures (their own cassettes, ``*.fixture.yaml``) and those a test's
+cassette tags ``phase: setup`` or ``teardown`` (a function-scoped fixture's). A cassette
+recorded before phases were tagged counts all its calls as the code's. ``include_setup``
+gives the union in one policy.
 """
 
 from __future__ import annotations
@@ -50,13 +57,18 @@ from harness.aws.iam import (
     resource_arn,
     resource_types,
 )
-from harness.cassettes.cassette import Entry
+from harness.cassettes.cassette import Entry, interaction_phase
 from harness.safe_text import one_line
 from harness.secrets.placeholders import ACCOUNT_PREFIX
 
 VERSION = "2012-10-17"
 #: The size limit of a managed policy (characters, whitespace aside).
 MANAGED_POLICY_LIMIT = 6144
+#: How a wide fixture's own cassette is named (``harness.plugin.fixture_cassettes``, not
+#: imported: it needs pytest): every call in it is set-up or tear-down.
+FIXTURE_SUFFIXES = (".fixture.yaml", ".fixture.yml")
+#: The statement ids of the set-up policy start with this.
+SETUP_SID = "TestSetUp"
 
 _ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
@@ -78,65 +90,147 @@ class Grant:
     calls: set[str] = field(default_factory=set)  # service:Operation labels
     reasons: set[str] = field(default_factory=set)  # where actions and resources come from
     wildcard: bool = False  # a call named nothing narrower
+    origins: set[tuple[str, str]] = field(default_factory=set)  # set-up calls: (cassette, phase)
 
 
 @dataclass
 class PolicyResult:
-    """The policy document, the report's statements, and notes on the whole."""
+    """The policy document, the report's statements, and notes on the whole; ``setup``: what
+    the set-up and tear-down calls left out of it need, as a policy of its own (None when
+    they were kept in: ``include_setup``)."""
 
     document: dict[str, Any]
     statements: list[dict[str, Any]]
     notes: list[str]
+    setup: PolicyResult | None = None
 
     def policy_json(self) -> str:
         return json.dumps(self.document, indent=2) + "\n"
 
     def report_json(self) -> str:
-        data = {"statements": self.statements, "notes": self.notes}
+        setup = self.setup.statements if self.setup is not None else []
+        data = {"statements": self.statements, "setup": setup, "notes": self.notes}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def report_text(self) -> str:
-        lines = []
-        for statement in self.statements:
-            if not statement["actions"]:  # the calls that need no permission
-                lines.append(f"needs no permission: {', '.join(statement['calls'])}")
-                lines.extend(f"  - {why}" for why in statement["why"])
-                continue
-            lines.append(f"{statement['sid']}: {', '.join(statement['actions'])}")
-            lines.append(f"  on {', '.join(statement['resources'])}")
-            lines.append(f"  calls: {', '.join(statement['calls'])}")
-            lines.extend(f"  - {why}" for why in statement["why"])
+        lines = _statement_lines(self.statements)
+        if self.setup is not None and self.setup.statements:
+            lines.append(
+                "set-up and tear-down (fixtures), not in the policy (--include-setup grants "
+                "them; --setup-out writes them as a policy):"
+            )
+            lines.extend(_statement_lines(self.setup.statements))
         lines.extend(f"note: {note}" for note in self.notes)
         # (names and ARNs come from cassettes: nothing in them may act on a terminal)
         return "\n".join(one_line(line) for line in lines) + "\n"
 
+    def setup_actions(self) -> list[str]:
+        """The actions only the set-up and tear-down calls left out need, sorted."""
+        if self.setup is None:
+            return []
+        granted = {a for s in self.document["Statement"] for a in s["Action"]}
+        needed = {a for s in self.setup.document["Statement"] for a in s["Action"]}
+        return sorted(needed - granted)
 
-def derive(files: Iterable[Path], *, account: str | None = None) -> PolicyResult:
-    """The policy the calls in ``files`` need (``account``: the id written for placeholders)."""
-    entries: list[tuple[Entry, str]] = []
+
+_SHOWN = 10  # cassettes named per set-up statement in the text report (JSON: all)
+
+
+def _statement_lines(statements: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for statement in statements:
+        if not statement["actions"]:  # the calls that need no permission
+            lines.append(f"needs no permission: {', '.join(statement['calls'])}")
+        else:
+            lines.append(f"{statement['sid']}: {', '.join(statement['actions'])}")
+            lines.append(f"  on {', '.join(statement['resources'])}")
+            lines.append(f"  calls: {', '.join(statement['calls'])}")
+        origins = statement.get("from") or []
+        if origins:
+            more = f" and {len(origins) - _SHOWN} more" if len(origins) > _SHOWN else ""
+            lines.append(f"  from: {', '.join(origins[:_SHOWN])}{more}")
+        lines.extend(f"  - {why}" for why in statement["why"])
+    return lines
+
+
+def setup_phase(path: Path, entry: Entry) -> str | None:
+    """Why a call is the tests' set-up rather than the code's: ``fixture`` (a wide fixture's
+    own cassette), ``setup`` or ``teardown`` (the phase its tag names); None for the code's."""
+    if path.name.endswith(FIXTURE_SUFFIXES):
+        return "fixture"
+    phase = interaction_phase(entry.tag)
+    return None if phase == "call" else phase
+
+
+def derive(
+    files: Iterable[Path], *, account: str | None = None, include_setup: bool = False
+) -> PolicyResult:
+    """The policy the code's calls in ``files`` need (``account``: the id written for
+    placeholders), with what the set-up and tear-down calls need as ``setup``; with
+    ``include_setup``, one policy for all the calls."""
+    entries: list[Entry] = []
+    set_up: list[tuple[Entry, tuple[str, str]]] = []  # with its cassette and phase
     accounts: set[str] = set()
     for path in files:
         for entry in entries_of(path):
             if entry.exchange is None:
                 continue
-            entries.append((entry, str(path)))
             accounts.update(_accounts(entry))
+            phase = None if include_setup else setup_phase(path, entry)
+            if phase is None:
+                entries.append(entry)
+            else:
+                set_up.append((entry, (str(path), phase)))
     real = {a for a in accounts if not a.startswith(ACCOUNT_PREFIX)}
     placeholders = sorted(accounts - real)
     # the one account the traffic shows (a placeholder too: written as --account or * below)
     known = next(iter(accounts)) if len(accounts) == 1 else None
     grants: dict[str, Grant] = {}
-    for entry, _ in entries:
+    for entry in entries:
         _grant(grants, entry, known)
     notes = _notes(real, placeholders, account)
     document, statements = _statements(grants, account)
-    size = len(re.sub(r"\s", "", json.dumps(document)))
-    if size > MANAGED_POLICY_LIMIT:
-        notes.append(
-            f"the policy holds {size:,} characters (whitespace aside), over the "
-            f"{MANAGED_POLICY_LIMIT:,} of a managed policy: split it, or use wildcards you choose"
+    notes.extend(_size_notes(document, "the policy"))
+    setup = None
+    if not include_setup:
+        setup_grants: dict[str, Grant] = {}
+        for entry, origin in set_up:
+            one: dict[str, Grant] = {}
+            _grant(one, entry, known)
+            for action, grant in one.items():
+                merged = setup_grants.setdefault(action, Grant(action))
+                merged.resources |= grant.resources
+                merged.calls |= grant.calls
+                merged.reasons |= grant.reasons
+                merged.wildcard |= grant.wildcard
+                merged.origins.add(origin)
+        setup_document, setup_statements = _statements(setup_grants, account, SETUP_SID)
+        setup = PolicyResult(
+            setup_document, setup_statements, _size_notes(setup_document, "the set-up policy")
         )
-    return PolicyResult(document, statements, notes)
+    result = PolicyResult(document, statements, notes, setup)
+    if set_up:
+        notes.append(_left_out(len(set_up), result.setup_actions()))
+    return result
+
+
+def _size_notes(document: dict[str, Any], name: str) -> list[str]:
+    size = len(re.sub(r"\s", "", json.dumps(document)))
+    if size <= MANAGED_POLICY_LIMIT:
+        return []
+    return [
+        f"{name} holds {size:,} characters (whitespace aside), over the "
+        f"{MANAGED_POLICY_LIMIT:,} of a managed policy: split it, or use wildcards you choose"
+    ]
+
+
+def _left_out(calls: int, needed: list[str]) -> str:
+    shown = ", ".join(needed[:12]) + (f" and {len(needed) - 12} more" if len(needed) > 12 else "")
+    only = f"needing {shown} beside the policy's actions" if needed else "needing no other action"
+    return (
+        f"{calls} set-up or tear-down call(s) of fixtures left out of the policy ({only}): "
+        "--include-setup grants them too, --setup-out FILE writes them as a policy of their own"
+    )
 
 
 # --------------------------------------------------------------------------- facts of a call
@@ -567,9 +661,10 @@ def _with_account(resource: str, account: str | None) -> str:
 
 
 def _statements(
-    grants: dict[str, Grant], account: str | None
+    grants: dict[str, Grant], account: str | None, sid_prefix: str = ""
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Actions grouped by the resources they need, sorted; and each statement explained."""
+    """Actions grouped by the resources they need, sorted; and each statement explained
+    (``sid_prefix`` starts each statement id; a grant's ``origins`` are its ``from``)."""
     groups: dict[tuple[str, ...], list[Grant]] = defaultdict(list)
     for action, grant in grants.items():
         if not action:
@@ -585,7 +680,7 @@ def _statements(
     used_sids: set[str] = set()
     for resources, members in ordered:
         actions = sorted(g.action for g in members)
-        sid = _sid(actions, used_sids)
+        sid = _sid(actions, used_sids, sid_prefix)
         document_statements.append(
             {
                 "Sid": sid,
@@ -608,6 +703,7 @@ def _statements(
                 "resources": list(resources),
                 "calls": sorted({c for g in members for c in g.calls}),
                 "why": why,
+                **_origins(members),
             }
         )
     free = grants.get("")
@@ -619,6 +715,7 @@ def _statements(
                 "resources": [],
                 "calls": sorted(free.calls),
                 "why": sorted(free.reasons),
+                **_origins([free]),
             }
         )
     return {"Version": VERSION, "Statement": document_statements}, explained
@@ -644,10 +741,26 @@ def _compacted(resources: set[str]) -> tuple[str, ...]:
     return tuple(sorted(groups))
 
 
-def _sid(actions: list[str], used: set[str]) -> str:
+def _origins(grants: list[Grant]) -> dict[str, list[str]]:
+    """``from``: the set-up calls' cassettes, each with its phases (``t.yaml (setup,
+    teardown)``, ``table.fixture.yaml (fixture)``); nothing for the code's calls."""
+    phases: dict[str, set[str]] = defaultdict(set)
+    for grant in grants:
+        for path, phase in grant.origins:
+            phases[path].add(phase)
+    order = {"fixture": 0, "setup": 1, "teardown": 2}
+    found = [
+        f"{path} ({', '.join(sorted(kinds, key=order.__getitem__))})"
+        for path, kinds in sorted(phases.items())
+    ]
+    return {"from": found} if found else {}
+
+
+def _sid(actions: list[str], used: set[str], start: str = "") -> str:
     """A statement id (letters and digits) from its first action, unique in the policy."""
     prefix, _, name = actions[0].partition(":")
-    base = re.sub(r"[^A-Za-z0-9]", "", prefix[:1].upper() + prefix[1:] + name) or "Statement"
+    base = start + re.sub(r"[^A-Za-z0-9]", "", prefix[:1].upper() + prefix[1:] + name)
+    base = base or "Statement"
     sid, number = base, 1
     while sid in used:
         number += 1
@@ -677,4 +790,12 @@ def _notes(real: set[str], placeholders: list[str], account: str | None) -> list
     return notes
 
 
-__all__ = ["MANAGED_POLICY_LIMIT", "VERSION", "PolicyResult", "derive", "region_of"]
+__all__ = [
+    "MANAGED_POLICY_LIMIT",
+    "SETUP_SID",
+    "VERSION",
+    "PolicyResult",
+    "derive",
+    "region_of",
+    "setup_phase",
+]

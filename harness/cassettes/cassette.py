@@ -39,7 +39,7 @@ from harness.aws import eventstream
 from harness.aws.bodies import digest_marker, read_digest_marker, stored_body
 from harness.aws.models import available_services, operation_model
 from harness.aws.protocols.wire_form import WireError, decode_request, identify
-from harness.cassettes import reads
+from harness.cassettes import body_files, reads
 from harness.cassettes.files import atomic_write_text, open_regular
 from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
 from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
@@ -93,12 +93,18 @@ def is_other_http(item: Any) -> bool:
 # --------------------------------------------------------------------------- read
 
 
+#: The pytest phases a test's interaction can be recorded in (``phase`` of its tag).
+PHASES = ("setup", "call", "teardown")
+
+
 def interaction_tag(
-    region: str | None, recorded_at: Any, answered_at: Any = None
+    region: str | None, recorded_at: Any, answered_at: Any = None, phase: str | None = None
 ) -> dict[str, Any]:
     """The per-interaction ``harness`` tag: client region, when the request was made and
     when its answer arrived (the recorded replay clock never runs behind a time the server
-    stamped in between)."""
+    stamped in between), and the test phase it was made in when not the test's body
+    (``phase: setup`` or ``teardown``: a function-scoped fixture's set-up or tear-down; no
+    ``phase`` is the test's own call, as in every cassette recorded before phases)."""
     tag: dict[str, Any] = {}
     if region:
         tag["region"] = region
@@ -106,7 +112,16 @@ def interaction_tag(
         tag["recorded_at"] = str(recorded_at)
     if answered_at:
         tag["answered_at"] = str(answered_at)
+    if phase in PHASES and phase != "call":
+        tag["phase"] = phase
     return tag
+
+
+def interaction_phase(tag: Mapping[str, Any]) -> str:
+    """The test phase an interaction was recorded in, read from its ``harness`` tag:
+    ``setup``, ``teardown``, or ``call`` (no phase, or one this version does not know)."""
+    phase = tag.get("phase")
+    return phase if isinstance(phase, str) and phase in PHASES else "call"
 
 
 def read_cassette(path: str | os.PathLike[str]) -> Cassette:
@@ -635,7 +650,7 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
         response = HttpResponse(
             status=_status(resp["status"]["code"], failure=TRANSPORT_FAILURE_HEADER in headers),
             headers=headers,
-            body=_response_body(resp.get("body")),
+            body=_response_body(resp.get("body"), path),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CassetteError(
@@ -825,9 +840,11 @@ def _bytes(value: Any) -> bytes:
     return str(value).encode("utf-8")
 
 
-def _response_body(body: Any) -> bytes:
+def _response_body(body: Any, path: Path) -> bytes:
     if not isinstance(body, dict):
         return _bytes(body)
+    if body_files.is_marker(body):
+        return body_files.read(path, body)  # a large payload kept beside the cassette
     if "events" in body and "string" not in body:
         # an event stream stored as its messages: replay it as the binary stream it was
         return eventstream.encode_stream(eventstream.from_data(body["events"]))
@@ -914,13 +931,19 @@ def pretty_body(body: bytes, *, document: bool = True) -> str | bytes:
     return stored_body(body, document=document)
 
 
-def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[str, Any]:
+def interaction(
+    exchange: Exchange,
+    tag: dict[str, Any] | None = None,
+    bodies: dict[str, bytes] | None = None,
+) -> dict[str, Any]:
     """The vcrpy interaction mapping of one exchange (plus our ``harness`` tag).
 
     ``tag`` adds entries to the ``harness`` mapping (the recorder stores the client region).
     A body the caller owns (a blob or string payload: an S3 object, a Lambda payload) is kept
     exactly; the protocol's own JSON documents are pretty-printed. An event-stream response
     is stored as its decoded messages, under ``body.events`` instead of ``body.string``.
+    Given ``bodies``, a payload over ``body_files.LARGE_BODY`` is named by its digest and
+    put in ``bodies`` (digest -> bytes) for the writer to keep beside the cassette.
     """
     request, response = exchange.request, exchange.response
     try:
@@ -943,12 +966,20 @@ def interaction(exchange: Exchange, tag: dict[str, Any] | None = None) -> dict[s
         "response": {
             "status": {"code": response.status, "message": reason},
             "headers": {k: [v] for k, v in sorted(response.headers.items())},
-            "body": _stored_response_body(response, response_document or response.status >= 300),
+            "body": _stored_response_body(
+                response, response_document or response.status >= 300, bodies
+            ),
         },
     }
 
 
-def _stored_response_body(response: HttpResponse, document: bool) -> dict[str, Any]:
+def _stored_response_body(
+    response: HttpResponse, document: bool, bodies: dict[str, bytes] | None = None
+) -> dict[str, Any]:
+    if bodies is not None and not document and len(response.body) > body_files.LARGE_BODY:
+        found, sha256 = body_files.marker(response.body, response.header("Content-Type"))
+        bodies[sha256] = response.body
+        return found
     if response.body and eventstream.is_event_stream(response.header("Content-Type")):
         try:
             return {"events": eventstream.to_data(eventstream.decode_stream(response.body))}
@@ -1012,17 +1043,19 @@ def dump_cassette(
     metadata: dict[str, Any] | None = None,
     tags: Sequence[dict[str, Any]] | None = None,
     other: Sequence[dict[str, Any]] = (),
+    bodies: dict[str, bytes] | None = None,
 ) -> str:
     """The cassette text for ``exchanges``: deterministic, sorted keys, literal JSON bodies.
 
     ``tags`` (one mapping per exchange, optional) go into each interaction's ``harness`` tag.
     ``other`` (other HTTP clients' interaction mappings) follow the AWS interactions.
+    ``bodies``: see ``interaction`` (large payloads are named, and collected there).
     """
     items = list(exchanges)
     extra: Sequence[dict[str, Any] | None] = tags if tags is not None else [None] * len(items)
     data: dict[str, Any] = {
         "interactions": [
-            *(interaction(e, t) for e, t in zip(items, extra, strict=True)),
+            *(interaction(e, t, bodies) for e, t in zip(items, extra, strict=True)),
             *other,
         ],
         "version": FORMAT_VERSION,
@@ -1050,9 +1083,14 @@ def write_cassette(
     """Write a cassette atomically: a temporary file in the same folder, then a rename.
 
     Readers (and other pytest-xdist workers) see the old file or the new one, never a half
-    of either; a crash leaves the old cassette untouched.
+    of either; a crash leaves the old cassette untouched. Large payloads go to body files
+    beside it (``harness.cassettes.body_files``), written first: the cassette never names
+    a file that is not there.
     """
-    return atomic_write_text(Path(path), dump_cassette(exchanges, metadata, tags, other))
+    bodies: dict[str, bytes] = {}
+    text = dump_cassette(exchanges, metadata, tags, other, bodies)
+    body_files.write(Path(path).parent, bodies)
+    return atomic_write_text(Path(path), text)
 
 
 def drop_interactions(path: str | os.PathLike[str], drop: Iterable[int]) -> int:

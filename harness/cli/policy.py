@@ -4,6 +4,12 @@ the cassettes recorded, and a report saying where each statement comes from.
 The policy (JSON, IAM grammar ``2012-10-17``) goes to ``--out`` or stdout; the report to
 ``--report`` (JSON when the file ends in ``.json``, else text). Both are written atomically,
 and the same cassettes give the same bytes. Exit 0, or 2 on bad input.
+
+The policy is the code's calls: the tests' set-up and tear-down (wide fixtures' own
+``*.fixture.yaml`` cassettes, and the calls a test's cassette tags ``phase: setup`` or
+``teardown``) is left out, named in a note and the report, and written as a policy of its own
+(statement ids ``TestSetUp...``) to ``--setup-out``; ``--include-setup`` grants everything in
+one policy.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ def register(subparsers: Any) -> None:
             "Derive, offline, the IAM policy the recorded calls need: an action per operation "
             "(IAM names where they differ from the operation's), on the resources the "
             "requests name (ARNs, S3 buckets and keys, queue URLs, table and function names), "
-            "'*' only where nothing narrower is known. Exit 0, or 2 on bad input."
+            "'*' only where nothing narrower is known. The calls of fixtures (set-up and "
+            "tear-down) are left out of it unless --include-setup. Exit 0, or 2 on bad input."
         ),
     )
     parser.add_argument(
@@ -49,6 +56,18 @@ def register(subparsers: Any) -> None:
         help="write why each statement is there: JSON if FILE ends in .json, else text",
     )
     parser.add_argument(
+        "--include-setup",
+        action="store_true",
+        help="grant the calls of fixtures (set-up and tear-down) too: the policy a test run needs",
+    )
+    parser.add_argument(
+        "--setup-out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write what the calls of fixtures need as a policy of its own (Sid TestSetUp...)",
+    )
+    parser.add_argument(
         "--account",
         type=_account,
         default=None,
@@ -65,20 +84,32 @@ def _account(text: str) -> str:
 
 def run_policy(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Derive the policy; write it and its report."""
-    for target in (args.out, args.report):
-        if target is not None:
-            check_writable(target)  # before the work, not after it
-    if (
-        args.out is not None
-        and args.report is not None
-        and args.out.resolve() == args.report.resolve()
-    ):
+    if args.include_setup and args.setup_out is not None:
         raise HarnessUsageError(
-            f"--out and --report name the same file ({args.out}): give the report its own file."
+            "--include-setup puts the fixtures' calls in the policy: there is nothing left "
+            "for --setup-out. Give one of them."
         )
+    named = {"--out": args.out, "--report": args.report, "--setup-out": args.setup_out}
+    seen: dict[Path, str] = {}
+    for option, target in named.items():
+        if target is None:
+            continue
+        check_writable(target)  # before the work, not after it
+        other = seen.setdefault(target.resolve(), option)
+        if other != option:
+            raise HarnessUsageError(
+                f"{other} and {option} name the same file ({target}): give each its own file."
+            )
     files = cassette_files(list(args.paths) or [Path("cassettes")], "policy")
-    result = derive(files, account=args.account)
+    result = derive(files, account=args.account, include_setup=args.include_setup)
+    setup = result.setup
     if not result.document["Statement"]:
+        if setup is not None and setup.document["Statement"]:
+            raise HarnessUsageError(
+                f"Only the calls of fixtures (set-up and tear-down) in {len(files)} "
+                "cassette(s) need a permission: the code's calls need none. Pass "
+                "--include-setup for the policy a test run needs."
+            )
         raise HarnessUsageError(
             f"No AWS call that needs a permission in {len(files)} cassette(s): nothing to put "
             "in a policy. Point 'harness policy' at cassettes that recorded AWS calls."
@@ -95,9 +126,22 @@ def run_policy(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         atomic_write_text(args.out, policy)
     if args.report is not None:
         atomic_write_text(args.report, report)
-    for note in result.notes:
+    notes = list(result.notes)
+    setup_statements = len(setup.document["Statement"]) if setup is not None else 0
+    if args.setup_out is not None and setup is not None:
+        if setup_statements:
+            atomic_write_text(args.setup_out, setup.policy_json())
+            notes.extend(setup.notes)
+        else:  # (a policy of no statement is no valid IAM policy)
+            notes.append(
+                f"no call of a fixture needs a permission: nothing written to {args.setup_out}"
+            )
+    for note in notes:
         stderr.write(f"harness policy: note: {one_line(note)}\n")
     if args.out is not None:
         statements = len(result.document["Statement"])
         stdout.write(f"wrote {statements} statement(s) to {one_line(args.out)}\n")
+    if args.setup_out is not None and setup_statements:
+        said = stdout if args.out is not None else stderr  # (stdout holds the policy)
+        said.write(f"wrote {setup_statements} set-up statement(s) to {one_line(args.setup_out)}\n")
     return 0

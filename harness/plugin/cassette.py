@@ -52,6 +52,9 @@ _MARKER_KWARGS = (
 CLOCKS = ("real", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 _RECORDER: pytest.StashKey[CassetteRecorder] = pytest.StashKey()
+#: The phase the test is in (``setup``, ``call``, ``teardown``): its cassette's recorder
+#: stamps it into each interaction it records (``harness policy`` tells set-up calls apart).
+_PHASE: pytest.StashKey[str] = pytest.StashKey()
 
 
 _DIGEST_DEFAULT = "64KiB"
@@ -255,9 +258,28 @@ def pytest_configure(config: pytest.Config) -> None:
     watch()  # remember connects from now on: a replaying test's send on an earlier socket
 
 
+def _enter_phase(item: pytest.Item, phase: str) -> None:
+    """The test enters ``phase``: what its cassette records from now on is tagged with it."""
+    item.stash[_PHASE] = phase
+    recorder = item.stash.get(_RECORDER, None)
+    if recorder is not None:
+        recorder.phase = phase
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _enter_phase(item, "setup")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _enter_phase(item, "teardown")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Fail a test whose unmatched request was swallowed by the code under test."""
+    _enter_phase(item, "call")
     result = yield
     recorder = item.stash.get(_RECORDER, None)
     if recorder is not None and recorder.misses:
@@ -437,6 +459,7 @@ def aws_cassette(
         sources=_source_files(item),
         digest_over=_digest_over(item.config),
     )
+    recorder.phase = item.stash.get(_PHASE, "setup")  # (the test body may ask for it late)
     item.stash[_RECORDER] = recorder
     from harness.plugin.fixture_ties import share_bindings
 

@@ -207,6 +207,9 @@ class CassetteRecorder:
         self._rerecord_command = rerecord_command
         self._stored: list[Exchange] = []
         self._tags: list[dict[str, Any]] = []
+        #: the test phase new interactions are made in (``setup``, ``call``, ``teardown``),
+        #: stamped into their tags but for ``call``; set by the pytest plugin, None elsewhere
+        self.phase: str | None = None
         self._recorded = 0
         self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
         self._lock = threading.Lock()
@@ -508,7 +511,9 @@ class CassetteRecorder:
             recorded_at = _epoch(tag.get("recorded_at"))
             self._stored.append(exchange)
             self._tags.append(
-                interaction_tag(region, tag.get("recorded_at"), tag.get("answered_at"))
+                interaction_tag(
+                    region, tag.get("recorded_at"), tag.get("answered_at"), tag.get("phase")
+                )
             )
             keys.append(self.index.add(position, exchange, region, recorded_at))
         if self._old is not None:
@@ -621,7 +626,7 @@ class CassetteRecorder:
             index = len(self._stored)
             exchange.cassette, exchange.index = self._label, index
             self._stored.append(exchange)
-            self._tags.append(interaction_tag(call.region, sent_at, answered_at))
+            self._tags.append(interaction_tag(call.region, sent_at, answered_at, self.phase))
             self._recorded += 1
         self._emit(exchange)
 
@@ -951,7 +956,9 @@ class CassetteRecorder:
             loader = self._loader()
             exchanges = [self._redacted(e, e.request, e.response, loader) for e in exchanges]
         tags = [
-            interaction_tag(t.get("region"), t.get("recorded_at"), t.get("answered_at"))
+            interaction_tag(
+                t.get("region"), t.get("recorded_at"), t.get("answered_at"), t.get("phase")
+            )
             for t in cassette.tags
         ]
         kept = {k: v for k, v in cassette.metadata.items() if k != "harness"}

@@ -136,7 +136,10 @@ def fix_file(path: Path) -> list[Change]:
             "placeholders": numbers,
         },
     }
-    tags = [interaction_tag(t.get("region"), t.get("recorded_at")) for t in cassette.tags]
+    tags = [
+        interaction_tag(t.get("region"), t.get("recorded_at"), t.get("answered_at"), t.get("phase"))
+        for t in cassette.tags
+    ]
     write_cassette(path, exchanges, metadata, tags, other)
     return changes
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from harness.aws.bodies import DIGEST_BODIES_OVER, digest_threshold
+from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import CassetteError, read_cassette
 from harness.cassettes.index import MIN_BYTES, companion_of
 from harness.cli import run
@@ -208,10 +209,12 @@ def test_an_aws_chunked_upload_is_kept_as_the_digest_of_its_payload(
 
 
 def test_a_large_cassette_replays_its_digests_through_its_sidecar_index(
-    endpoint: str, tmp_path: Path
+    endpoint: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The download is kept whole (replay needs it), so the cassette is large enough to be
-    # indexed; the second replay reads the uploads' requests lazily, from their markers.
+    # The download goes to a body file beside the cassette, so the YAML stays small: indexed
+    # from a smaller size here, the second replay reads the uploads' requests lazily, from
+    # their markers, and the download from its body file.
+    monkeypatch.setattr(cassette_index, "MIN_BYTES", 4096)
     path, index, body = tmp_path / "uploads.yaml", tmp_path / "index", text_body(size=MIN_BYTES)
 
     def uploads_and_download() -> bytes:
@@ -222,7 +225,7 @@ def test_a_large_cassette_replays_its_digests_through_its_sidecar_index(
     with recorder.activate():
         uploads_and_download()
     recorder.save()
-    assert path.stat().st_size > MIN_BYTES
+    assert path.stat().st_size > cassette_index.MIN_BYTES
     assert companion_of(path).exists()  # the save wrote the committed index
     recorder = CassetteRecorder(path, "none", index_dir=index)
     with recorder.activate():

@@ -77,9 +77,16 @@ def test_aws():
     assert sm.get_secret_value(SecretId="db")["SecretString"] == S["SNTL_SECRET_STRING"]
     s3 = client("s3")
     s3.create_bucket(Bucket="big")
-    big = "padding-line " * 90_000  # over a megabyte: the cassette gets a sidecar index
+    big = "padding-line " * 90_000  # kept in a body file beside the cassette
     s3.put_object(Bucket="big", Key="k", Body=big.encode())
     assert s3.get_object(Bucket="big", Key="k")["Body"].read() == big.encode()
+    logs = client("logs")  # documents over a megabyte: the cassette gets a sidecar index
+    logs.create_log_group(logGroupName="app")
+    logs.create_log_stream(logGroupName="app", logStreamName="s")
+    for batch in range(3):
+        events = [{"timestamp": 1700000000000 + batch * 1000 + n, "message": "padding-line " * 200}
+                  for n in range(150)]
+        logs.put_log_events(logGroupName="app", logStreamName="s", logEvents=events)
 
 
 @pytest.mark.aws_cassette
