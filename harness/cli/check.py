@@ -89,7 +89,9 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="ID=SEVERITY",
         help="re-grade a rule by id: error, drift, warning or off (repeatable), e.g. "
-        "--rule schema.response.constraint=error; --rule=-ID is --rule ID=off",
+        "--rule schema.response.constraint=error; --rule=-ID is --rule ID=off; "
+        "ID@service:Operation/pointer=SEVERITY applies to one operation and the violations "
+        "under a JSON pointer prefix only (either part optional, '*' any one token)",
     )
     parser.add_argument(
         "--jobs",

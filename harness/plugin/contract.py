@@ -16,8 +16,10 @@ the user's directories (``--aws-schema-dir``, else the ``aws_schema_dir`` ini se
 on top; the current directory's ``./schemas`` is never picked up by accident. Rules are
 re-graded or turned off by id with ``--aws-contract-rule ID=SEVERITY``, the
 ``aws_contract_rules`` ini lines, or ``@pytest.mark.aws_contract(rules={ID: SEVERITY})``
-(later wins). Exchanges the checker cannot judge (a protocol with no JSON wire form yet) are
-counted in the terminal summary, never failed.
+(later wins); ``ID@service:Operation/pointer`` scopes a setting to one operation and a JSON
+pointer prefix, and the most specific setting that selects a violation wins
+(``harness.contract.settings``). Exchanges the checker cannot judge (a protocol with no JSON
+wire form yet) are counted in the terminal summary, never failed.
 
 pytest imports this module in every run, most of which use no AWS: the checker (botocore,
 jsonschema) is imported when a test has exchanges to check or rules are re-graded.
@@ -89,7 +91,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="ID=SEVERITY",
         help="re-grade a contract rule by id: error, drift, warning or off (repeatable), "
-        "e.g. schema.response.constraint=error.",
+        "e.g. schema.response.constraint=error; ID@service:Operation/pointer=SEVERITY for one "
+        "operation and a pointer prefix (either part optional).",
     )
     parser.addini("aws_contract", "contract check mode: strict, warn or off", default="strict")
     parser.addini(
@@ -100,7 +103,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "aws_contract_rules",
-        "contract rules re-graded by id, one ID=SEVERITY (error, drift, warning, off) a line",
+        "contract rules re-graded by id, one ID=SEVERITY (error, drift, warning, off) a line; "
+        "ID@service:Operation/pointer=SEVERITY for one operation and a pointer prefix",
         type="linelist",
         default=[],
     )
@@ -118,7 +122,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(mode, rules=None): contract check mode of this test: 'strict', 'warn' or "
         "'off' (wins over --aws-contract and the aws_contract ini setting); rules={id: "
-        "severity} re-grades rules for this test.",
+        "severity} re-grades rules for this test (ID@service:Operation/pointer keys for one "
+        "operation and a pointer prefix).",
     )
     ini = str(config.getini("aws_contract"))
     if ini not in MODES:
@@ -197,18 +202,18 @@ def _rules(item: pytest.Item) -> RuleSettings:
     if extra:
         if not isinstance(extra, dict):
             pytest.fail(
-                f"rules= of @pytest.mark.{MARKER} must be a dict of rule id to severity, "
-                f"got {type(extra).__name__}.",
+                f"rules= of @pytest.mark.{MARKER} must be a dict of rule id (or "
+                f"ID@service:Operation/pointer) to severity, got {type(extra).__name__}.",
                 pytrace=False,
             )
-        from harness.contract.settings import validate_rule_settings
+        from harness.contract.settings import normalize_rule_settings
 
         try:
-            validate_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
+            extra = normalize_rule_settings(extra, where=f"rules= of @pytest.mark.{MARKER}")
         except HarnessUsageError as exc:
             # one paragraph: not chained to the error (pytest would print the message twice)
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
-        rules.update({str(k): str(v) for k, v in extra.items()})
+        rules.update(extra)
     return rules
 
 

@@ -17,19 +17,22 @@ Three kinds of evidence, reported together:
   secret JSON member — is a finding, located by JSON pointer.
 
 A finding names the file, the line or interaction and the kind of secret, never the secret
-itself. ``harness scan`` prints them; ``scan_file`` is the API the recorder uses to warn
-when an old cassette is replayed.
+itself; its ``fingerprint`` is a salted hash of what was found there (``fingerprint``), so a
+reviewed acknowledgement (``harness.secrets.scan_acks``) holds for that value only. ``harness
+scan`` prints them; ``scan_file`` is the API the recorder uses to warn when an old cassette is
+replayed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -40,6 +43,9 @@ from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
 
 #: Files larger than this are not scanned (a cassette this big is reported, not read).
 MAX_SCAN_BYTES = 512 * 1024 * 1024
+#: The acknowledged findings ``harness scan`` reads by default (``harness.secrets.scan_acks``);
+#: not a cassette, so a folder's copy is never scanned as one.
+ACKS_FILE = ".harness-scan-acks.yaml"
 
 _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])")
 _REDACTED = re.compile(r"REDACTED")
@@ -122,12 +128,16 @@ DETECTORS: tuple[Detector, ...] = (
 
 @dataclass(frozen=True)
 class Finding:
-    """One piece of evidence: where, what kind, and what to do; never the value."""
+    """One piece of evidence: where, what kind, and what to do; never the value.
+
+    ``fingerprint`` is :func:`fingerprint` of what was found at that place (every value of
+    that kind there), empty when not known; it is not part of a finding's identity."""
 
     path: str
     kind: str
     where: str
     advice: str
+    fingerprint: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         # (a place can name a header or member the cassette wrote: shown escaped)
@@ -135,7 +145,32 @@ class Finding:
 
     def as_dict(self) -> dict[str, str]:
         """The finding as JSON data (``harness scan --format json``)."""
-        return {"path": self.path, "kind": self.kind, "where": self.where, "advice": self.advice}
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "where": self.where,
+            "advice": self.advice,
+            "fingerprint": self.fingerprint,
+        }
+
+
+#: Salts every fingerprint: a hash of a known key published elsewhere never matches one.
+_SALT = b"botocore-harness scan fingerprint\x00"
+
+
+def fingerprint(value: str | bytes) -> str:
+    """``sha256:<hex>`` of ``value``, salted: names a value without holding it."""
+    data = value.encode("utf-8", "surrogatepass") if isinstance(value, str) else value
+    return "sha256:" + hashlib.sha256(_SALT + data).hexdigest()
+
+
+def _combined(fingerprints: Iterable[str]) -> str:
+    """One fingerprint for every value found at one place (a single one stays as it is), so
+    that a second value beside an acknowledged one changes it."""
+    distinct = sorted({f for f in fingerprints if f})
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else ""
+    return fingerprint("\x00".join(distinct))
 
 
 def scan_text(
@@ -157,7 +192,9 @@ def scan_text(
             continue
         for match in detector.pattern.finditer(text):
             line = _line_of(starts, match.start())
-            yield Finding(path, detector.kind, f"line {line}", detector.advice)
+            # (a pattern may match only the start of a credential: the whole line is hashed)
+            value = text[starts[line - 1] : starts[line] if line < len(starts) else len(text)]
+            yield Finding(path, detector.kind, f"line {line}", detector.advice, fingerprint(value))
     pseudonyms = set(known)
     seen: set[tuple[str, int]] = set()
     if lowered is None or "akia" in lowered or "asia" in lowered:
@@ -165,13 +202,18 @@ def scan_text(
             if match.group(1) not in pseudonyms and not _PLACEHOLDER.fullmatch(match.group(1)):
                 line = _line_of(starts, match.start())
                 seen.add(("access key id", line))
-                yield Finding(path, "access key id", f"line {line}", _REMOVE)
+                yield Finding(
+                    path, "access key id", f"line {line}", _REMOVE, fingerprint(match.group(1))
+                )
     if detect:
-        for kind, offset in _secrets(text, pseudonyms):
-            line = _line_of(starts, offset)
+        by_line: dict[tuple[str, int], list[str]] = {}  # every value of a kind on a line
+        for kind, start, end in _secrets(text, pseudonyms):
+            by_line.setdefault((kind, _line_of(starts, start)), []).append(text[start:end])
+        for (kind, line), values in by_line.items():
             if (kind, line) not in seen:
                 seen.add((kind, line))
-                yield Finding(path, kind, f"line {line}", _REMOVE)
+                mark = _combined(fingerprint(v) for v in values)
+                yield Finding(path, kind, f"line {line}", _REMOVE, mark)
 
 
 #: What a kind of ``find_secrets`` is called in a finding.
@@ -185,12 +227,12 @@ SECRET_KINDS = {
 }
 
 
-def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int]]:
-    """(kind, offset) of each secret ``find_secrets`` sees in ``text``, pseudonyms aside."""
+def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) of each secret ``find_secrets`` sees in ``text``, pseudonyms aside."""
     for found in find_secrets(text):
         if found.kind == "akid" and text[found.start : found.end] in pseudonyms:
             continue
-        yield SECRET_KINDS.get(found.kind, "secret value"), found.start
+        yield SECRET_KINDS.get(found.kind, "secret value"), found.start, found.end
 
 
 def scan_file(path: Path) -> list[Finding]:
@@ -228,13 +270,13 @@ def scan_file(path: Path) -> list[Finding]:
     findings = list(scan_text(str(path), text, known, detect=not cassette))
     if isinstance(data, dict) and cassette:
         for index, item in enumerate(data["interactions"]):
-            for where, body in _binary_bodies(item):
+            for where, body in _binary_bodies(item, path):
                 for finding in scan_text(str(path), body, known, detect=False):
-                    findings.append(
-                        Finding(finding.path, finding.kind, f"#{index} {where}", finding.advice)
-                    )
-            for kind, where in _interaction_secrets(item, known):
-                findings.append(Finding(str(path), kind, f"#{index} {where}", _REMOVE))
+                    findings.append(replace(finding, where=f"#{index} {where}"))
+            for kind, where, value in _interaction_secrets(item, known):
+                findings.append(
+                    Finding(str(path), kind, f"#{index} {where}", _REMOVE, fingerprint(value))
+                )
         # A file the cassette layer cannot read: the text evidence stands alone.
         with contextlib.suppress(CassetteError, HarnessUsageError):
             findings.extend(_redactor_verdict(path))
@@ -254,12 +296,13 @@ def _known_pseudonyms(data: Any) -> set[str]:
     return {str(p) for p in info.get("pseudonyms") or []}
 
 
-def _interaction_secrets(item: Any, known: set[str]) -> Iterator[tuple[str, str]]:
-    """(kind, where) of each secret in an interaction's strings and credential headers."""
+def _interaction_secrets(item: Any, known: set[str]) -> Iterator[tuple[str, str, str]]:
+    """(kind, where, value) of each secret in an interaction's strings and credential
+    headers (the value only to fingerprint it)."""
     yield from _walk(item, "", known, 0)
 
 
-def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple[str, str]]:
+def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple[str, str, str]]:
     if depth > 40:
         return
     if isinstance(value, dict):
@@ -274,8 +317,8 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
     elif isinstance(value, bytes | str):
         text = value if isinstance(value, str) else _inflate(value).decode("utf-8", "replace")
         for piece in _as_read(text):
-            for kind, _ in _secrets(piece, known):
-                yield kind, where
+            for kind, start, end in _secrets(piece, known):
+                yield kind, where, piece[start:end]
 
 
 #: A URL-encoded form body (a query-protocol request): name=value pairs joined by "&"
@@ -314,7 +357,7 @@ def _strings(value: Any, depth: int) -> Iterator[str]:
             yield from _strings(member, depth + 1)
 
 
-def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str]]:
+def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str, str]]:
     """A header named like a credential (``X-Api-Key``, ``PRIVATE-TOKEN``) that has a value
     other than a placeholder."""
     if name_kind(name) is None:
@@ -323,12 +366,15 @@ def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str]]:
     for item in values:
         text = item.decode("utf-8", "replace") if isinstance(item, bytes) else str(item)
         if text.strip() and _PLACEHOLDER.sub("", text).replace("REDACTED", "").strip():
-            yield f"credential header {name}", where
+            yield f"credential header {name}", where, text
             return
 
 
-def _binary_bodies(item: Any) -> Iterator[tuple[str, str]]:
+def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str]]:
     # vcrpy keeps bytes bodies as !!binary, often gzip: the text search cannot see inside.
+    # A large payload kept in a body file beside the cassette is read from there.
+    from harness.cassettes import body_files
+
     if not isinstance(item, dict):
         return
     for side in ("request", "response"):
@@ -336,6 +382,13 @@ def _binary_bodies(item: Any) -> Iterator[tuple[str, str]]:
         if not isinstance(part, dict):
             continue
         body = part.get("body")
+        if body_files.is_marker(body):
+            with contextlib.suppress(ValueError):  # (unreadable: the redactor's verdict says)
+                yield (
+                    f"{side} body file",
+                    body_files.read(path, body)[:MAX_SCAN_BYTES].decode("utf-8", "replace"),
+                )
+            continue
         if isinstance(body, dict):
             body = body.get("string")
         if isinstance(body, bytes):
@@ -376,19 +429,24 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
             model = None
         clean_request = redactor.request(request, model)
         clean_response = redactor.response(response, model)
-        for header in sorted(set(request.headers) - set(clean_request.headers)):
-            yield Finding(str(path), f"credential header {header}", f"{label} request", _REMOVE)
-        for header in sorted(set(response.headers) - set(clean_response.headers)):
-            yield Finding(str(path), f"credential header {header}", f"{label} response", _REMOVE)
         for side, before, after in (
+            ("request", request, clean_request),
+            ("response", response, clean_response),
+        ):
+            for header in sorted(set(before.headers) - set(after.headers)):
+                kind, value = f"credential header {header}", str(before.headers[header])
+                yield Finding(str(path), kind, f"{label} {side}", _REMOVE, fingerprint(value))
+        for side, body, clean in (
             ("request", request.body, clean_request.body),
             ("response", response.body, clean_response.body),
         ):
-            for pointer in _changed(before, after):
-                yield Finding(str(path), "secret value", f"{label} {side} body {pointer}", _REMOVE)
+            for pointer, value in _changed(body, clean):
+                where = f"{label} {side} body {pointer}"
+                yield Finding(str(path), "secret value", where, _REMOVE, fingerprint(value))
 
 
-def _changed(before: bytes, after: bytes) -> list[str]:
+def _changed(before: bytes, after: bytes) -> list[tuple[str, str]]:
+    """(pointer, the value before as JSON text) of each place redaction changed."""
     if before == after:
         return []
     try:
@@ -398,11 +456,11 @@ def _changed(before: bytes, after: bytes) -> list[str]:
         new_text = after.decode("utf-8", "replace")
         # Text bodies: the redactor only ever inserts REDACTED; count what it would add.
         added = len(_REDACTED.findall(new_text)) - len(_REDACTED.findall(old_text))
-        return ["(text)"] if added > 0 else []
+        return [("(text)", old_text)] if added > 0 else []
     return list(_pointers(old, new, ""))
 
 
-def _pointers(old: Any, new: Any, path: str) -> Iterator[str]:
+def _pointers(old: Any, new: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in old:
             if key in new:
@@ -411,7 +469,7 @@ def _pointers(old: Any, new: Any, path: str) -> Iterator[str]:
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
             yield from _pointers(a, b, f"{path}/{i}")
     elif old != new:
-        yield path or "/"
+        yield path or "/", json.dumps(old, sort_keys=True, ensure_ascii=False)
 
 
 def _line_starts(text: str) -> list[int]:
@@ -427,14 +485,14 @@ def _line_of(starts: list[int], offset: int) -> int:
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str]] = set()
-    out = []
+    """One finding per kind and place, in order, fingerprinting every value found there."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
-        key = (finding.kind, finding.where)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
+        groups.setdefault((finding.kind, finding.where), []).append(finding)
+    return [
+        replace(group[0], fingerprint=_combined(f.fingerprint for f in group))
+        for group in groups.values()
+    ]
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -453,6 +511,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 and p.suffix in _SUFFIXES
                 # (a cassette's index holds only what its cassette holds, scanned there)
                 and not p.name.endswith(COMPANION_SUFFIX)
+                and p.name != ACKS_FILE
             )
         elif path.is_file():
             found.append(path)
