@@ -31,9 +31,11 @@ the traffic, and a cassette whose live values grow past ``MAX_LIVE_VALUES`` rewo
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import http.client
 import json
+import re
 import sys
 import threading
 import time
@@ -158,13 +160,16 @@ class CassetteBackend:
                 "answers to the upstream (--upstream http://127.0.0.1:5000, say) and keeps it "
                 "in the --record-to folder."
             )
-        self.policy = _without_botocore_defaults(policy or MatchPolicy())
         self.synthetic = synthetic
         self.upstream = _check_upstream(upstream) if upstream is not None else None
         self.record_file = (record_to / RECORD_FILE).resolve() if record_to is not None else None
+        self._files = [p for p in cassette_files(paths) if p != self.record_file]
+        self.policy = _without_checksum_choices(
+            _without_botocore_defaults(policy or MatchPolicy()),
+            _services_named([*self._files, *([self.record_file] if self.record_file else [])]),
+        )
         self._log = log or sys.stderr
         self._log_lock = threading.Lock()
-        self._files = [p for p in cassette_files(paths) if p != self.record_file]
         self._active = threading.BoundedSemaphore(MAX_ACTIVE)
         self._swap = threading.Lock()
         self._sources, self._recording = self._load()
@@ -505,6 +510,51 @@ def _without_botocore_defaults(policy: MatchPolicy) -> MatchPolicy:
         if handler is handlers.set_list_objects_encoding_type_url:
             _, service, operation = str(event).split(".")[:3]
             ignore.setdefault(f"{service}:{operation}", set()).add("EncodingType")
+    return dataclasses.replace(policy, ignore={k: frozenset(v) for k, v in ignore.items()})
+
+
+#: A cassette's per-interaction tag names the service (``harness: {service: s3, ...}``).
+_SERVICE_TAG = re.compile(rb"^ +service: ([a-z0-9-]+)$", re.M)
+
+
+def _services_named(files: Sequence[Path]) -> set[str]:
+    """The services the cassettes' interactions name (read off their text: cheap)."""
+    found: set[str] = set()
+    for path in files:
+        with contextlib.suppress(OSError):
+            found.update(m.decode() for m in set(_SERVICE_TAG.findall(path.read_bytes())))
+    return found
+
+
+def _without_checksum_choices(policy: MatchPolicy, services: set[str]) -> MatchPolicy:
+    """``policy`` also ignoring what each SDK chooses for itself about flexible checksums
+    (the model's ``httpChecksum`` trait): whether it asks for the response's to be checked
+    (``ChecksumMode``: botocore since 1.36 does by default, AWS CLI 2.9 does not), which
+    algorithm it sends and the checksum members computed from the body (``ChecksumCRC32``
+    or ``Content-MD5``): the body itself still matches."""
+    ignore = {key: set(members) for key, members in policy.ignore.items()}
+    for service in sorted(services):
+        try:
+            model = service_model(service)
+        except Exception:  # a service this botocore does not know: matched as it is
+            continue
+        for name in model.operation_names:
+            operation = model.operation_model(name)
+            trait = operation.http_checksum
+            shape = operation.input_shape
+            if not trait or shape is None:
+                continue
+            chosen = {trait.get("requestValidationModeMember"), trait.get("requestAlgorithmMember")}
+            chosen |= {
+                member
+                for member, member_shape in shape.members.items()
+                if str(member_shape.serialization.get("name", ""))
+                .lower()
+                .startswith(("x-amz-checksum-", "content-md5"))
+                and member_shape.serialization.get("location") == "header"
+            }
+            chosen.discard(None)
+            ignore.setdefault(f"{service}:{name}", set()).update(str(m) for m in chosen)
     return dataclasses.replace(policy, ignore={k: frozenset(v) for k, v in ignore.items()})
 
 

@@ -231,18 +231,49 @@ def test_a_node_suite_records_through_the_server_and_replays_offline(
     assert code == 0 and "miss" not in log
 
 
-def aws_cli() -> str:
-    found = shutil.which("aws")
-    if found is None:
-        pytest.skip("the AWS CLI (aws) is not on PATH")
+def aws_clis() -> dict[str, str]:
+    """Each AWS CLI on PATH by its major version (``aws-cli/1.x``: pip's ``awscli``;
+    ``aws-cli/2.x``: AWS's installer, or Debian's ``awscli`` package since bookworm)."""
+    found: dict[str, str] = {}
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        path = shutil.which("aws", path=folder) if folder else None
+        if path is None or path in found.values():
+            continue
+        try:
+            said = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        version = (said.stdout + said.stderr).split("/", 1)[-1][:1]
+        found.setdefault(f"v{version}", path)
     return found
 
 
-def test_the_aws_cli_replays_every_protocol(server: Server, tmp_path: Path) -> None:
+@pytest.fixture(params=["v1", "v2"])
+def aws_cli(request: pytest.FixtureRequest) -> tuple[str, str]:
+    found = aws_clis().get(request.param)
+    if found is None:
+        pytest.skip(f"no AWS CLI {request.param} (aws) on PATH")
+    return found, request.param
+
+
+def _speaks_json_to_sqs(cli: str, env: dict[str, str]) -> bool:
+    """Whether this CLI's SDK sends SQS json (``X-Amz-Target``), as botocore does now: its
+    ``--debug`` log of a call to a closed port shows the request it prepared."""
+    done = subprocess.run(
+        [cli, "--debug", "--endpoint-url", "http://127.0.0.1:9", "--cli-connect-timeout", "1",
+         "sqs", "list-queues"],
+        capture_output=True, text=True, timeout=120, env={**env, "AWS_MAX_ATTEMPTS": "1"},
+    )  # fmt: skip
+    return "X-Amz-Target" in done.stderr
+
+
+def test_the_aws_cli_replays_every_protocol(
+    server: Server, tmp_path: Path, aws_cli: tuple[str, str]
+) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AWS_PROFILE")}
     env.update(AWS_ACCESS_KEY_ID="cli", AWS_SECRET_ACCESS_KEY="cli",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")  # fmt: skip
-    cli = aws_cli()
+    cli, major = aws_cli
 
     def aws(*args: str, ok: bool = True) -> Any:
         done = subprocess.run(
@@ -265,10 +296,17 @@ def test_the_aws_cli_replays_every_protocol(server: Server, tmp_path: Path) -> N
         "--output-serialization", '{"JSON": {}}', str(selected))  # fmt: skip
     assert '{"a":"1","b":"2"}' in selected.read_text()  # an event stream, written out
     assert [a["name"] for a in aws("apigateway", "get-rest-apis")["items"]] == [API]
+    said = aws("sns", "create-topic", "--name", "other", ok=False)
+    assert "HarnessCassetteMiss" in said and 'recorded "alerts", sent "other"' in said
+    if major == "v2" and not _speaks_json_to_sqs(cli, env):
+        # (Debian's 2.9: its SDK predates SQS's json and CloudWatch's CBOR)
+        pytest.skip(
+            "this AWS CLI v2 speaks the query protocol to SQS and CloudWatch, which the "
+            "recording spoke json and CBOR to: harness serve does not answer a service's "
+            "older protocol yet (S3, its event stream, API Gateway and SNS replayed)"
+        )
     assert aws("cloudwatch", "list-metrics", "--namespace", "shop")["Metrics"] == []  # CBOR
     queue = aws("sqs", "create-queue", "--queue-name", QUEUE)["QueueUrl"]
     receive = ("sqs", "receive-message", "--queue-url", queue, "--visibility-timeout", "30")
     assert [m["Body"] for m in aws(*receive)["Messages"]] == ["job-1"]
     assert "Messages" not in aws(*receive)
-    said = aws("sns", "create-topic", "--name", "other", ok=False)
-    assert "HarnessCassetteMiss" in said and 'recorded "alerts", sent "other"' in said
