@@ -49,28 +49,13 @@ from tests.support.protocol_suite import Case, case_id, cases, normalise, skip_u
 
 SUITES = ("query", "ec2", "rest-xml")
 
-_QUERY_MAP_TWICE = (
-    "the params pass a value both as a named query member and in the query-params map; "
-    "the wire holds it once, and the decoder gives it to the named member only"
-)
-
 _EVENT_STREAM = "event streams are stored and replayed by harness.aws.eventstream, not the codecs"
 
 #: Cases (by ``case_id``) we do not pass, with why. Keep this short.
 SKIPS: dict[str, str] = {
-    "input/rest-xml:AllQueryStringTypes": _QUERY_MAP_TWICE,
-    "input/rest-xml:RestXmlQueryStringEscaping": _QUERY_MAP_TWICE,
-    "input/rest-xml:RestXmlSupportsNaNFloatQueryValues": _QUERY_MAP_TWICE,
-    "input/rest-xml:RestXmlSupportsInfinityFloatQueryValues": _QUERY_MAP_TWICE,
-    "input/rest-xml:RestXmlSupportsNegativeInfinityFloatQueryValues": _QUERY_MAP_TWICE,
-    "input/rest-xml:RestXmlZeroAndFalseQueryValues": _QUERY_MAP_TWICE,
     "legacy/output/rest-xml:case14.0": _EVENT_STREAM,
     "legacy/output/rest-xml:case14.1": _EVENT_STREAM,
     "legacy/output/rest-xml:case14.2": _EVENT_STREAM,
-    "legacy/output/rest-xml:case16.2": (
-        "SDK_UNKNOWN_MEMBER is botocore's placeholder for a union member it does not know: "
-        "there is no member to encode"
-    ),
 }
 
 

@@ -106,6 +106,12 @@ def encode_request(
             query if isinstance(query, str) else urlencode(query, doseq=True)
         )
     body = serialized.get("body") or b""
+    if isinstance(body, dict):
+        # query and ec2: botocore's serializer leaves the form as a dict, which its
+        # AWSRequestPreparer._prepare_body encodes so, in the serializer's order
+        from urllib.parse import urlencode
+
+        body = urlencode(list(body.items()), doseq=True)
     if isinstance(body, str):
         body = body.encode("utf-8")
     elif not isinstance(body, bytes):  # a file-like streaming payload

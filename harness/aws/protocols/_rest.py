@@ -570,9 +570,14 @@ def encode_request(
             if not form.as_given:  # one value per key, the last given (botocore's dict)
                 keys = {k for k, _ in items}
                 query = [(k, v) for k, v in query if k not in keys]
+            elif isinstance(value, dict):
+                # a key a named member sends is that member's: "Prefer named query
+                # parameters when serializing" (Smithy's RestJsonQueryPrecedence)
+                named = _named_query_keys(shape, params) if shape is not None else set()
+                items = [(k, v) for k, v in items if k not in named]
             query.extend(items)
         elif location == "header":
-            if value != [] or form.as_given:  # (botocore sends no header for an empty list)
+            if value != []:  # (botocore sends no header for an empty list)
                 headers[wire_name] = form.to_text(member, value, "header")
         elif location == "headers":
             value_shape = getattr(member, "value", member)
@@ -594,6 +599,17 @@ def encode_request(
     if raw_body and not streaming and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = content_type  # a modeled Content-Type header wins
     return HttpRequest(str(http.get("method", "POST")), url, headers, raw_body)
+
+
+def _named_query_keys(shape: StructureShape, params: dict[str, Any]) -> set[str]:
+    """The query keys the named (non-map) query members set in ``params`` send."""
+    return {
+        str(m.serialization.get("name", n))
+        for n, m in shape.members.items()
+        if params.get(n) is not None
+        and m.serialization.get("location") == "querystring"
+        and m.type_name != "map"
+    }
 
 
 def _query_items(

@@ -46,6 +46,10 @@ def element(name: str, shape: Shape, value: Any, *, default_ts: str = "iso8601")
 
 def members(shape: Shape, value: dict[str, Any], default_ts: str = "iso8601") -> str:
     """The child elements of a structure (members bound elsewhere are skipped)."""
+    unknown = value.get("SDK_UNKNOWN_MEMBER") if getattr(shape, "is_tagged_union", 0) else None
+    if isinstance(unknown, dict) and "name" in unknown:
+        # botocore's parse of a union member it does not know: send that member back
+        return f"<{unknown['name']}></{unknown['name']}>"
     parts = []
     for name, member in shape.members.items():
         if name not in value or value[name] is None:

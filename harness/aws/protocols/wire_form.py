@@ -358,12 +358,71 @@ def _parsed_by_botocore(op: OperationModel, response: HttpResponse) -> dict[str,
         response = dataclasses.replace(response, body=b"")
     parsed = _botocore_parse(op.service_model, response, shape)
     parsed.pop("ResponseMetadata", None)
+    if protocol_of(op.service_model) == "rest-xml":
+        parsed = _shared_element_names(shape, parsed)
     for name, member in shape.members.items():
         if member.serialization.get("eventstream") or (
             name == shape.serialization.get("payload") and member.type_name == "blob"
         ):
             parsed.pop(name, None)  # checked event by event, or opaque bytes
     return dict(protocols.to_data(parsed))
+
+
+def _shared_element_names(shape: Any, value: Any) -> Any:
+    """``value`` with each scalar member that shares its XML element name with a flattened
+    list beside it read as botocore reads a single such element: its text.
+
+    S3's ``TopicConfigurationDeprecated`` has ``Events`` (a flattened list of ``<Event>``)
+    and the deprecated ``Event`` (one ``<Event>``); botocore's parser hands every
+    ``<Event>`` to both, so with two events ``Event`` is a list of XML nodes, not a string.
+    The service sent what the model says; the list member checks every element, and the
+    scalar is judged by the first. A scalar element repeated without such a list beside it
+    is left for the schema to report.
+    """
+    from harness.aws.protocols._xml import read_scalar
+
+    if value is None or shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict) and not shape.is_document_type:
+        members = shape.members
+        shared = _aliased_scalars(shape)
+        out = {}
+        for name, item in value.items():
+            member = members.get(name)
+            if (
+                name in shared
+                and isinstance(item, list)
+                and item
+                and all(hasattr(node, "text") for node in item)
+            ):
+                text = item[0].text or ""
+                try:
+                    item = read_scalar(member, text)
+                except DecodeError:
+                    item = text  # (the schema reports the text a number cannot be)
+            out[name] = _shared_element_names(member, item) if member is not None else item
+        return out
+    if kind == "list" and isinstance(value, list):
+        return [_shared_element_names(shape.member, item) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _shared_element_names(shape.value, v) for k, v in value.items()}
+    return value
+
+
+def _aliased_scalars(shape: Any) -> frozenset[str]:
+    """The scalar members of ``shape`` whose element name a flattened list member uses."""
+    listed = {
+        str(m.member.serialization.get("name") or m.serialization.get("name", n))
+        for n, m in shape.members.items()
+        if m.type_name == "list" and m.serialization.get("flattened")
+    }
+    return frozenset(
+        n
+        for n, m in shape.members.items()
+        if m.type_name not in ("structure", "list", "map")
+        and str(m.serialization.get("name", n)) in listed
+    )
 
 
 @dataclass(frozen=True)
@@ -462,6 +521,11 @@ def to_wire(shape: Shape, value: Any, protocol: str, location: str | None = None
     if kind == "structure" and getattr(shape, "is_document_type", False):
         return value  # a document member is any JSON, carried as is
     if kind == "structure":
+        unknown = value.get("SDK_UNKNOWN_MEMBER") if shape.is_tagged_union else None
+        if isinstance(unknown, dict) and "name" in unknown:
+            # botocore's parse of a union member it does not know: that member, as
+            # the json codecs write it back (``awsjson.to_json``)
+            return {str(unknown["name"]): {}}
         out = {}
         for name, member in shape.members.items():
             if name in value:
