@@ -109,6 +109,9 @@ def test_many(n, request):
 """
 
 
+# (-m slow: four xdist workers, 24 tests, twice: 30 s; the test command keeps two-worker
+# record and replay in test_xdist_records_then_replays and test_two_xdist_workers_replay)
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["all", "new_episodes"])
 def test_workers_sharing_cassettes_keep_every_interaction(lab: Lab, mode: str) -> None:
     lab.pytester.makepyfile(test_many=MANY)
