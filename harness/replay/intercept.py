@@ -431,6 +431,9 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
         if search is None:
             return False
         found = search(event)
+        cache = getattr(emitter, "_lookup_cache", None)
+        if isinstance(cache, dict):
+            cache[event] = found  # (what emit() itself stores: the next call reads it back)
     moto = sys.modules.get("moto.core.models")
     ours = getattr(moto, "botocore_stubber", None)
     for handler in found:

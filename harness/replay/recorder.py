@@ -1097,8 +1097,13 @@ def _blobs_read_back(body: bytes, blobs: dict[str, str]) -> bytes:
     for recorded, live in blobs.items():
         if len(recorded) >= _BLOB_READ_BACK_MIN:
             old = recorded.encode("ascii", "replace")
-            if old in body:
-                body = body.replace(old, live.encode("ascii", "replace"))
+            if old in body:  # (the cheap test first: most responses hold none)
+                # a whole base64 value only: the recorded blob's text may begin another
+                # one (a record appended to), whose bytes are not the test's blob
+                whole = re.compile(
+                    rb"(?<![A-Za-z0-9+/=])" + re.escape(old) + rb"(?![A-Za-z0-9+/=])"
+                )
+                body = whole.sub(live.encode("ascii", "replace"), body)  # (base64: no \\)
     return body
 
 

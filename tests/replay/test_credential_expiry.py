@@ -84,3 +84,20 @@ def test_assumed_role_credentials_recorded_yesterday_are_still_valid(tmp_path: P
     replayed = assume("http://127.0.0.1:9", CassetteRecorder(path, "none"))
     left = replayed - dt.datetime.now(dt.timezone.utc)
     assert abs((left - lifetime).total_seconds()) < 60
+
+
+def test_a_blob_read_back_is_replaced_only_as_a_whole_value() -> None:
+    """The base64 of a blob the test sent comes back live where it stands as a value; a
+    longer record whose base64 begins with it (data appended to) is other bytes, kept."""
+    import base64
+    import json
+
+    from harness.replay.recorder import _blobs_read_back
+
+    sent, appended, live = b"A" * 30, b"A" * 30 + b" and more", b"B" * 30
+    body = json.dumps(
+        {"Records": [{"Data": base64.b64encode(d).decode()} for d in (sent, appended)]}
+    ).encode()
+    recorded, now = base64.b64encode(sent).decode(), base64.b64encode(live).decode()
+    out = json.loads(_blobs_read_back(body, {recorded: now}))
+    assert [base64.b64decode(r["Data"]) for r in out["Records"]] == [live, appended]
