@@ -9,6 +9,9 @@ name into a helpful error.
 from __future__ import annotations
 
 import functools
+import gzip
+import json
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +19,13 @@ import botocore
 import botocore.exceptions
 import botocore.loaders
 import botocore.session
+from botocore.model import ServiceModel
 
 from harness.aws.protocols import protocol_of
 from harness.errors import HarnessUsageError, UnsupportedProtocolError, did_you_mean
 
 if TYPE_CHECKING:
-    from botocore.model import OperationModel, ServiceModel, Shape
+    from botocore.model import OperationModel, Shape
 
 #: Protocols with a JSON wire form: strategies, pagination fuzzing and the synthetic backend.
 SUPPORTED_PROTOCOLS = ("json", "rest-json")
@@ -61,6 +65,59 @@ def service_model(service: str) -> ServiceModel:
             "as boto3.client() takes it, for example 'xray' or 'cloudtrail'."
         )
     return _session().get_service_model(service)
+
+
+@functools.cache
+def service_metadata(service: str) -> dict[str, Any]:
+    """The ``metadata`` of a service's model (protocol, target prefix, signing name, endpoint
+    prefix), read without building the model: routing a request among every service of
+    botocore needs this of all 400 and the rest of none, and whole models take seconds to
+    load. A model with SDK extras, or one not read this way, is loaded whole."""
+    loader = _session().get_component("data_loader")
+    try:
+        version = loader.determine_latest_version(service, "service-2")
+        for base in loader.search_paths:
+            folder = os.path.join(base, service, version)
+            if os.path.exists(os.path.join(folder, "service-2.sdk-extras.json")):
+                break  # (extras may change the metadata: botocore merges them)
+            found = _metadata_in(os.path.join(folder, "service-2.json"))
+            if found is not None:
+                return found
+    except Exception:  # (whatever went wrong, the model itself says)
+        pass
+    return dict(service_model(service).metadata)
+
+
+def _metadata_in(path: str) -> dict[str, Any] | None:
+    """The top-level ``metadata`` object of a model file (``.json`` or ``.json.gz``), read
+    from the file's head (a model begins ``{"version":..., "metadata":{...}``)."""
+    for name, opener in ((path, open), (path + ".gz", gzip.open)):
+        if not os.path.exists(name):
+            continue
+        with opener(name, "rt", encoding="utf-8") as handle:
+            text = handle.read(_HEAD_CHARACTERS)
+            at = text.find('"metadata"', 0, 200)
+            start = text.find("{", at) if at >= 0 else -1
+            if start < 0:
+                return None
+            try:
+                value, _ = _DECODER.raw_decode(text, start)
+            except json.JSONDecodeError:  # (metadata longer than the head: read on)
+                value, _ = _DECODER.raw_decode(text + handle.read(), start)
+        return value if isinstance(value, dict) and "endpointPrefix" in value else None
+    return None
+
+
+#: Characters of a model file read for its metadata (the largest is under 2,000).
+_HEAD_CHARACTERS = 8192
+_DECODER = json.JSONDecoder()
+
+
+def resolved_protocol_of(metadata: dict[str, Any]) -> str:
+    """The protocol botocore speaks to a service with this ``metadata`` (its own rule:
+    ``ServiceModel.resolved_protocol`` of a model holding only the metadata)."""
+    bare = ServiceModel({"metadata": metadata, "operations": {}, "shapes": {}})
+    return str(getattr(bare, "resolved_protocol", None) or bare.protocol)
 
 
 def protocol(service: str) -> str:

@@ -461,6 +461,23 @@ class _FileText:
 _BLANK_LINES = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
+def split_items(text: bytes) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:
+    """The spans of the interactions of a cassette's bytes and the YAML value of the text
+    outside them (``_split_items``), or None when the file must be read whole."""
+    return _split_items(_BytesText(text))
+
+
+def interaction_exchange(path: Path, index: int, item: Any) -> Exchange:
+    """The exchange of interaction ``index`` of ``path`` (a mapping), its line named in
+    an error when the file's layout tells it."""
+    return _exchange(path, index, item)
+
+
+def is_other_interaction(path: Path, index: int, item: Any) -> bool:
+    """True for an interaction that is not an AWS call (``_untagged_other``)."""
+    return _untagged_other(path, index, item)
+
+
 def _split_items(
     text: _BytesText | _FileText,
 ) -> tuple[list[tuple[int, int]], dict[str, Any]] | None:

@@ -479,6 +479,7 @@ def aws_cassette(
         say_what_moto_answered(),
     ):
         yield recorder
+    recorder.finish_reading()  # (a large foreign cassette read lazily: cached for next time)
     failed = item.stash.get(_CALL_FAILED, False)
     if failed and not _keep_failed(item.config) and recorder.recorded_count:
         item.add_report_section(
@@ -669,8 +670,8 @@ def _replay_clock(
             f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
             "Use 'real' or 'recorded'."
         )
-    since = recorder.recorded_since
-    if clock == "real" or not recorder.replay_only or since is None:
+    since = recorder.recorded_since if clock != "real" and recorder.replay_only else None
+    if since is None:
         yield
         return
     try:

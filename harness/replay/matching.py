@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from harness.aws import expression_names
 from harness.aws.models import members_by_key, operation_model, service_model
@@ -367,6 +367,10 @@ _TIME = "<time>"
 _CUSTOM = "<custom matcher>"
 
 
+#: ``_first_fit`` found nothing (yet) in what is indexed.
+_NOT_YET = object()
+
+
 @dataclass(slots=True)
 class _Entry:
     index: int
@@ -405,9 +409,12 @@ class MatchIndex:
     _first_seen: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
     #: every recorded request and response as one text, searched once per value (see
     #: ``_first_place``), with each part's start and (index, is a response)
-    _haystack: tuple[int, bytes, list[int], list[tuple[int, bool]]] | None = None
+    _haystack: tuple[int, bytearray, list[int], list[tuple[int, bool]]] | None = None
     #: live requests' keys and slots by content (``_live_key``), the oldest out first
     _live_keys: dict[tuple[Any, ...], tuple[Key, tuple[Any, ...]]] = field(default_factory=dict)
+    #: ``more()``: index the next recorded exchange of a cassette read lazily and return its
+    #: key (None when none is left; it then sets ``more`` to None); set by the recorder
+    more: Callable[[], Key | None] | None = None
 
     def add(
         self,
@@ -530,20 +537,38 @@ class MatchIndex:
         and it stays for the next ``take``).
         """
         matcher = self.policy.matcher(service, operation)
+        if matcher is not None or self.match_region:
+            self.read_all()  # (which queue answers depends on every recorded exchange)
         if matcher is not None:
             return self._take_custom(matcher, service, operation, params, region, accept)
         masked, times = self._split(service, operation, params)
         if self.match_region:
             key, live = self._live_key(service, operation, masked, region or "")
-            queue = self._queues.get(key)
-            if not queue:  # recorded without a known region: matches any region
+            if not self._queues.get(key):  # recorded without a known region: matches any
                 key, live = self._live_key(service, operation, masked, "")
-                queue = self._queues.get(key)
         else:
             key, live = self._live_key(service, operation, masked, None)
-            queue = self._queues.get(key)
+        while True:
+            found = self._first_fit(key, live, times, now, accept)
+            if found is not _NOT_YET:
+                return cast(tuple[int, Exchange] | None, found)
+            # none read so far fits: read on (a lazily read cassette), in recorded order
+            if not self._read_until(key):
+                return None
+
+    def _first_fit(
+        self,
+        key: Key,
+        live: tuple[Any, ...],
+        times: dict[str, float],
+        now: float | None,
+        accept: Callable[[Exchange], bool] | None,
+    ) -> Any:
+        """Take the first entry filed under ``key`` that answers the request: its
+        ``(index, exchange)``; None when ``accept`` refuses it; ``_NOT_YET`` when none fits."""
+        queue = self._queues.get(key)
         if not queue:
-            return None
+            return _NOT_YET
         for position, entry in enumerate(queue):
             if times and not self._times_match(entry, times, now):
                 continue
@@ -556,7 +581,20 @@ class MatchIndex:
             self._used.add(entry.index)
             self.binding.tie(ties)
             return entry.index, entry.exchange
-        return None
+        return _NOT_YET
+
+    def _read_until(self, key: Key) -> bool:
+        """Index lazily read exchanges until one is filed under ``key``; False when every
+        one is read."""
+        while self.more is not None:
+            if self.more() == key:
+                return True
+        return False
+
+    def read_all(self) -> None:
+        """Index every exchange a lazily read cassette still holds."""
+        while self.more is not None:
+            self.more()
 
     def _live_key(
         self, service: str, operation: str, masked: dict[str, Any], region: str | None
@@ -635,8 +673,10 @@ class MatchIndex:
         its response): one search of the whole cassette's text per value, not a walk over
         every interaction per binding (a test binding many ids would cost O(n^2))."""
         if self._haystack is None or self._haystack[0] != len(self._all):
-            self._haystack = self._text_of_all()
-            self._first_seen.clear()
+            self._haystack = self._text_of_all(self._haystack)
+            # exchanges are only ever added after the others: a value found stays where it
+            # was found, one not found may be in what was added
+            self._first_seen = {k: v for k, v in self._first_seen.items() if v is not None}
         if value in self._first_seen:
             return self._first_seen[value]
         _, text, starts, places = self._haystack
@@ -645,21 +685,20 @@ class MatchIndex:
         self._first_seen[value] = place
         return place
 
-    def _text_of_all(self) -> tuple[int, bytes, list[int], list[tuple[int, bool]]]:
-        parts: list[bytes] = []
-        starts: list[int] = []
-        places: list[tuple[int, bool]] = []
-        size = 0
-        for index, exchange, _, _ in self._all:
+    def _text_of_all(
+        self, before: tuple[int, bytearray, list[int], list[tuple[int, bool]]] | None
+    ) -> tuple[int, bytearray, list[int], list[tuple[int, bool]]]:
+        """The haystack of every exchange: ``before``'s, extended with those added since."""
+        done, text, starts, places = before if before is not None else (0, bytearray(), [], [])
+        for index, exchange, _, _ in self._all[done:]:
             request, response = exchange.request, exchange.response
             sent = request.url.encode("utf-8") + b"\0" + request.body
             answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
             for part, is_response in ((sent, False), (answered, True)):
-                starts.append(size)
+                starts.append(len(text))
                 places.append((index, is_response))
-                parts.append(part + b"\0")  # (no value spans two parts: values hold no NUL)
-                size += len(part) + 1
-        return len(self._all), b"".join(parts), starts, places
+                text += part + b"\0"  # (no value spans two parts: values hold no NUL)
+        return len(self._all), text, starts, places
 
     def _take_custom(
         self,
@@ -704,6 +743,7 @@ class MatchIndex:
 
         Only called on a miss, so a scan is fine here.
         """
+        self.read_all()
         _, sent_times = self._split(service, operation, params)
         ranked: list[tuple[tuple[int, int, int], Near]] = []
         for index, exchange, recorded_region, recorded_at in self._all:

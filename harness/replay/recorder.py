@@ -56,8 +56,10 @@ from harness.cassettes.cassette import (
     read_bytes,
     read_cassette,
     read_metadata,
+    split_items,
     write_cassette,
 )
+from harness.cassettes.pending import PendingInteractions
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, transport_failures, uploads
@@ -218,6 +220,9 @@ class CassetteRecorder:
         self._label = str(self.path)
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
         self._index_file: cassette_index.Index | None = None  # the cassette, kept open
+        #: a large foreign cassette's interactions not read yet (``_load_lazily``)
+        self._pending: _Pending | None = None
+        self._warned_leaky = False
         #: Other HTTP clients' interactions (mappings as stored): loaded, and new this run.
         self.other: list[dict[str, Any]] = []
         self._other_new: list[dict[str, Any]] = []
@@ -255,6 +260,8 @@ class CassetteRecorder:
             assert fingerprint is not None
             if self._load_migrated(index_dir, fingerprint, text):
                 return
+        if indexing and not companion and self.replay_only and self._load_lazily(text, index_dir):
+            return
         cassette = parse_cassette(self.path, text)
         keys = self.add_recorded(cassette.exchanges, cassette.tags, cassette.metadata)
         self.other = list(cassette.other)
@@ -290,6 +297,76 @@ class CassetteRecorder:
                     )
                 # beside the cassette: a clone that has it committed replays at once
                 cassette_index.save_companion(self.path, fingerprint, text, cassette.metadata, rows)
+
+    def _load_lazily(self, text: bytes, index_dir: Path | None) -> bool:
+        """Replay a large cassette of another recorder (plain vcrpy, an older version)
+        reading and redacting each interaction only when replay reaches it
+        (``harness.cassettes.pending``): its first call is answered at once, not after every
+        interaction was redacted. False when the cassette is ours or not laid out item by item.
+        """
+        split = split_items(text)
+        if split is None:
+            return False
+        located, outside = split
+        found = outside.get("metadata")
+        metadata: dict[str, Any] = found if isinstance(found, dict) else {}
+        if _redaction_version(metadata) == REDACTION_VERSION or self._adopt(metadata):
+            return False  # ours: the eager load writes its index
+        pending = PendingInteractions(self.path, text, located)
+        self._pending = _Pending(pending, iter(pending), text, metadata, index_dir)
+        self._positions = []
+        self.other = [item for _, item in pending.other]
+        self._other_positions = [position for position, _ in pending.other]
+        self.index.more = self._read_next
+        if _CREDENTIALS_ON_DISK.search(text):
+            self._warned_leaky = True
+            _warn_if_leaky(self.path, ["credentials in request headers"], lazily=True)
+        return True
+
+    def _read_next(self) -> Key | None:
+        """Read, redact and index the next interaction of a lazily loaded cassette; its match
+        key, or None when every one has been read."""
+        lazy = self._pending
+        if lazy is None:
+            return None
+        found = next(lazy.interactions, None)
+        if found is None:
+            self._pending = None
+            self.index.more = None
+            self._finished_lazily(lazy)
+            return None
+        position, exchange, tag = found
+        before = self._secrets_on_disk
+        key, _ = self._add_one(exchange, tag, redacted=False)
+        assert self._positions is not None
+        self._positions.append(position)
+        if self._secrets_on_disk > before and not self._warned_leaky:
+            self._warned_leaky = True
+            _warn_if_leaky(self.path, ["secret values"], lazily=True)
+        if self._old is not None:
+            self.redactor.vault.seed_numbers(self._old.vault.numbers())
+        return key
+
+    def _read_all(self) -> None:
+        """Read what a lazily loaded cassette still holds (what needs every interaction)."""
+        while self._pending is not None:
+            self._read_next()
+
+    def finish_reading(self) -> None:
+        """After the test: read and redact what a lazily loaded cassette still holds, so its
+        redacted copy is kept in the cache and the next run's load reads no YAML (the
+        plugin calls this once the test is over, out of the test's time)."""
+        if self._pending is not None and self._pending.index_dir is not None:
+            self._read_all()
+
+    def _finished_lazily(self, lazy: _Pending) -> None:
+        """Every interaction read: keep the redacted copy in the cache, as an eager load does
+        (the next load of the same bytes reads no YAML)."""
+        if lazy.index_dir is not None and not self.other:
+            leaks = [f"secret values in {self._secrets_on_disk} interaction(s)"]
+            self._save_migrated(
+                lazy.index_dir, lazy.text, lazy.metadata, leaks if self._secrets_on_disk else []
+            )
 
     def _migrated_path(self, index_dir: Path, text: bytes) -> Path | None:
         """Where the copy of these bytes redacted with this recorder's settings is kept
@@ -391,6 +468,7 @@ class CassetteRecorder:
 
         A time kept to the second (older cassettes) is taken at the end of its second, so a
         clock started there is never before the recording."""
+        self._read_all()
         known = []
         for tag in self._tags:
             text = str(tag.get("recorded_at") or "")
@@ -414,6 +492,7 @@ class CassetteRecorder:
     @property
     def stored(self) -> tuple[Exchange, ...]:
         """The interactions replay answers from (and this run's recordings), in file order."""
+        self._read_all()
         return tuple(self._stored)
 
     @property
@@ -424,7 +503,8 @@ class CassetteRecorder:
     @property
     def stored_count(self) -> int:
         """How many interactions the cassette holds (as it will be saved)."""
-        return len(self._stored) + len(self.other)
+        left = self._pending.interactions_left() if self._pending is not None else 0
+        return len(self._stored) + len(self.other) + left
 
     @property
     def used(self) -> list[int]:
@@ -500,25 +580,30 @@ class CassetteRecorder:
         for exchange in exchanges:
             position = len(self._stored)
             tag = tags[position] if position < len(tags) else {}
-            if not redacted:
-                original = exchange
-                exchange = self._redacted(
-                    exchange, exchange.request, exchange.response, self._loader()
-                )
-                if _scrubbed(original, exchange):
-                    self._secrets_on_disk += 1
-            region = tag.get("region") or region_of(exchange.request.url)
-            recorded_at = _epoch(tag.get("recorded_at"))
-            self._stored.append(exchange)
-            self._tags.append(
-                interaction_tag(
-                    region, tag.get("recorded_at"), tag.get("answered_at"), tag.get("phase")
-                )
-            )
-            keys.append(self.index.add(position, exchange, region, recorded_at))
+            keys.append(self._add_one(exchange, tag, redacted))
         if self._old is not None:
             self.redactor.vault.seed_numbers(self._old.vault.numbers())
         return keys
+
+    def _add_one(
+        self, exchange: Exchange, tag: dict[str, Any], redacted: bool
+    ) -> tuple[Key, dict[str, float]]:
+        """Store and index one recorded exchange (redacted now unless ``redacted``)."""
+        position = len(self._stored)
+        if not redacted:
+            original = exchange
+            exchange = self._redacted(exchange, exchange.request, exchange.response, self._loader())
+            if _scrubbed(original, exchange):
+                self._secrets_on_disk += 1
+        region = tag.get("region") or region_of(exchange.request.url)
+        recorded_at = _epoch(tag.get("recorded_at"))
+        self._stored.append(exchange)
+        self._tags.append(
+            interaction_tag(
+                region, tag.get("recorded_at"), tag.get("answered_at"), tag.get("phase")
+            )
+        )
+        return self.index.add(position, exchange, region, recorded_at)
 
     def _adopt(self, metadata: dict[str, Any]) -> bool:
         """Number this test's placeholders after the cassette's; True when its exchanges
@@ -682,6 +767,7 @@ class CassetteRecorder:
                 return value.get("$size", 0) > over and exchange.request.body_digest is None
             return value.get("$size") == sent.size and exchange.request.body_digest is not None
 
+        self._read_all()
         if not any(stored_so(e) for e in list(self._stored)):
             return None
         params = self._match_params(call, other)
@@ -974,6 +1060,7 @@ class CassetteRecorder:
     # ------------------------------------------------------------------ misses
 
     def _miss(self, call: Call, params: dict[str, Any], why: str | None = None) -> CassetteMiss:
+        self._read_all()  # (the report names the closest of every interaction)
         label = f"{call.service}:{call.operation}"
         lines = [
             f"No recorded response for {label} in cassette {self.path} "
@@ -1209,17 +1296,47 @@ def _leaks(path: Path, scrubbed: int) -> list[str]:
     return sorted({f.kind for f in scan_text(str(path), text)})
 
 
-def _warn_if_leaky(path: Path, kinds: list[str]) -> None:
-    if kinds:
-        warnings.warn(
-            SecretInCassetteWarning(
-                f"Cassette {path} holds secrets or credentials on disk "
-                f"({', '.join(kinds)}). Replay redacts them in memory, but the file "
-                "still leaks them: run "
-                f"`harness scan {path}` to see where, then re-record it."
-            ),
-            stacklevel=4,
-        )
+def _warn_if_leaky(path: Path, kinds: list[str], *, lazily: bool = False) -> None:
+    if not kinds:
+        return
+    # (a large cassette read lazily: migrating it also makes its loads instant)
+    fix = (
+        f"`harness scan {path}` to see where, then `harness scan --fix {path}` to redact it "
+        "on disk once (its loads are then instant too)"
+        if lazily
+        else f"`harness scan {path}` to see where, then re-record it"
+    )
+    warnings.warn(
+        SecretInCassetteWarning(
+            f"Cassette {path} holds secrets or credentials on disk ({', '.join(kinds)}). "
+            f"Replay redacts them in memory, but the file still leaks them: run {fix}."
+        ),
+        stacklevel=4,
+    )
+
+
+#: Credentials any plain vcrpy recording of a signed request holds: a SigV4/SigV2
+#: ``Authorization`` value or a session token header, in vcrpy's layout.
+_CREDENTIALS_ON_DISK = re.compile(
+    rb"\n      (?:[Aa]uthorization:\n      - (?:AWS4-HMAC-SHA256 Credential=|AWS [A-Z0-9]{16,}:|"
+    # (vcrpy writes botocore's header values, bytes, as base64: "AWS4-HMAC-SHA256 Credential")
+    rb"!!binary \|\n        QVdTNC1ITUFDLVNIQTI1NiBDcmVkZW50aWFs)"
+    rb"|[Xx]-[Aa][Mm][Zz]-[Ss]ecurity-[Tt]oken:)"
+)
+
+
+@dataclass
+class _Pending:
+    """A lazily loaded cassette: its interactions not read yet, and what finishing needs."""
+
+    pending: PendingInteractions
+    interactions: Iterator[tuple[int, Exchange, dict[str, Any]]]
+    text: bytes
+    metadata: dict[str, Any]
+    index_dir: Path | None
+
+    def interactions_left(self) -> int:
+        return self.pending.left
 
 
 def _volatile_lesson(

@@ -31,3 +31,38 @@ def test_models_load_with_a_missing_aws_profile() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "rest-json"
+
+
+@pytest.mark.slow
+def test_metadata_read_from_a_model_head_is_the_whole_models_for_every_service() -> None:
+    """``service_metadata`` (what routing reads of all 400 services) and the protocol it
+    resolves agree with botocore's loaded model of every service botocore ships."""
+    from harness.aws.models import (
+        available_services,
+        resolved_protocol_of,
+        service_metadata,
+        service_model,
+    )
+    from harness.aws.protocols import protocol_of
+
+    differ = []
+    for service in available_services():
+        model = service_model(service)
+        metadata = service_metadata(service)
+        if metadata != dict(model.metadata) or resolved_protocol_of(metadata) != protocol_of(model):
+            differ.append(service)
+    assert differ == []
+
+
+def test_metadata_read_from_a_model_head_in_a_fresh_process() -> None:
+    """A few services, read by their heads, in a process that never loads their models."""
+    code = (
+        "from harness.aws import models\n"
+        "found = {s: models.service_metadata(s) for s in ('dynamodb', 'sqs', 's3', 'xray')}\n"
+        "assert models.service_model.cache_info().currsize <= 1, models.service_model.cache_info()\n"
+        "print(sorted((s, m['endpointPrefix'], m.get('targetPrefix')) for s, m in found.items()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "('dynamodb', 'dynamodb', 'DynamoDB_20120810')" in done.stdout
+    assert "('xray', 'xray', None)" in done.stdout

@@ -676,9 +676,11 @@ def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
 
 
 def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
-    """A plain vcrpy cassette is redacted as it loads. Its first load keeps what that made
-    in the cache (indexed); the next load of the same bytes replays from it, warning the
-    same, and the copy holds no secret."""
+    """A plain vcrpy cassette is read lazily: an interaction is parsed and redacted when
+    replay reaches it, and the secret it holds is warned of then. Once the test is over
+    (``finish_reading``) the rest is redacted and the whole kept in the cache (indexed); the
+    next load of the same bytes replays from it, warning at once, and the copy holds no
+    secret."""
     import warnings
 
     from harness.errors import SecretInCassetteWarning
@@ -693,12 +695,18 @@ def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             recorder = _loaded(path, folder)
+            if load == 0:  # read so far: nothing (the secret is not seen yet)
+                assert (caught, len(recorder._stored), recorder.stored_count) == ([], 0, 20)
+            with recorder.activate():
+                reply = _client().get_insight(InsightId=INSIGHT.format(7))
+            if load == 0:  # read so far: up to the one that answered
+                assert len(recorder._stored) == 8 and recorder.stored_count == 20
+            recorder.finish_reading()
         assert [w.category for w in caught] == [SecretInCassetteWarning], load
         lazy = all(isinstance(e, LazyExchange) for e in recorder._stored)
         assert lazy == (load == 1)
-        with recorder.activate():
-            reply = _client().get_insight(InsightId=INSIGHT.format(7))
         assert reply["Insight"]["Summary"] == "é 7"
+        assert len(recorder.stored) == 20
     copies = list(folder.glob("*.migrated.yaml"))
     assert len(copies) == 1 and secret not in copies[0].read_text()
     # other redaction settings: another copy (the first holds what they would redact)
@@ -706,13 +714,13 @@ def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
 
     stricter = Redaction().extended(secret_members=["Summary"])
     with pytest.warns(SecretInCassetteWarning):
-        recorder = _loaded(path, folder, redaction=stricter)
-    assert not isinstance(recorder._stored[0], LazyExchange)
-    assert b"REDACTED" in recorder._stored[7].response.body  # (its Summary)
+        stored = _loaded(path, folder, redaction=stricter).stored
+    assert not isinstance(stored[0], LazyExchange)
+    assert b"REDACTED" in stored[7].response.body  # (its Summary)
     with pytest.warns(SecretInCassetteWarning):
         default = _loaded(path, folder)
-    assert b"REDACTED" not in default._stored[7].response.body
+    assert b"REDACTED" not in default.stored[7].response.body
     path.write_text(path.read_text().replace("é 7", "é 77"))  # other bytes: redacted again
     with pytest.warns(SecretInCassetteWarning):
-        recorder = _loaded(path, folder)
-    assert not isinstance(recorder._stored[0], LazyExchange)
+        stored = _loaded(path, folder).stored
+    assert not isinstance(stored[0], LazyExchange)

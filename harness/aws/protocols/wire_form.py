@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from harness.aws.bodies import BodyError, plain_request
-from harness.aws.models import operation_model, service_model, signing_names
+from harness.aws.models import (
+    operation_model,
+    resolved_protocol_of,
+    service_metadata,
+    service_model,
+    signing_names,
+)
 from harness.aws.protocols import JSON_CONTENT_TYPES, _values, json_read, protocol_of
 from harness.aws.protocols._rest import WIRE, text_to_value, uri_pattern, wire_to_text
 from harness.aws.protocols._values import DecodeError, format_timestamp
@@ -98,12 +104,27 @@ def _json_targets(services: tuple[str, ...]) -> dict[str, str]:
     # last segment ("CloudTrail_20131101"). Both must resolve.
     targets: dict[str, str] = {}
     for service in services:
-        model = service_model(service)
-        prefix = model.metadata.get("targetPrefix")
-        if protocol_of(model) == "json" and prefix:
+        metadata = service_metadata(service)  # (not the whole model: all 400 are read)
+        prefix = metadata.get("targetPrefix")
+        if prefix and resolved_protocol_of(metadata) == "json":
             targets[prefix] = service
             targets[prefix.rsplit(".", 1)[-1]] = service
     return targets
+
+
+def _signed_with_target(
+    request: HttpRequest, prefix: str, candidates: tuple[str, ...]
+) -> str | None:
+    """The service a json request's credential scope names, when its target prefix is that
+    service's: found without reading every model's metadata (``_json_targets``)."""
+    scope = credential_scope(request)
+    if scope is None or scope[1] not in candidates:
+        return None
+    metadata = service_metadata(scope[1])
+    declared = str(metadata.get("targetPrefix") or "")
+    if prefix and prefix in (declared, declared.rsplit(".", 1)[-1]):
+        return scope[1] if resolved_protocol_of(metadata) == "json" else None
+    return None
 
 
 @functools.cache
@@ -111,7 +132,8 @@ def _signed_as(services: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """The candidates by the signing name of their model (one pass, not one per request)."""
     by_name: dict[str, list[str]] = {}
     for service in services:
-        name = service_model(service).signing_name
+        metadata = service_metadata(service)  # (as ``ServiceModel.signing_name`` reads it)
+        name = metadata.get("signingName") or metadata.get("endpointPrefix")
         if name:
             by_name.setdefault(name, []).append(service)
     return {name: tuple(found) for name, found in by_name.items()}
@@ -138,7 +160,9 @@ def identify(request: HttpRequest, services: Iterable[str]) -> tuple[str, str]:
     target = request.header("X-Amz-Target")
     if target:
         prefix, _, op = target.rpartition(".")
-        service = _json_targets(candidates).get(prefix)
+        service = _signed_with_target(request, prefix, candidates) or _json_targets(candidates).get(
+            prefix
+        )
         if service and op in service_model(service).operation_names:
             return service, op
         raise WireError(
@@ -176,9 +200,9 @@ def _named_by_host(host: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(
         s
         for s in candidates
-        if (host + ".").startswith(service_model(s).endpoint_prefix + ".")
+        if (host + ".").startswith(str(service_metadata(s).get("endpointPrefix")) + ".")
         # (a json service's request has an X-Amz-Target: this one is not a json service's)
-        and protocol_of(service_model(s)) != "json"
+        and resolved_protocol_of(service_metadata(s)) != "json"
     )
 
 
