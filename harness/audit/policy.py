@@ -33,6 +33,14 @@ the calls of wide fixtures (their own cassettes, ``*.fixture.yaml``) and those a
 cassette tags ``phase: setup`` or ``teardown`` (a function-scoped fixture's). A cassette
 recorded before phases were tagged counts all its calls as the code's. ``include_setup``
 gives the union in one policy.
+
+With ``conditions``, an action every call of which set a condition key the reference lists
+for it (an enum or boolean member: ``s3:x-amz-acl`` from ``ACL``) gets a ``Condition`` on
+the values sent (``harness.audit.conditions`` says which keys, and which not).
+
+A policy larger than a managed policy's 6,144 characters (whitespace aside) is split into
+several (``PolicyResult.parts``, :func:`split_policy`): whole statements grouped by service,
+each part within the limit, the parts' statements together the policy's.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from harness.audit import conditions as _conditions
 from harness.audit.coverage import entries_of
 from harness.aws.iam import (
     ITEM_ACTIONS,
@@ -64,6 +73,8 @@ from harness.secrets.placeholders import ACCOUNT_PREFIX
 VERSION = "2012-10-17"
 #: The size limit of a managed policy (characters, whitespace aside).
 MANAGED_POLICY_LIMIT = 6144
+#: Managed policies a role takes by default (IAM quota, adjustable to 20).
+MANAGED_POLICIES_PER_ROLE = 10
 #: How a wide fixture's own cassette is named (``harness.plugin.fixture_cassettes``, not
 #: imported: it needs pytest): every call in it is set-up or tear-down.
 FIXTURE_SUFFIXES = (".fixture.yaml", ".fixture.yml")
@@ -91,6 +102,22 @@ class Grant:
     reasons: set[str] = field(default_factory=set)  # where actions and resources come from
     wildcard: bool = False  # a call named nothing narrower
     origins: set[tuple[str, str]] = field(default_factory=set)  # set-up calls: (cassette, phase)
+    #: the condition keys every call of the action set, with their values (None: no call yet)
+    condition: _conditions.Seen | None = None
+
+    def observe(self, found: _conditions.Determined | _conditions.Seen) -> None:
+        """One more call of the action, setting ``found`` (``{}``: nothing known)."""
+        self.condition = _conditions.merged(self.condition, found)
+
+    def merge(self, other: Grant) -> None:
+        """``other``'s calls of the same action added to this grant's."""
+        self.resources |= other.resources
+        self.calls |= other.calls
+        self.reasons |= other.reasons
+        self.wildcard |= other.wildcard
+        self.origins |= other.origins
+        if other.condition is not None:
+            self.observe(other.condition)
 
 
 @dataclass
@@ -107,19 +134,32 @@ class PolicyResult:
     def policy_json(self) -> str:
         return json.dumps(self.document, indent=2) + "\n"
 
+    def parts(self) -> list[dict[str, Any]]:
+        """The policy as managed policies, each within ``MANAGED_POLICY_LIMIT`` (one: the
+        policy itself, when it fits): see :func:`split_policy`."""
+        return split_policy(self.document)
+
+    def parts_json(self) -> list[str]:
+        """Each of ``parts()`` as written."""
+        return [json.dumps(part, indent=2) + "\n" for part in self.parts()]
+
     def report_json(self) -> str:
         setup = self.setup.statements if self.setup is not None else []
-        data = {"statements": self.statements, "setup": setup, "notes": self.notes}
+        data = {
+            "statements": _with_parts(self.statements, self.document),
+            "setup": _with_parts(setup, self.setup.document if self.setup else None),
+            "notes": self.notes,
+        }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     def report_text(self) -> str:
-        lines = _statement_lines(self.statements)
+        lines = _statement_lines(_with_parts(self.statements, self.document))
         if self.setup is not None and self.setup.statements:
             lines.append(
                 "set-up and tear-down (fixtures), not in the policy (--include-setup grants "
                 "them; --setup-out writes them as a policy):"
             )
-            lines.extend(_statement_lines(self.setup.statements))
+            lines.extend(_statement_lines(_with_parts(self.setup.statements, self.setup.document)))
         lines.extend(f"note: {note}" for note in self.notes)
         # (names and ARNs come from cassettes: nothing in them may act on a terminal)
         return "\n".join(one_line(line) for line in lines) + "\n"
@@ -144,7 +184,15 @@ def _statement_lines(statements: list[dict[str, Any]]) -> list[str]:
         else:
             lines.append(f"{statement['sid']}: {', '.join(statement['actions'])}")
             lines.append(f"  on {', '.join(statement['resources'])}")
+            if statement.get("condition"):
+                lines.append(f"  when {json.dumps(statement['condition'], sort_keys=True)}")
             lines.append(f"  calls: {', '.join(statement['calls'])}")
+            parts = statement.get("parts")
+            if parts:
+                numbers = ", ".join(map(str, parts))
+                lines.append(
+                    f"  in part{'s' if len(parts) > 1 else ''} {numbers} of the split policy"
+                )
         origins = statement.get("from") or []
         if origins:
             more = f" and {len(origins) - _SHOWN} more" if len(origins) > _SHOWN else ""
@@ -163,11 +211,16 @@ def setup_phase(path: Path, entry: Entry) -> str | None:
 
 
 def derive(
-    files: Iterable[Path], *, account: str | None = None, include_setup: bool = False
+    files: Iterable[Path],
+    *,
+    account: str | None = None,
+    include_setup: bool = False,
+    conditions: bool = False,
 ) -> PolicyResult:
     """The policy the code's calls in ``files`` need (``account``: the id written for
     placeholders), with what the set-up and tear-down calls need as ``setup``; with
-    ``include_setup``, one policy for all the calls."""
+    ``include_setup``, one policy for all the calls; with ``conditions``, each action's
+    ``Condition`` on the keys every call of it set (``harness.audit.conditions``)."""
     entries: list[Entry] = []
     set_up: list[tuple[Entry, tuple[str, str]]] = []  # with its cassette and phase
     accounts: set[str] = set()
@@ -189,7 +242,7 @@ def derive(
     for entry in entries:
         _grant(grants, entry, known)
     notes = _notes(real, placeholders, account)
-    document, statements = _statements(grants, account)
+    document, statements = _statements(grants, account, conditions=conditions)
     notes.extend(_size_notes(document, "the policy"))
     setup = None
     if not include_setup:
@@ -199,29 +252,173 @@ def derive(
             _grant(one, entry, known)
             for action, grant in one.items():
                 merged = setup_grants.setdefault(action, Grant(action))
-                merged.resources |= grant.resources
-                merged.calls |= grant.calls
-                merged.reasons |= grant.reasons
-                merged.wildcard |= grant.wildcard
+                merged.merge(grant)
                 merged.origins.add(origin)
-        setup_document, setup_statements = _statements(setup_grants, account, SETUP_SID)
+        setup_document, setup_statements = _statements(
+            setup_grants, account, SETUP_SID, conditions=conditions
+        )
         setup = PolicyResult(
             setup_document, setup_statements, _size_notes(setup_document, "the set-up policy")
         )
     result = PolicyResult(document, statements, notes, setup)
     if set_up:
         notes.append(_left_out(len(set_up), result.setup_actions()))
+    if conditions and not any(s.get("Condition") for s in document["Statement"]):
+        notes.append(
+            "--conditions: no condition key the harness derives was set by every call of an "
+            "action (an enum or boolean member the reference lists as a key, such as ACL for "
+            "s3:x-amz-acl): no Condition written"
+        )
     return result
 
 
 def _size_notes(document: dict[str, Any], name: str) -> list[str]:
-    size = len(re.sub(r"\s", "", json.dumps(document)))
+    size = policy_size(document)
     if size <= MANAGED_POLICY_LIMIT:
         return []
-    return [
+    parts = split_policy(document)
+    note = (
         f"{name} holds {size:,} characters (whitespace aside), over the "
-        f"{MANAGED_POLICY_LIMIT:,} of a managed policy: split it, or use wildcards you choose"
-    ]
+        f"{MANAGED_POLICY_LIMIT:,} of a managed policy: split into {len(parts)} managed "
+        "policies of whole statements, grouped by service, each within the limit; attach all "
+        "of them to the role (harness policy writes them beside the file --out or "
+        "--setup-out names, FILE-part1.json, FILE-part2.json, ...)"
+    )
+    if any(policy_size(part) > MANAGED_POLICY_LIMIT for part in parts):
+        note += (
+            "; a statement of one action on one resource is over the limit alone: no split "
+            "makes it fit, write a wildcard in its place"
+        )
+    if len(parts) > MANAGED_POLICIES_PER_ROLE:
+        note += (
+            f"; {len(parts)} is more than the {MANAGED_POLICIES_PER_ROLE} managed policies a "
+            "role takes by default (a quota you may raise to 20): use wildcards you choose "
+            "to make it smaller"
+        )
+    return [note]
+
+
+# --------------------------------------------------------------------------- size
+
+
+def policy_size(document: dict[str, Any]) -> int:
+    """A policy's size as IAM counts it against its limits: characters, whitespace aside."""
+    return len(_WHITESPACE.sub("", json.dumps(document)))
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def split_policy(
+    document: dict[str, Any], limit: int = MANAGED_POLICY_LIMIT
+) -> list[dict[str, Any]]:
+    """``document`` as policies of at most ``limit`` characters (whitespace aside) whose
+    statements together are the document's (in its order when, as ``derive`` writes them,
+    its statements are sorted by their actions): ``[document]`` when it fits.
+
+    The statements are kept whole and grouped by service (the prefix of a statement's first
+    action): a service's statements go into one part when they fit in one, the next part
+    begun for them when the current one has no room left; a service too large for one part
+    fills the parts in order. A statement too large for a part alone is cut into statements
+    of fewer resources (then of fewer actions), ids ``<Sid>Part2``, ``<Sid>Part3``...: the
+    same grants. The same document gives the same parts.
+    """
+    return _split(document, limit)[0]
+
+
+def _split(
+    document: dict[str, Any], limit: int = MANAGED_POLICY_LIMIT
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """``split_policy``, and the id of the statement each piece was cut from."""
+    if policy_size(document) <= limit:
+        return [document], {}
+    version = document["Version"]
+    empty = policy_size({"Version": version, "Statement": []})
+    used = {str(s.get("Sid", "")) for s in document["Statement"]}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    cut_from: dict[str, str] = {}
+    for statement in document["Statement"]:
+        for piece in _fitting(statement, limit - empty, used):
+            groups.setdefault(_service_of(piece), []).append(piece)
+            cut_from[str(piece.get("Sid", ""))] = str(statement.get("Sid", ""))
+    parts: list[list[dict[str, Any]]] = []
+    current: list[dict[str, Any]] = []
+    size = empty
+    for group in groups.values():
+        sizes = [policy_size(s) for s in group]
+        together = sum(sizes) + len(sizes) - 1  # (a comma between two statements)
+        if current and size + 1 + together > limit and empty + together <= limit:
+            parts.append(current)
+            current, size = [], empty
+        for statement, length in zip(group, sizes, strict=True):
+            grown = length + (1 if current else 0)
+            if current and size + grown > limit:
+                parts.append(current)
+                current, size, grown = [], empty, length
+            current.append(statement)
+            size += grown
+    if current:
+        parts.append(current)
+    return [{"Version": version, "Statement": part} for part in parts], cut_from
+
+
+def _service_of(statement: dict[str, Any]) -> str:
+    actions = statement.get("Action") or [""]
+    first = actions[0] if isinstance(actions, list) else str(actions)
+    return str(first).partition(":")[0]
+
+
+def _fitting(statement: dict[str, Any], room: int, used: set[str]) -> list[dict[str, Any]]:
+    """``statement``, cut into statements of fewer resources (then fewer actions) when it is
+    larger than ``room`` alone; new ids are added to ``used``."""
+    if policy_size(statement) <= room:
+        return [statement]
+    for name in ("Resource", "Action"):
+        values = statement.get(name)
+        if not isinstance(values, list) or len(values) < 2:
+            continue
+        chunks: list[list[Any]] = [[]]
+        for value in values:
+            trial = {**statement, name: [*chunks[-1], value]}
+            if chunks[-1] and policy_size(trial) > room:
+                chunks.append([value])
+            else:
+                chunks[-1].append(value)
+        pieces: list[dict[str, Any]] = []
+        base = str(statement.get("Sid", ""))
+        for number, chunk in enumerate(chunks, start=1):
+            sid = base if number == 1 else _fresh_sid(f"{base}Part{number}", used)
+            pieces.extend(_fitting({**statement, "Sid": sid, name: chunk}, room, used))
+        return pieces
+    return [statement]  # one action on one resource: no cut makes it smaller
+
+
+def _fresh_sid(base: str, used: set[str]) -> str:
+    sid, number = base, 1
+    while sid in used:
+        number += 1
+        sid = f"{base}x{number}"
+    used.add(sid)
+    return sid
+
+
+def _with_parts(
+    statements: list[dict[str, Any]], document: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The report's statements, each with ``parts``: the numbers (from 1) of the parts of
+    ``document`` that hold it, when it is split (unchanged when it is not)."""
+    if document is None:
+        return statements
+    parts, cut_from = _split(document)
+    if len(parts) < 2:
+        return statements
+    where: dict[str, list[int]] = defaultdict(list)
+    for number, part in enumerate(parts, start=1):
+        for statement in part["Statement"]:
+            sid = cut_from.get(statement["Sid"], statement["Sid"])
+            if number not in where[sid]:
+                where[sid].append(number)
+    return [{**s, "parts": where.get(s["sid"], [])} if s.get("sid") else s for s in statements]
 
 
 def _left_out(calls: int, needed: list[str]) -> str:
@@ -300,7 +497,8 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
     for action in actions:
         resources, why = _resources(action, call)
         own.update(resources)
-        _add(grants, action, label, resources, [why_action, *why])
+        found = _conditions.determined(service, operation, action, params)
+        _add(grants, action, label, resources, [why_action, *why], found)
     for dependent in facts.dependent:
         sent = [m for m in dependent.members if params.get(m)]
         if not sent:
@@ -335,6 +533,7 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
             grant = grants.setdefault("iam:PassRole", Grant("iam:PassRole"))
             grant.calls.add(label)
             grant.resources.add(value)
+            grant.observe({})
             grant.reasons.add(f"{label}: passes the role in {name} (iam:PassRole)")
     if not actions and not facts.per_item:
         grant = grants.setdefault("", Grant(""))
@@ -343,11 +542,20 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
 
 
 def _add(
-    grants: dict[str, Grant], action: str, label: str, resources: set[str], why: list[str]
+    grants: dict[str, Grant],
+    action: str,
+    label: str,
+    resources: set[str],
+    why: list[str],
+    found: _conditions.Determined | None = None,
 ) -> None:
+    """One call needs ``action`` on ``resources`` (none: ``*``), setting the condition keys
+    ``found`` (none for an action it needs for another reason than its own authorization:
+    a dependent action, a copy's source, a transaction's item)."""
     grant = grants.setdefault(action, Grant(action))
     grant.calls.add(label)
     grant.reasons.update(why)
+    grant.observe(found or {})
     if resources:
         grant.resources.update(resources)
     else:
@@ -374,9 +582,30 @@ def _grant_items(grants: dict[str, Grant], call: _Call, source: str) -> None:
                 continue
             resources, why = _resources(action, replace(call, params=request))
             reason = (
-                f"{call.label}: a {member} item is authorized as {action} on its table ({source})"
+                f"{call.label}: {_a(member)} item is authorized as {action} on its table ({source})"
             )
             _add(grants, action, call.label, resources, [reason, *why])
+
+
+#: Words that start with a vowel letter but not a vowel sound (``a user``, ``a unique``).
+_CONSONANT_SOUND = re.compile(r"(?i)(?:u(?:ni|s[aeu]|ri|ti)|eu|one\b|once\b)")
+#: Letters whose name starts with a vowel sound, for abbreviations (``an S3``, ``an RDS``).
+_VOWEL_LETTER_NAME = frozenset("AEFHILMNORSX")
+
+
+def _a(word: str) -> str:
+    """``word`` after its indefinite article: ``an Update``, ``an instance``, ``a Put``,
+    ``a user-pool``, ``an SSM``."""
+    if not word:
+        return word
+    head = re.match(r"[A-Z0-9]{2,}(?![a-z])", word)  # an abbreviation, read letter by letter
+    if head:
+        an = word[0] in _VOWEL_LETTER_NAME or word[0] == "8"
+    elif _CONSONANT_SOUND.match(word):
+        an = False
+    else:
+        an = word[0].lower() in "aeiou" or word[0] == "8"
+    return f"{'an' if an else 'a'} {word}"
 
 
 def _action_reason(label: str, facts: Actions, versioned: bool) -> str:
@@ -435,7 +664,7 @@ def _resources(action: str, call: _Call) -> tuple[set[str], list[str]]:
         elif kind.required and not by_arn:
             found |= filled
             why.append(
-                f"{label}: {action} needs a {kind.name} ({kind.arn}); the request names no "
+                f"{label}: {action} needs {_a(kind.name)} ({kind.arn}); the request names no "
                 f"{', '.join(missing)}: * in its place"
             )
     return found, why
@@ -661,11 +890,16 @@ def _with_account(resource: str, account: str | None) -> str:
 
 
 def _statements(
-    grants: dict[str, Grant], account: str | None, sid_prefix: str = ""
+    grants: dict[str, Grant],
+    account: str | None,
+    sid_prefix: str = "",
+    *,
+    conditions: bool = False,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Actions grouped by the resources they need, sorted; and each statement explained
-    (``sid_prefix`` starts each statement id; a grant's ``origins`` are its ``from``)."""
-    groups: dict[tuple[str, ...], list[Grant]] = defaultdict(list)
+    """Actions grouped by the resources they need (and, with ``conditions``, the condition
+    every call of them set), sorted; and each statement explained (``sid_prefix`` starts
+    each statement id; a grant's ``origins`` are its ``from``)."""
+    groups: dict[tuple[tuple[str, ...], str], list[Grant]] = defaultdict(list)
     for action, grant in grants.items():
         if not action:
             continue  # calls that need no permission: said in the report only
@@ -673,23 +907,27 @@ def _statements(
             resources: tuple[str, ...] = ("*",)
         else:
             resources = _compacted({_with_account(r, account) for r in grant.resources})
-        groups[resources].append(grant)
+        block = _conditions.condition_block(grant.condition) if conditions else {}
+        groups[(resources, json.dumps(block, sort_keys=True) if block else "")].append(grant)
     ordered = sorted(groups.items(), key=lambda item: (sorted(g.action for g in item[1]), item[0]))
     document_statements = []
     explained = []
     used_sids: set[str] = set()
-    for resources, members in ordered:
+    for (resources, condition), members in ordered:
         actions = sorted(g.action for g in members)
         sid = _sid(actions, used_sids, sid_prefix)
-        document_statements.append(
-            {
-                "Sid": sid,
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": list(resources),
-            }
-        )
+        statement: dict[str, Any] = {
+            "Sid": sid,
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": list(resources),
+        }
+        if condition:
+            statement["Condition"] = json.loads(condition)
+        document_statements.append(statement)
         why = sorted({reason for g in members for reason in g.reasons})
+        if condition:
+            why.extend(r for g in members for r in _conditions.reasons(g.action, g.condition))
         if resources == ("*",):
             wild = sorted(g.action for g in members)
             why.append(
@@ -701,6 +939,7 @@ def _statements(
                 "sid": sid,
                 "actions": actions,
                 "resources": list(resources),
+                **({"condition": statement["Condition"]} if condition else {}),
                 "calls": sorted({c for g in members for c in g.calls}),
                 "why": why,
                 **_origins(members),
@@ -791,11 +1030,14 @@ def _notes(real: set[str], placeholders: list[str], account: str | None) -> list
 
 
 __all__ = [
+    "MANAGED_POLICIES_PER_ROLE",
     "MANAGED_POLICY_LIMIT",
     "SETUP_SID",
     "VERSION",
     "PolicyResult",
     "derive",
+    "policy_size",
     "region_of",
     "setup_phase",
+    "split_policy",
 ]

@@ -5,6 +5,10 @@ a cassette) gets a one-paragraph message on stderr and the other files are still
 and reported. Interactions the checker cannot judge (a protocol with no JSON wire form yet,
 a request to no AWS operation) are listed as not checked, never as failures. Exit 0 when
 clean, 1 when violations were found, 2 on bad input.
+
+A ``--rule`` setting scoped to an operation or a pointer that selected no violation in the
+files checked is reported as stale, a warning that does not change the exit status (stderr;
+a ``::warning`` with ``--format github``; ``stale_settings`` in ``--format json``).
 """
 
 from __future__ import annotations
@@ -28,8 +32,9 @@ from harness.cassettes import reads
 from harness.cassettes.files import absent_because
 from harness.contract.cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, Seen, look
 from harness.contract.checker import Skipped, Violation, is_failure, parse_rule_settings
-from harness.contract.report import CassetteReport, check_cassette
+from harness.contract.report import CassetteReport, check_cassette, matched_settings
 from harness.contract.schemas.store import reread_schema_files, schema_source
+from harness.contract.settings import stale_message, stale_rule_settings
 from harness.errors import HarnessUsageError
 from harness.safe_text import gh_data, gh_property, one_line, xml_legal
 
@@ -201,13 +206,42 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             reports.append(found)
     for problem in problems:
         stderr.write(f"harness check: error: {one_line(problem.message)}\n")
+    stale = _stale(rules, reports)
+    for message in stale.values():
+        stderr.write(f"harness check: warning: {one_line(message)}\n")
     render = {"text": _text, "json": _json, "junit": _junit, "github": _github}[args.format]
-    stdout.write(render(reports, problems, args.allow_drift))
+    if args.format == "json":
+        text = _json(reports, problems, args.allow_drift, stale)
+    else:
+        text = render(reports, problems, args.allow_drift)
+    if args.format == "github":
+        text = (
+            "".join(f"::warning title=harness check::{gh_data(m)}\n" for m in stale.values()) + text
+        )
+    stdout.write(text)
     if problems:
         return EXIT_BAD_INPUT
     if any(r.failures(allow_drift=args.allow_drift) for r in reports):
         return EXIT_VIOLATIONS
     return EXIT_OK
+
+
+def _stale(rules: dict[str, str], reports: list[CassetteReport]) -> dict[str, str]:
+    """The scoped settings that selected no violation in ``reports``, each with its warning
+    (none when a report does not say which settings it matched, or no file was checked)."""
+    if not reports:
+        return {}
+    matched: set[str] = set()
+    for report in reports:
+        found = matched_settings(report)
+        if found is None:
+            return {}
+        matched |= found
+    checked = {label for r in reports for _, label, _ in r.interactions}
+    return {
+        key: stale_message(key, rules[key], "--rule", checked)
+        for key in stale_rule_settings(rules, matched)
+    }
 
 
 # --------------------------------------------------------------------------- checking
@@ -463,9 +497,17 @@ def _not_checked(skipped: list[Skipped]) -> str:
 # --------------------------------------------------------------------------- json
 
 
-def _json(reports: list[CassetteReport], problems: list[_Problem], allow_drift: bool) -> str:
+def _json(
+    reports: list[CassetteReport],
+    problems: list[_Problem],
+    allow_drift: bool,
+    stale: dict[str, str] | None = None,
+) -> str:
+    """The JSON report; ``stale_settings``: each scoped ``--rule`` setting that selected no
+    violation, with its warning."""
     violations = [v for r in reports for v in r.violations]
     data = {
+        "stale_settings": [{"setting": k, "message": m} for k, m in (stale or {}).items()],
         "cassettes": [
             {
                 "path": r.path,

@@ -27,8 +27,15 @@ from harness.ops.verdict import (
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
     pass
 
-from harness.contract.checker import SchemaDirs, _Checker
+from harness.contract.checker import SchemaDirs, _Checker, _downgrade
 from harness.contract.results import ContractResult, Skipped, is_failure
+from harness.contract.settings import apply_rule_settings, rule_scope, validate_rule_settings
+
+#: A report's ``metadata`` key: the scoped rule settings that selected a violation of the
+#: cassette (canonical keys, sorted), when any scoped setting was given. It travels with the
+#: report (to the main process from a worker, through the report cache) so that ``harness
+#: check`` can say which settings matched nothing in the whole run.
+MATCHED_SETTINGS = "harness check: scoped rule settings matched"
 
 
 class InteractionRows(Sequence[tuple[int, str, int]]):
@@ -142,17 +149,23 @@ def check_cassette(
     """Check every interaction of a cassette file (and its NextToken chains).
 
     Interactions that are not AWS calls, or whose operation botocore does not know, are
-    listed in ``skipped``. A file that is not a readable cassette raises
-    ``HarnessUsageError`` whose message names the file (and the line, for YAML errors).
+    listed in ``skipped``. When ``rules`` holds a scoped setting, ``metadata`` says which
+    scoped settings selected a violation (``MATCHED_SETTINGS``, :func:`matched_settings`).
+    A file that is not a readable cassette raises ``HarnessUsageError`` whose message names
+    the file (and the line, for YAML errors).
     """
     entries, metadata = stream_entries(path)  # one at a time: flat memory for any size
+    matched: set[str] = set()
     try:
         try:
-            rows, skipped, result = _check_entries(path, entries, schema_dir, rules, allow_drift)
+            rows, skipped, result = _check_entries(
+                path, entries, schema_dir, rules, allow_drift, matched
+            )
         except StreamMisread:  # laid out so that its spans misjudge it: read it whole
             whole, metadata = read_entries(path)
+            matched.clear()
             rows, skipped, result = _check_entries(
-                path, iter(whole), schema_dir, rules, allow_drift
+                path, iter(whole), schema_dir, rules, allow_drift, matched
             )
     except CassetteError:
         raise
@@ -160,7 +173,18 @@ def check_cassette(
         raise HarnessUsageError(f"Cannot check cassette {path}: {exc}") from None
     skipped.extend(result.skipped)
     skipped.sort(key=lambda s: s.index if s.index is not None else -1)
+    if rules and any(rule_scope(str(key)).scoped for key in rules):
+        metadata = {**metadata, MATCHED_SETTINGS: sorted(matched)}
     return CassetteReport(str(path), rows, result.violations, metadata, skipped)
+
+
+def matched_settings(report: CassetteReport) -> set[str] | None:
+    """The scoped settings that selected a violation of ``report``'s cassette (None: the
+    report does not say; it was made with no scoped setting)."""
+    found = report.metadata.get(MATCHED_SETTINGS)
+    if not isinstance(found, list):
+        return None
+    return {str(key) for key in found}
 
 
 def _check_entries(
@@ -169,11 +193,16 @@ def _check_entries(
     schema_dir: SchemaDirs,
     rules: Mapping[str, str] | None,
     allow_drift: bool,
+    matched: set[str],
 ) -> tuple[InteractionRows, list[Skipped], ContractResult]:
-    """One pass of ``check_cassette`` over a cassette's entries."""
+    """One pass of ``check_cassette`` over a cassette's entries; ``matched`` gets the scoped
+    settings of ``rules`` that selected a violation."""
     rows = InteractionRows()
     skipped: list[Skipped] = []
-    checker = _Checker(schema_dir, rules, chains=True, remember=False)
+    if rules:
+        validate_rule_settings(rules, where="rules=")
+    # the settings applied here, not by the checker, to learn which of them matched
+    checker = _Checker(schema_dir, None, chains=True, remember=False)
     # a run read, then checked: faster than alternating one by one (see cassette.runs)
     for run in runs(entries, operator.attrgetter("size")):
         exchanges = []
@@ -184,4 +213,6 @@ def _check_entries(
             else:
                 exchanges.append(entry.exchange)
         checker.add_run(exchanges)
-    return rows, skipped, checker.result(allow_drift)
+    found = checker.result(allow_drift=False)  # (as the checker does: settings, then drift)
+    graded = _downgrade(apply_rule_settings(found.violations, rules, matched), allow_drift)
+    return rows, skipped, ContractResult(graded, found.skipped)

@@ -12,6 +12,11 @@ pointer as they report it (``/request/...`` or ``/response/...``, RFC 6901 escap
 as a prefix token by token, a ``*`` token matching any one token. Where several settings of
 a rule match a violation, the most specific wins (an operation over none, then the longer
 pointer); among equally specific ones, the last given (marker over command line over ini).
+
+A rule id, service or operation no model or registry knows is bad input, one paragraph
+naming the setting. A scoped setting that selects no violation of a run is *stale*
+(``stale_rule_settings``): ``harness check`` warns of each, as the operation or pointer may
+be misspelt or the finding fixed.
 """
 
 from __future__ import annotations
@@ -219,18 +224,23 @@ def _check_key(key: str) -> RuleScope:
             raise HarnessUsageError(
                 f"{key!r}: rule {scope.rule!r} checks only {', '.join(covered)}, so a "
                 f"setting scoped to {scope.operation} would never apply."
-                f"{did_you_mean(scope.operation, covered)}"
+                f"{did_you_mean(scope.operation, covered)} Scope it to an operation the rule "
+                "checks, or remove it."
             )
     return scope
 
 
 def apply_rule_settings(
-    violations: Iterable[Violation], settings: Mapping[str, str] | None
+    violations: Iterable[Violation],
+    settings: Mapping[str, str] | None,
+    matched: set[str] | None = None,
 ) -> list[Violation]:
     """Re-grade violations by rule id (``off`` drops them); others are kept as they are.
 
     A scoped setting (``ID@service:Operation/pointer``) applies only to the violations it
-    selects; the most specific setting that selects a violation wins.
+    selects; the most specific setting that selects a violation wins. ``matched``, when
+    given, gets the key (canonical form) of every scoped setting that selects one of the
+    violations, winning or not (see :func:`stale_rule_settings`).
     """
     if not settings:
         return list(violations)
@@ -246,6 +256,12 @@ def apply_rule_settings(
         candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
     out: list[Violation] = []
     for violation in violations:
+        if matched is not None:
+            matched.update(
+                str(scope)
+                for _, _, scope, _ in scoped.get(violation.rule, ())
+                if scope.matches(violation)
+            )
         setting = next(
             (
                 value
@@ -259,3 +275,31 @@ def apply_rule_settings(
         elif setting != "off":
             out.append(replace(violation, severity=setting))  # type: ignore[arg-type]
     return out
+
+
+def stale_rule_settings(settings: Mapping[str, str] | None, matched: Iterable[str]) -> list[str]:
+    """The keys of the scoped settings (``ID@service:Operation/pointer``) in ``settings`` that
+    selected no violation (``matched``: what :func:`apply_rule_settings` gathered over a
+    run), in the order given; a rule's setting for every operation is never stale."""
+    seen = {str(rule_scope(str(key))) for key in matched}
+    return [
+        str(key)
+        for key in settings or {}
+        if rule_scope(str(key)).scoped and str(rule_scope(str(key))) not in seen
+    ]
+
+
+def stale_message(key: str, value: str, where: str, checked: Iterable[str] = ()) -> str:
+    """The warning for a stale setting (``checked``: the operations of the exchanges checked,
+    to say when none was of the setting's operation)."""
+    scope = rule_scope(key)
+    if scope.operation is not None and scope.operation not in set(checked):
+        why = f"no interaction of {scope.operation} was checked"
+    else:
+        at = f" at {scope.operation}" if scope.operation else ""
+        pointer = "".join(f"/{token}" for token in scope.pointer or ())
+        why = f"no {scope.rule} violation{at}" + (f" under {pointer}" if pointer else "")
+    return (
+        f"{where} setting '{key}={value}' matched nothing ({why}): the operation or pointer may "
+        "be misspelt or the finding fixed; remove it."
+    )

@@ -188,6 +188,18 @@ TRUTH: dict[str, Grants] = {
     },
 }
 
+#: operation -> the ``Condition`` of each action ``--conditions`` writes, read from the
+#: reference: ``s3:x-amz-acl`` is a condition key of ``s3:PutObject`` and of
+#: ``s3:PutObjectAcl``, the canned ACL sent in the ``x-amz-acl`` header (``ACL``, an enum).
+#: No other recorded request sends a member whose value is a condition key of the action it
+#: is authorized by (``GenerateDataKey``'s ``KeySpec`` is the data key's: ``kms:KeySpec`` of
+#: ``kms:GenerateDataKey`` is the KMS key's, a condition of the ``key`` resource type; the
+#: dependent ``s3:PutObjectAcl`` of the ``PutObject`` gets none).
+CONDITIONS: dict[str, dict[str, dict[str, Any]]] = {
+    "s3:PutObject": {"s3:PutObject": {"StringEquals": {"s3:x-amz-acl": "private"}}},
+    "s3:PutObjectAcl": {"s3:PutObjectAcl": {"StringEquals": {"s3:x-amz-acl": "private"}}},
+}
+
 
 def _hex(length: int) -> str:
     while True:
@@ -573,14 +585,25 @@ def _record(folder: Path, endpoint: str) -> _App:
     return app
 
 
-def _grants(*paths: Path) -> Grants:
+def _grants(*paths: Path, options: tuple[str, ...] = ()) -> Grants:
+    return _policy(*paths, options=options)[0]
+
+
+def _policy(
+    *paths: Path, options: tuple[str, ...] = ()
+) -> tuple[Grants, dict[str, dict[str, Any]], str]:
+    """The grants of the policy of ``paths``, the ``Condition`` of each action that has
+    one, and the policy's text."""
     out, err = io.StringIO(), io.StringIO()
-    assert run(["policy", *map(str, paths)], out, err) == 0, err.getvalue()
+    assert run(["policy", *map(str, paths), *options], out, err) == 0, err.getvalue()
     found: Grants = {}
+    conditions: dict[str, dict[str, Any]] = {}
     for statement in json.loads(out.getvalue())["Statement"]:
         for action in statement["Action"]:
             found.setdefault(action, set()).update(statement["Resource"])
-    return found
+            if "Condition" in statement:
+                conditions[action] = statement["Condition"]
+    return found, conditions, out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -623,3 +646,20 @@ def test_the_whole_recording_gets_the_union_within_the_size_of_a_managed_policy(
     assert run(["policy", str(recorded)], out, err) == 0
     assert _grants(recorded) == expected
     assert "over the" not in err.getvalue()  # the note of a policy over 6,144 characters
+
+
+def test_conditions_are_what_the_reference_lets_the_requests_set_and_no_grant_changes(
+    recorded: Path,
+) -> None:
+    identity = recorded / "sts.GetCallerIdentity.yaml"
+    wrong = {}
+    for operation, expected in TRUTH.items():
+        path = recorded / f"{operation.replace(':', '.')}.yaml"
+        grants, conditions, _ = _policy(identity, path, options=("--conditions",))
+        if (grants, conditions) != (expected, CONDITIONS.get(operation, {})):
+            wrong[operation] = (grants, conditions)
+    assert not wrong, wrong
+    # the whole recording: s3:PutObject is also the copy's, the multipart calls' (no ACL
+    # sent), s3:PutObjectAcl also the PutObject's dependent: no condition holds for all
+    plain = _policy(recorded)[2]
+    assert _policy(recorded, options=("--conditions",))[2] == plain

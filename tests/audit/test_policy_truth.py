@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,34 @@ def test_the_policy_is_what_aws_documents_and_holds_for_the_next_run(tmp_path: P
     assert "dynamodb:TransactWriteItems" not in found  # not an action IAM evaluates
     assert "iam:PassRole" not in found  # AssumeRole assumes the role, passes none
     assert _policy(second)[0] == text  # new uuids, the same policy
+    # the report reads as English: "an Update item", "a Put item" (issue 47)
+    report = tmp_path / "report.txt"
+    assert run(["policy", str(first), "--report", str(report)], io.StringIO(), io.StringIO()) == 0
+    said = report.read_text()
+    assert "an Update item is authorized as dynamodb:UpdateItem" in said
+    assert "a Put item is authorized as dynamodb:PutItem" in said
+    assert not re.findall(r"\ba [AEIOaeio]\w*", said), re.findall(r"\ba [AEIOaeio]\w*", said)
+
+
+def test_report_lines_take_the_article_their_word_is_said_with() -> None:
+    from harness.audit.policy import _a
+
+    said = [_a(w) for w in ("Update", "Put", "ConditionCheck", "instance", "image", "object")]
+    assert said == [
+        "an Update",
+        "a Put",
+        "a ConditionCheck",
+        "an instance",
+        "an image",
+        "an object",
+    ]
+    assert [_a(w) for w in ("user-pool", "unique", "S3", "KMS", "execution")] == [
+        "a user-pool",
+        "a unique",
+        "an S3",
+        "a KMS",
+        "an execution",
+    ]
 
 
 def test_a_fixed_name_with_a_number_is_not_widened() -> None:
