@@ -9,6 +9,11 @@ parameters, time-shifted windows, identical requests in recorded order, placehol
 ``volatile`` values bound and given back in responses). Signatures, credentials and the host
 take no part.
 
+A request in a protocol the service speaks besides botocore's (the query protocol an older
+SDK speaks to SQS and CloudWatch: ``dialects``) is read with that protocol's codec, answered
+as botocore's request of the same call would be, and the answer rewritten in the client's
+protocol (misses and errors too).
+
 Binding scope: the plugin binds per test, and a test has one cassette. Over HTTP there are no
 tests, so each cassette file keeps its own state (which interactions were used, what its
 placeholders and volatile values are bound to) for the life of the server, until
@@ -60,6 +65,7 @@ from harness.replay.intercept import Call
 from harness.replay.matching import MatchPolicy, region_of
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.safe_text import one_line
+from harness.serve import dialects
 from harness.synthetic.engine import MAX_ACTIVE, SyntheticBackend
 from harness.synthetic.limits import SLACK_BYTES, BodyLimits, body_limits, check_json
 
@@ -264,10 +270,25 @@ class CassetteBackend:
     def _answer(self, request: HttpRequest, held: list[bool]) -> HttpResponse:
         found = self._identify(request)
         if found is None:
+            dialect = self._dialect(request)
+            if dialect is not None:
+                # a protocol the service speaks besides botocore's (an older SDK's query):
+                # answered as botocore's request of the same call, in the client's protocol
+                try:
+                    spoken = dialect.to_service(request)
+                except dialects.DialectError as exc:
+                    return dialect.unreadable(exc)
+                return dialect.to_client(
+                    self._answer_call(dialect.service, dialect.operation, spoken, held)
+                )
             if self.synthetic is not None:
                 return self.synthetic.handle(request)
             return self._unroutable(request)
-        service, operation = found
+        return self._answer_call(*found, request, held)
+
+    def _answer_call(
+        self, service: str, operation: str, request: HttpRequest, held: list[bool]
+    ) -> HttpResponse:
         refusal = self._refused_body(service, operation, request.body)
         if refusal is not None:
             return refusal
@@ -422,6 +443,25 @@ class CassetteBackend:
                     if name:
                         return service, name
         return self._learn(request) if self.record_file is not None else None
+
+    def _dialect(self, request: HttpRequest) -> dialects.Dialect | None:
+        """The dialect of a request no route of botocore's protocols found: among the
+        cassettes' services, and a recording server's next one (its credential scope's)."""
+        services = self._services
+        scope = wire.credential_scope(request)
+        if (
+            self.record_file is not None
+            and scope is not None
+            and scope[1] not in services
+            and scope[1] in available_services()
+            and len(services) < MAX_SERVICES
+        ):
+            services = (*services, scope[1])
+        found = dialects.identify(request, services)
+        if found is not None and found.service not in self._services:
+            with self._swap:
+                self._services = tuple(sorted({*self._services, found.service}))
+        return found
 
     def _learn(self, request: HttpRequest) -> tuple[str, str] | None:
         """A recording server meets services no cassette holds yet: the one the request's

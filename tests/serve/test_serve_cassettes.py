@@ -7,6 +7,7 @@ cross-client runs, with the JavaScript SDK) — then misses, bad input, recordin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import http.client
 import io
 import json
@@ -18,14 +19,20 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from harness import cli
+from harness.aws.protocols import parse_response
+from harness.exchange import HttpResponse
 from harness.replay.recorder import CassetteRecorder
 from harness.serve import cassettes as cassette_server
+from harness.serve import dialects
 from harness.serve.cassettes import CassetteBackend
 from harness.serve.http import LoopbackServer
 from harness.serve.synthetic import serve_limits
@@ -148,6 +155,49 @@ def test_the_short_x_amz_target_of_another_sdk_is_routed(server: Server) -> None
          "Content-Type": "application/x-amz-json-1.0"},
     )  # fmt: skip
     assert answer[0] == 200 and json.loads(answer[2]) == {"TableNames": [TABLE]}
+
+
+def test_a_query_client_of_sqs_and_cloudwatch_gets_the_json_recordings(server: Server) -> None:
+    """The AWS CLI v2 2.9 speaks query to SQS and CloudWatch, which botocore recorded in json:
+    its requests (form bodies as it sends them, signed) match the recordings, and the answers
+    come back as XML its parser reads; a miss is a query error."""
+    url = server.url
+
+    def call(service: str, fields: dict[str, str], signing: str | None = None) -> Any:
+        status, headers, body = _query(url, signing or service, fields)
+        assert headers["Content-Type"] == "text/xml"
+        operation = fields["Action"]
+        view = dialects.view(service, "query").operation_model(operation)
+        shape = view.output_shape if status < 300 else None
+        parsed = parse_response("query", HttpResponse(status, headers, body), shape)
+        assert parsed.pop("ResponseMetadata")["RequestId"]
+        if status < 300:  # the query envelope, as every query client reads it
+            assert body.startswith(f"<{operation}Response".encode())
+            assert f"<{operation}Result>".encode() in body
+        return status, parsed
+
+    sqs = {"Version": "2012-11-05"}
+    status, created = call("sqs", {**sqs, "Action": "CreateQueue", "QueueName": QUEUE})
+    assert status == 200 and created["QueueUrl"].endswith(f"/{QUEUE}")
+    queue = created["QueueUrl"]
+    sent = {**sqs, "Action": "SendMessage", "QueueUrl": queue, "MessageBody": "job-1"}
+    _, answer = call("sqs", sent)
+    assert answer["MD5OfMessageBody"] == hashlib.md5(b"job-1").hexdigest()
+    receive = {**sqs, "Action": "ReceiveMessage", "QueueUrl": queue, "VisibilityTimeout": "30"}
+    _, first = call("sqs", receive)
+    _, second = call("sqs", receive)  # the same request: the next recording, in order
+    assert [m["Body"] for m in first["Messages"]] == ["job-1"] and "Messages" not in second
+    status, miss = call("sqs", {**receive, "VisibilityTimeout": "31"})
+    assert status == 501 and miss["Error"]["Code"] == "HarnessCassetteMiss"
+    assert "/VisibilityTimeout: recorded 30, sent 31" in miss["Error"]["Message"]
+    assert "Closest recorded requests:" in miss["Error"]["Message"]
+    metrics = {"Action": "ListMetrics", "Version": "2010-08-01", "Namespace": "shop"}
+    status, listed = call("cloudwatch", metrics, "monitoring")
+    assert status == 200 and listed.get("Metrics", []) == []
+    # a body that cannot be what it declares: the client's own error, not a 500
+    status, _, body = _query(url, "monitoring", {**metrics, "Action": "PutMetricData"},
+                             {"Content-Encoding": "gzip"})  # fmt: skip
+    assert status == 400 and b"<Code>MalformedQueryString</Code>" in body
 
 
 @pytest.mark.parametrize(
@@ -384,6 +434,22 @@ def _raw(
         return answer.status, dict(answer.getheaders()), answer.read()
     finally:
         connection.close()
+
+
+def _query(
+    url: str, signing: str, fields: dict[str, str], headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """A query-protocol request as the AWS CLI v2 2.9 sends it: a form body, SigV4-signed."""
+    body = urlencode(fields)
+    request = AWSRequest(
+        "POST",
+        f"{url}/",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                 **(headers or {})},
+    )  # fmt: skip
+    SigV4Auth(Credentials("cli", "cli"), signing, "us-east-1").add_auth(request)
+    return _raw(url, "POST", "/", body.encode(), dict(request.headers.items()))
 
 
 def aws_cli() -> str | None:

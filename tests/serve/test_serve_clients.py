@@ -1,7 +1,9 @@
 """Other SDKs against ``harness serve --cassettes``: the JavaScript SDK v3 (Node) and the AWS
 CLI replay what the Python recorder recorded against moto server, across rest-xml (S3, with
-an event stream), query (SNS), json (DynamoDB, SQS), rest-json (API Gateway) and CBOR
-(CloudWatch); a Node suite records through ``--record-to`` and replays with moto stopped.
+an event stream), query (SNS), json (DynamoDB, SQS, CloudWatch) and rest-json (API
+Gateway); a Node suite records through ``--record-to`` and replays with moto stopped.
+An AWS CLI v2 whose SDK predates SQS's json (Debian bookworm's 2.9) replays the SQS and
+CloudWatch recordings in the query protocol it speaks to them (``harness.serve.dialects``).
 
 Slow (`-m slow`): each client is a process that takes a second or two to start, and the
 JavaScript SDK is installed from the npm registry into a cache folder outside the repository
@@ -12,17 +14,19 @@ normal run keeps one quick AWS CLI test (``test_serve_cassettes.py``).
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.replay.recorder import folder_lock
+from harness.replay.recorder import CassetteRecorder, folder_lock
 from tests.support.cassette_serving import (
     API,
     BODY,
@@ -33,6 +37,7 @@ from tests.support.cassette_serving import (
     TOPIC,
     Recorded,
     Server,
+    client,
     record_all,
     serving,
 )
@@ -151,9 +156,66 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Recorded:
         return record_all(moto, tmp_path_factory.mktemp("recorded"))
 
 
+#: What ``more_calls`` records of SQS and CloudWatch beyond ``record_all``: the members the
+#: query protocol names in its own way (flattened lists and maps, batches, tags), an error,
+#: numbers, timestamps and a time window.
+MORE_QUEUE, NAMESPACE = "orders", "store"
+WHEN = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def more_calls(recorded: Recorded, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cassette of more SQS and CloudWatch calls, recorded by botocore against moto."""
+    folder = tmp_path_factory.mktemp("more")
+    recorder = CassetteRecorder(folder / "sqs_cloudwatch.yaml", "all")
+    with moto_server() as moto, recorder.activate():
+        sqs = client("sqs", moto)
+        queue = sqs.create_queue(
+            QueueName=MORE_QUEUE, Attributes={"VisibilityTimeout": "45"}, tags={"team": "shop"}
+        )["QueueUrl"]
+        sqs.send_message(
+            QueueUrl=queue,
+            MessageBody="order-1",
+            MessageAttributes={"kind": {"DataType": "String", "StringValue": "book"}},
+        )
+        sqs.receive_message(
+            QueueUrl=queue, AttributeNames=["All"], MessageAttributeNames=["All"],
+            MaxNumberOfMessages=2,
+        )  # fmt: skip
+        sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["VisibilityTimeout"])
+        sqs.list_queue_tags(QueueUrl=queue)
+        sqs.send_message_batch(
+            QueueUrl=queue,
+            Entries=[{"Id": "a", "MessageBody": "x"}, {"Id": "b", "MessageBody": "y"}],
+        )
+        with pytest.raises(sqs.exceptions.QueueDoesNotExist):
+            sqs.get_queue_url(QueueName="missing")
+        cloudwatch = client("cloudwatch", moto)
+        dimensions = [{"Name": "shop", "Value": "north"}]
+        cloudwatch.put_metric_data(
+            Namespace=NAMESPACE,
+            MetricData=[{"MetricName": "sales", "Value": 3, "Timestamp": WHEN,
+                         "Dimensions": dimensions}],
+        )  # fmt: skip
+        cloudwatch.list_metrics(Namespace=NAMESPACE)
+        cloudwatch.get_metric_statistics(
+            Namespace=NAMESPACE, MetricName="sales", Dimensions=dimensions,
+            StartTime=WHEN - dt.timedelta(hours=1), EndTime=WHEN + dt.timedelta(hours=1),
+            Period=3600, Statistics=["Sum"],
+        )  # fmt: skip
+        cloudwatch.put_metric_alarm(
+            AlarmName="busy", Namespace=NAMESPACE, MetricName="sales", Statistic="Sum",
+            Period=60, EvaluationPeriods=1, Threshold=10.0,
+            ComparisonOperator="GreaterThanThreshold",
+        )  # fmt: skip
+        cloudwatch.describe_alarms(AlarmNames=["busy"])
+    recorder.save()
+    return folder
+
+
 @pytest.fixture
-def server(recorded: Recorded) -> Iterator[Server]:
-    with serving("--cassettes", recorded.cassettes) as started:
+def server(recorded: Recorded, more_calls: Path) -> Iterator[Server]:
+    with serving("--cassettes", recorded.cassettes, more_calls) as started:
         yield started
 
 
@@ -256,28 +318,16 @@ def aws_cli(request: pytest.FixtureRequest) -> tuple[str, str]:
     return found, request.param
 
 
-def _speaks_json_to_sqs(cli: str, env: dict[str, str]) -> bool:
-    """Whether this CLI's SDK sends SQS json (``X-Amz-Target``), as botocore does now: its
-    ``--debug`` log of a call to a closed port shows the request it prepared."""
-    done = subprocess.run(
-        [cli, "--debug", "--endpoint-url", "http://127.0.0.1:9", "--cli-connect-timeout", "1",
-         "sqs", "list-queues"],
-        capture_output=True, text=True, timeout=120, env={**env, "AWS_MAX_ATTEMPTS": "1"},
-    )  # fmt: skip
-    return "X-Amz-Target" in done.stderr
-
-
-def test_the_aws_cli_replays_every_protocol(
-    server: Server, tmp_path: Path, aws_cli: tuple[str, str]
-) -> None:
+def _runner(cli: str, url: str) -> Callable[..., Any]:
+    """``aws(*args)``: this CLI on ``url`` with dummy credentials, its JSON output read
+    (``ok=False``: it must fail, and its stderr is returned)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AWS_PROFILE")}
     env.update(AWS_ACCESS_KEY_ID="cli", AWS_SECRET_ACCESS_KEY="cli",
                AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")  # fmt: skip
-    cli, major = aws_cli
 
     def aws(*args: str, ok: bool = True) -> Any:
         done = subprocess.run(
-            [cli, "--endpoint-url", server.url, "--output", "json", *args],
+            [cli, "--endpoint-url", url, "--output", "json", *args],
             capture_output=True, text=True, timeout=120, env=env,
         )  # fmt: skip
         if not ok:
@@ -286,6 +336,13 @@ def test_the_aws_cli_replays_every_protocol(
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout or "{}")
 
+    return aws
+
+
+def test_the_aws_cli_replays_every_protocol(
+    server: Server, tmp_path: Path, aws_cli: tuple[str, str]
+) -> None:
+    aws = _runner(aws_cli[0], server.url)
     target = tmp_path / "object.txt"
     aws("s3api", "get-object", "--bucket", BUCKET, "--key", KEY, str(target))
     assert target.read_bytes() == BODY
@@ -298,15 +355,73 @@ def test_the_aws_cli_replays_every_protocol(
     assert [a["name"] for a in aws("apigateway", "get-rest-apis")["items"]] == [API]
     said = aws("sns", "create-topic", "--name", "other", ok=False)
     assert "HarnessCassetteMiss" in said and 'recorded "alerts", sent "other"' in said
-    if major == "v2" and not _speaks_json_to_sqs(cli, env):
-        # (Debian's 2.9: its SDK predates SQS's json and CloudWatch's CBOR)
-        pytest.skip(
-            "this AWS CLI v2 speaks the query protocol to SQS and CloudWatch, which the "
-            "recording spoke json and CBOR to: harness serve does not answer a service's "
-            "older protocol yet (S3, its event stream, API Gateway and SNS replayed)"
-        )
-    assert aws("cloudwatch", "list-metrics", "--namespace", "shop")["Metrics"] == []  # CBOR
+    # SQS and CloudWatch: json as recorded, or the query protocol of an older SDK (Debian's
+    # AWS CLI 2.9), answered from the same recordings
+    assert aws("cloudwatch", "list-metrics", "--namespace", "shop")["Metrics"] == []
     queue = aws("sqs", "create-queue", "--queue-name", QUEUE)["QueueUrl"]
+    sent = aws("sqs", "send-message", "--queue-url", queue, "--message-body", "job-1")
+    assert sent["MD5OfMessageBody"] == hashlib.md5(b"job-1").hexdigest()
     receive = ("sqs", "receive-message", "--queue-url", queue, "--visibility-timeout", "30")
     assert [m["Body"] for m in aws(*receive)["Messages"]] == ["job-1"]
     assert "Messages" not in aws(*receive)
+
+
+def _when(printed: str | float) -> dt.datetime:
+    """A timestamp as a CLI prints it: epoch seconds as the wire had them (CLI v1's default)
+    or ISO 8601 (CLI v2's)."""
+    if isinstance(printed, int | float):
+        return dt.datetime.fromtimestamp(printed, dt.timezone.utc)
+    return dt.datetime.fromisoformat(printed)
+
+
+def test_the_aws_cli_replays_more_sqs_and_cloudwatch_calls(
+    server: Server, aws_cli: tuple[str, str]
+) -> None:
+    """The calls whose members each protocol names in its own way: flattened lists and maps
+    (message and queue attributes, tags), batches, an error's code, numbers and timestamps."""
+    aws = _runner(aws_cli[0], server.url)
+    created = aws("sqs", "create-queue", "--queue-name", MORE_QUEUE,
+                  "--attributes", "VisibilityTimeout=45", "--tags", "team=shop")  # fmt: skip
+    queue = created["QueueUrl"]
+    attributes = '{"kind": {"DataType": "String", "StringValue": "book"}}'
+    sent = aws("sqs", "send-message", "--queue-url", queue, "--message-body", "order-1",
+               "--message-attributes", attributes)  # fmt: skip
+    assert sent["MD5OfMessageBody"] == hashlib.md5(b"order-1").hexdigest()
+    (message,) = aws("sqs", "receive-message", "--queue-url", queue, "--attribute-names", "All",
+                     "--message-attribute-names", "All",
+                     "--max-number-of-messages", "2")["Messages"]  # fmt: skip
+    assert message["Body"] == "order-1" and message["MessageId"] == sent["MessageId"]
+    assert message["MessageAttributes"] == {"kind": {"DataType": "String", "StringValue": "book"}}
+    assert message["Attributes"]["ApproximateReceiveCount"] == "1"
+    got = aws("sqs", "get-queue-attributes", "--queue-url", queue,
+              "--attribute-names", "VisibilityTimeout")  # fmt: skip
+    assert got["Attributes"] == {"VisibilityTimeout": "45"}
+    assert aws("sqs", "list-queue-tags", "--queue-url", queue)["Tags"] == {"team": "shop"}
+    batch = aws("sqs", "send-message-batch", "--queue-url", queue,
+                "--entries", "Id=a,MessageBody=x", "Id=b,MessageBody=y")  # fmt: skip
+    assert [e["Id"] for e in batch["Successful"]] == ["a", "b"]
+    said = aws("sqs", "get-queue-url", "--queue-name", "missing", ok=False)
+    assert "AWS.SimpleQueueService.NonExistentQueue" in said  # the query code, as recorded
+    assert "The specified queue does not exist" in said
+    metric = (
+        '[{"MetricName": "sales", "Value": 3, "Timestamp": "2024-05-01T12:00:00Z", '
+        '"Dimensions": [{"Name": "shop", "Value": "north"}]}]'
+    )
+    aws("cloudwatch", "put-metric-data", "--namespace", NAMESPACE, "--metric-data", metric)
+    (listed,) = aws("cloudwatch", "list-metrics", "--namespace", NAMESPACE)["Metrics"]
+    assert listed["Dimensions"] == [{"Name": "shop", "Value": "north"}]
+    stats = aws("cloudwatch", "get-metric-statistics", "--namespace", NAMESPACE,
+                "--metric-name", "sales", "--dimensions", "Name=shop,Value=north",
+                "--start-time", "2024-05-01T11:00:00Z", "--end-time", "2024-05-01T13:00:00Z",
+                "--period", "3600", "--statistics", "Sum")  # fmt: skip
+    (point,) = stats["Datapoints"]
+    assert point["Sum"] == 3.0 and _when(point["Timestamp"]) == WHEN
+    aws("cloudwatch", "put-metric-alarm", "--alarm-name", "busy", "--namespace", NAMESPACE,
+        "--metric-name", "sales", "--statistic", "Sum", "--period", "60",
+        "--evaluation-periods", "1", "--threshold", "10",
+        "--comparison-operator", "GreaterThanThreshold")  # fmt: skip
+    (alarm,) = aws("cloudwatch", "describe-alarms", "--alarm-names", "busy")["MetricAlarms"]
+    assert (alarm["AlarmName"], alarm["Threshold"], alarm["Period"]) == ("busy", 10.0, 60)
+    miss = aws("sqs", "get-queue-attributes", "--queue-url", queue,
+               "--attribute-names", "DelaySeconds", ok=False)  # fmt: skip
+    assert "HarnessCassetteMiss" in miss and "DelaySeconds" in miss

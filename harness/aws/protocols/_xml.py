@@ -140,13 +140,18 @@ def timestamp_text(value: Any, fmt: str) -> str:
 
 
 def encode_query_response(
-    operation_model: OperationModel, result: dict[str, Any], status: int | None, *, ec2: bool
+    operation_model: OperationModel,
+    result: dict[str, Any],
+    status: int | None,
+    *,
+    ec2: bool,
+    request_id: str | None = None,
 ) -> HttpResponse:
-    """The XML response of a query or ec2 operation."""
+    """The XML response of a query or ec2 operation (``request_id``: a new UUID if None)."""
     name = operation_model.name
     shape = operation_model.output_shape
     body = members(shape, result) if shape is not None else ""
-    request_id = str(uuid.uuid4())
+    request_id = _text(request_id) if request_id else str(uuid.uuid4())
     namespace = _namespace(operation_model.service_model)
     if ec2:
         xml = (
@@ -171,18 +176,20 @@ def encode_query_error(
     *,
     ec2: bool,
     extra: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> HttpResponse:
     """An error as the query (``ErrorResponse/Error``) or ec2 (``Response/Errors/Error``)
-    protocol writes it, the modeled members in ``extra`` (parsed form) inside ``<Error>``."""
+    protocol writes it, the modeled members in ``extra`` (parsed form) inside ``<Error>``
+    (``request_id``: a new UUID if None)."""
     shape = error_shape(service_model, code)
     status = error_status(shape, status)
     values = with_message(shape, message, extra)
-    request_id = str(uuid.uuid4())
+    request_id = request_id or str(uuid.uuid4())
     if ec2:
         inner = error_children(shape, code, message, values)
         xml = (
             f"<Response><Errors><Error>{inner}</Error></Errors>"
-            f"<RequestID>{request_id}</RequestID></Response>"
+            f"<RequestID>{_text(request_id)}</RequestID></Response>"
         )
     else:
         xml = error_response(

@@ -27,10 +27,17 @@ def decode_request(operation_model: OperationModel, request: HttpRequest) -> dic
 
 
 def encode_response(
-    operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+    operation_model: OperationModel,
+    result: dict[str, Any],
+    status: int | None = None,
+    *,
+    request_id: str | None = None,
 ) -> HttpResponse:
-    """``<OpResponse><OpResult>...</OpResult><ResponseMetadata/></OpResponse>``."""
-    return encode_query_response(operation_model, result, status, ec2=False)
+    """``<OpResponse><OpResult>...</OpResult><ResponseMetadata/></OpResponse>``.
+
+    ``request_id``: the ``ResponseMetadata/RequestId`` (a new UUID when not given).
+    """
+    return encode_query_response(operation_model, result, status, ec2=False, request_id=request_id)
 
 
 def encode_error(
@@ -39,12 +46,17 @@ def encode_error(
     message: str,
     status: int | None = None,
     extra: Mapping[str, Any] | None = None,
+    *,
+    request_id: str | None = None,
 ) -> HttpResponse:
     """``<ErrorResponse><Error><Type/><Code/><Message/>members</Error></ErrorResponse>``.
 
-    ``extra``: the error's other members, in parsed form (``_errors``).
+    ``extra``: the error's other members, in parsed form (``_errors``). ``request_id``: the
+    ``RequestId`` (a new UUID when not given).
     """
-    return encode_query_error(service_model, code, message, status, ec2=False, extra=extra)
+    return encode_query_error(
+        service_model, code, message, status, ec2=False, extra=extra, request_id=request_id
+    )
 
 
 __all__ = ["decode_request", "encode_error", "encode_response", "operation_name"]
