@@ -146,3 +146,50 @@ def test_scan_reads_body_files(recorded: tuple[Path, bytes, bytes], tmp_path: Pa
     done = subprocess.run(scan, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Tr0ub4dor" not in done.stdout + done.stderr
+
+
+def test_gc_deletes_the_body_files_no_cassette_names(
+    recorded: tuple[Path, bytes, bytes], tmp_path: Path
+) -> None:
+    """``harness cassette gc``: a body file the folder's cassettes stop naming (the binary
+    download dropped from the cassette) is deleted; the one still named is kept, and replay
+    still reads it."""
+    path = _copy(recorded, tmp_path)
+    _, data, text = recorded
+    kept = body_files.marker(text, None)[1]
+    gone = body_files.marker(data, None)[1]
+    # the cassette as a re-recording without the binary download would leave it
+    items = yaml.safe_load(path.read_text())
+    items["interactions"] = [
+        i for i in items["interactions"] if gone not in str(i["response"]["body"])
+    ]
+    path.write_text(yaml.safe_dump(items))
+    (tmp_path / "other.yaml").write_text("interactions: []\n")  # names nothing
+    folder = tmp_path / body_files.FOLDER
+    stray = folder / ("0" * 64)  # a file no cassette ever named
+    stray.write_bytes(b"x")
+
+    def gc(*options: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "harness", "cassette", "gc", *options, str(tmp_path)]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    dry = gc("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "2 body file(s) unnamed; would free 3.0 MB" in dry.stdout
+    assert sorted(p.name for p in folder.iterdir()) == sorted([kept, gone, stray.name])
+    done = gc()
+    assert done.returncode == 0, done.stderr
+    assert f"{gone}: no cassette names it: deleted" in done.stdout
+    assert sorted(p.name for p in folder.iterdir()) == [kept]
+    recorder = CassetteRecorder(path, "none")
+    with recorder.activate():
+        body = _s3("http://127.0.0.1:9").get_object(Bucket="exports", Key="big.txt")["Body"]
+        assert body.read() == text
+    missing = subprocess.run(
+        [sys.executable, "-m", "harness", "cassette", "gc", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2 and "is not a folder" in missing.stderr
+    assert "Traceback" not in missing.stderr
