@@ -106,7 +106,10 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     # (a bad acknowledgements file stops the run before any cassette is read: exit 2)
     acks = find_acks(args.acks)
     if acks is not None:  # (named among the paths, or in a folder scanned: not a cassette)
+        named = any(acks.names(f) for f in files)
         files = [f for f in files if not acks.names(f)]
+        if named:  # (a commit that edits it: an entry removed or changed changes verdicts)
+            files += _judged_again(acks, files)
     if args.fix:
         return run_fix(files, args.format, stdout, stderr, acks)
     findings: list[Finding] = []
@@ -165,6 +168,22 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_FOUND if findings else EXIT_CLEAN
+
+
+def _judged_again(acks: Acks, files: list[Path]) -> list[Path]:
+    """What a change of the acknowledgements can change the verdict of, not among ``files``:
+    every cassette of the default folder (an entry removed names nothing any more) and every
+    file an entry names."""
+    have = {f.resolve() for f in files}
+    found: dict[Path, Path] = {}  # resolved -> as found
+    default = Path("cassettes")
+    for path in discover([default]) if default.is_dir() else []:
+        if not acks.names(path):
+            found.setdefault(path.resolve(), path)
+    for ack in acks.entries:
+        if ack.target.is_file():
+            found.setdefault(ack.target, ack.target)
+    return [path for resolved, path in found.items() if resolved not in have]
 
 
 def _changed_note(acks: Acks | None, judged: Judged, finding: Finding) -> str:

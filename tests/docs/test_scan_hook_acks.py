@@ -91,8 +91,44 @@ def test_a_commit_of_the_acknowledgements_alone_is_checked(
         tmp_path, entry.format(file="gone.yaml", reason=reason), monkeypatch
     )
     assert code == 0 and "stale acknowledgement: nothing matches cassettes/gone.yaml" in out
-    # the acknowledgements file itself is never read as a cassette
+    # the acknowledgements file itself is never read as a cassette; the cassettes are
     code, out, _ = _commit_only_the_acks(
         tmp_path, entry.format(file="db.yaml", reason=reason), monkeypatch
     )
-    assert code == 0 and "No secrets found in 0 file(s)." in out, out
+    assert code == 0 and "No secrets found in 1 file(s)." in out, out
+    assert "stale acknowledgement: nothing matches cassettes/db.yaml" in out
+
+
+def test_removing_an_entry_whose_finding_stays_fails_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that only drops an acknowledgement: the cassette it covered is not staged,
+    yet its finding comes back and the hook fails."""
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange, HttpRequest, HttpResponse
+
+    (tmp_path / "cassettes").mkdir()
+    leaky = Exchange(
+        "secretsmanager",
+        "GetSecretValue",
+        HttpRequest("POST", "https://secretsmanager.us-east-1.amazonaws.com/", {}, b"{}"),
+        HttpResponse(200, {}, b'{"SecretString": "password=Plk7-fixture-db-93xq"}'),
+        "recorded",
+    )
+    write_cassette(tmp_path / "cassettes" / "db.yaml", [leaky])
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", "cassettes"], out, err) == 1, out.getvalue()
+    # acknowledged (as `harness scan --acknowledge` writes it), with a reason
+    assert run(["scan", "--acknowledge", "cassettes"], io.StringIO(), io.StringIO()) == 0
+    text = (tmp_path / ACKS).read_text()
+    reasoned = re.sub(r"reason: .*", "reason: The fixture database's made-up password.", text)
+    (tmp_path / ACKS).write_text(reasoned)
+    hook = _hook("harness-scan")
+    argv = [*shlex.split(hook["entry"])[1:], *hook.get("args", [])]
+    assert run([*argv, ACKS], io.StringIO(), io.StringIO()) == 0
+    # the entry removed, only the acknowledgements staged: the finding is back
+    (tmp_path / ACKS).write_text("version: 1\nacknowledged: []\n")
+    out = io.StringIO()
+    assert run([*argv, *_selected(hook, [ACKS])], out, io.StringIO()) == 1, out.getvalue()
+    assert "cassettes/db.yaml" in out.getvalue()
