@@ -501,12 +501,14 @@ def check_all(
     allow_drift: bool = False,
     rules: Mapping[str, str] | None = None,
     chains: bool = True,
+    matched: set[str] | None = None,
 ) -> ContractResult:
-    """Check exchanges like :func:`check_exchanges`; also list those it could not judge."""
+    """Check exchanges like :func:`check_exchanges`; also list those it could not judge.
+    ``matched`` gets the scoped settings of ``rules`` that selected a violation."""
     checker = _Checker(schema_dir, rules, chains)
     for exchange in exchanges:
         checker.add(exchange)
-    return checker.result(allow_drift)
+    return checker.result(allow_drift, matched)
 
 
 class _Checker:
@@ -574,7 +576,9 @@ class _Checker:
         else:
             self._chain_findings[number] = _chain_rules(chain)
 
-    def result(self, allow_drift: bool) -> ContractResult:
+    def result(self, allow_drift: bool, matched: set[str] | None = None) -> ContractResult:
+        """The findings so far, graded; ``matched`` gets the scoped rule settings that
+        selected one (``apply_rule_settings``)."""
         for pending in self._open.values():  # chains whose last page never came
             for number, chain in pending.values():
                 self._chain_findings[number] = _chain_rules(chain)
@@ -582,8 +586,8 @@ class _Checker:
         violations = list(self.violations)
         for number in sorted(self._chain_findings):
             violations.extend(self._chain_findings[number])
-        violations = _downgrade(apply_rule_settings(violations, self.rules), allow_drift)
-        return ContractResult(violations, list(self.skipped))
+        graded = apply_rule_settings(violations, self.rules, matched)
+        return ContractResult(_downgrade(graded, allow_drift), list(self.skipped))
 
 
 def _chain_rules(chain: list[Page]) -> list[Violation]:

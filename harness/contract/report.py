@@ -27,9 +27,9 @@ from harness.ops.verdict import (
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
     pass
 
-from harness.contract.checker import SchemaDirs, _Checker, _downgrade
+from harness.contract.checker import SchemaDirs, _Checker
 from harness.contract.results import ContractResult, Skipped, is_failure
-from harness.contract.settings import apply_rule_settings, rule_scope, validate_rule_settings
+from harness.contract.settings import rule_scope
 
 #: A report's ``metadata`` key: the scoped rule settings that selected a violation of the
 #: cassette (canonical keys, sorted), when any scoped setting was given. It travels with the
@@ -199,10 +199,7 @@ def _check_entries(
     settings of ``rules`` that selected a violation."""
     rows = InteractionRows()
     skipped: list[Skipped] = []
-    if rules:
-        validate_rule_settings(rules, where="rules=")
-    # the settings applied here, not by the checker, to learn which of them matched
-    checker = _Checker(schema_dir, None, chains=True, remember=False)
+    checker = _Checker(schema_dir, rules, chains=True, remember=False)
     # a run read, then checked: faster than alternating one by one (see cassette.runs)
     for run in runs(entries, operator.attrgetter("size")):
         exchanges = []
@@ -213,6 +210,4 @@ def _check_entries(
             else:
                 exchanges.append(entry.exchange)
         checker.add_run(exchanges)
-    found = checker.result(allow_drift=False)  # (as the checker does: settings, then drift)
-    graded = _downgrade(apply_rule_settings(found.violations, rules, matched), allow_drift)
-    return rows, skipped, ContractResult(graded, found.skipped)
+    return rows, skipped, checker.result(allow_drift, matched)

@@ -55,6 +55,10 @@ _RUN_SKIPPED = pytest.StashKey[list[tuple[str, str, str]]]()  # operation, reaso
 _SOURCE: pytest.StashKey[SchemaSource] = pytest.StashKey()
 _RULES: pytest.StashKey[RuleSettings] = pytest.StashKey()
 _SKIP_PROPERTY = "aws_contract_skipped"
+#: per test: the scoped rule settings that selected a violation, and the operations checked
+_MATCHED = pytest.StashKey[tuple[list[str], list[str]]]()
+_MATCHED_PROPERTY = "aws_contract_settings_matched"
+_RUN_MATCHED = pytest.StashKey[tuple[set[str], set[str]]]()  # settings matched, ops checked
 
 
 class ContractWarning(UserWarning):
@@ -147,6 +151,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RULES] = rules
     config.stash[_RUN] = []
     config.stash[_RUN_SKIPPED] = []
+    config.stash[_RUN_MATCHED] = (set(), set())
 
 
 def _parse_rules(items: Iterable[str], *, where: str) -> RuleSettings:
@@ -279,12 +284,16 @@ def _check(item: pytest.Item) -> list[Violation]:
         return []
     from harness.contract.checker import check_all
 
+    matched: set[str] = set()
     result = check_all(
         exchanges,
         schema_dir=item.config.stash.get(_SOURCE, None),
         allow_drift=_allow_drift(item.config),
         rules=_rules(item),
+        matched=matched,
     )
+    checked = sorted({f"{e.service}:{e.operation}" for e in exchanges})
+    item.stash[_MATCHED] = (sorted(matched), checked)
     item.stash[_VIOLATIONS] = result.violations
     item.stash[_SKIPPED] = result.skipped
     if result.skipped:
@@ -303,6 +312,9 @@ def pytest_runtest_makereport(
     if call.when == "call" and item.stash.get(_VIOLATIONS, []):
         rows = [[v.rule, v.severity, v.operation] for v in item.stash[_VIOLATIONS]]
         report.user_properties.append((_PROPERTY, rows))
+    if call.when == "call" and _MATCHED in item.stash:
+        matched, checked = item.stash[_MATCHED]
+        report.user_properties.append((_MATCHED_PROPERTY, [matched, checked]))
     if call.when == "call" and item.stash.get(_SKIPPED, []):
         skipped = [[s.operation, s.reason] for s in item.stash[_SKIPPED]]
         report.user_properties.append((_SKIP_PROPERTY, skipped))
@@ -324,6 +336,10 @@ class _Collector:
             elif name == _SKIP_PROPERTY and isinstance(rows, list):
                 for operation, reason in rows:
                     self.config.stash[_RUN_SKIPPED].append((operation, reason, report.nodeid))
+            elif name == _MATCHED_PROPERTY and isinstance(rows, list) and len(rows) == 2:
+                matched, checked = self.config.stash[_RUN_MATCHED]
+                matched.update(str(key) for key in rows[0])
+                checked.update(str(operation) for operation in rows[1])
 
 
 @pytest.hookimpl(trylast=True)
@@ -345,6 +361,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"aws contract: {len(skipped)} exchange(s) not checked ({shown}); "
             + "; ".join(f"{n}x {reason}" for reason, n in sorted(per_reason.items()))
         )
+    _warn_stale_settings(terminalreporter, config)
     rows = config.stash.get(_RUN, [])
     if not rows:
         return
@@ -358,3 +375,18 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line(
             f"{rule.ljust(width)}  {severity:<7}  {count:>4}  in {len(tests[rule])} test(s)"
         )
+
+
+def _warn_stale_settings(terminalreporter: Any, config: pytest.Config) -> None:
+    """A line for each scoped rule setting of the run (ini, command line) that selected no
+    violation in any test that checked exchanges: misspelt, or its finding fixed. Never a
+    failure; a run narrowed with ``-k`` may leave out the tests a setting is for."""
+    matched, checked = config.stash.get(_RUN_MATCHED, (set(), set()))
+    settings = config.stash.get(_RULES, {})
+    if not checked or not settings:
+        return
+    from harness.contract.settings import stale_message, stale_rule_settings
+
+    for key in stale_rule_settings(settings, matched):
+        line = stale_message(key, settings[key], "aws contract: rule", checked)
+        terminalreporter.write_line(line, yellow=True)

@@ -241,3 +241,41 @@ def pytest_sessionfinish(session):
     result = inner.runpytest("-s")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*kept after each test: [[]0, 0, 0[]]*"])
+
+
+def test_a_scoped_setting_that_matched_nothing_is_warned_of_under_xdist(
+    inner: pytest.Pytester,
+) -> None:
+    """Scoped rule settings of the run: one that selects the bad value is used (its test
+    passes), one with a misspelt pointer and one for an operation never checked are named in
+    the summary as matching nothing; the run still passes."""
+    inner.makeini(
+        """
+        [pytest]
+        aws_contract_rules =
+            cloudtrail.ListInsightsMetricData.non-zero-data@cloudtrail:ListInsightsMetricData/response/Values=off
+            cloudtrail.ListInsightsMetricData.non-zero-data@cloudtrail:ListInsightsMetricData/response/Valeus=warning
+            schema.response.constraint@dynamodb:CreateTable=warning
+        """
+    )
+    inner.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", range(2))
+        def test_bad(aws_exchange, n):
+            aws_exchange("bad")
+        """
+    )
+    result = inner.runpytest("-n", "2")
+    result.assert_outcomes(passed=2)
+    out = result.stdout.str()
+    assert "/response/Values=off' matched nothing" not in out
+    result.stdout.fnmatch_lines(
+        [
+            "*aws contract: rule setting '*/Valeus=warning' matched nothing (no *non-zero-data "
+            "violation at cloudtrail:ListInsightsMetricData under /response/Valeus)*remove it.",
+            "*aws contract: rule setting '*@dynamodb:CreateTable=warning' matched "
+            "nothing (no interaction of dynamodb:CreateTable was checked)*",
+        ]
+    )
