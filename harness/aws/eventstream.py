@@ -13,6 +13,9 @@ payloads, so replayed bytes may differ from those received (CRCs are computed an
 decodes them into the same events. In stored form, string headers are plain
 strings, booleans plain booleans, and other types a one-key mapping: ``{long: 5}``,
 ``{timestamp: 1700000000000}`` (milliseconds), ``{bytes: !!binary ...}``, ``{uuid: "..."}``.
+
+An operation's output written as an event-stream response, and its events read back in the
+checker's form, are the protocols' business: ``harness.aws.protocols.event_streams``.
 """
 
 from __future__ import annotations
@@ -23,9 +26,12 @@ import uuid
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.aws.bodies import as_text
+
+if TYPE_CHECKING:
+    pass
 
 CONTENT_TYPE = "application/vnd.amazon.eventstream"
 

@@ -3,8 +3,11 @@
 Input cases: the HTTP request botocore sends, decoded by our codec, gives the parameters it
 was serialized from. Output cases: the parsed result, encoded by our codec, parses in
 botocore to the same result; an error encodes to a response botocore reads as the same code
-and message. Skips: what botocore skips, plus ``SKIPS`` (one reason each). The end-to-end
-tests put a real botocore client in front of a loopback server that speaks our codec.
+and message. Skips: what botocore skips, plus ``SKIPS`` (one reason each). An event-stream
+output is written by ``harness.aws.eventstream`` (the codecs refuse streams) and read by
+``wire_form.decode_events_of``; botocore reads it as its own runner does, from a raw stream.
+The end-to-end tests put a real botocore client in front of a loopback server that speaks
+our codec.
 """
 
 from __future__ import annotations
@@ -17,22 +20,29 @@ from typing import Any
 
 import botocore.session
 import pytest
-from botocore.model import Shape
+from botocore.exceptions import EventStreamError
+from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
 
-from harness.aws import protocols
-from harness.aws.protocols import _rest, awsjson, restjson, wire_form
+from harness.aws import eventstream, protocols
+from harness.aws.protocols import _rest, awsjson, event_streams, restjson, wire_form
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse
 from harness.serve.http import LoopbackServer
-from tests.support.protocol_suite import Case, case_id, cases, normalise, skip_unless_run, to_python
+from tests.support.protocol_suite import (
+    Case,
+    case_id,
+    cases,
+    normalise,
+    parse_as_botocore,
+    skip_unless_run,
+    to_python,
+)
 
 SUITES = ("json", "json_1_0", "rest-json")
 
-#: Cases (by ``case_id``) we do not pass, with why. Keep this short.
-SKIPS: dict[str, str] = {
-    "legacy/output/json:case6.0": "event-stream responses are not encoded (the codec says so)",
-}
+#: Cases (by ``case_id``) we do not pass, with why. Empty: every case botocore runs, runs.
+SKIPS: dict[str, str] = {}
 
 
 _SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -150,6 +160,51 @@ def _streamed_payload(shape: Shape | None, parsed: dict[str, Any]) -> dict[str, 
     return parsed
 
 
+def encoded(op: OperationModel, result: dict[str, Any]) -> HttpResponse:
+    """``result`` (parsed form) written by the codec, or as an event stream by
+    ``event_streams.encode_output`` (the codecs refuse streams, saying so)."""
+    if op.has_event_stream_output:
+        return event_streams.encode_output(op, result)
+    return protocols.encode_response(op, result)
+
+
+def parsed_by_botocore(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """botocore's parse; an event stream's events read in full (``parse_as_botocore``)."""
+    if op.has_event_stream_output:
+        parsed = parse_as_botocore(op, response)
+        parsed.pop("ResponseMetadata", None)
+        return parsed
+    return protocols.decode_response(op, response)
+
+
+def output_wire(op: OperationModel, result: dict[str, Any]) -> dict[str, Any]:
+    """A parsed output in wire form: ``to_wire``, and an event stream's events each as
+    ``wire_form.decode_events_of`` reads them (``{EventType: event in wire form}``)."""
+    shape = op.output_shape
+    if shape is None:
+        return {}
+    protocol = protocols.protocol_of(op.service_model)
+    name = shape.event_stream_name
+    wire = wire_form.to_wire(shape, {k: v for k, v in result.items() if k != name}, protocol)
+    if name and name in result:
+        stream = shape.members[name]
+        wire[name] = [
+            {kind: wire_form.to_wire(stream.members[kind], value, protocol)}
+            for event in result[name]
+            for kind, value in event.items()
+        ]
+    return dict(wire)
+
+
+def read_wire(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """A response read into wire form; an event stream's events under its member."""
+    wire = wire_form.decode_response_of(op, response)
+    name = op.output_shape.event_stream_name if op.output_shape is not None else None
+    if name:
+        wire[name] = wire_form.decode_events_of(op, response)
+    return wire
+
+
 @pytest.mark.parametrize(
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
@@ -157,9 +212,38 @@ def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
     skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
-    response = protocols.encode_response(op, result)
-    parsed = _streamed_payload(op.output_shape, protocols.decode_response(op, response))
+    response = encoded(op, result)
+    parsed = _streamed_payload(op.output_shape, parsed_by_botocore(op, response))
     assert normalise(_floats_as_text(parsed)) == normalise(_floats_as_text(result))
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        c
+        for c in cases("output", "json", "rest-xml")
+        if "result" in c.case and c.operation_model().has_event_stream_output
+    ],
+    ids=case_id,
+)
+def test_an_event_stream_written_splits_in_botocores_buffer(case: Case) -> None:
+    """The framing ``event_streams.encode_output`` writes, fed to botocore's
+    ``EventStreamBuffer`` a few bytes at a time (its CRCs checked), is the messages the
+    harness reads from it, the same events, in order, as the suite's own bytes hold."""
+    from botocore.eventstream import EventStreamBuffer
+
+    op = case.operation_model()
+    result = to_python(op.output_shape, case.case["result"])
+    body = event_streams.encode_output(op, result).body
+    buffer = EventStreamBuffer()
+    split = []
+    for at in range(0, len(body), 7):
+        buffer.add_data(body[at : at + 7])
+        split.extend((dict(m.headers), m.payload) for m in buffer)
+    ours = eventstream.decode_stream(body)
+    assert split == [({h.name: h.value for h in m.headers}, m.payload) for m in ours]
+    suite = eventstream.decode_stream(case.response().body)
+    assert [m.header(":event-type") for m in ours] == [m.header(":event-type") for m in suite]
 
 
 @pytest.mark.parametrize(
@@ -356,6 +440,68 @@ def test_xray_get_insight_summaries_round_trips_timestamps(client_for: Any) -> N
     assert normalise(parsed) == normalise(result)
 
 
+class _Streamer(_Echo):
+    """``_Echo`` answering with an event stream, written by ``event_streams.encode_output``."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        self.seen.append(protocols.decode_request(self.operation_model, request))
+        return event_streams.encode_output(self.operation_model, self.result)
+
+
+def test_lambda_response_stream_reaches_a_real_client(client_for: Any) -> None:
+    """rest-json: the other members in the status and headers (one of them Content-Type), a
+    blob payload, then an event of body members."""
+    events = [
+        {"PayloadChunk": {"Payload": b'{"partial": '}},
+        {"PayloadChunk": {"Payload": b"true}"}},
+        {"InvokeComplete": {"LogResult": "bG9ncw==", "ErrorCode": "None"}},
+    ]
+    result = {
+        "StatusCode": 200,
+        "ExecutedVersion": "7",
+        "ResponseStreamContentType": "application/octet-stream",
+        "EventStream": events,
+    }
+    echo = _Streamer("lambda", "InvokeWithResponseStream", result)
+    client = client_for("lambda", echo)
+    parsed = client.invoke_with_response_stream(FunctionName="my-function", Payload=b"{}")
+    assert list(parsed.pop("EventStream")) == events
+    parsed.pop("ResponseMetadata")
+    assert parsed == {k: v for k, v in result.items() if k != "EventStream"}
+    assert echo.seen == [{"FunctionName": "my-function", "Payload": b"{}"}]
+
+
+def test_kinesis_subscribe_to_shard_reaches_a_real_client(client_for: Any) -> None:
+    """json: the initial-response, an event of body members (blobs, timestamps in records),
+    then an exception message, which the client raises where it reaches it."""
+    when = dt.datetime(2024, 5, 1, 12, 30, 15, 250000, tzinfo=dt.timezone.utc)
+    record = {
+        "SequenceNumber": "1",
+        "ApproximateArrivalTimestamp": when,
+        "Data": b"\x00\xffdata",
+        "PartitionKey": "p",
+    }
+    event = {"Records": [record], "ContinuationSequenceNumber": "2", "MillisBehindLatest": 0}
+    result = {
+        "EventStream": [
+            {"SubscribeToShardEvent": event},
+            {"ResourceInUseException": {"message": "another consumer"}},
+        ]
+    }
+    params = {
+        "ConsumerARN": "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1",
+        "ShardId": "shardId-000000000000",
+        "StartingPosition": {"Type": "LATEST"},
+    }
+    echo = _Streamer("kinesis", "SubscribeToShard", result)
+    client = client_for("kinesis", echo)
+    stream = iter(client.subscribe_to_shard(**params)["EventStream"])
+    assert normalise(next(stream)) == normalise({"SubscribeToShardEvent": event})
+    with pytest.raises(EventStreamError, match=r"ResourceInUseException.*another consumer"):
+        next(stream)
+    assert echo.seen == [params]
+
+
 # --------------------------------------------------------------------------- wire form
 # The wire form (what the schemas describe, what strategies draw and the synthetic engine
 # answers) is written by ``wire_form``: the same suites, through it, read back by botocore.
@@ -365,13 +511,18 @@ def test_xray_get_insight_summaries_round_trips_timestamps(client_for: Any) -> N
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
 def test_output_case_in_wire_form_writes_what_botocore_parses(case: Case) -> None:
+    """An event stream in wire form is written by ``event_streams.encode_output`` (``WIRE``),
+    and reads back (``decode_events_of``) as the wire form it was written from."""
     skip_unless_run(case, "output", {**SKIPS, **WIRE_SKIPS})
     op = case.operation_model()
-    protocol = protocols.protocol_of(op.service_model)
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
-    wire = wire_form.to_wire(op.output_shape, result, protocol) if op.output_shape else {}
-    response = wire_form.encode_response_of(op, wire)
-    parsed = _streamed_payload(op.output_shape, protocols.decode_response(op, response))
+    wire = output_wire(op, result)
+    if op.has_event_stream_output:
+        response = event_streams.encode_output(op, wire, form=_rest.WIRE)
+        assert read_wire(op, response) == wire
+    else:
+        response = wire_form.encode_response_of(op, wire)
+    parsed = _streamed_payload(op.output_shape, parsed_by_botocore(op, response))
     assert normalise(_floats_as_text(parsed)) == normalise(_floats_as_text(result))
 
 
@@ -440,9 +591,15 @@ def test_input_case_written_by_the_codec_is_botocores_request(case: Case) -> Non
     "case", [c for c in cases("output", *SUITES) if "result" in c.case], ids=case_id
 )
 def test_output_case_read_by_the_codec_is_botocores_parse(case: Case) -> None:
+    """An event stream (which the codecs do not read) is read by ``wire_form``: the suite's
+    bytes give the wire form of the result botocore parses them to."""
     skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     codec = protocols.codec(protocols.protocol_of(op.service_model))
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
+    if op.has_event_stream_output:
+        assert read_wire(op, case.response()) == output_wire(op, _without_nones(result))
+        assert normalise(parsed_by_botocore(op, case.response())) == normalise(result)
+        return
     parsed = codec.decode_response(op, case.response(), _rest.PARSED)
     assert normalise(_floats_as_text(parsed)) == normalise(_floats_as_text(_without_nones(result)))

@@ -3,7 +3,8 @@ real clients.
 
 Same checks as ``test_protocol_json``: a request botocore sends decodes to its params; a
 result we encode parses in botocore to the same result; an error to its code and message.
-Skips: what botocore skips, plus ``SKIPS`` (one reason each). The end-to-end tests put real
+Skips: what botocore skips, plus ``SKIPS`` (one reason each); event streams are written by
+``harness.aws.eventstream``, as in ``test_protocol_json``. The end-to-end tests put real
 boto3 clients (STS, SNS, EC2, S3) in front of a loopback server that speaks our codecs; the
 model sweep draws params and results for real operations (a slice here, everything under
 ``slow``).
@@ -38,6 +39,8 @@ from test_protocol_json import (
     _special_floats,
     _streamed_payload,
     _without_nones,
+    encoded,
+    parsed_by_botocore,
 )
 
 from harness.aws import protocols
@@ -49,14 +52,8 @@ from tests.support.protocol_suite import Case, case_id, cases, normalise, skip_u
 
 SUITES = ("query", "ec2", "rest-xml")
 
-_EVENT_STREAM = "event streams are stored and replayed by harness.aws.eventstream, not the codecs"
-
-#: Cases (by ``case_id``) we do not pass, with why. Keep this short.
-SKIPS: dict[str, str] = {
-    "legacy/output/rest-xml:case14.0": _EVENT_STREAM,
-    "legacy/output/rest-xml:case14.1": _EVENT_STREAM,
-    "legacy/output/rest-xml:case14.2": _EVENT_STREAM,
-}
+#: Cases (by ``case_id``) we do not pass, with why. Empty: every case botocore runs, runs.
+SKIPS: dict[str, str] = {}
 
 
 def _on_the_form(protocol: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -103,8 +100,8 @@ def test_output_case_encodes_to_what_botocore_parses(case: Case) -> None:
     skip_unless_run(case, "output", SKIPS)
     op = case.operation_model()
     result = _special_floats(op.output_shape, to_python(op.output_shape, case.case["result"]))
-    response = protocols.encode_response(op, result)
-    parsed = _streamed_payload(op.output_shape, protocols.decode_response(op, response))
+    response = encoded(op, result)  # (an event stream: by harness.aws.eventstream)
+    parsed = _streamed_payload(op.output_shape, parsed_by_botocore(op, response))
     assert normalise(_floats_as_text(parsed)) == normalise(_floats_as_text(result))
 
 
@@ -197,7 +194,7 @@ class _Backend:
         result = self.results[name]
         if isinstance(result, str):  # an error code
             return self.codec.encode_error(self.model, result, f"{result} (synthetic)")
-        return protocols.encode_response(op, result)
+        return encoded(op, result)  # (an event stream: by harness.aws.eventstream)
 
 
 class _Switch:
@@ -386,6 +383,31 @@ def test_s3_put_and_get_object_round_trip(client_for: Any) -> None:
         put_result
     )
     assert {k: v for k, v in _without_metadata(got).items() if k in get_result} == get_result
+
+
+def test_s3_select_event_stream_reaches_a_real_client(client_for: Any) -> None:
+    """S3 Select's rest-xml event stream, written by ``event_streams.encode_output``: a blob
+    payload, structure payloads (XML) and empty events, read by a real client as it streams."""
+    params = {
+        "Bucket": "my-bucket",
+        "Key": "data.csv",
+        "Expression": "select * from s3object",
+        "ExpressionType": "SQL",
+        "InputSerialization": {"CSV": {}},
+        "OutputSerialization": {"JSON": {}},
+    }
+    events = [
+        {"Records": {"Payload": b'{"a":"1"}\n'}},
+        {"Cont": {}},
+        {"Progress": {"Details": {"BytesScanned": 10, "BytesProcessed": 10}}},
+        {"Stats": {"Details": {"BytesScanned": 10, "BytesProcessed": 10, "BytesReturned": 9}}},
+        {"End": {}},
+    ]
+    backend = _Backend("s3", {"SelectObjectContent": {"Payload": events}})
+    client = client_for("s3", backend)
+    parsed = client.select_object_content(**params)
+    assert list(parsed["Payload"]) == events
+    assert backend.seen == [("SelectObjectContent", params)]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,19 +66,21 @@ class Case:
         )
 
     def response(self) -> HttpResponse:
-        """An output case's HTTP response, as the service sends it."""
+        """An output case's HTTP response, as the service sends it: an event stream's body
+        is its binary framing (the suites carry it as base64, which botocore's runner
+        decodes: ``MockRawResponse`` in its ``tests/unit/test_protocols.py``)."""
         given = self.case["response"]
         return HttpResponse(
             int(given.get("status_code", 200)),
             dict(given.get("headers") or {}),
-            self._body(given.get("body")),
+            self._body(given.get("body"), binary=self.operation_model().has_event_stream_output),
         )
 
-    def _body(self, body: str | None) -> bytes:
+    def _body(self, body: str | None, *, binary: bool = False) -> bytes:
         if not body:
             return b""
-        if self.protocol == "smithy-rpc-v2-cbor":
-            return base64.b64decode(body)  # the CBOR suites carry binary bodies as base64
+        if binary or self.protocol == "smithy-rpc-v2-cbor":
+            return base64.b64decode(body)  # the suites carry binary bodies as base64
         return body.encode("utf-8")
 
     def botocore_skips(self, direction: str) -> bool:
@@ -115,6 +118,44 @@ def skip_unless_run(case: Case, direction: str, skips: dict[str, str]) -> None:
         pytest.skip(reason)
 
 
+class RawStream:
+    """A body as botocore's endpoint hands an event stream to its parser: a raw stream
+    (botocore's runner fakes it the same way, ``MockRawResponse``)."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self) -> Iterator[bytes]:
+        yield self._data
+
+    def close(self) -> None:
+        pass
+
+
+def parse_as_botocore(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
+    """botocore's parse of ``response``, an event stream read in full into its list of
+    events (``EventStream`` parses each message with ``EventStreamBuffer`` as it is read)."""
+    from botocore.awsrequest import HeadersDict
+    from botocore.eventstream import EventStream
+    from botocore.parsers import create_parser
+
+    from harness.aws.protocols import protocol_of
+
+    body: Any = response.body
+    if op.has_event_stream_output and response.status < 300:
+        body = RawStream(response.body)
+    parsed = create_parser(protocol_of(op.service_model)).parse(
+        {
+            "status_code": response.status,
+            "headers": HeadersDict(response.headers),
+            "body": body,
+            "context": {"operation_name": op.name},
+        },
+        op.output_shape,
+    )
+    return {k: list(v) if isinstance(v, EventStream) else v for k, v in parsed.items()}
+
+
 def case_id(case: Case) -> str:
     """A pytest id: file and case id."""
     return f"{case.file.replace('.json', '')}:{case.id}"
@@ -125,6 +166,9 @@ def to_python(shape: Shape | None, value: Any) -> Any:
     if shape is None or value is None:
         return value
     kind = shape.type_name
+    if kind == "structure" and shape.serialization.get("eventstream") and isinstance(value, list):
+        # an event stream: botocore yields its events one by one, the suites list them
+        return [to_python(shape, event) for event in value]
     if kind == "structure":
         if getattr(shape, "is_document_type", False) or not isinstance(value, dict):
             return value

@@ -344,10 +344,55 @@ def decode_response_of(op: OperationModel, response: HttpResponse) -> dict[str, 
     protocol = protocol_of(op.service_model)
     if protocol not in JSON_CONTENT_TYPES:
         return _parsed_by_botocore(op, response)
+    if shape.event_stream_name:
+        response = _stream_head(op, response)
     try:
         return dict(_json_codec(protocol).decode_response(op, response, WIRE))
     except DecodeError as exc:
         raise WireError(f"Cannot read a {service}:{operation} response: {exc}.") from None
+
+
+# --------------------------------------------------------------------------- event streams
+# An event-stream output's members other than the stream are read by ``decode_response_of``
+# (from the headers, or json's ``initial-response`` message); the stream itself is read event
+# by event (``decode_events_of``), each event checked alone under the stream member, as the
+# contract checker checks a recorded stream.
+
+
+def _stream_head(op: OperationModel, response: HttpResponse) -> HttpResponse:
+    """The part of an event-stream response that holds the output's other members, as a
+    response the JSON codecs read: rest-json's headers (no body), or json's body as the
+    ``initial-response`` message carries it (botocore's ``JSONParser`` reads them there and
+    refuses a stream that does not begin with one)."""
+    from harness.aws import eventstream
+
+    if protocol_of(op.service_model) != "json" or not response.body:
+        return dataclasses.replace(response, body=b"")
+    try:
+        messages = eventstream.decode_stream(response.body)
+    except eventstream.EventStreamError as exc:
+        raise WireError(f"Cannot read a {op.name} event stream: {exc}") from None
+    if not messages or messages[0].header(":event-type") != "initial-response":
+        raise WireError(
+            f"Cannot read a {op.name} event stream: its first event is not the initial-response "
+            "(botocore: 'First event was not of type initial-response')."
+        )
+    return dataclasses.replace(response, body=messages[0].payload)
+
+
+def decode_events_of(op: OperationModel, response: HttpResponse) -> list[dict[str, Any]]:
+    """The events of an event-stream response (raw ``vnd.amazon.eventstream`` bytes), each
+    as ``{event type: event}``: the value the checker puts under the stream member to check
+    one event against the output schema (``event_streams.decode_events``: json and rest-json
+    events in wire form, the others' in parsed form). Bytes that are no event stream, or an
+    event that does not read, raise ``WireError``."""
+    from harness.aws import eventstream
+    from harness.aws.protocols import event_streams
+
+    try:
+        return event_streams.decode_events(op, response.body)
+    except eventstream.EventStreamError as exc:
+        raise WireError(f"Cannot read a {op.name} event stream: {exc}") from None
 
 
 def _botocore_parse(model: ServiceModel, response: HttpResponse, shape: Any) -> dict[str, Any]:
@@ -376,9 +421,14 @@ def _parsed_by_botocore(op: OperationModel, response: HttpResponse) -> dict[str,
     ):
         return {}  # nothing to read: the query parsers refuse an empty document
     payload = shape.serialization.get("payload")
-    if payload and shape.members[payload].type_name == "blob" and response.body:
+    if (
+        payload
+        and response.body
+        and (shape.members[payload].type_name == "blob" or payload == shape.event_stream_name)
+    ):
         # a client hands such a body over as a stream; botocore's parser would decode bytes
-        # as UTF-8 (and fail on a binary S3 object), so the headers are read without it
+        # as UTF-8 (and fail on a binary S3 object), so the headers are read without it (an
+        # event stream is read by ``decode_events_of``)
         response = dataclasses.replace(response, body=b"")
     parsed = _botocore_parse(op.service_model, response, shape)
     parsed.pop("ResponseMetadata", None)

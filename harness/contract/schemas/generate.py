@@ -239,6 +239,12 @@ class _Generator:
     def scalar(self, shape: Any, ts_default: str | None, *, in_header: bool = False) -> JSON:
         """A string, number, boolean, timestamp or blob, encoded as on the wire."""
         kind = shape.type_name
+        if kind in ("string", "character") and {"key", "value"} & set(
+            getattr(shape, "_shape_model", {})
+        ):
+            # a map declared a string (botocore's protocol suite has one): botocore's JSON
+            # parser has no string handler and passes any value through, so any value reads
+            return {}
         if kind in ("string", "character"):  # botocore reads the legacy "character" as text
             if in_header and shape.serialization.get("jsonvalue"):
                 # A JSON value travels base64-encoded in a header.
