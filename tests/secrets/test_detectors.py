@@ -851,11 +851,13 @@ ADVERSARIAL = {
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_a_megabyte_of_adversarial_text_is_searched_in_linear_time(name: str) -> None:
     """Ten times the text costs about ten times as much, not a hundred (quadratic): each size
-    is searched a fixed number of times, the best run kept; and 1 MB ends within seconds."""
+    is searched a fixed number of times, the best run kept; and 1 MB ends within seconds.
+    (The bound sits halfway to quadratic: a machine busy with other jobs once made a linear
+    search 33 times, never near 100.)"""
     text = ADVERSARIAL[name]
     small = _best_of(3, text[: len(text) // 10])
-    large = _best_of(2, text)
-    assert large < 30 * max(small, 0.002), (small, large)
+    large = _best_of(3, text)
+    assert large < 50 * max(small, 0.002), (small, large)
     assert large < 10
 
 
