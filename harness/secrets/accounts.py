@@ -15,6 +15,9 @@ An account id is a 12-digit value in a place that says it is one:
 
 So Kinesis's ``shardId-000000000001`` or a 12-digit timestamp stay as they are.
 
+In a large text each context is searched only where it can be (``detectors.Scan``): at an
+``arn:aws``, a ``://``, a region's name or a run of exactly twelve digits.
+
 The example accounts of AWS's documentation and of moto and LocalStack
 (``EXAMPLE_ACCOUNTS``) are nobody's: they are kept, so a test comparing moto's default
 account replays as recorded.
@@ -23,6 +26,9 @@ account replays as recorded.
 from __future__ import annotations
 
 import re
+
+from harness.secrets.detectors import PrefilteredScan, Scan
+from harness.secrets.text_formats import Prefilter, prefiltered
 
 #: Public example accounts: AWS documentation's, moto's default, LocalStack's default.
 EXAMPLE_ACCOUNTS = frozenset(
@@ -44,36 +50,63 @@ _REGION = (
     r"(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-"
     r"(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b"
 )
+# (each starts where its prefilter says: an account id alone is a run of exactly twelve
+# digits, ``PrefilteredScan.twelve_digit_runs``)
+_TWELVE_DIGITS = Prefilter((PrefilteredScan.twelve_digit_runs,))
+
+
+def _region_before(text: str, at: int) -> range:
+    """Where a region's name that ends with the ``-``/``.`` before the account id at ``at``
+    starts (9 to 19 characters long)."""
+    return range(at - 20, at - 9) if text[at - 1 : at] in ("-", ".") else range(0)
+
+
 CONTEXTS: tuple[re.Pattern[str], ...] = (
     # the account field of an ARN: arn:partition:service:region:ACCOUNT:
-    re.compile(
-        rf"\barn{_SEP}aws[a-z-]*{_SEP}[A-Za-z0-9-]*{_SEP}[a-z0-9-]*{_SEP}{_ACCOUNT}"
-        r"(?=:|%3[Aa]|/|$|[\"'\s\\<&])"
+    prefiltered(
+        re.compile(
+            rf"\barn{_SEP}aws[a-z-]*{_SEP}[A-Za-z0-9-]*{_SEP}[a-z0-9-]*{_SEP}{_ACCOUNT}"
+            r"(?=:|%3[Aa]|/|$|[\"'\s\\<&])"
+        ),
+        Prefilter(("arn:aws", "arn%3Aaws", "arn%3aaws")),
     ),
     # a queue URL's first path segment (any host: AWS, LocalStack, moto), plain or encoded
-    re.compile(rf"(?<=://)[^/\s\"'<>]+/{_ACCOUNT}(?=/)"),
-    re.compile(rf"(?<=%3A%2F%2F)[^%\s\"'<>]+%2F{_ACCOUNT}(?=%2F)", re.IGNORECASE),
+    prefiltered(
+        re.compile(rf"(?<=://)[^/\s\"'<>]+/{_ACCOUNT}(?=/)"), Prefilter(("://",), offset=-3)
+    ),
+    prefiltered(
+        re.compile(rf"(?<=%3A%2F%2F)[^%\s\"'<>]+%2F{_ACCOUNT}(?=%2F)", re.IGNORECASE),
+        Prefilter(("%3a%2f%2f",), offset=-9, fold=True),
+    ),
     # a name that pairs an account id with a region (logs-ACCOUNT-us-east-1,
     # sagemaker-us-east-1-ACCOUNT, cdk-...-assets-ACCOUNT-eu-west-1): bucket names mostly
-    re.compile(rf"(?<![\w])(?<!\d){_ACCOUNT}(?=[-.]{_REGION})"),
-    re.compile(rf"{_REGION}[-.]{_ACCOUNT}(?![\w])"),
+    prefiltered(re.compile(rf"(?<![\w])(?<!\d){_ACCOUNT}(?=[-.]{_REGION})"), _TWELVE_DIGITS),
+    prefiltered(
+        re.compile(rf"{_REGION}[-.]{_ACCOUNT}(?![\w])"),
+        Prefilter((PrefilteredScan.twelve_digit_runs,), starts=_region_before),
+    ),
     # an account-scoped AWS host name
-    re.compile(
-        rf"(?<![\w.-]){_ACCOUNT}(?=\.(?:dkr\.ecr|s3-control|s3-outposts|[a-z0-9-]+\.amazonaws\.))"
+    prefiltered(
+        re.compile(
+            rf"(?<![\w.-]){_ACCOUNT}(?=\.(?:dkr\.ecr|s3-control|s3-outposts|[a-z0-9-]+\.amazonaws\.))"
+        ),
+        _TWELVE_DIGITS,
     ),
 )
 _ACCOUNT_WORDS = re.compile(r"account|owner", re.IGNORECASE)
-_TWELVE = re.compile(r"\d{12}")
 
 
-def find_accounts(text: str) -> list[tuple[int, int]]:
-    """Where account ids sit in ``text`` by context (example accounts left out)."""
-    if _TWELVE.search(text) is None:
+def find_accounts(text: str, scan: Scan | None = None) -> list[tuple[int, int]]:
+    """Where account ids sit in ``text`` by context (example accounts left out). ``scan``:
+    the text's (``detectors.Scan``), when the caller has it."""
+    if scan is None:
+        scan = Scan.of(text)
+    if not scan.twelve_digits():
         return []
     return sorted(
         match.span("v")
         for pattern in CONTEXTS
-        for match in pattern.finditer(text)
+        for match in scan.finditer(pattern)
         if match.group("v") not in EXAMPLE_ACCOUNTS
     )
 

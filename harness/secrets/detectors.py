@@ -35,7 +35,11 @@ Three mechanisms, all linear in the text:
   enough and mostly text, and the whole run is a ``secret`` when the decoded text holds one
   (an EKS token, a presigned POST ``policy``, a base64-wrapped presigned URL).
 
-A cheap prefilter (``_MAYBE_*``) answers most strings (ids, names, enum values) at once.
+A cheap prefilter (``_MAYBE_*``) answers most strings (ids, names, enum values) at once. A
+large text (a downloaded object, a whole cassette) is searched only where the literals of a
+secret are (``AKIA``, ``://``, a secret's name before ``=``...): each pattern states them where
+it is defined (``prefiltered``; see "prefilters" below), and the spans are those of searching
+the whole text with every pattern (``find_secrets(text, prefilter=False)``).
 """
 
 from __future__ import annotations
@@ -43,12 +47,21 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import functools
 import re
-from collections.abc import Iterator
+import string
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from harness.aws.secret_names import is_secret_name, judge_name, words
 from harness.secrets import placeholders, text_formats
+from harness.secrets.text_formats import (
+    PREFILTERS,
+    Needle,
+    Prefilter,
+    prefiltered,
+    run_start,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,549 @@ MAX_DECODED = 1 << 20
 MAX_VALUE = 1 << 16
 #: Texts longer than this are searched in pieces for encoded secrets (directly in one pass).
 MAX_UNESCAPE = 4 << 20
+
+# --------------------------------------------------------------------------- prefilters
+#
+# Python's regular expressions read a large text at a few MB/s when a pattern is tried at
+# every character of it. So a large text (``PREFILTER_MIN`` characters or more) is not
+# searched whole: each pattern says where it is defined (``prefiltered``) what every match of
+# it holds, a literal (``AKIA``, ``-----BEGIN``, ``://``) that ``str.find`` finds at C speed,
+# and where the match starts from there; the pattern then runs only at those starts, in
+# order, each search going on after the previous match as ``finditer`` does. A match can
+# start nowhere else, so these are the whole text's matches, in the same order. Gates ("is
+# this literal in the text?") are answered once per text: at memchr speed for a literal with
+# a character the text lacks, and on the first units of a text that repeats one unit over
+# and over (a payload built by repetition). A ``Scan`` searches its text whole, pattern by
+# pattern (a small text, and the reference the prefilters are held to by
+# ``tests/secrets/test_detector_speed.py``); a ``PrefilteredScan`` where the literals are.
+# (``Prefilter`` and ``prefiltered`` are ``text_formats``', the module below this one: its
+# patterns state theirs too.)
+
+#: Texts shorter than this are searched whole: the prefilters pay off on large texts.
+PREFILTER_MIN = 4096
+
+_SCHEME_CHARS = string.ascii_letters + string.digits + "+.-"
+_BASE64URL_CHARS = string.ascii_letters + string.digits + "_-"
+
+
+def scheme_starts(text: str, at: int) -> list[int]:
+    """Where the scheme of a URL whose ``://`` is at ``at`` starts: at the run of scheme
+    characters before it (31 at most), and ``ws``/``wss``/``http``/``https`` back in a text
+    that is not ASCII (where a case-insensitive ``s`` is also ``ſ``)."""
+    low = max(0, at - 32)
+    scheme = at - low - len(text[low:at].rstrip(_SCHEME_CHARS))
+    starts = [at - scheme] if 0 < scheme < 32 else []
+    if not text.isascii():
+        starts += [at - 5, at - 4, at - 3, at - 2]
+    return starts
+
+
+def _jwt_start(text: str, at: int) -> tuple[int, ...]:
+    """Where a JWT whose second part's ``.eyJ`` is at ``at`` starts: at the run of base64url
+    characters before it, when that starts with ``eyJ``."""
+    start = run_start(text, at, _BASE64URL_CHARS)
+    return (start,) if text.startswith("eyJ", start) else ()
+
+
+class Scan:
+    """A text searched whole by each pattern (see ``PrefilteredScan`` for large texts)."""
+
+    prefilter = False
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lowered: str | None = None
+
+    @staticmethod
+    def of(text: str, prefilter: bool = True) -> Scan:
+        """The scan of ``text``: prefiltered when it is large (and ``prefilter``)."""
+        if prefilter and len(text) >= PREFILTER_MIN:
+            return PrefilteredScan(text)
+        return Scan(text)
+
+    @property
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
+
+    def has(self, literal: str) -> bool:
+        """``literal in text``."""
+        return literal in self.text
+
+    def has_folded(self, literal: str) -> bool:
+        """``literal in text.lower()`` (``literal`` in lower case)."""
+        return literal in self.lowered
+
+    def has_any(self, literals: Iterable[str], folded: bool = False) -> bool:
+        """One of ``literals`` in the text (``folded``: in the lower-cased text)."""
+        hay = self.lowered if folded else self.text
+        return any(literal in hay for literal in literals)
+
+    def words(self) -> bool:
+        """A secret-ish word in the lower-cased text (``_MAYBE_WORD``)."""
+        return _MAYBE_WORD.search(self.lowered) is not None
+
+    def values(self) -> bool:
+        """A value's prefix or a URL in the text (``_MAYBE_VALUE``)."""
+        return _MAYBE_VALUE.search(self.text) is not None
+
+    def runs(self) -> bool:
+        """A base64 run or hex bytes in the text (``_MAYBE_RUN``)."""
+        return len(self.text) >= 24 and _MAYBE_RUN.search(self.text) is not None
+
+    def twelve_digits(self) -> bool:
+        """Twelve digits in a row in the text."""
+        return _TWELVE_DIGITS.search(self.text) is not None
+
+    def may_match(self, pattern: re.Pattern[str], literals: bool = False) -> bool:
+        """False when ``pattern`` surely has no match in the text."""
+        return True
+
+    def finditer(
+        self, pattern: re.Pattern[str], prefilters: tuple[Prefilter, ...] | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)`` (``prefilters``: its own, instead of ``PREFILTERS``'s)."""
+        return pattern.finditer(self.text)
+
+    def search(self, pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
+        """``pattern.search(text, pos)``."""
+        return pattern.search(self.text, pos)
+
+    def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The spans of ``pattern.finditer(text)``."""
+        return [match.span() for match in pattern.finditer(self.text)]
+
+    def next_named(self, pos: int) -> re.Match[str] | None:
+        """The next match of ``_NAMED`` from ``pos`` that ``_by_name`` reads."""
+        return _NAMED.search(self.text, pos)
+
+
+class PrefilteredScan(Scan):
+    """A large text, searched where the literals of the patterns' matches are (see
+    "prefilters" above): the same answers as ``Scan``'s, each found once."""
+
+    prefilter = True
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.ascii = text.isascii()
+        self._unit = _repeated_unit(text)  # (a short literal is in the text iff in this)
+        self._chars: dict[str, bool] = {}
+        self._literals: dict[tuple[str, bool], bool] = {}
+        self._missing: list[str] = []  # (literals not in the text, and not in it lower-cased)
+        self._missing_folded: list[str] = []
+        self._positions: dict[tuple[Needle, bool], list[int]] = {}
+        self._starts: dict[re.Pattern[str], list[int] | None] = {}
+        self._gates: dict[str, bool] = {}
+        self._classes: dict[int, str] = {}
+        self._named: list[int] | None = None
+
+    # ---------------------------------------------------------------- literals
+
+    def has(self, literal: str) -> bool:
+        key = (literal, False)
+        found = self._literals.get(key)
+        if found is None:
+            found = (
+                all(map(self._has_char, literal))
+                and not self._holds_missing(literal)
+                and literal in self._hay(literal)
+            )
+            self._found(key, found)
+        return found
+
+    def has_folded(self, literal: str) -> bool:
+        key = (literal, True)
+        found = self._literals.get(key)
+        if found is None:
+            if not self.ascii:
+                found = literal in self.lowered
+            elif self._surely_missing_folded(literal):
+                found = False
+            elif self._upper_in(literal):
+                hay = self._hay(literal)
+                found = literal in (self.lowered if hay is self.text else hay.lower())
+            else:  # no letter of it is in the text in upper case: as it is written
+                found = literal in self._hay(literal)
+            self._found(key, found)
+        return found
+
+    def _surely_missing(self, literal: str, fold: bool) -> bool:
+        """True when ``literal`` is known not to be in the text (lower-cased: ``fold``) without
+        reading the whole text: by an earlier answer, a character it lacks, a literal it holds
+        that is missing, or the first units of a repeating text."""
+        if (literal, fold) in self._literals or self._unit is not None:
+            return not (self.has_folded(literal) if fold else self.has(literal))
+        if fold:
+            return self._surely_missing_folded(literal)
+        return not all(map(self._has_char, literal)) or self._holds_missing(literal)
+
+    def _surely_missing_folded(self, literal: str) -> bool:
+        """(In an ASCII text: a character of it missing in both cases, or a part missing.)"""
+        return not all(self._has_char(c) or self._has_char(c.upper()) for c in literal) or any(
+            missing in literal for missing in self._missing_folded
+        )
+
+    def _holds_missing(self, literal: str) -> bool:
+        """True when ``literal`` holds a literal known not to be in the text (in any case)."""
+        if any(missing in literal for missing in self._missing):
+            return True
+        lowered = literal.lower()
+        return any(missing in lowered for missing in self._missing_folded)
+
+    def has_any(self, literals: Iterable[str], folded: bool = False) -> bool:
+        has = self.has_folded if folded else self.has
+        return any(has(literal) for literal in literals)
+
+    def _found(self, key: tuple[str, bool], found: bool) -> None:
+        self._literals[key] = found
+        if not found:
+            (self._missing_folded if key[1] else self._missing).append(key[0])
+
+    def _has_char(self, char: str) -> bool:
+        found = self._chars.get(char)
+        if found is None:
+            found = self._chars[char] = char in (self._unit or self.text)
+        return found
+
+    def _upper_in(self, literal: str) -> bool:
+        return any(self._has_char(c.upper()) for c in literal if c.isalpha())
+
+    def _hay(self, literal: str) -> str:
+        unit = self._unit
+        return unit if unit is not None and len(literal) <= _UNIT_MARGIN else self.text
+
+    # ---------------------------------------------------------------- gates
+
+    def _gate(self, name: str, answer: Callable[[str], bool]) -> bool:
+        found = self._gates.get(name)
+        if found is None:
+            found = self._gates[name] = answer(self._unit or self.text)
+        return found
+
+    def words(self) -> bool:
+        return self._gate("words", lambda _: self.has_any(_WORDS, folded=True))
+
+    def values(self) -> bool:
+        def answer(hay: str) -> bool:
+            return (
+                self.has_any(_VALUE_PREFIXES)
+                or (self.has("%") and self.has_any(_ENCODED_URL_MARKS, folded=True))
+                or (self.has("bot") and _BOT_DIGIT.search(hay) is not None)
+            )
+
+        return self._gate("values", answer)
+
+    def runs(self) -> bool:
+        def answer(hay: str) -> bool:
+            if len(self.text) < 24:
+                return False
+            if not hay.isascii():
+                return _MAYBE_RUN.search(hay) is not None
+            return _in_classes(hay, _RUN_CLASSES, _RUN) or _in_classes(
+                hay, _HEX_CLASSES, _HEX_GROUPS
+            )
+
+        return self._gate("runs", answer)
+
+    def twelve_digits(self) -> bool:
+        def answer(hay: str) -> bool:
+            if not hay.isascii():
+                return _TWELVE_DIGITS.search(hay) is not None
+            return _in_classes(hay, _DIGIT_CLASSES, _TWELVE)
+
+        return self._gate("twelve", answer)
+
+    def may_match(self, pattern: re.Pattern[str], literals: bool = False) -> bool:
+        """False when ``pattern`` cannot match in the text: a character every match of it
+        holds is not in the text (an answer at memchr speed), or with ``literals`` a literal."""
+        prefilters = PREFILTERS.get(pattern)
+        if prefilters is None:
+            return True
+        holds = self._holds_literal if literals else self._holds_chars
+        return any(self._may_hold(prefilter, holds) for prefilter in prefilters)
+
+    def _may_hold(self, prefilter: Prefilter, holds: Callable[[str, bool], bool]) -> bool:
+        if not all(holds(literal, prefilter.fold) for literal in prefilter.requires):
+            return False
+        return not prefilter.needles or any(
+            not isinstance(needle, str) or holds(needle, prefilter.fold)
+            for needle in prefilter.needles
+        )
+
+    def _holds_chars(self, literal: str, fold: bool) -> bool:
+        if not fold:
+            return all(map(self._has_char, literal))
+        # (in a text that is not ASCII, a case-insensitive letter may be another character)
+        return not self.ascii or all(
+            self._has_char(c) or self._has_char(c.upper()) for c in literal
+        )
+
+    def _holds_literal(self, literal: str, fold: bool) -> bool:
+        if fold:
+            return not self.ascii or self.has_folded(literal)
+        return self.has(literal)
+
+    # ---------------------------------------------------------------- positions
+
+    def twelve_digit_runs(self) -> list[int]:
+        """Where the runs of exactly twelve digits start (an account id's places)."""
+        if not self.twelve_digits():
+            return []
+        if not self.ascii:
+            return [match.start() for match in _TWELVE_DIGIT_RUN.finditer(self.text)]
+        return self._runs(_DIGIT_CLASSES, _TWELVE, exactly=True)
+
+    def base64_runs(self) -> list[int]:
+        """Where the runs of 24 base64(url) characters or more start (``_B64_RUN``'s)."""
+        if not self.runs():
+            return []
+        if not self.ascii:
+            return [match.start() for match in _B64_RUN_START.finditer(self.text)]
+        return self._runs(_RUN_CLASSES, _RUN)
+
+    def _classified(self, table: dict[int, str]) -> str:
+        """The (ASCII) text with each character replaced by its class in ``table``."""
+        classes = self._classes.get(id(table))
+        if classes is None:
+            classes = self._classes[id(table)] = self.text.translate(table)
+        return classes
+
+    def _runs(self, table: dict[int, str], run: str, exactly: bool = False) -> list[int]:
+        """Where the runs of ``run``'s class at least (``exactly``) as long as ``run`` start
+        in the text classified by ``table`` (the other classes are blanks)."""
+        classes = self._classified(table)
+        starts: list[int] = []
+        start = classes.find(run)
+        while start >= 0:  # (a run's first: the search goes on after the previous run)
+            end = classes.find(" ", start + len(run))
+            end = len(classes) if end < 0 else end
+            if not exactly or end - start == len(run):
+                starts.append(start)
+            start = classes.find(run, end)
+        return starts
+
+    def named(self) -> list[int]:
+        """Where a name before ``=`` or ``:`` (``_NAMED``'s) may start, in order, when it may be
+        a secret's name (``name_kind``).
+
+        Such a name holds one of ``SECRET_NAME_PARTS`` (found in the text's letters, lower
+        case); its characters run up to a separator (after a closing quote and blanks), and
+        it starts at the first of them or after an encoded separator (``%3D``, ``%253D``,
+        ``\\u0026``) at their beginning."""
+        if self._named is None:
+            starts: list[int] = []
+            if self.has("=") or self.has(":") or self.has("%"):
+                text = self.text
+                lowered = self.lowered if self.ascii else text.translate(_ASCII_LOWER)
+                end = 0
+                for part in _SECRET_NAME_PART.finditer(lowered):
+                    if part.start() < end:
+                        continue  # (in the name already seen)
+                    end = _NAME_RUN.match(text, part.end()).end()  # type: ignore[union-attr]
+                    if _BEFORE_VALUE.match(text, end) is None:
+                        continue
+                    first = run_start(text, part.start(), _NAME_RUN_CHARS)
+                    encoded = first > 0 and text[first - 1] in "%\\"
+                    for start in (first, first + 2, first + 4, first + 5) if encoded else (first,):
+                        if start < end and _maybe_secret_name(text[start:end]):
+                            starts.append(start)
+            self._named = sorted(set(starts))
+        return self._named
+
+    def _where(self, needle: Needle, fold: bool) -> list[int]:
+        """Every position of ``needle`` in the text (overlapping ones too), in order."""
+        key = (needle, fold)
+        positions = self._positions.get(key)
+        if positions is None:
+            positions = self._positions[key] = self._find_all(needle, fold)
+        return positions
+
+    def _find_all(self, needle: Needle, fold: bool) -> list[int]:
+        text = self.text
+        if isinstance(needle, str) and fold and not self.ascii:
+            # found as a case-insensitive pattern finds it (there "s" is also "ſ")
+            needle = re.compile(re.escape(needle), re.IGNORECASE)
+        if isinstance(needle, str):
+            if self._surely_missing(needle, fold):
+                return []
+            hay = self.lowered if fold and self._upper_in(needle) else text
+            positions = []
+            at = hay.find(needle)
+            while at >= 0:
+                positions.append(at)
+                at = hay.find(needle, at + 1)
+            self._found((needle, fold), bool(positions))
+            return positions
+        if isinstance(needle, re.Pattern):
+            positions = []
+            match = needle.search(text)
+            while match is not None:
+                positions.append(match.start())
+                match = needle.search(text, match.start() + 1)
+            return positions
+        return needle(self)
+
+    def _holds(self, prefilter: Prefilter) -> bool:
+        """True when the text holds every literal ``prefilter`` requires."""
+        if not prefilter.fold:
+            return all(map(self.has, prefilter.requires))
+        if self.ascii:
+            return all(map(self.has_folded, prefilter.requires))
+        return all(
+            re.search(re.escape(literal), self.text, re.IGNORECASE) is not None
+            for literal in prefilter.requires
+        )
+
+    def starts(
+        self, pattern: re.Pattern[str], prefilters: tuple[Prefilter, ...]
+    ) -> list[int] | None:
+        """Where ``pattern``'s matches can start, in order (``None``: anywhere)."""
+        if pattern in self._starts:
+            return self._starts[pattern]
+        found: set[int] | None = set()
+        for prefilter in prefilters:
+            if found is None or not self._holds(prefilter):
+                continue
+            if not prefilter.needles:
+                found = None
+                continue
+            for needle in prefilter.needles:
+                positions = self._where(needle, prefilter.fold)
+                if prefilter.starts is not None:
+                    for position in positions:
+                        found.update(prefilter.starts(self.text, position))
+                else:
+                    found.update(position - prefilter.offset for position in positions)
+        starts = None
+        if found is not None:
+            size = len(self.text)
+            starts = sorted(start for start in found if 0 <= start <= size)
+        self._starts[pattern] = starts
+        return starts
+
+    # ---------------------------------------------------------------- searches
+
+    def finditer(
+        self, pattern: re.Pattern[str], prefilters: tuple[Prefilter, ...] | None = None
+    ) -> Iterator[re.Match[str]]:
+        if prefilters is None:
+            prefilters = PREFILTERS.get(pattern)
+        starts = None if prefilters is None else self.starts(pattern, prefilters)
+        if starts is None:
+            return pattern.finditer(self.text)
+        return _matches_at(pattern, self.text, starts)
+
+    def search(self, pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
+        prefilters = PREFILTERS.get(pattern)
+        starts = None if prefilters is None else self.starts(pattern, prefilters)
+        if starts is None:
+            return pattern.search(self.text, pos)
+        for index in range(bisect.bisect_left(starts, pos), len(starts)):
+            match = pattern.match(self.text, starts[index])
+            if match is not None:
+                return match
+        return None
+
+    def spans(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        """(Hex bytes' found in the text's classes of characters, where ``_HEX_BYTES`` reads
+        the same, in an ASCII text: one search of their run.)"""
+        if pattern is _HEX_BYTES and self.ascii:
+            if not self.runs():
+                return []
+            classes = self._classified(_HEX_CLASSES)
+            return [match.span() for match in _HEX_BYTES_IN_CLASSES.finditer(classes)]
+        return [match.span() for match in self.finditer(pattern)]
+
+    def next_named(self, pos: int) -> re.Match[str] | None:
+        """(Only the matches whose name may be a secret's, ``named``: ``_by_name`` only moves on
+        to the end of the others, and no match starts inside another (a name starts after a
+        character that cannot be in one or after an encoded separator: not within a name, a
+        quote, blanks or a separator), but for a name starting with ``u0026`` after a
+        backslash: the name after that ``\\u0026`` is inside it, passed over as a whole
+        search passes over it.)"""
+        text = self.text
+        starts = self.named()
+        for index in range(bisect.bisect_left(starts, pos), len(starts)):
+            start = starts[index]
+            if start - 5 >= pos and text.startswith("\\u0026", start - 6):
+                outer = _NAMED.match(text, start - 5)
+                if outer is not None and outer.end() > start:
+                    return outer
+            match = _NAMED.match(text, start)
+            if match is not None:
+                return match
+        return None
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` at ``starts``, as ``finditer`` finds them: each search goes
+    on after the previous match."""
+    pos = 0
+    match = pattern.match
+    for start in starts:
+        if start >= pos:
+            found = match(text, start)
+            if found is not None:
+                yield found
+                pos = max(found.end(), start + 1)  # (none of these patterns matches empty)
+
+
+#: Any literal this long or shorter that a repeating text holds is in its first units.
+_UNIT_MARGIN = 1024
+#: Texts shorter than this are not looked at for repetition.
+_REPEAT_MIN = 1 << 16
+
+
+def _repeated_unit(text: str) -> str | None:
+    """The beginning of ``text`` when ``text`` repeats it over and over (its period and
+    ``_UNIT_MARGIN`` characters more: a literal up to that long is in the text if and only if
+    it is in them); ``None`` when it does not."""
+    size = len(text)
+    if size < _REPEAT_MIN:
+        return None
+    period = text.find(text[:64], 1, size // 8 + 64)
+    if period < 0 or text[period : period + 4096] != text[:4096]:
+        return None
+    if not text.startswith(text[: size - period], period):  # text[i] == text[i + period]
+        return None
+    return text[: period + _UNIT_MARGIN]
+
+
+# The classes of ASCII characters runs are found in (``PrefilteredScan.runs``): a base64(url)
+# character, a hex digit or a hex bytes' separator, a digit.
+_RUN_CHARS = string.ascii_letters + string.digits + "+/_-"
+_RUN_CLASSES = {code: "a" if chr(code) in _RUN_CHARS else " " for code in range(128)}
+_HEX_CLASSES = {
+    code: "h" if chr(code) in string.hexdigits else "s" if chr(code) in " :" else "x"
+    for code in range(128)
+}
+_DIGIT_CLASSES = {code: "0" if chr(code) in string.digits else " " for code in range(128)}
+_RUN = "a" * 24
+_HEX_GROUPS = "hhs" * 8
+_TWELVE = "0" * 12
+_TWELVE_DIGITS = re.compile(r"\d{12}")
+_TWELVE_DIGIT_RUN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_B64_RUN_START = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24}")
+# _HEX_BYTES in the classes of _HEX_CLASSES (its "(?<!h)" after the first group: a literal
+# first, which the search finds fast)
+_HEX_BYTES_IN_CLASSES = re.compile(r"hhs(?<!hhhs)(?:hhs){14,}hh(?!h)")
+
+
+#: ``_in_classes`` classifies a text this many characters at a time.
+_CLASSES_STEP = 1 << 20
+
+
+def _in_classes(text: str, table: dict[int, str], run: str) -> bool:
+    """True when ``run`` is in the (ASCII) ``text`` classified by ``table``: a piece at a time,
+    so that a run near the beginning is found at once."""
+    step = _CLASSES_STEP
+    for start in range(0, len(text), step):
+        if run in text[start : start + step + len(run) - 1].translate(table):
+            return True
+    return False
+
 
 # --------------------------------------------------------------------------- names
 
@@ -236,8 +792,12 @@ def _kind_of_words(norm: str) -> str:
 
 # --------------------------------------------------------------------------- by value
 
+# (Each pattern searched over whole texts is ``prefiltered``: where its matches can start in
+# a large text, from the literals every match holds; see "prefilters" above.)
+
 _AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
-AKID = re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])")
+_AKID_PREFIXES = Prefilter(("AKIA", "ASIA", "ABIA", "ACCA"))
+AKID = prefiltered(re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])"), _AKID_PREFIXES)
 
 _VENDOR_TOKENS = re.compile(
     r"(?<![A-Za-z0-9_.-])(?:ya29\.[A-Za-z0-9_-]{20,2048}|1//0[A-Za-z0-9_-]{40,512}"
@@ -248,6 +808,18 @@ _VENDOR_TOKENS = re.compile(
     r"|pat-(?:na|eu)1-[a-f0-9-]{36}|ATATT3[A-Za-z0-9_=-]{30,1024}"
     r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64})(?![A-Za-z0-9_-])"
 )
+# (each token starts with one of these: the issuers' prefixes)
+_VENDOR_PREFIXES = (
+    "ya29.", "1//0", "hf_", "pypi-AgE", "AGE-SECRET-KEY-1", "glsa_", "dapi", "lin_api_",
+    "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3",
+)  # fmt: skip
+prefiltered(
+    _VENDOR_TOKENS,
+    Prefilter(_VENDOR_PREFIXES),
+    Prefilter(("shp",), requires=("_",)),
+    Prefilter(("sq0",), requires=("-",)),
+    Prefilter(("_v1_",), offset=3),  # do[opr]_v1_
+)
 _VENDOR_NEEDLES = (
     "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-", "age-secret-key-", "glsa_", "dapi",
     "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "atatt3", "sq0",
@@ -257,6 +829,11 @@ _WEBHOOK_PATHS = re.compile(
     r"|discord(?:app)?\.com/api/webhooks/\d{5,30}/(?P<v2>[A-Za-z0-9_-]{20,256})"
     r"|(?<![A-Za-z0-9])bot\d{5,16}:(?P<v3>[A-Za-z0-9_-]{30,64})"
 )
+prefiltered(
+    _WEBHOOK_PATHS,
+    Prefilter(("hooks.slack.com/", "discord")),
+    Prefilter(("bot",), requires=(":",)),
+)
 
 #: (kind, pattern, needles): the value is the group named ``v`` (or the whole match); every
 #: match holds one of the needles (in the lower-cased text when the needles are lower case).
@@ -265,36 +842,59 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # a secret access key written right after its key id (credentials files, CSVs, env)
     (
         "secret",
-        re.compile(
-            rf"(?<![A-Za-z0-9]){_AKID}[\s\"',:;|=]{{1,6}}(?P<v>[A-Za-z0-9/+]{{40}})"
-            r"(?![A-Za-z0-9/+=])"
+        prefiltered(
+            re.compile(
+                rf"(?<![A-Za-z0-9]){_AKID}[\s\"',:;|=]{{1,6}}(?P<v>[A-Za-z0-9/+]{{40}})"
+                r"(?![A-Za-z0-9/+=])"
+            ),
+            _AKID_PREFIXES,
         ),
         ("AKIA", "ASIA", "ABIA", "ACCA"),
     ),
     # AWS session tokens: base64 of a fixed binary header
     (
         "token",
-        re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}"),
+        prefiltered(
+            re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}"),
+            Prefilter(("IQoJ", "FwoG", "FQoG")),
+        ),
         ("IQoJ", "FwoG", "FQoG"),
     ),
     (
         "token",
-        re.compile(
-            r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}"
-            r"(?:\.[A-Za-z0-9_-]*){1,3}"
+        prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}"
+                r"(?:\.[A-Za-z0-9_-]*){1,3}"
+            ),
+            # (a JWT is one run of these characters up to its ".eyJ", from its first)
+            Prefilter((".eyJ",), starts=_jwt_start),
         ),
         ("eyJ",),
     ),
-    ("token", re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}"), ("k8s-aws-v1.",)),
     (
         "token",
-        re.compile(
-            r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255}"
-            r"|xox[abposre]-[A-Za-z0-9-]{10,255}|xapp-[A-Za-z0-9-]{10,255}"
-            r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,255}|whsec_[A-Za-z0-9+/=]{10,255}"
-            r"|glpat-[A-Za-z0-9_-]{20,255}|npm_[A-Za-z0-9]{30,255}"
-            r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}"
-            r"|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64})(?![A-Za-z0-9_])"
+        prefiltered(
+            re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}"),
+            Prefilter(("k8s-aws-v1.",)),
+        ),
+        ("k8s-aws-v1.",),
+    ),
+    (
+        "token",
+        prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,255}"
+                r"|github_pat_[A-Za-z0-9_]{20,255}"
+                r"|xox[abposre]-[A-Za-z0-9-]{10,255}|xapp-[A-Za-z0-9-]{10,255}"
+                r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,255}|whsec_[A-Za-z0-9+/=]{10,255}"
+                r"|glpat-[A-Za-z0-9_-]{20,255}|npm_[A-Za-z0-9]{30,255}"
+                r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}"
+                r"|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64})(?![A-Za-z0-9_])"
+            ),
+            Prefilter(("gh", "xapp-", "whsec_", "glpat-", "npm_", "sk-", "SG.")),
+            Prefilter(("xox",), requires=("-",)),
+            Prefilter(("_live_", "_test_"), offset=2),  # sk_live_, rk_test_
         ),
         (
             "gh",
@@ -312,7 +912,10 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     ),
     (
         "key",
-        re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
+        prefiltered(
+            re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
+            Prefilter(("AIza",)),
+        ),
         ("AIza",),
     ),
     # more vendors' tokens, each by the fixed prefix its issuer gives it: Google OAuth access
@@ -325,10 +928,13 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # documentation's "https://username:password@host"
     (
         "password",
-        re.compile(
-            r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
-            r"(?!(?:(?<=//username:)|(?<=//user:))(?:password|passwd|pass|pwd)@)"
-            r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
+        prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
+                r"(?!(?:(?<=//username:)|(?<=//user:))(?:password|passwd|pass|pwd)@)"
+                r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
+            ),
+            Prefilter(("://",), starts=scheme_starts, requires=("@",)),
         ),
         ("://",),
     ),
@@ -336,27 +942,44 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # so a login name (git@, admin@) is left
     (
         "token",
-        re.compile(
-            r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
+        prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
+            ),
+            Prefilter(("://",), starts=scheme_starts, requires=("@",)),
         ),
         ("://",),
     ),
     # the value of a signature, string to sign or canonical request quoted in an error message
     (
         "signature",
-        re.compile(
-            r"(?i:signature|string[ -]to[ -]sign|canonical (?:request|string)|credential)"
-            r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?(?<![A-Za-z0-9])'"
-            r"(?P<v>[^']{8,4096})'"
+        prefiltered(
+            re.compile(
+                r"(?i:signature|string[ -]to[ -]sign|canonical (?:request|string)|credential)"
+                r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?(?<![A-Za-z0-9])'"
+                r"(?P<v>[^']{8,4096})'"
+            ),
+            Prefilter(
+                ("signature", "string", "canonical", "credential"), fold=True, requires=("'",)
+            ),
         ),
         ("signature", "string to sign", "string-to-sign", "canonical", "credential"),
     ),
 )
 
-_BEARER = re.compile(r"(?<![A-Za-z0-9])(?i:bearer)\s+(?P<v>[A-Za-z0-9\-._~+/]{8,4096}=*)")
-_BASIC = re.compile(r"(?<![A-Za-z0-9])(?i:basic)\s+(?P<v>[A-Za-z0-9+/]{6,4096}={0,2})")
+_BEARER = prefiltered(
+    re.compile(r"(?<![A-Za-z0-9])(?i:bearer)\s+(?P<v>[A-Za-z0-9\-._~+/]{8,4096}=*)"),
+    Prefilter(("bearer",), fold=True),
+)
+_BASIC = prefiltered(
+    re.compile(r"(?<![A-Za-z0-9])(?i:basic)\s+(?P<v>[A-Za-z0-9+/]{6,4096}={0,2})"),
+    Prefilter(("basic",), fold=True),
+)
 
-_PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----")
+_PEM_BEGIN = prefiltered(
+    re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----"),
+    Prefilter(("-----BEGIN ",), requires=("PRIVATE KEY",)),
+)
 _PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=:,\-\s]|\\[nr])*")
 
 # --------------------------------------------------------------------------- by name
@@ -375,11 +998,41 @@ _NAMED = re.compile(
     rf"|(?:\\r)?\\n[ \t]{{0,40}}-[ \t]{{1,8}})?"
     rf"{_OPEN}"
 )
-_XML = re.compile(
-    r"<(?:[A-Za-z_][\w.-]{0,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>"
-    r"(?P<v>[^<]{1,65536})</"
+#: What the name of a secret holds, whatever its case and style: ``name_kind`` finds no secret
+#: in a name whose letters (``-``, ``_``, ``.`` left out) hold none of these. The prefilter of
+#: ``_by_name`` (``tests/secrets/test_detector_speed.py`` holds the name lists to it).
+SECRET_NAME_PARTS = (
+    "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
+    "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk",
+)  # fmt: skip
+# (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
+# or not; a name's characters; what follows a name before its value (_NAMED's)
+_SECRET_NAME_PART = re.compile("|".join("[-_.]*".join(part) for part in SECRET_NAME_PARTS))
+_NAME_RUN_CHARS = string.ascii_letters + string.digits + "_.-"
+_NAME_RUN = re.compile(rf"[{_NAME_CHARS}]*")
+_BEFORE_VALUE = re.compile(
+    r"(?:\\{0,7}[\"']|&quot;|%22|%2522)?[ \t]{0,8}(?:=|%3[Dd]|%253[Dd]|:|%3[Aa]|%253[Aa])"
 )
-_MULTIPART = re.compile(r"(?i:\bname=)(?P<q>\\{0,7}[\"'])(?P<name>[^\"'\\\r\n]{1,100})(?P=q)")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+@functools.lru_cache(maxsize=8192)
+def _maybe_secret_name(name: str) -> bool:
+    """True when a value named ``name`` may be a secret (as a URL or form parameter at least)."""
+    return name_kind(name, parameter=True) is not None
+
+
+_XML = prefiltered(
+    re.compile(
+        r"<(?:[A-Za-z_][\w.-]{0,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>"
+        r"(?P<v>[^<]{1,65536})</"
+    ),
+    Prefilter(("<",)),
+)
+_MULTIPART = prefiltered(
+    re.compile(r"(?i:\bname=)(?P<q>\\{0,7}[\"'])(?P<name>[^\"'\\\r\n]{1,100})(?P=q)"),
+    Prefilter(("name=",), fold=True),
+)
 _PART_BREAK = re.compile(r"\r?\n\r?\n|(?:\\r)?\\n(?:\\r)?\\n")
 _PART_END = re.compile(r"\r?\n--|(?:\\r)?\\n--")
 
@@ -422,51 +1075,81 @@ _ESCAPE = re.compile(
 )
 _ENTITIES = {"&quot;": '"', "&amp;": "&", "&lt;": "<", "&gt;": ">", "&apos;": "'"}
 _JSON_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
-_B64_RUN = re.compile(
-    r"(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{24,}|[A-Za-z0-9_-]{24,})={0,2}(?![A-Za-z0-9+/_-])"
+# (a base64 run is one whole run of these characters, from its first: ``Scan.base64_runs``)
+_B64_RUN = prefiltered(
+    re.compile(
+        r"(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{24,}|[A-Za-z0-9_-]{24,})={0,2}(?![A-Za-z0-9+/_-])"
+    ),
+    Prefilter((PrefilteredScan.base64_runs,)),
 )
+# (found in a large text by ``Scan.spans``)
 _HEX_BYTES = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]){15,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 # Something every detector needs: a secret-ish word (in the lower-cased text), a value's
 # prefix, a URL, or (in a text of 24 characters or more) a long base64 run or hex bytes.
-# Most strings have none of these: three searches answer them in about a microsecond.
-_MAYBE_WORD = re.compile(
-    r"pass|pwd|secret|token|key|cred|code|sign|sig|assert|auth|bearer|basic|session|private"
-    r"|policy|jwt|saml|mnemonic|psk|masterauth"
-)
+# Most strings have none of these: three searches answer them in about a microsecond (a
+# large text: its ``Scan``, literal by literal).
+_WORDS = (
+    "pass", "pwd", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
+    "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
+    "masterauth",
+)  # fmt: skip
+_MAYBE_WORD = re.compile("|".join(_WORDS))
+_VALUE_PREFIXES = (
+    "AKIA", "ASIA", "ABIA", "ACCA", "eyJ", "IQoJ", "FwoG", "FQoG", "ghp_", "gho_", "ghu_",
+    "ghs_", "ghr_", "github_pat_", "xox", "xapp-", "_live_", "_test_", "whsec_", "AIza",
+    "glpat-", "npm_", "sk-", "SG.", "://", "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-",
+    "glsa_", "dapi", "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3", "sq0",
+    "hooks.slack", "/webhooks/",
+)  # fmt: skip
+_ENCODED_URL_MARKS = ("%3a%2f%2f", "%253a%252f%252f")  # ://, URL-encoded once and twice
+_BOT_DIGIT = re.compile(r"bot\d")
 _MAYBE_VALUE = re.compile(
-    r"AKIA|ASIA|ABIA|ACCA|eyJ|IQoJ|FwoG|FQoG|gh[pousr]_|github_pat_|xox|xapp-|_live_|_test_"
-    r"|whsec_|AIza|glpat-|npm_|sk-|SG\.|://|(?i:%3A%2F%2F|%253A%252F%252F)"
-    r"|ya29\.|1//0|hf_|shp|_v1_|pypi-|glsa_|dapi|lin_api_|rubygems_|hv[sb]\.|figd_|pat-"
-    r"|ATATT3|sq0|hooks\.slack|/webhooks/|bot\d"
+    "|".join(map(re.escape, _VALUE_PREFIXES))
+    + r"|(?i:%3A%2F%2F|%253A%252F%252F)|"
+    + _BOT_DIGIT.pattern
 )
 _MAYBE_RUN = re.compile(r"[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}")
 
 
-def find_secrets(text: str) -> list[Found]:
+def find_secrets(text: str, *, prefilter: bool = True, scan: Scan | None = None) -> list[Found]:
     """Where secrets sit in ``text``: sorted, non-overlapping spans of values (the longest
-    of spans starting together wins), none covering a placeholder."""
-    return _disjoint(list(_find(text, 0)))
+    of spans starting together wins), none covering a placeholder.
+
+    A large text is searched where the literals of a secret are (``Scan``): ``prefilter=False``
+    searches it whole, pattern by pattern (the same spans, much slower). ``scan``: the
+    text's scan, when the caller asks more of it."""
+    if scan is None:
+        scan = Scan.of(text, prefilter)
+    return _disjoint(list(_find(text, 0, scan)))
 
 
-def _find(text: str, depth: int) -> Iterator[Found]:
-    lowered = text.lower()
-    words = _MAYBE_WORD.search(lowered) is not None
-    values = _MAYBE_VALUE.search(text) is not None
-    runs = len(text) >= 24 and _MAYBE_RUN.search(text) is not None
+def _find(text: str, depth: int, scan: Scan) -> Iterator[Found]:
     found = []
-    if words or values:
-        found = [*_by_value(text, lowered), *(_by_name(text) if words else ())]
+    if (not scan.prefilter or _may_find_by_value_or_name(scan)) and (scan.words() or scan.values()):
+        found = [*_by_value(text, scan), *(_by_name(text, scan) if scan.words() else ())]
         yield from found
-    for start, end, kind in text_formats.spans(text, name_kind):
+    for start, end, kind in text_formats.spans(text, name_kind, scan):
         yield from _emit(text, start, end, kind)
     if depth >= MAX_DEPTH:
         return
-    if words or values or runs:
-        yield from _through_escapes(text, depth)
-    if runs:
-        yield from _through_wrappers(text, depth, found)
+    if _has_escapes(scan) and (scan.words() or scan.values() or scan.runs()):
+        yield from _through_escapes(text, depth, scan)
+    if scan.runs():
+        yield from _through_wrappers(text, depth, found, scan)
+
+
+def _may_find_by_value_or_name(scan: Scan) -> bool:
+    """False when no pattern of ``_by_value`` and ``_by_name`` can match in the text: it
+    lacks what each match holds (the gates need not be asked then)."""
+    return (
+        scan.has("=")  # (a name's separator, as written or encoded)
+        or scan.has(":")
+        or scan.has("%")
+        or any(scan.may_match(pattern, literals=True) for pattern in _BY_VALUE)
+        or any(scan.may_match(pattern, literals=True) for pattern in (_FLAG, _XML, _MULTIPART))
+    )
 
 
 def _emit(text: str, start: int, end: int, kind: str) -> Iterator[Found]:
@@ -585,27 +1268,26 @@ def _placeholder_text(value: str) -> bool:
 _INTRINSIC = re.compile(r"!(?:Ref|Sub|GetAtt|ImportValue|Join|Select|FindInMap|If|Base64)\b")
 
 
-def _by_value(text: str, lowered: str) -> Iterator[Found]:
+def _by_value(text: str, scan: Scan) -> Iterator[Found]:
     for kind, pattern, needles in VALUE_PATTERNS:
-        hay = lowered if needles[0].islower() else text
-        if not any(needle in hay for needle in needles):
+        if not scan.has_any(needles, folded=needles[0].islower()):
             continue
-        for match in pattern.finditer(text):
+        for match in scan.finditer(pattern):
             yield from _emit(text, *_value_span(match), kind)
-    if "bearer" in lowered:
-        for match in _BEARER.finditer(text):
+    if scan.has_folded("bearer"):
+        for match in scan.finditer(_BEARER):
             value = match.group("v")
             word = value.rstrip(".,;:")
             if not (word.isalpha() and len(word) <= 20):  # prose: "a JWT Bearer assertion."
                 yield from _emit(text, *match.span("v"), "token")
-    if "basic" in lowered:
-        for match in _BASIC.finditer(text):
+    if scan.has_folded("basic"):
+        for match in scan.finditer(_BASIC):
             if ":" in _b64_text(match.group("v")):
                 yield from _emit(text, *match.span("v"), "password")
-    if "PRIVATE KEY" in text:
-        yield from _pem(text)
-    if "-u" in text:
-        for match in _USER_OPTION.finditer(text):
+    if scan.has("PRIVATE KEY"):
+        yield from _pem(text, scan)
+    if scan.has("-u"):
+        for match in scan.finditer(_USER_OPTION):
             yield from _emit(text, *match.span("v"), "password")
 
 
@@ -617,10 +1299,10 @@ def _value_span(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _pem(text: str) -> Iterator[Found]:
+def _pem(text: str, scan: Scan) -> Iterator[Found]:
     pos = 0
     while True:
-        match = _PEM_BEGIN.search(text, pos)
+        match = scan.search(_PEM_BEGIN, pos)
         if match is None:
             return
         body = match.end()
@@ -648,10 +1330,10 @@ def _b64_text(value: str) -> str:
         return ""
 
 
-def _by_name(text: str) -> Iterator[Found]:
+def _by_name(text: str, scan: Scan) -> Iterator[Found]:
     pos = 0
     while True:
-        match = _NAMED.search(text, pos)
+        match = scan.next_named(pos)
         if match is None:
             break
         pos = match.end()
@@ -680,16 +1362,16 @@ def _by_name(text: str) -> Iterator[Found]:
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
         pos = max(pos, value_end)  # names inside the value are part of it: linear time
-    if "--" in text:
-        yield from _flags(text)
-    if "<" in text:
-        for match in _XML.finditer(text):
+    if scan.has("--"):
+        yield from _flags(text, scan)
+    if scan.has("<"):
+        for match in scan.finditer(_XML):
             kind = name_kind(match.group("name"))
             if kind is not None:
                 start, end = match.span("v")
                 yield from _named_value(text, match.group("name"), kind, start, end)
-    if "ame=" in text or "AME=" in text:
-        yield from _multipart(text)
+    if scan.has("ame=") or scan.has("AME="):
+        yield from _multipart(text, scan)
 
 
 # A reStructuredText / Sphinx field ending where a name starts: ":param str secret_key: ..."
@@ -735,18 +1417,31 @@ def _symbol_key(text: str, colon: int) -> bool:
 
 # A command line's long option and its value: --password=x, --password x, --token "x y"
 # (in SSM commands, ECS and Batch overrides, CI scripts, a logged command).
-_FLAG = re.compile(
-    r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
-    r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
+_FLAG = prefiltered(
+    re.compile(
+        r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
+        r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
+    ),
+    Prefilter(("--",)),
 )
 # curl -u user:password, --user user:password: the part after the colon
-_USER_OPTION = re.compile(
-    r"(?<![\w-])(?:-u|--user)[ \t]*[\"']?[^\s:\"']{1,256}:(?P<v>[^\s\"'\\]{1,4096})"
+_USER_OPTION = prefiltered(
+    re.compile(r"(?<![\w-])(?:-u|--user)[ \t]*[\"']?[^\s:\"']{1,256}:(?P<v>[^\s\"'\\]{1,4096})"),
+    Prefilter(("-u", "--user"), requires=(":",)),
+)
+
+#: The patterns ``_by_value`` searches a text with.
+_BY_VALUE = (
+    *(pattern for _, pattern, _ in VALUE_PATTERNS),
+    _BEARER,
+    _BASIC,
+    _PEM_BEGIN,
+    _USER_OPTION,
 )
 
 
-def _flags(text: str) -> Iterator[Found]:
-    for match in _FLAG.finditer(text):
+def _flags(text: str, scan: Scan) -> Iterator[Found]:
+    for match in scan.finditer(_FLAG):
         kind = name_kind(match.group("name"))
         if kind is not None:
             yield from _emit(text, *_value_span(match), "secret" if kind == "akid" else kind)
@@ -826,12 +1521,12 @@ def _authorization(text: str, start: int, end: int) -> Iterator[Found]:
     yield from _emit(text, scheme.end(), end, "password" if name == "basic" else "token")
 
 
-def _multipart(text: str) -> Iterator[Found]:
+def _multipart(text: str, scan: Scan) -> Iterator[Found]:
     # The next blank line and the next boundary are searched once per position reached, not
     # once per part name (a text of many names and no blank line stays linear).
     gap: re.Match[str] | None = None
     stop: re.Match[str] | None = None
-    for match in _MULTIPART.finditer(text):
+    for match in scan.finditer(_MULTIPART):
         kind = name_kind(match.group("name"), parameter=True)
         if kind is None:
             continue
@@ -852,17 +1547,21 @@ def _multipart(text: str) -> Iterator[Found]:
 # --------------------------------------------------------------------------- encodings
 
 
-def _through_escapes(text: str, depth: int) -> Iterator[Found]:
+def _has_escapes(scan: Scan) -> bool:
+    return scan.has("%") or scan.has("\\") or scan.has("&")
+
+
+def _through_escapes(text: str, depth: int, scan: Scan) -> Iterator[Found]:
     """Secrets in the text once URL-encoding, JSON escapes and entities are decoded, mapped
     back onto the encoded text (exact spans of the encoded values)."""
-    if "%" not in text and "\\" not in text and "&" not in text:
+    if not _has_escapes(scan):
         return
     for offset in range(0, len(text), MAX_UNESCAPE):
         piece = text[offset : offset + MAX_UNESCAPE + 4096]
         decoded, marks = _unescape(piece)
         if not marks:
             continue
-        for found in _find(decoded, depth + 1):
+        for found in _find(decoded, depth + 1, Scan.of(decoded, scan.prefilter)):
             start = _map_start(marks, found.start)
             end = _map_end(marks, found.end)
             if end > start:
@@ -899,6 +1598,7 @@ def _unescape(text: str) -> tuple[str, _Marks | None]:
     return "".join(out), (decoded_at, starts, ends)
 
 
+@functools.lru_cache(maxsize=4096)  # (a text repeats its few escapes: \", &quot;, %2F...)
 def _decode_escape(escape: str) -> str | None:
     first = escape[0]
     if first == "%":
@@ -939,18 +1639,19 @@ def _map_end(marks: _Marks, position: int) -> int:
     return _map_start(marks, last) + 1
 
 
-def _through_wrappers(text: str, depth: int, found: list[Found]) -> Iterator[Found]:
+def _through_wrappers(text: str, depth: int, found: list[Found], scan: Scan) -> Iterator[Found]:
     """Base64/base64url runs and hex bytes whose decoded text holds a secret: the whole run."""
     taken = sorted((f.start, f.end) for f in found)
     starts = [start for start, _ in taken]
     for pattern in (_B64_RUN, _HEX_BYTES):
-        for match in pattern.finditer(text):
-            start, end = match.span()
+        for start, end in scan.spans(pattern):
             if _overlaps(taken, starts, start, end):
                 continue
-            run = match.group(0)
+            run = text[start:end]
             decoded = _hex_text(run) if pattern is _HEX_BYTES else _run_text(run)
-            if decoded and any(True for _ in _find(decoded, depth + 1)):
+            if decoded and any(
+                True for _ in _find(decoded, depth + 1, Scan.of(decoded, scan.prefilter))
+            ):
                 yield Found(start, end, "secret")
 
 
@@ -964,13 +1665,13 @@ def _run_text(run: str) -> str:
         text = _as_text(bytes.fromhex(run[: MAX_DECODED * 2]))
         if text:
             return text
-    if placeholders.PATTERN.search(run):
+    if "REDACTED" in run and placeholders.PATTERN.search(run):
         return ""
     body = run.rstrip("=")[: MAX_DECODED // 3 * 4]
     body = body.replace("-", "+").replace("_", "/")
     body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
     try:
-        raw = base64.b64decode(body + "=" * (-len(body) % 4))
+        raw = binascii.a2b_base64(body + "=" * (-len(body) % 4))  # (base64.b64decode's)
     except (binascii.Error, ValueError):
         return ""
     return _as_text(raw)
@@ -983,8 +1684,20 @@ def _hex_text(run: str) -> str:
         return ""
 
 
+# A byte UTF-8 never has, a continuation byte after none that it can continue, a first byte
+# of a character without its continuation: where neither ``raw`` nor ``raw[:-3]`` decodes
+_NOT_UTF8 = re.compile(
+    rb"[\xc0\xc1\xf5-\xff]|(?<![\x80-\xbf\xc2-\xf4])[\x80-\xbf]|[\xc2-\xf4](?![\x80-\xbf])"
+)
+
+
 def _as_text(raw: bytes) -> str:
     """``raw`` as text when it is mostly printable UTF-8 (decoded content, not noise)."""
+    if not raw.isascii():
+        look = min(len(raw), 4096)  # (noise shows in its first bytes)
+        bad = _NOT_UTF8.search(raw, 0, look)
+        if bad is not None and bad.start() < look - 3:
+            return ""  # (noise, known without decoding it twice)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -32,6 +32,7 @@ from harness.secrets import (
     detectors,
     formats,
     placeholders,
+    text_formats,
 )
 from harness.secrets.vault import Vault
 
@@ -69,9 +70,16 @@ DROPPED_QUERY_PARAMETERS = frozenset(
     {"x-amz-signature", "x-amz-credential", "x-amz-security-token", "signature", "awsaccesskeyid"}
 )
 
-ACCESS_KEY_ID = re.compile(
-    r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"
+ACCESS_KEY_ID = text_formats.prefiltered(
+    re.compile(
+        r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"
+    ),
+    text_formats.Prefilter(
+        ("AKIA", "ASIA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ABIA", "ACCA")
+    ),
 )
+# The test's known account ids (12 ASCII digits each) are each a run of exactly 12 digits.
+_KNOWN_ACCOUNTS = (text_formats.Prefilter((detectors.PrefilteredScan.twelve_digit_runs,)),)
 # <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
 # like a secret, in any XML (errors, other HTTP, members the model does not name).
 _XML_ELEMENT = re.compile(
@@ -251,6 +259,7 @@ class Redactor:
         self._replace = _Replacer(self)
         self._header_verdict: dict[str, bool] = {}
         self._known_accounts: re.Pattern[str] | None = None
+        self._known_ascii = False  # (each known account twelve ASCII digits)
         self._accounts_seen = 0
         #: the sweep's pattern and replacements, for the vault size they were made at
         self._sweeping: tuple[int, re.Pattern[bytes] | None, dict[bytes, bytes]] | None = None
@@ -275,16 +284,19 @@ class Redactor:
     def text(self, value: str, detect: bool = True) -> str:
         """Replace every secret and identifier the detectors find in ``value`` (without
         ``detect``: the accounts and the user's rules only, its values having been read)."""
-        spans = [(f.start, f.end, f.kind) for f in detectors.find_secrets(value)] if detect else []
+        scan = detectors.Scan.of(value)  # (a large text: searched where its literals are)
+        found_secrets = detectors.find_secrets(value, scan=scan) if detect else []
+        spans = [(f.start, f.end, f.kind) for f in found_secrets]
         if self.redaction.pseudonyms:
-            spans += [(m.start(), m.end(), "akid") for m in ACCESS_KEY_ID.finditer(value)]
-            found = accounts.find_accounts(value)
+            spans += [(m.start(), m.end(), "akid") for m in scan.finditer(ACCESS_KEY_ID)]
+            found = accounts.find_accounts(value, scan)
             for start, end in found:  # known first: the same digits elsewhere in this text
                 self.placeholder(value[start:end], "account")
             spans += [(a, b, "account") for a, b in found]
             known = self._known_account_pattern()
             if known is not None:
-                spans += [(m.start(), m.end(), "account") for m in known.finditer(value)]
+                where = _KNOWN_ACCOUNTS if self._known_ascii else None
+                spans += [(m.start(), m.end(), "account") for m in scan.finditer(known, where)]
         if spans:
             value = self._replace_spans(value, spans)
         for rule in self._rules:
@@ -315,6 +327,7 @@ class Redactor:
         if len(known) != self._accounts_seen:
             alternatives = "|".join(sorted(known))
             self._known_accounts = re.compile(rf"(?<!\d)(?:{alternatives})(?!\d)")
+            self._known_ascii = all(a.isascii() and a.isdigit() and len(a) == 12 for a in known)
             self._accounts_seen = len(known)
         return self._known_accounts
 

@@ -40,33 +40,134 @@ secret values of one format, and is asked only when its marker is in the text:
   line near it), and fetchmail's ``poll … password VALUE``;
 - Composer's ``auth.json``: a token keyed by its host under ``github-oauth``,
   ``gitlab-oauth``, ``gitlab-token`` or ``bearer``.
+
+Each pattern searched over a whole text is ``prefiltered`` where it is defined: in a large
+text it runs only where the literals its matches hold are (``detectors.PrefilteredScan``; the
+declarations, ``Prefilter``, are this module's, for ``detectors`` to use as well).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias
 from urllib.parse import unquote_plus
 
 Span = tuple[int, int, str]
+
+# --------------------------------------------------------------------------- prefilters
+#
+# What every match of a pattern holds, and where the match starts from there, stated where
+# the pattern is defined (``prefiltered``): ``detectors.PrefilteredScan`` searches a large text
+# only there (see "prefilters" in ``detectors``, which imports these from here).
+
+#: A literal every match holds (found by ``str.find``), a small pattern (each start of its
+#: matches) or a function of the scan giving positions (``PrefilteredScan.twelve_digit_runs``).
+Needle: TypeAlias = "str | re.Pattern[str] | Callable[[Any], list[int]]"
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    """Where the matches of a pattern can start in a text (see ``prefiltered``).
+
+    Every match holds one of ``needles`` and starts ``offset`` characters before it (after it
+    when negative) or at one of the positions ``starts(text, position)`` gives. ``fold``: the
+    literals are in lower case and found in any case (a case-insensitive pattern's).
+    ``requires``: literals every match holds besides: a text lacking one of them is not
+    searched. No needles: the pattern searches the whole text, once ``requires`` are in it.
+    """
+
+    needles: tuple[Needle, ...] = ()
+    offset: int = 0
+    fold: bool = False
+    starts: Callable[[str, int], Iterable[int]] | None = None
+    requires: tuple[str, ...] = ()
+
+
+#: The patterns searched over whole texts, each with where its matches can start.
+PREFILTERS: dict[re.Pattern[str], tuple[Prefilter, ...]] = {}
+
+
+def prefiltered(pattern: re.Pattern[str], *prefilters: Prefilter) -> re.Pattern[str]:
+    """``pattern``, whose matches in a large text are searched for only where one of
+    ``prefilters`` says they can start."""
+    PREFILTERS[pattern] = prefilters
+    return pattern
+
+
+def run_start(text: str, end: int, chars: str | None = None) -> int:
+    """Where the run of ``chars`` (whitespace when ``None``) that ends at ``end`` starts."""
+    start, step = end, 64
+    while start > 0:
+        low = max(0, start - step)
+        kept = len(text[low:start].rstrip(chars))
+        start = low + kept
+        if kept:
+            break
+        step *= 4  # (a long run: read in longer pieces)
+    return start
+
+
+def indent_start(text: str, at: int) -> tuple[int]:
+    """Where the indentation before ``at`` starts, for ``(?m:^)[ \\t]*X`` with ``X`` at
+    ``at`` (a dash counted in: a YAML list item's)."""
+    return (run_start(text, at, " \t-"),)
+
+
+def after_backslashes(text: str, at: int) -> range:
+    """``at`` and the up to 7 backslashes before it, for ``\\{0,7}"X`` (the quote at ``at``)."""
+    return range(max(run_start(text, at, "\\"), at - 7), at + 1)
+
+
+class TextScan(Protocol):
+    """What ``spans`` asks of its text (``detectors.Scan``: searched whole or prefiltered)."""
+
+    text: str
+    prefilter: bool
+
+    def has(self, literal: str) -> bool: ...
+
+    def has_folded(self, literal: str) -> bool: ...
+
+    def may_match(self, pattern: re.Pattern[str], literals: bool = False) -> bool: ...
+
+    def finditer(
+        self, pattern: re.Pattern[str], prefilters: tuple[Prefilter, ...] | None = None
+    ) -> Iterator[re.Match[str]]: ...
+
+    def search(self, pattern: re.Pattern[str], pos: int = 0) -> re.Match[str] | None: ...
+
+
+# --------------------------------------------------------------------------- formats
+
 
 # netrc's grammar: a machine and its login/account tokens, then password. The machine is a
 # host (with a dot) or is followed by a login; "default" starts a line and has a login
 # (prose says "the default password is ..." and "each build machine gets password ...").
 _NETRC_TOKENS = r"(?:[ \t\r\n]+(?:login|account)[ \t\r\n]+(?:\"[^\"\r\n]{1,200}\"|[^\s\"'\\]+))"
-_NETRC = re.compile(
-    r"\b(?:machine[ \t\r\n]+(?:[^\s\"'\\]*\.[^\s\"'\\]*{t}*|[^\s\"'\\]+{t}+)"
-    r"|(?m:^)[ \t]*default{t}+)"
-    r"[ \t\r\n]+password[ \t\r\n]+(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'\\]+))".replace(
-        "{t}", _NETRC_TOKENS
-    )
+_NETRC = prefiltered(
+    re.compile(
+        r"\b(?:machine[ \t\r\n]+(?:[^\s\"'\\]*\.[^\s\"'\\]*{t}*|[^\s\"'\\]+{t}+)"
+        r"|(?m:^)[ \t]*default{t}+)"
+        r"[ \t\r\n]+password[ \t\r\n]+"
+        r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'\\]+))".replace("{t}", _NETRC_TOKENS)
+    ),
+    # (\b before a line's start: "default" starts the line, its blanks are none)
+    Prefilter(("machine", "default"), requires=("password",)),
 )
 # a client's AUTH PLAIN (SMTP commands take any case), not a server's "250-AUTH PLAIN LOGIN"
-_SMTP_PLAIN = re.compile(r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]+(?P<v>[A-Za-z0-9+/]{8,}={0,2})")
-_PUTTY = re.compile(
-    r"Private-Lines:[ \t]*\d{1,4}[ \t]*\r?\n[ \t]*"
-    r"(?P<v>[A-Za-z0-9+/=]{16,200}(?:\r?\n[ \t]*[A-Za-z0-9+/=]{1,200}(?=\r?\n|$))*)"
-    r"|Private-MAC:[ \t]*(?P<mac>[0-9a-fA-F]{16,})"
+_SMTP_PLAIN = prefiltered(
+    re.compile(r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]+(?P<v>[A-Za-z0-9+/]{8,}={0,2})"),
+    Prefilter(("auth",), fold=True, requires=("plain",)),
+)
+_PUTTY = prefiltered(
+    re.compile(
+        r"Private-Lines:[ \t]*\d{1,4}[ \t]*\r?\n[ \t]*"
+        r"(?P<v>[A-Za-z0-9+/=]{16,200}(?:\r?\n[ \t]*[A-Za-z0-9+/=]{1,200}(?=\r?\n|$))*)"
+        r"|Private-MAC:[ \t]*(?P<mac>[0-9a-fA-F]{16,})"
+    ),
+    Prefilter(("Private-Lines:", "Private-MAC:")),
 )
 # A password after a short flag of a command at a command's start (a line, or after ; & |
 # ( or a backquote), among that command's own options: "mysql -u root -pX", "sshpass -f
@@ -84,55 +185,130 @@ _SHORT_FLAG = re.compile(
     r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,200})(?P=q)|(?P<v>[^\s'\"\\;&|]+))",
     re.MULTILINE,
 )
-_XML_WRAPPED = re.compile(
-    r"<(?:[\w.-]{1,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>\s*"
-    r"<(?:[\w.-]{1,40}:)?(?:Value|value|SecretValue|Text|string)(?:\s[^<>]{0,200})?>"
-    r"(?P<v>[^<]{1,65536})</"
+
+
+def _command_starts(text: str, at: int) -> tuple[int, ...]:
+    """Where a command line whose command is at ``at`` starts: the blanks before it, and
+    before a ``sudo`` before them."""
+    start = run_start(text, at, " \t")
+    if start < at and text.endswith("sudo", 0, start):
+        return (run_start(text, start - 4, " \t"), start)
+    return (start,)
+
+
+prefiltered(
+    _SHORT_FLAG,
+    Prefilter(("sshpass", "mysql", "mariadb"), starts=_command_starts, requires=("-p",)),
 )
-_JWK_PRIVATE = re.compile(
-    r"(?P<q>\\{0,7}[\"'])(?:d|p|q|dp|dq|qi|k|r|t)(?P=q)[ \t]*:[ \t]*(?P=q)"
-    r"(?P<v>[A-Za-z0-9_\-+/=]{16,})(?P=q)"  # (private members are 128 bits and more)
-    # (a key written in YAML or as a JavaScript object: member names unquoted)
-    r"|(?<![\w$\"'\\])(?:d|p|q|dp|dq|qi|k|r|t)[ \t]*:[ \t]*(?P<q2>[\"']?)"
-    r"(?P<v2>[A-Za-z0-9_\-+/=]{16,})(?P=q2)(?![A-Za-z0-9_\-+/=])"
+
+
+def _outer_element(text: str, at: int) -> tuple[int, ...]:
+    """Where the element whose content starts (after blanks) with ``text[at]`` starts: the
+    ``<`` of the start tag ending before the blanks (a tag of up to 2,100 characters)."""
+    end = run_start(text, at)
+    if not text.endswith(">", 0, end):
+        return ()
+    start = text.rfind("<", max(0, end - 2200), end)
+    return (start,) if start >= 0 else ()
+
+
+_XML_WRAPPED = prefiltered(
+    re.compile(
+        r"<(?:[\w.-]{1,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>\s*"
+        r"<(?:[\w.-]{1,40}:)?(?:Value|value|SecretValue|Text|string)(?:\s[^<>]{0,200})?>"
+        r"(?P<v>[^<]{1,65536})</"
+    ),
+    Prefilter(
+        (re.compile(r"<(?:[\w.-]{1,40}:)?(?:Value|value|SecretValue|Text|string)[\s>]"),),
+        starts=_outer_element,
+    ),
+)
+
+
+def _jwk_member_starts(text: str, at: int) -> tuple[int, ...]:
+    """Where a JWK member whose ``:`` is at ``at`` may start: its name (one or two letters)
+    ends at the blanks before the ``:``, or at the quote (and backslashes) before them, and
+    then starts after as many backslashes and a quote."""
+    end = run_start(text, at, " \t")
+    quoted = run_start(text, end, "\"'\\")
+    if quoted == end:
+        return (end - 2, end - 1)
+    quote = end - quoted
+    return (quoted - 2 - quote, quoted - 1 - quote)
+
+
+_JWK_PRIVATE = prefiltered(
+    re.compile(
+        r"(?P<q>\\{0,7}[\"'])(?:d|p|q|dp|dq|qi|k|r|t)(?P=q)[ \t]*:[ \t]*(?P=q)"
+        r"(?P<v>[A-Za-z0-9_\-+/=]{16,})(?P=q)"  # (private members are 128 bits and more)
+        # (a key written in YAML or as a JavaScript object: member names unquoted)
+        r"|(?<![\w$\"'\\])(?:d|p|q|dp|dq|qi|k|r|t)[ \t]*:[ \t]*(?P<q2>[\"']?)"
+        r"(?P<v2>[A-Za-z0-9_\-+/=]{16,})(?P=q2)(?![A-Za-z0-9_\-+/=])"
+    ),
+    # (a member's ":", then its value: 16 or more of its characters)
+    Prefilter(
+        (re.compile(r":[ \t]*(?:\\{0,7}[\"'])?[A-Za-z0-9_\-+/=]{16}"),),
+        starts=_jwk_member_starts,
+        requires=(":",),
+    ),
 )
 
 
 # SMTP's two-step forms: AUTH PLAIN, the server's empty challenge, then the credentials;
 # AUTH LOGIN, the server asking "Password:" in base64, then the password in base64.
-_SMTP_TWO_STEP = re.compile(
-    r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]*\r?\n334[ \t]*\r?\n(?P<v>[A-Za-z0-9+/]{8,}={0,2})"
-    r"|334[ \t]+UGFzc3dvcmQ6[ \t]*\r?\n(?P<login>[A-Za-z0-9+/]{4,}={0,2})"
+_SMTP_TWO_STEP = prefiltered(
+    re.compile(
+        r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]*\r?\n334[ \t]*\r?\n"
+        r"(?P<v>[A-Za-z0-9+/]{8,}={0,2})"
+        r"|334[ \t]+UGFzc3dvcmQ6[ \t]*\r?\n(?P<login>[A-Za-z0-9+/]{4,}={0,2})"
+    ),
+    Prefilter(("auth",), fold=True, requires=("plain",)),
+    Prefilter(("334",), requires=("UGFzc3dvcmQ6",)),
 )
 _NETRC_ACCOUNT = re.compile(r"(?<!\S)account[ \t\r\n]+(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"'\\]+)")
 # PowerShell: a parameter named like a secret, then its value (not another parameter, a
 # variable or an expression); and the plain text a SecureString is made of
-_PS_PARAMETER = re.compile(
-    r"(?<![\w-])-(?P<name>[A-Z][A-Za-z]{2,60})[ \t]+"
-    r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,400})(?P=q)|(?P<v>[^\s'\"`|;$(\-][^\s'\"`|;]*))"
+_PS_PARAMETER = prefiltered(
+    re.compile(
+        r"(?<![\w-])-(?P<name>[A-Z][A-Za-z]{2,60})[ \t]+"
+        r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,400})(?P=q)|(?P<v>[^\s'\"`|;$(\-][^\s'\"`|;]*))"
+    ),
+    Prefilter((re.compile(r"-[A-Z]"),)),
 )
 # (on a line that runs a cmdlet: "Verb-Noun", so prose "use the -Password option" is none)
 _CMDLET = re.compile(r"(?:^|[\s;|(])[A-Z][a-z]{1,15}-[A-Z][A-Za-z0-9]{1,60}(?=\s)")
-_PS_GATE = re.compile(r" -[A-Z][a-z]")
-_SECURE_STRING = re.compile(
-    r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
-    re.IGNORECASE,
+_PS_GATE = prefiltered(re.compile(r" -[A-Z][a-z]"), Prefilter((" -",)))
+_SECURE_STRING = prefiltered(
+    re.compile(
+        r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
+        re.IGNORECASE,
+    ),
+    Prefilter(("convertto-securestring",), fold=True),
 )
-_DOCKER_ENV = re.compile(
-    r"(?m:^)[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]{0,127})"
-    r"(?:[ \t]+|[ \t]*=[ \t]*)(?P<q>['\"]?)(?P<v>[^\s'\"\\][^\r\n'\"\\]{0,400}?)(?P=q)"
-    r"[ \t]*(?=\r?\n|$)"
+_DOCKER_ENV = prefiltered(
+    re.compile(
+        r"(?m:^)[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]{0,127})"
+        r"(?:[ \t]+|[ \t]*=[ \t]*)(?P<q>['\"]?)(?P<v>[^\s'\"\\][^\r\n'\"\\]{0,400}?)(?P=q)"
+        r"[ \t]*(?=\r?\n|$)"
+    ),
+    Prefilter(("ENV", "ARG"), starts=indent_start),
 )
-_XML_CDATA = re.compile(
-    r"<(?:[\w.-]{1,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>\s*"
-    r"<!\[CDATA\[(?P<v>.{1,65536}?)\]\]>",
-    re.DOTALL,
+_XML_CDATA = prefiltered(
+    re.compile(
+        r"<(?:[\w.-]{1,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>\s*"
+        r"<!\[CDATA\[(?P<v>.{1,65536}?)\]\]>",
+        re.DOTALL,
+    ),
+    Prefilter(("<![CDATA[",), starts=_outer_element),
 )
-_ADD_KEY_VALUE = re.compile(
-    r"<add\s+key\s*=\s*(?P<q>['\"])(?P<name>[^'\"]{1,128})(?P=q)\s+value\s*=\s*"
-    r"(?P<q2>['\"])(?P<v>[^'\"]{1,4096})(?P=q2)"
-    r"|<add\s+value\s*=\s*(?P<q3>['\"])(?P<v2>[^'\"]{1,4096})(?P=q3)\s+key\s*=\s*"
-    r"(?P<q4>['\"])(?P<name2>[^'\"]{1,128})(?P=q4)"
+_ADD_KEY_VALUE = prefiltered(
+    re.compile(
+        r"<add\s+key\s*=\s*(?P<q>['\"])(?P<name>[^'\"]{1,128})(?P=q)\s+value\s*=\s*"
+        r"(?P<q2>['\"])(?P<v>[^'\"]{1,4096})(?P=q2)"
+        r"|<add\s+value\s*=\s*(?P<q3>['\"])(?P<v2>[^'\"]{1,4096})(?P=q3)\s+key\s*=\s*"
+        r"(?P<q4>['\"])(?P<name2>[^'\"]{1,128})(?P=q4)"
+    ),
+    Prefilter(("<add",)),
 )
 
 # .pgpass: a whole line of five fields, the host a name (a letter or a dot in it), the
@@ -142,12 +318,20 @@ _PGPASS = re.compile(
     r"[\w.*@-]+:(?P<v>(?:[^\s:\\]|\\.){2,})[ \t]*(?=\r?\n|\Z)"  # (":" is escaped in it)
 )
 # (what a line of it holds somewhere: a port between colons, two fields after it)
-_PGPASS_GATE = re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S")
-_PHP_DEFINE = re.compile(
-    r"\bdefine\(\s*(?P<q>['\"])(?P<name>\w{1,128})(?P=q)\s*,\s*(?P<q2>['\"])"
-    r"(?P<v>[^'\"\r\n]{1,4096})(?P=q2)\s*\)"
+_PGPASS_GATE = prefiltered(
+    re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S"), Prefilter(requires=(":",))
 )
-_REDIS_AUTH = re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)")
+_PHP_DEFINE = prefiltered(
+    re.compile(
+        r"\bdefine\(\s*(?P<q>['\"])(?P<name>\w{1,128})(?P=q)\s*,\s*(?P<q2>['\"])"
+        r"(?P<v>[^'\"\r\n]{1,4096})(?P=q2)\s*\)"
+    ),
+    Prefilter(("define(",)),
+)
+_REDIS_AUTH = prefiltered(
+    re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)"),
+    Prefilter(("requirepass", "masterauth"), starts=indent_start),
+)
 
 # Commands whose own flag takes a password (the flag's value, after a blank, a "=" or
 # nothing): (a literal every such command line holds, its pattern)
@@ -157,65 +341,99 @@ _VALUE = r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,200})(?P=q)|(?P<v>[^\s'\"\\;&|
 _COMMAND_START = r"(?:^|(?<=[;&|(`\n>\"']))[ \t]*(?:sudo[ \t]+)?(?:\S*/)?"
 
 
-def _command_flag(command: str, flag: str, attached: bool = False) -> re.Pattern[str]:
+def _command_flag(
+    command: str, flag: str, attached: bool = False, *, holds: tuple[str, ...]
+) -> re.Pattern[str]:
     """``command``'s password after ``flag`` among the command's other words (a password
-    written right after the flag, ``-pX``, only where ``attached``)."""
+    written right after the flag, ``-pX``, only where ``attached``). ``holds``: literals
+    each match holds (lower case; a text without them is not searched)."""
     gap = r"[ \t]*" if attached else r"(?:[ \t]+|=)"
-    return re.compile(
-        rf"{_COMMAND_START}(?:{command})(?:\.exe)?(?:{_GAP}(?!(?:{flag})(?![\w-]))"
-        rf"(?:[^\s;&|\\]|\\(?!\r?\n))+)*?{_GAP}(?:{flag}){gap}{_VALUE}",
-        re.MULTILINE,
+    return prefiltered(
+        re.compile(
+            rf"{_COMMAND_START}(?:{command})(?:\.exe)?(?:{_GAP}(?!(?:{flag})(?![\w-]))"
+            rf"(?:[^\s;&|\\]|\\(?!\r?\n))+)*?{_GAP}(?:{flag}){gap}{_VALUE}",
+            re.MULTILINE,
+        ),
+        Prefilter(requires=holds, fold=True),
     )
 
 
 _COMMAND_FLAGS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("redis-cli", _command_flag("redis-cli", "-a")),
-    ("sqlcmd", _command_flag("sqlcmd", "-P", attached=True)),
+    ("redis-cli", _command_flag("redis-cli", "-a", holds=("redis-cli", "-a"))),
+    ("sqlcmd", _command_flag("sqlcmd", "-P", attached=True, holds=("sqlcmd", "-p"))),
     (
         "ldap",
         _command_flag(
             r"ldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn"
             r"|exop|url)",
             "-w",
+            holds=("ldap", "-w"),
         ),
     ),
-    ("keytool", _command_flag("keytool", r"-(?:src|dest|new)?(?:store|key)?pass")),
+    (
+        "keytool",
+        _command_flag(
+            "keytool", r"-(?:src|dest|new)?(?:store|key)?pass", holds=("keytool", "pass")
+        ),
+    ),
     (
         "login",
-        _command_flag(r"(?:docker|podman|buildah|nerdctl|helm[ \t]+registry)[ \t]+login", "-p"),
+        _command_flag(
+            r"(?:docker|podman|buildah|nerdctl|helm[ \t]+registry)[ \t]+login",
+            "-p",
+            holds=("login", "-p"),
+        ),
     ),
-    ("sexec", _command_flag("(?i:psexec(?:64)?)", "-p")),
-    ("zip", _command_flag("zip", "-P")),
-    ("7z", _command_flag("7z[az]?", "-p", attached=True)),
-    ("mongo", _command_flag("mongosh|mongo", "-p")),
+    ("sexec", _command_flag("(?i:psexec(?:64)?)", "-p", holds=("psexec", "-p"))),
+    ("zip", _command_flag("zip", "-P", holds=("zip", "-p"))),
+    ("7z", _command_flag("7z[az]?", "-p", attached=True, holds=("7z", "-p"))),
+    ("mongo", _command_flag("mongosh|mongo", "-p", holds=("mongo", "-p"))),
 )
 # Samba's clients: -U user%password (--user=user%password); Windows' cmdkey /pass:password
-_SAMBA_USER = re.compile(
-    rf"{_COMMAND_START}(?:smbclient|rpcclient|smbcacls|smbget|smbtree)\b[^\r\n;&|]*?"
-    r"(?:-U[ \t]*|--user(?:=|[ \t]+))['\"]?[^\s%'\"]{1,256}%(?P<v>[^\s'\"]{1,256})",
-    re.MULTILINE,
+_SAMBA_USER = prefiltered(
+    re.compile(
+        rf"{_COMMAND_START}(?:smbclient|rpcclient|smbcacls|smbget|smbtree)\b[^\r\n;&|]*?"
+        r"(?:-U[ \t]*|--user(?:=|[ \t]+))['\"]?[^\s%'\"]{1,256}%(?P<v>[^\s'\"]{1,256})",
+        re.MULTILINE,
+    ),
+    Prefilter(requires=("-U", "%")),
+    Prefilter(requires=("--user", "%")),
 )
-_CMDKEY = re.compile(r"(?i:cmdkey)[^\r\n]*?(?<!\S)/pass:(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"]+)")
+_CMDKEY = prefiltered(
+    re.compile(r"(?i:cmdkey)[^\r\n]*?(?<!\S)/pass:(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"]+)"),
+    Prefilter(("cmdkey",), fold=True),
+)
 # A configuration line "keyword value": msmtp's password, mbsync's Pass, slapd's rootpw,
 # ldap.conf's bindpw; only near a line naming who logs in or where (user, host, account,
 # rootdn, binddn): prose's "Password required" line has none
-_KEYWORD_PASSWORD = re.compile(
-    r"(?m:^)[ \t]*(?:password|passwd|Password|Pass|rootpw|bindpw)[ \t]+"
-    r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'#]+))[ \t]*(?=\r?\n|\Z)"
+_KEYWORD_PASSWORD = prefiltered(
+    re.compile(
+        r"(?m:^)[ \t]*(?:password|passwd|Password|Pass|rootpw|bindpw)[ \t]+"
+        r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'#]+))[ \t]*(?=\r?\n|\Z)"
+    ),
+    Prefilter(("passw", "Pass", "rootpw", "bindpw"), starts=indent_start),
 )
 _KEYWORD_SIBLING = re.compile(
     r"(?m:^)[ \t]*(?i:user|username|login|host|account|imapaccount|rootdn|binddn|from)[ \t]+\S"
 )
 # fetchmail's run-control file: poll SERVER ... password VALUE (on one logical line)
-_FETCHMAIL = re.compile(
-    r"(?m:^)[ \t]*(?:poll|skip)[ \t][^\r\n]*?(?<!\S)(?:password|pass)[ \t]+"
-    r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"']+))"
+_FETCHMAIL = prefiltered(
+    re.compile(
+        r"(?m:^)[ \t]*(?:poll|skip)[ \t][^\r\n]*?(?<!\S)(?:password|pass)[ \t]+"
+        r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"']+))"
+    ),
+    Prefilter(("poll", "skip"), starts=indent_start, requires=("pass",)),
 )
 # Composer's auth.json: {"gitlab-token": {"gitlab.com": "TOKEN"}} (also "github-oauth",
 # "gitlab-oauth", "bearer"): the token is keyed by its host, not named
-_COMPOSER_HOSTS = re.compile(
-    r"(?P<e>\\{0,7})\"(?:github-oauth|gitlab-oauth|gitlab-token|bearer)(?P=e)\"\s*:\s*\{"
-    r"(?P<body>[^{}]{1,20000})\}"
+_COMPOSER_HOSTS = prefiltered(
+    re.compile(
+        r"(?P<e>\\{0,7})\"(?:github-oauth|gitlab-oauth|gitlab-token|bearer)(?P=e)\"\s*:\s*\{"
+        r"(?P<body>[^{}]{1,20000})\}"
+    ),
+    Prefilter(
+        ('"github-oauth', '"gitlab-oauth', '"gitlab-token', '"bearer'), starts=after_backslashes
+    ),
 )
 _COMPOSER_ENTRY = re.compile(
     r"(?P<e>\\{0,7})\"[^\"\\\s]{1,253}(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})(?P=e)\""
@@ -225,159 +443,209 @@ _PAIR_NAME = r"ParameterKey|OptionName|Name|Key|name|key"
 _PAIR_VALUE = r"ParameterValue|Value|value"
 _NS = r"(?:[\w.-]{1,40}:)?"
 _ATTRS = r"(?:\s[^<>]{0,400})?"
-_XML_PAIR = re.compile(
-    rf"<(?P<kt>{_NS}(?:{_PAIR_NAME})){_ATTRS}>(?P<name>[^<]{{1,128}})</(?P=kt)>\s*"
-    rf"<(?P<vt>{_NS}(?:{_PAIR_VALUE})){_ATTRS}>(?P<v>[^<]{{1,65536}})</(?P=vt)>"
-    rf"|<(?P<vt2>{_NS}(?:{_PAIR_VALUE})){_ATTRS}>(?P<v2>[^<]{{1,65536}})</(?P=vt2)>\s*"
-    rf"<(?P<kt2>{_NS}(?:{_PAIR_NAME})){_ATTRS}>(?P<name2>[^<]{{1,128}})</(?P=kt2)>"
+_XML_PAIR = prefiltered(
+    re.compile(
+        rf"<(?P<kt>{_NS}(?:{_PAIR_NAME})){_ATTRS}>(?P<name>[^<]{{1,128}})</(?P=kt)>\s*"
+        rf"<(?P<vt>{_NS}(?:{_PAIR_VALUE})){_ATTRS}>(?P<v>[^<]{{1,65536}})</(?P=vt)>"
+        rf"|<(?P<vt2>{_NS}(?:{_PAIR_VALUE})){_ATTRS}>(?P<v2>[^<]{{1,65536}})</(?P=vt2)>\s*"
+        rf"<(?P<kt2>{_NS}(?:{_PAIR_NAME})){_ATTRS}>(?P<name2>[^<]{{1,128}})</(?P=kt2)>"
+    ),
+    Prefilter((re.compile(rf"<{_NS}(?:{_PAIR_NAME}|{_PAIR_VALUE})[\s>]"),)),
 )
-_FORM_PAIR_NAME = re.compile(
-    rf"(?:^|[&?])(?P<prefix>[\w.%-]{{1,200}}?)\.(?:{_PAIR_NAME})=(?P<name>[^&\s]{{1,384}})"
+
+
+def _form_pair_starts(text: str, at: int) -> tuple[int, ...]:
+    """Where a query form's parameter whose ``.Name=`` is at ``at`` starts: at the ``&`` or
+    ``?`` before its name (200 characters at most), or at the text's start."""
+    low = max(0, at - 201)
+    start = max(text.rfind("&", low, at), text.rfind("?", low, at))
+    return (start, 0) if at <= 201 else (start,)
+
+
+_FORM_PAIR_NAME = prefiltered(
+    re.compile(
+        rf"(?:^|[&?])(?P<prefix>[\w.%-]{{1,200}}?)\.(?:{_PAIR_NAME})=(?P<name>[^&\s]{{1,384}})"
+    ),
+    Prefilter(
+        (".ParameterKey=", ".OptionName=", ".Name=", ".Key=", ".name=", ".key="),
+        starts=_form_pair_starts,
+    ),
 )
 
 
 # The same pairs in the CLI's shorthand ("ParameterKey=DBPassword,ParameterValue=x"), in a
 # YAML list item (a name line, up to three sibling lines, then the value line) and in JSON
 # written inside a text (a log line; escaped quotes too)
-_SHORTHAND_PAIR = re.compile(
-    rf"(?<![\w.])(?:{_PAIR_NAME}|OptionName|option_name)=(?P<name>[^,\s=]{{1,128}}),"
-    rf"(?:{_PAIR_VALUE})=(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{{1,4096}})(?P=q)|(?P<v>[^,\s'\"]+))"
+_PAIR_NAMES = ("ParameterKey", "OptionName", "option_name", "Name", "Key", "name", "key")
+_SHORTHAND_PAIR = prefiltered(
+    re.compile(
+        rf"(?<![\w.])(?:{_PAIR_NAME}|OptionName|option_name)=(?P<name>[^,\s=]{{1,128}}),"
+        rf"(?:{_PAIR_VALUE})=(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{{1,4096}})(?P=q)|(?P<v>[^,\s'\"]+))"
+    ),
+    Prefilter(tuple(f"{name}=" for name in _PAIR_NAMES), requires=("alue=",)),
 )
-_YAML_PAIR = re.compile(
-    rf"(?m:^)(?P<indent>[ \t]*)(?:-[ \t]+)?(?:{_PAIR_NAME}|option_name|OptionName):[ \t]*"
-    r"(?P<nq>['\"]?)(?P<name>[^'\"\r\n#:]{1,128}?)(?P=nq)[ \t]*\r?\n"
-    r"(?:(?P=indent)[ \t]*(?!-)[\w-]{1,64}:[^\r\n]*\r?\n){0,3}?"
-    rf"(?P=indent)[ \t]*(?:{_PAIR_VALUE}):[ \t]*"
-    r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,4096})(?P=q)|(?P<v>[^'\"\s#][^\r\n#]{0,4096}?))"
-    r"[ \t]*(?=\r?\n|$|#)"
+_YAML_PAIR = prefiltered(
+    re.compile(
+        rf"(?m:^)(?P<indent>[ \t]*)(?:-[ \t]+)?(?:{_PAIR_NAME}|option_name|OptionName):[ \t]*"
+        r"(?P<nq>['\"]?)(?P<name>[^'\"\r\n#:]{1,128}?)(?P=nq)[ \t]*\r?\n"
+        r"(?:(?P=indent)[ \t]*(?!-)[\w-]{1,64}:[^\r\n]*\r?\n){0,3}?"
+        rf"(?P=indent)[ \t]*(?:{_PAIR_VALUE}):[ \t]*"
+        r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,4096})(?P=q)|(?P<v>[^'\"\s#][^\r\n#]{0,4096}?))"
+        r"[ \t]*(?=\r?\n|$|#)"
+    ),
+    Prefilter(tuple(f"{name}:" for name in _PAIR_NAMES), starts=indent_start, requires=("alue:",)),
 )
-_JSON_TEXT_PAIR = re.compile(
-    rf"(?P<e>\\{{0,7}})\"(?:{_PAIR_NAME}|OptionName)(?P=e)\"\s*:\s*(?P=e)\"(?P<name>[^\"\\]{{1,128}})"
-    rf"(?P=e)\"\s*,\s*(?P=e)\"(?:{_PAIR_VALUE})(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{{1,4096}})(?P=e)\""
+_JSON_TEXT_PAIR = prefiltered(
+    re.compile(
+        rf"(?P<e>\\{{0,7}})\"(?:{_PAIR_NAME}|OptionName)(?P=e)\"\s*:\s*(?P=e)\"(?P<name>[^\"\\]{{1,128}})"
+        rf"(?P=e)\"\s*,\s*(?P=e)\"(?:{_PAIR_VALUE})(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{{1,4096}})(?P=e)\""
+    ),
+    Prefilter(
+        tuple(f'"{name}' for name in _PAIR_NAMES if name != "option_name"),
+        starts=after_backslashes,
+        requires=("alue",),
+    ),
 )
 # CloudFormation: a parameter with NoEcho keeps its Default a secret
-_NO_ECHO_JSON = re.compile(r"(?P<e>\\{0,7})\"NoEcho(?P=e)\"\s*:\s*(?:true|(?P=e)\"true(?P=e)\")")
+_NO_ECHO_JSON = prefiltered(
+    re.compile(r"(?P<e>\\{0,7})\"NoEcho(?P=e)\"\s*:\s*(?:true|(?P=e)\"true(?P=e)\")"),
+    Prefilter(('"NoEcho',), starts=after_backslashes),
+)
 _DEFAULT_JSON = re.compile(r"(?P<e>\\{0,7})\"Default(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})")
-_NO_ECHO_YAML = re.compile(
-    r"(?m:^)(?P<indent>[ \t]+)NoEcho:[ \t]*(?:true|True|'true'|\"true\")[ \t]*(?=\r?\n|$)"
+_NO_ECHO_YAML = prefiltered(
+    re.compile(
+        r"(?m:^)(?P<indent>[ \t]+)NoEcho:[ \t]*(?:true|True|'true'|\"true\")[ \t]*(?=\r?\n|$)"
+    ),
+    Prefilter(("NoEcho:",), starts=indent_start),
 )
 
 
-def _form_pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
+def _form_pairs(
+    text: str, name_kind: Callable[[str], str | None], scan: TextScan
+) -> Iterator[Span]:
     secret = {
         m.group("prefix"): kind
-        for m in _FORM_PAIR_NAME.finditer(text)
+        for m in scan.finditer(_FORM_PAIR_NAME)
         if (kind := name_kind(unquote_plus(m.group("name")))) is not None
     }
     for prefix, kind in secret.items():
         value = re.compile(rf"(?:^|[&?]){re.escape(prefix)}\.(?:{_PAIR_VALUE})=(?P<v>[^&\s]*)")
-        for match in value.finditer(text):
+        # (it starts at the "&" or "?" before the prefix, or at the text's start)
+        where = Prefilter((f"{prefix}.",), starts=lambda text, at: (at - 1, at))
+        for match in scan.finditer(value, (where,)):
             yield (*match.span("v"), kind)
 
 
-def spans(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
-    """Every secret value of these formats in ``text``; ``name_kind`` judges an XML name."""
-    if "machine" in text or "default" in text:
-        yield from _netrc(text)
-    if "auth" in text.lower():
-        for match in _SMTP_PLAIN.finditer(text):
+def _may(pattern: re.Pattern[str]) -> bool:
+    return True
+
+
+def spans(text: str, name_kind: Callable[[str], str | None], scan: TextScan) -> Iterator[Span]:
+    """Every secret value of these formats in ``text``; ``name_kind`` judges an XML name.
+    ``scan``: the text's (``detectors.Scan.of(text)``)."""
+    # (may: the pattern can match, the characters of its literals are in the text)
+    has, may = (scan.has, scan.may_match) if scan.prefilter else (text.__contains__, _may)
+    if may(_NETRC) and (has("machine") or has("default")):
+        yield from _netrc(text, scan)
+    if may(_SMTP_PLAIN) and scan.has_folded("auth"):
+        for match in scan.finditer(_SMTP_PLAIN):
             if not match.group("v").isupper():  # (a word of a mechanisms' list: XOAUTH2)
                 yield (*match.span("v"), "password")
-    if "334" in text and ("\n334" in text or "UGFzc3dvcmQ6" in text):
-        for match in _SMTP_TWO_STEP.finditer(text):
+    if may(_SMTP_TWO_STEP) and has("334") and (has("\n334") or has("UGFzc3dvcmQ6")):
+        for match in scan.finditer(_SMTP_TWO_STEP):
             yield (*match.span("v" if match.group("v") is not None else "login"), "password")
-    if "Private-" in text:
-        for match in _PUTTY.finditer(text):
+    if has("Private-"):
+        for match in scan.finditer(_PUTTY):
             group = "v" if match.group("v") is not None else "mac"
             yield (*match.span(group), "key")
-    if " -p" in text or "\t-p" in text:
-        for match in _SHORT_FLAG.finditer(text):
+    if may(_SHORT_FLAG) and (has(" -p") or has("\t-p")):
+        for match in scan.finditer(_SHORT_FLAG):
             yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
-    if " -" in text and _PS_GATE.search(text):
-        for match in _PS_PARAMETER.finditer(text):
+    if has(" -") and scan.search(_PS_GATE):
+        for match in scan.finditer(_PS_PARAMETER):
             kind = name_kind(match.group("name"))
             line = text.rfind("\n", 0, match.start()) + 1
             if kind is not None and _CMDLET.search(text, line, match.start()):
                 yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
-    if "ecureString" in text or "ecurestring" in text:
-        for match in _SECURE_STRING.finditer(text):
+    if has("ecureString") or has("ecurestring"):
+        for match in scan.finditer(_SECURE_STRING):
             yield (*match.span("v"), "password")
-    if "ENV " in text or "ARG " in text:
-        for match in _DOCKER_ENV.finditer(text):
+    if has("ENV ") or has("ARG "):
+        for match in scan.finditer(_DOCKER_ENV):
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
-    if "alue" in text:
-        yield from _pairs(text, name_kind)
-    if "NoEcho" in text:
-        yield from _no_echo_defaults(text)
-    if _PGPASS_GATE.search(text):
-        for match in _PGPASS.finditer(text):
+    if (may(_SHORTHAND_PAIR) or may(_YAML_PAIR) or may(_JSON_TEXT_PAIR)) and has("alue"):
+        yield from _pairs(text, name_kind, scan)
+    if has("NoEcho"):
+        yield from _no_echo_defaults(text, scan)
+    if scan.search(_PGPASS_GATE):
+        for match in scan.finditer(_PGPASS):
             yield (*match.span("v"), "password")
-    if "define" in text:
-        for match in _PHP_DEFINE.finditer(text):
+    if may(_PHP_DEFINE) and has("define"):
+        for match in scan.finditer(_PHP_DEFINE):
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
-    if "requirepass" in text or "masterauth" in text:
-        for match in _REDIS_AUTH.finditer(text):
+    if has("requirepass") or has("masterauth"):
+        for match in scan.finditer(_REDIS_AUTH):
             yield (*match.span("v"), "password")
-    if " -" in text or "\t-" in text:
+    if has(" -") or has("\t-"):
         for needle, pattern in _COMMAND_FLAGS:
-            if needle in text:
-                for match in pattern.finditer(text):
+            if has(needle):
+                for match in scan.finditer(pattern):
                     yield (
                         *match.span("v" if match.group("v") is not None else "quoted"),
                         "password",
                     )
-    if "%" in text and "smb" in text:
-        for match in _SAMBA_USER.finditer(text):
+    if has("%") and has("smb"):
+        for match in scan.finditer(_SAMBA_USER):
             yield (*match.span("v"), "password")
-    if "/pass:" in text:
-        for match in _CMDKEY.finditer(text):
+    if has("/pass:"):
+        for match in scan.finditer(_CMDKEY):
             start, end = match.span("v")
             quoted = text[start] == '"'
             yield (start + quoted, end - quoted, "password")
-    if "ass" in text or "pw" in text:
-        yield from _keyword_passwords(text)
-    if "-oauth" in text or "gitlab-token" in text or "bearer" in text:
-        for match in _COMPOSER_HOSTS.finditer(text):
+    if (may(_KEYWORD_PASSWORD) or may(_FETCHMAIL)) and (has("ass") or has("pw")):
+        yield from _keyword_passwords(text, scan)
+    if may(_COMPOSER_HOSTS) and (has("-oauth") or has("gitlab-token") or has("bearer")):
+        for match in scan.finditer(_COMPOSER_HOSTS):
             for entry in _COMPOSER_ENTRY.finditer(text, *match.span("body")):
                 yield (*entry.span("v"), "token")
-    if "=" in text and "&" in text:
-        yield from _form_pairs(text, name_kind)
-    if "<" in text:
-        for match in _XML_PAIR.finditer(text):
+    if has("=") and has("&"):
+        yield from _form_pairs(text, name_kind, scan)
+    if has("<"):
+        for match in scan.finditer(_XML_PAIR):
             first = match.group("name") is not None
             kind = name_kind(match.group("name" if first else "name2"))
             if kind is not None:
                 yield (*match.span("v" if first else "v2"), kind)
-        for match in _XML_WRAPPED.finditer(text):
+        for match in scan.finditer(_XML_WRAPPED):
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
-        if "CDATA" in text:
-            for match in _XML_CDATA.finditer(text):
+        if has("CDATA"):
+            for match in scan.finditer(_XML_CDATA):
                 kind = name_kind(match.group("name"))
                 if kind is not None:
                     yield (*match.span("v"), kind)
-        if "<add" in text:
-            for match in _ADD_KEY_VALUE.finditer(text):
+        if has("<add"):
+            for match in scan.finditer(_ADD_KEY_VALUE):
                 first = match.group("name") is not None
                 kind = name_kind(match.group("name" if first else "name2"))
                 if kind is not None:
                     yield (*match.span("v" if first else "v2"), kind)
-    if "kty" in text:
-        for match in _JWK_PRIVATE.finditer(text):
+    if may(_JWK_PRIVATE) and has("kty"):
+        for match in scan.finditer(_JWK_PRIVATE):
             if _in_key(text, match.start()):  # (not a "p" of another object)
                 yield (*match.span("v" if match.group("v") is not None else "v2"), "key")
 
 
-def _keyword_passwords(text: str) -> Iterator[Span]:
+def _keyword_passwords(text: str, scan: TextScan) -> Iterator[Span]:
     """``password VALUE`` lines of a client's configuration (a line naming a user, host or
     account within the five lines before or after), and fetchmail's ``poll`` lines."""
-    if "\n" in text:
-        for match in _KEYWORD_PASSWORD.finditer(text):
+    if scan.has("\n"):
+        for match in scan.finditer(_KEYWORD_PASSWORD):
             start = match.start()
             for _ in range(5):
                 start = max(0, text.rfind("\n", 0, start - 1))
@@ -389,8 +657,8 @@ def _keyword_passwords(text: str) -> Iterator[Span]:
                 text, match.end(), end
             ):
                 yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
-    if "poll" in text or "skip" in text:
-        for match in _FETCHMAIL.finditer(text):
+    if scan.has("poll") or scan.has("skip"):
+        for match in scan.finditer(_FETCHMAIL):
             yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
 
 
@@ -417,9 +685,9 @@ def _never_closes(span: str, opening: str = "{", closing: str = "}") -> bool:
     return True
 
 
-def _netrc(text: str) -> Iterator[Span]:
+def _netrc(text: str, scan: TextScan) -> Iterator[Span]:
     """A netrc entry's password, and the ``account`` tokens of the same entry."""
-    for match in _NETRC.finditer(text):
+    for match in scan.finditer(_NETRC):
         yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
         start = text.rfind("machine", 0, match.start() + 8)
         start = match.start() if start < 0 else start
@@ -431,17 +699,17 @@ def _netrc(text: str) -> Iterator[Span]:
             yield (*value, "password")
 
 
-def _pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
+def _pairs(text: str, name_kind: Callable[[str], str | None], scan: TextScan) -> Iterator[Span]:
     """Values named by a sibling, in the CLI's shorthand, YAML lists and JSON in a text."""
     # (each pattern only where its value member's name is written: a literal search is
     # cheap, a pattern over every body is not)
     found: list[re.Match[str]] = []
-    if "alue=" in text:
-        found += _SHORTHAND_PAIR.finditer(text)
-    if "alue:" in text and "\n" in text:
-        found += _YAML_PAIR.finditer(text)
-    if 'alue"' in text or 'alue\\"' in text:
-        found += _JSON_TEXT_PAIR.finditer(text)
+    if scan.has("alue="):
+        found += scan.finditer(_SHORTHAND_PAIR)
+    if scan.has("alue:") and scan.has("\n"):
+        found += scan.finditer(_YAML_PAIR)
+    if scan.has('alue"') or scan.has('alue\\"'):
+        found += scan.finditer(_JSON_TEXT_PAIR)
     for match in found:
         kind = name_kind(match.group("name").strip())
         if kind is not None:
@@ -449,16 +717,16 @@ def _pairs(text: str, name_kind: Callable[[str], str | None]) -> Iterator[Span]:
             yield (*match.span(group), kind)
 
 
-def _no_echo_defaults(text: str) -> Iterator[Span]:
+def _no_echo_defaults(text: str, scan: TextScan) -> Iterator[Span]:
     """The ``Default`` of each CloudFormation parameter marked ``NoEcho``: in the same JSON
     object, or among the YAML lines of the same indentation in the same block."""
-    for match in _NO_ECHO_JSON.finditer(text):
+    for match in scan.finditer(_NO_ECHO_JSON):
         start = _object_start(text, match.start())
         end = _object_end(text, match.end())
         for default in _DEFAULT_JSON.finditer(text, start, end):
             if _object_start(text, default.start()) == start:
                 yield (*default.span("v"), "password")
-    for match in _NO_ECHO_YAML.finditer(text):
+    for match in scan.finditer(_NO_ECHO_YAML):
         indent = match.group("indent")
         for line_start, line in _block_lines(text, match.start(), indent):
             if line.startswith(indent + "Default:") and not line[len(indent)].isspace():
