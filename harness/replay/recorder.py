@@ -348,9 +348,13 @@ class CassetteRecorder:
         return key
 
     def _read_all(self) -> None:
-        """Read what a lazily loaded cassette still holds (what needs every interaction)."""
-        while self._pending is not None:
-            self._read_next()
+        """Read what a lazily loaded cassette still holds (what needs every interaction).
+        Never called holding ``_lock``: it takes it, as ``take`` reads on under it (a
+        server's threads replay from one recorder)."""
+        if self._pending is None:
+            return
+        with self._lock:
+            self.index.read_all()
 
     def finish_reading(self) -> None:
         """After the test: read and redact what a lazily loaded cassette still holds, so its
