@@ -44,6 +44,11 @@ def aws_exchange(request):
 """
 
 
+#: The xdist runs' workers are new processes: none of them needs Hypothesis's pytest plugin
+#: (no inner test here uses it), whose import is about half of a small worker's start-up.
+NO_HYPOTHESIS = ("-p", "no:hypothesispytest")
+
+
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makeconftest(CONFTEST)
@@ -206,7 +211,7 @@ def test_summary_groups_by_rule_under_xdist(inner: pytest.Pytester) -> None:
             aws_exchange("bad")
         """
     )
-    result = inner.runpytest("-n", "2")
+    result = inner.runpytest("-n", "2", *NO_HYPOTHESIS)
     result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(["*non-zero-data  error       3  in 3 test(s)*"])
 
@@ -267,7 +272,7 @@ def test_a_scoped_setting_that_matched_nothing_is_warned_of_under_xdist(
             aws_exchange("bad")
         """
     )
-    result = inner.runpytest("-n", "2")
+    result = inner.runpytest("-n", "2", *NO_HYPOTHESIS)
     result.assert_outcomes(passed=2)
     out = result.stdout.str()
     assert "/response/Values=off' matched nothing" not in out

@@ -212,20 +212,38 @@ def test_one_cassette_per_test_node_and_per_wide_fixture(recorded: Path) -> None
     assert len(long) == 1 and len(Path(long[0]).name.encode()) <= 160, long
 
 
+def passed_in_order(out: str) -> list[str]:
+    """The tests an inner run with ``-rA`` passed, in the order they ran."""
+    return [line.split()[1] for line in out.splitlines() if line.startswith("PASSED ")]
+
+
 def test_the_whole_module_replays_offline(recorded: Path) -> None:
-    out = run(recorded, "test_app.py")
+    out = run(recorded, "-rA", "test_app.py")
     assert f"{len(TESTS)} passed" in out, out
+    # the first test ran as it runs alone: nothing before it, its own set-up first
+    assert passed_in_order(out)[0] == TESTS[0], out
 
 
-@pytest.mark.parametrize("test", TESTS)
+#: A test that runs first in the whole-module run (``TESTS[0]``) or the reversed one
+#: (``TESTS[-1]``) already replays there exactly as it does alone (no test before it, the
+#: same fixtures set up for it; those tests assert it ran first): its own run alone is
+#: ``slow``. Every other test's alone run stays in the test command.
+ALONE = [
+    pytest.param(test, marks=pytest.mark.slow) if test in (TESTS[0], TESTS[-1]) else test
+    for test in TESTS
+]
+
+
+@pytest.mark.parametrize("test", ALONE)
 def test_each_test_replays_alone(recorded: Path, test: str) -> None:
     out = run(recorded, test)
     assert "1 passed" in out, out
 
 
 def test_reversed_order_replays(recorded: Path) -> None:
-    out = run(recorded, *reversed(TESTS))
+    out = run(recorded, "-rA", *reversed(TESTS))
     assert f"{len(TESTS)} passed" in out, out
+    assert passed_in_order(out) == list(reversed(TESTS)), out  # the last test ran first
 
 
 def test_two_xdist_workers_replay(recorded: Path) -> None:
@@ -303,22 +321,6 @@ class TestPalette:
 """
 
 
-def test_a_fixture_over_a_parametrized_fixture_records_each_set_up(tmp_path: Path) -> None:
-    """A class fixture set up once per parameter of a module fixture it depends on sends the
-    same request each time and gets other answers: each set-up is its own cassette, so
-    neither replays the other's (recorded serially, where the second would find the first's
-    file)."""
-    (tmp_path / "test_palette.py").write_text(PARAMETRIZED)
-    with moto_server() as endpoint:
-        out = run(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "2 passed" in out, out
-    names = sorted(p.name for p in (tmp_path / "cassettes" / "test_palette").iterdir())
-    assert "TestPalette.stored-red.fixture.yaml" in names, names
-    assert "TestPalette.stored-blue.fixture.yaml" in names, names
-    out = run(tmp_path, "-W", "ignore")
-    assert "2 passed" in out, out
-
-
 MADE_UP_IN_A_FIXTURE = """
 import os
 import uuid
@@ -361,12 +363,43 @@ def test_a_scan_gives_the_key_the_fixture_wrote(table):
 """
 
 
-def test_values_a_wide_fixture_made_up_come_back_in_its_tests(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``PARAMETRIZED`` (``test_palette.py``) and ``MADE_UP_IN_A_FIXTURE``
+    (``test_made_up.py``) recorded in one serial run against one moto server (stopped
+    before any replay): the folder and the recording's output. Each replay below runs one
+    of the two files."""
+    folder = tmp_path_factory.mktemp("wide")
+    (folder / "test_palette.py").write_text(PARAMETRIZED)
+    (folder / "test_made_up.py").write_text(MADE_UP_IN_A_FIXTURE)
+    with moto_server() as endpoint:
+        out = run(
+            folder, "--aws-record-mode=once", "test_palette.py", "test_made_up.py",
+            MOTO_ENDPOINT=endpoint,
+        )  # fmt: skip
+    return folder, out
+
+
+def test_a_fixture_over_a_parametrized_fixture_records_each_set_up(
+    wide: tuple[Path, str],
+) -> None:
+    """A class fixture set up once per parameter of a module fixture it depends on sends the
+    same request each time and gets other answers: each set-up is its own cassette, so
+    neither replays the other's (recorded serially, where the second would find the first's
+    file)."""
+    folder, out = wide
+    assert "4 passed" in out, out  # both files' two tests
+    names = sorted(p.name for p in (folder / "cassettes" / "test_palette").iterdir())
+    assert "TestPalette.stored-red.fixture.yaml" in names, names
+    assert "TestPalette.stored-blue.fixture.yaml" in names, names
+    out = run(folder, "-W", "ignore", "test_palette.py")
+    assert "2 passed" in out, out
+
+
+def test_values_a_wide_fixture_made_up_come_back_in_its_tests(wide: tuple[Path, str]) -> None:
     """A module fixture names a table and writes a key made up per run; the tests' replayed
     responses (ListTables, Scan) carry this run's values, bound by the fixture's cassette."""
-    (tmp_path / "test_made_up.py").write_text(MADE_UP_IN_A_FIXTURE)
-    with moto_server() as endpoint:
-        out = run(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "2 passed" in out, out
-    assert "2 passed" in run(tmp_path), out
-    assert "1 passed" in run(tmp_path, "-k", "scan")  # alone, too
+    folder, out = wide
+    assert "4 passed" in out, out  # both files' two tests
+    assert "2 passed" in run(folder, "test_made_up.py"), out
+    assert "1 passed" in run(folder, "test_made_up.py", "-k", "scan")  # alone, too

@@ -5,14 +5,37 @@ holding a uuid, gzip bytes whose header holds the time), then replays with moto 
 no settings: each upload is bound to the recorded one, its checksum members follow, and a
 later GetObject/HeadObject gives back the live bytes, length and ETag. A changed fixed body
 still misses, and so does every upload once generated values are opted out.
+
+A changed suite is a copy beside the recorded one (``changed/test_app.py``, reading the same
+cassettes), replayed in the same run as the unchanged suite, as ``test_volatile_replay`` does:
+each test's own outcome is asserted (``failed``), so one inner run stands for two.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.inner_suite import run_inner
 from tests.support.moto_server import moto_server
+
+
+def variant(root: Path, name: str, suite: str) -> None:
+    """``suite`` as ``<name>/test_app.py``, replaying the recorded cassettes."""
+    (root / name).mkdir(exist_ok=True)
+    (root / name / "test_app.py").write_text(suite)
+    link = root / "cassettes" / name
+    if not link.exists():
+        link.symlink_to(".", target_is_directory=True)  # cassettes/<name>/test_app/...
+
+
+def failed(out: str) -> set[str]:
+    """The node ids of the tests the inner run's short summary says failed."""
+    return {
+        line.split()[1].split(" ")[0] for line in out.splitlines() if line.startswith("FAILED ")
+    }
+
 
 SUITE = """
 import gzip
@@ -61,22 +84,76 @@ def test_a_fixed_upload():
 """
 
 
-def test_uploads_made_up_per_run_replay_with_the_defaults(tmp_path: Path) -> None:
-    (tmp_path / "test_app.py").write_text(SUITE)
-    with moto_server() as endpoint:
-        out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "2 passed" in out, out
-    out = run_inner(tmp_path)
-    assert "2 passed" in out, out
-    # opted out, the bytes made up per run miss
-    out = run_inner(tmp_path, "--aws-volatile=off")
-    assert "1 failed, 1 passed" in out and "test_uploads_made_up_per_run" in out, out
-    # a changed fixed body is another request: still a miss
-    (tmp_path / "test_app.py").write_text(
-        SUITE.replace("a fixed report body", "a fixed report bodx")
+KMS_SUITE = """
+import os
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+
+
+def kms():
+    return boto3.client(
+        "kms", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
     )
-    out = run_inner(tmp_path)
-    assert "1 failed, 1 passed" in out and "FAILED test_app.py::test_a_fixed_upload" in out, out
+
+
+@pytest.mark.aws_cassette
+def test_a_literal_plaintext_round_trips():
+    client = kms()
+    key = client.create_key(Description="app key")["KeyMetadata"]["KeyId"]
+    sealed = client.encrypt(KeyId=key, Plaintext=b"card 4242")["CiphertextBlob"]
+    assert client.decrypt(CiphertextBlob=sealed)["Plaintext"] == b"card 4242"
+"""
+
+
+@pytest.fixture(scope="module")
+def uploads(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """``SUITE`` (``test_app.py``) and ``KMS_SUITE`` (``test_kms.py``) recorded in one run
+    against one moto server, then replayed in one run with moto stopped and no settings,
+    beside ``changed/test_app.py``, the suite with its fixed body changed: the folder, the
+    recording's output and the replay's."""
+    folder = tmp_path_factory.mktemp("uploads")
+    (folder / "test_app.py").write_text(SUITE)
+    (folder / "test_kms.py").write_text(KMS_SUITE)
+    with moto_server() as endpoint:
+        recorded = run_inner(
+            folder, "--aws-record-mode=once", "test_app.py", "test_kms.py", MOTO_ENDPOINT=endpoint
+        )
+    # a changed fixed body is another request: still a miss
+    variant(folder, "changed", SUITE.replace("a fixed report body", "a fixed report bodx"))
+    replayed = run_inner(folder, "test_app.py", "test_kms.py", "changed")
+    return folder, recorded, replayed
+
+
+def test_uploads_made_up_per_run_replay_with_the_defaults(uploads: tuple[Path, str, str]) -> None:
+    folder, recorded, replayed = uploads
+    assert "3 passed" in recorded and not failed(recorded), recorded
+    # the suite's two tests and the KMS test pass; in the changed copy, the made-up uploads
+    # still bind and the changed fixed body misses
+    assert "1 failed, 4 passed" in replayed, replayed
+    assert failed(replayed) == {"changed/test_app.py::test_a_fixed_upload"}, replayed
+    # opted out, the bytes made up per run miss
+    out = run_inner(folder, "--aws-volatile=off", "test_app.py")
+    assert "1 failed, 1 passed" in out and "test_uploads_made_up_per_run" in out, out
+
+
+def test_a_sensitive_blob_redacted_whole_replays_as_a_placeholder(
+    uploads: tuple[Path, str, str],
+) -> None:
+    """KMS ``Plaintext`` is a sensitive blob: stored as a placeholder, it binds as one (it
+    was taken for an upload's bytes, and a placeholder is no base64: every replay missed,
+    the miss saying the request was sent too often). (``KMS_SUITE`` is recorded and replayed
+    beside ``SUITE`` by the ``uploads`` fixture.)"""
+    folder, recorded, replayed = uploads
+    assert "3 passed" in recorded and not failed(recorded), recorded
+    (path,) = (folder / "cassettes" / "test_kms").glob("*.yaml")
+    cassette = path.read_text()
+    assert "card 4242" not in cassette and "Y2FyZCA0MjQy" not in cassette  # (its base64)
+    assert "1 failed, 4 passed" in replayed, replayed  # (the one failure is not this test's:)
+    assert "test_kms.py::test_a_literal_plaintext_round_trips" not in failed(replayed), replayed
 
 
 def test_a_zip_made_again_binds_and_another_content_does_not() -> None:
@@ -104,45 +181,6 @@ def test_a_zip_made_again_binds_and_another_content_does_not() -> None:
     )
     refused = uploads.refusal(package("x = 1\n", earlier), package("x = 2\n", now), volatile, None)
     assert refused is not None
-
-
-KMS_SUITE = """
-import os
-
-import boto3
-import pytest
-
-ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
-
-
-def kms():
-    return boto3.client(
-        "kms", endpoint_url=ENDPOINT, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="x",
-    )
-
-
-@pytest.mark.aws_cassette
-def test_a_literal_plaintext_round_trips():
-    client = kms()
-    key = client.create_key(Description="app key")["KeyMetadata"]["KeyId"]
-    sealed = client.encrypt(KeyId=key, Plaintext=b"card 4242")["CiphertextBlob"]
-    assert client.decrypt(CiphertextBlob=sealed)["Plaintext"] == b"card 4242"
-"""
-
-
-def test_a_sensitive_blob_redacted_whole_replays_as_a_placeholder(tmp_path: Path) -> None:
-    """KMS ``Plaintext`` is a sensitive blob: stored as a placeholder, it binds as one (it
-    was taken for an upload's bytes, and a placeholder is no base64: every replay missed,
-    the miss saying the request was sent too often)."""
-    (tmp_path / "test_app.py").write_text(KMS_SUITE)
-    with moto_server() as endpoint:
-        out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "1 passed" in out, out
-    cassette = next((tmp_path / "cassettes").rglob("*.yaml")).read_text()
-    assert "card 4242" not in cassette and "Y2FyZCA0MjQy" not in cassette  # (its base64)
-    out = run_inner(tmp_path)
-    assert "1 passed" in out, out
 
 
 LARGE_SUITE = """
@@ -238,13 +276,16 @@ def test_large_uploads_made_up_per_run_are_read_back_as_sent(tmp_path: Path) -> 
     with moto_server() as endpoint:
         out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
     assert "5 passed" in out, out
-    out = run_inner(tmp_path)
-    assert "1 failed, 4 passed" in out and "test_random_bytes_of_a_random_size" in out, out
-    (tmp_path / "test_app.py").write_text(LARGE_SUITE.replace('b"A" * 100_000', 'b"B" * 100_000'))
-    out = run_inner(tmp_path, "-k", "fixed")
-    assert "1 failed" in out and "test_a_large_fixed_body" in out, out
+    # replayed beside a copy whose large fixed body changed (that test alone of the copy)
+    variant(tmp_path, "changed", LARGE_SUITE.replace('b"A" * 100_000', 'b"B" * 100_000'))
+    out = run_inner(tmp_path, "test_app.py", "changed/test_app.py::test_a_large_fixed_body")
+    assert "2 failed, 4 passed" in out, out
+    assert failed(out) == {
+        "test_app.py::test_random_bytes_of_a_random_size",
+        "changed/test_app.py::test_a_large_fixed_body",
+    }, out
     # opted out of binding, the made-up bytes miss as before
-    out = run_inner(tmp_path, "--aws-volatile=off", "-k", "ranges")
+    out = run_inner(tmp_path, "--aws-volatile=off", "test_app.py", "-k", "ranges")
     assert "1 failed" in out, out
 
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -157,8 +158,11 @@ def run(folder: Path, home: Path, *args: str, endpoint: str | None = None) -> st
     )
     if endpoint:
         env["MOTO_ENDPOINT"] = endpoint
+    # (the inner suite uses no Hypothesis: its plugin's import is left out, as
+    # tests/support/inner_suite.py does)
+    command = ("-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:hypothesispytest")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *args],
+        [sys.executable, *command, *args],
         cwd=folder,
         env=env,
         capture_output=True,
@@ -192,11 +196,27 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     assert "6 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
-    # a refactor that changes a hardcoded value misses: binding is no wildcard
-    stale = SUITE.replace('SECRET_NAME = "app-db"', 'SECRET_NAME = "app-db-2"')
-    (fresh / "test_app.py").write_text(stale)
-    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
-    assert "1 failed" in out and "CassetteMiss" in out and "app-db-2" in out, out
-    (fresh / "test_app.py").write_text(SUITE.replace("app-session", "other-session"))
-    out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none", "-k", "role")
-    assert "1 failed" in out and "CassetteMiss" in out, out
+    # a refactor that changes a hardcoded value misses: binding is no wildcard. Each refactor
+    # is a copy of the suite beside it (``<name>/test_app.py``, on the same cassettes, so
+    # imported by path), their role tests replayed in one run, each one's failure read apart.
+    stale = {
+        "secret": SUITE.replace('SECRET_NAME = "app-db"', 'SECRET_NAME = "app-db-2"'),
+        "session": SUITE.replace("app-session", "other-session"),
+    }
+    for name, suite in stale.items():
+        (fresh / name).mkdir()
+        (fresh / name / "test_app.py").write_text(suite)
+        (fresh / "cassettes" / name).symlink_to(".", target_is_directory=True)
+    report = tmp_path / "stale.xml"
+    roles = [f"{name}/test_app.py::test_role_secret_and_account" for name in stale]
+    replay = ("--aws-record-mode=none", "--import-mode=importlib", f"--junitxml={report}")
+    out = run(fresh, tmp_path / "home-b", *replay, *roles)
+    assert "2 failed" in out, out
+    failures = {
+        case.get("classname"): f"{failure.get('message')}\n{failure.text}"
+        for case in ElementTree.parse(report).iter("testcase")
+        for failure in case.iter("failure")
+    }
+    assert set(failures) == {f"{name}.test_app" for name in stale}, out
+    assert all("CassetteMiss" in failure for failure in failures.values()), failures
+    assert "app-db-2" in failures["secret.test_app"], failures

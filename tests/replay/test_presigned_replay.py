@@ -65,12 +65,16 @@ def test_a_presigned_url_replays_for_any_endpoint(tmp_path: Path, signature: str
     assert "1 passed" in out, out
     elsewhere = f"http://127.0.0.1:{_unused_port()}"
     assert elsewhere != endpoint
-    out = run_inner(tmp_path, MOTO_ENDPOINT=elsewhere)
-    assert "1 passed" in out, out
-    # another object is another request: still a miss
-    (tmp_path / "test_app.py").write_text(suite.replace('KEY = "reports/r.csv"', 'KEY = "x.csv"'))
-    out = run_inner(tmp_path, MOTO_ENDPOINT=elsewhere)
-    assert "1 failed" in out, out
+    # another object is another request: still a miss (a copy of the suite beside it, on the
+    # same cassettes, replayed in the same run: each test's outcome is asserted)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "test_app.py").write_text(suite.replace('KEY = "reports/r.csv"', 'KEY = "x.csv"'))
+    (tmp_path / "cassettes" / "other").symlink_to(".", target_is_directory=True)
+    out = run_inner(tmp_path, "test_app.py", "other", MOTO_ENDPOINT=elsewhere)
+    assert "1 failed, 1 passed" in out, out
+    failed = [line.split()[1] for line in out.splitlines() if line.startswith("FAILED ")]
+    assert failed == ["other/test_app.py::test_presigned_download"], out
 
 
 def test_an_expires_parameter_alone_makes_no_presigned_url_off_s3() -> None:

@@ -83,8 +83,10 @@ def test_aws():
     logs = client("logs")  # documents over a megabyte: the cassette gets a sidecar index
     logs.create_log_group(logGroupName="app")
     logs.create_log_stream(logGroupName="app", logStreamName="s")
+    # (filler words under 6 characters: replay's matching takes none for a made-up value,
+    # as it took each "padding" of the megabyte, a quarter of each replay's time)
     for batch in range(3):
-        events = [{"timestamp": 1700000000000 + batch * 1000 + n, "message": "padding-line " * 200}
+        events = [{"timestamp": 1700000000000 + batch * 1000 + n, "message": "pad-fill-row " * 200}
                   for n in range(150)]
         logs.put_log_events(logGroupName="app", logStreamName="s", logEvents=events)
 

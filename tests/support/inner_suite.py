@@ -2,6 +2,11 @@
 
 The child sees no AWS configuration of this machine (no credentials, profiles or instance
 metadata), so a replay that reached for AWS would fail instead of finding something.
+
+No inner suite run here uses Hypothesis, and the harness's plugin has no tie to it: the
+child runs without Hypothesis's pytest plugin (``-p no:hypothesispytest``, as
+``tests/support/lab.py`` and the sentinel suites run theirs), whose import alone was about
+a third of a small inner run's CPU time.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ def run_inner(folder: Path, *args: str, **env_extra: str) -> str:
     )
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rfEw", "-p", "no:randomly",
-         "-p", "no:cacheprovider", "--import-mode=importlib", *args],
+         "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "--import-mode=importlib", *args],
         cwd=folder,
         env=env,
         capture_output=True,

@@ -7,9 +7,12 @@ that ran before in the same worker leaves nothing in the next one's recording.
 
 from __future__ import annotations
 
+import socket
+import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -27,4 +30,29 @@ def moto_server() -> Iterator[str]:
             answer.read()
         yield endpoint
     finally:
-        server.stop()
+        _stop(server, host, port)
+
+
+def _stop(server: Any, host: str, port: int) -> None:
+    """``server.stop()``, returning once the server has stopped serving, as it does alone;
+    but its serving loop looks for the stop request only when a connection comes or every
+    half second, so each stop waited half a second: connections made while it stops wake it."""
+    failed: list[BaseException] = []
+
+    def stop() -> None:
+        try:
+            server.stop()
+        except BaseException as exc:  # raised below, in the caller's thread
+            failed.append(exc)
+
+    stopping = threading.Thread(target=stop, daemon=True)
+    stopping.start()
+    while stopping.is_alive():
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+        except OSError:
+            break
+        stopping.join(0.01)
+    stopping.join()
+    if failed:
+        raise failed[0]
