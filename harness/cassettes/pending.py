@@ -9,8 +9,9 @@ recorded order) is unchanged.
 
 Other HTTP clients' interactions (vcrpy's, replayed by vcrpy) must all be known when the
 test starts. An item whose request carries an AWS header line (``X-Amz-*``, or a SigV4 or
-SigV2 ``Authorization``) is an AWS call (``cassette.aws_evidence`` says so of it too); any
-other item is parsed at once to tell.
+SigV2 ``Authorization``) is an AWS call (``cassette.aws_evidence`` says so of it too), unless
+it is tagged as another client's (``kind: http``: a ``requests`` upload to a presigned URL
+sends ``x-amz-*`` headers too); any other item is parsed at once to tell.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class PendingInteractions:
             at = bisect.bisect_left(responses, start)
             request_end = responses[at] if at < len(responses) and responses[at] < end else end
             line = bisect.bisect_left(aws_lines, start)
-            if line < len(aws_lines) and aws_lines[line] < request_end:
+            tagged_other = text.find(b"kind: http", start, request_end) >= 0
+            if line < len(aws_lines) and aws_lines[line] < request_end and not tagged_other:
                 continue  # an AWS call: read when replay reaches it
             item = self._item(position)
             if is_other_interaction(path, position, item):

@@ -189,3 +189,24 @@ def test_a_damaged_interaction_read_lazily_names_its_line(
         client.get_item(TableName="orders", Key={"pk": {"S": "order-7"}})
     assert "damaged.yaml" in str(found.value)
     assert "Traceback" not in str(found.value)
+
+
+def test_another_clients_item_with_amz_headers_is_known_at_load(
+    plain: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A ``requests`` upload to a presigned URL sends ``x-amz-*`` headers too: tagged as
+    another client's (``kind: http``), it is vcrpy's to replay, known when the test starts,
+    never read as an AWS call."""
+    path, _ = plain
+    data = yaml.safe_load(path.read_text())
+    upload = _other_http()
+    upload["request"]["method"] = "PUT"
+    upload["request"]["headers"] = {"x-amz-acl": ["private"], "X-Amz-Date": ["20260101T000000Z"]}
+    upload["harness"] = {"kind": "http"}
+    data["interactions"].insert(7, upload)
+    target = tmp_path / "tagged.yaml"
+    target.write_text(yaml.safe_dump(data))
+    recorder = _recorder(target)
+    assert len(recorder._stored) == 0
+    assert [i["request"]["method"] for i in recorder.other] == ["PUT", "GET"]
+    assert all(e.service != "s3" for e in recorder.stored)
