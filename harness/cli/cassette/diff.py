@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import re
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any, TextIO
@@ -164,6 +165,8 @@ def review(
     for b in only_new:
         changes.append(Change("added", b.label, None, b, new=_verdicts(b)))
     changes.sort(key=lambda c: c.order)
+    if bound is not None:
+        bound.append(sum(len(ties) for ties in forms.ties.values()))
     return changes
 
 
@@ -176,6 +179,7 @@ class _Forms:
     def __init__(self, exact: bool) -> None:
         self.volatile = None if exact else Volatile(KINDS)
         self._forms: dict[int, tuple[Any, Any, dict[str, str]]] = {}
+        self.ties: dict[tuple[int, int], dict[tuple[str, str], str]] = {}  # (``_tie``)
 
     def of(self, entry: Entry) -> tuple[Any, Any, dict[str, str]]:
         """(params, answer, token -> value) of ``entry``."""
@@ -195,6 +199,10 @@ class _Forms:
                 answer = self._walk(answer, numbers, tokens)
             found = self._forms[id(entry)] = (params, answer, tokens)
         return found
+
+    def ties_of(self, a: Entry, b: Entry) -> dict[tuple[str, str], str]:
+        """The pair's tokens bound to a value of the same shape on the other side."""
+        return self.ties.setdefault((id(a), id(b)), {})
 
     def bound(self, a: Entry, b: Entry) -> int:
         """How many generated values of the pair stand for other ones on the other side."""
@@ -330,7 +338,8 @@ def _request_differences(a: Entry, b: Entry, forms: _Forms) -> list[Member]:
     if a.exchange is None or b.exchange is None:
         return [Member("/", a.line, b.line)] if a.line != b.line else [Member("/body", "…", "…")]
     (old, _, a_tokens), (new, _, b_tokens) = forms.of(a), forms.of(b)
-    return _as_written(members(old, new), a_tokens, b_tokens)
+    found = _tie(members(old, new), a_tokens, b_tokens, forms.ties_of(a, b))
+    return _as_written(found, a_tokens, b_tokens)
 
 
 def members(a: Any, b: Any, path: str = "") -> list[Member]:
@@ -358,6 +367,55 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
     return [Member(path, a, b)]
 
 
+_TOKEN = re.compile("\u27e6[^\u27e7]*\u27e7")
+
+
+def _tie(
+    found: list[Member], a: dict[str, str], b: dict[str, str], ties: dict[tuple[str, str], str]
+) -> list[Member]:
+    """The members that still differ once a generated value on one side is bound to the
+    digits of its length in its place on the other: a random name that came out all digits
+    (``jobs-369644485551``) reads alone as an account id, not as made up, but its
+    partner's ``jobs-⟦hex#1⟧`` shows what it is. Each token binds one value in the pair,
+    as replay binds it."""
+    return [
+        m for m in found if not (_ties(m.a, m.b, a, ties, "a") or _ties(m.b, m.a, b, ties, "b"))
+    ]
+
+
+def _ties(
+    x: Any, y: Any, tokens: dict[str, str], ties: dict[tuple[str, str], str], side: str
+) -> bool:
+    """True when ``y`` is ``x`` with each of ``x``'s tokens standing for a value of the
+    same length as the one the token stands for, in digits alone (recorded in ``ties``)."""
+    if not (isinstance(x, str) and isinstance(y, str)) or "\u27e6" not in x:
+        return False
+    names = _TOKEN.findall(x)
+    literal = _TOKEN.split(x)
+    pattern = "".join(
+        re.escape(text) + ("(.+?)" if i < len(names) else "") for i, text in enumerate(literal)
+    )
+    matched = re.fullmatch(pattern, y, re.DOTALL)
+    if matched is None:
+        return False
+    new: dict[tuple[str, str], str] = {}
+    for name, value in zip(names, matched.groups(), strict=True):
+        if value == name:
+            continue  # the same token on both sides
+        raw = tokens.get(name, "")
+        # (only digits alone: a value with letters, made up, is a token on its own side)
+        alike = len(value) == len(raw) and value.isascii() and value.isdigit() and _alnum(raw)
+        if not alike or ties.get((side, name), new.get((side, name), value)) != value:
+            return False
+        new[side, name] = value
+    ties.update(new)
+    return True
+
+
+def _alnum(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
 def _answer_differences(a: Entry, b: Entry, forms: _Forms) -> tuple[list[Member], list[str]]:
     if a.status != b.status:
         return [], [f"status: A {a.status}, B {b.status}"]
@@ -365,7 +423,8 @@ def _answer_differences(a: Entry, b: Entry, forms: _Forms) -> tuple[list[Member]
     if old == new:
         return [], []
     if isinstance(old, dict) and isinstance(new, dict):
-        return _as_written(members(old, new), a_tokens, b_tokens), []
+        found = _tie(members(old, new), a_tokens, b_tokens, forms.ties_of(a, b))
+        return _as_written(found, a_tokens, b_tokens), []
     return [], ["response body differs"]
 
 
