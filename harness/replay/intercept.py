@@ -469,6 +469,30 @@ def _decline() -> HttpResponse:
     raise NotEarly
 
 
+def answers_early(operation_model: Any, response: HttpResponse) -> bool:
+    """True when ``response`` may answer an early call: a success botocore keeps a success.
+
+    S3 answers some calls (CopyObject, CompleteMultipartUpload) with status 200 and an
+    ``<Error>`` body; botocore's ``before-parse`` handler for S3 turns it into a 500 that
+    its retry loop retries. Answered early, outside that loop, it would come back as a
+    success holding the error: such an answer takes the normal path. botocore's own test
+    decides (``handlers._should_handle_200_error`` and ``_looks_like_special_case_error``).
+    """
+    if not 0 < response.status < 300:  # (0: the call got no response)
+        return False
+    if response.status != 200 or operation_model.service_model.service_name != "s3":
+        return True
+    response_dict = {"status_code": 200, "headers": response.headers, "body": response.body}
+    try:
+        from botocore import handlers
+
+        if not handlers._should_handle_200_error(operation_model, response_dict):
+            return True
+        return not handlers._looks_like_special_case_error(200, response.body)
+    except (AttributeError, ImportError):  # (botocore moved them: the safe answer)
+        return False
+
+
 def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
     """``(http_response, parsed)`` for a response, as botocore's endpoint makes them."""
     http_response = to_botocore_response(response, url)

@@ -63,7 +63,7 @@ from harness.cassettes.pending import PendingInteractions
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, transport_failures, uploads
-from harness.replay.intercept import Call, NotEarly, Send, intercept
+from harness.replay.intercept import Call, NotEarly, Send, answers_early, intercept
 from harness.replay.matching import (
     Key,
     MatchIndex,
@@ -650,7 +650,7 @@ class CassetteRecorder:
         if self.record_mode != "all":
             # An early call (before botocore's retry loop) is answered only with a success:
             # an error must come back through the loop, which retries it as AWS's would be.
-            accept = _is_success if call.early else None
+            accept = _early_answer(call) if call.early else None
             sent = _sent_body(whole, live)
             with self._lock:
                 self.index.sent = sent  # (a digested body's bytes, if binding asks)
@@ -1198,8 +1198,9 @@ def _blobs_read_back(body: bytes, blobs: dict[str, str]) -> bytes:
     return body
 
 
-def _is_success(exchange: Exchange) -> bool:
-    return 0 < exchange.response.status < 300  # (0: the call got no response)
+def _early_answer(call: Call) -> Callable[[Exchange], bool]:
+    """What an early call accepts: a success that stays one (``answers_early``)."""
+    return lambda exchange: answers_early(call.operation_model, exchange.response)
 
 
 def _iso_now() -> str:

@@ -386,3 +386,42 @@ def test_a_customer_key_made_per_run_binds_with_its_digest(tmp_path: Any) -> Non
     assert run("http://127.0.0.1:9", CassetteRecorder(path, "none")) == b"sealed"
     with pytest.raises(CassetteMiss):
         run("http://127.0.0.1:9", CassetteRecorder(path, "none"), key="other")
+
+
+def test_an_s3_error_sent_with_status_200_is_retried_in_replay_as_live(tmp_path: Any) -> None:
+    """S3 may answer CopyObject with status 200 and an ``<Error>`` body; botocore's
+    ``before-parse`` handler turns it into a 500 that its retry loop retries. Answered
+    early (outside that loop) it would come back as a success holding the error: replay
+    must give the retried answer, as the live run got it."""
+    from harness.replay.recorder import CassetteRecorder
+
+    error = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code>'
+        b"<Message>We encountered an internal error. Please try again.</Message></Error>"
+    )
+    copied = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult>'
+        b"<LastModified>2026-11-25T10:00:00.000Z</LastModified>"
+        b"<ETag>&quot;9b2cf535f27731c974343645a3985328&quot;</ETag></CopyObjectResult>"
+    )
+    answers = iter([error, copied])
+
+    def server(request: Any) -> HttpResponse:
+        return HttpResponse(200, {"Content-Type": "application/xml"}, next(answers))
+
+    def run(endpoint: str, recorder: CassetteRecorder) -> Any:
+        with recorder.activate():
+            return _s3(endpoint).copy_object(
+                Bucket="reports", Key="copy.json", CopySource="reports/daily.json"
+            )
+
+    path = tmp_path / "copy.yaml"
+    with LoopbackServer(server) as srv:
+        recorder = CassetteRecorder(path, "all")
+        live = run(srv.endpoint_url, recorder)
+        recorder.save()
+    assert live["ResponseMetadata"]["RetryAttempts"] == 1 and "Error" not in live
+    replayed = run("http://127.0.0.1:9", CassetteRecorder(path, "none"))
+    assert "Error" not in replayed
+    assert replayed["CopyObjectResult"] == live["CopyObjectResult"]
+    assert replayed["ResponseMetadata"]["RetryAttempts"] == 1
