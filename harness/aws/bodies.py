@@ -464,10 +464,10 @@ def digest_only(
     that replay matches by digest and is larger than ``over`` bytes (None: never); else
     ``request`` itself. An ``aws-chunked`` upload is read as sent plainly first (trailers
     become headers), as its parameters are."""
+    if over is None or request.body_digest is not None or len(request.body) <= over:
+        return request
     from harness.aws.protocols import INLINE_BYTES_LIMIT
 
-    if over is None or request.body_digest is not None:
-        return request
     # (never at or under the limit where parameters hold the blob itself, not its digest)
     over = max(over, INLINE_BYTES_LIMIT)
     if len(request.body) <= over or digest_payload(service, operation) is None:

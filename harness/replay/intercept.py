@@ -400,21 +400,43 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
         return False  # uploads stream through botocore; moto answers in the pipeline
     if _transport_doubled(client._endpoint):
         return False  # a test double at the transport must see the call
-    if _sends_hooked(client, operation_model):
-        return False  # so must a test's before-send handler (a stub, a fault injector)
-    service_id = operation_model.service_model.service_id.hyphenize()
-    if _tests_own_handlers(client.meta.events, f"before-sign.{service_id}.{operation_model.name}"):
+    events = _events_of(operation_model)
+    if _tests_own_handlers(client.meta.events, events.before_send):
+        # so must a test's before-send handler (botocore's ``ClientHTTPStubber``, a retry
+        # injector): answered early, the call would never reach it
+        return False
+    if _tests_own_handlers(client.meta.events, events.before_sign):
         return False  # and its before-sign handler (a probe of what is signed)
     return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
 
 
-def _sends_hooked(client: BaseClient, operation_model: Any) -> bool:
-    """True when a ``before-send`` handler other than moto's is registered for this call
-    (botocore's ``ClientHTTPStubber``, a test's retry injector): answered early, the call
-    would never reach it."""
+@dataclass(frozen=True)
+class _Events:
+    """The names of the events of one operation an early answer skips or emits."""
+
+    model: Any  # (held: its id keys the cache)
+    before_send: str
+    before_sign: str
+    before_parse: str
+
+
+def _events_of(operation_model: Any) -> _Events:
+    found = _event_names.get(id(operation_model))
+    if found is not None and found.model is operation_model:
+        return found
     service_id = operation_model.service_model.service_id.hyphenize()
-    event = f"before-send.{service_id}.{operation_model.name}"
-    return _tests_own_handlers(client.meta.events, event)
+    tail = f"{service_id}.{operation_model.name}"
+    found = _Events(
+        operation_model, f"before-send.{tail}", f"before-sign.{tail}", f"before-parse.{tail}"
+    )
+    with _lock:
+        if len(_event_names) >= _VERDICTS_KEPT:
+            _event_names.clear()
+        _event_names[id(operation_model)] = found
+    return found
+
+
+_event_names: dict[int, _Events] = {}
 
 
 #: Modules whose event handlers are the SDK's own machinery, not a test's probe or double.
@@ -434,9 +456,27 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
         cache = getattr(emitter, "_lookup_cache", None)
         if isinstance(cache, dict):
             cache[event] = found  # (what emit() itself stores: the next call reads it back)
+    # botocore makes a new list of handlers whenever one is registered or unregistered (it
+    # empties its lookup cache), so a verdict holds as long as its list is the one found
+    kept = _verdicts.get(id(found))
+    if kept is not None and kept[0] is found:
+        return kept[1]
+    verdict = _own_handler_among(found)
+    with _lock:
+        if len(_verdicts) >= _VERDICTS_KEPT:
+            _verdicts.clear()
+        _verdicts[id(found)] = (found, verdict)  # (held: its id is not reused meanwhile)
+    return verdict
+
+
+_verdicts: dict[int, tuple[Any, bool]] = {}
+_VERDICTS_KEPT = 4096
+
+
+def _own_handler_among(handlers: Any) -> bool:
     moto = sys.modules.get("moto.core.models")
     ours = getattr(moto, "botocore_stubber", None)
-    for handler in found:
+    for handler in handlers:
         if handler is ours:
             continue
         func = getattr(handler, "func", handler)  # (a functools.partial)
@@ -455,10 +495,24 @@ def _early_body(body: Any) -> bytes | None:
     if isinstance(body, str):
         return body.encode("utf-8")
     if isinstance(body, dict):  # query protocols: form fields, encoded as AWSRequest does
-        return urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True).encode(
-            "utf-8"
-        )
+        fields = tuple(body.items())
+        try:
+            found, hashable = _forms.get(fields), True
+        except TypeError:  # (a value that is no string: a list, for ``doseq``)
+            found, hashable = None, False
+        if found is None:
+            text = urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True)
+            found = text.encode("utf-8")
+            if hashable:
+                with _lock:
+                    if len(_forms) >= _VERDICTS_KEPT:
+                        _forms.clear()
+                    _forms[fields] = found
+        return found
     return None
+
+
+_forms: dict[tuple[Any, ...], bytes] = {}  # query forms as sent (a test sends one often)
 
 
 def _utf8(value: Any) -> Any:
@@ -482,34 +536,64 @@ def answers_early(operation_model: Any, response: HttpResponse) -> bool:
         return False
     if response.status != 200 or operation_model.service_model.service_name != "s3":
         return True
+    kept = _s3_verdicts.get(id(response))  # (a recorded answer is offered on every call)
+    if kept is not None and kept[0] is response and kept[1] is operation_model:
+        return kept[2]
     response_dict = {"status_code": 200, "headers": response.headers, "body": response.body}
     try:
         from botocore import handlers
 
-        if not handlers._should_handle_200_error(operation_model, response_dict):
-            return True
-        return not handlers._looks_like_special_case_error(200, response.body)
+        verdict = not (
+            handlers._should_handle_200_error(operation_model, response_dict)
+            and handlers._looks_like_special_case_error(200, response.body)
+        )
     except (AttributeError, ImportError):  # (botocore moved them: the safe answer)
-        return False
+        verdict = False
+    with _lock:
+        if len(_s3_verdicts) >= _VERDICTS_KEPT:
+            _s3_verdicts.clear()
+        _s3_verdicts[id(response)] = (response, operation_model, verdict)  # (held: ids stay)
+    return verdict
+
+
+_s3_verdicts: dict[int, tuple[HttpResponse, Any, bool]] = {}
 
 
 def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
-    """``(http_response, parsed)`` for a response, as botocore's endpoint makes them."""
+    """``(http_response, parsed)`` for a response, as botocore's endpoint makes them.
+
+    Kept per recorded content while botocore's own handlers alone watch ``before-parse``
+    and left the status and headers as they were (``parsed_responses.keep_answer``)."""
+    factory = client._endpoint._response_parser_factory
+    event = _events_of(operation_model).before_parse
+    sdk_only = not _tests_own_handlers(client.meta.events, event)
+    if sdk_only:
+        kept = parsed_responses.kept_answer(factory, operation_model, response)
+        if kept is not None:
+            served = AWSResponse(url, kept.status, {}, _RawBody(kept.body))
+            served.headers = kept.headers_copy()
+            return served, kept.parsed_copy()
     http_response = to_botocore_response(response, url)
+    headers, count = http_response.headers, len(http_response.headers)
     response_dict = convert_to_response_dict(http_response, operation_model)
     customized: dict[str, Any] = {}
-    service_id = operation_model.service_model.service_id.hyphenize()
     client.meta.events.emit(
-        f"before-parse.{service_id}.{operation_model.name}",
+        event,
         operation_model=operation_model,
         response_dict=response_dict,
         customized_response_dict=customized,
     )
-    factory = client._endpoint._response_parser_factory
     parsed = parsed_responses.parse(factory, operation_model, response_dict)
     parsed.update(customized)
     if "ResponseMetadata" in parsed:
         parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    if (
+        sdk_only
+        and response_dict.get("status_code") == http_response.status_code
+        and response_dict.get("headers") is headers
+        and len(headers) == count
+    ):
+        parsed_responses.keep_answer(factory, operation_model, response, http_response, parsed)
     return http_response, parsed
 
 

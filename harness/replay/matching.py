@@ -44,6 +44,7 @@ Key = tuple[str, ...]
 _REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
 
 
+@functools.cache
 def supports(service: str) -> bool:
     """True when requests of ``service`` can be matched by parameters (a codec reads them)."""
     return protocol_of(service_model(service)) in CODECS
@@ -371,6 +372,18 @@ _CUSTOM = "<custom matcher>"
 _NOT_YET = object()
 
 
+@dataclass(frozen=True)
+class LiveForm:
+    """A live request as ``MatchIndex.take`` reads it: the key of its queue, its slots
+    (generated values and placeholders, in order), its timestamps (time-shifted matching),
+    and, matching by region, the key of the recordings made in no known region."""
+
+    key: Key
+    live: tuple[Any, ...]
+    times: dict[str, float]
+    anywhere: Key | None = None
+
+
 @dataclass(slots=True)
 class _Entry:
     index: int
@@ -522,6 +535,23 @@ class MatchIndex:
         masked = _mask_times(operation_model(service, operation).input_shape, params, "", times)
         return masked, times
 
+    def form(
+        self, service: str, operation: str, params: dict[str, Any], region: str | None = None
+    ) -> LiveForm | None:
+        """How ``take`` reads a live request of ``params``: a pure function of them under
+        this index's policy, so a caller may keep it per request content and give it back
+        (``take(..., form=)``); None under a custom matcher (it reads every exchange)."""
+        if self.policy.matcher(service, operation) is not None:
+            return None
+        masked, times = self._split(service, operation, params)
+        if self.match_region:
+            key, live = self._live_key(service, operation, masked, region or "")
+            anywhere = self._live_key(service, operation, masked, "")[0]
+            # (recorded without a known region: filed under "", matching any)
+            return LiveForm(key, live, times, anywhere)
+        key, live = self._live_key(service, operation, masked, None)
+        return LiveForm(key, live, times)
+
     def take(
         self,
         service: str,
@@ -530,26 +560,27 @@ class MatchIndex:
         region: str | None = None,
         now: float | None = None,
         accept: Callable[[Exchange], bool] | None = None,
+        form: LiveForm | None = None,
     ) -> tuple[int, Exchange] | None:
         """The next unused recorded exchange matching the request, or ``None``.
 
         With ``accept``, that exchange is taken only if ``accept`` says yes (else ``None``,
-        and it stays for the next ``take``).
+        and it stays for the next ``take``). ``form`` is ``self.form(...)`` of the same
+        request, when the caller kept it.
         """
         matcher = self.policy.matcher(service, operation)
         if matcher is not None or self.match_region:
             self.read_all()  # (which queue answers depends on every recorded exchange)
         if matcher is not None:
             return self._take_custom(matcher, service, operation, params, region, accept)
-        masked, times = self._split(service, operation, params)
-        if self.match_region:
-            key, live = self._live_key(service, operation, masked, region or "")
-            if not self._queues.get(key):  # recorded without a known region: matches any
-                key, live = self._live_key(service, operation, masked, "")
-        else:
-            key, live = self._live_key(service, operation, masked, None)
+        if form is None:
+            form = self.form(service, operation, params, region)
+            assert form is not None  # (no custom matcher)
+        key, live = form.key, form.live
+        if form.anywhere is not None and not self._queues.get(key):
+            key, live = form.anywhere, form.live
         while True:
-            found = self._first_fit(key, live, times, now, accept)
+            found = self._first_fit(key, live, form.times, now, accept)
             if found is not _NOT_YET:
                 return cast(tuple[int, Exchange] | None, found)
             # none read so far fits: read on (a lazily read cassette), in recorded order

@@ -216,7 +216,7 @@ class CassetteRecorder:
         self._saved_upto = 0  # exchanges before it are on disk (a save wrote them)
         self._lock = threading.Lock()
         self._uploaded = UploadedObjects()  # objects the test uploaded with made-up bytes
-        self._match_forms: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._match_forms: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], Any]] = OrderedDict()
         self._label = str(self.path)
         self._secrets_on_disk = 0  # interactions of an old cassette that redaction changed
         self._index_file: cassette_index.Index | None = None  # the cassette, kept open
@@ -646,7 +646,8 @@ class CassetteRecorder:
         whole = without_headers(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
         # a large upload goes by its digest: never redacted, copied or written (its bytes)
         live = digest_only(call.service, call.operation, whole, self.digest_over)
-        params = self._match_params(call, live)
+        shared, form = self._match_form(call, live)
+        params = dict(shared)
         if self.record_mode != "all":
             # An early call (before botocore's retry loop) is answered only with a success:
             # an error must come back through the loop, which retries it as AWS's would be.
@@ -656,7 +657,7 @@ class CassetteRecorder:
                 self.index.sent = sent  # (a digested body's bytes, if binding asks)
                 try:
                     found = self.index.take(
-                        call.service, call.operation, params, call.region, time.time(), accept
+                        call.service, call.operation, params, call.region, time.time(), accept, form
                     )
                 finally:
                     self.index.sent = None
@@ -720,31 +721,38 @@ class CassetteRecorder:
         self._emit(exchange)
 
     def _match_params(self, call: Call, live: HttpRequest) -> dict[str, Any]:
-        """The parameters of the live request once redacted: what the index matches on.
+        """The parameters of the live request once redacted: what the index matches on."""
+        return dict(self._match_form(call, live)[0])
 
-        Tests replay the same request again and again; its redaction and decoding are pure
-        functions of its bytes (the volatile headers are gone), so they are kept per content.
+    def _match_form(self, call: Call, live: HttpRequest) -> tuple[dict[str, Any], Any]:
+        """The parameters of the live request once redacted, and how the index reads them
+        (``MatchIndex.form``; not to be changed: they are kept).
+
+        Tests replay the same request again and again; its redaction, decoding and masking
+        are pure functions of its bytes (the volatile headers are gone), so they are kept per
+        content.
         """
-        key = (call.service, call.operation, live.method, live.url, live.body,
-               live.body_digest, tuple(sorted(live.headers.items())),
-               self.redactor.vault.size())  # fmt: skip
+        # (headers in the order sent: a call site sends them in one order)
+        key = (call.service, call.operation, call.region, live.method, live.url, live.body,
+               live.body_digest, *live.headers.items(), self.redactor.vault.size())  # fmt: skip
         with self._lock:
             found = self._match_forms.get(key)
             if found is not None:
                 self._match_forms.move_to_end(key)
-                return dict(found)
+                return found
         redacted = self.redactor.request(live, call.operation_model)
         # the sweep a save gives the recorded request, given to the live one: a value the
         # test redacted earlier, echoed in a name or a document, sits as a placeholder on
         # both sides
         if self.redactor.sweeps():
             redacted = _swept_request(redacted, self.redactor.sweep)
-        found = request_params(call.service, call.operation, redacted)
+        params = request_params(call.service, call.operation, redacted)
+        found = (params, self.index.form(call.service, call.operation, params, call.region))
         with self._lock:
             self._match_forms[key] = found
             while len(self._match_forms) > self._match_cache:
                 self._match_forms.popitem(last=False)
-        return dict(found)
+        return found
 
     def _take_other_form(
         self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any

@@ -206,6 +206,34 @@ def test_an_early_layer_answers_before_botocores_pipeline() -> None:
     assert sent == []  # no request was prepared or sent
 
 
+@pytest.mark.parametrize("event", ["before-send", "before-sign"])
+def test_a_handler_registered_between_calls_is_honoured_at_once(event: str) -> None:
+    """Whether a call may be answered early is decided per call: a test's handler
+    registered after calls were answered early sees the next call (and none once it is
+    unregistered), though the verdict on botocore's own handlers is kept between calls."""
+    client = _client("xray")
+    calls: list[Call] = []
+    probed: list[int] = []
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        calls.append(call)
+        return wire.encode_response("xray", "GetInsight", {"Insight": {"InsightId": INSIGHT_ID}})
+
+    def probe(**_: Any) -> None:
+        probed.append(1)
+
+    name = f"{event}.xray.GetInsight"
+    with intercept(answer, sign=False, sends=False, early=True):
+        client.get_insight(InsightId=INSIGHT_ID)
+        client.get_insight(InsightId=INSIGHT_ID)
+        client.meta.events.register(name, probe)
+        client.get_insight(InsightId=INSIGHT_ID)
+        client.meta.events.unregister(name, probe)
+        client.get_insight(InsightId=INSIGHT_ID)
+    assert [c.early for c in calls] == [True, True, False, True]
+    assert probed == [1]
+
+
 @pytest.mark.parametrize(
     ("service", "method", "kwargs"),
     [

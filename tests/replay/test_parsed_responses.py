@@ -135,3 +135,93 @@ def test_what_a_test_does_to_a_replayed_result_never_reaches_the_next_call(
     assert second == pristine
     assert third == pristine
     assert second["Insight"] is not third["Insight"]
+
+
+def _replaying(tmp_path: Path, exchanges: list[Exchange]) -> CassetteRecorder:
+    recorder = CassetteRecorder(tmp_path / "absent.yaml", "none")
+    recorder.add_recorded(
+        exchanges, metadata={"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
+    )
+    return recorder
+
+
+def _xray() -> Any:
+    return boto3.session.Session().client(
+        "xray", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+
+
+def test_a_kept_answer_is_a_new_response_each_call(tmp_path: Path) -> None:
+    """A replayed success is kept whole (headers and result) once per content: what a call
+    or its ``after-call`` handler does to botocore's response never reaches the next."""
+    insight = "3c1d6f2a-1b2c-4d3e-8f4a-000000000002"
+    seen: list[tuple[Any, bool, bool]] = []
+
+    def change(http_response: Any, **_: Any) -> None:
+        headers = http_response.headers
+        seen.append((http_response, "Content-Type" in headers, "x-changed" in headers))
+        headers["x-changed"] = "1"
+        del headers["Content-Type"]
+
+    client = _xray()
+    client.meta.events.register("after-call.xray.GetInsight", change)
+    with _replaying(tmp_path, [_insight_exchange(insight)] * 3).activate():
+        results = [client.get_insight(InsightId=insight) for _ in range(3)]
+        for result in results:
+            result["ResponseMetadata"]["HTTPHeaders"]["x-changed"] = "1"
+    assert len({id(response) for response, _, _ in seen}) == 3
+    assert [(typed, changed) for _, typed, changed in seen] == [(True, False)] * 3
+    assert all(response.status_code == 200 for response, _, _ in seen)
+    assert all(b"GroupARN" in response.content for response, _, _ in seen)
+    with _replaying(tmp_path, [_insight_exchange(insight)]).activate():
+        again = client.get_insight(InsightId=insight)
+    assert "x-changed" not in again["ResponseMetadata"]["HTTPHeaders"]
+
+
+def test_a_before_parse_handler_of_the_test_sees_every_replayed_call(tmp_path: Path) -> None:
+    """A test's ``before-parse`` handler may change what botocore parses: a kept answer
+    would skip it, so none is used while one is registered, and it sees every call; once
+    it is gone, answers are kept again (and are what botocore parses)."""
+    insight = "3c1d6f2a-1b2c-4d3e-8f4a-000000000003"
+    calls: list[int] = []
+
+    def rename(response_dict: dict[str, Any], **_: Any) -> None:
+        calls.append(1)
+        response_dict["body"] = response_dict["body"].replace(b"checkout", b"renamed")
+
+    client = _xray()
+    with _replaying(tmp_path, [_insight_exchange(insight)] * 6).activate():
+        plain = [client.get_insight(InsightId=insight) for _ in range(2)]  # kept
+        client.meta.events.register("before-parse.xray.GetInsight", rename)
+        renamed = [client.get_insight(InsightId=insight) for _ in range(2)]
+        client.meta.events.unregister("before-parse.xray.GetInsight", rename)
+        after = [client.get_insight(InsightId=insight) for _ in range(2)]
+    assert len(calls) == 2
+    names = lambda r: r["Insight"]["TopAnomalousServices"][0]["ServiceId"]["Name"]  # noqa: E731
+    assert [names(r) for r in plain + renamed + after] == ["checkout"] * 2 + ["renamed"] * 2 + [
+        "checkout"
+    ] * 2
+
+
+def test_an_expires_header_botocore_cannot_read_is_handled_on_every_call(tmp_path: Path) -> None:
+    """botocore's own S3 ``before-parse`` handler moves an unreadable ``Expires`` header to
+    ``ExpiresString`` and drops it from what it parses: every replayed call gets that, the
+    same as the first (such an answer is not kept whole)."""
+    from harness.exchange import HttpRequest, HttpResponse
+
+    url = "https://reports.s3.amazonaws.com/daily.json"
+    request = HttpRequest("HEAD", url, {}, b"")
+    headers = {"Content-Length": "13", "ETag": '"abc"', "Expires": "not a date"}
+    params = {"Bucket": "reports", "Key": "daily.json"}
+    exchange = Exchange(
+        "s3", "HeadObject", request, HttpResponse(200, headers, b""), "recorded", params
+    )
+    s3 = boto3.session.Session().client(
+        "s3", region_name="us-east-1", aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x"
+    )
+    with _replaying(tmp_path, [exchange] * 3).activate():
+        results = [s3.head_object(Bucket="reports", Key="daily.json") for _ in range(3)]
+    for result in results:
+        assert result["ExpiresString"] == "not a date"
+        assert "Expires" not in result
+        assert result["ETag"] == '"abc"'
