@@ -279,8 +279,8 @@ def _current_label() -> str | None:
 
 
 def _offline() -> bool:
-    with _lock:
-        return bool(_layers) and not all(layer.sign for layer in _layers)
+    layers = _layers[:]  # (a snapshot without the lock: botocore asks on every request)
+    return bool(layers) and not all(layer.sign for layer in layers)
 
 
 #: What a client without credentials signs with while an offline layer is active.

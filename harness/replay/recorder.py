@@ -21,6 +21,7 @@ its interactions to the recorder (``other``, ``add_other``): one file, one save.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -1220,8 +1221,14 @@ def _iso_now() -> str:
 def _epoch(value: Any) -> float | None:
     if not value:
         return None
+    return _epoch_of_text(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _epoch_of_text(value: str) -> float | None:
+    """A recorded ISO 8601 stamp in epoch seconds (read on every replayed call)."""
     try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
 
