@@ -14,7 +14,9 @@ Every mechanism replays the same cycle of calls once per round, for ``--rounds``
 rounds (each goes first in turn); it prints µs per call (min and median) and the ratios to
 Stubber answering the same calls with the parsed responses (expected parameters given, as
 a Stubber test does). "default" is the plugin's default match policy (generated values
-bound); "+ check" adds the contract check of each exchange the plugin makes by default.
+bound); "+ check" adds the contract check of each exchange the plugin makes by default;
+"+100,000 more" replays the same cycle from a cassette that also holds 100,000 interactions
+of the same traffic, ids varied (``--crowd``): the per-call cost must stay flat.
 
 Then loading a 10,000-interaction cassette made of the same traffic (ids varied): the
 harness's own and a plain vcrpy one, first load in a fresh clone (no cache), and through
@@ -253,6 +255,31 @@ def harness(rec: Recorded, path: Path, cycles: int, *, default: bool, check: boo
         return _timed(cycle, cycles, count)
 
 
+class Crowded:
+    """The own cassette's cycle among ``size`` more interactions of the same traffic (ids
+    varied, as ``big_cassette`` makes them: many filed under the same keys), replayed
+    round after round from one recorder: the per-call cost must not grow with the
+    cassette ("flat from 200 to 100,000 interactions")."""
+
+    def __init__(self, rec: Recorded, folder: Path, size: int, cycles: int, rounds: int) -> None:
+        big = big_cassette(rec.own, folder / f"crowd-{size}.yaml", size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SecretInCassetteWarning)
+            crowd = CassetteRecorder(big, "none", policy=_default()).stored
+            loaded = CassetteRecorder(rec.own, "none", policy=_default()).stored
+        self.size = len(crowd)
+        self.recorder = CassetteRecorder(folder / "absent.yaml", "none", policy=_default())
+        # the test's calls first (first unused match wins), then the crowd
+        hot = list(loaded) * ((cycles + 1) * rounds)
+        self.recorder.add_recorded(hot + list(crowd), metadata=_current(rec.own))
+        self.rec, self.cycles = rec, cycles
+
+    def run(self) -> float:
+        clients = _clients(self.rec.endpoint)
+        with self.recorder.activate():
+            return _timed(lambda: _run(clients, self.rec.calls), self.cycles, len(self.rec.calls))
+
+
 def _current(path: Path) -> dict[str, Any]:
     """The metadata under which the loaded (now redacted) exchanges need no redaction."""
     from harness.secrets import REDACTION_VERSION
@@ -316,14 +343,18 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=60, help="cycles of calls per round")
     parser.add_argument("--size", type=int, default=10_000, help="interactions of the big cassette")
     parser.add_argument(
+        "--crowd", type=int, default=100_000, help="interactions around the cycle (flat cost)"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="3 rounds of 20 cycles, 2,000 interactions"
     )
     args = parser.parse_args()
     if args.quick:
-        args.rounds, args.cycles, args.size = 3, 20, 2000
+        args.rounds, args.cycles, args.size, args.crowd = 3, 20, 2000, 2000
     folder = Path(tempfile.mkdtemp())
     rec = Recorded(folder)
     cycles = args.cycles
+    crowded = Crowded(rec, folder, args.crowd, cycles, args.rounds)
     mechanisms: list[tuple[str, Callable[[], float]]] = [
         ("botocore Stubber", lambda: stubber(rec, cycles)),
         (
@@ -342,6 +373,7 @@ def main() -> None:
             "harness, own cassette, default + check",
             lambda: harness(rec, rec.own, cycles, default=True, check=True),
         ),
+        (f"harness, own, default, +{crowded.size:,} more", crowded.run),
     ]
     samples: dict[str, list[float]] = {name: [] for name, _ in mechanisms}
     for round_number in range(args.rounds):

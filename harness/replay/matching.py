@@ -24,6 +24,7 @@ import copy
 import functools
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -405,7 +406,8 @@ class MatchIndex:
     match_region: bool = False
     policy: MatchPolicy = field(default_factory=MatchPolicy)
     # lists, not deques: most keys hold one entry, and a deque costs ten times the memory
-    _queues: dict[Key, list[_Entry]] = field(default_factory=dict)
+    #: (deques: replay takes from the front, whatever a queue's length)
+    _queues: dict[Key, deque[_Entry]] = field(default_factory=dict)
     _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
     #: the recorded placeholders tied to the live test's values so far
@@ -476,7 +478,7 @@ class MatchIndex:
             entry = _Entry(index, exchange, times or no_times, recorded_at)
             queue = queues.get(key)
             if queue is None:
-                queues[key] = [entry]
+                queues[key] = deque((entry,))
             else:
                 queue.append(entry)
             every.append((index, exchange, region, recorded_at))
@@ -484,7 +486,7 @@ class MatchIndex:
     def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
         queue = self._queues.get(key)
         if queue is None:
-            queue = self._queues[key] = []
+            queue = self._queues[key] = deque()
         queue.append(entry)
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
 
@@ -745,7 +747,7 @@ class MatchIndex:
         if self.match_region:
             keys = [(service, operation, _CUSTOM, region or ""), (service, operation, _CUSTOM, "")]
         for key in keys:
-            queue = self._queues.get(key, [])
+            queue = self._queues.get(key, deque())
             for position, entry in enumerate(queue):
                 if _ask(matcher, entry.params or {}, sent, service, operation):
                     if accept is not None and not accept(entry.exchange):
