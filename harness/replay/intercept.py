@@ -28,6 +28,7 @@ import io
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -414,29 +415,26 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
 class _Events:
     """The names of the events of one operation an early answer skips or emits."""
 
-    model: Any  # (held: its id keys the cache)
     before_send: str
     before_sign: str
     before_parse: str
 
 
 def _events_of(operation_model: Any) -> _Events:
-    found = _event_names.get(id(operation_model))
-    if found is not None and found.model is operation_model:
+    found = _event_names.get(operation_model)  # (hashed by identity)
+    if found is not None:
         return found
     service_id = operation_model.service_model.service_id.hyphenize()
     tail = f"{service_id}.{operation_model.name}"
-    found = _Events(
-        operation_model, f"before-send.{tail}", f"before-sign.{tail}", f"before-parse.{tail}"
-    )
+    found = _Events(f"before-send.{tail}", f"before-sign.{tail}", f"before-parse.{tail}")
     with _lock:
         if len(_event_names) >= _VERDICTS_KEPT:
             _event_names.clear()
-        _event_names[id(operation_model)] = found
+        _event_names[operation_model] = found
     return found
 
 
-_event_names: dict[int, _Events] = {}
+_event_names: dict[Any, _Events] = {}
 
 
 #: Modules whose event handlers are the SDK's own machinery, not a test's probe or double.
@@ -458,18 +456,24 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
             cache[event] = found  # (what emit() itself stores: the next call reads it back)
     # botocore makes a new list of handlers whenever one is registered or unregistered (it
     # empties its lookup cache), so a verdict holds as long as its list is the one found
-    kept = _verdicts.get(id(found))
+    try:
+        verdicts = _verdicts.get(emitter)
+    except TypeError:  # (an emitter no weak reference reaches)
+        return _own_handler_among(found)
+    if verdicts is None:
+        verdicts = {}
+        with _lock:
+            _verdicts[emitter] = verdicts
+    kept = verdicts.get(event)
     if kept is not None and kept[0] is found:
         return kept[1]
     verdict = _own_handler_among(found)
-    with _lock:
-        if len(_verdicts) >= _VERDICTS_KEPT:
-            _verdicts.clear()
-        _verdicts[id(found)] = (found, verdict)  # (held: its id is not reused meanwhile)
+    verdicts[event] = (found, verdict)
     return verdict
 
 
-_verdicts: dict[int, tuple[Any, bool]] = {}
+#: emitter -> event -> (the handlers found, whether the test has one of its own among them)
+_verdicts: weakref.WeakKeyDictionary[Any, dict[str, tuple[Any, bool]]] = weakref.WeakKeyDictionary()
 _VERDICTS_KEPT = 4096
 
 

@@ -117,7 +117,8 @@ def _answer_key(factory: Any, operation_model: Any, response: HttpResponse) -> A
         or operation_model.has_event_stream_output
     ):
         return None
-    return (id(factory), id(operation_model), response.status, *response.headers.items(), body)
+    # (the factory and model hash by identity, as ``id`` would, without an audit event)
+    return (factory, operation_model, response.status, *response.headers.items(), body)
 
 
 def kept_answer(factory: Any, operation_model: Any, response: HttpResponse) -> KeptAnswer | None:
@@ -129,10 +130,7 @@ def kept_answer(factory: Any, operation_model: Any, response: HttpResponse) -> K
         found = _answers.get(key)
         if found is not None:
             _answers.move_to_end(key)
-    # (the factory and model are held by the entry, so their ids cannot be reused)
-    if found is None or found[0] is not factory or found[1] is not operation_model:
-        return None
-    return found[2]
+    return None if found is None else found[2]
 
 
 def keep_answer(
