@@ -36,7 +36,7 @@ from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 from harness.replay import uploads
-from harness.replay.volatile import NONE, Generated, Volatile
+from harness.replay.volatile import NONE, Generated, Volatile, made_up
 from harness.replay.volatile import parse as parse_volatile
 from harness.secrets.vault import SLOT, Binding, Ties, mask
 
@@ -687,6 +687,13 @@ class MatchIndex:
                 "the two differ in a few characters only, as a counter or a chosen id does "
                 "(two values made up at random differ almost everywhere)"
             )
+        if recorded.kind in _WORD_KINDS and (_word(recorded) or _word(live)):
+            # ``confirmed`` -> ``cancelled``: a word the test computed, not read in its
+            # source, is still chosen; bound, replay would serve the answer to the other word
+            return (
+                "one of them is a word (letters alone), not made up; declare a pattern "
+                "(re:...) for names the test makes of letters alone"
+            )
         if self.known is not None:
             where = self.known(live.value)
             if where is not None:
@@ -975,6 +982,16 @@ def _short(value: Any, limit: int = 80) -> str:
 
 #: Kinds whose values are random when generated: two of them differ almost everywhere.
 _RANDOM_KINDS = frozenset({"uuid", "hex", "alnum", "hash"})
+#: kinds whose pattern a word also matches
+_WORD_KINDS = frozenset({"hex", "alnum"})
+
+
+def _word(found: Generated) -> bool:
+    """True for letters alone that read as a word (``padding``, ``Cancelled``), not a long
+    random run of small letters (a receipt handle: ``volatile.made_up``)."""
+    return found.value.isalpha() and not made_up(found, 6)
+
+
 _LIVE_KEYS_KEPT = 256
 _FEW = 3
 

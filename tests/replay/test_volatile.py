@@ -291,6 +291,30 @@ def test_twelve_generated_digits_bind_and_an_account_field_stays_an_account_slot
 
 
 @pytest.mark.parametrize(
+    ("recorded", "sent", "binds"),
+    [
+        ("confirmed", "cancelled", False),  # words the test computed: chosen, not made up
+        ("Pending", "Shipped", False),
+        ("deadbeef", "cafebabe", False),  # hex letters alone are words too
+        ("padding", "padding", True),  # (the same word: nothing to bind)
+        ("x7k2p9qz", "m4t8w1ra", True),  # letters and digits mixed: made up
+        ("a3f9c2", "0b7e41", True),  # six hex digits
+        ("jsgwgepogghycriogtmuq", "qpzmtdolbcknwhyvaxrez", True),  # long runs of small letters
+    ],
+)
+def test_a_word_never_binds_to_another_word(recorded: str, sent: str, binds: bool) -> None:
+    """The alphanumeric and hex kinds match words too: ``status = confirmed`` recorded
+    must not answer ``status = cancelled`` (replay would serve the other word's answer,
+    with the word swapped in), even when no literal in the source names the word."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
+    index.add(0, _sqs("CreateQueue", {"QueueName": f"orders-{recorded}"}, {}))
+    found = index.take("sqs", "CreateQueue", {"QueueName": f"orders-{sent}"})
+    assert (found is not None) is binds, index.refusals
+    if not binds:
+        assert "is a word" in index.refusals[-1]
+
+
+@pytest.mark.parametrize(
     ("value", "made"),
     [
         ("7f3a9c2e", True),
