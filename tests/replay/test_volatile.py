@@ -295,10 +295,12 @@ def test_twelve_generated_digits_bind_and_an_account_field_stays_an_account_slot
     [
         ("confirmed", "cancelled", False),  # words the test computed: chosen, not made up
         ("Pending", "Shipped", False),
-        ("deadbeef", "cafebabe", False),  # hex letters alone are words too
+        ("faaaba", "9e3079", True),  # hex digits that came out letters alone
+        ("d93e3a", "bdfbcb", True),
         ("padding", "padding", True),  # (the same word: nothing to bind)
         ("x7k2p9qz", "m4t8w1ra", True),  # letters and digits mixed: made up
         ("a3f9c2", "0b7e41", True),  # six hex digits
+        ("57406e", "d74961", True),  # that agree in three scattered places
         ("jsgwgepogghycriogtmuq", "qpzmtdolbcknwhyvaxrez", True),  # long runs of small letters
     ],
 )
@@ -312,6 +314,27 @@ def test_a_word_never_binds_to_another_word(recorded: str, sent: str, binds: boo
     assert (found is not None) is binds, index.refusals
     if not binds:
         assert "is a word" in index.refusals[-1]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "sent", "binds"),
+    [
+        ("item-000000000017", "item-000000000023", False),  # a numbering: a run of places
+        ("item-000000000117", "item-000000000230", False),
+        ("x7k2p9qzb", "x7k2p9qzc", False),
+        ("57406e", "d74961", True),  # scattered: random values agreeing by chance
+        ("7f3a9c2e41", "7b3a9c2e4d", False),  # agreeing in eight places: not by chance
+    ],
+)
+def test_a_numbering_differs_in_a_run_of_places(recorded: str, sent: str, binds: bool) -> None:
+    """Values that differ in three places or fewer are a test's numbering, never bound,
+    but for short random values agreeing by chance in a few scattered places."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
+    index.add(0, _sqs("CreateQueue", {"QueueName": f"jobs-{recorded}"}, {}))
+    found = index.take("sqs", "CreateQueue", {"QueueName": f"jobs-{sent}"})
+    assert (found is not None) is binds, index.refusals
+    if not binds:
+        assert "a few characters only" in index.refusals[-1]
 
 
 @pytest.mark.parametrize(
