@@ -687,12 +687,12 @@ class MatchIndex:
                 "the two differ in a few characters only, as a counter or a chosen id does "
                 "(two values made up at random differ almost everywhere)"
             )
-        if recorded.kind in _WORD_KINDS and (_word(recorded) or _word(live)):
+        if recorded.kind in _WORD_KINDS and _word(recorded) and _word(live):
             # ``confirmed`` -> ``cancelled``: a word the test computed, not read in its
             # source, is still chosen; bound, replay would serve the answer to the other word
             return (
-                "one of them is a word (letters alone), not made up; declare a pattern "
-                "(re:...) for names the test makes of letters alone"
+                "both are words, not values made up at random; declare a pattern (re:...) "
+                "for names the test makes of letters alone"
             )
         if self.known is not None:
             where = self.known(live.value)
@@ -989,12 +989,19 @@ _WORD_KINDS = frozenset({"hex", "alnum"})
 def _word(found: Generated) -> bool:
     """True for letters alone that read as a word (``padding``, ``Cancelled``): not hex
     digits that came out letters alone (``faaaba``: one draw in 360 of six), nor a long
-    random run of small letters (a receipt handle: ``volatile.made_up``)."""
+    random run of small letters (a receipt handle: ``volatile.made_up``), nor letters
+    drawn at random (``xkqzbwvmpt``: one suffix in 26 of ten letters and digits), which
+    seldom mix vowels in as words do."""
     value = found.value
-    return value.isalpha() and not _HEX_LETTERS.fullmatch(value) and not made_up(found, 6)
+    if not value.isalpha() or _HEX_LETTERS.fullmatch(value) or made_up(found, 6):
+        return False
+    vowels = sum(1 for c in value if c in _VOWELS) / len(value)
+    return 0.15 <= vowels <= 0.7 and _CONSONANT_RUN.search(value) is None
 
 
 _HEX_LETTERS = re.compile(r"[a-f]+|[A-F]+")
+_VOWELS = frozenset("aeiouyAEIOUY")
+_CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{6,}")
 
 
 _LIVE_KEYS_KEPT = 256
