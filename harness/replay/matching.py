@@ -1006,6 +1006,7 @@ _CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{6,}")
 
 _LIVE_KEYS_KEPT = 256
 _FEW = 3
+_SHORT = 8  # (characters: shorter values agree by chance in a few places)
 
 
 def _alike(recorded: str, live: str) -> bool:
@@ -1013,12 +1014,14 @@ def _alike(recorded: str, live: str) -> bool:
     ``item-000000000003`` and ``item-000000000000`` are a test's numbering, not values made
     up per run. Random ones differ almost everywhere, and even time-based ones (``uuid1``:
     its clock and sequence change, its node stays) differ in eight or more. Two short
-    random ones may agree by chance in a few scattered places (``57406e``, ``d74961``: one
-    pair in 250 of six hex digits): alike are those that agree in five places or more, or
-    differ only within a run of four."""
+    random ones (under eight characters) often agree by chance in a few places (``29f0f2``,
+    ``27f8f2``: a few pairs in a thousand of six hex digits): a short numbering differs only
+    at its end (``item01``, ``item07``)."""
     if len(recorded) != len(live):
         return False
     places = [i for i, (a, b) in enumerate(zip(recorded, live, strict=True)) if a != b]
     if len(places) > _FEW:
         return False
-    return len(recorded) - len(places) >= 5 or not places or places[-1] - places[0] <= _FEW
+    if len(recorded) >= _SHORT or not places:
+        return True
+    return places[-1] == len(recorded) - 1 and places[-1] - places[0] < _FEW
