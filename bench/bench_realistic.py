@@ -15,8 +15,10 @@ rounds (each goes first in turn); it prints µs per call (min and median) and th
 Stubber answering the same calls with the parsed responses (expected parameters given, as
 a Stubber test does). "default" is the plugin's default match policy (generated values
 bound); "+ check" adds the contract check of each exchange the plugin makes by default;
-"+100,000 more" replays the same cycle from a cassette that also holds 100,000 interactions
-of the same traffic, ids varied (``--crowd``): the per-call cost must stay flat.
+"floor" is a ``before-call`` handler handing back the parsed answer and doing
+nothing else (what no replay goes under); "+100,000 more" replays the same cycle from a
+cassette that also holds 100,000 interactions of the same traffic, ids varied
+(``--crowd``): the per-call cost must stay flat.
 
 Then loading a 10,000-interaction cassette made of the same traffic (ids varied): the
 harness's own and a plain vcrpy one, first load in a fresh clone (no cache), and through
@@ -231,6 +233,25 @@ def stubber(rec: Recorded, cycles: int) -> float:
             stub.deactivate()
 
 
+def floor(rec: Recorded, cycles: int) -> float:
+    """What no replay can go under: a ``before-call`` handler that hands botocore the parsed
+    answer it was given (no match, no copy), where Stubber answers."""
+    from botocore.awsrequest import AWSResponse
+
+    clients = _clients(rec.endpoint)
+    answers = {}
+    for name, method, _, parsed in rec.parsed:
+        answers[name, clients[name].meta.method_to_api_mapping[method]] = parsed
+
+    def ready(model: Any, **_: Any) -> tuple[Any, dict[str, Any]]:
+        found = answers[model.service_model.service_name, model.name]
+        return AWSResponse("https://example.com", 200, {}, None), found
+
+    for client in clients.values():
+        client.meta.events.register("before-call.*", ready)
+    return _timed(lambda: _run(clients, rec.calls), cycles, len(rec.calls))
+
+
 def harness(rec: Recorded, path: Path, cycles: int, *, default: bool, check: bool) -> float:
     """Replay the cycle ``cycles`` times from ``path`` (its exchanges repeated, as a test
     that makes the same calls again has them recorded)."""
@@ -357,6 +378,7 @@ def main() -> None:
     crowded = Crowded(rec, folder, args.crowd, cycles, args.rounds)
     mechanisms: list[tuple[str, Callable[[], float]]] = [
         ("botocore Stubber", lambda: stubber(rec, cycles)),
+        ("floor: a ready answer at before-call", lambda: floor(rec, cycles)),
         (
             "harness, plain vcrpy cassette, strict",
             lambda: harness(rec, rec.plain, cycles, default=False, check=False),
