@@ -313,12 +313,18 @@ def test_a_word_never_binds_to_another_word(recorded: str, sent: str, binds: boo
     with the word swapped in), even when no literal in the source names the word. Letters
     drawn at random (``random.choices(ascii_lowercase + digits, k=10)`` is letters alone
     one time in 26) are no words: they bind."""
+    _binds_by_default(f"orders-{recorded}", f"orders-{sent}", binds, "both are words")
+
+
+def _binds_by_default(recorded: str, sent: str, binds: bool, refusal: str) -> None:
+    """A queue name recorded as ``recorded`` answers ``sent`` (or not, and says why) under
+    the default kinds."""
     index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
-    index.add(0, _sqs("CreateQueue", {"QueueName": f"orders-{recorded}"}, {}))
-    found = index.take("sqs", "CreateQueue", {"QueueName": f"orders-{sent}"})
+    index.add(0, _sqs("CreateQueue", {"QueueName": recorded}, {}))
+    found = index.take("sqs", "CreateQueue", {"QueueName": sent})
     assert (found is not None) is binds, index.refusals
     if not binds:
-        assert "both are words" in index.refusals[-1]
+        assert refusal in index.refusals[-1]
 
 
 @pytest.mark.parametrize(
@@ -338,12 +344,7 @@ def test_a_numbering_differs_in_a_run_of_places(recorded: str, sent: str, binds:
     """Values that differ in three places or fewer are a test's numbering, never bound,
     but for short random values agreeing by chance in a few places (a short numbering
     differs at its end)."""
-    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
-    index.add(0, _sqs("CreateQueue", {"QueueName": f"jobs-{recorded}"}, {}))
-    found = index.take("sqs", "CreateQueue", {"QueueName": f"jobs-{sent}"})
-    assert (found is not None) is binds, index.refusals
-    if not binds:
-        assert "a few characters only" in index.refusals[-1]
+    _binds_by_default(f"jobs-{recorded}", f"jobs-{sent}", binds, "a few characters only")
 
 
 @pytest.mark.parametrize(
