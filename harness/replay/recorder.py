@@ -741,7 +741,14 @@ class CassetteRecorder:
             if found is not None:
                 self._match_forms.move_to_end(key)
                 return found
+        vault = self.redactor.vault
+        known = vault.size()
         redacted = self.redactor.request(live, call.operation_model)
+        if vault.size() > known and self.index.binding.live_to_recorded:
+            # a value an earlier request carried bare (tied so) is redacted from now on
+            binding = self.index.binding
+            for value, token in list(vault.values()):
+                binding.alias(value, token)
         # the sweep a save gives the recorded request, given to the live one: a value the
         # test redacted earlier, echoed in a name or a document, sits as a placeholder on
         # both sides

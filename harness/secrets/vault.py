@@ -349,6 +349,16 @@ class Binding:
         new[r], back[v] = v, r
         return True
 
+    def alias(self, value: str, token: str) -> None:
+        """``value``, tied as a request carried it bare (where no redaction read it: an
+        account id in ``arn:aws:{}:...``), is now redacted to ``token``: the recorded
+        placeholder tied to it stands for ``token`` from now on (the same live value)."""
+        recorded = self.live_to_recorded.get(value)
+        if recorded is None or token in self.live_to_recorded:
+            return
+        self.recorded_to_live[recorded] = token
+        self.live_to_recorded[token] = recorded
+
     def tie(self, ties: Ties) -> None:
         """Keep the ties ``fits`` found for a request that was replayed."""
         for r, v in ties.placeholders.items():

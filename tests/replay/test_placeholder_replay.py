@@ -220,3 +220,55 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     assert set(failures) == {f"{name}.test_app" for name in stale}, out
     assert all("CassetteMiss" in failure for failure in failures.values()), failures
     assert "app-db-2" in failures["secret.test_app"], failures
+
+
+def test_an_account_a_request_carried_bare_binds_once_it_is_redacted(tmp_path: Path) -> None:
+    """An account id no detector reads in one request (``arn:aws:{}:...``: no service, so
+    no ARN) is tied there as sent; the save's sweep writes it as the placeholder the next
+    request (a real ARN) gets. Replay must see one live value in both: the recorded
+    placeholder stands for the live placeholder from then on, and the answer that echoes
+    the ARN carries the live account back (moto's ``test_put_bucket_notification_errors``
+    missed here)."""
+    import uuid
+
+    from botocore.exceptions import ClientError
+
+    from harness.plugin.cassette import VOLATILE_DEFAULT
+    from harness.replay.matching import MatchPolicy
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.recorded_traffic import client
+
+    account = "012345678910"
+    bare = f"arn:aws:{{}}:us-east-1:{account}:orders"
+    queue = f"arn:aws:sqs:us-east-1:{account}:orders"
+
+    def run(path: Path, mode: str, endpoint: str) -> list[str]:
+        recorder = CassetteRecorder(path, mode, policy=MatchPolicy(volatile=VOLATILE_DEFAULT))
+        seen = []
+        with recorder.activate():
+            s3 = client("s3", endpoint)
+            bucket = str(uuid.uuid4())
+            s3.create_bucket(Bucket=bucket)
+            for arn in (bare, queue):
+                configuration = {
+                    "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:*"]}]
+                }
+                try:
+                    s3.put_bucket_notification_configuration(
+                        Bucket=bucket, NotificationConfiguration=configuration
+                    )
+                    seen.append("ok")
+                except ClientError as error:
+                    seen.append(error.response["Error"]["Code"])
+            answer = s3.get_bucket_notification_configuration(Bucket=bucket)
+            seen += [c["QueueArn"] for c in answer["QueueConfigurations"]]
+        if mode == "all":
+            recorder.save()
+        return seen
+
+    path = tmp_path / "notifications.yaml"
+    with moto_server() as endpoint:
+        live = run(path, "all", endpoint)
+    assert live == ["InvalidArgument", "ok", queue]
+    assert account not in path.read_text()
+    assert run(path, "none", "http://127.0.0.1:9") == live
