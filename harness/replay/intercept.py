@@ -507,7 +507,7 @@ def _early_body(body: Any) -> bytes | None:
         if found is None:
             text = urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True)
             found = text.encode("utf-8")
-            if hashable:
+            if hashable and len(found) <= _FORM_KEPT_BYTES:  # (a 256 KiB message is not kept)
                 with _lock:
                     if len(_forms) >= _VERDICTS_KEPT:
                         _forms.clear()
@@ -517,6 +517,7 @@ def _early_body(body: Any) -> bytes | None:
 
 
 _forms: dict[tuple[Any, ...], bytes] = {}  # query forms as sent (a test sends one often)
+_FORM_KEPT_BYTES = 4096
 
 
 def _utf8(value: Any) -> Any:
@@ -553,10 +554,11 @@ def answers_early(operation_model: Any, response: HttpResponse) -> bool:
         )
     except (AttributeError, ImportError):  # (botocore moved them: the safe answer)
         verdict = False
-    with _lock:
-        if len(_s3_verdicts) >= _VERDICTS_KEPT:
-            _s3_verdicts.clear()
-        _s3_verdicts[id(response)] = (response, operation_model, verdict)  # (held: ids stay)
+    if len(response.body) <= _FORM_KEPT_BYTES * 16:  # (a large listing is not held)
+        with _lock:
+            if len(_s3_verdicts) >= _VERDICTS_KEPT:
+                _s3_verdicts.clear()
+            _s3_verdicts[id(response)] = (response, operation_model, verdict)  # (held: ids stay)
     return verdict
 
 
