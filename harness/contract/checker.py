@@ -48,6 +48,7 @@ from harness.aws.models import (
     service_model,
 )
 from harness.aws.protocols import protocol_of
+from harness.aws.protocols.event_streams import parsed_event
 from harness.aws.protocols.wire_form import (
     ErrorInfo,
     WireError,
@@ -323,23 +324,6 @@ def _event_value(shape: Any, message: Any) -> dict[str, Any]:
     return {k: _without_nulls(v, False) for k, v in value.items() if v is not None}
 
 
-def _parsed_event(service: str, stream: Any, message: Any, event_type: str) -> dict[str, Any]:
-    """One event of an XML or CBOR stream, as botocore's event parser reads it (parsed form)."""
-    from botocore.parsers import create_parser
-
-    from harness.aws.protocols import to_data
-
-    parser = create_parser(protocol_of(service_model(service))).EVENT_STREAM_PARSER_CLS()
-    headers = {h.name: h.value for h in message.headers}
-    try:
-        parsed = parser.parse(
-            {"headers": headers, "body": message.payload, "status_code": 200}, stream
-        )
-    except Exception as exc:  # botocore's parsers raise many types on bytes they cannot read
-        raise ValueError(str(exc)) from None
-    return dict(to_data(parsed.get(event_type) or {}))
-
-
 def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -> list[Violation]:
     """The non-stream members once, then each event of the stream against its schema."""
     from harness.aws import eventstream
@@ -375,7 +359,7 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
             continue  # exceptions and errors in a stream are the client's to raise
         try:
             event = (
-                _parsed_event(service, shape, message, event_type)
+                parsed_event(protocol_of(service_model(service)), shape, message, event_type)
                 if protocol_of(service_model(service)) not in SUPPORTED_PROTOCOLS
                 else _event_value(shape.members[event_type], message)
             )

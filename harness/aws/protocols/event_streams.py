@@ -236,7 +236,7 @@ def decode_events(operation_model: OperationModel, body: bytes) -> list[dict[str
             if protocol in protocols.JSON_CONTENT_TYPES:
                 value = _wire_event(stream.members[kind], message, protocol)
             else:
-                value = _parsed_event(protocol, stream, message, kind)
+                value = parsed_event(protocol, stream, message, kind)
         except (ValueError, TypeError, KeyError) as exc:  # (UnicodeDecodeError, JSON's too)
             raise EventStreamError(f"Event #{number} ({kind}) does not read: {exc}") from None
         events.append({kind: value})
@@ -292,7 +292,7 @@ def _wire_header(member: Shape, value: Any, protocol: str) -> Any:
     return value
 
 
-def _parsed_event(protocol: str, stream: Shape, message: Message, kind: str) -> dict[str, Any]:
+def parsed_event(protocol: str, stream: Shape, message: Message, kind: str) -> dict[str, Any]:
     """One event of another protocol as botocore's event parser reads it, as JSON data."""
     from botocore.parsers import create_parser
 
