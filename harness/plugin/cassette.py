@@ -239,8 +239,12 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         # a typo in an ignore line stops the run at once (functions resolve in the fixture,
         # once test folders are importable)
-        _allowed_hosts(config, {})  # a typo in a host stops the run at once
-        _max_age(config, {})  # and a typo in the age settings
+        # a typo in a host or in the age settings stops the run at once (read only when
+        # set: each imports a module a run that uses no AWS never needs)
+        if config.getini("aws_allowed_hosts") or config.getoption("aws_allowed_hosts", None):
+            _allowed_hosts(config, {})
+        if _max_age_set(config):
+            _max_age(config, {})
         volatile = config.getini("aws_volatile")
         if list(volatile) != list(VOLATILE_DEFAULT) or config.getoption("aws_volatile", None):
             _volatile_setting(config)  # a kind mistyped stops the run once, not every test
@@ -253,9 +257,9 @@ def pytest_configure(config: pytest.Config) -> None:
             match_settings.ignore_from_lines(ignore, "the aws_match_ignore ini setting")
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
-    from harness.replay.network_guard import watch
+    from harness.replay.socket_peers import watch_connects
 
-    watch()  # remember connects from now on: a replaying test's send on an earlier socket
+    watch_connects()  # a replaying test's send on a socket connected earlier is checked
 
 
 def _enter_phase(item: pytest.Item, phase: str) -> None:
@@ -514,6 +518,16 @@ def _max_age(config: pytest.Config, options: dict[str, Any]) -> tuple[float | No
         return limit, check_action(option, "--aws-max-age-action")
     return limit, check_action(
         config.getini("aws_max_age_action"), "the aws_max_age_action ini setting"
+    )
+
+
+def _max_age_set(config: pytest.Config) -> bool:
+    """Whether any age setting differs from its default (no limit, action warn)."""
+    return bool(
+        config.getini("aws_max_age")
+        or config.getoption("aws_max_age", None) is not None
+        or config.getini("aws_max_age_action") != "warn"
+        or config.getoption("aws_max_age_action", None) is not None
     )
 
 

@@ -15,10 +15,11 @@ they are not the network.
 
 Three routes have no audit event of their own, and are closed here:
 
-- Sending on a socket connected before the block (a fixture's, an earlier test's): the hook
-  remembers the peer of every connect it sees (``watch()``, from the plugin's start), and
-  ``send``/``sendall``/``sendfile`` of ``socket.socket`` and ``ssl.SSLSocket`` check it, and
-  so do ``os.write``, ``os.writev`` and ``os.sendfile`` given such a socket's descriptor.
+- Sending on a socket connected before the block (a fixture's, an earlier test's): the peer
+  of every connect from the plugin's start is remembered (``harness.replay.socket_peers``;
+  the hook itself is installed at the first block), and ``send``/``sendall``/``sendfile`` of
+  ``socket.socket`` and ``ssl.SSLSocket`` check it, and so do ``os.write``, ``os.writev``
+  and ``os.sendfile`` given such a socket's descriptor.
   The C methods of ``_socket.socket`` itself cannot be wrapped: a call to them on such a
   socket is the one send left open.
 - Python child processes (``subprocess`` running Python, ``multiprocessing`` spawn and
@@ -59,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessAssertionError, HarnessUsageError
+from harness.replay.socket_peers import host_text, peer_of, port_number, remember, socket_id
 
 LOOPBACK = "loopback"
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
@@ -252,18 +254,14 @@ _lock = threading.Lock()
 _blocks: list[_Block] = []
 _installed = False
 _sends_checked = False
-#: The address each socket connected to, by socket inode (an ``SSLSocket`` wraps the same
-#: one), so a send on a socket connected before a block is checked like a connect.
-_peers: dict[int, tuple[str, int | None]] = {}
-_PEERS_KEPT = 16384
 #: Addresses of libc's network functions (``C_NETWORK_FUNCTIONS``) -> name.
 _c_functions: dict[int, str] = {}
 _quiet = threading.local()  # set while the guard itself looks C functions up
 
 
 def watch() -> None:
-    """Install the audit hook now: connects from here on are remembered, so a block that
-    starts later checks sends on sockets connected before it. Idempotent; cheap."""
+    """Install the audit hook now (it also remembers connects, ``socket_peers``): from the
+    first block on, for the rest of the process. Idempotent; cheap."""
     global _installed
     with _lock:
         if not _installed:
@@ -342,7 +340,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         return
     _inspect(event, args)
     if event == "socket.connect":
-        _remember_peer(args[0], args[1])
+        remember(args[0], args[1])
 
 
 def _inspect(event: str, args: tuple[Any, ...]) -> None:
@@ -404,11 +402,11 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] |
         if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
             return None  # Unix sockets, netlink...: not the network
         if address is None:  # sendmsg without an address, or a send: the connected peer
-            peer = _peers.get(_socket_id(sock) or -1)
+            peer = peer_of(socket_id(sock))
             return None if peer is None else (*peer, True)
         if not isinstance(address, tuple) or not address:
             return None
-        return _host_text(address[0]), _port(address[1] if len(address) > 1 else None), False
+        return host_text(address[0]), port_number(address[1] if len(address) > 1 else None), False
     if event in ("ctypes.dlsym", "ctypes.dlsym/handle"):
         name = args[1] if len(args) > 1 else None
         name = name.decode("ascii", "replace") if isinstance(name, bytes) else name
@@ -420,16 +418,16 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] |
         host, port = args[0], args[1]
         if host is None:
             return None  # a passive lookup (bind to any address): no name resolved
-        host = _host_text(host)
+        host = host_text(host)
         if _is_address(host.split("%")[0]):
             return None  # a numeric address resolves without DNS: its connect is checked
-        return host, _port(port), False
+        return host, port_number(port), False
     if event == "socket.getnameinfo":
         address = args[0]
         if not isinstance(address, tuple) or _is_loopback(str(address[0])):
             return None  # (the name of this machine's own address: see below)
-        return str(address[0]), _port(address[1]), False
-    host = _host_text(args[0])
+        return str(address[0]), port_number(address[1]), False
+    host = host_text(args[0])
     if event == "socket.gethostbyaddr" and _is_loopback(host):
         # The name of this machine's own address, asked by a server binding to it (werkzeug,
         # so moto's ThreadedMotoServer in a fixture): nothing leaves for a service, and a
@@ -438,46 +436,13 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] |
     return host, None, False  # gethostbyname(_ex), gethostbyaddr
 
 
-def _host_text(host: Any) -> str:
-    return host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
-
-
-def _port(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None  # a service name ("http"): unknown port
-
-
 # --------------------------------------------------------------------------- earlier sockets
-
-
-def _socket_id(sock: Any) -> int | None:
-    """The socket's inode: the same for an ``SSLSocket`` made from it, unique while open."""
-    try:
-        fd = sock.fileno()
-        return os.fstat(fd).st_ino or None if fd >= 0 else None
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
-def _remember_peer(sock: Any, address: Any) -> None:
-    if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
-        return
-    key = _socket_id(sock)
-    if key is None or not isinstance(address, tuple) or not address:
-        return
-    _peers.pop(key, None)
-    _peers[key] = (_host_text(address[0]), _port(address[1] if len(address) > 1 else None))
-    if len(_peers) > _PEERS_KEPT:
-        with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # a race: harmless
-            del _peers[next(iter(_peers))]
 
 
 def _check_sends() -> None:
     """Check ``send``/``sendall``/``sendfile`` (no audit event) while a block runs: only
-    sockets whose connect the hook saw have a peer to check, so a debugger's or an IDE's
-    socket opened before pytest started is left alone."""
+    sockets whose connect was seen (``socket_peers``) have a peer to check, so a debugger's
+    or an IDE's socket opened before pytest started is left alone."""
     global _sends_checked
     with _lock:
         if _sends_checked:
@@ -521,7 +486,7 @@ def _inspect_descriptor(fd: int) -> None:
         found = os.fstat(fd)
     except OSError:
         return
-    if not stat.S_ISSOCK(found.st_mode) or found.st_ino not in _peers:
+    if not stat.S_ISSOCK(found.st_mode) or peer_of(found.st_ino) is None:
         return
     try:
         sock = socket.socket(fileno=os.dup(fd))  # (its family and type, read from the fd)

@@ -223,6 +223,32 @@ def test_a_socket_connected_before_the_test_cannot_send(
     assert udp.received() == []
 
 
+NON_BLOCKING = """
+import os, select, socket, pytest
+
+# connect_ex on a non-blocking socket, while the module is collected (before any block: the
+# guard's audit hook is not installed yet, the plugin's connect wrapper sees it)
+TCP = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+TCP.setblocking(False)
+TCP.connect_ex(("127.0.0.1", int(os.environ["TCP"])))
+select.select([], [TCP], [], 5)
+TCP.setblocking(True)
+
+@pytest.mark.aws_cassette
+def test_send():
+    TCP.sendall(b"replay")
+"""
+
+
+def test_a_socket_connected_non_blocking_before_any_block_cannot_send(
+    pytester: pytest.Pytester, tcp: Listener
+) -> None:
+    result = replay(pytester, NON_BLOCKING, TCP=str(tcp.port))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*NetworkBlocked: *send to 127.0.0.1:{tcp.port}*"])
+    assert b"".join(tcp.received()) == b""  # (connected, closed, nothing sent)
+
+
 # --------------------------------------------------------------------------- child processes
 
 REACH = """
