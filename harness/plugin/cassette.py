@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
+from harness.plugin.marker_fixtures import leave_out_unless_marked
 from harness.replay.record_modes import RECORD_MODES, check_record_mode
 
 if TYPE_CHECKING:
@@ -273,6 +274,7 @@ def _enter_phase(item: pytest.Item, phase: str) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _enter_phase(item, "setup")
+    leave_out_unless_marked(item, MARKER, "_aws_cassette_marker")
 
 
 @pytest.hookimpl(tryfirst=True)

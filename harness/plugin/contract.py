@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 MARKER = "aws_contract"
 MODES = ("strict", "warn", "off")
 _HOST_MARKERS = ("aws_cassette", "aws_synthetic")
+_SETTING_MARKERS = (MARKER, *_HOST_MARKERS)  # markers that may set a test's mode or rules
 _PROPERTY = "aws_contract_violations"
 
 _EXCHANGES: pytest.StashKey[list[Exchange]] = pytest.StashKey()
@@ -233,9 +234,12 @@ def pytest_aws_exchange(item: pytest.Item, exchange: Exchange) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Resolve (and validate) the test's contract mode and rule settings before it runs."""
-    _mode(item)
-    _rules(item)
+    """Validate the test's contract mode and rule settings before it runs, when a marker sets
+    them (the run's own were checked at configure; a test without exchanges never reads
+    them, and most tests of a run make none)."""
+    if any(mark.name in _SETTING_MARKERS for mark in item.iter_markers()):
+        _mode(item)
+        _rules(item)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from harness.plugin.marker_fixtures import leave_out_unless_marked
+
 if TYPE_CHECKING:
     from harness.exchange import Exchange, HttpResponse
     from harness.replay.intercept import Call, Send
@@ -127,6 +129,11 @@ def aws_synthetic(
 
     with intercept(backend._handle, sign=False, sends=False), say_what_moto_answered():
         yield backend
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    leave_out_unless_marked(item, MARKER, "_aws_synthetic_marker")
 
 
 @pytest.fixture(autouse=True)

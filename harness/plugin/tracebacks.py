@@ -27,14 +27,10 @@ _LIBRARIES = ("harness", "botocore", "boto3", "s3transfer", "aiobotocore", "urll
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     excinfo = call.excinfo
+    if not report.failed or excinfo is None or not isinstance(excinfo.value, HarnessError):
+        return report  # (called three times for every test of the run)
     style = str(item.config.getoption("tbstyle", "auto"))
-    if (
-        report.failed
-        and excinfo is not None
-        and isinstance(excinfo.value, HarnessError)
-        and style in ("auto", "long", "short")
-        and not item.config.getoption("fulltrace", False)
-    ):
+    if style in ("auto", "long", "short") and not item.config.getoption("fulltrace", False):
         test_file = Path(str(item.path)).resolve()
         folders = _library_folders()
 
