@@ -8,7 +8,10 @@ differences. On a
 noisy machine (a VM whose runs of the same command spread over 0.3 s) trust the min and the
 per-round median, and give it more rounds.
 
-Run: ``python bench/bench_startup.py [--rounds 15]`` (about half a minute).
+``--tests N`` makes the file N trivial tests (one parametrized function): what the plugin
+adds to each test of a run that uses no AWS (its hooks, run for every test).
+
+Run: ``python bench/bench_startup.py [--rounds 15] [--tests 1]`` (about half a minute).
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ import time
 from pathlib import Path
 
 TRIVIAL_TEST = "def test_trivial():\n    assert 1 + 1 == 2\n"
+MANY_TESTS = (
+    "import pytest\n\n"
+    "@pytest.mark.parametrize('i', range({count}))\n"
+    "def test_trivial(i):\n    assert i + 1 > i\n"
+)
 BASELINE = ("-p", "no:botocore_harness")
 
 
@@ -72,10 +80,11 @@ def check_plugin_loads(folder: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--tests", type=int, default=1, help="trivial tests in the run")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     test_file = folder / "test_trivial.py"
-    test_file.write_text(TRIVIAL_TEST)
+    test_file.write_text(TRIVIAL_TEST if args.tests == 1 else MANY_TESTS.format(count=args.tests))
     check_plugin_loads(folder)
     commands = {"baseline": _command(test_file, *BASELINE), "plugin": _command(test_file)}
     for command in commands.values():
@@ -88,7 +97,11 @@ def main() -> None:
             seconds, used = run_once(commands[name], folder)
             wall[name].append(seconds)
             cpu[name].append(used)
-    print(f"{args.rounds} interleaved rounds of: {' '.join(_command(Path('test_trivial.py')))}")
+    what = "1 test" if args.tests == 1 else f"{args.tests} tests"
+    print(
+        f"{args.rounds} interleaved rounds of: {' '.join(_command(Path('test_trivial.py')))}"
+        f" ({what})"
+    )
     print("wall time")
     report(wall["baseline"], wall["plugin"])
     print("CPU time (user + system)")
