@@ -620,7 +620,6 @@ def _action_reason(label: str, facts: Actions, versioned: bool) -> str:
 _ACCOUNT = re.compile(r"\d{12}")
 _VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 _CONTEXT = ("Partition", "Region", "Account")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _resources(action: str, call: _Call) -> tuple[set[str], list[str]]:

@@ -14,7 +14,9 @@ live value back. ``harness.replay.matching.MatchIndex`` refuses a binding that w
 
 Kinds (each a pattern inside any string member of a request; blobs and enums are left alone):
 
-- ``uuid``: 8-4-4-4-12 hex groups, anywhere inside a string;
+- ``uuid``: 8-4-4-4-12 hex groups between dashes, dots or underscores (one of them
+  throughout: ``str(uuid4()).replace("-", ".")`` names an S3 bucket), anywhere inside a
+  string; a uuid with dots and one with dashes never stand for each other;
 - ``hex``: a run of 8 or more hex digits (``uuid4().hex``, ``token_hex(4)``), same length;
 - ``alnum``: a run of 6 or more letters and digits between separators (random suffixes);
 - ``hash``: a signed integer of 15 to 20 digits (``str(hash(...))``);
@@ -49,7 +51,10 @@ _STAMP_TEXT = re.compile(r"(\d{8})[-_]?(\d{6})")
 
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
-    "uuid": r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    "uuid": (
+        r"[0-9a-fA-F]{8}(?P<uuid_sep>[-._])[0-9a-fA-F]{4}(?P=uuid_sep)[0-9a-fA-F]{4}"
+        r"(?P=uuid_sep)[0-9a-fA-F]{4}(?P=uuid_sep)[0-9a-fA-F]{12}"
+    ),
     # (an epoch or a long number is a token of its own: the digits that start or end a hex
     # or alphanumeric value, as uuid4().hex "6535373644014543a95f..." does, are not one)
     "time": (
@@ -201,6 +206,8 @@ class Volatile:
             shape = _time_shape(value)
         elif kind in ("hex", "alnum"):
             shape = f"{kind}{len(value)}"
+        elif kind == "uuid" and value[8] != "-":
+            shape = f"uuid{value[8]}"  # (with dots or underscores: its own shape)
         else:
             shape = kind
         found.append(Generated(kind, value, shape, epoch))

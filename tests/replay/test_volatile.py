@@ -46,6 +46,20 @@ def test_each_kind_masks_its_values_by_shape() -> None:
     assert masked("at 2026-11-24T10:00:00.123Z")[1] == ["time"]
 
 
+def test_a_uuid_between_dots_or_underscores_is_one_value_of_its_own_shape() -> None:
+    # moto's S3 tests name buckets str(uuid4()).replace("-", "."): the 4-digit groups were
+    # left in the key and every run missed
+    for sep in (".", "_"):
+        a, kinds = masked("b-" + str(uuid.uuid4()).replace("-", sep))
+        b, _ = masked("b-" + str(uuid.uuid4()).replace("-", sep))
+        assert a == b == f"b-\u27e6uuid{sep}\u27e7" and kinds == ["uuid"]
+    dashes = masked(f"b-{uuid.uuid4()}")[0]
+    assert dashes == "b-\u27e6uuid\u27e7"  # (as before: keys of dashed uuids unchanged)
+    assert masked("b-" + str(uuid.uuid4()).replace("-", "."))[0] != dashes
+    mixed = "3f2a9c1e.7b2d-4c1a.9e3f.0a1b2c3d4e5f"  # one separator throughout, or none
+    assert "uuid" not in masked(mixed)[1]
+
+
 def test_the_most_specific_kind_wins_even_where_another_starts_earlier() -> None:
     # moto's DynamoDB tests name tables "T" + uuid4(): read as 9 letters and digits from the
     # "T" on, the uuid's other groups stayed in the key and every run missed (124 tests)

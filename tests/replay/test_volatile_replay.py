@@ -60,6 +60,10 @@ def test_bucket_named_with_a_uuid():
     assert name in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=name)["Contents"]] == [key]
     assert s3.get_object(Bucket=name, Key=key)["Body"].read() == b"hello"
+    # a uuid written with dots (a bucket name the suite also reads back)
+    dotted = "dots." + str(uuid.uuid4()).replace("-", ".")
+    s3.create_bucket(Bucket=dotted)
+    assert dotted in [b["Name"] for b in s3.list_buckets()["Buckets"]]
 
 
 @pytest.mark.aws_cassette
