@@ -28,7 +28,6 @@ import io
 import os
 import sys
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,6 +108,8 @@ def intercept(
     botocore must retry), which then takes the normal path.
     Contexts nest; the innermost handler sees a request first.
     """
+    # (the switch is read when a layer is entered, not on each of its calls)
+    early = early and os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
     layer = _Layer(handler, sign, sends, early)
     _install_aio()  # first: it may fail, and then no layer is left behind
     with _lock:
@@ -362,7 +363,8 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
 
 
 #: Set to 1 to give replayed calls botocore's whole request pipeline (events such as
-#: ``request-created``, ``before-send`` and ``response-received`` then fire for them too).
+#: ``request-created``, ``before-send`` and ``response-received`` then fire for them too);
+#: read when a cassette (an ``intercept`` layer) is entered.
 FULL_PIPELINE_ENV = "HARNESS_FULL_PIPELINE"
 
 
@@ -370,7 +372,7 @@ def _make_request(
     self: BaseClient, operation_model: Any, request_dict: dict[str, Any], context: Any
 ) -> Any:
     """botocore's ``BaseClient._make_request``, offering the call early when it may be."""
-    layers = active_layers()
+    layers = _layers[:]  # (a snapshot without the lock, as ``_offline`` takes it)
     if layers and all(layer.early for layer in layers) and _may_answer_early(self, operation_model):
         body = _early_body(request_dict.get("body"))
         if body is not None:
@@ -380,7 +382,10 @@ def _make_request(
                 request=HttpRequest(
                     method=request_dict["method"],
                     url=request_dict["url"],
-                    headers={k: _text(v) for k, v in request_dict["headers"].items()},
+                    headers={
+                        k: v if type(v) is str else _text(v)  # (mostly text already)
+                        for k, v in request_dict["headers"].items()
+                    },
                     body=body,
                 ),
                 region=(context or {}).get("client_region"),
@@ -406,9 +411,8 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
         # so must a test's before-send handler (botocore's ``ClientHTTPStubber``, a retry
         # injector): answered early, the call would never reach it
         return False
-    if _tests_own_handlers(client.meta.events, events.before_sign):
-        return False  # and its before-sign handler (a probe of what is signed)
-    return os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
+    # and its before-sign handler (a probe of what is signed)
+    return not _tests_own_handlers(client.meta.events, events.before_sign)
 
 
 @dataclass(frozen=True)
@@ -455,15 +459,15 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
         if isinstance(cache, dict):
             cache[event] = found  # (what emit() itself stores: the next call reads it back)
     # botocore makes a new list of handlers whenever one is registered or unregistered (it
-    # empties its lookup cache), so a verdict holds as long as its list is the one found
-    try:
-        verdicts = _verdicts.get(emitter)
-    except TypeError:  # (an emitter no weak reference reaches)
+    # empties its lookup cache), so a verdict holds as long as its list is the one found.
+    # Kept on the emitter itself: it lives as long as the emitter, and is read without the
+    # weak reference a weak map makes on every lookup (three a replayed call)
+    attributes = getattr(emitter, "__dict__", None)
+    if attributes is None:
         return _own_handler_among(found)
+    verdicts: dict[str, tuple[Any, bool]] | None = attributes.get(_VERDICTS_ATTRIBUTE)
     if verdicts is None:
-        verdicts = {}
-        with _lock:
-            _verdicts[emitter] = verdicts
+        verdicts = attributes.setdefault(_VERDICTS_ATTRIBUTE, {})
     kept = verdicts.get(event)
     if kept is not None and kept[0] is found:
         return kept[1]
@@ -472,8 +476,9 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
     return verdict
 
 
-#: emitter -> event -> (the handlers found, whether the test has one of its own among them)
-_verdicts: weakref.WeakKeyDictionary[Any, dict[str, tuple[Any, bool]]] = weakref.WeakKeyDictionary()
+#: An emitter's own attribute: event -> (the handlers found, whether the test has one of its
+#: own among them)
+_VERDICTS_ATTRIBUTE = "_botocore_harness_verdicts"
 _VERDICTS_KEPT = 4096
 
 
