@@ -257,7 +257,8 @@ def test_without_fixture_recording_the_wide_fixtures_miss(recorded: Path) -> Non
     that replay blocks (what every test did before fixtures had cassettes)."""
     (recorded / "pytest.ini").write_text("[pytest]\naws_record_fixtures = false\n")
     try:
-        out = run(recorded, "test_app.py::test_module_fixture_state")
+        # (one attempt: botocore would retry the blocked connect with backoff, 11 s)
+        out = run(recorded, "test_app.py::test_module_fixture_state", AWS_MAX_ATTEMPTS="1")
     finally:
         (recorded / "pytest.ini").unlink()
     assert "1 error" in out, out
