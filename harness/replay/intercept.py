@@ -425,20 +425,21 @@ class _Events:
 
 
 def _events_of(operation_model: Any) -> _Events:
-    found = _event_names.get(operation_model)  # (hashed by identity)
+    # kept on the operation model itself: as long as it lives, and no global map keeping
+    # models (and their service models) alive
+    attributes = getattr(operation_model, "__dict__", None)
+    found: _Events | None = attributes.get(_EVENTS_ATTRIBUTE) if attributes is not None else None
     if found is not None:
         return found
     service_id = operation_model.service_model.service_id.hyphenize()
     tail = f"{service_id}.{operation_model.name}"
     found = _Events(f"before-send.{tail}", f"before-sign.{tail}", f"before-parse.{tail}")
-    with _lock:
-        if len(_event_names) >= _VERDICTS_KEPT:
-            _event_names.clear()
-        _event_names[operation_model] = found
+    if attributes is not None:
+        attributes[_EVENTS_ATTRIBUTE] = found
     return found
 
 
-_event_names: dict[Any, _Events] = {}
+_EVENTS_ATTRIBUTE = "_botocore_harness_events"
 
 
 #: Modules whose event handlers are the SDK's own machinery, not a test's probe or double.
