@@ -36,7 +36,7 @@ from harness.aws.unordered import sorted_sets
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 from harness.replay import uploads
-from harness.replay.volatile import NONE, Generated, Volatile, made_up
+from harness.replay.volatile import DATE_SHAPES, NONE, Generated, Volatile, made_up
 from harness.replay.volatile import parse as parse_volatile
 from harness.secrets.vault import SLOT, Binding, Ties, mask
 
@@ -680,7 +680,8 @@ class MatchIndex:
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"
-            verdict = time_verdict(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
+            judge = date_verdict if recorded.shape in DATE_SHAPES else time_verdict
+            verdict = judge(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
             return None if verdict is None else f"a generated time, but {verdict}"
         if recorded.kind in _RANDOM_KINDS and _alike(recorded.value, live.value):
             return (
@@ -883,6 +884,45 @@ def time_verdict(
         f"time mismatch: recorded {_offset(recorded_offset)} the recording time, sent "
         f"{_offset(sent_offset)} now: {abs(off):.0f} s off (tolerance {tolerance:.0f} s)"
     )
+
+
+def date_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent day (its midnight, UTC) stands for the recorded one: as many days
+    from the day it was sent as the recorded one was from the day it was recorded (by the
+    clock's UTC day or its local one, ``date.today()``), else why not (readable)."""
+    if recorded is None or sent is None:
+        return "day recorded, not sent" if sent is None else "day sent, not recorded"
+    if recorded == sent:
+        return None
+    recorded_day, sent_day = _day(recorded, utc=True), _day(sent, utc=True)
+    if policy.time_tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if policy.time_tolerance is None else "no recording time"
+        return f"day mismatch: recorded {recorded_day}, sent {sent_day} ({why})"
+    offsets = []
+    for utc in (True, False):
+        before = (recorded_day - _day(recorded_at, utc)).days
+        after = (sent_day - _day(now, utc)).days
+        if before == after:
+            return None
+        offsets.append((before, after))
+    before, after = offsets[0]
+    return (
+        f"day mismatch: recorded {recorded_day} ({before:+d} days from the recording day), "
+        f"sent {sent_day} ({after:+d} days from today)"
+    )
+
+
+def _day(epoch: float, utc: bool) -> Any:
+    import datetime as dt
+
+    zone = dt.timezone.utc if utc else None
+    return dt.datetime.fromtimestamp(epoch, tz=zone).date()
 
 
 def _offset(seconds: float) -> str:

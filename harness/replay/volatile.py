@@ -23,6 +23,8 @@ Kinds (each a pattern inside any string member of a request; blobs and enums are
 - ``time``: an ISO 8601, compact (``20261124T101500Z``, ``strftime("%Y%m%d%H%M%S")``) or
   epoch (s, ms, µs) time of day, also as a number, bound
   only when its offset from "now" is the recorded one (``MatchPolicy.time_tolerance``);
+  a day alone (``2026-11-24``, ``2026/11/24``, ``20261124``), bound when it is as many
+  days from the request's day as recorded (a suite recorded yesterday replays today);
 - ``re:<pattern>``: a pattern of the project's own (its first group, if it has one).
 """
 
@@ -48,6 +50,15 @@ _STAMP = (
     r"(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
 )
 _STAMP_TEXT = re.compile(r"(\d{8})[-_]?(\d{6})")
+# A day alone (``date.today().isoformat()``, ``strftime("%Y/%m/%d")``, ``"%Y%m%d"``): the
+# same separator twice, or none, each field in its range (a key partitioned by day)
+_DATE = (
+    r"(?:19|20)\d{2}(?P<date_sep>[-/]?)(?:0[1-9]|1[0-2])(?P=date_sep)"
+    r"(?:0[1-9]|[12]\d|3[01])"
+)
+_DATE_TEXT = re.compile(r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})")
+#: The shapes of a day alone: it binds when it is as many days from "today" as recorded.
+DATE_SHAPES = frozenset({"time:0000-00-00", "time:0000/00/00", "time:00000000"})
 
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
@@ -60,7 +71,7 @@ _PATTERNS = {
     "time": (
         r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
         r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|" + _STAMP + "|"
-        r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z]))(?![0-9])"
+        r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z])|" + _DATE + ")(?![0-9])"
     ),
     "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9A-Za-z])\d{15,20}(?![0-9A-Za-z])",
     "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
@@ -270,6 +281,9 @@ def _instant(text: str) -> float | None:
             moment = dt.datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
         elif (stamp := _STAMP_TEXT.fullmatch(text)) is not None:
             moment = dt.datetime.strptime("".join(stamp.groups()), "%Y%m%d%H%M%S")
+        elif (day := _DATE_TEXT.fullmatch(text)) is not None:
+            year, month, date = (int(part) for part in day.groups())
+            moment = dt.datetime(year, month, date)  # (its midnight, UTC)
         else:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
     except (ValueError, KeyError):

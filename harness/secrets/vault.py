@@ -495,7 +495,9 @@ def _put(pairs: dict[str, str], old: str, new: str) -> None:
 
 
 _PATTERNS_KEPT = 256
-_UUID_LIKE = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_UUID_LIKE = re.compile(  # (between dashes, dots or underscores: the volatile uuid kind)
+    r"[0-9a-fA-F]{8}([-._])[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
+)
 
 
 # --------------------------------------------------------------------------- responses

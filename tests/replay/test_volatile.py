@@ -441,3 +441,56 @@ def test_a_strftime_stamp_is_a_time_and_binds_at_its_offset() -> None:
         )
         is None
     )
+
+
+def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -> None:
+    """``f"reports/{date.today()}/..."``, ``strftime("%Y/%m/%d")``, ``"%Y%m%d"``: a suite
+    recorded yesterday sent yesterday's day; replayed today it sends today's. Bound when it
+    is as many days from the request's day as recorded; a day written in the test (a fixed
+    date, further off each day) is not. A day with no valid month stays what it was."""
+    every = parse("uuid hex alnum hash time", "test")
+    for layout in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"):
+        found: list[Generated] = []
+        every.mask_text(f"r/{time.strftime(layout, time.gmtime())}/x.csv", found)
+        assert [g.kind for g in found] == ["time"] and found[0].epoch is not None
+        assert abs(found[0].epoch - time.time()) < 86400
+    assert masked("at 2026-11-24T10:00:00Z", every)[0] == masked("at 2026-11-25T11:00:00Z")[0]
+    assert masked("x-20261325", every)[1] == ["hex"]  # (month 13: no day)
+    assert masked("v1.2026-1-5", every)[1] == []  # (one digit a field: no layout of ours)
+
+    now = time.time()
+    yesterday, today = (time.strftime("%Y-%m-%d", time.gmtime(t)) for t in (now - 86400, now))
+    put = Exchange(
+        "s3",
+        "PutObject",
+        HttpRequest("PUT", f"https://s3/b/reports/{yesterday}/x.csv", {}, b"a,b"),
+        HttpResponse(200, {}, b""),
+        "recorded",
+        params={"Bucket": "b", "Key": f"reports/{yesterday}/x.csv"},
+    )
+
+    def index() -> MatchIndex:
+        fresh = MatchIndex(policy=MatchPolicy(volatile="time"))
+        fresh.add(0, put, recorded_at=now - 86400)
+        return fresh
+
+    sent = {"Bucket": "b", "Key": f"reports/{today}/x.csv"}
+    bound = index()
+    assert bound.take("s3", "PutObject", sent, now=now) is not None
+    # an answer that echoes the day gives this run's back; a server's time of that day stays
+    echoed = f'{{"Key": "reports/{yesterday}/x.csv", "At": "{yesterday}T10:00:00Z"}}'
+    expected = f'{{"Key": "reports/{today}/x.csv", "At": "{yesterday}T10:00:00Z"}}'
+    assert bound.binding.generated_to_live(echoed) == expected
+    # the recorded day, sent again today (a date the test wrote down): one day further off
+    fixed = index()
+    assert fixed.take("s3", "PutObject", {**sent, "Key": f"reports/{yesterday}/x.csv"}) is not None
+    two_days = time.strftime("%Y-%m-%d", time.gmtime(now - 2 * 86400))
+    refused = index()
+    assert (
+        refused.take("s3", "PutObject", {**sent, "Key": f"reports/{two_days}/x.csv"}, now=now)
+        is None
+    )
+    assert "day mismatch" in refused.refusals[-1]
+    exact = MatchIndex(policy=MatchPolicy(volatile="time", time_tolerance=None))
+    exact.add(0, put, recorded_at=now - 86400)
+    assert exact.take("s3", "PutObject", sent, now=now) is None

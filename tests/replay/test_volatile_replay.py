@@ -209,3 +209,56 @@ def test_a_blob_made_up_per_run_is_named_with_the_ignore_that_replays_it(recorde
     )
     variant(recorded, "ignored", ignored)
     assert "5 passed" in run(recorded, f"--aws-volatile={KINDS}", "ignored")
+
+
+DAILY = """
+import datetime
+import os
+
+import boto3
+import pytest
+
+ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:9")
+
+
+@pytest.fixture(autouse=True)
+def days_later():
+    # the replay run a few days after the recording: the clock moved by time-machine
+    days = int(os.environ.get("DAYS_LATER", "0"))
+    if not days:
+        yield
+        return
+    import time_machine
+
+    later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=days)
+    with time_machine.travel(later, tick=True):
+        yield
+
+
+@pytest.mark.aws_cassette
+def test_daily_report():
+    s3 = boto3.client(
+        "s3", endpoint_url=ENDPOINT, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="x",
+    )
+    day = datetime.date.today().isoformat()
+    s3.create_bucket(Bucket="reports")
+    s3.put_object(Bucket="reports", Key=f"daily/{day}/report.csv", Body=b"a,b")
+    listed = s3.list_objects_v2(Bucket="reports", Prefix="daily/")["Contents"]
+    assert [o["Key"] for o in listed] == [f"daily/{day}/report.csv"]
+"""
+
+
+def test_a_key_named_after_today_replays_on_a_later_day(tmp_path: Path) -> None:
+    """A suite recorded one day replays on the next ones with no setting: the day it names
+    its objects after is bound (``date.today().isoformat()`` in an S3 key), and the answer
+    lists the key under this run's day."""
+    (tmp_path / "test_daily.py").write_text(DAILY)
+    with moto_server() as endpoint:
+        out = run(tmp_path, "--aws-record-mode=once", "test_daily.py", MOTO_ENDPOINT=endpoint)
+    assert "1 passed" in out, out
+    for days in ("1", "3"):
+        out = run(tmp_path, "test_daily.py", DAYS_LATER=days)
+        assert "1 passed" in out, out
+    out = run(tmp_path, "--aws-time-tolerance=exact", "test_daily.py", DAYS_LATER="1")
+    assert "1 failed" in out and "day mismatch" in out, out
