@@ -28,6 +28,7 @@ import pytest
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.plugin.marker_fixtures import leave_out_unless_marked
 from harness.replay.record_modes import RECORD_MODES, check_record_mode
+from harness.replay.socket_peers import watch_connects
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
@@ -258,9 +259,7 @@ def pytest_configure(config: pytest.Config) -> None:
             match_settings.ignore_from_lines(ignore, "the aws_match_ignore ini setting")
     except HarnessUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
-    from harness.replay.socket_peers import watch_connects
-
-    watch_connects()  # a replaying test's send on a socket connected earlier is checked
+    watch_connects()  # (when the plugin came in through a conftest's pytest_plugins)
 
 
 def _enter_phase(item: pytest.Item, phase: str) -> None:
@@ -272,9 +271,18 @@ def _enter_phase(item: pytest.Item, phase: str) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests() -> None:
+    """Remember where sockets connect from before the first conftest is imported: a
+    replaying test's send on a socket connected earlier (a conftest's, a module's, a
+    session fixture's) is checked (``harness.replay.socket_peers``)."""
+    watch_connects()
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _enter_phase(item, "setup")
     leave_out_unless_marked(item, MARKER, "_aws_cassette_marker")
+    watch_connects()  # (again: another plugin may have put its own saved connect back)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -6,7 +6,8 @@ remembered here). A socket connected before the plugin started (a debugger's, an
 has no peer here and is left alone.
 
 Until the first block, connects are seen by wrapping ``socket.socket.connect`` and
-``connect_ex`` (``watch_connects``, from ``pytest_configure``); from the first block on, by
+``connect_ex`` (``watch_connects``, from when pytest registers the plugin, before any
+conftest is imported, and again before each test); from the first block on, by
 the guard's audit hook, which sees every connect. The hook is not installed earlier
 because a Python audit hook is called for every audited event of the process (each
 ``import``, ``open``, ``id()``...): about 9 ms in a pytest run that uses no AWS, and more
@@ -30,18 +31,19 @@ from typing import Any
 _peers: dict[int, tuple[str, int | None]] = {}
 _PEERS_KEPT = 16384
 _lock = threading.Lock()
-_watching = False
 
 
 def watch_connects() -> None:
-    """Remember the peer of every connect through ``socket.socket`` from now on. Idempotent."""
-    global _watching
+    """Remember the peer of every connect through ``socket.socket`` from now on.
+
+    Idempotent and cheap: the plugin calls it when pytest registers it (before conftests
+    are imported) and again before each test, because another plugin may put its own
+    saved ``connect`` back between tests (pytest-socket does after every test)."""
     with _lock:
-        if _watching:
-            return
-        _watching = True
-    for name in ("connect", "connect_ex"):
-        setattr(socket.socket, name, _remembering(getattr(socket.socket, name)))
+        for name in ("connect", "connect_ex"):
+            current = getattr(socket.socket, name)
+            if not getattr(current, "_botocore_harness_remembers", False):
+                setattr(socket.socket, name, _remembering(current))
 
 
 def _remembering(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +53,7 @@ def _remembering(original: Callable[..., Any]) -> Callable[..., Any]:
         remember(self, address)  # before: a non-blocking connect raises, yet connects
         return original(self, address)
 
+    connect._botocore_harness_remembers = True  # type: ignore[attr-defined]
     return connect
 
 

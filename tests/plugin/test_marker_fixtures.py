@@ -3,7 +3,7 @@
 Unmarked tests do not set them up (``harness.plugin.marker_fixtures``: ~115 µs a test);
 a marked test still gets its cassette or backend before its own fixtures, whichever way it
 was marked: on the function, one parametrized case of several, a class, or by a conftest's
-``pytest_collection_modifyitems``.
+``pytest_collection_modifyitems`` or ``pytest_runtest_setup``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ def test_marked_by_the_conftest(request):
     assert answered() == INSIGHT
 
 
+def test_marked_at_set_up(request):
+    assert request.node.get_closest_marker("aws_synthetic") is not None
+    assert answered() == INSIGHT
+
+
 @pytest.mark.aws_cassette
 def test_cassette(request):
     assert "_aws_cassette_marker" in request.fixturenames
@@ -69,6 +74,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.name == "test_marked_by_the_conftest":
             item.add_marker(pytest.mark.aws_synthetic)
+
+
+def pytest_runtest_setup(item):  # (a plain hook: it runs after the plugin's tryfirst one)
+    if item.name == "test_marked_at_set_up":
+        item.add_marker(pytest.mark.aws_synthetic)
 """
 
 
@@ -76,7 +86,7 @@ def test_only_marked_tests_set_the_marker_fixtures_up(pytester: pytest.Pytester)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_marks=TESTS)
     result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly", "-v")
-    result.assert_outcomes(passed=7)
+    result.assert_outcomes(passed=8)
 
 
 def test_the_set_up_plan_of_an_unmarked_test_leaves_them_out(pytester: pytest.Pytester) -> None:

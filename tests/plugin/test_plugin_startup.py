@@ -75,6 +75,7 @@ def test_the_plugin_imports_only_its_own_light_modules() -> None:
         "harness.plugin.marker_fixtures",  # one function
         "harness.replay",  # a layer package's docstring
         "harness.replay.record_modes",
+        "harness.replay.socket_peers",  # where sockets connected: stdlib only
     ]
     assert json.loads(done.stdout) == sorted([*PARTS, *light])
 

@@ -249,6 +249,67 @@ def test_a_socket_connected_non_blocking_before_any_block_cannot_send(
     assert b"".join(tcp.received()) == b""  # (connected, closed, nothing sent)
 
 
+CONFTEST_SOCKET = """
+import os, socket
+
+# connected when pytest imports the root conftest: before any plugin's pytest_configure
+EARLY = socket.create_connection(("127.0.0.1", int(os.environ["TCP"])))
+"""
+
+PUT_BACK = """
+import _socket
+
+# what pytest-socket does after every test: the connect it saved at import put back
+def pytest_runtest_teardown(item):
+    import socket
+    socket.socket.connect = _socket.socket.connect
+    socket.socket.connect_ex = _socket.socket.connect_ex
+"""
+
+LATER_SOCKETS = """
+import os, socket, pytest
+from conftest import EARLY
+
+SOCKS = []
+
+def test_first():
+    pass
+
+def test_connect_after_a_test():
+    SOCKS.append(socket.create_connection(("127.0.0.1", int(os.environ["TCP"]))))
+
+@pytest.mark.aws_cassette
+def test_conftest_socket():
+    EARLY.sendall(b"conftest")
+
+@pytest.mark.aws_cassette
+def test_later_socket():
+    SOCKS[0].sendall(b"later")
+"""
+
+
+def test_sockets_of_a_conftest_and_after_a_plugin_put_connect_back_cannot_send(
+    pytester: pytest.Pytester, tcp: Listener
+) -> None:
+    """A root conftest's socket (imported before any ``pytest_configure``) and one connected
+    after another plugin put its saved ``socket.socket.connect`` back (pytest-socket does,
+    after every test): both remembered, both blocked. A process of its own: the outer
+    run's plugin must not have watched for it."""
+    pytester.makeconftest(CONFTEST_SOCKET + PUT_BACK)
+    pytester.makepyfile(test_guard=LATER_SOCKETS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TCP", str(tcp.port))
+        result = pytester.runpytest_subprocess("--aws-record-mode=none", *QUIET)
+    result.assert_outcomes(failed=2, passed=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*NetworkBlocked: *connected before replay began*test_guard.py::test_conftest_socket*",
+            "*NetworkBlocked: *connected before replay began*test_guard.py::test_later_socket*",
+        ]
+    )
+    assert b"".join(tcp.received()) == b""
+
+
 # --------------------------------------------------------------------------- child processes
 
 REACH = """
