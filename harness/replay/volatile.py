@@ -20,7 +20,8 @@ Kinds (each a pattern inside any string member of a request; blobs and enums are
 - ``hex``: a run of 8 or more hex digits (``uuid4().hex``, ``token_hex(4)``), same length;
 - ``alnum``: a run of 6 or more letters and digits between separators (random suffixes);
 - ``hash``: a signed integer of 15 to 20 digits (``str(hash(...))``);
-- ``time``: an ISO 8601, compact (``20261124T101500Z``, ``strftime("%Y%m%d%H%M%S")``) or
+- ``time``: an ISO 8601, compact (``20261124T101500Z``, ``strftime("%Y%m%d%H%M%S")``),
+  dashed (``strftime("%Y-%m-%d-%H-%M-%S")``) or
   epoch (s, ms, µs) time of day, also as a number, bound
   only when its offset from "now" is the recorded one (``MatchPolicy.time_tolerance``);
   a day alone (``2026-11-24``, ``2026/11/24``, ``20261124``), bound when it is as many
@@ -50,6 +51,14 @@ _STAMP = (
     r"(?:[01]\d|2[0-3])[0-5]\d[0-5]\d"
 )
 _STAMP_TEXT = re.compile(r"(\d{8})[-_]?(\d{6})")
+# ``strftime("%Y-%m-%d-%H-%M-%S")`` (or ``_`` or ``T`` before the hour; the seconds may be
+# left out): a time of day with no colon, as names that may not hold one are stamped (S3
+# keys, bucket names, log streams)
+_DASHED = (
+    r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[-_T]"
+    r"(?:[01]\d|2[0-3])(?P<dashed_sep>[-_])[0-5]\d(?:(?P=dashed_sep)[0-5]\d)?"
+)
+_DASHED_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[-_T](\d{2})[-_](\d{2})(?:[-_](\d{2}))?")
 # A day alone (``date.today().isoformat()``, ``strftime("%Y/%m/%d")``, ``"%Y%m%d"``): the
 # same separator twice, or none, each field in its range (a key partitioned by day)
 _DATE = (
@@ -70,7 +79,7 @@ _PATTERNS = {
     # or alphanumeric value, as uuid4().hex "6535373644014543a95f..." does, are not one)
     "time": (
         r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
-        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|" + _STAMP + "|"
+        r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|" + _STAMP + "|" + _DASHED + "|"
         r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z])|" + _DATE + ")(?![0-9])"
     ),
     "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9A-Za-z])\d{15,20}(?![0-9A-Za-z])",
@@ -281,6 +290,9 @@ def _instant(text: str) -> float | None:
             moment = dt.datetime.strptime(text[:15], "%Y%m%dT%H%M%S")
         elif (stamp := _STAMP_TEXT.fullmatch(text)) is not None:
             moment = dt.datetime.strptime("".join(stamp.groups()), "%Y%m%d%H%M%S")
+        elif (dashed := _DASHED_TEXT.fullmatch(text)) is not None:
+            year, month, date, hour, minute, second = (int(p or 0) for p in dashed.groups())
+            moment = dt.datetime(year, month, date, hour, minute, second)
         elif (day := _DATE_TEXT.fullmatch(text)) is not None:
             year, month, date = (int(part) for part in day.groups())
             moment = dt.datetime(year, month, date)  # (its midnight, UTC)

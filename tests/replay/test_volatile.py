@@ -14,6 +14,7 @@ from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.matching import MatchIndex, MatchPolicy
 from harness.replay.volatile import (
+    DATE_SHAPES,
     Generated,
     Volatile,
     generated_differences,
@@ -494,3 +495,36 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
     exact = MatchIndex(policy=MatchPolicy(volatile="time", time_tolerance=None))
     exact.add(0, put, recorded_at=now - 86400)
     assert exact.take("s3", "PutObject", sent, now=now) is None
+
+
+def test_a_dashed_stamp_is_a_time_and_binds_at_its_offset() -> None:
+    """``strftime("%Y-%m-%d-%H-%M-%S")`` (names that may not hold a colon: S3 keys, log
+    streams): read as a day and three numbers, the time of day stayed in the key and the
+    next run missed. Bound when its offset from now is the recorded one."""
+    every = parse("uuid hex alnum hash time", "test")
+    for layout in ("%Y-%m-%d-%H-%M-%S", "%Y-%m-%d_%H-%M-%S", "%Y-%m-%dT%H-%M-%S", "%Y-%m-%d-%H-%M"):
+        found: list[Generated] = []
+        every.mask_text(f"run-{time.strftime(layout, time.gmtime())}.log", found)
+        assert [g.kind for g in found] == ["time"] and found[0].shape not in DATE_SHAPES
+        assert found[0].epoch is not None and abs(found[0].epoch - time.time()) < 120
+    assert masked("x-2026-11-26-99-20-00", every)[1] == ["time"]  # (the day alone: no hour 99)
+
+    now = time.time()
+    create = Exchange(
+        "logs",
+        "CreateLogStream",
+        HttpRequest("POST", "https://logs/", {}, b"{}"),
+        HttpResponse(200, {}, b"{}"),
+        "recorded",
+        params={
+            "logGroupName": "g",
+            "logStreamName": time.strftime("run-%Y-%m-%d-%H-%M-%S", time.gmtime(now - 86400)),
+        },
+    )
+    sent = {"logGroupName": "g", "logStreamName": time.strftime("run-%Y-%m-%d-%H-%M-%S")}
+    for offset, fits in ((0, True), (-3600, False)):
+        index = MatchIndex(policy=MatchPolicy(volatile="time"))
+        index.add(0, create, recorded_at=now - 86400)
+        stream = time.strftime("run-%Y-%m-%d-%H-%M-%S", time.gmtime(now + offset))
+        taken = index.take("logs", "CreateLogStream", {**sent, "logStreamName": stream}, now=now)
+        assert (taken is not None) is fits
