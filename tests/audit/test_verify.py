@@ -244,6 +244,8 @@ def test_read_only_operations(service: str, operation: str, expected: bool) -> N
 def test_an_endpoint_that_cannot_be_reached_is_bad_input(
     cassette: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # (verify retries a refused connect with botocore's jittered backoff: 5 s of sleeping)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
     code, out, err = verify(cassette, "--endpoint", "http://127.0.0.1:9")
     assert code == 2 and out == ""
     assert err.startswith(
