@@ -6,6 +6,7 @@ import json
 import re
 import time
 import uuid
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,18 @@ from harness.secrets.vault import Binding, Vault, restore_text
 
 EVERY = parse("uuid hex hash time", "test")
 ALNUM = parse("alnum", "test")
+
+
+def recorded_call(service: str, operation: str, params: dict[str, Any]) -> Exchange:
+    """A recorded json call with ``params`` and an empty success (what binding looks at)."""
+    return Exchange(
+        service,
+        operation,
+        HttpRequest("POST", f"https://{service}/", {}, b"{}"),
+        HttpResponse(200, {}, b"{}"),
+        "recorded",
+        params=params,
+    )
 
 
 def masked(text: str, volatile: Volatile = EVERY) -> tuple[str, list[str]]:
@@ -222,13 +235,10 @@ def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None
 
     now = time.time()
     logs = MatchIndex(policy=policy)
-    put = Exchange(
+    put = recorded_call(
         "logs",
         "PutLogEvents",
-        HttpRequest("POST", "https://logs/", {}, b"{}"),
-        HttpResponse(200, {}, b"{}"),
-        "recorded",
-        params={
+        {
             "logGroupName": "g",
             "logStreamName": "s",
             "logEvents": [{"timestamp": int((now - 86400) * 1000), "message": "m"}],
@@ -421,13 +431,8 @@ def test_a_strftime_stamp_is_a_time_and_binds_at_its_offset() -> None:
     now = time.time()
     index = MatchIndex(policy=MatchPolicy(volatile="time"))
     stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(now - 86400))
-    create = Exchange(
-        "kinesis",
-        "CreateStream",
-        HttpRequest("POST", "https://kinesis/", {}, b"{}"),
-        HttpResponse(200, {}, b"{}"),
-        "recorded",
-        params={"StreamName": f"telemetry-{stamp}", "ShardCount": 1},
+    create = recorded_call(
+        "kinesis", "CreateStream", {"StreamName": f"telemetry-{stamp}", "ShardCount": 1}
     )
     index.add(0, create, recorded_at=now - 86400)
     later = time.strftime("%Y%m%d%H%M%S", time.gmtime(now))
@@ -510,13 +515,10 @@ def test_a_dashed_stamp_is_a_time_and_binds_at_its_offset() -> None:
     assert masked("x-2026-11-26-99-20-00", every)[1] == ["time"]  # (the day alone: no hour 99)
 
     now = time.time()
-    create = Exchange(
+    create = recorded_call(
         "logs",
         "CreateLogStream",
-        HttpRequest("POST", "https://logs/", {}, b"{}"),
-        HttpResponse(200, {}, b"{}"),
-        "recorded",
-        params={
+        {
             "logGroupName": "g",
             "logStreamName": time.strftime("run-%Y-%m-%d-%H-%M-%S", time.gmtime(now - 86400)),
         },
