@@ -680,9 +680,15 @@ class MatchIndex:
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"
-            judge = date_verdict if recorded.shape in DATE_SHAPES else time_verdict
+            day = recorded.shape in DATE_SHAPES
+            judge = date_verdict if day else time_verdict
             verdict = judge(recorded.epoch, live.epoch, entry.recorded_at, now, self.policy)
-            return None if verdict is None else f"a generated time, but {verdict}"
+            if verdict is not None:
+                return f"a generated time, but {verdict}"
+            # a day is written down more often than a time of day: today's date typed into
+            # the test after the recording would otherwise stand for the recorded one
+            where = self.known(live.value) if day and self.known is not None else None
+            return None if where is None else f"the sent day is {where}, so it is not generated"
         if recorded.kind in _RANDOM_KINDS and _alike(recorded.value, live.value):
             return (
                 "the two differ in a few characters only, as a counter or a chosen id does "

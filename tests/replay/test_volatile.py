@@ -497,6 +497,12 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
         is None
     )
     assert "day mismatch" in refused.refusals[-1]
+    # today's day typed into the test after the recording is a changed literal, not a
+    # generated day: refused (as the other kinds refuse a value written in the source)
+    written = index()
+    written.known = lambda value: "written in test_app.py" if value == today else None
+    assert written.take("s3", "PutObject", sent, now=now) is None
+    assert "written in test_app.py" in written.refusals[-1]
     exact = MatchIndex(policy=MatchPolicy(volatile="time", time_tolerance=None))
     exact.add(0, put, recorded_at=now - 86400)
     assert exact.take("s3", "PutObject", sent, now=now) is None
