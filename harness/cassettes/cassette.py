@@ -787,15 +787,20 @@ class LazyExchange(Exchange):
             or exchange.params != self.params
             or (self._check is not None and not self._check(exchange))
         ):  # a stale index, or a forged one: never served
-            raise CassetteError(
-                f"Interaction #{self.index} of cassette {self.cassette} no longer reads as "
-                f"{self.label} (its index is stale, or was edited: it is not served). "
-                f"Delete the cassette's companion ({self.cassette}.index.json) and pytest's "
-                "cache folder (.pytest_cache), then run again: both are rebuilt."
-            )
+            raise not_as_indexed(str(self.cassette), self.index, self.label)
         # unset slots until now (which is why Python asked __getattr__)
         self.request, self.response = exchange.request, exchange.response
         return getattr(self, name)
+
+
+def not_as_indexed(cassette: str, index: int | None, label: str) -> CassetteError:
+    """The error for an interaction that does not read as its index says."""
+    return CassetteError(
+        f"Interaction #{index} of cassette {cassette} no longer reads as "
+        f"{label} (its index is stale, or was edited: it is not served). "
+        f"Delete the cassette's companion ({cassette}.index.json) and pytest's "
+        "cache folder (.pytest_cache), then run again: both are rebuilt."
+    )
 
 
 def exchange_of(path: Path, index: int, text: bytes) -> Exchange:

@@ -25,6 +25,8 @@ import functools
 import json
 import re
 from collections import deque
+
+import orjson
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -33,11 +35,13 @@ from harness.aws import expression_names
 from harness.aws.models import members_by_key, operation_model, service_model
 from harness.aws.protocols import CODECS, protocol_of
 from harness.aws.unordered import sorted_sets
+from harness.cassettes.cassette import not_as_indexed
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 from harness.replay import uploads
 from harness.replay.volatile import DATE_SHAPES, NONE, Generated, Volatile, made_up
 from harness.replay.volatile import parse as parse_volatile
+from harness.replay.first_seen import WordOffsets
 from harness.secrets.vault import SLOT, Binding, Ties, mask
 
 Key = tuple[str, ...]
@@ -372,6 +376,44 @@ _CUSTOM = "<custom matcher>"
 #: ``_first_fit`` found nothing (yet) in what is indexed.
 _NOT_YET = object()
 
+#: Generated kinds a slot is never pinned by: times bind by their offset from now, uploads
+#: by their bytes, idempotency tokens never decide a match.
+_FREE_KINDS = frozenset({"time", "blob", "token"})
+
+#: ``known`` answers kept (the live values a test sends; the oldest out first).
+_KNOWN_KEPT = 65536
+
+
+def exact_form(service: str, operation: str, params: dict[str, Any]) -> str | None:
+    """The request as sent, for stage 1 of ``MatchIndex.take``: ``params`` (shaped, times
+    masked) without the members botocore generates, as canonical text; equal texts mean
+    equal keys and equal slots. None for parameters JSON cannot hold (no exact stage)."""
+    try:
+        return orjson.dumps(
+            without_generated(service, operation, params),
+            option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+            default=repr,
+        ).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+
+
+def _file_by_slot(by_slot: dict[tuple[int, str], list[_Entry]], entry: _Entry) -> None:
+    for position, slot in enumerate(entry.slots or ()):
+        if not isinstance(slot, str) and slot.kind not in _FREE_KINDS:
+            by_slot.setdefault((position, slot.value), []).append(entry)
+
+
+def _drop_taken(queue: deque[_Entry], passed: int, dead: int) -> None:
+    """Drop the taken entries among the first ``passed`` of ``queue`` (``dead`` of them),
+    so a walk passes each taken entry once: O(passed)."""
+    if not dead:
+        return
+    kept = [entry for _, entry in zip(range(passed), queue, strict=False) if not entry.taken]
+    for _ in range(passed):
+        queue.popleft()
+    queue.extendleft(reversed(kept))
+
 
 @dataclass(frozen=True)
 class LiveForm:
@@ -383,6 +425,8 @@ class LiveForm:
     live: tuple[Any, ...]
     times: dict[str, float]
     anywhere: Key | None = None
+    #: the request as sent (``exact_form``): what an exact match has equal
+    exact: str | None = None
 
 
 @dataclass(slots=True)
@@ -393,6 +437,8 @@ class _Entry:
     recorded_at: float | None
     params: dict[str, Any] | None = None  # normalised, for a custom matcher
     slots: tuple[Any, ...] | None = None  # its bound values in key order (None: not yet read)
+    taken: bool = False  # replayed (left in the queues it sits in, skipped, dropped later)
+    key: Key | None = None  # the key an index filed it under, checked when its slots are read
 
 
 @dataclass
@@ -415,16 +461,24 @@ class MatchIndex:
     #: ``known(value)``: where a live value was found that makes it no generated one (the
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
+    #: ``known``'s answers by value (``_known``)
+    _known_values: dict[str, str | None] = field(default_factory=dict)
     #: why generated values were not bound, for the miss message (the last few)
     refusals: list[str] = field(default_factory=list)
     #: ``sent(sha256)``: the bytes of the body the live request holds as that digest (set
     #: by the recorder around a ``take``), or None
     sent: Callable[[str], bytes | None] | None = None
-    #: where a recorded value first appears: (interaction index, in its response?) or None
-    _first_seen: dict[str, tuple[int, bool] | None] = field(default_factory=dict)
-    #: every recorded request and response as one text, searched once per value (see
-    #: ``_first_place``), with each part's start and (index, is a response)
-    _haystack: tuple[int, bytearray, list[int], list[tuple[int, bool]]] | None = None
+    #: every recorded request and response as one text, indexed by its long runs (see
+    #: ``_first_place``), with each part's start and (index, is a response), and how many
+    #: exchanges of ``_all`` it holds
+    _haystack: WordOffsets | None = None
+    _parts: tuple[list[int], list[tuple[int, bool]]] = field(default_factory=lambda: ([], []))
+    _in_haystack: int = 0
+    #: entries by key and exact form (the request as sent): stage 1 of ``take``
+    _exact: dict[tuple[Key, str], deque[_Entry]] = field(default_factory=dict)
+    #: entries by key, then by (slot position, recorded value): built for a key the first
+    #: time a live value pins a slot (``_pinned``), kept up to date from then on
+    _by_slot: dict[Key, dict[tuple[int, str], list[_Entry]]] = field(default_factory=dict)
     #: live requests' keys and slots by content (``_live_key``), the oldest out first
     _live_keys: dict[tuple[Any, ...], tuple[Key, tuple[Any, ...]]] = field(default_factory=dict)
     #: ``more()``: index the next recorded exchange of a cassette read lazily and return its
@@ -452,6 +506,7 @@ class MatchIndex:
             params, times = self._split(service, operation, exchange.params)
             key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
             entry = _Entry(index, exchange, times, recorded_at, slots=slots)
+            self._file_exact(key, entry, exact_form(service, operation, params))
         self._file(key, entry, region)
         return key, entry.times
 
@@ -472,16 +527,25 @@ class MatchIndex:
     ) -> None:
         """``add`` many ``(index, exchange, region, recorded_at, key, times)`` with the keys
         and timestamps ``add`` returned under the same ``fingerprint``."""
-        queues, every = self._queues, self._all
+        queues, every, exact = self._queues, self._all, self._exact
         no_times: dict[str, float] = {}
+        split = self._split
         for index, exchange, region, recorded_at, key, times in rows:  # made for 100,000 rows
-            entry = _Entry(index, exchange, times or no_times, recorded_at)
+            entry = _Entry(index, exchange, times or no_times, recorded_at, key=key)
             queue = queues.get(key)
             if queue is None:
                 queues[key] = deque((entry,))
             else:
                 queue.append(entry)
             every.append((index, exchange, region, recorded_at))
+            service, operation = exchange.service, exchange.operation
+            form = exact_form(service, operation, split(service, operation, exchange.params)[0])
+            if form is not None:
+                found = exact.get((key, form))
+                if found is None:
+                    exact[key, form] = deque((entry,))
+                else:
+                    found.append(entry)
 
     def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
         queue = self._queues.get(key)
@@ -489,6 +553,18 @@ class MatchIndex:
             queue = self._queues[key] = deque()
         queue.append(entry)
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
+        by_slot = self._by_slot.get(key)
+        if by_slot is not None:
+            _file_by_slot(by_slot, entry)
+
+    def _file_exact(self, key: Key, entry: _Entry, form: str | None) -> None:
+        if form is None:
+            return
+        found = self._exact.get((key, form))
+        if found is None:
+            self._exact[key, form] = deque((entry,))
+        else:
+            found.append(entry)
 
     def fingerprint(self) -> str | None:
         """What keys depend on besides the parameters; None when a function of the user's
@@ -546,13 +622,14 @@ class MatchIndex:
         if self.policy.matcher(service, operation) is not None:
             return None
         masked, times = self._split(service, operation, params)
+        exact = exact_form(service, operation, masked)
         if self.match_region:
             key, live = self._live_key(service, operation, masked, region or "")
             anywhere = self._live_key(service, operation, masked, "")[0]
             # (recorded without a known region: filed under "", matching any)
-            return LiveForm(key, live, times, anywhere)
+            return LiveForm(key, live, times, anywhere, exact)
         key, live = self._live_key(service, operation, masked, None)
-        return LiveForm(key, live, times)
+        return LiveForm(key, live, times, exact=exact)
 
     def take(
         self,
@@ -569,6 +646,23 @@ class MatchIndex:
         With ``accept``, that exchange is taken only if ``accept`` says yes (else ``None``,
         and it stays for the next ``take``). ``form`` is ``self.form(...)`` of the same
         request, when the caller kept it.
+
+        In two stages, among the exchanges filed under the request's key (its parameters
+        with generated values and placeholders masked):
+
+        1. exact: the first one recorded with the parameters as sent (or as sent with the
+           values this test already bound written as recorded): one dict lookup;
+        2. bound: only when none is left, the first one recorded whose generated values the
+           live ones may stand for (``_refuse``). A live value that cannot stand for another
+           (written in the test's source, in the cassette, already bound) pins its slot:
+           only the exchanges recorded with that value are read (``_by_slot``).
+
+        Cost, in cassette size n and queue length q: stage 1 O(1); stage 2 O(k), k the
+        exchanges passed over before the first that fits (taken ones are dropped as they
+        are passed, so each is passed once), and O(q) once per key the first time a slot is
+        pinned. Every fact a refusal asks of a value is computed once per value, from
+        indexes of the cassette's text (``harness.replay.first_seen``), never by searching
+        the text per exchange; nothing here grows with n.
         """
         matcher = self.policy.matcher(service, operation)
         if matcher is not None or self.match_region:
@@ -579,10 +673,10 @@ class MatchIndex:
             form = self.form(service, operation, params, region)
             assert form is not None  # (no custom matcher)
         key, live = form.key, form.live
-        if form.anywhere is not None and not self._queues.get(key):
+        if form.anywhere is not None and not self._untaken(key):
             key, live = form.anywhere, form.live
         while True:
-            found = self._first_fit(key, live, form.times, now, accept)
+            found = self._first_fit(key, live, form, now, accept)
             if found is not _NOT_YET:
                 return cast(tuple[int, Exchange] | None, found)
             # none read so far fits: read on (a lazily read cassette), in recorded order
@@ -593,28 +687,147 @@ class MatchIndex:
         self,
         key: Key,
         live: tuple[Any, ...],
-        times: dict[str, float],
+        form: LiveForm,
         now: float | None,
         accept: Callable[[Exchange], bool] | None,
     ) -> Any:
-        """Take the first entry filed under ``key`` that answers the request: its
-        ``(index, exchange)``; None when ``accept`` refuses it; ``_NOT_YET`` when none fits."""
+        """Take the first entry filed under ``key`` that answers the request (``take``'s
+        stages): its ``(index, exchange)``; None when ``accept`` refuses it; ``_NOT_YET``
+        when none fits."""
         queue = self._queues.get(key)
         if not queue:
             return _NOT_YET
-        for position, entry in enumerate(queue):
+        times = form.times
+        for exact in self._exact_forms(form.exact):
+            bucket = self._exact.get((key, exact))
+            if not bucket:
+                continue
+            while bucket and bucket[0].taken:
+                bucket.popleft()
+            for entry in bucket:
+                if entry.taken or (times and not self._times_match(entry, times, now)):
+                    continue
+                ties = self._ties(entry, live, now, exact=True)
+                if ties is not None:
+                    return self._give(entry, ties, accept)
+        pinned = self._pinned(live)
+        if pinned:
+            return self._first_fit_pinned(key, queue, pinned, live, times, now, accept)
+        passed, dead = 0, 0
+        for entry in queue:
+            passed += 1
+            if entry.taken:
+                dead += 1
+                continue
             if times and not self._times_match(entry, times, now):
                 continue
             ties = self._ties(entry, live, now)
             if ties is None:
                 continue  # its placeholders stand for other values of this test
-            if accept is not None and not accept(entry.exchange):
-                return None
-            del queue[position]
-            self._used.add(entry.index)
-            self.binding.tie(ties)
-            return entry.index, entry.exchange
+            found = self._give(entry, ties, accept)
+            if found is not None:
+                dead += 1
+            _drop_taken(queue, passed, dead)
+            return found
+        _drop_taken(queue, passed, dead)
         return _NOT_YET
+
+    def _first_fit_pinned(
+        self,
+        key: Key,
+        queue: deque[_Entry],
+        pinned: dict[int, str],
+        live: tuple[Any, ...],
+        times: dict[str, float],
+        now: float | None,
+        accept: Callable[[Exchange], bool] | None,
+    ) -> Any:
+        """Stage 2 when live values pin slots: only the entries recorded with the pinned
+        values there can fit, read from the key's slot index in recorded order."""
+        by_slot = self._by_slot.get(key)
+        if by_slot is None:
+            by_slot = self._by_slot[key] = {}
+            for entry in queue:
+                if not entry.taken:
+                    _file_by_slot(by_slot, self._read_slots(entry))
+        candidates = min((by_slot.get(place, []) for place in pinned.items()), key=len)
+        while candidates and candidates[0].taken:
+            del candidates[0]
+        for entry in candidates:
+            if entry.taken or (times and not self._times_match(entry, times, now)):
+                continue
+            ties = self._ties(entry, live, now)
+            if ties is not None:
+                return self._give(entry, ties, accept)
+        return _NOT_YET
+
+    def _untaken(self, key: Key) -> bool:
+        """True when an entry filed under ``key`` is still to be replayed."""
+        queue = self._queues.get(key)
+        while queue and queue[0].taken:
+            queue.popleft()
+        return bool(queue) and any(not entry.taken for entry in queue)
+
+    def _give(
+        self, entry: _Entry, ties: Ties, accept: Callable[[Exchange], bool] | None
+    ) -> tuple[int, Exchange] | None:
+        """Hand ``entry`` out (None when ``accept`` refuses it: it stays)."""
+        if accept is not None and not accept(entry.exchange):
+            return None
+        entry.taken = True
+        self._used.add(entry.index)
+        self.binding.tie(ties)
+        return entry.index, entry.exchange
+
+    def _exact_forms(self, exact: str | None) -> tuple[str, ...]:
+        """The exact forms to look up: as sent, and with the values this test bound
+        written as recorded (a later request about an id bound earlier)."""
+        if exact is None:
+            return ()
+        binding = self.binding
+        if not (binding.generated_back or binding.live_to_recorded or binding.blobs_back):
+            return (exact,)
+        recorded = binding.to_recorded(exact)
+        return (exact,) if recorded == exact else (exact, recorded)
+
+    def _pinned(self, live: tuple[Any, ...]) -> dict[int, str]:
+        """Slot position -> the only recorded value that can stand there, for each live
+        value that cannot stand for another: one already bound (to its recorded value), or
+        one ``known`` says is no generated value (only itself)."""
+        pinned: dict[int, str] = {}
+        for position, value in enumerate(live):
+            if isinstance(value, str) or value.kind in _FREE_KINDS:
+                continue
+            bound = self.binding.generated_back.get(value.value)
+            if bound is not None:
+                pinned[position] = bound
+            elif self.known is not None and self._known(value.value) is not None:
+                pinned[position] = value.value
+        return pinned
+
+    def _known(self, value: str) -> str | None:
+        """``known(value)``, asked once per value."""
+        found = self._known_values.get(value, _NOT_YET)
+        if found is _NOT_YET:
+            assert self.known is not None
+            found = self._known_values[value] = self.known(value)
+            if len(self._known_values) > _KNOWN_KEPT:
+                self._known_values.pop(next(iter(self._known_values)))
+        return cast(str | None, found)
+
+    def _read_slots(self, entry: _Entry) -> _Entry:
+        """``entry`` with its slots read (an entry indexed from a sidecar has none yet)."""
+        if entry.slots is None:
+            exchange = entry.exchange
+            service, operation = exchange.service, exchange.operation
+            params, _ = self._split(service, operation, exchange.params)
+            where = entry.key[3] if entry.key is not None and len(entry.key) > 3 else None
+            key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
+            if entry.key is not None and key != entry.key:
+                # a stale or forged index filed it under another request's key: never served
+                raise not_as_indexed(str(exchange.cassette), entry.index, exchange.label)
+            entry.slots = slots
+        return entry
 
     def _read_until(self, key: Key) -> bool:
         """Index lazily read exchanges until one is filed under ``key``; False when every
@@ -643,16 +856,18 @@ class MatchIndex:
             self._live_keys[found_key] = found
         return found
 
-    def _ties(self, entry: _Entry, live: tuple[Any, ...], now: float | None) -> Ties | None:
-        """The ties under which ``entry`` answers a request with ``live`` slots."""
-        if entry.slots is None:  # indexed from a sidecar: read once, when first needed
-            exchange = entry.exchange
-            service, operation = exchange.service, exchange.operation
-            params, _ = self._split(service, operation, exchange.params)
-            entry.slots = _key_and_slots(service, operation, params, None, self.policy.volatile)[1]
-        if not entry.slots and not live:
+    def _ties(
+        self, entry: _Entry, live: tuple[Any, ...], now: float | None, exact: bool = False
+    ) -> Ties | None:
+        """The ties under which ``entry`` answers a request with ``live`` slots (``exact``:
+        with every generated value equal to its recorded one)."""
+        slots = self._read_slots(entry).slots
+        assert slots is not None
+        if not slots and not live:
             return Ties()
-        return self.binding.fits(entry.slots, live, lambda r, v: self._refuse(entry, r, v, now))
+        if exact:
+            return self.binding.fits(slots, live)
+        return self.binding.fits(slots, live, lambda r, v: self._refuse(entry, r, v, now))
 
     def _refuse(
         self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
@@ -687,7 +902,7 @@ class MatchIndex:
                 return f"a generated time, but {verdict}"
             # a day is written down more often than a time of day: today's date typed into
             # the test after the recording would otherwise stand for the recorded one
-            where = self.known(live.value) if day and self.known is not None else None
+            where = self._known(live.value) if day and self.known is not None else None
             return None if where is None else f"the sent day is {where}, so it is not generated"
         if recorded.kind in _RANDOM_KINDS and _alike(recorded.value, live.value):
             return (
@@ -702,7 +917,7 @@ class MatchIndex:
                 "for names the test makes of letters alone"
             )
         if self.known is not None:
-            where = self.known(live.value)
+            where = self._known(live.value)
             if where is not None:
                 return f"the sent value is {where}, so it is not generated per run"
         if self._from_a_response(recorded.value, entry.index):
@@ -716,36 +931,34 @@ class MatchIndex:
         return place is not None and place[0] < before and place[1]
 
     def _first_place(self, value: str) -> tuple[int, bool] | None:
-        """Where ``value`` first appears, in recorded order (an interaction's request before
-        its response): one search of the whole cassette's text per value, not a walk over
-        every interaction per binding (a test binding many ids would cost O(n^2))."""
-        if self._haystack is None or self._haystack[0] != len(self._all):
-            self._haystack = self._text_of_all(self._haystack)
-            # exchanges are only ever added after the others: a value found stays where it
-            # was found, one not found may be in what was added
-            self._first_seen = {k: v for k, v in self._first_seen.items() if v is not None}
-        if value in self._first_seen:
-            return self._first_seen[value]
-        _, text, starts, places = self._haystack
-        at = text.find(value.encode("utf-8"))
-        place = places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
-        self._first_seen[value] = place
-        return place
+        """Where ``value`` first appears standing alone, in recorded order (an interaction's
+        request before its response), from an index of every recorded request and response
+        (``WordOffsets``): built once, extended as exchanges are added, O(1) per value."""
+        if self._haystack is None or self._in_haystack != len(self._all):
+            more = self._text_of(self._all[self._in_haystack :])
+            if self._haystack is None:
+                self._haystack = WordOffsets(more)
+            else:
+                self._haystack.extend(more)
+            self._in_haystack = len(self._all)
+        at = self._haystack.find(value)
+        starts, places = self._parts
+        return places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
 
-    def _text_of_all(
-        self, before: tuple[int, bytearray, list[int], list[tuple[int, bool]]] | None
-    ) -> tuple[int, bytearray, list[int], list[tuple[int, bool]]]:
-        """The haystack of every exchange: ``before``'s, extended with those added since."""
-        done, text, starts, places = before if before is not None else (0, bytearray(), [], [])
-        for index, exchange, _, _ in self._all[done:]:
+    def _text_of(self, added: list[tuple[int, Exchange, str | None, float | None]]) -> bytearray:
+        """The haystack's text of ``added`` exchanges, each part's start and place noted."""
+        starts, places = self._parts
+        base = len(self._haystack.text) if self._haystack is not None else 0
+        text = bytearray()
+        for index, exchange, _, _ in added:
             request, response = exchange.request, exchange.response
             sent = request.url.encode("utf-8") + b"\0" + request.body
             answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
             for part, is_response in ((sent, False), (answered, True)):
-                starts.append(len(text))
+                starts.append(base + len(text))
                 places.append((index, is_response))
                 text += part + b"\0"  # (no value spans two parts: values hold no NUL)
-        return len(self._all), text, starts, places
+        return text
 
     def _take_custom(
         self,
@@ -767,6 +980,7 @@ class MatchIndex:
                     if accept is not None and not accept(entry.exchange):
                         return None
                     del queue[position]
+                    entry.taken = True
                     self._used.add(entry.index)
                     return entry.index, entry.exchange
         return None

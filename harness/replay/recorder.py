@@ -435,20 +435,16 @@ class CassetteRecorder:
         stored, tags, keyed = self._stored, self._tags, []
         for position, row in enumerate(found.rows):
             service, operation, params, tag, recorded_at, start, end, key, times = row
+            # (its key is checked against its parameters when replay first reads its slots,
+            # ``MatchIndex._read_slots``; its parameters against the file when it is read)
             region = tag.get("region")
-            check = self._indexed_as(key, region)
-            exchange = LazyExchange(
-                service, operation, params, label, position, read, (start, end), check
-            )
+            exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
             stored.append(exchange)
             tags.append(tag)
             keyed.append((position, exchange, region, recorded_at, key, times))
         self.index.add_keyed(keyed)
         self._positions, self._other_positions = list(range(len(found.rows))), []
         found.rows = []  # what replay needs is in the index now
-
-    def _indexed_as(self, key: Key, region: str | None) -> Callable[[Exchange], bool]:
-        return lambda exchange: self.index.key_of(exchange, region) == key
 
     def write_companion(self) -> None:
         """Write the committed index of this cassette beside it, for its bytes on disk now

@@ -17,7 +17,7 @@ from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import LazyExchange, read_cassette, write_cassette
 from harness.exchange import Exchange
 from harness.replay.matching import MatchPolicy
-from harness.replay.recorder import CassetteRecorder
+from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.secrets import REDACTION_VERSION
 
 BUNDLED = sorted((Path(__file__).resolve().parents[2] / "cassettes" / "seed").glob("*.yaml"))
@@ -639,15 +639,22 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
     assert isinstance(recorder._stored[1], LazyExchange)
     with recorder.activate(), pytest.raises(CassetteError, match="stale"):
         _client().get_insight(InsightId=INSIGHT.format(1))
-    # the places right, interaction 1 filed under interaction 2's key: refused as well
+    # the places right, interaction 1 filed under interaction 2's key: never served for
+    # 2 (the exact stage reads the indexed parameters, which are 1's), refused when binding
+    # reads its key back, and not found for 1 (it is not filed under 1's key)
     data = orjson.loads(companion.read_bytes())
     rows = data["rows"]
     rows[1][5:7], rows[2][5:7] = rows[2][5:7], rows[1][5:7]
     rows[1][7] = rows[2][7]
     companion.write_bytes(orjson.dumps(data))
     recorder = CassetteRecorder(path, "none")
-    with recorder.activate(), pytest.raises(CassetteError, match="stale"):
-        _client().get_insight(InsightId=INSIGHT.format(2))
+    with recorder.activate():
+        answer = _client().get_insight(InsightId=INSIGHT.format(2))
+        assert answer["Insight"]["InsightId"] == INSIGHT.format(2)
+        with pytest.raises(CassetteError, match="stale"):
+            recorder.index._read_slots(recorder.index._queues[tuple(rows[2][7])][0])
+        with pytest.raises(CassetteMiss):
+            _client().get_insight(InsightId=INSIGHT.format(1))
 
 
 def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
