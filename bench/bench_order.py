@@ -72,7 +72,9 @@ def answer(insight: str) -> dict[str, Any]:
 
 def exchange(insight: str) -> Exchange:
     params = {"InsightId": insight}
-    request = wire.encode_request("xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com")
+    request = wire.encode_request(
+        "xray", "GetInsight", params, "https://xray.us-east-1.amazonaws.com"
+    )
     response = wire.encode_response("xray", "GetInsight", answer(insight))
     return Exchange("xray", "GetInsight", request, response, "recorded", params)
 
@@ -149,7 +151,7 @@ class Server:
 
     def __init__(self) -> None:
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 insight = json.loads(self.rfile.read(length))["InsightId"]
                 body = json.dumps(answer(insight)).encode()
@@ -183,9 +185,7 @@ def recorded(cassette: Cassette, server: Server, ids: list[str], folder: Path) -
     return took
 
 
-def interleaved(
-    rounds: int, pair: list[tuple[str, Callable[[], float]]]
-) -> dict[str, list[float]]:
+def interleaved(rounds: int, pair: list[tuple[str, Callable[[], float]]]) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {name: [] for name, _ in pair}
     for round_number in range(rounds):
         order = pair if round_number % 2 == 0 else pair[::-1]
@@ -221,13 +221,14 @@ def main() -> None:
         start = time.perf_counter()
         cassette = Cassette(folder, size, seed=size)
         built = time.perf_counter() - start
-        print(f"-- {size:,} interactions ({cassette.path.stat().st_size / 2**20:.1f} MiB, built {built:.0f} s)")
+        mib = cassette.path.stat().st_size / 2**20
+        print(f"-- {size:,} interactions ({mib:.1f} MiB, built {built:.0f} s)")
         for order in args.orders:
             ids = cassette.calls(order, args.calls, random.Random(size))
             samples = interleaved(
                 args.rounds,
                 [
-                    ("harness", lambda ids=ids, order=order: replayed(cassette, ids, order)),
+                    ("harness", lambda c=cassette, ids=ids, order=order: replayed(c, ids, order)),
                     ("stubber", lambda ids=ids: stubbed(ids)),
                 ],
             )
@@ -239,11 +240,13 @@ def main() -> None:
             samples = interleaved(
                 args.rounds,
                 [
-                    ("harness", lambda ids=ids: recorded(cassette, server, ids, folder)),
+                    ("harness", lambda c=cassette, ids=ids: recorded(c, server, ids, folder)),
                     ("live", lambda ids=ids: live(server, ids)),
                 ],
             )
-            print(row(f"record new_episodes, {len(ids)} calls", samples["harness"], samples["live"]))
+            print(
+                row(f"record new_episodes, {len(ids)} calls", samples["harness"], samples["live"])
+            )
     server.http.shutdown()
 
 

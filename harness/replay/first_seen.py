@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 MIN_WORD = 6
 
 _LONG_RUN = re.compile(rb"(?<![0-9A-Za-z])[0-9A-Za-z]{%d,}" % MIN_WORD)
-_RUNS_OF_VALUE = re.compile(r"[0-9A-Za-z]{%d,}" % MIN_WORD)
+_RUNS_OF_VALUE = re.compile(f"[0-9A-Za-z]{{{MIN_WORD},}}")
 
 
 def occurrence(value: str) -> re.Pattern[bytes]:

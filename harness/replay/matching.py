@@ -25,11 +25,11 @@ import functools
 import json
 import re
 from collections import deque
-
-import orjson
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
+
+import orjson
 
 from harness.aws import expression_names
 from harness.aws.models import members_by_key, operation_model, service_model
@@ -39,9 +39,9 @@ from harness.cassettes.cassette import not_as_indexed
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 from harness.replay import uploads
+from harness.replay.first_seen import WordOffsets
 from harness.replay.volatile import DATE_SHAPES, NONE, Generated, Volatile, made_up
 from harness.replay.volatile import parse as parse_volatile
-from harness.replay.first_seen import WordOffsets
 from harness.secrets.vault import SLOT, Binding, Ties, mask
 
 Key = tuple[str, ...]
@@ -380,6 +380,10 @@ _NOT_YET = object()
 #: by their bytes, idempotency tokens never decide a match.
 _FREE_KINDS = frozenset({"time", "blob", "token"})
 
+#: Characters a URL, JSON or XML body writes as they are: a value of these alone stands in a
+#: cassette's text as it stood in the request's parameters.
+_UNRESERVED = re.compile(r"[0-9A-Za-z._~-]+")
+
 #: ``known`` answers kept (the live values a test sends; the oldest out first).
 _KNOWN_KEPT = 65536
 
@@ -461,6 +465,9 @@ class MatchIndex:
     #: ``known(value)``: where a live value was found that makes it no generated one (the
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
+    #: ``holds(value)``: False when no recorded request holds ``value`` (the cassette's text
+    #: lacks it); None when not known (set by the recorder for a cassette on disk)
+    holds: Callable[[str], bool] | None = None
     #: ``known``'s answers by value (``_known``)
     _known_values: dict[str, str | None] = field(default_factory=dict)
     #: why generated values were not bound, for the miss message (the last few)
@@ -712,6 +719,8 @@ class MatchIndex:
                     return self._give(entry, ties, accept)
         pinned = self._pinned(live)
         if pinned:
+            if self._held_by_none(pinned.values()):
+                return _NOT_YET  # a value no recording holds pins a slot: none can fit
             return self._first_fit_pinned(key, queue, pinned, live, times, now, accept)
         passed, dead = 0, 0
         for entry in queue:
@@ -804,6 +813,14 @@ class MatchIndex:
             elif self.known is not None and self._known(value.value) is not None:
                 pinned[position] = value.value
         return pinned
+
+    def _held_by_none(self, values: Iterable[str]) -> bool:
+        """True when the cassette's text lacks one of ``values`` (each made of characters
+        no request encoding changes), so no recording holds it in any slot."""
+        holds = self.holds
+        return holds is not None and any(
+            _UNRESERVED.fullmatch(value) is not None and not holds(value) for value in values
+        )
 
     def _known(self, value: str) -> str | None:
         """``known(value)``, asked once per value."""

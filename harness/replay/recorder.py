@@ -64,6 +64,7 @@ from harness.cassettes.pending import PendingInteractions
 from harness.errors import HarnessAssertionError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, transport_failures, uploads
+from harness.replay.first_seen import WordOffsets
 from harness.replay.intercept import Call, NotEarly, Send, answers_early, intercept
 from harness.replay.matching import (
     Key,
@@ -195,9 +196,12 @@ class CassetteRecorder:
         self._old: Redactor | None = None  # see _loader
         self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
         self.index.known = self._known
+        if self.existed:
+            self.index.holds = lambda value: self._cassette_words().find(value) >= 0
         self._sources = tuple(sources)
         self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
+        self._words: WordOffsets | None = None  # the cassette's text indexed (_known)
         self._literals: set[str] | None = None  # the sources' string literals, once found
         #: placeholder -> the shape of its value, for a stand-in when no live value binds
         self._shapes: dict[str, Any] = {}
@@ -900,11 +904,16 @@ class CassetteRecorder:
         for name, text in os.environ.items():
             if value in text:
                 return f"in the environment (${name})"
-        if self.existed and re.search(
-            rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", self._text(self.path)
-        ):
+        if self.existed and self._cassette_words().find(value) >= 0:
             return f"found in the cassette {self.path.name}"
         return None
+
+    def _cassette_words(self) -> WordOffsets:
+        """The cassette file's text, indexed once by its long runs: whether a value stands
+        in it is then a lookup, not a search of the whole file per value."""
+        if self._words is None:
+            self._words = WordOffsets(bytearray(self._text(self.path).encode("utf-8")))
+        return self._words
 
     def _text(self, path: Path) -> str:
         found = self._texts.get(str(path))

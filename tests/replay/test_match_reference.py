@@ -155,8 +155,7 @@ def _cassette_known(exchanges: list[Exchange], source: set[str], on_disk: bool) 
     """``known`` as the recorder answers it: in the test's source, or in the cassette (when
     it is on disk: a cassette being recorded is not yet)."""
     texts = [
-        e.request.url.encode() + b"\0" + e.request.body + b"\0" + e.response.body
-        for e in exchanges
+        e.request.url.encode() + b"\0" + e.request.body + b"\0" + e.response.body for e in exchanges
     ]
 
     def known(value: str) -> str | None:
@@ -172,7 +171,9 @@ def _cassette_known(exchanges: list[Exchange], source: set[str], on_disk: bool) 
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[list[Exchange], list[tuple[str, dict[str, Any]]], set[str]]:
     rng = random.Random(draw(st.integers(0, 2**32)))
-    ids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(draw(st.integers(1, 12)))]
+    ids = [
+        str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(draw(st.integers(1, 12)))
+    ]
     pool = ids + HARD_CODED[: draw(st.integers(0, 3))]
     exchanges: list[Exchange] = []
     for _ in range(draw(st.integers(1, 24))):
