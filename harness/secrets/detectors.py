@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from harness.aws.secret_names import is_secret_name, judge_name, words
-from harness.secrets import placeholders, text_formats
+from harness.secrets import credentials, placeholders, text_formats
 from harness.secrets.text_formats import (
     PREFILTERS,
     Needle,
@@ -1122,7 +1122,10 @@ def find_secrets(text: str, *, prefilter: bool = True, scan: Scan | None = None)
     text's scan, when the caller asks more of it."""
     if scan is None:
         scan = Scan.of(text, prefilter)
-    return _disjoint(list(_find(text, 0, scan)))
+    found = _disjoint(list(_find(text, 0, scan)))
+    # a placeholder the redactor wrapped to keep its value's shape (an ECR token: base64 of
+    # ``AWS:<placeholder>``) is no secret either
+    return [f for f in found if not credentials.is_shaped(text[f.start : f.end])]
 
 
 def _find(text: str, depth: int, scan: Scan) -> Iterator[Found]:

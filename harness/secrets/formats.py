@@ -114,6 +114,9 @@ def redact_data(
                 or member.type_name not in ("structure", "list", "map")
                 or not _holds_structures(member)
             ):
+                if isinstance(item, str) and credentials.is_shaped(item):
+                    out[key] = item  # redacted already (a cassette scanned or read again)
+                    continue
                 out[key] = scrub(item, replace, kind_of(name))
                 if isinstance(out[key], str):
                     out[key] = credentials.shaped(shape.name, name, out[key])

@@ -258,3 +258,46 @@ def test_an_alias_bomb_is_refused_and_an_escaped_key_around_a_placeholder_is_cle
     assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" not in text and "REDACTED" in text
     code, out, _ = scan(str(tmp_path / "fresh.yaml"))
     assert code == 0, out
+
+
+def test_an_ecr_token_recorded_by_the_harness_is_no_finding(tmp_path: Path) -> None:
+    """An ECR token is recorded as base64 of ``AWS:<placeholder>`` (so ``docker login``
+    reads it): neither the scanner's detectors nor today's redaction call it a secret
+    (round 4's b06: every fresh recording of such a test failed ``harness scan``), while
+    the token as AWS sent it, in the same place, is one."""
+    import base64
+
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange
+    from harness.secrets import REDACTION_VERSION, Redaction, Redactor
+    from harness.secrets.credentials import shaped
+
+    def cassette(token: str, name: str) -> Path:
+        answer = {"authorizationData": [{"authorizationToken": token, "expiresAt": 1900000000}]}
+        exchange = Exchange(
+            "ecr",
+            "GetAuthorizationToken",
+            wire.encode_request("ecr", "GetAuthorizationToken", {}, "https://api.ecr.aws"),
+            wire.encode_response("ecr", "GetAuthorizationToken", answer),
+            "recorded",
+            {},
+        )
+        metadata = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
+        return write_cassette(tmp_path / name, [exchange], metadata)
+
+    recorded = shaped("AuthorizationData", "authorizationToken", "REDACTEDtokn0003")
+    code, out, _ = scan(str(cassette(recorded, "ours.yaml")))
+    assert code == 0, out
+    redactor = Redactor(Redaction(pseudonyms=False, key=b"scan" * 8))
+    body = json.dumps({"authorizationData": [{"authorizationToken": recorded}]}).encode()
+    from harness.aws.models import operation_model
+    from harness.exchange import HttpResponse
+
+    again = redactor.response(
+        HttpResponse(200, {"Content-Type": "application/x-amz-json-1.1"}, body),
+        operation_model("ecr", "GetAuthorizationToken"),
+    )
+    assert json.loads(again.body) == json.loads(body)  # left as recorded, not renumbered
+    live = base64.b64encode(b"AWS:SENTINELecrPassword0123456789").decode()
+    assert scan(str(cassette(live, "leaky.yaml")))[0] == 1
