@@ -259,10 +259,26 @@ def looks_secretish(name: str) -> bool:
     return any(w in SECRETISH_WORDS for w in words(name))
 
 
+#: An environment variable's name: ``NPM_TOKEN``, ``HF_TOKEN``, ``OPENAI_KEY``.
+_ENVIRONMENT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
 @functools.lru_cache(maxsize=65536)
 def is_secret_name(name: str) -> bool:
-    """True when a value named ``name`` is a secret (see the module doc)."""
-    return judge_name(name) is True
+    """True when a value named ``name`` is a secret (see the module doc).
+
+    An environment variable's name the rules leave undecided is secret: a vendor's token
+    or key is named after the vendor (``NPM_TOKEN``, ``HF_TOKEN``, ``OPENAI_KEY``), and no
+    list of vendors keeps up; handles (``NEXT_TOKEN``, ``CACHE_KEY``) are decided not."""
+    judged = judge_name(name)
+    if judged is None and _ENVIRONMENT_NAME.fullmatch(name) is not None:
+        found = words(name)
+        return bool(found) and found[-1] in _SECRET_HEADS
+    return judged is True
+
+
+#: The heads of an environment variable's name that make it a secret when no rule decides.
+_SECRET_HEADS = frozenset({"token", "key", "secret", "password", "passwd", "pwd", "credential"})
 
 
 @functools.lru_cache(maxsize=65536)

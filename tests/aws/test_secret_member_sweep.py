@@ -225,3 +225,23 @@ def test_whole_sweep_leaves_nothing_undecided() -> None:
     installed = tuple(int(p) for p in botocore.__version__.split(".")[:3])
     newer = {n for n, since in unmarked_secrets.SINCE_BOTOCORE.items() if since > installed}
     assert not unmarked_secrets.NOT_SECRET_NAMES - names - newer
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("NPM_TOKEN", True),  # round 4's b03: a CodeBuild PLAINTEXT variable
+        ("HF_TOKEN", True),  # round 5: a SageMaker container's Environment
+        ("OPENAI_KEY", True),  # round 5: Amplify environmentVariables
+        ("HONEYCOMB_KEY", True),
+        ("NEXT_TOKEN", False),  # handles the rules decide stay plain
+        ("CACHE_KEY", False),
+        ("S3_KEY", False),
+        ("KMS_KEY_ID", False),
+        ("AUTH_URL", False),  # secret-ish words that are no secret's head
+        ("PRIVATE_SUBNET", False),
+        ("NpmToken", False),  # a member name of that shape stays with the model's sweep
+    ],
+)
+def test_an_environment_variable_named_after_a_vendor_is_secret(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
