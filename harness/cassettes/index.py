@@ -42,12 +42,13 @@ from harness.cassettes.versions import REDACTION_VERSION
 #: Cassettes smaller than this load fast enough by parsing; they get no index.
 MIN_BYTES = 1 << 20
 #: Bumped whenever what the index holds changes shape.
-FORMAT = 2
+FORMAT = 3  # 3: each row holds its slots
 #: The companion of ``x.yaml`` is ``x.yaml`` + this.
 COMPANION_SUFFIX = ".index.json"
 
 #: One interaction: (service, operation, params, tag, recorded_at as epoch seconds, start,
-#: end, match key, timestamps or None).
+#: end, match key, timestamps or None, slots as ``matching.slots_as_data`` writes them or
+#: None).
 Row = tuple[
     str,
     str,
@@ -58,6 +59,7 @@ Row = tuple[
     int,
     tuple[str, ...],
     dict[str, float] | None,
+    list[Any] | None,
 ]
 
 _COLUMN_0 = re.compile(rb"\n[^\s#]")
@@ -188,9 +190,9 @@ def _decode(
 
 
 def _row(item: Any) -> Row | None:
-    if not isinstance(item, list) or len(item) != 9:
+    if not isinstance(item, list) or len(item) != 10:
         return None
-    service, operation, params, tag, recorded_at, start, end, key, times = item
+    service, operation, params, tag, recorded_at, start, end, key, times, slots = item
     if not (
         isinstance(service, str)
         and isinstance(operation, str)
@@ -203,9 +205,25 @@ def _row(item: Any) -> Row | None:
         and isinstance(key, list)
         and all(isinstance(part, str) for part in key)
         and (times is None or isinstance(times, dict))
+        and (slots is None or _slots_read(slots))
     ):
         return None
-    return (service, operation, params, tag, recorded_at, start, end, tuple(key), times)
+    return (service, operation, params, tag, recorded_at, start, end, tuple(key), times, slots)
+
+
+def _slots_read(slots: Any) -> bool:
+    """True when ``slots`` reads as ``matching.slots_as_data`` writes them: each a
+    placeholder (a string) or [kind, value, shape, epoch or None]."""
+    return isinstance(slots, list) and all(
+        isinstance(slot, str)
+        or (
+            isinstance(slot, list)
+            and len(slot) == 4
+            and all(isinstance(part, str) for part in slot[:3])
+            and (slot[3] is None or isinstance(slot[3], int | float))
+        )
+        for slot in slots
+    )
 
 
 def _identity_of(file: BinaryIO) -> tuple[int, int, int]:

@@ -25,7 +25,7 @@ import functools
 import json
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -380,10 +380,6 @@ _NOT_YET = object()
 #: by their bytes, idempotency tokens never decide a match.
 _FREE_KINDS = frozenset({"time", "blob", "token"})
 
-#: Characters a URL, JSON or XML body writes as they are: a value of these alone stands in a
-#: cassette's text as it stood in the request's parameters.
-_UNRESERVED = re.compile(r"[0-9A-Za-z._~-]+")
-
 #: ``known`` answers kept (the live values a test sends; the oldest out first).
 _KNOWN_KEPT = 65536
 
@@ -406,6 +402,28 @@ def _file_by_slot(by_slot: dict[tuple[int, str], list[_Entry]], entry: _Entry) -
     for position, slot in enumerate(entry.slots or ()):
         if not isinstance(slot, str) and slot.kind not in _FREE_KINDS:
             by_slot.setdefault((position, slot.value), []).append(entry)
+
+
+def _pinnable(slots: tuple[Any, ...]) -> Iterator[str]:
+    """The values of ``slots`` a live value may pin (not placeholders, not free kinds)."""
+    for slot in slots:
+        if not isinstance(slot, str) and slot.kind not in _FREE_KINDS:
+            yield slot.value
+
+
+def slots_as_data(slots: tuple[Any, ...] | None) -> list[Any] | None:
+    """``slots`` as JSON data, for an index (``slots_of_data`` reads them back)."""
+    if slots is None:
+        return None
+    return [
+        slot if isinstance(slot, str) else [slot.kind, slot.value, slot.shape, slot.epoch]
+        for slot in slots
+    ]
+
+
+def slots_of_data(data: list[Any]) -> tuple[Any, ...]:
+    """The slots ``slots_as_data`` wrote."""
+    return tuple(item if isinstance(item, str) else Generated(*item) for item in data)
 
 
 def _drop_taken(queue: deque[_Entry], passed: int, dead: int) -> None:
@@ -442,7 +460,8 @@ class _Entry:
     params: dict[str, Any] | None = None  # normalised, for a custom matcher
     slots: tuple[Any, ...] | None = None  # its bound values in key order (None: not yet read)
     taken: bool = False  # replayed (left in the queues it sits in, skipped, dropped later)
-    key: Key | None = None  # the key an index filed it under, checked when its slots are read
+    key: Key | None = None  # the key an index filed it under, checked before it is served
+    data: Any = None  # its slots as an index wrote them (``slots_as_data``), until read
 
 
 @dataclass
@@ -465,9 +484,9 @@ class MatchIndex:
     #: ``known(value)``: where a live value was found that makes it no generated one (the
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
-    #: ``holds(value)``: False when no recorded request holds ``value`` (the cassette's text
-    #: lacks it); None when not known (set by the recorder for a cassette on disk)
-    holds: Callable[[str], bool] | None = None
+    #: every generated value a recorded request holds in a slot a live value may pin (None:
+    #: not known for every one, an index of an older format): ``_held_by_none``
+    _slot_values: set[str] | None = field(default_factory=set)
     #: ``known``'s answers by value (``_known``)
     _known_values: dict[str, str | None] = field(default_factory=dict)
     #: why generated values were not bound, for the miss message (the last few)
@@ -498,11 +517,12 @@ class MatchIndex:
         exchange: Exchange,
         region: str | None = None,
         recorded_at: float | None = None,
-    ) -> tuple[Key, dict[str, float]]:
+    ) -> tuple[Key, dict[str, float], tuple[Any, ...] | None]:
         """Index the exchange stored at ``index`` (recorded in ``region``, at ``recorded_at``).
 
-        Returns its key and timestamps, which ``add_keyed`` takes to index it again without
-        reading its parameters (``harness.cassettes.index``)."""
+        Returns its key, timestamps and slots, which ``add_keyed`` takes to index it again
+        without reading its parameters (``harness.cassettes.index``; slots as
+        ``slots_as_data`` writes them)."""
         service, operation = exchange.service, exchange.operation
         where = (region or "") if self.match_region else None
         if self.policy.matcher(service, operation) is not None:
@@ -514,8 +534,9 @@ class MatchIndex:
             key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
             entry = _Entry(index, exchange, times, recorded_at, slots=slots)
             self._file_exact(key, entry, exact_form(service, operation, params))
+            self._note_slots(slots)
         self._file(key, entry, region)
-        return key, entry.times
+        return key, entry.times, entry.slots
 
     def key_of(self, exchange: Exchange, region: str | None = None) -> Key:
         """The key ``add`` files ``exchange`` under (recorded in ``region``)."""
@@ -529,16 +550,29 @@ class MatchIndex:
     def add_keyed(
         self,
         rows: Iterable[
-            tuple[int, Exchange, str | None, float | None, Key, dict[str, float] | None]
+            tuple[int, Exchange, str | None, float | None, Key, dict[str, float] | None, Any]
         ],
     ) -> None:
-        """``add`` many ``(index, exchange, region, recorded_at, key, times)`` with the keys
-        and timestamps ``add`` returned under the same ``fingerprint``."""
+        """``add`` many ``(index, exchange, region, recorded_at, key, times, slots)`` with
+        what ``add`` returned under the same ``fingerprint`` (slots as ``slots_as_data``
+        wrote them; None when not known). The slots are taken as written only to find
+        candidates: an entry is checked against its parameters before it is served
+        (``_verified``)."""
         queues, every, exact = self._queues, self._all, self._exact
         no_times: dict[str, float] = {}
         split = self._split
-        for index, exchange, region, recorded_at, key, times in rows:  # made for 100,000 rows
-            entry = _Entry(index, exchange, times or no_times, recorded_at, key=key)
+        held = self._slot_values
+        for index, exchange, region, recorded_at, key, times, data in rows:  # 100,000 rows
+            entry = _Entry(index, exchange, times or no_times, recorded_at, key=key, data=data)
+            if held is not None:
+                if data is None:
+                    held = self._slot_values = None
+                else:
+                    held.update(
+                        item[1]
+                        for item in data
+                        if type(item) is list and item[0] not in _FREE_KINDS
+                    )
             queue = queues.get(key)
             if queue is None:
                 queues[key] = deque((entry,))
@@ -781,6 +815,7 @@ class MatchIndex:
         self, entry: _Entry, ties: Ties, accept: Callable[[Exchange], bool] | None
     ) -> tuple[int, Exchange] | None:
         """Hand ``entry`` out (None when ``accept`` refuses it: it stays)."""
+        self._verified(entry)
         if accept is not None and not accept(entry.exchange):
             return None
         entry.taken = True
@@ -815,12 +850,16 @@ class MatchIndex:
         return pinned
 
     def _held_by_none(self, values: Iterable[str]) -> bool:
-        """True when the cassette's text lacks one of ``values`` (each made of characters
-        no request encoding changes), so no recording holds it in any slot."""
-        holds = self.holds
-        return holds is not None and any(
-            _UNRESERVED.fullmatch(value) is not None and not holds(value) for value in values
-        )
+        """True when no recording holds one of ``values`` in a slot: one set lookup each."""
+        held = self._slot_values
+        return held is not None and any(value not in held for value in values)
+
+    def _note_slots(self, slots: tuple[Any, ...] | None) -> None:
+        if self._slot_values is not None:
+            if slots is None:
+                self._slot_values = None
+            else:
+                self._slot_values.update(_pinnable(slots))
 
     def _known(self, value: str) -> str | None:
         """``known(value)``, asked once per value."""
@@ -835,15 +874,26 @@ class MatchIndex:
     def _read_slots(self, entry: _Entry) -> _Entry:
         """``entry`` with its slots read (an entry indexed from a sidecar has none yet)."""
         if entry.slots is None:
-            exchange = entry.exchange
-            service, operation = exchange.service, exchange.operation
-            params, _ = self._split(service, operation, exchange.params)
-            where = entry.key[3] if entry.key is not None and len(entry.key) > 3 else None
-            key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
-            if entry.key is not None and key != entry.key:
-                # a stale or forged index filed it under another request's key: never served
-                raise not_as_indexed(str(exchange.cassette), entry.index, exchange.label)
-            entry.slots = slots
+            if entry.data is not None:
+                entry.slots = slots_of_data(entry.data)
+            else:
+                entry.slots = self._verified(entry).slots
+        return entry
+
+    def _verified(self, entry: _Entry) -> _Entry:
+        """``entry`` once its key and slots are those of its parameters (an index's entry:
+        one stale or forged is never served); its slots read so."""
+        if entry.key is None:
+            return entry
+        exchange = entry.exchange
+        service, operation = exchange.service, exchange.operation
+        params, _ = self._split(service, operation, exchange.params)
+        where = entry.key[3] if len(entry.key) > 3 else None
+        key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
+        if key != entry.key or (entry.slots is not None and slots != entry.slots):
+            # a stale or forged index filed it under another request's key: never served
+            raise not_as_indexed(str(exchange.cassette), entry.index, exchange.label)
+        entry.slots, entry.key, entry.data = slots, None, None
         return entry
 
     def _read_until(self, key: Key) -> bool:

@@ -73,6 +73,7 @@ from harness.replay.matching import (
     Near,
     canonical,
     region_of,
+    slots_as_data,
     supports,
 )
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
@@ -196,8 +197,6 @@ class CassetteRecorder:
         self._old: Redactor | None = None  # see _loader
         self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
         self.index.known = self._known
-        if self.existed:
-            self.index.holds = lambda value: self._cassette_words().find(value) >= 0
         self._sources = tuple(sources)
         self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
@@ -291,8 +290,9 @@ class CassetteRecorder:
                         end,
                         (intern(key[0]), intern(key[1]), *key[2:]),
                         times or None,
+                        slots_as_data(slots),
                     )
-                    for e, tag, (start, end), (key, times) in zip(
+                    for e, tag, (start, end), (key, times, slots) in zip(
                         cassette.exchanges, self._tags, spans, keys, strict=True
                     )
                 ]
@@ -342,7 +342,7 @@ class CassetteRecorder:
             return None
         position, exchange, tag = found
         before = self._secrets_on_disk
-        key, _ = self._add_one(exchange, tag, redacted=False)
+        key = self._add_one(exchange, tag, redacted=False)[0]
         assert self._positions is not None
         self._positions.append(position)
         if self._secrets_on_disk > before and not self._warned_leaky:
@@ -438,14 +438,14 @@ class CassetteRecorder:
         read, label = found.read, str(self.path)
         stored, tags, keyed = self._stored, self._tags, []
         for position, row in enumerate(found.rows):
-            service, operation, params, tag, recorded_at, start, end, key, times = row
-            # (its key is checked against its parameters when replay first reads its slots,
-            # ``MatchIndex._read_slots``; its parameters against the file when it is read)
+            service, operation, params, tag, recorded_at, start, end, key, times, slots = row
+            # (its key and slots are checked against its parameters before replay serves it,
+            # ``MatchIndex._verified``; its parameters against the file when it is read)
             region = tag.get("region")
             exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
             stored.append(exchange)
             tags.append(tag)
-            keyed.append((position, exchange, region, recorded_at, key, times))
+            keyed.append((position, exchange, region, recorded_at, key, times, slots))
         self.index.add_keyed(keyed)
         self._positions, self._other_positions = list(range(len(found.rows))), []
         found.rows = []  # what replay needs is in the index now
@@ -572,12 +572,12 @@ class CassetteRecorder:
         exchanges: Iterable[Exchange],
         tags: Sequence[dict[str, Any]] = (),
         metadata: dict[str, Any] | None = None,
-    ) -> list[tuple[Key, dict[str, float]]]:
+    ) -> list[tuple[Key, dict[str, float], tuple[Any, ...] | None]]:
         """Add recorded exchanges to replay from (what ``__init__`` does with the file).
 
         Exchanges not written by us (plain vcrpy, pytest-recording, pseudonyms off) are
         redacted now, so they match live requests redacted the same way. Returns each
-        one's match key and timestamps (``MatchIndex.add``).
+        one's match key, timestamps and slots (``MatchIndex.add``).
         """
         redacted = self._adopt(metadata or {})
         tags = list(tags)
@@ -592,7 +592,7 @@ class CassetteRecorder:
 
     def _add_one(
         self, exchange: Exchange, tag: dict[str, Any], redacted: bool
-    ) -> tuple[Key, dict[str, float]]:
+    ) -> tuple[Key, dict[str, float], tuple[Any, ...] | None]:
         """Store and index one recorded exchange (redacted now unless ``redacted``)."""
         position = len(self._stored)
         if not redacted:

@@ -718,6 +718,23 @@ EXTRA_NAMES: dict[str, str] = {
     "bindpw": "password",
     "rootpw": "password",
     "ldapdefaultauthtok": "password",
+    # a web login's session: whoever holds it is logged in (Django's cookie,
+    # PHP's and Java servlets' session ids, a login response's sessionId)
+    "sessionid": "token",
+    "phpsessid": "token",
+    "jsessionid": "token",
+    "aspnetsessionid": "token",
+    # vendors' API-key headers named for the vendor, not for a key
+    # (each with and without its X-: the redactor asks headers without it)
+    "fastlykey": "key",
+    "xjfrogartapi": "key",
+    "jfrogartapi": "key",
+    "xhoneycombteam": "key",
+    "honeycombteam": "key",
+    "xmashapekey": "key",
+    "mashapekey": "key",
+    "xrapidapikey": "key",
+    "rapidapikey": "key",
 }
 #: Names whose value is (or starts with) an access key id: that part is the ``akid``.
 CREDENTIAL_NAMES = frozenset({"xamzcredential", "credential", "awsaccesskeyid", "accesskeyid"})
@@ -1003,7 +1020,8 @@ _NAMED = re.compile(
 #: ``_by_name`` (``tests/secrets/test_detector_speed.py`` holds the name lists to it).
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
-    "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk",
+    "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
+    "team",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)

@@ -367,12 +367,36 @@ class Redactor:
             return self.text(value)
         if isinstance(value, dict):
             out = {k: self._member(k, v, modeled) for k, v in value.items()}
+            if not modeled and _is_jwk(value):
+                out = self._jwk_private(out)
             return self._graphql_variables(value.get("query"), self._named_pair(out))
         if isinstance(value, list):
             if not modeled and _secret_pair(value, self._secret_name):
                 return [value[0], self.placeholder(value[1], formats.kind_of(value[0]))]
             return [self.data(v, modeled) for v in value]
         return value
+
+    def _jwk_private(self, key: dict[Any, Any]) -> dict[Any, Any]:
+        """A JSON Web Key with its private members replaced (RFC 7518 section 6: ``d``,
+        ``p``, ``q``, ``dp``, ``dq``, ``qi`` and ``oth`` of an RSA key, ``d`` of an EC or
+        OKP key, ``k`` of a symmetric one); its public members (``n``, ``e``, ``x``, ``y``)
+        stay, so a JWKS still names its keys."""
+        out = dict(key)
+        for name in _JWK_PRIVATE.intersection(out):
+            value = out[name]
+            if isinstance(value, str) and not placeholders.is_placeholder(value):
+                out[name] = self.placeholder(value, "key")
+            elif isinstance(value, list):  # oth: the other primes' r, d and t
+                out[name] = [
+                    {
+                        k: self.placeholder(v, "key") if isinstance(v, str) else v
+                        for k, v in o.items()
+                    }
+                    if isinstance(o, dict)
+                    else o
+                    for o in value
+                ]
+        return out
 
     def _graphql_variables(self, query: Any, item: dict[Any, Any]) -> dict[Any, Any]:
         """``{"query": "...login(password: $p)...", "variables": {"p": "..."}}``: a variable
@@ -861,6 +885,17 @@ def _whole(form: bytes) -> bytes:
     before = rb"(?<![0-9A-Za-z])" if form[:1].isalnum() else b""
     after = rb"(?![0-9A-Za-z])" if form[-1:].isalnum() else b""
     return before + re.escape(form) + after
+
+
+#: A JSON Web Key's private members (RFC 7518 section 6).
+_JWK_PRIVATE = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+_JWK_TYPES = frozenset({"RSA", "EC", "OKP", "oct"})
+
+
+def _is_jwk(value: dict[Any, Any]) -> bool:
+    """A JSON object that is a JSON Web Key (RFC 7517: its ``kty`` names the key type)."""
+    kty = value.get("kty")
+    return isinstance(kty, str) and kty in _JWK_TYPES
 
 
 def _web_secret(name: str, value: Any) -> bool:

@@ -652,9 +652,18 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
         answer = _client().get_insight(InsightId=INSIGHT.format(2))
         assert answer["Insight"]["InsightId"] == INSIGHT.format(2)
         with pytest.raises(CassetteError, match="stale"):
-            recorder.index._read_slots(recorder.index._queues[tuple(rows[2][7])][0])
+            recorder.index._verified(recorder.index._queues[tuple(rows[2][7])][0])
         with pytest.raises(CassetteMiss):
             _client().get_insight(InsightId=INSIGHT.format(1))
+    # its slots forged too: a second call for 2 finds it by them, and it is refused, never
+    # served with 1's answer
+    rows[1][9] = rows[2][9]
+    companion.write_bytes(orjson.dumps(data))
+    recorder = CassetteRecorder(path, "none")
+    with recorder.activate():
+        _client().get_insight(InsightId=INSIGHT.format(2))
+        with pytest.raises(CassetteError, match="stale"):
+            _client().get_insight(InsightId=INSIGHT.format(2))
 
 
 def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:

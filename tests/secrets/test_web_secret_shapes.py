@@ -152,6 +152,25 @@ CASES: list[tuple[str, Callable[[], str], Callable[[str], Exchange]]] = [
         lambda: "tok" + _hex(30),
         lambda s: (_post({"remote": f"https://{s}@github.com/o/r.git"}), None),
     ),
+    # a JSON Web Key's private members (round 4's b04), in a request and in a JWKS answer
+    (
+        "jwk d and p",
+        lambda: _hex(20),
+        lambda s: (_post({"kty": "RSA", "n": "sXch", "e": "AQAB", "d": s, "p": s + "p"}), None),
+    ),
+    (
+        "jwks d",
+        lambda: _hex(20),
+        lambda s: (None, _ok({"keys": [{"kty": "EC", "crv": "P-256", "x": "f83O", "d": s}]})),
+    ),
+    # a login's session id, and vendors' key headers named for the vendor
+    ("login sessionId", lambda: _hex(20), lambda s: (None, _ok({"user": "a", "sessionId": s}))),
+    ("header Fastly-Key", lambda: _hex(20), lambda s: (_post({}, {"Fastly-Key": s}), None)),
+    (
+        "header X-JFrog-Art-Api",
+        lambda: _hex(20),
+        lambda s: (_post({}, {"X-JFrog-Art-Api": s}), None),
+    ),
 ]
 
 
