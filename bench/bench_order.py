@@ -197,7 +197,7 @@ def interleaved(rounds: int, pair: list[tuple[str, Callable[[], float]]]) -> dic
 def row(label: str, samples: list[float], base: list[float]) -> str:
     low, mid = min(samples), statistics.median(samples)
     return (
-        f"{label:34} {low:8.0f} {mid:9.0f} {min(base):9.0f} {low / min(base):6.2f}× "
+        f"{label:36} {low:8.0f} {mid:9.0f} {min(base):9.0f} {low / min(base):6.2f}× "
         f"{mid / statistics.median(base):8.2f}×"
     )
 
@@ -216,7 +216,7 @@ def main() -> None:
         f"{args.rounds} interleaved rounds; µs per call; baseline: Stubber (replay), "
         "bare calls to 127.0.0.1 (recording)"
     )
-    print(f"{'row':34} {'min':>8} {'median':>9} {'base min':>9} {'min ×':>7} {'median ×':>9}")
+    print(f"{'row':36} {'min':>8} {'median':>9} {'base min':>9} {'min ×':>7} {'median ×':>9}")
     for size in args.sizes:
         start = time.perf_counter()
         cassette = Cassette(folder, size, seed=size)
@@ -232,7 +232,7 @@ def main() -> None:
                     ("stubber", lambda ids=ids: stubbed(ids)),
                 ],
             )
-            label = f"replay {order}, {len(ids)} calls"
+            label = f"replay {order}, {len(ids)} of {size:,}"
             print(row(label, samples["harness"], samples["stubber"]), flush=True)
         if not args.no_recording:
             rng = random.Random(f"new ids {size}")  # (Random(-n) is Random(n))

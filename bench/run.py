@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("bench_realistic.py", [], ["--quick"]),
     ("bench_replay.py", [], ["--rounds", "3", "--calls", "200", "--indexed", "20000"]),
+    ("bench_order.py", [], ["--rounds", "3", "--sizes", "200", "2000", "20000"]),
     ("bench_check.py", [], ["--quick"]),
     ("bench_startup.py", [], []),
     ("bench_serve.py", [], ["--rounds", "2", "--requests", "200", "--seconds", "10"]),
@@ -35,6 +36,8 @@ SUMMARY = [
     ("real", re.compile(r"^([\d,]+-interaction own cassette).*fresh clone: ([\d.]+ s)")),
     ("real", re.compile(r"^([\d,]+-interaction plain vcrpy cassette).*first load ([\d.]+ s)")),
     ("replay", re.compile(r"^((?:harness|vcrpy) .+?)\s{2,}\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
+    # replay and recording by cassette size and call order, against Stubber / bare calls
+    ("order", re.compile(r"^((?:replay|record) .+?)\s{2,}\d+\s+\d+\s+\d+\s+([\d.]+×)\s+([\d.]+×)")),
     ("check", re.compile(r"^\s*(contract check)\s+[\d.]+ ms\s+ratio check/parse = ([\d.]+)")),
     # harness check throughput: one process / default (one per CPU)
     ("check", re.compile(r"^\s*([\d,]+ interactions, .+?)\s+([\d,]+ /s)\s+([\d,]+ /s)$")),
