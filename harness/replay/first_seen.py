@@ -48,7 +48,7 @@ class WordOffsets:
     def __post_init__(self) -> None:
         self._index_from(0)
 
-    def extend(self, more: bytes) -> None:
+    def extend(self, more: bytes | bytearray) -> None:
         """Append ``more`` (which must not continue a run the text ends with)."""
         start = len(self.text)
         self.text += more

@@ -809,7 +809,7 @@ class MatchIndex:
         queue = self._queues.get(key)
         while queue and queue[0].taken:
             queue.popleft()
-        return bool(queue) and any(not entry.taken for entry in queue)
+        return queue is not None and any(not entry.taken for entry in queue)
 
     def _give(
         self, entry: _Entry, ties: Ties, accept: Callable[[Exchange], bool] | None
