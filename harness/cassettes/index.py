@@ -184,9 +184,16 @@ def _decode(
     if not isinstance(metadata, dict) or not isinstance(raw, list):
         return None
     rows = [_row(item) for item in raw]
-    if any(row is None for row in rows):
+    if any(row is None for row in rows) or not _in_file_order(rows):  # type: ignore[arg-type]
         return None
     return found["head"], metadata, rows  # type: ignore[return-value]
+
+
+def _in_file_order(rows: list[Row]) -> bool:
+    """True when row i's span lies before row i+1's: the interactions, in the order the
+    cassette holds them. Two identical polls whose spans were swapped (each row still reads
+    as a request of its parameters) would otherwise replay CREATING and ACTIVE reversed."""
+    return all(a[6] <= b[5] for a, b in zip(rows, rows[1:], strict=False))
 
 
 def _row(item: Any) -> Row | None:

@@ -636,15 +636,27 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
     rows[1][5:7], rows[2][5:7] = rows[2][5:7], rows[1][5:7]  # swap where two answers sit
     companion.write_bytes(orjson.dumps(data))
     recorder = CassetteRecorder(path, "none")
-    assert isinstance(recorder._stored[1], LazyExchange)
-    with recorder.activate(), pytest.raises(CassetteError, match="stale"):
-        _client().get_insight(InsightId=INSIGHT.format(1))
-    # the places right, interaction 1 filed under interaction 2's key: never served for
-    # 2 (the exact stage reads the indexed parameters, which are 1's), refused when binding
-    # reads its key back, and not found for 1 (it is not filed under 1's key)
+    # its rows out of the file's order: not used, the cassette is read itself
+    assert not isinstance(recorder._stored[1], LazyExchange)
+    with recorder.activate():
+        answer = _client().get_insight(InsightId=INSIGHT.format(1))
+        assert answer["Insight"]["Summary"] == "é 1"
+    # a row that reads another interaction, in order: refused when read
     data = orjson.loads(companion.read_bytes())
     rows = data["rows"]
-    rows[1][5:7], rows[2][5:7] = rows[2][5:7], rows[1][5:7]
+    rows[1][2] = rows[2][2]  # row 1 claims interaction 2's parameters
+    rows[1][7], rows[1][9] = rows[2][7], rows[2][9]
+    companion.write_bytes(orjson.dumps(data))
+    recorder = CassetteRecorder(path, "none")
+    assert isinstance(recorder._stored[1], LazyExchange)
+    with recorder.activate(), pytest.raises(CassetteError, match="stale"):
+        _client().get_insight(InsightId=INSIGHT.format(2))
+    _recorded(path, 5)  # (a clean companion again)
+    # interaction 1 filed under interaction 2's key: never served for 2 (the exact stage
+    # reads the indexed parameters, which are 1's), refused when its key is checked, and
+    # not found for 1 (it is not filed under 1's key)
+    data = orjson.loads(companion.read_bytes())
+    rows = data["rows"]
     rows[1][7] = rows[2][7]
     companion.write_bytes(orjson.dumps(data))
     recorder = CassetteRecorder(path, "none")
@@ -664,6 +676,29 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
         _client().get_insight(InsightId=INSIGHT.format(2))
         with pytest.raises(CassetteError, match="stale"):
             _client().get_insight(InsightId=INSIGHT.format(2))
+
+
+def test_a_forged_index_never_reorders_identical_polls(tmp_path: Path) -> None:
+    """Two polls of one insight, answered CREATING then ACTIVE: an index whose rows swap
+    where the two answers sit (each row still reads as a request of its parameters) is not
+    used, and replay answers in the recorded order (issue 63)."""
+    import orjson
+
+    path = tmp_path / "polls.yaml"
+    recorder = CassetteRecorder(path, "all")
+    recorder.add_recorded([_exchange(0, INSIGHT.format(7)), _exchange(1, INSIGHT.format(7))])
+    recorder._recorded = 2
+    recorder.save()
+    companion = cassette_index.companion_of(path)
+    data = orjson.loads(companion.read_bytes())
+    rows = data["rows"]
+    rows[0][5:7], rows[1][5:7] = rows[1][5:7], rows[0][5:7]
+    companion.write_bytes(orjson.dumps(data))
+    replay = CassetteRecorder(path, "none")
+    with replay.activate():
+        first = _client().get_insight(InsightId=INSIGHT.format(7))["Insight"]["Summary"]
+        second = _client().get_insight(InsightId=INSIGHT.format(7))["Insight"]["Summary"]
+    assert (first, second) == ("é 0", "é 1")
 
 
 def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
