@@ -658,7 +658,7 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
         digest = read_digest_marker(stored)  # a large upload kept as its digest
         request = HttpRequest(
             method=str(req["method"]).upper(),
-            url=str(req["uri"]),
+            url=_url(path, index, req["uri"]),
             headers=_headers(req.get("headers")),
             body=b"" if digest is not None else _bytes(stored),
             body_digest=digest,
@@ -669,6 +669,8 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             headers=headers,
             body=_response_body(resp.get("body"), path),
         )
+    except CassetteError:
+        raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CassetteError(
             f"Interaction #{index} of cassette {path} lacks a readable request or response "
@@ -677,6 +679,25 @@ def _http(path: Path, index: int, item: Any) -> tuple[HttpRequest, HttpResponse]
             "short or hand-edited, restore it from version control or re-record it."
         ) from None
     return request, response
+
+
+def _url(path: Path, index: int, uri: Any) -> str:
+    """``request.uri`` as a URL every reader can split (its host and port read), else a
+    ``CassetteError`` naming it (``http://[::1`` made every command that read it crash)."""
+    url = str(uri)
+    try:
+        split = urlsplit(url)
+        split.hostname, split.port  # noqa: B018 (read: they raise on a malformed host or port)
+    except ValueError as exc:
+        raise CassetteError(
+            f"Interaction #{index} of cassette {path}: request.uri {_short_text(url)} is not "
+            f"a URL ({exc}). Restore the file from version control or re-record it."
+        ) from None
+    return url
+
+
+def _short_text(text: str, limit: int = 80) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def _decoded_at(path: Path, index: int, response: HttpResponse) -> HttpResponse:

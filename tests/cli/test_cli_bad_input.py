@@ -105,6 +105,11 @@ BAD: list[tuple[str, str]] = [
         "unrecognized arguments: --formt. Did you mean '--format'?",
     ),
     ("cassette ls --jsn {tmp}/good.yaml", "harness cassette ls: error: unrecognized arguments"),
+    # a request.uri no URL reader can split (issue 63: every reader crashed on it)
+    ("cassette show {tmp}/badurl.yaml 0", "request.uri 'http://[::1' is not a URL"),
+    ("cassette ls {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
+    ("scan --fix {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
+    ("coverage {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
 ]
 
 
@@ -126,6 +131,9 @@ def scratch(tmp_path: Path) -> Path:
     request = "- request: {method: GET, uri: 'https://xray.us-east-1.amazonaws.com/Insight'}\n"
     (tmp_path / "cut.yaml").write_text("interactions:\n" + request)
     (tmp_path / "stub.yaml").write_text("interactions:\n- harn\n")
+    bad_url = yaml.safe_load(SEED.read_text())
+    bad_url["interactions"][0]["request"]["uri"] = "http://[::1"
+    (tmp_path / "badurl.yaml").write_text(yaml.safe_dump(bad_url, sort_keys=False))
     # a response body of JSON nested 900 deep (JSON reads it; walking it does not)
     deep = yaml.safe_load(SEED.read_text())
     body = '{"Insight": ' + "[" * 900 + "null" + "]" * 900 + "}"
