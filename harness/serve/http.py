@@ -22,7 +22,9 @@ take is bounded (``ServerLimits``):
   these refusals into the service's own error.
 
 Malformed requests get a 400, nothing it meets prints a traceback, and Content-Length and
-chunked request bodies are both read.
+chunked request bodies are both read, framing as strictly as RFC 9112 asks (``_framing``:
+conflicting lengths, unknown codings, bare LFs, folded lines are a 400 and a closed
+connection, so a proxy in front cannot be made to see two requests where this sees one).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
+import re
 import socket
 import threading
 import time
@@ -106,11 +109,15 @@ class _Connection:
         # when it began waiting for its current request (writing: its response)
         self.since = time.monotonic()
         self.closed = False
+        #: why the head of the current request is malformed (a line ended by a bare LF,
+        #: a folded header line), or "": the reader notes it, the handler answers 400
+        self.malformed = ""
 
     # -------------------------------------------------------------- request boundaries
 
     def await_request(self) -> None:
         self.phase, self.since = "idle", time.monotonic()
+        self.malformed = ""
         self._head_left = self._limits.max_head
         self._deadline = None
         if self._buffer:  # a pipelined request is already here: its clock runs
@@ -180,12 +187,28 @@ class _Connection:
         line = bytes(self._buffer[:end])
         del self._buffer[:end]
         if self._head_left >= 0:
+            self._note_head_line(line)
             self._head_left -= len(line)
             if self._head_left < 0:
                 raise http.client.LineTooLong(
                     f"request line and headers over {self._limits.max_head} bytes"
                 )
         return line
+
+    def _note_head_line(self, line: bytes) -> None:
+        """RFC 9112 section 2.2: a line of the head ends in CRLF; a header line starting
+        with white space is obsolete folding (section 5.2), which a server rejects."""
+        if self.malformed:
+            return
+        first = self._head_left == self._limits.max_head  # (the request line)
+        if line.endswith(b"\n") and not line.endswith(b"\r\n"):
+            self.malformed = "a line of the request head ends in a bare LF, not CRLF"
+        elif first or line == b"\r\n":
+            return
+        elif line[:1] in (b" ", b"\t"):
+            self.malformed = "a header line is folded (obsolete line folding)"
+        elif _HEADER_NAME.match(line) is None:
+            self.malformed = "a header line is not 'name: value' (white space before the colon?)"
 
     def read(self, size: int = -1) -> bytes:
         """Exactly ``size`` bytes (``_Gone`` if the client stops short)."""
@@ -290,14 +313,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _answer(self, head: HttpRequest) -> HttpResponse:
         server = self.server
         limit = server.body_limit(head)
-        chunked = "chunked" in (self.headers.get("Transfer-Encoding") or "").lower()
+        chunked, length = self._framing()
         if chunked:
             reserve = limit  # its length is unknown until the last chunk
         else:
-            text = (self.headers.get("Content-Length") or "0").strip()
-            if not text.isdigit():
-                raise _BadRequest(400, f"Content-Length {text[:40]!r} is not a number")
-            reserve = int(text[:20]) if len(text) <= 20 else 1 << 70  # int() of 10⁵ digits: slow
+            reserve = length
             if reserve > limit:
                 raise _Refused(
                     413,
@@ -372,6 +392,39 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
+    def _framing(self) -> tuple[bool, int]:
+        """How the request's body is framed: (chunked, else its Content-Length), read as
+        strictly as RFC 9112 asks (sections 6.1 and 6.3), since a proxy in front that reads
+        a request otherwise would send two where this server sees one (request smuggling):
+        a malformed head, both framings, two different lengths, a length of anything but
+        ASCII digits, or a transfer coding other than ``chunked`` alone is a 400."""
+        if self._io.malformed:
+            raise _BadRequest(400, self._io.malformed)
+        codings = [
+            word.strip().lower()
+            for value in self.headers.get_all("Transfer-Encoding") or []
+            for word in value.split(",")
+        ]
+        lengths = {
+            word.strip()
+            for value in self.headers.get_all("Content-Length") or []
+            for word in value.split(",")
+        }
+        if codings and lengths:
+            raise _BadRequest(400, "both Transfer-Encoding and Content-Length frame the body")
+        if codings:
+            if codings != ["chunked"]:
+                raise _BadRequest(
+                    400, f"transfer coding {', '.join(codings)[:60]!r}: only 'chunked' is read"
+                )
+            return True, 0
+        if len(lengths) > 1:
+            raise _BadRequest(400, "two different Content-Length values")
+        text = lengths.pop() if lengths else "0"
+        if not _DIGITS.fullmatch(text):
+            raise _BadRequest(400, f"Content-Length {text[:40]!r} is not a number")
+        return False, int(text[:20]) if len(text) <= 20 else 1 << 70  # int() of 10⁵ digits: slow
+
     def _send_plain(self, status: int, message: str) -> None:
         try:
             self._io.respond()
@@ -383,27 +436,42 @@ class _RequestHandler(BaseHTTPRequestHandler):
         chunks: list[bytes] = []
         total = 0
         while True:
-            line = self._io.readline(1024).split(b";", 1)[0].strip()
-            try:
-                size = int(line, 16)
-            except ValueError:
-                raise _BadRequest(400, "a malformed chunk size") from None
+            found = _CHUNK_LINE.fullmatch(self._io.readline(1024))
+            if found is None:  # (RFC 9112 section 7.1: hex digits, extensions, CRLF)
+                raise _BadRequest(400, "a malformed chunk size line")
+            size = int(found.group(1), 16)
             if size == 0:
-                while self._io.readline(1024).strip():  # trailers, then the blank line
-                    pass
-                return b"".join(chunks)
+                while True:  # trailers, then the blank line
+                    line = self._io.readline(1024)
+                    if not line.endswith(b"\r\n"):
+                        raise _BadRequest(400, "a chunked trailer line not ended by CRLF")
+                    if line == b"\r\n":
+                        return b"".join(chunks)
             total += size
             if size < 0 or total > limit:
                 raise _Refused(
                     413, f"The request body is over the {limit} bytes this request may carry."
                 )
             chunks.append(self._io.read(size))
-            self._io.readline(1024)  # the CRLF after each chunk
+            if self._io.read(2) != b"\r\n":
+                raise _BadRequest(400, "a chunk not followed by CRLF")
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # quiet: tests and `harness serve` print what matters themselves
+
+
+#: A header line's start: its name (a token) and the colon, nothing between (section 5.1).
+_HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:")
+#: A Content-Length: ASCII digits only (``str.isdigit`` also takes "²" and "٣").
+_DIGITS = re.compile(r"[0-9]+")
+#: A chunk's size line: hex digits, then extensions (``;name`` or ``;name=value``), CRLF.
+_CHUNK_LINE = re.compile(
+    rb"([0-9A-Fa-f]{1,16})"
+    rb"(?:[ \t]*;[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+    rb"(?:[ \t]*=[ \t]*(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+|\"[^\"\r\n]*\"))?)*\r\n"
+)
 
 
 class _ByteBudget:

@@ -404,3 +404,85 @@ def test_expect_100_continue_is_sent_only_for_a_body_the_server_will_read(served
     )
     assert raw(url, head % 10_000_000).startswith(b"HTTP/1.1 413")  # no 100 first
     assert raw(url, head % 50).startswith(b"HTTP/1.1 100 Continue")
+
+
+# --------------------------------------------------------------------------- smuggling
+
+_BODY = b'{"InsightId": "' + INSIGHT.encode() + b'"}'
+_LEN = str(len(_BODY)).encode()
+#: (name, the request's head lines after the request line, its body): every one frames its
+#: body so that two readers may disagree where the request ends (RFC 9112 sections 2.2, 5.2,
+#: 6.1, 6.3, 7.1); the body of each hides a second request.
+_SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+SMUGGLING = [
+    ("two different Content-Length", b"Content-Length: " + _LEN + b"\r\nContent-Length: 0\r\n"),
+    ("a Content-Length list", b"Content-Length: " + _LEN + b", 0\r\n"),
+    ("an unknown coding", b"Transfer-Encoding: xchunked\r\n"),
+    ("a coding before chunked", b"Transfer-Encoding: gzip, chunked\r\n"),
+    ("chunked and a length", b"Transfer-Encoding: chunked\r\nContent-Length: " + _LEN + b"\r\n"),
+    ("a non-ASCII digit", "Content-Length: ²\r\n".encode()),
+    ("a signed length", b"Content-Length: +" + _LEN + b"\r\n"),
+    ("white space before the colon", b"Content-Length : " + _LEN + b"\r\n"),
+    ("obsolete line folding", b"X-Note: a\r\n Content-Length: " + _LEN + b"\r\n"),
+    ("a bare LF", b"Content-Length: " + _LEN + b"\n"),
+]
+CHUNKED = b"Transfer-Encoding: chunked\r\n"
+BAD_CHUNKS = [
+    ("a 0x chunk size", b"0x5\r\nhello\r\n0\r\n\r\n"),
+    ("a chunk size with a sign", b"+5\r\nhello\r\n0\r\n\r\n"),
+    ("a bare LF after the size", b"5\nhello\r\n0\r\n\r\n"),
+    ("chunk data running over its size", b"5\r\nhelloXX\r\n0\r\n\r\n"),
+    ("an extension with a bare LF", b"5;a\nb\r\nhello\r\n0\r\n\r\n"),
+    ("a trailer ended by a bare LF", b"5\r\nhello\r\n0\r\nX-T: 1\n\r\n"),
+]
+
+
+def _exchange_raw(url: str, data: bytes) -> bytes:
+    """Everything the server answers to ``data`` on one connection, until it closes."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(data)
+        reply = b""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "body"),
+    [(n, h, _BODY + _SMUGGLED) for n, h in SMUGGLING]
+    + [(n, CHUNKED, body + _SMUGGLED) for n, body in BAD_CHUNKS],
+    ids=[n for n, _ in SMUGGLING] + [n for n, _ in BAD_CHUNKS],
+)
+def test_request_smuggling_gets_400_and_a_closed_connection(
+    served: tuple, name: str, head: bytes, body: bytes
+) -> None:
+    """One 400, then the connection closes: the request hidden in the body is never
+    answered (behind a proxy that reads the framing otherwise it would be a second one)."""
+    _, url = served
+    end = b"\n" if name == "a bare LF" else b"\r\n"  # (the blank line, in the head's style)
+    request = b"POST /Insight HTTP/1.1\r\nHost: x\r\n" + head + end + body
+    reply = _exchange_raw(url, request)
+    assert reply.startswith(b"HTTP/1.1 400") or reply.startswith(b"HTTP/1.0 400"), reply[:200]
+    assert reply.count(b"HTTP/1.") == 1, reply  # nothing answered after it: closed
+
+
+def test_strict_framing_still_reads_valid_chunk_extensions_and_repeated_lengths(
+    served: tuple,
+) -> None:
+    """What RFC 9112 allows is read as before: chunk extensions, and a Content-Length given
+    twice with the same value."""
+    _, url = served
+    chunked = b"%x;name=value;flag\r\n%s\r\n0\r\n\r\n" % (len(_BODY), _BODY)
+    for head, body in [
+        (CHUNKED, chunked),
+        (b"Content-Length: " + _LEN + b"\r\nContent-Length: " + _LEN + b"\r\n", _BODY),
+    ]:
+        request = b"POST /Insight HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + head
+        reply = _exchange_raw(url, request + b"\r\n" + body)
+        assert not reply.startswith(b"HTTP/1.1 400"), reply[:300]
+        assert reply.startswith(b"HTTP/1.")
