@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -495,7 +496,20 @@ def aws_cassette(
         yield recorder
     recorder.finish_reading()  # (a large foreign cassette read lazily: cached for next time)
     failed = item.stash.get(_CALL_FAILED, False)
-    if failed and not _keep_failed(item.config) and recorder.recorded_count:
+    if not item.stash.get(_CALL_REPORTED, False) and recorder.recorded_count:
+        # Ctrl-C in the test body (pytest then tears fixtures down without a call report),
+        # or a set-up that failed: what was recorded is a part, never saved over the whole
+        item.add_report_section(
+            "teardown",
+            "aws cassette",
+            f"Not saving {recorder.recorded_count} new recording(s) to {path}: the test did "
+            "not finish (interrupted, or its set-up failed); the cassette is left as it was.",
+        )
+        sys.stderr.write(
+            f"botocore-harness: not saving {recorder.recorded_count} new recording(s) to "
+            f"{path}: the test did not finish.\n"
+        )
+    elif failed and not _keep_failed(item.config) and recorder.recorded_count:
         item.add_report_section(
             "teardown",
             "aws cassette",
@@ -639,6 +653,7 @@ def _allowed_hosts(config: pytest.Config, options: dict[str, Any]) -> Allowed:
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
+_CALL_REPORTED = pytest.StashKey[bool]()  # the test body ran to a report (any outcome)
 _USAGE = pytest.StashKey[dict[str, dict[str, Any]]]()
 _WORKER_KEY = "botocore_harness_usage"
 
@@ -647,6 +662,8 @@ _WORKER_KEY = "botocore_harness_usage"
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Remember whether the test body failed (its recordings are then not saved)."""
     report = yield
+    if call.when == "call":
+        item.stash[_CALL_REPORTED] = True
     if call.when == "call" and report.failed:
         item.stash[_CALL_FAILED] = True
     if report.skipped and item.get_closest_marker(MARKER) is not None:

@@ -12,8 +12,8 @@ import pytest
 from harness.cassettes.cassette import read_cassette
 from harness.cassettes.usage import file_digest
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
+from tests.support.lab import INSIGHT_ID, OTHER_ID, Lab
 from tests.support.lab import SHARED_CASSETTE_TESTS as TESTS
-from tests.support.lab import Lab
 from tests.support.server import ScriptedServer
 
 
@@ -139,3 +139,37 @@ def test_cassette_names_resolve_inside_the_module_folder(pytester: pytest.Pytest
     assert cassette_path(item, str(absolute)) == absolute.with_name("mine.yaml")
     with pytest.raises(Exception, match="relative to the test module's cassette folder"):
         cassette_path(item, "../escape")
+
+
+INTERRUPTED = f"""
+import os, pytest
+from helpers import client
+
+@pytest.mark.aws_cassette("kept")
+def test_calls():
+    client("xray").get_insight(InsightId="{INSIGHT_ID}")
+    if os.environ.get("INTERRUPT") == "1":
+        raise KeyboardInterrupt  # what Ctrl-C raises in the test
+    client("xray").get_insight(InsightId="{OTHER_ID}")
+"""
+
+
+def test_an_interrupted_recording_leaves_the_good_cassette(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the middle of ``--aws-record-mode=all`` saved the partial recording over
+    the good cassette (2 interactions became 1; issue 63): a recording replaces a cassette
+    only when its test finished."""
+    pytester.makepyfile(test_interrupt=INTERRUPTED)
+    lab = Lab(pytester, monkeypatch, ScriptedServer())
+    lab.record("--aws-record-mode=all").assert_outcomes(passed=1)
+    path = pytester.path / "cassettes/test_interrupt/kept.yaml"
+    before = path.read_bytes()
+    assert len(read_cassette(path).exchanges) == 2
+    monkeypatch.setenv("INTERRUPT", "1")
+    # (in a process of its own: a KeyboardInterrupt in an in-process run stops this one)
+    monkeypatch.setattr(pytester, "runpytest", pytester.runpytest_subprocess)
+    result = lab.record("--aws-record-mode=all", "-rA")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert path.read_bytes() == before
+    assert "not saving 1 new recording(s)" in result.stderr.str() + result.stdout.str()
