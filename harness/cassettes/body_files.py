@@ -48,17 +48,30 @@ def is_marker(value: Any) -> TypeGuard[dict[str, Any]]:
 
 
 def write(folder: Path, bodies: dict[str, bytes]) -> None:
-    """Write each body to ``folder/_bodies/<sha256>`` (atomically; an existing file of that
-    digest and size is the same bytes and is left alone)."""
+    """Write each body to ``folder/_bodies/<sha256>`` (atomically; an existing file is left
+    alone only when its bytes hash to its name: one damaged in place, of the same size, was
+    skipped, so a re-recorded test passed and every later replay failed)."""
     if not bodies:
         return
     target = folder / FOLDER
     target.mkdir(parents=True, exist_ok=True)
     for sha256, body in bodies.items():
         path = target / sha256
-        if path.is_file() and path.stat().st_size == len(body):
+        if path.is_file() and path.stat().st_size == len(body) and _holds(path, sha256):
             continue
         atomic_write_bytes(path, body)
+
+
+def _holds(path: Path, sha256: str) -> bool:
+    """True when the file at ``path`` hashes to ``sha256`` (read in blocks)."""
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path) as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
 
 
 def read(cassette: Path, value: dict[str, Any]) -> bytes:

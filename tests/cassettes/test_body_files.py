@@ -193,3 +193,21 @@ def test_gc_deletes_the_body_files_no_cassette_names(
     )
     assert missing.returncode == 2 and "is not a folder" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_a_body_file_damaged_in_place_is_rewritten(tmp_path: Path) -> None:
+    """A body file of the right name and size whose bytes changed (a disk error, an edit)
+    was skipped when the same body was written again: the re-recorded test passed, every
+    later replay failed (issue 63). It is written anew when its bytes do not hash to it."""
+    import hashlib
+
+    body = b"payload " * 10_000
+    sha256 = hashlib.sha256(body).hexdigest()
+    body_files.write(tmp_path, {sha256: body})
+    path = tmp_path / body_files.FOLDER / sha256
+    path.write_bytes(b"X" + body[1:])  # damaged in place, same size
+    body_files.write(tmp_path, {sha256: body})
+    assert path.read_bytes() == body
+    before = path.stat().st_mtime_ns
+    body_files.write(tmp_path, {sha256: body})  # intact: left alone
+    assert path.stat().st_mtime_ns == before
