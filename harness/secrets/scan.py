@@ -514,6 +514,12 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 and p.name != ACKS_FILE
             )
         elif path.is_file():
+            if path.suffix not in _SUFFIXES:
+                raise HarnessUsageError(
+                    f"{path} is not a cassette: harness scan reads cassettes (*.yaml, *.yml, "
+                    "*.json), and would say nothing true of another file. Scan other files "
+                    "with a general secret scanner (detect-secrets, gitleaks)."
+                )
             found.append(path)
         else:
             raise HarnessUsageError(

@@ -110,6 +110,8 @@ BAD: list[tuple[str, str]] = [
     ("cassette ls {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
     ("scan --fix {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
     ("coverage {tmp}/badurl.yaml", "request.uri 'http://[::1' is not a URL"),
+    # not a cassette: scan would say "no secrets" of a file it cannot read as one (issue 63)
+    ("scan {tmp}/file.txt", "is not a cassette"),
 ]
 
 

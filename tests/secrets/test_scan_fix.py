@@ -53,7 +53,9 @@ def captured(folder: Path) -> list[Exchange]:
     for (request, response), operation in zip(
         seen, ("CreateSecret", "GetSecretValue"), strict=True
     ):
-        full = HttpRequest(request.method, endpoint + request.url, request.headers, request.body)
+        # (the server's request URL is absolute already: the endpoint once, not twice)
+        url = request.url if request.url.startswith("http") else endpoint + request.url
+        full = HttpRequest(request.method, url, request.headers, request.body)
         params = request_params("secretsmanager", operation, full)
         out.append(Exchange("secretsmanager", operation, full, response, "recorded", params))
     return out
