@@ -40,6 +40,9 @@ except ImportError:  # pragma: no cover
 # file beyond these is damaged or hostile (a "billion laughs" alias bomb).
 MAX_DEPTH = 100
 MAX_ALIAS_NODES = 1_000_000  # nodes that aliases may repeat, beyond those written out
+#: characters aliases may repeat: few nodes can still be large (one 200 KB string aliased
+#: 3,000 times is 600 MB from a 1.4 MB file, and every reader after the load pays for it)
+MAX_ALIAS_CHARS = 64 * 2**20
 
 
 class YamlLimitError(yaml.YAMLError):
@@ -581,32 +584,42 @@ def _construct(tag: str, value: str) -> Any:
 def _within_limits(events: Iterable[yaml.Event], depth: int = 0) -> Iterator[yaml.Event]:
     """``events`` (of a text whose root is ``depth`` deep in its file), raising
     ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
-    open_nodes: list[tuple[str | None, int]] = []  # (anchor, nodes counted when it opened)
-    sizes: dict[str, int] = {}  # anchor -> nodes under it
-    nodes = repeated = 0
+    # (anchor, nodes and characters counted when it opened)
+    open_nodes: list[tuple[str | None, int, int]] = []
+    sizes: dict[str, tuple[int, int]] = {}  # anchor -> nodes and characters under it
+    nodes = repeated = chars = repeated_chars = 0
     for event in events:
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
             nodes += 1
-            open_nodes.append((event.anchor, nodes))
+            open_nodes.append((event.anchor, nodes, chars))
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
-            anchor, start = open_nodes.pop()
+            anchor, start, start_chars = open_nodes.pop()
             if anchor:
-                sizes[anchor] = nodes - start + 1
+                sizes[anchor] = (nodes - start + 1, chars - start_chars)
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
+            chars += len(event.value)
             if event.anchor:
-                sizes[event.anchor] = 1
+                sizes[event.anchor] = (1, len(event.value))
         elif isinstance(event, yaml.AliasEvent):
-            size = sizes.get(str(event.anchor), 1)
+            size, size_chars = sizes.get(str(event.anchor), (1, 0))
             repeated += size
             nodes += size  # an anchor holding aliases counts what they repeat, too
+            repeated_chars += size_chars
+            chars += size_chars
             if repeated > MAX_ALIAS_NODES:
                 raise YamlLimitError(
                     f"aliases repeat more than {MAX_ALIAS_NODES:,} nodes (a YAML alias bomb?)",
+                    event.start_mark,
+                )
+            if repeated_chars > MAX_ALIAS_CHARS:
+                raise YamlLimitError(
+                    f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters (a YAML alias "
+                    "bomb of large strings?)",
                     event.start_mark,
                 )
         yield event

@@ -65,6 +65,24 @@ def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
         read_cassette(path)
 
 
+def test_few_aliases_of_a_large_string_are_refused_by_size(tmp_path: Path) -> None:
+    """One 200 KB string aliased 3,000 times: few nodes (under the node limit), 600 MB once
+    built, from a 0.5 MB file; ``harness scan`` ran for hours on it (issue 63)."""
+    item = (
+        "- request: {{method: GET, uri: 'https://a/', body: {}}}\n"
+        "  response: {{status: {{code: 200}}}}\n"
+    )
+    text = "interactions:\n" + item.format("&big '" + "x" * 200_000 + "'")
+    text += item.format("*big") * 3000 + "version: 1\n"
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    with pytest.raises(CassetteError, match=r"aliases repeat more than [\d,]+ characters"):
+        read_cassette(path)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", str(path)], out, err) == 2
+    assert "alias bomb" in err.getvalue() and "Traceback" not in err.getvalue()
+
+
 def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("interactions: " + "[" * 50_000 + "]" * 50_000 + "\n")
