@@ -95,3 +95,20 @@ def read(cassette: Path, value: dict[str, Any]) -> bytes:
     if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError(f"its body file {path} is not the bytes recorded (size or sha256)")
     return data
+
+
+def whatever_is_there(cassette: Path, value: dict[str, Any]) -> bytes:
+    """The bytes at the place a body-file marker names, whatever they are (b"" when there
+    is no such file): for a scanner, which must read a file that is not what it claims."""
+    sha256 = value.get("sha256")
+    if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+        return b""
+    try:
+        with open_regular(cassette.parent / FOLDER / sha256) as handle:
+            return handle.read(MAX_WHATEVER)
+    except OSError:
+        return b""
+
+
+#: What ``whatever_is_there`` reads at the most.
+MAX_WHATEVER = 64 * 2**20

@@ -40,6 +40,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -333,16 +334,42 @@ class Seen:
 
 
 def look(path: Path) -> Seen | None:
-    """The file's digest and state, or None when it cannot be read (its check says why)."""
+    """The file's digest and state, or None when it cannot be read (its check says why).
+
+    The digest covers the body files the cassette names (``_bodies/<sha256>``), as they
+    are: one replaced or deleted after a check made the next check answer from the cache,
+    exit 0, while replay failed."""
     digest = hashlib.sha256()
+    named: set[bytes] = set()
     try:
         with open_regular(path) as handle:  # (a FIFO would block the read)
             info = os.fstat(handle.fileno())
+            tail = b""
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                named.update(_BODY_FILE.findall(tail + block))
+                tail = block[-80:]
+    except OSError:
+        return None
+    for name in sorted(named):
+        digest.update(b"\0" + name + b"\0" + _file_digest(path.parent / "_bodies" / name.decode()))
+    return Seen(digest.hexdigest(), reads.identity(info))
+
+
+#: A body file a cassette names (``harness.cassettes.body_files``).
+_BODY_FILE = re.compile(rb"_bodies/([0-9a-f]{64})")
+
+
+def _file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, or b"absent" when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open_regular(path) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
-        return None
-    return Seen(digest.hexdigest(), reads.identity(info))
+        return b"absent"
+    return digest.digest()
 
 
 @dataclass(frozen=True)

@@ -270,8 +270,10 @@ def scan_file(path: Path) -> list[Finding]:
     findings = list(scan_text(str(path), text, known, detect=not cassette))
     if isinstance(data, dict) and cassette:
         for index, item in enumerate(data["interactions"]):
-            for where, body in _binary_bodies(item, path):
-                for finding in scan_text(str(path), body, known, detect=False):
+            for where, body, unvouched in _binary_bodies(item, path):
+                # (the redactor's verdict reads a body as the cassette holds it; one it
+                # cannot read, it cannot judge: every detector reads it here instead)
+                for finding in scan_text(str(path), body, known, detect=unvouched):
                     findings.append(replace(finding, where=f"#{index} {where}"))
             for kind, where, value in _interaction_secrets(item, known):
                 findings.append(
@@ -370,7 +372,7 @@ def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str, str]]
             return
 
 
-def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str]]:
+def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str, bool]]:
     # vcrpy keeps bytes bodies as !!binary, often gzip: the text search cannot see inside.
     # A large payload kept in a body file beside the cassette is read from there.
     from harness.cassettes import body_files
@@ -383,16 +385,19 @@ def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str]]:
             continue
         body = part.get("body")
         if body_files.is_marker(body):
-            with contextlib.suppress(ValueError):  # (unreadable: the redactor's verdict says)
-                yield (
-                    f"{side} body file",
-                    body_files.read(path, body)[:MAX_SCAN_BYTES].decode("utf-8", "replace"),
-                )
+            try:
+                data, unvouched = body_files.read(path, body), False
+            except ValueError:
+                # not the bytes recorded (or missing): what is there is scanned all the same,
+                # since a file replaced by other bytes may hold anything
+                data, unvouched = body_files.whatever_is_there(path, body), True
+            text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
+            yield f"{side} body file", text, unvouched
             continue
         if isinstance(body, dict):
             body = body.get("string")
         if isinstance(body, bytes):
-            yield f"{side} body", _inflate(body).decode("utf-8", "replace")
+            yield f"{side} body", _inflate(body).decode("utf-8", "replace"), False
 
 
 def _inflate(body: bytes) -> bytes:

@@ -211,3 +211,30 @@ def test_a_body_file_damaged_in_place_is_rewritten(tmp_path: Path) -> None:
     before = path.stat().st_mtime_ns
     body_files.write(tmp_path, {sha256: body})  # intact: left alone
     assert path.stat().st_mtime_ns == before
+
+
+def test_a_body_file_replaced_after_a_check_is_seen_by_check_and_scan(
+    recorded: tuple[Path, bytes, bytes], tmp_path: Path
+) -> None:
+    """After one ``harness check`` of an intact cassette, its text body file replaced by other
+    bytes holding a password, then deleted: ``check`` answered from its cache (exit 0) and
+    ``scan`` skipped the file whose digest did not match (exit 0), while replay failed
+    (issue 63). The cache's key holds the body files' bytes; scan reads what is there."""
+    path = _copy(recorded, tmp_path)
+    cache = tmp_path / "cache"
+    check = [sys.executable, "-m", "harness", "check", "--cache-dir", str(cache), str(path)]
+    scan = [sys.executable, "-m", "harness", "scan", str(path)]
+    assert subprocess.run(check, capture_output=True, timeout=120).returncode == 0
+    text_body = next(
+        f for f in (tmp_path / body_files.FOLDER).iterdir() if f.stat().st_size == len(recorded[2])
+    )
+    planted = recorded[2].replace(b"nothing secret\n", b"password=Tr0ub4dor&3xK9!qz\n", 1)
+    text_body.write_bytes(planted[: len(recorded[2])])
+    done = subprocess.run(check, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0, done.stdout + done.stderr  # not the cached pass
+    done = subprocess.run(scan, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Tr0ub4dor" not in done.stdout + done.stderr
+    text_body.unlink()
+    done = subprocess.run(check, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0, done.stdout + done.stderr
