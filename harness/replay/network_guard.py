@@ -30,9 +30,11 @@ Three routes have no audit event of their own, and are closed here:
 - ctypes: looking up ``connect``, ``sendto``, ... (``ctypes.dlsym``) fails while a block
   runs; a call through a pointer looked up earlier fails where Python audits ctypes calls.
 
-The X-Ray SDK's UDP segments to its daemon (``AWS_XRAY_DAEMON_ADDRESS``, else
-127.0.0.1:2000) pass unless ``xray_daemon=False``: a datagram carries no answer back into
-the test, so it cannot make a replay pass wrongly.
+The X-Ray SDK's UDP segments to its daemon (``AWS_XRAY_DAEMON_ADDRESS`` as it was when the
+block began, else 127.0.0.1:2000) pass unless ``xray_daemon=False``: sent with ``sendto``,
+a datagram carries no answer back into the test, so it cannot make a replay pass wrongly; a
+``connect`` to that address (after which the socket receives what comes from there) is
+blocked like any other.
 
 Allowed hosts are names or addresses, optionally ``host:port``, with ``*`` globs
 (``*.internal``); ``loopback`` stands for ``localhost``, ``127.0.0.0/8`` and ``::1``.
@@ -237,7 +239,8 @@ class Violations(list[NetworkBlocked]):
 class _Block:
     allowed: Allowed
     why: str
-    xray_daemon: bool = True
+    #: the X-Ray daemon's UDP address, read once when the block began (None: no exemption)
+    xray_daemon: tuple[str, int] | None = None
     owner: int = field(default_factory=os.getpid)
     folder: Path | None = None
     violations: Violations = field(default_factory=Violations)
@@ -288,8 +291,9 @@ def block_network(
     _check_sends()
     _learn_c_functions()
     allowed = _resolved(allowed)
-    folder = _child_guard_folder(allowed, why, xray_daemon) if children else None
-    block = _Block(allowed, why, xray_daemon, folder=folder, violations=Violations(folder))
+    daemon = xray_daemon_address() if xray_daemon else None  # (fixed for the block)
+    folder = _child_guard_folder(allowed, why, daemon) if children else None
+    block = _Block(allowed, why, daemon, folder=folder, violations=Violations(folder))
     with _lock:
         _blocks.append(block)
     if folder is not None:
@@ -360,7 +364,7 @@ def _inspect(event: str, args: tuple[Any, ...]) -> None:
         if not event.startswith("ctypes."):
             if block.allowed.allows(host, port):
                 continue
-            if block.xray_daemon and _to_xray_daemon(sock, host, port):
+            if block.xray_daemon and _to_xray_daemon(event, sock, host, port, block.xray_daemon):
                 continue
         error = _blocked(block, event, host, port, earlier)
         block.violations.append(error)
@@ -542,12 +546,17 @@ def _learn_c_functions() -> None:
 # --------------------------------------------------------------------------- X-Ray daemon
 
 
-def _to_xray_daemon(sock: Any, host: str, port: int | None) -> bool:
-    """A UDP datagram (or UDP connect) to the X-Ray daemon's address."""
+def _to_xray_daemon(
+    event: str, sock: Any, host: str, port: int | None, daemon: tuple[str, int]
+) -> bool:
+    """A UDP datagram sent to the X-Ray daemon's address (``daemon``, read when the block
+    began). Send-only: a ``connect`` is not let through, since a connected UDP socket would
+    then receive the daemon's (or anyone's at that port) datagrams back into the test."""
+    if event not in ("socket.sendto", "socket.sendmsg"):
+        return False
     if sock is None or getattr(sock, "type", None) != socket.SOCK_DGRAM:
         return False
-    daemon = xray_daemon_address()
-    return daemon is not None and (host.lower().strip("[]"), port) == daemon
+    return (host.lower().strip("[]"), port) == daemon
 
 
 def xray_daemon_address() -> tuple[str, int] | None:
@@ -615,7 +624,7 @@ _botocore_harness_network_guard()
 '''
 
 
-def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: bool) -> Path:
+def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: tuple[str, int] | None) -> Path:
     """A folder with ``sitecustomize.py`` and ``guard.json``: what a child Python needs to
     run this block (see ``guard_child``)."""
     folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
@@ -627,7 +636,7 @@ def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: bool) -> Path:
         "allowed": [list(entry) for entry in allowed.entries],
         "loopback": allowed.loopback,
         "why": why,
-        "xray_daemon": xray_daemon,
+        "xray_daemon": list(xray_daemon) if xray_daemon else None,
     }
     _write_atomically(folder / GUARD_FILE, json.dumps(guard))
     return folder
@@ -645,7 +654,7 @@ def guard_child(folder: str) -> None:
     block = _Block(
         allowed,
         str(guard["why"]),
-        bool(guard["xray_daemon"]),
+        _daemon_of(guard.get("xray_daemon")),
         owner=int(guard["owner"]),
         folder=path,
         violations=Violations(path),
@@ -654,6 +663,13 @@ def guard_child(folder: str) -> None:
     _check_sends()
     with _lock:
         _blocks.append(block)
+
+
+def _daemon_of(value: Any) -> tuple[str, int] | None:
+    """The daemon address a guard file holds (``[host, port]``), else None."""
+    if isinstance(value, list) and len(value) == 2:
+        return str(value[0]), int(value[1])
+    return None
 
 
 def _report(block: _Block, error: NetworkBlocked) -> None:

@@ -529,6 +529,21 @@ def test_another_udp_port():
 def test_tcp_to_the_daemon():
     daemon = os.environ["AWS_XRAY_DAEMON_ADDRESS"].rsplit(":", 1)
     socket.create_connection((daemon[0], int(daemon[1])), timeout=2)
+
+@pytest.mark.aws_cassette
+def test_udp_connected_to_the_daemon():
+    # a connected UDP socket receives what comes from that address: a two-way exchange
+    daemon = os.environ["AWS_XRAY_DAEMON_ADDRESS"].rsplit(":", 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect((daemon[0], int(daemon[1])))
+        s.send(b"connected")
+
+@pytest.mark.aws_cassette
+def test_the_daemon_moved_during_the_test():
+    # the address is the one the block began with: moving it does not open another port
+    os.environ["AWS_XRAY_DAEMON_ADDRESS"] = "127.0.0.1:" + os.environ["OTHER"]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"moved", ("127.0.0.1", int(os.environ["OTHER"])))
 """
 
 
@@ -544,14 +559,14 @@ def test_xray_segments_reach_the_daemon_in_replay(
 ) -> None:
     address = f"127.0.0.1:{daemon.port}"
     result = replay(pytester, XRAY, AWS_XRAY_DAEMON_ADDRESS=address, OTHER=str(udp.port))
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=4)
     result.stdout.fnmatch_lines_random(
         [
             f"*NetworkBlocked: *send a datagram to 127.0.0.1:{udp.port}*",
             f"*NetworkBlocked: *connect to {address} (socket.connect)*",
         ]
     )
-    assert len(daemon.received()) == 1
+    assert daemon.received() == [b'{"format": "json", "version": 1}\n{"name": "segment"}']
     assert udp.received() == []
 
 
@@ -561,7 +576,7 @@ def test_the_xray_daemon_can_be_blocked_too(
     pytester.makeini("[pytest]\naws_allow_xray_daemon = false\n")
     address = f"127.0.0.1:{daemon.port}"
     result = replay(pytester, XRAY, AWS_XRAY_DAEMON_ADDRESS=address, OTHER=str(udp.port))
-    result.assert_outcomes(failed=3)
+    result.assert_outcomes(failed=5)
     result.stdout.fnmatch_lines_random([f"*NetworkBlocked: *send a datagram to {address}*"])
     assert daemon.received() == []
 
