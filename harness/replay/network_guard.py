@@ -340,6 +340,9 @@ def _is_address(host: str) -> bool:
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     # Called for every audited event in the process: return at once for the others.
     __tracebackhide__ = True
+    if event == "subprocess.Popen":
+        _guard_child_environment(args[3])
+        return
     if event not in _EVENTS or event == _SEND or getattr(_quiet, "active", False):
         return
     _inspect(event, args)
@@ -691,6 +694,28 @@ def _write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_text(text, "utf-8")
     os.replace(temporary, path)
+
+
+def _guard_child_environment(env: Any) -> None:
+    """A child started with an environment of its own (``env={**os.environ, "PYTHONPATH":
+    "src"}``, the usual pattern of a CLI test) did not see the block's folder on its
+    ``PYTHONPATH`` and ran unguarded. ``subprocess`` builds the child's environment from
+    that mapping after this audit event: the folders of the live blocks are put first on
+    its ``PYTHONPATH`` (the caller's dict is changed so, while replay runs)."""
+    if not _blocks or not isinstance(env, dict):
+        return
+    pid = os.getpid()
+    folders = [str(b.folder) for b in list(_blocks) if b.folder is not None and b.owner == pid]
+    if not folders:
+        return
+    key: Any = "PYTHONPATH" if not any(isinstance(k, bytes) for k in env) else b"PYTHONPATH"
+    current = env.get(key) or ("" if isinstance(key, str) else b"")
+    text = os.fsdecode(current)
+    missing = [f for f in folders if f not in text.split(os.pathsep)]
+    if not missing:
+        return
+    value = os.pathsep.join([*missing, text]) if text else os.pathsep.join(missing)
+    env[key] = value if isinstance(key, str) else os.fsencode(value)
 
 
 def _prepend_pythonpath(folder: Path) -> None:

@@ -328,6 +328,16 @@ def test_python_child():
     with open("child.json", "w") as out:
         json.dump({{"code": child.returncode, "stderr": child.stderr}}, out)
 
+@pytest.mark.aws_cassette
+def test_python_child_with_its_own_environment():
+    # a CLI test's usual child: PYTHONPATH replaced, the rest of the environment copied
+    env = {{**os.environ, "PYTHONPATH": "src"}}
+    child = subprocess.run(
+        [sys.executable, "-c", {REACH!r}], env=env, capture_output=True, text=True
+    )
+    with open("child_env.json", "w") as out:
+        json.dump({{"code": child.returncode, "stderr": child.stderr}}, out)
+
 def test_a_child_after_replay_is_not_blocked():
     child = subprocess.run([sys.executable, "-c", {REACH!r}], capture_output=True, text=True)
     assert child.returncode == 0, child.stderr
@@ -338,16 +348,17 @@ def test_a_python_subprocess_is_blocked_and_fails_the_test(
     pytester: pytest.Pytester, tcp: Listener
 ) -> None:
     result = replay(pytester, SUBPROCESS, TCP=str(tcp.port))
-    result.assert_outcomes(failed=1, passed=1)
+    result.assert_outcomes(failed=2, passed=1)
     result.stdout.fnmatch_lines(
         [
             f"*NetworkBlocked: Network blocked during replay: a child process (pid *) tried "
             f"to connect to 127.0.0.1:{tcp.port} (socket.connect)*aws_allowed_hosts*"
         ]
     )
-    child = json.loads((pytester.path / "child.json").read_text())
-    assert child["code"] != 0
-    assert "NetworkBlocked: Network blocked during replay" in child["stderr"]
+    for name in ("child.json", "child_env.json"):  # (env={**os.environ, ...}: issue 63)
+        child = json.loads((pytester.path / name).read_text())
+        assert child["code"] != 0, name
+        assert "NetworkBlocked: Network blocked during replay" in child["stderr"], name
     assert tcp.received() == [b"child"]  # only the child started after replay got through
 
 
