@@ -2,9 +2,11 @@
 
 Every import of the harness's internals the reference needs is at the top of this file and
 nowhere else: the CLI's argparse parser, the pytest plugin (through pytest itself), the rule
-registry, the operation registry and the synthetic backend. ``docs/hooks.py`` adds the pages
-this makes to an ``mkdocs build``; ``python docs/gen_reference.py OUT`` writes them to a
-folder; ``tests/docs/test_docs.py`` checks every subcommand, rule id and operation is in them.
+registry, the operation registry and the synthetic backend. ``python docs/gen_reference.py
+docs`` writes them under ``docs/reference/``, where they are committed (a reader of the
+repository has the reference too); ``docs/hooks.py`` fails an ``mkdocs build`` whose committed
+pages differ from what this makes, and ``tests/docs/test_docs.py`` checks the same and that
+every subcommand, rule id and operation is in them.
 
 The pytest part runs pytest in a child process (``--pytest-json``): registering the plugin
 installs its network guard, which a docs build must not carry.

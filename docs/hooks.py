@@ -1,7 +1,9 @@
-"""MkDocs hook: add the generated reference pages and the changelog to the build.
+"""MkDocs hook: check the generated reference pages, add the changelog to the build.
 
-The pages come from ``docs/gen_reference.py`` (the code is their only source, so they cannot
-drift); nothing generated is written into ``docs/``.
+The reference pages come from ``docs/gen_reference.py`` (the code is their only source) and
+are committed under ``docs/reference/`` so a reader of the repository has them too; a build
+whose committed pages differ from what the code makes fails, naming the command that
+writes them (``tests/docs/test_docs.py`` checks the same).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 DOCS = Path(__file__).resolve().parent
@@ -24,9 +27,18 @@ def _generator() -> Any:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Add every generated page, and CHANGELOG.md as ``changelog.md``."""
-    pages = dict(_generator().pages())
-    pages["changelog.md"] = (DOCS.parent / "CHANGELOG.md").read_text(encoding="utf-8")
-    for name, text in pages.items():
-        files.append(File.generated(config, name, content=text))
+    """Check every generated page is committed as the code makes it; add CHANGELOG.md as
+    ``changelog.md``."""
+    stale = [
+        name
+        for name, text in _generator().pages().items()
+        if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != text
+    ]
+    if stale:
+        raise PluginError(
+            f"The committed reference pages {', '.join(stale)} are not what the code makes: "
+            "run `python docs/gen_reference.py docs` and commit them."
+        )
+    changelog = (DOCS.parent / "CHANGELOG.md").read_text(encoding="utf-8")
+    files.append(File.generated(config, "changelog.md", content=changelog))
     return files

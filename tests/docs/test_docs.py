@@ -49,6 +49,16 @@ def _commands(parser: argparse.ArgumentParser, prefix: str = "harness") -> list[
     return found
 
 
+def test_the_committed_reference_is_what_the_code_generates(pages: dict[str, str]) -> None:
+    """The reference is committed under docs/reference/ (a newcomer reading the repository
+    has it: issue 58), and cannot drift from the code."""
+    for name, text in pages.items():
+        committed = DOCS / name
+        assert committed.is_file() and committed.read_text(encoding="utf-8") == text, (
+            f"{name} is not what the code makes: run `python docs/gen_reference.py docs`"
+        )
+
+
 def test_every_command_and_option_is_in_the_cli_reference(pages: dict[str, str]) -> None:
     cli = pages["reference/cli.md"]
     commands = _commands(build_parser())
