@@ -823,12 +823,14 @@ _VENDOR_TOKENS = re.compile(
     r"|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|dapi[a-f0-9]{32}(?:-\d)?|lin_api_[A-Za-z0-9]{40}"
     r"|rubygems_[a-f0-9]{48}|hv[sb]\.[A-Za-z0-9_-]{24,512}|figd_[A-Za-z0-9_-]{30,128}"
     r"|pat-(?:na|eu)1-[a-f0-9-]{36}|ATATT3[A-Za-z0-9_=-]{30,1024}"
-    r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64})(?![A-Za-z0-9_-])"
+    r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64}"
+    # AppSync's API keys (CreateApiKey's apiKey.id: a member name that says nothing)
+    r"|da2-[a-z0-9]{26})(?![A-Za-z0-9_-])"
 )
 # (each token starts with one of these: the issuers' prefixes)
 _VENDOR_PREFIXES = (
     "ya29.", "1//0", "hf_", "pypi-AgE", "AGE-SECRET-KEY-1", "glsa_", "dapi", "lin_api_",
-    "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3",
+    "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3", "da2-",
 )  # fmt: skip
 prefiltered(
     _VENDOR_TOKENS,
@@ -839,7 +841,7 @@ prefiltered(
 )
 _VENDOR_NEEDLES = (
     "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-", "age-secret-key-", "glsa_", "dapi",
-    "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "atatt3", "sq0",
+    "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "atatt3", "sq0", "da2-",
 )  # fmt: skip
 _WEBHOOK_PATHS = re.compile(
     r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[A-Za-z0-9_/-]{16,512})"
@@ -1119,7 +1121,7 @@ _VALUE_PREFIXES = (
     "ghs_", "ghr_", "github_pat_", "xox", "xapp-", "_live_", "_test_", "whsec_", "AIza",
     "glpat-", "npm_", "sk-", "SG.", "://", "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-",
     "glsa_", "dapi", "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3", "sq0",
-    "hooks.slack", "/webhooks/",
+    "da2-", "hooks.slack", "/webhooks/",
 )  # fmt: skip
 _ENCODED_URL_MARKS = ("%3a%2f%2f", "%253a%252f%252f")  # ://, URL-encoded once and twice
 _BOT_DIGIT = re.compile(r"bot\d")

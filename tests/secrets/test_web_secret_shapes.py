@@ -51,6 +51,8 @@ CASES: list[tuple[str, Callable[[], str], Callable[[str], Exchange]]] = [
     ("google oauth", lambda: "ya29.a0" + _hex(60), lambda s: (_post({"note": s}), None)),
     ("hugging face", lambda: "hf_" + _hex(34), lambda s: (None, _ok({"v": [s]}))),
     ("shopify", lambda: "shpat_" + _hex(32), lambda s: (_post({"v": s}), None)),
+    # round 5: AppSync's API key, named by nothing but its prefix (apiKey.id)
+    ("appsync api key", lambda: "da2-" + _hex(26), lambda s: (None, _ok({"apiKey": {"id": s}}))),
     ("digitalocean", lambda: "dop_v1_" + _hex(64), lambda s: (_post({"v": s}), None)),
     ("vault", lambda: "hvs." + _hex(30), lambda s: (None, _ok({"auth_info": {"v": s}}))),
     ("age key", lambda: "AGE-SECRET-KEY-1" + _hex(58).upper(), lambda s: (_post(s), None)),
