@@ -413,6 +413,17 @@ _KEYWORD_PASSWORD = prefiltered(
     ),
     Prefilter(("passw", "Pass", "rootpw", "bindpw"), starts=indent_start),
 )
+# SQL that sets a password, as the AWS APIs carrying SQL pass it (Redshift Data
+# ExecuteStatement, Athena StartQueryExecution, the RDS Data API): PostgreSQL's and
+# Redshift's ``CREATE USER u PASSWORD 'p'`` / ``WITH PASSWORD 'p'``, MySQL's and Oracle's
+# ``IDENTIFIED BY 'p'`` (quotes doubled inside); an unquoted ``PASSWORD DISABLE`` or NULL is no
+# secret.
+_SQL_PASSWORD = re.compile(
+    r"(?i:\bpassword|\bidentified[ \t\r\n]+by)[ \t\r\n]*=?[ \t\r\n]*"
+    r"(?:'(?P<v>(?:[^'\\\r\n]|''|\\.){1,256})'|\"(?P<v2>(?:[^\"\\\r\n]|\"\"|\\.){1,256})\")"
+)
+
+
 _KEYWORD_SIBLING = re.compile(
     r"(?m:^)[ \t]*(?i:user|username|login|host|account|imapaccount|rootdn|binddn|from)[ \t]+\S"
 )
@@ -587,6 +598,9 @@ def spans(text: str, name_kind: Callable[[str], str | None], scan: TextScan) -> 
             kind = name_kind(match.group("name"))
             if kind is not None:
                 yield (*match.span("v"), kind)
+    if scan.has_folded("password") or scan.has_folded("identified"):
+        for match in scan.finditer(_SQL_PASSWORD):
+            yield (*match.span("v" if match.group("v") is not None else "v2"), "password")
     if has("requirepass") or has("masterauth"):
         for match in scan.finditer(_REDIS_AUTH):
             yield (*match.span("v"), "password")
