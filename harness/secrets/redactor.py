@@ -186,12 +186,15 @@ _NAMED_PAIRS = (
     ("key", "value"),
     ("Key", "Value"),
     ("ParameterKey", "ParameterValue"),
+    ("OutputKey", "OutputValue"),  # a stack's Outputs, named as its Parameters are
     ("OptionName", "Value"),
 )
 
 # Any case of these, besides: the members that name a sibling, and the sibling named.
-_PAIR_NAMES = frozenset({"name", "key", "parameterkey", "optionname", "variable", "header"})
-_PAIR_VALUES = frozenset({"value", "val", "parametervalue"})
+_PAIR_NAMES = frozenset(
+    {"name", "key", "parameterkey", "outputkey", "optionname", "variable", "header"}
+)
+_PAIR_VALUES = frozenset({"value", "val", "parametervalue", "outputvalue"})
 
 
 def _pairs_of(item: dict[Any, Any]) -> Iterable[tuple[Any, Any]]:
@@ -874,6 +877,7 @@ class Redactor:
 _SIBLING_NAMES = (
     ("key", "value"),
     ("ParameterKey", "ParameterValue"),
+    ("OutputKey", "OutputValue"),
     ("OptionName", "Value"),
     ("Name", "Value"),
     ("Key", "Value"),

@@ -450,8 +450,8 @@ _COMPOSER_ENTRY = re.compile(
     r"(?P<e>\\{0,7})\"[^\"\\\s]{1,253}(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})(?P=e)\""
 )
 
-_PAIR_NAME = r"ParameterKey|OptionName|Name|Key|name|key"
-_PAIR_VALUE = r"ParameterValue|Value|value"
+_PAIR_NAME = r"ParameterKey|OutputKey|OptionName|Name|Key|name|key"
+_PAIR_VALUE = r"ParameterValue|OutputValue|Value|value"
 _NS = r"(?:[\w.-]{1,40}:)?"
 _ATTRS = r"(?:\s[^<>]{0,400})?"
 _XML_PAIR = prefiltered(
@@ -478,7 +478,7 @@ _FORM_PAIR_NAME = prefiltered(
         rf"(?:^|[&?])(?P<prefix>[\w.%-]{{1,200}}?)\.(?:{_PAIR_NAME})=(?P<name>[^&\s]{{1,384}})"
     ),
     Prefilter(
-        (".ParameterKey=", ".OptionName=", ".Name=", ".Key=", ".name=", ".key="),
+        (".ParameterKey=", ".OutputKey=", ".OptionName=", ".Name=", ".Key=", ".name=", ".key="),
         starts=_form_pair_starts,
     ),
 )
@@ -487,7 +487,9 @@ _FORM_PAIR_NAME = prefiltered(
 # The same pairs in the CLI's shorthand ("ParameterKey=DBPassword,ParameterValue=x"), in a
 # YAML list item (a name line, up to three sibling lines, then the value line) and in JSON
 # written inside a text (a log line; escaped quotes too)
-_PAIR_NAMES = ("ParameterKey", "OptionName", "option_name", "Name", "Key", "name", "key")
+_PAIR_NAMES = (
+    "ParameterKey", "OutputKey", "OptionName", "option_name", "Name", "Key", "name", "key",
+)  # fmt: skip
 _SHORTHAND_PAIR = prefiltered(
     re.compile(
         rf"(?<![\w.])(?:{_PAIR_NAME}|OptionName|option_name)=(?P<name>[^,\s=]{{1,128}}),"

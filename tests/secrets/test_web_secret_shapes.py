@@ -321,3 +321,30 @@ def test_a_password_in_sql_an_aws_api_carries_is_redacted(
     assert b"REDACTED" in redacted.body
     # the statement around it stays readable
     assert sent[member].split(sentinel)[0][:10].encode() in redacted.body
+
+
+def test_a_stack_output_named_like_a_secret_is_redacted() -> None:
+    """Round 5 (issue 56): CloudFormation Outputs whose OutputKey names a secret kept their
+    OutputValue, while the ParameterKey rule beside them held. Other outputs stay."""
+    from harness.aws.models import operation_model
+    from harness.aws.protocols import wire_form as wire
+
+    sentinel = "OUTsentinel" + _hex(12)
+    stack = {
+        "StackName": "db",
+        "CreationTime": "2026-01-01T00:00:00Z",
+        "StackStatus": "CREATE_COMPLETE",
+        "Outputs": [
+            {"OutputKey": "DbPassword", "OutputValue": sentinel},
+            {"OutputKey": "Endpoint", "OutputValue": "db.internal"},
+        ],
+    }
+    response = wire.encode_response("cloudformation", "DescribeStacks", {"Stacks": [stack]})
+    redacted = Redactor().response(response, operation_model("cloudformation", "DescribeStacks"))
+    assert sentinel.encode() not in redacted.body
+    assert b"db.internal" in redacted.body
+    # and in other HTTP (the same XML, no model)
+    plain = Redactor().response(
+        HttpResponse(200, {"Content-Type": "text/xml"}, response.body), None
+    )
+    assert sentinel.encode() not in plain.body
