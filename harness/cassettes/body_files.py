@@ -57,21 +57,21 @@ def write(folder: Path, bodies: dict[str, bytes]) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for sha256, body in bodies.items():
         path = target / sha256
-        if path.is_file() and path.stat().st_size == len(body) and _holds(path, sha256):
+        if path.is_file() and path.stat().st_size == len(body) and file_digest(path) == sha256:
             continue
         atomic_write_bytes(path, body)
 
 
-def _holds(path: Path, sha256: str) -> bool:
-    """True when the file at ``path`` hashes to ``sha256`` (read in blocks)."""
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 (hex) of the file at ``path``, read in blocks; None when unreadable."""
     digest = hashlib.sha256()
     try:
         with open_regular(path) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:
-        return False
-    return digest.hexdigest() == sha256
+        return None
+    return digest.hexdigest()
 
 
 def read(cassette: Path, value: dict[str, Any]) -> bytes:

@@ -52,7 +52,7 @@ from typing import Any
 
 import orjson
 
-from harness.cassettes import reads
+from harness.cassettes import body_files, reads
 from harness.cassettes.files import open_regular
 from harness.cassettes.reads import Identity, Reads
 from harness.contract.checker import SEVERITIES, Skipped, Violation
@@ -352,24 +352,13 @@ def look(path: Path) -> Seen | None:
     except OSError:
         return None
     for name in sorted(named):
-        digest.update(b"\0" + name + b"\0" + _file_digest(path.parent / "_bodies" / name.decode()))
+        found = body_files.file_digest(path.parent / body_files.FOLDER / name.decode())
+        digest.update(b"\0" + name + b"\0" + (found or "absent").encode())
     return Seen(digest.hexdigest(), reads.identity(info))
 
 
 #: A body file a cassette names (``harness.cassettes.body_files``).
 _BODY_FILE = re.compile(rb"_bodies/([0-9a-f]{64})")
-
-
-def _file_digest(path: Path) -> bytes:
-    """The SHA-256 of a file's bytes, or b"absent" when it cannot be read."""
-    digest = hashlib.sha256()
-    try:
-        with open_regular(path) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return b"absent"
-    return digest.digest()
 
 
 @dataclass(frozen=True)
