@@ -398,17 +398,23 @@ def exact_form(service: str, operation: str, params: dict[str, Any]) -> str | No
         return None
 
 
+def _pins(slot: Any) -> bool:
+    """True for a slot a live value may pin: a generated value of no free kind (not a
+    placeholder), as a slot or as ``slots_as_data`` wrote it."""
+    if isinstance(slot, list):
+        return slot[0] not in _FREE_KINDS
+    return not isinstance(slot, str) and slot.kind not in _FREE_KINDS
+
+
 def _file_by_slot(by_slot: dict[tuple[int, str], list[_Entry]], entry: _Entry) -> None:
     for position, slot in enumerate(entry.slots or ()):
-        if not isinstance(slot, str) and slot.kind not in _FREE_KINDS:
+        if _pins(slot):
             by_slot.setdefault((position, slot.value), []).append(entry)
 
 
 def _pinnable(slots: tuple[Any, ...]) -> Iterator[str]:
     """The values of ``slots`` a live value may pin (not placeholders, not free kinds)."""
-    for slot in slots:
-        if not isinstance(slot, str) and slot.kind not in _FREE_KINDS:
-            yield slot.value
+    return (slot.value for slot in slots if _pins(slot))
 
 
 def slots_as_data(slots: tuple[Any, ...] | None) -> list[Any] | None:
@@ -558,7 +564,7 @@ class MatchIndex:
         wrote them; None when not known). The slots are taken as written only to find
         candidates: an entry is checked against its parameters before it is served
         (``_verified``)."""
-        queues, every, exact = self._queues, self._all, self._exact
+        queues, every, file_exact = self._queues, self._all, self._file_exact
         no_times: dict[str, float] = {}
         split = self._split
         held = self._slot_values
@@ -568,11 +574,7 @@ class MatchIndex:
                 if data is None:
                     held = self._slot_values = None
                 else:
-                    held.update(
-                        item[1]
-                        for item in data
-                        if type(item) is list and item[0] not in _FREE_KINDS
-                    )
+                    held.update(item[1] for item in data if _pins(item))
             queue = queues.get(key)
             if queue is None:
                 queues[key] = deque((entry,))
@@ -581,12 +583,7 @@ class MatchIndex:
             every.append((index, exchange, region, recorded_at))
             service, operation = exchange.service, exchange.operation
             form = exact_form(service, operation, split(service, operation, exchange.params)[0])
-            if form is not None:
-                found = exact.get((key, form))
-                if found is None:
-                    exact[key, form] = deque((entry,))
-                else:
-                    found.append(entry)
+            file_exact(key, entry, form)
 
     def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
         queue = self._queues.get(key)
@@ -829,16 +826,18 @@ class MatchIndex:
         self.binding.tie(ties)
         return entry.index, entry.exchange
 
-    def _exact_forms(self, exact: str | None) -> tuple[str, ...]:
-        """The exact forms to look up: as sent, and with the values this test bound
-        written as recorded (a later request about an id bound earlier)."""
+    def _exact_forms(self, exact: str | None) -> Iterator[str]:
+        """The exact forms to look up: as sent, then (only when that finds nothing) with the
+        values this test bound written as recorded (a later request about an id bound
+        earlier): the rewrite is not paid by a request its own recording answers."""
         if exact is None:
-            return ()
+            return
+        yield exact
         binding = self.binding
-        if not (binding.generated_back or binding.live_to_recorded or binding.blobs_back):
-            return (exact,)
-        recorded = binding.to_recorded(exact)
-        return (exact,) if recorded == exact else (exact, recorded)
+        if binding.generated_back or binding.live_to_recorded or binding.blobs_back:
+            recorded = binding.to_recorded(exact)
+            if recorded != exact:
+                yield recorded
 
     def _pinned(self, live: tuple[Any, ...]) -> dict[int, str]:
         """Slot position -> the only recorded value that can stand there, for each live
@@ -846,7 +845,7 @@ class MatchIndex:
         one ``known`` says is no generated value (only itself)."""
         pinned: dict[int, str] = {}
         for position, value in enumerate(live):
-            if isinstance(value, str) or value.kind in _FREE_KINDS:
+            if not _pins(value):
                 continue
             bound = self.binding.generated_back.get(value.value)
             if bound is not None:
