@@ -10,16 +10,19 @@ lazily, so importing ``harness`` (as pytest does for the plugin) stays cheap.
   ``ContractViolationError``, ``RULES``.
 - Synthetic backend: ``SyntheticBackend``, ``Faults``.
 - Interception: ``intercept`` (route every botocore client through a handler).
-- Strategies and paginator fuzzing live in ``harness.strategies`` and
-  ``harness.strategies.pagination``.
+- Strategies and paginator fuzzing live in ``harness.strategies``.
+
+Each package has a face of its own (``harness.replay``, ``harness.contract``,
+``harness.secrets``, ``harness.strategies``, ``harness.cassettes``, ``harness.aws``,
+``harness.synthetic``, ``harness.audit``): its ``__all__`` is its public API
+(``harness.faces``). Old import paths of earlier releases (``harness.pagination``,
+``harness.matching``, ...) still import, with a ``DeprecationWarning``, until 0.3.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from harness.errors import HarnessAssertionError, HarnessError, HarnessUsageError
+from harness.faces import install_old_paths, lazy_names
 
 __version__ = "0.1.0"
 
@@ -52,14 +55,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'harness' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
+install_old_paths()

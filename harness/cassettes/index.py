@@ -276,6 +276,14 @@ def spans(text: Any, count: int | None = None) -> list[tuple[int, int]] | None:
     return found[1] if found is not None else None
 
 
+def interaction_lines(path: Path) -> list[int]:
+    """The line each interaction of cassette ``path`` starts at (empty when its layout is
+    not one item per column-0 ``-``, as the harness and vcrpy write)."""
+    text = path.read_bytes()
+    found = spans(text) or []
+    return [text.count(b"\n", 0, start) + 1 for start, _ in found]
+
+
 def scan(
     blocks: Iterable[tuple[int, bytes]], size: int, count: int | None = None
 ) -> tuple[int, list[tuple[int, int]]] | None:

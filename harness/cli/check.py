@@ -599,11 +599,11 @@ def _github(reports: list[CassetteReport], problems: list[_Problem], allow_drift
     when it fails the run, ``::warning`` otherwise) and per file not checked, then the text
     summary. Every value is escaped as actions/toolkit escapes it (``safe_text.gh_data``,
     ``gh_property``), so a cassette's text never ends a command or starts another."""
-    from harness.cli.cassette._review_formats import _interaction_lines
+    from harness.cassettes.index import interaction_lines
 
     out: list[str] = []
     for report in reports:
-        starts = _interaction_lines(Path(report.path)) if report.violations else []
+        starts = interaction_lines(Path(report.path)) if report.violations else []
         for v in report.violations:
             level = "error" if is_failure(v, allow_drift=allow_drift) else "warning"
             properties = [f"file={gh_property(report.path)}"]

@@ -326,7 +326,7 @@ def github_annotations(
     """One ``::error`` workflow command per finding, on its line (an interaction's finding on
     the line the interaction starts at), escaped as actions/toolkit escapes (``gh_data``,
     ``gh_property``): a cassette's text never ends the command or starts another."""
-    from harness.cli.cassette._review_formats import _interaction_lines
+    from harness.cassettes.index import interaction_lines
 
     starts: dict[str, list[int]] = {}
     out: list[str] = []
@@ -339,7 +339,7 @@ def github_annotations(
         elif interaction is not None:
             if finding.path not in starts:
                 try:
-                    starts[finding.path] = _interaction_lines(Path(finding.path))
+                    starts[finding.path] = interaction_lines(Path(finding.path))
                 except OSError:  # (gone since the scan: the annotation names the file only)
                     starts[finding.path] = []
             index = int(interaction[1])

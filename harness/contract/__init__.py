@@ -1,15 +1,14 @@
 """Judging traffic: JSON Schemas (``schemas/``), the checker, the documented rules, the
 verdict cache.
 
-``from harness.contract import check_exchange`` keeps working: the public names load lazily
-from the module that defines them.
+The package's public face: ``__all__`` lists what users import from here, each name loading
+lazily from the module that defines it. Names of the time ``harness.contract`` was one
+module (``from harness.contract import ContractResult``) are still found in its parts.
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-from typing import Any
+from harness.faces import lazy_names
 
 _LAZY = {
     "check_exchange": "harness.contract.checker",
@@ -25,35 +24,21 @@ _LAZY = {
     "Skipped": "harness.contract.checker",
     "SEVERITIES": "harness.contract.checker",
     "RULES": "harness.contract.rules",
+    "AWS_COMMON_ERRORS": "harness.ops.common",
+    "SchemaSource": "harness.contract.schemas.store",
+    "default_schema_dir": "harness.contract.schemas.store",
+    "load_schema": "harness.contract.schemas.store",
+    "operation_schemas": "harness.contract.schemas.generate",
+    "error_schema": "harness.contract.schemas.generate",
 }
 
 __all__ = sorted(_LAZY)
 
-
-#: Where the rest of what ``harness.contract`` held as one module now lives (searched in
-#: order for a name ``_LAZY`` does not list, so code written against it keeps working).
-_PARTS = ("checker", "report", "results", "settings", "validation")
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    here = Path(__file__).parent
-    if module is None and ((here / f"{name}.py").exists() or (here / name).is_dir()):
-        # a submodule not imported yet: "from harness.contract import rules" asks here
-        # first, and the import system imports it when this says no
-        raise AttributeError(name)
-    if module is None:
-        for part in _PARTS:
-            found = importlib.import_module(f"harness.contract.{part}")
-            if hasattr(found, name) and not name.startswith("__"):
-                module = found.__name__
-                break
-        else:
-            raise AttributeError(f"module 'harness.contract' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(
+    __name__,
+    _LAZY,
+    also=tuple(
+        f"harness.contract.{part}"
+        for part in ("checker", "report", "results", "settings", "validation")
+    ),
+)

@@ -69,13 +69,13 @@ from harness.contract.settings import (
 )
 from harness.contract.validation import (
     MAX_PER_RULE,
-    _compiled,
-    _facts,
-    _may_hold_nulls,
-    _OperationFacts,
-    _schema_violations,
-    _without_nulls,
+    OperationFacts,
+    compiled_schema,
+    may_hold_nulls,
+    operation_facts,
+    schema_violations,
     validate_wire,
+    without_nulls,
 )
 from harness.contract.verdicts import VerdictCache
 from harness.exchange import Exchange, HttpRequest, HttpResponse
@@ -85,9 +85,9 @@ from harness.ops.verdict import (
     RuleContext,
     Severity,
     Violation,
-    _short,
     pointer,
     request_time,
+    value_excerpt,
 )
 
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
@@ -152,7 +152,7 @@ def _skip(exchange: Exchange, reason: str) -> Skipped:
     return Skipped(exchange.label, exchange.cassette, exchange.index, reason)
 
 
-def _body_not_held(response: HttpResponse, facts: _OperationFacts) -> bool:
+def _body_not_held(response: HttpResponse, facts: OperationFacts) -> bool:
     """True when a 2xx response had a body that the cassette does not hold.
 
     An empty body with a non-zero ``Content-Length``, or with an output shape whose body
@@ -190,7 +190,7 @@ def _read_output(exchange: Exchange) -> dict[str, Any] | WireError | None:
     """The wire form of a 2xx response's body that the check reads (a ``WireError`` when it
     does not read), or None for any other exchange: an error, an event stream, an operation
     that is not judged, a body the cassette does not hold."""
-    facts = _facts(exchange.service, exchange.operation)
+    facts = operation_facts(exchange.service, exchange.operation)
     response = exchange.response
     if (
         facts.unjudgeable is not None
@@ -203,13 +203,13 @@ def _read_output(exchange: Exchange) -> dict[str, Any] | WireError | None:
         output = decode_response(exchange.service, exchange.operation, response)
     except WireError as exc:
         return exc
-    return _without_nulls(output) if _may_hold_nulls(response.body, facts) else output
+    return without_nulls(output) if may_hold_nulls(response.body, facts) else output
 
 
 def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) -> _Checked:
     """One exchange's verdict; ``output``: its ``_read_output``, when read ahead."""
     service, operation = exchange.service, exchange.operation
-    facts = _facts(service, operation)
+    facts = operation_facts(service, operation)
     if facts.unjudgeable is not None:
         return _Checked(None, [], [], (_skip(exchange, facts.unjudgeable),))
     failure = exchange.response.transport_failure
@@ -221,7 +221,7 @@ def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) 
     response = exchange.response
     if response.status >= 300:
         info = decode_error(service, response)
-        info = replace(info, body=_without_nulls(info.body))
+        info = replace(info, body=without_nulls(info.body))
         ctx = replace(ctx, error=info)
         violations = _check_error(exchange, info, source, ctx)
         return _Checked(Page(exchange, params, {}, False), violations, request_problems)
@@ -255,7 +255,7 @@ def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) 
                 exchange.cassette,
                 exchange.index,
                 "/response",
-                _short(response.body[:80].decode("utf-8", "replace")),
+                value_excerpt(response.body[:80].decode("utf-8", "replace")),
                 "a JSON object",
                 "",
                 str(output),
@@ -263,8 +263,8 @@ def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) 
         )
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)
     violations.extend(
-        _schema_violations(
-            _compiled(source, service, operation, "output"), output, "response", exchange
+        schema_violations(
+            compiled_schema(source, service, operation, "output"), output, "response", exchange
         )
     )
     ctx = RuleContext._of(exchange, params, output, ctx.request_time)
@@ -321,7 +321,7 @@ def _event_value(shape: Any, message: Any) -> dict[str, Any]:
         body = json.loads(message.payload)
         if isinstance(body, dict):
             value.update(body)
-    return {k: _without_nulls(v, False) for k, v in value.items() if v is not None}
+    return {k: without_nulls(v, False) for k, v in value.items() if v is not None}
 
 
 def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -> list[Violation]:
@@ -329,11 +329,11 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
     from harness.aws import eventstream
 
     service, operation = exchange.service, exchange.operation
-    compiled = _compiled(source, service, operation, "output")
+    compiled = compiled_schema(source, service, operation, "output")
     head_response = replace(exchange.response, body=b"")
-    head: dict[str, Any] = _without_nulls(decode_response(service, operation, head_response))
+    head: dict[str, Any] = without_nulls(decode_response(service, operation, head_response))
     head.pop(stream, None)
-    found = _schema_violations(compiled, head, "response", exchange)
+    found = schema_violations(compiled, head, "response", exchange)
     if not exchange.response.body:
         return found
     try:
@@ -345,7 +345,7 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
                 exchange,
                 "schema.response",
                 "error",
-                value=_short(exchange.response.body[:40].decode("utf-8", "replace")),
+                value=value_excerpt(exchange.response.body[:40].decode("utf-8", "replace")),
                 expected="an AWS event stream",
                 message=f"the body is not an event stream: {exc}",
             ),
@@ -370,14 +370,14 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
                     "schema.response",
                     "error",
                     pointer=pointer("response", stream, event_type),
-                    value=_short(message.payload[:40].decode("utf-8", "replace")),
+                    value=value_excerpt(message.payload[:40].decode("utf-8", "replace")),
                     expected="a JSON event payload",
                     message=f"event #{number} ({event_type}) cannot be read: {exc}",
                 )
             )
             continue
         instance = {**head, stream: {event_type: event}}
-        for violation in _schema_violations(compiled, instance, "response", exchange):
+        for violation in schema_violations(compiled, instance, "response", exchange):
             if violation.pointer.startswith(prefix):
                 found.append(replace(violation, message=f"event #{number}: {violation.message}"))
     return found
@@ -386,8 +386,8 @@ def _check_event_stream(exchange: Exchange, stream: str, source: SchemaSource) -
 def _request_violations(ctx: RuleContext, source: SchemaSource) -> list[Violation]:
     """The request parameters against the input schema and the request-scope rules."""
     service, operation = ctx.exchange.service, ctx.exchange.operation
-    found = _schema_violations(
-        _compiled(source, service, operation, "input"), ctx.request, "request", ctx.exchange
+    found = schema_violations(
+        compiled_schema(source, service, operation, "input"), ctx.request, "request", ctx.exchange
     )
     for rule in _rules.rules_for(service, operation, "request"):
         found.extend(_run_rule(rule, ctx))
@@ -434,8 +434,8 @@ def _check_error(
         violations.extend(_run_rule(rule, ctx))
     shape = _rules.modeled_errors(exchange.service, exchange.operation).get(info.code)
     if shape is not None:
-        compiled = _compiled(source, exchange.service, shape.name, "error")
-        violations.extend(_schema_violations(compiled, info.body, "error", exchange))
+        compiled = compiled_schema(source, exchange.service, shape.name, "error")
+        violations.extend(schema_violations(compiled, info.body, "error", exchange))
     return violations
 
 
@@ -489,13 +489,13 @@ def check_all(
 ) -> ContractResult:
     """Check exchanges like :func:`check_exchanges`; also list those it could not judge.
     ``matched`` gets the scoped settings of ``rules`` that selected a violation."""
-    checker = _Checker(schema_dir, rules, chains)
+    checker = Checker(schema_dir, rules, chains)
     for exchange in exchanges:
         checker.add(exchange)
     return checker.result(allow_drift, matched)
 
 
-class _Checker:
+class Checker:
     """Checks exchanges one at a time, keeping only findings and the pages of NextToken
     chains still open, so a stream of any length is checked in flat memory: a chain's rules
     run as soon as its last page (one returning no NextToken) arrives."""

@@ -27,7 +27,7 @@ from harness.ops.verdict import (
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
     pass
 
-from harness.contract.checker import SchemaDirs, _Checker
+from harness.contract.checker import Checker, SchemaDirs
 from harness.contract.results import ContractResult, Skipped, is_failure
 from harness.contract.settings import rule_scope
 
@@ -199,7 +199,7 @@ def _check_entries(
     settings of ``rules`` that selected a violation."""
     rows = InteractionRows()
     skipped: list[Skipped] = []
-    checker = _Checker(schema_dir, rules, chains=True, remember=False)
+    checker = Checker(schema_dir, rules, chains=True, remember=False)
     # a run read, then checked: faster than alternating one by one (see cassette.runs)
     for run in runs(entries, operator.attrgetter("size")):
         exchanges = []

@@ -23,9 +23,9 @@ from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.ops.verdict import (
     Severity,
     Violation,
-    _cut,
-    _short,
+    cut_to,
     pointer,
+    value_excerpt,
 )
 
 if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
@@ -213,7 +213,7 @@ def _rust_reads_it_as_python_does(schema: dict[str, Any]) -> bool:
 _compiled_cache: dict[tuple[Any, ...], _Compiled] = {}
 
 
-def _compiled(source: SchemaSource, service: str, name: str, kind: str) -> _Compiled:
+def compiled_schema(source: SchemaSource, service: str, name: str, kind: str) -> _Compiled:
     """The validator of one schema, built once per loaded schema."""
     schema = source.load(service, name, kind)
     key = (source.key, service, name, kind)
@@ -244,8 +244,8 @@ def _expected(error: ValidationError) -> str:
     kw, want = error.validator, error.validator_value
     texts = {
         "type": f"a JSON {want}",
-        "enum": f"one of {_short(want, 120)}",
-        "const": f"exactly {_short(want)}",
+        "enum": f"one of {value_excerpt(want, 120)}",
+        "const": f"exactly {value_excerpt(want)}",
         "minimum": f"at least {want}",
         "maximum": f"at most {want}",
         "minLength": f"at least {want} character(s)",
@@ -256,7 +256,7 @@ def _expected(error: ValidationError) -> str:
         "minProperties": f"at least {want} entr(y/ies)",
         "pattern": f"text matching {want}",
     }
-    return texts.get(str(kw), f"{kw}: {_short(want, 120)}")
+    return texts.get(str(kw), f"{kw}: {value_excerpt(want, 120)}")
 
 
 #: Keywords of an ``anyOf``/``oneOf`` alternative that validate nothing.
@@ -331,24 +331,24 @@ def _is_constraint(error: ValidationError) -> bool:
     return not (error.validator in ("minProperties", "maxProperties") and "properties" in node)
 
 
-def _may_hold_nulls(body: bytes, facts: _OperationFacts) -> bool:
+def may_hold_nulls(body: bytes, facts: OperationFacts) -> bool:
     """False when a JSON body cannot hold a ``null`` or a ``__type`` tag (the common case:
-    the walk of ``_without_nulls`` is then skipped); other protocols are always walked."""
+    the walk of ``without_nulls`` is then skipped); other protocols are always walked."""
     return not facts.json_body or b"null" in body or b"__type" in body
 
 
-def _without_nulls(value: Any, top: bool = True) -> Any:
+def without_nulls(value: Any, top: bool = True) -> Any:
     """A body as botocore's parser reads it: JSON ``null`` members are absent, and a
     ``__type`` tag inside the body (the json protocols' union type hint) is ignored."""
     if isinstance(value, dict):
         return {
-            k: _without_nulls(v, False)
+            k: without_nulls(v, False)
             for k, v in value.items()
             if v is not None and (top or k != "__type")
         }
     if isinstance(value, list):
         # botocore hands a null list item over as None: not a broken contract
-        return [_without_nulls(v, False) for v in value if v is not None]
+        return [without_nulls(v, False) for v in value if v is not None]
     return value
 
 
@@ -368,11 +368,11 @@ def validate_wire(
     schema directory: botocore's protocol suites, a schema a user builds."""
     compiled = _Compiled.of(schema)
     where = Exchange("", "", HttpRequest("", "", {}), HttpResponse(0, {}), "synthetic")
-    found = _schema_violations(compiled, _without_nulls(instance), part, where)
+    found = schema_violations(compiled, without_nulls(instance), part, where)
     return [replace(v, operation=label) for v in found]
 
 
-def _schema_violations(
+def schema_violations(
     compiled: _Compiled, instance: dict[str, Any], part: str, exchange: Exchange
 ) -> list[Violation]:
     """Validate one wire-form document; ``part`` is request, response or error."""
@@ -394,7 +394,7 @@ def _schema_violations(
                 exchange.cassette,
                 exchange.index,
                 where,
-                _short(value),
+                value_excerpt(value),
                 exp,
                 doc,
                 msg,
@@ -429,7 +429,7 @@ def _schema_violations(
                     "drift" if unknown_in_response else "error",
                     pointer(root, *path, extra),
                     error.instance[extra],
-                    f"only the members the schema lists ({_short(sorted(known), 120)})",
+                    f"only the members the schema lists ({value_excerpt(sorted(known), 120)})",
                     f"member {extra!r} is not in the schema",
                     doc,
                 )
@@ -476,7 +476,7 @@ def _schema_violations(
             pointer(root, *path),
             error.instance,
             _expected(error),
-            _cut(error.message, 160),
+            cut_to(error.message, 160),
             doc,
         )
     return violations
@@ -585,7 +585,7 @@ def _bulk_problems(
 
 
 @dataclass(frozen=True)
-class _OperationFacts:
+class OperationFacts:
     """What checking one operation's exchanges needs from its model, worked out once (a
     cassette repeats a few operations thousands of times)."""
 
@@ -599,17 +599,17 @@ class _OperationFacts:
 
 
 @functools.lru_cache(maxsize=1024)  # bounded: names come from the cassettes
-def _facts(service: str, operation: str) -> _OperationFacts:
+def operation_facts(service: str, operation: str) -> OperationFacts:
     try:
         model = service_model(service)
         op = operation_model(service, operation)
     except HarnessUsageError:
         unknown = f"botocore {_botocore()} has no operation {service}:{operation}"
-        return _OperationFacts(unknown, None, False, False)
+        return OperationFacts(unknown, None, False, False)
     protocol = protocol_of(model)
     if protocol not in CHECKED_PROTOCOLS:
         why = f"the {protocol} protocol has no schemas (checked: {', '.join(CHECKED_PROTOCOLS)})"
-        return _OperationFacts(why, None, False, False)
+        return OperationFacts(why, None, False, False)
     shape = op.output_shape
     members = shape.members if shape is not None else {}
     stream = next((str(n) for n, m in members.items() if m.serialization.get("eventstream")), None)
@@ -621,7 +621,7 @@ def _facts(service: str, operation: str) -> _OperationFacts:
     has_body = str(op.http.get("method", "")).upper() != "HEAD" and any(
         m.serialization.get("location") is None for m in members.values()
     )
-    return _OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required, has_body)
+    return OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required, has_body)
 
 
 def _botocore() -> str:

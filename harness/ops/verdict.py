@@ -40,12 +40,12 @@ class RuleFacts(Protocol):
     def doc(self) -> str: ...
 
 
-def _cut(text: str, width: int) -> str:
+def cut_to(text: str, width: int) -> str:
     """Plain text cut to ``width`` characters (messages are prose, not JSON values)."""
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _short(value: Any, width: int = _VALUE_WIDTH) -> str:
+def value_excerpt(value: Any, width: int = _VALUE_WIDTH) -> str:
     """A value as JSON text (repr when not JSON), cut to ``width`` characters."""
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -197,7 +197,7 @@ class RuleContext:
             cassette=ex.cassette,
             index=ex.index,
             pointer=where,
-            value=_short(value),
+            value=value_excerpt(value),
             expected=expected,
             doc=self.rule.doc,
             message=message,

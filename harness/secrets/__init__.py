@@ -23,6 +23,7 @@ replays offline.
 from __future__ import annotations
 
 from harness.cassettes.versions import REDACTION_VERSION
+from harness.secrets.accounts import EXAMPLE_ACCOUNTS
 from harness.secrets.formats import PLACEHOLDER
 from harness.secrets.redactor import (
     ACCESS_KEY_ID,
@@ -41,6 +42,7 @@ __all__ = [
     "CREDENTIAL_HEADER_NAME",
     "DROPPED_HEADERS",
     "DROPPED_QUERY_PARAMETERS",
+    "EXAMPLE_ACCOUNTS",
     "PLACEHOLDER",
     "REDACTION_VERSION",
     "Redaction",

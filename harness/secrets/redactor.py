@@ -713,15 +713,15 @@ class Redactor:
 
     def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
         # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.
-        from harness.aws.protocols import _cbor
+        from harness.aws.protocols import cbor
 
         try:
-            loaded = _cbor.loads(body)
+            loaded = cbor.loads(body)
         except ValueError:
             return body
         if places is not None and places.any:
             loaded = formats.redact_data(places.shape, loaded, self._replace)
-        return _cbor.dumps(self.data(loaded))
+        return cbor.dumps(self.data(loaded))
 
     def headers(
         self,

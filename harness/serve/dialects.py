@@ -40,10 +40,16 @@ from urllib.parse import urlsplit
 
 from harness.aws.bodies import BodyError, plain_request
 from harness.aws.models import service_model
-from harness.aws.protocols import CODECS, codec, encode_request, parse_response, protocol_of
+from harness.aws.protocols import (
+    CODECS,
+    codec,
+    encode_request,
+    error_shape,
+    form_pairs,
+    parse_response,
+    protocol_of,
+)
 from harness.aws.protocols import wire_form as wire
-from harness.aws.protocols._errors import error_shape
-from harness.aws.protocols._form import form_pairs
 from harness.exchange import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:

@@ -48,6 +48,7 @@ from harness.aws.protocols import protocol_of
 from harness.aws.protocols import wire_form as wire
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpResponse
+from harness.faces import lazy_names
 from harness.ops.base import Breaker
 from harness.ops.draw import Clock
 
@@ -55,15 +56,28 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
     from hypothesis.strategies import SearchStrategy
 
-__all__ = [
-    "ErrorResponse",
-    "InvalidRequest",
-    "StrategyArgumentError",
-    "error_responses",
-    "invalid_requests",
-    "requests",
-    "responses",
-]
+#: Paginator fuzzing (``harness.strategies.pagination``), on this face too, loaded on first use.
+_LAZY = {
+    "PagePlan": "harness.strategies.pagination",
+    "assert_paginates": "harness.strategies.pagination",
+    "page_plans": "harness.strategies.pagination",
+    "serve_pages": "harness.strategies.pagination",
+}
+
+__all__ = sorted(
+    [
+        "ErrorResponse",
+        "InvalidRequest",
+        "StrategyArgumentError",
+        "error_responses",
+        "invalid_requests",
+        "requests",
+        "responses",
+        *_LAZY,
+    ]
+)
+
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 #: Error names services use for "a parameter is invalid", most specific first: the code an
 #: invalid request of a non-seed operation is labelled with when its model lists one.

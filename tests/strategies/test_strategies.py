@@ -486,11 +486,15 @@ def test_public_api() -> None:
     assert sorted(aws.__all__) == [
         "ErrorResponse",
         "InvalidRequest",
+        "PagePlan",  # paginator fuzzing, on the same face
         "StrategyArgumentError",
+        "assert_paginates",
         "error_responses",
         "invalid_requests",
+        "page_plans",
         "requests",
         "responses",
+        "serve_pages",
     ]
     from hypothesis.errors import InvalidArgument
 

@@ -31,6 +31,8 @@ import importlib
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from harness.aws.protocols._errors import error_shape as error_shape
+from harness.aws.protocols._form import form_pairs as form_pairs
 from harness.errors import UnsupportedProtocolError
 from harness.exchange import HttpRequest, HttpResponse
 

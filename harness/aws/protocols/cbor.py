@@ -28,7 +28,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from harness.aws.protocols._cbor import UNDEFINED, CBORDecodeError, Map, Simple, Tag, dumps, loads
+from harness.aws.protocols._cbor import UNDEFINED, CBORDecodeError, Map, Simple, Tag
+from harness.aws.protocols._cbor import dumps as dumps  # raw CBOR, for the redactor
+from harness.aws.protocols._cbor import loads as loads
 from harness.aws.protocols._errors import error_shape, is_member
 from harness.errors import HarnessUsageError
 from harness.exchange import HttpRequest, HttpResponse

@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from harness.cassettes.index import interaction_lines
 from harness.cli.cassette._changes import ABSENT, Change, Member, short
 from harness.safe_text import gh_data, gh_property, md_code
 
@@ -126,7 +127,7 @@ def github(changes: list[Change], a: Path, b: Path) -> str:
         f"violations: {new} new, {resolved} resolved."
     )
     out = [f"::notice file={gh_property(b)},title=Cassette review::{gh_data(summary)}"]
-    starts = _interaction_lines(b)
+    starts = interaction_lines(b)
     for change in changes:
         severities = {v.severity for v in change.new}
         level = "error" if "error" in severities else "warning" if severities else "notice"
@@ -149,13 +150,3 @@ def _gh_lines(change: Change) -> list[str]:
     lines += [f"new contract violation {v.text()}" for v in change.new]
     lines += [f"resolved contract violation {v.text()}" for v in change.resolved]
     return lines
-
-
-def _interaction_lines(path: Path) -> list[int]:
-    """The line each interaction of cassette ``path`` starts at (empty when its layout is
-    not one item per column-0 ``-``, as the harness and vcrpy write)."""
-    from harness.cassettes.index import spans
-
-    text = path.read_bytes()
-    found = spans(text) or []
-    return [text.count(b"\n", 0, start) + 1 for start, _ in found]
