@@ -47,7 +47,7 @@ CASSETTE_SUFFIXES = (".yaml", ".yml")
 # --------------------------------------------------------------------------- what is kept
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Pagination:
     """The pagination paths of one paginated operation (chains linked by their tokens)."""
 
@@ -82,7 +82,7 @@ class Pagination:
         }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class OperationCoverage:
     """What the counted traffic did with one operation."""
 
@@ -142,7 +142,7 @@ class OperationCoverage:
         }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class CassetteNote:
     """One cassette read: how many interactions, how many counted, and why not the rest."""
 
@@ -408,7 +408,7 @@ def measure(
     notes = []
     for path in files:
         used, why = used_indices(usage, path)
-        note = CassetteNote(str(path), usage=why)
+        note = CassetteNote(path=str(path), usage=why)
         for entry in entries_of(path):
             note.interactions += 1
             if entry.exchange is None:
@@ -436,7 +436,7 @@ class _Counter:
         self.operations: dict[tuple[str, str], OperationCoverage] = {}
 
     def _record(self, service: str, operation: str) -> OperationCoverage:
-        found = OperationCoverage(service, operation)
+        found = OperationCoverage(service=service, operation=operation)
         if _paging(service, operation) is not None:
             found.pagination = Pagination()
         rules = _documented_rules(service, operation)

@@ -92,7 +92,7 @@ _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")
 _REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Grant:
     """One action and what it is needed on, with the calls that need it."""
 
@@ -251,7 +251,7 @@ def derive(
             one: dict[str, Grant] = {}
             _grant(one, entry, known)
             for action, grant in one.items():
-                merged = setup_grants.setdefault(action, Grant(action))
+                merged = setup_grants.setdefault(action, Grant(action=action))
                 merged.merge(grant)
                 merged.origins.add(origin)
         setup_document, setup_statements = _statements(
@@ -465,7 +465,7 @@ def partition_of(region: str | None) -> str:
     return "aws"
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class _Call:
     """What a call's resources are read from."""
 
@@ -485,7 +485,14 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
     exchange = entry.exchange
     assert exchange is not None
     service, operation, params = exchange.service, exchange.operation, exchange.params
-    call = _Call(service, operation, params, region_of(entry), account, _answer(entry))
+    call = _Call(
+        service=service,
+        operation=operation,
+        params=params,
+        region=region_of(entry),
+        account=account,
+        answer=_answer(entry),
+    )
     label = call.label
     facts = actions_of(service, operation)
     versioned = bool(params.get("VersionId") and facts.versioned)
@@ -516,7 +523,7 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
     for action in actions:
         for dependent_action in facts.unbound_dependent:
             if dependent_action in dependent_actions(action):
-                grants.setdefault(action, Grant(action)).reasons.add(
+                grants.setdefault(action, Grant(action=action)).reasons.add(
                     f"{label}: the reference lists {dependent_action} as a dependent action of "
                     f"{action}; not granted: no member of this request is known to need it"
                 )
@@ -530,13 +537,13 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
         if service in ("sts", "iam"):
             break  # a role assumed or managed, not handed to a service to act as
         if isinstance(value, str) and re.fullmatch(r"arn:aws[a-z-]*:iam::\d{12}:role/\S+", value):
-            grant = grants.setdefault("iam:PassRole", Grant("iam:PassRole"))
+            grant = grants.setdefault("iam:PassRole", Grant(action="iam:PassRole"))
             grant.calls.add(label)
             grant.resources.add(value)
             grant.observe({})
             grant.reasons.add(f"{label}: passes the role in {name} (iam:PassRole)")
     if not actions and not facts.per_item:
-        grant = grants.setdefault("", Grant(""))
+        grant = grants.setdefault("", Grant(action=""))
         grant.calls.add(label)
         grant.reasons.add(f"{label}: needs no permission ({facts.source})")
 
@@ -552,7 +559,7 @@ def _add(
     """One call needs ``action`` on ``resources`` (none: ``*``), setting the condition keys
     ``found`` (none for an action it needs for another reason than its own authorization:
     a dependent action, a copy's source, a transaction's item)."""
-    grant = grants.setdefault(action, Grant(action))
+    grant = grants.setdefault(action, Grant(action=action))
     grant.calls.add(label)
     grant.reasons.update(why)
     grant.observe(found or {})

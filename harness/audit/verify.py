@@ -61,7 +61,7 @@ _THROTTLING = re.compile(r"Throttl|TooManyRequests|RequestLimitExceeded|SlowDown
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Difference:
     """One difference between the recorded and the live answer."""
 
@@ -81,7 +81,7 @@ class Difference:
         return found
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Result:
     """What became of one recorded interaction."""
 
@@ -272,11 +272,27 @@ def verify_entries(
         operation = entry.label
         why = why_not_sent(entry, allow_writes)
         if why is not None:
-            results.append(Result(label, entry.index, operation, "skipped", why))
+            results.append(
+                Result(
+                    cassette=label,
+                    index=entry.index,
+                    operation=operation,
+                    outcome="skipped",
+                    reason=why,
+                )
+            )
             continue
         answer = send(entry)
         if isinstance(answer, str):
-            results.append(Result(label, entry.index, operation, "skipped", answer))
+            results.append(
+                Result(
+                    cassette=label,
+                    index=entry.index,
+                    operation=operation,
+                    outcome="skipped",
+                    reason=answer,
+                )
+            )
             continue
         exchange = entry.exchange
         assert exchange is not None
@@ -290,7 +306,7 @@ def compare(label: str, entry: Entry, live: HttpResponse) -> Result:
     """The recorded answer of ``entry`` against ``live`` (redacted), classified."""
     exchange = entry.exchange
     assert exchange is not None
-    result = Result(label, entry.index, entry.label, "same")
+    result = Result(cassette=label, index=entry.index, operation=entry.label, outcome="same")
     recorded = entry.response
     live_down = live.status >= 500 or _throttled(exchange.service, live)
     if live_down and not (recorded.status >= 500 or _throttled(exchange.service, recorded)):
@@ -306,7 +322,7 @@ def compare(label: str, entry: Entry, live: HttpResponse) -> Result:
         if isinstance(before, dict) and isinstance(after, dict):
             walk(model.output_shape, before, after, "", found)
         elif before != after:
-            found.append(Difference("data", "/", "the body differs"))
+            found.append(Difference(kind="data", path="/", why="the body differs"))
     found += _verdict_drift(exchange, live, {d.path for d in found if d.kind == "drift"})
     kinds = {d.kind for d in found}
     worst: tuple[Outcome, ...] = ("drift", "data", "volatile")
@@ -357,7 +373,11 @@ def _error_differences(
         if before and after and before.message != after.message:
             return [
                 Difference(
-                    "data", "/Error/Message", "the error message", before.message, after.message
+                    kind="data",
+                    path="/Error/Message",
+                    why="the error message",
+                    recorded=before.message,
+                    live=after.message,
                 )
             ]
         return []
@@ -365,20 +385,30 @@ def _error_differences(
     shown_after = code_after or f"a {live.status} success"
     if code_before and code_after:
         return [
-            Difference("drift", "/Error/Code", "the error code changed", shown_before, shown_after)
+            Difference(
+                kind="drift",
+                path="/Error/Code",
+                why="the error code changed",
+                recorded=shown_before,
+                live=shown_after,
+            )
         ]
     code = code_after or code_before
     known = code in modeled or code in AWS_COMMON_ERRORS or not modeled
     if known:
         why = f"{code} is an error botocore's model lists for {operation}"
-        return [Difference("data", "/Error/Code", why, shown_before, shown_after)]
+        return [
+            Difference(
+                kind="data", path="/Error/Code", why=why, recorded=shown_before, live=shown_after
+            )
+        ]
     return [
         Difference(
-            "drift",
-            "/Error/Code",
-            f"{code} is no error botocore's model lists",
-            shown_before,
-            shown_after,
+            kind="drift",
+            path="/Error/Code",
+            why=f"{code} is no error botocore's model lists",
+            recorded=shown_before,
+            live=shown_after,
         )
     ]
 
@@ -389,7 +419,11 @@ def walk(shape: Any, recorded: Any, live: Any, path: str, out: list[Difference])
         return
     kind = getattr(shape, "type_name", None)
     if _category(recorded) != _category(live):
-        out.append(Difference("drift", path or "/", "the type changed", recorded, live))
+        out.append(
+            Difference(
+                kind="drift", path=path or "/", why="the type changed", recorded=recorded, live=live
+            )
+        )
         return
     if isinstance(recorded, dict) and isinstance(live, dict):
         if kind == "structure":
@@ -402,9 +436,19 @@ def walk(shape: Any, recorded: Any, live: Any, path: str, out: list[Difference])
                     side = "recorded" if b is ABSENT else "live"
                     if name in required:
                         why = f"{name} is required by botocore's model, present only {side}"
-                        out.append(Difference("drift", where, why, a, b))
+                        out.append(
+                            Difference(kind="drift", path=where, why=why, recorded=a, live=b)
+                        )
                     else:
-                        out.append(Difference("data", where, f"present only {side}", a, b))
+                        out.append(
+                            Difference(
+                                kind="data",
+                                path=where,
+                                why=f"present only {side}",
+                                recorded=a,
+                                live=b,
+                            )
+                        )
                 else:
                     walk(members.get(name), a, b, where, out)
         else:  # a map (or a document)
@@ -414,7 +458,13 @@ def walk(shape: Any, recorded: Any, live: Any, path: str, out: list[Difference])
                 if a is ABSENT or b is ABSENT:
                     side = "recorded" if b is ABSENT else "live"
                     out.append(
-                        Difference("data", f"{path}/{key}", f"key present only {side}", a, b)
+                        Difference(
+                            kind="data",
+                            path=f"{path}/{key}",
+                            why=f"key present only {side}",
+                            recorded=a,
+                            live=b,
+                        )
                     )
                 else:
                     walk(value, a, b, f"{path}/{key}", out)
@@ -423,7 +473,11 @@ def walk(shape: Any, recorded: Any, live: Any, path: str, out: list[Difference])
         item = getattr(shape, "member", None)
         if len(recorded) != len(live):
             why = f"{len(recorded)} item(s) recorded, {len(live)} live"
-            out.append(Difference("data", path or "/", why, len(recorded), len(live)))
+            out.append(
+                Difference(
+                    kind="data", path=path or "/", why=why, recorded=len(recorded), live=len(live)
+                )
+            )
             return
         for i, (a, b) in enumerate(zip(recorded, live, strict=True)):
             walk(item, a, b, f"{path}/{i}", out)
@@ -450,16 +504,24 @@ def _scalar(shape: Any, path: str, recorded: Any, live: Any) -> Difference:
         outside = [v for v in (recorded, live) if v not in enum]
         if outside:
             return Difference(
-                "drift", path, f"{outside[0]!r} is outside the model's enum", recorded, live
+                kind="drift",
+                path=path,
+                why=f"{outside[0]!r} is outside the model's enum",
+                recorded=recorded,
+                live=live,
             )
-        return Difference("data", path, "another enum value", recorded, live)
+        return Difference(
+            kind="data", path=path, why="another enum value", recorded=recorded, live=live
+        )
     if kind == "timestamp":
-        return Difference("volatile", path, "a time", recorded, live)
+        return Difference(kind="volatile", path=path, why="a time", recorded=recorded, live=live)
     if isinstance(recorded, str) and isinstance(live, str):
         generated = _generated(path, recorded, live)
         if generated:
-            return Difference("volatile", path, generated, recorded, live)
-    return Difference("data", path, "another value", recorded, live)
+            return Difference(
+                kind="volatile", path=path, why=generated, recorded=recorded, live=live
+            )
+    return Difference(kind="data", path=path, why="another value", recorded=recorded, live=live)
 
 
 def _generated(path: str, recorded: str, live: str) -> str | None:
@@ -507,12 +569,18 @@ def _verdict_drift(exchange: Exchange, live: HttpResponse, seen: set[str]) -> li
     for (rule, pointer), message in after.items():
         if (rule, pointer) not in before and pointer.removeprefix("/response") not in seen:
             found.append(
-                Difference("drift", pointer or "/", f"live answer breaks {rule}: {message}")
+                Difference(
+                    kind="drift", path=pointer or "/", why=f"live answer breaks {rule}: {message}"
+                )
             )
     for (rule, pointer), message in before.items():
         if (rule, pointer) not in after and pointer.removeprefix("/response") not in seen:
             found.append(
-                Difference("drift", pointer or "/", f"recorded answer breaks {rule}: {message}")
+                Difference(
+                    kind="drift",
+                    path=pointer or "/",
+                    why=f"recorded answer breaks {rule}: {message}",
+                )
             )
     return found
 

@@ -102,7 +102,7 @@ class WhenSent:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Actions:
     """The IAM actions that authorize one operation (``()``: none needed)."""
 
@@ -172,55 +172,83 @@ ITEM_ACTIONS: dict[str, str] = {
 #: name, none whose documentation link names it), with the action AWS's guides give.
 ACTIONS: dict[tuple[str, str], Actions] = {
     # --- S3: bucket operations
-    ("s3", "ListObjects"): Actions(("s3:ListBucket",), S3_PERMISSIONS),
-    ("s3", "HeadBucket"): Actions(("s3:ListBucket",), MODEL_DOC),
-    ("s3", "DeleteBucketCors"): Actions(("s3:PutBucketCORS",), MODEL_DOC),
-    ("s3", "DeleteBucketLifecycle"): Actions(("s3:PutLifecycleConfiguration",), MODEL_DOC),
-    ("s3", "GetBucketNotificationConfiguration"): Actions(("s3:GetBucketNotification",), MODEL_DOC),
-    ("s3", "PutBucketNotificationConfiguration"): Actions(("s3:PutBucketNotification",), MODEL_DOC),
-    ("s3", "DeleteBucketEncryption"): Actions(("s3:PutEncryptionConfiguration",), MODEL_DOC),
-    ("s3", "DeleteBucketTagging"): Actions(("s3:PutBucketTagging",), MODEL_DOC),
-    ("s3", "DeletePublicAccessBlock"): Actions(("s3:PutBucketPublicAccessBlock",), MODEL_DOC),
-    ("s3", "DeleteBucketReplication"): Actions(("s3:PutReplicationConfiguration",), MODEL_DOC),
-    ("s3", "DeleteBucketOwnershipControls"): Actions(("s3:PutBucketOwnershipControls",), MODEL_DOC),
+    ("s3", "ListObjects"): Actions(actions=("s3:ListBucket",), source=S3_PERMISSIONS),
+    ("s3", "HeadBucket"): Actions(actions=("s3:ListBucket",), source=MODEL_DOC),
+    ("s3", "DeleteBucketCors"): Actions(actions=("s3:PutBucketCORS",), source=MODEL_DOC),
+    ("s3", "DeleteBucketLifecycle"): Actions(
+        actions=("s3:PutLifecycleConfiguration",), source=MODEL_DOC
+    ),
+    ("s3", "GetBucketNotificationConfiguration"): Actions(
+        actions=("s3:GetBucketNotification",), source=MODEL_DOC
+    ),
+    ("s3", "PutBucketNotificationConfiguration"): Actions(
+        actions=("s3:PutBucketNotification",), source=MODEL_DOC
+    ),
+    ("s3", "DeleteBucketEncryption"): Actions(
+        actions=("s3:PutEncryptionConfiguration",), source=MODEL_DOC
+    ),
+    ("s3", "DeleteBucketTagging"): Actions(actions=("s3:PutBucketTagging",), source=MODEL_DOC),
+    ("s3", "DeletePublicAccessBlock"): Actions(
+        actions=("s3:PutBucketPublicAccessBlock",), source=MODEL_DOC
+    ),
+    ("s3", "DeleteBucketReplication"): Actions(
+        actions=("s3:PutReplicationConfiguration",), source=MODEL_DOC
+    ),
+    ("s3", "DeleteBucketOwnershipControls"): Actions(
+        actions=("s3:PutBucketOwnershipControls",), source=MODEL_DOC
+    ),
     ("s3", "ListBucketAnalyticsConfigurations"): Actions(
-        ("s3:GetAnalyticsConfiguration",), MODEL_DOC
+        actions=("s3:GetAnalyticsConfiguration",), source=MODEL_DOC
     ),
     ("s3", "DeleteBucketAnalyticsConfiguration"): Actions(
-        ("s3:PutAnalyticsConfiguration",), MODEL_DOC
+        actions=("s3:PutAnalyticsConfiguration",), source=MODEL_DOC
     ),
     ("s3", "ListBucketInventoryConfigurations"): Actions(
-        ("s3:GetInventoryConfiguration",), MODEL_DOC
+        actions=("s3:GetInventoryConfiguration",), source=MODEL_DOC
     ),
-    ("s3", "ListBucketMetricsConfigurations"): Actions(("s3:GetMetricsConfiguration",), MODEL_DOC),
+    ("s3", "ListBucketMetricsConfigurations"): Actions(
+        actions=("s3:GetMetricsConfiguration",), source=MODEL_DOC
+    ),
     # --- S3: object operations
     # its documentation: "the relevant read object (or version) permission"
-    ("s3", "HeadObject"): Actions(("s3:GetObject",), S3_PERMISSIONS, ("s3:GetObjectVersion",)),
+    ("s3", "HeadObject"): Actions(
+        actions=("s3:GetObject",), source=S3_PERMISSIONS, versioned=("s3:GetObjectVersion",)
+    ),
     ("s3", "DeleteObjects"): Actions(
-        ("s3:DeleteObject",),
-        MODEL_DOC,
-        ("s3:DeleteObjectVersion",),
+        actions=("s3:DeleteObject",),
+        source=MODEL_DOC,
+        versioned=("s3:DeleteObjectVersion",),
         note="on each key of Delete.Objects",
     ),
-    ("s3", "SelectObjectContent"): Actions(("s3:GetObject",), MODEL_DOC),
-    ("s3", "UploadPartCopy"): Actions(("s3:PutObject",), MODEL_DOC, copy_source=("s3:GetObject",)),
-    ("s3", "CreateMultipartUpload"): Actions(("s3:PutObject",), S3_MULTIPART),
-    ("s3", "UploadPart"): Actions(("s3:PutObject",), S3_MULTIPART),
-    ("s3", "CompleteMultipartUpload"): Actions(("s3:PutObject",), S3_MULTIPART),
-    ("s3", "CopyObject"): Actions(("s3:PutObject",), MODEL_DOC, copy_source=("s3:GetObject",)),
+    ("s3", "SelectObjectContent"): Actions(actions=("s3:GetObject",), source=MODEL_DOC),
+    ("s3", "UploadPartCopy"): Actions(
+        actions=("s3:PutObject",), source=MODEL_DOC, copy_source=("s3:GetObject",)
+    ),
+    ("s3", "CreateMultipartUpload"): Actions(actions=("s3:PutObject",), source=S3_MULTIPART),
+    ("s3", "UploadPart"): Actions(actions=("s3:PutObject",), source=S3_MULTIPART),
+    ("s3", "CompleteMultipartUpload"): Actions(actions=("s3:PutObject",), source=S3_MULTIPART),
+    ("s3", "CopyObject"): Actions(
+        actions=("s3:PutObject",), source=MODEL_DOC, copy_source=("s3:GetObject",)
+    ),
     # --- SQS: a batch is authorized by the action of one message
-    ("sqs", "SendMessageBatch"): Actions(("sqs:SendMessage",), SQS_PERMISSIONS),
-    ("sqs", "DeleteMessageBatch"): Actions(("sqs:DeleteMessage",), SQS_PERMISSIONS),
+    ("sqs", "SendMessageBatch"): Actions(actions=("sqs:SendMessage",), source=SQS_PERMISSIONS),
+    ("sqs", "DeleteMessageBatch"): Actions(actions=("sqs:DeleteMessage",), source=SQS_PERMISSIONS),
     ("sqs", "ChangeMessageVisibilityBatch"): Actions(
-        ("sqs:ChangeMessageVisibility",), SQS_PERMISSIONS
+        actions=("sqs:ChangeMessageVisibility",), source=SQS_PERMISSIONS
     ),
     # --- SNS
-    ("sns", "PublishBatch"): Actions(("sns:Publish",), SNS_PERMISSIONS),
+    ("sns", "PublishBatch"): Actions(actions=("sns:Publish",), source=SNS_PERMISSIONS),
     # --- Lambda: the Invoke API is the InvokeFunction action (the reference links Invoke only)
-    ("lambda", "InvokeWithResponseStream"): Actions(("lambda:InvokeFunction",), LAMBDA_ACTIONS),
+    ("lambda", "InvokeWithResponseStream"): Actions(
+        actions=("lambda:InvokeFunction",), source=LAMBDA_ACTIONS
+    ),
     # --- DynamoDB transactions: the actions of their items (ITEM_ACTIONS)
-    ("dynamodb", "TransactWriteItems"): Actions((), DYNAMODB_TRANSACTIONS, per_item=True),
-    ("dynamodb", "TransactGetItems"): Actions((), DYNAMODB_TRANSACTIONS, per_item=True),
+    ("dynamodb", "TransactWriteItems"): Actions(
+        actions=(), source=DYNAMODB_TRANSACTIONS, per_item=True
+    ),
+    ("dynamodb", "TransactGetItems"): Actions(
+        actions=(), source=DYNAMODB_TRANSACTIONS, per_item=True
+    ),
 }
 
 #: Operations the reference lists an action for that AWS's own API documentation says needs
@@ -308,7 +336,7 @@ def actions_of(service: str, operation: str) -> Actions:
     """The actions authorizing ``service:operation``: the reference's, else the table's, else
     ``prefix:Operation`` (said to be in neither)."""
     if (service, operation) in NO_PERMISSION:
-        return Actions((), NO_PERMISSION[(service, operation)])
+        return Actions(actions=(), source=NO_PERMISSION[(service, operation)])
     prefix, prefix_source = iam_prefix(service)
     data = iam_data.service(prefix)
     found = ACTIONS.get((service, operation))
@@ -322,24 +350,24 @@ def actions_of(service: str, operation: str) -> Actions:
         version = operation.replace("Object", "ObjectVersion", 1)
         versioned = (f"{prefix}:{version}",) if prefix == "s3" and version in linked else ()
         facts = Actions(
-            (own,),
-            f"the Service Authorization Reference ({url})",
+            actions=(own,),
+            source=f"the Service Authorization Reference ({url})",
             versioned=versioned,
             in_reference=True,
         )
         return _with_dependents(facts, sent)
     if linked:
         facts = Actions(
-            tuple(f"{prefix}:{a}" for a in linked),
-            f"the Service Authorization Reference: its documentation link names {operation} "
+            actions=tuple(f"{prefix}:{a}" for a in linked),
+            source=f"the Service Authorization Reference: its documentation link names {operation} "
             f"({url})",
             in_reference=True,
         )
         return _with_dependents(facts, sent)
     dependent = (EC2_TAGGING,) if service == "ec2" and _sends_tags(service, operation) else ()
     return Actions(
-        (f"{prefix}:{operation}",),
-        f"the operation's name (not in the Service Authorization Reference); prefix from "
+        actions=(f"{prefix}:{operation}",),
+        source=f"the operation's name (not in the Service Authorization Reference); prefix from "
         f"{prefix_source}",
         dependent=dependent + sent,
     )
@@ -367,8 +395,8 @@ def _with_dependents(facts: Actions, sent: tuple[WhenSent, ...]) -> Actions:
             elif dependent not in unbound:
                 unbound.append(dependent)
     return Actions(
-        facts.actions,
-        facts.source,
+        actions=facts.actions,
+        source=facts.source,
         versioned=facts.versioned,
         copy_source=facts.copy_source,
         note=facts.note,

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class SecretPlaces:
     """Where one direction (input or output) of an operation carries secrets."""
 
@@ -67,7 +67,9 @@ class SecretPlaces:
         return key in self.map_keys or is_secret_name(key)
 
 
-_NONE = SecretPlaces(None, frozenset(), frozenset(), frozenset(), frozenset())
+_NONE = SecretPlaces(
+    shape=None, headers=frozenset(), query=frozenset(), uri=frozenset(), names=frozenset()
+)
 
 
 #: Secrets the model does not mark ``sensitive`` and the name rules do not find, as
@@ -186,12 +188,12 @@ def _places(operation_model: OperationModel, direction: str) -> SecretPlaces:
         else:
             names.update(_body_names(name, member))
     return SecretPlaces(
-        shape,
-        frozenset(headers),
-        frozenset(query),
-        frozenset(uri),
-        frozenset(names),
-        frozenset(_map_keys(shape, set())),
+        shape=shape,
+        headers=frozenset(headers),
+        query=frozenset(query),
+        uri=frozenset(uri),
+        names=frozenset(names),
+        map_keys=frozenset(_map_keys(shape, set())),
     )
 
 

@@ -63,7 +63,7 @@ class CassetteError(HarnessUsageError):
     """A file that cannot be read as a cassette: the message names the file (and line)."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Cassette:
     """A cassette file's content: its exchanges, in recorded order, and its metadata."""
 
@@ -167,7 +167,7 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
             "(vcrpy's layout). Point the harness at cassette files only."
         )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    cassette = Cassette(path, [], dict(metadata or {}))
+    cassette = Cassette(path=path, exchanges=[], metadata=dict(metadata or {}))
     for index, item in enumerate(data["interactions"]):
         try:
             if _untagged_other(path, index, item):
@@ -265,7 +265,7 @@ def _foreign(tag: Mapping[str, Any], request: HttpRequest) -> bool:
     return not tag.get("service") and not aws_evidence(request)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Entry:
     """One interaction of any vcrpy-layout cassette, read as far as it can be.
 
@@ -322,11 +322,11 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         foreign = _foreign(tag, exchange.request)
         entries.append(
             Entry(
-                cassette.positions[i],
-                exchange.request,
-                exchange.response,
-                None if foreign else exchange,
-                tag,
+                index=cassette.positions[i],
+                request=exchange.request,
+                response=exchange.response,
+                exchange=None if foreign else exchange,
+                tag=tag,
             )
         )
     for position, item in zip(cassette.other_positions, cassette.other, strict=True):
@@ -334,7 +334,7 @@ def read_entries(path: str | os.PathLike[str]) -> tuple[list[Entry], dict[str, A
         response = _decoded_at(path, position, response)
         raw = item.get("harness")
         entries.append(
-            Entry(position, request, response, None, dict(raw) if isinstance(raw, dict) else {})
+            Entry(index=position, request=request, response=response, exchange=None, tag=dict(raw) if isinstance(raw, dict) else {})
         )
     entries.sort(key=lambda entry: entry.index)
     return entries, cassette.metadata
@@ -597,14 +597,14 @@ def _entry(path: Path, index: int, item: dict[str, Any]) -> Entry:
     tag = dict(item["harness"]) if isinstance(item.get("harness"), dict) else {}
     request, response = _http(path, index, item)
     if is_other_http(item) or _foreign(tag, request):
-        return Entry(index, request, _decoded_at(path, index, response), None, tag)
+        return Entry(index=index, request=request, response=_decoded_at(path, index, response), exchange=None, tag=tag)
     try:
         exchange: Exchange | None = _exchange(path, index, item, (request, response))
     except HarnessUsageError:
         exchange = None
     if exchange is not None:
         response = exchange.response
-    return Entry(index, request, response, exchange, tag)
+    return Entry(index=index, request=request, response=response, exchange=exchange, tag=tag)
 
 
 def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict[str, Any]]:

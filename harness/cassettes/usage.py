@@ -21,7 +21,7 @@ from harness.errors import HarnessUsageError
 CACHE_KEY = "botocore-harness/used"  # pytest's cache key; the file is <cache dir>/v/<key>
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Usage:
     """How the last run used one cassette."""
 
@@ -92,13 +92,13 @@ def read_usage(cache_dir: Path) -> dict[Path, Usage]:
 def _usage(value: Any) -> Usage:
     if isinstance(value, list):  # the first format: just the used indices
         used = tuple(int(i) for i in value)
-        return Usage(used, max(used, default=-1) + 1, "", ())
+        return Usage(used=used, total=max(used, default=-1) + 1, digest="", tests=())
     return Usage(
-        tuple(int(i) for i in value.get("used", ())),
-        int(value.get("total", 0)),
-        str(value.get("digest", "")),
-        tuple(str(t) for t in value.get("tests", ())),
-        tuple(str(t) for t in value.get("incomplete", ())),
+        used=tuple(int(i) for i in value.get("used", ())),
+        total=int(value.get("total", 0)),
+        digest=str(value.get("digest", "")),
+        tests=tuple(str(t) for t in value.get("tests", ())),
+        incomplete=tuple(str(t) for t in value.get("incomplete", ())),
     )
 
 

@@ -361,7 +361,7 @@ def look(path: Path) -> Seen | None:
 _BODY_FILE = re.compile(rb"_bodies/([0-9a-f]{64})")
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class CheckCache:
     """The entries of one checker and settings (``folder``); picklable for worker processes."""
 
@@ -396,7 +396,7 @@ class CheckCache:
             (folder / MARKER).write_bytes(b"")
             _prune(entries, keep=folder)
         os.utime(folder)  # the most recently used folders are kept
-        return cls(folder, settings, inputs, state, known)
+        return cls(folder=folder, settings=settings, inputs=inputs, state=state, known=known)
 
     def _entry(self, path: Path) -> Path:
         name = hashlib.sha256(os.fsencode(str(path))).hexdigest()[:40]
@@ -484,7 +484,13 @@ def _report_of(data: Any, path: str) -> CassetteReport:
     for item in findings:
         if item.cassette not in (None, path) or item.index not in (None, *known):
             raise ValueError("a finding of another cassette or interaction")
-    return CassetteReport(data["path"], rows, violations, data["metadata"], skipped)
+    return CassetteReport(
+        path=data["path"],
+        interactions=rows,
+        violations=violations,
+        metadata=data["metadata"],
+        skipped=skipped,
+    )
 
 
 _TEXT, _WHERE, _INDEX = (str,), (str, type(None)), (int, type(None))

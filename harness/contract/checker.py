@@ -169,16 +169,16 @@ def _body_not_held(response: HttpResponse, facts: OperationFacts) -> bool:
 
 def _violation(exchange: Exchange, rule: str, severity: Severity, **fields: str) -> Violation:
     return Violation(
-        rule,
-        severity,
-        exchange.label,
-        exchange.cassette,
-        exchange.index,
-        fields.get("pointer", "/response"),
-        fields.get("value", ""),
-        fields.get("expected", ""),
-        "",
-        fields.get("message", ""),
+        rule=rule,
+        severity=severity,
+        operation=exchange.label,
+        cassette=exchange.cassette,
+        index=exchange.index,
+        pointer=fields.get("pointer", "/response"),
+        value=fields.get("value", ""),
+        expected=fields.get("expected", ""),
+        doc="",
+        message=fields.get("message", ""),
     )
 
 
@@ -249,16 +249,16 @@ def _check_one(exchange: Exchange, source: SchemaSource, output: Any = _UNREAD) 
     if isinstance(output, WireError):
         violations.append(
             Violation(
-                "schema.response",
-                "error",
-                exchange.label,
-                exchange.cassette,
-                exchange.index,
-                "/response",
-                value_excerpt(response.body[:80].decode("utf-8", "replace")),
-                "a JSON object",
-                "",
-                str(output),
+                rule="schema.response",
+                severity="error",
+                operation=exchange.label,
+                cassette=exchange.cassette,
+                index=exchange.index,
+                pointer="/response",
+                value=value_excerpt(response.body[:80].decode("utf-8", "replace")),
+                expected="a JSON object",
+                doc="",
+                message=str(output),
             )
         )
         return _Checked(Page(exchange, params, {}, True), violations, request_problems)

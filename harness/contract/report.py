@@ -117,7 +117,7 @@ class InteractionRows(Sequence[tuple[int, str, int]]):
         return f"InteractionRows({list(self)!r})"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class CassetteReport:
     """The result of checking one cassette file.
 
@@ -175,7 +175,13 @@ def check_cassette(
     skipped.sort(key=lambda s: s.index if s.index is not None else -1)
     if rules and any(rule_scope(str(key)).scoped for key in rules):
         metadata = {**metadata, MATCHED_SETTINGS: sorted(matched)}
-    return CassetteReport(str(path), rows, result.violations, metadata, skipped)
+    return CassetteReport(
+        path=str(path),
+        interactions=rows,
+        violations=result.violations,
+        metadata=metadata,
+        skipped=skipped,
+    )
 
 
 def matched_settings(report: CassetteReport) -> set[str] | None:

@@ -72,7 +72,18 @@ def _rule(
     severity: Severity = "error",
 ) -> Callable[[Check], Check]:
     def declare(check: Check) -> Check:
-        _DECLARED.append(Rule(id, description, doc, source, severity, scope, (), check))
+        _DECLARED.append(
+            Rule(
+                id=id,
+                description=description,
+                doc=doc,
+                source=source,
+                severity=severity,
+                scope=scope,
+                operations=(),
+                check=check,
+            )
+        )
         return check
 
     return declare

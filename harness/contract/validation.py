@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # (imported when a document fails: see _Compiled)
 MAX_PER_RULE = 10
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class _Bulk:
     """A root member that is a long array of scalars, checked without jsonschema's per-item cost.
 
@@ -388,16 +388,16 @@ def schema_violations(
     ) -> None:
         violations.append(
             Violation(
-                rule,
-                severity,
-                label,
-                exchange.cassette,
-                exchange.index,
-                where,
-                value_excerpt(value),
-                exp,
-                doc,
-                msg,
+                rule=rule,
+                severity=severity,
+                operation=label,
+                cassette=exchange.cassette,
+                index=exchange.index,
+                pointer=where,
+                value=value_excerpt(value),
+                expected=exp,
+                doc=doc,
+                message=msg,
             )
         )
 
@@ -584,7 +584,7 @@ def _bulk_problems(
         )
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class OperationFacts:
     """What checking one operation's exchanges needs from its model, worked out once (a
     cassette repeats a few operations thousands of times)."""
@@ -605,11 +605,15 @@ def operation_facts(service: str, operation: str) -> OperationFacts:
         op = operation_model(service, operation)
     except HarnessUsageError:
         unknown = f"botocore {_botocore()} has no operation {service}:{operation}"
-        return OperationFacts(unknown, None, False, False)
+        return OperationFacts(
+            unjudgeable=unknown, event_stream=None, json_body=False, body_required=False
+        )
     protocol = protocol_of(model)
     if protocol not in CHECKED_PROTOCOLS:
         why = f"the {protocol} protocol has no schemas (checked: {', '.join(CHECKED_PROTOCOLS)})"
-        return OperationFacts(why, None, False, False)
+        return OperationFacts(
+            unjudgeable=why, event_stream=None, json_body=False, body_required=False
+        )
     shape = op.output_shape
     members = shape.members if shape is not None else {}
     stream = next((str(n) for n, m in members.items() if m.serialization.get("eventstream")), None)
@@ -621,7 +625,13 @@ def operation_facts(service: str, operation: str) -> OperationFacts:
     has_body = str(op.http.get("method", "")).upper() != "HEAD" and any(
         m.serialization.get("location") is None for m in members.values()
     )
-    return OperationFacts(None, stream, protocol in JSON_CONTENT_TYPES, required, has_body)
+    return OperationFacts(
+        unjudgeable=None,
+        event_stream=stream,
+        json_body=protocol in JSON_CONTENT_TYPES,
+        body_required=required,
+        has_body=has_body,
+    )
 
 
 def _botocore() -> str:

@@ -72,7 +72,7 @@ class Fact:
     note: str = ""  # where the value goes beyond the quotes, why
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Rule:
     """One documented rule: id, what it says, where it comes from, how bad, how to check."""
 
@@ -91,7 +91,7 @@ class Rule:
         return not self.operations or label in self.operations
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Overlay:
     """One documented rule, as JSON Schema keywords added to a root ``allOf``."""
 
@@ -172,7 +172,7 @@ Answer = Callable[[Backend, dict[str, Any]], dict[str, Any]]
 Sample = Callable[["random.Random", Backend], dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ServiceFacts:
     """What a service answers with, whatever the operation: declared in its package."""
 
@@ -183,7 +183,7 @@ class ServiceFacts:
     facts: tuple[Fact, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class OperationPack:
     """Everything the harness knows about one operation beyond botocore's model."""
 
@@ -247,7 +247,14 @@ class Knowledge:
         assert self.operation is not None, "overlays belong to an operation"
         self.overlays.append(
             Overlay(
-                name, self.service, self.operation, direction, members, schema, quotes, self.page
+                name=name,
+                service=self.service,
+                operation=self.operation,
+                direction=direction,
+                members=members,
+                schema=schema,
+                quotes=quotes,
+                source=self.page,
             )
         )
 
@@ -274,15 +281,15 @@ class Knowledge:
         def declare(check: Check) -> Check:
             self.rules.append(
                 Rule(
-                    rule_id,
-                    description,
-                    doc,
-                    source or self.page,
-                    severity,
-                    scope,
-                    (label,),
-                    check,
-                    breaks,
+                    id=rule_id,
+                    description=description,
+                    doc=doc,
+                    source=source or self.page,
+                    severity=severity,
+                    scope=scope,
+                    operations=(label,),
+                    check=check,
+                    breaks=breaks,
                 )
             )
             return check

@@ -63,7 +63,7 @@ def pointer(*tokens: Any) -> str:
     return "".join("/" + _escape(t) for t in tokens)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Violation:
     """One broken contract: which rule, where, what was found and what was expected.
 
@@ -130,7 +130,7 @@ class Page:
     ok: bool  # 2xx
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class RuleContext:
     """What a rule's check function sees, and how it reports (``ctx.fail``).
 

@@ -47,7 +47,7 @@ from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import moto_side, parsed_responses
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Call:
     """One HTTP request botocore is about to send, with the operation it belongs to."""
 

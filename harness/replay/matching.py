@@ -232,7 +232,7 @@ Matcher = Callable[[dict[str, Any], dict[str, Any]], bool]
 says whether they match; it replaces parameter equality and time shifting for its operation."""
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class MatchPolicy:
     """How a live request is compared with recorded ones, beyond equal parameters.
 
@@ -443,7 +443,7 @@ def _drop_taken(queue: deque[_Entry], passed: int, dead: int) -> None:
     queue.extendleft(reversed(kept))
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class LiveForm:
     """A live request as ``MatchIndex.take`` reads it: the key of its queue, its slots
     (generated values and placeholders, in order), its timestamps (time-shifted matching),
@@ -457,7 +457,7 @@ class LiveForm:
     exact: str | None = None
 
 
-@dataclass(slots=True)
+@dataclass(kw_only=True, slots=True)
 class _Entry:
     index: int
     exchange: Exchange
@@ -470,7 +470,7 @@ class _Entry:
     data: Any = None  # its slots as an index wrote them (``slots_as_data``), until read
 
 
-@dataclass
+@dataclass(kw_only=True)
 class MatchIndex:
     """Recorded exchanges by match key; ``take`` hands each out once, in recorded order.
 
@@ -533,12 +533,20 @@ class MatchIndex:
         where = (region or "") if self.match_region else None
         if self.policy.matcher(service, operation) is not None:
             # a custom matcher decides: index by operation only, ask it along the queue
-            entry = _Entry(index, exchange, {}, recorded_at, self._prepared(exchange))
+            entry = _Entry(
+                index=index,
+                exchange=exchange,
+                times={},
+                recorded_at=recorded_at,
+                params=self._prepared(exchange),
+            )
             key: Key = (service, operation, _CUSTOM) + ((where,) if where is not None else ())
         else:
             params, times = self._split(service, operation, exchange.params)
             key, slots = _key_and_slots(service, operation, params, where, self.policy.volatile)
-            entry = _Entry(index, exchange, times, recorded_at, slots=slots)
+            entry = _Entry(
+                index=index, exchange=exchange, times=times, recorded_at=recorded_at, slots=slots
+            )
             self._file_exact(key, entry, exact_form(service, operation, params))
             self._note_slots(slots)
         self._file(key, entry, region)
@@ -569,7 +577,14 @@ class MatchIndex:
         split = self._split
         held = self._slot_values
         for index, exchange, region, recorded_at, key, times, data in rows:  # 100,000 rows
-            entry = _Entry(index, exchange, times or no_times, recorded_at, key=key, data=data)
+            entry = _Entry(
+                index=index,
+                exchange=exchange,
+                times=times or no_times,
+                recorded_at=recorded_at,
+                key=key,
+                data=data,
+            )
             if held is not None:
                 if data is None:
                     held = self._slot_values = None
@@ -665,9 +680,9 @@ class MatchIndex:
             key, live = self._live_key(service, operation, masked, region or "")
             anywhere = self._live_key(service, operation, masked, "")[0]
             # (recorded without a known region: filed under "", matching any)
-            return LiveForm(key, live, times, anywhere, exact)
+            return LiveForm(key=key, live=live, times=times, anywhere=anywhere, exact=exact)
         key, live = self._live_key(service, operation, masked, None)
-        return LiveForm(key, live, times, exact=exact)
+        return LiveForm(key=key, live=live, times=times, exact=exact)
 
     def take(
         self,

@@ -235,7 +235,7 @@ class Violations(list[NetworkBlocked]):
         return self
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Block:
     allowed: Allowed
     why: str
@@ -293,7 +293,9 @@ def block_network(
     allowed = _resolved(allowed)
     daemon = xray_daemon_address() if xray_daemon else None  # (fixed for the block)
     folder = _child_guard_folder(allowed, why, daemon) if children else None
-    block = _Block(allowed, why, daemon, folder=folder, violations=Violations(folder))
+    block = _Block(
+        allowed=allowed, why=why, xray_daemon=daemon, folder=folder, violations=Violations(folder)
+    )
     with _lock:
         _blocks.append(block)
     if folder is not None:
@@ -655,9 +657,9 @@ def guard_child(folder: str) -> None:
         return
     allowed = Allowed(tuple((str(h), p) for h, p in guard["allowed"]), bool(guard["loopback"]))
     block = _Block(
-        allowed,
-        str(guard["why"]),
-        _daemon_of(guard.get("xray_daemon")),
+        allowed=allowed,
+        why=str(guard["why"]),
+        xray_daemon=_daemon_of(guard.get("xray_daemon")),
         owner=int(guard["owner"]),
         folder=path,
         violations=Violations(path),

@@ -131,7 +131,7 @@ class CassetteMiss(HarnessAssertionError):
         self.near = list(near)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class CallSummary:
     """One exchange of a test, as a test wants to assert on it."""
 
@@ -318,7 +318,13 @@ class CassetteRecorder:
         if _redaction_version(metadata) == REDACTION_VERSION or self._adopt(metadata):
             return False  # ours: the eager load writes its index
         pending = PendingInteractions(self.path, text, located)
-        self._pending = _Pending(pending, iter(pending), text, metadata, index_dir)
+        self._pending = _Pending(
+            pending=pending,
+            interactions=iter(pending),
+            text=text,
+            metadata=metadata,
+            index_dir=index_dir,
+        )
         self._positions = []
         self.other = [item for _, item in pending.other]
         self._other_positions = [position for position, _ in pending.other]
@@ -557,12 +563,14 @@ class CassetteRecorder:
         """This run's exchanges, summarised: operation, parameters, status, error code."""
         return [
             CallSummary(
-                e.service,
-                e.operation,
-                e.params,
-                e.response.status,
-                decode_error(e.service, e.response).code if e.response.status >= 300 else None,
-                e.source,
+                service=e.service,
+                operation=e.operation,
+                params=e.params,
+                status=e.response.status,
+                error_code=decode_error(e.service, e.response).code
+                if e.response.status >= 300
+                else None,
+                source=e.source,
             )
             for e in self.exchanges
         ]
@@ -1357,7 +1365,7 @@ _CREDENTIALS_ON_DISK = re.compile(
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Pending:
     """A lazily loaded cassette: its interactions not read yet, and what finishing needs."""
 

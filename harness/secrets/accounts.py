@@ -52,7 +52,7 @@ _REGION = (
 )
 # (each starts where its prefilter says: an account id alone is a run of exactly twelve
 # digits, ``PrefilteredScan.twelve_digit_runs``)
-_TWELVE_DIGITS = Prefilter((PrefilteredScan.twelve_digit_runs,))
+_TWELVE_DIGITS = Prefilter(needles=(PrefilteredScan.twelve_digit_runs,))
 
 
 def _region_before(text: str, at: int) -> range:
@@ -68,22 +68,22 @@ CONTEXTS: tuple[re.Pattern[str], ...] = (
             rf"\barn{_SEP}aws[a-z-]*{_SEP}[A-Za-z0-9-]*{_SEP}[a-z0-9-]*{_SEP}{_ACCOUNT}"
             r"(?=:|%3[Aa]|/|$|[\"'\s\\<&])"
         ),
-        Prefilter(("arn:aws", "arn%3Aaws", "arn%3aaws")),
+        Prefilter(needles=("arn:aws", "arn%3Aaws", "arn%3aaws")),
     ),
     # a queue URL's first path segment (any host: AWS, LocalStack, moto), plain or encoded
     prefiltered(
-        re.compile(rf"(?<=://)[^/\s\"'<>]+/{_ACCOUNT}(?=/)"), Prefilter(("://",), offset=-3)
+        re.compile(rf"(?<=://)[^/\s\"'<>]+/{_ACCOUNT}(?=/)"), Prefilter(needles=("://",), offset=-3)
     ),
     prefiltered(
         re.compile(rf"(?<=%3A%2F%2F)[^%\s\"'<>]+%2F{_ACCOUNT}(?=%2F)", re.IGNORECASE),
-        Prefilter(("%3a%2f%2f",), offset=-9, fold=True),
+        Prefilter(needles=("%3a%2f%2f",), offset=-9, fold=True),
     ),
     # a name that pairs an account id with a region (logs-ACCOUNT-us-east-1,
     # sagemaker-us-east-1-ACCOUNT, cdk-...-assets-ACCOUNT-eu-west-1): bucket names mostly
     prefiltered(re.compile(rf"(?<![\w])(?<!\d){_ACCOUNT}(?=[-.]{_REGION})"), _TWELVE_DIGITS),
     prefiltered(
         re.compile(rf"{_REGION}[-.]{_ACCOUNT}(?![\w])"),
-        Prefilter((PrefilteredScan.twelve_digit_runs,), starts=_region_before),
+        Prefilter(needles=(PrefilteredScan.twelve_digit_runs,), starts=_region_before),
     ),
     # an account-scoped AWS host name
     prefiltered(

@@ -813,7 +813,7 @@ def _kind_of_words(norm: str) -> str:
 # a large text, from the literals every match holds; see "prefilters" above.)
 
 _AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
-_AKID_PREFIXES = Prefilter(("AKIA", "ASIA", "ABIA", "ACCA"))
+_AKID_PREFIXES = Prefilter(needles=("AKIA", "ASIA", "ABIA", "ACCA"))
 AKID = prefiltered(re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])"), _AKID_PREFIXES)
 
 _VENDOR_TOKENS = re.compile(
@@ -834,10 +834,10 @@ _VENDOR_PREFIXES = (
 )  # fmt: skip
 prefiltered(
     _VENDOR_TOKENS,
-    Prefilter(_VENDOR_PREFIXES),
-    Prefilter(("shp",), requires=("_",)),
-    Prefilter(("sq0",), requires=("-",)),
-    Prefilter(("_v1_",), offset=3),  # do[opr]_v1_
+    Prefilter(needles=_VENDOR_PREFIXES),
+    Prefilter(needles=("shp",), requires=("_",)),
+    Prefilter(needles=("sq0",), requires=("-",)),
+    Prefilter(needles=("_v1_",), offset=3),  # do[opr]_v1_
 )
 _VENDOR_NEEDLES = (
     "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-", "age-secret-key-", "glsa_", "dapi",
@@ -850,8 +850,8 @@ _WEBHOOK_PATHS = re.compile(
 )
 prefiltered(
     _WEBHOOK_PATHS,
-    Prefilter(("hooks.slack.com/", "discord")),
-    Prefilter(("bot",), requires=(":",)),
+    Prefilter(needles=("hooks.slack.com/", "discord")),
+    Prefilter(needles=("bot",), requires=(":",)),
 )
 
 #: (kind, pattern, needles): the value is the group named ``v`` (or the whole match); every
@@ -875,7 +875,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         "token",
         prefiltered(
             re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}"),
-            Prefilter(("IQoJ", "FwoG", "FQoG")),
+            Prefilter(needles=("IQoJ", "FwoG", "FQoG")),
         ),
         ("IQoJ", "FwoG", "FQoG"),
     ),
@@ -887,7 +887,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                 r"(?:\.[A-Za-z0-9_-]*){1,3}"
             ),
             # (a JWT is one run of these characters up to its ".eyJ", from its first)
-            Prefilter((".eyJ",), starts=_jwt_start),
+            Prefilter(needles=(".eyJ",), starts=_jwt_start),
         ),
         ("eyJ",),
     ),
@@ -895,7 +895,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         "token",
         prefiltered(
             re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}"),
-            Prefilter(("k8s-aws-v1.",)),
+            Prefilter(needles=("k8s-aws-v1.",)),
         ),
         ("k8s-aws-v1.",),
     ),
@@ -911,9 +911,9 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                 r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}"
                 r"|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64})(?![A-Za-z0-9_])"
             ),
-            Prefilter(("gh", "xapp-", "whsec_", "glpat-", "npm_", "sk-", "SG.")),
-            Prefilter(("xox",), requires=("-",)),
-            Prefilter(("_live_", "_test_"), offset=2),  # sk_live_, rk_test_
+            Prefilter(needles=("gh", "xapp-", "whsec_", "glpat-", "npm_", "sk-", "SG.")),
+            Prefilter(needles=("xox",), requires=("-",)),
+            Prefilter(needles=("_live_", "_test_"), offset=2),  # sk_live_, rk_test_
         ),
         (
             "gh",
@@ -933,7 +933,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         "key",
         prefiltered(
             re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
-            Prefilter(("AIza",)),
+            Prefilter(needles=("AIza",)),
         ),
         ("AIza",),
     ),
@@ -953,7 +953,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                 r"(?!(?:(?<=//username:)|(?<=//user:))(?:password|passwd|pass|pwd)@)"
                 r"(?P<v>[^@/?#\s\"'<>\\]{1,256})@"
             ),
-            Prefilter(("://",), starts=scheme_starts, requires=("@",)),
+            Prefilter(needles=("://",), starts=scheme_starts, requires=("@",)),
         ),
         ("://",),
     ),
@@ -965,7 +965,7 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
             re.compile(
                 r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
             ),
-            Prefilter(("://",), starts=scheme_starts, requires=("@",)),
+            Prefilter(needles=("://",), starts=scheme_starts, requires=("@",)),
         ),
         ("://",),
     ),
@@ -979,7 +979,9 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                 r"(?P<v>[^']{8,4096})'"
             ),
             Prefilter(
-                ("signature", "string", "canonical", "credential"), fold=True, requires=("'",)
+                needles=("signature", "string", "canonical", "credential"),
+                fold=True,
+                requires=("'",),
             ),
         ),
         ("signature", "string to sign", "string-to-sign", "canonical", "credential"),
@@ -988,16 +990,16 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
 
 _BEARER = prefiltered(
     re.compile(r"(?<![A-Za-z0-9])(?i:bearer)\s+(?P<v>[A-Za-z0-9\-._~+/]{8,4096}=*)"),
-    Prefilter(("bearer",), fold=True),
+    Prefilter(needles=("bearer",), fold=True),
 )
 _BASIC = prefiltered(
     re.compile(r"(?<![A-Za-z0-9])(?i:basic)\s+(?P<v>[A-Za-z0-9+/]{6,4096}={0,2})"),
-    Prefilter(("basic",), fold=True),
+    Prefilter(needles=("basic",), fold=True),
 )
 
 _PEM_BEGIN = prefiltered(
     re.compile(r"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----"),
-    Prefilter(("-----BEGIN ",), requires=("PRIVATE KEY",)),
+    Prefilter(needles=("-----BEGIN ",), requires=("PRIVATE KEY",)),
 )
 _PEM_BODY = re.compile(r"(?:[A-Za-z0-9+/=:,\-\s]|\\[nr])*")
 
@@ -1047,11 +1049,11 @@ _XML = prefiltered(
         r"<(?:[A-Za-z_][\w.-]{0,40}:)?(?P<name>[A-Za-z_][\w.-]{0,63})(?:\s[^<>]{0,2000})?>"
         r"(?P<v>[^<]{1,65536})</"
     ),
-    Prefilter(("<",)),
+    Prefilter(needles=("<",)),
 )
 _MULTIPART = prefiltered(
     re.compile(r"(?i:\bname=)(?P<q>\\{0,7}[\"'])(?P<name>[^\"'\\\r\n]{1,100})(?P=q)"),
-    Prefilter(("name=",), fold=True),
+    Prefilter(needles=("name=",), fold=True),
 )
 _PART_BREAK = re.compile(r"\r?\n\r?\n|(?:\\r)?\\n(?:\\r)?\\n")
 _PART_END = re.compile(r"\r?\n--|(?:\\r)?\\n--")
@@ -1100,7 +1102,7 @@ _B64_RUN = prefiltered(
     re.compile(
         r"(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{24,}|[A-Za-z0-9_-]{24,})={0,2}(?![A-Za-z0-9+/_-])"
     ),
-    Prefilter((PrefilteredScan.base64_runs,)),
+    Prefilter(needles=(PrefilteredScan.base64_runs,)),
 )
 # (found in a large text by ``Scan.spans``)
 _HEX_BYTES = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]){15,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])")
@@ -1445,12 +1447,12 @@ _FLAG = prefiltered(
         r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
         r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
     ),
-    Prefilter(("--",)),
+    Prefilter(needles=("--",)),
 )
 # curl -u user:password, --user user:password: the part after the colon
 _USER_OPTION = prefiltered(
     re.compile(r"(?<![\w-])(?:-u|--user)[ \t]*[\"']?[^\s:\"']{1,256}:(?P<v>[^\s\"'\\]{1,4096})"),
-    Prefilter(("-u", "--user"), requires=(":",)),
+    Prefilter(needles=("-u", "--user"), requires=(":",)),
 )
 
 #: The patterns ``_by_value`` searches a text with.

@@ -75,11 +75,11 @@ ACCESS_KEY_ID = text_formats.prefiltered(
         r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"
     ),
     text_formats.Prefilter(
-        ("AKIA", "ASIA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ABIA", "ACCA")
+        needles=("AKIA", "ASIA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ABIA", "ACCA")
     ),
 )
 # The test's known account ids (12 ASCII digits each) are each a run of exactly 12 digits.
-_KNOWN_ACCOUNTS = (text_formats.Prefilter((detectors.PrefilteredScan.twelve_digit_runs,)),)
+_KNOWN_ACCOUNTS = (text_formats.Prefilter(needles=(detectors.PrefilteredScan.twelve_digit_runs,)),)
 # <Password>..</Password>, <ns:ClientSecret a="b">..</ns:ClientSecret>: any element named
 # like a secret, in any XML (errors, other HTTP, members the model does not name).
 _XML_ELEMENT = re.compile(
@@ -94,7 +94,7 @@ _XML_MAP_ENTRY = re.compile(
 _XML_ATTRIBUTE = re.compile(r"""(\s(?:[\w.-]+:)?([\w.-]+)\s*=\s*)(["'])([^"'<>]*)\3""")
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Rule:
     """A user's redaction rule for text: every match of ``pattern`` is replaced.
 
@@ -113,15 +113,17 @@ class Rule:
     @classmethod
     def fixed(cls, name: str, pattern: str, replacement: str, flags: int = 0) -> Rule:
         """A rule that replaces every match of ``pattern`` with ``replacement``."""
-        return cls(name, re.compile(pattern, flags), replacement, identifier=False)
+        return cls(
+            name=name, pattern=re.compile(pattern, flags), replacement=replacement, identifier=False
+        )
 
     @classmethod
     def pseudonym(cls, name: str, pattern: str, *, keep_prefix: int = 0) -> Rule:
         """A rule that replaces every match of ``pattern`` with a same-shape placeholder."""
-        return cls(name, re.compile(pattern), None, keep_prefix=keep_prefix)
+        return cls(name=name, pattern=re.compile(pattern), keep_prefix=keep_prefix)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Redaction:
     """What is redacted, beyond the defaults: the ``aws_redaction`` fixture's value.
 

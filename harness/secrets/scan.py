@@ -126,7 +126,7 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Finding:
     """One piece of evidence: where, what kind, and what to do; never the value.
 
@@ -194,7 +194,13 @@ def scan_text(
             line = _line_of(starts, match.start())
             # (a pattern may match only the start of a credential: the whole line is hashed)
             value = text[starts[line - 1] : starts[line] if line < len(starts) else len(text)]
-            yield Finding(path, detector.kind, f"line {line}", detector.advice, fingerprint(value))
+            yield Finding(
+                path=path,
+                kind=detector.kind,
+                where=f"line {line}",
+                advice=detector.advice,
+                fingerprint=fingerprint(value),
+            )
     pseudonyms = set(known)
     seen: set[tuple[str, int]] = set()
     if lowered is None or "akia" in lowered or "asia" in lowered:
@@ -203,7 +209,11 @@ def scan_text(
                 line = _line_of(starts, match.start())
                 seen.add(("access key id", line))
                 yield Finding(
-                    path, "access key id", f"line {line}", _REMOVE, fingerprint(match.group(1))
+                    path=path,
+                    kind="access key id",
+                    where=f"line {line}",
+                    advice=_REMOVE,
+                    fingerprint=fingerprint(match.group(1)),
                 )
     if detect:
         by_line: dict[tuple[str, int], list[str]] = {}  # every value of a kind on a line
@@ -213,7 +223,9 @@ def scan_text(
             if (kind, line) not in seen:
                 seen.add((kind, line))
                 mark = _combined(fingerprint(v) for v in values)
-                yield Finding(path, kind, f"line {line}", _REMOVE, mark)
+                yield Finding(
+                    path=path, kind=kind, where=f"line {line}", advice=_REMOVE, fingerprint=mark
+                )
 
 
 #: What a kind of ``find_secrets`` is called in a finding.
@@ -277,7 +289,13 @@ def scan_file(path: Path) -> list[Finding]:
                     findings.append(replace(finding, where=f"#{index} {where}"))
             for kind, where, value in _interaction_secrets(item, known):
                 findings.append(
-                    Finding(str(path), kind, f"#{index} {where}", _REMOVE, fingerprint(value))
+                    Finding(
+                        path=str(path),
+                        kind=kind,
+                        where=f"#{index} {where}",
+                        advice=_REMOVE,
+                        fingerprint=fingerprint(value),
+                    )
                 )
         # A file the cassette layer cannot read: the text evidence stands alone.
         with contextlib.suppress(CassetteError, HarnessUsageError):
@@ -440,14 +458,26 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
         ):
             for header in sorted(set(before.headers) - set(after.headers)):
                 kind, value = f"credential header {header}", str(before.headers[header])
-                yield Finding(str(path), kind, f"{label} {side}", _REMOVE, fingerprint(value))
+                yield Finding(
+                    path=str(path),
+                    kind=kind,
+                    where=f"{label} {side}",
+                    advice=_REMOVE,
+                    fingerprint=fingerprint(value),
+                )
         for side, body, clean in (
             ("request", request.body, clean_request.body),
             ("response", response.body, clean_response.body),
         ):
             for pointer, value in _changed(body, clean):
                 where = f"{label} {side} body {pointer}"
-                yield Finding(str(path), "secret value", where, _REMOVE, fingerprint(value))
+                yield Finding(
+                    path=str(path),
+                    kind="secret value",
+                    where=where,
+                    advice=_REMOVE,
+                    fingerprint=fingerprint(value),
+                )
 
 
 def _changed(before: bytes, after: bytes) -> list[tuple[str, str]]:

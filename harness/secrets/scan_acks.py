@@ -59,7 +59,7 @@ acknowledged:
 """
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Ack:
     """One entry of the acknowledgements file."""
 

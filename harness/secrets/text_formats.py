@@ -67,7 +67,7 @@ Span = tuple[int, int, str]
 Needle: TypeAlias = "str | re.Pattern[str] | Callable[[Any], list[int]]"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(kw_only=True, frozen=True, slots=True)
 class Prefilter:
     """Where the matches of a pattern can start in a text (see ``prefiltered``).
 
@@ -154,12 +154,12 @@ _NETRC = prefiltered(
         r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'\\]+))".replace("{t}", _NETRC_TOKENS)
     ),
     # (\b before a line's start: "default" starts the line, its blanks are none)
-    Prefilter(("machine", "default"), requires=("password",)),
+    Prefilter(needles=("machine", "default"), requires=("password",)),
 )
 # a client's AUTH PLAIN (SMTP commands take any case), not a server's "250-AUTH PLAIN LOGIN"
 _SMTP_PLAIN = prefiltered(
     re.compile(r"(?<![-\w])(?i:auth)[ \t]+(?i:plain)[ \t]+(?P<v>[A-Za-z0-9+/]{8,}={0,2})"),
-    Prefilter(("auth",), fold=True, requires=("plain",)),
+    Prefilter(needles=("auth",), fold=True, requires=("plain",)),
 )
 _PUTTY = prefiltered(
     re.compile(
@@ -167,7 +167,7 @@ _PUTTY = prefiltered(
         r"(?P<v>[A-Za-z0-9+/=]{16,200}(?:\r?\n[ \t]*[A-Za-z0-9+/=]{1,200}(?=\r?\n|$))*)"
         r"|Private-MAC:[ \t]*(?P<mac>[0-9a-fA-F]{16,})"
     ),
-    Prefilter(("Private-Lines:", "Private-MAC:")),
+    Prefilter(needles=("Private-Lines:", "Private-MAC:")),
 )
 # A password after a short flag of a command at a command's start (a line, or after ; & |
 # ( or a backquote), among that command's own options: "mysql -u root -pX", "sshpass -f
@@ -198,7 +198,7 @@ def _command_starts(text: str, at: int) -> tuple[int, ...]:
 
 prefiltered(
     _SHORT_FLAG,
-    Prefilter(("sshpass", "mysql", "mariadb"), starts=_command_starts, requires=("-p",)),
+    Prefilter(needles=("sshpass", "mysql", "mariadb"), starts=_command_starts, requires=("-p",)),
 )
 
 
@@ -219,7 +219,7 @@ _XML_WRAPPED = prefiltered(
         r"(?P<v>[^<]{1,65536})</"
     ),
     Prefilter(
-        (re.compile(r"<(?:[\w.-]{1,40}:)?(?:Value|value|SecretValue|Text|string)[\s>]"),),
+        needles=(re.compile(r"<(?:[\w.-]{1,40}:)?(?:Value|value|SecretValue|Text|string)[\s>]"),),
         starts=_outer_element,
     ),
 )
@@ -247,7 +247,7 @@ _JWK_PRIVATE = prefiltered(
     ),
     # (a member's ":", then its value: 16 or more of its characters)
     Prefilter(
-        (re.compile(r":[ \t]*(?:\\{0,7}[\"'])?[A-Za-z0-9_\-+/=]{16}"),),
+        needles=(re.compile(r":[ \t]*(?:\\{0,7}[\"'])?[A-Za-z0-9_\-+/=]{16}"),),
         starts=_jwk_member_starts,
         requires=(":",),
     ),
@@ -262,8 +262,8 @@ _SMTP_TWO_STEP = prefiltered(
         r"(?P<v>[A-Za-z0-9+/]{8,}={0,2})"
         r"|334[ \t]+UGFzc3dvcmQ6[ \t]*\r?\n(?P<login>[A-Za-z0-9+/]{4,}={0,2})"
     ),
-    Prefilter(("auth",), fold=True, requires=("plain",)),
-    Prefilter(("334",), requires=("UGFzc3dvcmQ6",)),
+    Prefilter(needles=("auth",), fold=True, requires=("plain",)),
+    Prefilter(needles=("334",), requires=("UGFzc3dvcmQ6",)),
 )
 _NETRC_ACCOUNT = re.compile(r"(?<!\S)account[ \t\r\n]+(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"'\\]+)")
 # PowerShell: a parameter named like a secret, then its value (not another parameter, a
@@ -273,17 +273,17 @@ _PS_PARAMETER = prefiltered(
         r"(?<![\w-])-(?P<name>[A-Z][A-Za-z]{2,60})[ \t]+"
         r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,400})(?P=q)|(?P<v>[^\s'\"`|;$(\-][^\s'\"`|;]*))"
     ),
-    Prefilter((re.compile(r"-[A-Z]"),)),
+    Prefilter(needles=(re.compile(r"-[A-Z]"),)),
 )
 # (on a line that runs a cmdlet: "Verb-Noun", so prose "use the -Password option" is none)
 _CMDLET = re.compile(r"(?:^|[\s;|(])[A-Z][a-z]{1,15}-[A-Z][A-Za-z0-9]{1,60}(?=\s)")
-_PS_GATE = prefiltered(re.compile(r" -[A-Z][a-z]"), Prefilter((" -",)))
+_PS_GATE = prefiltered(re.compile(r" -[A-Z][a-z]"), Prefilter(needles=(" -",)))
 _SECURE_STRING = prefiltered(
     re.compile(
         r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<q>['\"])(?P<v>[^'\"\r\n]{1,400})(?P=q)",
         re.IGNORECASE,
     ),
-    Prefilter(("convertto-securestring",), fold=True),
+    Prefilter(needles=("convertto-securestring",), fold=True),
 )
 _DOCKER_ENV = prefiltered(
     re.compile(
@@ -291,7 +291,7 @@ _DOCKER_ENV = prefiltered(
         r"(?:[ \t]+|[ \t]*=[ \t]*)(?P<q>['\"]?)(?P<v>[^\s'\"\\][^\r\n'\"\\]{0,400}?)(?P=q)"
         r"[ \t]*(?=\r?\n|$)"
     ),
-    Prefilter(("ENV", "ARG"), starts=indent_start),
+    Prefilter(needles=("ENV", "ARG"), starts=indent_start),
 )
 _XML_CDATA = prefiltered(
     re.compile(
@@ -299,7 +299,7 @@ _XML_CDATA = prefiltered(
         r"<!\[CDATA\[(?P<v>.{1,65536}?)\]\]>",
         re.DOTALL,
     ),
-    Prefilter(("<![CDATA[",), starts=_outer_element),
+    Prefilter(needles=("<![CDATA[",), starts=_outer_element),
 )
 _ADD_KEY_VALUE = prefiltered(
     re.compile(
@@ -308,7 +308,7 @@ _ADD_KEY_VALUE = prefiltered(
         r"|<add\s+value\s*=\s*(?P<q3>['\"])(?P<v2>[^'\"]{1,4096})(?P=q3)\s+key\s*=\s*"
         r"(?P<q4>['\"])(?P<name2>[^'\"]{1,128})(?P=q4)"
     ),
-    Prefilter(("<add",)),
+    Prefilter(needles=("<add",)),
 )
 
 # .pgpass: a whole line of five fields, the host a name (a letter or a dot in it), the
@@ -326,11 +326,11 @@ _PHP_DEFINE = prefiltered(
         r"\bdefine\(\s*(?P<q>['\"])(?P<name>\w{1,128})(?P=q)\s*,\s*(?P<q2>['\"])"
         r"(?P<v>[^'\"\r\n]{1,4096})(?P=q2)\s*\)"
     ),
-    Prefilter(("define(",)),
+    Prefilter(needles=("define(",)),
 )
 _REDIS_AUTH = prefiltered(
     re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)"),
-    Prefilter(("requirepass", "masterauth"), starts=indent_start),
+    Prefilter(needles=("requirepass", "masterauth"), starts=indent_start),
 )
 
 # Commands whose own flag takes a password (the flag's value, after a blank, a "=" or
@@ -401,7 +401,7 @@ _SAMBA_USER = prefiltered(
 )
 _CMDKEY = prefiltered(
     re.compile(r"(?i:cmdkey)[^\r\n]*?(?<!\S)/pass:(?P<v>\"[^\"\r\n]{1,200}\"|[^\s\"]+)"),
-    Prefilter(("cmdkey",), fold=True),
+    Prefilter(needles=("cmdkey",), fold=True),
 )
 # A configuration line "keyword value": msmtp's password, mbsync's Pass, slapd's rootpw,
 # ldap.conf's bindpw; only near a line naming who logs in or where (user, host, account,
@@ -411,7 +411,7 @@ _KEYWORD_PASSWORD = prefiltered(
         r"(?m:^)[ \t]*(?:password|passwd|Password|Pass|rootpw|bindpw)[ \t]+"
         r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"'#]+))[ \t]*(?=\r?\n|\Z)"
     ),
-    Prefilter(("passw", "Pass", "rootpw", "bindpw"), starts=indent_start),
+    Prefilter(needles=("passw", "Pass", "rootpw", "bindpw"), starts=indent_start),
 )
 # SQL that sets a password, as the AWS APIs carrying SQL pass it (Redshift Data
 # ExecuteStatement, Athena StartQueryExecution, the RDS Data API): PostgreSQL's and
@@ -433,7 +433,7 @@ _FETCHMAIL = prefiltered(
         r"(?m:^)[ \t]*(?:poll|skip)[ \t][^\r\n]*?(?<!\S)(?:password|pass)[ \t]+"
         r"(?:\"(?P<quoted>[^\"\r\n]{1,200})\"|(?P<v>[^\s\"']+))"
     ),
-    Prefilter(("poll", "skip"), starts=indent_start, requires=("pass",)),
+    Prefilter(needles=("poll", "skip"), starts=indent_start, requires=("pass",)),
 )
 # Composer's auth.json: {"gitlab-token": {"gitlab.com": "TOKEN"}} (also "github-oauth",
 # "gitlab-oauth", "bearer"): the token is keyed by its host, not named
@@ -443,7 +443,8 @@ _COMPOSER_HOSTS = prefiltered(
         r"(?P<body>[^{}]{1,20000})\}"
     ),
     Prefilter(
-        ('"github-oauth', '"gitlab-oauth', '"gitlab-token', '"bearer'), starts=after_backslashes
+        needles=('"github-oauth', '"gitlab-oauth', '"gitlab-token', '"bearer'),
+        starts=after_backslashes,
     ),
 )
 _COMPOSER_ENTRY = re.compile(
@@ -461,7 +462,7 @@ _XML_PAIR = prefiltered(
         rf"|<(?P<vt2>{_NS}(?:{_PAIR_VALUE})){_ATTRS}>(?P<v2>[^<]{{1,65536}})</(?P=vt2)>\s*"
         rf"<(?P<kt2>{_NS}(?:{_PAIR_NAME})){_ATTRS}>(?P<name2>[^<]{{1,128}})</(?P=kt2)>"
     ),
-    Prefilter((re.compile(rf"<{_NS}(?:{_PAIR_NAME}|{_PAIR_VALUE})[\s>]"),)),
+    Prefilter(needles=(re.compile(rf"<{_NS}(?:{_PAIR_NAME}|{_PAIR_VALUE})[\s>]"),)),
 )
 
 
@@ -478,7 +479,15 @@ _FORM_PAIR_NAME = prefiltered(
         rf"(?:^|[&?])(?P<prefix>[\w.%-]{{1,200}}?)\.(?:{_PAIR_NAME})=(?P<name>[^&\s]{{1,384}})"
     ),
     Prefilter(
-        (".ParameterKey=", ".OutputKey=", ".OptionName=", ".Name=", ".Key=", ".name=", ".key="),
+        needles=(
+            ".ParameterKey=",
+            ".OutputKey=",
+            ".OptionName=",
+            ".Name=",
+            ".Key=",
+            ".name=",
+            ".key=",
+        ),
         starts=_form_pair_starts,
     ),
 )
@@ -495,7 +504,7 @@ _SHORTHAND_PAIR = prefiltered(
         rf"(?<![\w.])(?:{_PAIR_NAME}|OptionName|option_name)=(?P<name>[^,\s=]{{1,128}}),"
         rf"(?:{_PAIR_VALUE})=(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{{1,4096}})(?P=q)|(?P<v>[^,\s'\"]+))"
     ),
-    Prefilter(tuple(f"{name}=" for name in _PAIR_NAMES), requires=("alue=",)),
+    Prefilter(needles=tuple(f"{name}=" for name in _PAIR_NAMES), requires=("alue=",)),
 )
 _YAML_PAIR = prefiltered(
     re.compile(
@@ -506,7 +515,9 @@ _YAML_PAIR = prefiltered(
         r"(?:(?P<q>['\"])(?P<quoted>[^'\"\r\n]{1,4096})(?P=q)|(?P<v>[^'\"\s#][^\r\n#]{0,4096}?))"
         r"[ \t]*(?=\r?\n|$|#)"
     ),
-    Prefilter(tuple(f"{name}:" for name in _PAIR_NAMES), starts=indent_start, requires=("alue:",)),
+    Prefilter(
+        needles=tuple(f"{name}:" for name in _PAIR_NAMES), starts=indent_start, requires=("alue:",)
+    ),
 )
 _JSON_TEXT_PAIR = prefiltered(
     re.compile(
@@ -514,7 +525,7 @@ _JSON_TEXT_PAIR = prefiltered(
         rf"(?P=e)\"\s*,\s*(?P=e)\"(?:{_PAIR_VALUE})(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{{1,4096}})(?P=e)\""
     ),
     Prefilter(
-        tuple(f'"{name}' for name in _PAIR_NAMES if name != "option_name"),
+        needles=tuple(f'"{name}' for name in _PAIR_NAMES if name != "option_name"),
         starts=after_backslashes,
         requires=("alue",),
     ),
@@ -522,14 +533,14 @@ _JSON_TEXT_PAIR = prefiltered(
 # CloudFormation: a parameter with NoEcho keeps its Default a secret
 _NO_ECHO_JSON = prefiltered(
     re.compile(r"(?P<e>\\{0,7})\"NoEcho(?P=e)\"\s*:\s*(?:true|(?P=e)\"true(?P=e)\")"),
-    Prefilter(('"NoEcho',), starts=after_backslashes),
+    Prefilter(needles=('"NoEcho',), starts=after_backslashes),
 )
 _DEFAULT_JSON = re.compile(r"(?P<e>\\{0,7})\"Default(?P=e)\"\s*:\s*(?P=e)\"(?P<v>[^\"\\]{1,4096})")
 _NO_ECHO_YAML = prefiltered(
     re.compile(
         r"(?m:^)(?P<indent>[ \t]+)NoEcho:[ \t]*(?:true|True|'true'|\"true\")[ \t]*(?=\r?\n|$)"
     ),
-    Prefilter(("NoEcho:",), starts=indent_start),
+    Prefilter(needles=("NoEcho:",), starts=indent_start),
 )
 
 
@@ -544,7 +555,7 @@ def _form_pairs(
     for prefix, kind in secret.items():
         value = re.compile(rf"(?:^|[&?]){re.escape(prefix)}\.(?:{_PAIR_VALUE})=(?P<v>[^&\s]*)")
         # (it starts at the "&" or "?" before the prefix, or at the text's start)
-        where = Prefilter((f"{prefix}.",), starts=lambda text, at: (at - 1, at))
+        where = Prefilter(needles=(f"{prefix}.",), starts=lambda text, at: (at - 1, at))
         for match in scan.finditer(value, (where,)):
             yield (*match.span("v"), kind)
 

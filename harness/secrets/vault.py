@@ -233,7 +233,7 @@ Refuse = Callable[[Any, Any], "str | None"]
 _WORD = "0-9A-Za-z"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Binding:
     """Recorded values tied to live ones, for one test (a bijection, grown by matches).
 

@@ -98,7 +98,7 @@ class _UpstreamFailed(Exception):
     """The upstream could not be reached or gave no answer."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Source:
     """One cassette file being replayed (or recorded into), with its own binding state."""
 
@@ -203,7 +203,13 @@ class CassetteBackend:
             key = (exchange.service, exchange.operation)
             operations.add(key)
             largest[key] = max(largest.get(key, 0), len(exchange.request.body))
-        return _Source(path, recorder, threading.Lock(), frozenset(operations), largest)
+        return _Source(
+            path=path,
+            recorder=recorder,
+            lock=threading.Lock(),
+            operations=frozenset(operations),
+            largest=largest,
+        )
 
     def _known_services(self, extra: Sequence[str]) -> tuple[str, ...]:
         known = set(available_services())
@@ -293,7 +299,13 @@ class CassetteBackend:
         if refusal is not None:
             return refusal
         model = operation_model(service, operation)
-        call = Call(service, operation, request, _region(request), model)
+        call = Call(
+            service=service,
+            operation=operation,
+            request=request,
+            region=_region(request),
+            operation_model=model,
+        )
         with self._swap:
             sources, recording = list(self._sources), self._recording
         misses: list[CassetteMiss] = []

@@ -58,7 +58,7 @@ _CUT_WRITE = 0.5  # seconds to send a 503 to a request cut to make room
 _LINGER = 1.0  # seconds to read (and drop) a refused body, so the client reads the refusal
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class ServerLimits:
     """What one server lets its clients take; the defaults are the module's constants."""
 

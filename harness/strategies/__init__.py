@@ -96,7 +96,7 @@ class StrategyArgumentError(HarnessUsageError, InvalidArgument):
     """A strategy was called with an argument it cannot use (names the argument and value)."""
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class InvalidRequest:
     """A request that breaks exactly one constraint.
 
@@ -236,7 +236,11 @@ def invalid_requests(
     def broken(breaker: Breaker) -> SearchStrategy[InvalidRequest]:
         return valid.flatmap(breaker.apply).map(
             lambda params: InvalidRequest(
-                key[0], key[1], params, breaker.constraint, breaker.caught_by
+                service=key[0],
+                operation=key[1],
+                params=params,
+                constraint=breaker.constraint,
+                caught_by=breaker.caught_by,
             )
         )
 

@@ -85,7 +85,7 @@ _EXTRA_CALLS = 2
 # ----------------------------------------------------------------------------- what pages
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Pagination:
     """How an operation pages: token members, the page-size member and the result lists."""
 
@@ -118,7 +118,14 @@ def pagination_of(service: str, operation: str) -> Pagination:
             "output. Pick a paginated operation, such as xray:GetInsightEvents."
         )
     limit = next((n for n in _LIMITS if n in inputs and inputs[n].type_name == "integer"), None)
-    return Pagination(service, operation, input_token, output_token, limit, results)
+    return Pagination(
+        service=service,
+        operation=operation,
+        input_token=input_token,
+        output_token=output_token,
+        limit_key=limit,
+        result_keys=results,
+    )
 
 
 @dataclass(frozen=True)
@@ -252,7 +259,7 @@ def _datasets(
 # ----------------------------------------------------------------------------- serving
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class CallRecord:
     """One call the code under test made: what it sent and what it got."""
 
@@ -270,7 +277,7 @@ class CallRecord:
         return f"{sent} -> {self.served} items, NextToken={_short(self.next_token)}"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PageServer:
     """The state of :func:`serve_pages`: the plan, the calls seen, what went wrong."""
 
@@ -311,7 +318,15 @@ class PageServer:
             self._throttled = True
             self._skip_sleep.pending = True  # botocore's retry of this call need not wait
             code, status = throttling_error(service)
-            self.calls.append(CallRecord(token, limit, None, None, f"{code} (HTTP {status})"))
+            self.calls.append(
+                CallRecord(
+                    token=token,
+                    limit=limit,
+                    served=None,
+                    next_token=None,
+                    error=f"{code} (HTTP {status})",
+                )
+            )
             return wire.encode_error(service, code, "Rate exceeded", status)
         binding = {
             k: v
@@ -344,7 +359,11 @@ class PageServer:
     def _reject(self, token: str | None, limit: int | None, message: str) -> HttpResponse:
         op = operation_model(self.plan.pagination.service, self.plan.pagination.operation)
         code = validation_error(op)
-        self.calls.append(CallRecord(token, limit, None, None, f"{code}: {message}"))
+        self.calls.append(
+            CallRecord(
+                token=token, limit=limit, served=None, next_token=None, error=f"{code}: {message}"
+            )
+        )
         return wire.encode_error(self.plan.pagination.service, code, message)
 
     def _serve(
@@ -367,7 +386,9 @@ class PageServer:
             self._tokens[next_token] = following
         else:
             self.finished = True
-        self.calls.append(CallRecord(token, limit, len(chunk), next_token))
+        self.calls.append(
+            CallRecord(token=token, limit=limit, served=len(chunk), next_token=next_token)
+        )
         body = self._body(chunk, next_token, params)
         return wire.encode_response(plan.pagination.service, plan.pagination.operation, body)
 
@@ -414,7 +435,7 @@ def serve_pages(plan: PagePlan, *, real_backoff: bool = False) -> Iterator[PageS
     only the backoff sleep before that one retry is skipped, unless ``real_backoff=True``.
     The yielded :class:`PageServer` records every call.
     """
-    server = PageServer(plan)
+    server = PageServer(plan=plan)
     with intercept(server.handle, sign=False):
         if real_backoff:
             yield server

@@ -50,7 +50,7 @@ MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
 MAX_ACTIVE = 4
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Faults:
     """Faults the engine injects; all off by default. Counters are per engine, from 1.
 

@@ -90,7 +90,7 @@ def _seconds(value: dt.datetime) -> dt.datetime:
     return value.replace(microsecond=0)
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class MetricKey:
     """What a ListInsightsMetricData series is about: the request members that select it."""
 
@@ -362,7 +362,13 @@ class World:
         event_source: str, event_name: str, insight_type: str, error_code: str = "", trail: str = ""
     ) -> MetricKey:
         """The series a ListInsightsMetricData request selects."""
-        return MetricKey(event_source, event_name, insight_type, error_code, trail)
+        return MetricKey(
+            event_source=event_source,
+            event_name=event_name,
+            insight_type=insight_type,
+            error_code=error_code,
+            trail=trail,
+        )
 
     def metric_series(
         self,

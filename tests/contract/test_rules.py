@@ -379,7 +379,9 @@ def test_the_fast_rule_context_is_the_constructed_one() -> None:
     exchange = build(*MLABEL, *pair(*MLABEL))
     args = (exchange, {"a": 1}, {"b": 2}, NOW)
     fast = RuleContext._of(*args)
-    assert fast == RuleContext(exchange, {"a": 1}, {"b": 2}, None, NOW)
+    assert fast == RuleContext(
+        exchange=exchange, request={"a": 1}, response={"b": 2}, error=None, request_time=NOW
+    )
     assert vars(fast).keys() == {f.name for f in dataclasses.fields(RuleContext)}
 
 

@@ -27,7 +27,18 @@ CONSTRAINT = "schema.response.constraint"
 
 
 def violation(rule: str, operation: str, pointer: str, severity: str = "warning") -> Violation:
-    return Violation(rule, severity, operation, "c.yaml", 0, pointer, "0", "", "", "")  # type: ignore[arg-type]
+    return Violation(
+        rule=rule,
+        severity=severity,
+        operation=operation,
+        cassette="c.yaml",
+        index=0,
+        pointer=pointer,
+        value="0",
+        expected="",
+        doc="",
+        message="",
+    )  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- syntax

@@ -35,7 +35,18 @@ ADVICE = "the operation or pointer may be misspelt or the finding fixed; remove 
 
 
 def violation(rule: str, operation: str, pointer: str) -> Violation:
-    return Violation(rule, "error", operation, "c.yaml", 0, pointer, "0", "", "", "")
+    return Violation(
+        rule=rule,
+        severity="error",
+        operation=operation,
+        cassette="c.yaml",
+        index=0,
+        pointer=pointer,
+        value="0",
+        expected="",
+        doc="",
+        message="",
+    )
 
 
 @pytest.fixture

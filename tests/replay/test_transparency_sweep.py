@@ -75,7 +75,13 @@ def _request(op: Any) -> HttpRequest:
 
 def _through_cassette(tmp: Path, op: Any, request: HttpRequest, response: HttpResponse) -> Any:
     service, operation = op.service_model.service_name, op.name
-    call = Call(service, operation, request, "us-east-1", op)
+    call = Call(
+        service=service,
+        operation=operation,
+        request=request,
+        region="us-east-1",
+        operation_model=op,
+    )
     path = tmp / f"{service}.{operation}.yaml"
     path.unlink(missing_ok=True)
     recorder = CassetteRecorder(path, "all")

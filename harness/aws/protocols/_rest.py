@@ -226,7 +226,7 @@ def _wire_blob(value: Any) -> bytes:
         return str(value).encode("utf-8")
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class Form:
     """The values a REST codec reads and writes: ``PARSED`` or ``WIRE`` (module docstring).
 
@@ -243,14 +243,21 @@ class Form:
 
 
 #: Parameters as boto3 takes and returns them: member names, ``datetime``, ``bytes``.
-PARSED = Form("parsed", text_to_value, value_to_text, bytes, _raw_bytes, as_given=False)
+PARSED = Form(
+    name="parsed",
+    from_text=text_to_value,
+    to_text=value_to_text,
+    blob_from_bytes=bytes,
+    blob_to_bytes=_raw_bytes,
+    as_given=False,
+)
 #: The wire form the schemas describe: body keys and encodings as on the wire.
 WIRE = Form(
-    "wire",
-    text_to_wire,
-    wire_to_text,
-    lambda raw: base64.b64encode(raw).decode("ascii"),
-    _wire_blob,
+    name="wire",
+    from_text=text_to_wire,
+    to_text=wire_to_text,
+    blob_from_bytes=lambda raw: base64.b64encode(raw).decode("ascii"),
+    blob_to_bytes=_wire_blob,
     as_given=True,
 )
 

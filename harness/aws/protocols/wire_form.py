@@ -67,7 +67,7 @@ class WireError(HarnessUsageError):
 # --------------------------------------------------------------------------- identify
 
 
-@dataclass(frozen=True)
+@dataclass(kw_only=True, frozen=True)
 class _Route:
     service: str
     operation: str
@@ -91,7 +91,14 @@ def _routes(services: tuple[str, ...]) -> tuple[_Route, ...]:
             pattern, static, literal = uri_pattern(str(http.get("requestUri", "/")))
             method = str(http.get("method", "POST")).upper()
             routes.append(
-                _Route(service, name, method, pattern, literal, tuple(k for k, _ in static))
+                _Route(
+                    service=service,
+                    operation=name,
+                    method=method,
+                    pattern=pattern,
+                    literal_length=literal,
+                    static_query=tuple(k for k, _ in static),
+                )
             )
     routes.sort(key=lambda r: -r.literal_length)
     return tuple(routes)

@@ -54,7 +54,7 @@ class Verdict:
         return f"{self.rule} [{self.severity}] at {self.pointer or '/'}: {self.message}"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Change:
     """An interaction only in A (``removed``), only in B (``added``) or paired and different."""
 

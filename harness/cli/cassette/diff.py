@@ -157,13 +157,21 @@ def review(
         if bound is not None:
             bound.append(forms.bound(a, b))
         if request or response or answer:
-            change = Change("changed", a.label, a, b, request, response, answer)
+            change = Change(
+                kind="changed",
+                label=a.label,
+                a=a,
+                b=b,
+                request=request,
+                response=response,
+                answer=answer,
+            )
             change.new, change.resolved = _verdict_changes(a, b)
             changes.append(change)
     for a in only_old:
-        changes.append(Change("removed", a.label, a, None, resolved=_verdicts(a)))
+        changes.append(Change(kind="removed", label=a.label, a=a, b=None, resolved=_verdicts(a)))
     for b in only_new:
-        changes.append(Change("added", b.label, None, b, new=_verdicts(b)))
+        changes.append(Change(kind="added", label=b.label, a=None, b=b, new=_verdicts(b)))
     changes.sort(key=lambda c: c.order)
     if bound is not None:
         bound.append(sum(len(ties) for ties in forms.ties.values()))

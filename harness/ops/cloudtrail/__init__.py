@@ -39,4 +39,10 @@ SAMPLE_CALLS = (
     ("kms.amazonaws.com", "Decrypt"),
 )
 
-SERVICE = ServiceFacts("cloudtrail", VALIDATION_ERROR, THROTTLING_ERROR, None, tuple(K.facts))
+SERVICE = ServiceFacts(
+    service="cloudtrail",
+    validation_error=VALIDATION_ERROR,
+    throttling_error=THROTTLING_ERROR,
+    server_error=None,
+    facts=tuple(K.facts),
+)

@@ -27,5 +27,9 @@ SERVER_ERROR: str = K.fact(
 )
 
 SERVICE = ServiceFacts(
-    "internetmonitor", VALIDATION_ERROR, THROTTLING_ERROR, SERVER_ERROR, tuple(K.facts)
+    service="internetmonitor",
+    validation_error=VALIDATION_ERROR,
+    throttling_error=THROTTLING_ERROR,
+    server_error=SERVER_ERROR,
+    facts=tuple(K.facts),
 )

@@ -44,7 +44,13 @@ THROTTLING_ERROR: str = K.fact(
     (GIE, "XRay.Client.exceptions.ThrottledException"),
 )
 
-SERVICE = ServiceFacts("xray", VALIDATION_ERROR, THROTTLING_ERROR, None, tuple(K.facts))
+SERVICE = ServiceFacts(
+    service="xray",
+    validation_error=VALIDATION_ERROR,
+    throttling_error=THROTTLING_ERROR,
+    server_error=None,
+    facts=tuple(K.facts),
+)
 
 IMPACT_DOC = (
     "The impact statistics of the client side service. This includes the number of requests "
