@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from harness.aws.secret_names import is_secret_name, judge_name, words
-from harness.secrets import credentials, placeholders, text_formats
+from harness.secrets import credentials, placeholders, text_formats, token_formats
 from harness.secrets.text_formats import (
     PREFILTERS,
     Needle,
@@ -816,33 +816,6 @@ _AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
 _AKID_PREFIXES = Prefilter(needles=("AKIA", "ASIA", "ABIA", "ACCA"))
 AKID = prefiltered(re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])"), _AKID_PREFIXES)
 
-_VENDOR_TOKENS = re.compile(
-    r"(?<![A-Za-z0-9_.-])(?:ya29\.[A-Za-z0-9_-]{20,2048}|1//0[A-Za-z0-9_-]{40,512}"
-    r"|hf_[A-Za-z0-9]{30,64}|shp(?:at|ss|ca|pa)_[A-Fa-f0-9]{32}|do[opr]_v1_[a-f0-9]{64}"
-    r"|pypi-AgE[A-Za-z0-9_-]{50,}|AGE-SECRET-KEY-1[0-9A-Z]{58}"
-    r"|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|dapi[a-f0-9]{32}(?:-\d)?|lin_api_[A-Za-z0-9]{40}"
-    r"|rubygems_[a-f0-9]{48}|hv[sb]\.[A-Za-z0-9_-]{24,512}|figd_[A-Za-z0-9_-]{30,128}"
-    r"|pat-(?:na|eu)1-[a-f0-9-]{36}|ATATT3[A-Za-z0-9_=-]{30,1024}"
-    r"|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64}"
-    # AppSync's API keys (CreateApiKey's apiKey.id: a member name that says nothing)
-    r"|da2-[a-z0-9]{26})(?![A-Za-z0-9_-])"
-)
-# (each token starts with one of these: the issuers' prefixes)
-_VENDOR_PREFIXES = (
-    "ya29.", "1//0", "hf_", "pypi-AgE", "AGE-SECRET-KEY-1", "glsa_", "dapi", "lin_api_",
-    "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3", "da2-",
-)  # fmt: skip
-prefiltered(
-    _VENDOR_TOKENS,
-    Prefilter(needles=_VENDOR_PREFIXES),
-    Prefilter(needles=("shp",), requires=("_",)),
-    Prefilter(needles=("sq0",), requires=("-",)),
-    Prefilter(needles=("_v1_",), offset=3),  # do[opr]_v1_
-)
-_VENDOR_NEEDLES = (
-    "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-", "age-secret-key-", "glsa_", "dapi",
-    "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "atatt3", "sq0", "da2-",
-)  # fmt: skip
 _WEBHOOK_PATHS = re.compile(
     r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<v>[A-Za-z0-9_/-]{16,512})"
     r"|discord(?:app)?\.com/api/webhooks/\d{5,30}/(?P<v2>[A-Za-z0-9_-]{20,256})"
@@ -899,48 +872,13 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
         ),
         ("k8s-aws-v1.",),
     ),
-    (
-        "token",
-        prefiltered(
-            re.compile(
-                r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,255}"
-                r"|github_pat_[A-Za-z0-9_]{20,255}"
-                r"|xox[abposre]-[A-Za-z0-9-]{10,255}|xapp-[A-Za-z0-9-]{10,255}"
-                r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,255}|whsec_[A-Za-z0-9+/=]{10,255}"
-                r"|glpat-[A-Za-z0-9_-]{20,255}|npm_[A-Za-z0-9]{30,255}"
-                r"|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}"
-                r"|SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64})(?![A-Za-z0-9_])"
-            ),
-            Prefilter(needles=("gh", "xapp-", "whsec_", "glpat-", "npm_", "sk-", "SG.")),
-            Prefilter(needles=("xox",), requires=("-",)),
-            Prefilter(needles=("_live_", "_test_"), offset=2),  # sk_live_, rk_test_
-        ),
-        (
-            "gh",
-            "github_pat_",
-            "xox",
-            "xapp-",
-            "_live_",
-            "_test_",
-            "whsec_",
-            "glpat-",
-            "npm_",
-            "sk-",
-            "sg.",
-        ),
+    # vendors' tokens, each by the fixed prefix its issuer gives it (GitHub, Slack, Stripe,
+    # GitLab, npm, OpenAI, Google, Hugging Face, Vault, AppSync...): one row per format in
+    # ``token_formats.TOKEN_FORMATS``, one pattern per family of them
+    *(
+        (family.kind, prefiltered(family.pattern, *family.prefilters), family.needles)
+        for family in token_formats.families()
     ),
-    (
-        "key",
-        prefiltered(
-            re.compile(r"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
-            Prefilter(needles=("AIza",)),
-        ),
-        ("AIza",),
-    ),
-    # more vendors' tokens, each by the fixed prefix its issuer gives it: Google OAuth access
-    # and refresh tokens, Hugging Face, Shopify, DigitalOcean, PyPI, age, Grafana,
-    # Databricks, Linear, RubyGems, Vault, Figma, HubSpot, Atlassian, Square
-    ("token", _VENDOR_TOKENS, _VENDOR_NEEDLES),
     # webhook URLs whose path is the credential (Slack, Discord, Telegram's bot token)
     ("secret", _WEBHOOK_PATHS, ("hooks.slack.com/", "/api/webhooks/", "bot")),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...); not the
@@ -1119,11 +1057,8 @@ _WORDS = (
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 _VALUE_PREFIXES = (
-    "AKIA", "ASIA", "ABIA", "ACCA", "eyJ", "IQoJ", "FwoG", "FQoG", "ghp_", "gho_", "ghu_",
-    "ghs_", "ghr_", "github_pat_", "xox", "xapp-", "_live_", "_test_", "whsec_", "AIza",
-    "glpat-", "npm_", "sk-", "SG.", "://", "ya29.", "1//0", "hf_", "shp", "_v1_", "pypi-",
-    "glsa_", "dapi", "lin_api_", "rubygems_", "hvs.", "hvb.", "figd_", "pat-", "ATATT3", "sq0",
-    "da2-", "hooks.slack", "/webhooks/",
+    "AKIA", "ASIA", "ABIA", "ACCA", "eyJ", "IQoJ", "FwoG", "FQoG", "://", "hooks.slack",
+    "/webhooks/", *token_formats.all_needles(),
 )  # fmt: skip
 _ENCODED_URL_MARKS = ("%3a%2f%2f", "%253a%252f%252f")  # ://, URL-encoded once and twice
 _BOT_DIGIT = re.compile(r"bot\d")

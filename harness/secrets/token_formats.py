@@ -1,0 +1,284 @@
+"""Vendors' tokens, one row per format: what the token looks like, the literal every one holds.
+
+A token an issuer marks with a fixed prefix (``ghp_``, ``xoxb-``, ``da2-``...) is a secret
+wherever it sits, whatever its member is called. Everything the detectors need about a format
+is derived from its row (``detectors`` builds its patterns, prefilters and cheap pre-checks
+from :data:`TOKEN_FORMATS`), so adding a vendor is one row, and a format cannot be listed in
+one place and forgotten in another. ``tests/secrets/test_token_formats.py`` finds every row's
+``example`` in text, JSON and a header, and refuses it cut short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from harness.secrets.text_formats import Prefilter
+
+#: The characters that may not touch a token on either side, per family of formats (a family
+#: is one compiled alternation: GitHub-like tokens may follow ``.`` or ``-``, the others not).
+BOUNDARIES: dict[str, tuple[str, str]] = {
+    "word": (r"(?<![A-Za-z0-9_])", r"(?![A-Za-z0-9_])"),
+    "dotted": (r"(?<![A-Za-z0-9_.-])", r"(?![A-Za-z0-9_-])"),
+    "dashed": (r"(?<![A-Za-z0-9_-])", r"(?![A-Za-z0-9_-])"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TokenFormat:
+    """One issuer's token format.
+
+    ``pattern``: the whole token (a regular expression, without boundaries). ``needles``: the
+    literals of which every token holds one, ``offset`` characters after its start; a text
+    without any is not searched for this format. ``requires``: literals every token holds
+    besides. ``example``: a made-up token of this format, never a real one.
+    """
+
+    issuer: str
+    pattern: str
+    needles: tuple[str, ...]
+    example: str
+    kind: str = "token"
+    family: str = "dotted"
+    offset: int = 0
+    requires: tuple[str, ...] = ()
+
+
+def _fill(prefix: str, alphabet: str, count: int, tail: str = "") -> str:
+    """An example token: ``prefix``, then ``count`` characters cycling through ``alphabet``."""
+    return prefix + (alphabet * (count // len(alphabet) + 1))[:count] + tail
+
+
+_ALNUM = "a1B2c3D4e5F6g7H8"
+_HEX = "0a1b2c3d4e5f6789"
+
+TOKEN_FORMATS: tuple[TokenFormat, ...] = (
+    TokenFormat(
+        issuer="GitHub (personal, OAuth, user, server, refresh)",
+        pattern=r"gh[pousr]_[A-Za-z0-9]{20,255}",
+        needles=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+        example=_fill("ghp_", _ALNUM, 36),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="GitHub fine-grained",
+        pattern=r"github_pat_[A-Za-z0-9_]{20,255}",
+        needles=("github_pat_",),
+        example=_fill("github_pat_", _ALNUM, 40),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Slack",
+        pattern=r"xox[abposre]-[A-Za-z0-9-]{10,255}",
+        needles=("xox",),
+        requires=("-",),
+        example=_fill("xoxb-", _ALNUM, 30),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Slack app",
+        pattern=r"xapp-[A-Za-z0-9-]{10,255}",
+        needles=("xapp-",),
+        example=_fill("xapp-", _ALNUM, 30),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Stripe (secret and restricted keys)",
+        pattern=r"(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,255}",
+        needles=("_live_", "_test_"),
+        offset=2,
+        example=_fill("sk_live_", _ALNUM, 24),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Stripe webhook signing secret",
+        pattern=r"whsec_[A-Za-z0-9+/=]{10,255}",
+        needles=("whsec_",),
+        example=_fill("whsec_", _ALNUM, 32),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="GitLab",
+        pattern=r"glpat-[A-Za-z0-9_-]{20,255}",
+        needles=("glpat-",),
+        example=_fill("glpat-", _ALNUM, 20),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="npm",
+        pattern=r"npm_[A-Za-z0-9]{30,255}",
+        needles=("npm_",),
+        example=_fill("npm_", _ALNUM, 36),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="OpenAI, Anthropic",
+        pattern=r"sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}",
+        needles=("sk-",),
+        example=_fill("sk-proj-", _ALNUM, 48),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="SendGrid",
+        pattern=r"SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64}",
+        needles=("SG.",),
+        example=_fill("SG.", _ALNUM, 22) + _fill(".", _ALNUM, 43),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Google API key",
+        pattern=r"AIza[0-9A-Za-z_-]{35}",
+        needles=("AIza",),
+        kind="key",
+        example=_fill("AIza", _ALNUM, 35),
+        family="dashed",
+    ),
+    TokenFormat(
+        issuer="Google OAuth access token",
+        pattern=r"ya29\.[A-Za-z0-9_-]{20,2048}",
+        needles=("ya29.",),
+        example=_fill("ya29.", _ALNUM, 60),
+    ),
+    TokenFormat(
+        issuer="Google OAuth refresh token",
+        pattern=r"1//0[A-Za-z0-9_-]{40,512}",
+        needles=("1//0",),
+        example=_fill("1//0", _ALNUM, 60),
+    ),
+    TokenFormat(
+        issuer="Hugging Face",
+        pattern=r"hf_[A-Za-z0-9]{30,64}",
+        needles=("hf_",),
+        example=_fill("hf_", _ALNUM, 34),
+    ),
+    TokenFormat(
+        issuer="Shopify",
+        pattern=r"shp(?:at|ss|ca|pa)_[A-Fa-f0-9]{32}",
+        needles=("shp",),
+        requires=("_",),
+        example=_fill("shpat_", _HEX, 32),
+    ),
+    TokenFormat(
+        issuer="DigitalOcean",
+        pattern=r"do[opr]_v1_[a-f0-9]{64}",
+        needles=("_v1_",),
+        offset=3,
+        example=_fill("dop_v1_", _HEX, 64),
+    ),
+    TokenFormat(
+        issuer="PyPI",
+        pattern=r"pypi-AgE[A-Za-z0-9_-]{50,}",
+        needles=("pypi-AgE",),
+        example=_fill("pypi-AgE", _ALNUM, 60),
+    ),
+    TokenFormat(
+        issuer="age secret key",
+        pattern=r"AGE-SECRET-KEY-1[0-9A-Z]{58}",
+        needles=("AGE-SECRET-KEY-1",),
+        example=_fill("AGE-SECRET-KEY-1", "Q9P8Z7X6", 58),
+    ),
+    TokenFormat(
+        issuer="Grafana service account",
+        pattern=r"glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}",
+        needles=("glsa_",),
+        example=_fill("glsa_", _ALNUM, 32) + _fill("_", _HEX, 8),
+    ),
+    TokenFormat(
+        issuer="Databricks",
+        pattern=r"dapi[a-f0-9]{32}(?:-\d)?",
+        needles=("dapi",),
+        example=_fill("dapi", _HEX, 32),
+    ),
+    TokenFormat(
+        issuer="Linear",
+        pattern=r"lin_api_[A-Za-z0-9]{40}",
+        needles=("lin_api_",),
+        example=_fill("lin_api_", _ALNUM, 40),
+    ),
+    TokenFormat(
+        issuer="RubyGems",
+        pattern=r"rubygems_[a-f0-9]{48}",
+        needles=("rubygems_",),
+        example=_fill("rubygems_", _HEX, 48),
+    ),
+    TokenFormat(
+        issuer="HashiCorp Vault (service, batch)",
+        pattern=r"hv[sb]\.[A-Za-z0-9_-]{24,512}",
+        needles=("hvs.", "hvb."),
+        example=_fill("hvs.", _ALNUM, 90),
+    ),
+    TokenFormat(
+        issuer="Figma",
+        pattern=r"figd_[A-Za-z0-9_-]{30,128}",
+        needles=("figd_",),
+        example=_fill("figd_", _ALNUM, 40),
+    ),
+    TokenFormat(
+        issuer="HubSpot private app",
+        pattern=r"pat-(?:na|eu)1-[a-f0-9-]{36}",
+        needles=("pat-",),
+        example=_fill("pat-na1-", _HEX, 36),
+    ),
+    TokenFormat(
+        issuer="Atlassian",
+        pattern=r"ATATT3[A-Za-z0-9_=-]{30,1024}",
+        needles=("ATATT3",),
+        example=_fill("ATATT3", _ALNUM, 180),
+    ),
+    TokenFormat(
+        issuer="Square",
+        pattern=r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,64}",
+        needles=("sq0",),
+        requires=("-",),
+        example=_fill("sq0atp-", _ALNUM, 22),
+    ),
+    TokenFormat(
+        # CreateApiKey's apiKey.id: a member name that says nothing
+        issuer="AppSync API key",
+        pattern=r"da2-[a-z0-9]{26}",
+        needles=("da2-",),
+        example=_fill("da2-", "k3m9p2q7", 26),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Family:
+    """The formats of one family and kind as one pattern, with what finds it fast."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    prefilters: tuple[Prefilter, ...]  # where matches can start in a large text
+    needles: tuple[str, ...]  # lower case: one of them is in every match, in any case
+
+
+def families(formats: tuple[TokenFormat, ...] = TOKEN_FORMATS) -> tuple[Family, ...]:
+    """One :class:`Family` per (family, kind) of ``formats``, in the order first seen."""
+    groups: dict[tuple[str, str], list[TokenFormat]] = {}
+    for row in formats:
+        groups.setdefault((row.family, row.kind), []).append(row)
+    out = []
+    for (family, kind), rows in groups.items():
+        before, after = BOUNDARIES[family]
+        alternation = "|".join(row.pattern for row in rows)
+        plain = tuple(n for row in rows if not (row.offset or row.requires) for n in row.needles)
+        prefilters: tuple[Prefilter, ...] = (Prefilter(needles=plain),) if plain else ()
+        prefilters += tuple(
+            Prefilter(needles=row.needles, offset=row.offset, requires=row.requires)
+            for row in rows
+            if row.offset or row.requires
+        )
+        out.append(
+            Family(
+                kind=kind,
+                pattern=re.compile(f"{before}(?:{alternation}){after}"),
+                prefilters=prefilters,
+                needles=tuple(dict.fromkeys(n.lower() for row in rows for n in row.needles)),
+            )
+        )
+    return tuple(out)
+
+
+def all_needles(formats: tuple[TokenFormat, ...] = TOKEN_FORMATS) -> tuple[str, ...]:
+    """Every literal some token holds (as written): a string holding none holds no token."""
+    return tuple(dict.fromkeys(n for row in formats for n in row.needles))
