@@ -470,6 +470,15 @@ class _Entry:
     data: Any = None  # its slots as an index wrote them (``slots_as_data``), until read
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Asking:
+    """What one ``take`` knows besides the request: the time, and the bytes of a body the
+    request holds as a digest (``take``'s ``sent``)."""
+
+    now: float | None
+    sent: Callable[[str], bytes | None] | None
+
+
 @dataclass(kw_only=True)
 class MatchIndex:
     """Recorded exchanges by match key; ``take`` hands each out once, in recorded order.
@@ -497,9 +506,6 @@ class MatchIndex:
     _known_values: dict[str, str | None] = field(default_factory=dict)
     #: why generated values were not bound, for the miss message (the last few)
     refusals: list[str] = field(default_factory=list)
-    #: ``sent(sha256)``: the bytes of the body the live request holds as that digest (set
-    #: by the recorder around a ``take``), or None
-    sent: Callable[[str], bytes | None] | None = None
     #: every recorded request and response as one text, indexed by its long runs (see
     #: ``_first_place``), with each part's start and (index, is a response), and how many
     #: exchanges of ``_all`` it holds
@@ -693,12 +699,14 @@ class MatchIndex:
         now: float | None = None,
         accept: Callable[[Exchange], bool] | None = None,
         form: LiveForm | None = None,
+        sent: Callable[[str], bytes | None] | None = None,
     ) -> tuple[int, Exchange] | None:
         """The next unused recorded exchange matching the request, or ``None``.
 
         With ``accept``, that exchange is taken only if ``accept`` says yes (else ``None``,
         and it stays for the next ``take``). ``form`` is ``self.form(...)`` of the same
-        request, when the caller kept it.
+        request, when the caller kept it. ``sent(sha256)``: the bytes of the body the
+        request holds as that digest, or None (a blob binds only when its bytes are known).
 
         In two stages, among the exchanges filed under the request's key (its parameters
         with generated values and placeholders masked):
@@ -729,7 +737,7 @@ class MatchIndex:
         if form.anywhere is not None and not self._untaken(key):
             key, live = form.anywhere, form.live
         while True:
-            found = self._first_fit(key, live, form, now, accept)
+            found = self._first_fit(key, live, form, _Asking(now=now, sent=sent), accept)
             if found is not _NOT_YET:
                 return cast(tuple[int, Exchange] | None, found)
             # none read so far fits: read on (a lazily read cassette), in recorded order
@@ -741,7 +749,7 @@ class MatchIndex:
         key: Key,
         live: tuple[Any, ...],
         form: LiveForm,
-        now: float | None,
+        asking: _Asking,
         accept: Callable[[Exchange], bool] | None,
     ) -> Any:
         """Take the first entry filed under ``key`` that answers the request (``take``'s
@@ -758,9 +766,9 @@ class MatchIndex:
             while bucket and bucket[0].taken:
                 bucket.popleft()
             for entry in bucket:
-                if entry.taken or (times and not self._times_match(entry, times, now)):
+                if entry.taken or (times and not self._times_match(entry, times, asking.now)):
                     continue
-                ties = self._ties(entry, live, now, exact=True)
+                ties = self._ties(entry, live, asking, exact=True)
                 if ties is not None:
                     # (the first form is the request as sent: its slots are the entry's)
                     return self._give(entry, ties, accept, live if sent == 0 else None)
@@ -768,16 +776,16 @@ class MatchIndex:
         if pinned:
             if self._held_by_none(pinned.values()):
                 return _NOT_YET  # a value no recording holds pins a slot: none can fit
-            return self._first_fit_pinned(key, queue, pinned, live, times, now, accept)
+            return self._first_fit_pinned(key, queue, pinned, live, times, asking, accept)
         passed, dead = 0, 0
         for entry in queue:
             passed += 1
             if entry.taken:
                 dead += 1
                 continue
-            if times and not self._times_match(entry, times, now):
+            if times and not self._times_match(entry, times, asking.now):
                 continue
-            ties = self._ties(entry, live, now)
+            ties = self._ties(entry, live, asking)
             if ties is None:
                 continue  # its placeholders stand for other values of this test
             found = self._give(entry, ties, accept)
@@ -795,7 +803,7 @@ class MatchIndex:
         pinned: dict[int, str],
         live: tuple[Any, ...],
         times: dict[str, float],
-        now: float | None,
+        asking: _Asking,
         accept: Callable[[Exchange], bool] | None,
     ) -> Any:
         """Stage 2 when live values pin slots: only the entries recorded with the pinned
@@ -810,9 +818,9 @@ class MatchIndex:
         while candidates and candidates[0].taken:
             del candidates[0]
         for entry in candidates:
-            if entry.taken or (times and not self._times_match(entry, times, now)):
+            if entry.taken or (times and not self._times_match(entry, times, asking.now)):
                 continue
-            ties = self._ties(entry, live, now)
+            ties = self._ties(entry, live, asking)
             if ties is not None:
                 return self._give(entry, ties, accept)
         return _NOT_YET
@@ -958,7 +966,7 @@ class MatchIndex:
         return found
 
     def _ties(
-        self, entry: _Entry, live: tuple[Any, ...], now: float | None, exact: bool = False
+        self, entry: _Entry, live: tuple[Any, ...], asking: _Asking, exact: bool = False
     ) -> Ties | None:
         """The ties under which ``entry`` answers a request with ``live`` slots (``exact``:
         with every generated value equal to its recorded one)."""
@@ -968,10 +976,10 @@ class MatchIndex:
             return Ties()
         if exact:
             return self.binding.fits(slots, live)
-        return self.binding.fits(slots, live, lambda r, v: self._refuse(entry, r, v, now))
+        return self.binding.fits(slots, live, lambda r, v: self._refuse(entry, r, v, asking))
 
     def _refuse(
-        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+        self, entry: _Entry, recorded: Generated, live: Generated, asking: _Asking
     ) -> str | None:
         """Why ``live`` may not stand for ``recorded`` (a generated value), or None.
 
@@ -981,17 +989,18 @@ class MatchIndex:
         in the cassette (data the test read, or a literal), or when the recorded one first
         came from a response (a server's id, not the test's).
         """
-        why = self._refusal(entry, recorded, live, now)
+        why = self._refusal(entry, recorded, live, asking)
         if why is not None:
             self.refusals[:] = [*self.refusals[-4:], f"{recorded.value!r} -> {live.value!r}: {why}"]
         return why
 
     def _refusal(
-        self, entry: _Entry, recorded: Generated, live: Generated, now: float | None
+        self, entry: _Entry, recorded: Generated, live: Generated, asking: _Asking
     ) -> str | None:
+        now = asking.now
         if recorded.kind == "blob":
             return uploads.refusal(
-                recorded.value, live.value, self.policy.volatile, self.known, self.sent
+                recorded.value, live.value, self.policy.volatile, self.known, asking.sent
             )
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:

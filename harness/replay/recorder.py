@@ -195,8 +195,9 @@ class CassetteRecorder:
         self.existed = self.path.exists()
         self.redactor = Redactor(redaction or Redaction())
         self._old: Redactor | None = None  # see _loader
-        self.index = MatchIndex(match_region=match_region, policy=policy or MatchPolicy())
-        self.index.known = self._known
+        self.index = MatchIndex(
+            match_region=match_region, policy=policy or MatchPolicy(), known=self._known
+        )
         self._sources = tuple(sources)
         self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
@@ -661,15 +662,18 @@ class CassetteRecorder:
             # An early call (before botocore's retry loop) is answered only with a success:
             # an error must come back through the loop, which retries it as AWS's would be.
             accept = _early_answer(call) if call.early else None
-            sent = _sent_body(whole, live)
+            sent = _sent_body(whole, live)  # (a digested body's bytes, if binding asks)
             with self._lock:
-                self.index.sent = sent  # (a digested body's bytes, if binding asks)
-                try:
-                    found = self.index.take(
-                        call.service, call.operation, params, call.region, time.time(), accept, form
-                    )
-                finally:
-                    self.index.sent = None
+                found = self.index.take(
+                    call.service,
+                    call.operation,
+                    params,
+                    call.region,
+                    time.time(),
+                    accept,
+                    form,
+                    sent=sent,
+                )
             if found is None:
                 found = self._take_other_form(call, whole, live, accept)
             if found is None and call.early:

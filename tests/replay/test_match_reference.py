@@ -217,8 +217,7 @@ def _agree(
 ) -> None:
     policy = MatchPolicy(volatile=list(VOLATILE_DEFAULT))
     known = _cassette_known(exchanges, source, on_disk)
-    index = MatchIndex(policy=policy)
-    index.known = known
+    index = MatchIndex(policy=policy, known=known)
     for position, exchange in enumerate(exchanges):
         index.add(position, exchange)
     reference = Reference(policy, exchanges, known)
@@ -248,9 +247,11 @@ def test_exact_request_found_first_whatever_its_place() -> None:
     candidate for binding. It is served by one lookup, never by binding another."""
     ids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(300)]
     exchanges = [_insight(i) for i in ids]
-    index = MatchIndex(policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)))
     asked: list[str] = []
-    index.known = lambda value: asked.append(value)  # (no value is known: binding would fit)
+    index = MatchIndex(
+        policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)),
+        known=lambda value: asked.append(value),  # (no value is known: binding would fit)
+    )
     for position, exchange in enumerate(exchanges):
         index.add(position, exchange)
     for position in reversed(range(300)):
@@ -263,9 +264,11 @@ def test_a_pinned_value_reads_only_its_own_recordings() -> None:
     """A hard-coded id the cassette lacks is refused by every recording: one lookup per
     recording that holds it, not a refusal per recording of the operation."""
     ids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(500)]
-    index = MatchIndex(policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)))
     missing = str(uuid.UUID(int=10**6, version=4))
-    index.known = lambda value: "written in test_app.py" if value == missing else None
+    index = MatchIndex(
+        policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)),
+        known=lambda value: "written in test_app.py" if value == missing else None,
+    )
     for position, insight in enumerate(ids):
         index.add(position, _insight(insight))
     assert index.take("xray", "GetInsight", {"InsightId": missing}) is None
