@@ -33,7 +33,7 @@ _LAZY = {
     "Cassette": "harness.cassettes.cassette",
     "read_cassette": "harness.cassettes.cassette",
     "write_cassette": "harness.cassettes.cassette",
-    "CassetteMiss": "harness.replay.recorder",
+    "CassetteMiss": "harness.replay.miss_report",
     "check_exchange": "harness.contract.checker",
     "check_exchanges": "harness.contract.checker",
     "check_cassette": "harness.contract.report",

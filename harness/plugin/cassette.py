@@ -34,8 +34,9 @@ from harness.replay.socket_peers import watch_connects
 if TYPE_CHECKING:
     from harness.exchange import Exchange
     from harness.replay.matching import MatchPolicy
+    from harness.replay.miss_report import CassetteMiss
     from harness.replay.network_guard import Allowed, Violations
-    from harness.replay.recorder import CassetteMiss, CassetteRecorder
+    from harness.replay.recorder import CassetteRecorder
     from harness.replay.volatile import Volatile
     from harness.secrets import Redaction
 
@@ -1113,7 +1114,7 @@ def _replay_environment(
 def __getattr__(name: str) -> Any:
     # CassetteMiss was importable from here; the recorder it lives in loads on first use.
     if name == "CassetteMiss":
-        from harness.replay.recorder import CassetteMiss
+        from harness.replay.miss_report import CassetteMiss
 
         return CassetteMiss
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

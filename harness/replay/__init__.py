@@ -12,7 +12,7 @@ from harness.faces import lazy_names
 
 _LAZY = {
     "MatchPolicy": "harness.replay.matching",
-    "CassetteMiss": "harness.replay.recorder",
+    "CassetteMiss": "harness.replay.miss_report",
     "CassetteRecorder": "harness.replay.recorder",
     "Call": "harness.replay.intercept",
     "intercept": "harness.replay.intercept",

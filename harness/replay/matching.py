@@ -1342,12 +1342,54 @@ def param_differences(
         return out
     if recorded == sent and type(recorded) is type(sent):
         return []
+    if isinstance(recorded, str) and isinstance(sent, str):
+        inner = _json_documents(recorded, sent)
+        if inner is not None:
+            # a document in a string (an EventBridge Detail, a message body): its members
+            found = param_differences(*inner, f"{path}{{JSON}}", names)
+            if found:
+                return found
+        if max(len(recorded), len(sent)) > _EXCERPT:
+            # where they part, not their common start
+            at = next(
+                (i for i, (a, b) in enumerate(zip(recorded, sent, strict=False)) if a != b),
+                min(len(recorded), len(sent)),
+            )
+            return [
+                f"{path or '/'}: {first} {_around(recorded, at)}, {second} {_around(sent, at)} "
+                f"(from character {at:,}; {len(recorded):,} and {len(sent):,} characters)"
+            ]
     return [f"{path or '/'}: {first} {_short(recorded)}, {second} {_short(sent)}"]
 
 
-def _short(value: Any, limit: int = 80) -> str:
+_EXCERPT = 80  # characters of a value a difference shows
+
+
+def _short(value: Any, limit: int = _EXCERPT) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _around(text: str, at: int, before: int = 24) -> str:
+    """``_EXCERPT`` characters of ``text`` from ``before`` ahead of character ``at``, as
+    JSON text, with ``...`` where it was cut."""
+    start = max(0, at - before)
+    end = start + _EXCERPT
+    piece = json.dumps(text[start:end], ensure_ascii=False)
+    return ("..." if start else "") + piece + ("..." if end < len(text) else "")
+
+
+def _json_documents(recorded: str, sent: str) -> tuple[Any, Any] | None:
+    """Both strings as JSON objects or arrays, or None when either is not one."""
+    docs = []
+    for text in (recorded, sent):
+        if text.lstrip()[:1] not in ("{", "["):
+            return None
+        try:
+            docs.append(json.loads(text))
+        except ValueError:
+            return None
+    return docs[0], docs[1]
 
 
 #: Kinds whose values are random when generated: two of them differ almost everywhere.

@@ -47,7 +47,7 @@ from harness.aws.bodies import (
     digest_payload,
     settle,
 )
-from harness.aws.models import botocore_version, operation_model
+from harness.aws.models import botocore_version
 from harness.aws.protocols.wire_form import decode_error, request_params
 from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import (
@@ -61,9 +61,9 @@ from harness.cassettes.cassette import (
     write_cassette,
 )
 from harness.cassettes.pending import PendingInteractions
-from harness.errors import HarnessAssertionError, SecretInCassetteWarning
+from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay import credential_expiry, transport_failures, uploads
+from harness.replay import credential_expiry, miss_report, transport_failures, uploads
 from harness.replay.first_seen import WordOffsets
 from harness.replay.intercept import Call, NotEarly, Send, answers_early, intercept
 from harness.replay.matching import (
@@ -71,11 +71,11 @@ from harness.replay.matching import (
     MatchIndex,
     MatchPolicy,
     Near,
-    canonical,
     region_of,
     slots_as_data,
     supports,
 )
+from harness.replay.miss_report import CassetteMiss as CassetteMiss  # importable from here
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.replay.record_modes import check_record_mode
 from harness.replay.s3_objects import UploadedObjects
@@ -101,34 +101,6 @@ _VOLATILE_REQUEST_HEADERS = frozenset(
         "expect",
     }
 )
-
-
-class CassetteMiss(HarnessAssertionError):
-    """A request had no recorded match during replay (the test fails, naming the request).
-
-    Besides its readable text it carries fields for tools: ``cassette`` (path), ``record_mode``,
-    ``service``, ``operation``, ``params`` (as sent, redacted) and ``near`` (the closest
-    recorded requests, each a ``Near`` with its per-member ``differences``).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        cassette: Path | None = None,
-        record_mode: str = "none",
-        service: str = "",
-        operation: str = "",
-        params: dict[str, Any] | None = None,
-        near: Sequence[Near] = (),
-    ) -> None:
-        super().__init__(message)
-        self.cassette = cassette
-        self.record_mode = record_mode
-        self.service = service
-        self.operation = operation
-        self.params = dict(params or {})
-        self.near = list(near)
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -1098,45 +1070,23 @@ class CassetteRecorder:
 
     def _miss(self, call: Call, params: dict[str, Any], why: str | None = None) -> CassetteMiss:
         self._read_all()  # (the report names the closest of every interaction)
-        label = f"{call.service}:{call.operation}"
-        lines = [
-            f"No recorded response for {label} in cassette {self.path} "
-            f"(record mode {self.record_mode!r})."
-        ]
         near: list[Near] = []
-        if why:
-            lines.append(why)
-        else:
-            lines += ["Sent parameters:", f"  {canonical(params)}"]
-            if not self.existed:
-                lines.append("The cassette file does not exist.")
-            else:
-                near = self.index.closest(
-                    call.service, call.operation, params, call.region, now=time.time()
-                )
-                lines += _describe_near(near, label)
-        taught, bind_instead = _volatile_lesson(near, label, params, self.index)
-        lines += taught
-        mode = "once" if not self.existed else "new_episodes"
-        writes = self._replayed_writes()
-        if writes and self.existed:
-            # new_episodes would send this call to a service that never saw those writes
-            mode = "all"
-            lines.append(
-                f"Earlier calls of this test changed the service's state when recorded "
-                f"({', '.join(writes)}); this call may depend on it, which new_episodes "
-                "would send to a service without it: re-record the whole test."
+        if not why and self.existed:
+            near = self.index.closest(
+                call.service, call.operation, params, call.region, now=time.time()
             )
-        if self._rerecord_command is not None and not bind_instead:
-            lines += ["To record it, run:", f"  {self._rerecord_command(mode)}"]
-        miss = CassetteMiss(
-            "\n".join(lines),
+        miss = miss_report.miss(
             cassette=self.path,
             record_mode=self.record_mode,
+            existed=self.existed,
             service=call.service,
             operation=call.operation,
             params=params,
             near=near,
+            index=self.index,
+            writes=self._replayed_writes(),
+            rerecord_command=self._rerecord_command,
+            why=why,
         )
         if self._keep_history:
             self.misses.append(miss)
@@ -1381,101 +1331,6 @@ class _Pending:
 
     def interactions_left(self) -> int:
         return self.pending.left
-
-
-def _volatile_lesson(
-    near: list[Near], label: str, params: dict[str, Any], index: MatchIndex
-) -> tuple[list[str], bool]:
-    """What a miss says about values that look generated per run: the setting that would
-    bind them, or why they were not bound. The flag is True when binding (not re-recording,
-    which appends forever) is the way out."""
-    from harness.replay.volatile import SPECIFIC, blob_differences, generated_differences
-
-    same = [n for n in near if n.exchange.label == label and n.differences]
-    if not same:
-        return [], False
-    closest = same[0]
-    service, _, operation = label.partition(":")
-    try:
-        shape = operation_model(service, operation).input_shape
-    except Exception:  # an operation botocore does not know: judge values without a model
-        shape = None
-    found = generated_differences(closest.exchange.params, params, shape=shape)
-    known = index.known or (lambda value: None)
-    data = [(path, r, s, known(s)) for path, r, s, _ in found if known(s) is not None]
-    generated = [d for d in found if known(d[2]) is None]
-    lines: list[str] = []
-    blobs = blob_differences(closest.exchange.params, params, shape)
-    if blobs:
-        lines += [
-            f"{', '.join(blobs)} differ: a blob is compared by its bytes (aws_volatile never "
-            "binds inside one). If its bytes are made up per run, leave it out of the match:",
-            f"  @pytest.mark.aws_cassette(ignore={{{label!r}: {blobs!r}}})",
-        ]
-    if data:
-        lines.append("Values that look generated but are not (so they are never bound):")
-        lines += [f"  {path}: sent {s!r}, {where}" for path, _, s, where in data[:5]]
-    others = [d for d in closest.differences if "time mismatch" not in d]
-    # made up per run, all of it (generated values, blobs): re-recording would only append
-    made_up = [f"/{b}" for b in blobs] + [path for path, *_ in generated]
-    only_made_up = (
-        bool(blobs)
-        and not data
-        and all(any(d.startswith((p + ":", p + "/")) for p in made_up) for d in others)
-    )
-    if not generated:
-        return lines, only_made_up
-    declared = index.policy.volatile.kinds
-    missing = sorted({kind for *_, kind in generated} - set(declared), key=SPECIFIC.index)
-    only_generated = not data and len(generated) >= len(others)
-    lines.append("These differences look generated per run (a new value on every run):")
-    lines += [
-        f"  {path}: recorded {r!r}, sent {s!r} ({kind})" for path, r, s, kind in generated[:5]
-    ]
-    if missing:
-        words = " ".join(sorted({*declared, *missing}, key=SPECIFIC.index))
-        lines += [
-            "Declare them volatile once and replay binds each recorded value to the live one "
-            "(and gives the live one back in responses):",
-            f"  ini: aws_volatile = {words}   (or --aws-volatile={words.replace(' ', ',')}, "
-            f"or @pytest.mark.aws_cassette(volatile={missing!r}))",
-        ]
-        return lines, only_generated or only_made_up
-    if index.refusals:
-        lines.append("They were not bound:")
-        lines += [f"  {why}" for why in index.refusals[-3:]]
-    else:
-        bound = {path for path, *_ in generated}
-        rest = [d for d in others if not any(d.startswith(p + ":") for p in bound)]
-        lines.append(
-            f"Their kinds are declared (aws_volatile = {' '.join(declared)}): they bind once "
-            "the rest of the request matches" + (", and it does not:" if rest else ".")
-        )
-        lines += [f"  {d}" for d in rest[:5]]
-    return lines, only_made_up
-
-
-def _describe_near(near: list[Near], label: str) -> list[str]:
-    if not near:
-        return ["The cassette holds no interactions."]
-    lines = ["Closest recorded requests:"]
-    for item in near:
-        used = " (already replayed in this test)" if item.used else ""
-        lines.append(f"  #{item.index} {item.exchange.label}{used}")
-        if item.exchange.label != label:
-            lines.append("      a different operation")
-        elif not item.differences:
-            lines.append(
-                "      same parameters: every recorded response for this request was already "
-                "used (the code sent it more often than when it was recorded)"
-            )
-        lines += [f"      {d}" for d in item.differences[:10]]
-        if any("/$sha256: " in d for d in item.differences[:10]):
-            lines.append(
-                "      (a body over 4 KiB is matched by its size and SHA-256: the bytes sent "
-                "are not the bytes recorded)"
-            )
-    return lines
 
 
 def _sent_body(whole: HttpRequest, live: HttpRequest) -> Callable[[str], bytes | None]:

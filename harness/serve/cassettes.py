@@ -63,7 +63,8 @@ from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import transport_failures
 from harness.replay.intercept import Call
 from harness.replay.matching import MatchPolicy, region_of
-from harness.replay.recorder import CassetteMiss, CassetteRecorder
+from harness.replay.miss_report import CassetteMiss
+from harness.replay.recorder import CassetteRecorder
 from harness.safe_text import one_line
 from harness.serve import dialects
 from harness.synthetic.engine import MAX_ACTIVE, SyntheticBackend
