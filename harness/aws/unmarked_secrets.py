@@ -211,3 +211,20 @@ SECRET_MAP_KEYS: dict[tuple[str, str], frozenset[str]] = {
         {"PlatformCredential", "PlatformPrincipal"}
     ),
 }
+
+#: Members the model marks ``sensitive`` whose value is plain when a sibling member says so:
+#: (shape, member) -> (sibling member, the sibling's values that make it plain). The value
+#: is judged by the service's own signal, not by its name: without the sibling, or with any
+#: other value of it, the member stays secret.
+PLAIN_WHEN_SIBLING: dict[tuple[str, str], tuple[str, frozenset[str]]] = {
+    # SSM Parameter Store (User Guide, "Parameter types"): "Parameter Store provides support
+    # for three types of parameters: String, StringList, and SecureString", and "A
+    # SecureString parameter is any sensitive data that needs to be stored and referenced in
+    # a secure manner". The model marks every parameter's Value sensitive (PSParameterValue):
+    # a String holds a bucket name or a feature flag the code under test must get back.
+    # https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-about.html
+    **{
+        (shape, "Value"): ("Type", frozenset({"String", "StringList"}))
+        for shape in ("PutParameterRequest", "Parameter", "ParameterHistory")
+    },
+}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from harness.aws.sensitive import is_secret_member, is_sensitive
+from harness.aws.unmarked_secrets import PLAIN_WHEN_SIBLING
 from harness.secrets import credentials, detectors
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def redact_data(
         if shape.metadata.get("document"):
             return value
         by_key = _members(shape, wire_names)
+        plain = _plain_by_sibling(shape.name, value, by_key)
         out = {}
         for key, item in value.items():
             found = by_key.get(key)
@@ -109,6 +111,9 @@ def redact_data(
                 out[key] = item
                 continue
             name, member = found
+            if name in plain:
+                out[key] = item
+                continue
             if is_secret_member(shape, name, member) and (
                 is_sensitive(member)
                 or member.type_name not in ("structure", "list", "map")
@@ -133,6 +138,24 @@ def redact_data(
             for k, v in value.items()
         }
     return value
+
+
+#: ``PLAIN_WHEN_SIBLING`` by shape name: ((member, (sibling, plain values)), ...).
+_PLAIN_ROWS: dict[str, tuple[tuple[str, tuple[str, frozenset[str]]], ...]] = {}
+for (_shape, _member), _rule in PLAIN_WHEN_SIBLING.items():
+    _PLAIN_ROWS[_shape] = (*_PLAIN_ROWS.get(_shape, ()), (_member, _rule))
+
+
+def _plain_by_sibling(
+    shape_name: str, value: dict[str, Any], by_key: dict[str, tuple[str, Shape]]
+) -> frozenset[str]:
+    """The members of this structure value a sibling says are plain (an SSM ``String``
+    parameter's ``Value``: ``unmarked_secrets.PLAIN_WHEN_SIBLING``)."""
+    rows = _PLAIN_ROWS.get(shape_name)
+    if not rows:
+        return frozenset()
+    by_name = {by_key[k][0]: v for k, v in value.items() if k in by_key}
+    return frozenset(member for member, (sibling, plain) in rows if by_name.get(sibling) in plain)
 
 
 def _secret_entry(value_shape: Shape, key: Any) -> bool:
