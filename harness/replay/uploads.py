@@ -2,9 +2,10 @@
 
 A test that uploads bytes it made up for the run (``os.urandom(n)``, a JSON document with a
 uuid in it, ``gzip.compress(...)`` whose header holds the time) sends other bytes on every
-run. With generated values bound (``aws_volatile``, on by default), each top-level blob of a
-request is a slot (``blob_slots``): the recorded bytes are bound to the live ones for the
-whole test when they differ only as values made up per run (``refusal``), the members
+run. With generated values bound (``aws_volatile``, on by default), each blob of a request,
+at any depth (the records of a batch), is a slot (``blob_slots``): the recorded bytes are
+bound to the live ones for the whole test when they differ only as values made up per run
+(``refusal``), the members
 derived from the blob (``Content-MD5``, ``Content-Length``, ``x-amz-checksum-*``) take no
 part in the match, and in replay a response that carries the recorded bytes (a later
 ``GetObject``) carries the live ones, with its ETag and checksums computed from them
@@ -67,7 +68,19 @@ def blob_slots(
     service: str, operation: str, params: dict[str, Any], found: list[Generated]
 ) -> dict[str, Any]:
     """``params`` with each inline blob masked (its value to ``found``) and the members
-    derived from it left out; unchanged when the request carries no such blob."""
+    derived from it left out; unchanged when the request carries no such blob.
+
+    Blobs at any depth are slots: the records of a batch (Kinesis ``PutRecords``, Firehose
+    ``PutRecordBatch``, SQS batches of binary attributes) each carry their own bytes made
+    up per run, as the singular call's one blob does. Their slots come in the order the
+    request holds them."""
+    nested = _nested_blobs(service, operation)
+    if nested:
+        shape = operation_model(service, operation).input_shape
+        params = {
+            k: (_masked(shape.members[k], v, found) if k in nested else v)
+            for k, v in params.items()
+        }
     blobs, derived = _blob_and_derived(service, operation)
     present = [
         n
@@ -85,6 +98,76 @@ def blob_slots(
         found.append(Generated("blob", slot, "blob"))
         out[name] = MASK
     return out
+
+
+def _is_blob_value(value: Any) -> bool:
+    # (a sensitive blob redacted whole, KMS Plaintext, is a placeholder: bound as one)
+    return (isinstance(value, str) and bool(value) and not SLOT.fullmatch(value)) or (
+        digest_of(value) is not None
+    )
+
+
+def _masked(shape: Any, value: Any, found: list[Generated]) -> Any:
+    """``value`` (under ``shape``) with each blob in it masked, its slot to ``found``."""
+    kind = shape.type_name
+    if kind == "blob":
+        if not _is_blob_value(value):
+            return value
+        digest = digest_of(value)
+        found.append(
+            Generated(
+                "blob", value if digest is None else f"{DIGEST}{digest[0]}:{digest[1]}", "blob"
+            )
+        )
+        return MASK
+    if kind == "structure" and isinstance(value, dict):
+        return {
+            k: _masked(shape.members[k], v, found)
+            if k in shape.members and _holds_blob(shape.members[k])
+            else v
+            for k, v in value.items()
+        }
+    if kind == "list" and isinstance(value, list) and _holds_blob(shape.member):
+        return [_masked(shape.member, v, found) for v in value]
+    if kind == "map" and isinstance(value, dict) and _holds_blob(shape.value):
+        return {k: _masked(shape.value, v, found) for k, v in value.items()}
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds_blob(shape: Any) -> bool:
+    """True when a blob can sit in a value of ``shape`` (at any depth)."""
+    return _holds_blob_named(shape, frozenset())
+
+
+def _holds_blob_named(shape: Any, seen: frozenset[str]) -> bool:
+    if shape.name in seen:  # a recursive shape: what it holds is being answered above
+        return False
+    seen = seen | {shape.name}
+    kind = shape.type_name
+    if kind == "blob":
+        return True
+    if kind == "structure":
+        return any(_holds_blob_named(m, seen) for m in shape.members.values())
+    if kind == "list":
+        return _holds_blob_named(shape.member, seen)
+    if kind == "map":
+        return _holds_blob_named(shape.value, seen)
+    return False
+
+
+@functools.cache
+def _nested_blobs(service: str, operation: str) -> frozenset[str]:
+    """The top-level members that hold a blob below them (a list of records with ``Data``):
+    the members ``blob_slots`` walks; the top-level blobs themselves are read directly."""
+    shape = operation_model(service, operation).input_shape
+    if shape is None:
+        return frozenset()
+    return frozenset(
+        name
+        for name, member in shape.members.items()
+        if member.type_name != "blob" and _holds_blob_named(member, frozenset())
+    )
 
 
 #: How a blob's slot value starts when only its digest is known (``sha256:HEX:SIZE``).

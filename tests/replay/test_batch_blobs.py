@@ -1,0 +1,78 @@
+"""Bytes made up per run bind at any depth of a request (issue 62): the records of a batch
+(Kinesis ``PutRecords``, Firehose ``PutRecordBatch``) as the singular call's one blob."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+import boto3
+
+from harness.plugin.cassette import VOLATILE_DEFAULT
+from harness.replay.matching import MatchPolicy, _key_and_slots
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.uploads import MASK
+from tests.support.moto_server import moto_server
+
+DEFAULT = MatchPolicy(volatile=list(VOLATILE_DEFAULT))
+
+
+def _events() -> list[dict[str, str]]:
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    return [{"event_id": str(uuid.uuid4()), "at": now, "page": p} for p in ("home", "cart")]
+
+
+def _b64(event: dict[str, str]) -> str:
+    return base64.b64encode(json.dumps(event).encode()).decode()
+
+
+def test_each_record_of_a_batch_is_a_slot_in_order() -> None:
+    keys = []
+    for _ in range(2):
+        params = {
+            "DeliveryStreamName": "clicks",
+            "Records": [{"Data": _b64(e)} for e in _events()],
+        }
+        key, slots = _key_and_slots("firehose", "PutRecordBatch", params, None, DEFAULT.volatile)
+        assert [s.kind for s in slots][:2] == ["blob", "blob"]
+        assert [s.value for s in slots][:2] == [r["Data"] for r in params["Records"]]
+        assert key[2].count(MASK) == 2
+        keys.append(key)
+    assert keys[0] == keys[1]  # other bytes, the same request
+
+
+def test_a_kinesis_batch_of_events_made_up_per_run_replays(tmp_path: Path) -> None:
+    path = tmp_path / "clicks.yaml"
+
+    def app(url: str | None) -> tuple[int, int, str]:
+        kinesis = boto3.client(
+            "kinesis", endpoint_url=url, region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="x",
+        )  # fmt: skip
+        kinesis.create_stream(StreamName="clicks", ShardCount=1)
+        events = _events()
+        records = [{"Data": json.dumps(e).encode(), "PartitionKey": e["event_id"]} for e in events]
+        answer = kinesis.put_records(StreamName="clicks", Records=records)
+        shard = answer["Records"][0]["ShardId"]
+        return answer["FailedRecordCount"], len(answer["Records"]), shard
+
+    with moto_server() as url:
+        recorder = CassetteRecorder(path, "all", policy=DEFAULT)
+        with recorder.activate():
+            live = app(url)
+        recorder.save()
+    with CassetteRecorder(path, "none", policy=DEFAULT).activate():
+        assert app(None) == live  # new uuids and times in every record: bound, not a miss
+    # a batch of another size is another request
+    volatile = DEFAULT.volatile
+    one = {
+        "StreamName": "s",
+        "Records": [{"Data": _b64(e), "PartitionKey": "p"} for e in _events()],
+    }
+    two = {**one, "Records": one["Records"][:1]}
+    a, _ = _key_and_slots("kinesis", "PutRecords", one, None, volatile)
+    b, _ = _key_and_slots("kinesis", "PutRecords", two, None, volatile)
+    assert a != b
