@@ -28,6 +28,7 @@ import asyncio
 import contextvars
 import copy
 import inspect
+import sys
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -224,7 +225,7 @@ async def _sign(
     """``intercept._sign`` for ``AioRequestSigner.sign``, a coroutine."""
     original = sync._originals["aio_sign"]
     if sync._offline():
-        if signing_type == "standard" and not sync._answered_before_send():
+        if sync.skips_signing(self, operation_name, signing_type, sys._getframe(1)):
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
             signer = copy.copy(self)  # another task may sign with the client's meanwhile

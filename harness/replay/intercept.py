@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
+from types import FrameType, SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -300,11 +300,7 @@ def _sign(
 ) -> Any:
     original = _originals["sign"]
     if _offline():
-        if (
-            signing_type == "standard"
-            and not _answered_before_send()
-            and not _signs_hooked(self, operation_name)
-        ):
+        if skips_signing(self, operation_name, signing_type, sys._getframe(1)):
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
             # a copy, not the client's signer: another thread may sign with it meanwhile
@@ -316,11 +312,32 @@ def _sign(
     return original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
 
 
-def _signs_hooked(signer: RequestSigner, operation_name: str) -> bool:
-    """True when the test registered a ``before-sign`` handler of its own (a probe of the
-    auth path, a header it adds): skipping the signature would skip it."""
+def skips_signing(signer: Any, operation_name: str, signing_type: str, caller: FrameType) -> bool:
+    """True when a signature would be work nobody sees, so replay skips it (a fifth of a
+    replayed call): botocore's own ``request-created`` handler asks (``caller``), for a
+    request an offline layer answers, that moto does not check and no handler of the test
+    looks at (``before-sign``, ``before-send``). A test that calls ``RequestSigner.sign``
+    itself, or reads ``Authorization`` in a ``before-send`` handler, gets a real signature
+    (with stand-in credentials when the client has none)."""
+    return (
+        signing_type == "standard"
+        and caller.f_code.co_name == "handler"
+        and str(caller.f_globals.get("__name__", "")).endswith(".signers")
+        and not _answered_before_send()
+        and not _signs_hooked(signer, operation_name)
+    )
+
+
+def _signs_hooked(signer: Any, operation_name: str) -> bool:
+    """True when the test registered a ``before-sign`` or ``before-send`` handler of its own
+    (a probe of the auth path, a header it adds or reads): skipping the signature would
+    show it an unsigned request."""
     service_id = signer._service_id.hyphenize()
-    return _tests_own_handlers(signer._event_emitter, f"before-sign.{service_id}.{operation_name}")
+    tail = f"{service_id}.{operation_name}"
+    emitter = signer._event_emitter
+    return _tests_own_handlers(emitter, f"before-sign.{tail}") or _tests_own_handlers(
+        emitter, f"before-send.{tail}"
+    )
 
 
 def _answered_before_send() -> bool:

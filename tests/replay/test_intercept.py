@@ -166,6 +166,31 @@ def test_offline_layers_skip_signing_but_presigned_urls_are_signed() -> None:
     assert (online.request.header("Authorization") or "").startswith("AWS4-HMAC-SHA256")
 
 
+def test_what_a_test_can_see_is_signed_in_replay() -> None:
+    """Replay skips only signatures nobody sees (issue 62): a ``before-send`` handler of the
+    test reads a signed request, and ``RequestSigner.sign`` called by the test signs."""
+    from botocore.awsrequest import AWSRequest
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        return wire.encode_response(call.service, call.operation, {"Insight": {}})
+
+    seen: list[str | None] = []
+
+    def probe(request: Any, **kwargs: Any) -> None:
+        found = request.headers.get("Authorization")
+        seen.append(found.decode() if isinstance(found, bytes) else found)
+
+    client = _client("xray")
+    client.meta.events.register("before-send.xray.GetInsight", probe)
+    bare = _client("xray")
+    with intercept(answer, sign=False):
+        client.get_insight(InsightId=INSIGHT_ID)
+        request = AWSRequest(method="GET", url="https://xray.us-east-1.amazonaws.com/x")
+        bare._request_signer.sign("GetInsight", request)
+    assert len(seen) == 1 and str(seen[0]).startswith("AWS4-HMAC-SHA256")
+    assert str(request.headers.get("Authorization")).startswith("AWS4-HMAC-SHA256")
+
+
 def test_moto_mock_aws_keeps_working_beside_an_offline_layer() -> None:
     """moto checks S3 signatures: an offline layer must not strip them (it once did: 403)."""
     moto = pytest.importorskip("moto")
