@@ -430,7 +430,6 @@ def aws_cassette(
     request: pytest.FixtureRequest,
     aws_redaction: Redaction,
     aws_match_policy: MatchPolicy,
-    monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CassetteRecorder]:
     """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
@@ -455,7 +454,7 @@ def aws_cassette(
     item.stash[_MAX_AGE] = (max_age, age_action, time.time())
     if mode == "none" or (mode == "once" and path.exists()):
         # before anything touches botocore: a missing profile must not break replay
-        _replay_environment(monkeypatch, tmp_path_factory)
+        _replay_environment(request, tmp_path_factory)
     catch_up = _ClockCatchUp()
 
     def on_exchange(exchange: Exchange) -> None:
@@ -1103,12 +1102,13 @@ def _rerecord_command(item: pytest.Item, mode: str) -> str:
 
 
 def _replay_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Dummy credentials, a default region, no config files, any named profile (offline_env)."""
-    from harness.replay.offline_env import offline_environment
+    """Dummy credentials, a default region, no config files, any named profile (offline_env),
+    patched by the harness's own ``MonkeyPatch``: the test's holds only its own patches."""
+    from harness.replay.offline_env import offline_environment, own_patches
 
-    offline_environment(monkeypatch, tmp_path_factory.mktemp("aws-replay-config"))
+    offline_environment(own_patches(request), tmp_path_factory.mktemp("aws-replay-config"))
 
 
 def __getattr__(name: str) -> Any:

@@ -87,7 +87,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def aws_synthetic(
     request: pytest.FixtureRequest,
-    monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SyntheticAWS]:
     """Route every botocore client of the test to a deterministic synthetic AWS backend."""
@@ -121,9 +120,10 @@ def aws_synthetic(
             f"@pytest.mark.{MARKER} got unknown argument(s) {', '.join(sorted(options))}: it "
             "takes seed=, faults=, now= and contract=."
         )
-    from harness.replay.offline_env import offline_environment
+    from harness.replay.offline_env import offline_environment, own_patches
 
-    offline_environment(monkeypatch, tmp_path_factory.mktemp("aws-synthetic-config"), engine.region)
+    folder = tmp_path_factory.mktemp("aws-synthetic-config")
+    offline_environment(own_patches(request), folder, engine.region)
     backend = SyntheticAWS(engine, request.node)
     from harness.replay.moto_side import say_what_moto_answered
 

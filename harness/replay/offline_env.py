@@ -4,8 +4,9 @@ botocore must find dummy credentials and a region before it looks for real ones,
 read the developer's config files, and must not fail on a profile the code names
 (``boto3.Session(profile_name="dev")`` raises ``ProfileNotFound`` when the replay machine has
 no such profile): every profile exists and is empty, so the client resolves to the dummy
-credentials or none, and the offline layers never need real ones. Everything is undone by
-pytest's ``monkeypatch`` at the end of the test.
+credentials or none, and the offline layers never need real ones. Everything is undone at
+the end of the test, by a ``MonkeyPatch`` of the harness's own (``own_patches``): the test's
+``monkeypatch`` holds only the test's patches, undone in the order the test made them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ DUMMY_ENV = {
 #: Variables that would point botocore at the developer's own credentials.
 UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 DEFAULT_REGION = "us-east-1"
+
+
+def own_patches(request: pytest.FixtureRequest) -> pytest.MonkeyPatch:
+    """A ``MonkeyPatch`` of the fixture asking, undone when that fixture is torn down."""
+    patches = pytest.MonkeyPatch()
+    request.addfinalizer(patches.undo)
+    return patches
 
 
 class _AnyProfile(dict[str, Any]):

@@ -299,3 +299,26 @@ def test_a_miss_after_replayed_writes_advises_re_recording_the_whole_test(tmp_pa
     with pytest.raises(CassetteMiss) as caught, fresh.activate():
         client(None).get_object(Bucket="state", Key="b")
     assert "--aws-record-mode=new_episodes" in str(caught.value)
+
+
+def test_the_tests_monkeypatch_holds_only_the_tests_patches(lab: Lab) -> None:
+    """Replay's stand-in environment is the harness's own patch (issue 62): a test that
+    undoes its own ``monkeypatch`` mid-test keeps it, and its patches are undone alone."""
+    lab.pytester.makepyfile(
+        test_env=f"""
+import os, pytest
+from helpers import client
+
+@pytest.mark.aws_cassette
+def test_env(monkeypatch):
+    monkeypatch.setenv("APP_MODE", "test")
+    monkeypatch.undo()
+    assert "APP_MODE" not in os.environ
+    if os.environ.get("REPLAYING"):
+        assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREPLAYDUMMY00000"
+    client("xray").get_insight(InsightId="{INSIGHT_ID}")
+"""
+    )
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    lab.monkeypatch.setenv("REPLAYING", "1")
+    lab.replay().assert_outcomes(passed=1)
