@@ -226,3 +226,25 @@ def test_a_binary_s3_object_is_not_decoded_as_text() -> None:
     decoded = wire.decode_response("s3", "GetObject", response)
     assert "Body" not in decoded
     assert decoded["ContentType"] == "application/octet-stream" and decoded["ETag"] == '"e"'
+
+
+def test_a_required_empty_collection_sent_in_a_form_decodes_empty() -> None:
+    """The query protocol writes nothing for an empty map or structure; a required one was
+    sent (botocore refuses a request without it), so it decodes empty, and the strict
+    contract check passes the valid request (issue 62: it failed SNS Attributes={})."""
+    from harness.aws.models import operation_model
+    from harness.aws.protocols import decode_request, encode_request
+    from harness.contract import check_request
+
+    op = operation_model("sns", "SetPlatformApplicationAttributes")
+    params = {"PlatformApplicationArn": "arn:aws:sns:us-east-1:123456789012:app/GCM/x"}
+    sent = encode_request(op, {**params, "Attributes": {}})
+    assert b"&Attributes" not in sent.body
+    decoded = decode_request(op, sent)
+    assert decoded == {**params, "Attributes": {}}
+    assert check_request("sns", "SetPlatformApplicationAttributes", decoded) == []
+    # an optional empty map stays absent, as it was sent
+    tags = operation_model("sns", "CreateTopic")
+    assert decode_request(tags, encode_request(tags, {"Name": "t", "Attributes": {}})) == {
+        "Name": "t"
+    }

@@ -91,6 +91,7 @@ class _Walk:
 
     def structure(self, shape: Shape, prefix: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        required = shape.required_members
         for name, member in shape.members.items():
             key = self.decoder.name(member, name)
             full = f"{prefix}.{key}" if prefix else key
@@ -98,8 +99,12 @@ class _Walk:
                 out[name] = self.value(member, full)
             elif member.type_name == "list" and not self.decoder.ec2:
                 items = self.list(member, full)  # a flattened list may be renamed
-                if items:
+                if items or name in required:
                     out[name] = items
+            elif name in required and member.type_name in _EMPTY:
+                # an empty map or structure leaves nothing on the form, and a required member
+                # was sent (botocore refuses a request without it): it was sent empty
+                out[name] = _EMPTY[member.type_name]()
         return out
 
     def list(self, shape: Shape, prefix: str) -> list[Any]:
