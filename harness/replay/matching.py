@@ -1343,7 +1343,7 @@ def param_differences(
     if recorded == sent and type(recorded) is type(sent):
         return []
     if isinstance(recorded, str) and isinstance(sent, str):
-        inner = _json_documents(recorded, sent)
+        inner = json_documents(recorded, sent)
         if inner is not None:
             # a document in a string (an EventBridge Detail, a message body): its members
             found = param_differences(*inner, f"{path}{{JSON}}", names)
@@ -1379,8 +1379,9 @@ def _around(text: str, at: int, before: int = 24) -> str:
     return ("..." if start else "") + piece + ("..." if end < len(text) else "")
 
 
-def _json_documents(recorded: str, sent: str) -> tuple[Any, Any] | None:
-    """Both strings as JSON objects or arrays, or None when either is not one."""
+def json_documents(recorded: str, sent: str) -> tuple[Any, Any] | None:
+    """Both strings as JSON objects or arrays (a document in a string: an EventBridge
+    ``Detail``, a message body), or None when either is not one."""
     docs = []
     for text in (recorded, sent):
         if text.lstrip()[:1] not in ("{", "["):

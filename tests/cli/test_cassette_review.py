@@ -334,3 +334,36 @@ def test_a_re_recording_shows_only_what_changed(tmp_path: Path) -> None:
     assert "43.50 EUR" in out
     code, exact, _ = diff(old, new, "--exact")
     assert code == 1 and exact.count("~ A#") > 2, exact  # every id and name, as written
+
+
+def test_a_document_in_a_string_is_diffed_member_by_member(tmp_path: Path) -> None:
+    """Issue 58: a member added inside an EventBridge ``Detail`` (a JSON string) showed only
+    as the long string around its first difference, a per-run suffix; now the added member
+    and the renamed ``DetailType`` are what the diff names."""
+    import uuid
+
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.recorded_traffic import client
+
+    def app(path: Path, endpoint: str, detail_type: str, extra: dict[str, object]) -> Path:
+        recorder = CassetteRecorder(path, "all")
+        detail = {"order": f"o-{uuid.uuid4().hex[:8]}", "total": 42, **extra}
+        with recorder.activate():
+            client("events", endpoint).put_events(
+                Entries=[
+                    {"Source": "shop", "DetailType": detail_type, "Detail": json.dumps(detail)}
+                ]
+            )
+        recorder.save()
+        return path
+
+    with moto_server() as endpoint:
+        a = app(tmp_path / "a.yaml", endpoint, "OrderPlaced", {})
+        b = app(tmp_path / "b.yaml", endpoint, "order.placed", {"vip": True})
+    out, err = io.StringIO(), io.StringIO()
+    run(["cassette", "diff", str(a), str(b), "--format", "json"], out, err)
+    (change,) = json.loads(out.getvalue())["changes"]
+    paths = {m["path"] for m in change["request"]}
+    assert "/Entries/0/Detail{JSON}/vip" in paths
+    assert "/Entries/0/DetailType" in paths
+    assert "/Entries/0/Detail" not in paths  # not the whole string

@@ -32,7 +32,7 @@ from harness.aws.models import operation_model
 from harness.cassettes.cassette import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
-from harness.replay.matching import match_key, without_generated
+from harness.replay.matching import json_documents, match_key, without_generated
 from harness.replay.volatile import KINDS, Generated, Volatile, made_up
 from harness.safe_text import one_line
 
@@ -372,6 +372,14 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
         ]
     if a == b and type(a) is type(b):
         return []
+    if isinstance(a, str) and isinstance(b, str):
+        inner = json_documents(a, b)
+        if inner is not None:
+            # a document in a string (an EventBridge Detail): the members that changed in
+            # it, not the string around its first difference
+            found = members(*inner, f"{path}{{JSON}}")
+            if found:
+                return found
     return [Member(path, a, b)]
 
 
