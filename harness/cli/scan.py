@@ -115,11 +115,16 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     findings: list[Finding] = []
     unreadable = 0
     read: list[Path] = []  # (an unreadable file's acknowledgements are not stale)
+    searched = 0  # files whose text was searched though their interactions were not all read
     for path in files:
         try:
             findings.extend(scan_file(path))
             read.append(path)
         except HarnessUsageError as exc:
+            partly = getattr(exc, "findings", None)  # (PartlyRead: what its text showed)
+            if partly is not None:
+                findings.extend(partly)
+                searched += 1
             stderr.write(f"harness scan: error: {one_line(exc)}\n")
             if args.format == "github":
                 stdout.write(
@@ -145,7 +150,7 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.write(_acks_text(acks, judged, github=args.format == "github"))
         affected = len({f.path for f in findings})
         if findings:
-            summary = f"{len(findings)} finding(s) in {affected} of {len(read)} file(s)."
+            summary = f"{len(findings)} finding(s) in {affected} of {len(read) + searched} file(s)."
         elif unreadable:
             summary = f"No secrets found in the {len(read)} file(s) read."
         else:

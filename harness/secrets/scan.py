@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from harness.errors import HarnessUsageError
 from harness.safe_text import one_line
 from harness.secrets.detectors import find_secrets, name_kind
 from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
@@ -251,7 +252,6 @@ def scan_file(path: Path) -> list[Finding]:
     """Every finding in one cassette file; unreadable files raise ``HarnessUsageError``."""
     from harness.cassettes.cassette import CassetteError
     from harness.cassettes.yaml_io import YamlLimitError, load_yaml
-    from harness.errors import HarnessUsageError
 
     try:
         size = path.stat().st_size
@@ -297,10 +297,47 @@ def scan_file(path: Path) -> list[Finding]:
                         fingerprint=fingerprint(value),
                     )
                 )
-        # A file the cassette layer cannot read: the text evidence stands alone.
+        broken = _malformed(data["interactions"])
+        if broken is not None:
+            # the text was searched, an interaction could not be: never "clean"
+            raise PartlyRead(
+                f"Interaction #{broken} of {path} is not a request and a response (each "
+                "needs request.method, request.uri and response.status, as vcrpy writes "
+                "them): harness scan searched the file's text only and cannot vouch it holds "
+                "no secret the model marks (a password member, a token). Restore the file "
+                "from version control or re-record it, then scan again.",
+                _unique(findings),
+            )
+        # an interaction the model cannot place (an operation this botocore lacks): its
+        # text evidence stands alone, every detector having read it above
         with contextlib.suppress(CassetteError, HarnessUsageError):
             findings.extend(_redactor_verdict(path))
     return _unique(findings)
+
+
+def _malformed(items: list[Any]) -> int | None:
+    """The number of the first interaction that is not a request and a response, or None."""
+    for index, item in enumerate(items):
+        request = item.get("request") if isinstance(item, dict) else None
+        response = item.get("response") if isinstance(item, dict) else None
+        if not (
+            isinstance(request, dict)
+            and isinstance(response, dict)
+            and isinstance(request.get("method"), str)
+            and isinstance(request.get("uri"), str)
+            and isinstance(response.get("status"), dict | int)
+        ):
+            return index
+    return None
+
+
+class PartlyRead(HarnessUsageError):
+    """A cassette whose text was scanned but whose interactions could not all be read, so
+    the redactor's verdict is missing: bad input (exit 2), with what the text did show."""
+
+    def __init__(self, message: str, findings: list[Finding]) -> None:
+        super().__init__(message)
+        self.findings = findings
 
 
 def _known_pseudonyms(data: Any) -> set[str]:

@@ -301,3 +301,30 @@ def test_an_ecr_token_recorded_by_the_harness_is_no_finding(tmp_path: Path) -> N
     assert json.loads(again.body) == json.loads(body)  # left as recorded, not renumbered
     live = base64.b64encode(b"AWS:SENTINELecrPassword0123456789").decode()
     assert scan(str(cassette(live, "leaky.yaml")))[0] == 1
+
+
+def test_a_cassette_with_an_unreadable_interaction_is_never_called_clean(tmp_path: Path) -> None:
+    """Its text is searched (what it shows is reported), but the model's verdict needs every
+    interaction read: exit 2 with one paragraph, never "No secrets" and exit 0."""
+    token = "ghp_" + "a1B2c3D4e5F6g7H8" * 2 + "zZ9y"
+    path = tmp_path / "broken.yaml"
+    path.write_text(
+        "interactions:\n"
+        "- request:\n"
+        '    body: \'{"Name": "app", "Password": "hunter2-sentinel"}\'\n'
+        "    headers: {}\n"
+        "    method: POST\n"
+        "    uri: https://ssm.us-east-1.amazonaws.com/\n"
+        "  response:\n"
+        f"    body: {{string: 'see {token}'}}\n"
+        "    headers: {}\n"
+        "    status: {code: 200, message: OK}\n"
+        "- request: 12\n"
+        "  response: nope\n"
+        "version: 1\n"
+    )
+    code, out, err = scan(str(path))
+    assert code == 2
+    assert "No secrets" not in out.replace("No secrets found in the 0 file(s) read", "")
+    assert "cannot vouch" in err and err.count("\n") == 1
+    assert "token" in out  # what the text showed is still reported
