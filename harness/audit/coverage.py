@@ -328,10 +328,13 @@ def _documented_rules(service: str, operation: str) -> tuple[Any, ...]:
     # the shared chain rules follow NextToken chains: of an operation that takes a NextToken
     shape = operation_model(service, operation).input_shape
     pages = shape is not None and "NextToken" in shape.members
+    label = f"{service}:{operation}"
     shared = tuple(
         r
         for r in RULES
-        if not r.operations and (r.scope == "error" or (r.scope == "chain" and pages))
+        if r not in pack.rules
+        and r.applies_to(label)
+        and (r.scope == "error" or (r.scope == "chain" and pages))
     )
     return (*pack.rules, *shared)
 

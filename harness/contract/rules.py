@@ -70,6 +70,7 @@ def _rule(
     source: str,
     scope: Scope = "response",
     severity: Severity = "error",
+    operations: tuple[str, ...] = (),
 ) -> Callable[[Check], Check]:
     def declare(check: Check) -> Check:
         _DECLARED.append(
@@ -80,7 +81,7 @@ def _rule(
                 source=source,
                 severity=severity,
                 scope=scope,
-                operations=(),
+                operations=operations,
                 check=check,
             )
         )
@@ -313,7 +314,10 @@ def _chain_ends(ctx: RuleContext) -> Iterator[Violation]:
 
 @_rule(
     "pagination.same-parameters",
-    description="A request with NextToken repeats the parameters of the call that returned it.",
+    description=(
+        "A request with NextToken repeats the parameters of the call that returned it "
+        "(the page size, MaxResults, may change)."
+    ),
     doc=(
         "The token to use to get the next page of results after a previous API call. This "
         "token must be passed in with the same parameters that were specified in the original "
@@ -321,11 +325,15 @@ def _chain_ends(ctx: RuleContext) -> Iterator[Violation]:
     ),
     source=LID,
     scope="chain",
+    # (the operations whose page says so; its example is the query, not the page size, which
+    # paginators set per page and the synthetic backend and page_plans let change)
+    operations=("cloudtrail:ListInsightsData",),
 )
 def _same_parameters(ctx: RuleContext) -> Iterator[Violation]:
+    free = ("NextToken", "MaxResults")
     for previous, page in zip(ctx.pages, ctx.pages[1:], strict=False):
-        before = {k: v for k, v in previous.request.items() if k != "NextToken"}
-        after = {k: v for k, v in page.request.items() if k != "NextToken"}
+        before = {k: v for k, v in previous.request.items() if k not in free}
+        after = {k: v for k, v in page.request.items() if k not in free}
         for name in sorted(set(before) | set(after)):
             if before.get(name) != after.get(name):
                 yield ctx.fail(

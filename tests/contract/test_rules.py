@@ -409,3 +409,16 @@ def test_s3_error_codes_any_operation_may_answer_are_no_drift(tmp_path) -> None:
     assert [e.operation for e in recorder.exchanges] == ["CreateBucket", "CopyObject"]
     rules = [v.rule for v in check_all(recorder.exchanges).violations]
     assert "errors.modeled-code" not in rules, rules
+
+
+def test_same_parameters_lets_the_page_size_change_and_speaks_only_where_documented() -> None:
+    """Issue 57: the strict check failed a MaxResults change the synthetic backend and
+    page_plans accept, and quoted CloudTrail's page for every operation."""
+    changed_size = _chain(["tok-1", None], MaxResults=7)
+    ids = {v.rule for v in check_exchanges(changed_size)}
+    assert "pagination.same-parameters" not in ids
+    changed_query = _chain(["tok-1", None], Dimensions={"EventName": "PutObject"})
+    assert "pagination.same-parameters" in {v.rule for v in check_exchanges(changed_query)}
+    rule = rules.get_rule("pagination.same-parameters")
+    assert rule.applies_to("cloudtrail:ListInsightsData")
+    assert not rule.applies_to("xray:GetInsightSummaries")  # its page says nothing of it
