@@ -49,6 +49,7 @@ from harness.aws.protocols import (
     parse_response,
     protocol_of,
 )
+from harness.aws.protocols import query as query_codec
 from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpRequest, HttpResponse
 
@@ -134,11 +135,10 @@ class Dialect:
             )
         parsed.pop("ResponseMetadata", None)
         op = view(self.service, self.protocol).operation_model(self.operation)
-        module = codec(self.protocol)
-        if self.protocol == "query":
-            answer = module.encode_response(op, parsed, response.status, request_id=request_id)
+        if self.protocol == "query":  # (query's own: it writes the request id in the body)
+            answer = query_codec.encode_response(op, parsed, response.status, request_id=request_id)
         else:
-            answer = module.encode_response(op, parsed, response.status)
+            answer = codec(self.protocol).encode_response(op, parsed, response.status)
         return _with_request_id(answer, request_id)
 
     def error(self, code: str, message: str, status: int) -> HttpResponse:
@@ -182,7 +182,7 @@ class Dialect:
         module = codec(self.protocol)
         viewed = view(self.service, self.protocol)
         if self.protocol == "query":
-            answer = module.encode_error(
+            answer = query_codec.encode_error(
                 viewed, code, message, response.status, extra or None, request_id=request_id
             )
         else:

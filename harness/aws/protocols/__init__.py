@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from harness.aws.protocols._errors import error_shape as error_shape
 from harness.aws.protocols._form import form_pairs as form_pairs
@@ -38,6 +38,43 @@ from harness.exchange import HttpRequest, HttpResponse
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel
+
+
+class Codec(Protocol):
+    """What every codec module provides: the contract ``codec()`` hands out.
+
+    A module is a codec by its functions: ``codec_check`` holds each one listed in
+    ``CODECS`` to this for the type checker, so a missing or mistyped function fails mypy.
+    """
+
+    def operation_name(self, service_model: ServiceModel, request: HttpRequest) -> str | None:
+        """The operation ``request`` calls, told by the protocol (a target header, an
+        action, a route), or None."""
+        ...
+
+    def decode_request(
+        self, operation_model: OperationModel, request: HttpRequest
+    ) -> dict[str, Any]:
+        """The parameters botocore serialized ``request`` from."""
+        ...
+
+    def encode_response(
+        self, operation_model: OperationModel, result: dict[str, Any], status: int | None = None
+    ) -> HttpResponse:
+        """The HTTP response whose parse by botocore is ``result``."""
+        ...
+
+    def encode_error(
+        self,
+        service_model: ServiceModel,
+        code: str,
+        message: str,
+        status: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> HttpResponse:
+        """An error response with ``code`` and ``message`` (and modeled ``extra`` members)."""
+        ...
+
 
 #: protocol name (as botocore resolves it) -> the module of its codec, imported on first use.
 CODECS: dict[str, str] = {
@@ -60,7 +97,7 @@ def protocol_of(service_model: ServiceModel) -> str:
     return str(getattr(service_model, "resolved_protocol", None) or service_model.protocol)
 
 
-def codec(protocol: str) -> ModuleType:
+def codec(protocol: str) -> Codec:
     """The codec module of ``protocol``; an unknown protocol raises a usage error."""
     name = CODECS.get(protocol)
     if name is None:
@@ -69,7 +106,7 @@ def codec(protocol: str) -> ModuleType:
             f"{', '.join(CODECS)}). Upgrade botocore-harness, or open an issue naming the "
             "service."
         )
-    return importlib.import_module(name)
+    return cast(Codec, importlib.import_module(name))
 
 
 def decode_request(operation_model: OperationModel, request: HttpRequest) -> dict[str, Any]:
