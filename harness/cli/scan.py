@@ -152,7 +152,10 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if findings:
             summary = f"{len(findings)} finding(s) in {affected} of {len(read) + searched} file(s)."
         elif unreadable:
-            summary = f"No secrets found in the {len(read)} file(s) read."
+            searched_too = (
+                f" nor in the text of the {searched} file(s) not read whole" if searched else ""
+            )
+            summary = f"No secrets found in the {len(read)} file(s) read{searched_too}."
         else:
             summary = f"No secrets found in {len(read)} file(s)."
         if judged.acknowledged and acks is not None:

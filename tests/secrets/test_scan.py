@@ -325,6 +325,22 @@ def test_a_cassette_with_an_unreadable_interaction_is_never_called_clean(tmp_pat
     )
     code, out, err = scan(str(path))
     assert code == 2
-    assert "No secrets" not in out.replace("No secrets found in the 0 file(s) read", "")
+    assert "No secrets found in 1" not in out  # never the clean verdict
+    assert "file(s) not read whole" in out or "finding(s)" in out
     assert "cannot vouch" in err and err.count("\n") == 1
     assert "token" in out  # what the text showed is still reported
+
+
+def test_a_clean_text_in_a_partly_read_cassette_says_what_was_searched(tmp_path: Path) -> None:
+    path = tmp_path / "partly.yaml"
+    path.write_text(
+        "interactions:\n"
+        "- request: {body: '', headers: {}, method: GET, uri: 'https://example.com/'}\n"
+        "  response: {body: {string: ok}, headers: {}, status: {code: 200, message: OK}}\n"
+        "- request: 12\n"
+        "  response: nope\n"
+        "version: 1\n"
+    )
+    code, out, err = scan(str(path))
+    assert code == 2 and "Interaction #1" in err
+    assert "nor in the text of the 1 file(s) not read whole" in out
