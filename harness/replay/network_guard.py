@@ -20,8 +20,10 @@ Three routes have no audit event of their own, and are closed here:
   the hook itself is installed at the first block), and ``send``/``sendall``/``sendfile`` of
   ``socket.socket`` and ``ssl.SSLSocket`` check it, and so do ``os.write``, ``os.writev``
   and ``os.sendfile`` given such a socket's descriptor.
-  The C methods of ``_socket.socket`` itself cannot be wrapped: a call to them on such a
-  socket is the one send left open.
+  Below those wrappers (the C methods of ``_socket.socket``, ``open(fd)``, ``os.splice``,
+  ctypes on the descriptor), each such socket is parked while the block runs: its
+  descriptor points at a local stand-in that keeps what is written and reports it
+  (``harness.replay.parked_sockets``).
 - Python child processes (``subprocess`` running Python, ``multiprocessing`` spawn and
   forkserver): the block writes a folder with a ``sitecustomize.py`` and puts it first on
   ``PYTHONPATH``; a child Python imports it at startup and runs the same block (live while
@@ -62,6 +64,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessAssertionError, HarnessUsageError
+from harness.replay.parked_sockets import Parked, park, unpark
 from harness.replay.socket_peers import host_text, peer_of, port_number, remember, socket_id
 
 LOOPBACK = "loopback"
@@ -72,6 +75,7 @@ _EVENTS = {
     "socket.sendto": "send a datagram to",
     "socket.sendmsg": "send a message to",
     "socket.send": "send to",  # not an audit event: the send methods' own check
+    "descriptor.write": "write to",  # not an event: found in a parked socket afterwards
     "socket.getaddrinfo": "look up",
     "socket.gethostbyname": "look up",
     "socket.gethostbyname_ex": "look up",
@@ -207,9 +211,14 @@ class Violations(list[NetworkBlocked]):
         super().__init__()
         self._folder = folder
         self._read: set[str] = set()
+        #: sockets connected earlier, parked while the block runs (``parked_sockets``)
+        self.parked: list[Parked] = []
+        self.block: _Block | None = None
 
     def gather(self) -> Violations:
-        """Add what child processes reported so far, in the order they wrote it."""
+        """Add what child processes reported so far, in the order they wrote it, and the
+        writes found in parked sockets (routes below every Python wrapper)."""
+        self._writes_to_parked()
         if self._folder is None:
             return self
         try:
@@ -233,6 +242,13 @@ class Violations(list[NetworkBlocked]):
                 )
             )
         return self
+
+    def _writes_to_parked(self) -> None:
+        for one in self.parked:
+            if self.block is not None and not one.reported and one.written():
+                one.reported = True
+                host, port = one.peer
+                self.append(_blocked(self.block, "descriptor.write", host, port, True))
 
 
 @dataclass(kw_only=True)
@@ -298,12 +314,16 @@ def block_network(
     )
     with _lock:
         _blocks.append(block)
+    block.violations.block = block
+    block.violations.parked = park(allowed.allows)
     if folder is not None:
         _prepend_pythonpath(folder)
         _restart_forkserver()
     try:
         yield block.violations
     finally:
+        block.violations.gather()  # (writes to parked sockets: before they are put back)
+        unpark(block.violations.parked)
         with _lock:
             _blocks.remove(block)
         if folder is not None:
@@ -392,7 +412,13 @@ def _blocked(
         what = f"{action} {where}"
         if earlier:
             what += " on a socket connected before replay began"
-        what += f" ({event})"
+        if event == "descriptor.write":
+            what += (
+                " below Python's socket methods (a C-level send or a write to its descriptor:"
+                " the bytes were held back, not sent)"
+            )
+        else:
+            what += f" ({event})"
     return NetworkBlocked(
         f"Network blocked during replay: {who} tried to {what}. Replay answers AWS and HTTP "
         "requests from the cassette and opens no socket for anything else."

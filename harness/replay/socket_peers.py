@@ -30,6 +30,8 @@ from typing import Any
 #: one), so a send on a socket connected before a block is checked like a connect.
 _peers: dict[int, tuple[str, int | None]] = {}
 _PEERS_KEPT = 16384
+#: A parked socket's stand-in inode -> the real socket's (``harness.replay.parked_sockets``).
+_stand_ins: dict[int, int] = {}
 _lock = threading.Lock()
 
 
@@ -58,12 +60,22 @@ def _remembering(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def socket_id(sock: Any) -> int | None:
-    """The socket's inode: the same for an ``SSLSocket`` made from it, unique while open."""
+    """The socket's inode: the same for an ``SSLSocket`` made from it, unique while open
+    (the real socket's while its descriptor is parked: ``harness.replay.parked_sockets``)."""
     try:
         fd = sock.fileno()
-        return os.fstat(fd).st_ino or None if fd >= 0 else None
+        found = os.fstat(fd).st_ino or None if fd >= 0 else None
     except (AttributeError, OSError, ValueError):
         return None
+    return _stand_ins.get(found, found) if found is not None else None
+
+
+def stand_in(stand_in_inode: int, real_inode: int | None) -> None:
+    """The socket of ``stand_in_inode`` stands in for ``real_inode`` (None: no longer)."""
+    if real_inode is None:
+        _stand_ins.pop(stand_in_inode, None)
+    else:
+        _stand_ins[stand_in_inode] = real_inode
 
 
 def host_text(host: Any) -> str:
@@ -94,3 +106,8 @@ def remember(sock: Any, address: Any) -> None:
 def peer_of(key: int | None) -> tuple[str, int | None] | None:
     """The (host, port) the socket of inode ``key`` connected to, if a connect was seen."""
     return None if key is None else _peers.get(key)
+
+
+def any_peers() -> bool:
+    """Whether any internet socket's connect was seen (nothing to check or park when not)."""
+    return bool(_peers)

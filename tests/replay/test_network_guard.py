@@ -223,6 +223,60 @@ def test_a_socket_connected_before_the_test_cannot_send(
     assert udp.received() == []
 
 
+BELOW_PYTHON = """
+import ctypes, os, socket, pytest
+
+TCP = socket.create_connection(("127.0.0.1", int(os.environ["TCP"])))  # before any test
+
+@pytest.mark.aws_cassette
+def test_c_base_send():
+    import _socket
+    _socket.socket.send(TCP, b"c-base;")
+
+@pytest.mark.aws_cassette
+def test_open_descriptor():
+    with open(TCP.fileno(), "wb", closefd=False) as out:
+        out.write(b"open-fd;")
+
+@pytest.mark.aws_cassette
+def test_splice():
+    r, w = os.pipe()
+    os.write(w, b"splice;")
+    os.splice(r, TCP.fileno(), 7)
+
+@pytest.mark.aws_cassette
+def test_ctypes_write():
+    libc = ctypes.CDLL(None)
+    libc.write(TCP.fileno(), b"ctypes;", 7)
+
+@pytest.mark.aws_cassette
+def test_closed_meanwhile():
+    CLOSED.close()  # (parked meanwhile: putting it back must not touch a new descriptor)
+
+CLOSED = socket.create_connection(("127.0.0.1", int(os.environ["TCP"])))
+
+def test_after_replay_the_socket_is_its_own_again():
+    TCP.sendall(b"outside;")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "splice"), reason="os.splice: Linux, Python 3.10+")
+def test_routes_below_python_send_nothing(pytester: pytest.Pytester, tcp: Listener) -> None:
+    """The C send, open(fd), os.splice and ctypes write on a socket connected before the
+    test: the bytes stay in a stand-in, the test fails naming the peer, and the socket
+    sends again once replay is over (b08 of the earlier rounds' reproductions)."""
+    result = replay(pytester, BELOW_PYTHON, TCP=str(tcp.port))
+    result.assert_outcomes(failed=4, passed=2)
+    lines = [
+        f"*NetworkBlocked: *the test tried to write to 127.0.0.1:{tcp.port} on a socket "
+        "connected before replay began below Python's socket methods*held back, not sent*"
+    ]
+    for name in ("c_base_send", "open_descriptor", "splice", "ctypes_write"):
+        result.stdout.fnmatch_lines([f"*FAILED*test_{name}*"])
+    result.stdout.fnmatch_lines(lines)
+    assert b"".join(tcp.received()) == b"outside;"
+
+
 NON_BLOCKING = """
 import os, select, socket, pytest
 
