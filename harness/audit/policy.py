@@ -45,6 +45,8 @@ each part within the limit, the parts' statements together the policy's.
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import json
 import re
 from collections import defaultdict
@@ -80,6 +82,9 @@ MANAGED_POLICIES_PER_ROLE = 10
 FIXTURE_SUFFIXES = (".fixture.yaml", ".fixture.yml")
 #: The statement ids of the set-up policy start with this.
 SETUP_SID = "TestSetUp"
+
+#: A date or time in a resource within this many days of its call is the run's own.
+RUN_DAYS = 31
 
 _ARN = re.compile(
     r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):"
@@ -240,7 +245,7 @@ def derive(
     known = next(iter(accounts)) if len(accounts) == 1 else None
     grants: dict[str, Grant] = {}
     for entry in entries:
-        _grant(grants, entry, known)
+        _grant_for_any_day(grants, entry, known)
     notes = _notes(real, placeholders, account)
     document, statements = _statements(grants, account, conditions=conditions)
     notes.extend(_size_notes(document, "the policy"))
@@ -249,7 +254,7 @@ def derive(
         setup_grants: dict[str, Grant] = {}
         for entry, origin in set_up:
             one: dict[str, Grant] = {}
-            _grant(one, entry, known)
+            _grant_for_any_day(one, entry, known)
             for action, grant in one.items():
                 merged = setup_grants.setdefault(action, Grant(action=action))
                 merged.merge(grant)
@@ -479,6 +484,76 @@ class _Call:
     @property
     def label(self) -> str:
         return f"{self.service}:{self.operation}"
+
+
+def grants_of(entry: Entry, account: str | None = None) -> dict[str, Grant]:
+    """What one call needs, action by action, on exactly the resources it named (no day or
+    generated value written ``*`` yet): ``harness.audit.policy_check`` asks a policy
+    about these. ``account``: the one account the traffic shows, if one."""
+    one: dict[str, Grant] = {}
+    _grant(one, entry, account)
+    return one
+
+
+def traffic_account(entries: Iterable[Entry]) -> str | None:
+    """The one account id the calls show (in ARNs and queue URLs), else None."""
+    accounts: set[str] = set()
+    for entry in entries:
+        accounts.update(_accounts(entry))
+    return next(iter(accounts)) if len(accounts) == 1 else None
+
+
+def _grant_for_any_day(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
+    """``_grant``, with the days and times of the run written ``*`` in the call's resources
+    (``_undated``): the same app asks for ``dt=<another day>`` tomorrow."""
+    one = grants_of(entry, account)
+    instant = call_instant(entry)
+    for action, grant in one.items():
+        grant.resources = {_undated(resource, instant) for resource in grant.resources}
+        grants.setdefault(action, Grant(action=action)).merge(grant)
+
+
+def call_instant(entry: Entry) -> float | None:
+    """When the call was made (epoch seconds): its signature's ``X-Amz-Date``, else the
+    answer's ``Date``; None when neither says."""
+    signed = _header(entry.request.headers, "x-amz-date")
+    if signed and (found := _times_in(signed)) and found[0].epoch is not None:
+        return float(found[0].epoch)
+    dated = _header(entry.response.headers, "date")
+    if dated:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            return email.utils.parsedate_to_datetime(dated).timestamp()
+    return None
+
+
+def _undated(resource: str, instant: float | None) -> str:
+    """``resource`` with each date or time within ``RUN_DAYS`` of the call written ``*``:
+    a value the run made from its clock (``clicks/dt=2026-11-26/``,
+    ``execution:compact-2026-11-26-*``), as replay binds such days. A date far from the
+    call (an API version in a path, ``2015-03-31``) is a fixed name and stays."""
+    if instant is None:
+        return resource
+    for found in sorted(_times_in(resource), key=lambda g: -len(g.value)):
+        if found.epoch is not None and abs(found.epoch - instant) <= RUN_DAYS * 86400:
+            resource = resource.replace(found.value, "*")
+    return resource
+
+
+def _times_in(text: str) -> list[Any]:
+    """The dates and times in ``text`` as replay reads them (``volatile``'s ``time`` kind)."""
+    from harness.replay.volatile import Volatile  # (replay's reader, imported when used)
+
+    found: list[Any] = []
+    Volatile(("time",)).mask_text(text, found)
+    return found
+
+
+def _header(headers: Any, name: str) -> str | None:
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == name:
+            value = value[0] if isinstance(value, list) and value else value
+            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return None
 
 
 def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
@@ -886,7 +961,7 @@ def _s3_object_arn(copy_source: str, region: str | None) -> str | None:
 # --------------------------------------------------------------------------- the document
 
 
-def _with_account(resource: str, account: str | None) -> str:
+def placed_account(resource: str, account: str | None) -> str:
     """A resource with each placeholder account written as ``account`` (or ``*``)."""
     return re.sub(
         rf"(?<=:){ACCOUNT_PREFIX}\d{{4}}(?=[:/])|(?<=:){ACCOUNT_PREFIX}\d{{4}}$",
@@ -912,7 +987,7 @@ def _statements(
         if grant.wildcard:
             resources: tuple[str, ...] = ("*",)
         else:
-            resources = _compacted({_with_account(r, account) for r in grant.resources})
+            resources = compacted_resources({placed_account(r, account) for r in grant.resources})
         block = _conditions.condition_block(grant.condition) if conditions else {}
         groups[(resources, json.dumps(block, sort_keys=True) if block else "")].append(grant)
     ordered = sorted(groups.items(), key=lambda item: (sorted(g.action for g in item[1]), item[0]))
@@ -966,7 +1041,7 @@ def _statements(
     return {"Version": VERSION, "Statement": document_statements}, explained
 
 
-def _compacted(resources: set[str]) -> tuple[str, ...]:
+def compacted_resources(resources: set[str]) -> tuple[str, ...]:
     """``resources`` sorted, each value generated per run in them written ``*``
     (``table/orders-*``), so the policy holds for the next run's names too."""
     from harness.replay.volatile import KINDS, Volatile, made_up
@@ -978,12 +1053,34 @@ def _compacted(resources: set[str]) -> tuple[str, ...]:
         found: list[Any] = []
         volatile.mask_text(resource, found)
         # (made up alone: a fixed name with a number, orders2024, stays as written)
-        generated = [g for g in found if made_up(g) and not _ACCOUNT.fullmatch(g.value)]
+        # and a number of 8 digits or more: uuid4().hex[:8] is digits alone one time in 43, and
+        # a build or run number is no fixed name either (an account id's 12 digits aside)
+        generated = [
+            g
+            for g in found
+            if (made_up(g) or (g.kind == "hex" and g.value.isdigit()))
+            and not _ACCOUNT.fullmatch(g.value)
+        ]
         wild = resource
         for item in sorted(generated, key=lambda g: -len(g.value)):
             wild = wild.replace(item.value, "*")
         groups[wild].add(resource)
-    return tuple(sorted(groups))
+    wild_ones = [_covering(r) for r in groups if "*" in r or "?" in r]
+    return tuple(
+        sorted(
+            r
+            for r in groups
+            if not any(c.pattern != _covering(r).pattern and c.fullmatch(r) for c in wild_ones)
+        )
+    )
+
+
+def _covering(resource: str) -> re.Pattern[str]:
+    """What ``resource``, read as an IAM pattern, allows, as a regex run over another
+    resource's text: ``*`` any run, ``?`` one character but a wildcard of the other (whose
+    ``*`` only a ``*`` here covers), the rest itself."""
+    parts = [".*" if c == "*" else "[^*]" if c == "?" else re.escape(c) for c in resource]
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _origins(grants: list[Grant]) -> dict[str, list[str]]:

@@ -1,9 +1,11 @@
 """``harness policy [PATH ...]``: a least-privilege IAM policy derived offline from the calls
-the cassettes recorded, and a report saying where each statement comes from.
+the cassettes recorded, and a report saying where each statement comes from; or, with
+``--against POLICY``, whether a policy allows every recorded call (exit 1 when not).
 
 The policy (JSON, IAM grammar ``2012-10-17``) goes to ``--out`` or stdout; the report to
 ``--report`` (JSON when the file ends in ``.json``, else text). Both are written atomically,
-and the same cassettes give the same bytes. Exit 0, or 2 on bad input.
+and the same cassettes give the same bytes. Exit 0, or 2 on bad input (``--against``: 1 when
+the policy does not allow a recorded call).
 
 The policy is the code's calls: the tests' set-up and tear-down (wide fixtures' own
 ``*.fixture.yaml`` cassettes, and the calls a test's cassette tags ``phase: setup`` or
@@ -43,7 +45,9 @@ def register(subparsers: Any) -> None:
             "(IAM names where they differ from the operation's), on the resources the "
             "requests name (ARNs, S3 buckets and keys, queue URLs, table and function names), "
             "'*' only where nothing narrower is known. The calls of fixtures (set-up and "
-            "tear-down) are left out of it unless --include-setup. Exit 0, or 2 on bad input."
+            "tear-down) are left out of it unless --include-setup. With --against POLICY, check "
+            "that POLICY allows every recorded call instead (exit 1 when not). Exit 0, or 2 on "
+            "bad input."
         ),
     )
     parser.add_argument(
@@ -81,6 +85,14 @@ def register(subparsers: Any) -> None:
         "for it to a fixed value (s3:x-amz-acl from ACL, dynamodb:Select, kms:KeySpec ...)",
     )
     parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        metavar="POLICY",
+        help="instead of deriving a policy, check that POLICY (a JSON policy document) allows "
+        "every call the cassettes recorded: print each one it does not; exit 1 if any",
+    )
+    parser.add_argument(
         "--account",
         type=_account,
         default=None,
@@ -96,7 +108,9 @@ def _account(text: str) -> str:
 
 
 def run_policy(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Derive the policy; write it and its report."""
+    """Derive the policy; write it and its report (or, ``--against``, check one)."""
+    if args.against is not None:
+        return _check_against(args, stdout)
     if args.include_setup and args.setup_out is not None:
         raise HarnessUsageError(
             "--include-setup puts the fixtures' calls in the policy: there is nothing left "
@@ -175,6 +189,31 @@ def run_policy(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             f"{_parts_said(args.setup_out, setup_parts)}\n"
         )
     return 0
+
+
+def _check_against(args: argparse.Namespace, stdout: TextIO) -> int:
+    """``--against POLICY``: the recorded calls the policy does not allow, one per line."""
+    from harness.audit.policy_check import needs, not_allowed, read_policy
+
+    given = [o for o in ("out", "report", "setup_out", "conditions") if getattr(args, o)]
+    if given:
+        shown = ", ".join("--" + o.replace("_", "-") for o in given)
+        raise HarnessUsageError(
+            f"--against checks a policy; it writes none, so {shown} does nothing with it. "
+            "Drop one or the other."
+        )
+    document = read_policy(args.against)
+    files = cassette_files(list(args.paths) or [Path("cassettes")], "policy")
+    checked = needs(files, account=args.account, include_setup=args.include_setup)
+    refused = not_allowed(document, files, account=args.account, include_setup=args.include_setup)
+    for refusal in refused:
+        stdout.write(one_line(str(refusal)) + "\n")
+    stdout.write(
+        f"{len(checked) - len(refused)} of {len(checked)} permission(s) the recorded calls "
+        f"need are allowed by {one_line(args.against)}"
+        f"{'' if args.include_setup else ' (set-up and tear-down calls left out)'}\n"
+    )
+    return 1 if refused else 0
 
 
 def part_path(path: Path, number: int) -> Path:
