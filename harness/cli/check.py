@@ -6,6 +6,10 @@ and reported. Interactions the checker cannot judge (a protocol with no JSON wir
 a request to no AWS operation) are listed as not checked, never as failures. Exit 0 when
 clean, 1 when violations were found, 2 on bad input.
 
+A violation made on purpose is acknowledged in one cassette, with its reason, in a reviewed
+file (``--acks``, by default ``.harness-check-acks.yaml``: ``harness.contract.check_acks``):
+it is reported as a warning saying so and does not fail the run.
+
 A ``--rule`` setting scoped to an operation or a pointer that selected no violation in the
 files checked is reported as stale, a warning that does not change the exit status (stderr;
 a ``::warning`` with ``--format github``; ``stale_settings`` in ``--format json``).
@@ -24,13 +28,14 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from harness.cassettes import reads
 from harness.cassettes.files import absent_because
 from harness.contract.cache import CACHE_ENV, DEFAULT_DIR, CacheUnusable, CheckCache, Seen, look
+from harness.contract.check_acks import ACKS_FILE, Acknowledged, load_check_acks
 from harness.contract.checker import Skipped, Violation, is_failure, parse_rule_settings
 from harness.contract.report import CassetteReport, check_cassette, matched_settings
 from harness.contract.schemas.store import reread_schema_files, schema_source
@@ -97,6 +102,15 @@ def register(subparsers: Any) -> None:
         "--rule schema.response.constraint=error; --rule=-ID is --rule ID=off; "
         "ID@service:Operation/pointer=SEVERITY applies to one operation and the violations "
         "under a JSON pointer prefix only (either part optional, '*' any one token)",
+    )
+    parser.add_argument(
+        "--acks",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"violations made on purpose, acknowledged per cassette with a reason (default: "
+        f"{ACKS_FILE} in the current folder, when it exists): each is reported as a warning "
+        "with its reason and does not fail the run; an entry that matched nothing is reported",
     )
     parser.add_argument(
         "--jobs",
@@ -194,6 +208,7 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     paths: list[Path] = list(args.paths) or [Path("cassettes")]
     # Settings errors stop the run before any file (they would fail every file alike).
     rules = parse_rule_settings(args.rule, where="--rule")
+    acks = _acks(args.acks)
     schema_source(args.schemas or None)  # a bad --schemas folder stops the run here, too
     files, problems = _discover(paths)
     settings = _Settings(args.schemas or None, args.allow_drift, rules)
@@ -206,6 +221,10 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             reports.append(found)
     for problem in problems:
         stderr.write(f"harness check: error: {one_line(problem.message)}\n")
+    if acks is not None:
+        reports = [_acknowledged(report, acks) for report in reports]
+        for message in acks.stale():
+            stderr.write(f"harness check: warning: {one_line(message)}\n")
     stale = _stale(rules, reports)
     for message in stale.values():
         stderr.write(f"harness check: warning: {one_line(message)}\n")
@@ -224,6 +243,30 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if any(r.failures(allow_drift=args.allow_drift) for r in reports):
         return EXIT_VIOLATIONS
     return EXIT_OK
+
+
+def _acks(given: Path | None) -> Acknowledged | None:
+    """The acknowledgements file: ``--acks``, else ``ACKS_FILE`` here when it exists."""
+    if given is not None:
+        return load_check_acks(given)
+    default = Path(ACKS_FILE)
+    return load_check_acks(default) if default.is_file() else None
+
+
+def _acknowledged(report: CassetteReport, acks: Acknowledged) -> CassetteReport:
+    """``report`` with each violation an entry acknowledges made a warning that says so (it
+    stays in every format, with the reason, and no longer fails the run)."""
+    violations = []
+    for violation in report.violations:
+        reason = acks.reason_for(violation)
+        if reason is not None:
+            violation = replace(
+                violation,
+                severity="warning",
+                message=f"acknowledged in {acks.path} ({reason}): {violation.message}",
+            )
+        violations.append(violation)
+    return replace(report, violations=violations)
 
 
 def _stale(rules: dict[str, str], reports: list[CassetteReport]) -> dict[str, str]:

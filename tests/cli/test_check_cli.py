@@ -499,3 +499,55 @@ def test_github_format_annotates_each_violation_on_its_interactions_line(
     code, out, err = check("--format", "github", str(bad))
     assert code == 2 and out.startswith(f"::error file={bad},title=harness check::")
     assert "Traceback" not in err
+
+
+def test_a_deliberate_violation_is_acknowledged_in_one_cassette_with_its_reason(
+    tmp_path: Path, dirty: Path
+) -> None:
+    """An acknowledgement covers its cassette only (another cassette with the same violation
+    still fails), needs a reason, and one that matches nothing is reported as stale."""
+    rule = "cloudtrail.ListInsightsMetricData.non-zero-data"
+    other = tmp_path / "other" / "dirty.yaml"
+    other.parent.mkdir()
+    shutil.copy(dirty, other)
+    acks = tmp_path / "acks.yaml"
+    acks.write_text(
+        "version: 1\nacknowledged:\n"
+        f"  - file: dirty.yaml\n    rule: {rule}\n    interaction: 1\n"
+        "    reason: the test sends a zero on purpose, to see the library reject it\n"
+    )
+    code, out, err = check("--acks", str(acks), str(dirty))
+    assert (code, err) == (0, "")
+    assert f"{rule} [warning]: acknowledged in {acks} (the test sends a zero on purpose" in out
+
+    code, out, _ = check("--acks", str(acks), str(dirty), str(other))
+    assert code == 1 and f"interaction: {other} #1" in out  # the other cassette still fails
+
+    acks.write_text(acks.read_text().replace("interaction: 1", "interaction: 0"))
+    code, _, err = check("--acks", str(acks), str(dirty))
+    assert code == 1 and "matched no violation" in err  # the wrong interaction: stale
+
+    for broken, said in [
+        ("    reason: the test sends", "'reason' is required"),
+        (f"    rule: {rule}", "Did you mean"),
+    ]:
+        text = acks.read_text()
+        if "reason" in said:
+            text = text.replace(text[text.index(broken) :], "    reason: ''\n")
+        else:
+            text = text.replace(broken, broken[:-1])
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text)
+        code, _, err = check("--acks", str(bad), str(dirty))
+        assert code == 2 and said in err, err
+
+
+def test_the_default_acknowledgements_file_is_read_from_the_current_folder(
+    tmp_path: Path, dirty: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = "cloudtrail.ListInsightsMetricData.non-zero-data"
+    (tmp_path / ".harness-check-acks.yaml").write_text(
+        f"acknowledged:\n  - file: dirty.yaml\n    rule: {rule}\n    reason: on purpose\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert check("dirty.yaml")[0] == 0
