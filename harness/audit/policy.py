@@ -68,6 +68,7 @@ from harness.aws.iam import (
     resource_arn,
     resource_types,
 )
+from harness.aws.on_behalf import Where, on_behalf
 from harness.cassettes.cassette import Entry, interaction_phase
 from harness.safe_text import one_line
 from harness.secrets.placeholders import ACCOUNT_PREFIX
@@ -617,10 +618,44 @@ def _grant(grants: dict[str, Grant], entry: Entry, account: str | None) -> None:
             grant.resources.add(value)
             grant.observe({})
             grant.reasons.add(f"{label}: passes the role in {name} (iam:PassRole)")
+    _grant_on_behalf(grants, call, entry, actions)
     if not actions and not facts.per_item:
         grant = grants.setdefault("", Grant(action=""))
         grant.calls.add(label)
         grant.reasons.add(f"{label}: needs no permission ({facts.source})")
+
+
+def _grant_on_behalf(
+    grants: dict[str, Grant], call: _Call, entry: Entry, actions: tuple[str, ...]
+) -> None:
+    """What the service does with the caller's permissions while serving the call
+    (``harness.aws.on_behalf``): granted on the resource the recording names (the KMS key S3
+    answered with); said in the report beside the call's own actions when none can be."""
+    headers = {str(k).lower(): _first(v) for k, v in dict(entry.response.headers or {}).items()}
+    where = Where(
+        partition=partition_of(call.region), region=call.region or "*", account=call.account or "*"
+    )
+    for row in on_behalf(call.service, call.operation):
+        resource = row.resource(call.params, headers, where)
+        quoted = f'"{row.sentence}" ({row.source})'
+        if resource is not None:
+            reason = f"{call.label}: {row.said}: {', '.join(row.actions)} on {resource}; {quoted}"
+            if resource.endswith(":key/*"):
+                reason += " (the key's id is redacted in the cassette: narrow key/* to it)"
+            for action in row.actions:
+                _add(grants, action, call.label, {resource}, [reason])
+        elif row.applies_unnamed:
+            said = (
+                f"{call.label}: {row.said}; not granted, since no request names what it reads: "
+                f"add {', '.join(row.actions)} on those databases, tables and locations; {quoted}"
+            )
+            for action in actions:
+                grants.setdefault(action, Grant(action=action)).reasons.add(said)
+
+
+def _first(value: Any) -> str:
+    value = value[0] if isinstance(value, list) and value else value
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
 def _add(
