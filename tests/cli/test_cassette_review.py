@@ -339,7 +339,10 @@ def test_a_re_recording_shows_only_what_changed(tmp_path: Path) -> None:
 def test_a_document_in_a_string_is_diffed_member_by_member(tmp_path: Path) -> None:
     """Issue 58: a member added inside an EventBridge ``Detail`` (a JSON string) showed only
     as the long string around its first difference, a per-run suffix; now the added member
-    and the renamed ``DetailType`` are what the diff names."""
+    and the renamed ``DetailType`` are what the diff names. A time in the document
+    (``time.time()``, a number) is bound like any generated time, and shown as a time
+    with ``--exact``."""
+    import time
     import uuid
 
     from harness.replay.recorder import CassetteRecorder
@@ -347,7 +350,7 @@ def test_a_document_in_a_string_is_diffed_member_by_member(tmp_path: Path) -> No
 
     def app(path: Path, endpoint: str, detail_type: str, extra: dict[str, object]) -> Path:
         recorder = CassetteRecorder(path, "all")
-        detail = {"order": f"o-{uuid.uuid4().hex[:8]}", "total": 42, **extra}
+        detail = {"order": f"o-{uuid.uuid4().hex[:8]}", "total": 42, "ts": time.time(), **extra}
         with recorder.activate():
             client("events", endpoint).put_events(
                 Entries=[
@@ -367,3 +370,8 @@ def test_a_document_in_a_string_is_diffed_member_by_member(tmp_path: Path) -> No
     assert "/Entries/0/Detail{JSON}/vip" in paths
     assert "/Entries/0/DetailType" in paths
     assert "/Entries/0/Detail" not in paths  # not the whole string
+    assert "/Entries/0/Detail{JSON}/ts" not in paths  # bound: a time made per run
+    out = io.StringIO()
+    run(["cassette", "diff", str(a), str(b), "--exact"], out, err)
+    (ts,) = [line for line in out.getvalue().splitlines() if "Detail{JSON}/ts" in line]
+    assert re.search(r"A \d{10}\.\d+ \(20\d\d-\d\d-\d\dT[\d:]+Z\)", ts), ts

@@ -4,6 +4,7 @@ contract verdicts, one change per interaction. Its text, JSON, Markdown and GitH
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -130,7 +131,21 @@ def around_change(a: str, b: str, limit: int = 80) -> tuple[str, str]:
 
 def short(value: Any, limit: int = 80) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return text + _as_time(value)
+
+
+def _as_time(value: Any) -> str:
+    """`` (2026-11-26T10:34:20Z)`` after a number that reads as epoch seconds or
+    milliseconds of this century (``time.time()`` in an event), so a reviewer sees a time."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    for scale in (1, 1e3):
+        seconds = value / scale
+        if 946_684_800 <= seconds < 4_102_444_800:  # 2000-01-01 to 2100-01-01
+            moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+            return f" ({moment.strftime('%Y-%m-%dT%H:%M:%SZ')})"
+    return ""
 
 
 def member_dict(member: Member) -> dict[str, Any]:

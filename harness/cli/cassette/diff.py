@@ -235,8 +235,18 @@ class _Forms:
             }
         if isinstance(value, list):
             return [self._walk(v, numbers, tokens) for v in value]
-        if not isinstance(value, str) or self.volatile is None:
+        if self.volatile is None:
             return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self._instant(value, numbers, tokens)
+        if not isinstance(value, str):
+            return value
+        document = _json_document(value)
+        if document is not None:
+            # a JSON document in a string (an EventBridge Detail): its values are bound one
+            # by one and it stays a document, so its members are compared, not its text
+            walked = self._walk(document, numbers, tokens)
+            return json.dumps(walked, sort_keys=True, ensure_ascii=False)
         if _random_bytes(value):  # a ciphertext, a random upload: new on every run
             return self._token(f"blob{len(value)}", value, numbers, tokens)
         suffix = SECRET_SUFFIX.search(value)  # a secret ARN's six random characters
@@ -257,6 +267,19 @@ class _Forms:
             value = value.replace(raw, named[raw])
         return value
 
+    def _instant(
+        self, value: float, numbers: dict[tuple[str, str], int], tokens: dict[str, str]
+    ) -> Any:
+        """A number that is a time (epoch seconds, milliseconds: ``time.time()`` in an
+        event), bound like a time in text; any other number as it is."""
+        assert self.volatile is not None
+        text = repr(value)
+        found: list[Generated] = []
+        self.volatile.mask_text(text, found)
+        if len(found) == 1 and found[0].kind == "time" and found[0].value == text:
+            return self._token("time", text, numbers, tokens)
+        return value
+
     @staticmethod
     def _token(
         kind: str, value: str, numbers: dict[tuple[str, str], int], tokens: dict[str, str]
@@ -268,6 +291,17 @@ class _Forms:
         token = f"⟦{kind}#{number}⟧"
         tokens[token] = value
         return token
+
+
+def _json_document(value: str) -> Any:
+    """``value`` read as a JSON object or array, else None."""
+    if value.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict | list) else None
 
 
 def _random_bytes(value: str) -> bool:
