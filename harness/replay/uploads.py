@@ -64,6 +64,25 @@ def _blob_and_derived(service: str, operation: str) -> tuple[tuple[str, ...], fr
     return blobs, derived
 
 
+@functools.cache
+def body_derived(service: str, operation: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The top-level members computed from an upload's bytes: in the request (its MD5,
+    length and checksums) and in the answer (``ETag``, the checksums S3 echoes). When the
+    bytes were made up per run these differ with them, and mean nothing more."""
+    model = operation_model(service, operation)
+    request = _blob_and_derived(service, operation)[1]
+    answer = frozenset(
+        name
+        for name, member in (model.output_shape.members.items() if model.output_shape else ())
+        if member.serialization.get("location") == "header"
+        and (
+            str(member.serialization.get("name", "")).lower() == "etag"
+            or str(member.serialization.get("name", "")).lower().startswith("x-amz-checksum-")
+        )
+    )
+    return request, answer
+
+
 def blob_slots(
     service: str, operation: str, params: dict[str, Any], found: list[Generated]
 ) -> dict[str, Any]:

@@ -375,3 +375,30 @@ def test_a_document_in_a_string_is_diffed_member_by_member(tmp_path: Path) -> No
     run(["cassette", "diff", str(a), str(b), "--exact"], out, err)
     (ts,) = [line for line in out.getvalue().splitlines() if "Detail{JSON}/ts" in line]
     assert re.search(r"A \d{10}\.\d+ \(20\d\d-\d\d-\d\dT[\d:]+Z\)", ts), ts
+
+
+def test_an_upload_of_bytes_made_up_per_run_differs_in_nothing_else(tmp_path: Path) -> None:
+    """Random bytes put to S3 are bound, and so are what S3 and botocore compute from them
+    (ChecksumCRC32 sent and echoed, the ETag): a re-recording shows no difference; --exact
+    shows them."""
+    import os
+
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.recorded_traffic import client
+
+    def app(path: Path, endpoint: str) -> Path:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            s3 = client("s3", endpoint)
+            s3.create_bucket(Bucket="uploads")
+            s3.put_object(Bucket="uploads", Key="blob.bin", Body=os.urandom(512))
+        recorder.save()
+        return path
+
+    with moto_server() as endpoint:
+        a = app(tmp_path / "a.yaml", endpoint)
+        b = app(tmp_path / "b.yaml", endpoint)
+    code, out, _ = diff(a, b)
+    assert code == 0 and "hold the same calls and answers" in out, out
+    code, out, _ = diff(a, b, "--exact")
+    assert code == 1 and "/ETag" in out and "/ChecksumCRC32" in out, out

@@ -190,3 +190,15 @@ def test_the_pre_commit_hooks_run_scan_and_check_on_cassettes() -> None:
     assert hooks["harness-scan"]["entry"] == "harness scan"
     assert hooks["harness-check"]["entry"] == "harness check"
     assert all(re.match(h["files"], "cassettes/seed/xray.yaml") for h in hooks.values())
+
+
+def test_every_page_a_message_names_exists_in_the_repository() -> None:
+    """A message that sends a user to ``docs/...`` names a page in the repository (issue 58:
+    a --rule typo pointed to docs/reference/rules.md when it existed only in a built site)."""
+    named: dict[str, set[str]] = {}
+    for source in (REPO / "harness").rglob("*.py"):
+        for page in re.findall(r"docs/[A-Za-z0-9_/.-]+\.md", source.read_text("utf-8")):
+            named.setdefault(page, set()).add(str(source.relative_to(REPO)))
+    assert len(named) >= 5  # (the search reads what it should)
+    missing = {page: sorted(where) for page, where in named.items() if not (REPO / page).is_file()}
+    assert not missing, missing
