@@ -23,6 +23,7 @@ import pytest
 from harness.audit.policy import compacted_resources as policy_resources
 from harness.audit.policy import derive
 from harness.audit.policy_check import allows, needs, not_allowed
+from harness.aws.iam import resource_types
 from harness.cli import run
 from tests.support.moto_server import moto_server
 
@@ -142,6 +143,10 @@ def test_the_policy_of_one_day_allows_the_next_days_calls_and_no_others(
 
     # the first day's own calls too, and nothing the app never did
     assert not not_allowed(policy, today)
+    # every action is one the Service Authorization Reference lists (IAM's own names)
+    for statement in policy["Statement"]:
+        for action in statement["Action"]:
+            assert resource_types(action) is not None, action
     put = next(n for n in later_needs if n.action == "s3:PutObject")
     bucket = put.resource.split(":::", 1)[1].split("/", 1)[0]
     never = [

@@ -402,3 +402,35 @@ def test_an_upload_of_bytes_made_up_per_run_differs_in_nothing_else(tmp_path: Pa
     assert code == 0 and "hold the same calls and answers" in out, out
     code, out, _ = diff(a, b, "--exact")
     assert code == 1 and "/ETag" in out and "/ChecksumCRC32" in out, out
+
+
+def test_an_xml_document_in_a_string_is_diffed_element_by_element(tmp_path: Path) -> None:
+    """An XML message body is compared as a document: the element that changed and the one
+    added are named, with the order id generated per run bound inside it."""
+    import uuid
+
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange
+
+    def cassette(path: Path, quantity: int, gift: str) -> Path:
+        body = f'<order id="{uuid.uuid4()}"><item sku="A">{quantity}</item>{gift}</order>'
+        params = {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "MessageBody": body,
+        }
+        request = wire.encode_request(
+            "sqs", "SendMessage", params, "https://sqs.us-east-1.amazonaws.com"
+        )
+        response = wire.encode_response("sqs", "SendMessage", {"MessageId": str(uuid.uuid4())})
+        return write_cassette(
+            path, [Exchange("sqs", "SendMessage", request, response, "recorded", params)]
+        )
+
+    a = cassette(tmp_path / "a.yaml", 2, "")
+    b = cassette(tmp_path / "b.yaml", 3, "<gift/>")
+    out, err = io.StringIO(), io.StringIO()
+    run(["cassette", "diff", str(a), str(b), "--format", "json"], out, err)
+    (change,) = json.loads(out.getvalue())["changes"]
+    paths = {m["path"] for m in change["request"]}
+    assert paths == {"/MessageBody{XML}/order/item/0/#text", "/MessageBody{XML}/order/gift"}, paths

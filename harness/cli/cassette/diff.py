@@ -22,6 +22,7 @@ import argparse
 import base64
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any, TextIO
@@ -427,14 +428,47 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
     if a == b and type(a) is type(b):
         return []
     if isinstance(a, str) and isinstance(b, str):
-        inner = json_documents(a, b)
-        if inner is not None:
-            # a document in a string (an EventBridge Detail): the members that changed in
-            # it, not the string around its first difference
-            found = members(*inner, f"{path}{{JSON}}")
-            if found:
-                return found
+        # a document in a string (an EventBridge Detail, an XML message body): the members
+        # that changed in it, not the string around its first difference
+        for kind, inner in (("JSON", json_documents(a, b)), ("XML", xml_documents(a, b))):
+            if inner is not None:
+                found = members(*inner, f"{path}{{{kind}}}")
+                if found:
+                    return found
     return [Member(path, a, b)]
+
+
+#: Larger strings are compared as text (a reviewer's diff, not a parser's workload).
+_XML_LIMIT = 1 << 20
+
+
+def xml_documents(a: str, b: str) -> tuple[Any, Any] | None:
+    """Both strings as XML documents read into JSON-like data (``{"tag": {"@attr": ...,
+    "#text": ..., "child": [...]}}``), or None when either is not one."""
+    read = []
+    for text in (a, b):
+        if text.lstrip()[:1] != "<" or len(text) > _XML_LIMIT:
+            return None
+        try:
+            root = ET.fromstring(text)  # (expat refuses entity expansion bombs)
+        except (ET.ParseError, ValueError):
+            return None
+        read.append({_local(root.tag): _element(root)})
+    return read[0], read[1]
+
+
+def _element(node: ET.Element) -> Any:
+    found: dict[str, Any] = {f"@{_local(k)}": v for k, v in node.attrib.items()}
+    text = (node.text or "").strip()
+    if text:
+        found["#text"] = text
+    for child in node:
+        found.setdefault(_local(child.tag), []).append(_element(child))
+    return found
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 _TOKEN = re.compile("\u27e6[^\u27e7]*\u27e7")
