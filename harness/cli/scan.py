@@ -24,6 +24,7 @@ from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
 from harness.safe_text import gh_data, gh_property, one_line
+from harness.secrets import second_opinion
 from harness.secrets.scan import Finding, discover, scan_file
 from harness.secrets.scan_acks import ACKS_FILE, Acks, Judged, acknowledge, find_acks, judge
 
@@ -138,6 +139,7 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             "files": len(files),
             "findings": [f.as_dict() for f in findings],
             "unreadable": unreadable,
+            "second_opinion": second_opinion.version(),
             **_acks_json(acks, judged),
         }
         stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
@@ -167,6 +169,7 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if unreadable:
             summary += f" {unreadable} file(s) could not be read (see above)."
         stdout.write(summary + "\n")
+        stdout.write(_second_opinion_line())
         if findings:
             stdout.write(
                 "Redact them in place with 'harness scan --fix PATH' (what recording would now "
@@ -176,6 +179,16 @@ def run_scan(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if unreadable:
         return EXIT_BAD_INPUT
     return EXIT_FOUND if findings else EXIT_CLEAN
+
+
+def _second_opinion_line() -> str:
+    found = second_opinion.version()
+    if found is not None:
+        return f"Second opinion: detect-secrets {found} read the same strings.\n"
+    return (
+        "Second opinion: detect-secrets is not installed; pip install "
+        "'botocore-harness[scan]' adds it beside the harness's own detectors.\n"
+    )
 
 
 def _judged_again(acks: Acks, files: list[Path]) -> list[Path]:

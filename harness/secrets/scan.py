@@ -39,6 +39,7 @@ from urllib.parse import parse_qsl
 
 from harness.errors import HarnessUsageError
 from harness.safe_text import one_line
+from harness.secrets import second_opinion
 from harness.secrets.detectors import find_secrets, name_kind
 from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
 
@@ -374,8 +375,22 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
     elif isinstance(value, bytes | str):
         text = value if isinstance(value, str) else _inflate(value).decode("utf-8", "replace")
         for piece in _as_read(text):
-            for kind, start, end in _secrets(piece, known):
+            own = list(_secrets(piece, known))
+            for kind, start, end in own:
                 yield kind, where, piece[start:end]
+            yield from _second_opinion(piece, own, where, known)
+
+
+def _second_opinion(
+    piece: str, own: list[tuple[str, int, int]], where: str, known: set[str]
+) -> Iterator[tuple[str, str, str]]:
+    """What detect-secrets finds in ``piece`` that the harness's detectors did not
+    (``harness.secrets.second_opinion``; nothing when it is not installed)."""
+    for kind, value in second_opinion.find(piece):
+        at = piece.find(value)
+        if value in known or any(start <= at < end for _, start, end in own):
+            continue
+        yield kind, where, value
 
 
 #: A URL-encoded form body (a query-protocol request): name=value pairs joined by "&"

@@ -1,0 +1,112 @@
+"""A second opinion on secrets from a scanner this project did not write: Yelp's detect-secrets.
+
+``harness scan`` reads every string of a cassette with the harness's own detectors (the
+same the recorder redacts with); a blind spot of theirs would be a blind spot of both the
+redaction and the gate. detect-secrets (the Python standard, used by pre-commit hooks in many
+teams) is run beside them on the same strings when it is installed (``pip install
+'botocore-harness[scan]'``), and what it finds outside placeholders is a finding too, named
+``<its type> (detect-secrets)``. The tests use it the same way, as an oracle over a corpus
+of secrets (``tests/secrets/test_second_opinion.py``).
+
+Its format plugins are used (AWS, GitHub, GitLab, Slack, Stripe, JWT, private keys, basic
+auth in URLs, ...). Three are not: its two entropy plugins (every uuid, hash, ETag and
+request id of a cassette is high-entropy text: they would flag each interaction) and its
+keyword detector, which reads a member's name alone and so flags what AWS names like a
+secret and is none (``"apiKeySource": "HEADER"``, ``"KeyId"``, ``"NextToken"``); the
+harness judges names with the model instead (``harness.aws.secret_names``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from harness.secrets.placeholders import PATTERN as PLACEHOLDER
+
+#: detect-secrets' plugins run here (its names); the entropy ones are left out, on purpose.
+PLUGINS = (
+    "ArtifactoryDetector",
+    "AWSKeyDetector",
+    "AzureStorageKeyDetector",
+    "BasicAuthDetector",
+    "CloudantDetector",
+    "DiscordBotTokenDetector",
+    "GitHubTokenDetector",
+    "GitLabTokenDetector",
+    "IbmCloudIamDetector",
+    "IbmCosHmacDetector",
+    "JwtTokenDetector",
+    "MailchimpDetector",
+    "NpmDetector",
+    "OpenAIDetector",
+    "PrivateKeyDetector",
+    "PypiTokenDetector",
+    "SendGridDetector",
+    "SlackDetector",
+    "SoftlayerDetector",
+    "SquareOAuthDetector",
+    "StripeDetector",
+    "TelegramBotTokenDetector",
+    "TwilioKeyDetector",
+)
+#: What detect-secrets flags that is no secret, with the reason (never the other way round).
+NOT_SECRETS: dict[str, tuple[re.Pattern[str], str]] = {
+    "Twilio API Key": (
+        re.compile(r"AC[0-9a-fA-F]{32}"),
+        "an Account SID ('AC...') identifies an account, as a user name does; the secret is "
+        "its auth token, and an API key's SID starts 'SK'",
+    ),
+}
+#: Lines longer than this are cut (a body of megabytes is one line to detect-secrets).
+MAX_LINE = 4096
+SUFFIX = " (detect-secrets)"
+
+
+@functools.cache
+def version() -> str | None:
+    """detect-secrets' version when it is installed, else None."""
+    import importlib.metadata
+    import importlib.util
+
+    if importlib.util.find_spec("detect_secrets") is None:
+        return None
+    try:
+        return importlib.metadata.version("detect-secrets")
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
+
+
+def find(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, value) of each secret detect-secrets sees in ``text``, line by line; nothing
+    when it is not installed. A value holding a harness placeholder is not one."""
+    if version() is None or not text:
+        return
+    from detect_secrets.core.scan import scan_line
+
+    with _settings():
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            for found in scan_line(line[:MAX_LINE]):
+                value = found.secret_value or ""
+                if not value or PLACEHOLDER.search(value) or "REDACTED" in value:
+                    continue
+                excluded = NOT_SECRETS.get(found.type)
+                if excluded is not None and excluded[0].fullmatch(value):
+                    continue
+                if found.type == "Private Key" and ("REDACTED" in line or PLACEHOLDER.search(line)):
+                    continue  # its BEGIN line, kept beside the key's placeholder
+                yield f"{found.type}{SUFFIX}", value
+
+
+@functools.cache
+def _configuration() -> dict[str, Any]:
+    return {"plugins_used": [{"name": name} for name in PLUGINS]}
+
+
+def _settings() -> Any:
+    from detect_secrets.settings import transient_settings
+
+    return transient_settings(_configuration())
