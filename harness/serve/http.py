@@ -112,16 +112,29 @@ class _Connection:
         #: why the head of the current request is malformed (a line ended by a bare LF,
         #: a folded header line), or "": the reader notes it, the handler answers 400
         self.malformed = ""
+        self.in_request_line = True  # (an over-long head is 414 while still in it)
 
     # -------------------------------------------------------------- request boundaries
 
     def await_request(self) -> None:
         self.phase, self.since = "idle", time.monotonic()
         self.malformed = ""
+        self.in_request_line = True
         self._head_left = self._limits.max_head
         self._deadline = None
         if self._buffer:  # a pipelined request is already here: its clock runs
             self._start_clock()
+
+    def skip_blank_lines(self) -> None:
+        """RFC 9112 section 2.2: empty lines before a request line are ignored (a client may
+        end a body with an extra CRLF); a few at most, then the request line is judged."""
+        for _ in range(_BLANK_LINES):
+            while len(self._buffer) < 2:
+                if not self._fill():
+                    return  # (closed: the handler sees the end of the connection)
+            if not self._buffer.startswith(b"\r\n"):
+                return
+            del self._buffer[:2]
 
     def head_done(self) -> None:
         self._head_left = -1
@@ -187,6 +200,7 @@ class _Connection:
         line = bytes(self._buffer[:end])
         del self._buffer[:end]
         if self._head_left >= 0:
+            self.in_request_line = self._head_left == self._limits.max_head
             self._note_head_line(line)
             self._head_left -= len(line)
             if self._head_left < 0:
@@ -203,6 +217,10 @@ class _Connection:
         first = self._head_left == self._limits.max_head  # (the request line)
         if line.endswith(b"\n") and not line.endswith(b"\r\n"):
             self.malformed = "a line of the request head ends in a bare LF, not CRLF"
+        elif _CONTROL.search(line.removesuffix(b"\r\n")):
+            # RFC 9110 section 5.5: NUL, a stray CR and other controls are no field content
+            # (and a NUL in the target, none of a request line's)
+            self.malformed = "a control character (NUL, CR, ...) in the request head"
         elif first or line == b"\r\n":
             return
         elif line[:1] in (b" ", b"\t"):
@@ -275,10 +293,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         self._io.await_request()
         try:
+            try:
+                self._io.skip_blank_lines()
+            except (TimeoutError, OSError):  # idle, or gone: as http.server ends such a one
+                self.close_connection = True
+                return
             super().handle_one_request()
-        except http.client.HTTPException:  # the request line alone is over max_head
+        except http.client.HTTPException:  # the request line or the head is over max_head
             self.close_connection = True
-            self._send_plain(431, "request line and headers too long")
+            if self._io.in_request_line:
+                self._send_plain(414, "request line too long")
+            else:
+                self._send_plain(431, "request line and headers too long")
         except _Gone:
             self.close_connection = True
             if self._io.cut_while == "reading":  # its headers were still arriving
@@ -400,13 +426,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
         ASCII digits, or a transfer coding other than ``chunked`` alone is a 400."""
         if self._io.malformed:
             raise _BadRequest(400, self._io.malformed)
+        hosts = self.headers.get_all("Host") or []
+        if self.request_version == "HTTP/1.1" and (
+            len(hosts) != 1 or not _HOST.fullmatch(hosts[0].strip(_OWS))
+        ):
+            # RFC 9112 section 3.2: exactly one Host, a valid one, else 400
+            raise _BadRequest(400, "a request needs exactly one valid Host header (RFC 9112 3.2)")
+        # (white space around a value is spaces and tabs only, RFC 9110 section 5.6.3: not
+        # str.strip()'s vertical tab, form feed, \x1c-\x1f or \x85 that hide 'chunked')
         codings = [
-            word.strip().lower()
+            word.strip(_OWS).lower()
             for value in self.headers.get_all("Transfer-Encoding") or []
             for word in value.split(",")
         ]
         lengths = {
-            word.strip()
+            word.strip(_OWS)
             for value in self.headers.get_all("Content-Length") or []
             for word in value.split(",")
         }
@@ -426,6 +460,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         return False, int(text[:20]) if len(text) <= 20 else 1 << 70  # int() of 10⁵ digits: slow
 
     def _send_plain(self, status: int, message: str) -> None:
+        # (a request line never read leaves what send_error's logging reads unset)
+        self.requestline = getattr(self, "requestline", "")
+        self.request_version = getattr(self, "request_version", self.default_request_version)
+        self.command = getattr(self, "command", None) or ""
         try:
             self._io.respond()
             self.send_error(status, message)
@@ -447,6 +485,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
                         raise _BadRequest(400, "a chunked trailer line not ended by CRLF")
                     if line == b"\r\n":
                         return b"".join(chunks)
+                    if _HEADER_NAME.match(line) is None or _CONTROL.search(line[:-2]):
+                        # a trailer is a field line like a header (RFC 9112 section 7.1.2)
+                        raise _BadRequest(400, "a chunked trailer line is not 'name: value'")
             total += size
             if size < 0 or total > limit:
                 raise _Refused(
@@ -464,6 +505,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 #: A header line's start: its name (a token) and the colon, nothing between (section 5.1).
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:")
+#: Control characters no line of a request head holds (HTAB aside).
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+#: Optional white space around a field value (RFC 9110 section 5.6.3).
+_OWS = " \t"
+#: A Host: a name or an IPv4 address, or an IPv6 one in brackets, with an optional port.
+_HOST = re.compile(r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{0,5})?")
+#: Empty lines ignored before a request line.
+_BLANK_LINES = 4
 #: A Content-Length: ASCII digits only (``str.isdigit`` also takes "²" and "٣").
 _DIGITS = re.compile(r"[0-9]+")
 #: A chunk's size line: hex digits, then extensions (``;name`` or ``;name=value``), CRLF.

@@ -9,6 +9,7 @@ import concurrent.futures
 import datetime as dt
 import http.client
 import json
+import re
 import select
 import socket
 import time
@@ -425,6 +426,13 @@ SMUGGLING = [
     ("white space before the colon", b"Content-Length : " + _LEN + b"\r\n"),
     ("obsolete line folding", b"X-Note: a\r\n Content-Length: " + _LEN + b"\r\n"),
     ("a bare LF", b"Content-Length: " + _LEN + b"\n"),
+    # found by an adversarial round: str.strip() took these for white space
+    ("a vertical tab before chunked", b"Transfer-Encoding:\x0bchunked\r\n"),
+    ("a form feed after chunked", b"Transfer-Encoding: chunked\x0c\r\n"),
+    ("a separator after the length", b"Content-Length: " + _LEN + b"\x1c\r\n"),
+    ("a NUL in a header value", b"X-A: a\x00b\r\nContent-Length: " + _LEN + b"\r\n"),
+    ("two Host headers", b"Host: y\r\nContent-Length: " + _LEN + b"\r\n"),
+    ("a Host with a path in it", b"Content-Length: " + _LEN + b"\r\n"),
 ]
 CHUNKED = b"Transfer-Encoding: chunked\r\n"
 BAD_CHUNKS = [
@@ -434,6 +442,8 @@ BAD_CHUNKS = [
     ("chunk data running over its size", b"5\r\nhelloXX\r\n0\r\n\r\n"),
     ("an extension with a bare LF", b"5;a\nb\r\nhello\r\n0\r\n\r\n"),
     ("a trailer ended by a bare LF", b"5\r\nhello\r\n0\r\nX-T: 1\n\r\n"),
+    ("a trailer with no colon", b"5\r\nhello\r\n0\r\nbad trailer\r\n\r\n"),
+    ("a folded trailer", b"5\r\nhello\r\n0\r\nX-A: b\r\n c\r\n\r\n"),
 ]
 
 
@@ -465,7 +475,8 @@ def test_request_smuggling_gets_400_and_a_closed_connection(
     answered (behind a proxy that reads the framing otherwise it would be a second one)."""
     _, url = served
     end = b"\n" if name == "a bare LF" else b"\r\n"  # (the blank line, in the head's style)
-    request = b"POST /Insight HTTP/1.1\r\nHost: x\r\n" + head + end + body
+    host = b"Host: a b/c@\r\n" if name == "a Host with a path in it" else b"Host: x\r\n"
+    request = b"POST /Insight HTTP/1.1\r\n" + host + head + end + body
     reply = _exchange_raw(url, request)
     assert reply.startswith(b"HTTP/1.1 400") or reply.startswith(b"HTTP/1.0 400"), reply[:200]
     assert reply.count(b"HTTP/1.") == 1, reply  # nothing answered after it: closed
@@ -486,3 +497,20 @@ def test_strict_framing_still_reads_valid_chunk_extensions_and_repeated_lengths(
         reply = _exchange_raw(url, request + b"\r\n" + body)
         assert not reply.startswith(b"HTTP/1.1 400"), reply[:300]
         assert reply.startswith(b"HTTP/1.")
+
+
+def test_a_request_without_host_is_refused_and_blank_lines_before_one_are_ignored(
+    served: tuple,
+) -> None:
+    """RFC 9112: an HTTP/1.1 request with no Host is a 400 (section 3.2); empty lines before
+    a request line are ignored (section 2.2); a request line too long is refused with a
+    status, not a silent close."""
+    _, url = served
+    reply = _exchange_raw(url, b"POST /Insight HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 400") or reply.startswith(b"HTTP/1.0 400"), reply[:200]
+    request = b"POST /Insight HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    request += b"Content-Length: " + _LEN + b"\r\n\r\n" + _BODY
+    reply = _exchange_raw(url, b"\r\n\r\n" + request)
+    assert reply.startswith(b"HTTP/1.1 200"), reply[:300]
+    reply = _exchange_raw(url, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert re.match(rb"HTTP/1\.[01] 4(14|31)", reply), reply[:200]
