@@ -135,8 +135,8 @@ def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
         file = path.open("rb")
     except OSError:
         return None
-    if list(_identity_of(file)) != head["identity"]:  # replaced since we checked
-        file.close()
+    if list(_identity_of(file)) != head["identity"] or not _tiles(rows, file):
+        file.close()  # (replaced since we checked, or rows that do not cover the file)
         return None
     return _index(metadata, rows, file)
 
@@ -157,7 +157,7 @@ def load_companion(path: Path, fingerprint: str) -> Index | None:
     found = _decode(
         data, {**_stamp(fingerprint), "digest": digest(os.pread(file.fileno(), size, 0))}
     )
-    if found is None:
+    if found is None or not _tiles(found[2], file):
         file.close()
         return None
     return _index(found[1], found[2], file)
@@ -194,6 +194,23 @@ def _in_file_order(rows: list[Row]) -> bool:
     cassette holds them. Two identical polls whose spans were swapped (each row still reads
     as a request of its parameters) would otherwise replay CREATING and ACTIVE reversed."""
     return all(a[6] <= b[5] for a, b in zip(rows, rows[1:], strict=False))
+
+
+def _tiles(rows: list[Row], file: BinaryIO) -> bool:
+    """True when the rows cover the cassette's interactions with nothing left out: each
+    span begins where the one before ended, the first right after ``interactions:``, the
+    last where the next top-level key (or the file) ends. A companion with one of two
+    identical polls taken out (the rest still in order, each still reading as indexed)
+    would otherwise replay the second poll's answer for the first."""
+    if not rows or any(a[6] != b[5] for a, b in zip(rows, rows[1:], strict=False)):
+        return False
+    fd = file.fileno()
+    start, end = rows[0][5], rows[-1][6]
+    before = os.pread(fd, 64, max(0, start - 64))[: min(64, start)]
+    if re.search(rb"(?:^|\n)interactions:[ \t]*\r?\n\Z", before) is None:
+        return False
+    after = os.pread(fd, 1, end)
+    return after == b"" or after not in (b"-", b" ", b"\t", b"\r", b"\n")
 
 
 def _row(item: Any) -> Row | None:

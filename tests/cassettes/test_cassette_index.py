@@ -701,6 +701,31 @@ def test_a_forged_index_never_reorders_identical_polls(tmp_path: Path) -> None:
     assert (first, second) == ("é 0", "é 1")
 
 
+def test_an_index_with_a_row_taken_out_is_not_used(tmp_path: Path) -> None:
+    """The same two polls: a companion with one of them taken out (the other rows still in
+    order, each still reading as indexed) is not used, so the first poll is answered with
+    the first answer, not the second; the first and the last row taken out likewise (an
+    adversarial round's find, issue 63)."""
+    import orjson
+
+    path = tmp_path / "polls.yaml"
+    recorder = CassetteRecorder(path, "all")
+    exchanges = [_exchange(0, INSIGHT.format(7)), _exchange(1, INSIGHT.format(7))]
+    recorder.add_recorded([_exchange(2, INSIGHT.format(1)), *exchanges, _exchange(3)])
+    recorder._recorded = 4
+    recorder.save()
+    companion = cassette_index.companion_of(path)
+    clean = companion.read_bytes()
+    for dropped in (1, 0, 3):
+        data = orjson.loads(clean)
+        del data["rows"][dropped]
+        companion.write_bytes(orjson.dumps(data))
+        replay = CassetteRecorder(path, "none")
+        with replay.activate():
+            first = _client().get_insight(InsightId=INSIGHT.format(7))["Insight"]["Summary"]
+        assert first == "é 0", dropped
+
+
 def test_an_index_is_data_reading_one_runs_no_code(tmp_path: Path) -> None:
     """A pickle planted where the cached index goes (CI caches are restored across forks)
     is not unpickled: indexes are JSON, and one that does not read as an index is
