@@ -85,6 +85,10 @@ _EVENTS = {
     "ctypes.dlsym/handle": "look up the C network function",
     "ctypes.call_function": "call the C network function",
 }
+#: Audit events that start a program with an environment given as their last argument, the
+#: program three before it: ``os.exec`` (path, args, env), ``os.posix_spawn`` (path, argv,
+#: env), ``os.spawn`` (mode, path, args, env).
+_CHILD_EVENTS = frozenset({"os.exec", "os.posix_spawn", "os.spawn"})
 #: ``send``/``sendall``/``sendfile``: no audit event, checked by wrapping the methods.
 _SEND = "socket.send"
 
@@ -363,7 +367,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     # Called for every audited event in the process: return at once for the others.
     __tracebackhide__ = True
     if event == "subprocess.Popen":
-        _guard_child_environment(args[3])
+        command = args[1]
+        if isinstance(command, str | bytes):  # (shell=True, or a program alone)
+            command = command.split()
+        _guard_child_environment(args[3], args[0] or (command[0] if command else None))
+        return
+    if event in _CHILD_EVENTS:  # os.exec*, os.posix_spawn*, os.spawn*: env is the last
+        _guard_child_environment(args[-1], args[-3], rewrite=False)
         return
     if event not in _EVENTS or event == _SEND or getattr(_quiet, "active", False):
         return
@@ -724,16 +734,20 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _guard_child_environment(env: Any) -> None:
+def _guard_child_environment(env: Any, program: Any, *, rewrite: bool = True) -> None:
     """A child started with an environment of its own (``env={**os.environ, "PYTHONPATH":
     "src"}``, the usual pattern of a CLI test) did not see the block's folder on its
     ``PYTHONPATH`` and ran unguarded. ``subprocess`` builds the child's environment from
     that mapping after this audit event: the folders of the live blocks are put first on
-    its ``PYTHONPATH`` (the caller's dict is changed so, while replay runs)."""
-    if not _blocks or not isinstance(env, dict):
+    its ``PYTHONPATH`` (the caller's dict is changed so, while replay runs). Where that
+    cannot be done (``os.execve`` and ``os.posix_spawn`` read the mapping before their
+    event; a mapping that cannot be changed), a Python child is refused instead of running
+    unguarded."""
+    if not _blocks or env is None or not hasattr(env, "get"):
         return
-    pid = os.getpid()
-    folders = [str(b.folder) for b in list(_blocks) if b.folder is not None and b.owner == pid]
+    # (a fork child's blocks are its parent's, live while the parent's are)
+    live = [b for b in list(_blocks) if b.folder is not None and b.live()]
+    folders = [str(b.folder) for b in live]
     if not folders:
         return
     key: Any = "PYTHONPATH" if not any(isinstance(k, bytes) for k in env) else b"PYTHONPATH"
@@ -742,8 +756,39 @@ def _guard_child_environment(env: Any) -> None:
     missing = [f for f in folders if f not in text.split(os.pathsep)]
     if not missing:
         return
-    value = os.pathsep.join([*missing, text]) if text else os.pathsep.join(missing)
-    env[key] = value if isinstance(key, str) else os.fsencode(value)
+    if rewrite and isinstance(env, dict):
+        value = os.pathsep.join([*missing, text]) if text else os.pathsep.join(missing)
+        env[key] = value if isinstance(key, str) else os.fsencode(value)
+        return
+    if _is_python(program):
+        block = live[-1]
+        error = NetworkBlocked(
+            "Network blocked during replay: the test started a Python child with an "
+            "environment of its own that the replay guard cannot reach (os.execve, "
+            "os.posix_spawn, or an env= mapping that cannot be changed), so it would run "
+            "unguarded. Start it with subprocess and a dict env (the guard adds itself to "
+            "its PYTHONPATH), or keep os.environ's PYTHONPATH in the environment you pass."
+            f"{(' ' + block.why) if block.why else ''}",
+            host="(child process)",
+            port=None,
+            action="start",
+        )
+        block.violations.append(error)
+        if os.getpid() != block.owner:
+            _report(block, error)  # (a fork child: its parent's test fails)
+        raise error
+
+
+def _is_python(program: Any) -> bool:
+    """Whether ``program`` (a path or a name) starts a Python interpreter."""
+    if program is None:
+        return False
+    name = os.path.basename(os.fsdecode(program)).lower()
+    if name.startswith(("python", "pypy")):
+        return True
+    with contextlib.suppress(OSError):
+        return os.path.realpath(os.fsdecode(program)) == os.path.realpath(sys.executable)
+    return False
 
 
 def _prepend_pythonpath(folder: Path) -> None:

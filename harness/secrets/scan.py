@@ -281,6 +281,21 @@ def scan_file(path: Path) -> list[Finding]:
     # A cassette's strings are searched one by one below (each decoded from its YAML form):
     # the file text then needs only the credential patterns.
     findings = list(scan_text(str(path), text, known, detect=not cassette))
+    if not cassette:
+        # YAML that is no cassette, or no YAML at all: what its text shows is reported, and
+        # the file is bad input (exit 2), never "no secrets" about a file scan cannot read
+        what = (
+            "is empty"
+            if not raw.strip()
+            else ("is not YAML or JSON" if data is None else "holds no 'interactions' list")
+        )
+        raise PartlyRead(
+            f"{path} {what}: it is not a cassette, so harness scan searched its text only "
+            "(the findings above, if any). Restore it from version control, re-record it, "
+            "or scan files that are not cassettes with a general secret scanner "
+            "(detect-secrets, gitleaks).",
+            _unique(findings),
+        )
     if isinstance(data, dict) and cassette:
         for index, item in enumerate(data["interactions"]):
             for where, body, unvouched in _binary_bodies(item, path):
@@ -591,7 +606,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
+            inside = [
                 p
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
@@ -599,7 +614,13 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 # (a cassette's index holds only what its cassette holds, scanned there)
                 and not p.name.endswith(COMPANION_SUFFIX)
                 and p.name != ACKS_FILE
-            )
+            ]
+            if not inside:
+                raise HarnessUsageError(
+                    f"No cassettes (*.yaml, *.yml, *.json) under {path}: nothing to scan. "
+                    "Point 'harness scan' at the folder that holds them (default: cassettes/)."
+                )
+            found.extend(inside)
         elif path.is_file():
             if path.suffix not in _SUFFIXES:
                 raise HarnessUsageError(

@@ -277,6 +277,52 @@ def test_routes_below_python_send_nothing(pytester: pytest.Pytester, tcp: Listen
     assert b"".join(tcp.received()) == b"outside;"
 
 
+CHILD_ENVIRONMENTS = """
+import os, sys, subprocess, types, pytest
+
+CODE = (
+    "import os, socket; s = socket.create_connection(('127.0.0.1', int(os.environ['TCP'])));"
+    " s.sendall(b'child;')"
+)
+ENV = {**os.environ, "PYTHONPATH": "src"}
+
+@pytest.mark.aws_cassette
+def test_posix_spawn():
+    pid = os.posix_spawn(sys.executable, [sys.executable, "-c", CODE], dict(ENV))
+    os.waitpid(pid, 0)
+
+@pytest.mark.aws_cassette
+def test_fork_and_execve():
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.execve(sys.executable, [sys.executable, "-c", CODE], dict(ENV))
+        finally:
+            os._exit(3)
+    os.waitpid(pid, 0)
+
+@pytest.mark.aws_cassette
+def test_subprocess_with_a_mapping_proxy():
+    subprocess.run([sys.executable, "-c", CODE], env=types.MappingProxyType(dict(ENV)))
+
+@pytest.mark.aws_cassette
+def test_subprocess_with_a_dict_is_guarded_in_the_child():
+    subprocess.run([sys.executable, "-c", CODE], env=dict(ENV))
+"""
+
+
+def test_children_started_with_an_environment_the_guard_cannot_reach_are_refused(
+    pytester: pytest.Pytester, tcp: Listener
+) -> None:
+    """os.posix_spawn, fork then os.execve, and subprocess with a mapping that cannot be
+    changed (an adversarial round's routes, issue 63): the Python child is refused instead
+    of running unguarded; with a dict the guard joins the child, which is blocked there."""
+    result = replay(pytester, CHILD_ENVIRONMENTS, TCP=str(tcp.port))
+    result.assert_outcomes(failed=4)
+    result.stdout.fnmatch_lines(["*started a Python child with an environment of its own*"])
+    assert tcp.received() == []
+
+
 NON_BLOCKING = """
 import os, select, socket, pytest
 

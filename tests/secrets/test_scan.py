@@ -344,3 +344,31 @@ def test_a_clean_text_in_a_partly_read_cassette_says_what_was_searched(tmp_path:
     code, out, err = scan(str(path))
     assert code == 2 and "Interaction #1" in err
     assert "nor in the text of the 1 file(s) not read whole" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("empty.yaml", b""),
+        ("truncated.yaml", b"interactions: [\n  - {request: "),
+        ("mapping.yaml", b"hello: world\n"),
+        ("list.json", b"[1,2"),
+        ("junk.yaml", bytes(range(256)) * 20),
+    ],
+)
+def test_a_file_that_is_no_cassette_is_bad_input_never_clean(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    """Issue 63 (an adversarial round): each of these said 'No secrets found', exit 0."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", str(path)], out, err) == 2, out.getvalue()
+    assert "it is not a cassette" in err.getvalue() and "could not be read" in out.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
+def test_a_folder_with_no_cassette_is_bad_input(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", str(tmp_path)], out, err) == 2
+    assert "No cassettes" in err.getvalue()
