@@ -297,8 +297,9 @@ def scan_file(path: Path) -> list[Finding]:
             _unique(findings),
         )
     if isinstance(data, dict) and cassette:
+        damaged: list[str] = []  # body files that are not what their cassette says
         for index, item in enumerate(data["interactions"]):
-            for where, body, unvouched in _binary_bodies(item, path):
+            for where, body, unvouched in _binary_bodies(item, path, damaged, index):
                 # (the redactor's verdict reads a body as the cassette holds it; one it
                 # cannot read, it cannot judge: every detector reads it here instead)
                 for finding in scan_text(str(path), body, known, detect=unvouched):
@@ -313,6 +314,16 @@ def scan_file(path: Path) -> list[Finding]:
                         fingerprint=fingerprint(value),
                     )
                 )
+        if damaged:
+            # read and searched all the same: a file replaced by other bytes may hold
+            # anything; but the cassette cannot be vouched for (replay refuses it too)
+            raise PartlyRead(
+                f"{path}: {damaged[0]}"
+                + (f" (and {len(damaged) - 1} more)." if len(damaged) > 1 else ".")
+                + " harness scan searched what is there, but the cassette no longer holds what "
+                "was recorded. Restore the _bodies folder from version control, or re-record.",
+                _unique(findings),
+            )
         broken = _malformed(data["interactions"])
         if broken is not None:
             # the text was searched, an interaction could not be: never "clean"
@@ -457,7 +468,9 @@ def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str, str]]
             return
 
 
-def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str, bool]]:
+def _binary_bodies(
+    item: Any, path: Path, damaged: list[str], index: int
+) -> Iterator[tuple[str, str, bool]]:
     # vcrpy keeps bytes bodies as !!binary, often gzip: the text search cannot see inside.
     # A large payload kept in a body file beside the cassette is read from there.
     from harness.cassettes import body_files
@@ -472,9 +485,10 @@ def _binary_bodies(item: Any, path: Path) -> Iterator[tuple[str, str, bool]]:
         if body_files.is_marker(body):
             try:
                 data, unvouched = body_files.read(path, body), False
-            except ValueError:
+            except ValueError as exc:
                 # not the bytes recorded (or missing): what is there is scanned all the same,
                 # since a file replaced by other bytes may hold anything
+                damaged.append(f"interaction #{index}'s {side} body: {exc}")
                 data, unvouched = body_files.whatever_is_there(path, body), True
             text = data[:MAX_SCAN_BYTES].decode("utf-8", "replace")
             yield f"{side} body file", text, unvouched

@@ -233,8 +233,13 @@ def test_a_body_file_replaced_after_a_check_is_seen_by_check_and_scan(
     done = subprocess.run(check, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0, done.stdout + done.stderr  # not the cached pass
     done = subprocess.run(scan, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1, done.stdout + done.stderr
+    # the password is a finding, and the file not being the bytes recorded makes the
+    # cassette bad input (exit 2), never a silent pass (an adversarial round's find)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "password" in done.stdout and "not the bytes recorded" in done.stderr
     assert "Tr0ub4dor" not in done.stdout + done.stderr
     text_body.unlink()
     done = subprocess.run(check, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0, done.stdout + done.stderr
+    done = subprocess.run(scan, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "is missing" in done.stderr, done.stdout + done.stderr
