@@ -67,6 +67,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def read_reviewed_file(path: Path, limit: int, *, missing: str, too_big: str) -> bytes:
+    """The bytes of a small file people review (an acknowledgements file), at most
+    ``limit``; a one-paragraph ``HarnessUsageError`` when it is absent (``missing`` says what
+    to do), unreadable, or larger (``too_big`` says why it should not be)."""
+    try:
+        with open_regular(path) as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise HarnessUsageError(
+            f"Acknowledgements file {path} {absent_because(path)}. {missing}"
+        ) from None
+    except OSError as exc:
+        raise HarnessUsageError(
+            f"Cannot read acknowledgements file {path}: {exc.strerror or exc}. Check the path "
+            "and its permissions."
+        ) from None
+    if len(raw) > limit:
+        raise HarnessUsageError(
+            f"Acknowledgements file {path} is over {limit:,} bytes: {too_big}"
+        )
+    return raw
+
+
 def open_regular(path: Path) -> BinaryIO:
     """``path`` opened for reading, when it is a regular file; ``OSError`` otherwise. A FIFO
     put where a file was found would block ``open`` until a writer came: it is opened

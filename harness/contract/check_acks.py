@@ -100,26 +100,16 @@ class Acknowledged:
 
 def load_check_acks(path: Path) -> Acknowledged:
     """Read and check an acknowledgements file; ``HarnessUsageError`` saying what is wrong."""
-    from harness.cassettes.files import absent_because, open_regular
+    from harness.cassettes.files import read_reviewed_file
     from harness.cassettes.yaml_io import load_yaml
 
-    try:
-        with open_regular(path) as handle:
-            raw = handle.read(MAX_ACKS_BYTES + 1)
-    except FileNotFoundError:
-        raise HarnessUsageError(
-            f"Acknowledgements file {path} {absent_because(path)}. Pass an existing file to "
-            f"--acks, or leave it out ({ACKS_FILE} in the current folder is read when it exists)."
-        ) from None
-    except OSError as exc:
-        raise HarnessUsageError(
-            f"Cannot read acknowledgements file {path}: {exc.strerror or exc}."
-        ) from None
-    if len(raw) > MAX_ACKS_BYTES:
-        raise HarnessUsageError(
-            f"Acknowledgements file {path} is over {MAX_ACKS_BYTES:,} bytes: it is a reviewed "
-            "list of deliberate violations, not a data set."
-        )
+    raw = read_reviewed_file(
+        path,
+        MAX_ACKS_BYTES,
+        missing=f"Pass an existing file to --acks, or leave it out ({ACKS_FILE} in the current "
+        "folder is read when it exists).",
+        too_big="it is a reviewed list of deliberate violations, not a data set.",
+    )
     try:
         data = load_yaml(raw)
     except Exception as exc:  # (PyYAML's errors, the loader's limits, bad UTF-8)

@@ -146,29 +146,17 @@ def load_acks(path: Path, *, require_reasons: bool = True) -> Acks:
     """Read and check an acknowledgements file (see the module's docstring). Without
     ``require_reasons``, an entry's placeholder or missing reason is let through (for
     ``--acknowledge``, which adds entries to a file not yet filled in)."""
-    from harness.cassettes.files import absent_because, open_regular
+    from harness.cassettes.files import read_reviewed_file
     from harness.cassettes.yaml_io import load_yaml
 
-    try:
-        with open_regular(path) as handle:
-            raw = handle.read(MAX_ACKS_BYTES + 1)
-    except FileNotFoundError:
-        raise HarnessUsageError(
-            f"Acknowledgements file {path} {absent_because(path)}. Pass an existing file to "
-            f"--acks, or leave it out ({ACKS_FILE} in the current folder is read when it "
-            "exists); 'harness scan --acknowledge' writes one."
-        ) from None
-    except OSError as exc:
-        raise HarnessUsageError(
-            f"Cannot read acknowledgements file {path}: {exc.strerror or exc}. Check the path "
-            "and its permissions."
-        ) from None
-    if len(raw) > MAX_ACKS_BYTES:
-        raise HarnessUsageError(
-            f"Acknowledgements file {path} is over {MAX_ACKS_BYTES:,} bytes: it is a reviewed "
-            "list of findings that are not secrets, not a data set. Acknowledge fewer, or "
-            "redact the values ('harness scan --fix')."
-        )
+    raw = read_reviewed_file(
+        path,
+        MAX_ACKS_BYTES,
+        missing=f"Pass an existing file to --acks, or leave it out ({ACKS_FILE} in the current "
+        "folder is read when it exists); 'harness scan --acknowledge' writes one.",
+        too_big="it is a reviewed list of findings that are not secrets, not a data set. "
+        "Acknowledge fewer, or redact the values ('harness scan --fix').",
+    )
     try:
         data = load_yaml(raw)
     except Exception as exc:  # (PyYAML's errors, the loader's limits, bad UTF-8)
