@@ -111,7 +111,10 @@ DETECTORS: tuple[Detector, ...] = (
     ),
     _detector(
         "PEM private key",
-        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----\s*(?!REDACTED)\S",
+        # (line breaks written as escapes too, "\\n" in a JSON or .env value; the lookahead
+        # sits at one place, so backtracking cannot step around a placeholder)
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?!(?:\s|\\+[nrt])*REDACTED)"
+        r"(?:\s|\\+[nrt])*[A-Za-z0-9+/]",
         _REMOVE,
         ("private key-----",),
     ),
@@ -394,6 +397,13 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
             inner = f"{where} {key}".strip()
             if where.endswith("headers") and isinstance(key, str):
                 yield from _header(key, member, inner)
+            if key == "body" and "headers" in value:
+                raw = member.get("string") if isinstance(member, dict) else member
+                if isinstance(raw, bytes):
+                    strings = _cbor_strings(_inflate(raw), value["headers"])
+                    if strings is not None:  # (see _binary_bodies)
+                        yield from _walk(strings, inner, known, depth + 1)
+                        continue
             yield from _walk(member, inner, known, depth + 1)
     elif isinstance(value, list):
         for member in value:
@@ -496,7 +506,50 @@ def _binary_bodies(
         if isinstance(body, dict):
             body = body.get("string")
         if isinstance(body, bytes):
-            yield f"{side} body", _inflate(body).decode("utf-8", "replace"), False
+            data = _inflate(body)
+            strings = _cbor_strings(data, part.get("headers"))
+            if strings is not None:
+                # a CBOR body (smithy-rpc-v2-cbor) has no delimiters between its strings:
+                # read as text, a placeholder ran on into the next key; its strings are
+                # searched one per line, as the redactor walked them
+                yield f"{side} body", "\n".join(strings), False
+                continue
+            yield f"{side} body", data.decode("utf-8", "replace"), False
+
+
+def _cbor_strings(data: bytes, headers: Any) -> list[str] | None:
+    """Every string (keys too) of a CBOR body, when the headers say CBOR and it decodes."""
+    kind = ""
+    if isinstance(headers, dict):
+        for key, value in headers.items():
+            if str(key).lower() == "content-type":
+                kind = str(value[0] if isinstance(value, list) and value else value)
+    if "cbor" not in kind.lower():
+        return None
+    from harness.aws.protocols.cbor import loads
+
+    try:
+        decoded = loads(data)
+    except Exception:  # (not CBOR after all: searched as text)
+        return None
+    found: list[str] = []
+    for value in _strings_and_keys(decoded, 0):
+        found.append(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
+    return found
+
+
+def _strings_and_keys(value: Any, depth: int) -> Iterator[Any]:
+    if depth > 40:
+        return
+    if isinstance(value, str | bytes):
+        yield value
+    elif isinstance(value, dict):
+        for key, member in value.items():
+            yield from _strings_and_keys(key, depth + 1)
+            yield from _strings_and_keys(member, depth + 1)
+    elif isinstance(value, list):
+        for member in value:
+            yield from _strings_and_keys(member, depth + 1)
 
 
 def _inflate(body: bytes) -> bytes:

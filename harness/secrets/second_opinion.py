@@ -58,6 +58,12 @@ NOT_SECRETS: dict[str, tuple[re.Pattern[str], str]] = {
         "an Account SID ('AC...') identifies an account, as a user name does; the secret is "
         "its auth token, and an API key's SID starts 'SK'",
     ),
+    "Artifactory Credentials": (
+        re.compile(r"AP[0-9A-F][A-Za-z0-9]{8,}"),
+        "its Artifactory password shape, 'AP', a hex digit and 8 letters or digits, is the "
+        "start of one random id in a few thousand (a request id in x-amzn-requestid was "
+        "flagged); Artifactory API keys ('AKC...') have a row of their own in token_formats",
+    ),
 }
 #: Lines longer than this are cut (a body of megabytes is one line to detect-secrets).
 MAX_LINE = 4096
@@ -94,7 +100,8 @@ def find(text: str) -> Iterator[tuple[str, str]]:
                 if not value or PLACEHOLDER.search(value) or "REDACTED" in value:
                     continue
                 excluded = NOT_SECRETS.get(found.type)
-                if excluded is not None and excluded[0].fullmatch(value):
+                # (some plugins take the character before the value into it: " AP...")
+                if excluded is not None and excluded[0].fullmatch(value.strip(" \t=:\"'")):
                     continue
                 if found.type == "Private Key" and ("REDACTED" in line or PLACEHOLDER.search(line)):
                     continue  # its BEGIN line, kept beside the key's placeholder

@@ -372,3 +372,51 @@ def test_a_folder_with_no_cassette_is_bad_input(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["scan", str(tmp_path)], out, err) == 2
     assert "No cassettes" in err.getvalue()
+
+
+def test_a_pem_with_escaped_line_breaks_is_judged_by_its_body(tmp_path: Path) -> None:
+    """A key written with escaped line breaks ("\\n" in a JSON or .env value, as the corpus
+    of tests/secrets/test_second_opinion.py records it) whose body is a placeholder is no
+    finding; with a body, it is (the placeholder used to be stepped around by backtracking)."""
+    from harness.secrets.scan import scan_text
+
+    begin, end = "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----"
+    for body, found in (("REDACTEDpkey0001", False), ("MIIEowIBAAKCAQEAsntl7", True)):
+        for newline in ("\\\\n", "\\n", "\n"):
+            text = f'"S": "data={begin}{newline}{body}{newline}{end}"'
+            kinds = [f.kind for f in scan_text("c.yaml", text, detect=False)]
+            assert ("PEM private key" in kinds) is found, (body, newline)
+
+
+def test_a_cbor_body_is_searched_string_by_string(tmp_path: Path) -> None:
+    """A smithy-rpc-v2-cbor body has no delimiters between its strings: read as text, a
+    placeholder ran on into the next key ('REDACTEDtokn0001kclientTokenx$...') and was a
+    finding; its strings are searched one by one, and a real token in one still is."""
+    import yaml
+
+    from harness.aws.protocols.cbor import dumps
+
+    def cassette(description: str) -> Path:
+        body = dumps({"name": "v", "description": description, "clientToken": "db2d6dbf-48"})
+        item = {
+            "request": {
+                "method": "POST",
+                "uri": "https://x.example.com/service/S/operation/CreateView",
+                "headers": {"Content-Type": ["application/cbor"]},
+                "body": body,
+            },
+            "response": {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {},
+                "body": {"string": ""},
+            },
+        }
+        path = tmp_path / f"c{len(description)}.yaml"
+        path.write_text(yaml.safe_dump({"interactions": [item], "version": 1}))
+        return path
+
+    clean = cassette("AWS_SESSION_TOKEN: REDACTEDtokn0001")
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", str(clean)], out, err) == 0, out.getvalue()
+    leaked = cassette("GITHUB_TOKEN: ghp_" + "a1B2c3D4e5F6g7H8" * 2 + "a1B2")
+    assert run(["scan", str(leaked)], io.StringIO(), io.StringIO()) == 1

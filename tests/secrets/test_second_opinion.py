@@ -117,3 +117,72 @@ def test_scan_runs_the_second_opinion_and_keeps_its_exclusions(tmp_path: Path) -
     document = json.loads(out.getvalue())
     assert document["second_opinion"] == second_opinion.version()
     assert document["findings"] and token not in out.getvalue()
+
+
+@pytest.mark.slow
+def test_the_corpus_recorded_through_the_plugin_in_every_protocol(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """One text per format from each half, stored and read back through the plugin in every
+    protocol (the sentinel suite's inner suite, on moto and a CBOR server): no secret on
+    disk, in any form; ``harness scan`` exit 0; and each secret planted back is found."""
+    import base64
+
+    from harness.serve.http import LoopbackServer
+    from tests.secrets.test_format_sentinels import SUITE, Views
+    from tests.support.inner_suite import run_inner
+    from tests.support.moto_server import moto_server
+
+    chosen: dict[tuple[str, int], object] = {}
+    for entry in corpus(SEED, SIZE):
+        chosen.setdefault((entry.format, entry.number % 2), entry)
+    entries = list(chosen.values())
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "test_formats.py").write_text(SUITE)
+    with moto_server() as endpoint, LoopbackServer(Views().handle) as cbor:
+        out = run_inner(
+            folder,
+            "--aws-record-mode=once",
+            "--aws-contract=off",
+            "-p",
+            "no:hypothesispytest",
+            MOTO_ENDPOINT=endpoint,
+            CBOR_ENDPOINT=cbor.endpoint_url,
+            SNTL_FORMATS=json.dumps([e.text for e in entries]),  # type: ignore[attr-defined]
+            SNTL_PROTOCOLS=str(folder.parent / f"{folder.name}-protocols.json"),
+            AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
+            AWS_SECRET_ACCESS_KEY="testing",
+        )
+    assert f"{len(entries)} passed" in out, out
+    files = [p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix != ".py"]
+    disk = "\n".join(p.read_bytes().decode("utf-8", "replace") for p in files)
+    left = []
+    for entry in entries:
+        secret = entry.secret  # type: ignore[attr-defined]
+        forms = [secret, base64.b64encode(secret.encode()).decode()[4:-4]]
+        if any(form in disk for form in forms) and (entry.format, entry.place) not in EXPLAINED:  # type: ignore[attr-defined]
+            left.append((entry.format, entry.place))  # type: ignore[attr-defined]
+    assert not left, left
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["scan", str(folder / "cassettes")], out, err) == 0, out.getvalue()
+    planted = tmp_path_factory.mktemp("corpus-planted")
+    for number, entry in enumerate(entries):
+        if (entry.format, entry.place) in EXPLAINED:  # type: ignore[attr-defined]
+            continue
+        (found,) = (folder / "cassettes").rglob(f"format-{number}.yaml")
+        text = found.read_text()
+        placeholders = re.findall(r"REDACTED[a-z]{4}\d{4}", text)
+        assert placeholders, entry
+        target = planted / f"planted-{number}.yaml"
+        target.write_text(text.replace(placeholders[0], entry.secret, 1))  # type: ignore[attr-defined]
+        out, err = io.StringIO(), io.StringIO()
+        assert run(["scan", str(target)], out, err) == 1, (entry, out.getvalue())
+
+
+def test_a_random_request_id_is_no_artifactory_password() -> None:
+    """detect-secrets reads any 'AP' + hex digit + 8 letters or digits as an Artifactory
+    password: one of moto's random request ids was flagged in the sentinel suite (one run in
+    a few). Excluded with its reason; an Artifactory API key ('AKC...') is still found."""
+    request_id = "APB" + "xq3kLmN8pQr5sT7vW9yZa2cE4gH6jK8mN0pQ2sU4wY6aC8eG0i"
+    assert list(second_opinion.find(f"x-amzn-requestid: {request_id}")) == []
+    assert list(second_opinion.find("X-JFrog-Art-Api: AKC" + "a1B2c3D4e5" * 7))
