@@ -224,7 +224,9 @@ def main() -> None:
         mib = cassette.path.stat().st_size / 2**20
         print(f"-- {size:,} interactions ({mib:.1f} MiB, built {built:.0f} s)")
         for order in args.orders:
-            ids = cassette.calls(order, args.calls, random.Random(size))
+            # (not Random(size): the cassette's own ids were drawn from it, so "bound" would
+            # have replayed the first recordings as sent, never binding)
+            ids = cassette.calls(order, args.calls, random.Random(f"{order} calls {size}"))
             samples = interleaved(
                 args.rounds,
                 [

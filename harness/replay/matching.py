@@ -512,6 +512,9 @@ class MatchIndex:
     _haystack: WordOffsets | None = None
     _parts: tuple[list[int], list[tuple[int, bool]]] = field(default_factory=lambda: ([], []))
     _in_haystack: int = 0
+    #: False once ``_all`` was given an exchange out of recorded order (then ``_first_place``
+    #: reads every one: its prefix would not be what came first)
+    _in_order: bool = True
     #: entries by key and exact form (the request as sent): stage 1 of ``take``
     _exact: dict[tuple[Key, str], deque[_Entry]] = field(default_factory=dict)
     #: entries by key, then by (slot position, recorded value): built for a key the first
@@ -601,6 +604,8 @@ class MatchIndex:
                 queues[key] = deque((entry,))
             else:
                 queue.append(entry)
+            if every and index <= every[-1][0]:
+                self._in_order = False
             every.append((index, exchange, region, recorded_at))
             service, operation = exchange.service, exchange.operation
             form = exact_form(service, operation, split(service, operation, exchange.params)[0])
@@ -611,6 +616,8 @@ class MatchIndex:
         if queue is None:
             queue = self._queues[key] = deque()
         queue.append(entry)
+        if self._all and entry.index <= self._all[-1][0]:
+            self._in_order = False
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
         by_slot = self._by_slot.get(key)
         if by_slot is not None:
@@ -721,9 +728,14 @@ class MatchIndex:
         Cost, in cassette size n and queue length q: stage 1 O(1); stage 2 O(k), k the
         exchanges passed over before the first that fits (taken ones are dropped as they
         are passed, so each is passed once), and O(q) once per key the first time a slot is
-        pinned. Every fact a refusal asks of a value is computed once per value, from
-        indexes of the cassette's text (``harness.replay.first_seen``), never by searching
-        the text per exchange; nothing here grows with n.
+        pinned. Every fact a refusal asks of a value is computed once per value, never by
+        searching the text per exchange (``harness.replay.first_seen``): where a recorded
+        value first appears reads the interactions before the one asked about, once per
+        test (O(p), p the furthest position asked about: the first few, when a test binds
+        to its first unused recordings); whether a live value is in the cassette file (the
+        recorder's ``known``) searches the file for the first values asked, then builds a
+        set of its runs: O(n) once per test that binds, at most (as reading its index is),
+        O(1) per value after. Stage 1 and every lookup after those reads do not grow with n.
         """
         matcher = self.policy.matcher(service, operation)
         if matcher is not None or self.match_region:
@@ -1037,20 +1049,32 @@ class MatchIndex:
     def _from_a_response(self, value: str, before: int) -> bool:
         """True when ``value`` first appears in a recorded response before interaction
         ``before`` (before any request carried it)."""
-        place = self._first_place(value)
+        place = self._first_place(value, before)
         return place is not None and place[0] < before and place[1]
 
-    def _first_place(self, value: str) -> tuple[int, bool] | None:
-        """Where ``value`` first appears standing alone, in recorded order (an interaction's
-        request before its response), from an index of every recorded request and response
-        (``WordOffsets``): built once, extended as exchanges are added, O(1) per value."""
-        if self._haystack is None or self._in_haystack != len(self._all):
-            more = self._text_of(self._all[self._in_haystack :])
+    def _first_place(self, value: str, before: int) -> tuple[int, bool] | None:
+        """Where ``value`` first appears standing alone among the interactions before
+        ``before`` (an interaction's request before its response), or None.
+
+        Reads only those interactions, once, into an index of their requests and responses
+        (``WordOffsets``), extended as later ones are asked about: a test binding to the
+        first unused recordings of a 100,000-interaction cassette reads the first few, not
+        all (amortized, the read is O(the furthest interaction asked about) per test; a
+        lookup, O(1) per value). ``_all`` is in recorded order, so its prefix is what came
+        before."""
+        every = self._all
+        end = self._in_haystack
+        if not self._in_order:
+            end = len(every)
+        while end < len(every) and every[end][0] < before:
+            end += 1
+        if self._haystack is None or end > self._in_haystack:
+            more = self._text_of(every[self._in_haystack : end])
             if self._haystack is None:
                 self._haystack = WordOffsets(more)
             else:
                 self._haystack.extend(more)
-            self._in_haystack = len(self._all)
+            self._in_haystack = end
         at = self._haystack.find(value)
         starts, places = self._parts
         return places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None

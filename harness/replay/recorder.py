@@ -64,7 +64,7 @@ from harness.cassettes.pending import PendingInteractions
 from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, miss_report, transport_failures, uploads
-from harness.replay.first_seen import WordOffsets
+from harness.replay.first_seen import CassetteRuns
 from harness.replay.intercept import Call, NotEarly, Send, answers_early, intercept
 from harness.replay.matching import (
     Key,
@@ -173,7 +173,7 @@ class CassetteRecorder:
         self._sources = tuple(sources)
         self.digest_over = digest_over
         self._texts: dict[str, str] = {}  # the sources' and the cassette's text, once read
-        self._words: WordOffsets | None = None  # the cassette's text indexed (_known)
+        self._words: CassetteRuns | None = None  # the cassette's text, asked (_known)
         self._literals: set[str] | None = None  # the sources' string literals, once found
         #: placeholder -> the shape of its value, for a stand-in when no live value binds
         self._shapes: dict[str, Any] = {}
@@ -888,15 +888,18 @@ class CassetteRecorder:
         for name, text in os.environ.items():
             if value in text:
                 return f"in the environment (${name})"
-        if self.existed and self._cassette_words().find(value) >= 0:
+        if self.existed and self._cassette_words().holds(value):
             return f"found in the cassette {self.path.name}"
         return None
 
-    def _cassette_words(self) -> WordOffsets:
-        """The cassette file's text, indexed once by its long runs: whether a value stands
-        in it is then a lookup, not a search of the whole file per value."""
+    def _cassette_words(self) -> CassetteRuns:
+        """The cassette file's bytes, asked whether a value stands in them: a search each for
+        the first values, then a set of its long runs (``CassetteRuns``)."""
         if self._words is None:
-            self._words = WordOffsets(bytearray(self._text(self.path).encode("utf-8")))
+            try:
+                self._words = CassetteRuns(self.path.read_bytes())
+            except OSError:
+                self._words = CassetteRuns(b"")
         return self._words
 
     def _text(self, path: Path) -> str:
