@@ -279,3 +279,45 @@ def test_exact_form_is_canonical() -> None:
     a = exact_form("xray", "GetInsightEvents", {"InsightId": "x", "NextToken": "t"})
     b = exact_form("xray", "GetInsightEvents", {"NextToken": "t", "InsightId": "x"})
     assert a == b == json.dumps({"InsightId": "x", "NextToken": "t"}, separators=(",", ":"))
+
+
+class _Counted(Exchange):
+    """An exchange that counts reads of its request and response (as a lazily read
+    cassette's interaction costs a read of the file)."""
+
+    reads = 0
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("request", "response"):
+            type(self).reads += 1
+        return super().__getattribute__(name)
+
+
+def test_binding_fresh_ids_reads_the_recordings_before_them_only() -> None:
+    """Whether a recorded id came from an earlier response is read from the interactions
+    before it: binding fresh ids to the first unused recordings of a large cassette reads a
+    few of them, however many there are (the issue's sweep: 200 then 20,000)."""
+    reads = []
+    for size in (200, 20_000):
+        ids = [str(uuid.UUID(int=i + 1, version=4)) for i in range(size)]
+        index = MatchIndex(
+            policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT)), known=lambda v: None
+        )
+        for position, insight in enumerate(ids):
+            plain = _insight(insight)
+            index.add(
+                position,
+                _Counted(
+                    *(
+                        getattr(plain, f)
+                        for f in ("service", "operation", "request", "response", "source", "params")
+                    )
+                ),
+            )
+        _Counted.reads = 0
+        for n in range(20):
+            fresh = str(uuid.UUID(int=10**9 + n, version=4))
+            found = index.take("xray", "GetInsight", {"InsightId": fresh})
+            assert found is not None and found[0] == n  # bound, in recorded order
+        reads.append(_Counted.reads)
+    assert reads[0] == reads[1] <= 2 * 2 * 20  # (request and response of the first 20)
