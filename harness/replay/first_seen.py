@@ -18,9 +18,10 @@ Values with no long run are searched for in full, once each (``find`` keeps ever
 file: it searches for the first values asked and builds the set of the text's long runs
 only once those searches have cost about as much as building it.
 
-Cost (``WordOffsets``): building, one regex pass over the text and a dict entry per distinct long run (memory
-in distinct runs, not in text size: a uuid adds two); ``find``, O(1) amortized per value
-asked again, one dict lookup per run plus a search from the bound for a new value.
+Cost (``WordOffsets``): building, one regex pass over the text and a dict entry per
+distinct long run (memory in distinct runs, not in text size: a uuid adds two); ``find``,
+O(1) amortized per value asked again, one dict lookup per run plus a search from the bound
+for a new value.
 """
 
 from __future__ import annotations

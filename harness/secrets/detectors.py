@@ -1077,8 +1077,25 @@ def find_secrets(text: str, *, prefilter: bool = True, scan: Scan | None = None)
     A large text is searched where the literals of a secret are (``Scan``): ``prefilter=False``
     searches it whole, pattern by pattern (the same spans, much slower). ``scan``: the
     text's scan, when the caller asks more of it."""
-    if scan is None:
-        scan = Scan.of(text, prefilter)
+    if len(text) <= _KEPT_UNDER and (scan is None or not scan.prefilter):
+        return list(_found_in_short(text))
+    return _found_in(text, Scan.of(text, prefilter) if scan is None else scan)
+
+
+#: Texts this short have their answers kept (``_found_in_short``): the same URL, header
+#: value or JSON string comes back call after call, and searching even a short text asks
+#: a hundred gates (about 80 µs).
+_KEPT_UNDER = 1024
+
+
+@functools.lru_cache(maxsize=8192)
+def _found_in_short(text: str) -> tuple[Found, ...]:
+    """``find_secrets`` of a short text, kept (a pure function of the text: the patterns
+    and formats are fixed at import)."""
+    return tuple(_found_in(text, Scan(text)))
+
+
+def _found_in(text: str, scan: Scan) -> list[Found]:
     found = _disjoint(list(_find(text, 0, scan)))
     # a placeholder the redactor wrapped to keep its value's shape (an ECR token: base64 of
     # ``AWS:<placeholder>``) is no secret either

@@ -460,3 +460,21 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def test_short_texts_answers_kept_are_the_answers_searched() -> None:
+    """``find_secrets`` keeps its answers for short texts: each kept answer is the one a
+    fresh search gives (asked twice: the first answer made, the second kept), and changing
+    a returned list does not change what is kept."""
+    from harness.secrets.detectors import Scan, _found_in
+    from tests.support.secret_corpus import corpus
+
+    texts = [entry.text for entry in corpus(1726, 400)]
+    texts += [t.replace("=", ": ") for t in texts] + ["https://sts.amazonaws.com/", "{}"]
+    for text in texts:
+        fresh = _found_in(text, Scan(text))
+        first, again = find_secrets(text), find_secrets(text)
+        assert first == again == fresh, text
+        first.clear()
+        assert find_secrets(text) == fresh
+    assert sum(bool(_found_in(t, Scan(t))) for t in texts) >= 700  # (the secrets were found)
