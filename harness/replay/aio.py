@@ -33,7 +33,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
@@ -104,7 +104,7 @@ async def _send(self: Any, request: Any) -> Any:
     operation_model, context = found
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
-    loop = asyncio.get_running_loop()
+    loop = _asyncio_loop()  # (None under trio: anyio carries the calls between threads)
     await _open_session(self, request.url)
 
     async def receive() -> HttpResponse:
@@ -124,6 +124,8 @@ async def _send(self: Any, request: Any) -> Any:
                 "called send() for an aiobotocore request: it promised to answer every "
                 "request itself. Register it with sends=True (the default)."
             )
+        if loop is None:
+            return cast(HttpResponse, _anyio().from_thread.run(receive))
         return asyncio.run_coroutine_threadsafe(receive(), loop).result()
 
     run = sync.chain(layers, call, network)
@@ -135,8 +137,35 @@ async def _send(self: Any, request: Any) -> Any:
             _loop_thread.active = False
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
-        answer = await loop.run_in_executor(_pool(), ctx.run, run)
+        if loop is None:
+            answer = await _anyio().to_thread.run_sync(ctx.run, run)
+        else:
+            answer = await loop.run_in_executor(_pool(), ctx.run, run)
     return to_aio_response(answer, request.url)
+
+
+def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
+    """The running asyncio loop, or None under another event loop (trio, through
+    aiobotocore's httpx backend)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _anyio() -> ModuleType:
+    """anyio, which runs the handlers on a worker thread and the real send on the loop
+    under any event loop anyio knows (trio). httpx, the backend trio needs, brings it."""
+    try:
+        import anyio.from_thread
+        import anyio.to_thread
+    except ImportError:
+        raise RuntimeError(
+            "botocore-harness records an aiobotocore call outside asyncio (trio) through "
+            "anyio, which is not installed. Install it (pip install anyio), or record under "
+            "asyncio; replay needs neither."
+        ) from None
+    return anyio
 
 
 async def _open_session(endpoint: Any, url: str) -> None:

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from harness.exchange import HttpRequest, HttpResponse
 
@@ -317,9 +318,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         self._io.head_done()
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        target = self.path
+        if _ABSOLUTE_FORM.match(target):
+            # RFC 9112 section 3.2.2: a server MUST accept a target in absolute form (as
+            # aiobotocore's httpx backend sends), and its host is the one that counts
+            split = urlsplit(target)
+            host, target = split.netloc, urlunsplit(("", "", split.path or "/", split.query, ""))
         head = HttpRequest(
             method=self.command,
-            url=f"http://{host}{self.path}",
+            url=f"http://{host}{target}",
             headers={k: v for k, v in self.headers.items()},
         )
         try:
@@ -506,6 +513,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
 #: A header line's start: its name (a token) and the colon, nothing between (section 5.1).
 _HEADER_NAME = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+:")
 #: Control characters no line of a request head holds (HTAB aside).
+#: A request target in absolute form (``http://host/path``), not origin form (``/path``).
+_ABSOLUTE_FORM = re.compile(r"https?://", re.IGNORECASE)
 _CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 #: Optional white space around a field value (RFC 9110 section 5.6.3).
 _OWS = " \t"

@@ -514,3 +514,15 @@ def test_a_request_without_host_is_refused_and_blank_lines_before_one_are_ignore
     assert reply.startswith(b"HTTP/1.1 200"), reply[:300]
     reply = _exchange_raw(url, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
     assert re.match(rb"HTTP/1\.[01] 4(14|31)", reply), reply[:200]
+
+
+def test_a_target_in_absolute_form_is_answered_as_its_path(served: tuple) -> None:
+    """RFC 9112 section 3.2.2: a server MUST accept a request target in absolute form
+    (aiobotocore's httpx backend sends ``POST http://host:port/Insight``); it was read as
+    the path ``/http://host:port/Insight`` and failed to identify."""
+    _, url = served
+    for target in (url.encode() + b"/Insight", url.upper().encode() + b"/Insight"):
+        request = b"POST " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        reply = _exchange_raw(url, request + b"Content-Length: " + _LEN + b"\r\n\r\n" + _BODY)
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:300]
+        assert INSIGHT.encode() in reply
