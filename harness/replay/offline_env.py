@@ -1,12 +1,16 @@
 """The AWS environment of a test whose calls never reach AWS (replay, the synthetic backend).
 
-botocore must find dummy credentials and a region before it looks for real ones, must not
-read the developer's config files, and must not fail on a profile the code names
-(``boto3.Session(profile_name="dev")`` raises ``ProfileNotFound`` when the replay machine has
-no such profile): every profile exists and is empty, so the client resolves to the dummy
-credentials or none, and the offline layers never need real ones. Everything is undone at
-the end of the test, by a ``MonkeyPatch`` of the harness's own (``own_patches``): the test's
-``monkeypatch`` holds only the test's patches, undone in the order the test made them.
+The code under test must see what it sees live; only where the bytes come from changes. So
+the stand-in credentials are not put in ``os.environ`` (code that reads it, or refuses
+explicit keys beside a profile, would see them): they are the last link of botocore's own
+credential chain (and aiobotocore's), found only when no link before it finds any, and the
+links that would ask the network (instance metadata, the container endpoint) are left out.
+botocore must not read the developer's config files (a profile there could change the
+endpoint, the addressing style or the retries the recording saw): they are pointed at empty
+files. A region is set when none is. A profile the code names (``profile_name="dev"``, or
+``AWS_PROFILE``) exists and is empty, as the replay machine may not have the recording
+machine's profiles. Everything is undone at the end of the test, by a ``MonkeyPatch`` of the
+harness's own (``own_patches``): the test's ``monkeypatch`` holds only the test's patches.
 """
 
 from __future__ import annotations
@@ -17,14 +21,10 @@ from typing import Any
 
 import pytest
 
-#: What botocore finds first: dummy credentials, and no instance metadata lookups.
-DUMMY_ENV = {
-    "AWS_ACCESS_KEY_ID": "AKIAREPLAYDUMMY00000",
-    "AWS_SECRET_ACCESS_KEY": "replay-dummy-secret-not-a-real-key",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-#: Variables that would point botocore at the developer's own credentials.
-UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+#: The stand-in credentials the chain ends with (no secret: they sign nothing that is sent).
+STAND_IN_KEY = ("AKIAREPLAYDUMMY00000", "replay-dummy-secret-not-a-real-key")
+#: The chain's links that would ask the network for credentials, left out offline.
+NETWORK_LINKS = frozenset({"iam-role", "container-role"})
 DEFAULT_REGION = "us-east-1"
 
 
@@ -48,21 +48,58 @@ class _AnyProfile(dict[str, Any]):
 def offline_environment(
     monkeypatch: pytest.MonkeyPatch, config_dir: Path, region: str | None = None
 ) -> None:
-    """Dummy credentials, a region, empty config files in ``config_dir``, any profile found."""
+    """Stand-in credentials at the end of the credential chain, empty config files in
+    ``config_dir``, a region if none is set, any profile found."""
     import botocore.session
 
-    for name in UNSET:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in DUMMY_ENV.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config_dir / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config_dir / "credentials"))
-    monkeypatch.setenv(
-        "AWS_DEFAULT_REGION", region or os.environ.get("AWS_DEFAULT_REGION", DEFAULT_REGION)
-    )
+    if region is not None or not os.environ.get("AWS_DEFAULT_REGION"):
+        monkeypatch.setenv("AWS_DEFAULT_REGION", region or DEFAULT_REGION)
     build = botocore.session.Session._build_profile_map
 
     def any_profile(self: botocore.session.Session) -> dict[str, Any]:
         return _AnyProfile(build(self))
 
     monkeypatch.setattr(botocore.session.Session, "_build_profile_map", any_profile)
+    _end_chains_with_stand_in(monkeypatch)
+
+
+def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every session's credential chain, built from now on: its links as botocore makes
+    them, less the network's, then the stand-in."""
+    import botocore.session
+    from botocore.credentials import CredentialProvider, Credentials
+
+    class StandIn(CredentialProvider):  # type: ignore[misc]
+        METHOD = "botocore-harness-offline"
+
+        def load(self) -> Credentials:
+            return Credentials(*STAND_IN_KEY, method=self.METHOD)
+
+    _chain_ends_with(monkeypatch, botocore.session.Session, StandIn())
+    try:
+        from aiobotocore.credentials import AioCredentials
+        from aiobotocore.session import AioSession
+    except ImportError:  # (no aiobotocore, or one that cannot import beside this botocore)
+        return
+
+    class AioStandIn(CredentialProvider):  # type: ignore[misc]
+        METHOD = "botocore-harness-offline"
+
+        async def load(self) -> AioCredentials:
+            return AioCredentials(*STAND_IN_KEY, method=self.METHOD)
+
+    _chain_ends_with(monkeypatch, AioSession, AioStandIn())
+
+
+def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, session_class: type, stand_in: Any) -> None:
+    create = session_class._create_credential_resolver  # type: ignore[attr-defined]
+
+    def offline_chain(self: Any) -> Any:
+        resolver = create(self)
+        links = [p for p in resolver.providers if getattr(p, "METHOD", None) not in NETWORK_LINKS]
+        resolver.providers = [*links, stand_in]
+        return resolver
+
+    monkeypatch.setattr(session_class, "_create_credential_resolver", offline_chain)

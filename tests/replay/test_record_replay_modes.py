@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 
 from harness.cassettes.cassette import read_cassette, write_cassette
-from tests.support.lab import Lab
+from tests.support.lab import QUIET, Lab
 from tests.support.server import INSIGHT_ID, ScriptedServer
 
 OTHER_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f01"
@@ -314,11 +315,72 @@ def test_env(monkeypatch):
     monkeypatch.setenv("APP_MODE", "test")
     monkeypatch.undo()
     assert "APP_MODE" not in os.environ
-    if os.environ.get("REPLAYING"):
-        assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREPLAYDUMMY00000"
+    if os.environ.get("REPLAYING"):  # the stand-in credentials: the chain's, not the env's
+        import boto3
+        assert "AWS_ACCESS_KEY_ID" not in os.environ
+        found = boto3.Session().get_credentials()
+        assert found.access_key == "AKIAREPLAYDUMMY00000"
+        assert found.method == "botocore-harness-offline"
     client("xray").get_insight(InsightId="{INSIGHT_ID}")
 """
     )
     lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
     lab.monkeypatch.setenv("REPLAYING", "1")
     lab.replay().assert_outcomes(passed=1)
+
+
+def test_replay_leaves_the_environment_as_the_test_found_it(lab: Lab) -> None:
+    """Issue 62: replay put stand-in keys into ``os.environ`` and dropped ``AWS_PROFILE``.
+    Now the code under test reads the environment it was given (but the config files, which
+    point at empty ones, and a region when none is set); credentials come from the end of
+    botocore's and aiobotocore's own chains; the chain's network links (the container
+    endpoint a CI runner names, instance metadata) are left out; a key the environment does
+    hold is the one found, as live."""
+    lab.pytester.makepyfile(
+        test_env=f"""
+import asyncio, json, os, pytest
+import boto3
+from helpers import client
+
+@pytest.mark.aws_cassette
+def test_env():
+    seen = {{name: os.environ.get(name) for name in (
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE",
+        "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")}}
+    found = boto3.Session().get_credentials()
+    seen["found"] = [found.access_key, found.method]
+    try:
+        from aiobotocore.session import get_session
+        async def aio():
+            return await get_session().get_credentials()
+        got = asyncio.run(aio())
+        seen["aio"] = [got.access_key, got.method]
+    except ImportError:
+        pass
+    with open(os.environ["HARNESS_RESULTS"] + "/env-" + os.environ["HARNESS_PHASE"], "w") as f:
+        json.dump(seen, f)
+    client("xray").get_insight(InsightId="{INSIGHT_ID}")
+"""
+    )
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    lab.monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")
+    lab.monkeypatch.delenv("AWS_EC2_METADATA_DISABLED", raising=False)  # (the outer conftest's)
+    lab.replay().assert_outcomes(passed=1)
+    seen = json.loads((lab.results / "env-replay").read_text())
+    stand_in = ["AKIAREPLAYDUMMY00000", "botocore-harness-offline"]
+    assert seen.pop("found") == stand_in
+    assert seen.pop("aio", stand_in) == stand_in
+    assert seen == {
+        "AWS_ACCESS_KEY_ID": None,
+        "AWS_SECRET_ACCESS_KEY": None,
+        "AWS_PROFILE": "no-such-profile-on-this-machine",  # (as the test run had it)
+        "AWS_EC2_METADATA_DISABLED": None,
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x",
+    }
+    # a key the environment holds is the one the chain finds, as live
+    lab.monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAMYOWNKEY00000000")
+    lab.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "my-own-secret")
+    lab.monkeypatch.delenv("AWS_PROFILE")
+    lab.pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    seen = json.loads((lab.results / "env-replay").read_text())
+    assert seen["found"] == ["AKIAMYOWNKEY00000000", "env"]
