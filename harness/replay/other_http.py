@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from harness.aws.bodies import settle
+from harness.aws.bodies import settle, through_coding
 from harness.cassettes.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio, uploads
@@ -135,7 +135,9 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
         original = _response_of(response)
         clean = redactor.response(original)
         clean = HttpResponse(clean.status, clean.headers, _kept_body(original.body, clean.body))
-        settled = settle(clean)  # Content-Length true for the body kept
+        # Content-Length true for the body kept, and as sent when the body is (vcrpy's
+        # urllib3 stub keeps a gzip answer's content decoded beside the coded length)
+        settled = settle(clean) if clean.body != original.body else clean
         return {
             "status": response["status"],
             "headers": {k: [v] for k, v in settled.headers.items()},
@@ -196,7 +198,9 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
     persister = _Persister(recorder)
     recording = vcr.VCR(
         record_mode=recorder.record_mode,
-        decode_compressed_response=True,
+        # (stored as the server sent it: decoded, the client in replay would read no
+        # Content-Encoding and another Content-Length; the redactor reads inside the coding)
+        decode_compressed_response=False,
         before_record_request=before_request,
         before_record_response=before_response,
         skip_patchers=SKIPPED_PATCHERS,
@@ -298,7 +302,9 @@ def _swept(redactor: Redactor, message: Any) -> Any:
         return redactor.sweep(value.encode("utf-8", "surrogatepass")).decode("utf-8", "replace")
 
     headers = {k: text(v) for k, v in message.headers.items()}
-    body = redactor.sweep_body(message.body, message.header("Content-Type") or "")
+    body = redactor.sweep_body(
+        message.body, message.header("Content-Type") or "", message.header("Content-Encoding") or ""
+    )
     if isinstance(message, HttpRequest):
         return HttpRequest(message.method, text(message.url), headers, body)
     return HttpResponse(message.status, headers, body)
@@ -389,7 +395,21 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
     """A recorded response (vcrpy's mapping) with the values the test supplied given back
     in place of their placeholders, as the recorder does for AWS responses."""
     original = _response_of(response)
-    restored = recorder._restored(original)
+    coding = original.header("Content-Encoding") or ""
+    if coding:  # the values go back inside the coding (as the server sent them: compressed)
+        given: list[dict[str, str]] = []  # (the headers restored with the content)
+
+        def inside(content: bytes) -> bytes:
+            found = recorder._restored(HttpResponse(original.status, original.headers, content))
+            given.append(found.headers)
+            return found.body
+
+        body = through_coding(original.body, coding, inside)
+        restored = HttpResponse(original.status, given[-1] if given else original.headers, body)
+        if body is original.body and restored.headers == original.headers:
+            return response
+    else:
+        restored = recorder._restored(original)
     if restored is original:
         return response
     restored = settle(restored)  # Content-Length true for the values given back

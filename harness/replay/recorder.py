@@ -46,6 +46,7 @@ from harness.aws.bodies import (
     digest_only,
     digest_payload,
     settle,
+    through_coding,
 )
 from harness.aws.models import botocore_version
 from harness.aws.protocols.wire_form import decode_error, request_params
@@ -1022,7 +1023,11 @@ class CassetteRecorder:
         swept_response = HttpResponse(
             response.status,
             {k: text(v) for k, v in response.headers.items()},
-            rewrite_body(response.body, response.header("Content-Type") or "", sweep),
+            through_coding(
+                response.body,
+                response.header("Content-Encoding") or "",
+                lambda inner: rewrite_body(inner, response.header("Content-Type") or "", sweep),
+            ),
         )
         if swept_request == request and swept_response == response:
             return exchange

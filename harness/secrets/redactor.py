@@ -870,9 +870,14 @@ class Redactor:
         """True when ``sweep`` would replace anything (some distinctive value is known)."""
         return self._sweep_pattern()[0] is not None
 
-    def sweep_body(self, body: bytes, content_type: str = "") -> bytes:
-        """``sweep`` of a body, an event stream's messages one by one."""
-        return containers.rewrite_body(body, content_type, self.sweep)
+    def sweep_body(self, body: bytes, content_type: str = "", content_encoding: str = "") -> bytes:
+        """``sweep`` of a body, an event stream's messages one by one, inside its gzip or
+        deflate coding (kept as the bytes sent when nothing in it is swept)."""
+        return through_coding(
+            body,
+            content_encoding,
+            lambda inner: containers.rewrite_body(inner, content_type, self.sweep),
+        )
 
 
 #: A member's name -> the sibling member holding its value, in query forms
