@@ -7,8 +7,8 @@ while an audit hook counts every socket connect and DNS lookup of the process.
 
 from __future__ import annotations
 
-import io
 import gzip
+import io
 import json
 import socket
 import sys
