@@ -30,7 +30,7 @@ import copy
 import inspect
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any, cast
@@ -46,6 +46,11 @@ _current: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVa
 #: and vcrpy's aiohttp patcher (``harness.replay.other_http``) must leave it alone.
 _sending: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "harness_aio_sending", default=False
+)
+#: While an offline chain hands a request to a transport double (``_doubled``): the answer
+#: the double's call to aiobotocore's own ``send`` gets instead of the network (``_bottom``)
+_pending: contextvars.ContextVar[Callable[[], Awaitable[Any]] | None] = contextvars.ContextVar(
+    "harness_aio_pending", default=None
 )
 _loop_thread = threading.local()  # set while handlers run inline on an event loop's thread
 _executor: ThreadPoolExecutor | None = None
@@ -74,6 +79,13 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     offline = sync.OFFLINE_CREDENTIALS  # aiobotocore awaits get_frozen_credentials()
     originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
 
+    sessions = originals["aio_sessions"] = {}  # aiobotocore's own HTTP sessions: ``_bottom``
+    for module, name in (("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")):
+        try:
+            session_class = getattr(__import__(f"aiobotocore.{module}", fromlist=[name]), name)
+        except (ImportError, AttributeError):  # (httpx not installed: no such backend)
+            continue
+        sessions[session_class] = session_class.send = _bottom(session_class.send)
     originals["aio_do_get_response"] = AioEndpoint._do_get_response
     originals["aio_send"] = AioEndpoint._send
     originals["aio_sign"] = AioRequestSigner.sign
@@ -102,6 +114,49 @@ async def _send(self: Any, request: Any) -> Any:
         finally:
             _sending.reset(token)
     operation_model, context = found
+    if _doubled(self) and any(not layer.sends for layer in layers):
+        # a test double stands in for the transport: it is called, as live; if it hands
+        # the request on to aiobotocore's own send, the offline chain answers there
+        handed = _pending.set(lambda: _answered(self, request, operation_model, context, layers))
+        try:
+            return await original_send(self, request)
+        finally:
+            _pending.reset(handed)
+    return await _answered(self, request, operation_model, context, layers)
+
+
+def _doubled(endpoint: Any) -> bool:
+    """True when a test double replaced this endpoint's HTTP session or its ``send``: a
+    custom ``http_session_cls``, a session class overriding ``send``, a mocked ``send``.
+    (A double of ``_send`` itself on the endpoint is called without us.)"""
+    session = getattr(endpoint, "http_session", None)
+    if session is None:
+        return False
+    if "send" in vars(session):
+        return True
+    own = sync._originals["aio_sessions"].values()  # (their send as we wrapped it)
+    return not any(type(session).send is send for send in own)
+
+
+def _bottom(original: Any) -> Any:
+    """aiobotocore's own session ``send``, answered by the pending offline chain when a
+    transport double hands it a request in replay (once: a retry sets it again)."""
+
+    async def send(self: Any, request: Any) -> Any:
+        pending = _pending.get()
+        if pending is None:
+            return await original(self, request)
+        _pending.set(None)
+        return await pending()
+
+    return send
+
+
+async def _answered(
+    self: Any, request: Any, operation_model: Any, context: Any, layers: list[Any]
+) -> Any:
+    """The chain's answer to ``request``, as aiobotocore's session returns one."""
+    original_send = sync._originals["aio_send"]
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
     loop = _asyncio_loop()  # (None under trio: anyio carries the calls between threads)

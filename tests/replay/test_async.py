@@ -575,3 +575,62 @@ def test_a_replayed_client_holds_the_http_session_a_live_call_leaves(tmp_path: P
     with CassetteRecorder(path, "none").activate():
         assert asyncio.run(app("http://127.0.0.1:9")) == "CLOSED"
     assert sessions == [1, 1]  # live, then replayed: the same state
+
+
+def test_transport_doubles_are_called_in_replay_as_live(tmp_path: Path) -> None:
+    """Issue 62: a custom ``http_session_cls`` and a mocked session ``send`` were bypassed in
+    replay (the sync path honours its doubles). Now a double is called, as live: one that
+    hands the request on to aiobotocore's own ``send`` gets the recorded answer there (no
+    network), one that answers itself is what the code sees."""
+    from aiobotocore.awsrequest import AioAWSResponse
+    from aiobotocore.config import AioConfig
+    from aiobotocore.httpsession import AIOHTTPSession
+
+    seen: list[str] = []
+
+    class CountingSession(AIOHTTPSession):  # type: ignore[misc]
+        async def send(self, request: Any) -> Any:
+            seen.append(request.url)
+            return await super().send(request)
+
+    async def app(endpoint: str, config: Any = None) -> str:
+        async with get_session().create_client(
+            "xray",
+            region_name="us-east-1",
+            endpoint_url=endpoint,
+            aws_access_key_id=ACCESS_KEY_ID,
+            aws_secret_access_key=SECRET_ACCESS_KEY,
+            config=config,
+        ) as xray:
+            return str((await xray.get_insight(InsightId=INSIGHT_ID))["Insight"]["State"])
+
+    counting = AioConfig(http_session_cls=CountingSession)
+    path = tmp_path / "c.yaml"
+    with ScriptedServer().serve() as srv:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            assert asyncio.run(app(srv.endpoint_url, counting)) == "CLOSED"
+            assert asyncio.run(app(srv.endpoint_url)) == "CLOSED"
+        recorder.save()
+    assert len(seen) == 1
+    with CassetteRecorder(path, "none").activate():
+        assert asyncio.run(app("http://127.0.0.1:9", counting)) == "CLOSED"  # the cassette's
+        assert len(seen) == 2  # the double was called
+
+        async def canned(self: Any, request: Any) -> Any:
+            body = json.dumps({"Insight": {"InsightId": INSIGHT_ID, "State": "ACTIVE"}})
+            return to_canned(AioAWSResponse, request.url, body.encode())
+
+        original = AIOHTTPSession.send
+        AIOHTTPSession.send = canned  # a mocked send answers itself, as it does live
+        try:
+            assert asyncio.run(app("http://127.0.0.1:9")) == "ACTIVE"
+        finally:
+            AIOHTTPSession.send = original
+
+
+def to_canned(response_class: Any, url: str, body: bytes) -> Any:
+    from harness.replay.aio import _RawResponse
+
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+    return response_class(url, 200, headers, _RawResponse(url, body))
