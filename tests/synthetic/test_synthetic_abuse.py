@@ -133,3 +133,22 @@ def test_a_body_beyond_the_model_is_refused_before_decoding(body: bytes) -> None
     info = wire.decode_error("xray", response)
     assert (response.status, info.code) == (400, "SerializationException"), info.message
     assert "than any input of this operation" in info.message
+
+
+def test_an_empty_metric_window_is_answered_not_refused() -> None:
+    """Issue 57: StartTime == EndTime was refused (a ValidationException from the backend,
+    a violation from the checker) though no page says so: StartTime is inclusive, EndTime
+    exclusive, so the window is empty and the answer holds no data. A window running
+    backwards is still refused."""
+    from harness.contract import check_request
+
+    engine = SyntheticBackend(seed=1, now=NOW)
+    at = NOW.timestamp() - 3600
+    status, body = metric(engine, StartTime=at, EndTime=at)
+    assert status == 200, body
+    answer = json.loads(body)
+    assert answer["Timestamps"] == [] and answer["Values"] == []
+    params = {**METRIC, "StartTime": at, "EndTime": at}
+    assert check_request("cloudtrail", "ListInsightsMetricData", params, now=NOW) == []
+    status, _ = metric(engine, StartTime=at + 60, EndTime=at)
+    assert status == 400

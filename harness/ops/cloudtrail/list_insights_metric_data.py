@@ -204,6 +204,8 @@ def _points(response: dict[str, Any]) -> int:
 def _swapped_window(request: dict[str, Any], response: dict[str, Any]) -> bool:
     if "StartTime" not in request or "EndTime" not in request:
         return False
+    if to_epoch(request["StartTime"]) == to_epoch(request["EndTime"]):
+        return False  # (an empty window, which is no violation, stays one swapped)
     request["StartTime"], request["EndTime"] = request["EndTime"], request["StartTime"]
     response["Timestamps"], response["Values"] = [], []  # an accepted, empty window
     return True
@@ -297,7 +299,10 @@ def _metric_series(ctx: RuleContext) -> list[float | None]:
 
 @K.rule(
     "start-before-end",
-    description="StartTime is before EndTime.",
+    description=(
+        "StartTime is not after EndTime (equal is an empty window: StartTime is inclusive "
+        "and EndTime exclusive, and no page refuses it)."
+    ),
     doc=(
         "Specifies, in UTC, the start time for time-series data. The value specified is "
         "inclusive; results include data points with the specified time stamp. […] "
@@ -310,12 +315,12 @@ def _metric_series(ctx: RuleContext) -> list[float | None]:
 def _metric_start_before_end(ctx: RuleContext) -> Iterator[Violation]:
     start = to_epoch(ctx.request.get("StartTime"))
     end = to_epoch(ctx.request.get("EndTime"))
-    if start is not None and end is not None and start >= end:
+    if start is not None and end is not None and start > end:
         yield ctx.fail(
             "/request/StartTime",
             ctx.request.get("StartTime"),
-            f"before EndTime ({iso(end)})",
-            "StartTime is not before EndTime: the window is empty",
+            f"at or before EndTime ({iso(end)})",
+            "StartTime is after EndTime: the window runs backwards",
         )
 
 
