@@ -247,7 +247,8 @@ def derive(
     grants: dict[str, Grant] = {}
     for entry in entries:
         _grant_for_any_day(grants, entry, known)
-    notes = _notes(real, placeholders, account)
+    starred = any(_account_starred(r) for g in grants.values() for r in g.resources)
+    notes = _notes(real, placeholders, account, starred)
     document, statements = _statements(grants, account, conditions=conditions)
     notes.extend(_size_notes(document, "the policy"))
     setup = None
@@ -1146,7 +1147,17 @@ def _sid(actions: list[str], used: set[str], start: str = "") -> str:
     return sid
 
 
-def _notes(real: set[str], placeholders: list[str], account: str | None) -> list[str]:
+def _account_starred(resource: str) -> bool:
+    """True when an ARN's account field is ``*`` (an S3 bucket's ARN has none to star)."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and parts[4] == "*"
+
+
+def _notes(
+    real: set[str], placeholders: list[str], account: str | None, starred: bool = True
+) -> list[str]:
+    """What a reader of the policy must know about its accounts (``starred``: some
+    resource was written with ``*`` as its account)."""
     notes = []
     if placeholders:
         written = account or "*"
@@ -1160,7 +1171,7 @@ def _notes(real: set[str], placeholders: list[str], account: str | None) -> list
             f"the traffic shows {len(real)} accounts ({', '.join(sorted(real))}): a resource "
             "named without an ARN gets * as its account"
         )
-    elif not real and not placeholders:
+    elif not real and not placeholders and starred:
         notes.append(
             "no account id in the traffic: a resource named without an ARN gets * as its account"
         )

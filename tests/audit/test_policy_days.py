@@ -220,3 +220,25 @@ def test_harness_policy_against_checks_a_policy_on_other_recordings(
     err = io.StringIO()
     assert run(["policy", "--against", str(policy), *map(str, later)], io.StringIO(), err) == 2
     assert "not an IAM policy document" in err.getvalue()
+
+
+def test_the_no_account_note_only_when_a_resource_got_a_starred_account(tmp_path: Path) -> None:
+    """'no account id in the traffic: a resource named without an ARN gets * as its
+    account' was said of S3-only recordings, whose bucket ARNs hold no account to star."""
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.cassette import write_cassette
+    from harness.exchange import Exchange
+
+    def exchange(service: str, operation: str, params: dict, answer: dict, url: str) -> Exchange:
+        request = wire.encode_request(service, operation, params, url)
+        return Exchange(service, operation, request, wire.encode_response(service, operation,
+                        answer), "recorded", params)  # fmt: skip
+
+    s3 = exchange("s3", "GetObject", {"Bucket": "b", "Key": "k"}, {}, "https://s3.amazonaws.com")
+    table = exchange("dynamodb", "GetItem", {"TableName": "t", "Key": {"id": {"S": "1"}}}, {},
+                     "https://dynamodb.us-east-1.amazonaws.com")  # fmt: skip
+    only_s3 = write_cassette(tmp_path / "s3.yaml", [s3], {})
+    with_table = write_cassette(tmp_path / "both.yaml", [s3, table], {})
+    note = "no account id in the traffic"
+    assert not [n for n in derive([only_s3]).notes if note in n]
+    assert [n for n in derive([with_table]).notes if note in n]
