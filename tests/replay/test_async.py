@@ -153,20 +153,24 @@ def test_async_app():
 """
 
 
-def _lines(path: Path) -> list[list[Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
-def test_aiobotocore_app_records_then_replays_offline(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
-) -> None:
+def inner_suite(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, **files: str
+) -> tuple[Path, Path, Path]:
+    """The inner suite's conftest (logs of exchanges and sockets) and ``files``; its
+    results folder, exchange log and socket log."""
     results, exchanges, sockets = (pytester.path / n for n in ("results", "ex.log", "so.log"))
     results.mkdir()
     for name, value in (("HARNESS_RESULTS", results), ("HARNESS_EXCHANGE_LOG", exchanges),
                         ("HARNESS_SOCKETS_LOG", sockets)):  # fmt: skip
         monkeypatch.setenv(name, str(value))
     pytester.makeconftest(INNER_CONFTEST)
-    pytester.makepyfile(test_async_app=INNER_APP)
+    pytester.makepyfile(**files)
+    return results, exchanges, sockets
+
+
+def insight_server(found: int) -> ScriptedServer:
+    """ListInsightsData: 5 events in pages of 2; GetInsight: ``found`` answers, then an
+    InvalidRequestException."""
     server = ScriptedServer()
     events = [sentinel_event(f"e-{n}") for n in range(5)]
     server.script(
@@ -176,12 +180,21 @@ def test_aiobotocore_app_records_then_replays_offline(
     )
     insight = {"InsightId": INSIGHT_ID, "State": "CLOSED", "StartTime": 1724792640,
                "EndTime": 1724796240}  # fmt: skip
-    server.script(
-        "xray",
-        "GetInsight",
-        body("xray", "GetInsight", {"Insight": insight}),
-        error("xray", "InvalidRequestException", "no such insight"),
-    )
+    ok = body("xray", "GetInsight", {"Insight": insight})
+    missing = error("xray", "InvalidRequestException", "no such insight")
+    server.script("xray", "GetInsight", *[ok] * found, missing)
+    return server
+
+
+def _lines(path: Path) -> list[list[Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_aiobotocore_app_records_then_replays_offline(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
+) -> None:
+    results, exchanges, sockets = inner_suite(pytester, monkeypatch, test_async_app=INNER_APP)
+    server = insight_server(found=1)
 
     # record: sentinel credentials, both servers up
     monkeypatch.setenv("HARNESS_PHASE", "record")

@@ -20,7 +20,7 @@ pytest.importorskip("aiobotocore.httpxsession", reason="aiobotocore's httpx back
 pytest.importorskip("trio")
 pytest.importorskip("moto.server")
 
-from tests.replay.test_async import INNER_CONFTEST, QUIET, _lines
+from tests.replay.test_async import QUIET, _lines, inner_suite, insight_server
 from tests.support.moto_server import moto_server as running_moto
 from tests.support.server import (
     ACCESS_KEY_ID,
@@ -28,11 +28,6 @@ from tests.support.server import (
     INSIGHT_SOURCE,
     SECRET_ACCESS_KEY,
     SENTINELS,
-    ScriptedServer,
-    body,
-    error,
-    pages,
-    sentinel_event,
 )
 
 TRIO_APP = f"""
@@ -103,25 +98,8 @@ def moto_endpoint() -> Iterator[str]:
 def test_a_trio_app_records_then_replays_offline(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
-    results, exchanges, sockets = (pytester.path / n for n in ("results", "ex.log", "so.log"))
-    results.mkdir()
-    for name, value in (("HARNESS_RESULTS", results), ("HARNESS_EXCHANGE_LOG", exchanges),
-                        ("HARNESS_SOCKETS_LOG", sockets)):  # fmt: skip
-        monkeypatch.setenv(name, str(value))
-    pytester.makeconftest(INNER_CONFTEST)
-    pytester.makepyfile(test_trio_app=TRIO_APP)
-    server = ScriptedServer()
-    events = [sentinel_event(f"e-{n}") for n in range(5)]
-    server.script(
-        "cloudtrail",
-        "ListInsightsData",
-        pages("cloudtrail", "ListInsightsData", "Events", events, 2),
-    )
-    insight = {"InsightId": INSIGHT_ID, "State": "CLOSED", "StartTime": 1724792640,
-               "EndTime": 1724796240}  # fmt: skip
-    ok = body("xray", "GetInsight", {"Insight": insight})
-    missing = error("xray", "InvalidRequestException", "no such insight")
-    server.script("xray", "GetInsight", ok, ok, ok, ok, missing)
+    results, exchanges, sockets = inner_suite(pytester, monkeypatch, test_trio_app=TRIO_APP)
+    server = insight_server(found=4)
 
     monkeypatch.setenv("HARNESS_PHASE", "record")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
