@@ -168,6 +168,10 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
 
         return refuse
 
+    #: a loopback port picked per run (a server the test starts on port 0) -> the live one
+    #: it stands for in this test (``_same_port``)
+    ports: dict[int, int] = {}
+
     class _Cassette(Cassette):  # type: ignore[misc]
         def _responses(self, request: Any) -> Iterator[tuple[int, Any]]:
             # a recorded placeholder (or a declared generated value) in the URL is a
@@ -182,6 +186,8 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
             response = super().play_response(request)
             stored = next(r for r, kept in self.data if kept is response)
             live = self._before_record_request(request)
+            if stored.port != live.port and _picked_per_run(stored) and _picked_per_run(live):
+                ports[stored.port] = live.port
             _tie(binding, stored, live, volatile, refusal(response))
             _tie_upload(binding, stored, live, volatile, recorder.index.known)
             return _restored(recorder, response)
@@ -210,7 +216,7 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
     recording.register_matcher("host", lambda r, v: _same_host(r, v, volatile))
     recording.register_matcher("path", lambda r, v: _same_path(r, v, volatile))
     recording.register_matcher("scheme", _same_scheme)
-    recording.register_matcher("port", _same_port)
+    recording.register_matcher("port", lambda r, v: _same_port(r, v, ports))
     recording.register_matcher("query", lambda r, v: _same_query(r, v, volatile))
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
     with CassetteContextDecorator.from_args(_Cassette, **config):
@@ -435,8 +441,25 @@ def _same_scheme(recorded: Any, live: Any) -> None:
     assert _both_presigned(recorded, live) or recorded.scheme == live.scheme
 
 
-def _same_port(recorded: Any, live: Any) -> None:
-    assert _both_presigned(recorded, live) or recorded.port == live.port
+def _same_port(recorded: Any, live: Any, ports: dict[int, int]) -> None:
+    """The same port, or two loopback ports the system picked per run (a server the test
+    starts on port 0 gets another each run), the recorded one standing for the same live
+    one all test long."""
+    if _both_presigned(recorded, live) or recorded.port == live.port:
+        return
+    assert _picked_per_run(recorded) and _picked_per_run(live)
+    bound = ports.get(recorded.port)
+    assert bound == live.port or (bound is None and live.port not in ports.values())
+
+
+#: Ports the systems hand out for port 0 (Linux from 32768, macOS and Windows from 49152).
+_PICKED_PORTS = range(32768, 65536)
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def _picked_per_run(request: Any) -> bool:
+    """True for a loopback URL on a port the system picks (not one a project fixes)."""
+    return (request.host or "").lower() in _LOOPBACK and request.port in _PICKED_PORTS
 
 
 # A presigned S3 URL stands for an S3 operation on one object, wherever it was signed for

@@ -733,3 +733,21 @@ def test_a_compressed_answer_replays_as_the_server_sent_it(lab: MixedLab) -> Non
     assert seen == []
     replayed = json.loads((lab.results / "gzipped-replay.json").read_text())
     assert replayed == recorded
+
+
+def test_a_loopback_port_picked_per_run_binds(lab: MixedLab) -> None:
+    """Issue 62: a server the test starts on port 0 gets another port each run, and its
+    requests never matched in replay. A loopback port the system picked stands for the
+    recorded one, the same one all test long; a port out of that range (fixed by a
+    project) still has to match."""
+    lab.write(READ_BACK)
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    with lab.other.serve():  # another free port, picked as the test's server would
+        moved = int(lab.other.endpoint.rsplit(":", 1)[1])
+    assert moved != lab.port and moved >= 32768
+    lab.monkeypatch.setenv("OTHER_ENDPOINT", f"http://127.0.0.1:{moved}")
+    with socket_audit() as seen:
+        lab.replay().assert_outcomes(passed=1)
+    assert seen == []
+    lab.monkeypatch.setenv("OTHER_ENDPOINT", "http://127.0.0.1:9")  # (a fixed port: no)
+    lab.replay().assert_outcomes(failed=1)
