@@ -719,7 +719,9 @@ class MatchIndex:
         with generated values and placeholders masked):
 
         1. exact: the first one recorded with the parameters as sent (or as sent with the
-           values this test already bound written as recorded): one dict lookup;
+           values this test already bound written as recorded): one dict lookup (the
+           recorder asks this stage alone first, before redacting the request:
+           ``take_exact``);
         2. bound: only when none is left, the first one recorded whose generated values the
            live ones may stand for (``_refuse``). A live value that cannot stand for another
            (written in the test's source, in the cassette, already bound) pins its slot:
@@ -770,20 +772,10 @@ class MatchIndex:
         queue = self._queues.get(key)
         if not queue:
             return _NOT_YET
+        found = self._exact_fit(key, live, form, asking, accept)
+        if found is not _NOT_YET:
+            return found
         times = form.times
-        for sent, exact in enumerate(self._exact_forms(form.exact)):
-            bucket = self._exact.get((key, exact))
-            if not bucket:
-                continue
-            while bucket and bucket[0].taken:
-                bucket.popleft()
-            for entry in bucket:
-                if entry.taken or (times and not self._times_match(entry, times, asking.now)):
-                    continue
-                ties = self._ties(entry, live, asking, exact=True)
-                if ties is not None:
-                    # (the first form is the request as sent: its slots are the entry's)
-                    return self._give(entry, ties, accept, live if sent == 0 else None)
         pinned = self._pinned(live)
         if pinned:
             if self._held_by_none(pinned.values()):
@@ -807,6 +799,48 @@ class MatchIndex:
             return found
         _drop_taken(queue, passed, dead)
         return _NOT_YET
+
+    def _exact_fit(
+        self,
+        key: Key,
+        live: tuple[Any, ...],
+        form: LiveForm,
+        asking: _Asking,
+        accept: Callable[[Exchange], bool] | None,
+    ) -> Any:
+        """Stage 1 of ``take``: the first unused entry recorded with the request as sent (or
+        as sent with this test's bound values written as recorded); ``_NOT_YET`` if none."""
+        times = form.times
+        for sent, exact in enumerate(self._exact_forms(form.exact)):
+            bucket = self._exact.get((key, exact))
+            if not bucket:
+                continue
+            while bucket and bucket[0].taken:
+                bucket.popleft()
+            for entry in bucket:
+                if entry.taken or (times and not self._times_match(entry, times, asking.now)):
+                    continue
+                ties = self._ties(entry, live, asking, exact=True)
+                if ties is not None:
+                    # (the first form is the request as sent: its slots are the entry's)
+                    return self._give(entry, ties, accept, live if sent == 0 else None)
+        return _NOT_YET
+
+    def take_exact(
+        self,
+        service: str,
+        operation: str,
+        form: LiveForm,
+        now: float | None = None,
+        accept: Callable[[Exchange], bool] | None = None,
+    ) -> tuple[int, Exchange] | None:
+        """``take``'s stage 1 alone, among the exchanges read so far: never binds, never
+        reads on. None when no recording holds the request as sent (``take`` then decides,
+        with every stage). O(1)."""
+        if self.match_region or self.policy.matcher(service, operation) is not None:
+            return None
+        found = self._exact_fit(form.key, form.live, form, _Asking(now=now, sent=None), accept)
+        return None if found is _NOT_YET else cast(tuple[int, Exchange] | None, found)
 
     def _first_fit_pinned(
         self,

@@ -62,7 +62,7 @@ from harness.cassettes.cassette import (
     write_cassette,
 )
 from harness.cassettes.pending import PendingInteractions
-from harness.errors import SecretInCassetteWarning
+from harness.errors import HarnessUsageError, SecretInCassetteWarning
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, miss_report, transport_failures, uploads
 from harness.replay.first_seen import CassetteRuns
@@ -629,13 +629,16 @@ class CassetteRecorder:
         whole = without_headers(call.request, _VOLATILE_REQUEST_HEADERS)  # as a recording stores it
         # a large upload goes by its digest: never redacted, copied or written (its bytes)
         live = digest_only(call.service, call.operation, whole, self.digest_over)
-        shared, form = self._match_form(call, live)
-        params = dict(shared)
         if self.record_mode != "all":
             # An early call (before botocore's retry loop) is answered only with a success:
             # an error must come back through the loop, which retries it as AWS's would be.
             accept = _early_answer(call) if call.early else None
             sent = _sent_body(whole, live)  # (a digested body's bytes, if binding asks)
+            as_sent = self._taken_as_sent(call, live, accept)
+            if as_sent is not None:
+                return self._served(call, as_sent[0], as_sent[1], sent)
+            shared, form = self._match_form(call, live)
+            params = dict(shared)
             with self._lock:
                 found = self.index.take(
                     call.service,
@@ -652,29 +655,7 @@ class CassetteRecorder:
             if found is None and call.early:
                 raise NotEarly
             if found is not None:
-                index, recorded = found
-                self._emit(
-                    Exchange(
-                        recorded.service,
-                        recorded.operation,
-                        recorded.request,
-                        recorded.response,
-                        "replayed",
-                        recorded.params,
-                        self._label,
-                        index,
-                    )
-                )
-                transport_failures.raise_recorded(recorded.response, call.request.url)
-                response = self._restored(recorded.response, self.answered_at(index))
-                if call.service == "s3":
-                    upload = uploads.digest_of(params.get("Body"))
-                    body = sent(upload[0]) if upload is not None else None
-                    with self._lock:
-                        response = self._uploaded.replayed(
-                            call.operation, params, recorded.params, body, response
-                        )
-                return response
+                return self._served(call, found, params, sent)
             if self.replay_only:
                 raise self._miss(call, params)
         sent_at = _iso_now()  # when the request was made: time-shifted matching's "now"
@@ -687,6 +668,66 @@ class CassetteRecorder:
             self._record(call, live, failed, sent_at)  # the call got no response: that
             raise  # is what it gave the test, and what replay will give back
         self._record(call, live, response, sent_at)
+        return response
+
+    def _taken_as_sent(
+        self, call: Call, live: HttpRequest, accept: Any
+    ) -> tuple[tuple[int, Exchange], dict[str, Any]] | None:
+        """The recording of this very request, found before redacting it (redaction is most
+        of a new request's cost), with its parameters; None when none is left as sent
+        (``handler`` then redacts it and lets ``take`` decide, every stage).
+
+        Sound because a recording is stored redacted: a live request whose parameters equal
+        a stored one's holds no value this redaction would replace (the stored one would
+        hold its placeholder instead), so redacting it would give the same parameters and
+        the same first exact match. Account ids are the exception (a request naming the
+        test's own account matches a recording of its pseudonym only once redacted), so a
+        request holding twelve digits in a row goes the long way."""
+        if live.body_digest is not None or _TWELVE_DIGITS.search(live.url):
+            return None
+        if _TWELVE_DIGITS.search(live.body.decode("utf-8", "replace")):
+            return None
+        try:
+            params = request_params(call.service, call.operation, live)
+        except HarnessUsageError:  # (a WireError: the long way says what is wrong)
+            return None
+        form = self.index.form(call.service, call.operation, params, call.region)
+        if form is None:
+            return None
+        with self._lock:
+            found = self.index.take_exact(call.service, call.operation, form, time.time(), accept)
+        return None if found is None else (found, params)
+
+    def _served(
+        self,
+        call: Call,
+        found: tuple[int, Exchange],
+        params: dict[str, Any],
+        sent: Callable[[str], bytes | None],
+    ) -> HttpResponse:
+        """The answer of the recording ``found`` for ``call`` (sent with ``params``)."""
+        index, recorded = found
+        self._emit(
+            Exchange(
+                recorded.service,
+                recorded.operation,
+                recorded.request,
+                recorded.response,
+                "replayed",
+                recorded.params,
+                self._label,
+                index,
+            )
+        )
+        transport_failures.raise_recorded(recorded.response, call.request.url)
+        response = self._restored(recorded.response, self.answered_at(index))
+        if call.service == "s3":
+            upload = uploads.digest_of(params.get("Body"))
+            body = sent(upload[0]) if upload is not None else None
+            with self._lock:
+                response = self._uploaded.replayed(
+                    call.operation, params, recorded.params, body, response
+                )
         return response
 
     def _record(self, call: Call, live: HttpRequest, response: HttpResponse, sent_at: str) -> None:
@@ -1319,6 +1360,8 @@ def _warn_if_leaky(path: Path, kinds: list[str], *, lazily: bool = False) -> Non
 
 #: Credentials any plain vcrpy recording of a signed request holds: a SigV4/SigV2
 #: ``Authorization`` value or a session token header, in vcrpy's layout.
+#: Twelve digits in a row: an account id, which a recording holds as its pseudonym.
+_TWELVE_DIGITS = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
 _CREDENTIALS_ON_DISK = re.compile(
     rb"\n      (?:[Aa]uthorization:\n      - (?:AWS4-HMAC-SHA256 Credential=|AWS [A-Z0-9]{16,}:|"
     # (vcrpy writes botocore's header values, bytes, as base64: "AWS4-HMAC-SHA256 Credential")
