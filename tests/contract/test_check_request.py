@@ -30,6 +30,8 @@ VALID = [
                                         "MaxResults": 50}),
     ("cloudtrail", "ListInsightsData", {**INSIGHTS, "StartTime": 1700000000,
                                         "EndTime": 1700000000}),  # both inclusive
+    ("cloudtrail", "ListInsightsMetricData", {**METRIC, "StartTime": 1700000000,
+                                              "EndTime": 1700000000}),  # an empty window
     ("xray", "GetInsight", {"InsightId": INSIGHT}),
     ("xray", "GetInsightEvents", {"InsightId": INSIGHT, "MaxResults": 1}),
     ("internetmonitor", "GetInternetEvent", {"EventId": "ev-0001"}),
@@ -50,9 +52,6 @@ INVALID = [
      "schema.request", "/request/ErrorCode"),
     ("cloudtrail", "ListInsightsMetricData", {**METRIC, "StartTime": 1700000100,
                                               "EndTime": 1700000000},
-     "cloudtrail.ListInsightsMetricData.start-before-end", "/request/StartTime"),
-    ("cloudtrail", "ListInsightsMetricData", {**METRIC, "StartTime": 1700000000,
-                                              "EndTime": 1700000000},  # EndTime is exclusive
      "cloudtrail.ListInsightsMetricData.start-before-end", "/request/StartTime"),
     ("cloudtrail", "ListInsightsMetricData", {**METRIC, "MaxResults": 21601},
      "schema.request", "/request/MaxResults"),
