@@ -635,9 +635,12 @@ class CassetteRecorder:
             accept = _early_answer(call) if call.early else None
             sent = _sent_body(whole, live)  # (a digested body's bytes, if binding asks)
             as_sent = self._taken_as_sent(call, live, accept)
-            if as_sent is not None:
+            if as_sent is not None and as_sent[0] is not None:
                 return self._served(call, as_sent[0], as_sent[1], sent)
-            shared, form = self._match_form(call, live)
+            # (what the lookup read of the request as sent is the redacted request's when
+            # redaction changes nothing: not read twice)
+            raw = as_sent[1:] if as_sent is not None else None
+            shared, form = self._match_form(call, live, raw)
             params = dict(shared)
             with self._lock:
                 found = self.index.take(
@@ -672,10 +675,11 @@ class CassetteRecorder:
 
     def _taken_as_sent(
         self, call: Call, live: HttpRequest, accept: Any
-    ) -> tuple[tuple[int, Exchange], dict[str, Any]] | None:
+    ) -> tuple[tuple[int, Exchange] | None, dict[str, Any], Any] | None:
         """The recording of this very request, found before redacting it (redaction is most
-        of a new request's cost), with its parameters; None when none is left as sent
-        (``handler`` then redacts it and lets ``take`` decide, every stage).
+        of a new request's cost) or None when none is left as sent (``handler`` then
+        redacts it and lets ``take`` decide, every stage), with the parameters and the
+        ``MatchIndex.form`` of the request as sent; None when not looked up.
 
         Sound because a recording is stored redacted: a live request whose parameters equal
         a stored one's holds no value this redaction would replace (the stored one would
@@ -696,7 +700,7 @@ class CassetteRecorder:
             return None
         with self._lock:
             found = self.index.take_exact(call.service, call.operation, form, time.time(), accept)
-        return None if found is None else (found, params)
+        return found, params, form
 
     def _served(
         self,
@@ -751,7 +755,9 @@ class CassetteRecorder:
         """The parameters of the live request once redacted: what the index matches on."""
         return dict(self._match_form(call, live)[0])
 
-    def _match_form(self, call: Call, live: HttpRequest) -> tuple[dict[str, Any], Any]:
+    def _match_form(
+        self, call: Call, live: HttpRequest, raw: tuple[dict[str, Any], Any] | None = None
+    ) -> tuple[dict[str, Any], Any]:
         """The parameters of the live request once redacted, and how the index reads them
         (``MatchIndex.form``; not to be changed: they are kept).
 
@@ -780,8 +786,11 @@ class CassetteRecorder:
         # both sides
         if self.redactor.sweeps():
             redacted = _swept_request(redacted, self.redactor.sweep)
-        params = request_params(call.service, call.operation, redacted)
-        found = (params, self.index.form(call.service, call.operation, params, call.region))
+        if raw is not None and redacted == live:  # (``raw``: read of ``live`` already)
+            found = raw
+        else:
+            params = request_params(call.service, call.operation, redacted)
+            found = (params, self.index.form(call.service, call.operation, params, call.region))
         with self._lock:
             self._match_forms[key] = found
             while len(self._match_forms) > self._match_cache:
