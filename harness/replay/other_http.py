@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from harness.aws.bodies import settle, through_coding
+from harness.aws.bodies import settle
 from harness.cassettes.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio, uploads
@@ -401,21 +401,7 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
     """A recorded response (vcrpy's mapping) with the values the test supplied given back
     in place of their placeholders, as the recorder does for AWS responses."""
     original = _response_of(response)
-    coding = original.header("Content-Encoding") or ""
-    if coding:  # the values go back inside the coding (as the server sent them: compressed)
-        given: list[dict[str, str]] = []  # (the headers restored with the content)
-
-        def inside(content: bytes) -> bytes:
-            found = recorder._restored(HttpResponse(original.status, original.headers, content))
-            given.append(found.headers)
-            return found.body
-
-        body = through_coding(original.body, coding, inside)
-        restored = HttpResponse(original.status, given[-1] if given else original.headers, body)
-        if body is original.body and restored.headers == original.headers:
-            return response
-    else:
-        restored = recorder._restored(original)
+    restored = recorder._restored(original)  # (inside the body's coding, if it has one)
     if restored is original:
         return response
     restored = settle(restored)  # Content-Length true for the values given back

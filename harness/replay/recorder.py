@@ -853,14 +853,20 @@ class CassetteRecorder:
             return settle(HttpResponse(response.status, headers, live_upload))
         if body and binding.blobs:
             body = _blobs_read_back(body, binding.blobs)
-        if body and (generated or b"REDACTED" in body or b"99999999" in body):
+        content_type = response.header("Content-Type") or ""
+
+        def given_back(content: bytes) -> bytes:
+            if not (generated or b"REDACTED" in content or b"99999999" in content):
+                return content
             try:
-                text = body.decode("utf-8")
+                text = content.decode("utf-8")
             except UnicodeDecodeError:
-                text = None
-            if text is not None:
-                form = _text_form(text, response.header("Content-Type") or "")
-                body = restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
+                return content
+            form = _text_form(text, content_type)
+            return restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
+
+        if body:  # (inside a gzip or deflate coding, as the redactor read it)
+            body = through_coding(body, response.header("Content-Encoding") or "", given_back)
         if binding.blob_bytes and not body:
             headers = _upload_length(headers, binding.blob_bytes)
         if body is response.body and headers == response.headers:
