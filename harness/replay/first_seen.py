@@ -26,8 +26,13 @@ for a new value.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.secrets import shapes
 
 #: Runs of letters and digits shorter than this are not indexed (they repeat everywhere:
 #: ``json``, ``2026``, a uuid's four-digit groups) and carry no bound.
@@ -158,3 +163,54 @@ def _stands_alone_in(text: bytes, needle: bytes) -> bool:
             return True
         at = text.find(needle, at + 1)
     return False
+
+
+class KnownValues:
+    """Where a live value that looks generated shows it is not (``known``): written in the
+    test's source files, in the environment, or standing in the cassette file. The facts
+    a refusal to bind depends on, read once per file and kept per value."""
+
+    def __init__(self, cassette: Path, sources: Sequence[Path], *, existed: bool) -> None:
+        self.cassette = cassette
+        self.sources = tuple(sources)
+        self.existed = existed  # (a cassette written this run holds nothing to ask)
+        self._texts: dict[str, str] = {}  # the sources' text, once read
+        self._runs: CassetteRuns | None = None  # the cassette's bytes, asked
+        self._literals: set[str] | None = None  # the sources' string literals, once found
+
+    def known(self, value: str) -> str | None:
+        """Where ``value`` was found, said for a miss report, or None."""
+        for path in self.sources:
+            if value in self.text(path):
+                return f"written in {path.name}"
+        for name, text in os.environ.items():
+            if value in text:
+                return f"in the environment (${name})"
+        if self.existed and self._cassette_runs().holds(value):
+            return f"found in the cassette {self.cassette.name}"
+        return None
+
+    def source_literals(self) -> set[str]:
+        """The string literals of the test's source files (``shapes.source_literals``)."""
+        if self._literals is None:
+            self._literals = shapes.source_literals(self.text(p) for p in self.sources)
+        return self._literals
+
+    def text(self, path: Path) -> str:
+        found = self._texts.get(str(path))
+        if found is None:
+            try:
+                found = path.read_text("utf-8", "replace")
+            except OSError:
+                found = ""
+            self._texts[str(path)] = found
+        return found
+
+    def _cassette_runs(self) -> CassetteRuns:
+        """The cassette file's bytes, asked whether a value stands in them."""
+        if self._runs is None:
+            try:
+                self._runs = CassetteRuns(self.cassette.read_bytes())
+            except OSError:
+                self._runs = CassetteRuns(b"")
+        return self._runs

@@ -401,7 +401,7 @@ def _restored(recorder: CassetteRecorder, response: dict[str, Any]) -> dict[str,
     """A recorded response (vcrpy's mapping) with the values the test supplied given back
     in place of their placeholders, as the recorder does for AWS responses."""
     original = _response_of(response)
-    restored = recorder._restored(original)  # (inside the body's coding, if it has one)
+    restored = recorder.replayer.restored(original)  # (inside the body's coding, if it has one)
     if restored is original:
         return response
     restored = settle(restored)  # Content-Length true for the values given back

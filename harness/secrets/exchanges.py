@@ -4,11 +4,14 @@ when it migrates a cassette."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from harness.aws.models import operation_model
 from harness.aws.protocols.wire_form import request_params
 from harness.exchange import Exchange, HttpRequest, HttpResponse
+from harness.secrets.containers import rewrite_body
 from harness.secrets.redactor import Redactor
 
 # Transport framing means nothing in a cassette. Content-Length stays: a HEAD response's
@@ -48,3 +51,19 @@ def without_headers(message: Any, names: frozenset[str]) -> Any:
     if isinstance(message, HttpRequest):  # (built, not ``replace``d: on every replayed call)
         return HttpRequest(message.method, message.url, headers, message.body, message.body_digest)
     return HttpResponse(message.status, headers, message.body)
+
+
+def swept_request(request: HttpRequest, sweep: Callable[[bytes], bytes]) -> HttpRequest:
+    """``request`` with ``sweep`` (``Redactor.sweep``, a renumbering) applied to its URL,
+    headers and body (inside the containers a body holds: ``rewrite_body``)."""
+
+    def text(value: str) -> str:
+        return sweep(value.encode("utf-8")).decode("utf-8")
+
+    swept = replace(
+        request,
+        url=text(request.url),
+        headers={k: text(v) for k, v in request.headers.items()},
+        body=rewrite_body(request.body, request.header("Content-Type") or "", sweep),
+    )
+    return request if swept == request else swept

@@ -40,19 +40,19 @@ def test_every_interaction_reads_back_from_its_span(bundled: Path, tmp_path: Pat
     source = read_cassette(bundled)
     path = write_cassette(tmp_path / bundled.name, source.exchanges, CURRENT, source.tags)
     first = _loaded(path, tmp_path / "index")  # parses the YAML and writes the index
-    assert not any(isinstance(e, LazyExchange) for e in first._stored)
+    assert not any(isinstance(e, LazyExchange) for e in first.source.stored)
     second = _loaded(path, tmp_path / "index")
-    assert all(isinstance(e, LazyExchange) for e in second._stored)
+    assert all(isinstance(e, LazyExchange) for e in second.source.stored)
     full = read_cassette(path).exchanges
-    assert len(second._stored) == len(full) > 0
-    for lazy, parsed in zip(second._stored, full, strict=True):
+    assert len(second.source.stored) == len(full) > 0
+    for lazy, parsed in zip(second.source.stored, full, strict=True):
         assert (lazy.service, lazy.operation, lazy.params) == (
             parsed.service,
             parsed.operation,
             parsed.params,
         )
         assert (lazy.request, lazy.response) == (parsed.request, parsed.response)
-    assert second._tags == first._tags
+    assert second.source.tags == first.source.tags
     assert second.index._queues.keys() == first.index._queues.keys()
 
 
@@ -77,7 +77,7 @@ def test_replay_through_the_index_answers_what_was_recorded(tmp_path: Path) -> N
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(50)], CURRENT)
     _loaded(path, tmp_path / "index")
     recorder = _loaded(path, tmp_path / "index")
-    assert isinstance(recorder._stored[0], LazyExchange)
+    assert isinstance(recorder.source.stored[0], LazyExchange)
     with recorder.activate():
         reply = _client().get_insight(InsightId=INSIGHT.format(37))
     assert reply["Insight"]["Summary"] == "é 37"  # a non-ASCII body: spans are in bytes
@@ -89,9 +89,9 @@ def test_a_changed_cassette_is_read_again_not_through_its_old_index(tmp_path: Pa
     _loaded(path, tmp_path / "index")
     write_cassette(path, [_exchange(i, INSIGHT.format(100 + i)) for i in range(6)], CURRENT)
     recorder = _loaded(path, tmp_path / "index")
-    assert not isinstance(recorder._stored[0], LazyExchange)  # parsed again, index rebuilt
-    assert [e.params["InsightId"] for e in recorder._stored][-1] == INSIGHT.format(105)
-    assert isinstance(_loaded(path, tmp_path / "index")._stored[0], LazyExchange)
+    assert not isinstance(recorder.source.stored[0], LazyExchange)  # parsed again, index rebuilt
+    assert [e.params["InsightId"] for e in recorder.source.stored][-1] == INSIGHT.format(105)
+    assert isinstance(_loaded(path, tmp_path / "index").source.stored[0], LazyExchange)
 
 
 def test_a_cassette_replaced_during_replay_keeps_answering_as_indexed(tmp_path: Path) -> None:
@@ -113,9 +113,9 @@ def test_a_policy_with_user_functions_is_never_indexed(tmp_path: Path) -> None:
     assert not (tmp_path / "index").exists()
     ignoring = MatchPolicy(ignore={"xray:GetInsight": ["InsightId"]})
     _loaded(path, tmp_path / "index", policy=ignoring)
-    assert isinstance(_loaded(path, tmp_path / "index", policy=ignoring)._stored[0], LazyExchange)
+    assert isinstance(_loaded(path, tmp_path / "index", policy=ignoring).source.stored[0], LazyExchange)
     # the default policy's keys differ from those: its own index, not the one above
-    assert not isinstance(_loaded(path, tmp_path / "index")._stored[0], LazyExchange)
+    assert not isinstance(_loaded(path, tmp_path / "index").source.stored[0], LazyExchange)
 
 
 def test_small_cassettes_and_unreadable_folders_cost_nothing(
@@ -590,7 +590,7 @@ def _recorded(path: Path, count: int) -> Path:
     """A cassette as a recording run saves it (the save writes its companion)."""
     recorder = CassetteRecorder(path, "all")
     recorder.add_recorded([_exchange(i) for i in range(count)])
-    recorder._recorded = count  # (as if recorded this run: the save writes them)
+    recorder.recording._recorded = count  # (as if recorded this run: the save writes them)
     recorder.save()
     return path
 
@@ -604,7 +604,7 @@ def test_a_fresh_clone_replays_through_the_committed_companion(tmp_path: Path) -
     for file in (path, companion):  # a fresh clone: other inodes and times, no cache
         (clone / file.name).write_bytes(file.read_bytes())
     recorder = CassetteRecorder(clone / path.name, "none")
-    assert all(isinstance(e, LazyExchange) for e in recorder._stored)
+    assert all(isinstance(e, LazyExchange) for e in recorder.source.stored)
     with recorder.activate():
         reply = _client().get_insight(InsightId=INSIGHT.format(23))
     assert reply["Insight"]["Summary"] == "é 23"
@@ -615,10 +615,10 @@ def test_a_companion_of_other_bytes_is_ignored_and_refreshed(tmp_path: Path) -> 
     text = path.read_text().replace("é 3", "é 333")  # edited by hand, companion not
     path.write_text(text)
     recorder = CassetteRecorder(path, "none")
-    assert not isinstance(recorder._stored[0], LazyExchange)  # parsed: the digest differs
+    assert not isinstance(recorder.source.stored[0], LazyExchange)  # parsed: the digest differs
     with recorder.activate():
         assert _client().get_insight(InsightId=INSIGHT.format(3))["Insight"]["Summary"] == "é 333"
-    assert isinstance(CassetteRecorder(path, "none")._stored[0], LazyExchange)  # refreshed
+    assert isinstance(CassetteRecorder(path, "none").source.stored[0], LazyExchange)  # refreshed
 
 
 def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None:
@@ -637,7 +637,7 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
     companion.write_bytes(orjson.dumps(data))
     recorder = CassetteRecorder(path, "none")
     # its rows out of the file's order: not used, the cassette is read itself
-    assert not isinstance(recorder._stored[1], LazyExchange)
+    assert not isinstance(recorder.source.stored[1], LazyExchange)
     with recorder.activate():
         answer = _client().get_insight(InsightId=INSIGHT.format(1))
         assert answer["Insight"]["Summary"] == "é 1"
@@ -648,7 +648,7 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
     rows[1][7], rows[1][9] = rows[2][7], rows[2][9]
     companion.write_bytes(orjson.dumps(data))
     recorder = CassetteRecorder(path, "none")
-    assert isinstance(recorder._stored[1], LazyExchange)
+    assert isinstance(recorder.source.stored[1], LazyExchange)
     with recorder.activate(), pytest.raises(CassetteError, match="stale"):
         _client().get_insight(InsightId=INSIGHT.format(2))
     _recorded(path, 5)  # (a clean companion again)
@@ -687,7 +687,7 @@ def test_a_forged_index_never_reorders_identical_polls(tmp_path: Path) -> None:
     path = tmp_path / "polls.yaml"
     recorder = CassetteRecorder(path, "all")
     recorder.add_recorded([_exchange(0, INSIGHT.format(7)), _exchange(1, INSIGHT.format(7))])
-    recorder._recorded = 2
+    recorder.recording._recorded = 2
     recorder.save()
     companion = cassette_index.companion_of(path)
     data = orjson.loads(companion.read_bytes())
@@ -712,7 +712,7 @@ def test_an_index_with_a_row_taken_out_is_not_used(tmp_path: Path) -> None:
     recorder = CassetteRecorder(path, "all")
     exchanges = [_exchange(0, INSIGHT.format(7)), _exchange(1, INSIGHT.format(7))]
     recorder.add_recorded([_exchange(2, INSIGHT.format(1)), *exchanges, _exchange(3)])
-    recorder._recorded = 4
+    recorder.recording._recorded = 4
     recorder.save()
     companion = cassette_index.companion_of(path)
     clean = companion.read_bytes()
@@ -772,14 +772,14 @@ def test_a_foreign_cassette_pays_its_redaction_once(tmp_path: Path) -> None:
             warnings.simplefilter("always")
             recorder = _loaded(path, folder)
             if load == 0:  # read so far: nothing (the secret is not seen yet)
-                assert (caught, len(recorder._stored), recorder.stored_count) == ([], 0, 20)
+                assert (caught, len(recorder.source.stored), recorder.stored_count) == ([], 0, 20)
             with recorder.activate():
                 reply = _client().get_insight(InsightId=INSIGHT.format(7))
             if load == 0:  # read so far: up to the one that answered
-                assert len(recorder._stored) == 8 and recorder.stored_count == 20
+                assert len(recorder.source.stored) == 8 and recorder.stored_count == 20
             recorder.finish_reading()
         assert [w.category for w in caught] == [SecretInCassetteWarning], load
-        lazy = all(isinstance(e, LazyExchange) for e in recorder._stored)
+        lazy = all(isinstance(e, LazyExchange) for e in recorder.source.stored)
         assert lazy == (load == 1)
         assert reply["Insight"]["Summary"] == "é 7"
         assert len(recorder.stored) == 20

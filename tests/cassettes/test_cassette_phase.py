@@ -89,4 +89,4 @@ def test_a_save_into_a_cassette_keeps_the_phases_already_there(tmp_path: Path) -
         ("DeleteQueue", "teardown"),
     ]
     replay = CassetteRecorder(path, "none")  # loaded: its tags keep them too
-    assert [interaction_phase(t) for t in replay._tags] == ["setup", "call", "teardown"]
+    assert [interaction_phase(t) for t in replay.source.tags] == ["setup", "call", "teardown"]

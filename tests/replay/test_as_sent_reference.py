@@ -1,4 +1,4 @@
-"""Replay's shortcut for a request recorded as sent (``CassetteRecorder._taken_as_sent``:
+"""Replay's shortcut for a request recorded as sent (``Replayer._taken_as_sent``:
 looked up before it is redacted) against replay without it: the same answers, misses,
 recordings used and bindings, on cassettes recorded through the real pipeline (secrets
 redacted, account ids pseudonymized) and calls in any order.
@@ -31,6 +31,7 @@ from harness.replay.intercept import Call, Send, intercept
 from harness.replay.matching import MatchPolicy
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
+from harness.replay.replayer import Replayer
 
 ACCOUNT = "123456789012"
 TRAIL = f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"
@@ -103,7 +104,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Any], list[Any]]:
 def _replay(path: Path, calls: list[Any], shortcut: bool, monkeypatch: Any) -> Any:
     with monkeypatch.context() as patch:
         if not shortcut:
-            patch.setattr(CassetteRecorder, "_taken_as_sent", lambda *a: None)
+            patch.setattr(Replayer, "_taken_as_sent", lambda *a: None)
         recorder = CassetteRecorder(
             path, "none", policy=MatchPolicy(volatile=list(VOLATILE_DEFAULT))
         )

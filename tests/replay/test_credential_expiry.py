@@ -92,7 +92,7 @@ def test_a_blob_read_back_is_replaced_only_as_a_whole_value() -> None:
     import base64
     import json
 
-    from harness.replay.recorder import _blobs_read_back
+    from harness.replay.replayer import _blobs_read_back
 
     sent, appended, live = b"A" * 30, b"A" * 30 + b" and more", b"B" * 30
     body = json.dumps(

@@ -135,14 +135,14 @@ def test_a_large_plain_cassette_is_read_as_replay_reaches_it(
         monkeypatch.setenv(name, value)
     with pytest.warns(SecretInCassetteWarning, match="scan --fix"):  # its SigV4 headers
         recorder = CassetteRecorder(path, "none", policy=MatchPolicy())
-    assert len(recorder._stored) == 0  # nothing parsed yet
+    assert len(recorder.source.stored) == 0  # nothing parsed yet
     assert recorder.stored_count == COPIES * 3 + 1
     assert [i["request"]["uri"] for i in recorder.other] == ["https://images.example.com/cat.png"]
     client = _clients(endpoint)["dynamodb"]
     with recorder.activate():
         item = client.get_item(TableName="orders", Key={"pk": {"S": "order-5"}})["Item"]
     assert item == {"pk": {"S": "order-5"}, "n": {"N": "5"}}
-    assert len(recorder._stored) == 5 * 3 + 2  # read up to the answer, not beyond
+    assert len(recorder.source.stored) == 5 * 3 + 2  # read up to the answer, not beyond
     # (another client's interaction counts as used, as vcrpy replays it)
     assert recorder.used == [5 * 3 + 1, (COPIES // 2 + 1) * 3]
 
@@ -154,12 +154,12 @@ def test_lazy_and_whole_reads_replay_the_same(
     for name, value in _CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     lazy = _recorder(path)
-    assert len(lazy._stored) == 0
+    assert len(lazy.source.stored) == 0
     with lazy.activate():
         lazily = _calls(endpoint)
     monkeypatch.setattr(cassette_index, "MIN_BYTES", 1 << 40)  # read whole, as a small one
     whole = _recorder(path)
-    assert len(whole._stored) == COPIES * 3
+    assert len(whole.source.stored) == COPIES * 3
     with whole.activate():
         wholly = _calls(endpoint)
     assert lazily == wholly
@@ -213,6 +213,6 @@ def test_another_clients_item_with_amz_headers_is_known_at_load(
     target = tmp_path / "tagged.yaml"
     target.write_text(yaml.dump(data, Dumper=_DUMPER))
     recorder = _recorder(target)
-    assert len(recorder._stored) == 0
+    assert len(recorder.source.stored) == 0
     assert [i["request"]["method"] for i in recorder.other] == ["PUT", "GET"]
     assert all(e.service != "s3" for e in recorder.stored)

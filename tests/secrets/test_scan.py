@@ -252,7 +252,7 @@ def test_an_alias_bomb_is_refused_and_an_escaped_key_around_a_placeholder_is_cle
     recorder.add_recorded(
         [Exchange("secretsmanager", "GetSecretValue", request, response, "recorded", params)]
     )
-    recorder._recorded = 1  # (as if recorded this run: the save writes it, redacted)
+    recorder.recording._recorded = 1  # (as if recorded this run: the save writes it, redacted)
     recorder.save()
     text = (tmp_path / "fresh.yaml").read_text()
     assert "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" not in text and "REDACTED" in text

@@ -26,7 +26,8 @@ from typing import Any
 
 import pytest
 
-from harness.replay.recorder import CassetteRecorder, folder_lock
+from harness.replay.recorder import CassetteRecorder
+from harness.replay.recording import folder_lock
 from tests.support.cassette_serving import (
     API,
     BODY,
