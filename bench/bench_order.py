@@ -45,7 +45,7 @@ from harness.aws.protocols import wire_form as wire
 from harness.cassettes.cassette import write_cassette
 from harness.exchange import Exchange
 from harness.plugin.cassette import VOLATILE_DEFAULT
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteRecorder
 from harness.secrets import REDACTION_VERSION
 

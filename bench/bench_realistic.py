@@ -58,7 +58,7 @@ from harness.contract.checker import check_all  # noqa: E402
 from harness.errors import SecretInCassetteWarning  # noqa: E402
 from harness.exchange import Exchange  # noqa: E402
 from harness.plugin.cassette import VOLATILE_DEFAULT  # noqa: E402
-from harness.replay.matching import MatchPolicy  # noqa: E402
+from harness.replay.match_policy import MatchPolicy  # noqa: E402
 from harness.replay.recorder import CassetteRecorder  # noqa: E402
 
 ACCOUNT = "123456789012"

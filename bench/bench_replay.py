@@ -89,7 +89,7 @@ def harness_volatile(calls: int) -> float:
     recorded by such a test)."""
     import uuid
 
-    from harness.replay.matching import MatchPolicy
+    from harness.replay.match_policy import MatchPolicy
 
     client = _client()
     policy = MatchPolicy(volatile=["uuid", "hex", "alnum", "hash", "time"])
@@ -117,7 +117,7 @@ def _exchanges_with_ids(ids: list[str]) -> list[Exchange]:
 def harness_default_path(calls: int) -> float:
     """Replay and contract-check every exchange, as the plugin does by default."""
     from harness.plugin.cassette import VOLATILE_DEFAULT
-    from harness.replay.matching import MatchPolicy
+    from harness.replay.match_policy import MatchPolicy
 
     client = _client()
     seen: list[Exchange] = []  # what the plugin's pytest_aws_exchange hook receives

@@ -36,7 +36,7 @@ from harness.cassettes.files import absent_because
 from harness.cassettes.usage import Usage, file_digest
 from harness.contract.rules import RULES
 from harness.errors import HarnessUsageError
-from harness.replay.matching import match_key
+from harness.replay.match_keys import match_key
 
 #: The JSON report's ``schema`` value; a change to the layout below gets a new number.
 SCHEMA = "botocore-harness/coverage/1"

@@ -129,7 +129,7 @@ def read_only(service: str, operation: str) -> tuple[bool, str]:
 
 
 def _placeholder(params: Any) -> str | None:
-    from harness.replay.matching import canonical
+    from harness.replay.match_keys import canonical
     from harness.secrets.vault import SLOT
 
     found = SLOT.search(canonical(params)) if isinstance(params, dict) else None
@@ -177,7 +177,7 @@ class Sender:
         self._last: HttpResponse | None = None
 
     def region_for(self, entry: Entry) -> str:
-        from harness.replay.matching import region_of
+        from harness.replay.match_keys import region_of
 
         region = (
             self.region

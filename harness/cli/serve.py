@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from harness.errors import HarnessUsageError
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.volatile import parse as parse_volatile
 from harness.serve.cassettes import RECORD_FILE, CassetteBackend
 from harness.serve.http import IDLE_TIMEOUT, MAX_CONNECTIONS, REQUEST_TIMEOUT, ServerLimits

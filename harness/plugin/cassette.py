@@ -33,7 +33,7 @@ from harness.replay.socket_peers import watch_connects
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
-    from harness.replay.matching import MatchPolicy
+    from harness.replay.match_policy import MatchPolicy
     from harness.replay.miss_report import CassetteMiss
     from harness.replay.network_guard import Allowed, Violations
     from harness.replay.recorder import CassetteRecorder

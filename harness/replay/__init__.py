@@ -11,7 +11,7 @@ from __future__ import annotations
 from harness.faces import lazy_names
 
 _LAZY = {
-    "MatchPolicy": "harness.replay.matching",
+    "MatchPolicy": "harness.replay.match_policy",
     "CassetteMiss": "harness.replay.miss_report",
     "CassetteRecorder": "harness.replay.recorder",
     "Call": "harness.replay.intercept",

@@ -43,7 +43,8 @@ from harness.cassettes.cassette import (
 from harness.cassettes.pending import PendingInteractions
 from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange
-from harness.replay.matching import Key, MatchIndex, region_of, slots_as_data
+from harness.replay.match_keys import Key, region_of, slots_as_data
+from harness.replay.matching import MatchIndex
 from harness.secrets import REDACTION_VERSION, Redaction, Redactor
 from harness.secrets.exchanges import redact_exchange
 from harness.secrets.placeholders import placeholder_numbers

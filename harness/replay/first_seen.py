@@ -18,6 +18,10 @@ Values with no long run are searched for in full, once each (``find`` keeps ever
 file: it searches for the first values asked and builds the set of the text's long runs
 only once those searches have cost about as much as building it.
 
+``KnownValues`` answers a binding's other question, "where does this live value show it is
+not generated?" (the test's source files, the environment, the cassette file), reading each
+file once per test.
+
 Cost (``WordOffsets``): building, one regex pass over the text and a dict entry per
 distinct long run (memory in distinct runs, not in text size: a uuid adds two); ``find``,
 O(1) amortized per value asked again, one dict lookup per run plus a search from the bound

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.errors import HarnessUsageError
-from harness.replay.matching import Matcher, MatchPolicy, Normalizer, check_key, check_members
+from harness.replay.match_policy import Matcher, MatchPolicy, Normalizer, check_key, check_members
 
 
 def resolve_function(reference: str, where: str) -> Callable[..., Any]:

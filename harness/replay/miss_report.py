@@ -15,7 +15,9 @@ from typing import Any
 
 from harness.aws.models import operation_model
 from harness.errors import HarnessAssertionError
-from harness.replay.matching import MatchIndex, Near, canonical
+from harness.replay.match_keys import canonical
+from harness.replay.matching import MatchIndex
+from harness.replay.nearest import Near
 
 #: The longest line a miss prints (a parameter's value, a difference); longer ones are cut
 #: with a note of how much was left out.

@@ -37,7 +37,7 @@ from harness.aws.bodies import settle
 from harness.cassettes.cassette import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio, uploads
-from harness.replay.matching import time_verdict
+from harness.replay.match_times import time_verdict
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.secrets import Redactor

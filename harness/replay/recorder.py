@@ -34,8 +34,11 @@ from harness.replay import miss_report, transport_failures
 from harness.replay.cassette_source import CassetteSource, Keyed
 from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, Send, intercept
-from harness.replay.matching import MatchIndex, MatchPolicy, Near, supports
+from harness.replay.match_keys import supports
+from harness.replay.match_policy import MatchPolicy
+from harness.replay.matching import MatchIndex
 from harness.replay.miss_report import CassetteMiss as CassetteMiss  # importable from here
+from harness.replay.nearest import Near, closest
 from harness.replay.record_modes import RECORD_MODES as RECORD_MODES  # still importable from here
 from harness.replay.record_modes import check_record_mode
 from harness.replay.recording import Recording, iso_now
@@ -332,8 +335,8 @@ class CassetteRecorder:
         self.source.read_all()  # (the report names the closest of every interaction)
         near: list[Near] = []
         if not why and self.existed:
-            near = self.index.closest(
-                call.service, call.operation, params, call.region, now=time.time()
+            near = closest(
+                self.index, call.service, call.operation, params, call.region, now=time.time()
             )
         miss = miss_report.miss(
             cassette=self.path,

@@ -62,7 +62,8 @@ from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import transport_failures
 from harness.replay.intercept import Call
-from harness.replay.matching import MatchPolicy, region_of
+from harness.replay.match_keys import region_of
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
 from harness.safe_text import one_line

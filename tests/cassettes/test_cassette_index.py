@@ -16,7 +16,7 @@ from harness.aws.protocols import wire_form as wire
 from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import LazyExchange, read_cassette, write_cassette
 from harness.exchange import Exchange
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.secrets import REDACTION_VERSION
 

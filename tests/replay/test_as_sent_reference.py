@@ -28,7 +28,7 @@ from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpResponse
 from harness.plugin.cassette import VOLATILE_DEFAULT
 from harness.replay.intercept import Call, Send, intercept
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
 from harness.replay.replayer import Replayer

@@ -12,7 +12,8 @@ from pathlib import Path
 import boto3
 
 from harness.plugin.cassette import VOLATILE_DEFAULT
-from harness.replay.matching import MatchPolicy, _key_and_slots
+from harness.replay.match_keys import key_and_slots
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteRecorder
 from harness.replay.uploads import MASK
 from tests.support.moto_server import moto_server
@@ -36,7 +37,7 @@ def test_each_record_of_a_batch_is_a_slot_in_order() -> None:
             "DeliveryStreamName": "clicks",
             "Records": [{"Data": _b64(e)} for e in _events()],
         }
-        key, slots = _key_and_slots("firehose", "PutRecordBatch", params, None, DEFAULT.volatile)
+        key, slots = key_and_slots("firehose", "PutRecordBatch", params, None, DEFAULT.volatile)
         assert [s.kind for s in slots][:2] == ["blob", "blob"]
         assert [s.value for s in slots][:2] == [r["Data"] for r in params["Records"]]
         assert key[2].count(MASK) == 2
@@ -73,6 +74,6 @@ def test_a_kinesis_batch_of_events_made_up_per_run_replays(tmp_path: Path) -> No
         "Records": [{"Data": _b64(e), "PartitionKey": "p"} for e in _events()],
     }
     two = {**one, "Records": one["Records"][:1]}
-    a, _ = _key_and_slots("kinesis", "PutRecords", one, None, volatile)
-    b, _ = _key_and_slots("kinesis", "PutRecords", two, None, volatile)
+    a, _ = key_and_slots("kinesis", "PutRecords", one, None, volatile)
+    b, _ = key_and_slots("kinesis", "PutRecords", two, None, volatile)
     assert a != b

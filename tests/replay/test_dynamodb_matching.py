@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.replay.matching import match_key
+from harness.replay.match_keys import match_key
 
 
 def _put(names: dict[str, str], values: dict[str, Any], condition: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import yaml
 
 from harness.cassettes import index as cassette_index
 from harness.errors import SecretInCassetteWarning
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from tests.support.moto_server import moto_server
 

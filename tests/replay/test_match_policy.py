@@ -11,7 +11,7 @@ import pytest
 from test_time_matching import last, record_four_days_ago
 
 from harness.errors import HarnessUsageError
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 
 OP = "cloudtrail:ListInsightsData"
@@ -154,7 +154,7 @@ def test_the_marker_wins_over_the_fixture_which_wins_over_defaults(
     run_inner(pytester, inner, mark=mark).assert_outcomes(passed=1)
     overridden = f"""
 import pytest
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from matchers import strip_run_suffix
 
 @pytest.fixture

@@ -28,19 +28,12 @@ from harness.aws.protocols import wire_form as wire
 from harness.exchange import Exchange
 from harness.plugin.cassette import VOLATILE_DEFAULT
 from harness.replay import uploads
-from harness.replay.matching import (
-    _RANDOM_KINDS,
-    _WORD_KINDS,
-    DATE_SHAPES,
-    MatchIndex,
-    MatchPolicy,
-    _alike,
-    _key_and_slots,
-    _word,
-    date_verdict,
-    exact_form,
-    time_verdict,
-)
+from harness.replay.binding_judge import RANDOM_KINDS, WORD_KINDS, alike, is_word
+from harness.replay.match_keys import exact_form, key_and_slots
+from harness.replay.match_policy import MatchPolicy
+from harness.replay.match_times import date_verdict, time_verdict
+from harness.replay.matching import MatchIndex
+from harness.replay.volatile import DATE_SHAPES
 from harness.secrets.vault import Binding, Ties
 
 ENDPOINT = "https://xray.us-east-1.amazonaws.com"
@@ -93,7 +86,7 @@ class Reference:
             self.recorded.append(_Recorded(index, exchange, key, slots, exact))
 
     def _read(self, operation: str, params: dict[str, Any]) -> tuple[Any, Any, str | None]:
-        key, slots = _key_and_slots("xray", operation, params, None, self.policy.volatile)
+        key, slots = key_and_slots("xray", operation, params, None, self.policy.volatile)
         return key, slots, exact_form("xray", operation, params)
 
     def take(self, operation: str, params: dict[str, Any]) -> int | None:
@@ -127,9 +120,9 @@ class Reference:
             if judge(recorded.epoch, live.epoch, None, None, self.policy) is not None:
                 return "time"
             return "day written" if day and self.known(live.value) else None
-        if recorded.kind in _RANDOM_KINDS and _alike(recorded.value, live.value):
+        if recorded.kind in RANDOM_KINDS and alike(recorded.value, live.value):
             return "alike"
-        if recorded.kind in _WORD_KINDS and _word(recorded) and _word(live):
+        if recorded.kind in WORD_KINDS and is_word(recorded) and is_word(live):
             return "words"
         if self.known(live.value) is not None:
             return "known"

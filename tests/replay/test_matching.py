@@ -12,12 +12,10 @@ from harness.aws.protocols import wire_form as wire
 from harness.aws.protocols.wire_form import request_params
 from harness.exchange import Exchange, HttpRequest
 from harness.ops import SEED_OPERATIONS
-from harness.replay.matching import (
-    MatchIndex,
-    canonical,
-    match_key,
-    param_differences,
-)
+from harness.replay.differences import param_differences
+from harness.replay.match_keys import canonical, match_key
+from harness.replay.matching import MatchIndex
+from harness.replay.nearest import closest
 
 SOURCE = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/x"
 
@@ -92,7 +90,7 @@ def test_closest_ranks_same_operation_and_fewest_differences_first() -> None:
     index.add(0, _exchange({"InsightId": "a", "MaxResults": 5}, "GetInsightEvents"))
     index.add(1, _exchange({"InsightId": "a"}, "GetInsightEvents"))
     index.add(2, _exchange({"InsightId": "b"}))
-    near = index.closest("xray", "GetInsightEvents", {"InsightId": "a", "MaxResults": 6})
+    near = closest(index, "xray", "GetInsightEvents", {"InsightId": "a", "MaxResults": 6})
     assert [n.index for n in near] == [0, 1, 2]
     assert near[0].differences == ["/MaxResults: recorded 5, sent 6"]
     assert near[1].differences == ["/MaxResults: not recorded, sent 6"]
@@ -117,7 +115,7 @@ def test_canonical_form_ignores_key_order(params: dict[str, object]) -> None:
 def test_a_dynamodb_set_matches_in_any_order_and_a_list_does_not() -> None:
     """DynamoDB does not keep a set's order, and boto3 writes a Python set in its iteration
     order, which changes between runs: SS/NS/BS match as sets, L stays a list."""
-    from harness.replay.matching import match_key
+    from harness.replay.match_keys import match_key
 
     def key(value: dict[str, Any]) -> Any:
         params = {"TableName": "t", "Key": {"k": {"S": "v"}}}

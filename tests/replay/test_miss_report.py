@@ -57,7 +57,7 @@ def test_a_miss_on_a_large_document_names_the_member_in_short_lines(tmp_path: Pa
 
 
 def test_a_document_in_a_string_is_compared_member_by_member() -> None:
-    from harness.replay.matching import param_differences
+    from harness.replay.differences import param_differences
 
     recorded = {"Entries": [{"DetailType": "order", "Detail": '{"id": "o-1", "total": 5}'}]}
     sent = {
@@ -73,7 +73,7 @@ def test_a_document_in_a_string_is_compared_member_by_member() -> None:
 
 
 def test_long_strings_are_shown_where_they_part() -> None:
-    from harness.replay.matching import param_differences
+    from harness.replay.differences import param_differences
 
     head = "x" * 5_000
     (only,) = param_differences({"Body": head + "AAA" + head}, {"Body": head + "BBB" + head})

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay.matching import MatchPolicy
+from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.serve.http import LoopbackServer
 

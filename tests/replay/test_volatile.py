@@ -13,7 +13,8 @@ import pytest
 from harness.aws.models import operation_model
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay.matching import MatchIndex, MatchPolicy
+from harness.replay.match_policy import MatchPolicy
+from harness.replay.matching import MatchIndex
 from harness.replay.volatile import (
     DATE_SHAPES,
     Generated,
@@ -475,8 +476,8 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
         params={"Bucket": "b", "Key": f"reports/{yesterday}/x.csv"},
     )
 
-    def index() -> MatchIndex:
-        fresh = MatchIndex(policy=MatchPolicy(volatile="time"))
+    def index(known: Any = None) -> MatchIndex:
+        fresh = MatchIndex(policy=MatchPolicy(volatile="time"), known=known)
         fresh.add(0, put, recorded_at=now - 86400)
         return fresh
 
@@ -499,8 +500,7 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
     assert "day mismatch" in refused.refusals[-1]
     # today's day typed into the test after the recording is a changed literal, not a
     # generated day: refused (as the other kinds refuse a value written in the source)
-    written = index()
-    written.known = lambda value: "written in test_app.py" if value == today else None
+    written = index(known=lambda value: "written in test_app.py" if value == today else None)
     assert written.take("s3", "PutObject", sent, now=now) is None
     assert "written in test_app.py" in written.refusals[-1]
     exact = MatchIndex(policy=MatchPolicy(volatile="time", time_tolerance=None))

@@ -125,6 +125,7 @@ def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_comm
     tmp_path: Path,
 ) -> None:
     from harness.errors import SecretInCassetteWarning
+    from harness.replay.nearest import closest
     from harness.replay.recorder import CassetteRecorder
 
     path = vcrpy_cassette(tmp_path / "old.yaml")
@@ -135,7 +136,7 @@ def test_replaying_an_old_cassette_that_holds_secrets_warns_once_naming_the_comm
         recorder = CassetteRecorder(path, "none")
     assert len(caught) == 1
     # in memory, the replayed exchange holds no secret
-    stored = recorder.index.closest("secretsmanager", "GetSecretValue", {})[0].exchange
+    stored = closest(recorder.index, "secretsmanager", "GetSecretValue", {})[0].exchange
     assert SECRET.encode() not in stored.response.body
     assert "Authorization" not in stored.request.headers
 

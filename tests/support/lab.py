@@ -9,7 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from harness.replay.matching import canonical
+from harness.replay.match_keys import canonical
 from harness.secrets import Redactor
 from harness.secrets.vault import mask
 from tests.support.server import (

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from harness.replay.matching import canonical
+from harness.replay.match_keys import canonical
 
 if TYPE_CHECKING:
     from harness.cassettes.cassette import Entry

@@ -33,7 +33,8 @@ from harness.aws.models import operation_model
 from harness.cassettes.cassette import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
-from harness.replay.matching import json_documents, match_key, without_generated
+from harness.replay.differences import json_documents
+from harness.replay.match_keys import match_key, without_generated
 from harness.replay.uploads import body_derived
 from harness.replay.volatile import KINDS, Generated, Volatile, made_up
 from harness.safe_text import one_line

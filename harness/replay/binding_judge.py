@@ -1,0 +1,251 @@
+"""Whether a live value may stand for a recorded one: the refusals of binding.
+
+Binding must never turn a changed *hardcoded* value into a match, so a value is bound only
+when it looks made up on both sides: a time keeps its offset from "now"; any other value is
+refused when the live one is written in the test's source or found in the cassette (data
+the test read, or a literal), or when the recorded one first came from a response (a
+server's id, not the test's). ``MatchIndex`` asks a ``BindingJudge`` per candidate.
+
+Cost: every fact a refusal asks of a value is computed once per value, never by searching
+the text per candidate: ``known`` (the recorder's ``KnownValues``) is asked once per value;
+where a recorded value first appears reads the interactions before the one asked about,
+once per test, into a ``WordOffsets`` index extended as later ones are asked about
+(O(p) once, p the furthest position asked about; O(1) per value after).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+
+from harness.exchange import Exchange
+from harness.replay import uploads
+from harness.replay.first_seen import WordOffsets
+from harness.replay.match_policy import MatchPolicy
+from harness.replay.match_times import date_verdict, time_verdict
+from harness.replay.volatile import DATE_SHAPES, Generated, made_up
+
+#: One recorded exchange as ``MatchIndex`` lists them: (index, exchange, region, recorded_at).
+Recorded = tuple[int, Exchange, str | None, float | None]
+
+#: ``known`` answers kept (the live values a test sends; the oldest out first).
+_KNOWN_KEPT = 65536
+_UNASKED = object()
+
+
+class BindingJudge:
+    """Says why a live generated value may not stand for a recorded one (``refuse``).
+
+    ``recorded`` is the index's list of every recorded exchange, shared (appended to as
+    the index grows); ``known(value)`` says where a live value was found that makes it no
+    generated one (the test's source, the environment, the cassette), or None."""
+
+    def __init__(
+        self,
+        *,
+        policy: MatchPolicy,
+        known: Callable[[str], str | None] | None,
+        recorded: list[Recorded],
+    ) -> None:
+        self.policy = policy
+        self.known = known
+        self._recorded = recorded
+        #: why generated values were not bound, for the miss message (the last few)
+        self.refusals: list[str] = []
+        self._known_values: dict[str, str | None] = {}
+        #: every recorded request and response before the furthest asked about, as one
+        #: text indexed by its long runs, with each part's start and (index, is a response)
+        self._haystack: WordOffsets | None = None
+        self._parts: tuple[list[int], list[tuple[int, bool]]] = ([], [])
+        self._in_haystack = 0
+        #: False once ``recorded`` holds an exchange out of recorded order (then
+        #: ``_first_place`` reads every one: its prefix would not be what came first)
+        self._in_order = True
+        self._order_checked = 0
+
+    def refuse(
+        self,
+        recorded: Generated,
+        live: Generated,
+        *,
+        index: int,
+        recorded_at: float | None,
+        now: float | None,
+        sent: Callable[[str], bytes | None] | None,
+    ) -> str | None:
+        """Why ``live`` may not stand for ``recorded`` (a generated value of the exchange
+        recorded ``index``-th, at ``recorded_at``; ``now``: the replay's time; ``sent``:
+        the bytes of a body the request holds as a digest), or None; kept for the miss
+        message."""
+        why = self._refusal(recorded, live, index, recorded_at, now, sent)
+        if why is not None:
+            self.refusals[:] = [*self.refusals[-4:], f"{recorded.value!r} -> {live.value!r}: {why}"]
+        return why
+
+    def where_known(self, value: str) -> str | None:
+        """``known(value)``, asked once per value (None without ``known``)."""
+        if self.known is None:
+            return None
+        found = self._known_values.get(value, _UNASKED)
+        if found is _UNASKED:
+            found = self._known_values[value] = self.known(value)
+            if len(self._known_values) > _KNOWN_KEPT:
+                self._known_values.pop(next(iter(self._known_values)))
+        return found  # type: ignore[return-value]
+
+    def _refusal(
+        self,
+        recorded: Generated,
+        live: Generated,
+        index: int,
+        recorded_at: float | None,
+        now: float | None,
+        sent: Callable[[str], bytes | None] | None,
+    ) -> str | None:
+        if recorded.kind == "blob":
+            volatile = self.policy.volatile
+            return uploads.refusal(recorded.value, live.value, volatile, self.known, sent)
+        if recorded.kind == "time":
+            if recorded.epoch is None or live.epoch is None:
+                return "not a time"
+            day = recorded.shape in DATE_SHAPES
+            judge = date_verdict if day else time_verdict
+            verdict = judge(recorded.epoch, live.epoch, recorded_at, now, self.policy)
+            if verdict is not None:
+                return f"a generated time, but {verdict}"
+            # a day is written down more often than a time of day: today's date typed into
+            # the test after the recording would otherwise stand for the recorded one
+            where = self.where_known(live.value) if day else None
+            return None if where is None else f"the sent day is {where}, so it is not generated"
+        if recorded.kind in RANDOM_KINDS and alike(recorded.value, live.value):
+            return (
+                "the two differ in a few characters only, as a counter or a chosen id does "
+                "(two values made up at random differ almost everywhere)"
+            )
+        if recorded.kind in WORD_KINDS and is_word(recorded) and is_word(live):
+            # ``confirmed`` -> ``cancelled``: a word the test computed, not read in its
+            # source, is still chosen; bound, replay would serve the answer to the other word
+            return (
+                "both are words, not values made up at random; declare a pattern (re:...) "
+                "for names the test makes of letters alone"
+            )
+        where = self.where_known(live.value)
+        if where is not None:
+            return f"the sent value is {where}, so it is not generated per run"
+        if self._from_a_response(recorded.value, index):
+            return "the recorded value came from an earlier response (a server's value)"
+        return None
+
+    def _from_a_response(self, value: str, before: int) -> bool:
+        """True when ``value`` first appears in a recorded response before interaction
+        ``before`` (before any request carried it)."""
+        place = self._first_place(value, before)
+        return place is not None and place[0] < before and place[1]
+
+    def _first_place(self, value: str, before: int) -> tuple[int, bool] | None:
+        """Where ``value`` first appears standing alone among the interactions before
+        ``before`` (an interaction's request before its response), or None.
+
+        Reads only those interactions, once, into an index of their requests and responses
+        (``WordOffsets``), extended as later ones are asked about: a test binding to the
+        first unused recordings of a 100,000-interaction cassette reads the first few, not
+        all (amortized, the read is O(the furthest interaction asked about) per test; a
+        lookup, O(1) per value). ``recorded`` is in recorded order, so its prefix is what
+        came before."""
+        every = self._recorded
+        end = self._in_haystack
+        if not self._still_in_order():
+            end = len(every)
+        while end < len(every) and every[end][0] < before:
+            end += 1
+        if self._haystack is None or end > self._in_haystack:
+            more = self._text_of(every[self._in_haystack : end])
+            if self._haystack is None:
+                self._haystack = WordOffsets(more)
+            else:
+                self._haystack.extend(more)
+            self._in_haystack = end
+        at = self._haystack.find(value)
+        starts, places = self._parts
+        return places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
+
+    def _still_in_order(self) -> bool:
+        """True while ``recorded`` lists its exchanges in recorded order (each added one
+        checked once)."""
+        every = self._recorded
+        while self._in_order and self._order_checked < len(every):
+            at = self._order_checked
+            if at and every[at][0] <= every[at - 1][0]:
+                self._in_order = False
+            self._order_checked += 1
+        return self._in_order
+
+    def _text_of(self, added: list[Recorded]) -> bytearray:
+        """The haystack's text of ``added`` exchanges, each part's start and place noted."""
+        starts, places = self._parts
+        base = len(self._haystack.text) if self._haystack is not None else 0
+        text = bytearray()
+        for index, exchange, _, _ in added:
+            request, response = exchange.request, exchange.response
+            sent = request.url.encode("utf-8") + b"\0" + request.body
+            answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
+            for part, is_response in ((sent, False), (answered, True)):
+                starts.append(base + len(text))
+                places.append((index, is_response))
+                text += part + b"\0"  # (no value spans two parts: values hold no NUL)
+        return text
+
+
+#: Kinds whose values are random when generated: two of them differ almost everywhere.
+RANDOM_KINDS = frozenset({"uuid", "hex", "alnum", "hash"})
+
+
+#: kinds whose pattern a word also matches
+WORD_KINDS = frozenset({"hex", "alnum"})
+
+
+def is_word(found: Generated) -> bool:
+    """True for letters alone that read as a word (``padding``, ``Cancelled``): not hex
+    digits that came out letters alone (``faaaba``: one draw in 360 of six), nor a long
+    random run of small letters (a receipt handle: ``volatile.made_up``), nor letters
+    drawn at random (``xkqzbwvmpt``: one suffix in 26 of ten letters and digits), which
+    seldom mix vowels in as words do."""
+    value = found.value
+    if not value.isalpha() or _HEX_LETTERS.fullmatch(value) or made_up(found, 6):
+        return False
+    vowels = sum(1 for c in value if c in _VOWELS) / len(value)
+    return 0.15 <= vowels <= 0.7 and _CONSONANT_RUN.search(value) is None
+
+
+_HEX_LETTERS = re.compile(r"[a-f]+|[A-F]+")
+
+
+_VOWELS = frozenset("aeiouyAEIOUY")
+
+
+_CONSONANT_RUN = re.compile(r"[^aeiouyAEIOUY]{6,}")
+
+
+_FEW = 3
+
+
+_SHORT = 8  # (characters: shorter values agree by chance in a few places)
+
+
+def alike(recorded: str, live: str) -> bool:
+    """True when two values of one length differ in three letters or digits or fewer:
+    ``item-000000000003`` and ``item-000000000000`` are a test's numbering, not values made
+    up per run. Random ones differ almost everywhere, and even time-based ones (``uuid1``:
+    its clock and sequence change, its node stays) differ in eight or more. Two short
+    random ones (under eight characters) often agree by chance in a few places (``29f0f2``,
+    ``27f8f2``: a few pairs in a thousand of six hex digits): a short numbering differs only
+    at its end (``item01``, ``item07``)."""
+    if len(recorded) != len(live):
+        return False
+    places = [i for i, (a, b) in enumerate(zip(recorded, live, strict=True)) if a != b]
+    if len(places) > _FEW:
+        return False
+    if len(recorded) >= _SHORT or not places:
+        return True
+    return places[-1] == len(recorded) - 1 and places[-1] - places[0] < _FEW

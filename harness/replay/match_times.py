@@ -1,0 +1,138 @@
+"""Timestamps in requests: masked out of match keys and compared by their offset from
+"now" (``MatchPolicy.time_tolerance``): ``now - 1h`` recorded on Monday replays on Friday."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from harness.aws.models import members_by_key, operation_model
+from harness.replay.match_policy import MatchPolicy
+
+TIME_MASK = "<time>"
+
+
+def time_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent timestamp matches the recorded one, else why not (readable)."""
+    if recorded is None or sent is None:
+        return "timestamp recorded, not sent" if sent is None else "timestamp sent, not recorded"
+    if recorded == sent:
+        return None
+    tolerance = policy.time_tolerance
+    if tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if tolerance is None else "no recording time in the cassette"
+        return f"time mismatch: recorded {_iso(recorded)}, sent {_iso(sent)} ({why})"
+    recorded_offset, sent_offset = recorded - recorded_at, sent - now
+    off = sent_offset - recorded_offset
+    if abs(off) <= tolerance:
+        return None
+    return (
+        f"time mismatch: recorded {_offset(recorded_offset)} the recording time, sent "
+        f"{_offset(sent_offset)} now: {abs(off):.0f} s off (tolerance {tolerance:.0f} s)"
+    )
+
+
+def date_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent day (its midnight, UTC) stands for the recorded one: as many days
+    from the day it was sent as the recorded one was from the day it was recorded (by the
+    clock's UTC day or its local one, ``date.today()``), else why not (readable)."""
+    if recorded is None or sent is None:
+        return "day recorded, not sent" if sent is None else "day sent, not recorded"
+    if recorded == sent:
+        return None
+    recorded_day, sent_day = _day(recorded, utc=True), _day(sent, utc=True)
+    if policy.time_tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if policy.time_tolerance is None else "no recording time"
+        return f"day mismatch: recorded {recorded_day}, sent {sent_day} ({why})"
+    offsets = []
+    for utc in (True, False):
+        before = (recorded_day - _day(recorded_at, utc)).days
+        after = (sent_day - _day(now, utc)).days
+        if before == after:
+            return None
+        offsets.append((before, after))
+    before, after = offsets[0]
+    return (
+        f"day mismatch: recorded {recorded_day} ({before:+d} days from the recording day), "
+        f"sent {sent_day} ({after:+d} days from today)"
+    )
+
+
+def _day(epoch: float, utc: bool) -> Any:
+    import datetime as dt
+
+    zone = dt.timezone.utc if utc else None
+    return dt.datetime.fromtimestamp(epoch, tz=zone).date()
+
+
+def _offset(seconds: float) -> str:
+    return f"{abs(seconds):.0f} s {'before' if seconds < 0 else 'after'}"
+
+
+def _iso(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+@functools.cache
+def has_timestamps(service: str, operation: str) -> bool:
+    shape = operation_model(service, operation).input_shape
+    return shape is not None and _contains_timestamp(shape, frozenset())
+
+
+def _contains_timestamp(shape: Any, seen: frozenset[str]) -> bool:
+    if shape.type_name == "timestamp":
+        return True
+    if shape.name in seen:
+        return False
+    seen = seen | {shape.name}
+    if shape.type_name == "structure":
+        return any(_contains_timestamp(m, seen) for m in shape.members.values())
+    if shape.type_name == "list":
+        return _contains_timestamp(shape.member, seen)
+    if shape.type_name == "map":
+        return _contains_timestamp(shape.value, seen)
+    return False
+
+
+def mask_times(shape: Any, value: Any, path: str, times: dict[str, float]) -> Any:
+    """``value`` with timestamp parameters replaced by a mask; their epochs go to ``times``."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "timestamp":
+        epoch = _epoch(value)
+        if epoch is None:
+            return value
+        times[path or "/"] = epoch
+        return TIME_MASK
+    if kind == "structure" and isinstance(value, dict):
+        members = members_by_key(shape)
+        return {k: mask_times(members.get(k), v, f"{path}/{k}", times) for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [mask_times(shape.member, v, f"{path}/{i}", times) for i, v in enumerate(value)]
+    if kind == "map" and isinstance(value, dict):
+        return {k: mask_times(shape.value, v, f"{path}/{k}", times) for k, v in value.items()}
+    return value
+
+
+def _epoch(value: Any) -> float | None:
+    from harness.aws.protocols.wire_form import parse_timestamp
+
+    try:
+        return parse_timestamp(value).timestamp()
+    except (ValueError, TypeError, OverflowError):
+        return None
