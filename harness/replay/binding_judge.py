@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from harness.exchange import Exchange
 from harness.replay import uploads
@@ -28,6 +29,19 @@ from harness.replay.volatile import DATE_SHAPES, Generated, made_up
 
 #: One recorded exchange as ``MatchIndex`` lists them: (index, exchange, region, recorded_at).
 Recorded = tuple[int, Exchange, str | None, float | None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Asked:
+    """What a refusal knows of the candidate: the exchange recorded ``index``-th, at
+    ``recorded_at``; the replay's time ``now``; ``sent(sha256)``: the bytes of a body the
+    live request holds as that digest, or None."""
+
+    index: int
+    recorded_at: float | None
+    now: float | None
+    sent: Callable[[str], bytes | None] | None
+
 
 #: ``known`` answers kept (the live values a test sends; the oldest out first).
 _KNOWN_KEPT = 65536
@@ -64,21 +78,10 @@ class BindingJudge:
         self._in_order = True
         self._order_checked = 0
 
-    def refuse(
-        self,
-        recorded: Generated,
-        live: Generated,
-        *,
-        index: int,
-        recorded_at: float | None,
-        now: float | None,
-        sent: Callable[[str], bytes | None] | None,
-    ) -> str | None:
+    def refuse(self, recorded: Generated, live: Generated, asked: Asked) -> str | None:
         """Why ``live`` may not stand for ``recorded`` (a generated value of the exchange
-        recorded ``index``-th, at ``recorded_at``; ``now``: the replay's time; ``sent``:
-        the bytes of a body the request holds as a digest), or None; kept for the miss
-        message."""
-        why = self._refusal(recorded, live, index, recorded_at, now, sent)
+        ``asked`` is about), or None; kept for the miss message."""
+        why = self._refusal(recorded, live, asked)
         if why is not None:
             self.refusals[:] = [*self.refusals[-4:], f"{recorded.value!r} -> {live.value!r}: {why}"]
         return why
@@ -94,15 +97,8 @@ class BindingJudge:
                 self._known_values.pop(next(iter(self._known_values)))
         return found  # type: ignore[return-value]
 
-    def _refusal(
-        self,
-        recorded: Generated,
-        live: Generated,
-        index: int,
-        recorded_at: float | None,
-        now: float | None,
-        sent: Callable[[str], bytes | None] | None,
-    ) -> str | None:
+    def _refusal(self, recorded: Generated, live: Generated, asked: Asked) -> str | None:
+        now, recorded_at, sent = asked.now, asked.recorded_at, asked.sent
         if recorded.kind == "blob":
             volatile = self.policy.volatile
             return uploads.refusal(recorded.value, live.value, volatile, self.known, sent)
@@ -133,7 +129,7 @@ class BindingJudge:
         where = self.where_known(live.value)
         if where is not None:
             return f"the sent value is {where}, so it is not generated per run"
-        if self._from_a_response(recorded.value, index):
+        if self._from_a_response(recorded.value, asked.index):
             return "the recorded value came from an earlier response (a server's value)"
         return None
 

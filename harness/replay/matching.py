@@ -27,7 +27,7 @@ from typing import Any, cast
 from harness.aws.models import operation_model
 from harness.cassettes.cassette import not_as_indexed
 from harness.exchange import Exchange
-from harness.replay.binding_judge import BindingJudge
+from harness.replay.binding_judge import Asked, BindingJudge
 from harness.replay.match_keys import (
     KEY_VERSION,
     Key,
@@ -603,18 +603,10 @@ class MatchIndex:
             return Ties()
         if exact:
             return self.binding.fits(slots, live)
-        return self.binding.fits(
-            slots,
-            live,
-            lambda recorded, sent: self._judge.refuse(
-                recorded,
-                sent,
-                index=entry.index,
-                recorded_at=entry.recorded_at,
-                now=asking.now,
-                sent=asking.sent,
-            ),
+        asked = Asked(
+            index=entry.index, recorded_at=entry.recorded_at, now=asking.now, sent=asking.sent
         )
+        return self.binding.fits(slots, live, lambda r, v: self._judge.refuse(r, v, asked))
 
     def _take_custom(
         self,
