@@ -28,6 +28,7 @@ from harness.aws.models import operation_model
 from harness.cassettes.cassette import not_as_indexed
 from harness.exchange import Exchange
 from harness.replay.binding_judge import Asked, BindingJudge
+from harness.replay.match_entries import Entry, LiveForm, drop_taken
 from harness.replay.match_keys import (
     KEY_VERSION,
     Key,
@@ -52,44 +53,6 @@ _NOT_YET = object()
 _LIVE_KEYS_KEPT = 256
 
 
-def _drop_taken(queue: deque[_Entry], passed: int, dead: int) -> None:
-    """Drop the taken entries among the first ``passed`` of ``queue`` (``dead`` of them),
-    so a walk passes each taken entry once: O(passed)."""
-    if not dead:
-        return
-    kept = [entry for _, entry in zip(range(passed), queue, strict=False) if not entry.taken]
-    for _ in range(passed):
-        queue.popleft()
-    queue.extendleft(reversed(kept))
-
-
-@dataclass(kw_only=True, frozen=True)
-class LiveForm:
-    """A live request as ``MatchIndex.take`` reads it: the key of its queue, its slots
-    (generated values and placeholders, in order), its timestamps (time-shifted matching),
-    and, matching by region, the key of the recordings made in no known region."""
-
-    key: Key
-    live: tuple[Any, ...]
-    times: dict[str, float]
-    anywhere: Key | None = None
-    #: the request as sent (``exact_form``): what an exact match has equal
-    exact: str | None = None
-
-
-@dataclass(kw_only=True, slots=True)
-class _Entry:
-    index: int
-    exchange: Exchange
-    times: dict[str, float]  # JSON pointer -> epoch seconds of each timestamp parameter
-    recorded_at: float | None
-    params: dict[str, Any] | None = None  # normalised, for a custom matcher
-    slots: tuple[Any, ...] | None = None  # its bound values in key order (None: not yet read)
-    taken: bool = False  # replayed (left in the queues it sits in, skipped, dropped later)
-    key: Key | None = None  # the key an index filed it under, checked before it is served
-    data: Any = None  # its slots as an index wrote them (``slots_as_data``), until read
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Asking:
     """What one ``take`` knows besides the request: the time, and the bytes of a body the
@@ -111,7 +74,7 @@ class MatchIndex:
     policy: MatchPolicy = field(default_factory=MatchPolicy)
     # lists, not deques: most keys hold one entry, and a deque costs ten times the memory
     #: (deques: replay takes from the front, whatever a queue's length)
-    _queues: dict[Key, deque[_Entry]] = field(default_factory=dict)
+    _queues: dict[Key, deque[Entry]] = field(default_factory=dict)
     _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
     _used: set[int] = field(default_factory=set)
     #: the recorded placeholders tied to the live test's values so far
@@ -120,7 +83,7 @@ class MatchIndex:
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
     #: entries by key and exact form (the request as sent): stage 1 of ``take``
-    _exact: dict[tuple[Key, str], deque[_Entry]] = field(default_factory=dict)
+    _exact: dict[tuple[Key, str], deque[Entry]] = field(default_factory=dict)
     #: which recordings a live value pinning a slot leaves (``_pinned``)
     _pins: SlotPins = field(default_factory=SlotPins)
     #: live requests' keys and slots by content (``_live_key``), the oldest out first
@@ -154,7 +117,7 @@ class MatchIndex:
         where = (region or "") if self.match_region else None
         if self.policy.matcher(service, operation) is not None:
             # a custom matcher decides: index by operation only, ask it along the queue
-            entry = _Entry(
+            entry = Entry(
                 index=index,
                 exchange=exchange,
                 times={},
@@ -165,7 +128,7 @@ class MatchIndex:
         else:
             params, times = self.split(service, operation, exchange.params)
             key, slots = key_and_slots(service, operation, params, where, self.policy.volatile)
-            entry = _Entry(
+            entry = Entry(
                 index=index, exchange=exchange, times=times, recorded_at=recorded_at, slots=slots
             )
             self._file_exact(key, entry, exact_form(service, operation, params))
@@ -198,7 +161,7 @@ class MatchIndex:
         split = self.split
         note_data = self._pins.note_data
         for index, exchange, region, recorded_at, key, times, data in rows:  # 100,000 rows
-            entry = _Entry(
+            entry = Entry(
                 index=index,
                 exchange=exchange,
                 times=times or no_times,
@@ -217,7 +180,7 @@ class MatchIndex:
             form = exact_form(service, operation, split(service, operation, exchange.params)[0])
             file_exact(key, entry, form)
 
-    def _file(self, key: Key, entry: _Entry, region: str | None) -> None:
+    def _file(self, key: Key, entry: Entry, region: str | None) -> None:
         queue = self._queues.get(key)
         if queue is None:
             queue = self._queues[key] = deque()
@@ -225,7 +188,7 @@ class MatchIndex:
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
         self._pins.filed(key, entry)
 
-    def _file_exact(self, key: Key, entry: _Entry, form: str | None) -> None:
+    def _file_exact(self, key: Key, entry: Entry, form: str | None) -> None:
         if form is None:
             return
         found = self._exact.get((key, form))
@@ -243,11 +206,6 @@ class MatchIndex:
         if self.policy.volatile:
             return repr((KEY_VERSION, self.match_region, ignore, self.policy.volatile.describe()))
         return repr((KEY_VERSION, self.match_region, ignore))
-
-    def extend(self, exchanges: Iterable[tuple[int, Exchange, str | None]]) -> None:
-        """Index many ``(index, exchange, region)`` triples."""
-        for index, exchange, region in exchanges:
-            self.add(index, exchange, region)
 
     def __len__(self) -> int:
         return len(self._all)
@@ -407,9 +365,9 @@ class MatchIndex:
             found = self._give(entry, ties, accept)
             if found is not None:
                 dead += 1
-            _drop_taken(queue, passed, dead)
+            drop_taken(queue, passed, dead)
             return found
-        _drop_taken(queue, passed, dead)
+        drop_taken(queue, passed, dead)
         return _NOT_YET
 
     def _exact_fit(
@@ -457,7 +415,7 @@ class MatchIndex:
     def _first_fit_pinned(
         self,
         key: Key,
-        queue: deque[_Entry],
+        queue: deque[Entry],
         pinned: dict[int, str],
         live: tuple[Any, ...],
         times: dict[str, float],
@@ -483,7 +441,7 @@ class MatchIndex:
 
     def _give(
         self,
-        entry: _Entry,
+        entry: Entry,
         ties: Ties,
         accept: Callable[[Exchange], bool] | None,
         same: tuple[Any, ...] | None = None,
@@ -526,7 +484,7 @@ class MatchIndex:
                 pinned[position] = value.value
         return pinned
 
-    def _read_slots(self, entry: _Entry) -> _Entry:
+    def _read_slots(self, entry: Entry) -> Entry:
         """``entry`` with its slots read (an entry indexed from a sidecar has none yet)."""
         if entry.slots is None:
             if entry.data is not None:
@@ -535,7 +493,7 @@ class MatchIndex:
                 entry.slots = self._verified(entry).slots
         return entry
 
-    def _verified(self, entry: _Entry, same: tuple[Any, ...] | None = None) -> _Entry:
+    def _verified(self, entry: Entry, same: tuple[Any, ...] | None = None) -> Entry:
         """``entry`` once its key, slots and timestamps are those of its parameters (an
         index's entry: one stale or forged is never served); its slots read so.
 
@@ -593,7 +551,7 @@ class MatchIndex:
         return found
 
     def _ties(
-        self, entry: _Entry, live: tuple[Any, ...], asking: _Asking, exact: bool = False
+        self, entry: Entry, live: tuple[Any, ...], asking: _Asking, exact: bool = False
     ) -> Ties | None:
         """The ties under which ``entry`` answers a request with ``live`` slots (``exact``:
         with every generated value equal to its recorded one)."""
@@ -633,7 +591,7 @@ class MatchIndex:
                     return entry.index, entry.exchange
         return None
 
-    def _times_match(self, entry: _Entry, sent: dict[str, float], now: float | None) -> bool:
+    def _times_match(self, entry: Entry, sent: dict[str, float], now: float | None) -> bool:
         return all(
             time_verdict(entry.times.get(path), value, entry.recorded_at, now, self.policy) is None
             for path, value in sent.items()
