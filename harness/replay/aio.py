@@ -37,6 +37,7 @@ from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
+from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
 _current: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar(
@@ -268,7 +269,7 @@ class _AsyncRewind:
 
 
 async def _request_body(request: Any) -> Any:
-    """Read the request body like ``intercept._request_body``; aiobotocore's aws-chunked
+    """Read the request body like ``http_messages.request_body``; aiobotocore's aws-chunked
     wrapper (``AioAwsChunkedWrapper``) reads with a coroutine, so it is awaited, then
     rewound to its start as aiobotocore's retries do."""
     body = request.body
@@ -284,7 +285,7 @@ async def _request_body(request: Any) -> Any:
             return rewind
         request.body = data
         return _AsyncRewind(data)
-    plain = sync._request_body(request)
+    plain = request_body(request)
     return _SyncRewind(plain)
 
 

@@ -31,9 +31,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import FrameType, SimpleNamespace
+from types import FrameType
 from typing import Any
-from urllib.parse import urlencode
 
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
@@ -45,6 +44,15 @@ from botocore.useragent import UserAgentString
 from harness.aws.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import moto_side, parsed_responses
+from harness.replay.early_answers import early_body
+from harness.replay.http_messages import (
+    RawBody,
+    as_text,
+    from_botocore_response,
+    received_response,
+    request_body,
+    to_botocore_response,
+)
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -366,7 +374,7 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
     if found is None or not layers:  # not a botocore operation call: leave it alone
         return original_send(self, request)
     operation_model, context = found
-    rewind = _request_body(request)
+    rewind = request_body(request)
     call = make_call(request, rewind.body, operation_model, context)
     if _transport_doubled(self):
         # answered at the transport's bottom, below the test's double (see above)
@@ -395,7 +403,7 @@ def _make_request(
     """botocore's ``BaseClient._make_request``, offering the call early when it may be."""
     layers = _layers[:]  # (a snapshot without the lock, as ``_offline`` takes it)
     if layers and all(layer.early for layer in layers) and _may_answer_early(self, operation_model):
-        body = _early_body(request_dict.get("body"))
+        body = early_body(request_dict.get("body"))
         if body is not None:
             call = Call(
                 service=operation_model.service_model.service_name,
@@ -404,7 +412,7 @@ def _make_request(
                     method=request_dict["method"],
                     url=request_dict["url"],
                     headers={
-                        k: v if type(v) is str else _text(v)  # (mostly text already)
+                        k: v if type(v) is str else as_text(v)  # (mostly text already)
                         for k, v in request_dict["headers"].items()
                     },
                     body=body,
@@ -501,7 +509,6 @@ def _tests_own_handlers(events: Any, event: str) -> bool:
 #: An emitter's own attribute: event -> (the handlers found, whether the test has one of its
 #: own among them)
 _VERDICTS_ATTRIBUTE = "_botocore_harness_verdicts"
-_VERDICTS_KEPT = 4096
 
 
 def _own_handler_among(handlers: Any) -> bool:
@@ -517,79 +524,8 @@ def _own_handler_among(handlers: Any) -> bool:
     return False
 
 
-def _early_body(body: Any) -> bytes | None:
-    """The bytes botocore would send for a serialized body (None: not known before sending)."""
-    if body is None:
-        return b""
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if isinstance(body, dict):  # query protocols: form fields, encoded as AWSRequest does
-        fields = tuple(body.items())
-        try:
-            found, hashable = _forms.get(fields), True
-        except TypeError:  # (a value that is no string: a list, for ``doseq``)
-            found, hashable = None, False
-        if found is None:
-            text = urlencode([(_utf8(k), _utf8(v)) for k, v in body.items()], doseq=True)
-            found = text.encode("utf-8")
-            if hashable and len(found) <= _FORM_KEPT_BYTES:  # (a 256 KiB message is not kept)
-                with _lock:
-                    if len(_forms) >= _VERDICTS_KEPT:
-                        _forms.clear()
-                    _forms[fields] = found
-        return found
-    return None
-
-
-_forms: dict[tuple[Any, ...], bytes] = {}  # query forms as sent (a test sends one often)
-_FORM_KEPT_BYTES = 4096
-
-
-def _utf8(value: Any) -> Any:
-    return value.encode("utf-8") if isinstance(value, str) else value
-
-
 def _decline() -> HttpResponse:
     raise NotEarly
-
-
-def answers_early(operation_model: Any, response: HttpResponse) -> bool:
-    """True when ``response`` may answer an early call: a success botocore keeps a success.
-
-    S3 answers some calls (CopyObject, CompleteMultipartUpload) with status 200 and an
-    ``<Error>`` body; botocore's ``before-parse`` handler for S3 turns it into a 500 that
-    its retry loop retries. Answered early, outside that loop, it would come back as a
-    success holding the error: such an answer takes the normal path. botocore's own test
-    decides (``handlers._should_handle_200_error`` and ``_looks_like_special_case_error``).
-    """
-    if not 0 < response.status < 300:  # (0: the call got no response)
-        return False
-    if response.status != 200 or operation_model.service_model.service_name != "s3":
-        return True
-    kept = _s3_verdicts.get(id(response))  # (a recorded answer is offered on every call)
-    if kept is not None and kept[0] is response and kept[1] is operation_model:
-        return kept[2]
-    response_dict = {"status_code": 200, "headers": response.headers, "body": response.body}
-    try:
-        from botocore import handlers
-
-        verdict = not (
-            handlers._should_handle_200_error(operation_model, response_dict)
-            and handlers._looks_like_special_case_error(200, response.body)
-        )
-    except (AttributeError, ImportError):  # (botocore moved them: the safe answer)
-        verdict = False
-    if len(response.body) <= _FORM_KEPT_BYTES * 16:  # (a large listing is not held)
-        with _lock:
-            if len(_s3_verdicts) >= _VERDICTS_KEPT:
-                _s3_verdicts.clear()
-            _s3_verdicts[id(response)] = (response, operation_model, verdict)  # (held: ids stay)
-    return verdict
-
-
-_s3_verdicts: dict[int, tuple[HttpResponse, Any, bool]] = {}
 
 
 def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
@@ -603,7 +539,7 @@ def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, ur
     if sdk_only:
         kept = parsed_responses.kept_answer(factory, operation_model, response)
         if kept is not None:
-            served = AWSResponse(url, kept.status, {}, _RawBody(kept.body))
+            served = AWSResponse(url, kept.status, {}, RawBody(kept.body))
             served.headers = kept.headers_copy()
             return served, kept.parsed_copy()
     http_response = to_botocore_response(response, url)
@@ -638,7 +574,7 @@ def make_call(request: Any, body: bytes, operation_model: Any, context: Any) -> 
         request=HttpRequest(
             method=request.method,
             url=request.url,
-            headers={k: _text(v) for k, v in request.headers.items()},
+            headers={k: as_text(v) for k, v in request.headers.items()},
             body=body,
         ),
         region=(context or {}).get("client_region"),
@@ -654,113 +590,5 @@ def chain(layers: list[_Layer], call: Call, network: Send) -> Send:
     return send
 
 
-class _Rewind:
-    """The bytes of a request body, and how to put the body back where sending starts."""
-
-    def __init__(self, body: bytes, stream: Any = None, position: int = 0) -> None:
-        self.body = body
-        self._stream = stream
-        self._position = position
-
-    def __call__(self) -> None:
-        if self._stream is not None:
-            self._stream.seek(self._position)
-
-
-def _request_body(request: Any) -> _Rewind:
-    """Read a request's body for the ``Call`` without taking it from the real send.
-
-    A file-like body (S3 uploads; botocore's aws-chunked wrapper of them) is read, then
-    seeked back to where it was, so the send streams the very bytes we read and botocore's
-    retries can rewind it as usual. A body that cannot seek is replaced by the bytes read.
-    """
-    body = request.body
-    if body is None:
-        return _Rewind(b"")
-    if isinstance(body, bytes):
-        return _Rewind(body)
-    if isinstance(body, str):
-        return _Rewind(body.encode("utf-8"))
-    if isinstance(body, bytearray | memoryview):
-        return _Rewind(bytes(body))
-    if hasattr(body, "read"):
-        position: int | None
-        try:
-            position = int(body.tell())
-        except (AttributeError, OSError, ValueError):
-            # aws-chunked wrappers cannot tell but rewind to 0, as botocore's retries do
-            position = 0 if hasattr(body, "seek") else None
-        data = body.read()
-        data = data.encode("utf-8") if isinstance(data, str) else bytes(data or b"")
-        if position is not None:
-            try:
-                body.seek(position)
-                return _Rewind(data, body, position)
-            except (AttributeError, OSError, ValueError):
-                pass
-        request.body = data
-        return _Rewind(data)
-    # an iterable of chunks: it can be consumed once, so the send gets the joined bytes
-    data = b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
-    request.body = data
-    return _Rewind(data)
-
-
 def _bind(handler: Handler, call: Call, send: Send) -> Send:
     return lambda: handler(call, send)
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def from_botocore_response(response: Any) -> HttpResponse:
-    """Read a botocore/urllib3 response fully, as botocore reads it (``received_response``)."""
-    return received_response(response.status_code, response.headers, response.content or b"")
-
-
-def received_response(status: Any, raw_headers: Any, body: bytes) -> HttpResponse:
-    """An ``HttpResponse`` of a status, headers and body exactly as read off the wire.
-
-    A content coding is not undone: botocore never decodes one (its HTTP session reads with
-    ``decode_content=False``), so an S3 object stored with ``ContentEncoding="gzip"`` reaches
-    the code as the gzip bytes stored, with its ``Content-Encoding`` and ``Content-Length``.
-    Redaction looks inside the coding (``bodies.through_coding``).
-    """
-    return HttpResponse(int(status), {k: _text(v) for k, v in raw_headers.items()}, body)
-
-
-class _RawBody(io.BytesIO):
-    """The part of a urllib3 response botocore reads: ``stream()``, ``read()``, ``close()``.
-
-    ``read()`` of the whole body returns the stored bytes themselves (BytesIO shares them),
-    so a large body is not copied; ``read(n)`` and ``stream(n)`` hand out chunks.
-    """
-
-    def stream(self, amt: int | None = None, decode_content: bool | None = None) -> Iterator[bytes]:
-        """Yield the rest of the body in chunks of ``amt`` bytes (all at once without it)."""
-        while chunk := self.read(amt):
-            yield chunk
-
-    @property
-    def _fp(self) -> Any:
-        """What ``StreamingBody.set_socket_timeout`` reaches through (``_fp.fp.raw._sock``):
-        the body is in memory, read off the socket already, so a timeout has nothing to do."""
-        return _NO_SOCKET_FILE
-
-
-class _NoSocket:
-    def settimeout(self, timeout: float | None) -> None:
-        """No socket is read any more: nothing can time out."""
-
-
-_NO_SOCKET_FILE = SimpleNamespace(fp=SimpleNamespace(raw=SimpleNamespace(_sock=_NoSocket())))
-
-
-def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:
-    """Make an ``HttpResponse`` look like what botocore's HTTP session returns.
-
-    Integrity headers are made true for the body served (``bodies.settle``).
-    """
-    response = settle(response)
-    return AWSResponse(url, response.status, dict(response.headers), _RawBody(response.body))

@@ -36,8 +36,9 @@ from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay import credential_expiry, transport_failures, uploads
 from harness.replay.cassette_source import CassetteSource
+from harness.replay.early_answers import answers_early
 from harness.replay.first_seen import KnownValues
-from harness.replay.intercept import Call, NotEarly, answers_early
+from harness.replay.intercept import Call, NotEarly
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
 from harness.secrets import Redactor, shapes

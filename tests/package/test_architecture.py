@@ -186,7 +186,6 @@ REPLAY_PATH_LINES = 600
 #: Modules of the replay path still over it, each at most its size when this list was
 #: written: a ceiling to bring down, never to raise (split one, then drop its row).
 REPLAY_PATH_OVER = {
-    "harness/replay/intercept.py": 770,  # botocore's event hooks, sync and early
     "harness/replay/network_guard.py": 835,  # every socket-level way out of the process
     "harness/plugin/cassette.py": 1135,  # the cassette fixture, markers and settings
     "harness/cassettes/cassette.py": 1155,  # the vcrpy layout, read and written

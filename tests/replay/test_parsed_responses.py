@@ -18,7 +18,7 @@ from botocore.parsers import ResponseParserFactory
 from harness.aws.protocols import wire_form as wire
 from harness.exchange import Exchange
 from harness.replay import parsed_responses
-from harness.replay.intercept import to_botocore_response
+from harness.replay.http_messages import to_botocore_response
 from harness.replay.recorder import CassetteRecorder
 from harness.secrets import REDACTION_VERSION
 from tests.support.protocol_suite import Case, case_id, cases, normalise
