@@ -42,7 +42,7 @@ def make_client(service: str, **kwargs: Any) -> Any:
     kwargs.setdefault("region_name", REGION)
     kwargs.setdefault("aws_access_key_id", "AKIDEXAMPLE")
     kwargs.setdefault("aws_secret_access_key", "stand-in-secret")
-    kwargs.setdefault("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
+    kwargs.setdefault("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))
     return boto3.client(service, **kwargs)
 
 
@@ -224,9 +224,23 @@ def insights_events(
         params["PaginationConfig"] = {"PageSize": page_size}
     paginator = client.get_paginator("list_insights_data")
     events: list[dict[str, Any]] = []
-    for page in paginator.paginate(**params):
-        events += page.get("Events", [])
-    return events
+    token = None
+    for throttled in range(ATTEMPTS):
+        # a throttled page is asked again: the paginator resumes from the last token it gave
+        resume = {"StartingToken": token} if token else {}
+        config = {**params.get("PaginationConfig", {}), **resume}
+        try:
+            for page in paginator.paginate(**{**params, "PaginationConfig": config}):
+                events += page.get("Events", [])
+                token = page.get("NextToken")
+            return events
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") not in THROTTLES:
+                raise
+            if throttled + 1 == ATTEMPTS:
+                raise
+            time.sleep(BACKOFF * 2**throttled)
+    raise AssertionError("unreachable")
 
 
 # ----------------------------------------------------------------------------- X-Ray
