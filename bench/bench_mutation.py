@@ -106,8 +106,7 @@ def time_correct(rounds: int) -> dict[str, list[float]]:
                 )
             times[suite].append(seconds)
         print(
-            f"round {number + 1}: "
-            + ", ".join(f"{s} {times[s][-1]:.2f} s" for s in SUITES),
+            f"round {number + 1}: " + ", ".join(f"{s} {times[s][-1]:.2f} s" for s in SUITES),
             file=sys.stderr,
         )
     return times
@@ -154,7 +153,9 @@ def main() -> None:
     times = time_correct(args.rounds)
     results = run_mutants(chosen, args.jobs)
 
-    print(f"\nMutation benchmark: {len(M.MUTANTS)} mutants ({len(dev)} dev, {len(held_out)} held-out)")
+    print(
+        f"\nMutation benchmark: {len(M.MUTANTS)} mutants ({len(dev)} dev, {len(held_out)} held-out)"
+    )
     print("\n| mutant | half | harness | Stubber |")
     print("|---|---|---|---|")
     for mutant in chosen:

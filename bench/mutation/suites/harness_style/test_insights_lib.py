@@ -60,7 +60,7 @@ def cloudtrail() -> Any:
 
 
 @given(
-    page_plans("xray", "GetInsightEvents", max_throttles=3, endings=ENDINGS, now=NOW),
+    page_plans("xray", "GetInsightEvents", max_throttles=3, endings=ENDINGS, max_items=8, now=NOW),
     page_sizes,
 )
 def test_timeline_reads_every_event_oldest_first(plan: Any, page_size: int | None) -> None:
@@ -72,7 +72,7 @@ def test_timeline_reads_every_event_oldest_first(plan: Any, page_size: int | Non
     assert got == sorted(plan.items, key=lambda event: event["EventTime"])
 
 
-@given(page_plans("xray", "GetInsightEvents", endings=ENDINGS, now=NOW))
+@given(page_plans("xray", "GetInsightEvents", endings=ENDINGS, max_items=8, now=NOW))
 def test_latest_event(plan: Any) -> None:
     with serve_pages(plan):
         got = lib.latest_event(xray(), INSIGHT_ID)
@@ -85,7 +85,13 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
 
 @given(
     page_plans(
-        "xray", "GetInsightSummaries", request=SUMMARIES, max_throttles=3, endings=ENDINGS, now=NOW
+        "xray",
+        "GetInsightSummaries",
+        request=SUMMARIES,
+        max_throttles=3,
+        endings=ENDINGS,
+        max_items=8,
+        now=NOW,
     ),
     page_sizes,
 )
@@ -103,7 +109,11 @@ def test_insight_summaries_paginate(plan: Any, page_size: int | None) -> None:
     )
 
 
-@given(page_plans("xray", "GetInsightSummaries", request=SUMMARIES, endings=ENDINGS, now=NOW))
+@given(
+    page_plans(
+        "xray", "GetInsightSummaries", request=SUMMARIES, endings=ENDINGS, max_items=8, now=NOW
+    )
+)
 def test_open_insight_ids(plan: Any) -> None:
     with serve_pages(plan):
         got = lib.open_insight_ids(xray(), group_name="prod", start=SUMMARIES["StartTime"], end=NOW)
@@ -115,7 +125,13 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
 
 @given(
     page_plans(
-        "xray", "GetInsightImpactGraph", request=GRAPH, max_throttles=3, endings=ENDINGS, now=NOW
+        "xray",
+        "GetInsightImpactGraph",
+        request=GRAPH,
+        max_throttles=3,
+        endings=ENDINGS,
+        max_items=8,
+        now=NOW,
     )
 )
 def test_impact_graph_reads_every_page(plan: Any) -> None:
@@ -132,10 +148,14 @@ def test_downstream_of_follows_edges(plan: Any) -> None:
         graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
     names = {s["ReferenceId"]: s.get("Name", "?") for s in plan.items}
     caller = plan.items[0]
-    expected = {names[e["ReferenceId"]] for e in caller.get("Edges", []) if e["ReferenceId"] in names}
+    expected = {
+        names[e["ReferenceId"]] for e in caller.get("Edges", []) if e["ReferenceId"] in names
+    }
     for other in plan.items:  # services that share the caller's name add their edges
         if other is not caller and other.get("Name") == caller.get("Name"):
-            expected |= {names[e["ReferenceId"]] for e in other.get("Edges", []) if e["ReferenceId"] in names}
+            expected |= {
+                names[e["ReferenceId"]] for e in other.get("Edges", []) if e["ReferenceId"] in names
+            }
     assert lib.downstream_of(graph, caller.get("Name")) == expected
 
 
@@ -217,9 +237,7 @@ def test_metric_window_is_whole_periods_before_end(
     days=st.integers(1, 100),
     extra=st.integers(-600, 600),
 )
-def test_metric_window_stays_inside_retention(
-    period: int, days: int, extra: int
-) -> None:
+def test_metric_window_stays_inside_retention(period: int, days: int, extra: int) -> None:
     span = dt.timedelta(days=days, seconds=extra)
     start, stop = lib.metric_window(span, period, end=NOW)
     assert start >= NOW - lib.RETENTION[period]
@@ -258,7 +276,9 @@ def test_metric_series_matches_the_service(params: dict) -> None:
     assume("StartTime" in params and "EndTime" in params)
     period = params.get("Period", 3600)
     # at most 40 periods, so that MaxResults=1 stays a few dozen pages
-    params["EndTime"] = min(params["EndTime"], params["StartTime"] + dt.timedelta(seconds=40 * period))
+    params["EndTime"] = min(
+        params["EndTime"], params["StartTime"] + dt.timedelta(seconds=40 * period)
+    )
     got = lib.metric_series(
         cloudtrail(),
         event_source=params["EventSource"],
@@ -294,7 +314,9 @@ def test_error_code_goes_only_with_error_rate(params: dict) -> None:
 
 
 @SYNTHETIC
-@given(day=st.integers(1, 80).map(lambda n: NOW.date() - dt.timedelta(days=n)), zone=aws.time_zones())
+@given(
+    day=st.integers(1, 80).map(lambda n: NOW.date() - dt.timedelta(days=n)), zone=aws.time_zones()
+)
 def test_hourly_series_of_a_day(day: dt.date, zone: str) -> None:
     with aws.local_time_zone(zone):  # (botocore's datetimes are in tzlocal: compare inside)
         points = lib.hourly_series_of_day(

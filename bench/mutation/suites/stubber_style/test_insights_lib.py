@@ -47,9 +47,15 @@ def event(hours_ago: float, summary: str = "") -> dict[str, Any]:
 def test_timeline_follows_tokens_through_an_empty_page() -> None:
     client, stub = stubbed("xray")
     base = {"InsightId": INSIGHT_ID, "MaxResults": 2}
-    stub.add_response("get_insight_events", {"InsightEvents": [event(1), event(5)], "NextToken": "a"}, base)
-    stub.add_response("get_insight_events", {"InsightEvents": [], "NextToken": "b"}, {**base, "NextToken": "a"})
-    stub.add_response("get_insight_events", {"InsightEvents": [event(3)]}, {**base, "NextToken": "b"})
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(1), event(5)], "NextToken": "a"}, base
+    )
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [], "NextToken": "b"}, {**base, "NextToken": "a"}
+    )
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(3)]}, {**base, "NextToken": "b"}
+    )
     with stub:
         got = lib.insight_timeline(client, INSIGHT_ID, page_size=2)
     stub.assert_no_pending_responses()
@@ -58,14 +64,18 @@ def test_timeline_follows_tokens_through_an_empty_page() -> None:
 
 def test_timeline_single_page() -> None:
     client, stub = stubbed("xray")
-    stub.add_response("get_insight_events", {"InsightEvents": [event(2)]}, {"InsightId": INSIGHT_ID})
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(2)]}, {"InsightId": INSIGHT_ID}
+    )
     with stub:
         assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(2)]
 
 
 def test_latest_event_is_the_most_recent() -> None:
     client, stub = stubbed("xray")
-    stub.add_response("get_insight_events", {"InsightEvents": [event(4), event(1)], "NextToken": "a"})
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(4), event(1)], "NextToken": "a"}
+    )
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub:
         assert lib.latest_event(client, INSIGHT_ID)["EventTime"] == t(1)
@@ -84,7 +94,9 @@ def test_throttled_call_is_retried_until_it_gets_through() -> None:
 def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
     client, stub = stubbed("cloudtrail")
     for _ in range(4):
-        stub.add_client_error("list_insights_metric_data", "ThrottlingException", http_status_code=400)
+        stub.add_client_error(
+            "list_insights_metric_data", "ThrottlingException", http_status_code=400
+        )
     stub.add_client_error("list_insights_metric_data", "InvalidParameterException")
     with stub:
         kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(2), end=NOW)
@@ -104,13 +116,25 @@ def test_insight_duration_closed_and_active() -> None:
 
 def test_insight_summaries_paginate_with_same_params() -> None:
     client, stub = stubbed("xray")
-    base = {"GroupName": "prod", "StartTime": t(48), "EndTime": NOW, "States": ["ACTIVE"], "MaxResults": 1}
+    base = {
+        "GroupName": "prod",
+        "StartTime": t(48),
+        "EndTime": NOW,
+        "States": ["ACTIVE"],
+        "MaxResults": 1,
+    }
     first = {"InsightId": "a" * 36, "State": "ACTIVE"}
     second = {"InsightId": "b" * 36, "State": "ACTIVE"}
-    stub.add_response("get_insight_summaries", {"InsightSummaries": [first], "NextToken": "n1"}, base)
-    stub.add_response("get_insight_summaries", {"InsightSummaries": [second]}, {**base, "NextToken": "n1"})
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": [first], "NextToken": "n1"}, base
+    )
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": [second]}, {**base, "NextToken": "n1"}
+    )
     with stub:
-        got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=1)
+        got = lib.insight_summaries(
+            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=1
+        )
     assert [s["InsightId"] for s in got] == ["a" * 36, "b" * 36]
 
 
@@ -120,7 +144,9 @@ def test_open_insight_ids_keeps_active_ones() -> None:
         {"InsightId": "a" * 36, "State": "ACTIVE"},
         {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
     ]
-    stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"})
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"}
+    )
     stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[1:]})
     with stub:
         assert lib.open_insight_ids(client, group_name="prod", start=t(24), end=NOW) == {"a" * 36}
@@ -138,7 +164,10 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
 def test_impact_graph_reads_every_page_and_edges() -> None:
     client, stub = stubbed("xray")
     params = {"InsightId": INSIGHT_ID, "StartTime": t(6), "EndTime": NOW}
-    page1 = {"Services": [{"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}], "NextToken": "g"}
+    page1 = {
+        "Services": [{"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}],
+        "NextToken": "g",
+    }
     page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": []}]}
     stub.add_response("get_insight_impact_graph", page1, params)
     stub.add_response("get_insight_impact_graph", page2, {**params, "NextToken": "g"})
@@ -186,19 +215,34 @@ def test_metric_series_joins_pages() -> None:
     )
     with stub:
         got = lib.metric_series(
-            client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW, page_size=2
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=t(1),
+            end=NOW,
+            page_size=2,
         )
     assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
 
 
 def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
     client, stub = stubbed("cloudtrail")
-    error_rate = metric_request(InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied", DataType="NonZeroData")
+    error_rate = metric_request(
+        InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied", DataType="NonZeroData"
+    )
     stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, error_rate)
-    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, metric_request())
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": [], "Values": []}, metric_request()
+    )
     kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW)
     with stub:
-        lib.metric_series(client, insight_type="ApiErrorRateInsight", error_code="AccessDenied", fill_zeros=False, **kwargs)
+        lib.metric_series(
+            client,
+            insight_type="ApiErrorRateInsight",
+            error_code="AccessDenied",
+            fill_zeros=False,
+            **kwargs,
+        )
         lib.metric_series(client, error_code="AccessDenied", **kwargs)
     with pytest.raises(ValueError):
         lib.metric_series(client, insight_type="ApiErrorRateInsight", **kwargs)
@@ -211,9 +255,13 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
     day = dt.datetime(2026, 10, 30, tzinfo=UTC)
     stamps = [day + dt.timedelta(hours=h) for h in range(24)]
     expected = metric_request(StartTime=day, EndTime=day + dt.timedelta(days=1), Period=3600)
-    stub.add_response("list_insights_metric_data", {"Timestamps": stamps, "Values": [1.0] * 24}, expected)
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": stamps, "Values": [1.0] * 24}, expected
+    )
     with stub:
-        got = lib.hourly_series_of_day(client, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date())
+        got = lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date()
+        )
     assert len(got) == 24
 
 
@@ -237,9 +285,17 @@ def test_metric_window_is_clipped_to_retention() -> None:
 
 
 def test_align_floors_at_the_edges() -> None:
-    assert lib.align(dt.datetime(2026, 11, 1, 11, 59, 59, 999000, tzinfo=UTC), 60) == t(0, minutes=1)
+    assert lib.align(dt.datetime(2026, 11, 1, 11, 59, 59, 999000, tzinfo=UTC), 60) == t(
+        0, minutes=1
+    )
     assert lib.align(NOW, 300) == NOW
-    assert lib.align(dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))), 3600) == NOW
+    assert (
+        lib.align(
+            dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+            3600,
+        )
+        == NOW
+    )
     with pytest.raises(ValueError):
         lib.align(dt.datetime(2026, 11, 1, 12), 60)
 
@@ -261,21 +317,40 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
         "Dimensions": {"EventName": "PutObject"},
         "MaxResults": 1,
     }
-    stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base)
-    stub.add_response("list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"})
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
+    )
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+    )
     with stub:
         got = lib.insights_events(
-            client, TRAIL, start=t(24), end=NOW, event_name="PutObject", event_source="s3.amazonaws.com", page_size=1
+            client,
+            TRAIL,
+            start=t(24),
+            end=NOW,
+            event_name="PutObject",
+            event_source="s3.amazonaws.com",
+            page_size=1,
         )
     assert [e["EventId"] for e in got] == ["1", "2"]
 
 
 def test_insights_events_resumes_after_a_throttle() -> None:
     client, stub = stubbed("cloudtrail")
-    base = {"InsightSource": TRAIL, "DataType": "InsightsEvents", "StartTime": t(24), "EndTime": NOW}
-    stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base)
+    base = {
+        "InsightSource": TRAIL,
+        "DataType": "InsightsEvents",
+        "StartTime": t(24),
+        "EndTime": NOW,
+    }
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
+    )
     stub.add_client_error("list_insights_data", "ThrottlingException")
-    stub.add_response("list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"})
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+    )
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
     assert [e["EventId"] for e in got] == ["1", "2"]
@@ -291,7 +366,14 @@ def test_outage_seconds_and_status() -> None:
         "EventArn": "arn:aws:internetmonitor:us-east-1:123456789012:internet-event/evt-1",
         "StartedAt": t(50),
         "EndedAt": t(1),
-        "ClientLocation": {"ASName": "x", "ASNumber": 1, "Country": "US", "City": "Boston", "Latitude": 0.0, "Longitude": 0.0},
+        "ClientLocation": {
+            "ASName": "x",
+            "ASNumber": 1,
+            "Country": "US",
+            "City": "Boston",
+            "Latitude": 0.0,
+            "Longitude": 0.0,
+        },
         "EventType": "AVAILABILITY",
         "EventStatus": "RESOLVED",
     }
@@ -304,3 +386,19 @@ def test_outage_seconds_and_status() -> None:
     del active["EndedAt"]
     assert lib.outage_seconds(active, now=NOW) == 50 * 3600
     assert lib.is_ongoing(active)
+
+
+def test_day_window_and_naive_times_refused() -> None:
+    assert lib.day_window(dt.date(2026, 10, 30)) == (
+        dt.datetime(2026, 10, 30, tzinfo=UTC),
+        dt.datetime(2026, 10, 31, tzinfo=UTC),
+    )
+    client, _ = stubbed("cloudtrail")
+    with pytest.raises(ValueError):
+        lib.metric_series(
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=dt.datetime(2026, 11, 1, 11),
+            end=NOW,
+        )
