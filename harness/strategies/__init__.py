@@ -56,8 +56,15 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
     from hypothesis.strategies import SearchStrategy
 
-#: Paginator fuzzing (``harness.strategies.pagination``), on this face too, loaded on first use.
+#: Paginator fuzzing (``harness.strategies.pagination``) and time helpers
+#: (``harness.strategies.clock``), on this face too, loaded on first use.
 _LAZY = {
+    "ManualClock": "harness.strategies.clock",
+    "grid_times": "harness.strategies.clock",
+    "local_time_zone": "harness.strategies.clock",
+    "register_profiles": "harness.strategies.clock",
+    "time_zones": "harness.strategies.clock",
+    "ENDINGS": "harness.strategies.pagination",
     "PagePlan": "harness.strategies.pagination",
     "assert_paginates": "harness.strategies.pagination",
     "page_plans": "harness.strategies.pagination",

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
 __all__ = [
+    "ENDINGS",
+    "MAX_THROTTLES",
     "PagePlan",
     "PageServer",
     "Pagination",
@@ -80,6 +82,14 @@ _OUTPUT_TOKENS = (
 _LIMITS = ("MaxResults", "maxResults", "Limit", "limit", "MaxItems", "PageSize", "MaxRecords")
 # Calls the chain may make after its last page before the loop is stopped as runaway.
 _EXTRA_CALLS = 2
+#: How the last page says the chain is over: no token member (what the seven operations'
+#: services send), ``"NextToken": null``, ``"NextToken": ""``. The last two are outside
+#: the model's letter (a token is at least one character) and seen from other services: a
+#: loop written ``while token is not None`` re-sends ``""`` and fails against them.
+ENDINGS = ("absent", "null", "empty")
+#: The most times in a row one planned call may be throttled (``throttles=``): botocore's
+#: default (legacy) retry mode makes 5 attempts, 4 of them retries.
+MAX_THROTTLES = 4
 
 
 # ----------------------------------------------------------------------------- what pages
@@ -135,13 +145,17 @@ class PagePlan:
     ``items`` are in the Python form boto3 returns (dicts with datetimes); for operations with
     parallel result lists (ListInsightsMetricData's ``Timestamps`` and ``Values``) each item
     is a tuple with one element per list. ``throttle_at`` is the index of the call answered
-    once with the throttling error before being served (botocore retries it).
+    ``throttles`` times in a row with the throttling error before being served (a retry,
+    botocore's or your code's, gets through). ``ending`` is how the last page ends the chain
+    (one of :data:`ENDINGS`).
     """
 
     pagination: Pagination
     items: tuple[Any, ...]
     pages: tuple[int, ...]
     throttle_at: int | None = None
+    throttles: int = 1
+    ending: str = "absent"
 
     @property
     def label(self) -> str:
@@ -161,11 +175,24 @@ class PagePlan:
             )
         if not self.pages:
             raise StrategyArgumentError("pages=() must hold at least one page (it may be empty).")
+        if self.ending not in ENDINGS:
+            raise StrategyArgumentError(
+                f"ending={self.ending!r} must be one of {', '.join(map(repr, ENDINGS))}."
+            )
+        if not 1 <= self.throttles <= MAX_THROTTLES:
+            raise StrategyArgumentError(
+                f"throttles={self.throttles!r} must be 1 to {MAX_THROTTLES} (throttled calls in "
+                "a row)."
+            )
 
     def __repr__(self) -> str:
         throttle = "" if self.throttle_at is None else f", throttle_at={self.throttle_at}"
+        if self.throttle_at is not None and self.throttles > 1:
+            throttle += f" x{self.throttles}"
+        ending = "" if self.ending == "absent" else f", ending={self.ending}"
         return (
-            f"PagePlan({self.label}, {len(self.items)} items, pages={list(self.pages)}{throttle})"
+            f"PagePlan({self.label}, {len(self.items)} items, pages={list(self.pages)}"
+            f"{throttle}{ending})"
         )
 
 
@@ -179,16 +206,21 @@ def page_plans(
     max_pages: int = 6,
     empty_pages: bool = True,
     throttle: bool = True,
+    max_throttles: int = 1,
+    endings: Sequence[str] = ("absent",),
     request: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> SearchStrategy[PagePlan]:
-    """Plans for paginating ``service:operation``: dataset × page split × throttle position.
+    """Plans for paginating ``service:operation``: dataset × page split × throttle × ending.
 
     The dataset holds ``min_items``..``max_items`` distinct items, generated from the model
     (seed operations follow their documented rules for ``request``, e.g. ListInsightsData
     events inside its window and matching its Dimension) unless ``items`` supplies a strategy
     for them. It is split into 1..``max_pages`` pages, empty ones included unless
-    ``empty_pages=False``; with ``throttle`` one call may be throttled first.
+    ``empty_pages=False``; with ``throttle`` one call may be throttled first, 1 to
+    ``max_throttles`` times in a row (your own retry must outlast them all when botocore's is
+    off). ``endings`` are the ways the last page may end the chain (:data:`ENDINGS`; pass
+    ``ENDINGS`` for all three).
     """
     for name, number in (
         ("min_items", min_items),
@@ -201,6 +233,20 @@ def page_plans(
         raise StrategyArgumentError(f"Cannot have max_items={max_items} < min_items={min_items}.")
     if max_pages < 1:
         raise StrategyArgumentError(f"max_pages={max_pages!r} must be at least 1.")
+    if (
+        isinstance(max_throttles, bool)
+        or not isinstance(max_throttles, int)
+        or not 1 <= max_throttles <= MAX_THROTTLES
+    ):
+        raise StrategyArgumentError(
+            f"max_throttles={max_throttles!r} must be a whole number from 1 to {MAX_THROTTLES}."
+        )
+    chosen_endings = tuple(endings) if not isinstance(endings, str) else (endings,)
+    unknown = [e for e in chosen_endings if e not in ENDINGS]
+    if unknown or not chosen_endings:
+        raise StrategyArgumentError(
+            f"endings={endings!r} must name one or more of {', '.join(map(repr, ENDINGS))}."
+        )
     pagination = pagination_of(service, operation)
     clock = Clock.of(now, frozen=True)
     dataset = (
@@ -216,7 +262,15 @@ def page_plans(
         throttle_at = (
             draw(st.one_of(st.none(), st.integers(0, len(pages) - 1))) if throttle else None
         )
-        return PagePlan(pagination, chosen, pages, throttle_at)
+        throttles = (
+            draw(st.integers(1, max_throttles))
+            if throttle_at is not None and max_throttles > 1
+            else 1
+        )
+        ending = (
+            draw(st.sampled_from(chosen_endings)) if len(chosen_endings) > 1 else chosen_endings[0]
+        )
+        return PagePlan(pagination, chosen, pages, throttle_at, throttles, ending)
 
     return draw_plan()
 
@@ -289,7 +343,7 @@ class PageServer:
     runaway: bool = False  # the harness stopped a loop that did not stop by itself
     _tokens: dict[str, tuple[int, int]] = field(default_factory=dict)  # token -> (page, offset)
     _binding: dict[str, Any] | None = None
-    _throttled: bool = False
+    _throttled: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _skip_sleep: threading.local = field(default_factory=threading.local)
 
@@ -314,8 +368,12 @@ class PageServer:
         if len(self.calls) >= self.max_calls or self.extra_calls > _EXTRA_CALLS:
             self.runaway = True
             raise _Runaway(f"{self.plan.label}: the pagination loop did not stop")
-        if self.plan.throttle_at == len(self.calls) and not self._throttled:
-            self._throttled = True
+        if (
+            self.plan.throttle_at is not None
+            and len(self.calls) == self.plan.throttle_at + self._throttled
+            and self._throttled < self.plan.throttles
+        ):
+            self._throttled += 1
             self._skip_sleep.pending = True  # botocore's retry of this call need not wait
             code, status = throttling_error(service)
             self.calls.append(
@@ -410,6 +468,8 @@ class PageServer:
                 body[member.serialization.get("name", name)] = params[name]
         if next_token is not None:
             body[pagination.output_token] = next_token
+        elif self.plan.ending != "absent":
+            body[pagination.output_token] = None if self.plan.ending == "null" else ""
         return body
 
 
@@ -494,9 +554,12 @@ def assert_paginates(
     collect: Callable[[], Sequence[Any]],
     *,
     key: Callable[[Any], Any] | None = None,
+    ordered: bool = True,
     real_backoff: bool = False,
 ) -> list[Any]:
     """Run ``collect`` against ``plan`` and check it returned every item once, in order.
+
+    With ``ordered=False`` the order is not checked (code that sorts the items its own way).
 
     ``collect`` is your code: it calls the operation through any botocore client (a
     paginator or a hand-written NextToken loop) and returns the items as boto3 gave them —
@@ -519,7 +582,11 @@ def assert_paginates(
                 raise _failure(server, _chain_problems(server)) from None
             raise _failure(server, [f"your code raised {type(exc).__name__}: {exc}"]) from exc
     problems = _compare(
-        plan.items, [project(item) for item in plan.items], got, [project(item) for item in got]
+        plan.items,
+        [project(item) for item in plan.items],
+        got,
+        [project(item) for item in got],
+        ordered=ordered,
     )
     problems += _chain_problems(server)
     if problems:
@@ -551,7 +618,12 @@ def _chain_problems(server: PageServer) -> list[str]:
 
 
 def _compare(
-    expected: Sequence[Any], expected_keys: list[Any], got: Sequence[Any], got_keys: list[Any]
+    expected: Sequence[Any],
+    expected_keys: list[Any],
+    got: Sequence[Any],
+    got_keys: list[Any],
+    *,
+    ordered: bool = True,
 ) -> list[str]:
     keys = [_hashable(k) for k in expected_keys]
     seen = [_hashable(k) for k in got_keys]
@@ -576,7 +648,7 @@ def _compare(
             f"returned {len(unexpected)} item(s) that are not in the plan; first: "
             f"{_show(got[unexpected[0]])}"
         )
-    if not problems and seen != keys:
+    if ordered and not problems and seen != keys:
         first = next(i for i, (a, b) in enumerate(zip(seen, keys, strict=False)) if a != b)
         problems.append(
             f"returned the items out of order: position {first} holds plan item "

@@ -484,17 +484,23 @@ def test_argument_errors_name_the_argument_and_value() -> None:
 
 def test_public_api() -> None:
     assert sorted(aws.__all__) == [
+        "ENDINGS",  # paginator fuzzing, on the same face
         "ErrorResponse",
         "InvalidRequest",
-        "PagePlan",  # paginator fuzzing, on the same face
+        "ManualClock",  # time helpers, on the same face
+        "PagePlan",
         "StrategyArgumentError",
         "assert_paginates",
         "error_responses",
+        "grid_times",
         "invalid_requests",
+        "local_time_zone",
         "page_plans",
+        "register_profiles",
         "requests",
         "responses",
         "serve_pages",
+        "time_zones",
     ]
     from hypothesis.errors import InvalidArgument
 

@@ -461,12 +461,33 @@ def cloudtrail_events(
     if "EventId" in dims:
         max_size = min(max_size, 1)  # an event id names one event
 
+    # built once, not per event (a regex strategy built in a draw is parsed again each time)
+    extras = st.fixed_dictionaries(
+        {},
+        optional={
+            "ReadOnly": st.sampled_from(["true", "false"]),
+            "Username": st.sampled_from(["alice", "deploy-role", "root"]),
+            "AccessKeyId": st.from_regex(r"A[SK]IA[A-Z0-9]{16}", fullmatch=True),
+            "Resources": st.lists(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "ResourceType": st.sampled_from(["AWS::S3::Bucket", "AWS::EC2::Instance"]),
+                        "ResourceName": st.from_regex(r"[a-z0-9-]{3,20}", fullmatch=True),
+                    },
+                ),
+                max_size=2,
+            ),
+        },
+    )
+    moments = timestamps(start, max(start, end), milliseconds=False)
+
     @st.composite
     def draw_event(draw: DrawFn) -> dict[str, Any]:
         event_id = dims.get("EventId") or str(draw(st.uuids()))
         name = dims.get("EventName") or draw(st.sampled_from(EVENT_NAMES))
         source = dims.get("EventSource") or draw(st.sampled_from(EVENT_SOURCES))
-        when = draw(timestamps(start, end, milliseconds=False))
+        when = draw(moments)
         region = draw(st.sampled_from(REGIONS))
         account = draw(account_ids())
         record = {
@@ -492,28 +513,7 @@ def cloudtrail_events(
             "EventSource": source,
             "CloudTrailEvent": json.dumps(record, separators=(",", ":")),
         }
-        extra = draw(
-            st.fixed_dictionaries(
-                {},
-                optional={
-                    "ReadOnly": st.sampled_from(["true", "false"]),
-                    "Username": st.sampled_from(["alice", "deploy-role", "root"]),
-                    "AccessKeyId": st.from_regex(r"A[SK]IA[A-Z0-9]{16}", fullmatch=True),
-                    "Resources": st.lists(
-                        st.fixed_dictionaries(
-                            {},
-                            optional={
-                                "ResourceType": st.sampled_from(
-                                    ["AWS::S3::Bucket", "AWS::EC2::Instance"]
-                                ),
-                                "ResourceName": st.from_regex(r"[a-z0-9-]{3,20}", fullmatch=True),
-                            },
-                        ),
-                        max_size=2,
-                    ),
-                },
-            )
-        )
+        extra = draw(extras)
         return event | extra
 
     if end < start:

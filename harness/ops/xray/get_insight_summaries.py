@@ -426,6 +426,10 @@ def insight_summaries(
     if high < low:
         return st.just([])
 
+    # built once, not per summary: a strategy built inside a draw costs Hypothesis its
+    # (recursive) properties again on every draw
+    details = st.fixed_dictionaries({}, optional=insight_details(top_services=2))
+
     @st.composite
     def draw_summary(draw: DrawFn) -> dict[str, Any]:
         name = request.get("GroupName") or group_names().draw(draw)
@@ -442,15 +446,9 @@ def insight_summaries(
             **insight_life(draw, states, low, high, ref),
         }
         start = summary["StartTime"]
-        extra = draw(
-            st.fixed_dictionaries(
-                {},
-                optional={
-                    **insight_details(top_services=2),
-                    "LastUpdateTime": timestamps(start, ref, milliseconds=True),
-                },
-            )
-        )
+        extra = draw(details)
+        if draw(st.booleans()):
+            extra["LastUpdateTime"] = draw(timestamps(start, ref, milliseconds=True))
         return summary | extra
 
     return st.lists(

@@ -1,0 +1,194 @@
+"""Mutation benchmark (issue 57): does a suite written with the harness's Hypothesis face catch
+more bugs than the same suite written by hand with botocore's Stubber, and at what cost?
+
+``bench/mutation/insights_lib.py`` is a small downstream library over the seven first-class
+operations; ``bench/mutation/mutants.py`` lists realistic one-edit bugs of it, split before
+either suite was written into a ``dev`` half (the suites were tuned looking only at it) and a
+``held-out`` half. ``bench/mutation/suites/harness_style`` and ``.../stubber_style`` test
+the library, the same number of tests each.
+
+The runner
+
+1. runs both suites on the correct library ``--rounds`` times, interleaved (each round runs
+   both, in alternating order), each run a ``pytest -q -p no:cacheprovider`` subprocess; every
+   run must pass (a flaky suite is an error) and its wall time is kept;
+2. runs both suites on each mutant (written to a temporary copy, loaded through
+   ``$INSIGHTS_LIB``), stopping at the first failure (``-x``): a mutant is *killed* by a
+   suite when that suite fails;
+3. prints the kills per half and the run times (min and median) with the ratio
+   harness/Stubber.
+
+The harness-style suite loads the ``aws-ci`` Hypothesis profile (``derandomize``, no
+database): the same examples on every run. The Stubber suite runs without the harness's
+pytest plugin (``-p no:botocore_harness``), as a project without the harness would, so it
+pays none of its start-up. ``PYTHONDONTWRITEBYTECODE`` is dropped from the runs' environment,
+so that bytecode caches work as on a developer's machine or CI.
+
+Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2] [--half dev|held-out|all]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.mutation import mutants as M  # noqa: E402
+
+SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
+SUITES = {
+    "harness": ["harness_style"],
+    "stubber": ["stubber_style", "-p", "no:botocore_harness"],
+}
+LABELS = {
+    "harness": "harness strategies + synthetic + contracts",
+    "stubber": "botocore Stubber, hand-written pages",
+}
+
+
+def environment(library: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if library is None:
+        env.pop("INSIGHTS_LIB", None)
+    else:
+        env["INSIGHTS_LIB"] = str(library)
+    for name in list(env):
+        if name.startswith("AWS_") or name.startswith("HYPOTHESIS"):
+            del env[name]
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return env
+
+
+def run_suite(
+    suite: str, library: Path | None, *, first_failure: bool = False, timeout: float = 600
+) -> tuple[bool, float, str]:
+    """(passed, wall seconds, output tail) of one pytest run of ``suite``."""
+    command = [sys.executable, "-m", "pytest", *SUITES[suite], "-q", "-p", "no:cacheprovider"]
+    if first_failure:
+        command.append("-x")
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            command,
+            cwd=SUITES_DIR,
+            env=environment(library),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return False, time.perf_counter() - started, "timed out"
+    elapsed = time.perf_counter() - started
+    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+    return done.returncode == 0, elapsed, tail
+
+
+def time_correct(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in SUITES}
+    for number in range(rounds):
+        order = list(SUITES) if number % 2 == 0 else list(reversed(SUITES))
+        for suite in order:
+            passed, seconds, tail = run_suite(suite, None)
+            if not passed:
+                raise SystemExit(
+                    f"the {suite} suite fails on the correct library (round {number + 1}):\n{tail}"
+                )
+            times[suite].append(seconds)
+        print(
+            f"round {number + 1}: " + ", ".join(f"{s} {times[s][-1]:.2f} s" for s in SUITES),
+            file=sys.stderr,
+        )
+    return times
+
+
+def run_mutants(chosen: list[M.Mutant], jobs: int) -> dict[str, dict[str, bool]]:
+    """{mutant name: {suite: killed}}."""
+    folder = Path(tempfile.mkdtemp(prefix="insights-mutants-"))
+    text = M.source()
+    paths = {}
+    for mutant in chosen:
+        path = folder / mutant.name / "insights_lib.py"
+        path.parent.mkdir()
+        path.write_text(M.apply(mutant, text))
+        paths[mutant.name] = path
+
+    def one(job: tuple[str, str]) -> tuple[str, str, bool]:
+        name, suite = job
+        passed, _, _ = run_suite(suite, paths[name], first_failure=True, timeout=300)
+        return name, suite, not passed
+
+    results: dict[str, dict[str, bool]] = {m.name: {} for m in chosen}
+    jobs_list = [(m.name, suite) for m in chosen for suite in SUITES]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for name, suite, killed in pool.map(one, jobs_list):
+            results[name][suite] = killed
+            print(f"{name:40} {suite:8} {'killed' if killed else 'SURVIVED'}", file=sys.stderr)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds (default 5)")
+    parser.add_argument("--jobs", type=int, default=2, help="mutant runs at once (default 2)")
+    parser.add_argument("--half", choices=("dev", "held-out", "all"), default="all")
+    args = parser.parse_args()
+
+    dev, held_out = M.split()
+    halves = {"dev": dev, "held-out": held_out}
+    chosen = dev + held_out if args.half == "all" else halves[args.half]
+    for mutant in M.MUTANTS:
+        M.apply(mutant)  # each applies exactly once
+
+    times = time_correct(args.rounds)
+    results = run_mutants(chosen, args.jobs)
+
+    print(
+        f"\nMutation benchmark: {len(M.MUTANTS)} mutants ({len(dev)} dev, {len(held_out)} held-out)"
+    )
+    print("\n| mutant | half | harness | Stubber |")
+    print("|---|---|---|---|")
+    for mutant in chosen:
+        half = "dev" if mutant in dev else "held-out"
+        marks = ["killed" if results[mutant.name][s] else "**survived**" for s in SUITES]
+        print(f"| {mutant.name} | {half} | {marks[0]} | {marks[1]} |")
+
+    def killed(suite: str, group: list[M.Mutant]) -> str:
+        inside = [m for m in group if m in chosen]
+        if not inside:
+            return "-"
+        count = sum(results[m.name][suite] for m in inside)
+        return f"{count}/{len(inside)}"
+
+    best = {s: min(times[s]) for s in SUITES}
+    median = {s: statistics.median(times[s]) for s in SUITES}
+    print(
+        f"\n| suite | killed dev | killed held-out | killed total | run time, correct library "
+        f"(min / median of {args.rounds}) | ratio harness/Stubber |"
+    )
+    print("|---|---|---|---|---|---|")
+    for suite in SUITES:
+        ratio = (
+            f"{best['harness'] / best['stubber']:.2f}x / "
+            f"{median['harness'] / median['stubber']:.2f}x"
+            if suite == "harness"
+            else "1.00x"
+        )
+        print(
+            f"| {LABELS[suite]} | {killed(suite, dev)} | {killed(suite, held_out)} | "
+            f"{killed(suite, chosen)} | {best[suite]:.2f} s / {median[suite]:.2f} s | {ratio} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,436 @@
+"""insights_lib, tested with the harness's Hypothesis face.
+
+Written as docs/how-to/hypothesis.md and synthetic.md suggest: ``page_plans`` fuzzes every
+NextToken loop (page splits, empty pages, throttles, every way a chain ends), ``requests``
+draws the queries, the synthetic backend answers them in process under the strict contract
+check, ``grid_times`` and ``local_time_zone`` aim at the clock's edges, and one
+``ManualClock`` is the library's and the backend's time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import insights_lib as lib
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from harness import strategies as aws
+from harness.strategies import ENDINGS, assert_paginates, page_plans, serve_pages
+
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc)
+CLOCK = aws.ManualClock(NOW)
+INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+SYNTHETIC = pytest.mark.aws_synthetic(seed=7, now=CLOCK)
+page_sizes = st.one_of(st.none(), st.integers(1, 50))
+
+
+@pytest.fixture(autouse=True)
+def _shared_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's clock is the backend's (autouse: not reset between examples, and it
+    need not be), except in tests of the real clock."""
+    CLOCK.set(NOW)
+    monkeypatch.setattr(lib, "BACKOFF", 0)  # the planned throttles need no real wait
+    if request.node.get_closest_marker("wall_clock") is None:
+        monkeypatch.setattr(lib, "utcnow", CLOCK)
+
+
+_CLIENTS: dict[str, Any] = {}
+
+
+def client(service: str) -> Any:
+    """One client per service for the run (the harness routes it wherever it was made)."""
+    if service not in _CLIENTS:
+        _CLIENTS[service] = lib.make_client(service)
+    return _CLIENTS[service]
+
+
+def xray() -> Any:
+    return client("xray")
+
+
+def cloudtrail() -> Any:
+    return client("cloudtrail")
+
+
+# ----------------------------------------------------------------------------- NextToken loops
+
+
+@given(
+    page_plans("xray", "GetInsightEvents", max_throttles=3, endings=ENDINGS, max_items=8, now=NOW),
+    page_sizes,
+)
+def test_timeline_reads_every_event_oldest_first(plan: Any, page_size: int | None) -> None:
+    got = assert_paginates(
+        plan,
+        lambda: lib.insight_timeline(xray(), INSIGHT_ID, page_size=page_size),
+        ordered=False,
+    )
+    assert got == sorted(plan.items, key=lambda event: event["EventTime"])
+
+
+@given(page_plans("xray", "GetInsightEvents", endings=ENDINGS, max_items=8, now=NOW))
+def test_latest_event(plan: Any) -> None:
+    with serve_pages(plan):
+        got = lib.latest_event(xray(), INSIGHT_ID)
+    expected = max(plan.items, key=lambda event: event["EventTime"]) if plan.items else None
+    assert got == expected
+
+
+SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndTime": NOW}
+
+
+@given(
+    page_plans(
+        "xray",
+        "GetInsightSummaries",
+        request=SUMMARIES,
+        max_throttles=3,
+        endings=ENDINGS,
+        max_items=8,
+        now=NOW,
+    ),
+    page_sizes,
+)
+def test_insight_summaries_paginate(plan: Any, page_size: int | None) -> None:
+    assert_paginates(
+        plan,
+        lambda: lib.insight_summaries(
+            xray(),
+            group_name="prod",
+            start=SUMMARIES["StartTime"],
+            end=NOW,
+            page_size=page_size,
+        ),
+        key=lambda summary: summary["InsightId"],
+    )
+
+
+@given(
+    page_plans(
+        "xray", "GetInsightSummaries", request=SUMMARIES, endings=ENDINGS, max_items=8, now=NOW
+    )
+)
+def test_open_insight_ids(plan: Any) -> None:
+    with serve_pages(plan):
+        got = lib.open_insight_ids(xray(), group_name="prod", start=SUMMARIES["StartTime"], end=NOW)
+    assert got == {s["InsightId"] for s in plan.items if s["State"] == "ACTIVE"}
+
+
+GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
+
+
+@given(
+    page_plans(
+        "xray",
+        "GetInsightImpactGraph",
+        request=GRAPH,
+        max_throttles=3,
+        endings=ENDINGS,
+        max_items=8,
+        now=NOW,
+    )
+)
+def test_impact_graph_reads_every_page(plan: Any) -> None:
+    def services() -> list[Any]:
+        graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
+        return list(graph["services"].values())
+
+    assert_paginates(plan, services, key=lambda service: service["ReferenceId"])
+
+
+@given(page_plans("xray", "GetInsightImpactGraph", request=GRAPH, min_items=1, now=NOW))
+def test_downstream_of_follows_edges(plan: Any) -> None:
+    with serve_pages(plan):
+        graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
+    names = {s["ReferenceId"]: s.get("Name", "?") for s in plan.items}
+    caller = plan.items[0]
+    expected = {
+        names[e["ReferenceId"]] for e in caller.get("Edges", []) if e["ReferenceId"] in names
+    }
+    for other in plan.items:  # services that share the caller's name add their edges
+        if other is not caller and other.get("Name") == caller.get("Name"):
+            expected |= {
+                names[e["ReferenceId"]] for e in other.get("Edges", []) if e["ReferenceId"] in names
+            }
+    assert lib.downstream_of(graph, caller.get("Name")) == expected
+
+
+METRIC = {
+    "EventSource": "s3.amazonaws.com",
+    "EventName": "PutObject",
+    "InsightType": "ApiCallRateInsight",
+    "Period": 300,
+}
+
+
+@given(
+    page_plans(
+        "cloudtrail",
+        "ListInsightsMetricData",
+        request=METRIC,
+        max_throttles=3,
+        endings=ENDINGS,
+        now=NOW,
+    ),
+    page_sizes,
+)
+def test_metric_series_paginates(plan: Any, page_size: int | None) -> None:
+    with serve_pages(plan) as server:
+        got = lib.metric_series(
+            cloudtrail(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=NOW - dt.timedelta(days=1),
+            end=NOW,
+            period=300,
+            page_size=page_size,
+        )
+    assert got == list(plan.items)
+    assert {call.limit for call in server.calls} == {page_size}
+
+
+EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndTime": NOW}
+
+
+@given(
+    page_plans("cloudtrail", "ListInsightsData", request=EVENTS, max_throttles=3, now=NOW),
+    page_sizes,
+)
+def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
+    assert_paginates(
+        plan,
+        lambda: lib.insights_events(
+            cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW, page_size=page_size
+        ),
+        key=lambda event: event["EventId"],
+    )
+
+
+# ----------------------------------------------------------------------------- the clock's edges
+
+
+@given(
+    end=aws.grid_times(60, start=NOW - dt.timedelta(days=2), end=NOW),
+    period=st.sampled_from(lib.PERIODS),
+    span=st.integers(1, 48 * 3600).map(lambda s: dt.timedelta(seconds=s)),
+)
+def test_metric_window_is_whole_periods_before_end(
+    end: dt.datetime, period: int, span: dt.timedelta
+) -> None:
+    try:
+        start, stop = lib.metric_window(span, period, end=end)
+    except ValueError:
+        assume(False)
+    for edge in (start, stop):
+        assert edge.timestamp() % period == 0
+    assert stop <= end < stop + dt.timedelta(seconds=period)
+    assert start >= NOW - lib.RETENTION[period]
+    assert stop - start <= span + dt.timedelta(seconds=period)
+
+
+@given(
+    period=st.sampled_from(lib.PERIODS),
+    days=st.integers(1, 100),
+    extra=st.integers(-600, 600),
+)
+def test_metric_window_stays_inside_retention(period: int, days: int, extra: int) -> None:
+    span = dt.timedelta(days=days, seconds=extra)
+    start, stop = lib.metric_window(span, period, end=NOW)
+    assert start >= NOW - lib.RETENTION[period]
+    assert stop - start < span + dt.timedelta(seconds=period)
+
+
+@given(when=aws.grid_times(300, start=NOW - dt.timedelta(days=1), end=NOW))
+def test_align_floors_to_the_grid(when: dt.datetime) -> None:
+    aligned = lib.align(when, 300)
+    assert aligned <= when < aligned + dt.timedelta(seconds=300)
+    assert aligned.timestamp() % 300 == 0
+
+
+@pytest.mark.wall_clock
+@given(zone=aws.time_zones(), period=st.sampled_from(lib.PERIODS))
+def test_window_ending_now_under_any_local_zone(zone: str, period: int) -> None:
+    with aws.local_time_zone(zone):
+        before = dt.datetime.now(dt.timezone.utc)
+        _, stop = lib.metric_window(dt.timedelta(hours=3), period)
+        after = dt.datetime.now(dt.timezone.utc)
+    assert before - dt.timedelta(seconds=period) < stop <= after
+
+
+@given(naive=st.datetimes(), period=st.sampled_from(lib.PERIODS))
+def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
+    with pytest.raises(ValueError):
+        lib.align(naive, period)
+
+
+# ----------------------------------------------------------------------------- the synthetic world
+
+
+@SYNTHETIC
+@given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW))
+def test_metric_series_matches_the_service(params: dict) -> None:
+    assume("StartTime" in params and "EndTime" in params)
+    period = params.get("Period", 3600)
+    # at most 40 periods, so that MaxResults=1 stays a few dozen pages
+    params["EndTime"] = min(
+        params["EndTime"], params["StartTime"] + dt.timedelta(seconds=40 * period)
+    )
+    got = lib.metric_series(
+        cloudtrail(),
+        event_source=params["EventSource"],
+        event_name=params["EventName"],
+        insight_type=params["InsightType"],
+        error_code=params.get("ErrorCode"),
+        start=params["StartTime"],
+        end=params["EndTime"],
+        period=period,
+        fill_zeros=params.get("DataType", "NonZeroData") == "FillWithZeros",
+        page_size=params.get("MaxResults"),
+    )
+    params.pop("TrailName", None)  # (the library reads the account's series)
+    reference = cloudtrail().list_insights_metric_data(**{**params, "MaxResults": 21600})
+    assert "NextToken" not in reference
+    assert got == list(zip(reference["Timestamps"], reference["Values"], strict=True))
+
+
+@SYNTHETIC
+@given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW))
+def test_error_code_goes_only_with_error_rate(params: dict) -> None:
+    kwargs = {
+        "event_source": params["EventSource"],
+        "event_name": params["EventName"],
+        "start": NOW - dt.timedelta(hours=2),
+        "end": NOW,
+        "insight_type": params["InsightType"],
+    }
+    if params["InsightType"] == "ApiErrorRateInsight":
+        with pytest.raises(ValueError):
+            lib.metric_series(cloudtrail(), **kwargs)
+    lib.metric_series(cloudtrail(), error_code="AccessDenied", **kwargs)
+
+
+@SYNTHETIC
+@given(
+    day=st.integers(1, 80).map(lambda n: NOW.date() - dt.timedelta(days=n)), zone=aws.time_zones()
+)
+def test_hourly_series_of_a_day(day: dt.date, zone: str) -> None:
+    with aws.local_time_zone(zone):  # (botocore's datetimes are in tzlocal: compare inside)
+        points = lib.hourly_series_of_day(
+            cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=day
+        )
+        midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+        assert [when for when, _ in points] == [midnight + dt.timedelta(hours=h) for h in range(24)]
+
+
+@SYNTHETIC
+@given(
+    trail=st.sampled_from(["trail-1", "trail-2", "management-events"]),
+    pick=st.integers(0, 200),
+    event_name=st.sampled_from(["RunInstances", "Decrypt", "CreateAccessKey"]),
+    event_source=st.sampled_from(["ec2.amazonaws.com", "kms.amazonaws.com"]),
+)
+def test_insights_events_one_dimension_and_inclusive_end(
+    trail: str, pick: int, event_name: str, event_source: str
+) -> None:
+    everything = lib.insights_events(
+        cloudtrail(), trail, start=NOW - dt.timedelta(days=80), end=NOW
+    )
+    edge = everything[pick % len(everything)]["EventTime"]  # ListInsightsData: [start, end]
+    at_edges = lib.insights_events(cloudtrail(), trail, start=edge, end=edge)
+    assert edge in [event["EventTime"] for event in at_edges]
+    named = lib.insights_events(
+        cloudtrail(),
+        trail,
+        start=NOW - dt.timedelta(days=80),
+        end=NOW,
+        event_name=event_name,
+        event_source=event_source,
+    )
+    assert named == [event for event in everything if event["EventName"] == event_name]
+
+
+@SYNTHETIC
+@given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
+def test_insight_summaries_match_the_service(params: dict) -> None:
+    assume("GroupName" in params and "StartTime" in params and "EndTime" in params)
+    got = lib.insight_summaries(
+        xray(),
+        group_name=params["GroupName"],
+        start=params["StartTime"],
+        end=params["EndTime"],
+        states=params.get("States"),
+        page_size=params.get("MaxResults"),
+    )
+    raw = xray().get_insight_summaries(
+        GroupName=params["GroupName"],
+        StartTime=params["StartTime"],
+        EndTime=params["EndTime"],
+        **({"States": params["States"]} if params.get("States") else {}),
+        MaxResults=100,
+    )
+    assume("NextToken" not in raw)
+    assert [s["InsightId"] for s in got] == [s["InsightId"] for s in raw["InsightSummaries"]]
+
+
+@SYNTHETIC
+@given(params=aws.requests("xray", "GetInsight", now=NOW))
+def test_insight_duration_and_graph_window(params: dict) -> None:
+    record = lib.insight(xray(), params["InsightId"])
+    duration = lib.insight_duration(record, now=NOW)
+    end = record.get("EndTime", NOW)
+    assert duration == (end - record["StartTime"]).total_seconds()
+    assume(record["StartTime"] > NOW - dt.timedelta(days=29))
+    start, stop = lib.graph_window(record, now=NOW)
+    assert stop == end
+    assert start == max(record["StartTime"], end - dt.timedelta(hours=6))
+    graph = lib.impact_graph(xray(), params["InsightId"], start=start, end=stop)
+    assert all(isinstance(ref, int) for ref in graph["services"])
+
+
+@SYNTHETIC
+@given(params=aws.requests("internetmonitor", "GetInternetEvent", now=NOW))
+def test_outage_seconds(params: dict) -> None:
+    event = lib.internet_event(client("internetmonitor"), params["EventId"])
+    assert lib.is_ongoing(event) == ("EndedAt" not in event)
+    stop = event.get("EndedAt", NOW)
+    assert lib.outage_seconds(event, now=NOW) == (stop - event["StartedAt"]).total_seconds()
+
+
+@pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
+def test_throttled_calls_are_retried() -> None:
+    lib.insight(xray(), INSIGHT_ID)
+    lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
+    lib.metric_series(
+        cloudtrail(),
+        event_source="s3.amazonaws.com",
+        event_name="PutObject",
+        start=NOW - dt.timedelta(hours=4),
+        end=NOW,
+        period=60,
+        page_size=50,
+    )
+    lib.internet_event(client("internetmonitor"), "evt-1")
+
+
+@given(
+    points=st.lists(
+        st.tuples(
+            st.integers(0, 10_000).map(lambda m: NOW - dt.timedelta(minutes=5 * m)),
+            st.sampled_from([0.0, 1.0, 7.0, 7.0, 300.0]),
+        ),
+        unique_by=lambda p: p[0],
+    ).map(sorted),
+    period=st.sampled_from(lib.PERIODS),
+)
+def test_peak_and_rates(points: list, period: int) -> None:
+    best = lib.peak(points)
+    if not points:
+        assert best is None
+    else:
+        top = max(value for _, value in points)
+        assert best == min((p for p in points if p[1] == top), key=lambda p: p[0])
+    assert lib.per_second(points, period) == [value / period for _, value in points]

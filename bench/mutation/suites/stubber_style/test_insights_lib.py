@@ -1,0 +1,404 @@
+"""insights_lib, tested by hand with botocore's Stubber.
+
+What a careful engineer writes without the harness: hand-written pages for each listing
+(several pages, an empty one in the middle, page sizes sent), ``expected_params`` pinning
+every request (a NextToken must come back with the same parameters), throttles queued with
+``add_client_error``, and worked examples at the edges of the time functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import insights_lib as lib
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lib, "utcnow", lambda: NOW)
+    monkeypatch.setattr(lib, "BACKOFF", 0)
+
+
+def stubbed(service: str) -> tuple[Any, Stubber]:
+    client = lib.make_client(service)
+    return client, Stubber(client)
+
+
+def t(hours: float = 0, **delta: float) -> dt.datetime:
+    return NOW - dt.timedelta(hours=hours, **delta)
+
+
+def event(hours_ago: float, summary: str = "") -> dict[str, Any]:
+    return {"EventTime": t(hours_ago), "Summary": summary or f"e{hours_ago}"}
+
+
+# ----------------------------------------------------------------------------- X-Ray
+
+
+def test_timeline_follows_tokens_through_an_empty_page() -> None:
+    client, stub = stubbed("xray")
+    base = {"InsightId": INSIGHT_ID, "MaxResults": 2}
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(1), event(5)], "NextToken": "a"}, base
+    )
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [], "NextToken": "b"}, {**base, "NextToken": "a"}
+    )
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(3)]}, {**base, "NextToken": "b"}
+    )
+    with stub:
+        got = lib.insight_timeline(client, INSIGHT_ID, page_size=2)
+    stub.assert_no_pending_responses()
+    assert [e["EventTime"] for e in got] == [t(5), t(3), t(1)]
+
+
+def test_timeline_single_page() -> None:
+    client, stub = stubbed("xray")
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(2)]}, {"InsightId": INSIGHT_ID}
+    )
+    with stub:
+        assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(2)]
+
+
+def test_latest_event_is_the_most_recent() -> None:
+    client, stub = stubbed("xray")
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(4), event(1)], "NextToken": "a"}
+    )
+    stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
+    with stub:
+        assert lib.latest_event(client, INSIGHT_ID)["EventTime"] == t(1)
+
+
+def test_throttled_call_is_retried_until_it_gets_through() -> None:
+    client, stub = stubbed("xray")
+    for _ in range(3):
+        stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
+    record = {"InsightId": INSIGHT_ID, "State": "ACTIVE", "StartTime": t(2)}
+    stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
+    with stub:
+        assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
+
+
+def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
+    client, stub = stubbed("cloudtrail")
+    for _ in range(4):
+        stub.add_client_error(
+            "list_insights_metric_data", "ThrottlingException", http_status_code=400
+        )
+    stub.add_client_error("list_insights_metric_data", "InvalidParameterException")
+    with stub:
+        kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(2), end=NOW)
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            lib.metric_series(client, **kwargs)
+        with pytest.raises(ClientError, match="InvalidParameterException"):
+            lib.metric_series(client, **kwargs)
+    stub.assert_no_pending_responses()
+
+
+def test_insight_duration_closed_and_active() -> None:
+    closed = {"State": "CLOSED", "StartTime": t(75), "EndTime": t(1)}
+    active = {"State": "ACTIVE", "StartTime": t(30)}
+    assert lib.insight_duration(closed) == 74 * 3600
+    assert lib.insight_duration(active, now=NOW) == 30 * 3600
+
+
+def test_insight_summaries_paginate_with_same_params() -> None:
+    client, stub = stubbed("xray")
+    base = {
+        "GroupName": "prod",
+        "StartTime": t(48),
+        "EndTime": NOW,
+        "States": ["ACTIVE"],
+        "MaxResults": 1,
+    }
+    first = {"InsightId": "a" * 36, "State": "ACTIVE"}
+    second = {"InsightId": "b" * 36, "State": "ACTIVE"}
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": [first], "NextToken": "n1"}, base
+    )
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": [second]}, {**base, "NextToken": "n1"}
+    )
+    with stub:
+        got = lib.insight_summaries(
+            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=1
+        )
+    assert [s["InsightId"] for s in got] == ["a" * 36, "b" * 36]
+
+
+def test_open_insight_ids_keeps_active_ones() -> None:
+    client, stub = stubbed("xray")
+    summaries = [
+        {"InsightId": "a" * 36, "State": "ACTIVE"},
+        {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
+    ]
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"}
+    )
+    stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[1:]})
+    with stub:
+        assert lib.open_insight_ids(client, group_name="prod", start=t(24), end=NOW) == {"a" * 36}
+
+
+def test_graph_window_of_closed_and_long_active_insights() -> None:
+    closed = {"State": "CLOSED", "StartTime": t(10), "EndTime": t(2)}
+    assert lib.graph_window(closed) == (t(8), t(2))
+    short = {"State": "CLOSED", "StartTime": t(3), "EndTime": t(2)}
+    assert lib.graph_window(short) == (t(3), t(2))
+    active = {"State": "ACTIVE", "StartTime": t(30)}
+    assert lib.graph_window(active) == (t(6), NOW)
+
+
+def test_impact_graph_reads_every_page_and_edges() -> None:
+    client, stub = stubbed("xray")
+    params = {"InsightId": INSIGHT_ID, "StartTime": t(6), "EndTime": NOW}
+    page1 = {
+        "Services": [{"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}],
+        "NextToken": "g",
+    }
+    page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": []}]}
+    stub.add_response("get_insight_impact_graph", page1, params)
+    stub.add_response("get_insight_impact_graph", page2, {**params, "NextToken": "g"})
+    with stub:
+        graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
+    assert set(graph["services"]) == {1, 2}
+    assert lib.downstream_of(graph, "api") == {"db"}
+    assert lib.downstream_of(graph, "db") == set()
+
+
+def test_impact_graph_refuses_more_than_six_hours() -> None:
+    client, _ = stubbed("xray")
+    with pytest.raises(ValueError):
+        lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW)
+
+
+# ----------------------------------------------------------------------------- CloudTrail
+
+
+def metric_request(**extra: Any) -> dict[str, Any]:
+    return {
+        "EventSource": "s3.amazonaws.com",
+        "EventName": "PutObject",
+        "InsightType": "ApiCallRateInsight",
+        "StartTime": t(1),
+        "EndTime": NOW,
+        "Period": 300,
+        "DataType": "FillWithZeros",
+        **extra,
+    }
+
+
+def test_metric_series_joins_pages() -> None:
+    client, stub = stubbed("cloudtrail")
+    stamps = [t(1) + dt.timedelta(minutes=5 * i) for i in range(3)]
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[:2], "Values": [1.0, 2.0], "NextToken": "m"},
+        metric_request(MaxResults=2),
+    )
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[2:], "Values": [3.0]},
+        metric_request(MaxResults=2, NextToken="m"),
+    )
+    with stub:
+        got = lib.metric_series(
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=t(1),
+            end=NOW,
+            page_size=2,
+        )
+    assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
+
+
+def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
+    client, stub = stubbed("cloudtrail")
+    error_rate = metric_request(
+        InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied", DataType="NonZeroData"
+    )
+    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, error_rate)
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": [], "Values": []}, metric_request()
+    )
+    kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW)
+    with stub:
+        lib.metric_series(
+            client,
+            insight_type="ApiErrorRateInsight",
+            error_code="AccessDenied",
+            fill_zeros=False,
+            **kwargs,
+        )
+        lib.metric_series(client, error_code="AccessDenied", **kwargs)
+    with pytest.raises(ValueError):
+        lib.metric_series(client, insight_type="ApiErrorRateInsight", **kwargs)
+    with pytest.raises(ValueError):
+        lib.metric_series(client, period=120, **kwargs)
+
+
+def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
+    client, stub = stubbed("cloudtrail")
+    day = dt.datetime(2026, 10, 30, tzinfo=UTC)
+    stamps = [day + dt.timedelta(hours=h) for h in range(24)]
+    expected = metric_request(StartTime=day, EndTime=day + dt.timedelta(days=1), Period=3600)
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": stamps, "Values": [1.0] * 24}, expected
+    )
+    with stub:
+        got = lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date()
+        )
+    assert len(got) == 24
+
+
+def test_metric_window_examples() -> None:
+    end = dt.datetime(2026, 11, 1, 11, 7, 30, tzinfo=UTC)
+    assert lib.metric_window(dt.timedelta(hours=1), 300, end=end) == (
+        dt.datetime(2026, 11, 1, 10, 5, tzinfo=UTC),
+        dt.datetime(2026, 11, 1, 11, 5, tzinfo=UTC),
+    )
+    assert lib.metric_window(dt.timedelta(minutes=90), 3600) == (t(2), NOW)
+    assert lib.metric_window(dt.timedelta(minutes=7), 60, end=end) == (
+        dt.datetime(2026, 11, 1, 11, 0, tzinfo=UTC),
+        dt.datetime(2026, 11, 1, 11, 7, tzinfo=UTC),
+    )
+
+
+def test_metric_window_is_clipped_to_retention() -> None:
+    start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
+    assert stop == NOW
+    assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
+
+
+def test_align_floors_at_the_edges() -> None:
+    assert lib.align(dt.datetime(2026, 11, 1, 11, 59, 59, 999000, tzinfo=UTC), 60) == t(
+        0, minutes=1
+    )
+    assert lib.align(NOW, 300) == NOW
+    assert (
+        lib.align(
+            dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+            3600,
+        )
+        == NOW
+    )
+    with pytest.raises(ValueError):
+        lib.align(dt.datetime(2026, 11, 1, 12), 60)
+
+
+def test_peak_and_rate() -> None:
+    points = [(t(3), 5.0), (t(2), 9.0), (t(1), 9.0), (NOW, 1.0)]
+    assert lib.peak(points) == (t(2), 9.0)
+    assert lib.peak([]) is None
+    assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
+
+
+def test_insights_events_uses_one_dimension_and_pages() -> None:
+    client, stub = stubbed("cloudtrail")
+    base = {
+        "InsightSource": TRAIL,
+        "DataType": "InsightsEvents",
+        "StartTime": t(24),
+        "EndTime": NOW,
+        "Dimensions": {"EventName": "PutObject"},
+        "MaxResults": 1,
+    }
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
+    )
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+    )
+    with stub:
+        got = lib.insights_events(
+            client,
+            TRAIL,
+            start=t(24),
+            end=NOW,
+            event_name="PutObject",
+            event_source="s3.amazonaws.com",
+            page_size=1,
+        )
+    assert [e["EventId"] for e in got] == ["1", "2"]
+
+
+def test_insights_events_resumes_after_a_throttle() -> None:
+    client, stub = stubbed("cloudtrail")
+    base = {
+        "InsightSource": TRAIL,
+        "DataType": "InsightsEvents",
+        "StartTime": t(24),
+        "EndTime": NOW,
+    }
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
+    )
+    stub.add_client_error("list_insights_data", "ThrottlingException")
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+    )
+    with stub:
+        got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
+    assert [e["EventId"] for e in got] == ["1", "2"]
+
+
+# ----------------------------------------------------------------------------- Internet Monitor
+
+
+def test_outage_seconds_and_status() -> None:
+    client, stub = stubbed("internetmonitor")
+    resolved = {
+        "EventId": "evt-1",
+        "EventArn": "arn:aws:internetmonitor:us-east-1:123456789012:internet-event/evt-1",
+        "StartedAt": t(50),
+        "EndedAt": t(1),
+        "ClientLocation": {
+            "ASName": "x",
+            "ASNumber": 1,
+            "Country": "US",
+            "City": "Boston",
+            "Latitude": 0.0,
+            "Longitude": 0.0,
+        },
+        "EventType": "AVAILABILITY",
+        "EventStatus": "RESOLVED",
+    }
+    stub.add_response("get_internet_event", resolved, {"EventId": "evt-1"})
+    with stub:
+        got = lib.internet_event(client, "evt-1")
+    assert lib.outage_seconds(got) == 49 * 3600
+    assert not lib.is_ongoing(got)
+    active = {**resolved, "EventStatus": "ACTIVE"}
+    del active["EndedAt"]
+    assert lib.outage_seconds(active, now=NOW) == 50 * 3600
+    assert lib.is_ongoing(active)
+
+
+def test_day_window_and_naive_times_refused() -> None:
+    assert lib.day_window(dt.date(2026, 10, 30)) == (
+        dt.datetime(2026, 10, 30, tzinfo=UTC),
+        dt.datetime(2026, 10, 31, tzinfo=UTC),
+    )
+    client, _ = stubbed("cloudtrail")
+    with pytest.raises(ValueError):
+        lib.metric_series(
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=dt.datetime(2026, 11, 1, 11),
+            end=NOW,
+        )

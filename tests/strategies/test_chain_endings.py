@@ -1,0 +1,145 @@
+"""page_plans' chain endings (absent, null, empty string), throttle bursts, ``ordered=False``
+(issue 57: every way a token chain ends, throttles and retries inside paginations)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+
+from harness.errors import HarnessAssertionError
+from harness.strategies import ENDINGS, StrategyArgumentError
+from harness.strategies.pagination import (
+    MAX_THROTTLES,
+    PagePlan,
+    assert_paginates,
+    page_plans,
+    pagination_of,
+    serve_pages,
+)
+
+INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+EVENTS = pagination_of("xray", "GetInsightEvents")
+RUNS = settings(
+    max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def _items(count: int) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {"Summary": f"e{i}", "EventTime": NOW - dt.timedelta(minutes=i)} for i in range(count)
+    )
+
+
+def _client(retries: int | None = None) -> Any:
+    config = None if retries is None else Config(retries={"total_max_attempts": retries})
+    return boto3.client("xray", region_name="us-east-1", config=config)
+
+
+def loop(client: Any, *, ends_on_none: bool = False) -> list[Any]:
+    events: list[Any] = []
+    kwargs: dict[str, Any] = {"InsightId": INSIGHT_ID}
+    while True:
+        page = client.get_insight_events(**kwargs)
+        events += page.get("InsightEvents", [])
+        token = page.get("NextToken")
+        if (token is None) if ends_on_none else (not token):
+            return events
+        kwargs["NextToken"] = token
+
+
+@pytest.mark.parametrize(("ending", "seen"), [("absent", None), ("null", None), ("empty", "")])
+def test_each_ending_reaches_the_client_as_planned(ending: str, seen: str | None) -> None:
+    plan = PagePlan(EVENTS, _items(2), (1, 1), ending=ending)
+    client = _client()
+    with serve_pages(plan):
+        first = client.get_insight_events(InsightId=INSIGHT_ID)
+        last = client.get_insight_events(InsightId=INSIGHT_ID, NextToken=first["NextToken"])
+    assert last.get("NextToken") == seen  # botocore reads a JSON null as an absent member
+    assert "ending=" in repr(plan) or ending == "absent"
+
+
+def test_a_loop_ending_only_on_none_fails_the_empty_string_ending() -> None:
+    plan = PagePlan(EVENTS, _items(3), (2, 1), ending="empty")
+    assert_paginates(plan, lambda: loop(_client()))
+    with pytest.raises(
+        HarnessAssertionError, match=r"ParamValidationError|InvalidRequestException"
+    ):
+        assert_paginates(plan, lambda: loop(_client(), ends_on_none=True))
+
+
+def test_hypothesis_finds_the_none_only_loop_when_asked_for_every_ending() -> None:
+    @settings(max_examples=30, deadline=None, database=None, derandomize=True)
+    @given(page_plans("xray", "GetInsightEvents", endings=ENDINGS, now=NOW))
+    def check(plan: PagePlan) -> None:
+        assert_paginates(plan, lambda: loop(_client(), ends_on_none=True))
+
+    with pytest.raises(HarnessAssertionError):
+        check()
+
+
+@RUNS
+@given(page_plans("xray", "GetInsightEvents", endings=("absent",), now=NOW))
+def test_the_default_ending_is_absent(plan: PagePlan) -> None:
+    assert plan.ending == "absent"
+    assert_paginates(plan, lambda: loop(_client(), ends_on_none=True))
+
+
+def test_a_burst_of_throttles_is_served_in_a_row() -> None:
+    plan = PagePlan(EVENTS, _items(2), (1, 1), throttle_at=1, throttles=3)
+    with serve_pages(plan) as server:
+        assert loop(_client()) == list(plan.items)  # botocore's retry outlasts three
+    errors = [c.error is not None for c in server.calls]
+    assert errors == [False, True, True, True, False]
+
+
+def test_a_retry_shorter_than_the_burst_fails() -> None:
+    plan = PagePlan(EVENTS, _items(2), (1, 1), throttle_at=0, throttles=2)
+    with pytest.raises(HarnessAssertionError, match=r"ThrottledException"):
+        assert_paginates(plan, lambda: loop(_client(retries=2)))
+
+
+@RUNS
+@given(page_plans("xray", "GetInsightEvents", max_throttles=MAX_THROTTLES, now=NOW))
+def test_botocore_default_retry_outlasts_every_planned_burst(plan: PagePlan) -> None:
+    assert 1 <= plan.throttles <= MAX_THROTTLES
+    assert_paginates(plan, lambda: loop(_client()))
+
+
+def test_unordered_comparison() -> None:
+    plan = PagePlan(EVENTS, _items(3), (2, 1))
+    with pytest.raises(HarnessAssertionError, match="out of order"):
+        assert_paginates(plan, lambda: sorted(loop(_client()), key=lambda e: e["EventTime"]))
+    got = assert_paginates(
+        plan, lambda: sorted(loop(_client()), key=lambda e: e["EventTime"]), ordered=False
+    )
+    assert len(got) == 3
+    with pytest.raises(HarnessAssertionError, match="missing 1 of 3"):
+        assert_paginates(plan, lambda: loop(_client())[:2], ordered=False)
+
+
+def test_arguments_are_checked() -> None:
+    with pytest.raises(StrategyArgumentError, match=r"endings=\('never',\) must name"):
+        page_plans("xray", "GetInsightEvents", endings=("never",))
+    with pytest.raises(StrategyArgumentError, match=r"endings=\(\) must name"):
+        page_plans("xray", "GetInsightEvents", endings=())
+    with pytest.raises(StrategyArgumentError, match=r"max_throttles=0 must be"):
+        page_plans("xray", "GetInsightEvents", max_throttles=0)
+    with pytest.raises(StrategyArgumentError, match=r"max_throttles=9 must be"):
+        page_plans("xray", "GetInsightEvents", max_throttles=9)
+    with pytest.raises(StrategyArgumentError, match=r"ending='none' must be one of"):
+        PagePlan(EVENTS, (), (0,), ending="none")
+    with pytest.raises(StrategyArgumentError, match=r"throttles=0 must be 1 to"):
+        PagePlan(EVENTS, (), (0,), throttle_at=0, throttles=0)
+
+
+def test_client_error_from_a_burst_is_the_services() -> None:
+    plan = PagePlan(EVENTS, _items(1), (1,), throttle_at=0, throttles=1)
+    with serve_pages(plan), pytest.raises(ClientError, match="ThrottledException"):
+        _client(retries=1).get_insight_events(InsightId=INSIGHT_ID)

@@ -1,0 +1,120 @@
+"""harness.strategies' time helpers: grid_times, local_time_zone, ManualClock, profiles
+(issue 57: boundaries on the Period grid, runs under a non-UTC time zone, one clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness import strategies as aws
+from harness.strategies import StrategyArgumentError
+
+UTC = dt.timezone.utc
+START = dt.datetime(2026, 10, 1, tzinfo=UTC)
+END = START + dt.timedelta(days=2)
+
+
+@settings(max_examples=200, database=None, deadline=None)
+@given(
+    st.sampled_from([60, 300, 3600]).flatmap(
+        lambda p: st.tuples(st.just(p), aws.grid_times(p, start=START, end=END))
+    )
+)
+def test_grid_times_are_aware_and_inside(drawn: tuple[int, dt.datetime]) -> None:
+    _, when = drawn
+    assert when.tzinfo is not None
+    assert START <= when <= END
+
+
+def test_grid_times_reach_every_boundary() -> None:
+    seen: set[str] = set()
+    offsets: set[dt.timedelta | None] = set()
+
+    @settings(max_examples=400, database=None, deadline=None, derandomize=True)
+    @given(aws.grid_times(300, start=START, end=END))
+    def collect(when: dt.datetime) -> None:
+        offsets.add(when.utcoffset())
+        micros = round(when.timestamp() * 1_000_000) % 300_000_000
+        seen.add(
+            {
+                0: "on",
+                299_999_000: "-1ms",
+                1_000: "+1ms",
+                299_999_999: "-1us",
+                299_000_000: "-1s",
+                1_000_000: "+1s",
+            }.get(micros, "other")
+        )
+
+    collect()
+    assert {"on", "-1ms", "+1ms", "-1us", "-1s", "+1s"} <= seen
+    assert len(offsets) >= 3  # the same instants, written in other offsets
+
+
+def test_grid_times_arguments_are_checked() -> None:
+    with pytest.raises(StrategyArgumentError, match="period=0"):
+        aws.grid_times(0, start=START, end=END)
+    with pytest.raises(StrategyArgumentError, match="must be an aware datetime"):
+        aws.grid_times(60, start=START.replace(tzinfo=None), end=END)
+    with pytest.raises(StrategyArgumentError, match="is before start"):
+        aws.grid_times(60, start=END, end=START)
+
+
+def test_a_short_range_off_the_grid_still_draws() -> None:
+    start = dt.datetime(2026, 10, 1, 0, 0, 10, tzinfo=UTC)
+
+    @settings(max_examples=20, database=None)
+    @given(aws.grid_times(3600, start=start, end=start + dt.timedelta(seconds=5)))
+    def check(when: dt.datetime) -> None:
+        assert start <= when <= start + dt.timedelta(seconds=5)
+
+    check()
+
+
+@settings(max_examples=10, database=None, deadline=None)
+@given(aws.time_zones())
+def test_local_time_zone_sets_and_restores(zone: str) -> None:
+    before = (os.environ.get("TZ"), time.timezone, time.tzname)
+    with aws.local_time_zone(zone):
+        assert os.environ["TZ"] == zone
+        local = dt.datetime(2026, 1, 1).astimezone(UTC)
+        assert local != dt.datetime(2026, 1, 1, tzinfo=UTC)  # none of them is UTC in January
+    assert (os.environ.get("TZ"), time.timezone, time.tzname) == before
+
+
+def test_local_time_zone_restores_after_an_error() -> None:
+    before = os.environ.get("TZ")
+    with pytest.raises(RuntimeError), aws.local_time_zone("Asia/Kathmandu"):
+        raise RuntimeError
+    assert os.environ.get("TZ") == before
+
+
+def test_manual_clock() -> None:
+    clock = aws.ManualClock(
+        dt.datetime(2026, 1, 1, 5, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    )
+    assert clock() == clock.now() == dt.datetime(2026, 1, 1, tzinfo=UTC)
+    assert clock.advance(90) == dt.datetime(2026, 1, 1, 0, 1, 30, tzinfo=UTC)
+    assert clock.advance(hours=1) == dt.datetime(2026, 1, 1, 1, 1, 30, tzinfo=UTC)
+    clock.set(END)
+    assert clock() == END and "ManualClock(2026-10-03" in repr(clock)
+    with pytest.raises(StrategyArgumentError, match="aware datetime"):
+        clock.set(dt.datetime(2026, 1, 1))
+
+
+@pytest.mark.aws_synthetic(now=aws.ManualClock(dt.datetime(2026, 11, 1, 12, tzinfo=UTC)))
+def test_the_synthetic_backend_follows_a_manual_clock(aws_synthetic) -> None:  # type: ignore[no-untyped-def]
+    assert aws_synthetic.engine.now() == dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+def test_profiles() -> None:
+    aws.register_profiles()
+    ci = settings.get_profile("aws-ci")
+    assert ci.derandomize and ci.database is None and ci.deadline is None
+    assert ci.max_examples == 10
+    assert settings.get_profile("aws-dev").max_examples == 100
