@@ -36,7 +36,7 @@ from botocore.parsers import create_parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: tests.support
 from harness.aws.models import operation_model
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.contract.checker import check_exchange
 from tests.support.synthetic_exchanges import NOW as REQUEST_TIME

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from harness import ops
 from harness.audit.coverage import entries_of
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.synthetic.engine import Faults, SyntheticBackend
 from harness.synthetic.exchanges import synthesize

@@ -42,7 +42,7 @@ import boto3
 from botocore.stub import Stubber
 
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.plugin.cassette import VOLATILE_DEFAULT
 from harness.replay.match_policy import MatchPolicy

@@ -52,8 +52,8 @@ import yaml  # noqa: E402
 from botocore.stub import Stubber  # noqa: E402
 
 from harness.aws.protocols import wire_form as wire  # noqa: E402
-from harness.cassettes.cassette import dump_cassette  # noqa: E402
 from harness.cassettes.index import companion_of  # noqa: E402
+from harness.cassettes.writing import dump_cassette  # noqa: E402
 from harness.contract.checker import check_all  # noqa: E402
 from harness.errors import SecretInCassetteWarning  # noqa: E402
 from harness.exchange import Exchange  # noqa: E402

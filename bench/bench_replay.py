@@ -27,7 +27,7 @@ import boto3
 from botocore.stub import Stubber
 
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.contract.checker import check_all
 from harness.exchange import Exchange
 from harness.replay.recorder import CassetteRecorder

@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: t
 
 from harness.aws.bodies import DIGEST_MARK
 from harness.cassettes import body_files
-from harness.cassettes.cassette import dump_yaml
+from harness.cassettes.writing import dump_yaml
 from harness.replay.recorder import CassetteRecorder
 from tests.support.moto_server import moto_server
 

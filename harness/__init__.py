@@ -32,7 +32,7 @@ _LAZY = {
     "HttpResponse": "harness.exchange",
     "Cassette": "harness.cassettes.cassette",
     "read_cassette": "harness.cassettes.cassette",
-    "write_cassette": "harness.cassettes.cassette",
+    "write_cassette": "harness.cassettes.writing",
     "CassetteMiss": "harness.replay.miss_report",
     "check_exchange": "harness.contract.checker",
     "check_exchanges": "harness.contract.checker",

@@ -14,7 +14,7 @@ _LAZY = {
     "Cassette": "harness.cassettes.cassette",
     "CassetteError": "harness.cassettes.cassette",
     "read_cassette": "harness.cassettes.cassette",
-    "write_cassette": "harness.cassettes.cassette",
+    "write_cassette": "harness.cassettes.writing",
     "MAX_DECODED_BODY": "harness.cassettes.cassette",
     "MAX_DEPTH": "harness.cassettes.yaml_io",
     "MAX_ALIAS_NODES": "harness.cassettes.yaml_io",

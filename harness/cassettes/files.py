@@ -84,9 +84,7 @@ def read_reviewed_file(path: Path, limit: int, *, missing: str, too_big: str) ->
             "and its permissions."
         ) from None
     if len(raw) > limit:
-        raise HarnessUsageError(
-            f"Acknowledgements file {path} is over {limit:,} bytes: {too_big}"
-        )
+        raise HarnessUsageError(f"Acknowledgements file {path} is over {limit:,} bytes: {too_big}")
     return raw
 
 

@@ -25,6 +25,7 @@ by line are never indexed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import weakref
@@ -193,7 +194,7 @@ def _in_file_order(rows: list[Row]) -> bool:
     """True when row i's span lies before row i+1's: the interactions, in the order the
     cassette holds them. Two identical polls whose spans were swapped (each row still reads
     as a request of its parameters) would otherwise replay CREATING and ACTIVE reversed."""
-    return all(a[6] <= b[5] for a, b in zip(rows, rows[1:], strict=False))
+    return all(a[6] <= b[5] for a, b in itertools.pairwise(rows))
 
 
 def _tiles(rows: list[Row], file: BinaryIO) -> bool:
@@ -202,7 +203,7 @@ def _tiles(rows: list[Row], file: BinaryIO) -> bool:
     last where the next top-level key (or the file) ends. A companion with one of two
     identical polls taken out (the rest still in order, each still reading as indexed)
     would otherwise replay the second poll's answer for the first."""
-    if not rows or any(a[6] != b[5] for a, b in zip(rows, rows[1:], strict=False)):
+    if not rows or any(a[6] != b[5] for a, b in itertools.pairwise(rows)):
         return False
     fd = file.fileno()
     start, end = rows[0][5], rows[-1][6]

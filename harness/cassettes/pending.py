@@ -24,11 +24,7 @@ from typing import Any
 
 import yaml
 
-from harness.cassettes.cassette import (
-    CassetteError,
-    interaction_exchange,
-    is_other_interaction,
-)
+from harness.cassettes.cassette import CassetteError, interaction_exchange, is_other_interaction
 from harness.cassettes.yaml_io import load_yaml
 from harness.exchange import Exchange
 

@@ -9,8 +9,8 @@ from typing import Any, TextIO
 
 from harness.aws.models import botocore_version, operation_label, parse_target
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import write_cassette
 from harness.cassettes.files import check_writable
+from harness.cassettes.writing import write_cassette
 from harness.cli.serve import seed_value
 from harness.errors import HarnessUsageError
 from harness.synthetic.engine import Faults, SyntheticBackend

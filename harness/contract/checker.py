@@ -55,9 +55,7 @@ from harness.aws.protocols.wire_form import (
     decode_error,
     decode_response,
 )
-from harness.cassettes.cassette import (
-    until_error,
-)
+from harness.cassettes.cassette import until_error
 from harness.contract import rules as _rules
 from harness.contract.results import ContractResult, ContractViolationError, Skipped, is_failure
 from harness.contract.schemas.store import SchemaSource, schema_source

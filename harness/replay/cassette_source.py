@@ -38,9 +38,9 @@ from harness.cassettes.cassette import (
     parse_cassette,
     read_bytes,
     split_items,
-    write_cassette,
 )
 from harness.cassettes.pending import PendingInteractions
+from harness.cassettes.writing import write_cassette
 from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange
 from harness.replay.match_keys import Key, region_of, slots_as_data

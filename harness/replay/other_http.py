@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from harness.aws.bodies import settle
-from harness.cassettes.cassette import other_interaction
+from harness.cassettes.writing import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio, uploads
 from harness.replay.match_times import time_verdict

@@ -21,7 +21,8 @@ from harness import __version__
 from harness.aws.bodies import through_coding
 from harness.aws.models import botocore_version
 from harness.aws.protocols.wire_form import request_params
-from harness.cassettes.cassette import interaction_tag, read_cassette, read_metadata, write_cassette
+from harness.cassettes.cassette import interaction_tag, read_cassette, read_metadata
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.cassette_source import CassetteSource, shapes_of
 from harness.replay.first_seen import KnownValues

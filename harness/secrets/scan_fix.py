@@ -23,14 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.aws.protocols.wire_form import request_params
-from harness.cassettes.cassette import (
-    Cassette,
-    http_of,
-    interaction_tag,
-    other_interaction,
-    read_cassette,
-    write_cassette,
-)
+from harness.cassettes.cassette import Cassette, http_of, interaction_tag, read_cassette
+from harness.cassettes.writing import other_interaction, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.secrets import REDACTION_VERSION, Redaction, Redactor
 from harness.secrets.containers import rewrite_body

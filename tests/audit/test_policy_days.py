@@ -226,7 +226,7 @@ def test_the_no_account_note_only_when_a_resource_got_a_starred_account(tmp_path
     """'no account id in the traffic: a resource named without an ARN gets * as its
     account' was said of S3-only recordings, whose bucket ARNs hold no account to star."""
     from harness.aws.protocols import wire_form as wire
-    from harness.cassettes.cassette import write_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange
 
     def exchange(service: str, operation: str, params: dict, answer: dict, url: str) -> Exchange:

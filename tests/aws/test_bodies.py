@@ -22,7 +22,8 @@ from botocore.config import Config
 
 from harness.aws.bodies import as_text, decode_aws_chunked, settle, stored_body
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import dump_cassette, load_yaml, read_cassette, write_cassette
+from harness.cassettes.cassette import load_yaml, read_cassette
+from harness.cassettes.writing import dump_cassette, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.intercept import Call, Send, intercept
 from harness.serve.http import LoopbackServer

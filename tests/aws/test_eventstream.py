@@ -24,7 +24,8 @@ from harness.aws.eventstream import (
     to_data,
 )
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import load_yaml, read_cassette, write_cassette
+from harness.cassettes.cassette import load_yaml, read_cassette
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange, HttpResponse
 from harness.replay.intercept import Call, Send, intercept
 

@@ -17,7 +17,8 @@ from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import CassetteError, load_yaml, read_cassette, write_cassette
+from harness.cassettes.cassette import CassetteError, load_yaml, read_cassette
+from harness.cassettes.writing import write_cassette
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange
 
@@ -151,7 +152,8 @@ def test_fast_yaml_path_builds_what_the_safe_loader_builds(
 
 def test_cbor_responses_are_stored_as_their_readable_value(tmp_path: Path) -> None:
     from harness.aws.protocols import _cbor
-    from harness.cassettes.cassette import read_cassette, write_cassette
+    from harness.cassettes.cassette import read_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange, HttpRequest, HttpResponse
 
     body = _cbor.dumps({"Entries": [{"Id": "e-1", "Data": b"\x00\x01"}], "Count": 1.5})

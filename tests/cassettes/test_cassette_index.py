@@ -14,7 +14,8 @@ import yaml
 
 from harness.aws.protocols import wire_form as wire
 from harness.cassettes import index as cassette_index
-from harness.cassettes.cassette import LazyExchange, read_cassette, write_cassette
+from harness.cassettes.cassette import LazyExchange, read_cassette
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
@@ -113,7 +114,9 @@ def test_a_policy_with_user_functions_is_never_indexed(tmp_path: Path) -> None:
     assert not (tmp_path / "index").exists()
     ignoring = MatchPolicy(ignore={"xray:GetInsight": ["InsightId"]})
     _loaded(path, tmp_path / "index", policy=ignoring)
-    assert isinstance(_loaded(path, tmp_path / "index", policy=ignoring).source.stored[0], LazyExchange)
+    assert isinstance(
+        _loaded(path, tmp_path / "index", policy=ignoring).source.stored[0], LazyExchange
+    )
     # the default policy's keys differ from those: its own index, not the one above
     assert not isinstance(_loaded(path, tmp_path / "index").source.stored[0], LazyExchange)
 

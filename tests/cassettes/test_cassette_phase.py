@@ -18,8 +18,8 @@ from harness.cassettes.cassette import (
     interaction_tag,
     read_cassette,
     read_entries,
-    write_cassette,
 )
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.replay.recorder import CassetteRecorder
 from tests.support.moto_server import moto_server

@@ -16,13 +16,14 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.support.synthetic_exchanges import build
-from tests.support.synthetic_exchanges import pair as valid
 
 from harness.cassettes import yaml_io as cassette_yaml
-from harness.cassettes.cassette import dump_cassette, dump_yaml, load_yaml
+from harness.cassettes.cassette import load_yaml
 from harness.cassettes.index import spans
+from harness.cassettes.writing import dump_cassette, dump_yaml
 from harness.cassettes.yaml_io import NotBlock, YamlLimitError, load_block
+from tests.support.synthetic_exchanges import build
+from tests.support.synthetic_exchanges import pair as valid
 
 BUNDLED = sorted((Path(__file__).resolve().parents[2] / "cassettes").rglob("*.yaml"))
 
@@ -338,7 +339,7 @@ def test_a_plan_that_almost_matches_fails_fast_on_blank_lines() -> None:
     lines match one way only. (In a child process: a regex holds the GIL while it runs.)"""
     script = """
 from harness.cassettes import yaml_io as cassette_yaml
-from harness.cassettes.cassette import dump_yaml
+from harness.cassettes.writing import dump_yaml
 text = dump_yaml([{"a": {"body": "x\\ny\\n", "next": 1}}])
 for _ in range(3):
     cassette_yaml.load_block(text)

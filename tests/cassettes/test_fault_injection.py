@@ -60,7 +60,7 @@ def content(key: str) -> bytes:
 
 
 class Downloads(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         key = self.path.split("?", 1)[0].removeprefix("/bucket/")
         body = content(key)
         self.send_response(200)
@@ -214,7 +214,7 @@ def test_200_randomized_interruptions(lab: Lab) -> None:
             now, raw_now = lab.generation_on_disk()
             assert raw_now == raw_before or now == generation
         else:  # a second writer, possibly killed: one whole recording of either wins
-            before, raw_before = lab.generation_on_disk()
+            _before, raw_before = lab.generation_on_disk()
             other = lab.start(10_000 + generation)
             how = rng.choice((None, signal.SIGKILL))
             stop(lab.start(generation), how, rng.uniform(0.2, 2.0))

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from harness.aws.protocols.wire_form import encode_response
-from harness.cassettes.cassette import read_cassette, read_entries, write_cassette
+from harness.cassettes.cassette import read_cassette, read_entries
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.exchange import HttpRequest, HttpResponse
 from harness.serve.http import LoopbackServer
@@ -324,7 +325,7 @@ def test_entries_of_a_vcrpy_cassette_keep_their_raw_request(vcrpy_cassette: Path
 
 
 def test_dropping_interactions_keeps_the_rest_byte_for_byte(tmp_path: Path) -> None:
-    from harness.cassettes.cassette import drop_interactions
+    from harness.cassettes.writing import drop_interactions
 
     source = read_cassette(SEED / "cloudtrail.yaml")
     copy = Path(shutil.copy(SEED / "cloudtrail.yaml", tmp_path / "c.yaml"))

@@ -410,7 +410,7 @@ def test_an_xml_document_in_a_string_is_diffed_element_by_element(tmp_path: Path
     import uuid
 
     from harness.aws.protocols import wire_form as wire
-    from harness.cassettes.cassette import write_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange
 
     def cassette(path: Path, quantity: int, gift: str) -> Path:

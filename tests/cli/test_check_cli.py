@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.contract.schemas.store import default_schema_dir
 from harness.exchange import Exchange, HttpResponse

@@ -19,8 +19,8 @@ import boto3
 import pytest
 import yaml
 
-from harness.cassettes.cassette import write_cassette
 from harness.cassettes.usage import file_digest, usage_file
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.safe_text import lines, one_line, xml_legal

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from harness.cassettes import reads
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.contract import cache as check_cache
 from harness.contract.report import CassetteReport, InteractionRows, check_cassette

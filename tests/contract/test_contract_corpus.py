@@ -21,7 +21,8 @@ from botocore.config import Config
 from harness.aws import eventstream
 from harness.aws.models import service_model
 from harness.aws.protocols import protocol_of
-from harness.cassettes.cassette import read_cassette, write_cassette
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.writing import write_cassette
 from harness.contract.checker import check_exchanges, is_failure
 from harness.contract.report import check_cassette
 from harness.exchange import Exchange, HttpResponse

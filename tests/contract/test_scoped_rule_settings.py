@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.contract.checker import check_all
 from harness.contract.settings import (

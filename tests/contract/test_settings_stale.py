@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.contract.report import MATCHED_SETTINGS, check_cassette
 from harness.contract.settings import (

@@ -104,7 +104,7 @@ def test_removing_an_entry_whose_finding_stays_fails_the_commit(
 ) -> None:
     """A commit that only drops an acknowledgement: the cassette it covered is not staged,
     yet its finding comes back and the hook fails."""
-    from harness.cassettes.cassette import write_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange, HttpRequest, HttpResponse
 
     (tmp_path / "cassettes").mkdir()

@@ -538,7 +538,7 @@ def test_prune_keeps_other_http_and_drops_unused_aws_interactions(lab: MixedLab)
 
 
 def test_scan_checks_other_http_interactions_with_the_redaction_rules(tmp_path: Path) -> None:
-    from harness.cassettes.cassette import dump_yaml, other_interaction
+    from harness.cassettes.writing import dump_yaml, other_interaction
     from harness.secrets.scan import scan_file
 
     leaky = other_interaction(

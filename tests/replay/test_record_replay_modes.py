@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.cassettes.cassette import read_cassette, write_cassette
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.writing import write_cassette
 from tests.support.lab import QUIET, Lab
 from tests.support.server import INSIGHT_ID, ScriptedServer
 

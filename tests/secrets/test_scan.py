@@ -199,7 +199,7 @@ def test_a_json_secret_redacted_value_by_value_is_no_finding_and_a_planted_one_i
         {"api_key": "REDACTEDscrt0001", "password": "hunter2-Correct-Horse"}, **compact
     )
     from harness.aws.protocols import wire_form as wire
-    from harness.cassettes.cassette import write_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange
     from harness.secrets import REDACTION_VERSION
 
@@ -269,7 +269,7 @@ def test_an_ecr_token_recorded_by_the_harness_is_no_finding(tmp_path: Path) -> N
     import base64
 
     from harness.aws.protocols import wire_form as wire
-    from harness.cassettes.cassette import write_cassette
+    from harness.cassettes.writing import write_cassette
     from harness.exchange import Exchange
     from harness.secrets import REDACTION_VERSION, Redaction, Redactor
     from harness.secrets.credentials import shaped

@@ -17,7 +17,7 @@ import botocore.session
 from test_placeholder_merge import ACCOUNT, SecretsServer
 
 from harness.aws.protocols.wire_form import request_params
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.recorder import CassetteRecorder

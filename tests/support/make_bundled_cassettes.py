@@ -22,7 +22,7 @@ from pathlib import Path
 
 from harness import ops
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import write_cassette
+from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.synthetic.engine import Faults, SyntheticBackend
 from harness.synthetic.exchanges import synthesize

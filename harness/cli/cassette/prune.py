@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cassettes.cassette import drop_interactions
+from harness.cassettes.writing import drop_interactions
 from harness.cli.cassette._shared import add_cache_dir_option, usages
 from harness.safe_text import one_line
 

@@ -13,7 +13,8 @@ from typing import Any, TextIO
 
 from harness.aws.bodies import stored_body
 from harness.aws.models import operation_model
-from harness.cassettes.cassette import Entry, dump_yaml, interaction
+from harness.cassettes.cassette import Entry
+from harness.cassettes.writing import dump_yaml, interaction
 from harness.cli.cassette._shared import entry_at, load
 from harness.exchange import HttpRequest, HttpResponse
 from harness.safe_text import lines, one_line

@@ -125,8 +125,9 @@ class _Generator:
 
     def __init__(self, service_model: Any) -> None:
         self.protocol = str(protocol_of(service_model))
-        # XML and CBOR protocols are described in parsed form (see harness.aws.protocols.wire_form): member
-        # names as keys, ISO 8601 timestamps, wherever the member travels
+        # XML and CBOR protocols are described in parsed form (see
+        # harness.aws.protocols.wire_form): member names as keys, ISO 8601 timestamps,
+        # wherever the member travels
         self.parsed = self.protocol not in models.SUPPORTED_PROTOCOLS
         self.defs: dict[str, JSON] = {}
 

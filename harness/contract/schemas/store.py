@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.cassettes import reads
-from harness.errors import HarnessUsageError
 from harness.cassettes.files import atomic_write_text
+from harness.errors import HarnessUsageError
 from harness.safe_text import one_line
 
 __all__ = [
@@ -276,7 +276,9 @@ def load_error_schema(schema_dir: Path | str, service: str, error_name: str) -> 
 
 @functools.cache
 def _generated_operation(service: str, operation: str) -> tuple[JSON, JSON]:
-    from harness.contract.schemas import generate as schemagen  # generation imports the models: only when needed
+    from harness.contract.schemas import (
+        generate as schemagen,
+    )  # generation imports the models: only when needed
 
     return schemagen.operation_schemas(service, operation)
 
