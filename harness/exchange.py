@@ -26,7 +26,7 @@ class BodyDigest:
         return {"$sha256": self.sha256, "$size": self.size}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HttpRequest:
     """An HTTP request as sent (headers with their original case; body as bytes).
 

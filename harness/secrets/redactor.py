@@ -807,10 +807,10 @@ class Redactor:
         request = dechunked(request)  # an upload's payload, not its aws-chunked framing
         content_type = request.header("Content-Type") or ""
         return HttpRequest(
-            request.method,
-            self.url(request.url, operation_model),
-            self.headers(request.headers, operation_model, "input"),
-            self.body(
+            method=request.method,
+            url=self.url(request.url, operation_model),
+            headers=self.headers(request.headers, operation_model, "input"),
+            body=self.body(
                 request.body,
                 operation_model,
                 "input",
@@ -818,7 +818,7 @@ class Redactor:
                 request.header("Content-Encoding") or "",
             ),
             # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
-            request.body_digest,
+            body_digest=request.body_digest,
         )
 
     def response(
