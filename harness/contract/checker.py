@@ -420,7 +420,7 @@ def check_request(
     return _request_violations(ctx, _source(schema_dir))
 
 
-_NO_REQUEST = HttpRequest("POST", "", {})
+_NO_REQUEST = HttpRequest(method="POST", url="", headers={})
 _NO_RESPONSE = HttpResponse(0, {})
 
 

@@ -367,7 +367,9 @@ def validate_wire(
     grades them (``part``: request, response or error). For schemas that are not in a
     schema directory: botocore's protocol suites, a schema a user builds."""
     compiled = _Compiled.of(schema)
-    where = Exchange("", "", HttpRequest("", "", {}), HttpResponse(0, {}), "synthetic")
+    where = Exchange(
+        "", "", HttpRequest(method="", url="", headers={}), HttpResponse(0, {}), "synthetic"
+    )
     found = schema_violations(compiled, without_nulls(instance), part, where)
     return [replace(v, operation=label) for v in found]
 

@@ -16,6 +16,11 @@ for both kinds of client. How an async call runs them:
   cassettes, the synthetic backend): the network cannot be reached, so the handlers answer
   right on the loop's thread, awaiting nothing.
 
+What depends on the event loop is one row of ``RUNTIMES`` per runtime: how to know it runs
+the task, how to run the handlers on a worker thread and the real send back on the loop,
+and the aiobotocore HTTP sessions it sends through (asyncio itself; trio and any other
+loop anyio knows, through aiobotocore's httpx backend).
+
 The answer reaches aiobotocore as an ``AioAWSResponse`` over an in-memory body that speaks
 the part of aiohttp's response aiobotocore reads (``read()``, ``content.read()``,
 ``content.iter_chunks()``): streaming bodies (``await body.read()``), event streams,
@@ -27,11 +32,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import copy
+import functools
 import inspect
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, cast
 
@@ -81,7 +88,7 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
 
     sessions = originals["aio_sessions"] = {}  # aiobotocore's own HTTP sessions: ``_bottom``
-    for module, name in (("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")):
+    for module, name in dict.fromkeys(s for runtime in RUNTIMES for s in runtime.sessions):
         try:
             session_class = getattr(__import__(f"aiobotocore.{module}", fromlist=[name]), name)
         except (ImportError, AttributeError):  # (httpx not installed: no such backend)
@@ -160,7 +167,7 @@ async def _answered(
     original_send = sync._originals["aio_send"]
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
-    loop = _asyncio_loop()  # (None under trio: anyio carries the calls between threads)
+    runtime, loop = _runtime()
     await _open_session(self, request.url)
 
     async def receive() -> HttpResponse:
@@ -180,9 +187,7 @@ async def _answered(
                 "called send() for an aiobotocore request: it promised to answer every "
                 "request itself. Register it with sends=True (the default)."
             )
-        if loop is None:
-            return cast(HttpResponse, _anyio().from_thread.run(receive))
-        return asyncio.run_coroutine_threadsafe(receive(), loop).result()
+        return runtime.from_thread(loop, receive)
 
     run = sync.chain(layers, call, network)
     if any(not layer.sends for layer in layers):
@@ -193,11 +198,30 @@ async def _answered(
             _loop_thread.active = False
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
-        if loop is None:
-            answer = await _anyio().to_thread.run_sync(ctx.run, run)
-        else:
-            answer = await loop.run_in_executor(_pool(), ctx.run, run)
+        answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
     return to_aio_response(answer, request.url)
+
+
+# --------------------------------------------------------------------------- runtimes
+
+
+@dataclass(frozen=True, kw_only=True)
+class Runtime:
+    """An event loop aiobotocore runs under: a row of ``RUNTIMES``.
+
+    ``running()``: this runtime's handle on the loop running the current task, or None when
+    another runs it. ``to_thread(handle, function)``: awaits ``function()`` run on a worker
+    thread (a handler chain that may send). ``from_thread(handle, coroutine)``: on that
+    worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits for
+    its answer. ``sessions``: the aiobotocore HTTP sessions (module, class) it sends
+    through, whose ``send`` ``install`` wraps (``_bottom``).
+    """
+
+    name: str
+    running: Callable[[], Any]
+    to_thread: Callable[[Any, Callable[[], HttpResponse]], Awaitable[HttpResponse]]
+    from_thread: Callable[[Any, Callable[[], Coroutine[Any, Any, HttpResponse]]], HttpResponse]
+    sessions: tuple[tuple[str, str], ...]
 
 
 def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
@@ -207,6 +231,39 @@ def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+#: The event loops aiobotocore calls are answered under, asked in order: the first whose
+#: ``running()`` gives a handle runs the call.
+RUNTIMES: tuple[Runtime, ...] = (
+    Runtime(
+        name="asyncio",
+        running=_asyncio_loop,
+        # (our own bounded pool: a chain waits on its loop, never on the pool)
+        to_thread=lambda loop, function: loop.run_in_executor(_pool(), function),
+        from_thread=lambda loop, coroutine: asyncio.run_coroutine_threadsafe(
+            coroutine(), loop
+        ).result(),
+        sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
+    ),
+    Runtime(
+        # trio, or any other event loop anyio knows: anyio carries the calls between threads
+        name="anyio (trio)",
+        running=lambda: True,  # (the last row: any loop not asyncio's)
+        to_thread=lambda _, function: _anyio().to_thread.run_sync(function),
+        from_thread=lambda _, coroutine: cast(HttpResponse, _anyio().from_thread.run(coroutine)),
+        sessions=(("httpxsession", "HttpxSession"),),
+    ),
+)
+
+
+def _runtime() -> tuple[Runtime, Any]:
+    """The runtime running the current task, and its handle on the loop."""
+    for runtime in RUNTIMES:
+        handle = runtime.running()
+        if handle is not None:
+            return runtime, handle
+    raise AssertionError("the last runtime runs any loop")  # (unreachable)
 
 
 def _anyio() -> ModuleType:

@@ -264,7 +264,9 @@ def _request_of(request: Any) -> HttpRequest:
     if isinstance(body, str):
         body = body.encode("utf-8")
     headers = {str(k): _text(v) for k, v in dict(request.headers).items()}
-    return HttpRequest(str(request.method).upper(), str(request.uri), headers, body or b"")
+    return HttpRequest(
+        method=str(request.method).upper(), url=str(request.uri), headers=headers, body=body or b""
+    )
 
 
 def _response_of(response: dict[str, Any]) -> HttpResponse:
@@ -312,7 +314,7 @@ def _swept(redactor: Redactor, message: Any) -> Any:
         message.body, message.header("Content-Type") or "", message.header("Content-Encoding") or ""
     )
     if isinstance(message, HttpRequest):
-        return HttpRequest(message.method, text(message.url), headers, body)
+        return HttpRequest(method=message.method, url=text(message.url), headers=headers, body=body)
     return HttpResponse(message.status, headers, body)
 
 

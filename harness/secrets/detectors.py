@@ -9,12 +9,13 @@ reported.
 
 Three mechanisms, all linear in the text:
 
-- **by value** (``VALUE_PATTERNS``): what a credential looks like wherever it is: access key
-  ids, AWS session tokens (``IQoJ...``, ``FwoG...``), JWTs, PEM private keys, EKS tokens
-  (``k8s-aws-v1.``), bearer and basic credentials, passwords in URLs, GitHub, Slack, Stripe,
-  Google, GitLab, npm, SendGrid and other vendors' prefixed tokens (``_VENDOR_TOKENS``),
-  webhook URLs whose path is the credential (Slack, Discord, Telegram), a secret access key
-  written after its key id.
+- **by value** (``VALUE_FORMATS``, one row per form, each with examples it finds): what a
+  credential looks like wherever it is: access key ids, AWS session tokens (``IQoJ...``,
+  ``FwoG...``), JWTs, EKS tokens (``k8s-aws-v1.``), passwords in URLs, GitHub, Slack,
+  Stripe, Google, GitLab, npm, SendGrid and other vendors' prefixed tokens (a row per format
+  in ``token_formats.TOKEN_FORMATS``), webhook URLs whose path is the credential (Slack,
+  Discord, Telegram), a secret access key written after its key id; and PEM private keys,
+  bearer and basic credentials.
 - **by name** (``name_kind``): a value written after a secret name, the name judged by
   ``harness.aws.secret_names`` in any case style (plus ``EXTRA_NAMES``: API-key headers,
   OAuth 2.0 parameters, presigned-URL parameters, the web's short names such as ``jwt`` and
@@ -35,7 +36,8 @@ Three mechanisms, all linear in the text:
   enough and mostly text, and the whole run is a ``secret`` when the decoded text holds one
   (an EKS token, a presigned POST ``policy``, a base64-wrapped presigned URL).
 
-A cheap prefilter (``_MAYBE_*``) answers most strings (ids, names, enum values) at once. A
+A cheap prefilter (``_MAYBE_*``, its value literals derived from the rows of
+``VALUE_FORMATS``) answers most strings (ids, names, enum values) at once. A
 large text (a downloaded object, a whole cassette) is searched only where the literals of a
 secret are (``AKIA``, ``://``, a secret's name before ``=``...): each pattern states them where
 it is defined (``prefiltered``; see "prefilters" below), and the spans are those of searching
@@ -312,6 +314,7 @@ class PrefilteredScan(Scan):
         def answer(hay: str) -> bool:
             return (
                 self.has_any(_VALUE_PREFIXES)
+                or self.has_any(_VALUE_WORDS, folded=True)
                 or (self.has("%") and self.has_any(_ENCODED_URL_MARKS, folded=True))
                 or (self.has("bot") and _BOT_DIGIT.search(hay) is not None)
             )
@@ -812,8 +815,11 @@ def _kind_of_words(norm: str) -> str:
 # (Each pattern searched over whole texts is ``prefiltered``: where its matches can start in
 # a large text, from the literals every match holds; see "prefilters" above.)
 
-_AKID = r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
-_AKID_PREFIXES = Prefilter(needles=("AKIA", "ASIA", "ABIA", "ACCA"))
+#: The first four letters of an access key id (``AKIA`` long-term, ``ASIA`` temporary,
+#: ``ABIA`` an STS service bearer token's, ``ACCA`` a context-specific credential's).
+AKID_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA")
+_AKID = rf"(?:{'|'.join(AKID_PREFIXES)})[A-Z0-9]{{16}}"
+_AKID_PREFIXES = Prefilter(needles=AKID_PREFIXES)
 AKID = prefiltered(re.compile(rf"(?<![A-Za-z0-9]){_AKID}(?![A-Za-z0-9])"), _AKID_PREFIXES)
 
 _WEBHOOK_PATHS = re.compile(
@@ -827,34 +833,79 @@ prefiltered(
     Prefilter(needles=("bot",), requires=(":",)),
 )
 
-#: (kind, pattern, needles): the value is the group named ``v`` (or the whole match); every
-#: match holds one of the needles (in the lower-cased text when the needles are lower case).
-VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    ("akid", AKID, ("AKIA", "ASIA", "ABIA", "ACCA")),
+
+@dataclass(frozen=True, kw_only=True)
+class ValueFormat:
+    """One form of credential found by its value wherever it sits: a row of ``VALUE_FORMATS``.
+
+    ``pattern``: its matches (prefiltered where it is defined); the value is the group named
+    ``v`` (``v2``, ``v3``: alternatives), else the whole match. ``needles``: one of them is in
+    every match (in the lower-cased text when they are lower case): a text holding none is
+    not searched with ``pattern``. ``gate``: the literals the cheap pre-check of every text
+    (``_VALUE_PREFIXES``, ``_VALUE_WORDS``) looks for, one of them in every match as written
+    or escaped (default: ``needles``); ``fold``: in any case (the pattern ignores case).
+    ``examples``: made-up texts, each holding a value of this form that ``find_secrets``
+    finds (``tests/secrets/test_value_formats.py``). ``public_prefixes``: the prefixes of its
+    values that a stand-in keeps (``shapes.PUBLIC_PREFIXES``).
+    """
+
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]
+    examples: tuple[str, ...]
+    gate: tuple[str, ...] | None = None
+    fold: bool = False
+    public_prefixes: tuple[str, ...] = ()
+
+    @property
+    def gate_literals(self) -> tuple[str, ...]:
+        return self.needles if self.gate is None else self.gate
+
+
+#: What a credential looks like, wherever it is: one row per form (``_by_value`` searches
+#: each; the cheap pre-check's literals are derived from them).
+VALUE_FORMATS: tuple[ValueFormat, ...] = (
+    ValueFormat(
+        name="access key id",
+        kind="akid",
+        pattern=AKID,
+        needles=AKID_PREFIXES,
+        examples=("AKIAQ7X2M9P4L8K3J6H5", "ASIAZ3Y8W1V6U4T9S2R7"),
+    ),
     # a secret access key written right after its key id (credentials files, CSVs, env)
-    (
-        "secret",
-        prefiltered(
+    ValueFormat(
+        name="secret access key after its key id",
+        kind="secret",
+        pattern=prefiltered(
             re.compile(
                 rf"(?<![A-Za-z0-9]){_AKID}[\s\"',:;|=]{{1,6}}(?P<v>[A-Za-z0-9/+]{{40}})"
                 r"(?![A-Za-z0-9/+=])"
             ),
             _AKID_PREFIXES,
         ),
-        ("AKIA", "ASIA", "ABIA", "ACCA"),
+        needles=AKID_PREFIXES,
+        examples=("AKIAQ7X2M9P4L8K3J6H5,Zq8Ra9Tb3cwJalrXUtnFEMI/K7MDENG+bPxRfiCY",),
     ),
     # AWS session tokens: base64 of a fixed binary header
-    (
-        "token",
-        prefiltered(
+    ValueFormat(
+        name="AWS session token",
+        kind="token",
+        pattern=prefiltered(
             re.compile(r"(?<![A-Za-z0-9+/])(?:IQoJ|FwoG|FQoG)[A-Za-z0-9+/=%_-]{16,}"),
             Prefilter(needles=("IQoJ", "FwoG", "FQoG")),
         ),
-        ("IQoJ", "FwoG", "FQoG"),
+        needles=("IQoJ", "FwoG", "FQoG"),
+        public_prefixes=("IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "FQoGZXIvYXdzE"),
+        examples=(
+            "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDx7Yq2",
+            "FwoGZXIvYXdzEBYaDKx9Qm2Lp4Rt8Vw3ZyKgAX1pN7q",
+        ),
     ),
-    (
-        "token",
-        prefiltered(
+    ValueFormat(
+        name="JWT",
+        kind="token",
+        pattern=prefiltered(
             re.compile(
                 r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}"
                 r"(?:\.[A-Za-z0-9_-]*){1,3}"
@@ -862,30 +913,54 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
             # (a JWT is one run of these characters up to its ".eyJ", from its first)
             Prefilter(needles=(".eyJ",), starts=_jwt_start),
         ),
-        ("eyJ",),
+        needles=("eyJ",),
+        examples=("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlMDEyMzQ1Njc4OQ",),
     ),
-    (
-        "token",
-        prefiltered(
+    ValueFormat(
+        name="EKS token",
+        kind="token",
+        pattern=prefiltered(
             re.compile(r"(?<![A-Za-z0-9_-])k8s-aws-v1\.[A-Za-z0-9_-]{20,}"),
             Prefilter(needles=("k8s-aws-v1.",)),
         ),
-        ("k8s-aws-v1.",),
+        needles=("k8s-aws-v1.",),
+        examples=("k8s-aws-v1.aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8",),
     ),
     # vendors' tokens, each by the fixed prefix its issuer gives it (GitHub, Slack, Stripe,
     # GitLab, npm, OpenAI, Google, Hugging Face, Vault, AppSync...): one row per format in
     # ``token_formats.TOKEN_FORMATS``, one pattern per family of them
     *(
-        (family.kind, prefiltered(family.pattern, *family.prefilters), family.needles)
+        ValueFormat(
+            name=f"vendor tokens ({family.kind}, {', '.join(family.literals[:3])}...)",
+            kind=family.kind,
+            pattern=prefiltered(family.pattern, *family.prefilters),
+            needles=family.needles,
+            gate=family.literals,
+            examples=family.examples,
+        )
         for family in token_formats.families()
     ),
     # webhook URLs whose path is the credential (Slack, Discord, Telegram's bot token)
-    ("secret", _WEBHOOK_PATHS, ("hooks.slack.com/", "/api/webhooks/", "bot")),
+    ValueFormat(
+        name="webhook URL",
+        kind="secret",
+        pattern=_WEBHOOK_PATHS,
+        needles=("hooks.slack.com/", "/api/webhooks/", "bot"),
+        # (a Telegram bot's "bot<digits>" is looked for by ``_BOT_DIGIT``: "bot" alone is in
+        # too many texts; "hooks.slack" is in an escaped URL too)
+        gate=("hooks.slack", "/webhooks/"),
+        examples=(
+            "https://hooks.slack.com/services/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",
+            "https://discord.com/api/webhooks/123456789012345678/x9Kq2LmP4nR7sT1vW3yZ5aB8cD0e",
+            "https://api.telegram.org/bot12345678:x9Kq2LmP4nR7sT1vW3yZ5aB8cD0eF6gH/getMe",
+        ),
+    ),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...); not the
     # documentation's "https://username:password@host"
-    (
-        "password",
-        prefiltered(
+    ValueFormat(
+        name="password in a URL",
+        kind="password",
+        pattern=prefiltered(
             re.compile(
                 r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://[^:/?#@\s\"'<>\\]{0,256}:"
                 r"(?!(?:(?<=//username:)|(?<=//user:))(?:password|passwd|pass|pwd)@)"
@@ -893,24 +968,28 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
             ),
             Prefilter(needles=("://",), starts=scheme_starts, requires=("@",)),
         ),
-        ("://",),
+        needles=("://",),
+        examples=("postgres://app:Sup3rS3cretPw@db.internal:5432/app",),
     ),
     # a token as the whole user part of a web URL (https://<token>@github.com/...): long,
     # so a login name (git@, admin@) is left
-    (
-        "token",
-        prefiltered(
+    ValueFormat(
+        name="token in a URL",
+        kind="token",
+        pattern=prefiltered(
             re.compile(
                 r"(?<![A-Za-z0-9+.-])(?i:https?|wss?)://(?P<v>[A-Za-z0-9_.~%!$&'()*+,;=-]{16,256})@"
             ),
             Prefilter(needles=("://",), starts=scheme_starts, requires=("@",)),
         ),
-        ("://",),
+        needles=("://",),
+        examples=("https://x9Kq2LmP4nR7sT1vW3yZ@git.example.com/org/repo.git",),
     ),
     # the value of a signature, string to sign or canonical request quoted in an error message
-    (
-        "signature",
-        prefiltered(
+    ValueFormat(
+        name="signature quoted in an error message",
+        kind="signature",
+        pattern=prefiltered(
             re.compile(
                 r"(?i:signature|string[ -]to[ -]sign|canonical (?:request|string)|credential)"
                 r"(?:[^'\n]{0,40}?(?:is|was|been|:|=))?[ \t]{0,4}\n?(?<![A-Za-z0-9])'"
@@ -922,8 +1001,18 @@ VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
                 requires=("'",),
             ),
         ),
-        ("signature", "string to sign", "string-to-sign", "canonical", "credential"),
+        needles=("signature", "string to sign", "string-to-sign", "canonical", "credential"),
+        fold=True,
+        examples=(
+            "The request signature we calculated was 'f0e1d2c3b4a59687a1b2'",
+            "The canonical request was 'PUT /photos/cat.jpg host:example.com'",
+        ),
     ),
+)
+
+#: (kind, pattern, needles) of each row of ``VALUE_FORMATS``.
+VALUE_PATTERNS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (row.kind, row.pattern, row.needles) for row in VALUE_FORMATS
 )
 
 _BEARER = prefiltered(
@@ -1056,15 +1145,25 @@ _WORDS = (
     "masterauth",
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
-_VALUE_PREFIXES = (
-    "AKIA", "ASIA", "ABIA", "ACCA", "eyJ", "IQoJ", "FwoG", "FQoG", "://", "hooks.slack",
-    "/webhooks/", *token_formats.all_needles(),
-)  # fmt: skip
+#: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...
+_VALUE_PREFIXES = tuple(
+    dict.fromkeys(g for row in VALUE_FORMATS if not row.fold for g in row.gate_literals)
+)
+#: ... and in any case, where no secret-ish word (``_WORDS``) answers for them already
+_VALUE_WORDS = tuple(
+    dict.fromkeys(
+        g
+        for row in VALUE_FORMATS
+        if row.fold
+        for g in row.gate_literals
+        if _MAYBE_WORD.search(g) is None
+    )
+)
 _ENCODED_URL_MARKS = ("%3a%2f%2f", "%253a%252f%252f")  # ://, URL-encoded once and twice
 _BOT_DIGIT = re.compile(r"bot\d")
 _MAYBE_VALUE = re.compile(
     "|".join(map(re.escape, _VALUE_PREFIXES))
-    + r"|(?i:%3A%2F%2F|%253A%252F%252F)|"
+    + f"|(?i:{'|'.join(map(re.escape, (*_VALUE_WORDS, *_ENCODED_URL_MARKS)))})|"
     + _BOT_DIGIT.pattern
 )
 _MAYBE_RUN = re.compile(r"[A-Za-z0-9+/_-]{24}|(?:[0-9A-Fa-f]{2}[ :]){8}")

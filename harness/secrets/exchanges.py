@@ -49,7 +49,13 @@ def without_headers(message: Any, names: frozenset[str]) -> Any:
     """``message`` (a request or a response) without the headers ``names`` (lower case)."""
     headers = {k: v for k, v in message.headers.items() if k.lower() not in names}
     if isinstance(message, HttpRequest):  # (built, not ``replace``d: on every replayed call)
-        return HttpRequest(message.method, message.url, headers, message.body, message.body_digest)
+        return HttpRequest(
+            method=message.method,
+            url=message.url,
+            headers=headers,
+            body=message.body,
+            body_digest=message.body_digest,
+        )
     return HttpResponse(message.status, headers, message.body)
 
 

@@ -70,13 +70,13 @@ DROPPED_QUERY_PARAMETERS = frozenset(
     {"x-amz-signature", "x-amz-credential", "x-amz-security-token", "signature", "awsaccesskeyid"}
 )
 
+#: The first four letters of an IAM unique id (a user's, role's, instance profile's, managed
+#: policy's, version's, group's): 20 characters like an access key id's.
+IAM_ID_PREFIXES = ("AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA")
+_KEY_AND_ID_PREFIXES = (*detectors.AKID_PREFIXES, *IAM_ID_PREFIXES)
 ACCESS_KEY_ID = text_formats.prefiltered(
-    re.compile(
-        r"(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])"
-    ),
-    text_formats.Prefilter(
-        needles=("AKIA", "ASIA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "AGPA", "ABIA", "ACCA")
-    ),
+    re.compile(rf"(?<![A-Z0-9])(?:{'|'.join(_KEY_AND_ID_PREFIXES)})[A-Z0-9]{{16}}(?![A-Z0-9])"),
+    text_formats.Prefilter(needles=_KEY_AND_ID_PREFIXES),
 )
 # The test's known account ids (12 ASCII digits each) are each a run of exactly 12 digits.
 _KNOWN_ACCOUNTS = (text_formats.Prefilter(needles=(detectors.PrefilteredScan.twelve_digit_runs,)),)
@@ -807,10 +807,10 @@ class Redactor:
         request = dechunked(request)  # an upload's payload, not its aws-chunked framing
         content_type = request.header("Content-Type") or ""
         return HttpRequest(
-            request.method,
-            self.url(request.url, operation_model),
-            self.headers(request.headers, operation_model, "input"),
-            self.body(
+            method=request.method,
+            url=self.url(request.url, operation_model),
+            headers=self.headers(request.headers, operation_model, "input"),
+            body=self.body(
                 request.body,
                 operation_model,
                 "input",
@@ -818,7 +818,7 @@ class Redactor:
                 request.header("Content-Encoding") or "",
             ),
             # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
-            request.body_digest,
+            body_digest=request.body_digest,
         )
 
     def response(

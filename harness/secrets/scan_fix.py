@@ -162,7 +162,7 @@ def _swept_message(redactor: Redactor, message: Any) -> Any:
     headers = {k: text(v) for k, v in message.headers.items()}
     body = rewrite_body(message.body, message.header("Content-Type") or "", redactor.sweep)
     if isinstance(message, HttpRequest):
-        return HttpRequest(message.method, text(message.url), headers, body)
+        return HttpRequest(method=message.method, url=text(message.url), headers=headers, body=body)
     return HttpResponse(message.status, headers, body)
 
 

@@ -30,27 +30,13 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-#: Prefixes that say which kind of token a value is and are public (documented formats).
+from harness.secrets import detectors, token_formats
+
+#: Prefixes that say which kind of token a value is and are public (documented formats):
+#: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
 PUBLIC_PREFIXES = (
-    "IQoJb3JpZ2luX2Vj",  # STS session tokens
-    "FwoGZXIvYXdzE",
-    "FQoGZXIvYXdzE",
-    "github_pat_",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "glpat-",
-    "xoxb-",
-    "xoxp-",
-    "xoxa-",
-    "sk_live_",
-    "sk_test_",
-    "rk_live_",
-    "npm_",
-    "AIza",
-    "ya29.",
+    *(prefix for row in detectors.VALUE_FORMATS for prefix in row.public_prefixes),
+    *(prefix for row in token_formats.TOKEN_FORMATS for prefix in row.public_prefixes),
 )
 _PEM = re.compile(
     r"-----BEGIN (?P<label>[A-Z0-9 ]+)-----(?P<eol>\r?\n)(?P<body>[A-Za-z0-9+/=\r\n]+?)"

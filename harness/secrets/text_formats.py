@@ -3,8 +3,10 @@
 The detector (``detectors``) finds a value by its name (``password=``, ``"token":``) or by
 its own shape (``AKIA…``, ``ghp_…``). Some formats name a secret another way, and they reach
 AWS as they are: a CodeBuild buildspec, an SSM command, a Secrets Manager string, a Lambda
-environment, a log line. Each function here gives the ``(start, end, kind)`` spans of the
-secret values of one format, and is asked only when its marker is in the text:
+environment, a log line. Each format is a row of ``TEXT_FORMATS``: a finder giving the
+``(start, end, kind)`` spans of its secret values, asked only when the row's gate finds its
+marker in the text, and an example whose secret it finds (``tests/secrets/
+test_text_formats.py``):
 
 - ``.netrc``: ``machine HOST login USER password VALUE`` (one line or several; a quoted
   value may hold spaces), and its ``account`` (a second password);
@@ -564,108 +566,107 @@ def _may(pattern: re.Pattern[str]) -> bool:
     return True
 
 
-def spans(text: str, name_kind: Callable[[str], str | None], scan: TextScan) -> Iterator[Span]:
+NameKind: TypeAlias = Callable[[str], "str | None"]
+#: Whether a text may hold a format's secret, asked cheaply: ``has(literal)`` (in the
+#: text), ``may(pattern)`` (the characters of its literals are: it can match), the scan.
+Gate: TypeAlias = Callable[
+    [Callable[[str], bool], Callable[[re.Pattern[str]], bool], TextScan], bool
+]
+#: The spans of a format's secret values in a text (``name_kind`` judges a name).
+Find: TypeAlias = Callable[[str, NameKind, TextScan], Iterator[Span]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextFormat:
+    """One text format in which a secret is named another way than ``name=value``: a row of
+    ``TEXT_FORMATS``. ``find`` gives its secrets' spans, asked only when ``gate`` says the
+    text may hold one. ``example``: a made-up text of the format holding ``secret``, which
+    ``find`` finds (``tests/secrets/test_text_formats.py``)."""
+
+    name: str
+    gate: Gate
+    find: Find
+    example: str
+    secret: str
+
+
+def spans(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
     """Every secret value of these formats in ``text``; ``name_kind`` judges an XML name.
     ``scan``: the text's (``detectors.Scan.of(text)``)."""
     # (may: the pattern can match, the characters of its literals are in the text)
     has, may = (scan.has, scan.may_match) if scan.prefilter else (text.__contains__, _may)
-    if may(_NETRC) and (has("machine") or has("default")):
-        yield from _netrc(text, scan)
-    if may(_SMTP_PLAIN) and scan.has_folded("auth"):
-        for match in scan.finditer(_SMTP_PLAIN):
-            if not match.group("v").isupper():  # (a word of a mechanisms' list: XOAUTH2)
-                yield (*match.span("v"), "password")
-    if may(_SMTP_TWO_STEP) and has("334") and (has("\n334") or has("UGFzc3dvcmQ6")):
-        for match in scan.finditer(_SMTP_TWO_STEP):
-            yield (*match.span("v" if match.group("v") is not None else "login"), "password")
-    if has("Private-"):
-        for match in scan.finditer(_PUTTY):
-            group = "v" if match.group("v") is not None else "mac"
-            yield (*match.span(group), "key")
-    if may(_SHORT_FLAG) and (has(" -p") or has("\t-p")):
-        for match in scan.finditer(_SHORT_FLAG):
-            yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
-    if has(" -") and scan.search(_PS_GATE):
-        for match in scan.finditer(_PS_PARAMETER):
-            kind = name_kind(match.group("name"))
-            line = text.rfind("\n", 0, match.start()) + 1
-            if kind is not None and _CMDLET.search(text, line, match.start()):
-                yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
-    if has("ecureString") or has("ecurestring"):
-        for match in scan.finditer(_SECURE_STRING):
-            yield (*match.span("v"), "password")
-    if has("ENV ") or has("ARG "):
-        for match in scan.finditer(_DOCKER_ENV):
-            kind = name_kind(match.group("name"))
+    for gate, find in _GATES:
+        if gate(has, may, scan):
+            yield from find(text, name_kind, scan)
+
+
+def _each(pattern: re.Pattern[str], kind: str, *groups: str) -> Find:
+    """A format whose every match of ``pattern`` is a ``kind`` secret: the first of
+    ``groups`` that matched (``v`` by default)."""
+    groups = groups or ("v",)
+
+    def find(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+        for match in scan.finditer(pattern):
+            group = next((g for g in groups if match.group(g) is not None), groups[-1])
+            yield (*match.span(group), kind)
+
+    return find
+
+
+def _named(pattern: re.Pattern[str], first: str = "name") -> Find:
+    """A format whose match of ``pattern`` is a secret when its name (the group ``first``,
+    else ``name2``) names one; the value is ``v`` (``v2`` with ``name2``)."""
+
+    def find(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+        for match in scan.finditer(pattern):
+            one = match.group(first) is not None
+            kind = name_kind(match.group(first if one else "name2"))
             if kind is not None:
-                yield (*match.span("v"), kind)
-    if (may(_SHORTHAND_PAIR) or may(_YAML_PAIR) or may(_JSON_TEXT_PAIR)) and has("alue"):
-        yield from _pairs(text, name_kind, scan)
-    if has("NoEcho"):
-        yield from _no_echo_defaults(text, scan)
-    if scan.search(_PGPASS_GATE):
-        for match in scan.finditer(_PGPASS):
+                yield (*match.span("v" if one else "v2"), kind)
+
+    return find
+
+
+def _smtp_plain(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_SMTP_PLAIN):
+        if not match.group("v").isupper():  # (a word of a mechanisms' list: XOAUTH2)
             yield (*match.span("v"), "password")
-    if may(_PHP_DEFINE) and has("define"):
-        for match in scan.finditer(_PHP_DEFINE):
-            kind = name_kind(match.group("name"))
-            if kind is not None:
-                yield (*match.span("v"), kind)
-    if scan.has_folded("password") or scan.has_folded("identified"):
-        for match in scan.finditer(_SQL_PASSWORD):
-            yield (*match.span("v" if match.group("v") is not None else "v2"), "password")
-    if has("requirepass") or has("masterauth"):
-        for match in scan.finditer(_REDIS_AUTH):
-            yield (*match.span("v"), "password")
-    if has(" -") or has("\t-"):
-        for needle, pattern in _COMMAND_FLAGS:
-            if has(needle):
-                for match in scan.finditer(pattern):
-                    yield (
-                        *match.span("v" if match.group("v") is not None else "quoted"),
-                        "password",
-                    )
-    if has("%") and has("smb"):
-        for match in scan.finditer(_SAMBA_USER):
-            yield (*match.span("v"), "password")
-    if has("/pass:"):
-        for match in scan.finditer(_CMDKEY):
-            start, end = match.span("v")
-            quoted = text[start] == '"'
-            yield (start + quoted, end - quoted, "password")
-    if (may(_KEYWORD_PASSWORD) or may(_FETCHMAIL)) and (has("ass") or has("pw")):
-        yield from _keyword_passwords(text, scan)
-    if may(_COMPOSER_HOSTS) and (has("-oauth") or has("gitlab-token") or has("bearer")):
-        for match in scan.finditer(_COMPOSER_HOSTS):
-            for entry in _COMPOSER_ENTRY.finditer(text, *match.span("body")):
-                yield (*entry.span("v"), "token")
-    if has("=") and has("&"):
-        yield from _form_pairs(text, name_kind, scan)
-    if has("<"):
-        for match in scan.finditer(_XML_PAIR):
-            first = match.group("name") is not None
-            kind = name_kind(match.group("name" if first else "name2"))
-            if kind is not None:
-                yield (*match.span("v" if first else "v2"), kind)
-        for match in scan.finditer(_XML_WRAPPED):
-            kind = name_kind(match.group("name"))
-            if kind is not None:
-                yield (*match.span("v"), kind)
-        if has("CDATA"):
-            for match in scan.finditer(_XML_CDATA):
-                kind = name_kind(match.group("name"))
-                if kind is not None:
-                    yield (*match.span("v"), kind)
-        if has("<add"):
-            for match in scan.finditer(_ADD_KEY_VALUE):
-                first = match.group("name") is not None
-                kind = name_kind(match.group("name" if first else "name2"))
-                if kind is not None:
-                    yield (*match.span("v" if first else "v2"), kind)
-    if may(_JWK_PRIVATE) and has("kty"):
-        for match in scan.finditer(_JWK_PRIVATE):
-            if _in_key(text, match.start()):  # (not a "p" of another object)
-                yield (*match.span("v" if match.group("v") is not None else "v2"), "key")
+
+
+def _ps_parameters(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_PS_PARAMETER):
+        kind = name_kind(match.group("name"))
+        # (from the line break before the line: the cmdlet that starts a line after the
+        # first follows it, where "^" does not match)
+        line = text.rfind("\n", 0, match.start())
+        if kind is not None and _CMDLET.search(text, max(line, 0), match.start()):
+            yield (*match.span("v" if match.group("v") is not None else "quoted"), kind)
+
+
+def _command_flags(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for needle, pattern in _COMMAND_FLAGS:
+        if scan.has(needle) if scan.prefilter else needle in text:
+            for match in scan.finditer(pattern):
+                yield (*match.span("v" if match.group("v") is not None else "quoted"), "password")
+
+
+def _cmdkey(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_CMDKEY):
+        start, end = match.span("v")
+        quoted = text[start] == '"'
+        yield (start + quoted, end - quoted, "password")
+
+
+def _composer(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_COMPOSER_HOSTS):
+        for entry in _COMPOSER_ENTRY.finditer(text, *match.span("body")):
+            yield (*entry.span("v"), "token")
+
+
+def _jwk_private(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_JWK_PRIVATE):
+        if _in_key(text, match.start()):  # (not a "p" of another object)
+            yield (*match.span("v" if match.group("v") is not None else "v2"), "key")
 
 
 def _keyword_passwords(text: str, scan: TextScan) -> Iterator[Span]:
@@ -819,3 +820,212 @@ def _block_lines(text: str, at: int, indent: str) -> Iterator[tuple[int, str]]:
     for start in starts:
         end = text.find("\n", start)
         yield start, text[start : len(text) if end < 0 else end].rstrip("\r")
+
+
+# --------------------------------------------------------------------------- the table
+
+#: The text formats, in the order ``spans`` asks them.
+TEXT_FORMATS: tuple[TextFormat, ...] = (
+    TextFormat(
+        name=".netrc",
+        gate=lambda has, may, scan: may(_NETRC) and (has("machine") or has("default")),
+        find=lambda text, name_kind, scan: _netrc(text, scan),
+        example="machine api.example.com login alice password N3trcS3cretPw",
+        secret="N3trcS3cretPw",
+    ),
+    TextFormat(
+        name="SMTP AUTH PLAIN",
+        gate=lambda has, may, scan: may(_SMTP_PLAIN) and scan.has_folded("auth"),
+        find=_smtp_plain,
+        example="C: AUTH PLAIN AGFsaWNlAFMzY3IzdFBsYWluUHc=\r\n",
+        secret="AGFsaWNlAFMzY3IzdFBsYWluUHc=",
+    ),
+    TextFormat(
+        name="SMTP AUTH after a 334 challenge",
+        gate=lambda has, may, scan: (
+            may(_SMTP_TWO_STEP) and has("334") and (has("\n334") or has("UGFzc3dvcmQ6"))
+        ),
+        find=_each(_SMTP_TWO_STEP, "password", "v", "login"),
+        example=(
+            "AUTH LOGIN\r\n334 VXNlcm5hbWU6\r\nYWxpY2U=\r\n"
+            "334 UGFzc3dvcmQ6\r\nUzNjcjN0TG9naW5Qdw==\r\n"
+        ),
+        secret="UzNjcjN0TG9naW5Qdw==",
+    ),
+    TextFormat(
+        name="PuTTY private key",
+        gate=lambda has, may, scan: has("Private-"),
+        find=_each(_PUTTY, "key", "v", "mac"),
+        example=(
+            "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: k\nPublic-Lines: 1\n"
+            "AAAAB3NzaC1yc2EAAAADAQABAAAAgQC\nPrivate-Lines: 1\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldY\n"
+            "Private-MAC: 0a1b2c3d4e5f60718293a4b5c6d7e8f901234567\n"
+        ),
+        secret="QUJDREVGR0hJSktMTU5PUFFSU1RVVldY",
+    ),
+    TextFormat(
+        name="a password after -p (sshpass, mysql)",
+        gate=lambda has, may, scan: may(_SHORT_FLAG) and (has(" -p") or has("\t-p")),
+        find=_each(_SHORT_FLAG, "password", "v", "quoted"),
+        example="sshpass -p Ssh9assS3cret ssh alice@host uptime",
+        secret="Ssh9assS3cret",
+    ),
+    TextFormat(
+        name="PowerShell parameter",
+        gate=lambda has, may, scan: has(" -") and scan.search(_PS_GATE) is not None,
+        find=_ps_parameters,
+        example="New-AzStorageContext -StorageAccountName acct -StorageAccountKey Stor4geK3yS3cret",
+        secret="Stor4geK3yS3cret",
+    ),
+    TextFormat(
+        name="PowerShell ConvertTo-SecureString",
+        gate=lambda has, may, scan: has("ecureString") or has("ecurestring"),
+        find=_each(_SECURE_STRING, "password"),
+        example="$p = ConvertTo-SecureString 'S3cureStr1ngPw' -AsPlainText -Force",
+        secret="S3cureStr1ngPw",
+    ),
+    TextFormat(
+        name="Dockerfile ENV and ARG",
+        gate=lambda has, may, scan: has("ENV ") or has("ARG "),
+        find=_named(_DOCKER_ENV),
+        example="FROM alpine\nENV DB_PASSWORD D0ckerEnvS3cret\n",
+        secret="D0ckerEnvS3cret",
+    ),
+    TextFormat(
+        name="a value named by its sibling (shorthand, YAML, JSON in text)",
+        gate=lambda has, may, scan: (
+            (may(_SHORTHAND_PAIR) or may(_YAML_PAIR) or may(_JSON_TEXT_PAIR)) and has("alue")
+        ),
+        find=_pairs,
+        example="env:\n- name: DB_PASSWORD\n  value: Yam1PairS3cret\n",
+        secret="Yam1PairS3cret",
+    ),
+    TextFormat(
+        name="CloudFormation NoEcho parameter's Default",
+        gate=lambda has, may, scan: has("NoEcho"),
+        find=lambda text, name_kind, scan: _no_echo_defaults(text, scan),
+        example=(
+            '{"Parameters": {"Admin": {"Type": "String", "NoEcho": true, '
+            '"Default": "N0EchoDefaultPw"}}}'
+        ),
+        secret="N0EchoDefaultPw",
+    ),
+    TextFormat(
+        name=".pgpass",
+        gate=lambda has, may, scan: scan.search(_PGPASS_GATE) is not None,
+        find=_each(_PGPASS, "password"),
+        example="db.example.com:5432:app:alice:PgPassS3cret9\n",
+        secret="PgPassS3cret9",
+    ),
+    TextFormat(
+        name="PHP define",
+        gate=lambda has, may, scan: may(_PHP_DEFINE) and has("define"),
+        find=_named(_PHP_DEFINE),
+        example="define('DB_PASSWORD', 'PhpDef1neS3cret');",
+        secret="PhpDef1neS3cret",
+    ),
+    TextFormat(
+        name="SQL PASSWORD and IDENTIFIED BY",
+        gate=lambda has, may, scan: scan.has_folded("password") or scan.has_folded("identified"),
+        find=_each(_SQL_PASSWORD, "password", "v", "v2"),
+        example="CREATE USER alice IDENTIFIED BY 'SqlIdent1fiedPw';",
+        secret="SqlIdent1fiedPw",
+    ),
+    TextFormat(
+        name="Redis requirepass and masterauth",
+        gate=lambda has, may, scan: has("requirepass") or has("masterauth"),
+        find=_each(_REDIS_AUTH, "password"),
+        example="bind 127.0.0.1\nrequirepass R3disConfS3cret\n",
+        secret="R3disConfS3cret",
+    ),
+    TextFormat(
+        name="a command's own password flag (redis-cli -a, sqlcmd -P, ldapsearch -w...)",
+        gate=lambda has, may, scan: has(" -") or has("\t-"),
+        find=_command_flags,
+        example="redis-cli -h cache.example.com -a R3disCl1S3cret ping",
+        secret="R3disCl1S3cret",
+    ),
+    TextFormat(
+        name="Samba -U user%password",
+        gate=lambda has, may, scan: has("%") and has("smb"),
+        find=_each(_SAMBA_USER, "password"),
+        example="smbclient //srv/share -U alice%SambaUs3rS3cret",
+        secret="SambaUs3rS3cret",
+    ),
+    TextFormat(
+        name="cmdkey /pass:",
+        gate=lambda has, may, scan: has("/pass:"),
+        find=_cmdkey,
+        example="cmdkey /add:srv01 /user:alice /pass:CmdK3yS3cretPw",
+        secret="CmdK3yS3cretPw",
+    ),
+    TextFormat(
+        name="a client's keyword password line (msmtp, mbsync, slapd, fetchmail)",
+        gate=lambda has, may, scan: (
+            (may(_KEYWORD_PASSWORD) or may(_FETCHMAIL)) and (has("ass") or has("pw"))
+        ),
+        find=lambda text, name_kind, scan: _keyword_passwords(text, scan),
+        example="account gmail\nhost smtp.gmail.com\nuser alice\npassword MsmtpS3cretPw\n",
+        secret="MsmtpS3cretPw",
+    ),
+    TextFormat(
+        name="Composer auth.json",
+        gate=lambda has, may, scan: (
+            may(_COMPOSER_HOSTS) and (has("-oauth") or has("gitlab-token") or has("bearer"))
+        ),
+        find=_composer,
+        example='{"github-oauth": {"github.com": "C0mposerT0kenS3cret"}}',
+        secret="C0mposerT0kenS3cret",
+    ),
+    TextFormat(
+        name="a form value named by its sibling",
+        gate=lambda has, may, scan: has("=") and has("&"),
+        find=_form_pairs,
+        example=(
+            "Action=CreateStack&Parameters.member.1.ParameterKey=DBPassword"
+            "&Parameters.member.1.ParameterValue=F0rmPairS3cret"
+        ),
+        secret="F0rmPairS3cret",
+    ),
+    TextFormat(
+        name="an XML value named by its sibling",
+        gate=lambda has, may, scan: has("<"),
+        find=_named(_XML_PAIR),
+        example=(
+            "<member><ParameterKey>DBPassword</ParameterKey>"
+            "<ParameterValue>XmlPa1rS3cret</ParameterValue></member>"
+        ),
+        secret="XmlPa1rS3cret",
+    ),
+    TextFormat(
+        name="an XML secret wrapped in a child element",
+        gate=lambda has, may, scan: has("<"),
+        find=_named(_XML_WRAPPED),
+        example="<Password><Value>XmlWr4ppedS3cret</Value></Password>",
+        secret="XmlWr4ppedS3cret",
+    ),
+    TextFormat(
+        name="an XML secret in CDATA",
+        gate=lambda has, may, scan: has("<") and has("CDATA"),
+        find=_named(_XML_CDATA),
+        example="<DbPassword><![CDATA[CdataS3cretPw]]></DbPassword>",
+        secret="CdataS3cretPw",
+    ),
+    TextFormat(
+        name=".NET <add key value>",
+        gate=lambda has, may, scan: has("<") and has("<add"),
+        find=_named(_ADD_KEY_VALUE),
+        example='<appSettings><add key="DbPassword" value="AddK3yS3cret"/></appSettings>',
+        secret="AddK3yS3cret",
+    ),
+    TextFormat(
+        name="JSON Web Key private members",
+        gate=lambda has, may, scan: may(_JWK_PRIVATE) and has("kty"),
+        find=_jwk_private,
+        example='{"kty": "oct", "kid": "k1", "k": "SldLU3ltbWV0cmljS2V5UzNjcmV0"}',
+        secret="SldLU3ltbWV0cmljS2V5UzNjcmV0",
+    ),
+)
+
+#: (gate, find) of each row, as ``spans`` asks them (every text is asked)
+_GATES = tuple((row.gate, row.find) for row in TEXT_FORMATS)

@@ -32,6 +32,8 @@ class TokenFormat:
     literals of which every token holds one, ``offset`` characters after its start; a text
     without any is not searched for this format. ``requires``: literals every token holds
     besides. ``example``: a made-up token of this format, never a real one.
+    ``public_prefixes``: the prefixes of its tokens that a stand-in keeps
+    (``shapes.PUBLIC_PREFIXES``: documented, and saying which kind of token it is).
     """
 
     issuer: str
@@ -42,6 +44,7 @@ class TokenFormat:
     family: str = "dotted"
     offset: int = 0
     requires: tuple[str, ...] = ()
+    public_prefixes: tuple[str, ...] = ()
 
 
 def _fill(prefix: str, alphabet: str, count: int, tail: str = "") -> str:
@@ -58,6 +61,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"gh[pousr]_[A-Za-z0-9]{20,255}",
         needles=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
         example=_fill("ghp_", _ALNUM, 36),
+        public_prefixes=("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
         family="word",
     ),
     TokenFormat(
@@ -65,6 +69,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"github_pat_[A-Za-z0-9_]{20,255}",
         needles=("github_pat_",),
         example=_fill("github_pat_", _ALNUM, 40),
+        public_prefixes=("github_pat_",),
         family="word",
     ),
     TokenFormat(
@@ -73,6 +78,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("xox",),
         requires=("-",),
         example=_fill("xoxb-", _ALNUM, 30),
+        public_prefixes=("xoxb-", "xoxp-", "xoxa-"),
         family="word",
     ),
     TokenFormat(
@@ -88,6 +94,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("_live_", "_test_"),
         offset=2,
         example=_fill("sk_live_", _ALNUM, 24),
+        public_prefixes=("sk_live_", "sk_test_", "rk_live_"),
         family="word",
     ),
     TokenFormat(
@@ -102,6 +109,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"glpat-[A-Za-z0-9_-]{20,255}",
         needles=("glpat-",),
         example=_fill("glpat-", _ALNUM, 20),
+        public_prefixes=("glpat-",),
         family="word",
     ),
     TokenFormat(
@@ -136,6 +144,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"npm_[A-Za-z0-9]{30,255}",
         needles=("npm_",),
         example=_fill("npm_", _ALNUM, 36),
+        public_prefixes=("npm_",),
         family="word",
     ),
     TokenFormat(
@@ -158,6 +167,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("AIza",),
         kind="key",
         example=_fill("AIza", _ALNUM, 35),
+        public_prefixes=("AIza",),
         family="dashed",
     ),
     TokenFormat(
@@ -165,6 +175,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"ya29\.[A-Za-z0-9_-]{20,2048}",
         needles=("ya29.",),
         example=_fill("ya29.", _ALNUM, 60),
+        public_prefixes=("ya29.",),
     ),
     TokenFormat(
         issuer="Google OAuth refresh token",
@@ -329,6 +340,8 @@ class Family:
     pattern: re.Pattern[str]
     prefilters: tuple[Prefilter, ...]  # where matches can start in a large text
     needles: tuple[str, ...]  # lower case: one of them is in every match, in any case
+    literals: tuple[str, ...]  # the same, as written: one of them is in every match
+    examples: tuple[str, ...]  # its rows' examples
 
 
 def families(formats: tuple[TokenFormat, ...] = TOKEN_FORMATS) -> tuple[Family, ...]:
@@ -353,6 +366,8 @@ def families(formats: tuple[TokenFormat, ...] = TOKEN_FORMATS) -> tuple[Family, 
                 pattern=re.compile(f"{before}(?:{alternation}){after}"),
                 prefilters=prefilters,
                 needles=tuple(dict.fromkeys(n.lower() for row in rows for n in row.needles)),
+                literals=all_needles(tuple(rows)),
+                examples=tuple(row.example for row in rows),
             )
         )
     return tuple(out)

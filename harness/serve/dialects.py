@@ -110,7 +110,7 @@ class Dialect:
         sent = encode_request(real, params, f"{split.scheme}://{split.netloc}")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _WIRE_HEADERS}
         headers.update(sent.headers)
-        return HttpRequest(sent.method, sent.url, headers, sent.body)
+        return HttpRequest(method=sent.method, url=sent.url, headers=headers, body=sent.body)
 
     def to_client(self, response: HttpResponse) -> HttpResponse:
         """An answer in the service's protocol (recorded, a miss, forwarded) rewritten in

@@ -380,7 +380,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     408, f"The request did not arrive within {server.limits.request_timeout:g} s."
                 ) from None
             self._io.phase = "working"
-            request = HttpRequest(head.method, head.url, head.headers, body)
+            request = HttpRequest(method=head.method, url=head.url, headers=head.headers, body=body)
             try:
                 return server.handler(request)
             except Exception as exc:  # a handler bug must not hang the client: answer 500

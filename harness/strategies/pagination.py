@@ -138,7 +138,7 @@ def pagination_of(service: str, operation: str) -> Pagination:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PagePlan:
     """A dataset and how a service hands it out: page sizes (0 = an empty page), a throttle.
 
@@ -270,7 +270,14 @@ def page_plans(
         ending = (
             draw(st.sampled_from(chosen_endings)) if len(chosen_endings) > 1 else chosen_endings[0]
         )
-        return PagePlan(pagination, chosen, pages, throttle_at, throttles, ending)
+        return PagePlan(
+            pagination=pagination,
+            items=chosen,
+            pages=pages,
+            throttle_at=throttle_at,
+            throttles=throttles,
+            ending=ending,
+        )
 
     return draw_plan()
 

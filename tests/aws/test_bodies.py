@@ -459,14 +459,14 @@ def test_json_put_object_over_https_records_dechunked_and_replays(
 
 def _chunked_put(body: bytes) -> HttpRequest:
     return HttpRequest(
-        "PUT",
-        "https://bucket.s3.amazonaws.com/o.json",
-        {
+        method="PUT",
+        url="https://bucket.s3.amazonaws.com/o.json",
+        headers={
             "Content-Type": "application/json",
             "Content-Encoding": "aws-chunked",
             "X-Amz-Trailer": "x-amz-checksum-crc32",
         },
-        body,
+        body=body,
     )
 
 
@@ -492,14 +492,14 @@ def test_a_body_the_harness_cannot_read_is_a_one_paragraph_error() -> None:
 
 def _put_metric_data(body: bytes, encoding: str = "gzip") -> HttpRequest:
     return HttpRequest(
-        "POST",
-        "https://monitoring.us-east-1.amazonaws.com/",
-        {
+        method="POST",
+        url="https://monitoring.us-east-1.amazonaws.com/",
+        headers={
             "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData",
             "Content-Type": "application/x-amz-json-1.0",
             "Content-Encoding": encoding,
         },
-        body,
+        body=body,
     )
 
 
@@ -562,8 +562,12 @@ def test_a_gzip_coded_protocol_document_is_read_whatever_the_model_declares() ->
 
     document = json.dumps({"TableName": "t"}).encode()
     packed = gzip.compress(document)
-    request = HttpRequest("POST", "http://h/", {"Content-Encoding": "gzip"}, packed)
+    request = HttpRequest(
+        method="POST", url="http://h/", headers={"Content-Encoding": "gzip"}, body=packed
+    )
     read = plain_request(operation_model("dynamodb", "DescribeTable"), request)
     assert read.body == document and "Content-Encoding" not in read.headers
-    upload = HttpRequest("PUT", "http://h/b/k", {"Content-Encoding": "gzip"}, packed)
+    upload = HttpRequest(
+        method="PUT", url="http://h/b/k", headers={"Content-Encoding": "gzip"}, body=packed
+    )
     assert plain_request(operation_model("s3", "PutObject"), upload).body == packed

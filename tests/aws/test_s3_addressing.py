@@ -160,7 +160,9 @@ def _take(request: Any, **kwargs: Any) -> None:
     headers = {
         k: v.decode("utf-8") if isinstance(v, bytes) else str(v) for k, v in request.headers.items()
     }
-    raise _Taken(HttpRequest(request.method, request.url, headers, body or b""))
+    raise _Taken(
+        HttpRequest(method=request.method, url=request.url, headers=headers, body=body or b"")
+    )
 
 
 def _client(region: str, endpoint: str | None, options: dict[str, Any]) -> Any:
@@ -250,10 +252,10 @@ def _sweep(cases: list[Case], at_least: int) -> None:
             continue
         expected = (operation, {k: params[k] for k in ("Bucket", "Key") if k in params})
         unsigned = HttpRequest(
-            sent.method,
-            sent.url,
-            {k: v for k, v in sent.headers.items() if k.lower() != "authorization"},
-            sent.body,
+            method=sent.method,
+            url=sent.url,
+            headers={k: v for k, v in sent.headers.items() if k.lower() != "authorization"},
+            body=sent.body,
         )
         for request in (sent, unsigned):
             try:
@@ -326,12 +328,16 @@ def test_the_bucket_a_host_carries(host: str, bucket: str | None) -> None:
 def test_s3_control_and_other_services_keep_their_hosts() -> None:
     # S3 Control puts the account id in the host: not a bucket, and its routes stay whole
     request = HttpRequest(
-        "GET",
-        "https://123456789012.s3-control.us-west-2.amazonaws.com/v20180820/accesspoint",
-        {"x-amz-account-id": "123456789012"},
+        method="GET",
+        url="https://123456789012.s3-control.us-west-2.amazonaws.com/v20180820/accesspoint",
+        headers={"x-amz-account-id": "123456789012"},
     )
     assert wire.identify(request, available_services()) == ("s3control", "ListAccessPoints")
     # a rest-json service on a localhost subdomain is that service, not a bucket
-    lam = HttpRequest("GET", "http://lambda.localhost:4566/2015-03-31/functions/", {})
+    lam = HttpRequest(
+        method="GET", url="http://lambda.localhost:4566/2015-03-31/functions/", headers={}
+    )
     assert wire.identify(lam, available_services()) == ("lambda", "ListFunctions")
-    assert path_style(HttpRequest("GET", "http://127.0.0.1:9000/b/k", {})).url.endswith("/b/k")
+    assert path_style(
+        HttpRequest(method="GET", url="http://127.0.0.1:9000/b/k", headers={})
+    ).url.endswith("/b/k")

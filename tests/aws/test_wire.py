@@ -139,17 +139,26 @@ def _snake(name: str) -> list[str]:
     ],
 )
 def test_identify_accepts_long_and_short_cloudtrail_targets(target: str) -> None:
-    request = HttpRequest("POST", "http://127.0.0.1/", {"X-Amz-Target": target}, b"{}")
+    request = HttpRequest(
+        method="POST", url="http://127.0.0.1/", headers={"X-Amz-Target": target}, body=b"{}"
+    )
     assert wire.identify(request, SEED_OPERATIONS) == ("cloudtrail", "ListInsightsData")
 
 
 def test_identify_routes_rest_json_paths_and_rejects_unknown() -> None:
-    get = HttpRequest("GET", "http://127.0.0.1:1/v20210603/InternetEvents/e-1", {}, b"")
+    get = HttpRequest(
+        method="GET", url="http://127.0.0.1:1/v20210603/InternetEvents/e-1", headers={}, body=b""
+    )
     assert wire.identify(get, SEED_OPERATIONS) == ("internetmonitor", "GetInternetEvent")
-    post = HttpRequest("POST", "http://127.0.0.1:1/InsightEvents", {}, b"{}")
+    post = HttpRequest(
+        method="POST", url="http://127.0.0.1:1/InsightEvents", headers={}, body=b"{}"
+    )
     assert wire.identify(post, SEED_OPERATIONS) == ("xray", "GetInsightEvents")
     with pytest.raises(wire.WireError, match="matches no request URI"):
-        wire.identify(HttpRequest("GET", "http://127.0.0.1:1/nowhere", {}, b""), SEED_OPERATIONS)
+        wire.identify(
+            HttpRequest(method="GET", url="http://127.0.0.1:1/nowhere", headers={}, body=b""),
+            SEED_OPERATIONS,
+        )
 
 
 def test_encode_request_is_the_inverse_of_decode_request() -> None:

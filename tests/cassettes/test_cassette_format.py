@@ -160,7 +160,9 @@ def test_cbor_responses_are_stored_as_their_readable_value(tmp_path: Path) -> No
     exchange = Exchange(
         "eventbridgev2",
         "PutEvents",
-        HttpRequest("POST", "http://x/service/X/operation/PutEvents", {}, b""),
+        HttpRequest(
+            method="POST", url="http://x/service/X/operation/PutEvents", headers={}, body=b""
+        ),
         HttpResponse(200, {"Content-Type": "application/cbor"}, body),
         "recorded",
     )
@@ -180,7 +182,10 @@ def test_a_json_body_nested_1000_deep_is_written_as_received(tmp_path: Path) -> 
         "xray",
         "GetInsight",
         HttpRequest(
-            "POST", "https://xray.us-east-1.amazonaws.com/Insight", {}, b'{"InsightId":"i"}'
+            method="POST",
+            url="https://xray.us-east-1.amazonaws.com/Insight",
+            headers={},
+            body=b'{"InsightId":"i"}',
         ),
         HttpResponse(200, {"Content-Type": "application/json"}, body),
         "recorded",

@@ -177,7 +177,10 @@ def _edited(tmp_path: Path, name: str, source: Path, edit: dict[int, dict]) -> P
             e = replace(
                 e,
                 request=HttpRequest(
-                    e.request.method, e.request.url, e.request.headers, request.body
+                    method=e.request.method,
+                    url=e.request.url,
+                    headers=e.request.headers,
+                    body=request.body,
                 ),
                 params=change["params"],
             )
@@ -375,10 +378,10 @@ def _sns_cassette(tmp_path: Path, name: str, request_id: str, topic: str) -> Pat
         "</ResponseMetadata></CreateTopicResponse>"
     )
     request = HttpRequest(
-        "POST",
-        "https://sns.us-east-1.amazonaws.com/",
-        {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-        b"Action=CreateTopic&Version=2010-03-31&Name=orders",
+        method="POST",
+        url="https://sns.us-east-1.amazonaws.com/",
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+        body=b"Action=CreateTopic&Version=2010-03-31&Name=orders",
     )
     response = HttpResponse(200, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id},
                             body.encode())  # fmt: skip

@@ -111,7 +111,10 @@ def test_input_case_decodes_to_params(case: Case) -> None:
     serialized = case.case["serialized"]
     body = base64.b64decode(serialized.get("body", ""))
     request = HttpRequest(
-        serialized["method"], "http://127.0.0.1" + serialized["uri"], serialized["headers"], body
+        method=serialized["method"],
+        url="http://127.0.0.1" + serialized["uri"],
+        headers=serialized["headers"],
+        body=body,
     )
     expected = _comparable(_without_none(to_python(op.input_shape, case.case["params"])))
 
@@ -183,7 +186,7 @@ def test_operation_name_only_for_this_service() -> None:
     model = op.service_model
 
     def at(path: str) -> HttpRequest:
-        return HttpRequest("POST", "http://127.0.0.1" + path, {}, b"")
+        return HttpRequest(method="POST", url="http://127.0.0.1" + path, headers={}, body=b"")
 
     assert cbor.operation_name(model, at(f"/prefix/service/RpcV2Protocol/operation/{op.name}"))
     assert cbor.operation_name(model, at(f"/service/Other/operation/{op.name}")) is None

@@ -182,7 +182,9 @@ def test_each_missing_required_member_is_reported_once() -> None:
 
     op = operation_model("route53", "ListHostedZones")
     response = restxml.encode_response(op, {"HostedZones": [], "Marker": ""})
-    request = HttpRequest("GET", "https://route53.amazonaws.com/2013-04-01/hostedzone", {})
+    request = HttpRequest(
+        method="GET", url="https://route53.amazonaws.com/2013-04-01/hostedzone", headers={}
+    )
     exchange = Exchange("route53", "ListHostedZones", request, response, "cassette", {})
     found = [(v.rule, v.pointer) for v in check_exchange(exchange)]
     assert found == [

@@ -126,7 +126,7 @@ def botocore_request(case: Case) -> HttpRequest:
         for k, v in request.headers.items()
         if set_by_params or k.lower() != "content-type" or v == "application/json"
     }
-    return HttpRequest(request.method, request.url, headers, request.body)
+    return HttpRequest(method=request.method, url=request.url, headers=headers, body=request.body)
 
 
 def _without_nones(value: Any) -> Any:
@@ -294,19 +294,28 @@ def test_query_compatible_error_keeps_its_query_code() -> None:
 
 def test_json_operation_name_reads_x_amz_target() -> None:
     model = botocore.session.get_session().get_service_model("dynamodb")
-    request = HttpRequest("POST", "http://x/", {"X-Amz-Target": "DynamoDB_20120810.PutItem"})
+    request = HttpRequest(
+        method="POST", url="http://x/", headers={"X-Amz-Target": "DynamoDB_20120810.PutItem"}
+    )
     assert awsjson.operation_name(model, request) == "PutItem"
-    wrong = HttpRequest("POST", "http://x/", {"X-Amz-Target": "Other_1.PutItem"})
+    wrong = HttpRequest(method="POST", url="http://x/", headers={"X-Amz-Target": "Other_1.PutItem"})
     assert awsjson.operation_name(model, wrong) is None
 
 
 def test_rest_operation_name_routes_by_method_and_path() -> None:
     model = botocore.session.get_session().get_service_model("lambda")
-    invoke = HttpRequest("POST", "http://x/2015-03-31/functions/my-fn/invocations", {})
+    invoke = HttpRequest(
+        method="POST", url="http://x/2015-03-31/functions/my-fn/invocations", headers={}
+    )
     assert restjson.operation_name(model, invoke) == "Invoke"
-    get = HttpRequest("GET", "http://x/2015-03-31/functions/my-fn", {})
+    get = HttpRequest(method="GET", url="http://x/2015-03-31/functions/my-fn", headers={})
     assert restjson.operation_name(model, get) == "GetFunction"
-    assert restjson.operation_name(model, HttpRequest("GET", "http://x/nowhere", {})) is None
+    assert (
+        restjson.operation_name(
+            model, HttpRequest(method="GET", url="http://x/nowhere", headers={})
+        )
+        is None
+    )
 
 
 def test_header_lists_split_quoted_items_and_rfc822_dates() -> None:
@@ -327,7 +336,9 @@ def test_event_stream_output_is_refused_with_a_message() -> None:
 def test_bad_json_body_is_a_decode_error() -> None:
     op = botocore.session.get_session().get_service_model("dynamodb").operation_model("PutItem")
     with pytest.raises(_rest.DecodeError, match="PutItem"):
-        awsjson.decode_request(op, HttpRequest("POST", "http://x/", {}, b"{not json"))
+        awsjson.decode_request(
+            op, HttpRequest(method="POST", url="http://x/", headers={}, body=b"{not json")
+        )
 
 
 # --------------------------------------------------------------------------- end to end

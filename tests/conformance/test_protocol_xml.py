@@ -136,14 +136,14 @@ def test_aws_chunked_trailers_become_headers_the_decoder_reads() -> None:
     ).read()
     op = _service("s3").operation_model("PutObject")
     request = HttpRequest(
-        "PUT",
-        "http://127.0.0.1/bucket/key",
-        {
+        method="PUT",
+        url="http://127.0.0.1/bucket/key",
+        headers={
             "Content-Encoding": "aws-chunked",
             "X-Amz-Trailer": "x-amz-checksum-crc32",
             "X-Amz-Decoded-Content-Length": str(len(data)),
         },
-        framed,
+        body=framed,
     )
     assert restxml.decode_request(op, request) == {
         "Bucket": "bucket",
@@ -155,16 +155,28 @@ def test_aws_chunked_trailers_become_headers_the_decoder_reads() -> None:
 
 def test_operation_names_come_from_action_and_routes() -> None:
     sts = _service("sts")
-    form = HttpRequest("POST", "http://x/", {}, b"Action=AssumeRole&Version=2011-06-15")
+    form = HttpRequest(
+        method="POST", url="http://x/", headers={}, body=b"Action=AssumeRole&Version=2011-06-15"
+    )
     assert query.operation_name(sts, form) == "AssumeRole"
-    assert query.operation_name(sts, HttpRequest("POST", "http://x/", {}, b"Action=Nope")) is None
-    get = HttpRequest("GET", "http://x/?Action=DescribeInstances&Version=2016-11-15", {})
+    assert (
+        query.operation_name(
+            sts, HttpRequest(method="POST", url="http://x/", headers={}, body=b"Action=Nope")
+        )
+        is None
+    )
+    get = HttpRequest(
+        method="GET", url="http://x/?Action=DescribeInstances&Version=2016-11-15", headers={}
+    )
     assert ec2.operation_name(_service("ec2"), get) == "DescribeInstances"
     s3 = _service("s3")
-    assert restxml.operation_name(s3, HttpRequest("PUT", "http://x/b/k/e/y", {})) == "PutObject"
-    assert restxml.operation_name(s3, HttpRequest("GET", "http://x/b/k?tagging", {})) == (
-        "GetObjectTagging"
+    assert (
+        restxml.operation_name(s3, HttpRequest(method="PUT", url="http://x/b/k/e/y", headers={}))
+        == "PutObject"
     )
+    assert restxml.operation_name(
+        s3, HttpRequest(method="GET", url="http://x/b/k?tagging", headers={})
+    ) == ("GetObjectTagging")
 
 
 # --------------------------------------------------------------------------- end to end
@@ -478,7 +490,7 @@ def _as_a_client_sends(op: OperationModel, params: dict[str, Any]) -> HttpReques
     headers = {
         k: v.decode() if isinstance(v, bytes) else str(v) for k, v in prepared.headers.items()
     }
-    return HttpRequest(prepared.method, prepared.url, headers, body or b"")
+    return HttpRequest(method=prepared.method, url=prepared.url, headers=headers, body=body or b"")
 
 
 def _parse_as_a_client_does(op: OperationModel, response: HttpResponse) -> dict[str, Any]:
@@ -613,6 +625,6 @@ def test_model_sweep() -> None:
 def test_a_virtual_hosted_s3_request_reads_path_style(url: str, expected: str | None) -> None:
     from harness.aws.protocols.s3_addressing import path_style
 
-    request = HttpRequest("GET", url, {"Host": "kept"})
+    request = HttpRequest(method="GET", url=url, headers={"Host": "kept"})
     assert path_style(request).url == (expected or url)
     assert path_style(request).headers == request.headers

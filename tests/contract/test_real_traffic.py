@@ -48,9 +48,11 @@ HERE = Path(__file__).parent / "real_traffic"
 
 #: The request of a recorded response whose request botocore's tests do not keep.
 _NO_REQUEST = HttpRequest(
-    "POST",
-    "https://example.amazonaws.com/",
-    {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/x/aws4_request"},
+    method="POST",
+    url="https://example.amazonaws.com/",
+    headers={
+        "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/x/aws4_request"
+    },
 )
 
 _ENUM, _REQUIRED = "schema.response.unknown-enum", "schema.response.required"

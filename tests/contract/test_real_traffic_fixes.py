@@ -23,7 +23,9 @@ _S3_NOTIFICATION = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def _notification(second: str) -> Exchange:
-    request = HttpRequest("GET", "https://examplebucket.s3.amazonaws.com/?notification", {})
+    request = HttpRequest(
+        method="GET", url="https://examplebucket.s3.amazonaws.com/?notification", headers={}
+    )
     body = _S3_NOTIFICATION.format(second=second).encode()
     return Exchange(
         "s3",

@@ -44,10 +44,10 @@ def check_input(service: str, operation: str) -> None:
     prepared = create_request_object(request).prepare()
     body = prepared.body or b""
     http = HttpRequest(
-        prepared.method,
-        prepared.url,
-        dict(prepared.headers.items()),
-        body.encode() if isinstance(body, str) else bytes(body),
+        method=prepared.method,
+        url=prepared.url,
+        headers=dict(prepared.headers.items()),
+        body=body.encode() if isinstance(body, str) else bytes(body),
     )
     wire = harness_wire.decode_request(service, operation, http)
     errors = sorted(Draft202012Validator(schema).iter_errors(wire), key=str)

@@ -111,7 +111,12 @@ def test_removing_an_entry_whose_finding_stays_fails_the_commit(
     leaky = Exchange(
         "secretsmanager",
         "GetSecretValue",
-        HttpRequest("POST", "https://secretsmanager.us-east-1.amazonaws.com/", {}, b"{}"),
+        HttpRequest(
+            method="POST",
+            url="https://secretsmanager.us-east-1.amazonaws.com/",
+            headers={},
+            body=b"{}",
+        ),
         HttpResponse(200, {}, b'{"SecretString": "password=Plk7-fixture-db-93xq"}'),
         "recorded",
     )

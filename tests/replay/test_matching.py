@@ -22,16 +22,16 @@ SOURCE = "arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/x"
 
 def _cloudtrail(target: str, body: dict[str, object], host: str = "https://a") -> HttpRequest:
     return HttpRequest(
-        "POST",
-        host + "/",
-        {
+        method="POST",
+        url=host + "/",
+        headers={
             "X-Amz-Target": target,
             "X-Amz-Date": "20240101T000000Z",
             "Authorization": "sig",
             "User-Agent": "x",
             "amz-sdk-invocation-id": "1",
         },
-        json.dumps(body).encode(),
+        body=json.dumps(body).encode(),
     )
 
 

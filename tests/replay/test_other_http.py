@@ -543,9 +543,9 @@ def test_scan_checks_other_http_interactions_with_the_redaction_rules(tmp_path: 
 
     leaky = other_interaction(
         HttpRequest(
-            "GET",
-            "https://api.example.com/v1/me?password=hunter2",
-            {"X-Session-Token": "opaque-session-value", "Accept": "application/json"},
+            method="GET",
+            url="https://api.example.com/v1/me?password=hunter2",
+            headers={"X-Session-Token": "opaque-session-value", "Accept": "application/json"},
         ),
         HttpResponse(200, {}, b'{"accessToken": "opaque-access-value", "name": "me"}'),
     )

@@ -210,7 +210,7 @@ def test_an_expires_header_botocore_cannot_read_is_handled_on_every_call(tmp_pat
     from harness.exchange import HttpRequest, HttpResponse
 
     url = "https://reports.s3.amazonaws.com/daily.json"
-    request = HttpRequest("HEAD", url, {}, b"")
+    request = HttpRequest(method="HEAD", url=url, headers={}, body=b"")
     headers = {"Content-Length": "13", "ETag": '"abc"', "Expires": "not a date"}
     params = {"Bucket": "reports", "Key": "daily.json"}
     exchange = Exchange(

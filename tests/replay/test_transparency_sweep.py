@@ -64,7 +64,7 @@ def _secret(member: Any, name: str = "", depth: int = 0) -> bool:
 
 def _request(op: Any) -> HttpRequest:
     if op.input_shape is None:
-        return HttpRequest("POST", f"{ENDPOINT}/", {}, b"")
+        return HttpRequest(method="POST", url=f"{ENDPOINT}/", headers={}, body=b"")
     try:
         return protocols.encode_request(op, sweep.build_params(op.input_shape), ENDPOINT)
     except sweep.CannotBuild:

@@ -34,7 +34,7 @@ def recorded_call(service: str, operation: str, params: dict[str, Any]) -> Excha
     return Exchange(
         service,
         operation,
-        HttpRequest("POST", f"https://{service}/", {}, b"{}"),
+        HttpRequest(method="POST", url=f"https://{service}/", headers={}, body=b"{}"),
         HttpResponse(200, {}, b"{}"),
         "recorded",
         params=params,
@@ -177,7 +177,7 @@ def test_a_generated_value_binds_one_to_one_and_comes_back_in_responses() -> Non
 
 def _sqs(operation: str, params: dict[str, str], answer: dict[str, str]) -> Exchange:
     body = json.dumps(params).encode()
-    request = HttpRequest("POST", "https://sqs/", {}, body)
+    request = HttpRequest(method="POST", url="https://sqs/", headers={}, body=body)
     return Exchange(
         "sqs", operation, request, HttpResponse(200, {}, json.dumps(answer).encode()),
         "recorded", params=params,
@@ -212,7 +212,7 @@ def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None
     create = Exchange(
         "sqs",
         "CreateQueue",
-        HttpRequest("POST", "https://sqs/", {}, b'{"QueueName":"q"}'),
+        HttpRequest(method="POST", url="https://sqs/", headers={}, body=b'{"QueueName":"q"}'),
         HttpResponse(200, {}, json.dumps({"QueueUrl": f"https://sqs/1/{server_id}"}).encode()),
         "recorded",
         params={"QueueName": "q"},
@@ -221,7 +221,7 @@ def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None
     delete = Exchange(
         "sqs",
         "DeleteQueue",
-        HttpRequest("POST", "https://sqs/", {}, b"{}"),
+        HttpRequest(method="POST", url="https://sqs/", headers={}, body=b"{}"),
         HttpResponse(200, {}, b"{}"),
         "recorded",
         params={"QueueUrl": url},
@@ -470,7 +470,9 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
     put = Exchange(
         "s3",
         "PutObject",
-        HttpRequest("PUT", f"https://s3/b/reports/{yesterday}/x.csv", {}, b"a,b"),
+        HttpRequest(
+            method="PUT", url=f"https://s3/b/reports/{yesterday}/x.csv", headers={}, body=b"a,b"
+        ),
         HttpResponse(200, {}, b""),
         "recorded",
         params={"Bucket": "b", "Key": f"reports/{yesterday}/x.csv"},

@@ -29,9 +29,9 @@ UUID_WITH_DIGITS = "3c1d6f2a-1b2c-4d3e-8f4a-123456789012"
 def test_headers_and_signature_query_parameters_are_dropped() -> None:
     redactor = Redactor()
     request = HttpRequest(
-        "GET",
-        "https://h/x?X-Amz-Signature=abc&X-Amz-Credential=AKIA/1&keep=1",
-        {
+        method="GET",
+        url="https://h/x?X-Amz-Signature=abc&X-Amz-Credential=AKIA/1&keep=1",
+        headers={
             "Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/...",
             "X-Amz-Security-Token": "token",
             "Cookie": "a=b",

@@ -75,8 +75,12 @@ def test_text_fields_next_to_a_binary_file_part_are_redacted_part_by_part() -> N
     # the same request redacted again (replay's live side) gives the same bytes
     assert Redactor().body(body, None, "input", content_type) == clean
     # and a request carrying it goes through the recorder's path too
-    request = HttpRequest("POST", "https://auth.example.com/token", {"Content-Type": content_type})
-    request = HttpRequest(request.method, request.url, request.headers, body)
+    request = HttpRequest(
+        method="POST", url="https://auth.example.com/token", headers={"Content-Type": content_type}
+    )
+    request = HttpRequest(
+        method=request.method, url=request.url, headers=request.headers, body=body
+    )
     assert Redactor().request(request).body == clean
 
 

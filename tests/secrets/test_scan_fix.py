@@ -55,7 +55,9 @@ def captured(folder: Path) -> list[Exchange]:
     ):
         # (the server's request URL is absolute already: the endpoint once, not twice)
         url = request.url if request.url.startswith("http") else endpoint + request.url
-        full = HttpRequest(request.method, url, request.headers, request.body)
+        full = HttpRequest(
+            method=request.method, url=url, headers=request.headers, body=request.body
+        )
         params = request_params("secretsmanager", operation, full)
         out.append(Exchange("secretsmanager", operation, full, response, "recorded", params))
     return out

@@ -30,10 +30,10 @@ Exchange = tuple[HttpRequest | None, HttpResponse | None]
 def _post(body: Any, headers: dict[str, str] | None = None, url: str = "") -> HttpRequest:
     data = body if isinstance(body, str) else json.dumps(body)
     return HttpRequest(
-        "POST",
-        url or "https://api.example.com/v1",
-        {"Content-Type": "application/json", **(headers or {})},
-        data.encode(),
+        method="POST",
+        url=url or "https://api.example.com/v1",
+        headers={"Content-Type": "application/json", **(headers or {})},
+        body=data.encode(),
     )
 
 
@@ -140,10 +140,10 @@ CASES: list[tuple[str, Callable[[], str], Callable[[str], Exchange]]] = [
         lambda: _hex(20),
         lambda s: (
             HttpRequest(
-                "POST",
-                "https://x.io/soap",
-                {"Content-Type": "text/xml"},
-                f"<a><Password><![CDATA[{s}]]></Password></a>".encode(),
+                method="POST",
+                url="https://x.io/soap",
+                headers={"Content-Type": "text/xml"},
+                body=f"<a><Password><![CDATA[{s}]]></Password></a>".encode(),
             ),
             None,
         ),
@@ -270,10 +270,10 @@ def test_a_json_object_uploaded_is_the_users_json() -> None:
     # S3's object body is a blob payload: its members are judged as other HTTP's
     sentinel = _hex(24)
     request = HttpRequest(
-        "PUT",
-        "https://b.s3.amazonaws.com/cfg.json",
-        {"Content-Type": "application/json"},
-        json.dumps({"db": {"pass": sentinel}}).encode(),
+        method="PUT",
+        url="https://b.s3.amazonaws.com/cfg.json",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"db": {"pass": sentinel}}).encode(),
     )
     done = Redactor().request(request, _aws("s3", "PutObject"))
     assert sentinel not in done.body.decode()

@@ -41,7 +41,9 @@ def _signed(service: str) -> dict[str, str]:
 
 def _query(service: str, fields: dict[str, str], signing: str | None = None) -> HttpRequest:
     headers = {**FORM, **(_signed(signing or service) if signing != "" else {})}
-    return HttpRequest("POST", "http://127.0.0.1:1/", headers, urlencode(fields).encode())
+    return HttpRequest(
+        method="POST", url="http://127.0.0.1:1/", headers=headers, body=urlencode(fields).encode()
+    )
 
 
 def test_the_dialects_a_model_gives() -> None:
@@ -247,7 +249,9 @@ def test_the_query_view_speaks_as_the_aws_cli_v2_model_does(service: str) -> Non
             params = _sample(theirs.input_shape)
             sent = serializer.serialize_to_request(params, theirs)["body"]
             assert serializer.serialize_to_request(params, ours)["body"] == sent, name
-            request = HttpRequest("POST", "http://x/", FORM, urlencode(sent).encode())
+            request = HttpRequest(
+                method="POST", url="http://x/", headers=FORM, body=urlencode(sent).encode()
+            )
             read = codec("query").decode_request(ours, request)
             assert to_data(read) == to_data(params), name
         if theirs.output_shape is not None:

@@ -56,7 +56,7 @@ def loop(client: Any, *, ends_on_none: bool = False) -> list[Any]:
 
 @pytest.mark.parametrize(("ending", "seen"), [("absent", None), ("null", None), ("empty", "")])
 def test_each_ending_reaches_the_client_as_planned(ending: str, seen: str | None) -> None:
-    plan = PagePlan(EVENTS, _items(2), (1, 1), ending=ending)
+    plan = PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 1), ending=ending)
     client = _client()
     with serve_pages(plan):
         first = client.get_insight_events(InsightId=INSIGHT_ID)
@@ -66,7 +66,7 @@ def test_each_ending_reaches_the_client_as_planned(ending: str, seen: str | None
 
 
 def test_a_loop_ending_only_on_none_fails_the_empty_string_ending() -> None:
-    plan = PagePlan(EVENTS, _items(3), (2, 1), ending="empty")
+    plan = PagePlan(pagination=EVENTS, items=_items(3), pages=(2, 1), ending="empty")
     assert_paginates(plan, lambda: loop(_client()))
     with pytest.raises(
         HarnessAssertionError, match=r"ParamValidationError|InvalidRequestException"
@@ -92,7 +92,7 @@ def test_the_default_ending_is_absent(plan: PagePlan) -> None:
 
 
 def test_a_burst_of_throttles_is_served_in_a_row() -> None:
-    plan = PagePlan(EVENTS, _items(2), (1, 1), throttle_at=1, throttles=3)
+    plan = PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 1), throttle_at=1, throttles=3)
     with serve_pages(plan) as server:
         assert loop(_client()) == list(plan.items)  # botocore's retry outlasts three
     errors = [c.error is not None for c in server.calls]
@@ -100,7 +100,7 @@ def test_a_burst_of_throttles_is_served_in_a_row() -> None:
 
 
 def test_a_retry_shorter_than_the_burst_fails() -> None:
-    plan = PagePlan(EVENTS, _items(2), (1, 1), throttle_at=0, throttles=2)
+    plan = PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 1), throttle_at=0, throttles=2)
     with pytest.raises(HarnessAssertionError, match=r"ThrottledException"):
         assert_paginates(plan, lambda: loop(_client(retries=2)))
 
@@ -113,7 +113,7 @@ def test_botocore_default_retry_outlasts_every_planned_burst(plan: PagePlan) -> 
 
 
 def test_unordered_comparison() -> None:
-    plan = PagePlan(EVENTS, _items(3), (2, 1))
+    plan = PagePlan(pagination=EVENTS, items=_items(3), pages=(2, 1))
     with pytest.raises(HarnessAssertionError, match="out of order"):
         assert_paginates(plan, lambda: sorted(loop(_client()), key=lambda e: e["EventTime"]))
     got = assert_paginates(
@@ -134,12 +134,12 @@ def test_arguments_are_checked() -> None:
     with pytest.raises(StrategyArgumentError, match=r"max_throttles=9 must be"):
         page_plans("xray", "GetInsightEvents", max_throttles=9)
     with pytest.raises(StrategyArgumentError, match=r"ending='none' must be one of"):
-        PagePlan(EVENTS, (), (0,), ending="none")
+        PagePlan(pagination=EVENTS, items=(), pages=(0,), ending="none")
     with pytest.raises(StrategyArgumentError, match=r"throttles=0 must be 1 to"):
-        PagePlan(EVENTS, (), (0,), throttle_at=0, throttles=0)
+        PagePlan(pagination=EVENTS, items=(), pages=(0,), throttle_at=0, throttles=0)
 
 
 def test_client_error_from_a_burst_is_the_services() -> None:
-    plan = PagePlan(EVENTS, _items(1), (1,), throttle_at=0, throttles=1)
+    plan = PagePlan(pagination=EVENTS, items=_items(1), pages=(1,), throttle_at=0, throttles=1)
     with serve_pages(plan), pytest.raises(ClientError, match="ThrottledException"):
         _client(retries=1).get_insight_events(InsightId=INSIGHT_ID)

@@ -365,10 +365,10 @@ def _exchange(
 ) -> Exchange:
     request = wire.encode_request(service, operation, _wire_params(service, operation, params))
     dated = HttpRequest(
-        request.method,
-        request.url,
-        {**request.headers, "Date": email.utils.format_datetime(NOW, usegmt=True)},
-        request.body,
+        method=request.method,
+        url=request.url,
+        headers={**request.headers, "Date": email.utils.format_datetime(NOW, usegmt=True)},
+        body=request.body,
     )
     response = wire.encode_response(service, operation, body)
     return Exchange(

@@ -59,10 +59,10 @@ class Case:
         serialized = self.case["serialized"]
         host = serialized.get("host") or "example.com"
         return HttpRequest(
-            serialized.get("method", "POST"),
-            f"https://{host}{serialized.get('uri', '/')}",
-            dict(serialized.get("headers") or {}),
-            self._body(serialized.get("body")),
+            method=serialized.get("method", "POST"),
+            url=f"https://{host}{serialized.get('uri', '/')}",
+            headers=dict(serialized.get("headers") or {}),
+            body=self._body(serialized.get("body")),
         )
 
     def response(self) -> HttpResponse:

@@ -64,7 +64,9 @@ def test_a_number_no_timestamp_can_be_is_a_serialization_error(value: str) -> No
     request = wire.encode_request("cloudtrail", "ListInsightsMetricData", {**METRIC, "EndTime": 5})
     body = request.body.replace(b'"EndTime":5', b'"EndTime":' + value.encode())
     assert body != request.body
-    response = engine.handle(HttpRequest(request.method, request.url, request.headers, body))
+    response = engine.handle(
+        HttpRequest(method=request.method, url=request.url, headers=request.headers, body=body)
+    )
     info = wire.decode_error("cloudtrail", response)
     assert (response.status, info.code) == (400, "SerializationException")
     assert "EndTime is not a valid timestamp" in info.message
@@ -129,7 +131,9 @@ def test_a_body_beyond_the_model_is_refused_before_decoding(body: bytes) -> None
     """Deep nesting made json raise RecursionError (a 500); both are a 400 now."""
     engine = SyntheticBackend(seed=1, now=NOW)
     request = wire.encode_request("xray", "GetInsight", {"InsightId": "x"})
-    response = engine.handle(HttpRequest(request.method, request.url, request.headers, body))
+    response = engine.handle(
+        HttpRequest(method=request.method, url=request.url, headers=request.headers, body=body)
+    )
     info = wire.decode_error("xray", response)
     assert (response.status, info.code) == (400, "SerializationException"), info.message
     assert "than any input of this operation" in info.message

@@ -337,17 +337,23 @@ def test_both_cloudtrail_target_forms_and_unknown_operations() -> None:
     for target in ("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListInsightsData",
                    "CloudTrail_20131101.ListInsightsData"):  # fmt: skip
         headers = {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"}
-        response = engine.handle(HttpRequest("POST", "http://127.0.0.1/", headers, body))
+        response = engine.handle(
+            HttpRequest(method="POST", url="http://127.0.0.1/", headers=headers, body=body)
+        )
         assert response.status == 200 and "Events" in json.loads(response.body)
     headers = {"X-Amz-Target": "CloudTrail_20131101.DescribeTrails"}
-    response = engine.handle(HttpRequest("POST", "http://127.0.0.1/", headers, b"{}"))
+    response = engine.handle(
+        HttpRequest(method="POST", url="http://127.0.0.1/", headers=headers, body=b"{}")
+    )
     assert error_of("cloudtrail", response) == ("NotImplemented", 501)
     assert "xray:GetInsight" in wire.decode_error("cloudtrail", response).message
-    response = engine.handle(HttpRequest("GET", "http://127.0.0.1/nowhere", {}, b""))
+    response = engine.handle(
+        HttpRequest(method="GET", url="http://127.0.0.1/nowhere", headers={}, body=b"")
+    )
     assert response.status == 400
     assert json.loads(response.body)["__type"] == "UnknownOperationException"
-    response = engine.handle(HttpRequest("POST", "http://127.0.0.1/", {
-        "X-Amz-Target": "CloudTrail_20131101.ListInsightsData"}, b"{not json"))  # fmt: skip
+    response = engine.handle(HttpRequest(method="POST", url="http://127.0.0.1/", headers={
+        "X-Amz-Target": "CloudTrail_20131101.ListInsightsData"}, body=b"{not json"))  # fmt: skip
     assert error_of("cloudtrail", response) == ("SerializationException", 400)
 
 

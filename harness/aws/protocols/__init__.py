@@ -156,7 +156,7 @@ def encode_request(
     elif not isinstance(body, bytes):  # a file-like streaming payload
         body = body.read()
     headers = {k: str(v) for k, v in serialized["headers"].items()}
-    return HttpRequest(serialized["method"], url, headers, body)
+    return HttpRequest(method=serialized["method"], url=url, headers=headers, body=body)
 
 
 def decode_response(operation_model: OperationModel, response: HttpResponse) -> dict[str, Any]:

@@ -605,7 +605,9 @@ def encode_request(
             raw_body = b""
     if raw_body and not streaming and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = content_type  # a modeled Content-Type header wins
-    return HttpRequest(str(http.get("method", "POST")), url, headers, raw_body)
+    return HttpRequest(
+        method=str(http.get("method", "POST")), url=url, headers=headers, body=raw_body
+    )
 
 
 def _named_query_keys(shape: StructureShape, params: dict[str, Any]) -> set[str]:

@@ -220,7 +220,9 @@ def encode_request(
     }
     if service_model.is_query_compatible:  # (botocore says so, for the service's errors)
         headers["x-amzn-query-mode"] = "true"
-    return HttpRequest("POST", endpoint.rstrip("/") + "/", headers, dump_json(data))
+    return HttpRequest(
+        method="POST", url=endpoint.rstrip("/") + "/", headers=headers, body=dump_json(data)
+    )
 
 
 def encode_response(
