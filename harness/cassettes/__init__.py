@@ -12,10 +12,10 @@ from harness.faces import lazy_names
 
 _LAZY = {
     "Cassette": "harness.cassettes.cassette",
-    "CassetteError": "harness.cassettes.cassette",
+    "CassetteError": "harness.cassettes.interactions",
     "read_cassette": "harness.cassettes.cassette",
     "write_cassette": "harness.cassettes.writing",
-    "MAX_DECODED_BODY": "harness.cassettes.cassette",
+    "MAX_DECODED_BODY": "harness.cassettes.interactions",
     "MAX_DEPTH": "harness.cassettes.yaml_io",
     "MAX_ALIAS_NODES": "harness.cassettes.yaml_io",
     "MAX_ALIAS_CHARS": "harness.cassettes.yaml_io",

@@ -9,7 +9,7 @@ recorded order) is unchanged.
 
 Other HTTP clients' interactions (vcrpy's, replayed by vcrpy) must all be known when the
 test starts. An item whose request carries an AWS header line (``X-Amz-*``, or a SigV4 or
-SigV2 ``Authorization``) is an AWS call (``cassette.aws_evidence`` says so of it too), unless
+SigV2 ``Authorization``) is an AWS call (``interactions.aws_evidence`` says so of it too), unless
 it is tagged as another client's (``kind: http``: a ``requests`` upload to a presigned URL
 sends ``x-amz-*`` headers too); any other item is parsed at once to tell.
 """
@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from harness.cassettes.cassette import CassetteError, interaction_exchange, is_other_interaction
+from harness.cassettes.cassette import interaction_exchange, is_other_interaction
+from harness.cassettes.interactions import CassetteError
 from harness.cassettes.yaml_io import load_yaml
 from harness.exchange import Exchange
 

@@ -19,8 +19,9 @@ import yaml
 from harness.aws import eventstream
 from harness.aws.bodies import digest_marker, stored_body
 from harness.cassettes import body_files
-from harness.cassettes.cassette import FORMAT_VERSION, OTHER_HTTP_TAG, body_documents, read_bytes
+from harness.cassettes.cassette import FORMAT_VERSION, OTHER_HTTP_TAG, read_bytes
 from harness.cassettes.files import atomic_write_text
+from harness.cassettes.interactions import body_documents
 from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES
 from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
 from harness.cassettes.yaml_io import load_yaml

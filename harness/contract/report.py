@@ -11,14 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from harness.cassettes.cassette import (
-    CassetteError,
-    Entry,
-    StreamMisread,
-    read_entries,
-    runs,
-    stream_entries,
-)
+from harness.cassettes.cassette import Entry, StreamMisread, read_entries, runs, stream_entries
+from harness.cassettes.interactions import CassetteError
 from harness.errors import HarnessUsageError
 from harness.ops.verdict import (
     Violation,

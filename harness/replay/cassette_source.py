@@ -32,13 +32,8 @@ from sys import intern
 from typing import Any
 
 from harness.cassettes import index as cassette_index
-from harness.cassettes.cassette import (
-    LazyExchange,
-    interaction_tag,
-    parse_cassette,
-    read_bytes,
-    split_items,
-)
+from harness.cassettes.cassette import interaction_tag, parse_cassette, read_bytes, split_items
+from harness.cassettes.interactions import LazyExchange
 from harness.cassettes.pending import PendingInteractions
 from harness.cassettes.writing import write_cassette
 from harness.errors import SecretInCassetteWarning

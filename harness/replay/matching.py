@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from harness.aws.models import operation_model
-from harness.cassettes.cassette import not_as_indexed
+from harness.cassettes.interactions import not_as_indexed
 from harness.exchange import Exchange
 from harness.replay.binding_judge import Asked, BindingJudge
 from harness.replay.match_entries import Entry, LiveForm, drop_taken

@@ -254,7 +254,7 @@ def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int, int]]:
 
 def scan_file(path: Path) -> list[Finding]:
     """Every finding in one cassette file; unreadable files raise ``HarnessUsageError``."""
-    from harness.cassettes.cassette import CassetteError
+    from harness.cassettes.interactions import CassetteError
     from harness.cassettes.yaml_io import YamlLimitError, load_yaml
 
     try:
@@ -564,7 +564,8 @@ def _inflate(body: bytes) -> bytes:
 def _redactor_verdict(path: Path) -> Iterator[Finding]:
     """What today's redaction would still remove from each interaction (by JSON pointer)."""
     from harness.aws.models import operation_model
-    from harness.cassettes.cassette import http_of, read_cassette, request_line
+    from harness.cassettes.cassette import read_cassette
+    from harness.cassettes.interactions import http_of, request_line
     from harness.secrets import Redaction, Redactor
 
     cassette = read_cassette(path)

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.aws.protocols.wire_form import request_params
-from harness.cassettes.cassette import Cassette, http_of, interaction_tag, read_cassette
+from harness.cassettes.cassette import Cassette, interaction_tag, read_cassette
+from harness.cassettes.interactions import http_of
 from harness.cassettes.writing import other_interaction, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.secrets import REDACTION_VERSION, Redaction, Redactor
@@ -60,7 +61,7 @@ class Change:
 
 def readable(path: Path) -> Cassette:
     """``path`` read as a cassette; ``HarnessUsageError`` (one paragraph) when it is not one."""
-    from harness.cassettes.cassette import CassetteError
+    from harness.cassettes.interactions import CassetteError
     from harness.errors import HarnessUsageError
 
     try:

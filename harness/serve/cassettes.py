@@ -56,8 +56,8 @@ from harness.aws.bodies import settle
 from harness.aws.models import available_services, operation_model, service_model
 from harness.aws.protocols import codec, protocol_of
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import CassetteError
 from harness.cassettes.files import absent_because
+from harness.cassettes.interactions import CassetteError
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import transport_failures

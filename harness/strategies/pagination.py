@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
 __all__ = [
+    "DEFAULT_RETRIES",
     "ENDINGS",
     "MAX_THROTTLES",
     "PagePlan",
@@ -88,8 +89,12 @@ _EXTRA_CALLS = 2
 #: loop written ``while token is not None`` re-sends ``""`` and fails against them.
 ENDINGS = ("absent", "null", "empty")
 #: The most times in a row one planned call may be throttled (``throttles=``): botocore's
-#: default (legacy) retry mode makes 5 attempts, 4 of them retries.
+#: legacy retry mode makes 5 attempts, 4 of them retries. Its standard mode (the default of
+#: recent botocore) makes 3: only bursts of up to ``DEFAULT_RETRIES`` are outlasted by a
+#: client left at its defaults; a longer one tests a retry of your own.
 MAX_THROTTLES = 4
+#: The throttles in a row every botocore default retry mode outlasts (standard: 3 attempts).
+DEFAULT_RETRIES = 2
 
 
 # ----------------------------------------------------------------------------- what pages

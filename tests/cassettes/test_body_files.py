@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 from harness.cassettes import body_files
-from harness.cassettes.cassette import CassetteError, read_cassette
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.interactions import CassetteError
 from harness.replay.recorder import CassetteRecorder
 from tests.support.moto_server import moto_server
 

@@ -17,7 +17,8 @@ from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import CassetteError, load_yaml, read_cassette
+from harness.cassettes.cassette import load_yaml, read_cassette
+from harness.cassettes.interactions import CassetteError
 from harness.cassettes.writing import write_cassette
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange

@@ -14,7 +14,8 @@ import yaml
 
 from harness.aws.protocols import wire_form as wire
 from harness.cassettes import index as cassette_index
-from harness.cassettes.cassette import LazyExchange, read_cassette
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.interactions import LazyExchange
 from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.replay.match_policy import MatchPolicy
@@ -630,7 +631,7 @@ def test_a_forged_index_never_serves_another_interaction(tmp_path: Path) -> None
     answer is read: the interaction read back must have the indexed key and parameters."""
     import orjson
 
-    from harness.cassettes.cassette import CassetteError
+    from harness.cassettes.interactions import CassetteError
 
     path = _recorded(tmp_path / "big.yaml", 5)
     companion = cassette_index.companion_of(path)

@@ -13,13 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.cassettes.cassette import (
-    MAX_DECODED_BODY,
-    STREAM_BYTES,
-    CassetteError,
-    read_cassette,
-    read_entries,
-)
+from harness.cassettes.cassette import STREAM_BYTES, read_cassette, read_entries
+from harness.cassettes.interactions import MAX_DECODED_BODY, CassetteError
 from harness.cli import run
 
 SEED = Path(__file__).resolve().parents[2] / "cassettes/seed"

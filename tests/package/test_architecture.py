@@ -188,7 +188,7 @@ REPLAY_PATH_LINES = 600
 REPLAY_PATH_OVER = {
     "harness/replay/network_guard.py": 835,  # every socket-level way out of the process
     "harness/plugin/cassette.py": 1135,  # the cassette fixture, markers and settings
-    "harness/cassettes/cassette.py": 980,  # the vcrpy layout, read (writing.py writes it)
+    "harness/cassettes/cassette.py": 640,  # the file and its items (interactions.py: each one)
     "harness/cassettes/yaml_io.py": 690,  # the bounded YAML reader and writer
 }
 

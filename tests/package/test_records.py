@@ -26,7 +26,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "public since 0.1 (harness.Exchange): users' handlers and synthetic backends build "
         "it positionally"
     ),
-    ("harness.cassettes.cassette", "LazyExchange"): (
+    ("harness.cassettes.interactions", "LazyExchange"): (
         "an Exchange read from the file when first used: it keeps its base's positional form"
     ),
 }

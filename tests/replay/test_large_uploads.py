@@ -17,8 +17,9 @@ import yaml
 
 from harness.aws.bodies import DIGEST_BODIES_OVER, digest_threshold
 from harness.cassettes import index as cassette_index
-from harness.cassettes.cassette import CassetteError, read_cassette
+from harness.cassettes.cassette import read_cassette
 from harness.cassettes.index import MIN_BYTES, companion_of
+from harness.cassettes.interactions import CassetteError
 from harness.cli import run
 from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from harness.errors import HarnessAssertionError
 from harness.strategies import ENDINGS, StrategyArgumentError
 from harness.strategies.pagination import (
+    DEFAULT_RETRIES,
     MAX_THROTTLES,
     PagePlan,
     assert_paginates,
@@ -94,7 +95,7 @@ def test_the_default_ending_is_absent(plan: PagePlan) -> None:
 def test_a_burst_of_throttles_is_served_in_a_row() -> None:
     plan = PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 1), throttle_at=1, throttles=3)
     with serve_pages(plan) as server:
-        assert loop(_client()) == list(plan.items)  # botocore's retry outlasts three
+        assert loop(_client(retries=4)) == list(plan.items)  # four attempts outlast three
     errors = [c.error is not None for c in server.calls]
     assert errors == [False, True, True, True, False]
 
@@ -106,10 +107,19 @@ def test_a_retry_shorter_than_the_burst_fails() -> None:
 
 
 @RUNS
-@given(page_plans("xray", "GetInsightEvents", max_throttles=MAX_THROTTLES, now=NOW))
-def test_botocore_default_retry_outlasts_every_planned_burst(plan: PagePlan) -> None:
-    assert 1 <= plan.throttles <= MAX_THROTTLES
+@given(page_plans("xray", "GetInsightEvents", max_throttles=DEFAULT_RETRIES, now=NOW))
+def test_botocore_default_retry_outlasts_every_burst_of_its_retries(plan: PagePlan) -> None:
+    """A client left at its defaults (standard mode: 3 attempts; legacy: 5) outlasts bursts
+    of ``DEFAULT_RETRIES`` throttles."""
+    assert 1 <= plan.throttles <= DEFAULT_RETRIES
     assert_paginates(plan, lambda: loop(_client()))
+
+
+@RUNS
+@given(page_plans("xray", "GetInsightEvents", max_throttles=MAX_THROTTLES, now=NOW))
+def test_a_retry_of_its_own_outlasts_every_planned_burst(plan: PagePlan) -> None:
+    assert 1 <= plan.throttles <= MAX_THROTTLES
+    assert_paginates(plan, lambda: loop(_client(retries=MAX_THROTTLES + 1)))
 
 
 def test_unordered_comparison() -> None:

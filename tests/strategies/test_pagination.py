@@ -144,7 +144,12 @@ def test_parallel_lists_page_as_pairs(plan: PagePlan) -> None:
 
 def test_the_throttle_goes_through_botocores_retry() -> None:
     items = ({"Summary": "a", "EventTime": NOW}, {"Summary": "b", "EventTime": NOW})
-    plan = PagePlan(pagination_of("xray", "GetInsightEvents"), items, (1, 1), throttle_at=1)
+    plan = PagePlan(
+        pagination=pagination_of("xray", "GetInsightEvents"),
+        items=items,
+        pages=(1, 1),
+        throttle_at=1,
+    )
     client = _xray()
     with serve_pages(plan) as server:
         assert correct_loop(client) == list(items)
@@ -154,7 +159,7 @@ def test_the_throttle_goes_through_botocores_retry() -> None:
 
 def test_a_token_sent_with_other_parameters_is_rejected() -> None:
     items = ({"Summary": "a", "EventTime": NOW}, {"Summary": "b", "EventTime": NOW})
-    plan = PagePlan(pagination_of("xray", "GetInsightEvents"), items, (1, 1))
+    plan = PagePlan(pagination=pagination_of("xray", "GetInsightEvents"), items=items, pages=(1, 1))
     client = _xray()
 
     def switches_insight() -> list[Any]:
@@ -196,7 +201,7 @@ def _plan(pages: tuple[int, ...]) -> PagePlan:
     items = tuple(
         {"Summary": f"event {i}", "EventTime": base - dt.timedelta(minutes=i)} for i in range(count)
     )
-    return PagePlan(pagination_of("xray", "GetInsightEvents"), items, pages)
+    return PagePlan(pagination=pagination_of("xray", "GetInsightEvents"), items=items, pages=pages)
 
 
 def test_dropping_the_last_page_is_reported_with_positions() -> None:
@@ -253,7 +258,7 @@ def test_page_plans_arguments_are_checked() -> None:
     with pytest.raises(StrategyArgumentError, match=r"xray:GetInsight does not page"):
         page_plans("xray", "GetInsight")
     with pytest.raises(StrategyArgumentError, match=r"pages=\[1\] must be non-negative sizes"):
-        PagePlan(pagination_of("xray", "GetInsightEvents"), (), (1,))
+        PagePlan(pagination=pagination_of("xray", "GetInsightEvents"), items=(), pages=(1,))
 
 
 def test_pagination_is_read_from_the_model() -> None:
