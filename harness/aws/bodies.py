@@ -327,32 +327,45 @@ def _document_input(operation_model: OperationModel) -> bool:
     return member is None or member.type_name == "structure"
 
 
-def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
-    where = f"{request.method} {request.url.split('?', 1)[0]}"
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)  # 16+: a gzip header
+class ExpandsBeyond(ValueError):
+    """A compressed body that would expand beyond the limit it was read under."""
+
+
+def inflate(body: bytes, wbits: int, limit: int) -> bytes:
+    """``body`` decompressed (``wbits`` as ``zlib.decompressobj`` takes it: 16+ a gzip
+    header, 15 zlib), read 1 MiB at a time into one growing buffer, so a bomb costs
+    ``limit``, not what it would expand to. Raises ``zlib.error`` when it is not that
+    coding, ``ExpandsBeyond`` past ``limit``."""
+    decompressor = zlib.decompressobj(wbits)
     out = bytearray()
     pending = body
+    while len(out) <= limit:
+        out += decompressor.decompress(pending, 1 << 20)
+        pending = decompressor.unconsumed_tail
+        if not pending:
+            break
+    if len(out) > limit or decompressor.unconsumed_tail:
+        del out  # not kept alive by the traceback while the error travels
+        raise ExpandsBeyond(limit)
+    return bytes(out)
+
+
+def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
+    where = f"{request.method} {request.url.split('?', 1)[0]}"
     try:
-        # 1 MiB at a time: a bomb costs the limit, not what it would expand to
-        while len(out) <= MAX_DECOMPRESSED_REQUEST:
-            out += decompressor.decompress(pending, 1 << 20)
-            pending = decompressor.unconsumed_tail
-            if not pending:
-                break
+        return inflate(body, 16 + zlib.MAX_WBITS, MAX_DECOMPRESSED_REQUEST)
     except zlib.error as exc:
         raise BodyError(
             f"Cannot read the body of {where}: it says Content-Encoding gzip but is not gzip "
             f"data ({exc}). Re-record that interaction, or remove the gzip coding from its "
             "headers if the body was stored decompressed."
         ) from None
-    if len(out) > MAX_DECOMPRESSED_REQUEST or decompressor.unconsumed_tail:
-        del out  # not kept alive by the traceback while the error travels
+    except ExpandsBeyond:
         raise BodyError(
             f"The gzip body of {where} expands beyond {MAX_DECOMPRESSED_REQUEST:,} bytes "
             f"(from {len(body):,}): a compression bomb, or more than any AWS request "
             "carries. The request is not read; send the body uncompressed or smaller."
-        )
-    return bytes(out)
+        ) from None
 
 
 def through_coding(body: bytes, encoding: str, rewrite: Callable[[bytes], bytes]) -> bytes:

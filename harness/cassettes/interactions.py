@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness.aws import eventstream
-from harness.aws.bodies import read_digest_marker
+from harness.aws.bodies import ExpandsBeyond, inflate, read_digest_marker
 from harness.aws.models import available_services, operation_model
 from harness.aws.protocols.wire_form import WireError, decode_request, identify
 from harness.cassettes import body_files
@@ -319,26 +319,17 @@ def _decompressed(body: bytes, encoding: str) -> bytes | None:
     """The decompressed body, ``None`` if it is not compressed after all; a body expanding
     beyond ``MAX_DECODED_BODY`` (a gzip bomb) raises ``CassetteError``."""
     # wbits: 16+ reads a gzip header, 15 a zlib one (what servers send as "deflate")
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
-    # 1 MiB at a time into one growing buffer: a bomb costs the limit, not twice it
-    out = bytearray()
-    pending = body
+    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
     try:
-        while len(out) <= MAX_DECODED_BODY:
-            out += decompressor.decompress(pending, 1 << 20)
-            pending = decompressor.unconsumed_tail
-            if not pending:
-                break
+        return inflate(body, wbits, MAX_DECODED_BODY)
     except zlib.error:
         return None
-    if len(out) > MAX_DECODED_BODY or decompressor.unconsumed_tail:
-        del out  # not kept alive by the traceback while the error travels
+    except ExpandsBeyond:
         raise CassetteError(
             f"A {encoding} response body expands beyond {MAX_DECODED_BODY:,} bytes (from "
             f"{len(body):,}): a compression bomb, or a body too large to hold in a cassette. "
             "Remove that interaction or re-record it."
-        )
-    return bytes(out)
+        ) from None
 
 
 # A compressed body may expand to this many bytes; beyond is a gzip bomb, or no cassette's.
