@@ -38,6 +38,7 @@ import orjson
 
 from harness import __version__
 from harness.cassettes.files import atomic_write_bytes
+from harness.cassettes.runs import RunDigests
 from harness.cassettes.versions import REDACTION_VERSION
 
 #: Cassettes smaller than this load fast enough by parsing; they get no index.
@@ -76,6 +77,8 @@ class Index:
     metadata: dict[str, Any]
     rows: list[Row]
     _file: BinaryIO
+    #: the cassette text's long runs (``harness.cassettes.runs``); None from an older index
+    runs: RunDigests | None = None
 
     def read(self, start: int, end: int) -> bytes:
         """The bytes ``[start, end)`` of the cassette as indexed."""
@@ -131,7 +134,7 @@ def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
     found = _decode(data, {**want, "identity": list(identity(path) or ())})
     if found is None:
         return None
-    head, metadata, rows = found
+    head, metadata, rows, runs = found
     try:
         file = path.open("rb")
     except OSError:
@@ -139,7 +142,7 @@ def load(folder: Path, path: Path, fingerprint: str) -> Index | None:
     if list(_identity_of(file)) != head["identity"] or not _tiles(rows, file):
         file.close()  # (replaced since we checked, or rows that do not cover the file)
         return None
-    return _index(metadata, rows, file)
+    return _index(metadata, rows, file, runs)
 
 
 def load_companion(path: Path, fingerprint: str) -> Index | None:
@@ -161,20 +164,22 @@ def load_companion(path: Path, fingerprint: str) -> Index | None:
     if found is None or not _tiles(found[2], file):
         file.close()
         return None
-    return _index(found[1], found[2], file)
+    return _index(found[1], found[2], file, found[3])
 
 
-def _index(metadata: dict[str, Any], rows: list[Row], file: BinaryIO) -> Index:
-    index = Index(metadata, rows, file)
+def _index(
+    metadata: dict[str, Any], rows: list[Row], file: BinaryIO, runs: RunDigests | None
+) -> Index:
+    index = Index(metadata, rows, file, runs)
     weakref.finalize(index, file.close)
     return index
 
 
 def _decode(
     data: bytes, want: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], list[Row]] | None:
-    """An index's head, metadata and rows when its head is ``want`` and every row has the
-    shape of a ``Row`` (else None: an index that reads otherwise is not used)."""
+) -> tuple[dict[str, Any], dict[str, Any], list[Row], RunDigests | None] | None:
+    """An index's head, metadata, rows and run digests when its head is ``want`` and every
+    row has the shape of a ``Row`` (else None: an index that reads otherwise is not used)."""
     try:
         found = orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -187,7 +192,8 @@ def _decode(
     rows = [_row(item) for item in raw]
     if any(row is None for row in rows) or not _in_file_order(rows):  # type: ignore[arg-type]
         return None
-    return found["head"], metadata, rows  # type: ignore[return-value]
+    runs = RunDigests.from_data(found.get("runs"))
+    return found["head"], metadata, rows, runs  # type: ignore[return-value]
 
 
 def _in_file_order(rows: list[Row]) -> bool:
@@ -383,27 +389,44 @@ def save(
     seen: tuple[int, int, int] | None,
     metadata: dict[str, Any],
     rows: list[Row],
+    runs: RunDigests,
 ) -> None:
-    """Write the cached index of ``path`` (its identity ``seen`` when its bytes were read).
+    """Write the cached index of ``path`` (its identity ``seen`` when its bytes were read;
+    ``runs``, of those bytes).
 
     Skipped when the cassette changed meanwhile; a failure to write only costs speed.
     """
     if seen is None or identity(path) != seen:
         return
     head = {**_stamp(fingerprint), "harness": __version__, "path": str(path.resolve())}
-    _write(_index_file(folder, path), {**head, "identity": list(seen)}, metadata, rows)
+    _write(_index_file(folder, path), {**head, "identity": list(seen)}, metadata, rows, runs)
 
 
 def save_companion(
-    path: Path, fingerprint: str, text: bytes, metadata: dict[str, Any], rows: list[Row]
+    path: Path,
+    fingerprint: str,
+    text: bytes,
+    metadata: dict[str, Any],
+    rows: list[Row],
+    runs: RunDigests,
 ) -> None:
-    """Write the companion of the cassette ``path`` whose bytes are ``text``."""
-    _write(companion_of(path), {**_stamp(fingerprint), "digest": digest(text)}, metadata, rows)
+    """Write the companion of the cassette ``path`` whose bytes are ``text`` (``runs``,
+    their long runs)."""
+    head = {**_stamp(fingerprint), "digest": digest(text)}
+    _write(companion_of(path), head, metadata, rows, runs)
 
 
-def _write(target: Path, head: dict[str, Any], metadata: dict[str, Any], rows: list[Row]) -> None:
+def _write(
+    target: Path,
+    head: dict[str, Any],
+    metadata: dict[str, Any],
+    rows: list[Row],
+    runs: RunDigests,
+) -> None:
     try:
-        data = orjson.dumps({"head": head, "metadata": metadata, "rows": rows})
+        data = orjson.dumps(
+            {"head": head, "metadata": metadata, "rows": rows, "runs": runs.to_data()}
+        )
     except TypeError:
         return  # (a value JSON cannot hold: no index, the cassette is parsed)
     back = orjson.loads(data)

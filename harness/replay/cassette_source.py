@@ -35,6 +35,7 @@ from harness.cassettes import index as cassette_index
 from harness.cassettes.cassette import interaction_tag, parse_cassette, read_bytes, split_items
 from harness.cassettes.interactions import LazyExchange
 from harness.cassettes.pending import PendingInteractions
+from harness.cassettes.runs import RunDigests
 from harness.cassettes.writing import write_cassette
 from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange
@@ -88,6 +89,9 @@ class CassetteSource:
         self.secrets_on_disk = 0  # interactions of an old cassette that redaction changed
         self._old: Redactor | None = None  # see loader
         self._index_file: cassette_index.Index | None = None  # the cassette, kept open
+        #: the loaded file's long runs, when its index held them or a load made them
+        #: (``KnownValues`` asks them before searching the file for a value)
+        self.run_digests: RunDigests | None = None
         #: a large foreign cassette's interactions not read yet (``_load_lazily``)
         self._pending: _Pending | None = None
         self._warned_leaky = False
@@ -112,6 +116,7 @@ class CassetteSource:
                 found = cassette_index.load_companion(self.path, fingerprint)
             if found is not None and self.adopt(found.metadata):
                 self._add_indexed(found)
+                self.run_digests = found.runs
                 return
             if found is not None:
                 found.close()
@@ -153,12 +158,16 @@ class CassetteSource:
                         cassette.exchanges, self.tags, spans, keys, strict=True
                     )
                 ]
+                runs = RunDigests.of_text(text)
+                self.run_digests = runs
                 if index_dir is not None:
                     cassette_index.save(
-                        index_dir, self.path, fingerprint, seen, cassette.metadata, rows
+                        index_dir, self.path, fingerprint, seen, cassette.metadata, rows, runs
                     )
                 # beside the cassette: a clone that has it committed replays at once
-                cassette_index.save_companion(self.path, fingerprint, text, cassette.metadata, rows)
+                cassette_index.save_companion(
+                    self.path, fingerprint, text, cassette.metadata, rows, runs
+                )
 
     def _load_lazily(self, text: bytes, index_dir: Path | None) -> bool:
         """Replay a large cassette of another recorder (plain vcrpy, an older version)

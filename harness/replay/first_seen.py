@@ -32,15 +32,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.cassettes.runs import MIN_WORD, RunDigests, long_runs
 from harness.secrets import shapes
-
-#: Runs of letters and digits shorter than this are not indexed (they repeat everywhere:
-#: ``json``, ``2026``, a uuid's four-digit groups) and carry no bound.
-MIN_WORD = 6
 
 _LONG_RUN = re.compile(rb"(?<![0-9A-Za-z])[0-9A-Za-z]{%d,}" % MIN_WORD)
 _RUNS_OF_VALUE = re.compile(f"[0-9A-Za-z]{{{MIN_WORD},}}")
@@ -95,11 +92,6 @@ class WordOffsets:
         return match.start() if match is not None else -1
 
 
-#: Every byte but ASCII letters and digits, as a space: the text's runs are then its words.
-_RUNS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-#: Texts are split for ``CassetteRuns`` this many bytes at a time (at a byte outside every
-#: run), so the words of a 100 MB cassette are never all in memory at once.
-_CHUNK = 1 << 22
 #: ``CassetteRuns`` builds its set once the searches made so far have read the text this
 #: many times over: building costs about 60 searches, so a test that asks a few values never
 #: pays for it, and one that asks many pays at most about 1.3x what building at once costs.
@@ -109,20 +101,29 @@ _SEARCHES_BEFORE_BUILDING = 16
 class CassetteRuns:
     """Whether values stand alone in a large text (a cassette file): ``holds(value)``.
 
-    Answers as ``occurrence(value).search(text) is not None`` does. The first values asked
-    are searched for directly (one pass over the text each, at ``bytes.find`` speed: about
-    3 ms for 20 MB); once those searches have read the text ``_SEARCHES_BEFORE_BUILDING``
-    times, the set of its long runs is built (one ``bytes.translate`` and ``split`` pass,
-    about 10 ms per MB) and a value one of whose long runs the set lacks is absent at once.
-    Cost per test: O(text) once at most (less for a test that asks few values), then O(1)
-    per value; every answer is kept.
+    Answers as ``occurrence(value).search(text) is not None`` does. With the text's
+    ``RunDigests`` (kept in the cassette's index), a value one of whose long runs the text
+    lacks is absent at once, and the text is never read for it: O(log runs) per value,
+    nothing per test. Without them, the first values asked are searched for directly (one
+    pass over the text each, at ``bytes.find`` speed: about 3 ms for 20 MB); once those
+    searches have read the text ``_SEARCHES_BEFORE_BUILDING`` times, the set of its long
+    runs is built (``runs.long_runs``, about 10 ms per MB) and plays the digests' part.
+    The text is read (``read``) when first searched. Every answer is kept.
     """
 
-    def __init__(self, text: bytes) -> None:
-        self.text = text
+    def __init__(self, read: Callable[[], bytes], digests: RunDigests | None = None) -> None:
+        self._read = read
+        self._text: bytes | None = None
+        self._digests = digests
         self._runs: set[bytes] | None = None
         self._searched = 0
         self._answers: dict[str, bool] = {}
+
+    @property
+    def text(self) -> bytes:
+        if self._text is None:
+            self._text = self._read()
+        return self._text
 
     def holds(self, value: str) -> bool:
         found = self._answers.get(value)
@@ -134,26 +135,16 @@ class CassetteRuns:
         needle = value.encode("utf-8")
         if not needle:
             return False
-        if self._runs is None and self._searched >= _SEARCHES_BEFORE_BUILDING * len(self.text):
-            self._runs = self._build()
-        if self._runs is not None:
-            runs = _RUNS_OF_VALUE.findall(value)
-            if any(run.encode() not in self._runs for run in runs):
-                return False  # a long run of the value the text never holds
-        self._searched += len(self.text)
-        return _stands_alone_in(self.text, needle)
-
-    def _build(self) -> set[bytes]:
-        runs: set[bytes] = set()
-        text, start = self.text, 0
-        while start < len(text):
-            end = min(start + _CHUNK, len(text))
-            while end < len(text) and text[end : end + 1].isalnum():
-                end += 1  # (a chunk ends outside a run: no run is cut in two)
-            words = set(text[start:end].translate(_RUNS_ONLY).split())
-            runs.update(word for word in words if len(word) >= MIN_WORD)
-            start = end
-        return runs
+        runs = [run.encode() for run in _RUNS_OF_VALUE.findall(value)]
+        if self._digests is not None and not all(map(self._digests.may_hold, runs)):
+            return False  # a long run of the value the text never holds
+        text = self.text
+        if self._runs is None and self._searched >= _SEARCHES_BEFORE_BUILDING * len(text):
+            self._runs = long_runs(text)
+        if self._runs is not None and any(run not in self._runs for run in runs):
+            return False
+        self._searched += len(text)
+        return _stands_alone_in(text, needle)
 
 
 def _stands_alone_in(text: bytes, needle: bytes) -> bool:
@@ -174,10 +165,20 @@ class KnownValues:
     test's source files, in the environment, or standing in the cassette file. The facts
     a refusal to bind depends on, read once per file and kept per value."""
 
-    def __init__(self, cassette: Path, sources: Sequence[Path], *, existed: bool) -> None:
+    def __init__(
+        self,
+        cassette: Path,
+        sources: Sequence[Path],
+        *,
+        existed: bool,
+        run_digests: Callable[[], RunDigests | None] = lambda: None,
+    ) -> None:
         self.cassette = cassette
         self.sources = tuple(sources)
         self.existed = existed  # (a cassette written this run holds nothing to ask)
+        #: the cassette file's long runs as its index keeps them (asked once, when first
+        #: needed: the cassette is loaded after this is made)
+        self._run_digests = run_digests
         self._texts: dict[str, str] = {}  # the sources' text, once read
         self._runs: CassetteRuns | None = None  # the cassette's bytes, asked
         self._literals: set[str] | None = None  # the sources' string literals, once found
@@ -213,8 +214,11 @@ class KnownValues:
     def _cassette_runs(self) -> CassetteRuns:
         """The cassette file's bytes, asked whether a value stands in them."""
         if self._runs is None:
-            try:
-                self._runs = CassetteRuns(self.cassette.read_bytes())
-            except OSError:
-                self._runs = CassetteRuns(b"")
+            self._runs = CassetteRuns(self._read_cassette, self._run_digests())
         return self._runs
+
+    def _read_cassette(self) -> bytes:
+        try:
+            return self.cassette.read_bytes()
+        except OSError:
+            return b""

@@ -126,7 +126,9 @@ class CassetteRecorder:
         self._keep_history = keep_history
         self._on_exchange = on_exchange
         self._rerecord_command = rerecord_command
-        known = KnownValues(self.path, sources, existed=self.existed)
+        known = KnownValues(
+            self.path, sources, existed=self.existed, run_digests=lambda: self.source.run_digests
+        )
         self.index = MatchIndex(
             match_region=match_region, policy=policy or MatchPolicy(), known=known.known
         )

@@ -461,6 +461,8 @@ class Binding:
         words = tuple(sorted(table.present(text), key=len, reverse=True))
         if not words:
             return text
+        if len(words) == 1:  # (the common case: no pattern compiled for each new value)
+            return swap_one(text, words[0], escape(pairs[words[0]]))
         pattern = self._patterns.get(words)
         if pattern is None:
             # longest first; a value is replaced only as a whole run of letters and digits
@@ -488,6 +490,32 @@ class Binding:
 
 
 _RUN = re.compile(f"[{_WORD}]+")
+
+
+def swap_one(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` as ``new`` where ``_swap``'s pattern for that one value replaces
+    it: anywhere for a uuid, else only standing alone (not inside a longer run of letters
+    and digits). A test binding a new id on each call would compile a pattern per call."""
+    if _UUID_LIKE.fullmatch(old):
+        return text.replace(old, new)
+    parts: list[str] = []
+    start, at = 0, text.find(old) if old else -1
+    while at >= 0:
+        end = at + len(old)
+        if not _in_run(text, at - 1) and not _in_run(text, end):
+            parts += (text[start:at], new)
+            start, at = end, text.find(old, end)
+        else:
+            at = text.find(old, at + 1)
+    if not parts:
+        return text
+    parts.append(text[start:])
+    return "".join(parts)
+
+
+def _in_run(text: str, at: int) -> bool:
+    """The character at ``at`` (none outside the text) is an ASCII letter or digit."""
+    return 0 <= at < len(text) and text[at].isascii() and text[at].isalnum()
 
 
 class _SwapTable:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from harness.cassettes.cassette import read_cassette
 from harness.cassettes.interactions import LazyExchange
 from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
+from harness.plugin.cassette import VOLATILE_DEFAULT
+from harness.replay import first_seen
 from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteMiss, CassetteRecorder
 from harness.secrets import REDACTION_VERSION
@@ -84,6 +87,31 @@ def test_replay_through_the_index_answers_what_was_recorded(tmp_path: Path) -> N
         reply = _client().get_insight(InsightId=INSIGHT.format(37))
     assert reply["Insight"]["Summary"] == "é 37"  # a non-ASCII body: spans are in bytes
     assert [e.index for e in recorder.exchanges] == [37]
+
+
+def test_binding_through_the_index_asks_its_run_digests_not_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "is this fresh id written in the cassette?" is answered by the digests the index
+    # keeps: a test binding fresh ids never reads a large cassette's bytes for it
+    path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(50)], CURRENT)
+    policy = MatchPolicy(volatile=list(VOLATILE_DEFAULT))
+    _loaded(path, tmp_path / "index", policy=policy)
+    recorder = _loaded(path, tmp_path / "index", policy=policy)
+    assert recorder.source.run_digests is not None and len(recorder.source.run_digests) > 50
+    reads: list[Path] = []
+    read = first_seen.KnownValues._read_cassette
+
+    def counted(known: first_seen.KnownValues) -> bytes:
+        reads.append(known.cassette)
+        return read(known)
+
+    monkeypatch.setattr(first_seen.KnownValues, "_read_cassette", counted)
+    fresh = [str(uuid.UUID(int=n, version=4)) for n in range(1, 4)]
+    with recorder.activate():
+        replies = [_client().get_insight(InsightId=i)["Insight"]["InsightId"] for i in fresh]
+    assert replies == fresh  # each bound to a recording, answered with the live id
+    assert reads == []
 
 
 def test_a_changed_cassette_is_read_again_not_through_its_old_index(tmp_path: Path) -> None:
