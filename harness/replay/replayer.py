@@ -41,6 +41,7 @@ from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, NotEarly
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
+from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
 from harness.secrets.exchanges import swept_request
 from harness.secrets.vault import Ties, family_of_token, restore_text
@@ -167,6 +168,7 @@ class Replayer:
             )
         )
         transport_failures.raise_recorded(recorded.response, call.request.url)
+        self._tie_address(recorded.request.url, call.request.url)
         response = self.restored(recorded.response, self.source.answered_at(index))
         if call.service == "s3":
             upload = uploads.digest_of(params.get("Body"))
@@ -176,6 +178,21 @@ class Replayer:
                     call.operation, params, recorded.params, body, response
                 )
         return response
+
+    def _tie_address(self, recorded_url: str, live_url: str) -> None:
+        """A server the test starts (moto, a local stand-in) listens on a new port each
+        run: with ``port`` declared volatile, the loopback address the recording was sent
+        to stands for the live one from the first call, so responses carry the live one
+        back (a queue URL) before any parameter held it."""
+        if "port" not in self.index.policy.volatile.kinds:
+            return
+        recorded, live = loopback_address(recorded_url), loopback_address(live_url)
+        if recorded is None or live is None or recorded == live:
+            return
+        with self.lock:
+            binding = self.index.binding
+            if recorded not in binding.generated and live not in binding.generated_back:
+                binding.tie(Ties(generated={recorded: live}))
 
     def match_params(self, call: Call, live: HttpRequest) -> dict[str, Any]:
         """The parameters of the live request once redacted: what the index matches on."""

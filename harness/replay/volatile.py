@@ -20,6 +20,11 @@ Kinds (each a pattern inside any string member of a request; blobs and enums are
 - ``hex``: a run of 8 or more hex digits (``uuid4().hex``, ``token_hex(4)``), same length;
 - ``alnum``: a run of 6 or more letters and digits between separators (random suffixes);
 - ``hash``: a signed integer of 15 to 20 digits (``str(hash(...))``);
+- ``port``: a loopback address on a port the system picks (32768 to 65535:
+  ``127.0.0.1:49731``, ``localhost:51000``, ``[::1]:40000``): a server the test starts on
+  port 0 listens on a new port each run, and URLs built from it reach the requests (a queue
+  URL, a webhook); the address a recording was sent to stands for the live one, so replayed
+  responses carry the live address back;
 - ``time``: an ISO 8601, compact (``20261124T101500Z``, ``strftime("%Y%m%d%H%M%S")``),
   dashed (``strftime("%Y-%m-%d-%H-%M-%S")``) or
   epoch (s, ms, µs) time of day, also as a number, bound
@@ -40,9 +45,9 @@ from typing import Any
 from harness.errors import HarnessUsageError, did_you_mean
 from harness.secrets.vault import ACCOUNT_FIELD, SLOT
 
-KINDS = ("uuid", "hex", "alnum", "hash", "time")
+KINDS = ("uuid", "hex", "alnum", "hash", "time", "port")
 #: the kinds from the most specific to the least (how a difference is named)
-SPECIFIC = ("uuid", "time", "hash", "hex", "alnum")
+SPECIFIC = ("port", "uuid", "time", "hash", "hex", "alnum")
 
 # ``time.strftime("%Y%m%d%H%M%S")`` (or with "-" or "_" between date and time of day): a
 # date and a time of day, each field in its range, so other 14-digit numbers are left alone
@@ -71,6 +76,14 @@ DATE_SHAPES = frozenset({"time:0000-00-00", "time:0000/00/00", "time:00000000"})
 
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
+    # (first: "localhost" would otherwise be masked as letters and its port left alone)
+    # (a port the system picks for port 0: 32768-65535, as ``other_http._PICKED_PORTS``;
+    # a port a project fixes, ``localhost:8000``, is no generated value)
+    "port": (
+        r"(?<![0-9A-Za-z.\-])(?:127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):"
+        r"(?:3276[89]|327[7-9]\d|32[89]\d\d|3[3-9]\d{3}|[45]\d{4}|6[0-4]\d{3}|65[0-4]\d\d"
+        r"|655[0-2]\d|6553[0-5])(?![0-9])"
+    ),
     "uuid": (
         r"[0-9a-fA-F]{8}(?P<uuid_sep>[-._])[0-9a-fA-F]{4}(?P=uuid_sep)[0-9a-fA-F]{4}"
         r"(?P=uuid_sep)[0-9a-fA-F]{4}(?P=uuid_sep)[0-9a-fA-F]{12}"
@@ -248,7 +261,15 @@ class Volatile:
 NONE = Volatile()
 
 
+def loopback_address(url: str) -> str | None:
+    """The loopback address with its port a URL is sent to (``127.0.0.1:49731``), as the
+    ``port`` kind finds it, or None."""
+    authority = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2]
+    return authority if _COMPILED_PORT.fullmatch(authority) else None
+
+
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in _PATTERNS.items()}
+_COMPILED_PORT = _COMPILED["port"]
 _MASK = re.compile(f"{_OPEN}[^{_CLOSE}]*{_CLOSE}")
 
 
@@ -387,7 +408,7 @@ def made_up(found: Generated, min_length: int = 8) -> bool:
     ``x7k2p9qz``), or 20 characters long with a digit or in small letters (a receipt
     handle); never a word with a number (``orders2024``), a word (``dynamodb``,
     ``MessageDeduplicationId``), or digits alone (an account id)."""
-    if found.kind in ("uuid", "time", "hash", "custom"):
+    if found.kind in ("uuid", "time", "hash", "port", "custom"):
         return True
     value = found.value
     if len(value) >= 20 and value.isalnum() and (not value.isalpha() or value.islower()):
