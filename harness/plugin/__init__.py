@@ -1,7 +1,8 @@
 """The pytest plugin (entry point ``pytest11``): it only gathers the plugin's parts.
 
 Each part is its own module so that only it talks to pytest about its concern:
-recording and replay (``pytest_cassette``; wide fixtures' own cassettes:
+recording and replay (``pytest_cassette``; its options: ``pytest_cassette_settings``; the
+run's usage notes: ``pytest_cassette_usage``; wide fixtures' own cassettes:
 ``pytest_fixture_cassettes``), contract checks (``pytest_contract``) and the
 synthetic backend (``pytest_synthetic``), and the harness's own failures shown from the
 test's lines (``pytest_tracebacks``).
@@ -16,6 +17,8 @@ from __future__ import annotations
 import pytest
 
 from harness.plugin import cassette as pytest_cassette
+from harness.plugin import cassette_settings as pytest_cassette_settings
+from harness.plugin import cassette_usage as pytest_cassette_usage
 from harness.plugin import contract as pytest_contract
 from harness.plugin import fixture_cassettes as pytest_fixture_cassettes
 from harness.plugin import hookspecs
@@ -23,7 +26,9 @@ from harness.plugin import synthetic as pytest_synthetic
 from harness.plugin import tracebacks as pytest_tracebacks
 
 _PARTS = (
+    pytest_cassette_settings,  # (first: its options lead the help, as when they were cassette's)
     pytest_cassette,
+    pytest_cassette_usage,
     pytest_fixture_cassettes,
     pytest_contract,
     pytest_synthetic,

@@ -30,8 +30,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessUsageError
-from harness.plugin import cassette as plugin
+from harness.plugin import cassette_settings as settings
 from harness.plugin import fixture_ties
+from harness.plugin.cassette import report_exchange
+from harness.plugin.cassette_paths import class_names, module_folder, node_file_name, source_files
+from harness.plugin.cassette_usage import run_id
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,16 +87,16 @@ def fixture_cassette_path(fixturedef: pytest.FixtureDef[Any], request: Any) -> P
         name = f"{name}[{'-'.join(params)}]"
     classes: list[str] = []
     if isinstance(node, pytest.Class):
-        classes = plugin._classes(node)
+        classes = class_names(node)
     path = getattr(node, "path", None)
     if isinstance(node, pytest.Session) or fixturedef.scope == "session" or path is None:
-        folder = plugin.module_folder(config, config.rootpath / "x").parent
+        folder = module_folder(config, config.rootpath / "x").parent
     elif fixturedef.scope == "package" or path.name == "__init__.py" or path.is_dir():
-        folder = plugin.module_folder(config, (path if path.is_dir() else path.parent) / "x")
+        folder = module_folder(config, (path if path.is_dir() else path.parent) / "x")
         folder = folder.parent
     else:
-        folder = plugin.module_folder(config, path)
-    stem = plugin.node_file_name(classes, name)
+        folder = module_folder(config, path)
+    stem = node_file_name(classes, name)
     return folder / f"{stem}{FIXTURE_SUFFIX}"
 
 
@@ -153,7 +156,7 @@ def _scope_cassette(fixturedef: pytest.FixtureDef[Any], request: Any) -> _ScopeC
 
 
 def _marked(item: pytest.Item) -> bool:
-    return item.get_closest_marker(plugin.MARKER) is not None or "aws_cassette" in getattr(
+    return item.get_closest_marker(settings.MARKER) is not None or "aws_cassette" in getattr(
         item, "fixturenames", ()
     )
 
@@ -200,14 +203,16 @@ class _ScopeCassette:
         self.item = item
         self.label = f"fixture {fixturedef.argname!r} ({fixturedef.scope} scope)"
         try:
-            options = plugin._marker_options(item)
+            options = settings.marker_options(item)
             options.pop("name", None)  # the test's cassette name, not the fixture's
             self.path = fixture_cassette_path(fixturedef, request)
-            mode = plugin._record_mode(item.config, options)
-            where = f"@pytest.mark.{plugin.MARKER} on {item.nodeid}"
-            self.policy = plugin._policy(plugin.settings_policy(item.config), options, where)
-            self.match_region = plugin._match_region(item.config, options)
-            self.allowed = plugin._allowed_hosts(item.config, options)
+            mode = settings.record_mode(item.config, options)
+            where = f"@pytest.mark.{settings.MARKER} on {item.nodeid}"
+            self.policy = settings.marker_policy(
+                settings.settings_policy(item.config), options, where
+            )
+            self.match_region = settings.match_region(item.config, options)
+            self.allowed = settings.allowed_hosts(item.config, options)
         except HarnessUsageError as exc:
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
         self.mode = mode
@@ -228,12 +233,12 @@ class _ScopeCassette:
                 redaction=Redaction(pseudonyms=bool(config.getini("aws_pseudonyms"))),
                 match_region=self.match_region,
                 policy=self.policy,
-                on_exchange=lambda exchange: plugin._report(item, exchange),
-                rerecord_command=lambda mode: plugin._rerecord_command(item, mode),
-                run_id=plugin._run_id(config),
-                index_dir=plugin.index_folder(config),
-                sources=plugin._source_files(item),
-                digest_over=plugin._digest_over(config),
+                on_exchange=lambda exchange: report_exchange(item, exchange),
+                rerecord_command=lambda mode: settings.rerecord_command(item, mode),
+                run_id=run_id(config),
+                index_dir=settings.index_folder(config),
+                sources=source_files(item),
+                digest_over=settings.digest_over(config),
             )
             # a wide fixture built on another one (a client fixture reading the secret a
             # session fixture stored) binds what that one made up, as a test does

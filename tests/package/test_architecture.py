@@ -187,7 +187,6 @@ REPLAY_PATH_LINES = 600
 #: written: a ceiling to bring down, never to raise (split one, then drop its row).
 REPLAY_PATH_OVER = {
     "harness/replay/network_guard.py": 835,  # every socket-level way out of the process
-    "harness/plugin/cassette.py": 1135,  # the cassette fixture, markers and settings
     "harness/cassettes/cassette.py": 640,  # the file and its items (interactions.py: each one)
     "harness/cassettes/yaml_io.py": 690,  # the bounded YAML reader and writer
 }
@@ -197,7 +196,11 @@ def test_modules_on_the_replay_path_stay_short() -> None:
     """The replay path (the cassette layer, replay, the cassette plugin) keeps each module
     under ``REPLAY_PATH_LINES``, but for the listed ones, which may only shrink."""
     project = ROOT.parent
-    paths = [*ROOT.glob("replay/*.py"), *ROOT.glob("cassettes/*.py"), ROOT / "plugin/cassette.py"]
+    paths = [
+        *ROOT.glob("replay/*.py"),
+        *ROOT.glob("cassettes/*.py"),
+        *ROOT.glob("plugin/cassette*.py"),
+    ]
     sizes = {str(p.relative_to(project)): len(p.read_text().splitlines()) for p in paths}
     over = {
         name: lines

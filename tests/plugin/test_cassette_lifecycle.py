@@ -147,7 +147,7 @@ def test_workers_sharing_cassettes_keep_every_interaction(lab: Lab, mode: str) -
 
 
 def test_cassette_names_resolve_inside_the_module_folder(pytester: pytest.Pytester) -> None:
-    from harness.plugin.cassette import cassette_path
+    from harness.plugin.cassette_paths import cassette_path
 
     item = pytester.getitem("def test_func(): pass")
     folder = item.config.rootpath / "cassettes" / Path(str(item.path)).stem

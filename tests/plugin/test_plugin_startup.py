@@ -29,6 +29,8 @@ def pytest_sessionfinish(session):
 PARTS = (
     "harness.plugin",
     "harness.plugin.cassette",
+    "harness.plugin.cassette_settings",
+    "harness.plugin.cassette_usage",
     "harness.plugin.contract",
     "harness.plugin.fixture_cassettes",
     "harness.plugin.synthetic",
@@ -71,6 +73,7 @@ def test_the_plugin_imports_only_its_own_light_modules() -> None:
         "harness",
         "harness.errors",
         "harness.faces",  # the faces' lazy loader and the old paths' finder: stdlib only
+        "harness.plugin.cassette_paths",  # where a test's cassette lives: stdlib only
         "harness.plugin.fixture_ties",  # a list of the wide fixtures alive: no imports
         "harness.plugin.hookspecs",
         "harness.plugin.marker_fixtures",  # one function

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpResponse
-from harness.plugin.cassette import VOLATILE_DEFAULT
+from harness.plugin.cassette_settings import VOLATILE_DEFAULT
 from harness.replay.intercept import Call, Send, intercept
 from harness.replay.match_policy import MatchPolicy
 from harness.replay.miss_report import CassetteMiss

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import boto3
 
-from harness.plugin.cassette import VOLATILE_DEFAULT
+from harness.plugin.cassette_settings import VOLATILE_DEFAULT
 from harness.replay.match_keys import key_and_slots
 from harness.replay.match_policy import MatchPolicy
 from harness.replay.recorder import CassetteRecorder

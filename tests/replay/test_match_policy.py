@@ -219,4 +219,4 @@ def test_a_marker_mistake_is_one_paragraph_without_traceback(
     result = run_inner(pytester, inner, mark=mark)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*has no request member 'InsightSorce'*"])
-    assert "harness/plugin/cassette.py" not in result.stdout.str()
+    assert "harness/plugin/" not in result.stdout.str()  # (nor any part of the plugin)

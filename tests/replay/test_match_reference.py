@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from harness.aws.protocols import wire_form as wire
 from harness.exchange import Exchange
-from harness.plugin.cassette import VOLATILE_DEFAULT
+from harness.plugin.cassette_settings import VOLATILE_DEFAULT
 from harness.replay import uploads
 from harness.replay.binding_judge import RANDOM_KINDS, WORD_KINDS, alike, is_word
 from harness.replay.match_keys import exact_form, key_and_slots

@@ -233,7 +233,7 @@ def test_an_account_a_request_carried_bare_binds_once_it_is_redacted(tmp_path: P
 
     from botocore.exceptions import ClientError
 
-    from harness.plugin.cassette import VOLATILE_DEFAULT
+    from harness.plugin.cassette_settings import VOLATILE_DEFAULT
     from harness.replay.match_policy import MatchPolicy
     from harness.replay.recorder import CassetteRecorder
     from tests.support.recorded_traffic import client

@@ -87,7 +87,7 @@ def test_a_cassette_that_does_not_read_is_its_paragraph_alone(lab: Lab) -> None:
     result.assert_outcomes(errors=1)
     text = result.stdout.str()
     assert f"CassetteError: Cassette {path} is not valid YAML at line 3" in text
-    assert "pytest_cassette.py" not in text and "recorder.py" not in text
+    assert "harness/plugin/" not in text and "recorder.py" not in text
 
 
 def test_once_records_then_replays_only(lab: Lab) -> None:
