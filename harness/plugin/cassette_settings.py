@@ -47,7 +47,7 @@ _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_co
 _DIGEST_DEFAULT = "64KiB"
 #: Generated values bound in replay unless a project says otherwise (``aws_volatile = off``):
 #: a suite recorded with no settings replays in a fresh clone (docs/how-to/generated-values.md).
-VOLATILE_DEFAULT = ("uuid hex alnum hash time",)
+VOLATILE_DEFAULT = ("uuid hex alnum hash time port",)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -134,7 +134,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "aws_volatile",
         "kinds of values the tests generate per run, bound at replay: uuid hex alnum hash "
-        "time, and 're:<pattern>' lines; 'off' binds none (default: uuid hex alnum hash time)",
+        "time port, and 're:<pattern>' lines; 'off' binds none "
+        "(default: uuid hex alnum hash time port)",
         type="linelist",
         default=list(VOLATILE_DEFAULT),
     )
