@@ -41,9 +41,10 @@ from harness.cassettes.interactions import (
     exchange_at,
     http_parts,
 )
-from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
-from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
-from harness.cassettes.yaml_io import YamlLimitError, load_yaml
+from harness.cassettes.yaml_events import MAX_ALIAS_NODES as MAX_ALIAS_NODES  # (their old home)
+from harness.cassettes.yaml_events import MAX_DEPTH as MAX_DEPTH
+from harness.cassettes.yaml_events import YamlLimitError
+from harness.cassettes.yaml_io import load_yaml
 from harness.exchange import Exchange, HttpRequest
 
 FORMAT_VERSION = 1  # vcrpy's CASSETTE_FORMAT_VERSION

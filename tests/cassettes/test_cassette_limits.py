@@ -169,7 +169,8 @@ def test_the_nesting_limit_is_the_files_whichever_way_it_is_read(tmp_path: Path)
     agrees on where the limit falls."""
     from harness.cassettes.cassette import parse_cassette
     from harness.cassettes.entries import stream_entries
-    from harness.cassettes.yaml_io import MAX_DEPTH, load_yaml
+    from harness.cassettes.yaml_events import MAX_DEPTH
+    from harness.cassettes.yaml_io import load_yaml
 
     outcomes = {}
     for levels in range(MAX_DEPTH - 5, MAX_DEPTH):
