@@ -31,7 +31,7 @@ from harness.aws.models import (
     service_model,
 )
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import Entry, StreamMisread, read_entries, stream_entries
+from harness.cassettes.entries import Entry, StreamMisread, read_entries, stream_entries
 from harness.cassettes.files import absent_because
 from harness.cassettes.usage import Usage, file_digest
 from harness.contract.rules import RULES

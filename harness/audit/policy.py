@@ -69,7 +69,8 @@ from harness.aws.iam import (
     resource_types,
 )
 from harness.aws.on_behalf import Where, on_behalf
-from harness.cassettes.cassette import Entry, interaction_phase
+from harness.cassettes.cassette import interaction_phase
+from harness.cassettes.entries import Entry
 from harness.safe_text import one_line
 from harness.secrets.placeholders import ACCOUNT_PREFIX
 

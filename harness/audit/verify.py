@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 from harness.aws import protocols
 from harness.aws.models import members_by_key, operation_model, pagination_tokens
-from harness.cassettes.cassette import Entry
+from harness.cassettes.entries import Entry
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpResponse
 from harness.replay.volatile import Volatile

@@ -16,9 +16,9 @@ _LAZY = {
     "read_cassette": "harness.cassettes.cassette",
     "write_cassette": "harness.cassettes.writing",
     "MAX_DECODED_BODY": "harness.cassettes.interactions",
-    "MAX_DEPTH": "harness.cassettes.yaml_io",
-    "MAX_ALIAS_NODES": "harness.cassettes.yaml_io",
-    "MAX_ALIAS_CHARS": "harness.cassettes.yaml_io",
+    "MAX_DEPTH": "harness.cassettes.yaml_events",
+    "MAX_ALIAS_NODES": "harness.cassettes.yaml_events",
+    "MAX_ALIAS_CHARS": "harness.cassettes.yaml_events",
 }
 
 __all__ = sorted(_LAZY)

@@ -22,8 +22,8 @@ from harness.cassettes import body_files
 from harness.cassettes.cassette import FORMAT_VERSION, OTHER_HTTP_TAG, read_bytes
 from harness.cassettes.files import atomic_write_text
 from harness.cassettes.interactions import body_documents
-from harness.cassettes.yaml_io import MAX_ALIAS_NODES as MAX_ALIAS_NODES
-from harness.cassettes.yaml_io import MAX_DEPTH as MAX_DEPTH
+from harness.cassettes.yaml_events import MAX_ALIAS_NODES as MAX_ALIAS_NODES
+from harness.cassettes.yaml_events import MAX_DEPTH as MAX_DEPTH
 from harness.cassettes.yaml_io import load_yaml
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 

@@ -13,6 +13,9 @@ Three readers, tried in order; each hands anything it does not fully understand 
 2. A loader building values from libyaml's event stream (mappings, sequences, scalars).
 3. PyYAML's safe loader, for the rest (anchors and aliases).
 
+Readers 2 and 3, the loading limits and the resolution of plain scalars that every reader
+shares are ``harness.cassettes.yaml_events``.
+
 Plain scalars resolve through PyYAML's own resolver and constructors in every reader, so a
 value reads the same whichever reader took it (``tests/cassettes/test_cassette_yaml.py`` checks that
 against PyYAML on generated documents). Nesting deeper than ``MAX_DEPTH`` or aliases
@@ -26,32 +29,16 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-try:  # libyaml is much faster on large cassettes; fall back to pure Python
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
-
-# Loading limits. Cassettes nest a dozen levels and vcrpy's anchors are repeated headers; a
-# file beyond these is damaged or hostile (a "billion laughs" alias bomb).
-MAX_DEPTH = 100
-MAX_ALIAS_NODES = 1_000_000  # nodes that aliases may repeat, beyond those written out
-#: characters aliases may repeat: few nodes can still be large (one 200 KB string aliased
-#: 3,000 times is 600 MB from a 1.4 MB file, and every reader after the load pays for it)
-MAX_ALIAS_CHARS = 64 * 2**20
-
-
-class YamlLimitError(yaml.YAMLError):
-    """A cassette beyond a loading limit; ``problem`` says which, ``problem_mark`` where."""
-
-    def __init__(self, problem: str, mark: Any) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.problem_mark = mark
+from harness.cassettes.yaml_events import MAX_ALIAS_CHARS as MAX_ALIAS_CHARS  # (their old home)
+from harness.cassettes.yaml_events import MAX_ALIAS_NODES as MAX_ALIAS_NODES
+from harness.cassettes.yaml_events import MAX_DEPTH as MAX_DEPTH
+from harness.cassettes.yaml_events import RESOLVER, NotPlain, construct, load_by_events, plain_tag
+from harness.cassettes.yaml_events import YamlLimitError as YamlLimitError
 
 
 def load_yaml(text: bytes, *, depth: int = 0) -> Any:
@@ -62,12 +49,7 @@ def load_yaml(text: bytes, *, depth: int = 0) -> Any:
         return load_block(text, depth=depth)
     except NotBlock:
         pass
-    try:
-        return _from_events(_within_limits(yaml.parse(text, Loader=Loader), depth))
-    except _NotPlain:
-        for _ in _within_limits(yaml.parse(text, Loader=Loader), depth):
-            pass  # the full loader builds what aliases point to: check the whole file first
-        return yaml.load(text, Loader=Loader)
+    return load_by_events(text, depth=depth)
 
 
 # --------------------------------------------------------------------------- block reader
@@ -541,145 +523,19 @@ def _literal(bar: str, block: str, indent: int) -> str:
     return body + "\n" if body and not chomp else body
 
 
-@functools.lru_cache(maxsize=4096)
-def _plain_tag(value: str) -> str:
-    return str(_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)))
-
-
 @functools.lru_cache(maxsize=8192)
 def _plain(text: str) -> Any:
     """A plain scalar's value, resolved as PyYAML resolves it; the cache is safe because
     every value it returns is immutable."""
     if not _PLAIN.match(text):
         raise NotBlock
-    resolvers = _RESOLVER.yaml_implicit_resolvers  # keyed by first character (None: any)
+    resolvers = RESOLVER.yaml_implicit_resolvers  # keyed by first character (None: any)
     if text[0] not in resolvers and None not in resolvers:
         return text  # no implicit type starts with this character: a string
     try:
-        value = _construct(_plain_tag(text), text)
-    except (_NotPlain, yaml.YAMLError, ValueError):
+        value = construct(plain_tag(text), text)
+    except (NotPlain, yaml.YAMLError, ValueError):
         raise NotBlock from None
     if not isinstance(value, str | int | float | bool | type(None)):
         raise NotBlock  # dates and timestamps: mutable-looking, rare; PyYAML builds them
     return value
-
-
-# --------------------------------------------------------------------------- event reader
-
-# Plain scalars resolve exactly as PyYAML's safe loader resolves them (its own resolver and
-# constructors); the resolution of a text is cached, since keys repeat in every interaction.
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-def _construct(tag: str, value: str) -> Any:
-    if tag == "tag:yaml.org,2002:str":
-        return value
-    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
-    if construct is None or tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-        raise _NotPlain
-    return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-
-
-def _within_limits(events: Iterable[yaml.Event], depth: int = 0) -> Iterator[yaml.Event]:
-    """``events`` (of a text whose root is ``depth`` deep in its file), raising
-    ``YamlLimitError`` on deep nesting or aliases that repeat too much."""
-    # (anchor, nodes and characters counted when it opened)
-    open_nodes: list[tuple[str | None, int, int]] = []
-    sizes: dict[str, tuple[int, int]] = {}  # anchor -> nodes and characters under it
-    nodes = repeated = chars = repeated_chars = 0
-    for event in events:
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlLimitError(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
-            nodes += 1
-            open_nodes.append((event.anchor, nodes, chars))
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
-            anchor, start, start_chars = open_nodes.pop()
-            if anchor:
-                sizes[anchor] = (nodes - start + 1, chars - start_chars)
-        elif isinstance(event, yaml.ScalarEvent):
-            nodes += 1
-            chars += len(event.value)
-            if event.anchor:
-                sizes[event.anchor] = (1, len(event.value))
-        elif isinstance(event, yaml.AliasEvent):
-            size, size_chars = sizes.get(str(event.anchor), (1, 0))
-            repeated += size
-            nodes += size  # an anchor holding aliases counts what they repeat, too
-            repeated_chars += size_chars
-            chars += size_chars
-            if repeated > MAX_ALIAS_NODES:
-                raise YamlLimitError(
-                    f"aliases repeat more than {MAX_ALIAS_NODES:,} nodes (a YAML alias bomb?)",
-                    event.start_mark,
-                )
-            if repeated_chars > MAX_ALIAS_CHARS:
-                raise YamlLimitError(
-                    f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters (a YAML alias "
-                    "bomb of large strings?)",
-                    event.start_mark,
-                )
-        yield event
-
-
-class _NotPlain(Exception):
-    """The document uses YAML the event reader does not build; use the full loader."""
-
-
-def _scalar(event: yaml.ScalarEvent) -> Any:
-    value = event.value
-    tag = event.tag
-    if tag in (None, "!"):
-        # plain scalars resolve by their text; quoted and block scalars are strings
-        tag = _plain_tag(value) if event.implicit[0] else "tag:yaml.org,2002:str"
-    return _construct(tag, value)
-
-
-def _from_events(events: Iterable[yaml.Event]) -> Any:
-    stack: list[Any] = []  # open containers; a mapping's pending key sits after it
-    root: Any = None
-    for event in events:
-        if isinstance(event, yaml.ScalarEvent):
-            if event.anchor:
-                raise _NotPlain
-            value: Any = _scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if event.anchor or event.tag not in (
-                None,
-                "!",
-                "tag:yaml.org,2002:map",
-                "tag:yaml.org,2002:seq",
-            ):
-                raise _NotPlain
-            stack.append({} if isinstance(event, yaml.MappingStartEvent) else [])
-            stack.append(_NO_KEY)
-            continue
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            stack.pop()
-            value = stack.pop()
-        elif isinstance(event, yaml.AliasEvent):
-            raise _NotPlain
-        elif isinstance(event, yaml.DocumentStartEvent) and root is not None:
-            raise _NotPlain  # several documents: let PyYAML say so
-        else:
-            continue
-        if not stack:
-            root = value
-            continue
-        container, key = stack[-2], stack[-1]
-        if isinstance(container, list):
-            container.append(value)
-        elif key is _NO_KEY:
-            if isinstance(value, dict | list):
-                raise _NotPlain  # complex keys
-            stack[-1] = value
-        else:
-            container[key] = value
-            stack[-1] = _NO_KEY
-    return root
-
-
-_NO_KEY = object()

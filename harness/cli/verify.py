@@ -75,7 +75,7 @@ def register(subparsers: Any) -> None:
 def run_verify(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Verify every cassette; exit 1 when something drifted."""
     from harness.audit.verify import Result, Sender, verify_entries
-    from harness.cassettes.cassette import read_entries
+    from harness.cassettes.entries import read_entries
 
     endpoint = _endpoint(args.endpoint)
     files = _cassettes(args.paths or [Path("cassettes")])

@@ -55,7 +55,7 @@ from harness.aws.protocols.wire_form import (
     decode_error,
     decode_response,
 )
-from harness.cassettes.cassette import until_error
+from harness.cassettes.entries import until_error
 from harness.contract import rules as _rules
 from harness.contract.results import ContractResult, ContractViolationError, Skipped, is_failure
 from harness.contract.schemas.store import SchemaSource, schema_source
@@ -519,7 +519,7 @@ class Checker:
 
     def add_run(self, exchanges: list[Exchange]) -> None:
         """``add`` each, for a checker that does not remember verdicts (``harness check``):
-        their bodies are all read first (faster: see ``cassette.runs``)."""
+        their bodies are all read first (faster: see ``entries.runs``)."""
         assert self._check is _check_one, "a remembering checker adds one at a time"
         outputs, failure = until_error(_read_output, exchanges)
         for exchange, output in zip(exchanges, outputs, strict=False):

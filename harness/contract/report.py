@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from harness.cassettes.cassette import Entry, StreamMisread, read_entries, runs, stream_entries
+from harness.cassettes.entries import Entry, StreamMisread, read_entries, runs, stream_entries
 from harness.cassettes.interactions import CassetteError
 from harness.errors import HarnessUsageError
 from harness.ops.verdict import (
@@ -200,7 +200,7 @@ def _check_entries(
     rows = InteractionRows()
     skipped: list[Skipped] = []
     checker = Checker(schema_dir, rules, chains=True, remember=False)
-    # a run read, then checked: faster than alternating one by one (see cassette.runs)
+    # a run read, then checked: faster than alternating one by one (see entries.runs)
     for run in runs(entries, operator.attrgetter("size")):
         exchanges = []
         for _, entry in run:

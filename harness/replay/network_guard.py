@@ -29,6 +29,7 @@ Three routes have no audit event of their own, and are closed here:
   ``PYTHONPATH``; a child Python imports it at startup and runs the same block (live while
   the folder's ``guard.json`` exists), and reports what it blocked there so the test fails
   even when it ignores the child's exit code. Fork children inherit the hook and the block.
+  That half is ``harness.replay.child_guard``.
 - ctypes: looking up ``connect``, ``sendto``, ... (``ctypes.dlsym``) fails while a block
   runs; a call through a pointer looked up earlier fails where Python audits ctypes calls.
 
@@ -39,52 +40,50 @@ a datagram carries no answer back into the test, so it cannot make a replay pass
 blocked like any other.
 
 Allowed hosts are names or addresses, optionally ``host:port``, with ``*`` globs
-(``*.internal``); ``loopback`` stands for ``localhost``, ``127.0.0.0/8`` and ``::1``.
+(``*.internal``); ``loopback`` stands for ``localhost``, ``127.0.0.0/8`` and ``::1``. What a
+block is (``Allowed``, ``NetworkBlocked``, ``Violations``, the blocks running) is
+``harness.replay.network_blocks``; this module names them too.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fnmatch
 import functools
 import ipaddress
-import json
 import os
 import shutil
 import socket
 import stat
 import sys
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessAssertionError, HarnessUsageError
-from harness.replay.parked_sockets import Parked, park, unpark
+from harness.replay.child_guard import (
+    child_block,
+    child_guard_folder,
+    drop_from_pythonpath,
+    guard_child_environment,
+    prepend_pythonpath,
+    report_to_parent,
+    restart_forkserver,
+)
+from harness.replay.network_blocks import (
+    EVENTS,
+    GUARD_FILE,
+    LOOPBACK,
+    Allowed,
+    Block,
+    NetworkBlocked,
+    Violations,
+    blocked,
+    blocks_lock,
+    is_loopback,
+    running_blocks,
+)
+from harness.replay.parked_sockets import park, unpark
 from harness.replay.socket_peers import host_text, peer_of, port_number, remember, socket_id
 
-LOOPBACK = "loopback"
-_LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
-
-_EVENTS = {
-    "socket.connect": "connect to",
-    "socket.sendto": "send a datagram to",
-    "socket.sendmsg": "send a message to",
-    "socket.send": "send to",  # not an audit event: the send methods' own check
-    "descriptor.write": "write to",  # not an event: found in a parked socket afterwards
-    "socket.getaddrinfo": "look up",
-    "socket.gethostbyname": "look up",
-    "socket.gethostbyname_ex": "look up",
-    "socket.gethostbyaddr": "look up",
-    "socket.getnameinfo": "look up",
-    "ctypes.dlsym": "look up the C network function",
-    "ctypes.dlsym/handle": "look up the C network function",
-    "ctypes.call_function": "call the C network function",
-}
 #: Audit events that start a program with an environment given as their last argument, the
 #: program three before it: ``os.exec`` (path, args, env), ``os.posix_spawn`` (path, argv,
 #: env), ``os.spawn`` (mode, path, args, env).
@@ -120,161 +119,6 @@ C_NETWORK_FUNCTIONS = frozenset(
 XRAY_DAEMON_ENV = "AWS_XRAY_DAEMON_ADDRESS"
 XRAY_DAEMON_DEFAULT = ("127.0.0.1", 2000)
 
-#: The file of a child guard folder whose presence keeps the block live in child processes.
-GUARD_FILE = "guard.json"
-
-
-class NetworkBlocked(HarnessAssertionError):
-    """A connect, send or DNS lookup during replay (the test fails, naming ``host`` and
-    ``port``; for ctypes, ``host`` is the C function's name)."""
-
-    def __init__(self, message: str, *, host: str, port: int | None, action: str) -> None:
-        super().__init__(message)
-        self.host = host
-        self.port = port
-        self.action = action
-
-
-@dataclass(frozen=True)
-class Allowed:
-    """Hosts a replaying test may still reach: ``(pattern, port or None)`` pairs."""
-
-    entries: tuple[tuple[str, int | None], ...] = ()
-    loopback: bool = False
-
-    @classmethod
-    def parse(cls, values: Iterable[str], where: str) -> Allowed:
-        """Parse ``host``, ``host:port``, ``[v6]:port``, globs and ``loopback``."""
-        entries: list[tuple[str, int | None]] = []
-        loopback = False
-        for value in values:
-            for word in str(value).replace(",", " ").split():
-                if word.lower() == LOOPBACK:
-                    loopback = True
-                    continue
-                entries.append(_host_port(word, where))
-        return cls(tuple(entries), loopback)
-
-    def __add__(self, other: Allowed) -> Allowed:
-        return Allowed(self.entries + other.entries, self.loopback or other.loopback)
-
-    def allows(self, host: str, port: int | None) -> bool:
-        """True when ``host`` (a name or address) and ``port`` are allowed."""
-        host = host.lower().strip("[]")
-        if self.loopback and _is_loopback(host):
-            return True
-        for pattern, wanted in self.entries:
-            if wanted is not None and port is not None and wanted != port:
-                continue
-            if fnmatch.fnmatchcase(host, pattern):
-                return True
-        return False
-
-
-def _host_port(word: str, where: str) -> tuple[str, int | None]:
-    host, port = word, None
-    if word.startswith("["):  # [::1]:8080
-        end = word.find("]")
-        host, rest = word[1:end], word[end + 1 :]
-        port_text = rest[1:] if rest.startswith(":") else None
-    elif word.count(":") == 1:
-        host, port_text = word.split(":")
-    else:
-        port_text = None
-    if port_text is not None:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise HarnessUsageError(
-                f"Cannot read allowed host {word!r} from {where}: the port must be a number "
-                "1..65535. Write host, host:port, [v6 address]:port or 'loopback'."
-            )
-        port = int(port_text)
-    if not host:
-        raise HarnessUsageError(
-            f"Cannot read allowed host {word!r} from {where}: no host. Write host, host:port, "
-            "[v6 address]:port or 'loopback'."
-        )
-    return host.lower(), port
-
-
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        address = ipaddress.ip_address(host.split("%")[0])
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
-
-
-class Violations(list[NetworkBlocked]):
-    """What a block stopped: in this process as it happens, from its child processes on
-    ``gather()`` (they write one report file each to the block's child guard folder)."""
-
-    def __init__(self, folder: Path | None = None) -> None:
-        super().__init__()
-        self._folder = folder
-        self._read: set[str] = set()
-        #: sockets connected earlier, parked while the block runs (``parked_sockets``)
-        self.parked: list[Parked] = []
-        self.block: _Block | None = None
-
-    def gather(self) -> Violations:
-        """Add what child processes reported so far, in the order they wrote it, and the
-        writes found in parked sockets (routes below every Python wrapper)."""
-        self._writes_to_parked()
-        if self._folder is None:
-            return self
-        try:
-            names = sorted(p.name for p in self._folder.glob("blocked-*.json"))
-        except OSError:
-            return self
-        for name in names:
-            if name in self._read:
-                continue
-            try:
-                data = json.loads((self._folder / name).read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            self._read.add(name)
-            self.append(
-                NetworkBlocked(
-                    str(data["message"]),
-                    host=str(data["host"]),
-                    port=data["port"],
-                    action=str(data["action"]),
-                )
-            )
-        return self
-
-    def _writes_to_parked(self) -> None:
-        for one in self.parked:
-            if self.block is not None and not one.reported and one.written():
-                one.reported = True
-                host, port = one.peer
-                self.append(_blocked(self.block, "descriptor.write", host, port, True))
-
-
-@dataclass(kw_only=True)
-class _Block:
-    allowed: Allowed
-    why: str
-    #: the X-Ray daemon's UDP address, read once when the block began (None: no exemption)
-    xray_daemon: tuple[str, int] | None = None
-    owner: int = field(default_factory=os.getpid)
-    folder: Path | None = None
-    violations: Violations = field(default_factory=Violations)
-
-    def live(self) -> bool:
-        # A fork child holds a copy of its parent's blocks: live while the parent's block
-        # is (its guard file is there); a spawned child's block is the same.
-        if os.getpid() == self.owner:
-            return True
-        return self.folder is not None and (self.folder / GUARD_FILE).exists()
-
-
-_lock = threading.Lock()
-_blocks: list[_Block] = []
 _installed = False
 _sends_checked = False
 #: Addresses of libc's network functions (``C_NETWORK_FUNCTIONS``) -> name.
@@ -286,7 +130,7 @@ def watch() -> None:
     """Install the audit hook now (it also remembers connects, ``socket_peers``): from the
     first block on, for the rest of the process. Idempotent; cheap."""
     global _installed
-    with _lock:
+    with blocks_lock:
         if not _installed:
             sys.addaudithook(_audit)
             _installed = True
@@ -312,28 +156,28 @@ def block_network(
     _learn_c_functions()
     allowed = _resolved(allowed)
     daemon = xray_daemon_address() if xray_daemon else None  # (fixed for the block)
-    folder = _child_guard_folder(allowed, why, daemon) if children else None
-    block = _Block(
+    folder = child_guard_folder(allowed, why, daemon) if children else None
+    block = Block(
         allowed=allowed, why=why, xray_daemon=daemon, folder=folder, violations=Violations(folder)
     )
-    with _lock:
-        _blocks.append(block)
+    with blocks_lock:
+        running_blocks.append(block)
     block.violations.block = block
     block.violations.parked = park(allowed.allows)
     if folder is not None:
-        _prepend_pythonpath(folder)
-        _restart_forkserver()
+        prepend_pythonpath(folder)
+        restart_forkserver()
     try:
         yield block.violations
     finally:
         block.violations.gather()  # (writes to parked sockets: before they are put back)
         unpark(block.violations.parked)
-        with _lock:
-            _blocks.remove(block)
+        with blocks_lock:
+            running_blocks.remove(block)
         if folder is not None:
             (folder / GUARD_FILE).unlink(missing_ok=True)  # children's copies go inert
             block.violations.gather()
-            _drop_from_pythonpath(folder)
+            drop_from_pythonpath(folder)
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -370,12 +214,12 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         command = args[1]
         if isinstance(command, str | bytes):  # (shell=True, or a program alone)
             command = command.split()
-        _guard_child_environment(args[3], args[0] or (command[0] if command else None))
+        guard_child_environment(args[3], args[0] or (command[0] if command else None))
         return
     if event in _CHILD_EVENTS:  # os.exec*, os.posix_spawn*, os.spawn*: env is the last
-        _guard_child_environment(args[-1], args[-3], rewrite=False)
+        guard_child_environment(args[-1], args[-3], rewrite=False)
         return
-    if event not in _EVENTS or event == _SEND or getattr(_quiet, "active", False):
+    if event not in EVENTS or event == _SEND or getattr(_quiet, "active", False):
         return
     _inspect(event, args)
     if event == "socket.connect":
@@ -385,9 +229,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 def _inspect(event: str, args: tuple[Any, ...]) -> None:
     """Raise ``NetworkBlocked`` when a live block does not allow what ``event`` reaches."""
     __tracebackhide__ = True
-    if not _blocks:
+    if not running_blocks:
         return
-    blocks = [block for block in list(_blocks) if block.live()]
+    blocks = [block for block in list(running_blocks) if block.live()]
     if not blocks:
         return
     target = _target(event, args)
@@ -401,42 +245,11 @@ def _inspect(event: str, args: tuple[Any, ...]) -> None:
                 continue
             if block.xray_daemon and _to_xray_daemon(event, sock, host, port, block.xray_daemon):
                 continue
-        error = _blocked(block, event, host, port, earlier)
+        error = blocked(block, event, host, port, earlier)
         block.violations.append(error)
         if os.getpid() != block.owner:
-            _report(block, error)
+            report_to_parent(block, error)
         raise error
-
-
-def _blocked(
-    block: _Block, event: str, host: str, port: int | None, earlier: bool
-) -> NetworkBlocked:
-    action = _EVENTS[event]
-    who = "the test" if os.getpid() == block.owner else f"a child process (pid {os.getpid()})"
-    where = f"{host}:{port}" if port is not None else host
-    if event.startswith("ctypes."):
-        what = (
-            f"{action} {host} through ctypes ({event}): the block cannot check where a C call goes"
-        )
-    else:
-        what = f"{action} {where}"
-        if earlier:
-            what += " on a socket connected before replay began"
-        if event == "descriptor.write":
-            what += (
-                " below Python's socket methods (a C-level send or a write to its descriptor:"
-                " the bytes were held back, not sent)"
-            )
-        else:
-            what += f" ({event})"
-    return NetworkBlocked(
-        f"Network blocked during replay: {who} tried to {what}. Replay answers AWS and HTTP "
-        "requests from the cassette and opens no socket for anything else."
-        f"{(' ' + block.why) if block.why else ''}",
-        host=host,
-        port=port,
-        action=action,
-    )
 
 
 def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] | None:
@@ -469,11 +282,11 @@ def _target(event: str, args: tuple[Any, ...]) -> tuple[str, int | None, bool] |
         return host, port_number(port), False
     if event == "socket.getnameinfo":
         address = args[0]
-        if not isinstance(address, tuple) or _is_loopback(str(address[0])):
+        if not isinstance(address, tuple) or is_loopback(str(address[0])):
             return None  # (the name of this machine's own address: see below)
         return str(address[0]), port_number(address[1]), False
     host = host_text(args[0])
-    if event == "socket.gethostbyaddr" and _is_loopback(host):
+    if event == "socket.gethostbyaddr" and is_loopback(host):
         # The name of this machine's own address, asked by a server binding to it (werkzeug,
         # so moto's ThreadedMotoServer in a fixture): nothing leaves for a service, and a
         # server thread that died of it left the fixture waiting for it forever.
@@ -489,7 +302,7 @@ def _check_sends() -> None:
     sockets whose connect was seen (``socket_peers``) have a peer to check, so a debugger's
     or an IDE's socket opened before pytest started is left alone."""
     global _sends_checked
-    with _lock:
+    with blocks_lock:
         if _sends_checked:
             return
         _sends_checked = True
@@ -518,7 +331,7 @@ def _checked_fd_write(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def checked(fd: Any, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        if _blocks and isinstance(fd, int):
+        if running_blocks and isinstance(fd, int):
             _inspect_descriptor(fd)
         return original(fd, *args, **kwargs)
 
@@ -547,7 +360,7 @@ def _checked_send(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
-        if _blocks:
+        if running_blocks:
             _inspect(_SEND, (self, None))
         return original(self, *args, **kwargs)
 
@@ -618,206 +431,17 @@ def xray_daemon_address() -> tuple[str, int] | None:
 
 # --------------------------------------------------------------------------- child processes
 
-_FOLDER_PREFIX = "harness-network-guard-"
-_SITECUSTOMIZE = '''\
-"""Written by botocore-harness while a test replays: this Python process gets the test's
-network block too (harness.replay.network_guard), then the sitecustomize this one hides runs."""
-
-
-def _botocore_harness_network_guard():
-    import os
-    import sys
-
-    def guard_folder(entry):
-        return os.path.basename(os.path.abspath(entry or os.curdir)).startswith({prefix!r})
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    folders = [os.path.abspath(p) for p in sys.path if guard_folder(p)] or [here]
-    root = {root!r}  # where the parent's harness package is
-    added = root not in sys.path
-    if added:
-        sys.path.insert(0, root)
-    try:
-        from harness.replay.network_guard import guard_child
-
-        for folder in dict.fromkeys(folders):  # nested blocks: each one
-            guard_child(folder)
-    except Exception as exc:
-        sys.stderr.write(
-            "botocore-harness: the network block of the replaying test could not start in "
-            "this Python process (" + repr(exc) + "): its network use is not checked.\\n"
-        )
-    finally:
-        if added and root in sys.path:
-            sys.path.remove(root)
-    import importlib.machinery
-    import importlib.util
-
-    rest = [p for p in sys.path if not guard_folder(p)]
-    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
-    if spec is not None and spec.loader is not None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["sitecustomize"] = module
-        spec.loader.exec_module(module)
-
-
-_botocore_harness_network_guard()
-'''
-
-
-def _child_guard_folder(allowed: Allowed, why: str, xray_daemon: tuple[str, int] | None) -> Path:
-    """A folder with ``sitecustomize.py`` and ``guard.json``: what a child Python needs to
-    run this block (see ``guard_child``)."""
-    folder = Path(tempfile.mkdtemp(prefix=_FOLDER_PREFIX))
-    root = str(Path(__file__).resolve().parents[2])  # the folder holding harness/
-    text = _SITECUSTOMIZE.format(root=root, prefix=_FOLDER_PREFIX)
-    (folder / "sitecustomize.py").write_text(text, "utf-8")
-    guard = {
-        "owner": os.getpid(),
-        "allowed": [list(entry) for entry in allowed.entries],
-        "loopback": allowed.loopback,
-        "why": why,
-        "xray_daemon": list(xray_daemon) if xray_daemon else None,
-    }
-    _write_atomically(folder / GUARD_FILE, json.dumps(guard))
-    return folder
-
 
 def guard_child(folder: str) -> None:
     """In a child Python process (from its ``sitecustomize``): run the block of the parent's
     guard folder, until the parent's block ends. Nothing when it has ended already."""
-    path = Path(folder)
-    try:
-        guard = json.loads((path / GUARD_FILE).read_text("utf-8"))
-    except FileNotFoundError:
+    block = child_block(folder)
+    if block is None:
         return
-    allowed = Allowed(tuple((str(h), p) for h, p in guard["allowed"]), bool(guard["loopback"]))
-    block = _Block(
-        allowed=allowed,
-        why=str(guard["why"]),
-        xray_daemon=_daemon_of(guard.get("xray_daemon")),
-        owner=int(guard["owner"]),
-        folder=path,
-        violations=Violations(path),
-    )
     watch()
     _check_sends()
-    with _lock:
-        _blocks.append(block)
-
-
-def _daemon_of(value: Any) -> tuple[str, int] | None:
-    """The daemon address a guard file holds (``[host, port]``), else None."""
-    if isinstance(value, list) and len(value) == 2:
-        return str(value[0]), int(value[1])
-    return None
-
-
-def _report(block: _Block, error: NetworkBlocked) -> None:
-    """A child process tells its parent's block what it stopped (the test then fails)."""
-    if block.folder is None:
-        return
-    report = {
-        "message": str(error),
-        "host": error.host,
-        "port": error.port,
-        "action": error.action,
-    }
-    name = f"blocked-{time.time_ns():020d}-{os.getpid()}.json"
-    with contextlib.suppress(OSError):  # the block has ended: nobody is listening
-        _write_atomically(block.folder / name, json.dumps(report))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, "utf-8")
-    os.replace(temporary, path)
-
-
-def _guard_child_environment(env: Any, program: Any, *, rewrite: bool = True) -> None:
-    """A child started with an environment of its own (``env={**os.environ, "PYTHONPATH":
-    "src"}``, the usual pattern of a CLI test) did not see the block's folder on its
-    ``PYTHONPATH`` and ran unguarded. ``subprocess`` builds the child's environment from
-    that mapping after this audit event: the folders of the live blocks are put first on
-    its ``PYTHONPATH`` (the caller's dict is changed so, while replay runs). Where that
-    cannot be done (``os.execve`` and ``os.posix_spawn`` read the mapping before their
-    event; a mapping that cannot be changed), a Python child is refused instead of running
-    unguarded."""
-    if not _blocks or env is None or not hasattr(env, "get"):
-        return
-    # (a fork child's blocks are its parent's, live while the parent's are)
-    live = [b for b in list(_blocks) if b.folder is not None and b.live()]
-    folders = [str(b.folder) for b in live]
-    if not folders:
-        return
-    key: Any = "PYTHONPATH" if not any(isinstance(k, bytes) for k in env) else b"PYTHONPATH"
-    current = env.get(key) or ("" if isinstance(key, str) else b"")
-    text = os.fsdecode(current)
-    missing = [f for f in folders if f not in text.split(os.pathsep)]
-    if not missing:
-        return
-    if rewrite and isinstance(env, dict):
-        value = os.pathsep.join([*missing, text]) if text else os.pathsep.join(missing)
-        env[key] = value if isinstance(key, str) else os.fsencode(value)
-        return
-    if _is_python(program):
-        block = live[-1]
-        error = NetworkBlocked(
-            "Network blocked during replay: the test started a Python child with an "
-            "environment of its own that the replay guard cannot reach (os.execve, "
-            "os.posix_spawn, or an env= mapping that cannot be changed), so it would run "
-            "unguarded. Start it with subprocess and a dict env (the guard adds itself to "
-            "its PYTHONPATH), or keep os.environ's PYTHONPATH in the environment you pass."
-            f"{(' ' + block.why) if block.why else ''}",
-            host="(child process)",
-            port=None,
-            action="start",
-        )
-        block.violations.append(error)
-        if os.getpid() != block.owner:
-            _report(block, error)  # (a fork child: its parent's test fails)
-        raise error
-
-
-def _is_python(program: Any) -> bool:
-    """Whether ``program`` (a path or a name) starts a Python interpreter."""
-    if program is None:
-        return False
-    name = os.path.basename(os.fsdecode(program)).lower()
-    if name.startswith(("python", "pypy")):
-        return True
-    with contextlib.suppress(OSError):
-        return os.path.realpath(os.fsdecode(program)) == os.path.realpath(sys.executable)
-    return False
-
-
-def _prepend_pythonpath(folder: Path) -> None:
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = str(folder) + (os.pathsep + old if old else "")
-
-
-def _drop_from_pythonpath(folder: Path) -> None:
-    # Only our entry: the test may have changed PYTHONPATH meanwhile.
-    value = os.environ.get("PYTHONPATH")
-    if value is None:
-        return
-    rest = [entry for entry in value.split(os.pathsep) if entry != str(folder)]
-    if rest:
-        os.environ["PYTHONPATH"] = os.pathsep.join(rest)
-    else:
-        del os.environ["PYTHONPATH"]
-
-
-def _restart_forkserver() -> None:
-    """multiprocessing keeps one forkserver per process, started with the environment of its
-    first use: stop a running one, so that the next start (on demand) carries this block."""
-    module = sys.modules.get("multiprocessing.forkserver")
-    server = getattr(module, "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if stop is None or getattr(server, "_forkserver_pid", None) is None:
-        return
-    with contextlib.suppress(OSError):  # it had exited already
-        stop()
+    with blocks_lock:
+        running_blocks.append(block)
 
 
 __all__ = [

@@ -44,7 +44,7 @@ from harness.secrets import Redactor
 from harness.secrets.vault import Binding, Ties, mask
 
 if TYPE_CHECKING:
-    from harness.replay.network_guard import Allowed
+    from harness.replay.network_blocks import Allowed
     from harness.replay.recorder import CassetteRecorder
 
 #: vcrpy patchers left out: botocore's connections (its requests are ours).

@@ -255,7 +255,8 @@ def _secrets(text: str, pseudonyms: set[str]) -> Iterator[tuple[str, int, int]]:
 def scan_file(path: Path) -> list[Finding]:
     """Every finding in one cassette file; unreadable files raise ``HarnessUsageError``."""
     from harness.cassettes.interactions import CassetteError
-    from harness.cassettes.yaml_io import YamlLimitError, load_yaml
+    from harness.cassettes.yaml_events import YamlLimitError
+    from harness.cassettes.yaml_io import load_yaml
 
     try:
         size = path.stat().st_size

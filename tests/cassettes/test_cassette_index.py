@@ -230,13 +230,14 @@ def test_a_large_cassette_cut_short_while_it_is_checked_is_an_error_not_a_crash(
     import os
 
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
     if not held:
-        monkeypatch.setattr(cassette, "HELD_BYTES", 0)
+        monkeypatch.setattr(cassette_entries, "HELD_BYTES", 0)
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(400)], CURRENT)
     size = path.stat().st_size
     assert size >= cassette.STREAM_BYTES
-    entries, _ = cassette.stream_entries(path)
+    entries, _ = cassette_entries.stream_entries(path)
     assert next(entries).exchange is not None
     os.truncate(path, size // 3)
     if held:
@@ -255,10 +256,11 @@ def test_a_large_cassette_rewritten_in_place_while_it_is_checked_is_an_error(
     import time
 
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
-    monkeypatch.setattr(cassette, "HELD_BYTES", 0)
+    monkeypatch.setattr(cassette_entries, "HELD_BYTES", 0)
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(400)], CURRENT)
-    entries, _ = cassette.stream_entries(path)
+    entries, _ = cassette_entries.stream_entries(path)
     assert next(entries).exchange is not None
     time.sleep(0.05)  # (a later modification time than the file's)
     with path.open("r+b") as handle:
@@ -274,6 +276,7 @@ def test_a_fifo_put_where_a_cassette_was_is_refused_not_waited_on(tmp_path: Path
     import threading
 
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
     from harness.contract import cache as check_cache
 
     fifo = tmp_path / "swapped.yaml"
@@ -282,7 +285,7 @@ def test_a_fifo_put_where_a_cassette_was_is_refused_not_waited_on(tmp_path: Path
 
     def read() -> None:
         try:
-            cassette.stream_entries(fifo)
+            cassette_entries.stream_entries(fifo)
         except cassette.CassetteError as exc:
             outcome.append(exc)
         outcome.append(check_cache.look(fifo))
@@ -342,6 +345,7 @@ def test_check_streams_a_large_cassette_to_the_same_report(
     bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
     source = read_cassette(bundled)
     broken = _exchange(0)
@@ -359,9 +363,9 @@ def test_check_streams_a_large_cassette_to_the_same_report(
         [other],
     )
     whole = _report(path)
-    monkeypatch.setattr(cassette, "HELD_BYTES", held)
+    monkeypatch.setattr(cassette_entries, "HELD_BYTES", held)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
-    assert inspect.isgenerator(cassette.stream_entries(path)[0])  # read as it is iterated
+    assert inspect.isgenerator(cassette_entries.stream_entries(path)[0])  # read as it is iterated
     streamed = _report(path)
     assert streamed == whole
     assert any(v["index"] == len(source.exchanges) for v in whole[1])  # the broken one
@@ -369,15 +373,15 @@ def test_check_streams_a_large_cassette_to_the_same_report(
 
 
 def test_runs_are_bounded_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
-    monkeypatch.setattr(cassette, "RUN_ITEMS", 3)
-    monkeypatch.setattr(cassette, "RUN_BYTES", 10)
+    monkeypatch.setattr(cassette_entries, "RUN_ITEMS", 3)
+    monkeypatch.setattr(cassette_entries, "RUN_BYTES", 10)
     sizes = [1, 1, 1, 1, 4, 5, 2, 30, 1]
-    runs = list(cassette.runs(sizes, lambda size: size))
+    runs = list(cassette_entries.runs(sizes, lambda size: size))
     assert [[size for _, size in run] for run in runs] == [[1, 1, 1], [1, 4, 5], [2, 30], [1]]
     assert [number for run in runs for number, _ in run] == list(range(len(sizes)))
-    assert list(cassette.runs([], len)) == []
+    assert list(cassette_entries.runs([], len)) == []
 
 
 @pytest.mark.parametrize("items, size", [(64, 1 << 20), (7, 3000)])
@@ -387,6 +391,7 @@ def test_findings_keep_their_places_across_runs(
     """Interactions are read, built and checked a run at a time: every finding and skip
     names its own interaction, on either side of a run's end, as when read whole."""
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
     broken_at = {0, 6, 7, 63, 64, 65, 148}
     exchanges = [_exchange(i) for i in range(149)]
@@ -403,8 +408,8 @@ def test_findings_keep_their_places_across_runs(
     monkeypatch.setattr(cassette, "STREAM_BYTES", 1 << 40)
     whole = _report(path)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
-    monkeypatch.setattr(cassette, "RUN_ITEMS", items)
-    monkeypatch.setattr(cassette, "RUN_BYTES", size)
+    monkeypatch.setattr(cassette_entries, "RUN_ITEMS", items)
+    monkeypatch.setattr(cassette_entries, "RUN_BYTES", size)
     streamed = _report(path)
     assert streamed == whole
     assert {v["index"] for v in whole[1] if v["rule"].startswith("schema.")} == broken_at
@@ -417,6 +422,7 @@ def test_a_streamed_yaml_error_names_the_files_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, held: int
 ) -> None:
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
     from harness.contract.report import check_cassette
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(6)], CURRENT)
@@ -426,7 +432,7 @@ def test_a_streamed_yaml_error_names_the_files_line(
     broken = text[:second_line] + b"    : : [unclosed\n" + text[second_line:]
     path.write_bytes(broken)
     line = broken[:second_line].count(b"\n") + 1  # the inserted line
-    monkeypatch.setattr(cassette, "HELD_BYTES", held)
+    monkeypatch.setattr(cassette_entries, "HELD_BYTES", held)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     with pytest.raises(cassette.CassetteError) as raised:
         check_cassette(path)
@@ -600,15 +606,16 @@ def test_interactions_inside_a_quoted_value_are_checked_as_read_whole(
     """The spans start from an ``interactions:`` line inside a quoted value; a streamed check
     must not read items PyYAML does not see (it reports what a whole read reports)."""
     from harness.cassettes import cassette
+    from harness.cassettes import entries as cassette_entries
 
     path = write_cassette(tmp_path / "big.yaml", [_exchange(i) for i in range(4)], CURRENT)
     path.write_bytes(_quoted_interactions(path.read_bytes()))
     assert "interactions" not in yaml.safe_load(path.read_bytes())
     with pytest.raises(cassette.CassetteError) as whole:
-        cassette.read_entries(path)
+        cassette_entries.read_entries(path)
     monkeypatch.setattr(cassette, "STREAM_BYTES", 0)
     with pytest.raises(cassette.CassetteError) as streamed:
-        entries, _ = cassette.stream_entries(path)
+        entries, _ = cassette_entries.stream_entries(path)
         list(entries)
     assert str(streamed.value) == str(whole.value)
     with pytest.raises(cassette.CassetteError):

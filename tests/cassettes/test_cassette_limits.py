@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.cassettes.cassette import STREAM_BYTES, read_cassette, read_entries
+from harness.cassettes.cassette import STREAM_BYTES, read_cassette
+from harness.cassettes.entries import read_entries
 from harness.cassettes.interactions import MAX_DECODED_BODY, CassetteError
 from harness.cli import run
 
@@ -166,8 +167,10 @@ def test_the_nesting_limit_is_the_files_whichever_way_it_is_read(tmp_path: Path)
     """A large cassette is read one interaction at a time; each is still held to the nesting
     limit counted from the file's root, so reading it whole or by interaction (check, replay)
     agrees on where the limit falls."""
-    from harness.cassettes.cassette import parse_cassette, stream_entries
-    from harness.cassettes.yaml_io import MAX_DEPTH, load_yaml
+    from harness.cassettes.cassette import parse_cassette
+    from harness.cassettes.entries import stream_entries
+    from harness.cassettes.yaml_events import MAX_DEPTH
+    from harness.cassettes.yaml_io import load_yaml
 
     outcomes = {}
     for levels in range(MAX_DEPTH - 5, MAX_DEPTH):

@@ -13,12 +13,8 @@ from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
 from harness.aws.protocols import wire_form as wire
-from harness.cassettes.cassette import (
-    interaction_phase,
-    interaction_tag,
-    read_cassette,
-    read_entries,
-)
+from harness.cassettes.cassette import interaction_phase, interaction_tag, read_cassette
+from harness.cassettes.entries import read_entries
 from harness.cassettes.writing import write_cassette
 from harness.exchange import Exchange
 from harness.replay.recorder import CassetteRecorder

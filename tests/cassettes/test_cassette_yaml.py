@@ -21,7 +21,8 @@ from harness.cassettes import yaml_io as cassette_yaml
 from harness.cassettes.cassette import load_yaml
 from harness.cassettes.index import spans
 from harness.cassettes.writing import dump_cassette, dump_yaml
-from harness.cassettes.yaml_io import NotBlock, YamlLimitError, load_block
+from harness.cassettes.yaml_events import YamlLimitError
+from harness.cassettes.yaml_io import NotBlock, load_block
 from tests.support.synthetic_exchanges import build
 from tests.support.synthetic_exchanges import pair as valid
 

@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from harness.aws.protocols.wire_form import encode_response
-from harness.cassettes.cassette import read_cassette, read_entries
+from harness.cassettes.cassette import read_cassette
+from harness.cassettes.entries import read_entries
 from harness.cassettes.writing import write_cassette
 from harness.cli import run
 from harness.exchange import HttpRequest, HttpResponse

@@ -26,12 +26,8 @@ import pytest
 # ``harness.replay`` package, so a later run would mix two generations of the engine.
 from harness.plugin import fixture_cassettes  # noqa: F401
 from harness.replay import match_settings, recorder  # noqa: F401
-from harness.replay.network_guard import (
-    Allowed,
-    NetworkBlocked,
-    block_network,
-    xray_daemon_address,
-)
+from harness.replay.network_blocks import Allowed, NetworkBlocked
+from harness.replay.network_guard import block_network, xray_daemon_address
 
 QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning", "-p", "no:hypothesispytest")
 

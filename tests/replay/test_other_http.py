@@ -22,7 +22,8 @@ import pytest
 from vcr.serialize import deserialize
 from vcr.serializers import yamlserializer
 
-from harness.cassettes.cassette import is_other_http, load_yaml, read_cassette, read_entries
+from harness.cassettes.cassette import is_other_http, load_yaml, read_cassette
+from harness.cassettes.entries import read_entries
 from harness.cli import run
 from harness.exchange import HttpRequest, HttpResponse
 from harness.serve.http import LoopbackServer

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from harness.replay.match_keys import canonical
 
 if TYPE_CHECKING:
-    from harness.cassettes.cassette import Entry
+    from harness.cassettes.entries import Entry
 
 #: A side that does not hold a member (``Member.a`` or ``Member.b``).
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.cassettes.cassette import Entry, read_entries
+from harness.cassettes.entries import Entry, read_entries
 from harness.cassettes.usage import Usage, find_cache_dir, read_usage, usage_of
 from harness.errors import HarnessUsageError
 from harness.safe_text import one_line

@@ -30,7 +30,7 @@ from typing import Any, TextIO
 from harness.aws import protocols
 from harness.aws.iam import SECRET_SUFFIX
 from harness.aws.models import operation_model
-from harness.cassettes.cassette import Entry
+from harness.cassettes.entries import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
 from harness.replay.differences import json_documents

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from harness.aws.bodies import stored_body
 from harness.aws.models import operation_model
-from harness.cassettes.cassette import Entry
+from harness.cassettes.entries import Entry
 from harness.cassettes.writing import dump_yaml, interaction
 from harness.cli.cassette._shared import entry_at, load
 from harness.exchange import HttpRequest, HttpResponse
