@@ -1,8 +1,10 @@
 """A scanner this project did not write (detect-secrets) as the oracle of its redaction.
 
-``tests/support/secret_corpus.py`` makes 2,400 secrets in 33 formats and 6 places (env
-lines, JSON, headers, YAML, SQL, prose) from a seed; even entries are the half the detector
-work was done on, odd ones the half set aside before it. For each text the redactor's output
+``tests/support/secret_corpus.py`` makes 2,250 secrets in 75 formats and 10 places (env
+lines, JSON, headers, YAML, SQL, prose, key/value pairs, INI, XML, URL queries) from a
+seed; a coin drawn from each entry's number puts it in the half the detector work was done
+on or in the half set aside before it (33 formats and 6 places were built, and their half
+set aside, in the first build; 42 formats and 4 places in the second). For each text the redactor's output
 must hold nothing detect-secrets' format plugins find (``harness.secrets.second_opinion``),
 and a secret may be left verbatim only where ``EXPLAINED`` says why. Each half's figure is
 asserted apart. The slow test records a sample of both halves through the plugin in every
@@ -22,14 +24,14 @@ import pytest
 
 from harness.cli import run
 from harness.secrets import redactor, second_opinion
-from tests.support.secret_corpus import FORMATS, corpus, halves
+from tests.support.secret_corpus import FORMATS, corpus, halves, set_aside
 
 pytestmark = pytest.mark.skipif(
     second_opinion.version() is None, reason="detect-secrets is not installed (the test extra)"
 )
 
 SEED = 20261126
-SIZE = 2400
+SIZE = 2250
 
 #: (format, place) where a secret may stay in a text, and why: a random string in prose with
 #: no name and no issuer's shape is indistinguishable from any other word (detect-secrets'
@@ -61,8 +63,9 @@ def _judged(entries: list) -> tuple[Counter, Counter, int]:
 @pytest.fixture(scope="module")
 def judged() -> dict[str, tuple[Counter, Counter, int, int]]:
     entries = corpus(SEED, SIZE)
-    assert len({e.format for e in entries}) == len(FORMATS) >= 33
+    assert len({e.format for e in entries}) == len(FORMATS) >= 60
     work, held = halves(entries)
+    assert {e.format for e in work} == {e.format for e in held} == set(FORMATS)
     return {
         name: (*_judged(part), len(part))
         for name, part in (("worked on", work), ("set aside", held))
@@ -73,7 +76,8 @@ def judged() -> dict[str, tuple[Counter, Counter, int, int]]:
 def test_the_oracle_finds_nothing_the_redactor_left(judged: dict, half: str) -> None:
     flagged, _, raw, size = judged[half]
     # the oracle has teeth: before redaction it flags most of the corpus
-    assert raw >= size // 2, f"{half}: detect-secrets flagged only {raw} of {size} raw texts"
+    # (a third: 42 of the 75 formats are ones detect-secrets does not know)
+    assert raw >= size // 3, f"{half}: detect-secrets flagged only {raw} of {size} raw texts"
     assert not flagged, (
         f"{half}: {sum(flagged.values())} of {size} texts flagged after redaction: {dict(flagged)}"
     )
@@ -135,7 +139,7 @@ def test_the_corpus_recorded_through_the_plugin_in_every_protocol(
 
     chosen: dict[tuple[str, int], object] = {}
     for entry in corpus(SEED, SIZE):
-        chosen.setdefault((entry.format, entry.number % 2), entry)
+        chosen.setdefault((entry.format, set_aside(entry.number)), entry)
     entries = list(chosen.values())
     folder = tmp_path_factory.mktemp("corpus")
     (folder / "test_formats.py").write_text(SUITE)

@@ -44,13 +44,27 @@ def _discord(rng: random.Random) -> str:
     return f"{head}.{_r(rng, _ALNUM + '-_', 6)}.{_r(rng, _ALNUM + '-_', 38)}"
 
 
-def _pem(rng: random.Random) -> str:
+def _pem(rng: random.Random, label: str = "RSA PRIVATE KEY", lead: str = "") -> str:
     lines = [_r(rng, _ALNUM + "+/", 64) for _ in range(6)]
+    lines[0] = lead + lines[0][len(lead) :]
+    return f"-----BEGIN {label}-----\\n" + "\\n".join(lines) + f"\\n-----END {label}-----"
+
+
+def _uuid(rng: random.Random) -> str:
+    h = _r(rng, _HEX, 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+def _sas_url(rng: random.Random) -> str:
+    sig = base64.b64encode(rng.randbytes(32)).decode().replace("+", "%2B").replace("/", "%2F")
     return (
-        "-----BEGIN RSA PRIVATE KEY-----\\n"
-        + "\\n".join(lines)
-        + "\\n-----END RSA PRIVATE KEY-----"
+        f"https://acct{_r(rng, string.digits, 4)}.blob.core.windows.net/data/report.csv"
+        f"?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-12-01T00:00:00Z&sig={sig.replace('=', '%3D')}"
     )
+
+
+_BECH32 = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L"
+_SYMBOLS = _ALNUM + "!#%^*-_"
 
 
 #: name -> (a neutral-or-usual name for it, how to make one)
@@ -130,6 +144,82 @@ FORMATS: dict[str, tuple[str, Callable[[random.Random], str]]] = {
         "DATABASE_URL",
         lambda r: f"postgresql://app:{_r(r, _ALNUM, 20)}@db.internal:5432/app",
     ),
+    # -- added in the second build (2026-11-26, session 7), before any detector work on them
+    "github app installation": ("value", lambda r: "ghs_" + _r(r, _ALNUM, 36)),
+    "github refresh": ("data", lambda r: "ghr_" + _r(r, _ALNUM, 36)),
+    "github user-to-server": ("GH_TOKEN", lambda r: "ghu_" + _r(r, _ALNUM, 36)),
+    "gitlab deploy": ("value", lambda r: "gldt-" + _r(r, _ALNUM + "-_", 20)),
+    "gitlab pipeline trigger": ("TRIGGER_TOKEN", lambda r: "glptt-" + _r(r, _HEX, 40)),
+    "slack app-level": (
+        "value",
+        lambda r: (
+            f"xapp-1-A{_r(r, string.ascii_uppercase + string.digits, 10)}-"
+            f"{_r(r, string.digits, 13)}-{_r(r, _HEX, 64)}"
+        ),
+    ),
+    "stripe test": (
+        "STRIPE_SECRET_KEY",
+        lambda r: "sk_test_" + _r(r, _ALNUM, r.randrange(24, 100)),
+    ),
+    "stripe webhook": ("value", lambda r: "whsec_" + _r(r, _ALNUM, 32)),
+    "shopify access": ("X-Shopify-Access-Token", lambda r: "shpat_" + _r(r, _HEX, 32)),
+    "digitalocean": ("DIGITALOCEAN_ACCESS_TOKEN", lambda r: "dop_v1_" + _r(r, _HEX, 64)),
+    "doppler": ("value", lambda r: "dp.st.prd." + _r(r, _ALNUM, 40)),
+    "postman": ("value", lambda r: f"PMAK-{_r(r, _HEX, 24)}-{_r(r, _HEX, 34)}"),
+    "linear": ("LINEAR_API_KEY", lambda r: "lin_api_" + _r(r, _ALNUM, 40)),
+    "databricks": ("data", lambda r: "dapi" + _r(r, _HEX, 32)),
+    "grafana service account": (
+        "GRAFANA_TOKEN",
+        lambda r: f"glsa_{_r(r, _ALNUM, 32)}_{_r(r, _HEX, 8)}",
+    ),
+    "new relic user key": (
+        "value",
+        lambda r: "NRAK-" + _r(r, string.ascii_uppercase + string.digits, 27),
+    ),
+    "atlassian api token": (
+        "JIRA_API_TOKEN",
+        lambda r: "ATATT3xFfGF0" + _r(r, _ALNUM + "-_", 168) + "=" + _r(r, _HEX.upper(), 8),
+    ),
+    "pulumi": ("PULUMI_ACCESS_TOKEN", lambda r: "pul-" + _r(r, _HEX, 40)),
+    "terraform cloud": ("value", lambda r: f"{_r(r, _ALNUM, 14)}.atlasv1.{_r(r, _ALNUM, 67)}"),
+    "vault token": ("VAULT_TOKEN", lambda r: "hvs." + _r(r, _ALNUM, 24)),
+    "sentry user token": ("value", lambda r: "sntryu_" + _r(r, _HEX, 64)),
+    "mailgun": ("MAILGUN_API_KEY", lambda r: "key-" + _r(r, _HEX, 32)),
+    "dropbox": ("data", lambda r: "sl." + _r(r, _ALNUM + "-_", 135)),
+    "supabase": ("value", lambda r: "sbp_" + _r(r, _HEX, 40)),
+    "azure ad client secret": (
+        "AZURE_CLIENT_SECRET",
+        lambda r: _r(r, _ALNUM, 3) + str(r.randrange(10)) + "Q~" + _r(r, _ALNUM + "-_.~", 34),
+    ),
+    "google oauth client secret": ("value", lambda r: "GOCSPX-" + _r(r, _ALNUM + "-_", 28)),
+    "age secret key": ("value", lambda r: "AGE-SECRET-KEY-1" + _r(r, _BECH32, 58)),
+    "openssh private key": (
+        "data",
+        lambda r: _pem(r, "OPENSSH PRIVATE KEY", "b3BlbnNzaC1rZXktdjEAAAAA"),
+    ),
+    "pkcs8 private key": ("value", lambda r: _pem(r, "PRIVATE KEY", "MIIEvQIBADANBgkqhkiG9w0B")),
+    "docker hub pat": ("value", lambda r: "dckr_pat_" + _r(r, _ALNUM + "-_", 27)),
+    "rubygems": ("GEM_HOST_API_KEY", lambda r: "rubygems_" + _r(r, _HEX, 48)),
+    "airtable pat": ("AIRTABLE_TOKEN", lambda r: f"pat{_r(r, _ALNUM, 14)}.{_r(r, _HEX, 64)}"),
+    "mongodb url": (
+        "MONGODB_URI",
+        lambda r: f"mongodb+srv://app:{_r(r, _ALNUM, 16)}@cluster0.ab1cd.mongodb.net/prod",
+    ),
+    "redis url": ("value", lambda r: f"redis://default:{_r(r, _ALNUM, 24)}@cache.internal:6379/0"),
+    "jdbc url": (
+        "JDBC_URL",
+        lambda r: f"jdbc:mysql://db.internal:3306/app?user=app&password={_r(r, _ALNUM, 18)}",
+    ),
+    "groq": ("value", lambda r: "gsk_" + _r(r, _ALNUM, 52)),
+    "langsmith": ("LANGSMITH_API_KEY", lambda r: f"lsv2_pt_{_r(r, _HEX, 32)}_{_r(r, _HEX, 10)}"),
+    "azure sas url": ("value", _sas_url),
+    "basic auth header": (
+        "Authorization",
+        lambda r: "Basic " + base64.b64encode(f"ci:{_r(r, _ALNUM, 20)}".encode()).decode(),
+    ),
+    "heroku api key": ("HEROKU_API_KEY", _uuid),
+    "snowflake password": ("SNOWFLAKE_PASSWORD", lambda r: _r(r, _SYMBOLS, 20)),
+    "datadog api key": ("DD_API_KEY", lambda r: _r(r, _HEX, 32)),
 }
 
 #: How a secret sits in a text: ``{name}`` and ``{value}`` filled in.
@@ -140,6 +230,11 @@ PLACES = {
     "yaml": "settings:\n  {name}: '{value}'\n",
     "prose": "use {value} to deploy",
     "sql": "CREATE USER app WITH PASSWORD '{value}'",
+    # -- added in the second build, before any detector work on them
+    "key/value": '{{"Name": "{name}", "Value": "{value}"}}',
+    "ini": "[default]\n{name} = {value}\n",
+    "xml": "<Config><{name}>{value}</{name}></Config>",
+    "query": "https://api.example.com/v1/sync?{name}={value}&page=2",
 }
 
 
@@ -163,13 +258,23 @@ def corpus(seed: int, size: int) -> list[Entry]:
         place = places[(number // len(names)) % len(places)]
         name, make = FORMATS[kind]
         secret = make(rng)
-        if place == "sql" and kind not in ("password keyword", "db password"):
+        if place == "sql" and "password" not in kind:
             place = "env"  # (a password clause holds a password)
+        if place == "xml" and not name.replace("_", "").isalnum():
+            place = "yaml"  # (an element is named as XML allows)
         text = PLACES[place].format(name=name, value=secret)
         out.append(Entry(number=number, format=kind, place=place, text=text, secret=secret))
     return out
 
 
+def set_aside(number: int) -> bool:
+    """Whether entry ``number`` is in the half set aside: a coin drawn from the number alone
+    (an even/odd split put all of a format's entries of one half in the same places)."""
+    return random.Random(f"set-aside:{number}").random() < 0.5
+
+
 def halves(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
-    """(worked on, set aside): even and odd entry numbers."""
-    return [e for e in entries if e.number % 2 == 0], [e for e in entries if e.number % 2 == 1]
+    """(worked on, set aside)."""
+    return [e for e in entries if not set_aside(e.number)], [
+        e for e in entries if set_aside(e.number)
+    ]
