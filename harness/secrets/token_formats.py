@@ -277,6 +277,114 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("da2-",),
         example=_fill("da2-", "k3m9p2q7", 26),
     ),
+    # The next rows: left verbatim by the redaction in the worked-on half of the corpus's
+    # second build (tests/support/secret_corpus.py); each shape as its issuer documents it.
+    TokenFormat(
+        issuer="Docker Hub (personal and organization access tokens)",
+        pattern=r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{24,128}",
+        needles=("dckr_pat_", "dckr_oat_"),
+        example=_fill("dckr_pat_", _ALNUM, 27),
+        family="word",
+    ),
+    TokenFormat(
+        # personal, service, service-account, CLI, SCIM and audit tokens; a service token
+        # names its config between dots ("dp.st.prd.")
+        issuer="Doppler",
+        pattern=r"dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,35}\.)?[A-Za-z0-9]{40,44}",
+        needles=("dp.",),
+        example=_fill("dp.st.prd.", _ALNUM, 40),
+    ),
+    TokenFormat(
+        issuer="Dropbox short-lived access token",
+        pattern=r"sl\.(?:u\.)?[A-Za-z0-9_-]{130,1400}",
+        needles=("sl.",),
+        example=_fill("sl.", _ALNUM, 135),
+    ),
+    TokenFormat(
+        issuer="Google OAuth client secret",
+        pattern=r"GOCSPX-[A-Za-z0-9_-]{28}",
+        needles=("GOCSPX-",),
+        kind="secret",
+        example=_fill("GOCSPX-", _ALNUM, 28),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Groq",
+        pattern=r"gsk_[A-Za-z0-9]{52}",
+        needles=("gsk_",),
+        kind="key",
+        example=_fill("gsk_", _ALNUM, 52),
+        family="word",
+    ),
+    TokenFormat(
+        # a user key ("NRAK-" and 27) and an insert key ("NRII-" and 32)
+        issuer="New Relic",
+        pattern=r"NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32}",
+        needles=("NRAK-", "NRII-"),
+        kind="key",
+        example=_fill("NRAK-", "Q9P8Z7X6", 27),
+        family="word",
+    ),
+    TokenFormat(
+        issuer="Postman API key",
+        pattern=r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+        needles=("PMAK-",),
+        kind="key",
+        example=_fill("PMAK-", _HEX, 24) + _fill("-", _HEX, 34),
+        family="word",
+    ),
+    TokenFormat(
+        # a user auth token ("sntryu_" and 64 hex) and an organization token ("sntrys_" and
+        # base64 JSON)
+        issuer="Sentry",
+        pattern=r"sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/=_-]{60,512}",
+        needles=("sntryu_", "sntrys_"),
+        example=_fill("sntryu_", _HEX, 64),
+        family="word",
+    ),
+    TokenFormat(
+        # a personal access token of the management API, and the new secret API keys
+        issuer="Supabase",
+        pattern=r"sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{20,128}",
+        needles=("sbp_", "sb_secret_"),
+        example=_fill("sbp_", _HEX, 40),
+        family="word",
+    ),
+    TokenFormat(
+        # 14 characters, ".atlasv1." and the rest (HCP Terraform's API tokens)
+        issuer="HCP Terraform (Terraform Cloud)",
+        pattern=r"[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,80}",
+        needles=(".atlasv1.",),
+        offset=14,
+        example=_fill("", _ALNUM, 14) + _fill(".atlasv1.", _ALNUM, 67),
+    ),
+    TokenFormat(
+        issuer="Pulumi access token",
+        pattern=r"pul-[a-f0-9]{40}",
+        needles=("pul-",),
+        example=_fill("pul-", _HEX, 40),
+        family="dashed",
+    ),
+    TokenFormat(
+        # a personal token or a service key ("lsv2_pt_", "lsv2_sk_")
+        issuer="LangSmith",
+        pattern=r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}",
+        needles=("lsv2_",),
+        kind="key",
+        example=_fill("lsv2_pt_", _HEX, 32) + _fill("_", _HEX, 10),
+        family="word",
+    ),
+    TokenFormat(
+        # a client secret's value: 3 characters, a digit, "Q~" and 31 to 34 more (Microsoft
+        # Entra ID app registrations since 2021)
+        issuer="Microsoft Entra ID client secret",
+        pattern=r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+        needles=("Q~",),
+        offset=4,
+        kind="secret",
+        example=_fill("", _ALNUM, 3) + "7Q~" + _fill("", _ALNUM, 34),
+        family="word",
+    ),
     # The next three: found in redacted text by the second opinion (detect-secrets) over the
     # worked-on half of the tests' corpus (tests/secrets/test_second_opinion.py).
     TokenFormat(
