@@ -93,9 +93,31 @@ def find(text: str) -> Iterator[tuple[str, str]]:
     if version() is None or not text:
         return
     _configure()
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
         if len(line) >= SHORTEST:
-            yield from _line_findings(line[:MAX_LINE])
+            for kind, value in _line_findings(line[:MAX_LINE]):
+                if kind == _PRIVATE_KEY and _block_holds_placeholder(lines, number):
+                    continue  # its BEGIN line, the key's body a placeholder on a later line
+                yield kind, value
+
+
+_PRIVATE_KEY = f"Private Key{SUFFIX}"
+
+
+def _block_holds_placeholder(lines: list[str], begin: int) -> bool:
+    """Whether the PEM block that starts on ``lines[begin]`` holds a harness placeholder
+    before its END line (a JSON string decoded to lines puts the BEGIN line alone)."""
+    for line in lines[begin + 1 : begin + 1 + PEM_LINES]:
+        if PLACEHOLDER.search(line):
+            return True
+        if "-----END" in line:
+            return False
+    return False
+
+
+#: A PEM block's lines searched for its placeholder (an RSA-4096 key's body is ~50 lines).
+PEM_LINES = 128
 
 
 @functools.lru_cache(maxsize=16384)

@@ -385,6 +385,16 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         example=_fill("", _ALNUM, 3) + "7Q~" + _fill("", _ALNUM, 34),
         family="word",
     ),
+    TokenFormat(
+        # a personal access token: "pat", 14 characters, "." and 64 hex (found by the
+        # corpus's set-aside half, after the rows above)
+        issuer="Airtable personal access token",
+        pattern=r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}",
+        needles=("pat",),
+        requires=(".",),
+        example=_fill("pat", _ALNUM, 14) + _fill(".", _HEX, 64),
+        family="word",
+    ),
     # The next three: found in redacted text by the second opinion (detect-secrets) over the
     # worked-on half of the tests' corpus (tests/secrets/test_second_opinion.py).
     TokenFormat(
