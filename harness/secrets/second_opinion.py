@@ -136,10 +136,23 @@ def _line_findings(line: str) -> tuple[tuple[str, str], ...]:
         # (some plugins take the character before the value into it: " AP...")
         if excluded is not None and excluded[0].fullmatch(value.strip(" \t=:\"'")):
             continue
+        if found.type == "Telegram Bot Token" and _inside_a_number(line, value):
+            continue  # an ARN's account id, ":" and a long name ("...:111111111111:Glacier-...")
         if found.type == "Private Key" and ("REDACTED" in line or PLACEHOLDER.search(line)):
             continue  # its BEGIN line, kept beside the key's placeholder
         out.append((f"{found.type}{SUFFIX}", value))
     return tuple(out)
+
+
+def _inside_a_number(line: str, value: str) -> bool:
+    """Whether every place ``value`` starts in ``line`` follows a digit: its leading digits
+    are the end of a longer number (a bot's id is the whole number)."""
+    at = line.find(value)
+    while at != -1:
+        if at == 0 or not line[at - 1].isdigit():
+            return False
+        at = line.find(value, at + 1)
+    return True
 
 
 @functools.cache

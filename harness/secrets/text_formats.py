@@ -419,9 +419,10 @@ _KEYWORD_PASSWORD = prefiltered(
 # ExecuteStatement, Athena StartQueryExecution, the RDS Data API): PostgreSQL's and
 # Redshift's ``CREATE USER u PASSWORD 'p'`` / ``WITH PASSWORD 'p'``, MySQL's and Oracle's
 # ``IDENTIFIED BY 'p'`` (quotes doubled inside); an unquoted ``PASSWORD DISABLE`` or NULL is no
-# secret.
+# secret. A blank or "=" comes before the quote: a JSON member's name ("password": "") ends in
+# one, and its value was read as the text up to the next quote (botocore's examples).
 _SQL_PASSWORD = re.compile(
-    r"(?i:\bpassword|\bidentified[ \t\r\n]+by)[ \t\r\n]*=?[ \t\r\n]*"
+    r"(?i:\bpassword|\bidentified[ \t\r\n]+by)(?:[ \t\r\n]+=?|=)[ \t\r\n]*"
     r"(?:'(?P<v>(?:[^'\\\r\n]|''|\\.){1,256})'|\"(?P<v2>(?:[^\"\\\r\n]|\"\"|\\.){1,256})\")"
 )
 

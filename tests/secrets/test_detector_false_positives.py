@@ -75,6 +75,12 @@ ORDINARY = {
     # a contraction after "credential" is no quoted signature (flask-cors' README)
     "credential'ed": "how to enable credential'ed requests, and please make sure you add some"
     " sort of CSRF protection. See Flask-Cors's docs",
+    # a member named password whose value is empty or a structure: the SQL clause read the
+    # text up to the next quote (bench/bench_false_positives.py over botocore's examples,
+    # dms ModifyEndpoint, ecs DescribeTaskDefinition; jsonschema_rs' README)
+    "empty password member": '{"Username": "admin", "Password": "", "Port": 3306}',
+    "password member holds a list": '"repositoryCredentials": {"password": [{"name": "x"}],}',
+    "password schema": '{"properties": {"password": {"type": "string"}}}',
 }
 
 
@@ -107,6 +113,11 @@ SECRETS_IN_THE_SAME_PLACES = {
         '{"passphrase": "correct horse battery staple"}',
         "correct horse battery staple",
     ),
+    "sql password in a json string": (
+        '{"Sql": "ALTER USER app WITH PASSWORD \'sntlFpSql06\'", "Database": "dev"}',
+        "sntlFpSql06",
+    ),
+    "sql password after =": ("SET PASSWORD = 'sntlFpSql07'", "sntlFpSql07"),
 }
 
 

@@ -214,3 +214,13 @@ def test_a_pem_block_whose_body_is_a_placeholder_is_no_finding_when_decoded_to_l
     out = io.StringIO()
     assert run(["scan", str(_cassette(tmp_path / "real.yaml", real))], out, err) == 1
     assert "Private Key" in out.getvalue()
+
+
+def test_an_arn_with_a_long_name_is_no_telegram_token() -> None:
+    """detect-secrets reads 8 to 10 digits, ':' and 35 characters as a Telegram bot token:
+    the end of an account id in an ARN and a long topic name match it (botocore's Glacier
+    InitiateJob example, bench/bench_false_positives.py). A bot token is still found."""
+    arn = "arn:aws:sns:us-west-2:111111111111:Glacier-InventoryRetrieval-topic-Example"
+    assert list(second_opinion.find(f'{{"SNSTopic": "{arn}"}}')) == []
+    token = "123456789:AAH" + "xq3kLmN8pQr5sT7vW9yZa2cE4gH6jK8m"
+    assert list(second_opinion.find(f"bot token {token}"))
