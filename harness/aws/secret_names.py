@@ -277,6 +277,34 @@ def is_secret_name(name: str) -> bool:
     return judged is True
 
 
+def is_secret_parameter(name: str) -> bool:
+    """True when a URL or form parameter named ``name`` carries a secret.
+
+    A parameter is a credential's usual carrier: one named for a token, key or secret is
+    secret unless its qualifier says it is a handle (``next_token``) or a plain key
+    (``sort_key``, ``object_key``), whatever the qualifier is (``access_key``,
+    ``reset_token``, a vendor's name): no list of secret qualifiers keeps up. The members'
+    rule that a leading verb makes a flag (``ResetPassword``, ``RotateSecret``) does not
+    apply: a parameter holds the value itself. A dotted name is a member path of the AWS
+    query protocol (``Tag.1.Key``): judged as a member, not here."""
+    if "." in name:
+        return False
+    found = [w for w in words(name) if not w.isdigit()]
+    if not found:
+        return False
+    head = found[-1]  # (plural, a count or a list: max_keys, keys)
+    qualifier = found[-2] if len(found) > 1 else None
+    if head == "token":
+        return qualifier not in _PLAIN_TOKEN
+    if head == "key":
+        if qualifier == "access":
+            return True  # (a member AccessKey is IAM's structure; a parameter, the key)
+        return qualifier is not None and qualifier not in _PLAIN_KEY and "public" not in found
+    if head in ("secret", "credential"):
+        return True
+    return judge_name(name) is True
+
+
 #: The heads of an environment variable's name that make it a secret when no rule decides.
 _SECRET_HEADS = frozenset({"token", "key", "secret", "password", "passwd", "pwd", "credential"})
 

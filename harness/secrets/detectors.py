@@ -55,7 +55,7 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from harness.aws.secret_names import is_secret_name, judge_name, words
+from harness.aws.secret_names import is_secret_name, is_secret_parameter, judge_name, words
 from harness.secrets import credentials, placeholders, text_formats, token_formats
 from harness.secrets.text_formats import (
     PREFILTERS,
@@ -771,7 +771,15 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
     if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
         return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
+    if parameter and _SESSION_ID.search(norm) and len(words(name)) == 1:
+        return "token"  # PHPSESSID, ASPSESSIONID, sessionid: a session cookie's value
+    if parameter and is_secret_parameter(name):
+        return _kind_of_words(norm)  # ?access_key=, reset_token=: see is_secret_parameter
     return None
+
+
+#: One word ending in a session's id: the name of a session cookie or parameter.
+_SESSION_ID = re.compile(r"sess(?:ion)?id$")
 
 
 #: An environment variable named for a token (``NPM_TOKEN``, ``CI_JOB_TOKEN``): the word

@@ -286,6 +286,11 @@ class Redactor:
     def _secret_name(self, name: str) -> bool:
         return is_secret_name(name) or name.lower() in self.redaction.secret_members
 
+    def _secret_parameter(self, name: str) -> bool:
+        """A URL or form parameter's name judged secret: as a member's, or by the rule for
+        parameters (``detectors.name_kind``'s)."""
+        return self._secret_name(name) or detectors.name_kind(name, parameter=True) is not None
+
     def text(self, value: str, detect: bool = True) -> str:
         """Replace every secret and identifier the detectors find in ``value`` (without
         ``detect``: the accounts and the user's rules only, its values having been read)."""
@@ -638,7 +643,7 @@ class Redactor:
         if (
             not secret_values
             and found == [v for _, v in pairs]
-            and not any(self._secret_name(k) or self._account_param(k, v) for k, v in pairs)
+            and not any(self._secret_parameter(k) or self._account_param(k, v) for k, v in pairs)
         ):
             return text
         out = []
@@ -646,7 +651,7 @@ class Redactor:
             entry_value = key in secret_values
             if (
                 value
-                and (entry_value or self._secret_name(key))
+                and (entry_value or self._secret_parameter(key))
                 and not placeholders.is_placeholder(value)
             ):
                 value = self.placeholder(value, formats.kind_of(key))
@@ -780,7 +785,7 @@ class Redactor:
                     continue
                 if (
                     value
-                    and (key in secret_query or self._secret_name(key))
+                    and (key in secret_query or self._secret_parameter(key))
                     and not placeholders.is_placeholder(value)
                 ):
                     value, changed = self.placeholder(value, formats.kind_of(key)), True
