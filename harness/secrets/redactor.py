@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness.aws import eventstream, sensitive, unmarked_secrets
-from harness.aws.bodies import dechunked, through_coding
+from harness.aws.bodies import UnreadableCoding, dechunked, through_coding
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
 from harness.secrets import (
@@ -478,8 +478,9 @@ class Redactor:
     ) -> bytes:
         """Redact a body: the model's secrets first, then by name and by value.
 
-        A body under a ``gzip`` or ``deflate`` content coding is redacted inside it, and
-        kept as the very bytes sent when nothing in it is secret (``bodies.through_coding``).
+        A body under content codings (``gzip``, ``deflate``, ``br``, ``zstd``, stacked) is
+        redacted inside them, and kept as the very bytes sent when nothing in it is secret
+        (``bodies.through_coding``); one the harness cannot open raises ``UnreadableCoding``.
         Multipart bodies and event streams are redacted part by part and message by
         message (``containers``). Any other body that is not UTF-8 text (audio, images) is
         left as is: rewriting binary would corrupt it.
@@ -806,17 +807,21 @@ class Redactor:
         """A copy of ``request`` fit for a cassette."""
         request = dechunked(request)  # an upload's payload, not its aws-chunked framing
         content_type = request.header("Content-Type") or ""
-        return HttpRequest(
-            method=request.method,
-            url=self.url(request.url, operation_model),
-            headers=self.headers(request.headers, operation_model, "input"),
-            body=self.body(
+        try:
+            body = self.body(
                 request.body,
                 operation_model,
                 "input",
                 content_type,
                 request.header("Content-Encoding") or "",
-            ),
+            )
+        except UnreadableCoding as exc:  # (its query may hold a secret: left out)
+            raise exc.at("request", f"{request.method} {request.url.split('?', 1)[0]}") from None
+        return HttpRequest(
+            method=request.method,
+            url=self.url(request.url, operation_model),
+            headers=self.headers(request.headers, operation_model, "input"),
+            body=body,
             # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
             body_digest=request.body_digest,
         )
@@ -830,17 +835,17 @@ class Redactor:
         location = next((k for k in headers if k.lower() == "location"), None)
         if location is not None:
             headers[location] = self.url(headers[location])
-        return HttpResponse(
-            response.status,
-            headers,
-            self.body(
+        try:
+            body = self.body(
                 response.body,
                 model,
                 "output",
                 response.header("Content-Type") or "",
                 response.header("Content-Encoding") or "",
-            ),
-        )
+            )
+        except UnreadableCoding as exc:  # (whose response it is, its recorder says)
+            raise exc.at("response", "") from None
+        return HttpResponse(response.status, headers, body)
 
     def sweep(self, data: bytes) -> bytes:
         """``data`` with every value this test has redacted replaced wherever it still sits
@@ -871,8 +876,9 @@ class Redactor:
         return self._sweep_pattern()[0] is not None
 
     def sweep_body(self, body: bytes, content_type: str = "", content_encoding: str = "") -> bytes:
-        """``sweep`` of a body, an event stream's messages one by one, inside its gzip or
-        deflate coding (kept as the bytes sent when nothing in it is swept)."""
+        """``sweep`` of a body, an event stream's messages one by one, inside its content
+        codings (``bodies.through_coding``: kept as the bytes sent when nothing in it is
+        swept)."""
         return through_coding(
             body,
             content_encoding,
