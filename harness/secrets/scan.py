@@ -408,10 +408,16 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
             if where.endswith("headers") and isinstance(key, str):
                 yield from _header(key, member, inner)
             if key == "body" and "headers" in value:
+                if isinstance(member, dict) and isinstance(member.get("events"), list):
+                    # an event stream as a cassette keeps it: judged whole (``_whole_stream``)
+                    yield from _walk(_whole_stream(member["events"]), inner, known, depth + 1)
+                    continue
                 raw = member.get("string") if isinstance(member, dict) else member
                 if isinstance(raw, bytes):
                     data = _opened(raw, value["headers"])
                     strings: Any = _cbor_strings(data, value["headers"])
+                    if strings is None:
+                        strings = _stream_of(data, value["headers"])
                     if strings is None and data is not raw:
                         strings = data  # (opened by its Content-Encoding: br has no look)
                     if strings is not None:  # (see _binary_bodies)
@@ -623,6 +629,40 @@ def _unopenable(body: bytes, headers: Any) -> str | None:
     except (codings.NotThatCoding, codings.ExpandsBeyond):
         pass  # (not what it says: searched as it is, as the recorder judged it)
     return None
+
+
+def _whole_stream(events: Any) -> Any:
+    """A stored event stream's messages with the payloads of each run the redactor judges
+    whole (``containers.runs``: one event type's pieces of a byte stream, S3 Select's
+    ``Records``) joined into its first message, so a secret the server cut in two is one
+    string again; the stored messages as they are when they do not read as a stream."""
+    from harness.aws import eventstream
+    from harness.secrets.containers import runs
+
+    try:
+        messages = eventstream.from_data(events)
+    except eventstream.EventStreamError:
+        return events
+    merged = list(messages)
+    for run in runs(messages):
+        joined = b"".join(messages[i].payload for i in run)
+        merged[run[0]] = eventstream.Message(messages[run[0]].headers, joined)
+        for i in run[1:]:
+            merged[i] = eventstream.Message(messages[i].headers, b"")
+    return eventstream.to_data(merged)
+
+
+def _stream_of(data: bytes, headers: Any) -> Any:
+    """The messages of an event-stream body kept as its bytes (other HTTP), as
+    ``_whole_stream`` joins them; None for any other body."""
+    from harness.aws import eventstream
+
+    if not eventstream.is_event_stream(_header_value(headers, "content-type")):
+        return None
+    try:
+        return _whole_stream(eventstream.to_data(eventstream.decode_stream(data)))
+    except eventstream.EventStreamError:
+        return None
 
 
 def _redactor_verdict(path: Path) -> Iterator[Finding]:
