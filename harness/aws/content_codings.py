@@ -83,8 +83,9 @@ def inflate(body: bytes, wbits: int, limit: int) -> bytes:
     return bytes(out)
 
 
-def _zlib_whole(body: bytes, wbits: int, limit: int) -> bytes:
-    """``inflate`` of a body that must be one whole stream of that kind."""
+def _zlib_whole(body: bytes, wbits: int, limit: int) -> tuple[bytes, bytes]:
+    """``inflate`` of a body that must begin with one whole stream of that kind: its
+    content, and the bytes after the stream."""
     decompressor = zlib.decompressobj(wbits)
     try:
         out = decompressor.decompress(body, limit + 1)
@@ -95,11 +96,17 @@ def _zlib_whole(body: bytes, wbits: int, limit: int) -> bytes:
         raise ExpandsBeyond(limit)
     if not decompressor.eof:
         raise NotThatCoding("the compressed data ends before its stream does")
-    return out
+    return out, decompressor.unused_data
 
 
 def _gunzip(body: bytes, limit: int) -> bytes:
-    return _zlib_whole(body, 16 + zlib.MAX_WBITS, limit)
+    # a gzip body may hold several members, one after another (RFC 1952): all are read,
+    # a secret in the second is content as much as one in the first
+    out = bytearray()
+    while body.strip(b"\0"):  # (zeros after the last member are padding, as gzip reads it)
+        content, body = _zlib_whole(body, 16 + zlib.MAX_WBITS, limit - len(out))
+        out += content
+    return bytes(out)
 
 
 def _gzip(content: bytes, original: bytes) -> bytes:
@@ -112,9 +119,12 @@ def _gzip(content: bytes, original: bytes) -> bytes:
 
 def _undeflate(body: bytes, limit: int) -> bytes:
     try:  # zlib-wrapped, as RFC 9110 says deflate is
-        return _zlib_whole(body, zlib.MAX_WBITS, limit)
+        content, rest = _zlib_whole(body, zlib.MAX_WBITS, limit)
     except NotThatCoding:  # raw deflate, as some servers send it
-        return _zlib_whole(body, -zlib.MAX_WBITS, limit)
+        content, rest = _zlib_whole(body, -zlib.MAX_WBITS, limit)
+    if rest:
+        raise NotThatCoding("bytes follow the deflate stream")
+    return content
 
 
 def _deflate(content: bytes, original: bytes) -> bytes:

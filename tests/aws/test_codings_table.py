@@ -143,6 +143,18 @@ def test_a_bomb_stops_near_the_limit(coding: str, bomb: bytes) -> None:
     assert len(bomb) < limit  # (what it would expand to: 32 MiB)
 
 
+def test_every_member_of_a_gzip_body_is_read() -> None:
+    # a streaming writer's gzip: members one after another; the secret in the second
+    second = json.dumps({"password": SECRET}).encode()
+    body = gzip.compress(b"log line 1\n", mtime=0) + gzip.compress(second, mtime=0)
+    assert gzip.decompress(body) == b"log line 1\n" + second
+    clean = Redactor().body(body, None, "output", "text/plain", "gzip")
+    assert SECRET.encode() not in gzip.decompress(clean)
+    assert gzip.decompress(clean).startswith(b'log line 1\n{"password": "REDACTED')
+    padded = body + b"\0" * 8  # (zeros after the last member: padding)
+    assert content_codings.decode(padded, ["gzip"], 1 << 20) == gzip.decompress(body)
+
+
 @pytest.mark.parametrize("coding", ["br", "zstd", "gzip", "deflate"])
 def test_a_truncated_or_foreign_body_is_not_that_coding(coding: str) -> None:
     body = dict(SENT)[coding]
