@@ -30,6 +30,10 @@ from typing import TYPE_CHECKING, Any
 from botocore import httpchecksum
 from botocore.compat import HAS_CRT
 
+from harness.aws import content_codings
+from harness.aws.content_codings import CODINGS, NotThatCoding, Unavailable, codings_of
+from harness.aws.content_codings import ExpandsBeyond as ExpandsBeyond  # (its old home)
+from harness.aws.content_codings import inflate as inflate  # (its old home)
 from harness.errors import HarnessUsageError
 from harness.exchange import BodyDigest, HttpRequest, HttpResponse
 
@@ -327,29 +331,6 @@ def _document_input(operation_model: OperationModel) -> bool:
     return member is None or member.type_name == "structure"
 
 
-class ExpandsBeyond(ValueError):
-    """A compressed body that would expand beyond the limit it was read under."""
-
-
-def inflate(body: bytes, wbits: int, limit: int) -> bytes:
-    """``body`` decompressed (``wbits`` as ``zlib.decompressobj`` takes it: 16+ a gzip
-    header, 15 zlib), read 1 MiB at a time into one growing buffer, so a bomb costs
-    ``limit``, not what it would expand to. Raises ``zlib.error`` when it is not that
-    coding, ``ExpandsBeyond`` past ``limit``."""
-    decompressor = zlib.decompressobj(wbits)
-    out = bytearray()
-    pending = body
-    while len(out) <= limit:
-        out += decompressor.decompress(pending, 1 << 20)
-        pending = decompressor.unconsumed_tail
-        if not pending:
-            break
-    if len(out) > limit or decompressor.unconsumed_tail:
-        del out  # not kept alive by the traceback while the error travels
-        raise ExpandsBeyond(limit)
-    return bytes(out)
-
-
 def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
     where = f"{request.method} {request.url.split('?', 1)[0]}"
     try:
@@ -368,52 +349,96 @@ def _gunzipped(body: bytes, request: HttpRequest) -> bytes:
         ) from None
 
 
-def through_coding(body: bytes, encoding: str, rewrite: Callable[[bytes], bytes]) -> bytes:
-    """``rewrite`` applied to the content inside a ``gzip`` or ``deflate`` content coding.
+class UnreadableCoding(BodyError):
+    """A body under a content coding the harness cannot open here (its package is not
+    installed, or nobody knows the coding): its content cannot be judged for secrets, so
+    it is not recorded. ``side`` and ``where`` are filled in by whoever knows them (the
+    redactor knows a request's URL; the recorder an exchange's operation)."""
 
-    A body stays the bytes that were sent (an S3 object stored with ``ContentEncoding="gzip"``
-    is the user's gzip file, byte for byte) unless ``rewrite`` changes its content (a secret
-    redacted inside): only then is it encoded again, with the original gzip header's time,
-    so the same content always gives the same bytes. A body that is not what its coding
-    says, or expands beyond ``MAX_DECOMPRESSED_REQUEST``, goes to ``rewrite`` as it is (it
-    judges bytes it cannot read as binary). Other codings (``br``, ``identity``, several
-    stacked) are left to ``rewrite`` unchanged too.
+    def __init__(self, coding: str, package: str | None) -> None:
+        super().__init__(coding)
+        self.coding = coding
+        self.package = package
+        self.side = ""
+        self.where = ""
+
+    def at(self, side: str, where: str) -> UnreadableCoding:
+        """This error, saying whose body it is (what is already said stays)."""
+        self.side = self.side or side
+        self.where = self.where or where
+        return self
+
+    def __str__(self) -> str:
+        from harness.safe_text import lines
+
+        whose = f"The {self.side or 'HTTP'} body" + (f" of {self.where}" if self.where else "")
+        if self.package is None:
+            why = f"a coding botocore-harness does not know (it reads {', '.join(CODINGS)})"
+            fix = (
+                "Have the client ask for one it reads (Accept-Encoding: gzip, or identity), "
+                "or send the body without that coding."
+            )
+        else:
+            why = f"which needs the {self.package} package, not installed here"
+            spec = self.package if self.package.isidentifier() else f"'{self.package}'"
+            fix = (
+                f"Install it (pip install {spec}, or the harness's extra: "
+                "'botocore-harness[codings]'), or have the client ask for gzip or identity "
+                "(Accept-Encoding)."
+            )
+        return lines(
+            f"{whose} is under Content-Encoding {self.coding}, {why}: its content cannot be "
+            "read, so it cannot be judged for secrets, and stored as received a secret inside "
+            f"would reach the cassette. The harness does not store it. {fix}"
+        )
+
+
+def through_coding(
+    body: bytes, encoding: str, rewrite: Callable[[bytes], bytes], *, unreadable: str = "refuse"
+) -> bytes:
+    """``rewrite`` applied to the content inside the content codings ``encoding`` names.
+
+    Every coding of ``content_codings.CODINGS`` is read (``gzip``, ``deflate``, ``br``,
+    ``zstd``...); stacked ones (``gzip, br``) are undone the last first. A body stays the
+    bytes that were sent (an S3 object stored with ``ContentEncoding="gzip"`` is the user's
+    gzip file, byte for byte) unless ``rewrite`` changes its content (a secret redacted
+    inside): only then is it encoded again, deterministically (gzip with the original
+    header's time), so the same content always gives the same bytes. A body that is not what
+    its coding says, or expands beyond ``MAX_DECOMPRESSED_REQUEST``, goes to ``rewrite`` as
+    it is (it judges bytes it cannot read as binary).
+
+    A coding the harness cannot open here (``br`` without brotli installed, a name nobody
+    knows) on a body that is not text raises ``UnreadableCoding``: stored as received, a
+    secret inside would reach the cassette unjudged. ``unreadable="keep"`` hands such a
+    body to ``rewrite`` as it is instead (replay giving values back: nothing is stored).
     """
-    coding = encoding.strip().lower()
-    if not body or coding not in ("gzip", "x-gzip", "deflate"):
+    codings = [c for c in codings_of(encoding) if c != "identity"]
+    if not body or not codings:
         return rewrite(body)
-    inner = _inflated(body, gzip=coding != "deflate")
-    if inner is None:
+    return _through(body, codings, rewrite, unreadable)
+
+
+def _through(
+    body: bytes, codings: list[str], rewrite: Callable[[bytes], bytes], unreadable: str
+) -> bytes:
+    if not codings:
         return rewrite(body)
-    content, raw_deflate = inner
-    rewritten = rewrite(content)
+    *inner, last = codings
+    try:
+        coding = content_codings.coding(last)
+        content = coding.decode(body, MAX_DECOMPRESSED_REQUEST)
+    except Unavailable as exc:
+        if unreadable == "keep" or (exc.package is None and as_text(body) is not None):
+            # (a label the body does not really have, "utf-8" on an S3 object's text: the
+            # text is judged as it is)
+            return rewrite(body)
+        raise UnreadableCoding(exc.coding, exc.package) from None
+    except (NotThatCoding, ExpandsBeyond):
+        return rewrite(body)
+    rewritten = _through(content, inner, rewrite, unreadable)
     if rewritten == content:
         return body
-    if coding == "deflate":
-        compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS if raw_deflate else zlib.MAX_WBITS)
-        return compressor.compress(rewritten) + compressor.flush()
-    import gzip as gzip_module
-
-    mtime = int.from_bytes(body[4:8], "little")  # the header's MTIME field (RFC 1952)
-    return gzip_module.compress(rewritten, mtime=mtime)
-
-
-def _inflated(body: bytes, *, gzip: bool) -> tuple[bytes, bool] | None:
-    """The content of a gzip (or zlib/raw deflate) body, and whether it was raw deflate;
-    None when it is not that coding or expands beyond ``MAX_DECOMPRESSED_REQUEST``."""
-    tries = [16 + zlib.MAX_WBITS] if gzip else [zlib.MAX_WBITS, -zlib.MAX_WBITS]
-    for wbits in tries:
-        decompressor = zlib.decompressobj(wbits)
-        try:
-            out = decompressor.decompress(body, MAX_DECOMPRESSED_REQUEST + 1)
-        except zlib.error:
-            continue
-        if len(out) > MAX_DECOMPRESSED_REQUEST or decompressor.unconsumed_tail:
-            return None
-        if not decompressor.eof:
-            continue
-        return out, wbits < 0
-    return None
+    return coding.encode(rewritten, body)
 
 
 # --------------------------------------------------------------------------- large uploads

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness.aws import eventstream
-from harness.aws.bodies import ExpandsBeyond, inflate, read_digest_marker
+from harness.aws.bodies import read_digest_marker
+from harness.aws.content_codings import ExpandsBeyond, inflate
 from harness.aws.models import available_services, operation_model
 from harness.aws.protocols.wire_form import WireError, decode_request, identify
 from harness.cassettes import body_files

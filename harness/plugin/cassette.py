@@ -97,6 +97,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     recorder = item.stash.get(_RECORDER, None)
     if recorder is not None and recorder.misses:
         raise recorder.misses[0]
+    if recorder is not None and recorder.refused:  # a body it could not judge: not stored
+        raise recorder.refused[0]
     if recorder is not None:
         _judge_age(item, recorder)
     blocked = item.stash.get(_BLOCKED, None)

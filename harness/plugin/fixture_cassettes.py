@@ -285,6 +285,8 @@ class _ScopeCassette:
         recorder = self._recorder
         if recorder is not None and recorder.misses:
             raise recorder.misses[0]
+        if recorder is not None and recorder.refused:
+            raise recorder.refused[0]
         if self._blocked is not None and self._blocked.gather():
             raise self._blocked[0]
 

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from harness.aws.bodies import settle
+from harness.aws.bodies import UnreadableCoding, settle
 from harness.cassettes.writing import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
 from harness.replay import aio, uploads
@@ -191,6 +191,13 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
             _tie(binding, stored, live, volatile, refusal(response))
             _tie_upload(binding, stored, live, volatile, recorder.index.known)
             return _restored(recorder, response)
+
+        def append(self, request: Any, response: Any) -> None:
+            try:
+                super().append(request, response)
+            except UnreadableCoding as exc:  # a body it cannot judge is never stored
+                where = f"{str(request.method).upper()} {str(request.uri).split('?', 1)[0]}"
+                raise recorder.refuse(exc.at("response", where)) from None
 
         def can_play_response_for(self, request: Any) -> Any:
             __tracebackhide__ = True  # pytest would show the request, secrets and all

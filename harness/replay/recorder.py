@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.aws.bodies import DIGEST_BODIES_OVER, digest_only
+from harness.aws.bodies import DIGEST_BODIES_OVER, UnreadableCoding, digest_only
 from harness.aws.protocols.wire_form import decode_error
 from harness.exchange import Exchange, HttpResponse
 from harness.replay import miss_report, transport_failures
@@ -120,6 +120,9 @@ class CassetteRecorder:
         self.digest_over = digest_over
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []
+        #: bodies the redactor could not judge (``UnreadableCoding``): raised where met, and
+        #: kept, so a test whose code swallows the error still fails and saves nothing
+        self.refused: list[UnreadableCoding] = []
         #: the test phase new interactions are made in (``setup``, ``call``, ``teardown``),
         #: stamped into their tags but for ``call``; set by the pytest plugin, None elsewhere
         self.phase: str | None = None
@@ -291,6 +294,19 @@ class CassetteRecorder:
 
     def handler(self, call: Call, send: Send) -> HttpResponse:
         """The ``intercept`` handler: replay from the cassette, or record from the network."""
+        try:
+            return self._handle(call, send)
+        except UnreadableCoding as exc:  # a body that cannot be judged is never stored
+            where = f"{call.service}:{call.operation} ({call.request.url.split('?', 1)[0]})"
+            raise self.refuse(exc.at("response", where)) from None
+
+    def refuse(self, refusal: UnreadableCoding) -> UnreadableCoding:
+        """Keep ``refusal`` (the test fails with it even if its code swallows it)."""
+        if self._keep_history:
+            self.refused.append(refusal)
+        return refusal
+
+    def _handle(self, call: Call, send: Send) -> HttpResponse:
         if not supports(call.service):
             return self._pass_through(call, send, "botocore-harness has no codec for its protocol")
         # The live request goes through the same redaction as the recorded one did, so both

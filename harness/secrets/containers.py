@@ -82,15 +82,27 @@ RedactMessage = Callable[[eventstream.Message], bytes]
 RedactHeader = Callable[[str, str], str]
 
 
-def redact_event_stream(body: bytes, payload: RedactMessage, header: RedactHeader) -> bytes | None:
+#: ``joined payloads -> (start, end, replacement)`` of each secret in them (byte offsets,
+#: in order, not overlapping)
+FindSpans = Callable[[bytes], "list[tuple[int, int, bytes]]"]
+
+
+def redact_event_stream(
+    body: bytes, payload: RedactMessage, header: RedactHeader, whole: FindSpans | None = None
+) -> bytes | None:
     """An event stream with each message's payload and string headers redacted, encoded
-    anew; ``None`` when ``body`` is no valid event stream."""
+    anew; ``None`` when ``body`` is no valid event stream.
+
+    With ``whole``, the stream is judged whole first (``judged_whole``): a secret the server
+    cut across two messages is found in their joined payloads. A stream in which nothing is
+    found is returned as it is, byte for byte."""
     try:
-        messages = eventstream.decode_stream(body)
+        original = eventstream.decode_stream(body)
     except eventstream.EventStreamError:
         return None
+    messages = judged_whole(original, whole) if whole is not None else original
     out = []
-    changed = False
+    changed = messages is not original
     for message in messages:
         headers = tuple(
             eventstream.Header(h.name, h.type, header(h.name, h.value))
@@ -105,6 +117,72 @@ def redact_event_stream(body: bytes, payload: RedactMessage, header: RedactHeade
     if not changed:
         return body
     return eventstream.encode_stream(out)
+
+
+def judged_whole(messages: list[eventstream.Message], find: FindSpans) -> list[eventstream.Message]:
+    """``messages`` with each secret ``find`` sees in the joined payloads of a run (``runs``)
+    replaced across the messages it covers: its replacement where it starts, the rest of its
+    bytes taken out of the messages it runs on into. ``messages`` itself when nothing is.
+
+    A server cuts a stream's messages anywhere (S3 SelectObjectContent's ``Records`` carry
+    a CSV or JSON result in pieces; Lambda's response stream its payload chunks), so a token
+    may end one message and go on in the next: judged one by one, each half passes."""
+    out = list(messages)
+    changed = False
+    for run in runs(messages):
+        payloads = [messages[i].payload for i in run]
+        joined = b"".join(payloads)
+        spans = find(joined)
+        if not spans:
+            continue
+        start = 0
+        for index, payload in zip(run, payloads, strict=True):
+            end = start + len(payload)
+            new = bytearray()
+            at = start
+            for first, last, replacement in spans:
+                if last <= start or first >= end:
+                    continue
+                if first >= start:  # the secret starts here: its replacement goes here
+                    new += joined[at:first] + replacement
+                at = min(last, end)  # its bytes in this message are taken out
+            new += joined[at:end]
+            if new != payload:
+                out[index] = eventstream.Message(messages[index].headers, bytes(new))
+                changed = True
+            start = end
+    return out if changed else messages
+
+
+def runs(messages: list[eventstream.Message]) -> list[list[int]]:
+    """The indexes of each run of two or more consecutive event messages of one
+    ``:event-type`` whose payload is not JSON (a structured event is whole in its message:
+    only a byte stream's pieces are joined)."""
+    found: list[list[int]] = []
+    current: list[int] = []
+    kind: object = None
+    for index, message in enumerate(messages):
+        this = _piece_of(message)
+        if this is not None and this == kind:
+            current.append(index)
+            continue
+        if len(current) > 1:
+            found.append(current)
+        current, kind = ([index], this) if this is not None else ([], None)
+    if len(current) > 1:
+        found.append(current)
+    return found
+
+
+def _piece_of(message: eventstream.Message) -> str | None:
+    """The event type of a message that carries a piece of a byte stream, else None."""
+    if message.header(":message-type") not in (None, "event"):
+        return None  # an error or an exception is whole
+    event_type = message.header(":event-type")
+    content_type = str(message.header(":content-type") or "").lower()
+    if not isinstance(event_type, str) or "json" in content_type:
+        return None
+    return event_type
 
 
 def rewrite_body(body: bytes, content_type: str, rewrite: Callable[[bytes], bytes]) -> bytes:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness.aws import eventstream, sensitive, unmarked_secrets
-from harness.aws.bodies import dechunked, through_coding
+from harness.aws.bodies import UnreadableCoding, dechunked, through_coding
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
 from harness.secrets import (
@@ -294,6 +294,16 @@ class Redactor:
     def text(self, value: str, detect: bool = True) -> str:
         """Replace every secret and identifier the detectors find in ``value`` (without
         ``detect``: the accounts and the user's rules only, its values having been read)."""
+        spans = self._text_spans(value, detect)
+        if spans:
+            value = self._replace_spans(value, spans)
+        for rule in self._rules:
+            if rule.pattern.search(value) is not None:
+                value = rule.pattern.sub(functools.partial(self._rule, rule), value)
+        return value
+
+    def _text_spans(self, value: str, detect: bool = True) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of every secret and identifier ``text`` replaces in ``value``."""
         scan = detectors.Scan.of(value)  # (a large text: searched where its literals are)
         found_secrets = detectors.find_secrets(value, scan=scan) if detect else []
         spans = [(f.start, f.end, f.kind) for f in found_secrets]
@@ -307,27 +317,49 @@ class Redactor:
             if known is not None:
                 where = _KNOWN_ACCOUNTS if self._known_ascii else None
                 spans += [(m.start(), m.end(), "account") for m in scan.finditer(known, where)]
-        if spans:
-            value = self._replace_spans(value, spans)
-        for rule in self._rules:
-            if rule.pattern.search(value) is not None:
-                value = rule.pattern.sub(functools.partial(self._rule, rule), value)
-        return value
+        return spans
 
     def _replace_spans(self, value: str, spans: list[tuple[int, int, str]]) -> str:
-        spans.sort(key=lambda s: (s[0], -s[1]))
         out, last = [], 0
+        for start, end, token in self._placed(value, spans):
+            out.append(value[last:start])
+            out.append(token)
+            last = end
+        out.append(value[last:])
+        return "".join(out)
+
+    def _placed(self, value: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """(start, end, placeholder) of each span of ``value`` replaced: in order, a span
+        overlapping one before it left out, and a placeholder already there kept."""
+        spans.sort(key=lambda s: (s[0], -s[1]))
+        out: list[tuple[int, int, str]] = []
+        last = 0
         for start, end, kind in spans:
             if start < last:
                 continue  # overlaps a span already replaced
             found = value[start:end]
             if placeholders.is_placeholder(found):
                 continue
-            out.append(value[last:start])
-            out.append(self.placeholder(found, kind))
+            out.append((start, end, self.placeholder(found, kind)))
             last = end
-        out.append(value[last:])
-        return "".join(out)
+        return out
+
+    def _stream_spans(self, joined: bytes) -> list[tuple[int, int, bytes]]:
+        """What ``text`` replaces in an event stream's joined payloads, at byte offsets
+        (``containers.judged_whole``); nothing in bytes that are not UTF-8 (audio), which
+        each message's own judgment leaves as they are."""
+        try:
+            value = joined.decode("utf-8")
+        except UnicodeDecodeError:
+            return []
+        out: list[tuple[int, int, bytes]] = []
+        at = offset = 0  # (a character offset and its byte offset)
+        for start, end, token in self._placed(value, self._text_spans(value)):
+            offset += len(value[at:start].encode("utf-8"))
+            length = len(value[start:end].encode("utf-8"))
+            out.append((offset, offset + length, token.encode("utf-8")))
+            at, offset = end, offset + length
+        return out
 
     def _known_account_pattern(self) -> re.Pattern[str] | None:
         # 12 digits the test has shown to be an account id are one wherever they occur.
@@ -483,11 +515,13 @@ class Redactor:
     ) -> bytes:
         """Redact a body: the model's secrets first, then by name and by value.
 
-        A body under a ``gzip`` or ``deflate`` content coding is redacted inside it, and
-        kept as the very bytes sent when nothing in it is secret (``bodies.through_coding``).
-        Multipart bodies and event streams are redacted part by part and message by
-        message (``containers``). Any other body that is not UTF-8 text (audio, images) is
-        left as is: rewriting binary would corrupt it.
+        A body under content codings (``gzip``, ``deflate``, ``br``, ``zstd``, stacked) is
+        redacted inside them, and kept as the very bytes sent when nothing in it is secret
+        (``bodies.through_coding``); one the harness cannot open raises ``UnreadableCoding``.
+        Multipart bodies are redacted part by part; event streams message by message, and
+        whole, the payloads of consecutive messages of one event type joined (a secret the
+        server cut in two: ``containers``). Any other body that is not UTF-8 text (audio,
+        images) is left as is: rewriting binary would corrupt it.
         """
         if not body:
             return body
@@ -507,6 +541,7 @@ class Redactor:
                 body,
                 functools.partial(self._event_payload, operation_model, direction),
                 self._event_header,
+                self._stream_spans,
             )
             if found is not None:
                 return found
@@ -811,17 +846,21 @@ class Redactor:
         """A copy of ``request`` fit for a cassette."""
         request = dechunked(request)  # an upload's payload, not its aws-chunked framing
         content_type = request.header("Content-Type") or ""
-        return HttpRequest(
-            method=request.method,
-            url=self.url(request.url, operation_model),
-            headers=self.headers(request.headers, operation_model, "input"),
-            body=self.body(
+        try:
+            body = self.body(
                 request.body,
                 operation_model,
                 "input",
                 content_type,
                 request.header("Content-Encoding") or "",
-            ),
+            )
+        except UnreadableCoding as exc:  # (its query may hold a secret: left out)
+            raise exc.at("request", f"{request.method} {request.url.split('?', 1)[0]}") from None
+        return HttpRequest(
+            method=request.method,
+            url=self.url(request.url, operation_model),
+            headers=self.headers(request.headers, operation_model, "input"),
+            body=body,
             # a body kept as its digest: a SHA-256 reveals nothing, so it is no secret
             body_digest=request.body_digest,
         )
@@ -835,17 +874,17 @@ class Redactor:
         location = next((k for k in headers if k.lower() == "location"), None)
         if location is not None:
             headers[location] = self.url(headers[location])
-        return HttpResponse(
-            response.status,
-            headers,
-            self.body(
+        try:
+            body = self.body(
                 response.body,
                 model,
                 "output",
                 response.header("Content-Type") or "",
                 response.header("Content-Encoding") or "",
-            ),
-        )
+            )
+        except UnreadableCoding as exc:  # (whose response it is, its recorder says)
+            raise exc.at("response", "") from None
+        return HttpResponse(response.status, headers, body)
 
     def sweep(self, data: bytes) -> bytes:
         """``data`` with every value this test has redacted replaced wherever it still sits
@@ -876,8 +915,9 @@ class Redactor:
         return self._sweep_pattern()[0] is not None
 
     def sweep_body(self, body: bytes, content_type: str = "", content_encoding: str = "") -> bytes:
-        """``sweep`` of a body, an event stream's messages one by one, inside its gzip or
-        deflate coding (kept as the bytes sent when nothing in it is swept)."""
+        """``sweep`` of a body, an event stream's messages one by one, inside its content
+        codings (``bodies.through_coding``: kept as the bytes sent when nothing in it is
+        swept)."""
         return through_coding(
             body,
             content_encoding,

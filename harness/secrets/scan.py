@@ -26,11 +26,9 @@ replayed.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import json
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -302,8 +300,9 @@ def scan_file(path: Path) -> list[Finding]:
         )
     if isinstance(data, dict) and cassette:
         damaged: list[str] = []  # body files that are not what their cassette says
+        unopened: list[str] = []  # bodies under a coding that cannot be undone here
         for index, item in enumerate(data["interactions"]):
-            for where, body, unvouched in _binary_bodies(item, path, damaged, index):
+            for where, body, unvouched in _binary_bodies(item, path, damaged, index, unopened):
                 # (the redactor's verdict reads a body as the cassette holds it; one it
                 # cannot read, it cannot judge: every detector reads it here instead)
                 for finding in scan_text(str(path), body, known, detect=unvouched):
@@ -326,6 +325,16 @@ def scan_file(path: Path) -> list[Finding]:
                 + (f" (and {len(damaged) - 1} more)." if len(damaged) > 1 else ".")
                 + " harness scan searched what is there, but the cassette no longer holds what "
                 "was recorded. Restore the _bodies folder from version control, or re-record.",
+                _unique(findings),
+            )
+        if unopened:
+            raise PartlyRead(
+                f"{path}: {unopened[0]}"
+                + (f" (and {len(unopened) - 1} more)" if len(unopened) > 1 else "")
+                + ": harness scan cannot read inside it, so it cannot vouch the body holds no "
+                "secret (it searched the bytes as they are). Install what it needs (pip "
+                "install 'botocore-harness[codings]' gives brotli and zstandard) and scan "
+                "again, or re-record the interaction under a coding it reads (gzip, identity).",
                 _unique(findings),
             )
         broken = _malformed(data["interactions"])
@@ -399,9 +408,18 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
             if where.endswith("headers") and isinstance(key, str):
                 yield from _header(key, member, inner)
             if key == "body" and "headers" in value:
+                if isinstance(member, dict) and isinstance(member.get("events"), list):
+                    # an event stream as a cassette keeps it: judged whole (``_whole_stream``)
+                    yield from _walk(_whole_stream(member["events"]), inner, known, depth + 1)
+                    continue
                 raw = member.get("string") if isinstance(member, dict) else member
                 if isinstance(raw, bytes):
-                    strings = _cbor_strings(_inflate(raw), value["headers"])
+                    data = _opened(raw, value["headers"])
+                    strings: Any = _cbor_strings(data, value["headers"])
+                    if strings is None:
+                        strings = _stream_of(data, value["headers"])
+                    if strings is None and data is not raw:
+                        strings = data  # (opened by its Content-Encoding: br has no look)
                     if strings is not None:  # (see _binary_bodies)
                         yield from _walk(strings, inner, known, depth + 1)
                         continue
@@ -410,7 +428,7 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
         for member in value:
             yield from _walk(member, where, known, depth + 1)
     elif isinstance(value, bytes | str):
-        text = value if isinstance(value, str) else _inflate(value).decode("utf-8", "replace")
+        text = value if isinstance(value, str) else _opened(value).decode("utf-8", "replace")
         for piece in _as_read(text):
             own = list(_secrets(piece, known))
             for kind, start, end in own:
@@ -480,7 +498,7 @@ def _header(name: str, value: Any, where: str) -> Iterator[tuple[str, str, str]]
 
 
 def _binary_bodies(
-    item: Any, path: Path, damaged: list[str], index: int
+    item: Any, path: Path, damaged: list[str], index: int, unopened: list[str]
 ) -> Iterator[tuple[str, str, bool]]:
     # vcrpy keeps bytes bodies as !!binary, often gzip: the text search cannot see inside.
     # A large payload kept in a body file beside the cassette is read from there.
@@ -507,7 +525,10 @@ def _binary_bodies(
         if isinstance(body, dict):
             body = body.get("string")
         if isinstance(body, bytes):
-            data = _inflate(body)
+            why = _unopenable(body, part.get("headers"))
+            if why is not None:
+                unopened.append(f"interaction #{index}'s {side} body is under {why}")
+            data = _opened(body, part.get("headers"))
             strings = _cbor_strings(data, part.get("headers"))
             if strings is not None:
                 # a CBOR body (smithy-rpc-v2-cbor) has no delimiters between its strings:
@@ -553,17 +574,100 @@ def _strings_and_keys(value: Any, depth: int) -> Iterator[Any]:
             yield from _strings_and_keys(member, depth + 1)
 
 
-def _inflate(body: bytes) -> bytes:
-    for decode in (gzip.decompress, zlib.decompress):
+def _header_value(headers: Any, name: str) -> str:
+    """A header's value in a stored interaction (vcrpy keeps each as a list), or ``""``."""
+    if not isinstance(headers, dict):
+        return ""
+    for key, value in headers.items():
+        if str(key).lower() == name:
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(v) for v in values)
+    return ""
+
+
+def _opened(body: bytes, headers: Any = None) -> bytes:
+    """``body`` with the content codings its ``Content-Encoding`` names undone (every one
+    the recorder reads: ``content_codings.CODINGS``), the last first; a body whose coding
+    cannot be undone, or that names none, is opened by its look (gzip, zlib, zstd: vcrpy
+    kept the bytes received, the header aside) or kept as it is."""
+    from harness.aws import content_codings as codings
+
+    names = codings.codings_of(_header_value(headers, "content-encoding"))
+    if names:
         try:
-            return decode(body)[:MAX_SCAN_BYTES]
-        except (OSError, zlib.error, EOFError):
+            return codings.decode(body, names, MAX_SCAN_BYTES)
+        except (codings.Unavailable, codings.NotThatCoding, codings.ExpandsBeyond):
+            pass
+    for name, magic in (("gzip", b"\x1f\x8b"), ("deflate", b""), ("zstd", b"\x28\xb5\x2f\xfd")):
+        if magic and not body.startswith(magic):
+            continue
+        if name == "deflate" and (len(body) < 2 or (body[0] << 8 | body[1]) % 31):
+            continue  # (no zlib header: raw deflate is not guessed from a look)
+        try:
+            return codings.decode(body, [name], MAX_SCAN_BYTES)
+        except (codings.Unavailable, codings.NotThatCoding, codings.ExpandsBeyond):
             continue
     return body
 
 
+def _unopenable(body: bytes, headers: Any) -> str | None:
+    """What keeps a stored body's content from being read (``Content-Encoding br, which
+    needs the brotli package``), when a coding it names cannot be undone here; None when
+    it can, or when it is text as it is (a label the body does not have)."""
+    from harness.aws import content_codings as codings
+    from harness.aws.bodies import as_text
+
+    names = codings.codings_of(_header_value(headers, "content-encoding"))
+    if not names or as_text(body) is not None:
+        return None
+    try:
+        codings.decode(body, names, MAX_SCAN_BYTES)
+    except codings.Unavailable as exc:
+        if exc.package is None:
+            return f"Content-Encoding {exc.coding}, a coding harness scan does not know"
+        return f"Content-Encoding {exc.coding}, which needs the {exc.package} package"
+    except (codings.NotThatCoding, codings.ExpandsBeyond):
+        pass  # (not what it says: searched as it is, as the recorder judged it)
+    return None
+
+
+def _whole_stream(events: Any) -> Any:
+    """A stored event stream's messages with the payloads of each run the redactor judges
+    whole (``containers.runs``: one event type's pieces of a byte stream, S3 Select's
+    ``Records``) joined into its first message, so a secret the server cut in two is one
+    string again; the stored messages as they are when they do not read as a stream."""
+    from harness.aws import eventstream
+    from harness.secrets.containers import runs
+
+    try:
+        messages = eventstream.from_data(events)
+    except eventstream.EventStreamError:
+        return events
+    merged = list(messages)
+    for run in runs(messages):
+        joined = b"".join(messages[i].payload for i in run)
+        merged[run[0]] = eventstream.Message(messages[run[0]].headers, joined)
+        for i in run[1:]:
+            merged[i] = eventstream.Message(messages[i].headers, b"")
+    return eventstream.to_data(merged)
+
+
+def _stream_of(data: bytes, headers: Any) -> Any:
+    """The messages of an event-stream body kept as its bytes (other HTTP), as
+    ``_whole_stream`` joins them; None for any other body."""
+    from harness.aws import eventstream
+
+    if not eventstream.is_event_stream(_header_value(headers, "content-type")):
+        return None
+    try:
+        return _whole_stream(eventstream.to_data(eventstream.decode_stream(data)))
+    except eventstream.EventStreamError:
+        return None
+
+
 def _redactor_verdict(path: Path) -> Iterator[Finding]:
     """What today's redaction would still remove from each interaction (by JSON pointer)."""
+    from harness.aws.bodies import UnreadableCoding
     from harness.aws.models import operation_model
     from harness.cassettes.cassette import read_cassette
     from harness.cassettes.interactions import http_of, request_line
@@ -586,8 +690,11 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
             model = operation_model(service, operation) if service else None
         except Exception:
             model = None
-        clean_request = redactor.request(request, model)
-        clean_response = redactor.response(response, model)
+        try:
+            clean_request = redactor.request(request, model)
+            clean_response = redactor.response(response, model)
+        except UnreadableCoding:  # (a coding it cannot open: reported by _binary_bodies)
+            continue
         for side, before, after in (
             ("request", request, clean_request),
             ("response", response, clean_response),
@@ -601,10 +708,12 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
                     advice=_REMOVE,
                     fingerprint=fingerprint(value),
                 )
-        for side, body, clean in (
-            ("request", request.body, clean_request.body),
-            ("response", response.body, clean_response.body),
+        for side, old, new in (
+            ("request", request, clean_request),
+            ("response", response, clean_response),
         ):
+            # inside its codings: redacted in a gzip or br body, it changed within them
+            body, clean = _opened(old.body, old.headers), _opened(new.body, new.headers)
             for pointer, value in _changed(body, clean):
                 where = f"{label} {side} body {pointer}"
                 yield Finding(
