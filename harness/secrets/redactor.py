@@ -536,7 +536,13 @@ class Redactor:
             return containers.redact_multipart(
                 body, boundary, functools.partial(self._part, direction)
             )
-        if eventstream.is_event_stream(content_type):
+        if eventstream.is_event_stream(content_type) or (
+            # (the model says so whatever the header: a stream labelled otherwise would be
+            # judged as one opaque body, a secret cut across two messages unseen)
+            direction == "output"
+            and operation_model is not None
+            and operation_model.has_event_stream_output
+        ):
             found = containers.redact_event_stream(
                 body,
                 functools.partial(self._event_payload, operation_model, direction),

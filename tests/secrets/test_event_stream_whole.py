@@ -105,6 +105,18 @@ def test_the_placeholder_goes_where_the_secret_starts() -> None:
     assert payloads[1].startswith(b" for the bot\n")  # the rest of the token taken out
 
 
+@pytest.mark.parametrize("content_type", ["application/octet-stream", "", "binary/octet-stream"])
+def test_a_stream_the_model_declares_is_judged_whole_whatever_its_content_type(
+    content_type: str,
+) -> None:
+    """The operation's model says its output is an event stream: a response labelled
+    otherwise (or not at all) is still read message by message and judged whole."""
+    cut = CSV.index(TOKEN.encode()) + 10
+    clean = Redactor().body(select_stream(CSV, [cut]), SELECT, "output", content_type)
+    assert not any(piece in clean for secret in SECRETS for piece in _pieces(secret))
+    assert len(_records(clean)) == 2
+
+
 @pytest.mark.parametrize("cuts", [[5], [30, 31], [40, 70, 100]])
 def test_a_stream_with_nothing_found_stays_byte_identical(cuts: list[int]) -> None:
     text = b"id,name\n" + b"".join(b"%d,row-%d plain words\n" % (i, i) for i in range(20))
