@@ -260,7 +260,7 @@ class _ScopeCassette:
         from harness.replay.other_http import other_http
 
         stack.enter_context(seeded(recorder.random_seed))
-        stack.enter_context(recorder.activate())
+        stack.enter_context(recorder.activate(owns_threads=False))
         stack.enter_context(other_http(recorder, self.allowed))
         if recorder.replay_only and ("*", None) not in self.allowed.entries:
             from harness.replay.network_guard import block_network

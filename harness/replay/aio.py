@@ -44,6 +44,7 @@ from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
+from harness.replay import thread_charges
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -122,6 +123,7 @@ async def _send(self: Any, request: Any) -> Any:
         finally:
             _sending.reset(token)
     operation_model, context = found
+    thread_charges.check(layers, operation_model)
     if _doubled(self) and any(not layer.sends for layer in layers):
         # a test double stands in for the transport: it is called, as live; if it hands
         # the request on to aiobotocore's own send, the offline chain answers there

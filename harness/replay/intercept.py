@@ -43,7 +43,7 @@ from botocore.useragent import UserAgentString
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import moto_side, parsed_responses
+from harness.replay import moto_side, parsed_responses, thread_charges
 from harness.replay.early_answers import early_body
 from harness.replay.http_messages import (
     RawBody,
@@ -78,12 +78,13 @@ Send = Callable[[], HttpResponse]
 Handler = Callable[[Call, Send], HttpResponse]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Layer:
     handler: Handler
     sign: bool
     sends: bool
     early: bool = False
+    owner: int = 0  # the thread that entered it (``thread_charges``)
 
 
 _lock = threading.RLock()
@@ -94,7 +95,12 @@ _current = threading.local()  # (operation_model, context) of the call on this t
 
 @contextmanager
 def intercept(
-    handler: Handler, *, sign: bool = True, sends: bool = True, early: bool = False
+    handler: Handler,
+    *,
+    sign: bool = True,
+    sends: bool = True,
+    early: bool = False,
+    owns: bool = True,
 ) -> Iterator[None]:
     """Send every botocore request in the process to ``handler`` while the block runs.
 
@@ -109,16 +115,15 @@ def intercept(
     request or raises): an aiobotocore call is then answered on its event loop's thread,
     with no hop to a worker thread (``harness.replay.aio``).
     With ``early=True`` the handler also accepts calls offered early (``Call.early``): when
-    every active layer accepts them, a sync client's call is first offered right after
-    botocore serialized it, before request preparation, signing, the HTTP pipeline and the
-    retry loop — where botocore's Stubber answers. The handler answers what needs none of
-    that (a replayed success) and raises ``NotEarly`` for the rest (a miss, a throttle that
-    botocore must retry), which then takes the normal path.
-    Contexts nest; the innermost handler sees a request first.
+    every active layer does, a sync client's call is first offered right after botocore
+    serialized it, where botocore's Stubber answers. The handler answers what needs nothing
+    more (a replayed success) and raises ``NotEarly`` for the rest (a miss, a throttle).
+    Contexts nest; the innermost handler sees a request first. ``owns``: threads the entering
+    thread starts meanwhile are charged to this layer (``thread_charges``; a fixture's not).
     """
-    # (the switch is read when a layer is entered, not on each of its calls)
-    early = early and os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")
-    layer = _Layer(handler, sign, sends, early)
+    early = early and os.environ.get(FULL_PIPELINE_ENV, "") in ("", "0")  # (read on entry)
+    owner = threading.get_ident() if owns else 0
+    layer = _Layer(handler=handler, sign=sign, sends=sends, early=early, owner=owner)
     _install_aio()  # first: it may fail, and then no layer is left behind
     with _lock:
         _install()
@@ -140,6 +145,7 @@ def _install() -> None:
     _originals["to_string"] = UserAgentString.to_string
     _originals["_make_request"] = BaseClient._make_request
     BaseClient._make_request = _make_request
+    thread_charges.install(lambda: tuple(x for x in _layers if x.owner == threading.get_ident()))
     _install_transport_bottom()
     Endpoint._do_get_response = _do_get_response
     Endpoint._send = _send
@@ -149,13 +155,11 @@ def _install() -> None:
 
 # ---------------------------------------------------------------- test doubles at the transport
 #
-# A test may patch botocore's transport to count calls or inject failures:
-# ``Endpoint.make_request``, ``URLLib3Session.send`` or urllib3's ``HTTPConnectionPool.urlopen``.
-# The harness must then sit below the double, where the network was while recording, or the
-# double is never called in replay. When one is found, a call is not answered early nor in
-# ``_send``: its answer waits on the thread (``_current.pending``) and is given at the bottom of
-# the transport, in the place of urllib3's ``_make_request`` on botocore's connection pools, after
-# every double above it ran. Without a double the cheap early path stays.
+# A test may patch botocore's transport (``Endpoint.make_request``, ``URLLib3Session.send``,
+# urllib3's ``HTTPConnectionPool.urlopen``): the harness then sits below the double, where the
+# network was while recording. A call is then answered neither early nor in ``_send``: its
+# answer waits on the thread (``_current.pending``) and is given at the transport's bottom (in
+# the place of urllib3's ``_make_request``), after every double above it ran.
 
 
 def _install_transport_bottom() -> None:
@@ -374,6 +378,7 @@ def _send(self: Endpoint, request: Any) -> AWSResponse:
     if found is None or not layers:  # not a botocore operation call: leave it alone
         return original_send(self, request)
     operation_model, context = found
+    thread_charges.check(layers, operation_model)
     rewind = request_body(request)
     call = make_call(request, rewind.body, operation_model, context)
     if _transport_doubled(self):
@@ -405,6 +410,7 @@ def _make_request(
     if layers and all(layer.early for layer in layers) and _may_answer_early(self, operation_model):
         body = early_body(request_dict.get("body"))
         if body is not None:
+            thread_charges.check(layers, operation_model)
             call = Call(
                 service=operation_model.service_model.service_name,
                 operation=operation_model.name,

@@ -282,14 +282,19 @@ class CassetteRecorder:
     # ------------------------------------------------------------------ intercept
 
     @contextmanager
-    def activate(self) -> Iterator[CassetteRecorder]:
+    def activate(self, owns_threads: bool = True) -> Iterator[CassetteRecorder]:
         """Route every botocore client's requests through this cassette while the block runs.
 
         Replay-only modes skip signing (unless moto's ``mock_aws`` answers first), so no
         credentials are needed or read; presigned URLs are signed (``harness.replay.intercept``).
+        ``owns_threads``: a thread started in the block calls into this cassette only, and is
+        refused once it is closed (``harness.replay.thread_charges``); a wider fixture's
+        cassette does not own its threads (they call into the running test's).
         """
         offline = self.replay_only
-        with intercept(self.handler, sign=not offline, sends=not offline, early=offline):
+        with intercept(
+            self.handler, sign=not offline, sends=not offline, early=offline, owns=owns_threads
+        ):
             yield self
 
     def handler(self, call: Call, send: Send) -> HttpResponse:
