@@ -67,6 +67,19 @@ def scrub(value: Any, replace: Replace = fixed, kind: str = "secret") -> Any:
     return replace(str(value), kind)
 
 
+#: A timestamp's stand-in where the model marks one sensitive (Amazon Location's
+#: ``CreateTime``): a placeholder is no time, and the client's parser would fail on it in
+#: replay. As a number's stand-in is 0, a time's is the epoch, in the text form the wire had.
+EPOCH = "1970-01-01T00:00:00Z"
+
+
+def _scrub_typed(shape: Shape, value: Any, replace: Replace, kind: str) -> Any:
+    """``scrub`` of a value of ``shape``, a timestamp given a time of the same form."""
+    if shape.type_name == "timestamp" and isinstance(value, str):
+        return "Thu, 01 Jan 1970 00:00:00 GMT" if value[:3].isalpha() else EPOCH
+    return scrub(value, replace, kind)
+
+
 def scrub_text(text: str, replace: Replace = fixed, kind: str = "secret") -> str:
     """A secret string's placeholder, or its JSON with every leaf replaced."""
     stripped = text.strip()
@@ -97,7 +110,7 @@ def redact_data(
     if shape is None or value is None:
         return value
     if is_sensitive(shape):
-        return scrub(value, replace, kind_of(shape.name))
+        return _scrub_typed(shape, value, replace, kind_of(shape.name))
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         if shape.metadata.get("document"):
@@ -122,8 +135,8 @@ def redact_data(
                 if isinstance(item, str) and credentials.is_shaped(item):
                     out[key] = item  # redacted already (a cassette scanned or read again)
                     continue
-                out[key] = scrub(item, replace, kind_of(name))
-                if isinstance(out[key], str):
+                out[key] = _scrub_typed(member, item, replace, kind_of(name))
+                if isinstance(out[key], str) and member.type_name != "timestamp":
                     out[key] = credentials.shaped(shape.name, name, out[key])
             else:
                 out[key] = redact_data(member, item, replace, wire_names=wire_names)

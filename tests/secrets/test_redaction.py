@@ -456,3 +456,24 @@ def test_a_uuid_whose_last_group_is_all_digits_is_no_account_slot() -> None:
         "9d5e59bf-e1b3-4fe8-88c2-304567891234",
         (),
     )
+
+
+def test_a_timestamp_the_model_marks_sensitive_stays_a_time_botocore_parses() -> None:
+    """Amazon Location's CreateKey marks ``CreateTime`` sensitive: a string placeholder in
+    its place made botocore's parser fail on the recorded answer in replay. Its stand-in is
+    the epoch, as a number's is 0; the key itself is still redacted."""
+    from botocore.parsers import create_parser
+
+    model = operation_model("location", "CreateKey")
+    answer = {
+        "Key": "v1.public.sntlLocKey0001",
+        "KeyArn": "arn:aws:geo:us-east-1:123456789012:api-key/k",
+        "KeyName": "k",
+        "CreateTime": "2026-11-26T10:00:00Z",
+    }
+    body = Redactor().body(json.dumps(answer).encode(), model, "output", "application/json")
+    assert b"sntlLocKey0001" not in body and b"2026-11-26" not in body
+    parsed = create_parser("rest-json").parse(
+        {"status_code": 200, "headers": {}, "body": body}, model.output_shape
+    )
+    assert parsed["CreateTime"].year == 1970
