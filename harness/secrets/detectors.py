@@ -744,6 +744,9 @@ CREDENTIAL_NAMES = frozenset({"xamzcredential", "credential", "awsaccesskeyid", 
 #: Names that are secret only as URL or form parameters (``?code=`` of OAuth, ``?key=`` of
 #: Google): elsewhere ``Code`` is an error code and ``Key`` an object key.
 PARAMETER_NAMES: dict[str, str] = {"code": "secret", "key": "key"}
+#: Parameters named so, exactly, are API keys: one word, as OpenWeatherMap and Baidu name
+#: theirs in a URL (``?appid=``); an app's id in two words (``app_id``, ``appId``) is an id.
+PARAMETER_KEYS = frozenset({"appid", "APPID"})
 #: Header names whose value is a scheme and a credential.
 AUTHORIZATION_NAMES = frozenset({"authorization", "proxyauthorization"})
 
@@ -763,6 +766,8 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return "token"
     if parameter and norm in PARAMETER_NAMES:
         return PARAMETER_NAMES[norm]
+    if parameter and name in PARAMETER_KEYS:
+        return "key"
     if norm in _NOT_SECRET:
         return None
     if is_secret_name(name):

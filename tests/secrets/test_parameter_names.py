@@ -22,12 +22,13 @@ SENTINEL = "sntlParam7f3a9c"
 SECRET = [
     "access_key", "accessKey", "reset_token", "PHPSESSID", "ASPSESSIONID", "sessionid",
     "api_token", "license_key", "acme_key", "magic-link-token", "client_secret", "token",
+    "appid",
 ]  # fmt: skip
 PLAIN = [
     "sort_key", "partition_key", "object_key", "idempotency_key", "cache_key", "max_keys",
     "max-keys", "keys", "public_key", "next_token", "pageToken", "continuation-token",
     "page", "prefix", "marker", "delimiter", "uploadId", "versionId", "list-type",
-    "response-content-type", "X-Amz-Date",
+    "response-content-type", "X-Amz-Date", "app_id", "appId", "ApplicationId",
 ]  # fmt: skip
 
 
