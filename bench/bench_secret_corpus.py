@@ -17,9 +17,7 @@ import argparse
 import base64
 import io
 import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ from harness.cli import run  # noqa: E402
 from harness.serve.http import LoopbackServer  # noqa: E402
 from tests.secrets.test_format_sentinels import SUITE, Views  # noqa: E402
 from tests.secrets.test_second_opinion import EXPLAINED, SEED  # noqa: E402
+from tests.support.inner_suite import run_inner  # noqa: E402
 from tests.support.moto_server import moto_server  # noqa: E402
 from tests.support.secret_corpus import corpus, set_aside  # noqa: E402
 
@@ -39,13 +38,13 @@ BATCH = 250
 
 
 def _record(folder: Path, texts: list[str], timeout: float) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
+    """The sentinel suite over ``texts`` in ``folder``, as the slow test runs it."""
     with moto_server() as endpoint, LoopbackServer(Views().handle) as cbor:
-        env.update(
-            HOME=str(folder / "home"),
-            AWS_CONFIG_FILE=str(folder / "none"),
-            AWS_SHARED_CREDENTIALS_FILE=str(folder / "none"),
-            AWS_EC2_METADATA_DISABLED="true",
+        return run_inner(
+            folder,
+            "--aws-record-mode=once",
+            "--aws-contract=off",
+            timeout=timeout,
             MOTO_ENDPOINT=endpoint,
             CBOR_ENDPOINT=cbor.endpoint_url,
             SNTL_FORMATS=json.dumps(texts),
@@ -53,13 +52,6 @@ def _record(folder: Path, texts: list[str], timeout: float) -> str:
             AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE",
             AWS_SECRET_ACCESS_KEY="testing",
         )
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
-             "-p", "no:hypothesispytest", "--import-mode=importlib", "--aws-record-mode=once",
-             "--aws-contract=off"],
-            cwd=folder, env=env, capture_output=True, text=True, timeout=timeout,
-        )  # fmt: skip
-    return done.stdout + done.stderr
 
 
 def main() -> None:

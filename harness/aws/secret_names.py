@@ -277,6 +277,7 @@ def is_secret_name(name: str) -> bool:
     return judged is True
 
 
+@functools.lru_cache(maxsize=65536)
 def is_secret_parameter(name: str) -> bool:
     """True when a URL or form parameter named ``name`` carries a secret.
 
@@ -300,8 +301,8 @@ def is_secret_parameter(name: str) -> bool:
         if qualifier == "access":
             return True  # (a member AccessKey is IAM's structure; a parameter, the key)
         return qualifier is not None and qualifier not in _PLAIN_KEY and "public" not in found
-    if head in ("secret", "credential"):
-        return True
+    if head in ("secret", "credential", "verifier"):
+        return True  # (a verifier: OAuth's oauth_verifier, PKCE's code_verifier)
     return judge_name(name) is True
 
 

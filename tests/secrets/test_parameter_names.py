@@ -22,7 +22,7 @@ SENTINEL = "sntlParam7f3a9c"
 SECRET = [
     "access_key", "accessKey", "reset_token", "PHPSESSID", "ASPSESSIONID", "sessionid",
     "api_token", "license_key", "acme_key", "magic-link-token", "client_secret", "token",
-    "appid",
+    "appid", "code_verifier", "oauth_verifier",
 ]  # fmt: skip
 PLAIN = [
     "sort_key", "partition_key", "object_key", "idempotency_key", "cache_key", "max_keys",

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 
-def run_inner(folder: Path, *args: str, **env_extra: str) -> str:
+def run_inner(folder: Path, *args: str, timeout: float = 240, **env_extra: str) -> str:
     """``pytest -q`` in ``folder`` with ``args``; its output, stdout then stderr."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
     env.update(
@@ -34,6 +34,6 @@ def run_inner(folder: Path, *args: str, **env_extra: str) -> str:
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=timeout,
     )  # fmt: skip
     return done.stdout + done.stderr
