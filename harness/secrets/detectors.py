@@ -1065,7 +1065,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team",
+    "team", "verifier",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
