@@ -308,14 +308,14 @@ class CassetteSource:
         """Replay from an index: exchanges read from the file when first used, each checked
         to be the one indexed (its match key) when it is read."""
         self._index_file = found
-        read, label = found.read, str(self.path)
+        read, path = found.read, self.path
         stored, tags, keyed = self.stored, self.tags, []
         for position, row in enumerate(found.rows):
             service, operation, params, tag, recorded_at, start, end, key, times, slots = row
             # (its key and slots are checked against its parameters before replay serves it,
             # ``MatchIndex._verified``; its parameters against the file when it is read)
             region = tag.get("region")
-            exchange = LazyExchange(service, operation, params, label, position, read, (start, end))
+            exchange = LazyExchange(service, operation, params, path, position, read, (start, end))
             stored.append(exchange)
             tags.append(tag)
             keyed.append((position, exchange, region, recorded_at, key, times, slots))

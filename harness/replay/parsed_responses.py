@@ -11,6 +11,10 @@ Kept only where a copy is exactly a parse: bodies that are bytes (no streaming o
 event stream), of a bounded size, whose parsed form holds plain values (dicts, lists,
 strings, numbers, bytes, datetimes).
 
+A content is kept the second time it is parsed, not the first: most answers of a replay
+come once (each call about its own id), and keeping one is a walk and a copy of its parsed
+form; the first sighting leaves only the key's hash (``_second_sighting``).
+
 A success answered early (``intercept``: before botocore's pipeline) is kept whole, once
 per recorded content (``keep_answer``/``kept_answer``): the headers botocore's response
 holds and the result after botocore's own ``before-parse`` handlers, so a replayed call
@@ -41,6 +45,9 @@ _PLAIN = (str, int, float, bool, bytes, dt.datetime, Decimal, type(None))
 _PLAIN_TYPES = frozenset(_PLAIN)
 
 _lock = threading.Lock()
+#: hashes of keys seen once (a collision only keeps a content one sighting early)
+_seen_once: OrderedDict[int, None] = OrderedDict()
+SEEN_KEPT = 8 * KEPT
 _kept: OrderedDict[tuple[Any, ...], tuple[Any, Any, dict[str, Any]]] = OrderedDict()
 _held = [0]  # body bytes of the kept entries
 
@@ -75,7 +82,7 @@ def parse(factory: Any, operation_model: Any, response_dict: dict[str, Any]) -> 
     parsed: dict[str, Any] = factory.create_parser(protocol).parse(
         response_dict, operation_model.output_shape
     )
-    if key is not None and _plain(parsed):
+    if key is not None and _second_sighting(key) and _plain(parsed):
         with _lock:
             if key not in _kept:
                 _held[0] += len(key[-1])
@@ -143,7 +150,9 @@ def keep_answer(
     """Keep what botocore's response ``served`` and the result ``parsed`` (both as the
     call got them, before it could change them) for ``response`` (as recorded)."""
     key = _answer_key(factory, operation_model, response)
-    if key is None or not _plain(parsed) or not isinstance(served.content, bytes):
+    if key is None or not isinstance(served.content, bytes) or not _second_sighting(key):
+        return
+    if not _plain(parsed):
         return
     kept = KeptAnswer(
         served.status_code, _headers_copy(served.headers), served.content, _copy(parsed)
@@ -155,6 +164,19 @@ def keep_answer(
         while len(_answers) > KEPT or _answer_bytes[0] > MAX_BYTES:
             gone, _ = _answers.popitem(last=False)
             _answer_bytes[0] -= len(gone[-1])
+
+
+def _second_sighting(key: tuple[Any, ...]) -> bool:
+    """True when ``key`` was seen before (its hash noted once), so its content is kept."""
+    noted = hash(key)
+    with _lock:
+        if noted in _seen_once:
+            del _seen_once[noted]
+            return True
+        _seen_once[noted] = None
+        while len(_seen_once) > SEEN_KEPT:
+            _seen_once.popitem(last=False)
+    return False
 
 
 def _headers_copy(headers: Any) -> Any:

@@ -54,7 +54,7 @@ def test_a_kept_parse_is_what_botocore_parses_every_time(case: Case) -> None:
         return
     metadata = expected.get("ResponseMetadata")
     want = _comparable(expected)
-    for _ in range(2):  # the parse, then the kept copy
+    for _ in range(3):  # a parse, a parse kept (the second sighting), then the kept copy
         parsed = parsed_responses.parse(
             factory, operation_model, _response_dict(case, operation_model)
         )
@@ -89,6 +89,39 @@ def test_a_parser_factory_with_other_settings_parses_anew() -> None:
     assert other["Insight"]["StartTime"] == "as text: 1700000000"
     assert first["Insight"]["StartTime"].year == 2023
     assert again == first
+
+
+class CountingFactory(ResponseParserFactory):
+    """botocore's factory, counting the parsers it makes (one a parse)."""
+
+    made = 0
+
+    def create_parser(self, protocol_name: str) -> Any:
+        self.made += 1
+        return super().create_parser(protocol_name)
+
+
+def test_a_content_is_kept_from_its_second_parse_not_its_first() -> None:
+    """Most answers of a replay come once (a call per id): keeping each would cost a walk
+    and a copy for nothing; a content parsed twice is kept and served from then on."""
+    from harness.aws.models import operation_model as model_of
+
+    operation_model = model_of("xray", "GetInsight")
+    factory = CountingFactory()
+
+    def parsed(insight: str) -> dict[str, Any]:
+        body = b'{"Insight": {"InsightId": "%s", "StartTime": 1700000000}}' % insight.encode()
+        return parsed_responses.parse(
+            factory, operation_model, {"status_code": 200, "headers": {}, "body": body}
+        )
+
+    answers = [parsed(f"once-{n}") for n in range(5)]
+    assert factory.made == 5 and [a["Insight"]["InsightId"] for a in answers][-1] == "once-4"
+    first, second = parsed("twice"), parsed("twice")
+    assert factory.made == 7  # the second sighting parses, and keeps
+    third = parsed("twice")
+    assert factory.made == 7  # served from what was kept
+    assert first == second == third and third is not second
 
 
 def _insight_exchange(insight: str) -> Exchange:
