@@ -40,6 +40,7 @@ from harness.replay.match_keys import (
 )
 from harness.replay.match_policy import Matcher, MatchPolicy, ask_matcher, user_error
 from harness.replay.match_times import has_timestamps, mask_times, time_verdict
+from harness.replay.protocol_defaults import without_defaults
 from harness.replay.slot_pins import SlotPins, pins
 from harness.secrets.vault import Binding, Ties
 
@@ -224,7 +225,9 @@ class MatchIndex:
         return self.shaped(exchange.service, exchange.operation, exchange.params)
 
     def shaped(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        """``params`` normalised and without ignored members (policy steps 1 and 2)."""
+        """``params`` normalised and without ignored members (policy steps 1 and 2), and
+        without a member holding only its protocol's default (``protocol_defaults``)."""
+        params = without_defaults(service, operation, params)
         for normalize in self.policy.normalizers(service, operation):
             try:
                 params = normalize(copy.deepcopy(params))

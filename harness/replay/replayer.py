@@ -44,7 +44,7 @@ from harness.replay.s3_objects import UploadedObjects
 from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
 from harness.secrets.exchanges import swept_request
-from harness.secrets.vault import Ties, family_of_token, restore_text
+from harness.secrets.vault import SLOT, Ties, family_of_token, restore_text
 
 #: Live requests whose match parameters a replayer keeps (least recently used out).
 MATCH_FORMS_KEPT = 256
@@ -305,7 +305,9 @@ class Replayer:
                 text = content.decode("utf-8")
             except UnicodeDecodeError:
                 return content
-            form = _text_form(text, content_type)
+            # (a body that is one placeholder is a payload redacted whole, Lambda Invoke's
+            # sensitive Payload echoed: given back as it was, whatever its Content-Type)
+            form = "raw" if SLOT.fullmatch(text) else _text_form(text, content_type)
             return restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
 
         if body:  # (inside its content codings, as the redactor read it; one this machine

@@ -32,6 +32,7 @@ from tests.support.cassette_serving import (
     API,
     BODY,
     BUCKET,
+    CSV,
     KEY,
     QUEUE,
     TABLE,
@@ -63,13 +64,19 @@ const { DynamoDBClient, GetItemCommand, ListTablesCommand } = require("@aws-sdk/
 const { SQSClient, CreateQueueCommand, ReceiveMessageCommand } = require("@aws-sdk/client-sqs");
 const { APIGatewayClient, GetRestApisCommand } = require("@aws-sdk/client-api-gateway");
 
-const [endpoint, bucket, key, table, queue] = process.argv.slice(2);
+const [endpoint, bucket, key, table, queue, body, csv] = process.argv.slice(2);
 const config = { endpoint, region: "us-east-1", maxAttempts: 1,
                  credentials: { accessKeyId: "js", secretAccessKey: "js" } };
 
 async function main() {
   const out = {};
   const s3 = new s3sdk.S3Client({ ...config, forcePathStyle: true });
+  // uploads as the JavaScript SDK sends them: Content-Type application/octet-stream (a blob
+  // payload's default, which botocore leaves out) and a CRC32 checksum
+  out.put = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key,
+                                                        Body: body }))).ETag;
+  out.csv = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: "data.csv",
+                                                        Body: Buffer.from(csv) }))).ETag;
   const object = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
   out.body = await object.Body.transformToString();
   const head = await s3.send(new s3sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -265,7 +272,12 @@ def node(modules: Path, script: str, folder: Path, *args: str) -> dict[str, Any]
 def test_the_javascript_sdk_replays_python_recordings(
     server: Server, node_modules: Path, tmp_path: Path
 ) -> None:
-    out = node(node_modules, REPLAY_JS, tmp_path, server.url, BUCKET, KEY, TABLE, QUEUE)
+    out = node(
+        node_modules, REPLAY_JS, tmp_path, server.url, BUCKET, KEY, TABLE, QUEUE,
+        BODY.decode(), CSV.decode(),
+    )  # fmt: skip
+    assert out["put"] == f'"{hashlib.md5(BODY).hexdigest()}"'  # the recorded ETag
+    assert out["csv"] == f'"{hashlib.md5(CSV).hexdigest()}"'
     assert out["body"] == BODY.decode() and out["length"] == len(BODY)  # rest-xml
     assert out["keys"] == [KEY] and '{"a":"1","b":"2"}' in out["records"]  # an event stream
     assert [arn.rsplit(":", 1)[1] for arn in out["topics"]] == [TOPIC]  # query
