@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from harness.aws import models
 from harness.contract.schemas import generate as schemagen
 from harness.contract.schemas import store as schemastore
+from tests.support.models import modeled
 
 JSON = dict[str, Any]
 
@@ -411,6 +412,8 @@ def _validator(service: str, operation: str, kind: str) -> Draft202012Validator:
 def test_wire_examples(
     label: str, service: str, operation: str, kind: str, instance: Any, valid: bool
 ) -> None:
+    if not modeled(service, operation):
+        pytest.skip(f"the installed botocore has no model of {service}:{operation}")
     errors = list(_validator(service, operation, kind).iter_errors(instance))
     if valid:
         assert not errors, f"{label}: rejected: {errors[0].json_path}: {errors[0].message}"
@@ -465,4 +468,15 @@ def test_committed_schemas_are_the_ones_tested() -> None:
             if stamp != models.botocore_version():
                 on_disk = {**on_disk, "x-botocore": {**on_disk["x-botocore"],
                            "botocoreVersion": models.botocore_version()}}  # fmt: skip
+            if on_disk != generated and _older(models.botocore_version(), stamp):
+                pytest.skip(
+                    f"botocore {models.botocore_version()} models {service}:{operation} "
+                    f"otherwise than {stamp}, which made the committed schemas (drift, as "
+                    "harness schemas check reports it)"
+                )
             assert on_disk == generated, f"{service}:{operation} {direction} (made with {stamp})"
+
+
+def _older(version: str, than: str) -> bool:
+    """True when botocore ``version`` is an older release than ``than``."""
+    return tuple(map(int, version.split("."))) < tuple(map(int, than.split(".")))

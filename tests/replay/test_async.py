@@ -34,6 +34,7 @@ from harness.exchange import HttpResponse
 from harness.replay.intercept import Call, Send, intercept
 from harness.replay.recorder import CassetteRecorder
 from harness.serve.http import LoopbackServer
+from tests.support.models import NEEDS_LIST_INSIGHTS_DATA
 from tests.support.moto_server import moto_server as running_moto
 from tests.support.server import (
     ACCESS_KEY_ID,
@@ -190,6 +191,7 @@ def _lines(path: Path) -> list[list[Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_aiobotocore_app_records_then_replays_offline(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
@@ -286,6 +288,7 @@ def test_same_answers_as_a_sync_client(aws_synthetic):
 """
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_aws_synthetic_answers_aiobotocore_clients(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_synth=SYNTHETIC_TESTS)
     pytester.runpytest(*QUIET).assert_outcomes(passed=2)

@@ -13,6 +13,7 @@ from harness.aws.protocols import wire_form as wire
 from harness.exchange import HttpResponse
 from harness.replay.intercept import FULL_PIPELINE_ENV, Call, NotEarly, Send, intercept
 from harness.serve.http import LoopbackServer
+from tests.support.models import NEEDS_LIST_INSIGHTS_DATA
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 
@@ -269,7 +270,7 @@ def test_a_handler_registered_between_calls_is_honoured_at_once(event: str) -> N
     ("service", "method", "kwargs"),
     [
         ("xray", "get_insight", {"InsightId": INSIGHT_ID}),  # rest-json
-        (
+        pytest.param(
             "cloudtrail",
             "list_insights_data",
             {  # json 1.1
@@ -277,6 +278,7 @@ def test_a_handler_registered_between_calls_is_honoured_at_once(event: str) -> N
                 "DataType": "InsightsEvents",
                 "Dimensions": {"EventName": "PutObject"},
             },
+            marks=NEEDS_LIST_INSIGHTS_DATA,
         ),
         ("sns", "list_topics", {"NextToken": "a b&c=é"}),  # query: a form body, encoded late
         ("s3", "list_objects_v2", {"Bucket": "b", "Prefix": "a/é"}),  # rest-xml

@@ -12,6 +12,7 @@ from vcr.serializers import yamlserializer
 
 from harness.cassettes.cassette import read_cassette
 from tests.support.lab import Lab
+from tests.support.models import NEEDS_LIST_INSIGHTS_DATA
 from tests.support.server import (
     ACCESS_KEY_ID,
     INSIGHT_ID,
@@ -67,6 +68,7 @@ def test_fixture_without_marker(aws_cassette):
 """
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_record_then_replay_offline_gives_identical_results(lab: Lab) -> None:
     lab.pytester.makepyfile(app=APP, test_seed=SEED_TESTS)
     lab.record("--aws-record-mode=once").assert_outcomes(passed=3)
@@ -91,6 +93,7 @@ def test_record_then_replay_offline_gives_identical_results(lab: Lab) -> None:
     ]
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_no_sentinel_secret_reaches_a_cassette(lab: Lab) -> None:
     lab.pytester.makepyfile(app=APP, test_seed=SEED_TESTS)
     lab.record("--aws-record-mode=once").assert_outcomes(passed=3)
@@ -102,6 +105,7 @@ def test_no_sentinel_secret_reaches_a_cassette(lab: Lab) -> None:
         assert word.lower() not in text.lower()
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_cassettes_load_in_plain_vcrpy(lab: Lab) -> None:
     lab.pytester.makepyfile(app=APP, test_seed=SEED_TESTS)
     lab.record("--aws-record-mode=once").assert_outcomes(passed=3)
@@ -138,6 +142,7 @@ def test_throttling_retry_is_recorded_and_replayed_in_order(lab: Lab) -> None:
     assert lab.same_results() == ["retry"]
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_paginator_pages_replay_through_botocore(lab: Lab) -> None:
     events = [sentinel_event(f"e-{i}") for i in range(5)]
     lab.server.script(
@@ -230,6 +235,7 @@ def test_waiter_polls_recorded_states_in_order(lab: Lab) -> None:
     assert lab.same_results() == ["wait"]
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_cassette_written_by_plain_vcrpy_replays(lab: Lab, tmp_path: Path) -> None:
     import vcr
 

@@ -21,6 +21,7 @@ pytest.importorskip("trio")
 pytest.importorskip("moto.server")
 
 from tests.replay.test_async import QUIET, _lines, inner_suite, insight_server
+from tests.support.models import NEEDS_LIST_INSIGHTS_DATA
 from tests.support.moto_server import moto_server as running_moto
 from tests.support.server import (
     ACCESS_KEY_ID,
@@ -95,6 +96,7 @@ def moto_endpoint() -> Iterator[str]:
         yield endpoint
 
 
+@NEEDS_LIST_INSIGHTS_DATA
 def test_a_trio_app_records_then_replays_offline(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
