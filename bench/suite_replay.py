@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +61,8 @@ class Recipe:
     plugins: list[str] = field(default_factory=list)  # -p modules (bench/suite_overrides)
     args: list[str] = field(default_factory=list)  # more pytest arguments
     env: dict[str, str] = field(default_factory=dict)  # "{endpoint}" is the server's URL
+    # parts of the suite counted apart too: a name and a regular expression its node ids match
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 RECIPES: dict[str, Recipe] = {
@@ -99,6 +102,33 @@ RECIPES: dict[str, Recipe] = {
         ],
         plugins=["suite_overrides.botocore"],
         env={"AWS_ENDPOINT_URL": "{endpoint}"},  # botocore's own setting: every client
+    ),
+    # aiobotocore's own suite, PyPI's sdist of the installed version (it holds tests/):
+    #   pip download --no-deps --no-binary :all: aiobotocore==3.10.0 && tar xzf aiobotocore-*.gz
+    # with its test group's packages the venv lacks (pytest-mock, dill, trustme, tiny-proxy)
+    # on PYTHONPATH. Tests taking a client are parametrized by HTTP backend (aiohttp, httpx)
+    # and by anyio backend: asyncio, and trio on httpx (the suite deselects trio on aiohttp).
+    # As its CI runs it (``-m "not localonly"`` leaves out tests against real AWS,
+    # ``--http-backend=all`` both backends), less two files that send nothing (437 protocol
+    # parser cases over botocore's models, 257 source-hash checks of patched botocore code).
+    # ``strict_config`` off: ``-p no:cacheprovider`` leaves its ``cache_dir`` unknown.
+    "aiobotocore": Recipe(
+        what="aiobotocore's own suite (aiohttp and httpx backends, asyncio and trio)",
+        tag="github.com/aio-libs/aiobotocore 3.10.0",
+        install="aiobotocore==3.10.0",
+        tests=["tests"],
+        plugins=["suite_overrides.aiobotocore"],
+        args=[
+            *("-m", "not localonly", "--http-backend=all", "-o", "strict_config=false"),
+            "--ignore=tests/botocore_tests/unit/test_protocols.py",
+            "--ignore=tests/test_patches.py",
+        ],
+        parts={
+            "trio": r"\[trio[-\]]",
+            "trio, httpx": r"\[trio-(.+-)?httpx[-\]]",
+            "asyncio, httpx": r"\[asyncio-(.+-)?httpx[-\]]",
+            "asyncio, aiohttp": r"\[asyncio-(.+-)?aiohttp[-\]]",
+        },
     ),
 }
 
@@ -145,6 +175,13 @@ def run(recipe: Recipe, args: argparse.Namespace) -> int:
             recipe, source, work, endpoint, "replay", [], args
         )
         figures, failures = _figures(runs)
+        for part, pattern in recipe.parts.items():
+            figures.setdefault("parts", {})[part] = _figures(
+                {
+                    name: {t: r for t, r in tests.items() if re.search(pattern, t)}
+                    for name, tests in runs.items()
+                }
+            )[0]
         figures.update(suite=recipe.what, tag=recipe.tag, seconds=seconds)
         print(json.dumps(figures, indent=2))
         if args.out:
