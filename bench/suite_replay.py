@@ -9,6 +9,9 @@ run three times in fresh pytest processes with every test marked ``aws_cassette`
 (c) replay: the server stopped (nothing listens on its port), the harness's defaults, no
     setting at all.
 
+Each run reaches loopback only: the plugin refuses a connection off it, or a name look-up,
+as an unreachable network does, and the figures name the tests it refused.
+
 Figure: among the tests that pass in (a), the share that pass in (c); and how many of them
 recording broke (pass in (a), fail in (b)). Each suite's source is a checkout of the tag
 its ``Recipe`` names, extracted by you (this script installs and fetches nothing)::
@@ -183,6 +186,7 @@ def run(recipe: Recipe, args: argparse.Namespace) -> int:
                 }
             )[0]
         figures.update(suite=recipe.what, tag=recipe.tag, seconds=seconds)
+        figures["refused off loopback"] = _refused(work)
         print(json.dumps(figures, indent=2))
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
@@ -244,6 +248,21 @@ def _pytest(
         raise BenchError(f"The ({name}) run reported no test; see {work / f'{name}.log'} (--keep).")
     print(f"   {len(tests)} tests in {took:.0f} s", flush=True)
     return tests, round(took, 1)
+
+
+def _refused(work: Path) -> dict[str, dict[str, list[str]]]:
+    """Per run, the tests whose connections off loopback (or name look-ups) the bench
+    plugin refused, and what each asked for."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for name in ("alone", "record", "replay"):
+        path = work / f"{name}.jsonl.refused"
+        if path.exists():
+            for line in path.read_text().splitlines():
+                entry = json.loads(line)
+                asked = out.setdefault(name, {}).setdefault(entry["test"], [])
+                if entry["refused"] not in asked:
+                    asked.append(entry["refused"])
+    return out
 
 
 def _figures(runs: dict[str, dict[str, dict[str, Any]]]) -> tuple[dict[str, Any], list[Any]]:
