@@ -9,6 +9,9 @@ run three times in fresh pytest processes with every test marked ``aws_cassette`
 (c) replay: the server stopped (nothing listens on its port), the harness's defaults, no
     setting at all.
 
+Each run reaches loopback only: the plugin refuses a connection off it, or a name look-up,
+as an unreachable network does, and the figures name the tests it refused.
+
 Figure: among the tests that pass in (a), the share that pass in (c); and how many of them
 recording broke (pass in (a), fail in (b)). Each suite's source is a checkout of the tag
 its ``Recipe`` names, extracted by you (this script installs and fetches nothing)::
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,6 +64,8 @@ class Recipe:
     plugins: list[str] = field(default_factory=list)  # -p modules (bench/suite_overrides)
     args: list[str] = field(default_factory=list)  # more pytest arguments
     env: dict[str, str] = field(default_factory=dict)  # "{endpoint}" is the server's URL
+    # parts of the suite counted apart too: a name and a regular expression its node ids match
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 RECIPES: dict[str, Recipe] = {
@@ -99,6 +105,33 @@ RECIPES: dict[str, Recipe] = {
         ],
         plugins=["suite_overrides.botocore"],
         env={"AWS_ENDPOINT_URL": "{endpoint}"},  # botocore's own setting: every client
+    ),
+    # aiobotocore's own suite, PyPI's sdist of the installed version (it holds tests/):
+    #   pip download --no-deps --no-binary :all: aiobotocore==3.10.0 && tar xzf aiobotocore-*.gz
+    # with its test group's packages the venv lacks (pytest-mock, dill, trustme, tiny-proxy)
+    # on PYTHONPATH. Tests taking a client are parametrized by HTTP backend (aiohttp, httpx)
+    # and by anyio backend: asyncio, and trio on httpx (the suite deselects trio on aiohttp).
+    # As its CI runs it (``-m "not localonly"`` leaves out tests against real AWS,
+    # ``--http-backend=all`` both backends), less two files that send nothing (437 protocol
+    # parser cases over botocore's models, 257 source-hash checks of patched botocore code).
+    # ``strict_config`` off: ``-p no:cacheprovider`` leaves its ``cache_dir`` unknown.
+    "aiobotocore": Recipe(
+        what="aiobotocore's own suite (aiohttp and httpx backends, asyncio and trio)",
+        tag="github.com/aio-libs/aiobotocore 3.10.0",
+        install="aiobotocore==3.10.0",
+        tests=["tests"],
+        plugins=["suite_overrides.aiobotocore"],
+        args=[
+            *("-m", "not localonly", "--http-backend=all", "-o", "strict_config=false"),
+            "--ignore=tests/botocore_tests/unit/test_protocols.py",
+            "--ignore=tests/test_patches.py",
+        ],
+        parts={
+            "trio": r"\[trio[-\]]",
+            "trio, httpx": r"\[trio-(.+-)?httpx[-\]]",
+            "asyncio, httpx": r"\[asyncio-(.+-)?httpx[-\]]",
+            "asyncio, aiohttp": r"\[asyncio-(.+-)?aiohttp[-\]]",
+        },
     ),
 }
 
@@ -145,7 +178,15 @@ def run(recipe: Recipe, args: argparse.Namespace) -> int:
             recipe, source, work, endpoint, "replay", [], args
         )
         figures, failures = _figures(runs)
+        for part, pattern in recipe.parts.items():
+            figures.setdefault("parts", {})[part] = _figures(
+                {
+                    name: {t: r for t, r in tests.items() if re.search(pattern, t)}
+                    for name, tests in runs.items()
+                }
+            )[0]
         figures.update(suite=recipe.what, tag=recipe.tag, seconds=seconds)
+        figures["refused off loopback"] = _refused(work)
         print(json.dumps(figures, indent=2))
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
@@ -207,6 +248,21 @@ def _pytest(
         raise BenchError(f"The ({name}) run reported no test; see {work / f'{name}.log'} (--keep).")
     print(f"   {len(tests)} tests in {took:.0f} s", flush=True)
     return tests, round(took, 1)
+
+
+def _refused(work: Path) -> dict[str, dict[str, list[str]]]:
+    """Per run, the tests whose connections off loopback (or name look-ups) the bench
+    plugin refused, and what each asked for."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for name in ("alone", "record", "replay"):
+        path = work / f"{name}.jsonl.refused"
+        if path.exists():
+            for line in path.read_text().splitlines():
+                entry = json.loads(line)
+                asked = out.setdefault(name, {}).setdefault(entry["test"], [])
+                if entry["refused"] not in asked:
+                    asked.append(entry["refused"])
+    return out
 
 
 def _figures(runs: dict[str, dict[str, dict[str, Any]]]) -> tuple[dict[str, Any], list[Any]]:

@@ -6,14 +6,23 @@ It does what a new user does to a suite they did not write (every test gets
 the first line of its message and — for a cassette miss — what differs between the live
 request and the closest recording, sorted into kinds (``classify_miss``): generated values
 (uuids, random suffixes, times, hashes) or something else.
+
+Every run reaches loopback only (``loopback_only``): a suite's test that would connect to
+another address (aiobotocore's asks instance metadata at ``fd00:ec2::254``) or resolve a
+name other than ``localhost`` is refused at once, as an unreachable network refuses it, and
+each refusal is a line (test, what) in ``$SUITE_BENCH_RESULTS.refused``.
 """
 
 from __future__ import annotations
 
+import errno
+import ipaddress
 import json
 import os
 import re
 import signal
+import socket
+import sys
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -38,9 +47,68 @@ GENERATED_KINDS = ("uuid", "hex", "alnum", "time", "hash")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    loopback_only()
     for name in _SUITE_MARKERS:
         config.addinivalue_line("markers", f"{name}: a marker of the third-party suite")
+    if not config.pluginmanager.hasplugin("botocore_harness"):
+        # the run without the harness marks every test too: a suite with --strict-markers
+        # (aiobotocore's addopts) would refuse a marker nobody registered
+        config.addinivalue_line("markers", "aws_cassette: the harness's marker (not loaded)")
     config.stash[_RESULTS] = {}
+
+
+_LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+_guarded: list[bool] = []
+_running: list[str] = [""]  # the node id of the test running now
+
+
+def loopback_only() -> None:
+    """Refuse, from now on in this process, a connection to an address off loopback and the
+    resolution of a name that is not loopback's (an audit hook: installed once, for good)."""
+    if _guarded:
+        return
+    _guarded.append(True)
+    sys.addaudithook(_refuse_off_loopback)
+
+
+def _refuse_off_loopback(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.connect":
+        address = args[1]
+        if isinstance(address, tuple) and address and not _loopback(str(address[0])):
+            _log(f"refused a connection to {address[0]} port {address[1]}")
+            raise OSError(errno.ENETUNREACH, f"the benchmark reaches loopback only: {address[0]}")
+    elif event == "socket.getaddrinfo":
+        host = args[0]
+        if isinstance(host, bytes):
+            host = host.decode("ascii", "replace")
+        if host and not _loopback(str(host)) and not _ip_literal(str(host)):
+            _log(f"refused to resolve {host}")
+            raise socket.gaierror(socket.EAI_NONAME, f"the benchmark resolves no name: {host}")
+
+
+def _loopback(host: str) -> bool:
+    name = host.strip("[]").split("%", 1)[0].lower()
+    if name in _LOCAL_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True  # (its connection, if any, is judged by address)
+
+
+def _log(message: str) -> None:
+    target = os.environ.get(RESULTS_ENV)
+    if target:
+        with open(f"{target}.refused", "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"test": _running[0], "refused": message}) + "\n")
 
 
 @pytest.hookimpl(trylast=True)
@@ -83,6 +151,7 @@ class BenchTimeLimit(Exception):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    _running[0] = item.nodeid
     limit = float(os.environ.get(TIME_LIMIT_ENV) or 0)
     previous = None
     if limit > 0 and hasattr(signal, "setitimer"):

@@ -175,8 +175,17 @@ async def _answered(
     async def receive() -> HttpResponse:
         await rewind.aseek()
         _sending.set(True)  # this task's own context: ends with it
-        response = await original_send(self, request)
-        body = await response.content  # the whole body, as the sync path reads it
+        # The whole body, as the sync path reads it, read by aiobotocore's session as it
+        # reads a body it does not stream (inside its send): a failure while reading it
+        # reaches the code as aiobotocore maps it (ReadTimeoutError, ConnectionClosedError),
+        # recorded as the call's, never as aiohttp's or httpx's own exception.
+        streaming = getattr(request, "stream_output", False)
+        request.stream_output = False
+        try:
+            response = await original_send(self, request)
+        finally:
+            request.stream_output = streaming
+        body = await response.content  # (read already: cached)
         decoded: HttpResponse = sync.received_response(
             response.status_code, response.headers, body or b""
         )

@@ -4,7 +4,9 @@ The code under test must see what it sees live; only where the bytes come from c
 the stand-in credentials are not put in ``os.environ`` (code that reads it, or refuses
 explicit keys beside a profile, would see them): they are the last link of botocore's own
 credential chain (and aiobotocore's), found only when no link before it finds any, and the
-links that would ask the network (instance metadata, the container endpoint) are left out.
+links that would ask the network (instance metadata, the container endpoint) stay in the
+chain as botocore made them but find nothing, asking nothing (as live where neither answers:
+code that reads the chain sees the links it has live).
 botocore must not read the developer's config files (a profile there could change the
 endpoint, the addressing style or the retries the recording saw): they are pointed at empty
 files. A region is set when none is. A profile the code names (``profile_name="dev"``, or
@@ -15,6 +17,7 @@ harness's own (``own_patches``): the test's ``monkeypatch`` holds only the test'
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ import pytest
 
 #: The stand-in credentials the chain ends with (no secret: they sign nothing that is sent).
 STAND_IN_KEY = ("AKIAREPLAYDUMMY00000", "replay-dummy-secret-not-a-real-key")
-#: The chain's links that would ask the network for credentials, left out offline.
+#: The chain's links that would ask the network for credentials: offline they find nothing.
 NETWORK_LINKS = frozenset({"iam-role", "container-role"})
 DEFAULT_REGION = "us-east-1"
 
@@ -98,8 +101,22 @@ def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, session_class: type, stand
 
     def offline_chain(self: Any) -> Any:
         resolver = create(self)
-        links = [p for p in resolver.providers if getattr(p, "METHOD", None) not in NETWORK_LINKS]
-        resolver.providers = [*links, stand_in]
+        for link in resolver.providers:
+            if getattr(link, "METHOD", None) in NETWORK_LINKS:
+                link.load = _finds_nothing(link)
+        resolver.providers = [*resolver.providers, stand_in]
         return resolver
 
     monkeypatch.setattr(session_class, "_create_credential_resolver", offline_chain)
+
+
+def _finds_nothing(link: Any) -> Any:
+    """A ``load`` for one network link of the chain (this instance only): None, what the
+    link answers live when nothing answers it, awaitable when the link's own is."""
+    if inspect.iscoroutinefunction(type(link).load):
+
+        async def nothing_found() -> None:
+            return None
+
+        return nothing_found
+    return lambda: None

@@ -335,7 +335,7 @@ def test_replay_leaves_the_environment_as_the_test_found_it(lab: Lab) -> None:
     Now the code under test reads the environment it was given (but the config files, which
     point at empty ones, and a region when none is set); credentials come from the end of
     botocore's and aiobotocore's own chains; the chain's network links (the container
-    endpoint a CI runner names, instance metadata) are left out; a key the environment does
+    endpoint a CI runner names, instance metadata) find nothing; a key the environment does
     hold is the one found, as live."""
     lab.pytester.makepyfile(
         test_env=f"""

@@ -1,0 +1,136 @@
+"""An aiobotocore body that fails while recording reaches the code as aiobotocore raises it.
+
+Recording reads the whole body of each aiobotocore response before answering (as the sync
+path does). A server that sends its headers and then stalls made that read fail with the
+HTTP library's own exception (aiohttp's ``SocketTimeoutError``, httpx's ``ReadTimeout``),
+which no code catches: aiobotocore's suite, ``test_connector_timeout2[asyncio-aiohttp]``,
+expects botocore's ``ReadTimeoutError`` and failed while recording. The body is now read as
+aiobotocore's session reads one it does not stream, inside its ``send``: the failure is
+aiobotocore's mapping of it (``ReadTimeoutError``), recorded as the call's failure and
+raised again in replay, as the sync path does with urllib3's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip(
+    "aiobotocore",
+    reason="the async tests need the async extra: pip install -e '.[test,async]'",
+)
+
+from aiobotocore.config import AioConfig
+from aiobotocore.httpsession import AIOHTTPSession
+from aiobotocore.session import get_session
+from botocore.exceptions import ReadTimeoutError
+
+from harness.replay.recorder import CassetteRecorder
+
+
+def _backends() -> list[Any]:
+    backends: list[Any] = [pytest.param(AIOHTTPSession, id="aiohttp")]
+    try:
+        import httpx  # noqa: F401  (the backend needs it)
+        from aiobotocore.httpxsession import HttpxSession
+    except ImportError:
+        return backends
+    return [*backends, pytest.param(HttpxSession, id="httpx")]
+
+
+class _StallsAfterHeaders:
+    """A loopback server that answers each request with a 200 and a Content-Length, sends
+    no byte of the body, and holds the connection until closed."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.sock.settimeout(0.2)
+        self.stop = threading.Event()
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            conn.recv(65536)
+            head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n"
+            conn.sendall(head.encode())
+            self.held.append(conn)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=10)
+        for conn in self.held:
+            conn.close()
+        self.sock.close()
+
+
+async def _get_object(endpoint: str, session_class: type) -> bytes:
+    config = AioConfig(
+        read_timeout=1,
+        connect_timeout=5,
+        retries={"max_attempts": 0},
+        http_session_cls=session_class,
+    )
+    async with get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    ) as s3:
+        response = await s3.get_object(Bucket="stalled", Key="key")
+        async with response["Body"] as body:
+            return bytes(await body.read())
+
+
+@pytest.fixture
+def fresh_httpx_error_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx maps httpcore's exceptions to its own through a table it fills once per
+    process, from the ``httpcore`` imported then. An in-process pytester run of another
+    test (``test_trio``) may have filled it with an ``httpcore`` it then dropped from
+    ``sys.modules``: httpx would no longer map a ``ReadTimeout`` of the one imported now.
+    Emptied for this test, the table is filled again from the current ``httpcore``."""
+    try:
+        from httpx._transports import default
+    except ImportError:
+        return
+    monkeypatch.setattr(default, "HTTPCORE_EXC_MAP", {})
+
+
+@pytest.mark.parametrize("session_class", _backends())
+@pytest.mark.usefixtures("fresh_httpx_error_map")
+def test_a_body_that_times_out_while_recording_raises_botocores_error_then_replays_it(
+    tmp_path: Path, session_class: type
+) -> None:
+    path = tmp_path / "stalled.yaml"
+    server = _StallsAfterHeaders()
+    endpoint = server.endpoint
+    try:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate(), pytest.raises(ReadTimeoutError):
+            asyncio.run(_get_object(endpoint, session_class))
+        recorder.save()
+    finally:
+        server.close()
+
+    replay = CassetteRecorder(path, "none")
+    with replay.activate(), pytest.raises(ReadTimeoutError):
+        asyncio.run(_get_object(endpoint, session_class))  # (nothing listens now)
+    assert replay.unused == []

@@ -1,0 +1,90 @@
+"""Offline, the credential chain keeps its network links; they find nothing and ask nothing.
+
+Replay ends botocore's (and aiobotocore's) credential chain with stand-in keys and keeps
+the links that would ask the network (instance metadata, the container endpoint) from
+asking it. It used to drop those links from the chain: code that reads the chain saw it
+differ from live. aiobotocore's suite (``test_imds_backend_follows_the_default_http_backend_*``,
+``test_credential_resolver_follows_the_default_http_backend``) asks the resolver for its
+``iam-role`` provider to check which HTTP session its metadata fetcher holds, and got
+``UnknownCredentialError`` in replay. Now each network link stays where botocore puts it,
+as botocore made it, and answers "nothing found" at once, as it does live on a machine with
+no instance metadata and no container endpoint: the chain goes on to the stand-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+
+from harness.replay.offline_env import STAND_IN_KEY, offline_environment
+
+NETWORK = ("iam-role", "container-role")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    # a container endpoint the chain would ask live (a CI runner names one): nothing there
+    monkeypatch.setenv(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{_closed_port()}/creds"
+    )
+    # instance metadata stays disabled (the outer conftest's), on loopback if it were asked
+    monkeypatch.setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")
+    patches = pytest.MonkeyPatch()
+    offline_environment(patches, tmp_path)
+    yield patches
+    patches.undo()
+
+
+def _links(resolver: Any) -> list[str]:
+    return [provider.METHOD for provider in resolver.providers]
+
+
+def test_the_chain_keeps_its_network_links_and_ends_with_the_stand_in(
+    offline: pytest.MonkeyPatch,
+) -> None:
+    live = botocore.credentials.create_credential_resolver(botocore.session.Session())
+    session = botocore.session.Session()
+    resolver = session.get_component("credential_provider")
+    assert _links(resolver) == [*_links(live), "botocore-harness-offline"]
+    for name in NETWORK:
+        link = resolver.get_provider(name)  # (UnknownCredentialError when left out)
+        assert type(link) is type(live.get_provider(name))
+        assert link.load() is None  # nothing found, nothing asked
+    assert resolver.get_provider("iam-role")._role_fetcher is not None
+    found = session.get_credentials()
+    assert (found.access_key, found.method) == (STAND_IN_KEY[0], "botocore-harness-offline")
+
+
+def test_aiobotocores_chain_keeps_its_network_links_too(offline: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("aiobotocore", reason="the async tests need the async extra")
+    from aiobotocore import credentials as aio_credentials
+    from aiobotocore.session import AioSession
+
+    live = aio_credentials.create_credential_resolver(AioSession())
+    session = AioSession()
+    resolver = session._create_credential_resolver()
+    assert _links(resolver) == [*_links(live), "botocore-harness-offline"]
+
+    async def loads() -> list[Any]:
+        return [await resolver.get_provider(name).load() for name in NETWORK]
+
+    assert asyncio.run(loads()) == [None, None]
+    fetcher = resolver.get_provider("iam-role")._role_fetcher
+    assert type(fetcher._session) is type(live.get_provider("iam-role")._role_fetcher._session)
+
+    async def credentials() -> Any:
+        return await session.get_credentials()
+
+    found = asyncio.run(credentials())
+    assert (found.access_key, found.method) == (STAND_IN_KEY[0], "botocore-harness-offline")
