@@ -43,8 +43,10 @@ def supports(service: str) -> bool:
 #: token of its own; 5: a secret's digest beside its placeholder (``SSECustomerKeyMD5``) is
 #: left out; 6: a ``strftime("%Y%m%d%H%M%S")`` stamp is a time (the package version alone
 #: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid; 8: a
-#: payload's Content-Type that is its protocol default is left out (``protocol_defaults``).
-KEY_VERSION = 8
+#: payload's Content-Type that is its protocol default is left out (``protocol_defaults``); 9:
+#: a float or double member's whole number is a float, ``10`` and ``10.0`` alike
+#: (``number_spellings``).
+KEY_VERSION = 9
 
 
 def canonical(params: dict[str, Any]) -> str:

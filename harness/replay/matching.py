@@ -40,7 +40,7 @@ from harness.replay.match_keys import (
 )
 from harness.replay.match_policy import Matcher, MatchPolicy, ask_matcher, user_error
 from harness.replay.match_times import has_timestamps, mask_times, time_verdict
-from harness.replay.protocol_defaults import without_defaults
+from harness.replay.protocol_defaults import same_effect
 from harness.replay.slot_pins import SlotPins, pins
 from harness.secrets.vault import Binding, Ties
 
@@ -225,9 +225,8 @@ class MatchIndex:
         return self.shaped(exchange.service, exchange.operation, exchange.params)
 
     def shaped(self, service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        """``params`` normalised and without ignored members (policy steps 1 and 2), and
-        without a member holding only its protocol's default (``protocol_defaults``)."""
-        params = without_defaults(service, operation, params)
+        """``same_effect(params)``, normalised and without ignored members (policy steps 1, 2)."""
+        params = same_effect(service, operation, params)
         for normalize in self.policy.normalizers(service, operation):
             try:
                 params = normalize(copy.deepcopy(params))

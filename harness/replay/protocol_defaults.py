@@ -5,6 +5,10 @@ default, one SDK sends it and another leaves the member out, and both requests m
 Matching treats the two alike, decided from the model, never from which SDK sent it (issue
 59: the JavaScript SDK v3's ``PutObject`` missed the Python recording over ``harness serve``).
 
+``same_effect`` is what matching reads: these defaults left out, and a whole number of a
+float or double member taken as a float however the client wrote it (``10`` or ``10.0``:
+``number_spellings``).
+
 - A blob or string payload's media type (Smithy 2.0, HTTP binding traits, ``httpPayload``:
   "If the targeted member is a blob ... the Content-Type header SHOULD be
   application/octet-stream" without a ``@mediaType``; a string payload's is "text/plain").
@@ -18,6 +22,7 @@ import functools
 from typing import Any
 
 from harness.aws.models import operation_model
+from harness.replay.number_spellings import one_spelling
 
 #: The media type a payload of each type defaults to (Smithy's httpPayload rules).
 _PAYLOAD_DEFAULTS = {"blob": "application/octet-stream", "string": "text/plain"}
@@ -53,3 +58,9 @@ def without_defaults(service: str, operation: str, params: dict[str, Any]) -> di
     if not isinstance(value, str) or value.strip().lower() != default:
         return params
     return {k: v for k, v in params.items() if k != name}
+
+
+def same_effect(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` as any SDK's request to the same effect reads: without a member holding
+    only its protocol default, each whole number of a float or double member a float."""
+    return one_spelling(service, operation, without_defaults(service, operation, params))

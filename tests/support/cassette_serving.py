@@ -62,15 +62,7 @@ def record_all(moto: str, folder: Path) -> Recorded:
         s3.head_object(Bucket=BUCKET, Key=KEY)
         s3.list_objects_v2(Bucket=BUCKET)
         s3.put_object(Bucket=BUCKET, Key="data.csv", Body=CSV)
-        stream = s3.select_object_content(
-            Bucket=BUCKET,
-            Key="data.csv",
-            Expression="SELECT * FROM S3Object",
-            ExpressionType="SQL",
-            InputSerialization={"CSV": {"FileHeaderInfo": "USE"}},
-            OutputSerialization={"JSON": {}},
-        )
-        list(stream["Payload"])
+        selected_records(s3)  # an event stream
         sns = client("sns", moto)
         topic = sns.create_topic(Name=TOPIC)["TopicArn"]
         sns.publish(TopicArn=topic, Message="shipped")
@@ -111,6 +103,24 @@ def record_all(moto: str, folder: Path) -> Recorded:
         sm.create_secret(Name=SECRET_NAME, SecretString=SECRET)
         sm.get_secret_value(SecretId=SECRET_NAME)
     return Recorded(cassettes, volatile, {"bucket": bucket})
+
+
+def select_events(s3: Any) -> list[dict[str, Any]]:
+    """S3 Select over ``data.csv``: the events of its stream, read to the end."""
+    stream = s3.select_object_content(
+        Bucket=BUCKET,
+        Key="data.csv",
+        Expression="SELECT * FROM S3Object",
+        ExpressionType="SQL",
+        InputSerialization={"CSV": {"FileHeaderInfo": "USE"}},
+        OutputSerialization={"JSON": {}},
+    )
+    return list(stream["Payload"])
+
+
+def selected_records(s3: Any) -> bytes:
+    """The records S3 Select over ``data.csv`` gives (its stream's ``Records`` events)."""
+    return b"".join(e["Records"]["Payload"] for e in select_events(s3) if "Records" in e)
 
 
 @contextmanager
