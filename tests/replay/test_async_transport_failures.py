@@ -31,6 +31,7 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ReadTimeoutError
 
 from harness.replay.recorder import CassetteRecorder
+from tests.support.raw_server import RawServer
 
 
 def _backends() -> list[Any]:
@@ -43,23 +44,15 @@ def _backends() -> list[Any]:
     return [*backends, pytest.param(HttpxSession, id="httpx")]
 
 
-class _StallsAfterHeaders:
+class _StallsAfterHeaders(RawServer):
     """A loopback server that answers each request with a 200 and a Content-Length, sends
     no byte of the body, and holds the connection until closed."""
 
     def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.sock.settimeout(0.2)
+        super().__init__(backlog=4, accept_timeout=0.2)
         self.stop = threading.Event()
         self.held: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.start()
 
     def _serve(self) -> None:
         while not self.stop.is_set():

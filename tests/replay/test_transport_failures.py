@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
 
 from harness.contract.checker import check_all
 from harness.replay.recorder import CassetteRecorder
+from tests.support.raw_server import RawServer
 
 QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"
 
@@ -65,21 +65,13 @@ def test_a_refused_connection_replays_as_the_same_error(tmp_path: Path) -> None:
     assert result.violations == [] and "EndpointConnectionError" in result.skipped[0].reason
 
 
-class _HangsUpOnce:
+class _HangsUpOnce(RawServer):
     """A loopback server that closes the first connection unanswered, then answers
     SQS ``ListQueues`` (json protocol) once."""
 
     def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(2)
-        self.sock.settimeout(10)
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        super().__init__(backlog=2, accept_timeout=10)
+        self.start()
 
     def _serve(self) -> None:
         first, _ = self.sock.accept()
