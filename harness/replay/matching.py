@@ -82,6 +82,8 @@ class MatchIndex:
     #: ``known(value)``: where a live value was found that makes it no generated one (the
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
+    #: ``written(value)``: ``known`` without the cassette (the source, the environment)
+    written: Callable[[str], str | None] | None = None
     #: entries by key and exact form (the request as sent): stage 1 of ``take``
     _exact: dict[tuple[Key, str], deque[Entry]] = field(default_factory=dict)
     #: which recordings a live value pinning a slot leaves (``_pinned``)
@@ -94,7 +96,9 @@ class MatchIndex:
 
     def __post_init__(self) -> None:
         # (whether a live value may stand for a recorded one: ``binding_judge``)
-        self._judge = BindingJudge(policy=self.policy, known=self.known, recorded=self._all)
+        self._judge = BindingJudge(
+            policy=self.policy, known=self.known, written=self.written, recorded=self._all
+        )
 
     @property
     def refusals(self) -> list[str]:
@@ -560,7 +564,10 @@ class MatchIndex:
         if not slots and not live:
             return Ties()
         if exact:
-            return self.binding.fits(slots, live)
+            ties = self.binding.fits(slots, live)
+            if ties is not None and self._judge.days_moved(slots, entry.recorded_at, asking.now):
+                return None  # a day as sent but at another distance from today: stage 2 binds
+            return ties
         asked = Asked(
             index=entry.index, recorded_at=entry.recorded_at, now=asking.now, sent=asking.sent
         )
