@@ -42,8 +42,9 @@ def supports(service: str) -> bool:
 #: upload slot too; 4: an epoch or a long number inside a hex or alphanumeric value is not a
 #: token of its own; 5: a secret's digest beside its placeholder (``SSECustomerKeyMD5``) is
 #: left out; 6: a ``strftime("%Y%m%d%H%M%S")`` stamp is a time (the package version alone
-#: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid.
-KEY_VERSION = 7
+#: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid; 8: the
+#: generated values in a text blob holding placeholders are masked, its digests left out.
+KEY_VERSION = 8
 
 
 def canonical(params: dict[str, Any]) -> str:
