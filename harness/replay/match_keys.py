@@ -43,7 +43,8 @@ def supports(service: str) -> bool:
 #: token of its own; 5: a secret's digest beside its placeholder (``SSECustomerKeyMD5``) is
 #: left out; 6: a ``strftime("%Y%m%d%H%M%S")`` stamp is a time (the package version alone
 #: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid; 8: the
-#: generated values in a text blob holding placeholders are masked, its digests left out.
+#: generated values in a text blob holding placeholders are masked, its digests left out,
+#: and eight digits beside a hex letter are no day (part of a hex value).
 KEY_VERSION = 8
 
 

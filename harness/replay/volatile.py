@@ -65,10 +65,12 @@ _DASHED = (
 )
 _DASHED_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[-_T](\d{2})[-_](\d{2})(?:[-_](\d{2}))?")
 # A day alone (``date.today().isoformat()``, ``strftime("%Y/%m/%d")``, ``"%Y%m%d"``): the
-# same separator twice, or none, each field in its range (a key partitioned by day)
+# same separator twice, or none, each field in its range (a key partitioned by day). With
+# none, not beside a hex letter: eight digits inside a hex value (``uuid4().hex``
+# "a79ba9b19820412b8b07...") are part of it, not a day of their own
 _DATE = (
-    r"(?:19|20)\d{2}(?P<date_sep>[-/]?)(?:0[1-9]|1[0-2])(?P=date_sep)"
-    r"(?:0[1-9]|[12]\d|3[01])"
+    r"(?:19|20)\d{2}(?P<date_sep>[-/])(?:0[1-9]|1[0-2])(?P=date_sep)(?:0[1-9]|[12]\d|3[01])"
+    r"|(?<![A-Fa-f])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![A-Fa-f])"
 )
 _DATE_TEXT = re.compile(r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})")
 #: The shapes of a day alone: it binds when it is as many days from "today" as recorded.
