@@ -24,8 +24,14 @@ from harness.exchange import Exchange
 from harness.replay import uploads
 from harness.replay.first_seen import WordOffsets
 from harness.replay.match_policy import MatchPolicy
-from harness.replay.match_times import date_verdict, same_day, time_verdict
-from harness.replay.volatile import DATE_SHAPES, Generated, made_up
+from harness.replay.match_times import (
+    date_verdict,
+    hour_verdict,
+    same_day,
+    same_hour,
+    time_verdict,
+)
+from harness.replay.volatile import DATE_SHAPES, HOUR_SHAPES, Generated, made_up
 
 #: One recorded exchange as ``MatchIndex`` lists them: (index, exchange, region, recorded_at).
 Recorded = tuple[int, Exchange, str | None, float | None]
@@ -106,12 +112,14 @@ class BindingJudge:
         """True when a recording holds a day alone (``2026-12-01``) and today is not the day
         it was recorded: a live day equal to it is then another distance from today (a
         week written ahead, replayed three days later, sends the fourth recorded day
-        first), so the request as sent is no proof it is that recording's."""
+        first), so the request as sent is no proof it is that recording's. So for a day
+        and its hour (``dt=2026-12-01/hour=09``) and this hour."""
         if self.policy.time_tolerance is None or recorded_at is None or now is None:
             return False
-        if not any(getattr(slot, "shape", None) in DATE_SHAPES for slot in slots):
-            return False
-        return not same_day(recorded_at, now)
+        shapes = {getattr(slot, "shape", None) for slot in slots}
+        if not shapes.isdisjoint(HOUR_SHAPES) and not same_hour(recorded_at, now):
+            return True
+        return not shapes.isdisjoint(DATE_SHAPES) and not same_day(recorded_at, now)
 
     def _where_written(self, value: str) -> str | None:
         """``written(value)``, asked once per value (``known`` without ``written``)."""
@@ -132,8 +140,9 @@ class BindingJudge:
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"
-            day = recorded.shape in DATE_SHAPES
-            judge = date_verdict if day else time_verdict
+            day = recorded.shape in DATE_SHAPES or recorded.shape in HOUR_SHAPES
+            hourly = recorded.shape in HOUR_SHAPES
+            judge = hour_verdict if hourly else date_verdict if day else time_verdict
             verdict = judge(recorded.epoch, live.epoch, recorded_at, now, self.policy)
             if verdict is not None:
                 return f"a generated time, but {verdict}"

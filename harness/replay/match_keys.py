@@ -44,7 +44,8 @@ def supports(service: str) -> bool:
 #: left out; 6: a ``strftime("%Y%m%d%H%M%S")`` stamp is a time (the package version alone
 #: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid; 8: the
 #: generated values in a text blob holding placeholders are masked, its digests left out,
-#: and eight digits beside a hex letter are no day (part of a hex value).
+#: eight digits beside a hex letter are no day (part of a hex value), and a day with its
+#: hour as partitions name them (``dt=2026-11-27/hour=03``) is one time.
 KEY_VERSION = 8
 
 

@@ -78,6 +78,43 @@ def date_verdict(
     )
 
 
+def hour_verdict(
+    recorded: float | None,
+    sent: float | None,
+    recorded_at: float | None,
+    now: float | None,
+    policy: MatchPolicy,
+) -> str | None:
+    """``None`` when a sent day-and-hour (a partition's ``dt=.../hour=HH``, its instant the
+    hour's start) stands for the recorded one: as many hours from the hour it was sent in
+    as the recorded one was from the hour it was recorded in, or the same hour of a day as
+    many days from today (a fixed hour of the day), else why not (readable)."""
+    if recorded is None or sent is None:
+        return "hour recorded, not sent" if sent is None else "hour sent, not recorded"
+    if recorded == sent:
+        return None
+    if policy.time_tolerance is None or recorded_at is None or now is None:
+        why = "exact time matching" if policy.time_tolerance is None else "no recording time"
+        return f"hour mismatch: recorded {_iso(recorded)}, sent {_iso(sent)} ({why})"
+    before = round((recorded - recorded_at // 3600 * 3600) / 3600)
+    after = round((sent - now // 3600 * 3600) / 3600)
+    if before == after:
+        return None
+    if _whole_days_apart(recorded, sent) and not date_verdict(
+        recorded, sent, recorded_at, now, policy
+    ):
+        return None
+    return (
+        f"hour mismatch: recorded {_iso(recorded)} ({before:+d} h from the recording's hour), "
+        f"sent {_iso(sent)} ({after:+d} h from this hour)"
+    )
+
+
+def same_hour(recorded_at: float, now: float) -> bool:
+    """``now`` falls in the hour ``recorded_at`` did."""
+    return recorded_at // 3600 == now // 3600
+
+
 def same_day(recorded_at: float, now: float) -> bool:
     """``now`` falls on the day ``recorded_at`` did, by the clock's UTC day or its local one:
     a day sent as recorded is then as many days from today as it was."""

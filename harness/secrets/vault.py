@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from harness.aws.bodies import derived_pairs
 from harness.secrets import placeholders
@@ -468,13 +469,16 @@ class Binding:
             # longest first; a value is replaced only as a whole run of letters and digits
             # (a uuid also inside one: its dashes already delimit it; a day between any
             # but digits, as the time kind finds it: 2026-11-28T08:00 holds 2026-11-28,
-            # but a whole time, 2026-11-28T08:00:00Z, is a time of its own: a server's)
+            # but a whole time, 2026-11-28T08:00:00Z, is a time of its own: a server's;
+            # a day and its hour, dt%3D2026-11-28/hour%3D08 URL-encoded, likewise)
             pattern = re.compile(
                 "|".join(
                     re.escape(w)
                     if _UUID_LIKE.fullmatch(w)
                     else rf"(?<![0-9]){re.escape(w)}(?![0-9]|{_TIME_OF_DAY})"
                     if _DAY_LIKE.fullmatch(w)
+                    else rf"(?<![0-9]){re.escape(w)}(?![0-9])"
+                    if _HOURLY_LIKE.fullmatch(w)
                     else rf"(?<![{_WORD}]){re.escape(w)}(?![{_WORD}])"
                     for w in words
                 )
@@ -504,7 +508,7 @@ def swap_one(text: str, old: str, new: str) -> str:
     if _UUID_LIKE.fullmatch(old):
         return text.replace(old, new)
     day = _DAY_LIKE.fullmatch(old) is not None
-    inside = _is_digit if day else _in_run
+    inside = _is_digit if day or _HOURLY_LIKE.fullmatch(old) else _in_run
     parts: list[str] = []
     start, at = 0, text.find(old) if old else -1
     while at >= 0:
@@ -547,7 +551,15 @@ class _SwapTable:
             self.put(old, new)
 
     def put(self, old: str, new: str) -> None:
-        """Swap ``old`` for ``new`` from now on (a value bound to itself is no swap)."""
+        """Swap ``old`` for ``new`` from now on (a value bound to itself is no swap), and
+        their URL-encoded forms where they differ (an S3 listing's keys, ``EncodingType``
+        ``url``: ``dt%3D2026-11-28/hour%3D08``)."""
+        self._put(old, new)
+        encoded = quote(old, safe=_URL_SAFE)
+        if encoded != old:
+            self._put(encoded, quote(new, safe=_URL_SAFE))
+
+    def _put(self, old: str, new: str) -> None:
         if old == new:
             if self.pairs.pop(old, None) is not None:
                 self._filed(old).discard(old)
@@ -561,7 +573,7 @@ class _SwapTable:
         replaces it (any run when it must stand alone; a uuid's inner run, else), or with
         the values holding no such run."""
         runs = _RUN.findall(old)
-        if _UUID_LIKE.fullmatch(old) or _DAY_LIKE.fullmatch(old):
+        if _UUID_LIKE.fullmatch(old) or _DAY_LIKE.fullmatch(old) or _HOURLY_LIKE.fullmatch(old):
             runs = runs[1:-1]  # replaced even inside a longer run: its inner runs
         if not runs:
             return self._runless
@@ -585,6 +597,11 @@ _DAY_LIKE = re.compile(r"(?:19|20)\d{2}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d
 #: seconds, a dashed stamp ``2026-11-28-08-00``): that time is bound, or not, on its own.
 _TIME_OF_DAY = r"[T ]\d{2}:\d{2}:\d{2}|[-_T](?:[01]\d|2[0-3])[-_][0-5]\d"
 _TIME_OF_DAY_AT = re.compile(_TIME_OF_DAY)
+#: A day and its hour as partitions name them (``2026-11-28/hour=08``, ``2026/11/28/08``),
+#: also URL-encoded: between any but digits, as a day.
+_HOURLY_LIKE = re.compile(r"(?:19|20)\d{2}([-/])\d{2}\1\d{2}/(?:hour(?:=|%3[Dd]))?\d{2}")
+#: What ``quote`` leaves of a value in a URL-encoded text (RFC 3986's unreserved and ``/``).
+_URL_SAFE = "/-_.~"
 
 
 # --------------------------------------------------------------------------- responses

@@ -12,7 +12,9 @@ failed three ways, each a recorded value the code computed from today:
   cassette", though its offset from today is what binds a day;
 - a time of day the code fixes (tomorrow at 08:00, minus a day) bound only within the time
   tolerance of the recording's hour: its offset from now changes with the hour the test
-  runs at, the day it falls on keeps its distance from today.
+  runs at, the day it falls on keeps its distance from today;
+- an S3 key partitioned by day and hour (``invoices/dt=2026-11-27/hour=03/...``) bound its
+  day but compared its hour as written: replayed at another hour, every upload missed.
 """
 
 from __future__ import annotations
@@ -104,6 +106,18 @@ def test_a_reminder_the_day_before():
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"remind_at": remind_at}))
     body = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"][0]["Body"]
     assert json.loads(body) == {"remind_at": remind_at}
+
+
+@pytest.mark.aws_cassette
+def test_an_invoice_under_the_hour_it_was_issued():
+    s3 = client("s3")
+    bucket = f"billing-{uuid.uuid4().hex[:16]}"
+    s3.create_bucket(Bucket=bucket)
+    now = datetime.datetime.now(UTC)
+    key = f"invoices/dt={now:%Y-%m-%d}/hour={now:%H}/{uuid.uuid4()}.json"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"{}")
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"invoices/dt={now:%Y-%m-%d}/")
+    assert [o["Key"] for o in listed["Contents"]] == [key]
 """
 
 
@@ -111,11 +125,11 @@ def test_slots_and_reminders_counted_from_today_replay_days_later(tmp_path: Path
     (tmp_path / "test_clinic.py").write_text(SUITE)
     with moto_server() as endpoint:
         out = run_inner(tmp_path, "--aws-record-mode=once", MOTO_ENDPOINT=endpoint)
-    assert "2 passed" in out, out
+    assert "3 passed" in out, out
     # three days and an hour later: the days overlap the recorded week, the hour differs
     for hours in ("73", "1.5"):
         out = run_inner(tmp_path, HOURS_LATER=hours)
-        assert "2 passed" in out, out
-    # with exact times nothing binds: both miss
+        assert "3 passed" in out, out
+    # with exact times nothing binds: all miss
     out = run_inner(tmp_path, "--aws-time-tolerance=exact", HOURS_LATER="73")
-    assert "2 failed" in out and "CassetteMiss" in out, out
+    assert "3 failed" in out and "CassetteMiss" in out, out
