@@ -24,8 +24,14 @@ from harness.exchange import Exchange
 from harness.replay import uploads
 from harness.replay.first_seen import WordOffsets
 from harness.replay.match_policy import MatchPolicy
-from harness.replay.match_times import date_verdict, time_verdict
-from harness.replay.volatile import DATE_SHAPES, Generated, made_up
+from harness.replay.match_times import (
+    date_verdict,
+    hour_verdict,
+    same_day,
+    same_hour,
+    time_verdict,
+)
+from harness.replay.volatile import DATE_SHAPES, HOUR_SHAPES, Generated, made_up
 
 #: One recorded exchange as ``MatchIndex`` lists them: (index, exchange, region, recorded_at).
 Recorded = tuple[int, Exchange, str | None, float | None]
@@ -61,13 +67,16 @@ class BindingJudge:
         policy: MatchPolicy,
         known: Callable[[str], str | None] | None,
         recorded: list[Recorded],
+        written: Callable[[str], str | None] | None = None,
     ) -> None:
         self.policy = policy
         self.known = known
+        self.written = written
         self._recorded = recorded
         #: why generated values were not bound, for the miss message (the last few)
         self.refusals: list[str] = []
         self._known_values: dict[str, str | None] = {}
+        self._written_values: dict[str, str | None] = {}
         #: every recorded request and response before the furthest asked about, as one
         #: text indexed by its long runs, with each part's start and (index, is a response)
         self._haystack: WordOffsets | None = None
@@ -97,6 +106,32 @@ class BindingJudge:
                 self._known_values.pop(next(iter(self._known_values)))
         return found  # type: ignore[return-value]
 
+    def days_moved(
+        self, slots: tuple[object, ...], recorded_at: float | None, now: float | None
+    ) -> bool:
+        """True when a recording holds a day alone (``2026-12-01``) and today is not the day
+        it was recorded: a live day equal to it is then another distance from today (a
+        week written ahead, replayed three days later, sends the fourth recorded day
+        first), so the request as sent is no proof it is that recording's. So for a day
+        and its hour (``dt=2026-12-01/hour=09``) and this hour."""
+        if self.policy.time_tolerance is None or recorded_at is None or now is None:
+            return False
+        shapes = {getattr(slot, "shape", None) for slot in slots}
+        if not shapes.isdisjoint(HOUR_SHAPES) and not same_hour(recorded_at, now):
+            return True
+        return not shapes.isdisjoint(DATE_SHAPES) and not same_day(recorded_at, now)
+
+    def _where_written(self, value: str) -> str | None:
+        """``written(value)``, asked once per value (``known`` without ``written``)."""
+        if self.written is None:
+            return self.where_known(value)
+        found = self._written_values.get(value, _UNASKED)
+        if found is _UNASKED:
+            found = self._written_values[value] = self.written(value)
+            if len(self._written_values) > _KNOWN_KEPT:
+                self._written_values.pop(next(iter(self._written_values)))
+        return found  # type: ignore[return-value]
+
     def _refusal(self, recorded: Generated, live: Generated, asked: Asked) -> str | None:
         now, recorded_at, sent = asked.now, asked.recorded_at, asked.sent
         if recorded.kind == "blob":
@@ -105,14 +140,17 @@ class BindingJudge:
         if recorded.kind == "time":
             if recorded.epoch is None or live.epoch is None:
                 return "not a time"
-            day = recorded.shape in DATE_SHAPES
-            judge = date_verdict if day else time_verdict
+            day = recorded.shape in DATE_SHAPES or recorded.shape in HOUR_SHAPES
+            hourly = recorded.shape in HOUR_SHAPES
+            judge = hour_verdict if hourly else date_verdict if day else time_verdict
             verdict = judge(recorded.epoch, live.epoch, recorded_at, now, self.policy)
             if verdict is not None:
                 return f"a generated time, but {verdict}"
             # a day is written down more often than a time of day: today's date typed into
-            # the test after the recording would otherwise stand for the recorded one
-            where = self.where_known(live.value) if day else None
+            # the test after the recording would otherwise stand for the recorded one. Not
+            # the cassette: a test that writes a week ahead and replays days later sends
+            # days the recording wrote too (its offset from today is the proof it is made)
+            where = self._where_written(live.value) if day else None
             return None if where is None else f"the sent day is {where}, so it is not generated"
         if recorded.kind in RANDOM_KINDS and alike(recorded.value, live.value):
             return (

@@ -185,14 +185,20 @@ class KnownValues:
 
     def known(self, value: str) -> str | None:
         """Where ``value`` was found, said for a miss report, or None."""
+        where = self.written(value)
+        if where is None and self.existed and self._cassette_runs().holds(value):
+            return f"found in the cassette {self.cassette.name}"
+        return where
+
+    def written(self, value: str) -> str | None:
+        """Where ``value`` is written down (the test's source files, the environment), or
+        None: ``known`` without the cassette."""
         for path in self.sources:
             if value in self.text(path):
                 return f"written in {path.name}"
         for name, text in os.environ.items():
             if value in text:
                 return f"in the environment (${name})"
-        if self.existed and self._cassette_runs().holds(value):
-            return f"found in the cassette {self.cassette.name}"
         return None
 
     def source_literals(self) -> set[str]:

@@ -13,7 +13,7 @@ import base64
 import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,6 +24,9 @@ from harness.aws.unordered import sorted_sets
 from harness.replay import uploads
 from harness.replay.volatile import NONE, Generated, Volatile
 from harness.secrets.vault import SLOT, mask
+
+if TYPE_CHECKING:
+    from harness.replay.match_policy import MatchPolicy
 
 Key = tuple[str, ...]
 
@@ -45,8 +48,23 @@ def supports(service: str) -> bool:
 #: stays 0.1.0 across such changes); 7: a uuid between dots or underscores is a uuid; 8: a
 #: payload's Content-Type that is its protocol default is left out (``protocol_defaults``); 9:
 #: a float or double member's whole number is a float, ``10`` and ``10.0`` alike
-#: (``number_spellings``).
-KEY_VERSION = 9
+#: (``number_spellings``); 10: the generated values in a text blob holding placeholders are
+#: masked, its digests left out, eight digits beside a hex letter are no day (part of a hex
+#: value), and a day with its hour as partitions name them (``dt=2026-11-27/hour=03``) is
+#: one time.
+KEY_VERSION = 10
+
+
+def keys_fingerprint(policy: MatchPolicy, match_region: bool) -> str | None:
+    """What keys made under ``policy`` depend on besides the parameters; None when a
+    function of the user's (a normaliser, a custom matcher) takes part, so keys cannot be
+    kept across runs."""
+    if policy.normalize or policy.matchers:
+        return None
+    ignore = sorted((k, sorted(v)) for k, v in policy.ignore.items())
+    if policy.volatile:
+        return repr((KEY_VERSION, match_region, ignore, policy.volatile.describe()))
+    return repr((KEY_VERSION, match_region, ignore))
 
 
 def canonical(params: dict[str, Any]) -> str:

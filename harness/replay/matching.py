@@ -30,11 +30,11 @@ from harness.exchange import Exchange
 from harness.replay.binding_judge import Asked, BindingJudge
 from harness.replay.match_entries import Entry, LiveForm, drop_taken
 from harness.replay.match_keys import (
-    KEY_VERSION,
     Key,
     canonical,
     exact_form,
     key_and_slots,
+    keys_fingerprint,
     slots_of_data,
     token_slots,
 )
@@ -83,6 +83,8 @@ class MatchIndex:
     #: ``known(value)``: where a live value was found that makes it no generated one (the
     #: test's source, the cassette), or None; set by the recorder
     known: Callable[[str], str | None] | None = None
+    #: ``written(value)``: ``known`` without the cassette (the source, the environment)
+    written: Callable[[str], str | None] | None = None
     #: entries by key and exact form (the request as sent): stage 1 of ``take``
     _exact: dict[tuple[Key, str], deque[Entry]] = field(default_factory=dict)
     #: which recordings a live value pinning a slot leaves (``_pinned``)
@@ -95,7 +97,9 @@ class MatchIndex:
 
     def __post_init__(self) -> None:
         # (whether a live value may stand for a recorded one: ``binding_judge``)
-        self._judge = BindingJudge(policy=self.policy, known=self.known, recorded=self._all)
+        self._judge = BindingJudge(
+            policy=self.policy, known=self.known, written=self.written, recorded=self._all
+        )
 
     @property
     def refusals(self) -> list[str]:
@@ -182,10 +186,7 @@ class MatchIndex:
             file_exact(key, entry, form)
 
     def _file(self, key: Key, entry: Entry, region: str | None) -> None:
-        queue = self._queues.get(key)
-        if queue is None:
-            queue = self._queues[key] = deque()
-        queue.append(entry)
+        self._queues.setdefault(key, deque()).append(entry)
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
         self._pins.filed(key, entry)
 
@@ -199,14 +200,8 @@ class MatchIndex:
             found.append(entry)
 
     def fingerprint(self) -> str | None:
-        """What keys depend on besides the parameters; None when a function of the user's
-        (a normaliser, a custom matcher) takes part, so keys cannot be kept across runs."""
-        if self.policy.normalize or self.policy.matchers:
-            return None
-        ignore = sorted((k, sorted(v)) for k, v in self.policy.ignore.items())
-        if self.policy.volatile:
-            return repr((KEY_VERSION, self.match_region, ignore, self.policy.volatile.describe()))
-        return repr((KEY_VERSION, self.match_region, ignore))
+        """What this index's keys depend on besides the parameters (``keys_fingerprint``)."""
+        return keys_fingerprint(self.policy, self.match_region)
 
     def __len__(self) -> int:
         return len(self._all)
@@ -562,7 +557,10 @@ class MatchIndex:
         if not slots and not live:
             return Ties()
         if exact:
-            return self.binding.fits(slots, live)
+            ties = self.binding.fits(slots, live)
+            if ties is not None and self._judge.days_moved(slots, entry.recorded_at, asking.now):
+                return None  # a day as sent but at another distance from today: stage 2 binds
+            return ties
         asked = Asked(
             index=entry.index, recorded_at=entry.recorded_at, now=asking.now, sent=asking.sent
         )

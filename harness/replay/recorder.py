@@ -133,7 +133,10 @@ class CassetteRecorder:
             self.path, sources, existed=self.existed, run_digests=lambda: self.source.run_digests
         )
         self.index = MatchIndex(
-            match_region=match_region, policy=policy or MatchPolicy(), known=known.known
+            match_region=match_region,
+            policy=policy or MatchPolicy(),
+            known=known.known,
+            written=known.written,
         )
         self.source = CassetteSource(
             self.path,

@@ -30,7 +30,9 @@ Kinds (each a pattern inside any string member of a request; blobs and enums are
   epoch (s, ms, µs) time of day, also as a number, bound
   only when its offset from "now" is the recorded one (``MatchPolicy.time_tolerance``);
   a day alone (``2026-11-24``, ``2026/11/24``, ``20261124``), bound when it is as many
-  days from the request's day as recorded (a suite recorded yesterday replays today);
+  days from the request's day as recorded (a suite recorded yesterday replays today); a
+  day and its hour as partitions name them (``dt=2026-11-24/hour=09``, ``2026/11/24/09``),
+  bound when as many hours from this hour as recorded, or the same hour as many days on;
 - ``re:<pattern>``: a pattern of the project's own (its first group, if it has one).
 """
 
@@ -65,14 +67,27 @@ _DASHED = (
 )
 _DASHED_TEXT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[-_T](\d{2})[-_](\d{2})(?:[-_](\d{2}))?")
 # A day alone (``date.today().isoformat()``, ``strftime("%Y/%m/%d")``, ``"%Y%m%d"``): the
-# same separator twice, or none, each field in its range (a key partitioned by day)
+# same separator twice, or none, each field in its range (a key partitioned by day). With
+# none, not beside a hex letter: eight digits inside a hex value (``uuid4().hex``
+# "a79ba9b19820412b8b07...") are part of it, not a day of their own
 _DATE = (
-    r"(?:19|20)\d{2}(?P<date_sep>[-/]?)(?:0[1-9]|1[0-2])(?P=date_sep)"
-    r"(?:0[1-9]|[12]\d|3[01])"
+    r"(?:19|20)\d{2}(?P<date_sep>[-/])(?:0[1-9]|1[0-2])(?P=date_sep)(?:0[1-9]|[12]\d|3[01])"
+    r"|(?<![A-Fa-f])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![A-Fa-f])"
 )
 _DATE_TEXT = re.compile(r"(\d{4})[-/]?(\d{2})[-/]?(\d{2})")
 #: The shapes of a day alone: it binds when it is as many days from "today" as recorded.
 DATE_SHAPES = frozenset({"time:0000-00-00", "time:0000/00/00", "time:00000000"})
+# A day and its hour as partitions name them: Hive's ``dt=2026-11-27/hour=03``, Firehose's
+# ``2026/11/27/03`` (its default S3 prefix): the hour the code wrote, from its clock
+_HOURLY = (
+    r"(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])/hour=(?:[01]\d|2[0-3])"
+    r"|(?:19|20)\d{2}/(?:0[1-9]|1[0-2])/(?:0[1-9]|[12]\d|3[01])/(?:hour=)?(?:[01]\d|2[0-3])"
+)
+_HOURLY_TEXT = re.compile(r"(\d{4})[-/](\d{2})[-/](\d{2})/(?:hour=)?(\d{2})")
+#: The shapes of a day and its hour: bound when as many hours from this hour as recorded.
+HOUR_SHAPES = frozenset(
+    {"time:0000-00-00/hour=00", "time:0000/00/00/00", "time:0000/00/00/hour=00"}
+)
 
 # Order matters: the more specific kinds win where patterns overlap.
 _PATTERNS = {
@@ -93,7 +108,11 @@ _PATTERNS = {
     "time": (
         r"(?<![0-9])(?:\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?"
         r"(?:Z|[+-]\d{2}:?\d{2})?|\d{8}T\d{6}Z?|" + _STAMP + "|" + _DASHED + "|"
-        r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z])|" + _DATE + ")(?![0-9])"
+        r"(?<![A-Za-z])1\d{9}(?:\d{3}|\d{6})?(?:\.\d+)?(?![A-Za-z])|"
+        + _HOURLY
+        + "|"
+        + _DATE
+        + ")(?![0-9])"
     ),
     "hash": r"(?:(?<![0-9A-Za-z-])-)?(?<![0-9A-Za-z])\d{15,20}(?![0-9A-Za-z])",
     "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
@@ -164,6 +183,10 @@ class Volatile:
             return self._mask_map(shape, params, found)
         if kind == "string" and isinstance(params, str) and not shape.enum:
             return self.mask_text(params, found)
+        if kind == "blob" and isinstance(params, dict) and isinstance(params.get("$text"), str):
+            # a small text blob holding redaction placeholders, matched by its text
+            # (``match_keys``): the values made up per run in it are masked as in a string
+            return {**params, "$text": self.mask_text(params["$text"], found)}
         if kind in ("integer", "long") and isinstance(params, int) and "time" in self.kinds:
             return self._number(params, found)
         return params  # blobs, enums, booleans, floats, timestamps (shifted by the matcher)
@@ -314,6 +337,9 @@ def _instant(text: str) -> float | None:
         elif (dashed := _DASHED_TEXT.fullmatch(text)) is not None:
             year, month, date, hour, minute, second = (int(p or 0) for p in dashed.groups())
             moment = dt.datetime(year, month, date, hour, minute, second)
+        elif (hourly := _HOURLY_TEXT.fullmatch(text)) is not None:
+            year, month, date, hour = (int(part) for part in hourly.groups())
+            moment = dt.datetime(year, month, date, hour)
         elif (day := _DATE_TEXT.fullmatch(text)) is not None:
             year, month, date = (int(part) for part in day.groups())
             moment = dt.datetime(year, month, date)  # (its midnight, UTC)

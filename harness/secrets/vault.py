@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from harness.aws.bodies import derived_pairs
 from harness.secrets import placeholders
@@ -466,11 +467,18 @@ class Binding:
         pattern = self._patterns.get(words)
         if pattern is None:
             # longest first; a value is replaced only as a whole run of letters and digits
-            # (a uuid also inside one: its dashes already delimit it)
+            # (a uuid also inside one: its dashes already delimit it; a day between any
+            # but digits, as the time kind finds it: 2026-11-28T08:00 holds 2026-11-28,
+            # but a whole time, 2026-11-28T08:00:00Z, is a time of its own: a server's;
+            # a day and its hour, dt%3D2026-11-28/hour%3D08 URL-encoded, likewise)
             pattern = re.compile(
                 "|".join(
                     re.escape(w)
                     if _UUID_LIKE.fullmatch(w)
+                    else rf"(?<![0-9]){re.escape(w)}(?![0-9]|{_TIME_OF_DAY})"
+                    if _DAY_LIKE.fullmatch(w)
+                    else rf"(?<![0-9]){re.escape(w)}(?![0-9])"
+                    if _HOURLY_LIKE.fullmatch(w)
                     else rf"(?<![{_WORD}]){re.escape(w)}(?![{_WORD}])"
                     for w in words
                 )
@@ -494,15 +502,22 @@ _RUN = re.compile(f"[{_WORD}]+")
 
 def swap_one(text: str, old: str, new: str) -> str:
     """``text`` with ``old`` as ``new`` where ``_swap``'s pattern for that one value replaces
-    it: anywhere for a uuid, else only standing alone (not inside a longer run of letters
-    and digits). A test binding a new id on each call would compile a pattern per call."""
+    it: anywhere for a uuid, between any but digits for a day, else only standing alone
+    (not inside a longer run of letters and digits). A test binding a new id on each call
+    would compile a pattern per call."""
     if _UUID_LIKE.fullmatch(old):
         return text.replace(old, new)
+    day = _DAY_LIKE.fullmatch(old) is not None
+    inside = _is_digit if day or _HOURLY_LIKE.fullmatch(old) else _in_run
     parts: list[str] = []
     start, at = 0, text.find(old) if old else -1
     while at >= 0:
         end = at + len(old)
-        if not _in_run(text, at - 1) and not _in_run(text, end):
+        if (
+            not inside(text, at - 1)
+            and not inside(text, end)
+            and not (day and _TIME_OF_DAY_AT.match(text, end))
+        ):
             parts += (text[start:at], new)
             start, at = end, text.find(old, end)
         else:
@@ -518,6 +533,11 @@ def _in_run(text: str, at: int) -> bool:
     return 0 <= at < len(text) and text[at].isascii() and text[at].isalnum()
 
 
+def _is_digit(text: str, at: int) -> bool:
+    """The character at ``at`` (none outside the text) is an ASCII digit."""
+    return 0 <= at < len(text) and text[at] in "0123456789"
+
+
 class _SwapTable:
     """Values to swap (``pairs``: old -> new), found in a text through its runs of letters
     and digits rather than by trying every value: O(text), whatever the number of ties (a
@@ -531,7 +551,15 @@ class _SwapTable:
             self.put(old, new)
 
     def put(self, old: str, new: str) -> None:
-        """Swap ``old`` for ``new`` from now on (a value bound to itself is no swap)."""
+        """Swap ``old`` for ``new`` from now on (a value bound to itself is no swap), and
+        their URL-encoded forms where they differ (an S3 listing's keys, ``EncodingType``
+        ``url``: ``dt%3D2026-11-28/hour%3D08``)."""
+        self._put(old, new)
+        encoded = quote(old, safe=_URL_SAFE)
+        if encoded != old:
+            self._put(encoded, quote(new, safe=_URL_SAFE))
+
+    def _put(self, old: str, new: str) -> None:
         if old == new:
             if self.pairs.pop(old, None) is not None:
                 self._filed(old).discard(old)
@@ -545,8 +573,8 @@ class _SwapTable:
         replaces it (any run when it must stand alone; a uuid's inner run, else), or with
         the values holding no such run."""
         runs = _RUN.findall(old)
-        if _UUID_LIKE.fullmatch(old):  # replaced even inside a longer run: its inner runs
-            runs = runs[1:-1]
+        if _UUID_LIKE.fullmatch(old) or _DAY_LIKE.fullmatch(old) or _HOURLY_LIKE.fullmatch(old):
+            runs = runs[1:-1]  # replaced even inside a longer run: its inner runs
         if not runs:
             return self._runless
         return self._by_run.setdefault(max(runs, key=len), set())
@@ -562,6 +590,18 @@ _PATTERNS_KEPT = 256
 _UUID_LIKE = re.compile(  # (between dashes, dots or underscores: the volatile uuid kind)
     r"[0-9a-fA-F]{8}([-._])[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
 )
+#: A day alone with separators, as the volatile time kind finds it between any but digits
+#: (``harness.replay.volatile``'s ``_DATE``): ``2026-11-28`` in ``2026-11-28T08:00+00:00``.
+_DAY_LIKE = re.compile(r"(?:19|20)\d{2}([-/])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])")
+#: What makes a day the start of a whole time the time kind finds as one (ISO 8601 with
+#: seconds, a dashed stamp ``2026-11-28-08-00``): that time is bound, or not, on its own.
+_TIME_OF_DAY = r"[T ]\d{2}:\d{2}:\d{2}|[-_T](?:[01]\d|2[0-3])[-_][0-5]\d"
+_TIME_OF_DAY_AT = re.compile(_TIME_OF_DAY)
+#: A day and its hour as partitions name them (``2026-11-28/hour=08``, ``2026/11/28/08``),
+#: also URL-encoded: between any but digits, as a day.
+_HOURLY_LIKE = re.compile(r"(?:19|20)\d{2}([-/])\d{2}\1\d{2}/(?:hour(?:=|%3[Dd]))?\d{2}")
+#: What ``quote`` leaves of a value in a URL-encoded text (RFC 3986's unreserved and ``/``).
+_URL_SAFE = "/-_.~"
 
 
 # --------------------------------------------------------------------------- responses

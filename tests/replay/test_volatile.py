@@ -510,6 +510,30 @@ def test_a_day_alone_is_a_time_and_binds_as_many_days_from_today_as_recorded() -
     assert exact.take("s3", "PutObject", sent, now=now) is None
 
 
+def test_eight_digits_inside_a_hex_value_are_part_of_it_not_a_day() -> None:
+    """``uuid4().hex`` now and then holds eight digits that read as a day ("...a9b19820412b8..."
+    holds 1982-04-12): masked as a day, the value fell apart in pieces no other hex value of
+    its length masks to, and the clinic app's topic named with it missed in replay (issue
+    62). It is one hex value; a compact day between separators is still a day."""
+    recorded = "clinic-patients-a79ba9b19820412b8b074790b4cbf955"
+    live = "clinic-patients-36df75036c314a40afd92056b1ecb888"
+    assert masked(recorded)[0] == masked(live)[0]
+    assert "time" not in masked(recorded)[1]
+    assert masked("daily/20261127/x")[1] == ["time"]
+    assert "time" in masked("backup20261127")[1]  # (after a letter no hex digit is)
+    create = Exchange(
+        "sns",
+        "CreateTopic",
+        HttpRequest(method="POST", url="https://sns/", headers={}, body=b""),
+        HttpResponse(200, {}, b""),
+        "recorded",
+        params={"Name": recorded},
+    )
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
+    index.add(0, create, recorded_at=time.time())
+    assert index.take("sns", "CreateTopic", {"Name": live}, now=time.time()) is not None
+
+
 def test_a_dashed_stamp_is_a_time_and_binds_at_its_offset() -> None:
     """``strftime("%Y-%m-%d-%H-%M-%S")`` (names that may not hold a colon: S3 keys, log
     streams): read as a day and three numbers, the time of day stayed in the key and the
