@@ -15,7 +15,8 @@ Then recording: ``--calls`` calls with new ids the test's source holds, in
 server on 127.0.0.1 and recorded), against the same calls sent to that server with no
 recorder.
 
-Each row runs once per round, interleaved with its baseline (botocore's Stubber answering
+``--clock cpu`` times each row by this process's CPU time instead of wall time (on a
+machine busy with other jobs). Each row runs once per round, interleaved with its baseline (botocore's Stubber answering
 the same calls with the same answers, expected parameters given; for recording, the bare
 calls) in alternating order, for ``--rounds`` rounds; it prints µs per call (min and
 median) and the ratios. The large cassettes are loaded through their committed companion
