@@ -33,12 +33,7 @@ def time_verdict(
     off = sent_offset - recorded_offset
     if abs(off) <= tolerance:
         return None
-    if _whole_days_apart(recorded, sent) and not date_verdict(
-        recorded, sent, recorded_at, now, policy
-    ):
-        # a time of day the code fixes on a day it counts from today (tomorrow at 08:00,
-        # the day before an appointment): its offset from now changes with the hour the
-        # test runs at, the day it falls on keeps its distance from today
+    if _same_day_distance(recorded, sent, recorded_at, now, policy):
         return None
     return (
         f"time mismatch: recorded {_offset(recorded_offset)} the recording time, sent "
@@ -100,13 +95,22 @@ def hour_verdict(
     after = round((sent - now // 3600 * 3600) / 3600)
     if before == after:
         return None
-    if _whole_days_apart(recorded, sent) and not date_verdict(
-        recorded, sent, recorded_at, now, policy
-    ):
+    if _same_day_distance(recorded, sent, recorded_at, now, policy):
         return None
     return (
         f"hour mismatch: recorded {_iso(recorded)} ({before:+d} h from the recording's hour), "
         f"sent {_iso(sent)} ({after:+d} h from this hour)"
+    )
+
+
+def _same_day_distance(
+    recorded: float, sent: float, recorded_at: float, now: float, policy: MatchPolicy
+) -> bool:
+    """A time of day the code fixes on a day it counts from today (tomorrow at 08:00, the
+    day before an appointment): its offset from now changes with the hour the test runs
+    at, the day it falls on keeps its distance from today."""
+    return _whole_days_apart(recorded, sent) and not date_verdict(
+        recorded, sent, recorded_at, now, policy
     )
 
 
