@@ -16,12 +16,12 @@ server on 127.0.0.1 and recorded), against the same calls sent to that server wi
 recorder.
 
 ``--clock cpu`` times each row by this process's CPU time instead of wall time (on a
-machine busy with other jobs). Each row runs once per round, interleaved with its baseline (botocore's Stubber answering
-the same calls with the same answers, expected parameters given; for recording, the bare
-calls) in alternating order, for ``--rounds`` rounds; it prints µs per call (min and
-median) and the ratios. The large cassettes are loaded through their committed companion
-index, as a fresh clone loads them; loading is not timed here (``bench_replay.py`` and
-``bench_realistic.py`` time it).
+machine busy with other jobs). Each row runs once per round, interleaved with its baseline
+(botocore's Stubber answering the same calls with the same answers, expected parameters
+given; for recording, the bare calls) in alternating order, for ``--rounds`` rounds; it
+prints µs per call (min and median) and the ratios. The large cassettes are loaded through
+their committed companion index, as a fresh clone loads them; loading is not timed here
+(``bench_replay.py`` and ``bench_realistic.py`` time it).
 """
 
 from __future__ import annotations
