@@ -413,9 +413,10 @@ Span = tuple[dt.datetime | None, dt.datetime | None]
 class Window(Product[Span]):
     """(StartTime, EndTime), ``now - span <= StartTime <= EndTime <= now``; either omitted.
 
-    With ``exclusive_end`` the window is never empty: ``StartTime < EndTime``. Both ends of
-    the window are drawn on purpose. Offsets before now are drawn first and turned into
-    datetimes last, so the bounds never depend on when the draw happens.
+    Both ends of the window are drawn on purpose, the empty window (``StartTime ==
+    EndTime``) among them: where an end is exclusive that is the boundary code gets wrong
+    (refusing it, or reading a point at it). Offsets before now are drawn first and turned
+    into datetimes last, so the bounds never depend on when the draw happens.
     """
 
     def __init__(
@@ -424,16 +425,14 @@ class Window(Product[Span]):
         span: dt.timedelta,
         *,
         start_optional: bool = True,
-        exclusive_end: bool = False,
     ) -> None:
         self._clock = clock
         self._widest = widest = max(0, int((span - clock.margin).total_seconds()))
-        self._gap = gap = 1 if exclusive_end else 0
         # offsets before now; None: the member is omitted
         omitted = (None,) if start_optional else ()
         super().__init__(
-            Variants(*omitted, widest, gap, st.integers(gap, widest)),
-            # the end: at the start (or a second after it), now, or anywhere between
+            Variants(*omitted, widest, 0, st.integers(0, widest)),
+            # the end: at the start (an empty window), now, or anywhere between
             Variants(None, _AT_START, 0, st.integers(0, widest)),
             then=self._window,
         )
@@ -443,7 +442,7 @@ class Window(Product[Span]):
         start = None if start_back is None else ref - dt.timedelta(seconds=start_back)
         if end is None:
             return start, None
-        latest = max(0, (self._widest if start_back is None else start_back) - self._gap)
+        latest = self._widest if start_back is None else start_back
         end_back = latest if end == _AT_START else int(end) % (latest + 1)
         return start, ref - dt.timedelta(seconds=end_back)
 

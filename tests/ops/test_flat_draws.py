@@ -59,18 +59,18 @@ def test_the_combinations_drawn_cover_all_of_them() -> None:
 
 def test_windows_reach_both_ends_and_omissions_within_their_span() -> None:
     clock = d.Clock.of(NOW, frozen=False)
-    window = d.Window(clock, dt.timedelta(days=1), exclusive_end=True)
+    window = d.Window(clock, dt.timedelta(days=1))
     oldest = NOW - dt.timedelta(days=1)
     seen = examples(window.strategy)
     assert (None, None) in seen
     assert any(start == oldest for start, _ in seen)  # the start at the cutoff
     both = [(start, end) for start, end in seen if start is not None and end is not None]
     for start, end in both:
-        assert oldest <= start < end <= NOW  # EndTime is exclusive: never empty
-    assert any(end - start == dt.timedelta(seconds=1) for start, end in both)  # the shortest
+        assert oldest <= start <= end <= NOW
+    assert any(end == start for start, end in both)  # the empty window: a boundary
     assert any(end == NOW for _, end in both)
-    # the shortest window is a boundary, not the rule
-    assert sum(end - start == dt.timedelta(seconds=1) for start, end in both) < len(both) / 2
+    # the empty window is a boundary, not the rule
+    assert sum(end == start for start, end in both) < len(both) / 2
 
 
 @settings(max_examples=200, database=None)

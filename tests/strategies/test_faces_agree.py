@@ -96,3 +96,19 @@ def test_chain_ends_is_a_warning_said_to_be_the_harness_own() -> None:
     rule = get_rule("pagination.chain-ends")
     assert rule.severity == "warning"
     assert "harness" in rule.description and "not documented" in rule.description
+
+
+def test_requests_draw_the_empty_metric_window_the_rules_accept() -> None:
+    """ListInsightsMetricData's StartTime is inclusive and its EndTime exclusive: an equal
+    pair is an empty window the checker and the backend accept, so ``requests()`` aims at it
+    (it never drew one: the strategy kept a second between the ends)."""
+    from hypothesis import find
+
+    from harness.strategies import requests
+
+    drawn = find(
+        requests("cloudtrail", "ListInsightsMetricData", now=NOW),
+        lambda p: "StartTime" in p and p.get("StartTime") == p.get("EndTime"),
+        settings=settings(max_examples=200, database=None),
+    )
+    assert drawn["StartTime"] == drawn["EndTime"]
