@@ -242,30 +242,10 @@ class _Pending:
 
 
 def _install_aio() -> None:
-    """Wrap aiobotocore's endpoint too, when it is installed (``harness.replay.aio``)."""
-    if "aio" in _originals or _originals.get("aio-missing"):
-        return
-    from importlib.util import find_spec
+    """Wrap aiobotocore's endpoint too, when it is installed: now, or when it is imported."""
+    from harness.replay import aio_import
 
-    if find_spec("aiobotocore") is None:
-        _originals["aio-missing"] = True
-        return
-    try:
-        from harness.replay import aio
-
-        with _lock:
-            aio.install(_originals, sys.modules[__name__])
-    except ImportError as exc:  # installed beside a botocore it does not accept, say
-        _originals["aio-missing"] = True
-        import warnings
-
-        warnings.warn(
-            f"aiobotocore is installed but cannot be imported ({exc}): botocore-harness "
-            "does not see its clients' requests (they are neither replayed nor recorded). "
-            "Install an aiobotocore that accepts the installed botocore.",
-            RuntimeWarning,
-            stacklevel=3,
-        )
+    aio_import.install_layer(_originals, _lock, sys.modules[__name__])
 
 
 def active_layers() -> list[_Layer]:
