@@ -24,7 +24,9 @@ pytest plugin (``-p no:botocore_harness``), as a project without the harness wou
 pays none of its start-up. ``PYTHONDONTWRITEBYTECODE`` is dropped from the runs' environment,
 so that bytecode caches work as on a developer's machine or CI.
 
-Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2] [--half dev|held-out|all]``.
+Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
+[--half dev|held-out|all|held-out-2]``. ``held-out-2`` runs only the second batch of mutants
+(``ROUND2``), written without reading either suite; ``all`` stays the first batch.
 """
 
 from __future__ import annotations
@@ -141,13 +143,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="timing rounds (default 5)")
     parser.add_argument("--jobs", type=int, default=2, help="mutant runs at once (default 2)")
-    parser.add_argument("--half", choices=("dev", "held-out", "all"), default="all")
+    parser.add_argument(
+        "--half",
+        choices=("dev", "held-out", "all", "held-out-2"),
+        default="all",
+        help="which mutants: the first batch's dev or held-out half, all of it (default), "
+        "or the second batch (held-out-2, written without reading the suites)",
+    )
     args = parser.parse_args()
 
     dev, held_out = M.split()
-    halves = {"dev": dev, "held-out": held_out}
+    round2 = M.held_out_2()
+    halves = {"dev": dev, "held-out": held_out, "held-out-2": round2}
     chosen = dev + held_out if args.half == "all" else halves[args.half]
-    for mutant in M.MUTANTS:
+    for mutant in M.MUTANTS + round2:
         M.apply(mutant)  # each applies exactly once
 
     times = time_correct(args.rounds)
@@ -155,11 +164,16 @@ def main() -> None:
 
     print(
         f"\nMutation benchmark: {len(M.MUTANTS)} mutants ({len(dev)} dev, {len(held_out)} held-out)"
+        + (
+            f"; running the {len(round2)} of round 2 (held-out-2)"
+            if args.half == "held-out-2"
+            else ""
+        )
     )
     print("\n| mutant | half | harness | Stubber |")
     print("|---|---|---|---|")
     for mutant in chosen:
-        half = "dev" if mutant in dev else "held-out"
+        half = "dev" if mutant in dev else "held-out" if mutant in held_out else "held-out-2"
         marks = ["killed" if results[mutant.name][s] else "**survived**" for s in SUITES]
         print(f"| {mutant.name} | {half} | {marks[0]} | {marks[1]} |")
 

@@ -225,6 +225,167 @@ MUTANTS = [
 ]
 
 
+# --- round 2 (held out): written without reading the suites
+# A second, independent batch (not in ``MUTANTS``, so ``split()`` is unchanged): designed from the
+# library's source, the other mutants (to differ from each) and the operations' service models
+# only, never from either suite, so that it measures the suites on bugs they were not tuned to.
+ROUND2 = [
+    # --- clients and the clock
+    Mutant(
+        "client-region-forced",
+        'kwargs.setdefault("region_name", REGION)',
+        'kwargs["region_name"] = REGION',
+    ),
+    Mutant(
+        "client-retries-max-attempts",
+        '"total_max_attempts": 1',
+        '"max_attempts": 1',
+    ),
+    Mutant(
+        "utcnow-naive",
+        "return dt.datetime.now(dt.timezone.utc)",
+        "return dt.datetime.utcnow()",
+    ),
+    # --- throttling retry and NextToken loops
+    Mutant("retry-backoff-linear", "sleep(BACKOFF * 2**attempt)", "sleep(BACKOFF * 2 * attempt)"),
+    Mutant(
+        "retry-reads-message",
+        'code = exc.response.get("Error", {}).get("Code")',
+        'code = exc.response.get("Error", {}).get("Message")',
+    ),
+    Mutant(
+        "pages-token-key-case",
+        'token = page.get("NextToken")\n        if not token:',
+        'token = page.get("nextToken")\n        if not token:',
+    ),
+    # --- time
+    Mutant("as-utc-keeps-offset", "return value.astimezone(dt.timezone.utc)", "return value"),
+    Mutant("align-rounds-up", "seconds // period * period", "-(-seconds // period) * period"),
+    Mutant(
+        "align-naive-result",
+        "dt.datetime.fromtimestamp(seconds // period * period, tz=dt.timezone.utc)",
+        "dt.datetime.utcfromtimestamp(seconds // period * period)",
+    ),
+    Mutant(
+        "window-retention-from-stop",
+        "oldest = now - RETENTION[period]",
+        "oldest = stop - RETENTION[period]",
+    ),
+    Mutant(
+        "window-one-period-short",
+        "start = align(stop - span, period)",
+        "start = align(stop - span, period) + dt.timedelta(seconds=period)",
+    ),
+    Mutant(
+        "day-window-replace-day",
+        "return start, start + dt.timedelta(days=1)",
+        "return start, start.replace(day=day.day + 1)",
+    ),
+    # --- CloudTrail metric series
+    Mutant(
+        "metric-last-page-only",
+        'points += zip(page.get("Timestamps", []), page.get("Values", []), strict=True)',
+        'points = list(zip(page.get("Timestamps", []), page.get("Values", []), strict=True))',
+    ),
+    Mutant("metric-fill-zeros-default", "fill_zeros: bool = True,", "fill_zeros: bool = False,"),
+    Mutant(
+        "hourly-drops-last-hour",
+        "        end=end,\n",
+        "        end=end - dt.timedelta(hours=1),\n",
+    ),
+    Mutant(
+        "peak-zero-series-none",
+        "if best is None or value > best[1] or (value == best[1] and when < best[0]):",
+        "if value > (best[1] if best else 0) or (best is not None and value == best[1] and when < best[0]):",
+    ),
+    Mutant("per-second-floor-div", "return [value / period for", "return [value // period for"),
+    # --- CloudTrail Insights events
+    Mutant(
+        "ct-source-wins",
+        '    if event_name is not None:\n        dimensions["EventName"] = event_name\n    elif event_source is not None:\n        dimensions["EventSource"] = event_source\n',
+        '    if event_source is not None:\n        dimensions["EventSource"] = event_source\n    elif event_name is not None:\n        dimensions["EventName"] = event_name\n',
+    ),
+    Mutant(
+        "ct-retry-restarts",
+        'resume = {"StartingToken": token} if token else {}',
+        "resume = {}",
+    ),
+    # --- X-Ray
+    Mutant(
+        "insight-not-unwrapped",
+        'with_retry(lambda: client.get_insight(InsightId=insight_id))["Insight"]',
+        "with_retry(lambda: client.get_insight(InsightId=insight_id))",
+    ),
+    Mutant(
+        "insight-duration-state-case",
+        'if record["State"] == "CLOSED":',
+        'if record["State"] == "Closed":',
+    ),
+    Mutant(
+        "timeline-newest-first",
+        'return sorted(events, key=lambda event: event["EventTime"])',
+        'return sorted(events, key=lambda event: event["EventTime"], reverse=True)',
+    ),
+    Mutant(
+        "latest-event-first-page-only",
+        "events = insight_timeline(client, insight_id)",
+        'events = next(_pages(client.get_insight_events, {"InsightId": insight_id})).get("InsightEvents", [])',
+    ),
+    Mutant(
+        "summaries-wrong-key",
+        'summaries += page.get("InsightSummaries", [])',
+        'summaries += page.get("Insights", [])',
+    ),
+    Mutant("summaries-group-arn", '"GroupName": group_name,', '"GroupARN": group_name,'),
+    Mutant(
+        "open-insights-list",
+        'return {s["InsightId"] for s in found if s["State"] == "ACTIVE"}',
+        'return [s["InsightId"] for s in found if s["State"] == "ACTIVE"]',
+    ),
+    Mutant(
+        "graph-window-min",
+        'start = max(as_utc(record["StartTime"]), stop - GRAPH_SPAN)',
+        'start = min(as_utc(record["StartTime"]), stop - GRAPH_SPAN)',
+    ),
+    Mutant(
+        "graph-edges-required",
+        'for edge in service.get("Edges", [])',
+        'for edge in service["Edges"]',
+    ),
+    Mutant(
+        "downstream-name-required",
+        'service.get("Name") == name',
+        'service["Name"] == name',
+    ),
+    Mutant(
+        "downstream-upstream",
+        'targets = {dst for src, dst in graph["edges"] if src in refs}',
+        'targets = {src for src, dst in graph["edges"] if dst in refs}',
+    ),
+    # --- Internet Monitor
+    Mutant(
+        "internet-event-no-retry",
+        "return with_retry(lambda: client.get_internet_event(EventId=event_id))",
+        "return client.get_internet_event(EventId=event_id)",
+    ),
+    Mutant(
+        "outage-now-naive",
+        '        stop = now if now is not None else utcnow()\n    return (stop - event["StartedAt"])',
+        '        stop = now if now is not None else dt.datetime.now()\n    return (stop - event["StartedAt"])',
+    ),
+    Mutant(
+        "outage-status-key",
+        '    if event["EventStatus"] == "RESOLVED":',
+        '    if event.get("Status") == "RESOLVED":',
+    ),
+    Mutant(
+        "ongoing-by-missing-end",
+        'return event["EventStatus"] == "ACTIVE"',
+        'return "EndedAt" not in event',
+    ),
+]
+
+
 def source() -> str:
     """The correct library's source."""
     return LIBRARY.read_text()
@@ -247,8 +408,14 @@ def split() -> tuple[list[Mutant], list[Mutant]]:
     return ordered[:half], ordered[half:]
 
 
+def held_out_2() -> list[Mutant]:
+    """The second, held-out batch (``ROUND2``), written without reading the suites."""
+    return list(ROUND2)
+
+
 if __name__ == "__main__":
     dev, held = split()
     print(f"{len(MUTANTS)} mutants")
     print("dev:", " ".join(m.name for m in dev))
     print("held-out:", " ".join(m.name for m in held))
+    print(f"held-out-2 ({len(ROUND2)}):", " ".join(m.name for m in held_out_2()))
