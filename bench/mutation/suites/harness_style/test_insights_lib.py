@@ -14,7 +14,7 @@ from typing import Any
 
 import insights_lib as lib
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from harness import strategies as aws
@@ -25,7 +25,8 @@ CLOCK = aws.ManualClock(NOW)
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
 SYNTHETIC = pytest.mark.aws_synthetic(seed=7, now=CLOCK)
-page_sizes = st.one_of(st.none(), st.integers(1, 50))
+# page sizes below the dataset's size, where a page size read as a total shows
+page_sizes = st.one_of(st.none(), st.integers(1, 6))
 
 
 @pytest.fixture(autouse=True)
@@ -233,14 +234,18 @@ def test_metric_window_is_whole_periods_before_end(
 
 
 @given(
+    now=aws.grid_times(60, start=NOW - dt.timedelta(days=1), end=NOW),
     period=st.sampled_from(lib.PERIODS),
     days=st.integers(1, 100),
     extra=st.integers(-600, 600),
 )
-def test_metric_window_stays_inside_retention(period: int, days: int, extra: int) -> None:
+def test_metric_window_stays_inside_retention(
+    now: dt.datetime, period: int, days: int, extra: int
+) -> None:
+    CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
     span = dt.timedelta(days=days, seconds=extra)
-    start, stop = lib.metric_window(span, period, end=NOW)
-    assert start >= NOW - lib.RETENTION[period]
+    start, stop = lib.metric_window(span, period, end=now)
+    assert start >= now - lib.RETENTION[period]
     assert stop - start < span + dt.timedelta(seconds=period)
 
 
@@ -298,8 +303,9 @@ def test_metric_series_matches_the_service(params: dict) -> None:
 
 
 @SYNTHETIC
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW))
-def test_error_code_goes_only_with_error_rate(params: dict) -> None:
+def test_error_code_goes_only_with_error_rate(params: dict, aws_synthetic: Any) -> None:
     kwargs = {
         "event_source": params["EventSource"],
         "event_name": params["EventName"],
@@ -310,7 +316,11 @@ def test_error_code_goes_only_with_error_rate(params: dict) -> None:
     if params["InsightType"] == "ApiErrorRateInsight":
         with pytest.raises(ValueError):
             lib.metric_series(cloudtrail(), **kwargs)
+    seen = len(aws_synthetic.exchanges)
     lib.metric_series(cloudtrail(), error_code="AccessDenied", **kwargs)
+    for exchange in aws_synthetic.exchanges[seen:]:  # what the library sent, as sent
+        sent = exchange.params
+        assert ("ErrorCode" in sent) == (sent["InsightType"] == "ApiErrorRateInsight"), sent
 
 
 @SYNTHETIC
