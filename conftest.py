@@ -7,10 +7,28 @@ tests run real inner pytest sessions against it.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 pytest_plugins = ["pytester"]
+
+#: ``path::function`` of the end-to-end tests (marker ``e2e``): see the file's header.
+E2E_LIST = Path(__file__).parent / "tests" / "e2e.txt"
+
+
+def e2e_functions() -> set[str]:
+    """The ``path::function`` names listed in ``tests/e2e.txt``."""
+    lines = (line.strip() for line in E2E_LIST.read_text().splitlines())
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    listed = e2e_functions()
+    for item in items:
+        if item.nodeid.split("[", 1)[0] in listed:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(autouse=True)
