@@ -163,6 +163,10 @@ class Backend(Protocol):
         """The NextToken chain ``params`` continue or start."""
         ...
 
+    def undocumented_order(self, operation: str, items: list[Any]) -> list[Any]:
+        """``items``, a list no AWS page orders, in the order the backend answers it."""
+        ...
+
 
 Requests = Callable[["Clock"], "SearchStrategy[dict[str, Any]]"]
 Breakers = Callable[["Clock"], list[Breaker]]

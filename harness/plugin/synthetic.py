@@ -112,13 +112,19 @@ def aws_synthetic(
                 f"{where} got now={now!r}: write an ISO 8601 time such as "
                 "'2025-01-01T00:00:00Z', or pass a datetime."
             ) from None
-    engine = SyntheticBackend(
-        seed=options.pop("seed", 0), faults=Faults.coerce(options.pop("faults", None)), now=now
-    )
+    try:
+        engine = SyntheticBackend(
+            seed=options.pop("seed", 0),
+            faults=Faults.coerce(options.pop("faults", None)),
+            now=now,
+            order=options.pop("order", "fixed"),
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(f"{where}: {exc}") from None
     if options:
         raise pytest.UsageError(
             f"@pytest.mark.{MARKER} got unknown argument(s) {', '.join(sorted(options))}: it "
-            "takes seed=, faults=, now= and contract=."
+            "takes seed=, faults=, now=, order= and contract=."
         )
     from harness.replay.offline_env import offline_environment, own_patches
 

@@ -48,6 +48,8 @@ MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
 #: Requests read and answered at once (per process): the largest answer takes a few MiB
 #: while it is built, and under the GIL more at once adds memory, not throughput.
 MAX_ACTIVE = 4
+#: How lists whose order no AWS page documents are answered (``SyntheticBackend(order=)``).
+ORDERS = ("fixed", "shuffled")
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -164,7 +166,9 @@ class SyntheticBackend:
     """Serve the first-class operations (``harness.ops.PACKS``) from the world of ``seed``.
 
     ``now`` is the engine's clock: a fixed aware datetime (fully reproducible answers), a
-    callable returning one, or None for the real UTC clock.
+    callable returning one, or None for the real UTC clock. ``order`` is how a list whose
+    order no AWS page documents comes back (:meth:`undocumented_order`): ``"fixed"`` (the
+    harness's own choice, most recent first) or ``"shuffled"`` (an order drawn from the seed).
     """
 
     def __init__(
@@ -173,7 +177,15 @@ class SyntheticBackend:
         faults: Faults | dict[str, Any] | str | None = None,
         now: dt.datetime | Clock | None = None,
         region: str = "us-east-1",
+        order: str = "fixed",
     ) -> None:
+        if order not in ORDERS:
+            raise ValueError(
+                f"order={order!r} is not one of {', '.join(map(repr, ORDERS))}: 'fixed' keeps "
+                "the harness's own order of lists no AWS page orders, 'shuffled' draws one "
+                "from the seed."
+            )
+        self.order = order
         self.seed = seed
         self.faults = Faults.coerce(faults)
         self.region = region
@@ -360,6 +372,20 @@ class SyntheticBackend:
             json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
         ).decode()
         return f"{text.rstrip('=')}.{self._mac(text.rstrip('='))}"
+
+    def undocumented_order(self, operation: str, items: list[T]) -> list[T]:
+        """``items`` (a list whose order no AWS page documents) in the order answered: as
+        built, the harness's own choice (``order="fixed"``), or shuffled by the seed
+        (``order="shuffled"``), the same on every page of a chain, so code that assumes an
+        order AWS never promised fails."""
+        if self.order == "fixed":
+            return items
+
+        def rank(item: T) -> bytes:
+            text = json.dumps(item, sort_keys=True, default=str)
+            return hashlib.sha256(f"{self.seed}:{operation}:{text}".encode()).digest()
+
+        return sorted(items, key=rank)
 
     def chain(self, service: str, operation: str, params: dict[str, Any]) -> Chain:
         """The page chain ``params`` continue (from their NextToken) or start (pinning now)."""

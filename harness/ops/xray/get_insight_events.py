@@ -174,7 +174,8 @@ def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The insight's events, most recent first, paged by the model's maximum."""
     chain = backend.chain("xray", "GetInsightEvents", params)
     events = backend.world(chain.now).insight_events(params["InsightId"])
-    page, token = chain.page(events, PAGE_SIZE)
+    # No page documents the order of InsightEvents: most recent first is the harness's.
+    page, token = chain.page(backend.undocumented_order("GetInsightEvents", events), PAGE_SIZE)
     return {"InsightEvents": list(page), **({"NextToken": token} if token else {})}
 
 

@@ -547,7 +547,10 @@ def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
         output["ServiceGraphStartTime"] = graph_start
         output["ServiceGraphEndTime"] = graph_end
         services = impact_graph(backend.seed, insight)
-    page, token = chain.page(services, PAGE_SIZE)
+    # No page documents the order of Services (edges name services by ReferenceId).
+    page, token = chain.page(
+        backend.undocumented_order("GetInsightImpactGraph", services), PAGE_SIZE
+    )
     return {**output, "Services": list(page), **({"NextToken": token} if token else {})}
 
 

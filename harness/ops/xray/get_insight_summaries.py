@@ -530,8 +530,9 @@ def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
             events = world.insight_events(insight_id)
             summary["LastUpdateTime"] = events[0]["EventTime"] if events else insight["StartTime"]
             listed.append(summary)
+    # No page documents the order of InsightSummaries: most recent first is the harness's.
     listed.sort(key=lambda s: (s["StartTime"], s["InsightId"]), reverse=True)
-    page, token = chain.page(listed, PAGE_SIZE)
+    page, token = chain.page(backend.undocumented_order("GetInsightSummaries", listed), PAGE_SIZE)
     return {"InsightSummaries": list(page), **({"NextToken": token} if token else {})}
 
 
