@@ -167,6 +167,10 @@ class Backend(Protocol):
         """``items``, a list no AWS page orders, in the order the backend answers it."""
         ...
 
+    def refuse_unknown(self, service: str, member: str, value: str, known: Sequence[str]) -> None:
+        """Raise the service's error for an id outside ``known``, when the backend says so."""
+        ...
+
 
 Requests = Callable[["Clock"], "SearchStrategy[dict[str, Any]]"]
 Breakers = Callable[["Clock"], list[Breaker]]

@@ -118,13 +118,14 @@ def aws_synthetic(
             faults=Faults.coerce(options.pop("faults", None)),
             now=now,
             order=options.pop("order", "fixed"),
+            unknown_ids=options.pop("unknown_ids", "exist"),
         )
     except ValueError as exc:
         raise pytest.UsageError(f"{where}: {exc}") from None
     if options:
         raise pytest.UsageError(
             f"@pytest.mark.{MARKER} got unknown argument(s) {', '.join(sorted(options))}: it "
-            "takes seed=, faults=, now=, order= and contract=."
+            "takes seed=, faults=, now=, order=, unknown_ids= and contract=."
         )
     from harness.replay.offline_env import offline_environment, own_patches
 

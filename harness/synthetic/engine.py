@@ -50,6 +50,8 @@ MAX_LATENCY = 60.0  # seconds: a client's read timeout is about that
 MAX_ACTIVE = 4
 #: How lists whose order no AWS page documents are answered (``SyntheticBackend(order=)``).
 ORDERS = ("fixed", "shuffled")
+#: What an id outside the seed's catalogue names (``SyntheticBackend(unknown_ids=)``).
+UNKNOWN_IDS = ("exist", "refused")
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -169,6 +171,9 @@ class SyntheticBackend:
     callable returning one, or None for the real UTC clock. ``order`` is how a list whose
     order no AWS page documents comes back (:meth:`undocumented_order`): ``"fixed"`` (the
     harness's own choice, most recent first) or ``"shuffled"`` (an order drawn from the seed).
+    ``unknown_ids`` is what an id the world was not asked to hold names (:meth:`refuse_unknown`):
+    ``"exist"`` (the harness's choice: every well-formed id names a record) or ``"refused"``
+    (only the seed's catalogue exists; others get the service's validation error).
     """
 
     def __init__(
@@ -178,6 +183,7 @@ class SyntheticBackend:
         now: dt.datetime | Clock | None = None,
         region: str = "us-east-1",
         order: str = "fixed",
+        unknown_ids: str = "exist",
     ) -> None:
         if order not in ORDERS:
             raise ValueError(
@@ -185,7 +191,14 @@ class SyntheticBackend:
                 "the harness's own order of lists no AWS page orders, 'shuffled' draws one "
                 "from the seed."
             )
+        if unknown_ids not in UNKNOWN_IDS:
+            raise ValueError(
+                f"unknown_ids={unknown_ids!r} is not one of {', '.join(map(repr, UNKNOWN_IDS))}"
+                ": 'exist' makes every well-formed id name a record, 'refused' answers an id "
+                "outside the seed's catalogue with the service's validation error."
+            )
         self.order = order
+        self.unknown_ids = unknown_ids
         self.seed = seed
         self.faults = Faults.coerce(faults)
         self.region = region
@@ -386,6 +399,17 @@ class SyntheticBackend:
             return hashlib.sha256(f"{self.seed}:{operation}:{text}".encode()).digest()
 
         return sorted(items, key=rank)
+
+    def refuse_unknown(self, service: str, member: str, value: str, known: Sequence[str]) -> None:
+        """With ``unknown_ids="refused"``, answer a ``value`` outside ``known`` (the seed's
+        catalogue) with the service's validation error; by default every id exists."""
+        if self.unknown_ids == "exist" or value.lower() in {k.lower() for k in known}:
+            return
+        raise _Reject(
+            rules.validation_code(service),
+            f"{member} {value!r} names nothing in this synthetic world (seed {self.seed!r}, "
+            "unknown_ids='refused'): ask for one the backend listed.",
+        )
 
     def chain(self, service: str, operation: str, params: dict[str, Any]) -> Chain:
         """The page chain ``params`` continue (from their NextToken) or start (pinning now)."""

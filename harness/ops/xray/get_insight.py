@@ -39,6 +39,7 @@ from harness.ops.xray import (
     state_problems,
     time_problems,
 )
+from harness.ops.xray.get_insight_summaries import require_catalogued
 
 PAGE = GI
 K = Knowledge("xray", "GetInsight", PAGE)
@@ -176,6 +177,7 @@ def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy
 
 def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The insight of the requested id, as the world holds it."""
+    require_catalogued(backend, params["InsightId"])
     return {"Insight": backend.world().insight(params["InsightId"])}
 
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from harness.ops.verdict import RuleContext, Violation
 from harness.ops.xray import GIE, IMPACT_DOC, VALIDATION_ERROR, impact_problems, insight_id_breakers
+from harness.ops.xray.get_insight_summaries import require_catalogued
 
 PAGE = GIE
 K = Knowledge("xray", "GetInsightEvents", PAGE)
@@ -172,6 +173,7 @@ def breakers(clock: Clock) -> list[Breaker]:
 
 def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The insight's events, most recent first, paged by the model's maximum."""
+    require_catalogued(backend, params["InsightId"])
     chain = backend.chain("xray", "GetInsightEvents", params)
     events = backend.world(chain.now).insight_events(params["InsightId"])
     # No page documents the order of InsightEvents: most recent first is the harness's.

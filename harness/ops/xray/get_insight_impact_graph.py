@@ -38,7 +38,7 @@ from harness.ops.draw import (
     without,
 )
 from harness.ops.xray import VALIDATION_ERROR, insight_id_breakers
-from harness.ops.xray.get_insight_summaries import catalogue
+from harness.ops.xray.get_insight_summaries import catalogue, require_catalogued
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
@@ -535,6 +535,7 @@ def impact_graph(seed: int | str, insight: Mapping[str, Any]) -> list[dict[str, 
 
 def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The insight's graph over the part of the window the insight lasted, paged by four."""
+    require_catalogued(backend, params["InsightId"])
     chain = backend.chain("xray", "GetInsightImpactGraph", params)
     insight = backend.world(chain.now).insight(params["InsightId"])
     start, end = param_time(params, "StartTime"), param_time(params, "EndTime")

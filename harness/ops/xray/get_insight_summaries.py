@@ -511,6 +511,12 @@ def catalogue(backend: Backend) -> list[str]:
     return [uuid_from(gen) for _ in range(CATALOGUE_SIZE)]
 
 
+def require_catalogued(backend: Backend, insight_id: str) -> None:
+    """No page says what an InsightId no insight has gets: every id exists unless the
+    backend was asked to refuse ids outside the catalogue (``unknown_ids="refused"``)."""
+    backend.refuse_unknown("xray", "InsightId", insight_id, catalogue(backend))
+
+
 def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
     """The world's insights of the group that started in the time frame, most recent first."""
     chain = backend.chain("xray", "GetInsightSummaries", params)
