@@ -21,18 +21,14 @@ import pytest
 
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
-from tests.support.moto_server import moto_server
+from tests.support.moto_server import moto_with_test_credentials
 
 DEFINITION = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 
 
 @pytest.fixture
 def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with moto_server() as url:
-        yield url
+    yield from moto_with_test_credentials(monkeypatch)
 
 
 def _claim(endpoint: str | None, invoice_id: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from harness.replay.recorder import CassetteRecorder
 from harness.secrets import shapes
-from tests.support.moto_server import moto_server
+from tests.support.moto_server import moto_with_test_credentials
 
 cryptography = pytest.importorskip("cryptography")  # moto's dependency: the key must parse
 from cryptography.hazmat.primitives import serialization  # noqa: E402
@@ -24,11 +24,7 @@ from cryptography.hazmat.primitives import serialization  # noqa: E402
 
 @pytest.fixture
 def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with moto_server() as url:
-        yield url
+    yield from moto_with_test_credentials(monkeypatch)
 
 
 def _session_of_calls(endpoint: str | None) -> dict[str, Any]:

@@ -56,3 +56,13 @@ def _stop(server: Any, host: str, port: int) -> None:
     stopping.join()
     if failed:
         raise failed[0]
+
+
+def moto_with_test_credentials(monkeypatch: Any) -> Iterator[str]:
+    """A fixture body: moto's ``testing`` keys and us-east-1 in the environment, and a
+    server running (``yield from moto_with_test_credentials(monkeypatch)``)."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with moto_server() as url:
+        yield url
