@@ -143,11 +143,15 @@ class ManualClock:
 
     ``clock()`` (or ``clock.now()``) returns the current aware UTC time. Pass the clock to
     your code (or patch your code's ``now`` function with it) and to the backend:
-    ``@pytest.mark.aws_synthetic(now=clock)``.
+    ``@pytest.mark.aws_synthetic(now=clock)``. ``clock.sleep`` stands in for ``time.sleep``:
+    it returns at once, moves the clock on by the wait and keeps it in ``slept``, so a test
+    checks a retry's backoff (and the backend sees the time pass) without waiting.
     """
 
     def __init__(self, start: dt.datetime) -> None:
         self._now = self._aware(start)
+        #: the waits ``sleep`` was asked for, in seconds, in order
+        self.slept: list[float] = []
 
     @staticmethod
     def _aware(value: dt.datetime) -> dt.datetime:
@@ -169,6 +173,13 @@ class ManualClock:
         """Move the clock on by ``seconds`` (or ``timedelta`` keywords); returns the new time."""
         self._now += dt.timedelta(seconds=seconds, **delta)
         return self._now
+
+    def sleep(self, seconds: float) -> None:
+        """``time.sleep`` on this clock: no real wait; the clock moves on by ``seconds``."""
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise StrategyArgumentError(f"sleep({seconds!r}): a wait is a number of seconds >= 0.")
+        self.slept.append(float(seconds))
+        self._now += dt.timedelta(seconds=seconds)
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now.isoformat()})"

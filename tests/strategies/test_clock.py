@@ -107,6 +107,20 @@ def test_manual_clock() -> None:
         clock.set(dt.datetime(2026, 1, 1))
 
 
+def test_manual_clock_sleeps_without_waiting_and_keeps_the_waits() -> None:
+    import time
+
+    clock = aws.ManualClock(dt.datetime(2026, 1, 1, tzinfo=UTC))
+    started = time.monotonic()
+    for attempt in range(4):
+        clock.sleep(0.5 * 2**attempt)  # an exponential backoff of 7.5 s in all
+    assert time.monotonic() - started < 1
+    assert clock.slept == [0.5, 1.0, 2.0, 4.0]
+    assert clock() == dt.datetime(2026, 1, 1, 0, 0, 7, 500_000, tzinfo=UTC)
+    with pytest.raises(StrategyArgumentError, match="seconds >= 0"):
+        clock.sleep(-1)
+
+
 @pytest.mark.aws_synthetic(now=aws.ManualClock(dt.datetime(2026, 11, 1, 12, tzinfo=UTC)))
 def test_the_synthetic_backend_follows_a_manual_clock(aws_synthetic) -> None:  # type: ignore[no-untyped-def]
     assert aws_synthetic.engine.now() == dt.datetime(2026, 11, 1, 12, tzinfo=UTC)
