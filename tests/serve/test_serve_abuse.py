@@ -25,6 +25,13 @@ from harness.serve.http import MAX_BODY, MAX_CONNECTIONS, LoopbackServer, Server
 RSS_BOUND_MIB = 250
 
 
+def threads(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    raise AssertionError("no Threads")
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -109,7 +116,12 @@ def test_serve_keeps_answering_under_abuse_and_stops_cleanly(served: tuple) -> N
             sock = socket.create_connection((host, int(port)), timeout=5)
             sock.sendall(b"GET / HTTP/1.1\r\n")
             held.append(sock)
-        time.sleep(0.5)  # the server accepts the held ones in its own time
+        # the server accepts the held ones in its own time (a thread each): wait until it
+        # has, or a newcomer accepted first is the oldest unfinished request, and is cut
+        deadline = time.monotonic() + 60
+        while threads(process.pid) < MAX_CONNECTIONS and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
         for _ in range(3):
             assert xray.get_insight(InsightId=INSIGHT)["Insight"]["InsightId"] == INSIGHT
         assert held[0].recv(64).startswith(b"HTTP/1.1 503")  # the oldest, cut
