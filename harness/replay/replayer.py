@@ -41,6 +41,7 @@ from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, NotEarly
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
+from harness.replay.swept_values import SweptValues
 from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
 from harness.secrets.exchanges import swept_request
@@ -78,6 +79,10 @@ class Replayer:
         self._label = str(source.path)
         self._uploaded = UploadedObjects()  # objects the test uploaded with made-up bytes
         self._match_forms: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], Any]] = OrderedDict()
+        #: a recording whose value in clear the sweep made one placeholder: asked last
+        self.swept = SweptValues(
+            self.index, self.redactor.vault, shape_of=source.shapes.get, known=known.known
+        )
 
     def answer(
         self, call: Call, whole: HttpRequest, live: HttpRequest
@@ -111,6 +116,11 @@ class Replayer:
             )
         if found is None:
             found = self._take_other_form(call, whole, live, accept)
+        if found is None:
+            with self.lock:
+                found = self.swept.take(
+                    call.service, call.operation, params, call.region, time.time(), accept, sent
+                )
         if found is None and call.early:
             raise NotEarly
         if found is None:
