@@ -22,6 +22,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
 from tests.support.moto_server import moto_server
 
@@ -90,3 +91,14 @@ def test_the_key_read_back_later_meets_its_recording(endpoint: str, tmp_path: Pa
         "invoice_key": f"invoices/{live_id}.json",
     }
     assert body == b"{}"
+
+
+def test_a_changed_key_prefix_of_another_shape_still_misses(endpoint: str, tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        _claim(endpoint, str(uuid.uuid4()))
+    recorder.save()
+    with CassetteRecorder(path, "none").activate(), pytest.raises(CassetteMiss) as missed:
+        _claim(None, "x" + str(uuid.uuid4()))  # (one character more: not the recorded shape)
+    assert "another shape" in str(missed.value)
