@@ -117,10 +117,12 @@ class Replayer:
         if found is None:
             found = self._take_other_form(call, whole, live, accept)
         if found is None:
+            redacted = self._redacted(call, live)  # (a miss: not kept, as forms are)
             with self.lock:
                 found = self.swept.take(
-                    call.service, call.operation, params, call.region, time.time(), accept, sent
-                )
+                    call.service, call.operation, params, redacted, call.region, time.time(),
+                    accept, sent,
+                )  # fmt: skip
         if found is None and call.early:
             raise NotEarly
         if found is None:
@@ -226,6 +228,20 @@ class Replayer:
             if found is not None:
                 self._match_forms.move_to_end(key)
                 return found
+        redacted = self._redacted(call, live)
+        if raw is not None and redacted == live:  # (``raw``: read of ``live`` already)
+            found = raw
+        else:
+            params = request_params(call.service, call.operation, redacted)
+            found = (params, self.index.form(call.service, call.operation, params, call.region))
+        with self.lock:
+            self._match_forms[key] = found
+            while len(self._match_forms) > self._match_cache:
+                self._match_forms.popitem(last=False)
+        return found
+
+    def _redacted(self, call: Call, live: HttpRequest) -> HttpRequest:
+        """The live request redacted as the recording was, and swept."""
         vault = self.redactor.vault
         known = vault.size()
         redacted = self.redactor.request(live, call.operation_model)
@@ -239,16 +255,7 @@ class Replayer:
         # both sides
         if self.redactor.sweeps():
             redacted = swept_request(redacted, self.redactor.sweep)
-        if raw is not None and redacted == live:  # (``raw``: read of ``live`` already)
-            found = raw
-        else:
-            params = request_params(call.service, call.operation, redacted)
-            found = (params, self.index.form(call.service, call.operation, params, call.region))
-        with self.lock:
-            self._match_forms[key] = found
-            while len(self._match_forms) > self._match_cache:
-                self._match_forms.popitem(last=False)
-        return found
+        return redacted
 
     def _take_other_form(
         self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any

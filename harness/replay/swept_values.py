@@ -1,29 +1,30 @@
-"""A value the test made up, met where its recording holds it swept to one placeholder.
+"""A value the test made up, met where its recording holds it swept to a placeholder.
 
 While recording, each string leaf of a sensitive document is a secret (Step Functions'
 ``StartExecution.input``), and the sweep before a save replaces every distinctive secret
-wherever it sits: an S3 key the test sent in clear *before* it put that key in the document
-is stored as one placeholder. In replay that earlier request comes first, when its live
-value is no secret yet: its member holds the value, the recording's a placeholder, and the
-keys differ.
+wherever it sits: an S3 key (or the uuid in it) the test sent in clear *before* it put it
+in the document is stored as a placeholder. In replay that earlier request comes first,
+when its live value is no secret yet: it holds the value, the recording a placeholder.
 
 ``SweptValues.take`` is asked only when the index found neither an exact nor a bound match.
-It reads the request again with such members as placeholders, and takes a recording only if
-exactly one reading finds one. A live member may be read so when
+It reads the request again as the sweep would have left it had chosen values been secrets
+(``redactor.sweep_pattern``: each value whole, as sent, URL-encoded or JSON-escaped), and
+takes a recording only if exactly one reading finds one. A value may be chosen when
 
-- its whole value is a string the sweep would have replaced (``vault.distinctive``),
-  holding no placeholder, and a part the test made up (a uuid, a hex run...: ``volatile``);
-- neither it nor that part is written in the test's source, the environment or the
-  cassette (``known``), nor bound already to another recorded value;
-- the recorded placeholder it meets stands for no live value yet (``Binding.fits``: one
-  live value for one placeholder, both ways), has the live value's shape, and was no
-  literal of the test's source (``shapes``).
+- it is a string member's whole value or a part of it made up per run (a uuid, a hex
+  run...: ``volatile``), distinctive as the sweep requires, holding no placeholder;
+- neither it nor its made-up part is written in the test's source, the environment or the
+  cassette (``known``), nor bound already to a recorded value;
+- each recorded placeholder it meets stands for no live value yet (``Binding.fits``: one
+  live value for one placeholder, both ways), was recorded with a value of its shape and
+  not as a literal of the test's source (``shapes``).
 
 The live value then becomes a secret of this test: the vault numbers it, and its
 placeholder is tied to the recorded one, so later requests carrying it (redacted or swept
 alike) meet the recording through the binding, and responses give it back.
 
-Cost: nothing unless the index missed; then O(m) readings of the request, m < 16.
+Cost: nothing unless the index missed; then one reading per set of chosen values (at most
+63), each a sweep and a parse of the request and a lookup.
 """
 
 from __future__ import annotations
@@ -34,11 +35,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from harness.aws.models import members_by_key, operation_model
-from harness.exchange import Exchange
+from harness.aws.protocols.wire_form import request_params
+from harness.exchange import Exchange, HttpRequest
 from harness.replay.match_keys import key_and_slots
 from harness.replay.matching import MatchIndex
 from harness.replay.volatile import Generated, Volatile, made_up
 from harness.secrets import placeholders, shapes
+from harness.secrets.exchanges import swept_request
+from harness.secrets.redactor import sweep_pattern
 from harness.secrets.vault import SLOT, Vault, distinctive, family_of_token
 
 #: A recording found: its number in the cassette and the exchange.
@@ -48,13 +52,12 @@ Found = tuple[int, Exchange]
 #: from now, which a hidden recorded value cannot show).
 _MADE_UP = Volatile(("uuid", "hex", "alnum", "hash"))
 
-#: Members read as placeholders in every combination at most (2**4 - 1 readings).
-_MOST_MEMBERS = 4
+#: Values read as placeholders in every combination at most (2**6 - 1 readings); with
+#: more, each alone.
+_MOST_VALUES = 6
 
-#: Stand for the live members while the key is made (never stored nor sent).
-_STAND_INS = tuple(f"REDACTEDscrt999999{n:02d}" for n in range(_MOST_MEMBERS))
-
-Path = tuple[Any, ...]
+#: Stand for the live values while the key is made (never stored nor sent).
+_STAND_INS = tuple(f"REDACTEDscrt999999{n:02d}" for n in range(_MOST_VALUES))
 
 
 class SweptValues:
@@ -82,24 +85,28 @@ class SweptValues:
         service: str,
         operation: str,
         params: dict[str, Any],
+        request: HttpRequest,
         region: str | None,
         now: float | None,
         accept: Callable[[Exchange], bool] | None = None,
         sent: Callable[[str], bytes | None] | None = None,
     ) -> Found | None:
-        """The recording of the request (``params``, redacted) with live members read as the
-        placeholders they were recorded as, or None; the caller holds the index's lock."""
+        """The recording of ``request`` (redacted and swept as ``match_form`` does; its
+        parameters ``params``) read with values it holds in clear as the placeholders the
+        sweep made of them, or None; the caller holds the index's lock."""
         index = self.index
         self.refusals = []
         if index.policy.matcher(service, operation) is not None:
             return None  # (a custom matcher reads the parameters itself)
-        members = self._members(service, operation, params)
-        if not members:
+        values = self._values(service, operation, params)
+        if not values:
             return None
         hits: list[tuple[dict[str, str], Any, Exchange]] = []
-        for chosen in _readings(list(members)):
+        for chosen in _readings(values):
             stand = {_STAND_INS[n]: value for n, value in enumerate(chosen)}
-            form = self._form(service, operation, params, region, stand, members)
+            form = self._form(service, operation, request, region, stand)
+            if not set(chosen) <= set(form.live):
+                continue  # a value read nowhere (inside a longer one): a smaller reading's
             seen: list[Exchange] = []
 
             def probe(exchange: Exchange, seen: list[Exchange] = seen) -> bool:
@@ -134,23 +141,22 @@ class SweptValues:
             self._keep(stand.values())
         return found
 
-    def _members(
-        self, service: str, operation: str, params: dict[str, Any]
-    ) -> dict[str, list[Path]]:
-        """The live values that may be read as placeholders, each with where it sits."""
+    def _values(self, service: str, operation: str, params: dict[str, Any]) -> list[str]:
+        """The values in clear a sweep may have replaced: each string member's whole value
+        and each part of it made up per run, when distinctive, holding no placeholder, and
+        bound to no recorded value yet."""
         binding = self.index.binding
-        found: dict[str, list[Path]] = {}
-        passed: set[str] = set()
+        found: dict[str, None] = {}
         shape = operation_model(service, operation).input_shape
-        for path, value in _strings(shape, params, ()):
-            if value in found:
-                found[value].append(path)
-            elif value not in passed:
-                passed.add(value)
-                tied = value in binding.live_to_recorded or value in binding.generated_back
-                if not tied and _made_up(value):
-                    found[value] = [path]
-        return found
+        for value in _strings(shape, params):
+            if not distinctive(value) or SLOT.search(value) is not None:
+                continue
+            parts = _made_up_parts(value)
+            for text in (value, *parts) if parts else ():
+                tied = text in binding.live_to_recorded or text in binding.generated_back
+                if not tied and distinctive(text):
+                    found.setdefault(text)
+        return list(found)
 
     def _where_known(self, value: str) -> str | None:
         """Where the test's source, the environment or the cassette holds ``value`` or a
@@ -165,18 +171,18 @@ class SweptValues:
         self,
         service: str,
         operation: str,
-        params: dict[str, Any],
+        request: HttpRequest,
         region: str | None,
         stand: dict[str, str],
-        members: dict[str, list[Path]],
     ) -> Any:
-        """``index.form`` of ``params`` with the chosen members as placeholders, its slots
-        holding the live values there: ``Binding`` ties each to the placeholder it meets
-        (as a raw value, until ``_keep`` numbers it). No exact stage: none holds it."""
-        read = params
-        for token, value in stand.items():
-            for path in members[value]:
-                read = _replaced(read, path, token)
+        """``index.form`` of ``request`` swept as if the chosen values were secrets (each
+        a placeholder of its own), its slots holding the live values there: ``Binding``
+        ties each to the placeholder it meets (as a raw value, until ``_keep`` numbers it).
+        No exact stage: no recording holds these placeholders."""
+        pattern, forms = sweep_pattern((value, token) for token, value in stand.items())
+        assert pattern is not None  # (a value at least)
+        swept = swept_request(request, lambda data: pattern.sub(lambda m: forms[m[0]], data))
+        read = request_params(service, operation, swept)
         form = self.index.form(service, operation, read, region)
         assert form is not None  # (no custom matcher)
         live = tuple(stand.get(slot, slot) if isinstance(slot, str) else slot for slot in form.live)
@@ -238,12 +244,6 @@ def _shape_refusal(recorded: Any, value: str) -> str | None:
     return "the recorded value had another shape"
 
 
-def _made_up(value: str) -> bool:
-    """True for a value the sweep would have replaced whole (``vault.distinctive``), holding
-    no placeholder, and a part the test made up."""
-    return distinctive(value) and SLOT.search(value) is None and bool(_made_up_parts(value))
-
-
 def _made_up_parts(value: str) -> list[str]:
     """The parts of ``value`` that read as made up per run (a uuid, a hex run...)."""
     parts: list[Generated] = []
@@ -251,40 +251,30 @@ def _made_up_parts(value: str) -> list[str]:
     return [part.value for part in parts if made_up(part)]
 
 
-def _readings(members: list[str]) -> Iterator[tuple[str, ...]]:
-    """The sets of ``members`` to read as placeholders together: every one of up to
-    ``_MOST_MEMBERS`` members (2**4 - 1 readings), else each member alone."""
-    if len(members) > _MOST_MEMBERS:
-        yield from ((member,) for member in members)
+def _readings(values: list[str]) -> Iterator[tuple[str, ...]]:
+    """The sets of ``values`` to read as placeholders together: every one of up to
+    ``_MOST_VALUES`` values, else each value alone."""
+    if len(values) > _MOST_VALUES:
+        yield from ((value,) for value in values)
         return
-    for size in range(1, len(members) + 1):
-        yield from itertools.combinations(members, size)
+    for size in range(1, len(values) + 1):
+        yield from itertools.combinations(values, size)
 
 
-def _strings(shape: Any, value: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    """The string members of ``value`` (not enums), with their paths, as the model says."""
+def _strings(shape: Any, value: Any) -> Iterator[str]:
+    """The string members of ``value`` (not enums), as the model says."""
     if shape is None:
         return
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         members = members_by_key(shape)
         for name in sorted(value):
-            yield from _strings(members.get(name), value[name], (*path, name))
+            yield from _strings(members.get(name), value[name])
     elif kind == "list" and isinstance(value, list):
-        for n, item in enumerate(value):
-            yield from _strings(shape.member, item, (*path, n))
+        for item in value:
+            yield from _strings(shape.member, item)
     elif kind == "map" and isinstance(value, dict):
         for name in sorted(value):
-            yield from _strings(shape.value, value[name], (*path, name))
+            yield from _strings(shape.value, value[name])
     elif kind == "string" and isinstance(value, str) and not shape.enum:
-        yield path, value
-
-
-def _replaced(value: Any, path: Path, new: str) -> Any:
-    """``value`` with the member at ``path`` set to ``new`` (copied along the path)."""
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    if isinstance(value, list):
-        return [_replaced(item, rest, new) if n == head else item for n, item in enumerate(value)]
-    return {**value, head: _replaced(value[head], rest, new)}
+        yield value

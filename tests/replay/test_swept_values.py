@@ -43,7 +43,8 @@ def _swept(
 
 
 def _take(swept: SweptValues, params: dict[str, Any]) -> tuple[int, Exchange] | None:
-    return swept.take("s3", "HeadObject", params, None, None)
+    request = wire.encode_request("s3", "HeadObject", params)
+    return swept.take("s3", "HeadObject", params, request, None, None)
 
 
 def test_a_made_up_value_meets_the_placeholder_and_becomes_a_secret_of_the_run() -> None:
@@ -122,3 +123,14 @@ def test_two_readings_that_find_a_recording_are_refused() -> None:
     )
     assert _take(swept, {"Bucket": bucket, "Key": key}) is None
     assert "2 readings" in swept.refusals[-1]
+
+
+def test_a_made_up_part_meets_the_placeholder_swept_inside_a_value() -> None:
+    # (the sweep replaced the uuid, a secret leaf, inside a key it did not find whole)
+    part = str(uuid.uuid4())
+    swept, index, _ = _swept(
+        [{"Bucket": "claims", "Key": f"invoices/{SWEPT}.json"}],
+        shape_of={SWEPT: shapes.describe(str(uuid.uuid4()))},
+    )
+    assert _take(swept, {"Bucket": "claims", "Key": f"invoices/{part}.json"}) is not None
+    assert index.binding.live_to_recorded[part] == SWEPT
