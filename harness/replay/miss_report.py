@@ -73,13 +73,15 @@ def miss(
     writes: list[str],
     rerecord_command: Callable[[str], str] | None,
     why: str | None = None,
+    swept: Sequence[str] = (),
 ) -> CassetteMiss:
     """The miss of a request (``params`` as sent, redacted) against ``cassette``.
 
     ``near``: the closest recorded requests (empty when ``why`` says why there is no
     recording to compare); ``writes``: operations of the test that changed the service's
     state when recorded and were replayed before this call; ``rerecord_command(mode)``: the
-    command that records the cassette again in ``mode``.
+    command that records the cassette again in ``mode``; ``swept``: why no value sent in
+    clear was read as the placeholder recorded in its place (``swept_values``).
     """
     label = f"{service}:{operation}"
     lines = [
@@ -95,6 +97,9 @@ def miss(
             lines += _describe_near(near, label)
     taught, bind_instead = _volatile_lesson(near, label, params, index)
     lines += taught
+    if swept:
+        lines.append("A value sent in clear was not taken for the secret recorded in its place:")
+        lines += [bounded(f"  {why}") for why in swept[-3:]]
     mode = "once" if not existed else "new_episodes"
     if writes and existed:
         # new_episodes would send this call to a service that never saw those writes

@@ -376,6 +376,7 @@ class CassetteRecorder:
             writes=self._replayed_writes(),
             rerecord_command=self._rerecord_command,
             why=why,
+            swept=() if why else self.replayer.swept.refusals,
         )
         if self._keep_history:
             self.misses.append(miss)

@@ -41,6 +41,7 @@ from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, NotEarly
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
+from harness.replay.swept_values import SweptValues
 from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
 from harness.secrets.exchanges import swept_request
@@ -78,6 +79,10 @@ class Replayer:
         self._label = str(source.path)
         self._uploaded = UploadedObjects()  # objects the test uploaded with made-up bytes
         self._match_forms: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], Any]] = OrderedDict()
+        #: a recording whose value in clear the sweep made one placeholder: asked last
+        self.swept = SweptValues(
+            self.index, self.redactor.vault, shape_of=source.shapes.get, known=known.known
+        )
 
     def answer(
         self, call: Call, whole: HttpRequest, live: HttpRequest
@@ -111,6 +116,13 @@ class Replayer:
             )
         if found is None:
             found = self._take_other_form(call, whole, live, accept)
+        if found is None:
+            redacted = self._redacted(call, live)  # (a miss: not kept, as forms are)
+            with self.lock:
+                found = self.swept.take(
+                    call.service, call.operation, params, redacted, call.region, time.time(),
+                    accept, sent,
+                )  # fmt: skip
         if found is None and call.early:
             raise NotEarly
         if found is None:
@@ -216,6 +228,20 @@ class Replayer:
             if found is not None:
                 self._match_forms.move_to_end(key)
                 return found
+        redacted = self._redacted(call, live)
+        if raw is not None and redacted == live:  # (``raw``: read of ``live`` already)
+            found = raw
+        else:
+            params = request_params(call.service, call.operation, redacted)
+            found = (params, self.index.form(call.service, call.operation, params, call.region))
+        with self.lock:
+            self._match_forms[key] = found
+            while len(self._match_forms) > self._match_cache:
+                self._match_forms.popitem(last=False)
+        return found
+
+    def _redacted(self, call: Call, live: HttpRequest) -> HttpRequest:
+        """The live request redacted as the recording was, and swept."""
         vault = self.redactor.vault
         known = vault.size()
         redacted = self.redactor.request(live, call.operation_model)
@@ -229,16 +255,7 @@ class Replayer:
         # both sides
         if self.redactor.sweeps():
             redacted = swept_request(redacted, self.redactor.sweep)
-        if raw is not None and redacted == live:  # (``raw``: read of ``live`` already)
-            found = raw
-        else:
-            params = request_params(call.service, call.operation, redacted)
-            found = (params, self.index.form(call.service, call.operation, params, call.region))
-        with self.lock:
-            self._match_forms[key] = found
-            while len(self._match_forms) > self._match_cache:
-                self._match_forms.popitem(last=False)
-        return found
+        return redacted
 
     def _take_other_form(
         self, call: Call, whole: HttpRequest, live: HttpRequest, accept: Any

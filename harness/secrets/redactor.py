@@ -907,13 +907,7 @@ class Redactor:
         """The sweep's pattern and replacements, made again only when the vault grew."""
         size = self.vault.size()
         if self._sweeping is None or self._sweeping[0] != size:
-            forms: dict[bytes, bytes] = {}
-            for value, token in self.vault.distinctive():
-                for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
-                    forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
-            ordered = sorted(forms, key=len, reverse=True)
-            pattern = re.compile(b"|".join(_whole(f) for f in ordered)) if forms else None
-            self._sweeping = (size, pattern, forms)
+            self._sweeping = (size, *sweep_pattern(self.vault.distinctive()))
         return self._sweeping[1], self._sweeping[2]
 
     def sweeps(self) -> bool:
@@ -940,6 +934,21 @@ _SIBLING_NAMES = (
     ("Name", "Value"),
     ("Key", "Value"),
 )
+
+
+def sweep_pattern(
+    pairs: Iterable[tuple[str, str]],
+) -> tuple[re.Pattern[bytes] | None, dict[bytes, bytes]]:
+    """What ``Redactor.sweep`` replaces for ``(value, placeholder)`` pairs: each value as
+    sent, URL-encoded and JSON-escaped, as a whole run (the longest first), and by what
+    (replay reads a live request as a sweep would have left it: ``swept_values``)."""
+    forms: dict[bytes, bytes] = {}
+    for value, token in pairs:
+        for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
+            forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
+    ordered = sorted(forms, key=len, reverse=True)
+    pattern = re.compile(b"|".join(_whole(f) for f in ordered)) if forms else None
+    return pattern, forms
 
 
 def _whole(form: bytes) -> bytes:
