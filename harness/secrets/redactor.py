@@ -940,11 +940,12 @@ def sweep_pattern(
     pairs: Iterable[tuple[str, str]],
 ) -> tuple[re.Pattern[bytes] | None, dict[bytes, bytes]]:
     """What ``Redactor.sweep`` replaces for ``(value, placeholder)`` pairs: each value as
-    sent, URL-encoded and JSON-escaped, as a whole run (the longest first), and by what
-    (replay reads a live request as a sweep would have left it: ``swept_values``)."""
+    sent, URL-encoded (wholly, and as a URI path keeps ``/``: an S3 key), and JSON-escaped,
+    as a whole run (the longest first), and by what (replay reads a live request as a sweep
+    would have left it: ``swept_values``)."""
     forms: dict[bytes, bytes] = {}
     for value, token in pairs:
-        for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}:
+        for form in {value, quote(value, safe=""), quote(value, safe="/"), json.dumps(value)[1:-1]}:
             forms[form.encode("utf-8", "surrogatepass")] = token.encode("ascii")
     ordered = sorted(forms, key=len, reverse=True)
     pattern = re.compile(b"|".join(_whole(f) for f in ordered)) if forms else None
