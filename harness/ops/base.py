@@ -167,7 +167,9 @@ class Backend(Protocol):
         """``items``, a list no AWS page orders, in the order the backend answers it."""
         ...
 
-    def refuse_unknown(self, service: str, member: str, value: str, known: Sequence[str]) -> None:
+    def refuse_unknown(
+        self, service: str, member: str, value: str, known: Callable[[], Sequence[str]]
+    ) -> None:
         """Raise the service's error for an id outside ``known``, when the backend says so."""
         ...
 

@@ -400,10 +400,13 @@ class SyntheticBackend:
 
         return sorted(items, key=rank)
 
-    def refuse_unknown(self, service: str, member: str, value: str, known: Sequence[str]) -> None:
-        """With ``unknown_ids="refused"``, answer a ``value`` outside ``known`` (the seed's
-        catalogue) with the service's validation error; by default every id exists."""
-        if self.unknown_ids == "exist" or value.lower() in {k.lower() for k in known}:
+    def refuse_unknown(
+        self, service: str, member: str, value: str, known: Callable[[], Sequence[str]]
+    ) -> None:
+        """With ``unknown_ids="refused"``, answer a ``value`` outside ``known()`` (the seed's
+        catalogue, built only then) with the service's validation error; by default every
+        id exists."""
+        if self.unknown_ids == "exist" or value.lower() in {k.lower() for k in known()}:
             return
         raise _Reject(
             rules.validation_code(service),

@@ -514,7 +514,7 @@ def catalogue(backend: Backend) -> list[str]:
 def require_catalogued(backend: Backend, insight_id: str) -> None:
     """No page says what an InsightId no insight has gets: every id exists unless the
     backend was asked to refuse ids outside the catalogue (``unknown_ids="refused"``)."""
-    backend.refuse_unknown("xray", "InsightId", insight_id, catalogue(backend))
+    backend.refuse_unknown("xray", "InsightId", insight_id, lambda: catalogue(backend))
 
 
 def answer(backend: Backend, params: dict[str, Any]) -> dict[str, Any]:
