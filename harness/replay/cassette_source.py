@@ -41,7 +41,7 @@ from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange
 from harness.replay.match_keys import Key, region_of, slots_as_data
 from harness.replay.matching import MatchIndex
-from harness.secrets import REDACTION_VERSION, Redaction, Redactor
+from harness.secrets import REDACTION_VERSION, Redaction, Redactor, sensitive_numbers
 from harness.secrets.exchanges import redact_exchange
 from harness.secrets.placeholders import placeholder_numbers
 
@@ -273,6 +273,7 @@ class CassetteSource:
             "redaction": REDACTION_VERSION,
             "identifiers": self.redactor.redaction.pseudonyms,
             "placeholders": self.redactor.vault.numbers(),
+            **({"numbers": True} if self.redactor.numbers else {}),
             "migrated_from": str(self.path),
             "leaks": leaks,
         }
@@ -387,6 +388,8 @@ class CassetteSource:
         if isinstance(seed, int) and not isinstance(seed, bool):
             self.random_seed = seed
         self.redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
+        # the live requests are redacted as the recorded ones were
+        self.redactor.numbers = sensitive_numbers(metadata)
         self.shapes.update(shapes_of(info.get("shapes")))
         return bool(
             info.get("redaction") == REDACTION_VERSION
@@ -398,7 +401,7 @@ class CassetteSource:
         replay never hands the recorded values back as if the test had supplied them; this
         test's placeholders are numbered after its."""
         if self._old is None:
-            self._old = Redactor(self.redactor.redaction)
+            self._old = Redactor(self.redactor.redaction, numbers=self.redactor.numbers)
         return self._old
 
     # ------------------------------------------------------------------ what it holds

@@ -171,6 +171,7 @@ class Recording:
                     "redaction": REDACTION_VERSION,
                     "identifiers": self.redactor.redaction.pseudonyms,
                     "placeholders": numbers,
+                    **({"numbers": True} if self.redactor.numbers else {}),
                     "recorded_with": f"botocore-harness {__version__}",
                     "random_seed": source.random_seed,
                     **({"run_id": self.run_id} if self.run_id else {}),

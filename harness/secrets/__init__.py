@@ -22,7 +22,7 @@ replays offline.
 
 from __future__ import annotations
 
-from harness.cassettes.versions import REDACTION_VERSION
+from harness.cassettes.versions import REDACTION_VERSION, sensitive_numbers
 from harness.secrets.accounts import EXAMPLE_ACCOUNTS
 from harness.secrets.formats import PLACEHOLDER
 from harness.secrets.redactor import (
@@ -48,4 +48,5 @@ __all__ = [
     "Redaction",
     "Redactor",
     "Rule",
+    "sensitive_numbers",
 ]

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 Replace = Callable[[str, str], str]
 """``(secret text, kind) -> placeholder``: the redactor's replacement of one secret value.
 It may also have ``remember_whole(text, structured)``, told when a JSON secret is replaced
-leaf by leaf."""
+leaf by leaf, and ``numbers``: True when a number leaf of such a JSON text becomes a numbered
+placeholder (``REDACTEDnumb0001``, a JSON string) rather than ``0``."""
 
 #: What a secret becomes when no redactor numbers it (printing, scanning): the legacy form.
 PLACEHOLDER = "REDACTED"
@@ -50,20 +51,25 @@ def kind_of(name: str) -> str:
 # --------------------------------------------------------------------------- values
 
 
-def scrub(value: Any, replace: Replace = fixed, kind: str = "secret") -> Any:
-    """The redacted form of a secret value: same type and shape, no information kept."""
+def scrub(
+    value: Any, replace: Replace = fixed, kind: str = "secret", *, numbers: bool = False
+) -> Any:
+    """The redacted form of a secret value: same type and shape, no information kept.
+
+    A number becomes ``0``; with ``numbers`` (the leaves of a JSON text, where the model
+    types nothing) its numbered placeholder, so replay can give the test's number back."""
     if isinstance(value, str):
         return scrub_text(value, replace, kind)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
-        return 0
+        return replace(json.dumps(value), "number") if numbers else 0
     if isinstance(value, bytes | bytearray):
         return replace(bytes(value).decode("latin-1"), kind).encode("ascii")
     if isinstance(value, dict):
-        return {k: scrub(v, replace, kind) for k, v in value.items()}
+        return {k: scrub(v, replace, kind, numbers=numbers) for k, v in value.items()}
     if isinstance(value, list):
-        return [scrub(v, replace, kind) for v in value]
+        return [scrub(v, replace, kind, numbers=numbers) for v in value]
     return replace(str(value), kind)
 
 
@@ -89,7 +95,9 @@ def scrub_text(text: str, replace: Replace = fixed, kind: str = "secret") -> str
         except (ValueError, RecursionError):
             return replace(text, kind)
         if isinstance(loaded, dict | list):
-            structured = json.dumps(scrub(loaded, replace, kind), separators=(",", ":"))
+            numbers = bool(getattr(replace, "numbers", False))
+            scrubbed = scrub(loaded, replace, kind, numbers=numbers)
+            structured = json.dumps(scrubbed, separators=(",", ":"))
             remember = getattr(replace, "remember_whole", None)
             if remember is not None:  # so replay can give the test its own text back whole
                 remember(text, structured)

@@ -7,7 +7,9 @@ prefix and 20 characters, everything else is 16 letters and digits (valid as tex
 in a URL, a header, XML or JSON without escaping):
 
 - ``REDACTEDscrt0001`` a secret (``scrt`` says the kind: ``tokn`` token, ``pswd`` password,
-  ``sign`` signature, ``pkey`` key, ``scrt`` any other secret);
+  ``sign`` signature, ``pkey`` key, ``scrt`` any other secret; ``numb`` a number inside a
+  secret JSON document, written as a JSON string where the number was, given back as the
+  number it stands for);
 - ``ASIAREDACTED00000001`` an access key id; ``999999990001`` an account id.
 
 At replay the same numbering is given to the live test's values and each recorded
@@ -28,13 +30,14 @@ KIND_CODES = {
     "password": "pswd",
     "signature": "sign",
     "key": "pkey",
+    "number": "numb",
 }
 #: The account-id placeholders: 12 digits, this prefix, a 4-digit number.
 ACCOUNT_PREFIX = "99999999"
 
 #: Any placeholder in text (secret, access key id); account ids are found by context only.
 PATTERN = re.compile(
-    r"REDACTED(?:scrt|tokn|pswd|sign|pkey)\d{4,8}(?![A-Za-z0-9])|(?:AKIA|ASIA)REDACTED\d{8}"
+    r"REDACTED(?:scrt|tokn|pswd|sign|pkey|numb)\d{4,8}(?![A-Za-z0-9])|(?:AKIA|ASIA)REDACTED\d{8}"
 )
 
 
@@ -66,7 +69,7 @@ def _digits(number: int, width: int) -> str:
 # A placeholder of any family where it sits in stored text: secrets, access key ids, and
 # account ids (12 digits with the placeholder prefix, not inside a longer number).
 _NUMBERED = re.compile(
-    r"REDACTED(?P<secret>scrt|tokn|pswd|sign|pkey)(?P<sn>\d{4}(?:\d{4})?)(?![A-Za-z0-9])"
+    r"REDACTED(?P<secret>scrt|tokn|pswd|sign|pkey|numb)(?P<sn>\d{4}(?:\d{4})?)(?![A-Za-z0-9])"
     r"|(?P<akid>AKIA|ASIA)REDACTED(?P<an>\d{8})"
     rf"|(?<!\d){ACCOUNT_PREFIX}(?P<account>\d{{4}})(?!\d)"
 )

@@ -237,6 +237,10 @@ class _Replacer:
     def __call__(self, value: str, kind: str) -> str:
         return self._redactor.placeholder(value, kind)
 
+    @property
+    def numbers(self) -> bool:
+        return self._redactor.numbered and self._redactor.numbers
+
     def remember_whole(self, value: str, structured: str) -> None:
         if self._redactor.numbered:
             vault = self._redactor.vault
@@ -251,12 +255,15 @@ class Redactor:
     """Applies a ``Redaction`` to the requests, responses and values of one test.
 
     ``numbered=False`` replaces every secret with the legacy ``REDACTED`` and keeps no
-    values (printing and scanning a cassette).
+    values (printing and scanning a cassette). ``numbers=False`` stores a number inside a
+    secret JSON document as ``0``, as cassettes recorded before numbers were numbered hold
+    them (``sensitive_numbers`` tells from a cassette's metadata).
     """
 
     redaction: Redaction = field(default_factory=Redaction)
     vault: Vault = field(default_factory=Vault)
     numbered: bool = True
+    numbers: bool = True
 
     def __post_init__(self) -> None:
         settings = self.redaction

@@ -671,11 +671,15 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
     from harness.aws.models import operation_model
     from harness.cassettes.cassette import read_cassette
     from harness.cassettes.interactions import http_of, request_line
-    from harness.secrets import Redaction, Redactor
+    from harness.secrets import Redaction, Redactor, sensitive_numbers
 
     cassette = read_cassette(path)
-    # Identifiers are not secrets: only what would be scrubbed or dropped counts here.
-    redactor = Redactor(Redaction(pseudonyms=False, key=b"scan" * 8))
+    # Identifiers are not secrets: only what would be scrubbed or dropped counts here (a
+    # cassette that stores the numbers of secret documents as 0 is read so).
+    redactor = Redactor(
+        Redaction(pseudonyms=False, key=b"scan" * 8),
+        numbers=sensitive_numbers(cassette.metadata),
+    )
     checked = [
         (e.index, e.label, e.service, e.operation, e.request, e.response)
         for e in cassette.exchanges

@@ -27,7 +27,7 @@ from harness.cassettes.cassette import Cassette, interaction_tag, read_cassette
 from harness.cassettes.interactions import http_of
 from harness.cassettes.writing import other_interaction, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.secrets import REDACTION_VERSION, Redaction, Redactor
+from harness.secrets import REDACTION_VERSION, Redaction, Redactor, sensitive_numbers
 from harness.secrets.containers import rewrite_body
 from harness.secrets.placeholders import ACCOUNT_PREFIX, placeholder_numbers
 from harness.secrets.placeholders import PATTERN as _PLACEHOLDER
@@ -39,6 +39,7 @@ _KINDS = {
     "pswd": "password",
     "sign": "signature",
     "pkey": "key",
+    "numb": "number",
 }
 _ACCOUNT = re.compile(rf"(?<!\d){ACCOUNT_PREFIX}\d{{4}}(?!\d)")
 
@@ -85,7 +86,9 @@ def fix_file(path: Path) -> list[Change]:
     info = cassette.metadata.get("harness")
     info = info if isinstance(info, dict) else {}
     identifiers = bool(info.get("identifiers", True))
-    redactor = Redactor(Redaction(pseudonyms=identifiers))
+    redactor = Redactor(
+        Redaction(pseudonyms=identifiers), numbers=sensitive_numbers(cassette.metadata)
+    )
     redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
     redactor.vault.seed(path.read_text("utf-8", "replace"))  # above any placeholder in it
 
@@ -129,6 +132,7 @@ def fix_file(path: Path) -> list[Change]:
             "redaction": REDACTION_VERSION,
             "identifiers": identifiers,
             "placeholders": numbers,
+            **({"numbers": True} if redactor.numbers else {}),
         },
     }
     tags = [

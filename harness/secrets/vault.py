@@ -28,7 +28,7 @@ from harness.secrets import placeholders
 # A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
 # account ids (12 digits with the placeholder prefix; found by context when redacted).
 SLOT = re.compile(
-    r"(?P<secret>REDACTED(?:(?:scrt|tokn|pswd|sign|pkey)\d{4,8})?)(?![A-Za-z0-9])"
+    r"(?P<secret>REDACTED(?:(?:scrt|tokn|pswd|sign|pkey|numb)\d{4,8})?)(?![A-Za-z0-9])"
     r"|(?P<akid>(?:AKIA|ASIA)REDACTED\d{8})"
     rf"|(?<!\d)(?P<account>{placeholders.ACCOUNT_PREFIX}\d{{4}})(?!\d)"
 )
@@ -124,7 +124,9 @@ class Vault:
         if placeholders.is_placeholder(value) or (kind == "account" and _is_account_slot(value)):
             return value
         family = kind if kind in ("akid", "account") else "secret"
-        key = (family, value)
+        # a number is known apart from the same digits as text: its placeholder is given
+        # back as a number (numbered with the secrets all the same)
+        key = ("number" if kind == "number" else family, value)
         found = self._token.get(key)
         if found is not None:
             return found
@@ -179,6 +181,8 @@ class Vault:
         (``distinctive``). A password ``password`` or a value ``Locality`` stays where the
         same word is not the secret (a bucket name, a JSON key)."""
         for (family, value), token in self._token.items():
+            if family == "number":
+                continue  # its digits elsewhere are other numbers (a length, a count)
             if family in ("account", "akid") or distinctive(value):
                 yield value, token
 
@@ -629,6 +633,7 @@ def restore_text(
     text = binding.generated_to_live(text, _GENERATED_ESCAPES[form])
     if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
         return text
+    text = _numbers_back(text, binding, vault)
     if form == "json":
         return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault, stand_in), text)
     escape = _ESCAPES[form]
@@ -654,11 +659,32 @@ def _json_literal(literal: str, binding: Binding, vault: Vault, stand_in: StandI
     # A JSON secret was recorded leaf by leaf: given back whole, as the test wrote it.
     whole = vault.value(binding.to_live(text))
     if whole is None:
+        text = _numbers_back(text, binding, vault)
         whole = SLOT.sub(
             lambda m: binding.live_of(m.group(0), vault) or stand_in(m.group(0)) or m.group(0),
             text,
         )
     return json.dumps(whole, ensure_ascii=False)
+
+
+#: A number's placeholder where a secret JSON document holds it, a JSON string (in XML text
+#: or a form body, its quotes escaped so)
+_NUMBER_SLOT = re.compile(r'(?:"|&quot;|%22)(REDACTEDnumb\d{4,8})(?:"|&quot;|%22)')
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def _numbers_back(text: str, binding: Binding, vault: Vault) -> str:
+    """``text`` with each number's placeholder the number it stands for, unquoted: the live
+    number the test sent in its place, or ``0`` (what a number no live one is tied to was
+    always given back as)."""
+    if "REDACTEDnumb" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        value = binding.live_of(match.group(1), vault)
+        return value if value is not None and _JSON_NUMBER.fullmatch(value) else "0"
+
+    return _NUMBER_SLOT.sub(one, text)
 
 
 def _xml_escape(value: str) -> str:

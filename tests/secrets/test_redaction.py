@@ -266,7 +266,7 @@ def test_a_json_secret_keeps_its_structure_so_code_can_parse_it() -> None:
     assert json.loads(out["SecretString"]) == {
         "username": "REDACTEDscrt0001",
         "password": "REDACTEDscrt0002",
-        "port": 0,
+        "port": "REDACTEDnumb0003",  # a number's own placeholder, given back as a number
     }
 
 
