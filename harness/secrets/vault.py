@@ -33,6 +33,8 @@ SLOT = re.compile(
     rf"|(?<!\d)(?P<account>{placeholders.ACCOUNT_PREFIX}\d{{4}})(?!\d)"
 )
 _NUMBER = re.compile(r"\d+$")
+#: A number's placeholder (``placeholders``: a number inside a secret JSON document)
+NUMBER_PREFIX = "REDACTEDnumb"
 # A blob member that holds a placeholder travels base64-encoded in wire form (a secret
 # payload such as bedrock's InvokeModel body): "REDACTED", "ASIAREDACTED", "AKIAREDACTED".
 _B64_PREFIXES = ("UkVEQUNURUR", "QVNJQVJFREFDVEVE", "QUtJQVJFREFDVEVE")
@@ -230,6 +232,8 @@ class Ties:
     times: dict[str, str] = field(default_factory=dict)
     #: uploads the test made up: recorded base64 -> live base64 (``harness.replay.uploads``)
     blobs: dict[str, str] = field(default_factory=dict)
+    #: numbers' placeholders met by another live number than the one tied to them
+    number_conflicts: set[str] = field(default_factory=set)
 
 
 #: ``refuse(recorded, live)``: why a generated value may not stand for another (None: it may)
@@ -246,6 +250,8 @@ class Binding:
     the live value's placeholder) and generated values (``harness.replay.volatile.Generated``: the
     recorded text and the live text). Times are tied loosely: many recorded instants may
     meet one live instant, as long as each keeps its offset from "now" (the ``refuse`` test).
+    So are the numbers of secret documents: any live number meets one, and it is given back
+    only while every live number met in its place was the same.
     """
 
     recorded_to_live: dict[str, str] = field(default_factory=dict)
@@ -259,6 +265,8 @@ class Binding:
     blobs: dict[str, str] = field(default_factory=dict)
     blobs_back: dict[str, str] = field(default_factory=dict)
     blob_bytes: dict[bytes, bytes] = field(default_factory=dict)
+    #: numbers' placeholders met by two live numbers: given back as 0, as unknown
+    number_conflicts: set[str] = field(default_factory=set)
     #: swap patterns by the bound values a text holds (one per combination met, bounded)
     _patterns: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False)
     #: the values ``_swap`` replaces, each way (to live: True), kept up to date by ``tie``
@@ -298,6 +306,11 @@ class Binding:
             if isinstance(r, str) or isinstance(v, str):
                 if not (isinstance(r, str) and isinstance(v, str)):
                     return None
+                if isinstance(r, str) and r.startswith(NUMBER_PREFIX):
+                    if not (isinstance(v, str) and v.startswith(NUMBER_PREFIX)):
+                        return None  # a number where the test sent text, or the reverse
+                    self._number_met(r, v, ties)
+                    continue
                 if not self._placeholder_fits(r, v, ties.placeholders, back):
                     return None
                 continue
@@ -325,6 +338,17 @@ class Binding:
                 return None
             ties.generated[r.value], generated_back[v.value] = v.value, r.value
         return ties
+
+    def _number_met(self, r: str, v: str, ties: Ties) -> None:
+        """A number of a secret document meets any live one, as its stored 0 did: small
+        numbers agree by chance (two equal in one run, apart in the next), so they never
+        decide a match. Tied to the first live number met in its place; met by another,
+        it is given back as 0 (which of them it stood for is not known)."""
+        tied = self.recorded_to_live.get(r) or ties.placeholders.get(r)
+        if tied is None:
+            ties.placeholders[r] = v
+        elif tied != v:
+            ties.number_conflicts.add(r)
 
     def _blob_fits(
         self, r: Any, v: Any, new: dict[str, str], back: dict[str, str], refuse: Refuse | None
@@ -368,7 +392,11 @@ class Binding:
         """Keep the ties ``fits`` found for a request that was replayed."""
         for r, v in ties.placeholders.items():
             self.recorded_to_live[r] = v
+            if r.startswith(NUMBER_PREFIX):
+                self.live_to_recorded.setdefault(v, r)  # (many may meet one live number)
+                continue
             self.live_to_recorded[v] = r
+        self.number_conflicts |= ties.number_conflicts
         swaps = self._swaps
         for r, v in ties.generated.items():
             self.generated[r] = v
@@ -675,12 +703,14 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 def _numbers_back(text: str, binding: Binding, vault: Vault) -> str:
     """``text`` with each number's placeholder the number it stands for, unquoted: the live
-    number the test sent in its place, or ``0`` (what a number no live one is tied to was
-    always given back as)."""
-    if "REDACTEDnumb" not in text:
+    number the test sent in its place, or ``0`` (what a number no live one is tied to, or
+    two were, was always given back as)."""
+    if NUMBER_PREFIX not in text:
         return text
 
     def one(match: re.Match[str]) -> str:
+        if match.group(1) in binding.number_conflicts:
+            return "0"
         value = binding.live_of(match.group(1), vault)
         return value if value is not None and _JSON_NUMBER.fullmatch(value) else "0"
 

@@ -78,6 +78,34 @@ def test_a_number_in_a_sensitive_document_comes_back_live(endpoint: str, tmp_pat
         assert _claim(None, live) == {**live, "decision": "APPROVED"}
 
 
+@pytest.mark.parametrize(
+    ("recorded", "live", "given_back"),
+    [
+        # equal by chance while recording, apart live: replayed, and which number each
+        # stood for is not known, so both come back as they were stored before, 0
+        ({"a": 5, "b": 5}, {"a": 6, "b": 7}, {"a": 0, "b": 0}),
+        # apart while recording, equal live: each is the live number
+        ({"a": 1, "b": 2}, {"a": 7, "b": 7}, {"a": 7, "b": 7}),
+    ],
+)
+def test_numbers_that_agree_by_chance_never_decide_a_match(
+    endpoint: str,
+    tmp_path: Path,
+    recorded: dict[str, int],
+    live: dict[str, int],
+    given_back: dict[str, int],
+) -> None:
+    path = tmp_path / "claims.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        _claim(endpoint, {"invoice_id": str(uuid.uuid4()), **recorded})
+    recorder.save()
+    invoice_id = str(uuid.uuid4())
+    with CassetteRecorder(path, "none").activate():
+        output = _claim(None, {"invoice_id": invoice_id, **live})
+    assert output == {"invoice_id": invoice_id, **given_back, "decision": "APPROVED"}
+
+
 LEGACY = Path(__file__).parent / "legacy" / "sensitive_numbers_v3.yaml"
 
 
