@@ -262,6 +262,10 @@ class Volatile:
             shape = _time_shape(value)
         elif kind in ("hex", "alnum"):
             shape = f"{kind}{len(value)}"
+        elif kind == "hash" and value.isdigit():
+            # 15 to 20 digits alone: a long number, or a hex value that came out all digits
+            # (``uuid4().hex[:16]``, once in 1,900 runs): either stands for the other
+            shape = f"hex{len(value)}"
         elif kind == "uuid" and value[8] != "-":
             shape = f"uuid{value[8]}"  # (with dots or underscores: its own shape)
         else:

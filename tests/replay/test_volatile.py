@@ -316,6 +316,18 @@ def test_twelve_generated_digits_bind_and_an_account_field_stays_an_account_slot
     assert index.take("sqs", "GetQueueUrl", {"QueueName": arn.format("012345678910")}) is not None
 
 
+def test_a_hex_value_that_came_out_all_digits_binds_as_hex() -> None:
+    """``uuid4().hex[:16]`` is all digits about once in 1,900 runs: 15 to 20 digits alone
+    read as a long number (``hash``), another shape than the recorded hex value's, so the
+    key differed (the clinic app's ``clinic-5909364790714286`` EventBridge bus, clock moved
+    three days). Digits alone of a hex run's length stand for a hex value, and the reverse."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid hex alnum hash time"))
+    index.add(0, _sqs("CreateQueue", {"QueueName": "clinic-5b6a21cf2d204479"}, {}))
+    assert index.take("sqs", "CreateQueue", {"QueueName": "clinic-5909364790714286"}) is not None
+    index.add(1, _sqs("CreateQueue", {"QueueName": "clinic-590936479071428612"}, {}))
+    assert index.take("sqs", "CreateQueue", {"QueueName": "clinic-5b6a21cf2d204479ab"}) is not None
+
+
 @pytest.mark.parametrize(
     ("recorded", "sent", "binds"),
     [
