@@ -67,7 +67,7 @@ from harness.replay.match_policy import MatchPolicy
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.recorder import CassetteRecorder
 from harness.safe_text import one_line
-from harness.serve import dialects
+from harness.serve import dialects, url_encoded_listings
 from harness.synthetic.engine import MAX_ACTIVE, SyntheticBackend
 from harness.synthetic.limits import SLACK_BYTES, BodyLimits, body_limits, check_json
 
@@ -322,7 +322,7 @@ class CassetteBackend:
                     continue
                 finally:
                     self._bound(source)  # a miss, too, numbers the live values it carried
-            return settle(response)
+            return settle(url_encoded_listings.as_asked(model, request, response))
         if recording is not None:
             return self._record(recording, call, held)
         if self.synthetic is not None and ops.pack(service, operation) is not None:
@@ -359,7 +359,7 @@ class CassetteBackend:
                 key = (call.service, call.operation)
                 source.largest[key] = max(source.largest.get(key, 0), len(call.request.body))
             self._bound(source)
-        return settle(response)
+        return settle(url_encoded_listings.as_asked(call.operation_model, call.request, response))
 
     def _bound(self, source: _Source) -> None:
         """Rewind a cassette whose state holds too many live values (called under its lock)."""
@@ -556,7 +556,8 @@ class CassetteBackend:
 def _without_botocore_defaults(policy: MatchPolicy) -> MatchPolicy:
     """``policy`` also ignoring the members botocore fills in on its own, which other SDKs
     do not send: S3's list operations get ``EncodingType=url`` from a botocore handler (the
-    recorded keys then come back URL-encoded, as botocore asked; the same for plain keys)."""
+    recorded keys are answered URL-encoded to a client that asked, decoded to one that did
+    not: ``url_encoded_listings``)."""
     from botocore import handlers
 
     ignore = {key: set(members) for key, members in policy.ignore.items()}

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -28,11 +29,12 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from harness import cli
+from harness.aws.models import operation_model
 from harness.aws.protocols import parse_response
 from harness.exchange import HttpResponse
 from harness.replay.recorder import CassetteRecorder
 from harness.serve import cassettes as cassette_server
-from harness.serve import dialects
+from harness.serve import dialects, url_encoded_listings
 from harness.serve.cassettes import CassetteBackend
 from harness.serve.http import LoopbackServer
 from harness.serve.synthetic import serve_limits
@@ -390,6 +392,62 @@ def test_a_cassette_holding_too_many_live_values_is_rewound(
         sm.create_secret(Name=SECRET_NAME, SecretString="after the rewind")
         secret = sm.get_secret_value(SecretId=SECRET_NAME)["SecretString"]
         assert secret == "after the rewind"
+
+
+#: An S3 key with what SDKs encode each in their own way: a space, `+`, `~`, `*`, unicode, `/`.
+LISTED_KEY, LISTED_PREFIX = "dir/a b+c~d*ü€.bin", "dir/a b+c~d*"
+
+
+def test_a_listing_botocore_asked_to_encode_is_decoded_for_a_client_that_did_not(
+    moto: str, tmp_path: Path
+) -> None:
+    """botocore fills in ``EncodingType=url`` on ``ListObjectsV2`` and decodes the keys S3
+    then encodes; a client that does not ask (the JavaScript SDK v3, the Go SDK v1) gets the
+    keys, prefixes and delimiter as S3 answers it: decoded, without ``EncodingType``. Its query
+    writes a space as ``+`` and ``~``, ``*`` unencoded, and still matches botocore's ``%20``."""
+    cassette = tmp_path / "listing.yaml"
+    recorder = CassetteRecorder(cassette, "all")
+    with recorder.activate():
+        s3 = client("s3", moto)
+        s3.create_bucket(Bucket="listing")
+        s3.put_object(Bucket="listing", Key=LISTED_KEY, Body=b"1")
+        s3.list_objects_v2(Bucket="listing", Prefix=LISTED_PREFIX, Delimiter="€")
+    recorder.save()
+    s3_ns = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+    unasked = "/listing?list-type=2&prefix=dir%2Fa+b%2Bc~d*&delimiter=%E2%82%AC"
+    with serving("--cassettes", cassette) as replay:
+        status, headers, body = _raw(replay.url, "GET", unasked, b"", {})
+        assert status == 200, body
+        assert int(headers["Content-Length"]) == len(body)
+        root = ElementTree.fromstring(body)
+        assert root.find(f"{s3_ns}EncodingType") is None
+        assert root.findtext(f"{s3_ns}Prefix") == LISTED_PREFIX
+        assert root.findtext(f"{s3_ns}Delimiter") == "€"
+        assert root.findtext(f"{s3_ns}CommonPrefixes/{s3_ns}Prefix") == "dir/a b+c~d*ü€"
+        replay.reset()
+        # a client that asks gets the recorded bytes: encoded, as botocore reads them
+        status, _, asked = _raw(replay.url, "GET", unasked + "&encoding-type=url", b"", {})
+        assert status == 200 and b"<EncodingType>url</EncodingType>" in asked
+        assert b"<Prefix>dir/a%20b%2Bc~d%2A</Prefix>" in asked
+        replay.reset()
+        listed = client("s3", replay.url).list_objects_v2(
+            Bucket="listing", Prefix=LISTED_PREFIX, Delimiter="€"
+        )
+        assert listed["CommonPrefixes"] == [{"Prefix": "dir/a b+c~d*ü€"}]
+
+
+def test_the_members_decoded_are_read_off_botocores_own_handlers() -> None:
+    paths = {
+        name: url_encoded_listings.decoded_paths(operation_model("s3", name))
+        for name in ("ListObjects", "ListObjectsV2", "ListObjectVersions", "GetObject")
+    }
+    assert paths["ListObjectsV2"] == {
+        (b"Delimiter",), (b"Prefix",), (b"StartAfter",), (b"Contents", b"Key"),
+        (b"CommonPrefixes", b"Prefix"),
+    }  # fmt: skip
+    assert (b"Version", b"Key") in paths["ListObjectVersions"]  # a flattened list's name
+    assert (b"DeleteMarker", b"Key") in paths["ListObjectVersions"]
+    assert (b"Contents", b"Key") in paths["ListObjects"] and paths["GetObject"] == frozenset()
 
 
 def test_a_recorder_saved_twice_writes_each_recording_once(moto: str, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ skipped, saying why. The normal run keeps one quick AWS CLI test
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -400,14 +401,14 @@ def test_a_node_suite_records_through_the_server_and_replays_offline(
     assert code == 0 and "miss" not in log
 
 
-GO_SOURCE = Path(__file__).parent / "go_sdk" / "replay.go"
+GO_SOURCES = sorted((Path(__file__).parent / "go_sdk").glob("*.go"))  # one program
 GO_SDK = Path("src/github.com/aws/aws-sdk-go")  # in a GOPATH
 GO_BUILD_TIMEOUT = 1200  # seconds: the SDK's packages compile once, on 2 busy cores
 
 
 @pytest.fixture(scope="session")
 def go_replay() -> Path:
-    """``go_sdk/replay.go`` built offline (GOPATH mode, no module proxy) against the AWS SDK
+    """``go_sdk/*.go`` built offline (GOPATH mode, no module proxy) against the AWS SDK
     for Go v1 source, once, into a cache folder outside the repo (its build cache too)."""
     go = shutil.which("go")
     if go is None:
@@ -425,7 +426,14 @@ def go_replay() -> Path:
     )
     said = subprocess.run([go, "version"], capture_output=True, text=True, timeout=60).stdout
     built = hashlib.sha256(
-        b"\0".join([GO_SOURCE.read_bytes(), said.encode(), version.read_bytes(), bytes(gopath)])
+        b"\0".join(
+            [
+                *(p.read_bytes() for p in GO_SOURCES),
+                said.encode(),
+                version.read_bytes(),
+                bytes(gopath),
+            ]
+        )
     ).hexdigest()[:16]
     binary = folder / f"replay-{built}"
     with folder_lock(folder):  # pytest-xdist workers build once
@@ -435,10 +443,10 @@ def go_replay() -> Path:
             env = {**os.environ, **offline, "GOCACHE": str(folder / "cache")}
             partial = binary.with_suffix(".partial")
             done = subprocess.run(
-                [go, "build", "-o", str(partial), str(GO_SOURCE)],
+                [go, "build", "-o", str(partial), *map(str, GO_SOURCES)],
                 cwd=folder, capture_output=True, text=True, timeout=GO_BUILD_TIMEOUT, env=env,
             )  # fmt: skip
-            assert done.returncode == 0, f"go build of {GO_SOURCE.name} failed: {done.stderr}"
+            assert done.returncode == 0, f"go build of go_sdk failed: {done.stderr}"
             partial.replace(binary)
             for older in folder.glob("replay-*"):  # built from another source or SDK
                 if older != binary:
@@ -596,3 +604,251 @@ def test_the_aws_cli_replays_more_sqs_and_cloudwatch_calls(
     miss = aws("sqs", "get-queue-attributes", "--queue-url", queue,
                "--attribute-names", "DelaySeconds", ok=False)  # fmt: skip
     assert "HarnessCassetteMiss" in miss and "DelaySeconds" in miss
+
+
+# --------------------------------------------------------------------------- odd values
+
+#: Values each SDK writes in its own way: a space (botocore writes ``%20``; a client may write
+#: ``+`` in a query), ``+``, ``~``, ``*``, unicode, ``/``, ``&``, ``=``, ``?``, ``#``, quotes and
+#: parentheses, in an S3 key (the URI path), S3 and API Gateway query strings, SNS and SQS
+#: bodies (form-encoded in the query protocol) and a DynamoDB key; binary bytes in an object
+#: and in DynamoDB ``B`` and ``BS`` attributes; an empty object.
+ODD_BUCKET, ODD_KEY, ODD_PREFIX = "odd-bucket", "dir/a b+c~d*e=f&g?h#ü€'(x)!.bin", "dir/a b+c~d*"
+ODD_TEXT, ODD_NAME, ODD_DELIMITER = "a b+c~d*e ü/&=%?#€'(x)!", "k b+c~d*ü", "€"
+BINARY = bytes(range(256)) * 3 + b"\r\n\x00\xff"
+ODD_SET = [b"\x00", b"\xff\xfe"]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _listing(listed: dict[str, Any]) -> dict[str, list[str]]:
+    return {"keys": [o["Key"] for o in listed.get("Contents", [])],
+            "prefixes": [p["Prefix"] for p in listed.get("CommonPrefixes", [])]}  # fmt: skip
+
+
+def _odd(endpoint: str) -> dict[str, Any]:
+    """The odd values through botocore, and what they answered, as ``ODD_JS``,
+    ``go_sdk/odd.go`` and the AWS CLI test print them (blobs in base64)."""
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket=ODD_BUCKET)
+    out: dict[str, Any] = {
+        "put": s3.put_object(Bucket=ODD_BUCKET, Key=ODD_KEY, Body=BINARY)["ETag"]
+    }
+    out["get"] = _b64(s3.get_object(Bucket=ODD_BUCKET, Key=ODD_KEY)["Body"].read())
+    out["length"] = s3.head_object(Bucket=ODD_BUCKET, Key=ODD_KEY)["ContentLength"]
+    out["put_empty"] = s3.put_object(Bucket=ODD_BUCKET, Key="empty.txt", Body=b"")["ETag"]
+    out["get_empty"] = _b64(s3.get_object(Bucket=ODD_BUCKET, Key="empty.txt")["Body"].read())
+    out["listed"] = _listing(s3.list_objects_v2(Bucket=ODD_BUCKET, Prefix=ODD_PREFIX))
+    out["delimited"] = _listing(s3.list_objects_v2(Bucket=ODD_BUCKET, Delimiter=ODD_DELIMITER))
+    typed = s3.get_object(
+        Bucket=ODD_BUCKET, Key=ODD_KEY, ResponseContentType="text/plain; charset=utf-8"
+    )
+    out["typed"] = [typed["ContentType"], _b64(typed["Body"].read())]
+    ddb = client("dynamodb", endpoint)
+    ddb.create_table(
+        TableName="odd",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.put_item(
+        TableName="odd",
+        Item={"id": {"S": ODD_TEXT}, "data": {"B": BINARY}, "set": {"BS": ODD_SET}},
+    )
+    item = ddb.get_item(TableName="odd", Key={"id": {"S": ODD_TEXT}})["Item"]
+    out["item"] = {"id": item["id"]["S"], "data": _b64(item["data"]["B"]),
+                   "set": sorted(map(_b64, item["set"]["BS"]))}  # fmt: skip
+    sns = client("sns", endpoint)
+    topic = sns.create_topic(Name="odd")["TopicArn"]
+    out["published"] = bool(
+        sns.publish(TopicArn=topic, Message=ODD_TEXT, Subject="s b+c")["MessageId"]
+    )
+    sqs = client("sqs", endpoint)
+    queue = sqs.create_queue(QueueName="odd")["QueueUrl"]
+    out["md5"] = sqs.send_message(QueueUrl=queue, MessageBody=ODD_TEXT)["MD5OfMessageBody"]
+    received = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=31).get("Messages", [])
+    out["received"] = [m["Body"] for m in received]
+    api = client("apigateway", endpoint)
+    api.create_api_key(name=ODD_NAME, enabled=True)
+    keys = api.get_api_keys(nameQuery=ODD_NAME, includeValues=False)["items"]
+    out["api_keys"] = [k["name"] for k in keys]
+    return out
+
+
+@pytest.fixture(scope="module")
+def odd_calls(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A cassette of the odd values, recorded by botocore against moto, and what botocore got
+    live."""
+    folder = tmp_path_factory.mktemp("odd")
+    recorder = CassetteRecorder(folder / "odd.yaml", "all")
+    with moto_server() as moto, recorder.activate():
+        live = _odd(moto)
+    recorder.save()
+    return folder, live
+
+
+@pytest.fixture(scope="module")
+def odd_answers(odd_calls: tuple[Path, dict[str, Any]]) -> dict[str, Any]:
+    """What botocore reads from the odd cassette in process: what it got live, byte for byte."""
+    folder, live = odd_calls
+    with CassetteRecorder(folder / "odd.yaml", "none").activate():
+        out = _odd(NOWHERE)
+    assert out == live
+    assert out["get"] == out["typed"][1] == _b64(BINARY) and out["length"] == len(BINARY)
+    assert out["put"] == f'"{hashlib.md5(BINARY).hexdigest()}"' and out["get_empty"] == ""
+    assert out["listed"] == {"keys": [ODD_KEY], "prefixes": []}
+    assert out["delimited"] == {"keys": ["empty.txt"], "prefixes": ["dir/a b+c~d*e=f&g?h#ü€"]}
+    assert out["item"] == {"id": ODD_TEXT, "data": _b64(BINARY), "set": ["//4=", "AA=="]}
+    assert out["md5"] == hashlib.md5(ODD_TEXT.encode()).hexdigest()
+    assert out["received"] == [ODD_TEXT] and out["api_keys"] == [ODD_NAME]
+    return out
+
+
+@pytest.fixture
+def odd_server(odd_calls: tuple[Path, dict[str, Any]]) -> Iterator[Server]:
+    with serving("--cassettes", odd_calls[0]) as started:
+        yield started
+
+
+@pytest.fixture
+def binary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "binary.bin"
+    path.write_bytes(BINARY)
+    return path
+
+
+ODD_JS = """
+const s3sdk = require("@aws-sdk/client-s3");
+const ddbsdk = require("@aws-sdk/client-dynamodb");
+const { SNSClient, CreateTopicCommand, PublishCommand } = require("@aws-sdk/client-sns");
+const sqssdk = require("@aws-sdk/client-sqs");
+const { APIGatewayClient, GetApiKeysCommand } = require("@aws-sdk/client-api-gateway");
+const fs = require("fs");
+
+const [endpoint, bucket, key, prefix, text, nameQuery, delimiter, file] = process.argv.slice(2);
+const binary = fs.readFileSync(file);
+const config = { endpoint, region: "us-east-1", maxAttempts: 1,
+                 credentials: { accessKeyId: "js", secretAccessKey: "js" } };
+const b64 = (bytes) => Buffer.from(bytes).toString("base64");
+const listing = (listed) => ({ keys: (listed.Contents || []).map((o) => o.Key),
+                               prefixes: (listed.CommonPrefixes || []).map((p) => p.Prefix) });
+
+async function main() {
+  const out = {};
+  const s3 = new s3sdk.S3Client({ ...config, forcePathStyle: true });
+  out.put = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key,
+                                                        Body: binary }))).ETag;
+  const got = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+  out.get = b64(await got.Body.transformToByteArray());
+  out.length = (await s3.send(new s3sdk.HeadObjectCommand({ Bucket: bucket, Key: key })))
+    .ContentLength;
+  out.put_empty = (await s3.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: "empty.txt",
+                                                              Body: "" }))).ETag;
+  const empty = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: "empty.txt" }));
+  out.get_empty = b64(await empty.Body.transformToByteArray());
+  out.listed = listing(await s3.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket,
+                                                                      Prefix: prefix })));
+  out.delimited = listing(await s3.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket,
+                                                                         Delimiter: delimiter })));
+  const typed = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key,
+    ResponseContentType: "text/plain; charset=utf-8" }));
+  out.typed = [typed.ContentType, b64(await typed.Body.transformToByteArray())];
+  const ddb = new ddbsdk.DynamoDBClient(config);
+  await ddb.send(new ddbsdk.PutItemCommand({ TableName: "odd", Item: { id: { S: text },
+    data: { B: binary }, set: { BS: [Buffer.from([0]), Buffer.from([0xff, 0xfe])] } } }));
+  const item = (await ddb.send(new ddbsdk.GetItemCommand({ TableName: "odd",
+                                                           Key: { id: { S: text } } }))).Item;
+  out.item = { id: item.id.S, data: b64(item.data.B), set: item.set.BS.map(b64).sort() };
+  const sns = new SNSClient(config);
+  const topic = (await sns.send(new CreateTopicCommand({ Name: "odd" }))).TopicArn;
+  out.published = Boolean((await sns.send(new PublishCommand({ TopicArn: topic, Message: text,
+                                                               Subject: "s b+c" }))).MessageId);
+  const sqs = new sqssdk.SQSClient(config);
+  const queue = (await sqs.send(new sqssdk.CreateQueueCommand({ QueueName: "odd" }))).QueueUrl;
+  out.md5 = (await sqs.send(new sqssdk.SendMessageCommand({ QueueUrl: queue,
+                                                           MessageBody: text }))).MD5OfMessageBody;
+  out.received = ((await sqs.send(new sqssdk.ReceiveMessageCommand({ QueueUrl: queue,
+    VisibilityTimeout: 31 }))).Messages || []).map((m) => m.Body);
+  out.api_keys = ((await new APIGatewayClient(config).send(new GetApiKeysCommand({
+    nameQuery, includeValues: false }))).items || []).map((k) => k.name);
+  console.log(JSON.stringify(out));
+}
+main().catch((error) => { console.error(String(error && error.stack || error)); process.exit(1); });
+"""
+
+ODD_ARGS = (ODD_BUCKET, ODD_KEY, ODD_PREFIX, ODD_TEXT, ODD_NAME)
+
+
+def test_the_javascript_sdk_replays_odd_values(
+    odd_server: Server, node_modules: Path, tmp_path: Path, binary_file: Path,
+    odd_answers: dict[str, Any],
+) -> None:  # fmt: skip
+    """Keys, query strings and bodies the JavaScript SDK v3 encodes in its own way (``*``
+    as ``%2A``, a key's ``+`` as ``%2B``), binary bytes and an empty object: every answer
+    is botocore's, and an S3 listing's keys come back as recorded, not URL-encoded (the
+    SDK does not ask for ``EncodingType``: ``harness.serve.url_encoded_listings``)."""
+    out = node(node_modules, ODD_JS, tmp_path, odd_server.url, *ODD_ARGS, ODD_DELIMITER,
+               str(binary_file))  # fmt: skip
+    assert out == odd_answers
+
+
+def test_the_go_sdk_replays_odd_values(
+    odd_server: Server, go_replay: Path, binary_file: Path, odd_answers: dict[str, Any]
+) -> None:
+    """The same with the AWS SDK for Go v1 (``go_sdk/odd.go``): SNS and SQS in the query
+    protocol, form-encoded bodies of the odd text answered from botocore's json recording."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    out = printed([str(go_replay), "odd", odd_server.url, *ODD_ARGS, str(binary_file)], env)
+    assert out == odd_answers
+
+
+def test_the_aws_cli_replays_odd_values(
+    odd_server: Server, tmp_path: Path, binary_file: Path, aws_cli: tuple[str, str],
+    odd_answers: dict[str, Any],
+) -> None:  # fmt: skip
+    """The same with each AWS CLI (v2 2.9 speaks the query protocol to SQS)."""
+    aws = _runner(aws_cli[0], odd_server.url)
+    bucket = ("--bucket", ODD_BUCKET)
+    out: dict[str, Any] = {}
+    out["put"] = aws("s3api", "put-object", *bucket, "--key", ODD_KEY, "--body",
+                     str(binary_file))["ETag"]  # fmt: skip
+    got = tmp_path / "got"
+    aws("s3api", "get-object", *bucket, "--key", ODD_KEY, str(got))
+    out["get"] = _b64(got.read_bytes())
+    out["length"] = aws("s3api", "head-object", *bucket, "--key", ODD_KEY)["ContentLength"]
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    out["put_empty"] = aws("s3api", "put-object", *bucket, "--key", "empty.txt", "--body",
+                           str(empty))["ETag"]  # fmt: skip
+    aws("s3api", "get-object", *bucket, "--key", "empty.txt", str(got))
+    out["get_empty"] = _b64(got.read_bytes())
+    out["listed"] = _listing(aws("s3api", "list-objects-v2", *bucket, "--prefix", ODD_PREFIX))
+    out["delimited"] = _listing(
+        aws("s3api", "list-objects-v2", *bucket, "--delimiter", ODD_DELIMITER)
+    )
+    typed = aws("s3api", "get-object", *bucket, "--key", ODD_KEY, "--response-content-type",
+                "text/plain; charset=utf-8", str(got))  # fmt: skip
+    out["typed"] = [typed["ContentType"], _b64(got.read_bytes())]
+    if aws_cli[1] == "v2":  # CLI v1 reads a blob in JSON as text, not base64: no such item
+        item = {"id": {"S": ODD_TEXT}, "data": {"B": _b64(BINARY)},
+                "set": {"BS": [_b64(b) for b in ODD_SET]}}  # fmt: skip
+        aws("dynamodb", "put-item", "--table-name", "odd", "--item", json.dumps(item),
+            "--cli-binary-format", "base64")  # fmt: skip
+    item = aws("dynamodb", "get-item", "--table-name", "odd",
+               "--key", json.dumps({"id": {"S": ODD_TEXT}}))["Item"]  # fmt: skip
+    out["item"] = {"id": item["id"]["S"], "data": item["data"]["B"],
+                   "set": sorted(item["set"]["BS"])}  # fmt: skip
+    topic = aws("sns", "create-topic", "--name", "odd")["TopicArn"]
+    published = aws("sns", "publish", "--topic-arn", topic, "--message", ODD_TEXT,
+                    "--subject", "s b+c")  # fmt: skip
+    out["published"] = bool(published["MessageId"])
+    queue = aws("sqs", "create-queue", "--queue-name", "odd")["QueueUrl"]
+    sent = aws("sqs", "send-message", "--queue-url", queue, "--message-body", ODD_TEXT)
+    out["md5"] = sent["MD5OfMessageBody"]
+    received = aws("sqs", "receive-message", "--queue-url", queue, "--visibility-timeout", "31")
+    out["received"] = [m["Body"] for m in received.get("Messages", [])]
+    keys = aws("apigateway", "get-api-keys", "--name-query", ODD_NAME, "--no-include-values")
+    out["api_keys"] = [k["name"] for k in keys["items"]]
+    assert out == odd_answers

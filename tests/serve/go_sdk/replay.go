@@ -4,6 +4,7 @@
 // on stdout, in the form the test's `answers` has them.
 //
 //	replay ENDPOINT BUCKET KEY TABLE QUEUE BODY CSV MORE_QUEUE NAMESPACE
+//	replay odd ...   (odd.go)
 //
 // Built by tests/serve/test_serve_clients.py in GOPATH mode against the SDK's source, offline.
 package main
@@ -63,6 +64,10 @@ func texts[T any](items []T, member func(T) *string) []string {
 func messageBody(message *sqs.Message) *string { return message.Body }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "odd" { // odd.go
+		odd(os.Args[2:])
+		return
+	}
 	endpoint, bucket, key, table, queue, body, csv := os.Args[1], os.Args[2], os.Args[3],
 		os.Args[4], os.Args[5], os.Args[6], os.Args[7]
 	sess := session.Must(session.NewSession(&aws.Config{
