@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import io
 import json
-import urllib.request
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -40,7 +39,7 @@ import pytest
 
 from harness.cli import run
 from harness.replay.recorder import CassetteRecorder
-from tests.support.moto_server import moto_server
+from tests.support.moto_server import configure, moto_server
 
 pytestmark = pytest.mark.slow
 
@@ -241,13 +240,7 @@ def _zip() -> bytes:
 
 
 def _record(folder: Path, endpoint: str) -> _App:
-    config = urllib.request.Request(
-        f"{endpoint}/moto-api/config",
-        data=json.dumps({"lambda": {"use_docker": False}}).encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(config, timeout=30) as answer:
-        answer.read()
+    configure(endpoint, {"lambda": {"use_docker": False}})
     app = _App(folder, endpoint)
     c = app.c
     app("sts:GetCallerIdentity", c["sts"].get_caller_identity)

@@ -13,7 +13,6 @@ is written.
 from __future__ import annotations
 
 import json
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ import pytest
 
 from harness.replay.recorder import CassetteRecorder
 from harness.secrets.scan import scan_file
-from tests.support.moto_server import moto_with_test_credentials
+from tests.support.moto_server import configure, moto_with_test_credentials
 
 # the output is the input and a decision: another document than the one the test sent
 DEFINITION = {
@@ -38,14 +37,12 @@ DEFINITION = {
 @pytest.fixture
 def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for endpoint in moto_with_test_credentials(monkeypatch):
-        config = urllib.request.Request(
-            f"{endpoint}/moto-api/config",
-            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
-            method="POST",
-        )
-        with urllib.request.urlopen(config, timeout=10) as answer:
-            answer.read()
-        yield endpoint
+        # (moto's settings outlive its servers in a process: set back for the next test)
+        configure(endpoint, {"stepfunctions": {"execute_state_machine": True}})
+        try:
+            yield endpoint
+        finally:
+            configure(endpoint, {"stepfunctions": {"execute_state_machine": False}})
 
 
 def _claim(endpoint: str | None, document: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ that ran before in the same worker leaves nothing in the next one's recording.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import urllib.request
@@ -66,3 +67,14 @@ def moto_with_test_credentials(monkeypatch: Any) -> Iterator[str]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with moto_server() as url:
         yield url
+
+
+def configure(endpoint: str, settings: dict[str, Any]) -> None:
+    """Set moto server's own options (``/moto-api/config``): ``{"stepfunctions":
+    {"execute_state_machine": True}}`` runs a state machine's definition, ``{"lambda":
+    {"use_docker": False}}`` answers Lambda without docker."""
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config", data=json.dumps(settings).encode(), method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        answer.read()
