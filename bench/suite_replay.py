@@ -133,6 +133,30 @@ RECIPES: dict[str, Recipe] = {
             "asyncio, aiohttp": r"\[asyncio-(.+-)?aiohttp[-\]]",
         },
     ),
+    # boto3's own suite. Neither PyPI's sdist nor the wheel holds tests/, and the GitHub
+    # snapshot at hand stops at tag 1.43.78, so the checkout of that tag:
+    #   git clone --depth 1 --branch 1.43.78 https://github.com/boto/boto3
+    # Run from the checkout, the suite imports the checkout's boto3 (1.43.78) over the venv's
+    # botocore. Unit and functional tests, as its CI runs them (tests/integration needs real
+    # AWS), less functional/docs/test_smoke.py (446 cases building every service's reference
+    # documentation, no request: 10 minutes a run on 2 cores).
+    "boto3": Recipe(
+        what="boto3's own suite (resources, DynamoDB and S3 customizations, Stubber)",
+        tag="github.com/boto/boto3 1.43.78",
+        install="boto3==1.43.78",
+        tests=["tests/unit", "tests/functional"],
+        args=["--ignore=tests/functional/docs/test_smoke.py"],
+    ),
+    # s3transfer's own suite, PyPI's sdist of the installed version (it holds tests/):
+    #   pip download --no-deps --no-binary :all: s3transfer==0.19.3 && tar xzf s3transfer-*.gz
+    # Unit and functional tests, as its CI runs them (tests/integration needs real S3); the
+    # functional tests answer their clients with botocore's Stubber, the unit tests with mocks.
+    "s3transfer": Recipe(
+        what="s3transfer's own suite (Stubber-driven transfers, thread and process pools)",
+        tag="github.com/boto/s3transfer 0.19.3",
+        install="s3transfer==0.19.3",
+        tests=["tests/unit", "tests/functional"],
+    ),
 }
 
 

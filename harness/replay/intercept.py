@@ -342,13 +342,31 @@ OFFLINE_USER_AGENT = "botocore-harness/offline"
 
 
 def _user_agent(self: UserAgentString) -> str:
-    # The request a test's handlers can see gets botocore's own user agent: botocore writes
-    # it again at request-created (``rebuild_and_replace_user_agent_handler``), which only a
-    # call through the whole pipeline reaches. The early answer, which no handler of the
-    # test sees, skips building it (a third of a replayed call).
-    if _offline() and sys._getframe(1).f_code.co_name != "rebuild_and_replace_user_agent_handler":
-        return OFFLINE_USER_AGENT
+    # Only the request's first draft skips building the user agent (a third of a replayed
+    # call): the header ``_convert_to_request_dict`` writes, which botocore writes again at
+    # request-created (``rebuild_and_replace_user_agent_handler``) when the call goes through
+    # the whole pipeline, and which the early answer sends nowhere. Everything else a test
+    # can read is botocore's own: ``client.meta.config.user_agent`` (written as the client
+    # is created), and the draft itself when the test has a ``before-call`` handler.
+    if _offline():
+        caller = sys._getframe(1)
+        if caller.f_code.co_name == "_convert_to_request_dict" and not _draft_seen(caller):
+            return OFFLINE_USER_AGENT
     return str(_originals["to_string"](self))
+
+
+def _draft_seen(caller: FrameType) -> bool:
+    """True when a ``before-call`` handler of the test will read the request's first draft
+    (``_convert_to_request_dict``'s frame: its client and operation)."""
+    local = caller.f_locals
+    client: Any = local.get("self")
+    operation_model: Any = local.get("operation_model")
+    try:
+        service_id = operation_model.service_model.service_id.hyphenize()
+        events = client.meta.events
+    except AttributeError:
+        return True  # not botocore's frame as known: build the user agent
+    return _tests_own_handlers(events, f"before-call.{service_id}.{operation_model.name}")
 
 
 def _send(self: Endpoint, request: Any) -> AWSResponse:

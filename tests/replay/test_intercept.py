@@ -486,3 +486,40 @@ def test_an_s3_error_sent_with_status_200_is_retried_in_replay_as_live(tmp_path:
     assert "Error" not in replayed
     assert replayed["CopyObjectResult"] == live["CopyObjectResult"]
     assert replayed["ResponseMetadata"]["RetryAttempts"] == 1
+
+
+def test_a_client_created_offline_keeps_its_own_user_agent() -> None:
+    """``client.meta.config.user_agent`` (botocore writes it as the client is created, and
+    s3transfer's process pool asserts its own part in it) and a ``before-call`` handler's
+    request headers read botocore's user agent in replay: only the early answer, which no
+    handler of the test sees, skips building it."""
+    from botocore.config import Config
+
+    def answer(call: Call, send: Send) -> HttpResponse:
+        return wire.encode_response(call.service, call.operation, {"Insight": {}})
+
+    live = _client("xray", config=Config(user_agent_extra="mytool/1.0"))
+    with intercept(answer, sign=False):
+        offline = _client("xray", config=Config(user_agent_extra="mytool/1.0"))
+        plain = botocore.session.get_session().create_client(
+            "xray", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+    assert offline.meta.config.user_agent == live.meta.config.user_agent
+    assert "mytool/1.0" in offline.meta.config.user_agent
+    assert plain.meta.config.user_agent.startswith("Botocore/")
+
+
+def test_a_before_call_handler_reads_botocores_user_agent_offline() -> None:
+    def answer(call: Call, send: Send) -> HttpResponse:
+        return wire.encode_response(call.service, call.operation, {"Insight": {}})
+
+    agents: list[str] = []
+
+    def probe(params: Any, **kwargs: Any) -> None:
+        agents.append(str(params["headers"].get("User-Agent")))
+
+    client = _client("xray")
+    client.meta.events.register("before-call.xray.GetInsight", probe)
+    with intercept(answer, sign=False):
+        client.get_insight(InsightId=INSIGHT_ID)
+    assert agents and agents[0].startswith("Boto3/")  # botocore's own, not a stand-in
