@@ -223,7 +223,7 @@ def _is_account_slot(value: str) -> bool:
     return len(value) == 12 and value.startswith(placeholders.ACCOUNT_PREFIX)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Ties:
     """What one match adds to a ``Binding`` (see ``Binding.fits``)."""
 
