@@ -155,6 +155,10 @@ def _bottom(original: Any) -> Any:
     async def send(self: Any, request: Any) -> Any:
         pending = _pending.get()
         if pending is None:
+            if not _sending.get():  # the session called directly: vcrpy's, failures ours
+                from harness.replay import other_http
+
+                return await other_http.session_send(original, self, request)
             return await original(self, request)
         _pending.set(None)
         return await pending()

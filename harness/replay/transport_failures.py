@@ -17,11 +17,11 @@ import botocore.exceptions as botocore_errors
 from harness.exchange import TRANSPORT_FAILURE_HEADER, HttpResponse
 
 #: The exceptions botocore's HTTP session raises for a call that got no response.
-_BASES = (botocore_errors.ConnectionError, botocore_errors.HTTPClientError)
+BASES = (botocore_errors.ConnectionError, botocore_errors.HTTPClientError)
 _KINDS: dict[str, type[botocore_errors.BotoCoreError]] = {
     cls.__name__: cls
     for cls in vars(botocore_errors).values()
-    if isinstance(cls, type) and issubclass(cls, _BASES)
+    if isinstance(cls, type) and issubclass(cls, BASES)
 }
 
 
@@ -37,10 +37,17 @@ def as_response(error: BaseException) -> HttpResponse | None:
 
 def raise_recorded(response: HttpResponse, url: str) -> None:
     """Raise the botocore exception ``response`` stands for (nothing when it is a response)."""
+    error = rebuilt(response, url)
+    if error is not None:
+        raise error
+
+
+def rebuilt(response: HttpResponse, url: str) -> botocore_errors.BotoCoreError | None:
+    """The botocore exception ``response`` stands for (None when it is a response)."""
     name = response.transport_failure
     if name is None:
-        return
+        return None
     kind = _KINDS.get(name, botocore_errors.HTTPClientError)
     message = response.body.decode("utf-8", "replace")
     # every kind's message template takes these (``fmt.format(**kwargs)`` ignores the rest)
-    raise kind(endpoint_url=url, proxy_url=url, error=message)
+    return kind(endpoint_url=url, proxy_url=url, error=message)
