@@ -31,7 +31,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from harness.aws.bodies import UnreadableCoding, settle
@@ -233,12 +233,49 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
     recording.register_matcher("port", lambda r, v: _same_port(r, v, ports))
     recording.register_matcher("query", lambda r, v: _same_query(r, v, volatile))
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
-    with CassetteContextDecorator.from_args(_Cassette, **config) as cassette:
+    with (
+        CassetteContextDecorator.from_args(_Cassette, **config) as cassette,
+        _in_process_transports_left_alone(),
+    ):
         _open.append(cassette)
         try:
             yield
         finally:
             _open.remove(cassette)
+
+
+#: httpx's transports that answer in the process, never over the network (vcrpy's originals
+#: of their methods): a test's ``MockTransport`` is its double of the network, a
+#: ``WSGITransport`` or ``ASGITransport`` calls the test's own app.
+_IN_PROCESS = (
+    ("MockTransport", "handle_request", "_HttpxMockTransport_handle_request"),
+    ("MockTransport", "handle_async_request", "_HttpxMockTransport_handle_async_request"),
+    ("WSGITransport", "handle_request", "_HttpxWsgiTransport_handle_request"),
+    ("ASGITransport", "handle_async_request", "_HttpxAsgiTransport_handle_async_request"),
+)
+
+
+@contextmanager
+def _in_process_transports_left_alone() -> Iterator[None]:
+    """Give httpx's in-process transports back their own methods while vcrpy's cassette is
+    open: what they answer is the test's (its handler, its app), called as live, in replay
+    too; recorded, it was replayed from the cassette instead (a ``MockTransport``
+    handler's fresh ``gzip.compress`` got the recording's bytes)."""
+    from unittest import mock
+
+    from vcr import patch as vcr_patch
+
+    try:
+        import httpx
+    except ImportError:
+        yield
+        return
+    with ExitStack() as stack:
+        for transport, method, original in _IN_PROCESS:
+            kind, own = getattr(httpx, transport, None), getattr(vcr_patch, original, None)
+            if kind is not None and own is not None:
+                stack.enter_context(mock.patch.object(kind, method, own))
+        yield
 
 
 #: The vcrpy cassettes open, innermost last (a process-wide list, as vcrpy's patches are).
