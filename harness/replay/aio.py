@@ -89,12 +89,19 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
 
     sessions = originals["aio_sessions"] = {}  # aiobotocore's own HTTP sessions: ``_bottom``
+    calls = originals["aio_library_calls"] = {}  # each one's HTTP library call, as it was
     for module, name in dict.fromkeys(s for runtime in RUNTIMES for s in runtime.sessions):
         try:
             session_class = getattr(__import__(f"aiobotocore.{module}", fromlist=[name]), name)
         except (ImportError, AttributeError):  # (httpx not installed: no such backend)
             continue
         sessions[session_class] = session_class.send = _bottom(session_class.send)
+        library, owner, method = LIBRARY_CALLS[name]
+        try:
+            owner_class = getattr(__import__(library, fromlist=[owner]), owner)
+        except (ImportError, AttributeError):
+            continue
+        calls[session_class] = (owner_class, method, vars(owner_class).get(method))
     originals["aio_do_get_response"] = AioEndpoint._do_get_response
     originals["aio_send"] = AioEndpoint._send
     originals["aio_sign"] = AioRequestSigner.sign
@@ -102,6 +109,15 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     AioEndpoint._send = _send
     AioRequestSigner.sign = _sign
     originals["aio"] = True
+
+
+#: The call into its HTTP library each aiobotocore HTTP session sends through: (module,
+#: class, method). A test that replaces it (``mocker.patch.object(aiohttp.ClientSession,
+#: "request", side_effect=...)``) stands a double in for the network (``_library_doubled``).
+LIBRARY_CALLS = {
+    "AIOHTTPSession": ("aiohttp", "ClientSession", "request"),
+    "HttpxSession": ("httpx", "AsyncClient", "send"),
+}
 
 
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
@@ -123,6 +139,15 @@ async def _send(self: Any, request: Any) -> Any:
         finally:
             _sending.reset(token)
     operation_model, context = found
+    if _library_doubled(self):
+        # a test double stands in for the HTTP library under aiobotocore's session: it
+        # answers (or raises), while recording and in replay alike; nothing reaches the
+        # network, so nothing is recorded or replayed
+        token = _sending.set(True)
+        try:
+            return await original_send(self, request)
+        finally:
+            _sending.reset(token)
     thread_charges.check(layers, operation_model)
     if _doubled(self) and any(not layer.sends for layer in layers):
         # a test double stands in for the transport: it is called, as live; if it hands
@@ -146,6 +171,27 @@ def _doubled(endpoint: Any) -> bool:
         return True
     own = sync._originals["aio_sessions"].values()  # (their send as we wrapped it)
     return not any(type(session).send is send for send in own)
+
+
+def _library_doubled(endpoint: Any) -> bool:
+    """True when the test replaced the HTTP library call this endpoint's session sends
+    through (``LIBRARY_CALLS``) with a double that answers itself: a mock, a function of its
+    own; not a spy calling through to the real one (pytest-mock's ``spy``, a mock that
+    ``wraps`` it), which reaches the network and is recorded as any call."""
+    session = getattr(endpoint, "http_session", None)
+    calls = sync._originals.get("aio_library_calls", {}) if session is not None else {}
+    for session_class, (owner, method, original) in calls.items():
+        if not isinstance(session, session_class):
+            continue
+        return _a_double(vars(owner).get(method), original)
+    return False
+
+
+def _a_double(now: Any, original: Any) -> bool:
+    if now is original or now is None:
+        return False
+    own = getattr(now, "__dict__", {})
+    return "spy_return" not in own and own.get("_mock_wraps") is None
 
 
 def _bottom(original: Any) -> Any:
@@ -381,7 +427,7 @@ async def _sign(
 ) -> Any:
     """``intercept._sign`` for ``AioRequestSigner.sign``, a coroutine."""
     original = sync._originals["aio_sign"]
-    if sync._offline():
+    if sync._offline() and not _any_library_doubled():
         if sync.skips_signing(self, operation_name, signing_type, sys._getframe(1)):
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
@@ -391,6 +437,13 @@ async def _sign(
                 signer, operation_name, request, region_name, signing_type, *args, **kwargs
             )
     return await original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+def _any_library_doubled() -> bool:
+    """True while a test double stands in for an HTTP library aiobotocore sends through
+    (``_library_doubled``): the request reaches the double, signed as live."""
+    calls = sync._originals.get("aio_library_calls", {}).values()
+    return any(_a_double(vars(owner).get(method), original) for owner, method, original in calls)
 
 
 class _Content:
