@@ -44,7 +44,7 @@ from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
-from harness.replay import thread_charges
+from harness.replay import long_polls, thread_charges
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -254,9 +254,12 @@ async def _answered(
     if any(not layer.sends for layer in layers):
         _loop_thread.active = True
         try:
-            answer = run()
+            with long_polls.deferring() as held:  # (a replayed long poll: awaited below)
+                answer = run()
         finally:
             _loop_thread.active = False
+        if held[0] > 0:
+            await runtime.sleep(held[0])
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
         answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
@@ -275,7 +278,8 @@ class Runtime:
     thread (a handler chain that may send). ``from_thread(handle, coroutine)``: on that
     worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits for
     its answer. ``sessions``: the aiobotocore HTTP sessions (module, class) it sends
-    through, whose ``send`` ``install`` wraps (``_bottom``).
+    through, whose ``send`` ``install`` wraps (``_bottom``). ``sleep(seconds)``: awaits
+    on that loop (a replayed long poll's hold, ``long_polls``).
     """
 
     name: str
@@ -283,6 +287,7 @@ class Runtime:
     to_thread: Callable[[Any, Callable[[], HttpResponse]], Awaitable[HttpResponse]]
     from_thread: Callable[[Any, Callable[[], Coroutine[Any, Any, HttpResponse]]], HttpResponse]
     sessions: tuple[tuple[str, str], ...]
+    sleep: Callable[[float], Awaitable[None]]
 
 
 def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
@@ -306,6 +311,7 @@ RUNTIMES: tuple[Runtime, ...] = (
             coroutine(), loop
         ).result(),
         sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
+        sleep=asyncio.sleep,
     ),
     Runtime(
         # trio, or any other event loop anyio knows: anyio carries the calls between threads
@@ -314,6 +320,7 @@ RUNTIMES: tuple[Runtime, ...] = (
         to_thread=lambda _, function: _anyio().to_thread.run_sync(function),
         from_thread=lambda _, coroutine: cast(HttpResponse, _anyio().from_thread.run(coroutine)),
         sessions=(("httpxsession", "HttpxSession"),),
+        sleep=lambda seconds: _anyio().sleep(seconds),
     ),
 )
 
