@@ -17,6 +17,7 @@ import pytest
 pytest.importorskip("aiobotocore", reason="the async tests need the async extra")
 
 from tests.replay.test_async import QUIET
+from tests.replay.test_async_transport_failures import fresh_httpx_error_map  # noqa: F401
 
 INNER = """
 import socket, ssl, threading
@@ -112,6 +113,7 @@ def test_tls_refused(backend):
 """
 
 
+@pytest.mark.usefixtures("fresh_httpx_error_map")  # (the inner runs are in this process)
 def test_direct_session_failures_record_then_replay(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
