@@ -34,17 +34,18 @@ import contextvars
 import copy
 import functools
 import inspect
+import math
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
-from harness.replay import long_polls, thread_charges
+from harness.replay import long_polls, thread_charges, transport_failures
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -222,6 +223,15 @@ async def _answered(
     runtime, loop = _runtime()
     await _open_session(self, request.url)
 
+    abandoned = threading.Event()  # set when the caller stopped waiting (cancelled)
+    cancelled = runtime.cancelled()  # (asked here, on the loop: the worker cannot)
+    sends: list[Future[Any]] = []  # (under asyncio: the real send, to cancel with it)
+
+    def started(send: Future[Any]) -> None:
+        sends.append(send)
+        if abandoned.is_set():
+            send.cancel()
+
     async def receive() -> HttpResponse:
         await rewind.aseek()
         _sending.set(True)  # this task's own context: ends with it
@@ -248,7 +258,16 @@ async def _answered(
                 "called send() for an aiobotocore request: it promised to answer every "
                 "request itself. Register it with sends=True (the default)."
             )
-        return runtime.from_thread(loop, receive)
+        if abandoned.is_set():
+            raise transport_failures.Abandoned()
+        try:
+            return runtime.from_thread(loop, receive, started)
+        except BaseException as error:
+            # the caller stopped waiting, and its send was cancelled with it (under asyncio
+            # by ``_answered``; under trio in the caller's own cancel scope): abandoned
+            if abandoned.is_set() or isinstance(error, cancelled):
+                raise transport_failures.Abandoned() from None
+            raise
 
     run = sync.chain(layers, call, network)
     if any(not layer.sends for layer in layers):
@@ -256,13 +275,33 @@ async def _answered(
         try:
             with long_polls.deferring() as held:  # (a replayed long poll: awaited below)
                 answer = run()
+        except transport_failures.Abandoned:
+            # the recording's caller stopped waiting before any answer came: none comes
+            # now either, until this caller stops waiting too (cancelled)
+            _loop_thread.active = False
+            await runtime.sleep(math.inf)
+            raise
         finally:
             _loop_thread.active = False
         if held[0] > 0:
             await runtime.sleep(held[0])
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
-        answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
+        try:
+            answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
+        except transport_failures.Abandoned:
+            # (trio: the send was cancelled in the caller's scope, and the worker recorded
+            # the call as abandoned) the caller's own cancellation follows at once
+            await runtime.sleep(math.inf)
+            raise
+        except cancelled:
+            # the caller stopped waiting (a cancel scope, a timeout): its request's send is
+            # cancelled, and the recording keeps the call as abandoned, not as whatever the
+            # send would have got later, after the test (and its cassette) ended
+            abandoned.set()
+            for send in list(sends):
+                send.cancel()  # (the worker stops waiting for it at once, and records)
+            raise
     return to_aio_response(answer, request.url)
 
 
@@ -275,19 +314,22 @@ class Runtime:
 
     ``running()``: this runtime's handle on the loop running the current task, or None when
     another runs it. ``to_thread(handle, function)``: awaits ``function()`` run on a worker
-    thread (a handler chain that may send). ``from_thread(handle, coroutine)``: on that
-    worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits for
-    its answer. ``sessions``: the aiobotocore HTTP sessions (module, class) it sends
-    through, whose ``send`` ``install`` wraps (``_bottom``). ``sleep(seconds)``: awaits
-    on that loop (a replayed long poll's hold, ``long_polls``).
+    thread (a handler chain that may send). ``from_thread(handle, coroutine, started=None)``: on
+    that worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits
+    for its answer, handing ``started`` the future it waits on when one can be cancelled
+    (the caller stopped waiting: asyncio). ``sessions``: the aiobotocore HTTP sessions
+    (module, class) it sends through, whose ``send`` ``install`` wraps (``_bottom``).
+    ``sleep(seconds)``: awaits on that loop (a replayed long poll's hold, ``long_polls``;
+    an abandoned call's, forever). ``cancelled()``: the exception a cancelled task gets.
     """
 
     name: str
     running: Callable[[], Any]
     to_thread: Callable[[Any, Callable[[], HttpResponse]], Awaitable[HttpResponse]]
-    from_thread: Callable[[Any, Callable[[], Coroutine[Any, Any, HttpResponse]]], HttpResponse]
+    from_thread: Callable[..., HttpResponse]
     sessions: tuple[tuple[str, str], ...]
     sleep: Callable[[float], Awaitable[None]]
+    cancelled: Callable[[], type[BaseException]]
 
 
 def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
@@ -307,22 +349,39 @@ RUNTIMES: tuple[Runtime, ...] = (
         running=_asyncio_loop,
         # (our own bounded pool: a chain waits on its loop, never on the pool)
         to_thread=lambda loop, function: loop.run_in_executor(_pool(), function),
-        from_thread=lambda loop, coroutine: asyncio.run_coroutine_threadsafe(
-            coroutine(), loop
-        ).result(),
+        from_thread=lambda loop, coroutine, started=None: _asyncio_from_thread(
+            loop, coroutine, started
+        ),
         sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
         sleep=asyncio.sleep,
+        cancelled=lambda: asyncio.CancelledError,
     ),
     Runtime(
         # trio, or any other event loop anyio knows: anyio carries the calls between threads
         name="anyio (trio)",
         running=lambda: True,  # (the last row: any loop not asyncio's)
         to_thread=lambda _, function: _anyio().to_thread.run_sync(function),
-        from_thread=lambda _, coroutine: cast(HttpResponse, _anyio().from_thread.run(coroutine)),
+        from_thread=lambda _, coroutine, started=None: cast(
+            HttpResponse, _anyio().from_thread.run(coroutine)
+        ),
         sessions=(("httpxsession", "HttpxSession"),),
         sleep=lambda seconds: _anyio().sleep(seconds),
+        cancelled=lambda: cast(type[BaseException], _anyio().get_cancelled_exc_class()),
     ),
 )
+
+
+def _asyncio_from_thread(
+    loop: asyncio.AbstractEventLoop,
+    coroutine: Callable[[], Coroutine[Any, Any, HttpResponse]],
+    started: Callable[[Future[Any]], None] | None = None,
+) -> HttpResponse:
+    """Run ``coroutine()`` on ``loop`` from a worker thread and wait for it; ``started`` gets
+    its future first (cancelling it cancels the coroutine's task and ends the wait)."""
+    future = asyncio.run_coroutine_threadsafe(coroutine(), loop)
+    if started is not None:
+        started(future)
+    return future.result()
 
 
 def _runtime() -> tuple[Runtime, Any]:

@@ -25,8 +25,26 @@ _KINDS: dict[str, type[botocore_errors.BotoCoreError]] = {
 }
 
 
+class Abandoned(Exception):
+    """An aiobotocore call whose caller stopped waiting (cancelled) before any answer came,
+    while recording: stored as such, and in replay no answer comes until the caller stops
+    waiting again (``harness.replay.aio``). A sync call is never abandoned; replayed by one,
+    it raises this."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message or "the caller stopped waiting (cancelled) before this call was answered"
+        )
+
+
+#: The name an abandoned call is stored under (not a botocore exception's).
+ABANDONED = "Abandoned"
+
+
 def as_response(error: BaseException) -> HttpResponse | None:
     """The stored form of ``error``, when it is a failure of the transport (else None)."""
+    if type(error) is Abandoned:
+        return HttpResponse(0, {TRANSPORT_FAILURE_HEADER: ABANDONED}, str(error).encode())
     name = type(error).__name__
     if _KINDS.get(name) is not type(error):
         return None  # not the transport's, or a subclass of someone else's: not recorded
@@ -42,12 +60,15 @@ def raise_recorded(response: HttpResponse, url: str) -> None:
         raise error
 
 
-def rebuilt(response: HttpResponse, url: str) -> botocore_errors.BotoCoreError | None:
+def rebuilt(response: HttpResponse, url: str) -> Exception | None:
     """The botocore exception ``response`` stands for (None when it is a response)."""
     name = response.transport_failure
     if name is None:
         return None
+    if name == ABANDONED:
+        return Abandoned()
     kind = _KINDS.get(name, botocore_errors.HTTPClientError)
     message = response.body.decode("utf-8", "replace")
     # every kind's message template takes these (``fmt.format(**kwargs)`` ignores the rest)
-    return kind(endpoint_url=url, proxy_url=url, error=message)
+    error: Exception = kind(endpoint_url=url, proxy_url=url, error=message)
+    return error
