@@ -21,9 +21,11 @@ its ``Recipe`` names, extracted by you (this script installs and fetches nothing
     pip install dyntastic==0.18.0 requests
     python bench/suite_replay.py dyntastic --source /tmp/suites/dyntastic
 
-``--out DIR`` keeps ``figures.json`` (the counts) and ``failures.json`` (each (c) failure
-among the denominator: test, exception type, first line). A suite may need a shim to reach
-a server it did not start (``bench/suite_overrides/``), loaded with ``-p``.
+``-k EXPRESSION`` (``--select``) runs only the tests pytest's ``-k`` selects, to measure a
+few failures again without the whole suite. ``--out DIR`` keeps ``figures.json`` (the
+counts) and ``failures.json`` (each (c) failure among the denominator: test, exception
+type, first line). A suite may need a shim to reach a server it did not start
+(``bench/suite_overrides/``), loaded with ``-p``.
 """
 
 from __future__ import annotations
@@ -167,6 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="folder for figures.json and failures.json")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--run-timeout", type=float, default=1800, help="seconds per run")
+    parser.add_argument(
+        "-k",
+        "--select",
+        metavar="EXPRESSION",
+        help="only the tests pytest's -k EXPRESSION selects, in all three runs (to measure "
+        "a few again; the figures are then of those only)",
+    )
     args = parser.parse_args(argv)
     try:
         return run(RECIPES[args.suite], args)
@@ -210,6 +219,8 @@ def run(recipe: Recipe, args: argparse.Namespace) -> int:
                 }
             )[0]
         figures.update(suite=recipe.what, tag=recipe.tag, seconds=seconds)
+        if args.select:
+            figures["selected"] = args.select  # (a part of the suite, not its figure)
         figures["refused off loopback"] = _refused(work)
         print(json.dumps(figures, indent=2))
         if args.out:
@@ -243,7 +254,7 @@ def _pytest(
         command += ["-p", "no:botocore_harness"]
     else:
         command += ["-o", f"aws_cassette_dir={work / 'cassettes'}", *extra]
-    command += [*recipe.args, *recipe.tests]
+    command += [*recipe.args, *(["-k", args.select] if args.select else []), *recipe.tests]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
     env.update(
         AWS_ACCESS_KEY_ID="testing",

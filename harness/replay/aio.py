@@ -34,17 +34,18 @@ import contextvars
 import copy
 import functools
 import inspect
+import math
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
-from harness.replay import thread_charges
+from harness.replay import long_polls, thread_charges, transport_failures
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -89,12 +90,19 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     originals["aio_offline_credentials"] = AioCredentials(offline.access_key, offline.secret_key)
 
     sessions = originals["aio_sessions"] = {}  # aiobotocore's own HTTP sessions: ``_bottom``
+    calls = originals["aio_library_calls"] = {}  # each one's HTTP library call, as it was
     for module, name in dict.fromkeys(s for runtime in RUNTIMES for s in runtime.sessions):
         try:
             session_class = getattr(__import__(f"aiobotocore.{module}", fromlist=[name]), name)
         except (ImportError, AttributeError):  # (httpx not installed: no such backend)
             continue
         sessions[session_class] = session_class.send = _bottom(session_class.send)
+        library, owner, method = LIBRARY_CALLS[name]
+        try:
+            owner_class = getattr(__import__(library, fromlist=[owner]), owner)
+        except (ImportError, AttributeError):
+            continue
+        calls[session_class] = (owner_class, method, vars(owner_class).get(method))
     originals["aio_do_get_response"] = AioEndpoint._do_get_response
     originals["aio_send"] = AioEndpoint._send
     originals["aio_sign"] = AioRequestSigner.sign
@@ -102,6 +110,15 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     AioEndpoint._send = _send
     AioRequestSigner.sign = _sign
     originals["aio"] = True
+
+
+#: The call into its HTTP library each aiobotocore HTTP session sends through: (module,
+#: class, method). A test that replaces it (``mocker.patch.object(aiohttp.ClientSession,
+#: "request", side_effect=...)``) stands a double in for the network (``_library_doubled``).
+LIBRARY_CALLS = {
+    "AIOHTTPSession": ("aiohttp", "ClientSession", "request"),
+    "HttpxSession": ("httpx", "AsyncClient", "send"),
+}
 
 
 async def _do_get_response(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
@@ -123,6 +140,15 @@ async def _send(self: Any, request: Any) -> Any:
         finally:
             _sending.reset(token)
     operation_model, context = found
+    if _library_doubled(self):
+        # a test double stands in for the HTTP library under aiobotocore's session: it
+        # answers (or raises), while recording and in replay alike; nothing reaches the
+        # network, so nothing is recorded or replayed
+        token = _sending.set(True)
+        try:
+            return await original_send(self, request)
+        finally:
+            _sending.reset(token)
     thread_charges.check(layers, operation_model)
     if _doubled(self) and any(not layer.sends for layer in layers):
         # a test double stands in for the transport: it is called, as live; if it hands
@@ -148,6 +174,27 @@ def _doubled(endpoint: Any) -> bool:
     return not any(type(session).send is send for send in own)
 
 
+def _library_doubled(endpoint: Any) -> bool:
+    """True when the test replaced the HTTP library call this endpoint's session sends
+    through (``LIBRARY_CALLS``) with a double that answers itself: a mock, a function of its
+    own; not a spy calling through to the real one (pytest-mock's ``spy``, a mock that
+    ``wraps`` it), which reaches the network and is recorded as any call."""
+    session = getattr(endpoint, "http_session", None)
+    calls = sync._originals.get("aio_library_calls", {}) if session is not None else {}
+    for session_class, (owner, method, original) in calls.items():
+        if not isinstance(session, session_class):
+            continue
+        return _a_double(vars(owner).get(method), original)
+    return False
+
+
+def _a_double(now: Any, original: Any) -> bool:
+    if now is original or now is None:
+        return False
+    own = getattr(now, "__dict__", {})
+    return "spy_return" not in own and own.get("_mock_wraps") is None
+
+
 def _bottom(original: Any) -> Any:
     """aiobotocore's own session ``send``, answered by the pending offline chain when a
     transport double hands it a request in replay (once: a retry sets it again)."""
@@ -155,6 +202,10 @@ def _bottom(original: Any) -> Any:
     async def send(self: Any, request: Any) -> Any:
         pending = _pending.get()
         if pending is None:
+            if not _sending.get():  # the session called directly: vcrpy's, failures ours
+                from harness.replay import other_http
+
+                return await other_http.session_send(original, self, request)
             return await original(self, request)
         _pending.set(None)
         return await pending()
@@ -171,6 +222,15 @@ async def _answered(
     call = sync.make_call(request, rewind.body, operation_model, context)
     runtime, loop = _runtime()
     await _open_session(self, request.url)
+
+    abandoned = threading.Event()  # set when the caller stopped waiting (cancelled)
+    cancelled = runtime.cancelled()  # (asked here, on the loop: the worker cannot)
+    sends: list[Future[Any]] = []  # (under asyncio: the real send, to cancel with it)
+
+    def started(send: Future[Any]) -> None:
+        sends.append(send)
+        if abandoned.is_set():
+            send.cancel()
 
     async def receive() -> HttpResponse:
         await rewind.aseek()
@@ -198,18 +258,50 @@ async def _answered(
                 "called send() for an aiobotocore request: it promised to answer every "
                 "request itself. Register it with sends=True (the default)."
             )
-        return runtime.from_thread(loop, receive)
+        if abandoned.is_set():
+            raise transport_failures.Abandoned()
+        try:
+            return runtime.from_thread(loop, receive, started)
+        except BaseException as error:
+            # the caller stopped waiting, and its send was cancelled with it (under asyncio
+            # by ``_answered``; under trio in the caller's own cancel scope): abandoned
+            if abandoned.is_set() or isinstance(error, cancelled):
+                raise transport_failures.Abandoned() from None
+            raise
 
     run = sync.chain(layers, call, network)
     if any(not layer.sends for layer in layers):
         _loop_thread.active = True
         try:
-            answer = run()
+            with long_polls.deferring() as held:  # (a replayed long poll: awaited below)
+                answer = run()
+        except transport_failures.Abandoned:
+            # the recording's caller stopped waiting before any answer came: none comes
+            # now either, until this caller stops waiting too (cancelled)
+            _loop_thread.active = False
+            await runtime.sleep(math.inf)
+            raise
         finally:
             _loop_thread.active = False
+        if held[0] > 0:
+            await runtime.sleep(held[0])
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
-        answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
+        try:
+            answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
+        except transport_failures.Abandoned:
+            # (trio: the send was cancelled in the caller's scope, and the worker recorded
+            # the call as abandoned) the caller's own cancellation follows at once
+            await runtime.sleep(math.inf)
+            raise
+        except cancelled:
+            # the caller stopped waiting (a cancel scope, a timeout): its request's send is
+            # cancelled, and the recording keeps the call as abandoned, not as whatever the
+            # send would have got later, after the test (and its cassette) ended
+            abandoned.set()
+            for send in list(sends):
+                send.cancel()  # (the worker stops waiting for it at once, and records)
+            raise
     return to_aio_response(answer, request.url)
 
 
@@ -222,17 +314,22 @@ class Runtime:
 
     ``running()``: this runtime's handle on the loop running the current task, or None when
     another runs it. ``to_thread(handle, function)``: awaits ``function()`` run on a worker
-    thread (a handler chain that may send). ``from_thread(handle, coroutine)``: on that
-    worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits for
-    its answer. ``sessions``: the aiobotocore HTTP sessions (module, class) it sends
-    through, whose ``send`` ``install`` wraps (``_bottom``).
+    thread (a handler chain that may send). ``from_thread(handle, coroutine, started=None)``: on
+    that worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits
+    for its answer, handing ``started`` the future it waits on when one can be cancelled
+    (the caller stopped waiting: asyncio). ``sessions``: the aiobotocore HTTP sessions
+    (module, class) it sends through, whose ``send`` ``install`` wraps (``_bottom``).
+    ``sleep(seconds)``: awaits on that loop (a replayed long poll's hold, ``long_polls``;
+    an abandoned call's, forever). ``cancelled()``: the exception a cancelled task gets.
     """
 
     name: str
     running: Callable[[], Any]
     to_thread: Callable[[Any, Callable[[], HttpResponse]], Awaitable[HttpResponse]]
-    from_thread: Callable[[Any, Callable[[], Coroutine[Any, Any, HttpResponse]]], HttpResponse]
+    from_thread: Callable[..., HttpResponse]
     sessions: tuple[tuple[str, str], ...]
+    sleep: Callable[[float], Awaitable[None]]
+    cancelled: Callable[[], type[BaseException]]
 
 
 def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
@@ -252,20 +349,39 @@ RUNTIMES: tuple[Runtime, ...] = (
         running=_asyncio_loop,
         # (our own bounded pool: a chain waits on its loop, never on the pool)
         to_thread=lambda loop, function: loop.run_in_executor(_pool(), function),
-        from_thread=lambda loop, coroutine: asyncio.run_coroutine_threadsafe(
-            coroutine(), loop
-        ).result(),
+        from_thread=lambda loop, coroutine, started=None: _asyncio_from_thread(
+            loop, coroutine, started
+        ),
         sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
+        sleep=asyncio.sleep,
+        cancelled=lambda: asyncio.CancelledError,
     ),
     Runtime(
         # trio, or any other event loop anyio knows: anyio carries the calls between threads
         name="anyio (trio)",
         running=lambda: True,  # (the last row: any loop not asyncio's)
         to_thread=lambda _, function: _anyio().to_thread.run_sync(function),
-        from_thread=lambda _, coroutine: cast(HttpResponse, _anyio().from_thread.run(coroutine)),
+        from_thread=lambda _, coroutine, started=None: cast(
+            HttpResponse, _anyio().from_thread.run(coroutine)
+        ),
         sessions=(("httpxsession", "HttpxSession"),),
+        sleep=lambda seconds: _anyio().sleep(seconds),
+        cancelled=lambda: cast(type[BaseException], _anyio().get_cancelled_exc_class()),
     ),
 )
+
+
+def _asyncio_from_thread(
+    loop: asyncio.AbstractEventLoop,
+    coroutine: Callable[[], Coroutine[Any, Any, HttpResponse]],
+    started: Callable[[Future[Any]], None] | None = None,
+) -> HttpResponse:
+    """Run ``coroutine()`` on ``loop`` from a worker thread and wait for it; ``started`` gets
+    its future first (cancelling it cancels the coroutine's task and ends the wait)."""
+    future = asyncio.run_coroutine_threadsafe(coroutine(), loop)
+    if started is not None:
+        started(future)
+    return future.result()
 
 
 def _runtime() -> tuple[Runtime, Any]:
@@ -377,7 +493,7 @@ async def _sign(
 ) -> Any:
     """``intercept._sign`` for ``AioRequestSigner.sign``, a coroutine."""
     original = sync._originals["aio_sign"]
-    if sync._offline():
+    if sync._offline() and not _any_library_doubled():
         if sync.skips_signing(self, operation_name, signing_type, sys._getframe(1)):
             return None  # the request comes to an offline layer, which never checks it
         if getattr(self, "_credentials", None) is None:
@@ -387,6 +503,13 @@ async def _sign(
                 signer, operation_name, request, region_name, signing_type, *args, **kwargs
             )
     return await original(self, operation_name, request, region_name, signing_type, *args, **kwargs)
+
+
+def _any_library_doubled() -> bool:
+    """True while a test double stands in for an HTTP library aiobotocore sends through
+    (``_library_doubled``): the request reaches the double, signed as live."""
+    calls = sync._originals.get("aio_library_calls", {}).values()
+    return any(_a_double(vars(owner).get(method), original) for owner, method, original in calls)
 
 
 class _Content:

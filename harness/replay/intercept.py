@@ -43,7 +43,7 @@ from botocore.useragent import UserAgentString
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import moto_side, parsed_responses, thread_charges
+from harness.replay import long_polls, moto_side, parsed_responses, thread_charges
 from harness.replay.early_answers import early_body
 from harness.replay.http_messages import (
     RawBody,
@@ -591,7 +591,19 @@ def chain(layers: list[_Layer], call: Call, network: Send) -> Send:
     send = network
     for layer in layers:  # outermost first, so the innermost ends up called first
         send = _bind(layer.handler, call, send)
-    return send
+    return _held(send)
+
+
+def _held(send: Send) -> Send:
+    """``send``, its answer held as long as a replayed long poll was (``long_polls``)."""
+
+    def run() -> HttpResponse:
+        long_polls.take()  # (nothing left over from another call)
+        answer = send()
+        long_polls.wait(long_polls.take())
+        return answer
+
+    return run
 
 
 def _bind(handler: Handler, call: Call, send: Send) -> Send:

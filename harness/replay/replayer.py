@@ -34,7 +34,7 @@ from harness.aws.bodies import (
 from harness.aws.protocols.wire_form import request_params
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay import credential_expiry, transport_failures, uploads
+from harness.replay import credential_expiry, long_polls, transport_failures, uploads
 from harness.replay.cassette_source import CassetteSource
 from harness.replay.early_answers import answers_early
 from harness.replay.first_seen import KnownValues
@@ -180,6 +180,11 @@ class Replayer:
             )
         )
         transport_failures.raise_recorded(recorded.response, call.request.url)
+        long_polls.note(
+            long_polls.hold_for(
+                params, self.source.recorded_at(index), self.source.answered_at(index)
+            )
+        )
         self._tie_address(recorded.request.url, call.request.url)
         response = self.restored(recorded.response, self.source.answered_at(index))
         if call.service == "s3":

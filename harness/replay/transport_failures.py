@@ -17,16 +17,34 @@ import botocore.exceptions as botocore_errors
 from harness.exchange import TRANSPORT_FAILURE_HEADER, HttpResponse
 
 #: The exceptions botocore's HTTP session raises for a call that got no response.
-_BASES = (botocore_errors.ConnectionError, botocore_errors.HTTPClientError)
+BASES = (botocore_errors.ConnectionError, botocore_errors.HTTPClientError)
 _KINDS: dict[str, type[botocore_errors.BotoCoreError]] = {
     cls.__name__: cls
     for cls in vars(botocore_errors).values()
-    if isinstance(cls, type) and issubclass(cls, _BASES)
+    if isinstance(cls, type) and issubclass(cls, BASES)
 }
+
+
+class Abandoned(Exception):
+    """An aiobotocore call whose caller stopped waiting (cancelled) before any answer came,
+    while recording: stored as such, and in replay no answer comes until the caller stops
+    waiting again (``harness.replay.aio``). A sync call is never abandoned; replayed by one,
+    it raises this."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message or "the caller stopped waiting (cancelled) before this call was answered"
+        )
+
+
+#: The name an abandoned call is stored under (not a botocore exception's).
+ABANDONED = "Abandoned"
 
 
 def as_response(error: BaseException) -> HttpResponse | None:
     """The stored form of ``error``, when it is a failure of the transport (else None)."""
+    if type(error) is Abandoned:
+        return HttpResponse(0, {TRANSPORT_FAILURE_HEADER: ABANDONED}, str(error).encode())
     name = type(error).__name__
     if _KINDS.get(name) is not type(error):
         return None  # not the transport's, or a subclass of someone else's: not recorded
@@ -37,10 +55,20 @@ def as_response(error: BaseException) -> HttpResponse | None:
 
 def raise_recorded(response: HttpResponse, url: str) -> None:
     """Raise the botocore exception ``response`` stands for (nothing when it is a response)."""
+    error = rebuilt(response, url)
+    if error is not None:
+        raise error
+
+
+def rebuilt(response: HttpResponse, url: str) -> Exception | None:
+    """The botocore exception ``response`` stands for (None when it is a response)."""
     name = response.transport_failure
     if name is None:
-        return
+        return None
+    if name == ABANDONED:
+        return Abandoned()
     kind = _KINDS.get(name, botocore_errors.HTTPClientError)
     message = response.body.decode("utf-8", "replace")
     # every kind's message template takes these (``fmt.format(**kwargs)`` ignores the rest)
-    raise kind(endpoint_url=url, proxy_url=url, error=message)
+    error: Exception = kind(endpoint_url=url, proxy_url=url, error=message)
+    return error

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +128,71 @@ def test_a_body_that_times_out_while_recording_raises_botocores_error_then_repla
     with replay.activate(), pytest.raises(ReadTimeoutError):
         asyncio.run(_get_object(endpoint, session_class))  # (nothing listens now)
     assert replay.unused == []
+
+
+async def _abandoned_get_object(endpoint: str, session_class: type) -> tuple[bool, float]:
+    """A ``get_object`` the caller stops waiting for after 1 s (a cancel scope), its server
+    holding the body: (whether the call returned, how long the caller waited)."""
+    import anyio
+
+    config = AioConfig(read_timeout=30, retries={"max_attempts": 0}, http_session_cls=session_class)
+    async with get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    ) as s3:
+        returned = False
+        start = time.perf_counter()
+        with anyio.move_on_after(1):
+            await s3.get_object(Bucket="stalled", Key="key")
+            returned = True
+        return returned, time.perf_counter() - start
+
+
+def _loops() -> list[Any]:
+    """(event loop, session class): asyncio on each backend, trio on httpx."""
+    loops = [pytest.param("asyncio", b.values[0], id=f"asyncio-{b.id}") for b in _backends()]
+    try:
+        import trio  # noqa: F401
+        from aiobotocore.httpxsession import HttpxSession
+    except ImportError:
+        return loops
+    return [*loops, pytest.param("trio", HttpxSession, id="trio-httpx")]
+
+
+@pytest.mark.parametrize(("loop", "session_class"), _loops())
+@pytest.mark.usefixtures("fresh_httpx_error_map")
+def test_a_call_its_caller_stopped_waiting_for_is_recorded_as_abandoned_and_hangs_in_replay(
+    tmp_path: Path, loop: str, session_class: type
+) -> None:
+    """aiobotocore's ``test_connector_timeout``: its calls are cancelled (``move_on_after``)
+    while recording reads a body the server holds. The send went on after the cancel (under
+    trio it was cancelled too, and nothing recorded it), and what it got came after the test
+    and its cassette ended: nothing was kept, and replay missed. The call is now kept as
+    abandoned when its caller stops waiting, and in replay no answer comes until the caller
+    stops waiting again."""
+    import anyio
+
+    path = tmp_path / "abandoned.yaml"
+    server = _StallsAfterHeaders()
+    endpoint = server.endpoint
+    try:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            returned, waited = anyio.run(
+                _abandoned_get_object, endpoint, session_class, backend=loop
+            )
+        recorder.save()
+    finally:
+        server.close()
+    assert not returned and waited < 5
+    assert "Abandoned" in path.read_text()
+
+    replay = CassetteRecorder(path, "none")
+    with replay.activate():
+        returned, waited = anyio.run(_abandoned_get_object, endpoint, session_class, backend=loop)
+    assert not returned and 0.9 < waited < 5  # held until the caller stopped waiting
+    assert replay.misses == [] and replay.unused == []
