@@ -61,6 +61,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "all. Overrides the aws_record_mode ini setting; a marker's record_mode wins over both.",
     )
     group.addoption(
+        "--aws-long-polls",
+        choices=("as-recorded", "at-once"),
+        default=None,
+        help="replay an empty long poll (a request naming WaitTimeSeconds) after the time it "
+        "took when recorded (as-recorded, default) or at once. Overrides aws_long_polls.",
+    )
+    group.addoption(
         "--aws-match-region",
         action="store_true",
         default=None,
@@ -196,6 +203,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
     )
     parser.addini(
+        "aws_long_polls",
+        "replay an empty long poll (a request naming WaitTimeSeconds: SQS ReceiveMessage) after "
+        "the time it took when recorded (as-recorded) or at once (at-once)",
+        default="as-recorded",
+    )
+    parser.addini(
         "aws_digest_bodies_over",
         "store request bodies larger than this (bytes, or 64KiB, 1MiB) that replay matches by "
         "digest (S3 uploads) as their SHA-256 and size; 'off' stores them whole",
@@ -213,6 +226,7 @@ def check_settings(config: pytest.Config) -> None:
     """Read the settings a run may have mistyped, at start-up: a mistake raises
     ``HarnessUsageError`` once for the run, not once a test."""
     check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
+    long_polls(config)
     option = config.getoption("aws_time_tolerance", None)
     time_tolerance(
         option if option is not None else config.getini("aws_time_tolerance"),
@@ -276,6 +290,21 @@ def record_mode(config: pytest.Config, options: dict[str, Any]) -> str:
     if option is not None:
         return str(option)
     return str(config.getini("aws_record_mode"))
+
+
+def long_polls(config: pytest.Config) -> None:
+    """Set whether replay holds long polls for the run (``--aws-long-polls``, then the ini)."""
+    from harness.replay import long_polls as polls
+
+    option = config.getoption("aws_long_polls", None)
+    setting = str(option if option is not None else config.getini("aws_long_polls"))
+    if setting not in polls.SETTINGS:
+        raise HarnessUsageError(
+            f"The aws_long_polls ini setting is {setting!r}; use {' or '.join(polls.SETTINGS)}: "
+            "as-recorded holds an empty long poll in replay for the time it took live, "
+            "at-once answers it at once."
+        )
+    polls.HOLDING = setting == "as-recorded"
 
 
 def digest_over(config: pytest.Config) -> int | None:

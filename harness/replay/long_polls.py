@@ -8,6 +8,10 @@ Replay now holds such an answer for as long as the recording waited for it (the 
 ``answered_at`` less its ``recorded_at``), never longer than the wait the live request
 asks; every other answer comes at once.
 
+``HOLDING`` says whether replay holds them at all: the plugin's ``aws_long_polls`` setting
+(``as-recorded``, the default, or ``at-once`` for a suite that would rather not wait), set
+once for the run.
+
 The replayer notes the hold (``note``) on the thread that runs the handler chain;
 ``intercept.chain`` sleeps it there, or, when the chain runs on an event loop's thread
 (aiobotocore in replay), leaves it to the loop to await (``deferring``).
@@ -24,6 +28,11 @@ from typing import Any
 #: The input members by which a request asks the server to hold it, in seconds.
 WAIT_MEMBERS = ("WaitTimeSeconds",)
 
+#: What ``aws_long_polls`` may say: hold a long poll as recorded, or answer it at once.
+SETTINGS = ("as-recorded", "at-once")
+#: Whether replay holds long polls (``aws_long_polls``; a process-wide setting of the run).
+HOLDING = True
+
 _state = threading.local()
 
 
@@ -32,7 +41,7 @@ def hold_for(
 ) -> float:
     """Seconds to hold the answer to a request with ``params``, recorded between
     ``recorded_at`` and ``answered_at`` (0: none)."""
-    if recorded_at is None or answered_at is None:
+    if not HOLDING or recorded_at is None or answered_at is None:
         return 0.0
     for member in WAIT_MEMBERS:
         asked = params.get(member)

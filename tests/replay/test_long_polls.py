@@ -112,3 +112,14 @@ def test_an_empty_long_poll_is_held_in_replay(
     monkeypatch.setenv("HARNESS_SQS_ENDPOINT", "http://127.0.0.1:9")  # nothing listens
     replayed = pytester.runpytest(*QUIET)
     replayed.assert_outcomes(passed=outcomes["passed"], skipped=outcomes.get("skipped", 0))
+    # a suite that would rather not wait says so: answered at once (the timing assert fails)
+    at_once = pytester.runpytest("--aws-long-polls=at-once", "-k", "test_sync_long_poll", *QUIET)
+    at_once.assert_outcomes(failed=1)
+    assert any("took > 1.5" in line for line in at_once.outlines), at_once.outlines
+
+
+def test_a_mistyped_long_polls_setting_stops_the_run(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
+    result = pytester.runpytest("-o", "aws_long_polls=sometimes")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(["*aws_long_polls ini setting is 'sometimes'*at-once*"])
