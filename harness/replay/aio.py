@@ -112,6 +112,19 @@ def install(originals: dict[str, Any], core: ModuleType) -> None:
     originals["aio"] = True
 
 
+#: Seconds a replayed abandoned call waits for its caller to stop waiting again, then raises.
+ABANDONED_HOLD = 120.0
+
+
+def _never_answered() -> str:
+    return (
+        f"Replay held this aiobotocore call {ABANDONED_HOLD:g} s with no answer: while "
+        "recording, its caller stopped waiting (a timeout, a cancel scope) before any answer "
+        "came, so the cassette holds none. If the code now waits for this answer, re-record "
+        "the test (--aws-record-mode=all)."
+    )
+
+
 #: The call into its HTTP library each aiobotocore HTTP session sends through: (module,
 #: class, method). A test that replaces it (``mocker.patch.object(aiohttp.ClientSession,
 #: "request", side_effect=...)``) stands a double in for the network (``_library_doubled``).
@@ -277,10 +290,11 @@ async def _answered(
                 answer = run()
         except transport_failures.Abandoned:
             # the recording's caller stopped waiting before any answer came: none comes
-            # now either, until this caller stops waiting too (cancelled)
+            # now either, until this caller stops waiting too (cancelled); bounded, so a
+            # caller that now waits for ever gets told why instead of hanging the run
             _loop_thread.active = False
-            await runtime.sleep(math.inf)
-            raise
+            await runtime.sleep(ABANDONED_HOLD)
+            raise transport_failures.Abandoned(_never_answered()) from None
         finally:
             _loop_thread.active = False
         if held[0] > 0:

@@ -196,3 +196,44 @@ def test_a_call_its_caller_stopped_waiting_for_is_recorded_as_abandoned_and_hang
         returned, waited = anyio.run(_abandoned_get_object, endpoint, session_class, backend=loop)
     assert not returned and 0.9 < waited < 5  # held until the caller stopped waiting
     assert replay.misses == [] and replay.unused == []
+
+
+@pytest.mark.usefixtures("fresh_httpx_error_map")
+def test_a_replayed_abandoned_call_is_bounded_for_a_caller_that_waits_longer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that now waits longer than the recording's did (its timeout raised, or gone)
+    is told, after ``ABANDONED_HOLD``, that the cassette holds no answer: not hung."""
+    import anyio
+
+    from harness.replay import aio
+    from harness.replay.transport_failures import Abandoned
+
+    session_class = _backends()[0].values[0]
+    path = tmp_path / "abandoned.yaml"
+    server = _StallsAfterHeaders()
+    endpoint = server.endpoint
+    try:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            anyio.run(_abandoned_get_object, endpoint, session_class)
+        recorder.save()
+    finally:
+        server.close()
+    monkeypatch.setattr(aio, "ABANDONED_HOLD", 0.3)
+
+    async def waits_longer() -> None:
+        config = AioConfig(retries={"max_attempts": 0}, http_session_cls=session_class)
+        async with get_session().create_client(
+            "s3",
+            region_name="us-east-1",
+            endpoint_url=endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=config,
+        ) as s3:
+            with anyio.fail_after(10):
+                await s3.get_object(Bucket="stalled", Key="key")
+
+    with CassetteRecorder(path, "none").activate(), pytest.raises(Abandoned, match="re-record"):
+        anyio.run(waits_longer)
