@@ -45,7 +45,7 @@ from typing import Any, cast
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
-from harness.replay import long_polls, thread_charges, transport_failures
+from harness.replay import long_polls, thread_charges, transport_failures, vcr_sessions
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -216,9 +216,7 @@ def _bottom(original: Any) -> Any:
         pending = _pending.get()
         if pending is None:
             if not _sending.get():  # the session called directly: vcrpy's, failures ours
-                from harness.replay import other_http
-
-                return await other_http.session_send(original, self, request)
+                return await vcr_sessions.session_send(original, self, request)
             return await original(self, request)
         _pending.set(None)
         return await pending()

@@ -591,19 +591,7 @@ def chain(layers: list[_Layer], call: Call, network: Send) -> Send:
     send = network
     for layer in layers:  # outermost first, so the innermost ends up called first
         send = _bind(layer.handler, call, send)
-    return _held(send)
-
-
-def _held(send: Send) -> Send:
-    """``send``, its answer held as long as a replayed long poll was (``long_polls``)."""
-
-    def run() -> HttpResponse:
-        long_polls.take()  # (nothing left over from another call)
-        answer = send()
-        long_polls.wait(long_polls.take())
-        return answer
-
-    return run
+    return long_polls.held(send)
 
 
 def _bind(handler: Handler, call: Call, send: Send) -> Send:

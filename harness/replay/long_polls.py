@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -84,3 +84,15 @@ def deferring() -> Iterator[list[float]]:
     finally:
         out.append(float(getattr(_state, "deferred", 0.0)))
         _state.deferring, _state.deferred = False, 0.0
+
+
+def held(send: Callable[[], Any]) -> Callable[[], Any]:
+    """``send``, its answer held as long as a replayed long poll was noted to be."""
+
+    def run() -> Any:
+        take()  # (nothing left over from another call)
+        answer = send()
+        wait(take())
+        return answer
+
+    return run

@@ -25,19 +25,18 @@ vcrpy is told to ignore the request (it goes to the network untouched, recorded 
 from __future__ import annotations
 
 import base64
-import contextvars
 import email.utils
 import json
 import re
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from harness.aws.bodies import UnreadableCoding, settle
 from harness.cassettes.writing import other_interaction
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import aio, transport_failures, uploads
+from harness.replay import aio, transport_failures, uploads, vcr_sessions
 from harness.replay.match_times import time_verdict
 from harness.replay.miss_report import CassetteMiss
 from harness.replay.volatile import NONE, Generated, Volatile
@@ -189,7 +188,7 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
             live = self._before_record_request(request)
             failed = transport_failures.rebuilt(_response_of(response), str(request.uri))
             if failed is not None:  # a call that got no response: raised, as it was
-                raise RecordedFailure(failed)
+                raise vcr_sessions.RecordedFailure(failed)
             if stored.port != live.port and _picked_per_run(stored) and _picked_per_run(live):
                 ports[stored.port] = live.port
             _tie(binding, stored, live, volatile, refusal(response))
@@ -205,7 +204,7 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
 
         def can_play_response_for(self, request: Any) -> Any:
             __tracebackhide__ = True  # pytest would show the request, secrets and all
-            reached = _reached.get()
+            reached = vcr_sessions.reached_vcr.get()
             if reached is not None:
                 reached.append(True)  # (session_send: the request came to vcrpy)
             found = super().can_play_response_for(request)
@@ -235,117 +234,10 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
     config = recording.get_merged_config(path=str(recorder.path), persister=persister)
     with (
         CassetteContextDecorator.from_args(_Cassette, **config) as cassette,
-        _in_process_transports_left_alone(),
+        vcr_sessions.in_process_transports_left_alone(),
+        vcr_sessions.opened(cassette),
     ):
-        _open.append(cassette)
-        try:
-            yield
-        finally:
-            _open.remove(cassette)
-
-
-#: httpx's transports that answer in the process, never over the network (vcrpy's originals
-#: of their methods): a test's ``MockTransport`` is its double of the network, a
-#: ``WSGITransport`` or ``ASGITransport`` calls the test's own app.
-_IN_PROCESS = (
-    ("MockTransport", "handle_request", "_HttpxMockTransport_handle_request"),
-    ("MockTransport", "handle_async_request", "_HttpxMockTransport_handle_async_request"),
-    ("WSGITransport", "handle_request", "_HttpxWsgiTransport_handle_request"),
-    ("ASGITransport", "handle_async_request", "_HttpxAsgiTransport_handle_async_request"),
-)
-
-
-@contextmanager
-def _in_process_transports_left_alone() -> Iterator[None]:
-    """Give httpx's in-process transports back their own methods while vcrpy's cassette is
-    open: what they answer is the test's (its handler, its app), called as live, in replay
-    too; recorded, it was replayed from the cassette instead (a ``MockTransport``
-    handler's fresh ``gzip.compress`` got the recording's bytes)."""
-    from unittest import mock
-
-    from vcr import patch as vcr_patch
-
-    try:
-        import httpx
-    except ImportError:
         yield
-        return
-    with ExitStack() as stack:
-        for transport, method, original in _IN_PROCESS:
-            kind, own = getattr(httpx, transport, None), getattr(vcr_patch, original, None)
-            if kind is not None and own is not None:
-                stack.enter_context(mock.patch.object(kind, method, own))
-        yield
-
-
-#: The vcrpy cassettes open, innermost last (a process-wide list, as vcrpy's patches are).
-_open: list[Any] = []
-
-
-#: While ``session_send`` sends: set when the request comes to vcrpy's cassette.
-_reached: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
-    "harness_vcr_reached", default=None
-)
-
-
-class RecordedFailure(Exception):
-    """Raised from vcrpy's replay of a request that got no response when it was recorded,
-    out through the HTTP library's call, carrying the botocore exception to give back
-    (``session_send`` raises it in place of the HTTP session's wrap of this one)."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(f"recorded: the request got no response ({error})")
-        self.error = error
-
-
-async def session_send(original: Any, session: Any, request: Any) -> Any:
-    """aiobotocore's HTTP session called directly, not for an operation (instance metadata,
-    a test's own request): vcrpy records what its HTTP library answers, but a request that
-    got no response (refused, TLS refused, a proxy refusing) leaves vcrpy nothing. Recorded
-    here as the botocore exception the session raised (``transport_failures``, status 0),
-    in the cassette's order; replayed by raising it again from the session's ``send``."""
-    cassette = _open[-1] if _open else None
-    if cassette is None:
-        return await original(session, request)
-    before = len(cassette.data)
-    reached: list[bool] = []
-    token = _reached.set(reached)
-    try:
-        return await original(session, request)
-    except transport_failures.BASES as error:
-        cause = getattr(error, "kwargs", {}).get("error")
-        if isinstance(cause, RecordedFailure):
-            raise cause.error from None  # (the session wrapped it as an unknown exception)
-        failed = transport_failures.as_response(error)
-        if (
-            failed is not None
-            and not isinstance(cause, CassetteMiss)
-            and reached  # (it came to vcrpy: not a double of the HTTP library answering)
-            and not cassette.write_protected
-            and len(cassette.data) == before  # (vcrpy kept nothing for it)
-        ):
-            cassette.append(_vcr_request(request), _failure_for_vcr(failed))
-        raise
-    finally:
-        _reached.reset(token)
-
-
-def _vcr_request(request: Any) -> Any:
-    """vcrpy's ``Request`` for an ``AWSPreparedRequest`` (a body that is not bytes or text,
-    a stream, is left out: it would be read)."""
-    from vcr.request import Request
-
-    body = request.body if isinstance(request.body, bytes | str) else None
-    headers = {str(k): _text(v) for k, v in dict(request.headers or {}).items()}
-    return Request(str(request.method).upper(), str(request.url), body, headers)
-
-
-def _failure_for_vcr(failed: HttpResponse) -> dict[str, Any]:
-    return {
-        "status": {"code": failed.status, "message": ""},
-        "headers": {k: [v] for k, v in failed.headers.items()},
-        "body": {"string": failed.body},
-    }
 
 
 def miss(recorder: CassetteRecorder, request: Any) -> OtherHttpMiss:
