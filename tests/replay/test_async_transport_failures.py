@@ -74,6 +74,18 @@ class _StallsAfterHeaders(RawServer):
         self.sock.close()
 
 
+def _s3(endpoint: str, config: AioConfig) -> Any:
+    """An aiobotocore S3 client of ``endpoint`` (an async context manager)."""
+    return get_session().create_client(
+        "s3",
+        region_name="us-east-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=config,
+    )
+
+
 async def _get_object(endpoint: str, session_class: type) -> bytes:
     config = AioConfig(
         read_timeout=1,
@@ -81,14 +93,7 @@ async def _get_object(endpoint: str, session_class: type) -> bytes:
         retries={"max_attempts": 0},
         http_session_cls=session_class,
     )
-    async with get_session().create_client(
-        "s3",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
-    ) as s3:
+    async with _s3(endpoint, config) as s3:
         response = await s3.get_object(Bucket="stalled", Key="key")
         async with response["Body"] as body:
             return bytes(await body.read())
@@ -136,20 +141,30 @@ async def _abandoned_get_object(endpoint: str, session_class: type) -> tuple[boo
     import anyio
 
     config = AioConfig(read_timeout=30, retries={"max_attempts": 0}, http_session_cls=session_class)
-    async with get_session().create_client(
-        "s3",
-        region_name="us-east-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=config,
-    ) as s3:
+    async with _s3(endpoint, config) as s3:
         returned = False
         start = time.perf_counter()
         with anyio.move_on_after(1):
             await s3.get_object(Bucket="stalled", Key="key")
             returned = True
         return returned, time.perf_counter() - start
+
+
+def _record_abandoned(path: Path, session_class: type, loop: str) -> tuple[str, Any]:
+    """Record ``_abandoned_get_object`` into ``path``: the stalling server's endpoint (closed
+    now) and what the call gave."""
+    import anyio
+
+    server = _StallsAfterHeaders()
+    endpoint = server.endpoint
+    try:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            got = anyio.run(_abandoned_get_object, endpoint, session_class, backend=loop)
+        recorder.save()
+    finally:
+        server.close()
+    return endpoint, got
 
 
 def _loops() -> list[Any]:
@@ -177,17 +192,7 @@ def test_a_call_its_caller_stopped_waiting_for_is_recorded_as_abandoned_and_hang
     import anyio
 
     path = tmp_path / "abandoned.yaml"
-    server = _StallsAfterHeaders()
-    endpoint = server.endpoint
-    try:
-        recorder = CassetteRecorder(path, "all")
-        with recorder.activate():
-            returned, waited = anyio.run(
-                _abandoned_get_object, endpoint, session_class, backend=loop
-            )
-        recorder.save()
-    finally:
-        server.close()
+    endpoint, (returned, waited) = _record_abandoned(path, session_class, loop)
     assert not returned and waited < 5
     assert "Abandoned" in path.read_text()
 
@@ -211,27 +216,12 @@ def test_a_replayed_abandoned_call_is_bounded_for_a_caller_that_waits_longer(
 
     session_class = _backends()[0].values[0]
     path = tmp_path / "abandoned.yaml"
-    server = _StallsAfterHeaders()
-    endpoint = server.endpoint
-    try:
-        recorder = CassetteRecorder(path, "all")
-        with recorder.activate():
-            anyio.run(_abandoned_get_object, endpoint, session_class)
-        recorder.save()
-    finally:
-        server.close()
+    endpoint, _ = _record_abandoned(path, session_class, "asyncio")
     monkeypatch.setattr(aio, "ABANDONED_HOLD", 0.3)
 
     async def waits_longer() -> None:
         config = AioConfig(retries={"max_attempts": 0}, http_session_cls=session_class)
-        async with get_session().create_client(
-            "s3",
-            region_name="us-east-1",
-            endpoint_url=endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=config,
-        ) as s3:
+        async with _s3(endpoint, config) as s3:
             with anyio.fail_after(10):
                 await s3.get_object(Bucket="stalled", Key="key")
 
