@@ -51,8 +51,8 @@ def supports(service: str) -> bool:
 #: (``number_spellings``); 10: the generated values in a text blob holding placeholders are
 #: masked, its digests left out, eight digits beside a hex letter are no day (part of a hex
 #: value), and a day with its hour as partitions name them (``dt=2026-11-27/hour=03``) is
-#: one time; 11: fifteen to twenty digits alone have a hex value's shape of their length (a
-#: hex value may come out all digits).
+#: one time; 11: a hex value of fifteen to twenty digits has a long number's shape (its
+#: digits may come out all decimal).
 KEY_VERSION = 11
 
 

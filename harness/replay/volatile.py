@@ -118,6 +118,8 @@ _PATTERNS = {
     "hex": r"(?<![0-9A-Za-z])(?:[0-9a-f]{8,}|[0-9A-F]{8,})(?![0-9A-Za-z])",
     "alnum": r"(?<![0-9A-Za-z])[0-9A-Za-z]{6,}(?![0-9A-Za-z])",
 }
+#: the lengths of the ``hash`` kind's digits (its pattern's ``\d{15,20}``)
+_HASH_LENGTHS = (15, 20)
 _OPEN, _CLOSE = "\u27e6", "\u27e7"  # masks never meet a pattern (not letters or digits)
 
 
@@ -260,12 +262,13 @@ class Volatile:
             if epoch is None:
                 return value
             shape = _time_shape(value)
+        elif kind == "hex" and _HASH_LENGTHS[0] <= len(value) <= _HASH_LENGTHS[1]:
+            # a hex value of a long number's length: its digits alone (``uuid4().hex[:16]``
+            # is all digits once in 1,900 runs) are read as one (``hash``, signed or not:
+            # ``str(hash(...))``), so either stands for the other
+            shape = "hash"
         elif kind in ("hex", "alnum"):
             shape = f"{kind}{len(value)}"
-        elif kind == "hash" and value.isdigit():
-            # 15 to 20 digits alone: a long number, or a hex value that came out all digits
-            # (``uuid4().hex[:16]``, once in 1,900 runs): either stands for the other
-            shape = f"hex{len(value)}"
         elif kind == "uuid" and value[8] != "-":
             shape = f"uuid{value[8]}"  # (with dots or underscores: its own shape)
         else:
