@@ -58,8 +58,9 @@ class BindingJudge:
     """Says why a live generated value may not stand for a recorded one (``refuse``).
 
     ``recorded`` is the index's list of every recorded exchange, shared (appended to as
-    the index grows); ``known(value)`` says where a live value was found that makes it no
-    generated one (the test's source, the environment, the cassette), or None."""
+    the index grows), and ``in_order()`` says whether it lists them in recorded order;
+    ``known(value)`` says where a live value was found that makes it no generated one (the
+    test's source, the environment, the cassette), or None."""
 
     def __init__(
         self,
@@ -67,12 +68,14 @@ class BindingJudge:
         policy: MatchPolicy,
         known: Callable[[str], str | None] | None,
         recorded: list[Recorded],
+        in_order: Callable[[], bool],
         written: Callable[[str], str | None] | None = None,
     ) -> None:
         self.policy = policy
         self.known = known
         self.written = written
         self._recorded = recorded
+        self._in_order = in_order
         #: why generated values were not bound, for the miss message (the last few)
         self.refusals: list[str] = []
         self._known_values: dict[str, str | None] = {}
@@ -82,10 +85,10 @@ class BindingJudge:
         self._haystack: WordOffsets | None = None
         self._parts: tuple[list[int], list[tuple[int, bool]]] = ([], [])
         self._in_haystack = 0
-        #: False once ``recorded`` holds an exchange out of recorded order (then
-        #: ``_first_place`` reads every one: its prefix would not be what came first)
-        self._in_order = True
-        self._order_checked = 0
+        #: (exchanges indexed, their text in recorded order, its parts) when out of order
+        self._unordered: (
+            tuple[int, WordOffsets, tuple[list[int], list[tuple[int, bool]]]] | None
+        ) = None
 
     def refuse(self, recorded: Generated, live: Generated, asked: Asked) -> str | None:
         """Why ``live`` may not stand for ``recorded`` (a generated value of the exchange
@@ -187,14 +190,15 @@ class BindingJudge:
         all (amortized, the read is O(the furthest interaction asked about) per test; a
         lookup, O(1) per value). ``recorded`` is in recorded order, so its prefix is what
         came before."""
+        if not self._in_order():
+            return self._first_place_unordered(value)
         every = self._recorded
         end = self._in_haystack
-        if not self._still_in_order():
-            end = len(every)
         while end < len(every) and every[end][0] < before:
             end += 1
         if self._haystack is None or end > self._in_haystack:
-            more = self._text_of(every[self._in_haystack : end])
+            base = len(self._haystack.text) if self._haystack is not None else 0
+            more = _text_of(every[self._in_haystack : end], self._parts, base)
             if self._haystack is None:
                 self._haystack = WordOffsets(more)
             else:
@@ -204,31 +208,36 @@ class BindingJudge:
         starts, places = self._parts
         return places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
 
-    def _still_in_order(self) -> bool:
-        """True while ``recorded`` lists its exchanges in recorded order (each added one
-        checked once)."""
+    def _first_place_unordered(self, value: str) -> tuple[int, bool] | None:
+        """``_first_place`` when ``recorded`` was indexed out of recorded order (so its
+        prefix is not what came first): every exchange, sorted, read again whenever more
+        were indexed; the first place overall (the caller compares it with ``before``)."""
         every = self._recorded
-        while self._in_order and self._order_checked < len(every):
-            at = self._order_checked
-            if at and every[at][0] <= every[at - 1][0]:
-                self._in_order = False
-            self._order_checked += 1
-        return self._in_order
+        if self._unordered is None or self._unordered[0] != len(every):
+            parts: tuple[list[int], list[tuple[int, bool]]] = ([], [])
+            text = _text_of(sorted(every, key=lambda r: r[0]), parts, 0)
+            self._unordered = (len(every), WordOffsets(text), parts)
+        _, haystack, (starts, places) = self._unordered
+        at = haystack.find(value)
+        return places[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
 
-    def _text_of(self, added: list[Recorded]) -> bytearray:
-        """The haystack's text of ``added`` exchanges, each part's start and place noted."""
-        starts, places = self._parts
-        base = len(self._haystack.text) if self._haystack is not None else 0
-        text = bytearray()
-        for index, exchange, _, _ in added:
-            request, response = exchange.request, exchange.response
-            sent = request.url.encode("utf-8") + b"\0" + request.body
-            answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
-            for part, is_response in ((sent, False), (answered, True)):
-                starts.append(base + len(text))
-                places.append((index, is_response))
-                text += part + b"\0"  # (no value spans two parts: values hold no NUL)
-        return text
+
+def _text_of(
+    added: list[Recorded], parts: tuple[list[int], list[tuple[int, bool]]], base: int
+) -> bytearray:
+    """The haystack's text of ``added`` exchanges (to follow ``base`` bytes), each part's
+    start and place noted in ``parts``."""
+    starts, places = parts
+    text = bytearray()
+    for index, exchange, _, _ in added:
+        request, response = exchange.request, exchange.response
+        sent = request.url.encode("utf-8") + b"\0" + request.body
+        answered = "\0".join(response.headers.values()).encode("utf-8") + b"\0" + response.body
+        for part, is_response in ((sent, False), (answered, True)):
+            starts.append(base + len(text))
+            places.append((index, is_response))
+            text += part + b"\0"  # (no value spans two parts: values hold no NUL)
+    return text
 
 
 #: Kinds whose values are random when generated: two of them differ almost everywhere.

@@ -205,6 +205,23 @@ def test_a_value_a_request_sent_first_binds_though_a_later_response_holds_it() -
     assert "came from an earlier response" in index.refusals[-1]
 
 
+def test_a_server_given_value_is_refused_though_its_exchange_was_indexed_out_of_order() -> None:
+    """An index whose exchanges were added out of recorded order (a response recorded
+    first, indexed last) still finds where a value first appeared: its order is noted as
+    each is added, not assumed (and no test's first binding scans every exchange for it)."""
+    index = MatchIndex(policy=MatchPolicy(volatile="uuid"))
+    server = str(uuid.uuid4())
+    index.add(5, _sqs("GetQueueAttributes", {"QueueUrl": f"https://sqs/1/{server}"}, {}))
+    index.add(2, _sqs("ListQueues", {}, {"QueueUrls": f"https://sqs/1/{server}"}))
+    other = f"https://sqs/1/{uuid.uuid4()}"
+    assert index.take("sqs", "GetQueueAttributes", {"QueueUrl": other}) is None
+    assert "came from an earlier response" in index.refusals[-1]
+    in_order = MatchIndex(policy=MatchPolicy(volatile="uuid"))
+    in_order.add(2, _sqs("GetQueueAttributes", {"QueueUrl": f"https://sqs/1/{server}"}, {}))
+    in_order.add(5, _sqs("ListQueues", {}, {"QueueUrls": f"https://sqs/1/{server}"}))
+    assert in_order.take("sqs", "GetQueueAttributes", {"QueueUrl": other}) is not None
+
+
 def test_the_index_refuses_a_server_given_value_and_keeps_time_offsets() -> None:
     policy = MatchPolicy(volatile="uuid time")
     index = MatchIndex(policy=policy)
