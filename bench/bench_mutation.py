@@ -25,8 +25,9 @@ pays none of its start-up. ``PYTHONDONTWRITEBYTECODE`` is dropped from the runs'
 so that bytecode caches work as on a developer's machine or CI.
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
-[--half dev|held-out|all|held-out-2]``. ``held-out-2`` runs only the second batch of mutants
-(``ROUND2``), written without reading either suite; ``all`` stays the first batch.
+[--half dev|held-out|all|held-out-2|held-out-3]``. ``held-out-2`` runs only the second batch
+of mutants (``ROUND2``), ``held-out-3`` only the third (``mutants_round3.ROUND3``), each written
+without reading either suite; ``all`` stays the first batch.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.mutation import mutants as M  # noqa: E402
+from bench.mutation import mutants_round3 as M3  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -145,18 +147,20 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="mutant runs at once (default 2)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held-out", "all", "held-out-2"),
+        choices=("dev", "held-out", "all", "held-out-2", "held-out-3"),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second batch (held-out-2, written without reading the suites)",
+        "or the second or third batch (held-out-2, held-out-3: written without reading the "
+        "suites)",
     )
     args = parser.parse_args()
 
     dev, held_out = M.split()
     round2 = M.held_out_2()
-    halves = {"dev": dev, "held-out": held_out, "held-out-2": round2}
+    round3 = M3.held_out_3()
+    halves = {"dev": dev, "held-out": held_out, "held-out-2": round2, "held-out-3": round3}
     chosen = dev + held_out if args.half == "all" else halves[args.half]
-    for mutant in M.MUTANTS + round2:
+    for mutant in M.MUTANTS + round2 + round3:
         M.apply(mutant)  # each applies exactly once
 
     times = time_correct(args.rounds)
@@ -165,15 +169,16 @@ def main() -> None:
     print(
         f"\nMutation benchmark: {len(M.MUTANTS)} mutants ({len(dev)} dev, {len(held_out)} held-out)"
         + (
-            f"; running the {len(round2)} of round 2 (held-out-2)"
-            if args.half == "held-out-2"
-            else ""
+            {
+                "held-out-2": f"; running the {len(round2)} of round 2 (held-out-2)",
+                "held-out-3": f"; running the {len(round3)} of round 3 (held-out-3)",
+            }.get(args.half, "")
         )
     )
     print("\n| mutant | half | harness | Stubber |")
     print("|---|---|---|---|")
     for mutant in chosen:
-        half = "dev" if mutant in dev else "held-out" if mutant in held_out else "held-out-2"
+        half = next(label for label, group in halves.items() if mutant in group)
         marks = ["killed" if results[mutant.name][s] else "**survived**" for s in SUITES]
         print(f"| {mutant.name} | {half} | {marks[0]} | {marks[1]} |")
 
