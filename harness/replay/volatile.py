@@ -145,13 +145,15 @@ class Volatile:
     patterns: tuple[re.Pattern[str], ...] = ()
     _regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
 
-    _passes: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), compare=False, repr=False)
+    _passes: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = field(
+        default=(), compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         alternatives = [f"(?P<{k}>{_PATTERNS[k]})" for k in _PATTERNS if k in self.kinds]
         regex = re.compile("|".join(alternatives)) if alternatives else None
         object.__setattr__(self, "_regex", regex)
-        passes = tuple((k, _COMPILED[k]) for k in _PATTERNS if k in self.kinds)
+        passes = tuple((k, _COMPILED[k], _CORES[k]) for k in _PATTERNS if k in self.kinds)
         object.__setattr__(self, "_passes", passes)
 
     def __bool__(self) -> bool:
@@ -230,7 +232,9 @@ class Volatile:
         # One kind at a time, the most specific first, each outside what is masked already
         # (and outside redaction placeholders): a less specific match that starts earlier
         # must not eat a more specific one ("T" + a uuid is a uuid, not 9 letters and digits).
-        for kind, pattern in self._passes:
+        for kind, pattern, core in self._passes:
+            if core.search(text) is None:
+                continue  # (nothing of this kind anywhere: no piece holds one either)
             pieces, position = [], 0
             for start, end in _protected(text):
                 pieces.append(self._pass(kind, pattern, text[position:start], found))
@@ -299,6 +303,12 @@ def loopback_address(url: str) -> str | None:
 
 
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in _PATTERNS.items()}
+#: Each kind's pattern without its lookarounds (``(?<![...])``, ``(?![...])``): it matches
+#: wherever the kind's pattern does, in a piece of a text as in the text, so a text it
+#: finds nothing in has nothing of that kind (``mask_text`` skips the pass: most do)
+_LOOKAROUND = re.compile(r"\(\?<?!\[[^\]]*\]\)")
+_CORES = {kind: re.compile(_LOOKAROUND.sub("", p)) for kind, p in _PATTERNS.items()}
+assert not any("(?<!" in c.pattern or "(?!" in c.pattern for c in _CORES.values())
 _COMPILED_PORT = _COMPILED["port"]
 _MASK = re.compile(f"{_OPEN}[^{_CLOSE}]*{_CLOSE}")
 
