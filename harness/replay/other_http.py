@@ -280,7 +280,7 @@ def _request_of(request: Any) -> HttpRequest:
     body = request.body_bytes if not hasattr(request.body, "read") else request.body.read()
     if isinstance(body, str):
         body = body.encode("utf-8")
-    headers = {str(k): _text(v) for k, v in dict(request.headers).items()}
+    headers = {str(k): vcr_sessions.text(v) for k, v in dict(request.headers).items()}
     return HttpRequest(
         method=str(request.method).upper(), url=str(request.uri), headers=headers, body=body or b""
     )
@@ -291,7 +291,7 @@ def _response_of(response: dict[str, Any]) -> HttpResponse:
     headers = {}
     for key, value in (response.get("headers") or {}).items():
         values = value if isinstance(value, list) else [value]
-        headers[_text(key)] = ", ".join(_text(v) for v in values)
+        headers[vcr_sessions.text(key)] = ", ".join(vcr_sessions.text(v) for v in values)
     body = (response.get("body") or {}).get("string") or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -301,7 +301,7 @@ def _response_of(response: dict[str, Any]) -> HttpResponse:
 def _response_for_vcr(stored: dict[str, Any]) -> dict[str, Any]:
     """A stored response mapping as vcrpy replays it (headers as lists, body bytes)."""
     headers = {
-        str(k): [_text(x) for x in (v if isinstance(v, list) else [v])]
+        str(k): [vcr_sessions.text(x) for x in (v if isinstance(v, list) else [v])]
         for k, v in (stored.get("headers") or {}).items()
     }
     body = (stored.get("body") or {}).get("string") or b""
@@ -514,7 +514,3 @@ def _same_query(recorded: Any, live: Any, volatile: Volatile) -> None:
     assert [(k, _masked(v or "", volatile)) for k, v in recorded.query] == [
         (k, _masked(v or "", volatile)) for k, v in live.query
     ]
-
-
-def _text(value: Any) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

@@ -123,7 +123,7 @@ def _vcr_request(request: Any) -> Any:
     from vcr.request import Request
 
     body = request.body if isinstance(request.body, bytes | str) else None
-    headers = {str(k): _text(v) for k, v in dict(request.headers or {}).items()}
+    headers = {str(k): text(v) for k, v in dict(request.headers or {}).items()}
     return Request(str(request.method).upper(), str(request.url), body, headers)
 
 
@@ -135,5 +135,6 @@ def _failure_for_vcr(failed: HttpResponse) -> dict[str, Any]:
     }
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
+    """A header's or body's value as text (bytes decoded, bad UTF-8 replaced)."""
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
