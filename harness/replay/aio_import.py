@@ -60,7 +60,7 @@ def _install_now(originals: dict[str, Any], lock: Any, core: ModuleType) -> None
 
 def imported() -> bool:
     """Whether any part of aiobotocore is imported already."""
-    return any(name == "aiobotocore" or name.startswith("aiobotocore.") for name in sys.modules)
+    return "aiobotocore" in sys.modules  # (a submodule's import imports its package first)
 
 
 def call_after_import(callback: Callable[[], None]) -> None:
