@@ -177,6 +177,7 @@ METRIC = {
         request=METRIC,
         max_throttles=3,
         endings=ENDINGS,
+        max_items=8,
         now=NOW,
     ),
     page_sizes,
@@ -200,7 +201,9 @@ EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndT
 
 
 @given(
-    page_plans("cloudtrail", "ListInsightsData", request=EVENTS, max_throttles=3, now=NOW),
+    page_plans(
+        "cloudtrail", "ListInsightsData", request=EVENTS, max_throttles=3, max_items=8, now=NOW
+    ),
     page_sizes,
 )
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
@@ -256,6 +259,7 @@ def test_metric_window_stays_inside_retention(
 
 
 @given(when=aws.grid_times(300, start=NOW - dt.timedelta(days=1), end=NOW))
+@example(when=NOW - dt.timedelta(milliseconds=1))  # a millisecond before the grid point
 def test_align_floors_to_the_grid(when: dt.datetime) -> None:
     aligned = lib.align(when, 300)
     assert aligned <= when < aligned + dt.timedelta(seconds=300)
