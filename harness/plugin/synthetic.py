@@ -27,7 +27,7 @@ from harness.plugin.marker_fixtures import leave_out_unless_marked
 if TYPE_CHECKING:
     from harness.exchange import Exchange, HttpResponse
     from harness.replay.intercept import Call, Send
-    from harness.synthetic.engine import Faults, SyntheticBackend
+    from harness.synthetic.engine import Answer, Faults, SyntheticBackend
 
 MARKER = "aws_synthetic"
 
@@ -67,7 +67,7 @@ class SyntheticAWS:
         from harness.replay.early_answers import answers_early
         from harness.replay.intercept import NotEarly
 
-        held = getattr(self._held, "answer", None)
+        held: tuple[tuple[str, bytes], Answer] | None = getattr(self._held, "answer", None)
         self._held.answer = None
         if held is not None and not call.early and held[0] == (call.request.url, call.request.body):
             answer = held[1]
