@@ -16,6 +16,7 @@ imported by the fixture.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from harness.plugin.marker_fixtures import leave_out_unless_marked
 if TYPE_CHECKING:
     from harness.exchange import Exchange, HttpResponse
     from harness.replay.intercept import Call, Send
-    from harness.synthetic.engine import Faults, SyntheticBackend
+    from harness.synthetic.engine import Answer, Faults, SyntheticBackend
 
 MARKER = "aws_synthetic"
 
@@ -38,6 +39,7 @@ class SyntheticAWS:
         self.engine = engine
         self.exchanges: list[Exchange] = []
         self._item = item
+        self._held = threading.local()  # an error answer left for botocore's retry loop
 
     @property
     def seed(self) -> int | str:
@@ -57,9 +59,23 @@ class SyntheticAWS:
         return botocore.session.get_session().create_client(service, **kwargs)
 
     def _handle(self, call: Call, send: Send) -> HttpResponse:
+        """Answer a call. Offered early (right after botocore serialized it, where its
+        Stubber answers), a success is given at once; an error answer (a throttle, a
+        refusal) is held and given when botocore offers the call again from its endpoint,
+        inside its retry loop, so that its retries and error handling run as against AWS."""
         from harness.exchange import Exchange  # its dataclasses take ms to build: not at import
+        from harness.replay.early_answers import answers_early
+        from harness.replay.intercept import NotEarly
 
-        answer = self.engine.answer(call.request)
+        held: tuple[tuple[str, bytes], Answer] | None = getattr(self._held, "answer", None)
+        self._held.answer = None
+        if held is not None and not call.early and held[0] == (call.request.url, call.request.body):
+            answer = held[1]
+        else:
+            answer = self.engine.answer(call.request)
+            if call.early and not answers_early(call.operation_model, answer.response):
+                self._held.answer = ((call.request.url, call.request.body), answer)
+                raise NotEarly
         exchange = Exchange(
             service=call.service,
             operation=call.operation,
@@ -134,7 +150,10 @@ def aws_synthetic(
     backend = SyntheticAWS(engine, request.node)
     from harness.replay.moto_side import say_what_moto_answered
 
-    with intercept(backend._handle, sign=False, sends=False), say_what_moto_answered():
+    with (
+        intercept(backend._handle, sign=False, sends=False, early=True),
+        say_what_moto_answered(),
+    ):
         yield backend
 
 

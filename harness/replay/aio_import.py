@@ -32,7 +32,8 @@ def install_layer(originals: dict[str, Any], lock: Any, core: ModuleType) -> Non
         originals["aio-missing"] = True
     elif imported():
         _install_now(originals, lock, core)
-    else:
+    elif not originals.get("aio-watched"):
+        originals["aio-watched"] = True
         call_after_import(lambda: _install_now(originals, lock, core))
 
 
@@ -59,14 +60,18 @@ def _install_now(originals: dict[str, Any], lock: Any, core: ModuleType) -> None
 
 def imported() -> bool:
     """Whether any part of aiobotocore is imported already."""
-    return any(name == "aiobotocore" or name.startswith("aiobotocore.") for name in sys.modules)
+    return "aiobotocore" in sys.modules  # (a submodule's import imports its package first)
 
 
 def call_after_import(callback: Callable[[], None]) -> None:
-    """Call ``callback`` once, right after ``aiobotocore.session`` is first imported."""
+    """Call ``callback`` once, right after ``aiobotocore.session`` is first imported (each
+    callback given before that import, in order)."""
     with _lock:
-        if not any(isinstance(finder, _Watcher) for finder in sys.meta_path):
+        watcher = next((f for f in sys.meta_path if isinstance(f, _Watcher)), None)
+        if watcher is None:
             sys.meta_path.insert(0, _Watcher(callback))
+        elif callback not in watcher.callbacks:
+            watcher.callbacks.append(callback)
 
 
 _lock = threading.Lock()
@@ -74,7 +79,7 @@ _lock = threading.Lock()
 
 class _Watcher(importlib.abc.MetaPathFinder):
     def __init__(self, callback: Callable[[], None]) -> None:
-        self._callback = callback
+        self.callbacks = [callback]
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
@@ -98,7 +103,8 @@ class _Watcher(importlib.abc.MetaPathFinder):
         with _lock:
             if self in sys.meta_path:
                 sys.meta_path.remove(self)
-        self._callback()
+        for callback in self.callbacks:
+            callback()
 
 
 class _ThenCall(importlib.abc.Loader):

@@ -81,6 +81,35 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
             return Credentials(*STAND_IN_KEY, method=self.METHOD)
 
     _chain_ends_with(monkeypatch, botocore.session.Session, StandIn())
+    from harness.replay import aio_import
+
+    if aio_import.imported():
+        _end_aio_chain(monkeypatch)
+        return
+    # Importing aiobotocore costs about 0.35 s (aiohttp), and the harness's layer over it as
+    # much: a test that makes no aiobotocore client does not pay it. Its chain is ended when
+    # aiobotocore.session is imported, if a test is still running then (the slot is this
+    # test's patch: undone, with the others, when the test ends).
+    monkeypatch.setattr(f"{__name__}._PENDING_AIO", monkeypatch)
+    if not _AIO_WATCHED:
+        _AIO_WATCHED.append(True)
+        aio_import.call_after_import(_end_pending_aio_chain)
+
+
+#: The patches of the running test whose aiobotocore chain is still to end (see above).
+_PENDING_AIO: pytest.MonkeyPatch | None = None
+_AIO_WATCHED: list[bool] = []
+
+
+def _end_pending_aio_chain() -> None:
+    if _PENDING_AIO is not None:
+        _end_aio_chain(_PENDING_AIO)
+
+
+def _end_aio_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiobotocore's chain, as ``_end_chains_with_stand_in`` ends botocore's."""
+    from botocore.credentials import CredentialProvider
+
     try:
         from aiobotocore.credentials import AioCredentials
         from aiobotocore.session import AioSession

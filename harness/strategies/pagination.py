@@ -51,7 +51,7 @@ from harness.aws.protocols import wire_form as wire
 from harness.errors import HarnessAssertionError, HarnessError
 from harness.exchange import HttpResponse
 from harness.ops.draw import Clock
-from harness.replay.intercept import Call, Send, intercept
+from harness.replay.intercept import Call, NotEarly, Send, intercept
 from harness.strategies import StrategyArgumentError, validation_error
 
 if TYPE_CHECKING:
@@ -370,9 +370,15 @@ class PageServer:
         if (call.service, call.operation) != (pagination.service, pagination.operation):
             return send()
         with self._lock:
-            return self._answer(wire.decode_request(call.service, call.operation, call.request))
+            return self._answer(
+                wire.decode_request(call.service, call.operation, call.request), call.early
+            )
 
-    def _answer(self, params: dict[str, Any]) -> HttpResponse:
+    def _answer(self, params: dict[str, Any], early: bool = False) -> HttpResponse:
+        """The planned answer. Offered early (before botocore prepares and sends the request,
+        as its Stubber answers), a page is served at once; a throttle or a refusal is left
+        for botocore's retry loop, which offers the call again (``NotEarly``), nothing
+        counted meanwhile."""
         pagination = self.plan.pagination
         service = pagination.service
         token = params.get(pagination.input_token)
@@ -385,6 +391,8 @@ class PageServer:
             and len(self.calls) == self.plan.throttle_at + self._throttled
             and self._throttled < self.plan.throttles
         ):
+            if early:
+                raise NotEarly
             self._throttled += 1
             self._skip_sleep.pending = True  # botocore's retry of this call need not wait
             code, status = throttling_error(service)
@@ -410,6 +418,8 @@ class PageServer:
                 self.restarts += 1
             self._binding = binding
             page, offset = 0, 0
+        elif early and (token not in self._tokens or binding != self._binding):
+            raise NotEarly
         elif token not in self._tokens:
             return self._reject(
                 token, limit, f"The NextToken {_short(token)} was not issued by this service."
@@ -503,12 +513,14 @@ def serve_pages(plan: PagePlan, *, real_backoff: bool = False) -> Iterator[PageS
     """Answer ``plan``'s operation for every botocore client in the process with its pages.
 
     Other operations pass through untouched. Requests are not signed, so clients need no
-    credentials. The planned throttle is retried by botocore's own retry handler;
-    only the backoff sleep before that one retry is skipped, unless ``real_backoff=True``.
+    credentials; a page is answered as soon as botocore has serialized the request (where
+    its Stubber answers), a throttle or a refusal from its endpoint, inside its retry loop.
+    The planned throttle is retried by botocore's own retry handler; only the backoff sleep
+    before that one retry is skipped, unless ``real_backoff=True``.
     The yielded :class:`PageServer` records every call.
     """
     server = PageServer(plan=plan)
-    with intercept(server.handle, sign=False):
+    with intercept(server.handle, sign=False, early=True):
         if real_backoff:
             yield server
             return

@@ -67,3 +67,23 @@ def test_metadata_read_from_a_model_head_in_a_fresh_process() -> None:
     assert done.returncode == 0, done.stderr
     assert "('dynamodb', 'dynamodb', 'DynamoDB_20120810')" in done.stdout
     assert "('xray', 'xray', None)" in done.stdout
+
+
+def test_a_known_service_is_loaded_without_listing_every_service(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # listing botocore's ~400 service folders is ~0.03 s of a suite's start-up (issue 57): a
+    # known name is loaded first; only an unknown one is looked up among all, for a close match
+    from harness.aws import models
+
+    def listed() -> tuple[str, ...]:
+        raise AssertionError("listed every service")
+
+    monkeypatch.setattr(models, "available_services", listed)
+    models.service_model.cache_clear()
+    try:
+        assert models.service_model("xray").service_name == "xray"
+        with pytest.raises(AssertionError, match="listed"):
+            models.service_model("xray-not")
+        with pytest.raises(AssertionError, match="listed"):
+            models.service_model("XRay")  # (a folder on a case-insensitive file system)
+    finally:
+        models.service_model.cache_clear()

@@ -119,6 +119,35 @@ def test_faults_from_the_marker_go_through_botocore_retries(pytester: pytest.Pyt
     result.assert_outcomes(passed=3)
 
 
+def test_successes_are_answered_early_and_errors_through_the_retry_loop(
+    pytester: pytest.Pytester,
+) -> None:
+    # A success needs nothing of botocore's send pipeline: it is answered where botocore's
+    # Stubber answers, right after the request is serialized (issue 57: a third of a
+    # call's cost). An error answer is held for the endpoint, whose retry loop retries a
+    # throttle; each exchange is reported once.
+    pytester.makepyfile(
+        """
+        import boto3, pytest
+
+        INSIGHT = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
+
+        @pytest.mark.aws_synthetic(faults="throttle_every=2")
+        def test_early(aws_synthetic):
+            xray = boto3.client("xray")
+            sent = []
+            xray.meta.events.register("request-created.xray", lambda request, **_: sent.append(1))
+            xray.get_insight(InsightId=INSIGHT)
+            assert sent == []
+            assert xray.get_insight(InsightId=INSIGHT)["ResponseMetadata"]["RetryAttempts"] == 1
+            assert len(sent) == 2  # the throttled attempt and its retry
+            assert [e.response.status for e in aws_synthetic.exchanges] == [200, 429, 200]
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
 def test_bad_marker_arguments_are_reported_clearly(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -7,6 +7,7 @@ answered by the active handler, never sent (``harness.replay.aio_import``).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -68,3 +69,52 @@ def test_a_sync_session_does_not_import_aiohttp() -> None:
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "False"]
+
+
+OFFLINE_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, json, sys, tempfile
+    from pathlib import Path
+    import pytest
+    from harness.replay.intercept import intercept
+    from harness.replay.offline_env import offline_environment
+
+    def method():
+        from aiobotocore.session import AioSession
+
+        async def credentials():
+            found = await AioSession()._create_credential_resolver().load_credentials()
+            return found and found.method
+
+        return asyncio.run(credentials())
+
+    patches = pytest.MonkeyPatch()
+    with intercept(lambda call, send: send()):
+        pass
+    offline_environment(patches, Path(tempfile.mkdtemp()))
+    imported_early = "aiohttp" in sys.modules or "aiobotocore" in sys.modules
+    during = method()  # aiobotocore first imported while the test runs
+    patches.undo()
+    after = method()
+    print(json.dumps({"early": imported_early, "during": during, "after": after}))
+    """
+)
+
+
+def test_the_offline_environment_ends_aiobotocores_chain_only_once_it_is_imported() -> None:
+    # a sync test in replay or the synthetic backend paid aiobotocore's import (~0.35 s)
+    # and the harness's layer over it (as much) to end a chain no client of it would read
+    run = subprocess.run(
+        [sys.executable, "-c", OFFLINE_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
+    )
+    assert run.returncode == 0, run.stderr
+    import json
+
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["early"] is False
+    assert got["during"] == "botocore-harness-offline"
+    assert got["after"] != "botocore-harness-offline"

@@ -35,6 +35,7 @@ METRIC = {
     "Period": 300,
     "StartTime": NOW - dt.timedelta(days=2),
 }
+GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
 #: (service, operation, the request's parameters, page_plans' request=, now=)
 CASES = [
     ("xray", "GetInsightEvents", {"InsightId": INSIGHT_ID}, None, NOW),
@@ -42,6 +43,7 @@ CASES = [
      {"InsightSource": TRAIL}, NOW),
     ("cloudtrail", "ListInsightsMetricData", METRIC,
      {"Period": 300, "StartTime": METRIC["StartTime"]}, NOW),
+    ("xray", "GetInsightImpactGraph", GRAPH, GRAPH, NOW),
 ]  # fmt: skip
 
 
@@ -112,3 +114,18 @@ def test_requests_draw_the_empty_metric_window_the_rules_accept() -> None:
         settings=settings(max_examples=200, database=None),
     )
     assert drawn["StartTime"] == drawn["EndTime"]
+
+
+def test_impact_graphs_hold_services_without_a_name() -> None:
+    """Name is optional in GetInsightImpactGraph's model: plans hold "client" services
+    without one (and the strict check above accepts them), where code reading
+    ``service["Name"]`` fails (issue 57's round-2 mutant ``downstream-name-required``)."""
+    from hypothesis import find
+
+    plan = find(
+        page_plans("xray", "GetInsightImpactGraph", request=GRAPH, now=NOW),
+        lambda p: any("Name" not in s for s in p.items),
+        settings=settings(database=None, max_examples=200),
+    )
+    nameless = [s for s in plan.items if "Name" not in s]
+    assert all(s["Type"] == "client" and "Names" not in s for s in nameless)

@@ -157,6 +157,28 @@ def test_the_throttle_goes_through_botocores_retry() -> None:
     assert server.calls[1].token == server.calls[2].token == server.calls[0].next_token
 
 
+def test_pages_are_answered_early_and_a_throttle_through_botocores_retry_loop() -> None:
+    # A served page needs nothing of botocore's send pipeline: it is answered where the
+    # Stubber answers, right after the request is serialized (a third of a call's cost).
+    # A throttle still goes through the endpoint's retry loop, which retries it.
+    items = tuple({"Summary": s, "EventTime": NOW} for s in "abc")
+    plan = PagePlan(
+        pagination=pagination_of("xray", "GetInsightEvents"),
+        items=items,
+        pages=(1, 1, 1),
+        throttle_at=1,
+    )
+    client = _xray()
+    through_the_endpoint: list[str] = []
+    client.meta.events.register(
+        "request-created.xray", lambda request, **_: through_the_endpoint.append(request.url)
+    )
+    with serve_pages(plan) as server:
+        assert correct_loop(client) == list(items)
+    assert [c.error for c in server.calls] == [None, "ThrottledException (HTTP 429)", None, None]
+    assert len(through_the_endpoint) == 2  # the throttled attempt and its retry alone
+
+
 def test_a_token_sent_with_other_parameters_is_rejected() -> None:
     items = ({"Summary": "a", "EventTime": NOW}, {"Summary": "b", "EventTime": NOW})
     plan = PagePlan(pagination=pagination_of("xray", "GetInsightEvents"), items=items, pages=(1, 1))

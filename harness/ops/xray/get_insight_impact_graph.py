@@ -356,6 +356,10 @@ _DRAWN_SERVICES = (
     ("orders-table", "AWS::DynamoDB::Table"),
     ("DynamoDB", "AWS::DynamoDB"),
     ("api.partner.example.com", "remote"),
+    # Name is optional in the model and no page says every service has one: a "client"
+    # node (the page's Type for the clients of a root service) is drawn without Name or
+    # Names (the harness's choice), so code that reads ``service["Name"]`` gives itself away
+    (None, "client"),
 )
 
 
@@ -425,8 +429,8 @@ def breakers(clock: Clock) -> list[Breaker]:
 
 
 def impact_services(max_size: int, *, min_size: int = 0) -> SearchStrategy[list[dict[str, Any]]]:
-    """Graph services with distinct ReferenceIds, Names including Name, and edges (distinct,
-    never to the service itself) to services of the same list."""
+    """Graph services with distinct ReferenceIds, Names including Name (a client node has
+    neither), and edges (distinct, never to the service itself) to services of the same list."""
 
     @st.composite
     def draw_services(draw: DrawFn) -> list[dict[str, Any]]:
@@ -437,10 +441,13 @@ def impact_services(max_size: int, *, min_size: int = 0) -> SearchStrategy[list[
         for ref in refs:
             name, kind = draw(st.sampled_from(_DRAWN_SERVICES))
             others = [r for r in refs if r != ref]
-            service: dict[str, Any] = {"ReferenceId": ref, "Name": name, "Type": kind}
-            if draw(st.booleans()):
-                service["Names"] = [name, *draw(st.lists(st.sampled_from(["alias"]), max_size=1))]
-            if kind != "remote" and draw(st.booleans()):
+            service: dict[str, Any] = {"ReferenceId": ref, "Type": kind}
+            if name is not None:
+                service["Name"] = name
+                if draw(st.booleans()):
+                    aliases = draw(st.lists(st.sampled_from(["alias"]), max_size=1))
+                    service["Names"] = [name, *aliases]
+            if kind not in ("remote", "client") and draw(st.booleans()):
                 service["AccountId"] = draw(account_ids())
             if others:
                 edges = draw(st.lists(st.sampled_from(others), unique=True, max_size=3))
@@ -498,6 +505,10 @@ _DOWNSTREAM = (
     ("DynamoDB", "AWS::DynamoDB"),
     ("S3", "AWS::S3"),
     ("api.partner.example.com", "remote"),
+    # Name is optional in the model and no page says every service has one: a "client"
+    # node (the page's Type for the clients of a root service) is drawn without Name or
+    # Names (the harness's choice), so code that reads ``service["Name"]`` gives itself away
+    (None, "client"),
 )
 
 

@@ -14,11 +14,13 @@ from typing import Any
 
 import insights_lib as lib
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from harness import strategies as aws
-from harness.strategies import ENDINGS, assert_paginates, page_plans, serve_pages
+from harness.strategies import ENDINGS, PagePlan, assert_paginates, page_plans, serve_pages
+from harness.strategies.pagination import pagination_of
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc)
 CLOCK = aws.ManualClock(NOW)
@@ -175,6 +177,7 @@ METRIC = {
         request=METRIC,
         max_throttles=3,
         endings=ENDINGS,
+        max_items=8,
         now=NOW,
     ),
     page_sizes,
@@ -198,7 +201,9 @@ EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndT
 
 
 @given(
-    page_plans("cloudtrail", "ListInsightsData", request=EVENTS, max_throttles=3, now=NOW),
+    page_plans(
+        "cloudtrail", "ListInsightsData", request=EVENTS, max_throttles=3, max_items=8, now=NOW
+    ),
     page_sizes,
 )
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
@@ -230,7 +235,7 @@ def test_metric_window_is_whole_periods_before_end(
         assert edge.timestamp() % period == 0
     assert stop <= end < stop + dt.timedelta(seconds=period)
     assert start >= NOW - lib.RETENTION[period]
-    assert stop - start <= span + dt.timedelta(seconds=period)
+    assert span <= stop - start <= span + dt.timedelta(seconds=period)
 
 
 @given(
@@ -238,22 +243,29 @@ def test_metric_window_is_whole_periods_before_end(
     period=st.sampled_from(lib.PERIODS),
     days=st.integers(1, 100),
     extra=st.integers(-600, 600),
+    ago=st.sampled_from([0, 0, 1, 10]).map(lambda d: dt.timedelta(days=d)),
 )
 def test_metric_window_stays_inside_retention(
-    now: dt.datetime, period: int, days: int, extra: int
+    now: dt.datetime, period: int, days: int, extra: int, ago: dt.timedelta
 ) -> None:
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
     span = dt.timedelta(days=days, seconds=extra)
-    start, stop = lib.metric_window(span, period, end=now)
+    try:  # a window ending in the past: the cut-off is counted from now, not from its end
+        start, stop = lib.metric_window(span, period, end=now - ago)
+    except ValueError:
+        assume(False)
     assert start >= now - lib.RETENTION[period]
     assert stop - start < span + dt.timedelta(seconds=period)
 
 
 @given(when=aws.grid_times(300, start=NOW - dt.timedelta(days=1), end=NOW))
+@example(when=NOW - dt.timedelta(milliseconds=1))  # a millisecond before the grid point
 def test_align_floors_to_the_grid(when: dt.datetime) -> None:
     aligned = lib.align(when, 300)
     assert aligned <= when < aligned + dt.timedelta(seconds=300)
     assert aligned.timestamp() % 300 == 0
+    utc = lib.as_utc(when)  # drawn in other offsets: the same instant, written in UTC
+    assert utc == when and utc.utcoffset() == dt.timedelta(0)
 
 
 @pytest.mark.wall_clock
@@ -408,10 +420,14 @@ def test_outage_seconds(params: dict) -> None:
     assert lib.is_ongoing(event) == ("EndedAt" not in event)
     stop = event.get("EndedAt", NOW)
     assert lib.outage_seconds(event, now=NOW) == (stop - event["StartedAt"]).total_seconds()
+    assert lib.outage_seconds(event) == lib.outage_seconds(event, now=NOW)  # the shared clock
 
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
-def test_throttled_calls_are_retried() -> None:
+def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a client made elsewhere keeps its region (read back from where the call went)
+    lib.internet_event(lib.make_client("internetmonitor", region_name="eu-west-1"), "evt-1")
+    assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     lib.insight(xray(), INSIGHT_ID)
     lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     lib.metric_series(
@@ -424,6 +440,25 @@ def test_throttled_calls_are_retried() -> None:
         page_size=50,
     )
     lib.internet_event(client("internetmonitor"), "evt-1")
+    # bursts planned inside a pagination: the library's own backoff on the shared clock,
+    # and a burst longer than its attempts surfaces after exactly that many calls
+    monkeypatch.setattr(lib, "BACKOFF", 0.01)
+    events = pagination_of("xray", "GetInsightEvents")
+    item = {"EventTime": NOW, "Summary": "s"}
+    for burst in (lib.ATTEMPTS - 1, lib.ATTEMPTS):
+        plan = PagePlan(
+            pagination=events, items=(item,), pages=(1,), throttle_at=0, throttles=burst
+        )
+        CLOCK.slept.clear()
+        with serve_pages(plan) as server:
+            call = lambda: xray().get_insight_events(InsightId=INSIGHT_ID)  # noqa: E731
+            if burst < lib.ATTEMPTS:
+                assert lib.with_retry(call, sleep=CLOCK.sleep)["InsightEvents"] == [item]
+            else:
+                with pytest.raises(ClientError):
+                    lib.with_retry(call, sleep=CLOCK.sleep)
+        assert len(server.calls) == min(burst + 1, lib.ATTEMPTS)
+        assert CLOCK.slept == [0.01 * 2**n for n in range(lib.ATTEMPTS - 1)]
 
 
 @given(
@@ -436,6 +471,7 @@ def test_throttled_calls_are_retried() -> None:
     ).map(sorted),
     period=st.sampled_from(lib.PERIODS),
 )
+@example(points=[(NOW - dt.timedelta(minutes=5), 0.0), (NOW, 0.0)], period=60)  # FillWithZeros
 def test_peak_and_rates(points: list, period: int) -> None:
     best = lib.peak(points)
     if not points:

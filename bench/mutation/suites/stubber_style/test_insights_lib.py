@@ -81,7 +81,9 @@ def test_latest_event_is_the_most_recent() -> None:
         assert lib.latest_event(client, INSIGHT_ID)["EventTime"] == t(1)
 
 
-def test_throttled_call_is_retried_until_it_gets_through() -> None:
+def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a client made elsewhere keeps its region
+    assert lib.make_client("xray", region_name="eu-west-1").meta.region_name == "eu-west-1"
     client, stub = stubbed("xray")
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
@@ -89,6 +91,15 @@ def test_throttled_call_is_retried_until_it_gets_through() -> None:
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
     with stub:
         assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
+    # the library's own backoff, doubling from BACKOFF
+    monkeypatch.setattr(lib, "BACKOFF", 0.01)
+    for _ in range(3):
+        stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
+    stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
+    waits: list[float] = []
+    with stub:
+        lib.with_retry(lambda: client.get_insight(InsightId=INSIGHT_ID), sleep=waits.append)
+    assert waits == [0.01, 0.02, 0.04]
 
 
 def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
@@ -176,6 +187,10 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     assert set(graph["services"]) == {1, 2}
     assert lib.downstream_of(graph, "api") == {"db"}
     assert lib.downstream_of(graph, "db") == set()
+    # a client node carries no Name (optional in the model)
+    graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
+    graph["edges"].add((0, 1))
+    assert lib.downstream_of(graph, "api") == {"db"}
 
 
 def test_impact_graph_refuses_more_than_six_hours() -> None:
@@ -282,6 +297,9 @@ def test_metric_window_is_clipped_to_retention() -> None:
     start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
     assert stop == NOW
     assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
+    # a window ending in the past: the cut-off is still counted from now
+    start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=t(24 * 10))
+    assert (start, stop) == (NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1), t(24 * 10))
 
 
 def test_align_floors_at_the_edges() -> None:
@@ -298,12 +316,15 @@ def test_align_floors_at_the_edges() -> None:
     )
     with pytest.raises(ValueError):
         lib.align(dt.datetime(2026, 11, 1, 12), 60)
+    india = dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    assert lib.as_utc(india) == NOW and lib.as_utc(india).utcoffset() == dt.timedelta(0)
 
 
 def test_peak_and_rate() -> None:
     points = [(t(3), 5.0), (t(2), 9.0), (t(1), 9.0), (NOW, 1.0)]
     assert lib.peak(points) == (t(2), 9.0)
     assert lib.peak([]) is None
+    assert lib.peak([(t(1), 0.0), (NOW, 0.0)]) == (t(1), 0.0)  # a FillWithZeros series
     assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
 
 
@@ -385,6 +406,7 @@ def test_outage_seconds_and_status() -> None:
     active = {**resolved, "EventStatus": "ACTIVE"}
     del active["EndedAt"]
     assert lib.outage_seconds(active, now=NOW) == 50 * 3600
+    assert lib.outage_seconds(active) == 50 * 3600  # now, from the library's clock
     assert lib.is_ongoing(active)
 
 
