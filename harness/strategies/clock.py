@@ -188,7 +188,7 @@ class ManualClock:
 def register_profiles() -> None:
     """Register Hypothesis profiles for suites written with this face.
 
-    ``aws-ci``: 5 examples, ``derandomize`` (the same examples on every run and machine, no
+    ``aws-ci``: 10 examples, ``derandomize`` (the same examples on every run and machine, no
     example database), no deadline (a botocore call's first run builds its client), the
     too-slow health check off (a page plan's first draw is slow), shrinking bounded to
     the explicit, reuse, generate and shrink phases with the default shrink budget.
@@ -197,7 +197,7 @@ def register_profiles() -> None:
     """
     settings.register_profile(
         "aws-ci",
-        max_examples=5,
+        max_examples=10,
         derandomize=True,
         database=None,
         deadline=None,
