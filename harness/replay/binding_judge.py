@@ -58,9 +58,9 @@ class BindingJudge:
     """Says why a live generated value may not stand for a recorded one (``refuse``).
 
     ``recorded`` is the index's list of every recorded exchange, shared (appended to as
-    the index grows), and ``in_order()`` says whether it lists them in recorded order;
-    ``known(value)`` says where a live value was found that makes it no generated one (the
-    test's source, the environment, the cassette), or None."""
+    the index grows, which tells ``noted`` first); ``known(value)`` says where a live value
+    was found that makes it no generated one (the test's source, the environment, the
+    cassette), or None."""
 
     def __init__(
         self,
@@ -68,14 +68,14 @@ class BindingJudge:
         policy: MatchPolicy,
         known: Callable[[str], str | None] | None,
         recorded: list[Recorded],
-        in_order: Callable[[], bool],
         written: Callable[[str], str | None] | None = None,
     ) -> None:
         self.policy = policy
         self.known = known
         self.written = written
         self._recorded = recorded
-        self._in_order = in_order
+        #: False once ``recorded`` lists an exchange out of recorded order (``noted``)
+        self._in_order = True
         #: why generated values were not bound, for the miss message (the last few)
         self.refusals: list[str] = []
         self._known_values: dict[str, str | None] = {}
@@ -89,6 +89,13 @@ class BindingJudge:
         self._unordered: (
             tuple[int, WordOffsets, tuple[list[int], list[tuple[int, bool]]]] | None
         ) = None
+
+    def noted(self, index: int) -> None:
+        """Told of each exchange before it is appended to ``recorded``: whether they stay
+        in recorded order is known as they come (the load reads each anyway), so no
+        test's first binding scans them all."""
+        if self._recorded and index <= self._recorded[-1][0]:
+            self._in_order = False
 
     def refuse(self, recorded: Generated, live: Generated, asked: Asked) -> str | None:
         """Why ``live`` may not stand for ``recorded`` (a generated value of the exchange
@@ -190,7 +197,7 @@ class BindingJudge:
         all (amortized, the read is O(the furthest interaction asked about) per test; a
         lookup, O(1) per value). ``recorded`` is in recorded order, so its prefix is what
         came before."""
-        if not self._in_order():
+        if not self._in_order:
             return self._first_place_unordered(value)
         every = self._recorded
         end = self._in_haystack

@@ -73,13 +73,9 @@ class MatchIndex:
 
     match_region: bool = False
     policy: MatchPolicy = field(default_factory=MatchPolicy)
-    # lists, not deques: most keys hold one entry, and a deque costs ten times the memory
     #: (deques: replay takes from the front, whatever a queue's length)
     _queues: dict[Key, deque[Entry]] = field(default_factory=dict)
     _all: list[tuple[int, Exchange, str | None, float | None]] = field(default_factory=list)
-    #: False once ``_all`` holds an exchange out of recorded order: checked as each is
-    #: appended (the load reads each anyway), so no test's first binding scans them all
-    _in_order: bool = True
     _used: set[int] = field(default_factory=set)
     #: the recorded placeholders tied to the live test's values so far
     binding: Binding = field(default_factory=Binding)
@@ -101,11 +97,7 @@ class MatchIndex:
     def __post_init__(self) -> None:
         # (whether a live value may stand for a recorded one: ``binding_judge``)
         self._judge = BindingJudge(
-            policy=self.policy,
-            known=self.known,
-            written=self.written,
-            recorded=self._all,
-            in_order=lambda: self._in_order,
+            policy=self.policy, known=self.known, written=self.written, recorded=self._all
         )
 
     @property
@@ -172,7 +164,7 @@ class MatchIndex:
         no_times: dict[str, float] = {}
         split = self.split
         note_data = self._pins.note_data
-        last = every[-1][0] if every else -1
+        noted = self._judge.noted
         for index, exchange, region, recorded_at, key, times, data in rows:  # 100,000 rows
             entry = Entry(
                 index=index,
@@ -188,9 +180,7 @@ class MatchIndex:
                 queues[key] = deque((entry,))
             else:
                 queue.append(entry)
-            if index <= last:
-                self._in_order = False
-            last = index
+            noted(index)
             every.append((index, exchange, region, recorded_at))
             service, operation = exchange.service, exchange.operation
             form = exact_form(service, operation, split(service, operation, exchange.params)[0])
@@ -198,8 +188,7 @@ class MatchIndex:
 
     def _file(self, key: Key, entry: Entry, region: str | None) -> None:
         self._queues.setdefault(key, deque()).append(entry)
-        if self._all and entry.index <= self._all[-1][0]:
-            self._in_order = False
+        self._judge.noted(entry.index)
         self._all.append((entry.index, entry.exchange, region, entry.recorded_at))
         self._pins.filed(key, entry)
 
