@@ -13,6 +13,7 @@ is written.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +74,26 @@ def test_a_number_in_a_sensitive_document_comes_back_live(endpoint: str, tmp_pat
     live = {"invoice_id": str(uuid.uuid4()), "amount_cents": 18000, "visits": 3, "ok": True}
     with CassetteRecorder(path, "none").activate():
         assert _claim(None, live) == {**live, "decision": "APPROVED"}
+
+
+def test_fractions_negatives_exponents_and_long_numbers_come_back_as_sent(
+    endpoint: str, tmp_path: Path
+) -> None:
+    # each spelling JSON allows: the placeholder stands for the number as written live
+    path = tmp_path / "claims.yaml"
+    recorded = {"rate": 12.5, "delta": -3, "tiny": 1e-7, "big": 12345678901234567890}
+    recorder = CassetteRecorder(path, "all")
+    with recorder.activate():
+        _claim(endpoint, {"invoice_id": str(uuid.uuid4()), **recorded})
+    recorder.save()
+    text = path.read_text()
+    for name, spelled in (("rate", r"12\.5"), ("tiny", r"1e-07"), ("big", r"12345678901234567890")):
+        assert re.search(rf"{name}\W*:\s*{spelled}", text) is None, name  # none written
+    invoice_id = str(uuid.uuid4())
+    live = {"rate": 99.25, "delta": -8, "tiny": 2e-7, "big": 98765432109876543210}
+    with CassetteRecorder(path, "none").activate():
+        output = _claim(None, {"invoice_id": invoice_id, **live})
+    assert output == {"invoice_id": invoice_id, **live, "decision": "APPROVED"}
 
 
 @pytest.mark.parametrize(
