@@ -627,8 +627,16 @@ _FRAGMENTS = st.sampled_from(
 )  # fmt: skip
 
 
+#: fragments users' values are made of, and characters drawn one by one (what no fragment
+#: above was written for: a hex run cut by a mask, a placeholder glued to digits)
+_TEXTS = st.lists(
+    _FRAGMENTS | st.text(alphabet="0123456789abcdefABCDEF-_.:/= T\u27e6\u27e7RZ", max_size=8),
+    max_size=12,
+).map("".join)
+
+
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_FRAGMENTS, max_size=12).map("".join), st.sampled_from(["every", "alnum"]))
+@given(_TEXTS, st.sampled_from(["every", "alnum"]))
 def test_mask_text_agrees_with_its_reference(text: str, which: str) -> None:
     """Skipping a pass whose lookaround-free pattern finds nothing masks as every pass did
     (keys are written to committed indexes: a changed mask would refuse them as forged)."""
