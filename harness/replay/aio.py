@@ -38,6 +38,7 @@ import math
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import ModuleType
@@ -299,20 +300,20 @@ async def _answered(
             await runtime.sleep(held[0])
     else:
         ctx = contextvars.copy_context()  # handlers see the task's context vars
+
+        def abandon() -> None:
+            # the caller stopped waiting (a cancel scope, a timeout): the recording keeps the
+            # call as abandoned, not as what its send would get after the test (and cassette)
+            abandoned.set()
+            for send in list(sends):
+                send.cancel()  # (the worker stops waiting for it at once, and records)
+
         try:
-            answer = await runtime.to_thread(loop, functools.partial(ctx.run, run))
+            answer = await runtime.to_thread(loop, functools.partial(ctx.run, run), abandon)
         except transport_failures.Abandoned:
             # (trio: the send was cancelled in the caller's scope, and the worker recorded
             # the call as abandoned) the caller's own cancellation follows at once
             await runtime.sleep(math.inf)
-            raise
-        except cancelled:
-            # the caller stopped waiting (a cancel scope, a timeout): its request's send is
-            # cancelled, and the recording keeps the call as abandoned, not as whatever the
-            # send would have got later, after the test (and its cassette) ended
-            abandoned.set()
-            for send in list(sends):
-                send.cancel()  # (the worker stops waiting for it at once, and records)
             raise
     return to_aio_response(answer, request.url)
 
@@ -325,19 +326,21 @@ class Runtime:
     """An event loop aiobotocore runs under: a row of ``RUNTIMES``.
 
     ``running()``: this runtime's handle on the loop running the current task, or None when
-    another runs it. ``to_thread(handle, function)``: awaits ``function()`` run on a worker
-    thread (a handler chain that may send). ``from_thread(handle, coroutine, started=None)``: on
-    that worker thread, runs ``coroutine()`` on the loop (aiobotocore's real send) and waits
-    for its answer, handing ``started`` the future it waits on when one can be cancelled
-    (the caller stopped waiting: asyncio). ``sessions``: the aiobotocore HTTP sessions
-    (module, class) it sends through, whose ``send`` ``install`` wraps (``_bottom``).
+    another runs it. ``to_thread(handle, function, abandon)``: awaits ``function()`` run on a
+    worker thread (a chain that may send), calling ``abandon()`` if the caller stops waiting.
+    ``from_thread(handle, coroutine, started=None)``: on that worker thread, runs
+    ``coroutine()`` on the loop (aiobotocore's real send) and waits for its answer, handing
+    ``started`` the future it waits on when one can be cancelled (asyncio). ``sessions``: the
+    aiobotocore HTTP sessions (module, class) it sends through, wrapped by ``_bottom``.
     ``sleep(seconds)``: awaits on that loop (a replayed long poll's hold, ``long_polls``;
     an abandoned call's, forever). ``cancelled()``: the exception a cancelled task gets.
     """
 
     name: str
     running: Callable[[], Any]
-    to_thread: Callable[[Any, Callable[[], HttpResponse]], Awaitable[HttpResponse]]
+    to_thread: Callable[
+        [Any, Callable[[], HttpResponse], Callable[[], None]], Awaitable[HttpResponse]
+    ]
     from_thread: Callable[..., HttpResponse]
     sessions: tuple[tuple[str, str], ...]
     sleep: Callable[[float], Awaitable[None]]
@@ -353,34 +356,20 @@ def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-#: The event loops aiobotocore calls are answered under, asked in order: the first whose
-#: ``running()`` gives a handle runs the call.
-RUNTIMES: tuple[Runtime, ...] = (
-    Runtime(
-        name="asyncio",
-        running=_asyncio_loop,
-        # (our own bounded pool: a chain waits on its loop, never on the pool)
-        to_thread=lambda loop, function: loop.run_in_executor(_pool(), function),
-        from_thread=lambda loop, coroutine, started=None: _asyncio_from_thread(
-            loop, coroutine, started
-        ),
-        sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
-        sleep=asyncio.sleep,
-        cancelled=lambda: asyncio.CancelledError,
-    ),
-    Runtime(
-        # trio, or any other event loop anyio knows: anyio carries the calls between threads
-        name="anyio (trio)",
-        running=lambda: True,  # (the last row: any loop not asyncio's)
-        to_thread=lambda _, function: _anyio().to_thread.run_sync(function),
-        from_thread=lambda _, coroutine, started=None: cast(
-            HttpResponse, _anyio().from_thread.run(coroutine)
-        ),
-        sessions=(("httpxsession", "HttpxSession"),),
-        sleep=lambda seconds: _anyio().sleep(seconds),
-        cancelled=lambda: cast(type[BaseException], _anyio().get_cancelled_exc_class()),
-    ),
-)
+async def _asyncio_to_thread(
+    loop: asyncio.AbstractEventLoop, function: Callable[[], HttpResponse], abandon: Any
+) -> HttpResponse:
+    """Await ``function()`` on our own bounded pool. Cancelled: ``abandon()``, then wait for a
+    chain that began to end (at once: its send is cancelled) and keep the call: the caller,
+    going on at once, could save the cassette first (a loaded CI machine did)."""
+    work = _pool().submit(function)
+    try:
+        return await asyncio.wrap_future(work, loop=loop)
+    except asyncio.CancelledError:
+        abandon()
+        if not work.cancel():  # (begun, so it runs to its end)
+            futures.wait([work], timeout=5)  # (microseconds; bounded if a handler blocks)
+        raise
 
 
 def _asyncio_from_thread(
@@ -394,6 +383,34 @@ def _asyncio_from_thread(
     if started is not None:
         started(future)
     return future.result()
+
+
+#: The event loops aiobotocore calls are answered under, asked in order: the first whose
+#: ``running()`` gives a handle runs the call.
+RUNTIMES: tuple[Runtime, ...] = (
+    Runtime(
+        name="asyncio",
+        running=_asyncio_loop,
+        to_thread=_asyncio_to_thread,
+        from_thread=_asyncio_from_thread,
+        sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
+        sleep=asyncio.sleep,
+        cancelled=lambda: asyncio.CancelledError,
+    ),
+    Runtime(
+        # trio, or any other event loop anyio knows: anyio carries the calls between threads
+        name="anyio (trio)",
+        running=lambda: True,  # (the last row: any loop not asyncio's)
+        # (not cancellable: the chain keeps an abandoned call before the caller goes on)
+        to_thread=lambda _, function, abandon: _anyio().to_thread.run_sync(function),
+        from_thread=lambda _, coroutine, started=None: cast(
+            HttpResponse, _anyio().from_thread.run(coroutine)
+        ),
+        sessions=(("httpxsession", "HttpxSession"),),
+        sleep=lambda seconds: _anyio().sleep(seconds),
+        cancelled=lambda: cast(type[BaseException], _anyio().get_cancelled_exc_class()),
+    ),
+)
 
 
 def _runtime() -> tuple[Runtime, Any]:
