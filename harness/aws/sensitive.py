@@ -21,7 +21,8 @@ This module only says *where* the secrets are, per operation and direction
 
 from __future__ import annotations
 
-import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -164,11 +165,33 @@ def _enum(shape: Shape) -> bool:
 
 
 def places(operation_model: OperationModel, direction: str) -> SecretPlaces:
-    """The secret places of ``operation_model``'s input (``"input"``) or output (``"output"``)."""
-    return _places(operation_model, direction)
+    """The secret places of ``operation_model``'s input (``"input"``) or output (``"output"``).
+
+    Kept by the model description they were read from, not by the ``OperationModel``: each
+    client has its own (``boto3.client`` per call: a suite made one per test, and read
+    DynamoDB's model again each time, ~1 ms a call), while every client of a session shares
+    its session's description. The description is held with them (no id is reused)."""
+    description = getattr(operation_model.service_model, "_service_description", None)
+    owner = description if isinstance(description, dict) else operation_model
+    key = (id(owner), operation_model.name, direction)
+    with _PLACES_LOCK:
+        found = _PLACES.get(key)
+        if found is not None and found[0] is owner:
+            _PLACES.move_to_end(key)
+            return found[1]
+    computed = _places(operation_model, direction)
+    with _PLACES_LOCK:
+        _PLACES[key] = (owner, computed)
+        while len(_PLACES) > _PLACES_KEPT:
+            _PLACES.popitem(last=False)
+    return computed
 
 
-@functools.lru_cache(maxsize=4096)
+_PLACES: OrderedDict[tuple[int, str, str], tuple[object, SecretPlaces]] = OrderedDict()
+_PLACES_LOCK = threading.Lock()
+_PLACES_KEPT = 4096
+
+
 def _places(operation_model: OperationModel, direction: str) -> SecretPlaces:
     shape = operation_model.input_shape if direction == "input" else operation_model.output_shape
     if shape is None:
