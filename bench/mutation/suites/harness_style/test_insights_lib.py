@@ -232,6 +232,17 @@ EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndT
     ),
     page_sizes,
 )
+@example(  # a throttle on the third page: the paginator resumes from the second page's token
+    plan=PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsData"),
+        items=tuple(
+            {"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for n in (1, 2, 3)
+        ),
+        pages=(1, 1, 1),
+        throttle_at=2,
+    ),
+    page_size=None,
+)
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
     assert_paginates(
         plan,

@@ -404,13 +404,19 @@ def test_insights_events_resumes_after_a_throttle() -> None:
     stub.add_response(
         "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
     )
+    stub.add_response(
+        "list_insights_data",
+        {"Events": [{"EventId": "2"}], "NextToken": "tok2"},
+        {**base, "NextToken": "tok1"},
+    )
+    # throttled on the third page: resumed from the second page's token, not the first's
     stub.add_client_error("list_insights_data", "ThrottlingException")
     stub.add_response(
-        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+        "list_insights_data", {"Events": [{"EventId": "3"}]}, {**base, "NextToken": "tok2"}
     )
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
-    assert [e["EventId"] for e in got] == ["1", "2"]
+    assert [e["EventId"] for e in got] == ["1", "2", "3"]
 
 
 # ----------------------------------------------------------------------------- Internet Monitor
