@@ -590,7 +590,8 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     ),  # in any order: "the earliest of equal ones" is by time, not by position
     period=st.sampled_from(PERIODS),
 )
-@example(points=[(NOW, 0.0), (NOW - dt.timedelta(minutes=5), 0.0)], period=60)  # FillWithZeros
+@example(points=[(NOW - dt.timedelta(minutes=5), 0.0), (NOW, 0.0)], period=60)  # FillWithZeros
+@example(points=[(NOW, 0.0), (NOW - dt.timedelta(minutes=5), 0.0)], period=60)  # ... reversed
 def test_peak_and_rates(points: list, period: int) -> None:
     best = lib.peak(points)
     if not points:
