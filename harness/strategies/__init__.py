@@ -56,9 +56,15 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
     from hypothesis.strategies import SearchStrategy
 
-#: Paginator fuzzing (``harness.strategies.pagination``) and time helpers
-#: (``harness.strategies.clock``), on this face too, loaded on first use.
+#: Paginator fuzzing (``harness.strategies.pagination``), time helpers
+#: (``harness.strategies.clock``) and documented values and their edges
+#: (``harness.strategies.edges``), on this face too, loaded on first use.
 _LAZY = {
+    "documented": "harness.strategies.edges",
+    "edge_spans": "harness.strategies.edges",
+    "edge_times": "harness.strategies.edges",
+    "refusal_codes": "harness.strategies.edges",
+    "throttling_codes": "harness.strategies.edges",
     "ManualClock": "harness.strategies.clock",
     "grid_times": "harness.strategies.clock",
     "local_time_zone": "harness.strategies.clock",

@@ -52,7 +52,7 @@ from harness.errors import HarnessAssertionError, HarnessError
 from harness.exchange import HttpResponse
 from harness.ops.draw import Clock
 from harness.replay.intercept import Call, NotEarly, Send, intercept
-from harness.strategies import StrategyArgumentError, validation_error
+from harness.strategies import StrategyArgumentError, edges, validation_error
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
@@ -150,9 +150,13 @@ class PagePlan:
     ``items`` are in the Python form boto3 returns (dicts with datetimes); for operations with
     parallel result lists (ListInsightsMetricData's ``Timestamps`` and ``Values``) each item
     is a tuple with one element per list. ``throttle_at`` is the index of the call answered
-    ``throttles`` times in a row with the throttling error before being served (a retry,
-    botocore's or your code's, gets through). ``ending`` is how the last page ends the chain
-    (one of :data:`ENDINGS`).
+    ``throttles`` times in a row with a throttling error before being served (a retry,
+    botocore's or your code's, gets through): ``throttle_code``, one of
+    :func:`~harness.strategies.edges.throttling_codes` (default: the documented one).
+    ``refuse_at`` is the index of the page whose call is answered, once, with ``refusal``, a
+    client error that is not a throttle (one of
+    :func:`~harness.strategies.edges.refusal_codes`): the code must raise it, calling no more.
+    ``ending`` is how the last page ends the chain (one of :data:`ENDINGS`).
     """
 
     pagination: Pagination
@@ -161,6 +165,9 @@ class PagePlan:
     throttle_at: int | None = None
     throttles: int = 1
     ending: str = "absent"
+    throttle_code: str | None = None
+    refuse_at: int | None = None
+    refusal: str | None = None
 
     @property
     def label(self) -> str:
@@ -189,15 +196,27 @@ class PagePlan:
                 f"throttles={self.throttles!r} must be 1 to {MAX_THROTTLES} (throttled calls in "
                 "a row)."
             )
+        if (self.refuse_at is None) != (self.refusal is None):
+            raise StrategyArgumentError(
+                f"refuse_at={self.refuse_at!r} and refusal={self.refusal!r} go together: the "
+                "index of the page refused and the error code it is refused with."
+            )
+        if self.refuse_at is not None and not 0 <= self.refuse_at < len(self.pages):
+            raise StrategyArgumentError(
+                f"refuse_at={self.refuse_at!r} must index one of the {len(self.pages)} page(s)."
+            )
 
     def __repr__(self) -> str:
         throttle = "" if self.throttle_at is None else f", throttle_at={self.throttle_at}"
         if self.throttle_at is not None and self.throttles > 1:
             throttle += f" x{self.throttles}"
+        if self.throttle_at is not None and self.throttle_code is not None:
+            throttle += f" {self.throttle_code}"
         ending = "" if self.ending == "absent" else f", ending={self.ending}"
+        refusal = "" if self.refuse_at is None else f", refuse_at={self.refuse_at} {self.refusal}"
         return (
             f"PagePlan({self.label}, {len(self.items)} items, pages={list(self.pages)}"
-            f"{throttle}{ending})"
+            f"{throttle}{refusal}{ending})"
         )
 
 
@@ -215,6 +234,7 @@ def page_plans(
     endings: Sequence[str] = ("absent",),
     request: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
+    refusals: bool = False,
 ) -> SearchStrategy[PagePlan]:
     """Plans for paginating ``service:operation``: dataset × page split × throttle × ending.
 
@@ -224,8 +244,12 @@ def page_plans(
     for them. It is split into 1..``max_pages`` pages, empty ones included unless
     ``empty_pages=False``; with ``throttle`` one call may be throttled first, 1 to
     ``max_throttles`` times in a row (your own retry must outlast them all when botocore's is
-    off). ``endings`` are the ways the last page may end the chain (:data:`ENDINGS`; pass
-    ``ENDINGS`` for all three).
+    off), with each of the service's throttling codes
+    (:func:`~harness.strategies.edges.throttling_codes`). ``endings`` are the ways the last
+    page may end the chain (:data:`ENDINGS`; pass ``ENDINGS`` for all three). With
+    ``refusals`` one page may be refused with a client error that is not a throttle
+    (:func:`~harness.strategies.edges.refusal_codes`, the validation error first): then
+    :func:`assert_paginates` wants that error raised, after no further call.
     """
     for name, number in (
         ("min_items", min_items),
@@ -253,6 +277,8 @@ def page_plans(
             f"endings={endings!r} must name one or more of {', '.join(map(repr, ENDINGS))}."
         )
     pagination = pagination_of(service, operation)
+    throttle_codes = edges.throttling_codes(service)
+    refusal_codes = edges.refusal_codes(service, operation) if refusals else ()
     clock = Clock.of(now, frozen=True)
     dataset = (
         items
@@ -275,6 +301,14 @@ def page_plans(
         ending = (
             draw(st.sampled_from(chosen_endings)) if len(chosen_endings) > 1 else chosen_endings[0]
         )
+        code = (
+            draw(st.sampled_from(throttle_codes))
+            if throttle_at is not None and len(throttle_codes) > 1
+            else None
+        )
+        refuse_at = (
+            draw(st.one_of(st.none(), st.integers(0, len(pages) - 1))) if refusal_codes else None
+        )
         return PagePlan(
             pagination=pagination,
             items=chosen,
@@ -282,6 +316,9 @@ def page_plans(
             throttle_at=throttle_at,
             throttles=throttles,
             ending=ending,
+            throttle_code=code,
+            refuse_at=refuse_at,
+            refusal=None if refuse_at is None else draw(st.sampled_from(refusal_codes)),
         )
 
     return draw_plan()
@@ -353,6 +390,7 @@ class PageServer:
     extra_calls: int = 0
     restarts: int = 0
     runaway: bool = False  # the harness stopped a loop that did not stop by itself
+    refused: int | None = None  # the index in ``calls`` of the planned refusal, once answered
     _tokens: dict[str, tuple[int, int]] = field(default_factory=dict)  # token -> (page, offset)
     _binding: dict[str, Any] | None = None
     _throttled: int = 0
@@ -396,6 +434,9 @@ class PageServer:
             self._throttled += 1
             self._skip_sleep.pending = True  # botocore's retry of this call need not wait
             code, status = throttling_error(service)
+            if self.plan.throttle_code is not None:
+                code = self.plan.throttle_code
+                status = wire.error_status(service, code, status)
             self.calls.append(
                 CallRecord(
                     token=token,
@@ -406,6 +447,26 @@ class PageServer:
                 )
             )
             return wire.encode_error(service, code, "Rate exceeded", status)
+        if (
+            self.plan.refuse_at is not None
+            and self.refused is None
+            and sum(c.served is not None for c in self.calls) == self.plan.refuse_at
+        ):
+            if early:
+                raise NotEarly
+            refusal = str(self.plan.refusal)
+            status = wire.error_status(service, refusal)
+            self.refused = len(self.calls)
+            self.calls.append(
+                CallRecord(
+                    token=token,
+                    limit=limit,
+                    served=None,
+                    next_token=None,
+                    error=f"{refusal} (HTTP {status})",
+                )
+            )
+            return wire.encode_error(service, refusal, "Refused (planned)", status)
         binding = {
             k: v
             for k, v in params.items()
@@ -590,7 +651,9 @@ def assert_paginates(
     for parallel lists such as ListInsightsMetricData's, tuples ``(timestamp, value)``.
     ``key`` compares a projection instead (``key=lambda e: e["EventId"]``). Raises
     ``HarnessAssertionError`` naming missing, duplicated, unexpected and out-of-order items,
-    an early stop or calls past the last page; returns the collected items otherwise.
+    an early stop or calls past the last page; returns the collected items otherwise. When
+    the plan refuses a page (``refuse_at``), ``collect`` must raise that ``ClientError``
+    without calling again (a retry of it, or going on, is reported); ``[]`` is returned.
     ``real_backoff`` is passed to :func:`serve_pages`.
     """
     project = key or _canonical
@@ -604,7 +667,21 @@ def assert_paginates(
         except Exception as exc:
             if server.runaway:
                 raise _failure(server, _chain_problems(server)) from None
+            if plan.refusal is not None and _error_code(exc) == plan.refusal:
+                problems = _refusal_problems(server)
+                if problems:
+                    raise _failure(server, problems) from exc
+                return []
             raise _failure(server, [f"your code raised {type(exc).__name__}: {exc}"]) from exc
+    if plan.refusal is not None:
+        raise _failure(
+            server,
+            [
+                f"returned {len(got)} item(s) although the service refused a call with "
+                f"{plan.refusal}, an error that is not a throttle: it should have raised it",
+                *_refusal_problems(server),
+            ],
+        )
     problems = _compare(
         plan.items,
         [project(item) for item in plan.items],
@@ -616,6 +693,26 @@ def assert_paginates(
     if problems:
         raise _failure(server, problems)
     return got
+
+
+def _error_code(exc: BaseException) -> str | None:
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return code if isinstance(code, str) else None
+
+
+def _refusal_problems(server: PageServer) -> list[str]:
+    if server.refused is None:
+        return ["raised the planned refusal before the service answered with it"]
+    after = len(server.calls) - server.refused - 1
+    if after:
+        return [
+            f"called {after} more time(s) after the refusal ({server.plan.refusal} is not a "
+            "throttle: asking again gets the same answer)"
+        ]
+    return []
 
 
 def _chain_problems(server: PageServer) -> list[str]:

@@ -491,15 +491,20 @@ def test_public_api() -> None:
         "PagePlan",
         "StrategyArgumentError",
         "assert_paginates",
+        "documented",  # documented values and their edges
+        "edge_spans",
+        "edge_times",
         "error_responses",
         "grid_times",
         "invalid_requests",
         "local_time_zone",
         "page_plans",
+        "refusal_codes",
         "register_profiles",
         "requests",
         "responses",
         "serve_pages",
+        "throttling_codes",
         "time_zones",
     ]
     from hypothesis.errors import InvalidArgument

@@ -3,7 +3,9 @@
 What a careful engineer writes without the harness: hand-written pages for each listing
 (several pages, an empty one in the middle, page sizes sent), ``expected_params`` pinning
 every request (a NextToken must come back with the same parameters), throttles queued with
-``add_client_error``, and worked examples at the edges of the time functions.
+``add_client_error``, and worked examples at the edges of the time functions: the
+documented values written out (retention per Period, six hours, the throttling codes each
+service's model names), each rule's exact boundary, and a ``now`` that is not the clock's.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
 
 
 @pytest.fixture(autouse=True)
@@ -82,8 +85,10 @@ def test_latest_event_is_the_most_recent() -> None:
 
 
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a client made elsewhere keeps its region
-    assert lib.make_client("xray", region_name="eu-west-1").meta.region_name == "eu-west-1"
+    # a client made elsewhere keeps its region and its keys
+    mine = lib.make_client("xray", region_name="eu-west-1", aws_access_key_id="AKIDME")
+    assert mine.meta.region_name == "eu-west-1"
+    assert mine._request_signer._credentials.access_key == "AKIDME"
     client, stub = stubbed("xray")
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
@@ -91,8 +96,8 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
     with stub:
         assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
-    # the library's own backoff, doubling from BACKOFF
-    monkeypatch.setattr(lib, "BACKOFF", 0.01)
+    # the library's own backoff: 0.01 s, doubling
+    monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
@@ -100,6 +105,15 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     with stub:
         lib.with_retry(lambda: client.get_insight(InsightId=INSIGHT_ID), sleep=waits.append)
     assert waits == [0.01, 0.02, 0.04]
+    # Internet Monitor's model names two throttles (TooManyRequestsException too): both retried
+    monitor, monitor_stub = stubbed("internetmonitor")
+    for code in ("ThrottlingException", "TooManyRequestsException"):
+        monitor_stub.add_client_error("get_internet_event", code, http_status_code=429)
+        monitor_stub.add_response("get_internet_event", _resolved_event(), {"EventId": "evt-1"})
+    with monitor_stub:
+        for _ in range(2):
+            assert lib.internet_event(monitor, "evt-1")["EventId"] == "evt-1"
+    monitor_stub.assert_no_pending_responses()
 
 
 def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
@@ -109,13 +123,19 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
             "list_insights_metric_data", "ThrottlingException", http_status_code=400
         )
     stub.add_client_error("list_insights_metric_data", "InvalidParameterException")
+    # a near miss: a 403 that is not a throttle, in the middle of a ListInsightsData listing
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"})
+    stub.add_client_error("list_insights_data", "OperationNotPermittedException")
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "2"}]})
     with stub:
         kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(2), end=NOW)
         with pytest.raises(ClientError, match="ThrottlingException"):
             lib.metric_series(client, **kwargs)
         with pytest.raises(ClientError, match="InvalidParameterException"):
             lib.metric_series(client, **kwargs)
-    stub.assert_no_pending_responses()
+        with pytest.raises(ClientError, match="OperationNotPermittedException"):
+            lib.insights_events(client, TRAIL, start=t(24), end=NOW)
+    assert len(stub._queue) == 1  # the page after the refusal was never asked for
 
 
 def test_insight_duration_closed_and_active() -> None:
@@ -123,6 +143,8 @@ def test_insight_duration_closed_and_active() -> None:
     active = {"State": "ACTIVE", "StartTime": t(30)}
     assert lib.insight_duration(closed) == 74 * 3600
     assert lib.insight_duration(active, now=NOW) == 30 * 3600
+    # a now passed in, an hour after the library's clock: the duration counts to it
+    assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
 
 
 def test_insight_summaries_paginate_with_same_params() -> None:
@@ -187,6 +209,9 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     assert set(graph["services"]) == {1, 2}
     assert lib.downstream_of(graph, "api") == {"db"}
     assert lib.downstream_of(graph, "db") == set()
+    # an edge to a service no page lists
+    graph["edges"].add((1, 99))
+    assert lib.downstream_of(graph, "api") == {"db"}
     # a client node carries no Name (optional in the model)
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
     graph["edges"].add((0, 1))
@@ -197,6 +222,8 @@ def test_impact_graph_refuses_more_than_six_hours() -> None:
     client, _ = stubbed("xray")
     with pytest.raises(ValueError):
         lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW)
+    with pytest.raises(ValueError):  # a day and an hour: more than six hours too
+        lib.impact_graph(client, INSIGHT_ID, start=t(25), end=NOW)
 
 
 # ----------------------------------------------------------------------------- CloudTrail
@@ -300,6 +327,14 @@ def test_metric_window_is_clipped_to_retention() -> None:
     # a window ending in the past: the cut-off is still counted from now
     start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=t(24 * 10))
     assert (start, stop) == (NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1), t(24 * 10))
+    # 5-minute data is kept 63 days (1-hour data 90)
+    start, _ = lib.metric_window(dt.timedelta(days=80), 300, end=NOW)
+    assert start == NOW - dt.timedelta(days=63) + dt.timedelta(minutes=5)
+    # exactly the retention: nothing to clip
+    assert lib.metric_window(dt.timedelta(days=15), 60, end=NOW) == (t(24 * 15), NOW)
+    # ending one period after the cut-off: nothing left, an empty window is refused
+    with pytest.raises(ValueError):
+        lib.metric_window(dt.timedelta(hours=1), 60, end=t(24 * 15, minutes=-1))
 
 
 def test_align_floors_at_the_edges() -> None:
@@ -323,6 +358,7 @@ def test_align_floors_at_the_edges() -> None:
 def test_peak_and_rate() -> None:
     points = [(t(3), 5.0), (t(2), 9.0), (t(1), 9.0), (NOW, 1.0)]
     assert lib.peak(points) == (t(2), 9.0)
+    assert lib.peak(list(reversed(points))) == (t(2), 9.0)  # the earliest, in any order
     assert lib.peak([]) is None
     assert lib.peak([(t(1), 0.0), (NOW, 0.0)]) == (t(1), 0.0)  # a FillWithZeros series
     assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
@@ -368,21 +404,26 @@ def test_insights_events_resumes_after_a_throttle() -> None:
     stub.add_response(
         "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
     )
+    stub.add_response(
+        "list_insights_data",
+        {"Events": [{"EventId": "2"}], "NextToken": "tok2"},
+        {**base, "NextToken": "tok1"},
+    )
+    # throttled on the third page: resumed from the second page's token, not the first's
     stub.add_client_error("list_insights_data", "ThrottlingException")
     stub.add_response(
-        "list_insights_data", {"Events": [{"EventId": "2"}]}, {**base, "NextToken": "tok1"}
+        "list_insights_data", {"Events": [{"EventId": "3"}]}, {**base, "NextToken": "tok2"}
     )
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
-    assert [e["EventId"] for e in got] == ["1", "2"]
+    assert [e["EventId"] for e in got] == ["1", "2", "3"]
 
 
 # ----------------------------------------------------------------------------- Internet Monitor
 
 
-def test_outage_seconds_and_status() -> None:
-    client, stub = stubbed("internetmonitor")
-    resolved = {
+def _resolved_event() -> dict[str, Any]:
+    return {
         "EventId": "evt-1",
         "EventArn": "arn:aws:internetmonitor:us-east-1:123456789012:internet-event/evt-1",
         "StartedAt": t(50),
@@ -398,6 +439,11 @@ def test_outage_seconds_and_status() -> None:
         "EventType": "AVAILABILITY",
         "EventStatus": "RESOLVED",
     }
+
+
+def test_outage_seconds_and_status() -> None:
+    client, stub = stubbed("internetmonitor")
+    resolved = _resolved_event()
     stub.add_response("get_internet_event", resolved, {"EventId": "evt-1"})
     with stub:
         got = lib.internet_event(client, "evt-1")
