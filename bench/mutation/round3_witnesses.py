@@ -477,22 +477,28 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
 
 
 def main() -> int:
+    return run_witnesses(ROUND3, WITNESSES, "r3")
+
+
+def run_witnesses(mutants: list[Any], witnesses: dict[str, Any], tag: str) -> int:
+    """Load the correct library and each mutant of ``mutants``; print whether its witness
+    tells them apart (``-v``: what each gave). 1 when any is equivalent or unwitnessed."""
     _offline_environment()
     failures = differing = 0
-    names = {m.name for m in ROUND3}
-    for extra in sorted(set(WITNESSES) - names):
+    names = {m.name for m in mutants}
+    for extra in sorted(set(witnesses) - names):
         print(f"{extra}: witness of no mutant")
         failures += 1
     correct_text = source()
-    with tempfile.TemporaryDirectory(prefix="round3-witnesses-") as folder:
-        for number, mutant in enumerate(ROUND3):
-            witness = WITNESSES.get(mutant.name)
+    with tempfile.TemporaryDirectory(prefix=f"{tag}-witnesses-") as folder:
+        for number, mutant in enumerate(mutants):
+            witness = witnesses.get(mutant.name)
             if witness is None:
                 print(f"{mutant.name}: EQUIVALENT (no witness)")
                 failures += 1
                 continue
-            correct = load(correct_text, f"correct_{number}", Path(folder))
-            mutated = load(apply(mutant, correct_text), f"mutant_{number}", Path(folder))
+            correct = load(correct_text, f"{tag}_correct_{number}", Path(folder))
+            mutated = load(apply(mutant, correct_text), f"{tag}_mutant_{number}", Path(folder))
             expected, got = observe(witness, correct), observe(witness, mutated)
             if expected == got:
                 print(f"{mutant.name}: EQUIVALENT (both give {expected!r})")
@@ -502,7 +508,7 @@ def main() -> int:
                 print(f"{mutant.name}: differs")
                 if "-v" in sys.argv[1:]:
                     print(f"    correct: {expected!r}\n    mutant:  {got!r}")
-    print(f"{differing} of {len(ROUND3)} mutants differ from the correct library")
+    print(f"{differing} of {len(mutants)} mutants differ from the correct library")
     return 1 if failures else 0
 
 

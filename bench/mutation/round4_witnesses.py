@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 from botocore.config import Config  # noqa: E402
 
-from bench.mutation.mutants import apply, source  # noqa: E402
 from bench.mutation.mutants_round4 import ROUND4  # noqa: E402
 from bench.mutation.round3_witnesses import (  # noqa: E402
     INSIGHT_ID,
@@ -37,15 +35,13 @@ from bench.mutation.round3_witnesses import (  # noqa: E402
     TRAIL,
     UTC,
     Stub,
-    _offline_environment,
     client_error,
     ct_event,
     fixed_clock,
-    load,
     metric_page,
     no_sleep,
-    observe,
     outcome,
+    run_witnesses,
     scripted,
     summary,
 )
@@ -377,33 +373,7 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
 
 
 def main() -> int:
-    _offline_environment()
-    failures = differing = 0
-    names = {m.name for m in ROUND4}
-    for extra in sorted(set(WITNESSES) - names):
-        print(f"{extra}: witness of no mutant")
-        failures += 1
-    correct_text = source()
-    with tempfile.TemporaryDirectory(prefix="round4-witnesses-") as folder:
-        for number, mutant in enumerate(ROUND4):
-            witness = WITNESSES.get(mutant.name)
-            if witness is None:
-                print(f"{mutant.name}: EQUIVALENT (no witness)")
-                failures += 1
-                continue
-            correct = load(correct_text, f"r4_correct_{number}", Path(folder))
-            mutated = load(apply(mutant, correct_text), f"r4_mutant_{number}", Path(folder))
-            expected, got = observe(witness, correct), observe(witness, mutated)
-            if expected == got:
-                print(f"{mutant.name}: EQUIVALENT (both give {expected!r})")
-                failures += 1
-            else:
-                differing += 1
-                print(f"{mutant.name}: differs")
-                if "-v" in sys.argv[1:]:
-                    print(f"    correct: {expected!r}\n    mutant:  {got!r}")
-    print(f"{differing} of {len(ROUND4)} mutants differ from the correct library")
-    return 1 if failures else 0
+    return run_witnesses(ROUND4, WITNESSES, "r4")
 
 
 if __name__ == "__main__":

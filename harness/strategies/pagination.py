@@ -437,16 +437,7 @@ class PageServer:
             if self.plan.throttle_code is not None:
                 code = self.plan.throttle_code
                 status = wire.error_status(service, code, status)
-            self.calls.append(
-                CallRecord(
-                    token=token,
-                    limit=limit,
-                    served=None,
-                    next_token=None,
-                    error=f"{code} (HTTP {status})",
-                )
-            )
-            return wire.encode_error(service, code, "Rate exceeded", status)
+            return self._error_answer(service, token, limit, code, status, "Rate exceeded")
         if (
             self.plan.refuse_at is not None
             and self.refused is None
@@ -457,16 +448,7 @@ class PageServer:
             refusal = str(self.plan.refusal)
             status = wire.error_status(service, refusal)
             self.refused = len(self.calls)
-            self.calls.append(
-                CallRecord(
-                    token=token,
-                    limit=limit,
-                    served=None,
-                    next_token=None,
-                    error=f"{refusal} (HTTP {status})",
-                )
-            )
-            return wire.encode_error(service, refusal, "Refused (planned)", status)
+            return self._error_answer(service, token, limit, refusal, status, "Refused (planned)")
         binding = {
             k: v
             for k, v in params.items()
@@ -506,6 +488,16 @@ class PageServer:
             )
         )
         return wire.encode_error(self.plan.pagination.service, code, message)
+
+    def _error_answer(
+        self, service: str, token: str | None, limit: int | None, code: str, status: int, text: str
+    ) -> HttpResponse:
+        """A planned error (a throttle, a refusal): noted as the call's, then answered."""
+        error = f"{code} (HTTP {status})"
+        self.calls.append(
+            CallRecord(token=token, limit=limit, served=None, next_token=None, error=error)
+        )
+        return wire.encode_error(service, code, text, status)
 
     def _serve(
         self, page: int, offset: int, limit: int | None, token: str | None, params: dict[str, Any]
