@@ -22,7 +22,7 @@ instant or length a rule turns on. This module gives both:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +77,32 @@ def documented(service: str, operation: str | None = None) -> Mapping[str, Any]:
                 f"operation={operation!r} is not a first-class operation of {service} ({listed})."
             )
         facts.update({fact.name: fact.value for fact in pack.facts})
-    return MappingProxyType(facts)
+    return _Documented(facts, f"{service}:{operation}" if operation else service)
+
+
+class _Documented(Mapping[str, Any]):
+    """Read-only documented values; a name not among them is a ``KeyError`` listing them."""
+
+    def __init__(self, facts: dict[str, Any], where: str) -> None:
+        self._facts, self._where = MappingProxyType(facts), where
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._facts[name]
+        except KeyError:
+            raise KeyError(
+                f"{name!r} is not a documented value of {self._where}; it has "
+                f"{', '.join(sorted(self._facts))}."
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __repr__(self) -> str:
+        return f"documented({self._where}: {dict(self._facts)!r})"
 
 
 def _aware(name: str, value: Any) -> dt.datetime:
@@ -105,8 +130,9 @@ def edge_times(
             )
         nudges += [dt.timedelta(seconds=-period), dt.timedelta(seconds=period)]
     zones = st.sampled_from(OFFSETS) if offsets else st.just(dt.timezone.utc)
-    return st.builds(
-        lambda nudge, zone: (at + nudge).astimezone(zone), st.sampled_from(nudges), zones
+    # (mapped, not built: a failing example then shows the instant, not a lambda's call)
+    return st.tuples(st.sampled_from(nudges), zones).map(
+        lambda pair: (at + pair[0]).astimezone(pair[1])
     )
 
 

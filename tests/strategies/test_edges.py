@@ -161,3 +161,14 @@ def test_page_plans_draw_refusals_and_every_throttling_code() -> None:
 
     throttles()
     assert codes == {None}  # one documented throttle: the plan leaves it to the default
+
+
+def test_a_name_documented_does_not_hold_is_a_key_error_listing_those_it_holds() -> None:
+    """A newcomer's guess (``"RETENTION"``) was a bare ``KeyError: 'RETENTION'``."""
+    from harness.strategies import documented
+
+    values = documented("cloudtrail", "ListInsightsMetricData")
+    with pytest.raises(KeyError, match="METRIC_RETENTION") as raised:
+        values["RETENTION"]
+    assert "cloudtrail:ListInsightsMetricData" in str(raised.value)
+    assert "cloudtrail.THROTTLING_ERROR" in values and len(values) == len(list(values))
