@@ -64,11 +64,12 @@ def test_each_runtime_is_chosen_under_its_loop_and_carries_calls_between_threads
             assert threading.get_ident() != here
             return runtime.from_thread(handle, receive)
 
-        answer = await runtime.to_thread(handle, chain)
+        answer = await runtime.to_thread(handle, chain, lambda: abandoned.append(True))
         return runtime.name, answer, here
 
+    abandoned: list[bool] = []  # (the caller never stopped waiting)
     chosen, answer, here = LOOPS[name](main)
-    assert chosen == name
+    assert chosen == name and abandoned == []
     assert answer == HttpResponse(200, {}, b"sent")
     assert loop_thread == [here]
 
