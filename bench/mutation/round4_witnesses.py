@@ -35,6 +35,7 @@ from bench.mutation.round3_witnesses import (  # noqa: E402
     TRAIL,
     UTC,
     Stub,
+    _series,
     client_error,
     ct_event,
     fixed_clock,
@@ -136,17 +137,6 @@ def w_day_window_naive(lib: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- metric series
-
-
-def _series(lib: Any, stub: Stub, **kwargs: Any) -> Any:
-    arguments = {
-        "event_source": "ec2.amazonaws.com",
-        "event_name": "RunInstances",
-        "start": T0,
-        "end": T1,
-        **kwargs,
-    }
-    return stub.run(lambda c: lib.metric_series(c, **arguments))
 
 
 def _one_point() -> Stub:
