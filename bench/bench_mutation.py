@@ -25,9 +25,10 @@ pays none of its start-up. ``PYTHONDONTWRITEBYTECODE`` is dropped from the runs'
 so that bytecode caches work as on a developer's machine or CI.
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
-[--half dev|held-out|all|held-out-2|held-out-3|held-out-4]``. ``held-out-2`` runs only the
-second batch of mutants (``ROUND2``), ``held-out-3`` only the third (``mutants_round3.ROUND3``),
-``held-out-4`` only the fourth (``mutants_round4.ROUND4``), each written without reading either
+[--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5]``. ``held-out-2`` runs
+only the second batch of mutants (``ROUND2``), ``held-out-3`` only the third
+(``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
+``held-out-5`` only the fifth (``mutants_round5.ROUND5``), each written without reading either
 suite; ``all`` stays the first batch.
 """
 
@@ -49,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 from bench.mutation import mutants as M  # noqa: E402
 from bench.mutation import mutants_round3 as M3  # noqa: E402
 from bench.mutation import mutants_round4 as M4  # noqa: E402
+from bench.mutation import mutants_round5 as M5  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -149,11 +151,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="mutant runs at once (default 2)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held-out", "all", "held-out-2", "held-out-3", "held-out-4"),
+        choices=("dev", "held-out", "all", "held-out-2", "held-out-3", "held-out-4", "held-out-5"),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second, third or fourth batch (held-out-2, held-out-3, held-out-4: written "
-        "without reading the suites)",
+        "or the second, third, fourth or fifth batch (held-out-2, held-out-3, held-out-4, "
+        "held-out-5: written without reading the suites)",
     )
     args = parser.parse_args()
 
@@ -161,15 +163,17 @@ def main() -> None:
     round2 = M.held_out_2()
     round3 = M3.held_out_3()
     round4 = M4.held_out_4()
+    round5 = M5.held_out_5()
     halves = {
         "dev": dev,
         "held-out": held_out,
         "held-out-2": round2,
         "held-out-3": round3,
         "held-out-4": round4,
+        "held-out-5": round5,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
-    for mutant in M.MUTANTS + round2 + round3 + round4:
+    for mutant in M.MUTANTS + round2 + round3 + round4 + round5:
         M.apply(mutant)  # each applies exactly once
 
     times = time_correct(args.rounds)
@@ -182,6 +186,7 @@ def main() -> None:
                 "held-out-2": f"; running the {len(round2)} of round 2 (held-out-2)",
                 "held-out-3": f"; running the {len(round3)} of round 3 (held-out-3)",
                 "held-out-4": f"; running the {len(round4)} of round 4 (held-out-4)",
+                "held-out-5": f"; running the {len(round5)} of round 5 (held-out-5)",
             }.get(args.half, "")
         )
     )
