@@ -179,6 +179,11 @@ ROUND5 = [
     ),
     # --- X-Ray
     Mutant(
+        "insight-memoized",
+        'def insight(client: Any, insight_id: str) -> dict[str, Any]:\n    """GetInsight."""\n    return with_retry(lambda: client.get_insight(InsightId=insight_id))["Insight"]\n',
+        'def insight(client: Any, insight_id: str, _seen: dict[str, Any] = {}) -> dict[str, Any]:\n    """GetInsight."""\n    if insight_id not in _seen:\n        _seen[insight_id] = with_retry(lambda: client.get_insight(InsightId=insight_id))["Insight"]\n    return _seen[insight_id]\n',
+    ),
+    Mutant(
         "insight-duration-whole-seconds",
         '    return (stop - record["StartTime"]).total_seconds()',
         '    return int((stop - record["StartTime"]).total_seconds())',

@@ -223,6 +223,14 @@ def w_ct_times_swapped(lib: Any) -> Any:
 # ----------------------------------------------------------------------------- X-Ray
 
 
+def w_insight_memoized(lib: Any) -> Any:
+    def record(state: str) -> dict[str, Any]:
+        return {"Insight": {"InsightId": INSIGHT_ID, "State": state, "StartTime": T0}}
+
+    stub = Stub("xray").ok("get_insight", record("ACTIVE")).ok("get_insight", record("CLOSED"))
+    return stub.run(lambda c: [lib.insight(c, INSIGHT_ID)["State"] for _ in range(2)])
+
+
 def w_insight_duration_whole_seconds(lib: Any) -> Any:
     end = T0 + dt.timedelta(seconds=90, milliseconds=500)
     return lib.insight_duration({"State": "CLOSED", "StartTime": T0, "EndTime": end})
@@ -347,6 +355,7 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
     "ct-backoff-constant": w_ct_backoff_constant,
     "ct-retries-only-throttlingexception": w_ct_retries_only_throttlingexception,
     "ct-times-swapped": w_ct_times_swapped,
+    "insight-memoized": w_insight_memoized,
     "insight-duration-whole-seconds": w_insight_duration_whole_seconds,
     "timeline-ties-by-summary": w_timeline_ties_by_summary,
     "timeline-dedup-by-time": w_timeline_dedup_by_time,
