@@ -6,7 +6,8 @@ mutation section of ``docs/benchmarks.md``, the how-to pages on the Hypothesis f
 synthetic service (``docs/how-to/hypothesis.md``, ``docs/how-to/synthetic.md``), the harness's
 strategies and synthetic service (``harness/strategies/``, ``harness/synthetic/``) or any test
 that exercises ``insights_lib`` other than the mutant-batch tests
-(``tests/strategies/test_mutants_round*.py``, ``tests/strategies/test_mutation_bench.py``),
+(``tests/strategies/test_mutants_round*.py``, since merged into ``test_mutant_batches.py``;
+``tests/strategies/test_mutation_bench.py``),
 and without running ``bench/bench_mutation.py`` on any half, so that the batch measures the
 suites on bugs they were not tuned to.
 

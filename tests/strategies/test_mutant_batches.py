@@ -1,0 +1,110 @@
+"""The held-out mutant batches of the mutation benchmark after the first two (issue 57:
+``bench/mutation/mutants_round3.py``, ``_round4``, ``_round5``), each written without reading
+the suites: each mutant applies exactly once, changes the library and compiles; none repeats
+an earlier batch's mutant by name, edit or resulting source; each has a witness that tells it
+from the correct library (e2e: the witness script finds none equivalent); and
+``bench_mutation.py`` offers the batch as ``--half held-out-N``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from bench.mutation import mutants as M
+from bench.mutation import (
+    mutants_round3,
+    mutants_round4,
+    mutants_round5,
+    round3_witnesses,
+    round4_witnesses,
+    round5_witnesses,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: round, its mutants, the batch its ``held_out_N`` gives, its witnesses, its fewest mutants
+BATCHES = [
+    (3, mutants_round3.ROUND3, mutants_round3.held_out_3(), round3_witnesses, 36),
+    (4, mutants_round4.ROUND4, mutants_round4.held_out_4(), round4_witnesses, 35),
+    (5, mutants_round5.ROUND5, mutants_round5.held_out_5(), round5_witnesses, 35),
+]
+ROUNDS = [batch[0] for batch in BATCHES]
+
+
+def _earlier(number: int) -> list[M.Mutant]:
+    """Every mutant of the batches before round ``number``."""
+    found = M.MUTANTS + M.ROUND2
+    for round_number, batch, *_ in BATCHES:
+        if round_number < number:
+            found = found + batch
+    return found
+
+
+@pytest.mark.parametrize(
+    ("number", "batch", "held_out", "witnesses", "fewest"), BATCHES, ids=ROUNDS
+)
+def test_each_mutant_applies_once_changes_the_source_and_compiles(
+    number: int, batch: list[M.Mutant], held_out: list[M.Mutant], witnesses: ModuleType, fewest: int
+) -> None:
+    text = M.source()
+    assert len(batch) >= fewest and held_out == batch
+    for mutant in batch:
+        assert text.count(mutant.old) == 1, mutant.name
+        mutated = M.apply(mutant, text)
+        assert mutated != text, mutant.name
+        compile(mutated, f"<{mutant.name}>", "exec")
+
+
+@pytest.mark.parametrize(
+    ("number", "batch", "held_out", "witnesses", "fewest"), BATCHES, ids=ROUNDS
+)
+def test_the_batch_repeats_no_earlier_mutant(
+    number: int, batch: list[M.Mutant], held_out: list[M.Mutant], witnesses: ModuleType, fewest: int
+) -> None:
+    earlier, text = _earlier(number), M.source()
+    names = [m.name for m in batch]
+    assert len(set(names)) == len(names)
+    assert not set(names) & {m.name for m in earlier}
+    assert not {(m.old, m.new) for m in batch} & {(m.old, m.new) for m in earlier}
+    mine = [M.apply(m, text) for m in batch]
+    assert len(set(mine)) == len(mine)  # no two of the batch give the same source
+    assert not set(mine) & {M.apply(m, text) for m in earlier}
+
+
+@pytest.mark.parametrize(
+    ("number", "batch", "held_out", "witnesses", "fewest"), BATCHES, ids=ROUNDS
+)
+def test_every_mutant_has_one_witness(
+    number: int, batch: list[M.Mutant], held_out: list[M.Mutant], witnesses: ModuleType, fewest: int
+) -> None:
+    assert set(witnesses.WITNESSES) == {m.name for m in batch}
+
+
+@pytest.mark.parametrize("number", ROUNDS)
+def test_the_witnesses_find_no_mutant_equivalent(number: int) -> None:
+    batch = next(b for n, b, *_ in BATCHES if n == number)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "mutation" / f"round{number}_witnesses.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert sum(line.endswith(": differs") for line in lines) == len(batch)
+    assert not any("EQUIVALENT" in line for line in lines)
+
+
+def test_the_runner_offers_every_batch() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_mutation.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(f"held-out-{number}" in done.stdout for number in ROUNDS)
