@@ -16,9 +16,9 @@ for both kinds of client. How an async call runs them:
   cassettes, the synthetic backend): the network cannot be reached, so the handlers answer
   right on the loop's thread, awaiting nothing.
 
-What depends on the event loop is one row of ``RUNTIMES`` per runtime: how to know it runs
-the task, how to run the handlers on a worker thread and the real send back on the loop,
-and the aiobotocore HTTP sessions it sends through (asyncio itself; trio and any other
+What depends on the event loop is one row of ``aio_runtimes.RUNTIMES`` per runtime: how to
+know it runs the task, how to run the handlers on a worker thread and the real send back on
+the loop, and the aiobotocore HTTP sessions it sends through (asyncio itself; trio and any other
 loop anyio knows, through aiobotocore's httpx backend).
 
 The answer reaches aiobotocore as an ``AioAWSResponse`` over an in-memory body that speaks
@@ -29,7 +29,6 @@ checksum validation, retries and error parsing all run aiobotocore's own code.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import copy
 import functools
@@ -37,16 +36,15 @@ import inspect
 import math
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Future
 from types import ModuleType
-from typing import Any, cast
+from typing import Any
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
 from harness.replay import long_polls, thread_charges, transport_failures, vcr_sessions
+from harness.replay.aio_runtimes import RUNTIMES, runtime_of_task
 from harness.replay.http_messages import request_body
 
 #: (operation_model, context) of the aiobotocore call running in this task
@@ -64,12 +62,6 @@ _pending: contextvars.ContextVar[Callable[[], Awaitable[Any]] | None] = contextv
     "harness_aio_pending", default=None
 )
 _loop_thread = threading.local()  # set while handlers run inline on an event loop's thread
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
-
-#: Worker threads for handler chains that may send. A chain waits on its loop, never on
-#: this pool, so a bounded pool cannot deadlock; more concurrent recordings queue.
-_WORKERS = 8
 
 
 #: ``harness.replay.intercept``, handed over by its ``install`` call: the sync layers, call
@@ -232,7 +224,7 @@ async def _answered(
     original_send = sync._originals["aio_send"]
     rewind = await _request_body(request)
     call = sync.make_call(request, rewind.body, operation_model, context)
-    runtime, loop = _runtime()
+    runtime, loop = runtime_of_task()
     await _open_session(self, request.url)
 
     abandoned = threading.Event()  # set when the caller stopped waiting (cancelled)
@@ -318,125 +310,6 @@ async def _answered(
     return to_aio_response(answer, request.url)
 
 
-# --------------------------------------------------------------------------- runtimes
-
-
-@dataclass(frozen=True, kw_only=True)
-class Runtime:
-    """An event loop aiobotocore runs under: a row of ``RUNTIMES``.
-
-    ``running()``: this runtime's handle on the loop running the current task, or None when
-    another runs it. ``to_thread(handle, function, abandon)``: awaits ``function()`` run on a
-    worker thread (a chain that may send), calling ``abandon()`` if the caller stops waiting.
-    ``from_thread(handle, coroutine, started=None)``: on that worker thread, runs
-    ``coroutine()`` on the loop (aiobotocore's real send) and waits for its answer, handing
-    ``started`` the future it waits on when one can be cancelled (asyncio). ``sessions``: the
-    aiobotocore HTTP sessions (module, class) it sends through, wrapped by ``_bottom``.
-    ``sleep(seconds)``: awaits on that loop (a replayed long poll's hold, ``long_polls``;
-    an abandoned call's, forever). ``cancelled()``: the exception a cancelled task gets.
-    """
-
-    name: str
-    running: Callable[[], Any]
-    to_thread: Callable[
-        [Any, Callable[[], HttpResponse], Callable[[], None]], Awaitable[HttpResponse]
-    ]
-    from_thread: Callable[..., HttpResponse]
-    sessions: tuple[tuple[str, str], ...]
-    sleep: Callable[[float], Awaitable[None]]
-    cancelled: Callable[[], type[BaseException]]
-
-
-def _asyncio_loop() -> asyncio.AbstractEventLoop | None:
-    """The running asyncio loop, or None under another event loop (trio, through
-    aiobotocore's httpx backend)."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-async def _asyncio_to_thread(
-    loop: asyncio.AbstractEventLoop, function: Callable[[], HttpResponse], abandon: Any
-) -> HttpResponse:
-    """Await ``function()`` on our own bounded pool. Cancelled: ``abandon()``, then wait for a
-    chain that began to end (at once: its send is cancelled) and keep the call: the caller,
-    going on at once, could save the cassette first (a loaded CI machine did)."""
-    work = _pool().submit(function)
-    try:
-        return await asyncio.wrap_future(work, loop=loop)
-    except asyncio.CancelledError:
-        abandon()
-        if not work.cancel():  # (begun, so it runs to its end)
-            futures.wait([work], timeout=5)  # (microseconds; bounded if a handler blocks)
-        raise
-
-
-def _asyncio_from_thread(
-    loop: asyncio.AbstractEventLoop,
-    coroutine: Callable[[], Coroutine[Any, Any, HttpResponse]],
-    started: Callable[[Future[Any]], None] | None = None,
-) -> HttpResponse:
-    """Run ``coroutine()`` on ``loop`` from a worker thread and wait for it; ``started`` gets
-    its future first (cancelling it cancels the coroutine's task and ends the wait)."""
-    future = asyncio.run_coroutine_threadsafe(coroutine(), loop)
-    if started is not None:
-        started(future)
-    return future.result()
-
-
-#: The event loops aiobotocore calls are answered under, asked in order: the first whose
-#: ``running()`` gives a handle runs the call.
-RUNTIMES: tuple[Runtime, ...] = (
-    Runtime(
-        name="asyncio",
-        running=_asyncio_loop,
-        to_thread=_asyncio_to_thread,
-        from_thread=_asyncio_from_thread,
-        sessions=(("httpsession", "AIOHTTPSession"), ("httpxsession", "HttpxSession")),
-        sleep=asyncio.sleep,
-        cancelled=lambda: asyncio.CancelledError,
-    ),
-    Runtime(
-        # trio, or any other event loop anyio knows: anyio carries the calls between threads
-        name="anyio (trio)",
-        running=lambda: True,  # (the last row: any loop not asyncio's)
-        # (not cancellable: the chain keeps an abandoned call before the caller goes on)
-        to_thread=lambda _, function, abandon: _anyio().to_thread.run_sync(function),
-        from_thread=lambda _, coroutine, started=None: cast(
-            HttpResponse, _anyio().from_thread.run(coroutine)
-        ),
-        sessions=(("httpxsession", "HttpxSession"),),
-        sleep=lambda seconds: _anyio().sleep(seconds),
-        cancelled=lambda: cast(type[BaseException], _anyio().get_cancelled_exc_class()),
-    ),
-)
-
-
-def _runtime() -> tuple[Runtime, Any]:
-    """The runtime running the current task, and its handle on the loop."""
-    for runtime in RUNTIMES:
-        handle = runtime.running()
-        if handle is not None:
-            return runtime, handle
-    raise AssertionError("the last runtime runs any loop")  # (unreachable)
-
-
-def _anyio() -> ModuleType:
-    """anyio, which runs the handlers on a worker thread and the real send on the loop
-    under any event loop anyio knows (trio). httpx, the backend trio needs, brings it."""
-    try:
-        import anyio.from_thread
-        import anyio.to_thread
-    except ImportError:
-        raise RuntimeError(
-            "botocore-harness records an aiobotocore call outside asyncio (trio) through "
-            "anyio, which is not installed. Install it (pip install anyio), or record under "
-            "asyncio; replay needs neither."
-        ) from None
-    return anyio
-
-
 async def _open_session(endpoint: Any, url: str) -> None:
     """Create the aiohttp session aiobotocore's send would have created for ``url``, as a
     live call leaves it: code that reads the client's state (s3fs rebuilds a client whose
@@ -456,14 +329,6 @@ async def _open_session(endpoint: Any, url: str) -> None:
 def sending() -> bool:
     """True while aiobotocore sends one of its requests (through aiohttp) in this task."""
     return _sending.get()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(_WORKERS, thread_name_prefix="harness-aio")
-        return _executor
 
 
 class _AsyncRewind:

@@ -1,4 +1,4 @@
-"""Every event loop aiobotocore calls are answered under is one row of ``aio.RUNTIMES``.
+"""Every event loop aiobotocore calls are answered under is one row of ``aio_runtimes.RUNTIMES``.
 
 Each row says how to know it runs the task, how the handlers reach a worker thread and the
 real send gets back to the loop, and which aiobotocore HTTP sessions it sends through.
@@ -21,10 +21,10 @@ import pytest
 pytest.importorskip("aiobotocore", reason="the async tests need the async extra")
 
 from harness.exchange import HttpResponse
-from harness.replay import aio
+from harness.replay import aio, aio_runtimes
 from harness.replay.intercept import intercept
 
-ROWS = {row.name: row for row in aio.RUNTIMES}
+ROWS = {row.name: row for row in aio_runtimes.RUNTIMES}
 
 
 def _run_asyncio(main: Callable[[], Awaitable[Any]]) -> Any:
@@ -43,7 +43,7 @@ LOOPS = {"asyncio": _run_asyncio, "anyio (trio)": _run_trio}
 
 def test_every_runtime_has_a_loop_here_and_the_last_runs_any() -> None:
     assert set(ROWS) == set(LOOPS)
-    assert aio.RUNTIMES[-1].running() is not None
+    assert aio_runtimes.RUNTIMES[-1].running() is not None
 
 
 @pytest.mark.parametrize("name", sorted(ROWS))
@@ -57,7 +57,7 @@ def test_each_runtime_is_chosen_under_its_loop_and_carries_calls_between_threads
         return HttpResponse(200, {}, b"sent")
 
     async def main() -> tuple[str, HttpResponse, int]:
-        runtime, handle = aio._runtime()
+        runtime, handle = aio_runtimes.runtime_of_task()
         here = threading.get_ident()
 
         def chain() -> HttpResponse:  # (the handlers, on a worker thread)

@@ -287,3 +287,39 @@ def test_an_abandoned_call_is_kept_though_its_chain_ends_after_the_caller_went_o
         server.close()
     assert not returned
     assert "Abandoned" in path.read_text()
+
+
+@pytest.mark.usefixtures("fresh_httpx_error_map")
+def test_an_abandoned_call_whose_chain_needs_the_loop_to_end_is_kept(tmp_path: Path) -> None:
+    """The cancelled caller waits for its chain to end (the test above) without blocking
+    the event loop: a layer that, failing, asks the loop for something (as a handler that
+    logs through an async logger does) would otherwise wait for a loop that waits for it,
+    until the wait gave up (5 s), and the call was never kept."""
+    import anyio
+
+    from harness.replay.intercept import intercept
+
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def needs_the_loop_to_fail(call: Any, send: Any) -> Any:
+        try:
+            return send()
+        except BaseException:
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loops[0]).result(timeout=8)
+            raise
+
+    async def on_this_loop(endpoint: str, answered: threading.Event) -> tuple[bool, float]:
+        loops.append(asyncio.get_running_loop())
+        return await _abandoned_get_object(endpoint, AIOHTTPSession, answered)
+
+    path = tmp_path / "abandoned.yaml"
+    server = _StallsAfterHeaders()
+    try:
+        recorder = CassetteRecorder(path, "all")
+        with intercept(needs_the_loop_to_fail), recorder.activate():
+            returned, _ = anyio.run(on_this_loop, server.endpoint, server.answered)
+        recorder.save()
+    finally:
+        server.close()
+    assert not returned
+    assert "Abandoned" in path.read_text()
