@@ -14,7 +14,15 @@ Cassettes as ``bench_order.py`` builds them (X-Ray ``GetInsight``, a uuid each, 
 through their companion index from 2,000 interactions up); orders shuffled, reversed and
 bound (fresh uuids, each bound to an unused recording), ``--calls`` a row.
 
-Run: ``python bench/bench_order_work.py [--sizes 200 2000 20000 100000] [--rounds 5]``.
+``--whole N``: also replay the cassette of N interactions (one read through its index)
+loaded whole, every interaction parsed at load (not timed), as a cassette under 1 MiB is:
+the rows ``N whole`` against ``N`` show what a call through the index pays for reading its
+interaction from the file on first use, and against the first size whether anything else
+grows. (Its bound row holds, once, the set of the file's long runs built at the first
+binding, as a cassette without a companion index builds it: about 10 ms per MB.)
+
+Run: ``python bench/bench_order_work.py [--sizes 200 2000 20000 100000] [--rounds 5]
+[--whole 2000]``.
 """
 
 from __future__ import annotations
@@ -32,13 +40,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_order import Cassette, client
+from harness.cassettes import index as cassette_index
 
 ORDERS = ("shuffled", "reversed", "bound")
 
 
-def replay(cassette: Cassette, ids: list[str], profile: cProfile.Profile | None = None) -> float:
-    """CPU µs per call of replaying ``ids[1:]`` (the first call warms the client)."""
-    recorder, xray = cassette.recorder(), client()
+def replay(
+    cassette: Cassette,
+    ids: list[str],
+    profile: cProfile.Profile | None = None,
+    whole: bool = False,
+) -> float:
+    """CPU µs per call of replaying ``ids[1:]`` (the first call warms the client);
+    ``whole``: the cassette loaded whole, not through its index."""
+    least = cassette_index.MIN_BYTES
+    if whole:
+        cassette_index.MIN_BYTES = 1 << 62  # (no cassette is indexed: each is parsed at load)
+    try:
+        recorder, xray = cassette.recorder(), client()  # (the recorder loads its cassette)
+    finally:
+        cassette_index.MIN_BYTES = least
     with recorder.activate():
         xray.get_insight(InsightId=ids[0])
         start = time.process_time()
@@ -51,9 +72,11 @@ def replay(cassette: Cassette, ids: list[str], profile: cProfile.Profile | None 
         return (time.process_time() - start) / (len(ids) - 1) * 1e6
 
 
-def calls_per_call(cassette: Cassette, order: str, calls: int, rng: random.Random) -> float:
+def calls_per_call(
+    cassette: Cassette, order: str, calls: int, rng: random.Random, whole: bool = False
+) -> float:
     profile = cProfile.Profile()
-    replay(cassette, cassette.calls(order, calls + 1, rng), profile)
+    replay(cassette, cassette.calls(order, calls + 1, rng), profile, whole)
     return pstats.Stats(profile).total_calls / calls  # type: ignore[attr-defined]
 
 
@@ -62,27 +85,34 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000, 100000])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--whole", type=int, nargs="*", default=[])
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    cassettes = {size: Cassette(folder, size, seed=7) for size in args.sizes}
+    cassettes = {size: Cassette(folder, size, seed=7) for size in {*args.sizes, *args.whole}}
+    # a row: (size, loaded whole), the sizes' rows in order, each whole one after its size
+    rows = [(size, False) for size in args.sizes]
+    for size in args.whole:
+        place = next((n + 1 for n, row in enumerate(rows) if row[0] == size), len(rows))
+        rows.insert(place, (size, True))
     rng = random.Random(3)
-    times: dict[tuple[int, str], list[float]] = {}
+    times: dict[tuple[int, bool, str], list[float]] = {}
     for number in range(args.rounds):
-        sizes = args.sizes if number % 2 == 0 else args.sizes[::-1]
-        for size in sizes:
+        for size, whole in rows if number % 2 == 0 else rows[::-1]:
             for order in ORDERS:
                 ids = cassettes[size].calls(order, args.calls + 1, rng)
-                times.setdefault((size, order), []).append(replay(cassettes[size], ids))
+                sample = replay(cassettes[size], ids, whole=whole)
+                times.setdefault((size, whole, order), []).append(sample)
     print(f"{args.rounds} rounds in one process, {args.calls} calls a row; CPU µs per call")
     head = ("N", "order", "py calls/call", "min µs", "median", "min × first N")
-    print("{:>8} {:9} {:>13} {:>7} {:>7} {:>13}".format(*head))
+    print("{:>14} {:9} {:>13} {:>7} {:>7} {:>13}".format(*head))
     for order in ORDERS:
-        first = min(times[args.sizes[0], order])
-        for size in args.sizes:
-            samples = times[size, order]
-            count = calls_per_call(cassettes[size], order, args.calls, rng)
+        first = min(times[(*rows[0], order)])
+        for size, whole in rows:
+            samples = times[size, whole, order]
+            count = calls_per_call(cassettes[size], order, args.calls, rng, whole)
+            label = f"{size} whole" if whole else str(size)
             print(
-                f"{size:>8} {order:9} {count:>13.0f} {min(samples):>7.0f} "
+                f"{label:>14} {order:9} {count:>13.0f} {min(samples):>7.0f} "
                 f"{statistics.median(samples):>7.0f} {min(samples) / first:>12.2f}×"
             )
 
