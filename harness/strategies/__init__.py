@@ -74,6 +74,7 @@ _LAZY = {
     "PagePlan": "harness.strategies.pagination",
     "assert_paginates": "harness.strategies.pagination",
     "page_plans": "harness.strategies.pagination",
+    "page_sizes": "harness.strategies.pagination",
     "serve_pages": "harness.strategies.pagination",
 }
 

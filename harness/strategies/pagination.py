@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn, SearchStrategy
 
 __all__ = [
+    "ANY_PAGE_SIZE",
     "DEFAULT_RETRIES",
     "ENDINGS",
     "MAX_THROTTLES",
@@ -66,6 +67,7 @@ __all__ = [
     "Pagination",
     "assert_paginates",
     "page_plans",
+    "page_sizes",
     "pagination_of",
     "serve_pages",
 ]
@@ -95,6 +97,8 @@ ENDINGS = ("absent", "null", "empty")
 MAX_THROTTLES = 4
 #: The throttles in a row every botocore default retry mode outlasts (standard: 3 attempts).
 DEFAULT_RETRIES = 2
+#: ``assert_paginates(page_size=...)``'s default: the page size sent is not checked.
+ANY_PAGE_SIZE: Any = object()
 
 
 # ----------------------------------------------------------------------------- what pages
@@ -324,6 +328,30 @@ def page_plans(
     return draw_plan()
 
 
+def page_sizes(service: str, operation: str, *, up_to: int = 6) -> SearchStrategy[int | None]:
+    """Page sizes to ask ``service:operation`` for, as your code's ``page_size`` argument.
+
+    None (no limit sent: the service's default), 1 to ``up_to`` (below a plan's dataset,
+    where a page size read as a total or dropped on a later page shows) and the model's
+    largest (where a cap of your own shows). Pass the drawn size to
+    :func:`assert_paginates` (``page_size=``) to check every call sends it.
+    """
+    pagination = pagination_of(service, operation)
+    if pagination.limit_key is None:
+        raise StrategyArgumentError(
+            f"{operation_label(service, operation)} has no page-size member to draw for."
+        )
+    member = operation_model(service, operation).input_shape.members[pagination.limit_key]
+    low = int(member.metadata.get("min", 1))
+    high = member.metadata.get("max")
+    if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to < low:
+        raise StrategyArgumentError(f"up_to={up_to!r} must be a whole number of at least {low}.")
+    small = st.integers(low, up_to if high is None else min(up_to, int(high)))
+    if high is None or int(high) <= up_to:
+        return st.one_of(st.none(), small)
+    return st.one_of(st.none(), small, st.just(int(high)))
+
+
 def _splits(count: int, max_pages: int, empty_pages: bool) -> SearchStrategy[tuple[int, ...]]:
     if empty_pages:
         cuts = st.lists(st.integers(0, count), max_size=max_pages - 1)
@@ -396,6 +424,11 @@ class PageServer:
     _throttled: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _skip_sleep: threading.local = field(default_factory=threading.local)
+
+    @property
+    def throttled(self) -> int:
+        """Calls answered with the planned throttle so far."""
+        return self._throttled
 
     @property
     def max_calls(self) -> int:
@@ -633,6 +666,8 @@ def assert_paginates(
     key: Callable[[Any], Any] | None = None,
     ordered: bool = True,
     real_backoff: bool = False,
+    page_size: Any = ANY_PAGE_SIZE,
+    attempts: int | None = None,
 ) -> list[Any]:
     """Run ``collect`` against ``plan`` and check it returned every item once, in order.
 
@@ -647,7 +682,18 @@ def assert_paginates(
     the plan refuses a page (``refuse_at``), ``collect`` must raise that ``ClientError``
     without calling again (a retry of it, or going on, is reported); ``[]`` is returned.
     ``real_backoff`` is passed to :func:`serve_pages`.
+
+    ``page_size`` (an int, or None for none) is the page size your code was asked for: every
+    call must send it as the operation's limit member (``MaxResults``...), the first and the
+    ones after a token or a throttle alike. ``attempts`` is your code's own retry budget for
+    a throttled call (calls in all, the first included; botocore's retries count too when
+    they are on): a planned burst at least that long must surface as the throttling
+    ``ClientError`` after exactly ``attempts`` calls of that page and none after (``[]`` is
+    returned), a shorter one must be outlasted.
     """
+    _check_budget(attempts)
+    if _gives_up(plan, attempts):
+        return _assert_gives_up(plan, collect, attempts or 0, real_backoff)
     project = key or _canonical
     with serve_pages(plan, real_backoff=real_backoff) as server:
         try:
@@ -682,9 +728,83 @@ def assert_paginates(
         ordered=ordered,
     )
     problems += _chain_problems(server)
+    problems += _page_size_problems(server, page_size)
     if problems:
         raise _failure(server, problems)
     return got
+
+
+def _check_budget(attempts: int | None) -> None:
+    if attempts is not None and (
+        isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
+    ):
+        raise StrategyArgumentError(
+            f"attempts={attempts!r} must be a whole number of calls of at least 1 (your "
+            "retry budget for a throttled call, the first call included), or None."
+        )
+
+
+def _gives_up(plan: PagePlan, attempts: int | None) -> bool:
+    """Whether ``plan``'s throttle burst outlasts a retry budget of ``attempts`` calls and
+    comes before its refusal, if any (both answer the call whose index they name)."""
+    if attempts is None or plan.throttle_at is None or plan.throttles < attempts:
+        return False
+    return plan.refuse_at is None or plan.throttle_at <= plan.refuse_at
+
+
+def _assert_gives_up(
+    plan: PagePlan, collect: Callable[[], Sequence[Any]], attempts: int, real_backoff: bool
+) -> list[Any]:
+    code = plan.throttle_code or throttling_error(plan.pagination.service)[0]
+    with serve_pages(plan, real_backoff=real_backoff) as server:
+        try:
+            got = list(collect())
+        except _Runaway:
+            raise _failure(server, _chain_problems(server)) from None
+        except HarnessError:
+            raise
+        except Exception as exc:
+            if server.runaway:
+                raise _failure(server, _chain_problems(server)) from None
+            if _error_code(exc) != code:
+                raise _failure(
+                    server, [f"your code raised {type(exc).__name__}: {exc}; expected {code}"]
+                ) from exc
+            throttled = server.throttled
+            after = len(server.calls) - ((plan.throttle_at or 0) + throttled)
+            problems = []
+            if throttled != attempts:
+                problems.append(
+                    f"gave up after {throttled} throttled call(s) of one page, not the "
+                    f"{attempts} its retry budget allows"
+                )
+            if after:
+                problems.append(f"called {after} more time(s) after giving up")
+            if problems:
+                raise _failure(server, problems) from exc
+            return []
+    raise _failure(
+        server,
+        [
+            f"returned {len(got)} item(s) although one call was throttled {plan.throttles} "
+            f"time(s) in a row, past the retry budget of {attempts} call(s): it should have "
+            f"raised {code}"
+        ],
+    )
+
+
+def _page_size_problems(server: PageServer, page_size: Any) -> list[str]:
+    if page_size is ANY_PAGE_SIZE:
+        return []
+    limit = server.plan.pagination.limit_key or "the page size"
+    wrong = [i for i, call in enumerate(server.calls) if call.limit != page_size]
+    if not wrong:
+        return []
+    first = server.calls[wrong[0]]
+    return [
+        f"sent {limit}={first.limit} on call #{wrong[0] + 1} ({len(wrong)} call(s) in all), "
+        f"not the page size it was asked for, {page_size}"
+    ]
 
 
 def _error_code(exc: BaseException) -> str | None:

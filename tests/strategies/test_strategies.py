@@ -499,6 +499,7 @@ def test_public_api() -> None:
         "invalid_requests",
         "local_time_zone",
         "page_plans",
+        "page_sizes",
         "refusal_codes",
         "register_profiles",
         "requests",

@@ -17,7 +17,13 @@ from typing import Any
 
 import insights_lib as lib
 import pytest
-from botocore.exceptions import ClientError
+from botocore.config import Config
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    ParamValidationError,
+    ReadTimeoutError,
+)
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +41,7 @@ RETENTION = METRIC_DOCS["METRIC_RETENTION"]  # the API reference's, not the libr
 PERIODS = METRIC_DOCS["METRIC_PERIODS"]
 GRAPH_LIMIT = aws.documented("xray", "GetInsightImpactGraph")["IMPACT_GRAPH_MAX_RANGE"]
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
-# page sizes below the dataset's size, where a page size read as a total shows
-page_sizes = st.one_of(st.none(), st.integers(1, 6))
+MAX_ITEMS = 6  # items a page plan holds at most (page sizes are drawn below it)
 
 
 @pytest.fixture(autouse=True)
@@ -68,36 +73,43 @@ def cloudtrail() -> Any:
 
 
 # ----------------------------------------------------------------------------- NextToken loops
+# Each plan is drawn once and read by every function over its operation (a draw costs more
+# than a run). Bursts reach the library's retry budget (``attempts``: a burst that long must
+# surface), page sizes reach the model's largest, and every call must send the size asked.
+BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
 
 
 @given(
     page_plans(
         "xray",
         "GetInsightEvents",
-        max_throttles=3,
+        max_throttles=BUDGET["max_throttles"],
         endings=ENDINGS,
-        max_items=8,
+        max_items=MAX_ITEMS,
         now=NOW,
         refusals=True,
     ),
-    page_sizes,
+    aws.page_sizes("xray", "GetInsightEvents", up_to=MAX_ITEMS - 1),
 )
-def test_timeline_reads_every_event_oldest_first(plan: Any, page_size: int | None) -> None:
+def test_timeline_and_latest_event(plan: Any, page_size: int | None) -> None:
     got = assert_paginates(
         plan,
         lambda: lib.insight_timeline(xray(), INSIGHT_ID, page_size=page_size),
         ordered=False,
+        page_size=page_size,
+        attempts=BUDGET["attempts"],
     )
-    if plan.refusal is None:
-        assert got == sorted(plan.items, key=lambda event: event["EventTime"])
-
-
-@given(page_plans("xray", "GetInsightEvents", endings=ENDINGS, max_items=8, now=NOW))
-def test_latest_event(plan: Any) -> None:
+    if not served_whole(plan):
+        return
+    assert got == sorted(plan.items, key=lambda event: event["EventTime"])
     with serve_pages(plan):
-        got = lib.latest_event(xray(), INSIGHT_ID)
-    expected = max(plan.items, key=lambda event: event["EventTime"]) if plan.items else None
-    assert got == expected
+        latest = lib.latest_event(xray(), INSIGHT_ID)
+    assert latest == (max(plan.items, key=lambda event: event["EventTime"]) if got else None)
+
+
+def served_whole(plan: PagePlan) -> bool:
+    """Whether the library gets every page of ``plan`` (no refusal, a burst it outlasts)."""
+    return plan.refusal is None and (plan.throttle_at is None or plan.throttles < lib.ATTEMPTS)
 
 
 SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndTime": NOW}
@@ -108,36 +120,26 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
         "xray",
         "GetInsightSummaries",
         request=SUMMARIES,
-        max_throttles=3,
+        max_throttles=BUDGET["max_throttles"],
         endings=ENDINGS,
-        max_items=8,
+        max_items=MAX_ITEMS,
         now=NOW,
     ),
-    page_sizes,
+    aws.page_sizes("xray", "GetInsightSummaries", up_to=MAX_ITEMS - 1),
 )
-def test_insight_summaries_paginate(plan: Any, page_size: int | None) -> None:
+def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
+    window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
     assert_paginates(
         plan,
-        lambda: lib.insight_summaries(
-            xray(),
-            group_name="prod",
-            start=SUMMARIES["StartTime"],
-            end=NOW,
-            page_size=page_size,
-        ),
+        lambda: lib.insight_summaries(xray(), page_size=page_size, **window),
         key=lambda summary: summary["InsightId"],
+        page_size=page_size,
+        attempts=BUDGET["attempts"],
     )
-
-
-@given(
-    page_plans(
-        "xray", "GetInsightSummaries", request=SUMMARIES, endings=ENDINGS, max_items=8, now=NOW
-    )
-)
-def test_open_insight_ids(plan: Any) -> None:
-    with serve_pages(plan):
-        got = lib.open_insight_ids(xray(), group_name="prod", start=SUMMARIES["StartTime"], end=NOW)
-    assert got == {s["InsightId"] for s in plan.items if s["State"] == "ACTIVE"}
+    if served_whole(plan):
+        with serve_pages(plan):
+            got = lib.open_insight_ids(xray(), **window)
+        assert got == {s["InsightId"] for s in plan.items if s["State"] == "ACTIVE"}
 
 
 GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
@@ -148,38 +150,43 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         "xray",
         "GetInsightImpactGraph",
         request=GRAPH,
-        max_throttles=3,
+        max_throttles=BUDGET["max_throttles"],
         endings=ENDINGS,
-        max_items=8,
+        max_items=MAX_ITEMS,
         now=NOW,
     )
 )
-def test_impact_graph_reads_every_page(plan: Any) -> None:
+def test_impact_graph_and_downstream(plan: Any) -> None:
+    graphs: list[dict] = []
+
     def services() -> list[Any]:
-        graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
-        return list(graph["services"].values())
+        graphs.append(lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW))
+        return list(graphs[-1]["services"].values())
 
-    assert_paginates(plan, services, key=lambda service: service["ReferenceId"])
-
-
-@given(page_plans("xray", "GetInsightImpactGraph", request=GRAPH, min_items=1, now=NOW))
-def test_downstream_of_follows_edges(plan: Any) -> None:
-    with serve_pages(plan):
-        graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
+    assert_paginates(
+        plan, services, key=lambda service: service["ReferenceId"], attempts=BUDGET["attempts"]
+    )
+    if not plan.items or not served_whole(plan):
+        return
+    graph = graphs[-1]
     names = {s["ReferenceId"]: s.get("Name", "?") for s in plan.items}
-    caller = plan.items[0]
-    expected = {
-        names[e["ReferenceId"]] for e in caller.get("Edges", []) if e["ReferenceId"] in names
-    }
-    for other in plan.items:  # services that share the caller's name add their edges
-        if other is not caller and other.get("Name") == caller.get("Name"):
-            expected |= {
-                names[e["ReferenceId"]] for e in other.get("Edges", []) if e["ReferenceId"] in names
-            }
+
+    def calls(name: Any) -> set[str]:  # services that share a name add their edges together
+        return {
+            names[e["ReferenceId"]]
+            for service in plan.items
+            if service.get("Name") == name
+            for e in service.get("Edges", [])
+            if e["ReferenceId"] in names
+        }
+
+    for service in plan.items:
+        assert lib.downstream_of(graph, service.get("Name")) == calls(service.get("Name"))
     # an edge to a service no page lists: the checker's edges-reference-listed-services is a
     # warning (inferred, not stated), so code reading a graph must not trust it
+    caller = plan.items[0]
     graph["edges"].add((caller["ReferenceId"], max(names) + 1))
-    assert lib.downstream_of(graph, caller.get("Name")) == expected
+    assert lib.downstream_of(graph, caller.get("Name")) == calls(caller.get("Name"))
 
 
 METRIC = {
@@ -195,16 +202,17 @@ METRIC = {
         "cloudtrail",
         "ListInsightsMetricData",
         request=METRIC,
-        max_throttles=3,
+        max_throttles=BUDGET["max_throttles"],
         endings=ENDINGS,
-        max_items=8,
+        max_items=MAX_ITEMS,
         now=NOW,
     ),
-    page_sizes,
+    aws.page_sizes("cloudtrail", "ListInsightsMetricData", up_to=MAX_ITEMS - 1),
 )
 def test_metric_series_paginates(plan: Any, page_size: int | None) -> None:
-    with serve_pages(plan) as server:
-        got = lib.metric_series(
+    assert_paginates(
+        plan,
+        lambda: lib.metric_series(
             cloudtrail(),
             event_source="s3.amazonaws.com",
             event_name="PutObject",
@@ -212,12 +220,15 @@ def test_metric_series_paginates(plan: Any, page_size: int | None) -> None:
             end=NOW,
             period=300,
             page_size=page_size,
-        )
-    assert got == list(plan.items)
-    assert {call.limit for call in server.calls} == {page_size}
+        ),
+        page_size=page_size,
+        attempts=BUDGET["attempts"],
+    )
 
 
 EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndTime": NOW}
+CT_EVENTS = pagination_of("cloudtrail", "ListInsightsData")
+THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for n in (1, 2, 3))
 
 
 @given(
@@ -225,21 +236,20 @@ EVENTS = {"InsightSource": TRAIL, "StartTime": NOW - dt.timedelta(days=3), "EndT
         "cloudtrail",
         "ListInsightsData",
         request=EVENTS,
-        max_throttles=3,
-        max_items=8,
+        max_throttles=BUDGET["max_throttles"],
+        max_items=MAX_ITEMS,
         now=NOW,
         refusals=True,
     ),
-    page_sizes,
+    aws.page_sizes("cloudtrail", "ListInsightsData", up_to=MAX_ITEMS - 1),
 )
 @example(  # a throttle on the third page: the paginator resumes from the second page's token
+    plan=PagePlan(pagination=CT_EVENTS, items=THREE, pages=(1, 1, 1), throttle_at=2),
+    page_size=1,
+)
+@example(  # a burst as long as the retry budget, on a later page: it surfaces
     plan=PagePlan(
-        pagination=pagination_of("cloudtrail", "ListInsightsData"),
-        items=tuple(
-            {"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for n in (1, 2, 3)
-        ),
-        pages=(1, 1, 1),
-        throttle_at=2,
+        pagination=CT_EVENTS, items=THREE, pages=(2, 1), throttle_at=1, throttles=lib.ATTEMPTS
     ),
     page_size=None,
 )
@@ -250,6 +260,8 @@ def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
             cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW, page_size=page_size
         ),
         key=lambda event: event["EventId"],
+        page_size=page_size,
+        attempts=BUDGET["attempts"],
     )
 
 
@@ -284,14 +296,16 @@ def _floor(when: dt.datetime, period: int) -> dt.datetime:
     period=st.sampled_from(PERIODS),
     data=st.data(),
 )
-@example(now=NOW, period=300, data=None)  # 5-minute data: 63 days, not 90
+@example(now=NOW, period=60, data=None)  # a span past each Period's own retention
+@example(now=NOW, period=300, data=None)  # (5-minute data: 63 days, not 90)
+@example(now=NOW, period=3600, data=None)
 def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
 ) -> None:
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
     cutoff = now - RETENTION[period]
     if data is None:
-        span, end = dt.timedelta(days=80), now
+        span, end = RETENTION[period] + dt.timedelta(days=20), now
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
         span = data.draw(
             st.one_of(aws.edge_spans(RETENTION[period]), st.just(dt.timedelta(hours=1)))
@@ -340,22 +354,71 @@ def test_window_ending_now_under_any_local_zone(zone: str, period: int) -> None:
     assert before - dt.timedelta(seconds=period) < stop <= after
 
 
-@given(
-    naive=st.datetimes(),
-    period=st.sampled_from(PERIODS),
-    other=st.integers(1, 7200).filter(lambda p: p not in PERIODS),
-)
-@example(naive=dt.datetime(2026, 11, 1, 11), period=300, other=120)
-def test_naive_times_and_undocumented_periods_are_refused(
-    naive: dt.datetime, period: int, other: int
-) -> None:
+@given(naive=st.datetimes(), period=st.sampled_from(PERIODS))
+@example(naive=dt.datetime(2026, 11, 1, 11), period=300)
+def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
     with pytest.raises(ValueError):
         lib.align(naive, period)
-    kwargs = {"event_source": "s3.amazonaws.com", "event_name": "PutObject", "end": NOW}
+    with pytest.raises(ValueError):
+        lib.as_utc(naive)
     with pytest.raises(ValueError):  # before any call: a naive start is local time
-        lib.metric_series(cloudtrail(), start=naive, **kwargs)
-    with pytest.raises(ValueError):  # "If you specify any other value, you will get an error."
-        lib.metric_series(cloudtrail(), start=NOW - dt.timedelta(hours=1), period=other, **kwargs)
+        lib.metric_series(
+            cloudtrail(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=naive,
+            end=NOW,
+        )
+
+
+@given(other=st.integers(-3600, 7200).filter(lambda p: p not in PERIODS))
+@example(other=120)
+@example(other=900)
+def test_undocumented_periods_are_refused(other: int) -> None:
+    # "If you specify any other value, you will get an error": a Period refused by every
+    # function that takes one, before any call
+    with pytest.raises(ValueError):
+        lib.align(NOW, other)
+    with pytest.raises(ValueError):
+        lib.metric_window(dt.timedelta(hours=1), other, end=NOW)
+    with pytest.raises(ValueError):
+        lib.metric_series(
+            cloudtrail(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=NOW - dt.timedelta(hours=1),
+            end=NOW,
+            period=other,
+        )
+
+
+PAGED = {  # each paging function, asked for a page size
+    "GetInsightEvents": lambda size: lib.insight_timeline(xray(), INSIGHT_ID, page_size=size),
+    "GetInsightSummaries": lambda size: lib.insight_summaries(
+        xray(), group_name="prod", start=NOW - dt.timedelta(days=1), end=NOW, page_size=size
+    ),
+    "ListInsightsMetricData": lambda size: lib.metric_series(
+        cloudtrail(),
+        event_source="s3.amazonaws.com",
+        event_name="PutObject",
+        start=NOW - dt.timedelta(hours=1),
+        end=NOW,
+        page_size=size,
+    ),
+    "ListInsightsData": lambda size: lib.insights_events(
+        cloudtrail(), TRAIL, start=NOW - dt.timedelta(days=1), end=NOW, page_size=size
+    ),
+}
+
+
+@SYNTHETIC
+def test_page_sizes_below_the_models_minimum_are_refused(aws_synthetic: Any) -> None:
+    # 0 is below every model's MaxResults minimum: refused before sending, not read as "no
+    # page size"
+    for fetch in PAGED.values():
+        with pytest.raises(ParamValidationError):
+            fetch(0)
+    assert aws_synthetic.exchanges == []
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -400,8 +463,9 @@ def test_error_code_goes_only_with_error_rate(params: dict, aws_synthetic: Any) 
         "insight_type": params["InsightType"],
     }
     if params["InsightType"] == "ApiErrorRateInsight":
-        with pytest.raises(ValueError):
-            lib.metric_series(cloudtrail(), **kwargs)
+        for missing in (None, ""):  # no error code, or an empty one
+            with pytest.raises(ValueError):
+                lib.metric_series(cloudtrail(), error_code=missing, **kwargs)
     seen = len(aws_synthetic.exchanges)
     lib.metric_series(cloudtrail(), error_code="AccessDenied", **kwargs)
     for exchange in aws_synthetic.exchanges[seen:]:  # what the library sent, as sent
@@ -516,11 +580,18 @@ def test_outage_seconds(params: dict) -> None:
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
 def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a client made elsewhere keeps its region (read back from where the call went) and keys
-    mine = lib.make_client("internetmonitor", region_name="eu-west-1", aws_access_key_id="AKIDME")
+    # a client made elsewhere keeps its region (read back from where the call went), keys
+    # and configuration
+    mine = lib.make_client(
+        "internetmonitor",
+        region_name="eu-west-1",
+        aws_access_key_id="AKIDME",
+        config=Config(connect_timeout=7),
+    )
     lib.internet_event(mine, "evt-1")
     assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     assert mine._request_signer._credentials.access_key == "AKIDME"
+    assert mine.meta.config.connect_timeout == 7
     lib.insight(xray(), INSIGHT_ID)
     lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     lib.metric_series(
@@ -552,32 +623,55 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
                     lib.with_retry(call, sleep=CLOCK.sleep)
         assert len(server.calls) == min(burst + 1, lib.ATTEMPTS)
         assert CLOCK.slept == [0.01, 0.02, 0.04]
-    # every throttling code the models name is retried; every other client error is not
-    for service, operation in (
-        ("xray", "GetInsight"),
-        ("cloudtrail", "ListInsightsMetricData"),
-        ("internetmonitor", "GetInternetEvent"),
-    ):
-        for code, retried in [
-            *((c, True) for c in aws.throttling_codes(service)),
-            *((c, False) for c in aws.refusal_codes(service, operation)),
-        ]:
-            answers: list[Any] = [ClientError({"Error": {"Code": code}}, operation), "ok"]
 
-            def call(answers: list[Any] = answers) -> Any:
-                answer = answers.pop(0)
-                if isinstance(answer, Exception):
-                    raise answer
-                return answer
 
-            CLOCK.slept.clear()
-            if retried:
-                assert lib.with_retry(call, sleep=CLOCK.sleep) == "ok", code
-                assert CLOCK.slept == [0.01], code
-            else:
-                with pytest.raises(ClientError):
-                    lib.with_retry(call, sleep=CLOCK.sleep)
-                assert answers == ["ok"] and CLOCK.slept == [], code
+# botocore's own errors that are not the service's answer: a connection lost, a read timed out
+TRANSPORT = (
+    EndpointConnectionError(endpoint_url="https://xray.us-east-1.amazonaws.com"),
+    ReadTimeoutError(endpoint_url="https://xray.us-east-1.amazonaws.com"),
+)
+
+
+RETRIED = [
+    ("xray", "GetInsight"),
+    ("cloudtrail", "ListInsightsMetricData"),
+    ("internetmonitor", "GetInternetEvent"),
+]
+
+
+def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every throttling code the models name is retried, after the library's backoff; every
+    other client error, and an error that is not a client error, is raised as it came,
+    after one call."""
+    monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
+    cases: list[tuple[Exception, bool]] = [(error, False) for error in TRANSPORT]
+    for service, operation in RETRIED:
+        cases += [
+            (ClientError({"Error": {"Code": c}}, operation), True)
+            for c in aws.throttling_codes(service)
+        ]
+        cases += [
+            (ClientError({"Error": {"Code": c}}, operation), False)
+            for c in aws.refusal_codes(service, operation)
+        ]
+    for error, retried in cases:
+        answers: list[Any] = [error, "ok"]
+
+        def call(answers: list[Any] = answers) -> Any:
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        CLOCK.slept.clear()
+        if retried:
+            assert lib.with_retry(call, sleep=CLOCK.sleep) == "ok", error
+            assert CLOCK.slept == [0.01], error
+        else:
+            with pytest.raises(type(error)) as raised:
+                lib.with_retry(call, sleep=CLOCK.sleep)
+            assert raised.value is error
+            assert answers == ["ok"] and CLOCK.slept == [], error
 
 
 @given(

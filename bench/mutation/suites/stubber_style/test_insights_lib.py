@@ -15,7 +15,8 @@ from typing import Any
 
 import insights_lib as lib
 import pytest
-from botocore.exceptions import ClientError
+from botocore.config import Config
+from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 from botocore.stub import Stubber
 
 UTC = dt.timezone.utc
@@ -72,6 +73,9 @@ def test_timeline_single_page() -> None:
     )
     with stub:
         assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(2)]
+    stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
+    with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
+        lib.insight_timeline(client, INSIGHT_ID, page_size=0)
 
 
 def test_latest_event_is_the_most_recent() -> None:
@@ -85,9 +89,15 @@ def test_latest_event_is_the_most_recent() -> None:
 
 
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a client made elsewhere keeps its region and its keys
-    mine = lib.make_client("xray", region_name="eu-west-1", aws_access_key_id="AKIDME")
+    # a client made elsewhere keeps its region, its keys and its configuration
+    mine = lib.make_client(
+        "xray",
+        region_name="eu-west-1",
+        aws_access_key_id="AKIDME",
+        config=Config(connect_timeout=7),
+    )
     assert mine.meta.region_name == "eu-west-1"
+    assert mine.meta.config.connect_timeout == 7
     assert mine._request_signer._credentials.access_key == "AKIDME"
     client, stub = stubbed("xray")
     for _ in range(3):
@@ -136,6 +146,22 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
         with pytest.raises(ClientError, match="OperationNotPermittedException"):
             lib.insights_events(client, TRAIL, start=t(24), end=NOW)
     assert len(stub._queue) == 1  # the page after the refusal was never asked for
+    # throttled four times in a row, the CloudTrail listing gives up too
+    client, stub = stubbed("cloudtrail")
+    for _ in range(4):
+        stub.add_client_error("list_insights_data", "ThrottlingException")
+    with stub, pytest.raises(ClientError, match="ThrottlingException"):
+        lib.insights_events(client, TRAIL, start=t(24), end=NOW)
+    # an error that is not the service's answer is not retried either, and raised as it came
+    calls: list[int] = []
+
+    def lost() -> None:
+        calls.append(1)
+        raise EndpointConnectionError(endpoint_url="https://cloudtrail.us-east-1.amazonaws.com")
+
+    with pytest.raises(EndpointConnectionError):
+        lib.with_retry(lost, sleep=lambda _: None)
+    assert calls == [1]
 
 
 def test_insight_duration_closed_and_active() -> None:
@@ -288,6 +314,8 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
         lib.metric_series(client, error_code="AccessDenied", **kwargs)
     with pytest.raises(ValueError):
         lib.metric_series(client, insight_type="ApiErrorRateInsight", **kwargs)
+    with pytest.raises(ValueError):  # an empty error code is none
+        lib.metric_series(client, insight_type="ApiErrorRateInsight", error_code="", **kwargs)
     with pytest.raises(ValueError):
         lib.metric_series(client, period=120, **kwargs)
 
@@ -330,6 +358,8 @@ def test_metric_window_is_clipped_to_retention() -> None:
     # 5-minute data is kept 63 days (1-hour data 90)
     start, _ = lib.metric_window(dt.timedelta(days=80), 300, end=NOW)
     assert start == NOW - dt.timedelta(days=63) + dt.timedelta(minutes=5)
+    start, _ = lib.metric_window(dt.timedelta(days=120), 3600, end=NOW)
+    assert start == NOW - dt.timedelta(days=90) + dt.timedelta(hours=1)
     # exactly the retention: nothing to clip
     assert lib.metric_window(dt.timedelta(days=15), 60, end=NOW) == (t(24 * 15), NOW)
     # ending one period after the cut-off: nothing left, an empty window is refused
@@ -351,6 +381,8 @@ def test_align_floors_at_the_edges() -> None:
     )
     with pytest.raises(ValueError):
         lib.align(dt.datetime(2026, 11, 1, 12), 60)
+    with pytest.raises(ValueError):  # a Period CloudTrail does not document
+        lib.align(NOW, 900)
     india = dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert lib.as_utc(india) == NOW and lib.as_utc(india).utcoffset() == dt.timedelta(0)
 
@@ -400,6 +432,7 @@ def test_insights_events_resumes_after_a_throttle() -> None:
         "DataType": "InsightsEvents",
         "StartTime": t(24),
         "EndTime": NOW,
+        "MaxResults": 1,
     }
     stub.add_response(
         "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
@@ -409,13 +442,14 @@ def test_insights_events_resumes_after_a_throttle() -> None:
         {"Events": [{"EventId": "2"}], "NextToken": "tok2"},
         {**base, "NextToken": "tok1"},
     )
-    # throttled on the third page: resumed from the second page's token, not the first's
+    # throttled on the third page: resumed from the second page's token, not the first's, and
+    # with the same page size
     stub.add_client_error("list_insights_data", "ThrottlingException")
     stub.add_response(
         "list_insights_data", {"Events": [{"EventId": "3"}]}, {**base, "NextToken": "tok2"}
     )
     with stub:
-        got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
+        got = lib.insights_events(client, TRAIL, start=t(24), end=NOW, page_size=1)
     assert [e["EventId"] for e in got] == ["1", "2", "3"]
 
 
