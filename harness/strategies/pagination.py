@@ -696,15 +696,8 @@ def assert_paginates(
         return _assert_gives_up(plan, collect, attempts or 0, real_backoff)
     project = key or _canonical
     with serve_pages(plan, real_backoff=real_backoff) as server:
-        try:
-            got = list(collect())
-        except _Runaway:
-            raise _failure(server, _chain_problems(server)) from None
-        except HarnessError:
-            raise
-        except Exception as exc:
-            if server.runaway:
-                raise _failure(server, _chain_problems(server)) from None
+        got, exc = _collected(server, collect)
+        if exc is not None:
             if plan.refusal is not None and _error_code(exc) == plan.refusal:
                 problems = _refusal_problems(server)
                 if problems:
@@ -734,6 +727,23 @@ def assert_paginates(
     return got
 
 
+def _collected(
+    server: PageServer, collect: Callable[[], Sequence[Any]]
+) -> tuple[list[Any], Exception | None]:
+    """What ``collect()`` returned, or the exception your code raised (``[]`` then); a
+    runaway token chain fails here, and the harness's own errors go through as raised."""
+    try:
+        return list(collect()), None
+    except _Runaway:
+        raise _failure(server, _chain_problems(server)) from None
+    except HarnessError:
+        raise
+    except Exception as exc:
+        if server.runaway:
+            raise _failure(server, _chain_problems(server)) from None
+        return [], exc
+
+
 def _check_budget(attempts: int | None) -> None:
     if attempts is not None and (
         isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
@@ -757,15 +767,8 @@ def _assert_gives_up(
 ) -> list[Any]:
     code = plan.throttle_code or throttling_error(plan.pagination.service)[0]
     with serve_pages(plan, real_backoff=real_backoff) as server:
-        try:
-            got = list(collect())
-        except _Runaway:
-            raise _failure(server, _chain_problems(server)) from None
-        except HarnessError:
-            raise
-        except Exception as exc:
-            if server.runaway:
-                raise _failure(server, _chain_problems(server)) from None
+        got, exc = _collected(server, collect)
+        if exc is not None:
             if _error_code(exc) != code:
                 raise _failure(
                     server, [f"your code raised {type(exc).__name__}: {exc}; expected {code}"]
