@@ -4,6 +4,7 @@ one, and (slow) both suites pass on the correct library."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,20 @@ def test_both_suites_pass_on_the_correct_library(suite: str) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_the_suites_import_the_harness_as_installed() -> None:
+    """The runner puts a copy of ``harness/`` under ``site-packages`` first on the suites' path,
+    so Hypothesis does not count the harness's modules as the project's own (it reads the
+    constants of those into its draws)."""
+    from hypothesis.internal.constants_ast import is_local_module_file
+
+    from bench import bench_mutation
+
+    env = bench_mutation.environment(None)
+    first = Path(env["PYTHONPATH"].split(os.pathsep)[0])
+    copied = first / "harness" / "strategies" / "__init__.py"
+    assert first.name == "site-packages" and copied.is_file()
+    assert copied.read_bytes() == (ROOT / "harness" / "strategies" / "__init__.py").read_bytes()
+    assert not is_local_module_file(str(copied))
+    assert is_local_module_file(str(ROOT / "harness" / "strategies" / "__init__.py"))
