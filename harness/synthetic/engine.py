@@ -164,6 +164,15 @@ class Answer:
     response: HttpResponse
 
 
+def _params_or_none(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
+    """The wire params of ``request``, or none when it does not decode (a faulted request:
+    the fault is the answer whatever the body holds)."""
+    try:
+        return wire.decode_request(service, operation, request)
+    except wire.WireError:
+        return {}
+
+
 class SyntheticBackend:
     """Serve the first-class operations (``harness.ops.PACKS``) from the world of ``seed``.
 
@@ -251,9 +260,14 @@ class SyntheticBackend:
                     f"it serves {_served()}.",
                     501,
                 )
-            self._inject_faults(service, operation, number)
             limits = body_limits(service, operation)
             too_much = check_json(request.body, limits)
+            try:
+                self._inject_faults(service, operation, number)
+            except _Reject:
+                if not too_much:  # the exchange keeps what was asked, as an answered one does
+                    params.update(_params_or_none(service, operation, request))
+                raise
             if too_much:  # refused before decoding: a decoded body costs ~25× its bytes
                 status = 413 if len(request.body) > limits.max_bytes else 400
                 raise _Reject(

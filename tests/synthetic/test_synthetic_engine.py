@@ -547,3 +547,19 @@ def test_a_service_it_does_not_serve_is_refused_in_that_services_protocol(
     assert error["Code"] == "NotImplemented", error
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert "xray:GetInsight" in error["Message"] and service in error["Message"]
+
+
+@pytest.mark.parametrize("faults", ["throttle_every=2", "server_error_every=2"])
+@pytest.mark.parametrize(("service", "operation"), SEED_OPS)
+def test_a_faulted_exchange_keeps_the_params_asked(
+    service: str, operation: str, faults: str
+) -> None:
+    """A call answered by an injected fault is still the call that was made: its exchange
+    holds the request's params (the checker judged an empty request there, and found every
+    required member missing)."""
+    engine = SyntheticBackend(now=NOW, faults=faults)
+    request = wire.encode_request(service, operation, sample_params(engine, service, operation, 0))
+    engine.answer(request)  # request 1; request 2 is faulted
+    answer = engine.answer(request)
+    assert answer.response.status >= 400
+    assert answer.params == wire.decode_request(service, operation, request) != {}
