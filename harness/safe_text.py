@@ -22,6 +22,7 @@ actions/toolkit's ``escapeData`` and ``escapeProperty``, applied after :func:`on
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = ["gh_data", "gh_property", "lines", "md_code", "one_line", "xml_legal"]
@@ -31,8 +32,13 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # the older form the runner still parses anywhere in a line.
 _COMMAND_START = re.compile(r"^( *):")
 _OLD_COMMAND = "##["
-# Characters XML 1.0 forbids (its production ``Char``), and what replaces them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 forbids (its production ``Char``). Compiled on first use: its
+    ranges take ~10 ms to compile, and every harness process imports this module."""
+    return re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _escape(char: str) -> str:
@@ -68,7 +74,7 @@ def lines(text: str) -> str:
 def xml_legal(text: str) -> str:
     """``text`` with every character XML 1.0 forbids shown as its escape (``\\x1b``): a
     document that XML parsers accept, whatever a value in it held."""
-    return _NOT_XML.sub(lambda match: _escape(match.group()), text)
+    return _not_xml().sub(lambda match: _escape(match.group()), text)
 
 
 _BACKTICKS = re.compile(r"`+")
