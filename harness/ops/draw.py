@@ -221,6 +221,7 @@ def put(params: dict[str, Any], name: str, value: Any) -> None:
 
 LETTERS_DIGITS = string.ascii_letters + string.digits
 LOWER_DIGITS = string.ascii_lowercase + string.digits
+UPPER_DIGITS = string.ascii_uppercase + string.digits
 
 
 def text_of(alphabet: str, low: int, high: int | None = None) -> SearchStrategy[str]:

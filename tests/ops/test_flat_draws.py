@@ -149,3 +149,48 @@ def test_a_long_value_prints_as_a_value_in_a_failing_example() -> None:
         short()
     notes = "\n".join(getattr(failed.value, "__notes__", []))
     assert "'EventId': '" in notes and "partial" not in notes and "lambda" not in notes
+
+
+# The operation packs draw these values as text of an alphabet, not with ``from_regex`` (a
+# choice a character: a third of a CloudTrail event's cost); the patterns they stand for are
+# the reference.
+_ACCESS_KEY = re.compile(r"A[SK]IA[A-Z0-9]{16}")
+_RESOURCE_NAME = re.compile(r"[a-z0-9-]{3,20}")
+_GROUP_ARN = re.compile(r"arn:aws:xray:[a-z0-9-]+:\d{12}:group/([A-Za-z0-9_.-]{1,32})/[A-Z0-9]{26}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_event_extras_are_in_the_patterns_they_stand_for(data: st.DataObject) -> None:
+    from harness.ops.cloudtrail.list_insights_data import cloudtrail_events
+
+    window = {"StartTime": NOW - dt.timedelta(days=1), "EndTime": NOW}
+    for event in data.draw(cloudtrail_events(window, d.Clock.of(NOW, frozen=True), 6)):
+        if "AccessKeyId" in event:
+            assert _ACCESS_KEY.fullmatch(event["AccessKeyId"]), event["AccessKeyId"]
+        for resource in event.get("Resources", []):
+            if "ResourceName" in resource:
+                assert _RESOURCE_NAME.fullmatch(resource["ResourceName"]), resource
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_insight_group_arns_are_in_the_pattern_they_stand_for(data: st.DataObject) -> None:
+    from harness.ops.xray.get_insight import insight_response
+
+    insight = data.draw(insight_response({}, d.Clock.of(NOW, frozen=True)))["Insight"]
+    if "GroupARN" in insight:
+        found = _GROUP_ARN.fullmatch(insight["GroupARN"])
+        assert found, insight["GroupARN"]
+        assert insight.get("GroupName", found.group(1)) == found.group(1)
+
+
+def test_the_alphabet_draws_reach_both_key_prefixes_and_both_name_lengths() -> None:
+    from harness.ops.cloudtrail.list_insights_data import cloudtrail_events
+
+    window = {"StartTime": NOW - dt.timedelta(days=1), "EndTime": NOW}
+    strategy = cloudtrail_events(window, d.Clock.of(NOW, frozen=True), 6)
+    events = [e for drawn in examples(strategy, 100) for e in drawn]
+    assert {e["AccessKeyId"][:4] for e in events if "AccessKeyId" in e} == {"AKIA", "ASIA"}
+    names = {r["ResourceName"] for e in events for r in e.get("Resources", []) if "ResourceName" in r}
+    assert {len(n) for n in names} >= {3, 20}

@@ -16,10 +16,13 @@ from harness.aws.lazy_hypothesis import st
 from harness.ops.base import Backend, Knowledge
 from harness.ops.checks import as_dict
 from harness.ops.draw import (
+    LETTERS_DIGITS,
     REGIONS,
+    UPPER_DIGITS,
     Clock,
     account_ids,
     insight_ids,
+    text_of,
     uuid_from,
 )
 
@@ -147,12 +150,10 @@ def insight_response(request: Mapping[str, Any], clock: Clock) -> SearchStrategy
     @st.composite
     def draw_response(draw: DrawFn) -> dict[str, Any]:
         ref = clock.now()
-        group = draw(
-            st.one_of(st.just("Default"), st.from_regex(r"[A-Za-z0-9_.-]{1,32}", fullmatch=True))
-        )
+        group = draw(st.one_of(st.just("Default"), text_of(LETTERS_DIGITS + "_.-", 1, 32)))
         region = draw(st.sampled_from(REGIONS))
         account = draw(account_ids())
-        suffix = draw(st.from_regex(r"[A-Z0-9]{26}", fullmatch=True))
+        suffix = draw(text_of(UPPER_DIGITS, 26))
         insight: dict[str, Any] = {
             "InsightId": request.get("InsightId") or insight_ids().draw(draw),
             **insight_life(draw, [], ref - dt.timedelta(days=30), ref, ref),
