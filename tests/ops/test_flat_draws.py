@@ -192,5 +192,7 @@ def test_the_alphabet_draws_reach_both_key_prefixes_and_both_name_lengths() -> N
     strategy = cloudtrail_events(window, d.Clock.of(NOW, frozen=True), 6)
     events = [e for drawn in examples(strategy, 100) for e in drawn]
     assert {e["AccessKeyId"][:4] for e in events if "AccessKeyId" in e} == {"AKIA", "ASIA"}
-    names = {r["ResourceName"] for e in events for r in e.get("Resources", []) if "ResourceName" in r}
+    names = {
+        r["ResourceName"] for e in events for r in e.get("Resources", []) if "ResourceName" in r
+    }
     assert {len(n) for n in names} >= {3, 20}
