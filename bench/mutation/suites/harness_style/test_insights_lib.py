@@ -703,6 +703,9 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     CLOCK.advance(days=1)
     fresh = lib.with_retry(lambda: xray().get_insight(InsightId=INSIGHT_ID))["Insight"]
     assert fresh != first and lib.insight(xray(), INSIGHT_ID) == fresh
+    # the most recent event when the first page is empty
+    with serve_pages(PagePlan(pagination=events, items=(item,), pages=(0, 1))):
+        assert lib.latest_event(xray(), INSIGHT_ID) == item
 
 
 # botocore's own errors that are not the service's answer: a connection lost, a read timed out

@@ -79,6 +79,9 @@ def test_timeline_single_page() -> None:
     with stub:
         got = lib.insight_timeline(client, INSIGHT_ID)
     assert [e["Summary"] for e in got] == ["e3", "b", "a"]
+    stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
+    with stub:  # the latest of tied events: the first the page lists
+        assert lib.latest_event(client, INSIGHT_ID)["Summary"] == "b"
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
         lib.insight_timeline(client, INSIGHT_ID, page_size=0)
@@ -86,6 +89,7 @@ def test_timeline_single_page() -> None:
 
 def test_latest_event_is_the_most_recent() -> None:
     client, stub = stubbed("xray")
+    stub.add_response("get_insight_events", {"InsightEvents": [], "NextToken": "z"})  # empty
     stub.add_response(
         "get_insight_events", {"InsightEvents": [event(4), event(1)], "NextToken": "a"}
     )
