@@ -34,7 +34,7 @@ naming the argument and its value, when the strategy is created.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,11 @@ def requests(
 
 
 def invalid_requests(
-    service: str, operation: str, *, now: dt.datetime | None = None
+    service: str,
+    operation: str,
+    *,
+    now: dt.datetime | None = None,
+    constraints: Sequence[str] | None = None,
 ) -> SearchStrategy[InvalidRequest]:
     """Requests that break exactly one constraint, each labelled with who rejects it.
 
@@ -232,6 +236,10 @@ def invalid_requests(
     Monitor ``ValidationException``). Other operations break the model's constraints on
     top-level members. Operations without any constraint to break raise
     :class:`StrategyArgumentError`.
+
+    ``constraints`` keeps only the named ones (``["StartTime.after-EndTime"]``): aim at what
+    your code must refuse before it sends anything, such as a reversed window. A name the
+    operation does not break raises :class:`StrategyArgumentError` listing those it does.
     """
     op = _operation(service, operation)
     reference = _reference_time(now)
@@ -246,6 +254,16 @@ def invalid_requests(
             "member and no member with a type, length, range, enum or pattern rule. Pick "
             "another operation for invalid_requests()."
         )
+    if constraints is not None:
+        wanted = [constraints] if isinstance(constraints, str) else list(constraints)
+        known = [breaker.constraint for breaker in breakers]
+        unknown = [name for name in wanted if name not in known]
+        if unknown or not wanted:
+            raise StrategyArgumentError(
+                f"constraints={constraints!r} must name one or more constraints "
+                f"{operation_label(*key)} breaks: {', '.join(known)}."
+            )
+        breakers = [breaker for breaker in breakers if breaker.constraint in wanted]
 
     def broken(breaker: Breaker) -> SearchStrategy[InvalidRequest]:
         return valid.flatmap(breaker.apply).map(

@@ -21,6 +21,7 @@ from harness.strategies.pagination import (
     pagination_of,
     serve_pages,
 )
+from tests.support.draws import examples
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
@@ -303,8 +304,42 @@ def test_plans_without_empty_pages_or_throttles(plan: PagePlan) -> None:
 @given(page_plans("xray", "GetInsightEvents"))
 def test_seed_datasets_follow_the_rules(plan: PagePlan) -> None:
     times = [event["EventTime"] for event in plan.items]
-    assert times == sorted(set(times), reverse=True)
+    assert times == sorted(times, reverse=True)  # most recent first, ties allowed
+    assert len({repr(event) for event in plan.items}) == len(plan.items)  # distinct events
     assert sum(plan.pages) == len(plan.items)
+
+
+def test_plans_hold_ties_and_edges_to_unlisted_services() -> None:
+    # what no page rules out, plans draw: events at one instant, an edge to a service no
+    # page lists (the inferred edges-reference-listed-services is only a warning)
+    events = examples(page_plans("xray", "GetInsightEvents", min_items=2, now=NOW), 40)
+    assert any(len({e["EventTime"] for e in p.items}) < len(p.items) for p in events)
+    window = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
+    graphs = examples(
+        page_plans("xray", "GetInsightImpactGraph", request=window, min_items=1, now=NOW), 40
+    )
+
+    def dangling(plan: PagePlan) -> bool:
+        listed = {service["ReferenceId"] for service in plan.items}
+        edges = [e["ReferenceId"] for s in plan.items for e in s.get("Edges", [])]
+        return any(ref not in listed for ref in edges)
+
+    assert any(dangling(plan) for plan in graphs)
+    assert not all(dangling(plan) for plan in graphs)
+    tied = next(p for p in events if len({e["EventTime"] for e in p.items}) < len(p.items))
+    client = boto3.client("xray", region_name="us-east-1")
+
+    def read() -> list[Any]:
+        kwargs: dict[str, Any] = {"InsightId": INSIGHT_ID}
+        found: list[Any] = []
+        while True:
+            page = client.get_insight_events(**kwargs)
+            found += page.get("InsightEvents", [])
+            if not page.get("NextToken"):
+                return found
+            kwargs["NextToken"] = page["NextToken"]
+
+    assert_paginates(tied, read)  # served as drawn, tied events and all
 
 
 # ----------------------------------------------------------------------------- README

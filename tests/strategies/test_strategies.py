@@ -262,6 +262,27 @@ def test_invalid_requests_cover_the_documented_constraints() -> None:
     assert {e.caught_by for e in internet} == {"ValidationException"}
 
 
+def test_invalid_requests_keep_only_the_constraints_asked_for() -> None:
+    reversed_windows = examples(
+        aws.invalid_requests(
+            "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
+        ),
+        20,
+    )
+    assert {e.constraint for e in reversed_windows} == {"StartTime.after-EndTime"}
+    assert all(e.params["StartTime"] > e.params["EndTime"] for e in reversed_windows)
+    two = examples(
+        aws.invalid_requests(
+            "xray", "GetInsightSummaries", constraints=("States.max", "MaxResults.min")
+        ),
+        30,
+    )
+    assert {e.constraint for e in two} == {"States.max", "MaxResults.min"}
+    for wrong in (["Period.nope"], []):
+        with pytest.raises(aws.StrategyArgumentError, match=r"Period\.enum"):
+            aws.invalid_requests("cloudtrail", "ListInsightsMetricData", constraints=wrong)
+
+
 # ----------------------------------------------------------------------------- responses
 
 

@@ -191,8 +191,28 @@ def sample(gen: random.Random, backend: Backend) -> dict[str, Any]:
 def page_items(
     request: Mapping[str, Any], clock: Clock, low: int, high: int
 ) -> SearchStrategy[Any]:
-    """The events of a paged result, at least ``low`` of them."""
-    return insight_events(clock, high, min_size=low)
+    """The events of a paged result, at least ``low`` of them, some at the same instant.
+
+    The page says nothing of two events at one ``EventTime``: a plan may hold such ties (each
+    event sharing the instant of the one before it about one time in three), where code that
+    breaks ties its own way, or keys events by their time, shows.
+    """
+    return insight_events(clock, high, min_size=low).flatmap(_with_ties)
+
+
+def _with_ties(events: list[dict[str, Any]]) -> SearchStrategy[list[dict[str, Any]]]:
+    def tie(shared: list[bool]) -> list[dict[str, Any]]:
+        tied = list(events)
+        for i, same in enumerate(shared, start=1):
+            moved = {**tied[i], "EventTime": tied[i - 1]["EventTime"]}
+            if same and moved not in tied[:i]:  # (events stay distinct)
+                tied[i] = moved
+        return tied  # still most recent first: a tie moves an event up to the one before
+
+    count = max(len(events) - 1, 0)
+    return st.lists(st.integers(0, 2).map(lambda n: n == 0), min_size=count, max_size=count).map(
+        tie
+    )
 
 
 PACK = K.pack(

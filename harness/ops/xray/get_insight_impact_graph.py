@@ -488,8 +488,26 @@ def responses(request: Mapping[str, Any], clock: Clock) -> SearchStrategy[dict[s
 def page_items(
     request: Mapping[str, Any], clock: Clock, low: int, high: int
 ) -> SearchStrategy[Any]:
-    """The services of a paged graph, at least ``low`` of them."""
-    return impact_services(high, min_size=low)
+    """The services of a paged graph, at least ``low`` of them; an edge may lead to a service
+    no page lists (``edges-reference-listed-services`` is inferred, a warning: code reading a
+    graph must keep or drop such an edge on purpose)."""
+    return impact_services(high, min_size=low).flatmap(_maybe_dangling)
+
+
+def _maybe_dangling(services: list[dict[str, Any]]) -> SearchStrategy[list[dict[str, Any]]]:
+    if not services:
+        return st.just(services)
+    unlisted = max(service["ReferenceId"] for service in services) + 1
+
+    def dangle(at: int | None) -> list[dict[str, Any]]:
+        if at is None:
+            return services
+        changed = list(services)
+        edges = [*changed[at].get("Edges", []), {"ReferenceId": unlisted}]
+        changed[at] = {**changed[at], "Edges": edges}
+        return changed
+
+    return st.one_of(st.none(), st.integers(0, len(services) - 1)).map(dangle)
 
 
 # =========================================================================== synthetic backend

@@ -91,6 +91,17 @@ BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
     ),
     aws.page_sizes("xray", "GetInsightEvents", up_to=MAX_ITEMS - 1),
 )
+@example(  # plans draw events at one instant; pin a tie whose summaries are out of order
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightEvents"),
+        items=tuple(
+            {"EventTime": NOW - dt.timedelta(hours=h), "Summary": s}
+            for h, s in ((1, "b"), (1, "a"), (2, "c"))
+        ),
+        pages=(1, 2),
+    ),
+    page_size=None,
+)
 def test_timeline_and_latest_event(plan: Any, page_size: int | None) -> None:
     got = assert_paginates(
         plan,
@@ -156,6 +167,21 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         now=NOW,
     )
 )
+@example(  # plans draw edges to services no page lists; pin one, served whole
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightImpactGraph"),
+        items=(
+            {
+                "ReferenceId": 1,
+                "Name": "api",
+                "Type": "AWS::EC2::Instance",
+                "Edges": [{"ReferenceId": 2}, {"ReferenceId": 9}],
+            },
+            {"ReferenceId": 2, "Name": "db", "Type": "AWS::DynamoDB::Table"},
+        ),
+        pages=(1, 1),
+    )
+)
 def test_impact_graph_and_downstream(plan: Any) -> None:
     graphs: list[dict] = []
 
@@ -169,6 +195,9 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
     if not plan.items or not served_whole(plan):
         return
     graph = graphs[-1]
+    # every edge the pages list, an edge to a service no page lists too (plans draw some)
+    listed = {(s["ReferenceId"], e["ReferenceId"]) for s in plan.items for e in s.get("Edges", [])}
+    assert graph["edges"] == listed
     names = {s["ReferenceId"]: s.get("Name", "?") for s in plan.items}
 
     def calls(name: Any) -> set[str]:  # services that share a name add their edges together
@@ -354,6 +383,7 @@ def test_window_ending_now_under_any_local_zone(zone: str, period: int) -> None:
     assert before - dt.timedelta(seconds=period) < stop <= after
 
 
+@SYNTHETIC
 @given(naive=st.datetimes(), period=st.sampled_from(PERIODS))
 @example(naive=dt.datetime(2026, 11, 1, 11), period=300)
 def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
@@ -369,6 +399,13 @@ def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
             start=naive,
             end=NOW,
         )
+    for read in (  # every function that sends a time
+        lambda: lib.insight_summaries(xray(), group_name="prod", start=naive, end=NOW),
+        lambda: lib.insights_events(cloudtrail(), TRAIL, start=naive, end=NOW),
+        lambda: lib.impact_graph(xray(), INSIGHT_ID, start=NOW, end=naive),
+    ):
+        with pytest.raises((ValueError, TypeError)):  # (a naive and an aware time: TypeError)
+            read()
 
 
 @given(other=st.integers(-3600, 7200).filter(lambda p: p not in PERIODS))
@@ -412,13 +449,31 @@ PAGED = {  # each paging function, asked for a page size
 
 
 @SYNTHETIC
-def test_page_sizes_below_the_models_minimum_are_refused(aws_synthetic: Any) -> None:
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    reversed_window=aws.invalid_requests(
+        "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
+    )
+)
+def test_what_the_service_refuses_is_refused_before_sending(
+    reversed_window: Any, aws_synthetic: Any
+) -> None:
+    seen = len(aws_synthetic.exchanges)
     # 0 is below every model's MaxResults minimum: refused before sending, not read as "no
     # page size"
     for fetch in PAGED.values():
         with pytest.raises(ParamValidationError):
             fetch(0)
-    assert aws_synthetic.exchanges == []
+    params = reversed_window.params  # StartTime after EndTime: the library's own ValueError
+    with pytest.raises(ValueError):
+        lib.metric_series(
+            cloudtrail(),
+            event_source=params["EventSource"],
+            event_name=params["EventName"],
+            start=params["StartTime"],
+            end=params["EndTime"],
+        )
+    assert aws_synthetic.exchanges[seen:] == []
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -517,12 +572,18 @@ def test_insights_events_one_dimension_and_inclusive_end(
         event_source=event_source,
     )
     assert named == [event for event in everything if event["EventName"] == event_name]
+    sourced = lib.insights_events(
+        cloudtrail(), trail, start=NOW - dt.timedelta(days=80), end=NOW, event_source=event_source
+    )
+    assert sourced == [event for event in everything if event["EventSource"] == event_source]
 
 
 @SYNTHETIC
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
-def test_insight_summaries_match_the_service(params: dict) -> None:
+def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -> None:
     assume("GroupName" in params and "StartTime" in params and "EndTime" in params)
+    seen = len(aws_synthetic.exchanges)
     got = lib.insight_summaries(
         xray(),
         group_name=params["GroupName"],
@@ -531,6 +592,8 @@ def test_insight_summaries_match_the_service(params: dict) -> None:
         states=params.get("States"),
         page_size=params.get("MaxResults"),
     )
+    sent = aws_synthetic.exchanges[seen].params  # requests() draws States=[] too: no filter
+    assert ("States" in sent) == bool(params.get("States")), sent
     raw = xray().get_insight_summaries(
         GroupName=params["GroupName"],
         StartTime=params["StartTime"],
@@ -543,16 +606,18 @@ def test_insight_summaries_match_the_service(params: dict) -> None:
 
 
 @SYNTHETIC
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     params=aws.requests("xray", "GetInsight", now=NOW),
-    later=st.sampled_from([3600, 1]).map(lambda s: dt.timedelta(seconds=s)),
+    later=st.sampled_from([3600, 1, 0.25]).map(lambda s: dt.timedelta(seconds=s)),
     span=aws.edge_spans(GRAPH_LIMIT),
 )
 def test_insight_duration_and_graph_window(
-    params: dict, later: dt.timedelta, span: dt.timedelta
+    params: dict, later: dt.timedelta, span: dt.timedelta, aws_synthetic: Any
 ) -> None:
     record = lib.insight(xray(), params["InsightId"])
-    now = NOW + later  # a now passed in, not the clock's: the durations count to it
+    # a now passed in, not the clock's and off the whole second: the durations count to it
+    now = NOW + later
     duration = lib.insight_duration(record, now=now)
     end = record.get("EndTime", now)
     assert duration == (end - record["StartTime"]).total_seconds()
@@ -566,6 +631,8 @@ def test_insight_duration_and_graph_window(
     assert start == max(record["StartTime"], end - GRAPH_LIMIT)
     graph = lib.impact_graph(xray(), params["InsightId"], start=start, end=stop)
     assert all(isinstance(ref, int) for ref in graph["services"])
+    sent = aws_synthetic.exchanges[-1].params  # the window as sent, not reversed
+    assert (sent["StartTime"], sent["EndTime"]) == (start.timestamp(), stop.timestamp())
 
 
 @SYNTHETIC
@@ -586,13 +653,15 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
         "internetmonitor",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
+        aws_secret_access_key="my-secret",
         config=Config(connect_timeout=7),
     )
     lib.internet_event(mine, "evt-1")
     assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     assert mine._request_signer._credentials.access_key == "AKIDME"
+    assert mine._request_signer._credentials.secret_key == "my-secret"
     assert mine.meta.config.connect_timeout == 7
-    lib.insight(xray(), INSIGHT_ID)
+    first = lib.insight(xray(), INSIGHT_ID)
     lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     lib.metric_series(
         cloudtrail(),
@@ -623,6 +692,20 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
                     lib.with_retry(call, sleep=CLOCK.sleep)
         assert len(server.calls) == min(burst + 1, lib.ATTEMPTS)
         assert CLOCK.slept == [0.01, 0.02, 0.04]
+    # the CloudTrail listing's own retry (it sleeps with time.sleep): the same backoff
+    monkeypatch.setattr(lib.time, "sleep", CLOCK.sleep)
+    CLOCK.slept.clear()
+    plan = PagePlan(pagination=CT_EVENTS, items=THREE, pages=(2, 1), throttle_at=1, throttles=3)
+    with serve_pages(plan):
+        lib.insights_events(cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW)
+    assert CLOCK.slept == [0.01, 0.02, 0.04]
+    # a day later the insight is another record: read again, not remembered
+    CLOCK.advance(days=1)
+    fresh = lib.with_retry(lambda: xray().get_insight(InsightId=INSIGHT_ID))["Insight"]
+    assert fresh != first and lib.insight(xray(), INSIGHT_ID) == fresh
+    # the most recent event when the first page is empty
+    with serve_pages(PagePlan(pagination=events, items=(item,), pages=(0, 1))):
+        assert lib.latest_event(xray(), INSIGHT_ID) == item
 
 
 # botocore's own errors that are not the service's answer: a connection lost, a read timed out
@@ -645,6 +728,7 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch) -> None:
     after one call."""
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
     cases: list[tuple[Exception, bool]] = [(error, False) for error in TRANSPORT]
+    cases.append((ClientError({}, "GetInsight"), False))  # no Error at all: not a throttle
     for service, operation in RETRIED:
         cases += [
             (ClientError({"Error": {"Code": c}}, operation), True)

@@ -73,6 +73,15 @@ def test_timeline_single_page() -> None:
     )
     with stub:
         assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(2)]
+    # two events at the same instant, summaries out of order: both kept, in the page's order
+    tied = [event(2, "b"), event(2, "a"), event(3)]
+    stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
+    with stub:
+        got = lib.insight_timeline(client, INSIGHT_ID)
+    assert [e["Summary"] for e in got] == ["e3", "b", "a"]
+    stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
+    with stub:  # the latest of tied events: the first the page lists
+        assert lib.latest_event(client, INSIGHT_ID)["Summary"] == "b"
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
         lib.insight_timeline(client, INSIGHT_ID, page_size=0)
@@ -80,6 +89,7 @@ def test_timeline_single_page() -> None:
 
 def test_latest_event_is_the_most_recent() -> None:
     client, stub = stubbed("xray")
+    stub.add_response("get_insight_events", {"InsightEvents": [], "NextToken": "z"})  # empty
     stub.add_response(
         "get_insight_events", {"InsightEvents": [event(4), event(1)], "NextToken": "a"}
     )
@@ -94,8 +104,10 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
         "xray",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
+        aws_secret_access_key="my-secret",
         config=Config(connect_timeout=7),
     )
+    assert mine._request_signer._credentials.secret_key == "my-secret"
     assert mine.meta.region_name == "eu-west-1"
     assert mine.meta.config.connect_timeout == 7
     assert mine._request_signer._credentials.access_key == "AKIDME"
@@ -104,8 +116,12 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
     record = {"InsightId": INSIGHT_ID, "State": "ACTIVE", "StartTime": t(2)}
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
+    closed = {**record, "State": "CLOSED", "EndTime": t(1)}
+    stub.add_response("get_insight", {"Insight": closed}, {"InsightId": INSIGHT_ID})
     with stub:
         assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
+        # asked again once it has closed: read again, not remembered
+        assert lib.insight(client, INSIGHT_ID)["State"] == "CLOSED"
     # the library's own backoff: 0.01 s, doubling
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
     for _ in range(3):
@@ -114,6 +130,18 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     waits: list[float] = []
     with stub:
         lib.with_retry(lambda: client.get_insight(InsightId=INSIGHT_ID), sleep=waits.append)
+    assert waits == [0.01, 0.02, 0.04]
+    # the CloudTrail listing's own retry (it sleeps with time.sleep): the same backoff
+    trail, trail_stub = stubbed("cloudtrail")
+    for _ in range(3):
+        trail_stub.add_client_error("list_insights_data", "ThrottlingException")
+    trail_stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}]})
+    monkeypatch.setattr(lib.time, "sleep", waits.append)
+    waits.clear()
+    with trail_stub:
+        assert [e["EventId"] for e in lib.insights_events(trail, TRAIL, start=t(24), end=NOW)] == [
+            "1"
+        ]
     assert waits == [0.01, 0.02, 0.04]
     # Internet Monitor's model names two throttles (TooManyRequestsException too): both retried
     monitor, monitor_stub = stubbed("internetmonitor")
@@ -162,6 +190,15 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
     with pytest.raises(EndpointConnectionError):
         lib.with_retry(lost, sleep=lambda _: None)
     assert calls == [1]
+    # a client error without an Error at all: not a throttle, raised as it came
+
+    def bare() -> None:
+        calls.append(1)
+        raise ClientError({}, "GetInsight")
+
+    with pytest.raises(ClientError):
+        lib.with_retry(bare, sleep=lambda _: None)
+    assert calls == [1, 1]
 
 
 def test_insight_duration_closed_and_active() -> None:
@@ -171,6 +208,8 @@ def test_insight_duration_closed_and_active() -> None:
     assert lib.insight_duration(active, now=NOW) == 30 * 3600
     # a now passed in, an hour after the library's clock: the duration counts to it
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
+    # ... and off the whole second
+    assert lib.insight_duration(active, now=NOW + dt.timedelta(seconds=0.25)) == 30 * 3600 + 0.25
 
 
 def test_insight_summaries_paginate_with_same_params() -> None:
@@ -195,6 +234,12 @@ def test_insight_summaries_paginate_with_same_params() -> None:
             client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=1
         )
     assert [s["InsightId"] for s in got] == ["a" * 36, "b" * 36]
+    # an empty list of states is no filter: none sent
+    unfiltered = {"GroupName": "prod", "StartTime": t(48), "EndTime": NOW}
+    stub.add_response("get_insight_summaries", {"InsightSummaries": [first]}, unfiltered)
+    with stub:
+        got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=[])
+    stub.assert_no_pending_responses()
 
 
 def test_open_insight_ids_keeps_active_ones() -> None:
@@ -224,7 +269,9 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     client, stub = stubbed("xray")
     params = {"InsightId": INSIGHT_ID, "StartTime": t(6), "EndTime": NOW}
     page1 = {
-        "Services": [{"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}],
+        "Services": [
+            {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}, {"ReferenceId": 99}]}
+        ],
         "NextToken": "g",
     }
     page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": []}]}
@@ -233,10 +280,12 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     with stub:
         graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
     assert set(graph["services"]) == {1, 2}
+    # every edge the pages list, the one to a service no page lists (99) too
+    assert graph["edges"] == {(1, 2), (1, 99)}
     assert lib.downstream_of(graph, "api") == {"db"}
     assert lib.downstream_of(graph, "db") == set()
-    # an edge to a service no page lists
-    graph["edges"].add((1, 99))
+    # an edge to a service no page lists, added by hand
+    graph["edges"].add((1, 98))
     assert lib.downstream_of(graph, "api") == {"db"}
     # a client node carries no Name (optional in the model)
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
@@ -423,6 +472,15 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
             page_size=1,
         )
     assert [e["EventId"] for e in got] == ["1", "2"]
+    # a source alone is an EventSource filter
+    sourced = {**base, "Dimensions": {"EventSource": "s3.amazonaws.com"}}
+    del sourced["MaxResults"]
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "3"}]}, sourced)
+    with stub:
+        got = lib.insights_events(
+            client, TRAIL, start=t(24), end=NOW, event_source="s3.amazonaws.com"
+        )
+    assert [e["EventId"] for e in got] == ["3"]
 
 
 def test_insights_events_resumes_after_a_throttle() -> None:
@@ -495,12 +553,29 @@ def test_day_window_and_naive_times_refused() -> None:
         dt.datetime(2026, 10, 30, tzinfo=UTC),
         dt.datetime(2026, 10, 31, tzinfo=UTC),
     )
-    client, _ = stubbed("cloudtrail")
-    with pytest.raises(ValueError):
-        lib.metric_series(
-            client,
-            event_source="s3.amazonaws.com",
-            event_name="PutObject",
-            start=dt.datetime(2026, 11, 1, 11),
-            end=NOW,
-        )
+    client, stub = stubbed("cloudtrail")
+    xray, xray_stub = stubbed("xray")
+    naive = dt.datetime(2026, 11, 1, 11)
+    with stub, xray_stub:  # nothing queued: a call that goes out fails
+        with pytest.raises(ValueError):
+            lib.metric_series(
+                client,
+                event_source="s3.amazonaws.com",
+                event_name="PutObject",
+                start=naive,
+                end=NOW,
+            )
+        with pytest.raises(ValueError):  # every function that sends a time
+            lib.insight_summaries(xray, group_name="prod", start=naive, end=NOW)
+        with pytest.raises(ValueError):
+            lib.insights_events(client, TRAIL, start=naive, end=NOW)
+        with pytest.raises((ValueError, TypeError)):  # (a naive and an aware time: TypeError)
+            lib.impact_graph(xray, INSIGHT_ID, start=NOW, end=naive)
+        with pytest.raises(ValueError):  # a reversed window, refused before sending
+            lib.metric_series(
+                client,
+                event_source="s3.amazonaws.com",
+                event_name="PutObject",
+                start=NOW,
+                end=t(1),
+            )
