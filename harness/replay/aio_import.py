@@ -28,11 +28,14 @@ def install_layer(originals: dict[str, Any], lock: Any, core: ModuleType) -> Non
         return
     from importlib.util import find_spec
 
-    if find_spec("aiobotocore") is None:
+    # (looked up once: a search of sys.path, ~0.3 ms, on every intercept() entry otherwise,
+    # which is every serve_pages block of a property's examples)
+    watched = originals.get("aio-watched")
+    if not watched and find_spec("aiobotocore") is None:
         originals["aio-missing"] = True
     elif imported():
         _install_now(originals, lock, core)
-    elif not originals.get("aio-watched"):
+    elif not watched:
         originals["aio-watched"] = True
         call_after_import(lambda: _install_now(originals, lock, core))
 
