@@ -505,10 +505,16 @@ _SUMMARY_MEMBERS = (
 )
 
 
-def catalogue(backend: Backend) -> list[str]:
+def catalogue(backend: Backend) -> tuple[str, ...]:
     """The InsightIds of the seed's world: GetInsight of each returns the insight listed."""
-    gen = random.Random(f"{backend.seed}:xray-insight-catalogue")
-    return [uuid_from(gen) for _ in range(CATALOGUE_SIZE)]
+    return _catalogue_of(backend.seed)
+
+
+@functools.lru_cache(maxsize=64)
+def _catalogue_of(seed: int | str) -> tuple[str, ...]:
+    # (built once a seed: every GetInsightSummaries answer walks it, and 60 uuids took ~1 ms)
+    gen = random.Random(f"{seed}:xray-insight-catalogue")
+    return tuple(uuid_from(gen) for _ in range(CATALOGUE_SIZE))
 
 
 def require_catalogued(backend: Backend, insight_id: str) -> None:
