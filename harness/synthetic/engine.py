@@ -164,8 +164,8 @@ class Answer:
     response: HttpResponse
 
 
-def _params_or_none(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
-    """The wire params of ``request``, or none when it does not decode (a faulted request:
+def _params_or_empty(service: str, operation: str, request: HttpRequest) -> dict[str, Any]:
+    """The wire params of ``request``, or {} when it does not decode (a faulted request:
     the fault is the answer whatever the body holds)."""
     try:
         return wire.decode_request(service, operation, request)
@@ -266,7 +266,7 @@ class SyntheticBackend:
                 self._inject_faults(service, operation, number)
             except _Reject:
                 if not too_much:  # the exchange keeps what was asked, as an answered one does
-                    params.update(_params_or_none(service, operation, request))
+                    params.update(_params_or_empty(service, operation, request))
                 raise
             if too_much:  # refused before decoding: a decoded body costs ~25× its bytes
                 status = 413 if len(request.body) > limits.max_bytes else 400
