@@ -30,12 +30,12 @@ draw (~0.08 s a run) and mixes them into every draw, so that any edit of harness
 moved the suites' examples; a suite that installed the harness with pip sees none of that.
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
-[--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6]``.
+[--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
-(``mutants_round6.ROUND6``), each written without reading either suite; ``all`` stays the
-first batch.
+(``mutants_round6.ROUND6``), ``held-out-7`` only the seventh (``mutants_round7.ROUND7``),
+each written without reading either suite; ``all`` stays the first batch.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from bench.mutation import mutants_round3 as M3  # noqa: E402
 from bench.mutation import mutants_round4 as M4  # noqa: E402
 from bench.mutation import mutants_round5 as M5  # noqa: E402
 from bench.mutation import mutants_round6 as M6  # noqa: E402
+from bench.mutation import mutants_round7 as M7  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -187,11 +188,13 @@ def main() -> None:
             "held-out-4",
             "held-out-5",
             "held-out-6",
+            "held-out-7",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second, third, fourth, fifth or sixth batch (held-out-2, held-out-3, "
-        "held-out-4, held-out-5, held-out-6: written without reading the suites)",
+        "or the second, third, fourth, fifth, sixth or seventh batch (held-out-2, "
+        "held-out-3, held-out-4, held-out-5, held-out-6, held-out-7: written without "
+        "reading the suites)",
     )
     args = parser.parse_args()
 
@@ -201,6 +204,7 @@ def main() -> None:
     round4 = M4.held_out_4()
     round5 = M5.held_out_5()
     round6 = M6.held_out_6()
+    round7 = M7.held_out_7()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -209,9 +213,10 @@ def main() -> None:
         "held-out-4": round4,
         "held-out-5": round5,
         "held-out-6": round6,
+        "held-out-7": round7,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
-    for mutant in M.MUTANTS + round2 + round3 + round4 + round5 + round6:
+    for mutant in M.MUTANTS + round2 + round3 + round4 + round5 + round6 + round7:
         M.apply(mutant)  # each applies exactly once
 
     times = time_correct(args.rounds)
@@ -226,6 +231,7 @@ def main() -> None:
                 "held-out-4": f"; running the {len(round4)} of round 4 (held-out-4)",
                 "held-out-5": f"; running the {len(round5)} of round 5 (held-out-5)",
                 "held-out-6": f"; running the {len(round6)} of round 6 (held-out-6)",
+                "held-out-7": f"; running the {len(round7)} of round 7 (held-out-7)",
             }.get(args.half, "")
         )
     )
