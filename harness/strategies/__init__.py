@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, Shape
     from hypothesis.strategies import SearchStrategy
 
-#: Paginator fuzzing (``harness.strategies.pagination``), time helpers
+#: Paginator fuzzing (``harness.strategies.pagination``: plans, serving, asserting), time helpers
 #: (``harness.strategies.clock``) and documented values and their edges
 #: (``harness.strategies.edges``), on this face too, loaded on first use.
 _LAZY = {
@@ -70,12 +70,12 @@ _LAZY = {
     "local_time_zone": "harness.strategies.clock",
     "register_profiles": "harness.strategies.clock",
     "time_zones": "harness.strategies.clock",
-    "ENDINGS": "harness.strategies.pagination",
-    "PagePlan": "harness.strategies.pagination",
-    "assert_paginates": "harness.strategies.pagination",
-    "page_plans": "harness.strategies.pagination",
-    "page_sizes": "harness.strategies.pagination",
-    "serve_pages": "harness.strategies.pagination",
+    "ENDINGS": "harness.strategies.plans",
+    "PagePlan": "harness.strategies.plans",
+    "assert_paginates": "harness.strategies.paginates",
+    "page_plans": "harness.strategies.plans",
+    "page_sizes": "harness.strategies.plans",
+    "serve_pages": "harness.strategies.page_server",
 }
 
 __all__ = sorted(
