@@ -147,6 +147,22 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
     ),
     aws.page_sizes("xray", "GetInsightSummaries", up_to=MAX_ITEMS - 1),
 )
+@example(  # the model's largest page size, and a closed insight updated after its end
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightSummaries"),
+        items=(
+            {
+                "InsightId": INSIGHT_ID,
+                "State": "CLOSED",
+                "StartTime": NOW - dt.timedelta(hours=3),
+                "EndTime": NOW - dt.timedelta(hours=1),
+                "LastUpdateTime": NOW - dt.timedelta(minutes=30),
+            },
+        ),
+        pages=(1,),
+    ),
+    page_size=100,
+)
 def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
     window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
     assert_paginates(
