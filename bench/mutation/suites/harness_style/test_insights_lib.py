@@ -147,7 +147,7 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
     ),
     aws.page_sizes("xray", "GetInsightSummaries", up_to=MAX_ITEMS - 1),
 )
-@example(  # the model's largest page size, and a closed insight updated after its end
+@example(  # the model's largest page size, a closed insight updated after its end
     plan=PagePlan(
         pagination=pagination_of("xray", "GetInsightSummaries"),
         items=(
@@ -158,8 +158,9 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
                 "EndTime": NOW - dt.timedelta(hours=1),
                 "LastUpdateTime": NOW - dt.timedelta(minutes=30),
             },
+            {"InsightId": INSIGHT_ID[:-1] + "1", "State": "ACTIVE", "StartTime": NOW},
         ),
-        pages=(1,),
+        pages=(1, 1),  # the open insight on the second page
     ),
     page_size=100,
 )
@@ -180,6 +181,8 @@ def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> Non
         stop = summary["EndTime"] if summary["State"] == "CLOSED" else NOW
         duration = (stop - summary["StartTime"]).total_seconds()
         assert lib.insight_duration(summary, now=NOW) == duration
+        # the graph's window: now, by default, is the library's clock (the shared one)
+        assert lib.graph_window(summary) == lib.graph_window(summary, now=NOW)
 
 
 GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
@@ -685,7 +688,6 @@ def test_insight_duration_and_graph_window(
             lib.impact_graph(xray(), params["InsightId"], start=NOW - span, end=NOW)
     assume(record["StartTime"] > NOW - dt.timedelta(days=29))
     start, stop = lib.graph_window(record, now=NOW)
-    assert lib.graph_window(record) == (start, stop)  # now: the library's clock (the shared one)
     end = record.get("EndTime", NOW)
     assert stop == end
     assert start == max(record["StartTime"], end - GRAPH_LIMIT)
