@@ -326,6 +326,15 @@ def test_plans_hold_ties_and_edges_to_unlisted_services() -> None:
 
     assert any(dangling(plan) for plan in graphs)
     assert not all(dangling(plan) for plan in graphs)
+
+    def calls_itself(plan: PagePlan) -> bool:
+        return any(
+            e["ReferenceId"] == s["ReferenceId"] for s in plan.items for e in s.get("Edges", [])
+        )
+
+    # no page rules out a service calling itself either; an optional Edges may be absent
+    assert any(calls_itself(plan) for plan in graphs)
+    assert any("Edges" not in s for plan in graphs for s in plan.items)
     tied = next(p for p in events if len({e["EventTime"] for e in p.items}) < len(p.items))
     client = boto3.client("xray", region_name="us-east-1")
 

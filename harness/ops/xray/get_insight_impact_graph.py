@@ -430,7 +430,9 @@ def breakers(clock: Clock) -> list[Breaker]:
 
 def impact_services(max_size: int, *, min_size: int = 0) -> SearchStrategy[list[dict[str, Any]]]:
     """Graph services with distinct ReferenceIds, Names including Name (a client node has
-    neither), and edges (distinct, never to the service itself) to services of the same list."""
+    neither), and distinct edges to services of the same list, the service itself included:
+    no page rules out a service calling itself ("Connections to downstream services" names
+    no other), so code reading a graph must keep or drop such an edge on purpose."""
 
     @st.composite
     def draw_services(draw: DrawFn) -> list[dict[str, Any]]:
@@ -440,7 +442,6 @@ def impact_services(max_size: int, *, min_size: int = 0) -> SearchStrategy[list[
         services = []
         for ref in refs:
             name, kind = draw(st.sampled_from(_DRAWN_SERVICES))
-            others = [r for r in refs if r != ref]
             service: dict[str, Any] = {"ReferenceId": ref, "Type": kind}
             if name is not None:
                 service["Name"] = name
@@ -449,8 +450,9 @@ def impact_services(max_size: int, *, min_size: int = 0) -> SearchStrategy[list[
                     service["Names"] = [name, *aliases]
             if kind not in ("remote", "client") and draw(st.booleans()):
                 service["AccountId"] = draw(account_ids())
-            if others:
-                edges = draw(st.lists(st.sampled_from(others), unique=True, max_size=3))
+            edges = draw(st.lists(st.sampled_from(refs), unique=True, max_size=3))
+            left_out = not edges and draw(st.booleans())  # Edges is optional: absent or []
+            if not left_out:
                 service["Edges"] = [{"ReferenceId": r} for r in edges]
             services.append(service)
         return services

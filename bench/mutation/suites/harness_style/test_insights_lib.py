@@ -102,6 +102,14 @@ BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
     ),
     page_size=None,
 )
+@example(  # a chain longer than ten pages (plans split into six at most): read to its end
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightEvents"),
+        items=({"EventTime": NOW, "Summary": "last"},),
+        pages=(0,) * 11 + (1,),
+    ),
+    page_size=None,
+)
 def test_timeline_and_latest_event(plan: Any, page_size: int | None) -> None:
     got = assert_paginates(
         plan,
@@ -113,9 +121,10 @@ def test_timeline_and_latest_event(plan: Any, page_size: int | None) -> None:
     if not served_whole(plan):
         return
     assert got == sorted(plan.items, key=lambda event: event["EventTime"])
-    with serve_pages(plan):
+    with serve_pages(plan) as server:
         latest = lib.latest_event(xray(), INSIGHT_ID)
     assert latest == (max(plan.items, key=lambda event: event["EventTime"]) if got else None)
+    assert [call.limit for call in server.calls] == [None] * len(server.calls)  # no page size
 
 
 def served_whole(plan: PagePlan) -> bool:
@@ -138,6 +147,23 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
     ),
     aws.page_sizes("xray", "GetInsightSummaries", up_to=MAX_ITEMS - 1),
 )
+@example(  # the model's largest page size, a closed insight updated after its end
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightSummaries"),
+        items=(
+            {
+                "InsightId": INSIGHT_ID,
+                "State": "CLOSED",
+                "StartTime": NOW - dt.timedelta(hours=3),
+                "EndTime": NOW - dt.timedelta(hours=1),
+                "LastUpdateTime": NOW - dt.timedelta(minutes=30),
+            },
+            {"InsightId": INSIGHT_ID[:-1] + "1", "State": "ACTIVE", "StartTime": NOW},
+        ),
+        pages=(1, 1),  # the open insight on the second page
+    ),
+    page_size=100,
+)
 def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
     window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
     assert_paginates(
@@ -151,6 +177,12 @@ def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> Non
         with serve_pages(plan):
             got = lib.open_insight_ids(xray(), **window)
         assert got == {s["InsightId"] for s in plan.items if s["State"] == "ACTIVE"}
+    for summary in plan.items:  # CLOSED: to its EndTime, not its LastUpdateTime; ACTIVE: to now
+        stop = summary["EndTime"] if summary["State"] == "CLOSED" else NOW
+        duration = (stop - summary["StartTime"]).total_seconds()
+        assert lib.insight_duration(summary, now=NOW) == duration
+        # the graph's window: now, by default, is the library's clock (the shared one)
+        assert lib.graph_window(summary) == lib.graph_window(summary, now=NOW)
 
 
 GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
@@ -167,7 +199,7 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         now=NOW,
     )
 )
-@example(  # plans draw edges to services no page lists; pin one, served whole
+@example(  # plans draw edges to services no page lists and to the caller itself; pin them
     plan=PagePlan(
         pagination=pagination_of("xray", "GetInsightImpactGraph"),
         items=(
@@ -175,7 +207,7 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
                 "ReferenceId": 1,
                 "Name": "api",
                 "Type": "AWS::EC2::Instance",
-                "Edges": [{"ReferenceId": 2}, {"ReferenceId": 9}],
+                "Edges": [{"ReferenceId": 1}, {"ReferenceId": 2}, {"ReferenceId": 9}],
             },
             {"ReferenceId": 2, "Name": "db", "Type": "AWS::DynamoDB::Table"},
         ),
@@ -378,8 +410,10 @@ def test_align_floors_to_the_grid(when: dt.datetime) -> None:
 def test_window_ending_now_under_any_local_zone(zone: str, period: int) -> None:
     with aws.local_time_zone(zone):
         before = dt.datetime.now(dt.timezone.utc)
+        now = lib.utcnow()
         _, stop = lib.metric_window(dt.timedelta(hours=3), period)
         after = dt.datetime.now(dt.timezone.utc)
+    assert before <= now <= after and now.utcoffset() == dt.timedelta(0)  # to the microsecond
     assert before - dt.timedelta(seconds=period) < stop <= after
 
 
@@ -453,10 +487,16 @@ PAGED = {  # each paging function, asked for a page size
 @given(
     reversed_window=aws.invalid_requests(
         "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
-    )
+    ),
+    empty_dimension=aws.invalid_requests(
+        "cloudtrail", "ListInsightsData", now=NOW, constraints=["Dimensions.value.min"]
+    ),
+    two_states=aws.invalid_requests(
+        "xray", "GetInsightSummaries", now=NOW, constraints=["States.max"]
+    ),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
-    reversed_window: Any, aws_synthetic: Any
+    reversed_window: Any, empty_dimension: Any, two_states: Any, aws_synthetic: Any
 ) -> None:
     seen = len(aws_synthetic.exchanges)
     # 0 is below every model's MaxResults minimum: refused before sending, not read as "no
@@ -473,7 +513,29 @@ def test_what_the_service_refuses_is_refused_before_sending(
             start=params["StartTime"],
             end=params["EndTime"],
         )
+    # a Dimensions value shorter than its minimum (botocore refuses it): an empty event name
+    # is sent as given, not dropped for the source; an empty source alike
+    (empty,) = empty_dimension.params["Dimensions"].values()
+    assert empty_dimension.caught_by == "client"
+    for name, source in ((empty, "ec2.amazonaws.com"), (None, empty)):
+        with pytest.raises(ParamValidationError):
+            lib.insights_events(
+                cloudtrail(),
+                TRAIL,
+                start=EVENTS["StartTime"],
+                end=NOW,
+                event_name=name,
+                event_source=source,
+            )
     assert aws_synthetic.exchanges[seen:] == []
+    # more States than the model's one: sent as asked, the service's refusal raised as it came
+    states = two_states.params["States"]
+    with pytest.raises(ClientError) as refused:
+        lib.insight_summaries(
+            xray(), group_name="prod", start=SUMMARIES["StartTime"], end=NOW, states=states
+        )
+    assert refused.value.response["Error"]["Code"] == two_states.caught_by
+    assert aws_synthetic.exchanges[-1].params["States"] == states
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -640,9 +702,17 @@ def test_insight_duration_and_graph_window(
 def test_outage_seconds(params: dict) -> None:
     event = lib.internet_event(client("internetmonitor"), params["EventId"])
     assert lib.is_ongoing(event) == ("EndedAt" not in event)
-    stop = event.get("EndedAt", NOW)
-    assert lib.outage_seconds(event, now=NOW) == (stop - event["StartedAt"]).total_seconds()
+    later = NOW + dt.timedelta(hours=1)  # a now passed in, not the clock's: counted to it
+    stop = event.get("EndedAt", later)
+    assert lib.outage_seconds(event, now=later) == (stop - event["StartedAt"]).total_seconds()
     assert lib.outage_seconds(event) == lib.outage_seconds(event, now=NOW)  # the shared clock
+    # an event without its (required) EventStatus is no answer to go by: not read as ongoing
+    unknown = {key: value for key, value in event.items() if key != "EventStatus"}
+    try:
+        ongoing = lib.is_ongoing(unknown)
+    except KeyError:
+        ongoing = False
+    assert not ongoing
 
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
@@ -672,10 +742,19 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
         period=60,
         page_size=50,
     )
+    # the library's own clients: us-east-1 (where the call went), botocore's retries off
     lib.internet_event(client("internetmonitor"), "evt-1")
+    assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
+    assert xray().meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     # bursts planned inside a pagination: the library's own backoff (0.01 s, doubled) on the
     # shared clock, and a burst longer than its attempts surfaces after exactly that many calls
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
+    # GetInternetEvent, every second request throttled: each retry after the first backoff
+    monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", CLOCK.sleep)
+    CLOCK.slept.clear()
+    for _ in range(2):
+        lib.internet_event(client("internetmonitor"), "evt-1")
+    assert CLOCK.slept and set(CLOCK.slept) == {0.01}
     events = pagination_of("xray", "GetInsightEvents")
     item = {"EventTime": NOW, "Summary": "s"}
     for burst in (lib.ATTEMPTS - 1, lib.ATTEMPTS):

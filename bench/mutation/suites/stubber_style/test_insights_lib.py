@@ -24,6 +24,7 @@ NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
+REAL_UTCNOW = lib.utcnow  # the fixture fixes the clock; the test of the real one reads it
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +65,21 @@ def test_timeline_follows_tokens_through_an_empty_page() -> None:
         got = lib.insight_timeline(client, INSIGHT_ID, page_size=2)
     stub.assert_no_pending_responses()
     assert [e["EventTime"] for e in got] == [t(5), t(3), t(1)]
+    # a chain longer than ten pages (eleven empty ones first): read to its end
+    only = {"InsightId": INSIGHT_ID}
+    for number in range(11):
+        token = {"NextToken": f"p{number}"} if number else {}
+        stub.add_response(
+            "get_insight_events",
+            {"InsightEvents": [], "NextToken": f"p{number + 1}"},
+            {**only, **token},
+        )
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [event(4)]}, {**only, "NextToken": "p11"}
+    )
+    with stub:
+        assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(4)]
+    stub.assert_no_pending_responses()
 
 
 def test_timeline_single_page() -> None:
@@ -111,6 +127,10 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     assert mine.meta.region_name == "eu-west-1"
     assert mine.meta.config.connect_timeout == 7
     assert mine._request_signer._credentials.access_key == "AKIDME"
+    # the library's own clients: us-east-1, botocore's retries off
+    default = lib.make_client("xray")
+    assert default.meta.region_name == "us-east-1"
+    assert default.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     client, stub = stubbed("xray")
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
@@ -143,7 +163,10 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
             "1"
         ]
     assert waits == [0.01, 0.02, 0.04]
-    # Internet Monitor's model names two throttles (TooManyRequestsException too): both retried
+    # Internet Monitor's model names two throttles (TooManyRequestsException too): both retried,
+    # each after the library's backoff (with_retry's own sleep)
+    monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", waits.append)
+    waits.clear()
     monitor, monitor_stub = stubbed("internetmonitor")
     for code in ("ThrottlingException", "TooManyRequestsException"):
         monitor_stub.add_client_error("get_internet_event", code, http_status_code=429)
@@ -152,6 +175,7 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
         for _ in range(2):
             assert lib.internet_event(monitor, "evt-1")["EventId"] == "evt-1"
     monitor_stub.assert_no_pending_responses()
+    assert waits == [0.01, 0.01]
 
 
 def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
@@ -205,6 +229,8 @@ def test_insight_duration_closed_and_active() -> None:
     closed = {"State": "CLOSED", "StartTime": t(75), "EndTime": t(1)}
     active = {"State": "ACTIVE", "StartTime": t(30)}
     assert lib.insight_duration(closed) == 74 * 3600
+    # a summary's LastUpdateTime (GetInsightSummaries) is not its end
+    assert lib.insight_duration({**closed, "LastUpdateTime": t(0.5)}) == 74 * 3600
     assert lib.insight_duration(active, now=NOW) == 30 * 3600
     # a now passed in, an hour after the library's clock: the duration counts to it
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
@@ -240,6 +266,14 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     with stub:
         got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=[])
     stub.assert_no_pending_responses()
+    # two states (the model allows one): sent as asked, the service's refusal raised
+    both = {**unfiltered, "States": ["ACTIVE", "CLOSED"]}
+    stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=both)
+    with stub, pytest.raises(ClientError, match="InvalidRequestException"):
+        lib.insight_summaries(
+            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE", "CLOSED"]
+        )
+    stub.assert_no_pending_responses()
 
 
 def test_open_insight_ids_keeps_active_ones() -> None:
@@ -247,13 +281,15 @@ def test_open_insight_ids_keeps_active_ones() -> None:
     summaries = [
         {"InsightId": "a" * 36, "State": "ACTIVE"},
         {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
+        {"InsightId": "c" * 36, "State": "ACTIVE"},
     ]
     stub.add_response(
         "get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"}
     )
     stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[1:]})
     with stub:
-        assert lib.open_insight_ids(client, group_name="prod", start=t(24), end=NOW) == {"a" * 36}
+        got = lib.open_insight_ids(client, group_name="prod", start=t(24), end=NOW)
+    assert got == {"a" * 36, "c" * 36}  # the second page's too
 
 
 def test_graph_window_of_closed_and_long_active_insights() -> None:
@@ -274,22 +310,26 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
         ],
         "NextToken": "g",
     }
-    page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": []}]}
+    page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": [{"ReferenceId": 2}]}]}
     stub.add_response("get_insight_impact_graph", page1, params)
     stub.add_response("get_insight_impact_graph", page2, {**params, "NextToken": "g"})
     with stub:
         graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
     assert set(graph["services"]) == {1, 2}
     # every edge the pages list, the one to a service no page lists (99) too
-    assert graph["edges"] == {(1, 2), (1, 99)}
+    assert graph["edges"] == {(1, 2), (1, 99), (2, 2)}
     assert lib.downstream_of(graph, "api") == {"db"}
-    assert lib.downstream_of(graph, "db") == set()
+    assert lib.downstream_of(graph, "db") == {"db"}  # a service that calls itself
     # an edge to a service no page lists, added by hand
     graph["edges"].add((1, 98))
     assert lib.downstream_of(graph, "api") == {"db"}
     # a client node carries no Name (optional in the model)
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
     graph["edges"].add((0, 1))
+    assert lib.downstream_of(graph, "api") == {"db"}
+    # a service whose name holds another's is another service: its calls are its own
+    graph["services"][5] = {"ReferenceId": 5, "Name": "api-gateway", "Edges": [{"ReferenceId": 0}]}
+    graph["edges"].add((5, 0))
     assert lib.downstream_of(graph, "api") == {"db"}
 
 
@@ -385,6 +425,9 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
 
 
 def test_metric_window_examples() -> None:
+    before = dt.datetime.now(UTC)  # the library's clock: now, in UTC, to the microsecond
+    now = REAL_UTCNOW()
+    assert before <= now <= dt.datetime.now(UTC) and now.utcoffset() == dt.timedelta(0)
     end = dt.datetime(2026, 11, 1, 11, 7, 30, tzinfo=UTC)
     assert lib.metric_window(dt.timedelta(hours=1), 300, end=end) == (
         dt.datetime(2026, 11, 1, 10, 5, tzinfo=UTC),
@@ -481,6 +524,14 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
             client, TRAIL, start=t(24), end=NOW, event_source="s3.amazonaws.com"
         )
     assert [e["EventId"] for e in got] == ["3"]
+    # an empty event name is sent as given (a Dimensions value is at least one character:
+    # refused before sending), not dropped for the source; a page size of 0 alike (MaxResults
+    # is at least 1)
+    for kwargs in ({"event_name": "", "event_source": "s3.amazonaws.com"}, {"page_size": 0}):
+        client, stub = stubbed("cloudtrail")
+        stub.add_response("list_insights_data", {"Events": [{"EventId": "4"}]})
+        with stub, pytest.raises(ParamValidationError):
+            lib.insights_events(client, TRAIL, start=t(24), end=NOW, **kwargs)
 
 
 def test_insights_events_resumes_after_a_throttle() -> None:
@@ -545,7 +596,16 @@ def test_outage_seconds_and_status() -> None:
     del active["EndedAt"]
     assert lib.outage_seconds(active, now=NOW) == 50 * 3600
     assert lib.outage_seconds(active) == 50 * 3600  # now, from the library's clock
+    # a now passed in, an hour after the library's clock: counted to it
+    assert lib.outage_seconds(active, now=NOW + dt.timedelta(hours=1)) == 51 * 3600
     assert lib.is_ongoing(active)
+    # an event without its (required) EventStatus is no answer to go by: not read as ongoing
+    unknown = {key: value for key, value in active.items() if key != "EventStatus"}
+    try:
+        ongoing = lib.is_ongoing(unknown)
+    except KeyError:
+        ongoing = False
+    assert not ongoing
 
 
 def test_day_window_and_naive_times_refused() -> None:
