@@ -70,6 +70,7 @@ _LAZY = {
     "local_time_zone": "harness.strategies.clock",
     "register_profiles": "harness.strategies.clock",
     "time_zones": "harness.strategies.clock",
+    "EMPTY_LISTS": "harness.strategies.plans",
     "ENDINGS": "harness.strategies.plans",
     "PagePlan": "harness.strategies.plans",
     "assert_paginates": "harness.strategies.paginates",

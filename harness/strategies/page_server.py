@@ -205,7 +205,8 @@ class PageServer:
         protocol = protocol_of(op.service_model)
         members = op.output_shape.members
         python: dict[str, Any] = {}
-        for index, name in enumerate(pagination.result_keys):
+        lists_left_out = not chunk and self.plan.empty_lists == "absent"
+        for index, name in enumerate(() if lists_left_out else pagination.result_keys):
             single = len(pagination.result_keys) == 1
             python[name] = [item if single else item[index] for item in chunk]
         body: dict[str, Any] = wire.to_wire(op.output_shape, python, protocol)

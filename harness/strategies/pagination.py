@@ -33,6 +33,7 @@ from harness.strategies.page_server import CallRecord, PageServer, serve_pages, 
 from harness.strategies.paginates import ANY_PAGE_SIZE, assert_paginates
 from harness.strategies.plans import (
     DEFAULT_RETRIES,
+    EMPTY_LISTS,
     ENDINGS,
     MAX_THROTTLES,
     PagePlan,
@@ -45,6 +46,7 @@ from harness.strategies.plans import (
 __all__ = [
     "ANY_PAGE_SIZE",
     "DEFAULT_RETRIES",
+    "EMPTY_LISTS",
     "ENDINGS",
     "MAX_THROTTLES",
     "CallRecord",

@@ -45,6 +45,12 @@ _LIMITS = ("MaxResults", "maxResults", "Limit", "limit", "MaxItems", "PageSize",
 #: the model's letter (a token is at least one character) and seen from other services: a
 #: loop written ``while token is not None`` re-sends ``""`` and fails against them.
 ENDINGS = ("absent", "null", "empty")
+#: How an empty page may give its items: an empty list, or no result member at all. The
+#: model leaves result lists optional and services do both; a loop reading ``page["Items"]``
+#: fails only on the second, and so does ``page.get("Items", [])`` behind a botocore
+#: paginator resumed with a ``StartingToken`` (it sets the absent member to ``None``).
+#: ``page_plans`` keeps the list unless asked for both (``empty_lists=EMPTY_LISTS``).
+EMPTY_LISTS = ("empty", "absent")
 #: The most times in a row one planned call may be throttled (``throttles=``): botocore's
 #: legacy retry mode makes 5 attempts, 4 of them retries. Its standard mode (the default of
 #: recent botocore) makes 3: only bursts of up to ``DEFAULT_RETRIES`` are outlasted by a
@@ -110,7 +116,8 @@ class PagePlan:
     ``refuse_at`` is the index of the page whose call is answered, once, with ``refusal``, a
     client error that is not a throttle (one of
     :func:`~harness.strategies.edges.refusal_codes`): the code must raise it, calling no more.
-    ``ending`` is how the last page ends the chain (one of :data:`ENDINGS`).
+    ``ending`` is how the last page ends the chain (one of :data:`ENDINGS`);
+    ``empty_lists`` how an empty page gives its items (one of :data:`EMPTY_LISTS`).
     """
 
     pagination: Pagination
@@ -122,6 +129,7 @@ class PagePlan:
     throttle_code: str | None = None
     refuse_at: int | None = None
     refusal: str | None = None
+    empty_lists: str = "empty"
 
     @property
     def label(self) -> str:
@@ -144,6 +152,11 @@ class PagePlan:
         if self.ending not in ENDINGS:
             raise StrategyArgumentError(
                 f"ending={self.ending!r} must be one of {', '.join(map(repr, ENDINGS))}."
+            )
+        if self.empty_lists not in EMPTY_LISTS:
+            raise StrategyArgumentError(
+                f"empty_lists={self.empty_lists!r} must be one of "
+                f"{', '.join(map(repr, EMPTY_LISTS))}."
             )
         if not 1 <= self.throttles <= MAX_THROTTLES:
             raise StrategyArgumentError(
@@ -168,9 +181,10 @@ class PagePlan:
             throttle += f" {self.throttle_code}"
         ending = "" if self.ending == "absent" else f", ending={self.ending}"
         refusal = "" if self.refuse_at is None else f", refuse_at={self.refuse_at} {self.refusal}"
+        lists = "" if self.empty_lists == "empty" else f", empty_lists={self.empty_lists}"
         return (
             f"PagePlan({self.label}, {len(self.items)} items, pages={list(self.pages)}"
-            f"{throttle}{refusal}{ending})"
+            f"{throttle}{refusal}{ending}{lists})"
         )
 
 
@@ -189,6 +203,7 @@ def page_plans(
     request: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
     refusals: bool = False,
+    empty_lists: Sequence[str] = ("empty",),
 ) -> SearchStrategy[PagePlan]:
     """Plans for paginating ``service:operation``: dataset × page split × throttle × ending.
 
@@ -200,7 +215,9 @@ def page_plans(
     ``max_throttles`` times in a row (your own retry must outlast them all when botocore's is
     off), with each of the service's throttling codes
     (:func:`~harness.strategies.edges.throttling_codes`). ``endings`` are the ways the last
-    page may end the chain (:data:`ENDINGS`; pass ``ENDINGS`` for all three). With
+    page may end the chain (:data:`ENDINGS`; pass ``ENDINGS`` for all three); ``empty_lists``
+    the ways an empty page may give its items (:data:`EMPTY_LISTS`: ``[]``, the default, or
+    no member; drawn only for plans holding an empty page). With
     ``refusals`` one page may be refused with a client error that is not a throttle
     (:func:`~harness.strategies.edges.refusal_codes`, the validation error first): then
     :func:`assert_paginates` wants that error raised, after no further call.
@@ -229,6 +246,12 @@ def page_plans(
     if unknown or not chosen_endings:
         raise StrategyArgumentError(
             f"endings={endings!r} must name one or more of {', '.join(map(repr, ENDINGS))}."
+        )
+    chosen_lists = tuple(empty_lists) if not isinstance(empty_lists, str) else (empty_lists,)
+    if not chosen_lists or any(e not in EMPTY_LISTS for e in chosen_lists):
+        raise StrategyArgumentError(
+            f"empty_lists={empty_lists!r} must name one or more of "
+            f"{', '.join(map(repr, EMPTY_LISTS))}."
         )
     pagination = pagination_of(service, operation)
     throttle_codes = edges.throttling_codes(service)
@@ -263,6 +286,13 @@ def page_plans(
         refuse_at = (
             draw(st.one_of(st.none(), st.integers(0, len(pages) - 1))) if refusal_codes else None
         )
+        refusal = None if refuse_at is None else draw(st.sampled_from(refusal_codes))
+        # drawn last, and only where it shows: the plans' other draws stay where they were
+        lists = (
+            draw(st.sampled_from(chosen_lists))
+            if 0 in pages and len(chosen_lists) > 1
+            else chosen_lists[0]
+        )
         return PagePlan(
             pagination=pagination,
             items=chosen,
@@ -272,7 +302,8 @@ def page_plans(
             ending=ending,
             throttle_code=code,
             refuse_at=refuse_at,
-            refusal=None if refuse_at is None else draw(st.sampled_from(refusal_codes)),
+            refusal=refusal,
+            empty_lists=lists,
         )
 
     return draw_plan()

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 
 from harness.errors import HarnessAssertionError
-from harness.strategies import ENDINGS, StrategyArgumentError
+from harness.strategies import EMPTY_LISTS, ENDINGS, StrategyArgumentError
 from harness.strategies.pagination import (
     DEFAULT_RETRIES,
     MAX_THROTTLES,
@@ -23,6 +23,7 @@ from harness.strategies.pagination import (
     pagination_of,
     serve_pages,
 )
+from tests.support.draws import examples
 
 INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -153,3 +154,73 @@ def test_client_error_from_a_burst_is_the_services() -> None:
     plan = PagePlan(pagination=EVENTS, items=_items(1), pages=(1,), throttle_at=0, throttles=1)
     with serve_pages(plan), pytest.raises(ClientError, match="ThrottledException"):
         _client(retries=1).get_insight_events(InsightId=INSIGHT_ID)
+
+
+def strict_loop(client: Any) -> list[Any]:
+    """A loop that reads ``page["InsightEvents"]``: right only while services send ``[]``."""
+    events: list[Any] = []
+    kwargs: dict[str, Any] = {"InsightId": INSIGHT_ID}
+    while True:
+        page = client.get_insight_events(**kwargs)
+        events += page["InsightEvents"]
+        if not page.get("NextToken"):
+            return events
+        kwargs["NextToken"] = page["NextToken"]
+
+
+@pytest.mark.parametrize(("style", "member"), [("empty", []), ("absent", None)])
+def test_an_empty_page_gives_an_empty_list_or_no_member_as_planned(
+    style: str, member: list[Any] | None
+) -> None:
+    plan = PagePlan(pagination=EVENTS, items=_items(1), pages=(0, 1), empty_lists=style)
+    client = _client()
+    with serve_pages(plan):
+        first = client.get_insight_events(InsightId=INSIGHT_ID)
+        second = client.get_insight_events(InsightId=INSIGHT_ID, NextToken=first["NextToken"])
+    assert first.get("InsightEvents") == member
+    assert len(second["InsightEvents"]) == 1  # a page with items always lists them
+    assert ("empty_lists=absent" in repr(plan)) == (style == "absent")
+    assert_paginates(plan, lambda: loop(_client()))  # page.get(..., []) reads both
+
+
+def test_a_loop_indexing_the_list_member_fails_an_empty_page_without_it() -> None:
+    plan = PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 0, 1), empty_lists="absent")
+    assert_paginates(
+        PagePlan(pagination=EVENTS, items=_items(2), pages=(1, 0, 1)),
+        lambda: strict_loop(_client()),
+    )
+    with pytest.raises(HarnessAssertionError, match="KeyError"):
+        assert_paginates(plan, lambda: strict_loop(_client()))
+
+
+def test_empty_list_styles_are_drawn_only_for_plans_with_an_empty_page() -> None:
+    drawn = examples(page_plans("xray", "GetInsightEvents", empty_lists=EMPTY_LISTS, now=NOW), 120)
+    with_empty = {p.empty_lists for p in drawn if 0 in p.pages}
+    assert with_empty == {"empty", "absent"}
+    assert {p.empty_lists for p in drawn if 0 not in p.pages} <= {"empty"}
+    default = examples(page_plans("xray", "GetInsightEvents", now=NOW), 40)
+    assert {p.empty_lists for p in default} == {"empty"}
+    with pytest.raises(StrategyArgumentError, match="empty_lists="):
+        page_plans("xray", "GetInsightEvents", empty_lists=("missing",))
+    with pytest.raises(StrategyArgumentError, match="empty_lists="):
+        PagePlan(pagination=EVENTS, items=(), pages=(0,), empty_lists="none")
+
+
+def test_a_paginator_resumed_on_an_empty_page_without_its_list_gives_none() -> None:
+    # botocore's paginator, given a StartingToken, sets the first page's absent result member
+    # to None: page.get("Events", []) is then None (what EMPTY_LISTS's comment warns of)
+    trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+    plan = PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsData"),
+        items=(),
+        pages=(0, 0),
+        empty_lists="absent",
+    )
+    client = boto3.client("cloudtrail", region_name="us-east-1")
+    params = {"InsightSource": trail, "DataType": "InsightsEvents"}
+    with serve_pages(plan):
+        first = client.list_insights_data(**params)
+        pages = client.get_paginator("list_insights_data").paginate(
+            **params, PaginationConfig={"StartingToken": first["NextToken"]}
+        )
+        assert [page.get("Events", []) for page in pages] == [None]

@@ -133,7 +133,7 @@ def test_parallel_lists_page_as_pairs(plan: PagePlan) -> None:
         while True:
             page = client.list_insights_metric_data(**kwargs)
             assert page["EventSource"] == "s3.amazonaws.com"  # echoed from the request
-            points += zip(page["Timestamps"], page["Values"], strict=True)
+            points += zip(page.get("Timestamps", []), page.get("Values", []), strict=True)
             if "NextToken" not in page:
                 return points
             kwargs["NextToken"] = page["NextToken"]
