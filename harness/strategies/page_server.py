@@ -38,13 +38,19 @@ class CallRecord:
     served: int | None  # items served; None for an error answer
     next_token: str | None
     error: str | None = None
+    #: how the page showed what ``next_token`` (None) leaves unsaid: a last page's token
+    #: sent as ``null`` or ``''`` (``PagePlan.ending``), an empty page's list left out
+    ending: str = "absent"
+    list_left_out: bool = False
 
     def describe(self) -> str:
         """One line for a failure report."""
         sent = f"NextToken={short_token(self.token)} MaxResults={self.limit}"
         if self.error is not None:
             return f"{sent} -> {self.error}"
-        return f"{sent} -> {self.served} items, NextToken={short_token(self.next_token)}"
+        items = "no list member" if self.list_left_out else f"{self.served} items"
+        last = {"null": "null", "empty": "''"}.get(self.ending) if self.next_token is None else None
+        return f"{sent} -> {items}, NextToken={last or short_token(self.next_token)}"
 
 
 @dataclass(kw_only=True)
@@ -192,7 +198,14 @@ class PageServer:
         else:
             self.finished = True
         self.calls.append(
-            CallRecord(token=token, limit=limit, served=len(chunk), next_token=next_token)
+            CallRecord(
+                token=token,
+                limit=limit,
+                served=len(chunk),
+                next_token=next_token,
+                ending=plan.ending,
+                list_left_out=not chunk and plan.empty_lists == "absent",
+            )
         )
         body = self._body(chunk, next_token, params)
         return wire.encode_response(plan.pagination.service, plan.pagination.operation, body)

@@ -69,7 +69,8 @@ def assert_paginates(
                 if problems:
                     raise _failure(server, problems) from exc
                 return []
-            raise _failure(server, [f"your code raised {type(exc).__name__}: {exc}"]) from exc
+            raised = [f"your code raised {type(exc).__name__}: {exc}", *_hints(server, exc)]
+            raise _failure(server, raised) from exc
     if plan.refusal is not None:
         raise _failure(
             server,
@@ -171,9 +172,29 @@ def _page_size_problems(server: PageServer, page_size: Any) -> list[str]:
         return []
     first = server.calls[wrong[0]]
     return [
-        f"sent {limit}={first.limit} on call #{wrong[0] + 1} ({len(wrong)} call(s) in all), "
-        f"not the page size it was asked for, {page_size}"
+        f"sent {limit}={first.limit} on call #{wrong[0] + 1} ({len(wrong)} of the "
+        f"{len(server.calls)} calls sent another size), not the page size it was asked for, "
+        f"{page_size}"
     ]
+
+
+def _hints(server: PageServer, exc: BaseException) -> list[str]:
+    """What in the plan most likely made your code raise ``exc``, when the message alone
+    does not say (the exception names botocore's check or a member, not the page)."""
+    plan, text = server.plan, str(exc)
+    token = plan.pagination.input_token
+    hints = []
+    if plan.ending == "empty" and token in text and type(exc).__name__ == "ParamValidationError":
+        hints.append(
+            f"the last page ended the chain with {token}='' (ending='empty') and your code sent "
+            "it back: end the loop on a falsy token (`while token:`), not only on None"
+        )
+    if any(call.list_left_out for call in server.calls) and isinstance(exc, KeyError | TypeError):
+        hints.append(
+            "an empty page left its result list out (empty_lists='absent'): read it with "
+            "`page.get(...) or []` (a botocore paginator resumed with a StartingToken gives None)"
+        )
+    return hints
 
 
 def _error_code(exc: BaseException) -> str | None:

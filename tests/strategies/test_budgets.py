@@ -65,7 +65,7 @@ def test_every_call_must_send_the_page_size_asked_for() -> None:
     assert assert_paginates(plan, lambda: _loop(client), page_size=None) == list(ITEMS)
     with pytest.raises(HarnessAssertionError, match=r"sent MaxResults=None on call #2"):
         assert_paginates(plan, lambda: _loop(client, size=1, first_only=True), page_size=1)
-    with pytest.raises(HarnessAssertionError, match=r"MaxResults=50 on call #1 \(3 call"):
+    with pytest.raises(HarnessAssertionError, match=r"MaxResults=50 on call #1 \(3 of the 3 calls"):
         assert_paginates(plan, lambda: _loop(client, size=50), page_size=None)
 
 

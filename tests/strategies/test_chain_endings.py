@@ -224,3 +224,16 @@ def test_a_paginator_resumed_on_an_empty_page_without_its_list_gives_none() -> N
             **params, PaginationConfig={"StartingToken": first["NextToken"]}
         )
         assert [page.get("Events", []) for page in pages] == [None]
+
+
+def test_the_empty_string_ending_shows_in_the_report_with_what_to_do() -> None:
+    plan = PagePlan(pagination=EVENTS, items=_items(1), pages=(1,), ending="empty")
+    with pytest.raises(HarnessAssertionError, match="ParamValidationError") as failed:
+        assert_paginates(plan, lambda: loop(_client(), ends_on_none=True))
+    report = str(failed.value)
+    assert "-> 1 items, NextToken=''" in report  # as sent, not None
+    assert "NextToken='' (ending='empty')" in report and "`while token:`" in report
+    null = PagePlan(pagination=EVENTS, items=_items(1), pages=(1,), ending="null")
+    with serve_pages(null) as server:
+        loop(_client())
+    assert server.calls[0].describe().endswith("NextToken=null")
