@@ -238,11 +238,16 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         pages=(1, 1),
     )
 )
-@example(  # an empty page that leaves its Services out (optional in the model)
+@example(  # an empty page that leaves its Services out (optional in the model), and two
+    # services of one name, each with calls of its own
     plan=PagePlan(
         pagination=pagination_of("xray", "GetInsightImpactGraph"),
-        items=({"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 1}]},),
-        pages=(0, 1),
+        items=(
+            {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 3}]},
+            {"ReferenceId": 2, "Name": "api", "Edges": [{"ReferenceId": 1}]},
+            {"ReferenceId": 3, "Name": "db"},
+        ),
+        pages=(0, 2, 1),
         empty_lists="absent",
     )
 )
