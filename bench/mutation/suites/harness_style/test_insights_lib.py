@@ -28,7 +28,14 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from harness import strategies as aws
-from harness.strategies import ENDINGS, PagePlan, assert_paginates, page_plans, serve_pages
+from harness.strategies import (
+    EMPTY_LISTS,
+    ENDINGS,
+    PagePlan,
+    assert_paginates,
+    page_plans,
+    serve_pages,
+)
 from harness.strategies.pagination import pagination_of
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -164,6 +171,17 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
     ),
     page_size=100,
 )
+@example(  # more summaries than the model's largest page (100): none cut off
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightSummaries"),
+        items=tuple(
+            {"InsightId": f"{INSIGHT_ID[:-3]}{n:03d}", "State": "ACTIVE", "StartTime": NOW}
+            for n in range(101)
+        ),
+        pages=(100, 1),
+    ),
+    page_size=100,
+)
 def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
     window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
     assert_paginates(
@@ -183,6 +201,11 @@ def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> Non
         assert lib.insight_duration(summary, now=NOW) == duration
         # the graph's window: now, by default, is the library's clock (the shared one)
         assert lib.graph_window(summary) == lib.graph_window(summary, now=NOW)
+        # a now passed in, not the clock's: an open insight's window ends at it
+        later = NOW + dt.timedelta(hours=1)
+        stop = summary["EndTime"] if summary["State"] == "CLOSED" else later
+        window = (max(summary["StartTime"], stop - GRAPH_LIMIT), stop)
+        assert lib.graph_window(summary, now=later) == window
 
 
 GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "EndTime": NOW}
@@ -197,6 +220,7 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         endings=ENDINGS,
         max_items=MAX_ITEMS,
         now=NOW,
+        empty_lists=EMPTY_LISTS,  # (the library's own NextToken loop, no botocore paginator)
     )
 )
 @example(  # plans draw edges to services no page lists and to the caller itself; pin them
@@ -214,6 +238,19 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         pages=(1, 1),
     )
 )
+@example(  # an empty page that leaves its Services out (optional in the model), and two
+    # services of one name, each with calls of its own
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightImpactGraph"),
+        items=(
+            {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 3}]},
+            {"ReferenceId": 2, "Name": "api", "Edges": [{"ReferenceId": 1}]},
+            {"ReferenceId": 3, "Name": "db"},
+        ),
+        pages=(0, 2, 1),
+        empty_lists="absent",
+    )
+)
 def test_impact_graph_and_downstream(plan: Any) -> None:
     graphs: list[dict] = []
 
@@ -227,6 +264,8 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
     if not plan.items or not served_whole(plan):
         return
     graph = graphs[-1]
+    # each service as the pages gave it, its Edges included (the responses are not changed)
+    assert graph["services"] == {s["ReferenceId"]: s for s in plan.items}
     # every edge the pages list, an edge to a service no page lists too (plans draw some)
     listed = {(s["ReferenceId"], e["ReferenceId"]) for s in plan.items for e in s.get("Edges", [])}
     assert graph["edges"] == listed
@@ -267,8 +306,18 @@ METRIC = {
         endings=ENDINGS,
         max_items=MAX_ITEMS,
         now=NOW,
+        empty_lists=EMPTY_LISTS,  # (the library's own NextToken loop, no botocore paginator)
     ),
     aws.page_sizes("cloudtrail", "ListInsightsMetricData", up_to=MAX_ITEMS - 1),
+)
+@example(  # an empty first page that leaves Timestamps and Values out
+    plan=PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsMetricData"),
+        items=((NOW - dt.timedelta(minutes=10), 1.0),),
+        pages=(0, 1),
+        empty_lists="absent",
+    ),
+    page_size=None,
 )
 def test_metric_series_paginates(plan: Any, page_size: int | None) -> None:
     assert_paginates(
@@ -785,6 +834,10 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     # the most recent event when the first page is empty
     with serve_pages(PagePlan(pagination=events, items=(item,), pages=(0, 1))):
         assert lib.latest_event(xray(), INSIGHT_ID) == item
+    # a page size is each page's size, not how many events come back
+    three = tuple({"EventTime": NOW - dt.timedelta(hours=h), "Summary": "s"} for h in (3, 2, 1))
+    with serve_pages(PagePlan(pagination=events, items=three, pages=(2, 1))):
+        assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=1) == list(three)
 
 
 # botocore's own errors that are not the service's answer: a connection lost, a read timed out

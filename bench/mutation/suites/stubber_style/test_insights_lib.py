@@ -10,6 +10,7 @@ service's model names), each rule's exact boundary, and a ``now`` that is not th
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -223,6 +224,17 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
     with pytest.raises(ClientError):
         lib.with_retry(bare, sleep=lambda _: None)
     assert calls == [1, 1]
+    # a throttle is told by its Error Code: botocore raises a plain ClientError for a code
+    # the service's model does not list, and that is retried too
+    answers: list[Any] = [ClientError({"Error": {"Code": "ThrottlingException"}}, "X"), "ok"]
+
+    def plain() -> Any:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert lib.with_retry(plain, sleep=lambda _: None) == "ok"
 
 
 def test_insight_duration_closed_and_active() -> None:
@@ -266,6 +278,18 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     with stub:
         got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=[])
     stub.assert_no_pending_responses()
+    # more than a page of the model's largest size (100): every summary, none cut off
+    many = [{"InsightId": f"{n:036d}", "State": "CLOSED"} for n in range(105)]
+    big = {**unfiltered, "MaxResults": 100}
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": many[:100], "NextToken": "n2"}, big
+    )
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": many[100:]}, {**big, "NextToken": "n2"}
+    )
+    with stub:
+        got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, page_size=100)
+    assert [s["InsightId"] for s in got] == [s["InsightId"] for s in many]
     # two states (the model allows one): sent as asked, the service's refusal raised
     both = {**unfiltered, "States": ["ACTIVE", "CLOSED"]}
     stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=both)
@@ -299,6 +323,10 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
     assert lib.graph_window(short) == (t(3), t(2))
     active = {"State": "ACTIVE", "StartTime": t(30)}
     assert lib.graph_window(active) == (t(6), NOW)
+    # a now passed in, an hour after the library's clock: the window ends at it
+    later = NOW + dt.timedelta(hours=1)
+    assert lib.graph_window(active, now=later) == (t(5), later)
+    assert lib.graph_window(closed, now=later) == (t(8), t(2))  # a closed one keeps its end
 
 
 def test_impact_graph_reads_every_page_and_edges() -> None:
@@ -311,11 +339,18 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
         "NextToken": "g",
     }
     page2 = {"Services": [{"ReferenceId": 2, "Name": "db", "Edges": [{"ReferenceId": 2}]}]}
+    sent = copy.deepcopy([page1, page2])
     stub.add_response("get_insight_impact_graph", page1, params)
-    stub.add_response("get_insight_impact_graph", page2, {**params, "NextToken": "g"})
+    # an empty page in the middle leaves its Services out (optional in the model)
+    stub.add_response("get_insight_impact_graph", {"NextToken": "h"}, {**params, "NextToken": "g"})
+    stub.add_response("get_insight_impact_graph", page2, {**params, "NextToken": "h"})
     with stub:
         graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
+    stub.assert_no_pending_responses()
     assert set(graph["services"]) == {1, 2}
+    # the services as the pages gave them, their Edges included: the responses left as they came
+    assert [page1, page2] == sent
+    assert graph["services"] == {1: sent[0]["Services"][0], 2: sent[1]["Services"][0]}
     # every edge the pages list, the one to a service no page lists (99) too
     assert graph["edges"] == {(1, 2), (1, 99), (2, 2)}
     assert lib.downstream_of(graph, "api") == {"db"}
@@ -380,6 +415,19 @@ def test_metric_series_joins_pages() -> None:
             page_size=2,
         )
     assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
+    # an empty page may leave Timestamps and Values out (optional in the model)
+    stub.add_response("list_insights_metric_data", {"NextToken": "e"}, metric_request())
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[:1], "Values": [4.0]},
+        metric_request(NextToken="e"),
+    )
+    with stub:
+        got = lib.metric_series(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW
+        )
+    stub.assert_no_pending_responses()
+    assert got == [(stamps[0], 4.0)]
 
 
 def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
