@@ -42,6 +42,8 @@ class CallRecord:
     #: sent as ``null`` or ``''`` (``PagePlan.ending``), an empty page's list left out
     ending: str = "absent"
     list_left_out: bool = False
+    #: the page was asked for again with the token (or none) that had fetched it before
+    reread: bool = False
 
     def describe(self) -> str:
         """One line for a failure report."""
@@ -50,7 +52,8 @@ class CallRecord:
             return f"{sent} -> {self.error}"
         items = "no list member" if self.list_left_out else f"{self.served} items"
         last = {"null": "null", "empty": "''"}.get(self.ending) if self.next_token is None else None
-        return f"{sent} -> {items}, NextToken={last or short_token(self.next_token)}"
+        again = " (a page served before, asked again)" if self.reread else ""
+        return f"{sent} -> {items}, NextToken={last or short_token(self.next_token)}{again}"
 
 
 @dataclass(kw_only=True)
@@ -58,6 +61,9 @@ class PageServer:
     """The state of :func:`serve_pages`: the plan, the calls seen, what went wrong."""
 
     plan: PagePlan
+    #: a page asked for again with the token that fetched it is neither a restart nor a call
+    #: past the last page (botocore's paginator resumed after a ``MaxItems`` cut does that)
+    rereads: bool = False
     calls: list[CallRecord] = field(default_factory=list)
     finished: bool = False  # the last page (no NextToken) was served
     extra_calls: int = 0
@@ -132,10 +138,12 @@ class PageServer:
             for k, v in params.items()
             if k not in (pagination.input_token, pagination.limit_key)
         }
+        reread = any(c.token == token and c.served is not None for c in self.calls)
+        forgiven = reread and self.rereads
         if token is None:
-            if self.finished:
+            if self.finished and not forgiven:
                 self.extra_calls += 1
-            elif self.calls and any(c.served is not None for c in self.calls):
+            elif not forgiven and any(c.served is not None for c in self.calls):
                 self.restarts += 1
             self._binding = binding
             page, offset = 0, 0
@@ -153,9 +161,9 @@ class PageServer:
             )
         else:
             page, offset = self._tokens[token]
-            if self.finished:
+            if self.finished and not forgiven:
                 self.extra_calls += 1
-        return self._serve(page, offset, limit, token, params)
+        return self._serve(page, offset, limit, token, params, reread)
 
     def _reject(self, token: str | None, limit: int | None, message: str) -> HttpResponse:
         op = operation_model(self.plan.pagination.service, self.plan.pagination.operation)
@@ -178,7 +186,13 @@ class PageServer:
         return wire.encode_error(service, code, text, status)
 
     def _serve(
-        self, page: int, offset: int, limit: int | None, token: str | None, params: dict[str, Any]
+        self,
+        page: int,
+        offset: int,
+        limit: int | None,
+        token: str | None,
+        params: dict[str, Any],
+        reread: bool,
     ) -> HttpResponse:
         plan = self.plan
         start = sum(plan.pages[:page])
@@ -197,6 +211,7 @@ class PageServer:
             self._tokens[next_token] = following
         else:
             self.finished = True
+        list_left_out = not chunk and plan.empty_lists == "absent"
         self.calls.append(
             CallRecord(
                 token=token,
@@ -204,21 +219,25 @@ class PageServer:
                 served=len(chunk),
                 next_token=next_token,
                 ending=plan.ending,
-                list_left_out=not chunk and plan.empty_lists == "absent",
+                list_left_out=list_left_out,
+                reread=reread,
             )
         )
-        body = self._body(chunk, next_token, params)
+        body = self._body(chunk, next_token, params, list_left_out)
         return wire.encode_response(plan.pagination.service, plan.pagination.operation, body)
 
     def _body(
-        self, chunk: Sequence[Any], next_token: str | None, params: dict[str, Any]
+        self,
+        chunk: Sequence[Any],
+        next_token: str | None,
+        params: dict[str, Any],
+        lists_left_out: bool,
     ) -> dict[str, Any]:
         pagination = self.plan.pagination
         op = operation_model(pagination.service, pagination.operation)
         protocol = protocol_of(op.service_model)
         members = op.output_shape.members
         python: dict[str, Any] = {}
-        lists_left_out = not chunk and self.plan.empty_lists == "absent"
         for index, name in enumerate(() if lists_left_out else pagination.result_keys):
             single = len(pagination.result_keys) == 1
             python[name] = [item if single else item[index] for item in chunk]
@@ -248,7 +267,9 @@ def throttling_error(service: str) -> tuple[str, int]:
 
 
 @contextmanager
-def serve_pages(plan: PagePlan, *, real_backoff: bool = False) -> Iterator[PageServer]:
+def serve_pages(
+    plan: PagePlan, *, real_backoff: bool = False, rereads: bool = False
+) -> Iterator[PageServer]:
     """Answer ``plan``'s operation for every botocore client in the process with its pages.
 
     Other operations pass through untouched. Requests are not signed, so clients need no
@@ -256,9 +277,13 @@ def serve_pages(plan: PagePlan, *, real_backoff: bool = False) -> Iterator[PageS
     its Stubber answers), a throttle or a refusal from its endpoint, inside its retry loop.
     The planned throttle is retried by botocore's own retry handler; only the backoff sleep
     before that one retry is skipped, unless ``real_backoff=True``.
+    ``rereads=True`` lets a page be asked for again with the token that fetched it (or none,
+    for the first) without counting a restart or a call past the last page: botocore's
+    paginator resumed with a ``StartingToken`` after a ``MaxItems`` cut does that, skipping
+    the items it gave. A loop that rereads forever is still stopped.
     The yielded :class:`PageServer` records every call.
     """
-    server = PageServer(plan=plan)
+    server = PageServer(plan=plan, rereads=rereads)
     with intercept(server.handle, sign=False, early=True):
         if real_backoff:
             yield server

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from botocore.exceptions import ParamValidationError
+
 from harness.errors import HarnessAssertionError, HarnessError
 from harness.strategies import StrategyArgumentError
 from harness.strategies.page_server import (
@@ -34,6 +36,7 @@ def assert_paginates(
     real_backoff: bool = False,
     page_size: Any = ANY_PAGE_SIZE,
     attempts: int | None = None,
+    rereads: bool = False,
 ) -> list[Any]:
     """Run ``collect`` against ``plan`` and check it returned every item once, in order.
 
@@ -56,12 +59,17 @@ def assert_paginates(
     they are on): a planned burst at least that long must surface as the throttling
     ``ClientError`` after exactly ``attempts`` calls of that page and none after (``[]`` is
     returned), a shorter one must be outlasted.
+
+    ``rereads=True`` is for code that resumes a botocore paginator cut by
+    ``PaginationConfig={"MaxItems": n}`` with its ``StartingToken``: botocore asks again for
+    the page the cut fell in and skips what it gave, which is then not reported as a restart
+    or a call past the last page (``serve_pages(rereads=...)``); items are still checked.
     """
     _check_budget(attempts)
     if _gives_up(plan, attempts):
-        return _assert_gives_up(plan, collect, attempts or 0, real_backoff)
+        return _assert_gives_up(plan, collect, attempts or 0, real_backoff, rereads)
     project = key or canonical
-    with serve_pages(plan, real_backoff=real_backoff) as server:
+    with serve_pages(plan, real_backoff=real_backoff, rereads=rereads) as server:
         got, exc = _collected(server, collect)
         if exc is not None:
             if plan.refusal is not None and _error_code(exc) == plan.refusal:
@@ -130,10 +138,14 @@ def _gives_up(plan: PagePlan, attempts: int | None) -> bool:
 
 
 def _assert_gives_up(
-    plan: PagePlan, collect: Callable[[], Sequence[Any]], attempts: int, real_backoff: bool
+    plan: PagePlan,
+    collect: Callable[[], Sequence[Any]],
+    attempts: int,
+    real_backoff: bool,
+    rereads: bool,
 ) -> list[Any]:
     code = plan.throttle_code or throttling_error(plan.pagination.service)[0]
-    with serve_pages(plan, real_backoff=real_backoff) as server:
+    with serve_pages(plan, real_backoff=real_backoff, rereads=rereads) as server:
         got, exc = _collected(server, collect)
         if exc is not None:
             if _error_code(exc) != code:
@@ -184,7 +196,7 @@ def _hints(server: PageServer, exc: BaseException) -> list[str]:
     plan, text = server.plan, str(exc)
     token = plan.pagination.input_token
     hints = []
-    if plan.ending == "empty" and token in text and type(exc).__name__ == "ParamValidationError":
+    if plan.ending == "empty" and token in text and isinstance(exc, ParamValidationError):
         hints.append(
             f"the last page ended the chain with {token}='' (ending='empty') and your code sent "
             "it back: end the loop on a falsy token (`while token:`), not only on None"
@@ -236,6 +248,13 @@ def _chain_problems(server: PageServer) -> list[str]:
         problems.append(
             f"started over without a NextToken {server.restarts} time(s) in the middle of the "
             "chain (is the token passed to the next call?)"
+        )
+    reread = next((i for i, c in enumerate(server.calls) if c.reread), None)
+    if problems and reread is not None and not server.rereads:
+        problems.append(
+            f"call #{reread + 1} asked again for a page already served, with the token that "
+            "fetched it: if your code resumes a botocore paginator cut by PaginationConfig "
+            "MaxItems with its StartingToken, that is botocore's way; pass rereads=True"
         )
     return problems
 
