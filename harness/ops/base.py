@@ -178,6 +178,13 @@ Requests = Callable[["Clock"], "SearchStrategy[dict[str, Any]]"]
 Breakers = Callable[["Clock"], list[Breaker]]
 Responses = Callable[[Mapping[str, Any], "Clock"], "SearchStrategy[dict[str, Any]]"]
 PageItems = Callable[[Mapping[str, Any], "Clock", int, int], "SearchStrategy[Any]"]
+
+
+class TooFewItems(ValueError):
+    """Raised by a ``page_items`` asked for more items than its request's rules allow (an
+    ``EventId`` Dimension names one event; a window holds so many ``Period`` slots)."""
+
+
 Answer = Callable[[Backend, dict[str, Any]], dict[str, Any]]
 Sample = Callable[["random.Random", Backend], dict[str, Any]]
 

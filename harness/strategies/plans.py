@@ -52,11 +52,12 @@ ENDINGS = ("absent", "null", "empty")
 #: ``page_plans`` keeps the list unless asked for both (``empty_lists=EMPTY_LISTS``).
 EMPTY_LISTS = ("empty", "absent")
 #: The most times in a row one planned call may be throttled (``throttles=``): botocore's
-#: legacy retry mode makes 5 attempts, 4 of them retries. Its standard mode (the default of
-#: recent botocore) makes 3: only bursts of up to ``DEFAULT_RETRIES`` are outlasted by a
-#: client left at its defaults; a longer one tests a retry of your own.
+#: legacy retry mode (its default unless ``retry_mode`` or ``AWS_RETRY_MODE`` says
+#: otherwise) makes 5 attempts, 4 of them retries; its standard mode makes 3, so only bursts
+#: of up to ``DEFAULT_RETRIES`` are outlasted in every mode; a longer one tests a retry of
+#: your own (or a client in legacy mode).
 MAX_THROTTLES = 4
-#: The throttles in a row every botocore default retry mode outlasts (standard: 3 attempts).
+#: The throttles in a row both of botocore's usual retry modes outlast (standard: 3 attempts).
 DEFAULT_RETRIES = 2
 
 
@@ -358,7 +359,13 @@ def _datasets(
     key = (pagination.service, pagination.operation)
     pack = ops.pack(*key)
     if pack is not None and pack.page_items is not None:
-        return pack.page_items(request, clock, low, high)
+        try:
+            return pack.page_items(request, clock, low, high)
+        except ops.base.TooFewItems as exc:
+            raise StrategyArgumentError(
+                f"page_plans({pagination.service!r}, {pagination.operation!r}, "
+                f"min_items={low}): {exc}. Ask for fewer items, or widen the request."
+            ) from None
     op = operation_model(*key)
     members = [op.output_shape.members[name].member for name in pagination.result_keys]
     if len(members) == 1:

@@ -273,6 +273,43 @@ def test_duplicates_and_order_are_reported() -> None:
 # ----------------------------------------------------------------------------- arguments
 
 
+@pytest.mark.parametrize(
+    ("operation", "request_"),
+    [
+        ("ListInsightsData", {"InsightSource": TRAIL}),
+        ("ListInsightsMetricData", {"Period": 300, "StartTime": NOW - dt.timedelta(days=2)}),
+    ],
+)
+def test_a_full_dataset_is_drawn_without_filtering(
+    operation: str, request_: dict[str, Any]
+) -> None:
+    # the seed operations' items were drawn short and filtered to min_items: Hypothesis's
+    # filter-too-much health check failed at min_items=20 (a new user's trial); too_slow
+    # is no part of it (a loaded machine)
+    @settings(
+        max_examples=10,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        page_plans("cloudtrail", operation, min_items=20, max_items=20, request=request_, now=NOW)
+    )
+    def sizes(plan: PagePlan) -> None:
+        assert len(plan.items) == 20
+
+    sizes()
+
+
+def test_more_items_than_the_request_allows_is_a_clear_error() -> None:
+    one_event = {"InsightSource": TRAIL, "Dimensions": {"EventId": INSIGHT_ID}}
+    with pytest.raises(StrategyArgumentError, match=r"min_items=2\): the request allows at most 1"):
+        page_plans("cloudtrail", "ListInsightsData", min_items=2, request=one_event)
+    five_hours = {"Period": 3600, "StartTime": NOW - dt.timedelta(hours=5), "EndTime": NOW}
+    with pytest.raises(StrategyArgumentError, match=r"window holds 5 Period slot\(s\) of 3600 s"):
+        page_plans("cloudtrail", "ListInsightsMetricData", min_items=6, request=five_hours, now=NOW)
+
+
 def test_page_plans_arguments_are_checked() -> None:
     with pytest.raises(StrategyArgumentError, match=r"Cannot have max_items=1 < min_items=3"):
         page_plans("xray", "GetInsightEvents", min_items=3, max_items=1)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.aws.lazy_hypothesis import st
 from harness.aws.shapes import UTC
-from harness.ops.base import Backend, Breaker, Knowledge
+from harness.ops.base import Backend, Breaker, Knowledge, TooFewItems
 from harness.ops.checks import (
     as_list,
     at_most_max_results,
@@ -695,12 +695,18 @@ def metric_grid(request: Mapping[str, Any], clock: Clock) -> tuple[int, int, int
 
 
 def metric_points(
-    request: Mapping[str, Any], clock: Clock, max_size: int
+    request: Mapping[str, Any], clock: Clock, max_size: int, min_size: int = 0
 ) -> SearchStrategy[list[tuple[dt.datetime, float]]]:
-    """(timestamp, value) points: aligned, ascending, Period apart; zeros only if FillWithZeros."""
+    """(timestamp, value) points: aligned, ascending, Period apart; zeros only if FillWithZeros;
+    ``min_size`` to ``max_size`` of them (``TooFewItems`` if the window holds fewer slots)."""
     first, slots, period = metric_grid(request, clock)
     fill = request.get("DataType") == "FillWithZeros"
     size = min(max_size, slots)
+    if min_size > size:
+        raise TooFewItems(
+            f"the request's window holds {slots} Period slot(s) of {period} s, at most one "
+            "point each"
+        )
     value = st.floats(0, 1e6, allow_nan=False, allow_infinity=False)
     positive = st.floats(0.001, 1e6, allow_nan=False, allow_infinity=False)
 
@@ -713,13 +719,14 @@ def metric_points(
         # FillWithZeros returns every slot of a run: contiguous timestamps, zeros allowed.
         @st.composite
         def draw_run(draw: DrawFn) -> list[tuple[dt.datetime, float]]:
-            count = draw(st.integers(0, size))
+            count = draw(st.integers(min_size, size))
             offset = draw(st.integers(0, slots - count))
             values = draw(st.lists(st.one_of(st.just(0.0), value), min_size=count, max_size=count))
             return [(at(offset + i), v) for i, v in enumerate(values)]
 
         return draw_run()
-    return st.lists(st.integers(0, slots - 1), max_size=size, unique=True).flatmap(
+    picks = st.lists(st.integers(0, slots - 1), min_size=min_size, max_size=size, unique=True)
+    return picks.flatmap(
         lambda picked: st.lists(positive, min_size=len(picked), max_size=len(picked)).map(
             lambda values: [(at(s), v) for s, v in zip(sorted(picked), values, strict=True)]
         )
@@ -813,8 +820,9 @@ def sample(gen: random.Random, backend: Backend) -> dict[str, Any]:
 def page_items(
     request: Mapping[str, Any], clock: Clock, low: int, high: int
 ) -> SearchStrategy[Any]:
-    """(timestamp, value) points of a paged series, at least ``low`` of them."""
-    return metric_points(request, clock, high).filter(lambda points: len(points) >= low)
+    """(timestamp, value) points of a paged series, ``low`` to ``high`` of them."""
+    # (the filter never refuses now; kept so that the plans drawn so far draw alike)
+    return metric_points(request, clock, high, low).filter(lambda points: len(points) >= low)
 
 
 PACK = K.pack(
