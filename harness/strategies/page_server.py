@@ -42,7 +42,7 @@ class CallRecord:
     #: sent as ``null`` or ``''`` (``PagePlan.ending``), an empty page's list left out
     ending: str = "absent"
     list_left_out: bool = False
-    #: the page was asked for again with the token (or none) that had fetched it before
+    #: the page just served was asked for again, with the token (or none) that fetched it
     reread: bool = False
 
     def describe(self) -> str:
@@ -61,8 +61,9 @@ class PageServer:
     """The state of :func:`serve_pages`: the plan, the calls seen, what went wrong."""
 
     plan: PagePlan
-    #: a page asked for again with the token that fetched it is neither a restart nor a call
-    #: past the last page (botocore's paginator resumed after a ``MaxItems`` cut does that)
+    #: the page just served, asked for again with the token that fetched it, is neither a
+    #: restart nor a call past the last page (botocore's paginator resumed after a
+    #: ``MaxItems`` cut does that)
     rereads: bool = False
     calls: list[CallRecord] = field(default_factory=list)
     finished: bool = False  # the last page (no NextToken) was served
@@ -138,7 +139,9 @@ class PageServer:
             for k, v in params.items()
             if k not in (pagination.input_token, pagination.limit_key)
         }
-        reread = any(c.token == token and c.served is not None for c in self.calls)
+        # botocore's resumed paginator asks again for the page it last got, at once
+        last = next((c for c in reversed(self.calls) if c.served is not None), None)
+        reread = last is not None and last.token == token
         forgiven = reread and self.rereads
         if token is None:
             if self.finished and not forgiven:
@@ -277,10 +280,10 @@ def serve_pages(
     its Stubber answers), a throttle or a refusal from its endpoint, inside its retry loop.
     The planned throttle is retried by botocore's own retry handler; only the backoff sleep
     before that one retry is skipped, unless ``real_backoff=True``.
-    ``rereads=True`` lets a page be asked for again with the token that fetched it (or none,
-    for the first) without counting a restart or a call past the last page: botocore's
-    paginator resumed with a ``StartingToken`` after a ``MaxItems`` cut does that, skipping
-    the items it gave. A loop that rereads forever is still stopped.
+    ``rereads=True`` lets the page just served be asked for again with the token that fetched
+    it (or none, for the first) without counting a restart or a call past the last page:
+    botocore's paginator resumed with a ``StartingToken`` after a ``MaxItems`` cut does
+    that, skipping the items it gave. A loop that rereads forever is still stopped.
     The yielded :class:`PageServer` records every call.
     """
     server = PageServer(plan=plan, rereads=rereads)

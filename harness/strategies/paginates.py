@@ -234,7 +234,7 @@ def _chain_problems(server: PageServer) -> list[str]:
     if server.runaway:
         problems.append(
             f"did not stop: {len(server.calls)} calls for {len(server.plan.pages)} planned "
-            "page(s); the harness stopped it"
+            f"page(s); the harness stopped it{_repeating(server)}"
         )
     elif not server.finished:
         issued = next((c.next_token for c in reversed(server.calls) if c.next_token), None)
@@ -251,12 +251,30 @@ def _chain_problems(server: PageServer) -> list[str]:
         )
     reread = next((i for i, c in enumerate(server.calls) if c.reread), None)
     if problems and reread is not None and not server.rereads:
-        problems.append(
-            f"call #{reread + 1} asked again for a page already served, with the token that "
+        # first: when it applies, the rest of the report follows from it
+        problems.insert(
+            0,
+            f"call #{reread + 1} asked again for the page just served, with the token that "
             "fetched it: if your code resumes a botocore paginator cut by PaginationConfig "
-            "MaxItems with its StartingToken, that is botocore's way; pass rereads=True"
+            "MaxItems with its StartingToken, that is botocore's way (pass rereads=True) and "
+            "the problems below may follow from it alone",
         )
     return problems
+
+
+def _repeating(server: PageServer) -> str:
+    """Why a stopped loop did not stop, when its last calls say it: one token sent again
+    and again."""
+    tail = [c for c in server.calls if c.served is not None][-3:]
+    if len(tail) < 3 or len({c.token for c in tail}) > 1:
+        return ""
+    token = short_token(tail[-1].token)
+    if tail[-1].token is None:
+        return (
+            " (its last calls each sent no NextToken and got the first page again: does it "
+            "pass the token it got, or a resumed paginator its StartingToken?)"
+        )
+    return f" (its last calls each sent NextToken={token} again and got the same page)"
 
 
 def _compare(

@@ -397,8 +397,8 @@ def test_the_docs_examples_run(pytester: pytest.Pytester) -> None:
     page = Path(__file__).resolve().parents[2] / "docs" / "how-to" / "hypothesis.md"
     section = page.read_text(encoding="utf-8")
     blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     for number, block in enumerate(blocks):
         pytester.makepyfile(**{f"test_readme_{number}": block})
     result = pytester.runpytest("-p", "no:cacheprovider", "-q")
-    result.assert_outcomes(passed=10)
+    result.assert_outcomes(passed=11)

@@ -111,3 +111,30 @@ def test_endings_other_than_absent_resume_too() -> None:
         plan = PagePlan(pagination=DATA, items=_events(5), pages=(2, 3), ending=ending)
         got = assert_paginates(plan, lambda: in_batches(_client(), 2), key=_event_id, rereads=True)
         assert len(got) == 5, ending
+
+
+def test_rereads_forgives_only_the_page_just_served() -> None:
+    def restarts_after_two_pages(client: Any) -> list[Any]:
+        first = client.list_insights_data(**PARAMS)
+        second = client.list_insights_data(**PARAMS, NextToken=first["NextToken"])
+        client.list_insights_data(**PARAMS)  # BUG: starts over; not botocore's resume
+        return first["Events"] + second["Events"]
+
+    plan = PagePlan(pagination=DATA, items=_events(6), pages=(2, 2, 2))
+    with pytest.raises(HarnessAssertionError, match="started over without a NextToken 1 time"):
+        assert_paginates(
+            plan, lambda: restarts_after_two_pages(_client()), key=_event_id, rereads=True
+        )
+
+
+def test_a_stopped_loop_is_told_why() -> None:
+    plan = PagePlan(pagination=DATA, items=_events(6), pages=(3, 3))
+    with pytest.raises(HarnessAssertionError) as failed:
+        assert_paginates(
+            plan, lambda: in_batches(_client(), 2, resume=False), key=_event_id, rereads=True
+        )
+    assert "each sent no NextToken and got the first page again" in str(failed.value)
+    with pytest.raises(HarnessAssertionError) as without:
+        assert_paginates(plan, lambda: in_batches(_client(), 2), key=_event_id)
+    problems = str(without.value).splitlines()[1:]
+    assert "pass rereads=True" in problems[0]  # first: the rest follows from it

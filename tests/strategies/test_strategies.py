@@ -505,10 +505,13 @@ def test_argument_errors_name_the_argument_and_value() -> None:
 
 def test_public_api() -> None:
     assert sorted(aws.__all__) == [
-        "EMPTY_LISTS",  # paginator fuzzing, on the same face
+        "ANY_PAGE_SIZE",  # paginator fuzzing, on the same face
+        "DEFAULT_RETRIES",
+        "EMPTY_LISTS",
         "ENDINGS",
         "ErrorResponse",
         "InvalidRequest",
+        "MAX_THROTTLES",
         "ManualClock",  # time helpers, on the same face
         "PagePlan",
         "StrategyArgumentError",
