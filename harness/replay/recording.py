@@ -30,7 +30,7 @@ from harness.replay.intercept import Call
 from harness.secrets import REDACTION_VERSION, shapes
 from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import redact_exchange, swept_request
-from harness.secrets.placeholders import placeholder_numbers, renumbered
+from harness.secrets.placeholders import found_in, placeholder_numbers, renumbered
 
 
 class Recording:
@@ -152,8 +152,9 @@ class Recording:
             }
             # what earlier saves wrote is on disk already (unless the file was replaced)
             since = self._saved_upto if base else 0
+            present: set[str] = set()  # the placeholders the new interactions hold
             new = [
-                (self._swept(e, shift), t)
+                (self._swept(e, shift, present), t)
                 for e, t in zip(source.stored[since:], source.tags[since:], strict=True)
                 if e.source == "recorded"
             ]
@@ -179,7 +180,7 @@ class Recording:
                 **(extra_metadata or {}),
             }
             floor = self._numbered_from
-            described = {**disk.shapes, **self._new_shapes(shift, floor)}
+            described = {**disk.shapes, **self._new_shapes(shift, floor, present)}
             if described:
                 metadata["harness"]["shapes"] = dict(sorted(described.items()))
                 source.shapes.update(described)
@@ -192,9 +193,13 @@ class Recording:
         source.companion_for(written)  # a fresh clone replays a large one without parsing it
         return written
 
-    def _new_shapes(self, shift: dict[str, int], floor: dict[str, int]) -> dict[str, Any]:
-        """The shape of each value this run replaced, by its placeholder as saved: every
-        secret's, and an id's only when the test's source states it (to serve it back)."""
+    def _new_shapes(
+        self, shift: dict[str, int], floor: dict[str, int], present: set[str]
+    ) -> dict[str, Any]:
+        """The shape of each value this run replaced whose placeholder, as saved, the new
+        interactions hold (the vault is shared by the tests of a session: another test's
+        secrets are not described here): every secret's, and an id's only when the test's
+        source states it (to serve it back)."""
         literals = self.known.source_literals()
         to_recorded = self.index.binding.live_to_recorded
         out: dict[str, Any] = {}
@@ -203,6 +208,8 @@ class Recording:
             if token in self.source.shapes:
                 continue  # the cassette's own, described when it was recorded
             token = renumbered(token, shift, floor)
+            if token not in present:
+                continue
             literal = shapes.literal_digest(token, value) if value in literals else None
             if token.startswith("REDACTED"):
                 out[token] = shapes.describe(value, literal)
@@ -210,7 +217,12 @@ class Recording:
                 out[token] = {"literal": literal}
         return out
 
-    def _swept(self, exchange: Exchange, shift: dict[str, int] | None = None) -> Exchange:
+    def _swept(
+        self,
+        exchange: Exchange,
+        shift: dict[str, int] | None = None,
+        present: set[str] | None = None,
+    ) -> Exchange:
         """The last pass before a save: a value redacted anywhere in this test is replaced
         wherever else it still sits (``Redactor.sweep``), and this run's placeholders are
         moved up by ``shift`` (``save``)."""
@@ -218,7 +230,11 @@ class Recording:
 
         def sweep(data: bytes) -> bytes:
             data = self.redactor.sweep(data)
-            return _renumbered(data, shift, floor) if shift and any(shift.values()) else data
+            if shift and any(shift.values()):
+                data = _renumbered(data, shift, floor)
+            if present is not None:
+                present.update(found_in(data.decode("utf-8", "surrogateescape")))
+            return data
 
         def text(value: str) -> str:
             return sweep(value.encode("utf-8")).decode("utf-8")

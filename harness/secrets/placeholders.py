@@ -76,6 +76,11 @@ _NUMBERED = re.compile(
 _CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
 
 
+def found_in(text: str) -> set[str]:
+    """The numbered placeholders ``text`` holds."""
+    return {match.group(0) for match in _NUMBERED.finditer(text)}
+
+
 def renumbered(text: str, shift: dict[str, int], floor: dict[str, int]) -> str:
     """``text`` with each placeholder numbered ``floor[family]`` or above moved up by
     ``shift[family]`` (families ``secret``, ``akid``, ``account``); the ones below the floor
