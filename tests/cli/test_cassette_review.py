@@ -14,6 +14,7 @@ import json
 import re
 import shlex
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pytest
@@ -434,3 +435,38 @@ def test_an_xml_document_in_a_string_is_diffed_element_by_element(tmp_path: Path
     (change,) = json.loads(out.getvalue())["changes"]
     paths = {m["path"] for m in change["request"]}
     assert paths == {"/MessageBody{XML}/order/item/0/#text", "/MessageBody{XML}/order/gift"}, paths
+
+
+def test_server_times_on_either_side_of_a_second_are_no_change(tmp_path: Path) -> None:
+    """A new user's trial: two objects listed with one ``LastModified`` in A came back a
+    second apart in a re-record B, and the diff reported the second one as changed
+    (a time was bound to one time on the other side)."""
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.recorded_traffic import client
+
+    path = tmp_path / "a.yaml"
+    with moto_server() as endpoint:
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            s3 = client("s3", endpoint)
+            s3.create_bucket(Bucket="notes")
+            for key in ("a", "b"):
+                s3.put_object(Bucket="notes", Key=key, Body=b"x")
+            s3.list_objects_v2(Bucket="notes")
+        recorder.save()
+
+    def one_second_on(interactions: list[dict[str, Any]]) -> None:
+        response = interactions[index_of(interactions, "ListObjectsV2")]["response"]
+        body = response["body"]["string"]
+        times = re.findall(r"<LastModified>([^<]+)</LastModified>", body)
+        assert len(times) == 2 and times[0][:19] == times[1][:19], times
+        later = times[1][:17] + f"{(int(times[1][17:19]) + 1) % 60:02d}" + times[1][19:]
+        at = body.rindex(times[1])
+        response["body"]["string"] = body[:at] + later + body[at + len(times[1]) :]
+
+    b = edited(path, tmp_path / "b.yaml", one_second_on)
+    code, out, _ = diff(path, b)
+    assert code == 0, out
+    assert "hold the same calls and answers" in out
+    code, out, _ = diff(path, b, "--exact")
+    assert code == 1 and "LastModified" in out

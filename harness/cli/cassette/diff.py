@@ -289,7 +289,12 @@ class _Forms:
     def _token(
         kind: str, value: str, numbers: dict[tuple[str, str], int], tokens: dict[str, str]
     ) -> str:
-        """``value``'s token, numbered by first appearance among its kind."""
+        """``value``'s token, numbered by first appearance among its kind; a time's is not
+        numbered (a re-record's server times fall on either side of a second: equal times
+        in one may differ in the other, and none is a change)."""
+        if kind == "time":
+            tokens["⟦time⟧"] = value
+            return "⟦time⟧"
         number = numbers.get((kind, value))
         if number is None:
             number = numbers[kind, value] = 1 + sum(1 for k, _ in numbers if k == kind)
