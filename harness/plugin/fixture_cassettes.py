@@ -62,11 +62,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: Any) -> Iterator[None]:
     """Record or replay a wide fixture's set-up and tear-down in the fixture's cassette."""
-    scope = _scope_cassette(fixturedef, request)
+    try:
+        scope = _scope_cassette(fixturedef, request)
+        if scope is not None:
+            scope.open()
+    except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+        # (a corrupt cassette, a mistake in the marker) cached as pytest caches a set-up's
+        # error: every test sharing the fixture gets it, and pytest's finalizer registered
+        # for this set-up runs (left over, it broke each later test with pytest internals)
+        fixturedef.cached_result = (None, fixturedef.cache_key(request), (exc, exc.__traceback__))
+        raise
     if scope is None:
         return (yield)
     fixturedef.addfinalizer(scope.close)  # runs after the fixture's own tear-down
-    scope.open()
     try:
         result = yield
         scope.pause()  # (raises what replay missed in the set-up)
@@ -251,7 +259,13 @@ class _ScopeCassette:
             return
         recorder = self.recorder()
         fixture_ties.alive(recorder)
-        stack = ExitStack()
+        with ExitStack() as failed:
+            stack = failed.enter_context(ExitStack())
+            self._enter(recorder, stack)
+            failed.pop_all()  # (entered it all: kept open until pause or close)
+        self._stack = stack
+
+    def _enter(self, recorder: CassetteRecorder, stack: ExitStack) -> None:
         if recorder.replay_only:
             # dummy credentials and empty config files while the fixture's code runs, as a
             # replaying test gets them (clients it makes keep them); undone between
@@ -273,7 +287,6 @@ class _ScopeCassette:
             self._blocked = stack.enter_context(
                 block_network(self.allowed, why, xray_daemon=xray_daemon)
             )
-        self._stack = stack
 
     def pause(self) -> None:
         """Stop routing (the tests' cassettes take over), failing on what replay missed."""
