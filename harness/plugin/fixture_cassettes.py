@@ -204,6 +204,22 @@ def _first_marked(
     return next((i for i in _in_scope(fixturedef, request) if _marked(i)), item)
 
 
+def _shared(fixturedef: pytest.FixtureDef[Any], request: Any, path: Path) -> fixture_ties.Shared:
+    """Who shares the fixture's cassette: the node its scope lives on (a module, a class, a
+    package), or the modules of the tests in its scope (a session fixture)."""
+    node = request.node
+    nodeid = getattr(node, "nodeid", "")
+    if fixturedef.scope == "session" or isinstance(node, pytest.Session) or not nodeid:
+        targets = tuple(sorted({i.nodeid.split("::")[0] for i in _in_scope(fixturedef, request)}))
+    else:
+        targets = (nodeid,)
+    try:
+        shown = path.relative_to(request.config.rootpath).as_posix()
+    except ValueError:
+        shown = str(path)
+    return fixture_ties.Shared(fixturedef.argname, path, shown, targets or ("",))
+
+
 class _ScopeCassette:
     """A wide fixture's recorder, open while the fixture sets up and tears down."""
 
@@ -224,6 +240,7 @@ class _ScopeCassette:
         except HarnessUsageError as exc:
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
         self.mode = mode
+        self.shared = _shared(fixturedef, request, self.path)
         self._recorder: CassetteRecorder | None = None
         self._stack: ExitStack | None = None
         self._blocked: Any = None
@@ -242,7 +259,7 @@ class _ScopeCassette:
                 match_region=self.match_region,
                 policy=self.policy,
                 on_exchange=lambda exchange: report_exchange(item, exchange),
-                rerecord_command=lambda mode: settings.rerecord_command(item, mode),
+                rerecord_command=lambda mode: fixture_ties.shared_rerecord_command([self.shared]),
                 run_id=run_id(config),
                 index_dir=settings.index_folder(config),
                 sources=source_files(item),
@@ -258,7 +275,7 @@ class _ScopeCassette:
         if self._closed or self._stack is not None:
             return
         recorder = self.recorder()
-        fixture_ties.alive(recorder)
+        fixture_ties.alive(recorder, self.shared)
         with ExitStack() as failed:
             stack = failed.enter_context(ExitStack())
             self._enter(recorder, stack)

@@ -49,6 +49,16 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         stdout.write(f"# {one_line(path)}\n")
         if rootdir != Path.cwd():
             stdout.write(f"cd {one_line(shlex.quote(str(rootdir)))} && ")
+        if usage.shared_targets:
+            # one test re-recorded alone would record the fixture anew under the others
+            targets = one_line(" ".join(shlex.quote(t) for t in usage.shared_targets))
+            fixtures = one_line(", ".join(usage.shared_fixtures))
+            stdout.write(
+                f"python -m pytest {targets} --aws-record-mode=all  # the cassette of fixture "
+                f"{fixtures} is shared by these tests: one test re-recorded alone records it "
+                "anew and the other tests' cassettes miss\n"
+            )
+            continue
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
         if usage.incomplete and args.mode == "all":
             stdout.write(
