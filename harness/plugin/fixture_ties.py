@@ -75,7 +75,9 @@ def shared_by(fixturenames: Iterable[str]) -> list[tuple[Shared, CassetteRecorde
     found = []
     for recorder in _ALIVE:
         shared = _SHARED.get(id(recorder))
-        if shared is not None and shared.name in names:
+        # (a fixture that made no AWS call, a moto server's, shares nothing)
+        calls = bool(recorder.exchanges) or recorder.stored_count > 0
+        if shared is not None and shared.name in names and calls:
             found.append((shared, recorder))
     return found
 
@@ -90,8 +92,10 @@ def shared_rerecord_command(shared: Sequence[Shared]) -> str:
         t for t in targets if not any(t != o and t.startswith((o + "::", o + "/")) for o in targets)
     ]
     fixtures = ", ".join(f"{s.name!r} ({s.shown})" for s in shared)
+    what = "the cassette of fixture" if len(shared) == 1 else "the cassettes of fixtures"
+    are = "is" if len(shared) == 1 else "are"
     return (
         f"pytest {' '.join(shlex.quote(t) for t in targets)} --aws-record-mode=all"
-        f"  # the cassette of fixture {fixtures} is shared by these tests: one test "
+        f"  # {what} {fixtures} {are} shared by these tests: one test "
         "re-recorded alone records it anew and the other tests' cassettes miss"
     )

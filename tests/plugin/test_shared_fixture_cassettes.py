@@ -48,6 +48,11 @@ def client(service):
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quiet():  # a wide fixture making no AWS call (a moto server's) shares no cassette
+    yield
+
+
 @pytest.fixture(scope="module")
 def bucket():
     name = f"notes-{uuid.uuid4().hex[:8]}"

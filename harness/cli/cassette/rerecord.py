@@ -53,10 +53,13 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
             # one test re-recorded alone would record the fixture anew under the others
             targets = one_line(" ".join(shlex.quote(t) for t in usage.shared_targets))
             fixtures = one_line(", ".join(usage.shared_fixtures))
+            what, are = ("cassette of fixture", "is")
+            if len(usage.shared_fixtures) > 1:
+                what, are = ("cassettes of fixtures", "are")
             stdout.write(
-                f"python -m pytest {targets} --aws-record-mode=all  # the cassette of fixture "
-                f"{fixtures} is shared by these tests: one test re-recorded alone records it "
-                "anew and the other tests' cassettes miss\n"
+                f"python -m pytest {targets} --aws-record-mode=all  # the {what} {fixtures} "
+                f"{are} shared by these tests: one test re-recorded alone records it anew and "
+                "the other tests' cassettes miss\n"
             )
             continue
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
