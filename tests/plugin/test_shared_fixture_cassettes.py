@@ -176,3 +176,7 @@ def test_harness_cassette_rerecord_names_the_module(recorded: Path, tmp_path: Pa
     assert code == 0, err.getvalue()
     assert MODULE_COMMAND in out.getvalue(), out.getvalue()
     assert "test_app.py::test_get" not in out.getvalue(), out.getvalue()
+    out = io.StringIO()
+    args = ["cassette", "rerecord", str(cassette), "--cache-dir", str(cache), "--mode", "once"]
+    assert run(args, out, err) == 0, err.getvalue()
+    assert MODULE_COMMAND in out.getvalue() and "not --mode once" in out.getvalue()

@@ -61,6 +61,11 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
                 f"{are} shared by these tests: one test re-recorded alone records it anew and "
                 "the other tests' cassettes miss\n"
             )
+            if args.mode != "all":
+                stdout.write(
+                    f"# note: not --mode {args.mode}: the fixture would replay from its "
+                    "cassette, and what it created does not exist on the live server\n"
+                )
             continue
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
         if usage.incomplete and args.mode == "all":
