@@ -30,6 +30,10 @@ class Usage:
     digest: str  # sha256 of the file when the run ended ("" when unknown)
     tests: tuple[str, ...]  # pytest node ids, relative to the run's rootdir
     incomplete: tuple[str, ...] = ()  # tests that failed or were skipped: usage unknown
+    #: node ids that run every test sharing a wide fixture's cassette with these tests, and
+    #: those fixtures (``'bucket' (cassettes/m/bucket.fixture.yaml)``): re-recorded together
+    shared_targets: tuple[str, ...] = ()
+    shared_fixtures: tuple[str, ...] = ()
 
     @property
     def unused(self) -> list[int]:
@@ -99,6 +103,8 @@ def _usage(value: Any) -> Usage:
         digest=str(value.get("digest", "")),
         tests=tuple(str(t) for t in value.get("tests", ())),
         incomplete=tuple(str(t) for t in value.get("incomplete", ())),
+        shared_targets=tuple(str(t) for t in value.get("shared_targets", ())),
+        shared_fixtures=tuple(str(t) for t in value.get("shared_fixtures", ())),
     )
 
 

@@ -93,7 +93,11 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Fail a test whose unmatched request was swallowed by the code under test."""
     _enter_phase(item, "call")
-    result = yield
+    try:
+        result = yield
+    except BaseException:
+        _note_replayed_fixtures(item)
+        raise
     recorder = item.stash.get(_RECORDER, None)
     if recorder is not None and recorder.misses:
         raise recorder.misses[0]
@@ -105,6 +109,35 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     if blocked is not None and blocked.gather():  # with what child processes reported
         raise blocked[0]
     return result
+
+
+def _note_replayed_fixtures(item: pytest.Item) -> None:
+    """A test that recorded live and failed while a fixture it uses was replayed from its
+    cassette: what that fixture made (a bucket, a table) is not on the live side, which is
+    likely why (a raw NoSuchBucket otherwise, with nothing pointing at the fixture)."""
+    recorder = item.stash.get(_RECORDER, None)
+    if recorder is None or recorder.replay_only or not recorder.recorded_count:
+        return
+    from harness.plugin import fixture_ties
+
+    replayed = [
+        shared
+        for shared, fixture in fixture_ties.shared_by(getattr(item, "fixturenames", ()))
+        if any(e.source == "replayed" for e in fixture.exchanges)
+    ]
+    if not replayed:
+        return
+    for shared in replayed:
+        item.add_report_section(
+            "call",
+            "aws cassette",
+            f"{item.nodeid} recorded live and failed while the fixture {shared.name!r} was "
+            f"replayed from {shared.shown} (record mode {recorder.record_mode!r} replays a "
+            "fixture whose cassette exists), so what that fixture created does not exist on "
+            "the live server: a live call on it fails (NoSuchBucket, ResourceNotFound). "
+            "Re-record them together: "
+            f"{fixture_ties.shared_rerecord_command([shared])}",
+        )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -241,7 +274,10 @@ def aws_cassette(
         )
     else:
         recorder.save()
-    note_usage(item.config, recorder, item.nodeid, failed=failed)
+    from harness.plugin.fixture_ties import shared_by
+
+    shared = [s for s, _ in shared_by(getattr(item, "fixturenames", ()))]
+    note_usage(item.config, recorder, item.nodeid, failed=failed, shared=shared)
 
 
 _BLOCKED: pytest.StashKey[Violations] = pytest.StashKey()

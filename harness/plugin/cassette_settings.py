@@ -253,7 +253,13 @@ def check_settings(config: pytest.Config) -> None:
 
 
 def rerecord_command(item: pytest.Item, mode: str) -> str:
-    """The command that records ``item`` again in ``mode`` (said by misses and warnings)."""
+    """The command that records ``item`` again in ``mode`` (said by misses and warnings);
+    for a test using a wide fixture's cassette, every test sharing it in mode ``all``."""
+    from harness.plugin import fixture_ties
+
+    shared = fixture_ties.shared_by(getattr(item, "fixturenames", ()))
+    if shared:
+        return fixture_ties.shared_rerecord_command([s for s, _ in shared])
     return f"pytest {shlex.quote(item.nodeid)} --aws-record-mode={mode}"
 
 

@@ -20,6 +20,9 @@ from harness.plugin.cassette_paths import cassette_path
 from harness.plugin.cassette_settings import marker_options
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from harness.plugin.fixture_ties import Shared
     from harness.replay.recorder import CassetteRecorder
 
 _USAGE = pytest.StashKey[dict[str, dict[str, Any]]]()
@@ -38,12 +41,18 @@ def run_id(config: pytest.Config) -> str:
 
 
 def note_usage(
-    config: pytest.Config, recorder: CassetteRecorder, nodeid: str, *, failed: bool
+    config: pytest.Config,
+    recorder: CassetteRecorder,
+    nodeid: str,
+    *,
+    failed: bool,
+    shared: Sequence[Shared] = (),
 ) -> None:
     """Which interactions of the cassette this test used (for prune and the unused report).
 
     A test that failed may not have reached all the calls it needs: its cassette is marked
-    incomplete, and prune leaves it alone.
+    incomplete, and prune leaves it alone. ``shared``: the wide fixtures' cassettes the test
+    ran on (``harness cassette rerecord`` then re-records every test sharing them).
     """
     if not recorder.path.exists():
         return
@@ -55,6 +64,8 @@ def note_usage(
             "total": recorder.stored_count,
             "tests": [nodeid],
             "incomplete": [nodeid] if failed else [],
+            "shared_targets": sorted({t for f in shared for t in f.targets}),
+            "shared_fixtures": sorted(f"{f.name!r} ({f.shown})" for f in shared),
         },
     )
 
@@ -75,7 +86,7 @@ def _merge_usage(usage: dict[str, dict[str, Any]], path: str, entry: dict[str, A
     mine = usage.setdefault(path, {"used": [], "total": 0, "tests": [], "incomplete": []})
     mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
     mine["total"] = max(mine["total"], entry["total"])
-    for key in ("tests", "incomplete"):
+    for key in ("tests", "incomplete", "shared_targets", "shared_fixtures"):
         mine[key] = sorted(set(mine.get(key, ())) | set(entry.get(key, ())))
 
 

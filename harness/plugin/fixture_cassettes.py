@@ -62,11 +62,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: Any) -> Iterator[None]:
     """Record or replay a wide fixture's set-up and tear-down in the fixture's cassette."""
-    scope = _scope_cassette(fixturedef, request)
+    try:
+        scope = _scope_cassette(fixturedef, request)
+        if scope is not None:
+            scope.open()
+    except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+        # (a corrupt cassette, a mistake in the marker) cached as pytest caches a set-up's
+        # error: every test sharing the fixture gets it, and pytest's finalizer registered
+        # for this set-up runs (left over, it broke each later test with pytest internals)
+        fixturedef.cached_result = (None, fixturedef.cache_key(request), (exc, exc.__traceback__))
+        raise
     if scope is None:
         return (yield)
     fixturedef.addfinalizer(scope.close)  # runs after the fixture's own tear-down
-    scope.open()
     try:
         result = yield
         scope.pause()  # (raises what replay missed in the set-up)
@@ -196,6 +204,22 @@ def _first_marked(
     return next((i for i in _in_scope(fixturedef, request) if _marked(i)), item)
 
 
+def _shared(fixturedef: pytest.FixtureDef[Any], request: Any, path: Path) -> fixture_ties.Shared:
+    """Who shares the fixture's cassette: the node its scope lives on (a module, a class, a
+    package), or the modules of the tests in its scope (a session fixture)."""
+    node = request.node
+    nodeid = getattr(node, "nodeid", "")
+    if fixturedef.scope == "session" or isinstance(node, pytest.Session) or not nodeid:
+        targets = tuple(sorted({i.nodeid.split("::")[0] for i in _in_scope(fixturedef, request)}))
+    else:
+        targets = (nodeid,)
+    try:
+        shown = path.relative_to(request.config.rootpath).as_posix()
+    except ValueError:
+        shown = str(path)
+    return fixture_ties.Shared(fixturedef.argname, path, shown, targets or ("",))
+
+
 class _ScopeCassette:
     """A wide fixture's recorder, open while the fixture sets up and tears down."""
 
@@ -216,6 +240,7 @@ class _ScopeCassette:
         except HarnessUsageError as exc:
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
         self.mode = mode
+        self.shared = _shared(fixturedef, request, self.path)
         self._recorder: CassetteRecorder | None = None
         self._stack: ExitStack | None = None
         self._blocked: Any = None
@@ -234,7 +259,7 @@ class _ScopeCassette:
                 match_region=self.match_region,
                 policy=self.policy,
                 on_exchange=lambda exchange: report_exchange(item, exchange),
-                rerecord_command=lambda mode: settings.rerecord_command(item, mode),
+                rerecord_command=lambda mode: fixture_ties.shared_rerecord_command([self.shared]),
                 run_id=run_id(config),
                 index_dir=settings.index_folder(config),
                 sources=source_files(item),
@@ -250,8 +275,14 @@ class _ScopeCassette:
         if self._closed or self._stack is not None:
             return
         recorder = self.recorder()
-        fixture_ties.alive(recorder)
-        stack = ExitStack()
+        fixture_ties.alive(recorder, self.shared)
+        with ExitStack() as failed:
+            stack = failed.enter_context(ExitStack())
+            self._enter(recorder, stack)
+            failed.pop_all()  # (entered it all: kept open until pause or close)
+        self._stack = stack
+
+    def _enter(self, recorder: CassetteRecorder, stack: ExitStack) -> None:
         if recorder.replay_only:
             # dummy credentials and empty config files while the fixture's code runs, as a
             # replaying test gets them (clients it makes keep them); undone between
@@ -273,7 +304,6 @@ class _ScopeCassette:
             self._blocked = stack.enter_context(
                 block_network(self.allowed, why, xray_daemon=xray_daemon)
             )
-        self._stack = stack
 
     def pause(self) -> None:
         """Stop routing (the tests' cassettes take over), failing on what replay missed."""

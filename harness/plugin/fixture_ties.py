@@ -5,34 +5,59 @@ item's random key) is bound in the fixture's cassette; the tests that read it mu
 the same way, so their replayed responses carry this run's value, not the recorded one.
 ``fixture_cassettes`` says when a fixture's recorder is alive and gone; the test's cassette
 (``cassette``) takes the ties of those alive when it opens.
+
+Each alive fixture also says which tests share its cassette (``Shared``): one of them
+re-recorded alone would record the fixture anew (new generated names) under the others'
+cassettes, so the advice to re-record names them all (``shared_rerecord_command``).
 """
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from harness.replay.recorder import CassetteRecorder
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A wide fixture's cassette and the pytest node ids that run every test sharing it."""
+
+    name: str  # the fixture's name
+    path: Path  # its cassette
+    shown: str  # its cassette as the advice shows it (relative to the rootdir)
+    targets: tuple[str, ...]  # a module's, a class's node id; a session fixture's modules
+
 
 #: Recorders of wide fixtures set up and not yet torn down, oldest first.
 _ALIVE: list[CassetteRecorder] = []
+_SHARED: dict[int, Shared] = {}  # id(recorder) -> what its cassette is shared by
 
 
 def forget_all() -> None:
     """A new session: no fixture of an earlier one (an in-process pytester run) is alive."""
     _ALIVE.clear()
+    _SHARED.clear()
 
 
-def alive(recorder: CassetteRecorder) -> None:
+def alive(recorder: CassetteRecorder, shared: Shared | None = None) -> None:
     """A wide fixture's recorder opened for its set-up."""
     if recorder not in _ALIVE:
         _ALIVE.append(recorder)
+    if shared is not None:
+        _SHARED[id(recorder)] = shared
 
 
 def gone(recorder: CassetteRecorder) -> None:
     """The fixture was torn down."""
     if recorder in _ALIVE:
         _ALIVE.remove(recorder)
+    _SHARED.pop(id(recorder), None)
 
 
 def share_bindings(recorder: CassetteRecorder) -> None:
@@ -41,3 +66,36 @@ def share_bindings(recorder: CassetteRecorder) -> None:
         recorder.index.binding.inherit(
             fixture.index.binding, fixture.redactor.vault, recorder.redactor.vault
         )
+
+
+def shared_by(fixturenames: Iterable[str]) -> list[tuple[Shared, CassetteRecorder]]:
+    """The alive wide fixtures with a cassette among ``fixturenames`` (a test's), with their
+    recorders."""
+    names = set(fixturenames)
+    found = []
+    for recorder in _ALIVE:
+        shared = _SHARED.get(id(recorder))
+        # (a fixture that made no AWS call, a moto server's, shares nothing)
+        calls = bool(recorder.exchanges) or recorder.stored_count > 0
+        if shared is not None and shared.name in names and calls:
+            found.append((shared, recorder))
+    return found
+
+
+def shared_rerecord_command(shared: Sequence[Shared]) -> str:
+    """The command that records again every test sharing these fixtures' cassettes (mode
+    ``all``: in another mode the fixture replays and what it made is not on the live side),
+    with why as a shell comment."""
+    targets = sorted({t for s in shared for t in s.targets})
+    # a class within a module also named: the module covers it
+    targets = [
+        t for t in targets if not any(t != o and t.startswith((o + "::", o + "/")) for o in targets)
+    ]
+    fixtures = ", ".join(f"{s.name!r} ({s.shown})" for s in shared)
+    what = "the cassette of fixture" if len(shared) == 1 else "the cassettes of fixtures"
+    are = "is" if len(shared) == 1 else "are"
+    return (
+        f"pytest {' '.join(shlex.quote(t) for t in targets)} --aws-record-mode=all"
+        f"  # {what} {fixtures} {are} shared by these tests: one test "
+        "re-recorded alone records it anew and the other tests' cassettes miss"
+    )

@@ -49,6 +49,24 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         stdout.write(f"# {one_line(path)}\n")
         if rootdir != Path.cwd():
             stdout.write(f"cd {one_line(shlex.quote(str(rootdir)))} && ")
+        if usage.shared_targets:
+            # one test re-recorded alone would record the fixture anew under the others
+            targets = one_line(" ".join(shlex.quote(t) for t in usage.shared_targets))
+            fixtures = one_line(", ".join(usage.shared_fixtures))
+            what, are = ("cassette of fixture", "is")
+            if len(usage.shared_fixtures) > 1:
+                what, are = ("cassettes of fixtures", "are")
+            stdout.write(
+                f"python -m pytest {targets} --aws-record-mode=all  # the {what} {fixtures} "
+                f"{are} shared by these tests: one test re-recorded alone records it anew and "
+                "the other tests' cassettes miss\n"
+            )
+            if args.mode != "all":
+                stdout.write(
+                    f"# note: not --mode {args.mode}: the fixture would replay from its "
+                    "cassette, and what it created does not exist on the live server\n"
+                )
+            continue
         stdout.write(f"python -m pytest {tests} --aws-record-mode={args.mode}\n")
         if usage.incomplete and args.mode == "all":
             stdout.write(
