@@ -47,6 +47,7 @@ METRIC_DOCS = aws.documented("cloudtrail", "ListInsightsMetricData")
 RETENTION = METRIC_DOCS["METRIC_RETENTION"]  # the API reference's, not the library's
 PERIODS = METRIC_DOCS["METRIC_PERIODS"]
 GRAPH_LIMIT = aws.documented("xray", "GetInsightImpactGraph")["IMPACT_GRAPH_MAX_RANGE"]
+LOOKBACK = aws.documented("xray", "GetInsightSummaries")["SUMMARIES_LOOKBACK"]
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
 MAX_ITEMS = 6  # items a page plan holds at most (page sizes are drawn below it)
 
@@ -723,6 +724,9 @@ def test_insights_events_one_dimension_and_inclusive_end(
 @SYNTHETIC
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
+@example(  # a window at the 30 days the service looks back: its EndTime sent as given
+    params={"GroupName": "Default", "StartTime": NOW - LOOKBACK, "EndTime": NOW - LOOKBACK}
+)
 def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -> None:
     assume("GroupName" in params and "StartTime" in params and "EndTime" in params)
     seen = len(aws_synthetic.exchanges)
