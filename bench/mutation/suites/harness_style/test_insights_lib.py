@@ -47,6 +47,7 @@ METRIC_DOCS = aws.documented("cloudtrail", "ListInsightsMetricData")
 RETENTION = METRIC_DOCS["METRIC_RETENTION"]  # the API reference's, not the library's
 PERIODS = METRIC_DOCS["METRIC_PERIODS"]
 GRAPH_LIMIT = aws.documented("xray", "GetInsightImpactGraph")["IMPACT_GRAPH_MAX_RANGE"]
+LOOKBACK = aws.documented("xray", "GetInsightSummaries")["SUMMARIES_LOOKBACK"]
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
 MAX_ITEMS = 6  # items a page plan holds at most (page sizes are drawn below it)
 
@@ -543,9 +544,16 @@ PAGED = {  # each paging function, asked for a page size
     two_states=aws.invalid_requests(
         "xray", "GetInsightSummaries", now=NOW, constraints=["States.max"]
     ),
+    long_group=aws.invalid_requests(
+        "xray", "GetInsightSummaries", now=NOW, constraints=["GroupName.max"]
+    ),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
-    reversed_window: Any, empty_dimension: Any, two_states: Any, aws_synthetic: Any
+    reversed_window: Any,
+    empty_dimension: Any,
+    two_states: Any,
+    long_group: Any,
+    aws_synthetic: Any,
 ) -> None:
     seen = len(aws_synthetic.exchanges)
     # 0 is below every model's MaxResults minimum: refused before sending, not read as "no
@@ -585,16 +593,26 @@ def test_what_the_service_refuses_is_refused_before_sending(
         )
     assert refused.value.response["Error"]["Code"] == two_states.caught_by
     assert aws_synthetic.exchanges[-1].params["States"] == states
+    # a GroupName longer than the model's 32: sent as given (not cut to another group's
+    # name), the service's refusal raised as it came
+    name = long_group.params["GroupName"]
+    with pytest.raises(ClientError) as refused:
+        lib.insight_summaries(xray(), group_name=name, start=SUMMARIES["StartTime"], end=NOW)
+    assert refused.value.response["Error"]["Code"] == long_group.caught_by
+    assert aws_synthetic.exchanges[-1].params["GroupName"] == name
 
 
 # ----------------------------------------------------------------------------- the synthetic world
 
 
 @SYNTHETIC
-@given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW))
-def test_metric_series_matches_the_service(params: dict) -> None:
+@given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW), data=st.data())
+def test_metric_series_matches_the_service(params: dict, data: st.DataObject) -> None:
     assume("StartTime" in params and "EndTime" in params)
     period = params.get("Period", 3600)
+    # a StartTime beside the Period's grid ("inclusive": the first point is at or after it)
+    params["StartTime"] = data.draw(aws.edge_times(params["StartTime"], period=period))
+    params["EndTime"] = max(params["EndTime"], params["StartTime"])
     # at most 40 periods, so that MaxResults=1 stays a few dozen pages
     params["EndTime"] = min(
         params["EndTime"], params["StartTime"] + dt.timedelta(seconds=40 * period)
@@ -643,7 +661,14 @@ def test_error_code_goes_only_with_error_rate(params: dict, aws_synthetic: Any) 
 @SYNTHETIC
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    day=st.integers(1, 80).map(lambda n: NOW.date() - dt.timedelta(days=n)), zone=aws.time_zones()
+    day=st.one_of(
+        st.integers(1, 80).map(lambda n: NOW.date() - dt.timedelta(days=n)),
+        # the hourly retention's cut-off (90 days) and past it: the day is still asked as is
+        aws.edge_times(NOW - RETENTION[3600], period=86400, offsets=False).map(
+            lambda when: when.date()
+        ),
+    ),
+    zone=aws.time_zones(),
 )
 def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> None:
     seen = len(aws_synthetic.exchanges)
@@ -652,25 +677,32 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
             cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=day
         )
         midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-        assert [when for when, _ in points] == [midnight + dt.timedelta(hours=h) for h in range(24)]
+        hours = [midnight + dt.timedelta(hours=h) for h in range(24)]
+        kept = [when for when in hours if when >= NOW - RETENTION[3600]]  # what the service has
+        assert [when for when, _ in points] == kept
     sent = aws_synthetic.exchanges[seen].params  # exactly the day: the next midnight excluded
     window = (sent["StartTime"], sent["EndTime"])
     assert window == (midnight.timestamp(), (midnight + dt.timedelta(days=1)).timestamp())
 
 
 @SYNTHETIC
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    trail=st.sampled_from(["trail-1", "trail-2", "management-events"]),
+    trail=st.sampled_from(["trail-1", "trail-2", "management-events"]).map(
+        lambda name: TRAIL.replace("/main", f"/{name}")  # InsightSource: the trail's ARN
+    ),
     pick=st.integers(0, 200),
     event_name=st.sampled_from(["RunInstances", "Decrypt", "CreateAccessKey"]),
     event_source=st.sampled_from(["ec2.amazonaws.com", "kms.amazonaws.com"]),
 )
 def test_insights_events_one_dimension_and_inclusive_end(
-    trail: str, pick: int, event_name: str, event_source: str
+    trail: str, pick: int, event_name: str, event_source: str, aws_synthetic: Any
 ) -> None:
+    seen = len(aws_synthetic.exchanges)
     everything = lib.insights_events(
         cloudtrail(), trail, start=NOW - dt.timedelta(days=80), end=NOW
     )
+    assert aws_synthetic.exchanges[seen].params["InsightSource"] == trail  # the ARN as given
     edge = everything[pick % len(everything)]["EventTime"]  # ListInsightsData: [start, end]
     at_edges = lib.insights_events(cloudtrail(), trail, start=edge, end=edge)
     assert edge in [event["EventTime"] for event in at_edges]
@@ -692,16 +724,20 @@ def test_insights_events_one_dimension_and_inclusive_end(
 @SYNTHETIC
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
+@example(  # a window at the 30 days the service looks back: its EndTime sent as given
+    params={"GroupName": "Default", "StartTime": NOW - LOOKBACK, "EndTime": NOW - LOOKBACK}
+)
 def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -> None:
     assume("GroupName" in params and "StartTime" in params and "EndTime" in params)
     seen = len(aws_synthetic.exchanges)
+    asked = {"states": params["States"]} if "States" in params else {}  # none: the default
     got = lib.insight_summaries(
         xray(),
         group_name=params["GroupName"],
         start=params["StartTime"],
         end=params["EndTime"],
-        states=params.get("States"),
         page_size=params.get("MaxResults"),
+        **asked,
     )
     sent = aws_synthetic.exchanges[seen].params  # requests() draws States=[] too: no filter
     assert ("States" in sent) == bool(params.get("States")), sent
@@ -742,6 +778,18 @@ def test_insight_duration_and_graph_window(
     assert start == max(record["StartTime"], end - GRAPH_LIMIT)
     graph = lib.impact_graph(xray(), params["InsightId"], start=start, end=stop)
     assert all(isinstance(ref, int) for ref in graph["services"])
+    # the service's graph runs caller -> root cause -> its downstream services: downstream
+    # is one hop, the services each service of that name lists in its Edges
+    services = list(graph["services"].values())
+    for name in {service.get("Name") for service in services}:
+        direct = {
+            graph["services"][edge["ReferenceId"]].get("Name", "?")
+            for service in services
+            if service.get("Name") == name
+            for edge in service.get("Edges", [])
+            if edge["ReferenceId"] in graph["services"]
+        }
+        assert lib.downstream_of(graph, name) == direct
     sent = aws_synthetic.exchanges[-1].params  # the window as sent, not reversed
     assert (sent["StartTime"], sent["EndTime"]) == (start.timestamp(), stop.timestamp())
 
@@ -755,6 +803,11 @@ def test_outage_seconds(params: dict) -> None:
     stop = event.get("EndedAt", later)
     assert lib.outage_seconds(event, now=later) == (stop - event["StartedAt"]).total_seconds()
     assert lib.outage_seconds(event) == lib.outage_seconds(event, now=NOW)  # the shared clock
+    # the same event while still ACTIVE, read by a caller whose clock is behind the
+    # service's: the difference as it is, below zero (not hidden as no outage)
+    active = {k: v for k, v in event.items() if k != "EndedAt"} | {"EventStatus": "ACTIVE"}
+    behind = event["StartedAt"] - dt.timedelta(seconds=90)
+    assert lib.outage_seconds(active, now=behind) == -90.0
     # an event without its (required) EventStatus is no answer to go by: not read as ongoing
     unknown = {key: value for key, value in event.items() if key != "EventStatus"}
     try:
@@ -903,7 +956,9 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch) -> None:
 @example(points=[(NOW - dt.timedelta(minutes=5), 0.0), (NOW, 0.0)], period=60)  # FillWithZeros
 @example(points=[(NOW, 0.0), (NOW - dt.timedelta(minutes=5), 0.0)], period=60)  # ... reversed
 def test_peak_and_rates(points: list, period: int) -> None:
+    given_points = list(points)
     best = lib.peak(points)
+    assert points == given_points  # the caller's list, as it was
     if not points:
         assert best is None
     else:

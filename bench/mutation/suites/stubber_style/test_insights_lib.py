@@ -99,6 +99,12 @@ def test_timeline_single_page() -> None:
     stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
     with stub:  # the latest of tied events: the first the page lists
         assert lib.latest_event(client, INSIGHT_ID)["Summary"] == "b"
+    # across midnight: 23:00 comes before 01:00 the next day (by instant, not time of day)
+    overnight = [event(11, "morning"), event(13, "late")]
+    stub.add_response("get_insight_events", {"InsightEvents": overnight}, {"InsightId": INSIGHT_ID})
+    with stub:
+        got = lib.insight_timeline(client, INSIGHT_ID)
+    assert [e["Summary"] for e in got] == ["late", "morning"]
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
         lib.insight_timeline(client, INSIGHT_ID, page_size=0)
@@ -113,6 +119,10 @@ def test_latest_event_is_the_most_recent() -> None:
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub:
         assert lib.latest_event(client, INSIGHT_ID)["EventTime"] == t(1)
+    # an insight with a single event: that one is the latest
+    stub.add_response("get_insight_events", {"InsightEvents": [event(3)]})
+    with stub:
+        assert lib.latest_event(client, INSIGHT_ID) == event(3)
 
 
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,6 +258,8 @@ def test_insight_duration_closed_and_active() -> None:
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
     # ... and off the whole second
     assert lib.insight_duration(active, now=NOW + dt.timedelta(seconds=0.25)) == 30 * 3600 + 0.25
+    # a closed insight keeps its EndTime, whatever now is passed in
+    assert lib.insight_duration(closed, now=NOW + dt.timedelta(hours=1)) == 74 * 3600
 
 
 def test_insight_summaries_paginate_with_same_params() -> None:
@@ -297,6 +309,13 @@ def test_insight_summaries_paginate_with_same_params() -> None:
         lib.insight_summaries(
             client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE", "CLOSED"]
         )
+    # a GroupName longer than the model's 32: sent as given (not cut to another group's
+    # name), the service's refusal raised
+    long_name = "prod-" + "g" * 28
+    named = {**unfiltered, "GroupName": long_name}
+    stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=named)
+    with stub, pytest.raises(ClientError, match="InvalidRequestException"):
+        lib.insight_summaries(client, group_name=long_name, start=t(48), end=NOW)
     stub.assert_no_pending_responses()
 
 
@@ -366,6 +385,19 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     graph["services"][5] = {"ReferenceId": 5, "Name": "api-gateway", "Edges": [{"ReferenceId": 0}]}
     graph["edges"].add((5, 0))
     assert lib.downstream_of(graph, "api") == {"db"}
+    # a chain gateway -> api -> db, the gateway's ReferenceId 0 (a NullableInteger: 0 is
+    # an id): downstream is one hop
+    chain = [
+        {"ReferenceId": 0, "Name": "gateway", "Edges": [{"ReferenceId": 1}]},
+        {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]},
+        {"ReferenceId": 2, "Name": "db"},
+    ]
+    stub.add_response("get_insight_impact_graph", {"Services": chain}, params)
+    with stub:
+        graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
+    assert graph["edges"] == {(0, 1), (1, 2)}
+    assert lib.downstream_of(graph, "gateway") == {"api"}
+    assert lib.downstream_of(graph, "api") == {"db"}
 
 
 def test_impact_graph_refuses_more_than_six_hours() -> None:
@@ -428,6 +460,19 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == [(stamps[0], 4.0)]
+    # a StartTime off the grid is sent as given ("inclusive": the service starts at or after)
+    off_grid = t(1, minutes=-2)
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[1:], "Values": [2.0, 3.0]},
+        metric_request(StartTime=off_grid),
+    )
+    with stub:
+        got = lib.metric_series(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", start=off_grid, end=NOW
+        )
+    stub.assert_no_pending_responses()
+    assert got == list(zip(stamps[1:], [2.0, 3.0], strict=True))
 
 
 def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
@@ -469,7 +514,17 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
         got = lib.hourly_series_of_day(
             client, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date()
         )
-    assert len(got) == 24
+    assert got == list(zip(stamps, [1.0] * 24, strict=True))  # (timestamp, value) pairs
+    # a day older than hourly data's 90 days: still the whole day asked, what comes returned
+    old = dt.datetime(2026, 7, 1, tzinfo=UTC)
+    expected = metric_request(StartTime=old, EndTime=old + dt.timedelta(days=1), Period=3600)
+    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, expected)
+    with stub:
+        got = lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=old.date()
+        )
+    stub.assert_no_pending_responses()
+    assert got == []
 
 
 def test_metric_window_examples() -> None:
@@ -486,6 +541,8 @@ def test_metric_window_examples() -> None:
         dt.datetime(2026, 11, 1, 11, 0, tzinfo=UTC),
         dt.datetime(2026, 11, 1, 11, 7, tzinfo=UTC),
     )
+    with pytest.raises(ValueError):  # a Period CloudTrail does not document
+        lib.metric_window(dt.timedelta(hours=1), 120, end=end)
 
 
 def test_metric_window_is_clipped_to_retention() -> None:
@@ -530,6 +587,7 @@ def test_align_floors_at_the_edges() -> None:
 def test_peak_and_rate() -> None:
     points = [(t(3), 5.0), (t(2), 9.0), (t(1), 9.0), (NOW, 1.0)]
     assert lib.peak(points) == (t(2), 9.0)
+    assert points == [(t(3), 5.0), (t(2), 9.0), (t(1), 9.0), (NOW, 1.0)]  # left as it was
     assert lib.peak(list(reversed(points))) == (t(2), 9.0)  # the earliest, in any order
     assert lib.peak([]) is None
     assert lib.peak([(t(1), 0.0), (NOW, 0.0)]) == (t(1), 0.0)  # a FillWithZeros series
@@ -646,7 +704,10 @@ def test_outage_seconds_and_status() -> None:
     assert lib.outage_seconds(active) == 50 * 3600  # now, from the library's clock
     # a now passed in, an hour after the library's clock: counted to it
     assert lib.outage_seconds(active, now=NOW + dt.timedelta(hours=1)) == 51 * 3600
+    # a caller's clock behind the service's: the difference as it is, below zero
+    assert lib.outage_seconds(active, now=t(50, minutes=1)) == -60
     assert lib.is_ongoing(active)
+    assert lib.is_ongoing({**active, "EventType": "PERFORMANCE"})  # any type of event
     # an event without its (required) EventStatus is no answer to go by: not read as ongoing
     unknown = {key: value for key, value in active.items() if key != "EventStatus"}
     try:
