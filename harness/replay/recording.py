@@ -180,11 +180,13 @@ class Recording:
                 **(extra_metadata or {}),
             }
             floor = self._numbered_from
+            other_new = [_renumbered(i, shift, floor) for i in self.other_new]
+            other = [*disk.other, *other_new]
+            present.update(_placeholders_in(other_new))  # (other HTTP's, as vcrpy keeps it)
             described = {**disk.shapes, **self._new_shapes(shift, floor, present)}
             if described:
                 metadata["harness"]["shapes"] = dict(sorted(described.items()))
                 source.shapes.update(described)
-            other = [*disk.other, *(_renumbered(i, shift, floor) for i in self.other_new)]
             source.stored, source.tags, source.other = exchanges, tags, other
             source.positions, source.other_positions = None, []
             self._saved_upto, self._recorded = len(exchanges), 0
@@ -332,6 +334,41 @@ def folder_lock(folder: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _placeholders_in(value: Any) -> set[str]:
+    """The numbered placeholders anywhere in ``value`` (text, bytes, mappings, lists): in a
+    vcrpy request or response, inside its body's content codings."""
+    if isinstance(value, bytes):
+        return found_in(value.decode("utf-8", "surrogateescape"))
+    if isinstance(value, str):
+        return found_in(value)
+    if isinstance(value, list | tuple):
+        return set().union(*(_placeholders_in(item) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    found = set().union(*(_placeholders_in(v) for k, v in value.items() if k != "body"))
+    body = value.get("body")
+    raw = body.get("string") if isinstance(body, dict) else body
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    if isinstance(raw, bytes) and raw:
+        headers = value.get("headers")
+        coding = (
+            next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
+            if isinstance(headers, dict)
+            else ""
+        )
+        coding = ", ".join(coding) if isinstance(coding, list) else str(coding)
+
+        def collect(inner: bytes) -> bytes:
+            found.update(_placeholders_in(inner))
+            return inner
+
+        through_coding(raw, coding, collect, unreadable="keep")
+    elif body is not None:
+        found |= _placeholders_in(body)
+    return found
 
 
 def _renumbered(value: Any, shift: dict[str, int], floor: dict[str, int]) -> Any:
