@@ -212,7 +212,7 @@ class Recording:
             token = renumbered(token, shift, floor)
             if token not in present:
                 continue
-            literal = shapes.literal_digest(token, value) if value in literals else None
+            literal = shapes.literal_tag(token, value, literals) if value in literals else None
             if token.startswith("REDACTED"):
                 out[token] = shapes.describe(value, literal)
             elif literal is not None:  # an account or access key id the test writes

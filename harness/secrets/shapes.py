@@ -13,10 +13,10 @@ cassette and placeholder give the same value on every machine.
 A shape holds no secret: the length, which kinds of characters occur (lower, upper, digits
 and which punctuation), the encoding, a public prefix, a key's type and size. One more
 field, ``literal``, is set when the value is written literally in the test's own source (a
-documented example key the test compares against): an 8-bit tag of a slow hash that lets
-replay tell that literal from the source's other literals of its shape and serve it, while
-the cassette holds neither the value nor enough to confirm a guess of it. A cassette holds
-the shapes of the placeholders it holds, no others.
+documented example key the test compares against): ``s1:`` alone when no other literal
+of the source has its shape, else with 8 bits of a slow hash that tell it from them, so that
+replay serves that literal while the cassette holds neither the value nor enough to confirm
+a guess of it. A cassette holds the shapes of the placeholders it holds, no others.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _RSA_OID = bytes.fromhex("2a864886f70d010101")  # 1.2.840.113549.1.1.1
 
 def describe(value: str, literal: str | None = None) -> dict[str, Any]:
     """The shape of a secret ``value``; ``literal`` is its keyed digest when the test's
-    source states it (``literal_digest``)."""
+    source states it (``literal_tag``)."""
     shape = _describe(value)
     if literal is not None:
         shape["literal"] = literal
@@ -114,51 +114,66 @@ def _decoded_size(body: str) -> int:
         return len(body) * 3 // 4
 
 
-#: The prefix of a literal's tag (``literal_digest``); a tag without it is the 20-hex
-#: SHA-256 digest of cassettes recorded before (read, never written).
+#: The prefix of a literal's tag (``literal_tag``); a tag without it is the 20-hex SHA-256
+#: digest of cassettes recorded before (read, never written).
 _TAG = "s1:"
 
 
-@functools.lru_cache(maxsize=1024)
-def literal_digest(token: str, value: str) -> str:
-    """A tag that tells ``value`` from the other literals of the test's source that have its
-    shape: 8 bits of scrypt keyed by its placeholder. Too few bits to confirm a guess (a
-    dictionary of same-shape candidates keeps one in 256), and each guess costs ~50 ms and
-    16 MiB; the 20-hex SHA-256 digest it replaces confirmed guesses at once."""
+def literal_tag(token: str, value: str, literals: Iterable[str]) -> str:
+    """What lets replay find ``value`` again among the test's source ``literals``: ``s1:``
+    alone when no other literal there has its shape (the shape, kept anyway, is enough);
+    otherwise 8 bits of scrypt keyed by the placeholder (``_bits``). Nothing that confirms
+    a guess where none is needed; where the source holds several same-shape literals (a
+    test's account ids), one same-shape guess in 256 shares the bits."""
+    shape = _describe(value)
+    alike = sum(1 for literal in set(literals) if _same_shape(shape, token, literal))
+    return _TAG if alike <= 1 else _TAG + _bits(token, value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bits(token: str, value: str) -> str:
+    """8 bits of scrypt (4 MiB, ~15 ms a try) of ``value`` salted with its placeholder."""
     key = hashlib.scrypt(
         value.encode("utf-8", "surrogatepass"),
         salt=token.encode("utf-8"),
-        n=1 << 14,
+        n=1 << 12,
         r=8,
         p=1,
         dklen=1,
     )
-    return _TAG + key.hex()
+    return key.hex()
 
 
-def _tag_matches(digest: str, token: str, literal: str) -> bool:
-    if digest.startswith(_TAG):
-        return literal_digest(token, literal) == digest
-    legacy = hashlib.sha256(f"{token}\0{literal}".encode("utf-8", "surrogatepass"))
-    return legacy.hexdigest()[:20] == digest
+def _same_shape(shape: dict[str, Any], token: str, literal: str) -> bool:
+    """Whether ``literal`` could be the value of ``shape`` (an id's placeholder, kept with no
+    shape of its own, has its value's length and kind)."""
+    bare = {k: v for k, v in shape.items() if k != "literal"}
+    if token.startswith("REDACTED"):
+        return _describe(literal) == bare
+    if token.isdigit():  # an account id
+        return len(literal) == len(token) and literal.isdigit()
+    return len(literal) == len(token) and literal[:4] == token[:4]  # an access key id
 
 
 def _literal_of(
     digest: str, shape: dict[str, Any], token: str, literals: Iterable[str]
 ) -> str | None:
-    """The one literal of the source with ``shape`` (an id's placeholder has its value's
-    length and kind) whose tag is ``digest``; None if none, or more than one, has it."""
-    bare = {k: v for k, v in shape.items() if k != "literal"}
-
-    def same_shape(literal: str) -> bool:
-        if bare:
-            return _describe(literal) == bare
-        if token.isdigit():  # an account id
-            return len(literal) == len(token) and literal.isdigit()
-        return len(literal) == len(token) and literal[:4] == token[:4]  # an access key id
-
-    found = {literal for literal in literals if same_shape(literal)}
-    found = {literal for literal in found if _tag_matches(digest, token, literal)}
+    """The one literal of the source with ``shape`` that ``digest`` names; None if none, or
+    more than one, does."""
+    found = {literal for literal in literals if _same_shape(shape, token, literal)}
+    if digest.startswith(_TAG):
+        bits = digest[len(_TAG) :]
+        if bits:
+            found = {literal for literal in found if _bits(token, literal) == bits}
+    else:  # a legacy SHA-256 digest
+        found = {
+            literal
+            for literal in found
+            if hashlib.sha256(f"{token}\0{literal}".encode("utf-8", "surrogatepass")).hexdigest()[
+                :20
+            ]
+            == digest
+        }
     return found.pop() if len(found) == 1 else None
 
 

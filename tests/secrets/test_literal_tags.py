@@ -27,21 +27,35 @@ TOKEN = "REDACTEDscrt0002"
 TAG = re.compile(r"s1:[0-9a-f]{2}")
 
 
-def test_the_tag_holds_eight_bits_of_a_slow_hash() -> None:
-    tag = shapes.literal_digest(TOKEN, "Summer2026!")
-    assert TAG.fullmatch(tag)
-    legacy = hashlib.sha256(f"{TOKEN}\0Summer2026!".encode()).hexdigest()
-    assert tag[3:] not in legacy[:20]
-    assert shapes.literal_digest("REDACTEDscrt0003", "Summer2026!") is not None  # keyed
+def test_a_literal_alone_of_its_shape_gets_no_bits() -> None:
+    # the shape is kept anyway; bits beside it would only help confirm a guess
+    literals = ["Summer2026!", "not a secret", "x" * 11]
+    tag = shapes.literal_tag(TOKEN, "Summer2026!", literals)
+    assert tag == "s1:"
+    shape = shapes.describe("Summer2026!", tag)
+    assert shapes.stand_in(shape, TOKEN, "c.yaml", literals) == "Summer2026!"
+    legacy = hashlib.sha256(f"{TOKEN}\0Summer2026!".encode()).hexdigest()[:20]
+    assert legacy not in str(shape)
 
 
-def test_the_literal_of_its_shape_and_tag_is_served() -> None:
+def test_among_literals_of_one_shape_eight_bits_of_a_slow_hash_tell_it() -> None:
     value = "Zq8!vR2#mW5@kk-Lx0"
-    shape = shapes.describe(value, shapes.literal_digest(TOKEN, value))
-    others = ["Ab1!cD2#eF3@gh-Ij4x", "not a secret at all", "Zq8!vR2#mW5@kk-Lx"]
+    others = ["Ab1!cD2#eF3@gh-Ij4", "Yx7!aB3#cD4@ef-Gh5", "not a secret at all"]
+    tag = shapes.literal_tag(TOKEN, value, [*others, value])
+    assert TAG.fullmatch(tag)
+    shape = shapes.describe(value, tag)
     assert shapes.stand_in(shape, TOKEN, "c.yaml", [*others, value]) == value
     made = shapes.stand_in(shape, TOKEN, "c.yaml", others)  # not in the source: its shape
     assert made is not None and made != value and len(made) == len(value)
+
+
+def test_account_ids_written_in_the_source_come_back_by_their_bits() -> None:
+    ids = [f"1234567890{n:02d}" for n in range(20)]
+    token = "999999990003"
+    tag = shapes.literal_tag(token, ids[7], ids)
+    assert TAG.fullmatch(tag)
+    assert shapes.stand_in({"literal": tag}, token, "c.yaml", ids) in (ids[7], None)
+    # (None only when another of the 20 shares its 8 bits: then no guess is served)
 
 
 def test_a_legacy_digest_is_still_read() -> None:
@@ -51,13 +65,13 @@ def test_a_legacy_digest_is_still_read() -> None:
     assert shapes.stand_in(shape, TOKEN, "c.yaml", ["x" * 40, value]) == value
 
 
-def test_two_literals_of_one_shape_and_tag_serve_neither() -> None:
-    # 8 bits: about one same-shape literal in 256 shares a tag; replay then serves a
+def test_two_literals_of_one_shape_and_bits_serve_neither() -> None:
+    # 8 bits: about one same-shape literal in 256 shares them; replay then serves a
     # stand-in of the shape rather than guess (found in at most a few hundred tries)
     seen: dict[str, str] = {}
     for number in range(600):
         literal = f"pw-{number:06d}-Q"
-        tag = shapes.literal_digest(TOKEN, literal)
+        tag = shapes.literal_tag(TOKEN, literal, [literal, "pw-999999-Q"])
         if tag in seen:
             first = seen[tag]
             break
@@ -144,7 +158,7 @@ def test_a_module_s_cassettes_describe_only_their_own_placeholders(
         described[name] = harness_meta.get("shapes") or {}
     secret_shapes = {k: v for k, v in described["test_secret"].items() if "scrt" in k}
     assert secret_shapes, described
-    assert all(TAG.fullmatch(s["literal"]) for s in secret_shapes.values() if "literal" in s)
+    assert all(s["literal"] == "s1:" for s in secret_shapes.values() if "literal" in s)
     assert not [k for k in described["test_whoami"] if k.startswith("REDACTED")], described
     env["MOTO_ENDPOINT"] = "http://127.0.0.1:9"  # down: replay only
     out = run("--aws-record-mode=none")

@@ -178,8 +178,8 @@ def test_a_literal_written_over_several_lines_is_found() -> None:
     # moto's STS tests compare the documented example token, written as joined literals
     source = 'TOKEN = (\n    "AQoEXAMPLEH4aoAH0gNCAPy"\n    "Jxz4BlCFFxWNE1OPTgk5TthT"\n)\n'
     token = "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT"
-    shape = shapes.describe(token, shapes.literal_digest("REDACTEDtokn0001", token))
     literals = shapes.source_literals([source])
+    shape = shapes.describe(token, shapes.literal_tag("REDACTEDtokn0001", token, literals))
     assert shapes.stand_in(shape, "REDACTEDtokn0001", "c.yaml", literals) == token
 
 
