@@ -52,10 +52,15 @@ def test_among_literals_of_one_shape_eight_bits_of_a_slow_hash_tell_it() -> None
 def test_account_ids_written_in_the_source_come_back_by_their_bits() -> None:
     ids = [f"1234567890{n:02d}" for n in range(20)]
     token = "999999990003"
-    tag = shapes.literal_tag(token, ids[7], ids)
-    assert TAG.fullmatch(tag)
-    assert shapes.stand_in({"literal": tag}, token, "c.yaml", ids) in (ids[7], None)
-    # (None only when another of the 20 shares its 8 bits: then no guess is served)
+    served = []
+    for value in ids:
+        tag = shapes.literal_tag(token, value, ids)
+        assert TAG.fullmatch(tag)
+        served.append(shapes.stand_in({"literal": tag}, token, "c.yaml", ids))
+    # each one comes back as itself, or nothing when another of the 20 shares its 8 bits
+    # (~7% each): never another id
+    assert all(got in (value, None) for got, value in zip(served, ids, strict=True))
+    assert sum(got == value for got, value in zip(served, ids, strict=True)) >= 14
 
 
 def test_a_legacy_digest_is_still_read() -> None:
