@@ -34,6 +34,7 @@ class Usage:
     #: those fixtures (``'bucket' (cassettes/m/bucket.fixture.yaml)``): re-recorded together
     shared_targets: tuple[str, ...] = ()
     shared_fixtures: tuple[str, ...] = ()
+    shared_cassettes: tuple[str, ...] = ()  # those fixtures' cassettes (resolved paths)
 
     @property
     def unused(self) -> list[int]:
@@ -105,16 +106,53 @@ def _usage(value: Any) -> Usage:
         incomplete=tuple(str(t) for t in value.get("incomplete", ())),
         shared_targets=tuple(str(t) for t in value.get("shared_targets", ())),
         shared_fixtures=tuple(str(t) for t in value.get("shared_fixtures", ())),
+        shared_cassettes=tuple(str(t) for t in value.get("shared_cassettes", ())),
     )
 
 
-def usage_of(usage: dict[Path, Usage], cassette: Path, cache_dir: Path) -> Usage:
-    """The usage of ``cassette``, checked against the file as it is now."""
+def shared_usage(usage: dict[Path, Usage], cassette: Path) -> Usage | None:
+    """A wide fixture's cassette as the tests sharing it recorded it (the record keeps the
+    tests' cassettes, not the fixtures'): who shares it and the targets that re-record them
+    together, no interaction numbers. ``None`` when no test of the run shared it."""
+    key = str(cassette.resolve())
+    sharing = [u for u in usage.values() if key in u.shared_cassettes]
+    if not sharing:
+        return None
+
+    def union(field: str) -> tuple[str, ...]:
+        return tuple(sorted({v for u in sharing for v in getattr(u, field)}))
+
+    return Usage(
+        used=(),
+        total=0,
+        digest="",
+        tests=union("tests"),
+        shared_targets=union("shared_targets"),
+        shared_fixtures=union("shared_fixtures"),
+        shared_cassettes=(key,),
+    )
+
+
+def usage_of(
+    usage: dict[Path, Usage], cassette: Path, cache_dir: Path, *, fixtures: bool = False
+) -> Usage:
+    """The usage of ``cassette``, checked against the file as it is now; with ``fixtures``,
+    a wide fixture's cassette is known by the tests that shared it (``shared_usage``)."""
     if not cassette.is_file():
         what = "is a directory" if cassette.is_dir() else "does not exist"
         raise HarnessUsageError(f"Cassette {cassette} {what}: give a cassette file.")
     found = usage.get(cassette.resolve())
     if found is None:
+        shared = shared_usage(usage, cassette)
+        if shared is not None and fixtures:
+            return shared
+        if shared is not None:
+            raise HarnessUsageError(
+                f"{cassette} is the cassette of a wide fixture, which the last run's usage "
+                f"record ({cache_dir}) knows by the tests sharing it, not interaction by "
+                "interaction: it is left whole. To record it again with those tests, run "
+                f"harness cassette rerecord {cassette}."
+            )
         raise HarnessUsageError(
             f"No test used {cassette} in the last run recorded in {cache_dir}. Run the whole "
             "test suite first (only a run of every test using the cassette says which "
@@ -134,6 +172,7 @@ __all__ = [
     "file_digest",
     "find_cache_dir",
     "read_usage",
+    "shared_usage",
     "usage_file",
     "usage_of",
 ]

@@ -66,6 +66,7 @@ def note_usage(
             "incomplete": [nodeid] if failed else [],
             "shared_targets": sorted({t for f in shared for t in f.targets}),
             "shared_fixtures": sorted(f"{f.name!r} ({f.shown})" for f in shared),
+            "shared_cassettes": sorted(str(f.path.resolve()) for f in shared),
         },
     )
 
@@ -86,7 +87,7 @@ def _merge_usage(usage: dict[str, dict[str, Any]], path: str, entry: dict[str, A
     mine = usage.setdefault(path, {"used": [], "total": 0, "tests": [], "incomplete": []})
     mine["used"] = sorted(set(mine["used"]) | set(entry["used"]))
     mine["total"] = max(mine["total"], entry["total"])
-    for key in ("tests", "incomplete", "shared_targets", "shared_fixtures"):
+    for key in ("tests", "incomplete", "shared_targets", "shared_fixtures", "shared_cassettes"):
         mine[key] = sorted(set(mine.get(key, ())) | set(entry.get(key, ())))
 
 

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 FIXTURE_SUFFIX = ".fixture.yaml"
 _DECIDED = pytest.StashKey[dict[tuple[int, int], bool]]()
+#: how pytest caches a set-up's error: ``(exc, traceback)`` from 8.3, the exception before
+_ERROR_WITH_TRACEBACK = tuple(pytest.version_tuple[:2]) >= (8, 3)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,7 +72,8 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: Any) -> It
         # (a corrupt cassette, a mistake in the marker) cached as pytest caches a set-up's
         # error: every test sharing the fixture gets it, and pytest's finalizer registered
         # for this set-up runs (left over, it broke each later test with pytest internals)
-        fixturedef.cached_result = (None, fixturedef.cache_key(request), (exc, exc.__traceback__))
+        error = (exc, exc.__traceback__) if _ERROR_WITH_TRACEBACK else exc
+        fixturedef.cached_result = (None, fixturedef.cache_key(request), error)  # type: ignore[assignment]
         raise
     if scope is None:
         return (yield)

@@ -34,35 +34,33 @@ class Shared:
     targets: tuple[str, ...]  # a module's, a class's node id; a session fixture's modules
 
 
-#: Recorders of wide fixtures set up and not yet torn down, oldest first.
-_ALIVE: list[CassetteRecorder] = []
-_SHARED: dict[int, Shared] = {}  # id(recorder) -> what its cassette is shared by
+#: Recorders of wide fixtures set up and not yet torn down, oldest first, each with what its
+#: cassette is shared by (``None``: a fixture whose sharing is not known, nothing to advise).
+_ALIVE: list[tuple[CassetteRecorder, Shared | None]] = []
 
 
 def forget_all() -> None:
     """A new session: no fixture of an earlier one (an in-process pytester run) is alive."""
     _ALIVE.clear()
-    _SHARED.clear()
 
 
 def alive(recorder: CassetteRecorder, shared: Shared | None = None) -> None:
     """A wide fixture's recorder opened for its set-up."""
-    if recorder not in _ALIVE:
-        _ALIVE.append(recorder)
-    if shared is not None:
-        _SHARED[id(recorder)] = shared
+    for i, (known, was) in enumerate(_ALIVE):
+        if known is recorder:
+            _ALIVE[i] = (recorder, shared or was)
+            return
+    _ALIVE.append((recorder, shared))
 
 
 def gone(recorder: CassetteRecorder) -> None:
     """The fixture was torn down."""
-    if recorder in _ALIVE:
-        _ALIVE.remove(recorder)
-    _SHARED.pop(id(recorder), None)
+    _ALIVE[:] = [entry for entry in _ALIVE if entry[0] is not recorder]
 
 
 def share_bindings(recorder: CassetteRecorder) -> None:
     """Give a test's recorder the ties of every wide fixture alive."""
-    for fixture in _ALIVE:
+    for fixture, _ in _ALIVE:
         recorder.index.binding.inherit(
             fixture.index.binding, fixture.redactor.vault, recorder.redactor.vault
         )
@@ -73,8 +71,7 @@ def shared_by(fixturenames: Iterable[str]) -> list[tuple[Shared, CassetteRecorde
     recorders."""
     names = set(fixturenames)
     found = []
-    for recorder in _ALIVE:
-        shared = _SHARED.get(id(recorder))
+    for recorder, shared in _ALIVE:
         # (a fixture that made no AWS call, a moto server's, shares nothing)
         calls = bool(recorder.exchanges) or recorder.stored_count > 0
         if shared is not None and shared.name in names and calls:

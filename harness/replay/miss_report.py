@@ -101,8 +101,7 @@ def miss(
         lines.append("A value sent in clear was not taken for the secret recorded in its place:")
         lines += [bounded(f"  {why}") for why in swept[-3:]]
     mode = "once" if not existed else "new_episodes"
-    command = rerecord_command(mode) if rerecord_command is not None else None
-    if command is not None and "--aws-record-mode=all" in command:
+    if rerecord_command is not None and rerecord_command(mode) == rerecord_command("all"):
         mode = "all"  # the advice records it all anyway and says why (a shared fixture's)
     if writes and existed and mode != "all":
         # new_episodes would send this call to a service that never saw those writes

@@ -31,6 +31,7 @@ from harness.secrets import REDACTION_VERSION, shapes
 from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import redact_exchange, swept_request
 from harness.secrets.placeholders import found_in, placeholder_numbers, renumbered
+from harness.secrets.scan import opened_body
 
 
 class Recording:
@@ -353,19 +354,8 @@ def _placeholders_in(value: Any) -> set[str]:
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     if isinstance(raw, bytes) and raw:
-        headers = value.get("headers")
-        coding = (
-            next((v for k, v in headers.items() if k.lower() == "content-encoding"), "")
-            if isinstance(headers, dict)
-            else ""
-        )
-        coding = ", ".join(coding) if isinstance(coding, list) else str(coding)
-
-        def collect(inner: bytes) -> bytes:
-            found.update(_placeholders_in(inner))
-            return inner
-
-        through_coding(raw, coding, collect, unreadable="keep")
+        # opened as `harness scan` opens it: by its Content-Encoding, else by its look
+        found |= _placeholders_in(opened_body(raw, value.get("headers")))
     elif body is not None:
         found |= _placeholders_in(body)
     return found

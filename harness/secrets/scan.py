@@ -414,7 +414,7 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
                     continue
                 raw = member.get("string") if isinstance(member, dict) else member
                 if isinstance(raw, bytes):
-                    data = _opened(raw, value["headers"])
+                    data = opened_body(raw, value["headers"])
                     strings: Any = _cbor_strings(data, value["headers"])
                     if strings is None:
                         strings = _stream_of(data, value["headers"])
@@ -428,7 +428,7 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
         for member in value:
             yield from _walk(member, where, known, depth + 1)
     elif isinstance(value, bytes | str):
-        text = value if isinstance(value, str) else _opened(value).decode("utf-8", "replace")
+        text = value if isinstance(value, str) else opened_body(value).decode("utf-8", "replace")
         for piece in _as_read(text):
             own = list(_secrets(piece, known))
             for kind, start, end in own:
@@ -528,7 +528,7 @@ def _binary_bodies(
             why = _unopenable(body, part.get("headers"))
             if why is not None:
                 unopened.append(f"interaction #{index}'s {side} body is under {why}")
-            data = _opened(body, part.get("headers"))
+            data = opened_body(body, part.get("headers"))
             strings = _cbor_strings(data, part.get("headers"))
             if strings is not None:
                 # a CBOR body (smithy-rpc-v2-cbor) has no delimiters between its strings:
@@ -574,7 +574,7 @@ def _strings_and_keys(value: Any, depth: int) -> Iterator[Any]:
             yield from _strings_and_keys(member, depth + 1)
 
 
-def _header_value(headers: Any, name: str) -> str:
+def stored_header(headers: Any, name: str) -> str:
     """A header's value in a stored interaction (vcrpy keeps each as a list), or ``""``."""
     if not isinstance(headers, dict):
         return ""
@@ -585,14 +585,14 @@ def _header_value(headers: Any, name: str) -> str:
     return ""
 
 
-def _opened(body: bytes, headers: Any = None) -> bytes:
+def opened_body(body: bytes, headers: Any = None) -> bytes:
     """``body`` with the content codings its ``Content-Encoding`` names undone (every one
     the recorder reads: ``content_codings.CODINGS``), the last first; a body whose coding
     cannot be undone, or that names none, is opened by its look (gzip, zlib, zstd: vcrpy
     kept the bytes received, the header aside) or kept as it is."""
     from harness.aws import content_codings as codings
 
-    names = codings.codings_of(_header_value(headers, "content-encoding"))
+    names = codings.codings_of(stored_header(headers, "content-encoding"))
     if names:
         try:
             return codings.decode(body, names, MAX_SCAN_BYTES)
@@ -617,7 +617,7 @@ def _unopenable(body: bytes, headers: Any) -> str | None:
     from harness.aws import content_codings as codings
     from harness.aws.bodies import as_text
 
-    names = codings.codings_of(_header_value(headers, "content-encoding"))
+    names = codings.codings_of(stored_header(headers, "content-encoding"))
     if not names or as_text(body) is not None:
         return None
     try:
@@ -657,7 +657,7 @@ def _stream_of(data: bytes, headers: Any) -> Any:
     ``_whole_stream`` joins them; None for any other body."""
     from harness.aws import eventstream
 
-    if not eventstream.is_event_stream(_header_value(headers, "content-type")):
+    if not eventstream.is_event_stream(stored_header(headers, "content-type")):
         return None
     try:
         return _whole_stream(eventstream.to_data(eventstream.decode_stream(data)))
@@ -717,7 +717,7 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
             ("response", response, clean_response),
         ):
             # inside its codings: redacted in a gzip or br body, it changed within them
-            body, clean = _opened(old.body, old.headers), _opened(new.body, new.headers)
+            body, clean = opened_body(old.body, old.headers), opened_body(new.body, new.headers)
             for pointer, value in _changed(body, clean):
                 where = f"{label} {side} body {pointer}"
                 yield Finding(

@@ -180,3 +180,16 @@ def test_harness_cassette_rerecord_names_the_module(recorded: Path, tmp_path: Pa
     args = ["cassette", "rerecord", str(cassette), "--cache-dir", str(cache), "--mode", "once"]
     assert run(args, out, err) == 0, err.getvalue()
     assert MODULE_COMMAND in out.getvalue() and "not --mode once" in out.getvalue()
+    # the fixture's own cassette (the usage record keeps the tests' cassettes): the same
+    fixture_cassette = suite / "cassettes" / "test_app" / "bucket.fixture.yaml"
+    out, err = io.StringIO(), io.StringIO()
+    args = ["cassette", "rerecord", str(fixture_cassette), "--cache-dir", str(cache)]
+    assert run(args, out, err) == 0, err.getvalue()
+    assert MODULE_COMMAND in out.getvalue(), out.getvalue()
+    # prune leaves it whole, and says so and what to do instead
+    before = fixture_cassette.read_bytes()
+    out, err = io.StringIO(), io.StringIO()
+    args = ["cassette", "prune", str(fixture_cassette), "--cache-dir", str(cache)]
+    assert run(args, out, err) != 0
+    assert "wide fixture" in err.getvalue() and "rerecord" in err.getvalue(), err.getvalue()
+    assert fixture_cassette.read_bytes() == before

@@ -73,8 +73,11 @@ def add_cache_dir_option(parser: Any) -> None:
     )
 
 
-def usages(paths: list[Path], cache_dir: Path | None) -> tuple[Path, list[tuple[Path, Usage]]]:
-    """The cache folder and the usage of each cassette (all the run touched, with no paths).
+def usages(
+    paths: list[Path], cache_dir: Path | None, *, fixtures: bool = False
+) -> tuple[Path, list[tuple[Path, Usage]]]:
+    """The cache folder and the usage of each cassette (all the run touched, with no paths;
+    with ``fixtures``, a wide fixture's cassette too, by the tests sharing it).
 
     Every cassette is checked before any is touched, so a bad one changes nothing.
     """
@@ -88,4 +91,4 @@ def usages(paths: list[Path], cache_dir: Path | None) -> tuple[Path, list[tuple[
     recorded = read_usage(folder)
     if not paths:
         paths = sorted(path for path in recorded if path.exists())
-    return folder, [(path, usage_of(recorded, path, folder)) for path in paths]
+    return folder, [(path, usage_of(recorded, path, folder, fixtures=fixtures)) for path in paths]

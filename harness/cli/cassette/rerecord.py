@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
 
 def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Print one command per cassette."""
-    cache_dir, found = usages(list(args.cassettes), args.cache_dir)
+    cache_dir, found = usages(list(args.cassettes), args.cache_dir, fixtures=True)
     rootdir = cache_dir.parent
     for path, usage in found:
         # (a test id or file name with control characters is shown escaped, not run)
