@@ -174,6 +174,18 @@ def _volatile_lesson(
         bounded(f"  {path}: recorded {r!r}, sent {s!r} ({kind})")
         for path, r, s, kind in generated[:5]
     ]
+    bound = {path for path, *_ in generated}
+    rest = [d for d in others if not any(d.startswith((p + ":", p + "/")) for p in bound)]
+    # a real change among made-up values is what the reader must not miss: named apart
+    besides = (
+        [
+            "Besides them, the request differs where nothing looks generated (the code or "
+            "its data changed; binding will not make it match):",
+            *(bounded(f"  {d}") for d in rest[:5]),
+        ]
+        if rest
+        else []
+    )
     if missing:
         words = " ".join(sorted({*declared, *missing}, key=SPECIFIC.index))
         lines += [
@@ -181,14 +193,14 @@ def _volatile_lesson(
             "(and gives the live one back in responses):",
             f"  ini: aws_volatile = {words}   (or --aws-volatile={words.replace(' ', ',')}, "
             f"or @pytest.mark.aws_cassette(volatile={missing!r}))",
+            *besides,
         ]
         return lines, only_generated or only_made_up
     if index.refusals:
         lines.append("They were not bound:")
         lines += [bounded(f"  {why}") for why in index.refusals[-3:]]
+        lines += besides
     else:
-        bound = {path for path, *_ in generated}
-        rest = [d for d in others if not any(d.startswith(p + ":") for p in bound)]
         lines.append(
             f"Their kinds are declared (aws_volatile = {' '.join(declared)}): they bind once "
             "the rest of the request matches" + (", and it does not:" if rest else ".")

@@ -192,6 +192,26 @@ def test_the_stale_recording_traps_stay_caught_with_the_defaults(recorded: Path)
     assert "written in test_app.py" in out and "in the environment ($STALE_QUEUE)" in out, out
 
 
+def test_a_real_change_among_generated_values_is_named_apart(recorded: Path) -> None:
+    """A member added to a request whose name is made up per run: the miss names the change
+    apart from the generated value, whichever way the kinds are set (with the kinds not
+    declared it was one list of both, the change easy to miss among made-up values)."""
+    tagged = "logs.create_log_group(logGroupName=group, tags={'team': 'blue'})"
+    variant(recorded, "changed", SUITE.replace("logs.create_log_group(logGroupName=group)", tagged))
+    for setting in ("--aws-volatile=off", f"--aws-volatile={KINDS}"):
+        out = run(recorded, setting, "changed/test_app.py::test_log_events_stamped_with_the_clock")
+        assert "look generated per run" in out, out
+        apart = out[out.index("look generated per run") :]
+        head = next(
+            (h for h in ("Besides them, the request differs", "and it does not:") if h in apart),
+            None,
+        )
+        assert head is not None, (setting, out)
+        named = apart[apart.index(head) :].splitlines()[1]
+        assert "/tags" in named and "blue" in named, (setting, out)
+        assert "logGroupName" not in named, (setting, out)
+
+
 def test_a_blob_made_up_per_run_is_named_with_the_ignore_that_replays_it(recorded: Path) -> None:
     """volatile never binds inside a blob: the miss says so, with the ``ignore=`` that lets
     the test replay, and not a re-record mode (the bytes change on every run)."""
