@@ -166,7 +166,30 @@ def parse_cassette(path: Path, text: bytes) -> Cassette:
             raise at_line(exc, path, _line_of(text, index)) from None
         cassette.tags.append(dict(item["harness"]) if isinstance(item.get("harness"), dict) else {})
         cassette.positions.append(index)
+    cut = cut_short(path, data)  # (after the interactions: a broken one names its line)
+    if cut is not None:
+        raise cut
     return cassette
+
+
+def cut_short(path: Path, data: dict[str, Any]) -> CassetteError | None:
+    """The error for a cassette of ours cut at an interaction's end, else None.
+
+    The harness writes ``version`` (and ``metadata``) after the interactions (keys sorted),
+    so a file it wrote that holds ``harness``-tagged interactions and no ``version`` lost
+    its end: a cut there still parses, and every check would pass on what is left. (A
+    foreign cassette cut so cannot be told from a shorter one: vcrpy tags nothing.)"""
+    if "version" in data:
+        return None
+    items = data.get("interactions")
+    if not any(isinstance(i, dict) and isinstance(i.get("harness"), dict) for i in items or ()):
+        return None
+    return CassetteError(
+        f"Cassette {path} ends after interaction {len(items or ()) - 1} without the "
+        "'version: 1' line botocore-harness writes after the last interaction: the file was "
+        "cut short (a copy, checkout or edit interrupted) and what came after the cut is "
+        "lost. Restore it from version control or re-record it."
+    )
 
 
 def _cassette_yaml(text: bytes) -> Any:

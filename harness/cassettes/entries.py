@@ -22,6 +22,7 @@ from harness.cassettes.cassette import (
     BytesText,
     FileText,
     at_line,
+    cut_short,
     is_foreign,
     is_other_http,
     not_yaml,
@@ -164,7 +165,8 @@ def stream_entries(path: str | os.PathLike[str]) -> tuple[Iterator[Entry], dict[
     except BaseException:
         text.close()
         raise
-    if split is None:  # read whole: it says what is wrong, or reads what spans misjudge
+    if split is None or "version" not in split[1]:
+        # read whole: it says what is wrong (a cut), or reads what spans misjudge
         text.close()
         entries, metadata = read_entries(path)
         return iter(entries), metadata
@@ -292,6 +294,8 @@ def _read_leniently(path: Path, error: CassetteError) -> tuple[list[Entry], dict
         raise error from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise error
+    if cut_short(path, data) is not None:
+        raise error  # (the strict read's error says so)
     entries = []
     for index, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):

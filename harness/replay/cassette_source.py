@@ -179,6 +179,8 @@ class CassetteSource:
         if split is None:
             return False
         located, outside = split
+        if "version" not in outside:
+            return False  # cut short, or laid out unlike vcrpy: the whole read says which
         found = outside.get("metadata")
         metadata: dict[str, Any] = found if isinstance(found, dict) else {}
         if _redaction_version(metadata) == REDACTION_VERSION or self.adopt(metadata):

@@ -317,6 +317,11 @@ def scan_file(path: Path) -> list[Finding]:
                         fingerprint=fingerprint(value),
                     )
                 )
+        from harness.cassettes.cassette import cut_short
+
+        cut = cut_short(path, data)
+        if cut is not None:  # searched all the same; what was cut off cannot be vouched for
+            raise PartlyRead(f"{cut} harness scan searched what is left.", _unique(findings))
         if damaged:
             # read and searched all the same: a file replaced by other bytes may hold
             # anything; but the cassette cannot be vouched for (replay refuses it too)

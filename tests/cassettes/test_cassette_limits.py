@@ -158,7 +158,8 @@ def _padded_with_a_deep_interaction(levels: int) -> str:
     for _ in range(levels - 1):
         nested = {"n": nested}
     deep = {**items[0], "extra": nested}
-    text = yaml.safe_dump({"interactions": [deep, *items[1:]]}, sort_keys=False, width=10**9)
+    cassette = {"interactions": [deep, *items[1:]], "version": 1}  # (whole: not cut short)
+    text = yaml.safe_dump(cassette, sort_keys=False, width=10**9)
     assert "&id" not in text
     return text
 
