@@ -695,3 +695,132 @@ def test_miss_report_error_text():
         sm.create_secret(Name=name, SecretString=sent("miss_report_error_text"))
     except Exception as exc:  # the app's own error log
         pathlib.Path("app-errors.log").write_text(f"{type(exc).__name__}: {exc}\n")
+
+
+# -- batch 4 ------------------------------------------------------------------------------
+
+
+@pytest.mark.aws_cassette
+def test_s3_ranged_download_json_fragment():
+    s3 = client("s3")
+    s3.create_bucket(Bucket="r9-range")
+    value = sent("s3_ranged_download_json_fragment")
+    doc = {"rows": [f"row-{n}" for n in range(200)], "password": value, "tail": "x" * 100}
+    data = json.dumps(doc).encode()
+    s3.put_object(Bucket="r9-range", Key="big.json", Body=data)
+    cut = data.index(value.encode()) + 6  # the first range ends inside the secret
+    first = s3.get_object(Bucket="r9-range", Key="big.json", Range=f"bytes=0-{cut - 1}")
+    rest = s3.get_object(Bucket="r9-range", Key="big.json", Range=f"bytes={cut}-")
+    assert json.loads(first["Body"].read() + rest["Body"].read()) == doc
+
+
+@pytest.mark.aws_cassette
+def test_kinesis_record_json_data():
+    kin = client("kinesis")
+    kin.create_stream(StreamName="r9-stream", ShardCount=1)
+    data = json.dumps({"event": "login", "password": sent("kinesis_record_json_data")}).encode()
+    kin.put_record(StreamName="r9-stream", Data=data, PartitionKey="p")
+    shard = kin.describe_stream(StreamName="r9-stream")["StreamDescription"]["Shards"][0]
+    it = kin.get_shard_iterator(
+        StreamName="r9-stream", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    assert [r["Data"] for r in kin.get_records(ShardIterator=it)["Records"]] == [data]
+
+
+@pytest.mark.aws_cassette
+def test_cloudformation_json_template_default():
+    cfn = client("cloudformation")
+    template = {
+        "Parameters": {
+            "DBPassword": {
+                "Type": "String",
+                "NoEcho": True,
+                "Default": sent("cloudformation_json_template_default"),
+            }
+        },
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+    }
+    cfn.create_stack(StackName="r9-json", TemplateBody=json.dumps(template))
+    got = cfn.get_template(StackName="r9-json")["TemplateBody"]
+    got = json.loads(got) if isinstance(got, str) else got
+    assert (
+        got["Parameters"]["DBPassword"]["Default"]
+        == template["Parameters"]["DBPassword"]["Default"]
+    )
+
+
+@pytest.mark.aws_cassette
+def test_cloudformation_yaml_template_property():
+    cfn = client("cloudformation")
+    template = (
+        "Resources:\n"
+        "  Db:\n"
+        "    Type: AWS::SecretsManager::Secret\n"
+        "    Properties:\n"
+        "      Name: r9-cfn\n"
+        f"      SecretString: {sent('cloudformation_yaml_template_property')}\n"
+    )
+    cfn.create_stack(StackName="r9-yaml", TemplateBody=template)
+    assert cfn.get_template(StackName="r9-yaml")["TemplateBody"] == template
+
+
+@pytest.mark.aws_cassette
+def test_ssm_send_command_mysql_password():
+    ssm = client("ssm")
+    command = f"mysql -u root -p{sent('ssm_send_command_mysql_password')} -e 'select 1'"
+    sent_id = ssm.send_command(
+        InstanceIds=["i-0123456789abcdef0"],
+        DocumentName="AWS-RunShellScript",
+        Parameters={"commands": [command]},
+    )["Command"]["CommandId"]
+    got = ssm.list_commands(CommandId=sent_id)["Commands"][0]["Parameters"]["commands"]
+    assert got == [command]
+
+
+@pytest.mark.aws_cassette
+def test_http_json_with_presigned_url():
+    got = requests.get(API + "/r9/upload-url", timeout=10).json()
+    url = got["url"]
+    assert "X-Amz-Signature=" in url
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["X-Amz-Security-Token"][0]
+    saw("http_json_with_presigned_url", "X-Amz-Security-Token", token)
+
+
+@pytest.mark.aws_cassette
+def test_cognito_client_secret_generated():
+    idp = client("cognito-idp")
+    pool = idp.create_user_pool(PoolName="r9-pool")["UserPool"]["Id"]
+    made = idp.create_user_pool_client(UserPoolId=pool, ClientName="r9", GenerateSecret=True)
+    secret, cid = made["UserPoolClient"]["ClientSecret"], made["UserPoolClient"]["ClientId"]
+    saw("cognito_client_secret_generated", "ClientSecret", secret)
+    again = idp.describe_user_pool_client(UserPoolId=pool, ClientId=cid)["UserPoolClient"]
+    assert again["ClientSecret"] == secret
+
+
+@pytest.mark.aws_cassette
+def test_ec2_create_key_pair_pem():
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    pem = client("ec2").create_key_pair(KeyName="r9-key")["KeyMaterial"]
+    if PHASE == "record":
+        (OBS / "ec2_create_key_pair_pem.KeyMaterial").write_text(pem)
+    assert "REDACTED" not in pem
+    load_pem_private_key(pem.encode(), password=None)
+
+
+@pytest.mark.aws_cassette
+def test_apigateway_api_key_value():
+    apigw = client("apigateway")
+    value = apigw.create_api_key(name="r9-key", enabled=True)["value"]
+    saw("apigateway_api_key_value", "value", value)
+    items = apigw.get_api_keys(includeValues=True)["items"]
+    assert [i["value"] for i in items] == [value]
+
+
+@pytest.mark.aws_cassette
+def test_s3_metadata_jwt_value():
+    s3 = client("s3")
+    s3.create_bucket(Bucket="r9-jwt")
+    jwt = S["R9_JWT"]
+    s3.put_object(Bucket="r9-jwt", Key="k", Body=b"x", Metadata={"session-info": jwt})
+    assert s3.head_object(Bucket="r9-jwt", Key="k")["Metadata"].get("session-info") == jwt

@@ -103,6 +103,20 @@ def make_sentinels(classes: list[str]) -> tuple[dict[str, str], dict[str, list[s
         if cls in owned:
             env.update(values)
             owned[cls] = list(values.values())  # the class sentinel itself is unused there
+
+    def b64u(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    claims = {"sub": "alice", "sid": rand(ALNUM, 24), "exp": 1893456000}
+    env["R9_JWT"] = ".".join(
+        [
+            b64u(b'{"alg":"HS256","typ":"JWT"}'),
+            b64u(json.dumps(claims).encode()),
+            b64u(secrets.token_bytes(32)),
+        ]
+    )
+    if "s3_metadata_jwt_value" in owned:
+        owned["s3_metadata_jwt_value"] = [env["R9_JWT"].rsplit(".", 1)[1], claims["sid"]]
     env["R9_STRIPE"] = "sk_live_" + rand(ALNUM, 24)  # beside s3_dotenv_text_body's own
     owned["s3_dotenv_text_body"].append(env["R9_STRIPE"])
     return env, owned
@@ -122,6 +136,22 @@ class Api:
         self.streamed = ["st" + rand(ALNUM, 30), "st" + rand(ALNUM, 30)]
         self.made["http_raw_deflate_response"] = [self.deflated]
         self.made["http_ndjson_stream_tokens"] = list(self.streamed)
+        import boto3
+        from botocore.config import Config
+
+        self.presign_key = "ASIA" + rand(UPPER_DIGITS, 16)
+        self.presign_token = "IQoJb3JpZ2luX2VjE" + rand(ALNUM, 120)
+        self.presigned = boto3.client(
+            "s3",
+            region_name="us-east-1",
+            aws_access_key_id=self.presign_key,
+            aws_secret_access_key=rand(ALNUM, 40),
+            aws_session_token=self.presign_token,
+            config=Config(signature_version="s3v4"),
+        ).generate_presigned_url(
+            "put_object", Params={"Bucket": "r9-up", "Key": "in/a.csv"}, ExpiresIn=600
+        )
+        self.made["http_json_with_presigned_url"] = [self.presign_key, self.presign_token]
         self.soap = "SS" + rand(ALNUM, 40)
         self.made["http_soap_xml_session_token"] = [self.soap]
         self.made["httpx_refresh_token_roundtrip"] = [self.access, self.refresh, self.access2]
@@ -183,6 +213,8 @@ class Api:
                 "</SessionToken></LoginResponse></soap:Body></soap:Envelope>"
             )
             return HttpResponse(200, {"Content-Type": "text/xml"}, xml.encode())
+        if path == "/r9/upload-url":
+            return HttpResponse(200, js, json.dumps({"url": self.presigned}).encode())
         if path == "/r9/oauth/me":
             ok = request.header("Authorization") == "Bearer " + self.access2
             return HttpResponse(200, js, json.dumps({"user": "alice" if ok else "?"}).encode())
@@ -371,6 +403,8 @@ def main() -> int:
         cls = seen.name.split(".")[0]
         if cls in values:
             text = seen.read_text()
+            if cls == "ec2_create_key_pair_pem":  # a line of the key's base64 too
+                values[cls].append(text.splitlines()[3].encode())
             raw = base64.b64decode(text) if cls == "kms_generate_data_key" else text.encode()
             values[cls].append(raw)
 
