@@ -824,3 +824,82 @@ def test_s3_metadata_jwt_value():
     jwt = S["R9_JWT"]
     s3.put_object(Bucket="r9-jwt", Key="k", Body=b"x", Metadata={"session-info": jwt})
     assert s3.head_object(Bucket="r9-jwt", Key="k")["Metadata"].get("session-info") == jwt
+
+
+# -- batch 5 ------------------------------------------------------------------------------
+
+
+@pytest.mark.aws_cassette
+def test_cfn_parameter_value_with_base64_chars():
+    cfn = client("cloudformation")
+    value = S["R9_CFN_VALUE"]
+    template = {
+        "Parameters": {"DBPassword": {"Type": "String"}},
+        "Resources": {"Queue": {"Type": "AWS::SQS::Queue"}},
+    }
+    cfn.create_stack(
+        StackName="r9-params",
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": "DBPassword", "ParameterValue": value}],
+    )
+    got = cfn.describe_stacks(StackName="r9-params")["Stacks"][0]["Parameters"]
+    assert {p["ParameterKey"]: p["ParameterValue"] for p in got} == {"DBPassword": value}
+
+
+@pytest.mark.aws_cassette
+def test_http_query_secret_with_reserved_chars():
+    value = S["R9_QUERY_VALUE"]
+    got = requests.get(API + "/r9/echo-q", params={"api_key": value}, timeout=10)
+    assert got.json() == {"api_key": value}
+
+
+@pytest.mark.aws_cassette
+def test_http_headers_echo_custom_scheme():
+    value = sent("http_headers_echo_custom_scheme")
+    got = requests.get(API + "/r9/headers", headers={"Authorization": "Token " + value})
+    assert got.json() == {"headers": {"Authorization": "Token " + value}}
+
+
+@pytest.mark.aws_cassette
+def test_http_cookie_echo():
+    value = sent("http_cookie_echo")
+    got = requests.get(API + "/r9/cookies", cookies={"remember_me": value}, timeout=10)
+    assert got.json() == {"cookies": {"remember_me": value}}
+
+
+@pytest.mark.aws_cassette
+def test_http_gzip_request_body():
+    value = sent("http_gzip_request_body")
+    doc = {"api_key": value, "events": [{"name": "page_view", "n": 1}]}
+    got = requests.post(
+        API + "/r9/ingest",
+        data=gzip.compress(json.dumps(doc).encode(), mtime=0),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+        timeout=10,
+    )
+    assert got.json() == {"accepted": 1}
+
+
+@pytest.mark.aws_cassette
+def test_http_multipart_json_file_part():
+    value = sent("http_multipart_json_file_part")
+    config = json.dumps({"db": {"host": "db.internal", "password": value}})
+    got = requests.post(
+        API + "/r9/upload", files={"config": ("config.json", config, "application/json")}
+    )
+    assert got.json() == {"ok": True}
+
+
+@pytest.mark.aws_cassette
+def test_http_unicode_secret_echo():
+    value = S["R9_UNICODE_VALUE"]
+    got = requests.post(API + "/r9/echo-u", json={"password": value}, timeout=10)
+    assert got.status_code == 401
+    assert got.content.decode("utf-8") == f"wrong password {value}"
+
+
+@pytest.mark.aws_cassette
+def test_http_secret_echo_after_underscore():
+    value = sent("http_secret_echo_after_underscore")
+    got = requests.post(API + "/r9/register", json={"api_key": value}, timeout=10).json()
+    assert got == {"cache_key": "apikey_" + value, "status": "ok"}

@@ -36,7 +36,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
-from urllib.parse import parse_qs, quote, quote_plus, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, quote_plus, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -117,6 +117,16 @@ def make_sentinels(classes: list[str]) -> tuple[dict[str, str], dict[str, list[s
     )
     if "s3_metadata_jwt_value" in owned:
         owned["s3_metadata_jwt_value"] = [env["R9_JWT"].rsplit(".", 1)[1], claims["sid"]]
+    pieces = {
+        "cfn_parameter_value_with_base64_chars": ("R9_CFN_VALUE", "+/", "=="),
+        "http_query_secret_with_reserved_chars": ("R9_QUERY_VALUE", "&%+= ", "#"),
+        "http_unicode_secret_echo": ("R9_UNICODE_VALUE", "\u00e9\u20ac", "\u00df"),
+    }
+    for cls, (name, middle, end) in pieces.items():
+        head, tail = "Sntl" + secrets.token_hex(6), secrets.token_hex(6) + "q"
+        env[name] = head + middle + tail + end
+        if cls in owned:  # the whole value and each half alone
+            owned[cls] = [env[name], head, tail]
     env["R9_STRIPE"] = "sk_live_" + rand(ALNUM, 24)  # beside s3_dotenv_text_body's own
     owned["s3_dotenv_text_body"].append(env["R9_STRIPE"])
     return env, owned
@@ -215,6 +225,28 @@ class Api:
             return HttpResponse(200, {"Content-Type": "text/xml"}, xml.encode())
         if path == "/r9/upload-url":
             return HttpResponse(200, js, json.dumps({"url": self.presigned}).encode())
+        if path == "/r9/echo-q":
+            return HttpResponse(200, js, json.dumps(dict(parse_qsl(parts.query))).encode())
+        if path == "/r9/headers":
+            echo = {"Authorization": request.header("Authorization")}
+            return HttpResponse(200, js, json.dumps({"headers": echo}).encode())
+        if path == "/r9/cookies":
+            pairs = (c.strip().split("=", 1) for c in (request.header("Cookie") or "").split(";"))
+            return HttpResponse(200, js, json.dumps({"cookies": dict(pairs)}).encode())
+        if path == "/r9/ingest":
+            doc = json.loads(gzip.decompress(request.body))
+            return HttpResponse(200, js, json.dumps({"accepted": len(doc["events"])}).encode())
+        if path == "/r9/upload":
+            assert b"password" in request.body
+            return HttpResponse(200, js, b'{"ok": true}')
+        if path == "/r9/echo-u":
+            text = "wrong password " + json.loads(request.body)["password"]
+            headers = {"Content-Type": "text/plain; charset=utf-8"}
+            return HttpResponse(401, headers, text.encode("utf-8"))
+        if path == "/r9/register":
+            key = json.loads(request.body)["api_key"]
+            data = {"cache_key": "apikey_" + key, "status": "ok"}
+            return HttpResponse(200, js, json.dumps(data).encode())
         if path == "/r9/oauth/me":
             ok = request.header("Authorization") == "Bearer " + self.access2
             return HttpResponse(200, js, json.dumps({"user": "alice" if ok else "?"}).encode())
@@ -227,7 +259,10 @@ class Api:
 def forms(raw: bytes) -> dict[bytes, str]:
     """Each encoded form of a value -> the encoding's name."""
     found: dict[bytes, str] = {}
-    text = raw.decode("latin-1")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
     for pad in range(3):
         encoded = base64.b64encode(b"\x00" * pad + raw)
         start, end = -(-8 * pad // 6), 8 * (pad + len(raw)) // 6
@@ -237,8 +272,9 @@ def forms(raw: bytes) -> dict[bytes, str]:
     found[binascii.hexlify(raw)] = "hex"
     found[binascii.hexlify(raw).upper()] = "HEX"
     found[json.dumps(text)[1:-1].encode()] = "json-escaped"
-    found[quote_plus(text).encode("latin-1")] = "url-encoded(plus)"
-    found[quote(text, safe="").encode("latin-1")] = "url-encoded"
+    found[quote_plus(text).encode()] = "url-encoded(plus)"
+    found[quote(text, safe="").encode()] = "url-encoded"
+    found[json.dumps(text, ensure_ascii=False)[1:-1].encode()] = "json-escaped"
     found[raw] = "raw"
     return {k: v for k, v in found.items() if len(k) >= 8}
 
@@ -413,7 +449,7 @@ def main() -> int:
         for path in sorted(root.rglob("*")):
             rel = path.relative_to(work)
             for cls, raws in values.items():
-                if any(r.decode("latin-1") in str(rel) for r in raws if r.isascii()):
+                if any(r.decode("utf-8", "replace") in str(rel) for r in raws):
                     leaks[cls].append(f"{rel} (file name)")
             if not path.is_file() or path.name in ("test_r9.py", "pytest.ini"):
                 continue
