@@ -36,6 +36,7 @@ from harness.cassettes.cassette import interaction_tag, parse_cassette, read_byt
 from harness.cassettes.interactions import LazyExchange
 from harness.cassettes.pending import PendingInteractions
 from harness.cassettes.runs import RunDigests
+from harness.cassettes.versions import dropped_values
 from harness.cassettes.writing import write_cassette
 from harness.errors import SecretInCassetteWarning
 from harness.exchange import Exchange
@@ -276,6 +277,7 @@ class CassetteSource:
             "identifiers": self.redactor.redaction.pseudonyms,
             "placeholders": self.redactor.vault.numbers(),
             **({"numbers": True} if self.redactor.numbers else {}),
+            **({"dropped": True} if self.redactor.dropped_values else {}),
             "migrated_from": str(self.path),
             "leaks": leaks,
         }
@@ -392,6 +394,7 @@ class CassetteSource:
         self.redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
         # the live requests are redacted as the recorded ones were
         self.redactor.numbers = sensitive_numbers(metadata)
+        self.redactor.dropped_values = dropped_values(metadata)
         self.shapes.update(shapes_of(info.get("shapes")))
         return bool(
             info.get("redaction") == REDACTION_VERSION
@@ -403,7 +406,11 @@ class CassetteSource:
         replay never hands the recorded values back as if the test had supplied them; this
         test's placeholders are numbered after its."""
         if self._old is None:
-            self._old = Redactor(self.redactor.redaction, numbers=self.redactor.numbers)
+            self._old = Redactor(
+                self.redactor.redaction,
+                numbers=self.redactor.numbers,
+                dropped_values=self.redactor.dropped_values,
+            )
         return self._old
 
     # ------------------------------------------------------------------ what it holds

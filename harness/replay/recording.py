@@ -174,6 +174,7 @@ class Recording:
                     "identifiers": self.redactor.redaction.pseudonyms,
                     "placeholders": numbers,
                     **({"numbers": True} if self.redactor.numbers else {}),
+                    **({"dropped": True} if self.redactor.dropped_values else {}),
                     "recorded_with": f"botocore-harness {__version__}",
                     "random_seed": source.random_seed,
                     **({"run_id": self.run_id} if self.run_id else {}),

@@ -257,13 +257,16 @@ class Redactor:
     ``numbered=False`` replaces every secret with the legacy ``REDACTED`` and keeps no
     values (printing and scanning a cassette). ``numbers=False`` stores a number inside a
     secret JSON document as ``0``, as cassettes recorded before numbers were numbered hold
-    them (``sensitive_numbers`` tells from a cassette's metadata).
+    them (``sensitive_numbers`` tells from a cassette's metadata). ``dropped_values=False``
+    numbers nothing of the credential headers it drops from other HTTP's requests, as
+    cassettes recorded before they were numbered expect (``dropped_values`` tells).
     """
 
     redaction: Redaction = field(default_factory=Redaction)
     vault: Vault = field(default_factory=Vault)
     numbered: bool = True
     numbers: bool = True
+    dropped_values: bool = True
 
     def __post_init__(self) -> None:
         settings = self.redaction
@@ -791,15 +794,39 @@ class Redactor:
         an id the client sends back): the code would read the member as missing in replay.
         """
         modeled = _modeled_headers(operation_model, direction) if direction == "output" else ()
-        kept = {
-            k: self.text(v)
-            for k, v in headers.items()
-            if not self._drops(k) or k.lower() in modeled
-        }
+        # other HTTP's request: a dropped credential still tells the test its value (an echo
+        # of it elsewhere is swept; replay numbers the live request's the same way)
+        remember = direction == "input" and operation_model is None and self.dropped_values
+        kept = {}
+        for k, v in headers.items():
+            if not self._drops(k) or k.lower() in modeled:
+                kept[k] = self.text(v)
+            elif remember:
+                self._remember_dropped(k, v)
         places = _places(operation_model, direction)
         if places is not None and places.headers:
             kept = formats.redact_headers(kept, places.headers, self._replace)
         return kept
+
+    def _remember_dropped(self, name: str, value: str) -> None:
+        """Number the values of a dropped credential header, in the order replay meets them
+        again: each cookie's value; the whole value and, after an auth scheme, the credential
+        alone (``Token x``: ``x`` echoed bare is swept too). A SigV4 or SigV2 signature,
+        new on every request and echoed nowhere, is left alone."""
+        if value.startswith(("AWS4-", "AWS ")):
+            return
+        kind = formats.kind_of(name)
+        if name.lower() == "cookie":
+            parts = [p.partition("=")[2].strip() for p in value.split(";") if "=" in p]
+        else:
+            parts = [value.strip()]
+            scheme, _, credential = value.strip().partition(" ")
+            credential = credential.strip()
+            if credential and " " not in credential and _AUTH_SCHEME.fullmatch(scheme):
+                parts.append(credential)
+        for part in parts:
+            if part:
+                self.placeholder(part, kind)
 
     def _drops(self, name: str) -> bool:
         verdict = self._header_verdict.get(name)
@@ -931,6 +958,9 @@ class Redactor:
             lambda inner: containers.rewrite_body(inner, content_type, self.sweep),
         )
 
+
+#: An HTTP auth scheme's name (``Bearer``, ``Token``, ``Basic``, ``Digest``, ``ApiKey``)
+_AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
 
 #: A member's name -> the sibling member holding its value, in query forms
 _SIBLING_NAMES = (

@@ -25,6 +25,7 @@ from typing import Any
 from harness.aws.protocols.wire_form import request_params
 from harness.cassettes.cassette import Cassette, interaction_tag, read_cassette
 from harness.cassettes.interactions import http_of
+from harness.cassettes.versions import dropped_values
 from harness.cassettes.writing import other_interaction, write_cassette
 from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.secrets import REDACTION_VERSION, Redaction, Redactor, sensitive_numbers
@@ -87,7 +88,9 @@ def fix_file(path: Path) -> list[Change]:
     info = info if isinstance(info, dict) else {}
     identifiers = bool(info.get("identifiers", True))
     redactor = Redactor(
-        Redaction(pseudonyms=identifiers), numbers=sensitive_numbers(cassette.metadata)
+        Redaction(pseudonyms=identifiers),
+        numbers=sensitive_numbers(cassette.metadata),
+        dropped_values=dropped_values(cassette.metadata),
     )
     redactor.vault.seed_numbers(placeholder_numbers(info.get("placeholders")))
     redactor.vault.seed(path.read_text("utf-8", "replace"))  # above any placeholder in it
@@ -133,6 +136,7 @@ def fix_file(path: Path) -> list[Change]:
             "identifiers": identifiers,
             "placeholders": numbers,
             **({"numbers": True} if redactor.numbers else {}),
+            **({"dropped": True} if redactor.dropped_values else {}),
         },
     }
     tags = [
