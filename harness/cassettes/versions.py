@@ -25,9 +25,10 @@ def sensitive_numbers(metadata: dict[str, Any]) -> bool:
 def dropped_values(metadata: dict[str, Any]) -> bool:
     """Whether the values of credential headers dropped from other HTTP's requests were
     numbered when it was recorded (``Redactor.dropped_values``; metadata
-    ``harness.dropped``): a cassette of ours written before holds placeholders numbered
-    without them, so its live requests are redacted so too. A cassette of another
-    recorder is redacted as it is read: numbered."""
+    ``harness.dropped``; since then too, a header map's entry named like a credential keeps
+    its name with its value replaced): a cassette of ours written before holds placeholders
+    numbered without them, and no such entries, so its live requests are redacted so too.
+    A cassette of another recorder is redacted as it is read: numbered."""
     info = metadata.get("harness")
     if not isinstance(info, dict) or "redaction" not in info:
         return True

@@ -258,8 +258,10 @@ class Redactor:
     values (printing and scanning a cassette). ``numbers=False`` stores a number inside a
     secret JSON document as ``0``, as cassettes recorded before numbers were numbered hold
     them (``sensitive_numbers`` tells from a cassette's metadata). ``dropped_values=False``
-    numbers nothing of the credential headers it drops from other HTTP's requests, as
-    cassettes recorded before they were numbered expect (``dropped_values`` tells).
+    numbers nothing of the credential headers it drops from other HTTP's requests and drops
+    a header map's entry named like a credential (S3's ``x-amz-meta-api-key``) rather than
+    replacing its value, as cassettes recorded before either expect (``dropped_values``
+    tells).
     """
 
     redaction: Redaction = field(default_factory=Redaction)
@@ -797,10 +799,15 @@ class Redactor:
         # other HTTP's request: a dropped credential still tells the test its value (an echo
         # of it elsewhere is swept; replay numbers the live request's the same way)
         remember = direction == "input" and operation_model is None and self.dropped_values
+        prefixes = _header_map_prefixes(operation_model, direction) if self.dropped_values else ()
         kept = {}
         for k, v in headers.items():
             if not self._drops(k) or k.lower() in modeled:
                 kept[k] = self.text(v)
+            elif prefixes and k.lower().startswith(prefixes):
+                # an entry the caller named in a header map (S3's x-amz-meta-api-key): its
+                # value replaced, the entry kept (dropped, replay lost the member's key)
+                kept[k] = self.placeholder(v, formats.kind_of(k)) if v else v
             elif remember:
                 self._remember_dropped(k, v)
         places = _places(operation_model, direction)
@@ -1032,6 +1039,21 @@ def _modeled_headers(operation_model: OperationModel | None, direction: str) -> 
         if member.serialization.get("location") == "header" and not member.metadata.get("sensitive")
     }
     return frozenset(names - secret)
+
+
+def _header_map_prefixes(operation_model: OperationModel | None, direction: str) -> tuple[str, ...]:
+    """The prefixes (lower case) of ``direction``'s header maps (``location: headers``, S3's
+    ``Metadata`` under ``x-amz-meta-``): the caller names their entries."""
+    if operation_model is None:
+        return ()
+    shape = operation_model.input_shape if direction == "input" else operation_model.output_shape
+    if shape is None:
+        return ()
+    return tuple(
+        str(member.serialization.get("name") or name).lower()
+        for name, member in shape.members.items()
+        if member.serialization.get("location") == "headers"
+    )
 
 
 def _places(
