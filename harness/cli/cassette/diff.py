@@ -35,7 +35,7 @@ from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
 from harness.replay.differences import json_documents
 from harness.replay.match_keys import match_key, without_generated
-from harness.replay.uploads import body_derived
+from harness.replay.uploads import body_derived, upload_blobs
 from harness.replay.volatile import KINDS, Generated, Volatile, made_up
 from harness.safe_text import one_line
 
@@ -206,9 +206,15 @@ class _Forms:
             tokens: dict[str, str] = {}
             if self.volatile is not None:
                 numbers: dict[tuple[str, str], int] = {}
+                texts = _text_blobs(exchange, params) if exchange is not None else {}
+                if texts and isinstance(params, dict):
+                    params = {**params, **texts}
                 params = self._walk(params, numbers, tokens)
                 answer = self._walk(answer, numbers, tokens)
-                if exchange is not None and _made_up_upload(params):
+                if exchange is not None and (
+                    _made_up_upload(params)
+                    or any("\u27e6" in str(params.get(name)) for name in texts)
+                ):
                     params, answer = _without_body_derived(exchange, params, answer)
             found = self._forms[id(entry)] = (params, answer, tokens)
         return found
@@ -301,6 +307,27 @@ class _Forms:
         token = f"⟦{kind}#{number}⟧"
         tokens[token] = value
         return token
+
+
+def _text_blobs(exchange: Any, params: Any) -> dict[str, str]:
+    """The request's top-level blobs whose bytes are text (a JSON document put to S3), as
+    that text: compared as text (a document member by member), its generated values bound
+    like any other. When some are, the bytes were partly made up per run, and what is
+    computed from them (checksums, ETag) is bound with them."""
+    if not isinstance(params, dict):
+        return {}
+    texts = {}
+    for name in upload_blobs(exchange.service, exchange.operation):
+        value = params.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except ValueError:
+            continue
+        if text and all(c.isprintable() or c in "\t\r\n" for c in text):
+            texts[name] = text
+    return texts
 
 
 def _made_up_upload(params: Any) -> bool:
