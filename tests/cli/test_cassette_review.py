@@ -504,3 +504,24 @@ def test_server_times_on_either_side_of_a_second_are_no_change(tmp_path: Path) -
     assert "hold the same calls and answers" in out
     code, out, _ = diff(path, b, "--exact")
     assert code == 1 and "LastModified" in out
+
+
+def test_a_cassette_added_or_removed_is_diffed_against_dev_null(
+    cassettes: tuple[Path, Path],
+) -> None:
+    """A pull request that adds a cassette has no old version (``git show main:PATH``
+    fails): A is ``/dev/null``, as git writes it, and every interaction is added; one that
+    removes a cassette, B is ``/dev/null`` and every interaction is removed (annotations go
+    on the run, not on a file that is gone)."""
+    _, new = cassettes
+    count = len(yaml.safe_load(new.read_text())["interactions"])
+    code, out, err = diff("/dev/null", new)
+    assert (code, err) == (1, ""), err
+    assert out.count("\n+ B#") + out.startswith("+ B#") == count, out
+    code, out, _ = diff("/dev/null", new, "--format", "markdown")
+    assert code == 1 and f"**0 changed, {count} added, 0 removed**" in out, out
+    code, out, err = diff(new, "/dev/null", "--format", "github")
+    assert (code, err) == (1, ""), err
+    assert "file=" not in out and out.count("removed::removed A#") == count, out
+    code, _, err = diff("/dev/null", "/dev/null")
+    assert code == 2 and "Both cassettes are /dev/null" in err, err

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
@@ -33,6 +34,7 @@ from harness.aws.models import operation_model
 from harness.cassettes.entries import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
+from harness.errors import HarnessUsageError
 from harness.replay.differences import json_documents
 from harness.replay.match_keys import match_key, without_generated
 from harness.replay.uploads import body_derived, upload_blobs
@@ -57,8 +59,12 @@ def register(subparsers: Any) -> None:
             "Exit 0 when they mean the same, 1 when they differ, 2 on bad input."
         ),
     )
-    parser.add_argument("a", type=Path, metavar="A", help="the old cassette")
-    parser.add_argument("b", type=Path, metavar="B", help="the new cassette")
+    parser.add_argument(
+        "a", type=Path, metavar="A", help=f"the old cassette ({os.devnull}: none, B was added)"
+    )
+    parser.add_argument(
+        "b", type=Path, metavar="B", help=f"the new cassette ({os.devnull}: none, A was removed)"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -77,8 +83,13 @@ def register(subparsers: Any) -> None:
 
 def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Print the differences; exit 1 when there are any."""
-    old, _ = load(args.a)
-    new, _ = load(args.b)
+    if _absent(args.a) and _absent(args.b):
+        raise HarnessUsageError(
+            f"Both cassettes are {os.devnull}: give the old or the new cassette (a cassette "
+            f"added in the change is diffed from {os.devnull}, one removed to it)."
+        )
+    old = [] if _absent(args.a) else load(args.a)[0]
+    new = [] if _absent(args.b) else load(args.b)[0]
     bound: list[int] = []
     changes = review(old, new, exact=args.exact, bound=bound)
     if args.format == "text":
@@ -102,6 +113,12 @@ def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         render = _review_formats.markdown if args.format == "markdown" else _review_formats.github
         stdout.write(render(changes, args.a, args.b))
     return EXIT_DIFFERENT if changes else EXIT_SAME
+
+
+def _absent(path: Path) -> bool:
+    """``/dev/null`` (``os.devnull``) for A or B: no cassette, as git diff writes a file
+    added or deleted. A cassette added in a change is all added; one removed, all removed."""
+    return str(path) == os.devnull
 
 
 def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None:
