@@ -49,7 +49,36 @@ def load_by_events(text: bytes, *, depth: int = 0) -> Any:
     except NotPlain:
         for _ in _within_limits(yaml.parse(text, Loader=Loader), depth):
             pass  # the full loader builds what aliases point to: check the whole file first
-        return yaml.load(text, Loader=Loader)
+        return yaml.load(text, Loader=_VcrpyLoader)
+
+
+class _VcrpyLoader(Loader):
+    """PyYAML's safe loader, plus the two Python tags plain vcrpy writes for a request body
+    botocore sent as a buffer (an S3 upload of bytes): ``!!python/object/new:_io.BytesIO``
+    with its ``state`` tuple. Read as the buffer's bytes and a list, never by building a
+    Python object: no other Python tag is read."""
+
+
+def _bytes_io(loader: yaml.SafeLoader, node: yaml.Node) -> bytes:
+    if isinstance(node, yaml.MappingNode):
+        state = loader.construct_mapping(node, deep=True).get("state")
+        if isinstance(state, list | tuple) and state and isinstance(state[0], bytes):
+            return state[0]
+    raise yaml.constructor.ConstructorError(
+        None, None, "a python/object/new:_io.BytesIO without its bytes", node.start_mark
+    )
+
+
+def _tuple(loader: yaml.SafeLoader, node: yaml.Node) -> list[Any]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "a python/tuple that is not a sequence", node.start_mark
+        )
+    return loader.construct_sequence(node, deep=True)
+
+
+_VcrpyLoader.add_constructor("tag:yaml.org,2002:python/object/new:_io.BytesIO", _bytes_io)
+_VcrpyLoader.add_constructor("tag:yaml.org,2002:python/tuple", _tuple)
 
 
 # Plain scalars resolve exactly as PyYAML's safe loader resolves them (its own resolver and

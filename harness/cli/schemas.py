@@ -152,7 +152,8 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     counts = {s: sum(d.status == s for d in drifts) for s in ("changed", "missing", "extra")}
     counts["changed"] -= len(stamp_only)
     bundled = args.dir is None  # the installed package's own copy: never written into
-    generate = f"harness schemas generate {''.join(f'{s} ' for s in services)}--out"
+    targets = _targets_of(services, wanted)
+    generate = f"harness schemas generate {''.join(f'{t} ' for t in targets)}--out"
     if len(stamp_only) == len(drifts):
         # A new botocore that models these operations the same way is no drift: a CI gate
         # on this command stays green across botocore releases that change nothing here.
@@ -188,6 +189,27 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
     )
     return EXIT_DRIFT
+
+
+def _targets_of(services: list[str], wanted: set[str]) -> list[str]:
+    """The 'schemas generate' targets that write again what the directory holds: a service
+    whose every operation it holds by name, else each operation it holds (a directory
+    generated for one operation is not regenerated as its whole service)."""
+    targets: list[str] = []
+    for service in services:
+        held = {
+            rel.split("/", 1)[1].split(".", 1)[0]
+            for rel in wanted
+            if rel.startswith(f"{service}/")
+            and rel.count("/") == 1
+            and rel.endswith((".input.json", ".output.json"))
+        }
+        every = set(models.service_model(service).operation_names)
+        if not held or every <= held:
+            targets.append(service)
+        else:
+            targets.extend(f"{service}:{name}" for name in sorted(held & every))
+    return targets
 
 
 def _stamp_lines(drift: schemastore.FileDrift) -> list[str]:

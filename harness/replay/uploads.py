@@ -64,6 +64,11 @@ def _blob_and_derived(service: str, operation: str) -> tuple[tuple[str, ...], fr
     return blobs, derived
 
 
+def upload_blobs(service: str, operation: str) -> tuple[str, ...]:
+    """The operation's top-level blob members (an upload's bytes: S3's ``Body``)."""
+    return _blob_and_derived(service, operation)[0]
+
+
 @functools.cache
 def body_derived(service: str, operation: str) -> tuple[frozenset[str], frozenset[str]]:
     """The top-level members computed from an upload's bytes: in the request (its MD5,

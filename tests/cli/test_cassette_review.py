@@ -405,6 +405,40 @@ def test_an_upload_of_bytes_made_up_per_run_differs_in_nothing_else(tmp_path: Pa
     assert code == 1 and "/ETag" in out and "/ChecksumCRC32" in out, out
 
 
+def test_an_upload_of_text_holding_a_generated_id_differs_in_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """A JSON document put to S3 holding a uuid made per run (an order's id): the id is
+    bound inside the body, and what S3 and botocore compute from the bytes (ChecksumCRC32
+    sent and echoed, the ETag) with it, so a re-recording shows no difference; a changed
+    member of the document is shown by its path, as text, not as base64."""
+    import uuid
+
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.recorded_traffic import client
+
+    def app(path: Path, endpoint: str, amount: int) -> Path:
+        order = str(uuid.uuid4())
+        recorder = CassetteRecorder(path, "all")
+        with recorder.activate():
+            s3 = client("s3", endpoint)
+            s3.create_bucket(Bucket="orders")
+            body = json.dumps({"id": order, "amount": amount})
+            s3.put_object(Bucket="orders", Key=f"orders/{order}.json", Body=body.encode())
+        recorder.save()
+        return path
+
+    with moto_server() as endpoint:
+        a = app(tmp_path / "a.yaml", endpoint, 42)
+        b = app(tmp_path / "b.yaml", endpoint, 42)
+        c = app(tmp_path / "c.yaml", endpoint, 4200)
+    code, out, _ = diff(a, b)
+    assert code == 0 and "hold the same calls and answers" in out, out
+    code, out, _ = diff(a, c)
+    assert code == 1 and "/Body{JSON}/amount: A 42, B 4200" in out, out
+    assert "ChecksumCRC32" not in out and "eyJ" not in out, out
+
+
 def test_an_xml_document_in_a_string_is_diffed_element_by_element(tmp_path: Path) -> None:
     """An XML message body is compared as a document: the element that changed and the one
     added are named, with the order id generated per run bound inside it."""
@@ -470,3 +504,24 @@ def test_server_times_on_either_side_of_a_second_are_no_change(tmp_path: Path) -
     assert "hold the same calls and answers" in out
     code, out, _ = diff(path, b, "--exact")
     assert code == 1 and "LastModified" in out
+
+
+def test_a_cassette_added_or_removed_is_diffed_against_dev_null(
+    cassettes: tuple[Path, Path],
+) -> None:
+    """A pull request that adds a cassette has no old version (``git show main:PATH``
+    fails): A is ``/dev/null``, as git writes it, and every interaction is added; one that
+    removes a cassette, B is ``/dev/null`` and every interaction is removed (annotations go
+    on the run, not on a file that is gone)."""
+    _, new = cassettes
+    count = len(yaml.safe_load(new.read_text())["interactions"])
+    code, out, err = diff("/dev/null", new)
+    assert (code, err) == (1, ""), err
+    assert out.count("\n+ B#") + out.startswith("+ B#") == count, out
+    code, out, _ = diff("/dev/null", new, "--format", "markdown")
+    assert code == 1 and f"**0 changed, {count} added, 0 removed**" in out, out
+    code, out, err = diff(new, "/dev/null", "--format", "github")
+    assert (code, err) == (1, ""), err
+    assert "file=" not in out and out.count("removed::removed A#") == count, out
+    code, _, err = diff("/dev/null", "/dev/null")
+    assert code == 2 and "Both cassettes are /dev/null" in err, err

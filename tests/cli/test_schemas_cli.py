@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import zipfile
@@ -365,3 +366,31 @@ def test_a_deleted_file_is_drift_whatever_the_stamps_say(tmp_path: Path) -> None
     assert code == 1, out
     assert "xray/GetInsightEvents.input.json: missing on disk" in out
     assert "1 missing" in out
+
+
+def test_drift_names_the_generate_command_for_only_what_the_directory_holds(
+    tmp_path: Path,
+) -> None:
+    """A directory generated for some operations of a service and a whole other service:
+    the command the drift report says to run regenerates exactly those, not every operation
+    of each service (hundreds of files the directory never held), and running it clears
+    the drift without adding a file."""
+    out_dir = tmp_path / "s"
+    code, _, _ = cli(
+        "schemas", "generate", "dynamodb:PutItem", "dynamodb:GetItem", "xray", "--out", str(out_dir)
+    )
+    assert code == 0
+    before = sorted(p.relative_to(out_dir) for p in out_dir.rglob("*.json"))
+    path = out_dir / "dynamodb" / "PutItem.output.json"
+    path.write_text(path.read_text().replace('"ConsumedCapacity"', '"ConsumedCapacityX"'))
+    code, out, _ = cli("schemas", "check", "--dir", str(out_dir))
+    assert code == 1, out
+    (command,) = re.findall(r"Run '([^']+)'", out)
+    assert command == (
+        f"harness schemas generate dynamodb:GetItem dynamodb:PutItem xray --out {out_dir}"
+    ), out
+    code, _, _ = cli(*shlex.split(command)[1:])
+    assert code == 0
+    code, out, _ = cli("schemas", "check", "--dir", str(out_dir))
+    assert code == 0, out
+    assert sorted(p.relative_to(out_dir) for p in out_dir.rglob("*.json")) == before

@@ -15,6 +15,7 @@ or starts another one.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -126,12 +127,14 @@ def github(changes: list[Change], a: Path, b: Path) -> str:
         f"{b}: {changed} changed, {added} added, {removed} removed against {a}; contract "
         f"violations: {new} new, {resolved} resolved."
     )
-    out = [f"::notice file={gh_property(b)},title=Cassette review::{gh_data(summary)}"]
-    starts = interaction_lines(b)
+    # B removed (/dev/null): no file to put the annotations on; they go on the run
+    on_file = [] if str(b) == os.devnull else [f"file={gh_property(b)}"]
+    out = [f"::notice {','.join([*on_file, 'title=Cassette review'])}::{gh_data(summary)}"]
+    starts = interaction_lines(b) if on_file else []
     for change in changes:
         severities = {v.severity for v in change.new}
         level = "error" if "error" in severities else "warning" if severities else "notice"
-        properties = [f"file={gh_property(b)}"]
+        properties = list(on_file)
         if change.b is not None and change.b.index < len(starts):
             properties.append(f"line={starts[change.b.index]}")
         properties.append(f"title={gh_property(f'{change.label} {change.kind}')}")

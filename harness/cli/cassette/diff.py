@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
@@ -33,9 +34,10 @@ from harness.aws.models import operation_model
 from harness.cassettes.entries import Entry
 from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
 from harness.cli.cassette._shared import load
+from harness.errors import HarnessUsageError
 from harness.replay.differences import json_documents
 from harness.replay.match_keys import match_key, without_generated
-from harness.replay.uploads import body_derived
+from harness.replay.uploads import body_derived, upload_blobs
 from harness.replay.volatile import KINDS, Generated, Volatile, made_up
 from harness.safe_text import one_line
 
@@ -57,8 +59,12 @@ def register(subparsers: Any) -> None:
             "Exit 0 when they mean the same, 1 when they differ, 2 on bad input."
         ),
     )
-    parser.add_argument("a", type=Path, metavar="A", help="the old cassette")
-    parser.add_argument("b", type=Path, metavar="B", help="the new cassette")
+    parser.add_argument(
+        "a", type=Path, metavar="A", help=f"the old cassette ({os.devnull}: none, B was added)"
+    )
+    parser.add_argument(
+        "b", type=Path, metavar="B", help=f"the new cassette ({os.devnull}: none, A was removed)"
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -77,8 +83,13 @@ def register(subparsers: Any) -> None:
 
 def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Print the differences; exit 1 when there are any."""
-    old, _ = load(args.a)
-    new, _ = load(args.b)
+    if _absent(args.a) and _absent(args.b):
+        raise HarnessUsageError(
+            f"Both cassettes are {os.devnull}: give the old or the new cassette (a cassette "
+            f"added in the change is diffed from {os.devnull}, one removed to it)."
+        )
+    old = [] if _absent(args.a) else load(args.a)[0]
+    new = [] if _absent(args.b) else load(args.b)[0]
     bound: list[int] = []
     changes = review(old, new, exact=args.exact, bound=bound)
     if args.format == "text":
@@ -102,6 +113,12 @@ def run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         render = _review_formats.markdown if args.format == "markdown" else _review_formats.github
         stdout.write(render(changes, args.a, args.b))
     return EXIT_DIFFERENT if changes else EXIT_SAME
+
+
+def _absent(path: Path) -> bool:
+    """``/dev/null`` (``os.devnull``) for A or B: no cassette, as git diff writes a file
+    added or deleted. A cassette added in a change is all added; one removed, all removed."""
+    return str(path) == os.devnull
 
 
 def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None:
@@ -206,9 +223,15 @@ class _Forms:
             tokens: dict[str, str] = {}
             if self.volatile is not None:
                 numbers: dict[tuple[str, str], int] = {}
+                texts = _text_blobs(exchange, params) if exchange is not None else {}
+                if texts and isinstance(params, dict):
+                    params = {**params, **texts}
                 params = self._walk(params, numbers, tokens)
                 answer = self._walk(answer, numbers, tokens)
-                if exchange is not None and _made_up_upload(params):
+                if exchange is not None and (
+                    _made_up_upload(params)
+                    or any("\u27e6" in str(params.get(name)) for name in texts)
+                ):
                     params, answer = _without_body_derived(exchange, params, answer)
             found = self._forms[id(entry)] = (params, answer, tokens)
         return found
@@ -301,6 +324,27 @@ class _Forms:
         token = f"⟦{kind}#{number}⟧"
         tokens[token] = value
         return token
+
+
+def _text_blobs(exchange: Any, params: Any) -> dict[str, str]:
+    """The request's top-level blobs whose bytes are text (a JSON document put to S3), as
+    that text: compared as text (a document member by member), its generated values bound
+    like any other. When some are, the bytes were partly made up per run, and what is
+    computed from them (checksums, ETag) is bound with them."""
+    if not isinstance(params, dict):
+        return {}
+    texts = {}
+    for name in upload_blobs(exchange.service, exchange.operation):
+        value = params.get(name)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            text = base64.b64decode(value, validate=True).decode("utf-8")
+        except ValueError:
+            continue
+        if text and all(c.isprintable() or c in "\t\r\n" for c in text):
+            texts[name] = text
+    return texts
 
 
 def _made_up_upload(params: Any) -> bool:
