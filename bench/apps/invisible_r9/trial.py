@@ -50,7 +50,8 @@ def pytest(*args: str, **extra: str) -> str:
 
 
 def summary(out: str) -> tuple[int, int, list[str]]:
-    passed = sum(int(n) for n in re.findall(r"(\d+) passed", out.splitlines()[-1] if out else ""))
+    last = [line for line in out.splitlines() if re.search(r"\d+ (passed|failed|error)", line)]
+    passed = sum(int(n) for n in re.findall(r"(\d+) passed", last[-1] if last else ""))
     failed = [
         line.split()[1] for line in out.splitlines() if line.startswith(("FAILED ", "ERROR "))
     ]

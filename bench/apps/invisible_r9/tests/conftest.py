@@ -112,7 +112,7 @@ class Observed:
 
     def save(self) -> None:
         if self.recording:
-            OBSERVATIONS.mkdir(exist_ok=True)
+            OBSERVATIONS.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps(self.values, indent=1, sort_keys=True) + "\n")
 
 
