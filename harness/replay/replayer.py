@@ -34,7 +34,13 @@ from harness.aws.bodies import (
 from harness.aws.protocols.wire_form import request_params
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
-from harness.replay import credential_expiry, long_polls, transport_failures, uploads
+from harness.replay import (
+    credential_expiry,
+    long_polls,
+    sqs_digests,
+    transport_failures,
+    uploads,
+)
 from harness.replay.cassette_source import CassetteSource
 from harness.replay.early_answers import answers_early
 from harness.replay.first_seen import KnownValues
@@ -194,6 +200,10 @@ class Replayer:
                 response = self._uploaded.replayed(
                     call.operation, params, recorded.params, body, response
                 )
+        elif call.service == "sqs" and call.operation in sqs_digests.OPERATIONS:
+            # (the MD5s of what this run sent or is given: ``params`` are redacted)
+            given = request_params(call.service, call.operation, call.request)
+            response = sqs_digests.followed(call.operation, given, response)
         return response
 
     def _tie_address(self, recorded_url: str, live_url: str) -> None:

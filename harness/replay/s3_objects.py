@@ -14,7 +14,10 @@ live bytes' in the PutObject, GetObject and HeadObject answers about that key. "
 returns the specified range of bytes of the object" (GetObject, ``Range``), so a ranged
 answer is the same slice of the live bytes.
 
-An upload that did not bind (the same bytes as recorded) and a ``DeleteObject`` forget the
+A ``CopyObject`` of such an object holds its live bytes, and an ``UploadPartCopy`` from one
+(a managed copy: ``s3.copy`` above its multipart threshold) gives the part the live bytes of
+its ``CopySourceRange``, joined at completion as uploaded parts are. An upload that did not
+bind (the same bytes as recorded), a ``DeleteObject`` and a copy of another object forget the
 key: from then on the recording answers, as it did before.
 """
 
@@ -23,12 +26,14 @@ from __future__ import annotations
 import hashlib
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from harness.aws.bodies import body_digests, settle
 from harness.exchange import HttpResponse
 from harness.replay.uploads import digest_of
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
 _PLAIN_MD5 = re.compile(r'"?[0-9a-f]{32}"?')  # (a multipart ETag ends in -N: not an MD5)
 
 Key = tuple[str, str]
@@ -83,12 +88,35 @@ class UploadedObjects:
         if operation in ("DeleteObject", "CopyObject"):
             self._objects.pop(key, None)
             self._etags.pop(key, None)
+            source = _source(params)
+            if operation == "CopyObject" and source in self._objects and response.status == 200:
+                self._objects[key] = self._objects[source]  # (a copy holds the live bytes)
+                if source in self._etags:
+                    self._etags[key] = self._etags[source]
+            return response
+        if operation == "UploadPartCopy":
+            self._part_copied(key, params)
             return response
         if operation in ("GetObject", "HeadObject") and key in self._etags:
             response = _with_etag(response, self._etags[key])
         if operation == "GetObject" and key in self._objects:
             return _read(self._objects[key], response)
         return response
+
+    def _part_copied(self, key: Key, params: dict[str, Any]) -> None:
+        """An ``UploadPartCopy`` from an object holding live bytes: the part is those bytes
+        (``CopySourceRange``'s slice of them), joined at ``CompleteMultipartUpload``."""
+        source = self._objects.get(_source(params) or ("", ""))
+        number = params.get("PartNumber")
+        if source is None or not isinstance(number, int):
+            return
+        ranged = _COPY_RANGE.fullmatch(str(params.get("CopySourceRange") or "").strip())
+        if ranged is not None:
+            source = source[int(ranged.group(1)) : int(ranged.group(2)) + 1]
+        elif params.get("CopySourceRange"):
+            return  # (a range we cannot read: the recording answers)
+        upload = (*key, str(params.get("UploadId", "")))
+        self._parts.setdefault(upload, {})[number] = source
 
     def _complete(self, key: Key, params: dict[str, Any]) -> None:
         parts = self._parts.pop((*key, str(params.get("UploadId", ""))), None)
@@ -101,6 +129,17 @@ class UploadedObjects:
         known = [n for n in numbers if isinstance(n, int) and n in parts]
         if known and len(known) == len(numbers):
             self._objects[key] = b"".join(parts[n] for n in known)
+
+
+def _source(params: dict[str, Any]) -> Key | None:
+    """The ``(Bucket, Key)`` a copy reads (``CopySource``: ``bucket/key``, URL-encoded,
+    maybe with ``?versionId=``)."""
+    source = params.get("CopySource")
+    if not isinstance(source, str):
+        return None
+    path = unquote(source.split("?versionId=", 1)[0]).lstrip("/")
+    bucket, _, name = path.partition("/")
+    return (bucket, name) if bucket and name else None
 
 
 def _key(params: dict[str, Any]) -> Key | None:

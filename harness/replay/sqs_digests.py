@@ -1,0 +1,122 @@
+"""SQS's MD5s in a replayed answer are those of the values the test gets.
+
+``SendMessage`` answers ``MD5OfMessageBody`` and ``MD5OfMessageAttributes`` of what was
+sent, ``SendMessageBatch`` the same per entry, ``ReceiveMessage`` ``MD5OfBody`` and
+``MD5OfMessageAttributes`` of each message it gives. Code checks them (the SDKs for Java
+and .NET do, and so do apps on boto3). When replay binds a value the test made up per run
+(a uuid in the body, a trace id in an attribute) the test sends, and gets back, the live
+value, while the recorded MD5s were of the recorded one: the check failed in replay only.
+Each such MD5 is computed again from what this run sent (a send) or what the answer gives
+(a receive), as SQS computes it; an answer whose MD5s already agree is served as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import struct
+from typing import Any
+
+from harness.aws.bodies import settle
+from harness.exchange import HttpResponse
+
+OPERATIONS = frozenset({"SendMessage", "SendMessageBatch", "ReceiveMessage"})
+
+# (response member, what it digests, how): for a send the digested member is the request's
+_DIGESTS = (
+    ("MD5OfMessageBody", "MessageBody", "body"),
+    ("MD5OfBody", "Body", "body"),
+    ("MD5OfMessageAttributes", "MessageAttributes", "attributes"),
+    ("MD5OfMessageSystemAttributes", "MessageSystemAttributes", "attributes"),
+)
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def _binary(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    return base64.b64decode(str(value), validate=True)  # (wire form: base64)
+
+
+def attributes_md5(attributes: dict[str, Any]) -> str:
+    """The MD5 SQS gives of message (or system) attributes: each, by name, as its length-
+    prefixed name, data type, a transport byte and its length-prefixed value."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for name in sorted(attributes):
+        attr = attributes[name]
+        for part in (name.encode(), str(attr["DataType"]).encode()):
+            digest.update(struct.pack(">I", len(part)) + part)
+        if attr.get("StringValue") is not None:
+            value = str(attr["StringValue"]).encode()
+            digest.update(b"\x01" + struct.pack(">I", len(value)) + value)
+        else:
+            value = _binary(attr["BinaryValue"])
+            digest.update(b"\x02" + struct.pack(">I", len(value)) + value)
+    return digest.hexdigest()
+
+
+def _digests(answer: dict[str, Any], source: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(member, served MD5, the MD5 of ``source``'s values, or the served one when it cannot
+    be computed) for each MD5 ``answer`` holds, in ``_DIGESTS``' order."""
+    found = []
+    for member, digested, how in _DIGESTS:
+        served = answer.get(member)
+        if not isinstance(served, str):
+            continue
+        truth, value = served, source.get(digested)
+        try:
+            if value is not None:
+                truth = _md5(str(value).encode("utf-8")) if how == "body" else attributes_md5(value)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            pass  # (not SQS's form: left as recorded)
+        found.append((member, served, truth))
+    return found
+
+
+def followed(operation: str, sent: dict[str, Any], response: HttpResponse) -> HttpResponse:
+    """``response`` (served for SQS ``operation``, sent with wire-form ``sent``) with each
+    MD5 that of the values this run sent or is given; ``response`` itself when all agree."""
+    if operation not in OPERATIONS or response.status != 200 or not response.body:
+        return response
+    if response.header("Content-Encoding"):
+        return response
+    try:
+        doc = json.loads(response.body)
+    except ValueError:  # (the query protocol's XML: older botocore; left as recorded)
+        return response
+    if not isinstance(doc, dict):
+        return response
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    if operation == "SendMessage":
+        pairs = [(doc, sent)]
+    elif operation == "SendMessageBatch":
+        entries = {e.get("Id"): e for e in sent.get("Entries", []) if isinstance(e, dict)}
+        for ok in doc.get("Successful") or []:
+            if isinstance(ok, dict) and ok.get("Id") in entries:
+                pairs.append((ok, entries[ok["Id"]]))
+    else:
+        pairs = [(m, m) for m in doc.get("Messages") or [] if isinstance(m, dict)]
+    text = response.body.decode("utf-8")
+    cursor, changed = 0, False
+    for answer, source in pairs:  # (each answer's members follow the one before's)
+        end = cursor
+        for member, served, truth in _digests(answer, source):
+            pattern = re.compile(rf'"{member}"\s*:\s*"{re.escape(served)}"')
+            found = pattern.search(text, cursor)
+            if found is None:
+                continue
+            start, stop = found.span()
+            if truth != served:
+                text = text[:start] + found.group(0).replace(served, truth) + text[stop:]
+                changed = True
+            end = max(end, stop)
+        cursor = end
+    if not changed:
+        return response
+    return settle(HttpResponse(response.status, response.headers, text.encode("utf-8")))
