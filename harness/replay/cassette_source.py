@@ -336,7 +336,11 @@ class CassetteSource:
             return
         index = MatchIndex(match_region=self.index.match_region, policy=self.index.policy)
         fresh = CassetteSource(
-            path, redactor=Redactor(Redaction()), index=index, lock=self.lock, replay_only=False
+            path,
+            redactor=Redactor(redaction=Redaction()),
+            index=index,
+            lock=self.lock,
+            replay_only=False,
         )
         fresh.load(None, companion=True)
 
@@ -407,7 +411,7 @@ class CassetteSource:
         test's placeholders are numbered after its."""
         if self._old is None:
             self._old = Redactor(
-                self.redactor.redaction,
+                redaction=self.redactor.redaction,
                 numbers=self.redactor.numbers,
                 dropped_values=self.redactor.dropped_values,
             )

@@ -243,7 +243,7 @@ def other_http(recorder: CassetteRecorder, allowed: Allowed | None = None) -> It
 def miss(recorder: CassetteRecorder, request: Any) -> OtherHttpMiss:
     """The miss of a non-AWS request (vcrpy's ``Request``), kept in ``recorder.misses``."""
     method = str(getattr(request, "method", "?")).upper()
-    url = Redactor(recorder.redactor.redaction, numbered=False).url(
+    url = Redactor(redaction=recorder.redactor.redaction, numbered=False).url(
         str(getattr(request, "uri", "?"))
     )
     lines = [

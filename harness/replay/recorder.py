@@ -116,7 +116,7 @@ class CassetteRecorder:
         self.run_id = run_id
         self.record_mode = check_record_mode(record_mode, "the recorder")
         self.existed = self.path.exists()
-        self.redactor = Redactor(redaction or Redaction())
+        self.redactor = Redactor(redaction=redaction or Redaction())
         self.digest_over = digest_over
         self.exchanges: list[Exchange] = []  # this run's, in call order
         self.misses: list[CassetteMiss] = []

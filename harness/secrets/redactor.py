@@ -250,7 +250,7 @@ class _Replacer:
             vault.remember_whole(value, swept.decode("utf-8", "surrogatepass"))
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Redactor:
     """Applies a ``Redaction`` to the requests, responses and values of one test.
 

@@ -682,7 +682,7 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
     # Identifiers are not secrets: only what would be scrubbed or dropped counts here (a
     # cassette that stores the numbers of secret documents as 0 is read so).
     redactor = Redactor(
-        Redaction(pseudonyms=False, key=b"scan" * 8),
+        redaction=Redaction(pseudonyms=False, key=b"scan" * 8),
         numbers=sensitive_numbers(cassette.metadata),
     )
     checked = [

@@ -88,7 +88,7 @@ def fix_file(path: Path) -> list[Change]:
     info = info if isinstance(info, dict) else {}
     identifiers = bool(info.get("identifiers", True))
     redactor = Redactor(
-        Redaction(pseudonyms=identifiers),
+        redaction=Redaction(pseudonyms=identifiers),
         numbers=sensitive_numbers(cassette.metadata),
         dropped_values=dropped_values(cassette.metadata),
     )

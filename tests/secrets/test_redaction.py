@@ -97,7 +97,7 @@ def test_xml_secrets_are_replaced() -> None:
 
 
 def test_pseudonyms_off_keeps_identifiers_but_not_secrets() -> None:
-    redactor = Redactor(Redaction(pseudonyms=False))
+    redactor = Redactor(redaction=Redaction(pseudonyms=False))
     data = redactor.data({"arn": f"arn:aws:iam::{ACCOUNT_ID}:x", "SecretAccessKey": BODY_SECRET})
     assert data["arn"].endswith(f"{ACCOUNT_ID}:x")
     assert data["SecretAccessKey"] != BODY_SECRET
@@ -109,7 +109,7 @@ def test_user_rules_extend_the_defaults() -> None:
         secret_members=["apiKey"],
         dropped_headers=["X-Custom-Auth"],
     )
-    redactor = Redactor(redaction)
+    redactor = Redactor(redaction=redaction)
     assert redactor.data({"note": "see TICKET-42", "apiKey": "k"}) == {
         "note": "see TICKET-0",
         "apiKey": "REDACTEDpkey0001",

@@ -290,7 +290,7 @@ def test_an_ecr_token_recorded_by_the_harness_is_no_finding(tmp_path: Path) -> N
     recorded = shaped("AuthorizationData", "authorizationToken", "REDACTEDtokn0003")
     code, out, _ = scan(str(cassette(recorded, "ours.yaml")))
     assert code == 0, out
-    redactor = Redactor(Redaction(pseudonyms=False, key=b"scan" * 8))
+    redactor = Redactor(redaction=Redaction(pseudonyms=False, key=b"scan" * 8))
     body = json.dumps({"authorizationData": [{"authorizationToken": recorded}]}).encode()
     from harness.aws.models import operation_model
     from harness.exchange import HttpResponse

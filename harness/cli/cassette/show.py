@@ -84,7 +84,7 @@ _TAG_SHOWN = ("recorded_at", "region")
 
 def _redacted(entry: Entry) -> tuple[HttpRequest, HttpResponse]:
     # Unnumbered placeholders: printing keeps no values and numbers nothing.
-    redactor = Redactor(Redaction(pseudonyms=False), numbered=False)
+    redactor = Redactor(redaction=Redaction(pseudonyms=False), numbered=False)
     model = None
     if entry.exchange is not None:
         model = operation_model(entry.exchange.service, entry.exchange.operation)
