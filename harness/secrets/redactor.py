@@ -1024,6 +1024,7 @@ def _web_secret(name: str, value: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=1024)  # (per exchange otherwise: ~10 µs each, from the model)
 def _modeled_headers(operation_model: OperationModel | None, direction: str) -> frozenset[str]:
     """Header names (lower case) bound to members of ``direction`` the model does not mark
     sensitive (a secret-bound one is replaced, never kept: ``SecretPlaces.headers``)."""
@@ -1041,6 +1042,7 @@ def _modeled_headers(operation_model: OperationModel | None, direction: str) -> 
     return frozenset(names - secret)
 
 
+@functools.lru_cache(maxsize=1024)  # (per exchange otherwise: ~10 µs each, from the model)
 def _header_map_prefixes(operation_model: OperationModel | None, direction: str) -> tuple[str, ...]:
     """The prefixes (lower case) of ``direction``'s header maps (``location: headers``, S3's
     ``Metadata`` under ``x-amz-meta-``): the caller names their entries."""
