@@ -23,7 +23,12 @@ import pytest
 
 from harness.errors import HarnessUsageError
 from harness.plugin import cassette_settings as settings
-from harness.plugin.cassette_paths import cassette_path, legacy_cassette, source_files
+from harness.plugin.cassette_paths import (
+    cassette_path,
+    legacy_cassette,
+    shown_nodeid,
+    source_files,
+)
 from harness.plugin.cassette_settings import MARKER, VOLATILE_DEFAULT
 from harness.plugin.cassette_usage import note_skipped, note_usage, run_id
 from harness.plugin.marker_fixtures import leave_out_unless_marked
@@ -277,7 +282,7 @@ def aws_cassette(
     from harness.plugin.fixture_ties import shared_by
 
     shared = [s for s, _ in shared_by(getattr(item, "fixturenames", ()))]
-    note_usage(item.config, recorder, item.nodeid, failed=failed, shared=shared)
+    note_usage(item.config, recorder, shown_nodeid(item), failed=failed, shared=shared)
 
 
 _BLOCKED: pytest.StashKey[Violations] = pytest.StashKey()

@@ -7,6 +7,7 @@ node, a bounded name for a long id (``node_file_name``), and the names older rel
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shlex
@@ -39,7 +40,54 @@ def cassette_path(item: pytest.Item, name: str | None = None) -> Path:
                 "name inside it, or an absolute path if you mean it."
             )
         return folder / chosen
-    return folder / f"{node_file_name(class_names(item), item.name)}.yaml"
+    return folder / f"{node_file_name(class_names(item), shown_name(item))}.yaml"
+
+
+def shown_name(item: pytest.Item) -> str:
+    """The test's name as its cassette's file name and the run's usage record show it.
+
+    A file name is as public as the cassette, so a parametrized id that holds a secret (a
+    value the secret detectors find, or the value of an environment variable named like one:
+    ``DEPLOY_TOKEN``, ``DB_PASSWORD``) is replaced by a slow digest of the whole name:
+    ``test_x[withheld-<16 hex>]``. A digest, not the instance's place in its
+    parametrization: a place moves when a value is added before it, and the cassette of
+    another instance would then be replayed to it. Slow (``_withheld``), so that checking
+    guesses of a short password against the name costs what checking a stored one does."""
+    name = item.name
+    if getattr(item, "callspec", None) is None or "[" not in name:
+        return name
+    if not _holds_secret(name[name.index("[") + 1 :]):
+        return name
+    return f"{name[: name.index('[')]}[withheld-{_withheld(name)}]"
+
+
+@functools.lru_cache(maxsize=256)
+def _withheld(name: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", name.encode(), b"botocore-harness id", 200_000).hex()[:16]
+
+
+def shown_nodeid(item: pytest.Item) -> str:
+    """``item.nodeid``, its parametrized id withheld as in its file name (``shown_name``)."""
+    shown = shown_name(item)
+    return item.nodeid if shown == item.name else item.nodeid[: -len(item.name)] + shown
+
+
+#: An environment variable's value shorter than this is not looked for in a test id.
+_MIN_SECRET = 6
+
+
+def _holds_secret(text: str) -> bool:
+    import os
+
+    from harness.aws.secret_names import looks_secretish
+    from harness.secrets.detectors import find_secrets
+
+    if find_secrets(text):
+        return True
+    return any(
+        len(value) >= _MIN_SECRET and value in text and looks_secretish(name)
+        for name, value in os.environ.items()
+    )
 
 
 def module_folder(config: pytest.Config, module: Path) -> Path:

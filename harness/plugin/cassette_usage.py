@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessUsageError
-from harness.plugin.cassette_paths import cassette_path
+from harness.plugin.cassette_paths import cassette_path, shown_nodeid
 from harness.plugin.cassette_settings import marker_options
 
 if TYPE_CHECKING:
@@ -79,7 +79,8 @@ def note_skipped(item: pytest.Item) -> None:
     except HarnessUsageError:
         return  # the run reports the marker's mistake elsewhere
     if path.exists():
-        entry = {"used": [], "total": 0, "tests": [item.nodeid], "incomplete": [item.nodeid]}
+        nodeid = shown_nodeid(item)
+        entry = {"used": [], "total": 0, "tests": [nodeid], "incomplete": [nodeid]}
         _merge_usage(item.config.stash.setdefault(_USAGE, {}), str(path.resolve()), entry)
 
 

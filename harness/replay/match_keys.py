@@ -13,6 +13,7 @@ import base64
 import functools
 import json
 import re
+import zlib
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -183,13 +184,33 @@ def _blobs_with_placeholders_as_text(
         if not isinstance(value, str) or not value or len(value) > _BLOB_TEXT_LIMIT:
             continue
         try:
-            text = base64.b64decode(value, validate=True).decode("utf-8")
-        except ValueError:  # (binascii.Error and UnicodeDecodeError are ValueErrors)
+            data = base64.b64decode(value, validate=True)
+            coding, data = _gunzipped(data)
+            text = data.decode("utf-8")
+        except (ValueError, EOFError, zlib.error):  # (binascii.Error, UnicodeDecodeError too)
             continue
         if SLOT.search(text):
             out = dict(out) if out is params else out
-            out[name] = {"$text": text}
+            out[name] = {"$text": text, **({"$coding": coding} if coding else {})}
     return out
+
+
+#: A gzip body is read for placeholders up to this many bytes decompressed.
+_GUNZIP_LIMIT = 65536
+
+
+def _gunzipped(data: bytes) -> tuple[str | None, bytes]:
+    """``("gzip", the bytes inside)`` for a gzip member (an object uploaded with
+    ``ContentEncoding="gzip"``: the redaction replaced a secret inside it and compressed it
+    again, so its placeholders are read inside, where each numbering would change the
+    compressed bytes), else ``(None, data)``. Too large inside: ``ValueError``."""
+    if not data.startswith(b"\x1f\x8b"):
+        return None, data
+    inflater = zlib.decompressobj(wbits=31)
+    inside = inflater.decompress(data, _GUNZIP_LIMIT)
+    if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
+        raise ValueError("not one whole gzip member within the limit")
+    return "gzip", inside
 
 
 @functools.cache

@@ -77,3 +77,26 @@ def test_a_kinesis_batch_of_events_made_up_per_run_replays(tmp_path: Path) -> No
     a, _ = key_and_slots("kinesis", "PutRecords", one, None, volatile)
     b, _ = key_and_slots("kinesis", "PutRecords", two, None, volatile)
     assert a != b
+
+
+def test_a_gzip_body_is_read_for_placeholders_inside_within_a_limit() -> None:
+    import base64
+    import gzip
+
+    from harness.replay.match_keys import _GUNZIP_LIMIT, _blobs_with_placeholders_as_text
+
+    def put(data: bytes) -> dict[str, object]:
+        params = {"Bucket": "b", "Key": "k", "Body": base64.b64encode(data).decode()}
+        return _blobs_with_placeholders_as_text("s3", "PutObject", params)
+
+    inside = b'{"password": "REDACTEDpswd0002"}'
+    assert put(gzip.compress(inside, mtime=0))["Body"] == {
+        "$text": inside.decode(),
+        "$coding": "gzip",
+    }
+    assert put(inside)["Body"] == {"$text": inside.decode()}  # (plain text: no coding)
+    # a bomb is not inflated past the limit, and two members are not one document
+    huge = gzip.compress(inside + b" " * (_GUNZIP_LIMIT + 1), mtime=0)
+    assert put(huge)["Body"] == base64.b64encode(huge).decode()
+    twice = gzip.compress(inside, mtime=0) * 2
+    assert put(twice)["Body"] == base64.b64encode(twice).decode()

@@ -88,6 +88,22 @@ def test_a_json_document_with_a_password_in_s3():
 
 
 @pytest.mark.aws_cassette
+def test_a_gzip_json_document_with_a_password_in_s3():
+    # redacted inside the gzip and compressed again: matched by the text inside
+    import gzip
+    import json
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket="zipped")
+    body = gzip.compress(json.dumps({{"password": SECRET}}).encode(), mtime=0)
+    s3.put_object(Bucket="zipped", Key="app.json.gz", Body=body, ContentEncoding="gzip")
+    got = s3.get_object(Bucket="zipped", Key="app.json.gz")["Body"].read()
+    assert json.loads(gzip.decompress(got) if got[:2] == b"\\x1f\\x8b" else got) == {{
+        "password": SECRET
+    }}
+
+
+@pytest.mark.aws_cassette
 def test_account_ids_the_test_sends():
     sqs = client("sqs")
     queue = sqs.create_queue(QueueName="shared")["QueueUrl"]
@@ -179,9 +195,9 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     recorded.mkdir()
     (recorded / "test_app.py").write_text(SUITE)
     out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
-    assert "6 passed" in out, out
+    assert "7 passed" in out, out
     cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
-    assert len(cassettes) == 6
+    assert len(cassettes) == 7
     text = "".join(p.read_text() for p in cassettes)
     for sentinel in (SECRET, ACCOUNT):
         assert sentinel not in text, sentinel
@@ -193,7 +209,7 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     shutil.copy(recorded / "test_app.py", fresh)
     shutil.copytree(recorded / "cassettes", fresh / "cassettes")
     out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
-    assert "6 passed" in out, out
+    assert "7 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
     # a refactor that changes a hardcoded value misses: binding is no wildcard. Each refactor
