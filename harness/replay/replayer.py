@@ -23,6 +23,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from harness.aws.bodies import (
     BodyError,
     dechunked,
@@ -418,7 +420,13 @@ def _text_form(text: str, content_type: str) -> str:
     """How a body carries values: JSON strings, XML text, a form, or plain text."""
     first = text.lstrip()[:1]
     lowered = content_type.lower()
-    if first in ("{", "[") or "json" in lowered:
+    if first == "{" or "json" in lowered:  # (JSON Lines too: JSON strings, escaped as such)
+        return "json"
+    if first == "[":  # a JSON array, or an INI file's "[default]": its values are plain text
+        try:
+            orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return "raw"
         return "json"
     if first == "<" or "xml" in lowered:
         return "xml"

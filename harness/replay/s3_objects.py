@@ -47,6 +47,10 @@ class UploadedObjects:
         #: (Bucket, Key) -> header -> (the recorded value, the live bytes' value): the
         #: ETag and the checksums computed from the made-up bytes
         self._etags: dict[Key, dict[str, tuple[str, str]]] = {}
+        #: (Bucket, Key) -> the bytes of an upload kept as its digest and sent as recorded:
+        #: the recorded answer reading them back may hold placeholders (a password in a
+        #: large JSON document) the upload, never redacted, binds to no live value
+        self._verbatim: dict[Key, bytes] = {}
         #: (Bucket, Key, UploadId) -> PartNumber -> the part's live bytes
         self._parts: dict[tuple[str, str, str], dict[int, bytes]] = {}
 
@@ -68,6 +72,9 @@ class UploadedObjects:
             made_up = live is not None and old is not None and live != old and sent is not None
             if operation == "PutObject":
                 self._etags.pop(key, None)
+                self._verbatim.pop(key, None)
+                if live is not None and live == old and sent is not None:
+                    self._verbatim[key] = sent
                 if made_up and sent is not None:
                     self._objects[key] = sent
                     swaps = _derived_headers(response, sent)
@@ -87,6 +94,7 @@ class UploadedObjects:
             return response
         if operation in ("DeleteObject", "CopyObject"):
             self._objects.pop(key, None)
+            self._verbatim.pop(key, None)
             self._etags.pop(key, None)
             source = _source(params)
             if operation == "CopyObject" and source in self._objects and response.status == 200:
@@ -101,6 +109,8 @@ class UploadedObjects:
             response = _with_etag(response, self._etags[key])
         if operation == "GetObject" and key in self._objects:
             return _read(self._objects[key], response)
+        if operation == "GetObject" and key in self._verbatim:
+            return _read_verbatim(self._verbatim[key], response)
         return response
 
     def _part_copied(self, key: Key, params: dict[str, Any]) -> None:
@@ -121,6 +131,7 @@ class UploadedObjects:
     def _complete(self, key: Key, params: dict[str, Any]) -> None:
         parts = self._parts.pop((*key, str(params.get("UploadId", ""))), None)
         self._objects.pop(key, None)
+        self._verbatim.pop(key, None)
         self._etags.pop(key, None)
         listed = (params.get("MultipartUpload") or {}).get("Parts")
         if not parts or not isinstance(listed, list):
@@ -165,6 +176,33 @@ def _read(live: bytes, response: HttpResponse) -> HttpResponse:
         body = live
     else:
         return response
+    if body == response.body:
+        return response
+    return settle(HttpResponse(response.status, dict(response.headers), body))
+
+
+def _read_verbatim(sent: bytes, response: HttpResponse) -> HttpResponse:
+    """``response`` (a recorded GetObject after an upload of the very bytes ``sent``) with
+    those bytes, or the range of them it read, when its ETag is their MD5: the server sent
+    them then (a single-part object's ETag is the MD5 of its bytes), and the recording may
+    hold them redacted. Any other answer (another object, a multipart ETag) is served as
+    recorded."""
+    etag = (response.header("ETag") or "").strip('"')
+    if response.status not in (200, 206) or not _PLAIN_MD5.fullmatch(etag):
+        return response
+    if etag != hashlib.md5(sent, usedforsecurity=False).hexdigest():
+        return response
+    content_range = (response.header("Content-Range") or "").strip()
+    ranged = _CONTENT_RANGE.fullmatch(content_range)
+    if ranged is not None:
+        start, end, total = (int(g) for g in ranged.groups())
+        if total != len(sent) or end >= total:
+            return response
+        body = sent[start : end + 1]
+    elif content_range or response.status == 206:
+        return response
+    else:
+        body = sent
     if body == response.body:
         return response
     return settle(HttpResponse(response.status, dict(response.headers), body))

@@ -361,3 +361,41 @@ def test_a_large_made_up_upload_answers_with_the_live_bytes_checksums() -> None:
     )
     assert head.header("x-amz-checksum-crc32") == crc32(new)
     assert head.header("x-amz-checksum-sha256") == sha256(new)
+
+
+def test_a_large_upload_sent_as_recorded_is_read_back_as_sent() -> None:
+    """An upload over the digest size holding a password is stored as its digest (never
+    redacted), and the answer reading it back holds a placeholder where the password was:
+    with the same bytes sent again, a GetObject whose ETag is their MD5 gets them, whole or
+    a range; an answer with another ETag (another object) is served as recorded."""
+    import hashlib
+    import json
+
+    from harness.exchange import HttpResponse
+    from harness.replay.s3_objects import UploadedObjects
+
+    sent = json.dumps({"rows": ["x" * 80] * 900, "password": "sntl-Large-Password-1"}).encode()
+    redacted = sent.replace(b"sntl-Large-Password-1", b"REDACTEDpswd0001")
+    etag = f'"{hashlib.md5(sent).hexdigest()}"'
+    digest = {"$sha256": hashlib.sha256(sent).hexdigest(), "$size": len(sent)}
+    key = {"Bucket": "b", "Key": "dump.json"}
+    objects = UploadedObjects()
+    objects.replayed(
+        "PutObject",
+        {**key, "Body": digest},
+        {**key, "Body": dict(digest)},
+        sent,
+        HttpResponse(200, {"ETag": etag}, b""),
+    )
+
+    def get(headers: dict[str, str], body: bytes, status: int = 200) -> bytes:
+        answer = HttpResponse(status, headers, body)
+        return objects.replayed("GetObject", dict(key), dict(key), None, answer).body
+
+    assert get({"ETag": etag}, redacted) == sent
+    ranged = {"ETag": etag, "Content-Range": f"bytes 10-19/{len(sent)}"}
+    assert get(ranged, redacted[10:20], 206) == sent[10:20]
+    other = '"' + "0" * 32 + '"'
+    assert get({"ETag": other}, redacted) == redacted  # another object: as recorded
+    objects.replayed("DeleteObject", dict(key), dict(key), None, HttpResponse(204, {}, b""))
+    assert get({"ETag": etag}, redacted) == redacted  # deleted: the recording answers

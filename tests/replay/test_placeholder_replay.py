@@ -88,6 +88,32 @@ def test_a_json_document_with_a_password_in_s3():
 
 
 @pytest.mark.aws_cassette
+def test_a_credentials_file_in_s3():
+    # an INI file ("[default]" is no JSON array): its key id and secret are given back
+    s3 = client("s3")
+    s3.create_bucket(Bucket="backup")
+    text = (
+        "[default]\\naws_access_key_id = AKIAZZSNTLINI0000001\\n"
+        "aws_secret_access_key = " + SECRET + "\\nregion = eu-west-1\\n"
+    ).encode()
+    s3.put_object(Bucket="backup", Key="credentials", Body=text)
+    assert s3.get_object(Bucket="backup", Key="credentials")["Body"].read() == text
+
+
+@pytest.mark.aws_cassette
+def test_a_large_json_document_with_a_password_in_s3():
+    # over the digest size: the upload is never redacted, the download is
+    import json
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket="dumps")
+    password = "".join(reversed("1-drowssaP-pmuD-ltns"))  # (no literal of the source)
+    doc = {{"rows": ["filler text " * 8] * 900, "settings": {{"password": password}}}}
+    s3.put_object(Bucket="dumps", Key="dump.json", Body=json.dumps(doc).encode())
+    assert json.loads(s3.get_object(Bucket="dumps", Key="dump.json")["Body"].read()) == doc
+
+
+@pytest.mark.aws_cassette
 def test_a_gzip_json_document_with_a_password_in_s3():
     # redacted inside the gzip and compressed again: matched by the text inside
     import gzip
@@ -195,9 +221,9 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     recorded.mkdir()
     (recorded / "test_app.py").write_text(SUITE)
     out = run(recorded, tmp_path / "home-a", "--aws-record-mode=once", endpoint=moto_endpoint)
-    assert "7 passed" in out, out
+    assert "9 passed" in out, out
     cassettes = sorted((recorded / "cassettes").rglob("*.yaml"))
-    assert len(cassettes) == 7
+    assert len(cassettes) == 9
     text = "".join(p.read_text() for p in cassettes)
     for sentinel in (SECRET, ACCOUNT):
         assert sentinel not in text, sentinel
@@ -209,7 +235,7 @@ def test_a_suite_recorded_here_replays_in_a_fresh_clone_with_no_key(
     shutil.copy(recorded / "test_app.py", fresh)
     shutil.copytree(recorded / "cassettes", fresh / "cassettes")
     out = run(fresh, tmp_path / "home-b", "--aws-record-mode=none")  # moto is still up: unused
-    assert "7 passed" in out, out
+    assert "9 passed" in out, out
     assert not (tmp_path / "home-b" / ".cache").exists()  # no key file made, none needed
 
     # a refactor that changes a hardcoded value misses: binding is no wildcard. Each refactor
