@@ -205,7 +205,10 @@ class Replayer:
         elif call.service == "sqs" and call.operation in sqs_digests.OPERATIONS:
             # (the MD5s of what this run sent or is given: ``params`` are redacted)
             given = request_params(call.service, call.operation, call.request)
-            response = sqs_digests.followed(call.operation, given, response)
+            as_recorded = request_params(recorded.service, recorded.operation, recorded.request)
+            response = sqs_digests.followed(
+                call.operation, given, response, recorded=(as_recorded, recorded.response)
+            )
         return response
 
     def _tie_address(self, recorded_url: str, live_url: str) -> None:

@@ -8,6 +8,9 @@ and .NET do, and so do apps on boto3). When replay binds a value the test made u
 value, while the recorded MD5s were of the recorded one: the check failed in replay only.
 Each such MD5 is computed again from what this run sent (a send) or what the answer gives
 (a receive), as SQS computes it; an answer whose MD5s already agree is served as it was.
+Only an MD5 that agreed with the recorded values is computed again: one the server got
+wrong when recorded (or that digests what the recording holds redacted) is served as it
+was, so replay never mends what the server sent.
 """
 
 from __future__ import annotations
@@ -79,29 +82,30 @@ def _digests(answer: dict[str, Any], source: dict[str, Any]) -> list[tuple[str, 
     return found
 
 
-def followed(operation: str, sent: dict[str, Any], response: HttpResponse) -> HttpResponse:
+def followed(
+    operation: str,
+    sent: dict[str, Any],
+    response: HttpResponse,
+    *,
+    recorded: tuple[dict[str, Any], HttpResponse],
+) -> HttpResponse:
     """``response`` (served for SQS ``operation``, sent with wire-form ``sent``) with each
-    MD5 that of the values this run sent or is given; ``response`` itself when all agree."""
-    if operation not in OPERATIONS or response.status != 200 or not response.body:
+    MD5 that of the values this run sent or is given; ``response`` itself when all agree.
+    ``recorded``: the recording's request parameters and answer, whose MD5s that agreed
+    with its values are the only ones computed again."""
+    doc = _answer(operation, response)
+    if doc is None:
         return response
-    if response.header("Content-Encoding"):
+    recorded_doc = _answer(operation, recorded[1])
+    if recorded_doc is None:
         return response
-    try:
-        doc = json.loads(response.body)
-    except ValueError:  # (the query protocol's XML: older botocore; left as recorded)
-        return response
-    if not isinstance(doc, dict):
-        return response
-    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    if operation == "SendMessage":
-        pairs = [(doc, sent)]
-    elif operation == "SendMessageBatch":
-        entries = {e.get("Id"): e for e in sent.get("Entries", []) if isinstance(e, dict)}
-        for ok in doc.get("Successful") or []:
-            if isinstance(ok, dict) and ok.get("Id") in entries:
-                pairs.append((ok, entries[ok["Id"]]))
-    else:
-        pairs = [(m, m) for m in doc.get("Messages") or [] if isinstance(m, dict)]
+    agreed = {
+        served
+        for answer, source in _pairs(operation, recorded_doc, recorded[0])
+        for _, served, truth in _digests(answer, source)
+        if served == truth
+    }
+    pairs = _pairs(operation, doc, sent)
     text = response.body.decode("utf-8")
     cursor, changed = 0, False
     for answer, source in pairs:  # (each answer's members follow the one before's)
@@ -112,7 +116,7 @@ def followed(operation: str, sent: dict[str, Any], response: HttpResponse) -> Ht
             if found is None:
                 continue
             start, stop = found.span()
-            if truth != served:
+            if truth != served and served in agreed:
                 text = text[:start] + found.group(0).replace(served, truth) + text[stop:]
                 changed = True
             end = max(end, stop)
@@ -120,3 +124,33 @@ def followed(operation: str, sent: dict[str, Any], response: HttpResponse) -> Ht
     if not changed:
         return response
     return settle(HttpResponse(response.status, response.headers, text.encode("utf-8")))
+
+
+def _answer(operation: str, response: HttpResponse) -> dict[str, Any] | None:
+    """The JSON document of a successful SQS answer of ``operation``, or None."""
+    if operation not in OPERATIONS or response.status != 200 or not response.body:
+        return None
+    if response.header("Content-Encoding"):
+        return None
+    try:
+        doc = json.loads(response.body)
+    except ValueError:  # (the query protocol's XML: older botocore; left as recorded)
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _pairs(
+    operation: str, doc: dict[str, Any], sent: dict[str, Any]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(an answer holding MD5s, what they digest) of ``doc``: a send's request (by entry
+    ``Id`` in a batch), a received message itself."""
+    if operation == "SendMessage":
+        return [(doc, sent)]
+    if operation == "SendMessageBatch":
+        entries = {e.get("Id"): e for e in sent.get("Entries", []) if isinstance(e, dict)}
+        return [
+            (ok, entries[ok["Id"]])
+            for ok in doc.get("Successful") or []
+            if isinstance(ok, dict) and ok.get("Id") in entries
+        ]
+    return [(m, m) for m in doc.get("Messages") or [] if isinstance(m, dict)]

@@ -77,30 +77,62 @@ def _json(doc: object) -> bytes:
     return json.dumps(doc, indent=2, sort_keys=True).encode()
 
 
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def _sent(value: str) -> dict[str, object]:
+    attrs = {"t": {"DataType": "String", "StringValue": value}}
+    return {"MessageBody": f'{{"doc": "{value}"}}', "MessageAttributes": attrs}
+
+
+def _send_answer(sent: dict[str, object]) -> HttpResponse:
+    doc = {
+        "MD5OfMessageAttributes": sqs_digests.attributes_md5(sent["MessageAttributes"]),  # type: ignore[arg-type]
+        "MD5OfMessageBody": _md5(str(sent["MessageBody"])),
+        "MessageId": "m",
+    }
+    return HttpResponse(200, {"Content-Type": "application/x-amz-json-1.0"}, _json(doc))
+
+
 def test_a_send_answer_takes_the_md5s_of_the_sent_values() -> None:
-    body = '{"doc": "live"}'
-    attrs = {"t": {"DataType": "String", "StringValue": "live"}}
-    served = HttpResponse(
-        200,
-        {"Content-Type": "application/x-amz-json-1.0"},
-        _json({"MD5OfMessageAttributes": "0" * 32, "MD5OfMessageBody": "1" * 32, "MessageId": "m"}),
-    )
+    recorded, live = _sent("recorded"), _sent("live")
+    answer = _send_answer(recorded)
     out = json.loads(
-        sqs_digests.followed(
-            "SendMessage", {"MessageBody": body, "MessageAttributes": attrs}, served
-        ).body
+        sqs_digests.followed("SendMessage", live, answer, recorded=(recorded, answer)).body
     )
-    assert out["MD5OfMessageBody"] == hashlib.md5(body.encode()).hexdigest()
-    assert out["MD5OfMessageAttributes"] == sqs_digests.attributes_md5(attrs)
+    assert out["MD5OfMessageBody"] == _md5(str(live["MessageBody"]))
+    assert out["MD5OfMessageAttributes"] == sqs_digests.attributes_md5(live["MessageAttributes"])  # type: ignore[arg-type]
     assert out["MessageId"] == "m"
+
+
+def test_an_md5_the_server_got_wrong_is_served_as_it_was() -> None:
+    """Replay never mends what the server sent: an MD5 that did not agree with the
+    recorded values (a server's bug, a stand-in's) is not computed again."""
+    recorded, live = _sent("recorded"), _sent("live")
+    wrong = json.loads(_send_answer(recorded).body)
+    wrong["MD5OfMessageBody"] = "1" * 32
+    answer = HttpResponse(200, {}, _json(wrong))
+    out = json.loads(
+        sqs_digests.followed("SendMessage", live, answer, recorded=(recorded, answer)).body
+    )
+    assert out["MD5OfMessageBody"] == "1" * 32  # as the server sent it
+    assert out["MD5OfMessageAttributes"] == sqs_digests.attributes_md5(live["MessageAttributes"])  # type: ignore[arg-type]
+    doc = {"Messages": [{"Body": "a", "MD5OfBody": "2" * 32}]}
+    received = HttpResponse(200, {}, _json(doc))
+    served = HttpResponse(200, {}, _json({"Messages": [{"Body": "b", "MD5OfBody": "2" * 32}]}))
+    assert sqs_digests.followed("ReceiveMessage", {}, served, recorded=({}, received)) is served
 
 
 def test_a_receive_answer_takes_the_md5_of_each_body_given() -> None:
     same = hashlib.md5(b"a").hexdigest()
     # two messages recorded with one MD5: the first's body kept, the second's changed
     doc = {"Messages": [{"Body": "a", "MD5OfBody": same}, {"Body": "b", "MD5OfBody": same}]}
+    recorded = HttpResponse(200, {}, _json({"Messages": [{"Body": "a", "MD5OfBody": same}] * 2}))
     out = json.loads(
-        sqs_digests.followed("ReceiveMessage", {}, HttpResponse(200, {}, _json(doc))).body
+        sqs_digests.followed(
+            "ReceiveMessage", {}, HttpResponse(200, {}, _json(doc)), recorded=({}, recorded)
+        ).body
     )
     assert [m["MD5OfBody"] for m in out["Messages"]] == [
         same,
@@ -111,6 +143,7 @@ def test_a_receive_answer_takes_the_md5_of_each_body_given() -> None:
 def test_an_answer_whose_md5s_agree_is_served_as_it_was() -> None:
     doc = {"Messages": [{"Body": "a", "MD5OfBody": hashlib.md5(b"a").hexdigest()}]}
     served = HttpResponse(200, {}, _json(doc))
-    assert sqs_digests.followed("ReceiveMessage", {}, served) is served
+    assert sqs_digests.followed("ReceiveMessage", {}, served, recorded=({}, served)) is served
     error = HttpResponse(400, {}, b'{"__type": "QueueDoesNotExist"}')
-    assert sqs_digests.followed("SendMessage", {"MessageBody": "x"}, error) is error
+    sent = {"MessageBody": "x"}
+    assert sqs_digests.followed("SendMessage", sent, error, recorded=(sent, error)) is error
