@@ -10,6 +10,10 @@ project sets a limit (``aws_max_age = 30d``) and an action (``aws_max_age_action
   cassette whose oldest interaction is older than the limit is recorded again (the test runs
   as in mode ``all``); in replay-only mode it fails like ``fail``, with the command to run.
 
+A ``recorded_at`` later than now by more than ``FUTURE_SLACK`` (a machine's clock may run
+somewhat ahead) is no age at all: a cassette edited by hand, or recorded on a clock years
+ahead, would pass any limit. It counts as over the limit, saying so.
+
 Apart from the recorder so the plugin can check settings without importing the engine.
 """
 
@@ -69,6 +73,16 @@ def check_action(value: Any, where: str) -> str:
     return action
 
 
+#: How far ahead of now a ``recorded_at`` may be and still be taken as an age (a clock ahead).
+FUTURE_SLACK = 3600.0
+
+
+def over_limit(age: float, max_age: float) -> bool:
+    """Is a recording ``age`` seconds old (negative: recorded "in the future") over
+    ``max_age``? One from further ahead than ``FUTURE_SLACK`` is: its age is unknown."""
+    return age > max_age or age < -FUTURE_SLACK
+
+
 def epoch_of(recorded_at: Any) -> float | None:
     """Epoch seconds of a ``recorded_at`` tag (ISO 8601, ``Z``), None when absent or unreadable."""
     if not recorded_at:
@@ -110,12 +124,14 @@ def limit_text(seconds: float) -> str:
 
 __all__ = [
     "ACTIONS",
+    "FUTURE_SLACK",
     "StaleCassette",
     "StaleCassetteWarning",
     "age_text",
     "check_action",
     "epoch_of",
     "limit_text",
+    "over_limit",
     "parse_max_age",
     "short_age",
 ]

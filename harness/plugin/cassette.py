@@ -298,18 +298,25 @@ def _rerecord_if_stale(
         return mode
     import time
 
-    from harness.cassettes.age import age_text, epoch_of, limit_text
+    from harness.cassettes.age import age_text, epoch_of, limit_text, over_limit
     from harness.cassettes.cassette import read_cassette
 
     known = [epoch_of(tag.get("recorded_at")) for tag in read_cassette(path).tags]
-    oldest = min((e for e in known if e is not None), default=None)
-    if oldest is None or time.time() - oldest <= max_age:
+    now = time.time()
+    over = [now - e for e in known if e is not None and over_limit(now - e, max_age)]
+    if not over:
         return mode
+    age = max(over, key=abs)
+    when = (
+        f"its oldest interaction was recorded {age_text(age)} ago"
+        if age > 0
+        else f"an interaction says it was recorded {age_text(-age)} from now, an age it cannot have"
+    )
     item.add_report_section(
         "setup",
         "aws cassette",
-        f"Re-recording {path} (mode 'all' instead of {mode!r}): its oldest interaction was "
-        f"recorded {age_text(time.time() - oldest)} ago, over max_age {limit_text(max_age)}.",
+        f"Re-recording {path} (mode 'all' instead of {mode!r}): {when}, over max_age "
+        f"{limit_text(max_age)}.",
     )
     return "all"
 
@@ -325,18 +332,30 @@ def _judge_age(item: pytest.Item, recorder: CassetteRecorder) -> None:
         for index in replayed
         if index is not None and (when := recorder.recorded_at(index)) is not None
     ]
-    stale = [(age, index) for age, index in aged if age > max_age]
+    from harness.cassettes.age import (
+        StaleCassette,
+        StaleCassetteWarning,
+        age_text,
+        limit_text,
+        over_limit,
+    )
+
+    stale = [(age, index) for age, index in aged if over_limit(age, max_age)]
     if not stale:
         return
-    from harness.cassettes.age import StaleCassette, StaleCassetteWarning, age_text, limit_text
-
-    age, index = max(stale)
+    age, index = max(stale, key=lambda pair: abs(pair[0]))
     moment = dt.datetime.fromtimestamp(now - age, tz=dt.timezone.utc)
-    stamp = moment.isoformat(timespec="seconds")
+    stamp = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    if age > 0:
+        which = f"the oldest, #{index} {replayed[index]}, was recorded {stamp}, {age_text(age)} ago"
+    else:  # (a clock far ahead, or an edited tag: no age to trust)
+        which = (
+            f"#{index} {replayed[index]} says it was recorded {stamp}, {age_text(-age)} from "
+            "now: an age it cannot have, so it counts as over the limit"
+        )
     head = (
         f"{item.nodeid} replayed {len(stale)} interaction(s) of {recorder.path} older than "
-        f"max_age {limit_text(max_age)}: the oldest, #{index} {replayed[index]}, was recorded "
-        f"{stamp.replace('+00:00', 'Z')}, {age_text(age)} ago."
+        f"max_age {limit_text(max_age)}: {which}."
     )
     if action == "warn":
         item.warn(

@@ -165,6 +165,19 @@ def test_a_fresh_cassette_is_within_the_limit(inner: pytest.Pytester) -> None:
     outcome(inner).assert_outcomes(passed=1)
 
 
+def test_a_recording_from_the_future_has_no_age_to_pass_with(inner: pytest.Pytester) -> None:
+    """A ``recorded_at`` days ahead (an edited tag, a clock far off) counts as over the
+    limit; one a little ahead (a clock running fast) is taken as recorded now."""
+    path = inner.path / "cassettes/test_inner/shared.yaml"
+    age(path, -DAYS_OLD - 3.5)  # three and a half days from now
+    make(inner, ini="aws_max_age = 30d\naws_max_age_action = fail")
+    result = outcome(inner)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*#1 sqs:ListQueues says it was recorded *, 3 days from now*"])
+    age(path, 3.5 - 10 / 1440)  # back to ten minutes ahead
+    outcome(inner).assert_outcomes(passed=1)
+
+
 def test_the_recorded_clock_does_not_hide_the_age(inner: pytest.Pytester) -> None:
     pytest.importorskip(
         "time_machine", reason="needs the clock extra: pip install -e '.[test]' (or .[clock])"
