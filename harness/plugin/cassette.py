@@ -14,6 +14,7 @@ YAML) is imported by the fixtures and hooks that need it, never at module level.
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -363,9 +364,16 @@ def _judge_age(item: pytest.Item, recorder: CassetteRecorder) -> None:
         )
         return
     if action == "rerecord":  # replay-only: it cannot record here; say how
+        # (settings given on this command line must be given again, or mode once would
+        # replay the stale file as it is)
+        again = "".join(
+            f" --{flag.replace('_', '-')}={shlex.quote(str(value))}"
+            for flag in ("aws_max_age", "aws_max_age_action")
+            if (value := item.config.getoption(flag, None)) is not None
+        )
         raise StaleCassette(
             f"{head} With aws_max_age_action=rerecord a mode that may record re-records it: "
-            f"{settings.rerecord_command(item, 'once')}"
+            f"{settings.rerecord_command(item, 'once')}{again}"
         )
     raise StaleCassette(f"{head} Re-record it: {settings.rerecord_command(item, 'all')}")
 

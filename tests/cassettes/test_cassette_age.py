@@ -199,6 +199,18 @@ def test_rerecord_in_replay_only_mode_fails_with_the_command(inner: pytest.Pytes
     )  # fmt: skip
 
 
+def test_rerecord_from_the_command_line_names_it_in_the_command(inner: pytest.Pytester) -> None:
+    """``--aws-max-age-action=rerecord`` given on the command line: the command that
+    re-records gives it again (mode ``once`` alone would replay the stale file)."""
+    make(inner)
+    result = outcome(inner, "--aws-max-age=30d", "--aws-max-age-action=rerecord")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*re-records it: pytest test_inner.py::test_queues --aws-record-mode=once "
+         "--aws-max-age=30d --aws-max-age-action=rerecord*"]
+    )  # fmt: skip
+
+
 def test_rerecord_records_a_stale_cassette_again(
     inner: pytest.Pytester, endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
