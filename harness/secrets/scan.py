@@ -181,6 +181,14 @@ def scan_text(
 ) -> Iterator[Finding]:
     """Credential material in ``text`` (``known`` pseudonyms are not access key ids); with
     ``detect``, also every secret ``find_secrets`` sees (by line)."""
+    return (finding for finding, _ in _text_evidence(path, text, known, detect=detect))
+
+
+def _text_evidence(
+    path: str, text: str, known: Iterable[str] = (), *, detect: bool = True
+) -> Iterator[tuple[Finding, str]]:
+    """``scan_text``'s findings, each with the text its pattern matched (not reported: it
+    tells a finding another one already names, ``_deduplicated``)."""
     starts = _line_starts(text)
     # Searching for a few words is many times faster than trying each pattern at every
     # character (a 45 MB cassette: 0.3 s instead of 9.7). Only in ASCII text, where a pattern's
@@ -197,12 +205,15 @@ def scan_text(
             line = _line_of(starts, match.start())
             # (a pattern may match only the start of a credential: the whole line is hashed)
             value = text[starts[line - 1] : starts[line] if line < len(starts) else len(text)]
-            yield Finding(
-                path=path,
-                kind=detector.kind,
-                where=f"line {line}",
-                advice=detector.advice,
-                fingerprint=fingerprint(value),
+            yield (
+                Finding(
+                    path=path,
+                    kind=detector.kind,
+                    where=f"line {line}",
+                    advice=detector.advice,
+                    fingerprint=fingerprint(value),
+                ),
+                match.group(0),
             )
     pseudonyms = set(known)
     seen: set[tuple[str, int]] = set()
@@ -211,12 +222,15 @@ def scan_text(
             if match.group(1) not in pseudonyms and not _PLACEHOLDER.fullmatch(match.group(1)):
                 line = _line_of(starts, match.start())
                 seen.add(("access key id", line))
-                yield Finding(
-                    path=path,
-                    kind="access key id",
-                    where=f"line {line}",
-                    advice=_REMOVE,
-                    fingerprint=fingerprint(match.group(1)),
+                yield (
+                    Finding(
+                        path=path,
+                        kind="access key id",
+                        where=f"line {line}",
+                        advice=_REMOVE,
+                        fingerprint=fingerprint(match.group(1)),
+                    ),
+                    match.group(1),
                 )
     if detect:
         by_line: dict[tuple[str, int], list[str]] = {}  # every value of a kind on a line
@@ -226,9 +240,10 @@ def scan_text(
             if (kind, line) not in seen:
                 seen.add((kind, line))
                 mark = _combined(fingerprint(v) for v in values)
-                yield Finding(
+                finding = Finding(
                     path=path, kind=kind, where=f"line {line}", advice=_REMOVE, fingerprint=mark
                 )
+                yield finding, "\x00".join(values)
 
 
 #: What a kind of ``find_secrets`` is called in a finding.
@@ -282,7 +297,8 @@ def scan_file(path: Path) -> list[Finding]:
     cassette = isinstance(data, dict) and isinstance(data.get("interactions"), list)
     # A cassette's strings are searched one by one below (each decoded from its YAML form):
     # the file text then needs only the credential patterns.
-    findings = list(scan_text(str(path), text, known, detect=not cassette))
+    in_text = list(_text_evidence(str(path), text, known, detect=not cassette))
+    findings = [finding for finding, _ in in_text]
     if not cassette:
         # YAML that is no cassette, or no YAML at all: what its text shows is reported, and
         # the file is bad input (exit 2), never "no secrets" about a file scan cannot read
@@ -301,22 +317,24 @@ def scan_file(path: Path) -> list[Finding]:
     if isinstance(data, dict) and cassette:
         damaged: list[str] = []  # body files that are not what their cassette says
         unopened: list[str] = []  # bodies under a coding that cannot be undone here
+        in_bodies: list[tuple[Finding, str]] = []  # a body's text, read by the patterns
+        in_strings: list[tuple[Finding, str]] = []  # each string of an interaction
         for index, item in enumerate(data["interactions"]):
             for where, body, unvouched in _binary_bodies(item, path, damaged, index, unopened):
                 # (the redactor's verdict reads a body as the cassette holds it; one it
                 # cannot read, it cannot judge: every detector reads it here instead)
-                for finding in scan_text(str(path), body, known, detect=unvouched):
-                    findings.append(replace(finding, where=f"#{index} {where}"))
+                for finding, matched in _text_evidence(str(path), body, known, detect=unvouched):
+                    in_bodies.append((replace(finding, where=f"#{index} {where}"), matched))
             for kind, where, value in _interaction_secrets(item, known):
-                findings.append(
-                    Finding(
-                        path=str(path),
-                        kind=kind,
-                        where=f"#{index} {where}",
-                        advice=_REMOVE,
-                        fingerprint=fingerprint(value),
-                    )
+                found = Finding(
+                    path=str(path),
+                    kind=kind,
+                    where=f"#{index} {where}",
+                    advice=_REMOVE,
+                    fingerprint=fingerprint(value),
                 )
+                in_strings.append((found, value))
+        findings = _deduplicated(in_text + in_bodies, in_strings, [])
         from harness.cassettes.cassette import cut_short
 
         cut = cut_short(path, data)
@@ -355,9 +373,88 @@ def scan_file(path: Path) -> list[Finding]:
             )
         # an interaction the model cannot place (an operation this botocore lacks): its
         # text evidence stands alone, every detector having read it above
+        verdict: list[tuple[Finding, str]] = []
         with contextlib.suppress(CassetteError, HarnessUsageError):
-            findings.extend(_redactor_verdict(path))
+            verdict = list(_redactor_verdict(path))
+        findings = _deduplicated(in_text + in_bodies, in_strings, verdict)
     return _unique(findings)
+
+
+def _deduplicated(
+    matched: list[tuple[Finding, str]],
+    strings: list[tuple[Finding, str]],
+    verdict: list[tuple[Finding, str]],
+) -> list[Finding]:
+    """One finding per secret, at its most precise place: a line (or body text) a pattern
+    matched is left out when a string finding's value sits in what it matched, and a
+    string finding when the redactor's verdict names a value that holds it in the same
+    place (interaction, side, and body, headers or URL; by JSON pointer). The finding kept
+    takes the more telling kind of the two (an "access key id" rather than a "secret
+    value"). Three readers of one cassette each reported the same key: one leaked
+    credential pair listed eleven findings."""
+    judged = [_Held(finding, value) for finding, value in verdict]
+    by_place: dict[tuple[str, str, str], list[_Held]] = {}
+    for held in judged:
+        by_place.setdefault(_place(held.finding), []).append(held)
+    named: list[_Held] = []
+    for finding, value in strings:
+        places = by_place.get(_place(finding), [])
+        covering = [held for held in places if value in held.value]
+        if not covering:
+            named.append(_Held(finding, value))
+        for held in covering:
+            held.finding = _telling(held.finding, finding.kind)
+    seen: list[Finding] = []
+    named_or_judged = [held for held in named + judged if len(held.value) >= _MIN_COVERED]
+    for finding, text in matched:
+        covering = [held for held in named_or_judged if held.value in text]
+        if not covering:
+            seen.append(finding)
+        for held in covering:
+            held.finding = _telling(held.finding, finding.kind)
+    return seen + [held.finding for held in named + judged]
+
+
+@dataclass
+class _Held:
+    """A finding kept so far and the value it names (``_deduplicated``)."""
+
+    finding: Finding
+    value: str
+
+
+#: Kinds that say less than another reader's name for the same value, least telling first.
+_VAGUE = ("secret value", "token")
+
+
+def _telling(kept: Finding, other_kind: str) -> Finding:
+    """``kept`` with ``other_kind`` when that one says more than its own kind."""
+    if kept.kind not in _VAGUE or other_kind == kept.kind:
+        return kept
+    if other_kind not in _VAGUE or _VAGUE.index(other_kind) > _VAGUE.index(kept.kind):
+        return replace(kept, kind=other_kind)
+    return kept
+
+
+#: A value this short is not taken to be what a pattern matched (it could be anything).
+_MIN_COVERED = 8
+
+
+def _place(finding: Finding) -> tuple[str, str, str]:
+    """(interaction, side, part) of a finding: ``#3``, ``request``, ``body`` of ``#3 request
+    body`` and of ``#3 s3:PutObject request body /Tags``; a line is ``("", "", "")``. Two
+    findings of one value are one only in one place (a key in a URL and in a body: two)."""
+    where = finding.where
+    if not where.startswith("#"):
+        return "", "", ""
+    side = "request" if " request" in where else "response" if " response" in where else ""
+    if " body" in where:
+        part = "body"
+    elif " headers" in where or finding.kind.startswith("credential header"):
+        part = "headers"
+    else:
+        part = "uri" if " uri" in where else ""
+    return where.split(" ", 1)[0], side, part
 
 
 def _malformed(items: list[Any]) -> int | None:
@@ -670,8 +767,9 @@ def _stream_of(data: bytes, headers: Any) -> Any:
         return None
 
 
-def _redactor_verdict(path: Path) -> Iterator[Finding]:
-    """What today's redaction would still remove from each interaction (by JSON pointer)."""
+def _redactor_verdict(path: Path) -> Iterator[tuple[Finding, str]]:
+    """What today's redaction would still remove from each interaction (by JSON pointer),
+    each with the value removed (a JSON string's text)."""
     from harness.aws.bodies import UnreadableCoding
     from harness.aws.models import operation_model
     from harness.cassettes.cassette import read_cassette
@@ -710,13 +808,14 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
         ):
             for header in sorted(set(before.headers) - set(after.headers)):
                 kind, value = f"credential header {header}", str(before.headers[header])
-                yield Finding(
+                found = Finding(
                     path=str(path),
                     kind=kind,
                     where=f"{label} {side}",
                     advice=_REMOVE,
                     fingerprint=fingerprint(value),
                 )
+                yield found, value
         for side, old, new in (
             ("request", request, clean_request),
             ("response", response, clean_response),
@@ -725,13 +824,23 @@ def _redactor_verdict(path: Path) -> Iterator[Finding]:
             body, clean = opened_body(old.body, old.headers), opened_body(new.body, new.headers)
             for pointer, value in _changed(body, clean):
                 where = f"{label} {side} body {pointer}"
-                yield Finding(
+                found = Finding(
                     path=str(path),
                     kind="secret value",
                     where=where,
                     advice=_REMOVE,
                     fingerprint=fingerprint(value),
                 )
+                yield found, _as_text(value)
+
+
+def _as_text(value: str) -> str:
+    """A JSON string's text (``"abc"`` -> ``abc``); any other JSON as it is written."""
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return value
+    return loaded if isinstance(loaded, str) else value
 
 
 def _changed(before: bytes, after: bytes) -> list[tuple[str, str]]:

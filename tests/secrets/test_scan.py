@@ -84,7 +84,7 @@ def test_a_leaky_vcrpy_cassette_is_reported_without_printing_secrets(tmp_path: P
     assert code == 1
     kinds = {
         "SigV4 signature",
-        "session token",
+        "credential header X-Amz-Security-Token",  # (the session token's one finding)
         "SSO bearer token",
         "presigned URL signature",
         "presigned URL credential",
@@ -421,3 +421,38 @@ def test_a_cbor_body_is_searched_string_by_string(tmp_path: Path) -> None:
     assert run(["scan", str(clean)], out, err) == 0, out.getvalue()
     leaked = cassette("GITHUB_TOKEN: ghp_" + "a1B2c3D4e5F6g7H8" * 2 + "a1B2")
     assert run(["scan", str(leaked)], io.StringIO(), io.StringIO()) == 1
+
+
+def test_one_secret_is_one_finding_at_its_most_precise_place(tmp_path: Path) -> None:
+    """A leaked credential pair read by the three readers (the file's lines, each string
+    of an interaction, the redactor's verdict) is one finding a value: eleven before."""
+    key_id, secret = "AKIAQWERTYUIOPASDFGH", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz"
+    session = "FwoGZXIvYXdzEJr//////////wEaDFakeTokenValue1234567890abcdefghij"
+    pair = json.dumps({"AccessKeyId": key_id, "SecretAccessKey": secret})
+    answer = json.dumps({"Credentials": {**json.loads(pair), "SessionToken": session}})
+    item = {
+        "request": {
+            "body": pair,
+            "headers": {"Content-Type": ["application/x-amz-json-1.1"]},
+            "method": "POST",
+            "uri": f"https://example.com/?key={key_id}",
+        },
+        "response": {
+            "body": {"string": answer},
+            "headers": {"Content-Type": ["application/json"]},
+            "status": {"code": 200, "message": "OK"},
+        },
+    }
+    path = tmp_path / "pair.yaml"
+    path.write_text(yaml.safe_dump({"interactions": [item], "version": 1}))
+    code, out, _ = scan("--format", "json", str(path))
+    found = [(f["where"], f["kind"]) for f in json.loads(out)["findings"]]
+    assert code == 1
+    assert found == [
+        ("#0 request uri", "access key id"),  # (another place than the body's: its own)
+        ("#0 POST example.com/ request body /AccessKeyId", "access key id"),
+        ("#0 POST example.com/ request body /SecretAccessKey", "secret access key"),
+        ("#0 POST example.com/ response body /Credentials/AccessKeyId", "access key id"),
+        ("#0 POST example.com/ response body /Credentials/SecretAccessKey", "secret access key"),
+        ("#0 POST example.com/ response body /Credentials/SessionToken", "token"),
+    ], found
