@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -456,3 +457,48 @@ def test_one_secret_is_one_finding_at_its_most_precise_place(tmp_path: Path) -> 
         ("#0 POST example.com/ response body /Credentials/SecretAccessKey", "secret access key"),
         ("#0 POST example.com/ response body /Credentials/SessionToken", "token"),
     ], found
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(st.text("abcXYZ019/+", min_size=1, max_size=12), min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_leaving_out_a_duplicate_never_loses_a_value(values: list[str], data: Any) -> None:
+    """Every value any reader found is named by a finding kept: its own, or one whose value
+    holds it in the same place, or (a line) a kept value that sits in what it matched:
+    ``_deduplicated`` against a brute-force reference over random findings."""
+    from harness.secrets.scan import Finding, _deduplicated, _place
+
+    def finding(where: str, kind: str) -> Finding:
+        return Finding(path="c.yaml", kind=kind, where=where, advice="")
+
+    places = ["line 3", "#0 request body", "#0 request uri", "#1 response body string"]
+    verdict_places = ["#0 s3:PutObject request body /A", "#1 s3:GetObject response body /B"]
+    kinds = ["secret value", "token", "access key id"]
+
+    def draw(options: list[str]) -> list[tuple[Finding, str]]:
+        n = data.draw(st.integers(0, 4))
+        return [
+            (
+                finding(data.draw(st.sampled_from(options)), data.draw(st.sampled_from(kinds))),
+                data.draw(st.sampled_from(values))
+                + data.draw(st.sampled_from(["", "x", values[0]])),
+            )
+            for _ in range(n)
+        ]
+
+    matched, strings, verdict = draw(places[:1]), draw(places[1:]), draw(verdict_places)
+    kept = _deduplicated(matched, strings, verdict)
+
+    # the reference, by brute force: a string finding goes only when a verdict finding of
+    # its place holds its value; a line only when a value kept (8 characters or more) sits
+    # in what it matched; nothing else goes
+    def covered(found: Finding, value: str) -> bool:
+        return any(_place(v) == _place(found) and value in text for v, text in verdict)
+
+    named = [(f, v) for f, v in strings if not covered(f, v)]
+    held = [text for _, text in verdict + named if len(text) >= 8]
+    lines = [f for f, text in matched if not any(v in text for v in held)]
+    expected = Counter(f.where for f in [*lines, *(f for f, _ in named + verdict)])
+    assert Counter(f.where for f in kept) == expected
