@@ -256,4 +256,12 @@ def test_ls_shows_ages(tmp_path: Path, endpoint: str) -> None:
     assert run(["cassette", "ls", "--json", str(path)], out, err) == 0
     listing = json.loads(out.getvalue())
     assert [round(row["age_seconds"] / 86400) for row in listing] == [40, 40]
+    assert all(isinstance(row["age_seconds"], int) for row in listing)  # (whole seconds)
     assert all(row["recorded_at"].endswith("Z") for row in listing)
+    # a time days ahead is no age: shown as ahead, never as "0 seconds ago"
+    age(path, -DAYS_OLD - 3.5)
+    out = io.StringIO()
+    assert run(["cassette", "ls", str(path)], out, err) == 0
+    head, *rows = out.getvalue().splitlines()
+    assert head.endswith(", 2 recorded ahead of now (no age)"), head
+    assert all(" ahead 3d " in row for row in rows), rows

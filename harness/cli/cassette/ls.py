@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.cassettes.age import age_text, epoch_of, short_age
+from harness.cassettes.age import FUTURE_SLACK, age_text, epoch_of, short_age
 from harness.cli.cassette._shared import human_size, key_params, load
 from harness.safe_text import one_line
 
@@ -65,7 +65,7 @@ def run_ls(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 one_line(e.label),
                 str(e.status),
                 human_size(e.size),
-                short_age(age) if age is not None else "?",
+                _short(age),
                 key_params(e),
             )
             for e, age in zip(entries, ages, strict=True)
@@ -79,19 +79,37 @@ def run_ls(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def _age(entry: Any, now: float) -> float | None:
-    """Seconds since the interaction was recorded (its ``recorded_at``), None when unknown."""
+def _age(entry: Any, now: float) -> int | None:
+    """Whole seconds since the interaction was recorded (its ``recorded_at``), None when
+    unknown; negative for a time ahead of now by more than ``FUTURE_SLACK`` (a clock far
+    off, an edited tag: ``max_age`` counts it as over any limit), 0 for one just ahead."""
     when = epoch_of(entry.tag.get("recorded_at"))
-    return None if when is None else max(now - when, 0.0)
+    if when is None:
+        return None
+    age = now - when
+    return round(age) if age < -FUTURE_SLACK else max(round(age), 0)
 
 
-def _span(ages: list[float | None]) -> str:
+def _short(age: int | None) -> str:
+    """The age column: ``41d``, ``ahead 3d`` (a recording time in the future), ``?``."""
+    if age is None:
+        return "?"
+    return short_age(age) if age >= 0 else f"ahead {short_age(-age)}"
+
+
+def _span(ages: list[int | None]) -> str:
     """``, recorded 40 days ago (oldest) to 2 hours ago (newest)``; how many carry no time."""
-    known = [a for a in ages if a is not None]
-    if not known:
+    known = [a for a in ages if a is not None and a >= 0]
+    ahead = sum(1 for a in ages if a is not None and a < 0)
+    unknown = sum(1 for a in ages if a is None)
+    if not known and not ahead:
         return ", recording times unknown" if ages else ""
-    unknown = f"; {len(ages) - len(known)} without a time" if len(known) < len(ages) else ""
+    notes = (f"; {unknown} without a time" if unknown else "") + (
+        f"; {ahead} recorded ahead of now (no age)" if ahead else ""
+    )
+    if not known:
+        return notes.replace(";", ",", 1)
     return (
         f", recorded {age_text(max(known))} ago (oldest) to {age_text(min(known))} ago "
-        f"(newest){unknown}"
+        f"(newest){notes}"
     )
