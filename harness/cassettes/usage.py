@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,12 +168,33 @@ def usage_of(
     return found
 
 
+def shared_rerecord_command(
+    targets: Iterable[str], fixtures: Sequence[str], runner: str = "pytest"
+) -> str:
+    """The command that records again every test sharing wide fixtures' cassettes (mode
+    ``all``: in another mode the fixture replays and what it made is not on the live side),
+    with why as a shell comment. ``targets``: node ids running those tests (a class inside a
+    module also named is left to the module); ``fixtures``: ``'bucket' (cassette path)``."""
+    found = sorted(set(targets))
+    found = [
+        t for t in found if not any(t != o and t.startswith((o + "::", o + "/")) for o in found)
+    ]
+    what = "the cassette of fixture" if len(fixtures) == 1 else "the cassettes of fixtures"
+    are = "is" if len(fixtures) == 1 else "are"
+    return (
+        f"{runner} {' '.join(shlex.quote(t) for t in found)} --aws-record-mode=all"
+        f"  # {what} {', '.join(fixtures)} {are} shared by these tests: one test "
+        "re-recorded alone records it anew and the other tests' cassettes miss"
+    )
+
+
 __all__ = [
     "CACHE_KEY",
     "Usage",
     "file_digest",
     "find_cache_dir",
     "read_usage",
+    "shared_rerecord_command",
     "shared_usage",
     "usage_file",
     "usage_of",

@@ -13,7 +13,6 @@ cassettes, so the advice to re-record names them all (``shared_rerecord_command`
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -80,19 +79,9 @@ def shared_by(fixturenames: Iterable[str]) -> list[tuple[Shared, CassetteRecorde
 
 
 def shared_rerecord_command(shared: Sequence[Shared]) -> str:
-    """The command that records again every test sharing these fixtures' cassettes (mode
-    ``all``: in another mode the fixture replays and what it made is not on the live side),
-    with why as a shell comment."""
-    targets = sorted({t for s in shared for t in s.targets})
-    # a class within a module also named: the module covers it
-    targets = [
-        t for t in targets if not any(t != o and t.startswith((o + "::", o + "/")) for o in targets)
-    ]
-    fixtures = ", ".join(f"{s.name!r} ({s.shown})" for s in shared)
-    what = "the cassette of fixture" if len(shared) == 1 else "the cassettes of fixtures"
-    are = "is" if len(shared) == 1 else "are"
-    return (
-        f"pytest {' '.join(shlex.quote(t) for t in targets)} --aws-record-mode=all"
-        f"  # {what} {fixtures} {are} shared by these tests: one test "
-        "re-recorded alone records it anew and the other tests' cassettes miss"
-    )
+    """The command that records again every test sharing these fixtures' cassettes
+    (``harness.cassettes.usage.shared_rerecord_command``)."""
+    from harness.cassettes.usage import shared_rerecord_command as command
+
+    targets = [t for s in shared for t in s.targets]
+    return command(targets, [f"{s.name!r} ({s.shown})" for s in shared])

@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 from typing import Any, TextIO
 
+from harness.cassettes.usage import shared_rerecord_command
 from harness.cli.cassette._shared import add_cache_dir_option, usages
 from harness.replay.record_modes import RECORD_MODES
 from harness.safe_text import one_line
@@ -51,16 +52,10 @@ def run_rerecord(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
             stdout.write(f"cd {one_line(shlex.quote(str(rootdir)))} && ")
         if usage.shared_targets:
             # one test re-recorded alone would record the fixture anew under the others
-            targets = one_line(" ".join(shlex.quote(t) for t in usage.shared_targets))
-            fixtures = one_line(", ".join(usage.shared_fixtures))
-            what, are = ("cassette of fixture", "is")
-            if len(usage.shared_fixtures) > 1:
-                what, are = ("cassettes of fixtures", "are")
-            stdout.write(
-                f"python -m pytest {targets} --aws-record-mode=all  # the {what} {fixtures} "
-                f"{are} shared by these tests: one test re-recorded alone records it anew and "
-                "the other tests' cassettes miss\n"
+            command = shared_rerecord_command(
+                usage.shared_targets, usage.shared_fixtures, runner="python -m pytest"
             )
+            stdout.write(one_line(command) + "\n")
             if args.mode != "all":
                 stdout.write(
                     f"# note: not --mode {args.mode}: the fixture would replay from its "
