@@ -143,6 +143,8 @@ def redact_data(
                 if isinstance(item, str) and credentials.is_shaped(item):
                     out[key] = item  # redacted already (a cassette scanned or read again)
                     continue
+                if isinstance(item, str):  # (an ECR token: its password alone)
+                    item = credentials.inner(shape.name, name, item)
                 out[key] = _scrub_typed(member, item, replace, kind_of(name))
                 if isinstance(out[key], str) and member.type_name != "timestamp":
                     out[key] = credentials.shaped(shape.name, name, out[key])

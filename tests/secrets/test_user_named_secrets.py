@@ -112,3 +112,38 @@ def test_a_policy_condition_on_a_tag_named_token_is_redacted_url_encoded_too() -
     )
     for text in (doc, quote(doc), quote_plus(doc)):  # (IAM returns policies URL-encoded)
         assert [text[f.start : f.end] for f in detectors.find_secrets(text)] == [POLICY_TAG]
+
+
+ECR_PASSWORD = "eyJwYXlsb2FkIjoiSntl14x" + "q7Zr2Kx9Lm4Np8Vt1Wb6Yc3Hd5Jf0Gs" * 3
+
+
+def test_an_ecr_token_replays_as_docker_login_of_a_password_of_the_live_shape(
+    tmp_path: Path,
+) -> None:
+    import base64
+
+    from harness.exchange import HttpResponse
+    from harness.serve.http import LoopbackServer
+
+    token = base64.b64encode(f"AWS:{ECR_PASSWORD}".encode()).decode()
+    body = json.dumps(
+        {"authorizationData": [{"authorizationToken": token, "expiresAt": 1893456000}]}
+    ).encode()
+
+    def handler(request):  # type: ignore[no-untyped-def]
+        return HttpResponse(200, {"Content-Type": "application/x-amz-json-1.1"}, body)
+
+    path = tmp_path / "ecr.yaml"
+    recorder = CassetteRecorder(path, "all")
+    with LoopbackServer(handler) as server, recorder.activate():
+        live = _client("ecr", server.endpoint_url).get_authorization_token()
+    recorder.save()
+    assert live["authorizationData"][0]["authorizationToken"] == token
+    assert ECR_PASSWORD not in path.read_text() and token not in path.read_text()
+
+    with CassetteRecorder(path, "none").activate():
+        got = _client("ecr", "http://127.0.0.1:9").get_authorization_token()
+    replayed = got["authorizationData"][0]["authorizationToken"]
+    user, _, password = base64.b64decode(replayed).decode().partition(":")
+    assert user == "AWS" and "REDACTED" not in password
+    assert len(replayed) == len(token) and len(password) == len(ECR_PASSWORD)
