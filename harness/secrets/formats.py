@@ -200,6 +200,7 @@ def _secret_text_entry(value_shape: Shape, key: Any, value: Any) -> bool:
     (``is_secret_name``) are for names AWS chose, and leave ``tenant_token`` undecided."""
     return (
         isinstance(key, str)
+        and not key.startswith(("#", ":"))  # (DynamoDB's expression names: #n -> a name)
         and isinstance(value, str)
         and bool(value)
         and value_shape.type_name == "string"

@@ -47,6 +47,24 @@ def test_a_member_of_json_text_the_user_named_is_found() -> None:
     assert [text[f.start : f.end] for f in detectors.find_secrets(text)] == [RESET]
 
 
+def test_a_model_map_entry_of_text_is_judged_by_its_key_but_expression_names_stay() -> None:
+    import botocore.session
+
+    from harness.secrets.redactor import Redactor
+
+    models = botocore.session.get_session()
+    encrypt = models.get_service_model("kms").operation_model("Encrypt")
+    body = json.dumps({"KeyId": "k", "EncryptionContext": {"tenant_token": TENANT, "app": "x"}})
+    out = json.loads(Redactor().body(body.encode(), encrypt, "input", "application/json"))
+    assert out["EncryptionContext"]["app"] == "x"
+    assert out["EncryptionContext"]["tenant_token"].startswith("REDACTED")
+    query = models.get_service_model("dynamodb").operation_model("Query")
+    names = {"#tenant_token": "tenant_token"}  # (a name, not a value)
+    body = json.dumps({"TableName": "t", "ExpressionAttributeNames": names})
+    out = json.loads(Redactor().body(body.encode(), query, "input", "application/json"))
+    assert out["ExpressionAttributeNames"] == names
+
+
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     with moto_server() as url:
