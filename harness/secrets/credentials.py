@@ -25,6 +25,31 @@ SHAPED: dict[tuple[str, str], Callable[[str], str]] = {
 }
 
 
+def _docker_password(value: str) -> str | None:
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except ValueError:  # (UnicodeDecodeError too)
+        return None
+    user, colon, password = decoded.partition(":")
+    return password if colon and user == "AWS" and password else None
+
+
+#: (structure shape, member) -> the part of its value the placeholder stands for.
+_INNER: dict[tuple[str, str], Callable[[str], str | None]] = {
+    ("AuthorizationData", "authorizationToken"): _docker_password,
+}
+
+
+def inner(structure: str, member: str, value: str) -> str:
+    """The secret inside a ``SHAPED`` member's value (an ECR token's password), so the
+    placeholder stands for it, and replay's stand-in, wrapped again, keeps the live token's
+    length and decodes to ``AWS:`` and a password of the live one's shape; ``value`` itself
+    for any other member (or a value not in its documented shape)."""
+    unwrap = _INNER.get((structure, member))
+    found = unwrap(value) if unwrap is not None else None
+    return value if found is None else found
+
+
 def shaped(structure: str, member: str, placeholder: str) -> str:
     """``placeholder`` in the shape ``structure.member`` carries (unchanged for most)."""
     wrap = SHAPED.get((structure, member))

@@ -783,6 +783,21 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
     return None
 
 
+def user_name_kind(name: str) -> str | None:
+    """The kind of a value under a name the user chose (a member of JSON they wrote, a
+    model map's key, a header they added), or ``None``: ``name_kind``'s, and a token, key
+    or secret judged as a parameter's (``is_secret_parameter``: ``reset_token``,
+    ``tenant_token``, ``X-Tenant-Key``), without the web's one-word parameter names
+    (``?key=``, ``?sig=``), which name a member (``Key``) in JSON."""
+    kind = name_kind(name)
+    if kind is not None:
+        return kind
+    norm = name.lower().translate(_NORMALIZE)
+    if norm in _NOT_SECRET or not is_secret_parameter(name):
+        return None
+    return _kind_of_words(norm)
+
+
 #: One word ending in a session's id: the name of a session cookie or parameter.
 _SESSION_ID = re.compile(r"sess(?:ion)?id$")
 
@@ -1054,7 +1069,9 @@ _NAME = (
 _OPEN = r"(?P<open>\\{0,7}[\"']|&quot;|%22|%2522)?"
 _NAMED = re.compile(
     rf"{_NAME}(?P<close>\\{{0,7}}[\"']|&quot;|%22|%2522)?[ \t]{{0,8}}"
-    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:|%3[Aa]|%253[Aa])(?!//))[ \t]{{0,8}}"
+    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:|%3[Aa]|%253[Aa])(?!//))"
+    # (blanks, or URL-encoded ones before an encoded quote: a policy document's JSON)
+    rf"(?:(?:%20|\+){{1,8}}(?=%22|%2522)|[ \t]{{0,8}})"
     rf"(?P<list>\[[ \t]{{0,8}}|\r?\n[ \t]{{0,40}}-[ \t]{{1,8}}"
     rf"|(?:\\r)?\\n[ \t]{{0,40}}-[ \t]{{1,8}})?"
     rf"{_OPEN}"
@@ -1431,11 +1448,20 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
         if (
             match.group("colon") is not None
             and before in (":", "/")
+            and match.group("close") is None  # ("aws:PrincipalTag/token": a quoted key's end)
             and not (before == ":" and _symbol_key(text, match.start("name") - 1))
         ):
             continue  # a segment of an ARN or a path (arn:aws:secretsmanager:...:secret:db)
         parameter = match.group("eq") is not None and _is_parameter(text, match.start("name"))
-        kind = name_kind(name, parameter)
+        if (
+            match.group("colon") is not None
+            and match.group("close") is not None
+            and match.group("open") is not None
+        ):  # a quoted name, ':', a quoted value: a member of JSON the user wrote (an
+            # EventBridge Detail, a message), named as freely as a parameter (reset_token)
+            kind = user_name_kind(name)
+        else:
+            kind = name_kind(name, parameter)
         if kind is None:
             continue
         if match.group("open") is None and _opens_structure(text, match.end()):

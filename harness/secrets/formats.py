@@ -143,6 +143,8 @@ def redact_data(
                 if isinstance(item, str) and credentials.is_shaped(item):
                     out[key] = item  # redacted already (a cassette scanned or read again)
                     continue
+                if isinstance(item, str):  # (an ECR token: its password alone)
+                    item = credentials.inner(shape.name, name, item)
                 out[key] = _scrub_typed(member, item, replace, kind_of(name))
                 if isinstance(out[key], str) and member.type_name != "timestamp":
                     out[key] = credentials.shaped(shape.name, name, out[key])
@@ -154,7 +156,7 @@ def redact_data(
     if kind == "map" and isinstance(value, dict):
         return {
             k: scrub(v, replace, kind_of(k))
-            if _secret_entry(shape.value, k)
+            if _secret_entry(shape.value, k) or _secret_text_entry(shape.value, k, v)
             else redact_data(shape.value, v, replace, wire_names=wire_names)
             for k, v in value.items()
         }
@@ -188,6 +190,22 @@ def _secret_entry(value_shape: Shape, key: Any) -> bool:
         isinstance(key, str)
         and value_shape.type_name == "structure"
         and detectors.name_kind(key) is not None
+    )
+
+
+def _secret_text_entry(value_shape: Shape, key: Any, value: Any) -> bool:
+    """A map entry of text whose key, the user's own name, names a secret as freely as a
+    parameter's would (KMS ``EncryptionContext`` ``{"tenant_token": ...}``, a queue's or a
+    function's ``tenant_api_key`` tag or variable): the model's member rules
+    (``is_secret_name``) are for names AWS chose, and leave ``tenant_token`` undecided."""
+    return (
+        isinstance(key, str)
+        and not key.startswith(("#", ":"))  # (DynamoDB's expression names: #n -> a name)
+        and isinstance(value, str)
+        and bool(value)
+        and value_shape.type_name == "string"
+        and not credentials.is_shaped(value)
+        and detectors.user_name_kind(key) is not None
     )
 
 

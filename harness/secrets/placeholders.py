@@ -77,8 +77,31 @@ _CODE_KINDS = {code: kind for kind, code in KIND_CODES.items()}
 
 
 def found_in(text: str) -> set[str]:
-    """The numbered placeholders ``text`` holds."""
-    return {match.group(0) for match in _NUMBERED.finditer(text)}
+    """The numbered placeholders ``text`` holds (inside an ECR token's wrapping too)."""
+    found = {match.group(0) for match in _NUMBERED.finditer(text)}
+    if DOCKER_PREFIX in text:
+        for match in DOCKER.finditer(text):
+            found.update(found_in(unwrap_docker(match.group(0))[1]))
+    return found
+
+
+#: An ECR token recorded as ``base64("AWS:<placeholder>")`` (``credentials.SHAPED``).
+DOCKER_PREFIX = "QVdTOlJFREFDVEVE"  # base64 of "AWS:REDACTED"
+DOCKER = re.compile(
+    rf"(?<![A-Za-z0-9+/]){DOCKER_PREFIX}[A-Za-z0-9+/]{{5,24}}={{0,2}}(?![A-Za-z0-9+/=])"
+)
+
+
+def unwrap_docker(recorded: str) -> tuple[str, str]:
+    """(user, placeholder) of a ``DOCKER`` match; ``("", "")`` when it is none."""
+    import base64
+    import binascii
+
+    try:
+        user, _, token = base64.b64decode(recorded, validate=True).decode("ascii").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    return user, token
 
 
 def renumbered(text: str, shift: dict[str, int], floor: dict[str, int]) -> str:

@@ -845,7 +845,9 @@ class Redactor:
                 and (
                     CREDENTIAL_HEADER_NAME.search(lowered) is not None
                     or self._secret_name(lowered)
-                    or detectors.name_kind(lowered.removeprefix("x-")) is not None  # X-Jwt, X-Pass
+                    # X-Jwt, X-Pass; a header the user named as freely as a parameter
+                    # (X-Tenant-Key, X-Reset-Token: ``detectors.user_name_kind``)
+                    or detectors.user_name_kind(lowered.removeprefix("x-")) is not None
                 )
             )
             self._header_verdict[name] = verdict
@@ -1020,7 +1022,8 @@ def _web_secret(name: str, value: Any) -> bool:
     members: other HTTP, error bodies. (An AWS body's ``Auth``, ``SessionId`` are the model's.)"""
     if isinstance(value, list):
         return bool(value) and all(isinstance(v, str) for v in value) and _web_secret(name, "")
-    return isinstance(value, str) and detectors.name_kind(name) is not None
+    # (the user's own name, as free as a parameter's: reset_token, tenant_token)
+    return isinstance(value, str) and detectors.user_name_kind(name) is not None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -659,6 +659,10 @@ def restore_text(
     JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
     """
     text = binding.generated_to_live(text, _GENERATED_ESCAPES[form])
+    if placeholders.DOCKER_PREFIX in text:
+        text = placeholders.DOCKER.sub(
+            lambda m: _docker_back(m.group(0), binding, vault, stand_in), text
+        )
     if "REDACTED" not in text and placeholders.ACCOUNT_PREFIX not in text:
         return text
     text = _numbers_back(text, binding, vault)
@@ -666,6 +670,18 @@ def restore_text(
         return _JSON_STRING.sub(lambda m: _json_literal(m.group(0), binding, vault, stand_in), text)
     escape = _ESCAPES[form]
     return SLOT.sub(lambda m: _one(m.group(0), binding, vault, escape, stand_in), text)
+
+
+def _docker_back(recorded: str, binding: Binding, vault: Vault, stand_in: StandIn) -> str:
+    """An ECR token's placeholder given back inside its wrapping: ``AWS:`` and the live
+    password (or its stand-in, of the recorded password's shape), base64-encoded again."""
+    user, token = placeholders.unwrap_docker(recorded)
+    if SLOT.fullmatch(token) is None:
+        return recorded
+    value = binding.live_of(token, vault) or stand_in(token)
+    if value is None:
+        return recorded
+    return base64.b64encode(f"{user}:{value}".encode()).decode("ascii")
 
 
 def _one(token: str, binding: Binding, vault: Vault, escape: object, stand_in: StandIn) -> str:
