@@ -404,6 +404,12 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
     graph["edges"].add((0, 1))
     assert lib.downstream_of(graph, "api") == {"db"}
+    # a service called without a Name is still called: listed as "?"
+    graph["services"][7] = {"ReferenceId": 7, "Type": "remote"}
+    graph["edges"].add((1, 7))
+    assert lib.downstream_of(graph, "api") == {"db", "?"}
+    del graph["services"][7]
+    graph["edges"].discard((1, 7))
     # a service whose name holds another's is another service: its calls are its own
     graph["services"][5] = {"ReferenceId": 5, "Name": "api-gateway", "Edges": [{"ReferenceId": 0}]}
     graph["edges"].add((5, 0))
@@ -586,7 +592,7 @@ def test_metric_window_examples() -> None:
         lib.metric_window(dt.timedelta(hours=1), 120, end=end)
 
 
-def test_metric_window_is_clipped_to_retention() -> None:
+def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) -> None:
     start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
     assert stop == NOW
     assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
@@ -603,6 +609,10 @@ def test_metric_window_is_clipped_to_retention() -> None:
     # ending one period after the cut-off: nothing left, an empty window is refused
     with pytest.raises(ValueError):
         lib.metric_window(dt.timedelta(hours=1), 60, end=t(24 * 15, minutes=-1))
+    # a clock off the grid (30 s past the minute): the clipped start is still on it
+    monkeypatch.setattr(lib, "utcnow", lambda: NOW + dt.timedelta(seconds=30))
+    start, _ = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
+    assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
 
 
 def test_align_floors_at_the_edges() -> None:
