@@ -36,6 +36,7 @@ from harness.strategies import (
     page_plans,
     serve_pages,
 )
+from harness.strategies.clock import OFFSETS
 from harness.strategies.pagination import pagination_of
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -384,13 +385,13 @@ def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
     period=st.sampled_from(PERIODS),
     span=st.integers(1, 48 * 3600).map(lambda s: dt.timedelta(seconds=s)),
 )
+# an end after now (a caller's clock ahead of the shared one) and a span shorter than the
+# Period: neither is refused, the window is the whole period before that end
+@example(end=NOW + dt.timedelta(hours=1, seconds=30), period=300, span=dt.timedelta(seconds=90))
 def test_metric_window_is_whole_periods_before_end(
     end: dt.datetime, period: int, span: dt.timedelta
 ) -> None:
-    try:
-        start, stop = lib.metric_window(span, period, end=end)
-    except ValueError:
-        assume(False)
+    start, stop = lib.metric_window(span, period, end=end)  # inside retention: never empty
     for edge in (start, stop):
         assert edge.timestamp() % period == 0
     assert stop <= end < stop + dt.timedelta(seconds=period)
@@ -533,7 +534,9 @@ PAGED = {  # each paging function, asked for a page size
 
 
 @SYNTHETIC
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+# every refusal here turns on the constraint broken, not on the values drawn around it: a
+# few examples, not the profile's ten
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     reversed_window=aws.invalid_requests(
         "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
@@ -547,12 +550,16 @@ PAGED = {  # each paging function, asked for a page size
     long_group=aws.invalid_requests(
         "xray", "GetInsightSummaries", now=NOW, constraints=["GroupName.max"]
     ),
+    empty_group=aws.invalid_requests(
+        "xray", "GetInsightSummaries", now=NOW, constraints=["GroupName.min"]
+    ),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
     reversed_window: Any,
     empty_dimension: Any,
     two_states: Any,
     long_group: Any,
+    empty_group: Any,
     aws_synthetic: Any,
 ) -> None:
     seen = len(aws_synthetic.exchanges)
@@ -584,6 +591,16 @@ def test_what_the_service_refuses_is_refused_before_sending(
                 event_name=name,
                 event_source=source,
             )
+    # a GroupName shorter than its minimum (an empty one): sent as given, so botocore refuses
+    # it, not dropped (which would ask for no group at all)
+    assert empty_group.caught_by == "client"
+    with pytest.raises(ParamValidationError):
+        lib.insight_summaries(
+            xray(),
+            group_name=empty_group.params["GroupName"],
+            start=SUMMARIES["StartTime"],
+            end=NOW,
+        )
     assert aws_synthetic.exchanges[seen:] == []
     # more States than the model's one: sent as asked, the service's refusal raised as it came
     states = two_states.params["States"]
@@ -768,15 +785,26 @@ def test_insight_duration_and_graph_window(
     duration = lib.insight_duration(record, now=now)
     end = record.get("EndTime", now)
     assert duration == (end - record["StartTime"]).total_seconds()
-    if span > GRAPH_LIMIT:  # "can't be more than six hours", a day and more included
-        with pytest.raises(ValueError):
-            lib.impact_graph(xray(), params["InsightId"], start=NOW - span, end=NOW)
+    # the same insight while ACTIVE, to a now before its start (a clock behind the
+    # service's): the difference as it is, below zero
+    active = {k: v for k, v in record.items() if k != "EndTime"} | {"State": "ACTIVE"}
+    behind = record["StartTime"] - dt.timedelta(seconds=90)
+    assert lib.insight_duration(active, now=behind) == -90.0
+    if span > GRAPH_LIMIT:  # "can't be more than six hours", a day and more included, the
+        # window's end written in any UTC offset (the same instant: the same span)
+        for zone in OFFSETS:
+            with pytest.raises(ValueError):
+                lib.impact_graph(
+                    xray(), params["InsightId"], start=NOW - span, end=NOW.astimezone(zone)
+                )
     assume(record["StartTime"] > NOW - dt.timedelta(days=29))
     start, stop = lib.graph_window(record, now=NOW)
     end = record.get("EndTime", NOW)
     assert stop == end
     assert start == max(record["StartTime"], end - GRAPH_LIMIT)
-    graph = lib.impact_graph(xray(), params["InsightId"], start=start, end=stop)
+    # the end written in another offset than the start (+05:45): the same six hours at most
+    ahead = stop.astimezone(OFFSETS[1])
+    graph = lib.impact_graph(xray(), params["InsightId"], start=start, end=ahead)
     assert all(isinstance(ref, int) for ref in graph["services"])
     # the service's graph runs caller -> root cause -> its downstream services: downstream
     # is one hop, the services each service of that name lists in its Edges
@@ -821,18 +849,22 @@ def test_outage_seconds(params: dict) -> None:
 def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # a client made elsewhere keeps its region (read back from where the call went), keys
     # and configuration
+    # (its own retries too, and any other keyword: an endpoint of its own)
+    retries = {"total_max_attempts": 3, "mode": "standard"}
+    endpoint = "https://vpce-0a1b2c3d.internetmonitor.eu-west-1.vpce.amazonaws.com"
     mine = lib.make_client(
         "internetmonitor",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
         aws_secret_access_key="my-secret",
-        config=Config(connect_timeout=7),
+        config=Config(connect_timeout=7, retries=retries),
+        endpoint_url=endpoint,
     )
     lib.internet_event(mine, "evt-1")
-    assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
+    assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
     assert mine._request_signer._credentials.access_key == "AKIDME"
     assert mine._request_signer._credentials.secret_key == "my-secret"
-    assert mine.meta.config.connect_timeout == 7
+    assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
     first = lib.insight(xray(), INSIGHT_ID)
     lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     lib.metric_series(
@@ -844,6 +876,17 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
         period=60,
         page_size=50,
     )
+    # the open insights of a window that ended an hour ago: asked for that window, every
+    # page (its end, not the clock's now)
+    seen = len(aws_synthetic.exchanges)
+    window = {"start": NOW - dt.timedelta(days=2), "end": NOW - dt.timedelta(hours=1)}
+    lib.open_insight_ids(xray(), group_name="Default", **window)
+    asked = (window["start"].timestamp(), window["end"].timestamp())
+    sent = {(e.params["StartTime"], e.params["EndTime"]) for e in aws_synthetic.exchanges[seen:]}
+    assert sent == {asked}, sent
+    # a trail by its bare name: not the library's to refuse, sent as given (the service judges)
+    lib.insights_events(cloudtrail(), "main", start=window["start"], end=NOW)
+    assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
     # the library's own clients: us-east-1 (where the call went), botocore's retries off
     lib.internet_event(client("internetmonitor"), "evt-1")
     assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
@@ -907,10 +950,11 @@ RETRIED = [
 ]
 
 
-def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="server_error_every=2")
+def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: Any) -> None:
     """Every throttling code the models name is retried, after the library's backoff; every
-    other client error, and an error that is not a client error, is raised as it came,
-    after one call."""
+    other client error (a server's 5xx too), and an error that is not a client error, is
+    raised as it came, after one call."""
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
     cases: list[tuple[Exception, bool]] = [(error, False) for error in TRANSPORT]
     cases.append((ClientError({}, "GetInsight"), False))  # no Error at all: not a throttle
@@ -941,6 +985,13 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch) -> None:
                 lib.with_retry(call, sleep=CLOCK.sleep)
             assert raised.value is error
             assert answers == ["ok"] and CLOCK.slept == [], error
+    # the backend's own server error (every second request, HTTP 500): not a throttle, so
+    # raised as it came after that one request, not asked again
+    with pytest.raises(ClientError) as failed:
+        for _ in range(2):
+            lib.internet_event(client("internetmonitor"), "evt-1")
+    assert failed.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    assert len(aws_synthetic.exchanges) == 2
 
 
 @given(

@@ -126,17 +126,22 @@ def test_latest_event_is_the_most_recent() -> None:
 
 
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
-    # a client made elsewhere keeps its region, its keys and its configuration
+    # a client made elsewhere keeps its region, its keys and its configuration (its own
+    # retries too), and any other keyword (an endpoint of its own)
+    retries = {"total_max_attempts": 3, "mode": "standard"}
+    endpoint = "https://vpce-0a1b2c3d.xray.eu-west-1.vpce.amazonaws.com"
     mine = lib.make_client(
         "xray",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
         aws_secret_access_key="my-secret",
-        config=Config(connect_timeout=7),
+        config=Config(connect_timeout=7, retries=retries),
+        endpoint_url=endpoint,
     )
     assert mine._request_signer._credentials.secret_key == "my-secret"
     assert mine.meta.region_name == "eu-west-1"
-    assert mine.meta.config.connect_timeout == 7
+    assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
+    assert mine.meta.endpoint_url == endpoint
     assert mine._request_signer._credentials.access_key == "AKIDME"
     # the library's own clients: us-east-1, botocore's retries off
     default = lib.make_client("xray")
@@ -196,6 +201,8 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
             "list_insights_metric_data", "ThrottlingException", http_status_code=400
         )
     stub.add_client_error("list_insights_metric_data", "InvalidParameterException")
+    # a server error (HTTP 500) is not a throttle either: raised at once
+    stub.add_client_error("list_insights_metric_data", "InternalFailure", http_status_code=500)
     # a near miss: a 403 that is not a throttle, in the middle of a ListInsightsData listing
     stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"})
     stub.add_client_error("list_insights_data", "OperationNotPermittedException")
@@ -205,6 +212,8 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
         with pytest.raises(ClientError, match="ThrottlingException"):
             lib.metric_series(client, **kwargs)
         with pytest.raises(ClientError, match="InvalidParameterException"):
+            lib.metric_series(client, **kwargs)
+        with pytest.raises(ClientError, match="InternalFailure"):
             lib.metric_series(client, **kwargs)
         with pytest.raises(ClientError, match="OperationNotPermittedException"):
             lib.insights_events(client, TRAIL, start=t(24), end=NOW)
@@ -258,6 +267,8 @@ def test_insight_duration_closed_and_active() -> None:
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
     # ... and off the whole second
     assert lib.insight_duration(active, now=NOW + dt.timedelta(seconds=0.25)) == 30 * 3600 + 0.25
+    # a now before its start (a clock behind the service's): below zero, as it is
+    assert lib.insight_duration(active, now=t(30, seconds=90)) == -90
     # a closed insight keeps its EndTime, whatever now is passed in
     assert lib.insight_duration(closed, now=NOW + dt.timedelta(hours=1)) == 74 * 3600
 
@@ -317,6 +328,12 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     with stub, pytest.raises(ClientError, match="InvalidRequestException"):
         lib.insight_summaries(client, group_name=long_name, start=t(48), end=NOW)
     stub.assert_no_pending_responses()
+    # an empty GroupName (the model's minimum is 1): sent as given, refused before sending,
+    # not dropped (which would ask for no group at all)
+    client, stub = stubbed("xray")
+    stub.add_response("get_insight_summaries", {"InsightSummaries": [first]})
+    with stub, pytest.raises(ParamValidationError):
+        lib.insight_summaries(client, group_name="", start=t(48), end=NOW)
 
 
 def test_open_insight_ids_keeps_active_ones() -> None:
@@ -326,12 +343,18 @@ def test_open_insight_ids_keeps_active_ones() -> None:
         {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
         {"InsightId": "c" * 36, "State": "ACTIVE"},
     ]
+    # a window ending an hour ago: asked for as given (its end, not now)
+    window = {"GroupName": "prod", "StartTime": t(24), "EndTime": t(1)}
     stub.add_response(
-        "get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"}
+        "get_insight_summaries", {"InsightSummaries": summaries[:1], "NextToken": "n"}, window
     )
-    stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[1:]})
+    stub.add_response(
+        "get_insight_summaries",
+        {"InsightSummaries": summaries[1:]},
+        {**window, "NextToken": "n"},
+    )
     with stub:
-        got = lib.open_insight_ids(client, group_name="prod", start=t(24), end=NOW)
+        got = lib.open_insight_ids(client, group_name="prod", start=t(24), end=t(1))
     assert got == {"a" * 36, "c" * 36}  # the second page's too
 
 
@@ -381,6 +404,12 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
     graph["edges"].add((0, 1))
     assert lib.downstream_of(graph, "api") == {"db"}
+    # a service called without a Name is still called: listed as "?"
+    graph["services"][7] = {"ReferenceId": 7, "Type": "remote"}
+    graph["edges"].add((1, 7))
+    assert lib.downstream_of(graph, "api") == {"db", "?"}
+    del graph["services"][7]
+    graph["edges"].discard((1, 7))
     # a service whose name holds another's is another service: its calls are its own
     graph["services"][5] = {"ReferenceId": 5, "Name": "api-gateway", "Edges": [{"ReferenceId": 0}]}
     graph["edges"].add((5, 0))
@@ -401,11 +430,22 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
 
 
 def test_impact_graph_refuses_more_than_six_hours() -> None:
-    client, _ = stubbed("xray")
-    with pytest.raises(ValueError):
-        lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW)
-    with pytest.raises(ValueError):  # a day and an hour: more than six hours too
-        lib.impact_graph(client, INSIGHT_ID, start=t(25), end=NOW)
+    client, stub = stubbed("xray")
+    behind = dt.timezone(dt.timedelta(hours=-3, minutes=-30))
+    ahead = dt.timezone(dt.timedelta(hours=5, minutes=45))
+    with stub:  # nothing queued: a call that goes out fails
+        with pytest.raises(ValueError):
+            lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW)
+        with pytest.raises(ValueError):  # a day and an hour: more than six hours too
+            lib.impact_graph(client, INSIGHT_ID, start=t(25), end=NOW)
+        with pytest.raises(ValueError):  # the end written at -03:30: the same instant
+            lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW.astimezone(behind))
+    # six hours, the end written at +05:45: the same six hours, asked for
+    params = {"InsightId": INSIGHT_ID, "StartTime": t(6), "EndTime": NOW}
+    stub.add_response("get_insight_impact_graph", {"Services": []}, params)
+    with stub:
+        lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW.astimezone(ahead))
+    stub.assert_no_pending_responses()
 
 
 # ----------------------------------------------------------------------------- CloudTrail
@@ -541,11 +581,18 @@ def test_metric_window_examples() -> None:
         dt.datetime(2026, 11, 1, 11, 0, tzinfo=UTC),
         dt.datetime(2026, 11, 1, 11, 7, tzinfo=UTC),
     )
+    # an end after now (a caller's clock ahead) kept, and a span shorter than the Period:
+    # the whole period before that end
+    ahead = NOW + dt.timedelta(hours=1, seconds=30)
+    assert lib.metric_window(dt.timedelta(seconds=90), 300, end=ahead) == (
+        NOW + dt.timedelta(minutes=55),
+        NOW + dt.timedelta(hours=1),
+    )
     with pytest.raises(ValueError):  # a Period CloudTrail does not document
         lib.metric_window(dt.timedelta(hours=1), 120, end=end)
 
 
-def test_metric_window_is_clipped_to_retention() -> None:
+def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) -> None:
     start, stop = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
     assert stop == NOW
     assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
@@ -562,6 +609,10 @@ def test_metric_window_is_clipped_to_retention() -> None:
     # ending one period after the cut-off: nothing left, an empty window is refused
     with pytest.raises(ValueError):
         lib.metric_window(dt.timedelta(hours=1), 60, end=t(24 * 15, minutes=-1))
+    # a clock off the grid (30 s past the minute): the clipped start is still on it
+    monkeypatch.setattr(lib, "utcnow", lambda: NOW + dt.timedelta(seconds=30))
+    start, _ = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
+    assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
 
 
 def test_align_floors_at_the_edges() -> None:
@@ -621,13 +672,14 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
             page_size=1,
         )
     assert [e["EventId"] for e in got] == ["1", "2"]
-    # a source alone is an EventSource filter
-    sourced = {**base, "Dimensions": {"EventSource": "s3.amazonaws.com"}}
+    # a source alone is an EventSource filter; the trail named by its bare name is not the
+    # library's to refuse: sent as given (the service judges)
+    sourced = {**base, "Dimensions": {"EventSource": "s3.amazonaws.com"}, "InsightSource": "main"}
     del sourced["MaxResults"]
     stub.add_response("list_insights_data", {"Events": [{"EventId": "3"}]}, sourced)
     with stub:
         got = lib.insights_events(
-            client, TRAIL, start=t(24), end=NOW, event_source="s3.amazonaws.com"
+            client, "main", start=t(24), end=NOW, event_source="s3.amazonaws.com"
         )
     assert [e["EventId"] for e in got] == ["3"]
     # an empty event name is sent as given (a Dimensions value is at least one character:
