@@ -31,14 +31,14 @@ moved the suites' examples; a suite that installed the harness with pip sees non
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
 [--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7|
-held-out-8|held-out-9]``.
+held-out-8|held-out-9|held-out-10]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
 (``mutants_round6.ROUND6``), ``held-out-7`` only the seventh (``mutants_round7.ROUND7``),
 ``held-out-8`` only the eighth (``mutants_round8.ROUND8``), ``held-out-9`` only the ninth
-(``mutants_round9.ROUND9``), each written without reading either suite; ``all`` stays the
-first batch.
+(``mutants_round9.ROUND9``), ``held-out-10`` only the tenth (``mutants_round10.ROUND10``),
+each written without reading either suite; ``all`` stays the first batch.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from bench.mutation import mutants_round6 as M6  # noqa: E402
 from bench.mutation import mutants_round7 as M7  # noqa: E402
 from bench.mutation import mutants_round8 as M8  # noqa: E402
 from bench.mutation import mutants_round9 as M9  # noqa: E402
+from bench.mutation import mutants_round10 as M10  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -196,12 +197,13 @@ def main() -> None:
             "held-out-7",
             "held-out-8",
             "held-out-9",
+            "held-out-10",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second, third, fourth, fifth, sixth, seventh, eighth or ninth batch (held-out-2, "
-        "held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, held-out-8, held-out-9: "
-        "written without reading the suites)",
+        "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth or tenth batch "
+        "(held-out-2, held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, held-out-8, "
+        "held-out-9, held-out-10: written without reading the suites)",
     )
     args = parser.parse_args()
 
@@ -214,6 +216,7 @@ def main() -> None:
     round7 = M7.held_out_7()
     round8 = M8.held_out_8()
     round9 = M9.held_out_9()
+    round10 = M10.held_out_10()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -225,9 +228,12 @@ def main() -> None:
         "held-out-7": round7,
         "held-out-8": round8,
         "held-out-9": round9,
+        "held-out-10": round10,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
-    for mutant in M.MUTANTS + round2 + round3 + round4 + round5 + round6 + round7 + round8 + round9:
+    for mutant in (
+        M.MUTANTS + round2 + round3 + round4 + round5 + round6 + round7 + round8 + round9 + round10
+    ):
         M.apply(mutant)  # each applies exactly once
 
     times = time_correct(args.rounds)
@@ -245,6 +251,7 @@ def main() -> None:
                 "held-out-7": f"; running the {len(round7)} of round 7 (held-out-7)",
                 "held-out-8": f"; running the {len(round8)} of round 8 (held-out-8)",
                 "held-out-9": f"; running the {len(round9)} of round 9 (held-out-9)",
+                "held-out-10": f"; running the {len(round10)} of round 10 (held-out-10)",
             }.get(args.half, "")
         )
     )
