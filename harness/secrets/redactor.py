@@ -1026,7 +1026,6 @@ def _web_secret(name: str, value: Any) -> bool:
     return isinstance(value, str) and detectors.user_name_kind(name) is not None
 
 
-@functools.lru_cache(maxsize=1024)
 @functools.lru_cache(maxsize=1024)  # (per exchange otherwise: ~10 µs each, from the model)
 def _modeled_headers(operation_model: OperationModel | None, direction: str) -> frozenset[str]:
     """Header names (lower case) bound to members of ``direction`` the model does not mark
