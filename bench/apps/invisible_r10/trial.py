@@ -3,6 +3,9 @@
     python trial.py                      # record, check each test alone live, replay 5 ways
     python trial.py --replay-only        # replay the cassettes and observations already here
     python trial.py --endpoint-in-replay # replay with AWS_ENDPOINT_URL on a loopback port
+    python trial.py --no-alone           # record and replay, without each test alone live
+
+Cassettes are grepped for the suite's sentinel secrets (SENTINELS) after recording.
 
 Each test writes down what it saw while recording (tests/observations/) and compares it
 while replaying; the denominators are the tests that pass live on their own.
@@ -66,12 +69,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--replay-only", action="store_true")
     parser.add_argument("--endpoint-in-replay", action="store_true")
+    parser.add_argument("--no-alone", action="store_true", help="skip running each test alone")
     args = parser.parse_args()
     ids = [line for line in pytest("--co").splitlines() if "::" in line]
     if not args.replay_only:
         shutil.rmtree(HERE / "cassettes", ignore_errors=True)
         shutil.rmtree(HERE / "tests" / "observations", ignore_errors=True)
         print("record:", summary(pytest("--aws-record-mode=once", **LIVE))[:2])
+    if not args.replay_only and not args.no_alone:
         with tempfile.TemporaryDirectory() as scratch:
 
             def alone(node: str) -> tuple[str, bool]:
