@@ -9,16 +9,18 @@ chain as botocore made them but find nothing, asking nothing (as live where neit
 code that reads the chain sees the links it has live).
 botocore must not read the developer's config files (a profile there could change the
 endpoint, the addressing style or the retries the recording saw): they are pointed at empty
-files. A region is set when none is. A profile the code names (``profile_name="dev"``, or
-``AWS_PROFILE``) exists and is empty, as the replay machine may not have the recording
-machine's profiles. Everything is undone at the end of the test, by a ``MonkeyPatch`` of the
-harness's own (``own_patches``): the test's ``monkeypatch`` holds only the test's patches.
+files. A region is found when none is, after botocore's own chain (the environment, then the
+config file a test may name): ``AWS_DEFAULT_REGION`` is not set, so a profile's ``region``
+wins as live, and code reading the environment sees what it sees live. A profile the code
+names (``profile_name="dev"``, or ``AWS_PROFILE``) exists and is empty, as the replay
+machine may not have the recording machine's profiles. Everything is undone at the end of
+the test, by a ``MonkeyPatch`` of the harness's own (``own_patches``): the test's
+``monkeypatch`` holds only the test's patches.
 """
 
 from __future__ import annotations
 
 import inspect
-import os
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,10 @@ def offline_environment(
 
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config_dir / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config_dir / "credentials"))
-    if region is not None or not os.environ.get("AWS_DEFAULT_REGION"):
-        monkeypatch.setenv("AWS_DEFAULT_REGION", region or DEFAULT_REGION)
+    if region is not None:  # (the synthetic backend's world is in one region)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", region)
+    else:
+        _region_chain_ends_with(monkeypatch, DEFAULT_REGION)
     build = botocore.session.Session._build_profile_map
 
     def any_profile(self: botocore.session.Session) -> dict[str, Any]:
@@ -66,6 +70,22 @@ def offline_environment(
 
     monkeypatch.setattr(botocore.session.Session, "_build_profile_map", any_profile)
     _end_chains_with_stand_in(monkeypatch)
+
+
+def _region_chain_ends_with(monkeypatch: pytest.MonkeyPatch, region: str) -> None:
+    """Every session's region, sessions made before this test included: what botocore's own
+    chain finds (instance, ``AWS_DEFAULT_REGION``, the profile's ``region``), else ``region``."""
+    import botocore.session
+
+    lookup = botocore.session.Session.get_config_variable
+
+    def with_default_region(self: Any, logical_name: str, methods: Any = None) -> Any:
+        found = lookup(self, logical_name, methods)
+        if found is None and logical_name == "region" and methods is None:
+            return region
+        return found
+
+    monkeypatch.setattr(botocore.session.Session, "get_config_variable", with_default_region)
 
 
 def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,5 @@
 """A whole exchange as a cassette keeps it: redacted under its operation's model, transport
-framing left out. Used by the recorder for every exchange it keeps and by ``scan --fix``
+framing kept. Used by the recorder for every exchange it keeps and by ``scan --fix``
 when it migrates a cassette."""
 
 from __future__ import annotations
@@ -14,11 +14,6 @@ from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.secrets.containers import rewrite_body
 from harness.secrets.redactor import Redactor
 
-# Transport framing means nothing in a cassette. Content-Length stays: a HEAD response's
-# length is its only trace of the object size, and replay repairs it when a stored body was
-# reformatted (harness.aws.bodies.settle).
-FRAMING_RESPONSE_HEADERS = frozenset({"transfer-encoding", "connection", "keep-alive"})
-
 
 def redact_exchange(
     exchange: Exchange,
@@ -27,12 +22,14 @@ def redact_exchange(
     response: HttpResponse | None = None,
 ) -> Exchange:
     """``exchange`` (or its ``request`` and ``response`` as given) as a cassette keeps it:
-    redacted under its operation's model, transport framing left out."""
+    redacted under its operation's model. Its response headers are all kept, transport
+    framing (``Connection``, ``Keep-Alive``, ``Transfer-Encoding``) too: a replayed response
+    is never read off a socket, and code reading ``ResponseMetadata["HTTPHeaders"]`` sees
+    them live (the invisible_r10 trial). ``Content-Length`` is repaired at replay where a
+    stored body was reformatted (``harness.aws.bodies.settle``)."""
     model = operation_model(exchange.service, exchange.operation)
     clean_request = redactor.request(request or exchange.request, model)
-    clean = redactor.response(
-        without_headers(response or exchange.response, FRAMING_RESPONSE_HEADERS), model
-    )
+    clean = redactor.response(response or exchange.response, model)
     return Exchange(
         exchange.service,
         exchange.operation,

@@ -156,12 +156,14 @@ class Vault:
         for (family, value), token in other._token.items():
             if (family, value) in self._token or token in self._value:
                 continue
+            # a number of a secret document is numbered with the secrets (``placeholder``)
+            counter = "secret" if family == "number" else family
             found = placeholders.numbered(token)
-            if found is None or found[0] != family or found[1] < self._next.get(family, 1):
+            if found is None or found[0] != counter or found[1] < self._next.get(counter, 1):
                 continue
             self._token[(family, value)] = token
             self._value[token] = value
-            self._next[family] = found[1] + 1
+            self._next[counter] = found[1] + 1
             if family == "account":
                 self.accounts.append(value)
 

@@ -45,3 +45,23 @@ def test_in_replay_a_fixtures_secret_binds_by_value_and_a_test_placeholder_stays
     assert test_binding.live_of("REDACTEDscrt0001", test_vault) == "live-" + SECRET
     # a live placeholder never takes the number of a recorded one the test has not bound
     assert test_binding.live_of("REDACTEDscrt0002", test_vault) is None
+
+
+def test_a_number_of_a_fixtures_secret_document_keeps_its_placeholder_in_the_test() -> None:
+    """The invisible_r10 trial: a module fixture created a JSON secret holding
+    ``"port": 5432``, a test read it back. The number's placeholder (key family ``number``,
+    counted with the secrets) was never adopted, so the test's cassette called it by a new
+    one that nothing in the test's replay bound, and the code read ``port`` as 0 in replay,
+    5432 live (the strings beside it came back)."""
+    fixture = Vault()
+    assert fixture.placeholder("beacon", "secret") == "REDACTEDscrt0001"
+    port = fixture.placeholder("5432", "number")
+    assert port == "REDACTEDnumb0002"
+    assert fixture.placeholder("s3cr3t-Passw0rd", "secret") == "REDACTEDscrt0003"
+    test = Vault()
+    Binding().inherit(Binding(), fixture, test)
+    assert test.placeholder("5432", "number") == port
+    assert test.placeholder("beacon", "secret") == "REDACTEDscrt0001"
+    # the test's own values take the numbers after the fixture's
+    assert test.placeholder("other-secret-value", "secret") == "REDACTEDscrt0004"
+    assert test.placeholder("6543", "number") == "REDACTEDnumb0005"
