@@ -459,7 +459,7 @@ def test_one_secret_is_one_finding_at_its_most_precise_place(tmp_path: Path) -> 
     ], found
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     values=st.lists(st.text("abcXYZ019/+", min_size=1, max_size=12), min_size=1, max_size=6),
     data=st.data(),
