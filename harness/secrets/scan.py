@@ -176,6 +176,13 @@ def _combined(fingerprints: Iterable[str]) -> str:
     return fingerprint("\x00".join(distinct))
 
 
+def _removal(path: Path, kind: str, where: str, value: str) -> Finding:
+    """A finding of ``value`` (fingerprinted, never kept) that redaction removes."""
+    return Finding(
+        path=str(path), kind=kind, where=where, advice=_REMOVE, fingerprint=fingerprint(value)
+    )
+
+
 def scan_text(
     path: str, text: str, known: Iterable[str] = (), *, detect: bool = True
 ) -> Iterator[Finding]:
@@ -326,14 +333,7 @@ def scan_file(path: Path) -> list[Finding]:
                 for finding, matched in _text_evidence(str(path), body, known, detect=unvouched):
                     in_bodies.append((replace(finding, where=f"#{index} {where}"), matched))
             for kind, where, value in _interaction_secrets(item, known):
-                found = Finding(
-                    path=str(path),
-                    kind=kind,
-                    where=f"#{index} {where}",
-                    advice=_REMOVE,
-                    fingerprint=fingerprint(value),
-                )
-                in_strings.append((found, value))
+                in_strings.append((_removal(path, kind, f"#{index} {where}", value), value))
         findings = _deduplicated(in_text + in_bodies, in_strings, [])
         from harness.cassettes.cassette import cut_short
 
@@ -808,14 +808,7 @@ def _redactor_verdict(path: Path) -> Iterator[tuple[Finding, str]]:
         ):
             for header in sorted(set(before.headers) - set(after.headers)):
                 kind, value = f"credential header {header}", str(before.headers[header])
-                found = Finding(
-                    path=str(path),
-                    kind=kind,
-                    where=f"{label} {side}",
-                    advice=_REMOVE,
-                    fingerprint=fingerprint(value),
-                )
-                yield found, value
+                yield _removal(path, kind, f"{label} {side}", value), value
         for side, old, new in (
             ("request", request, clean_request),
             ("response", response, clean_response),
@@ -824,14 +817,7 @@ def _redactor_verdict(path: Path) -> Iterator[tuple[Finding, str]]:
             body, clean = opened_body(old.body, old.headers), opened_body(new.body, new.headers)
             for pointer, value in _changed(body, clean):
                 where = f"{label} {side} body {pointer}"
-                found = Finding(
-                    path=str(path),
-                    kind="secret value",
-                    where=where,
-                    advice=_REMOVE,
-                    fingerprint=fingerprint(value),
-                )
-                yield found, _as_text(value)
+                yield _removal(path, "secret value", where, value), _as_text(value)
 
 
 def _as_text(value: str) -> str:
