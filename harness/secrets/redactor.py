@@ -688,7 +688,14 @@ class Redactor:
             f"{key[: -len(name)]}{value_name}"
             for key, value in pairs
             for name, value_name in _SIBLING_NAMES
-            if key.endswith(f".{name}") and (value in map_keys or self._secret_name(value))
+            if key.endswith(f".{name}")
+            and (
+                value in map_keys
+                or self._secret_name(value)
+                # (a name the user chose, as freely as a parameter's: an SNS message
+                # attribute "signature", an SQS one "reset_token")
+                or detectors.user_name_kind(value) is not None
+            )
         }
         # each value read as the text it is (an SNS message, a template): the detectors
         # see it decoded, as a JSON string's value is seen, not URL-encoded in the body
@@ -701,7 +708,12 @@ class Redactor:
             return text
         out = []
         for (key, value), redacted in zip(pairs, found, strict=True):
-            entry_value = key in secret_values
+            # (the value named, or the member holding it: MessageAttributes.entry.1.Value
+            # .StringValue; its DataType is no secret)
+            parent, _, leaf = key.rpartition(".")
+            entry_value = key in secret_values or (
+                parent in secret_values and leaf in _VALUE_MEMBERS
+            )
             if (
                 value
                 and (entry_value or self._secret_parameter(key))
@@ -972,6 +984,8 @@ class Redactor:
 _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
 
 #: A member's name -> the sibling member holding its value, in query forms
+#: The members of a named value that hold it (SNS's and SQS's ``MessageAttributeValue``).
+_VALUE_MEMBERS = frozenset({"StringValue", "BinaryValue"})
 _SIBLING_NAMES = (
     ("key", "value"),
     ("ParameterKey", "ParameterValue"),

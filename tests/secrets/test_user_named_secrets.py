@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import boto3
 import pytest
@@ -63,6 +64,38 @@ def test_a_model_map_entry_of_text_is_judged_by_its_key_but_expression_names_sta
     body = json.dumps({"TableName": "t", "ExpressionAttributeNames": names})
     out = json.loads(Redactor().body(body.encode(), query, "input", "application/json"))
     assert out["ExpressionAttributeNames"] == names
+
+
+def test_a_query_form_value_named_by_its_sibling_is_judged_by_that_name() -> None:
+    """SNS ``Publish``'s form names a message attribute in ``...entry.1.Name`` and holds it
+    in ``...entry.1.Value.StringValue``: a name the user chose (``signature``) makes that
+    value secret; its ``DataType`` and a plainly named attribute stay (secrets-r10's
+    held-out ``sns_message_attribute_token``, fixed after it was measured)."""
+    import botocore.session
+
+    from harness.secrets.redactor import Redactor
+
+    publish = botocore.session.get_session().get_service_model("sns").operation_model("Publish")
+    entry = "MessageAttributes.entry.{}.{}"
+    pairs = [
+        ("Action", "Publish"),
+        ("Message", "rotate"),
+        (entry.format(1, "Name"), "signature"),
+        (entry.format(1, "Value.DataType"), "String"),
+        (entry.format(1, "Value.StringValue"), TENANT),
+        (entry.format(2, "Name"), "color"),
+        (entry.format(2, "Value.DataType"), "String"),
+        (entry.format(2, "Value.StringValue"), "blue"),
+    ]
+    body = "&".join(f"{k}={v}" for k, v in pairs).encode()
+    out = dict(
+        parse_qsl(
+            Redactor().body(body, publish, "input", "application/x-www-form-urlencoded").decode()
+        )
+    )
+    assert out[entry.format(1, "Value.StringValue")].startswith("REDACTED")
+    assert out[entry.format(1, "Value.DataType")] == "String"
+    assert out[entry.format(2, "Value.StringValue")] == "blue"
 
 
 @pytest.fixture(scope="module")
