@@ -264,9 +264,10 @@ def test_a_br_s3_object_kept_in_a_body_file_holds_no_secret(lab: CodingLab) -> N
     lab.monkeypatch.setenv("MOTO_ENDPOINT", "http://127.0.0.1:9")
     lab.replay().assert_outcomes(passed=1)
     replayed = json.loads((lab.results / "object-replay.json").read_text())
-    assert replayed[:2] == ["br", True]
-    assert replayed[2]["rows"] == recorded[2]["rows"]
-    assert replayed[2]["client_secret"] != OBJECT_SECRET
+    # the test uploads the very bytes it recorded, secret inside, and reads them back: the
+    # recorded GetObject's ETag is their MD5, so replay gives them back as the server did
+    # (the cassette holds a placeholder; the secret comes from this run's own upload)
+    assert replayed == recorded
 
 
 SWALLOWED = """
