@@ -56,6 +56,8 @@ from harness.secrets.exchanges import swept_request
 from harness.secrets.placeholders import DOCKER_PREFIX
 from harness.secrets.vault import SLOT, Ties, family_of_token, restore_text
 
+_DOCKER_BYTES = DOCKER_PREFIX.encode()
+
 #: Live requests whose match parameters a replayer keeps (least recently used out).
 MATCH_FORMS_KEPT = 256
 
@@ -206,9 +208,14 @@ class Replayer:
         elif call.service == "sqs" and call.operation in sqs_digests.OPERATIONS:
             # (the MD5s of what this run sent or is given: ``params`` are redacted)
             given = request_params(call.service, call.operation, call.request)
-            as_recorded = request_params(recorded.service, recorded.operation, recorded.request)
             response = sqs_digests.followed(
-                call.operation, given, response, recorded=(as_recorded, recorded.response)
+                call.operation,
+                given,
+                response,
+                recorded=(
+                    lambda: request_params(recorded.service, recorded.operation, recorded.request),
+                    lambda: recorded.response,
+                ),
             )
         return response
 
@@ -341,7 +348,7 @@ class Replayer:
                 generated
                 or b"REDACTED" in content
                 or b"99999999" in content
-                or DOCKER_PREFIX.encode() in content  # (an ECR token's placeholder)
+                or _DOCKER_BYTES in content  # (an ECR token's placeholder)
             ):
                 return content
             try:

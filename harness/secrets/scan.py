@@ -405,12 +405,22 @@ def _deduplicated(
         for held in covering:
             held.finding = _telling(held.finding, finding.kind)
     seen: list[Finding] = []
-    named_or_judged = [held for held in named + judged if len(held.value) >= _MIN_COVERED]
+    # values by their first characters: a line's match is looked up at each of its places,
+    # not against every value (a leaky cassette of thousands of findings stays linear)
+    by_head: dict[str, list[_Held]] = {}
+    for held in named + judged:
+        if len(held.value) >= _MIN_COVERED:
+            by_head.setdefault(held.value[:_MIN_COVERED], []).append(held)
     for finding, text in matched:
-        covering = [held for held in named_or_judged if held.value in text]
-        if not covering:
+        inside = {
+            id(held): held
+            for at in range(len(text) - _MIN_COVERED + 1)
+            for held in by_head.get(text[at : at + _MIN_COVERED], ())
+            if text.startswith(held.value, at)
+        }
+        if not inside:
             seen.append(finding)
-        for held in covering:
+        for held in inside.values():
             held.finding = _telling(held.finding, finding.kind)
     return seen + [held.finding for held in named + judged]
 

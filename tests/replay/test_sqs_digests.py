@@ -99,7 +99,9 @@ def test_a_send_answer_takes_the_md5s_of_the_sent_values() -> None:
     recorded, live = _sent("recorded"), _sent("live")
     answer = _send_answer(recorded)
     out = json.loads(
-        sqs_digests.followed("SendMessage", live, answer, recorded=(recorded, answer)).body
+        sqs_digests.followed(
+            "SendMessage", live, answer, recorded=(lambda: recorded, lambda: answer)
+        ).body
     )
     assert out["MD5OfMessageBody"] == _md5(str(live["MessageBody"]))
     assert out["MD5OfMessageAttributes"] == sqs_digests.attributes_md5(live["MessageAttributes"])  # type: ignore[arg-type]
@@ -114,14 +116,19 @@ def test_an_md5_the_server_got_wrong_is_served_as_it_was() -> None:
     wrong["MD5OfMessageBody"] = "1" * 32
     answer = HttpResponse(200, {}, _json(wrong))
     out = json.loads(
-        sqs_digests.followed("SendMessage", live, answer, recorded=(recorded, answer)).body
+        sqs_digests.followed(
+            "SendMessage", live, answer, recorded=(lambda: recorded, lambda: answer)
+        ).body
     )
     assert out["MD5OfMessageBody"] == "1" * 32  # as the server sent it
     assert out["MD5OfMessageAttributes"] == sqs_digests.attributes_md5(live["MessageAttributes"])  # type: ignore[arg-type]
     doc = {"Messages": [{"Body": "a", "MD5OfBody": "2" * 32}]}
     received = HttpResponse(200, {}, _json(doc))
     served = HttpResponse(200, {}, _json({"Messages": [{"Body": "b", "MD5OfBody": "2" * 32}]}))
-    assert sqs_digests.followed("ReceiveMessage", {}, served, recorded=({}, received)) is served
+    assert (
+        sqs_digests.followed("ReceiveMessage", {}, served, recorded=(lambda: {}, lambda: received))
+        is served
+    )
 
 
 def test_a_receive_answer_takes_the_md5_of_each_body_given() -> None:
@@ -131,7 +138,10 @@ def test_a_receive_answer_takes_the_md5_of_each_body_given() -> None:
     recorded = HttpResponse(200, {}, _json({"Messages": [{"Body": "a", "MD5OfBody": same}] * 2}))
     out = json.loads(
         sqs_digests.followed(
-            "ReceiveMessage", {}, HttpResponse(200, {}, _json(doc)), recorded=({}, recorded)
+            "ReceiveMessage",
+            {},
+            HttpResponse(200, {}, _json(doc)),
+            recorded=(lambda: {}, lambda: recorded),
         ).body
     )
     assert [m["MD5OfBody"] for m in out["Messages"]] == [
@@ -143,7 +153,13 @@ def test_a_receive_answer_takes_the_md5_of_each_body_given() -> None:
 def test_an_answer_whose_md5s_agree_is_served_as_it_was() -> None:
     doc = {"Messages": [{"Body": "a", "MD5OfBody": hashlib.md5(b"a").hexdigest()}]}
     served = HttpResponse(200, {}, _json(doc))
-    assert sqs_digests.followed("ReceiveMessage", {}, served, recorded=({}, served)) is served
+    assert (
+        sqs_digests.followed("ReceiveMessage", {}, served, recorded=(lambda: {}, lambda: served))
+        is served
+    )
     error = HttpResponse(400, {}, b'{"__type": "QueueDoesNotExist"}')
     sent = {"MessageBody": "x"}
-    assert sqs_digests.followed("SendMessage", sent, error, recorded=(sent, error)) is error
+    assert (
+        sqs_digests.followed("SendMessage", sent, error, recorded=(lambda: sent, lambda: error))
+        is error
+    )
