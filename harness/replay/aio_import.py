@@ -35,9 +35,12 @@ def install_layer(originals: dict[str, Any], lock: Any, core: ModuleType) -> Non
         originals["aio-missing"] = True
     elif imported():
         _install_now(originals, lock, core)
-    elif not watched:
-        originals["aio-watched"] = True
-        call_after_import(lambda: _install_now(originals, lock, core))
+    else:
+        # asked for on every entry, not once: a watcher can leave sys.meta_path without
+        # firing (pytester's in-process runs restore it); call_after_import adds it once
+        if not watched:
+            originals["aio-watched"] = lambda: _install_now(originals, lock, core)
+        call_after_import(originals["aio-watched"])
 
 
 def _install_now(originals: dict[str, Any], lock: Any, core: ModuleType) -> None:

@@ -110,15 +110,15 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     # much: a test that makes no aiobotocore client does not pay it. Its chain is ended when
     # aiobotocore.session is imported, if a test is still running then (the slot is this
     # test's patch: undone, with the others, when the test ends).
+    # The watcher is asked for on every call, not once a process: a watcher can leave
+    # sys.meta_path without firing (pytester's in-process runs restore it), and a flag kept
+    # here would then wait for an import nothing watches (call_after_import adds it once).
     monkeypatch.setattr(f"{__name__}._PENDING_AIO", monkeypatch)
-    if not _AIO_WATCHED:
-        _AIO_WATCHED.append(True)
-        aio_import.call_after_import(_end_pending_aio_chain)
+    aio_import.call_after_import(_end_pending_aio_chain)
 
 
 #: The patches of the running test whose aiobotocore chain is still to end (see above).
 _PENDING_AIO: pytest.MonkeyPatch | None = None
-_AIO_WATCHED: list[bool] = []
 
 
 def _end_pending_aio_chain() -> None:

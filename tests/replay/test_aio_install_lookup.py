@@ -31,7 +31,29 @@ def test_an_installed_aiobotocore_is_looked_up_once_and_watched_once(
     for _ in range(3):
         aio_import.install_layer(originals, threading.Lock(), types.ModuleType("core"))
     assert looked == ["aiobotocore"]
-    assert len(watched) == 1 and originals == {"aio-watched": True}
+    # one callback, asked to be watched on each entry (call_after_import adds it once)
+    assert len({id(callback) for callback in watched}) == 1 and list(originals) == ["aio-watched"]
+
+
+def test_a_watcher_that_left_sys_meta_path_unfired_is_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pytester's in-process runs restore sys.meta_path: a watcher added inside one leaves it
+    # without firing, and aiobotocore's clients, made later, were neither replayed nor recorded
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())
+    monkeypatch.setattr(aio_import, "imported", lambda: False)
+    monkeypatch.setattr(aio_import.sys, "meta_path", list(aio_import.sys.meta_path))
+    originals: dict[str, Any] = {}
+
+    def watchers() -> list[Any]:
+        return [f for f in aio_import.sys.meta_path if isinstance(f, aio_import._Watcher)]
+
+    aio_import.install_layer(originals, threading.Lock(), types.ModuleType("core"))
+    assert [originals["aio-watched"]] in [w.callbacks for w in watchers()]
+    for watcher in watchers():
+        aio_import.sys.meta_path.remove(watcher)
+    aio_import.install_layer(originals, threading.Lock(), types.ModuleType("core"))
+    assert [w.callbacks for w in watchers()] == [[originals["aio-watched"]]]
 
 
 def test_a_missing_aiobotocore_is_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,3 +88,43 @@ def test_aiobotocores_chain_keeps_its_network_links_too(offline: pytest.MonkeyPa
 
     found = asyncio.run(credentials())
     assert (found.access_key, found.method) == (STAND_IN_KEY[0], "botocore-harness-offline")
+
+
+_WATCHER_LOST = """
+import sys
+import pytest
+from pathlib import Path
+from harness.replay import aio_import
+from harness.replay.offline_env import offline_environment
+
+first = pytest.MonkeyPatch()
+offline_environment(first, Path(sys.argv[1]))  # aiobotocore not imported yet: a watcher waits
+first.undo()
+# pytester's in-process runs restore sys.meta_path: the watcher leaves without firing
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, aio_import._Watcher)]
+second = pytest.MonkeyPatch()
+offline_environment(second, Path(sys.argv[1]))
+from aiobotocore.session import AioSession
+
+links = [p.METHOD for p in AioSession()._create_credential_resolver().providers]
+print(links[-1])
+"""
+
+
+def test_a_later_test_gets_aiobotocores_offline_link_after_the_watcher_was_lost(
+    tmp_path: Path,
+) -> None:
+    # (a subprocess: aiobotocore must not be imported yet; this process may have imported it)
+    pytest.importorskip("aiobotocore", reason="the async tests need the async extra")
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _WATCHER_LOST, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-1] == "botocore-harness-offline"
