@@ -310,6 +310,11 @@ def is_secret_parameter(name: str) -> bool:
 _SECRET_HEADS = frozenset({"token", "key", "secret", "password", "passwd", "pwd", "credential"})
 
 
+#: A payment card's security code (card_cvv, cvc2): PCI DSS (3.3.2) forbids storing it once
+#: a payment is authorized, so a recording must not keep it either.
+_CARD_CODES = frozenset({"cvv", "cvc", "cvv2", "cvc2", "cvn", "cvn2"})
+
+
 @functools.lru_cache(maxsize=65536)
 def judge_name(name: str) -> bool | None:
     """``True`` secret, ``False`` not secret, ``None`` undecided by the rules."""
@@ -385,6 +390,8 @@ def _judge(found: tuple[str, ...]) -> bool | None:
         return len(found) == 1 or qualifier in {"personal", "new", "old", "current"}
     if head == "pass":
         return qualifier in _PASS_QUALIFIERS
+    if head in _CARD_CODES:
+        return True  # a card's security code: PCI DSS forbids keeping it after authorization
     if head == "authorization" and len(found) == 1:
         return True  # the value of an Authorization header
     if head in _ABOUT:

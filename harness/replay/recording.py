@@ -27,7 +27,7 @@ from harness.exchange import Exchange, HttpRequest, HttpResponse
 from harness.replay.cassette_source import CassetteSource, shapes_of
 from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call
-from harness.secrets import REDACTION_VERSION, shapes
+from harness.secrets import REDACTION_VERSION, formats, shapes
 from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import redact_exchange, swept_request
 from harness.secrets.placeholders import found_in, placeholder_numbers, renumbered
@@ -241,7 +241,8 @@ class Recording:
             return data
 
         def text(value: str) -> str:
-            return sweep(value.encode("utf-8")).decode("utf-8")
+            inside = formats.inside_base64_json(value, text)  # (a header: placeholders inside)
+            return inside if inside is not None else sweep(value.encode("utf-8")).decode("utf-8")
 
         request, response = exchange.request, exchange.response
         swept = swept_request(request, sweep)
@@ -344,7 +345,14 @@ def _placeholders_in(value: Any) -> set[str]:
     if isinstance(value, bytes):
         return found_in(value.decode("utf-8", "surrogateescape"))
     if isinstance(value, str):
-        return found_in(value)
+        found = found_in(value)
+
+        def look(text: str) -> str:
+            found.update(found_in(text))
+            return text
+
+        formats.inside_base64_json(value, look)
+        return found
     if isinstance(value, list | tuple):
         return set().union(*(_placeholders_in(item) for item in value))
     if not isinstance(value, dict):

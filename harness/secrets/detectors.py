@@ -793,9 +793,17 @@ def user_name_kind(name: str) -> str | None:
     if kind is not None:
         return kind
     norm = name.lower().translate(_NORMALIZE)
+    if norm in _USER_SESSION_NAMES:
+        return "token"
     if norm in _NOT_SECRET or not is_secret_parameter(name):
         return None
     return _kind_of_words(norm)
+
+
+#: A web API's session, as its login answer names it (``{"session": "..."}``): a bearer
+#: credential under a name the user's API chose. (Not for names AWS chose: a member
+#: ``Session`` is judged by its model, Cognito's ``InitiateAuth`` marks its own sensitive.)
+_USER_SESSION_NAMES = frozenset({"session", "sess", "sessiontoken", "sessionkey"})
 
 
 #: One word ending in a session's id: the name of a session cookie or parameter.
@@ -1082,7 +1090,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier",
+    "team", "verifier", "cvv", "cvc", "cvn",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1172,7 +1180,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pwd", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth",
+    "masterauth", "cvv", "cvc", "cvn",
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...

@@ -321,6 +321,26 @@ def _scrub_header(value: str, replace: Replace, kind: str) -> str:
 
 # the base64 of a JSON document's first character: ``{``, ``[`` or ``"`` (after no space)
 _B64_JSON_STARTS = frozenset("eWI")
+#: base64 of '{"', '{ ' and '{\n': the start of a header that may be base64 of a JSON
+#: object (a jsonvalue header, an API's X-Session-Info)
+B64_JSON_OBJECT = frozenset({"eyJ", "eyA", "ewo"})
+
+
+def inside_base64_json(value: str, change: Callable[[str], str]) -> str | None:
+    """``value``, base64 of a JSON object's UTF-8 text, with ``change`` made to that text and
+    encoded again (``value`` itself when nothing changed); ``None`` when it is no such
+    value. Placeholders written inside such a header are invisible to a search of the
+    cassette's text: its saves, sweeps and replays read them through this."""
+    if value[:3] not in B64_JSON_OBJECT or len(value) % 4:
+        return None
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except ValueError:  # (binascii.Error and UnicodeDecodeError are ValueErrors)
+        return None
+    changed = change(text)
+    if changed == text:
+        return value
+    return base64.b64encode(changed.encode("utf-8")).decode("ascii")
 
 
 def redact_uri_path(

@@ -820,12 +820,33 @@ class Redactor:
                 # an entry the caller named in a header map (S3's x-amz-meta-api-key): its
                 # value replaced, the entry kept (dropped, replay lost the member's key)
                 kept[k] = self.placeholder(v, formats.kind_of(k)) if v else v
+            elif direction == "output" and (wrapped := self._base64_json(v)) is not None:
+                kept[k] = wrapped  # (dropped, code that decodes it failed in replay)
             elif remember:
                 self._remember_dropped(k, v)
         places = _places(operation_model, direction)
         if places is not None and places.headers:
             kept = formats.redact_headers(kept, places.headers, self._replace)
         return kept
+
+    def _base64_json(self, value: str) -> str | None:
+        """A secret-named response header that is base64 of a JSON object (an API's
+        ``X-Session-Info``), its secret members replaced (``data``); every leaf replaced
+        when no member is found secret (the name said it holds one). ``None`` for any other
+        value: the header is dropped."""
+
+        def redacted(text: str) -> str:
+            try:
+                loaded = json.loads(text)
+            except (ValueError, RecursionError):
+                return text
+            clean = self.data(loaded)
+            if clean == loaded:
+                clean = formats.scrub(loaded, self._replace, "secret")
+            return json.dumps(clean, separators=(",", ":"))
+
+        inside = formats.inside_base64_json(value, redacted)
+        return None if inside is None or inside == value else inside
 
     def _remember_dropped(self, name: str, value: str) -> None:
         """Number the values of a dropped credential header, in the order replay meets them

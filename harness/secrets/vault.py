@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from harness.aws.bodies import derived_pairs
-from harness.secrets import placeholders
+from harness.secrets import formats, placeholders
 
 # A placeholder as the matcher sees it in canonical parameters: secrets, access key ids, and
 # account ids (12 digits with the placeholder prefix; found by context when redacted).
@@ -660,6 +660,12 @@ def restore_text(
     ``form`` says how the text carries a value: ``json`` (inside JSON strings, escaped as
     JSON), ``xml`` (escaped as XML), ``form`` (URL-encoded) or ``raw`` (a header value).
     """
+    if form == "raw" and text[:3] in formats.B64_JSON_OBJECT:
+        inside = formats.inside_base64_json(
+            text, lambda json_text: restore_text(json_text, binding, vault, "json", stand_in)
+        )
+        if inside is not None:
+            return inside
     text = binding.generated_to_live(text, _GENERATED_ESCAPES[form])
     if placeholders.DOCKER_PREFIX in text:
         text = placeholders.DOCKER.sub(

