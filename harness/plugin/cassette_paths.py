@@ -138,6 +138,10 @@ def legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any], mode
     if options.get("name") or path.exists():
         return path
     classes = class_names(item)
+    if shown_name(item) != item.name:
+        old = path.with_name(f"{node_file_name(classes, item.name)}.yaml")
+        if _exists(old):
+            return _withheld_legacy(item, old, path, mode)
     if classes:
         old = path.with_name(f"{_file_safe(item.name)}.yaml")
         if _exists(old):
@@ -177,6 +181,32 @@ def legacy_cassette(item: pytest.Item, path: Path, options: dict[str, Any], mode
                 f"rename it: mv {shlex.quote(str(old))} {shlex.quote(str(path))}"
             )
         )
+    return path
+
+
+def _withheld_legacy(item: pytest.Item, old: Path, path: Path, mode: str) -> Path:
+    """A cassette recorded before ids holding a secret were withheld from file names: its
+    name holds the secret. Replayed (modes ``none``, ``once``: the file is this test's),
+    with a warning that names neither the file nor the id (a CI log is public too)."""
+    move = (
+        f"Rename the file of {item.path.name}'s cassette folder whose name holds this id "
+        f"to {path.name}, and remove the old name from your version control's history"
+    )
+    if mode in ("none", "once"):
+        item.warn(
+            UserWarning(
+                f"{shown_nodeid(item)} replays a cassette named after its parametrized id, "
+                f"which holds a secret (ids holding one no longer name files). {move}."
+            )
+        )
+        return old
+    item.warn(
+        UserWarning(
+            f"{shown_nodeid(item)}'s cassette is now {path.name}: its parametrized id holds a "
+            f"secret, which no longer names a file; record mode {mode!r} writes the new "
+            f"name and leaves the old file, named after the id. {move}, or delete it."
+        )
+    )
     return path
 
 
