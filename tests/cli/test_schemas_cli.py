@@ -96,6 +96,27 @@ def test_check_detects_hand_edited_schema(schema_dir: Path) -> None:
     assert "1 changed, 0 missing, 0 extra" in out
 
 
+def test_a_changed_description_is_an_annotation_listed_after_the_constraints(
+    schema_dir: Path,
+) -> None:
+    path = schema_dir / "xray" / "GetInsightEvents.input.json"
+    schema = json.loads(path.read_text())
+    member = schema["properties"]["MaxResults"]
+    member["description"] = "An edited description."
+    member["maximum"] = 100
+    path.write_text(schemastore.dumps(schema))
+    code, out, _ = cli("schemas", "check", "--dir", str(schema_dir))
+    assert code == 1
+    lines = [line.strip() for line in out.splitlines()]
+    changed = lines.index("~ constraint changed: MaxResults.maximum: 100 -> 50")
+    documented = next(i for i, line in enumerate(lines) if line.startswith("~ annotation"))
+    # (the model's MaxResults has no description: the edited one is removed by the model)
+    expected = '~ annotation removed: MaxResults description="An edited description."'
+    assert lines[documented] == expected
+    assert changed < documented
+    assert not any(line.startswith("~ constraint") and "description" in line for line in lines)
+
+
 def test_check_detects_missing_and_extra_files(schema_dir: Path) -> None:
     (schema_dir / "xray" / "GetInsight.output.json").unlink()
     (schema_dir / "xray" / "GetInsigt.input.json").write_text("{}\n")

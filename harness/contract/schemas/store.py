@@ -466,7 +466,8 @@ def compare(
         elif rel not in expected:
             drifts.append(FileDrift(rel, "extra"))
         elif dumps(expected[rel]) != dumps(actual[rel]):
-            details = list(_diff(actual[rel], expected[rel], []))
+            # what a request or response must be first; what only documents it after
+            details = sorted(_diff(actual[rel], expected[rel], []), key=_is_annotation_line)
             drifts.append(FileDrift(rel, "changed", details or ["formatting differs"]))
     return drifts
 
@@ -525,9 +526,9 @@ def _diff(old: Any, new: Any, path: list[str]) -> Iterator[str]:
                 for name in sorted(o_req - n_req):
                     yield f"~ member no longer required: {where}.{name}".replace("(root).", "")
             elif key not in old:
-                yield f"~ constraint added: {_where(path)} {key}={_show(new[key])}"
+                yield f"~ {_what(key)} added: {_where(path)} {key}={_show(new[key])}"
             elif key not in new:
-                yield f"~ constraint removed: {_where(path)} {key}={_show(old[key])}"
+                yield f"~ {_what(key)} removed: {_where(path)} {key}={_show(old[key])}"
             else:
                 yield from _diff(old[key], new[key], [*path, key])
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
@@ -535,6 +536,23 @@ def _diff(old: Any, new: Any, path: list[str]) -> Iterator[str]:
             for index, (o, n) in enumerate(zip(old, new, strict=True)):
                 yield from _diff(o, n, [*path, str(index)])
         elif old != new:
-            yield f"~ constraint changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+            yield f"~ {_what(path[-1:])} changed: {_where(path)}: {_show(old)} -> {_show(new)}"
     elif old != new:
-        yield f"~ constraint changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+        yield f"~ {_what(path[-1:])} changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+
+
+#: JSON Schema keywords that document a value and constrain nothing (the 2020-12 meta-data
+#: vocabulary and ``$comment``): a change of them is said as such, not as a constraint's.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "$comment", "examples", "deprecated", "readOnly", "writeOnly"}
+)
+
+
+def _is_annotation_line(line: str) -> bool:
+    return line.startswith("~ annotation ")
+
+
+def _what(key: str | list[str]) -> str:
+    """ "constraint", or "annotation" for a keyword that constrains nothing (``_ANNOTATIONS``)."""
+    keyword = key if isinstance(key, str) else (key[0] if key else "")
+    return "annotation" if keyword in _ANNOTATIONS else "constraint"
