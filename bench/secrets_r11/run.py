@@ -223,6 +223,24 @@ class Api:
         self.frag = make("http_redirect_fragment_access_token", "fr" + rand(ALNUM, 38))
         self.ini_pw = make("http_ini_config_response", "in" + rand(ALNUM, 30))
 
+    @staticmethod
+    def docdb_cluster(action: str) -> bytes:
+        cluster = (
+            "<DBClusterIdentifier>r11-docs</DBClusterIdentifier><Engine>docdb</Engine>"
+            "<MasterUsername>docadmin</MasterUsername><Status>available</Status>"
+        )
+        inner = (
+            f"<DBCluster>{cluster}</DBCluster>"
+            if action == "CreateDBCluster"
+            else f"<DBClusters><DBCluster>{cluster}</DBCluster></DBClusters>"
+        )
+        return (
+            f'<{action}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/">'
+            f"<{action}Result>{inner}</{action}Result>"
+            f"<ResponseMetadata><RequestId>r11-docdb</RequestId></ResponseMetadata>"
+            f"</{action}Response>"
+        ).encode()
+
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple:
         """(status, headers, body or list of chunks)."""
         parts = urlsplit(path)
@@ -263,6 +281,12 @@ class Api:
                 "failed to satisfy constraint: Member must satisfy the rotation lambda's format",
             }
             return 400, amzjs, json.dumps(data).encode()
+        if route == "/" and b"Action=CreateDBCluster" in body:
+            form = parse_qs(body.decode())
+            assert form["MasterUserPassword"]
+            return 200, {"Content-Type": "text/xml"}, self.docdb_cluster("CreateDBCluster")
+        if route == "/" and b"Action=DescribeDBClusters" in body:
+            return 200, {"Content-Type": "text/xml"}, self.docdb_cluster("DescribeDBClusters")
         if route == "/" and b"Action=CreateLoginProfile" in body:
             password = parse_qs(body.decode())["Password"][0]
             xml = (
