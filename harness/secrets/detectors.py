@@ -725,6 +725,10 @@ EXTRA_NAMES: dict[str, str] = {
     # PHP's and Java servlets' session ids, a login response's sessionId)
     "sessionid": "token",
     "phpsessid": "token",
+    # an anti-forgery token under its short name (Express's ``_csrf``, a JSON ``state``'s
+    # ``{"csrf": ...}``, Angular's ``xsrf``): bound to a login's session like its id
+    "csrf": "token",
+    "xsrf": "token",
     "jsessionid": "token",
     "aspnetsessionid": "token",
     # vendors' API-key headers named for the vendor, not for a key
