@@ -1086,7 +1086,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier",
+    "team", "verifier", "srf",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1176,7 +1176,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pwd", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth",
+    "masterauth", "srf",
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...

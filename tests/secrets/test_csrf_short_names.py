@@ -58,3 +58,9 @@ def test_a_form_field_and_a_json_member_lose_theirs() -> None:
     )
     out = Redactor().request(post).body
     assert XSRF.encode() not in out and b"alice" in out
+
+
+def test_free_text_finds_the_short_name_small_or_large() -> None:
+    filler = json.dumps({"rows": [{"id": n, "note": "ordinary"} for n in range(2000)]})
+    for text in (filler[:-1] + ', "csrf": "' + CSRF + '"}', '{"a": 1, "csrf": "' + CSRF + '"}'):
+        assert [text[f.start : f.end] for f in detectors.find_secrets(text)] == [CSRF]
