@@ -250,3 +250,25 @@ def decode(body: bytes, codings: list[str], limit: int) -> bytes:
     for name in reversed(codings):
         body = coding(name).decode(body, limit)
     return body
+
+
+#: A compressed file's first bytes and its coding. A body sent under no ``Content-Encoding``
+#: may still be a compressed file (an S3 object uploaded as ``cfg.json.zst`` or
+#: ``dump.json.gz`` with its file's own type): its content is as hidden as a coded body's.
+_MAGIC = ((b"\x1f\x8b\x08", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
+def coding_by_look(body: bytes) -> str:
+    """The coding a body labelled with none is in, by its first bytes (a gzip member, a zstd
+    frame), for ``bodies.through_coding``; "" for any other body, and for one whose package
+    is not installed here (it stays a binary body, left as it is, as before)."""
+    for magic, name in _MAGIC:
+        if body.startswith(magic):
+            package = CODINGS[name].package
+            if package is not None:
+                try:
+                    _package(name, package)
+                except Unavailable:
+                    return ""
+            return name
+    return ""

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from harness.aws import expression_names
+from harness.aws import content_codings, expression_names
+from harness.aws.content_codings import coding_by_look
 from harness.aws.models import operation_model, service_model
 from harness.aws.protocols import CODECS, protocol_of
 from harness.aws.unordered import sorted_sets
@@ -195,22 +196,25 @@ def _blobs_with_placeholders_as_text(
     return out
 
 
-#: A gzip body is read for placeholders up to this many bytes decompressed.
+#: A compressed body is read for placeholders up to this many bytes decompressed.
 _GUNZIP_LIMIT = 65536
 
 
 def _gunzipped(data: bytes) -> tuple[str | None, bytes]:
-    """``("gzip", the bytes inside)`` for a gzip member (an object uploaded with
-    ``ContentEncoding="gzip"``: the redaction replaced a secret inside it and compressed it
-    again, so its placeholders are read inside, where each numbering would change the
-    compressed bytes), else ``(None, data)``. Too large inside: ``ValueError``."""
-    if not data.startswith(b"\x1f\x8b"):
-        return None, data
-    inflater = zlib.decompressobj(wbits=31)
-    inside = inflater.decompress(data, _GUNZIP_LIMIT)
-    if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
-        raise ValueError("not one whole gzip member within the limit")
-    return "gzip", inside
+    """``(its coding, the bytes inside)`` for a gzip or zstd file (an object uploaded with
+    ``ContentEncoding="gzip"``, or a ``.json.zst`` under its own type: the redaction replaced
+    a secret inside it and compressed it again, so its placeholders are read inside, where
+    each numbering would change the compressed bytes), else ``(None, data)``. Too large
+    inside, or not one whole gzip member: ``ValueError``."""
+    if data.startswith(b"\x1f\x8b"):
+        inflater = zlib.decompressobj(wbits=31)
+        inside = inflater.decompress(data, _GUNZIP_LIMIT)
+        if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
+            raise ValueError("not one whole gzip member within the limit")
+        return "gzip", inside
+    if coding_by_look(data) == "zstd":
+        return "zstd", content_codings.coding("zstd").decode(data, _GUNZIP_LIMIT)
+    return None, data
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from typing import Any
 
 from harness import __version__
 from harness.aws.bodies import through_coding
+from harness.aws.content_codings import coding_by_look
 from harness.aws.models import botocore_version
 from harness.aws.protocols.wire_form import request_params
 from harness.cassettes.cassette import interaction_tag, read_cassette, read_metadata
@@ -251,7 +252,7 @@ class Recording:
             {k: text(v) for k, v in response.headers.items()},
             through_coding(
                 response.body,
-                response.header("Content-Encoding") or "",
+                response.header("Content-Encoding") or coding_by_look(response.body),
                 lambda inner: rewrite_body(inner, response.header("Content-Type") or "", sweep),
             ),
         )

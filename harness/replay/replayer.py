@@ -33,6 +33,7 @@ from harness.aws.bodies import (
     settle,
     through_coding,
 )
+from harness.aws.content_codings import coding_by_look
 from harness.aws.protocols.wire_form import request_params
 from harness.errors import HarnessUsageError
 from harness.exchange import Exchange, HttpRequest, HttpResponse
@@ -362,7 +363,7 @@ class Replayer:
 
         if body:  # (inside its content codings, as the redactor read it; one this machine
             # cannot open is served as stored: nothing is stored, nothing to judge)
-            encoding = response.header("Content-Encoding") or ""
+            encoding = response.header("Content-Encoding") or coding_by_look(body)
             body = through_coding(body, encoding, given_back, unreadable="keep")
         if binding.blob_bytes and not body:
             headers = _upload_length(headers, binding.blob_bytes)

@@ -725,6 +725,10 @@ EXTRA_NAMES: dict[str, str] = {
     # PHP's and Java servlets' session ids, a login response's sessionId)
     "sessionid": "token",
     "phpsessid": "token",
+    # an anti-forgery token under its short name (Express's ``_csrf``, a JSON ``state``'s
+    # ``{"csrf": ...}``, Angular's ``xsrf``): bound to a login's session like its id
+    "csrf": "token",
+    "xsrf": "token",
     "jsessionid": "token",
     "aspnetsessionid": "token",
     # vendors' API-key headers named for the vendor, not for a key
@@ -1090,7 +1094,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier", "cvv", "cvc", "cvn",
+    "team", "verifier", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1180,7 +1184,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pwd", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth", "cvv", "cvc", "cvn",
+    "masterauth", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...

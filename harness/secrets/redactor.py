@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness.aws import eventstream, sensitive, unmarked_secrets
 from harness.aws.bodies import UnreadableCoding, dechunked, through_coding
+from harness.aws.content_codings import coding_by_look
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
 from harness.secrets import (
@@ -524,12 +525,17 @@ class Redactor:
         direction: str = "input",
         content_type: str = "",
         content_encoding: str = "",
+        *,
+        by_look: bool = True,
     ) -> bytes:
         """Redact a body: the model's secrets first, then by name and by value.
 
         A body under content codings (``gzip``, ``deflate``, ``br``, ``zstd``, stacked) is
         redacted inside them, and kept as the very bytes sent when nothing in it is secret
         (``bodies.through_coding``); one the harness cannot open raises ``UnreadableCoding``.
+        A body labelled with none that is a gzip or zstd file by its first bytes is read
+        inside the same way (``content_codings.coding_by_look``; ``by_look=False``: not again
+        for what is inside it).
         Multipart bodies are redacted part by part; event streams message by message, and
         whole, the payloads of consecutive messages of one event type joined (a secret the
         server cut in two: ``containers``). Any other body that is not UTF-8 text (audio,
@@ -537,11 +543,14 @@ class Redactor:
         """
         if not body:
             return body
-        if content_encoding:
+        looked = "" if content_encoding or not by_look else coding_by_look(body)
+        if content_encoding or looked:
             return through_coding(
                 body,
-                content_encoding,
-                lambda inner: self.body(inner, operation_model, direction, content_type),
+                content_encoding or looked,
+                lambda inner: self.body(
+                    inner, operation_model, direction, content_type, by_look=not looked
+                ),
             )
         boundary = containers.multipart_boundary(content_type)
         if boundary is not None:
@@ -996,7 +1005,7 @@ class Redactor:
         swept)."""
         return through_coding(
             body,
-            content_encoding,
+            content_encoding or coding_by_look(body),
             lambda inner: containers.rewrite_body(inner, content_type, self.sweep),
         )
 

@@ -26,6 +26,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import math
 import random
 import re
 import string
@@ -257,7 +258,8 @@ def _pem(shape: dict[str, Any], rng: random.Random) -> str:
     bits = int(shape.get("rsa") or 0)
     width = 64
     if bits:
-        der = _rsa_private_der(bits, rng.getrandbits(64), pkcs8=label == "PRIVATE KEY")
+        size = int(shape.get("bytes") or 0)
+        der = _rsa_private_der(bits, rng.getrandbits(64), label == "PRIVATE KEY", size)
     elif shape.get("openssh") == "ssh-ed25519":
         der, width = _openssh_ed25519(rng), 70  # ssh-keygen's line width
     else:
@@ -321,23 +323,46 @@ def _der_item(der: bytes, at: int) -> tuple[int, bytes, int]:
 
 
 @functools.lru_cache(maxsize=32)
-def _rsa_private_der(bits: int, seed: int, pkcs8: bool) -> bytes:
-    """A valid RSA private key of ``bits`` bits, made from ``seed`` (a test key: never the
-    recorded one), as PKCS#1 DER or wrapped in PKCS#8."""
+def _rsa_primes(bits: int, seed: int) -> tuple[int, int]:
+    """Two primes whose product has ``bits`` bits, made from ``seed`` (the costly part)."""
     rng = random.Random(seed)
-    e = 65537
     while True:
         p, q = _prime(bits // 2, rng), _prime(bits - bits // 2, rng)
-        n, phi = p * q, (p - 1) * (q - 1)
-        if p != q and n.bit_length() == bits and phi % e:
-            break
-    d = pow(e, -1, phi)
-    fields = [0, n, e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p)]
-    pkcs1 = _der(0x30, b"".join(_der_int(x) for x in fields))
-    if not pkcs8:
-        return pkcs1
-    algorithm = _der(0x30, _der(0x06, _RSA_OID) + b"\x05\x00")
-    return _der(0x30, _der_int(0) + algorithm + _der(0x04, pkcs1))
+        if p != q and (p * q).bit_length() == bits and (p - 1) % 65537 and (q - 1) % 65537:
+            return p, q
+
+
+#: Public exponents tried, 65537 first, for a key of the recorded DER length (``e`` need only
+#: be odd and prime to p-1 and q-1; the last ones are there for the lengths' sake alone).
+_EXPONENTS = (65537, *range(65539, 65539 + 2 * 64, 2))
+
+
+@functools.lru_cache(maxsize=32)
+def _rsa_private_der(bits: int, seed: int, pkcs8: bool, size: int = 0) -> bytes:
+    """A valid RSA private key of ``bits`` bits, made from ``seed`` (a test key: never the
+    recorded one), as PKCS#1 DER or wrapped in PKCS#8; of ``size`` bytes when one of a few
+    keys of the same primes is (a PKCS#1 key's length varies with its numbers: 1,190 to
+    1,193 bytes for 2,048 bits, and its PEM with it), else of a PEM as long. The primes'
+    order and the public exponent make the others; 65537 first, with either order."""
+    p0, q0 = _rsa_primes(bits, seed)
+    first = near = b""
+    for e in _EXPONENTS:
+        for p, q in ((p0, q0), (q0, p0)):
+            phi = (p - 1) * (q - 1)
+            if math.gcd(e, phi) != 1:
+                continue
+            d = pow(e, -1, phi)
+            fields = [0, p * q, e, d, p, q, d % (p - 1), d % (q - 1), pow(q, -1, p)]
+            der = _der(0x30, b"".join(_der_int(x) for x in fields))
+            if pkcs8:
+                algorithm = _der(0x30, _der(0x06, _RSA_OID) + b"\x05\x00")
+                der = _der(0x30, _der_int(0) + algorithm + _der(0x04, der))
+            first = first or der
+            if not size or len(der) == size:
+                return der
+            if not near and -(-len(der) // 3) == -(-size // 3):
+                near = der  # (no key of that length: one whose PEM is as long)
+    return near or first
 
 
 def _der(tag: int, content: bytes) -> bytes:

@@ -8,12 +8,12 @@ while an audit hook counts every socket connect and DNS lookup of the process.
 from __future__ import annotations
 
 import gzip
-from base64 import b64decode, b64encode
 import io
 import json
 import socket
 import sys
 import threading
+from base64 import b64decode, b64encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -765,8 +765,7 @@ def test_a_loopback_port_picked_per_run_binds(lab: MixedLab) -> None:
     lab.replay().assert_outcomes(failed=1)
 
 
-SESSION_INFO = (
-    """
+SESSION_INFO = """
 import base64, json, os, pytest, requests
 
 @pytest.mark.aws_cassette
@@ -774,10 +773,8 @@ def test_mixed():
     got = requests.get(os.environ["OTHER_ENDPOINT"] + "/whoami")
     info = json.loads(base64.b64decode(got.headers["X-Session-Info"]))
     assert info["user"] == "alice" and "REDACTED" not in info["token"]
-    assert len(info["token"]) == len("%s")
-"""
-    % SESSION_INFO_TOKEN
-)
+    assert len(info["token"]) == LENGTH
+""".replace("LENGTH", str(len(SESSION_INFO_TOKEN)))
 
 
 def test_a_secret_named_base64_json_header_keeps_its_shape_without_its_secret(
