@@ -449,8 +449,8 @@ def _floor(when: dt.datetime, period: int) -> dt.datetime:
     period=st.sampled_from(PERIODS),
     data=st.data(),
 )
-@example(now=NOW, period=60, data=None)  # a span past each Period's own retention
-@example(now=NOW, period=300, data=None)  # (5-minute data: 63 days, not 90)
+@example(now=NOW, period=60, data=None)  # a span past each Period's own retention, by half a
+@example(now=NOW, period=300, data=None)  # day (5-minute data: 63 days, not 90)
 @example(now=NOW, period=3600, data=None)
 def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
@@ -458,7 +458,7 @@ def test_metric_window_stays_inside_retention(
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
     cutoff = now - RETENTION[period]
     if data is None:
-        span, end = RETENTION[period] + dt.timedelta(days=20), now
+        span, end = RETENTION[period] + dt.timedelta(hours=12), now  # (its .days: 15, 63, 90)
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
         span = data.draw(
             st.one_of(aws.edge_spans(RETENTION[period]), st.just(dt.timedelta(hours=1)))
@@ -853,7 +853,7 @@ def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -
     params={"InsightId": INSIGHT_ID},
     later=dt.timedelta(hours=1),
     span=dt.timedelta(0),
-    changed=dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London")),
+    changed=LONDON_WINTER,
 )
 def test_insight_duration_and_graph_window(
     params: dict, later: dt.timedelta, span: dt.timedelta, changed: dt.datetime, aws_synthetic: Any
