@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import insights_lib as lib
 import pytest
@@ -36,7 +38,7 @@ from harness.strategies import (
     page_plans,
     serve_pages,
 )
-from harness.strategies.clock import OFFSETS
+from harness.strategies.clock import OFFSETS, ZONES
 from harness.strategies.pagination import pagination_of
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -51,6 +53,44 @@ GRAPH_LIMIT = aws.documented("xray", "GetInsightImpactGraph")["IMPACT_GRAPH_MAX_
 LOOKBACK = aws.documented("xray", "GetInsightSummaries")["SUMMARIES_LOOKBACK"]
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
 MAX_ITEMS = 6  # items a page plan holds at most (page sizes are drawn below it)
+#: Named zones whose clocks change (grid_times and edge_times write fixed offsets only):
+#: the local zones aws.time_zones() draws that have summer time, and London, at offset
+#: zero all winter without being UTC.
+CHANGING = tuple(ZoneInfo(name) for name in ("Europe/London", *ZONES))
+
+
+def _clock_changes(zone: ZoneInfo, year: int = NOW.year) -> list[dt.datetime]:
+    """The instants (UTC, to the minute) ``zone``'s clocks change in ``year``."""
+    found = []
+    week = dt.timedelta(days=7)  # (no zone changes its clocks twice in a week)
+    at = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc)
+    while at.year == year:
+        low, high = at, at + week
+        if low.astimezone(zone).utcoffset() != high.astimezone(zone).utcoffset():
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) // 2 // dt.timedelta(minutes=1) * dt.timedelta(
+                    minutes=1
+                )
+                before = middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset()
+                low, high = (middle, high) if before else (low, middle)
+            found.append(high)
+        at += week
+    return found
+
+
+CHANGES = tuple((zone, when) for zone in CHANGING for when in _clock_changes(zone))
+
+
+def after_a_clock_change() -> st.SearchStrategy[dt.datetime]:
+    """Instants less than six hours after a named zone's clocks changed, written in that
+    zone: six hours back from one is six real hours, not six on its wall clock."""
+    return st.tuples(st.sampled_from(CHANGES), st.integers(1, 359)).map(
+        lambda pair: (pair[0][1] + dt.timedelta(minutes=pair[1])).astimezone(pair[0][0])
+    )
+
+
+#: London's clocks go back at 01:00 UTC on 25 October 2026: at 04:00 its offset is zero
+LONDON_WINTER = dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
@@ -100,14 +140,15 @@ BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
     ),
     aws.page_sizes("xray", "GetInsightEvents", up_to=MAX_ITEMS - 1),
 )
-@example(  # plans draw events at one instant; pin a tie whose summaries are out of order
+@example(  # plans draw events at one instant; pin a tie whose summaries are out of order,
+    # and two events of one second, the later one first (ordered to the microsecond)
     plan=PagePlan(
         pagination=pagination_of("xray", "GetInsightEvents"),
         items=tuple(
-            {"EventTime": NOW - dt.timedelta(hours=h), "Summary": s}
-            for h, s in ((1, "b"), (1, "a"), (2, "c"))
+            {"EventTime": NOW - dt.timedelta(hours=h, seconds=-late), "Summary": s}
+            for h, late, s in ((1, 0, "b"), (1, 0, "a"), (2, 0.75, "d"), (2, 0.25, "c"))
         ),
-        pages=(1, 2),
+        pages=(1, 3),
     ),
     page_size=None,
 )
@@ -408,8 +449,8 @@ def _floor(when: dt.datetime, period: int) -> dt.datetime:
     period=st.sampled_from(PERIODS),
     data=st.data(),
 )
-@example(now=NOW, period=60, data=None)  # a span past each Period's own retention
-@example(now=NOW, period=300, data=None)  # (5-minute data: 63 days, not 90)
+@example(now=NOW, period=60, data=None)  # a span past each Period's own retention, by half a
+@example(now=NOW, period=300, data=None)  # day (5-minute data: 63 days, not 90)
 @example(now=NOW, period=3600, data=None)
 def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
@@ -417,7 +458,7 @@ def test_metric_window_stays_inside_retention(
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
     cutoff = now - RETENTION[period]
     if data is None:
-        span, end = RETENTION[period] + dt.timedelta(days=20), now
+        span, end = RETENTION[period] + dt.timedelta(hours=12), now  # (its .days: 15, 63, 90)
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
         span = data.draw(
             st.one_of(aws.edge_spans(RETENTION[period]), st.just(dt.timedelta(hours=1)))
@@ -444,16 +485,37 @@ def test_metric_window_stays_inside_retention(
             lib.metric_window(span, period, end=end)
         return
     assert lib.metric_window(span, period, end=end) == (expected, stop)
+    if end == now:  # the default end is now, and a real clock moves on between two readings
+        with mock.patch.object(lib, "utcnow", moving_on(period)):  # (a Period a reading)
+            assert lib.metric_window(span, period) == (expected, stop)  # one reading: now's
 
 
-@given(when=aws.grid_times(300, start=NOW - dt.timedelta(days=1), end=NOW))
-@example(when=NOW - dt.timedelta(milliseconds=1))  # a millisecond before the grid point
-def test_align_floors_to_the_grid(when: dt.datetime) -> None:
-    aligned = lib.align(when, 300)
-    assert aligned <= when < aligned + dt.timedelta(seconds=300)
-    assert aligned.timestamp() % 300 == 0
-    utc = lib.as_utc(when)  # drawn in other offsets: the same instant, written in UTC
-    assert utc == when and utc.utcoffset() == dt.timedelta(0)
+def moving_on(seconds: int) -> Any:
+    """The shared clock, moving on by ``seconds`` each time it is read."""
+
+    def read() -> dt.datetime:
+        now = CLOCK()
+        CLOCK.advance(seconds)
+        return now
+
+    return read
+
+
+@given(
+    when=aws.grid_times(300, start=NOW - dt.timedelta(days=1), end=NOW),
+    zone=st.sampled_from(CHANGING),
+)
+@example(when=NOW - dt.timedelta(milliseconds=1), zone=CHANGING[0])  # a ms before the grid
+def test_align_floors_to_the_grid(when: dt.datetime, zone: ZoneInfo) -> None:
+    for period in PERIODS:  # the same instant on each Period's grid
+        aligned = lib.align(when, period)
+        assert aligned <= when < aligned + dt.timedelta(seconds=period)
+        assert aligned.timestamp() % period == 0
+    # drawn in other offsets, and written in a named zone (London's offset is zero from
+    # late October: still Europe/London, not UTC): the same instant, written in UTC
+    for written in (when, when.astimezone(zone)):
+        utc = lib.as_utc(written)
+        assert utc == written and utc.tzinfo == dt.timezone.utc
 
 
 @pytest.mark.wall_clock
@@ -553,6 +615,7 @@ PAGED = {  # each paging function, asked for a page size
     empty_group=aws.invalid_requests(
         "xray", "GetInsightSummaries", now=NOW, constraints=["GroupName.min"]
     ),
+    bad_id=aws.invalid_requests("xray", "GetInsight", now=NOW, constraints=["InsightId.pattern"]),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
     reversed_window: Any,
@@ -560,6 +623,7 @@ def test_what_the_service_refuses_is_refused_before_sending(
     two_states: Any,
     long_group: Any,
     empty_group: Any,
+    bad_id: Any,
     aws_synthetic: Any,
 ) -> None:
     seen = len(aws_synthetic.exchanges)
@@ -617,6 +681,11 @@ def test_what_the_service_refuses_is_refused_before_sending(
         lib.insight_summaries(xray(), group_name=name, start=SUMMARIES["StartTime"], end=NOW)
     assert refused.value.response["Error"]["Code"] == long_group.caught_by
     assert aws_synthetic.exchanges[-1].params["GroupName"] == name
+    # an InsightId the service refuses (not a uuid it could issue): its refusal raised as it
+    # came, not taken for an insight that is not there
+    with pytest.raises(ClientError) as refused:
+        lib.insight(xray(), bad_id.params["InsightId"])
+    assert refused.value.response["Error"]["Code"] == bad_id.caught_by
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -703,7 +772,10 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
 
 
 @SYNTHETIC
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+# each example reads the trail's 80 days four times (~6 calls), and the rules it checks (one
+# Dimension, an inclusive end, the ARN sent as given) hold on any of the 18 trails, names and
+# sources it draws: half the profile's examples
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     trail=st.sampled_from(["trail-1", "trail-2", "management-events"]).map(
         lambda name: TRAIL.replace("/main", f"/{name}")  # InsightSource: the trail's ARN
@@ -775,9 +847,16 @@ def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -
     params=aws.requests("xray", "GetInsight", now=NOW),
     later=st.sampled_from([3600, 1, 0.25]).map(lambda s: dt.timedelta(seconds=s)),
     span=aws.edge_spans(GRAPH_LIMIT),
+    changed=after_a_clock_change(),
+)
+@example(  # an empty window (an insight that started at now), London just back to offset zero
+    params={"InsightId": INSIGHT_ID},
+    later=dt.timedelta(hours=1),
+    span=dt.timedelta(0),
+    changed=LONDON_WINTER,
 )
 def test_insight_duration_and_graph_window(
-    params: dict, later: dt.timedelta, span: dt.timedelta, aws_synthetic: Any
+    params: dict, later: dt.timedelta, span: dt.timedelta, changed: dt.datetime, aws_synthetic: Any
 ) -> None:
     record = lib.insight(xray(), params["InsightId"])
     # a now passed in, not the clock's and off the whole second: the durations count to it
@@ -797,6 +876,15 @@ def test_insight_duration_and_graph_window(
                 lib.impact_graph(
                     xray(), params["InsightId"], start=NOW - span, end=NOW.astimezone(zone)
                 )
+    else:  # six hours and less, an empty window included: asked (the service judges)
+        seen = len(aws_synthetic.exchanges)
+        lib.impact_graph(xray(), params["InsightId"], start=NOW - span, end=NOW)
+        assert aws_synthetic.exchanges[seen:], "not asked"
+    # an open insight's window to a now written in a named zone, hours after its clocks
+    # changed: six real hours back (not six on its wall clock), in UTC
+    utc = changed.astimezone(dt.timezone.utc)
+    long_open = {"State": "ACTIVE", "StartTime": utc - dt.timedelta(days=1)}
+    assert lib.graph_window(long_open, now=changed) == (utc - GRAPH_LIMIT, utc)
     assume(record["StartTime"] > NOW - dt.timedelta(days=29))
     start, stop = lib.graph_window(record, now=NOW)
     end = record.get("EndTime", NOW)
@@ -836,6 +924,7 @@ def test_outage_seconds(params: dict) -> None:
     active = {k: v for k, v in event.items() if k != "EndedAt"} | {"EventStatus": "ACTIVE"}
     behind = event["StartedAt"] - dt.timedelta(seconds=90)
     assert lib.outage_seconds(active, now=behind) == -90.0
+    assert "EndedAt" not in active  # the caller's event, as it was (no end written into it)
     # an event without its (required) EventStatus is no answer to go by: not read as ongoing
     unknown = {key: value for key, value in event.items() if key != "EventStatus"}
     try:
@@ -847,24 +936,26 @@ def test_outage_seconds(params: dict) -> None:
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
 def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a client made elsewhere keeps its region (read back from where the call went), keys
-    # and configuration
-    # (its own retries too, and any other keyword: an endpoint of its own)
+    # a client made elsewhere keeps its region (read back from where the call went: its
+    # region's endpoint), keys (long-term ones: no session token added) and configuration
+    # (its own retries too), and any other keyword (an endpoint of its own)
     retries = {"total_max_attempts": 3, "mode": "standard"}
-    endpoint = "https://vpce-0a1b2c3d.internetmonitor.eu-west-1.vpce.amazonaws.com"
     mine = lib.make_client(
         "internetmonitor",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
         aws_secret_access_key="my-secret",
         config=Config(connect_timeout=7, retries=retries),
-        endpoint_url=endpoint,
     )
     lib.internet_event(mine, "evt-1")
-    assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
-    assert mine._request_signer._credentials.access_key == "AKIDME"
-    assert mine._request_signer._credentials.secret_key == "my-secret"
+    assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
+    # (the synthetic answers before signing: its exchanges hold no credentials to read)
+    keys = mine._request_signer._credentials
+    assert (keys.access_key, keys.secret_key, keys.token) == ("AKIDME", "my-secret", None)
     assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
+    endpoint = "https://vpce-0a1b2c3d.internetmonitor.eu-west-1.vpce.amazonaws.com"
+    lib.internet_event(lib.make_client("internetmonitor", endpoint_url=endpoint), "evt-1")
+    assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
     first = lib.insight(xray(), INSIGHT_ID)
     lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     lib.metric_series(
@@ -934,6 +1025,14 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     three = tuple({"EventTime": NOW - dt.timedelta(hours=h), "Summary": "s"} for h in (3, 2, 1))
     with serve_pages(PagePlan(pagination=events, items=three, pages=(2, 1))):
         assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=1) == list(three)
+    # a service a later page lists again stands as that page gives it, not merged with the
+    # earlier listing (whose Edges it no longer has)
+    api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
+    again, db = {"ReferenceId": 1, "Name": "api"}, {"ReferenceId": 2, "Name": "db"}
+    graph_pages = pagination_of("xray", "GetInsightImpactGraph")
+    with serve_pages(PagePlan(pagination=graph_pages, items=(api, again, db), pages=(1, 2))):
+        graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
+    assert graph == {"services": {1: again, 2: db}, "edges": set()}
 
 
 # botocore's own errors that are not the service's answer: a connection lost, a read timed out
@@ -947,6 +1046,9 @@ RETRIED = [
     ("xray", "GetInsight"),
     ("cloudtrail", "ListInsightsMetricData"),
     ("internetmonitor", "GetInternetEvent"),
+    # with_retry takes any call: CreateMonitor's near miss too (LimitExceededException, a
+    # quota's 403, not a throttle)
+    ("internetmonitor", "CreateMonitor"),
 ]
 
 

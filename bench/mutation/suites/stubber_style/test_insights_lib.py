@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import insights_lib as lib
 import pytest
@@ -96,6 +97,15 @@ def test_timeline_single_page() -> None:
     with stub:
         got = lib.insight_timeline(client, INSIGHT_ID)
     assert [e["Summary"] for e in got] == ["e3", "b", "a"]
+    # two events of one second, the later one first: ordered to the microsecond
+    late = {"EventTime": t(2, seconds=-0.75), "Summary": "late"}
+    early = {"EventTime": t(2, seconds=-0.25), "Summary": "early"}
+    stub.add_response(
+        "get_insight_events", {"InsightEvents": [late, early]}, {"InsightId": INSIGHT_ID}
+    )
+    with stub:
+        got = lib.insight_timeline(client, INSIGHT_ID)
+    assert [e["Summary"] for e in got] == ["early", "late"]
     stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
     with stub:  # the latest of tied events: the first the page lists
         assert lib.latest_event(client, INSIGHT_ID)["Summary"] == "b"
@@ -128,21 +138,23 @@ def test_latest_event_is_the_most_recent() -> None:
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
     # a client made elsewhere keeps its region, its keys and its configuration (its own
     # retries too), and any other keyword (an endpoint of its own)
+    # (its region's endpoint; long-term keys: no session token added)
     retries = {"total_max_attempts": 3, "mode": "standard"}
-    endpoint = "https://vpce-0a1b2c3d.xray.eu-west-1.vpce.amazonaws.com"
     mine = lib.make_client(
         "xray",
         region_name="eu-west-1",
         aws_access_key_id="AKIDME",
         aws_secret_access_key="my-secret",
         config=Config(connect_timeout=7, retries=retries),
-        endpoint_url=endpoint,
     )
     assert mine._request_signer._credentials.secret_key == "my-secret"
     assert mine.meta.region_name == "eu-west-1"
+    assert mine.meta.endpoint_url == "https://xray.eu-west-1.amazonaws.com"
     assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
-    assert mine.meta.endpoint_url == endpoint
     assert mine._request_signer._credentials.access_key == "AKIDME"
+    assert mine._request_signer._credentials.token is None
+    endpoint = "https://vpce-0a1b2c3d.xray.eu-west-1.vpce.amazonaws.com"
+    assert lib.make_client("xray", endpoint_url=endpoint).meta.endpoint_url == endpoint
     # the library's own clients: us-east-1, botocore's retries off
     default = lib.make_client("xray")
     assert default.meta.region_name == "us-east-1"
@@ -192,6 +204,14 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
             assert lib.internet_event(monitor, "evt-1")["EventId"] == "evt-1"
     monitor_stub.assert_no_pending_responses()
     assert waits == [0.01, 0.01]
+    # its LimitExceededException (CreateMonitor's: a quota's 403) is no throttle: given up at once
+    monitor_stub.add_client_error(
+        "get_internet_event", "LimitExceededException", http_status_code=403
+    )
+    monitor_stub.add_response("get_internet_event", _resolved_event(), {"EventId": "evt-1"})
+    with monitor_stub, pytest.raises(ClientError, match="LimitExceededException"):
+        lib.internet_event(monitor, "evt-1")
+    assert len(monitor_stub._queue) == 1 and waits == [0.01, 0.01]
 
 
 def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
@@ -243,6 +263,12 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
     with pytest.raises(ClientError):
         lib.with_retry(bare, sleep=lambda _: None)
     assert calls == [1, 1]
+    # GetInsight refusing the InsightId (InvalidRequestException): raised as it came, not
+    # taken for an insight that is not there
+    xray, xray_stub = stubbed("xray")
+    xray_stub.add_client_error("get_insight", "InvalidRequestException")
+    with xray_stub, pytest.raises(ClientError, match="InvalidRequestException"):
+        lib.insight(xray, "not-an-insight-id")
     # a throttle is told by its Error Code: botocore raises a plain ClientError for a code
     # the service's model does not list, and that is retried too
     answers: list[Any] = [ClientError({"Error": {"Code": "ThrottlingException"}}, "X"), "ok"]
@@ -275,12 +301,12 @@ def test_insight_duration_closed_and_active() -> None:
 
 def test_insight_summaries_paginate_with_same_params() -> None:
     client, stub = stubbed("xray")
-    base = {
+    base = {  # a page shorter than the size asked is not the last while it has a NextToken
         "GroupName": "prod",
         "StartTime": t(48),
         "EndTime": NOW,
         "States": ["ACTIVE"],
-        "MaxResults": 1,
+        "MaxResults": 2,
     }
     first = {"InsightId": "a" * 36, "State": "ACTIVE"}
     second = {"InsightId": "b" * 36, "State": "ACTIVE"}
@@ -292,7 +318,7 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     )
     with stub:
         got = lib.insight_summaries(
-            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=1
+            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=2
         )
     assert [s["InsightId"] for s in got] == ["a" * 36, "b" * 36]
     # an empty list of states is no filter: none sent
@@ -369,6 +395,16 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
     later = NOW + dt.timedelta(hours=1)
     assert lib.graph_window(active, now=later) == (t(5), later)
     assert lib.graph_window(closed, now=later) == (t(8), t(2))  # a closed one keeps its end
+    # a now written in a named zone, hours after its clocks changed: six real hours back,
+    # not six on its wall clock (London at 04:00 GMT on 25 October, offset zero, is 04:00
+    # UTC; Paris at 06:00 CEST on 29 March is 04:00 UTC)
+    for now in (
+        dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London")),
+        dt.datetime(2026, 3, 29, 6, tzinfo=ZoneInfo("Europe/Paris")),
+    ):
+        utc = now.astimezone(UTC)
+        opened = {"State": "ACTIVE", "StartTime": utc - dt.timedelta(days=1)}
+        assert lib.graph_window(opened, now=now) == (utc - dt.timedelta(hours=6), utc)
 
 
 def test_impact_graph_reads_every_page_and_edges() -> None:
@@ -427,6 +463,17 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     assert graph["edges"] == {(0, 1), (1, 2)}
     assert lib.downstream_of(graph, "gateway") == {"api"}
     assert lib.downstream_of(graph, "api") == {"db"}
+    # a service a later page lists again stands as that page gives it, not merged with the
+    # earlier listing (whose Edges it no longer has)
+    api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
+    again, db = {"ReferenceId": 1, "Name": "api"}, {"ReferenceId": 2, "Name": "db"}
+    stub.add_response("get_insight_impact_graph", {"Services": [api], "NextToken": "r"}, params)
+    stub.add_response(
+        "get_insight_impact_graph", {"Services": [again, db]}, {**params, "NextToken": "r"}
+    )
+    with stub:
+        graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
+    assert graph == {"services": {1: again, 2: db}, "edges": set()}
 
 
 def test_impact_graph_refuses_more_than_six_hours() -> None:
@@ -443,8 +490,12 @@ def test_impact_graph_refuses_more_than_six_hours() -> None:
     # six hours, the end written at +05:45: the same six hours, asked for
     params = {"InsightId": INSIGHT_ID, "StartTime": t(6), "EndTime": NOW}
     stub.add_response("get_insight_impact_graph", {"Services": []}, params)
+    # an empty window (an insight that started just now): asked too, the service judges
+    empty = {"InsightId": INSIGHT_ID, "StartTime": NOW, "EndTime": NOW}
+    stub.add_response("get_insight_impact_graph", {"Services": []}, empty)
     with stub:
         lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW.astimezone(ahead))
+        lib.impact_graph(client, INSIGHT_ID, start=NOW, end=NOW)
     stub.assert_no_pending_responses()
 
 
@@ -500,16 +551,22 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == [(stamps[0], 4.0)]
-    # a StartTime off the grid is sent as given ("inclusive": the service starts at or after)
+    # a StartTime off the grid is sent as given ("inclusive": the service starts at or after),
+    # and a page size up to the model's 21600 too
     off_grid = t(1, minutes=-2)
     stub.add_response(
         "list_insights_metric_data",
         {"Timestamps": stamps[1:], "Values": [2.0, 3.0]},
-        metric_request(StartTime=off_grid),
+        metric_request(StartTime=off_grid, MaxResults=21600),
     )
     with stub:
         got = lib.metric_series(
-            client, event_source="s3.amazonaws.com", event_name="PutObject", start=off_grid, end=NOW
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=off_grid,
+            end=NOW,
+            page_size=21600,
         )
     stub.assert_no_pending_responses()
     assert got == list(zip(stamps[1:], [2.0, 3.0], strict=True))
@@ -613,6 +670,11 @@ def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(lib, "utcnow", lambda: NOW + dt.timedelta(seconds=30))
     start, _ = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
     assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
+    # a real clock moves on between two readings (here a second before the minute, then a
+    # second after): the window ending now is one reading's, its cut-off included
+    readings = iter([NOW - dt.timedelta(seconds=1), NOW + dt.timedelta(seconds=1)])
+    monkeypatch.setattr(lib, "utcnow", lambda: next(readings))
+    assert lib.metric_window(dt.timedelta(days=30), 60) == (t(24 * 15), t(0, minutes=1))
 
 
 def test_align_floors_at_the_edges() -> None:
@@ -633,6 +695,9 @@ def test_align_floors_at_the_edges() -> None:
         lib.align(NOW, 900)
     india = dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert lib.as_utc(india) == NOW and lib.as_utc(india).utcoffset() == dt.timedelta(0)
+    # London in winter is at offset zero, still Europe/London: written in UTC all the same
+    london = dt.datetime(2026, 11, 1, 12, tzinfo=ZoneInfo("Europe/London"))
+    assert lib.as_utc(london) == NOW and lib.as_utc(london).tzinfo == UTC
 
 
 def test_peak_and_rate() -> None:
@@ -643,6 +708,11 @@ def test_peak_and_rate() -> None:
     assert lib.peak([]) is None
     assert lib.peak([(t(1), 0.0), (NOW, 0.0)]) == (t(1), 0.0)  # a FillWithZeros series
     assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
+    # a NonZeroData series skips empty periods: each value over the Period, not the spacing;
+    # the caller's series left as it was
+    sparse = [(t(1), 600.0), (t(1, minutes=-10), 300.0)]
+    assert lib.per_second(sparse, 300) == [2.0, 1.0]
+    assert sparse == [(t(1), 600.0), (t(1, minutes=-10), 300.0)]
 
 
 def test_insights_events_uses_one_dimension_and_pages() -> None:
