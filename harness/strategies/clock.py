@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
 __all__ = [
+    "NAMED_ZONES",
     "OFFSETS",
     "ZONES",
     "ManualClock",
@@ -54,6 +55,27 @@ ZONES = (
     "Europe/Berlin",
     "Australia/Lord_Howe",
 )
+#: Named zones a grid or edge time is also written in (where this machine has them): London
+#: sits at offset zero in winter without being UTC (``tzinfo is timezone.utc`` and
+#: ``utcoffset() == 0`` then disagree), Berlin and Lord Howe change their clocks (a wall
+#: clock's arithmetic across the change is an hour, or half of one, off).
+NAMED_ZONES = ("Europe/London", "Europe/Berlin", "Australia/Lord_Howe")
+
+
+def written_in() -> tuple[dt.tzinfo, ...]:
+    """The zones an instant is written in: :data:`OFFSETS`, then the :data:`NAMED_ZONES`
+    this machine's time zone database holds."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    named: list[dt.tzinfo] = []
+    for name in NAMED_ZONES:
+        try:
+            named.append(ZoneInfo(name))
+        except (ZoneInfoNotFoundError, ValueError):  # (no tz database: Windows without tzdata)
+            continue
+    return (*OFFSETS, *named)
+
+
 _NUDGES = (
     dt.timedelta(0),
     dt.timedelta(milliseconds=-1),
@@ -76,7 +98,8 @@ def grid_times(
 
     A draw is a grid point (a multiple of ``period`` since the epoch) nudged by one of 0,
     ±1 µs, ±1 ms, ±1 s, +0.5 s or half a period, or now and then any microsecond of the
-    range; with ``offsets`` it is written in one of :data:`OFFSETS` (the same instant).
+    range; with ``offsets`` it is written in one of :data:`OFFSETS` or :data:`NAMED_ZONES`
+    (the same instant).
     """
     if isinstance(period, bool) or not isinstance(period, int) or period < 1:
         raise StrategyArgumentError(f"period={period!r} must be a whole number of seconds >= 1.")
@@ -99,7 +122,7 @@ def grid_times(
         return moment.astimezone(zone)
 
     grids = st.integers(low, high) if high >= low else st.none()
-    zones = st.sampled_from(OFFSETS) if offsets else st.just(dt.timezone.utc)
+    zones = st.sampled_from(written_in()) if offsets else st.just(dt.timezone.utc)
     return st.builds(
         build,
         st.one_of(grids, st.none()) if high >= low else st.none(),
@@ -146,10 +169,19 @@ class ManualClock:
     ``@pytest.mark.aws_synthetic(now=clock)``. ``clock.sleep`` stands in for ``time.sleep``:
     it returns at once, moves the clock on by the wait and keeps it in ``slept``, so a test
     checks a retry's backoff (and the backend sees the time pass) without waiting.
+    ``ManualClock(start, step=1)`` moves on by a second after each read: code that reads the
+    clock twice where it means one instant gets two (``reads`` counts them).
     """
 
-    def __init__(self, start: dt.datetime) -> None:
+    def __init__(self, start: dt.datetime, *, step: float = 0) -> None:
         self._now = self._aware(start)
+        if isinstance(step, bool) or not isinstance(step, int | float) or step < 0:
+            raise StrategyArgumentError(f"step={step!r}: a step is a number of seconds >= 0.")
+        #: seconds the clock moves on after each read (0: only when told), so code that
+        #: reads it twice in one computation gets two times
+        self.step = step
+        #: how many times the clock was read
+        self.reads = 0
         #: the waits ``sleep`` was asked for, in seconds, in order
         self.slept: list[float] = []
 
@@ -160,8 +192,12 @@ class ManualClock:
         return value.astimezone(dt.timezone.utc)
 
     def now(self) -> dt.datetime:
-        """The clock's time."""
-        return self._now
+        """The clock's time (then, with a ``step``, the clock moves on by it)."""
+        now = self._now
+        self.reads += 1
+        if self.step:
+            self._now = now + dt.timedelta(seconds=self.step)
+        return now
 
     __call__ = now
 

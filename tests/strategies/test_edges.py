@@ -141,6 +141,14 @@ def test_a_refused_page_must_be_raised_and_not_asked_again() -> None:
         )
 
 
+def test_a_services_refusal_codes_are_every_operations() -> None:
+    whole = aws.refusal_codes("internetmonitor")
+    for operation in ("GetInternetEvent", "CreateMonitor"):
+        assert set(aws.refusal_codes("internetmonitor", operation)) <= set(whole)
+    assert "LimitExceededException" in whole  # (CreateMonitor's: a quota, not a throttle)
+    assert not set(whole) & set(aws.throttling_codes("internetmonitor"))
+
+
 def test_page_plans_draw_refusals_and_every_throttling_code() -> None:
     seen: set[Any] = set()
 
