@@ -21,6 +21,7 @@ the test, by a ``MonkeyPatch`` of the harness's own (``own_patches``): the test'
 from __future__ import annotations
 
 import inspect
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,7 @@ def offline_environment(
     ``config_dir``, a region if none is set, any profile found."""
     import botocore.session
 
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_dir / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config_dir / "credentials"))
+    _config_files_in(monkeypatch, config_dir)
     if region is not None:  # (the synthetic backend's world is in one region)
         monkeypatch.setenv("AWS_DEFAULT_REGION", region)
     else:
@@ -70,6 +70,31 @@ def offline_environment(
 
     monkeypatch.setattr(botocore.session.Session, "_build_profile_map", any_profile)
     _end_chains_with_stand_in(monkeypatch)
+
+
+#: botocore's config and credentials files: their variable, and the empty stand-in's name
+_CONFIG_FILES = {
+    "config_file": ("AWS_CONFIG_FILE", "config"),
+    "credentials_file": ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+}
+
+
+def _config_files_in(monkeypatch: pytest.MonkeyPatch, config_dir: Path) -> None:
+    """Every session reads empty config and credentials files in ``config_dir`` (not this
+    machine's ``~/.aws``), unless the test names its own (``AWS_CONFIG_FILE``): the
+    session's lookup answers, ``os.environ`` stays as live (code that lists it saw two
+    variables replay had set)."""
+    import botocore.session
+
+    lookup = botocore.session.Session.get_config_variable
+
+    def empty_files(self: Any, logical_name: str, methods: Any = None) -> Any:
+        own = _CONFIG_FILES.get(logical_name)
+        if own is not None and own[0] not in os.environ and methods is None:
+            return str(config_dir / own[1])
+        return lookup(self, logical_name, methods)
+
+    monkeypatch.setattr(botocore.session.Session, "get_config_variable", empty_files)
 
 
 def _region_chain_ends_with(monkeypatch: pytest.MonkeyPatch, region: str) -> None:

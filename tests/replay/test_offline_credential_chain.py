@@ -14,6 +14,7 @@ no instance metadata and no container endpoint: the chain goes on to the stand-i
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,34 @@ def test_a_later_test_gets_aiobotocores_offline_link_after_the_watcher_was_lost(
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-1] == "botocore-harness-offline"
+
+
+def test_replay_reads_no_aws_folder_and_leaves_the_environment_as_live(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Replay's empty config and credentials files are the sessions' answer, not variables
+    in ``os.environ`` (invisible-r11: code listing its ``AWS_*`` variables saw two more in
+    replay); a machine's ``~/.aws`` keys are still not read."""
+    home = tmp_path / "home"
+    (home / ".aws").mkdir(parents=True)
+    (home / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAMACHINEKEY000001\naws_secret_access_key = m\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    before = {k for k in os.environ if k.startswith("AWS_")}
+    patches = pytest.MonkeyPatch()
+    offline_environment(patches, tmp_path / "offline")
+    try:
+        assert {k for k in os.environ if k.startswith("AWS_")} == before
+        found = botocore.session.Session().get_credentials()
+        assert found.access_key == STAND_IN_KEY[0]  # (not the machine's default profile)
+        own = tmp_path / "own-config"
+        own.write_text("[profile team]\nregion = eu-north-1\n")
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(own))  # a test's own file is read
+        assert botocore.session.Session(profile="team").get_config_variable("region") == (
+            "eu-north-1"
+        )
+    finally:
+        patches.undo()
