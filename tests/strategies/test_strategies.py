@@ -513,8 +513,11 @@ def test_public_api() -> None:
         "InvalidRequest",
         "MAX_THROTTLES",
         "ManualClock",  # time helpers, on the same face
+        "NAMED_ZONES",
+        "OFFSETS",
         "PagePlan",
         "StrategyArgumentError",
+        "ZONES",
         "assert_paginates",
         "documented",  # documented values and their edges
         "edge_spans",
