@@ -170,7 +170,8 @@ class ManualClock:
     it returns at once, moves the clock on by the wait and keeps it in ``slept``, so a test
     checks a retry's backoff (and the backend sees the time pass) without waiting.
     ``ManualClock(start, step=1)`` moves on by a second after each read: code that reads the
-    clock twice where it means one instant gets two (``reads`` counts them).
+    clock twice where it means one instant gets two (``reads`` counts them; the synthetic
+    backend's reads move it on too).
     """
 
     def __init__(self, start: dt.datetime, *, step: float = 0) -> None:

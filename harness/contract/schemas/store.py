@@ -536,9 +536,9 @@ def _diff(old: Any, new: Any, path: list[str]) -> Iterator[str]:
             for index, (o, n) in enumerate(zip(old, new, strict=True)):
                 yield from _diff(o, n, [*path, str(index)])
         elif old != new:
-            yield f"~ {_what(path[-1:])} changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+            yield _changed(path, old, new)
     elif old != new:
-        yield f"~ {_what(path[-1:])} changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+        yield _changed(path, old, new)
 
 
 #: JSON Schema keywords that document a value and constrain nothing (the 2020-12 meta-data
@@ -552,7 +552,11 @@ def _is_annotation_line(line: str) -> bool:
     return line.startswith("~ annotation ")
 
 
-def _what(key: str | list[str]) -> str:
-    """ "constraint", or "annotation" for a keyword that constrains nothing (``_ANNOTATIONS``)."""
-    keyword = key if isinstance(key, str) else (key[0] if key else "")
+def _changed(path: list[str], old: Any, new: Any) -> str:
+    what = _what(path[-1] if path else "")
+    return f"~ {what} changed: {_where(path)}: {_show(old)} -> {_show(new)}"
+
+
+def _what(keyword: str) -> str:
+    """Whether a keyword's change is a "constraint" or an "annotation" (``_ANNOTATIONS``)."""
     return "annotation" if keyword in _ANNOTATIONS else "constraint"
