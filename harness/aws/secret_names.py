@@ -70,7 +70,7 @@ _COMPOUNDS: dict[str, tuple[str, ...]] = {
 #: Words that make a name look secret-ish: the sweep examines every member holding one.
 SECRETISH_WORDS = frozenset(
     {
-        "password", "passwd", "pwd", "passphrase", "passcode", "secret", "token",
+        "password", "passwd", "pwd", "pw", "passphrase", "passcode", "secret", "token",
         "credential", "key", "auth", "authorization", "authentication", "authenticate",
         "authorizer", "oauth", "pin", "otp", "totp", "cert", "certificate", "private",
         "cookie", "apikey", "passwords", "secrets", "tokens", "credentials", "keys", "pins",
@@ -78,7 +78,8 @@ SECRETISH_WORDS = frozenset(
     }
 )  # fmt: skip
 
-_PASSWORDS = frozenset({"password", "passwd", "pwd", "passphrase", "passcode", "otp", "totp"})
+#: (``pw``: a password's shortest name, ``db_pw``, an RDS Data parameter ``pw``)
+_PASSWORDS = frozenset({"password", "passwd", "pwd", "pw", "passphrase", "passcode", "otp", "totp"})
 
 #: A token qualified by one of these grants access to whoever holds it.
 _SECRET_TOKEN = frozenset(

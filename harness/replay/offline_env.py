@@ -58,11 +58,9 @@ def offline_environment(
     ``config_dir``, a region if none is set, any profile found."""
     import botocore.session
 
-    _config_files_in(monkeypatch, config_dir)
     if region is not None:  # (the synthetic backend's world is in one region)
         monkeypatch.setenv("AWS_DEFAULT_REGION", region)
-    else:
-        _region_chain_ends_with(monkeypatch, DEFAULT_REGION)
+    _offline_lookup(monkeypatch, config_dir, None if region is not None else DEFAULT_REGION)
     build = botocore.session.Session._build_profile_map
 
     def any_profile(self: botocore.session.Session) -> dict[str, Any]:
@@ -79,38 +77,32 @@ _CONFIG_FILES = {
 }
 
 
-def _config_files_in(monkeypatch: pytest.MonkeyPatch, config_dir: Path) -> None:
-    """Every session reads empty config and credentials files in ``config_dir`` (not this
-    machine's ``~/.aws``), unless the test names its own (``AWS_CONFIG_FILE``): the
-    session's lookup answers, ``os.environ`` stays as live (code that lists it saw two
-    variables replay had set)."""
+def _offline_lookup(monkeypatch: pytest.MonkeyPatch, config_dir: Path, region: str | None) -> None:
+    """Every session's configuration lookup (sessions made before this test included),
+    wrapped once:
+
+    - the config and credentials files are empty ones in ``config_dir`` (not this machine's
+      ``~/.aws``), unless the test names its own (``AWS_CONFIG_FILE``): the session's
+      lookup answers, ``os.environ`` stays as live (code that lists it saw two variables
+      replay had set);
+    - the region is what botocore's own chain finds (instance, ``AWS_DEFAULT_REGION``, the
+      profile's ``region``), else ``region`` (``None``: no default)."""
     import botocore.session
 
     lookup = botocore.session.Session.get_config_variable
 
-    def empty_files(self: Any, logical_name: str, methods: Any = None) -> Any:
+    def offline(self: Any, logical_name: str, methods: Any = None) -> Any:
+        if methods is not None:
+            return lookup(self, logical_name, methods)
         own = _CONFIG_FILES.get(logical_name)
-        if own is not None and own[0] not in os.environ and methods is None:
+        if own is not None and own[0] not in os.environ:
             return str(config_dir / own[1])
-        return lookup(self, logical_name, methods)
-
-    monkeypatch.setattr(botocore.session.Session, "get_config_variable", empty_files)
-
-
-def _region_chain_ends_with(monkeypatch: pytest.MonkeyPatch, region: str) -> None:
-    """Every session's region, sessions made before this test included: what botocore's own
-    chain finds (instance, ``AWS_DEFAULT_REGION``, the profile's ``region``), else ``region``."""
-    import botocore.session
-
-    lookup = botocore.session.Session.get_config_variable
-
-    def with_default_region(self: Any, logical_name: str, methods: Any = None) -> Any:
         found = lookup(self, logical_name, methods)
-        if found is None and logical_name == "region" and methods is None:
+        if found is None and logical_name == "region":
             return region
         return found
 
-    monkeypatch.setattr(botocore.session.Session, "get_config_variable", with_default_region)
+    monkeypatch.setattr(botocore.session.Session, "get_config_variable", offline)
 
 
 def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:

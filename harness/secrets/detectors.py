@@ -843,7 +843,7 @@ _NOT_SECRET = frozenset(
 
 
 def _kind_of_words(norm: str) -> str:
-    for word, kind in (("pass", "password"), ("pwd", "password"), ("token", "token"),
+    for word, kind in (("pass", "password"), ("pw", "password"), ("token", "token"),
                        ("key", "key"), ("sign", "signature")):  # fmt: skip
         if word in norm:
             return kind
@@ -1182,7 +1182,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 # Most strings have none of these: three searches answer them in about a microsecond (a
 # large text: its ``Scan``, literal by literal).
 _WORDS = (
-    "pass", "pwd", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
+    "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
     "masterauth", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
@@ -1489,7 +1489,7 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
             continue
         yield from _named_value(text, name, kind, match.end(), value_end)
         pos = max(pos, value_end)  # names inside the value are part of it: linear time
-    if scan.has("--"):
+    if scan.has("-"):
         yield from _flags(text, scan)
     if scan.has("<"):
         for match in scan.finditer(_XML):
@@ -1543,13 +1543,16 @@ def _symbol_key(text: str, colon: int) -> bool:
 
 
 # A command line's long option and its value: --password=x, --password x, --token "x y"
-# (in SSM commands, ECS and Batch overrides, CI scripts, a logged command).
+# (in SSM commands, ECS and Batch overrides, CI scripts, a logged command); Go's flag
+# package and Java's system properties write one dash and "=": -password=x,
+# -Ddb.password=x (one dash before a blank is PowerShell's or prose: "-Password option").
 _FLAG = prefiltered(
     re.compile(
-        r"(?<![\w-])--(?P<name>[A-Za-z][A-Za-z0-9_-]{1,40})(?:=|[ \t]+)"
+        r"(?<![\w-])(?P<dashes>--|-D(?=[a-z])|-)(?P<name>[A-Za-z][A-Za-z0-9_.-]{1,40})"
+        r"(?P<sep>=|[ \t]+)"
         r"(?:(?P<q>\\{0,7}[\"'])(?P<v2>[^\"'\\\r\n]{1,4096})(?P=q)|(?P<v>[^\s\"'\\;|&]{1,4096}))"
     ),
-    Prefilter(needles=("--",)),
+    Prefilter(needles=("-",)),
 )
 # curl -u user:password, --user user:password: the part after the colon
 _USER_OPTION = prefiltered(
@@ -1569,6 +1572,8 @@ _BY_VALUE = (
 
 def _flags(text: str, scan: Scan) -> Iterator[Found]:
     for match in scan.finditer(_FLAG):
+        if match.group("sep") != "=" and match.group("dashes") != "--":
+            continue
         kind = name_kind(match.group("name"))
         if kind is not None:
             yield from _emit(text, *_value_span(match), "secret" if kind == "akid" else kind)

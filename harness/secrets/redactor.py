@@ -476,15 +476,30 @@ class Redactor:
         variables ``{"key": "SECRET", "val": ...}``) is a secret too."""
         for name_key, value_key in _pairs_of(item):
             name, secret = item.get(name_key), item.get(value_key)
-            if (
-                isinstance(name, str)
-                and isinstance(secret, str)
-                and secret
-                and self._secret_name(name)
-                and not placeholders.is_placeholder(secret)
-            ):
+            if not (isinstance(name, str) and self._secret_name(name)):
+                continue
+            if isinstance(secret, dict):  # {"name": "pw", "value": {"stringValue": ...}}
+                typed = self._typed_values(secret, formats.kind_of(name))
+                if typed is not secret:
+                    return {**item, value_key: typed}
+            elif isinstance(secret, str) and secret and not placeholders.is_placeholder(secret):
                 return {**item, value_key: self.placeholder(secret, formats.kind_of(name))}
         return item
+
+    def _typed_values(self, value: dict[Any, Any], kind: str) -> dict[Any, Any]:
+        """A named pair's value written as a typed union (RDS Data's ``{"stringValue": x}``,
+        SQS's and SNS's ``{"DataType": "String", "StringValue": x}``): its ``...Value``
+        strings are the secret (``value`` itself unchanged when it has none)."""
+        replaced = {
+            key: self.placeholder(member, kind)
+            for key, member in value.items()
+            if isinstance(key, str)
+            and key.lower().endswith("value")
+            and isinstance(member, str)
+            and member
+            and not placeholders.is_placeholder(member)
+        }
+        return {**value, **replaced} if replaced else value
 
     def _member(self, key: Any, value: Any, modeled: bool = False) -> Any:
         name = str(key)
