@@ -45,13 +45,17 @@ reading (for instance a sleep between CloudTrail pages, as ``retry-sleeps-before
 a CLOSED insight without ``EndTime`` counted to now, within ``insight-duration-end-when-present``;
 a start clamped to retention in ``metric_series``, as ``summaries-start-clamped-to-30-days``;
 an impact graph's pages iterated twice, whose empty edges are ``graph-edges-key-singular``'s).
-Four mutants differ only under conditions a caller may not meet: ``align-mktime-local-epoch``
-on a machine whose zone is not UTC (its witness sets ``TZ``), ``client-default-profile-session``
-where no ``default`` profile is configured, the caches on a second call, and
-``window-retention-clamp-aligned-to-hour`` when now is off the hour. Every mutant here has a
-witness in ``bench/mutation/round12_witnesses.py`` (a Stubber-answered client, a stand-in
-client, an environment variable or a plain input on which the correct library and the mutant
-differ), so none is equivalent.
+Some differ only under conditions a caller may not meet: ``align-mktime-local-epoch`` on a
+machine whose zone is not UTC (its witness sets ``TZ``), ``client-default-profile-session``
+where no ``default`` profile is configured, ``client-default-session-replaced`` for a caller
+with a default session of its own, the caches and the state kept across calls on a second (or
+third) call, ``window-retention-clamp-aligned-to-hour`` when now is off the hour, and five only
+in the requests sent, the results being the same (``metric-period-omitted-as-default``,
+``metric-end-aligned-down``, ``summaries-page-size-nested-under-states``,
+``summaries-end-capped-at-now`` and, for the delays asked, ``retry-backoff-precedence``). Every
+mutant here has a witness in ``bench/mutation/round12_witnesses.py`` (a Stubber-answered client,
+two clients for the caches, an environment variable, a default session or a plain input on
+which the correct library and the mutant differ), so none is equivalent.
 
 Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
 held-out-12`` runs only them.
