@@ -29,33 +29,35 @@ Environment: a ``default`` profile left in; boto3's global default session repla
 ``zip`` for emptiness (it eats the first point); ``list += dict`` (the page's keys);
 ``set.update`` with a string (its characters); ``dict.fromkeys(keys, [])`` (one list shared);
 ``(BACKOFF * 2) ** attempt``; ``time.mktime`` on a UTC time tuple (the machine's zone); a set of
-dicts; a nested ``if`` taking the page size with it. Time: ``align`` answering in the caller's
-zone (wall-clock arithmetic across DST afterwards); epoch seconds returned for timestamps and
-epoch milliseconds sent; the end of a series aligned down (its last partial period lost); a
-graph window's start floored to the minute or one second short of six hours; a retention clamp
-on the hour grid; a negative span taken as positive; a span required in whole periods; the
-summaries' end capped at now. Listings: ``Period`` left out as if 300 were its default; the
-first point of each later page dropped as a repeat; a ``FillWithZeros`` count asserted on an
-off-grid window; an expired token answered by listing again into the same list; the resume
-token passed as an operation parameter; edges kept per page only to services already seen.
-Filters and graphs: both Dimensions refused instead of preferring the name; a Dimension's value
-sent as a list; a service's own ``Edges`` read instead of the graph's edges; a dangling target
-named ``?``. Dropped any that repeats an earlier mutant in edit or behaviour, as judged on
-reading (for instance a sleep between CloudTrail pages, as ``retry-sleeps-before-first-call``;
-a CLOSED insight without ``EndTime`` counted to now, within ``insight-duration-end-when-present``;
-a start clamped to retention in ``metric_series``, as ``summaries-start-clamped-to-30-days``;
-an impact graph's pages iterated twice, whose empty edges are ``graph-edges-key-singular``'s).
-Some differ only under conditions a caller may not meet: ``align-mktime-local-epoch`` on a
-machine whose zone is not UTC (its witness sets ``TZ``), ``client-default-profile-session``
-where no ``default`` profile is configured, ``client-default-session-replaced`` for a caller
-with a default session of its own, the caches and the state kept across calls on a second (or
-third) call, ``window-retention-clamp-aligned-to-hour`` when now is off the hour, and five only
-in the requests sent, the results being the same (``metric-period-omitted-as-default``,
+dicts; a nested ``if`` taking the page size with it. Time: a datetime rebuilt from its fields,
+which drops ``fold`` (the second of a repeated hour read as the first); ``align`` answering in
+the caller's zone (wall-clock arithmetic across DST afterwards); epoch seconds returned for
+timestamps and epoch milliseconds sent; the end of a series aligned down (its last partial
+period lost); a graph window's start floored to the minute or one second short of six hours; a
+retention clamp on the hour grid; a negative span taken as positive; a span required in whole
+periods; the summaries' end capped at now. Listings: ``Period`` left out as if 300 were its
+default; the first point of each later page dropped as a repeat; a ``FillWithZeros`` count
+asserted on an off-grid window; an expired token answered by listing again into the same list;
+the resume token passed as an operation parameter; edges kept per page only to services already
+seen. Filters and graphs: both Dimensions refused instead of preferring the name; a service's
+own ``Edges`` read instead of the graph's edges; a dangling target named ``?``. Dropped any that
+repeats an earlier mutant in edit or behaviour, as judged on reading (for instance a sleep
+between CloudTrail pages, as ``retry-sleeps-before-first-call``; a CLOSED insight without
+``EndTime`` counted to now, within ``insight-duration-end-when-present``; a start clamped to
+retention in ``metric_series``, as ``summaries-start-clamped-to-30-days``; an impact graph's
+pages iterated twice, whose empty edges are ``graph-edges-key-singular``'s; a Dimension's value
+sent as a list, refused by botocore as ``ct-dimensions-as-key-value-list`` is). Some differ only
+under conditions a caller may not meet: ``align-mktime-local-epoch`` on a machine whose zone is
+not UTC (its witness sets ``TZ``), ``client-default-profile-session`` where no ``default``
+profile is configured, ``client-default-session-replaced`` for a caller with a default session
+of its own, the caches and the state kept across calls on a second (or third) call,
+``window-retention-clamp-aligned-to-hour`` when now is off the hour, and five only in the
+requests sent, the results being the same (``metric-period-omitted-as-default``,
 ``metric-end-aligned-down``, ``summaries-page-size-nested-under-states``,
 ``summaries-end-capped-at-now`` and, for the delays asked, ``retry-backoff-precedence``). Every
 mutant here has a witness in ``bench/mutation/round12_witnesses.py`` (a Stubber-answered client,
-two clients for the caches, an environment variable, a default session or a plain input on
-which the correct library and the mutant differ), so none is equivalent.
+two clients for the caches, an environment variable, a default session or a plain input on which
+the correct library and the mutant differ), so none is equivalent.
 
 Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
 held-out-12`` runs only them.
@@ -112,6 +114,11 @@ ROUND12 = [
         '    kwargs = dict(params)\n    token = None\n    while True:\n        page = with_retry(lambda: method(**kwargs, NextToken=token))\n        yield page\n        token = page.get("NextToken")\n        if not token:\n            return\n',
     ),
     # --- time
+    Mutant(
+        "as-utc-rebuilt-drops-fold",
+        "    return value.astimezone(dt.timezone.utc)\n",
+        "    # a plain datetime, whatever subclass the caller gave\n    plain = dt.datetime(\n        value.year, value.month, value.day, value.hour, value.minute, value.second,\n        value.microsecond, tzinfo=value.tzinfo,\n    )\n    return plain.astimezone(dt.timezone.utc)\n",
+    ),
     Mutant(
         "align-mktime-local-epoch",
         "    seconds = as_utc(value).timestamp()\n",
@@ -178,11 +185,6 @@ ROUND12 = [
         "ct-both-dimensions-refused",
         '    if event_name is not None:\n        dimensions["EventName"] = event_name\n',
         '    if event_name is not None and event_source is not None:\n        raise ValueError("CloudTrail filters on one Dimension at a time")\n    if event_name is not None:\n        dimensions["EventName"] = event_name\n',
-    ),
-    Mutant(
-        "ct-dimension-value-as-list",
-        '        dimensions["EventName"] = event_name\n',
-        '        dimensions["EventName"] = [event_name]\n',
     ),
     Mutant(
         "ct-events-extended-with-page-keys",

@@ -144,6 +144,11 @@ def w_pages_none_token_sent_first(lib: Any) -> Any:
 # ----------------------------------------------------------------------------- time
 
 
+def w_as_utc_rebuilt_drops_fold(lib: Any) -> Any:
+    # 02:30 in Paris the night clocks go back, the second time (fold=1): 01:30 UTC
+    return lib.as_utc(dt.datetime(2026, 10, 25, 2, 30, tzinfo=PARIS, fold=1))
+
+
 def w_align_mktime_local_epoch(lib: Any) -> Any:
     # a machine in New York
     saved = os.environ.get("TZ")
@@ -244,10 +249,6 @@ def _one_event() -> Stub:
 def w_ct_both_dimensions_refused(lib: Any) -> Any:
     both = {"event_name": "RunInstances", "event_source": "ec2.amazonaws.com"}
     return _events(lib, _one_event(), **both)
-
-
-def w_ct_dimension_value_as_list(lib: Any) -> Any:
-    return _events(lib, _one_event(), event_name="RunInstances")
 
 
 def w_ct_events_extended_with_page_keys(lib: Any) -> Any:
@@ -411,6 +412,7 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
     "retry-throttle-count-never-reset": w_retry_throttle_count_never_reset,
     "pages-loop-guard-shared-default": w_pages_loop_guard_shared_default,
     "pages-none-token-sent-first": w_pages_none_token_sent_first,
+    "as-utc-rebuilt-drops-fold": w_as_utc_rebuilt_drops_fold,
     "align-mktime-local-epoch": w_align_mktime_local_epoch,
     "align-keeps-callers-zone": w_align_keeps_callers_zone,
     "window-negative-span-taken-as-positive": w_window_negative_span_taken_as_positive,
@@ -424,7 +426,6 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
     "metric-point-count-asserted": w_metric_point_count_asserted,
     "hourly-past-days-cached-without-client": w_hourly_past_days_cached_without_client,
     "ct-both-dimensions-refused": w_ct_both_dimensions_refused,
-    "ct-dimension-value-as-list": w_ct_dimension_value_as_list,
     "ct-events-extended-with-page-keys": w_ct_events_extended_with_page_keys,
     "ct-expired-token-restarts-listing": w_ct_expired_token_restarts_listing,
     "ct-starting-token-as-operation-param": w_ct_starting_token_as_operation_param,
