@@ -31,15 +31,16 @@ moved the suites' examples; a suite that installed the harness with pip sees non
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
 [--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7|
-held-out-8|held-out-9|held-out-10|held-out-11]``.
+held-out-8|held-out-9|held-out-10|held-out-11|held-out-12]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
 (``mutants_round6.ROUND6``), ``held-out-7`` only the seventh (``mutants_round7.ROUND7``),
 ``held-out-8`` only the eighth (``mutants_round8.ROUND8``), ``held-out-9`` only the ninth
 (``mutants_round9.ROUND9``), ``held-out-10`` only the tenth (``mutants_round10.ROUND10``),
-``held-out-11`` only the eleventh (``mutants_round11.ROUND11``), each written without reading
-either suite; ``all`` stays the first batch.
+``held-out-11`` only the eleventh (``mutants_round11.ROUND11``), ``held-out-12`` only the
+twelfth (``mutants_round12.ROUND12``), each written without reading either suite; ``all``
+stays the first batch.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from bench.mutation import mutants_round8 as M8  # noqa: E402
 from bench.mutation import mutants_round9 as M9  # noqa: E402
 from bench.mutation import mutants_round10 as M10  # noqa: E402
 from bench.mutation import mutants_round11 as M11  # noqa: E402
+from bench.mutation import mutants_round12 as M12  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -201,12 +203,14 @@ def main() -> None:
             "held-out-9",
             "held-out-10",
             "held-out-11",
+            "held-out-12",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth or eleventh "
-        "batch (held-out-2, held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, "
-        "held-out-8, held-out-9, held-out-10, held-out-11: written without reading the suites)",
+        "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh or "
+        "twelfth batch (held-out-2, held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, "
+        "held-out-8, held-out-9, held-out-10, held-out-11, held-out-12: written without reading "
+        "the suites)",
     )
     args = parser.parse_args()
 
@@ -221,6 +225,7 @@ def main() -> None:
     round9 = M9.held_out_9()
     round10 = M10.held_out_10()
     round11 = M11.held_out_11()
+    round12 = M12.held_out_12()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -234,6 +239,7 @@ def main() -> None:
         "held-out-9": round9,
         "held-out-10": round10,
         "held-out-11": round11,
+        "held-out-12": round12,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
     for mutant in (
@@ -248,6 +254,7 @@ def main() -> None:
         + round9
         + round10
         + round11
+        + round12
     ):
         M.apply(mutant)  # each applies exactly once
 
@@ -268,6 +275,7 @@ def main() -> None:
                 "held-out-9": f"; running the {len(round9)} of round 9 (held-out-9)",
                 "held-out-10": f"; running the {len(round10)} of round 10 (held-out-10)",
                 "held-out-11": f"; running the {len(round11)} of round 11 (held-out-11)",
+                "held-out-12": f"; running the {len(round12)} of round 12 (held-out-12)",
             }.get(args.half, "")
         )
     )
