@@ -77,6 +77,71 @@ def stored_body(body: bytes, *, document: bool = True) -> str | bytes:
     return text
 
 
+#: The ``json.dumps`` arguments that write a JSON document's value back as the bytes a server
+#: sent, by the name a cassette notes (``body.wire``): AWS writes compact JSON, Python
+#: servers (moto) the spaced default; either with or without ``\uXXXX`` escapes.
+JSON_WIRE_FORMS: dict[str, dict[str, Any]] = {
+    "compact": {"separators": (",", ":"), "ensure_ascii": False},
+    "compact-ascii": {"separators": (",", ":"), "ensure_ascii": True},
+    "spaced": {"separators": (", ", ": "), "ensure_ascii": False},
+    "spaced-ascii": {"separators": (", ", ": "), "ensure_ascii": True},
+}
+
+
+def json_wire_form(text: str, loaded: Any) -> str | None:
+    """The name of the wire form that writes ``loaded`` back as ``text`` exactly, or
+    ``None`` (a trailing newline, an escaped slash, ``1.0E9``, duplicate keys: none does)."""
+    for name, form in JSON_WIRE_FORMS.items():
+        try:
+            if json.dumps(loaded, **form) == text:
+                return name
+        except (ValueError, RecursionError):
+            return None
+    return None
+
+
+def dump_json(value: Any, form: str | None) -> bytes:
+    """``value`` written in the wire form named ``form`` (else the spaced default), as
+    UTF-8; a lone surrogate (``"\\ud800"``) escaped as it was sent."""
+    try:
+        return json.dumps(value, **JSON_WIRE_FORMS[form or "spaced"]).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value).encode("ascii")
+
+
+def stored_document(body: bytes) -> tuple[str | bytes, str | None]:
+    """A response's protocol document as a cassette stores it, and the name of the wire form
+    that gives the server's bytes back from it (``None``: stored as received).
+
+    JSON a wire form writes back exactly is stored pretty-printed in the server's key order,
+    so that it reads well in review while replay serves the bytes the server sent
+    (``wire_bytes``); any other body is stored as received (``stored_body``'s payload rule).
+    """
+    text = as_text(body)
+    if text is not None and text[:1] in ("{", "["):
+        try:
+            loaded = json.loads(text)
+            form = json_wire_form(text, loaded)
+            if form is not None:
+                pretty = json.dumps(loaded, indent=2, ensure_ascii=False)
+                pretty.encode("utf-8")  # lone surrogates from \ud800 escapes cannot be stored
+                return pretty, form
+        except (ValueError, UnicodeEncodeError, RecursionError):  # (nested ~1,000 deep)
+            pass
+    return stored_body(body, document=False), None
+
+
+def wire_bytes(stored: str, form: str) -> bytes | None:
+    """The bytes a server sent, from a document ``stored_document`` stored with ``form``;
+    ``None`` when they cannot be made (the text was edited into other JSON, or no JSON)."""
+    if form not in JSON_WIRE_FORMS:
+        return None
+    try:
+        return json.dumps(json.loads(stored), **JSON_WIRE_FORMS[form]).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return None
+
+
 # --------------------------------------------------------------------------- integrity
 
 

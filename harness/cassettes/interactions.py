@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness.aws import eventstream
-from harness.aws.bodies import read_digest_marker
+from harness.aws.bodies import read_digest_marker, wire_bytes
 from harness.aws.content_codings import ExpandsBeyond, inflate
 from harness.aws.models import available_services, operation_model
 from harness.aws.protocols.wire_form import WireError, decode_request, identify
@@ -295,7 +295,12 @@ def _response_body(body: Any, path: Path) -> bytes:
         from harness.aws.protocols.cbor import data_to_cbor
 
         return data_to_cbor(body["cbor"])  # a CBOR body stored as its readable value
-    return _bytes(body.get("string"))
+    stored, form = body.get("string"), body.get("wire")
+    if isinstance(stored, str) and isinstance(form, str):
+        exact = wire_bytes(stored, form)  # pretty in the cassette, the server's bytes served
+        if exact is not None:
+            return exact
+    return _bytes(stored)
 
 
 def _decoded(response: HttpResponse) -> HttpResponse:

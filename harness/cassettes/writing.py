@@ -2,9 +2,11 @@
 interactions beside them (other_interaction), the whole file written atomically
 (write_cassette) and interactions dropped from one (drop_interactions).
 
-Bodies are stored readably (harness.aws.bodies.stored_body): protocol JSON documents
-pretty-printed with sorted keys in YAML literal blocks, so a cassette reads well in review
-and diffs line by line."""
+Bodies are stored readably (harness.aws.bodies.stored_body): a response's protocol JSON
+document pretty-printed in the server's key order in a YAML literal block, with the name of
+the form that gives the server's bytes back (``body.wire``: replay serves those bytes); a
+request's pretty-printed with sorted keys. A cassette reads well in review and diffs line
+by line."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any
 import yaml
 
 from harness.aws import eventstream
-from harness.aws.bodies import digest_marker, stored_body
+from harness.aws.bodies import digest_marker, stored_body, stored_document
 from harness.cassettes import body_files
 from harness.cassettes.cassette import FORMAT_VERSION, OTHER_HTTP_TAG, read_bytes
 from harness.cassettes.files import atomic_write_text
@@ -113,7 +115,10 @@ def _stored_response_body(
             return {"cbor": cbor_to_data(response.body)}
         except ValueError:
             pass  # not CBOR after all: keep its bytes
-    return {"string": pretty_body(response.body, document=document)}
+    if not document:
+        return {"string": pretty_body(response.body, document=False)}
+    stored, form = stored_document(response.body)
+    return {"string": stored} if form is None else {"string": stored, "wire": form}
 
 
 def other_interaction(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:

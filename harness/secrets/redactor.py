@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from harness.aws import eventstream, sensitive, unmarked_secrets
-from harness.aws.bodies import UnreadableCoding, dechunked, through_coding
+from harness.aws.bodies import (
+    UnreadableCoding,
+    dechunked,
+    dump_json,
+    json_wire_form,
+    through_coding,
+)
 from harness.aws.content_codings import coding_by_look
 from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
@@ -603,7 +609,7 @@ class Redactor:
                 loaded, kind = _TOO_DEEP, "text"
             if kind == "json":
                 try:
-                    return self._json_body(loaded, places)
+                    return self._json_body(loaded, places, body)
                 except RecursionError:
                     loaded, kind = _TOO_DEEP, "text"
             if loaded is _TOO_DEEP and places is not None and places.any:
@@ -795,17 +801,24 @@ class Redactor:
         text = _XML_ELEMENT.sub(element, text)
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
-    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
+    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None, body: bytes) -> bytes:
+        """A JSON body's secrets replaced; the body itself when none is, else written in
+        its own wire form (compact or spaced, escaped or not: ``bodies.JSON_WIRE_FORMS``),
+        so that replay can give back the server's bytes around the secrets."""
         # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
         # JSON, whose members no model judged: unmodeled
         modeled = places is not None and places.shape is not None and not _data_payload(places)
+        sent = loaded
         if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
         clean = self.data(loaded, modeled)
+        if clean == sent:
+            return body
         try:
-            return json.dumps(clean, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
-            return json.dumps(clean).encode("ascii")
+            form = json_wire_form(body.decode("utf-8"), sent)
+        except UnicodeDecodeError:  # (UTF-16 JSON: json.loads reads it too)
+            form = None
+        return dump_json(clean, form)
 
     def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
         # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.

@@ -1,0 +1,133 @@
+"""Replay gives back the bytes the server sent, not the cassette's readable form.
+
+A protocol's JSON answer is stored pretty-printed (it reads well in review), with the name
+of the form that writes it back as the server wrote it (``body.wire``: compact as AWS sends,
+spaced as moto does, escaped or not). Replay serves those bytes: a ``before-parse`` handler,
+the raw ``Content-Length`` and a checksum see what they saw live. A body no form writes back
+(a trailing newline, an escaped slash, ``1.0E9``) is stored as received. With a secret in it,
+the body is written in its own form around the secret's placeholder.
+
+Real botocore clients, a server on 127.0.0.1 (``LoopbackServer``), the harness's recorder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+
+from harness.aws import bodies
+from harness.exchange import HttpResponse
+from harness.replay.recorder import CassetteRecorder
+from harness.serve.http import LoopbackServer
+
+INSIGHT = {
+    "Insight": {
+        "InsightId": "7f0a3c5e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
+        "GroupARN": "arn:aws:xray:us-east-1:123456789012:group/Default/ABCDEFGH",
+        "GroupName": "Default",
+        "State": "ACTIVE",
+        "Summary": "Fault rate élevé – service «checkout»",
+        "Categories": ["FAULT"],
+        "StartTime": 1764331200.5,
+    }
+}
+
+#: (id, the server's bytes): each writes the same answer in another way
+WIRE = [
+    ("aws compact", json.dumps(INSIGHT, separators=(",", ":"), ensure_ascii=False)),
+    ("compact escaped", json.dumps(INSIGHT, separators=(",", ":"))),
+    ("moto spaced", json.dumps(INSIGHT, ensure_ascii=False)),
+    ("spaced escaped", json.dumps(INSIGHT)),
+    ("keys reversed", json.dumps({"Insight": dict(reversed(INSIGHT["Insight"].items()))})),
+    ("trailing newline", json.dumps(INSIGHT, separators=(",", ":")) + "\n"),
+    ("escaped slash", json.dumps(INSIGHT, separators=(",", ":")).replace("/", "\\/")),
+    (
+        "exponent",
+        json.dumps(INSIGHT, separators=(",", ":")).replace("1764331200.5", "1.7643312005E9"),
+    ),
+]
+
+
+def _xray(endpoint: str) -> Any:
+    return boto3.client(
+        "xray",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _run(endpoint: str, recorder: CassetteRecorder) -> tuple[bytes, dict[str, Any]]:
+    client = _xray(endpoint)
+    raw: list[bytes] = []
+
+    def before_parse(response_dict: dict[str, Any], **_: Any) -> None:
+        raw.append(response_dict["body"])
+
+    client.meta.events.register("before-parse.xray.GetInsight", before_parse)
+    with recorder.activate():
+        answer = client.get_insight(InsightId=INSIGHT["Insight"]["InsightId"])
+    return raw[0], answer
+
+
+@pytest.mark.parametrize(("name", "sent"), WIRE, ids=[w[0] for w in WIRE])
+def test_replay_serves_the_servers_bytes(tmp_path: Path, name: str, sent: str) -> None:
+    body = sent.encode("utf-8")
+
+    def server(request: Any) -> HttpResponse:
+        return HttpResponse(200, {"Content-Type": "application/json"}, body)
+
+    path = tmp_path / "insight.yaml"
+    with LoopbackServer(server) as srv:
+        recorder = CassetteRecorder(path, "all")
+        live_raw, live = _run(srv.endpoint_url, recorder)
+        recorder.save()
+    assert live_raw == body
+    replay_raw, replayed = _run("http://127.0.0.1:9", CassetteRecorder(path, "none"))
+    assert replay_raw == body
+    assert replayed["Insight"] == live["Insight"]
+    stored = yaml.safe_load(path.read_text())["interactions"][0]["response"]["body"]
+    if stored.get("wire"):  # readable in the cassette
+        assert "\n  " in stored["string"] and stored["string"] != sent
+    else:
+        assert stored["string"] == sent  # no form writes it back: kept as received
+
+
+def test_a_secret_in_the_answer_keeps_the_rest_of_the_servers_form(tmp_path: Path) -> None:
+    """A session token in a compact answer: the cassette holds no token, and replay's
+    bytes differ from the server's only where the token was."""
+    token = "FwoGZXIvYXdzEBsaDSntl61x" + "Q" * 40
+    answer = {
+        "Credentials": {
+            "AccessKeyId": "ASIAEXAMPLEEXAMPLE12",
+            "SecretAccessKey": "Sntl62x" + "k" * 33,
+            "SessionToken": token,
+            "Expiration": 1764334800,
+        },
+        "AssumedRoleUser": {
+            "Arn": "arn:aws:sts::123456789012:assumed-role/r/s",
+            "AssumedRoleId": "AROAEXAMPLE:s",
+        },
+    }
+    sent = json.dumps(answer, separators=(",", ":")).encode()
+    assert bodies.json_wire_form(sent.decode(), answer) == "compact"
+    from harness.secrets import Redactor
+
+    out = Redactor().body(sent, None, "output", "application/json")
+    assert token.encode() not in out
+    assert b", " not in out and b'":"' in out  # still compact
+    assert list(json.loads(out)) == ["Credentials", "AssumedRoleUser"]  # server's order
+
+
+@pytest.mark.parametrize(("name", "sent"), WIRE, ids=[w[0] for w in WIRE])
+def test_the_stored_form_gives_the_bytes_back(name: str, sent: str) -> None:
+    """The reference: whatever ``stored_document`` stores, with its form, makes ``sent``."""
+    stored, form = bodies.stored_document(sent.encode())
+    made = bodies.wire_bytes(stored, form) if form else stored
+    assert (made if isinstance(made, bytes) else made.encode()) == sent.encode()
