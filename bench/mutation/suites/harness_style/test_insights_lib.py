@@ -456,7 +456,9 @@ def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
 ) -> None:
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
-    cutoff = now - RETENTION[period]
+    # (now may be written in a named zone: the cut-off is 15, 63 or 90 real days back, in UTC,
+    # not as many days on that zone's wall clock across its clock change)
+    cutoff = now.astimezone(dt.timezone.utc) - RETENTION[period]
     if data is None:
         span, end = RETENTION[period] + dt.timedelta(hours=12), now  # (its .days: 15, 63, 90)
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
