@@ -12,7 +12,9 @@ what a retry must retry and what it must not.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -209,8 +211,14 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
                 "LastUpdateTime": NOW - dt.timedelta(minutes=30),
             },
             {"InsightId": INSIGHT_ID[:-1] + "1", "State": "ACTIVE", "StartTime": NOW},
+            {  # started at the window's start: [start, end), kept as the service gave it
+                "InsightId": INSIGHT_ID[:-1] + "2",
+                "State": "CLOSED",
+                "StartTime": SUMMARIES["StartTime"],
+                "EndTime": NOW - dt.timedelta(days=1),
+            },
         ),
-        pages=(1, 1),  # the open insight on the second page
+        pages=(1, 2),  # the open insight on the second page
     ),
     page_size=100,
 )
@@ -323,8 +331,10 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
             if e["ReferenceId"] in names
         }
 
+    asked = copy.deepcopy(graph)
     for service in plan.items:
         assert lib.downstream_of(graph, service.get("Name")) == calls(service.get("Name"))
+    assert graph == asked  # the caller's graph, as it was (nothing cached in it)
     # an edge to a service no page lists: the checker's edges-reference-listed-services is a
     # warning (inferred, not stated), so code reading a graph must not trust it
     caller = plan.items[0]
@@ -433,6 +443,8 @@ def test_metric_window_is_whole_periods_before_end(
     end: dt.datetime, period: int, span: dt.timedelta
 ) -> None:
     start, stop = lib.metric_window(span, period, end=end)  # inside retention: never empty
+    with pytest.raises(ValueError, match="span"):  # the same span below zero: refused as such
+        lib.metric_window(-span, period, end=end)
     for edge in (start, stop):
         assert edge.timestamp() % period == 0
     assert stop <= end < stop + dt.timedelta(seconds=period)
@@ -456,7 +468,9 @@ def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
 ) -> None:
     CLOCK.set(now)  # the retention cut-off moves with the clock, on and off the grid
-    cutoff = now - RETENTION[period]
+    # (now may be written in a named zone: the cut-off is 15, 63 or 90 real days back, in UTC,
+    # not as many days on that zone's wall clock across its clock change)
+    cutoff = now.astimezone(dt.timezone.utc) - RETENTION[period]
     if data is None:
         span, end = RETENTION[period] + dt.timedelta(hours=12), now  # (its .days: 15, 63, 90)
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
@@ -471,7 +485,7 @@ def test_metric_window_stays_inside_retention(
             )
         )
     if span <= dt.timedelta(0):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="span"):  # a span, not an empty window
             lib.metric_window(span, period, end=end)
         return
     stop = _floor(end, period)
@@ -506,6 +520,9 @@ def moving_on(seconds: int) -> Any:
     zone=st.sampled_from(CHANGING),
 )
 @example(when=NOW - dt.timedelta(milliseconds=1), zone=CHANGING[0])  # a ms before the grid
+@example(  # before the epoch (a timestamp below zero): floored too, not truncated toward it
+    when=dt.datetime(1969, 12, 31, 23, 58, 30, tzinfo=dt.timezone.utc), zone=CHANGING[0]
+)
 def test_align_floors_to_the_grid(when: dt.datetime, zone: ZoneInfo) -> None:
     for period in PERIODS:  # the same instant on each Period's grid
         aligned = lib.align(when, period)
@@ -561,11 +578,12 @@ def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
 def test_undocumented_periods_are_refused(other: int) -> None:
     # "If you specify any other value, you will get an error": a Period refused by every
     # function that takes one, before any call
-    with pytest.raises(ValueError):
+    named = re.escape(str(other))  # the message names the Period refused
+    with pytest.raises(ValueError, match=named):
         lib.align(NOW, other)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=named):
         lib.metric_window(dt.timedelta(hours=1), other, end=NOW)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=named):
         lib.metric_series(
             cloudtrail(),
             event_source="s3.amazonaws.com",
@@ -616,6 +634,9 @@ PAGED = {  # each paging function, asked for a page size
         "xray", "GetInsightSummaries", now=NOW, constraints=["GroupName.min"]
     ),
     bad_id=aws.invalid_requests("xray", "GetInsight", now=NOW, constraints=["InsightId.pattern"]),
+    too_old=aws.invalid_requests(
+        "xray", "GetInsightSummaries", now=NOW, constraints=["StartTime.older-than-30-days"]
+    ),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
     reversed_window: Any,
@@ -624,6 +645,7 @@ def test_what_the_service_refuses_is_refused_before_sending(
     long_group: Any,
     empty_group: Any,
     bad_id: Any,
+    too_old: Any,
     aws_synthetic: Any,
 ) -> None:
     seen = len(aws_synthetic.exchanges)
@@ -686,6 +708,13 @@ def test_what_the_service_refuses_is_refused_before_sending(
     with pytest.raises(ClientError) as refused:
         lib.insight(xray(), bad_id.params["InsightId"])
     assert refused.value.response["Error"]["Code"] == bad_id.caught_by
+    # a StartTime older than the service's 30 days: sent as given (not moved up to 30 days
+    # ago, which would answer another window), the service's refusal raised as it came
+    start = too_old.params["StartTime"]
+    with pytest.raises(ClientError) as refused:
+        lib.insight_summaries(xray(), group_name="prod", start=start, end=too_old.params["EndTime"])
+    assert refused.value.response["Error"]["Code"] == too_old.caught_by
+    assert aws_synthetic.exchanges[-1].params["StartTime"] == start.timestamp()
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -769,6 +798,9 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
     sent = aws_synthetic.exchanges[seen].params  # exactly the day: the next midnight excluded
     window = (sent["StartTime"], sent["EndTime"])
     assert window == (midnight.timestamp(), (midnight + dt.timedelta(days=1)).timestamp())
+    # a datetime is a date too: its day's window
+    afternoon = dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.timezone.utc)
+    assert lib.day_window(afternoon) == (midnight, midnight + dt.timedelta(days=1))
 
 
 @SYNTHETIC
@@ -851,7 +883,7 @@ def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -
 )
 @example(  # an empty window (an insight that started at now), London just back to offset zero
     params={"InsightId": INSIGHT_ID},
-    later=dt.timedelta(hours=1),
+    later=dt.timedelta(seconds=0.25),
     span=dt.timedelta(0),
     changed=LONDON_WINTER,
 )
@@ -859,8 +891,9 @@ def test_insight_duration_and_graph_window(
     params: dict, later: dt.timedelta, span: dt.timedelta, changed: dt.datetime, aws_synthetic: Any
 ) -> None:
     record = lib.insight(xray(), params["InsightId"])
-    # a now passed in, not the clock's and off the whole second: the durations count to it
-    now = NOW + later
+    # a now passed in, not the clock's and off the whole second, written at +05:45 (the
+    # record's times are in UTC): the durations count to it, instant to instant
+    now = (NOW + later).astimezone(OFFSETS[1])
     duration = lib.insight_duration(record, now=now)
     end = record.get("EndTime", now)
     assert duration == (end - record["StartTime"]).total_seconds()
@@ -876,10 +909,14 @@ def test_insight_duration_and_graph_window(
                 lib.impact_graph(
                     xray(), params["InsightId"], start=NOW - span, end=NOW.astimezone(zone)
                 )
-    else:  # six hours and less, an empty window included: asked (the service judges)
+    else:  # six hours and less, an empty window included: asked (the service judges), to
+        # the sub-second (the window ending at the now passed in)
         seen = len(aws_synthetic.exchanges)
-        lib.impact_graph(xray(), params["InsightId"], start=NOW - span, end=NOW)
+        lib.impact_graph(xray(), params["InsightId"], start=now - span, end=now)
         assert aws_synthetic.exchanges[seen:], "not asked"
+        sent = aws_synthetic.exchanges[-1].params
+        asked = ((now - span).timestamp(), now.timestamp())
+        assert (sent["StartTime"], sent["EndTime"]) == pytest.approx(asked, abs=1e-6)
     # an open insight's window to a now written in a named zone, hours after its clocks
     # changed: six real hours back (not six on its wall clock), in UTC
     utc = changed.astimezone(dt.timezone.utc)
@@ -978,10 +1015,21 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     # a trail by its bare name: not the library's to refuse, sent as given (the service judges)
     lib.insights_events(cloudtrail(), "main", start=window["start"], end=NOW)
     assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
-    # the library's own clients: us-east-1 (where the call went), botocore's retries off
+    # the library's own clients: us-east-1 (where the call went), botocore's retries off,
+    # whatever a developer's shell says (another default region, keys of their own)
     lib.internet_event(client("internetmonitor"), "evt-1")
     assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
     assert xray().meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
+    own = lib.make_client("internetmonitor")
+    lib.internet_event(own, "evt-1")
+    assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
+    assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
+    # a long-lived insight's timeline, a thousand pages and more of one event each: read to
+    # its end (a stand-in client: thousands of botocore calls would take seconds)
+    assert len(lib.insight_timeline(LongListing(1500), INSIGHT_ID)) == 1500
     # bursts planned inside a pagination: the library's own backoff (0.01 s, doubled) on the
     # shared clock, and a burst longer than its attempts surfaces after exactly that many calls
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
@@ -1007,6 +1055,14 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
                     lib.with_retry(call, sleep=CLOCK.sleep)
         assert len(server.calls) == min(burst + 1, lib.ATTEMPTS)
         assert CLOCK.slept == [0.01, 0.02, 0.04]
+        # the latest event alike: the listing's own retry, not asked again around it
+        with serve_pages(plan) as server:
+            if burst < lib.ATTEMPTS:
+                assert lib.latest_event(xray(), INSIGHT_ID) == item
+            else:
+                with pytest.raises(ClientError):
+                    lib.latest_event(xray(), INSIGHT_ID)
+        assert len(server.calls) == min(burst + 1, lib.ATTEMPTS)
     # the CloudTrail listing's own retry (it sleeps with time.sleep): the same backoff
     monkeypatch.setattr(lib.time, "sleep", CLOCK.sleep)
     CLOCK.slept.clear()
@@ -1033,6 +1089,22 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     with serve_pages(PagePlan(pagination=graph_pages, items=(api, again, db), pages=(1, 2))):
         graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
     assert graph == {"services": {1: again, 2: db}, "edges": set()}
+
+
+class LongListing:
+    """A stand-in X-Ray client: GetInsightEvents over ``pages`` pages of one event each."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+
+    def get_insight_events(self, InsightId: str, NextToken: str = "0") -> dict:
+        number = int(NextToken)
+        page: dict[str, Any] = {
+            "InsightEvents": [{"EventTime": NOW - dt.timedelta(minutes=number), "Summary": "s"}]
+        }
+        if number + 1 < self.pages:
+            page["NextToken"] = str(number + 1)
+        return page
 
 
 # botocore's own errors that are not the service's answer: a connection lost, a read timed out
@@ -1100,7 +1172,7 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
     points=st.lists(
         st.tuples(
             st.integers(0, 10_000).map(lambda m: NOW - dt.timedelta(minutes=5 * m)),
-            st.sampled_from([0.0, 1.0, 7.0, 7.0, 300.0]),
+            st.sampled_from([0.0, 0.3, 0.1 + 0.2, 1.0, 7.0, 7.0, 300.0]),
         ),
         unique_by=lambda p: p[0],
     ),  # in any order: "the earliest of equal ones" is by time, not by position
@@ -1108,6 +1180,8 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
 )
 @example(points=[(NOW - dt.timedelta(minutes=5), 0.0), (NOW, 0.0)], period=60)  # FillWithZeros
 @example(points=[(NOW, 0.0), (NOW - dt.timedelta(minutes=5), 0.0)], period=60)  # ... reversed
+# two values a hair apart (0.3 and 0.1 + 0.2): the larger one, compared exactly
+@example(points=[(NOW - dt.timedelta(minutes=5), 0.3), (NOW, 0.1 + 0.2)], period=300)
 def test_peak_and_rates(points: list, period: int) -> None:
     given_points = list(points)
     best = lib.peak(points)

@@ -82,6 +82,23 @@ def test_timeline_follows_tokens_through_an_empty_page() -> None:
     with stub:
         assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(4)]
     stub.assert_no_pending_responses()
+    # a long-lived insight's timeline, a thousand pages and more of one event each: read to
+    # its end (a stand-in client: thousands of stubbed calls would take seconds)
+    assert len(lib.insight_timeline(LongListing(1500), INSIGHT_ID)) == 1500
+
+
+class LongListing:
+    """A stand-in X-Ray client: GetInsightEvents over ``pages`` pages of one event each."""
+
+    def __init__(self, pages: int) -> None:
+        self.pages = pages
+
+    def get_insight_events(self, InsightId: str, NextToken: str = "0") -> dict:
+        number = int(NextToken)
+        page: dict[str, Any] = {"InsightEvents": [event(number / 60)]}
+        if number + 1 < self.pages:
+            page["NextToken"] = str(number + 1)
+        return page
 
 
 def test_timeline_single_page() -> None:
@@ -133,6 +150,13 @@ def test_latest_event_is_the_most_recent() -> None:
     stub.add_response("get_insight_events", {"InsightEvents": [event(3)]})
     with stub:
         assert lib.latest_event(client, INSIGHT_ID) == event(3)
+    # throttled as many times as the library tries: it surfaces, the listing not asked again
+    for _ in range(4):
+        stub.add_client_error("get_insight_events", "ThrottledException", http_status_code=429)
+    stub.add_response("get_insight_events", {"InsightEvents": [event(3)]})
+    with stub, pytest.raises(ClientError, match="ThrottledException"):
+        lib.latest_event(client, INSIGHT_ID)
+    assert len(stub._queue) == 1
 
 
 def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -155,10 +179,19 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     assert mine._request_signer._credentials.token is None
     endpoint = "https://vpce-0a1b2c3d.xray.eu-west-1.vpce.amazonaws.com"
     assert lib.make_client("xray", endpoint_url=endpoint).meta.endpoint_url == endpoint
-    # the library's own clients: us-east-1, botocore's retries off
+    # the library's own clients: us-east-1, botocore's retries off, whatever a developer's
+    # shell says (another default region, keys of their own)
     default = lib.make_client("xray")
     assert default.meta.region_name == "us-east-1"
     assert default.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
+    own = lib.make_client("xray")
+    assert own.meta.region_name == "us-east-1"
+    assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
+    for name in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
     client, stub = stubbed("xray")
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
@@ -220,6 +253,8 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
         stub.add_client_error(
             "list_insights_metric_data", "ThrottlingException", http_status_code=400
         )
+    # a throttle, then a refusal: the refusal raised (the error that ended the retries)
+    stub.add_client_error("list_insights_metric_data", "ThrottlingException")
     stub.add_client_error("list_insights_metric_data", "InvalidParameterException")
     # a server error (HTTP 500) is not a throttle either: raised at once
     stub.add_client_error("list_insights_metric_data", "InternalFailure", http_status_code=500)
@@ -293,6 +328,9 @@ def test_insight_duration_closed_and_active() -> None:
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
     # ... and off the whole second
     assert lib.insight_duration(active, now=NOW + dt.timedelta(seconds=0.25)) == 30 * 3600 + 0.25
+    # ... and written at +05:45 (the record's times in UTC): instant to instant
+    ahead = dt.timezone(dt.timedelta(hours=5, minutes=45))
+    assert lib.insight_duration(active, now=NOW.astimezone(ahead)) == 30 * 3600
     # a now before its start (a clock behind the service's): below zero, as it is
     assert lib.insight_duration(active, now=t(30, seconds=90)) == -90
     # a closed insight keeps its EndTime, whatever now is passed in
@@ -308,7 +346,8 @@ def test_insight_summaries_paginate_with_same_params() -> None:
         "States": ["ACTIVE"],
         "MaxResults": 2,
     }
-    first = {"InsightId": "a" * 36, "State": "ACTIVE"}
+    # summaries as the service writes them, list members (Categories) included
+    first = {"InsightId": "a" * 36, "State": "ACTIVE", "Categories": ["FAULT"]}
     second = {"InsightId": "b" * 36, "State": "ACTIVE"}
     stub.add_response(
         "get_insight_summaries", {"InsightSummaries": [first], "NextToken": "n1"}, base
@@ -320,7 +359,19 @@ def test_insight_summaries_paginate_with_same_params() -> None:
         got = lib.insight_summaries(
             client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=2
         )
-    assert [s["InsightId"] for s in got] == ["a" * 36, "b" * 36]
+    assert got == [first, second]
+    # throttled on the second page as many times as the library tries: it surfaces, the
+    # listing not started again
+    stub.add_response(
+        "get_insight_summaries", {"InsightSummaries": [first], "NextToken": "n1"}, base
+    )
+    for _ in range(4):
+        stub.add_client_error("get_insight_summaries", "ThrottledException", http_status_code=429)
+    with stub, pytest.raises(ClientError, match="ThrottledException"):
+        lib.insight_summaries(
+            client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE"], page_size=2
+        )
+    stub.assert_no_pending_responses()
     # an empty list of states is no filter: none sent
     unfiltered = {"GroupName": "prod", "StartTime": t(48), "EndTime": NOW}
     stub.add_response("get_insight_summaries", {"InsightSummaries": [first]}, unfiltered)
@@ -353,6 +404,12 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=named)
     with stub, pytest.raises(ClientError, match="InvalidRequestException"):
         lib.insight_summaries(client, group_name=long_name, start=t(48), end=NOW)
+    # a StartTime older than the service's 30 days: sent as given (not moved up to 30 days
+    # ago, which would answer another window), the service's refusal raised
+    old = {**unfiltered, "StartTime": t(24 * 40)}
+    stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=old)
+    with stub, pytest.raises(ClientError, match="InvalidRequestException"):
+        lib.insight_summaries(client, group_name="prod", start=t(24 * 40), end=NOW)
     stub.assert_no_pending_responses()
     # an empty GroupName (the model's minimum is 1): sent as given, refused before sending,
     # not dropped (which would ask for no group at all)
@@ -364,9 +421,10 @@ def test_insight_summaries_paginate_with_same_params() -> None:
 
 def test_open_insight_ids_keeps_active_ones() -> None:
     client, stub = stubbed("xray")
-    summaries = [
+    summaries = [  # two closed ones in a row on the second page
         {"InsightId": "a" * 36, "State": "ACTIVE"},
         {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
+        {"InsightId": "d" * 36, "State": "CLOSED", "EndTime": t(2)},
         {"InsightId": "c" * 36, "State": "ACTIVE"},
     ]
     # a window ending an hour ago: asked for as given (its end, not now)
@@ -461,8 +519,10 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     with stub:
         graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
     assert graph["edges"] == {(0, 1), (1, 2)}
+    asked = copy.deepcopy(graph)
     assert lib.downstream_of(graph, "gateway") == {"api"}
     assert lib.downstream_of(graph, "api") == {"db"}
+    assert graph == asked  # the caller's graph, as it was (nothing cached in it)
     # a service a later page lists again stands as that page gives it, not merged with the
     # earlier listing (whose Edges it no longer has)
     api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
@@ -645,8 +705,11 @@ def test_metric_window_examples() -> None:
         NOW + dt.timedelta(minutes=55),
         NOW + dt.timedelta(hours=1),
     )
-    with pytest.raises(ValueError):  # a Period CloudTrail does not document
+    with pytest.raises(ValueError, match="120"):  # a Period CloudTrail does not document
         lib.metric_window(dt.timedelta(hours=1), 120, end=end)
+    for span in (dt.timedelta(0), dt.timedelta(hours=-1)):  # refused as a span, not a window
+        with pytest.raises(ValueError, match="span"):
+            lib.metric_window(span, 300, end=end)
 
 
 def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -691,8 +754,11 @@ def test_align_floors_at_the_edges() -> None:
     )
     with pytest.raises(ValueError):
         lib.align(dt.datetime(2026, 11, 1, 12), 60)
-    with pytest.raises(ValueError):  # a Period CloudTrail does not document
+    with pytest.raises(ValueError, match="900"):  # a Period CloudTrail does not document
         lib.align(NOW, 900)
+    # before the epoch (a timestamp below zero): floored too, not truncated toward it
+    before = dt.datetime(1969, 12, 31, 23, 58, 30, tzinfo=UTC)
+    assert lib.align(before, 300) == dt.datetime(1969, 12, 31, 23, 55, tzinfo=UTC)
     india = dt.datetime(2026, 11, 1, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30)))
     assert lib.as_utc(india) == NOW and lib.as_utc(india).utcoffset() == dt.timedelta(0)
     # London in winter is at offset zero, still Europe/London: written in UTC all the same
@@ -707,6 +773,8 @@ def test_peak_and_rate() -> None:
     assert lib.peak(list(reversed(points))) == (t(2), 9.0)  # the earliest, in any order
     assert lib.peak([]) is None
     assert lib.peak([(t(1), 0.0), (NOW, 0.0)]) == (t(1), 0.0)  # a FillWithZeros series
+    assert lib.peak([(t(3), 5.0), (t(2), 1.0), (t(1), 9.0)]) == (t(1), 9.0)  # after a dip
+    assert lib.peak([(t(1), 0.3), (NOW, 0.1 + 0.2)]) == (NOW, 0.1 + 0.2)  # exactly compared
     assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
     # a NonZeroData series skips empty periods: each value over the Period, not the spacing;
     # the caller's series left as it was
@@ -841,6 +909,11 @@ def test_outage_seconds_and_status() -> None:
 
 def test_day_window_and_naive_times_refused() -> None:
     assert lib.day_window(dt.date(2026, 10, 30)) == (
+        dt.datetime(2026, 10, 30, tzinfo=UTC),
+        dt.datetime(2026, 10, 31, tzinfo=UTC),
+    )
+    # a datetime is a date too: its day's window
+    assert lib.day_window(dt.datetime(2026, 10, 30, 15, 30, tzinfo=UTC)) == (
         dt.datetime(2026, 10, 30, tzinfo=UTC),
         dt.datetime(2026, 10, 31, tzinfo=UTC),
     )
