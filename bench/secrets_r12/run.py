@@ -137,6 +137,18 @@ def pkcs8_pem(key_pem: bytes) -> str:
     ).decode()
 
 
+def ec_private_der() -> bytes:
+    """A fresh P-256 private key, PKCS#8 DER (what KMS's GenerateDataKeyPair gives)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
 def pkcs12_and_slice() -> tuple[bytes, bytes]:
     """An unencrypted PKCS#12 file of a fresh key and certificate, and 48 bytes of the key's
     DER from its middle (the key's own bytes, as they sit in the file)."""
@@ -280,6 +292,8 @@ class Api:
         self.mixed = make("http_multipart_mixed_response_token", "mx" + rand(ALNUM, 38))
         self.p12, piece = pkcs12_and_slice()
         self.made["http_pkcs12_binary_response"] = [piece]
+        self.dkp_private = ec_private_der()
+        self.made["kms_generate_data_key_pair_private"] = [self.dkp_private]
         self.xml_secret = make("http_xml_element_api_secret", "xs" + rand(ALNUM, 38))
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple:
@@ -304,6 +318,15 @@ class Api:
             return amz(
                 {"authorizationData": {"authorizationToken": self.ecrpub, "expiresAt": 1893456000}}
             )
+        if target.endswith("TrentService.GenerateDataKeyPair"):
+            data = {
+                "KeyId": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/r12",
+                "KeyPairSpec": "ECC_NIST_P256",
+                "PrivateKeyCiphertextBlob": base64.b64encode(secrets.token_bytes(180)).decode(),
+                "PrivateKeyPlaintext": base64.b64encode(self.dkp_private).decode(),
+                "PublicKey": base64.b64encode(b"0Y0\x13" + secrets.token_bytes(87)).decode(),
+            }
+            return amz(data)
         if target.endswith("RedshiftServerless.GetCredentials"):
             return amz({"dbUser": "IAM:r12", "dbPassword": self.rss_pw, "expiration": 1893456000})
         if target.endswith("AmazonSSM.StartSession"):
