@@ -32,6 +32,7 @@ from harness.secrets import (
     credentials,
     detectors,
     formats,
+    json_layout,
     placeholders,
     text_formats,
 )
@@ -574,7 +575,7 @@ class Redactor:
                 return found
         places = _places(operation_model, direction)
         if places is not None and _secret_payload(places):
-            return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+            return self._sensitive_payload(body, direction)
         kind = _body_kind(body, content_type)
         loaded: Any = None  # (a body labelled JSON that is not: gzip, binary)
         if kind == "cbor":
@@ -588,7 +589,7 @@ class Redactor:
                 loaded, kind = _TOO_DEEP, "text"
             if kind == "json":
                 try:
-                    return self._json_body(loaded, places)
+                    return self._json_body(loaded, places, body)
                 except RecursionError:
                     loaded, kind = _TOO_DEEP, "text"
             if loaded is _TOO_DEEP and places is not None and places.any:
@@ -611,6 +612,38 @@ class Redactor:
         # a form's values were read decoded (``_form``): read again URL-encoded, a value's
         # end is not seen ("npm_token%3A%20x%0Aregistry..." ran on to the body's end)
         return self.text(text, detect=kind != "form").encode("utf-8")
+
+    def _sensitive_payload(self, body: bytes, direction: str) -> bytes:
+        """A payload the model marks sensitive (Lambda ``Invoke``'s, both ways).
+
+        Sent, it is one placeholder: one value the live request's payload binds to, whatever
+        its structure. Answered, the very text sent (an echo) is that placeholder again, so
+        replay gives the test its own payload back; other JSON keeps its structure and
+        layout with every leaf replaced, as a JSON ``SecretString`` does
+        (``formats.scrub_text``), so code that parses what a function answered still runs
+        in replay (``{"ok": true}`` stays itself: no text in it). Any other answer is one
+        placeholder."""
+        whole = body.decode("latin-1")
+        echoed = self.vault.known(whole) if self.numbered else None
+        if direction != "output" or echoed is not None:
+            return (echoed or self.placeholder(whole, "secret")).encode("ascii")
+        try:
+            text = body.decode("utf-8")
+            loaded = json.loads(text) if text.lstrip()[:1] in ("{", "[") else None
+        except (ValueError, RecursionError):
+            loaded = None
+        if not isinstance(loaded, dict | list):
+            return self.placeholder(whole, "secret").encode("ascii")
+        layout = json_layout.layout_of(body, loaded)
+        try:
+            scrubbed = formats.scrub(loaded, self._replace, "secret", numbers=self._replace.numbers)
+        except RecursionError:
+            return self.placeholder(whole, "secret").encode("ascii")
+        written = json_layout.dump_as(layout, scrubbed) if layout is not None else None
+        if written is None:
+            written = json.dumps(scrubbed, separators=(",", ":")).encode("utf-8")
+        self._replace.remember_whole(text, written.decode("utf-8"))
+        return written
 
     def _field_kind(self, name: str) -> str | None:
         """The placeholder kind of a field (form part, event header) named ``name``."""
@@ -780,13 +813,20 @@ class Redactor:
         text = _XML_ELEMENT.sub(element, text)
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
-    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None) -> bytes:
+    def _json_body(
+        self, loaded: Any, places: sensitive.SecretPlaces | None, body: bytes = b""
+    ) -> bytes:
         # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
         # JSON, whose members no model judged: unmodeled
+        layout = json_layout.layout_of(body, loaded) if body else None
         modeled = places is not None and places.shape is not None and not _data_payload(places)
         if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
         clean = self.data(loaded, modeled)
+        if layout is not None:  # (written as it came: indented, escaped, a final newline)
+            written = json_layout.dump_as(layout, clean)
+            if written is not None:
+                return written
         try:
             return json.dumps(clean, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate ("\ud800"): escaped, as sent
