@@ -33,6 +33,7 @@ from harness.secrets import (
     detectors,
     formats,
     json_layout,
+    key_stores,
     placeholders,
     text_formats,
 )
@@ -595,6 +596,8 @@ class Redactor:
             if loaded is _TOO_DEEP and places is not None and places.any:
                 # nested ~1,000 deep, its members cannot be walked: it may hold a secret
                 return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+        if key_stores.is_key_store(body):  # binary, but a secret whole (a DER key, a .p12)
+            return self.placeholder(body.decode("latin-1"), "key").encode("ascii")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
