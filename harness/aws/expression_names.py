@@ -112,3 +112,45 @@ def _renamed(item: dict[str, Any]) -> dict[str, Any]:
     if values:
         out["ExpressionAttributeValues"] = {mapping.get(k, k): v for k, v in values.items()}
     return out
+
+
+# A path (``#pw``, ``creds.#pw``, ``keys[0].v``), an operator, a value placeholder: what an
+# expression sets or compares an attribute to. ``SET #a = if_not_exists(#a, :v)``,
+# ``begins_with(#a, :v)``, ``contains(#a, :v)`` and ``ADD #a :v`` name the attribute first.
+_PATH = r"[#A-Za-z_][\w#]*(?:\[\d+\])*(?:\.[#A-Za-z_][\w#]*(?:\[\d+\])*)*"
+_OP = r"(?:=|<>|<=|>=|<|>)"
+_VALUE = r":[A-Za-z0-9_]+"
+_TARGETS = (
+    re.compile(rf"({_PATH})\s*{_OP}\s*(?:if_not_exists\s*\(\s*{_PATH}\s*,\s*)?({_VALUE})"),
+    re.compile(rf"\b(?:begins_with|contains|list_append)\s*\(\s*({_PATH})\s*,\s*({_VALUE})"),
+    re.compile(rf"\b(?:ADD|DELETE)\s+({_PATH})\s+({_VALUE})", re.IGNORECASE),
+)
+_TARGET_BACKWARDS = re.compile(rf"({_VALUE})\s*{_OP}\s*({_PATH})")
+
+
+def value_targets(item: dict[str, Any]) -> dict[str, str]:
+    """Each value placeholder of a request item -> the name of the attribute its expressions
+    set it to or compare it with (the last name of the path, through
+    ``ExpressionAttributeNames``): ``SET #s = :v`` with ``{"#s": "signing_secret"}`` gives
+    ``{":v": "signing_secret"}``. The user's attribute names say what the values are, as an
+    item's own keys do."""
+    names = item.get("ExpressionAttributeNames")
+    names = names if isinstance(names, dict) else {}
+    out: dict[str, str] = {}
+
+    def note(path: str, token: str) -> None:
+        last = re.sub(r"\[\d+\]", "", path.rsplit(".", 1)[-1])
+        name = names.get(last, last) if last.startswith("#") else last
+        if isinstance(name, str) and name and token not in out:
+            out[token] = name
+
+    for member in EXPRESSIONS:
+        text = item.get(member)
+        if not isinstance(text, str) or ":" not in text:
+            continue
+        for pattern in _TARGETS:
+            for match in pattern.finditer(text):
+                note(match.group(1), match.group(2))
+        for match in _TARGET_BACKWARDS.finditer(text):
+            note(match.group(2), match.group(1))
+    return out

@@ -241,8 +241,22 @@ _VERBS = frozenset(
 #: A value named with one of these is encrypted, wrapped or only a KMS key's reference.
 _ENCRYPTED = frozenset({"encrypted", "wrapped", "ciphertext", "kms", "cmk"})
 _PREPOSITIONS = frozenset({"to", "for", "of", "from", "by", "with", "on", "in", "per"})
+#: A ``code`` so qualified is a credential: ``deviceCode`` is OAuth 2.0's device_code, which
+#: "the client uses to poll the token endpoint" until the user approves (RFC 8628, 3.2 and
+#: 3.4): whoever holds it in that window gets the access token.
 _SECRET_CODE = frozenset(
-    {"auth", "authorization", "authentication", "mfa", "otp", "totp", "access", "pin", "token"}
+    {
+        "auth",
+        "authorization",
+        "authentication",
+        "mfa",
+        "otp",
+        "totp",
+        "access",
+        "pin",
+        "token",
+        "device",
+    }
 )
 
 

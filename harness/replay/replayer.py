@@ -358,7 +358,9 @@ class Replayer:
                 return content
             # (a body that is one placeholder is a payload redacted whole, Lambda Invoke's
             # sensitive Payload echoed: given back as it was, whatever its Content-Type)
-            form = "raw" if SLOT.fullmatch(text) else _text_form(text, content_type)
+            if SLOT.fullmatch(text):
+                return _whole_back(restore_text(text, binding, vault, "raw", self._stand_in))
+            form = _text_form(text, content_type)
             return restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
 
         if body:  # (inside its content codings, as the redactor read it; one this machine
@@ -431,6 +433,27 @@ def _upload_length(headers: dict[str, str], blobs: dict[bytes, bytes]) -> dict[s
                 for k, v in headers.items()
             }
     return headers
+
+
+def _whole_back(value: str) -> bytes:
+    """A body redacted whole, given back. The redactor read such a body byte for byte
+    (``latin-1``: a sensitive payload, a DER key store), so its bytes are the value's
+    ``latin-1`` encoding: UTF-8 text read so encodes back to itself, binary to itself. A
+    value that is text (a secret found whole in a text body, a stand-in) is UTF-8: one whose
+    ``latin-1`` bytes are no UTF-8 and hold no control byte was read as text."""
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if not _CONTROL.search(raw):
+            return value.encode("utf-8")
+    return raw
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text_form(text: str, content_type: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
+from harness.aws import expression_names
 from harness.aws.sensitive import is_secret_member, is_sensitive
 from harness.aws.unmarked_secrets import PLAIN_WHEN_SIBLING
 from harness.secrets import credentials, detectors
@@ -125,6 +126,7 @@ def redact_data(
             return value
         by_key = _members(shape, wire_names)
         plain = _plain_by_sibling(shape.name, value, by_key)
+        value = _expression_values_named(value, replace)
         out = {}
         for key, item in value.items():
             found = by_key.get(key)
@@ -161,6 +163,28 @@ def redact_data(
             for k, v in value.items()
         }
     return value
+
+
+def _expression_values_named(value: dict[str, Any], replace: Replace) -> dict[str, Any]:
+    """A DynamoDB request item whose ``ExpressionAttributeValues`` entries its expressions
+    set to (or compare with) an attribute named like a secret, those entries replaced:
+    ``SET #s = :v``, ``{"#s": "signing_secret"}``. The entry's own key (``:v``) says
+    nothing; the attribute's name, the user's, does, as an item's key would
+    (``_secret_entry``)."""
+    values = value.get("ExpressionAttributeValues")
+    if not isinstance(values, dict) or not values:
+        return value
+    secret = {
+        token: name
+        for token, name in expression_names.value_targets(value).items()
+        if token in values and detectors.name_kind(name) is not None
+    }
+    if not secret:
+        return value
+    named = {
+        k: scrub(v, replace, kind_of(secret[k])) if k in secret else v for k, v in values.items()
+    }
+    return {**value, "ExpressionAttributeValues": named}
 
 
 #: ``PLAIN_WHEN_SIBLING`` by shape name: ((member, (sibling, plain values)), ...).

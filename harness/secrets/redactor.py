@@ -26,7 +26,6 @@ from harness.aws.bodies import (
     UnreadableCoding,
     dechunked,
     dump_json,
-    json_wire_form,
     through_coding,
 )
 from harness.aws.content_codings import coding_by_look
@@ -38,6 +37,8 @@ from harness.secrets import (
     credentials,
     detectors,
     formats,
+    json_layout,
+    key_stores,
     placeholders,
     text_formats,
 )
@@ -595,7 +596,7 @@ class Redactor:
                 return found
         places = _places(operation_model, direction)
         if places is not None and _secret_payload(places):
-            return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+            return self._sensitive_payload(body, direction)
         kind = _body_kind(body, content_type)
         loaded: Any = None  # (a body labelled JSON that is not: gzip, binary)
         if kind == "cbor":
@@ -615,6 +616,8 @@ class Redactor:
             if loaded is _TOO_DEEP and places is not None and places.any:
                 # nested ~1,000 deep, its members cannot be walked: it may hold a secret
                 return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
+        if key_stores.is_key_store(body):  # binary, but a secret whole (a DER key, a .p12)
+            return self.placeholder(body.decode("latin-1"), "key").encode("ascii")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -632,6 +635,38 @@ class Redactor:
         # a form's values were read decoded (``_form``): read again URL-encoded, a value's
         # end is not seen ("npm_token%3A%20x%0Aregistry..." ran on to the body's end)
         return self.text(text, detect=kind != "form").encode("utf-8")
+
+    def _sensitive_payload(self, body: bytes, direction: str) -> bytes:
+        """A payload the model marks sensitive (Lambda ``Invoke``'s, both ways).
+
+        Sent, it is one placeholder: one value the live request's payload binds to, whatever
+        its structure. Answered, the very text sent (an echo) is that placeholder again, so
+        replay gives the test its own payload back; other JSON keeps its structure and
+        layout with every leaf replaced, as a JSON ``SecretString`` does
+        (``formats.scrub_text``), so code that parses what a function answered still runs
+        in replay (``{"ok": true}`` stays itself: no text in it). Any other answer is one
+        placeholder."""
+        whole = body.decode("latin-1")
+        echoed = self.vault.known(whole) if self.numbered else None
+        if direction != "output" or echoed is not None:
+            return (echoed or self.placeholder(whole, "secret")).encode("ascii")
+        try:
+            text = body.decode("utf-8")
+            loaded = json.loads(text) if text.lstrip()[:1] in ("{", "[") else None
+        except (ValueError, RecursionError):
+            loaded = None
+        if not isinstance(loaded, dict | list):
+            return self.placeholder(whole, "secret").encode("ascii")
+        layout = json_layout.layout_of(body, loaded)
+        try:
+            scrubbed = formats.scrub(loaded, self._replace, "secret", numbers=self._replace.numbers)
+        except RecursionError:
+            return self.placeholder(whole, "secret").encode("ascii")
+        written = json_layout.dump_as(layout, scrubbed) if layout is not None else None
+        if written is None:
+            written = json.dumps(scrubbed, separators=(",", ":")).encode("utf-8")
+        self._replace.remember_whole(text, written.decode("utf-8"))
+        return written
 
     def _field_kind(self, name: str) -> str | None:
         """The placeholder kind of a field (form part, event header) named ``name``."""
@@ -801,24 +836,25 @@ class Redactor:
         text = _XML_ELEMENT.sub(element, text)
         return re.sub(r"<[^<>]+>", lambda m: _XML_ATTRIBUTE.sub(attribute, m.group(0)), text)
 
-    def _json_body(self, loaded: Any, places: sensitive.SecretPlaces | None, body: bytes) -> bytes:
-        """A JSON body's secrets replaced; the body itself when none is, else written in
-        its own wire form (compact or spaced, escaped or not: ``bodies.JSON_WIRE_FORMS``),
-        so that replay can give back the server's bytes around the secrets."""
+    def _json_body(
+        self, loaded: Any, places: sensitive.SecretPlaces | None, body: bytes = b""
+    ) -> bytes:
+        """A JSON body's secrets replaced, written in the layout it came in when a common
+        one writes it back exactly (``json_layout``: compact or spaced, as AWS and moto
+        answer, indented, escaped or not), so replay gives back the server's bytes around
+        the secrets, and the body itself where nothing was secret."""
         # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
         # JSON, whose members no model judged: unmodeled
+        layout = json_layout.layout_of(body, loaded) if body else None
         modeled = places is not None and places.shape is not None and not _data_payload(places)
-        sent = loaded
         if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
         clean = self.data(loaded, modeled)
-        if clean == sent:
-            return body
-        try:
-            form = json_wire_form(body.decode("utf-8"), sent)
-        except UnicodeDecodeError:  # (UTF-16 JSON: json.loads reads it too)
-            form = None
-        return dump_json(clean, form)
+        if layout is not None:  # (written as it came: compact, indented, a final newline)
+            written = json_layout.dump_as(layout, clean)
+            if written is not None:
+                return written
+        return dump_json(clean, None)
 
     def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:
         # smithy-rpc-v2-cbor: the same member walk as JSON, on the decoded CBOR value.

@@ -146,6 +146,10 @@ class Vault:
             self.accounts.append(value)
         return found
 
+    def known(self, value: str) -> str | None:
+        """The placeholder ``value`` already has as a secret, or None (none made yet)."""
+        return self._token.get(("secret", value))
+
     def adopt(self, other: Vault) -> None:
         """Number the values ``other`` (a wide fixture's vault) holds as it does, where the
         number is free here and not below this vault's counters (a replayed cassette's
