@@ -190,6 +190,49 @@ def mask_times(shape: Any, value: Any, path: str, times: dict[str, float]) -> An
     return value
 
 
+def timestamp_ties(
+    service: str, operation: str, recorded: dict[str, Any], sent: dict[str, Any]
+) -> dict[str, str]:
+    """The recorded spellings of a request's timestamps that matched the sent ones by their
+    offset from now (a retention date of now + 1 day), each to the sent one's spelling: a
+    response that echoes the recorded instant (``HeadObject``'s retain-until date) gives
+    the live one back, as the service would have. Text spellings only (ISO 8601, with and
+    without milliseconds, and HTTP dates): an epoch number is not looked for in a body."""
+    if not has_timestamps(service, operation):
+        return {}
+    shape = operation_model(service, operation).input_shape
+    recorded_times: dict[str, float] = {}
+    sent_times: dict[str, float] = {}
+    mask_times(shape, recorded, "", recorded_times)
+    mask_times(shape, sent, "", sent_times)
+    ties: dict[str, str] = {}
+    for path, then in recorded_times.items():
+        now = sent_times.get(path)
+        if now is None or now == then:
+            continue
+        for spell in _SPELLINGS:
+            ties.setdefault(spell(then), spell(now))
+    return ties
+
+
+def _spelled(fmt: str, millis: bool = False) -> Any:
+    import datetime as dt
+
+    def spell(epoch: float) -> str:
+        when = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+        text = when.strftime(fmt)
+        return text.replace("<ms>", f"{when.microsecond // 1000:03d}") if millis else text
+
+    return spell
+
+
+_SPELLINGS = (
+    _spelled("%Y-%m-%dT%H:%M:%SZ"),
+    _spelled("%Y-%m-%dT%H:%M:%S.<ms>Z", millis=True),
+    _spelled("%a, %d %b %Y %H:%M:%S GMT"),
+)
+
+
 def _epoch(value: Any) -> float | None:
     from harness.aws.protocols.wire_form import parse_timestamp
 

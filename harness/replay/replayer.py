@@ -48,6 +48,7 @@ from harness.replay.cassette_source import CassetteSource
 from harness.replay.early_answers import answers_early
 from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, NotEarly
+from harness.replay.match_times import timestamp_ties
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
 from harness.replay.swept_values import SweptValues
@@ -198,6 +199,10 @@ class Replayer:
             )
         )
         self._tie_address(recorded.request.url, call.request.url)
+        moved = timestamp_ties(call.service, call.operation, recorded.params, params)
+        if moved:  # (a time the code sent, echoed back: the live one, as live)
+            with self.lock:
+                self.index.binding.tie(Ties(times=moved))
         response = self.restored(recorded.response, self.source.answered_at(index))
         if call.service == "s3":
             upload = uploads.digest_of(params.get("Body"))
