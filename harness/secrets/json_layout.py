@@ -45,10 +45,12 @@ def layout_of(body: bytes, loaded: Any) -> tuple[dict[str, Any], bytes] | None:
         for ascii_only in (True, False):
             keywords = {**layout, "ensure_ascii": ascii_only}
             try:
-                text = json.dumps(loaded, **keywords)
+                text = json.dumps(loaded, **keywords).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate ("\\ud800"): sent escaped, if at all
+                continue
             except (ValueError, TypeError, RecursionError):
                 return None
-            if text.encode("utf-8") + tail == body:
+            if text + tail == body:
                 return keywords, tail
     return None
 
@@ -60,3 +62,26 @@ def dump_as(layout: tuple[dict[str, Any], bytes], clean: Any) -> bytes | None:
         return json.dumps(clean, **keywords).encode("utf-8") + tail
     except (UnicodeEncodeError, ValueError, TypeError):
         return None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Duplicate
+    return found
+
+
+class _Duplicate(ValueError):
+    """A JSON object names a member twice: the parse keeps only the last value."""
+
+
+def parsed_whole(body: bytes) -> bool:
+    """True when parsing ``body`` dropped nothing of its text: no object names a member
+    twice (the parse keeps the last value; an earlier one, unseen by the redactor, could
+    hold a secret). Escapes (``\\/``, ``\\u00e9``) and a number's spelling (``1.0E9``)
+    are read whole. A body no layout writes back is kept as sent only after this check."""
+    try:
+        json.loads(body, object_pairs_hook=_no_duplicates)
+    except (ValueError, RecursionError):
+        return False
+    return True

@@ -846,6 +846,7 @@ class Redactor:
         # a blob or string payload (S3's object, Lambda's Invoke payload) is the user's own
         # JSON, whose members no model judged: unmodeled
         layout = json_layout.layout_of(body, loaded) if body else None
+        sent = loaded
         modeled = places is not None and places.shape is not None and not _data_payload(places)
         if places is not None and (places.any or modeled):  # (user-named map entries too)
             loaded = formats.redact_data(_body_shape(places), loaded, self._replace)
@@ -854,6 +855,8 @@ class Redactor:
             written = json_layout.dump_as(layout, clean)
             if written is not None:
                 return written
+        if clean == sent and body and json_layout.parsed_whole(body):
+            return body  # nothing secret, and nothing the parse dropped: the bytes sent
         return dump_json(clean, None)
 
     def _cbor_body(self, body: bytes, places: sensitive.SecretPlaces | None) -> bytes:

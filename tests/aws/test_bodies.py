@@ -271,7 +271,13 @@ def _dynamodb_exchange() -> Exchange:
 
 
 def test_dynamodb_replays_from_pretty_json_without_retry(tmp_path: Path) -> None:
+    """A cassette written before ``body.wire`` serves its pretty text: its ``x-amz-crc32``
+    is made true again. One written now serves the server's bytes, whose CRC was true."""
     path = write_cassette(tmp_path / "ddb.yaml", [_dynamodb_exchange()])
+    assert read_cassette(path).exchanges[0].response.body == _dynamodb_exchange().response.body
+    text = path.read_text()
+    assert "wire: compact" in text and '\n          "Item": {\n' in text  # pretty, noted
+    path.write_text(text.replace("wire: compact", ""))  # as written before body.wire
     stored = read_cassette(path).exchanges[0].response
     assert stored.body != _dynamodb_exchange().response.body  # pretty: the bytes changed
     answered: list[Call] = []

@@ -131,3 +131,17 @@ def test_the_stored_form_gives_the_bytes_back(name: str, sent: str) -> None:
     stored, form = bodies.stored_document(sent.encode())
     made = bodies.wire_bytes(stored, form) if form else stored
     assert (made if isinstance(made, bytes) else made.encode()) == sent.encode()
+
+
+def test_a_body_kept_as_sent_hides_nothing_the_parse_dropped() -> None:
+    """A body no layout writes back (an escaped slash) is kept as sent only when nothing
+    is secret and its parse dropped nothing: a member named twice keeps only its last
+    value, and the first (a token) must not reach the cassette through the kept bytes."""
+    from harness.secrets import Redactor
+
+    plain = b'{"Path":"a\\/b","n":1.0E9}'
+    assert Redactor().body(plain, None, "output", "application/json") == plain
+    token = "Sntl63x" + "T" * 30
+    twice = ('{"Path":"a\\/b","token":"' + token + '","token":""}').encode()
+    out = Redactor().body(twice, None, "output", "application/json")
+    assert token.encode() not in out
