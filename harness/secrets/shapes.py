@@ -334,20 +334,28 @@ def _rsa_primes(bits: int, seed: int) -> tuple[int, int]:
 
 #: Public exponents tried, 65537 first, for a key of the recorded DER length (``e`` need only
 #: be odd and prime to p-1 and q-1; the last ones are there for the lengths' sake alone).
-_EXPONENTS = (65537, *range(65539, 65539 + 2 * 64, 2))
+_EXPONENTS = (65537, *range(65539, 65539 + 2 * 4096, 2))
+#: Keys tried for the recorded length exactly before one whose PEM is as long will do. A
+#: rare live length (1,188 bytes for 2,048 bits: about 1 key in 500) takes more than these
+#: to meet; the search goes on (~0.5 ms a key) until a key of its PEM length is found.
+_EXACT_TRIES = 130
 
 
 @functools.lru_cache(maxsize=32)
 def _rsa_private_der(bits: int, seed: int, pkcs8: bool, size: int = 0) -> bytes:
     """A valid RSA private key of ``bits`` bits, made from ``seed`` (a test key: never the
     recorded one), as PKCS#1 DER or wrapped in PKCS#8; of ``size`` bytes when one of a few
-    keys of the same primes is (a PKCS#1 key's length varies with its numbers: 1,190 to
+    keys of the same primes is (a PKCS#1 key's length varies with its numbers: 1,188 to
     1,193 bytes for 2,048 bits, and its PEM with it), else of a PEM as long. The primes'
     order and the public exponent make the others; 65537 first, with either order."""
     p0, q0 = _rsa_primes(bits, seed)
     first = near = b""
+    tried = 0
     for e in _EXPONENTS:
+        if near and tried >= _EXACT_TRIES:
+            break
         for p, q in ((p0, q0), (q0, p0)):
+            tried += 1
             phi = (p - 1) * (q - 1)
             if math.gcd(e, phi) != 1:
                 continue

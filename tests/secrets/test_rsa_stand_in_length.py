@@ -64,3 +64,17 @@ def test_a_length_no_key_of_the_primes_has_gets_a_pem_as_long() -> None:
     assert pem is not None
     body = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
     assert len(body) == len(base64.b64encode(bytes(1189)))
+
+
+@pytest.mark.parametrize("size", [1186, 1187, 1188])
+def test_a_rare_short_live_key_gets_a_stand_in_pem_as_long(size: int) -> None:
+    """About 1 live key in 500 is 1,188 bytes (its numbers short of a byte here and there):
+    the first 130 keys of the stand-in's primes had none of that PEM length (the served
+    PEM was 8 characters longer; seen when the test above drew one). The search goes on."""
+    shape = {"form": "pem", "label": "RSA PRIVATE KEY", "bytes": size, "rsa": 2048}
+    pem = shapes.stand_in(shape, "REDACTEDpkey0004", "rare-length")
+    assert pem is not None
+    body = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
+    assert len(body) == len(base64.b64encode(bytes(size)))
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey) and key.key_size == 2048
