@@ -19,6 +19,8 @@ from typing import Any
 import boto3
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from harness.aws import bodies
 from harness.exchange import HttpResponse
@@ -145,3 +147,81 @@ def test_a_body_kept_as_sent_hides_nothing_the_parse_dropped() -> None:
     twice = ('{"Path":"a\\/b","token":"' + token + '","token":""}').encode()
     out = Redactor().body(twice, None, "output", "application/json")
     assert token.encode() not in out
+
+
+# --------------------------------------------------------------------------- property
+# The reference for both mechanisms above: random JSON documents, each written by
+# ``json.dumps`` in one of the layouts servers and code use, with or without a final newline.
+# Names are drawn from words no detector calls secret, and strings are short: what the
+# redactor may change is only what a test puts there on purpose.
+
+_NAMES = st.sampled_from(["Name", "State", "count", "items", "région", "Region", "x", "é"])
+_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(["\ud800", "/"]),
+    max_size=8,
+)
+_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | _TEXT
+)
+_DOCS = st.recursive(
+    _LEAVES,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=12,
+).filter(lambda v: isinstance(v, (dict, list)))
+_LAYOUTS = [
+    {"separators": (",", ":")},
+    {},
+    {"indent": 2},
+    {"indent": 4},
+    {"indent": "\t"},
+    {"indent": 2, "separators": (",", ": ")},
+]
+
+
+def _written(doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool) -> bytes:
+    text = json.dumps(doc, ensure_ascii=ascii_only, **layout) + ("\n" if newline else "")
+    return text.encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCS, st.sampled_from(_LAYOUTS), st.booleans(), st.booleans())
+def test_any_json_answer_is_stored_so_replay_gives_its_bytes_back(
+    doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool
+) -> None:
+    """Whatever the document and its layout, the cassette's form makes the server's bytes:
+    through ``wire_bytes`` when a form was noted, else stored as received."""
+    sent = _written(doc, layout, ascii_only, newline)
+    stored, form = bodies.stored_document(sent)
+    if form is None:
+        made = stored if isinstance(stored, bytes) else stored.encode("utf-8", "surrogatepass")
+    else:
+        assert isinstance(stored, str)
+        made = bodies.wire_bytes(stored, form) or b""
+    assert made == sent
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCS, st.sampled_from(_LAYOUTS), st.booleans(), st.booleans(), st.booleans())
+def test_the_redactor_changes_a_json_body_only_where_a_secret_is(
+    doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool, with_secret: bool
+) -> None:
+    """A body with nothing secret comes back as the very bytes; one with a password member
+    loses the password and keeps its layout and every other member."""
+    from harness.secrets import Redactor
+
+    secret = "Sntl64x-" + "Qz7" * 8
+    if with_secret:
+        doc = {"Password": secret, "Body": doc}
+    sent = _written(doc, layout, ascii_only, newline)
+    out = Redactor().body(sent, None, "output", "application/json")
+    if not with_secret:
+        assert out == sent
+        return
+    assert secret.encode() not in out
+    clean = json.loads(out)
+    assert clean["Body"] == json.loads(sent)["Body"]
+    assert _written(clean, layout, ascii_only, newline) == out
