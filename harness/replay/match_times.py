@@ -5,10 +5,12 @@ a time of day the code fixes (tomorrow at 08:00) by the day it falls on, as a da
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from harness.aws.models import members_by_key, operation_model
 from harness.replay.match_policy import MatchPolicy
+from harness.replay.volatile import Volatile
 
 TIME_MASK = "<time>"
 
@@ -213,6 +215,49 @@ def timestamp_ties(
         for spell in _SPELLINGS:
             ties.setdefault(spell(then), spell(now))
     return ties
+
+
+def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
+    """Each recorded string that holds a time and another generated value (a key made of a
+    millisecond and a random tail, ``ORDER#1764331200123-a1b2c3``), to the sent string in
+    its place, when the two differ only in their generated values.
+
+    Times bind loosely (a recorded instant is given back as the first live one met in its
+    place); a live run that makes several keys in one millisecond groups them otherwise
+    than the recording did, so a listing would give a key back with another key's
+    millisecond. Tied whole, each key comes back as this run wrote it."""
+    ties: dict[str, str] = {}
+    if recorded != sent:  # (a request replayed as recorded has nothing to tie)
+        _whole(volatile, recorded, sent, ties)
+    return ties
+
+
+def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -> None:
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        for name, value in recorded.items():
+            if name in sent:
+                _whole(volatile, value, sent[name], ties)
+    elif isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
+        for r, s in zip(recorded, sent, strict=True):
+            _whole(volatile, r, s, ties)
+    elif isinstance(recorded, str) and isinstance(sent, str) and recorded != sent:
+        if len(recorded) > _WHOLE_LONGEST or recorded in ties or not _TIME_LIKE.search(recorded):
+            return
+        found_r: list[Any] = []
+        found_s: list[Any] = []
+        if (
+            volatile.mask_text(recorded, found_r) == volatile.mask_text(sent, found_s)
+            and len(found_r) >= 2
+            and any(found.kind == "time" for found in found_r)
+        ):
+            ties[recorded] = sent
+
+
+#: Longer strings are documents, not keys: their times and values bind one by one.
+_WHOLE_LONGEST = 256
+#: What every time the volatile ``time`` kind finds holds (8 digits, or a day with
+#: separators): a cheap test before masking a string twice.
+_TIME_LIKE = re.compile(r"\d{8}|\d{4}[-/_.]\d{2}[-/_.]\d{2}")
 
 
 def _spelled(fmt: str, millis: bool = False) -> Any:

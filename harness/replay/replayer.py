@@ -48,7 +48,7 @@ from harness.replay.cassette_source import CassetteSource
 from harness.replay.early_answers import answers_early
 from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, NotEarly
-from harness.replay.match_times import timestamp_ties
+from harness.replay.match_times import timestamp_ties, whole_ties
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
 from harness.replay.swept_values import SweptValues
@@ -203,6 +203,7 @@ class Replayer:
         if moved:  # (a time the code sent, echoed back: the live one, as live)
             with self.lock:
                 self.index.binding.tie(Ties(times=moved))
+        self._tie_whole(recorded.params, params)
         response = self.restored(recorded.response, self.source.answered_at(index))
         if call.service == "s3":
             upload = uploads.digest_of(params.get("Body"))
@@ -224,6 +225,24 @@ class Replayer:
                 ),
             )
         return response
+
+    def _tie_whole(self, recorded: dict[str, Any], sent: dict[str, Any]) -> None:
+        """Keys of a time and a generated value, tied whole (``match_times.whole_ties``)."""
+        volatile = self.index.policy.volatile
+        if "time" not in volatile.kinds:
+            return
+        whole = whole_ties(volatile, recorded, sent)
+        if not whole:
+            return
+        with self.lock:
+            binding = self.index.binding
+            fresh = {
+                r: v
+                for r, v in whole.items()
+                if r not in binding.generated and v not in binding.generated_back
+            }
+            if fresh:
+                binding.tie(Ties(generated=fresh))
 
     def _tie_address(self, recorded_url: str, live_url: str) -> None:
         """A server the test starts (moto, a local stand-in) listens on a new port each
