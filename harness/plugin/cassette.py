@@ -212,7 +212,8 @@ def aws_cassette(
 
     # "now" for the age check, taken before a recorded replay clock moves it
     item.stash[_MAX_AGE] = (max_age, age_action, time.time())
-    if mode == "none" or (mode == "once" and path.exists()):
+    replaying = mode == "none" or (mode == "once" and path.exists())
+    if replaying:
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(request, tmp_path_factory)
     from harness.plugin.cassette_clock import ClockCatchUp, replay_clock
@@ -237,6 +238,8 @@ def aws_cassette(
         digest_over=settings.digest_over(item.config),
     )
     recorder.phase = item.stash.get(_PHASE, "setup")  # (the test body may ask for it late)
+    if replaying:
+        _recorded_endpoints(request, recorder)
     item.stash[_RECORDER] = recorder
     from harness.plugin.fixture_ties import share_bindings
 
@@ -430,6 +433,15 @@ def _replay_environment(
     from harness.replay.offline_env import offline_environment, own_patches
 
     offline_environment(own_patches(request), tmp_path_factory.mktemp("aws-replay-config"))
+
+
+def _recorded_endpoints(request: pytest.FixtureRequest, recorder: CassetteRecorder) -> None:
+    """Clients nothing points anywhere go where the recording went (a loopback moto
+    server's origin), so botocore builds the requests it built live (recorded_endpoints)."""
+    from harness.replay.offline_env import own_patches
+    from harness.replay.recorded_endpoints import point_clients_at, recorded_origins
+
+    point_clients_at(own_patches(request), recorded_origins(recorder.source.stored))
 
 
 def __getattr__(name: str) -> Any:

@@ -289,7 +289,10 @@ class _ScopeCassette:
         if recorder.replay_only:
             # dummy credentials and empty config files while the fixture's code runs, as a
             # replaying test gets them (clients it makes keep them); undone between
-            stack.enter_context(_offline_environment())
+            # and clients nothing points anywhere go where the recording went
+            from harness.replay.recorded_endpoints import recorded_origins
+
+            stack.enter_context(_offline_environment(recorded_origins(recorder.source.stored)))
         from harness.plugin.random_seed import seeded
         from harness.replay.other_http import other_http
 
@@ -344,16 +347,18 @@ class _ScopeCassette:
 
 
 @contextmanager
-def _offline_environment() -> Iterator[None]:
+def _offline_environment(origins: dict[str, str]) -> Iterator[None]:
     import tempfile
     from pathlib import Path
 
     from harness.replay.offline_env import offline_environment
+    from harness.replay.recorded_endpoints import point_clients_at
 
     monkeypatch = pytest.MonkeyPatch()
     with tempfile.TemporaryDirectory(prefix="aws-replay-config-") as folder:
         try:
             offline_environment(monkeypatch, Path(folder))
+            point_clients_at(monkeypatch, origins)
             yield
         finally:
             monkeypatch.undo()
