@@ -20,33 +20,37 @@ times "in Unix time seconds", its six hours and 30 days; ``GetInsight``'s
 Method: listed what rounds 1-12 cover (505 mutants), then wrote, function by function, the bugs
 a developer could plausibly make there in kinds those batches lack or barely touch.
 Clients: a session of the library's own made at import (the caller's default session, and what
-it carries, ignored); ``verify=False`` left in; the caller's ``Config`` merged over the
-library's instead of replacing it. Retries: full jitter; a ``Retry-After`` header obeyed; a
-no-op default ``sleep``; a budget of total sleep that ends the retries one attempt early;
-CloudTrail's throttle budget reset by every page that comes back; its hand-written resume loop
-replaced by ``with_retry`` around the whole listing (which lists again from the start);
-X-Ray's ``InvalidRequestException`` retried as if the insight were not readable yet.
-Time and windows: a memo of ``metric_window`` in which ``end=None`` (now) freezes; an end in the
-future refused; retention measured from now on the grid; a chained comparison that leaves a
-window wholly beyond retention unclamped; a ``datetime`` passed as the day taken as its UTC
-day; an insight's ``EndTime`` relabelled UTC; "now" read in the insight's own zone (so that
-the subtraction is wall-clock across a DST change); a timeline sorted on naive keys; a graph
-window's start by ``replace(hour=stop.hour - 6)``, its stop pushed a minute past a young
-insight's start, its start refused past 30 days; the six-hour check made on whole seconds.
-Series: ``Period`` defaulting to the API's 3600; ``ErrorCode`` stripped of ``Exception``;
-values divided by the period; ``page_size`` taken as a limit on points; points with the same
-timestamp collapsed; ``InvalidParameterException`` read as no data; the hourly day asked in
-pages of 24; hours not yet come dropped. Listings: the source re-checked client-side when the
-name filters; events collapsed by ``EventId``; a timeline cut short by an error returned;
-two ``States`` sent as none; summaries sorted newest first; impact-graph pages stopped at one
-that brings no new service; the graph cached per insight whatever the window. Internet
-Monitor: the ``EventId`` quoted again; ``ResponseMetadata`` dropped; a resolved outage capped
-at ``now``. Dropped any that repeats an earlier mutant in edit or behaviour, as judged on
-reading (for instance ``align`` on the caller's hours for a half-hour zone, which
-``align-replace-wall-clock`` already gives; a retry schedule in yet another order; a day window
-in the machine's zone). Some differ only under conditions a caller may not meet (see the
-witnesses' docstring). Every mutant here has a witness in
-``bench/mutation/round13_witnesses.py``, so none is equivalent.
+it carries, ignored); ``verify=False`` left in. Retries: full jitter; a ``Retry-After``
+header obeyed; a no-op default ``sleep``; a budget of total sleep that ends the retries one
+attempt early; CloudTrail's throttle budget reset by every page that comes back; its
+hand-written resume loop replaced by ``with_retry`` around the whole listing (which lists
+again from the start); X-Ray's ``InvalidRequestException`` retried as if the insight were not
+readable yet. Time and windows: a memo of ``metric_window`` in which ``end=None`` (now)
+freezes; an end in the future refused; retention measured from now on the grid; a chained
+comparison that leaves a window wholly beyond retention unclamped; a ``datetime`` passed as the
+day taken as its UTC day; an insight's ``EndTime`` relabelled UTC; "now" read in the insight's
+own zone (so that the subtraction is wall-clock across a DST change); a timeline sorted on
+naive keys; a graph window's start by ``replace(hour=stop.hour - 6)``, its stop pushed a
+minute past a young insight's start, its start refused past 30 days; the six-hour check made
+on whole seconds. Series: ``Period`` defaulting to the API's 3600; values divided by the
+period; rates per second by the reciprocal of the period (a last bit off); ``page_size`` taken
+as a limit on points; points with the same timestamp collapsed; ``InvalidParameterException``
+read as no data; the hourly day asked in pages of 24; hours not yet come dropped. Listings
+and graphs: the source re-checked client-side when the name filters; events collapsed by
+``EventId``; a timeline cut short by an error returned; two ``States`` sent as none;
+summaries sorted newest first; impact-graph pages stopped at one that brings no new service;
+the graph cached per insight whatever the window; the services a service is called by counted
+as ones it calls. Internet Monitor: the ``EventId`` quoted again; ``ResponseMetadata``
+dropped; a resolved outage capped at ``now``. Dropped any that repeats an earlier mutant in
+edit or behaviour, as judged on reading (for instance ``align`` on the caller's hours for a
+half-hour zone, which ``align-replace-wall-clock`` already gives; a retry schedule in yet
+another order; a day window in the machine's zone; the caller's ``Config`` merged over the
+library's, which for a ``Config`` without retries behaves as ``client-config-merge-forces-retries``;
+``ErrorCode`` stripped of ``Exception``, as ``metric-source-suffix-stripped`` strips the source).
+``metric-default-period-3600`` is kept though ``metric-default-period-60`` changed the same
+default: it is the API's own default, a different reason to write it. Some differ only under
+conditions a caller may not meet (see the witnesses' docstring). Every mutant here has a
+witness in ``bench/mutation/round13_witnesses.py``, so none is equivalent.
 
 Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
 held-out-13`` runs only them.
@@ -69,11 +73,6 @@ ROUND13 = [
         "client-tls-verify-off-left-in",
         '    kwargs.setdefault("aws_secret_access_key", "stand-in-secret")\n',
         '    kwargs.setdefault("aws_secret_access_key", "stand-in-secret")\n    kwargs.setdefault("verify", False)  # the office proxy re-signs TLS\n',
-    ),
-    Mutant(
-        "client-caller-config-merged-over-defaults",
-        '    kwargs.setdefault("config", Config(retries={"total_max_attempts": 1, "mode": "standard"}))\n',
-        '    # the caller\'s settings over ours: botocore\'s retries stay off unless the caller sets them\n    defaults = Config(retries={"total_max_attempts": 1, "mode": "standard"})\n    kwargs["config"] = defaults.merge(kwargs.get("config") or Config())\n',
     ),
     # --- throttling retry
     Mutant(
@@ -129,9 +128,9 @@ ROUND13 = [
         "    period: int = 3600,  # the API's own default\n",
     ),
     Mutant(
-        "metric-error-code-suffix-stripped",
-        '        params["ErrorCode"] = error_code\n',
-        '        params["ErrorCode"] = error_code.removesuffix("Exception")  # CloudTrail writes AccessDenied\n',
+        "per-second-multiplies-by-reciprocal",
+        "    return [value / period for _, value in points]\n",
+        "    rate = 1 / period  # one division, not one a point\n    return [value * rate for _, value in points]\n",
     ),
     Mutant(
         "metric-values-divided-by-period",
@@ -249,6 +248,11 @@ ROUND13 = [
         "graph-cached-by-insight-ignoring-window",
         'def impact_graph(\n    client: Any, insight_id: str, *, start: dt.datetime, end: dt.datetime\n) -> dict[str, Any]:\n    """GetInsightImpactGraph across its pages: services by ReferenceId, and the edges."""\n    if end - start > GRAPH_SPAN:\n        raise ValueError("GetInsightImpactGraph takes at most six hours")\n    params = {"InsightId": insight_id, "StartTime": as_utc(start), "EndTime": as_utc(end)}\n    services: dict[int, dict[str, Any]] = {}\n    for page in _pages(client.get_insight_impact_graph, params):\n        for service in page.get("Services", []):\n            services[service["ReferenceId"]] = service\n    edges = {\n        (ref, edge["ReferenceId"])\n        for ref, service in services.items()\n        for edge in service.get("Edges", [])\n    }\n    return {"services": services, "edges": edges}\n',
         '_GRAPHS: dict[str, dict[str, Any]] = {}\n\n\ndef impact_graph(\n    client: Any, insight_id: str, *, start: dt.datetime, end: dt.datetime\n) -> dict[str, Any]:\n    """GetInsightImpactGraph across its pages: services by ReferenceId, and the edges."""\n    if end - start > GRAPH_SPAN:\n        raise ValueError("GetInsightImpactGraph takes at most six hours")\n    if insight_id in _GRAPHS:  # an insight\'s graph is fetched once\n        return _GRAPHS[insight_id]\n    params = {"InsightId": insight_id, "StartTime": as_utc(start), "EndTime": as_utc(end)}\n    services: dict[int, dict[str, Any]] = {}\n    for page in _pages(client.get_insight_impact_graph, params):\n        for service in page.get("Services", []):\n            services[service["ReferenceId"]] = service\n    edges = {\n        (ref, edge["ReferenceId"])\n        for ref, service in services.items()\n        for edge in service.get("Edges", [])\n    }\n    _GRAPHS[insight_id] = {"services": services, "edges": edges}\n    return _GRAPHS[insight_id]\n',
+    ),
+    Mutant(
+        "downstream-both-directions",
+        '    targets = {dst for src, dst in graph["edges"] if src in refs}\n',
+        '    targets = {dst for src, dst in graph["edges"] if src in refs}\n    targets |= {src for src, dst in graph["edges"] if dst in refs}  # every service it talks to\n',
     ),
     # --- Internet Monitor
     Mutant(

@@ -10,8 +10,7 @@ observations differ. The helpers (``Stub``, ``outcome``, ``run_witnesses``...) a
 
 Some mutants differ only under conditions a caller may not meet, which their witnesses set up:
 ``client-private-session-at-import`` for a caller whose default session carries settings of its
-own; ``client-caller-config-merged-over-defaults`` for a caller passing a ``Config`` without
-retries; ``window-memo-now-window-frozen`` and ``graph-cached-by-insight-ignoring-window`` on a
+own; ``window-memo-now-window-frozen`` and ``graph-cached-by-insight-ignoring-window`` on a
 second call; ``window-future-end-refused`` for an end after now;
 ``window-retention-from-aligned-now`` when now is off the grid and the start falls between the
 two oldest instants; ``window-retention-chained-comparison`` for a window wholly beyond
@@ -27,13 +26,15 @@ than a minute old; ``graph-window-older-than-30-days-refused`` for an insight mo
 old; ``graph-span-checked-on-wire-seconds`` for a span over six hours by less than a second;
 ``retry-honours-retry-after-header`` for an answer carrying ``Retry-After``;
 ``retry-total-delay-budget`` for a call throttled three times; ``ct-throttle-budget-per-page``
-for a listing throttled four times in all but never four times on one page;
+for a listing throttled four times in all but fewer times on any one page;
 ``ct-source-refiltered-client-side`` for both filters given; ``ct-events-deduplicated-by-id``
 and ``metric-points-deduplicated-by-timestamp`` for an event or a timestamp on two pages;
-``internet-event-id-quoted-twice`` for an id with a character that URLs quote; and four only in
-the requests sent, the results being the same (``metric-default-period-3600``,
-``metric-error-code-suffix-stripped``, ``hourly-page-size-24``,
-``summaries-two-states-sent-as-none``). ``retry-default-sleep-no-op`` is shown by the time a
+``per-second-multiplies-by-reciprocal`` for a value whose quotient the reciprocal rounds
+otherwise (9 calls in 300 s); ``downstream-both-directions`` for a service that others call;
+and four only in the requests sent, the results being the same
+(``metric-default-period-3600``, ``hourly-page-size-24``,
+``summaries-two-states-sent-as-none`` and, for an id with a character that URLs quote,
+``internet-event-id-quoted-twice``). ``retry-default-sleep-no-op`` is shown by the time a
 throttled call takes (and, so that a slow machine cannot hide it, by the default itself).
 
 Run: ``python bench/mutation/round13_witnesses.py``; one line per mutant, ``differs`` or
@@ -118,12 +119,6 @@ def w_client_private_session_at_import(lib: Any) -> Any:
 
 def w_client_tls_verify_off_left_in(lib: Any) -> Any:
     return _stand_in_client(lib)._endpoint.http_session._verify is not False
-
-
-def w_client_caller_config_merged_over_defaults(lib: Any) -> Any:
-    # a caller's Config with a timeout only: it is the client's config, retries and all
-    client = _stand_in_client(lib, config=Config(read_timeout=7))
-    return client.meta.config.read_timeout, client.meta.config.retries
 
 
 # ----------------------------------------------------------------------------- retry
@@ -240,9 +235,9 @@ def w_metric_default_period_3600(lib: Any) -> Any:
     return _series(lib, _one_point())  # the default Period is 300 here
 
 
-def w_metric_error_code_suffix_stripped(lib: Any) -> Any:
-    arguments = {"insight_type": "ApiErrorRateInsight", "error_code": "ThrottlingException"}
-    return _series(lib, _one_point(), **arguments)
+def w_per_second_multiplies_by_reciprocal(lib: Any) -> Any:
+    # 9 calls in five minutes: 9 / 300, not 9 * (1 / 300), which is a last bit off
+    return lib.per_second([(T0, 9.0)], 300)
 
 
 def w_metric_values_divided_by_period(lib: Any) -> Any:
@@ -413,6 +408,14 @@ def w_graph_cached_by_insight_ignoring_window(lib: Any) -> Any:
     return stub.run(twice)
 
 
+def w_downstream_both_directions(lib: Any) -> Any:
+    # web calls api, which calls db: api calls db only
+    services = {1: {"Name": "web"}, 2: {"Name": "api"}, 3: {"Name": "db"}}
+    graph = {"services": services, "edges": {(1, 2), (2, 3)}}
+    found = lib.downstream_of(graph, "api")
+    return sorted(found) if isinstance(found, set) else found
+
+
 # ----------------------------------------------------------------------------- Internet Monitor
 
 
@@ -437,7 +440,6 @@ def w_outage_resolved_capped_at_now(lib: Any) -> Any:
 WITNESSES: dict[str, Callable[[Any], Any]] = {
     "client-private-session-at-import": w_client_private_session_at_import,
     "client-tls-verify-off-left-in": w_client_tls_verify_off_left_in,
-    "client-caller-config-merged-over-defaults": w_client_caller_config_merged_over_defaults,
     "retry-full-jitter": w_retry_full_jitter,
     "retry-honours-retry-after-header": w_retry_honours_retry_after_header,
     "retry-default-sleep-no-op": w_retry_default_sleep_no_op,
@@ -448,7 +450,7 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
     "window-retention-chained-comparison": w_window_retention_chained_comparison,
     "day-window-datetime-taken-in-utc": w_day_window_datetime_taken_in_utc,
     "metric-default-period-3600": w_metric_default_period_3600,
-    "metric-error-code-suffix-stripped": w_metric_error_code_suffix_stripped,
+    "per-second-multiplies-by-reciprocal": w_per_second_multiplies_by_reciprocal,
     "metric-values-divided-by-period": w_metric_values_divided_by_period,
     "metric-page-size-taken-as-limit": w_metric_page_size_taken_as_limit,
     "metric-points-deduplicated-by-timestamp": w_metric_points_deduplicated_by_timestamp,
@@ -472,6 +474,7 @@ WITNESSES: dict[str, Callable[[Any], Any]] = {
     "graph-span-checked-on-wire-seconds": w_graph_span_checked_on_wire_seconds,
     "graph-pages-stop-when-nothing-new": w_graph_pages_stop_when_nothing_new,
     "graph-cached-by-insight-ignoring-window": w_graph_cached_by_insight_ignoring_window,
+    "downstream-both-directions": w_downstream_both_directions,
     "internet-event-id-quoted-twice": w_internet_event_id_quoted_twice,
     "internet-event-response-metadata-dropped": w_internet_event_response_metadata_dropped,
     "outage-resolved-capped-at-now": w_outage_resolved_capped_at_now,
