@@ -49,8 +49,24 @@ library's, which for a ``Config`` without retries behaves as ``client-config-mer
 ``ErrorCode`` stripped of ``Exception``, as ``metric-source-suffix-stripped`` strips the source).
 ``metric-default-period-3600`` is kept though ``metric-default-period-60`` changed the same
 default: it is the API's own default, a different reason to write it. Some differ only under
-conditions a caller may not meet (see the witnesses' docstring). Every mutant here has a
-witness in ``bench/mutation/round13_witnesses.py``, so none is equivalent.
+conditions a caller may not meet (the witnesses' docstring says which and how each is set up):
+a time zone (``insight-duration-end-relabelled-utc`` for an ``EndTime`` not in UTC, as
+botocore's are on a machine that is not; ``timeline-sorted-by-wall-clock`` for events in
+different zones; ``day-window-datetime-taken-in-utc`` for a ``datetime`` whose UTC day is
+another), a date (``insight-duration-now-in-start-zone`` for an active insight started in a
+zone before a DST change; ``hourly-future-hours-dropped`` for the current UTC day;
+``graph-window-older-than-30-days-refused`` for an insight over 30 days old), a time of day
+(``graph-window-hour-field-arithmetic`` before 06:00 UTC; ``window-retention-from-aligned-now``
+when now is off the grid), a caller's own default session
+(``client-private-session-at-import``), a second call (``window-memo-now-window-frozen``,
+``graph-cached-by-insight-ignoring-window``), a particular answer (``Retry-After``, repeated
+timestamps or event ids, a page with no new service, a span over six hours by under a second,
+a value the reciprocal rounds otherwise), and four only in the requests sent
+(``metric-default-period-3600``, ``hourly-page-size-24``,
+``summaries-two-states-sent-as-none``, ``internet-event-id-quoted-twice``). Every mutant here
+has a witness in ``bench/mutation/round13_witnesses.py`` (a Stubber-answered client, a
+default session, a timed call or a plain input on which the correct library and the mutant
+differ), so none is equivalent.
 
 Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
 held-out-13`` runs only them.
