@@ -31,7 +31,7 @@ moved the suites' examples; a suite that installed the harness with pip sees non
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
 [--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7|
-held-out-8|held-out-9|held-out-10|held-out-11|held-out-12]``.
+held-out-8|held-out-9|held-out-10|held-out-11|held-out-12|held-out-13]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
@@ -39,8 +39,9 @@ third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_rou
 ``held-out-8`` only the eighth (``mutants_round8.ROUND8``), ``held-out-9`` only the ninth
 (``mutants_round9.ROUND9``), ``held-out-10`` only the tenth (``mutants_round10.ROUND10``),
 ``held-out-11`` only the eleventh (``mutants_round11.ROUND11``), ``held-out-12`` only the
-twelfth (``mutants_round12.ROUND12``), each written without reading either suite; ``all``
-stays the first batch.
+twelfth (``mutants_round12.ROUND12``), ``held-out-13`` only the thirteenth
+(``mutants_round13.ROUND13``), each written without reading either suite; ``all`` stays the
+first batch.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ from bench.mutation import mutants_round9 as M9  # noqa: E402
 from bench.mutation import mutants_round10 as M10  # noqa: E402
 from bench.mutation import mutants_round11 as M11  # noqa: E402
 from bench.mutation import mutants_round12 as M12  # noqa: E402
+from bench.mutation import mutants_round13 as M13  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -204,13 +206,14 @@ def main() -> None:
             "held-out-10",
             "held-out-11",
             "held-out-12",
+            "held-out-13",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
-        "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh or "
-        "twelfth batch (held-out-2, held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, "
-        "held-out-8, held-out-9, held-out-10, held-out-11, held-out-12: written without reading "
-        "the suites)",
+        "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, "
+        "twelfth or thirteenth batch (held-out-2, held-out-3, held-out-4, held-out-5, "
+        "held-out-6, held-out-7, held-out-8, held-out-9, held-out-10, held-out-11, held-out-12, "
+        "held-out-13: written without reading the suites)",
     )
     args = parser.parse_args()
 
@@ -226,6 +229,7 @@ def main() -> None:
     round10 = M10.held_out_10()
     round11 = M11.held_out_11()
     round12 = M12.held_out_12()
+    round13 = M13.held_out_13()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -240,6 +244,7 @@ def main() -> None:
         "held-out-10": round10,
         "held-out-11": round11,
         "held-out-12": round12,
+        "held-out-13": round13,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
     for mutant in (
@@ -255,6 +260,7 @@ def main() -> None:
         + round10
         + round11
         + round12
+        + round13
     ):
         M.apply(mutant)  # each applies exactly once
 
@@ -276,6 +282,7 @@ def main() -> None:
                 "held-out-10": f"; running the {len(round10)} of round 10 (held-out-10)",
                 "held-out-11": f"; running the {len(round11)} of round 11 (held-out-11)",
                 "held-out-12": f"; running the {len(round12)} of round 12 (held-out-12)",
+                "held-out-13": f"; running the {len(round13)} of round 13 (held-out-13)",
             }.get(args.half, "")
         )
     )
