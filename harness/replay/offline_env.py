@@ -118,6 +118,7 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
             return Credentials(*STAND_IN_KEY, method=self.METHOD)
 
     _chain_ends_with(monkeypatch, botocore.session.Session, StandIn())
+    _earlier_chains_ask_nothing(monkeypatch)
     from harness.replay import aio_import
 
     if aio_import.imported():
@@ -132,6 +133,19 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
     # here would then wait for an import nothing watches (call_after_import adds it once).
     monkeypatch.setattr(f"{__name__}._PENDING_AIO", monkeypatch)
     aio_import.call_after_import(_end_pending_aio_chain)
+
+
+def _earlier_chains_ask_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain made before the test keeps botocore's own links: a session made at import
+    (boto3's default session, behind a module-level ``boto3.client(...)``) registered its
+    chain's factory then, unpatched, and builds it at its first ``get_credentials``. Its
+    network links find nothing too, asking nothing (instance metadata was asked, and the
+    network guard refused it); with no stand-in at its end, a client of it finds no
+    credentials and signs with the offline layer's (``intercept.OFFLINE_CREDENTIALS``)."""
+    from botocore.credentials import ContainerProvider, InstanceMetadataProvider
+
+    for link in (InstanceMetadataProvider, ContainerProvider):
+        monkeypatch.setattr(link, "load", _nothing_found_by(link))
 
 
 #: The patches of the running test whose aiobotocore chain is still to end (see above).
@@ -160,6 +174,10 @@ def _end_aio_chain(monkeypatch: pytest.MonkeyPatch) -> None:
             return AioCredentials(*STAND_IN_KEY, method=self.METHOD)
 
     _chain_ends_with(monkeypatch, AioSession, AioStandIn())
+    from aiobotocore.credentials import AioContainerProvider, AioInstanceMetadataProvider
+
+    for link in (AioInstanceMetadataProvider, AioContainerProvider):  # (as above, awaited)
+        monkeypatch.setattr(link, "load", _nothing_found_by(link))
 
 
 def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, session_class: type, stand_in: Any) -> None:
@@ -186,3 +204,19 @@ def _finds_nothing(link: Any) -> Any:
 
         return nothing_found
     return lambda: None
+
+
+def _nothing_found_by(link: type) -> Any:
+    """A ``load`` for a network link's class (every instance, earlier ones included): None,
+    awaitable when the class's own is."""
+    if inspect.iscoroutinefunction(link.load):  # type: ignore[attr-defined]
+
+        async def nothing_found(self: Any) -> None:
+            return None
+
+        return nothing_found
+
+    def finds_nothing(self: Any) -> None:
+        return None
+
+    return finds_nothing

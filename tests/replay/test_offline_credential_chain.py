@@ -160,3 +160,27 @@ def test_replay_reads_no_aws_folder_and_leaves_the_environment_as_live(
         )
     finally:
         patches.undo()
+
+
+def test_a_session_made_before_the_test_asks_no_network_link_either(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """boto3's default session behind a module-level client is made at import, before any
+    test: its chain's factory was registered unpatched. Its container link (a CI runner
+    names an endpoint) must not connect while the test replays."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", f"http://127.0.0.1:{port}/c")
+        earlier = botocore.session.Session()  # (its chain is built at its first use)
+        patches = pytest.MonkeyPatch()
+        offline_environment(patches, tmp_path)
+        try:
+            found = earlier.get_credentials()
+        finally:
+            patches.undo()
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nothing connected
+    assert found is None  # (a client of it signs with the offline layer's credentials)
