@@ -914,6 +914,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 )
             found.extend(inside)
         elif path.is_file():
+            if path.name.endswith(COMPANION_SUFFIX):
+                continue  # (as in a folder; the pre-commit hook passes it beside its cassette)
             if path.suffix not in _SUFFIXES:
                 raise HarnessUsageError(
                     f"{path} is not a cassette: harness scan reads cassettes (*.yaml, *.yml, "

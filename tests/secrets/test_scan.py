@@ -370,6 +370,18 @@ def test_a_file_that_is_no_cassette_is_bad_input_never_clean(
     assert "Traceback" not in err.getvalue()
 
 
+def test_a_companion_index_passed_by_name_is_left_out_as_in_a_folder(tmp_path: Path) -> None:
+    """The pre-commit hook passes the staged files by name: a big cassette's companion index
+    (``<cassette>.index.json``, committed beside it) was bad input (exit 2), so committing a
+    big cassette as documented was refused. It is read with its cassette, as in a folder."""
+    clean = tmp_path / "big.yaml"
+    clean.write_text(yaml.safe_dump({"interactions": [], "version": 1}))
+    companion = tmp_path / "big.yaml.index.json"
+    companion.write_text(json.dumps({"format": 1, "rows": []}))
+    assert scan(str(clean), str(companion))[0] == 0
+    assert scan(str(companion))[0] == 0
+
+
 def test_a_folder_with_no_cassette_is_bad_input(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["scan", str(tmp_path)], out, err) == 2
