@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import boto3
 import insights_lib as lib
 import pytest
 from botocore.config import Config
@@ -93,6 +94,7 @@ def after_a_clock_change() -> st.SearchStrategy[dt.datetime]:
 
 #: London's clocks go back at 01:00 UTC on 25 October 2026: at 04:00 its offset is zero
 LONDON_WINTER = dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London"))
+BERLIN = ZoneInfo("Europe/Berlin")  # (its clocks go back at the same instant)
 
 
 @pytest.fixture(autouse=True)
@@ -335,6 +337,10 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
     for service in plan.items:
         assert lib.downstream_of(graph, service.get("Name")) == calls(service.get("Name"))
     assert graph == asked  # the caller's graph, as it was (nothing cached in it)
+    # a graph is its services and its edges: downstream follows the edges the graph holds
+    # (a caller that drops the edges it distrusts, all of them here, is left no calls)
+    pruned = {"services": graph["services"], "edges": set()}
+    assert all(lib.downstream_of(pruned, s.get("Name")) == set() for s in plan.items)
     # an edge to a service no page lists: the checker's edges-reference-listed-services is a
     # warning (inferred, not stated), so code reading a graph must not trust it
     caller = plan.items[0]
@@ -416,6 +422,17 @@ THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for
     ),
     page_size=None,
 )
+@example(  # a token CloudTrail no longer takes on a later page (its listings' expired-token
+    # refusal): raised as it came, not listed again from the start into the same events
+    plan=PagePlan(
+        pagination=CT_EVENTS,
+        items=THREE,
+        pages=(1, 2),
+        refuse_at=1,
+        refusal="InvalidNextTokenException",  # (in refusal_codes("cloudtrail"))
+    ),
+    page_size=None,
+)
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
     assert_paginates(
         plan,
@@ -439,14 +456,17 @@ def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
 # an end after now (a caller's clock ahead of the shared one) and a span shorter than the
 # Period: neither is refused, the window is the whole period before that end
 @example(end=NOW + dt.timedelta(hours=1, seconds=30), period=300, span=dt.timedelta(seconds=90))
+# a day back from noon in Berlin on the day its clocks went back: 24 real hours, not back to
+# noon on its wall clock (25)
+@example(end=dt.datetime(2026, 10, 25, 12, tzinfo=BERLIN), period=300, span=dt.timedelta(days=1))
 def test_metric_window_is_whole_periods_before_end(
     end: dt.datetime, period: int, span: dt.timedelta
 ) -> None:
     start, stop = lib.metric_window(span, period, end=end)  # inside retention: never empty
     with pytest.raises(ValueError, match="span"):  # the same span below zero: refused as such
         lib.metric_window(-span, period, end=end)
-    for edge in (start, stop):
-        assert edge.timestamp() % period == 0
+    for edge in (start, stop):  # in UTC, as the library writes every time (real hours apart)
+        assert edge.timestamp() % period == 0 and edge.tzinfo == dt.timezone.utc
     assert stop <= end < stop + dt.timedelta(seconds=period)
     assert start >= NOW - RETENTION[period]
     assert span <= stop - start <= span + dt.timedelta(seconds=period)
@@ -533,6 +553,8 @@ def test_align_floors_to_the_grid(when: dt.datetime, zone: ZoneInfo) -> None:
     for written in (when, when.astimezone(zone)):
         utc = lib.as_utc(written)
         assert utc == written and utc.tzinfo == dt.timezone.utc
+        aligned = lib.align(written, 300)  # its grid point alike, in UTC
+        assert aligned == lib.align(when, 300) and aligned.tzinfo == dt.timezone.utc
 
 
 @pytest.mark.wall_clock
@@ -994,7 +1016,9 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     lib.internet_event(lib.make_client("internetmonitor", endpoint_url=endpoint), "evt-1")
     assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
     first = lib.insight(xray(), INSIGHT_ID)
-    lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
+    timeline = lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
+    # read again at the same now: the same events (a listing keeps nothing from the last)
+    assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=5) == timeline
     lib.metric_series(
         cloudtrail(),
         event_source="s3.amazonaws.com",
@@ -1004,17 +1028,26 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
         period=60,
         page_size=50,
     )
-    # the open insights of a window that ended an hour ago: asked for that window, every
-    # page (its end, not the clock's now)
-    seen = len(aws_synthetic.exchanges)
-    window = {"start": NOW - dt.timedelta(days=2), "end": NOW - dt.timedelta(hours=1)}
-    lib.open_insight_ids(xray(), group_name="Default", **window)
-    asked = (window["start"].timestamp(), window["end"].timestamp())
-    sent = {(e.params["StartTime"], e.params["EndTime"]) for e in aws_synthetic.exchanges[seen:]}
-    assert sent == {asked}, sent
-    # a trail by its bare name: not the library's to refuse, sent as given (the service judges)
-    lib.insights_events(cloudtrail(), "main", start=window["start"], end=NOW)
+    # the open insights of a window that ended an hour ago, and of one ending an hour after
+    # the clock's now (a caller's clock ahead): asked for that window, every page (its end,
+    # not the clock's now; the service judges)
+    for window in (
+        {"start": NOW - dt.timedelta(days=2), "end": NOW - dt.timedelta(hours=1)},
+        {"start": NOW - dt.timedelta(days=1), "end": NOW + dt.timedelta(hours=1)},
+    ):
+        seen = len(aws_synthetic.exchanges)
+        lib.open_insight_ids(xray(), group_name="Default", **window)
+        asked = (window["start"].timestamp(), window["end"].timestamp())
+        sent = {
+            (e.params["StartTime"], e.params["EndTime"]) for e in aws_synthetic.exchanges[seen:]
+        }
+        assert sent == {asked}, sent
+    # a trail by its bare name, on a caller's own client in another region: not the
+    # library's to refuse, sent as given (the service judges), through that client
+    theirs = lib.make_client("cloudtrail", region_name="eu-west-1")
+    lib.insights_events(theirs, "main", start=NOW - dt.timedelta(days=2), end=NOW)
     assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
+    assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     # the library's own clients: us-east-1 (where the call went), botocore's retries off,
     # whatever a developer's shell says (another default region, keys of their own)
     lib.internet_event(client("internetmonitor"), "evt-1")
@@ -1023,7 +1056,9 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
+    callers = boto3.DEFAULT_SESSION  # the caller's own default session (boto3.client's)
     own = lib.make_client("internetmonitor")
+    assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     lib.internet_event(own, "evt-1")
     assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
