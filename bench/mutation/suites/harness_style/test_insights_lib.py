@@ -103,6 +103,8 @@ def _shared_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     need not be), except in tests of the real clock."""
     CLOCK.set(NOW)
     monkeypatch.setattr(lib, "BACKOFF", 0)  # the planned throttles need no real wait
+    # and with_retry waits on the shared clock (it returns at once, and keeps the waits)
+    monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", CLOCK.sleep)
     if request.node.get_closest_marker("wall_clock") is None:
         monkeypatch.setattr(lib, "utcnow", CLOCK)
 
@@ -130,8 +132,12 @@ def cloudtrail() -> Any:
 # than a run). Bursts reach the library's retry budget (``attempts``: a burst that long must
 # surface), page sizes reach the model's largest, and every call must send the size asked.
 BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
+#: A plan is dozens of rule-true draws (its items), most of a run's time: six plans a loop,
+#: beside the pinned ones, not the profile's ten.
+FEWER = settings(max_examples=6)
 
 
+@FEWER
 @given(
     page_plans(
         "xray",
@@ -189,6 +195,7 @@ def served_whole(plan: PagePlan) -> bool:
 SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndTime": NOW}
 
 
+@FEWER
 @given(
     page_plans(
         "xray",
@@ -400,6 +407,7 @@ CT_EVENTS = pagination_of("cloudtrail", "ListInsightsData")
 THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for n in (1, 2, 3))
 
 
+@FEWER
 @given(
     page_plans(
         "cloudtrail",
@@ -636,9 +644,9 @@ PAGED = {  # each paging function, asked for a page size
 
 
 @SYNTHETIC
-# every refusal here turns on the constraint broken, not on the values drawn around it: a
-# few examples, not the profile's ten
-@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# every refusal here turns on the constraint broken, not on the values drawn around it: two
+# examples, not the profile's ten
+@settings(max_examples=2, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     reversed_window=aws.invalid_requests(
         "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
@@ -743,6 +751,7 @@ def test_what_the_service_refuses_is_refused_before_sending(
 
 
 @SYNTHETIC
+@FEWER  # (each example lists up to 40 periods, a page a period when MaxResults=1)
 @given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW), data=st.data())
 def test_metric_series_matches_the_service(params: dict, data: st.DataObject) -> None:
     assume("StartTime" in params and "EndTime" in params)
@@ -828,8 +837,8 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
 @SYNTHETIC
 # each example reads the trail's 80 days four times (~6 calls), and the rules it checks (one
 # Dimension, an inclusive end, the ARN sent as given) hold on any of the 18 trails, names and
-# sources it draws: half the profile's examples
-@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# sources it draws: three examples, not the profile's ten
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     trail=st.sampled_from(["trail-1", "trail-2", "management-events"]).map(
         lambda name: TRAIL.replace("/main", f"/{name}")  # InsightSource: the trail's ARN
@@ -865,7 +874,7 @@ def test_insights_events_one_dimension_and_inclusive_end(
 
 
 @SYNTHETIC
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
 @example(  # a window at the 30 days the service looks back: its EndTime sent as given
     params={"GroupName": "Default", "StartTime": NOW - LOOKBACK, "EndTime": NOW - LOOKBACK}
