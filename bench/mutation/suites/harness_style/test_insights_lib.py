@@ -242,6 +242,20 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
     ),
     page_size=100,
 )
+@example(  # a burst as long as the retry budget, on a later page: it surfaces, the listing
+    # not started again around the library's own retry
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightSummaries"),
+        items=tuple(
+            {"InsightId": f"{INSIGHT_ID[:-1]}{n}", "State": "ACTIVE", "StartTime": NOW}
+            for n in range(3)
+        ),
+        pages=(2, 1),
+        throttle_at=1,
+        throttles=lib.ATTEMPTS,
+    ),
+    page_size=None,
+)
 def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
     window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
     assert_paginates(
