@@ -19,6 +19,7 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import boto3
 import insights_lib as lib
 import pytest
 from botocore.config import Config
@@ -93,6 +94,7 @@ def after_a_clock_change() -> st.SearchStrategy[dt.datetime]:
 
 #: London's clocks go back at 01:00 UTC on 25 October 2026: at 04:00 its offset is zero
 LONDON_WINTER = dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London"))
+BERLIN = ZoneInfo("Europe/Berlin")  # (its clocks go back at the same instant)
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +103,8 @@ def _shared_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     need not be), except in tests of the real clock."""
     CLOCK.set(NOW)
     monkeypatch.setattr(lib, "BACKOFF", 0)  # the planned throttles need no real wait
+    # and with_retry waits on the shared clock (it returns at once, and keeps the waits)
+    monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", CLOCK.sleep)
     if request.node.get_closest_marker("wall_clock") is None:
         monkeypatch.setattr(lib, "utcnow", CLOCK)
 
@@ -128,8 +132,12 @@ def cloudtrail() -> Any:
 # than a run). Bursts reach the library's retry budget (``attempts``: a burst that long must
 # surface), page sizes reach the model's largest, and every call must send the size asked.
 BUDGET = {"attempts": lib.ATTEMPTS, "max_throttles": lib.ATTEMPTS}
+#: A plan is dozens of rule-true draws (its items), most of a run's time: six plans a loop,
+#: beside the pinned ones, not the profile's ten.
+FEWER = settings(max_examples=6)
 
 
+@FEWER
 @given(
     page_plans(
         "xray",
@@ -187,6 +195,7 @@ def served_whole(plan: PagePlan) -> bool:
 SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndTime": NOW}
 
 
+@FEWER
 @given(
     page_plans(
         "xray",
@@ -232,6 +241,20 @@ SUMMARIES = {"GroupName": "prod", "StartTime": NOW - dt.timedelta(days=2), "EndT
         pages=(100, 1),
     ),
     page_size=100,
+)
+@example(  # a burst as long as the retry budget, on a later page: it surfaces, the listing
+    # not started again around the library's own retry
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightSummaries"),
+        items=tuple(
+            {"InsightId": f"{INSIGHT_ID[:-1]}{n}", "State": "ACTIVE", "StartTime": NOW}
+            for n in range(3)
+        ),
+        pages=(2, 1),
+        throttle_at=1,
+        throttles=lib.ATTEMPTS,
+    ),
+    page_size=None,
 )
 def test_insight_summaries_and_open_ids(plan: Any, page_size: int | None) -> None:
     window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
@@ -335,6 +358,10 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
     for service in plan.items:
         assert lib.downstream_of(graph, service.get("Name")) == calls(service.get("Name"))
     assert graph == asked  # the caller's graph, as it was (nothing cached in it)
+    # a graph is its services and its edges: downstream follows the edges the graph holds
+    # (a caller that drops the edges it distrusts, all of them here, is left no calls)
+    pruned = {"services": graph["services"], "edges": set()}
+    assert all(lib.downstream_of(pruned, s.get("Name")) == set() for s in plan.items)
     # an edge to a service no page lists: the checker's edges-reference-listed-services is a
     # warning (inferred, not stated), so code reading a graph must not trust it
     caller = plan.items[0]
@@ -394,6 +421,7 @@ CT_EVENTS = pagination_of("cloudtrail", "ListInsightsData")
 THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for n in (1, 2, 3))
 
 
+@FEWER
 @given(
     page_plans(
         "cloudtrail",
@@ -413,6 +441,17 @@ THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for
 @example(  # a burst as long as the retry budget, on a later page: it surfaces
     plan=PagePlan(
         pagination=CT_EVENTS, items=THREE, pages=(2, 1), throttle_at=1, throttles=lib.ATTEMPTS
+    ),
+    page_size=None,
+)
+@example(  # a token CloudTrail no longer takes on a later page (its listings' expired-token
+    # refusal): raised as it came, not listed again from the start into the same events
+    plan=PagePlan(
+        pagination=CT_EVENTS,
+        items=THREE,
+        pages=(1, 2),
+        refuse_at=1,
+        refusal="InvalidNextTokenException",  # (in refusal_codes("cloudtrail"))
     ),
     page_size=None,
 )
@@ -439,14 +478,17 @@ def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
 # an end after now (a caller's clock ahead of the shared one) and a span shorter than the
 # Period: neither is refused, the window is the whole period before that end
 @example(end=NOW + dt.timedelta(hours=1, seconds=30), period=300, span=dt.timedelta(seconds=90))
+# a day back from noon in Berlin on the day its clocks went back: 24 real hours, not back to
+# noon on its wall clock (25)
+@example(end=dt.datetime(2026, 10, 25, 12, tzinfo=BERLIN), period=300, span=dt.timedelta(days=1))
 def test_metric_window_is_whole_periods_before_end(
     end: dt.datetime, period: int, span: dt.timedelta
 ) -> None:
     start, stop = lib.metric_window(span, period, end=end)  # inside retention: never empty
     with pytest.raises(ValueError, match="span"):  # the same span below zero: refused as such
         lib.metric_window(-span, period, end=end)
-    for edge in (start, stop):
-        assert edge.timestamp() % period == 0
+    for edge in (start, stop):  # in UTC, as the library writes every time (real hours apart)
+        assert edge.timestamp() % period == 0 and edge.tzinfo == dt.timezone.utc
     assert stop <= end < stop + dt.timedelta(seconds=period)
     assert start >= NOW - RETENTION[period]
     assert span <= stop - start <= span + dt.timedelta(seconds=period)
@@ -533,6 +575,8 @@ def test_align_floors_to_the_grid(when: dt.datetime, zone: ZoneInfo) -> None:
     for written in (when, when.astimezone(zone)):
         utc = lib.as_utc(written)
         assert utc == written and utc.tzinfo == dt.timezone.utc
+        aligned = lib.align(written, 300)  # its grid point alike, in UTC
+        assert aligned == lib.align(when, 300) and aligned.tzinfo == dt.timezone.utc
 
 
 @pytest.mark.wall_clock
@@ -614,9 +658,9 @@ PAGED = {  # each paging function, asked for a page size
 
 
 @SYNTHETIC
-# every refusal here turns on the constraint broken, not on the values drawn around it: a
-# few examples, not the profile's ten
-@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# every refusal here turns on the constraint broken, not on the values drawn around it: two
+# examples, not the profile's ten
+@settings(max_examples=2, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     reversed_window=aws.invalid_requests(
         "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["StartTime.after-EndTime"]
@@ -721,6 +765,7 @@ def test_what_the_service_refuses_is_refused_before_sending(
 
 
 @SYNTHETIC
+@FEWER  # (each example lists up to 40 periods, a page a period when MaxResults=1)
 @given(params=aws.requests("cloudtrail", "ListInsightsMetricData", now=NOW), data=st.data())
 def test_metric_series_matches_the_service(params: dict, data: st.DataObject) -> None:
     assume("StartTime" in params and "EndTime" in params)
@@ -806,8 +851,8 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
 @SYNTHETIC
 # each example reads the trail's 80 days four times (~6 calls), and the rules it checks (one
 # Dimension, an inclusive end, the ARN sent as given) hold on any of the 18 trails, names and
-# sources it draws: half the profile's examples
-@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# sources it draws: three examples, not the profile's ten
+@settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     trail=st.sampled_from(["trail-1", "trail-2", "management-events"]).map(
         lambda name: TRAIL.replace("/main", f"/{name}")  # InsightSource: the trail's ARN
@@ -843,7 +888,7 @@ def test_insights_events_one_dimension_and_inclusive_end(
 
 
 @SYNTHETIC
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=aws.requests("xray", "GetInsightSummaries", now=NOW))
 @example(  # a window at the 30 days the service looks back: its EndTime sent as given
     params={"GroupName": "Default", "StartTime": NOW - LOOKBACK, "EndTime": NOW - LOOKBACK}
@@ -994,7 +1039,9 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     lib.internet_event(lib.make_client("internetmonitor", endpoint_url=endpoint), "evt-1")
     assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
     first = lib.insight(xray(), INSIGHT_ID)
-    lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
+    timeline = lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
+    # read again at the same now: the same events (a listing keeps nothing from the last)
+    assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=5) == timeline
     lib.metric_series(
         cloudtrail(),
         event_source="s3.amazonaws.com",
@@ -1004,17 +1051,26 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
         period=60,
         page_size=50,
     )
-    # the open insights of a window that ended an hour ago: asked for that window, every
-    # page (its end, not the clock's now)
-    seen = len(aws_synthetic.exchanges)
-    window = {"start": NOW - dt.timedelta(days=2), "end": NOW - dt.timedelta(hours=1)}
-    lib.open_insight_ids(xray(), group_name="Default", **window)
-    asked = (window["start"].timestamp(), window["end"].timestamp())
-    sent = {(e.params["StartTime"], e.params["EndTime"]) for e in aws_synthetic.exchanges[seen:]}
-    assert sent == {asked}, sent
-    # a trail by its bare name: not the library's to refuse, sent as given (the service judges)
-    lib.insights_events(cloudtrail(), "main", start=window["start"], end=NOW)
+    # the open insights of a window that ended an hour ago, and of one ending an hour after
+    # the clock's now (a caller's clock ahead): asked for that window, every page (its end,
+    # not the clock's now; the service judges)
+    for window in (
+        {"start": NOW - dt.timedelta(days=2), "end": NOW - dt.timedelta(hours=1)},
+        {"start": NOW - dt.timedelta(days=1), "end": NOW + dt.timedelta(hours=1)},
+    ):
+        seen = len(aws_synthetic.exchanges)
+        lib.open_insight_ids(xray(), group_name="Default", **window)
+        asked = (window["start"].timestamp(), window["end"].timestamp())
+        sent = {
+            (e.params["StartTime"], e.params["EndTime"]) for e in aws_synthetic.exchanges[seen:]
+        }
+        assert sent == {asked}, sent
+    # a trail by its bare name, on a caller's own client in another region: not the
+    # library's to refuse, sent as given (the service judges), through that client
+    theirs = lib.make_client("cloudtrail", region_name="eu-west-1")
+    lib.insights_events(theirs, "main", start=NOW - dt.timedelta(days=2), end=NOW)
     assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
+    assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     # the library's own clients: us-east-1 (where the call went), botocore's retries off,
     # whatever a developer's shell says (another default region, keys of their own)
     lib.internet_event(client("internetmonitor"), "evt-1")
@@ -1023,7 +1079,9 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
+    callers = boto3.DEFAULT_SESSION  # the caller's own default session (boto3.client's)
     own = lib.make_client("internetmonitor")
+    assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     lib.internet_event(own, "evt-1")
     assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"

@@ -12,9 +12,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import boto3
 import insights_lib as lib
 import pytest
 from botocore.config import Config
@@ -187,7 +192,9 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
+    callers = boto3.DEFAULT_SESSION  # the caller's own default session (boto3.client's)
     own = lib.make_client("xray")
+    assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     assert own.meta.region_name == "us-east-1"
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
     for name in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
@@ -440,6 +447,15 @@ def test_open_insight_ids_keeps_active_ones() -> None:
     with stub:
         got = lib.open_insight_ids(client, group_name="prod", start=t(24), end=t(1))
     assert got == {"a" * 36, "c" * 36}  # the second page's too
+    # a window ending an hour after now (a caller's clock ahead): asked for as given too
+    ahead = {**window, "EndTime": NOW + dt.timedelta(hours=1)}
+    stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[:1]}, ahead)
+    with stub:
+        got = lib.open_insight_ids(
+            client, group_name="prod", start=t(24), end=NOW + dt.timedelta(hours=1)
+        )
+    stub.assert_no_pending_responses()
+    assert got == {"a" * 36}
 
 
 def test_graph_window_of_closed_and_long_active_insights() -> None:
@@ -452,6 +468,9 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
     # a now passed in, an hour after the library's clock: the window ends at it
     later = NOW + dt.timedelta(hours=1)
     assert lib.graph_window(active, now=later) == (t(5), later)
+    # ... and off the minute: six hours to the second
+    off = NOW + dt.timedelta(seconds=30)
+    assert lib.graph_window(active, now=off) == (t(6, seconds=-30), off)
     assert lib.graph_window(closed, now=later) == (t(8), t(2))  # a closed one keeps its end
     # a now written in a named zone, hours after its clocks changed: six real hours back,
     # not six on its wall clock (London at 04:00 GMT on 25 October, offset zero, is 04:00
@@ -630,6 +649,20 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == list(zip(stamps[1:], [2.0, 3.0], strict=True))
+    # an EndTime off the grid alike (exclusive: the period holding it is the service's to
+    # judge), not moved back to the grid
+    end = t(0, minutes=3)
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps, "Values": [1.0, 2.0, 3.0]},
+        metric_request(EndTime=end),
+    )
+    with stub:
+        got = lib.metric_series(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=end
+        )
+    stub.assert_no_pending_responses()
+    assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
 
 
 def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
@@ -672,6 +705,17 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
             client, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date()
         )
     assert got == list(zip(stamps, [1.0] * 24, strict=True))  # (timestamp, value) pairs
+    # the same past day, asked of another account's client: its own counts, asked of it
+    other, other_stub = stubbed("cloudtrail")
+    other_stub.add_response(
+        "list_insights_metric_data", {"Timestamps": stamps, "Values": [2.0] * 24}, expected
+    )
+    with other_stub:
+        got = lib.hourly_series_of_day(
+            other, event_source="s3.amazonaws.com", event_name="PutObject", day=day.date()
+        )
+    other_stub.assert_no_pending_responses()
+    assert got == list(zip(stamps, [2.0] * 24, strict=True))
     # a day older than hourly data's 90 days: still the whole day asked, what comes returned
     old = dt.datetime(2026, 7, 1, tzinfo=UTC)
     expected = metric_request(StartTime=old, EndTime=old + dt.timedelta(days=1), Period=3600)
@@ -710,6 +754,12 @@ def test_metric_window_examples() -> None:
     for span in (dt.timedelta(0), dt.timedelta(hours=-1)):  # refused as a span, not a window
         with pytest.raises(ValueError, match="span"):
             lib.metric_window(span, 300, end=end)
+    # a day back from noon in Paris on the day its clocks went back: 24 real hours (not back
+    # to noon on its wall clock, 25), written in UTC
+    paris = dt.datetime(2026, 10, 25, 12, tzinfo=ZoneInfo("Europe/Paris"))
+    start, stop = lib.metric_window(dt.timedelta(days=1), 300, end=paris)
+    assert (start, stop) == (t(24 * 8 + 1), t(24 * 7 + 1))
+    assert start.tzinfo == stop.tzinfo == UTC
 
 
 def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -764,6 +814,30 @@ def test_align_floors_at_the_edges() -> None:
     # London in winter is at offset zero, still Europe/London: written in UTC all the same
     london = dt.datetime(2026, 11, 1, 12, tzinfo=ZoneInfo("Europe/London"))
     assert lib.as_utc(london) == NOW and lib.as_utc(london).tzinfo == UTC
+    # aligned in UTC too, whatever zone the time is written in
+    assert lib.align(india, 3600) == NOW and lib.align(india, 3600).tzinfo == UTC
+    # 02:30 in Paris the night its clocks go back, the second time (fold=1): 01:30 UTC
+    again = dt.datetime(2026, 10, 25, 2, 30, tzinfo=ZoneInfo("Europe/Paris"), fold=1)
+    assert lib.as_utc(again) == dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    # on a machine whose local zone is not UTC (New York): the same grid
+    with machine_zone("America/New_York"):
+        assert lib.align(t(0, minutes=-7), 300) == t(0, minutes=-5)
+
+
+@contextmanager
+def machine_zone(name: str) -> Iterator[None]:
+    """The process's local time zone set to ``name`` (``TZ``), then put back."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
 
 
 def test_peak_and_rate() -> None:
@@ -856,6 +930,17 @@ def test_insights_events_resumes_after_a_throttle() -> None:
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW, page_size=1)
     assert [e["EventId"] for e in got] == ["1", "2", "3"]
+    # the token has expired by the second page (InvalidNextTokenException, CloudTrail's): raised
+    # as it came, not listed again from the start into the same events
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"}, base
+    )
+    stub.add_client_error("list_insights_data", "InvalidNextTokenException")
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "1"}], "NextToken": "tok1"})
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "2"}]})
+    with stub, pytest.raises(ClientError, match="InvalidNextTokenException"):
+        lib.insights_events(client, TRAIL, start=t(24), end=NOW, page_size=1)
+    assert len(stub._queue) == 2
 
 
 # ----------------------------------------------------------------------------- Internet Monitor
