@@ -109,6 +109,7 @@ PREFILTER_MIN = 4096
 
 _SCHEME_CHARS = string.ascii_letters + string.digits + "+.-"
 _BASE64URL_CHARS = string.ascii_letters + string.digits + "_-"
+_BASE64URL_DOTTED = frozenset(_BASE64URL_CHARS + ".")
 
 
 def scheme_starts(text: str, at: int) -> list[int]:
@@ -128,6 +129,16 @@ def _jwt_start(text: str, at: int) -> tuple[int, ...]:
     characters before it, when that starts with ``eyJ``."""
     start = run_start(text, at, _BASE64URL_CHARS)
     return (start,) if text.startswith("eyJ", start) else ()
+
+
+#: How a JOSE header starts, base64url: '{"alg"', '{"enc"', '{"kid"', '{"typ"', '{"cty"',
+#: '{"zip"', '{"epk"' (a JWE's first part)
+_JOSE_HEADS = ("eyJhbGci", "eyJlbmMi", "eyJraWQi", "eyJ0eXAi", "eyJjdHki", "eyJ6aXAi", "eyJlcGsi")
+
+
+def _run_head(text: str, at: int) -> tuple[int, ...]:
+    """``at`` when a run of base64url characters and dots starts there, else nothing."""
+    return (at,) if at == 0 or text[at - 1] not in _BASE64URL_DOTTED else ()
 
 
 class Scan:
@@ -955,6 +966,27 @@ VALUE_FORMATS: tuple[ValueFormat, ...] = (
         ),
         needles=("eyJ",),
         examples=("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlMDEyMzQ1Njc4OQ",),
+    ),
+    # a JWE in compact form (RFC 7516 section 7.1): a JOSE header, then four parts, the
+    # encrypted key (empty for direct encryption), IV, ciphertext and tag; an encrypted
+    # token is a bearer's all the same
+    ValueFormat(
+        name="JWE",
+        kind="token",
+        pattern=prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]*+"
+                r"\.[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]{10,}+"
+                r"(?![A-Za-z0-9_.-])"
+            ),
+            # (where a run of base64url characters and dots starts: one search per run)
+            Prefilter(needles=_JOSE_HEADS, starts=_run_head, requires=(".",)),
+        ),
+        needles=_JOSE_HEADS,
+        examples=(
+            "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2dzZWNyZXRpdg.c2VjcmV0Y2lwaGVydGV4dA"
+            ".dGFnMDEyMzQ1Njc4OQ",
+        ),
     ),
     ValueFormat(
         name="EKS token",
