@@ -109,6 +109,7 @@ PREFILTER_MIN = 4096
 
 _SCHEME_CHARS = string.ascii_letters + string.digits + "+.-"
 _BASE64URL_CHARS = string.ascii_letters + string.digits + "_-"
+_BASE64URL_DOTTED = frozenset(_BASE64URL_CHARS + ".")
 
 
 def scheme_starts(text: str, at: int) -> list[int]:
@@ -128,6 +129,16 @@ def _jwt_start(text: str, at: int) -> tuple[int, ...]:
     characters before it, when that starts with ``eyJ``."""
     start = run_start(text, at, _BASE64URL_CHARS)
     return (start,) if text.startswith("eyJ", start) else ()
+
+
+#: How a JOSE header starts, base64url: '{"alg"', '{"enc"', '{"kid"', '{"typ"', '{"cty"',
+#: '{"zip"', '{"epk"' (a JWE's first part)
+_JOSE_HEADS = ("eyJhbGci", "eyJlbmMi", "eyJraWQi", "eyJ0eXAi", "eyJjdHki", "eyJ6aXAi", "eyJlcGsi")
+
+
+def _run_head(text: str, at: int) -> tuple[int, ...]:
+    """``at`` when a run of base64url characters and dots starts there, else nothing."""
+    return (at,) if at == 0 or text[at - 1] not in _BASE64URL_DOTTED else ()
 
 
 class Scan:
@@ -956,6 +967,27 @@ VALUE_FORMATS: tuple[ValueFormat, ...] = (
         needles=("eyJ",),
         examples=("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLTQyIn0.c2lnbmF0dXJlMDEyMzQ1Njc4OQ",),
     ),
+    # a JWE in compact form (RFC 7516 section 7.1): a JOSE header, then four parts, the
+    # encrypted key (empty for direct encryption), IV, ciphertext and tag; an encrypted
+    # token is a bearer's all the same
+    ValueFormat(
+        name="JWE",
+        kind="token",
+        pattern=prefiltered(
+            re.compile(
+                r"(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]*+"
+                r"\.[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]{10,}+\.[A-Za-z0-9_-]{10,}+"
+                r"(?![A-Za-z0-9_.-])"
+            ),
+            # (where a run of base64url characters and dots starts: one search per run)
+            Prefilter(needles=_JOSE_HEADS, starts=_run_head, requires=(".",)),
+        ),
+        needles=_JOSE_HEADS,
+        examples=(
+            "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..M2dzZWNyZXRpdg.c2VjcmV0Y2lwaGVydGV4dA"
+            ".dGFnMDEyMzQ1Njc4OQ",
+        ),
+    ),
     ValueFormat(
         name="EKS token",
         kind="token",
@@ -1477,7 +1509,10 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
         if kind is None:
             continue
         if match.group("open") is None and _opens_structure(text, match.end()):
-            continue  # a structure, not a value: a template's "DBPassword": {"Type": ...}
+            # a structure, not a value: a template's "DBPassword": {"Type": ...}; its own
+            # "Default" or "Value" is the secret the name says it is
+            yield from _structure_value(text, match.end(), kind)
+            continue
         if match.group("colon") is not None and _FIELD_LIST.search(
             text, max(0, match.start("name") - 80), match.start("name")
         ):
@@ -1499,6 +1534,101 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
                 yield from _named_value(text, match.group("name"), kind, start, end)
     if scan.has("ame=") or scan.has("AME="):
         yield from _multipart(text, scan)
+    yield from _table_columns(text)
+
+
+# A CSV or TSV header's column name, quoted or not
+_COLUMN_NAME = re.compile(r'"?(?P<name>[A-Za-z_][A-Za-z0-9_ .-]{0,63})"?')
+# A field of a CSV or TSV row: quoted ("" inside is a quote) or up to the next separator
+_QUOTED_FIELD = re.compile(r'"(?P<v>(?:[^"]|""){0,65536})"')
+_PLAIN_FIELD = {sep: re.compile(rf"[^{sep}\n]*") for sep in (",", "\t")}
+
+
+def _table_columns(text: str) -> Iterator[Found]:
+    """The fields of a CSV or TSV table's columns whose header names a secret
+    (``tenant,api_key`` over ``acme,<key>``): each row's field in that column. The header is
+    the text's first line, every field of it a name; a row of another width is not read."""
+    first = text.find("\n", 0, 4096)
+    if first < 0:
+        return
+    header = text[:first].rstrip("\r")
+    sep = "," if "," in header else "\t" if "\t" in header else ""
+    if not sep:
+        return
+    names = header.split(sep)
+    if not 2 <= len(names) <= 64:
+        return
+    columns = []
+    for n, name in enumerate(names):
+        match = _COLUMN_NAME.fullmatch(name.strip())
+        if match is None:
+            return
+        kind = name_kind(match.group("name").strip())
+        if kind is not None:
+            columns.append((n, "secret" if kind == "akid" else kind))
+    if not columns:
+        return
+    wanted = dict(columns)
+    pos = first + 1
+    while pos < len(text):
+        fields, pos = _row_fields(text, pos, sep)
+        if len(fields) == len(names):
+            for n, (start, end) in enumerate(fields):
+                if n in wanted:
+                    yield from _emit(text, start, end, wanted[n])
+
+
+def _row_fields(text: str, pos: int, sep: str) -> tuple[list[tuple[int, int]], int]:
+    """(the spans of the fields of the row at ``pos``, where the next row starts)."""
+    fields: list[tuple[int, int]] = []
+    while True:
+        quoted = _QUOTED_FIELD.match(text, pos) if text.startswith('"', pos) else None
+        if quoted is not None:
+            fields.append(quoted.span("v"))
+            pos = quoted.end()
+        else:
+            end = _PLAIN_FIELD[sep].match(text, pos).end()  # type: ignore[union-attr]
+            fields.append((pos, end - 1 if text[pos:end].endswith("\r") else end))
+            pos = end
+        if pos >= len(text):
+            return fields, pos
+        if text[pos] == sep:
+            pos += 1
+            continue
+        line_end = text.find("\n", pos)
+        return fields, (len(text) if line_end < 0 else line_end + 1)
+
+
+# A flat JSON member: a quoted name, its colon and a string or other scalar, then "," or "}"
+_FLAT_MEMBER = re.compile(
+    r'[ \t\r\n]*"(?P<k>[^"\\\r\n]{1,64})"[ \t]*:[ \t]*'
+    r'(?:"(?P<s>(?:[^"\\\r\n]|\\.){0,4096})"|-?[0-9][0-9.eE+-]{0,39}|true|false|null)'
+    r"[ \t\r\n]*(?P<end>[,}])"
+)
+#: The members of an object named like a secret that hold its value: a CloudFormation
+#: parameter's "Default" and an output's "Value", an SSM document parameter's "default",
+#: a Terraform variable's "default".
+_STRUCTURE_VALUES = frozenset({"value", "default", "defaultvalue"})
+
+
+def _structure_value(text: str, at: int, kind: str) -> Iterator[Found]:
+    """The string ``"Default"`` or ``"Value"`` of the JSON object opening at ``at`` (after
+    blanks) whose name said it is a secret (``"DbPassword": {"Type": "String", "Default":
+    "x"}``): its members are read while they are flat (a nested object ends the look; each
+    object's flat members are read once, so a text is read in linear time)."""
+    brace = text.find("{", at, at + 16)
+    if brace < 0 or text[at:brace].strip(" \t\r\n"):
+        return
+    pos = brace + 1
+    for _ in range(16):
+        member = _FLAT_MEMBER.match(text, pos)
+        if member is None:
+            return
+        if member.group("s") and member.group("k").lower() in _STRUCTURE_VALUES:
+            yield from _emit(text, *member.span("s"), kind)
+        if member.group("end") == "}":
+            return
+        pos = member.end()
 
 
 # A reStructuredText / Sphinx field ending where a name starts: ":param str secret_key: ..."

@@ -33,6 +33,7 @@ from harness.aws.secret_names import is_secret_name
 from harness.exchange import HttpRequest, HttpResponse
 from harness.secrets import (
     accounts,
+    archives,
     containers,
     credentials,
     detectors,
@@ -618,6 +619,8 @@ class Redactor:
                 return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
         if key_stores.is_key_store(body):  # binary, but a secret whole (a DER key, a .p12)
             return self.placeholder(body.decode("latin-1"), "key").encode("ascii")
+        if archives.zip_holds_secret(body, self._file_holds_secret):  # a .zip, a file in it
+            return self.placeholder(body.decode("latin-1"), "secret").encode("ascii")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -635,6 +638,18 @@ class Redactor:
         # a form's values were read decoded (``_form``): read again URL-encoded, a value's
         # end is not seen ("npm_token%3A%20x%0Aregistry..." ran on to the body's end)
         return self.text(text, detect=kind != "form").encode("utf-8")
+
+    @staticmethod
+    def _file_holds_secret(content: bytes, name: str) -> bool:
+        """True when a file of an archive holds a secret: a key store, or text the
+        detectors find one in (by name or by value)."""
+        if key_stores.is_key_store(content):
+            return True
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return bool(detectors.find_secrets(text))
 
     def _sensitive_payload(self, body: bytes, direction: str) -> bytes:
         """A payload the model marks sensitive (Lambda ``Invoke``'s, both ways).

@@ -49,6 +49,10 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _CLASSES = {"a": string.ascii_lowercase, "A": string.ascii_uppercase, "9": string.digits}
 _RSA_OID = bytes.fromhex("2a864886f70d010101")  # 1.2.840.113549.1.1.1
+#: A JOSE token in compact form: a JWS (a JWT: 3 parts) or a JWE (5), base64url parts
+#: joined by dots, the first a JSON header ("eyJ")
+_JOSE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]*){2})?")
+_BASE64URL_CHARS = string.ascii_letters + string.digits + "-_"
 
 
 def describe(value: str, literal: str | None = None) -> dict[str, Any]:
@@ -75,6 +79,8 @@ def _describe(value: str) -> dict[str, Any]:
         if pem["tail"]:
             out["tail"] = pem["tail"]
         return out
+    if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
+        return {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
     prefix = next((p for p in PUBLIC_PREFIXES if value.startswith(p) and value != p), "")
     rest = value[len(prefix) :]
     shape: dict[str, Any] = {"length": len(value)}
@@ -217,6 +223,8 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
     form = shape.get("form")
     if form == "pem":
         return _pem(shape, rng)
+    if form == "jose":
+        return _jose(shape, rng)
     length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
     size = length - len(prefix)
     if size <= 0 or length > 1 << 20:
@@ -242,6 +250,18 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
     else:
         return None
     return prefix + body
+
+
+def _jose(shape: dict[str, Any], rng: random.Random) -> str:
+    """A JWT's or JWE's stand-in: as many base64url parts, each as long, joined by dots,
+    the first a header's ``eyJ`` (a parser that counts the parts, or splits on the dots,
+    finds them where the live token had them)."""
+    parts = [int(n) for n in shape["parts"]]
+    if sum(parts) + len(parts) - 1 != int(shape["length"]) or parts[0] < 3 or len(parts) > 5:
+        raise ValueError("not a JOSE shape")
+    out = ["".join(rng.choice(_BASE64URL_CHARS) for _ in range(n)) for n in parts]
+    out[0] = "eyJ" + out[0][3:]
+    return ".".join(out)
 
 
 def _base64_of_length(size: int, padding: int, rng: random.Random) -> str:
