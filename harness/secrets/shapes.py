@@ -37,10 +37,30 @@ from harness.secrets import detectors, token_formats
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
-PUBLIC_PREFIXES = (
-    *(prefix for row in detectors.VALUE_FORMATS for prefix in row.public_prefixes),
-    *(prefix for row in token_formats.TOKEN_FORMATS for prefix in row.public_prefixes),
+PUBLIC_PREFIXES = tuple(
+    sorted(
+        {
+            *(prefix for row in detectors.VALUE_FORMATS for prefix in row.public_prefixes),
+            *(prefix for row in token_formats.TOKEN_FORMATS for prefix in row.public_prefixes),
+        },
+        key=lambda prefix: (-len(prefix), prefix),  # the longest a value starts with wins
+    )
 )
+#: A token format's prefixes, each with the format's whole pattern: kept only for a value
+#: of that format (a password that happens to start "sk-" keeps no character of its own).
+_FORMAT_OF_PREFIX: dict[str, list[re.Pattern[str]]] = {}
+for _row in token_formats.TOKEN_FORMATS:
+    for _prefix in _row.public_prefixes:
+        _FORMAT_OF_PREFIX.setdefault(_prefix, []).append(re.compile(_row.pattern))
+
+
+def _is_prefix_of(prefix: str, value: str) -> bool:
+    if value == prefix or not value.startswith(prefix):
+        return False
+    formats = _FORMAT_OF_PREFIX.get(prefix)
+    return formats is None or any(f.fullmatch(value) for f in formats)
+
+
 _PEM = re.compile(
     r"-----BEGIN (?P<label>[A-Z0-9 ]+)-----(?P<eol>\r?\n)(?P<body>[A-Za-z0-9+/=\r\n]+?)"
     r"\r?\n-----END (?P=label)-----(?P<tail>\s*)",
@@ -81,7 +101,7 @@ def _describe(value: str) -> dict[str, Any]:
         return out
     if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
         return {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
-    prefix = next((p for p in PUBLIC_PREFIXES if value.startswith(p) and value != p), "")
+    prefix = next((p for p in PUBLIC_PREFIXES if _is_prefix_of(p, value)), "")
     rest = value[len(prefix) :]
     shape: dict[str, Any] = {"length": len(value)}
     if prefix:

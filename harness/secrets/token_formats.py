@@ -33,7 +33,9 @@ class TokenFormat:
     without any is not searched for this format. ``requires``: literals every token holds
     besides. ``example``: a made-up token of this format, never a real one.
     ``public_prefixes``: the prefixes of its tokens that a stand-in keeps
-    (``shapes.PUBLIC_PREFIXES``: documented, and saying which kind of token it is).
+    (``shapes.PUBLIC_PREFIXES``: documented, and saying which kind of token it is); by
+    default the needles, when every token starts with one (``offset`` 0): a stand-in of a
+    PyPI token starts ``pypi-AgE`` as the token did, where code may check it.
     """
 
     issuer: str
@@ -45,6 +47,10 @@ class TokenFormat:
     offset: int = 0
     requires: tuple[str, ...] = ()
     public_prefixes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.public_prefixes and self.offset == 0:
+            object.__setattr__(self, "public_prefixes", self.needles)
 
 
 def _fill(prefix: str, alphabet: str, count: int, tail: str = "") -> str:
@@ -152,6 +158,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}",
         needles=("sk-",),
         example=_fill("sk-proj-", _ALNUM, 48),
+        public_prefixes=("sk-proj-", "sk-ant-", "sk-"),
         family="word",
     ),
     TokenFormat(

@@ -117,20 +117,45 @@ def _public_rows() -> list[tuple[str, str, tuple[str, ...], int]]:
 
 def test_public_prefixes_are_the_rows_and_each_is_of_its_row() -> None:
     rows = _public_rows()
-    assert [p for _, p, _, _ in rows] == list(shapes.PUBLIC_PREFIXES)
+    assert {p for _, p, _, _ in rows} == set(shapes.PUBLIC_PREFIXES)
     assert len(set(shapes.PUBLIC_PREFIXES)) == len(shapes.PUBLIC_PREFIXES) >= 19
+    lengths = [len(p) for p in shapes.PUBLIC_PREFIXES]
+    assert lengths == sorted(lengths, reverse=True)  # the longest a value starts with wins
     for name, prefix, needles, offset in rows:
         assert any(prefix[offset:].startswith(n) for n in needles), (name, prefix)
 
 
+def _of_prefix(prefix: str) -> str:
+    """A value starting with ``prefix``: its token format's example with that prefix (a
+    token format's prefix is kept only for a value of that format), else a made-up run."""
+    for row in token_formats.TOKEN_FORMATS:
+        if prefix in row.public_prefixes:
+            own = max((p for p in row.public_prefixes if row.example.startswith(p)), key=len)
+            value = _OTHER_FORMS.get(prefix, prefix + row.example[len(own) :])
+            assert re.fullmatch(row.pattern, value), (row.issuer, value)
+            return value
+    return prefix + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"
+
+
+#: prefixes of a second form of their format, whose example is of the first
+_OTHER_FORMS = {"sntrys_": "sntrys_eyJ" + "a1B2" * 16, "NRII-": "NRII-" + "a1B2" * 8}
+
+
 @pytest.mark.parametrize("prefix", shapes.PUBLIC_PREFIXES)
 def test_a_stand_in_keeps_a_public_prefix(prefix: str) -> None:
-    value = prefix + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"
+    value = _of_prefix(prefix)
     shape = shapes.describe(value)
     assert shape["prefix"] == prefix
     stand_in = shapes.stand_in(shape, "REDACTEDtokn0001", "cassette")
     assert stand_in is not None and stand_in.startswith(prefix)
     assert len(stand_in) == len(value) and stand_in != value
+
+
+def test_a_value_that_only_starts_like_a_token_keeps_none_of_its_characters() -> None:
+    """A password that happens to start "sk-" or "hf_" is no OpenAI or Hugging Face token:
+    its stand-in keeps no character of it (the shape is written in the cassette)."""
+    for value in ("sk-my-own-password!", "hf_Secret-2026!", "pypi-AgEshort"):
+        assert "prefix" not in shapes.describe(value), value
 
 
 def test_a_new_row_reaches_the_pre_check_through_its_gate() -> None:
