@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 import pytest
 
@@ -89,7 +90,7 @@ def test_envelope_on_plain_subscription(box, fanout, observed):
 def test_subscriptions_paginated(box, fanout, observed):
     pages = box.client("sns").get_paginator("list_subscriptions_by_topic")
     subs = []
-    for page in pages.paginate(TopicArn=fanout["topic"], PaginationConfig={"PageSize": 2}):
+    for page in pages.paginate(TopicArn=fanout["topic"], PaginationConfig={"MaxItems": 2}):
         subs.extend(page["Subscriptions"])
     observed("count", len(subs))
     observed("protocols", sorted({s["Protocol"] for s in subs}))
@@ -124,7 +125,12 @@ def test_fifo_topic_to_fifo_queue(box, suffix, observed):
     )
     seqs = []
     for i in range(3):
-        out = sns.publish(TopicArn=topic, Message=f"refund-{i}", MessageGroupId="order-1")
+        out = sns.publish(
+            TopicArn=topic,
+            Message=f"refund-{i}",
+            MessageGroupId="order-1",
+            MessageDeduplicationId=str(uuid.uuid4()),
+        )
         seqs.append(out.get("SequenceNumber"))
     observed("has_seq", all(seqs))
     got = box.drain(url, want=3)

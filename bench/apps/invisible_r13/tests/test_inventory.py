@@ -96,8 +96,8 @@ def test_partiql_select_by_row(box, table, observed):
 def test_partiql_insert_update(box, table, observed):
     ddb = box.client("dynamodb")
     ddb.execute_statement(
-        Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': ?, 'sk': ?, 'status': ?}}",
-        Parameters=[{"S": "SEAT#Z-9"}, {"S": "STATE"}, {"S": "FREE"}],
+        Statement=f'INSERT INTO "{table}" VALUE '
+        "{'pk': 'SEAT#Z-9', 'sk': 'STATE', 'status': 'FREE'}",
     )
     ddb.execute_statement(
         Statement=f'UPDATE "{table}" SET status = ? WHERE pk = ? AND sk = ?',
@@ -110,8 +110,7 @@ def test_partiql_insert_update(box, table, observed):
     observed("items", got)
     try:
         ddb.execute_statement(
-            Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': ?, 'sk': ?}}",
-            Parameters=[{"S": "SEAT#Z-9"}, {"S": "STATE"}],
+            Statement=f"INSERT INTO \"{table}\" VALUE {{'pk': 'SEAT#Z-9', 'sk': 'STATE'}}",
         )
         observed("dup", None)
     except ClientError as e:

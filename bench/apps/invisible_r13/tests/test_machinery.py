@@ -193,9 +193,7 @@ def test_aiobotocore_kms_and_ddb(box, suffix, observed):
             )
             waiter = ddb.get_waiter("table_exists")
             await waiter.wait(TableName=name, WaiterConfig={"Delay": 1})
-            await ddb.execute_statement(
-                Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': ?}}", Parameters=[{"S": "p"}]
-            )
+            await ddb.execute_statement(Statement=f"INSERT INTO \"{name}\" VALUE {{'pk': 'p'}}")
             items = []
             async for page in ddb.get_paginator("scan").paginate(
                 TableName=name, PaginationConfig={"PageSize": 1}
@@ -212,6 +210,7 @@ def test_service_endpoint_from_config_file(box, tmp_path, monkeypatch, observed)
     cfg = tmp_path / "config"
     cfg.write_text(
         "[profile door]\nregion = ap-southeast-2\nretry_mode = adaptive\nmax_attempts = 3\n"
+        "aws_access_key_id = AKIAR13DOOREXAMPLE01\naws_secret_access_key = door-secret\n"
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(cfg))
     s = boto3.Session(profile_name="door")

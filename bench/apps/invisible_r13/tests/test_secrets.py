@@ -131,7 +131,7 @@ def test_seal_and_open_ticket(box, key, observed):
     observed("key_arn_ends", blob["KeyId"].endswith(key))
     out = kms.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext=ctx)
     observed("plain", out["Plaintext"].decode())
-    observed("algo", out["EncryptionAlgorithm"])
+    observed("algo", out.get("EncryptionAlgorithm"))
 
 
 def test_wrong_context_refused(box, key, observed):
@@ -205,7 +205,7 @@ def test_sign_and_verify(box, suffix, observed):
     except ClientError as e:
         observed("forged", e.response["Error"]["Code"])
     pub = kms.get_public_key(KeyId=key)
-    observed("pub_spec", pub["KeySpec"])
+    observed("pub_spec", pub.get("KeySpec") or pub.get("CustomerMasterKeySpec"))
 
 
 def test_key_rotation_status(box, key, observed):
