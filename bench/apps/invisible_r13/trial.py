@@ -4,6 +4,7 @@
     python trial.py --replay-only        # replay the cassettes and observations already here
     python trial.py --endpoint-in-replay # replay with AWS_ENDPOINT_URL on a loopback port
     python trial.py --no-alone           # record and replay, without each test alone live
+    python trial.py --replay-only --modes 1,2,5   # only some replays (1 as is ... 5 held-out)
 
 Cassettes are grepped for the suite's sentinel secrets (SENTINELS) after recording.
 A skip counts as not passing.
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--replay-only", action="store_true")
     parser.add_argument("--endpoint-in-replay", action="store_true")
     parser.add_argument("--no-alone", action="store_true", help="skip running each test alone")
+    parser.add_argument("--modes", default="", help="replay only these modes (comma list of 1-5)")
     args = parser.parse_args()
     ids = [line for line in pytest("--co").splitlines() if "::" in line]
     if not args.replay_only:
@@ -123,12 +125,18 @@ def main() -> None:
     shuffled = ids[:]
     random.Random(9).shuffle(shuffled)
     held = [n for n in ids if n in HELD_OUT]
+    plans = {
+        "as is": (ids, ()),
+        "reversed": (ids, tuple(reversed(ids))),
+        "shuffled (seed 9)": (ids, tuple(shuffled)),
+        "-n 2": (ids, ("-n", "2")),
+        "held-out alone": (held, tuple(held)),
+    }
+    chosen = {int(n) for n in args.modes.split(",") if n} or set(range(1, 6))
     modes = {
-        "as is": (ids, pytest(**extra)),
-        "reversed": (ids, pytest(*reversed(ids), **extra)),
-        "shuffled (seed 9)": (ids, pytest(*shuffled, **extra)),
-        "-n 2": (ids, pytest("-n", "2", **extra)),
-        "held-out alone": (held, pytest(*held, **extra)),
+        mode: (ran, pytest(*argv, **extra))
+        for number, (mode, (ran, argv)) in enumerate(plans.items(), 1)
+        if number in chosen
     }
     leaked = [
         str(path.relative_to(HERE))
