@@ -198,8 +198,9 @@ def timestamp_ties(
     """The recorded spellings of a request's timestamps that matched the sent ones by their
     offset from now (a retention date of now + 1 day), each to the sent one's spelling: a
     response that echoes the recorded instant (``HeadObject``'s retain-until date) gives
-    the live one back, as the service would have. Text spellings only (ISO 8601, with and
-    without milliseconds, and HTTP dates): an epoch number is not looked for in a body."""
+    the live one back, as the service would have. Its spellings: ISO 8601 (with and
+    without milliseconds), HTTP dates and whole epoch seconds of ten digits (a JSON
+    protocol's, Scheduler's ``EndDate``), swapped only as a whole run of digits."""
     if not has_timestamps(service, operation):
         return {}
     shape = operation_model(service, operation).input_shape
@@ -213,7 +214,9 @@ def timestamp_ties(
         if now is None or now == then:
             continue
         for spell in _SPELLINGS:
-            ties.setdefault(spell(then), spell(now))
+            was, live = spell(then), spell(now)
+            if spell is not _epoch_seconds or len(was) == len(live) == 10:
+                ties.setdefault(was, live)
     return ties
 
 
@@ -271,7 +274,12 @@ def _spelled(fmt: str, millis: bool = False) -> Any:
     return spell
 
 
+def _epoch_seconds(epoch: float) -> str:
+    return str(int(epoch))
+
+
 _SPELLINGS = (
+    _epoch_seconds,
     _spelled("%Y-%m-%dT%H:%M:%SZ"),
     _spelled("%Y-%m-%dT%H:%M:%S.<ms>Z", millis=True),
     _spelled("%a, %d %b %Y %H:%M:%S GMT"),

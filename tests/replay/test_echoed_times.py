@@ -96,6 +96,7 @@ def test_ties_are_the_text_spellings_of_times_that_moved() -> None:
         {"Bucket": "b", "Key": "k", "ObjectLockRetainUntilDate": later.isoformat()},
     )
     assert ties == {
+        "1795970033": "1795977233",
         "2026-11-29T16:33:53Z": "2026-11-29T18:33:53Z",
         "2026-11-29T16:33:53.000Z": "2026-11-29T18:33:53.000Z",
         "Sun, 29 Nov 2026 16:33:53 GMT": "Sun, 29 Nov 2026 18:33:53 GMT",
