@@ -187,7 +187,7 @@ def _written(doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool) 
     return text.encode("utf-8", "surrogatepass")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCS, st.sampled_from(_LAYOUTS), st.booleans(), st.booleans())
 def test_any_json_answer_is_stored_so_replay_gives_its_bytes_back(
     doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool
@@ -204,7 +204,7 @@ def test_any_json_answer_is_stored_so_replay_gives_its_bytes_back(
     assert made == sent
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCS, st.sampled_from(_LAYOUTS), st.booleans(), st.booleans(), st.booleans())
 def test_the_redactor_changes_a_json_body_only_where_a_secret_is(
     doc: Any, layout: dict[str, Any], ascii_only: bool, newline: bool, with_secret: bool
