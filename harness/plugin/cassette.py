@@ -432,7 +432,8 @@ def _replay_environment(
     patched by the harness's own ``MonkeyPatch``: the test's holds only its own patches."""
     from harness.replay.offline_env import offline_environment, own_patches
 
-    offline_environment(own_patches(request), tmp_path_factory.mktemp("aws-replay-config"))
+    forget = offline_environment(own_patches(request), tmp_path_factory.mktemp("aws-replay-config"))
+    request.addfinalizer(forget)
 
 
 def _recorded_endpoints(request: pytest.FixtureRequest, recorder: CassetteRecorder) -> None:

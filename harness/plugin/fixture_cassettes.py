@@ -356,9 +356,10 @@ def _offline_environment(origins: dict[str, str]) -> Iterator[None]:
 
     monkeypatch = pytest.MonkeyPatch()
     with tempfile.TemporaryDirectory(prefix="aws-replay-config-") as folder:
+        forget = offline_environment(monkeypatch, Path(folder))
         try:
-            offline_environment(monkeypatch, Path(folder))
             point_clients_at(monkeypatch, origins)
             yield
         finally:
+            forget()
             monkeypatch.undo()

@@ -146,7 +146,7 @@ def aws_synthetic(
     from harness.replay.offline_env import offline_environment, own_patches
 
     folder = tmp_path_factory.mktemp("aws-synthetic-config")
-    offline_environment(own_patches(request), folder, engine.region)
+    request.addfinalizer(offline_environment(own_patches(request), folder, engine.region))
     backend = SyntheticAWS(engine, request.node)
     from harness.replay.moto_side import say_what_moto_answered
 

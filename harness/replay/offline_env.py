@@ -15,22 +15,24 @@ wins as live, and code reading the environment sees what it sees live. A profile
 names (``profile_name="dev"``, or ``AWS_PROFILE``) exists and is empty, as the replay
 machine may not have the recording machine's profiles. Everything is undone at the end of
 the test, by a ``MonkeyPatch`` of the harness's own (``own_patches``): the test's
-``monkeypatch`` holds only the test's patches.
+``monkeypatch`` holds only the test's patches; and sessions forget what they learnt while it
+ran (offline_memory), so a live test after it reads the machine's configuration as live.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from harness.replay.offline_memory import OfflineMemory
+
 #: The stand-in credentials the chain ends with (no secret: they sign nothing that is sent).
 STAND_IN_KEY = ("AKIAREPLAYDUMMY00000", "replay-dummy-secret-not-a-real-key")
-#: The chain's links that would ask the network for credentials: offline they find nothing.
-NETWORK_LINKS = frozenset({"iam-role", "container-role"})
 DEFAULT_REGION = "us-east-1"
 
 
@@ -53,14 +55,19 @@ class _AnyProfile(dict[str, Any]):
 
 def offline_environment(
     monkeypatch: pytest.MonkeyPatch, config_dir: Path, region: str | None = None
-) -> None:
+) -> Callable[[], None]:
     """Stand-in credentials at the end of the credential chain, empty config files in
-    ``config_dir``, a region if none is set, any profile found."""
+    ``config_dir``, a region if none is set, any profile found. Returns what to call when
+    the test ends (beside undoing ``monkeypatch``): the sessions forget what they learnt
+    offline (offline_memory)."""
     import botocore.session
 
     if region is not None:  # (the synthetic backend's world is in one region)
         monkeypatch.setenv("AWS_DEFAULT_REGION", region)
-    _offline_lookup(monkeypatch, config_dir, None if region is not None else DEFAULT_REGION)
+    memory = OfflineMemory()
+    _offline_lookup(
+        monkeypatch, config_dir, None if region is not None else DEFAULT_REGION, memory.note
+    )
     build = botocore.session.Session._build_profile_map
 
     def any_profile(self: botocore.session.Session) -> dict[str, Any]:
@@ -68,6 +75,7 @@ def offline_environment(
 
     monkeypatch.setattr(botocore.session.Session, "_build_profile_map", any_profile)
     _end_chains_with_stand_in(monkeypatch)
+    return memory.forget
 
 
 #: botocore's config and credentials files: their variable, and the empty stand-in's name
@@ -77,7 +85,12 @@ _CONFIG_FILES = {
 }
 
 
-def _offline_lookup(monkeypatch: pytest.MonkeyPatch, config_dir: Path, region: str | None) -> None:
+def _offline_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+    config_dir: Path,
+    region: str | None,
+    note: Callable[[Any], None],
+) -> None:
     """Every session's configuration lookup (sessions made before this test included),
     wrapped once:
 
@@ -86,12 +99,14 @@ def _offline_lookup(monkeypatch: pytest.MonkeyPatch, config_dir: Path, region: s
       lookup answers, ``os.environ`` stays as live (code that lists it saw two variables
       replay had set);
     - the region is what botocore's own chain finds (instance, ``AWS_DEFAULT_REGION``, the
-      profile's ``region``), else ``region`` (``None``: no default)."""
+      profile's ``region``), else ``region`` (``None``: no default);
+    - the session is noted (``note``): what it learns now, it forgets when the test ends."""
     import botocore.session
 
     lookup = botocore.session.Session.get_config_variable
 
     def offline(self: Any, logical_name: str, methods: Any = None) -> Any:
+        note(self)
         if methods is not None:
             return lookup(self, logical_name, methods)
         own = _CONFIG_FILES.get(logical_name)
@@ -184,26 +199,12 @@ def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, session_class: type, stand
     create = session_class._create_credential_resolver  # type: ignore[attr-defined]
 
     def offline_chain(self: Any) -> Any:
+        # (its network links find nothing while a test is offline: their classes' ``load``)
         resolver = create(self)
-        for link in resolver.providers:
-            if getattr(link, "METHOD", None) in NETWORK_LINKS:
-                link.load = _finds_nothing(link)
         resolver.providers = [*resolver.providers, stand_in]
         return resolver
 
     monkeypatch.setattr(session_class, "_create_credential_resolver", offline_chain)
-
-
-def _finds_nothing(link: Any) -> Any:
-    """A ``load`` for one network link of the chain (this instance only): None, what the
-    link answers live when nothing answers it, awaitable when the link's own is."""
-    if inspect.iscoroutinefunction(type(link).load):
-
-        async def nothing_found() -> None:
-            return None
-
-        return nothing_found
-    return lambda: None
 
 
 def _nothing_found_by(link: type) -> Any:
