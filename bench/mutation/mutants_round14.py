@@ -1,7 +1,83 @@
 # ruff: noqa: E501 (mutants are source snippets, kept on one line to read as diffs)
 """Round 14 of ``insights_lib`` mutants: a fourteenth batch, held out (issue 57).
 
-DOCSTRING-TODO
+Written WITHOUT reading either test suite (``bench/mutation/suites/``), anything under
+``docs/`` or ``harness/``, or any test that exercises ``insights_lib`` other than the
+mutant-batch test (``tests/strategies/test_mutant_batches.py``), and without running
+``bench/bench_mutation.py`` on any half, so that the batch measures the suites on bugs they
+were not tuned to.
+
+Read instead: ``bench/mutation/insights_lib.py``; the earlier batches (``MUTANTS``,
+``ROUND2`` in ``mutants.py``, ``ROUND3`` ... ``ROUND13``: every name and edit, to avoid
+repeating them) and the round-13 witness file (for its format and helpers);
+``bench/bench_mutation.py`` (to wire the batch in); botocore's service models of the seven
+operations (``GetInsightSummaries``' ``GroupARN``, "required if the GroupName isn't
+provided", its ``States`` enum and its start "can't be more than 30 days old";
+``InsightSummary``'s ``LastUpdateTime``, which ``GetInsight``'s ``Insight`` lacks;
+``GetInsightImpactGraph``'s exclusive ``EndTime``, its services' ``Type`` and ``Names`` and its
+edges' ``ReferenceId`` a ``NullableInteger``; ``GetInsight``'s and ``GetInsightEvents``'
+``InvalidRequestException``; ``ListInsightsData``'s events "sorted by time", "the most recent
+event listed first", their ``ReadOnly`` a string; ``ListInsightsMetricData``'s
+``EventSource`` pattern (``....amazonaws.com``), the ``EventName`` and ``InsightType`` its
+answer echoes, its values "the API call rate or error rate"; ``GetInternetEvent``'s
+``EndedAt``, "empty" while the event goes on, and its ``EventStatus`` enum of ``ACTIVE`` and
+``RESOLVED``).
+
+Method: listed what rounds 1-13 cover (545 mutants), then wrote, function by function, the bugs
+a developer could plausibly make there in kinds those batches lack or barely touch.
+Clients: requests left unsigned (stand-in credentials, "nothing worth signing"); FIPS
+endpoints asked for; ``AWS_ENDPOINT_URL`` and the like ignored; the defaults a module-level
+dict that each call ``update``s with the caller's settings, so that one caller's region or
+``Config`` stays for the next. Retries: connection errors retried like throttles;
+``AWS_MAX_ATTEMPTS`` (botocore's setting) read as the library's number of attempts; an error
+whose message says "Rate exceeded" retried whatever its code. Pages: the token sent back
+through ``unquote_plus``. Time and windows: ``align`` through the machine's local
+``fromtimestamp`` relabelled UTC; a window that retention leaves empty widened to its last
+period instead of refused; an outage's length as a difference of epoch floats, or of local
+wall clocks. Series: a bare source name completed with ``.amazonaws.com``; ``metric_series``
+behind ``functools.lru_cache``; points sorted; error rates in percent; the echoed
+``EventName`` checked; points on a repeated timestamp summed; an error-rate series without an
+error code asked as a call rate; timestamps snapped to the Period grid, or made naive UTC.
+Listings and graphs: CloudTrail's events reversed to oldest first; ``ReadOnly`` coerced to a
+bool; X-Ray's ``InvalidRequestException`` turned into a ``KeyError`` by ``insight``, retried
+without ``MaxResults`` by the timeline, retried from 30 days back by the summaries; an active
+insight's duration ended at its ``LastUpdateTime``; events without a time sorted last; a group
+ARN sent as ``GroupARN``; active summaries first; states upper-cased; the open insights
+cached for a minute; a closed insight's graph window a second past its end; the map's client
+node dropped; edges without a ``ReferenceId`` skipped; a service matched by its aliases
+(``Names``), or an unnamed one named by its first alias. Internet Monitor: the id stripped of
+spaces; ``EndedAt`` filled with ``None``; any status but ``RESOLVED`` taken as ongoing.
+Dropped any that repeats an earlier mutant in edit or behaviour, as judged on reading, or whose
+change lies wholly inside an earlier one's (for instance the default "now" stepped back a
+period, which ``window-stop-one-period-early`` gives for every end; a closed insight without
+``EndTime`` lasting until now, which ``insight-duration-end-when-present`` gives; a naive
+``end`` taken as UTC, which ``as-utc-naive-as-local`` gives on a UTC machine; a resume from
+``PageIterator.resume_token``, which is ``None`` without ``MaxItems`` and so behaves as
+``ct-retry-restarts``; ``MaxResults`` clamped to the model's maximum, the kind of
+``summaries-page-size-capped-at-50``). Some differ only under conditions a caller may not meet
+(the witnesses' docstring says which and how each is set up): the machine's zone
+(``align-local-fromtimestamp-relabelled-utc`` off UTC; ``outage-seconds-local-wall-clock`` in
+a zone with a DST change during the outage), the environment
+(``client-configured-endpoints-ignored`` with ``AWS_ENDPOINT_URL`` set,
+``retry-attempts-from-aws-max-attempts-env`` with ``AWS_MAX_ATTEMPTS`` set), a second call
+(``client-defaults-dict-updated-in-place``, ``metric-series-lru-cached``,
+``open-insights-cached-for-a-minute``), a particular input (an error-rate series, one without
+an error code), a particular answer (a connection error, "Rate exceeded", a window wholly
+beyond retention, pages out of time order, a repeated timestamp, an off-grid timestamp, an
+echoed name spelt otherwise, two events, ``ReadOnly``, an ``InvalidRequestException``, a
+summary's ``LastUpdateTime``, an event without a time, a client node, an edge without a
+``ReferenceId``, an alias, an unnamed service, a status the model does not list, sub-second
+times), and five only in the requests sent, for a particular input or answer
+(``metric-event-source-suffix-added`` for a bare source name,
+``summaries-arn-sent-as-group-arn`` for a group ARN, ``summaries-states-upper-cased`` for
+lower-case states, ``internet-event-id-stripped`` for an id with a space,
+``pages-token-unquoted-plus`` for a token with ``+``). Every mutant here has a
+witness in ``bench/mutation/round14_witnesses.py`` (a Stubber-answered client, a client's
+settings, a set environment or zone, or a plain input on which the correct library and the
+mutant differ), so none is equivalent.
+
+Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
+held-out-14`` runs only them.
 """
 
 from __future__ import annotations
