@@ -31,7 +31,7 @@ moved the suites' examples; a suite that installed the harness with pip sees non
 
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
 [--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7|
-held-out-8|held-out-9|held-out-10|held-out-11|held-out-12|held-out-13]``.
+held-out-8|held-out-9|held-out-10|held-out-11|held-out-12|held-out-13|held-out-14]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
@@ -40,7 +40,8 @@ third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_rou
 (``mutants_round9.ROUND9``), ``held-out-10`` only the tenth (``mutants_round10.ROUND10``),
 ``held-out-11`` only the eleventh (``mutants_round11.ROUND11``), ``held-out-12`` only the
 twelfth (``mutants_round12.ROUND12``), ``held-out-13`` only the thirteenth
-(``mutants_round13.ROUND13``), each written without reading either suite; ``all`` stays the
+(``mutants_round13.ROUND13``), ``held-out-14`` only the fourteenth
+(``mutants_round14.ROUND14``), each written without reading either suite; ``all`` stays the
 first batch.
 """
 
@@ -73,6 +74,7 @@ from bench.mutation import mutants_round10 as M10  # noqa: E402
 from bench.mutation import mutants_round11 as M11  # noqa: E402
 from bench.mutation import mutants_round12 as M12  # noqa: E402
 from bench.mutation import mutants_round13 as M13  # noqa: E402
+from bench.mutation import mutants_round14 as M14  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -207,13 +209,14 @@ def main() -> None:
             "held-out-11",
             "held-out-12",
             "held-out-13",
+            "held-out-14",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
         "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, "
-        "twelfth or thirteenth batch (held-out-2, held-out-3, held-out-4, held-out-5, "
-        "held-out-6, held-out-7, held-out-8, held-out-9, held-out-10, held-out-11, held-out-12, "
-        "held-out-13: written without reading the suites)",
+        "twelfth, thirteenth or fourteenth batch (held-out-2, held-out-3, held-out-4, "
+        "held-out-5, held-out-6, held-out-7, held-out-8, held-out-9, held-out-10, held-out-11, "
+        "held-out-12, held-out-13, held-out-14: written without reading the suites)",
     )
     args = parser.parse_args()
 
@@ -230,6 +233,7 @@ def main() -> None:
     round11 = M11.held_out_11()
     round12 = M12.held_out_12()
     round13 = M13.held_out_13()
+    round14 = M14.held_out_14()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -245,6 +249,7 @@ def main() -> None:
         "held-out-11": round11,
         "held-out-12": round12,
         "held-out-13": round13,
+        "held-out-14": round14,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
     for mutant in (
@@ -261,6 +266,7 @@ def main() -> None:
         + round11
         + round12
         + round13
+        + round14
     ):
         M.apply(mutant)  # each applies exactly once
 
@@ -283,6 +289,7 @@ def main() -> None:
                 "held-out-11": f"; running the {len(round11)} of round 11 (held-out-11)",
                 "held-out-12": f"; running the {len(round12)} of round 12 (held-out-12)",
                 "held-out-13": f"; running the {len(round13)} of round 13 (held-out-13)",
+                "held-out-14": f"; running the {len(round14)} of round 14 (held-out-14)",
             }.get(args.half, "")
         )
     )

@@ -1,10 +1,11 @@
 """The held-out mutant batches of the mutation benchmark after the first two (issue 57:
 ``bench/mutation/mutants_round3.py``, ``_round4``, ``_round5``, ``_round6``, ``_round7``,
-``_round8``, ``_round9``, ``_round10``, ``_round11``, ``_round12``, ``_round13``), each
-written without reading the suites: each mutant applies exactly once, changes the library and
-compiles; none repeats an earlier batch's mutant by name, edit or resulting source; each has a
-witness that tells it from the correct library (e2e: the witness script finds none
-equivalent); and ``bench_mutation.py`` offers the batch as ``--half held-out-N``."""
+``_round8``, ``_round9``, ``_round10``, ``_round11``, ``_round12``, ``_round13``,
+``_round14``), each written without reading the suites: each mutant applies exactly once,
+changes the library and compiles; none repeats an earlier batch's mutant by name, edit or
+resulting source; each has a witness that tells it from the correct library (e2e: the witness
+script finds none equivalent); and ``bench_mutation.py`` offers the batch as ``--half
+held-out-N``."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bench.mutation import (
     mutants_round11,
     mutants_round12,
     mutants_round13,
+    mutants_round14,
     round3_witnesses,
     round4_witnesses,
     round5_witnesses,
@@ -39,6 +41,7 @@ from bench.mutation import (
     round11_witnesses,
     round12_witnesses,
     round13_witnesses,
+    round14_witnesses,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +59,7 @@ BATCHES = [
     (11, mutants_round11.ROUND11, mutants_round11.held_out_11(), round11_witnesses, 40),
     (12, mutants_round12.ROUND12, mutants_round12.held_out_12(), round12_witnesses, 40),
     (13, mutants_round13.ROUND13, mutants_round13.held_out_13(), round13_witnesses, 40),
+    (14, mutants_round14.ROUND14, mutants_round14.held_out_14(), round14_witnesses, 40),
 ]
 ROUNDS = [batch[0] for batch in BATCHES]
 
