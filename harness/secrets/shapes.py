@@ -33,7 +33,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from harness.secrets import detectors, token_formats, token_shapes
+from harness.secrets import detectors, key_stores, token_formats, token_shapes
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
@@ -42,6 +42,7 @@ PUBLIC_PREFIXES = tuple(
         {
             *(prefix for row in detectors.VALUE_FORMATS for prefix in row.public_prefixes),
             *(prefix for row in token_formats.TOKEN_FORMATS for prefix in row.public_prefixes),
+            *key_stores.PUBLIC_MAGIC,
         },
         key=lambda prefix: (-len(prefix), prefix),  # the longest a value starts with wins
     )
