@@ -90,6 +90,7 @@ def test_plain_prefixed_tokens_keep_their_plain_shape() -> None:
             .rstrip("="),
         ),
     ],
+    ids=["mailgun", "square", "grafana-cloud"],
 )
 def test_the_round_14_formats_are_found_unnamed(place: str, token: str) -> None:
     text = place.replace("{}", token)
