@@ -94,6 +94,10 @@ SECRET_VERDICTS = frozenset({TRAIT, LISTED, NAMED})
 #: named like a secret (``StreamKey.value``, ``ApiKey.value``).
 _CARRIER_MEMBERS = frozenset({"value", "data", "string", "text", "content", "body", "material"})
 _TEXT = frozenset({"string", "blob"})
+#: Types no secret fits: a sensitive structure's member of one of these keeps its value
+#: (an ``expiration`` served back as a stand-in is no date; secrets-r14:
+#: ``datazone_environment_credentials``)
+_NEVER_SECRET = frozenset({"timestamp", "boolean"})
 
 
 def is_sensitive(shape: Shape) -> bool:
@@ -140,6 +144,12 @@ def _verdict(parent: Shape, name: str, member: Shape) -> str:
     if judged is None:
         return UNDECIDED
     return NAMED if judged else NAMED_NOT
+
+
+def never_secret(member: Shape) -> bool:
+    """True when no secret fits ``member`` (a date or a flag, itself not marked): a member
+    of a sensitive structure that keeps its value."""
+    return _leaf(member) in _NEVER_SECRET and not is_sensitive(member)
 
 
 def _leaf(shape: Shape) -> str:
@@ -248,6 +258,8 @@ def _secret_members(
     seen = seen | {shape.name}
     whole = is_sensitive(shape)  # a sensitive structure: every member of it is secret
     for name, member, location in _children(shape):
+        if whole and never_secret(member):
+            continue  # a date or flag: no secret fits (DataZone credentials' expiration)
         if whole or is_secret_member(shape, name, member) or _holds_only_secrets(member):
             yield name, member, location
         else:

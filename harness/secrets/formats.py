@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote
 
 from harness.aws import expression_names
-from harness.aws.sensitive import is_secret_member, is_sensitive
+from harness.aws.sensitive import is_secret_member, is_sensitive, never_secret
 from harness.aws.unmarked_secrets import PLAIN_WHEN_SIBLING
 from harness.secrets import credentials, detectors
 
@@ -87,6 +87,24 @@ def _scrub_typed(shape: Shape, value: Any, replace: Replace, kind: str) -> Any:
     return scrub(value, replace, kind)
 
 
+def _scrub_members(shape: Shape, value: dict[str, Any], replace: Replace, wire: bool) -> Any:
+    """A sensitive structure's value scrubbed, its dates and flags kept (no secret fits them:
+    DataZone credentials' ``expiration``; ``sensitive.never_secret``)."""
+    by_key = _members(shape, wire)
+    out = {}
+    for key, item in value.items():
+        found = by_key.get(key)
+        if found is not None and never_secret(found[1]):
+            out[key] = item
+        else:
+            out[key] = (
+                _scrub_typed(found[1], item, replace, kind_of(shape.name))
+                if found
+                else (scrub(item, replace, kind_of(shape.name)))
+            )
+    return out
+
+
 def scrub_text(text: str, replace: Replace = fixed, kind: str = "secret") -> str:
     """A secret string's placeholder, or its JSON with every leaf replaced."""
     stripped = text.strip()
@@ -119,6 +137,8 @@ def redact_data(
     if shape is None or value is None:
         return value
     if is_sensitive(shape):
+        if shape.type_name == "structure" and isinstance(value, dict):
+            return _scrub_members(shape, value, replace, wire_names)
         return _scrub_typed(shape, value, replace, kind_of(shape.name))
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):

@@ -15,7 +15,10 @@ these kinds is a secret whole, like a PEM private key is:
   private key (RFC 5915: version 1, then the key as an OCTET STRING).
 
 The body must be one DER object to its last byte: random binary or a certificate (public)
-does not pass.
+does not pass. Java's own key stores are no DER: a JKS or JCEKS file (``0xFEEDFEED`` or
+``0xCECECECE``, version 1 or 2, a count of entries, then the first entry's tag: 1 a private
+or 2 a trusted certificate, 3 a secret key) is a key store too (secrets-r14:
+``http_jks_keystore_response``).
 """
 
 from __future__ import annotations
@@ -38,8 +41,25 @@ def _header(data: bytes, at: int = 0) -> tuple[int, int] | None:
     return at + 2 + count, int.from_bytes(data[at + 2 : at + 2 + count], "big")
 
 
+_JAVA_MAGIC = (b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce")
+#: A Java key store's magic as the placeholder's text has it (latin-1): public, kept by its
+#: stand-in (``shapes.PUBLIC_PREFIXES``), so code that checks the magic finds it in replay
+PUBLIC_MAGIC = tuple(magic.decode("latin-1") for magic in _JAVA_MAGIC)
+
+
+def _java_key_store(body: bytes) -> bool:
+    """A JKS or JCEKS file by its header (magic, version 1 or 2, entries, a known tag)."""
+    if len(body) < 64 or body[:4] not in _JAVA_MAGIC:
+        return False
+    version, count, tag = (int.from_bytes(body[at : at + 4], "big") for at in (4, 8, 12))
+    return version in (1, 2) and 1 <= count <= 100_000 and tag in (1, 2, 3)
+
+
 def is_key_store(body: bytes) -> bool:
-    """True when ``body`` is, whole, a DER private key or PKCS#12 file (see above)."""
+    """True when ``body`` is, whole, a DER private key or PKCS#12 file, or a Java key store
+    (see above)."""
+    if _java_key_store(body):
+        return True
     outer = _header(body)
     if outer is None or outer[0] + outer[1] != len(body) or len(body) < 32:
         return False

@@ -33,7 +33,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from harness.secrets import detectors, token_formats
+from harness.secrets import detectors, key_stores, token_formats, token_shapes
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
@@ -42,6 +42,7 @@ PUBLIC_PREFIXES = tuple(
         {
             *(prefix for row in detectors.VALUE_FORMATS for prefix in row.public_prefixes),
             *(prefix for row in token_formats.TOKEN_FORMATS for prefix in row.public_prefixes),
+            *key_stores.PUBLIC_MAGIC,
         },
         key=lambda prefix: (-len(prefix), prefix),  # the longest a value starts with wins
     )
@@ -106,6 +107,10 @@ def _describe(value: str) -> dict[str, Any]:
     shape: dict[str, Any] = {"length": len(value)}
     if prefix:
         shape["prefix"] = prefix
+    parts = token_shapes.layout(value, prefix)
+    if parts is not None:  # a vendor's token with separators: they stay where they were
+        shape["form"], shape["layout"] = "token", parts
+        return shape
     if len(rest) >= 8 and re.fullmatch(r"[0-9a-f]+", rest) and re.search(r"\d", rest):
         shape["form"] = "hex"
     elif len(rest) >= 8 and re.fullmatch(r"[0-9A-F]+", rest) and re.search(r"\d", rest):
@@ -245,6 +250,8 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
         return _pem(shape, rng)
     if form == "jose":
         return _jose(shape, rng)
+    if form == "token":
+        return token_shapes.build(shape, rng)
     length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
     size = length - len(prefix)
     if size <= 0 or length > 1 << 20:

@@ -202,6 +202,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("shp",),
         requires=("_",),
         example=_fill("shpat_", _HEX, 32),
+        public_prefixes=("shpat_", "shpss_", "shpca_", "shppa_"),
     ),
     TokenFormat(
         issuer="DigitalOcean",
@@ -276,6 +277,30 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         needles=("sq0",),
         requires=("-",),
         example=_fill("sq0atp-", _ALNUM, 22),
+    ),
+    TokenFormat(
+        # a production access token: "EAAA" and 60 characters (secrets-r14)
+        issuer="Square access token",
+        pattern=r"EAAA[A-Za-z0-9_-]{60}",
+        needles=("EAAA",),
+        example=_fill("EAAA", _ALNUM, 60),
+        family="dashed",
+    ),
+    TokenFormat(
+        # the private API key of Mailgun's older accounts: "key-" and 32 hex (secrets-r14)
+        issuer="Mailgun API key",
+        pattern=r"key-[a-f0-9]{32}",
+        needles=("key-",),
+        example=_fill("key-", _HEX, 32),
+        family="dashed",
+    ),
+    TokenFormat(
+        # a Grafana Cloud access policy token: "glc_" and base64 of JSON (secrets-r14)
+        issuer="Grafana Cloud access policy token",
+        pattern=r"glc_eyJ[A-Za-z0-9+/]{40,1024}={0,2}",
+        needles=("glc_",),
+        example=_fill("glc_eyJ", _ALNUM, 80),
+        family="word",
     ),
     TokenFormat(
         # CreateApiKey's apiKey.id: a member name that says nothing

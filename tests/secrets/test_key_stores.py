@@ -86,3 +86,42 @@ def test_other_binary_is_kept(body: bytes) -> None:
 
 def test_random_bytes_are_not_key_stores() -> None:
     assert not any(key_stores.is_key_store(os.urandom(n)) for n in range(1, 2000))
+
+
+def _java_store(magic: bytes) -> bytes:
+    """A JKS (or JCEKS) file's layout: magic, version 2, one private key entry, its digest."""
+    import hashlib
+    import struct
+
+    alias = b"server"
+    body = magic + struct.pack(">III", 2, 1, 1) + struct.pack(">H", len(alias)) + alias
+    body += struct.pack(">Q", 1764331200000) + struct.pack(">I", 640) + os.urandom(640)
+    body += struct.pack(">I", 0)
+    return body + hashlib.sha1(body).digest()
+
+
+@pytest.mark.parametrize("magic", [b"\xfe\xed\xfe\xed", b"\xce\xce\xce\xce"])
+def test_a_java_key_store_is_redacted_whole(magic: bytes) -> None:
+    """secrets-r14 fix half: ``http_jks_keystore_response`` (a JKS answer kept raw)."""
+    body = _java_store(magic)
+    assert key_stores.is_key_store(body)
+    out = Redactor().body(body, PUT, "input", "application/x-java-keystore")
+    assert out.startswith(b"REDACTED") and body[100:140] not in out
+
+
+def test_a_java_magic_alone_is_no_key_store() -> None:
+    assert not key_stores.is_key_store(b"\xfe\xed\xfe\xed" + b"\x00\x00\x00\x07" + os.urandom(90))
+    assert not key_stores.is_key_store(b"\xfe\xed\xfe\xed" + os.urandom(20))
+
+
+def test_a_java_key_stores_stand_in_keeps_its_magic() -> None:
+    """secrets-r14 fix half: ``http_jks_keystore_response`` then replayed random bytes where
+    code checks the magic (``data[:4] == b"\\xfe\\xed\\xfe\\xed"``)."""
+    from harness.secrets import shapes
+
+    body = _java_store(b"\xfe\xed\xfe\xed")
+    text = body.decode("latin-1")
+    shape = shapes.describe(text)
+    got = shapes.stand_in(shape, "REDACTEDkey00001", "cassette")
+    assert got is not None and len(got) == len(text) and got != text
+    assert got.encode("latin-1")[:4] == b"\xfe\xed\xfe\xed"

@@ -67,3 +67,14 @@ def test_any_qualifier_outside_the_plain_lists_makes_a_secret_parameter(
         pass  # (a compound the split reads otherwise)
     else:
         assert is_secret_parameter(name), name
+
+
+def test_a_cas_ticket_parameter_is_a_token() -> None:
+    """secrets-r14 fix half: ``http_refresh_header_ticket`` (a ``Refresh`` header's URL with
+    CAS's ``?ticket=ST-...``, a one-time login, went to the cassette)."""
+    from harness.secrets.detectors import find_secrets as _find
+
+    ticket = "ST-482113-SntlCasTicket0123456789ab"
+    text = f"0; url=https://app.example.com/cas/cb?ticket={ticket}&lang=en"
+    assert [text[f.start : f.end] for f in _find(text)] == [ticket]
+    assert _find('{"ticket": "SUP-1234", "status": "open"}') == []

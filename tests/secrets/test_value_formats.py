@@ -17,7 +17,7 @@ import re
 
 import pytest
 
-from harness.secrets import detectors, redactor, shapes, token_formats
+from harness.secrets import detectors, key_stores, redactor, shapes, token_formats
 from harness.secrets.detectors import VALUE_FORMATS, ValueFormat, find_secrets
 from harness.secrets.redactor import Redactor
 from harness.secrets.scan import scan_text
@@ -112,6 +112,8 @@ def _public_rows() -> list[tuple[str, str, tuple[str, ...], int]]:
         for r in token_formats.TOKEN_FORMATS
         for p in r.public_prefixes
     ]
+    # a Java key store's magic (latin-1, as its placeholder's text has it): a format's own
+    rows += [("Java key store", p, (p,), 0) for p in key_stores.PUBLIC_MAGIC]
     return rows
 
 
