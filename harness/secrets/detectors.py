@@ -757,10 +757,10 @@ EXTRA_NAMES: dict[str, str] = {
 #: Names whose value is (or starts with) an access key id: that part is the ``akid``.
 CREDENTIAL_NAMES = frozenset({"xamzcredential", "credential", "awsaccesskeyid", "accesskeyid"})
 #: Names that are secret only as URL or form parameters (``?code=`` of OAuth, ``?key=`` of
-#: Google, ``?ticket=`` of CAS: a service ticket that logs its bearer in, secrets-r14
-#: ``http_refresh_header_ticket``): elsewhere ``Code`` is an error code, ``Key`` an object
-#: key and a ticket a support case.
-PARAMETER_NAMES: dict[str, str] = {"code": "secret", "key": "key", "ticket": "token"}
+#: Google): elsewhere ``Code`` is an error code and ``Key`` an object key. (CAS's
+#: ``?ticket=`` is found by its value's form, ``token_formats``: a support case's
+#: ``?ticket=48213`` is not a secret.)
+PARAMETER_NAMES: dict[str, str] = {"code": "secret", "key": "key"}
 #: Parameters named so, exactly, are API keys: one word, as OpenWeatherMap and Baidu name
 #: theirs in a URL (``?appid=``); an app's id in two words (``app_id``, ``appId``) is an id.
 PARAMETER_KEYS = frozenset({"appid", "APPID"})
@@ -1128,7 +1128,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier", "cvv", "cvc", "cvn", "srf", "ticket",
+    "team", "verifier", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1218,7 +1218,7 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth", "cvv", "cvc", "cvn", "srf", "ticket",
+    "masterauth", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...

@@ -303,6 +303,17 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         family="word",
     ),
     TokenFormat(
+        # CAS (Apereo) service, proxy and granting tickets: "Service tickets MUST begin with
+        # the characters ST-" (CAS Protocol 3.0, 3.1.1; PT-, PGT-, TGT- likewise), then a
+        # number and a random part, often the server's name after it; a one-time login in a
+        # URL's ?ticket= (secrets-r14 http_refresh_header_ticket)
+        issuer="CAS ticket",
+        pattern=r"(?:ST|PT|PGT|TGT)-[0-9]{1,20}-[A-Za-z0-9_-]{20,256}(?:\.[A-Za-z0-9_-]+)*",
+        needles=("ST-", "PT-", "PGT-", "TGT-"),
+        example=_fill("ST-1-", _ALNUM, 32),
+        family="dashed",
+    ),
+    TokenFormat(
         # CreateApiKey's apiKey.id: a member name that says nothing
         issuer="AppSync API key",
         pattern=r"da2-[a-z0-9]{26}",

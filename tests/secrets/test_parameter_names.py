@@ -78,3 +78,7 @@ def test_a_cas_ticket_parameter_is_a_token() -> None:
     text = f"0; url=https://app.example.com/cas/cb?ticket={ticket}&lang=en"
     assert [text[f.start : f.end] for f in _find(text)] == [ticket]
     assert _find('{"ticket": "SUP-1234", "status": "open"}') == []
+    for kept in ("https://h/support?ticket=48213", "https://h/desk?ticket=SUP-1234&x=1"):
+        assert _find(kept) == [], kept  # (a support case's number: found by no form)
+    proxy = "PT-7-Y0XbIv3xaVTMqR4b9CQxTyFAGY-cas01.example.org"
+    assert [f"x {proxy} y"[f.start : f.end] for f in _find(f"x {proxy} y")] == [proxy]
