@@ -176,8 +176,16 @@ class Vault:
         self._value.setdefault(structured, value)
 
     def value(self, token: str) -> str | None:
-        """The live value a placeholder stands for (``None``: not a value of this test)."""
-        return self._value.get(token)
+        """The live value a placeholder stands for (``None``: not a value of this test).
+
+        A value redacted whole after a detector had replaced part of it (a HAR header's
+        ``{"name": "Authorization", "value": "Bearer <token>"}``: the token, then the value
+        its name says is secret) holds that part's placeholder: given back with it (replay
+        served ``Bearer REDACTEDtokn0003``, secrets-r14 ``s3_har_capture_auth_header``)."""
+        found = self._value.get(token)
+        if found is not None and "REDACTED" in found:
+            found = SLOT.sub(lambda m: self._value.get(m.group(0), m.group(0)), found)
+        return found
 
     def values(self) -> Iterable[tuple[str, str]]:
         """Every (live value, placeholder) known, for the last sweep before a save."""

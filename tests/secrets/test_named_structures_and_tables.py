@@ -93,3 +93,27 @@ def test_a_tsv_table_quoted_field_is_found_too() -> None:
 )
 def test_tables_and_structures_that_hold_no_secret_stay(text: str) -> None:
     assert detectors.find_secrets(text) == []
+
+
+def test_a_named_pair_redacted_whole_over_a_found_token_gives_back_the_whole_live_value() -> None:
+    """secrets-r14 ``s3_har_capture_auth_header``: a HAR capture's header list holds
+    ``{"name": "Authorization", "value": "Bearer <token>"}``. The token is found first,
+    then the value its name says is secret is redacted whole: the vault held the value with
+    the token's placeholder inside, and replay served ``Bearer REDACTEDtokn0003`` for it."""
+    import re
+    import secrets
+
+    from harness.secrets.vault import Binding, restore_text
+
+    token = "Sntl07x" + secrets.token_hex(8)
+    har = {"log": {"entries": [{"request": {"headers": [
+        {"name": "Accept", "value": "application/json"},
+        {"name": "Authorization", "value": f"Bearer {token}"},
+    ]}}]}}  # fmt: skip
+    body = json.dumps(har, indent=2)
+    redactor = Redactor()
+    stored = redactor.body(body.encode(), None, "input", "").decode()
+    assert token not in stored and "Bearer" not in stored
+    (placeholder,) = re.findall(r"REDACTED[a-z]+\d+", stored)
+    assert redactor.vault.value(placeholder) == f"Bearer {token}"
+    assert restore_text(stored, Binding(), redactor.vault, "json") == body
