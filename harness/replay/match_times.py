@@ -199,8 +199,9 @@ def timestamp_ties(
     offset from now (a retention date of now + 1 day), each to the sent one's spelling: a
     response that echoes the recorded instant (``HeadObject``'s retain-until date) gives
     the live one back, as the service would have. Its spellings: ISO 8601 (with and
-    without milliseconds), HTTP dates and whole epoch seconds of ten digits (a JSON
-    protocol's, Scheduler's ``EndDate``), swapped only as a whole run of digits."""
+    without milliseconds or microseconds), HTTP dates and whole epoch seconds of ten
+    digits (a JSON protocol's, Scheduler's ``EndDate``), swapped only as a whole run of
+    digits, with any fraction it was sent with (``_fraction_ties``)."""
     if not has_timestamps(service, operation):
         return {}
     shape = operation_model(service, operation).input_shape
@@ -217,7 +218,38 @@ def timestamp_ties(
             was, live = spell(then), spell(now)
             if spell is not _epoch_seconds or len(was) == len(live) == 10:
                 ties.setdefault(was, live)
+        for was, live in _fraction_ties(then, now):
+            ties.setdefault(was, live)
     return ties
+
+
+def _fraction_ties(then: float, now: float) -> list[tuple[str, str]]:
+    """A recorded instant with a fraction of a second: its ISO 8601 with microseconds (as
+    botocore writes one), and its epoch (``1764434033.654321``) echoed as sent or cut to
+    fewer decimals (a server that keeps milliseconds), each to the live instant spelled or
+    cut alike: the ten digits alone would give back the live second with the recorded
+    fraction. The live fraction loses its trailing zeros where the recorded one had none
+    (a JSON number's shortest spelling)."""
+    was_s, was_us = _seconds_and_micros(then)
+    live_s, live_us = _seconds_and_micros(now)
+    if not was_us:
+        return []
+    iso = _spelled("%Y-%m-%dT%H:%M:%S.%fZ")
+    pairs = [(iso(then), iso(now))]
+    if len(was_s) != 10 or len(live_s) != 10:
+        return pairs
+    for digits in range(6, 0, -1):
+        was = f"{was_us:06d}"[:digits]
+        live = f"{live_us:06d}"[:digits]
+        if not was.endswith("0"):
+            live = live.rstrip("0") or "0"
+        pairs.append((f"{was_s}.{was}", f"{live_s}.{live}"))
+    return pairs
+
+
+def _seconds_and_micros(epoch: float) -> tuple[str, int]:
+    micros = round(epoch * 1_000_000)
+    return str(micros // 1_000_000), micros % 1_000_000
 
 
 def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
