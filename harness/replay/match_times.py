@@ -269,9 +269,11 @@ def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
 
 def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -> None:
     if isinstance(recorded, dict) and isinstance(sent, dict):
+        renamed = _renamed(volatile, recorded, sent)
         for name, value in recorded.items():
-            if name in sent:
-                _whole(volatile, value, sent[name], ties)
+            other = name if name in sent else renamed.get(name)
+            if other is not None:
+                _whole(volatile, value, sent[other], ties)
     elif isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
         for r, s in zip(recorded, sent, strict=True):
             _whole(volatile, r, s, ties)
@@ -286,6 +288,24 @@ def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -
             and any(found.kind == "time" for found in found_r)
         ):
             ties[recorded] = sent
+
+
+def _renamed(volatile: Volatile, recorded: dict[Any, Any], sent: dict[Any, Any]) -> dict[str, str]:
+    """Each recorded name the sent map lacks, to the one sent name in its place: the only
+    one of the same generated form (``RequestItems`` keyed by a table named per run,
+    ``orders-<uuid>``), as the matcher pairs a map's keys (``Volatile._mask_map``); names
+    that mask alike on either side are no pair (which stands for which would be a guess)."""
+    if recorded.keys() == sent.keys():
+        return {}
+    gone = [k for k in recorded if k not in sent and isinstance(k, str)]
+    new = [k for k in sent if k not in recorded and isinstance(k, str)]
+    if not gone or not new:
+        return {}
+    forms: dict[str, tuple[list[str], list[str]]] = {}
+    for names, side in ((gone, 0), (new, 1)):
+        for name in names:
+            forms.setdefault(volatile.mask_text(name, []), ([], []))[side].append(name)
+    return {was[0]: now[0] for was, now in forms.values() if len(was) == 1 and len(now) == 1}
 
 
 #: Longer strings are documents, not keys: their times and values bind one by one.
