@@ -263,22 +263,26 @@ def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
     millisecond. Tied whole, each key comes back as this run wrote it."""
     ties: dict[str, str] = {}
     if recorded != sent:  # (a request replayed as recorded has nothing to tie)
-        _whole(volatile, recorded, sent, ties)
+        _whole(volatile, recorded, sent, ties, set())
     return ties
 
 
-def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -> None:
+def _whole(
+    volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str], taken: set[str]
+) -> None:
     if isinstance(recorded, dict) and isinstance(sent, dict):
         renamed = _renamed(volatile, recorded, sent)
         for name, value in recorded.items():
             other = name if name in sent else renamed.get(name)
             if other is not None:
-                _whole(volatile, value, sent[other], ties)
+                _whole(volatile, value, sent[other], ties, taken)
     elif isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
         for r, s in zip(recorded, sent, strict=True):
-            _whole(volatile, r, s, ties)
+            _whole(volatile, r, s, ties, taken)
     elif isinstance(recorded, str) and isinstance(sent, str) and recorded != sent:
         if len(recorded) > _WHOLE_LONGEST or recorded in ties or not _TIME_LIKE.search(recorded):
+            return
+        if sent in taken:  # (one to one: a live key stands for one recorded key)
             return
         found_r: list[Any] = []
         found_s: list[Any] = []
@@ -288,6 +292,7 @@ def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -
             and any(found.kind == "time" for found in found_r)
         ):
             ties[recorded] = sent
+            taken.add(sent)
 
 
 def _renamed(volatile: Volatile, recorded: dict[Any, Any], sent: dict[Any, Any]) -> dict[str, str]:

@@ -128,3 +128,17 @@ def test_only_keys_of_a_time_and_another_value_are_tied_whole() -> None:
         "run-20261128T080000Z-f00dbabe": "run-20261128T080501Z-0ddba11e",
     }
     assert whole_ties(volatile, recorded, recorded) == {}
+
+
+def test_two_recorded_keys_never_stand_for_one_live_key() -> None:
+    """A recording that wrote two keys where this run wrote one twice (the same millisecond,
+    the same tail): the first recorded key is tied to it, the second not (a tie is one to
+    one: the live key cannot be written back as both)."""
+    from harness.replay.match_times import whole_ties
+
+    volatile = MatchPolicy(volatile="uuid hex alnum hash time port").volatile
+    recorded = {"keys": ["ORDER#1764331200123-a1b2c3", "ORDER#1764331200124-a1b2c3"]}
+    sent = {"keys": ["ORDER#1764331299999-d4e5f6", "ORDER#1764331299999-d4e5f6"]}
+    assert whole_ties(volatile, recorded, sent) == {
+        "ORDER#1764331200123-a1b2c3": "ORDER#1764331299999-d4e5f6"
+    }
