@@ -440,9 +440,9 @@ def _recorded_endpoints(request: pytest.FixtureRequest, recorder: CassetteRecord
     """Clients nothing points anywhere go where the recording went (a loopback moto
     server's origin), so botocore builds the requests it built live (recorded_endpoints)."""
     from harness.replay.offline_env import own_patches
-    from harness.replay.recorded_endpoints import point_clients_at, recorded_origins
+    from harness.replay.recorded_endpoints import origins_of, point_clients_at
 
-    point_clients_at(own_patches(request), recorded_origins(recorder.source.stored))
+    point_clients_at(own_patches(request), origins_of(recorder.source))
 
 
 def __getattr__(name: str) -> Any:

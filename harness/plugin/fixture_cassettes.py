@@ -39,6 +39,7 @@ from harness.plugin.cassette_usage import run_id
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from harness.replay.recorded_endpoints import Origins
     from harness.replay.recorder import CassetteRecorder
 
 FIXTURE_SUFFIX = ".fixture.yaml"
@@ -290,9 +291,9 @@ class _ScopeCassette:
             # dummy credentials and empty config files while the fixture's code runs, as a
             # replaying test gets them (clients it makes keep them); undone between
             # and clients nothing points anywhere go where the recording went
-            from harness.replay.recorded_endpoints import recorded_origins
+            from harness.replay.recorded_endpoints import origins_of
 
-            stack.enter_context(_offline_environment(recorded_origins(recorder.source.stored)))
+            stack.enter_context(_offline_environment(origins_of(recorder.source)))
         from harness.plugin.random_seed import seeded
         from harness.replay.other_http import other_http
 
@@ -347,7 +348,7 @@ class _ScopeCassette:
 
 
 @contextmanager
-def _offline_environment(origins: dict[str, str]) -> Iterator[None]:
+def _offline_environment(origins: Origins) -> Iterator[None]:
     import tempfile
     from pathlib import Path
 

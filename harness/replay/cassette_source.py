@@ -75,6 +75,8 @@ class CassetteSource:
         self.replay_only = replay_only
         #: the exchanges replay answers from (and this run's recordings), in file order
         self.stored: list[Exchange] = []
+        #: service -> the position in ``stored`` of its first exchange (as read so far)
+        self.first_of_service: dict[str, int] = {}
         self.tags: list[dict[str, Any]] = []
         #: Other HTTP clients' interactions (mappings as stored), as loaded.
         self.other: list[dict[str, Any]] = []
@@ -242,6 +244,15 @@ class CassetteSource:
         if self._pending is not None and self._pending.index_dir is not None:
             self.read_all()
 
+    def read_on(self) -> bool:
+        """Read the next interaction of a lazily loaded cassette (False: none is left)."""
+        with self.lock:
+            more = self.index.more
+            if more is None:
+                return False
+            more()
+            return True
+
     def interactions_left(self) -> int:
         """How many interactions of a lazily loaded cassette are not read yet."""
         return self._pending.pending.left if self._pending is not None else 0
@@ -315,8 +326,11 @@ class CassetteSource:
         self._index_file = found
         read, path = found.read, self.path
         stored, tags, keyed = self.stored, self.tags, []
+        firsts = self.first_of_service
         for position, row in enumerate(found.rows):
             service, operation, params, tag, recorded_at, start, end, key, times, slots = row
+            if service not in firsts:
+                firsts[service] = position
             # (its key and slots are checked against its parameters before replay serves it,
             # ``MatchIndex._verified``; its parameters against the file when it is read)
             region = tag.get("region")
@@ -380,6 +394,7 @@ class CassetteSource:
         region = tag.get("region") or region_of(exchange.request.url)
         recorded_at = epoch(tag.get("recorded_at"))
         self.stored.append(exchange)
+        self.first_of_service.setdefault(exchange.service, position)
         self.tags.append(
             interaction_tag(
                 region, tag.get("recorded_at"), tag.get("answered_at"), tag.get("phase")

@@ -199,8 +199,9 @@ def timestamp_ties(
     offset from now (a retention date of now + 1 day), each to the sent one's spelling: a
     response that echoes the recorded instant (``HeadObject``'s retain-until date) gives
     the live one back, as the service would have. Its spellings: ISO 8601 (with and
-    without milliseconds), HTTP dates and whole epoch seconds of ten digits (a JSON
-    protocol's, Scheduler's ``EndDate``), swapped only as a whole run of digits."""
+    without milliseconds or microseconds), HTTP dates and whole epoch seconds of ten
+    digits (a JSON protocol's, Scheduler's ``EndDate``), swapped only as a whole run of
+    digits, with any fraction it was sent with (``_fraction_ties``)."""
     if not has_timestamps(service, operation):
         return {}
     shape = operation_model(service, operation).input_shape
@@ -217,7 +218,38 @@ def timestamp_ties(
             was, live = spell(then), spell(now)
             if spell is not _epoch_seconds or len(was) == len(live) == 10:
                 ties.setdefault(was, live)
+        for was, live in _fraction_ties(then, now):
+            ties.setdefault(was, live)
     return ties
+
+
+def _fraction_ties(then: float, now: float) -> list[tuple[str, str]]:
+    """A recorded instant with a fraction of a second: its ISO 8601 with microseconds (as
+    botocore writes one), and its epoch (``1764434033.654321``) echoed as sent or cut to
+    fewer decimals (a server that keeps milliseconds), each to the live instant spelled or
+    cut alike: the ten digits alone would give back the live second with the recorded
+    fraction. The live fraction loses its trailing zeros where the recorded one had none
+    (a JSON number's shortest spelling)."""
+    was_s, was_us = _seconds_and_micros(then)
+    live_s, live_us = _seconds_and_micros(now)
+    if not was_us:
+        return []
+    iso = _spelled("%Y-%m-%dT%H:%M:%S.%fZ")
+    pairs = [(iso(then), iso(now))]
+    if len(was_s) != 10 or len(live_s) != 10:
+        return pairs
+    for digits in range(6, 0, -1):
+        was = f"{was_us:06d}"[:digits]
+        live = f"{live_us:06d}"[:digits]
+        if not was.endswith("0"):
+            live = live.rstrip("0") or "0"
+        pairs.append((f"{was_s}.{was}", f"{live_s}.{live}"))
+    return pairs
+
+
+def _seconds_and_micros(epoch: float) -> tuple[str, int]:
+    micros = round(epoch * 1_000_000)
+    return str(micros // 1_000_000), micros % 1_000_000
 
 
 def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
@@ -231,20 +263,26 @@ def whole_ties(volatile: Volatile, recorded: Any, sent: Any) -> dict[str, str]:
     millisecond. Tied whole, each key comes back as this run wrote it."""
     ties: dict[str, str] = {}
     if recorded != sent:  # (a request replayed as recorded has nothing to tie)
-        _whole(volatile, recorded, sent, ties)
+        _whole(volatile, recorded, sent, ties, set())
     return ties
 
 
-def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -> None:
+def _whole(
+    volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str], taken: set[str]
+) -> None:
     if isinstance(recorded, dict) and isinstance(sent, dict):
+        renamed = _renamed(volatile, recorded, sent)
         for name, value in recorded.items():
-            if name in sent:
-                _whole(volatile, value, sent[name], ties)
+            other = name if name in sent else renamed.get(name)
+            if other is not None:
+                _whole(volatile, value, sent[other], ties, taken)
     elif isinstance(recorded, list) and isinstance(sent, list) and len(recorded) == len(sent):
         for r, s in zip(recorded, sent, strict=True):
-            _whole(volatile, r, s, ties)
+            _whole(volatile, r, s, ties, taken)
     elif isinstance(recorded, str) and isinstance(sent, str) and recorded != sent:
         if len(recorded) > _WHOLE_LONGEST or recorded in ties or not _TIME_LIKE.search(recorded):
+            return
+        if sent in taken:  # (one to one: a live key stands for one recorded key)
             return
         found_r: list[Any] = []
         found_s: list[Any] = []
@@ -254,6 +292,25 @@ def _whole(volatile: Volatile, recorded: Any, sent: Any, ties: dict[str, str]) -
             and any(found.kind == "time" for found in found_r)
         ):
             ties[recorded] = sent
+            taken.add(sent)
+
+
+def _renamed(volatile: Volatile, recorded: dict[Any, Any], sent: dict[Any, Any]) -> dict[str, str]:
+    """Each recorded name the sent map lacks, to the one sent name in its place: the only
+    one of the same generated form (``RequestItems`` keyed by a table named per run,
+    ``orders-<uuid>``), as the matcher pairs a map's keys (``Volatile._mask_map``); names
+    that mask alike on either side are no pair (which stands for which would be a guess)."""
+    if recorded.keys() == sent.keys():
+        return {}
+    gone = [k for k in recorded if k not in sent and isinstance(k, str)]
+    new = [k for k in sent if k not in recorded and isinstance(k, str)]
+    if not gone or not new:
+        return {}
+    forms: dict[str, tuple[list[str], list[str]]] = {}
+    for names, side in ((gone, 0), (new, 1)):
+        for name in names:
+            forms.setdefault(volatile.mask_text(name, []), ([], []))[side].append(name)
+    return {was[0]: now[0] for was, now in forms.values() if len(was) == 1 and len(now) == 1}
 
 
 #: Longer strings are documents, not keys: their times and values bind one by one.

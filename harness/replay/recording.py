@@ -97,6 +97,7 @@ class Recording:
             stored = self.source.stored
             exchange.cassette, exchange.index = self._label, len(stored)
             stored.append(exchange)
+            self.source.first_of_service.setdefault(exchange.service, exchange.index)
             self.source.tags.append(interaction_tag(call.region, sent_at, answered_at, phase))
             self._recorded += 1
         self._emit(exchange)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
@@ -56,14 +57,19 @@ def end_and_read(endpoint: str = "http://127.0.0.1:9") -> tuple[dt.datetime, dt.
     return end, scheduler.get_schedule(Name="doors")["EndDate"]
 
 
-def record_two_hours_ago(path: Path) -> None:
-    """Record ``end_and_read`` now, then move the cassette two hours into the past (its
-    recording times and the end dates sent and echoed alike)."""
+def _record(path: Path) -> dt.datetime:
     recorder = CassetteRecorder(path, "all")
     with LoopbackServer(Schedules()) as server, recorder.activate():
         end, echoed = end_and_read(server.endpoint_url)
     assert echoed == end
     recorder.save()
+    return end
+
+
+def record_two_hours_ago(path: Path, record: Callable[[Path], dt.datetime] = _record) -> None:
+    """Record (``end_and_read`` unless told) now, then move the cassette two hours into the
+    past (its recording times and the end dates sent and echoed alike)."""
+    end = record(path)
     epoch = str(int(end.timestamp()))
     earlier = str(int((end - SHIFT).timestamp()))
     text = re.sub(rf"(?<![0-9]){epoch}(?![0-9])", earlier, path.read_text())

@@ -216,3 +216,32 @@ def test_another_clients_item_with_amz_headers_is_known_at_load(
     assert len(recorder.source.stored) == 0
     assert [i["request"]["method"] for i in recorder.other] == ["PUT", "GET"]
     assert all(e.service != "s3" for e in recorder.stored)
+
+
+def test_a_large_plain_cassette_points_clients_where_it_was_recorded(
+    plain: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replay's set-up points clients nothing configures at the loopback origin of each
+    service's first recorded request (``recorded_endpoints``); a cassette read lazily has
+    read none at set-up, so the walk over what it had read found none and clients went to
+    AWS's hosts. Now a client's service is looked for when the client is made, reading on
+    only until its first request."""
+    from harness.replay.recorded_endpoints import origins_of, point_clients_at, recorded_origins
+
+    path, endpoint = plain
+    for name, value in _CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    recorder = _recorder(path)
+    assert recorded_origins(recorder.source.stored) == {}  # (what the set-up found before)
+    with pytest.MonkeyPatch.context() as patches:
+        point_clients_at(patches, origins_of(recorder.source))
+        ddb, sts = (boto3.client(name, region_name="us-east-1") for name in ("dynamodb", "sts"))
+        assert ddb.meta.endpoint_url == endpoint
+        assert sts.meta.endpoint_url == endpoint
+        assert len(recorder.source.stored) == 3  # read up to sts's first request, no further
+        s3 = boto3.client("s3", region_name="us-east-1")  # (none recorded: read whole)
+        assert "amazonaws.com" in s3.meta.endpoint_url
+        assert len(recorder.source.stored) == COPIES * 3
+    with recorder.activate():
+        item = ddb.get_item(TableName="orders", Key={"pk": {"S": "order-5"}})["Item"]
+    assert item == {"pk": {"S": "order-5"}, "n": {"N": "5"}}

@@ -117,3 +117,32 @@ def test_each_service_follows_its_own_first_recorded_request() -> None:
         "xray": "http://localhost:8123",
         "iam": "http://[::1]:50123",
     }
+
+
+def test_a_loaded_cassette_names_each_services_first_origin(tmp_path: Path) -> None:
+    """The same, from a cassette loaded for replay: each service's first position is kept
+    as the source reads its exchanges (``origins_of``), not found by a walk over them all
+    at each test's set-up."""
+    from harness.aws.protocols import wire_form as wire
+    from harness.cassettes.writing import write_cassette
+    from harness.exchange import Exchange
+    from harness.replay.recorded_endpoints import origins_of, recorded_origins
+    from harness.replay.recorder import CassetteRecorder
+
+    def exchange(service: str, operation: str, params: dict[str, str], url: str) -> Exchange:
+        request = wire.encode_request(service, operation, params, url)
+        response = wire.encode_response(service, operation, {})
+        return Exchange(service, operation, request, response, "recorded", params)
+
+    recorded = [
+        exchange("sts", "GetCallerIdentity", {}, "https://sts.amazonaws.com"),
+        exchange("sqs", "ListQueues", {}, "http://127.0.0.1:50123"),
+        exchange("xray", "GetGroups", {}, "http://localhost:8123"),
+        exchange("sqs", "ListQueues", {"QueueNamePrefix": "a"}, "http://127.0.0.1:9"),
+        exchange("sts", "GetCallerIdentity", {}, "http://127.0.0.1:50123"),
+    ]
+    path = write_cassette(tmp_path / "c.yaml", recorded, {})
+    source = CassetteRecorder(path, "none").source
+    assert source.first_of_service == {"sts": 0, "sqs": 1, "xray": 2}
+    assert origins_of(source) == recorded_origins(source.stored)
+    assert origins_of(source) == {"sqs": "http://127.0.0.1:50123", "xray": "http://localhost:8123"}

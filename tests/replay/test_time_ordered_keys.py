@@ -14,6 +14,7 @@ Real boto3 clients, moto server on 127.0.0.1 while recording, the harness's reco
 from __future__ import annotations
 
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def _dynamodb(endpoint: str) -> Any:
 
 
 def _run(
-    endpoint: str, recorder: CassetteRecorder, groups: list[int]
+    endpoint: str, recorder: CassetteRecorder, groups: list[int], table: str = TABLE
 ) -> tuple[list[str], list[str]]:
     """Write one key per tail, ``groups[i]`` milliseconds after the first; list them back."""
     first = int(time.time() * 1000)
@@ -46,7 +47,7 @@ def _run(
     db = _dynamodb(endpoint)
     with recorder.activate():
         db.create_table(
-            TableName=TABLE,
+            TableName=table,
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
                        {"AttributeName": "sk", "KeyType": "RANGE"}],
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
@@ -55,14 +56,14 @@ def _run(
         )  # fmt: skip
         db.batch_write_item(
             RequestItems={
-                TABLE: [
+                table: [
                     {"PutRequest": {"Item": {"pk": {"S": "CUST#1"}, "sk": {"S": key}}}}
                     for key in keys
                 ]
             }
         )
         items = db.query(
-            TableName=TABLE,
+            TableName=table,
             KeyConditionExpression="pk = :p",
             ExpressionAttributeValues={":p": {"S": "CUST#1"}},
         )["Items"]
@@ -79,6 +80,24 @@ def test_keys_sharing_a_millisecond_come_back_as_written(tmp_path: Path) -> None
     assert sorted(listed) == sorted(written)
     replayer = CassetteRecorder(path, "none", policy=policy)
     written, listed = _run("http://127.0.0.1:9", replayer, [0, 0, 1, 1, 1, 2])  # 2 + 3 + 1
+    assert sorted(listed) == sorted(written)
+
+
+def test_keys_written_to_a_table_named_per_run_come_back_as_written(tmp_path: Path) -> None:
+    """The same through ``BatchWriteItem`` into a table the test names per run
+    (``orders-<uuid4>``): its ``RequestItems`` are keyed by the table's name, which differs
+    from the recorded one, and the keys under it are tied whole all the same."""
+    path = tmp_path / "orders.yaml"
+    policy = MatchPolicy(volatile="uuid hex alnum hash time port")
+    with moto_server() as endpoint:
+        recorder = CassetteRecorder(path, "all", policy=policy)
+        written, listed = _run(endpoint, recorder, [0, 0, 0, 1, 1, 1], f"orders-{uuid.uuid4()}")
+        recorder.save()
+    assert sorted(listed) == sorted(written)
+    replayer = CassetteRecorder(path, "none", policy=policy)
+    written, listed = _run(
+        "http://127.0.0.1:9", replayer, [0, 0, 1, 1, 1, 2], f"orders-{uuid.uuid4()}"
+    )
     assert sorted(listed) == sorted(written)
 
 
@@ -109,3 +128,17 @@ def test_only_keys_of_a_time_and_another_value_are_tied_whole() -> None:
         "run-20261128T080000Z-f00dbabe": "run-20261128T080501Z-0ddba11e",
     }
     assert whole_ties(volatile, recorded, recorded) == {}
+
+
+def test_two_recorded_keys_never_stand_for_one_live_key() -> None:
+    """A recording that wrote two keys where this run wrote one twice (the same millisecond,
+    the same tail): the first recorded key is tied to it, the second not (a tie is one to
+    one: the live key cannot be written back as both)."""
+    from harness.replay.match_times import whole_ties
+
+    volatile = MatchPolicy(volatile="uuid hex alnum hash time port").volatile
+    recorded = {"keys": ["ORDER#1764331200123-a1b2c3", "ORDER#1764331200124-a1b2c3"]}
+    sent = {"keys": ["ORDER#1764331299999-d4e5f6", "ORDER#1764331299999-d4e5f6"]}
+    assert whole_ties(volatile, recorded, sent) == {
+        "ORDER#1764331200123-a1b2c3": "ORDER#1764331299999-d4e5f6"
+    }
