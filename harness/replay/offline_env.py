@@ -121,9 +121,9 @@ def _offline_lookup(
 
 
 def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every session's credential chain, built from now on: its links as botocore makes
-    them, less the network's, then the stand-in."""
-    import botocore.session
+    """Every session's credential chain built from now on (a session made before the test
+    included): its links as botocore makes them, then the stand-in."""
+    import botocore.credentials
     from botocore.credentials import CredentialProvider, Credentials
 
     class StandIn(CredentialProvider):  # type: ignore[misc]
@@ -132,7 +132,7 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
         def load(self) -> Credentials:
             return Credentials(*STAND_IN_KEY, method=self.METHOD)
 
-    _chain_ends_with(monkeypatch, botocore.session.Session, StandIn())
+    _chain_ends_with(monkeypatch, botocore.credentials, StandIn())
     _earlier_chains_ask_nothing(monkeypatch)
     from harness.replay import aio_import
 
@@ -151,12 +151,12 @@ def _end_chains_with_stand_in(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _earlier_chains_ask_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A chain made before the test keeps botocore's own links: a session made at import
-    (boto3's default session, behind a module-level ``boto3.client(...)``) registered its
-    chain's factory then, unpatched, and builds it at its first ``get_credentials``. Its
-    network links find nothing too, asking nothing (instance metadata was asked, and the
-    network guard refused it); with no stand-in at its end, a client of it finds no
-    credentials and signs with the offline layer's (``intercept.OFFLINE_CREDENTIALS``)."""
+    """The network links of every chain find nothing, asking nothing, those of chains built
+    before the test included (a module's session whose client was made at import: instance
+    metadata was asked, and the network guard refused it). A session made at import whose
+    chain is built in the test (a module-level ``boto3.Session()``) gets the stand-in at its
+    end as any other (``_chain_ends_with``): code that presigns from its
+    ``get_credentials()`` found None (newuser-r14)."""
     from botocore.credentials import ContainerProvider, InstanceMetadataProvider
 
     for link in (InstanceMetadataProvider, ContainerProvider):
@@ -177,8 +177,8 @@ def _end_aio_chain(monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.credentials import CredentialProvider
 
     try:
+        import aiobotocore.session as aio_session
         from aiobotocore.credentials import AioCredentials
-        from aiobotocore.session import AioSession
     except ImportError:  # (no aiobotocore, or one that cannot import beside this botocore)
         return
 
@@ -188,23 +188,26 @@ def _end_aio_chain(monkeypatch: pytest.MonkeyPatch) -> None:
         async def load(self) -> AioCredentials:
             return AioCredentials(*STAND_IN_KEY, method=self.METHOD)
 
-    _chain_ends_with(monkeypatch, AioSession, AioStandIn())
+    _chain_ends_with(monkeypatch, aio_session, AioStandIn())  # (the name it imported)
     from aiobotocore.credentials import AioContainerProvider, AioInstanceMetadataProvider
 
     for link in (AioInstanceMetadataProvider, AioContainerProvider):  # (as above, awaited)
         monkeypatch.setattr(link, "load", _nothing_found_by(link))
 
 
-def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, session_class: type, stand_in: Any) -> None:
-    create = session_class._create_credential_resolver  # type: ignore[attr-defined]
+def _chain_ends_with(monkeypatch: pytest.MonkeyPatch, module: Any, stand_in: Any) -> None:
+    """``module.create_credential_resolver`` (what a session's chain factory calls when it
+    builds the chain: looked up then, so a session made before the test, whose factory was
+    bound at import, builds it so too) ends the chain with ``stand_in``."""
+    create = module.create_credential_resolver
 
-    def offline_chain(self: Any) -> Any:
+    def offline_chain(*args: Any, **kwargs: Any) -> Any:
         # (its network links find nothing while a test is offline: their classes' ``load``)
-        resolver = create(self)
+        resolver = create(*args, **kwargs)
         resolver.providers = [*resolver.providers, stand_in]
         return resolver
 
-    monkeypatch.setattr(session_class, "_create_credential_resolver", offline_chain)
+    monkeypatch.setattr(module, "create_credential_resolver", offline_chain)
 
 
 def _nothing_found_by(link: type) -> Any:

@@ -67,8 +67,11 @@ def _run_offline(machine: Path, body: object) -> object:
 
 def test_a_session_made_before_reads_the_machine_again_after(machine: Path) -> None:
     earlier = boto3.Session()  # (a module's: its chain is built at its first client)
-    seen = _run_offline(machine, lambda: earlier.client("sqs").meta.region_name)
-    assert seen == "eu-west-3"
+    seen = _run_offline(
+        machine, lambda: (earlier.client("sqs").meta.region_name, earlier.get_credentials())
+    )
+    assert seen[0] == "eu-west-3"  # type: ignore[index]
+    assert seen[1].access_key == STAND_IN_KEY[0]  # type: ignore[index]  # (was None)
     found = earlier.get_credentials()
     assert found is not None and found.access_key == LIVE_KEY  # (was None: the empty file)
 
@@ -119,8 +122,8 @@ def test_an_aiobotocore_session_made_offline_is_live_after(machine: Path) -> Non
     async def credentials() -> object:
         return await session.get_credentials()
 
-    # (made before the test: its chain's factory is botocore's, the empty files its answer)
-    assert _run_offline(machine, lambda: asyncio.run(credentials())) is None
+    offline = _run_offline(machine, lambda: asyncio.run(credentials()))
+    assert offline.access_key == STAND_IN_KEY[0]  # type: ignore[attr-defined]
     assert asyncio.run(credentials()).access_key == LIVE_KEY  # type: ignore[attr-defined]
 
 
