@@ -142,7 +142,7 @@ def test_athena_named_queries_and_workgroup(cw, suffix, observed):
         WorkGroup=f"tutors-{suffix}",
     )["NamedQueryId"]
     got = athena.get_named_query(NamedQueryId=nq)["NamedQuery"]
-    observed("named", (got["Name"], got["QueryString"], got.get("WorkGroup")))
+    observed("named", (got["Name"], got["QueryString"], got.get("WorkGroup") == f"tutors-{suffix}"))
     wg = athena.get_work_group(WorkGroup=f"tutors-{suffix}")["WorkGroup"]
     observed("wg_state", wg["State"])
     observed("wg_recent", abs(time.time() - wg["CreationTime"].timestamp()) < 120)

@@ -137,7 +137,7 @@ def test_dashboard(cw, suffix, observed):
     got = watch.get_dashboard(DashboardName=f"board-{suffix}")
     observed("body", json.loads(got["DashboardBody"]))
     listed = watch.list_dashboards(DashboardNamePrefix=f"board-{suffix}")["DashboardEntries"]
-    observed("listed", [d["DashboardName"] for d in listed])
+    observed("listed", [d["DashboardName"] == f"board-{suffix}" for d in listed])
     observed(
         "modified_recently",
         all(abs(time.time() - d["LastModified"].timestamp()) < 120 for d in listed),
