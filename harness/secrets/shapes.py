@@ -33,7 +33,7 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from harness.secrets import detectors, key_stores, token_formats, token_shapes
+from harness.secrets import detectors, jose_claims, key_stores, token_formats, token_shapes
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
@@ -101,7 +101,8 @@ def _describe(value: str) -> dict[str, Any]:
             out["tail"] = pem["tail"]
         return out
     if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
-        return {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
+        jose = {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
+        return {**jose, **(jose_claims.readable(value) or {})}  # a JWT's header and claims
     prefix = next((p for p in PUBLIC_PREFIXES if _is_prefix_of(p, value)), "")
     rest = value[len(prefix) :]
     shape: dict[str, Any] = {"length": len(value)}
@@ -283,6 +284,9 @@ def _jose(shape: dict[str, Any], rng: random.Random) -> str:
     """A JWT's or JWE's stand-in: as many base64url parts, each as long, joined by dots,
     the first a header's ``eyJ`` (a parser that counts the parts, or splits on the dots,
     finds them where the live token had them)."""
+    readable = jose_claims.rebuild(shape, rng)
+    if readable is not None:
+        return readable
     parts = [int(n) for n in shape["parts"]]
     if sum(parts) + len(parts) - 1 != int(shape["length"]) or parts[0] < 3 or len(parts) > 5:
         raise ValueError("not a JOSE shape")

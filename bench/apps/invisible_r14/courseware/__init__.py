@@ -1,0 +1,3 @@
+from courseware.app import REGION, USER_AGENT_EXTRA, Courseware, client_config
+
+__all__ = ["REGION", "USER_AGENT_EXTRA", "Courseware", "client_config"]
