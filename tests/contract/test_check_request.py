@@ -147,3 +147,16 @@ def test_any_one_of_of_required_members_is_said_in_words(tmp_path: Path) -> None
         "(got GroupARN, GroupName and MaxResults)"
     )
     assert found.expected == "exactly one of the members GroupARN, GroupName and MaxResults present"
+
+
+def test_a_redaction_placeholder_breaks_no_text_rule_but_a_wrong_value_still_does() -> None:
+    """invisible-r14: Organizations ``CreateAccount``'s ``Email`` is ``sensitive``; recorded,
+    it is a placeholder, which the model's e-mail pattern refused: the contract check failed
+    the test for the harness's own text. The value sent is not there to judge."""
+    params = {"AccountName": "dev", "Email": "REDACTEDscrt0001"}
+    assert check_request("organizations", "CreateAccount", params) == []
+    wrong = check_request("organizations", "CreateAccount", {**params, "Email": "not-an-email"})
+    assert [v.pointer for v in wrong] == ["/request/Email"]
+    # (a placeholder is not a member the schema lacks, nor a missing one)
+    missing = check_request("organizations", "CreateAccount", {"Email": "REDACTEDscrt0001"})
+    assert [v.pointer for v in missing] == ["/request/AccountName"]
