@@ -973,11 +973,12 @@ def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -
     span=dt.timedelta(0),
     changed=LONDON_WINTER,
 )
-@example(  # six hours and half a second from a whole second: over
+@example(  # six hours and half a second from a whole second: over; now written in London's
+    # repeated hour, its second pass (fold=1: 01:30 GMT)
     params={"InsightId": INSIGHT_ID},
     later=dt.timedelta(seconds=1),
     span=GRAPH_LIMIT + dt.timedelta(seconds=0.5),
-    changed=LONDON_WINTER,
+    changed=(LONDON_BACK + dt.timedelta(minutes=30)).astimezone(ZoneInfo("Europe/London")),
 )
 def test_insight_duration_and_graph_window(
     params: dict, later: dt.timedelta, span: dt.timedelta, changed: dt.datetime, aws_synthetic: Any
