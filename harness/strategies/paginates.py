@@ -289,14 +289,20 @@ def _compare(
     seen = [_hashable(k) for k in got_keys]
     position = {k: i for i, k in enumerate(keys)}
     counts = Counter(seen)
+    wanted = Counter(keys)  # a plan may hold items of one key (two events of one EventId)
     problems = []
-    missing = [i for i, k in enumerate(keys) if k not in counts]
+    taken: Counter[Any] = Counter()
+    missing = []
+    for i, k in enumerate(keys):  # a key the plan holds n times must come back n times
+        taken[k] += 1
+        if taken[k] > counts[k]:
+            missing.append(i)
     if missing:
         problems.append(
             f"missing {len(missing)} of {len(keys)} items (plan positions {_positions(missing)}); "
             f"first missing: {_show(expected[missing[0]])}"
         )
-    duplicated = sorted(position[k] for k, n in counts.items() if n > 1 and k in position)
+    duplicated = sorted(position[k] for k, n in counts.items() if k in position and n > wanted[k])
     if duplicated:
         problems.append(
             f"returned {len(duplicated)} item(s) more than once (plan positions "

@@ -270,6 +270,22 @@ def test_duplicates_and_order_are_reported() -> None:
         assert_paginates(plan, lambda: list(reversed(correct_loop(_xray()))))
 
 
+def test_items_of_one_key_are_counted_as_the_plan_holds_them() -> None:
+    # two events of one key on two pages: a correct loop returns both (not "more than
+    # once"), and a loop that keeps one of them is missing the other
+    items = tuple({"EventTime": NOW - dt.timedelta(hours=h), "Summary": "same"} for h in (2, 1))
+    plan = PagePlan(pagination=pagination_of("xray", "GetInsightEvents"), items=items, pages=(1, 1))
+
+    def summary(event: Any) -> Any:
+        return event["Summary"]
+
+    assert assert_paginates(plan, lambda: correct_loop(_xray()), key=summary) == list(items)
+    with pytest.raises(HarnessAssertionError, match=r"missing 1 of 2 items \(plan positions 1\)"):
+        assert_paginates(plan, lambda: correct_loop(_xray())[:1], key=summary)
+    with pytest.raises(HarnessAssertionError, match=r"more than once \(plan positions 1\)"):
+        assert_paginates(plan, lambda: [*correct_loop(_xray()), items[0]], key=summary)
+
+
 # ----------------------------------------------------------------------------- arguments
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import time
 from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -55,6 +56,7 @@ PERIODS = METRIC_DOCS["METRIC_PERIODS"]
 GRAPH_LIMIT = aws.documented("xray", "GetInsightImpactGraph")["IMPACT_GRAPH_MAX_RANGE"]
 LOOKBACK = aws.documented("xray", "GetInsightSummaries")["SUMMARIES_LOOKBACK"]
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
+DEFAULT_SLEEP = lib.with_retry.__kwdefaults__["sleep"]  # the fixture moves it to the clock
 MAX_ITEMS = 6  # items a page plan holds at most (page sizes are drawn below it)
 #: Named zones whose clocks change (grid_times and edge_times write fixed offsets only):
 #: the local zones aws.time_zones() draws that have summer time, and London, at offset
@@ -93,6 +95,7 @@ def after_a_clock_change() -> st.SearchStrategy[dt.datetime]:
 
 
 #: London's clocks go back at 01:00 UTC on 25 October 2026: at 04:00 its offset is zero
+LONDON_BACK = dt.datetime(2026, 10, 25, 1, tzinfo=dt.timezone.utc)
 LONDON_WINTER = dt.datetime(2026, 10, 25, 4, tzinfo=ZoneInfo("Europe/London"))
 BERLIN = ZoneInfo("Europe/Berlin")  # (its clocks go back at the same instant)
 
@@ -399,6 +402,25 @@ METRIC = {
     ),
     page_size=None,
 )
+@example(  # a page resumed "from the last evaluated point" repeats its timestamp: both points
+    # kept as the pages gave them (the caller's to merge), not collapsed into one
+    plan=PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsMetricData"),
+        items=((NOW - dt.timedelta(minutes=10), 1.0), (NOW - dt.timedelta(minutes=10), 2.0)),
+        pages=(1, 1),
+    ),
+    page_size=1,
+)
+@example(  # CloudTrail's InvalidParameterException on a later page: raised, not read as no data
+    plan=PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsMetricData"),
+        items=((NOW - dt.timedelta(minutes=10), 1.0),),
+        pages=(1, 0),
+        refuse_at=1,
+        refusal="InvalidParameterException",  # (in refusal_codes("cloudtrail", ...))
+    ),
+    page_size=None,
+)
 def test_metric_series_paginates(plan: Any, page_size: int | None) -> None:
     assert_paginates(
         plan,
@@ -455,6 +477,12 @@ THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for
     ),
     page_size=None,
 )
+@example(  # two events of one EventId on two pages (an insight's start and end): both listed
+    plan=PagePlan(
+        pagination=CT_EVENTS, items=(THREE[0], {**THREE[1], "EventId": "e1"}), pages=(1, 1)
+    ),
+    page_size=1,
+)
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
     assert_paginates(
         plan,
@@ -506,6 +534,9 @@ def _floor(when: dt.datetime, period: int) -> dt.datetime:
 @example(now=NOW, period=60, data=None)  # a span past each Period's own retention, by half a
 @example(now=NOW, period=300, data=None)  # day (5-minute data: 63 days, not 90)
 @example(now=NOW, period=3600, data=None)
+# now 90 s past a grid point, a span of exactly the retention: its first period starts 90 s
+# before the cut-off (now's, not the grid point's), so it is clipped
+@example(now=NOW + dt.timedelta(seconds=90), period=300, data=None)
 def test_metric_window_stays_inside_retention(
     now: dt.datetime, period: int, data: st.DataObject | None
 ) -> None:
@@ -514,7 +545,11 @@ def test_metric_window_stays_inside_retention(
     # not as many days on that zone's wall clock across its clock change)
     cutoff = now.astimezone(dt.timezone.utc) - RETENTION[period]
     if data is None:
-        span, end = RETENTION[period] + dt.timedelta(hours=12), now  # (its .days: 15, 63, 90)
+        # a window wholly older than the retention: nothing left, refused (not sent as asked)
+        with pytest.raises(ValueError):
+            lib.metric_window(dt.timedelta(hours=1), period, end=cutoff - dt.timedelta(days=1))
+        past = dt.timedelta(hours=12) if now == NOW else dt.timedelta(0)
+        span, end = RETENTION[period] + past, now  # (its .days: 15, 63, 90)
     else:  # spans at the retention, ends at now, in the past, and just past the cut-off
         span = data.draw(
             st.one_of(aws.edge_spans(RETENTION[period]), st.just(dt.timedelta(hours=1)))
@@ -749,9 +784,11 @@ def test_what_the_service_refuses_is_refused_before_sending(
     assert aws_synthetic.exchanges[-1].params["GroupName"] == name
     # an InsightId the service refuses (not a uuid it could issue): its refusal raised as it
     # came, not taken for an insight that is not there
+    seen = len(aws_synthetic.exchanges)
     with pytest.raises(ClientError) as refused:
         lib.insight(xray(), bad_id.params["InsightId"])
     assert refused.value.response["Error"]["Code"] == bad_id.caught_by
+    assert len(aws_synthetic.exchanges) == seen + 1  # asked once: a refusal is not retried
     # a StartTime older than the service's 30 days: sent as given (not moved up to 30 days
     # ago, which would answer another window), the service's refusal raised as it came
     start = too_old.params["StartTime"]
@@ -843,9 +880,13 @@ def test_hourly_series_of_a_day(day: dt.date, zone: str, aws_synthetic: Any) -> 
     sent = aws_synthetic.exchanges[seen].params  # exactly the day: the next midnight excluded
     window = (sent["StartTime"], sent["EndTime"])
     assert window == (midnight.timestamp(), (midnight + dt.timedelta(days=1)).timestamp())
-    # a datetime is a date too: its day's window
-    afternoon = dt.datetime.combine(day, dt.time(15, 30), tzinfo=dt.timezone.utc)
-    assert lib.day_window(afternoon) == (midnight, midnight + dt.timedelta(days=1))
+    assert "MaxResults" not in sent  # no page size asked: the service's own
+    # a datetime is a date too: its day's window, the day it is written on (in any offset,
+    # early and late in that day: not the day it falls on in UTC)
+    for offset in OFFSETS:
+        for clock in (dt.time(0, 30), dt.time(15, 30), dt.time(23, 30)):
+            written = dt.datetime.combine(day, clock, tzinfo=offset)
+            assert lib.day_window(written) == (midnight, midnight + dt.timedelta(days=1))
 
 
 @SYNTHETIC
@@ -932,6 +973,13 @@ def test_insight_summaries_match_the_service(params: dict, aws_synthetic: Any) -
     span=dt.timedelta(0),
     changed=LONDON_WINTER,
 )
+@example(  # six hours and half a second from a whole second: over; now written in London's
+    # repeated hour, its second pass (fold=1: 01:30 GMT)
+    params={"InsightId": INSIGHT_ID},
+    later=dt.timedelta(seconds=1),
+    span=GRAPH_LIMIT + dt.timedelta(seconds=0.5),
+    changed=(LONDON_BACK + dt.timedelta(minutes=30)).astimezone(ZoneInfo("Europe/London")),
+)
 def test_insight_duration_and_graph_window(
     params: dict, later: dt.timedelta, span: dt.timedelta, changed: dt.datetime, aws_synthetic: Any
 ) -> None:
@@ -947,12 +995,25 @@ def test_insight_duration_and_graph_window(
     active = {k: v for k, v in record.items() if k != "EndTime"} | {"State": "ACTIVE"}
     behind = record["StartTime"] - dt.timedelta(seconds=90)
     assert lib.insight_duration(active, now=behind) == -90.0
+    # no now passed in: the library's clock (the shared one), whatever zone the start is in
+    assert lib.insight_duration(active) == (NOW - record["StartTime"]).total_seconds()
+    # closed an hour after its start, its times as botocore gives them on a machine not on
+    # UTC (written at +05:45): instant to instant
+    closed = active | {"State": "CLOSED", "EndTime": record["StartTime"] + dt.timedelta(hours=1)}
+    ahead = {
+        k: v.astimezone(OFFSETS[1]) if isinstance(v, dt.datetime) else v for k, v in closed.items()
+    }
+    assert lib.insight_duration(ahead, now=now) == 3600.0
     if span > GRAPH_LIMIT:  # "can't be more than six hours", a day and more included, the
-        # window's end written in any UTC offset (the same instant: the same span)
+        # window's end written in any UTC offset (the same instant: the same span), from a
+        # whole second (over by under a second: still over, though not in whole seconds)
         for zone in OFFSETS:
             with pytest.raises(ValueError):
                 lib.impact_graph(
-                    xray(), params["InsightId"], start=NOW - span, end=NOW.astimezone(zone)
+                    xray(),
+                    params["InsightId"],
+                    start=NOW - GRAPH_LIMIT,
+                    end=(NOW - GRAPH_LIMIT + span).astimezone(zone),
                 )
     else:  # six hours and less, an empty window included: asked (the service judges), to
         # the sub-second (the window ending at the now passed in)
@@ -1001,6 +1062,13 @@ def test_outage_seconds(params: dict) -> None:
     stop = event.get("EndedAt", later)
     assert lib.outage_seconds(event, now=later) == (stop - event["StartedAt"]).total_seconds()
     assert lib.outage_seconds(event) == lib.outage_seconds(event, now=NOW)  # the shared clock
+    # resolved an hour after it started, read by a caller whose clock is not there yet: to
+    # its EndedAt (the service's word), not cut at the caller's now
+    ended = event | {
+        "EventStatus": "RESOLVED",
+        "EndedAt": event["StartedAt"] + dt.timedelta(hours=1),
+    }
+    assert lib.outage_seconds(ended, now=event["StartedAt"]) == 3600.0
     # the same event while still ACTIVE, read by a caller whose clock is behind the
     # service's: the difference as it is, below zero (not hidden as no outage)
     active = {k: v for k, v in event.items() if k != "EndedAt"} | {"EventStatus": "ACTIVE"}
@@ -1084,6 +1152,13 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     lib.internet_event(own, "evt-1")
     assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
+    assert own._endpoint.http_session._verify is not False  # TLS checked, as botocore's default
+    # an EventId the URL path must escape: sent as given (botocore escapes it once), and the
+    # answer as the service gave it, its ResponseMetadata (request id) included
+    event = lib.internet_event(own, "evt/1 a")
+    assert aws_synthetic.exchanges[-1].params["EventId"] == "evt/1 a"
+    raw = lib.with_retry(lambda: own.get_internet_event(EventId="evt/1 a"))
+    assert event.keys() == raw.keys()
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
     # a long-lived insight's timeline, a thousand pages and more of one event each: read to
     # its end (a stand-in client: thousands of botocore calls would take seconds)
@@ -1128,6 +1203,16 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     with serve_pages(plan):
         lib.insights_events(cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW)
     assert CLOCK.slept == [0.01, 0.02, 0.04]
+    # its budget is the listing's: every second request throttled (this test's faults), a
+    # listing a page a call meets its fourth throttle after four pages, and surfaces there
+    seen = len(aws_synthetic.exchanges)
+    trail = TRAIL.replace("/main", "/trail-1")
+    with pytest.raises(ClientError) as throttled:
+        lib.insights_events(
+            cloudtrail(), trail, start=NOW - dt.timedelta(days=80), end=NOW, page_size=1
+        )
+    assert throttled.value.response["Error"]["Code"] in aws.throttling_codes("cloudtrail")
+    assert len(aws_synthetic.exchanges) - seen <= 2 * lib.ATTEMPTS
     # a day later the insight is another record: read again, not remembered
     CLOCK.advance(days=1)
     fresh = lib.with_retry(lambda: xray().get_insight(InsightId=INSIGHT_ID))["Insight"]
@@ -1139,6 +1224,31 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     three = tuple({"EventTime": NOW - dt.timedelta(hours=h), "Summary": "s"} for h in (3, 2, 1))
     with serve_pages(PagePlan(pagination=events, items=three, pages=(2, 1))):
         assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=1) == list(three)
+    # read on a machine in London as its clocks go back (botocore's times in the local zone,
+    # an hour of wall clock read twice): oldest first by instant, 01:30 BST before 01:15 GMT
+    straddle = tuple(
+        {"EventTime": LONDON_BACK + dt.timedelta(minutes=m), "Summary": "s"} for m in (-30, 15)
+    )
+    with aws.local_time_zone("Europe/London"):
+        with serve_pages(PagePlan(pagination=events, items=straddle[::-1], pages=(1, 1))):
+            got = lib.insight_timeline(xray(), INSIGHT_ID)
+        # (instants compared as timestamps: == between zones is False on a repeated hour)
+        assert [e["EventTime"].timestamp() for e in got] == [
+            e["EventTime"].timestamp() for e in straddle
+        ]
+    # today's 24 hours as the service fills them (zeros ahead of now): all of them, as given
+    day = CLOCK().date()
+    hours = tuple(
+        (dt.datetime.combine(day, dt.time(h), tzinfo=dt.timezone.utc), 0.0) for h in range(24)
+    )
+    plan = PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsMetricData"), items=hours, pages=(24,)
+    )
+    with serve_pages(plan):
+        today = lib.hourly_series_of_day(
+            cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=day
+        )
+    assert CLOCK().hour == 12 and [when for when, _ in today] == [when for when, _ in hours]
     # a service a later page lists again stands as that page gives it, not merged with the
     # earlier listing (whose Edges it no longer has)
     api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
@@ -1191,9 +1301,10 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
     cases: list[tuple[Exception, bool]] = [(error, False) for error in TRANSPORT]
     cases.append((ClientError({}, "GetInsight"), False))  # no Error at all: not a throttle
     for service, operation in RETRIED:
-        cases += [
-            (ClientError({"Error": {"Code": c}}, operation), True)
+        cases += [  # (a Retry-After header or not: the library's own backoff)
+            (ClientError({"Error": {"Code": c}, "ResponseMetadata": meta}, operation), True)
             for c in aws.throttling_codes(service)
+            for meta in ({}, {"HTTPHeaders": {"retry-after": "30"}})
         ]
         cases += [
             (ClientError({"Error": {"Code": c}}, operation), False)
@@ -1217,6 +1328,13 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
                 lib.with_retry(call, sleep=CLOCK.sleep)
             assert raised.value is error
             assert answers == ["ok"] and CLOCK.slept == [], error
+    # with_retry's own default wait is a real one: three throttles wait 0.07 s in all
+    monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", DEFAULT_SLEEP)
+    throttle = ClientError({"Error": {"Code": "ThrottlingException"}}, "GetInsight")
+    answers = [throttle] * 3 + ["ok"]
+    started = time.monotonic()
+    assert lib.with_retry(lambda: call(answers)) == "ok"
+    assert time.monotonic() - started >= 7 * REAL_BACKOFF
     # the backend's own server error (every second request, HTTP 500): not a throttle, so
     # raised as it came after that one request, not asked again
     with pytest.raises(ClientError) as failed:
@@ -1240,6 +1358,7 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
 @example(points=[(NOW, 0.0), (NOW - dt.timedelta(minutes=5), 0.0)], period=60)  # ... reversed
 # two values a hair apart (0.3 and 0.1 + 0.2): the larger one, compared exactly
 @example(points=[(NOW - dt.timedelta(minutes=5), 0.3), (NOW, 0.1 + 0.2)], period=300)
+@example(points=[(NOW, 9.0)], period=300)  # divided: 9 * (1 / 300) is a last bit off
 def test_peak_and_rates(points: list, period: int) -> None:
     given_points = list(points)
     best = lib.peak(points)

@@ -137,6 +137,14 @@ def test_timeline_single_page() -> None:
     with stub:
         got = lib.insight_timeline(client, INSIGHT_ID)
     assert [e["Summary"] for e in got] == ["late", "morning"]
+    # events written in different offsets (15:45 at +05:45 is 10:00 UTC, before 11:00 UTC):
+    # by instant, not by their wall clocks
+    ahead = dt.timezone(dt.timedelta(hours=5, minutes=45))
+    zoned = [event(1, "utc"), {"EventTime": t(2).astimezone(ahead), "Summary": "ahead"}]
+    stub.add_response("get_insight_events", {"InsightEvents": zoned}, {"InsightId": INSIGHT_ID})
+    with stub:
+        got = lib.insight_timeline(client, INSIGHT_ID)
+    assert [e["Summary"] for e in got] == ["ahead", "utc"]
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
         lib.insight_timeline(client, INSIGHT_ID, page_size=0)
@@ -189,6 +197,7 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     default = lib.make_client("xray")
     assert default.meta.region_name == "us-east-1"
     assert default.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
+    assert default._endpoint.http_session._verify is not False  # TLS checked (botocore's default)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
@@ -210,10 +219,28 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
         assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
         # asked again once it has closed: read again, not remembered
         assert lib.insight(client, INSIGHT_ID)["State"] == "CLOSED"
-    # the library's own backoff: 0.01 s, doubling
+    # the library's own backoff: 0.01 s, doubling, a real wait by default (0.07 s in all)
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
+    throttle = ClientError({"Error": {"Code": "ThrottledException"}}, "GetInsight")
+    answers = [throttle] * 3 + ["ok"]
+
+    def answer() -> Any:
+        given = answers.pop(0)
+        if isinstance(given, Exception):
+            raise given
+        return given
+
+    started = time.monotonic()
+    assert lib.with_retry(answer) == "ok"
+    assert time.monotonic() - started >= 7 * REAL_BACKOFF
+    # ... whatever Retry-After the throttle carries (the library's policy, not the server's)
     for _ in range(3):
-        stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
+        stub.add_client_error(
+            "get_insight",
+            "ThrottledException",
+            http_status_code=429,
+            response_meta={"HTTPHeaders": {"retry-after": "30"}},
+        )
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
     waits: list[float] = []
     with stub:
@@ -342,6 +369,12 @@ def test_insight_duration_closed_and_active() -> None:
     assert lib.insight_duration(active, now=t(30, seconds=90)) == -90
     # a closed insight keeps its EndTime, whatever now is passed in
     assert lib.insight_duration(closed, now=NOW + dt.timedelta(hours=1)) == 74 * 3600
+    # ... written in another offset than its start (botocore's local time): instant to instant
+    assert lib.insight_duration({**closed, "EndTime": t(1).astimezone(ahead)}) == 74 * 3600
+    # no now passed in: the library's clock, whatever zone the start is written in
+    assert lib.insight_duration(active) == 30 * 3600
+    paris = {"State": "ACTIVE", "StartTime": t(30).astimezone(ZoneInfo("Europe/Paris"))}
+    assert lib.insight_duration(paris) == 30 * 3600
 
 
 def test_insight_summaries_paginate_with_same_params() -> None:
@@ -472,6 +505,9 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
     off = NOW + dt.timedelta(seconds=30)
     assert lib.graph_window(active, now=off) == (t(6, seconds=-30), off)
     assert lib.graph_window(closed, now=later) == (t(8), t(2))  # a closed one keeps its end
+    # an insight opened 20 s ago: its 20 s, to now (not pushed past now)
+    young = {"State": "ACTIVE", "StartTime": t(0, seconds=20)}
+    assert lib.graph_window(young) == (t(0, seconds=20), NOW)
     # a now written in a named zone, hours after its clocks changed: six real hours back,
     # not six on its wall clock (London at 04:00 GMT on 25 October, offset zero, is 04:00
     # UTC; Paris at 06:00 CEST on 29 March is 04:00 UTC)
@@ -564,6 +600,8 @@ def test_impact_graph_refuses_more_than_six_hours() -> None:
             lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW)
         with pytest.raises(ValueError):  # a day and an hour: more than six hours too
             lib.impact_graph(client, INSIGHT_ID, start=t(25), end=NOW)
+        with pytest.raises(ValueError):  # over by half a second, from a whole second
+            lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW + dt.timedelta(seconds=0.5))
         with pytest.raises(ValueError):  # the end written at -03:30: the same instant
             lib.impact_graph(client, INSIGHT_ID, start=t(6, seconds=1), end=NOW.astimezone(behind))
     # six hours, the end written at +05:45: the same six hours, asked for
@@ -630,6 +668,24 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == [(stamps[0], 4.0)]
+    # a page resumed "from the last evaluated point" repeats its timestamp: both points
+    # returned as the pages gave them (the caller's to merge)
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[:2], "Values": [1.0, 2.0], "NextToken": "r"},
+        metric_request(),
+    )
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[1:], "Values": [5.0, 3.0]},
+        metric_request(NextToken="r"),
+    )
+    with stub:
+        got = lib.metric_series(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW
+        )
+    stub.assert_no_pending_responses()
+    assert got == [(stamps[0], 1.0), (stamps[1], 2.0), (stamps[1], 5.0), (stamps[2], 3.0)]
     # a StartTime off the grid is sent as given ("inclusive": the service starts at or after),
     # and a page size up to the model's 21600 too
     off_grid = t(1, minutes=-2)
@@ -716,6 +772,18 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
         )
     other_stub.assert_no_pending_responses()
     assert got == list(zip(stamps, [2.0] * 24, strict=True))
+    # today (now is noon): the 24 hours as the service gives them, zeros ahead of now included
+    today = dt.datetime(2026, 11, 1, tzinfo=UTC)
+    hours = [today + dt.timedelta(hours=h) for h in range(24)]
+    asked = metric_request(StartTime=today, EndTime=today + dt.timedelta(days=1), Period=3600)
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": hours, "Values": [0.0] * 24}, asked
+    )
+    with stub:
+        got = lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=today.date()
+        )
+    assert [when for when, _ in got] == hours
     # a day older than hourly data's 90 days: still the whole day asked, what comes returned
     old = dt.datetime(2026, 7, 1, tzinfo=UTC)
     expected = metric_request(StartTime=old, EndTime=old + dt.timedelta(days=1), Period=3600)
@@ -779,10 +847,22 @@ def test_metric_window_is_clipped_to_retention(monkeypatch: pytest.MonkeyPatch) 
     # ending one period after the cut-off: nothing left, an empty window is refused
     with pytest.raises(ValueError):
         lib.metric_window(dt.timedelta(hours=1), 60, end=t(24 * 15, minutes=-1))
+    # a window wholly older than the retention: nothing left, refused (not returned as asked)
+    with pytest.raises(ValueError):
+        lib.metric_window(dt.timedelta(hours=1), 60, end=t(24 * 20))
     # a clock off the grid (30 s past the minute): the clipped start is still on it
     monkeypatch.setattr(lib, "utcnow", lambda: NOW + dt.timedelta(seconds=30))
     start, _ = lib.metric_window(dt.timedelta(days=30), 60, end=NOW)
     assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
+    # ... and exactly the retention back from the grid point: its first minute began 30 s
+    # before the cut-off (counted from now, not from the grid point), so it is clipped
+    start, _ = lib.metric_window(dt.timedelta(days=15), 60, end=NOW)
+    assert start == NOW - dt.timedelta(days=15) + dt.timedelta(minutes=1)
+    # the window ending now, asked again an hour later: the later hour (now is read each time)
+    monkeypatch.setattr(lib, "utcnow", lambda: NOW)
+    assert lib.metric_window(dt.timedelta(minutes=60), 300) == (t(1), NOW)
+    monkeypatch.setattr(lib, "utcnow", lambda: NOW + dt.timedelta(hours=1))
+    assert lib.metric_window(dt.timedelta(minutes=60), 300) == (NOW, NOW + dt.timedelta(hours=1))
     # a real clock moves on between two readings (here a second before the minute, then a
     # second after): the window ending now is one reading's, its cut-off included
     readings = iter([NOW - dt.timedelta(seconds=1), NOW + dt.timedelta(seconds=1)])
@@ -850,6 +930,7 @@ def test_peak_and_rate() -> None:
     assert lib.peak([(t(3), 5.0), (t(2), 1.0), (t(1), 9.0)]) == (t(1), 9.0)  # after a dip
     assert lib.peak([(t(1), 0.3), (NOW, 0.1 + 0.2)]) == (NOW, 0.1 + 0.2)  # exactly compared
     assert lib.per_second([(t(1), 600.0)], 300) == [2.0]
+    assert lib.per_second([(t(1), 9.0)], 300) == [0.03]  # divided: 9 * (1 / 300) is a bit off
     # a NonZeroData series skips empty periods: each value over the Period, not the spacing;
     # the caller's series left as it was
     sparse = [(t(1), 600.0), (t(1, minutes=-10), 300.0)]
@@ -894,6 +975,14 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
             client, "main", start=t(24), end=NOW, event_source="s3.amazonaws.com"
         )
     assert [e["EventId"] for e in got] == ["3"]
+    # two events of one EventId on two pages: both returned as the pages gave them
+    stub.add_response(
+        "list_insights_data", {"Events": [{"EventId": "5", "EventName": "a"}], "NextToken": "tok-d"}
+    )
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "5", "EventName": "b"}]})
+    with stub:
+        got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
+    assert [e["EventName"] for e in got] == ["a", "b"]
     # an empty event name is sent as given (a Dimensions value is at least one character:
     # refused before sending), not dropped for the source; a page size of 0 alike (MaxResults
     # is at least 1)
@@ -941,6 +1030,18 @@ def test_insights_events_resumes_after_a_throttle() -> None:
     with stub, pytest.raises(ClientError, match="InvalidNextTokenException"):
         lib.insights_events(client, TRAIL, start=t(24), end=NOW, page_size=1)
     assert len(stub._queue) == 2
+    # the four attempts are the listing's, not each page's: a throttle after each of four
+    # pages surfaces at the fourth
+    client, stub = stubbed("cloudtrail")
+    for number in range(4):
+        token = {"NextToken": f"tok{number}"} if number else {}
+        page = {"Events": [{"EventId": str(number)}], "NextToken": f"tok{number + 1}"}
+        stub.add_response("list_insights_data", page, {**base, **token})
+        stub.add_client_error("list_insights_data", "ThrottlingException")
+    stub.add_response("list_insights_data", {"Events": [{"EventId": "4"}]})
+    with stub, pytest.raises(ClientError, match="ThrottlingException"):
+        lib.insights_events(client, TRAIL, start=t(24), end=NOW, page_size=1)
+    assert len(stub._queue) == 1
 
 
 # ----------------------------------------------------------------------------- Internet Monitor
@@ -973,6 +1074,15 @@ def test_outage_seconds_and_status() -> None:
         got = lib.internet_event(client, "evt-1")
     assert lib.outage_seconds(got) == 49 * 3600
     assert not lib.is_ongoing(got)
+    # resolved, read by a caller whose clock is not at its end yet: to its EndedAt
+    assert lib.outage_seconds(got, now=t(30)) == 49 * 3600
+    # an id the URL path must escape: sent as given (botocore escapes it), the answer as it
+    # came, its request id (ResponseMetadata) included
+    answer = {**resolved, "EventId": "evt/1 a", "ResponseMetadata": {"RequestId": "req-1"}}
+    stub.add_response("get_internet_event", answer, {"EventId": "evt/1 a"})
+    with stub:
+        got = lib.internet_event(client, "evt/1 a")
+    assert got["ResponseMetadata"]["RequestId"] == "req-1"
     active = {**resolved, "EventStatus": "ACTIVE"}
     del active["EndedAt"]
     assert lib.outage_seconds(active, now=NOW) == 50 * 3600
@@ -997,11 +1107,17 @@ def test_day_window_and_naive_times_refused() -> None:
         dt.datetime(2026, 10, 30, tzinfo=UTC),
         dt.datetime(2026, 10, 31, tzinfo=UTC),
     )
-    # a datetime is a date too: its day's window
-    assert lib.day_window(dt.datetime(2026, 10, 30, 15, 30, tzinfo=UTC)) == (
-        dt.datetime(2026, 10, 30, tzinfo=UTC),
-        dt.datetime(2026, 10, 31, tzinfo=UTC),
-    )
+    # a datetime is a date too: its day's window, the day it is written on (late at -05:00
+    # and early at +05:45 too: not the day it falls on in UTC)
+    for written in (
+        dt.datetime(2026, 10, 30, 15, 30, tzinfo=UTC),
+        dt.datetime(2026, 10, 30, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        dt.datetime(2026, 10, 30, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=45))),
+    ):
+        assert lib.day_window(written) == (
+            dt.datetime(2026, 10, 30, tzinfo=UTC),
+            dt.datetime(2026, 10, 31, tzinfo=UTC),
+        )
     client, stub = stubbed("cloudtrail")
     xray, xray_stub = stubbed("xray")
     naive = dt.datetime(2026, 11, 1, 11)
