@@ -296,21 +296,21 @@ def _whole(
 
 
 def _renamed(volatile: Volatile, recorded: dict[Any, Any], sent: dict[Any, Any]) -> dict[str, str]:
-    """Each recorded name the sent map lacks, to the one sent name in its place: the only
-    one of the same generated form (``RequestItems`` keyed by a table named per run,
-    ``orders-<uuid>``), as the matcher pairs a map's keys (``Volatile._mask_map``); names
-    that mask alike on either side are no pair (which stands for which would be a guess)."""
+    """Each recorded name the sent map lacks, to the sent name in its place (``RequestItems``
+    keyed by a table named per run, ``orders-<uuid>``): paired by their masked forms exactly
+    as the matcher pairs a map's keys (``Volatile.masked_keys``), so a tie never pairs what
+    the match did not."""
     if recorded.keys() == sent.keys():
         return {}
-    gone = [k for k in recorded if k not in sent and isinstance(k, str)]
-    new = [k for k in sent if k not in recorded and isinstance(k, str)]
-    if not gone or not new:
+    was, now = volatile.masked_keys(recorded), volatile.masked_keys(sent)
+    if was is None or now is None:
         return {}
-    forms: dict[str, tuple[list[str], list[str]]] = {}
-    for names, side in ((gone, 0), (new, 1)):
-        for name in names:
-            forms.setdefault(volatile.mask_text(name, []), ([], []))[side].append(name)
-    return {was[0]: now[0] for was, now in forms.values() if len(was) == 1 and len(now) == 1}
+    live = {masked: key for masked, key, _ in now}
+    return {
+        key: live[masked]
+        for masked, key, _ in was
+        if key not in sent and isinstance(key, str) and live.get(masked, key) not in recorded
+    }
 
 
 #: Longer strings are documents, not keys: their times and values bind one by one.

@@ -197,20 +197,29 @@ class Volatile:
 
     def _mask_map(self, shape: Any, params: dict[Any, Any], found: list[Generated]) -> Any:
         """A map with its keys masked too (DynamoDB's ``RequestItems`` are keyed by table
-        name), in the order of the masked keys; keys that would mask alike stay as they are
-        (which live key stands for which recorded one would be a guess)."""
-        keys = []
-        for key in params:
-            key_found: list[Generated] = []
-            masked = self.mask_text(key, key_found) if isinstance(key, str) else key
-            keys.append((masked, key, key_found))
-        if len({masked for masked, _, _ in keys}) < len(keys):
+        name), in the order of the masked keys."""
+        keys = self.masked_keys(params)
+        if keys is None:
             return {k: self.mask_params(shape.value, params[k], found) for k in sorted(params)}
         out = {}
         for masked, key, key_found in sorted(keys, key=lambda item: str(item[0])):
             found.extend(key_found)
             out[masked] = self.mask_params(shape.value, params[key], found)
         return out
+
+    def masked_keys(self, params: dict[Any, Any]) -> list[tuple[Any, Any, list[Generated]]] | None:
+        """Each key of a map with its masked form and the values found in it; None when two
+        keys would mask alike (which live key stands for which recorded one would be a
+        guess), and the map is then matched by its keys as they are. The one pairing of
+        map keys: the matcher's (``_mask_map``) and the ties' (``match_times._renamed``)."""
+        keys = []
+        for key in params:
+            key_found: list[Generated] = []
+            masked = self.mask_text(key, key_found) if isinstance(key, str) else key
+            keys.append((masked, key, key_found))
+        if len({masked for masked, _, _ in keys}) < len(keys):
+            return None
+        return keys
 
     def _any(self, value: Any, found: list[Generated]) -> Any:
         # Members the model does not describe (an unreadable body as {"$body": text}).

@@ -142,3 +142,25 @@ def test_two_recorded_keys_never_stand_for_one_live_key() -> None:
     assert whole_ties(volatile, recorded, sent) == {
         "ORDER#1764331200123-a1b2c3": "ORDER#1764331299999-d4e5f6"
     }
+
+
+def test_renamed_tables_are_paired_as_the_matcher_pairs_map_keys() -> None:
+    """Tables named per run are paired by the same masked forms the matcher compares
+    (``Volatile.masked_keys``): a pair when each side's names mask uniquely, none when two
+    names on one side mask alike (the matcher then compared the names as they are)."""
+    from harness.replay.match_times import _renamed
+
+    volatile = MatchPolicy(volatile="uuid hex alnum hash time port").volatile
+    was, now = f"orders-{uuid.uuid4()}", f"orders-{uuid.uuid4()}"
+    recorded = {was: [1], "static": [2]}
+    sent = {now: [1], "static": [2]}
+    assert _renamed(volatile, recorded, sent) == {was: now}
+    keys = volatile.masked_keys(recorded)
+    assert keys is not None and {masked for masked, _, _ in keys} == {
+        masked for masked, _, _ in volatile.masked_keys(sent) or []
+    }
+    # two per-run tables on one side: which live one stands for which is a guess
+    first, second, third = (f"orders-{uuid.uuid4()}" for _ in range(3))
+    two = {first: [1], second: [2]}
+    assert volatile.masked_keys(two) is None
+    assert _renamed(volatile, two, {now: [1], third: [2]}) == {}
