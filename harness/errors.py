@@ -49,6 +49,11 @@ class MotoAnsweredWarning(UserWarning):
     checking: those calls are not in the cassette and were not contract-checked."""
 
 
+class StrayClientWarning(UserWarning):
+    """While recording, a client sent a request to AWS itself although the environment points
+    its service's clients at a local server (a client made at import, before the fixture)."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
     pool = list(candidates)

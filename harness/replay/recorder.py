@@ -30,7 +30,7 @@ from typing import Any
 from harness.aws.bodies import DIGEST_BODIES_OVER, UnreadableCoding, digest_only
 from harness.aws.protocols.wire_form import decode_error
 from harness.exchange import Exchange, HttpResponse
-from harness.replay import miss_report, transport_failures
+from harness.replay import miss_report, stray_clients, transport_failures
 from harness.replay.cassette_source import CassetteSource, Keyed
 from harness.replay.first_seen import KnownValues
 from harness.replay.intercept import Call, Send, intercept
@@ -328,6 +328,7 @@ class CassetteRecorder:
                 return response
             if self.replay_only:
                 raise self._miss(call, params)
+        stray_clients.warn_if_stray(call.service, call.request.url)
         sent_at = iso_now()  # when the request was made: time-shifted matching's "now"
         try:
             response = send()
@@ -347,6 +348,7 @@ class CassetteRecorder:
             raise self._miss(
                 call, {}, why=f"{call.service}:{call.operation} is not replayed: {why}."
             )
+        stray_clients.warn_if_stray(call.service, call.request.url)
         return send()
 
     def _emit(self, exchange: Exchange) -> None:
