@@ -3,6 +3,7 @@ what a miss report shows first. Only asked on a miss, so it reads every recordin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,9 +71,30 @@ def closest(
                 )
                 if verdict:
                     differences.append(f"{path}: {verdict}")
-        if matches.match_region and same_op and recorded_region and recorded_region != region:
-            differences.append(f"region: recorded {recorded_region!r}, sent {region!r}")
-        near = Near(index, exchange, differences, matches.was_used(index))
-        ranked.append(((0 if same_op else 1, len(differences), index), near))
+        rank = (0 if same_op else 1, len(differences), index)
+        if same_op and recorded_region and region and recorded_region != region:
+            if matches.match_region:
+                differences.append(f"region: recorded {recorded_region!r}, sent {region!r}")
+                rank = (0, len(differences), index)
+            elif differences:  # (a member that names the region differs: say why)
+                differences.append(
+                    f"(the client's region is {region!r}, recorded {recorded_region!r})"
+                )
+            differences[-1] += f" {region_source(region)}"
+        ranked.append((rank, Near(index, exchange, differences, matches.was_used(index))))
     ranked.sort(key=lambda pair: pair[0])
     return [near for _, near in ranked[:limit]]
+
+
+def region_source(region: str) -> str:
+    """Where a client's region most likely came from, and how to pin it (newcomers' misses:
+    a client made at import reads ``~/.aws/config``'s region, replay's own lookups do not)."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(name) == region:
+            return f"- the environment's {name} is {region!r}"
+    return (
+        "- no AWS_REGION or AWS_DEFAULT_REGION names it: passed by the code (region_name=) "
+        "or read from ~/.aws/config by a client or "
+        "session made before the test (at import); pin it with AWS_DEFAULT_REGION in "
+        "pytest_configure (docs/how-to/moto.md, 'Clients made at import')"
+    )

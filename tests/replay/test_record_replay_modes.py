@@ -225,7 +225,25 @@ def test_region_is_ignored_unless_matching_is_on(lab: Lab) -> None:
     lab.replay().assert_outcomes(passed=1)
     result = lab.replay("--aws-match-region")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*region: recorded 'us-east-1', sent 'eu-west-1'"])
+    result.stdout.fnmatch_lines(
+        ["*region: recorded 'us-east-1', sent 'eu-west-1' - no AWS_REGION or AWS_DEFAULT_REGION*"]
+    )
+    # without region matching, a miss whose client region differs says where it came from
+    lab.pytester.makepyfile(
+        test_modes=f"""
+        import pytest
+        from helpers import client
+
+        @pytest.mark.aws_cassette
+        def test_one():
+            client("xray", region_name="eu-west-1").get_insight(InsightId="{OTHER_ID}")
+        """
+    )
+    result = lab.replay()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*(the client's region is 'eu-west-1', recorded 'us-east-1') - no AWS_REGION*"]
+    )
 
 
 def test_marker_arguments_are_checked(lab: Lab) -> None:
@@ -385,3 +403,14 @@ def test_env():
     lab.pytester.runpytest(*QUIET).assert_outcomes(passed=1)
     seen = json.loads((lab.results / "env-replay").read_text())
     assert seen["found"] == ["AKIAMYOWNKEY00000000", "env"]
+
+
+def test_the_region_hint_names_the_variable_that_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.replay.nearest import region_source
+
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    assert region_source("eu-west-2") == "- the environment's AWS_DEFAULT_REGION is 'eu-west-2'"
+    monkeypatch.setenv("AWS_REGION", "eu-west-2")
+    assert "AWS_REGION is 'eu-west-2'" in region_source("eu-west-2")
+    assert "~/.aws/config" in region_source("ap-south-1")
