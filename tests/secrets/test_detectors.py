@@ -850,21 +850,26 @@ ADVERSARIAL = {
 
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_a_megabyte_of_adversarial_text_is_searched_in_linear_time(name: str) -> None:
-    """Ten times the text costs about ten times as much, not a hundred (quadratic): each size
-    is searched a fixed number of times, the best run kept. (The bound sits halfway to
-    quadratic: a machine busy with other jobs once made a linear search 33 times, never
-    near 100. No bound in seconds: on a loaded machine the escaped-quotes megabyte took over
-    ten, in linear time; what a search costs is a benchmark's to say.)"""
+    """Ten times the text costs about ten times as much, not a hundred (quadratic): the two
+    sizes are searched in turn (so a burst of load falls on both), the best run of each
+    kept, and a ratio past the bound is measured again up to twice more. (The bound sits
+    halfway to quadratic: a machine busy with other jobs once made a linear search 54 times
+    when the sizes were timed one after the other, never near 100. No bound in seconds:
+    what a search costs is a benchmark's to say.)"""
     text = ADVERSARIAL[name]
-    small = _best_of(3, text[: len(text) // 10])
-    large = _best_of(3, text)
+    part = text[: len(text) // 10]
+    for _attempt in range(3):
+        small, large = _best_in_turn(3, part, text)
+        if large < 50 * max(small, 0.002):
+            break
     assert large < 50 * max(small, 0.002), (small, large)
 
 
-def _best_of(runs: int, text: str) -> float:
-    best = float("inf")
+def _best_in_turn(runs: int, small: str, large: str) -> tuple[float, float]:
+    best = [float("inf"), float("inf")]
     for _ in range(runs):
-        started = time.perf_counter()
-        find_secrets(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+        for which, text in enumerate((small, large)):
+            started = time.perf_counter()
+            find_secrets(text)
+            best[which] = min(best[which], time.perf_counter() - started)
+    return best[0], best[1]
