@@ -1,15 +1,16 @@
 """What finding the recorded endpoints costs a replayed test's set-up, by cassette size.
 
-In replay the plugin points clients nothing configures at the loopback origin each
-service's first recorded request went to (``harness.replay.recorded_endpoints``), once per
-test. This bench writes cassettes of 200, 2,000, 20,000 and 100,000 interactions (two
-services on a loopback moto-like origin), loads each through its index as a test's set-up
-does (``CassetteRecorder(path, "none", index_dir=...)``: the baseline, measured in the same
-rounds) and times, on the loaded recorder, interleaved, for ``--rounds`` rounds: the walk
-over every stored exchange the set-up did up to round 14 (``recorded_origins(stored)``) and
-the lookup it does now (``origins_of(source)``: each service's first position, kept as the
-source reads its exchanges). Prints min and median of each, their share of the load, and
-their growth against the 200-interaction cassette's.
+In replay the plugin points clients nothing configures at the loopback origin each service's
+first recorded request went to (``harness.replay.recorded_endpoints``), once per test. This
+bench writes cassettes of 200, 2,000, 20,000 and 100,000 interactions (two services on a
+loopback moto-like origin, shuffled, and a third service recorded only in the last
+interaction: the lookup must not read on to find it), loads each through its index as a
+test's set-up does (``CassetteRecorder(path, "none", index_dir=...)``: the baseline,
+measured in the same rounds) and times, on the loaded recorder, interleaved, for
+``--rounds`` rounds: the walk over every stored exchange the set-up did up to round 14
+(``recorded_origins(stored)``) and the lookup it does now (``origins_of(source)``: each
+service's first position, kept as the source reads its exchanges). Prints min and median of
+each, their share of the load, and their growth against the 200-interaction cassette's.
 
 Run: ``python bench/bench_recorded_endpoints.py [--rounds 5] [--sizes 200,2000,20000,100000]``
 (a few minutes on an idle machine, most of it writing and first parsing the 100,000 one).
@@ -30,6 +31,7 @@ stays flat. (A small cassette is not indexed: its requests are in memory already
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import tempfile
 import time
@@ -46,21 +48,30 @@ CURRENT = {"harness": {"identifiers": True, "redaction": REDACTION_VERSION}}
 ORIGIN = "http://127.0.0.1:49731"
 
 
-def _exchanges(count: int) -> list[Exchange]:
+def _exchanges(count: int, seed: int = 61) -> list[Exchange]:
+    """``count`` exchanges: X-Ray and SQS shuffled, and DynamoDB once, last."""
+    services = ["xray" if i % 2 else "sqs" for i in range(count - 1)]
+    random.Random(seed).shuffle(services)
     out = []
-    for i in range(count):
-        if i % 2:
+    for i, service in enumerate([*services, "dynamodb"]):
+        if service == "xray":
             params: dict[str, object] = {"InsightId": f"3c1d6f2a-1b2c-4d3e-8f4a-{i:012d}"}
-            service, operation = "xray", "GetInsight"
+            operation = "GetInsight"
             answer: dict[str, object] = {"Insight": {"InsightId": params["InsightId"]}}
-        else:
+        elif service == "sqs":
             params = {"QueueUrl": f"{ORIGIN}/123456789012/q{i}"}
-            service, operation = "sqs", "GetQueueAttributes"
+            operation = "GetQueueAttributes"
             answer = {"Attributes": {}}
+        else:
+            params, operation, answer = {"TableName": "orders"}, "DescribeTable", {}
         request = wire.encode_request(service, operation, params, ORIGIN)
         response = wire.encode_response(service, operation, answer)
         out.append(Exchange(service, operation, request, response, "recorded", params))
     return out
+
+
+#: what every cassette's lookup finds
+ORIGINS = {"sqs": ORIGIN, "xray": ORIGIN, "dynamodb": ORIGIN}
 
 
 def _timed(fn: object) -> tuple[float, object]:
@@ -95,7 +106,7 @@ def main() -> None:
                 )
                 loads[size].append(seconds)
                 seconds, origins = _timed(lambda recorder=recorder: origins_of(recorder.source))
-                assert origins == {"sqs": ORIGIN, "xray": ORIGIN}, origins
+                assert origins == ORIGINS, origins
                 lookups[size].append(seconds)
                 seconds, walked = _timed(
                     lambda recorder=recorder: recorded_origins(recorder.source.stored)
