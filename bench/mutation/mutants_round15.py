@@ -1,7 +1,99 @@
 # ruff: noqa: E501 (mutants are source snippets, kept on one line to read as diffs)
 """Round 15 of ``insights_lib`` mutants: a fifteenth batch, held out (issue 57).
 
-The method, the reading rules and what was dropped: to follow.
+Written WITHOUT reading either test suite (``bench/mutation/suites/``), anything under
+``docs/`` or ``harness/``, or any test that exercises ``insights_lib`` other than the
+mutant-batch test (``tests/strategies/test_mutant_batches.py``), and without running
+``bench/bench_mutation.py`` on any half, so that the batch measures the suites on bugs they
+were not tuned to.
+
+Read instead: ``bench/mutation/insights_lib.py``; the earlier batches (``MUTANTS``,
+``ROUND2`` in ``mutants.py``, ``ROUND3`` ... ``ROUND14``: every name and edit, to avoid
+repeating them) and the round-14 witness file (for its format and helpers);
+``bench/bench_mutation.py`` (to wire the batch in); botocore's service models of the seven
+operations and their documentation (``GetInsight``'s ``InsightId`` pattern, which takes UUID
+versions 1 to 5, and its ``ThrottledException``, HTTP 429; ``InsightEvent``'s optional
+``Summary``; ``InsightSummary``'s ``LastUpdateTime``; ``GetInsightSummaries``, which, like
+``GetInsightEvents``, ``GetInsightImpactGraph`` and ``ListInsightsMetricData``, has no
+paginator, while ``ListInsightsData`` has one; ``ListInsightsData``'s ``Event`` with its
+``AccessKeyId`` and its ``CloudTrailEvent``, "a JSON string", and its inclusive start and end;
+``ListInsightsMetricData``'s exclusive ``EndTime``, its ``EventName`` pattern (which takes
+Lambda's versioned names), its values "the API call rate or error rate", and the number of
+values "equal to the number of timestamps"; ``GetInternetEvent``'s ``ClientLocation`` and its
+``EventType`` enum of ``AVAILABILITY`` and ``PERFORMANCE``).
+
+Method: listed what rounds 1-14 cover (585 mutants), then wrote, function by function, the bugs
+a developer could plausibly make there in kinds those batches lack or barely touch. Making a
+client, what it does to the process: the keyword arguments, secret key included, logged at
+INFO; ``boto3.set_stream_logger("botocore")`` left in from debugging; ``AWS_DEFAULT_REGION``
+written into the environment "so that other boto3 code agrees"; ``socket.setdefaulttimeout``
+called; deprecation warnings silenced for the whole process at import. What it is made with:
+plain HTTP (``use_ssl=False``); one-second connect and read timeouts; a debugging proxy left
+in; ``AWS_REGION`` from the environment over the region the caller passed. Retries: a throttle
+whose ``ResponseMetadata`` says ``MaxAttemptsReached`` not retried ("botocore has retried all
+it will"; with botocore allowed one attempt, a real throttle carries it); ``BotoCoreError``
+caught where ``ClientError`` was meant. Pages: a debug ``print`` left in; a pause between
+pages. Series: a timestamp short of a value padded with zero (``zip_longest``); the exclusive
+``EndTime`` pushed a second on; Lambda's version suffix stripped from event names; error rates
+capped at one; a start older than retention clamped silently; a day after the local date
+refused; the hours of the day as plain ints. CloudTrail events: access key ids masked;
+``CloudTrailEvent`` parsed into a dict in place; a reversed window swapped; at most 1,000
+events (``MaxItems``); the start floored to the minute. X-Ray: ids refused unless UUID version
+4; ``State`` rewritten from ``EndTime``; a duration refused unless its ``tzinfo`` equals
+``datetime.timezone.utc`` (botocore parses times into dateutil's ``tzutc``, which does not);
+a negative duration clamped to zero; events without a ``Summary`` dropped; events stamped after
+now ignored by ``latest_event``; summaries listed a day at a time (an insight both days answer
+is listed twice), or through a paginator X-Ray does not have; active insights not updated for
+an hour dropped as stale; ids upper-cased; the graph window's stop floored to the minute; the
+graph's end capped at now; an unknown service a ``KeyError``. Internet Monitor: the
+``ClientLocation`` flattened into the event; a ``PERFORMANCE`` event lasting no time.
+Dropped any that repeats an earlier mutant in edit or behaviour, as judged on reading, or whose
+change lies wholly inside an earlier one's (for instance dual-stack endpoints, the kind of
+``client-fips-endpoint``; the ``adaptive`` retry mode, the kind of ``client-retry-mode-legacy``;
+a listing stopped when a token repeats within one call, which
+``pages-loop-guard-shared-default`` gives; ``functools.partial`` built once before the page
+loop, which behaves as ``pages-token-not-sent-back``; CloudTrail's page size clamped to 50, the
+clamping round 14 dropped; ``MaxResults`` passed to ``ListInsightsData`` beside the paginator,
+which sends what ``PageSize`` sends; a second paginator X-Ray lacks, for the timeline, the kind of
+``summaries-listed-by-paginator``; the Internet Monitor id lower-cased, the kind of
+``internet-event-id-stripped``). Some come close to an earlier kind in another function and
+were kept because what a caller sees differs: ``insight-duration-clamped-at-zero``
+(``outage-clamped-at-zero`` is Internet Monitor's), ``ct-reversed-window-swapped``
+(``metric-reversed-window-swapped`` is the series'), ``graph-end-capped-at-now``
+(``window-end-capped-at-now``, ``summaries-end-capped-at-now``),
+``graph-window-stop-floored-to-minute`` (``graph-window-start-floored-to-minute`` floors the
+start), ``outage-performance-events-zero`` (``ongoing-availability-only`` is ``is_ongoing``'s),
+``ct-cloudtrail-event-json-parsed`` and ``ct-access-key-masked`` (``ct-read-only-coerced-to-bool``
+rewrites another field).
+
+Some differ only under conditions a caller may not meet (the witnesses' docstring says which
+and how each is set up): the environment (``client-aws-region-env-overrides-argument`` with
+``AWS_REGION`` set and a region passed, ``client-sets-default-region-env`` with
+``AWS_DEFAULT_REGION`` set otherwise); a real HTTP answer, which botocore's ``Stubber`` never
+gives (``retry-stops-when-botocore-gave-up``: a Stubber's error carries no
+``MaxAttemptsReached``; ``insight-duration-refuses-non-utc-tzinfo``: a Stubber hands back the
+caller's own ``datetime.timezone.utc``); five only in the process's state, the results being
+the same (``client-kwargs-logged-with-secret`` in the log, ``client-botocore-stream-logger-left-in``
+in botocore's logger, ``client-socket-default-timeout-set`` in ``socket``'s default,
+``import-silences-deprecation-warnings`` in the warning filters, ``pages-debug-print-left-in``
+on standard output); three only in the client's settings until a network is reached
+(``client-plain-http``, ``client-timeouts-one-second``, ``client-debug-proxy-left-in``); one
+only in the sleeps asked (``pages-pause-between-pages``); a particular answer (a timestamp
+short of a value, an error rate above one, more than 1,000 events, an ``AccessKeyId``, a
+``CloudTrailEvent``, an active insight with an ``EndTime``, an event without a ``Summary`` or
+stamped after now, a summary updated over an hour ago, a graph window ending off the minute, a
+``PERFORMANCE`` event) or input (a version-1 insight id, a "now" before the start, a day after
+today, a window over a day, a name the graph lacks); and six only in the requests sent
+(``metric-end-one-second-past`` for every window, ``metric-event-name-version-suffix-stripped``
+for a versioned name, ``metric-start-clamped-to-retention`` for a start beyond retention,
+``ct-reversed-window-swapped`` for a reversed window, ``ct-start-floored-to-minute`` for a start
+off the minute; ``graph-end-capped-at-now`` too, for an end after now). Every mutant here has a
+witness in ``bench/mutation/round15_witnesses.py`` (a Stubber-answered client, a loopback HTTP
+server, a client's settings, the process's state, a set environment, or a plain input on which
+the correct library and the mutant differ), so none is equivalent.
+
+Not in ``MUTANTS`` (so ``split()`` is unchanged); ``bench/bench_mutation.py --half
+held-out-15`` runs only them.
 """
 
 from __future__ import annotations
