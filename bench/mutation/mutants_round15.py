@@ -87,7 +87,7 @@ today, a window over a day, a name the graph lacks); and six only in the request
 (``metric-end-one-second-past`` for every window, ``metric-event-name-version-suffix-stripped``
 for a versioned name, ``metric-start-clamped-to-retention`` for a start beyond retention,
 ``ct-reversed-window-swapped`` for a reversed window, ``ct-start-floored-to-minute`` for a start
-off the minute; ``graph-end-capped-at-now`` too, for an end after now). Every mutant here has a
+off the minute, ``graph-end-capped-at-now`` for an end after now). Every mutant here has a
 witness in ``bench/mutation/round15_witnesses.py`` (a Stubber-answered client, a loopback HTTP
 server, a client's settings, the process's state, a set environment, or a plain input on which
 the correct library and the mutant differ), so none is equivalent.

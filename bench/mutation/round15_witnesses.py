@@ -1,6 +1,55 @@
 """Witnesses that each round-15 mutant (``mutants_round15.ROUND15``) is not equivalent.
 
-DOCSTRING TO FOLLOW
+For each mutant, one function takes a loaded library (the correct one, then the mutant) and
+returns what a caller observes: a result, the error raised, and for calls through a client
+the parameters of each request sent. Clients are real botocore clients (us-east-1, stand-in
+credentials, no network) answered by botocore's ``Stubber``, or, where only a real answer
+shows the difference, the library's own client sent over real HTTP to a server on 127.0.0.1
+(``_loopback``); pure functions get plain inputs; the library's own clients are read by their
+settings (``meta.config``, ``meta.endpoint_url``, ``meta.region_name``); what making a client
+does to the process is read from the process (the log, botocore's logger, ``socket``'s default
+timeout, the warning filters, the environment, standard output), each put back afterwards. A
+mutant is shown non-equivalent when the two observations differ. The helpers (``Stub``,
+``outcome``, ``run_witnesses``...) are round 3's (``round3_witnesses``), a few round 4's and
+round 14's (``_Environment``, ``_stand_in_client``, ``_summaries``).
+
+Some mutants differ only under conditions a caller may not meet, which their witnesses set up:
+``client-aws-region-env-overrides-argument`` with ``AWS_REGION=eu-west-1`` set and
+``ap-southeast-2`` passed; ``client-sets-default-region-env`` with ``AWS_DEFAULT_REGION`` set
+to another region than the client's; ``retry-stops-when-botocore-gave-up`` for a real 429
+``ThrottledException`` over loopback (a Stubber's error has no ``MaxAttemptsReached``, which
+botocore adds only when it sends the request itself); ``insight-duration-refuses-non-utc-tzinfo``
+for an insight parsed off the wire (a Stubber hands back the ``datetime.timezone.utc`` it was
+given; botocore's parser gives dateutil's ``tzutc``); ``client-kwargs-logged-with-secret``
+with the library's logger at INFO; ``import-silences-deprecation-warnings`` for the module
+imported afresh from no filters (the mutant, once loaded, has already set its filter for the
+whole process); ``pages-debug-print-left-in`` and ``pages-pause-between-pages`` for a listing of
+two pages; ``metric-missing-values-padded-with-zero`` for a page with a timestamp short of a
+value; ``metric-error-rate-capped-at-one`` for three errors in a period;
+``metric-start-clamped-to-retention`` for a start 70 days back at five minutes (kept 63);
+``hourly-future-day-refused-by-local-date`` for a day to come (the local date is what makes it
+a bug: on a machine west of UTC, today in UTC is refused for part of the day);
+``ct-access-key-masked`` for an event with ``AccessKeyId``; ``ct-cloudtrail-event-json-parsed``
+for one with ``CloudTrailEvent``; ``ct-reversed-window-swapped`` for a reversed window;
+``ct-events-capped-at-1000`` for 1,001 events; ``ct-start-floored-to-minute`` for a start off
+the minute; ``insight-id-uuid4-enforced`` for a version-1 id (the model's pattern takes 1 to
+5); ``insight-state-derived-from-end-time`` for an active insight with an ``EndTime``;
+``insight-duration-clamped-at-zero`` for a "now" before the start;
+``timeline-events-without-summary-dropped`` for an event without ``Summary``;
+``latest-event-future-events-ignored`` for an event stamped after now;
+``summaries-window-chunked-by-day`` for a window of two days whose both listings answer the
+insight; ``open-insights-stale-dropped`` for an active insight last updated two hours ago;
+``graph-window-stop-floored-to-minute`` for an ``EndTime`` off the minute;
+``graph-end-capped-at-now`` for a window ending after now; ``downstream-unknown-service-raises``
+for a name the graph lacks; ``outage-performance-events-zero`` for a ``PERFORMANCE`` event;
+and six only in the requests sent, the results being the same
+(``metric-end-one-second-past``, ``metric-event-name-version-suffix-stripped`` for
+``UpdateFunctionCode20150331v2``, ``metric-start-clamped-to-retention``,
+``ct-reversed-window-swapped``, ``ct-start-floored-to-minute``, ``graph-end-capped-at-now``).
+
+Run: ``python bench/mutation/round15_witnesses.py``; one line per mutant, ``differs`` or
+``EQUIVALENT``; exits 1 if any is equivalent (or has no witness); ``-v`` prints both
+observations.
 """
 
 from __future__ import annotations
