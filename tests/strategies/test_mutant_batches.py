@@ -1,11 +1,11 @@
 """The held-out mutant batches of the mutation benchmark after the first two (issue 57:
 ``bench/mutation/mutants_round3.py``, ``_round4``, ``_round5``, ``_round6``, ``_round7``,
 ``_round8``, ``_round9``, ``_round10``, ``_round11``, ``_round12``, ``_round13``,
-``_round14``), each written without reading the suites: each mutant applies exactly once,
-changes the library and compiles; none repeats an earlier batch's mutant by name, edit or
-resulting source; each has a witness that tells it from the correct library (e2e: the witness
-script finds none equivalent); and ``bench_mutation.py`` offers the batch as ``--half
-held-out-N``."""
+``_round14``, ``_round15``), each written without reading the suites: each mutant applies
+exactly once, changes the library and compiles; none repeats an earlier batch's mutant by
+name, edit or resulting source; each has a witness that tells it from the correct library
+(e2e: the witness script finds none equivalent); and ``bench_mutation.py`` offers the batch as
+``--half held-out-N``."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from bench.mutation import (
     mutants_round12,
     mutants_round13,
     mutants_round14,
+    mutants_round15,
     round3_witnesses,
     round4_witnesses,
     round5_witnesses,
@@ -42,6 +43,7 @@ from bench.mutation import (
     round12_witnesses,
     round13_witnesses,
     round14_witnesses,
+    round15_witnesses,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +62,7 @@ BATCHES = [
     (12, mutants_round12.ROUND12, mutants_round12.held_out_12(), round12_witnesses, 40),
     (13, mutants_round13.ROUND13, mutants_round13.held_out_13(), round13_witnesses, 40),
     (14, mutants_round14.ROUND14, mutants_round14.held_out_14(), round14_witnesses, 40),
+    (15, mutants_round15.ROUND15, mutants_round15.held_out_15(), round15_witnesses, 40),
 ]
 ROUNDS = [batch[0] for batch in BATCHES]
 
