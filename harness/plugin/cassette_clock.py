@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.plugin.cassette_settings import CLOCKS
+from harness.plugin.cassette_settings import CLOCKS, SERVER_TIMES
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
@@ -52,7 +52,9 @@ def replay_clock(
     catch_up: ClockCatchUp | None = None,
 ) -> Iterator[None]:
     """With clock 'recorded', replay runs with the clock at the recording time, ticking,
-    never behind an answer it replayed (``catch_up``)."""
+    never behind an answer it replayed (``catch_up``); with clock 'real', the server's
+    recorded times are moved to today unless ``aws_replay_server_times`` is 'recorded'
+    (``harness.replay.server_times``)."""
     # Precedence: marker, command line, ini.
     clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
     clock = str(clock or item.config.getini("aws_replay_clock"))
@@ -61,6 +63,15 @@ def replay_clock(
             f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
             "Use 'real' or 'recorded'."
         )
+    times = item.config.getoption("aws_replay_server_times", None)
+    times = str(times or item.config.getini("aws_replay_server_times"))
+    if times not in SERVER_TIMES:
+        raise HarnessUsageError(
+            f"Unknown aws_replay_server_times {times!r} for {item.nodeid}."
+            f"{did_you_mean(times, SERVER_TIMES)} Use 'moved' or 'recorded'."
+        )
+    # (the recorded clock runs at the recording's times: nothing to move)
+    recorder.replayer.server_times.on = clock == "real" and times == "moved"
     since = recorder.recorded_since if clock != "real" and recorder.replay_only else None
     if since is None:
         yield
