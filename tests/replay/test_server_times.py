@@ -374,3 +374,62 @@ def test_a_moved_time_sent_back_stands_for_its_recording() -> None:
     assert times.unmoved(sent) == {
         "logGroupName": "g", "startTime": created, "other": live + 1, "at": created / 1000
     }  # fmt: skip
+
+
+PLUGIN_TEST = """
+import time, boto3, pytest
+
+@pytest.mark.aws_cassette(name="shared")
+def test_pool():
+    idp = boto3.client("cognito-idp", endpoint_url="http://127.0.0.1:9", region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    created = idp.create_user_pool(PoolName="courses")["UserPool"]["CreationDate"]
+    assert 0 <= time.time() - created.timestamp() < 120, created
+"""
+
+
+@pytest.fixture(scope="module")
+def yesterdays_pool(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A cassette recorded against moto server with the clock a day back (once: recorded
+    before any test runs pytest in this process)."""
+    time_machine = pytest.importorskip("time_machine")
+    from harness.replay.recorder import CassetteRecorder
+    from tests.support.moto_server import moto_server
+
+    path = tmp_path_factory.mktemp("yesterday") / "shared.yaml"
+    yesterday = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+    with time_machine.travel(yesterday, tick=True), moto_server() as endpoint:
+        recorder = CassetteRecorder(path, "all")
+        idp = _clients(endpoint)[0]
+        with recorder.activate():
+            idp.create_user_pool(PoolName="courses")
+        recorder.save()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "outcome"),
+    [
+        ((), "passed"),
+        (("--aws-replay-server-times=recorded",), "failed"),  # (the old way: a day old)
+        (("--aws-replay-clock=recorded",), "passed"),  # (not moved twice: the clock is)
+        (("-o", "aws_replay_server_times=recorded"), "failed"),
+    ],
+)
+def test_the_option_and_the_recorded_clock(
+    pytester: pytest.Pytester, yesterdays_pool: bytes, options: tuple[str, ...], outcome: str
+) -> None:
+    """Through the plugin: moved by default; as recorded when asked; with the recorded
+    clock the code's clock is the recording's, and nothing moves."""
+    folder = pytester.path / "cassettes" / "test_p"
+    folder.mkdir(parents=True)
+    (folder / "shared.yaml").write_bytes(yesterdays_pool)
+    pytester.makepyfile(test_p=PLUGIN_TEST)
+    result = pytester.runpytest("-p", "no:randomly", "--aws-contract=off", *options)
+    result.assert_outcomes(**{outcome: 1})
+
+
+def test_an_unknown_setting_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_p=PLUGIN_TEST)
+    result = pytester.runpytest("-p", "no:randomly", "-o", "aws_replay_server_times=shifted")
+    result.stdout.fnmatch_lines(["*Unknown aws_replay_server_times 'shifted'*"])
