@@ -63,7 +63,8 @@ class ServerTimes:
         spans: Callable[[], tuple[float | None, float | None]],
         sent: Callable[[], Iterable[tuple[float, float]]],
     ) -> None:
-        self._spans, self._sent_of = spans, sent
+        self._spans_of, self._sent_of = spans, sent
+        self._span: tuple[float | None, float | None] | None = None
         self.on = True
         self.shift: int | None = None
         self._sent: list[tuple[float, float]] | None = None
@@ -156,6 +157,12 @@ class ServerTimes:
 
     def _was_moved(self, instant: float) -> bool:
         return any(abs(instant - moved) < 1e-4 for moved in self._moved)
+
+    def _spans(self) -> tuple[float | None, float | None]:
+        """The cassette's span, read once (every answer would otherwise read every tag)."""
+        if self._span is None:
+            self._span = self._spans_of()
+        return self._span
 
     def _echo(self, epoch: float, unit: float, answered_at: float) -> bool:
         """A request recorded before this answer held this instant (to the spelling's
