@@ -127,9 +127,9 @@ class ServerTimes:
         parts = token.split(".")
         if not self.on or len(parts) != 3 or not 40 <= len(parts[1]) <= 8192:
             return token
-        from harness.secrets.jose_claims import _decode, _encode
+        from harness.secrets.jose_claims import decoded_part, encoded_part
 
-        claims = _decode(parts[1])
+        claims = decoded_part(parts[1])
         found = _CLAIM_IAT.search(claims or "")
         since, end = self._spans()
         if claims is None or found is None or since is None or end is None:
@@ -140,7 +140,7 @@ class ServerTimes:
         if shift <= 0:
             return token
         moved = _CLAIM_TIMES.sub(lambda m: m.group(1) + str(int(m.group(2)) + shift), claims)
-        encoded = _encode(moved)
+        encoded = encoded_part(moved)
         if len(encoded) != len(parts[1]):
             return token
         self.shift = shift
