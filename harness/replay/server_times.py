@@ -263,6 +263,7 @@ def _json_patterns(names: frozenset[bytes], lists: frozenset[bytes]) -> tuple[An
     return one, many
 
 
+_NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _JSON_ITEM = re.compile(_NUMBER + b"|" + _STRING)
 
 
@@ -343,16 +344,19 @@ def _moved_text(text: str, shift: int, move: Callable[[float, float], bool]) -> 
             return None
         later = when + dt.timedelta(seconds=shift)
         return f"{later:%Y-%m-%d}{sep}{later:%H:%M:%S}{fraction}{zone}"
-    if not re.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", text):
+    if not _NUMBER_TEXT.fullmatch(text):
         return None
-    number = Decimal(text)
-    digits = len(text.split(".")[0].split("e")[0].split("E")[0].lstrip("-"))
-    millis = "." not in text and "e" not in text.lower() and digits == 13
-    seconds = float(number) / 1000 if millis else float(number)
+    scientific = "e" in text or "E" in text
+    whole, _, fraction = text.partition(".")
+    millis = not fraction and not scientific and len(whole.lstrip("-")) == 13
+    seconds = int(text) / 1000 if millis else float(text)
     if not 1e9 <= seconds < 1e10:  # (no time of this century: a count, a size)
         return None
-    exponent = number.as_tuple().exponent
-    unit = 0.001 if millis else 10.0 ** int(exponent) if isinstance(exponent, int) else 1.0
+    if scientific:  # (its unit: the mantissa's last place, scaled)
+        exponent = Decimal(text).as_tuple().exponent
+        unit = 10.0**exponent if isinstance(exponent, int) else 1.0
+    else:
+        unit = 0.001 if millis else 10.0 ** -len(fraction)
     if not move(seconds, unit):
         return None
     if "e" in text.lower():  # (1.764371234E9: the mantissa's digits and exponent kept)
@@ -364,7 +368,6 @@ def _moved_text(text: str, shift: int, move: Callable[[float, float], bool]) -> 
         return f"{new}{marker}{power}"
     if millis:
         return str(int(text) + shift * 1000)
-    whole, _, fraction = text.partition(".")
     return str(int(whole) + shift) + ("." + fraction if fraction else "")
 
 
