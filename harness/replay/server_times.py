@@ -13,16 +13,22 @@ real clock, a time in a response is moved by one whole-second shift per test whe
   to this answer's arrival, a couple of seconds either side): the server could have
   stamped it then. A date the data holds (a retention end, a concert date) lies outside
   and is served byte for byte;
-- the code did not send it (a time in any recorded request of the cassette, echoed back,
-  is another mechanism's: ``match_times``'s ties give the live one back).
+- the code did not send it: no request recorded before this answer held it (to the
+  spelling's unit), unless that was a server time moved already and sent back. The code's
+  own times, echoed, are another mechanism's (``match_times``'s ties give the live one
+  back). Inherent: at a server that keeps whole seconds, a stamp in the same second as a
+  time the code sent before it is taken for the code's.
 
 The shift is ``now - end`` (whole seconds, taken at the first time moved), ``end`` the last
 recorded answer of the cassette: every moved time lies before the test's "now", in the
 recording's order and spacing, and a time read twice reads the same. Spellings are kept:
 epoch seconds, milliseconds, a fraction or an exponent as written, ISO 8601 with or without
 a fraction and its zone as written, RFC 822 in headers. Everything else is byte-identical.
-A time the code then sends back (events since a ``CreationDate``) matches its recording by
-its offset from now (``match_times.time_verdict``).
+A moved time the code then sends back (events since a group's ``creationTime``, a long)
+stands for the recorded one before matching (``unmoved``): the shift is exact. A JWT
+stand-in's claims (``jose_claims``) move alike: ``iat`` in the span moves ``exp`` with it.
+Not moved: a time the server derives from one the code sent (CloudWatch's datapoint
+buckets), the ``Date`` header (no member), a body over 1 MiB.
 """
 
 from __future__ import annotations
