@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from harness.errors import HarnessUsageError, did_you_mean
-from harness.plugin.cassette_settings import CLOCKS
+from harness.plugin.cassette_settings import CLOCKS, SERVER_TIMES
 
 if TYPE_CHECKING:
     from harness.exchange import Exchange
@@ -44,6 +44,32 @@ class ClockCatchUp:
             self.coordinates.move_to(dt.datetime.fromtimestamp(answered, tz=dt.timezone.utc))
 
 
+def replay_clock_of(item: pytest.Item, options: dict[str, Any]) -> str:
+    """The test's replay clock: 'real' or 'recorded' (marker, command line, ini)."""
+    clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
+    clock = str(clock or item.config.getini("aws_replay_clock"))
+    if clock not in CLOCKS:
+        raise HarnessUsageError(
+            f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
+            "Use 'real' or 'recorded'."
+        )
+    return clock
+
+
+def moves_server_times(item: pytest.Item, options: dict[str, Any]) -> bool:
+    """Replay serves the server's recorded times moved to today (``server_times``): with
+    the real clock, unless ``aws_replay_server_times`` is 'recorded' (the recorded clock
+    runs at the recording's times: nothing to move)."""
+    times = item.config.getoption("aws_replay_server_times", None)
+    times = str(times or item.config.getini("aws_replay_server_times"))
+    if times not in SERVER_TIMES:
+        raise HarnessUsageError(
+            f"Unknown aws_replay_server_times {times!r} for {item.nodeid}."
+            f"{did_you_mean(times, SERVER_TIMES)} Use 'moved' or 'recorded'."
+        )
+    return replay_clock_of(item, options) == "real" and times == "moved"
+
+
 @contextmanager
 def replay_clock(
     item: pytest.Item,
@@ -52,15 +78,11 @@ def replay_clock(
     catch_up: ClockCatchUp | None = None,
 ) -> Iterator[None]:
     """With clock 'recorded', replay runs with the clock at the recording time, ticking,
-    never behind an answer it replayed (``catch_up``)."""
-    # Precedence: marker, command line, ini.
-    clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
-    clock = str(clock or item.config.getini("aws_replay_clock"))
-    if clock not in CLOCKS:
-        raise HarnessUsageError(
-            f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
-            "Use 'real' or 'recorded'."
-        )
+    never behind an answer it replayed (``catch_up``); with clock 'real', the server's
+    recorded times are moved to today unless ``aws_replay_server_times`` is 'recorded'
+    (``harness.replay.server_times``)."""
+    clock = replay_clock_of(item, options)
+    recorder.replayer.server_times.on = moves_server_times(item, options)
     since = recorder.recorded_since if clock != "real" and recorder.replay_only else None
     if since is None:
         yield

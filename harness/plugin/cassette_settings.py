@@ -42,6 +42,8 @@ _MARKER_KWARGS = (
     "max_age",
 )
 CLOCKS = ("real", "recorded")
+#: What replay with the real clock serves of the server's times: moved to today, or as recorded.
+SERVER_TIMES = ("moved", "recorded")
 _FOREIGN_MARKER_KWARGS = ("contract",)  # read by the contract plugin (pytest_contract)
 
 _DIGEST_DEFAULT = "64KiB"
@@ -99,6 +101,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="during replay, 'recorded' makes the test's clock start at the time the cassette "
         "was recorded (needs the [clock] extra: time-machine); default 'real'.",
+    )
+    group.addoption(
+        "--aws-replay-server-times",
+        choices=SERVER_TIMES,
+        default=None,
+        help="with the real replay clock, times the server stamped while recording (a "
+        "CreationDate) are served moved to today ('moved', the default) or as recorded.",
     )
     group.addoption(
         "--aws-allowed-hosts",
@@ -162,6 +171,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "aws_replay_clock", "the test's clock during replay: real or recorded", default="real"
+    )
+    parser.addini(
+        "aws_replay_server_times",
+        "with the real replay clock, the server's recorded times: moved (to today) or recorded",
+        default="moved",
     )
     parser.addini(
         "aws_keep_failed_recordings",

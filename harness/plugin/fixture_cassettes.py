@@ -241,6 +241,9 @@ class _ScopeCassette:
             )
             self.match_region = settings.match_region(item.config, options)
             self.allowed = settings.allowed_hosts(item.config, options)
+            from harness.plugin.cassette_clock import moves_server_times
+
+            self.server_times = moves_server_times(item, options)  # (as the test's cassette)
         except HarnessUsageError as exc:
             raise pytest.fail.Exception(str(exc), pytrace=False) from None
         self.mode = mode
@@ -272,6 +275,7 @@ class _ScopeCassette:
             # a wide fixture built on another one (a client fixture reading the secret a
             # session fixture stored) binds what that one made up, as a test does
             fixture_ties.share_bindings(self._recorder)
+            self._recorder.replayer.server_times.on = self.server_times
         return self._recorder
 
     def open(self) -> None:

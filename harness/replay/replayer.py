@@ -51,6 +51,7 @@ from harness.replay.intercept import Call, NotEarly
 from harness.replay.match_times import timestamp_ties, whole_ties
 from harness.replay.matching import MatchIndex
 from harness.replay.s3_objects import UploadedObjects
+from harness.replay.server_times import ServerTimes, cassette_sent, cassette_span
 from harness.replay.swept_values import SweptValues
 from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
@@ -95,6 +96,10 @@ class Replayer:
         #: a recording whose value in clear the sweep made one placeholder: asked last
         self.swept = SweptValues(
             self.index, self.redactor.vault, shape_of=source.shapes.get, known=known.known
+        )
+        #: the server's times of the recording moved to today's clock (off: ``on = False``)
+        self.server_times = ServerTimes(
+            lambda: cassette_span(source), lambda: cassette_sent(source)
         )
 
     def answer(
@@ -164,6 +169,7 @@ class Replayer:
             params = request_params(call.service, call.operation, live)
         except HarnessUsageError:  # (a WireError: the long way says what is wrong)
             return None
+        params = self.server_times.unmoved(params)  # (a moved server time sent back)
         form = self.index.form(call.service, call.operation, params, call.region)
         if form is None:
             return None
@@ -204,7 +210,8 @@ class Replayer:
             with self.lock:
                 self.index.binding.tie(Ties(times=moved))
         self._tie_whole(recorded.params, params)
-        response = self.restored(recorded.response, self.source.answered_at(index))
+        answered_at = self.source.answered_at(index)
+        response = self.restored(recorded.response, answered_at)
         if call.service == "s3":
             upload = uploads.digest_of(params.get("Body"))
             body = sent(upload[0]) if upload is not None else None
@@ -224,7 +231,10 @@ class Replayer:
                     lambda: recorded.response,
                 ),
             )
-        return response
+        with self.lock:  # (its shift is fixed once, for the whole test)
+            return self.server_times.moved(
+                call.service, call.operation, response, answered_at, time.time()
+            )
 
     def _tie_whole(self, recorded: dict[str, Any], sent: dict[str, Any]) -> None:
         """Keys of a time and a generated value, tied whole (``match_times.whole_ties``)."""
@@ -286,6 +296,7 @@ class Replayer:
             found = raw
         else:
             params = request_params(call.service, call.operation, redacted)
+            params = self.server_times.unmoved(params)  # (a moved server time sent back)
             found = (params, self.index.form(call.service, call.operation, params, call.region))
         with self.lock:
             self._match_forms[key] = found
@@ -408,6 +419,9 @@ class Replayer:
         value = shapes.stand_in(shape, token, self.source.path.name, literals)
         if value is None:
             return None
+        # (a token's claims read as issued now: ``iat``, ``exp``; not under the lock,
+        # which a caller may hold)
+        value = self.server_times.moved_token(value, time.time())
         live = self.redactor.vault.placeholder(value, family_of_token(token))
         if live not in self.index.binding.live_to_recorded:
             self.index.binding.tie(Ties(placeholders={token: live}))

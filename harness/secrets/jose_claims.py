@@ -35,6 +35,16 @@ def _encode(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=").decode("ascii")
 
 
+def decoded_part(part: str) -> str | None:
+    """A token part's text (base64url without padding, UTF-8), or None when it is not one."""
+    return _decode(part)
+
+
+def encoded_part(text: str) -> str:
+    """``text`` as a token part (base64url without padding)."""
+    return _encode(text)
+
+
 def readable(value: str) -> dict[str, str] | None:
     """``{"header": ..., "claims": ...}`` (JSON texts) of a signed JWT whose two parts are
     JSON objects with nothing secret in them, else None."""

@@ -6,6 +6,7 @@
     python trial.py --no-alone           # record and replay, without each test alone live
     python trial.py --replay-only --modes 1,2,5   # only some replays (1 as is ... 5 held-out)
     python trial.py --record-only        # record and run each test alone live; no replay
+    python trial.py --replay-only --fix-half-only --modes 1,2   # the fix half alone
 
 Cassettes are grepped for the suite's sentinel secrets (SENTINELS) after recording.
 A skip counts as not passing.
@@ -96,6 +97,9 @@ def main() -> None:
     parser.add_argument("--no-alone", action="store_true", help="skip running each test alone")
     parser.add_argument("--record-only", action="store_true", help="no replay")
     parser.add_argument("--modes", default="", help="replay only these modes (comma list of 1-5)")
+    parser.add_argument(
+        "--fix-half-only", action="store_true", help="replay the fix half alone (while fixing)"
+    )
     args = parser.parse_args()
     ids = [line for line in pytest("--co").splitlines() if "::" in line]
     if not args.replay_only:
@@ -128,14 +132,18 @@ def main() -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             extra["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    named: tuple[str, ...] = ()
+    if args.fix_half_only:  # (the held-out half is run once, after the fixing)
+        ids = [n for n in ids if n not in HELD_OUT]
+        named = tuple(ids)
     shuffled = ids[:]
     random.Random(9).shuffle(shuffled)
     held = [n for n in ids if n in HELD_OUT]
     plans = {
-        "as is": (ids, ()),
+        "as is": (ids, named),
         "reversed": (ids, tuple(reversed(ids))),
         "shuffled (seed 9)": (ids, tuple(shuffled)),
-        "-n 2": (ids, ("-n", "2")),
+        "-n 2": (ids, ("-n", "2", *named)),
         "held-out alone": (held, tuple(held)),
     }
     chosen = {int(n) for n in args.modes.split(",") if n} or set(range(1, 6))
