@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bz2
 import contextlib
 import gzip
 import html
 import json
+import lzma
 import quopri
 import re
 import xml.etree.ElementTree as ET
@@ -240,8 +242,7 @@ def junit(path: Path) -> dict[str, str]:
 
 
 def _more_forms_r15(raw: bytes, text: str) -> dict[bytes, str]:
-    """Base32 at each alignment (an otpauth or a TOTP seed's alphabet), HTML entity-escaped,
-    and the value's halves split by a ``\\r\\n`` of a chunked body are left to the layers."""
+    """Base32 at each alignment (an otpauth or a TOTP seed's alphabet), HTML entity-escaped."""
     found: dict[bytes, str] = {}
     for pad in range(5):
         encoded = base64.b32encode(b"\x00" * pad + raw)
@@ -289,4 +290,27 @@ def _html_unescaped(data: bytes) -> list[tuple[str, bytes]]:
 
 
 ROUND15_FORMS: tuple[FormMaker, ...] = (_more_forms_r15,)
-ROUND15_LAYERS: tuple[LayerMaker, ...] = (_dechunked, _percent_decoded, _html_unescaped)
+
+
+def _bz2_xz(data: bytes) -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    for opener, name in ((bz2.decompress, "bzip2"), (lzma.decompress, "xz")):
+        with contextlib.suppress(Exception):
+            out.append((name, opener(data)))
+    return out
+
+
+def _unfolded(data: bytes) -> list[tuple[str, bytes]]:
+    """Folded lines (iCalendar, MIME headers: a line break then a space or tab) joined."""
+    if b"\n " not in data and b"\n\t" not in data:
+        return []
+    return [("unfolded", re.sub(rb"\r?\n[ \t]", b"", data))]
+
+
+ROUND15_LAYERS: tuple[LayerMaker, ...] = (
+    _bz2_xz,
+    _dechunked,
+    _percent_decoded,
+    _html_unescaped,
+    _unfolded,
+)
