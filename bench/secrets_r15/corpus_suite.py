@@ -355,6 +355,17 @@ def test_sagemaker_notebook_lifecycle_on_start():
 @pytest.mark.aws_cassette
 def test_codepipeline_github_action_oauth_token():
     cls = "codepipeline_github_action_oauth_token"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"Service": "codepipeline.amazonaws.com"},
+            }
+        ],
+    }
+    role = client("iam").create_role(RoleName="r15-cp", AssumeRolePolicyDocument=json.dumps(trust))
     cp = client("codepipeline")
     source = {
         "name": "Source",
@@ -386,7 +397,7 @@ def test_codepipeline_github_action_oauth_token():
     got = cp.create_pipeline(
         pipeline={
             "name": "r15-pipe",
-            "roleArn": ROLE,
+            "roleArn": role["Role"]["Arn"],
             "artifactStore": {"type": "S3", "location": "r15-artifacts"},
             "stages": [
                 {"name": "Source", "actions": [source]},
@@ -534,14 +545,16 @@ def test_sqs_message_cookie_header_dump():
 def test_ec2_get_console_output_password():
     cls = "ec2_get_console_output_password"
     got = api_client("ec2").get_console_output(InstanceId="i-0r15")
-    text = base64.b64decode(got["Output"]).decode()
+    text = got["Output"]  # botocore decodes the base64 itself
     saw(cls, "password", re.search(r"password for user 'ec2-user': (\S+)", text).group(1))
 
 
 @pytest.mark.aws_cassette
 def test_ssm_get_command_invocation_stdout():
     cls = "ssm_get_command_invocation_stdout"
-    got = api_client("ssm").get_command_invocation(CommandId="c-r15", InstanceId="i-0r15")
+    got = api_client("ssm").get_command_invocation(
+        CommandId="0b1c2d3e-0000-4000-8000-000000000015", InstanceId="i-0r15"
+    )
     saw(cls, "pw", re.search(r"DB_PASSWORD=(\S+)", got["StandardOutputContent"]).group(1))
 
 
