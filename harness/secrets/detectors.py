@@ -55,7 +55,13 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from harness.aws.secret_names import is_secret_name, is_secret_parameter, judge_name, words
+from harness.aws.secret_names import (
+    PLAIN_TOKEN_QUALIFIERS,
+    is_secret_name,
+    is_secret_parameter,
+    judge_name,
+    words,
+)
 from harness.secrets import credentials, placeholders, text_formats, token_formats
 from harness.secrets.text_formats import (
     PREFILTERS,
@@ -812,9 +818,37 @@ def user_name_kind(name: str) -> str | None:
     norm = name.lower().translate(_NORMALIZE)
     if norm in _USER_SESSION_NAMES:
         return "token"
+    glued = _GLUED_TOKEN.fullmatch(name)
+    if glued is not None and glued["qualifier"] not in PLAIN_TOKEN_QUALIFIERS:
+        return "token"  # provtoken, pushtoken: one word, a token's end, no handle's start
+    found = words(name)
+    if len(found) > 1 and found[-1] in _PLURAL_SECRETS and found[-2] not in _COUNTED:
+        # pushTokens, signing_secrets: a list of the user's tokens; not a count of an LLM's
+        # (max_tokens, prompt_tokens), which the qualifier says
+        return user_name_kind("_".join((*found[:-1], found[-1][:-1])))
     if norm in _NOT_SECRET or not is_secret_parameter(name):
         return None
     return _kind_of_words(norm)
+
+
+#: One lower-case word that ends in "token" (the user wrote the two words together): the
+#: word before it judged as a token's qualifier is (``PLAIN_TOKEN_QUALIFIERS``: nexttoken,
+#: synctoken are handles).
+_GLUED_TOKEN = re.compile(r"(?P<qualifier>[a-z]{2,12})token")
+
+#: Plural heads a user's name may have for a list of secrets.
+_PLURAL_SECRETS = frozenset({"tokens", "secrets", "passwords"})  # (keys: authorized_keys)
+
+#: Qualifiers that make a plural a count (an LLM's max_tokens, usage's prompt_tokens).
+_COUNTED = frozenset(
+    {
+        "max", "min", "num", "number", "total", "count", "input", "output", "prompt",
+        "completion", "used", "remaining", "reasoning", "cached", "cache", "generated",
+        "new", "context", "estimated", "billed", "audio", "text", "image", "accepted",
+        "rejected", "predicted", "thinking", "n", "limit", "per", "all", "sort", "partition",
+        "primary", "object", "s3", "hash", "range", "foreign", "public", "next", "page",
+    }
+)  # fmt: skip
 
 
 #: A web API's session, as its login answer names it (``{"session": "..."}``): a bearer
