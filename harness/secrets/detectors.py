@@ -1251,9 +1251,10 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 # large text: its ``Scan``, literal by literal).
 _WORDS = (
     "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
-    "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
+    "bearer", "basic", "sess", "private", "policy", "jwt", "saml", "mnemonic", "psk",
     "masterauth", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
+# ("sess", not "session": PHP's PHPSESSID names a session cookie)
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...
 _VALUE_PREFIXES = tuple(
