@@ -1149,7 +1149,8 @@ _NAME = (
 _OPEN = r"(?P<open>\\{0,7}[\"']|&quot;|%22|%2522)?"
 _NAMED = re.compile(
     rf"{_NAME}(?P<close>\\{{0,7}}[\"']|&quot;|%22|%2522)?[ \t]{{0,8}}"
-    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:|%3[Aa]|%253[Aa])(?!//))"
+    # (LDIF writes a base64 value after "::": "userPassword:: c2VjcmV0")
+    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:(?::(?=[ \t]))?|%3[Aa]|%253[Aa])(?!//))"
     # (blanks, or URL-encoded ones before an encoded quote: a policy document's JSON)
     rf"(?:(?:%20|\+){{1,8}}(?=%22|%2522)|[ \t]{{0,8}})"
     rf"(?P<list>\[[ \t]{{0,8}}|\r?\n[ \t]{{0,40}}-[ \t]{{1,8}}"
