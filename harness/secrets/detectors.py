@@ -1148,7 +1148,8 @@ _NAME = (
 )
 _OPEN = r"(?P<open>\\{0,7}[\"']|&quot;|%22|%2522)?"
 _NAMED = re.compile(
-    rf"{_NAME}(?P<close>\\{{0,7}}[\"']|&quot;|%22|%2522)?[ \t]{{0,8}}"
+    # (a subscript's closing bracket after the quote: os.environ["API_KEY"] = "...")
+    rf"{_NAME}(?P<close>(?:\\{{0,7}}[\"']|&quot;|%22|%2522)\]?)?[ \t]{{0,8}}"
     # (LDIF writes a base64 value after "::": "userPassword:: c2VjcmV0")
     rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:(?::(?=[ \t]))?|%3[Aa]|%253[Aa])(?!//))"
     # (blanks, or URL-encoded ones before an encoded quote: a policy document's JSON)
@@ -1171,7 +1172,7 @@ _SECRET_NAME_PART = re.compile("|".join("[-_.]*".join(part) for part in SECRET_N
 _NAME_RUN_CHARS = string.ascii_letters + string.digits + "_.-"
 _NAME_RUN = re.compile(rf"[{_NAME_CHARS}]*")
 _BEFORE_VALUE = re.compile(
-    r"(?:\\{0,7}[\"']|&quot;|%22|%2522)?[ \t]{0,8}(?:=|%3[Dd]|%253[Dd]|:|%3[Aa]|%253[Aa])"
+    r"(?:(?:\\{0,7}[\"']|&quot;|%22|%2522)\]?)?[ \t]{0,8}(?:=|%3[Dd]|%253[Dd]|:|%3[Aa]|%253[Aa])"
 )
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
