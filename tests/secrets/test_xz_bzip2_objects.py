@@ -54,7 +54,9 @@ def test_a_bomb_stops_at_the_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"BZhello, " + SENTINEL.encode(), b"BZh9 not a stream", os.urandom(64)]
+    "body",
+    [b"BZhello, " + SENTINEL.encode(), b"BZh9 not a stream", os.urandom(64)],
+    ids=["text", "bzh9 text", "random bytes"],  # (fixed ids: xdist workers collect alike)
 )
 def test_text_starting_like_bzip2_is_not_taken_for_it(body: bytes) -> None:
     assert codings.coding_by_look(body) == ""
