@@ -7,16 +7,16 @@ Prints one line per class (its half, record and replay outcome, and each place a
 was found: file and encoding), then per half the number of classes that leaked and that
 replayed wrongly. Exit 0 whatever it finds (it is a measurement); 2 when the run itself broke.
 
-The search is this file's own (nothing of ``harness.secrets`` is imported), copied from
-round 13's runner. Where: every file under the suite folder (cassettes, body files, companion
-indexes, logs, ``.pytest_cache``), the runs' temp folder and their HOME, and every file's
-name; the test module is the only file skipped (it holds no sentinel: they come from the
-environment). Forms: raw, URL-encoded (``quote``/``quote_plus``, once and twice),
-JSON-escaped (also with ``\\/`` and with every character ``\\uXXXX``-escaped), hex (either
-case), base64 and URL-safe base64 at each alignment; and the same forms inside every
-gzip/zlib/raw-deflate/zstd/brotli stream or base64 run found in a file, inside every string of
-a YAML or JSON file once parsed, and in file names. Files pytest itself writes
-(``.pytest_cache/v/cache``) are reported apart as ``pytest``.
+The search is ``bench/secrets_search.py`` (round 14's, shared since round 15; nothing of
+``harness.secrets`` is imported), first copied from round 13's runner. Where: every file under
+the suite folder (cassettes, body files, companion indexes, logs, ``.pytest_cache``), the runs'
+temp folder and their HOME, and every file's name; the test module is the only file skipped (it
+holds no sentinel: they come from the environment). Forms: raw, URL-encoded
+(``quote``/``quote_plus``, once and twice), JSON-escaped (also with ``\\/`` and with every
+character ``\\uXXXX``-escaped), hex (either case), base64 and URL-safe base64 at each
+alignment; and the same forms inside every gzip/zlib/raw-deflate/zstd/brotli stream or base64
+run found in a file, inside every string of a YAML or JSON file once parsed, and in file names.
+Files pytest itself writes (``.pytest_cache/v/cache``) are reported apart as ``pytest``.
 
 The loopback API is this file's own ``http.server`` (not the harness's): it answers for what
 moto lacks (a Bedrock response stream in the event-stream encoding, EC2 ``CreateVpnConnection``
@@ -31,15 +31,10 @@ from __future__ import annotations
 
 import argparse
 import base64
-import binascii
-import contextlib
 import datetime
-import gzip
 import hashlib
 import json
 import os
-import quopri
-import re
 import secrets
 import shutil
 import string
@@ -48,18 +43,16 @@ import subprocess
 import sys
 import tempfile
 import threading
-import xml.etree.ElementTree as ET
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, quote_plus, urlsplit
-
-import yaml
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.secrets_search import junit, search_tree  # noqa: E402
 from tests.support.moto_server import moto_server  # noqa: E402
 
 
@@ -575,164 +568,6 @@ class Api:
         return server
 
 
-# -- searching ---------------------------------------------------------------------------
-
-
-def forms(raw: bytes) -> dict[bytes, str]:
-    """Each encoded form of a value -> the encoding's name."""
-    found: dict[bytes, str] = {}
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    for pad in range(3):
-        encoded = base64.b64encode(b"\x00" * pad + raw)
-        start, end = -(-8 * pad // 6), 8 * (pad + len(raw)) // 6
-        core = encoded[start:end]
-        found.setdefault(core.replace(b"+", b"-").replace(b"/", b"_"), "base64url")
-        found[core] = "base64"
-    found[binascii.hexlify(raw)] = "hex"
-    found[binascii.hexlify(raw).upper()] = "HEX"
-    found[json.dumps(text)[1:-1].encode()] = "json-escaped"
-    found[json.dumps(text)[1:-1].replace("/", "\\/").encode()] = "json-escaped(\\/)"
-    found["".join(f"\\u{ord(c):04x}" for c in text).encode()] = "\\u-escaped"
-    found[quote_plus(text).encode()] = "url-encoded(plus)"
-    found[quote(text, safe="").encode()] = "url-encoded"
-    found[quote(quote(text, safe=""), safe="").encode()] = "url-encoded twice"
-    found[json.dumps(text, ensure_ascii=False)[1:-1].encode()] = "json-escaped"
-    found[raw] = "raw"
-    found[text.encode("utf-16-le")] = "utf-16-le"
-    found[text.encode("utf-16-be")] = "utf-16-be"
-    return {k: v for k, v in found.items() if len(k) >= 8}
-
-
-def _raw_deflate(data: bytes) -> bytes:
-    return zlib.decompress(data, -15)
-
-
-def _zstd(data: bytes) -> bytes:
-    import zstandard
-
-    if not data.startswith(b"\x28\xb5\x2f\xfd"):
-        raise ValueError("not zstd")
-    return zstandard.ZstdDecompressor().decompress(data, max_output_size=50_000_000)
-
-
-def _brotli(data: bytes) -> bytes:
-    import brotli
-
-    return brotli.decompress(data)
-
-
-OPENERS = (
-    (gzip.decompress, "gzip"),
-    (zlib.decompress, "zlib"),
-    (_raw_deflate, "deflate"),
-    (_zstd, "zstd"),
-    (_brotli, "brotli"),
-)
-
-
-B64_RUN = re.compile(rb"[A-Za-z0-9+/=_\-\r\n ]{24,}")
-
-
-def strings_of(data: bytes, name: str) -> list[bytes]:
-    """Every string inside a YAML or JSON file, parsed (a folded scalar read whole)."""
-    out: list[bytes] = []
-    if not name.endswith((".yaml", ".yml", ".json")) or len(data) > 20_000_000:
-        return out
-    try:
-        doc = yaml.safe_load(data) if name.endswith(("yaml", "yml")) else json.loads(data)
-    except Exception:
-        return out
-    stack = [doc]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack += list(node.keys()) + list(node.values())
-        elif isinstance(node, list):
-            stack += node
-        elif isinstance(node, str):
-            out.append(node.encode("utf-8", "surrogatepass"))
-        elif isinstance(node, bytes):
-            out.append(node)
-    return out
-
-
-def decoded_layers(data: bytes, depth: int = 0) -> list[tuple[str, bytes]]:
-    """(how, bytes) for the data's gzip/zlib streams and base64 runs, recursively."""
-    out: list[tuple[str, bytes]] = []
-    if depth > 2:
-        return out
-    if b"=\n" in data or b"=\r\n" in data:
-        with contextlib.suppress(Exception):
-            out.append(("quoted-printable", quopri.decodestring(data)))
-    for opener, name in OPENERS:
-        try:
-            inner = opener(data)
-        except Exception:
-            continue
-        out.append((name, inner))
-        out += [(f"{name}>{h}", b) for h, b in decoded_layers(inner, depth + 1)]
-    if len(data) < 30_000_000:
-        for match in B64_RUN.finditer(data):
-            chunk = re.sub(rb"[\r\n ]", b"", match.group())
-            for decoder, name in (
-                (base64.b64decode, "base64"),
-                (base64.urlsafe_b64decode, "base64url"),
-            ):
-                try:
-                    inner = decoder(chunk + b"=" * (-len(chunk) % 4))
-                except Exception:
-                    continue
-                if len(inner) < 8:
-                    continue
-                for opener, zname in OPENERS:
-                    with contextlib.suppress(Exception):
-                        out.append((f"{name}>{zname}", opener(inner)))
-                break
-    return out
-
-
-def search(data: bytes, name: str, values: dict[str, list[bytes]]) -> list[tuple[str, str]]:
-    """(class, encoding) of each sentinel in the data or a layer decoded from it."""
-    hits: list[tuple[str, str]] = []
-    layers = [("", data), *decoded_layers(data)]
-    parsed = strings_of(data, name)
-    if parsed:
-        layers.append(("parsed", b"\x00".join(parsed)))
-        for s in parsed:
-            layers += [(f"parsed>{h}", b) for h, b in decoded_layers(s, 1)]
-    table = {cls: [forms(raw) for raw in raws] for cls, raws in values.items()}
-    for cls, all_forms in table.items():
-        for how, blob in layers:
-            for fs in all_forms:
-                for form, enc in fs.items():
-                    if form in blob:
-                        hits.append((cls, f"{how}>{enc}" if how else enc))
-                        break
-    return sorted(set(hits))
-
-
-def junit(path: Path) -> dict[str, str]:
-    """test function name -> passed | failed: first line of the message."""
-    out: dict[str, str] = {}
-    if not path.exists():
-        return out
-    for case in ET.parse(path).iter("testcase"):
-        name = case.get("name", "").split("[")[0]
-        bad = case.find("failure") if case.find("failure") is not None else case.find("error")
-        skipped = case.find("skipped")
-        if bad is not None:
-            msg = (bad.get("message") or "").splitlines()[0][:150] if bad.get("message") else ""
-            out[name] = "FAILED " + msg
-        elif skipped is not None:
-            out[name] = "skipped"
-        else:
-            out[name] = "passed"
-    return out
-
-
 def main() -> int:
     import logging
 
@@ -834,20 +669,12 @@ def main() -> int:
         else:
             values[cls].append(text.encode())
 
-    leaks: dict[str, list[str]] = {c: [] for c in chosen}
-    for root in (suite, temp, home):
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(work)
-            for cls, raws in values.items():
-                if any(r.decode("utf-8", "replace") in str(rel) for r in raws):
-                    leaks[cls].append(f"{rel} (file name)")
-            if not path.is_file() or path.name in ("test_r14.py", "pytest.ini"):
-                continue
-            if "__pycache__" in path.parts and path.name.startswith("test_r14"):
-                continue
-            for cls, enc in search(path.read_bytes(), path.name, values):
-                owner = "pytest" if ".pytest_cache/v/cache" in str(rel) else "harness"
-                leaks[cls].append(f"{rel} [{enc}] ({owner})")
+    def skip(path: Path) -> bool:
+        if path.name in ("test_r14.py", "pytest.ini"):
+            return True
+        return "__pycache__" in path.parts and path.name.startswith("test_r14")
+
+    leaks = search_tree((suite, temp, home), work, values, skip)
 
     totals = {"fix": [0, 0, 0, 0], "held-out": [0, 0, 0, 0]}  # n, leaked, wrong, not recorded
     print(f"run folder: {work}\nharness scan: exit {scan.returncode}")

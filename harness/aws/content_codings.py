@@ -199,6 +199,47 @@ def _zstd(content: bytes, original: bytes) -> bytes:
     return bytes(_package("zstd", "zstandard").ZstdCompressor().compress(content))
 
 
+def _unxz(body: bytes, limit: int) -> bytes:
+    import lzma
+
+    return _bounded(lzma.LZMADecompressor(format=lzma.FORMAT_XZ), body, limit, lzma.LZMAError)
+
+
+def _xz(content: bytes, original: bytes) -> bytes:
+    import lzma
+
+    # the original stream's integrity check (its header's flags), so the same content gives
+    # the same bytes
+    check = original[7] & 0x0F if original[:6] == b"\xfd7zXZ\x00" else lzma.CHECK_CRC64
+    return lzma.compress(content, format=lzma.FORMAT_XZ, check=check)
+
+
+def _unbzip2(body: bytes, limit: int) -> bytes:
+    import bz2
+
+    return _bounded(bz2.BZ2Decompressor(), body, limit, OSError)
+
+
+def _bzip2(content: bytes, original: bytes) -> bytes:
+    import bz2
+
+    level = original[3] - ord("0") if original[:3] == b"BZh" and original[3:4].isdigit() else 9
+    return bz2.compress(content, compresslevel=level)
+
+
+def _bounded(decompressor: Any, body: bytes, limit: int, error: type[Exception]) -> bytes:
+    """One xz or bzip2 stream, read to at most ``limit`` bytes: the whole body."""
+    try:
+        content = decompressor.decompress(body, max_length=limit + 1)
+    except (error, EOFError, ValueError) as exc:
+        raise NotThatCoding(str(exc)) from None
+    if len(content) > limit:
+        raise ExpandsBeyond(limit)
+    if not decompressor.eof or decompressor.unused_data:
+        raise NotThatCoding("not one whole stream")
+    return bytes(content)
+
+
 def _as_is(body: bytes, limit: int) -> bytes:
     return body
 
@@ -224,6 +265,9 @@ CODINGS: dict[str, Coding] = {
         Coding("deflate", _undeflate, _deflate),
         Coding("br", _unbrotli, _brotli, package="brotli"),
         Coding("zstd", _unzstd, _zstd, package="zstandard"),
+        # (no HTTP coding: an object stored as .xz or .bz2, known by its look)
+        Coding("xz", _unxz, _xz),
+        Coding("bzip2", _unbzip2, _bzip2),
         Coding("identity", _as_is, _kept),
         Coding("aws-chunked", _as_is, _kept),
     )
@@ -255,13 +299,19 @@ def decode(body: bytes, codings: list[str], limit: int) -> bytes:
 #: A compressed file's first bytes and its coding. A body sent under no ``Content-Encoding``
 #: may still be a compressed file (an S3 object uploaded as ``cfg.json.zst`` or
 #: ``dump.json.gz`` with its file's own type): its content is as hidden as a coded body's.
-_MAGIC = ((b"\x1f\x8b\x08", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"))
+_MAGIC = (
+    (b"\x1f\x8b\x08", "gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\xfd7zXZ\x00", "xz"),
+    # "BZh", the block size, a block's magic: a text that starts "BZh" is no bzip2 stream
+    *((b"BZh%d1AY&SY" % level, "bzip2") for level in range(1, 10)),
+)
 
 
 def coding_by_look(body: bytes) -> str:
     """The coding a body labelled with none is in, by its first bytes (a gzip member, a zstd
-    frame), for ``bodies.through_coding``; "" for any other body, and for one whose package
-    is not installed here (it stays a binary body, left as it is, as before)."""
+    frame, an xz or bzip2 stream), for ``bodies.through_coding``; "" for any other body, and
+    for one whose package is not installed here (it stays a binary body, left as it is)."""
     for magic, name in _MAGIC:
         if body.startswith(magic):
             package = CODINGS[name].package

@@ -116,6 +116,10 @@ _PLAIN_TOKEN = frozenset(
     }
 )  # fmt: skip
 
+#: The qualifiers that make a token a handle, not a capability (``NextToken``): public, for
+#: the detectors' judging of the user's own names.
+PLAIN_TOKEN_QUALIFIERS = _PLAIN_TOKEN
+
 #: A key qualified by one of these is key material (or an API key), not a name of one.
 _SECRET_KEY = frozenset(
     {

@@ -32,7 +32,7 @@ from harness.secrets import REDACTION_VERSION, formats, shapes
 from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import redact_exchange, swept_request
 from harness.secrets.placeholders import found_in, placeholder_numbers, renumbered
-from harness.secrets.scan import opened_body
+from harness.secrets.scan import cbor_strings, opened_body
 
 
 class Recording:
@@ -366,7 +366,12 @@ def _placeholders_in(value: Any) -> set[str]:
         raw = raw.encode("utf-8", "surrogateescape")
     if isinstance(raw, bytes) and raw:
         # opened as `harness scan` opens it: by its Content-Encoding, else by its look
-        found |= _placeholders_in(opened_body(raw, value.get("headers")))
+        opened = opened_body(raw, value.get("headers"))
+        found |= _placeholders_in(opened)
+        # (a CBOR body's strings touch their length bytes, letters as often as not: each
+        # read alone, or a placeholder in one is not seen and its shape not kept)
+        for text in cbor_strings(opened, value.get("headers")) or ():
+            found |= found_in(text)
     elif body is not None:
         found |= _placeholders_in(body)
     return found

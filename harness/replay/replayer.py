@@ -378,6 +378,7 @@ class Replayer:
         if body and binding.blobs:
             body = _blobs_read_back(body, binding.blobs)
         content_type = response.header("Content-Type") or ""
+        stand = self._stand_in
 
         def given_back(content: bytes) -> bytes:
             if not (
@@ -387,6 +388,10 @@ class Replayer:
                 or _DOCKER_BYTES in content  # (an ECR token's placeholder)
             ):
                 return content
+            if "cbor" in content_type.lower():  # (its strings, as the redactor wrote them)
+                back = _cbor_back(content, lambda t: restore_text(t, binding, vault, "raw", stand))
+                if back is not None:
+                    return back
             try:
                 text = content.decode("utf-8")
             except UnicodeDecodeError:
@@ -471,6 +476,28 @@ def _upload_length(headers: dict[str, str], blobs: dict[bytes, bytes]) -> dict[s
                 for k, v in headers.items()
             }
     return headers
+
+
+def _cbor_back(content: bytes, back: Callable[[str], str]) -> bytes | None:
+    """A CBOR body (a web API's ``application/cbor``, smithy-rpc-v2-cbor) with each of its
+    strings given back, re-encoded: a stand-in's length is its own, and CBOR writes every
+    string's length before it (a placeholder's bytes swapped in place would misstate it,
+    and a CBOR body is seldom UTF-8 text). None when it is no CBOR after all."""
+    from harness.aws.protocols import cbor
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return back(node) if "REDACTED" in node or "99999999" in node else node
+        if isinstance(node, dict):
+            return {walk(k): walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    try:
+        return cbor.dumps(walk(cbor.loads(content)))
+    except ValueError:
+        return None
 
 
 def _whole_back(value: str) -> bytes:

@@ -55,7 +55,13 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from harness.aws.secret_names import is_secret_name, is_secret_parameter, judge_name, words
+from harness.aws.secret_names import (
+    PLAIN_TOKEN_QUALIFIERS,
+    is_secret_name,
+    is_secret_parameter,
+    judge_name,
+    words,
+)
 from harness.secrets import credentials, placeholders, text_formats, token_formats
 from harness.secrets.text_formats import (
     PREFILTERS,
@@ -812,9 +818,37 @@ def user_name_kind(name: str) -> str | None:
     norm = name.lower().translate(_NORMALIZE)
     if norm in _USER_SESSION_NAMES:
         return "token"
+    glued = _GLUED_TOKEN.fullmatch(name)
+    if glued is not None and glued["qualifier"] not in PLAIN_TOKEN_QUALIFIERS:
+        return "token"  # provtoken, pushtoken: one word, a token's end, no handle's start
+    found = words(name)
+    if len(found) > 1 and found[-1] in _PLURAL_SECRETS and found[-2] not in _COUNTED:
+        # pushTokens, signing_secrets: a list of the user's tokens; not a count of an LLM's
+        # (max_tokens, prompt_tokens), which the qualifier says
+        return user_name_kind("_".join((*found[:-1], found[-1][:-1])))
     if norm in _NOT_SECRET or not is_secret_parameter(name):
         return None
     return _kind_of_words(norm)
+
+
+#: One lower-case word that ends in "token" (the user wrote the two words together): the
+#: word before it judged as a token's qualifier is (``PLAIN_TOKEN_QUALIFIERS``: nexttoken,
+#: synctoken are handles).
+_GLUED_TOKEN = re.compile(r"(?P<qualifier>[a-z]{2,12})token")
+
+#: Plural heads a user's name may have for a list of secrets.
+_PLURAL_SECRETS = frozenset({"tokens", "secrets", "passwords"})  # (keys: authorized_keys)
+
+#: Qualifiers that make a plural a count (an LLM's max_tokens, usage's prompt_tokens).
+_COUNTED = frozenset(
+    {
+        "max", "min", "num", "number", "total", "count", "input", "output", "prompt",
+        "completion", "used", "remaining", "reasoning", "cached", "cache", "generated",
+        "new", "context", "estimated", "billed", "audio", "text", "image", "accepted",
+        "rejected", "predicted", "thinking", "n", "limit", "per", "all", "sort", "partition",
+        "primary", "object", "s3", "hash", "range", "foreign", "public", "next", "page",
+    }
+)  # fmt: skip
 
 
 #: A web API's session, as its login answer names it (``{"session": "..."}``): a bearer
@@ -1114,8 +1148,10 @@ _NAME = (
 )
 _OPEN = r"(?P<open>\\{0,7}[\"']|&quot;|%22|%2522)?"
 _NAMED = re.compile(
-    rf"{_NAME}(?P<close>\\{{0,7}}[\"']|&quot;|%22|%2522)?[ \t]{{0,8}}"
-    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:|%3[Aa]|%253[Aa])(?!//))"
+    # (a subscript's closing bracket after the quote: os.environ["API_KEY"] = "...")
+    rf"{_NAME}(?P<close>(?:\\{{0,7}}[\"']|&quot;|%22|%2522)\]?)?[ \t]{{0,8}}"
+    # (LDIF writes a base64 value after "::": "userPassword:: c2VjcmV0")
+    rf"(?:(?P<eq>=|%3[Dd]|%253[Dd])|(?P<colon>:(?::(?=[ \t]))?|%3[Aa]|%253[Aa])(?!//))"
     # (blanks, or URL-encoded ones before an encoded quote: a policy document's JSON)
     rf"(?:(?:%20|\+){{1,8}}(?=%22|%2522)|[ \t]{{0,8}})"
     rf"(?P<list>\[[ \t]{{0,8}}|\r?\n[ \t]{{0,40}}-[ \t]{{1,8}}"
@@ -1136,7 +1172,7 @@ _SECRET_NAME_PART = re.compile("|".join("[-_.]*".join(part) for part in SECRET_N
 _NAME_RUN_CHARS = string.ascii_letters + string.digits + "_.-"
 _NAME_RUN = re.compile(rf"[{_NAME_CHARS}]*")
 _BEFORE_VALUE = re.compile(
-    r"(?:\\{0,7}[\"']|&quot;|%22|%2522)?[ \t]{0,8}(?:=|%3[Dd]|%253[Dd]|:|%3[Aa]|%253[Aa])"
+    r"(?:(?:\\{0,7}[\"']|&quot;|%22|%2522)\]?)?[ \t]{0,8}(?:=|%3[Dd]|%253[Dd]|:|%3[Aa]|%253[Aa])"
 )
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -1217,9 +1253,10 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 # large text: its ``Scan``, literal by literal).
 _WORDS = (
     "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
-    "bearer", "basic", "session", "private", "policy", "jwt", "saml", "mnemonic", "psk",
+    "bearer", "basic", "sess", "private", "policy", "jwt", "saml", "mnemonic", "psk",
     "masterauth", "cvv", "cvc", "cvn", "srf",
 )  # fmt: skip
+# ("sess", not "session": PHP's PHPSESSID names a session cookie)
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...
 _VALUE_PREFIXES = tuple(

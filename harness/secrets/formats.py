@@ -178,7 +178,7 @@ def redact_data(
     if kind == "map" and isinstance(value, dict):
         return {
             k: scrub(v, replace, kind_of(k))
-            if _secret_entry(shape.value, k) or _secret_text_entry(shape.value, k, v)
+            if _secret_entry(shape.value, k, v) or _secret_text_entry(shape.value, k, v)
             else redact_data(shape.value, v, replace, wire_names=wire_names)
             for k, v in value.items()
         }
@@ -225,16 +225,27 @@ def _plain_by_sibling(
     return frozenset(member for member, (sibling, plain) in rows if by_name.get(sibling) in plain)
 
 
-def _secret_entry(value_shape: Shape, key: Any) -> bool:
+def _secret_entry(value_shape: Shape, key: Any, value: Any = None) -> bool:
     """A map entry whose key, the user's own name, names a secret, its value a structure:
     DynamoDB's ``{"apiToken": {"S": "..."}}`` in an item, a key or
     ``ExpressionAttributeValues``. The model cannot mark a name the user chose; the key
-    can. (A string under such a key is judged later, by name, as any JSON member.)"""
+    can. (A string under such a key is judged later, by name, as any JSON member.) A name
+    judged as freely as a parameter's (``pushTokens``, ``provtoken``: ``user_name_kind``)
+    counts for a value of text only (a string, a string set or list), never a number's."""
+    if not isinstance(key, str) or value_shape.type_name != "structure":
+        return False
+    if detectors.name_kind(key) is not None:
+        return True
     return (
-        isinstance(key, str)
-        and value_shape.type_name == "structure"
-        and detectors.name_kind(key) is not None
+        isinstance(value, dict)
+        and bool(value)
+        and set(value) <= _TEXT_ATTRIBUTES
+        and detectors.user_name_kind(key) is not None
     )
+
+
+#: DynamoDB attribute value types that hold text (a number's, a flag's stay as they are).
+_TEXT_ATTRIBUTES = frozenset({"S", "SS"})
 
 
 def _secret_text_entry(value_shape: Shape, key: Any, value: Any) -> bool:

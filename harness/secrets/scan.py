@@ -527,7 +527,7 @@ def _walk(value: Any, where: str, known: set[str], depth: int) -> Iterator[tuple
                 raw = member.get("string") if isinstance(member, dict) else member
                 if isinstance(raw, bytes):
                     data = opened_body(raw, value["headers"])
-                    strings: Any = _cbor_strings(data, value["headers"])
+                    strings: Any = cbor_strings(data, value["headers"])
                     if strings is None:
                         strings = _stream_of(data, value["headers"])
                     if strings is None and data is not raw:
@@ -641,7 +641,7 @@ def _binary_bodies(
             if why is not None:
                 unopened.append(f"interaction #{index}'s {side} body is under {why}")
             data = opened_body(body, part.get("headers"))
-            strings = _cbor_strings(data, part.get("headers"))
+            strings = cbor_strings(data, part.get("headers"))
             if strings is not None:
                 # a CBOR body (smithy-rpc-v2-cbor) has no delimiters between its strings:
                 # read as text, a placeholder ran on into the next key; its strings are
@@ -651,7 +651,7 @@ def _binary_bodies(
             yield f"{side} body", data.decode("utf-8", "replace"), False
 
 
-def _cbor_strings(data: bytes, headers: Any) -> list[str] | None:
+def cbor_strings(data: bytes, headers: Any) -> list[str] | None:
     """Every string (keys too) of a CBOR body, when the headers say CBOR and it decodes."""
     kind = ""
     if isinstance(headers, dict):

@@ -129,11 +129,23 @@ def _describe(value: str) -> dict[str, Any]:
     else:
         shape["form"] = "text"
         classes = "".join(c for c, chars in _CLASSES.items() if any(x in chars for x in rest))
+        breaks = [[m.start(), m.group()] for m in _LINE_BREAK.finditer(rest)]
+        if breaks and len(breaks) <= _MAX_BREAKS:
+            # the value's line breaks and the indentation after each stay where they were
+            # (a PEM body's lines in a YAML block: random blanks broke the document)
+            shape["breaks"] = breaks
+            rest = _LINE_BREAK.sub("", rest)
         others = "".join(sorted({x for x in rest if not x.isascii() or not x.isalnum()}))
         shape["classes"] = classes
         if others:
             shape["others"] = others
     return shape
+
+
+#: A line break and the blanks after it: where a multi-line value's lines end and how the
+#: next is indented (public: the layout, not the text).
+_LINE_BREAK = re.compile(r"\r?\n[ \t]*")
+_MAX_BREAKS = 4096
 
 
 def _mixed(text: str) -> bool:
@@ -274,6 +286,11 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
         alphabet = "".join(pools)
         chars += [rng.choice(alphabet) for _ in range(size - len(chars))]
         rng.shuffle(chars)
+        for at, run in shape.get("breaks") or ():  # (each where it was, as it was)
+            at = int(at)
+            if not (0 <= at <= size - len(run)) or _LINE_BREAK.fullmatch(run) is None:
+                raise ValueError("not a line break of this value")
+            chars[at : at + len(run)] = list(run)
         body = "".join(chars)
     else:
         return None

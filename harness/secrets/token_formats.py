@@ -303,6 +303,38 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         family="word",
     ),
     TokenFormat(
+        # a Buildkite API access token: "bkua_" and 40 hex (secrets-r15)
+        issuer="Buildkite API access token",
+        pattern=r"bkua_[a-f0-9]{40}",
+        needles=("bkua_",),
+        example=_fill("bkua_", _HEX, 40),
+        family="word",
+    ),
+    TokenFormat(
+        # a CircleCI personal API token: "CCIPAT_", an id, "_" and 40 hex (secrets-r15)
+        issuer="CircleCI personal API token",
+        pattern=r"CCIPAT_[A-Za-z0-9]{16,32}_[a-f0-9]{40}",
+        needles=("CCIPAT_",),
+        example=_fill("CCIPAT_", _ALNUM, 22, "_") + _fill("", _HEX, 40),
+        family="word",
+    ),
+    TokenFormat(
+        # a Dynatrace token: "dt0c01.", a 24-character public id, "." and a 64-character
+        # secret, both upper case and digits (Dynatrace's token format; secrets-r15)
+        issuer="Dynatrace API token",
+        pattern=r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}",
+        needles=("dt0c01.",),
+        example=_fill("dt0c01.", "A1B2C3D4E5F6", 24, ".") + _fill("", "G7H8J9K0L1M2", 64),
+    ),
+    TokenFormat(
+        # a Perplexity API key: "pplx-" and 48 letters and digits (secrets-r15)
+        issuer="Perplexity API key",
+        pattern=r"pplx-[A-Za-z0-9]{48}",
+        needles=("pplx-",),
+        example=_fill("pplx-", _ALNUM, 48),
+        family="dashed",
+    ),
+    TokenFormat(
         # CAS (Apereo) service, proxy and granting tickets: "Service tickets MUST begin with
         # the characters ST-" (CAS Protocol 3.0, 3.1.1; PT-, PGT-, TGT- likewise), then a
         # number and a random part, often the server's name after it; a one-time login in a

@@ -1,0 +1,674 @@
+"""Rerun the secrets-r15 corpus: record every class through the plugin against moto server and
+a loopback API, replay it offline, then search every file the runs wrote for every sentinel.
+
+    PYTHONPATH=. python bench/secrets_r15/run.py [--keep DIR] [--only CLASS,...]
+
+Prints one line per class (its half, record and replay outcome, and each place a sentinel
+was found: file and encoding), then per half the number of classes that leaked and that
+replayed wrongly. Exit 0 whatever it finds (it is a measurement); 2 when the run itself broke.
+
+The search is ``bench/secrets_search.py`` (round 14's, shared since round 15; nothing of
+``harness.secrets`` is imported), first copied from round 13's runner. Where: every file under
+the suite folder (cassettes, body files, companion indexes, logs, ``.pytest_cache``), the runs'
+temp folder and their HOME, and every file's name; the test module is the only file skipped (it
+holds no sentinel: they come from the environment). Forms: raw, URL-encoded
+(``quote``/``quote_plus``, once and twice), JSON-escaped (also with ``\\/`` and with every
+character ``\\uXXXX``-escaped), hex (either case), base64 and URL-safe base64 at each
+alignment; and the same forms inside every gzip/zlib/raw-deflate/zstd/brotli stream or base64
+run found in a file, inside every string of a YAML or JSON file once parsed, and in file names.
+Files pytest itself writes (``.pytest_cache/v/cache``) are reported apart as ``pytest``.
+
+The loopback API is this file's own ``http.server`` (not the harness's): it answers for what
+moto lacks (EC2 ``GetConsoleOutput``, SSM ``GetCommandInvocation``, CodeCommit ``GetFile``, MWAA
+``CreateWebLoginToken``, SageMaker ``CreatePresignedDomainUrl``, AppStream
+``CreateStreamingURL``, QuickSight ``GenerateEmbedUrlForRegisteredUser``, SES v2
+``CreateEmailIdentity``, Connect participant ``CreateParticipantConnection``, IVS chat
+``CreateChatToken``) and for web APIs (canned answers under ``/r15/c/<class>``, and an echo for
+uploads). Round 15 adds to the search (``ROUND15_FORMS``, ``ROUND15_LAYERS``): base32 and
+HTML-escaped forms; bzip2 and xz streams, a chunked or aws-chunked body's chunks joined, a
+percent-decoded and an HTML-unescaped layer, and a line-unfolded layer (iCalendar/MIME folding).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import shutil
+import string
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.secrets_search import ROUND15_FORMS, ROUND15_LAYERS, junit, search_tree  # noqa: E402
+from tests.support.moto_server import moto_server  # noqa: E402
+
+
+def split() -> dict[str, str]:
+    halves = {}
+    for line in (HERE / "split.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            half, name = line.split()
+            halves[name] = half
+    return halves
+
+
+def rand(alphabet: str, n: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+UPPER_DIGITS = string.ascii_uppercase + string.digits
+ACCOUNT = "123456789012"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/r15-role"
+ALNUM = string.ascii_letters + string.digits
+
+
+def pem_lines(pem: str) -> list[str]:
+    """Two lines from the middle of a PEM body: each alone is the key's text."""
+    body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
+    if len(body) < 3:
+        return body
+    return [body[len(body) // 2], body[len(body) // 2 + 1]]
+
+
+def openssh_key(rsa_bits: int = 0) -> bytes:
+    """A fresh key in OpenSSH's private key format (Ed25519, or RSA of rsa_bits)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=rsa_bits)
+        if rsa_bits
+        else ed25519.Ed25519PrivateKey.generate()
+    )
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.NoEncryption(),
+    )
+
+
+def pkcs8(kind: str = "rsa", encoding: str = "PEM") -> bytes:
+    """A fresh RSA or EC (P-256) key as PKCS#8, PEM or DER."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    key = (
+        ec.generate_private_key(ec.SECP256R1())
+        if kind == "ec"
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
+    return key.private_bytes(
+        getattr(serialization.Encoding, encoding),
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
+def rsa_der() -> bytes:
+    """A fresh RSA key, PKCS#1 DER (what SES takes for a DKIM signing key, base64)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+
+
+def make_sentinels(classes: list[str]) -> tuple[dict[str, str], dict[str, list[str | bytes]]]:
+    """(environment, class -> its sentinel values). Keys the client side sends go as
+    ``R15_KEY_<CLASS>`` (base64); their owned values are two lines of their body, or two
+    slices of DER bytes."""
+    env: dict[str, str] = {}
+    owned: dict[str, list[str | bytes]] = {}
+    for n, cls in enumerate(classes):
+        value = f"Sntl{n:02d}x{secrets.token_hex(8)}"
+        env["R15_" + cls.upper()] = value
+        owned[cls] = [value]
+    keys: dict[str, bytes] = {
+        "s3_tar_openssh_private_key": openssh_key(),
+        "s3_apns_p8_pkcs8_ec_key": pkcs8("ec"),
+        "sesv2_create_email_identity_dkim_key": rsa_der(),
+    }
+    for cls, key in keys.items():
+        env["R15_KEY_" + cls.upper()] = base64.b64encode(key).decode()
+        if cls in owned:
+            if key.startswith(b"-----"):
+                owned[cls] = list(pem_lines(key.decode()))
+            else:
+                owned[cls] = [key[200:260], key[800:860]]
+    return env, owned
+
+
+HEX = "0123456789abcdef"
+B64 = ALNUM + "+/"
+
+
+class Api:
+    """The loopback API: what a few AWS services would answer (those moto lacks) and a few web
+    APIs. It records the tokens it makes."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, list[str | bytes]] = {}
+        self.base = ""
+        # class -> (content type, body, more headers, status): the web APIs' canned answers
+        self.canned: dict[str, tuple[str, bytes, dict[str, str], int]] = {}
+
+        def make(cls: str, value: str) -> str:
+            self.made.setdefault(cls, []).append(value)
+            return value
+
+        def can(
+            cls: str, ctype: str, body: object, more: dict | None = None, status: int = 200
+        ) -> None:
+            if not isinstance(body, (str, bytes)):
+                body = json.dumps(body)
+            data = body if isinstance(body, bytes) else body.encode()
+            self.canned[cls] = (ctype, data, more or {}, status)
+
+        def b64u(data: bytes) -> str:
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+        js, text, html = "application/json", "text/plain", "text/html"
+        # AWS answers (loopback)
+        self.console_pw = make("ec2_get_console_output_password", rand(ALNUM + "!@%", 28))
+        self.ssm_pw = make("ssm_get_command_invocation_stdout", rand(ALNUM, 30))
+        self.cc_key = make("codecommit_get_file_content", "sk_live_51" + rand(ALNUM, 97))
+        self.mwaa_tok = make("mwaa_create_web_login_token", rand(ALNUM + "-_", 200))
+        self.sm_tok = make(
+            "sagemaker_create_presigned_domain_url",
+            ".".join(
+                [
+                    b64u(b'{"alg":"HS256","typ":"JWT"}'),
+                    b64u(json.dumps({"faceplate": "d-r15", "user": "alice"}).encode()),
+                    b64u(secrets.token_bytes(32)),
+                ]
+            ),
+        )
+        self.as_sig = make("appstream_create_streaming_url", rand(ALNUM, 44))
+        self.qs_code = make("quicksight_generate_embed_url_registered_user", rand(ALNUM, 300))
+        self.cp_tok = make("connectparticipant_connection_token", rand(ALNUM + "+/", 240))
+        self.ivschat_tok = make("ivschat_create_chat_token", "AQICAH" + rand(ALNUM + "+/", 300))
+
+        def tok(cls: str, ctype: str, value: str, body: str, more: dict | None = None) -> None:
+            make(cls, value)
+            can(cls, ctype, body.replace("@@", value), more)
+
+        # web API token formats
+        tok(
+            "http_supabase_sbp_token_text",
+            text,
+            "sbp_" + rand(HEX, 40),
+            "Created access token for CI:\n  @@\nStore it somewhere safe.\n",
+        )
+        tok(
+            "http_notion_ntn_unnamed",
+            js,
+            "ntn_" + rand("0123456789", 11) + rand(ALNUM, 35),
+            json.dumps({"bot": {"name": "ci", "v": "@@"}}),
+        )
+        tok(
+            "http_airtable_pat_csv",
+            "text/csv",
+            f"pat{rand(ALNUM, 14)}.{rand(HEX, 64)}",
+            "name,value,scopes\nci,@@,data.records:read\n",
+        )
+        tok(
+            "http_figma_figd_html",
+            html,
+            "figd_" + rand(ALNUM + "_-", 40),
+            "<html><body><p>Your new token:</p><code>@@</code></body></html>",
+        )
+        tok(
+            "http_buildkite_bkua_yaml",
+            "application/yaml",
+            "bkua_" + rand(HEX, 40),
+            "agent:\n  name: ci\n  access: @@\n",
+        )
+        tok(
+            "http_circleci_ccipat_xml",
+            "application/xml",
+            f"CCIPAT_{rand(ALNUM, 22)}_{rand(HEX, 40)}",
+            "<tokens><token><label>ci</label><v>@@</v></token></tokens>",
+        )
+        tok(
+            "http_contentful_cfpat_form",
+            "application/x-www-form-urlencoded",
+            "CFPAT-" + rand(ALNUM + "_-", 43),
+            "name=ci&v=@@&scope=content_management_manage",
+        )
+        tok(
+            "http_replicate_r8_text",
+            text,
+            "r8_" + rand(ALNUM, 37),
+            "export R_FOR_CI=@@\n",
+        )
+        tok(
+            "http_groq_gsk_unnamed",
+            js,
+            "gsk_" + rand(ALNUM, 52),
+            json.dumps({"data": [{"name": "ci", "value": "@@"}]}),
+        )
+        tok(
+            "http_perplexity_pplx_text",
+            text,
+            "pplx-" + rand(ALNUM, 48),
+            "New key generated: @@ (shown once)\n",
+        )
+        mb_mid = b64u(json.dumps({"u": "r15", "a": rand(ALNUM, 12)}).encode())
+        tok(
+            "http_mapbox_secret_sk_js",
+            "application/javascript",
+            f"sk.{mb_mid}.{rand(ALNUM + '_-', 22)}",
+            'window.MAP={style:"streets",t:"@@"};\n',
+        )
+        tok(
+            "http_dynatrace_dt0c01_unnamed",
+            js,
+            f"dt0c01.{rand(UPPER_DIGITS, 24)}.{rand(UPPER_DIGITS, 64)}",
+            json.dumps({"id": "dt0c01.X", "t": "@@"}),
+        )
+        ops_inner = json.dumps(
+            {"signInAddress": "r15.1password.com", "email": "ci@r15", "secretKey": rand(ALNUM, 26)}
+        )
+        tok(
+            "http_onepassword_ops_unnamed",
+            js,
+            "ops_" + base64.b64encode(ops_inner.encode()).decode().rstrip("="),
+            json.dumps({"sa": {"name": "ci", "t": "@@"}}),
+        )
+        dw = make("http_discord_webhook_url_json", rand(ALNUM + "_-", 68))
+        can(
+            "http_discord_webhook_url_json",
+            js,
+            {
+                "name": "alerts",
+                "url": f"https://discord.com/api/webhooks/{rand('0123456789', 19)}/{dw}",
+            },
+        )
+        tok(
+            "http_flyio_fm2_text",
+            text,
+            f"FlyV1 fm2_{rand(ALNUM + '+/', 300)}==,fm2_{rand(ALNUM + '+/', 200)}=",
+            "Deploy token (expires in 20 years):\n@@\n",
+        )
+        # containers and encodings
+        at = make("http_cbor_response_token", rand(ALNUM, 40))
+        cbor = b"\xa2\x6caccess_token\x78" + bytes([len(at)]) + at.encode()
+        cbor += b"\x6aexpires_in\x19\x0e\x10"
+        can("http_cbor_response_token", "application/cbor", cbor)
+        sk = make("http_bson_response_token", rand(ALNUM, 48))
+        el = b"\x02session_key\x00" + struct.pack("<i", len(sk) + 1) + sk.encode() + b"\x00"
+        el += b"\x10ttl\x00" + struct.pack("<i", 3600)
+        can(
+            "http_bson_response_token",
+            "application/bson",
+            struct.pack("<i", len(el) + 5) + el + b"\x00",
+        )
+        xoxb = make(
+            "http_protobuf_binary_slack_token",
+            f"xoxb-{rand('0123456789', 12)}-{rand('0123456789', 13)}-{rand(ALNUM, 24)}",
+        )
+        can(
+            "http_protobuf_binary_slack_token",
+            "application/x-protobuf",
+            b"\x0a\x02ci\x12" + bytes([len(xoxb)]) + xoxb.encode() + b"\x18\x01",
+        )
+        env_secret = make("http_multipart_byteranges_env", rand(ALNUM, 36))
+        parts = [
+            "--r15bound\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-19/400\r\n\r\n"
+            "APP_ENV=production\n\r\n",
+            "--r15bound\r\nContent-Type: text/plain\r\nContent-Range: bytes 200-260/400\r\n\r\n"
+            f"API_SECRET={env_secret}\n\r\n",
+            "--r15bound--\r\n",
+        ]
+        can(
+            "http_multipart_byteranges_env",
+            "multipart/byteranges; boundary=r15bound",
+            "".join(parts),
+            status=206,
+        )
+        der = pkcs8("rsa", "DER")
+        der_b64 = base64.b64encode(der).decode()
+        self.made["http_pkcs8_der_base64_json"] = [der[200:260], der[800:860]]
+        can("http_pkcs8_der_base64_json", js, {"keyId": "k1", "keyMaterial": der_b64})
+        pem = pkcs8("rsa").decode()
+        self.made["http_pem_double_json_escaped"] = list(pem_lines(pem))
+        can(
+            "http_pem_double_json_escaped",
+            js,
+            {"kind": "sa", "payload": json.dumps({"client": "ci", "private_key": pem})},
+        )
+        ossh = openssh_key(2048).decode()
+        self.made["http_openssh_key_yaml_block"] = list(pem_lines(ossh))
+        block = "".join("  " + line + "\n" for line in ossh.splitlines())
+        can("http_openssh_key_yaml_block", "application/yaml", f"repo: app\ndeploy_key: |\n{block}")
+        ds = make("http_data_uri_base64_config", rand(ALNUM, 40))
+        cfg = base64.b64encode(json.dumps({"env": "prod", "apiSecret": ds}).encode()).decode()
+        can(
+            "http_data_uri_base64_config",
+            html,
+            f'<html><head><link rel="preload" href="data:application/json;base64,{cfg}">'
+            "</head><body></body></html>",
+        )
+
+    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple:
+        """(status, headers, body or list of chunks)."""
+        parts = urlsplit(path)
+        js = {"Content-Type": "application/json"}
+        route = parts.path
+        target = headers.get("x-amz-target", "")
+        amzjs = {"Content-Type": "application/x-amz-json-1.1"}
+
+        def ok(data: object, status: int = 200, more: dict | None = None) -> tuple:
+            return status, {**js, **(more or {})}, json.dumps(data).encode()
+
+        def amz(data: object) -> tuple:
+            return 200, amzjs, json.dumps(data).encode()
+
+        if route.startswith("/r15/c/"):
+            ctype, payload, more, status = self.canned[route.rsplit("/", 1)[1]]
+            return status, {"Content-Type": ctype, **more}, payload
+        if route.startswith("/r15/echo"):
+            return ok({"ok": True})
+        if method == "POST" and route == "/" and b"Action=GetConsoleOutput" in body:
+            console = (
+                "[  OK  ] Started cloud-init.\ncloud-init: #####\n"
+                f"Generated password for user 'ec2-user': {self.console_pw}\n"
+                "cloud-init: #####\n"
+            )
+            xml = (
+                '<GetConsoleOutputResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                "<requestId>r15-console</requestId><instanceId>i-0r15</instanceId>"
+                "<timestamp>2026-11-29T00:00:00.000Z</timestamp>"
+                f"<output>{base64.b64encode(console.encode()).decode()}</output>"
+                "</GetConsoleOutputResponse>"
+            )
+            return 200, {"Content-Type": "text/xml"}, xml.encode()
+        if target.endswith("GetCommandInvocation"):
+            return amz(
+                {
+                    "CommandId": "c-r15",
+                    "InstanceId": "i-0r15",
+                    "Status": "Success",
+                    "ResponseCode": 0,
+                    "StandardOutputContent": f"checking env\nDB_PASSWORD={self.ssm_pw}\ndone\n",
+                    "StandardErrorContent": "",
+                }
+            )
+        if target.endswith("GetFile"):
+            content = f"APP_ENV=prod\nSTRIPE_KEY={self.cc_key}\n".encode()
+            return amz(
+                {
+                    "commitId": "c" * 40,
+                    "blobId": "b" * 40,
+                    "filePath": ".env",
+                    "fileMode": "NORMAL",
+                    "fileSize": len(content),
+                    "fileContent": base64.b64encode(content).decode(),
+                }
+            )
+        if route.startswith("/webtoken/"):
+            return ok(
+                {
+                    "WebToken": self.mwaa_tok,
+                    "WebServerHostname": "r15.c2.us-east-1.airflow.amazonaws.com",
+                    "IamIdentity": ROLE_ARN,
+                    "AirflowIdentity": "assumed-role/r15",
+                }
+            )
+        if target.endswith("CreatePresignedDomainUrl"):
+            return amz(
+                {
+                    "AuthorizedUrl": "https://d-r15.studio.us-east-1.sagemaker.aws/auth"
+                    f"?authToken={self.sm_tok}"
+                }
+            )
+        if target.endswith("CreateStreamingURL"):
+            params = base64.urlsafe_b64encode(b'{"stack":"r15-stack","user":"alice"}').decode()
+            return amz(
+                {
+                    "StreamingURL": "https://appstream2.us-east-1.aws.amazon.com/authenticate"
+                    f"?parameters={params}&signature={self.as_sig}",
+                    "Expires": 1893456000,
+                }
+            )
+        if route.endswith("/embed-url/registered-user"):
+            return ok(
+                {
+                    "EmbedUrl": "https://us-east-1.quicksight.aws.amazon.com/embed/r15/dashboards/"
+                    f"d1?code={self.qs_code}&identityprovider=quicksight&isauthcode=true",
+                    "Status": 200,
+                    "RequestId": "r15-qs",
+                }
+            )
+        if route == "/v2/email/identities":
+            assert json.loads(body)["DkimSigningAttributes"]["DomainSigningPrivateKey"]
+            return ok(
+                {
+                    "IdentityType": "DOMAIN",
+                    "VerifiedForSendingStatus": False,
+                    "DkimAttributes": {
+                        "SigningEnabled": True,
+                        "Status": "PENDING",
+                        "SigningAttributesOrigin": "EXTERNAL",
+                    },
+                }
+            )
+        if route == "/participant/connection":
+            assert headers.get("x-amz-bearer")
+            return ok(
+                {
+                    "Websocket": {
+                        "Url": "wss://r15.participant.connect.us-east-1.amazonaws.com/connect",
+                        "ConnectionExpiry": "2030-01-01T00:00:00Z",
+                    },
+                    "ConnectionCredentials": {
+                        "ConnectionToken": self.cp_tok,
+                        "Expiry": "2030-01-01T00:00:00Z",
+                    },
+                }
+            )
+        if route == "/CreateChatToken":
+            return ok(
+                {
+                    "token": self.ivschat_tok,
+                    "tokenExpirationTime": "2030-01-01T00:00:00Z",
+                    "sessionExpirationTime": "2030-01-01T00:00:00Z",
+                }
+            )
+        return ok({"error": "not found", "path": route}, status=404)
+
+    def serve(self) -> ThreadingHTTPServer:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+            def _any(self) -> None:
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                    body = b""
+                    while True:
+                        size = int(self.rfile.readline().split(b";")[0], 16)
+                        if not size:
+                            self.rfile.readline()
+                            break
+                        body += self.rfile.read(size)
+                        self.rfile.readline()
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, out, payload = api.handle(self.command, self.path, headers, body)
+                self.send_response(status)
+                for k, v in out.items():
+                    self.send_header(k, v)
+                if isinstance(payload, list):
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for piece in payload:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    self.wfile.write(b"0\r\n\r\n")
+                    return
+                if "Content-Length" not in out:
+                    self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{server.server_address[1]}"
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        return server
+
+
+def main() -> int:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keep", help="leave the run's folders in DIR")
+    parser.add_argument("--only", help="comma-separated classes")
+    parser.add_argument("-v", action="store_true", help="print the inner runs' output")
+    args = parser.parse_args()
+    halves = split()
+    classes = sorted(halves)
+    chosen = args.only.split(",") if args.only else classes
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="r15-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    suite, temp, home, obs, out = (work / n for n in ("suite", "tmp", "home", "obs", "out"))
+    for folder in (suite, temp, home, obs, out):
+        folder.mkdir(parents=True)
+    source = (HERE / "corpus_suite.py").read_text()
+    (suite / "test_r15.py").write_text(source)
+    (suite / "pytest.ini").write_text("[pytest]\naws_contract = warn\n")
+
+    env_sent, owned = make_sentinels(classes)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "HARNESS_", "R15_"))}
+    env.update(env_sent)
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(
+        HOME=str(home),
+        TMPDIR=str(temp),
+        R15_OBSERVED=str(obs),
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_SHARED_CREDENTIALS_FILE=str(out / "no-credentials"),
+        AWS_CONFIG_FILE=str(out / "no-config"),
+        AWS_EC2_METADATA_DISABLED="true",
+        HARNESS_CHECK_CACHE=str(suite / ".harness_cache"),
+    )
+    selection = ["-k", " or ".join(f"test_{c}" for c in chosen)] if args.only else []
+    base = [sys.executable, "-m", "pytest", "-p", "no:randomly", "-p", "no:hypothesispytest"]
+    base += ["-p", "no:xdist", "-q", "-rN", *selection]
+
+    def pytest_run(phase: str, *extra: str) -> str:
+        env["R15_PHASE"] = phase
+        done = subprocess.run(
+            [*base, f"--junitxml={out / phase}.xml", *extra],
+            cwd=suite,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        (out / f"{phase}.log").write_text(done.stdout + done.stderr)
+        if args.v:
+            print(done.stdout[-5000:], done.stderr[-3000:])
+        return done.stdout + done.stderr
+
+    api = Api()
+    server = api.serve()
+    try:
+        with moto_server() as moto:
+            env["R15_MOTO"], env["R15_API"] = moto, api.base
+            pytest_run("record", "--aws-record-mode=once", "--aws-keep-failed-recordings")
+    finally:
+        server.shutdown()
+        server.server_close()
+    recorded = junit(out / "record.xml")
+    if not recorded:
+        print((out / "record.log").read_text()[-3000:])
+        return 2
+    pytest_run("replay", "--aws-record-mode=none")
+    replayed = junit(out / "replay.xml")
+    scan = subprocess.run(
+        [sys.executable, "-m", "harness", "scan", "cassettes"],
+        cwd=suite,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    (out / "scan.log").write_text(scan.stdout + scan.stderr)
+
+    # every value to look for, by class: sentinels, what servers made, what the code saw
+    def as_bytes(v: str | bytes) -> bytes:
+        return v if isinstance(v, bytes) else v.encode()
+
+    values: dict[str, list[bytes]] = {c: [as_bytes(v) for v in owned[c]] for c in chosen}
+    for cls, made in api.made.items():
+        if cls in values:
+            values[cls] += [as_bytes(v) for v in made]
+    for seen in obs.iterdir():
+        cls, key = seen.name.split(".", 1)
+        if cls not in values or key.lower().endswith("accesskeyid"):
+            continue  # an access key id is an identifier: its shape's placeholder is fine
+        text = seen.read_text()
+        if text.startswith("b64:"):
+            values[cls].append(base64.b64decode(text[4:]))
+        elif text.startswith("-----BEGIN"):
+            values[cls] += [line.encode() for line in pem_lines(text)]
+        else:
+            values[cls].append(text.encode())
+
+    def skip(path: Path) -> bool:
+        if path.name in ("test_r15.py", "pytest.ini"):
+            return True
+        return "__pycache__" in path.parts and path.name.startswith("test_r15")
+
+    leaks = search_tree((suite, temp, home), work, values, skip, ROUND15_FORMS, ROUND15_LAYERS)
+
+    totals = {"fix": [0, 0, 0, 0], "held-out": [0, 0, 0, 0]}  # n, leaked, wrong, not recorded
+    print(f"run folder: {work}\nharness scan: exit {scan.returncode}")
+    for cls in chosen:
+        half = halves[cls]
+        name = "test_" + cls
+        rec, rep = recorded.get(name, "missing"), replayed.get(name, "missing")
+        theirs = [x for x in leaks[cls] if not x.endswith("(pytest)")]
+        status = "LEAKED" if theirs else "clean"
+        replay_bad = rec == "passed" and rep != "passed"
+        totals[half][0] += 1
+        totals[half][1] += bool(theirs)
+        totals[half][2] += replay_bad
+        totals[half][3] += rec != "passed"
+        print(f"{half:9} {cls:40} {status:6} record={rec[:70]} replay={rep[:110]}")
+        for where in leaks[cls]:
+            print(f"{'':10}{where}")
+    for half, (n, leaked, wrong, unrec) in totals.items():
+        print(
+            f"{half}: {leaked} of {n} classes leaked; {wrong} replayed wrongly;"
+            f" {unrec} did not record"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
