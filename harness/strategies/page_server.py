@@ -210,7 +210,7 @@ class PageServer:
             following = None
         next_token = None
         if following is not None:
-            next_token = base64.urlsafe_b64encode(secrets.token_bytes(12)).decode("ascii")
+            next_token = opaque_token()
             self._tokens[next_token] = following
         else:
             self.finished = True
@@ -335,6 +335,13 @@ def _planned_retries_do_not_sleep(flag: threading.local) -> Iterator[None]:
             sleeper.flags.remove(flag)
             if not sleeper.flags:
                 endpoint.time = sleeper._real
+
+
+def opaque_token() -> str:
+    """A fresh token written as AWS writes its own: standard base64 with its ``+``, ``/`` and
+    ``=`` (12 random bytes, then two that encode as ``+/8=``), so that a loop that URL-decodes,
+    unquotes or trims the token before sending it back sends another one, which is refused."""
+    return base64.b64encode(secrets.token_bytes(12) + b"\xfb\xff").decode("ascii")
 
 
 def short_token(token: str | None) -> str:

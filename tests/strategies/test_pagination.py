@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_plus
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -193,6 +195,36 @@ def test_a_token_sent_with_other_parameters_is_rejected() -> None:
 
     with pytest.raises(HarnessAssertionError, match=r"InvalidRequestException.*same parameters"):
         assert_paginates(plan, switches_insight)
+
+
+def test_tokens_are_written_as_aws_writes_them() -> None:
+    """Standard base64, ``+``, ``/`` and ``=`` included: a loop that URL-decodes the token it
+    sends back (``unquote_plus`` turns ``+`` into a space) or trims its padding sends another
+    token, which is refused; the correct loop passes."""
+    plan = _plan((1, 1, 1))
+    client = _xray()
+
+    def sends_back(change: Callable[[str], str]) -> Loop:
+        def loop(_: Any = None) -> list[Any]:
+            events: list[Any] = []
+            kwargs: dict[str, Any] = {"InsightId": INSIGHT_ID}
+            while True:
+                page = client.get_insight_events(**kwargs)
+                events += page.get("InsightEvents", [])
+                if not page.get("NextToken"):
+                    return events
+                kwargs["NextToken"] = change(page["NextToken"])
+
+        return loop
+
+    for change in (unquote_plus, lambda token: token.rstrip("=")):
+        with pytest.raises((HarnessAssertionError, ClientError), match="was not issued"):
+            assert_paginates(plan, sends_back(change))
+    assert_paginates(plan, sends_back(str))
+    with serve_pages(plan) as server:
+        correct_loop(client)
+    tokens = [call.next_token for call in server.calls if call.next_token]
+    assert len(tokens) == 2 and all(set("+/=") <= set(token) for token in tokens)
 
 
 # ----------------------------------------------------------------------------- planted bugs

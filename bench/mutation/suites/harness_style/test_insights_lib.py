@@ -307,6 +307,7 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
             {
                 "ReferenceId": 1,
                 "Name": "api",
+                "Names": ["api", "api-gw"],  # X-Ray's other names for it: not its Name
                 "Type": "AWS::EC2::Instance",
                 "Edges": [{"ReferenceId": 1}, {"ReferenceId": 2}, {"ReferenceId": 9}],
             },
@@ -360,6 +361,8 @@ def test_impact_graph_and_downstream(plan: Any) -> None:
     asked = copy.deepcopy(graph)
     for service in plan.items:
         assert lib.downstream_of(graph, service.get("Name")) == calls(service.get("Name"))
+        for alias in service.get("Names", []):  # asked by Name: an alias names no service
+            assert lib.downstream_of(graph, alias) == calls(alias)
     assert graph == asked  # the caller's graph, as it was (nothing cached in it)
     # a graph is its services and its edges: downstream follows the edges the graph holds
     # (a caller that drops the edges it distrusts, all of them here, is left no calls)
@@ -403,13 +406,22 @@ METRIC = {
     page_size=None,
 )
 @example(  # a page resumed "from the last evaluated point" repeats its timestamp: both points
-    # kept as the pages gave them (the caller's to merge), not collapsed into one
+    # kept as the pages gave them, in their order (the caller's to merge), not collapsed
     plan=PagePlan(
         pagination=pagination_of("cloudtrail", "ListInsightsMetricData"),
-        items=((NOW - dt.timedelta(minutes=10), 1.0), (NOW - dt.timedelta(minutes=10), 2.0)),
+        items=((NOW - dt.timedelta(minutes=10), 2.0), (NOW - dt.timedelta(minutes=10), 1.0)),
         pages=(1, 1),
     ),
     page_size=1,
+)
+@example(  # a window asked off the grid, stamped by the service from its start: the points'
+    # timestamps as it gave them, not moved to the Period's grid
+    plan=PagePlan(
+        pagination=pagination_of("cloudtrail", "ListInsightsMetricData"),
+        items=((NOW - dt.timedelta(minutes=10, seconds=-90), 3.0),),
+        pages=(1,),
+    ),
+    page_size=None,
 )
 @example(  # CloudTrail's InvalidParameterException on a later page: raised, not read as no data
     plan=PagePlan(
@@ -483,8 +495,16 @@ THREE = tuple({"EventId": f"e{n}", "EventTime": NOW - dt.timedelta(hours=n)} for
     ),
     page_size=1,
 )
+@example(  # events with their ReadOnly (a string in the model: "true", "false"): as given
+    plan=PagePlan(
+        pagination=CT_EVENTS,
+        items=({**THREE[0], "ReadOnly": "false"}, {**THREE[1], "ReadOnly": "true"}),
+        pages=(2,),
+    ),
+    page_size=None,
+)
 def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
-    assert_paginates(
+    got = assert_paginates(
         plan,
         lambda: lib.insights_events(
             cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW, page_size=page_size
@@ -493,6 +513,8 @@ def test_insights_events_paginate(plan: Any, page_size: int | None) -> None:
         page_size=page_size,
         attempts=BUDGET["attempts"],
     )
+    if served_whole(plan):  # each event as the service gave it, in its order
+        assert got == list(plan.items)
 
 
 # ----------------------------------------------------------------------------- the clock's edges
@@ -716,6 +738,12 @@ PAGED = {  # each paging function, asked for a page size
     too_old=aws.invalid_requests(
         "xray", "GetInsightSummaries", now=NOW, constraints=["StartTime.older-than-30-days"]
     ),
+    bare_source=aws.invalid_requests(
+        "cloudtrail", "ListInsightsMetricData", now=NOW, constraints=["EventSource.pattern"]
+    ),
+    bad_state=aws.invalid_requests(
+        "xray", "GetInsightSummaries", now=NOW, constraints=["States.enum"]
+    ),
 )
 def test_what_the_service_refuses_is_refused_before_sending(
     reversed_window: Any,
@@ -725,6 +753,8 @@ def test_what_the_service_refuses_is_refused_before_sending(
     empty_group: Any,
     bad_id: Any,
     too_old: Any,
+    bare_source: Any,
+    bad_state: Any,
     aws_synthetic: Any,
 ) -> None:
     seen = len(aws_synthetic.exchanges)
@@ -775,13 +805,37 @@ def test_what_the_service_refuses_is_refused_before_sending(
         )
     assert refused.value.response["Error"]["Code"] == two_states.caught_by
     assert aws_synthetic.exchanges[-1].params["States"] == states
-    # a GroupName longer than the model's 32: sent as given (not cut to another group's
-    # name), the service's refusal raised as it came
-    name = long_group.params["GroupName"]
+    # a state the enum does not hold (the enum's ACTIVE in lower case too): sent as asked,
+    # not respelt, the service's refusal raised as it came
+    for states in (bad_state.params["States"], ["active"]):
+        with pytest.raises(ClientError) as refused:
+            lib.insight_summaries(
+                xray(), group_name="prod", start=SUMMARIES["StartTime"], end=NOW, states=states
+            )
+        assert refused.value.response["Error"]["Code"] == bad_state.caught_by
+        assert aws_synthetic.exchanges[-1].params["States"] == states
+    # a GroupName longer than the model's 32 (a group's ARN pasted as its name too): sent as
+    # the GroupName given (not cut to another group's name, not sent as another member), the
+    # service's refusal raised as it came
+    arn = "arn:aws:xray:us-east-1:123456789012:group/prod/ABCDEF"
+    for name in (long_group.params["GroupName"], arn):
+        with pytest.raises(ClientError) as refused:
+            lib.insight_summaries(xray(), group_name=name, start=SUMMARIES["StartTime"], end=NOW)
+        assert refused.value.response["Error"]["Code"] == long_group.caught_by
+        assert aws_synthetic.exchanges[-1].params.get("GroupName") == name
+    # an EventSource its pattern refuses (a bare service name): sent as given, not completed
+    # into another source, the service's refusal raised as it came
+    source = bare_source.params["EventSource"]
     with pytest.raises(ClientError) as refused:
-        lib.insight_summaries(xray(), group_name=name, start=SUMMARIES["StartTime"], end=NOW)
-    assert refused.value.response["Error"]["Code"] == long_group.caught_by
-    assert aws_synthetic.exchanges[-1].params["GroupName"] == name
+        lib.metric_series(
+            cloudtrail(),
+            event_source=source,
+            event_name="PutObject",
+            start=NOW - dt.timedelta(hours=1),
+            end=NOW,
+        )
+    assert refused.value.response["Error"]["Code"] == bare_source.caught_by
+    assert aws_synthetic.exchanges[-1].params["EventSource"] == source
     # an InsightId the service refuses (not a uuid it could issue): its refusal raised as it
     # came, not taken for an insight that is not there
     seen = len(aws_synthetic.exchanges)
@@ -1082,6 +1136,20 @@ def test_outage_seconds(params: dict) -> None:
     except KeyError:
         ongoing = False
     assert not ongoing
+    # a status the model does not list (yet) is no ACTIVE either: not read as ongoing
+    assert not lib.is_ongoing(event | {"EventStatus": "MITIGATED"})
+    # an outage of 200 ms read at once: to the microsecond (not on float epoch seconds)
+    brief = active | {"StartedAt": event["StartedAt"] + dt.timedelta(microseconds=100_000)}
+    assert lib.outage_seconds(brief, now=event["StartedAt"] + dt.timedelta(seconds=0.3)) == 0.2
+    # resolved two hours after it started, across a clock change, on a machine in that zone:
+    # two real hours (not the difference of its wall clocks)
+    for zone, change in CHANGES[:2]:
+        across = ended | {
+            "StartedAt": change - dt.timedelta(hours=1),
+            "EndedAt": change + dt.timedelta(hours=1),
+        }
+        with aws.local_time_zone(zone.key):
+            assert lib.outage_seconds(across) == 7200.0
 
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
@@ -1139,10 +1207,12 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     lib.insights_events(theirs, "main", start=NOW - dt.timedelta(days=2), end=NOW)
     assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
     assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
-    # the library's own clients: us-east-1 (where the call went), botocore's retries off,
-    # whatever a developer's shell says (another default region, keys of their own)
+    # the library's own clients: us-east-1's regional endpoint (where the call went: not its
+    # FIPS or dual-stack one), botocore's retries off, whatever a developer's shell says
+    # (another default region, keys of their own)
     lib.internet_event(client("internetmonitor"), "evt-1")
-    assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
+    regional = "https://internetmonitor.us-east-1.amazonaws.com/"
+    assert aws_synthetic.exchanges[-1].request.url.startswith(regional)
     assert xray().meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
@@ -1151,14 +1221,21 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     own = lib.make_client("internetmonitor")
     assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     lib.internet_event(own, "evt-1")
-    assert ".us-east-1." in aws_synthetic.exchanges[-1].request.url
+    assert aws_synthetic.exchanges[-1].request.url.startswith(regional)
     assert own._endpoint.http_session._verify is not False  # TLS checked, as botocore's default
-    # an EventId the URL path must escape: sent as given (botocore escapes it once), and the
-    # answer as the service gave it, its ResponseMetadata (request id) included
-    event = lib.internet_event(own, "evt/1 a")
-    assert aws_synthetic.exchanges[-1].params["EventId"] == "evt/1 a"
-    raw = lib.with_retry(lambda: own.get_internet_event(EventId="evt/1 a"))
+    # an EventId the URL path must escape, spaces at its ends: sent as given (botocore
+    # escapes it once), and the answer as the service gave it, its ResponseMetadata (request
+    # id) included and no member it left out (an ongoing event's EndedAt) added
+    event = lib.internet_event(own, " evt/1 a ")
+    assert aws_synthetic.exchanges[-1].params["EventId"] == " evt/1 a "
+    raw = lib.with_retry(lambda: own.get_internet_event(EventId=" evt/1 a "))
     assert event.keys() == raw.keys()
+    # an endpoint the shell names for every client (AWS_ENDPOINT_URL: LocalStack's, say):
+    # botocore's own setting, honoured by the library's clients as by any other
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
+    lib.internet_event(lib.make_client("internetmonitor"), "evt-1")
+    assert aws_synthetic.exchanges[-1].request.url.startswith("http://localhost:4566/")
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
     # a long-lived insight's timeline, a thousand pages and more of one event each: read to
     # its end (a stand-in client: thousands of botocore calls would take seconds)
@@ -1298,6 +1375,9 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
     other client error (a server's 5xx too), and an error that is not a client error, is
     raised as it came, after one call."""
     monkeypatch.setattr(lib, "BACKOFF", REAL_BACKOFF)
+    # a shell that turns botocore's retries off (AWS_MAX_ATTEMPTS=1): botocore's setting,
+    # not the library's policy
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     cases: list[tuple[Exception, bool]] = [(error, False) for error in TRANSPORT]
     cases.append((ClientError({}, "GetInsight"), False))  # no Error at all: not a throttle
     for service, operation in RETRIED:
@@ -1306,9 +1386,10 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
             for c in aws.throttling_codes(service)
             for meta in ({}, {"HTTPHeaders": {"retry-after": "30"}})
         ]
-        cases += [
-            (ClientError({"Error": {"Code": c}}, operation), False)
+        cases += [  # (told by the code, whatever the message: "Rate exceeded" too)
+            (ClientError({"Error": {"Code": c, "Message": text}}, operation), False)
             for c in aws.refusal_codes(service, operation)
+            for text in ("Refused", "Rate exceeded")
         ]
     for error, retried in cases:
         answers: list[Any] = [error, "ok"]

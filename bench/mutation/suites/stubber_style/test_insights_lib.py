@@ -59,15 +59,15 @@ def event(hours_ago: float, summary: str = "") -> dict[str, Any]:
 def test_timeline_follows_tokens_through_an_empty_page() -> None:
     client, stub = stubbed("xray")
     base = {"InsightId": INSIGHT_ID, "MaxResults": 2}
+    # tokens as AWS writes them (base64: "+", "/" and "=" included), sent back as they came
+    a, b = "c2Vl+az/AQ==", "dG9r+ZW4/Ag=="
     stub.add_response(
-        "get_insight_events", {"InsightEvents": [event(1), event(5)], "NextToken": "a"}, base
+        "get_insight_events", {"InsightEvents": [event(1), event(5)], "NextToken": a}, base
     )
     stub.add_response(
-        "get_insight_events", {"InsightEvents": [], "NextToken": "b"}, {**base, "NextToken": "a"}
+        "get_insight_events", {"InsightEvents": [], "NextToken": b}, {**base, "NextToken": a}
     )
-    stub.add_response(
-        "get_insight_events", {"InsightEvents": [event(3)]}, {**base, "NextToken": "b"}
-    )
+    stub.add_response("get_insight_events", {"InsightEvents": [event(3)]}, {**base, "NextToken": b})
     with stub:
         got = lib.insight_timeline(client, INSIGHT_ID, page_size=2)
     stub.assert_no_pending_responses()
@@ -148,6 +148,15 @@ def test_timeline_single_page() -> None:
     stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
     with stub, pytest.raises(ParamValidationError):  # below MaxResults' minimum of 1
         lib.insight_timeline(client, INSIGHT_ID, page_size=0)
+    # the service refusing the listing (InvalidRequestException): raised as it came, not
+    # listed again another way (without the page size asked)
+    client, stub = stubbed("xray")
+    refused = {"InsightId": INSIGHT_ID, "MaxResults": 5}
+    stub.add_client_error("get_insight_events", "InvalidRequestException", expected_params=refused)
+    stub.add_response("get_insight_events", {"InsightEvents": [event(2)]})
+    with stub, pytest.raises(ClientError, match="InvalidRequestException"):
+        lib.insight_timeline(client, INSIGHT_ID, page_size=5)
+    assert len(stub._queue) == 1
 
 
 def test_latest_event_is_the_most_recent() -> None:
@@ -196,6 +205,8 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     # shell says (another default region, keys of their own)
     default = lib.make_client("xray")
     assert default.meta.region_name == "us-east-1"
+    # us-east-1's regional endpoint (not its FIPS or dual-stack one)
+    assert default.meta.endpoint_url == "https://xray.us-east-1.amazonaws.com"
     assert default.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     assert default._endpoint.http_session._verify is not False  # TLS checked (botocore's default)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
@@ -206,8 +217,16 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     assert own.meta.region_name == "us-east-1"
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
+    # an endpoint the shell names for every client (AWS_ENDPOINT_URL: LocalStack's, say):
+    # botocore's own setting, honoured by the library's clients as by any other
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
+    assert lib.make_client("xray").meta.endpoint_url == "http://localhost:4566"
     for name in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    # a shell that turns botocore's retries off (AWS_MAX_ATTEMPTS=1): botocore's setting,
+    # not the library's policy (three throttles, then the answer)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     client, stub = stubbed("xray")
     for _ in range(3):
         stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
@@ -272,8 +291,11 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     monitor_stub.assert_no_pending_responses()
     assert waits == [0.01, 0.01]
     # its LimitExceededException (CreateMonitor's: a quota's 403) is no throttle: given up at once
-    monitor_stub.add_client_error(
-        "get_internet_event", "LimitExceededException", http_status_code=403
+    monitor_stub.add_client_error(  # (whatever its message says: "Rate exceeded" too)
+        "get_internet_event",
+        "LimitExceededException",
+        service_message="Rate exceeded",
+        http_status_code=403,
     )
     monitor_stub.add_response("get_internet_event", _resolved_event(), {"EventId": "evt-1"})
     with monitor_stub, pytest.raises(ClientError, match="LimitExceededException"):
@@ -358,6 +380,8 @@ def test_insight_duration_closed_and_active() -> None:
     # a summary's LastUpdateTime (GetInsightSummaries) is not its end
     assert lib.insight_duration({**closed, "LastUpdateTime": t(0.5)}) == 74 * 3600
     assert lib.insight_duration(active, now=NOW) == 30 * 3600
+    # ... an open one's LastUpdateTime neither: to now
+    assert lib.insight_duration({**active, "LastUpdateTime": t(29)}, now=NOW) == 30 * 3600
     # a now passed in, an hour after the library's clock: the duration counts to it
     assert lib.insight_duration(active, now=NOW + dt.timedelta(hours=1)) == 31 * 3600
     # ... and off the whole second
@@ -437,13 +461,29 @@ def test_insight_summaries_paginate_with_same_params() -> None:
         lib.insight_summaries(
             client, group_name="prod", start=t(48), end=NOW, states=["ACTIVE", "CLOSED"]
         )
-    # a GroupName longer than the model's 32: sent as given (not cut to another group's
-    # name), the service's refusal raised
-    long_name = "prod-" + "g" * 28
-    named = {**unfiltered, "GroupName": long_name}
-    stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=named)
+    # a state the enum does not hold (ACTIVE in lower case): sent as asked, not respelt,
+    # the service's refusal raised
+    lower = {**unfiltered, "States": ["active"]}
+    stub.add_client_error("get_insight_summaries", "InvalidRequestException", expected_params=lower)
     with stub, pytest.raises(ClientError, match="InvalidRequestException"):
-        lib.insight_summaries(client, group_name=long_name, start=t(48), end=NOW)
+        lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=["active"])
+    # a GroupName longer than the model's 32 (a group's ARN pasted as its name too): sent as
+    # the GroupName given (not cut to another group's name, not sent as another member),
+    # the service's refusal raised
+    arn = "arn:aws:xray:us-east-1:123456789012:group/prod/ABCDEF"
+    for long_name in ("prod-" + "g" * 28, arn):
+        named = {**unfiltered, "GroupName": long_name}
+        stub.add_client_error(
+            "get_insight_summaries", "InvalidRequestException", expected_params=named
+        )
+        with stub, pytest.raises(ClientError, match="InvalidRequestException"):
+            lib.insight_summaries(client, group_name=long_name, start=t(48), end=NOW)
+    # a closed insight listed before an open one: in the service's order
+    mixed = [{"InsightId": "c" * 36, "State": "CLOSED"}, {"InsightId": "d" * 36, "State": "ACTIVE"}]
+    stub.add_response("get_insight_summaries", {"InsightSummaries": mixed}, unfiltered)
+    with stub:
+        got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW)
+    assert got == mixed
     # a StartTime older than the service's 30 days: sent as given (not moved up to 30 days
     # ago, which would answer another window), the service's refusal raised
     old = {**unfiltered, "StartTime": t(24 * 40)}
@@ -489,6 +529,14 @@ def test_open_insight_ids_keeps_active_ones() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == {"a" * 36}
+    # the same window asked again once that insight has closed: read again, not remembered
+    closed = [{"InsightId": "a" * 36, "State": "CLOSED", "EndTime": t(0.5)}]
+    stub.add_response("get_insight_summaries", {"InsightSummaries": closed}, ahead)
+    with stub:
+        got = lib.open_insight_ids(
+            client, group_name="prod", start=t(24), end=NOW + dt.timedelta(hours=1)
+        )
+    assert got == set()
 
 
 def test_graph_window_of_closed_and_long_active_insights() -> None:
@@ -553,8 +601,9 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     graph["services"][0] = {"ReferenceId": 0, "Type": "client", "Edges": [{"ReferenceId": 1}]}
     graph["edges"].add((0, 1))
     assert lib.downstream_of(graph, "api") == {"db"}
-    # a service called without a Name is still called: listed as "?"
-    graph["services"][7] = {"ReferenceId": 7, "Type": "remote"}
+    # a service called without a Name is still called: listed as "?" (its other names,
+    # Names, are not a Name)
+    graph["services"][7] = {"ReferenceId": 7, "Type": "remote", "Names": ["remote-db"]}
     graph["edges"].add((1, 7))
     assert lib.downstream_of(graph, "api") == {"db", "?"}
     del graph["services"][7]
@@ -563,20 +612,29 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     graph["services"][5] = {"ReferenceId": 5, "Name": "api-gateway", "Edges": [{"ReferenceId": 0}]}
     graph["edges"].add((5, 0))
     assert lib.downstream_of(graph, "api") == {"db"}
-    # a chain gateway -> api -> db, the gateway's ReferenceId 0 (a NullableInteger: 0 is
-    # an id): downstream is one hop
+    # a chain web (the service map's client node) -> gateway -> api -> db, the gateway's
+    # ReferenceId 0 (a NullableInteger: 0 is an id): every node the page lists, downstream
+    # one hop; api known by other names too (Names): asked by its Name only
     chain = [
+        {"ReferenceId": 3, "Name": "web", "Type": "client", "Edges": [{"ReferenceId": 0}]},
         {"ReferenceId": 0, "Name": "gateway", "Edges": [{"ReferenceId": 1}]},
-        {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]},
+        {
+            "ReferenceId": 1,
+            "Name": "api",
+            "Names": ["api", "api-gw"],
+            "Edges": [{"ReferenceId": 2}],
+        },
         {"ReferenceId": 2, "Name": "db"},
     ]
     stub.add_response("get_insight_impact_graph", {"Services": chain}, params)
     with stub:
         graph = lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
-    assert graph["edges"] == {(0, 1), (1, 2)}
+    assert graph["edges"] == {(3, 0), (0, 1), (1, 2)}
     asked = copy.deepcopy(graph)
+    assert lib.downstream_of(graph, "web") == {"gateway"}
     assert lib.downstream_of(graph, "gateway") == {"api"}
     assert lib.downstream_of(graph, "api") == {"db"}
+    assert lib.downstream_of(graph, "api-gw") == set()
     assert graph == asked  # the caller's graph, as it was (nothing cached in it)
     # a service a later page lists again stands as that page gives it, not merged with the
     # earlier listing (whose Edges it no longer has)
@@ -669,15 +727,15 @@ def test_metric_series_joins_pages() -> None:
     stub.assert_no_pending_responses()
     assert got == [(stamps[0], 4.0)]
     # a page resumed "from the last evaluated point" repeats its timestamp: both points
-    # returned as the pages gave them (the caller's to merge)
+    # returned as the pages gave them, in their order (the caller's to merge)
     stub.add_response(
         "list_insights_metric_data",
-        {"Timestamps": stamps[:2], "Values": [1.0, 2.0], "NextToken": "r"},
+        {"Timestamps": stamps[:2], "Values": [1.0, 5.0], "NextToken": "r"},
         metric_request(),
     )
     stub.add_response(
         "list_insights_metric_data",
-        {"Timestamps": stamps[1:], "Values": [5.0, 3.0]},
+        {"Timestamps": stamps[1:], "Values": [2.0, 3.0]},
         metric_request(NextToken="r"),
     )
     with stub:
@@ -685,13 +743,15 @@ def test_metric_series_joins_pages() -> None:
             client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW
         )
     stub.assert_no_pending_responses()
-    assert got == [(stamps[0], 1.0), (stamps[1], 2.0), (stamps[1], 5.0), (stamps[2], 3.0)]
+    assert got == [(stamps[0], 1.0), (stamps[1], 5.0), (stamps[1], 2.0), (stamps[2], 3.0)]
     # a StartTime off the grid is sent as given ("inclusive": the service starts at or after),
-    # and a page size up to the model's 21600 too
+    # and a page size up to the model's 21600 too; the service stamps its periods from it:
+    # the timestamps as it gave them, not moved to the grid
     off_grid = t(1, minutes=-2)
+    stamped = [off_grid + dt.timedelta(minutes=5 * i) for i in (0, 1)]
     stub.add_response(
         "list_insights_metric_data",
-        {"Timestamps": stamps[1:], "Values": [2.0, 3.0]},
+        {"Timestamps": stamped, "Values": [2.0, 3.0]},
         metric_request(StartTime=off_grid, MaxResults=21600),
     )
     with stub:
@@ -704,7 +764,7 @@ def test_metric_series_joins_pages() -> None:
             page_size=21600,
         )
     stub.assert_no_pending_responses()
-    assert got == list(zip(stamps[1:], [2.0, 3.0], strict=True))
+    assert got == list(zip(stamped, [2.0, 3.0], strict=True))
     # an EndTime off the grid alike (exclusive: the period holding it is the service's to
     # judge), not moved back to the grid
     end = t(0, minutes=3)
@@ -726,13 +786,15 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
     error_rate = metric_request(
         InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied", DataType="NonZeroData"
     )
-    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, error_rate)
+    # the error rate as the service gives it (a fraction of the calls, not a percentage)
+    rates = {"Timestamps": [t(1)], "Values": [0.25]}
+    stub.add_response("list_insights_metric_data", rates, error_rate)
     stub.add_response(
         "list_insights_metric_data", {"Timestamps": [], "Values": []}, metric_request()
     )
     kwargs = dict(event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW)
     with stub:
-        lib.metric_series(
+        got = lib.metric_series(
             client,
             insight_type="ApiErrorRateInsight",
             error_code="AccessDenied",
@@ -740,6 +802,16 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
             **kwargs,
         )
         lib.metric_series(client, error_code="AccessDenied", **kwargs)
+    assert got == [(t(1), 0.25)]
+    # an EventSource its pattern refuses (a bare service name): sent as given, not completed
+    # into another source, the service's refusal raised
+    bare = metric_request(EventSource="s3")
+    stub.add_client_error(
+        "list_insights_metric_data", "InvalidParameterException", expected_params=bare
+    )
+    with stub, pytest.raises(ClientError, match="InvalidParameterException"):
+        lib.metric_series(client, **{**kwargs, "event_source": "s3"})
+    stub.assert_no_pending_responses()
     with pytest.raises(ValueError):
         lib.metric_series(client, insight_type="ApiErrorRateInsight", **kwargs)
     with pytest.raises(ValueError):  # an empty error code is none
@@ -983,6 +1055,11 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
     assert [e["EventName"] for e in got] == ["a", "b"]
+    # each event as the service gave it, its ReadOnly (a string in the model) included
+    listed = [{"EventId": "6", "ReadOnly": "false"}, {"EventId": "7", "ReadOnly": "true"}]
+    stub.add_response("list_insights_data", {"Events": copy.deepcopy(listed)})
+    with stub:
+        assert lib.insights_events(client, TRAIL, start=t(24), end=NOW) == listed
     # an empty event name is sent as given (a Dimensions value is at least one character:
     # refused before sending), not dropped for the source; a page size of 0 alike (MaxResults
     # is at least 1)
@@ -1078,13 +1155,17 @@ def test_outage_seconds_and_status() -> None:
     assert lib.outage_seconds(got, now=t(30)) == 49 * 3600
     # an id the URL path must escape: sent as given (botocore escapes it), the answer as it
     # came, its request id (ResponseMetadata) included
-    answer = {**resolved, "EventId": "evt/1 a", "ResponseMetadata": {"RequestId": "req-1"}}
-    stub.add_response("get_internet_event", answer, {"EventId": "evt/1 a"})
+    answer = {**resolved, "EventId": " evt/1 a ", "ResponseMetadata": {"RequestId": "req-1"}}
+    stub.add_response("get_internet_event", answer, {"EventId": " evt/1 a "})
     with stub:
-        got = lib.internet_event(client, "evt/1 a")
+        got = lib.internet_event(client, " evt/1 a ")
     assert got["ResponseMetadata"]["RequestId"] == "req-1"
     active = {**resolved, "EventStatus": "ACTIVE"}
     del active["EndedAt"]
+    # an ongoing event, as the service gave it: no EndedAt added
+    stub.add_response("get_internet_event", copy.deepcopy(active), {"EventId": "evt-1"})
+    with stub:
+        assert "EndedAt" not in lib.internet_event(client, "evt-1")
     assert lib.outage_seconds(active, now=NOW) == 50 * 3600
     assert lib.outage_seconds(active) == 50 * 3600  # now, from the library's clock
     # a now passed in, an hour after the library's clock: counted to it
@@ -1093,6 +1174,24 @@ def test_outage_seconds_and_status() -> None:
     assert lib.outage_seconds(active, now=t(50, minutes=1)) == -60
     assert lib.is_ongoing(active)
     assert lib.is_ongoing({**active, "EventType": "PERFORMANCE"})  # any type of event
+    # a status the model does not list (yet) is no ACTIVE either: not read as ongoing
+    assert not lib.is_ongoing({**active, "EventStatus": "MITIGATED"})
+    # an outage of 200 ms read at once: to the microsecond (not on float epoch seconds)
+    brief = {**active, "StartedAt": t(1) + dt.timedelta(microseconds=100_000)}
+    assert lib.outage_seconds(brief, now=t(1) + dt.timedelta(microseconds=300_000)) == 0.2
+    # resolved two hours after it started, across a clock change, on a machine in that zone
+    # (Paris in spring, London in autumn): two real hours, not the difference of wall clocks
+    for zone, change in (
+        ("Europe/Paris", dt.datetime(2026, 3, 29, 1, tzinfo=UTC)),
+        ("Europe/London", dt.datetime(2026, 10, 25, 1, tzinfo=UTC)),
+    ):
+        across = {
+            **resolved,
+            "StartedAt": change - dt.timedelta(hours=1),
+            "EndedAt": change + dt.timedelta(hours=1),
+        }
+        with machine_zone(zone):
+            assert lib.outage_seconds(across) == 7200
     # an event without its (required) EventStatus is no answer to go by: not read as ongoing
     unknown = {key: value for key, value in active.items() if key != "EventStatus"}
     try:
