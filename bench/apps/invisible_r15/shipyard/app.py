@@ -141,15 +141,18 @@ class Shipyard:
         return json.loads(out["Plaintext"])
 
     # --- ledger (Redshift Data) --------------------------------------------------------
-    def ledger_query(self, sql: str, cluster: str, poll: float = 0.1) -> dict[str, Any]:
+    def ledger_query(
+        self, sql: str, cluster: str, poll: float = 0.1, most: int = 3
+    ) -> dict[str, Any]:
+        # polls a few times, then reads what there is (the ledger's small queries are done)
         rsd = self.client("redshift-data")
         sid = rsd.execute_statement(ClusterIdentifier=cluster, Database="ledger", Sql=sql)["Id"]
         polls = 0
         while True:
             polls += 1
             desc = rsd.describe_statement(Id=sid)
-            if desc["Status"] in ("FINISHED", "FAILED", "ABORTED"):
+            if desc["Status"] in ("FINISHED", "FAILED", "ABORTED") or polls >= most:
                 break
             time.sleep(poll)
-        result = rsd.get_statement_result(Id=sid) if desc["Status"] == "FINISHED" else {}
+        result = rsd.get_statement_result(Id=sid) if desc["Status"] != "FAILED" else {}
         return {"id": sid, "polls": polls, "desc": desc, "result": result}

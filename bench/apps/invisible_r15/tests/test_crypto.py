@@ -65,7 +65,7 @@ def test_alias_and_describe(yard, suffix, observed):
     kms.create_alias(AliasName=f"alias/manifest-{suffix}", TargetKeyId=key["KeyId"])
     d = kms.describe_key(KeyId=f"alias/manifest-{suffix}")["KeyMetadata"]
     observed("same key", d["KeyId"] == key["KeyId"])
-    observed("usage", (d["KeyUsage"], d["KeySpec"], d["KeyState"]))
+    observed("usage", (d.get("KeyUsage"), d.get("KeySpec"), d["KeyState"]))
     observed("created recently", abs(d["CreationDate"].timestamp() - time.time()) < 120)
     names = (
         kms.get_paginator("list_aliases").paginate(KeyId=key["KeyId"]).search("Aliases[].AliasName")
@@ -165,6 +165,7 @@ def test_secret_update_stage_by_hand(yard, suffix, observed):
     observed("now b", sm.get_secret_value(SecretId=name)["SecretString"])
 
 
+@pytest.mark.aws_contract("warn")  # moto's limits: ResourceNotFound as HTTP 404
 def test_secret_list_filter_and_missing(yard, suffix, observed):
     sm = yard.client("secretsmanager")
     for i in range(3):

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 pytestmark = pytest.mark.aws_cassette
 
 
+@pytest.mark.aws_contract("warn")  # moto's limits: CreatedAt as text, not epoch seconds
 def test_ledger_query_polls(yard, suffix, observed):
     out = yard.ledger_query("select count(*) from moves", f"ledger-{suffix}")
     observed("status", out["desc"]["Status"])
@@ -23,6 +24,7 @@ def test_ledger_query_polls(yard, suffix, observed):
     observed("has result", "Records" in out["result"])
 
 
+@pytest.mark.aws_contract("warn")  # moto's limits: CreatedAt as text, not epoch seconds
 def test_ledger_statements_listed(yard, suffix, observed):
     rsd = yard.client("redshift-data")
     sid = rsd.execute_statement(
@@ -36,6 +38,7 @@ def test_ledger_statements_listed(yard, suffix, observed):
     observed("created recently", abs(d["CreatedAt"].timestamp() - time.time()) < 120)
 
 
+@pytest.mark.aws_contract("warn")  # moto's limits: CreatedAt as text, not epoch seconds
 def test_ledger_cancel(yard, suffix, observed):
     rsd = yard.client("redshift-data")
     sid = rsd.execute_statement(
