@@ -44,6 +44,13 @@ class ClockCatchUp:
             self.coordinates.move_to(dt.datetime.fromtimestamp(answered, tz=dt.timezone.utc))
 
 
+def clock_of(item: pytest.Item, options: dict[str, Any]) -> str:
+    """The test's replay clock setting, as given (checked by ``replay_clock``)."""
+    # Precedence: marker, command line, ini.
+    clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
+    return str(clock or item.config.getini("aws_replay_clock"))
+
+
 @contextmanager
 def replay_clock(
     item: pytest.Item,
@@ -53,9 +60,7 @@ def replay_clock(
 ) -> Iterator[None]:
     """With clock 'recorded', replay runs with the clock at the recording time, ticking,
     never behind an answer it replayed (``catch_up``)."""
-    # Precedence: marker, command line, ini.
-    clock = options.get("clock") or item.config.getoption("aws_replay_clock", None)
-    clock = str(clock or item.config.getini("aws_replay_clock"))
+    clock = clock_of(item, options)
     if clock not in CLOCKS:
         raise HarnessUsageError(
             f"Unknown replay clock {clock!r} for {item.nodeid}.{did_you_mean(clock, CLOCKS)} "
