@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from harness.exchange import Exchange
+    from harness.plugin.stamped_times import StampedTimes
     from harness.replay.match_policy import MatchPolicy
     from harness.replay.miss_report import CassetteMiss
     from harness.replay.network_guard import Allowed, Violations
@@ -216,12 +217,21 @@ def aws_cassette(
     if replaying:
         # before anything touches botocore: a missing profile must not break replay
         _replay_environment(request, tmp_path_factory)
-    from harness.plugin.cassette_clock import ClockCatchUp, replay_clock
+    from harness.plugin.cassette_clock import (
+        ClockCatchUp,
+        moves_server_times,
+        replay_clock,
+        replay_clock_of,
+    )
+    from harness.plugin.stamped_times import StampedTimes
 
     catch_up = ClockCatchUp()
+    stamped: StampedTimes | None = None
 
     def on_exchange(exchange: Exchange) -> None:
         catch_up(exchange)
+        if stamped is not None:
+            stamped(exchange)
         report_exchange(item, exchange)
 
     recorder = CassetteRecorder(
@@ -238,6 +248,10 @@ def aws_cassette(
         digest_over=settings.digest_over(item.config),
     )
     recorder.phase = item.stash.get(_PHASE, "setup")  # (the test body may ask for it late)
+    real_clock = replaying and replay_clock_of(item, options) == "real"
+    if real_clock and not moves_server_times(item, options):
+        # (times served as recorded: a failed test is told of those as old as the recording)
+        stamped = item.stash[_STAMPED] = StampedTimes(recorder)
     if replaying:
         _recorded_endpoints(request, recorder)
     item.stash[_RECORDER] = recorder
@@ -404,7 +418,8 @@ def _network_block(
 
 
 _CALL_FAILED = pytest.StashKey[bool]()
-_CALL_REPORTED = pytest.StashKey[bool]()  # the test body ran to a report (any outcome)
+_CALL_REPORTED = pytest.StashKey[bool]()
+_STAMPED = pytest.StashKey["StampedTimes"]()  # the test body ran to a report (any outcome)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -415,6 +430,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[_CALL_REPORTED] = True
     if call.when == "call" and (report.failed or (report.skipped and hasattr(report, "wasxfail"))):
         item.stash[_CALL_FAILED] = True  # (an expected failure failed: not a whole recording)
+    if call.when == "call" and report.failed and _STAMPED in item.stash:
+        note = item.stash[_STAMPED].note()
+        if note:
+            report.sections.append(("aws replay clock", note))
     if report.skipped and item.get_closest_marker(MARKER) is not None:
         note_skipped(item)
     return report

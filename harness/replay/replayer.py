@@ -445,7 +445,7 @@ def _blobs_read_back(body: bytes, blobs: dict[str, str]) -> bytes:
     """``body`` with the base64 of each blob the test made up and sent (a Kinesis record's
     ``Data``, a DynamoDB binary attribute, an SQS binary attribute) as the live one's: a
     response that reads it back gives the test what it sent in this run."""
-    for recorded, live in blobs.items():
+    for recorded, live in list(blobs.items()):  # (threads of the test may bind more)
         if len(recorded) >= _BLOB_READ_BACK_MIN:
             old = recorded.encode("ascii", "replace")
             if old in body:  # (the cheap test first: most responses hold none)

@@ -189,14 +189,16 @@ class Vault:
 
     def values(self) -> Iterable[tuple[str, str]]:
         """Every (live value, placeholder) known, for the last sweep before a save."""
-        return ((value, token) for (_, value), token in self._token.items())
+        # (a snapshot: another thread of the test may add a secret while this is read)
+        return ((value, token) for (_, value), token in list(self._token.items()))
 
     def distinctive(self) -> Iterable[tuple[str, str]]:
         """The (live value, placeholder) pairs worth replacing wherever they appear: account
         ids, access key ids, and secrets that cannot be an ordinary word or name
         (``distinctive``). A password ``password`` or a value ``Locality`` stays where the
         same word is not the secret (a bucket name, a JSON key)."""
-        for (family, value), token in self._token.items():
+        # a snapshot: a fanned-out thread of the test may add a secret while a sweep reads
+        for (family, value), token in list(self._token.items()):
             if family == "number":
                 continue  # its digits elsewhere are other numbers (a length, a count)
             if family in ("account", "akid") or distinctive(value):
