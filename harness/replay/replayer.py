@@ -231,10 +231,11 @@ class Replayer:
                     lambda: recorded.response,
                 ),
             )
-        with self.lock:  # (its shift is fixed once, for the whole test)
-            return self.server_times.moved(
-                call.service, call.operation, response, answered_at, time.time()
-            )
+        # (not under ``self.lock``: moving reads the cassette's span, and a lazily read
+        # cassette's reads take that lock; ``ServerTimes`` keeps its own)
+        return self.server_times.moved(
+            call.service, call.operation, response, answered_at, time.time()
+        )
 
     def _tie_whole(self, recorded: dict[str, Any], sent: dict[str, Any]) -> None:
         """Keys of a time and a generated value, tied whole (``match_times.whole_ties``)."""

@@ -38,6 +38,7 @@ import datetime as dt
 import functools
 import math
 import re
+import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from email.utils import formatdate, parsedate_to_datetime
@@ -78,8 +79,33 @@ class ServerTimes:
         self._moved: set[float] = set()
         #: the instants served moved (milliseconds): sent back, each stands for its recording
         self.served: set[int] = set()
+        #: its own, not the recorder's: reading the cassette's span and requests takes that
+        #: one (a lazily read cassette reads on under it), so this is never held with it
+        self._lock = threading.Lock()
 
     def moved(
+        self,
+        service: str,
+        operation: str,
+        response: HttpResponse,
+        answered_at: float | None,
+        now: float,
+    ) -> HttpResponse:
+        """``response`` with its server times moved, or itself when nothing moves (the
+        shift is fixed once, for the whole test, whatever thread answers first)."""
+        if not self.on or answered_at is None or not any(time_members(service, operation)):
+            return response
+        self._read_cassette()  # (outside this lock: reading takes the recorder's)
+        with self._lock:
+            return self._move_times(service, operation, response, answered_at, now)
+
+    def _read_cassette(self) -> None:
+        if self._span is None:
+            span = self._spans_of()
+            with self._lock:
+                self._span = self._span or span
+
+    def _move_times(
         self,
         service: str,
         operation: str,
