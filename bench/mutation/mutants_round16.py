@@ -40,8 +40,8 @@ they finish). Validation and errors: the region checked against botocore's list 
 another partition's, or ``local`` for a stand-in, refused); the region parsed from an endpoint
 URL; a date taken for local midnight; an ``assert`` for a naive time; an error code checked with
 ``str.isidentifier``; windows over 21,600 points refused though ``NextToken`` pages them;
-``time.sleep`` called with a keyword; the throttle code read from ``x-amzn-ErrorType`` (a
-Stubber's or a JSON-protocol error has none); a modeled error re-raised as a plain
+``time.sleep`` called with a keyword; the throttle code read from ``x-amzn-ErrorType`` (an
+error whose type is in its body only, as JSON-protocol services send it, has none); a modeled error re-raised as a plain
 ``ClientError`` (a caller's ``except client.exceptions.InvalidRequestException`` misses it); a
 ``RuntimeWarning`` on each throttle (an error under ``-W error``); client errors turned into an
 empty day, a partial graph, a ``ValueError`` or ``None``; a page size read as a page count; a
@@ -68,7 +68,7 @@ and ``internet-event-validation-error-as-none`` (``insight-invalid-request-as-lo
 ``insight-invalid-request-as-missing``), ``graph-insight-id-echo-checked``
 (``metric-echoed-event-checked``), ``graph-window-active-until-last-update``
 (``insight-duration-active-until-last-update``), ``hourly-client-errors-as-empty-day``
-(``metric-invalid-parameter-as-no-data`` spares one code; this hides every error),
+(``metric-invalid-parameter-as-no-data`` swallows one code; this one every error),
 ``metric-counter-sum-drops-zeros`` (``metric-repeated-timestamps-summed`` keeps zeros),
 ``as-utc-naive-assert`` (``graph-span-assert`` is the graph's, ``as-utc-naive-typeerror``
 raises another type but still raises under ``-O``), ``timeline-page-size-taken-as-page-count``

@@ -1,38 +1,41 @@
 """Witnesses that each round-16 mutant (``mutants_round16.ROUND16``) is not equivalent.
 
 For each mutant, one function takes a loaded library (the correct one, then the mutant) and
-returns what a caller observes: a result, the error raised, and for calls through a client
-the parameters of each request sent. Clients are real botocore clients (us-east-1, stand-in
-credentials, no network) answered by botocore's ``Stubber``, or, where only real answers in
-real time show the difference, the library's own client sent over real HTTP to a server on
-127.0.0.1 (``_metric_server``: a CloudTrail stand-in that answers each window's hours); pure
+returns what a caller observes: a result, the error raised, and for calls through a client the
+parameters of each request sent. Clients are real botocore clients (us-east-1, stand-in
+credentials, no network) answered by botocore's ``Stubber``, or, where only real answers
+show the difference, the library's own client sent over real HTTP to a server on 127.0.0.1
+(``_metric_server``, a CloudTrail stand-in that answers each window's hours in real time;
+round 15's ``_loopback`` for a throttle as CloudTrail words it); pure
 functions get plain inputs; the library's own clients are read by their settings
 (``meta.region_name``, ``meta.service_model``); what loading the library or making a client
 does to the process is read from the process (``ssl``'s default context, ``TZ``), each put back
 afterwards. A mutant is shown non-equivalent when the two observations differ. The helpers
 (``Stub``, ``outcome``, ``run_witnesses``...) are round 3's (``round3_witnesses``), a few round
-4's and round 14's (``_graph``, ``_one_point``, ``_Environment``, ``_summaries``).
+4's, round 14's and round 15's (``_graph``, ``_one_point``, ``_Environment``, ``_summaries``,
+``_loopback``).
 
 Some mutants differ only under conditions a caller may not meet, which their witnesses set up:
-``client-unknown-region-refused`` for ``local`` with an endpoint URL (a stand-in's region, which
-botocore's list lacks, as it lacks regions newer than the installed botocore);
-``client-region-parsed-from-endpoint-host`` for ``http://127.0.0.1:4566``;
-``client-process-tls-verification-off`` in ``ssl._create_default_https_context`` after a
-client is made; ``import-forces-process-tz-utc`` for the module imported afresh with
-``TZ=Asia/Kolkata`` (the mutant, once loaded, has already set ``TZ`` for the whole process: the
-witness puts the original back); ``utcnow-cached-per-second`` for two reads 2 ms apart (five
-tries: two reads in one second are equal); ``retry-code-from-error-type-header`` for a
-Stubber's throttle, which has no HTTP headers, as a JSON-protocol error has no
-``x-amzn-ErrorType``; ``retry-reraised-as-plain-client-error`` for a caller catching
-``client.exceptions.InvalidRequestException``; ``retry-warns-on-each-throttle`` with warnings
-made errors (``-W error``, or pytest's ``filterwarnings = error``);
+``client-unknown-region-refused`` for ``local`` with an endpoint URL (a stand-in's region,
+which botocore's list lacks, as it lacks regions newer than the installed botocore);
+``client-region-parsed-from-endpoint-host`` for ``http://127.0.0.1:4566`` (region ``0``, which
+botocore refuses); ``client-process-tls-verification-off`` in
+``ssl._create_default_https_context`` after a client is made; ``import-forces-process-tz-utc``
+for the module imported afresh with ``TZ=Asia/Kolkata`` (the mutant, once loaded, has already
+set ``TZ`` for the whole process: the witness puts the original back);
+``utcnow-cached-per-second`` for two reads 2 ms apart (five tries: two reads in one second are
+equal); ``retry-code-from-error-type-header`` for a real CloudTrail throttle over loopback
+(``_loopback``, round 15's), its type in the body only (``__type``, as the JSON protocol sends
+it; a Stubber's error has no headers either); ``retry-reraised-as-plain-client-error`` for a
+caller catching ``client.exceptions.InvalidRequestException``; ``retry-warns-on-each-throttle``
+with warnings made errors (``-W error``, or pytest's ``filterwarnings = error``);
 ``retry-recursive-attempt-not-advanced`` for five throttles in a row;
 ``as-utc-date-taken-as-local-midnight`` for a ``date`` given as the start, with
 ``TZ=Asia/Kolkata``; ``as-utc-naive-assert`` for a caller catching ``ValueError``;
 ``as-utc-offset-cached-per-zone`` for a January and a July noon in Europe/London, in that
-order; ``metric-values-as-decimal`` for a value of 0.1; ``metric-error-code-dotted-refused`` for
-EC2's ``Client.UnauthorizedOperation``; ``metric-window-over-21600-points-refused`` for sixteen
-days at one minute; ``metric-counter-sum-drops-zeros`` for a zero (FillWithZeros');
+order; ``metric-values-as-decimal`` for a value of 0.1; ``metric-error-code-dotted-refused``
+for EC2's ``Client.UnauthorizedOperation``; ``metric-window-over-21600-points-refused`` for
+sixteen days at one minute; ``metric-counter-sum-drops-zeros`` for a zero (FillWithZeros');
 ``hourly-quarters-fetched-concurrently`` over loopback, the midnight quarter answered 0.3 s
 late (four requests in any case); ``hourly-buckets-list-multiplied`` for one hour's point;
 ``hourly-client-errors-as-empty-day`` for an ``OperationNotPermittedException``;
@@ -48,10 +51,11 @@ late (four requests in any case); ``hourly-buckets-list-multiplied`` for one hou
 ``open-insights-all-minus-closed`` for an insight listed CLOSED on one page and ACTIVE on the
 next; ``graph-window-active-until-last-update`` for an active summary with ``LastUpdateTime``;
 ``graph-insight-id-echo-checked`` for an id asked in capitals and echoed in lower case;
-``graph-partial-on-error`` for a second page that fails; ``graph-invalid-request-as-value-error``
-for a caller catching ``ClientError``; ``downstream-query-name-nfc-normalized`` for a name
-recorded decomposed; ``downstream-adjacency-groupby-unsorted`` for a source whose two edges lie
-apart in the set; ``downstream-seen-default-shared`` for two services calling one;
+``graph-partial-on-error`` for a second page that fails;
+``graph-invalid-request-as-value-error`` for a caller catching ``ClientError``;
+``downstream-query-name-nfc-normalized`` for a name recorded decomposed;
+``downstream-adjacency-groupby-unsorted`` for a source whose two edges lie apart in the set;
+``downstream-seen-default-shared`` for two services calling one;
 ``internet-event-validation-error-as-none`` for a ``ValidationException``.
 
 Run: ``python bench/mutation/round16_witnesses.py``; one line per mutant, ``differs`` or
@@ -93,12 +97,14 @@ from bench.mutation.round3_witnesses import (  # noqa: E402
     client_error,
     fixed_clock,
     metric_page,
+    outcome,
     run_witnesses,
     scripted,
     summary,
 )
 from bench.mutation.round4_witnesses import _graph, _one_point  # noqa: E402
 from bench.mutation.round14_witnesses import _Environment, _summaries  # noqa: E402
+from bench.mutation.round15_witnesses import _loopback  # noqa: E402
 
 MINUTE = dt.timedelta(minutes=1)
 HOUR = dt.timedelta(hours=1)
@@ -219,12 +225,13 @@ def w_retry_sleep_called_with_keyword(lib: Any) -> Any:
 
 
 def w_retry_code_from_error_type_header(lib: Any) -> Any:
-    slept: list[float] = []
-    stub = _throttled_insight()
-    result = stub.run(
-        lambda c: lib.with_retry(lambda: c.get_insight(InsightId=INSIGHT_ID), sleep=slept.append)
-    )
-    return (result[0]["Insight"]["State"] if isinstance(result[0], dict) else result[0]), slept
+    # a real CloudTrail throttle over loopback: the JSON protocol names it in the body only
+    throttled = (400, {}, {"__type": "ThrottlingException", "message": "Rate exceeded"})
+    with _loopback([throttled, (200, {}, metric_page([], []))]) as server:
+        client = lib.make_client("cloudtrail", endpoint_url=server.url)
+        arguments = {"event_source": "ec2.amazonaws.com", "event_name": "RunInstances"}
+        got = outcome(lambda: lib.metric_series(client, start=T0, end=T1, **arguments))
+        return got, len(server.paths)
 
 
 def w_retry_reraised_as_plain_client_error(lib: Any) -> Any:
