@@ -24,54 +24,57 @@ Method: listed what rounds 1-15 cover (625 mutants), then wrote, function by fun
 a developer could plausibly make there in kinds those batches lack or barely touch: Python's
 own traps rather than AWS facts. A closure bound late (one lambda per state, each listing the
 last state); a generator read twice (the impact graph's pages, its edges always empty); a list
-multiplied (``[[]] * 24``, every hour one shared bucket); ``itertools.groupby`` over an unsorted
-set of edges; ``collections.Counter`` addition, which drops zero counts (FillWithZeros' zeros
-gone); ``str.strip`` given a suffix, which strips characters (``"cloudtrail"`` loses its
-``c``); a stable sort done in two passes the wrong way round; a cache keyed by ``id()`` of a
-list (stale once the list changes, or once a new list takes the freed address); a clock read
-cached per second with ``lru_cache``; an offset cached per zone (the first date's offset used
-for the whole year: DST); mutable defaults in two functions none had them in (CloudTrail's
-``dimensions``, ``downstream_of``'s ``seen``); module state that only grows (open insight ids
-kept across polls); a recursion whose attempt is never advanced; ``Decimal`` for rates; a
-default ``now`` evaluated at import in ``insight_duration``; ``None`` for an empty listing;
-``isoformat`` strings for times; Unicode normalisation of one side of a comparison; a
-``ThreadPoolExecutor`` fan-out gathered with ``as_completed`` (the day's quarters in the order
-they finish). Validation and errors: the region checked against botocore's list (a new region,
-another partition's, or ``local`` for a stand-in, refused); the region parsed from an endpoint
-URL; a date taken for local midnight; an ``assert`` for a naive time; an error code checked with
-``str.isidentifier``; windows over 21,600 points refused though ``NextToken`` pages them;
-``time.sleep`` called with a keyword; the throttle code read from ``x-amzn-ErrorType`` (an
-error whose type is in its body only, as JSON-protocol services send it, has none); a modeled error re-raised as a plain
-``ClientError`` (a caller's ``except client.exceptions.InvalidRequestException`` misses it); a
-``RuntimeWarning`` on each throttle (an error under ``-W error``); client errors turned into an
-empty day, a partial graph, a ``ValueError`` or ``None``; a page size read as a page count; a
-graph echo check that is case-sensitive. Process state: TLS verification turned off for the
-whole process (``ssl._create_default_https_context``); ``TZ`` forced to UTC at import.
+multiplied (``[[]] * 24``, every hour one shared bucket); ``itertools.groupby`` over an
+unsorted set of edges; ``collections.Counter`` addition, which drops zero counts
+(FillWithZeros' zeros gone); ``str.strip`` given a suffix, which strips characters
+(``"cloudtrail"`` loses its ``c``); a stable sort done in two passes the wrong way round; a
+cache keyed by ``id()`` of a list (stale once the list changes, or once a new list takes the
+freed address); a clock read cached per second with ``lru_cache``; an offset cached per zone
+(the first date's offset used for the whole year: DST); mutable defaults in two functions none
+had them in (CloudTrail's ``dimensions``, ``downstream_of``'s ``seen``); module state that only
+grows (open insight ids kept across polls); a recursion whose attempt is never advanced;
+``Decimal`` for rates; a default ``now`` evaluated at import in ``insight_duration``; ``None``
+for an empty listing; ``isoformat`` strings for times; Unicode normalisation of one side of a
+comparison; a ``ThreadPoolExecutor`` fan-out gathered with ``as_completed`` (the day's quarters
+in the order they finish). Validation and errors: the region checked against botocore's list (a
+new region, another partition's, or ``local`` for a stand-in, refused); the region parsed from
+an endpoint URL; a date taken for local midnight; an ``assert`` for a naive time; an error code
+checked with ``str.isidentifier``; windows over 21,600 points refused though ``NextToken``
+pages them; ``time.sleep`` called with a keyword; the throttle code read from
+``x-amzn-ErrorType`` (an error whose type is in its body only, as JSON-protocol services send
+it, has none); a modeled error re-raised as a plain ``ClientError`` (a caller's ``except
+client.exceptions.InvalidRequestException`` misses it); a ``RuntimeWarning`` on each throttle
+(an error under ``-W error``); client errors turned into an empty day, a partial graph, a
+``ValueError`` or ``None``; a page size read as a page count; a graph echo check that is
+case-sensitive. Process state: TLS verification turned off for the whole process
+(``ssl._create_default_https_context``); ``TZ`` forced to UTC at import.
 
 Dropped any that repeats an earlier mutant in edit or behaviour, as judged on reading, or whose
 change lies wholly inside an earlier one's (for instance a span rounded to whole periods with
-``round()``, whose differing inputs and outputs are those of ``window-span-floored-to-periods``;
-the retention clamp ceiled by ``period - 1`` seconds, inside ``window-retention-aligned-down``;
-``latest_event`` over a generator, always truthy, which fails as ``latest-event-empty-raises``;
-an ``insight`` cache keyed by ``id(client)``, inside ``insight-memoized``; ``peak`` by
-``sorted(..., reverse=True)``, ``max`` with ``default`` or ``heapq.nlargest``, which give
-``peak-ties-first-seen``'s or ``peak-ties-later-time``'s ties; ``utcnow`` through
-``datetime.utcnow()`` relabelled, equal on Python 3.11; an ``any()`` check that consumes a
-generator, ``metric-empty-page-check-consumes-first-point``'s trap; the service name with its
-dashes removed, the kind of ``client-service-suffix-strip-chars`` on the same line; ``align`` on
-a grid from the day's or year's start, equal for every Period; ``is_ongoing`` by
-``in ("ACTIVE")``, equal for every status the model allows). Some come close to an earlier kind
-in another function and were kept because what a caller sees differs:
+``round()``, whose differing inputs and outputs are those of
+``window-span-floored-to-periods``; the retention clamp ceiled by ``period - 1`` seconds,
+inside ``window-retention-aligned-down``; ``latest_event`` over a generator, always truthy,
+which fails as ``latest-event-empty-raises``; an ``insight`` cache keyed by ``id(client)``,
+inside ``insight-memoized``; ``peak`` by ``sorted(..., reverse=True)``, ``max`` with
+``default`` or ``heapq.nlargest``, which give ``peak-ties-first-seen``'s or
+``peak-ties-later-time``'s ties; ``utcnow`` through ``datetime.utcnow()`` relabelled, equal on
+Python 3.11; an ``any()`` check that consumes a generator,
+``metric-empty-page-check-consumes-first-point``'s trap; the service name with its dashes
+removed, the kind of ``client-service-suffix-strip-chars`` on the same line; ``align`` on a
+grid from the day's or year's start, equal for every Period; ``is_ongoing`` by ``in
+("ACTIVE")``, equal for every status the model allows). Some come close to an earlier kind in
+another function and were kept because what a caller sees differs:
 ``insight-duration-now-default-frozen`` (``outage-now-default-frozen`` is Internet Monitor's),
-``graph-partial-on-error`` (``timeline-partial-on-error``), ``graph-invalid-request-as-value-error``
-and ``internet-event-validation-error-as-none`` (``insight-invalid-request-as-lookup-error``,
-``insight-invalid-request-as-missing``), ``graph-insight-id-echo-checked``
-(``metric-echoed-event-checked``), ``graph-window-active-until-last-update``
-(``insight-duration-active-until-last-update``), ``hourly-client-errors-as-empty-day``
-(``metric-invalid-parameter-as-no-data`` swallows one code; this one every error),
-``metric-counter-sum-drops-zeros`` (``metric-repeated-timestamps-summed`` keeps zeros),
-``as-utc-naive-assert`` (``graph-span-assert`` is the graph's, ``as-utc-naive-typeerror``
-raises another type but still raises under ``-O``), ``timeline-page-size-taken-as-page-count``
+``graph-partial-on-error`` (``timeline-partial-on-error``),
+``graph-invalid-request-as-value-error`` and ``internet-event-validation-error-as-none``
+(``insight-invalid-request-as-lookup-error``, ``insight-invalid-request-as-missing``),
+``graph-insight-id-echo-checked`` (``metric-echoed-event-checked``),
+``graph-window-active-until-last-update`` (``insight-duration-active-until-last-update``),
+``hourly-client-errors-as-empty-day`` (``metric-invalid-parameter-as-no-data`` swallows one
+code; this one every error), ``metric-counter-sum-drops-zeros``
+(``metric-repeated-timestamps-summed`` keeps zeros), ``as-utc-naive-assert``
+(``graph-span-assert`` is the graph's, ``as-utc-naive-typeerror`` raises another type but still
+raises under ``-O``), ``timeline-page-size-taken-as-page-count``
 (``timeline-page-size-truncates`` cuts events, not pages).
 
 Some differ only under conditions a caller may not meet (the witnesses' docstring says which
@@ -91,8 +94,8 @@ fails, a ``ValidationException``, an ``OperationNotPermittedException``, a throt
 (a region botocore does not list, an endpoint URL, ``cloudtrail``, a dotted error code, a window
 over 21,600 points, two states, a page size with more pages, events whose summaries are out of
 time order, a decomposed name, a summary with ``LastUpdateTime``); and one only in the requests
-sent and their order in time (``hourly-quarters-fetched-concurrently``, four requests where
-one would do, gathered as they finish). Every mutant here has a witness in
+sent and in time (``hourly-quarters-fetched-concurrently``, four requests where one would do,
+its points in the order the quarters finish). Every mutant here has a witness in
 ``bench/mutation/round16_witnesses.py`` (a Stubber-answered client, a loopback HTTP server, a
 client's settings, the process's state, or a plain input on which the correct library and the
 mutant differ), so none is equivalent.
