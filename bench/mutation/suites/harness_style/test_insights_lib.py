@@ -168,7 +168,8 @@ FEWER = settings(max_examples=6)
 @example(  # a chain longer than ten pages (plans split into six at most): read to its end
     plan=PagePlan(
         pagination=pagination_of("xray", "GetInsightEvents"),
-        items=({"EventTime": NOW, "Summary": "last"},),
+        # stamped after the caller's now (the service's clock ahead): still the latest
+        items=({"EventTime": NOW + dt.timedelta(minutes=5), "Summary": "last"},),
         pages=(0,) * 11 + (1,),
     ),
     page_size=None,
@@ -850,6 +851,11 @@ def test_what_the_service_refuses_is_refused_before_sending(
         lib.insight_summaries(xray(), group_name="prod", start=start, end=too_old.params["EndTime"])
     assert refused.value.response["Error"]["Code"] == too_old.caught_by
     assert aws_synthetic.exchanges[-1].params["StartTime"] == start.timestamp()
+    # a CloudTrail window given the wrong way round: sent as given (not swapped into the
+    # window meant), the service's refusal raised as it came
+    with pytest.raises(ClientError):
+        lib.insights_events(cloudtrail(), TRAIL, start=NOW, end=NOW - dt.timedelta(hours=1))
+    assert aws_synthetic.exchanges[-1].params["StartTime"] == NOW.timestamp()
 
 
 # ----------------------------------------------------------------------------- the synthetic world
@@ -1153,7 +1159,9 @@ def test_outage_seconds(params: dict) -> None:
 
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
-def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_throttled_calls_are_retried(
+    aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # a client made elsewhere keeps its region (read back from where the call went: its
     # region's endpoint), keys (long-term ones: no session token added) and configuration
     # (its own retries too), and any other keyword (an endpoint of its own)
@@ -1204,8 +1212,11 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     # a trail by its bare name, on a caller's own client in another region: not the
     # library's to refuse, sent as given (the service judges), through that client
     theirs = lib.make_client("cloudtrail", region_name="eu-west-1")
-    lib.insights_events(theirs, "main", start=NOW - dt.timedelta(days=2), end=NOW)
+    # (a start off the minute: sent to the second, as given)
+    off_minute = NOW - dt.timedelta(days=2, seconds=30)
+    lib.insights_events(theirs, "main", start=off_minute, end=NOW)
     assert aws_synthetic.exchanges[-1].params["InsightSource"] == "main"
+    assert aws_synthetic.exchanges[-1].params["StartTime"] == off_minute.timestamp()
     assert ".eu-west-1." in aws_synthetic.exchanges[-1].request.url
     # the library's own clients: us-east-1's regional endpoint (where the call went: not its
     # FIPS or dual-stack one), botocore's retries off, whatever a developer's shell says
@@ -1215,6 +1226,7 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     assert aws_synthetic.exchanges[-1].request.url.startswith(regional)
     assert xray().meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # (the SDKs' other name for it)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
     callers = boto3.DEFAULT_SESSION  # the caller's own default session (boto3.client's)
@@ -1237,6 +1249,39 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     assert aws_synthetic.exchanges[-1].request.url.startswith("http://localhost:4566/")
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
+    # ... and a region the caller passes is where the call goes, whatever the shell says
+    lib.internet_event(lib.make_client("internetmonitor", region_name="ap-southeast-2"), "evt-1")
+    assert ".ap-southeast-2." in aws_synthetic.exchanges[-1].request.url
+    monkeypatch.delenv("AWS_REGION")
+    # Lambda's versioned event names (the EventName pattern takes them): sent as given
+    versioned = "UpdateFunctionCode20150331v2"
+    lib.metric_series(
+        cloudtrail(),
+        event_source="lambda.amazonaws.com",
+        event_name=versioned,
+        start=NOW - dt.timedelta(hours=1),
+        end=NOW,
+    )
+    assert aws_synthetic.exchanges[-1].params["EventName"] == versioned
+    # a day still to come (tomorrow by the machine's own date): asked as given, the
+    # service's answer returned (not refused by the library's reading of today)
+    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    lib.hourly_series_of_day(
+        cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=tomorrow
+    )
+    midnight = dt.datetime.combine(tomorrow, dt.time(), tzinfo=dt.timezone.utc)
+    assert aws_synthetic.exchanges[-1].params["StartTime"] == midnight.timestamp()
+    # a page whose Values fall short of its Timestamps (the model: as many of each) is no
+    # answer to go by: raised, not padded with made-up zeros (a stand-in client: no plan
+    # or backend serves a page its contract check refuses)
+    with pytest.raises(ValueError):
+        lib.metric_series(
+            ShortValues(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=NOW,
+            end=NOW,
+        )
     # a long-lived insight's timeline, a thousand pages and more of one event each: read to
     # its end (a stand-in client: thousands of botocore calls would take seconds)
     assert len(lib.insight_timeline(LongListing(1500), INSIGHT_ID)) == 1500
@@ -1297,10 +1342,18 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     # the most recent event when the first page is empty
     with serve_pages(PagePlan(pagination=events, items=(item,), pages=(0, 1))):
         assert lib.latest_event(xray(), INSIGHT_ID) == item
-    # a page size is each page's size, not how many events come back
+    # a page size is each page's size, not how many events come back; no pause between
+    # pages that were not throttled
     three = tuple({"EventTime": NOW - dt.timedelta(hours=h), "Summary": "s"} for h in (3, 2, 1))
+    CLOCK.slept.clear()
     with serve_pages(PagePlan(pagination=events, items=three, pages=(2, 1))):
         assert lib.insight_timeline(xray(), INSIGHT_ID, page_size=1) == list(three)
+    assert CLOCK.slept == []
+    # more than a thousand CloudTrail events, in pages of the model's 50: every one
+    many = tuple({"EventId": f"e{n}", "EventTime": NOW} for n in range(1001))
+    with serve_pages(PagePlan(pagination=CT_EVENTS, items=many, pages=(50,) * 20 + (1,))):
+        got = lib.insights_events(cloudtrail(), TRAIL, start=EVENTS["StartTime"], end=NOW)
+    assert got == list(many)
     # read on a machine in London as its clocks go back (botocore's times in the local zone,
     # an hour of wall clock read twice): oldest first by instant, 01:30 BST before 01:15 GMT
     straddle = tuple(
@@ -1334,6 +1387,14 @@ def test_throttled_calls_are_retried(aws_synthetic: Any, monkeypatch: pytest.Mon
     with serve_pages(PagePlan(pagination=graph_pages, items=(api, again, db), pages=(1, 2))):
         graph = lib.impact_graph(xray(), INSIGHT_ID, start=GRAPH["StartTime"], end=NOW)
     assert graph == {"services": {1: again, 2: db}, "edges": set()}
+    assert capsys.readouterr().out == ""  # every listing above, nothing printed
+
+
+class ShortValues:
+    """A stand-in CloudTrail client: a page with two timestamps and one value."""
+
+    def list_insights_metric_data(self, **params: Any) -> dict:
+        return {"Timestamps": [NOW - dt.timedelta(minutes=5), NOW], "Values": [1.0]}
 
 
 class LongListing:

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import importlib.util
+import logging
 import os
+import socket
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +36,17 @@ INSIGHT_ID = "3c1d6f2a-1b2c-4d3e-8f4a-5b6c7d8e9f00"
 TRAIL = "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
 REAL_BACKOFF = lib.BACKOFF  # the fixture zeroes it; tests of the backoff put it back
 REAL_UTCNOW = lib.utcnow  # the fixture fixes the clock; the test of the real one reads it
+
+
+def process_state() -> tuple[Any, ...]:
+    """What making a client must leave alone: the environment (pytest's own variable aside),
+    socket's default timeout, botocore's logger."""
+    environ = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    botocore_log = logging.getLogger("botocore")
+    return environ, socket.getdefaulttimeout(), list(botocore_log.handlers), botocore_log.level
+
+
+AT_START = process_state()  # before any client is made
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +71,12 @@ def event(hours_ago: float, summary: str = "") -> dict[str, Any]:
 # ----------------------------------------------------------------------------- X-Ray
 
 
-def test_timeline_follows_tokens_through_an_empty_page() -> None:
+def test_timeline_follows_tokens_through_an_empty_page(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     client, stub = stubbed("xray")
+    pauses: list[float] = []  # no throttle here: no wait between pages either
+    monkeypatch.setattr(lib.time, "sleep", pauses.append)
     base = {"InsightId": INSIGHT_ID, "MaxResults": 2}
     # tokens as AWS writes them (base64: "+", "/" and "=" included), sent back as they came
     a, b = "c2Vl+az/AQ==", "dG9r+ZW4/Ag=="
@@ -72,6 +91,7 @@ def test_timeline_follows_tokens_through_an_empty_page() -> None:
         got = lib.insight_timeline(client, INSIGHT_ID, page_size=2)
     stub.assert_no_pending_responses()
     assert [e["EventTime"] for e in got] == [t(5), t(3), t(1)]
+    assert pauses == [] and capsys.readouterr().out == ""  # nothing printed, no pause
     # a chain longer than ten pages (eleven empty ones first): read to its end
     only = {"InsightId": INSIGHT_ID}
     for number in range(11):
@@ -113,6 +133,11 @@ def test_timeline_single_page() -> None:
     )
     with stub:
         assert [e["EventTime"] for e in lib.insight_timeline(client, INSIGHT_ID)] == [t(2)]
+    # an event without its Summary (optional in the model): kept, as the service gave it
+    bare = [{"EventTime": t(3)}, event(2)]
+    stub.add_response("get_insight_events", {"InsightEvents": bare}, {"InsightId": INSIGHT_ID})
+    with stub:
+        assert lib.insight_timeline(client, INSIGHT_ID) == bare
     # two events at the same instant, summaries out of order: both kept, in the page's order
     tied = [event(2, "b"), event(2, "a"), event(3)]
     stub.add_response("get_insight_events", {"InsightEvents": tied}, {"InsightId": INSIGHT_ID})
@@ -172,6 +197,12 @@ def test_latest_event_is_the_most_recent() -> None:
     stub.add_response("get_insight_events", {"InsightEvents": [event(3)]})
     with stub:
         assert lib.latest_event(client, INSIGHT_ID) == event(3)
+    # an event stamped five minutes after the caller's now (the service's clock ahead of
+    # ours): still the most recent the service gave, not dropped
+    ahead = {"EventTime": NOW + dt.timedelta(minutes=5), "Summary": "ahead"}
+    stub.add_response("get_insight_events", {"InsightEvents": [event(1), ahead]})
+    with stub:
+        assert lib.latest_event(client, INSIGHT_ID) == ahead
     # throttled as many times as the library tries: it surfaces, the listing not asked again
     for _ in range(4):
         stub.add_client_error("get_insight_events", "ThrottledException", http_status_code=429)
@@ -181,7 +212,10 @@ def test_latest_event_is_the_most_recent() -> None:
     assert len(stub._queue) == 1
 
 
-def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_throttled_call_is_retried_until_it_gets_through(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)  # (the secret must not reach the log, below)
     # a client made elsewhere keeps its region, its keys and its configuration (its own
     # retries too), and any other keyword (an endpoint of its own)
     # (its region's endpoint; long-term keys: no session token added)
@@ -209,7 +243,21 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     assert default.meta.endpoint_url == "https://xray.us-east-1.amazonaws.com"
     assert default.meta.config.retries == {"total_max_attempts": 1, "mode": "standard"}
     assert default._endpoint.http_session._verify is not False  # TLS checked (botocore's default)
+    # botocore's own timeouts (60 s) and no proxy: nothing left in from debugging
+    config = default.meta.config
+    assert (config.connect_timeout, config.read_timeout, config.proxies) == (60, 60, None)
+    assert "my-secret" not in caplog.text and "stand-in-secret" not in caplog.text
+    # the clients made so far (every test's before this one) left the process as it was
+    assert process_state() == AT_START
+    # importing the library leaves the process's warning filters as they were
+    spec = importlib.util.spec_from_file_location("insights_lib_again", lib.__file__)
+    assert spec is not None and spec.loader is not None
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+        assert warnings.filters == []
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")  # (the SDKs' other name for it)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "ambient-secret")
     callers = boto3.DEFAULT_SESSION  # the caller's own default session (boto3.client's)
@@ -217,19 +265,28 @@ def test_throttled_call_is_retried_until_it_gets_through(monkeypatch: pytest.Mon
     assert callers is not None and boto3.DEFAULT_SESSION is callers  # left as it was
     assert own.meta.region_name == "us-east-1"
     assert own._request_signer._credentials.access_key != "AKIDAMBIENT"
+    # ... and a region the caller passes is the region, whatever the shell says
+    assert lib.make_client("xray", region_name="ap-southeast-2").meta.region_name == (
+        "ap-southeast-2"
+    )
     # an endpoint the shell names for every client (AWS_ENDPOINT_URL: LocalStack's, say):
     # botocore's own setting, honoured by the library's clients as by any other
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
     assert lib.make_client("xray").meta.endpoint_url == "http://localhost:4566"
-    for name in ("AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)
     monkeypatch.delenv("AWS_ENDPOINT_URL")
     # a shell that turns botocore's retries off (AWS_MAX_ATTEMPTS=1): botocore's setting,
     # not the library's policy (three throttles, then the answer)
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     client, stub = stubbed("xray")
-    for _ in range(3):
-        stub.add_client_error("get_insight", "ThrottledException", http_status_code=429)
+    for _ in range(3):  # as botocore raises them with its retries off: MaxAttemptsReached
+        stub.add_client_error(
+            "get_insight",
+            "ThrottledException",
+            http_status_code=429,
+            response_meta={"MaxAttemptsReached": True},
+        )
     record = {"InsightId": INSIGHT_ID, "State": "ACTIVE", "StartTime": t(2)}
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
     closed = {**record, "State": "CLOSED", "EndTime": t(1)}
@@ -502,7 +559,8 @@ def test_insight_summaries_paginate_with_same_params() -> None:
 def test_open_insight_ids_keeps_active_ones() -> None:
     client, stub = stubbed("xray")
     summaries = [  # two closed ones in a row on the second page
-        {"InsightId": "a" * 36, "State": "ACTIVE"},
+        # open, last updated two hours ago: still open (the service's State says so)
+        {"InsightId": "a" * 36, "State": "ACTIVE", "LastUpdateTime": t(2)},
         {"InsightId": "b" * 36, "State": "CLOSED", "EndTime": t(1)},
         {"InsightId": "d" * 36, "State": "CLOSED", "EndTime": t(2)},
         {"InsightId": "c" * 36, "State": "ACTIVE"},
@@ -668,9 +726,13 @@ def test_impact_graph_refuses_more_than_six_hours() -> None:
     # an empty window (an insight that started just now): asked too, the service judges
     empty = {"InsightId": INSIGHT_ID, "StartTime": NOW, "EndTime": NOW}
     stub.add_response("get_insight_impact_graph", {"Services": []}, empty)
+    # a window ending an hour after now (a caller's clock ahead): asked as given
+    later = {"InsightId": INSIGHT_ID, "StartTime": t(4), "EndTime": NOW + dt.timedelta(hours=1)}
+    stub.add_response("get_insight_impact_graph", {"Services": []}, later)
     with stub:
         lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW.astimezone(ahead))
         lib.impact_graph(client, INSIGHT_ID, start=NOW, end=NOW)
+        lib.impact_graph(client, INSIGHT_ID, start=t(4), end=NOW + dt.timedelta(hours=1))
     stub.assert_no_pending_responses()
 
 
@@ -779,6 +841,15 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
+    # a page whose Values fall short of its Timestamps (the model: as many of each) is no
+    # answer to go by: raised, not padded with made-up zeros
+    stub.add_response(
+        "list_insights_metric_data", {"Timestamps": stamps[:2], "Values": [1.0]}, metric_request()
+    )
+    with stub, pytest.raises(ValueError):
+        lib.metric_series(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", start=t(1), end=NOW
+        )
 
 
 def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
@@ -787,7 +858,8 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
         InsightType="ApiErrorRateInsight", ErrorCode="AccessDenied", DataType="NonZeroData"
     )
     # the error rate as the service gives it (a fraction of the calls, not a percentage)
-    rates = {"Timestamps": [t(1)], "Values": [0.25]}
+    # (three errors in a period of two calls' rate: above one, as given, not capped)
+    rates = {"Timestamps": [t(1), t(0.5)], "Values": [0.25, 3.0]}
     stub.add_response("list_insights_metric_data", rates, error_rate)
     stub.add_response(
         "list_insights_metric_data", {"Timestamps": [], "Values": []}, metric_request()
@@ -802,7 +874,13 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
             **kwargs,
         )
         lib.metric_series(client, error_code="AccessDenied", **kwargs)
-    assert got == [(t(1), 0.25)]
+    assert got == [(t(1), 0.25), (t(0.5), 3.0)]
+    # Lambda's versioned names (the EventName pattern takes them): sent as given, suffix kept
+    versioned = metric_request(EventName="UpdateFunctionCode20150331v2")
+    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, versioned)
+    with stub:
+        lib.metric_series(client, **{**kwargs, "event_name": "UpdateFunctionCode20150331v2"})
+    stub.assert_no_pending_responses()
     # an EventSource its pattern refuses (a bare service name): sent as given, not completed
     # into another source, the service's refusal raised
     bare = metric_request(EventSource="s3")
@@ -863,6 +941,18 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
     with stub:
         got = lib.hourly_series_of_day(
             client, event_source="s3.amazonaws.com", event_name="PutObject", day=old.date()
+        )
+    stub.assert_no_pending_responses()
+    assert got == []
+    # a day still to come (tomorrow by the machine's own date, in UTC): asked as given, the
+    # service's answer returned (not refused by the library's reading of today)
+    ahead = dt.datetime.combine(dt.datetime.now(UTC).date(), dt.time(), tzinfo=UTC)
+    ahead += dt.timedelta(days=1)
+    expected = metric_request(StartTime=ahead, EndTime=ahead + dt.timedelta(days=1), Period=3600)
+    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, expected)
+    with stub:
+        got = lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=ahead.date()
         )
     stub.assert_no_pending_responses()
     assert got == []
@@ -1055,11 +1145,25 @@ def test_insights_events_uses_one_dimension_and_pages() -> None:
     with stub:
         got = lib.insights_events(client, TRAIL, start=t(24), end=NOW)
     assert [e["EventName"] for e in got] == ["a", "b"]
-    # each event as the service gave it, its ReadOnly (a string in the model) included
-    listed = [{"EventId": "6", "ReadOnly": "false"}, {"EventId": "7", "ReadOnly": "true"}]
+    # each event as the service gave it, its ReadOnly (a string in the model), its
+    # AccessKeyId and its CloudTrailEvent ("a JSON string") included
+    listed = [
+        {"EventId": "6", "ReadOnly": "false", "AccessKeyId": "AKIAIOSFODNN7EXAMPLE"},
+        {"EventId": "7", "ReadOnly": "true", "CloudTrailEvent": '{"eventVersion": "1.08"}'},
+    ]
     stub.add_response("list_insights_data", {"Events": copy.deepcopy(listed)})
     with stub:
         assert lib.insights_events(client, TRAIL, start=t(24), end=NOW) == listed
+    # a start off the minute sent as given, and more than a thousand events: every one
+    many = [{"EventId": str(n)} for n in range(1001)]
+    off = {"InsightSource": TRAIL, "DataType": "InsightsEvents", "StartTime": t(24, seconds=-30)}
+    off["EndTime"] = NOW
+    stub.add_response("list_insights_data", {"Events": many[:1000], "NextToken": "k-tok"}, off)
+    stub.add_response("list_insights_data", {"Events": many[1000:]}, {**off, "NextToken": "k-tok"})
+    with stub:
+        got = lib.insights_events(client, TRAIL, start=t(24, seconds=-30), end=NOW)
+    stub.assert_no_pending_responses()
+    assert got == many
     # an empty event name is sent as given (a Dimensions value is at least one character:
     # refused before sending), not dropped for the source; a page size of 0 alike (MaxResults
     # is at least 1)
@@ -1151,6 +1255,8 @@ def test_outage_seconds_and_status() -> None:
         got = lib.internet_event(client, "evt-1")
     assert lib.outage_seconds(got) == 49 * 3600
     assert not lib.is_ongoing(got)
+    # a PERFORMANCE event (a slowdown) lasts as long as an AVAILABILITY one
+    assert lib.outage_seconds({**got, "EventType": "PERFORMANCE"}) == 49 * 3600
     # resolved, read by a caller whose clock is not at its end yet: to its EndedAt
     assert lib.outage_seconds(got, now=t(30)) == 49 * 3600
     # an id the URL path must escape: sent as given (botocore escapes it), the answer as it
