@@ -11,9 +11,9 @@ The recording driver and the loopback server are ``bench/secrets_driver.py`` (sh
 round 15's runner); the search is ``bench/secrets_search.py`` with round 15's added forms and
 layers (nothing of ``harness.secrets`` is imported). This file holds round 16's own parts: its
 sentinels and its loopback API, which answers for what moto lacks (SSM
-``GetCommandInvocation`` through a waiter, Lambda ``Invoke`` with a function error, Lambda
-``InvokeWithResponseStream``'s event stream) and for web APIs (canned answers under
-``/r16/c/<class>``, a second page under ``/r16/page``, an echo for uploads).
+``CreateAssociation``, ``GetCommandInvocation`` through a waiter, Lambda ``Invoke`` with a
+function error, Lambda ``InvokeWithResponseStream``'s event stream) and for web APIs (canned
+answers under ``/r16/c/<class>``, a second page under ``/r16/page``, an echo for uploads).
 """
 
 from __future__ import annotations
@@ -286,6 +286,20 @@ class Api:
             if headers.get("content-encoding") == "deflate":
                 zlib.decompress(body)
             return ok({"ok": True})
+        if target.endswith("CreateAssociation"):
+            return (
+                200,
+                {"Content-Type": "application/x-amz-json-1.1"},
+                json.dumps(
+                    {
+                        "AssociationDescription": {
+                            "Name": "AWS-RunShellScript",
+                            "AssociationId": "r16-assoc-1",
+                            "AssociationVersion": "1",
+                        }
+                    }
+                ).encode(),
+            )
         if target.endswith("GetCommandInvocation"):
             self.polls += 1
             done = self.polls > 1
