@@ -1063,6 +1063,40 @@ VALUE_FORMATS: tuple[ValueFormat, ...] = (
             "https://api.telegram.org/bot12345678:x9Kq2LmP4nR7sT1vW3yZ5aB8cD0eF6gH/getMe",
         ),
     ),
+    # a Microsoft Teams incoming webhook URL (".../webhookb2/<team>@<tenant>/IncomingWebhook/
+    # <32 hex>/<owner>/V2<signature>"): the 32 hex and the signature are its credential, the
+    # ids around them are not (secrets-r16 http_teams_webhook_url_json)
+    ValueFormat(
+        name="Teams webhook URL",
+        kind="secret",
+        pattern=prefiltered(
+            re.compile(r"/IncomingWebhook/(?P<v>[a-f0-9]{32})/"),
+            Prefilter(needles=("/IncomingWebhook/",)),
+        ),
+        needles=("IncomingWebhook",),
+        examples=(
+            "https://contoso.webhook.office.com/webhookb2/1b2c3d4e-0000-4000-8000-00000000000a@"
+            "2c3d4e5f-0000-4000-8000-00000000000b/IncomingWebhook/0a1b2c3d4e5f67890a1b2c3d4e5f6789/"
+            "3d4e5f60-0000-4000-8000-00000000000c",
+        ),
+    ),
+    ValueFormat(
+        name="Teams webhook URL signature",
+        kind="signature",
+        pattern=prefiltered(
+            re.compile(
+                r"/IncomingWebhook/[a-f0-9]{32}/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/"
+                r"(?P<v>V2[A-Za-z0-9_-]{20,128})"
+            ),
+            Prefilter(needles=("/IncomingWebhook/",)),
+        ),
+        needles=("IncomingWebhook",),
+        examples=(
+            "https://contoso.webhook.office.com/webhookb2/1b2c3d4e-0000-4000-8000-00000000000a@"
+            "2c3d4e5f-0000-4000-8000-00000000000b/IncomingWebhook/0a1b2c3d4e5f67890a1b2c3d4e5f6789/"
+            "3d4e5f60-0000-4000-8000-00000000000c/V2x9Kq2LmP4nR7sT1vW3yZ5aB8cD0eF6gH",
+        ),
+    ),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...); not the
     # documentation's "https://username:password@host"
     ValueFormat(
