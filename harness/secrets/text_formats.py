@@ -31,6 +31,7 @@ test_text_formats.py``):
   JSON written inside a text (a log line). JSON bodies get this from the redactor's
   structure walk;
 - a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template);
+- Postfix's ``sasl_passwd`` (``[relay]:port user:password`` lines);
 - PostgreSQL's ``.pgpass`` (``host:port:database:user:password`` lines), PHP's
   ``define('DB_PASSWORD', '…')`` (WordPress' wp-config.php), Redis' ``requirepass …``;
 - more commands that take a password after a flag of their own: ``redis-cli -a``,
@@ -322,6 +323,16 @@ _PGPASS = re.compile(
 # (what a line of it holds somewhere: a port between colons, two fields after it)
 _PGPASS_GATE = prefiltered(
     re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S"), Prefilter(requires=(":",))
+)
+# Postfix's SASL password map (sasl_passwd): a relay host, "[host]", "[host]:port" or
+# "host.domain:port", then "user:password", the whole line (postconf SMTP SASL docs)
+_SASL_HOST = r"[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+"  # (a dot: "[core]" is INI's)
+_SASL_PASSWD = re.compile(
+    rf"(?m:^)[ \t]*(?:\[{_SASL_HOST}\](?::\d{{1,5}})?|{_SASL_HOST}:\d{{1,5}})"
+    r"[ \t]+[^\s:]{1,256}:(?P<v>[^\s]{6,1024})[ \t]*(?=\r?\n|\Z)"  # (6: "status:ok" is none)
+)
+_SASL_GATE = prefiltered(
+    re.compile(r"(?:\]|:\d{1,5})[ \t]+[^\s:]{1,256}:\S"), Prefilter(requires=(":",))
 )
 _PHP_DEFINE = prefiltered(
     re.compile(
@@ -917,6 +928,13 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
         find=_each(_PGPASS, "password"),
         example="db.example.com:5432:app:alice:PgPassS3cret9\n",
         secret="PgPassS3cret9",
+    ),
+    TextFormat(
+        name="Postfix sasl_passwd",
+        gate=lambda has, may, scan: scan.search(_SASL_GATE) is not None,
+        find=_each(_SASL_PASSWD, "password"),
+        example="[email-smtp.us-east-1.amazonaws.com]:587 smtp-user:SaslPassS3cret\n",
+        secret="SaslPassS3cret",
     ),
     TextFormat(
         name="PHP define",
