@@ -799,6 +799,8 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
     if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
         return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
+    if _ENV_AUTH.fullmatch(name) and words(name)[-2] not in _AUTH_SWITCHES:
+        return "token"  # NPM_AUTH, BASIC_AUTH: an environment variable's credential
     if parameter and _SESSION_ID.search(norm) and len(words(name)) == 1:
         return "token"  # PHPSESSID, ASPSESSIONID, sessionid: a session cookie's value
     if parameter and is_secret_parameter(name):
@@ -866,6 +868,20 @@ _SESSION_ID = re.compile(r"sess(?:ion)?id$")
 #: ``npm_token:``) it is a credential. The words that make a token no secret (next_token,
 #: page_token, sync_token) are judged before this.
 _ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_token")
+
+
+#: An environment variable named for a credential by "AUTH" (``NPM_AUTH``, npm's ``_auth``:
+#: base64 of user:password; ``BASIC_AUTH``, ``DOCKER_AUTH``), in upper snake case only: the
+#: member rules judge a member ``...Auth`` no secret (AWS's are flags and structures), and
+#: left ``NPM_AUTH`` in a buildspec's variables raw (secrets-r16
+#: ``codebuild_create_project_inline_buildspec``). A switch (``SKIP_AUTH``) is none.
+_ENV_AUTH = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_AUTH")
+_AUTH_SWITCHES = frozenset(
+    {
+        "skip", "enable", "enabled", "disable", "disabled", "use", "require", "required",
+        "no", "with", "without", "allow", "force", "default", "mode", "type", "is", "has",
+    }
+)  # fmt: skip
 
 
 # How a name written as one word (no case change or separator to split it at) ends when it
