@@ -748,6 +748,10 @@ EXTRA_NAMES: dict[str, str] = {
     "xsrf": "token",
     "jsessionid": "token",
     "aspnetsessionid": "token",
+    # the shared secret CloudFront sends an origin in a custom header, which the origin (an
+    # ALB's listener rule, WAF) checks: AWS's guidance names it X-Origin-Verify
+    "xoriginverify": "secret",
+    "originverify": "secret",
     # vendors' API-key headers named for the vendor, not for a key
     # (each with and without its X-: the redactor asks headers without it)
     "fastlykey": "key",

@@ -819,8 +819,11 @@ class Redactor:
             # (the value named, or the member holding it: MessageAttributes.entry.1.Value
             # .StringValue; its DataType is no secret)
             parent, _, leaf = key.rpartition(".")
-            entry_value = key in secret_values or (
-                parent in secret_values and leaf in _VALUE_MEMBERS
+            entry_value = (
+                key in secret_values
+                or (parent in secret_values and leaf in _VALUE_MEMBERS)
+                # (a list of values: HttpHeaderConfig.Values.member.1)
+                or (leaf.isdigit() and parent.removesuffix(".member") in secret_values)
             )
             if (
                 value
@@ -1127,6 +1130,7 @@ _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
 #: The members of a named value that hold it (SNS's and SQS's ``MessageAttributeValue``).
 _VALUE_MEMBERS = frozenset({"StringValue", "BinaryValue"})
 _SIBLING_NAMES = (
+    ("HttpHeaderName", "Values"),  # an ELB listener rule's header condition (a list)
     ("key", "value"),
     ("ParameterKey", "ParameterValue"),
     ("OutputKey", "OutputValue"),

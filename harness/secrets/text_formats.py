@@ -480,6 +480,28 @@ _XML_PAIR = prefiltered(
 )
 
 
+# An ELB listener rule's header condition in XML: the header's name, then its values, each a
+# <member> (DescribeRules, CreateRule answers)
+_XML_HEADER_VALUES = prefiltered(
+    re.compile(
+        r"<HttpHeaderName>(?P<name>[^<]{1,128})</HttpHeaderName>\s*<Values>"
+        r"(?P<members>(?:\s*<member>[^<]{0,4096}</member>){1,100})\s*</Values>"
+    ),
+    Prefilter(needles=("<HttpHeaderName>",)),
+)
+_MEMBER_TEXT = re.compile(r"<member>(?P<v>[^<]{1,4096})</member>")
+
+
+def _xml_header_values(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_XML_HEADER_VALUES):
+        kind = name_kind(match.group("name"))
+        if kind is None:
+            continue
+        base = match.start("members")
+        for member in _MEMBER_TEXT.finditer(match.group("members")):
+            yield (base + member.start("v"), base + member.end("v"), kind)
+
+
 def _form_pair_starts(text: str, at: int) -> tuple[int, ...]:
     """Where a query form's parameter whose ``.Name=`` is at ``at`` starts: at the ``&`` or
     ``?`` before its name (200 characters at most), or at the text's start."""
@@ -1015,6 +1037,16 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
             "<ParameterValue>XmlPa1rS3cret</ParameterValue></member>"
         ),
         secret="XmlPa1rS3cret",
+    ),
+    TextFormat(
+        name="an XML header condition's values named by the header",
+        gate=lambda has, may, scan: has("<HttpHeaderName>"),
+        find=_xml_header_values,
+        example=(
+            "<HttpHeaderConfig><HttpHeaderName>X-Origin-Verify</HttpHeaderName><Values>"
+            "<member>Or1g1nVer1fyS3cret</member></Values></HttpHeaderConfig>"
+        ),
+        secret="Or1g1nVer1fyS3cret",
     ),
     TextFormat(
         name="an XML secret wrapped in a child element",
