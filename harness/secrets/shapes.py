@@ -34,7 +34,14 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from harness.secrets import detectors, jose_claims, key_stores, token_formats, token_shapes
+from harness.secrets import (
+    b64_json,
+    detectors,
+    jose_claims,
+    key_stores,
+    token_formats,
+    token_shapes,
+)
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
@@ -113,6 +120,9 @@ def _describe(value: str) -> dict[str, Any]:
     if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
         jose = {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
         return {**jose, **(jose_claims.readable(value) or {})}  # a JWT's header and claims
+    cursor = b64_json.shape_of(value, _describe, _secret_key)  # (a cursor, a state blob)
+    if cursor is not None:
+        return cursor
     prefix = next((p for p in PUBLIC_PREFIXES if _is_prefix_of(p, value)), "")
     rest = value[len(prefix) :]
     shape: dict[str, Any] = {"length": len(value)}
@@ -150,6 +160,11 @@ def _describe(value: str) -> dict[str, Any]:
         if others:
             shape["others"] = others
     return shape
+
+
+def _secret_key(key: str) -> bool:
+    # a JSON key a shape would keep: none that holds a secret by its look
+    return bool(detectors.find_secrets(key))
 
 
 #: A line break and the blanks after it: where a multi-line value's lines end and how the
@@ -275,6 +290,8 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
         return _jose(shape, rng)
     if form == "token":
         return token_shapes.build(shape, rng)
+    if form == "b64json":
+        return b64_json.build(shape, rng, _build)
     length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
     size = length - len(prefix)
     if size <= 0 or length > 1 << 20:
