@@ -1218,7 +1218,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier", "cvv", "cvc", "cvn", "srf",
+    "team", "verifier", "cvv", "cvc", "cvn", "srf", "originverify",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1308,9 +1308,9 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "sess", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth", "cvv", "cvc", "cvn", "srf",
+    "masterauth", "cvv", "cvc", "cvn", "srf", "verify",
 )  # fmt: skip
-# ("sess", not "session": PHP's PHPSESSID names a session cookie)
+# ("sess", not "session": PHP's PHPSESSID names a session cookie; "verify": X-Origin-Verify)
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...
 _VALUE_PREFIXES = tuple(

@@ -16,7 +16,7 @@ import botocore.serialize
 import pytest
 
 from harness.aws.models import operation_model
-from harness.secrets import Redactor
+from harness.secrets import Redactor, detectors
 
 SENTINEL = "sntl16OriginVerify01xYz"
 RULE = operation_model("elbv2", "CreateRule")
@@ -70,3 +70,21 @@ def test_the_values_of_a_secret_header_condition_are_redacted_in_the_answer() ->
     op = operation_model("elbv2", "DescribeRules")
     out = Redactor().body(xml, op, "output", "text/xml").decode()
     assert SENTINEL not in out and "<member>REDACTED" in out and "<member>*Mobile*</member>" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X-Origin-Verify: {}\n",
+        '{{"headers": {{"x-origin-verify": "{}"}}}}',
+        "origin_verify={}&region=us-east-1",
+    ],
+)
+def test_an_origin_verify_header_is_found_by_name_in_any_text(text: str) -> None:
+    written = text.format(SENTINEL)
+    found = [written[f.start : f.end] for f in detectors.find_secrets(written)]
+    assert found == [SENTINEL]
+
+
+def test_a_verify_flag_is_no_secret() -> None:
+    assert detectors.find_secrets("ssl_verify=false&verify_peer=true") == []
