@@ -25,6 +25,7 @@ from typing import Any
 
 import orjson
 
+from harness.aws import eventstream
 from harness.aws.bodies import (
     BodyError,
     dechunked,
@@ -55,6 +56,7 @@ from harness.replay.server_times import ServerTimes, cassette_sent, cassette_spa
 from harness.replay.swept_values import SweptValues
 from harness.replay.volatile import loopback_address
 from harness.secrets import Redactor, shapes
+from harness.secrets.containers import rewrite_body
 from harness.secrets.exchanges import swept_request
 from harness.secrets.placeholders import DOCKER_PREFIX
 from harness.secrets.vault import SLOT, Ties, family_of_token, restore_text
@@ -381,7 +383,7 @@ class Replayer:
         content_type = response.header("Content-Type") or ""
         stand = self._stand_in
 
-        def given_back(content: bytes) -> bytes:
+        def given_back(content: bytes, content_type: str = content_type) -> bytes:
             if not (
                 generated
                 or b"REDACTED" in content
@@ -404,7 +406,10 @@ class Replayer:
             form = _text_form(text, content_type)
             return restore_text(text, binding, vault, form, self._stand_in).encode("utf-8")
 
-        if body:  # (inside its content codings, as the redactor read it; one this machine
+        if body and eventstream.is_event_stream(content_type):
+            # message by message (the framing holds lengths and CRCs), each payload by its look
+            body = rewrite_body(body, content_type, lambda payload: given_back(payload, ""))
+        elif body:  # (inside its content codings, as the redactor read it; one this machine
             # cannot open is served as stored: nothing is stored, nothing to judge)
             encoding = response.header("Content-Encoding") or coding_by_look(body)
             body = through_coding(body, encoding, given_back, unreadable="keep")

@@ -85,25 +85,38 @@ RedactHeader = Callable[[str, str], str]
 #: ``joined payloads -> (start, end, replacement)`` of each secret in them (byte offsets,
 #: in order, not overlapping)
 FindSpans = Callable[[bytes], "list[tuple[int, int, bytes]]"]
+#: ``a run of a byte stream's pieces -> a new payload for each``, or ``None``
+RedactRun = Callable[[list[eventstream.Message]], "list[bytes] | None"]
 
 
 def redact_event_stream(
-    body: bytes, payload: RedactMessage, header: RedactHeader, whole: FindSpans | None = None
+    body: bytes,
+    payload: RedactMessage,
+    header: RedactHeader,
+    whole: FindSpans | None = None,
+    run: RedactRun | None = None,
 ) -> bytes | None:
     """An event stream with each message's payload and string headers redacted, encoded
     anew; ``None`` when ``body`` is no valid event stream.
 
     With ``whole``, the stream is judged whole first (``judged_whole``): a secret the server
-    cut across two messages is found in their joined payloads. A stream in which nothing is
-    found is returned as it is, byte for byte."""
+    cut across two messages is found in their joined payloads. With ``run``, each run of a
+    byte stream's pieces (``runs``) is offered whole: the payloads it gives (one per message)
+    replace theirs; ``None`` leaves each to ``payload``. A stream in which nothing is found
+    is returned as it is, byte for byte."""
     try:
         original = eventstream.decode_stream(body)
     except eventstream.EventStreamError:
         return None
     messages = judged_whole(original, whole) if whole is not None else original
+    whole_runs: dict[int, bytes] = {}
+    for indexes in runs(messages) if run is not None else ():
+        given = run([messages[i] for i in indexes]) if run is not None else None
+        if given is not None and len(given) == len(indexes):
+            whole_runs.update(zip(indexes, given, strict=True))
     out = []
     changed = messages is not original
-    for message in messages:
+    for index, message in enumerate(messages):
         headers = tuple(
             eventstream.Header(h.name, h.type, header(h.name, h.value))
             if h.type == "string" and not h.name.startswith(":")
@@ -111,7 +124,10 @@ def redact_event_stream(
             for h in message.headers
         )
         new = eventstream.Message(headers, message.payload)
-        new = eventstream.Message(headers, payload(new))
+        if index in whole_runs:
+            new = eventstream.Message(headers, whole_runs[index])
+        else:
+            new = eventstream.Message(headers, payload(new))
         changed = changed or new != message
         out.append(new)
     if not changed:

@@ -748,6 +748,10 @@ EXTRA_NAMES: dict[str, str] = {
     "xsrf": "token",
     "jsessionid": "token",
     "aspnetsessionid": "token",
+    # the shared secret CloudFront sends an origin in a custom header, which the origin (an
+    # ALB's listener rule, WAF) checks: AWS's guidance names it X-Origin-Verify
+    "xoriginverify": "secret",
+    "originverify": "secret",
     # vendors' API-key headers named for the vendor, not for a key
     # (each with and without its X-: the redactor asks headers without it)
     "fastlykey": "key",
@@ -799,6 +803,8 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
     if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
         return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
+    if _ENV_AUTH.fullmatch(name) and words(name)[-2] not in _AUTH_SWITCHES:
+        return "token"  # NPM_AUTH, BASIC_AUTH: an environment variable's credential
     if parameter and _SESSION_ID.search(norm) and len(words(name)) == 1:
         return "token"  # PHPSESSID, ASPSESSIONID, sessionid: a session cookie's value
     if parameter and is_secret_parameter(name):
@@ -866,6 +872,20 @@ _SESSION_ID = re.compile(r"sess(?:ion)?id$")
 #: ``npm_token:``) it is a credential. The words that make a token no secret (next_token,
 #: page_token, sync_token) are judged before this.
 _ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_token")
+
+
+#: An environment variable named for a credential by "AUTH" (``NPM_AUTH``, npm's ``_auth``:
+#: base64 of user:password; ``BASIC_AUTH``, ``DOCKER_AUTH``), in upper snake case only: the
+#: member rules judge a member ``...Auth`` no secret (AWS's are flags and structures), and
+#: left ``NPM_AUTH`` in a buildspec's variables raw (secrets-r16
+#: ``codebuild_create_project_inline_buildspec``). A switch (``SKIP_AUTH``) is none.
+_ENV_AUTH = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_AUTH")
+_AUTH_SWITCHES = frozenset(
+    {
+        "skip", "enable", "enabled", "disable", "disabled", "use", "require", "required",
+        "no", "with", "without", "allow", "force", "default", "mode", "type", "is", "has",
+    }
+)  # fmt: skip
 
 
 # How a name written as one word (no case change or separator to split it at) ends when it
@@ -1063,6 +1083,40 @@ VALUE_FORMATS: tuple[ValueFormat, ...] = (
             "https://api.telegram.org/bot12345678:x9Kq2LmP4nR7sT1vW3yZ5aB8cD0eF6gH/getMe",
         ),
     ),
+    # a Microsoft Teams incoming webhook URL (".../webhookb2/<team>@<tenant>/IncomingWebhook/
+    # <32 hex>/<owner>/V2<signature>"): the 32 hex and the signature are its credential, the
+    # ids around them are not (secrets-r16 http_teams_webhook_url_json)
+    ValueFormat(
+        name="Teams webhook URL",
+        kind="secret",
+        pattern=prefiltered(
+            re.compile(r"/IncomingWebhook/(?P<v>[a-f0-9]{32})/"),
+            Prefilter(needles=("/IncomingWebhook/",)),
+        ),
+        needles=("IncomingWebhook",),
+        examples=(
+            "https://contoso.webhook.office.com/webhookb2/1b2c3d4e-0000-4000-8000-00000000000a@"
+            "2c3d4e5f-0000-4000-8000-00000000000b/IncomingWebhook/0a1b2c3d4e5f67890a1b2c3d4e5f6789/"
+            "3d4e5f60-0000-4000-8000-00000000000c",
+        ),
+    ),
+    ValueFormat(
+        name="Teams webhook URL signature",
+        kind="signature",
+        pattern=prefiltered(
+            re.compile(
+                r"/IncomingWebhook/[a-f0-9]{32}/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}/"
+                r"(?P<v>V2[A-Za-z0-9_-]{20,128})"
+            ),
+            Prefilter(needles=("/IncomingWebhook/",)),
+        ),
+        needles=("IncomingWebhook",),
+        examples=(
+            "https://contoso.webhook.office.com/webhookb2/1b2c3d4e-0000-4000-8000-00000000000a@"
+            "2c3d4e5f-0000-4000-8000-00000000000b/IncomingWebhook/0a1b2c3d4e5f67890a1b2c3d4e5f6789/"
+            "3d4e5f60-0000-4000-8000-00000000000c/V2x9Kq2LmP4nR7sT1vW3yZ5aB8cD0eF6gH",
+        ),
+    ),
     # user:password@ in a URL (any scheme: https, postgres, redis, amqp...); not the
     # documentation's "https://username:password@host"
     ValueFormat(
@@ -1164,7 +1218,7 @@ _NAMED = re.compile(
 SECRET_NAME_PARTS = (
     "pass", "pw", "otp", "secret", "credential", "cookie", "token", "key", "code", "pin",
     "auth", "jwt", "bearer", "assert", "saml", "mnemonic", "sig", "psk", "sess", "artapi",
-    "team", "verifier", "cvv", "cvc", "cvn", "srf",
+    "team", "verifier", "cvv", "cvc", "cvn", "srf", "originverify",
 )  # fmt: skip
 # (``Scan.named``) one of SECRET_NAME_PARTS in the lower-cased text, "-_." between its letters
 # or not; a name's characters; what follows a name before its value (_NAMED's)
@@ -1254,9 +1308,9 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 _WORDS = (
     "pass", "pw", "secret", "token", "key", "cred", "code", "sign", "sig", "assert", "auth",
     "bearer", "basic", "sess", "private", "policy", "jwt", "saml", "mnemonic", "psk",
-    "masterauth", "cvv", "cvc", "cvn", "srf",
+    "masterauth", "cvv", "cvc", "cvn", "srf", "verify",
 )  # fmt: skip
-# ("sess", not "session": PHP's PHPSESSID names a session cookie)
+# ("sess", not "session": PHP's PHPSESSID names a session cookie; "verify": X-Origin-Verify)
 _MAYBE_WORD = re.compile("|".join(_WORDS))
 #: The literals of ``VALUE_FORMATS``' gates, as written (one is in every match)...
 _VALUE_PREFIXES = tuple(

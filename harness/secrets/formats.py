@@ -253,15 +253,27 @@ def _secret_text_entry(value_shape: Shape, key: Any, value: Any) -> bool:
     parameter's would (KMS ``EncryptionContext`` ``{"tenant_token": ...}``, a queue's or a
     function's ``tenant_api_key`` tag or variable): the model's member rules
     (``is_secret_name``) are for names AWS chose, and leave ``tenant_token`` undecided."""
+    if not isinstance(key, str):
+        return False
+    mapped = _PARAMETER_MAPPING.search(key)  # (the header or parameter a mapping writes)
     return (
-        isinstance(key, str)
-        and not key.startswith(("#", ":"))  # (DynamoDB's expression names: #n -> a name)
+        not key.startswith(("#", ":"))  # (DynamoDB's expression names: #n -> a name)
         and isinstance(value, str)
         and bool(value)
         and value_shape.type_name == "string"
         and not credentials.is_shaped(value)
-        and detectors.user_name_kind(key) is not None
+        and detectors.user_name_kind(mapped["name"] if mapped else key) is not None
     )
+
+
+#: An API Gateway parameter mapping's key: the request's header, query string parameter or
+#: path parameter it writes (HTTP APIs' ``append:header.x-api-key``, REST APIs'
+#: ``integration.request.header.x-api-key``); its value a static one the user wrote, named
+#: by that name (secrets-r16 ``apigatewayv2_integration_request_parameter_key``).
+_PARAMETER_MAPPING = re.compile(
+    r"^(?:(?:append|overwrite|remove):|integration\.request\.|method\.request\.)"
+    r"(?:header|querystring|path)\.(?P<name>[^.]{1,128})$"
+)
 
 
 def _holds_structures(shape: Shape) -> bool:

@@ -592,6 +592,7 @@ class Redactor:
                 functools.partial(self._event_payload, operation_model, direction),
                 self._event_header,
                 self._stream_spans,
+                functools.partial(self._event_run, operation_model, direction),
             )
             if found is not None:
                 return found
@@ -732,7 +733,7 @@ class Redactor:
         )
         if member is not None:
             if sensitive.is_sensitive(member) and member.type_name in ("blob", "string"):
-                return self.placeholder(payload.decode("latin-1"), "secret").encode("ascii")
+                return self._sensitive_payload(payload, direction)
             shape = member
         if shape.type_name != "structure" or "json" not in content_type.lower():
             return self.body(payload, None, direction, content_type)
@@ -742,6 +743,33 @@ class Redactor:
             return self.body(payload, None, direction, content_type)
         loaded = formats.redact_data(shape, loaded, self._replace)
         return json.dumps(self.data(loaded, True), ensure_ascii=False).encode("utf-8")
+
+    def _event_run(
+        self,
+        operation_model: OperationModel | None,
+        direction: str,
+        messages: list[eventstream.Message],
+    ) -> list[bytes] | None:
+        """A run of a byte stream's pieces whose event the model marks sensitive (Lambda's
+        ``PayloadChunk``): judged whole as ``Invoke``'s payload is, so a JSON document cut
+        into chunks keeps its structure (each chunk one placeholder, random text in replay,
+        was no JSON once joined: secrets-r16 ``lambda_invoke_with_response_stream_chunk``).
+        Its first message carries the result, the others an empty payload."""
+        shape = _event_shape(operation_model, direction, messages[0])
+        member = next(
+            (
+                m
+                for m in getattr(shape, "members", {}).values()
+                if m.serialization.get("eventpayload")
+            ),
+            None,
+        )
+        if member is None or not sensitive.is_sensitive(member):
+            return None
+        if member.type_name not in ("blob", "string"):
+            return None
+        written = self._sensitive_payload(b"".join(m.payload for m in messages), direction)
+        return [written] + [b""] * (len(messages) - 1)
 
     def _account_param(self, name: str, value: str) -> bool:
         # the member, not its position: AWSAccountId.member.1, Accounts.1, Owners.entry.2.value
@@ -791,8 +819,11 @@ class Redactor:
             # (the value named, or the member holding it: MessageAttributes.entry.1.Value
             # .StringValue; its DataType is no secret)
             parent, _, leaf = key.rpartition(".")
-            entry_value = key in secret_values or (
-                parent in secret_values and leaf in _VALUE_MEMBERS
+            entry_value = (
+                key in secret_values
+                or (parent in secret_values and leaf in _VALUE_MEMBERS)
+                # (a list of values: HttpHeaderConfig.Values.member.1)
+                or (leaf.isdigit() and parent.removesuffix(".member") in secret_values)
             )
             if (
                 value
@@ -1099,6 +1130,7 @@ _AUTH_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,31}")
 #: The members of a named value that hold it (SNS's and SQS's ``MessageAttributeValue``).
 _VALUE_MEMBERS = frozenset({"StringValue", "BinaryValue"})
 _SIBLING_NAMES = (
+    ("HttpHeaderName", "Values"),  # an ELB listener rule's header condition (a list)
     ("key", "value"),
     ("ParameterKey", "ParameterValue"),
     ("OutputKey", "OutputValue"),

@@ -26,6 +26,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import html
 import math
 import random
 import re
@@ -33,7 +34,14 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from harness.secrets import detectors, jose_claims, key_stores, token_formats, token_shapes
+from harness.secrets import (
+    b64_json,
+    detectors,
+    jose_claims,
+    key_stores,
+    token_formats,
+    token_shapes,
+)
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
 #: the ``public_prefixes`` of the detectors' rows (an STS session token's, vendors').
@@ -85,7 +93,16 @@ def describe(value: str, literal: str | None = None) -> dict[str, Any]:
     return shape
 
 
+#: A value written with XML/HTML character references (``&#83;&#110;...``): the text it
+#: stands for is the secret; a stand-in of that, escaped in replay as the body's XML is, is
+#: what a parser reads (secrets-r16 ``http_xml_numeric_entities_password``: a stand-in of
+#: the 129 characters of references parsed as 129 characters, for a password of 24)
+_WITH_CHAR_REFS = re.compile(r"(?:[^&]|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};)+")
+
+
 def _describe(value: str) -> dict[str, Any]:
+    if "&#" in value and _WITH_CHAR_REFS.fullmatch(value):
+        value = html.unescape(value)
     pem = _PEM.fullmatch(value)
     if pem is not None:
         body = re.sub(r"\s", "", pem["body"])
@@ -103,6 +120,9 @@ def _describe(value: str) -> dict[str, Any]:
     if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
         jose = {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
         return {**jose, **(jose_claims.readable(value) or {})}  # a JWT's header and claims
+    cursor = b64_json.shape_of(value, _describe, _secret_key)  # (a cursor, a state blob)
+    if cursor is not None:
+        return cursor
     prefix = next((p for p in PUBLIC_PREFIXES if _is_prefix_of(p, value)), "")
     rest = value[len(prefix) :]
     shape: dict[str, Any] = {"length": len(value)}
@@ -140,6 +160,11 @@ def _describe(value: str) -> dict[str, Any]:
         if others:
             shape["others"] = others
     return shape
+
+
+def _secret_key(key: str) -> bool:
+    # a JSON key a shape would keep: none that holds a secret by its look
+    return bool(detectors.find_secrets(key))
 
 
 #: A line break and the blanks after it: where a multi-line value's lines end and how the
@@ -265,6 +290,8 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
         return _jose(shape, rng)
     if form == "token":
         return token_shapes.build(shape, rng)
+    if form == "b64json":
+        return b64_json.build(shape, rng, _build)
     length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
     size = length - len(prefix)
     if size <= 0 or length > 1 << 20:

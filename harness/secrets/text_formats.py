@@ -31,6 +31,7 @@ test_text_formats.py``):
   JSON written inside a text (a log line). JSON bodies get this from the redactor's
   structure walk;
 - a CloudFormation parameter with ``NoEcho``: its ``Default`` (JSON or YAML template);
+- Postfix's ``sasl_passwd`` (``[relay]:port user:password`` lines);
 - PostgreSQL's ``.pgpass`` (``host:port:database:user:password`` lines), PHP's
   ``define('DB_PASSWORD', '…')`` (WordPress' wp-config.php), Redis' ``requirepass …``;
 - more commands that take a password after a flag of their own: ``redis-cli -a``,
@@ -323,6 +324,16 @@ _PGPASS = re.compile(
 _PGPASS_GATE = prefiltered(
     re.compile(r":(?:\d{1,5}|\*):[\w.*-]+:[\w.*@-]+:\S"), Prefilter(requires=(":",))
 )
+# Postfix's SASL password map (sasl_passwd): a relay host, "[host]", "[host]:port" or
+# "host.domain:port", then "user:password", the whole line (postconf SMTP SASL docs)
+_SASL_HOST = r"[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+"  # (a dot: "[core]" is INI's)
+_SASL_PASSWD = re.compile(
+    rf"(?m:^)[ \t]*(?:\[{_SASL_HOST}\](?::\d{{1,5}})?|{_SASL_HOST}:\d{{1,5}})"
+    r"[ \t]+[^\s:]{1,256}:(?P<v>[^\s]{6,1024})[ \t]*(?=\r?\n|\Z)"  # (6: "status:ok" is none)
+)
+_SASL_GATE = prefiltered(
+    re.compile(r"(?:\]|:\d{1,5})[ \t]+[^\s:]{1,256}:\S"), Prefilter(requires=(":",))
+)
 _PHP_DEFINE = prefiltered(
     re.compile(
         r"\bdefine\(\s*(?P<q>['\"])(?P<name>\w{1,128})(?P=q)\s*,\s*(?P<q2>['\"])"
@@ -467,6 +478,28 @@ _XML_PAIR = prefiltered(
     ),
     Prefilter(needles=(re.compile(rf"<{_NS}(?:{_PAIR_NAME}|{_PAIR_VALUE})[\s>]"),)),
 )
+
+
+# An ELB listener rule's header condition in XML: the header's name, then its values, each a
+# <member> (DescribeRules, CreateRule answers)
+_XML_HEADER_VALUES = prefiltered(
+    re.compile(
+        r"<HttpHeaderName>(?P<name>[^<]{1,128})</HttpHeaderName>\s*<Values>"
+        r"(?P<members>(?:\s*<member>[^<]{0,4096}</member>){1,100})\s*</Values>"
+    ),
+    Prefilter(needles=("<HttpHeaderName>",)),
+)
+_MEMBER_TEXT = re.compile(r"<member>(?P<v>[^<]{1,4096})</member>")
+
+
+def _xml_header_values(text: str, name_kind: NameKind, scan: TextScan) -> Iterator[Span]:
+    for match in scan.finditer(_XML_HEADER_VALUES):
+        kind = name_kind(match.group("name"))
+        if kind is None:
+            continue
+        base = match.start("members")
+        for member in _MEMBER_TEXT.finditer(match.group("members")):
+            yield (base + member.start("v"), base + member.end("v"), kind)
 
 
 def _form_pair_starts(text: str, at: int) -> tuple[int, ...]:
@@ -919,6 +952,13 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
         secret="PgPassS3cret9",
     ),
     TextFormat(
+        name="Postfix sasl_passwd",
+        gate=lambda has, may, scan: scan.search(_SASL_GATE) is not None,
+        find=_each(_SASL_PASSWD, "password"),
+        example="[email-smtp.us-east-1.amazonaws.com]:587 smtp-user:SaslPassS3cret\n",
+        secret="SaslPassS3cret",
+    ),
+    TextFormat(
         name="PHP define",
         gate=lambda has, may, scan: may(_PHP_DEFINE) and has("define"),
         find=_named(_PHP_DEFINE),
@@ -997,6 +1037,16 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
             "<ParameterValue>XmlPa1rS3cret</ParameterValue></member>"
         ),
         secret="XmlPa1rS3cret",
+    ),
+    TextFormat(
+        name="an XML header condition's values named by the header",
+        gate=lambda has, may, scan: has("<HttpHeaderName>"),
+        find=_xml_header_values,
+        example=(
+            "<HttpHeaderConfig><HttpHeaderName>X-Origin-Verify</HttpHeaderName><Values>"
+            "<member>Or1g1nVer1fyS3cret</member></Values></HttpHeaderConfig>"
+        ),
+        secret="Or1g1nVer1fyS3cret",
     ),
     TextFormat(
         name="an XML secret wrapped in a child element",

@@ -36,6 +36,8 @@ class TokenFormat:
     (``shapes.PUBLIC_PREFIXES``: documented, and saying which kind of token it is); by
     default the needles, when every token starts with one (``offset`` 0): a stand-in of a
     PyPI token starts ``pypi-AgE`` as the token did, where code may check it.
+    ``suffixes``: literals a token of the format ends with, kept by a stand-in likewise
+    (Flutterwave's ``-X``).
     """
 
     issuer: str
@@ -47,6 +49,7 @@ class TokenFormat:
     offset: int = 0
     requires: tuple[str, ...] = ()
     public_prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.public_prefixes and self.offset == 0:
@@ -335,6 +338,48 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         family="dashed",
     ),
     TokenFormat(
+        # a Flutterwave secret key: "FLWSECK-" ("FLWSECK_TEST-" in test mode), 32 hex and
+        # "-X" (secrets-r16)
+        issuer="Flutterwave secret key",
+        pattern=r"FLWSECK(?:_TEST)?-[a-f0-9]{32}-X",
+        needles=("FLWSECK",),
+        example=_fill("FLWSECK-", _HEX, 32, "-X"),
+        public_prefixes=("FLWSECK-", "FLWSECK_TEST-"),
+        suffixes=("-X",),
+        kind="key",
+        family="dashed",
+    ),
+    TokenFormat(
+        # a JFrog reference token: base64 of "reftkn:01:..." (so "cmVmdGtuOjAxOj" first),
+        # what JFrog Platform's access tokens page hands out (secrets-r16)
+        issuer="JFrog reference token",
+        pattern=r"cmVmdGtuOjAxOj[A-Za-z0-9]{40,128}",
+        needles=("cmVmdGtuOjAxOj",),
+        example=_fill("cmVmdGtuOjAxOj", _ALNUM, 50),
+        family="word",
+    ),
+    TokenFormat(
+        # a Netlify personal access token: "nfp_" and 36 letters and digits (secrets-r16)
+        issuer="Netlify personal access token",
+        pattern=r"nfp_[A-Za-z0-9]{36}",
+        needles=("nfp_",),
+        example=_fill("nfp_", _ALNUM, 36),
+        family="word",
+    ),
+    TokenFormat(
+        # an Asana personal access token: its version ("1/" or "2/"), the user's and the
+        # app's numeric ids, ":" and 32 hex (secrets-r16); its stand-in keeps that layout
+        issuer="Asana personal access token",
+        pattern=r"[12]/[0-9]{10,20}/[0-9]{10,20}:[a-f0-9]{32}",
+        needles=("1/", "2/"),
+        requires=(":",),
+        example=_fill("2/", "1234567890", 16, "/")
+        + _fill("", "0987654321", 16, ":")
+        + _fill("", _HEX, 32),
+        public_prefixes=("1/", "2/"),
+        family="word",
+    ),
+    TokenFormat(
         # CAS (Apereo) service, proxy and granting tickets: "Service tickets MUST begin with
         # the characters ST-" (CAS Protocol 3.0, 3.1.1; PT-, PGT-, TGT- likewise), then a
         # number and a random part, often the server's name after it; a one-time login in a
@@ -445,6 +490,8 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         issuer="LangSmith",
         pattern=r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}",
         needles=("lsv2_",),
+        # the kind ("pt" a person's, "sk" a service's) is kept: code may read it (secrets-r16)
+        public_prefixes=("lsv2_pt_", "lsv2_sk_"),
         kind="key",
         example=_fill("lsv2_pt_", _HEX, 32) + _fill("_", _HEX, 10),
         family="word",

@@ -8,12 +8,13 @@ middle, a Sentry token's ``_`` between its two parts or a Shopify token's hex af
 ``http_shopify_shpat_xml``, ``http_terraform_cloud_hcl_token``, ``http_sentry_sntrys_text``).
 
 So a value that is, whole, a token of one of ``token_formats.TOKEN_FORMATS`` with a
-separator or a literal in its middle gets a *layout*: its separators (what is not a letter
-or digit) and the format's literal (a needle at its offset; a JSON part's ``eyJ``) where they
-were, and for each run of letters and digits between them its length and kinds (hex stays
-hex). A layout holds what the format documents and where the live token had punctuation,
-nothing of its random characters. The stand-in is drawn run by run and must match the
-format's pattern (the last of a few draws when none does).
+separator or a literal in its middle (or at its end: ``suffixes``) gets a *layout*: its
+separators (what is not a letter or digit) and the format's literal (a needle at its offset;
+a JSON part's ``eyJ``; a suffix) where they were, and for each run of letters and digits
+between them its length and kinds (hex stays hex). A layout holds what the format documents
+and where the live token had punctuation, nothing of its random characters. The stand-in is
+drawn run by run and must match the format's pattern (the last of a few draws when none
+does).
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def layout(value: str, prefix: str) -> list[Any] | None:
     for needle in row.needles:
         if row.offset and value.startswith(needle, row.offset):
             kept.append((row.offset, row.offset + len(needle)))
+    for suffix in row.suffixes:  # a literal end (Flutterwave's "-X") stays as written
+        if value.endswith(suffix) and len(value) - len(suffix) >= len(prefix):
+            kept.append((len(value) - len(suffix), len(value)))
     if len(kept) == bool(prefix) and value[len(prefix) :].isalnum():
         return None  # a prefix, then letters and digits: the plain shape keeps all there is
     out: list[Any] = []
