@@ -12,7 +12,7 @@ Changes made at import (a conftest, a test module, the library they import) happ
 any test: the run watches the conftests' import and the collection as two windows of their
 own, inside pytest's warnings capture of each (pytest puts its filters back after each, so a
 filter a module adds at import is seen only there), and reports what they left on the
-first test run.
+first test watched.
 
 Mode, per test: ``@pytest.mark.aws_process_checks(mode)`` (a bare marker is ``strict``), then
 ``--aws-process-checks``, then the ``aws_process_checks`` ini setting, then ``off``. Off by
@@ -157,15 +157,17 @@ def pytest_collection(session: pytest.Session) -> Generator[None, Any, Any]:
 
 
 def _import_window(config: pytest.Config, when: str) -> Generator[None, Any, Any]:
+    """Watch an import window. Always: a conftest may turn the checks on (as the mutation
+    benchmark's suite does) after the conftests before it were imported, and a snapshot
+    costs well under a millisecond; os.environ's writes are followed only when the run's
+    settings already turn the checks on (else its values are compared)."""
     try:
-        watched = _run_mode(config) != "off"
+        on = _run_mode(config) != "off"
     except (ValueError, AttributeError):  # (an ini value pytest_configure reports)
-        watched = False
-    if not watched:
-        return (yield)
+        on = False
     from harness.plugin import process_state
 
-    window = process_state.open_window()
+    window = process_state.open_window(writes=on)
     try:
         return (yield)
     finally:

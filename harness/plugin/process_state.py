@@ -66,9 +66,11 @@ class Change:
 _OPEN: list[Window] = []  # the windows open now (a pytester run inside a test nests one)
 
 
-def open_window() -> Window:
-    """Start watching: the state now, and every write to os.environ from now on."""
-    _watch_environ()
+def open_window(*, writes: bool = True) -> Window:
+    """Start watching: the state now, and (``writes``) every write to os.environ from now on
+    (without, os.environ is judged by its values alone)."""
+    if writes:
+        _watch_environ()
     window = Window(
         environ=dict(os.environ),
         loggers=_loggers(),
