@@ -93,8 +93,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _checked_skips(names: Any, where: str) -> set[str]:
-    if isinstance(names, str):
-        names = [names]
+    names = [names] if isinstance(names, str) else list(names)
     unknown = [name for name in names if name not in CHECKS]
     if unknown:
         from harness.errors import did_you_mean
@@ -136,9 +135,12 @@ def _mode(item: pytest.Item) -> tuple[str, set[str]]:
     where = f"@pytest.mark.{MARKER} on {item.nodeid}"
     mode = marker.args[0] if marker.args else marker.kwargs.get("mode", "strict")
     if mode not in MODES:
-        raise pytest.UsageError(f"{where} has mode {mode!r}; use one of {', '.join(MODES)}.")
+        pytest.fail(f"{where} has mode {mode!r}; use one of {', '.join(MODES)}.", pytrace=False)
     extra = marker.kwargs.get("skip", ())
-    return str(mode), skip | _checked_skips(list(extra), where)
+    try:
+        return str(mode), skip | _checked_skips(extra, where)
+    except pytest.UsageError as exc:  # (one paragraph, as the test's failure)
+        raise pytest.fail.Exception(str(exc), pytrace=False) from None
 
 
 # ------------------------------------------------------------------ changes made at import
@@ -180,8 +182,15 @@ def _import_window(config: pytest.Config, when: str) -> Generator[None, Any, Any
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Open the test's window before any fixture of it is set up."""
-    mode, skip = _mode(item)
+    """Open the test's window before any fixture of it is set up (a mistake in the marker
+    fails the set-up after pytest's own, which its teardown expects)."""
+    try:
+        mode, skip = _mode(item)
+    except pytest.fail.Exception as exc:
+        mistake: BaseException | None = exc
+        mode, skip = "off", set()
+    else:
+        mistake = None
     if mode != "off":
         from harness.plugin import process_clients, process_output, process_state
 
@@ -191,7 +200,10 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
         window = process_state.open_window()
         output = process_output.start(_test_dir(item), prints="print" not in skip)
         item.stash[_WATCHING] = (window, output, clients)
-    return (yield)
+    result = yield
+    if mistake is not None:
+        raise mistake
+    return result
 
 
 def _test_dir(item: pytest.Item) -> Path:
@@ -252,7 +264,6 @@ def _judge(item: pytest.Item, report: pytest.TestReport) -> None:
         return
     message = "\n\n".join([*found, hint])
     if report.failed:  # (its teardown failed already: both are shown)
-        item.add_report_section("teardown", "aws process checks", message)
         report.sections.append(("aws process checks", message))
         return
     report.outcome = "failed"

@@ -144,10 +144,10 @@ def _watch_environ() -> None:
 
 
 def _note_write(name: str, before: str | None, after: str | None) -> None:
-    caller = sys._getframe(2)
-    if _by_a_patch_or_the_harness(caller):
+    writer = _writer(sys._getframe(2))
+    if writer is not None and _by_a_patch_or_the_harness(writer.f_code.co_filename):
         return
-    where = _where(caller)
+    where = f"{writer.f_code.co_filename}:{writer.f_lineno}" if writer is not None else ""
     for window in _OPEN:
         key = window.keys.setdefault(name, _Key(window.environ.get(name)))
         if key.code_base is None:
@@ -160,26 +160,20 @@ def _note_write(name: str, before: str | None, after: str | None) -> None:
         key.where = where
 
 
-def _by_a_patch_or_the_harness(frame: FrameType | None) -> bool:
-    """True for a write made by a ``MonkeyPatch`` (set or undo) or the harness's engine."""
-    depth = 0
-    while frame is not None and depth < 8:
-        filename = frame.f_code.co_filename
-        if filename.endswith(os.path.join("_pytest", "monkeypatch.py")):
-            return True
-        if _HARNESS_ENGINE in filename:
-            return True
-        frame, depth = frame.f_back, depth + 1
-    return False
-
-
-def _where(frame: FrameType | None) -> str:
-    """``file:line`` of the first frame that is not os.environ's own machinery."""
+def _writer(frame: FrameType | None) -> FrameType | None:
+    """The frame that wrote: the first that is not os.environ's own machinery (``update``,
+    ``pop``, ``setdefault`` of ``_collections_abc``)."""
     while frame is not None and frame.f_code.co_filename.endswith(_SKIPPED_FRAMES):
         frame = frame.f_back
-    if frame is None:
-        return ""
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+    return frame
+
+
+def _by_a_patch_or_the_harness(filename: str) -> bool:
+    """True for a write made by a ``MonkeyPatch`` (set or undo) or the harness's engine
+    (only the writing frame is asked: code the engine calls back writes as itself)."""
+    return filename.endswith(os.path.join("_pytest", "monkeypatch.py")) or (
+        _HARNESS_ENGINE in filename
+    )
 
 
 def watched_logger_names() -> list[str]:

@@ -321,3 +321,22 @@ def test_bad_settings_are_one_paragraph(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\naws_process_checks_skip = prints\n")
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.stderr.fnmatch_lines(["*unknown process check(s) 'prints'*Did you mean 'print'?*"])
+    pytester.makeini("[pytest]\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.aws_process_checks("loud")
+        def test_bad_mode():
+            pass
+
+        @pytest.mark.aws_process_checks(skip=["enviroment"])
+        def test_bad_skip():
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=2)
+    assert _shown(result, "test_bad_mode has mode 'loud'; use one of strict, warn, off.")
+    assert _shown(result, "unknown process check(s) 'enviroment'", "Did you mean 'environment'?")
+    assert "Traceback" not in result.stdout.str()
