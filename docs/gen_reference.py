@@ -283,9 +283,11 @@ def pytest_page(data: dict[str, Any] | None = None) -> str:
         ini_names = {i["name"] for i in data["ini"]}
         # (a marker argument whose ini setting is named otherwise than aws_<argument>)
         named = {"ignore": "match_ignore", "normalize": "match_normalize", "clock": "replay_clock"}
+        # (a marker's mode is its own ini setting: aws_contract, aws_process_checks)
+        named_here = {"mode": name.removeprefix("aws_"), "skip": f"{name[4:]}_skip"}
         rows = []
         for argument in arguments:
-            setting = f"aws_{named.get(argument, argument)}"
+            setting = f"aws_{named_here.get(argument, named.get(argument, argument))}"
             same = f"[{code(setting)}](#ini-{setting})" if setting in ini_names else ""
             rows.append(f"| {code(argument)} | {same} |\n")
         if rows:

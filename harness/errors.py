@@ -54,6 +54,12 @@ class StrayClientWarning(UserWarning):
     its service's clients at a local server (a client made at import, before the fixture)."""
 
 
+class ProcessCheckWarning(UserWarning):
+    """A test, or the code it ran, left the process changed (its environment, loggers, warning
+    filters, socket timeout), wrote credentials to its output, or made a client with unsafe
+    settings (``--aws-process-checks=warn``; in strict mode the test errors at teardown)."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
     pool = list(candidates)

@@ -4,7 +4,8 @@ Each part is its own module so that only it talks to pytest about its concern:
 recording and replay (``pytest_cassette``; its options: ``pytest_cassette_settings``; the
 run's usage notes: ``pytest_cassette_usage``; wide fixtures' own cassettes:
 ``pytest_fixture_cassettes``), contract checks (``pytest_contract``) and the
-synthetic backend (``pytest_synthetic``), and the harness's own failures shown from the
+synthetic backend (``pytest_synthetic``), what a test leaves changed in the process
+(``pytest_process_checks``), and the harness's own failures shown from the
 test's lines (``pytest_tracebacks``).
 
 pytest loads this in every run, most of which use no AWS, so the parts import only pytest
@@ -22,6 +23,7 @@ from harness.plugin import cassette_usage as pytest_cassette_usage
 from harness.plugin import contract as pytest_contract
 from harness.plugin import fixture_cassettes as pytest_fixture_cassettes
 from harness.plugin import hookspecs
+from harness.plugin import process_checks as pytest_process_checks
 from harness.plugin import synthetic as pytest_synthetic
 from harness.plugin import tracebacks as pytest_tracebacks
 
@@ -32,6 +34,7 @@ _PARTS = (
     pytest_fixture_cassettes,
     pytest_contract,
     pytest_synthetic,
+    pytest_process_checks,
     pytest_tracebacks,
 )
 

@@ -33,6 +33,7 @@ PARTS = (
     "harness.plugin.cassette_usage",
     "harness.plugin.contract",
     "harness.plugin.fixture_cassettes",
+    "harness.plugin.process_checks",
     "harness.plugin.synthetic",
     "harness.plugin.tracebacks",
 )

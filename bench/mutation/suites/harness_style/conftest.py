@@ -10,3 +10,6 @@ settings.load_profile("aws-ci")
 
 def pytest_configure(config):  # type: ignore[no-untyped-def]
     config.addinivalue_line("markers", "wall_clock: the library reads the real clock")
+    # the harness's process checks, strict (this directory has no ini of its own: the
+    # suites share one, and the Stubber suite runs without the harness's plugin)
+    config.option.aws_process_checks = "strict"
