@@ -70,7 +70,8 @@ def _run(
     pytester.makeconftest(RESTORING_CONFTEST)
     pytester.makepyfile(mylib=LIBRARY)
     pytester.makeini(f"[pytest]\naws_process_checks = {ini}\n")
-    folder = pytester.mkpydir("tests")
+    # (not "tests": the project's own package of that name may be imported already)
+    folder = pytester.mkpydir("hygiene_tests")
     (folder / "test_it.py").write_text(tests)
     return pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly", *args)
 
@@ -276,7 +277,10 @@ def test_opted_in_strictly():
     )
     result.assert_outcomes(passed=3, errors=1)
     out = result.stdout.str()
-    assert "ProcessCheckWarning: tests/test_it.py::test_warned: os.environ['HYGIENE_WARNED']" in out
+    assert (
+        "ProcessCheckWarning: hygiene_tests/test_it.py::test_warned: os.environ['HYGIENE_WARNED']"
+        in out
+    )
     assert "HYGIENE_OPTED_OUT" not in out
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_opted_in_strictly*"])
 
@@ -304,8 +308,9 @@ def test_second():
     result.assert_outcomes(passed=2, errors=1)
     assert _shown(
         result,
-        "At import, while the test modules were collected (before tests/test_it.py::test_first, "
-        "the first test): warnings filter ('ignore', DeprecationWarning) was put ahead",
+        "At import, while the test modules were collected (before "
+        "hygiene_tests/test_it.py::test_first, the first test): "
+        "warnings filter ('ignore', DeprecationWarning) was put ahead",
     )
     assert _shown(result, "os.environ['HYGIENE_AT_IMPORT'] was set (written at", "silencer.py:3)")
 
