@@ -237,8 +237,8 @@ class Pantry:
         token = None
         while True:
             kwargs: dict[str, Any] = {
-                "Statement": f'SELECT sku, qty FROM "{self.stock_table}" WHERE qty < ?',
-                "Parameters": [{"N": str(below)}],
+                # a literal: moto's PartiQL parser cannot compare with a `?` parameter
+                "Statement": f'SELECT sku, qty FROM "{self.stock_table}" WHERE qty < {int(below)}',
             }
             if token:
                 kwargs["NextToken"] = token

@@ -277,7 +277,14 @@ def test_acm_missing_certificate(pantry, observed):
 TEMPLATE = {
     "Resources": {
         "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 45}},
-        "Param": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "on"}},
+        "Param": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {
+                "Name": {"Fn::Join": ["", ["/pantry/", {"Ref": "AWS::StackName"}, "/flag"]]},
+                "Type": "String",
+                "Value": "on",
+            },
+        },
     },
     "Outputs": {"QueueUrl": {"Value": {"Ref": "Queue"}}},
 }
