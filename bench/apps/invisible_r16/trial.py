@@ -4,7 +4,7 @@
     python trial.py --replay-only        # replay the cassettes and observations already here
     python trial.py --endpoint-in-replay # replay with AWS_ENDPOINT_URL on a loopback port
     python trial.py --no-alone           # record and replay, without each test alone live
-    python trial.py --replay-only --modes 1,2,5   # only some replays (1 as is ... 5 held-out)
+    python trial.py --replay-only --modes 1,2,5   # only some replays (1 as is ... 6 once mixed)
     python trial.py --record-only        # record and run each test alone live; no replay
     python trial.py --replay-only --modes 6       # mode 6: record mode `once` mixed
 
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--endpoint-in-replay", action="store_true")
     parser.add_argument("--no-alone", action="store_true", help="skip running each test alone")
     parser.add_argument("--record-only", action="store_true", help="no replay")
-    parser.add_argument("--modes", default="", help="replay only these modes (comma list of 1-5)")
+    parser.add_argument("--modes", default="", help="replay only these modes (comma list of 1-6)")
     args = parser.parse_args()
     ids = [line for line in pytest("--co").splitlines() if "::" in line]
     if not args.replay_only:
