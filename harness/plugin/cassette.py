@@ -191,7 +191,8 @@ def aws_cassette(
     aws_match_policy: MatchPolicy,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[CassetteRecorder]:
-    """The test's active AWS cassette: ``path``, ``record_mode``, ``exchanges``, ``calls``."""
+    """The test's active AWS cassette: ``path``, ``record_mode``, ``replay_only`` (this test
+    replays: mode none, or once with its cassette there), ``exchanges``, ``calls``."""
     from harness.replay.recorder import CassetteRecorder
 
     item = request.node
