@@ -33,7 +33,7 @@ _ADVICE_PRINT = (
 )
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Watch:
     """The output of one test being watched: the texts logged and where prints came from."""
 

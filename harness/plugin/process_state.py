@@ -43,7 +43,7 @@ class _Key:
     where: str = ""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Window:
     """The state when the window opened, and the counted writes to os.environ since."""
 
