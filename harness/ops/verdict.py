@@ -95,18 +95,36 @@ class Violation:
         lines = [
             f"{self.rule} [{self.severity}]: {one_line(self.message)}",
             f"  operation: {one_line(self.operation)}, interaction: {one_line(self.location)}",
-            f"  at {one_line(self.pointer or '/')}: got {one_line(self.value)}",
+            f"  at {one_line(self.pointer or '/')}: got {one_line(self.value)}{self._sender}",
             f"  expected: {one_line(self.expected)}",
         ]
         if self.doc:
             lines.append(f'  docs: "{one_line(self.doc)}"')
-        lines.append(f"  next: {_NEXT_STEP[self.severity]}")
+        served = self.severity == "error" and self.pointer.startswith("/response")
+        lines.append(f"  next: {_SERVED_NEXT_STEP if served else _NEXT_STEP[self.severity]}")
         return "\n".join(lines)
+
+    @property
+    def _sender(self) -> str:
+        """Who wrote the value: a user reading a violation first asks whether their code did."""
+        if self.pointer.startswith("/response"):
+            return " (in the response: the server sent it)"
+        if self.pointer.startswith("/request"):
+            return " (in the request: the code sent it)"
+        return ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping of every field."""
         return asdict(self)
 
+
+#: An error in what a server answered: the code under test did not write it.
+_SERVED_NEXT_STEP = (
+    "the server or the stand-in that answered wrote this value: from a local stand-in (moto, "
+    "LocalStack) or a fake of yours, fix the fake or re-grade the rule for it "
+    "(--aws-contract-rule ID@service:Operation/pointer=warning); from AWS, re-record the "
+    "cassette if AWS changed, and report it if it persists."
+)
 
 _NEXT_STEP: dict[str, str] = {
     "error": "fix the code or fake under test, or re-record the cassette if AWS changed.",

@@ -488,7 +488,9 @@ def test_github_format_annotates_each_violation_on_its_interactions_line(
         f"::error file={dirty},line={starts[1]},"
         "title=cloudtrail.ListInsightsMetricData.non-zero-data [error]::"
     )
-    assert "%0A  at /response/Values/2: got 0.0%0A" in annotation  # one command, many lines
+    assert (
+        "%0A  at /response/Values/2: got 0.0 (in the response: the server sent it)%0A" in annotation
+    )  # one command, many lines
     assert not any(line.startswith("::") for line in rest) and "FAILED:" in rest[-1]
     # a rule graded down: a warning annotation, and the run passes
     rule = "cloudtrail.ListInsightsMetricData.non-zero-data"

@@ -231,6 +231,19 @@ def test_violation_text_names_rule_operation_location_pointer_value_and_doc() ->
     assert 'docs: "Valid values are NonZeroData and FillWithZeros.' in text
 
 
+def test_violation_text_says_who_sent_the_value() -> None:
+    """A value the server answered is not the code's doing: the text says so, and its next
+    step names the stand-in or fake (not "fix the code"); a request's value is the code's."""
+    (served,) = check_exchange(broken("cloudtrail.ListInsightsMetricData.non-zero-data", SERIES))
+    text = str(served)
+    assert "got 0.0 (in the response: the server sent it)" in text
+    assert "next: the server or the stand-in that answered" in text
+    assert "fix the code" not in text
+    sent = dataclasses.replace(served, pointer="/request/Period")
+    assert "(in the request: the code sent it)" in str(sent)
+    assert "next: fix the code or fake under test" in str(sent)
+
+
 def test_long_values_are_truncated() -> None:
     req, resp = pair(*ILABEL, EVENTS)
     resp["Events"][0]["CloudTrailEvent"] = "x" * 500
