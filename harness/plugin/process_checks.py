@@ -29,6 +29,7 @@ would have passed without the variable is not in the process to compare with.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Generator
 from pathlib import Path
@@ -208,7 +209,13 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
 
 def _test_dir(item: pytest.Item) -> Path:
     path = getattr(item, "path", None)
-    return Path(path).resolve().parent if path is not None else Path.cwd()
+    return _folder_of(str(path)) if path is not None else Path.cwd()
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_of(path: str) -> Path:
+    """A test file's folder, resolved once per file (``resolve`` asks the file system)."""
+    return Path(path).resolve().parent
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

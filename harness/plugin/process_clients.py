@@ -19,6 +19,8 @@ logged. aiobotocore's ``AioSession.create_client`` is its own and is not watched
 from __future__ import annotations
 
 import functools
+import importlib
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,8 +53,10 @@ def stop(watch: ClientWatch) -> None:
 
 
 def _wrap_create_client() -> None:
-    from botocore.session import Session
-
+    # Asked every test, from sys.modules (an import statement per test cost more than a
+    # trivial test): a pytester run may have imported botocore afresh.
+    module = sys.modules.get("botocore.session") or importlib.import_module("botocore.session")
+    Session = module.Session
     if getattr(Session.create_client, "_harness_watched", False):
         return
     original = Session.create_client

@@ -47,7 +47,7 @@ class _Key:
 class Window:
     """The state when the window opened, and the counted writes to os.environ since."""
 
-    environ: dict[str, str]
+    raw_environ: dict[Any, Any]  # ``_raw_environ()`` when it opened
     loggers: dict[str, tuple[int, tuple[logging.Handler, ...]]]  # own level, handlers
     timeout: float | None
     filters: list[Any]
@@ -72,7 +72,7 @@ def open_window(*, writes: bool = True) -> Window:
     if writes:
         _watch_environ()
     window = Window(
-        environ=dict(os.environ),
+        raw_environ=_raw_environ(),
         loggers=_loggers(),
         timeout=socket.getdefaulttimeout(),
         filters=list(warnings.filters),
@@ -89,12 +89,14 @@ def close_window(window: Window) -> list[Change]:
 
 
 def _environ_changes(window: Window) -> list[Change]:
-    changes = []
-    now = dict(os.environ)
-    for name in sorted(set(window.environ) | set(now) | set(window.keys)):
+    changes: list[Change] = []
+    if not window.keys and _raw_environ() == window.raw_environ:
+        return changes  # (most tests: nothing written, nothing to decode and sort through)
+    was, now = _decoded(window.raw_environ), _decoded(_raw_environ())
+    for name in sorted(set(was) | set(now) | set(window.keys)):
         if name in _PYTESTS_OWN:
             continue
-        before = window.environ.get(name)
+        before = was.get(name)
         key = window.keys.get(name)
         after = key.value if key is not None else now.get(name)
         if after == before:
@@ -116,6 +118,30 @@ def _environ_changes(window: Window) -> list[Change]:
             )
         )
     return changes
+
+
+def _raw_environ() -> dict[Any, Any]:
+    """``os.environ`` as the process holds it (bytes on POSIX: a copy without decoding
+    every variable, twice a test), but for pytest's own variable (never judged)."""
+    environ = os.environ
+    raw = getattr(environ, "_data", None)
+    if not isinstance(raw, dict):
+        raw = dict(environ)
+        for name in _PYTESTS_OWN:
+            raw.pop(name, None)
+        return raw
+    raw = dict(raw)
+    for name in _PYTESTS_OWN:
+        raw.pop(environ.encodekey(name), None)
+    return raw
+
+
+def _decoded(raw: dict[Any, Any]) -> dict[str, str]:
+    environ = os.environ
+    if not isinstance(getattr(environ, "_data", None), dict):
+        return dict(raw)  # (as _raw_environ copied it: decoded)
+    decode_key, decode_value = environ.decodekey, environ.decodevalue
+    return {decode_key(k): decode_value(v) for k, v in raw.items()}
 
 
 def _watch_environ() -> None:
@@ -144,12 +170,16 @@ def _watch_environ() -> None:
 
 
 def _note_write(name: str, before: str | None, after: str | None) -> None:
+    if name in _PYTESTS_OWN:
+        return  # (pytest writes it three times a test; never judged)
     writer = _writer(sys._getframe(2))
     if writer is not None and _by_a_patch_or_the_harness(writer.f_code.co_filename):
         return
     where = f"{writer.f_code.co_filename}:{writer.f_lineno}" if writer is not None else ""
     for window in _OPEN:
-        key = window.keys.setdefault(name, _Key(window.environ.get(name)))
+        if name not in window.keys:
+            window.keys[name] = _Key(_decoded(window.raw_environ).get(name))
+        key = window.keys[name]
         if key.code_base is None:
             key.code_base = (before, key.value)
             key.value = after
@@ -178,11 +208,17 @@ def _by_a_patch_or_the_harness(filename: str) -> bool:
 
 def watched_logger_names() -> list[str]:
     """Root (``""``) and the SDK's loggers that exist now, their children included."""
-    names = [""]
+    return [name for name, _ in _watched_loggers()]
+
+
+def _watched_loggers() -> list[tuple[str, logging.Logger]]:
+    # (the loggers themselves, read off the manager: a getLogger per name takes logging's
+    # lock, twice a test for every SDK logger)
+    found: list[tuple[str, logging.Logger]] = [("", logging.root)]
     for name, logger in list(logging.root.manager.loggerDict.items()):
-        if isinstance(logger, logging.Logger) and name.split(".")[0] in WATCHED_LOGGERS:
-            names.append(name)
-    return names
+        if isinstance(logger, logging.Logger) and name.partition(".")[0] in WATCHED_LOGGERS:
+            found.append((name, logger))
+    return found
 
 
 def _logger(name: str) -> logging.Logger:
@@ -192,7 +228,8 @@ def _logger(name: str) -> logging.Logger:
 def _loggers() -> dict[str, tuple[int, tuple[logging.Handler, ...]]]:
     """Each watched logger's own level and handlers."""
     return {
-        name: (_logger(name).level, _own_handlers(_logger(name))) for name in watched_logger_names()
+        name: (logger.level, _own_handlers(logger) if logger.handlers else ())
+        for name, logger in _watched_loggers()
     }
 
 
