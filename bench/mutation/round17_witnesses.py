@@ -284,7 +284,7 @@ def w_metric_event_source_regex_letters_only(lib: Any) -> Any:
 
 
 def w_metric_error_code_with_call_rate_refused(lib: Any) -> Any:
-    # one call builds both series: the error code goes unused on the call-rate one
+    # a dashboard passes the same arguments to its call-rate and error-rate series
     return _series(lib, _one_point(), error_code="AccessDenied")
 
 
