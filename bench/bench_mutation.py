@@ -32,7 +32,7 @@ moved the suites' examples; a suite that installed the harness with pip sees non
 Run: ``python bench/bench_mutation.py [--rounds 5] [--jobs 2]
 [--half dev|held-out|all|held-out-2|held-out-3|held-out-4|held-out-5|held-out-6|held-out-7|
 held-out-8|held-out-9|held-out-10|held-out-11|held-out-12|held-out-13|held-out-14|
-held-out-15|held-out-16]``.
+held-out-15|held-out-16|held-out-17]``.
 ``held-out-2`` runs only the second batch of mutants (``ROUND2``), ``held-out-3`` only the
 third (``mutants_round3.ROUND3``), ``held-out-4`` only the fourth (``mutants_round4.ROUND4``),
 ``held-out-5`` only the fifth (``mutants_round5.ROUND5``), ``held-out-6`` only the sixth
@@ -44,7 +44,8 @@ twelfth (``mutants_round12.ROUND12``), ``held-out-13`` only the thirteenth
 (``mutants_round13.ROUND13``), ``held-out-14`` only the fourteenth
 (``mutants_round14.ROUND14``), ``held-out-15`` only the fifteenth
 (``mutants_round15.ROUND15``), ``held-out-16`` only the sixteenth
-(``mutants_round16.ROUND16``), each written without reading either suite; ``all`` stays the
+(``mutants_round16.ROUND16``), ``held-out-17`` only the seventeenth
+(``mutants_round17.ROUND17``), each written without reading either suite; ``all`` stays the
 first batch.
 """
 
@@ -80,6 +81,7 @@ from bench.mutation import mutants_round13 as M13  # noqa: E402
 from bench.mutation import mutants_round14 as M14  # noqa: E402
 from bench.mutation import mutants_round15 as M15  # noqa: E402
 from bench.mutation import mutants_round16 as M16  # noqa: E402
+from bench.mutation import mutants_round17 as M17  # noqa: E402
 
 SUITES_DIR = ROOT / "bench" / "mutation" / "suites"
 SUITES = {
@@ -217,14 +219,15 @@ def main() -> None:
             "held-out-14",
             "held-out-15",
             "held-out-16",
+            "held-out-17",
         ),
         default="all",
         help="which mutants: the first batch's dev or held-out half, all of it (default), "
         "or the second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth, eleventh, "
-        "twelfth, thirteenth, fourteenth, fifteenth or sixteenth batch (held-out-2, "
-        "held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, held-out-8, held-out-9, "
-        "held-out-10, held-out-11, held-out-12, held-out-13, held-out-14, held-out-15, "
-        "held-out-16: written without reading the suites)",
+        "twelfth, thirteenth, fourteenth, fifteenth, sixteenth or seventeenth batch "
+        "(held-out-2, held-out-3, held-out-4, held-out-5, held-out-6, held-out-7, held-out-8, "
+        "held-out-9, held-out-10, held-out-11, held-out-12, held-out-13, held-out-14, "
+        "held-out-15, held-out-16, held-out-17: written without reading the suites)",
     )
     args = parser.parse_args()
 
@@ -244,6 +247,7 @@ def main() -> None:
     round14 = M14.held_out_14()
     round15 = M15.held_out_15()
     round16 = M16.held_out_16()
+    round17 = M17.held_out_17()
     halves = {
         "dev": dev,
         "held-out": held_out,
@@ -262,6 +266,7 @@ def main() -> None:
         "held-out-14": round14,
         "held-out-15": round15,
         "held-out-16": round16,
+        "held-out-17": round17,
     }
     chosen = dev + held_out if args.half == "all" else halves[args.half]
     for mutant in (
@@ -281,6 +286,7 @@ def main() -> None:
         + round14
         + round15
         + round16
+        + round17
     ):
         M.apply(mutant)  # each applies exactly once
 
@@ -306,6 +312,7 @@ def main() -> None:
                 "held-out-14": f"; running the {len(round14)} of round 14 (held-out-14)",
                 "held-out-15": f"; running the {len(round15)} of round 15 (held-out-15)",
                 "held-out-16": f"; running the {len(round16)} of round 16 (held-out-16)",
+                "held-out-17": f"; running the {len(round17)} of round 17 (held-out-17)",
             }.get(args.half, "")
         )
     )

@@ -1,11 +1,11 @@
 """The held-out mutant batches of the mutation benchmark after the first two (issue 57:
 ``bench/mutation/mutants_round3.py``, ``_round4``, ``_round5``, ``_round6``, ``_round7``,
 ``_round8``, ``_round9``, ``_round10``, ``_round11``, ``_round12``, ``_round13``,
-``_round14``, ``_round15``, ``_round16``), each written without reading the suites: each
-mutant applies exactly once, changes the library and compiles; none repeats an earlier batch's
-mutant by name, edit or resulting source; each has a witness that tells it from the correct
-library (e2e: the witness script finds none equivalent); and ``bench_mutation.py`` offers the
-batch as ``--half held-out-N``."""
+``_round14``, ``_round15``, ``_round16``, ``_round17``), each written without reading the
+suites: each mutant applies exactly once, changes the library and compiles; none repeats an
+earlier batch's mutant by name, edit or resulting source; each has a witness that tells it from
+the correct library (e2e: the witness script finds none equivalent); and ``bench_mutation.py``
+offers the batch as ``--half held-out-N``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from bench.mutation import (
     mutants_round14,
     mutants_round15,
     mutants_round16,
+    mutants_round17,
     round3_witnesses,
     round4_witnesses,
     round5_witnesses,
@@ -46,6 +47,7 @@ from bench.mutation import (
     round14_witnesses,
     round15_witnesses,
     round16_witnesses,
+    round17_witnesses,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +68,7 @@ BATCHES = [
     (14, mutants_round14.ROUND14, mutants_round14.held_out_14(), round14_witnesses, 40),
     (15, mutants_round15.ROUND15, mutants_round15.held_out_15(), round15_witnesses, 40),
     (16, mutants_round16.ROUND16, mutants_round16.held_out_16(), round16_witnesses, 40),
+    (17, mutants_round17.ROUND17, mutants_round17.held_out_17(), round17_witnesses, 40),
 ]
 ROUNDS = [batch[0] for batch in BATCHES]
 
