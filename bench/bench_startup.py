@@ -11,7 +11,15 @@ per-round median, and give it more rounds.
 ``--tests N`` makes the file N trivial tests (one parametrized function): what the plugin
 adds to each test of a run that uses no AWS (its hooks, run for every test).
 
-Run: ``python bench/bench_startup.py [--rounds 15] [--tests 1]`` (about half a minute).
+``--imports`` times instead what a suite's imports cost (issue 57): each of ``IMPORTS`` in a
+fresh interpreter, timed inside it around the import statement (wall and CPU), cold (with
+its dependencies) and after what a suite imports anyway (pytest, Hypothesis, boto3: the
+harness's own share). ``--against DIR`` runs each also with ``PYTHONPATH=DIR`` (another
+checkout's tree, e.g. ``git archive <commit> harness | tar -x -C DIR``), interleaved, and
+prints the ratio this checkout / DIR.
+
+Run: ``python bench/bench_startup.py [--rounds 15] [--tests 1]`` (about half a minute);
+``python bench/bench_startup.py --imports [--against DIR] [--rounds 9]`` (a few minutes).
 """
 
 from __future__ import annotations
@@ -33,6 +41,24 @@ MANY_TESTS = (
     "def test_trivial(i):\n    assert i + 1 > i\n"
 )
 BASELINE = ("-p", "no:botocore_harness")
+ROOT = Path(__file__).resolve().parents[1]
+
+#: What a harness-style suite's imports are, each timed in a fresh interpreter.
+IMPORTS = (
+    "import hypothesis",
+    "import harness.strategies",
+    "import harness.synthetic",
+    "import harness.strategies, harness.synthetic",
+    "import harness.plugin",
+)
+#: Imported first, untimed, for the harness's own share: what any such suite imports anyway.
+SUITE_BASE = "import pytest, hypothesis, hypothesis.strategies, boto3, botocore.session"
+_TIMED = (
+    "import time\n"
+    "wall, cpu = time.perf_counter(), time.process_time()\n"
+    "{statement}\n"
+    "print(time.perf_counter() - wall, time.process_time() - cpu)\n"
+)
 
 
 def _env() -> dict[str, str]:
@@ -77,11 +103,70 @@ def check_plugin_loads(folder: Path) -> None:
         sys.exit("-p no:botocore_harness did not turn the plugin off.")
 
 
+def time_import(statement: str, preload: str, library: Path, folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of ``statement`` in a fresh interpreter whose ``harness`` is the
+    one under ``library``, after ``preload`` (untimed)."""
+    code = f"{preload}\n{_TIMED.format(statement=statement)}"
+    env = _env()
+    env["PYTHONPATH"] = str(library)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.exit(f"{statement} failed under {library}:\n{done.stderr}")
+    wall, cpu = done.stdout.split()
+    return float(wall), float(cpu)
+
+
+def imports(rounds: int, against: Path | None) -> None:
+    """Min and median of each import, cold and after ``SUITE_BASE``; with ``against``, the
+    same under that tree, interleaved, and the ratio of the medians."""
+    folder = Path(tempfile.mkdtemp())  # (not the checkout: "" on sys.path would shadow)
+    libraries = {"this": ROOT, **({"against": against.resolve()} if against else {})}
+    cases = [(s, p) for p in ("", SUITE_BASE) for s in IMPORTS]
+    cases.remove(("import hypothesis", SUITE_BASE))  # (imported already)
+    for library in libraries.values():
+        for statement, preload in cases:  # warm up: bytecode caches, the OS file cache
+            time_import(statement, preload, library, folder)
+    runs: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
+    for i in range(rounds):
+        order = list(libraries) if i % 2 == 0 else list(reversed(libraries))
+        for statement, preload in cases:
+            for name in order:
+                timed = time_import(statement, preload, libraries[name], folder)
+                runs.setdefault((statement, preload, name), []).append(timed)
+    print(f"{rounds} interleaved rounds, each import in a fresh interpreter; ms (wall / CPU)")
+    for name, library in libraries.items():
+        print(f"  {name}: PYTHONPATH={library}")
+    print(f"{'import':46} {'after':6} {'tree':8} {'min':>11} {'median':>11}")
+    for statement, preload in cases:
+        medians = {}
+        for name in libraries:
+            timed = runs[(statement, preload, name)]
+            walls, cpus = [w for w, _ in timed], [c for _, c in timed]
+            medians[name] = statistics.median(cpus)
+            print(
+                f"{statement:46} {'suite' if preload else 'cold':6} {name:8} "
+                f"{min(walls) * 1e3:5.0f}/{min(cpus) * 1e3:5.0f} "
+                f"{statistics.median(walls) * 1e3:5.0f}/{medians[name] * 1e3:5.0f}"
+            )
+        if against:
+            print(
+                f"{'':46} {'':6} {'ratio':8} CPU median this/against "
+                f"{medians['this'] / medians['against']:.2f}×"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--tests", type=int, default=1, help="trivial tests in the run")
+    parser.add_argument("--imports", action="store_true", help="time the imports instead")
+    parser.add_argument("--against", type=Path, help="with --imports: another harness tree")
     args = parser.parse_args()
+    if args.imports:
+        imports(args.rounds, args.against)
+        return
     folder = Path(tempfile.mkdtemp())
     test_file = folder / "test_trivial.py"
     test_file.write_text(TRIVIAL_TEST if args.tests == 1 else MANY_TESTS.format(count=args.tests))

@@ -22,3 +22,25 @@ def test_the_synthetic_backend_and_the_checker_import_no_cassette_reader() -> No
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_the_synthetic_backend_compiles_no_secret_detector() -> None:
+    """The checker needs only ``harness.secrets.placeholders``; the package's face loads the
+    redactor and its ~150 regular expressions (~0.2 s) on first use. Nor do page plans and
+    their server need them."""
+    script = (
+        "import sys\n"
+        "import harness.synthetic, harness.contract.checker, harness.plugin.synthetic\n"
+        "import harness.strategies.page_server, harness.strategies.paginates\n"
+        "print(sorted(m for m in sys.modules if m.startswith('harness.secrets')))\n"
+        "from harness.secrets import Redactor\n"
+        "print('harness.secrets.detectors' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == [
+        "['harness.secrets', 'harness.secrets.placeholders']",
+        "True",
+    ]
