@@ -96,6 +96,9 @@ BAD: list[tuple[str, str]] = [
     ("verify {tmp}/empty --endpoint http://127.0.0.1:9", "No cassette (*.yaml, *.yml) under"),
     ("verify {tmp}/corrupt.yaml --endpoint http://127.0.0.1:9", "not valid YAML"),
     ("verify {tmp}/good.yaml --endpoint http://127.0.0.1:9", "No AWS credentials"),
+    # a region botocore refuses, given or recorded: named, not a botocore traceback
+    ("verify {tmp}/good.yaml --endpoint aws --region 'us east'", "region 'us east' (--region)"),
+    ("verify {tmp}/badregion.yaml --endpoint aws", "region 'us east' (recorded in"),
     ("cassette diff {tmp}/good.yaml {tmp}/good.yaml --format html", "invalid choice: 'html'"),
     ("nosuchcommand", "invalid choice"),
     # an option misspelt: the command's own usage line, and the option meant
@@ -136,6 +139,10 @@ def scratch(tmp_path: Path) -> Path:
     bad_url = yaml.safe_load(SEED.read_text())
     bad_url["interactions"][0]["request"]["uri"] = "http://[::1"
     (tmp_path / "badurl.yaml").write_text(yaml.safe_dump(bad_url, sort_keys=False))
+    bad_region = yaml.safe_load(SEED.read_text())
+    for interaction in bad_region["interactions"]:
+        interaction.setdefault("harness", {})["region"] = "us east"
+    (tmp_path / "badregion.yaml").write_text(yaml.safe_dump(bad_region, sort_keys=False))
     # a response body of JSON nested 900 deep (JSON reads it; walking it does not)
     deep = yaml.safe_load(SEED.read_text())
     body = '{"Insight": ' + "[" * 900 + "null" + "]" * 900 + "}"
