@@ -61,6 +61,16 @@ BAD: list[tuple[str, str]] = [
     ("serve --host ''", "not a loopback address"),
     ("serve --faults latency=inf", "from 0 to 60"),
     ("serve --faults nonsense=1", "Unknown fault"),
+    # a --record-to no file can be written in: refused at start, not a 500 on every miss
+    (
+        "serve --cassettes {tmp}/good.yaml --record-to {tmp}/file.txt/d "
+        "--upstream http://127.0.0.1:9",
+        "--record-to: Cannot write {tmp}/file.txt/d: {tmp}/file.txt is not a writable folder",
+    ),
+    (
+        "serve --cassettes {tmp}/good.yaml --record-to {tmp}/rec --upstream http://127.0.0.1:9",
+        "--record-to: Cannot write {tmp}/rec/recorded.yaml: it is a directory",
+    ),
     ("scan {tmp}/missing", "missing does not exist"),
     ("cassette ls {tmp}/corrupt.yaml", "not valid YAML"),
     ("cassette ls {tmp}/empty", "is a directory"),
@@ -152,6 +162,7 @@ def scratch(tmp_path: Path) -> Path:
     (tmp_path / "badschemas/xray").mkdir(parents=True)
     (tmp_path / "badschemas/xray/GetInsight.output.json").write_text('{"type": "bogus"}')
     (tmp_path / "empty").mkdir()
+    (tmp_path / "rec/recorded.yaml").mkdir(parents=True)  # where serve --record-to writes
     os.mkfifo(tmp_path / "fifo.yaml")
     (tmp_path / "dangling.yaml").symlink_to("gone.yaml")
     return tmp_path
@@ -171,7 +182,7 @@ def test_bad_input_is_exit_2_one_paragraph_and_no_change(
     text = err.getvalue()
     assert code == 2, (code, out.getvalue(), text)
     assert "Traceback" not in text
-    assert words in text, text
+    assert words.format(tmp=scratch) in text, text
     if not text.startswith("usage:"):  # argparse's own errors: a usage line, then one line
         assert text.count("\n") == 1, text
     assert snapshot(scratch) == before
