@@ -8,9 +8,11 @@ numbered by first appearance on each side, so a re-recording that made new ones 
 difference where it means the same (``--exact`` compares them as written); how many were
 bound is said at the end. Interactions left over are paired by operation,
 in order, and their parameter differences shown. A pair differs when its status or its
-response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
-dates in headers) is not compared. Each added, removed or changed interaction is also
-contract-checked on both sides, and the verdicts that changed are listed.
+response as botocore's parser reads it differs, in every protocol (a status with each side's
+error code; a list of the same items in another order as one member); HTTP noise (request
+ids, dates in headers) is not compared. Each added, removed or changed interaction, and each
+pair whose bytes differ, is also contract-checked on both sides, and the verdicts that
+changed are listed (a pair botocore reads alike differs when only they do).
 
 Formats: ``text`` (default), ``json``, ``markdown`` (a pull-request comment) and ``github``
 (workflow-command annotations on B's lines); see ``_review_formats``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
 import json
 import os
 import re
@@ -32,7 +35,7 @@ from harness.aws import protocols
 from harness.aws.iam import SECRET_SUFFIX
 from harness.aws.models import operation_model
 from harness.cassettes.entries import Entry
-from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
+from harness.cli.cassette._changes import ABSENT, Change, Member, Reordered, Verdict, reordering
 from harness.cli.cassette._shared import load
 from harness.errors import HarnessUsageError
 from harness.replay.differences import json_documents
@@ -176,7 +179,7 @@ def review(
         response, answer = _answer_differences(a, b, forms)
         if bound is not None:
             bound.append(forms.bound(a, b))
-        if request or response or answer:
+        if request or response or answer or _bytes_differ(a, b):
             change = Change(
                 kind="changed",
                 label=a.label,
@@ -186,8 +189,10 @@ def review(
                 response=response,
                 answer=answer,
             )
+            # (bytes that botocore reads alike can break the contract: "9202" for 9202)
             change.new, change.resolved = _verdict_changes(a, b)
-            changes.append(change)
+            if request or response or answer or change.new or change.resolved:
+                changes.append(change)
     for a in only_old:
         changes.append(Change(kind="removed", label=a.label, a=a, b=None, resolved=_verdicts(a)))
     for b in only_new:
@@ -405,7 +410,10 @@ def _written(value: Any, tokens: dict[str, str]) -> Any:
 
 
 def _as_written(found: list[Member], a: dict[str, str], b: dict[str, str]) -> list[Member]:
-    return [Member(_written(m.path, a), _written(m.a, a), _written(m.b, b)) for m in found]
+    return [
+        dataclasses.replace(m, path=_written(m.path, a), a=_written(m.a, a), b=_written(m.b, b))
+        for m in found
+    ]
 
 
 def _pair(
@@ -470,6 +478,9 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
                 out.extend(members(a[name], b[name], where))
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        moved = reordering(a, b)
+        if moved is not None:  # the same items, moved: one line, not one per member
+            return [Reordered(path, a, b, order=moved)]
         return [
             m
             for i, (x, y) in enumerate(zip(a, b, strict=True))
@@ -571,15 +582,22 @@ def _alnum(text: str) -> bool:
 
 
 def _answer_differences(a: Entry, b: Entry, forms: _Forms) -> tuple[list[Member], list[str]]:
-    if a.status != b.status:
-        return [], [f"status: A {a.status}, B {b.status}"]
     (_, old, a_tokens), (_, new, b_tokens) = forms.of(a), forms.of(b)
+    if a.status != b.status:  # the status, and the error code each side answered with it
+        codes = [_error_code(old), _error_code(new)]
+        return [], [f"status: A {a.status}{codes[0]}, B {b.status}{codes[1]}"]
     if old == new:
         return [], []
     if isinstance(old, dict) and isinstance(new, dict):
         found = _tie(members(old, new), a_tokens, b_tokens, forms.ties_of(a, b))
         return _as_written(found, a_tokens, b_tokens), []
     return [], ["response body differs"]
+
+
+def _error_code(answer: Any) -> str:
+    error = answer.get("Error") if isinstance(answer, dict) else None
+    code = error.get("Code") if isinstance(error, dict) else None
+    return f" {one_line(str(code))}" if code else ""
 
 
 def answer_of(entry: Entry) -> Any:
@@ -596,6 +614,21 @@ def answer_of(entry: Entry) -> Any:
         return entry.response.body
     parsed.pop("ResponseMetadata", None)
     return protocols.to_data(parsed)
+
+
+def _bytes_differ(a: Entry, b: Entry) -> bool:
+    """True when the pair's request or response bodies, or the response's headers other
+    than its id and date, differ as written."""
+    noise = {"date", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amz-cf-id"}
+
+    def headers(entry: Entry) -> dict[str, Any]:
+        return {k.lower(): v for k, v in entry.response.headers.items() if k.lower() not in noise}
+
+    return (
+        a.request.body != b.request.body
+        or a.response.body != b.response.body
+        or headers(a) != headers(b)
+    )
 
 
 def _verdicts(entry: Entry) -> list[Verdict]:
