@@ -126,3 +126,31 @@ def test_json_keeps_the_reordered_lists_whole(tmp_path: Path) -> None:
     assert member["path"] == "/Insight/TopAnomalousServices"
     assert member["a"] == original["Insight"]["TopAnomalousServices"]
     assert member["b"] == copy.deepcopy(original["Insight"]["TopAnomalousServices"])[::-1]
+
+
+def test_an_item_inserted_in_a_list_is_named_not_the_whole_list(tmp_path: Path) -> None:
+    billing = {"ServiceId": {"Name": "billing", "Names": ["billing"], "Type": "AWS::Lambda"}}
+
+    def inserted(found: dict[str, Any]) -> None:
+        found["TopAnomalousServices"].insert(0, billing)
+
+    code, out = diff(variant(tmp_path, lambda items: insight(items, inserted)))
+    assert code == 1
+    body = [line for line in out.splitlines() if line.startswith("    ")]
+    assert body == [
+        '    response /Insight/TopAnomalousServices/0: not A, B {"ServiceId": {"Name": '
+        '"billing", "Names": ["billing"], "Type": "AWS::Lambda"}}'
+    ], out
+
+
+def test_an_item_dropped_from_a_list_is_named_by_its_index_in_a(tmp_path: Path) -> None:
+    def dropped(found: dict[str, Any]) -> None:
+        del found["TopAnomalousServices"][1]
+
+    code, out = diff(variant(tmp_path, lambda items: insight(items, dropped)))
+    assert code == 1
+    body = [line for line in out.splitlines() if line.startswith("    ")]
+    assert len(body) == 1 and body[0].startswith(
+        '    response /Insight/TopAnomalousServices/1: A {"ServiceId": {"AccountId": '
+    ), out
+    assert '"Name": "notifications"' in body[0] and body[0].endswith(", not B"), out

@@ -486,6 +486,10 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
             for i, (x, y) in enumerate(zip(a, b, strict=True))
             for m in members(x, y, f"{path}/{i}")
         ]
+    if isinstance(a, list) and isinstance(b, list):
+        spliced = _spliced(a, b, path)
+        if spliced is not None:
+            return spliced
     if a == b and type(a) is type(b):
         return []
     if isinstance(a, str) and isinstance(b, str):
@@ -497,6 +501,27 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
                 if found:
                     return found
     return [Member(path, a, b)]
+
+
+def _spliced(a: list[Any], b: list[Any], path: str) -> list[Member] | None:
+    """Lists of other lengths: the items only A holds (``/7: A ..., not B``, A's index) and
+    only B holds (``/0: not A, B ...``, B's index), the ones kept in place left out, as a
+    reviewer reads an insertion; None when more than 10 items came or went."""
+    import difflib
+
+    keys = [[json.dumps(v, sort_keys=True, default=repr) for v in side] for side in (a, b)]
+    found: list[Member] = []
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            found += [
+                m for k in range(i2 - i1) for m in members(a[i1 + k], b[j1 + k], f"{path}/{j1 + k}")
+            ]
+        elif tag != "equal":
+            found += [Member(f"{path}/{i}", a[i], ABSENT) for i in range(i1, i2)]
+            found += [Member(f"{path}/{j}", ABSENT, b[j]) for j in range(j1, j2)]
+    gone_or_new = sum(1 for m in found if m.a is ABSENT or m.b is ABSENT)
+    return None if gone_or_new > 10 else found
 
 
 #: Larger strings are compared as text (a reviewer's diff, not a parser's workload).
