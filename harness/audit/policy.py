@@ -46,6 +46,7 @@ each part within the limit, the parts' statements together the policy's.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email.utils
 import json
 import re
@@ -521,8 +522,8 @@ def call_instant(entry: Entry) -> float | None:
     vcrpy cassette), else the ``recorded_at`` of its ``harness`` tag (the harness keeps no
     signature), else the answer's ``Date``; None when none says."""
     for stamp in (_header(entry.request.headers, "x-amz-date"), entry.tag.get("recorded_at")):
-        if hasattr(stamp, "timestamp"):  # (a YAML timestamp written without quotes)
-            return float(stamp.timestamp())
+        if isinstance(stamp, dt.datetime):  # (a YAML timestamp written without quotes: UTC)
+            return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()
         if isinstance(stamp, str) and (found := _times_in(stamp)) and found[0].epoch is not None:
             return float(found[0].epoch)
     dated = _header(entry.response.headers, "date")

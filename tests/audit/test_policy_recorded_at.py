@@ -58,3 +58,12 @@ def test_the_response_date_still_serves_without_the_tag_time(tmp_path: Path) -> 
 def test_with_no_time_of_the_call_the_day_is_a_name(tmp_path: Path) -> None:
     folder = cassette(tmp_path, {}, {})
     assert resources(folder) == [f"arn:aws:s3:::lake/clicks/dt={DAY}/part-1.json"]
+
+
+def test_a_recording_time_written_as_a_yaml_timestamp_serves_too(tmp_path: Path) -> None:
+    import datetime as dt
+
+    when = dt.datetime(2026, 11, 29, 8, 49, 20)  # dumped unquoted: read back as a timestamp
+    folder = cassette(tmp_path, {"recorded_at": when}, {})
+    assert "recorded_at: 2026-11-29 08:49:20" in (folder / "a.yaml").read_text()
+    assert resources(folder) == ["arn:aws:s3:::lake/clicks/dt=*/part-1.json"]
