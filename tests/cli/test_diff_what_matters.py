@@ -51,6 +51,7 @@ def test_a_wire_type_change_botocore_reads_alike_is_still_a_difference(tmp_path:
     assert out.startswith("~ A#0 B#0 xray:GetInsight\n"), out
     assert "contract: new schema.response [error] at " in out
     assert "/ClientRequestImpactStatistics/FaultCount: '9202' is not of type 'integer'" in out
+    assert out.splitlines()[-1].endswith("(B): new contract violations at B#0."), out
 
 
 def test_the_same_bytes_with_new_request_ids_are_still_the_same(tmp_path: Path) -> None:
@@ -73,6 +74,7 @@ def test_an_error_code_that_changed_with_its_status_is_named(tmp_path: Path) -> 
     lines = out.splitlines()
     assert lines[0] == "~ A#3 B#3 xray:GetInsight", out
     assert lines[1] == "    status: A 429 ThrottledException, B 400 InvalidRequestException", out
+    assert lines[-1].endswith("(B): status changed at B#3."), out
 
 
 def test_an_answer_that_became_an_error_names_the_error(tmp_path: Path) -> None:

@@ -131,8 +131,30 @@ def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None
         stdout.write(f"{one_line(a)} and {one_line(b)} hold the same calls and answers.\n")
     else:
         stdout.write(
-            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B).\n"
+            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B)"
+            f"{_weighty(changes)}.\n"
         )
+
+
+def _weighty(changes: list[Change]) -> str:
+    """What a reviewer must not miss among many changes, counted with where each is
+    (``: status changed at B#3; new contract violations at B#0``), or nothing."""
+    found: dict[str, list[str]] = {}
+    for change in changes:
+        where = f"B#{change.b.index}" if change.b else f"A#{change.a.index}" if change.a else ""
+        if any(line.startswith("status:") for line in change.answer):
+            found.setdefault("status changed", []).append(where)
+        if change.new:
+            found.setdefault("new contract violations", []).append(where)
+        if change.kind != "changed":
+            found.setdefault(change.kind, []).append(where)
+    if not found:
+        return ""
+    parts = []
+    for what, places in found.items():
+        more = f" and {len(places) - 5} more" if len(places) > 5 else ""
+        parts.append(f"{what} at {', '.join(places[:5])}{more}")
+    return ": " + "; ".join(parts)
 
 
 def diff_entries(old: list[Entry], new: list[Entry]) -> list[str]:
