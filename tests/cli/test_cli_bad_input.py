@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import signal
 import stat
@@ -100,6 +101,11 @@ BAD: list[tuple[str, str]] = [
     ("policy {tmp}/good.yaml --out {tmp}/empty", "it is a directory"),
     ("policy {tmp}/good.yaml --report {tmp}/file.txt/r.txt", "not a writable folder"),
     ("policy {tmp}/good.yaml --out {tmp}/p.json --report {tmp}/p.json", "same file"),
+    # a policy IAM would refuse: named, not a TypeError nor "no statement allows it"
+    ("policy --against {tmp}/action5.json {tmp}/good.yaml", "has Action 5, not a string"),
+    ("policy --against {tmp}/nullres.json {tmp}/good.yaml", "has Resource [null], not a"),
+    ("policy --against {tmp}/condx.json {tmp}/good.yaml", "Condition that is not an object"),
+    ("policy --against {tmp}/condx.json {tmp}/good.yaml", "condx.json: Statement 1 of the"),
     ("verify {tmp}/good.yaml --endpoint ftp://x", "Cannot use endpoint 'ftp://x'"),
     ("verify {tmp}/good.yaml", "the following arguments are required: --endpoint"),
     ("verify {tmp}/missing.yaml --endpoint http://127.0.0.1:9", "missing.yaml does not exist"),
@@ -161,6 +167,13 @@ def scratch(tmp_path: Path) -> Path:
     # a schema file edited into no JSON Schema at all
     (tmp_path / "badschemas/xray").mkdir(parents=True)
     (tmp_path / "badschemas/xray/GetInsight.output.json").write_text('{"type": "bogus"}')
+    for name, statement in (
+        ("action5", {"Effect": "Allow", "Action": 5, "Resource": "*"}),
+        ("nullres", {"Effect": "Allow", "Action": "*", "Resource": [None]}),
+        ("condx", {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": "x"}),
+    ):
+        policy = {"Version": "2012-10-17", "Statement": [statement]}
+        (tmp_path / f"{name}.json").write_text(json.dumps(policy))
     (tmp_path / "empty").mkdir()
     (tmp_path / "rec/recorded.yaml").mkdir(parents=True)  # where serve --record-to writes
     os.mkfifo(tmp_path / "fifo.yaml")
