@@ -156,3 +156,16 @@ def test_an_item_dropped_from_a_list_is_named_by_its_index_in_a(tmp_path: Path) 
         '    response /Insight/TopAnomalousServices/1: A {"ServiceId": {"AccountId": '
     ), out
     assert '"Name": "notifications"' in body[0] and body[0].endswith(", not B"), out
+
+
+def test_a_pull_request_comment_says_the_items_moved(tmp_path: Path) -> None:
+    def reversed_services(found: dict[str, Any]) -> None:
+        found["TopAnomalousServices"].reverse()
+
+    b = variant(tmp_path, lambda items: insight(items, reversed_services))
+    out = io.StringIO()
+    assert run(["cassette", "diff", "--format", "markdown", str(SEED), str(b)], out, io.StringIO())
+    assert (
+        "  - response ` /Insight/TopAnomalousServices `: ` the same 2 item(s) in another order "
+        "(B holds A's #1, #0) `\n"
+    ) in out.getvalue(), out.getvalue()
