@@ -46,6 +46,7 @@ each part within the limit, the parts' statements together the policy's.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import email.utils
 import json
 import re
@@ -517,11 +518,14 @@ def _grant_for_any_day(grants: dict[str, Grant], entry: Entry, account: str | No
 
 
 def call_instant(entry: Entry) -> float | None:
-    """When the call was made (epoch seconds): its signature's ``X-Amz-Date``, else the
-    answer's ``Date``; None when neither says."""
-    signed = _header(entry.request.headers, "x-amz-date")
-    if signed and (found := _times_in(signed)) and found[0].epoch is not None:
-        return float(found[0].epoch)
+    """When the call was made (epoch seconds): its signature's ``X-Amz-Date`` (a plain
+    vcrpy cassette), else the ``recorded_at`` of its ``harness`` tag (the harness keeps no
+    signature), else the answer's ``Date``; None when none says."""
+    for stamp in (_header(entry.request.headers, "x-amz-date"), entry.tag.get("recorded_at")):
+        if isinstance(stamp, dt.datetime):  # (a YAML timestamp written without quotes: UTC)
+            return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)).timestamp()
+        if isinstance(stamp, str) and (found := _times_in(stamp)) and found[0].epoch is not None:
+            return float(found[0].epoch)
     dated = _header(entry.response.headers, "date")
     if dated:
         with contextlib.suppress(TypeError, ValueError, IndexError):

@@ -29,6 +29,7 @@ from typing import Any
 from harness.audit.coverage import entries_of
 from harness.audit.policy import grants_of, placed_account, setup_phase, traffic_account
 from harness.errors import HarnessUsageError
+from harness.safe_text import one_line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,7 +158,24 @@ def statements_of(document: Any) -> list[dict[str, Any]]:
                 f"Statement {number} of the policy needs exactly one of Resource and "
                 "NotResource (an identity-based policy names what it applies to)."
             )
+        for key in ("Action", "NotAction", "Resource", "NotResource"):
+            value = statement.get(key, "")
+            if not (isinstance(value, str) or _strings(value)):
+                raise HarnessUsageError(
+                    f"Statement {number} of the policy has {key} "
+                    f"{one_line(json.dumps(value))[:60]}, not a string or a list of them: fix "
+                    "the policy (IAM refuses it too)."
+                )
+        if not isinstance(statement.get("Condition", {}), dict):
+            raise HarnessUsageError(
+                f"Statement {number} of the policy has a Condition that is not an object of "
+                'operators ({"StringEquals": {...}}): fix the policy (IAM refuses it too).'
+            )
     return statements
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
 def read_policy(path: Path) -> dict[str, Any]:
@@ -173,7 +191,10 @@ def read_policy(path: Path) -> dict[str, Any]:
         raise HarnessUsageError(
             f"The policy {path} is not JSON ({exc}). Give the file harness policy --out wrote."
         ) from None
-    statements_of(document)
+    try:
+        statements_of(document)
+    except HarnessUsageError as exc:  # (which file: the command line may name several)
+        raise HarnessUsageError(f"{path}: {exc}") from None
     return document  # type: ignore[no-any-return]
 
 

@@ -177,19 +177,31 @@ class Sender:
         self._last: HttpResponse | None = None
 
     def region_for(self, entry: Entry) -> str:
+        from botocore.exceptions import InvalidRegionError
+        from botocore.utils import validate_region_name
+
         from harness.replay.match_keys import region_of
 
-        region = (
-            self.region
-            or entry.tag.get("region")
-            or region_of(entry.request.url)
-            or self._session.get_config_variable("region")
+        sources = (
+            (self.region, "--region"),
+            (entry.tag.get("region"), f"recorded in interaction #{entry.index}"),
+            (region_of(entry.request.url), f"of interaction #{entry.index}'s URL"),
+            (self._session.get_config_variable("region"), "botocore's configured region"),
         )
+        region, source = next(((r, s) for r, s in sources if r), (None, ""))
         if not region:
             raise HarnessUsageError(
                 f"No region for interaction #{entry.index} ({entry.label}): it recorded none. "
                 "Pass --region (or set AWS_DEFAULT_REGION)."
             )
+        try:
+            validate_region_name(str(region))
+        except InvalidRegionError:
+            raise HarnessUsageError(
+                f"Cannot send {entry.label} to region {str(region)!r} ({source}): botocore "
+                "takes letters, digits and dashes only, like us-east-1. Pass --region with a "
+                "real region."
+            ) from None
         return str(region)
 
     def _client(self, service: str, region: str) -> Any:

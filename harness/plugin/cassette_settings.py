@@ -241,6 +241,13 @@ def check_settings(config: pytest.Config) -> None:
     ``HarnessUsageError`` once for the run, not once a test."""
     check_record_mode(str(config.getini("aws_record_mode")), "the aws_record_mode ini setting")
     long_polls(config)
+    for name, allowed in (("aws_replay_clock", CLOCKS), ("aws_replay_server_times", SERVER_TIMES)):
+        value = str(config.getini(name))  # (the options' choices are argparse's to check)
+        if config.getoption(name, None) is None and value not in allowed:
+            raise HarnessUsageError(
+                f"The {name} ini setting is {value!r}, which it does not take."
+                f"{did_you_mean(value, allowed)} Use {' or '.join(map(repr, allowed))}."
+            )
     option = config.getoption("aws_time_tolerance", None)
     time_tolerance(
         option if option is not None else config.getini("aws_time_tolerance"),

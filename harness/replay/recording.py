@@ -331,8 +331,24 @@ def folder_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:  # a file where a folder goes, no permission: one paragraph
+        from harness.cassettes.files import check_writable
+        from harness.errors import HarnessUsageError
+
+        hint = (
+            "The recording was not saved: set aws_cassette_dir (or the marker's name) to a "
+            "folder you can write, and record again."
+        )
+        try:
+            check_writable(folder, folder=True)  # (names the first ancestor no folder)
+        except HarnessUsageError as found:
+            raise HarnessUsageError(f"{found} {hint}") from None
+        raise HarnessUsageError(
+            f"Cannot write cassettes in {folder}: {exc.strerror or exc}. {hint}"
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

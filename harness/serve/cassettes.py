@@ -171,6 +171,14 @@ class CassetteBackend:
         self.synthetic = synthetic
         self.upstream = _check_upstream(upstream) if upstream is not None else None
         self.record_file = (record_to / RECORD_FILE).resolve() if record_to is not None else None
+        if record_to is not None:  # refused now, not as a 500 on every miss once serving
+            from harness.cassettes.files import check_writable
+
+            try:
+                check_writable(Path(record_to), folder=True)
+                check_writable(Path(record_to) / RECORD_FILE)
+            except HarnessUsageError as exc:
+                raise HarnessUsageError(f"--record-to: {exc}") from None
         self._files = [p for p in cassette_files(paths) if p != self.record_file]
         self.policy = _without_checksum_choices(
             _without_botocore_defaults(policy or MatchPolicy()),

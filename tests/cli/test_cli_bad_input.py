@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import signal
 import stat
@@ -61,6 +62,16 @@ BAD: list[tuple[str, str]] = [
     ("serve --host ''", "not a loopback address"),
     ("serve --faults latency=inf", "from 0 to 60"),
     ("serve --faults nonsense=1", "Unknown fault"),
+    # a --record-to no file can be written in: refused at start, not a 500 on every miss
+    (
+        "serve --cassettes {tmp}/good.yaml --record-to {tmp}/file.txt/d "
+        "--upstream http://127.0.0.1:9",
+        "--record-to: Cannot write {tmp}/file.txt/d: {tmp}/file.txt is not a writable folder",
+    ),
+    (
+        "serve --cassettes {tmp}/good.yaml --record-to {tmp}/rec --upstream http://127.0.0.1:9",
+        "--record-to: Cannot write {tmp}/rec/recorded.yaml: it is a directory",
+    ),
     ("scan {tmp}/missing", "missing does not exist"),
     ("cassette ls {tmp}/corrupt.yaml", "not valid YAML"),
     ("cassette ls {tmp}/empty", "is a directory"),
@@ -90,12 +101,20 @@ BAD: list[tuple[str, str]] = [
     ("policy {tmp}/good.yaml --out {tmp}/empty", "it is a directory"),
     ("policy {tmp}/good.yaml --report {tmp}/file.txt/r.txt", "not a writable folder"),
     ("policy {tmp}/good.yaml --out {tmp}/p.json --report {tmp}/p.json", "same file"),
+    # a policy IAM would refuse: named, not a TypeError nor "no statement allows it"
+    ("policy --against {tmp}/action5.json {tmp}/good.yaml", "has Action 5, not a string"),
+    ("policy --against {tmp}/nullres.json {tmp}/good.yaml", "has Resource [null], not a"),
+    ("policy --against {tmp}/condx.json {tmp}/good.yaml", "Condition that is not an object"),
+    ("policy --against {tmp}/condx.json {tmp}/good.yaml", "condx.json: Statement 1 of the"),
     ("verify {tmp}/good.yaml --endpoint ftp://x", "Cannot use endpoint 'ftp://x'"),
     ("verify {tmp}/good.yaml", "the following arguments are required: --endpoint"),
     ("verify {tmp}/missing.yaml --endpoint http://127.0.0.1:9", "missing.yaml does not exist"),
     ("verify {tmp}/empty --endpoint http://127.0.0.1:9", "No cassette (*.yaml, *.yml) under"),
     ("verify {tmp}/corrupt.yaml --endpoint http://127.0.0.1:9", "not valid YAML"),
     ("verify {tmp}/good.yaml --endpoint http://127.0.0.1:9", "No AWS credentials"),
+    # a region botocore refuses, given or recorded: named, not a botocore traceback
+    ("verify {tmp}/good.yaml --endpoint aws --region 'us east'", "region 'us east' (--region)"),
+    ("verify {tmp}/badregion.yaml --endpoint aws", "region 'us east' (recorded in"),
     ("cassette diff {tmp}/good.yaml {tmp}/good.yaml --format html", "invalid choice: 'html'"),
     ("nosuchcommand", "invalid choice"),
     # an option misspelt: the command's own usage line, and the option meant
@@ -136,6 +155,10 @@ def scratch(tmp_path: Path) -> Path:
     bad_url = yaml.safe_load(SEED.read_text())
     bad_url["interactions"][0]["request"]["uri"] = "http://[::1"
     (tmp_path / "badurl.yaml").write_text(yaml.safe_dump(bad_url, sort_keys=False))
+    bad_region = yaml.safe_load(SEED.read_text())
+    for interaction in bad_region["interactions"]:
+        interaction.setdefault("harness", {})["region"] = "us east"
+    (tmp_path / "badregion.yaml").write_text(yaml.safe_dump(bad_region, sort_keys=False))
     # a response body of JSON nested 900 deep (JSON reads it; walking it does not)
     deep = yaml.safe_load(SEED.read_text())
     body = '{"Insight": ' + "[" * 900 + "null" + "]" * 900 + "}"
@@ -144,7 +167,15 @@ def scratch(tmp_path: Path) -> Path:
     # a schema file edited into no JSON Schema at all
     (tmp_path / "badschemas/xray").mkdir(parents=True)
     (tmp_path / "badschemas/xray/GetInsight.output.json").write_text('{"type": "bogus"}')
+    for name, statement in (
+        ("action5", {"Effect": "Allow", "Action": 5, "Resource": "*"}),
+        ("nullres", {"Effect": "Allow", "Action": "*", "Resource": [None]}),
+        ("condx", {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": "x"}),
+    ):
+        policy = {"Version": "2012-10-17", "Statement": [statement]}
+        (tmp_path / f"{name}.json").write_text(json.dumps(policy))
     (tmp_path / "empty").mkdir()
+    (tmp_path / "rec/recorded.yaml").mkdir(parents=True)  # where serve --record-to writes
     os.mkfifo(tmp_path / "fifo.yaml")
     (tmp_path / "dangling.yaml").symlink_to("gone.yaml")
     return tmp_path
@@ -164,7 +195,7 @@ def test_bad_input_is_exit_2_one_paragraph_and_no_change(
     text = err.getvalue()
     assert code == 2, (code, out.getvalue(), text)
     assert "Traceback" not in text
-    assert words in text, text
+    assert words.format(tmp=scratch) in text, text
     if not text.startswith("usage:"):  # argparse's own errors: a usage line, then one line
         assert text.count("\n") == 1, text
     assert snapshot(scratch) == before

@@ -42,6 +42,38 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Reordered(Member):
+    """A list whose items are the same on both sides, in another order: one line saying so
+    (``order``: the A index of each of B's items), not a difference per moved member."""
+
+    order: tuple[int, ...] = ()
+
+    def text(self, names: tuple[str, str] = ("A", "B"), limit: int = 80) -> str:
+        first, second = names
+        moved = ", ".join(f"#{i}" for i in self.order[:20])
+        more = f", ... ({len(self.order) - 20} more)" if len(self.order) > 20 else ""
+        return (
+            f"{self.path or '/'}: the same {len(self.order)} item(s) in another order "
+            f"({second} holds {first}'s {moved}{more})"
+        )
+
+
+def reordering(a: list[Any], b: list[Any]) -> tuple[int, ...] | None:
+    """For two lists of the same items in another order, the A index of each of B's items
+    (equal items taken in turn); None when the items differ or the order is the same."""
+    if len(a) != len(b) or len(a) < 2:
+        return None
+    keys_a = [json.dumps(v, sort_keys=True, default=repr) for v in a]
+    keys_b = [json.dumps(v, sort_keys=True, default=repr) for v in b]
+    if keys_a == keys_b or sorted(keys_a) != sorted(keys_b):
+        return None
+    where: dict[str, list[int]] = {}
+    for i, key in enumerate(keys_a):
+        where.setdefault(key, []).append(i)
+    return tuple(where[key].pop(0) for key in keys_b)
+
+
+@dataclass(frozen=True)
 class Verdict:
     """A contract violation of one side, as the review shows it."""
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cassettes.index import interaction_lines
-from harness.cli.cassette._changes import ABSENT, Change, Member, short
+from harness.cli.cassette._changes import ABSENT, Change, Member, Reordered, short
 from harness.safe_text import gh_data, gh_property, md_code
 
 #: Changes listed per operation in a comment, members per change (the rest are counted).
@@ -111,6 +111,8 @@ def _md_values(member: Member) -> str:
     def value(side: Any) -> str:
         return "*absent*" if side is ABSENT else md_code(short(side, VALUE_WIDTH), width=200)
 
+    if isinstance(member, Reordered):  # the same items moved: say so, not both lists
+        return md_code(member.text().split(": ", 1)[1], width=200)
     return f"{value(member.a)} → {value(member.b)}"
 
 

@@ -8,9 +8,11 @@ numbered by first appearance on each side, so a re-recording that made new ones 
 difference where it means the same (``--exact`` compares them as written); how many were
 bound is said at the end. Interactions left over are paired by operation,
 in order, and their parameter differences shown. A pair differs when its status or its
-response as botocore's parser reads it differs, in every protocol; HTTP noise (request ids,
-dates in headers) is not compared. Each added, removed or changed interaction is also
-contract-checked on both sides, and the verdicts that changed are listed.
+response as botocore's parser reads it differs, in every protocol (a status with each side's
+error code; a list of the same items in another order as one member); HTTP noise (request
+ids, dates in headers) is not compared. Each added, removed or changed interaction, and each
+pair whose bytes differ, is also contract-checked on both sides, and the verdicts that
+changed are listed (a pair botocore reads alike differs when only they do).
 
 Formats: ``text`` (default), ``json``, ``markdown`` (a pull-request comment) and ``github``
 (workflow-command annotations on B's lines); see ``_review_formats``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
 import json
 import os
 import re
@@ -32,7 +35,7 @@ from harness.aws import protocols
 from harness.aws.iam import SECRET_SUFFIX
 from harness.aws.models import operation_model
 from harness.cassettes.entries import Entry
-from harness.cli.cassette._changes import ABSENT, Change, Member, Verdict
+from harness.cli.cassette._changes import ABSENT, Change, Member, Reordered, Verdict, reordering
 from harness.cli.cassette._shared import load
 from harness.errors import HarnessUsageError
 from harness.replay.differences import json_documents
@@ -128,8 +131,30 @@ def _write_text(changes: list[Change], a: Path, b: Path, stdout: TextIO) -> None
         stdout.write(f"{one_line(a)} and {one_line(b)} hold the same calls and answers.\n")
     else:
         stdout.write(
-            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B).\n"
+            f"{len(changes)} difference(s) between {one_line(a)} (A) and {one_line(b)} (B)"
+            f"{_weighty(changes)}.\n"
         )
+
+
+def _weighty(changes: list[Change]) -> str:
+    """What a reviewer must not miss among many changes, counted with where each is
+    (``: status changed at B#3; new contract violations at B#0``), or nothing."""
+    found: dict[str, list[str]] = {}
+    for change in changes:
+        where = f"B#{change.b.index}" if change.b else f"A#{change.a.index}" if change.a else ""
+        if any(line.startswith("status:") for line in change.answer):
+            found.setdefault("status changed", []).append(where)
+        if change.new:
+            found.setdefault("new contract violations", []).append(where)
+        if change.kind != "changed":
+            found.setdefault(change.kind, []).append(where)
+    if not found:
+        return ""
+    parts = []
+    for what, places in found.items():
+        more = f" and {len(places) - 5} more" if len(places) > 5 else ""
+        parts.append(f"{what} at {', '.join(places[:5])}{more}")
+    return ": " + "; ".join(parts)
 
 
 def diff_entries(old: list[Entry], new: list[Entry]) -> list[str]:
@@ -176,7 +201,7 @@ def review(
         response, answer = _answer_differences(a, b, forms)
         if bound is not None:
             bound.append(forms.bound(a, b))
-        if request or response or answer:
+        if request or response or answer or _bytes_differ(a, b):
             change = Change(
                 kind="changed",
                 label=a.label,
@@ -186,8 +211,10 @@ def review(
                 response=response,
                 answer=answer,
             )
+            # (bytes that botocore reads alike can break the contract: "9202" for 9202)
             change.new, change.resolved = _verdict_changes(a, b)
-            changes.append(change)
+            if request or response or answer or change.new or change.resolved:
+                changes.append(change)
     for a in only_old:
         changes.append(Change(kind="removed", label=a.label, a=a, b=None, resolved=_verdicts(a)))
     for b in only_new:
@@ -405,7 +432,10 @@ def _written(value: Any, tokens: dict[str, str]) -> Any:
 
 
 def _as_written(found: list[Member], a: dict[str, str], b: dict[str, str]) -> list[Member]:
-    return [Member(_written(m.path, a), _written(m.a, a), _written(m.b, b)) for m in found]
+    return [
+        dataclasses.replace(m, path=_written(m.path, a), a=_written(m.a, a), b=_written(m.b, b))
+        for m in found
+    ]
 
 
 def _pair(
@@ -470,11 +500,18 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
                 out.extend(members(a[name], b[name], where))
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        moved = reordering(a, b)
+        if moved is not None:  # the same items, moved: one line, not one per member
+            return [Reordered(path, a, b, order=moved)]
         return [
             m
             for i, (x, y) in enumerate(zip(a, b, strict=True))
             for m in members(x, y, f"{path}/{i}")
         ]
+    if isinstance(a, list) and isinstance(b, list):
+        spliced = _spliced(a, b, path)
+        if spliced is not None:
+            return spliced
     if a == b and type(a) is type(b):
         return []
     if isinstance(a, str) and isinstance(b, str):
@@ -486,6 +523,27 @@ def members(a: Any, b: Any, path: str = "") -> list[Member]:
                 if found:
                     return found
     return [Member(path, a, b)]
+
+
+def _spliced(a: list[Any], b: list[Any], path: str) -> list[Member] | None:
+    """Lists of other lengths: the items only A holds (``/7: A ..., not B``, A's index) and
+    only B holds (``/0: not A, B ...``, B's index), the ones kept in place left out, as a
+    reviewer reads an insertion; None when more than 10 items came or went."""
+    import difflib
+
+    keys = [[json.dumps(v, sort_keys=True, default=repr) for v in side] for side in (a, b)]
+    found: list[Member] = []
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            found += [
+                m for k in range(i2 - i1) for m in members(a[i1 + k], b[j1 + k], f"{path}/{j1 + k}")
+            ]
+        elif tag != "equal":
+            found += [Member(f"{path}/{i}", a[i], ABSENT) for i in range(i1, i2)]
+            found += [Member(f"{path}/{j}", ABSENT, b[j]) for j in range(j1, j2)]
+    gone_or_new = sum(1 for m in found if m.a is ABSENT or m.b is ABSENT)
+    return None if gone_or_new > 10 else found
 
 
 #: Larger strings are compared as text (a reviewer's diff, not a parser's workload).
@@ -571,15 +629,22 @@ def _alnum(text: str) -> bool:
 
 
 def _answer_differences(a: Entry, b: Entry, forms: _Forms) -> tuple[list[Member], list[str]]:
-    if a.status != b.status:
-        return [], [f"status: A {a.status}, B {b.status}"]
     (_, old, a_tokens), (_, new, b_tokens) = forms.of(a), forms.of(b)
+    if a.status != b.status:  # the status, and the error code each side answered with it
+        codes = [_error_code(old), _error_code(new)]
+        return [], [f"status: A {a.status}{codes[0]}, B {b.status}{codes[1]}"]
     if old == new:
         return [], []
     if isinstance(old, dict) and isinstance(new, dict):
         found = _tie(members(old, new), a_tokens, b_tokens, forms.ties_of(a, b))
         return _as_written(found, a_tokens, b_tokens), []
     return [], ["response body differs"]
+
+
+def _error_code(answer: Any) -> str:
+    error = answer.get("Error") if isinstance(answer, dict) else None
+    code = error.get("Code") if isinstance(error, dict) else None
+    return f" {one_line(str(code))}" if code else ""
 
 
 def answer_of(entry: Entry) -> Any:
@@ -596,6 +661,21 @@ def answer_of(entry: Entry) -> Any:
         return entry.response.body
     parsed.pop("ResponseMetadata", None)
     return protocols.to_data(parsed)
+
+
+def _bytes_differ(a: Entry, b: Entry) -> bool:
+    """True when the pair's request or response bodies, or the response's headers other
+    than its id and date, differ as written."""
+    noise = {"date", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amz-cf-id"}
+
+    def headers(entry: Entry) -> dict[str, Any]:
+        return {k.lower(): v for k, v in entry.response.headers.items() if k.lower() not in noise}
+
+    return (
+        a.request.body != b.request.body
+        or a.response.body != b.response.body
+        or headers(a) != headers(b)
+    )
 
 
 def _verdicts(entry: Entry) -> list[Verdict]:
