@@ -25,6 +25,7 @@ import string
 from typing import Any
 
 from harness.secrets import token_formats
+from harness.secrets.token_rows import TokenFormat
 
 _KINDS = {
     "x": "0123456789abcdef",
@@ -40,7 +41,7 @@ _RUN = re.compile(r"[A-Za-z0-9]+")
 _DRAWS = 8
 
 
-def _format_of(value: str) -> tuple[re.Pattern[str], token_formats.TokenFormat] | None:
+def _format_of(value: str) -> tuple[re.Pattern[str], TokenFormat] | None:
     if len(value) > 2048 or value.isalnum():
         return None
     for pattern, row in _FORMATS:
