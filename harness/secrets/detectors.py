@@ -676,6 +676,11 @@ EXTRA_NAMES: dict[str, str] = {
     "secretkey": "secret",
     "secretkeybase": "secret",  # Rails' SECRET_KEY_BASE
     "sshpass": "password",  # the variable sshpass -e reads
+    # "password" in other languages, as a spreadsheet's or a form's header names it (German,
+    # Norwegian, French: secrets-r17 ``http_csv_semicolon_passwort``)
+    "passwort": "password",
+    "passord": "password",
+    "motdepasse": "password",
     "psk": "password",  # wpa_supplicant's pre-shared key
     "requirepass": "password",  # Redis (redis.conf, CONFIG SET requirepass)
     "masterauth": "password",
@@ -801,7 +806,9 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)
     if _COMPOUND_SECRET.search(norm) and len(words(name)) == 1:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
-    if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
+    if _ENV_TOKEN.fullmatch(name) and (
+        judge_name(name) is None or words(name)[-2] in _ENV_CREDENTIAL_TOKENS
+    ):
         return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
     if _ENV_AUTH.fullmatch(name) and words(name)[-2] not in _AUTH_SWITCHES:
         return "token"  # NPM_AUTH, BASIC_AUTH: an environment variable's credential
@@ -828,6 +835,8 @@ def user_name_kind(name: str) -> str | None:
     if glued is not None and glued["qualifier"] not in PLAIN_TOKEN_QUALIFIERS:
         return "token"  # provtoken, pushtoken: one word, a token's end, no handle's start
     found = words(name)
+    if "-" in name and len(found) > 1 and found[-1] == "auth" and found[-2] not in _AUTH_SWITCHES:
+        return "token"  # X-Partner-Auth: a header the user named for its credential (r17)
     if len(found) > 1 and found[-1] in _PLURAL_SECRETS and found[-2] not in _COUNTED:
         # pushTokens, signing_secrets: a list of the user's tokens; not a count of an LLM's
         # (max_tokens, prompt_tokens), which the qualifier says
@@ -872,6 +881,13 @@ _SESSION_ID = re.compile(r"sess(?:ion)?id$")
 #: ``npm_token:``) it is a credential. The words that make a token no secret (next_token,
 #: page_token, sync_token) are judged before this.
 _ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_token")
+
+
+#: Qualifiers that make an AWS member's token a handle (``PreviewToken``, ``JobToken``) but an
+#: environment variable's a credential: a CMS's preview (draft content) API token
+#: (``CONTENTFUL_PREVIEW_TOKEN``, ``SANITY_PREVIEW_TOKEN``; secrets-r17
+#: ``amplify_create_branch_environment_variables``), GitLab's ``CI_JOB_TOKEN``.
+_ENV_CREDENTIAL_TOKENS = frozenset({"preview", "draft", "job"})
 
 
 #: An environment variable named for a credential by "AUTH" (``NPM_AUTH``, npm's ``_auth``:
@@ -1634,7 +1650,7 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
 _COLUMN_NAME = re.compile(r'"?(?P<name>[A-Za-z_][A-Za-z0-9_ .-]{0,63})"?')
 # A field of a CSV or TSV row: quoted ("" inside is a quote) or up to the next separator
 _QUOTED_FIELD = re.compile(r'"(?P<v>(?:[^"]|""){0,65536})"')
-_PLAIN_FIELD = {sep: re.compile(rf"[^{sep}\n]*") for sep in (",", "\t")}
+_PLAIN_FIELD = {sep: re.compile(rf"[^{sep}\n]*") for sep in (",", "\t", ";")}
 
 
 def _table_columns(text: str) -> Iterator[Found]:
@@ -1645,7 +1661,8 @@ def _table_columns(text: str) -> Iterator[Found]:
     if first < 0:
         return
     header = text[:first].rstrip("\r")
-    sep = "," if "," in header else "\t" if "\t" in header else ""
+    # (";": a spreadsheet's CSV where "," is the decimal mark, secrets-r17)
+    sep = next((c for c in ",\t;" if c in header), "")
     if not sep:
         return
     names = header.split(sep)
