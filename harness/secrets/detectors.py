@@ -816,7 +816,18 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return "token"  # PHPSESSID, ASPSESSIONID, sessionid: a session cookie's value
     if parameter and is_secret_parameter(name):
         return _kind_of_words(norm)  # ?access_key=, reset_token=: see is_secret_parameter
+    if norm.endswith(_ENCODED_ENDS):  # password_hex, PRIVATE_KEY_B64: the secret, encoded
+        found = words(name)
+        for tail in _ENCODING_TAILS:
+            if len(found) > len(tail) and found[-len(tail) :] == tail:
+                return name_kind("_".join(found[: -len(tail)]), parameter)
     return None
+
+
+#: The words a name ends with when its value is the secret in an encoding (secrets-r17
+#: ``http_hex_encoded_password_json``: ``password_hex``), as ``words`` splits them.
+_ENCODING_TAILS = (("hex",), ("base", "64"), ("b", "64"), ("base", "32"), ("encoded",))
+_ENCODED_ENDS = ("hex", "64", "32", "encoded")
 
 
 def user_name_kind(name: str) -> str | None:
