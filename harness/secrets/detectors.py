@@ -52,6 +52,7 @@ import bisect
 import functools
 import re
 import string
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -2057,7 +2058,20 @@ def _run_text(run: str) -> str:
         raw = binascii.a2b_base64(body + "=" * (-len(body) % 4))  # (base64.b64decode's)
     except (binascii.Error, ValueError):
         return ""
-    return _as_text(raw)
+    return _as_text(_inflated(raw))
+
+
+def _inflated(raw: bytes) -> bytes:
+    """A gzip or zlib stream (base64 of a compressed file in an SQS message's body:
+    secrets-r17 ``sqs_message_body_gzip_base64_env``) inflated, up to ``MAX_DECODED``
+    bytes; anything else as it is."""
+    gzip = raw[:2] == b"\x1f\x8b"
+    if not (gzip or (len(raw) > 2 and raw[0] == 0x78 and int.from_bytes(raw[:2], "big") % 31 == 0)):
+        return raw
+    try:
+        return zlib.decompressobj(47).decompress(raw, MAX_DECODED)  # (47: either header)
+    except zlib.error:
+        return raw
 
 
 def _hex_text(run: str) -> str:
