@@ -52,6 +52,7 @@ import bisect
 import functools
 import re
 import string
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -676,6 +677,11 @@ EXTRA_NAMES: dict[str, str] = {
     "secretkey": "secret",
     "secretkeybase": "secret",  # Rails' SECRET_KEY_BASE
     "sshpass": "password",  # the variable sshpass -e reads
+    # "password" in other languages, as a spreadsheet's or a form's header names it (German,
+    # Norwegian, French: secrets-r17 ``http_csv_semicolon_passwort``)
+    "passwort": "password",
+    "passord": "password",
+    "motdepasse": "password",
     "psk": "password",  # wpa_supplicant's pre-shared key
     "requirepass": "password",  # Redis (redis.conf, CONFIG SET requirepass)
     "masterauth": "password",
@@ -801,7 +807,9 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return _kind_of_words(norm)
     if _COMPOUND_SECRET.search(norm) and len(words(name)) == 1:
         return _kind_of_words(norm)  # PGPASSWORD, mysqlpassword: one word, a secret's end
-    if _ENV_TOKEN.fullmatch(name) and judge_name(name) is None:
+    if _ENV_TOKEN.fullmatch(name) and (
+        judge_name(name) is None or words(name)[-2] in _ENV_CREDENTIAL_TOKENS
+    ):
         return "token"  # NPM_TOKEN, CI_JOB_TOKEN: an environment variable's token
     if _ENV_AUTH.fullmatch(name) and words(name)[-2] not in _AUTH_SWITCHES:
         return "token"  # NPM_AUTH, BASIC_AUTH: an environment variable's credential
@@ -809,7 +817,18 @@ def name_kind(name: str, parameter: bool = False) -> str | None:
         return "token"  # PHPSESSID, ASPSESSIONID, sessionid: a session cookie's value
     if parameter and is_secret_parameter(name):
         return _kind_of_words(norm)  # ?access_key=, reset_token=: see is_secret_parameter
+    if norm.endswith(_ENCODED_ENDS):  # password_hex, PRIVATE_KEY_B64: the secret, encoded
+        found = words(name)
+        for tail in _ENCODING_TAILS:
+            if len(found) > len(tail) and found[-len(tail) :] == tail:
+                return name_kind("_".join(found[: -len(tail)]), parameter)
     return None
+
+
+#: The words a name ends with when its value is the secret in an encoding (secrets-r17
+#: ``http_hex_encoded_password_json``: ``password_hex``), as ``words`` splits them.
+_ENCODING_TAILS = (("hex",), ("base", "64"), ("b", "64"), ("base", "32"), ("encoded",))
+_ENCODED_ENDS = ("hex", "64", "32", "encoded")
 
 
 def user_name_kind(name: str) -> str | None:
@@ -828,6 +847,8 @@ def user_name_kind(name: str) -> str | None:
     if glued is not None and glued["qualifier"] not in PLAIN_TOKEN_QUALIFIERS:
         return "token"  # provtoken, pushtoken: one word, a token's end, no handle's start
     found = words(name)
+    if "-" in name and len(found) > 1 and found[-1] == "auth" and found[-2] not in _AUTH_SWITCHES:
+        return "token"  # X-Partner-Auth: a header the user named for its credential (r17)
     if len(found) > 1 and found[-1] in _PLURAL_SECRETS and found[-2] not in _COUNTED:
         # pushTokens, signing_secrets: a list of the user's tokens; not a count of an LLM's
         # (max_tokens, prompt_tokens), which the qualifier says
@@ -872,6 +893,13 @@ _SESSION_ID = re.compile(r"sess(?:ion)?id$")
 #: ``npm_token:``) it is a credential. The words that make a token no secret (next_token,
 #: page_token, sync_token) are judged before this.
 _ENV_TOKEN = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_TOKEN|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_token")
+
+
+#: Qualifiers that make an AWS member's token a handle (``PreviewToken``, ``JobToken``) but an
+#: environment variable's a credential: a CMS's preview (draft content) API token
+#: (``CONTENTFUL_PREVIEW_TOKEN``, ``SANITY_PREVIEW_TOKEN``; secrets-r17
+#: ``amplify_create_branch_environment_variables``), GitLab's ``CI_JOB_TOKEN``.
+_ENV_CREDENTIAL_TOKENS = frozenset({"preview", "draft", "job"})
 
 
 #: An environment variable named for a credential by "AUTH" (``NPM_AUTH``, npm's ``_auth``:
@@ -1634,7 +1662,7 @@ def _by_name(text: str, scan: Scan) -> Iterator[Found]:
 _COLUMN_NAME = re.compile(r'"?(?P<name>[A-Za-z_][A-Za-z0-9_ .-]{0,63})"?')
 # A field of a CSV or TSV row: quoted ("" inside is a quote) or up to the next separator
 _QUOTED_FIELD = re.compile(r'"(?P<v>(?:[^"]|""){0,65536})"')
-_PLAIN_FIELD = {sep: re.compile(rf"[^{sep}\n]*") for sep in (",", "\t")}
+_PLAIN_FIELD = {sep: re.compile(rf"[^{sep}\n]*") for sep in (",", "\t", ";")}
 
 
 def _table_columns(text: str) -> Iterator[Found]:
@@ -1645,7 +1673,8 @@ def _table_columns(text: str) -> Iterator[Found]:
     if first < 0:
         return
     header = text[:first].rstrip("\r")
-    sep = "," if "," in header else "\t" if "\t" in header else ""
+    # (";": a spreadsheet's CSV where "," is the decimal mark, secrets-r17)
+    sep = next((c for c in ",\t;" if c in header), "")
     if not sep:
         return
     names = header.split(sep)
@@ -2029,7 +2058,20 @@ def _run_text(run: str) -> str:
         raw = binascii.a2b_base64(body + "=" * (-len(body) % 4))  # (base64.b64decode's)
     except (binascii.Error, ValueError):
         return ""
-    return _as_text(raw)
+    return _as_text(_inflated(raw))
+
+
+def _inflated(raw: bytes) -> bytes:
+    """A gzip or zlib stream (base64 of a compressed file in an SQS message's body:
+    secrets-r17 ``sqs_message_body_gzip_base64_env``) inflated, up to ``MAX_DECODED``
+    bytes; anything else as it is."""
+    gzip = raw[:2] == b"\x1f\x8b"
+    if not (gzip or (len(raw) > 2 and raw[0] == 0x78 and int.from_bytes(raw[:2], "big") % 31 == 0)):
+        return raw
+    try:
+        return zlib.decompressobj(47).decompress(raw, MAX_DECODED)  # (47: either header)
+    except zlib.error:
+        return raw
 
 
 def _hex_text(run: str) -> str:

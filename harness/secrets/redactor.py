@@ -95,10 +95,11 @@ _XML_ELEMENT = re.compile(
     r"<((?:[\w.-]+:)?([\w.-]+))(\s[^<>]*)?>((?:[^<]|<!\[CDATA\[(?:[^\]]|\](?!\]>))*\]\]>)+)"
     r"</\1\s*>"
 )
-# <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret
+# <key>PlatformCredential</key><value>...</value>: a map entry whose key names a secret; and
+# a tag's <Key>cdn-purge-token</Key><Value>...</Value> (S3's, IAM's), the user's own name
 _XML_MAP_ENTRY = re.compile(
-    r"<(?:[\w.-]+:)?key>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?key>\s*"
-    r"<(?:[\w.-]+:)?value>(?P<value>[^<]*)</(?:[\w.-]+:)?value>"
+    r"<(?:[\w.-]+:)?(?P<kt>[Kk]ey)>(?P<key>[^<]{1,200})</(?:[\w.-]+:)?(?P=kt)>\s*"
+    r"<(?:[\w.-]+:)?(?P<vt>[Vv]alue)>(?P<value>[^<]*)</(?:[\w.-]+:)?(?P=vt)>"
 )
 _XML_ATTRIBUTE = re.compile(r"""(\s(?:[\w.-]+:)?([\w.-]+)\s*=\s*)(["'])([^"'<>]*)\3""")
 
@@ -868,7 +869,10 @@ class Redactor:
 
         def entry(match: re.Match[str]) -> str:
             key, value = match.group("key"), match.group("value")
-            if not (key in map_keys or self._secret_name(key)) or not value.strip():
+            named = key in map_keys or self._secret_name(key)
+            if match.group("kt") == "Key":  # a tag's key: the user's name, freely judged
+                named = named or detectors.user_name_kind(key) is not None
+            if not named or not value.strip():
                 return match.group(0)
             if placeholders.is_placeholder(value.strip()):
                 return match.group(0)

@@ -41,6 +41,7 @@ from harness.secrets import (
     key_stores,
     token_formats,
     token_shapes,
+    wrapped_shapes,
 )
 
 #: Prefixes that say which kind of token a value is and are public (documented formats):
@@ -120,6 +121,9 @@ def _describe(value: str) -> dict[str, Any]:
     if _JOSE.fullmatch(value):  # a JWT or JWE: its parts' lengths, its dots where they were
         jose = {"length": len(value), "form": "jose", "parts": [len(p) for p in value.split(".")]}
         return {**jose, **(jose_claims.readable(value) or {})}  # a JWT's header and claims
+    wrapped = wrapped_shapes.shape_of(value, _describe)  # (a PEM on one line, hex of text)
+    if wrapped is not None:
+        return wrapped
     cursor = b64_json.shape_of(value, _describe, _secret_key)  # (a cursor, a state blob)
     if cursor is not None:
         return cursor
@@ -292,6 +296,8 @@ def _build(shape: dict[str, Any], rng: random.Random) -> str | None:
         return token_shapes.build(shape, rng)
     if form == "b64json":
         return b64_json.build(shape, rng, _build)
+    if form == "wrapped":
+        return wrapped_shapes.build(shape, rng, _build)
     length, prefix = int(shape["length"]), str(shape.get("prefix", ""))
     size = length - len(prefix)
     if size <= 0 or length > 1 << 20:

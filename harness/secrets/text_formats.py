@@ -42,7 +42,9 @@ test_text_formats.py``):
   ``Pass``, slapd's ``rootpw``, ldap.conf's ``bindpw`` (a ``user``/``host``-like keyword
   line near it), and fetchmail's ``poll … password VALUE``;
 - Composer's ``auth.json``: a token keyed by its host under ``github-oauth``,
-  ``gitlab-oauth``, ``gitlab-token`` or ``bearer``.
+  ``gitlab-oauth``, ``gitlab-token`` or ``bearer``;
+- curl's config file's ``user = "name:password"``, and Oracle's JDBC URL
+  ``jdbc:oracle:thin:user/password@host``.
 
 Each pattern searched over a whole text is ``prefiltered`` where it is defined: in a large
 text it runs only where the literals its matches hold are (``detectors.PrefilteredScan``; the
@@ -344,6 +346,23 @@ _PHP_DEFINE = prefiltered(
 _REDIS_AUTH = prefiltered(
     re.compile(r"(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+(?P<v>[^\s\"']+)"),
     Prefilter(needles=("requirepass", "masterauth"), starts=indent_start),
+)
+# curl's config file (.curlrc, curl -K): "user = name:password" (quoted or not, after "=" or
+# a blank, the long option with or without its dashes; secrets-r17 s3_curlrc_user_option).
+# Not after ":": YAML's "user: 1000:1000" (docker compose) is a uid and a gid.
+_CURLRC_USER = prefiltered(
+    re.compile(
+        r"(?m:^)[ \t]*(?:--)?(?:proxy-)?user(?:[ \t]*=[ \t]*|[ \t]+)"
+        r"(?:\"[^\":\r\n]{1,128}:(?P<quoted>[^\":\r\n]{1,256})\""
+        r"|[^\s\":]{1,128}:(?P<v>[^\s\":]{1,256}))[ \t]*(?=\r?\n|\Z)"
+    ),
+    Prefilter(needles=("user",), starts=indent_start),
+)
+# Oracle's JDBC thin (and OCI) URL with its credentials: jdbc:oracle:thin:user/password@...
+# (secrets-r17 http_jdbc_oracle_thin_user_slash_pass)
+_ORACLE_JDBC = prefiltered(
+    re.compile(r"jdbc:oracle:(?:thin|oci8?):[\w$#.-]{1,128}/(?P<v>[^@\s\"'/]{1,256})@"),
+    Prefilter(needles=("jdbc:oracle:",)),
 )
 
 # Commands whose own flag takes a password (the flag's value, after a blank, a "=" or
@@ -971,6 +990,20 @@ TEXT_FORMATS: tuple[TextFormat, ...] = (
         find=_each(_SQL_PASSWORD, "password", "v", "v2"),
         example="CREATE USER alice IDENTIFIED BY 'SqlIdent1fiedPw';",
         secret="SqlIdent1fiedPw",
+    ),
+    TextFormat(
+        name="curl config user",
+        gate=lambda has, may, scan: has("user") and may(_CURLRC_USER),
+        find=_each(_CURLRC_USER, "password", "v", "quoted"),
+        example='silent\nuser = "deploy:CurlRcUs3rS3cret"\n',
+        secret="CurlRcUs3rS3cret",
+    ),
+    TextFormat(
+        name="Oracle JDBC URL user/password",
+        gate=lambda has, may, scan: has("jdbc:oracle:"),
+        find=_each(_ORACLE_JDBC, "password"),
+        example="url=jdbc:oracle:thin:scott/Or4cleThinS3cret@//db.example.com:1521/ORCL",
+        secret="Or4cleThinS3cret",
     ),
     TextFormat(
         name="Redis requirepass and masterauth",

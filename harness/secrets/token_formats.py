@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from harness.secrets.platform_tokens import PLATFORM_TOKENS
 from harness.secrets.text_formats import Prefilter
+from harness.secrets.token_rows import ALNUM as _ALNUM
+from harness.secrets.token_rows import HEX as _HEX
+from harness.secrets.token_rows import TokenFormat
+from harness.secrets.token_rows import fill as _fill
 
 #: The characters that may not touch a token on either side, per family of formats (a family
 #: is one compiled alternation: GitHub-like tokens may follow ``.`` or ``-``, the others not).
@@ -23,46 +28,6 @@ BOUNDARIES: dict[str, tuple[str, str]] = {
     "dashed": (r"(?<![A-Za-z0-9_-])", r"(?![A-Za-z0-9_-])"),
 }
 
-
-@dataclass(frozen=True, kw_only=True)
-class TokenFormat:
-    """One issuer's token format.
-
-    ``pattern``: the whole token (a regular expression, without boundaries). ``needles``: the
-    literals of which every token holds one, ``offset`` characters after its start; a text
-    without any is not searched for this format. ``requires``: literals every token holds
-    besides. ``example``: a made-up token of this format, never a real one.
-    ``public_prefixes``: the prefixes of its tokens that a stand-in keeps
-    (``shapes.PUBLIC_PREFIXES``: documented, and saying which kind of token it is); by
-    default the needles, when every token starts with one (``offset`` 0): a stand-in of a
-    PyPI token starts ``pypi-AgE`` as the token did, where code may check it.
-    ``suffixes``: literals a token of the format ends with, kept by a stand-in likewise
-    (Flutterwave's ``-X``).
-    """
-
-    issuer: str
-    pattern: str
-    needles: tuple[str, ...]
-    example: str
-    kind: str = "token"
-    family: str = "dotted"
-    offset: int = 0
-    requires: tuple[str, ...] = ()
-    public_prefixes: tuple[str, ...] = ()
-    suffixes: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.public_prefixes and self.offset == 0:
-            object.__setattr__(self, "public_prefixes", self.needles)
-
-
-def _fill(prefix: str, alphabet: str, count: int, tail: str = "") -> str:
-    """An example token: ``prefix``, then ``count`` characters cycling through ``alphabet``."""
-    return prefix + (alphabet * (count // len(alphabet) + 1))[:count] + tail
-
-
-_ALNUM = "a1B2c3D4e5F6g7H8"
-_HEX = "0a1b2c3d4e5f6789"
 
 TOKEN_FORMATS: tuple[TokenFormat, ...] = (
     TokenFormat(
@@ -161,7 +126,8 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         pattern=r"sk-(?:proj-|ant-)?[A-Za-z0-9_-]{32,255}",
         needles=("sk-",),
         example=_fill("sk-proj-", _ALNUM, 48),
-        public_prefixes=("sk-proj-", "sk-ant-", "sk-"),
+        # (OpenRouter's keys, "sk-or-v1-" and 64 hex, keep their whole prefix: secrets-r17)
+        public_prefixes=("sk-proj-", "sk-ant-", "sk-or-v1-", "sk-"),
         family="word",
     ),
     TokenFormat(
@@ -569,6 +535,7 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
         )
         for digits in (8, 9, 10)
     ),
+    *PLATFORM_TOKENS,  # (developer platforms', AI and commerce vendors': secrets-r17)
 )
 
 

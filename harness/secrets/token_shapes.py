@@ -25,6 +25,7 @@ import string
 from typing import Any
 
 from harness.secrets import token_formats
+from harness.secrets.token_rows import TokenFormat
 
 _KINDS = {
     "x": "0123456789abcdef",
@@ -40,7 +41,7 @@ _RUN = re.compile(r"[A-Za-z0-9]+")
 _DRAWS = 8
 
 
-def _format_of(value: str) -> tuple[re.Pattern[str], token_formats.TokenFormat] | None:
+def _format_of(value: str) -> tuple[re.Pattern[str], TokenFormat] | None:
     if len(value) > 2048 or value.isalnum():
         return None
     for pattern, row in _FORMATS:
@@ -60,6 +61,10 @@ def layout(value: str, prefix: str) -> list[Any] | None:
     for needle in row.needles:
         if row.offset and value.startswith(needle, row.offset):
             kept.append((row.offset, row.offset + len(needle)))
+    for literal in row.requires:  # (every token holds it: FCM's ":APA91b" stays where it was)
+        at = value.find(literal, len(prefix))
+        if at >= 0 and len(literal) > 1:
+            kept.append((at, at + len(literal)))
     for suffix in row.suffixes:  # a literal end (Flutterwave's "-X") stays as written
         if value.endswith(suffix) and len(value) - len(suffix) >= len(prefix):
             kept.append((len(value) - len(suffix), len(value)))
@@ -67,17 +72,21 @@ def layout(value: str, prefix: str) -> list[Any] | None:
         return None  # a prefix, then letters and digits: the plain shape keeps all there is
     out: list[Any] = []
     at = 0
+    # the runs of a UUID after its prefix (LaunchDarkly's "api-<uuid>") are hex each, though
+    # a run of 4 may hold no letter or no digit (secrets-r17): hex all of them stay (digits
+    # alone stay digits: Asana's ids)
+    hexed = re.fullmatch(r"[0-9a-f]{16,}", re.sub(r"[\W_]", "", value[len(prefix) :]))
     for start, end in sorted(kept):
         if start < at:
             continue
-        out += _runs(value[at:start])
+        out += _runs(value[at:start], hexed is not None)
         out.append(value[start:end])
         at = end
-    out += _runs(value[at:])
+    out += _runs(value[at:], hexed is not None)
     return out
 
 
-def _runs(text: str) -> list[Any]:
+def _runs(text: str, hexed: bool = False) -> list[Any]:
     out: list[Any] = []
     at = 0
     for match in _RUN.finditer(text):
@@ -87,7 +96,7 @@ def _runs(text: str) -> list[Any]:
         if run.startswith("eyJ") and len(run) > 3:  # base64 of a JSON object: '{"'
             out.append("eyJ")
             run = run[3:]
-        out.append([len(run), _kinds(run)])
+        out.append([len(run), "x" if hexed and not run.isdigit() else _kinds(run)])
         at = match.end()
     if at < len(text):
         out.append(text[at:])
