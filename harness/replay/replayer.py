@@ -365,7 +365,7 @@ class Replayer:
         if answered_at is not None and response.body:
             body = credential_expiry.extended(response.body, answered_at, time.time())
             if body is not response.body:
-                response = HttpResponse(response.status, response.headers, body)
+                response = settle(HttpResponse(response.status, response.headers, body))
         binding, vault = self.index.binding, self.redactor.vault
         generated = binding.has_ties()
         if not generated and not vault.has_values() and not self.source.shapes:
@@ -417,7 +417,8 @@ class Replayer:
             headers = _upload_length(headers, binding.blob_bytes)
         if body is response.body and headers == response.headers:
             return response
-        return HttpResponse(response.status, headers, body)
+        given = HttpResponse(response.status, headers, body)
+        return settle(given) if body != response.body else given  # (checksums of what is given)
 
     def _stand_in(self, token: str) -> str | None:
         """The value served for a recorded placeholder no live value is bound to: the
