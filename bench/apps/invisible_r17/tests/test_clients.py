@@ -165,6 +165,13 @@ def test_user_agent_seen_on_the_wire(depot, observed):
     observed("botocore", "Botocore/" in ua or "botocore/" in ua)
 
 
+class _Raw:
+    """The body of a made-up 500, as botocore reads one (``stream()``)."""
+
+    def stream(self, **_):
+        yield b'{"__type": "InternalFailure", "message": "injected"}'
+
+
 def test_injected_server_error_is_retried(depot, observed):
     kms = depot.client("kms", retries={"mode": "standard", "total_max_attempts": 3})
     attempts = []
@@ -173,7 +180,7 @@ def test_injected_server_error_is_retried(depot, observed):
         attempts.append(1)
         if len(attempts) == 1:
             return AWSResponse(
-                request.url, 500, {"Content-Type": "application/x-amz-json-1.1"}, None
+                request.url, 500, {"Content-Type": "application/x-amz-json-1.1"}, _Raw()
             )
         return None
 
@@ -279,7 +286,7 @@ def test_message_age_from_the_clock(depot, observed):
     )
     msg = sqs.receive_message(
         QueueUrl=url,
-        AttributeNames=["SentTimestamp"],
+        MessageSystemAttributeNames=["SentTimestamp"],
         MessageAttributeNames=["All"],
         WaitTimeSeconds=1,
     )["Messages"][0]

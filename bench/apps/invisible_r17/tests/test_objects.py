@@ -140,7 +140,7 @@ def test_bucket_policy_and_status(depot, observed):
 
 def test_unsigned_client_reads(depot, observed):
     s3, bucket = depot.bucket()
-    s3.put_object(Bucket=bucket, Key="public/readme.txt", Body=b"anyone")
+    s3.put_object(Bucket=bucket, Key="public/readme.txt", Body=b"anyone", ACL="public-read")
     anon = depot.session.client(
         "s3", config=Config(signature_version=UNSIGNED, region_name="eu-north-1")
     )

@@ -87,7 +87,7 @@ def test_load_balancer_and_listener(depot, observed):
     )
     listeners = elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
     observed("listener", [(x["Port"], x["Protocol"]) for x in listeners])
-    observed("scheme", lb["Scheme"])
+    observed("scheme", lb.get("Scheme"))
     observed("health path", tg["HealthCheckPath"])
     observed("dns ok", lb["DNSName"].startswith(f"{depot.prefix}-lb"))
 
@@ -276,8 +276,10 @@ def test_federation_token(depot, observed):
     observed("packed", out.get("PackedPolicySize"))
 
 
-def test_timestream_records(depot, observed):
-    ts = depot.client("timestream-write")
+def test_timestream_records(depot, observed, endpoint):
+    # an explicit endpoint: botocore then discovers none (moto's discovered one is AWS's),
+    # and us-east-1 (moto 5.2.5 answers 500 in eu-north-1)
+    ts = depot.session.client("timestream-write", region_name="us-east-1", endpoint_url=endpoint)
     db = f"{depot.prefix}db"
     ts.create_database(DatabaseName=db)
     ts.create_table(
@@ -328,6 +330,7 @@ def test_appconfig_hosted_version(depot, observed):
     observed("type", got["ContentType"])
 
 
+@pytest.mark.aws_contract("warn")  # moto's answer breaks the model, not the code's
 def test_xray_segments(depot, observed):
     xr = depot.client("xray")
     now = time.time()
@@ -348,6 +351,7 @@ def test_xray_segments(depot, observed):
     observed("found", any(s["Id"] == trace for s in summaries["TraceSummaries"]))
 
 
+@pytest.mark.aws_contract("warn")  # moto's answer breaks the model, not the code's
 def test_codecommit_repository(depot, observed):
     cc = depot.client("codecommit")
     name = f"{depot.prefix}-drawings"
