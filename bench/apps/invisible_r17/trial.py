@@ -1,4 +1,5 @@
-"""The trial: record the suite against moto server, then replay it in several ways.
+"""The trial (r16's, for invisible_r17): record the suite against moto server, then
+replay it in several ways.
 
     python trial.py                      # record, check each test alone live, replay 5 ways
     python trial.py --replay-only        # replay the cassettes and observations already here
@@ -105,7 +106,8 @@ LIVE = {
 
 
 def cassette_of(node: str) -> list[Path]:
-    test = node.split("::")[-1]
+    # a parametrized test's cassette is named `test-param` (`test[param]` in its id)
+    test = re.sub(r"\[(.*)\]$", r"-\1", node.split("::")[-1])
     return [p for p in (HERE / "cassettes").rglob("*") if p.is_file() and p.stem == test]
 
 
