@@ -41,11 +41,10 @@ from concurrent.futures import Future
 from types import ModuleType
 from typing import Any
 
-from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
 from harness.replay import long_polls, thread_charges, transport_failures, vcr_sessions
 from harness.replay.aio_runtimes import RUNTIMES, runtime_of_task
-from harness.replay.http_messages import request_body
+from harness.replay.http_messages import request_body, served
 
 #: (operation_model, context) of the aiobotocore call running in this task
 _current: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar(
@@ -458,7 +457,7 @@ def to_aio_response(response: HttpResponse, url: str) -> Any:
     """Make an ``HttpResponse`` look like what aiobotocore's HTTP session returns."""
     from aiobotocore.awsrequest import AioAWSResponse
 
-    response = settle(response)
+    response = served(response)
     return AioAWSResponse(
         url, response.status, dict(response.headers), _RawResponse(url, response.body)
     )

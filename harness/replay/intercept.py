@@ -37,22 +37,24 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.client import BaseClient
 from botocore.credentials import Credentials
-from botocore.endpoint import Endpoint, convert_to_response_dict
+from botocore.endpoint import Endpoint
 from botocore.signers import RequestSigner
 from botocore.useragent import UserAgentString
 
-from harness.aws.bodies import settle
 from harness.exchange import HttpRequest, HttpResponse
-from harness.replay import long_polls, moto_side, parsed_responses, thread_charges
+from harness.replay import long_polls, moto_side, thread_charges
 from harness.replay.early_answers import early_body
+from harness.replay.early_parsing import parsed_answer
 from harness.replay.http_messages import (
-    RawBody,
     as_text,
     from_botocore_response,
     received_response,
     request_body,
+    served,
     to_botocore_response,
 )
+from harness.replay.own_handlers import events_of as _events_of
+from harness.replay.own_handlers import tests_own_handlers as _tests_own_handlers
 
 
 @dataclass(kw_only=True, frozen=True)
@@ -216,7 +218,7 @@ def _bottom(original: Any) -> Any:
                 real.release_conn()
             return received_response(real.status, real.headers, body or b"")
 
-        answer = settle(chain(pending.layers, pending.call, network)())
+        answer = served(chain(pending.layers, pending.call, network)())
         self._put_conn(conn)  # never used for the answer
         from urllib3.response import HTTPResponse
 
@@ -430,7 +432,7 @@ def _make_request(
             except NotEarly:
                 pass
             else:
-                return _parsed(self, operation_model, response, request_dict["url"])
+                return parsed_answer(self, operation_model, response, request_dict["url"], context)
     return _originals["_make_request"](self, operation_model, request_dict, context)
 
 
@@ -448,126 +450,8 @@ def _may_answer_early(client: BaseClient, operation_model: Any) -> bool:
     return not _tests_own_handlers(client.meta.events, events.before_sign)
 
 
-@dataclass(frozen=True)
-class _Events:
-    """The names of the events of one operation an early answer skips or emits."""
-
-    before_send: str
-    before_sign: str
-    before_parse: str
-
-
-def _events_of(operation_model: Any) -> _Events:
-    # kept on the operation model itself: as long as it lives, and no global map keeping
-    # models (and their service models) alive
-    attributes = getattr(operation_model, "__dict__", None)
-    found: _Events | None = attributes.get(_EVENTS_ATTRIBUTE) if attributes is not None else None
-    if found is not None:
-        return found
-    service_id = operation_model.service_model.service_id.hyphenize()
-    tail = f"{service_id}.{operation_model.name}"
-    found = _Events(f"before-send.{tail}", f"before-sign.{tail}", f"before-parse.{tail}")
-    if attributes is not None:
-        attributes[_EVENTS_ATTRIBUTE] = found
-    return found
-
-
-_EVENTS_ATTRIBUTE = "_botocore_harness_events"
-
-
-#: Modules whose event handlers are the SDK's own machinery, not a test's probe or double.
-_SDK_MODULES = ("botocore.", "boto3.", "s3transfer.", "aiobotocore.", "harness.")
-
-
-def _tests_own_handlers(events: Any, event: str) -> bool:
-    """True when a handler that is neither the SDK's nor moto's answering stub is registered
-    for ``event`` on ``events``."""
-    emitter = getattr(events, "_emitter", events)
-    found = getattr(emitter, "_lookup_cache", {}).get(event)  # (what emit() reads first)
-    if found is None:
-        search = getattr(getattr(emitter, "_handlers", None), "prefix_search", None)
-        if search is None:
-            return False
-        found = search(event)
-        cache = getattr(emitter, "_lookup_cache", None)
-        if isinstance(cache, dict):
-            cache[event] = found  # (what emit() itself stores: the next call reads it back)
-    # botocore makes a new list of handlers whenever one is registered or unregistered (it
-    # empties its lookup cache), so a verdict holds as long as its list is the one found.
-    # Kept on the emitter itself: it lives as long as the emitter, and is read without the
-    # weak reference a weak map makes on every lookup (three a replayed call)
-    attributes = getattr(emitter, "__dict__", None)
-    if attributes is None:
-        return _own_handler_among(found)
-    verdicts: dict[str, tuple[Any, bool]] | None = attributes.get(_VERDICTS_ATTRIBUTE)
-    if verdicts is None:
-        verdicts = attributes.setdefault(_VERDICTS_ATTRIBUTE, {})
-    kept = verdicts.get(event)
-    if kept is not None and kept[0] is found:
-        return kept[1]
-    verdict = _own_handler_among(found)
-    verdicts[event] = (found, verdict)
-    return verdict
-
-
-#: An emitter's own attribute: event -> (the handlers found, whether the test has one of its
-#: own among them)
-_VERDICTS_ATTRIBUTE = "_botocore_harness_verdicts"
-
-
-def _own_handler_among(handlers: Any) -> bool:
-    moto = sys.modules.get("moto.core.models")
-    ours = getattr(moto, "botocore_stubber", None)
-    for handler in handlers:
-        if handler is ours:
-            continue
-        func = getattr(handler, "func", handler)  # (a functools.partial)
-        module = getattr(func, "__module__", None) or type(func).__module__
-        if not str(module).startswith(_SDK_MODULES):
-            return True
-    return False
-
-
 def _decline() -> HttpResponse:
     raise NotEarly
-
-
-def _parsed(client: BaseClient, operation_model: Any, response: HttpResponse, url: str) -> Any:
-    """``(http_response, parsed)`` for a response, as botocore's endpoint makes them.
-
-    Kept per recorded content while botocore's own handlers alone watch ``before-parse``
-    and left the status and headers as they were (``parsed_responses.keep_answer``)."""
-    factory = client._endpoint._response_parser_factory
-    event = _events_of(operation_model).before_parse
-    sdk_only = not _tests_own_handlers(client.meta.events, event)
-    if sdk_only:
-        kept = parsed_responses.kept_answer(factory, operation_model, response)
-        if kept is not None:
-            served = AWSResponse(url, kept.status, {}, RawBody(kept.body))
-            served.headers = kept.headers_copy()
-            return served, kept.parsed_copy()
-    http_response = to_botocore_response(response, url)
-    headers, count = http_response.headers, len(http_response.headers)
-    response_dict = convert_to_response_dict(http_response, operation_model)
-    customized: dict[str, Any] = {}
-    client.meta.events.emit(
-        event,
-        operation_model=operation_model,
-        response_dict=response_dict,
-        customized_response_dict=customized,
-    )
-    parsed = parsed_responses.parse(factory, operation_model, response_dict)
-    parsed.update(customized)
-    if "ResponseMetadata" in parsed:
-        parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    if (
-        sdk_only
-        and response_dict.get("status_code") == http_response.status_code
-        and response_dict.get("headers") is headers
-        and len(headers) == count
-    ):
-        parsed_responses.keep_answer(factory, operation_model, response, http_response, parsed)
-    return http_response, parsed
 
 
 def make_call(request: Any, body: bytes, operation_model: Any, context: Any) -> Call:
