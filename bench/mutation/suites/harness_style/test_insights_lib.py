@@ -1201,14 +1201,15 @@ def test_throttled_calls_are_retried(
     assert (keys.access_key, keys.secret_key, keys.token) == ("AKIDME", "my-secret", None)
     assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
     endpoint = "https://vpce-0a1b2c3d.internetmonitor.eu-west-1.vpce.amazonaws.com"
-    lib.internet_event(lib.make_client("internetmonitor", endpoint_url=endpoint), "evt-1")
+    vpce = lib.make_client("internetmonitor", endpoint_url=endpoint)
+    lib.internet_event(vpce, "evt-1")
     assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
+    assert vpce.meta.region_name == lib.REGION  # (not read from the endpoint's host name)
     # a stand-in's endpoint (moto's, LocalStack's), and regions botocore's list lacks
     # (another partition's, a stand-in's "local"; as one newer than the installed botocore):
     # each client made, the call sent where asked, the region the one given or the
     # library's (never read from an endpoint's host name)
     for kwargs, where in (
-        ({"endpoint_url": endpoint}, endpoint + "/"),
         ({"endpoint_url": "http://127.0.0.1:4566"}, "http://127.0.0.1:4566/"),
         ({"region_name": "cn-north-1"}, "https://internetmonitor.cn-north-1.amazonaws.com.cn/"),
         ({"region_name": "local", "endpoint_url": "http://localhost:4566"}, "http://localhost"),
