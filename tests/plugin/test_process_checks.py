@@ -153,10 +153,8 @@ def test_tls_verification_turned_off_for_the_process(pytester: pytest.Pytester) 
         pytester,
         """
 import ssl
-import mylib
 
 def test_unverified_default_context():
-    mylib.make("xray")
     ssl._create_default_https_context = ssl._create_unverified_context  # "the proxy"
 
 def test_patched_for_the_test(monkeypatch):
