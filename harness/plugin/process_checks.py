@@ -1,10 +1,11 @@
 """The process-hygiene part of the pytest plugin: what a test leaves behind in the process.
 
 Side effects a test's assertions never look at: a variable written into ``os.environ``, a
-handler added to botocore's logger or a level lowered, ``socket.setdefaulttimeout``, warning
-filters changed, credentials printed or logged, a ``print()`` left in library code, and
-clients made over plain HTTP, without certificate checks, through a proxy or with timeouts
-of a second. Each test is watched from the start of its set-up to the end of its teardown
+handler added to botocore's logger or a level lowered, ``socket.setdefaulttimeout``, ``ssl``'s
+default HTTPS context replaced (certificate checks off process-wide), warning filters
+changed, credentials printed or logged, a ``print()`` left in library code, and clients made
+over plain HTTP, without certificate checks, through a proxy or with timeouts of a second.
+Each test is watched from the start of its set-up to the end of its teardown
 (``process_state``, ``process_output``, ``process_clients``): what fixtures undo (the
 ``monkeypatch`` fixture, ``caplog``, the harness's own patches) is not reported.
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 MARKER = "aws_process_checks"
 MODES = ("strict", "warn", "off")
 #: The checks by name (a finding's kind), as ``skip=`` takes them.
-CHECKS = ("environment", "logging", "socket", "warnings", "output", "print", "clients")
+CHECKS = ("environment", "logging", "socket", "tls", "warnings", "output", "print", "clients")
 DEFAULT_MIN_TIMEOUT = 5.0
 
 _WATCHING: pytest.StashKey[tuple[Window, Watch, ClientWatch]] = pytest.StashKey()

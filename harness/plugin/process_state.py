@@ -1,6 +1,7 @@
 """What a window of the run (a test, the conftests' import, the collection) left changed in the
-process: ``os.environ``, the SDK's loggers and the root logger, ``socket``'s default timeout
-and the warning filters. ``process_checks`` opens a window and reports what closing it found.
+process: ``os.environ``, the SDK's loggers and the root logger, ``socket``'s default timeout,
+``ssl``'s default HTTPS context and the warning filters. ``process_checks`` opens a window and
+reports what closing it found.
 
 ``os.environ`` is judged by its writes, not only by its values before and after: a write made
 through a ``MonkeyPatch`` (the test's ``monkeypatch``, ``MonkeyPatch.context()``, the harness's
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import ssl
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ class Window:
     loggers: dict[str, tuple[int, tuple[logging.Handler, ...]]]  # own level, handlers
     timeout: float | None
     filters: list[Any]
+    https_context: Any = None  # ssl._create_default_https_context when the window opened
     keys: dict[str, _Key] = field(default_factory=dict)
 
 
@@ -76,6 +79,7 @@ def open_window(*, writes: bool = True) -> Window:
         loggers=_loggers(),
         timeout=socket.getdefaulttimeout(),
         filters=list(warnings.filters),
+        https_context=_https_context(),
     )
     _OPEN.append(window)
     return window
@@ -285,8 +289,32 @@ def _effective(name: str, own: int) -> int:
     return level or logging.WARNING
 
 
+def _https_context() -> Any:
+    """The factory ``urllib``, ``http.client`` and ``xmlrpc`` make their HTTPS contexts with:
+    ``ssl.create_default_context`` (certificates and host names checked) unless replaced."""
+    return getattr(ssl, "_create_default_https_context", None)
+
+
 def _other_changes(window: Window) -> list[Change]:
     changes = []
+    context = _https_context()
+    if context is not window.https_context:
+        name = getattr(context, "__name__", repr(context))
+        changes.append(
+            Change(
+                "tls",
+                f"ssl._create_default_https_context was replaced (by {name}): every HTTPS "
+                "connection urllib or http.client opens in the process from now on "
+                + (
+                    "skips certificate and host name checks"
+                    if context is getattr(ssl, "_create_unverified_context", None)
+                    else "is made by that factory"
+                ),
+                "Do not change ssl's defaults in library code: pass verify= (a CA bundle) to "
+                "the client for a proxy that re-signs TLS, or AWS_CA_BUNDLE in the "
+                "environment of the run that needs it.",
+            )
+        )
     timeout = socket.getdefaulttimeout()
     if timeout != window.timeout:
         changes.append(

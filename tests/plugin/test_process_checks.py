@@ -13,13 +13,14 @@ import pytest
 
 #: The inner runs are in this process: what their tests leave is put back when they end.
 RESTORING_CONFTEST = """
-import logging, os, socket, warnings
+import logging, os, socket, ssl, warnings
 
 _SAVED = {}
 
 def pytest_configure(config):
     _SAVED["environ"] = dict(os.environ)
     _SAVED["timeout"] = socket.getdefaulttimeout()
+    _SAVED["https"] = ssl._create_default_https_context
     _SAVED["loggers"] = {n: (logging.getLogger(n).level, list(logging.getLogger(n).handlers))
                          for n in ("", "botocore", "boto3")}
 
@@ -27,6 +28,7 @@ def pytest_unconfigure(config):
     os.environ.clear()
     os.environ.update(_SAVED["environ"])
     socket.setdefaulttimeout(_SAVED["timeout"])
+    ssl._create_default_https_context = _SAVED["https"]
     for name, (level, handlers) in _SAVED["loggers"].items():
         logger = logging.getLogger(name)
         logger.setLevel(level)
@@ -144,6 +146,38 @@ def test_filterwarnings_marker():
 """,
     )
     result.assert_outcomes(passed=4)
+
+
+def test_tls_verification_turned_off_for_the_process(pytester: pytest.Pytester) -> None:
+    result = _run(
+        pytester,
+        """
+import ssl
+
+def test_unverified_default_context():
+    ssl._create_default_https_context = ssl._create_unverified_context  # "the proxy"
+
+def test_patched_for_the_test(monkeypatch):
+    monkeypatch.setattr(ssl, "_create_default_https_context", ssl._create_unverified_context)
+
+def test_put_back_by_the_code():
+    saved = ssl._create_default_https_context
+    ssl._create_default_https_context = ssl._create_unverified_context
+    ssl._create_default_https_context = saved
+
+def test_after_it():
+    pass
+""",
+    )
+    # (the first test's change stays in the process: the tests after it did not make it)
+    result.assert_outcomes(passed=4, errors=1)
+    assert _shown(
+        result,
+        "test_unverified_default_context: ssl._create_default_https_context was replaced",
+        "_create_unverified_context",
+        "skips certificate and host name checks",
+    )
+    assert not _shown(result, "test_after_it: ssl")
 
 
 def test_clients_made_with_unsafe_settings(pytester: pytest.Pytester) -> None:

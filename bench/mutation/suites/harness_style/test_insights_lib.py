@@ -330,6 +330,16 @@ GRAPH = {"InsightId": INSIGHT_ID, "StartTime": NOW - dt.timedelta(hours=6), "End
         empty_lists="absent",
     )
 )
+@example(  # X-Ray refusing a later page (InvalidRequestException: the window too long or
+    # too old for the insight): raised as it came, no partial graph of the pages before it
+    plan=PagePlan(
+        pagination=pagination_of("xray", "GetInsightImpactGraph"),
+        items=({"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]},),
+        pages=(1, 0),
+        refuse_at=1,
+        refusal="InvalidRequestException",  # (in refusal_codes("xray", ...))
+    )
+)
 def test_impact_graph_and_downstream(plan: Any) -> None:
     graphs: list[dict] = []
 
@@ -665,6 +675,15 @@ def test_naive_times_are_refused(naive: dt.datetime, period: int) -> None:
             start=naive,
             end=NOW,
         )
+    with pytest.raises((ValueError, TypeError, AttributeError)):  # a date is no instant (its
+        # midnight in which zone?): refused, not read as the machine's midnight
+        lib.metric_series(
+            cloudtrail(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=naive.date(),
+            end=NOW,
+        )
     for read in (  # every function that sends a time
         lambda: lib.insight_summaries(xray(), group_name="prod", start=naive, end=NOW),
         lambda: lib.insights_events(cloudtrail(), TRAIL, start=naive, end=NOW),
@@ -908,7 +927,8 @@ def test_error_code_goes_only_with_error_rate(params: dict, aws_synthetic: Any) 
             with pytest.raises(ValueError):
                 lib.metric_series(cloudtrail(), error_code=missing, **kwargs)
     seen = len(aws_synthetic.exchanges)
-    lib.metric_series(cloudtrail(), error_code="AccessDenied", **kwargs)
+    for code in ("AccessDenied", "Client.UnauthorizedOperation"):  # (EC2's codes are dotted)
+        lib.metric_series(cloudtrail(), error_code=code, **kwargs)
     for exchange in aws_synthetic.exchanges[seen:]:  # what the library sent, as sent
         sent = exchange.params
         assert ("ErrorCode" in sent) == (sent["InsightType"] == "ApiErrorRateInsight"), sent
@@ -1159,6 +1179,7 @@ def test_outage_seconds(params: dict) -> None:
 
 
 @pytest.mark.aws_synthetic(seed=7, now=CLOCK, faults="throttle_every=2")
+@pytest.mark.filterwarnings("error")  # (a retry is the library's business: it warns nothing)
 def test_throttled_calls_are_retried(
     aws_synthetic: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1180,8 +1201,23 @@ def test_throttled_calls_are_retried(
     assert (keys.access_key, keys.secret_key, keys.token) == ("AKIDME", "my-secret", None)
     assert mine.meta.config.connect_timeout == 7 and mine.meta.config.retries == retries
     endpoint = "https://vpce-0a1b2c3d.internetmonitor.eu-west-1.vpce.amazonaws.com"
-    lib.internet_event(lib.make_client("internetmonitor", endpoint_url=endpoint), "evt-1")
+    vpce = lib.make_client("internetmonitor", endpoint_url=endpoint)
+    lib.internet_event(vpce, "evt-1")
     assert aws_synthetic.exchanges[-1].request.url.startswith(endpoint + "/")
+    assert vpce.meta.region_name == lib.REGION  # (not read from the endpoint's host name)
+    # a stand-in's endpoint (moto's, LocalStack's), and regions botocore's list lacks
+    # (another partition's, a stand-in's "local"; as one newer than the installed botocore):
+    # each client made, the call sent where asked, the region the one given or the
+    # library's (never read from an endpoint's host name)
+    for kwargs, where in (
+        ({"endpoint_url": "http://127.0.0.1:4566"}, "http://127.0.0.1:4566/"),
+        ({"region_name": "cn-north-1"}, "https://internetmonitor.cn-north-1.amazonaws.com.cn/"),
+        ({"region_name": "local", "endpoint_url": "http://localhost:4566"}, "http://localhost"),
+    ):
+        elsewhere = lib.make_client("internetmonitor", **kwargs)
+        lib.internet_event(elsewhere, "evt-1")
+        assert aws_synthetic.exchanges[-1].request.url.startswith(where)
+        assert elsewhere.meta.region_name == kwargs.get("region_name", lib.REGION)
     first = lib.insight(xray(), INSIGHT_ID)
     timeline = lib.insight_timeline(xray(), INSIGHT_ID, page_size=5)
     # read again at the same now: the same events (a listing keeps nothing from the last)
@@ -1379,6 +1415,38 @@ def test_throttled_calls_are_retried(
             cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=day
         )
     assert CLOCK().hour == 12 and [when for when, _ in today] == [when for when, _ in hours]
+    # the day's second page refused (OperationNotPermittedException: Insights not on for the
+    # account): raised as it came, not read as a day without data
+    refused = PagePlan(
+        pagination=plan.pagination,
+        items=hours,
+        pages=(12, 12),
+        refuse_at=1,
+        refusal="OperationNotPermittedException",  # (in refusal_codes("cloudtrail", ...))
+    )
+    assert_paginates(
+        refused,
+        lambda: lib.hourly_series_of_day(
+            cloudtrail(), event_source="s3.amazonaws.com", event_name="PutObject", day=day
+        ),
+    )
+    # a window of more points than a page may hold (16 days at one minute: 23,040, over
+    # MaxResults' 21,600): asked, NextToken carries the rest, every page read
+    with serve_pages(PagePlan(pagination=plan.pagination, items=hours[:2], pages=(1, 1))):
+        long = lib.metric_series(
+            cloudtrail(),
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=NOW - dt.timedelta(days=16),
+            end=NOW,
+            period=60,
+        )
+    assert long == list(hours[:2])
+    # a State the model does not list (yet) is no ACTIVE: that insight is not open (a
+    # stand-in client: no plan or backend serves a value its contract check refuses)
+    listed = [{"InsightId": INSIGHT_ID, "State": "ACTIVE"}, {"InsightId": "x", "State": "NEW"}]
+    window = {"group_name": "prod", "start": SUMMARIES["StartTime"], "end": NOW}
+    assert lib.open_insight_ids(Summaries(listed), **window) == {INSIGHT_ID}
     # a service a later page lists again stands as that page gives it, not merged with the
     # earlier listing (whose Edges it no longer has)
     api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
@@ -1395,6 +1463,29 @@ class ShortValues:
 
     def list_insights_metric_data(self, **params: Any) -> dict:
         return {"Timestamps": [NOW - dt.timedelta(minutes=5), NOW], "Values": [1.0]}
+
+
+class Summaries:
+    """A stand-in X-Ray client: GetInsightSummaries, one page of the summaries given."""
+
+    def __init__(self, summaries: list[dict]) -> None:
+        self.summaries = summaries
+
+    def get_insight_summaries(self, **params: Any) -> dict:
+        return {"InsightSummaries": list(self.summaries)}
+
+
+class Refusing:
+    """A stand-in client whose every operation raises ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __getattr__(self, name: str) -> Any:
+        def refuse(**params: Any) -> Any:
+            raise self.error
+
+        return refuse
 
 
 class LongListing:
@@ -1470,6 +1561,17 @@ def test_retry_policy_by_error(monkeypatch: pytest.MonkeyPatch, aws_synthetic: A
                 lib.with_retry(call, sleep=CLOCK.sleep)
             assert raised.value is error
             assert answers == ["ok"] and CLOCK.slept == [], error
+    # the library's own reads raise every refusal their operation's model names, as it came
+    # (Internet Monitor has no NotFound: an EventId it does not know is a ValidationException)
+    for read, service, operation in (
+        (lambda c: lib.internet_event(c, "evt-1"), "internetmonitor", "GetInternetEvent"),
+        (lambda c: lib.insight(c, INSIGHT_ID), "xray", "GetInsight"),
+    ):
+        for code in aws.refusal_codes(service, operation):
+            error = ClientError({"Error": {"Code": code}}, operation)
+            with pytest.raises(ClientError) as raised:
+                read(Refusing(error))
+            assert raised.value is error
     # with_retry's own default wait is a real one: three throttles wait 0.07 s in all
     monkeypatch.setitem(lib.with_retry.__kwdefaults__, "sleep", DEFAULT_SLEEP)
     throttle = ClientError({"Error": {"Code": "ThrottlingException"}}, "GetInsight")
@@ -1510,4 +1612,7 @@ def test_peak_and_rates(points: list, period: int) -> None:
     else:
         top = max(value for _, value in points)
         assert best == min((p for p in points if p[1] == top), key=lambda p: p[0])
+    assert lib.per_second(points, period) == [value / period for _, value in points]
+    # the same series grown by a poll's new point (the caller's list, appended to): its rates
+    points.append((NOW + dt.timedelta(minutes=5), 60.0))
     assert lib.per_second(points, period) == [value / period for _, value in points]

@@ -16,6 +16,7 @@ import importlib.util
 import logging
 import os
 import socket
+import ssl
 import time
 import warnings
 from collections.abc import Iterator
@@ -40,10 +41,11 @@ REAL_UTCNOW = lib.utcnow  # the fixture fixes the clock; the test of the real on
 
 def process_state() -> tuple[Any, ...]:
     """What making a client must leave alone: the environment (pytest's own variable aside),
-    socket's default timeout, botocore's logger."""
+    socket's default timeout, botocore's logger, ssl's default HTTPS context (TLS checked)."""
     environ = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
     botocore_log = logging.getLogger("botocore")
-    return environ, socket.getdefaulttimeout(), list(botocore_log.handlers), botocore_log.level
+    timeout, https = socket.getdefaulttimeout(), ssl._create_default_https_context
+    return environ, timeout, list(botocore_log.handlers), botocore_log.level, https
 
 
 AT_START = process_state()  # before any client is made
@@ -212,6 +214,7 @@ def test_latest_event_is_the_most_recent() -> None:
     assert len(stub._queue) == 1
 
 
+@pytest.mark.filterwarnings("error")  # (a retry is the library's business: it warns nothing)
 def test_throttled_call_is_retried_until_it_gets_through(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -235,6 +238,16 @@ def test_throttled_call_is_retried_until_it_gets_through(
     assert mine._request_signer._credentials.token is None
     endpoint = "https://vpce-0a1b2c3d.xray.eu-west-1.vpce.amazonaws.com"
     assert lib.make_client("xray", endpoint_url=endpoint).meta.endpoint_url == endpoint
+    # an endpoint alone (a VPC endpoint's, a stand-in's on 127.0.0.1): the library's region,
+    # not one read from the host name
+    for url in (endpoint, "http://127.0.0.1:4566"):
+        assert lib.make_client("xray", endpoint_url=url).meta.region_name == "us-east-1"
+    # regions botocore's list lacks (another partition's, a stand-in's "local"; as one
+    # newer than the installed botocore): clients made all the same, the service judges
+    china = lib.make_client("xray", region_name="cn-north-1")
+    assert china.meta.endpoint_url == "https://xray.cn-north-1.amazonaws.com.cn"
+    local = lib.make_client("xray", region_name="local", endpoint_url="http://localhost:4566")
+    assert local.meta.region_name == "local"
     # the library's own clients: us-east-1, botocore's retries off, whatever a developer's
     # shell says (another default region, keys of their own)
     default = lib.make_client("xray")
@@ -249,13 +262,16 @@ def test_throttled_call_is_retried_until_it_gets_through(
     assert "my-secret" not in caplog.text and "stand-in-secret" not in caplog.text
     # the clients made so far (every test's before this one) left the process as it was
     assert process_state() == AT_START
-    # importing the library leaves the process's warning filters as they were
+    # importing the library leaves the process's warning filters as they were, and its
+    # local time zone (on a machine in India: still India's)
     spec = importlib.util.spec_from_file_location("insights_lib_again", lib.__file__)
     assert spec is not None and spec.loader is not None
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), machine_zone("Asia/Kolkata"):
         warnings.resetwarnings()
         spec.loader.exec_module(importlib.util.module_from_spec(spec))
         assert warnings.filters == []
+        assert os.environ["TZ"] == "Asia/Kolkata"
+        assert time.localtime(0).tm_gmtoff == 19800
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")  # (the SDKs' other name for it)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDAMBIENT")
@@ -291,8 +307,8 @@ def test_throttled_call_is_retried_until_it_gets_through(
     stub.add_response("get_insight", {"Insight": record}, {"InsightId": INSIGHT_ID})
     closed = {**record, "State": "CLOSED", "EndTime": t(1)}
     stub.add_response("get_insight", {"Insight": closed}, {"InsightId": INSIGHT_ID})
-    with stub:
-        assert lib.insight(client, INSIGHT_ID)["State"] == "ACTIVE"
+    with stub:  # the record as the service gave it (its times datetimes)
+        assert lib.insight(client, INSIGHT_ID) == record
         # asked again once it has closed: read again, not remembered
         assert lib.insight(client, INSIGHT_ID)["State"] == "CLOSED"
     # the library's own backoff: 0.01 s, doubling, a real wait by default (0.07 s in all)
@@ -414,8 +430,9 @@ def test_retry_gives_up_and_other_errors_are_not_retried() -> None:
     # GetInsight refusing the InsightId (InvalidRequestException): raised as it came, not
     # taken for an insight that is not there
     xray, xray_stub = stubbed("xray")
+    # (a caller catches it by the client's modeled class)
     xray_stub.add_client_error("get_insight", "InvalidRequestException")
-    with xray_stub, pytest.raises(ClientError, match="InvalidRequestException"):
+    with xray_stub, pytest.raises(xray.exceptions.InvalidRequestException):
         lib.insight(xray, "not-an-insight-id")
     # a throttle is told by its Error Code: botocore raises a plain ClientError for a code
     # the service's model does not list, and that is retried too
@@ -499,6 +516,11 @@ def test_insight_summaries_paginate_with_same_params() -> None:
     with stub:
         got = lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW, states=[])
     stub.assert_no_pending_responses()
+    assert got == [first]
+    # a group with no insight in the window: an empty list
+    stub.add_response("get_insight_summaries", {"InsightSummaries": []}, unfiltered)
+    with stub:
+        assert lib.insight_summaries(client, group_name="prod", start=t(48), end=NOW) == []
     # more than a page of the model's largest size (100): every summary, none cut off
     many = [{"InsightId": f"{n:036d}", "State": "CLOSED"} for n in range(105)]
     big = {**unfiltered, "MaxResults": 100}
@@ -578,6 +600,11 @@ def test_open_insight_ids_keeps_active_ones() -> None:
     with stub:
         got = lib.open_insight_ids(client, group_name="prod", start=t(24), end=t(1))
     assert got == {"a" * 36, "c" * 36}  # the second page's too
+    # a State the model does not list (yet) is no ACTIVE: that insight is not open
+    unknown = [{"InsightId": "e" * 36, "State": "NEW"}, summaries[0]]
+    stub.add_response("get_insight_summaries", {"InsightSummaries": unknown}, window)
+    with stub:
+        assert lib.open_insight_ids(client, group_name="prod", start=t(24), end=t(1)) == {"a" * 36}
     # a window ending an hour after now (a caller's clock ahead): asked for as given too
     ahead = {**window, "EndTime": NOW + dt.timedelta(hours=1)}
     stub.add_response("get_insight_summaries", {"InsightSummaries": summaries[:1]}, ahead)
@@ -604,6 +631,8 @@ def test_graph_window_of_closed_and_long_active_insights() -> None:
     assert lib.graph_window(short) == (t(3), t(2))
     active = {"State": "ACTIVE", "StartTime": t(30)}
     assert lib.graph_window(active) == (t(6), NOW)
+    # a summary's LastUpdateTime (an hour ago) is no end: an open insight's window runs to now
+    assert lib.graph_window({**active, "LastUpdateTime": t(1)}) == (t(6), NOW)
     # a now passed in, an hour after the library's clock: the window ends at it
     later = NOW + dt.timedelta(hours=1)
     assert lib.graph_window(active, now=later) == (t(5), later)
@@ -694,6 +723,12 @@ def test_impact_graph_reads_every_page_and_edges() -> None:
     assert lib.downstream_of(graph, "api") == {"db"}
     assert lib.downstream_of(graph, "api-gw") == set()
     assert graph == asked  # the caller's graph, as it was (nothing cached in it)
+    # names matched as X-Ray gives them: a name recorded decomposed ("cafe" and a combining
+    # accent) is found by that name
+    decomposed = "cafe\u0301"
+    graph["services"][6] = {"ReferenceId": 6, "Name": decomposed, "Edges": [{"ReferenceId": 2}]}
+    graph["edges"].add((6, 2))
+    assert lib.downstream_of(graph, decomposed) == {"db"}
     # a service a later page lists again stands as that page gives it, not merged with the
     # earlier listing (whose Edges it no longer has)
     api = {"ReferenceId": 1, "Name": "api", "Edges": [{"ReferenceId": 2}]}
@@ -734,6 +769,13 @@ def test_impact_graph_refuses_more_than_six_hours() -> None:
         lib.impact_graph(client, INSIGHT_ID, start=NOW, end=NOW)
         lib.impact_graph(client, INSIGHT_ID, start=t(4), end=NOW + dt.timedelta(hours=1))
     stub.assert_no_pending_responses()
+    # the second page refused (InvalidRequestException: the window too old for the insight):
+    # raised as it came, caught by the client's class, no partial graph
+    one = {"Services": [{"ReferenceId": 1, "Name": "api"}], "NextToken": "p"}
+    stub.add_response("get_insight_impact_graph", one, params)
+    stub.add_client_error("get_insight_impact_graph", "InvalidRequestException")
+    with stub, pytest.raises(client.exceptions.InvalidRequestException):
+        lib.impact_graph(client, INSIGHT_ID, start=t(6), end=NOW)
 
 
 # ----------------------------------------------------------------------------- CloudTrail
@@ -757,7 +799,7 @@ def test_metric_series_joins_pages() -> None:
     stamps = [t(1) + dt.timedelta(minutes=5 * i) for i in range(3)]
     stub.add_response(
         "list_insights_metric_data",
-        {"Timestamps": stamps[:2], "Values": [1.0, 2.0], "NextToken": "m"},
+        {"Timestamps": stamps[:2], "Values": [0.1, 2.0], "NextToken": "m"},
         metric_request(MaxResults=2),
     )
     stub.add_response(
@@ -774,7 +816,7 @@ def test_metric_series_joins_pages() -> None:
             end=NOW,
             page_size=2,
         )
-    assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
+    assert got == list(zip(stamps, [0.1, 2.0, 3.0], strict=True))  # the values as given
     # an empty page may leave Timestamps and Values out (optional in the model)
     stub.add_response("list_insights_metric_data", {"NextToken": "e"}, metric_request())
     stub.add_response(
@@ -841,6 +883,30 @@ def test_metric_series_joins_pages() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == list(zip(stamps, [1.0, 2.0, 3.0], strict=True))
+    # a window of more points than a page may hold (16 days at one minute: 23,040, over
+    # MaxResults' 21,600): asked, NextToken carries the rest, every page read
+    long = metric_request(StartTime=t(24 * 16), Period=60)
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[:1], "Values": [1.0], "NextToken": "l"},
+        long,
+    )
+    stub.add_response(
+        "list_insights_metric_data",
+        {"Timestamps": stamps[1:2], "Values": [2.0]},
+        {**long, "NextToken": "l"},
+    )
+    with stub:
+        got = lib.metric_series(
+            client,
+            event_source="s3.amazonaws.com",
+            event_name="PutObject",
+            start=t(24 * 16),
+            end=NOW,
+            period=60,
+        )
+    stub.assert_no_pending_responses()
+    assert got == list(zip(stamps[:2], [1.0, 2.0], strict=True))
     # a page whose Values fall short of its Timestamps (the model: as many of each) is no
     # answer to go by: raised, not padded with made-up zeros
     stub.add_response(
@@ -875,6 +941,19 @@ def test_error_rate_series_sends_error_code_and_call_rate_does_not() -> None:
         )
         lib.metric_series(client, error_code="AccessDenied", **kwargs)
     assert got == [(t(1), 0.25), (t(0.5), 3.0)]
+    # EC2's error codes are dotted (Client.UnauthorizedOperation; the ErrorCode pattern takes
+    # dots): sent as given
+    dotted = {**error_rate, "ErrorCode": "Client.UnauthorizedOperation"}
+    stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, dotted)
+    with stub:
+        lib.metric_series(
+            client,
+            insight_type="ApiErrorRateInsight",
+            error_code="Client.UnauthorizedOperation",
+            fill_zeros=False,
+            **kwargs,
+        )
+    stub.assert_no_pending_responses()
     # Lambda's versioned names (the EventName pattern takes them): sent as given, suffix kept
     versioned = metric_request(EventName="UpdateFunctionCode20150331v2")
     stub.add_response("list_insights_metric_data", {"Timestamps": [], "Values": []}, versioned)
@@ -956,12 +1035,21 @@ def test_hourly_series_of_day_asks_for_the_whole_day() -> None:
         )
     stub.assert_no_pending_responses()
     assert got == []
+    # CloudTrail refusing the series (OperationNotPermittedException: Insights not on for the
+    # account): raised as it came, not read as a day without data
+    stub.add_client_error("list_insights_metric_data", "OperationNotPermittedException")
+    with stub, pytest.raises(ClientError, match="OperationNotPermittedException"):
+        lib.hourly_series_of_day(
+            client, event_source="s3.amazonaws.com", event_name="PutObject", day=old.date()
+        )
 
 
 def test_metric_window_examples() -> None:
     before = dt.datetime.now(UTC)  # the library's clock: now, in UTC, to the microsecond
     now = REAL_UTCNOW()
     assert before <= now <= dt.datetime.now(UTC) and now.utcoffset() == dt.timedelta(0)
+    time.sleep(0.002)  # read again 2 ms later: 2 ms later (not the same second's reading)
+    assert REAL_UTCNOW() >= now + dt.timedelta(milliseconds=2)
     end = dt.datetime(2026, 11, 1, 11, 7, 30, tzinfo=UTC)
     assert lib.metric_window(dt.timedelta(hours=1), 300, end=end) == (
         dt.datetime(2026, 11, 1, 10, 5, tzinfo=UTC),
@@ -1098,6 +1186,9 @@ def test_peak_and_rate() -> None:
     sparse = [(t(1), 600.0), (t(1, minutes=-10), 300.0)]
     assert lib.per_second(sparse, 300) == [2.0, 1.0]
     assert sparse == [(t(1), 600.0), (t(1, minutes=-10), 300.0)]
+    # the same series grown by a poll's new point (the caller's list, appended to): its rates
+    sparse.append((NOW, 900.0))
+    assert lib.per_second(sparse, 300) == [2.0, 1.0, 3.0]
 
 
 def test_insights_events_uses_one_dimension_and_pages() -> None:
@@ -1266,6 +1357,11 @@ def test_outage_seconds_and_status() -> None:
     with stub:
         got = lib.internet_event(client, " evt/1 a ")
     assert got["ResponseMetadata"]["RequestId"] == "req-1"
+    # an EventId Internet Monitor does not know (no NotFound: its ValidationException):
+    # raised as it came
+    stub.add_client_error("get_internet_event", "ValidationException", http_status_code=400)
+    with stub, pytest.raises(ClientError, match="ValidationException"):
+        lib.internet_event(client, "evt-unknown")
     active = {**resolved, "EventStatus": "ACTIVE"}
     del active["EndedAt"]
     # an ongoing event, as the service gave it: no EndedAt added
@@ -1341,6 +1437,15 @@ def test_day_window_and_naive_times_refused() -> None:
             lib.insights_events(client, TRAIL, start=naive, end=NOW)
         with pytest.raises((ValueError, TypeError)):  # (a naive and an aware time: TypeError)
             lib.impact_graph(xray, INSIGHT_ID, start=NOW, end=naive)
+        with pytest.raises((ValueError, TypeError, AttributeError)):  # a date is no instant
+            # (its midnight in which zone?): refused, not read as the machine's midnight
+            lib.metric_series(
+                client,
+                event_source="s3.amazonaws.com",
+                event_name="PutObject",
+                start=naive.date(),
+                end=NOW,
+            )
         with pytest.raises(ValueError):  # a reversed window, refused before sending
             lib.metric_series(
                 client,
