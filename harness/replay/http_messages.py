@@ -6,6 +6,7 @@ returns (``to_botocore_response``)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -14,6 +15,7 @@ from botocore.awsrequest import AWSResponse
 
 from harness.aws.bodies import settle
 from harness.exchange import HttpResponse
+from harness.secrets import placeholders
 
 
 class Rewind:
@@ -119,20 +121,28 @@ def served(response: HttpResponse) -> HttpResponse:
     """A response as replay serves it: ``Content-Length``, ``x-amz-crc32`` and
     ``Content-MD5`` made true for its body (``bodies.settle``: a JSON document stored
     pretty-printed), its ``x-amz-checksum-*`` as recorded, so a body that does not match its
-    checksum fails botocore's check as live. A body still holding a redaction's mark (a
-    placeholder, an account's pseudonym: a cassette recorded before records settled them)
-    has its checksums made true as well. (A body the replayer gave values back into was
-    settled there: ``Replayer.restored``.)"""
+    checksum fails botocore's check as live. A body holding a redaction's mark (a
+    placeholder, an account's pseudonym, a Docker login's) has its checksums made true as
+    well: the recorder keeps the server's checksum of the secret it took out. (A body the
+    replayer gave values back into was settled there: ``Replayer.restored``.)"""
     body = response.body
     if not body or not any(k[:15].lower() == "x-amz-checksum-" for k in response.headers):
         return settle(response)  # (no body to look through for marks)
-    marked = any(mark in body for mark in _REDACTION_MARKS)
-    return settle(response, checksums_as_stored=not marked)
+    return settle(response, checksums_as_stored=not _REDACTION_MARK.search(body))
 
 
-#: What a body the redactor rewrote holds (``harness.secrets.placeholders``): a placeholder,
-#: an account id's pseudonym, a Docker login's placeholder in base64.
-_REDACTION_MARKS = (b"REDACTED", b"99999999", b"QVdTOlJFREFDVEVE")
+#: What a body the redactor rewrote holds, from ``harness.secrets.placeholders``: a
+#: placeholder (or the legacy bare one), an account id's pseudonym (twelve digits, not any
+#: run of nines), a Docker login's placeholder in base64.
+_REDACTION_MARK = re.compile(
+    b"|".join(
+        [
+            re.escape(placeholders.LEGACY.encode()),
+            rb"(?<!\d)" + re.escape(placeholders.ACCOUNT_PREFIX.encode()) + rb"\d{4}(?!\d)",
+            re.escape(placeholders.DOCKER_PREFIX.encode()),
+        ]
+    )
+)
 
 
 def to_botocore_response(response: HttpResponse, url: str) -> AWSResponse:
